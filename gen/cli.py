@@ -1,0 +1,152 @@
+"""Command-line interface. Errors are printed here, once, as ``path:line:col: message``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import DerivtexError, LatexFailed
+
+TEMPLATES = ("article",)
+
+
+def report_errors(items, action) -> int:
+    """Run ``action`` on each item; print each project error once; return the worst exit code."""
+    worst = 0
+    for item in items:
+        try:
+            action(item)
+        except DerivtexError as error:
+            click.echo(str(error), err=True)
+            worst = max(worst, error.exit_code)
+        except Exception as error:  # a bug: say so on one line (DERIVTEX_DEBUG=1 shows the traceback)
+            if os.environ.get("DERIVTEX_DEBUG"):
+                raise
+            click.echo(f"{item}: internal error: {type(error).__name__}: {error} (please report this)", err=True)
+            worst = max(worst, 2)
+    return worst
+
+
+def spec_paths(paths) -> list[Path]:
+    from .pipeline import find_specs
+
+    try:
+        return find_specs(paths or ("derivations",))
+    except DerivtexError as error:
+        click.echo(str(error), err=True)
+        sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="derivtex")
+def main():
+    """Numerically verified, step-by-step LaTeX proofs of matrix-calculus derivations."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--to", "to", type=click.Choice(["tex", "pdf"]), default="pdf", show_default=True,
+              help="Write LaTeX only, or LaTeX and PDF.")
+@click.option("--template", type=click.Choice(TEMPLATES), default="article", show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="output", show_default=True,
+              help="Directory for the results.")
+def build(paths, to, template, output):
+    """Derive, verify and typeset each spec (default: derivations/) into OUTPUT."""
+    from .pipeline import render_tex, require_ok, run
+    from .typeset import have_latex, typeset, write_atomic
+
+    out = Path(output)
+    pdf = to == "pdf" and have_latex()
+    if to == "pdf" and not pdf:
+        click.echo("latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True)
+
+    def build_one(path: Path):
+        outcome = run(path)
+        require_ok(outcome)
+        tex = render_tex(outcome, template)
+        target = out / f"{outcome.spec.id}.tex"
+        if pdf:
+            try:
+                document, _ = typeset(tex, outcome.spec.id, out / ".build")
+            except LatexFailed as error:
+                kept = out / ".build" / f"{outcome.spec.id}.tex"
+                write_atomic(kept, tex)
+                raise LatexFailed(f"{error.message}; the .tex is kept at {kept}", error.span) from None
+            write_atomic(out / f"{outcome.spec.id}.pdf", document)
+        write_atomic(target, tex)
+        click.echo(f"wrote {target.with_suffix('.pdf') if pdf else target}")
+
+    sys.exit(report_errors(spec_paths(paths), build_one))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+def check(paths):
+    """Derive and verify each spec; one line per spec, exit 1 if any check fails."""
+    from .pipeline import require_ok, run
+    from .printers import text
+
+    def check_one(path: Path):
+        outcome = run(path)
+        require_ok(outcome)
+        d, r = outcome.derivation, outcome.report
+        click.echo(
+            f"ok  {path}: grad_{d.variable.name} {outcome.spec.function.value} = {text(d.result)}  "
+            f"(steps {r.max_step_error:.1e}, finite differences {r.finite_difference.max_rel_error:.1e})"
+        )
+
+    sys.exit(report_errors(spec_paths(paths), check_one))
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the derivation as one JSON object.")
+def show(path, as_json):
+    """Print the derivation of one spec in the terminal, or as JSON."""
+    from .pipeline import run
+
+    def show_one(path: Path):
+        outcome = run(path)
+        if as_json:
+            from .view import to_json
+
+            click.echo(json.dumps(to_json(outcome.derivation, outcome.report), indent=2))
+        else:
+            click.echo(terminal_view(outcome))
+
+    sys.exit(report_errors([Path(path)], show_one))
+
+
+def terminal_view(outcome) -> str:
+    from .printers import text
+
+    d, r = outcome.derivation, outcome.report
+    out = [outcome.spec.title, ""]
+    for proof, checks in zip(d.proofs, r.proofs):
+        out.append(f"{proof.method}:")
+        width = max(len(text(s.expr)) for c in (proof.differential, proof.gradient) for s in c.steps)
+        rows = [(text(proof.differential.lhs), proof.differential.steps, checks.differential),
+                (f"grad_{d.variable.name} f", proof.gradient.steps, (checks.identification, *checks.gradient))]
+        for lhs, steps, step_checks in rows:
+            out.append(f"  {lhs}")
+            for step, c in zip(steps, step_checks):
+                mark = "ok" if c.ok else "FAILED"
+                out.append(f"    = {text(step.expr):<{width}}  [{step.rule}; {mark} {c.max_rel_error:.0e}]")
+        out.append("")
+    out.append(f"result: grad_{d.variable.name} {outcome.spec.function.value} = {text(d.result)}")
+    out.append(f"finite differences agree to {r.finite_difference.max_rel_error:.1e}")
+    return "\n".join(out)
+
+
+@main.command()
+def rules():
+    """List every rule with its identity and reference."""
+    from . import engine  # noqa: F401  (registers every rule)
+    from .rules import REGISTRY
+
+    for rule in REGISTRY.values():
+        click.echo(f"{rule.name:<22} {rule.identity}\n{'':<22} {rule.reference}")

@@ -1,0 +1,63 @@
+"""Project errors: each carries a position and owns its exit code; the CLI prints them once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Span:
+    """A position in a file, 1-based (``path:line:col``)."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def shift(self, offset: int) -> Span:
+        """The position ``offset`` characters further along the same line."""
+        return replace(self, col=self.col + offset)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class DerivtexError(Exception):
+    """A user-facing error: printed as ``path:line:col: message``."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, span: Span | None = None):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+    def at(self, span: Span) -> DerivtexError:
+        """Attach a position if the error has none yet (context added on the way up)."""
+        if self.span is None:
+            self.span = span
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.message}" if self.span else self.message
+
+
+class SpecError(DerivtexError):
+    """Bad input: the spec, an expression, or the command line (exit 2)."""
+
+    exit_code = 2
+
+
+class Unsupported(SpecError):
+    """A construct the engine has no rule for yet: an honest refusal, never a guess (exit 2)."""
+
+
+class CheckFailed(DerivtexError):
+    """A numeric check failed: a false step, a false claim (exit 1)."""
+
+    exit_code = 1
+
+
+class LatexFailed(DerivtexError):
+    """LaTeX could not typeset a document (exit 3)."""
+
+    exit_code = 3

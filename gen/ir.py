@@ -1,0 +1,139 @@
+"""The IR: SymPy matrix expressions, plus the differential node SymPy lacks, and tidy constructors.
+
+The constructors (`mul`, `add`, `tr`, ...) only flatten and gather numeric
+coefficients; they never apply an identity, so every rewrite that changes
+meaning is a named rule with its own checked step.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import MatrixExpr
+
+
+class MatDiff(MatrixExpr):
+    """The differential ``d(F)`` of a matrix expression (``dX`` when F is a variable)."""
+
+    is_commutative = False
+
+    def __new__(cls, arg):
+        return sp.Basic.__new__(cls, arg)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
+class Diff(sp.Expr):
+    """The differential ``d(f)`` of a scalar expression."""
+
+    is_commutative = True
+
+    def __new__(cls, arg):
+        return sp.Expr.__new__(cls, arg)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+
+def is_matrix(e) -> bool:
+    return isinstance(e, MatrixExpr)
+
+
+def shape(e) -> tuple:
+    """``(rows, cols)`` of a matrix expression; ``()`` for a scalar."""
+    return tuple(e.shape) if is_matrix(e) else ()
+
+
+def is_one_by_one(e) -> bool:
+    return is_matrix(e) and e.shape == (1, 1)
+
+
+def d(e):
+    """The differential of any expression."""
+    return MatDiff(e) if is_matrix(e) else Diff(e)
+
+
+def zero_like(e):
+    return sp.ZeroMatrix(*e.shape) if is_matrix(e) else sp.Integer(0)
+
+
+def is_zero(e) -> bool:
+    return isinstance(e, sp.ZeroMatrix) or e == 0
+
+
+def depends_on(e, variables) -> bool:
+    """Whether ``e`` mentions any of ``variables`` (MatrixSymbols or Symbols)."""
+    return any(e.has(v) for v in variables)
+
+
+def mul(*factors):
+    """The product, flattened, with numeric and scalar factors gathered in front."""
+    scalars, matrices = [], []
+    for f in factors:
+        parts = f.args if isinstance(f, (sp.MatMul, sp.Mul)) else (f,)
+        for p in parts:
+            (matrices if is_matrix(p) else scalars).append(p)
+    coeff = sp.Mul(*scalars)
+    if any(is_zero(m) for m in matrices) or coeff == 0:
+        if matrices:
+            return sp.ZeroMatrix(matrices[0].shape[0], matrices[-1].shape[1])
+        return sp.Integer(0)
+    if not matrices:
+        return coeff
+    matrices = [m for m in matrices if not isinstance(m, sp.Identity)] or matrices[:1]
+    if coeff == 1 and len(matrices) == 1:
+        return matrices[0]
+    args = matrices if coeff == 1 else [coeff, *matrices]
+    return sp.MatMul(*args)
+
+
+def add(*terms):
+    """The sum, flattened, without zero terms."""
+    flat = []
+    for t in terms:
+        flat.extend(t.args if isinstance(t, (sp.MatAdd, sp.Add)) else (t,))
+    kept = [t for t in flat if not is_zero(t)]
+    if not kept:
+        return zero_like(terms[0]) if terms else sp.Integer(0)
+    if len(kept) == 1:
+        return kept[0]
+    return sp.MatAdd(*kept) if is_matrix(kept[0]) else sp.Add(*kept)
+
+
+def neg(e):
+    return mul(sp.Integer(-1), e)
+
+
+def tr(e):
+    """The trace; the trace of a scalar is the scalar."""
+    return sp.Trace(e) if is_matrix(e) else e
+
+
+def coeff_and_factors(e) -> tuple:
+    """Split a product into its scalar coefficient and its matrix factors."""
+    if isinstance(e, sp.MatMul):
+        scalars = [a for a in e.args if not is_matrix(a)]
+        return sp.Mul(*scalars), tuple(a for a in e.args if is_matrix(a))
+    if is_matrix(e):
+        return sp.Integer(1), (e,)
+    return e, ()
+
+
+def terms(e) -> tuple:
+    """The summands of a sum (the expression itself otherwise)."""
+    return tuple(e.args) if isinstance(e, (sp.MatAdd, sp.Add)) else (e,)
+
+
+def transpose_of(e):
+    """``eᵀ`` as a node, without pushing it inward (scalars are their own transpose)."""
+    if not is_matrix(e):
+        return e
+    if isinstance(e, sp.Transpose):
+        return e.arg
+    return sp.Transpose(e)

@@ -1,0 +1,202 @@
+"""LaTeX printer for the IR: one method per node type, textbook conventions.
+
+``X^{-\\top}`` for an inverse transpose, ``\\operatorname{tr}``, upright ``\\mathrm{d}``,
+``^{\\top}`` for transposes, Greek names as Greek letters.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from . import ir
+
+GREEK = set(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
+    "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
+)
+VARIANTS = {"epsilon": "varepsilon", "phi": "varphi"}
+
+# Precedence: a sub-expression binding looser than its context is parenthesised.
+SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
+
+
+def name_latex(name: str) -> str:
+    """``Sigma`` → ``\\Sigma``, ``x_1``/``x1`` → ``x_{1}``."""
+    base, _, sub = name.partition("_")
+    if not sub and (m := re.fullmatch(r"([A-Za-z]+?)(\d+)", name)):
+        base, sub = m.groups()
+    base = f"\\{VARIANTS.get(base, base)}" if base in GREEK else base
+    return f"{base}_{{{name_latex(sub) if sub else ''}}}" if sub else base
+
+
+def latex(e) -> str:
+    """The LaTeX of an expression."""
+    return _Printer().print(e)
+
+
+class _Printer:
+    def print(self, e, context: int = 0) -> str:
+        method = getattr(self, f"_print_{type(e).__name__}", None)
+        if method is None:
+            method = self._print_Function if isinstance(e, sp.Function) else self._unknown
+        text, prec = method(e)
+        return f"({text})" if prec < context else text
+
+    def _unknown(self, e):
+        raise TypeError(f"no LaTeX for {type(e).__name__}")
+
+    # atoms
+    def _print_MatrixSymbol(self, e):
+        return name_latex(e.name), ATOM
+
+    _print_Symbol = _print_MatrixSymbol
+
+    def _print_Identity(self, e):
+        return "I", ATOM
+
+    def _print_ZeroMatrix(self, e):
+        return "0", ATOM
+
+    def _print_Integer(self, e):
+        return (str(e), ATOM) if e >= 0 else (str(e), SUM)
+
+    _print_One = _print_Zero = _print_NegativeOne = _print_Integer
+
+    def _print_Rational(self, e):
+        sign = "-" if e < 0 else ""
+        return f"{sign}\\tfrac{{{abs(e.p)}}}{{{e.q}}}", (SUM if e < 0 else ATOM)
+
+    _print_Half = _print_Rational
+
+    def _print_Float(self, e):
+        return sp.sstr(e), ATOM
+
+    # postfix
+    def _print_Transpose(self, e):
+        arg = e.arg
+        if isinstance(arg, sp.Inverse):
+            return f"{self.print(arg.arg, ATOM)}^{{-\\top}}", POSTFIX
+        if isinstance(arg, ir.MatDiff) and isinstance(arg.arg, sp.MatrixSymbol):
+            return f"(\\mathrm{{d}}{self.print(arg.arg)})^{{\\top}}", POSTFIX
+        return f"{self.print(arg, ATOM)}^{{\\top}}", POSTFIX
+
+    def _print_Inverse(self, e):
+        arg = e.arg
+        if isinstance(arg, sp.Transpose) and self.is_atom(arg.arg):
+            return f"{self.print(arg.arg, ATOM)}^{{-\\top}}", POSTFIX
+        return f"{self.print(arg, ATOM)}^{{-1}}", POSTFIX
+
+    def _print_MatPow(self, e):
+        return f"{self.print(e.base, ATOM)}^{{{self.print(e.exp)}}}", POSTFIX
+
+    def _print_Pow(self, e):
+        if e.exp == sp.S.Half:
+            return f"\\sqrt{{{self.print(e.base)}}}", ATOM
+        if e.exp.is_Rational and e.exp < 0:
+            return self._print_Mul(e)
+        return f"{self.print(e.base, ATOM)}^{{{self.print(e.exp)}}}", POSTFIX
+
+    def is_atom(self, e) -> bool:
+        return isinstance(e, (sp.MatrixSymbol, sp.Symbol, sp.Identity))
+
+    # functions
+    def _print_Trace(self, e):
+        return f"\\operatorname{{tr}}({self.print(e.arg)})", ATOM
+
+    def _print_Determinant(self, e):
+        return f"\\det({self.print(e.arg)})", ATOM
+
+    def _print_log(self, e):
+        arg = e.args[0]
+        if isinstance(arg, sp.Determinant):
+            return f"\\log\\det({self.print(arg.arg)})", ATOM
+        return f"\\log({self.print(arg)})", ATOM
+
+    def _print_exp(self, e):
+        return f"\\exp({self.print(e.args[0])})", ATOM
+
+    def _print_Function(self, e):
+        args = ", ".join(self.print(a) for a in e.args)
+        return f"\\operatorname{{{type(e).__name__}}}({args})", ATOM
+
+    def _print_MatDiff(self, e):
+        arg = e.arg
+        if self.is_atom(arg):
+            return f"\\mathrm{{d}}{self.print(arg)}", ATOM
+        if isinstance(arg, (sp.Trace, sp.Determinant, sp.log, sp.exp)):
+            return f"\\mathrm{{d}}{self.print(arg)}", ATOM
+        return f"\\mathrm{{d}}({self.print(arg)})", ATOM
+
+    _print_Diff = _print_MatDiff
+
+    # sums and products
+    def _print_MatAdd(self, e):
+        parts = []
+        for i, term in enumerate(ordered_terms(e)):
+            negative, magnitude = split_sign(term)
+            text = self.print(magnitude, SUM + 1 if negative else SUM)
+            parts.append(("-" if i == 0 else " - ") + text if negative else ("" if i == 0 else " + ") + text)
+        return "".join(parts), SUM
+
+    _print_Add = _print_MatAdd
+
+    def _print_MatMul(self, e):
+        negative, magnitude = split_sign(e)
+        if negative:
+            return "-" + self.print(magnitude, PRODUCT), SUM
+        coeff, factors = ir.coeff_and_factors(magnitude) if ir.is_matrix(e) else (magnitude, ())
+        numer, denom = fraction(coeff)
+        pieces = [self.print(f, PRODUCT) for f in mul_factors(numer)]
+        pieces += [self.print(f, PRODUCT + 1) for f in factors]
+        text = join_factors(pieces)
+        if denom != 1:
+            text = f"\\frac{{{text or '1'}}}{{{self.print(denom)}}}"
+        return text, PRODUCT
+
+    _print_Mul = _print_MatMul
+
+
+def split_sign(e):
+    """``(True, x)`` when ``e`` is ``-x`` (a product with a negative numeric coefficient)."""
+    if isinstance(e, (sp.MatMul, sp.Mul)):
+        coeff = next((a for a in e.args if a.is_Number), None)
+        if coeff is not None and coeff < 0:
+            return True, ir.mul(*(-a if a is coeff else a for a in e.args))
+    if e.is_Number and e < 0:
+        return True, -e
+    return False, e
+
+
+def fraction(coeff):
+    """Numerator and denominator of a scalar coefficient (``\\frac`` for negative powers)."""
+    if isinstance(coeff, sp.Rational) and not coeff.is_Integer:
+        return coeff, 1
+    numer, denom = sp.fraction(coeff, exact=True)
+    return numer, denom
+
+
+def mul_factors(e):
+    """Scalar factors in reading order: numbers, then the rest, differentials last."""
+    if e == 1:
+        return ()
+    factors = e.args if isinstance(e, sp.Mul) else (e,)
+    return tuple(sorted(factors, key=lambda f: (not f.is_Number, f.has(ir.MatDiff, ir.Diff))))
+
+
+def join_factors(pieces) -> str:
+    """Juxtapose factors; thin spaces around differentials and function-like factors."""
+    out, prev_spaced = "", False
+    for piece in pieces:
+        spaced = piece.startswith(("\\mathrm{d}", "\\operatorname", "\\det", "\\log", "\\exp", "(\\mathrm{d}"))
+        if out and (spaced or prev_spaced):
+            out += "\\,"
+        out += piece
+        prev_spaced = spaced
+    return out
+
+
+def ordered_terms(e):
+    """Terms of a sum in reading order: positive before negative, ``A`` before ``Aᵀ``."""
+    return sorted(ir.terms(e), key=lambda t: (split_sign(t)[0], t.count(sp.Transpose), sp.default_sort_key(t)))

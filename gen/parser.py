@@ -1,0 +1,472 @@
+"""Expression parser: text → tokens → AST → SymPy matrix expression, with shapes checked.
+
+Our own recursive-descent parser: user text never reaches ``eval`` or SymPy's parser.
+Every error points at the offending token.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+
+from . import ir
+from .errors import SpecError, Unsupported
+from .spec import SymbolSpec, Text
+
+MAX_LENGTH = 10_000
+MAX_DEPTH = 100
+
+TOKEN = re.compile(
+    r"(?P<space>\s+)|(?P<number>\d+(?:\.\d*)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
+    r"|(?P<op>[-+*/^(),'])"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # number | name | op | end
+    text: str
+    pos: int
+
+
+# --- AST -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Num:
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple
+    pos: int
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: object
+    pos: int
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str
+    left: object
+    right: object
+    pos: int
+
+
+@dataclass(frozen=True)
+class Postfix:
+    op: str  # "T" | "-1" | "-T" | "^"
+    operand: object
+    pos: int
+    exponent: object = None
+
+
+def tokenize(source: Text) -> list[Token]:
+    text = source.value
+    if len(text) > MAX_LENGTH:
+        raise SpecError(
+            f"expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})",
+            source.at(0),
+        )
+    tokens, pos = [], 0
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise SpecError(f"unexpected character {text[pos]!r}", source.at(pos))
+        if m.lastgroup != "space":
+            tokens.append(Token(m.lastgroup, m.group(), pos))
+        pos = m.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+class _Parser:
+    """Precedence climbing: sum < product < unary minus < postfix < atom."""
+
+    def __init__(self, source: Text):
+        self.source = source
+        self.tokens = tokenize(source)
+        self.i = 0
+        self.depth = 0
+
+    def error(self, message: str, token: Token | None = None) -> SpecError:
+        token = token or self.peek()
+        return SpecError(message, self.source.at(token.pos))
+
+    def peek(self) -> Token:
+        return self.tokens[self.i]
+
+    def next(self) -> Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def accept(self, text: str) -> Token | None:
+        if self.peek().kind == "op" and self.peek().text == text:
+            return self.next()
+        return None
+
+    def expect(self, text: str, what: str) -> Token:
+        token = self.accept(text)
+        if token is None:
+            raise self.error(f"expected {what}, found {describe(self.peek())}")
+        return token
+
+    def parse(self):
+        if self.peek().kind == "end":
+            raise self.error("empty expression")
+        node = self.sum()
+        if self.peek().kind != "end":
+            raise self.error(f"unexpected {describe(self.peek())}")
+        return node
+
+    def sum(self):
+        node = self.product()
+        while self.peek().text in ("+", "-") and self.peek().kind == "op":
+            op = self.next()
+            node = BinOp(op.text, node, self.product(), op.pos)
+        return node
+
+    def product(self):
+        node = self.unary()
+        while self.peek().text in ("*", "/") and self.peek().kind == "op":
+            op = self.next()
+            node = BinOp(op.text, node, self.unary(), op.pos)
+        return node
+
+    def unary(self):
+        if op := self.accept("-"):
+            return Neg(self.nested(self.unary), op.pos)
+        if self.accept("+"):
+            return self.nested(self.unary)
+        return self.postfix()
+
+    def postfix(self):
+        node = self.atom()
+        while True:
+            if op := self.accept("'"):
+                node = Postfix("T", node, op.pos)
+            elif op := self.accept("^"):
+                node = self.exponent(node, op)
+            else:
+                return node
+
+    def exponent(self, base, caret: Token):
+        token = self.peek()
+        if token.kind == "name" and token.text == "T":
+            self.next()
+            return Postfix("T", base, caret.pos)
+        if self.accept("-"):
+            token = self.peek()
+            if token.kind == "name" and token.text == "T":
+                self.next()
+                return Postfix("-T", base, caret.pos)
+            if token.kind == "number":
+                self.next()
+                if token.text == "1":
+                    return Postfix("-1", base, caret.pos)
+                return Postfix("^", base, caret.pos, Neg(Num(token.text, token.pos), token.pos))
+            raise self.error(f"expected 'T' or a number after '^-', found {describe(token)}")
+        if token.kind == "number":
+            self.next()
+            return Postfix("^", base, caret.pos, Num(token.text, token.pos))
+        if token.kind == "name":
+            self.next()
+            return Postfix("^", base, caret.pos, Name(token.text, token.pos))
+        if self.accept("("):
+            exponent = self.nested(self.sum)
+            self.expect(")", "')'")
+            return Postfix("^", base, caret.pos, exponent)
+        raise self.error(f"expected an exponent after '^' (T, -1, -T, a number), found {describe(token)}")
+
+    def atom(self):
+        token = self.next()
+        if token.kind == "number":
+            return Num(token.text, token.pos)
+        if token.kind == "name":
+            if self.accept("("):
+                args = [self.nested(self.sum)]
+                while self.accept(","):
+                    args.append(self.nested(self.sum))
+                self.expect(")", f"')' to close {token.text}(")
+                return Call(token.text, tuple(args), token.pos)
+            return Name(token.text, token.pos)
+        if token.kind == "op" and token.text == "(":
+            node = self.nested(self.sum)
+            closing = self.peek()
+            if not self.accept(")"):
+                raise self.error(f"expected ')' to close the '(' at column {self.col(token)}, found {describe(closing)}")
+            return node
+        self.i -= 1
+        raise self.error(f"expected a symbol, a number or '(', found {describe(token)}")
+
+    def nested(self, parse: Callable):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
+    def col(self, token: Token) -> int:
+        return self.source.at(token.pos).col
+
+
+def describe(token: Token) -> str:
+    return "the end of the expression" if token.kind == "end" else f"'{token.text}'"
+
+
+def parse_ast(source: Text):
+    """Parse the text of an expression into an AST (no symbols needed)."""
+    return _Parser(source).parse()
+
+
+# --- lowering: AST → SymPy, with shapes checked ------------------------------
+
+FUNCTION_NAMES = (
+    "tr det logdet inv log exp sqrt sin cos tan sigmoid tanh softplus softmax "
+    "logsumexp sum diag vec norm kron hadamard ones d"
+).split()
+ALIASES = {"trace": "tr", "Tr": "tr", "ln": "log", "inverse": "inv", "determinant": "det"}
+
+
+def dimension(value):
+    return sp.Integer(value) if isinstance(value, int) else sp.Symbol(value, integer=True, positive=True)
+
+
+def symbol_table(symbols: tuple[SymbolSpec, ...]) -> dict[str, sp.Basic]:
+    """Each declared name → its SymPy symbol (``[n]`` is an n×1 column vector)."""
+    table = {}
+    for s in symbols:
+        dims = [dimension(v) for v in s.shape]
+        if not dims:
+            table[s.name] = sp.Symbol(s.name, real=True)
+        else:
+            table[s.name] = sp.MatrixSymbol(s.name, dims[0], dims[1] if len(dims) > 1 else 1)
+    return table
+
+
+@dataclass(frozen=True)
+class Eye:
+    """``c·I`` whose size is not known until it meets a matrix."""
+
+    coeff: sp.Expr = sp.Integer(1)
+
+    def sized(self, n):
+        return ir.mul(self.coeff, sp.Identity(n))
+
+
+def parse_expr(source: Text, symbols: dict[str, sp.Basic], *, differentials: bool = False):
+    """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`)."""
+    lowering = _Lowering(source, symbols, differentials)
+    result = lowering.lower(parse_ast(source))
+    if isinstance(result, Eye):
+        raise SpecError("cannot tell the size of I here; use it next to a matrix", source.at(0))
+    return result
+
+
+def describe_shape(e) -> str:
+    shape = ir.shape(e)
+    if not shape:
+        return "a scalar"
+    rows, cols = (sp.sstr(v) for v in shape)
+    if cols == "1":
+        return f"an {rows}-vector" if rows[0] in "aefhilmnorsx" else f"a {rows}-vector"
+    return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
+
+
+class _Lowering:
+    def __init__(self, source: Text, symbols: dict, differentials: bool):
+        self.source, self.symbols, self.differentials = source, symbols, differentials
+
+    def error(self, message: str, pos: int, kind=SpecError):
+        return kind(message, self.source.at(pos))
+
+    def lower(self, node):
+        return getattr(self, f"lower_{type(node).__name__}")(node)
+
+    def lower_Num(self, node: Num):
+        return sp.Rational(node.text)
+
+    def lower_Name(self, node: Name):
+        if node.name in self.symbols:
+            return self.symbols[node.name]
+        if node.name == "I":
+            return Eye()
+        if self.differentials and node.name.startswith("d") and node.name[1:] in self.symbols:
+            return ir.d(self.symbols[node.name[1:]])
+        if node.name in FUNCTION_NAMES:
+            raise self.error(f"'{node.name}' is a function: write {node.name}(...)", node.pos)
+        raise self.error(f"unknown symbol '{node.name}'{self.suggest(node.name, self.symbols)}", node.pos)
+
+    def lower_Neg(self, node: Neg):
+        value = self.lower(node.operand)
+        return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
+
+    def lower_BinOp(self, node: BinOp):
+        left, right = self.lower(node.left), self.lower(node.right)
+        if node.op == "-":
+            right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
+        return {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[node.op](left, right, node.pos)
+
+    def add(self, left, right, pos):
+        if isinstance(left, Eye) and isinstance(right, Eye):
+            return Eye(left.coeff + right.coeff)
+        if isinstance(left, Eye) or isinstance(right, Eye):
+            eye, other = (left, right) if isinstance(left, Eye) else (right, left)
+            if not ir.is_matrix(other) or other.shape[0] != other.shape[1]:
+                raise self.error(f"cannot add I to {describe_shape(other)}", pos)
+            sized = eye.sized(other.shape[0])
+            left, right = (sized, other) if isinstance(left, Eye) else (other, sized)
+        if ir.shape(left) != ir.shape(right):
+            raise self.error(f"cannot add {describe_shape(left)} and {describe_shape(right)}", pos)
+        return ir.add(left, right)
+
+    def multiply(self, left, right, pos):
+        if isinstance(left, Eye) or isinstance(right, Eye):
+            eye, other = (left, right) if isinstance(left, Eye) else (right, left)
+            if isinstance(other, Eye) or not ir.is_matrix(other):
+                return Eye(eye.coeff * (other.coeff if isinstance(other, Eye) else other))
+            size = other.shape[0] if eye is left else other.shape[1]
+            left, right = (eye.sized(size), other) if eye is left else (other, eye.sized(size))
+        if ir.is_matrix(left) and ir.is_matrix(right) and left.shape[1] != right.shape[0]:
+            if ir.is_one_by_one(left) or ir.is_one_by_one(right):
+                raise self.error("using a 1×1 product as a scalar factor is not supported yet", pos, Unsupported)
+            raise self.error(
+                f"cannot multiply {describe_shape(left)} by {describe_shape(right)}: "
+                f"the inner dimensions {sp.sstr(left.shape[1])} and {sp.sstr(right.shape[0])} differ",
+                pos,
+            )
+        return ir.mul(left, right)
+
+    def divide(self, left, right, pos):
+        if isinstance(right, Eye) or ir.is_matrix(right):
+            raise self.error("cannot divide by a matrix; multiply by its inverse instead", pos)
+        if right == 0:
+            raise self.error("division by zero", pos)
+        if isinstance(left, Eye):
+            return Eye(left.coeff / right)
+        return ir.mul(left, sp.Pow(right, -1))
+
+    def lower_Postfix(self, node: Postfix):
+        value = self.lower(node.operand)
+        if isinstance(value, Eye):
+            if node.op == "^":
+                raise self.error("powers of I are not supported; write I", node.pos)
+            return Eye(1 / value.coeff) if node.op in ("-1", "-T") else value
+        if node.op == "T":
+            return ir.transpose_of(value)
+        if node.op in ("-1", "-T"):
+            inverse = self.invert(value, node.pos)
+            return ir.transpose_of(inverse) if node.op == "-T" else inverse
+        exponent = self.lower(node.exponent)
+        if isinstance(exponent, Eye) or ir.is_matrix(exponent):
+            raise self.error("an exponent must be a scalar", node.exponent.pos)
+        if not ir.is_matrix(value):
+            return sp.Pow(value, exponent)
+        return self.matrix_power(value, exponent, node)
+
+    def invert(self, value, pos):
+        if not ir.is_matrix(value):
+            return sp.Pow(value, -1)
+        self.require_square(value, "invert", pos)
+        return sp.Inverse(value)
+
+    def matrix_power(self, value, exponent, node: Postfix):
+        if not (exponent.is_Integer):
+            raise self.error("a matrix power must be an integer", node.exponent.pos)
+        self.require_square(value, "raise to a power", node.pos)
+        k = int(exponent)
+        if k == 0:
+            return sp.Identity(value.shape[0])
+        if k == 1:
+            return value
+        return sp.Inverse(value) if k == -1 else sp.MatPow(value, exponent)
+
+    def require_square(self, value, verb: str, pos: int):
+        rows, cols = value.shape
+        if cols == 1 and rows != 1:
+            raise self.error(f"cannot {verb} a vector ({describe_shape(value)[2:].lstrip()})", pos)
+        if rows != cols:
+            raise self.error(f"cannot {verb} {describe_shape(value)}: it is not square", pos)
+
+    def lower_Call(self, node: Call):
+        if node.name not in FUNCTIONS:
+            if node.name in FUNCTION_NAMES:
+                raise self.error(f"the function '{node.name}' is not supported yet", node.pos, Unsupported)
+            if node.name in self.symbols:
+                raise self.error(f"'{node.name}' is a symbol, not a function; write '*' to multiply", node.pos)
+            hint = ALIASES.get(node.name)
+            suggestion = f" (did you mean '{hint}'?)" if hint else self.suggest(node.name, FUNCTIONS)
+            raise self.error(f"unknown function '{node.name}'{suggestion}", node.pos)
+        arity, lower = FUNCTIONS[node.name]
+        if len(node.args) != arity:
+            raise self.error(f"{node.name}() takes {arity} argument{'s' * (arity > 1)}, not {len(node.args)}", node.pos)
+        args = [self.lower(a) for a in node.args]
+        if any(isinstance(a, Eye) for a in args):
+            raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
+        return lower(self, node, *args)
+
+    def call_tr(self, node, x):
+        if ir.is_matrix(x):
+            self.require_square(x, "take the trace of", node.pos)
+        return ir.tr(x)
+
+    def call_det(self, node, x):
+        if not ir.is_matrix(x):
+            return x
+        self.require_square(x, "take the determinant of", node.pos)
+        return sp.Determinant(x)
+
+    def call_logdet(self, node, x):
+        return sp.log(self.call_det(node, x))
+
+    def call_inv(self, node, x):
+        return self.invert(x, node.pos)
+
+    def call_d(self, node, x):
+        if not self.differentials:
+            raise self.error("differentials d(...) are only allowed in 'steps'", node.pos)
+        return ir.d(x)
+
+    def scalar_function(function):
+        def call(self, node, x):
+            if ir.is_matrix(x):
+                kind = "a 1×1 product" if ir.is_one_by_one(x) else "a matrix"
+                raise self.error(f"{node.name}() of {kind} is not supported yet", node.pos, Unsupported)
+            return function(x)
+
+        return call
+
+    def suggest(self, name: str, names) -> str:
+        close = difflib.get_close_matches(name, list(names), n=1)
+        return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+FUNCTIONS = {
+    "tr": (1, _Lowering.call_tr),
+    "det": (1, _Lowering.call_det),
+    "logdet": (1, _Lowering.call_logdet),
+    "inv": (1, _Lowering.call_inv),
+    "log": (1, _Lowering.scalar_function(sp.log)),
+    "exp": (1, _Lowering.scalar_function(sp.exp)),
+    "sqrt": (1, _Lowering.scalar_function(sp.sqrt)),
+    "d": (1, _Lowering.call_d),
+}

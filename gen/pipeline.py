@@ -1,0 +1,81 @@
+"""The one entry point that runs the stages in order: load → derive → verify → view → render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CheckFailed, SpecError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    spec: object
+    derivation: object
+    report: object
+
+
+def find_specs(paths) -> list[Path]:
+    """The spec files named, directories expanded to their ``*.yaml`` files in sorted order."""
+    found = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            specs = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not specs:
+                raise SpecError(f"{given}: no specs (*.yaml) in this directory")
+            found += specs
+        elif path.exists():
+            found.append(path)
+        else:
+            raise SpecError(f"{given}: no such file or directory")
+    return found
+
+
+def run(path) -> Outcome:
+    """Load, derive and verify one spec (raises a project error on bad input)."""
+    from .engine import derive
+    from .spec import load_spec
+    from .verify import verify
+
+    spec = load_spec(path)
+    derivation = derive(spec)
+    return Outcome(spec, derivation, verify(derivation))
+
+
+def require_ok(outcome: Outcome) -> None:
+    """Raise ``CheckFailed`` at the right place when a check failed."""
+    report, spec = outcome.report, outcome.spec
+    if report.claim is not None and not report.claim.ok:
+        diagnosis = claim_diagnosis(outcome)
+        raise CheckFailed(
+            f"the claim is false: relative discrepancy {report.claim.max_rel_error:.2g} "
+            f"at a random point{diagnosis}",
+            spec.claim.span,
+        )
+    if not report.finite_difference.ok:
+        raise CheckFailed(
+            f"the derived gradient disagrees with finite differences "
+            f"(relative error {report.finite_difference.max_rel_error:.2g}); please report this",
+            spec.function.span,
+        )
+    if not report.steps_ok:
+        raise CheckFailed(
+            f"a step failed its numeric check (relative error {report.max_step_error:.2g}); please report this",
+            spec.function.span,
+        )
+
+
+def claim_diagnosis(outcome: Outcome) -> str:
+    verdict = outcome.report.claim_diagnosis.diagnosis
+    if verdict.startswith("factor"):
+        return f"; it is off by a {verdict}"
+    return {"sign": "; it has the wrong sign", "transpose": "; it is the transpose of the gradient",
+            "sign and transpose": "; it is minus the transpose of the gradient"}.get(verdict, "")
+
+
+def render_tex(outcome: Outcome, template: str = "article") -> str:
+    from .render import render
+    from .view import document_view
+
+    return render(document_view(outcome.derivation, outcome.report), template)

@@ -1,0 +1,181 @@
+"""Plain-text printers: the spec grammar (``-(X^-2)^T``) and numpy source code."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from . import ir
+from .latex import ordered_terms
+
+SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
+
+
+class _Printer:
+    """Precedence-aware printing, one method per node type."""
+
+    def print(self, e, context: int = 0) -> str:
+        method = getattr(self, f"_print_{type(e).__name__}", None)
+        if method is None:
+            if isinstance(e, sp.Rational):
+                method = self._print_Rational
+            else:
+                raise TypeError(f"cannot print {type(e).__name__}")
+        text, prec = method(e)
+        return f"({text})" if prec < context else text
+
+    def _print_MatrixSymbol(self, e):
+        return e.name, ATOM
+
+    _print_Symbol = _print_MatrixSymbol
+
+    def _print_Rational(self, e):
+        text = str(e.p) if e.q == 1 else f"{e.p}/{e.q}"
+        return text, (ATOM if e.q == 1 and e >= 0 else UNARY if e.q == 1 else PRODUCT)
+
+    def _print_MatAdd(self, e):
+        out = ""
+        for term in ordered_terms(e):
+            coeff = term.as_coeff_Mul()[0] if not ir.is_matrix(term) else ir.coeff_and_factors(term)[0]
+            if out and coeff.is_Number and coeff < 0:
+                out += " - " + self.print(ir.neg(term), SUM + 1)
+            else:
+                out += (" + " if out else "") + self.print(term, SUM)
+        return out, SUM
+
+    _print_Add = _print_MatAdd
+
+    def _print_MatMul(self, e):
+        args = list(e.args)
+        if args[0] == -1:
+            return "-" + self.print(ir.mul(*args[1:]), PRODUCT), UNARY
+        return self.product([self.print(a, PRODUCT + 1 if i else PRODUCT) for i, a in enumerate(args)]), PRODUCT
+
+    _print_Mul = _print_MatMul
+
+    def product(self, pieces) -> str:
+        return "*".join(pieces)
+
+
+class GrammarPrinter(_Printer):
+    """The spec grammar, parseable back by ``gen.parser``."""
+
+    def _print_Identity(self, e):
+        return "I", ATOM
+
+    def _print_Transpose(self, e):
+        if isinstance(e.arg, sp.Inverse):
+            return f"{self.print(e.arg.arg, POSTFIX + 1)}^-T", POSTFIX
+        return f"{self.print(e.arg, POSTFIX + 1)}^T", POSTFIX
+
+    def _print_Inverse(self, e):
+        return f"{self.print(e.arg, POSTFIX + 1)}^-1", POSTFIX
+
+    def _print_MatPow(self, e):
+        return f"{self.print(e.base, POSTFIX + 1)}^{e.exp}", POSTFIX
+
+    def _print_Pow(self, e):
+        exp = self.print(e.exp, ATOM)
+        return f"{self.print(e.base, POSTFIX + 1)}^{exp}", POSTFIX
+
+    def _print_Trace(self, e):
+        return f"tr({self.print(e.arg)})", ATOM
+
+    def _print_Determinant(self, e):
+        return f"det({self.print(e.arg)})", ATOM
+
+    def _print_log(self, e):
+        if isinstance(e.args[0], sp.Determinant):
+            return f"logdet({self.print(e.args[0].arg)})", ATOM
+        return f"log({self.print(e.args[0])})", ATOM
+
+    def _print_exp(self, e):
+        return f"exp({self.print(e.args[0])})", ATOM
+
+    def _print_MatDiff(self, e):
+        if isinstance(e.arg, sp.MatrixSymbol):
+            return f"d{e.arg.name}", ATOM
+        return f"d({self.print(e.arg)})", ATOM
+
+    _print_Diff = _print_MatDiff
+
+
+class NumpyPrinter(_Printer):
+    """numpy source; vectors are (n, 1) columns inside the generated function."""
+
+    def product(self, pieces) -> str:
+        return " @ ".join(pieces)
+
+    def _print_MatMul(self, e):
+        coeff, factors = ir.coeff_and_factors(e) if ir.is_matrix(e) else (e, ())
+        pieces = [self.print(a, PRODUCT + 1) for a in sp.Mul.make_args(coeff) if a != 1]
+        if factors:  # `*` and `@` share one precedence and associate left, so no parentheses
+            pieces.append(" @ ".join(self.print(f, PRODUCT + 1) for f in factors))
+        return " * ".join(pieces), PRODUCT
+
+    _print_Mul = _print_MatMul
+
+    def _print_Identity(self, e):
+        return f"np.eye({self.size(e.shape[0])})", ATOM
+
+    def _print_ZeroMatrix(self, e):
+        return f"np.zeros(({self.size(e.shape[0])}, {self.size(e.shape[1])}))", ATOM
+
+    def size(self, dim) -> str:
+        return str(dim) if dim.is_Integer else f"{self.sizes[dim]}"
+
+    def _print_Transpose(self, e):
+        return f"{self.print(e.arg, POSTFIX + 1)}.T", POSTFIX
+
+    def _print_Inverse(self, e):
+        return f"np.linalg.inv({self.print(e.arg)})", ATOM
+
+    def _print_MatPow(self, e):
+        return f"np.linalg.matrix_power({self.print(e.base)}, {e.exp})", ATOM
+
+    def _print_Pow(self, e):
+        return f"{self.print(e.base, POSTFIX + 1)} ** {self.print(e.exp, POSTFIX + 1)}", POSTFIX
+
+    def _print_Rational(self, e):
+        return (str(e.p), ATOM) if e.q == 1 and e >= 0 else (f"({e.p} / {e.q})" if e.q != 1 else f"({e.p})", ATOM)
+
+    def _print_Trace(self, e):
+        return f"np.trace({self.print(e.arg)})", ATOM
+
+    def _print_Determinant(self, e):
+        return f"np.linalg.det({self.print(e.arg)})", ATOM
+
+    def _print_log(self, e):
+        return f"np.log({self.print(e.args[0])})", ATOM
+
+    def _print_exp(self, e):
+        return f"np.exp({self.print(e.args[0])})", ATOM
+
+
+def text(e) -> str:
+    """The expression in the spec grammar."""
+    return GrammarPrinter().print(e)
+
+
+def numpy_source(result, symbols: dict, variable) -> str:
+    """A self-contained ``def result(...)`` computing ``result`` with numpy only.
+
+    Parameters are the non-dimension symbols in declaration order; vectors are
+    1-D arrays, and the gradient has the variable's shape.
+    """
+    printer = NumpyPrinter()
+    printer.sizes = {}
+    lines, params = [], []
+    for name, symbol in symbols.items():
+        params.append(name)
+        if ir.is_matrix(symbol):
+            if symbol.shape[1] == 1:
+                lines.append(f"    {name} = np.asarray({name}, dtype=float).reshape(-1, 1)")
+            else:
+                lines.append(f"    {name} = np.asarray({name}, dtype=float)")
+            for axis, dim in enumerate(symbol.shape):
+                if dim.is_Symbol and dim not in printer.sizes:
+                    printer.sizes[dim] = f"{name}.shape[{axis}]"
+    body = printer.print(result)
+    shape = "(-1,)" if variable.shape[1] == 1 else f"{variable.name}.shape"
+    lines.append(f"    return np.reshape({body}, {shape})")
+    return f"def result({', '.join(params)}):\n" + "\n".join(lines) + "\n"

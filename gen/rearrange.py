@@ -1,0 +1,154 @@
+"""Rearrange a first differential into ``tr(M dX)`` and read off the gradient ``Mᵀ``.
+
+After the differential rules have run, ``df`` is linear in ``dX``: a sum of
+terms ``c · [tr](L dX R)`` or ``c · [tr](L dXᵀ R)``. Each rearrangement rule
+rewrites every term it applies to; the engine records one checked step per
+rule that changed something.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sympy as sp
+
+from . import ir
+from .errors import Unsupported
+from .rules import COOKBOOK, MAGNUS, rule
+
+
+@dataclass(frozen=True)
+class Term:
+    """``coeff · tr(left · dX · right)`` (``dXᵀ`` when transposed; no trace unless traced)."""
+
+    coeff: sp.Expr
+    left: tuple
+    transposed: bool
+    right: tuple
+    traced: bool
+
+    def expr(self, dX):
+        middle = sp.Transpose(dX) if self.transposed else dX
+        product = ir.mul(*self.left, middle, *self.right)
+        return ir.mul(self.coeff, ir.tr(product) if self.traced else product)
+
+
+def to_expr(form: tuple[Term, ...], dX):
+    return ir.add(*(t.expr(dX) for t in form))
+
+
+@rule(
+    "expand",
+    r"\operatorname{tr}(aA + B) = a\operatorname{tr}(A) + \operatorname{tr}(B)",
+)
+def linear_form(e, dX) -> tuple[Term, ...]:
+    """Split an expression linear in ``dX`` into its terms (products distributed over sums)."""
+    if e == dX:
+        return (Term(sp.Integer(1), (), False, (), False),)
+    if isinstance(e, (sp.MatAdd, sp.Add)):
+        return tuple(t for arg in e.args for t in linear_form(arg, dX))
+    if isinstance(e, sp.Trace):
+        return tuple(replace(t, traced=True) for t in linear_form(e.arg, dX) if not t.traced)
+    if isinstance(e, sp.Transpose):
+        return tuple(transpose_term(t) for t in linear_form(e.arg, dX))
+    if isinstance(e, (sp.MatMul, sp.Mul)):
+        return product_form(e.args, dX)
+    raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+
+
+def product_form(args, dX) -> tuple[Term, ...]:
+    inner = [i for i, a in enumerate(args) if a.has(dX)]
+    if len(inner) != 1:
+        raise Unsupported("the differential is not linear in the variable's differential")
+    i = inner[0]
+    before, after = args[:i], args[i + 1 :]
+    coeff = sp.Mul(*(a for a in before + after if not ir.is_matrix(a)))
+    left = tuple(a for a in before if ir.is_matrix(a))
+    right = tuple(a for a in after if ir.is_matrix(a))
+    terms = linear_form(args[i], dX)
+    if any(t.traced for t in terms) and (left or right):
+        raise Unsupported("matrix-valued functions are not supported yet")
+    return tuple(
+        Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, t.traced) for t in terms
+    )
+
+
+def transpose_term(t: Term) -> Term:
+    """``(L dX R)ᵀ = Rᵀ dXᵀ Lᵀ``."""
+    if t.traced:
+        raise Unsupported("cannot transpose a trace of a differential")
+    flip = lambda factors: tuple(ir.transpose_of(f) for f in reversed(factors))  # noqa: E731
+    return Term(t.coeff, flip(t.right), not t.transposed, flip(t.left), False)
+
+
+# --- rearrangement rules: Term → Term, or None when they do not apply --------
+
+
+@rule("scalar as trace", r"a = \operatorname{tr}(a) \text{ for } a \in \mathbb{R}", MAGNUS)
+def scalar_as_trace(t: Term, vector: bool):
+    """A scalar is its own trace."""
+    if t.traced or vector:
+        return None
+    return replace(t, traced=True)
+
+
+@rule("transpose of a scalar", r"a^{\top} = a \text{ for } a \in \mathbb{R}", MAGNUS)
+def scalar_transpose(t: Term, vector: bool):
+    """A 1×1 product equals its transpose."""
+    if t.traced or not t.transposed:
+        return None
+    return transpose_term(t)
+
+
+@rule("trace of a transpose", r"\operatorname{tr}(A^{\top}) = \operatorname{tr}(A)", COOKBOOK)
+def trace_transpose(t: Term, vector: bool):
+    """Transposing inside a trace changes nothing."""
+    if not (t.traced and t.transposed):
+        return None
+    return replace(transpose_term(replace(t, traced=False)), traced=True)
+
+
+@rule("cyclic trace", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", COOKBOOK)
+def cyclic(t: Term, vector: bool):
+    """Rotate the product so that the differential comes last."""
+    if not (t.traced and t.right):
+        return None
+    return replace(t, left=t.right + t.left, right=())
+
+
+@rule("trace of a scalar", r"\operatorname{tr}(a) = a \text{ for } a \in \mathbb{R}", MAGNUS)
+def untrace(t: Term, vector: bool):
+    """With a vector variable, ``tr(m dx)`` is the scalar ``m dx``."""
+    if not (vector and t.traced) or t.right or t.transposed:
+        return None
+    return replace(t, traced=False)
+
+
+REARRANGEMENTS = (scalar_as_trace, scalar_transpose, trace_transpose, cyclic, untrace)
+
+
+@rule("collect", r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)")
+def collect(form: tuple[Term, ...], dX):
+    """Gather every term into one ``tr(M dX)`` by linearity."""
+    if len(form) < 2 or any(t.right or t.transposed for t in form):
+        return None
+    M = ir.add(*(ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),))) for t in form))
+    return (Term(sp.Integer(1), (M,), False, (), form[0].traced),)
+
+
+def coefficient(form: tuple[Term, ...], dX):
+    """``M`` in ``df = tr(M dX)`` (or ``m`` in ``df = m dx``)."""
+    (t,) = form
+    if t.right or t.transposed:
+        raise Unsupported("could not bring the differential into the form tr(M dX)")
+    return ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),)))
+
+
+@rule(
+    "identification",
+    r"\mathrm{d}f = \operatorname{tr}(G^{\top}\,\mathrm{d}X) \iff \nabla_X f = G",
+    "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)",
+)
+def identify(form: tuple[Term, ...], dX):
+    """The gradient is the transpose of the coefficient of ``dX``."""
+    return ir.transpose_of(coefficient(form, dX))

@@ -1,0 +1,74 @@
+"""Render a view with a Jinja2 template: LaTeX-safe delimiters, strict, prose escaped once."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import SpecError
+
+TEMPLATES = ("article",)
+SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+SPECIAL = re.compile("|".join(re.escape(c) for c in SPECIALS))
+
+
+def escape_latex(text: str) -> str:
+    """Plain text → LaTeX that prints it verbatim (``\\input`` and ``^^5c`` become harmless)."""
+    return SPECIAL.sub(lambda m: SPECIALS[m.group()], text)
+
+
+def finalize(value):
+    """Escape every plain string a template prints; LaTeX arrives as ``Markup``."""
+    if isinstance(value, Markup):
+        return str(value)
+    return escape_latex(str(value))
+
+
+def template_dir() -> Path:
+    try:
+        return Path(str(resources.files("gen.templates")))
+    except ModuleNotFoundError:  # running from a source tree without installing
+        return Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir()),
+        block_start_string=r"\BLOCK{",
+        block_end_string="}",
+        variable_start_string=r"\VAR{",
+        variable_end_string="}",
+        comment_start_string=r"\#{",
+        comment_end_string="}",
+        line_comment_prefix="%#",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+    )
+
+
+def render(view, template: str = "article") -> str:
+    """The document for ``view`` as LaTeX source."""
+    if template not in TEMPLATES:
+        raise SpecError(f"unknown template '{template}' (choose from {', '.join(TEMPLATES)})")
+    return environment().get_template(f"{template}.tex.j2").render(doc=view)

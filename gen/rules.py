@@ -1,0 +1,177 @@
+"""The rule registry and the rules of the differential calculus.
+
+A rule is a small registered function with a name, the identity it applies
+(LaTeX) and a reference. A differential rule receives ``F`` from a node
+``d(F)`` and returns what ``d(F)`` equals, or ``None`` if it does not apply.
+Rearrangement and simplification rules register here too (``rearrange``,
+``simplify``) so that ``derivtex rules`` lists them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+
+from . import ir
+
+MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
+COOKBOOK = "Petersen & Pedersen, The Matrix Cookbook, §2"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    identity: str  # LaTeX, math mode
+    reference: str
+    apply: Callable
+
+
+REGISTRY: dict[str, Rule] = {}
+DIFFERENTIAL: list[Rule] = []
+
+
+def rule(name: str, identity: str, reference: str = MAGNUS, table: list | None = None):
+    """Register ``fn`` as the rule ``name`` (and append it to ``table``, whose order is priority)."""
+
+    def register(fn: Callable) -> Callable:
+        if name in REGISTRY:
+            raise ValueError(f"two rules are named {name!r}")
+        entry = Rule(name, identity, reference, fn)
+        REGISTRY[name] = entry
+        fn.rule = entry
+        if table is not None:
+            table.append(entry)
+        return fn
+
+    return register
+
+
+def differential_rule(name, identity, reference=MAGNUS):
+    return rule(name, identity, reference, DIFFERENTIAL)
+
+
+# Each function's docstring is its identity in words; ``variables`` are the ``wrt`` symbols.
+
+
+@differential_rule("constant", r"\mathrm{d}A = 0")
+def constant(F, variables):
+    """A constant has differential zero."""
+    return None if ir.depends_on(F, variables) else ir.zero_like(F)
+
+
+@differential_rule("linearity", r"\mathrm{d}(F + G) = \mathrm{d}F + \mathrm{d}G")
+def linearity(F, variables):
+    """The differential of a sum is the sum of the differentials (constant terms vanish)."""
+    if not isinstance(F, (sp.MatAdd, sp.Add)):
+        return None
+    return ir.add(*(ir.d(t) for t in F.args if ir.depends_on(t, variables)))
+
+
+@differential_rule("constant factor", r"\mathrm{d}(AFB) = A\,\mathrm{d}F\,B")
+def constant_factor(F, variables):
+    """Constant factors of a product stay put."""
+    if not isinstance(F, (sp.MatMul, sp.Mul)):
+        return None
+    varying = [i for i, f in enumerate(F.args) if ir.depends_on(f, variables)]
+    if len(varying) != 1:
+        return None
+    return ir.mul(*(ir.d(f) if i in varying else f for i, f in enumerate(F.args)))
+
+
+@differential_rule("product", r"\mathrm{d}(FG) = \mathrm{d}F\,G + F\,\mathrm{d}G")
+def product(F, variables):
+    """Leibniz's rule, one term per varying factor."""
+    if not isinstance(F, (sp.MatMul, sp.Mul)):
+        return None
+    args = F.args
+    return ir.add(
+        *(
+            ir.mul(*args[:i], ir.d(f), *args[i + 1 :])
+            for i, f in enumerate(args)
+            if ir.depends_on(f, variables)
+        )
+    )
+
+
+@differential_rule("transpose", r"\mathrm{d}(F^{\top}) = (\mathrm{d}F)^{\top}")
+def transpose(F, variables):
+    """The differential commutes with transposition."""
+    return sp.Transpose(ir.d(F.arg)) if isinstance(F, sp.Transpose) else None
+
+
+@differential_rule("trace", r"\mathrm{d}\operatorname{tr}(F) = \operatorname{tr}(\mathrm{d}F)")
+def trace(F, variables):
+    """The differential commutes with the trace."""
+    return sp.Trace(ir.d(F.arg)) if isinstance(F, sp.Trace) else None
+
+
+@differential_rule("inverse", r"\mathrm{d}(F^{-1}) = -F^{-1}\,\mathrm{d}F\,F^{-1}")
+def inverse(F, variables):
+    """Differentiate F F⁻¹ = I."""
+    if not isinstance(F, sp.Inverse):
+        return None
+    return ir.mul(-1, F, ir.d(F.arg), F)
+
+
+@differential_rule(
+    "log-determinant", r"\mathrm{d}\log\det(F) = \operatorname{tr}(F^{-1}\,\mathrm{d}F)"
+)
+def log_determinant(F, variables):
+    """Jacobi's formula divided by det F."""
+    if not (isinstance(F, sp.log) and isinstance(F.args[0], sp.Determinant)):
+        return None
+    M = F.args[0].arg
+    return sp.Trace(ir.mul(sp.Inverse(M), ir.d(M)))
+
+
+@differential_rule(
+    "determinant", r"\mathrm{d}\det(F) = \det(F)\operatorname{tr}(F^{-1}\,\mathrm{d}F)"
+)
+def determinant(F, variables):
+    """Jacobi's formula."""
+    if not isinstance(F, sp.Determinant):
+        return None
+    return ir.mul(F, sp.Trace(ir.mul(sp.Inverse(F.arg), ir.d(F.arg))))
+
+
+@differential_rule(
+    "power", r"\mathrm{d}(F^{k}) = \textstyle\sum_{i=0}^{k-1} F^{i}\,\mathrm{d}F\,F^{k-1-i}"
+)
+def power(F, variables):
+    """An integer power is a product of k equal factors; a negative power is an inverse."""
+    if not isinstance(F, sp.MatPow):
+        return None
+    base, k = F.base, int(F.exp)
+    if k < 0:
+        return ir.mul(-1, F, ir.d(matrix_power(base, -k)), F)
+    return ir.add(
+        *(ir.mul(matrix_power(base, i), ir.d(base), matrix_power(base, k - 1 - i)) for i in range(k))
+    )
+
+
+def matrix_power(base, k: int):
+    return sp.Identity(base.shape[0]) if k == 0 else base if k == 1 else sp.MatPow(base, k)
+
+
+@differential_rule("logarithm", r"\mathrm{d}\log f = f^{-1}\,\mathrm{d}f")
+def logarithm(F, variables):
+    """Chain rule with log' = 1/x."""
+    if not isinstance(F, sp.log):
+        return None
+    return ir.mul(sp.Pow(F.args[0], -1), ir.d(F.args[0]))
+
+
+@differential_rule("exponential", r"\mathrm{d}\exp f = \exp(f)\,\mathrm{d}f")
+def exponential(F, variables):
+    """Chain rule with exp' = exp."""
+    return ir.mul(F, ir.d(F.args[0])) if isinstance(F, sp.exp) else None
+
+
+@differential_rule("scalar power", r"\mathrm{d}(f^{p}) = p\,f^{p-1}\,\mathrm{d}f")
+def scalar_power(F, variables):
+    """Chain rule for a constant exponent."""
+    if not isinstance(F, sp.Pow) or ir.depends_on(F.exp, variables):
+        return None
+    return ir.mul(F.exp, sp.Pow(F.base, F.exp - 1), ir.d(F.base))

@@ -1,0 +1,159 @@
+"""Final simplification of a result: the short forms a textbook gives.
+
+Each pass is a rule (``power``, ``transpose``, ``factor``) that rewrites the
+whole expression; the engine records a checked step for every pass that
+changed something.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from . import ir
+from .rules import COOKBOOK, rule
+
+
+def rebuild(e, visit):
+    """Apply ``visit`` bottom-up, re-normalising products and sums on the way."""
+    if not e.args or isinstance(e, (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.Number)):
+        return visit(e)
+    args = [rebuild(a, visit) for a in e.args]
+    if isinstance(e, (sp.MatMul, sp.Mul)):
+        node = ir.mul(*args)
+    elif isinstance(e, (sp.MatAdd, sp.Add)):
+        node = ir.add(*args)
+    elif isinstance(e, sp.Inverse):  # an Inverse's args are (X, -1)
+        node = sp.Inverse(args[0])
+    elif isinstance(e, sp.MatPow):
+        node = sp.MatPow(*args)
+    else:
+        node = e.func(*args)
+    return visit(node)
+
+
+# --- powers -------------------------------------------------------------------
+
+
+def base_exponent(f):
+    if isinstance(f, sp.Inverse):
+        base, k = base_exponent(f.arg)
+        return (base, -k) if isinstance(f.arg, sp.MatPow) else (f.arg, -1)
+    if isinstance(f, sp.MatPow) and f.exp.is_Integer:
+        return f.base, int(f.exp)
+    return f, 1
+
+
+def matrix_power(base, k: int):
+    if k == 0:
+        return sp.Identity(base.shape[0])
+    return base if k == 1 else sp.Inverse(base) if k == -1 else sp.MatPow(base, k)
+
+
+@rule("merge powers", r"X^{a} X^{b} = X^{a+b}", COOKBOOK)
+def merge_powers(e, symmetric=frozenset()):
+    """Adjacent powers of the same matrix merge (``X⁻¹X⁻¹ = X⁻²``, ``XX⁻¹ = I``)."""
+
+    def visit(node):
+        if not isinstance(node, sp.MatMul):
+            return node
+        coeff, factors = ir.coeff_and_factors(node)
+        merged: list = []
+        for f in factors:
+            base, k = base_exponent(f)
+            if merged and base_exponent(merged[-1])[0] == base:
+                k += base_exponent(merged.pop())[1]
+            merged.append(matrix_power(base, k))
+        return ir.mul(coeff, *merged) if merged else ir.mul(coeff, sp.Identity(node.shape[0]))
+
+    return rebuild(e, visit)
+
+
+# --- transposes ---------------------------------------------------------------
+
+
+@rule("transpose of a product", r"(AB)^{\top} = B^{\top}A^{\top},\ (A^{-1})^{\top} = A^{-\top}", COOKBOOK)
+def push_transposes(e, symmetric=frozenset()):
+    """Transposes move inward to the symbols; a symmetric matrix is its own transpose."""
+
+    def visit(node):
+        return transposed(node.arg, symmetric) if isinstance(node, sp.Transpose) else node
+
+    return rebuild(e, visit)
+
+
+def transposed(e, symmetric):
+    """``eᵀ`` with the transpose pushed as far in as it goes."""
+    if not ir.is_matrix(e):
+        return e
+    if isinstance(e, sp.MatAdd):
+        return ir.add(*(transposed(t, symmetric) for t in e.args))
+    if isinstance(e, sp.MatMul):
+        coeff, factors = ir.coeff_and_factors(e)
+        return ir.mul(coeff, *(transposed(f, symmetric) for f in reversed(factors)))
+    if isinstance(e, sp.Transpose):
+        return e.arg
+    if isinstance(e, sp.Identity):
+        return e
+    if isinstance(e, sp.ZeroMatrix):
+        return sp.ZeroMatrix(e.shape[1], e.shape[0])
+    if is_symmetric(e, symmetric):
+        return e
+    return sp.Transpose(e)
+
+
+def is_symmetric(e, symmetric) -> bool:
+    """Symmetric symbols, and their inverses and powers."""
+    if isinstance(e, (sp.Inverse, sp.MatPow)):
+        return is_symmetric(e.args[0], symmetric)
+    return e in symmetric
+
+
+# --- like terms and common factors ---------------------------------------------
+
+
+@rule("factor", r"AB + AC = A(B + C),\ aA + bA = (a + b)A", COOKBOOK)
+def factor(e, symmetric=frozenset()):
+    """Like terms are collected and common factors taken out of sums."""
+    return rebuild(e, lambda node: factor_sum(node) if isinstance(node, sp.MatAdd) else node)
+
+
+def factor_sum(e):
+    gathered: dict = {}
+    for t in e.args:
+        coeff, factors = ir.coeff_and_factors(t)
+        gathered[factors] = gathered.get(factors, 0) + coeff
+    terms = [(c, fs) for fs, c in gathered.items() if c != 0]
+    if not terms:
+        return sp.ZeroMatrix(*e.shape)
+    if len(terms) == 1:
+        return ir.mul(terms[0][0], *terms[0][1])
+    common = shared_coefficient([c for c, _ in terms])
+    terms = [(c / common, fs) for c, fs in terms]
+    if all(fs and fs[0] == terms[0][1][0] for _, fs in terms):
+        head = terms[0][1][0]
+        rest = factor_sum(sp.MatAdd(*(ir.mul(c, *remainder(fs[1:], head, 0)) for c, fs in terms)))
+        return ir.mul(common, head, rest)
+    if all(fs and fs[-1] == terms[0][1][-1] for _, fs in terms):
+        tail = terms[0][1][-1]
+        rest = factor_sum(sp.MatAdd(*(ir.mul(c, *remainder(fs[:-1], tail, 1)) for c, fs in terms)))
+        return ir.mul(common, rest, tail)
+    return ir.mul(common, ir.add(*(ir.mul(c, *fs) for c, fs in terms)))
+
+
+def remainder(factors, removed, side: int):
+    """What is left of a product once its common factor is taken out (``I`` if nothing)."""
+    size = removed.shape[1] if side == 0 else removed.shape[0]
+    return factors or (sp.Identity(size),)
+
+
+def shared_coefficient(coeffs):
+    """A numeric factor common to every coefficient (``2`` in ``2A + 2B``, ``-1`` in ``-A - B``)."""
+    numbers = [c.as_coeff_Mul()[0] for c in coeffs]
+    if all(n == numbers[0] for n in numbers) and numbers[0] != 1:
+        return numbers[0]
+    if all(n < 0 for n in numbers):
+        return sp.Integer(-1)
+    return sp.Integer(1)
+
+
+SIMPLIFICATIONS = (merge_powers, push_transposes, merge_powers, factor)

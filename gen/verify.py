@@ -1,0 +1,319 @@
+"""Numeric verification: every line, the identification, finite differences, the claim.
+
+Expressions are evaluated directly from the tree with numpy (no code generation).
+Dimensions get distinct small sizes so that shape mistakes surface; values are
+drawn inside each symbol's domain with a fixed seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from . import ir
+from .engine import Derivation
+
+SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
+STEP = 1e-3  # finite-difference step; the 4-point stencil's error is O(STEP⁴)
+FLOOR = 1e-6  # differences smaller than this, absolutely, count as agreement
+
+
+@dataclass(frozen=True)
+class Check:
+    """The largest relative error seen over the samples, against the tolerance."""
+
+    max_rel_error: float
+    tolerance: float
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.max_rel_error <= self.tolerance)
+
+
+@dataclass(frozen=True)
+class ProofChecks:
+    differential: tuple[Check, ...]  # one per line of the differential chain
+    identification: Check
+    gradient: tuple[Check, ...]  # one per simplification line after the first
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    label: str
+    ok: bool
+    diagnosis: str  # "correct", "sign", "transpose", "sign and transpose", "factor 2", "differs"
+    discrepancy: float
+
+
+@dataclass(frozen=True)
+class Report:
+    proofs: tuple[ProofChecks, ...]
+    finite_difference: Check
+    claim: Check | None
+    compare: tuple[Diagnosis, ...]
+    samples: int
+    claim_diagnosis: Diagnosis | None = None
+
+    @property
+    def steps_ok(self) -> bool:
+        return all(
+            c.ok for p in self.proofs for c in (*p.differential, p.identification, *p.gradient)
+        )
+
+    @property
+    def ok(self) -> bool:
+        claim_ok = self.claim is None or self.claim.ok
+        return self.steps_ok and self.finite_difference.ok and claim_ok
+
+    @property
+    def max_step_error(self) -> float:
+        return max(
+            (c.max_rel_error for p in self.proofs for c in (*p.differential, p.identification, *p.gradient)),
+            default=0.0,
+        )
+
+
+def rel_error(a, b) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    scale = max(np.linalg.norm(a), np.linalg.norm(b), FLOOR)
+    error = np.linalg.norm(a - b) / scale
+    return float(error) if np.isfinite(error) else float("inf")
+
+
+# --- evaluation -----------------------------------------------------------------
+
+
+class Evaluator:
+    """Evaluates IR trees at one point; ``d(F)`` is F's directional derivative along the directions."""
+
+    def __init__(self, values: dict, dims: dict, directions: dict):
+        self.values, self.dims, self.directions = values, dims, directions
+        self.cache: dict = {}
+
+    def __call__(self, e):
+        if e not in self.cache:
+            self.cache[e] = self.evaluate(e)
+        return self.cache[e]
+
+    def evaluate(self, e):
+        if isinstance(e, sp.Number):
+            return float(e)
+        for cls in type(e).__mro__:
+            if cls in EVALUATORS:
+                return EVALUATORS[cls](self, e)
+        raise TypeError(f"cannot evaluate {type(e).__name__}")
+
+    def size(self, dim) -> int:
+        return int(dim) if dim.is_Integer else self.dims[dim]
+
+    def differential(self, e):
+        F = e.arg
+        if F in self.directions:
+            return self.directions[F]
+        varying = [v for v in self.directions if F.has(v)]
+        if not varying:
+            return np.zeros(self.shape(F)) if ir.is_matrix(F) else 0.0
+        at = lambda t: Evaluator(  # noqa: E731
+            {**self.values, **{v: self.values[v] + t * self.directions[v] for v in varying}}, self.dims, {}
+        )(F)
+        h = STEP
+        return (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h)
+
+    def shape(self, e):
+        return tuple(self.size(d) for d in e.shape)
+
+
+def product(ev: Evaluator, e):
+    value = 1.0
+    for a in e.args:
+        x = ev(a)
+        value = value @ x if np.ndim(value) == 2 and np.ndim(x) == 2 else value * x
+    return value
+
+
+def matrix_power(ev: Evaluator, e):
+    k = int(e.exp)
+    base = ev(e.base)
+    return np.linalg.matrix_power(np.linalg.inv(base) if k < 0 else base, abs(k))
+
+
+EVALUATORS = {
+    sp.MatrixSymbol: lambda ev, e: ev.values[e],
+    sp.Symbol: lambda ev, e: ev.values[e],
+    sp.Identity: lambda ev, e: np.eye(ev.size(e.shape[0])),
+    sp.ZeroMatrix: lambda ev, e: np.zeros(ev.shape(e)),
+    sp.MatMul: product,
+    sp.Mul: product,
+    sp.MatAdd: lambda ev, e: sum(ev(a) for a in e.args),
+    sp.Add: lambda ev, e: sum(ev(a) for a in e.args),
+    sp.Transpose: lambda ev, e: np.transpose(ev(e.arg)),
+    sp.Inverse: lambda ev, e: np.linalg.inv(ev(e.arg)),
+    sp.MatPow: matrix_power,
+    sp.Pow: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
+    sp.Trace: lambda ev, e: np.trace(ev(e.arg)),
+    sp.Determinant: lambda ev, e: np.linalg.det(ev(e.arg)),
+    sp.log: lambda ev, e: np.log(ev(e.args[0])),
+    sp.exp: lambda ev, e: np.exp(ev(e.args[0])),
+    ir.MatDiff: Evaluator.differential,
+    ir.Diff: Evaluator.differential,
+}
+
+
+# --- sampling -------------------------------------------------------------------
+
+
+def sample_dims(derivation: Derivation) -> dict:
+    """Distinct small sizes for the named dimensions, in order of first appearance."""
+    names = []
+    for _, s in derivation.symbols:
+        for dim in getattr(s, "shape", ()):
+            if dim.is_Symbol and dim not in names:
+                names.append(dim)
+    return {dim: size for dim, size in zip(names, SIZES)}
+
+
+def well_conditioned(rng, n, spectrum=(0.5, 2.0)):
+    """``Q₁ diag(s) Q₂`` with singular values in ``spectrum`` and a positive determinant."""
+    q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    q1 = q1 * np.sign(np.linalg.det(q1) * np.linalg.det(q2))
+    return q1 @ np.diag(rng.uniform(*spectrum, n)) @ q2
+
+
+def orthogonal(rng, n):
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    return q
+
+
+def draw_value(rng, shape, assume) -> np.ndarray | float:
+    """A random value inside the domain the assumptions describe."""
+    if not shape:
+        return rng.uniform(0.5, 2.0) if "positive" in assume else float(rng.standard_normal())
+    rows, cols = shape
+    if "positive" in assume:
+        extra = rows * np.eye(rows) if rows == cols else 0.0
+        return rng.uniform(0.1, 1.0, shape) + extra
+    if rows != cols:
+        return rng.standard_normal(shape)
+    if "spd" in assume:
+        q = orthogonal(rng, rows)
+        return q @ np.diag(rng.uniform(0.5, 2.0, rows)) @ q.T
+    if "symmetric" in assume:
+        q = orthogonal(rng, rows)
+        return q @ np.diag(rng.uniform(0.5, 2.0, rows) * rng.choice((-1, 1), rows)) @ q.T
+    if "orthogonal" in assume:
+        return orthogonal(rng, rows)
+    if "diagonal" in assume:
+        return np.diag(rng.uniform(0.5, 2.0, rows))
+    return well_conditioned(rng, rows)
+
+
+def draw(derivation: Derivation, dims: dict, rng) -> dict:
+    values = {}
+    for s in derivation.spec.symbols:
+        symbol = derivation.symbol_map[s.name]
+        shape = tuple(int(d) if d.is_Integer else dims[d] for d in getattr(symbol, "shape", ()))
+        values[symbol] = draw_value(rng, shape, s.assume)
+    return values
+
+
+# --- checks ---------------------------------------------------------------------
+
+
+def finite_difference_gradient(function, variable, values, dims) -> np.ndarray:
+    """The gradient of a scalar function by central differences, entry by entry."""
+    X = values[variable]
+    gradient = np.zeros_like(X)
+    for index in np.ndindex(X.shape):
+        def f(t):
+            shifted = X.copy()
+            shifted[index] += t
+            return float(np.squeeze(Evaluator({**values, variable: shifted}, dims, {})(function)))
+
+        h = STEP
+        gradient[index] = (-f(2 * h) + 8 * f(h) - 8 * f(-h) + f(-2 * h)) / (12 * h)
+    return gradient
+
+
+def chain_errors(ev: Evaluator, exprs) -> list[float]:
+    return [rel_error(ev(a), ev(b)) for a, b in zip(exprs, exprs[1:])]
+
+
+def verify(derivation: Derivation) -> Report:
+    """Check every line of every proof, the result, the claim, and diagnose compared values."""
+    settings = derivation.spec.check
+    rng = np.random.default_rng(settings.seed)
+    dims = sample_dims(derivation)
+    variable, result = derivation.variable, derivation.result
+    errors: dict = {}
+    points = []
+    for _ in range(settings.samples):
+        values = draw(derivation, dims, rng)
+        dX = rng.standard_normal(values[variable].shape)
+        ev = Evaluator(values, dims, {variable: dX})
+        for i, proof in enumerate(derivation.proofs):
+            diff = [proof.differential.lhs, *(s.expr for s in proof.differential.steps)]
+            grad = [s.expr for s in proof.gradient.steps]
+            identified = ir.tr(ir.mul(ir.transpose_of(grad[0]), ir.d(variable)))
+            record(errors, ("diff", i), chain_errors(ev, diff))
+            record(errors, ("ident", i), [rel_error(ev(identified), ev(diff[-1]))])
+            record(errors, ("grad", i), chain_errors(ev, grad))
+        G = ev(result)
+        fd = finite_difference_gradient(derivation.function, variable, values, dims)
+        record(errors, ("fd",), [rel_error(G, fd)])
+        if derivation.claim is not None:
+            record(errors, ("claim",), [rel_error(ev(derivation.claim), G)])
+        stated = [ev(value) for _, value in derivation.compare]
+        if derivation.claim is not None:
+            stated.append(ev(derivation.claim))
+        points.append((G, stated))
+    tol = settings.tolerance
+    check = lambda key: tuple(Check(e, tol) for e in errors.get(key, []))  # noqa: E731
+    proofs = tuple(
+        ProofChecks(check(("diff", i)), check(("ident", i))[0], check(("grad", i)))
+        for i in range(len(derivation.proofs))
+    )
+    labels = [label for label, _ in derivation.compare] + ["claim"] * (derivation.claim is not None)
+    diagnoses = tuple(
+        diagnose(label, [(G, stated[k]) for G, stated in points], tol) for k, label in enumerate(labels)
+    )
+    claim = check(("claim",))[0] if derivation.claim is not None else None
+    compare = diagnoses[: len(derivation.compare)]
+    claim_diagnosis = diagnoses[-1] if derivation.claim is not None else None
+    return Report(proofs, check(("fd",))[0], claim, compare, settings.samples, claim_diagnosis)
+
+
+def record(errors: dict, key, values: list[float]):
+    """Keep, position by position, the largest error over the samples."""
+    old = errors.get(key, [0.0] * len(values))
+    errors[key] = [max(a, b) for a, b in zip(old, values)]
+
+
+MISTAKES = (
+    ("correct", lambda G: G),
+    ("sign", lambda G: -G),
+    ("transpose", lambda G: G.T),
+    ("sign and transpose", lambda G: -G.T),
+)
+
+
+def diagnose(label: str, pairs, tol: float) -> Diagnosis:
+    """Name the mistake in a stated value: sign, transpose, a constant factor, or a discrepancy."""
+    for name, mistake in MISTAKES:
+        if max(rel_error(value, mistake(G)) for G, value in pairs) <= tol:
+            return Diagnosis(label, name == "correct", name, 0.0)
+    discrepancy = max(rel_error(value, G) for G, value in pairs)
+    factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value in pairs]
+    c = factors[0]
+    if abs(c) > FLOOR and max(rel_error(value, c * G) for G, value in pairs) <= tol:
+        return Diagnosis(label, False, f"factor {format_factor(c)}", discrepancy)
+    return Diagnosis(label, False, "differs", discrepancy)
+
+
+def format_factor(c: float) -> str:
+    from fractions import Fraction
+
+    fraction = Fraction(c).limit_denominator(12)
+    return str(fraction) if abs(float(fraction) - c) < 1e-9 * max(1, abs(c)) else f"{c:.6g}"

@@ -84,9 +84,9 @@ def supported_variable(spec: Spec, symbols: dict, function):
     if len(spec.wrt) > 1:
         raise refuse("differentiating with respect to several variables", spec.wrt[1].span)
     if spec.order != 1:
-        raise refuse("order 2 (Hessians)", spec.span)
+        raise refuse("order 2 (Hessians)", spec.span_of("order"))
     if spec.layout != "denominator":
-        raise refuse("the numerator layout", spec.span)
+        raise refuse("the numerator layout", spec.span_of("layout"))
     wrt = spec.wrt[0]
     variable = symbols[wrt.value]
     if not ir.is_matrix(variable):

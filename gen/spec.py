@@ -116,6 +116,11 @@ class Spec:
     topic: str = ""
     references: tuple[str, ...] = ()
     check: CheckSettings = CheckSettings()
+    positions: tuple[tuple[str, Span], ...] = ()  # where each top-level key's value starts
+
+    def span_of(self, key: str) -> Span:
+        """Where the value of top-level ``key`` starts (the top of the file if it is absent)."""
+        return dict(self.positions).get(key, Span(self.path))
 
     def symbol(self, name: str) -> SymbolSpec | None:
         """The declared symbol called ``name``, if any."""
@@ -156,7 +161,8 @@ def parse_spec(text: str, path: str) -> Spec:
     _check_wrt(values["wrt"], values.setdefault("symbols", ()))
     stem = Path(path).stem
     values.setdefault("title", stem[:1].upper() + stem[1:].replace("_", " "))
-    return Spec(id=stem, path=path, **values)
+    positions = tuple((key.value, src.span(value)) for key, value in root.value)
+    return Spec(id=stem, path=path, positions=positions, **values)
 
 
 # --- reading YAML with positions ----------------------------------------------------------

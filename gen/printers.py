@@ -59,6 +59,9 @@ class _Printer:
 class GrammarPrinter(_Printer):
     """The spec grammar, parseable back by ``gen.parser``."""
 
+    def _print_ZeroMatrix(self, e):
+        return "0", ATOM
+
     def _print_Identity(self, e):
         return "I", ATOM
 

@@ -45,6 +45,8 @@ def linear_form(e, dX) -> tuple[Term, ...]:
     """Split an expression linear in ``dX`` into its terms (products distributed over sums)."""
     if e == dX:
         return (Term(sp.Integer(1), (), False, (), False),)
+    if ir.is_zero(e):
+        return ()
     if isinstance(e, (sp.MatAdd, sp.Add)):
         return tuple(t for arg in e.args for t in linear_form(arg, dX))
     if isinstance(e, sp.Trace):

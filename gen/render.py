@@ -40,17 +40,21 @@ def finalize(value):
     return escape_latex(str(value))
 
 
-def template_dir() -> Path:
+def load_template(name: str) -> str:
+    """A built-in template's source, from the installed package (templates/ in a checkout)."""
     try:
-        return Path(str(resources.files("gen.templates")))
+        source = resources.files("gen.templates") / name
     except ModuleNotFoundError:  # running from a source tree without installing
-        return Path(__file__).resolve().parent.parent / "templates"
+        source = Path(__file__).resolve().parent.parent / "templates" / name
+    if not source.is_file():
+        raise SpecError(f"unknown template '{name}'")
+    return source.read_text(encoding="utf-8")
 
 
 @cache
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir()),
+        loader=jinja2.FunctionLoader(load_template),
         block_start_string=r"\BLOCK{",
         block_end_string="}",
         variable_start_string=r"\VAR{",

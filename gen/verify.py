@@ -14,10 +14,15 @@ import sympy as sp
 
 from . import ir
 from .engine import Derivation
+from .errors import Unsupported
 
 SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
 STEP = 1e-3  # finite-difference step; the 4-point stencil's error is O(STEP⁴)
-FLOOR = 1e-6  # differences smaller than this, absolutely, count as agreement
+FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative has no relative error)
+# A point where a matrix to invert is nearly singular is drawn again: finite differences need
+# its smallest singular value well above STEP.
+MIN_SINGULAR_VALUE, CONDITION = 0.1, 1e3
+DRAWS = 50
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,30 @@ def draw_value(rng, shape, assume) -> np.ndarray | float:
 
 
 def draw(derivation: Derivation, dims: dict, rng) -> dict:
+    """A point inside the domain where every inverse is well conditioned and every log defined."""
+    for _ in range(DRAWS):
+        values = draw_values(derivation, dims, rng)
+        if well_posed(derivation, values, dims):
+            return values
+    raise Unsupported(f"could not draw a point where every inverse is well conditioned in {DRAWS} tries")
+
+
+def well_posed(derivation: Derivation, values: dict, dims: dict) -> bool:
+    ev = Evaluator(values, dims, {})
+    for node in sp.preorder_traversal(derivation.function):
+        if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
+            return False
+        if isinstance(node, sp.log) and not np.all(ev(node.args[0]) > 0):
+            return False
+    return True
+
+
+def well_conditioned_value(M) -> bool:
+    singular = np.linalg.svd(np.atleast_2d(M), compute_uv=False)
+    return singular[-1] >= MIN_SINGULAR_VALUE and singular[0] <= CONDITION * singular[-1]
+
+
+def draw_values(derivation: Derivation, dims: dict, rng) -> dict:
     values = {}
     for s in derivation.spec.symbols:
         symbol = derivation.symbol_map[s.name]
@@ -243,6 +272,11 @@ def chain_errors(ev: Evaluator, exprs) -> list[float]:
 
 def verify(derivation: Derivation) -> Report:
     """Check every line of every proof, the result, the claim, and diagnose compared values."""
+    with np.errstate(all="ignore"):  # a NaN or an overflow makes its check fail, loudly enough
+        return checked(derivation)
+
+
+def checked(derivation: Derivation) -> Report:
     settings = derivation.spec.check
     rng = np.random.default_rng(settings.seed)
     dims = sample_dims(derivation)

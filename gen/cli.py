@@ -26,7 +26,9 @@ def report_errors(items, action) -> int:
         except Exception as error:  # a bug: say so on one line (DERIVTEX_DEBUG=1 shows the traceback)
             if os.environ.get("DERIVTEX_DEBUG"):
                 raise
-            click.echo(f"{item}: internal error: {type(error).__name__}: {error} (please report this)", err=True)
+            click.echo(
+                f"{item}: internal error: {type(error).__name__}: {error} (please report this)", err=True
+            )
             worst = max(worst, 2)
     return worst
 
@@ -49,11 +51,23 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--to", "to", type=click.Choice(["tex", "pdf"]), default="pdf", show_default=True,
-              help="Write LaTeX only, or LaTeX and PDF.")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["tex", "pdf"]),
+    default="pdf",
+    show_default=True,
+    help="Write LaTeX only, or LaTeX and PDF.",
+)
 @click.option("--template", type=click.Choice(TEMPLATES), default="article", show_default=True)
-@click.option("-o", "--output", type=click.Path(file_okay=False), default="output", show_default=True,
-              help="Directory for the results.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Directory for the results.",
+)
 def build(paths, to, template, output):
     """Derive, verify and typeset each spec (default: derivations/) into OUTPUT."""
     from .pipeline import render_tex, require_ok, run
@@ -62,7 +76,9 @@ def build(paths, to, template, output):
     out = Path(output)
     pdf = to == "pdf" and have_latex()
     if to == "pdf" and not pdf:
-        click.echo("latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True)
+        click.echo(
+            "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
+        )
 
     def build_one(path: Path):
         outcome = run(path)
@@ -129,8 +145,10 @@ def terminal_view(outcome) -> str:
     for proof, checks in zip(d.proofs, r.proofs):
         out.append(f"{proof.method}:")
         width = max(len(text(s.expr)) for c in (proof.differential, proof.gradient) for s in c.steps)
-        rows = [(text(proof.differential.lhs), proof.differential.steps, checks.differential),
-                (f"grad_{d.variable.name} f", proof.gradient.steps, (checks.identification, *checks.gradient))]
+        rows = [
+            (text(proof.differential.lhs), proof.differential.steps, checks.differential),
+            (f"grad_{d.variable.name} f", proof.gradient.steps, (checks.identification, *checks.gradient)),
+        ]
         for lhs, steps, step_checks in rows:
             out.append(f"  {lhs}")
             for step, c in zip(steps, step_checks):

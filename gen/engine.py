@@ -93,7 +93,9 @@ def supported_variable(spec: Spec, symbols: dict, function):
         raise refuse("differentiating with respect to a scalar", wrt.span)
     declared = spec.symbol(wrt.value)
     if {"symmetric", "spd", "orthogonal", "diagonal"} & set(declared.assume):
-        raise refuse(f"the gradient with respect to a structured ({', '.join(declared.assume)}) matrix", wrt.span)
+        raise refuse(
+            f"the gradient with respect to a structured ({', '.join(declared.assume)}) matrix", wrt.span
+        )
     if ir.is_matrix(function) and not ir.is_one_by_one(function):
         raise refuse(f"the derivative of {describe_shape(function)} (a Jacobian)", spec.function.span)
     return variable

@@ -189,7 +189,9 @@ def join_factors(pieces) -> str:
     """Juxtapose factors; thin spaces around differentials and function-like factors."""
     out, prev_spaced = "", False
     for piece in pieces:
-        spaced = piece.startswith(("\\mathrm{d}", "\\operatorname", "\\det", "\\log", "\\exp", "(\\mathrm{d}"))
+        spaced = piece.startswith(
+            ("\\mathrm{d}", "\\operatorname", "\\det", "\\log", "\\exp", "(\\mathrm{d}")
+        )
         if out and (spaced or prev_spaced):
             out += "\\,"
         out += piece
@@ -199,4 +201,6 @@ def join_factors(pieces) -> str:
 
 def ordered_terms(e):
     """Terms of a sum in reading order: positive before negative, ``A`` before ``Aᵀ``."""
-    return sorted(ir.terms(e), key=lambda t: (split_sign(t)[0], t.count(sp.Transpose), sp.default_sort_key(t)))
+    return sorted(
+        ir.terms(e), key=lambda t: (split_sign(t)[0], t.count(sp.Transpose), sp.default_sort_key(t))
+    )

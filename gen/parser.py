@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 
@@ -211,7 +211,9 @@ class _Parser:
             node = self.nested(self.sum)
             closing = self.peek()
             if not self.accept(")"):
-                raise self.error(f"expected ')' to close the '(' at column {self.col(token)}, found {describe(closing)}")
+                raise self.error(
+                    f"expected ')' to close the '(' at column {self.col(token)}, found {describe(closing)}"
+                )
             return node
         self.i -= 1
         raise self.error(f"expected a symbol, a number or '(', found {describe(token)}")
@@ -324,7 +326,9 @@ class _Lowering:
         left, right = self.lower(node.left), self.lower(node.right)
         if node.op == "-":
             right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
-        return {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[node.op](left, right, node.pos)
+        return {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[node.op](
+            left, right, node.pos
+        )
 
     def add(self, left, right, pos):
         if isinstance(left, Eye) and isinstance(right, Eye):
@@ -348,7 +352,9 @@ class _Lowering:
             left, right = (eye.sized(size), other) if eye is left else (other, eye.sized(size))
         if ir.is_matrix(left) and ir.is_matrix(right) and left.shape[1] != right.shape[0]:
             if ir.is_one_by_one(left) or ir.is_one_by_one(right):
-                raise self.error("using a 1×1 product as a scalar factor is not supported yet", pos, Unsupported)
+                raise self.error(
+                    "using a 1×1 product as a scalar factor is not supported yet", pos, Unsupported
+                )
             raise self.error(
                 f"cannot multiply {describe_shape(left)} by {describe_shape(right)}: "
                 f"the inner dimensions {sp.sstr(left.shape[1])} and {sp.sstr(right.shape[0])} differ",
@@ -412,13 +418,17 @@ class _Lowering:
             if node.name in FUNCTION_NAMES:
                 raise self.error(f"the function '{node.name}' is not supported yet", node.pos, Unsupported)
             if node.name in self.symbols:
-                raise self.error(f"'{node.name}' is a symbol, not a function; write '*' to multiply", node.pos)
+                raise self.error(
+                    f"'{node.name}' is a symbol, not a function; write '*' to multiply", node.pos
+                )
             hint = ALIASES.get(node.name)
             suggestion = f" (did you mean '{hint}'?)" if hint else self.suggest(node.name, FUNCTIONS)
             raise self.error(f"unknown function '{node.name}'{suggestion}", node.pos)
         arity, lower = FUNCTIONS[node.name]
         if len(node.args) != arity:
-            raise self.error(f"{node.name}() takes {arity} argument{'s' * (arity > 1)}, not {len(node.args)}", node.pos)
+            raise self.error(
+                f"{node.name}() takes {arity} argument{'s' * (arity > 1)}, not {len(node.args)}", node.pos
+            )
         args = [self.lower(a) for a in node.args]
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)

@@ -61,7 +61,8 @@ def require_ok(outcome: Outcome) -> None:
         )
     if not report.steps_ok:
         raise CheckFailed(
-            f"a step failed its numeric check (relative error {report.max_step_error:.2g}); please report this",
+            f"a step failed its numeric check (relative error {report.max_step_error:.2g}); "
+            "please report this",
             spec.function.span,
         )
 
@@ -70,8 +71,11 @@ def claim_diagnosis(outcome: Outcome) -> str:
     verdict = outcome.report.claim_diagnosis.diagnosis
     if verdict.startswith("factor"):
         return f"; it is off by a {verdict}"
-    return {"sign": "; it has the wrong sign", "transpose": "; it is the transpose of the gradient",
-            "sign and transpose": "; it is minus the transpose of the gradient"}.get(verdict, "")
+    return {
+        "sign": "; it has the wrong sign",
+        "transpose": "; it is the transpose of the gradient",
+        "sign and transpose": "; it is minus the transpose of the gradient",
+    }.get(verdict, "")
 
 
 def render_tex(outcome: Outcome, template: str = "article") -> str:

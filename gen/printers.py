@@ -48,7 +48,9 @@ class _Printer:
         args = list(e.args)
         if args[0] == -1:
             return "-" + self.print(ir.mul(*args[1:]), PRODUCT), UNARY
-        return self.product([self.print(a, PRODUCT + 1 if i else PRODUCT) for i, a in enumerate(args)]), PRODUCT
+        return self.product(
+            [self.print(a, PRODUCT + 1 if i else PRODUCT) for i, a in enumerate(args)]
+        ), PRODUCT
 
     _print_Mul = _print_MatMul
 
@@ -139,7 +141,11 @@ class NumpyPrinter(_Printer):
         return f"{self.print(e.base, POSTFIX + 1)} ** {self.print(e.exp, POSTFIX + 1)}", POSTFIX
 
     def _print_Rational(self, e):
-        return (str(e.p), ATOM) if e.q == 1 and e >= 0 else (f"({e.p} / {e.q})" if e.q != 1 else f"({e.p})", ATOM)
+        return (
+            (str(e.p), ATOM)
+            if e.q == 1 and e >= 0
+            else (f"({e.p} / {e.q})" if e.q != 1 else f"({e.p})", ATOM)
+        )
 
     def _print_Trace(self, e):
         return f"np.trace({self.print(e.arg)})", ATOM

@@ -41,8 +41,12 @@ class SpecCheck(pytest.Item):
     def runtest(self):
         report = self.parent.outcome.report
         if self.name == "steps":
-            failed = [c for p in report.proofs for c in (*p.differential, p.identification, *p.gradient) if not c.ok]
-            assert not failed, f"{len(failed)} step(s) failed; worst relative error {report.max_step_error:.2g}"
+            failed = [
+                c for p in report.proofs for c in (*p.differential, p.identification, *p.gradient) if not c.ok
+            ]
+            assert not failed, (
+                f"{len(failed)} step(s) failed; worst relative error {report.max_step_error:.2g}"
+            )
         elif self.name == "finite_difference":
             fd = report.finite_difference
             assert fd.ok, f"result disagrees with finite differences (relative error {fd.max_rel_error:.2g})"

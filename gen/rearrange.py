@@ -70,9 +70,7 @@ def product_form(args, dX) -> tuple[Term, ...]:
     terms = linear_form(args[i], dX)
     if any(t.traced for t in terms) and (left or right):
         raise Unsupported("matrix-valued functions are not supported yet")
-    return tuple(
-        Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, t.traced) for t in terms
-    )
+    return tuple(Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, t.traced) for t in terms)
 
 
 def transpose_term(t: Term) -> Term:
@@ -129,7 +127,11 @@ def untrace(t: Term, vector: bool):
 REARRANGEMENTS = (scalar_as_trace, scalar_transpose, trace_transpose, cyclic, untrace)
 
 
-@rule("collect", r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)")
+@rule(
+    "collect",
+    r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X)"
+    r" = \operatorname{tr}((A + B)\,\mathrm{d}X)",
+)
 def collect(form: tuple[Term, ...], dX):
     """Gather every term into one ``tr(M dX)`` by linearity."""
     if len(form) < 2 or any(t.right or t.transposed for t in form):

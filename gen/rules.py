@@ -9,8 +9,8 @@ Rearrangement and simplification rules register here too (``rearrange``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 
@@ -115,9 +115,7 @@ def inverse(F, variables):
     return ir.mul(-1, F, ir.d(F.arg), F)
 
 
-@differential_rule(
-    "log-determinant", r"\mathrm{d}\log\det(F) = \operatorname{tr}(F^{-1}\,\mathrm{d}F)"
-)
+@differential_rule("log-determinant", r"\mathrm{d}\log\det(F) = \operatorname{tr}(F^{-1}\,\mathrm{d}F)")
 def log_determinant(F, variables):
     """Jacobi's formula divided by det F."""
     if not (isinstance(F, sp.log) and isinstance(F.args[0], sp.Determinant)):
@@ -126,9 +124,7 @@ def log_determinant(F, variables):
     return sp.Trace(ir.mul(sp.Inverse(M), ir.d(M)))
 
 
-@differential_rule(
-    "determinant", r"\mathrm{d}\det(F) = \det(F)\operatorname{tr}(F^{-1}\,\mathrm{d}F)"
-)
+@differential_rule("determinant", r"\mathrm{d}\det(F) = \det(F)\operatorname{tr}(F^{-1}\,\mathrm{d}F)")
 def determinant(F, variables):
     """Jacobi's formula."""
     if not isinstance(F, sp.Determinant):
@@ -136,9 +132,7 @@ def determinant(F, variables):
     return ir.mul(F, sp.Trace(ir.mul(sp.Inverse(F.arg), ir.d(F.arg))))
 
 
-@differential_rule(
-    "power", r"\mathrm{d}(F^{k}) = \textstyle\sum_{i=0}^{k-1} F^{i}\,\mathrm{d}F\,F^{k-1-i}"
-)
+@differential_rule("power", r"\mathrm{d}(F^{k}) = \textstyle\sum_{i=0}^{k-1} F^{i}\,\mathrm{d}F\,F^{k-1-i}")
 def power(F, variables):
     """An integer power is a product of k equal factors; a negative power is an inverse."""
     if not isinstance(F, sp.MatPow):

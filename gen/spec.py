@@ -230,7 +230,7 @@ class _Source:
         return SpecError(message, self.span(node))
 
     def expected(self, key: str, what: str, node: Node) -> SpecError:
-        """"'key' must be <what>, not <what the user wrote>" at the node."""
+        """ "'key' must be <what>, not <what the user wrote>" at the node."""
         return self.error(f"'{key}' must be {what}, not {_describe(node)}", node)
 
     def text_of(self, node: ScalarNode) -> Text:

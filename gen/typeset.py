@@ -11,7 +11,14 @@ from pathlib import Path
 
 from .errors import LatexFailed
 
-LATEXMK = ["latexmk", "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error"]
+LATEXMK = [
+    "latexmk",
+    "-pdf",
+    "-no-shell-escape",
+    "-interaction=nonstopmode",
+    "-halt-on-error",
+    "-file-line-error",
+]
 TIMEOUT = 180  # seconds
 # TeX may read and write only inside the scratch folder; dates are fixed for reproducible PDFs.
 ENVIRONMENT = {"openout_any": "p", "openin_any": "p", "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}

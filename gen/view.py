@@ -134,7 +134,9 @@ def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
     differential = lines(proof.differential, latex(proof.differential.lhs), checks.differential)
     gradient = lines(proof.gradient, gradient_symbol(derivation), (checks.identification, *checks.gradient))
     form = linear_form_latex(derivation.variable)
-    intro = Markup(f"We take the differential and bring it into the form ${form}$; each line is justified on the right.")
+    intro = Markup(
+        f"We take the differential and bring it into the form ${form}$; each line is justified on the right."
+    )
     g = "g" if derivation.variable.shape[1] == 1 else "G"
     identification = Markup(
         f"The differential now has the form ${form}$, so the identification theorem gives the gradient "
@@ -162,10 +164,15 @@ def remarks(derivation: Derivation, report: Report) -> tuple[Markup, ...]:
             out.append(Markup(f"{stated} {MISTAKES[diagnosis.diagnosis].format(g=g)}."))
         elif diagnosis.diagnosis.startswith("factor"):
             factor = diagnosis.diagnosis.split()[1]
-            out.append(Markup(f"{stated} is off by a factor of ${factor}$: it equals ${factor}$ times the gradient."))
+            out.append(
+                Markup(f"{stated} is off by a factor of ${factor}$: it equals ${factor}$ times the gradient.")
+            )
         else:
             out.append(
-                Markup(f"{stated} is not the gradient: their relative difference is ${figure(diagnosis.discrepancy)}$ at a random point.")
+                Markup(
+                    f"{stated} is not the gradient: their relative difference is "
+                    f"${figure(diagnosis.discrepancy)}$ at a random point."
+                )
             )
     return tuple(out)
 

@@ -252,7 +252,7 @@ def finite_difference_gradient(function, variable, values, dims) -> np.ndarray:
     for index in np.ndindex(X.shape):
         unit = np.zeros_like(X)
         unit[index] = 1.0
-        gradient[index] = directional_derivative(function, values, dims, {variable: unit})
+        gradient[index] = np.squeeze(directional_derivative(function, values, dims, {variable: unit}))
     return gradient
 
 

@@ -137,10 +137,9 @@ def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
     intro = Markup(
         f"We take the differential and bring it into the form ${form}$; each line is justified on the right."
     )
-    g = "g" if derivation.variable.shape[1] == 1 else "G"
     identification = Markup(
-        f"The differential now has the form ${form}$, so the identification theorem gives the gradient "
-        f"${gradient_symbol(derivation)} = {g}$:"
+        f"The differential now has the form ${form}$, from which the identification theorem reads off "
+        "the gradient:"
     )
     return ProofView(proof.method, METHOD_TITLES[proof.method], intro, differential, identification, gradient)
 

@@ -103,7 +103,7 @@ def supported_variable(spec: Spec, symbols: dict, function):
 
 def result_expr(text, symbols, expected, what: str):
     """Parse a claimed or compared gradient and check its shape."""
-    value = parse_expr(text, symbols)
+    value = parse_expr(text, symbols, shape=tuple(expected))
     if ir.shape(value) != tuple(expected):
         gradient = describe_shape(sp.ZeroMatrix(*expected))
         raise SpecError(f"the {what} is {describe_shape(value)}, but the gradient is {gradient}", text.span)

@@ -275,10 +275,15 @@ class Eye:
         return ir.mul(self.coeff, sp.Identity(n))
 
 
-def parse_expr(source: Text, symbols: dict[str, sp.Basic], *, differentials: bool = False):
-    """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`)."""
+def parse_expr(source: Text, symbols: dict[str, sp.Basic], *, differentials: bool = False, shape=None):
+    """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`).
+
+    ``shape``, when the expected shape is known, sizes a lone ``I``.
+    """
     lowering = _Lowering(source, symbols, differentials)
     result = lowering.lower(parse_ast(source))
+    if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
+        return result.sized(shape[0])
     if isinstance(result, Eye):
         raise SpecError("cannot tell the size of I here; use it next to a matrix", source.at(0))
     return result
@@ -323,12 +328,18 @@ class _Lowering:
         return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
 
     def lower_BinOp(self, node: BinOp):
-        left, right = self.lower(node.left), self.lower(node.right)
-        if node.op == "-":
-            right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
-        return {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[node.op](
-            left, right, node.pos
-        )
+        spine = []  # a chain `a + b - c …` nests to the left: walk it without recursing
+        while isinstance(node, BinOp):
+            spine.append(node)
+            node = node.left
+        value = self.lower(node)
+        for op in reversed(spine):
+            right = self.lower(op.right)
+            if op.op == "-":
+                right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
+            combine = {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[op.op]
+            value = combine(value, right, op.pos)
+        return value
 
     def add(self, left, right, pos):
         if isinstance(left, Eye) and isinstance(right, Eye):
@@ -372,7 +383,16 @@ class _Lowering:
         return ir.mul(left, sp.Pow(right, -1))
 
     def lower_Postfix(self, node: Postfix):
-        value = self.lower(node.operand)
+        spine = []  # `X^T^T…` nests too: walk the chain without recursing
+        while isinstance(node, Postfix):
+            spine.append(node)
+            node = node.operand
+        value = self.lower(node)
+        for op in reversed(spine):
+            value = self.apply_postfix(op, value)
+        return value
+
+    def apply_postfix(self, node: Postfix, value):
         if isinstance(value, Eye):
             if node.op == "^":
                 raise self.error("powers of I are not supported; write I", node.pos)

@@ -1,0 +1,82 @@
+"""The engine derives the textbook gradients (Matrix Cookbook forms), checked numerically too."""
+
+import pytest
+
+from gen.engine import derive
+from gen.errors import Span, SpecError, Unsupported
+from gen.parser import parse_expr
+from gen.printers import text
+from gen.spec import Text, parse_spec
+from gen.verify import verify
+
+SQUARE = "X: {shape: [n, n], assume: [invertible]}"
+
+
+def spec(symbols: str, function: str, wrt: str = "X", extra: str = ""):
+    symbols = "".join(f"\n  {s.strip()}" for s in symbols.split(";"))
+    return parse_spec(f"symbols:{symbols}\nfunction: {function}\nwrt: {wrt}\n{extra}", "case.yaml")
+
+
+# (symbols, function, wrt, gradient) — expected forms from the Matrix Cookbook, not from the output
+TEXTBOOK = [
+    (SQUARE, "tr(X^-1)", "X", "-(X^-2)^T"),  # d tr X⁻¹ = −tr(X⁻¹ dX X⁻¹) = −tr(X⁻² dX)
+    (SQUARE, "logdet(X)", "X", "X^-T"),  # Cookbook (57)
+    (SQUARE, "det(X)", "X", "det(X)*X^-T"),  # Cookbook (49)
+    ("X: {shape: [n, m]}; a: {shape: [n]}; b: {shape: [m]}", "a^T*X*b", "X", "a*b^T"),  # (70)
+    ("X: {shape: [n, m]}; A: {shape: [p, n]}; B: {shape: [m, p]}", "tr(A*X*B)", "X", "A^T*B^T"),  # (102)
+    ("X: {shape: [n, m]}; A: {shape: [m, m]}", "tr(X*A*X^T)", "X", "X*(A + A^T)"),  # (117)
+    (f"{SQUARE}; A: {{shape: [n, n]}}", "tr(X^-1*A)", "X", "-X^-T*A^T*X^-T"),  # (63) with B = I
+    ("x: {shape: [n]}; A: {shape: [n, n]}", "x^T*A*x", "x", "(A + A^T)*x"),  # (81)
+    ("x: {shape: [n]}; A: {shape: [n, n], assume: [symmetric]}", "x^T*A*x", "x", "2*A*x"),
+]
+
+
+@pytest.mark.parametrize("symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK])
+def test_textbook_gradient(symbols, function, wrt, gradient):
+    derivation = derive(spec(symbols, function, wrt))
+    report = verify(derivation)
+    assert text(derivation.result) == gradient
+    assert report.finite_difference.ok, report.finite_difference
+    assert report.ok
+
+
+@pytest.mark.parametrize("symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK])
+def test_textbook_gradient_holds_as_a_claim(symbols, function, wrt, gradient):
+    report = verify(derive(spec(symbols, function, wrt, f"claim: {gradient}\n")))
+    assert report.claim is not None and report.claim.ok
+
+
+def test_a_false_claim_is_caught():
+    report = verify(derive(spec(SQUARE, "tr(X^-1)", extra="claim: (X^-2)^T\n")))
+    assert not report.claim.ok and report.claim_diagnosis.diagnosis == "sign"
+    assert not report.ok
+
+
+@pytest.mark.parametrize(
+    "symbols, function, wrt, extra, span",
+    [
+        (SQUARE, "tr(X^-1)", "X", "order: 2\n", (5, 8)),  # at the 2
+        (SQUARE, "X^-1", "X", "", (3, 11)),  # matrix-valued (a Jacobian): at the function
+        (f"{SQUARE}; s: {{}}", "s*tr(X)", "s", "", (5, 6)),  # at the s of wrt
+    ],
+    ids=["order-2", "matrix-valued", "wrt-a-scalar"],
+)
+def test_unsupported_is_an_honest_refusal(symbols, function, wrt, extra, span):
+    with pytest.raises(Unsupported) as error:
+        derive(spec(symbols, function, wrt, extra))
+    assert error.value.exit_code == 2 and isinstance(error.value, SpecError)
+    assert "not supported yet" in error.value.message
+    assert (error.value.span.line, error.value.span.col) == span
+
+
+@pytest.mark.parametrize("function", ["tr(X)", "exp(tr(X))"])
+def test_every_printed_result_can_be_claimed(function):
+    derivation = derive(spec(SQUARE, function))
+    claimed = derive(spec(SQUARE, function, extra=f"claim: {text(derivation.result)}\n"))
+    assert verify(claimed).claim.ok
+
+
+def test_printed_result_of_a_textbook_case_parses_back():
+    derivation = derive(spec(SQUARE, "det(X)"))
+    source = Text(text(derivation.result), Span("claim", 1, 1))
+    assert parse_expr(source, derivation.symbol_map) == derivation.result

@@ -1,0 +1,97 @@
+"""Differential rules: fixture cases ``rule ; F ; d(F)``, each also checked against finite differences."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import gen.engine  # noqa: F401  (registers the rearrangement and simplification rules too)
+from gen import ir
+from gen.errors import Span
+from gen.parser import parse_expr, symbol_table
+from gen.printers import text
+from gen.rules import DIFFERENTIAL, REGISTRY
+from gen.spec import Text, parse_spec
+from gen.verify import Evaluator, rel_error, well_conditioned
+
+FIXTURE = Path(__file__).parent / "fixtures" / "differentials.txt"
+NOT_APPLICABLE = "(does not apply)"
+SYMBOLS = symbol_table(
+    parse_spec(
+        """
+symbols:
+  X: {shape: [n, n]}
+  A: {shape: [n, n]}
+  B: {shape: [n, m]}
+  C: {shape: [m, n]}
+  a: {shape: [n]}
+  s: {}
+function: X
+wrt: X
+""",
+        "symbols.yaml",
+    ).symbols
+)
+X = SYMBOLS["X"]
+
+
+def cases() -> list:
+    out = []
+    for number, line in enumerate(FIXTURE.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            rule, F, expected = (p.strip() for p in line.split(";"))
+            out.append(pytest.param(rule, F, expected, id=f"{number}:{rule}:{F}"))
+    return out
+
+
+CASES = cases()
+
+
+def parse(source: str):
+    return parse_expr(Text(source, Span("case", 1, 1)), SYMBOLS, differentials=True)
+
+
+def evaluator(seed: int = 0) -> Evaluator:
+    """A random point (X well-conditioned with det X > 0) and a random direction dX."""
+    rng = np.random.default_rng(seed)
+    n, m = X.shape[0], SYMBOLS["B"].shape[1]
+    dims = {n: 4, m: 3}
+    values = {}
+    for symbol in SYMBOLS.values():
+        shape = tuple(int(d) if d.is_Integer else dims[d] for d in ir.shape(symbol))
+        values[symbol] = rng.standard_normal(shape) if shape else float(rng.standard_normal())
+    values[X] = well_conditioned(rng, dims[n])
+    return Evaluator(values, dims, {X: rng.standard_normal(values[X].shape)})
+
+
+@pytest.mark.parametrize("name, F, expected", CASES)
+def test_rule_rewrites_the_differential(name, F, expected):
+    value = REGISTRY[name].apply(parse(F), (X,))
+    assert (NOT_APPLICABLE if value is None else text(value)) == expected
+
+
+@pytest.mark.parametrize("name, F, expected", [c for c in CASES if c.values[2] != NOT_APPLICABLE])
+def test_rule_agrees_with_finite_differences(name, F, expected):
+    F = parse(F)
+    value = REGISTRY[name].apply(F, (X,))
+    for seed in (0, 1):
+        ev = evaluator(seed)
+        assert rel_error(ev(ir.d(F)), ev(value)) < 1e-6
+
+
+def test_the_numeric_check_can_fail():
+    ev = evaluator()
+    assert rel_error(ev(parse("d(X^-1)")), ev(parse("X^-1*dX*X^-1"))) > 0.1  # the sign is wrong
+
+
+def test_every_differential_rule_has_a_fixture_case():
+    covered = {c.values[0] for c in CASES if c.values[2] != NOT_APPLICABLE}
+    assert {rule.name for rule in DIFFERENTIAL} <= covered
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_rule_is_documented(name):
+    rule = REGISTRY[name]
+    assert rule.name == name
+    assert rule.identity.strip() and rule.reference.strip()
+    assert (rule.apply.__doc__ or "").strip()

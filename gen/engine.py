@@ -104,6 +104,8 @@ def supported_variable(spec: Spec, symbols: dict, function):
 def result_expr(text, symbols, expected, what: str):
     """Parse a claimed or compared gradient and check its shape."""
     value = parse_expr(text, symbols, shape=tuple(expected))
+    if value == 0:  # a plain 0 stands for the zero matrix of the gradient's shape
+        value = sp.ZeroMatrix(*expected)
     if ir.shape(value) != tuple(expected):
         gradient = describe_shape(sp.ZeroMatrix(*expected))
         raise SpecError(f"the {what} is {describe_shape(value)}, but the gradient is {gradient}", text.span)

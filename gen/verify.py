@@ -336,10 +336,10 @@ MISTAKES = (
 
 def diagnose(label: str, pairs, tol: float) -> Diagnosis:
     """Name the mistake in a stated value: sign, transpose, a constant factor, or a discrepancy."""
+    discrepancy = max(rel_error(value, G) for G, value in pairs)
     for name, mistake in MISTAKES:
         if max(rel_error(value, mistake(G)) for G, value in pairs) <= tol:
-            return Diagnosis(label, name == "correct", name, 0.0)
-    discrepancy = max(rel_error(value, G) for G, value in pairs)
+            return Diagnosis(label, name == "correct", name, discrepancy)
     factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value in pairs]
     c = factors[0]
     if abs(c) > FLOOR and max(rel_error(value, c * G) for G, value in pairs) <= tol:

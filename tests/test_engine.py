@@ -31,7 +31,9 @@ TEXTBOOK = [
 ]
 
 
-@pytest.mark.parametrize("symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK])
+@pytest.mark.parametrize(
+    "symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK]
+)
 def test_textbook_gradient(symbols, function, wrt, gradient):
     derivation = derive(spec(symbols, function, wrt))
     report = verify(derivation)
@@ -40,7 +42,9 @@ def test_textbook_gradient(symbols, function, wrt, gradient):
     assert report.ok
 
 
-@pytest.mark.parametrize("symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK])
+@pytest.mark.parametrize(
+    "symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK]
+)
 def test_textbook_gradient_holds_as_a_claim(symbols, function, wrt, gradient):
     report = verify(derive(spec(symbols, function, wrt, f"claim: {gradient}\n")))
     assert report.claim is not None and report.claim.ok
@@ -80,3 +84,10 @@ def test_printed_result_of_a_textbook_case_parses_back():
     derivation = derive(spec(SQUARE, "det(X)"))
     source = Text(text(derivation.result), Span("claim", 1, 1))
     assert parse_expr(source, derivation.symbol_map) == derivation.result
+
+
+def test_gradient_of_a_constant_can_be_claimed():
+    symbols = f"{SQUARE}; A: {{shape: [n, n]}}"
+    derivation = derive(spec(symbols, "tr(A)"))
+    assert text(derivation.result) == "0" and verify(derivation).ok
+    assert verify(derive(spec(symbols, "tr(A)", extra="claim: 0\n"))).claim.ok

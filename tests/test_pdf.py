@@ -1,0 +1,39 @@
+"""The seed typeset to PDF. Skipped without TeX, except under CI (CI set), where missing TeX fails."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gen import pipeline
+from gen.cli import main
+from gen.typeset import typeset
+
+SEED = Path(__file__).parent.parent / "derivations" / "trace_inverse.yaml"
+
+
+@pytest.fixture(autouse=True)
+def tex():
+    missing = [tool for tool in ("latexmk", "pdflatex", "pdftotext") if shutil.which(tool) is None]
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"CI is set and TeX tools are missing ({', '.join(missing)}): under CI this is a failure")
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (make test installs TeX Live)")
+
+
+def test_build_pdf_through_the_cli(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--to", "pdf", "-o", str(tmp_path), str(SEED)])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "trace_inverse.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Proposition" in words and "Proof" in words
+
+
+def test_seed_typesets_without_overfull_boxes(tmp_path):
+    _, log = typeset(pipeline.render_tex(pipeline.run(SEED)), "trace_inverse", tmp_path)
+    assert "Output written" in log  # a real LaTeX log
+    assert "Overfull \\hbox" not in log

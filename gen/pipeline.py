@@ -68,14 +68,8 @@ def require_ok(outcome: Outcome) -> None:
 
 
 def claim_diagnosis(outcome: Outcome) -> str:
-    verdict = outcome.report.claim_diagnosis.diagnosis
-    if verdict.startswith("factor"):
-        return f"; it is off by a {verdict}"
-    return {
-        "sign": "; it has the wrong sign",
-        "transpose": "; it is the transpose of the gradient",
-        "sign and transpose": "; it is minus the transpose of the gradient",
-    }.get(verdict, "")
+    diagnosis = outcome.report.claim_diagnosis
+    return "" if diagnosis.diagnosis == "differs" else f"; it {diagnosis.explanation}"
 
 
 def render_tex(outcome: Outcome, template: str = "article") -> str:

@@ -77,8 +77,12 @@ def transpose_term(t: Term) -> Term:
     """``(L dX R)ᵀ = Rᵀ dXᵀ Lᵀ``."""
     if t.traced:
         raise Unsupported("cannot transpose a trace of a differential")
-    flip = lambda factors: tuple(ir.transpose_of(f) for f in reversed(factors))  # noqa: E731
-    return Term(t.coeff, flip(t.right), not t.transposed, flip(t.left), False)
+    return Term(t.coeff, transposed_factors(t.right), not t.transposed, transposed_factors(t.left), False)
+
+
+def transposed_factors(factors: tuple) -> tuple:
+    """``(ABC)ᵀ`` as the factors ``Cᵀ, Bᵀ, Aᵀ``."""
+    return tuple(ir.transpose_of(f) for f in reversed(factors))
 
 
 # --- rearrangement rules: Term → Term, or None when they do not apply --------

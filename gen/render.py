@@ -1,4 +1,8 @@
-"""Render a view with a Jinja2 template: LaTeX-safe delimiters, strict, prose escaped once."""
+"""Render a view with a Jinja2 template: LaTeX-safe delimiters, strict, prose escaped once.
+
+Built-in templates: ``article`` (a standalone document: proposition, one proof per
+method, remarks, verification).
+"""
 
 from __future__ import annotations
 

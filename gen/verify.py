@@ -51,6 +51,21 @@ class Diagnosis:
     diagnosis: str  # "correct", "sign", "transpose", "sign and transpose", "factor 2", "differs"
     discrepancy: float
 
+    @property
+    def explanation(self) -> str:
+        """What is wrong with the stated value, as the end of a sentence (plain text)."""
+        if self.diagnosis.startswith("factor"):
+            return f"is off by a factor of {self.diagnosis.split()[1]}"
+        return EXPLANATIONS.get(self.diagnosis, "is not the gradient")
+
+
+EXPLANATIONS = {
+    "correct": "is correct",
+    "sign": "has the wrong sign",
+    "transpose": "is the transpose of the gradient (the numerator-layout convention)",
+    "sign and transpose": "is minus the transpose of the gradient",
+}
+
 
 @dataclass(frozen=True)
 class Report:

@@ -17,6 +17,7 @@ from . import ir
 from .engine import Chain, Derivation
 from .latex import latex
 from .printers import numpy_source, text
+from .render import escape_latex
 from .rules import REGISTRY
 from .verify import Check, Report, sample_dims
 
@@ -29,11 +30,6 @@ ADJECTIVES = {
     "diagonal": "diagonal",
 }
 METHOD_TITLES = {"differential": "Proof by differentials"}
-MISTAKES = {
-    "sign": "has the wrong sign: it is the negative of the gradient ${g}$",
-    "transpose": "is the transpose of the gradient ${g}$ (the numerator-layout convention)",
-    "sign and transpose": "is the negative of the transpose of the gradient ${g}$",
-}
 
 
 @dataclass(frozen=True)
@@ -126,7 +122,8 @@ def lines(chain: Chain, lhs: str, checks) -> tuple[Line, ...]:
 
 
 def first_line(fn) -> str:
-    return (inspect.getdoc(fn) or "").splitlines()[0]
+    """A rule's docstring summary as plain text (without reST literal markers)."""
+    return (inspect.getdoc(fn) or "").splitlines()[0].replace("``", "")
 
 
 def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
@@ -153,33 +150,18 @@ def linear_form_latex(variable) -> str:
 
 
 def remarks(derivation: Derivation, report: Report) -> tuple[Markup, ...]:
+    """One sentence per compared value, naming its mistake (prose escaped, math as LaTeX)."""
     g = latex(derivation.result)
     out = []
     for diagnosis, (_, value) in zip(report.compare, derivation.compare):
-        stated = f"The value ${latex(value)}$ ({escape(diagnosis.label)})"
-        if diagnosis.ok:
-            out.append(Markup(f"{stated} is correct."))
-        elif diagnosis.diagnosis in MISTAKES:
-            out.append(Markup(f"{stated} {MISTAKES[diagnosis.diagnosis].format(g=g)}."))
-        elif diagnosis.diagnosis.startswith("factor"):
-            factor = diagnosis.diagnosis.split()[1]
-            out.append(
-                Markup(f"{stated} is off by a factor of ${factor}$: it equals ${factor}$ times the gradient.")
-            )
-        else:
-            out.append(
-                Markup(
-                    f"{stated} is not the gradient: their relative difference is "
-                    f"${figure(diagnosis.discrepancy)}$ at a random point."
-                )
-            )
+        label, explanation = escape_latex(diagnosis.label), escape_latex(diagnosis.explanation)
+        sentence = f"The value ${latex(value)}$ ({label}) {explanation}"
+        if diagnosis.diagnosis == "differs":
+            sentence += f": their relative difference is ${figure(diagnosis.discrepancy)}$ at a random point"
+        elif not diagnosis.ok:
+            sentence += f"; the gradient is ${g}$"
+        out.append(Markup(sentence + "."))
     return tuple(out)
-
-
-def escape(text: str) -> Markup:
-    from .render import escape_latex
-
-    return Markup(escape_latex(text))
 
 
 def verification(derivation: Derivation, report: Report) -> Markup:

@@ -68,7 +68,12 @@ def main():
     show_default=True,
     help="Directory for the results.",
 )
-def build(paths, to, template, output):
+@click.option(
+    "--allow-false",
+    is_flag=True,
+    help="Typeset an author's false lines and claim, marked with their discrepancy, instead of refusing.",
+)
+def build(paths, to, template, output, allow_false):
     """Derive, verify and typeset each spec (default: derivations/) into OUTPUT."""
     from .pipeline import render_tex, require_ok, run
     from .typeset import have_latex, typeset, write_atomic
@@ -82,7 +87,7 @@ def build(paths, to, template, output):
 
     def build_one(path: Path):
         outcome = run(path)
-        require_ok(outcome)
+        require_ok(outcome, allow_false)
         tex = render_tex(outcome, template)
         target = out / f"{outcome.spec.id}.tex"
         if pdf:
@@ -110,9 +115,11 @@ def check(paths):
         outcome = run(path)
         require_ok(outcome)
         d, r = outcome.derivation, outcome.report
+        steps = max((c.max_rel_error for c in r.author), default=r.max_step_error)
         click.echo(
             f"ok  {path}: grad_{d.variable.name} {outcome.spec.function.value} = {text(d.result)}  "
-            f"(steps {r.max_step_error:.1e}, finite differences {r.finite_difference.max_rel_error:.1e})"
+            f"(steps {max(steps, r.max_step_error):.1e}, "
+            f"finite differences {r.finite_difference.max_rel_error:.1e})"
         )
 
     sys.exit(report_errors(spec_paths(paths), check_one))
@@ -138,26 +145,47 @@ def show(path, as_json):
 
 
 def terminal_view(outcome) -> str:
+    """Every chain as ``lhs = line  [rule; ok error]``, lines in the spec grammar."""
+    from . import ir
     from .printers import text
 
     d, r = outcome.derivation, outcome.report
     out = [outcome.spec.title, ""]
+    if d.steps:
+        lines = [(" = " + text(e), s.why, c) for e, s, c in zip(d.steps, d.spec.steps, r.author)]
+        out += chain_text("the author's derivation", [(text(ir.d(d.function)), lines)])
     for proof, checks in zip(d.proofs, r.proofs):
-        out.append(f"{proof.method}:")
-        width = max(len(text(s.expr)) for c in (proof.differential, proof.gradient) for s in c.steps)
-        rows = [
-            (text(proof.differential.lhs), proof.differential.steps, checks.differential),
-            (f"grad_{d.variable.name} f", proof.gradient.steps, (checks.identification, *checks.gradient)),
+        blocks = [
+            (f"lemma {lemma.rule}: {text(lemma.chain.lhs)}", steps_text(lemma.chain.steps, lemma_checks))
+            for lemma, lemma_checks in zip(proof.lemmas, checks.lemmas)
         ]
-        for lhs, steps, step_checks in rows:
-            out.append(f"  {lhs}")
-            for step, c in zip(steps, step_checks):
-                mark = "ok" if c.ok else "FAILED"
-                out.append(f"    = {text(step.expr):<{width}}  [{step.rule}; {mark} {c.max_rel_error:.0e}]")
-        out.append("")
+        blocks.append((text(proof.chain.lhs), steps_text(proof.chain.steps, checks.chain)))
+        gradient = (checks.identification, *checks.gradient)
+        blocks.append((f"grad_{d.variable.name} f", steps_text(proof.gradient.steps, gradient)))
+        out += chain_text(proof.method, blocks)
     out.append(f"result: grad_{d.variable.name} {outcome.spec.function.value} = {text(d.result)}")
     out.append(f"finite differences agree to {r.finite_difference.max_rel_error:.1e}")
     return "\n".join(out)
+
+
+def steps_text(steps, checks) -> list:
+    from .printers import text
+
+    return [
+        ((" -> " if s.relation == "->" else " = ") + text(s.expr), s.rule, c) for s, c in zip(steps, checks)
+    ]
+
+
+def chain_text(title: str, blocks) -> list[str]:
+    """``title:`` then each block's left-hand side and its lines, reasons aligned."""
+    width = max((len(line) for _, lines in blocks for line, _, _ in lines), default=0)
+    out = [f"{title}:"]
+    for lhs, lines in blocks:
+        out.append(f"  {lhs}")
+        for line, why, check in lines:
+            mark = "ok" if check.ok else "FALSE"
+            out.append(f"    {line:<{width}}  [{why}; {mark} {check.max_rel_error:.0e}]")
+    return [*out, ""]
 
 
 @main.command()

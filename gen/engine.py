@@ -8,41 +8,10 @@ import sympy as sp
 
 from . import ir
 from .errors import SpecError, Unsupported
+from .methods import METHODS, derive_core
 from .parser import describe_shape, parse_expr, symbol_table
-from .rearrange import REARRANGEMENTS, collect, identify, linear_form, to_expr
-from .rules import DIFFERENTIAL
-from .simplify import SIMPLIFICATIONS
+from .proof import Proof
 from .spec import Spec
-
-
-@dataclass(frozen=True)
-class Step:
-    """One line of a chain of equalities: the new right-hand side and the rule that gave it."""
-
-    expr: object
-    rule: str = ""
-
-
-@dataclass(frozen=True)
-class Chain:
-    """``lhs = steps[0].expr = steps[1].expr = …``."""
-
-    lhs: object
-    steps: tuple[Step, ...]
-
-    @property
-    def last(self):
-        return self.steps[-1].expr if self.steps else self.lhs
-
-
-@dataclass(frozen=True)
-class Proof:
-    """A proof by one method: the differential, then the gradient read off from it."""
-
-    method: str
-    variable: object
-    differential: Chain
-    gradient: Chain  # lhs is None: ∇_X f; the first step is the identification
 
 
 @dataclass(frozen=True)
@@ -55,6 +24,7 @@ class Derivation:
     proofs: tuple[Proof, ...]
     claim: object = None
     compare: tuple[tuple[str, object], ...] = ()
+    steps: tuple = ()  # the author's lines, parsed (``spec.steps`` has their reasons)
 
     @property
     def symbol_map(self) -> dict:
@@ -69,13 +39,43 @@ def derive(spec: Spec) -> Derivation:
     symmetric = frozenset(
         symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape
     )
-    proofs = tuple(METHODS[m](function, variable, symmetric) for m in spec.methods)
+    core = derive_core(function, variable, symmetric)
+    names = fresh_names(spec, variable)
+    proofs = tuple(METHODS[m](core, names) for m in spec.methods)
     expected = variable.shape
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
-    return Derivation(
-        spec, tuple(symbols.items()), function, variable, proofs[0].gradient.last, proofs, claim, compare
-    )
+    steps = tuple(author_step(s, symbols, i) for i, s in enumerate(spec.steps, 1))
+    result = core.gradient.last
+    return Derivation(spec, tuple(symbols.items()), function, variable, result, proofs, claim, compare, steps)
+
+
+def fresh_names(spec: Spec, variable) -> dict:
+    """The symbols the methods introduce, named so as not to clash with the spec's."""
+    taken = {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
+    pick = lambda *names: next(n for n in names if n not in taken)  # noqa: E731
+    vector = variable.shape[1] == 1
+    direction = pick(*("u", "v", "w", "h") if vector else ("U", "V", "W", "H"), "Delta")
+    indices = next(p for p in (("i", "j"), ("k", "l"), ("p", "q"), ("r", "s")) if not taken & set(p))
+    return {
+        "direction": sp.MatrixSymbol(direction, *variable.shape),
+        "t": sp.Symbol(pick("t", "s", "tau", "epsilon"), real=True),
+        "indices": tuple(sp.Symbol(i, integer=True, nonnegative=True) for i in indices),
+        "single entry": sp.Symbol(pick("J", "E", "S")),
+        "pieces": ([n for n in "FGHKLMNPQRS" if n not in taken], [n for n in "ghkpqrs" if n not in taken]),
+        "unit vector": sp.Symbol(pick("e", "E", "b")),
+    }
+
+
+def author_step(step, symbols: dict, number: int):
+    """An author-written line: an expression with differentials, a scalar like ``df``."""
+    expr = parse_expr(step.expr, symbols, differentials=True)
+    if ir.is_matrix(expr) and not ir.is_one_by_one(expr):
+        message = (
+            f"step {number} is {describe_shape(expr)}, but the differential of a scalar function is a scalar"
+        )
+        raise SpecError(message, step.expr.span)
+    return expr
 
 
 def supported_variable(spec: Spec, symbols: dict, function):
@@ -110,99 +110,3 @@ def result_expr(text, symbols, expected, what: str):
         gradient = describe_shape(sp.ZeroMatrix(*expected))
         raise SpecError(f"the {what} is {describe_shape(value)}, but the gradient is {gradient}", text.span)
     return value
-
-
-# --- the differential method ---------------------------------------------------
-
-
-def differential_proof(function, variable, symmetric) -> Proof:
-    dX = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable)
-    current = steps[-1].expr if steps else ir.d(function)
-    more, form = rearrangement_steps(linear_form(current, dX), current, dX, vector=variable.shape[1] == 1)
-    steps += more
-    if collected := collect(form, dX):
-        form = collected
-        steps.append(Step(to_expr(form, dX), "collect"))
-    differential = Chain(ir.d(function), tuple(steps))
-    return Proof("differential", variable, differential, simplify_gradient(gradient_of(form, dX), symmetric))
-
-
-def expand_differentials(expr, variable) -> list[Step]:
-    """Apply differential rules until only ``dX`` remains, one rule per line."""
-    steps = []
-    while (node := pending(expr, variable)) is not None:
-        rule, value = apply_first(node.arg, variable)
-        expr = substitute(expr, node, value)
-        steps.append(Step(expr, rule.name))
-    return steps
-
-
-def pending(expr, variable):
-    """The first ``d(F)`` in reading order that is not ``dX``."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, (ir.MatDiff, ir.Diff)) and node.arg != variable:
-            return node
-    return None
-
-
-def apply_first(F, variable):
-    for rule in DIFFERENTIAL:
-        value = rule.apply(F, (variable,))
-        if value is not None:
-            return rule, value
-    raise Unsupported(f"no rule for the differential of {sp.sstr(F)} yet")
-
-
-def substitute(expr, old, new):
-    """Replace ``old`` by ``new``, re-normalising products and sums around it."""
-    if expr == old:
-        return new
-    if not expr.has(old):
-        return expr
-    args = [substitute(a, old, new) for a in expr.args]
-    if isinstance(expr, (sp.MatMul, sp.Mul)):
-        return ir.mul(*args)
-    if isinstance(expr, (sp.MatAdd, sp.Add)):
-        return ir.add(*args)
-    return expr.func(*args)
-
-
-def rearrangement_steps(form, current, dX, vector: bool) -> tuple[list[Step], tuple]:
-    """Expand, then apply each rearrangement rule to every term it fits."""
-    steps = []
-    expanded = to_expr(form, dX)
-    if expanded != current:
-        steps.append(Step(expanded, "expand"))
-    for rearrangement in REARRANGEMENTS:
-        changed = [rearrangement(t, vector) for t in form]
-        if any(c is not None for c in changed):
-            form = tuple(c or t for c, t in zip(changed, form))
-            steps.append(Step(to_expr(form, dX), rearrangement.rule.name))
-    return steps, form
-
-
-def gradient_of(form, dX):
-    return sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
-
-
-def simplify_gradient(gradient, symmetric) -> Chain:
-    steps = [Step(gradient, "identification")]
-    for simplification in SIMPLIFICATIONS:
-        value = simplification(steps[-1].expr, symmetric)
-        if value != steps[-1].expr:
-            steps.append(Step(value, simplification.rule.name))
-    return Chain(None, tuple(steps))
-
-
-METHODS = {"differential": differential_proof}
-
-
-def unsupported_method(name):
-    def method(*_):
-        raise Unsupported(f"the {name} method is not supported yet")
-
-    return method
-
-
-METHODS |= {m: unsupported_method(m) for m in ("directional", "entrywise")}

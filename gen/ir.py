@@ -137,3 +137,135 @@ def transpose_of(e):
     if isinstance(e, sp.Transpose):
         return e.arg
     return sp.Transpose(e)
+
+
+# --- nodes of the directional and entrywise proofs ----------------------------------
+#
+# ``t`` is the step of a difference quotient, ``U`` a direction, ``J^{ij}`` the
+# single-entry matrix and ``i, j`` its indices: fresh symbols chosen per derivation.
+
+
+class _Unary:
+    """Shape and commutativity follow the first argument."""
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+
+class MatQuotient(_Unary, MatrixExpr):
+    """``num / t`` kept as a fraction: a difference quotient."""
+
+    is_commutative = False
+
+    def __new__(cls, num, t):
+        return sp.Basic.__new__(cls, num, t)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
+class Quotient(_Unary, sp.Expr):
+    is_commutative = True
+
+    def __new__(cls, num, t):
+        return sp.Expr.__new__(cls, num, t)
+
+
+class MatLimit(_Unary, MatrixExpr):
+    """``lim_{t→0} expr``; with ``F, U`` it is the directional derivative ``D_U F``, and printed so."""
+
+    is_commutative = False
+
+    def __new__(cls, expr, t, *of):
+        return sp.Basic.__new__(cls, expr, t, *of)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
+class Limit(_Unary, sp.Expr):
+    is_commutative = True
+
+    def __new__(cls, expr, t, *of):
+        return sp.Expr.__new__(cls, expr, t, *of)
+
+
+def quotient(num, t):
+    return MatQuotient(num, t) if is_matrix(num) else Quotient(num, t)
+
+
+def limit(e, t, *of):
+    """``lim_{t→0} e``; ``of = (F, U)`` when ``e`` is the difference quotient of ``F`` along ``U``."""
+    return MatLimit(e, t, *of) if is_matrix(e) else Limit(e, t, *of)
+
+
+def difference(a, b):
+    """``a − b`` exactly as written (no cancellation, no reordering of ``a``)."""
+    return sp.MatAdd(a, neg(b)) if is_matrix(a) else sp.Add(a, -b, evaluate=False)
+
+
+class Directional(Diff):
+    """``Df(X)[U]``: the directional derivative of the function (printed with the letter f)."""
+
+    def __new__(cls, f, variable, direction):
+        return sp.Expr.__new__(cls, f, variable, direction)
+
+
+class MatPartial(MatDiff):
+    """``∂F/∂X_ij``: the differential in the direction ``J^{ij}``."""
+
+    def __new__(cls, F, variable, *indices):
+        return sp.Basic.__new__(cls, F, variable, *indices)
+
+
+class Partial(Diff):
+    def __new__(cls, F, variable, *indices):
+        return sp.Expr.__new__(cls, F, variable, *indices)
+
+
+def partial(F, variable, indices):
+    return MatPartial(F, variable, *indices) if is_matrix(F) else Partial(F, variable, *indices)
+
+
+class SingleEntry(MatrixExpr):
+    """``J^{ij}`` (``e_i`` for a vector): one in position (i, j), zeros elsewhere."""
+
+    is_commutative = False
+
+    def __new__(cls, letter, rows, cols, *indices):
+        return sp.Basic.__new__(cls, letter, sp.sympify(rows), sp.sympify(cols), *indices)
+
+    @property
+    def shape(self):
+        return self.args[1], self.args[2]
+
+    @property
+    def indices(self):
+        return self.args[3:]
+
+
+class Entry(sp.Expr):
+    """``M_{rc}`` (``m_c`` for a row vector)."""
+
+    is_commutative = True
+
+    def __new__(cls, M, *indices):
+        return sp.Expr.__new__(cls, M, *indices)
+
+
+def entry(M, indices):
+    """The entry of ``M`` at ``indices``, scalar coefficients in front."""
+    coeff, factors = coeff_and_factors(M)
+    return mul(coeff, Entry(mul(*factors), *indices))
+
+
+class Inner(sp.Expr):
+    """``⟨A, B⟩ = tr(AᵀB)``."""
+
+    is_commutative = True
+
+    def __new__(cls, a, b):
+        return sp.Expr.__new__(cls, a, b)

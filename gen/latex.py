@@ -42,7 +42,7 @@ class _Printer:
         if method is None:
             method = self._print_Function if isinstance(e, sp.Function) else self._unknown
         text, prec = method(e)
-        return f"({text})" if prec < context else text
+        return text if prec >= context else group(text)
 
     def _unknown(self, e):
         raise TypeError(f"no LaTeX for {type(e).__name__}")
@@ -103,33 +103,74 @@ class _Printer:
 
     # functions
     def _print_Trace(self, e):
-        return f"\\operatorname{{tr}}({self.print(e.arg)})", ATOM
+        return f"\\operatorname{{tr}}{group(self.print(e.arg))}", ATOM
 
     def _print_Determinant(self, e):
-        return f"\\det({self.print(e.arg)})", ATOM
+        return f"\\det{group(self.print(e.arg))}", ATOM
 
     def _print_log(self, e):
         arg = e.args[0]
         if isinstance(arg, sp.Determinant):
-            return f"\\log\\det({self.print(arg.arg)})", ATOM
-        return f"\\log({self.print(arg)})", ATOM
+            return f"\\log\\det{group(self.print(arg.arg))}", ATOM
+        return f"\\log{group(self.print(arg))}", ATOM
 
     def _print_exp(self, e):
-        return f"\\exp({self.print(e.args[0])})", ATOM
+        return f"\\exp{group(self.print(e.args[0]))}", ATOM
 
     def _print_Function(self, e):
         args = ", ".join(self.print(a) for a in e.args)
         return f"\\operatorname{{{type(e).__name__}}}({args})", ATOM
 
     def _print_MatDiff(self, e):
-        arg = e.arg
-        if self.is_atom(arg):
-            return f"\\mathrm{{d}}{self.print(arg)}", ATOM
-        if isinstance(arg, (sp.Trace, sp.Determinant, sp.log, sp.exp)):
-            return f"\\mathrm{{d}}{self.print(arg)}", ATOM
-        return f"\\mathrm{{d}}({self.print(arg)})", ATOM
+        return f"\\mathrm{{d}}{self.differentiated(e.arg)}", ATOM
+
+    def differentiated(self, F) -> str:
+        """``F`` after an operator such as d: bare for a symbol or a function, else parenthesised."""
+        if self.is_atom(F) or isinstance(F, (sp.Trace, sp.Determinant, sp.log, sp.exp)):
+            return self.print(F)
+        return f"({self.print(F)})"
 
     _print_Diff = _print_MatDiff
+
+    # the directional and entrywise proofs
+    def _print_MatQuotient(self, e):
+        return f"\\frac{{{self.print(e.args[0])}}}{{{self.print(e.args[1])}}}", ATOM
+
+    _print_Quotient = _print_MatQuotient
+
+    def _print_MatLimit(self, e):
+        if len(e.args) == 4:  # the directional derivative D_U F
+            _, _, F, direction = e.args
+            return f"\\mathrm{{D}}_{{{self.print(direction)}}}{self.differentiated(F)}", ATOM
+        return f"\\lim_{{{self.print(e.args[1])}\\to 0}}{self.print(e.args[0], PRODUCT)}", SUM
+
+    _print_Limit = _print_MatLimit
+
+    def _print_Directional(self, e):
+        _, variable, direction = e.args
+        return f"\\mathrm{{D}}f({self.print(variable)})[{self.print(direction)}]", ATOM
+
+    def _print_MatPartial(self, e):
+        F, variable, *indices = e.args
+        entry = subscript(self.print(variable), "".join(self.print(i) for i in indices))
+        return f"\\frac{{\\partial {self.print(F, POSTFIX)}}}{{\\partial {entry}}}", ATOM
+
+    _print_Partial = _print_MatPartial
+
+    def _print_SingleEntry(self, e):
+        letter = e.args[0]
+        indices = "".join(self.print(i) for i in e.indices)
+        if len(e.indices) == 1:
+            return f"{self.print(letter)}_{{{indices}}}", ATOM
+        return f"{self.print(letter)}^{{{indices}}}", POSTFIX
+
+    def _print_Entry(self, e):
+        M, *indices = e.args
+        base = self.print(M) if isinstance(M, sp.MatrixSymbol) else f"({self.print(M)})"
+        return subscript(base, "".join(self.print(i) for i in indices)), ATOM
+
+    def _print_Inner(self, e):
+        return f"\\langle {self.print(e.args[0])}, {self.print(e.args[1])}\\rangle", ATOM
 
     # sums and products
     def _print_MatAdd(self, e):
@@ -158,12 +199,24 @@ class _Printer:
     _print_Mul = _print_MatMul
 
 
+def subscript(base: str, sub: str) -> str:
+    """``base_{sub}``, braced when the base ends in a subscript or superscript of its own."""
+    scripted = ("_" in base or "^" in base) and not (base.startswith("(") and base.endswith(")"))
+    return f"{{{base}}}_{{{sub}}}" if scripted else f"{base}_{{{sub}}}"
+
+
+def group(text: str) -> str:
+    """``(text)``, the parentheses grown to fit a fraction inside."""
+    return f"\\left({text}\\right)" if "\\frac" in text else f"({text})"
+
+
 def split_sign(e):
     """``(True, x)`` when ``e`` is ``-x`` (a product with a negative numeric coefficient)."""
     if isinstance(e, (sp.MatMul, sp.Mul)):
-        coeff = next((a for a in e.args if a.is_Number), None)
-        if coeff is not None and coeff < 0:
-            return True, ir.mul(*(-a if a is coeff else a for a in e.args))
+        coeff, factors = ir.coeff_and_factors(e) if ir.is_matrix(e) else (e, ())
+        number, rest = coeff.as_coeff_Mul()
+        if number < 0:
+            return True, ir.mul(-number, rest, *factors)
     if e.is_Number and e < 0:
         return True, -e
     return False, e
@@ -200,7 +253,13 @@ def join_factors(pieces) -> str:
 
 
 def ordered_terms(e):
-    """Terms of a sum in reading order: positive before negative, ``A`` before ``Aᵀ``."""
+    """Terms of a sum in reading order: positive before negative, ``X`` before ``tU``, ``A`` before ``Aᵀ``."""
     return sorted(
-        ir.terms(e), key=lambda t: (split_sign(t)[0], t.count(sp.Transpose), sp.default_sort_key(t))
+        ir.terms(e),
+        key=lambda t: (split_sign(t)[0], symbolic_coeff(t), t.count(sp.Transpose), sp.default_sort_key(t)),
     )
+
+
+def symbolic_coeff(term) -> bool:
+    """Whether a matrix term has a symbolic scalar factor, as ``tU`` in ``X + tU``."""
+    return ir.is_matrix(term) and not ir.coeff_and_factors(term)[0].is_Number

@@ -43,16 +43,16 @@ def run(path) -> Outcome:
     return Outcome(spec, derivation, verify(derivation))
 
 
-def require_ok(outcome: Outcome) -> None:
-    """Raise ``CheckFailed`` at the right place when a check failed."""
+def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
+    """Raise ``CheckFailed`` at the right place when a check failed.
+
+    ``allow_false`` lets the author's own false lines and claim through (they are
+    marked in the document); the engine's own lines never are.
+    """
     report, spec = outcome.report, outcome.spec
-    if report.claim is not None and not report.claim.ok:
-        diagnosis = claim_diagnosis(outcome)
-        raise CheckFailed(
-            f"the claim is false: relative discrepancy {report.claim.max_rel_error:.2g} "
-            f"at a random point{diagnosis}",
-            spec.claim.span,
-        )
+    if not allow_false:
+        require_true_steps(outcome)
+        require_true_claim(outcome)
     if not report.finite_difference.ok:
         raise CheckFailed(
             f"the derived gradient disagrees with finite differences "
@@ -64,6 +64,32 @@ def require_ok(outcome: Outcome) -> None:
             f"a step failed its numeric check (relative error {report.max_step_error:.2g}); "
             "please report this",
             spec.function.span,
+        )
+
+
+def require_true_steps(outcome: Outcome) -> None:
+    """The author's first false line is the error."""
+    report, spec = outcome.report, outcome.spec
+    at = f"at a random {outcome.derivation.variable.name}"
+    for number, (step, check) in enumerate(zip(spec.steps, report.author), 1):
+        if not check.ok:
+            what = f"does not follow from step {number - 1}" if number > 1 else "is not the differential"
+            message = f"step {number} {what} (relative discrepancy {check.max_rel_error:.2g} {at})"
+            raise CheckFailed(message, step.expr.span)
+    if report.author_identification is not None and not report.author_identification.ok:
+        error = report.author_identification.max_rel_error
+        message = f"the last step does not give the gradient (relative discrepancy {error:.2g} {at})"
+        raise CheckFailed(message, spec.steps[-1].expr.span)
+
+
+def require_true_claim(outcome: Outcome) -> None:
+    report, spec = outcome.report, outcome.spec
+    if report.claim is not None and not report.claim.ok:
+        diagnosis = claim_diagnosis(outcome)
+        raise CheckFailed(
+            f"the claim is false: relative discrepancy {report.claim.max_rel_error:.2g} "
+            f"at a random point{diagnosis}",
+            spec.claim.span,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from . import ir
-from .latex import ordered_terms
+from .latex import ordered_terms, split_sign
 
 SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
 
@@ -35,9 +35,9 @@ class _Printer:
     def _print_MatAdd(self, e):
         out = ""
         for term in ordered_terms(e):
-            coeff = term.as_coeff_Mul()[0] if not ir.is_matrix(term) else ir.coeff_and_factors(term)[0]
-            if out and coeff.is_Number and coeff < 0:
-                out += " - " + self.print(ir.neg(term), SUM + 1)
+            negative, magnitude = split_sign(term)
+            if out and negative:
+                out += " - " + self.print(magnitude, SUM + 1)
             else:
                 out += (" + " if out else "") + self.print(term, SUM)
         return out, SUM
@@ -102,6 +102,38 @@ class GrammarPrinter(_Printer):
         return f"d({self.print(e.arg)})", ATOM
 
     _print_Diff = _print_MatDiff
+
+    # Nodes of the directional and entrywise proofs: readable, not part of the grammar.
+    def _print_MatQuotient(self, e):
+        return f"({self.print(e.args[0])})/{self.print(e.args[1])}", PRODUCT
+
+    _print_Quotient = _print_MatQuotient
+
+    def _print_MatLimit(self, e):
+        if len(e.args) == 4:
+            return f"D_{self.print(e.args[3])}({self.print(e.args[2])})", ATOM
+        return f"lim[{self.print(e.args[1])}->0] {self.print(e.args[0], PRODUCT)}", SUM
+
+    _print_Limit = _print_MatLimit
+
+    def _print_Directional(self, e):
+        return f"Df({self.print(e.args[1])})[{self.print(e.args[2])}]", ATOM
+
+    def _print_MatPartial(self, e):
+        F, variable, *indices = e.args
+        return f"d({self.print(F)})/d{self.print(variable)}[{','.join(map(self.print, indices))}]", ATOM
+
+    _print_Partial = _print_MatPartial
+
+    def _print_SingleEntry(self, e):
+        return f"{self.print(e.args[0])}[{','.join(map(self.print, e.indices))}]", ATOM
+
+    def _print_Entry(self, e):
+        M, *indices = e.args
+        return f"{self.print(M, POSTFIX + 1)}[{','.join(map(self.print, indices))}]", POSTFIX
+
+    def _print_Inner(self, e):
+        return f"<{self.print(e.args[0])}, {self.print(e.args[1])}>", ATOM
 
 
 class NumpyPrinter(_Printer):

@@ -32,8 +32,9 @@ class SpecFile(pytest.File):
     def collect(self):
         from .spec import load_spec
 
-        claim = load_spec(self.path).claim is not None
-        for check in ("steps", "finite_difference", *(("claim",) if claim else ())):
+        spec = load_spec(self.path)
+        optional = (("claim", spec.claim is not None), ("author", bool(spec.steps)))
+        for check in ("steps", "finite_difference", *(name for name, present in optional if present)):
             yield SpecCheck.from_parent(self, name=check)
 
 
@@ -41,19 +42,18 @@ class SpecCheck(pytest.Item):
     def runtest(self):
         report = self.parent.outcome.report
         if self.name == "steps":
-            failed = [
-                c for p in report.proofs for c in (*p.differential, p.identification, *p.gradient) if not c.ok
-            ]
+            failed = [c for p in report.proofs for c in p.all if not c.ok]
             assert not failed, (
                 f"{len(failed)} step(s) failed; worst relative error {report.max_step_error:.2g}"
             )
         elif self.name == "finite_difference":
             fd = report.finite_difference
             assert fd.ok, f"result disagrees with finite differences (relative error {fd.max_rel_error:.2g})"
-        else:
-            from .pipeline import require_ok
+        else:  # the same errors as `derivtex check`
+            from . import pipeline
 
-            require_ok(self.parent.outcome)
+            require = pipeline.require_true_claim if self.name == "claim" else pipeline.require_true_steps
+            require(self.parent.outcome)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, (DerivtexError, AssertionError)):

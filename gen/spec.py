@@ -160,6 +160,8 @@ def parse_spec(text: str, path: str) -> Spec:
     _require(values, ("function", "wrt"), Span(path))
     _check_wrt(values["wrt"], values.setdefault("symbols", ()))
     stem = Path(path).stem
+    if "steps" in values:  # an author's derivation is the proof, unless methods are asked for too
+        values.setdefault("methods", ())
     values.setdefault("title", stem[:1].upper() + stem[1:].replace("_", " "))
     positions = tuple((key.value, src.span(value)) for key, value in root.value)
     return Spec(id=stem, path=path, positions=positions, **values)

@@ -15,6 +15,7 @@ import sympy as sp
 from . import ir
 from .engine import Derivation
 from .errors import Unsupported
+from .proof import Chain, Proof, Step
 
 SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
 STEP = 1e-3  # finite-difference step; the 4-point stencil's error is O(STEP⁴)
@@ -39,9 +40,19 @@ class Check:
 
 @dataclass(frozen=True)
 class ProofChecks:
-    differential: tuple[Check, ...]  # one per line of the differential chain
+    chain: tuple[Check, ...]  # one per line of the proof's main chain
     identification: Check
     gradient: tuple[Check, ...]  # one per simplification line after the first
+    lemmas: tuple[tuple[Check, ...], ...] = ()  # one per line of each lemma
+
+    @property
+    def all(self) -> tuple[Check, ...]:
+        return (
+            *self.chain,
+            self.identification,
+            *self.gradient,
+            *(c for lemma in self.lemmas for c in lemma),
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,10 @@ EXPLANATIONS = {
     "sign": "has the wrong sign",
     "transpose": "is the transpose of the gradient (the numerator-layout convention)",
     "sign and transpose": "is minus the transpose of the gradient",
+    "symmetric": "is the symmetric part (G + G^T)/2 of the gradient G, the gradient within symmetric "
+    "matrices; but the variable is not assumed symmetric",
+    "cookbook symmetric": "is G + G^T - diag(G) for the gradient G, the Matrix Cookbook's convention "
+    "for a symmetric variable; but the variable is not assumed symmetric",
 }
 
 
@@ -75,22 +90,26 @@ class Report:
     compare: tuple[Diagnosis, ...]
     samples: int
     claim_diagnosis: Diagnosis | None = None
+    author: tuple[Check, ...] = ()  # step k against step k − 1 (step 1 against df)
+    author_identification: Check | None = None  # the last step against tr(Gᵀ dX)
 
     @property
     def steps_ok(self) -> bool:
-        return all(c.ok for p in self.proofs for c in (*p.differential, p.identification, *p.gradient))
+        """The engine's own lines (a failure here is a bug in derivtex)."""
+        return all(c.ok for p in self.proofs for c in p.all)
+
+    @property
+    def author_ok(self) -> bool:
+        return all(c.ok for c in (*self.author, *filter(None, [self.author_identification])))
 
     @property
     def ok(self) -> bool:
         claim_ok = self.claim is None or self.claim.ok
-        return self.steps_ok and self.finite_difference.ok and claim_ok
+        return self.steps_ok and self.finite_difference.ok and claim_ok and self.author_ok
 
     @property
     def max_step_error(self) -> float:
-        return max(
-            (c.max_rel_error for p in self.proofs for c in (*p.differential, p.identification, *p.gradient)),
-            default=0.0,
-        )
+        return max((c.max_rel_error for p in self.proofs for c in p.all), default=0.0)
 
 
 def rel_error(a, b) -> float:
@@ -123,6 +142,11 @@ class Evaluator:
                 return EVALUATORS[cls](self, e)
         raise TypeError(f"cannot evaluate {type(e).__name__}")
 
+    def symbol(self, e):
+        """A symbol's value, or the value of the expression it names (a lemma's ``F``, ``F_t``)."""
+        value = self.values[e]
+        return self(value) if isinstance(value, sp.Basic) else value
+
     def size(self, dim) -> int:
         return int(dim) if dim.is_Integer else self.dims[dim]
 
@@ -154,8 +178,8 @@ def matrix_power(ev: Evaluator, e):
 
 
 EVALUATORS = {
-    sp.MatrixSymbol: lambda ev, e: ev.values[e],
-    sp.Symbol: lambda ev, e: ev.values[e],
+    sp.MatrixSymbol: Evaluator.symbol,
+    sp.Symbol: Evaluator.symbol,
     sp.Identity: lambda ev, e: np.eye(ev.size(e.shape[0])),
     sp.ZeroMatrix: lambda ev, e: np.zeros(ev.shape(e)),
     sp.MatMul: product,
@@ -172,7 +196,36 @@ EVALUATORS = {
     sp.exp: lambda ev, e: np.exp(ev(e.args[0])),
     ir.MatDiff: Evaluator.differential,
     ir.Diff: Evaluator.differential,
+    ir.MatQuotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
+    ir.Quotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
+    ir.MatLimit: lambda ev, e: limit(ev, *e.args[:2]),
+    ir.Limit: lambda ev, e: limit(ev, *e.args[:2]),
+    ir.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
+    ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
+    ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
 }
+
+
+def limit(ev: Evaluator, e, t):
+    """``lim_{t→0} e`` from symmetric evaluations at t = ±h, ±h/2, extrapolated (Richardson)."""
+
+    def even(h):
+        at = lambda s: Evaluator({**ev.values, t: s}, ev.dims, ev.directions)(e)  # noqa: E731
+        return (at(h) + at(-h)) / 2
+
+    return (4 * even(STEP / 2) - even(STEP)) / 3
+
+
+def unit(shape, index) -> np.ndarray:
+    """The single-entry matrix (a unit vector when there is one index)."""
+    value = np.zeros(shape)
+    value[index if len(index) == 2 else (index[0], 0)] = 1.0
+    return value
+
+
+def entry_value(M, index):
+    M = np.atleast_2d(M)
+    return M[tuple(index)] if len(index) == 2 else M.ravel()[index[0]]
 
 
 # --- sampling -------------------------------------------------------------------
@@ -282,8 +335,14 @@ def directional_derivative(F, values: dict, dims: dict, directions: dict):
     return (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h)
 
 
-def chain_errors(ev: Evaluator, exprs) -> list[float]:
-    return [rel_error(ev(a), ev(b)) for a, b in zip(exprs, exprs[1:])]
+def chain_errors(ev: Evaluator, chain: Chain, t=None) -> list[float]:
+    """The error of each line against the one before (a ``->`` line against the limit of it)."""
+    out, before = [], chain.lhs
+    for step in chain.steps:
+        previous = ir.limit(before, t) if step.relation == "->" else before
+        out.append(rel_error(ev(previous), ev(step.expr)))
+        before = step.expr
+    return out
 
 
 def verify(derivation: Derivation) -> Report:
@@ -302,14 +361,24 @@ def checked(derivation: Derivation) -> Report:
     for _ in range(settings.samples):
         values = draw(derivation, dims, rng)
         dX = rng.standard_normal(values[variable].shape)
+        index = tuple(int(rng.integers(size)) for size in dX.shape)
+        # a finite t small enough that every matrix inverted at X stays invertible at X + tU
+        t = rng.uniform(0.1, 0.5) * MIN_SINGULAR_VALUE / max(1.0, np.linalg.norm(dX, 2))
+        for k, proof in enumerate(derivation.proofs):
+            ev = method_evaluator(proof, values, dims, dX, index, t)
+            first, *rest = proof.gradient.steps
+            record(errors, ("chain", k), chain_errors(ev, proof.chain))
+            record(errors, ("ident", k), [rel_error(ev(linear(first.expr, variable)), ev(proof.chain.last))])
+            record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
+            for m, lemma in enumerate(proof.lemmas):
+                named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
+                record(errors, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
         ev = Evaluator(values, dims, {variable: dX})
-        for i, proof in enumerate(derivation.proofs):
-            diff = [proof.differential.lhs, *(s.expr for s in proof.differential.steps)]
-            grad = [s.expr for s in proof.gradient.steps]
-            identified = ir.tr(ir.mul(ir.transpose_of(grad[0]), ir.d(variable)))
-            record(errors, ("diff", i), chain_errors(ev, diff))
-            record(errors, ("ident", i), [rel_error(ev(identified), ev(diff[-1]))])
-            record(errors, ("grad", i), chain_errors(ev, grad))
+        if derivation.steps:
+            author = Chain(ir.d(derivation.function), tuple(Step(e) for e in derivation.steps))
+            record(errors, ("author",), chain_errors(ev, author))
+            last = derivation.steps[-1]
+            record(errors, ("author ident",), [rel_error(ev(linear(result, variable)), ev(last))])
         G = ev(result)
         fd = finite_difference_gradient(derivation.function, variable, values, dims)
         record(errors, ("fd",), [rel_error(G, fd)])
@@ -320,19 +389,51 @@ def checked(derivation: Derivation) -> Report:
             stated.append(ev(derivation.claim))
         points.append((G, stated))
     tol = settings.tolerance
-    check = lambda key: tuple(Check(e, tol) for e in errors.get(key, []))  # noqa: E731
+    check = lambda *key: tuple(Check(e, tol) for e in errors.get(key, []))  # noqa: E731
     proofs = tuple(
-        ProofChecks(check(("diff", i)), check(("ident", i))[0], check(("grad", i)))
-        for i in range(len(derivation.proofs))
+        ProofChecks(
+            check("chain", k),
+            check("ident", k)[0],
+            check("grad", k),
+            tuple(check("lemma", k, m) for m in range(len(proof.lemmas))),
+        )
+        for k, proof in enumerate(derivation.proofs)
     )
     labels = [label for label, _ in derivation.compare] + ["claim"] * (derivation.claim is not None)
     diagnoses = tuple(
         diagnose(label, [(G, stated[k]) for G, stated in points], tol) for k, label in enumerate(labels)
     )
-    claim = check(("claim",))[0] if derivation.claim is not None else None
+    claim = check("claim")[0] if derivation.claim is not None else None
     compare = diagnoses[: len(derivation.compare)]
     claim_diagnosis = diagnoses[-1] if derivation.claim is not None else None
-    return Report(proofs, check(("fd",))[0], claim, compare, settings.samples, claim_diagnosis)
+    author_identification = check("author ident")[0] if derivation.steps else None
+    return Report(
+        proofs,
+        check("fd")[0],
+        claim,
+        compare,
+        settings.samples,
+        claim_diagnosis,
+        check("author"),
+        author_identification,
+    )
+
+
+def linear(gradient, variable):
+    """``tr(Gᵀ dX)``: the differential a gradient stands for."""
+    return ir.tr(ir.mul(ir.transpose_of(gradient), ir.d(variable)))
+
+
+def method_evaluator(proof: Proof, values: dict, dims: dict, dX, index, t) -> Evaluator:
+    """An evaluator for one proof's lines: its direction, and values for its own symbols."""
+    symbol, direction, extra = proof.symbol, dX, {}
+    if "direction" in symbol:
+        extra = {symbol["direction"]: dX, symbol["t"]: t}
+    if "row" in symbol:
+        names = [symbol[k] for k in ("row", "column") if k in symbol]
+        extra = dict(zip(names, index))
+        direction = unit(dX.shape, index[: len(names)])
+    return Evaluator({**values, **extra}, dims, {proof.variable: direction})
 
 
 def record(errors: dict, key, values: list[float]):
@@ -341,11 +442,18 @@ def record(errors: dict, key, values: list[float]):
     errors[key] = [max(a, b) for a, b in zip(old, values)]
 
 
+def square(mistake):
+    """A mistake that only a square matrix can make (``None`` otherwise)."""
+    return lambda G: mistake(G) if G.ndim == 2 and G.shape[0] == G.shape[1] > 1 else None
+
+
 MISTAKES = (
     ("correct", lambda G: G),
     ("sign", lambda G: -G),
     ("transpose", lambda G: G.T),
     ("sign and transpose", lambda G: -G.T),
+    ("symmetric", square(lambda G: (G + G.T) / 2)),
+    ("cookbook symmetric", square(lambda G: G + G.T - np.diag(np.diag(G)))),
 )
 
 
@@ -353,6 +461,8 @@ def diagnose(label: str, pairs, tol: float) -> Diagnosis:
     """Name the mistake in a stated value: sign, transpose, a constant factor, or a discrepancy."""
     discrepancy = max(rel_error(value, G) for G, value in pairs)
     for name, mistake in MISTAKES:
+        if mistake(pairs[0][0]) is None:
+            continue
         if max(rel_error(value, mistake(G)) for G, value in pairs) <= tol:
             return Diagnosis(label, name == "correct", name, discrepancy)
     factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value in pairs]

@@ -14,12 +14,13 @@ import sympy as sp
 from markupsafe import Markup
 
 from . import ir
-from .engine import Chain, Derivation
-from .latex import latex
+from .engine import Derivation
+from .latex import latex, subscript
 from .printers import numpy_source, text
+from .proof import Chain, Proof, Step
 from .render import escape_latex
 from .rules import REGISTRY
-from .verify import Check, Report, sample_dims
+from .verify import Check, ProofChecks, Report, sample_dims
 
 ADJECTIVES = {
     "invertible": "invertible",
@@ -29,27 +30,48 @@ ADJECTIVES = {
     "orthogonal": "orthogonal",
     "diagonal": "diagonal",
 }
-METHOD_TITLES = {"differential": "Proof by differentials"}
+METHOD_TITLES = {
+    "steps": "Proof (the author's derivation)",
+    "differential": "Proof by differentials",
+    "directional": "Proof by the directional derivative",
+    "entrywise": "Proof entry by entry",
+}
+RELATIONS = {"=": "=", "->": r"\xrightarrow{t\to 0}"}
+# In the directional proof, the linear rules are the limit passing through a linear map.
+THROUGH_THE_LIMIT = {
+    "constant": "a constant has difference quotient 0",
+    "linearity": "the limit of a sum is the sum of the limits",
+    "constant factor": "constant factors come out of the limit",
+    "trace": "the trace is linear and continuous",
+    "transpose": "transposition is linear and continuous",
+}
 
 
 @dataclass(frozen=True)
 class Line:
     lhs: Markup  # empty after the first line of a chain
+    relation: Markup  # =, an arrow for a limit, \neq for a false line
     rhs: Markup
     rule: str
     identity: Markup
-    justification: str
+    justification: str  # plain text
+    why: Markup  # the right-hand column: rule and identity, a lemma, or the author's reason
     check: Check | None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sentence, then a chain of equalities."""
+
+    text: Markup
+    lines: tuple[Line, ...]
 
 
 @dataclass(frozen=True)
 class ProofView:
     method: str
     title: str
-    intro: Markup
-    differential: tuple[Line, ...]
-    identification: Markup
-    gradient: tuple[Line, ...]
+    parts: tuple[Part, ...]
 
 
 @dataclass(frozen=True)
@@ -67,9 +89,11 @@ class DocumentView:
 
 
 def figure(x: float) -> str:
-    """``4.2\\times 10^{-10}`` (LaTeX math)."""
+    """``4.2\\times 10^{-10}`` (LaTeX math); ``0.83`` for a figure near one."""
     if x == 0:
         return "0"
+    if 0.01 <= x < 100:
+        return f"{x:.2g}"
     mantissa, exponent = f"{x:.1e}".split("e")
     return f"{mantissa}\\times 10^{{{int(exponent)}}}"
 
@@ -103,21 +127,31 @@ def gradient_symbol(derivation: Derivation) -> str:
     return rf"\nabla_{{{latex(derivation.variable)}}} {latex(derivation.function)}"
 
 
-def lines(chain: Chain, lhs: str, checks) -> tuple[Line, ...]:
+def line(lhs: str, step: Step, why: str, justification: str, check: Check | None) -> Line:
+    rule = REGISTRY.get(step.rule)
+    relation, why = RELATIONS[step.relation], Markup(why)
+    if check is not None and not check.ok:  # only ever the author's: build refuses false engine lines
+        relation = r"\neq"
+        why += Markup(rf" \falsestep{{{figure(check.max_rel_error)}}}")
+    return Line(
+        Markup(lhs),
+        Markup(relation),
+        Markup(latex(step.expr)),
+        step.rule,
+        Markup(rule.identity if rule else ""),
+        justification,
+        why,
+        check,
+    )
+
+
+def rule_lines(chain: Chain, lhs: str, checks, notation=lambda identity: identity) -> tuple[Line, ...]:
+    """A chain whose lines are justified by their rules (identities in the method's notation)."""
     out = []
     for i, step in enumerate(chain.steps):
         rule = REGISTRY[step.rule]
-        check = checks[i] if checks is not None and i < len(checks) else None
-        out.append(
-            Line(
-                Markup(lhs if i == 0 else ""),
-                Markup(latex(step.expr)),
-                step.rule,
-                Markup(rule.identity),
-                first_line(rule.apply),
-                check,
-            )
-        )
+        why = f"{rule.name}: ${notation(rule.identity)}$"
+        out.append(line(lhs if i == 0 else "", step, why, first_line(rule.apply), checks[i]))
     return tuple(out)
 
 
@@ -128,17 +162,145 @@ def first_line(fn) -> str:
 
 def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
     proof, checks = derivation.proofs[index], report.proofs[index]
-    differential = lines(proof.differential, latex(proof.differential.lhs), checks.differential)
-    gradient = lines(proof.gradient, gradient_symbol(derivation), (checks.identification, *checks.gradient))
+    parts = PROOF_PARTS[proof.method](derivation, proof, checks)
+    return ProofView(proof.method, METHOD_TITLES[proof.method], parts)
+
+
+def gradient_lines(derivation: Derivation, proof: Proof, checks: ProofChecks, notation=None) -> tuple:
+    steps = (checks.identification, *checks.gradient)
+    return rule_lines(proof.gradient, gradient_symbol(derivation), steps, notation or (lambda i: i))
+
+
+def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
     form = linear_form_latex(derivation.variable)
-    intro = Markup(
+    intro = (
         f"We take the differential and bring it into the form ${form}$; each line is justified on the right."
     )
-    identification = Markup(
-        f"The differential now has the form ${form}$, from which the identification theorem reads off "
-        "the gradient:"
+    then = (
+        f"The differential now has the form ${form}$, "
+        "from which the identification theorem reads off the gradient:"
     )
-    return ProofView(proof.method, METHOD_TITLES[proof.method], intro, differential, identification, gradient)
+    return (
+        Part(Markup(intro), rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain)),
+        Part(Markup(then), gradient_lines(derivation, proof, checks)),
+    )
+
+
+def directional_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
+    Xs, Us, ts = derivation.variable, proof.symbol["direction"], proof.symbol["t"]
+    X, U, t = latex(Xs), latex(Us), latex(ts)
+    notation = lambda identity: identity.replace(r"\mathrm{d}X", U)  # noqa: E731
+    intro = (
+        f"Write $f({X}) = {latex(derivation.function)}$, let ${U} \\in {space(Xs)}$ be any direction, and "
+        f"for an expression $F$ in ${X}$ write "
+        f"$\\mathrm{{D}}_{{{U}}}F = \\lim_{{{t}\\to 0}} (F({X} + {t}{U}) - F({X}))/{t}$. "
+        "Linear maps (sums, constant factors, the trace, the transpose) commute with this limit"
+    )
+    intro += (
+        f"; each nonlinear piece is a limit we prove first, at a finite ${t}$ and then as ${t} \\to 0$."
+        if proof.lemmas
+        else "."
+    )
+    parts, lemma_of = [], {}
+    for k, (lemma, lemma_checks) in enumerate(zip(proof.lemmas, checks.lemmas), 1):
+        label = lemma_of[lemma.rule, lemma.subject] = f"(L{k})"
+        derivative = latex(ir.limit(lemma.chain.lhs, ts, lemma.subject, Us))
+        text = f"\\emph{{{label}}} The {lemma.rule}: ${derivative}$ is the limit of{named(lemma, X, U, t)}"
+        parts.append(Part(Markup(text), rule_lines(lemma.chain, latex(lemma.chain.lhs), lemma_checks)))
+    chain = []
+    for i, (step, check) in enumerate(zip(proof.chain.steps, checks.chain)):
+        lhs = latex(proof.chain.lhs) if i == 0 else ""
+        if (label := lemma_of.get((step.rule, step.subject))) is not None:
+            chain.append(line(lhs, step, f"by {label}", f"by lemma {label}", check))
+        elif step.rule in THROUGH_THE_LIMIT:
+            reason = THROUGH_THE_LIMIT[step.rule]
+            chain.append(line(lhs, step, escape_latex(reason), reason, check))
+        else:
+            chain.extend(rule_lines(Chain(None, (step,)), lhs, (check,), notation))
+    then = (
+        f"So $\\mathrm{{D}}f({X})[{U}] = \\langle G, {U}\\rangle$ for every direction ${U}$, "
+        f"which makes $G$ the gradient:"
+    )
+    return (
+        Part(Markup(intro), ()),
+        *parts,
+        Part(Markup("Then:" if proof.lemmas else ""), tuple(chain)),
+        Part(Markup(then), gradient_lines(derivation, proof, checks)),
+    )
+
+
+def named(lemma, X: str, U: str, t: str) -> str:
+    """`` (with $g = …$ and $h = …$; $g_t$, $h_t$ are their values at $X + tU$):``."""
+    if not lemma.names:
+        return ":"
+    pieces = [f"${latex(n)} = {latex(p)}$" for n, p in lemma.names]
+    shifted = ", ".join(f"${latex(n)}_{{{t}}}$" for n, _ in lemma.names)
+    where = ", ".join(pieces[:-1]) + " and " + pieces[-1] if len(pieces) > 1 else pieces[0]
+    verb = "are their values" if len(pieces) > 1 else "is its value"
+    return f" (with {where}; {shifted} {verb} at ${X} + {t}{U}$):"
+
+
+def entrywise_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
+    X, J = latex(derivation.variable), latex(proof.symbol["unit"])
+    indices = [latex(proof.symbol[k]) for k in ("row", "column") if k in proof.symbol]
+    entry = subscript(X, "".join(indices))
+    notation = lambda identity: identity.replace(r"\mathrm{d}X", J).replace(r"\mathrm{d}", "\\partial ")  # noqa: E731
+    if len(indices) == 1:
+        unit = f"Let ${J}$ be the ${indices[0]}$-th unit vector, so that "
+        unit += f"$\\partial {X}/\\partial {entry} = {J}$."
+        position = f"${indices[0]}$-th entry"
+    else:
+        unit = (
+            f"Let ${J}$ be the matrix with a one in position $({', '.join(indices)})$ and zeros elsewhere, "
+            f"so that $\\partial {X}/\\partial {entry} = {J}$."
+        )
+        position = f"$({', '.join(indices)})$ entry"
+    intro = (
+        f"{unit} The partial derivative $\\partial/\\partial {entry}$ is the differential in the direction "
+        f"${J}$, so the rules of the differential hold for it, with $\\partial$ in place of $\\mathrm{{d}}$."
+    )
+    then = (
+        f"So $\\partial f/\\partial {entry}$ is the {position} of $G$ for every entry: the gradient is the "
+        f"matrix of partial derivatives,"
+    )
+    return (
+        Part(Markup(intro), rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain, notation)),
+        Part(Markup(then), gradient_lines(derivation, proof, checks)),
+    )
+
+
+PROOF_PARTS = {
+    "differential": differential_parts,
+    "directional": directional_parts,
+    "entrywise": entrywise_parts,
+}
+
+
+def author_view(derivation: Derivation, report: Report) -> ProofView:
+    """The author's lines with the author's reasons, each checked against the line before."""
+    df = ir.d(derivation.function)
+    steps = [Step(e) for e in derivation.steps]
+    reasons = [s.why for s in derivation.spec.steps]
+    checks = list(report.author)
+    lhs = latex(df)
+    if steps and steps[0].expr == df:  # the author starts from df itself: no need to say df = df
+        lhs = latex(steps.pop(0).expr)
+        reasons.pop(0), checks.pop(0)
+    chain = tuple(
+        line(lhs if i == 0 else "", step, escape_latex(why), why, check)
+        for i, (step, why, check) in enumerate(zip(steps, reasons, checks))
+    )
+    G = latex(derivation.result)
+    form, name = linear_form_latex(derivation.variable), "g" if derivation.variable.shape[1] == 1 else "G"
+    then = f"The last line equals ${form}$ for ${name} = {G}$, so by the identification theorem:"
+    identification = Step(derivation.result, "identification")
+    rule = REGISTRY["identification"]
+    why = f"{rule.name}: ${rule.identity}$"
+    final = line(
+        gradient_symbol(derivation), identification, why, first_line(rule.apply), report.author_identification
+    )
+    parts = (Part(Markup("Each line below is the author's, with the author's reason on the right."), chain),)
+    return ProofView("steps", METHOD_TITLES["steps"], (*parts, Part(Markup(then), (final,))))
 
 
 def linear_form_latex(variable) -> str:
@@ -150,42 +312,76 @@ def linear_form_latex(variable) -> str:
 
 
 def remarks(derivation: Derivation, report: Report) -> tuple[Markup, ...]:
-    """One sentence per compared value, naming its mistake (prose escaped, math as LaTeX)."""
-    g = latex(derivation.result)
-    out = []
-    for diagnosis, (_, value) in zip(report.compare, derivation.compare):
-        label, explanation = escape_latex(diagnosis.label), escape_latex(diagnosis.explanation)
+    """One sentence per compared value (and a false claim), naming its mistake."""
+    stated = list(zip(report.compare, (value for _, value in derivation.compare)))
+    if report.claim is not None and not report.claim.ok:  # only with --allow-false
+        stated.append((report.claim_diagnosis, derivation.claim))
+    return tuple(diagnosis_sentence(d, value, derivation) for d, value in stated)
+
+
+def diagnosis_sentence(diagnosis, value, derivation: Derivation) -> Markup:
+    label, explanation = escape_latex(diagnosis.label), escape_latex(diagnosis.explanation)
+    if diagnosis.label == "claim":
+        sentence = f"The claimed value ${latex(value)}$ is false: it {explanation}"
+    else:
         sentence = f"The value ${latex(value)}$ ({label}) {explanation}"
-        if diagnosis.diagnosis == "differs":
-            sentence += f": their relative difference is ${figure(diagnosis.discrepancy)}$ at a random point"
-        elif not diagnosis.ok:
-            sentence += f"; the gradient is ${g}$"
-        out.append(Markup(sentence + "."))
-    return tuple(out)
+    if diagnosis.diagnosis == "differs":
+        sentence += f": their relative difference is ${figure(diagnosis.discrepancy)}$ at a random point"
+    elif not diagnosis.ok:
+        sentence += f"; the gradient is ${latex(derivation.result)}$"
+    return Markup(sentence + ".")
 
 
 def verification(derivation: Derivation, report: Report) -> Markup:
     dims = sample_dims(derivation)
     sizes = ", ".join(f"${latex(d)} = {v}$" for d, v in dims.items())
     where = f" with {sizes}" if sizes else ""
+    methods = {p.method for p in derivation.proofs}
     sentence = (
         f"Each equality above was evaluated on both sides at {report.samples} random points{where}, "
-        f"each variable drawn inside its domain and each differential in a random direction; "
-        f"the largest relative error between consecutive lines is ${figure(report.max_step_error)}$. "
-        f"Central finite differences of the function agree with the gradient to "
+        f"each variable drawn inside its domain and each differential in a random direction"
+    )
+    if "entrywise" in methods:
+        sentence += " (the partial derivatives at a random entry)"
+    if "directional" in methods:
+        sentence += (
+            "; an equality at a finite $t$ was evaluated at a random small $t$, and a limit by evaluating "
+            "its argument at $t = \\pm 10^{-3}$ and $\\pm 5\\times 10^{-4}$ and extrapolating"
+        )
+    if derivation.proofs:
+        sentence += (
+            f". The largest relative error between consecutive lines is ${figure(report.max_step_error)}$"
+        )
+    if report.author:
+        false = sum(not c.ok for c in report.author)
+        worst = max(c.max_rel_error for c in report.author)
+        if false:
+            sentence += f". {false} of the author's lines do not follow from the line before (marked $\\neq$)"
+        elif derivation.proofs:
+            sentence += f"; between the author's lines it is ${figure(worst)}$"
+        else:
+            sentence += (
+                f". The largest relative error between the author's consecutive lines is ${figure(worst)}$"
+            )
+    sentence += (
+        ". Central finite differences of the function agree with the gradient to "
         f"${figure(report.finite_difference.max_rel_error)}$"
     )
-    if report.claim is not None:
+    if report.claim is not None and report.claim.ok:
         sentence += f", and the claimed value agrees with it to ${figure(report.claim.max_rel_error)}$"
     return Markup(sentence + ".")
 
 
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
-    used = dict.fromkeys(
-        s.rule for p in derivation.proofs for c in (p.differential, p.gradient) for s in c.steps
-    )
+    chains = (c for p in derivation.proofs for c in (p.chain, p.gradient, *(m.chain for m in p.lemmas)))
+    used = dict.fromkeys(s.rule for c in chains for s in c.steps)
+    if derivation.steps:
+        used["identification"] = None
     rules = tuple((n, Markup(REGISTRY[n].identity), REGISTRY[n].reference) for n in used)
+    proofs = tuple(proof_view(derivation, i, report) for i in range(len(derivation.proofs)))
+    if derivation.steps:
+        proofs = (author_view(derivation, report), *proofs)
     return DocumentView(
         id=spec.id,
         label=re.sub(r"[^A-Za-z0-9]+", "-", spec.id),
@@ -193,7 +389,7 @@ def document_view(derivation: Derivation, report: Report) -> DocumentView:
         notes=Markup(spec.notes),
         hypothesis=hypothesis(derivation),
         statement=Markup(f"{gradient_symbol(derivation)} = {latex(derivation.result)}"),
-        proofs=tuple(proof_view(derivation, i, report) for i in range(len(derivation.proofs))),
+        proofs=proofs,
         remarks=remarks(derivation, report),
         verification=verification(derivation, report),
         rules=rules,
@@ -210,6 +406,7 @@ def check_json(check: Check | None) -> dict | None:
 def line_json(line: Line) -> dict:
     return {
         "lhs": str(line.lhs),
+        "relation": str(line.relation),
         "latex": str(line.rhs),
         "rule": line.rule,
         "identity": str(line.identity),
@@ -218,11 +415,20 @@ def line_json(line: Line) -> dict:
     }
 
 
+def proof_json(view: ProofView) -> dict:
+    """The main chain and the gradient as ``steps``; lemmas (directional) separately."""
+    *lemmas, main, gradient = (p for p in view.parts if p.lines)
+    out = {"steps": [line_json(line) for line in (*main.lines, *gradient.lines)]}
+    if lemmas:
+        out["lemmas"] = [{"text": str(p.text), "steps": [line_json(x) for x in p.lines]} for p in lemmas]
+    return out
+
+
 def to_json(derivation: Derivation, report: Report) -> dict:
     """The object printed by ``derivtex show --json``."""
     spec, view = derivation.spec, document_view(derivation, report)
     symbols = dict(derivation.symbols)
-    return {
+    out = {
         "id": spec.id,
         "title": spec.title,
         "wrt": [w.value for w in spec.wrt],
@@ -233,10 +439,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
             "latex": latex(derivation.result),
             "numpy": numpy_source(derivation.result, symbols, derivation.variable),
         },
-        "methods": {
-            p.method: {"steps": [line_json(line) for line in (*p.differential, *p.gradient)]}
-            for p in view.proofs
-        },
+        "methods": {p.method: proof_json(p) for p in view.proofs if p.method != "steps"},
         "checks": {
             "ok": report.ok,
             "steps": {"ok": report.steps_ok, "max_rel_error": report.max_step_error},
@@ -254,3 +457,10 @@ def to_json(derivation: Derivation, report: Report) -> dict:
             for d, (_, value) in zip(report.compare, derivation.compare)
         ],
     }
+    if derivation.steps:
+        out["steps"] = [
+            {"text": s.expr.value, "why": s.why, "check": check_json(c)}
+            for s, c in zip(spec.steps, report.author)
+        ]
+        out["checks"]["author"] = {"ok": report.author_ok}
+    return out

@@ -23,6 +23,16 @@ wrt: X
 """
 
 
+# The seed answer's chain of equalities (lines 6 to 10 of GOOD + STEPS).
+STEPS = """\
+steps:
+  - {expr: d(tr(X^-1))}
+  - {expr: tr(d(X^-1)), why: the trace is linear}
+  - {expr: tr(-X^-1 * dX * X^-1), why: the differential of an inverse}
+  - {expr: -tr(X^-2 * dX), why: linearity and the cyclic property of the trace}
+"""
+
+
 def invoke(*args: str):
     """Run the CLI in-process; a traceback (any exception but SystemExit) fails the test."""
     separate = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
@@ -56,8 +66,12 @@ def test_check_prints_one_line_per_spec(monkeypatch):
 
 def test_show_json_of_the_seed():
     shown = show_json(SEED)
-    steps = shown["methods"]["differential"]["steps"]
-    assert steps and all(step["check"]["ok"] is True for step in steps)
+    assert list(shown["methods"]) == ["differential", "directional", "entrywise"]
+    for method in shown["methods"].values():
+        lines = method["steps"] + [s for lemma in method.get("lemmas", []) for s in lemma["steps"]]
+        assert lines and all(line["check"]["ok"] is True for line in lines)
+    (lemma,) = shown["methods"]["directional"]["lemmas"]
+    assert [line["rule"] for line in lemma["steps"]] == ["difference of inverses", "increment", "continuity"]
     assert shown["result"]["text"] == "-(X^-2)^T"
     assert shown["checks"]["ok"] is True
     assert shown["compare"][0]["diagnosis"] == "sign"
@@ -111,6 +125,25 @@ BAD = [
         GOOD + "claim: (X^-2)^T\n",
         1,
         "5:8: the claim is false: relative discrepancy 2 at a random point; it has the wrong sign",
+    ),
+    (
+        # step 3 is -(step 2): |a - (-a)| / |a| = 2
+        "false step",
+        GOOD + STEPS.replace("tr(-X^-1 * dX * X^-1)", "tr(X^-1 * dX * X^-1)"),
+        1,
+        "8:12: step 3 does not follow from step 2 (relative discrepancy 2 at a random X)",
+    ),
+    (
+        "false first step",
+        GOOD + STEPS.replace("d(tr(X^-1))", "d(tr(X))"),
+        1,
+        "6:12: step 1 is not the differential (relative discrepancy 2 at a random X)",
+    ),
+    (
+        "matrix-valued step",
+        GOOD + STEPS.replace("tr(d(X^-1))", "d(X^-1)"),
+        2,
+        "7:12: step 2 is an n×n matrix, but the differential of a scalar function is a scalar",
     ),
 ]
 

@@ -1,0 +1,430 @@
+"""The three methods of proof.
+
+All three compute the same linear map, the derivative of ``f`` at ``X``; they
+differ in what stands for the perturbation and in how each rule is justified:
+
+- ``differential``: ``dX``; every rule is an identity of differentials;
+- ``directional``: a direction ``U`` and ``Df(X)[U] = lim (f(X+tU) − f(X))/t``;
+  linear maps commute with the limit, and each nonlinear rule is proved by its
+  own lemma, first at finite ``t`` and then as ``t → 0``;
+- ``entrywise``: the single-entry matrix ``J^{ij}``; ``∂/∂X_ij`` obeys the same rules.
+
+So the engine derives once (``derive_core``) and each method rewrites the
+chain's differentials into its own notation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sympy as sp
+
+from . import ir
+from .errors import Unsupported
+from .proof import Chain, Lemma, Proof, Step
+from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
+from .rules import DIFFERENTIAL, REGISTRY, rule
+from .simplify import SIMPLIFICATIONS
+
+
+@dataclass(frozen=True)
+class Core:
+    """``df`` brought into the form ``tr(M dX)``, and the gradient read off and simplified."""
+
+    function: object
+    variable: object
+    steps: tuple[Step, ...]
+    form: tuple  # the terms of the last line (empty when df = 0)
+    gradient: Chain
+
+    @property
+    def coefficient(self):
+        """``M`` in ``df = tr(M dX)``."""
+        return coefficient(self.form, ir.d(self.variable))
+
+
+def derive_core(function, variable, symmetric) -> Core:
+    dX = ir.d(variable)
+    steps = expand_differentials(ir.d(function), variable)
+    current = steps[-1].expr if steps else ir.d(function)
+    more, form = rearrangement_steps(linear_form(current, dX), current, dX, vector=variable.shape[1] == 1)
+    steps += more
+    if collected := collect(form, dX):
+        form = collected
+        steps.append(Step(to_expr(form, dX), "collect"))
+    gradient = sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
+    return Core(function, variable, tuple(steps), form, simplify_gradient(gradient, symmetric))
+
+
+def expand_differentials(expr, variable) -> list[Step]:
+    """Apply differential rules until only ``dX`` remains, one rule per line."""
+    steps = []
+    while (node := pending(expr, variable)) is not None:
+        rule, value = apply_first(node.arg, variable)
+        expr = substitute(expr, node, value)
+        steps.append(Step(expr, rule.name, node.arg))
+    return steps
+
+
+def pending(expr, variable):
+    """The first ``d(F)`` in reading order that is not ``dX``."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (ir.MatDiff, ir.Diff)) and node.arg != variable:
+            return node
+    return None
+
+
+def apply_first(F, variable):
+    for candidate in DIFFERENTIAL:
+        value = candidate.apply(F, (variable,))
+        if value is not None:
+            return candidate, value
+    raise Unsupported(f"no rule for the differential of {sp.sstr(F)} yet")
+
+
+def substitute(expr, old, new):
+    """Replace ``old`` by ``new``, re-normalising products and sums around it."""
+    if expr == old:
+        return new
+    if not expr.has(old):
+        return expr
+    args = [substitute(a, old, new) for a in expr.args]
+    if isinstance(expr, (sp.MatMul, sp.Mul)):
+        return ir.mul(*args)
+    if isinstance(expr, (sp.MatAdd, sp.Add)):
+        return ir.add(*args)
+    return expr.func(*args)
+
+
+def rearrangement_steps(form, current, dX, vector: bool) -> tuple[list[Step], tuple]:
+    """Expand, then apply each rearrangement rule to every term it fits."""
+    steps = []
+    expanded = to_expr(form, dX)
+    if expanded != current:
+        steps.append(Step(expanded, "expand"))
+    for rearrangement in REARRANGEMENTS:
+        changed = [rearrangement(t, vector) for t in form]
+        if any(c is not None for c in changed):
+            form = tuple(c or t for c, t in zip(changed, form))
+            steps.append(Step(to_expr(form, dX), rearrangement.rule.name))
+    return steps, form
+
+
+def simplify_gradient(gradient, symmetric) -> Chain:
+    steps = [Step(gradient, "identification")]
+    for simplification in SIMPLIFICATIONS:
+        value = simplification(steps[-1].expr, symmetric)
+        if value != steps[-1].expr:
+            steps.append(Step(value, simplification.rule.name))
+    return Chain(None, tuple(steps))
+
+
+def rewrite_differentials(e, rewrite):
+    """``e`` with every ``d(F)`` replaced by ``rewrite(F)``."""
+    nodes = {n for n in sp.preorder_traversal(e) if isinstance(n, (ir.MatDiff, ir.Diff))}
+    return e.xreplace({n: rewrite(n.arg) for n in nodes}) if nodes else e
+
+
+def identified(core: Core, rule_name: str) -> Chain:
+    """The core's gradient chain, its first line justified by the method's identification."""
+    first, *rest = core.gradient.steps
+    return Chain(None, (replace(first, rule=rule_name), *rest))
+
+
+# --- differential --------------------------------------------------------------------
+
+
+def differential(core: Core, names: dict) -> Proof:
+    chain = Chain(ir.d(core.function), core.steps)
+    return Proof("differential", core.variable, chain, core.gradient)
+
+
+# --- directional ---------------------------------------------------------------------
+
+
+@rule(
+    "directional derivative",
+    r"\mathrm{D}f(X)[U] = \lim_{t\to 0} (f(X + tU) - f(X))/t",
+    "the definition of the (Gateaux) directional derivative",
+)
+def definition(*_):
+    """The definition of the directional derivative."""
+
+
+@rule("inner product", r"\operatorname{tr}(A^{\top}B) = \langle A, B\rangle", "the Frobenius inner product")
+def inner_product(*_):
+    """A trace of a product is an inner product."""
+
+
+@rule(
+    "gradient",
+    r"\mathrm{D}f(X)[U] = \langle G, U\rangle \text{ for all } U \iff \nabla_X f = G",
+    "the definition of the gradient (Riesz representation)",
+)
+def gradient_definition(*_):
+    """The gradient represents the directional derivative."""
+
+
+class Directional:
+    """Writes ``d(F)`` as ``lim_{t→0} (F(X + tU) − F(X))/t`` and ``dX`` as ``U``.
+
+    ``shifted`` maps a lemma's named pieces ``F`` to their values ``F_t`` at ``X + tU``.
+    """
+
+    def __init__(self, variable, direction, t, shifted: dict | None = None):
+        self.X, self.U, self.t = variable, direction, t
+        self.shifts = {variable: ir.add(variable, ir.mul(t, direction)), **(shifted or {})}
+        self.variables = tuple(self.shifts)
+
+    def at(self, F):
+        """``F(X + tU)``."""
+        return F.xreplace(self.shifts)
+
+    def increment(self, F):
+        """``F(X + tU) − F(X)`` (``tU`` for ``X`` itself)."""
+        return ir.mul(self.t, self.U) if F == self.X else ir.difference(self.at(F), F)
+
+    def quotient(self, F):
+        """``(F(X + tU) − F(X))/t`` (``U`` for ``X`` itself)."""
+        return self.U if F == self.X else ir.quotient(ir.difference(self.at(F), F), self.t)
+
+    def derivative(self, F):
+        """``D_U F = lim_{t→0} (F(X + tU) − F(X))/t`` (``U`` for ``X`` itself)."""
+        return self.U if F == self.X else ir.limit(self.quotient(F), self.t, F, self.U)
+
+    def __call__(self, e):
+        return rewrite_differentials(e, self.derivative)
+
+
+def directional(core: Core, names: dict) -> Proof:
+    X, U, t = core.variable, names["direction"], names["t"]
+    D = Directional(X, U, t)
+    steps = [Step(ir.limit(D.quotient(core.function), t), "directional derivative")]
+    steps += [replace(s, expr=D(s.expr)) for s in core.steps]
+    if core.form:
+        steps.append(Step(ir.Inner(ir.transpose_of(core.coefficient), U), "inner product"))
+    subjects = dict.fromkeys((s.rule, s.subject) for s in core.steps if s.rule in LEMMAS)
+    lemmas = tuple(lemma(D, r, F, names["pieces"]) for r, F in subjects)
+    chain = Chain(ir.Directional(core.function, X, U), tuple(steps))
+    symbols = (("direction", U), ("t", t))
+    return Proof("directional", X, chain, identified(core, "gradient"), lemmas, symbols)
+
+
+def lemma(D: Directional, rule_name: str, F, letters) -> Lemma:
+    """The lemma for ``rule_name`` at ``F``, its compound pieces named ``F, G, …`` for brevity."""
+    pieces = dict.fromkeys(p for p in PIECES[rule_name](F) if p.has(D.X) and not simple(p))
+    matrices, scalars = (iter(x) for x in letters)
+    names = {
+        p: sp.MatrixSymbol(next(matrices), *p.shape) if ir.is_matrix(p) else sp.Symbol(next(scalars))
+        for p in pieces
+    }
+    shifted = {n: placeholder_at(n, D.t) for n in names.values()}
+    named = Directional(D.X, D.U, D.t, shifted)
+    definitions = {**{n: p for p, n in names.items()}, **{shifted[n]: D.at(p) for p, n in names.items()}}
+    chain = LEMMAS[rule_name](named, F.xreplace(names))
+    return Lemma(rule_name, F, chain, tuple((n, p) for p, n in names.items()), tuple(definitions.items()))
+
+
+def placeholder_at(name, t):
+    """``F_t``, the named piece ``F`` at ``X + tU``."""
+    label = f"{name.name}_{t.name}"
+    return sp.MatrixSymbol(label, *name.shape) if ir.is_matrix(name) else sp.Symbol(label)
+
+
+def simple(e) -> bool:
+    """A symbol or its transpose: short enough to write out in a lemma."""
+    return isinstance(e, (sp.MatrixSymbol, sp.Symbol)) or (
+        isinstance(e, sp.Transpose) and isinstance(e.arg, sp.MatrixSymbol)
+    )
+
+
+# The pieces a lemma is stated for: the factors of a product, the argument of a function.
+PIECES = {
+    "product": lambda F: F.args,
+    "inverse": lambda F: (F.arg,),
+    "power": lambda F: (F.base,),
+    "determinant": lambda F: (F.arg,),
+    "log-determinant": lambda F: (F.args[0].arg,),
+    "logarithm": lambda F: (F.args[0],),
+    "exponential": lambda F: (F.args[0],),
+    "scalar power": lambda F: (F.base,),
+}
+
+
+def limit_of(D: Directional, rule_name: str, F) -> Step:
+    """The lemma's last line: what the differential rule gives, in limit notation."""
+    return Step(D(REGISTRY[rule_name].apply(F, D.variables)), "continuity", relation="->")
+
+
+@rule("continuity", r"\lim_{t\to 0} F(X + tU) = F(X)", "continuity of sums, products, inverses")
+def continuity(*_):
+    """Sums, products and inverses are continuous, so the limit of each factor may be taken."""
+
+
+@rule("difference of inverses", r"A^{-1} - B^{-1} = A^{-1}(B - A)B^{-1}", "algebra")
+def difference_of_inverses(*_):
+    """Factor the difference of two inverses."""
+
+
+@rule("increment", r"X - (X + tU) = -tU", "algebra")
+def increment(*_):
+    """The variable moved by ``tU``."""
+
+
+@rule("sign", r"\frac{B - A}{t} = -\frac{A - B}{t}", "algebra")
+def sign(*_):
+    """Swap the terms of a difference."""
+
+
+@rule("telescoping", r"A_tB_t - AB = (A_t - A)B_t + A(B_t - B)", "algebra")
+def telescoping(*_):
+    """Change one factor at a time."""
+
+
+@rule("multiplicativity", r"\det(A + E) = \det(A)\det(I + A^{-1}E)", "algebra")
+def multiplicativity(*_):
+    """The determinant of a product is the product of the determinants."""
+
+
+@rule(
+    "first-order determinant",
+    r"\det(I + E) = 1 + \operatorname{tr}(E) + O(\lVert E\rVert^{2})",
+    "expansion of the determinant",
+)
+def first_order_determinant(*_):
+    """Expand the determinant to first order (and E = O(t))."""
+
+
+@rule(
+    "first-order log-determinant",
+    r"\log\det(I + E) = \operatorname{tr}(E) + O(\lVert E\rVert^{2})",
+    "expansion of the determinant and the logarithm",
+)
+def first_order_log_determinant(*_):
+    """Expand the log-determinant to first order (and E = O(t))."""
+
+
+@rule(
+    "chain rule",
+    r"\varphi(a + h) = \varphi(a) + \varphi'(a)\,h + o(h)",
+    "differentiability of a scalar function",
+)
+def chain_rule(*_):
+    """A differentiable scalar function is linear to first order."""
+
+
+def inverse_lemma(D: Directional, F, rule_name="inverse", G=None) -> Chain:
+    """``(F_t − F)/t`` for ``F = G⁻¹``: factor, swap the sign, let t → 0."""
+    G = F.arg if G is None else G
+    t = D.t
+    factored = ir.mul(D.at(F), ir.quotient(ir.difference(G, D.at(G)), t), F)
+    steps = [Step(factored, "difference of inverses")]
+    steps.append(Step(ir.mul(-1, D.at(F), D.quotient(G), F), "increment" if G == D.X else "sign"))
+    steps.append(limit_of(D, rule_name, F))
+    return Chain(D.quotient(F), tuple(steps))
+
+
+def power_lemma(D: Directional, F) -> Chain:
+    """``F = G^k``: telescoping for k > 0, an inverse of ``G^{-k}`` for k < 0."""
+    G, k = F.base, int(F.exp)
+    if k < 0:
+        return inverse_lemma(D, F, "power", G=sp.MatPow(G, -k) if k < -1 else G)
+    power = lambda e, m: sp.Identity(e.shape[0]) if m == 0 else e if m == 1 else sp.MatPow(e, m)  # noqa: E731
+    terms = [ir.mul(power(G, i), D.quotient(G), power(D.at(G), k - 1 - i)) for i in range(k)]
+    return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, "power", F)))
+
+
+def product_lemma(D: Directional, F) -> Chain:
+    """Change one varying factor at a time (earlier factors at X, later ones at X + tU)."""
+    args = F.args
+    terms = [
+        ir.mul(*args[:i], D.quotient(a), *(D.at(b) for b in args[i + 1 :]))
+        for i, a in enumerate(args)
+        if ir.depends_on(a, D.variables)
+    ]
+    return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, "product", F)))
+
+
+def determinant_lemma(D: Directional, F) -> Chain:
+    G = F.arg
+    relative = ir.add(sp.Identity(G.shape[0]), ir.mul(sp.Inverse(G), D.increment(G)))
+    factored = ir.mul(F, ir.quotient(ir.difference(sp.Determinant(relative), sp.Integer(1)), D.t))
+    steps = (
+        Step(factored, "multiplicativity"),
+        replace(limit_of(D, "determinant", F), rule="first-order determinant"),
+    )
+    return Chain(D.quotient(F), steps)
+
+
+def log_determinant_lemma(D: Directional, F) -> Chain:
+    G = F.args[0].arg
+    relative = ir.add(sp.Identity(G.shape[0]), ir.mul(sp.Inverse(G), D.increment(G)))
+    steps = (
+        Step(ir.quotient(sp.log(sp.Determinant(relative)), D.t), "multiplicativity"),
+        replace(limit_of(D, "log-determinant", F), rule="first-order log-determinant"),
+    )
+    return Chain(D.quotient(F), steps)
+
+
+def scalar_lemma(rule_name):
+    def lemma(D: Directional, F) -> Chain:
+        return Chain(D.quotient(F), (replace(limit_of(D, rule_name, F), rule="chain rule"),))
+
+    return lemma
+
+
+LEMMAS = {
+    "product": product_lemma,
+    "inverse": inverse_lemma,
+    "determinant": determinant_lemma,
+    "log-determinant": log_determinant_lemma,
+    "power": power_lemma,
+    "logarithm": scalar_lemma("logarithm"),
+    "exponential": scalar_lemma("exponential"),
+    "scalar power": scalar_lemma("scalar power"),
+}
+
+
+# --- entrywise -----------------------------------------------------------------------
+
+
+@rule(
+    "single entry", r"\operatorname{tr}(M J^{ij}) = M_{ji}", "Petersen & Pedersen, The Matrix Cookbook, §9.7"
+)
+def single_entry(*_):
+    """Multiplying by J^{ij} picks out one entry."""
+
+
+@rule("unit vector", r"m\,e_{i} = m_{i}", "Petersen & Pedersen, The Matrix Cookbook, §9.7")
+def unit_vector(*_):
+    """Multiplying a row by e_i picks out its i-th entry."""
+
+
+@rule(
+    "matrix of partials",
+    r"\frac{\partial f}{\partial X_{ij}} = G_{ij} \text{ for all } i, j \iff \nabla_X f = G",
+    "the definition of the gradient in denominator layout",
+)
+def matrix_of_partials(*_):
+    """The gradient is the matrix of partial derivatives."""
+
+
+def entrywise(core: Core, names: dict) -> Proof:
+    X = core.variable
+    vector = X.shape[1] == 1
+    indices = names["indices"][: 1 if vector else 2]
+    J = ir.SingleEntry(names["unit vector" if vector else "single entry"], *X.shape, *indices)
+
+    def partial(e):
+        return rewrite_differentials(e, lambda F: J if F == X else ir.partial(F, X, indices))
+
+    steps = [replace(s, expr=partial(s.expr)) for s in core.steps]
+    if core.form:
+        rule_name = "unit vector" if vector else "single entry"
+        steps.append(Step(ir.entry(core.coefficient, indices[::-1]), rule_name))
+    chain = Chain(ir.partial(core.function, X, indices), tuple(steps))
+    symbols = (*zip(("row", "column"), indices), ("unit", J))
+    return Proof("entrywise", X, chain, identified(core, "matrix of partials"), (), symbols)
+
+
+METHODS = {"differential": differential, "directional": directional, "entrywise": entrywise}

@@ -1,0 +1,113 @@
+"""Author-written derivations: every line checked against the one before, false lines refused or marked."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from test_cli import GOOD, STEPS, invoke
+
+from gen import pipeline
+from gen.engine import derive
+from gen.errors import CheckFailed
+from gen.spec import parse_spec
+from gen.verify import FLOOR, Check, Diagnosis, diagnose, verify
+from gen.view import document_view
+
+FALSE_STEP = GOOD + STEPS.replace("tr(-X^-1 * dX * X^-1)", "tr(X^-1 * dX * X^-1)")
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "derivation.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_corrected_derivation_passes(tmp_path):
+    result = invoke("check", write(tmp_path, GOOD + STEPS))
+    assert result.exit_code == 0, result.stderr
+    assert "grad_X tr(X^-1) = -(X^-2)^T" in result.stdout
+
+
+def test_each_line_is_checked_against_the_line_before():
+    derivation = derive(parse_spec(FALSE_STEP, "spec.yaml"))
+    report = verify(derivation)
+    # step 3 is minus the truth, so it disagrees with step 2 (error 2) and with step 4 (error 2 as well)
+    assert [c.ok for c in report.author] == [True, True, False, False]
+    assert [round(c.max_rel_error, 6) for c in report.author[2:]] == [2, 2]
+
+
+def test_an_author_derivation_shows_only_the_authors_proof_unless_methods_are_asked_for():
+    alone = derive(parse_spec(GOOD + STEPS, "spec.yaml"))
+    assert alone.proofs == ()
+    both = derive(parse_spec(GOOD + STEPS + "methods: [entrywise]\n", "spec.yaml"))
+    assert [p.method for p in both.proofs] == ["entrywise"]
+
+
+def test_the_document_shows_the_authors_lines_and_reasons():
+    derivation = derive(parse_spec(GOOD + STEPS, "spec.yaml"))
+    (proof,) = document_view(derivation, verify(derivation)).proofs
+    lines = proof.parts[0].lines
+    assert str(lines[0].lhs) == r"\mathrm{d}\operatorname{tr}(X^{-1})"  # step 1 is df itself
+    assert [line.justification for line in lines] == [
+        "the trace is linear",
+        "the differential of an inverse",
+        "linearity and the cyclic property of the trace",
+    ]
+    assert str(proof.parts[1].lines[0].rhs) == r"-(X^{-2})^{\top}"
+
+
+def test_build_refuses_a_false_line_unless_allowed_and_then_marks_it(tmp_path):
+    path, out = write(tmp_path, FALSE_STEP), tmp_path / "out"
+    refused = invoke("build", "--to", "tex", "-o", out, path)
+    assert refused.exit_code == 1 and not out.exists()
+    allowed = invoke("build", "--to", "tex", "--allow-false", "-o", out, path)
+    assert allowed.exit_code == 0, allowed.stderr
+    tex = (out / "derivation.tex").read_text(encoding="utf-8")
+    marked = [line for line in tex.splitlines() if r"\falsestep{" in line]
+    assert len(marked) == 2 and all(line.lstrip().startswith(r"&\neq") for line in marked)
+    assert r"\falsestep{2}" in marked[0]
+    assert "2 of the author's lines do not follow from the line before" in tex
+
+
+def test_allow_false_marks_a_false_claim_in_a_remark(tmp_path):
+    path, out = write(tmp_path, GOOD + "claim: (X^-2)^T\n"), tmp_path / "out"
+    result = invoke("build", "--to", "tex", "--allow-false", "-o", out, path)
+    assert result.exit_code == 0, result.stderr
+    tex = (out / "derivation.tex").read_text(encoding="utf-8")
+    assert r"The claimed value $(X^{-2})^{\top}$ is false: it has the wrong sign" in tex
+
+
+def test_allow_false_never_lets_an_engine_failure_through(tmp_path):
+    outcome = pipeline.run(write(tmp_path, GOOD))
+    broken = replace(outcome.report, finite_difference=Check(1.0, 1e-6))
+    with pytest.raises(CheckFailed, match="disagrees with finite differences"):
+        pipeline.require_ok(replace(outcome, report=broken), allow_false=True)
+
+
+# --- diagnoses of stated values -------------------------------------------------------
+
+G = np.random.default_rng(3).standard_normal((4, 4))
+
+
+@pytest.mark.parametrize(
+    "value, name",
+    [
+        (G, "correct"),
+        (-G, "sign"),
+        (G.T, "transpose"),
+        (-G.T, "sign and transpose"),
+        ((G + G.T) / 2, "symmetric"),
+        (G + G.T - np.diag(np.diag(G)), "cookbook symmetric"),
+        (2 * G, "factor 2"),
+        (G + np.eye(4), "differs"),
+    ],
+)
+def test_a_stated_value_is_diagnosed(value, name):
+    diagnosis = diagnose("stated", [(G, value)], 1e-9)
+    assert diagnosis.diagnosis == name and diagnosis.ok == (name == "correct")
+
+
+def test_the_symmetric_conventions_are_not_offered_for_vectors():
+    g = np.arange(1.0, 5.0).reshape(4, 1)
+    assert diagnose("stated", [(g, g + FLOOR)], 1e-9).diagnosis == "differs"
+    assert "not assumed symmetric" in Diagnosis("x", False, "symmetric", 0.5).explanation

@@ -34,11 +34,16 @@ def find_specs(paths) -> list[Path]:
 
 def run(path) -> Outcome:
     """Load, derive and verify one spec (raises a project error on bad input)."""
-    from .engine import derive
     from .spec import load_spec
+
+    return run_spec(load_spec(path))
+
+
+def run_spec(spec) -> Outcome:
+    """Derive and verify a loaded spec."""
+    from .engine import derive
     from .verify import verify
 
-    spec = load_spec(path)
     derivation = derive(spec)
     return Outcome(spec, derivation, verify(derivation))
 

@@ -38,7 +38,8 @@ METHOD_TITLES = {
 }
 RELATIONS = {"=": "=", "->": r"\xrightarrow{t\to 0}"}
 # In the directional proof, the linear rules are the limit passing through a linear map.
-THROUGH_THE_LIMIT = {
+IN_WORDS = {
+    "directional derivative": "the definition",
     "constant": "a constant has difference quotient 0",
     "linearity": "the limit of a sum is the sum of the limits",
     "constant factor": "constant factors come out of the limit",
@@ -212,8 +213,8 @@ def directional_parts(derivation: Derivation, proof: Proof, checks: ProofChecks)
         lhs = latex(proof.chain.lhs) if i == 0 else ""
         if (label := lemma_of.get((step.rule, step.subject))) is not None:
             chain.append(line(lhs, step, f"by {label}", f"by lemma {label}", check))
-        elif step.rule in THROUGH_THE_LIMIT:
-            reason = THROUGH_THE_LIMIT[step.rule]
+        elif step.rule in IN_WORDS:
+            reason = IN_WORDS[step.rule]
             chain.append(line(lhs, step, escape_latex(reason), reason, check))
         else:
             chain.extend(rule_lines(Chain(None, (step,)), lhs, (check,), notation))

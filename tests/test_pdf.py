@@ -1,8 +1,9 @@
-"""The seed typeset to PDF. Skipped without TeX, except under CI (CI set), where missing TeX fails."""
+"""Specs typeset to PDF. Skipped without TeX, except under CI (CI set), where missing TeX fails."""
 
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,11 @@ from click.testing import CliRunner
 
 from gen import pipeline
 from gen.cli import main
+from gen.spec import load_spec
 from gen.typeset import typeset
 
-SEED = Path(__file__).parent.parent / "derivations" / "trace_inverse.yaml"
+DERIVATIONS = Path(__file__).parent.parent / "derivations"
+SEED = DERIVATIONS / "trace_inverse.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +34,21 @@ def test_build_pdf_through_the_cli(tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Proposition" in words and "Proof" in words
+    for title in ("Proof by differentials", "Proof by the directional derivative", "Proof entry by entry"):
+        assert title in words
+    assert "has the wrong sign" in words
 
 
 def test_seed_typesets_without_overfull_boxes(tmp_path):
     _, log = typeset(pipeline.render_tex(pipeline.run(SEED)), "trace_inverse", tmp_path)
     assert "Output written" in log  # a real LaTeX log
     assert "Overfull \\hbox" not in log
+
+
+@pytest.mark.parametrize("path", sorted(DERIVATIONS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_spec_by_every_method_typesets_without_overfull_boxes(path, tmp_path):
+    spec = replace(load_spec(path), methods=("differential", "directional", "entrywise"))
+    outcome = pipeline.run_spec(spec)
+    _, log = typeset(pipeline.render_tex(outcome), spec.id, tmp_path)
+    overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+    assert not overfull

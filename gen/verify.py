@@ -75,10 +75,10 @@ EXPLANATIONS = {
     "sign": "has the wrong sign",
     "transpose": "is the transpose of the gradient (the numerator-layout convention)",
     "sign and transpose": "is minus the transpose of the gradient",
-    "symmetric": "is the symmetric part (G + G^T)/2 of the gradient G, the gradient within symmetric "
-    "matrices; but the variable is not assumed symmetric",
-    "cookbook symmetric": "is G + G^T - diag(G) for the gradient G, the Matrix Cookbook's convention "
-    "for a symmetric variable; but the variable is not assumed symmetric",
+    "symmetric": "is the symmetric part of the gradient, the gradient within symmetric matrices; "
+    "but the variable is not assumed symmetric",
+    "cookbook symmetric": "is the gradient plus its transpose minus its diagonal, the Matrix Cookbook's "
+    "convention for a symmetric variable; but the variable is not assumed symmetric",
 }
 
 

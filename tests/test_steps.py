@@ -56,6 +56,15 @@ def test_the_document_shows_the_authors_lines_and_reasons():
     assert str(proof.parts[1].lines[0].rhs) == r"-(X^{-2})^{\top}"
 
 
+def test_the_authors_reasons_reach_latex_escaped(tmp_path):
+    hostile = GOOD + STEPS.replace("the trace is linear", r"'\input{/etc/passwd} ^^5c \write18{ls}'")
+    result = invoke("build", "--to", "tex", "-o", tmp_path / "out", write(tmp_path, hostile))
+    assert result.exit_code == 0, result.stderr
+    tex = (tmp_path / "out" / "derivation.tex").read_text(encoding="utf-8")
+    assert r"\input{/etc" not in tex and r"\write18" not in tex and "^^5c" not in tex
+    assert r"\textbackslash{}input\{/etc/passwd\}" in tex
+
+
 def test_build_refuses_a_false_line_unless_allowed_and_then_marks_it(tmp_path):
     path, out = write(tmp_path, FALSE_STEP), tmp_path / "out"
     refused = invoke("build", "--to", "tex", "-o", out, path)

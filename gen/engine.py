@@ -51,19 +51,27 @@ def derive(spec: Spec) -> Derivation:
 
 
 def fresh_names(spec: Spec, variable) -> dict:
-    """The symbols the methods introduce, named so as not to clash with the spec's."""
+    """The symbols the methods introduce, named so as not to clash with the spec's or each other."""
     taken = {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
-    pick = lambda *names: next(n for n in names if n not in taken)  # noqa: E731
+
+    def pick(*names: str) -> str:
+        numbered = (f"{names[0]}{k}" for k in range(1, 100))
+        name = next(n for n in (*names, *numbered) if n not in taken)
+        taken.add(name)
+        return name
+
     vector = variable.shape[1] == 1
-    direction = pick(*("u", "v", "w", "h") if vector else ("U", "V", "W", "H"), "Delta")
-    indices = next(p for p in (("i", "j"), ("k", "l"), ("p", "q"), ("r", "s")) if not taken & set(p))
+    direction = pick(*("u", "v", "w", "h") if vector else ("U", "V", "W", "H"))
+    t = pick("t", "s", "tau", "epsilon")
+    pairs = (("i", "j"), ("k", "l"), ("p", "q"), ("r", "s"))
+    indices = next((p for p in pairs if not taken & set(p)), None) or (pick("i"), pick("j"))
     return {
         "direction": sp.MatrixSymbol(direction, *variable.shape),
-        "t": sp.Symbol(pick("t", "s", "tau", "epsilon"), real=True),
+        "t": sp.Symbol(t, real=True),
         "indices": tuple(sp.Symbol(i, integer=True, nonnegative=True) for i in indices),
         "single entry": sp.Symbol(pick("J", "E", "S")),
-        "pieces": ([n for n in "FGHKLMNPQRS" if n not in taken], [n for n in "ghkpqrs" if n not in taken]),
         "unit vector": sp.Symbol(pick("e", "E", "b")),
+        "pieces": ([n for n in "FGHKLMNPQR" if n not in taken], [n for n in "ghkpqr" if n not in taken]),
     }
 
 

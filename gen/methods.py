@@ -213,7 +213,7 @@ def directional(core: Core, names: dict) -> Proof:
 def lemma(D: Directional, rule_name: str, F, letters) -> Lemma:
     """The lemma for ``rule_name`` at ``F``, its compound pieces named ``F, G, …`` for brevity."""
     pieces = dict.fromkeys(p for p in PIECES[rule_name](F) if p.has(D.X) and not simple(p))
-    matrices, scalars = (iter(x) for x in letters)
+    matrices, scalars = (iter([*free, *(f"{free[0]}{k}" for k in range(1, 10))]) for free in letters)
     names = {
         p: sp.MatrixSymbol(next(matrices), *p.shape) if ir.is_matrix(p) else sp.Symbol(next(scalars))
         for p in pieces

@@ -54,6 +54,11 @@ def is_one_by_one(e) -> bool:
     return is_matrix(e) and e.shape == (1, 1)
 
 
+def scalar(e):
+    """A 1×1 matrix used as a number: its trace, which equals it (printed without ``tr``)."""
+    return sp.Trace(e) if is_one_by_one(e) else e
+
+
 def d(e):
     """The differential of any expression."""
     return MatDiff(e) if is_matrix(e) else Diff(e)

@@ -103,6 +103,8 @@ class _Printer:
 
     # functions
     def _print_Trace(self, e):
+        if e.arg.shape == (1, 1):  # a 1×1 product used as a number is its own trace
+            return self.print(e.arg), SUM
         return f"\\operatorname{{tr}}{group(self.print(e.arg))}", ATOM
 
     def _print_Determinant(self, e):

@@ -350,6 +350,8 @@ class _Lowering:
                 raise self.error(f"cannot add I to {describe_shape(other)}", pos)
             sized = eye.sized(other.shape[0])
             left, right = (sized, other) if isinstance(left, Eye) else (other, sized)
+        if not ir.shape(left) or not ir.shape(right):  # a 1×1 product added to a number is a number
+            left, right = ir.scalar(left), ir.scalar(right)
         if ir.shape(left) != ir.shape(right):
             raise self.error(f"cannot add {describe_shape(left)} and {describe_shape(right)}", pos)
         return ir.add(left, right)
@@ -362,10 +364,8 @@ class _Lowering:
             size = other.shape[0] if eye is left else other.shape[1]
             left, right = (eye.sized(size), other) if eye is left else (other, eye.sized(size))
         if ir.is_matrix(left) and ir.is_matrix(right) and left.shape[1] != right.shape[0]:
-            if ir.is_one_by_one(left) or ir.is_one_by_one(right):
-                raise self.error(
-                    "using a 1×1 product as a scalar factor is not supported yet", pos, Unsupported
-                )
+            if ir.is_one_by_one(left) or ir.is_one_by_one(right):  # a 1×1 product as a number
+                return ir.mul(ir.scalar(left), ir.scalar(right))
             raise self.error(
                 f"cannot multiply {describe_shape(left)} by {describe_shape(right)}: "
                 f"the inner dimensions {sp.sstr(left.shape[1])} and {sp.sstr(right.shape[0])} differ",
@@ -374,10 +374,11 @@ class _Lowering:
         return ir.mul(left, right)
 
     def divide(self, left, right, pos):
-        if isinstance(right, Eye) or ir.is_matrix(right):
+        if isinstance(right, Eye) or ir.is_matrix(right) and not ir.is_one_by_one(right):
             raise self.error("cannot divide by a matrix; multiply by its inverse instead", pos)
         if right == 0:
             raise self.error("division by zero", pos)
+        left, right = ir.scalar(left) if ir.is_matrix(right) else left, ir.scalar(right)
         if isinstance(left, Eye):
             return Eye(left.coeff / right)
         return ir.mul(left, sp.Pow(right, -1))
@@ -405,13 +406,13 @@ class _Lowering:
         exponent = self.lower(node.exponent)
         if isinstance(exponent, Eye) or ir.is_matrix(exponent):
             raise self.error("an exponent must be a scalar", node.exponent.pos)
-        if not ir.is_matrix(value):
-            return sp.Pow(value, exponent)
+        if not ir.is_matrix(value) or ir.is_one_by_one(value):
+            return sp.Pow(ir.scalar(value), exponent)
         return self.matrix_power(value, exponent, node)
 
     def invert(self, value, pos):
-        if not ir.is_matrix(value):
-            return sp.Pow(value, -1)
+        if not ir.is_matrix(value) or ir.is_one_by_one(value):
+            return sp.Pow(ir.scalar(value), -1)
         self.require_square(value, "invert", pos)
         return sp.Inverse(value)
 
@@ -478,10 +479,9 @@ class _Lowering:
 
     def scalar_function(function):
         def call(self, node, x):
-            if ir.is_matrix(x):
-                kind = "a 1×1 product" if ir.is_one_by_one(x) else "a matrix"
-                raise self.error(f"{node.name}() of {kind} is not supported yet", node.pos, Unsupported)
-            return function(x)
+            if ir.is_matrix(x) and not ir.is_one_by_one(x):
+                raise self.error(f"{node.name}() of a matrix is not supported yet", node.pos, Unsupported)
+            return function(ir.scalar(x))
 
         return call
 

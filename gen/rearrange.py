@@ -69,7 +69,10 @@ def product_form(args, dX) -> tuple[Term, ...]:
     right = tuple(a for a in after if ir.is_matrix(a))
     terms = linear_form(args[i], dX)
     if any(t.traced for t in terms) and (left or right):
-        raise Unsupported("matrix-valued functions are not supported yet")
+        rest = ir.mul(*left, *right)
+        if not ir.is_one_by_one(rest):
+            raise Unsupported("matrix-valued functions are not supported yet")
+        coeff, left, right = coeff * ir.scalar(rest), (), ()  # a scalar times a 1×1 product
     return tuple(Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, t.traced) for t in terms)
 
 
@@ -90,8 +93,8 @@ def transposed_factors(factors: tuple) -> tuple:
 
 @rule("scalar as trace", r"a = \operatorname{tr}(a) \text{ for } a \in \mathbb{R}", MAGNUS)
 def scalar_as_trace(t: Term, vector: bool):
-    """A scalar is its own trace."""
-    if t.traced or vector:
+    """A scalar is its own trace (with a vector variable, only to rotate factors after dx)."""
+    if t.traced or (vector and not t.right):
         return None
     return replace(t, traced=True)
 
@@ -146,9 +149,9 @@ def collect(form: tuple[Term, ...], dX):
 
 def coefficient(form: tuple[Term, ...], dX):
     """``M`` in ``df = tr(M dX)`` (or ``m`` in ``df = m dx``)."""
-    (t,) = form
-    if t.right or t.transposed:
+    if len(form) != 1 or form[0].right or form[0].transposed:
         raise Unsupported("could not bring the differential into the form tr(M dX)")
+    (t,) = form
     return ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),)))
 
 

@@ -23,6 +23,7 @@ FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative 
 # A point where a matrix to invert is nearly singular is drawn again: finite differences need
 # its smallest singular value well above STEP.
 MIN_SINGULAR_VALUE, CONDITION = 0.1, 1e3
+MIN_POSITIVE = 0.1  # the argument of a log or a fractional power, kept away from 0 likewise
 DRAWS = 50
 
 
@@ -291,9 +292,18 @@ def well_posed(derivation: Derivation, values: dict, dims: dict) -> bool:
     for node in sp.preorder_traversal(derivation.function):
         if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
             return False
-        if isinstance(node, sp.log) and not np.all(ev(node.args[0]) > 0):
+        if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
             return False
     return True
+
+
+def needs_positive(node) -> bool:
+    """A logarithm, or a fractional power: defined (and smooth) for a positive argument only."""
+    return isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_integer)
+
+
+def positive_part(node):
+    return node.args[0] if isinstance(node, sp.log) else node.base
 
 
 def well_conditioned_value(M) -> bool:

@@ -20,7 +20,7 @@ from .printers import numpy_source, text
 from .proof import Chain, Proof, Step
 from .render import escape_latex
 from .rules import REGISTRY
-from .verify import Check, ProofChecks, Report, sample_dims
+from .verify import Check, ProofChecks, Report, needs_positive, positive_part, sample_dims
 
 ADJECTIVES = {
     "invertible": "invertible",
@@ -118,9 +118,10 @@ def hypothesis(derivation: Derivation) -> Markup:
             part += " be " + " and ".join(adjectives)
         parts.append(part)
     sentence = "Let " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
-    positive = [a for a in sp.preorder_traversal(derivation.function) if isinstance(a, sp.log)]
+    nodes = sp.preorder_traversal(derivation.function)
+    positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
     if positive:
-        sentence += ", such that " + " and ".join(f"${latex(p.args[0])} > 0$" for p in positive)
+        sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
     return Markup(sentence + ".")
 
 

@@ -41,6 +41,20 @@ class Diff(sp.Expr):
         return self.args[0]
 
 
+class Norm(sp.Expr):
+    """``‖F‖``: Euclidean for a vector, Frobenius for a matrix."""
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, arg):
+        return sp.Expr.__new__(cls, arg)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+
 def is_matrix(e) -> bool:
     return isinstance(e, MatrixExpr)
 
@@ -57,6 +71,11 @@ def is_one_by_one(e) -> bool:
 def scalar(e):
     """A 1×1 matrix used as a number: its trace, which equals it (printed without ``tr``)."""
     return sp.Trace(e) if is_one_by_one(e) else e
+
+
+def without_number_traces(e):
+    """``e`` with each 1×1 product used as a number written as the product itself."""
+    return e.replace(lambda n: isinstance(n, sp.Trace) and n.arg.shape == (1, 1), lambda n: n.arg)
 
 
 def d(e):

@@ -103,8 +103,8 @@ class _Printer:
 
     # functions
     def _print_Trace(self, e):
-        if e.arg.shape == (1, 1):  # a 1×1 product used as a number is its own trace
-            return self.print(e.arg), SUM
+        if is_number_product(e):  # a 1×1 product used as a number is its own trace
+            return self.print(e.arg), PRODUCT
         return f"\\operatorname{{tr}}{group(self.print(e.arg))}", ATOM
 
     def _print_Determinant(self, e):
@@ -118,6 +118,10 @@ class _Printer:
 
     def _print_exp(self, e):
         return f"\\exp{group(self.print(e.args[0]))}", ATOM
+
+    def _print_Norm(self, e):
+        subscript = "" if e.arg.shape[1] == 1 else "_{F}"
+        return f"\\lVert {self.print(e.arg)}\\rVert{subscript}", ATOM
 
     def _print_Function(self, e):
         args = ", ".join(self.print(a) for a in e.args)
@@ -191,7 +195,12 @@ class _Printer:
             return "-" + self.print(magnitude, PRODUCT), SUM
         coeff, factors = ir.coeff_and_factors(magnitude) if ir.is_matrix(e) else (magnitude, ())
         numer, denom = fraction(coeff)
-        pieces = [self.print(f, PRODUCT) for f in mul_factors(numer)]
+        scalars = mul_factors(numer)
+        # a 1×1 product among other factors is bracketed, (aᵀx)(bᵀx); alone after a number it is not
+        crowded = len([f for f in scalars if not f.is_Number]) + len(factors) > 1
+        pieces = [
+            self.print(f, PRODUCT + 1 if crowded and is_number_product(f) else PRODUCT) for f in scalars
+        ]
         pieces += [self.print(f, PRODUCT + 1) for f in factors]
         text = join_factors(pieces)
         if denom != 1:
@@ -199,6 +208,11 @@ class _Printer:
         return text, PRODUCT
 
     _print_Mul = _print_MatMul
+
+
+def is_number_product(e) -> bool:
+    """The trace of a 1×1 product: the product used as a number."""
+    return isinstance(e, sp.Trace) and e.arg.shape == (1, 1)
 
 
 def subscript(base: str, sub: str) -> str:

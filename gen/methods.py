@@ -106,7 +106,11 @@ def rearrangement_steps(form, current, dX, vector: bool) -> tuple[list[Step], tu
         changed = [rearrangement(t, vector) for t in form]
         if any(c is not None for c in changed):
             form = tuple(c or t for c, t in zip(changed, form))
-            steps.append(Step(to_expr(form, dX), rearrangement.rule.name))
+            expr = to_expr(form, dX)
+            if ir.without_number_traces(expr) != ir.without_number_traces(
+                steps[-1].expr if steps else current
+            ):
+                steps.append(Step(expr, rearrangement.rule.name))  # not a 1×1 trace put on or taken off
     return steps, form
 
 
@@ -245,6 +249,8 @@ PIECES = {
     "power": lambda F: (F.base,),
     "determinant": lambda F: (F.arg,),
     "log-determinant": lambda F: (F.args[0].arg,),
+    "squared norm": lambda F: (F.base.arg,),
+    "norm": lambda F: (F.arg,),
     "logarithm": lambda F: (F.args[0],),
     "exponential": lambda F: (F.args[0],),
     "scalar power": lambda F: (F.base,),
@@ -366,6 +372,41 @@ def log_determinant_lemma(D: Directional, F) -> Chain:
     return Chain(D.quotient(F), steps)
 
 
+@rule(
+    "difference of squares",
+    r"\lVert A\rVert^{2} - \lVert B\rVert^{2} = \operatorname{tr}((A + B)^{\top}(A - B))",
+    "algebra",
+)
+def difference_of_squares(*_):
+    """Expand both sides: tr(AᵀB) = tr(BᵀA)."""
+
+
+@rule(
+    "difference of norms",
+    r"\lVert A\rVert - \lVert B\rVert"
+    r" = \frac{\lVert A\rVert^{2} - \lVert B\rVert^{2}}{\lVert A\rVert + \lVert B\rVert}",
+    "algebra",
+)
+def difference_of_norms(*_):
+    """Multiply and divide by the sum of the norms."""
+
+
+def squares(D: Directional, G):
+    """``tr((G_t + G)ᵀ (G_t − G)/t)``."""
+    return sp.Trace(ir.mul(ir.transpose_of(ir.add(D.at(G), G)), D.quotient(G)))
+
+
+def squared_norm_lemma(D: Directional, F) -> Chain:
+    steps = (Step(squares(D, F.base.arg), "difference of squares"), limit_of(D, "squared norm", F))
+    return Chain(D.quotient(F), steps)
+
+
+def norm_lemma(D: Directional, F) -> Chain:
+    G = F.arg
+    over_sum = ir.mul(squares(D, G), sp.Pow(ir.add(D.at(F), F), -1))
+    return Chain(D.quotient(F), (Step(over_sum, "difference of norms"), limit_of(D, "norm", F)))
+
+
 def scalar_lemma(rule_name):
     def lemma(D: Directional, F) -> Chain:
         return Chain(D.quotient(F), (replace(limit_of(D, rule_name, F), rule="chain rule"),))
@@ -379,6 +420,8 @@ LEMMAS = {
     "determinant": determinant_lemma,
     "log-determinant": log_determinant_lemma,
     "power": power_lemma,
+    "squared norm": squared_norm_lemma,
+    "norm": norm_lemma,
     "logarithm": scalar_lemma("logarithm"),
     "exponential": scalar_lemma("exponential"),
     "scalar power": scalar_lemma("scalar power"),

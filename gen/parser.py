@@ -472,6 +472,11 @@ class _Lowering:
     def call_inv(self, node, x):
         return self.invert(x, node.pos)
 
+    def call_norm(self, node, x):
+        if not ir.is_matrix(x):
+            raise self.error("norm() takes a vector or a matrix; for a number write sqrt(x^2)", node.pos)
+        return ir.Norm(x)
+
     def call_d(self, node, x):
         if not self.differentials:
             raise self.error("differentials d(...) are only allowed in 'steps'", node.pos)
@@ -498,5 +503,6 @@ FUNCTIONS = {
     "log": (1, _Lowering.scalar_function(sp.log)),
     "exp": (1, _Lowering.scalar_function(sp.exp)),
     "sqrt": (1, _Lowering.scalar_function(sp.sqrt)),
+    "norm": (1, _Lowering.call_norm),
     "d": (1, _Lowering.call_d),
 }

@@ -96,6 +96,9 @@ class GrammarPrinter(_Printer):
     def _print_exp(self, e):
         return f"exp({self.print(e.args[0])})", ATOM
 
+    def _print_Norm(self, e):
+        return f"norm({self.print(e.arg)})", ATOM
+
     def _print_MatDiff(self, e):
         if isinstance(e.arg, sp.MatrixSymbol):
             return f"d{e.arg.name}", ATOM
@@ -190,6 +193,9 @@ class NumpyPrinter(_Printer):
 
     def _print_exp(self, e):
         return f"np.exp({self.print(e.args[0])})", ATOM
+
+    def _print_Norm(self, e):
+        return f"np.linalg.norm({self.print(e.arg)})", ATOM
 
 
 def text(e) -> str:

@@ -149,6 +149,31 @@ def matrix_power(base, k: int):
     return sp.Identity(base.shape[0]) if k == 0 else base if k == 1 else sp.MatPow(base, k)
 
 
+@differential_rule(
+    "squared norm",
+    r"\mathrm{d}\lVert F\rVert^{2} = 2\operatorname{tr}(F^{\top}\mathrm{d}F)",
+    COOKBOOK,
+)
+def squared_norm(F, variables):
+    """The squared norm is tr(FᵀF); differentiate the product."""
+    if not (isinstance(F, sp.Pow) and isinstance(F.base, ir.Norm) and F.exp == 2):
+        return None
+    G = F.base.arg
+    return ir.mul(2, sp.Trace(ir.mul(ir.transpose_of(G), ir.d(G))))
+
+
+@differential_rule(
+    "norm",
+    r"\mathrm{d}\lVert F\rVert = \lVert F\rVert^{-1}\operatorname{tr}(F^{\top}\mathrm{d}F)",
+    COOKBOOK,
+)
+def norm(F, variables):
+    """The square root of the squared norm."""
+    if not isinstance(F, ir.Norm):
+        return None
+    return ir.mul(sp.Pow(F, -1), sp.Trace(ir.mul(ir.transpose_of(F.arg), ir.d(F.arg))))
+
+
 @differential_rule("logarithm", r"\mathrm{d}\log f = f^{-1}\,\mathrm{d}f")
 def logarithm(F, variables):
     """Chain rule with log' = 1/x."""

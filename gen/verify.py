@@ -195,6 +195,7 @@ EVALUATORS = {
     sp.Determinant: lambda ev, e: np.linalg.det(ev(e.arg)),
     sp.log: lambda ev, e: np.log(ev(e.args[0])),
     sp.exp: lambda ev, e: np.exp(ev(e.args[0])),
+    ir.Norm: lambda ev, e: np.linalg.norm(ev(e.arg)),
     ir.MatDiff: Evaluator.differential,
     ir.Diff: Evaluator.differential,
     ir.MatQuotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),

@@ -42,7 +42,7 @@ def derive(spec: Spec) -> Derivation:
     core = derive_core(function, variable, symmetric)
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
-    expected = variable.shape
+    expected = ir.shape(variable)
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
     steps = tuple(author_step(s, symbols, i) for i, s in enumerate(spec.steps, 1))
@@ -60,6 +60,8 @@ def fresh_names(spec: Spec, variable) -> dict:
         taken.add(name)
         return name
 
+    if not ir.is_matrix(variable):  # only the differential method: the derivative needs no notation
+        return {}
     vector = variable.shape[1] == 1
     direction = pick(*("u", "v", "w", "h") if vector else ("U", "V", "W", "H"))
     t = pick("t", "s", "tau", "epsilon")
@@ -97,15 +99,20 @@ def supported_variable(spec: Spec, symbols: dict, function):
         raise refuse("the numerator layout", spec.span_of("layout"))
     wrt = spec.wrt[0]
     variable = symbols[wrt.value]
-    if not ir.is_matrix(variable):
-        raise refuse("differentiating with respect to a scalar", wrt.span)
+    if not ir.is_matrix(variable) and set(spec.methods) - {"differential"}:
+        method = next(m for m in spec.methods if m != "differential")
+        raise SpecError(
+            f"the {method} method needs a matrix or vector variable; '{wrt.value}' is a scalar",
+            spec.span_of("methods"),
+        )
     declared = spec.symbol(wrt.value)
     if {"symmetric", "spd", "orthogonal", "diagonal"} & set(declared.assume):
         raise refuse(
             f"the gradient with respect to a structured ({', '.join(declared.assume)}) matrix", wrt.span
         )
     if ir.is_matrix(function) and not ir.is_one_by_one(function):
-        raise refuse(f"the derivative of {describe_shape(function)} (a Jacobian)", spec.function.span)
+        what = "a matrix-valued function of a scalar" if not ir.is_matrix(variable) else "a Jacobian"
+        raise refuse(f"the derivative of {describe_shape(function)} ({what})", spec.function.span)
     return variable
 
 

@@ -44,6 +44,8 @@ class Core:
 
 
 def derive_core(function, variable, symmetric) -> Core:
+    if not ir.is_matrix(variable):
+        return scalar_core(function, variable)
     dX = ir.d(variable)
     steps = expand_differentials(ir.d(function), variable)
     current = steps[-1].expr if steps else ir.d(function)
@@ -54,6 +56,28 @@ def derive_core(function, variable, symmetric) -> Core:
         steps.append(Step(to_expr(form, dX), "collect"))
     gradient = sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
     return Core(function, variable, tuple(steps), form, simplify_gradient(gradient, symmetric))
+
+
+@rule(
+    "derivative",
+    r"\mathrm{d}f = g\,\mathrm{d}t \iff \frac{\mathrm{d}f}{\mathrm{d}t} = g",
+    "the definition of the derivative",
+)
+def derivative(*_):
+    """The derivative is the coefficient of dt."""
+
+
+def scalar_core(function, variable) -> Core:
+    """With a scalar variable, ``df = g dt`` after the rules, and ``g`` is the derivative."""
+    dt = ir.d(variable)
+    steps = expand_differentials(ir.d(function), variable)
+    current = steps[-1].expr if steps else ir.d(function)
+    if any(isinstance(n, (ir.MatDiff, ir.Diff)) and n != dt for n in sp.preorder_traversal(current)):
+        raise Unsupported("could not bring the differential into the form g dt")
+    g = substitute(current, dt, sp.Integer(1))
+    if ir.mul(g, dt) != current:  # dt out of traces and products, to the end
+        steps.append(Step(ir.mul(g, dt), "expand"))
+    return Core(function, variable, tuple(steps), (), Chain(None, (Step(g, "derivative"),)))
 
 
 def expand_differentials(expr, variable) -> list[Step]:

@@ -223,6 +223,9 @@ def numpy_source(result, symbols: dict, variable) -> str:
                 if dim.is_Symbol and dim not in printer.sizes:
                     printer.sizes[dim] = f"{name}.shape[{axis}]"
     body = printer.print(result)
-    shape = "(-1,)" if variable.shape[1] == 1 else f"{variable.name}.shape"
-    lines.append(f"    return np.reshape({body}, {shape})")
+    if not ir.is_matrix(variable):
+        lines.append(f"    return float(np.squeeze({body}))")
+    else:
+        shape = "(-1,)" if variable.shape[1] == 1 else f"{variable.name}.shape"
+        lines.append(f"    return np.reshape({body}, {shape})")
     return f"def result({', '.join(params)}):\n" + "\n".join(lines) + "\n"

@@ -325,8 +325,8 @@ def draw_values(derivation: Derivation, dims: dict, rng) -> dict:
 
 
 def finite_difference_gradient(function, variable, values, dims) -> np.ndarray:
-    """The gradient of a scalar function by central differences, entry by entry."""
-    X = values[variable]
+    """The gradient of a scalar function by central differences, entry by entry (a number for a scalar)."""
+    X = np.asarray(values[variable], dtype=float)
     gradient = np.zeros_like(X)
     for index in np.ndindex(X.shape):
         unit = np.zeros_like(X)
@@ -371,10 +371,10 @@ def checked(derivation: Derivation) -> Report:
     points = []
     for _ in range(settings.samples):
         values = draw(derivation, dims, rng)
-        dX = rng.standard_normal(values[variable].shape)
+        dX = rng.standard_normal(np.shape(values[variable]))
         index = tuple(int(rng.integers(size)) for size in dX.shape)
         # a finite t small enough that every matrix inverted at X stays invertible at X + tU
-        t = rng.uniform(0.1, 0.5) * MIN_SINGULAR_VALUE / max(1.0, np.linalg.norm(dX, 2))
+        t = rng.uniform(0.1, 0.5) * MIN_SINGULAR_VALUE / max(1.0, np.linalg.norm(np.atleast_2d(dX), 2))
         for k, proof in enumerate(derivation.proofs):
             ev = method_evaluator(proof, values, dims, dX, index, t)
             first, *rest = proof.gradient.steps

@@ -126,7 +126,11 @@ def hypothesis(derivation: Derivation) -> Markup:
 
 
 def gradient_symbol(derivation: Derivation) -> str:
-    return rf"\nabla_{{{latex(derivation.variable)}}} {latex(derivation.function)}"
+    """``∇_X f``, or ``d f/dt`` for a scalar variable."""
+    variable, function = latex(derivation.variable), latex(derivation.function)
+    if not ir.is_matrix(derivation.variable):
+        return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
+    return rf"\nabla_{{{variable}}} {function}"
 
 
 def line(lhs: str, step: Step, why: str, justification: str, check: Check | None) -> Line:
@@ -181,6 +185,8 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
     then = (
         f"The differential now has the form ${form}$, "
         "from which the identification theorem reads off the gradient:"
+        if ir.is_matrix(derivation.variable)
+        else f"The differential now has the form ${form}$, and $g$ is the derivative:"
     )
     return (
         Part(Markup(intro), rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain)),
@@ -293,7 +299,8 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
         for i, (step, why, check) in enumerate(zip(steps, reasons, checks))
     )
     G = latex(derivation.result)
-    form, name = linear_form_latex(derivation.variable), "g" if derivation.variable.shape[1] == 1 else "G"
+    form = linear_form_latex(derivation.variable)
+    name = "G" if ir.is_matrix(derivation.variable) and derivation.variable.shape[1] != 1 else "g"
     then = f"The last line equals ${form}$ for ${name} = {G}$, so by the identification theorem:"
     identification = Step(derivation.result, "identification")
     rule = REGISTRY["identification"]
@@ -306,8 +313,10 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
 
 
 def linear_form_latex(variable) -> str:
-    """``tr(Gᵀ dX)`` for a matrix variable, ``gᵀ dx`` for a vector."""
+    """``tr(Gᵀ dX)`` for a matrix variable, ``gᵀ dx`` for a vector, ``g dt`` for a number."""
     dX = latex(ir.d(variable))
+    if not ir.is_matrix(variable):
+        return rf"g\,{dX}"
     if variable.shape[1] == 1:
         return rf"g^{{\top}}\,{dX}"
     return rf"\operatorname{{tr}}(G^{{\top}}\,{dX})"
@@ -365,8 +374,9 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             sentence += (
                 f". The largest relative error between the author's consecutive lines is ${figure(worst)}$"
             )
+    result = "gradient" if ir.is_matrix(derivation.variable) else "derivative"
     sentence += (
-        ". Central finite differences of the function agree with the gradient to "
+        f". Central finite differences of the function agree with the {result} to "
         f"${figure(report.finite_difference.max_rel_error)}$"
     )
     if report.claim is not None and report.claim.ok:
@@ -436,7 +446,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
         "wrt": [w.value for w in spec.wrt],
         "function": {"text": spec.function.value, "latex": latex(derivation.function)},
         "result": {
-            "kind": "gradient",
+            "kind": "gradient" if ir.is_matrix(derivation.variable) else "derivative",
             "text": text(derivation.result),
             "latex": latex(derivation.result),
             "numpy": numpy_source(derivation.result, symbols, derivation.variable),

@@ -1,11 +1,12 @@
 """The engine derives the textbook gradients (Matrix Cookbook forms), checked numerically too."""
 
+import numpy as np
 import pytest
 
 from gen.engine import derive
 from gen.errors import Span, SpecError, Unsupported
 from gen.parser import parse_expr
-from gen.printers import text
+from gen.printers import numpy_source, text
 from gen.spec import Text, parse_spec
 from gen.verify import verify
 
@@ -56,14 +57,24 @@ def test_a_false_claim_is_caught():
     assert not report.ok
 
 
+def test_the_derivative_with_respect_to_a_scalar():
+    # d/ds det(X + sI) = det(X + sI) tr((X + sI)^-1), checked at s by hand for X = 2I (n = 3): 3 (2 + s)^2
+    derivation = derive(spec(f"{SQUARE}; s: {{}}", "det(X + s*I)", "s"))
+    assert verify(derivation).ok
+    source = numpy_source(derivation.result, dict(derivation.symbols), derivation.variable)
+    namespace = {"np": np}
+    exec(source, namespace)
+    assert namespace["result"](X=2 * np.eye(3), s=0.5) == pytest.approx(3 * 2.5**2)
+
+
 @pytest.mark.parametrize(
     "symbols, function, wrt, extra, span",
     [
         (SQUARE, "tr(X^-1)", "X", "order: 2\n", (5, 8)),  # at the 2
         (SQUARE, "X^-1", "X", "", (3, 11)),  # matrix-valued (a Jacobian): at the function
-        (f"{SQUARE}; s: {{}}", "s*tr(X)", "s", "", (5, 6)),  # at the s of wrt
+        (f"{SQUARE}; s: {{}}", "(X + s*I)^-1", "s", "", (4, 11)),  # matrix-valued: at the function
     ],
-    ids=["order-2", "matrix-valued", "wrt-a-scalar"],
+    ids=["order-2", "matrix-valued", "matrix-valued-of-a-scalar"],
 )
 def test_unsupported_is_an_honest_refusal(symbols, function, wrt, extra, span):
     with pytest.raises(Unsupported) as error:

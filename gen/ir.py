@@ -41,6 +41,63 @@ class Diff(sp.Expr):
         return self.args[0]
 
 
+class Elementwise(MatrixExpr):
+    """``φ(F)``, a scalar function applied to each entry of a matrix or vector."""
+
+    is_commutative = False
+
+    def __new__(cls, name, F):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), F)
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    @property
+    def arg(self):
+        return self.args[1]
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+
+class ScalarFunction(sp.Expr):
+    """``φ(f)`` for a number ``f``, with ``φ`` one of the elementwise functions (sin, sigmoid, …)."""
+
+    is_commutative = True
+
+    def __new__(cls, name, f):
+        return sp.Expr.__new__(cls, sp.core.symbol.Str(str(name)), f)
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    @property
+    def arg(self):
+        return self.args[1]
+
+
+def apply(name: str, F):
+    """``φ(F)``: entry by entry for a matrix, plainly for a number."""
+    if is_matrix(F):
+        return Elementwise(name, F)
+    return {"exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt}.get(name, lambda f: ScalarFunction(name, f))(F)
+
+
+def hadamard(*factors):
+    """The entrywise product, flattened (a single factor is itself)."""
+    flat = []
+    for f in factors:
+        flat.extend(f.args if isinstance(f, sp.HadamardProduct) else (f,))
+    return flat[0] if len(flat) == 1 else sp.HadamardProduct(*flat)
+
+
+def ones(rows, cols):
+    return sp.OneMatrix(rows, cols)
+
+
 class Norm(sp.Expr):
     """``‖F‖``: Euclidean for a vector, Frobenius for a matrix."""
 
@@ -69,13 +126,15 @@ def is_one_by_one(e) -> bool:
 
 
 def scalar(e):
-    """A 1×1 matrix used as a number: its trace, which equals it (printed without ``tr``)."""
-    return sp.Trace(e) if is_one_by_one(e) else e
+    """A 1×1 matrix used as a number: its trace, which equals it (printed without ``tr``).
 
-
-def without_number_traces(e):
-    """``e`` with each 1×1 product used as a number written as the product itself."""
-    return e.replace(lambda n: isinstance(n, sp.Trace) and n.arg.shape == (1, 1), lambda n: n.arg)
+    A numeric coefficient stays outside: ``-yᵀx`` is ``-tr(yᵀx)``.
+    """
+    if not is_one_by_one(e):
+        return e
+    coeff, factors = coeff_and_factors(e)
+    number, rest = coeff.as_coeff_Mul()
+    return mul(number, sp.Trace(mul(rest, *factors)))
 
 
 def d(e):

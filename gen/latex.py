@@ -18,6 +18,17 @@ GREEK = set(
 )
 VARIANTS = {"epsilon": "varepsilon", "phi": "varphi"}
 
+FUNCTION_NAMES = {
+    "exp": "\\exp",
+    "log": "\\log",
+    "sin": "\\sin",
+    "cos": "\\cos",
+    "tan": "\\tan",
+    "tanh": "\\tanh",
+    "sigmoid": "\\sigma",
+    "softplus": "\\operatorname{softplus}",
+}
+
 # Precedence: a sub-expression binding looser than its context is parenthesised.
 SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
 
@@ -119,6 +130,24 @@ class _Printer:
     def _print_exp(self, e):
         return f"\\exp{group(self.print(e.args[0]))}", ATOM
 
+    def _print_Elementwise(self, e):
+        if e.name == "sqrt":
+            return f"\\sqrt{{{self.print(e.arg)}}}", ATOM
+        return f"{FUNCTION_NAMES[e.name]}{group(self.print(e.arg))}", ATOM
+
+    _print_ScalarFunction = _print_Elementwise
+
+    def _print_HadamardProduct(self, e):
+        return " \\circ ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
+
+    def _print_HadamardPower(self, e):
+        return f"{self.print(e.base, ATOM)}^{{\\circ {self.print(e.exp)}}}", POSTFIX
+
+    def _print_OneMatrix(self, e):
+        if e.shape[0] == 1 and e.shape[1] != 1:
+            return "\\mathbf{1}^{\\top}", POSTFIX
+        return "\\mathbf{1}", ATOM
+
     def _print_Norm(self, e):
         subscript = "" if e.arg.shape[1] == 1 else "_{F}"
         return f"\\lVert {self.print(e.arg)}\\rVert{subscript}", ATOM
@@ -132,7 +161,8 @@ class _Printer:
 
     def differentiated(self, F) -> str:
         """``F`` after an operator such as d: bare for a symbol or a function, else parenthesised."""
-        if self.is_atom(F) or isinstance(F, (sp.Trace, sp.Determinant, sp.log, sp.exp)):
+        function = isinstance(F, (sp.Trace, sp.Determinant, sp.log, sp.exp)) and not is_number_product(F)
+        if self.is_atom(F) or function:
             return self.print(F)
         return f"({self.print(F)})"
 
@@ -145,6 +175,10 @@ class _Printer:
     _print_Quotient = _print_MatQuotient
 
     def _print_MatLimit(self, e):
+        if len(e.args) == 5:  # the definition of Df(X)[U], the function called f
+            _, t, _, direction, variable = (self.print(a) for a in e.args)
+            quotient = f"\\frac{{f({variable} + {t}{direction}) - f({variable})}}{{{t}}}"
+            return f"\\lim_{{{t}\\to 0}}{quotient}", SUM
         if len(e.args) == 4:  # the directional derivative D_U F
             _, _, F, direction = e.args
             return f"\\mathrm{{D}}_{{{self.print(direction)}}}{self.differentiated(F)}", ATOM

@@ -121,21 +121,25 @@ def substitute(expr, old, new):
 
 
 def rearrangement_steps(form, current, dX, vector: bool) -> tuple[list[Step], tuple]:
-    """Expand, then apply each rearrangement rule to every term it fits."""
+    """Expand, then apply each rearrangement rule to every term it fits, until none applies."""
     steps = []
     expanded = to_expr(form, dX)
     if expanded != current:
         steps.append(Step(expanded, "expand"))
-    for rearrangement in REARRANGEMENTS:
-        changed = [rearrangement(t, vector) for t in form]
-        if any(c is not None for c in changed):
-            form = tuple(c or t for c, t in zip(changed, form))
-            expr = to_expr(form, dX)
-            if ir.without_number_traces(expr) != ir.without_number_traces(
-                steps[-1].expr if steps else current
-            ):
-                steps.append(Step(expr, rearrangement.rule.name))  # not a 1×1 trace put on or taken off
+    for _ in range(PASSES):  # a moved entrywise product may need the rules again
+        before = form
+        for rearrangement in REARRANGEMENTS:
+            changed = [rearrangement(t, vector) for t in form]
+            if all(c is None for c in changed):
+                continue
+            form = tuple(n for c, t in zip(changed, form) for n in (c if isinstance(c, tuple) else (c or t,)))
+            steps.append(Step(to_expr(form, dX), rearrangement.rule.name))
+        if form == before:
+            break
     return steps, form
+
+
+PASSES = 8
 
 
 def simplify_gradient(gradient, symmetric) -> Chain:
@@ -227,7 +231,8 @@ class Directional:
 def directional(core: Core, names: dict) -> Proof:
     X, U, t = core.variable, names["direction"], names["t"]
     D = Directional(X, U, t)
-    steps = [Step(ir.limit(D.quotient(core.function), t), "directional derivative")]
+    definition = ir.limit(D.quotient(core.function), t, core.function, U, X)  # printed with f
+    steps = [Step(definition, "directional derivative")]
     steps += [replace(s, expr=D(s.expr)) for s in core.steps]
     if core.form:
         steps.append(Step(ir.Inner(ir.transpose_of(core.coefficient), U), "inner product"))
@@ -273,6 +278,9 @@ PIECES = {
     "power": lambda F: (F.base,),
     "determinant": lambda F: (F.arg,),
     "log-determinant": lambda F: (F.args[0].arg,),
+    "Hadamard product": lambda F: F.args,
+    "elementwise": lambda F: (F.arg,),
+    "scalar function": lambda F: (F.arg,),
     "squared norm": lambda F: (F.base.arg,),
     "norm": lambda F: (F.arg,),
     "logarithm": lambda F: (F.args[0],),
@@ -364,6 +372,17 @@ def power_lemma(D: Directional, F) -> Chain:
     return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, "power", F)))
 
 
+def hadamard_lemma(D: Directional, F) -> Chain:
+    """Change one varying factor at a time, entry by entry."""
+    args = F.args
+    terms = [
+        ir.hadamard(*args[:i], D.quotient(a), *(D.at(b) for b in args[i + 1 :]))
+        for i, a in enumerate(args)
+        if ir.depends_on(a, D.variables)
+    ]
+    return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, "Hadamard product", F)))
+
+
 def product_lemma(D: Directional, F) -> Chain:
     """Change one varying factor at a time (earlier factors at X, later ones at X + tU)."""
     args = F.args
@@ -444,6 +463,9 @@ LEMMAS = {
     "determinant": determinant_lemma,
     "log-determinant": log_determinant_lemma,
     "power": power_lemma,
+    "Hadamard product": hadamard_lemma,
+    "elementwise": scalar_lemma("elementwise"),
+    "scalar function": scalar_lemma("scalar function"),
     "squared norm": squared_norm_lemma,
     "norm": norm_lemma,
     "logarithm": scalar_lemma("logarithm"),

@@ -246,6 +246,7 @@ FUNCTION_NAMES = (
     "tr det logdet inv log exp sqrt sin cos tan sigmoid tanh softplus softmax "
     "logsumexp sum diag vec norm kron hadamard ones d"
 ).split()
+ELEMENTWISE = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus")
 ALIASES = {"trace": "tr", "Tr": "tr", "ln": "log", "inverse": "inv", "determinant": "det"}
 
 
@@ -482,13 +483,36 @@ class _Lowering:
             raise self.error("differentials d(...) are only allowed in 'steps'", node.pos)
         return ir.d(x)
 
-    def scalar_function(function):
-        def call(self, node, x):
-            if ir.is_matrix(x) and not ir.is_one_by_one(x):
-                raise self.error(f"{node.name}() of a matrix is not supported yet", node.pos, Unsupported)
-            return function(ir.scalar(x))
+    def call_elementwise(self, node, x):
+        return ir.apply(node.name, ir.scalar(x))
 
-        return call
+    def call_hadamard(self, node, a, b):
+        if not (ir.is_matrix(a) and ir.is_matrix(b)) or a.shape != b.shape:
+            shapes = f"{describe_shape(a)} and {describe_shape(b)}"
+            raise self.error(f"hadamard() needs two matrices of the same shape, not {shapes}", node.pos)
+        return ir.hadamard(a, b)
+
+    def call_sum(self, node, x):
+        """The sum of the entries, 1ᵀ X 1 (a 1×1 product used as a number)."""
+        if not ir.is_matrix(x):
+            return x
+        rows, cols = x.shape
+        total = ir.mul(*(ir.ones(1, rows),) * (rows != 1), x, *(ir.ones(cols, 1),) * (cols != 1))
+        return ir.scalar(total)
+
+    def call_logsumexp(self, node, x):
+        """log(1ᵀ exp(x)) for a vector x."""
+        self.require_vector(x, node)
+        return sp.log(self.call_sum(node, ir.apply("exp", x)))
+
+    def call_softmax(self, node, x):
+        """exp(x) / 1ᵀ exp(x) for a vector x."""
+        self.require_vector(x, node)
+        return ir.mul(sp.Pow(self.call_sum(node, ir.apply("exp", x)), -1), ir.apply("exp", x))
+
+    def require_vector(self, x, node):
+        if not ir.is_matrix(x) or x.shape[1] != 1:
+            raise self.error(f"{node.name}() takes a vector, not {describe_shape(x)}", node.pos)
 
     def suggest(self, name: str, names) -> str:
         close = difflib.get_close_matches(name, list(names), n=1)
@@ -500,9 +524,11 @@ FUNCTIONS = {
     "det": (1, _Lowering.call_det),
     "logdet": (1, _Lowering.call_logdet),
     "inv": (1, _Lowering.call_inv),
-    "log": (1, _Lowering.scalar_function(sp.log)),
-    "exp": (1, _Lowering.scalar_function(sp.exp)),
-    "sqrt": (1, _Lowering.scalar_function(sp.sqrt)),
+    **{name: (1, _Lowering.call_elementwise) for name in ELEMENTWISE},
+    "hadamard": (2, _Lowering.call_hadamard),
+    "sum": (1, _Lowering.call_sum),
+    "logsumexp": (1, _Lowering.call_logsumexp),
+    "softmax": (1, _Lowering.call_softmax),
     "norm": (1, _Lowering.call_norm),
     "d": (1, _Lowering.call_d),
 }

@@ -58,6 +58,20 @@ class _Printer:
         return "*".join(pieces)
 
 
+def summed(e):
+    """``X`` when ``e`` is ``sum(X)`` as the parser builds it, ``tr(1ᵀ X 1)``; else None."""
+    if not isinstance(e.arg, sp.MatMul) or e.arg.shape != (1, 1):
+        return None
+    factors = list(e.arg.args)
+    row = factors and isinstance(factors[0], sp.OneMatrix) and factors[0].shape[0] == 1
+    column = factors and isinstance(factors[-1], sp.OneMatrix) and factors[-1].shape[1] == 1
+    inner = ir.mul(*factors[1 if row else 0 : len(factors) - 1 if column else None])
+    if not (row or column) or not ir.is_matrix(inner):
+        return None
+    rows, cols = inner.shape
+    return inner if (rows != 1) == bool(row) and (cols != 1) == bool(column) else None
+
+
 class GrammarPrinter(_Printer):
     """The spec grammar, parseable back by ``gen.parser``."""
 
@@ -83,6 +97,8 @@ class GrammarPrinter(_Printer):
         return f"{self.print(e.base, POSTFIX + 1)}^{exp}", POSTFIX
 
     def _print_Trace(self, e):
+        if (inner := summed(e)) is not None:
+            return f"sum({self.print(inner)})", ATOM
         return f"tr({self.print(e.arg)})", ATOM
 
     def _print_Determinant(self, e):
@@ -98,6 +114,24 @@ class GrammarPrinter(_Printer):
 
     def _print_Norm(self, e):
         return f"norm({self.print(e.arg)})", ATOM
+
+    def _print_Elementwise(self, e):
+        return f"{e.name}({self.print(e.arg)})", ATOM
+
+    _print_ScalarFunction = _print_Elementwise
+
+    def _print_HadamardProduct(self, e):
+        first, *rest = e.args
+        text = self.print(first)
+        for a in rest:
+            text = f"hadamard({text}, {self.print(a)})"
+        return text, ATOM
+
+    def _print_HadamardPower(self, e):  # not in the grammar: entrywise powers come only from derivatives
+        return f"{self.print(e.base, POSTFIX + 1)}.^{self.print(e.exp, ATOM)}", POSTFIX
+
+    def _print_OneMatrix(self, e):
+        return f"ones({e.shape[0]}, {e.shape[1]})", ATOM
 
     def _print_MatDiff(self, e):
         if isinstance(e.arg, sp.MatrixSymbol):
@@ -137,6 +171,19 @@ class GrammarPrinter(_Printer):
 
     def _print_Inner(self, e):
         return f"<{self.print(e.args[0])}, {self.print(e.args[1])}>", ATOM
+
+
+NUMPY_FUNCTIONS = {
+    "exp": "np.exp({})",
+    "log": "np.log({})",
+    "sqrt": "np.sqrt({})",
+    "sin": "np.sin({})",
+    "cos": "np.cos({})",
+    "tan": "np.tan({})",
+    "tanh": "np.tanh({})",
+    "sigmoid": "(1 / (1 + np.exp(-{})))",
+    "softplus": "np.logaddexp(0, {})",
+}
 
 
 class NumpyPrinter(_Printer):
@@ -196,6 +243,20 @@ class NumpyPrinter(_Printer):
 
     def _print_Norm(self, e):
         return f"np.linalg.norm({self.print(e.arg)})", ATOM
+
+    def _print_Elementwise(self, e):
+        return NUMPY_FUNCTIONS[e.name].format(self.print(e.arg)), ATOM
+
+    _print_ScalarFunction = _print_Elementwise
+
+    def _print_HadamardProduct(self, e):
+        return " * ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
+
+    def _print_HadamardPower(self, e):
+        return f"{self.print(e.base, POSTFIX + 1)} ** {self.print(e.exp, POSTFIX + 1)}", POSTFIX
+
+    def _print_OneMatrix(self, e):
+        return f"np.ones(({self.size(e.shape[0])}, {self.size(e.shape[1])}))", ATOM
 
 
 def text(e) -> str:

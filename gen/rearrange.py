@@ -19,18 +19,29 @@ from .rules import COOKBOOK, MAGNUS, rule
 
 @dataclass(frozen=True)
 class Term:
-    """``coeff · tr(left · dX · right)`` (``dXᵀ`` when transposed; no trace unless traced)."""
+    """``coeff · tr(left · dX · right)`` (``dXᵀ`` when transposed; no trace unless traced).
+
+    ``inner``, when set, stands in the middle instead of ``dX``: an entrywise
+    product holding ``dX`` (``A ∘ (L dX R)``), which the Hadamard–trace rule
+    moves out of the way.
+    """
 
     coeff: sp.Expr
     left: tuple
     transposed: bool
     right: tuple
     traced: bool
+    inner: object = None
 
     def expr(self, dX):
-        middle = sp.Transpose(dX) if self.transposed else dX
+        middle = self.inner if self.inner is not None else sp.Transpose(dX) if self.transposed else dX
         product = ir.mul(*self.left, middle, *self.right)
         return ir.mul(self.coeff, ir.tr(product) if self.traced else product)
+
+    @property
+    def plain(self) -> bool:
+        """``c tr(M dX)``: nothing after dX, no transpose, no entrywise product."""
+        return not (self.right or self.transposed or self.inner is not None)
 
 
 def to_expr(form: tuple[Term, ...], dX):
@@ -50,11 +61,13 @@ def linear_form(e, dX) -> tuple[Term, ...]:
     if isinstance(e, (sp.MatAdd, sp.Add)):
         return tuple(t for arg in e.args for t in linear_form(arg, dX))
     if isinstance(e, sp.Trace):
-        return tuple(replace(t, traced=True) for t in linear_form(e.arg, dX) if not t.traced)
+        return tuple(replace(t, traced=True) for t in linear_form(e.arg, dX))  # tr(a) = a for a number
     if isinstance(e, sp.Transpose):
         return tuple(transpose_term(t) for t in linear_form(e.arg, dX))
     if isinstance(e, (sp.MatMul, sp.Mul)):
         return product_form(e.args, dX)
+    if isinstance(e, sp.HadamardProduct):
+        return (Term(sp.Integer(1), (), False, (), False, e),)
     raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
 
 
@@ -73,14 +86,20 @@ def product_form(args, dX) -> tuple[Term, ...]:
         if not ir.is_one_by_one(rest):
             raise Unsupported("matrix-valued functions are not supported yet")
         coeff, left, right = coeff * ir.scalar(rest), (), ()  # a scalar times a 1×1 product
-    return tuple(Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, t.traced) for t in terms)
+    return tuple(
+        Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, t.traced, t.inner) for t in terms
+    )
 
 
 def transpose_term(t: Term) -> Term:
     """``(L dX R)ᵀ = Rᵀ dXᵀ Lᵀ``."""
     if t.traced:
         raise Unsupported("cannot transpose a trace of a differential")
-    return Term(t.coeff, transposed_factors(t.right), not t.transposed, transposed_factors(t.left), False)
+    left, right = transposed_factors(t.right), transposed_factors(t.left)
+    if t.inner is not None:  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
+        inner = ir.hadamard(*(ir.transpose_of(a) for a in t.inner.args))
+        return Term(t.coeff, left, False, right, False, inner)
+    return Term(t.coeff, left, not t.transposed, right, False)
 
 
 def transposed_factors(factors: tuple) -> tuple:
@@ -123,15 +142,35 @@ def cyclic(t: Term, vector: bool):
     return replace(t, left=t.right + t.left, right=())
 
 
+@rule(
+    "Hadamard and trace",
+    r"\operatorname{tr}(A(B \circ C)) = \operatorname{tr}((A \circ B^{\top})C)",
+    MAGNUS,
+)
+def hadamard_trace(t: Term, vector: bool):
+    """An entrywise factor moves across the trace (both sides are the sum of A_ji B_ij C_ij)."""
+    if t.inner is None or t.right or not (t.traced or vector):
+        return None
+    H = t.inner
+    Z = next(a for a in H.args if a.has(ir.MatDiff))
+    dX = next(n for n in sp.preorder_traversal(Z) if isinstance(n, ir.MatDiff))
+    M = ir.mul(*t.left) if t.left else sp.Identity(H.shape[0])
+    moved = ir.hadamard(M, *(ir.transpose_of(a) for a in H.args if a is not Z))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, t.traced, s.inner)
+        for s in linear_form(Z, dX)
+    )
+
+
 @rule("trace of a scalar", r"\operatorname{tr}(a) = a \text{ for } a \in \mathbb{R}", MAGNUS)
 def untrace(t: Term, vector: bool):
     """With a vector variable, ``tr(m dx)`` is the scalar ``m dx``."""
-    if not (vector and t.traced) or t.right or t.transposed:
+    if not (vector and t.traced and t.plain):
         return None
     return replace(t, traced=False)
 
 
-REARRANGEMENTS = (scalar_as_trace, scalar_transpose, trace_transpose, cyclic, untrace)
+REARRANGEMENTS = (scalar_as_trace, scalar_transpose, trace_transpose, cyclic, hadamard_trace, untrace)
 
 
 @rule(
@@ -141,7 +180,7 @@ REARRANGEMENTS = (scalar_as_trace, scalar_transpose, trace_transpose, cyclic, un
 )
 def collect(form: tuple[Term, ...], dX):
     """Gather every term into one ``tr(M dX)`` by linearity."""
-    if len(form) < 2 or any(t.right or t.transposed for t in form):
+    if len(form) < 2 or not all(t.plain for t in form):
         return None
     M = ir.add(*(ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),))) for t in form))
     return (Term(sp.Integer(1), (M,), False, (), form[0].traced),)
@@ -149,7 +188,7 @@ def collect(form: tuple[Term, ...], dX):
 
 def coefficient(form: tuple[Term, ...], dX):
     """``M`` in ``df = tr(M dX)`` (or ``m`` in ``df = m dx``)."""
-    if len(form) != 1 or form[0].right or form[0].transposed:
+    if len(form) != 1 or not form[0].plain:
         raise Unsupported("could not bring the differential into the form tr(M dX)")
     (t,) = form
     return ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),)))

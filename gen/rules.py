@@ -174,6 +174,67 @@ def norm(F, variables):
     return ir.mul(sp.Pow(F, -1), sp.Trace(ir.mul(ir.transpose_of(F.arg), ir.d(F.arg))))
 
 
+def _one(F):
+    return sp.OneMatrix(*F.shape) if ir.is_matrix(F) else sp.Integer(1)
+
+
+def _power(F, k):
+    if not ir.is_matrix(F):
+        return sp.Pow(F, k)
+    return F if k == 1 else _one(F) if k == 0 else sp.HadamardPower(F, k)
+
+
+def _times(A, B):
+    return ir.hadamard(A, B) if ir.is_matrix(A) else ir.mul(A, B)
+
+
+# φ' in terms of φ, entry by entry: the derivative of each elementwise function.
+DERIVATIVES = {
+    "exp": lambda F: ir.apply("exp", F),
+    "log": lambda F: _power(F, -1),
+    "sqrt": lambda F: ir.mul(sp.Rational(1, 2), _power(ir.apply("sqrt", F), -1)),
+    "sin": lambda F: ir.apply("cos", F),
+    "cos": lambda F: ir.neg(ir.apply("sin", F)),
+    "tan": lambda F: _power(ir.apply("cos", F), -2),
+    "tanh": lambda F: ir.add(_one(F), ir.neg(_power(ir.apply("tanh", F), 2))),
+    "sigmoid": lambda F: _times(ir.apply("sigmoid", F), ir.add(_one(F), ir.neg(ir.apply("sigmoid", F)))),
+    "softplus": lambda F: ir.apply("sigmoid", F),
+}
+
+
+@differential_rule("elementwise", r"\mathrm{d}\varphi(F) = \varphi'(F) \circ \mathrm{d}F", COOKBOOK)
+def elementwise(F, variables):
+    """The chain rule, entry by entry."""
+    if not isinstance(F, ir.Elementwise):
+        return None
+    return ir.hadamard(DERIVATIVES[F.name](F.arg), ir.d(F.arg))
+
+
+@differential_rule("scalar function", r"\mathrm{d}\varphi(f) = \varphi'(f)\,\mathrm{d}f")
+def scalar_function(F, variables):
+    """The chain rule."""
+    if not isinstance(F, ir.ScalarFunction):
+        return None
+    return ir.mul(DERIVATIVES[F.name](F.arg), ir.d(F.arg))
+
+
+@differential_rule(
+    "Hadamard product", r"\mathrm{d}(F \circ G) = \mathrm{d}F \circ G + F \circ \mathrm{d}G", COOKBOOK
+)
+def hadamard_product(F, variables):
+    """Leibniz's rule for the entrywise product, one term per varying factor."""
+    if not isinstance(F, sp.HadamardProduct):
+        return None
+    args = F.args
+    return ir.add(
+        *(
+            ir.hadamard(*args[:i], ir.d(f), *args[i + 1 :])
+            for i, f in enumerate(args)
+            if ir.depends_on(f, variables)
+        )
+    )
+
+
 @differential_rule("logarithm", r"\mathrm{d}\log f = f^{-1}\,\mathrm{d}f")
 def logarithm(F, variables):
     """Chain rule with log' = 1/x."""

@@ -94,8 +94,14 @@ def transposed(e, symmetric):
         return e.arg
     if isinstance(e, sp.Identity):
         return e
-    if isinstance(e, sp.ZeroMatrix):
-        return sp.ZeroMatrix(e.shape[1], e.shape[0])
+    if isinstance(e, (sp.ZeroMatrix, sp.OneMatrix)):
+        return e.func(e.shape[1], e.shape[0])
+    if isinstance(e, sp.HadamardProduct):  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
+        return ir.hadamard(*(transposed(a, symmetric) for a in e.args))
+    if isinstance(e, sp.HadamardPower):
+        return sp.HadamardPower(transposed(e.base, symmetric), e.exp)
+    if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ)
+        return ir.Elementwise(e.name, transposed(e.arg, symmetric))
     if is_symmetric(e, symmetric):
         return e
     return sp.Transpose(e)
@@ -106,6 +112,46 @@ def is_symmetric(e, symmetric) -> bool:
     if isinstance(e, (sp.Inverse, sp.MatPow)):
         return is_symmetric(e.args[0], symmetric)
     return e in symmetric
+
+
+# --- entrywise products ----------------------------------------------------------
+
+
+@rule(
+    "entrywise product",
+    r"\mathbf{1} \circ A = A,\ A^{\circ a} \circ A^{\circ b} = A^{\circ (a+b)},"
+    r"\ \mathbf{1}\mathbf{1}^{\top} = \mathbf{1}",
+    COOKBOOK,
+)
+def entrywise_product(e, symmetric=frozenset()):
+    """Ones are the unit of the entrywise product; entrywise powers of one base merge."""
+    return rebuild(e, merge_entrywise)
+
+
+def merge_entrywise(node):
+    if isinstance(node, sp.MatMul):  # 𝟙 𝟙ᵀ is the matrix of ones
+        coeff, factors = ir.coeff_and_factors(node)
+        if len(factors) == 2 and all(isinstance(f, sp.OneMatrix) for f in factors):
+            return ir.mul(coeff, sp.OneMatrix(*node.shape))
+        return node
+    if not isinstance(node, sp.HadamardProduct):
+        return node
+    powers: dict = {}
+    for f in node.args:
+        for base, k in entrywise_powers(f):
+            powers[base] = powers.get(base, 0) + k
+    kept = [base if k == 1 else sp.HadamardPower(base, k) for base, k in powers.items() if k != 0]
+    kept = [f for f in kept if not isinstance(f, sp.OneMatrix)]
+    return ir.hadamard(*kept) if kept else sp.OneMatrix(*node.shape)
+
+
+def entrywise_powers(f):
+    """``f`` as ``(base, k)`` pairs: ``(A ∘ B^{∘2})^{∘k}`` gives ``(A, k), (B, 2k)``."""
+    if isinstance(f, sp.HadamardPower):
+        return [(b, f.exp * j) for b, j in entrywise_powers(f.base)]
+    if isinstance(f, sp.HadamardProduct):
+        return [pair for a in f.args for pair in entrywise_powers(a)]
+    return [(f, 1)]
 
 
 # --- like terms and common factors ---------------------------------------------
@@ -156,4 +202,4 @@ def shared_coefficient(coeffs):
     return sp.Integer(1)
 
 
-SIMPLIFICATIONS = (merge_powers, push_transposes, merge_powers, factor)
+SIMPLIFICATIONS = (merge_powers, push_transposes, entrywise_product, merge_powers, factor)

@@ -196,6 +196,11 @@ EVALUATORS = {
     sp.log: lambda ev, e: np.log(ev(e.args[0])),
     sp.exp: lambda ev, e: np.exp(ev(e.args[0])),
     ir.Norm: lambda ev, e: np.linalg.norm(ev(e.arg)),
+    ir.Elementwise: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
+    ir.ScalarFunction: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
+    sp.HadamardProduct: lambda ev, e: np.multiply.reduce([ev(a) for a in e.args]),
+    sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
+    sp.OneMatrix: lambda ev, e: np.ones(ev.shape(e)),
     ir.MatDiff: Evaluator.differential,
     ir.Diff: Evaluator.differential,
     ir.MatQuotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
@@ -205,6 +210,19 @@ EVALUATORS = {
     ir.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
     ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
     ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
+}
+
+
+ENTRYWISE = {
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "tanh": np.tanh,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "softplus": lambda x: np.logaddexp(0, x),
 }
 
 
@@ -300,11 +318,13 @@ def well_posed(derivation: Derivation, values: dict, dims: dict) -> bool:
 
 def needs_positive(node) -> bool:
     """A logarithm, or a fractional power: defined (and smooth) for a positive argument only."""
-    return isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_integer)
+    if isinstance(node, (sp.Pow, sp.HadamardPower)):
+        return not node.exp.is_integer
+    return isinstance(node, sp.log) or isinstance(node, ir.Elementwise) and node.name in ("log", "sqrt")
 
 
 def positive_part(node):
-    return node.args[0] if isinstance(node, sp.log) else node.base
+    return node.base if isinstance(node, (sp.Pow, sp.HadamardPower)) else node.args[-1]
 
 
 def well_conditioned_value(M) -> bool:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 from markupsafe import Markup
 
 from . import ir
 from .engine import Derivation
-from .latex import latex, subscript
+from .latex import group, latex, subscript
 from .printers import numpy_source, text
 from .proof import Chain, Proof, Step
 from .render import escape_latex
@@ -35,6 +35,11 @@ METHOD_TITLES = {
     "differential": "Proof by differentials",
     "directional": "Proof by the directional derivative",
     "entrywise": "Proof entry by entry",
+}
+LEMMA_TITLES = {
+    "elementwise": "entrywise function",
+    "Hadamard product": "entrywise product",
+    "scalar power": "power",
 }
 RELATIONS = {"=": "=", "->": r"\xrightarrow{t\to 0}"}
 # In the directional proof, the linear rules are the limit passing through a linear map.
@@ -128,6 +133,8 @@ def hypothesis(derivation: Derivation) -> Markup:
 def gradient_symbol(derivation: Derivation) -> str:
     """``∇_X f``, or ``d f/dt`` for a scalar variable."""
     variable, function = latex(derivation.variable), latex(derivation.function)
+    if isinstance(derivation.function, (sp.Add, sp.MatAdd)):
+        function = group(function)
     if not ir.is_matrix(derivation.variable):
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
     return rf"\nabla_{{{variable}}} {function}"
@@ -149,6 +156,22 @@ def line(lhs: str, step: Step, why: str, justification: str, check: Check | None
         why,
         check,
     )
+
+
+def part(text: str, lines: tuple[Line, ...]) -> Part:
+    """A sentence and its chain; a line that reads exactly like the one before is not repeated.
+
+    (Putting a trace around a 1×1 product, or taking it off, changes nothing visible.)
+    Its check is kept: the line before carries the worse of the two.
+    """
+    kept: list[Line] = []
+    for line_ in lines:
+        if kept and line_.rhs == kept[-1].rhs and line_.relation == kept[-1].relation == "=":
+            worse = max((kept[-1].check, line_.check), key=lambda c: -1 if c is None else c.max_rel_error)
+            kept[-1] = replace(kept[-1], check=worse)
+        else:
+            kept.append(line_)
+    return Part(Markup(text), tuple(kept))
 
 
 def rule_lines(chain: Chain, lhs: str, checks, notation=lambda identity: identity) -> tuple[Line, ...]:
@@ -189,8 +212,8 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         else f"The differential now has the form ${form}$, and $g$ is the derivative:"
     )
     return (
-        Part(Markup(intro), rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain)),
-        Part(Markup(then), gradient_lines(derivation, proof, checks)),
+        part(intro, rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain)),
+        part(then, gradient_lines(derivation, proof, checks)),
     )
 
 
@@ -213,8 +236,9 @@ def directional_parts(derivation: Derivation, proof: Proof, checks: ProofChecks)
     for k, (lemma, lemma_checks) in enumerate(zip(proof.lemmas, checks.lemmas), 1):
         label = lemma_of[lemma.rule, lemma.subject] = f"(L{k})"
         derivative = latex(ir.limit(lemma.chain.lhs, ts, lemma.subject, Us))
-        text = f"\\emph{{{label}}} The {lemma.rule}: ${derivative}$ is the limit of{named(lemma, X, U, t)}"
-        parts.append(Part(Markup(text), rule_lines(lemma.chain, latex(lemma.chain.lhs), lemma_checks)))
+        title = LEMMA_TITLES.get(lemma.rule, lemma.rule)
+        text = f"\\emph{{{label}}} The {title}: ${derivative}$ is the limit of{named(lemma, X, U, t)}"
+        parts.append(part(text, rule_lines(lemma.chain, latex(lemma.chain.lhs), lemma_checks)))
     chain = []
     for i, (step, check) in enumerate(zip(proof.chain.steps, checks.chain)):
         lhs = latex(proof.chain.lhs) if i == 0 else ""
@@ -230,10 +254,10 @@ def directional_parts(derivation: Derivation, proof: Proof, checks: ProofChecks)
         f"which makes $G$ the gradient:"
     )
     return (
-        Part(Markup(intro), ()),
+        part(intro, ()),
         *parts,
-        Part(Markup("Then:" if proof.lemmas else ""), tuple(chain)),
-        Part(Markup(then), gradient_lines(derivation, proof, checks)),
+        part("Then:" if proof.lemmas else "", tuple(chain)),
+        part(then, gradient_lines(derivation, proof, checks)),
     )
 
 
@@ -272,8 +296,8 @@ def entrywise_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -
         f"matrix of partial derivatives,"
     )
     return (
-        Part(Markup(intro), rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain, notation)),
-        Part(Markup(then), gradient_lines(derivation, proof, checks)),
+        part(intro, rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain, notation)),
+        part(then, gradient_lines(derivation, proof, checks)),
     )
 
 

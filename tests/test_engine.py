@@ -29,6 +29,16 @@ TEXTBOOK = [
     (f"{SQUARE}; A: {{shape: [n, n]}}", "tr(X^-1*A)", "X", "-X^-T*A^T*X^-T"),  # (63) with B = I
     ("x: {shape: [n]}; A: {shape: [n, n]}", "x^T*A*x", "x", "(A + A^T)*x"),  # (81)
     ("x: {shape: [n]}; A: {shape: [n, n], assume: [symmetric]}", "x^T*A*x", "x", "2*A*x"),
+    # norms (Cookbook §2.6 and least squares), entrywise functions, 1×1 products as numbers
+    ("x: {shape: [n]}; A: {shape: [m, n]}; b: {shape: [m]}", "norm(A*x - b)^2", "x", "2*A^T*(A*x - b)"),
+    ("X: {shape: [n, m]}", "norm(X)^2", "X", "2*X"),
+    ("x: {shape: [n]}", "norm(x)", "x", "norm(x)^(-1)*x"),  # x/‖x‖
+    ("x: {shape: [n]}", "sum(exp(x))", "x", "exp(x)"),
+    ("x: {shape: [n]}", "logsumexp(x)", "x", "sum(exp(x))^(-1)*exp(x)"),  # softmax(x)
+    ("w: {shape: [n]}; A: {shape: [n, m]}", "sum(softplus(A^T*w))", "w", "A*sigmoid(A^T*w)"),
+    ("X: {shape: [n, m]}; A: {shape: [n, m]}", "tr(A^T*hadamard(X, X))", "X", "2*hadamard(A, X)"),
+    ("X: {shape: [n, m]}; A: {shape: [n, m]}", "sum(hadamard(A, X))", "X", "A"),
+    ("x: {shape: [n]}; a: {shape: [n]}", "sqrt(a^T*x)", "x", "1/2*tr(a^T*x)^(-1/2)*a"),
 ]
 
 

@@ -108,3 +108,12 @@ def render_tex(outcome: Outcome, template: str = "article") -> str:
     from .view import document_view
 
     return render(document_view(outcome.derivation, outcome.report), template)
+
+
+def render_notes(outcomes) -> str:
+    """One document of lecture notes for the outcomes, grouped by topic (see ``gen.notes``)."""
+    from .notes import notes_view
+    from .render import render_notes as render
+    from .view import document_view
+
+    return render(notes_view((o.spec, document_view(o.derivation, o.report)) for o in outcomes))

@@ -1,7 +1,8 @@
 """Render a view with a Jinja2 template: LaTeX-safe delimiters, strict, prose escaped once.
 
 Built-in templates: ``article`` (a standalone document: proposition, one proof per
-method, remarks, verification).
+method, remarks, verification) and ``notes`` (many derivations in one document, see
+``gen.notes``). Both include ``macros.tex.j2`` and, per derivation, ``derivation.tex.j2``.
 """
 
 from __future__ import annotations
@@ -80,3 +81,8 @@ def render(view, template: str = "article") -> str:
     if template not in TEMPLATES:
         raise SpecError(f"unknown template '{template}' (choose from {', '.join(TEMPLATES)})")
     return environment().get_template(f"{template}.tex.j2").render(doc=view)
+
+
+def render_notes(view) -> str:
+    """Lecture notes (a ``gen.notes.NotesView``) as LaTeX source."""
+    return environment().get_template("notes.tex.j2").render(notes=view)

@@ -11,7 +11,7 @@ import click
 
 from .errors import DerivtexError, LatexFailed
 
-TEMPLATES = ("article",)
+TEMPLATES = ("article", "notes")  # notes: every spec in one document, OUTPUT/notes.pdf
 
 
 def report_errors(items, action) -> int:
@@ -74,9 +74,13 @@ def main():
     help="Typeset an author's false lines and claim, marked with their discrepancy, instead of refusing.",
 )
 def build(paths, to, template, output, allow_false):
-    """Derive, verify and typeset each spec (default: derivations/) into OUTPUT."""
+    """Derive, verify and typeset each spec (default: derivations/) into OUTPUT.
+
+    With --template notes, every spec is checked first, then all of them go into one
+    document, OUTPUT/notes.pdf; if any spec fails, nothing is written.
+    """
     from .pipeline import render_tex, require_ok, run
-    from .typeset import have_latex, typeset, write_atomic
+    from .typeset import have_latex
 
     out = Path(output)
     pdf = to == "pdf" and have_latex()
@@ -84,24 +88,59 @@ def build(paths, to, template, output, allow_false):
         click.echo(
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
+    if template == "notes":
+        sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false))
 
     def build_one(path: Path):
         outcome = run(path)
         require_ok(outcome, allow_false)
-        tex = render_tex(outcome, template)
-        target = out / f"{outcome.spec.id}.tex"
-        if pdf:
-            try:
-                document, _ = typeset(tex, outcome.spec.id, out / ".build")
-            except LatexFailed as error:
-                kept = out / ".build" / f"{outcome.spec.id}.tex"
-                write_atomic(kept, tex)
-                raise LatexFailed(f"{error.message}; the .tex is kept at {kept}", error.span) from None
-            write_atomic(out / f"{outcome.spec.id}.pdf", document)
-        write_atomic(target, tex)
-        click.echo(f"wrote {target.with_suffix('.pdf') if pdf else target}")
+        click.echo(f"wrote {write_document(render_tex(outcome, template), outcome.spec.id, out, pdf)}")
 
     sys.exit(report_errors(spec_paths(paths), build_one))
+
+
+def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> int:
+    """Check every spec (one line each), then write the notes; nothing at all if any spec fails."""
+    from .pipeline import render_notes, require_ok, run
+
+    paths = list(dict.fromkeys(paths))  # a spec named twice appears once
+    outcomes = []
+
+    def check_one(path: Path):
+        outcome = run(path)
+        require_ok(outcome, allow_false)
+        outcomes.append(outcome)
+        click.echo(f"ok  {path}" if outcome.report.ok else f"ok  {path} (false lines or claim marked)")
+
+    worst = report_errors(paths, check_one)
+    if worst:
+        failed = len(paths) - len(outcomes)
+        click.echo(f"{failed} of {len(paths)} specs failed: the notes were not written", err=True)
+        return worst
+
+    def write_notes(name: str):
+        click.echo(f"wrote {write_document(render_notes(outcomes), name, out, pdf)}")
+
+    return report_errors(["notes"], write_notes)
+
+
+def write_document(tex: str, name: str, out: Path, pdf: bool) -> Path:
+    """Write ``out/NAME.tex`` (and ``NAME.pdf``) atomically; return the main file written.
+
+    If LaTeX fails, no earlier file is replaced and the .tex is kept in ``out/.build``.
+    """
+    from .typeset import typeset, write_atomic
+
+    if pdf:
+        try:
+            document, _ = typeset(tex, name, out / ".build")
+        except LatexFailed as error:
+            kept = out / ".build" / f"{name}.tex"
+            write_atomic(kept, tex)
+            raise LatexFailed(f"{error.message}; the .tex is kept at {kept}", error.span) from None
+        write_atomic(out / f"{name}.pdf", document)
+    write_atomic(out / f"{name}.tex", tex)
+    return out / f"{name}.pdf" if pdf else out / f"{name}.tex"
 
 
 @main.command()

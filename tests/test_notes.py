@@ -1,0 +1,207 @@
+"""Lecture notes: every spec in one document, by topic, with the rules used and a bibliography."""
+
+import inspect
+import os
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+
+from gen import pipeline
+from gen.cli import main
+from gen.notes import OTHER, notes_view, unique
+from gen.render import render_notes
+from gen.view import document_view
+
+ROOT = Path(__file__).parent.parent
+DERIVATIONS = ROOT / "derivations"
+# The topics whose order the notes fix; any other topic follows alphabetically.
+KNOWN = [
+    "traces",
+    "determinants and log-determinants",
+    "determinants",
+    "inverses",
+    "linear and quadratic forms",
+    "norms",
+    "elementwise functions",
+    "machine learning",
+    "derivatives with respect to a scalar",
+]
+GOOD = """\
+title: Gradient of the trace of the inverse
+symbols:
+  X: {shape: [n, n], assume: [invertible]}
+function: tr(X^-1)
+wrt: X
+"""
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    return [pipeline.run(path) for path in pipeline.find_specs([DERIVATIONS])]
+
+
+@pytest.fixture(scope="module")
+def tex(outcomes):
+    return pipeline.render_notes(outcomes)
+
+
+def invoke(*args):
+    """Run the CLI in-process, stdout and stderr apart; a traceback fails the test."""
+    separate = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+    runner = CliRunner(mix_stderr=False) if separate else CliRunner()
+    result = runner.invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def commands(tex: str, name: str) -> list[str]:
+    """The arguments of every ``\\name{…}`` (without nested braces)."""
+    return re.findall(rf"\\{name}\{{([^{{}}]*)\}}", tex)
+
+
+def body(tex: str) -> str:
+    """The derivations: from the first section to the appendix."""
+    return tex[tex.index("\\section{") : tex.index("\\appendix")]
+
+
+def test_a_section_per_topic_known_topics_first_in_order(outcomes, tex):
+    sections = commands(body(tex), "section")
+    topics = list(dict.fromkeys(o.spec.topic.strip().casefold() for o in outcomes))
+    assert sorted(s.casefold() for s in sections) == sorted(t or OTHER.casefold() for t in topics)
+    known = [s.casefold() for s in sections if s.casefold() in KNOWN]
+    assert known == [t for t in KNOWN if t in known]  # in the fixed order
+    assert sections[: len(known)] == [s for s in sections if s.casefold() in KNOWN]  # and first
+    others = sections[len(known) :]
+    assert others == sorted(others, key=lambda s: (s == OTHER, s.casefold()))  # then alphabetically
+    assert sections[0] == "Traces"
+    assert commands(tex, "section")[-1] == "The rules used"
+
+
+def test_topic_order_with_unknown_topics_and_no_topic(outcomes):
+    seed = document_view(outcomes[0].derivation, outcomes[0].report)
+    topics = ["zebras", "", "norms", "Apples", "traces", "norms"]
+    pairs = [
+        (SimpleNamespace(topic=t, references=()), replace(seed, title=f"t{i}")) for i, t in enumerate(topics)
+    ]
+    view = notes_view(pairs)
+    assert [s.title for s in view.sections] == ["Traces", "Norms", "Apples", "Zebras", OTHER]
+    norms = view.sections[1]
+    assert [e.doc.title for e in norms.entries] == ["t2", "t5"]  # the order given
+    labels = [e.doc.label for s in view.sections for e in s.entries]
+    assert len(set(labels)) == len(labels) == len(topics)  # the same spec six times: six labels
+
+
+def test_a_subsection_per_spec_with_its_proposition(outcomes, tex):
+    assert len(commands(tex, "subsection")) == len(outcomes)
+    assert tex.count("\\begin{proposition}") == len(outcomes)
+    assert tex.count("\\begin{remark}[Verification]") == len(outcomes)
+    assert "\\subsection{Gradient of the trace of the inverse}" in tex
+    assert "has the wrong sign" in tex  # the seed's compared value, diagnosed
+    assert "Proof by the directional derivative" in tex and "Proof (the author's derivation)" in tex
+
+
+def test_the_appendix_has_a_label_for_every_rule_used_and_each_link_lands_on_one(outcomes, tex):
+    used = {name for o in outcomes for name, _, _ in document_view(o.derivation, o.report).rules}
+    appendix = tex[tex.index("\\appendix") :]
+    items = re.findall(r"\\item\[\{([^}]*)\}\]\\phantomsection\\label\{(rule:[^}]*)\}", appendix)
+    assert {name.replace("\\&", "&") for name, _ in items} == used
+    targets = set(re.findall(r"\\rulelink\{([^}]*)\}", tex))
+    assert targets and targets <= {label for _, label in items}
+    assert "\\rulelink{rule:inverse}{inverse: $" in tex
+
+
+def test_labels_are_unique_and_every_citation_has_an_entry(tex):
+    labels = commands(tex, "label")
+    assert len(labels) == len(set(labels))
+    entries = commands(tex, "bibitem")
+    cited = {key for keys in commands(tex, "cite") for key in keys.split(",")}
+    assert cited == set(entries)
+    assert len(entries) == len(set(entries))
+
+
+def test_references_topics_and_titles_are_escaped(tmp_path):
+    spec = tmp_path / "escaped.yaml"
+    spec.write_text(
+        GOOD.replace("inverse", "inverse & 100% of x_1")
+        + "topic: '#1 {tricks}'\n"
+        + "references: ['Smith & Jones, 50% of ch. 2_1 \\input{x} ~ ^']\n",
+        encoding="utf-8",
+    )
+    tex = pipeline.render_notes([pipeline.run(spec)])
+    assert "\\section{\\#1 \\{tricks\\}}" in tex
+    assert "\\subsection{Gradient of the trace of the inverse \\& 100\\% of x\\_1}" in tex
+    escaped = r"Smith \& Jones, 50\% of ch. 2\_1 \textbackslash{}input\{x\} "
+    escaped += r"\textasciitilde{} \textasciicircum{}"
+    assert f"\\bibitem{{ref1}} {escaped}\n" in tex
+    assert "\\input{x}" not in tex
+
+
+def test_the_same_view_renders_the_same_source(outcomes, tex):
+    again = render_notes(notes_view((o.spec, document_view(o.derivation, o.report)) for o in outcomes))
+    assert again == tex
+
+
+def test_build_notes_prints_progress_and_writes_one_document(tmp_path):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(GOOD + "topic: traces\n", encoding="utf-8")
+    second.write_text(GOOD.replace("tr(X^-1)", "logdet(X)") + "topic: determinants\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", "--template", "notes", "--to", "tex", "-o", out, first, second)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [f"ok  {first}", f"ok  {second}", f"wrote {out / 'notes.tex'}"]
+    assert [p.name for p in out.iterdir()] == ["notes.tex"]
+    assert (out / "notes.tex").read_text(encoding="utf-8").count("\\subsection{") == 2
+
+
+@pytest.mark.parametrize(
+    "broken, exit_code",
+    [("claim: (X^-2)^T\n", 1), ("claim: (X^-2)^T\nmethod: [differential]\n", 2)],
+    ids=["false claim", "bad input"],
+)
+def test_a_failing_spec_fails_the_notes_and_writes_nothing(tmp_path, broken, exit_code):
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(GOOD + broken, encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", "--template", "notes", "--to", "tex", "-o", out, bad, good)
+    assert result.exit_code == exit_code
+    assert f"ok  {good}" in result.stdout.splitlines()  # the other specs are still checked
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith(f"{bad}:") and errors[-1] == "1 of 2 specs failed: the notes were not written"
+    assert not out.exists()
+
+
+def test_allow_false_typesets_a_false_claim_in_the_notes(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD + "claim: (X^-2)^T\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", "--template", "notes", "--to", "tex", "--allow-false", "-o", out, bad)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"ok  {bad} (false lines or claim marked)"
+    assert "is false: it has the wrong sign" in (out / "notes.tex").read_text(encoding="utf-8")
+
+
+def test_unique_numbers_repeated_labels():
+    assert unique(["a", "a", "b", "a", "a-2"]) == ("a", "a-2", "b", "a-3", "a-2-2")
+
+
+def test_notes_typeset_without_overfull_boxes_or_broken_links(tex, tmp_path):
+    missing = [tool for tool in ("latexmk", "pdflatex") if shutil.which(tool) is None]
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"CI is set and TeX tools are missing ({', '.join(missing)}): under CI this is a failure")
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (make test installs TeX Live)")
+    from gen.typeset import typeset
+
+    pdf, log = typeset(tex, "notes", tmp_path)
+    assert pdf.startswith(b"%PDF")
+    assert "Output written" in log
+    overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+    assert not overfull
+    for broken in ("undefined", "has been referenced but does not exist", "same identifier"):
+        assert broken not in log

@@ -10,6 +10,7 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 
 run: $(STAMP) tex
 	$(BIN)/derivtex build derivations/ --to pdf -o output
+	$(BIN)/derivtex build derivations/ --template notes --to pdf -o output
 
 test: $(STAMP) tex
 	$(BIN)/python -m pytest

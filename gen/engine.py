@@ -39,7 +39,10 @@ def derive(spec: Spec) -> Derivation:
     symmetric = frozenset(
         symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape
     )
-    core = derive_core(function, variable, symmetric)
+    try:
+        core = derive_core(function, variable, symmetric)
+    except Unsupported as error:  # the engine's refusals are about the function
+        raise error.at(spec.function.span) from None
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
     expected = ir.shape(variable)
@@ -119,9 +122,11 @@ def supported_variable(spec: Spec, symbols: dict, function):
 def result_expr(text, symbols, expected, what: str):
     """Parse a claimed or compared gradient and check its shape."""
     value = parse_expr(text, symbols, shape=tuple(expected))
-    if value == 0:  # a plain 0 stands for the zero matrix of the gradient's shape
+    if value == 0 and expected:  # a plain 0 stands for the zero matrix of the gradient's shape
         value = sp.ZeroMatrix(*expected)
+    if not expected:  # a derivative that is a number may be written as a 1×1 product
+        value = ir.scalar(value)
     if ir.shape(value) != tuple(expected):
-        gradient = describe_shape(sp.ZeroMatrix(*expected))
+        gradient = describe_shape(sp.ZeroMatrix(*expected)) if expected else "a scalar"
         raise SpecError(f"the {what} is {describe_shape(value)}, but the gradient is {gradient}", text.span)
     return value

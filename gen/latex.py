@@ -261,12 +261,18 @@ def group(text: str) -> str:
 
 
 def split_sign(e):
-    """``(True, x)`` when ``e`` is ``-x`` (a product with a negative numeric coefficient)."""
+    """``(True, x)`` when ``e`` is ``-x``: a negative numeric coefficient, also one inside a
+    1×1 product used as a number (``½ tr(-aᵀb)`` reads ``-½ aᵀb``)."""
+    if is_number_product(e):
+        negative, magnitude = split_sign(e.arg)
+        return (True, sp.Trace(magnitude)) if negative else (False, e)
     if isinstance(e, (sp.MatMul, sp.Mul)):
         coeff, factors = ir.coeff_and_factors(e) if ir.is_matrix(e) else (e, ())
         number, rest = coeff.as_coeff_Mul()
-        if number < 0:
-            return True, ir.mul(-number, rest, *factors)
+        signs = [split_sign(f) if is_number_product(f) else (False, f) for f in sp.Mul.make_args(rest)]
+        negative = (number < 0) != (sum(s for s, _ in signs) % 2 == 1)
+        if number < 0 or any(s for s, _ in signs):
+            return negative, ir.mul(abs(number), *(m for _, m in signs), *factors)
     if e.is_Number and e < 0:
         return True, -e
     return False, e
@@ -274,8 +280,10 @@ def split_sign(e):
 
 def fraction(coeff):
     """Numerator and denominator of a scalar coefficient (``\\frac`` for negative powers)."""
-    if isinstance(coeff, sp.Rational) and not coeff.is_Integer:
-        return coeff, 1
+    number, rest = coeff.as_coeff_Mul()
+    if isinstance(number, sp.Rational) and not number.is_Integer:  # ½ log det Σ, not (log det Σ)/2
+        numer, denom = sp.fraction(rest, exact=True)
+        return ir.mul(number, numer), denom
     numer, denom = sp.fraction(coeff, exact=True)
     return numer, denom
 
@@ -297,6 +305,8 @@ def join_factors(pieces) -> str:
         )
         if out and (spaced or prev_spaced):
             out += "\\,"
+        elif re.search(r"\\[A-Za-z]+$", out) and piece[:1].isalpha():
+            out += " "  # \lambda w, not \lambdaw
         out += piece
         prev_spaced = spaced
     return out

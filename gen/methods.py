@@ -45,7 +45,7 @@ class Core:
 
 def derive_core(function, variable, symmetric) -> Core:
     if not ir.is_matrix(variable):
-        return scalar_core(function, variable)
+        return scalar_core(function, variable, symmetric)
     dX = ir.d(variable)
     steps = expand_differentials(ir.d(function), variable)
     current = steps[-1].expr if steps else ir.d(function)
@@ -67,7 +67,7 @@ def derivative(*_):
     """The derivative is the coefficient of dt."""
 
 
-def scalar_core(function, variable) -> Core:
+def scalar_core(function, variable, symmetric) -> Core:
     """With a scalar variable, ``df = g dt`` after the rules, and ``g`` is the derivative."""
     dt = ir.d(variable)
     steps = expand_differentials(ir.d(function), variable)
@@ -77,7 +77,7 @@ def scalar_core(function, variable) -> Core:
     g = substitute(current, dt, sp.Integer(1))
     if ir.mul(g, dt) != current:  # dt out of traces and products, to the end
         steps.append(Step(ir.mul(g, dt), "expand"))
-    return Core(function, variable, tuple(steps), (), Chain(None, (Step(g, "derivative"),)))
+    return Core(function, variable, tuple(steps), (), simplify_gradient(g, symmetric, "derivative"))
 
 
 def expand_differentials(expr, variable) -> list[Step]:
@@ -142,8 +142,8 @@ def rearrangement_steps(form, current, dX, vector: bool) -> tuple[list[Step], tu
 PASSES = 8
 
 
-def simplify_gradient(gradient, symmetric) -> Chain:
-    steps = [Step(gradient, "identification")]
+def simplify_gradient(gradient, symmetric, first: str = "identification") -> Chain:
+    steps = [Step(gradient, first)]
     for simplification in SIMPLIFICATIONS:
         value = simplification(steps[-1].expr, symmetric)
         if value != steps[-1].expr:

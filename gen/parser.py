@@ -295,7 +295,7 @@ def describe_shape(e) -> str:
     if not shape:
         return "a scalar"
     rows, cols = (sp.sstr(v) for v in shape)
-    if cols == "1":
+    if cols == "1" and rows != "1":
         return f"an {rows}-vector" if rows[0] in "aefhilmnorsx" else f"a {rows}-vector"
     return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
 
@@ -364,7 +364,12 @@ class _Lowering:
                 return Eye(eye.coeff * (other.coeff if isinstance(other, Eye) else other))
             size = other.shape[0] if eye is left else other.shape[1]
             left, right = (eye.sized(size), other) if eye is left else (other, eye.sized(size))
-        if ir.is_matrix(left) and ir.is_matrix(right) and left.shape[1] != right.shape[0]:
+        if (
+            ir.is_matrix(left)
+            and ir.is_matrix(right)
+            and left.shape[1] != right.shape[0]
+            or (ir.is_one_by_one(left) and ir.is_one_by_one(right))
+        ):
             if ir.is_one_by_one(left) or ir.is_one_by_one(right):  # a 1×1 product as a number
                 return ir.mul(ir.scalar(left), ir.scalar(right))
             raise self.error(

@@ -23,7 +23,8 @@ class Term:
 
     ``inner``, when set, stands in the middle instead of ``dX``: an entrywise
     product holding ``dX`` (``A ∘ (L dX R)``), which the Hadamard–trace rule
-    moves out of the way.
+    moves out of the way. ``times`` are constant matrices that a traced term (a
+    number) multiplies, inside a matrix that is linear in ``dX``.
     """
 
     coeff: sp.Expr
@@ -32,16 +33,27 @@ class Term:
     right: tuple
     traced: bool
     inner: object = None
+    times: tuple = ()
 
     def expr(self, dX):
         middle = self.inner if self.inner is not None else sp.Transpose(dX) if self.transposed else dX
         product = ir.mul(*self.left, middle, *self.right)
-        return ir.mul(self.coeff, ir.tr(product) if self.traced else product)
+        return ir.mul(self.coeff, ir.tr(product) if self.traced else product, *self.times)
 
     @property
     def plain(self) -> bool:
-        """``c tr(M dX)``: nothing after dX, no transpose, no entrywise product."""
-        return not (self.right or self.transposed or self.inner is not None)
+        """``c tr(M dX)``: nothing after dX, no transpose, no entrywise product, a number."""
+        return not (self.right or self.transposed or self.inner is not None or self.times)
+
+
+def with_times(t: Term, factors: tuple) -> Term:
+    """The number ``t`` times the matrices ``factors`` (folded into the coefficient when 1×1)."""
+    if not factors:
+        return t
+    product = ir.mul(*factors)
+    if ir.is_one_by_one(product):
+        return replace(t, coeff=t.coeff * ir.scalar(product), times=())
+    return replace(t, times=factors)
 
 
 def to_expr(form: tuple[Term, ...], dX):
@@ -60,14 +72,14 @@ def linear_form(e, dX) -> tuple[Term, ...]:
         return ()
     if isinstance(e, (sp.MatAdd, sp.Add)):
         return tuple(t for arg in e.args for t in linear_form(arg, dX))
-    if isinstance(e, sp.Trace):
-        return tuple(replace(t, traced=True) for t in linear_form(e.arg, dX))  # tr(a) = a for a number
+    if isinstance(e, sp.Trace):  # tr(c T) = c tr(T) for a number c
+        return tuple(traced(t) for t in linear_form(e.arg, dX))
     if isinstance(e, sp.Transpose):
         return tuple(transpose_term(t) for t in linear_form(e.arg, dX))
     if isinstance(e, (sp.MatMul, sp.Mul)):
         return product_form(e.args, dX)
     if isinstance(e, sp.HadamardProduct):
-        return (Term(sp.Integer(1), (), False, (), False, e),)
+        return hadamard_form(e, dX)
     raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
 
 
@@ -80,21 +92,44 @@ def product_form(args, dX) -> tuple[Term, ...]:
     coeff = sp.Mul(*(a for a in before + after if not ir.is_matrix(a)))
     left = tuple(a for a in before if ir.is_matrix(a))
     right = tuple(a for a in after if ir.is_matrix(a))
-    terms = linear_form(args[i], dX)
-    if any(t.traced for t in terms) and (left or right):
-        rest = ir.mul(*left, *right)
-        if not ir.is_one_by_one(rest):
-            raise Unsupported("matrix-valued functions are not supported yet")
-        coeff, left, right = coeff * ir.scalar(rest), (), ()  # a scalar times a 1×1 product
     return tuple(
-        Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, t.traced, t.inner) for t in terms
+        with_times(replace(t, coeff=coeff * t.coeff), left + t.times + right)  # L (c T) R = c (L T R)
+        if t.traced
+        else Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, False, t.inner)
+        for t in linear_form(args[i], dX)
     )
+
+
+def traced(t: Term) -> Term:
+    if not t.traced:
+        return replace(t, traced=True)
+    if t.times:
+        return replace(t, coeff=t.coeff * sp.Trace(ir.mul(*t.times)), times=())
+    return t  # tr(a) = a for a number
+
+
+def hadamard_form(e, dX) -> tuple[Term, ...]:
+    """``A ∘ Z`` term by term of ``Z``: ``A ∘ (c T) = c (A ∘ T)`` pulls a number out."""
+    varying = [a for a in e.args if a.has(dX)]
+    if len(varying) != 1:
+        raise Unsupported("the differential is not linear in the variable's differential")
+    (Z,) = varying
+    A = [a for a in e.args if a is not Z]
+    out = []
+    for t in linear_form(Z, dX):
+        if t.traced and not t.times:
+            raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+        if t.traced:
+            out.append(replace(t, times=(ir.hadamard(*A, ir.mul(*t.times)),)))
+        else:
+            out.append(Term(sp.Integer(1), (), False, (), False, ir.hadamard(*A, t.expr(dX))))
+    return tuple(out)
 
 
 def transpose_term(t: Term) -> Term:
     """``(L dX R)ᵀ = Rᵀ dXᵀ Lᵀ``."""
-    if t.traced:
-        raise Unsupported("cannot transpose a trace of a differential")
+    if t.traced:  # (c T)ᵀ = c Tᵀ for a number c
+        return replace(t, times=transposed_factors(t.times))
     left, right = transposed_factors(t.right), transposed_factors(t.left)
     if t.inner is not None:  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
         inner = ir.hadamard(*(ir.transpose_of(a) for a in t.inner.args))

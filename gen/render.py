@@ -30,11 +30,46 @@ SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+# Mathematical characters that pdflatex's utf8 input does not know, written as math.
+GREEK = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
+GREEK_NAMES = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
+    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+).split()
+SYMBOLS = {
+    "−": "-",
+    "×": r"\ensuremath{\times}",
+    "·": r"\ensuremath{\cdot}",
+    "≤": r"\ensuremath{\leq}",
+    "≥": r"\ensuremath{\geq}",
+    "≠": r"\ensuremath{\neq}",
+    "≈": r"\ensuremath{\approx}",
+    "±": r"\ensuremath{\pm}",
+    "→": r"\ensuremath{\to}",
+    "↦": r"\ensuremath{\mapsto}",
+    "∈": r"\ensuremath{\in}",
+    "∞": r"\ensuremath{\infty}",
+    "∂": r"\ensuremath{\partial}",
+    "∇": r"\ensuremath{\nabla}",
+    "∘": r"\ensuremath{\circ}",
+    "⊗": r"\ensuremath{\otimes}",
+    "‖": r"\ensuremath{\|}",
+    "ᵀ": r"\ensuremath{^{\top}}",
+    "⁻": r"\ensuremath{^{-}}",
+    "¹": r"\ensuremath{^{1}}",
+    "²": r"\ensuremath{^{2}}",
+    "³": r"\ensuremath{^{3}}",
+    **{g: rf"\ensuremath{{\{name}}}" for g, name in zip(GREEK, GREEK_NAMES)},
+}
+SPECIALS |= SYMBOLS
 SPECIAL = re.compile("|".join(re.escape(c) for c in SPECIALS))
 
 
 def escape_latex(text: str) -> str:
-    """Plain text → LaTeX that prints it verbatim (``\\input`` and ``^^5c`` become harmless)."""
+    """Plain text → LaTeX that prints it verbatim (``\\input`` and ``^^5c`` become harmless).
+
+    Common mathematical characters (``−``, ``×``, ``ᵀ``, Greek letters) become their LaTeX.
+    """
     return SPECIAL.sub(lambda m: SPECIALS[m.group()], text)
 
 

@@ -134,24 +134,40 @@ def merge_entrywise(node):
         if len(factors) == 2 and all(isinstance(f, sp.OneMatrix) for f in factors):
             return ir.mul(coeff, sp.OneMatrix(*node.shape))
         return node
-    if not isinstance(node, sp.HadamardProduct):
+    if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
         return node
-    powers: dict = {}
-    for f in node.args:
-        for base, k in entrywise_powers(f):
-            powers[base] = powers.get(base, 0) + k
+    coeff, powers = sp.Integer(1), {}
+    for c, base, k in entrywise_powers(node):
+        coeff *= c
+        powers[base] = powers.get(base, 0) + k
     kept = [base if k == 1 else sp.HadamardPower(base, k) for base, k in powers.items() if k != 0]
     kept = [f for f in kept if not isinstance(f, sp.OneMatrix)]
-    return ir.hadamard(*kept) if kept else sp.OneMatrix(*node.shape)
+    return ir.mul(coeff, ir.hadamard(*kept) if kept else sp.OneMatrix(*node.shape))
 
 
 def entrywise_powers(f):
-    """``f`` as ``(base, k)`` pairs: ``(A ∘ B^{∘2})^{∘k}`` gives ``(A, k), (B, 2k)``."""
+    """``f`` as ``(c, base, k)``: ``(cA ∘ B^{∘2})^{∘k}`` gives ``(c^k, A, k), (1, B, 2k)``."""
     if isinstance(f, sp.HadamardPower):
-        return [(b, f.exp * j) for b, j in entrywise_powers(f.base)]
+        return [(c**f.exp, b, f.exp * j) for c, b, j in entrywise_powers(f.base)]
     if isinstance(f, sp.HadamardProduct):
-        return [pair for a in f.args for pair in entrywise_powers(a)]
-    return [(f, 1)]
+        return [triple for a in f.args for triple in entrywise_powers(a)]
+    coeff, factors = ir.coeff_and_factors(f)
+    if coeff != 1 and factors:  # (cA) ∘ B = c (A ∘ B)
+        return [(coeff * c, b, k) for c, b, k in entrywise_powers(ir.mul(*factors))]
+    return [(sp.Integer(1), f, 1)]
+
+
+@rule("linearity of the trace", r"\operatorname{tr}(aA) = a\operatorname{tr}(A)", COOKBOOK)
+def numbers_out_of_traces(e, symmetric=frozenset()):
+    """Numbers come out of a trace."""
+
+    def visit(node):
+        if not isinstance(node, sp.Trace):
+            return node
+        coeff, factors = ir.coeff_and_factors(node.arg)
+        return ir.mul(coeff, sp.Trace(ir.mul(*factors))) if coeff != 1 and factors else node
+
+    return rebuild(e, visit)
 
 
 # --- like terms and common factors ---------------------------------------------
@@ -202,4 +218,11 @@ def shared_coefficient(coeffs):
     return sp.Integer(1)
 
 
-SIMPLIFICATIONS = (merge_powers, push_transposes, entrywise_product, merge_powers, factor)
+SIMPLIFICATIONS = (
+    merge_powers,
+    push_transposes,
+    entrywise_product,
+    numbers_out_of_traces,
+    merge_powers,
+    factor,
+)

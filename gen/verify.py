@@ -323,6 +323,19 @@ def needs_positive(node) -> bool:
     return isinstance(node, sp.log) or isinstance(node, ir.Elementwise) and node.name in ("log", "sqrt")
 
 
+def positive_by_construction(e) -> bool:
+    """Sums and products of exponentials (and of ones): log(1ᵀ exp(x)) needs no assumption."""
+    if (
+        isinstance(e, (sp.exp, sp.OneMatrix))
+        or isinstance(e, ir.Elementwise)
+        and e.name in ("exp", "sigmoid")
+    ):
+        return True
+    if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
+        return all(positive_by_construction(a) for a in e.args)
+    return e.is_Number and e > 0
+
+
 def positive_part(node):
     return node.base if isinstance(node, (sp.Pow, sp.HadamardPower)) else node.args[-1]
 

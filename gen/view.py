@@ -20,7 +20,15 @@ from .printers import numpy_source, text
 from .proof import Chain, Proof, Step
 from .render import escape_latex
 from .rules import REGISTRY
-from .verify import Check, ProofChecks, Report, needs_positive, positive_part, sample_dims
+from .verify import (
+    Check,
+    ProofChecks,
+    Report,
+    needs_positive,
+    positive_by_construction,
+    positive_part,
+    sample_dims,
+)
 
 ADJECTIVES = {
     "invertible": "invertible",
@@ -71,6 +79,7 @@ class Part:
 
     text: Markup
     lines: tuple[Line, ...]
+    lhs_alone: bool = False  # the left-hand side on a line of its own: the chain is too wide beside it
 
 
 @dataclass(frozen=True)
@@ -125,16 +134,45 @@ def hypothesis(derivation: Derivation) -> Markup:
     sentence = "Let " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
     nodes = sp.preorder_traversal(derivation.function)
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
+    positive = [p for p in positive if not positive_by_construction(p)]
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
+    if named_function(derivation):
+        sentence += f", and let $f({latex(derivation.variable)}) = {latex(derivation.function)}$"
     return Markup(sentence + ".")
+
+
+LONG = 16  # characters a function may show before it is called f in the statement and the proofs
+
+
+def named_function(derivation: Derivation) -> bool:
+    """Whether the function is long enough to be called f rather than written out each time."""
+    visible = re.sub(r"\\[,;!]|[{}^_ ]", "", re.sub(r"\\[A-Za-z]+", "x", latex(derivation.function)))
+    return len(visible) > LONG
+
+
+def function_latex(derivation: Derivation) -> str:
+    """The function as a line of a chain shows it: ``f`` when it is long, else written out."""
+    if named_function(derivation):
+        return "f"
+    function = latex(derivation.function)
+    return group(function) if isinstance(derivation.function, (sp.Add, sp.MatAdd)) else function
+
+
+def chain_lhs(derivation: Derivation, proof: Proof) -> str:
+    """``d tr(X⁻¹)``, or ``d f`` (``∂f/∂X_ij``) when the function is called f."""
+    if not named_function(derivation) or proof.method == "directional":
+        return latex(proof.chain.lhs)
+    if proof.method == "entrywise":
+        variable, *indices = proof.chain.lhs.args[1:]
+        entry = subscript(latex(variable), "".join(latex(i) for i in indices))
+        return rf"\frac{{\partial f}}{{\partial {entry}}}"
+    return r"\mathrm{d}f"
 
 
 def gradient_symbol(derivation: Derivation) -> str:
     """``∇_X f``, or ``d f/dt`` for a scalar variable."""
-    variable, function = latex(derivation.variable), latex(derivation.function)
-    if isinstance(derivation.function, (sp.Add, sp.MatAdd)):
-        function = group(function)
+    variable, function = latex(derivation.variable), function_latex(derivation)
     if not ir.is_matrix(derivation.variable):
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
     return rf"\nabla_{{{variable}}} {function}"
@@ -171,7 +209,25 @@ def part(text: str, lines: tuple[Line, ...]) -> Part:
             kept[-1] = replace(kept[-1], check=worse)
         else:
             kept.append(line_)
-    return Part(Markup(text), tuple(kept))
+    wide = kept and width(kept[0].lhs) + max(width(x.relation + x.rhs) for x in kept) > WIDE
+    return Part(Markup(text), tuple(kept), bool(wide))
+
+
+WIDE = 44  # glyphs a chain's left and right sides may take together beside the justifications
+
+
+def width(tex: str) -> int:
+    """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
+    tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
+    while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r"\1", tex)) != tex:
+        tex = reduced
+    fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
+    while (m := re.search(fraction, tex)) is not None:
+        tex = tex[: m.start()] + max(m.groups(), key=len) + tex[m.end() :]
+    tex = re.sub(r"\\operatorname\{(\w+)\}|\\mathrm\{(\w+)\}", r"\1\2", tex)
+    words = re.sub(r"\\(exp|log|det|tanh|sin|cos|tan|lim|sqrt)\b", r"\1", tex)  # set as words
+    glyphs = len(re.sub(r"[{}\s^_]", "", re.sub(r"\\[A-Za-z]+", "x", words)))
+    return glyphs + len(re.findall(r"[+=-]|\\circ", tex))  # binary operators take space around them
 
 
 def rule_lines(chain: Chain, lhs: str, checks, notation=lambda identity: identity) -> tuple[Line, ...]:
@@ -212,7 +268,7 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         else f"The differential now has the form ${form}$, and $g$ is the derivative:"
     )
     return (
-        part(intro, rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain)),
+        part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain)),
         part(then, gradient_lines(derivation, proof, checks)),
     )
 
@@ -296,7 +352,7 @@ def entrywise_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -
         f"matrix of partial derivatives,"
     )
     return (
-        part(intro, rule_lines(proof.chain, latex(proof.chain.lhs), checks.chain, notation)),
+        part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain, notation)),
         part(then, gradient_lines(derivation, proof, checks)),
     )
 
@@ -314,7 +370,7 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
     steps = [Step(e) for e in derivation.steps]
     reasons = [s.why for s in derivation.spec.steps]
     checks = list(report.author)
-    lhs = latex(df)
+    lhs = r"\mathrm{d}f" if named_function(derivation) else latex(df)
     if steps and steps[0].expr == df:  # the author starts from df itself: no need to say df = df
         lhs = latex(steps.pop(0).expr)
         reasons.pop(0), checks.pop(0)

@@ -3,11 +3,11 @@
 import os
 import shutil
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_methods import every_method
 
 from gen import pipeline
 from gen.cli import main
@@ -47,8 +47,20 @@ def test_seed_typesets_without_overfull_boxes(tmp_path):
 
 @pytest.mark.parametrize("path", sorted(DERIVATIONS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_spec_by_every_method_typesets_without_overfull_boxes(path, tmp_path):
-    spec = replace(load_spec(path), methods=("differential", "directional", "entrywise"))
+    spec = every_method(load_spec(path))
     outcome = pipeline.run_spec(spec)
     _, log = typeset(pipeline.render_tex(outcome), spec.id, tmp_path)
     overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
     assert not overfull
+
+
+def test_mathematical_characters_in_a_title_typeset(tmp_path):
+    spec = tmp_path / "unicode.yaml"
+    spec.write_text(
+        "title: Gradient of ‖AX − B‖² for σ ≤ 1, with Xᵀ and ∇\n"
+        "symbols:\n  X: {shape: [n, n]}\nfunction: norm(X)^2\nwrt: X\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", "--to", "pdf", "-o", str(tmp_path / "out"), str(spec)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "unicode.pdf").read_bytes().startswith(b"%PDF")

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from .view import DocumentView, Line, Part, ProofView
+from .render import escape_latex
+from .view import DocumentView, Line, ProofView
 
 TITLE = "Matrix calculus: verified derivations"
 # Known topics come first, in teaching order; any other topic follows alphabetically.
@@ -27,6 +28,7 @@ TOPIC_ORDER = (
     "derivatives with respect to a scalar",
 )
 OTHER = "Other"  # the last section: specs without a topic
+TEX_SPECIALS = re.compile(r"[\\{}$&%#_~^]")
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,14 @@ class Entry:
     """One derivation: its document view (labels unique, rules linked) and its bibliography keys."""
 
     doc: DocumentView
+    bookmark: Markup  # the title in the PDF's outline
     citations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Section:
     title: str
+    bookmark: Markup
     label: str
     entries: tuple[Entry, ...]
 
@@ -104,6 +108,15 @@ def section_title(topic: str) -> str:
     return topic[:1].upper() + topic[1:] if topic else OTHER
 
 
+def bookmark(text: str) -> Markup:
+    """Plain text for the PDF's outline: TeX's specials escaped, other characters kept as they are.
+
+    (hyperref writes any Unicode character into a bookmark; in the text itself, ``escape_latex``
+    turns ``ᵀ`` into math, which a bookmark cannot hold.)
+    """
+    return Markup(TEX_SPECIALS.sub(lambda m: escape_latex(m.group()), text))
+
+
 def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -122,7 +135,7 @@ def link_rules(doc: DocumentView, targets: dict[str, str]) -> DocumentView:
         return replace(line, why=Markup(f"\\rulelink{{{targets[line.rule]}}}{{{line.why}}}"))
 
     def proof(p: ProofView) -> ProofView:
-        parts = tuple(Part(part.text, tuple(linked(x) for x in part.lines)) for part in p.parts)
+        parts = tuple(replace(part, lines=tuple(linked(x) for x in part.lines)) for part in p.parts)
         return replace(p, parts=parts)
 
     return replace(doc, proofs=tuple(proof(p) for p in doc.proofs))
@@ -168,14 +181,14 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
 
     def entry(spec, doc: DocumentView) -> Entry:
         citations = tuple(dict.fromkeys(keys[r] for r in spec.references if r in keys))
-        return Entry(link_rules(doc, targets), citations)
+        return Entry(link_rules(doc, targets), bookmark(doc.title), citations)
 
     section_labels = unique(f"topic:{slug(titles[t])}" for t in topics)
     return NotesView(
         title=TITLE,
         summary=f"{plural(len(ordered), 'derivation')} in {plural(len(topics), 'topic')}",
         sections=tuple(
-            Section(titles[t], label, tuple(entry(*pair) for pair in by_topic[t]))
+            Section(titles[t], bookmark(titles[t]), label, tuple(entry(*pair) for pair in by_topic[t]))
             for t, label in zip(topics, section_labels)
         ),
         rules=tuple(

@@ -42,12 +42,24 @@ def name_latex(name: str) -> str:
     return f"{base}_{{{name_latex(sub) if sub else ''}}}" if sub else base
 
 
+BREAK = "\x00"  # where a long line may be broken: before each term of its outermost sum
+
+
 def latex(e) -> str:
     """The LaTeX of an expression."""
     return _Printer().print(e)
 
 
+def latex_pieces(e) -> list[str]:
+    """The LaTeX of ``e`` cut before each term of its outermost sum (where a line may break)."""
+    printer = _Printer()
+    printer.breakable = True
+    return printer.print(e).split(BREAK)
+
+
 class _Printer:
+    breakable = False  # mark the terms of the first (outermost) sum printed
+
     def print(self, e, context: int = 0) -> str:
         method = getattr(self, f"_print_{type(e).__name__}", None)
         if method is None:
@@ -164,7 +176,7 @@ class _Printer:
         function = isinstance(F, (sp.Trace, sp.Determinant, sp.log, sp.exp)) and not is_number_product(F)
         if self.is_atom(F) or function:
             return self.print(F)
-        return f"({self.print(F)})"
+        return group(self.print(F))
 
     _print_Diff = _print_MatDiff
 
@@ -214,11 +226,13 @@ class _Printer:
 
     # sums and products
     def _print_MatAdd(self, e):
+        mark, self.breakable = BREAK if self.breakable else "", False
         parts = []
         for i, term in enumerate(ordered_terms(e)):
             negative, magnitude = split_sign(term)
             text = self.print(magnitude, SUM + 1 if negative else SUM)
-            parts.append(("-" if i == 0 else " - ") + text if negative else ("" if i == 0 else " + ") + text)
+            sign = ("-" if i == 0 else " - ") if negative else ("" if i == 0 else " + ")
+            parts.append((mark if i else "") + sign + text)
         return "".join(parts), SUM
 
     _print_Add = _print_MatAdd
@@ -256,8 +270,8 @@ def subscript(base: str, sub: str) -> str:
 
 
 def group(text: str) -> str:
-    """``(text)``, the parentheses grown to fit a fraction inside."""
-    return f"\\left({text}\\right)" if "\\frac" in text else f"({text})"
+    """``(text)``, grown to fit a fraction inside (``\\Bigl``: a long line may still break inside)."""
+    return f"\\Bigl({text}\\Bigr)" if "\\frac" in text else f"({text})"
 
 
 def split_sign(e):

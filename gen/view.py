@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from . import ir
 from .engine import Derivation
-from .latex import group, latex, subscript
+from .latex import group, latex, latex_pieces, subscript
 from .printers import numpy_source, text
 from .proof import Chain, Proof, Step
 from .render import escape_latex
@@ -71,6 +71,7 @@ class Line:
     justification: str  # plain text
     why: Markup  # the right-hand column: rule and identity, a lemma, or the author's reason
     check: Check | None
+    rest: tuple[Markup, ...] = ()  # more rows of a right-hand side too long for one
 
 
 @dataclass(frozen=True)
@@ -184,16 +185,39 @@ def line(lhs: str, step: Step, why: str, justification: str, check: Check | None
     if check is not None and not check.ok:  # only ever the author's: build refuses false engine lines
         relation = r"\neq"
         why += Markup(rf" \falsestep{{{figure(check.max_rel_error)}}}")
+    first, *rest = broken(step.expr)
     return Line(
         Markup(lhs),
         Markup(relation),
-        Markup(latex(step.expr)),
+        Markup(first),
         step.rule,
         Markup(rule.identity if rule else ""),
         justification,
         why,
         check,
+        tuple(Markup(r) for r in rest),
     )
+
+
+MEASURE = 34  # glyphs a piece of a broken right-hand side may take
+
+
+def broken(e) -> list[str]:
+    """The LaTeX of ``e`` in rows of at most MEASURE glyphs, cut between the terms of a sum.
+
+    A cut is made only where braces and ``\\left``/``\\right`` are balanced.
+    """
+    rows, current = [], ""
+    for piece in latex_pieces(e):
+        balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
+            r"\right"
+        )
+        if current and balanced and width(current + piece) > MEASURE:
+            rows.append(current)
+            current = piece.lstrip()
+        else:
+            current += piece
+    return [*rows, current]
 
 
 def part(text: str, lines: tuple[Line, ...]) -> Part:
@@ -204,12 +228,16 @@ def part(text: str, lines: tuple[Line, ...]) -> Part:
     """
     kept: list[Line] = []
     for line_ in lines:
-        if kept and line_.rhs == kept[-1].rhs and line_.relation == kept[-1].relation == "=":
+        same = kept and (line_.rhs, line_.rest) == (kept[-1].rhs, kept[-1].rest)
+        if same and line_.relation == kept[-1].relation == "=":
             worse = max((kept[-1].check, line_.check), key=lambda c: -1 if c is None else c.max_rel_error)
             kept[-1] = replace(kept[-1], check=worse)
         else:
             kept.append(line_)
-    wide = kept and width(kept[0].lhs) + max(width(x.relation + x.rhs) for x in kept) > WIDE
+    wide = (
+        kept
+        and width(kept[0].lhs) + max(width(x.relation + r) for x in kept for r in (x.rhs, *x.rest)) > WIDE
+    )
     return Part(Markup(text), tuple(kept), bool(wide))
 
 
@@ -219,7 +247,7 @@ WIDE = 44  # glyphs a chain's left and right sides may take together beside the 
 def width(tex: str) -> int:
     """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
     tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
-    while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r"\1", tex)) != tex:
+    while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r" \1 ", tex)) != tex:
         tex = reduced
     fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
     while (m := re.search(fraction, tex)) is not None:
@@ -464,6 +492,15 @@ def verification(derivation: Derivation, report: Report) -> Markup:
     return Markup(sentence + ".")
 
 
+def statement(derivation: Derivation) -> Markup:
+    """``∇_X f = G``, on several aligned rows when ``G`` is long."""
+    first, *rest = broken(derivation.result)
+    if not rest:
+        return Markup(f"{gradient_symbol(derivation)} = {first}")
+    more = "".join(rf" \\ &\quad {r}" for r in rest)
+    return Markup(rf"\begin{{aligned}}{gradient_symbol(derivation)} &= {first}{more}\end{{aligned}}")
+
+
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
     chains = (c for p in derivation.proofs for c in (p.chain, p.gradient, *(m.chain for m in p.lemmas)))
@@ -480,7 +517,7 @@ def document_view(derivation: Derivation, report: Report) -> DocumentView:
         title=spec.title,
         notes=Markup(spec.notes),
         hypothesis=hypothesis(derivation),
-        statement=Markup(f"{gradient_symbol(derivation)} = {latex(derivation.result)}"),
+        statement=statement(derivation),
         proofs=proofs,
         remarks=remarks(derivation, report),
         verification=verification(derivation, report),
@@ -499,7 +536,7 @@ def line_json(line: Line) -> dict:
     return {
         "lhs": str(line.lhs),
         "relation": str(line.relation),
-        "latex": str(line.rhs),
+        "latex": " ".join((line.rhs, *line.rest)),
         "rule": line.rule,
         "identity": str(line.identity),
         "justification": line.justification,

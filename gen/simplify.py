@@ -71,7 +71,11 @@ def merge_powers(e, symmetric=frozenset()):
 # --- transposes ---------------------------------------------------------------
 
 
-@rule("transpose of a product", r"(AB)^{\top} = B^{\top}A^{\top},\ (A^{-1})^{\top} = A^{-\top}", COOKBOOK)
+@rule(
+    "transpose of a product",
+    r"(AB)^{\top} = B^{\top}A^{\top},\ (A^{-1})^{\top} = A^{-\top},\ (X^{\top}X)^{\top} = X^{\top}X",
+    COOKBOOK,
+)
 def push_transposes(e, symmetric=frozenset()):
     """Transposes move inward to the symbols; a symmetric matrix is its own transpose."""
 
@@ -108,9 +112,12 @@ def transposed(e, symmetric):
 
 
 def is_symmetric(e, symmetric) -> bool:
-    """Symmetric symbols, and their inverses and powers."""
+    """Symmetric symbols, their inverses and powers, and products that read the same backwards
+    transposed (``XᵀX``, ``XᵀAX`` with ``A`` symmetric)."""
     if isinstance(e, (sp.Inverse, sp.MatPow)):
         return is_symmetric(e.args[0], symmetric)
+    if isinstance(e, (sp.MatMul, sp.MatAdd)) and e.shape[0] == e.shape[1]:
+        return transposed(e, symmetric) == e
     return e in symmetric
 
 

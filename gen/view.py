@@ -123,24 +123,33 @@ def space(symbol) -> str:
 
 
 def hypothesis(derivation: Derivation) -> Markup:
-    """``Let $X \\in \\mathbb{R}^{n\\times n}$ be invertible.``"""
+    """``Let $x \\in \\mathbb{R}^{n}$, and let $X \\in \\mathbb{R}^{n\\times n}$ be invertible.``
+
+    Symbols without assumptions come first, so that an adjective never seems to cover them.
+    """
     symbols = derivation.symbol_map
-    parts = []
+    plain, assumed = [], []
     for s in derivation.spec.symbols:
         part = f"${latex(symbols[s.name])} \\in {space(symbols[s.name])}$"
-        adjectives = [ADJECTIVES[a] for a in s.assume]
-        if adjectives:
-            part += " be " + " and ".join(adjectives)
-        parts.append(part)
-    sentence = "Let " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+        if s.assume:
+            adjectives = (ADJECTIVES[a] if s.shape else a for a in s.assume)  # a number is just positive
+            assumed.append(part + " be " + " and ".join(adjectives))
+        else:
+            plain.append(part)
+    sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
     nodes = sp.preorder_traversal(derivation.function)
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
     positive = [p for p in positive if not positive_by_construction(p)]
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
     if named_function(derivation):
-        sentence += f", and let $f({latex(derivation.variable)}) = {latex(derivation.function)}$"
+        sentence += f". Write $f({latex(derivation.variable)}) = {latex(derivation.function)}$"
     return Markup(sentence + ".")
+
+
+def listing(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 LONG = 16  # characters a function may show before it is called f in the statement and the proofs

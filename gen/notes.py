@@ -19,7 +19,6 @@ TITLE = "Matrix calculus: verified derivations"
 TOPIC_ORDER = (
     "traces",
     "determinants and log-determinants",
-    "determinants",  # the catalog's short name for the same topic
     "inverses",
     "linear and quadratic forms",
     "norms",

@@ -23,7 +23,6 @@ DERIVATIONS = ROOT / "derivations"
 KNOWN = [
     "traces",
     "determinants and log-determinants",
-    "determinants",
     "inverses",
     "linear and quadratic forms",
     "norms",

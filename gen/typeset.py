@@ -63,6 +63,15 @@ def error_lines(log: str) -> str:
     return ""
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = current_umask()
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write ``path`` through a temporary file and a rename, so no half-written file is ever seen."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,6 +80,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp's 0600 would hide the result from other users
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

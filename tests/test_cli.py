@@ -193,3 +193,13 @@ def test_help_does_not_import_sympy_or_numpy():
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in run.stderr.splitlines()}
     assert "click" in imported  # the import log was read
     assert not imported & {"sympy", "numpy"}
+
+
+def test_outputs_get_the_permissions_of_any_new_file(tmp_path):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    result = invoke("build", "--to", "tex", "-o", tmp_path, SEED)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "trace_inverse.tex").stat().st_mode & 0o777 == 0o666 & ~umask

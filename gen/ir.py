@@ -79,6 +79,28 @@ class ScalarFunction(sp.Expr):
         return self.args[1]
 
 
+class Diag(MatrixExpr):
+    """``diag(x)``, the diagonal matrix of a vector; ``diag(X)``, the diagonal of a square matrix."""
+
+    is_commutative = False
+
+    def __new__(cls, F):
+        return sp.Basic.__new__(cls, F)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def of_vector(self) -> bool:
+        return self.arg.shape[1] == 1
+
+    @property
+    def shape(self):
+        n = self.arg.shape[0]
+        return (n, n) if self.of_vector else (n, sp.Integer(1))
+
+
 def apply(name: str, F):
     """``φ(F)``: entry by entry for a matrix, plainly for a number."""
     if is_matrix(F):

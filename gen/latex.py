@@ -160,6 +160,12 @@ class _Printer:
             return "\\mathbf{1}^{\\top}", POSTFIX
         return "\\mathbf{1}", ATOM
 
+    def _print_KroneckerProduct(self, e):
+        return " \\otimes ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
+
+    def _print_Diag(self, e):
+        return f"\\operatorname{{diag}}{group(self.print(e.arg))}", ATOM
+
     def _print_Norm(self, e):
         subscript = "" if e.arg.shape[1] == 1 else "_{F}"
         return f"\\lVert {self.print(e.arg)}\\rVert{subscript}", ATOM

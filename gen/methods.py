@@ -23,7 +23,7 @@ from . import ir
 from .errors import Unsupported
 from .proof import Chain, Lemma, Proof, Step
 from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
-from .rules import DIFFERENTIAL, REGISTRY, rule
+from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, REGISTRY, rule
 from .simplify import SIMPLIFICATIONS
 
 
@@ -61,7 +61,7 @@ def derive_core(function, variable, symmetric) -> Core:
 @rule(
     "derivative",
     r"\mathrm{d}f = g\,\mathrm{d}t \iff \frac{\mathrm{d}f}{\mathrm{d}t} = g",
-    "the definition of the derivative",
+    MAGNUS_CH5,
 )
 def derivative(*_):
     """The derivative is the coefficient of dt."""
@@ -177,13 +177,13 @@ def differential(core: Core, names: dict) -> Proof:
 @rule(
     "directional derivative",
     r"\mathrm{D}f(X)[U] = \lim_{t\to 0} (f(X + tU) - f(X))/t",
-    "the definition of the (Gateaux) directional derivative",
+    MAGNUS_CH5,
 )
 def definition(*_):
     """The definition of the directional derivative."""
 
 
-@rule("inner product", r"\operatorname{tr}(A^{\top}B) = \langle A, B\rangle", "the Frobenius inner product")
+@rule("inner product", r"\operatorname{tr}(A^{\top}B) = \langle A, B\rangle", COOKBOOK)
 def inner_product(*_):
     """A trace of a product is an inner product."""
 
@@ -191,7 +191,7 @@ def inner_product(*_):
 @rule(
     "gradient",
     r"\mathrm{D}f(X)[U] = \langle G, U\rangle \text{ for all } U \iff \nabla_X f = G",
-    "the definition of the gradient (Riesz representation)",
+    MAGNUS_CH5,
 )
 def gradient_definition(*_):
     """The gradient represents the directional derivative."""
@@ -294,32 +294,32 @@ def limit_of(D: Directional, rule_name: str, F) -> Step:
     return Step(D(REGISTRY[rule_name].apply(F, D.variables)), "continuity", relation="->")
 
 
-@rule("continuity", r"\lim_{t\to 0} F(X + tU) = F(X)", "continuity of sums, products, inverses")
+@rule("continuity", r"\lim_{t\to 0} F(X + tU) = F(X)", MAGNUS_CH5)
 def continuity(*_):
     """Sums, products and inverses are continuous, so the limit of each factor may be taken."""
 
 
-@rule("difference of inverses", r"A^{-1} - B^{-1} = A^{-1}(B - A)B^{-1}", "algebra")
+@rule("difference of inverses", r"A^{-1} - B^{-1} = A^{-1}(B - A)B^{-1}", MAGNUS_CH5)
 def difference_of_inverses(*_):
     """Factor the difference of two inverses."""
 
 
-@rule("increment", r"X - (X + tU) = -tU", "algebra")
+@rule("increment", r"X - (X + tU) = -tU", MAGNUS_CH5)
 def increment(*_):
     """The variable moved by ``tU``."""
 
 
-@rule("sign", r"\frac{B - A}{t} = -\frac{A - B}{t}", "algebra")
+@rule("sign", r"\frac{B - A}{t} = -\frac{A - B}{t}", MAGNUS_CH5)
 def sign(*_):
     """Swap the terms of a difference."""
 
 
-@rule("telescoping", r"A_tB_t - AB = (A_t - A)B_t + A(B_t - B)", "algebra")
+@rule("telescoping", r"A_tB_t - AB = (A_t - A)B_t + A(B_t - B)", MAGNUS_CH5)
 def telescoping(*_):
     """Change one factor at a time."""
 
 
-@rule("multiplicativity", r"\det(A + E) = \det(A)\det(I + A^{-1}E)", "algebra")
+@rule("multiplicativity", r"\det(A + E) = \det(A)\det(I + A^{-1}E)", MAGNUS_CH5)
 def multiplicativity(*_):
     """The determinant of a product is the product of the determinants."""
 
@@ -327,7 +327,7 @@ def multiplicativity(*_):
 @rule(
     "first-order determinant",
     r"\det(I + E) = 1 + \operatorname{tr}(E) + O(\lVert E\rVert^{2})",
-    "expansion of the determinant",
+    MAGNUS_CH5,
 )
 def first_order_determinant(*_):
     """Expand the determinant to first order (and E = O(t))."""
@@ -336,7 +336,7 @@ def first_order_determinant(*_):
 @rule(
     "first-order log-determinant",
     r"\log\det(I + E) = \operatorname{tr}(E) + O(\lVert E\rVert^{2})",
-    "expansion of the determinant and the logarithm",
+    MAGNUS_CH5,
 )
 def first_order_log_determinant(*_):
     """Expand the log-determinant to first order (and E = O(t))."""
@@ -345,7 +345,7 @@ def first_order_log_determinant(*_):
 @rule(
     "chain rule",
     r"\varphi(a + h) = \varphi(a) + \varphi'(a)\,h + o(h)",
-    "differentiability of a scalar function",
+    MAGNUS_CH5,
 )
 def chain_rule(*_):
     """A differentiable scalar function is linear to first order."""
@@ -418,7 +418,7 @@ def log_determinant_lemma(D: Directional, F) -> Chain:
 @rule(
     "difference of squares",
     r"\lVert A\rVert^{2} - \lVert B\rVert^{2} = \operatorname{tr}((A + B)^{\top}(A - B))",
-    "algebra",
+    MAGNUS_CH5,
 )
 def difference_of_squares(*_):
     """Expand both sides: tr(AᵀB) = tr(BᵀA)."""
@@ -428,7 +428,7 @@ def difference_of_squares(*_):
     "difference of norms",
     r"\lVert A\rVert - \lVert B\rVert"
     r" = \frac{\lVert A\rVert^{2} - \lVert B\rVert^{2}}{\lVert A\rVert + \lVert B\rVert}",
-    "algebra",
+    MAGNUS_CH5,
 )
 def difference_of_norms(*_):
     """Multiply and divide by the sum of the norms."""
@@ -492,7 +492,7 @@ def unit_vector(*_):
 @rule(
     "matrix of partials",
     r"\frac{\partial f}{\partial X_{ij}} = G_{ij} \text{ for all } i, j \iff \nabla_X f = G",
-    "the definition of the gradient in denominator layout",
+    MAGNUS_CH5,
 )
 def matrix_of_partials(*_):
     """The gradient is the matrix of partial derivatives."""

@@ -505,6 +505,18 @@ class _Lowering:
         total = ir.mul(*(ir.ones(1, rows),) * (rows != 1), x, *(ir.ones(cols, 1),) * (cols != 1))
         return ir.scalar(total)
 
+    def call_kron(self, node, a, b):
+        if not (ir.is_matrix(a) and ir.is_matrix(b)):
+            raise self.error("kron() takes two matrices or vectors", node.pos)
+        return sp.KroneckerProduct(a, b)
+
+    def call_diag(self, node, x):
+        """diag(x): the diagonal matrix of a vector; diag(X): the diagonal of a square matrix."""
+        if not ir.is_matrix(x) or x.shape[1] != 1 and x.shape[0] != x.shape[1]:
+            message = f"diag() takes a vector or a square matrix, not {describe_shape(x)}"
+            raise self.error(message, node.pos)
+        return ir.Diag(x)
+
     def call_logsumexp(self, node, x):
         """log(1ᵀ exp(x)) for a vector x."""
         self.require_vector(x, node)
@@ -532,6 +544,8 @@ FUNCTIONS = {
     **{name: (1, _Lowering.call_elementwise) for name in ELEMENTWISE},
     "hadamard": (2, _Lowering.call_hadamard),
     "sum": (1, _Lowering.call_sum),
+    "diag": (1, _Lowering.call_diag),
+    "kron": (2, _Lowering.call_kron),
     "logsumexp": (1, _Lowering.call_logsumexp),
     "softmax": (1, _Lowering.call_softmax),
     "norm": (1, _Lowering.call_norm),

@@ -115,6 +115,16 @@ class GrammarPrinter(_Printer):
     def _print_Norm(self, e):
         return f"norm({self.print(e.arg)})", ATOM
 
+    def _print_Diag(self, e):
+        return f"diag({self.print(e.arg)})", ATOM
+
+    def _print_KroneckerProduct(self, e):
+        first, *rest = e.args
+        text = self.print(first)
+        for a in rest:
+            text = f"kron({text}, {self.print(a)})"
+        return text, ATOM
+
     def _print_Elementwise(self, e):
         return f"{e.name}({self.print(e.arg)})", ATOM
 
@@ -243,6 +253,14 @@ class NumpyPrinter(_Printer):
 
     def _print_Norm(self, e):
         return f"np.linalg.norm({self.print(e.arg)})", ATOM
+
+    def _print_KroneckerProduct(self, e):
+        return "np.kron(" + ", ".join(self.print(a) for a in e.args) + ")", ATOM
+
+    def _print_Diag(self, e):
+        if e.of_vector:
+            return f"np.diag(np.ravel({self.print(e.arg)}))", ATOM
+        return f"np.diag({self.print(e.arg)}).reshape(-1, 1)", ATOM
 
     def _print_Elementwise(self, e):
         return NUMPY_FUNCTIONS[e.name].format(self.print(e.arg)), ATOM

@@ -80,6 +80,10 @@ def linear_form(e, dX) -> tuple[Term, ...]:
         return product_form(e.args, dX)
     if isinstance(e, sp.HadamardProduct):
         return hadamard_form(e, dX)
+    if isinstance(e, ir.Diag):
+        return diagonal_form(e, dX)
+    if isinstance(e, sp.KroneckerProduct):
+        return (Term(sp.Integer(1), (), False, (), False, e),)
     raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
 
 
@@ -126,13 +130,29 @@ def hadamard_form(e, dX) -> tuple[Term, ...]:
     return tuple(out)
 
 
+def diagonal_form(e, dX) -> tuple[Term, ...]:
+    """``diag(Z)`` term by term of ``Z``: ``diag(c T) = c diag(T)`` pulls a number out."""
+    out = []
+    for t in linear_form(e.arg, dX):
+        if t.traced and not t.times:
+            raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+        if t.traced:
+            out.append(replace(t, times=(ir.Diag(ir.mul(*t.times)),)))
+        else:
+            out.append(Term(sp.Integer(1), (), False, (), False, ir.Diag(t.expr(dX))))
+    return tuple(out)
+
+
 def transpose_term(t: Term) -> Term:
     """``(L dX R)ᵀ = Rᵀ dXᵀ Lᵀ``."""
     if t.traced:  # (c T)ᵀ = c Tᵀ for a number c
         return replace(t, times=transposed_factors(t.times))
     left, right = transposed_factors(t.right), transposed_factors(t.left)
-    if t.inner is not None:  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
+    if isinstance(t.inner, sp.HadamardProduct):  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
         inner = ir.hadamard(*(ir.transpose_of(a) for a in t.inner.args))
+        return Term(t.coeff, left, False, right, False, inner)
+    if t.inner is not None:  # diag(z) is symmetric; diag(Z) is a column
+        inner = t.inner if t.inner.shape[0] == t.inner.shape[1] else ir.transpose_of(t.inner)
         return Term(t.coeff, left, False, right, False, inner)
     return Term(t.coeff, left, not t.transposed, right, False)
 
@@ -184,7 +204,7 @@ def cyclic(t: Term, vector: bool):
 )
 def hadamard_trace(t: Term, vector: bool):
     """An entrywise factor moves across the trace (both sides are the sum of A_ji B_ij C_ij)."""
-    if t.inner is None or t.right or not (t.traced or vector):
+    if not isinstance(t.inner, sp.HadamardProduct) or t.right or not (t.traced or vector):
         return None
     H = t.inner
     Z = next(a for a in H.args if a.has(ir.MatDiff))
@@ -197,6 +217,47 @@ def hadamard_trace(t: Term, vector: bool):
     )
 
 
+@rule(
+    "diagonal and trace",
+    r"\operatorname{tr}(A\operatorname{diag}(z)) = \operatorname{diag}(A)^{\top}z,\ "
+    r"a^{\top}\operatorname{diag}(Z) = \operatorname{tr}(\operatorname{diag}(a)Z)",
+    COOKBOOK,
+)
+def diagonal_trace(t: Term, vector: bool):
+    """Only the diagonal meets a diagonal: both sides are the sum of A_ii z_i (or a_i Z_ii)."""
+    D = t.inner.arg if isinstance(t.inner, sp.Transpose) else t.inner
+    if not isinstance(D, ir.Diag) or t.right or not (t.traced or vector):
+        return None
+    dX = next(n for n in sp.preorder_traversal(D) if isinstance(n, ir.MatDiff))
+    M = ir.mul(*t.left) if t.left else None
+    if D.of_vector:  # tr(M diag(z)) = diag(M)ᵀ z, and tr(diag(z)) = 1ᵀ z
+        moved = ir.transpose_of(ir.Diag(M)) if M is not None else ir.ones(1, D.shape[0])
+    elif isinstance(t.inner, sp.Transpose):  # tr(L diag(Z)ᵀ) = tr(diag(L) Z)
+        moved = ir.Diag(M)
+    else:  # a diag(Z) = tr(diag(aᵀ) Z)
+        moved = ir.Diag(ir.transpose_of(M))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(D.arg, dX)
+    )
+
+
+@rule(
+    "Kronecker and trace",
+    r"\operatorname{tr}(A \otimes B) = \operatorname{tr}(A)\operatorname{tr}(B)",
+    COOKBOOK,
+)
+def kronecker_trace(t: Term, vector: bool):
+    """The trace of a Kronecker product is the product of the traces."""
+    K = t.inner
+    if not (isinstance(K, sp.KroneckerProduct) and t.traced) or t.left or t.right:
+        return None
+    Z = next(a for a in K.args if a.has(ir.MatDiff))
+    dX = next(n for n in sp.preorder_traversal(Z) if isinstance(n, ir.MatDiff))
+    others = sp.Mul(*(sp.Trace(a) for a in K.args if a is not Z))
+    return tuple(replace(s, coeff=t.coeff * others * s.coeff, traced=True) for s in linear_form(Z, dX))
+
+
 @rule("trace of a scalar", r"\operatorname{tr}(a) = a \text{ for } a \in \mathbb{R}", MAGNUS)
 def untrace(t: Term, vector: bool):
     """With a vector variable, ``tr(m dx)`` is the scalar ``m dx``."""
@@ -205,7 +266,16 @@ def untrace(t: Term, vector: bool):
     return replace(t, traced=False)
 
 
-REARRANGEMENTS = (scalar_as_trace, scalar_transpose, trace_transpose, cyclic, hadamard_trace, untrace)
+REARRANGEMENTS = (
+    scalar_as_trace,
+    scalar_transpose,
+    trace_transpose,
+    cyclic,
+    hadamard_trace,
+    diagonal_trace,
+    kronecker_trace,
+    untrace,
+)
 
 
 @rule(

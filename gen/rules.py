@@ -18,6 +18,7 @@ from . import ir
 
 MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
 COOKBOOK = "Petersen & Pedersen, The Matrix Cookbook, §2"
+MAGNUS_CH5 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 5"  # derivatives, limits, chain rule
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,33 @@ def product(F, variables):
 def transpose(F, variables):
     """The differential commutes with transposition."""
     return sp.Transpose(ir.d(F.arg)) if isinstance(F, sp.Transpose) else None
+
+
+@differential_rule(
+    "Kronecker product",
+    r"\mathrm{d}(F \otimes G) = \mathrm{d}F \otimes G + F \otimes \mathrm{d}G",
+    COOKBOOK,
+)
+def kronecker_product(F, variables):
+    """Leibniz's rule for the Kronecker product (it is bilinear)."""
+    if not isinstance(F, sp.KroneckerProduct):
+        return None
+    args = F.args
+    return ir.add(
+        *(
+            sp.KroneckerProduct(*args[:i], ir.d(f), *args[i + 1 :])
+            for i, f in enumerate(args)
+            if ir.depends_on(f, variables)
+        )
+    )
+
+
+@differential_rule(
+    "diagonal", r"\mathrm{d}\operatorname{diag}(F) = \operatorname{diag}(\mathrm{d}F)", COOKBOOK
+)
+def diagonal(F, variables):
+    """Taking a diagonal is linear."""
+    return ir.Diag(ir.d(F.arg)) if isinstance(F, ir.Diag) else None
 
 
 @differential_rule("trace", r"\mathrm{d}\operatorname{tr}(F) = \operatorname{tr}(\mathrm{d}F)")

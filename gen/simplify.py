@@ -104,6 +104,8 @@ def transposed(e, symmetric):
         return ir.hadamard(*(transposed(a, symmetric) for a in e.args))
     if isinstance(e, sp.HadamardPower):
         return sp.HadamardPower(transposed(e.base, symmetric), e.exp)
+    if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
+        return e
     if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ)
         return ir.Elementwise(e.name, transposed(e.arg, symmetric))
     if is_symmetric(e, symmetric):
@@ -177,6 +179,28 @@ def numbers_out_of_traces(e, symmetric=frozenset()):
     return rebuild(e, visit)
 
 
+@rule(
+    "diagonal of a product",
+    r"\operatorname{diag}(ab^{\top}) = a \circ b,\ \operatorname{diag}(\mathbf{1}) = I",
+    COOKBOOK,
+)
+def diagonals(e, symmetric=frozenset()):
+    """The diagonal of an outer product is the entrywise product; the matrix of ones' is I."""
+
+    def visit(node):
+        if not isinstance(node, ir.Diag):
+            return node
+        if isinstance(node.arg, sp.OneMatrix) and node.of_vector:
+            return sp.Identity(node.shape[0])
+        coeff, factors = ir.coeff_and_factors(node.arg)
+        if not node.of_vector and len(factors) > 1 and factors[0].shape[1] == 1:
+            head, rest = factors[0], ir.mul(*factors[1:])
+            return ir.mul(coeff, ir.hadamard(head, transposed(rest, symmetric)))
+        return node
+
+    return rebuild(e, visit)
+
+
 # --- like terms and common factors ---------------------------------------------
 
 
@@ -228,6 +252,7 @@ def shared_coefficient(coeffs):
 SIMPLIFICATIONS = (
     merge_powers,
     push_transposes,
+    diagonals,
     entrywise_product,
     numbers_out_of_traces,
     merge_powers,

@@ -7,6 +7,7 @@ drawn inside each symbol's domain with a fixed seed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,6 +202,8 @@ EVALUATORS = {
     sp.HadamardProduct: lambda ev, e: np.multiply.reduce([ev(a) for a in e.args]),
     sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
     sp.OneMatrix: lambda ev, e: np.ones(ev.shape(e)),
+    sp.KroneckerProduct: lambda ev, e: functools.reduce(np.kron, [ev(a) for a in e.args]),
+    ir.Diag: lambda ev, e: np.diag(np.ravel(ev(e.arg))) if e.of_vector else np.diag(ev(e.arg)).reshape(-1, 1),
     ir.MatDiff: Evaluator.differential,
     ir.Diff: Evaluator.differential,
     ir.MatQuotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),

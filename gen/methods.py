@@ -274,6 +274,7 @@ def simple(e) -> bool:
 # The pieces a lemma is stated for: the factors of a product, the argument of a function.
 PIECES = {
     "product": lambda F: F.args,
+    "Kronecker product": lambda F: F.args,
     "inverse": lambda F: (F.arg,),
     "power": lambda F: (F.base,),
     "determinant": lambda F: (F.arg,),
@@ -372,26 +373,20 @@ def power_lemma(D: Directional, F) -> Chain:
     return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, "power", F)))
 
 
-def hadamard_lemma(D: Directional, F) -> Chain:
-    """Change one varying factor at a time, entry by entry."""
-    args = F.args
-    terms = [
-        ir.hadamard(*args[:i], D.quotient(a), *(D.at(b) for b in args[i + 1 :]))
-        for i, a in enumerate(args)
-        if ir.depends_on(a, D.variables)
-    ]
-    return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, "Hadamard product", F)))
+def leibniz_lemma(rule_name: str, combine):
+    """For a product (ordinary, entrywise or Kronecker): change one varying factor at a time,
+    earlier factors at X, later ones at X + tU."""
 
+    def lemma(D: Directional, F) -> Chain:
+        args = F.args
+        terms = [
+            combine(*args[:i], D.quotient(a), *(D.at(b) for b in args[i + 1 :]))
+            for i, a in enumerate(args)
+            if ir.depends_on(a, D.variables)
+        ]
+        return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, rule_name, F)))
 
-def product_lemma(D: Directional, F) -> Chain:
-    """Change one varying factor at a time (earlier factors at X, later ones at X + tU)."""
-    args = F.args
-    terms = [
-        ir.mul(*args[:i], D.quotient(a), *(D.at(b) for b in args[i + 1 :]))
-        for i, a in enumerate(args)
-        if ir.depends_on(a, D.variables)
-    ]
-    return Chain(D.quotient(F), (Step(ir.add(*terms), "telescoping"), limit_of(D, "product", F)))
+    return lemma
 
 
 def determinant_lemma(D: Directional, F) -> Chain:
@@ -458,12 +453,13 @@ def scalar_lemma(rule_name):
 
 
 LEMMAS = {
-    "product": product_lemma,
+    "product": leibniz_lemma("product", ir.mul),
+    "Kronecker product": leibniz_lemma("Kronecker product", sp.KroneckerProduct),
     "inverse": inverse_lemma,
     "determinant": determinant_lemma,
     "log-determinant": log_determinant_lemma,
     "power": power_lemma,
-    "Hadamard product": hadamard_lemma,
+    "Hadamard product": leibniz_lemma("Hadamard product", ir.hadamard),
     "elementwise": scalar_lemma("elementwise"),
     "scalar function": scalar_lemma("scalar function"),
     "squared norm": squared_norm_lemma,

@@ -137,7 +137,10 @@ class GrammarPrinter(_Printer):
             text = f"hadamard({text}, {self.print(a)})"
         return text, ATOM
 
-    def _print_HadamardPower(self, e):  # not in the grammar: entrywise powers come only from derivatives
+    def _print_HadamardPower(self, e):
+        if e.exp.is_Integer and 1 < e.exp <= 4:  # x ∘ x in the grammar
+            return self._print_HadamardProduct(sp.HadamardProduct(*[e.base] * int(e.exp)))
+        # not in the grammar: other entrywise powers come only from derivatives
         return f"{self.print(e.base, POSTFIX + 1)}.^{self.print(e.exp, ATOM)}", POSTFIX
 
     def _print_OneMatrix(self, e):

@@ -47,6 +47,7 @@ METHOD_TITLES = {
 LEMMA_TITLES = {
     "elementwise": "entrywise function",
     "Hadamard product": "entrywise product",
+    "Kronecker product": "Kronecker product",
     "scalar power": "power",
 }
 RELATIONS = {"=": "=", "->": r"\xrightarrow{t\to 0}"}
@@ -58,6 +59,7 @@ IN_WORDS = {
     "constant factor": "constant factors come out of the limit",
     "trace": "the trace is linear and continuous",
     "transpose": "transposition is linear and continuous",
+    "diagonal": "taking the diagonal is linear and continuous",
 }
 
 

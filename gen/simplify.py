@@ -38,8 +38,9 @@ def base_exponent(f):
     if isinstance(f, sp.Inverse):
         base, k = base_exponent(f.arg)
         return (base, -k) if isinstance(f.arg, sp.MatPow) else (f.arg, -1)
-    if isinstance(f, sp.MatPow) and f.exp.is_Integer:
-        return f.base, int(f.exp)
+    if isinstance(f, sp.MatPow) and f.exp.is_Integer:  # (X⁻¹)² is X⁻²
+        base, k = base_exponent(f.base)
+        return base, k * int(f.exp)
     return f, 1
 
 
@@ -140,9 +141,14 @@ def entrywise_product(e, symmetric=frozenset()):
 def merge_entrywise(node):
     if isinstance(node, sp.MatMul):  # 𝟙 𝟙ᵀ is the matrix of ones
         coeff, factors = ir.coeff_and_factors(node)
-        if len(factors) == 2 and all(isinstance(f, sp.OneMatrix) for f in factors):
-            return ir.mul(coeff, sp.OneMatrix(*node.shape))
-        return node
+        merged: list = []
+        for f in factors:
+            if merged and isinstance(f, sp.OneMatrix) and isinstance(merged[-1], sp.OneMatrix):
+                if merged[-1].shape[1] == 1:  # an outer product of ones (an inner one is a number)
+                    merged[-1] = sp.OneMatrix(merged[-1].shape[0], f.shape[1])
+                    continue
+            merged.append(f)
+        return ir.mul(coeff, *merged)
     if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
         return node
     coeff, powers = sp.Integer(1), {}

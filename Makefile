@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended lmodern latexmk poppler-utils
 
-.PHONY: run test tex lint clean
+.PHONY: run test tex lint bench clean
 
 run: $(STAMP) tex
 	$(BIN)/derivtex build derivations/ --to pdf -o output
@@ -14,6 +14,9 @@ run: $(STAMP) tex
 
 test: $(STAMP) tex
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmark.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check gen tests

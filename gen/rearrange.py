@@ -148,13 +148,20 @@ def transpose_term(t: Term) -> Term:
     if t.traced:  # (c T)ᵀ = c Tᵀ for a number c
         return replace(t, times=transposed_factors(t.times))
     left, right = transposed_factors(t.right), transposed_factors(t.left)
-    if isinstance(t.inner, sp.HadamardProduct):  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
-        inner = ir.hadamard(*(ir.transpose_of(a) for a in t.inner.args))
-        return Term(t.coeff, left, False, right, False, inner)
-    if t.inner is not None:  # diag(z) is symmetric; diag(Z) is a column
-        inner = t.inner if t.inner.shape[0] == t.inner.shape[1] else ir.transpose_of(t.inner)
-        return Term(t.coeff, left, False, right, False, inner)
+    if t.inner is not None:
+        return Term(t.coeff, left, False, right, False, transposed_inner(t.inner))
     return Term(t.coeff, left, not t.transposed, right, False)
+
+
+def transposed_inner(e):
+    """``eᵀ`` for what stands in place of dX: (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ, (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ, diag(z)ᵀ = diag(z)."""
+    if isinstance(e, sp.HadamardProduct):
+        return ir.hadamard(*(ir.transpose_of(a) for a in e.args))
+    if isinstance(e, sp.KroneckerProduct):
+        return sp.KroneckerProduct(*(ir.transpose_of(a) for a in e.args))
+    if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
+        return e
+    return ir.transpose_of(e)  # diag(Z) is a column; its transpose a row
 
 
 def transposed_factors(factors: tuple) -> tuple:

@@ -101,6 +101,40 @@ class Diag(MatrixExpr):
         return (n, n) if self.of_vector else (n, sp.Integer(1))
 
 
+class Vec(MatrixExpr):
+    """``vec(X)``: the columns of ``X`` stacked into one vector."""
+
+    is_commutative = False
+
+    def __new__(cls, F):
+        return sp.Basic.__new__(cls, F)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.arg.shape[0] * self.arg.shape[1], sp.Integer(1)
+
+
+class Unvec(MatrixExpr):
+    """``vec⁻¹(v)``: a vector cut into the columns of a ``rows × cols`` matrix."""
+
+    is_commutative = False
+
+    def __new__(cls, v, rows, cols):
+        return sp.Basic.__new__(cls, v, sp.sympify(rows), sp.sympify(cols))
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.args[1], self.args[2]
+
+
 def apply(name: str, F):
     """``φ(F)``: entry by entry for a matrix, plainly for a number."""
     if is_matrix(F):

@@ -163,6 +163,12 @@ class _Printer:
     def _print_KroneckerProduct(self, e):
         return " \\otimes ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
 
+    def _print_Vec(self, e):
+        return f"\\operatorname{{vec}}{group(self.print(e.arg))}", ATOM
+
+    def _print_Unvec(self, e):
+        return f"\\operatorname{{vec}}^{{-1}}{group(self.print(e.arg))}", ATOM
+
     def _print_Diag(self, e):
         return f"\\operatorname{{diag}}{group(self.print(e.arg))}", ATOM
 

@@ -510,6 +510,11 @@ class _Lowering:
             raise self.error("kron() takes two matrices or vectors", node.pos)
         return sp.KroneckerProduct(a, b)
 
+    def call_vec(self, node, x):
+        if not ir.is_matrix(x):
+            raise self.error("vec() takes a matrix or a vector", node.pos)
+        return ir.Vec(x)
+
     def call_diag(self, node, x):
         """diag(x): the diagonal matrix of a vector; diag(X): the diagonal of a square matrix."""
         if not ir.is_matrix(x) or x.shape[1] != 1 and x.shape[0] != x.shape[1]:
@@ -546,6 +551,7 @@ FUNCTIONS = {
     "sum": (1, _Lowering.call_sum),
     "diag": (1, _Lowering.call_diag),
     "kron": (2, _Lowering.call_kron),
+    "vec": (1, _Lowering.call_vec),
     "logsumexp": (1, _Lowering.call_logsumexp),
     "softmax": (1, _Lowering.call_softmax),
     "norm": (1, _Lowering.call_norm),

@@ -118,6 +118,12 @@ class GrammarPrinter(_Printer):
     def _print_Diag(self, e):
         return f"diag({self.print(e.arg)})", ATOM
 
+    def _print_Vec(self, e):
+        return f"vec({self.print(e.arg)})", ATOM
+
+    def _print_Unvec(self, e):  # not in the grammar: only a result can hold it
+        return f"unvec({self.print(e.arg)}, {e.shape[0]}, {e.shape[1]})", ATOM
+
     def _print_KroneckerProduct(self, e):
         first, *rest = e.args
         text = self.print(first)
@@ -259,6 +265,13 @@ class NumpyPrinter(_Printer):
 
     def _print_KroneckerProduct(self, e):
         return "np.kron(" + ", ".join(self.print(a) for a in e.args) + ")", ATOM
+
+    def _print_Vec(self, e):
+        return f"np.reshape({self.print(e.arg)}, (-1, 1), order='F')", ATOM
+
+    def _print_Unvec(self, e):
+        shape = f"({self.size(e.shape[0])}, {self.size(e.shape[1])})"
+        return f"np.reshape({self.print(e.arg)}, {shape}, order='F')", ATOM
 
     def _print_Diag(self, e):
         if e.of_vector:

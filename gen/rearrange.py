@@ -80,8 +80,8 @@ def linear_form(e, dX) -> tuple[Term, ...]:
         return product_form(e.args, dX)
     if isinstance(e, sp.HadamardProduct):
         return hadamard_form(e, dX)
-    if isinstance(e, ir.Diag):
-        return diagonal_form(e, dX)
+    if isinstance(e, (ir.Diag, ir.Vec)):
+        return linear_map_form(e, dX)
     if isinstance(e, sp.KroneckerProduct):
         return (Term(sp.Integer(1), (), False, (), False, e),)
     raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
@@ -130,16 +130,17 @@ def hadamard_form(e, dX) -> tuple[Term, ...]:
     return tuple(out)
 
 
-def diagonal_form(e, dX) -> tuple[Term, ...]:
-    """``diag(Z)`` term by term of ``Z``: ``diag(c T) = c diag(T)`` pulls a number out."""
+def linear_map_form(e, dX) -> tuple[Term, ...]:
+    """``diag(Z)`` or ``vec(Z)`` term by term of ``Z``: ``diag(c T) = c diag(T)`` pulls a number out."""
+    wrap = type(e)
     out = []
     for t in linear_form(e.arg, dX):
         if t.traced and not t.times:
             raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
         if t.traced:
-            out.append(replace(t, times=(ir.Diag(ir.mul(*t.times)),)))
+            out.append(replace(t, times=(wrap(ir.mul(*t.times)),)))
         else:
-            out.append(Term(sp.Integer(1), (), False, (), False, ir.Diag(t.expr(dX))))
+            out.append(Term(sp.Integer(1), (), False, (), False, wrap(t.expr(dX))))
     return tuple(out)
 
 
@@ -250,6 +251,27 @@ def diagonal_trace(t: Term, vector: bool):
 
 
 @rule(
+    "vec and trace",
+    r"a^{\top}\operatorname{vec}(Z) = \operatorname{tr}(\operatorname{vec}^{-1}(a)^{\top}Z)",
+    MAGNUS,
+)
+def vec_trace(t: Term, vector: bool):
+    """Stacking the columns pairs the same entries: both sides are the sum of a_k vec(Z)_k."""
+    V = t.inner.arg if isinstance(t.inner, sp.Transpose) else t.inner
+    if not isinstance(V, ir.Vec) or t.right or not (t.traced or vector) or not t.left:
+        return None
+    dX = next(n for n in sp.preorder_traversal(V) if isinstance(n, ir.MatDiff))
+    M = ir.mul(*t.left)
+    rows, cols = V.arg.shape
+    a = M if isinstance(t.inner, sp.Transpose) else ir.transpose_of(M)  # the vector paired with vec(Z)
+    moved = ir.transpose_of(ir.Unvec(a, rows, cols))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(V.arg, dX)
+    )
+
+
+@rule(
     "Kronecker and trace",
     r"\operatorname{tr}(A \otimes B) = \operatorname{tr}(A)\operatorname{tr}(B)",
     COOKBOOK,
@@ -281,6 +303,7 @@ REARRANGEMENTS = (
     hadamard_trace,
     diagonal_trace,
     kronecker_trace,
+    vec_trace,
     untrace,
 )
 

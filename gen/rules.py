@@ -121,6 +121,12 @@ def kronecker_product(F, variables):
     )
 
 
+@differential_rule("vec", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)", MAGNUS)
+def vec(F, variables):
+    """Stacking columns is linear."""
+    return ir.Vec(ir.d(F.arg)) if isinstance(F, ir.Vec) else None
+
+
 @differential_rule(
     "diagonal", r"\mathrm{d}\operatorname{diag}(F) = \operatorname{diag}(\mathrm{d}F)", COOKBOOK
 )

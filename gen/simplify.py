@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from . import ir
-from .rules import COOKBOOK, rule
+from .rules import COOKBOOK, MAGNUS, rule
 
 
 def rebuild(e, visit):
@@ -103,6 +103,8 @@ def transposed(e, symmetric):
         return e.func(e.shape[1], e.shape[0])
     if isinstance(e, sp.HadamardProduct):  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
         return ir.hadamard(*(transposed(a, symmetric) for a in e.args))
+    if isinstance(e, sp.KroneckerProduct):  # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
+        return sp.KroneckerProduct(*(transposed(a, symmetric) for a in e.args))
     if isinstance(e, sp.HadamardPower):
         return sp.HadamardPower(transposed(e.base, symmetric), e.exp)
     if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
@@ -207,6 +209,34 @@ def diagonals(e, symmetric=frozenset()):
     return rebuild(e, visit)
 
 
+@rule(
+    "vec of a product",
+    r"\operatorname{vec}^{-1}(\operatorname{vec}(A)) = A,\ "
+    r"(B^{\top} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)",
+    MAGNUS,
+)
+def vecs(e, symmetric=frozenset()):
+    """Unstacking undoes stacking; a Kronecker product acting on vec(X) is a product with X."""
+
+    def unvec(v, rows, cols):
+        if isinstance(v, sp.MatAdd):
+            return ir.add(*(unvec(t, rows, cols) for t in v.args))
+        coeff, factors = ir.coeff_and_factors(v)
+        if len(factors) == 1 and isinstance(factors[0], ir.Vec) and factors[0].arg.shape == (rows, cols):
+            return ir.mul(coeff, factors[0].arg)
+        if (
+            len(factors) == 2
+            and isinstance(factors[0], sp.KroneckerProduct)
+            and isinstance(factors[1], ir.Vec)
+        ):
+            (P, Q), Y = factors[0].args, factors[1].arg
+            if len(factors[0].args) == 2 and (Q.shape[0], P.shape[0]) == (rows, cols):
+                return ir.mul(coeff, Q, Y, transposed(P, symmetric))
+        return ir.Unvec(v, rows, cols)
+
+    return rebuild(e, lambda node: unvec(*node.args) if isinstance(node, ir.Unvec) else node)
+
+
 # --- like terms and common factors ---------------------------------------------
 
 
@@ -259,6 +289,7 @@ SIMPLIFICATIONS = (
     merge_powers,
     push_transposes,
     diagonals,
+    vecs,
     entrywise_product,
     numbers_out_of_traces,
     merge_powers,

@@ -150,7 +150,7 @@ class Evaluator:
         return self(value) if isinstance(value, sp.Basic) else value
 
     def size(self, dim) -> int:
-        return int(dim) if dim.is_Integer else self.dims[dim]
+        return int(dim.xreplace(self.dims))  # a name, a number, or a product such as n m
 
     def differential(self, e):
         F = e.arg
@@ -203,6 +203,8 @@ EVALUATORS = {
     sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
     sp.OneMatrix: lambda ev, e: np.ones(ev.shape(e)),
     sp.KroneckerProduct: lambda ev, e: functools.reduce(np.kron, [ev(a) for a in e.args]),
+    ir.Vec: lambda ev, e: np.reshape(ev(e.arg), (-1, 1), order="F"),
+    ir.Unvec: lambda ev, e: np.reshape(ev(e.arg), ev.shape(e), order="F"),
     ir.Diag: lambda ev, e: np.diag(np.ravel(ev(e.arg))) if e.of_vector else np.diag(ev(e.arg)).reshape(-1, 1),
     ir.MatDiff: Evaluator.differential,
     ir.Diff: Evaluator.differential,

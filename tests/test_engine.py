@@ -39,6 +39,17 @@ TEXTBOOK = [
     ("X: {shape: [n, m]}; A: {shape: [n, m]}", "tr(A^T*hadamard(X, X))", "X", "2*hadamard(A, X)"),
     ("X: {shape: [n, m]}; A: {shape: [n, m]}", "sum(hadamard(A, X))", "X", "A"),
     ("x: {shape: [n]}; a: {shape: [n]}", "sqrt(a^T*x)", "x", "1/2*tr(a^T*x)^(-1/2)*a"),
+    # diagonals, Kronecker products and vec: (B ⊗ A) vec X = vec(AXBᵀ), so the last is tr(XᵀAXBᵀ)
+    ("x: {shape: [n]}; A: {shape: [n, n]}", "tr(diag(x)*A)", "x", "diag(A)"),
+    ("y: {shape: [n]}; x: {shape: [n]}", "x^T*diag(y)*x", "y", "hadamard(x, x)"),
+    ("X: {shape: [n, n]}; A: {shape: [m, m]}", "tr(kron(A, X))", "X", "tr(A)*I"),
+    ("X: {shape: [n, m]}", "vec(X)^T*vec(X)", "X", "2*X"),
+    (
+        "X: {shape: [2, 3]}; A: {shape: [2, 2]}; B: {shape: [3, 3]}",
+        "vec(X)^T*kron(B, A)*vec(X)",
+        "X",
+        "A*X*B^T + A^T*X*B",
+    ),
 ]
 
 

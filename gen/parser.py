@@ -441,6 +441,8 @@ class _Lowering:
             raise self.error(f"cannot {verb} {describe_shape(value)}: it is not square", pos)
 
     def lower_Call(self, node: Call):
+        if node.name == "ones":
+            return self.ones(node)
         if node.name not in FUNCTIONS:
             if node.name in FUNCTION_NAMES:
                 raise self.error(f"the function '{node.name}' is not supported yet", node.pos, Unsupported)
@@ -460,6 +462,22 @@ class _Lowering:
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
         return lower(self, node, *args)
+
+    def ones(self, node: Call):
+        """``ones(n)``, the vector of ones, or ``ones(n, m)``: sizes are dimensions or numbers."""
+        if len(node.args) not in (1, 2):
+            raise self.error(f"ones() takes one or two sizes, not {len(node.args)}", node.pos)
+        dims = {str(d): d for s in self.symbols.values() for d in ir.shape(s) if d.is_Symbol}
+        sizes = []
+        for arg in node.args:
+            if isinstance(arg, Name) and arg.name in dims:
+                sizes.append(dims[arg.name])
+            elif isinstance(arg, Num) and arg.text.isdigit() and int(arg.text) > 0:
+                sizes.append(sp.Integer(int(arg.text)))
+            else:
+                message = "a size in ones() is a dimension of a declared symbol or a positive integer"
+                raise self.error(message, arg.pos)
+        return ir.ones(sizes[0], sizes[1] if len(sizes) == 2 else 1)
 
     def call_tr(self, node, x):
         if ir.is_matrix(x):

@@ -150,7 +150,8 @@ class GrammarPrinter(_Printer):
         return f"{self.print(e.base, POSTFIX + 1)}.^{self.print(e.exp, ATOM)}", POSTFIX
 
     def _print_OneMatrix(self, e):
-        return f"ones({e.shape[0]}, {e.shape[1]})", ATOM
+        rows, cols = e.shape
+        return (f"ones({rows})" if cols == 1 else f"ones({rows}, {cols})"), ATOM
 
     def _print_MatDiff(self, e):
         if isinstance(e.arg, sp.MatrixSymbol):

@@ -509,9 +509,10 @@ MISTAKES = (
 def diagnose(label: str, pairs, tol: float) -> Diagnosis:
     """Name the mistake in a stated value: sign, transpose, a constant factor, or a discrepancy."""
     discrepancy = max(rel_error(value, G) for G, value in pairs)
+    G0, value0 = pairs[0]
     for name, mistake in MISTAKES:
-        if mistake(pairs[0][0]) is None:
-            continue
+        if (wrong := mistake(G0)) is None or np.shape(wrong) != np.shape(value0):
+            continue  # a transpose of a non-square gradient cannot be the stated value
         if max(rel_error(value, mistake(G)) for G, value in pairs) <= tol:
             return Diagnosis(label, name == "correct", name, discrepancy)
     factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value in pairs]

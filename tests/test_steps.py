@@ -120,3 +120,10 @@ def test_the_symmetric_conventions_are_not_offered_for_vectors():
     g = np.arange(1.0, 5.0).reshape(4, 1)
     assert diagnose("stated", [(g, g + FLOOR)], 1e-9).diagnosis == "differs"
     assert "not assumed symmetric" in Diagnosis("x", False, "symmetric", 0.5).explanation
+
+
+def test_a_false_claim_about_a_rectangular_variable_is_diagnosed_not_a_crash(tmp_path):
+    spec = "symbols:\n  X: {shape: [n, m]}\n  A: {shape: [m, n]}\nfunction: tr(X*A)\nwrt: X\nclaim: 2*A^T\n"
+    result = invoke("check", write(tmp_path, spec))
+    assert result.exit_code == 1, result.stderr
+    assert "6:8: the claim is false" in result.stderr and "off by a factor of 2" in result.stderr

@@ -273,18 +273,44 @@ def vec_trace(t: Term, vector: bool):
 
 @rule(
     "Kronecker and trace",
-    r"\operatorname{tr}(A \otimes B) = \operatorname{tr}(A)\operatorname{tr}(B)",
+    r"\operatorname{tr}(A \otimes B) = \operatorname{tr}(A)\operatorname{tr}(B),\ "
+    r"(P \otimes Q)(A \otimes B) = PA \otimes QB",
     COOKBOOK,
 )
 def kronecker_trace(t: Term, vector: bool):
-    """The trace of a Kronecker product is the product of the traces."""
+    """The trace of a Kronecker product is the product of the traces; a Kronecker product in
+    front multiplies factor by factor, (P ⊗ Q)(A ⊗ B) = PA ⊗ QB."""
     K = t.inner
-    if not (isinstance(K, sp.KroneckerProduct) and t.traced) or t.left or t.right:
+    if not (isinstance(K, sp.KroneckerProduct) and t.traced) or t.right:
         return None
-    Z = next(a for a in K.args if a.has(ir.MatDiff))
-    dX = next(n for n in sp.preorder_traversal(Z) if isinstance(n, ir.MatDiff))
-    others = sp.Mul(*(sp.Trace(a) for a in K.args if a is not Z))
-    return tuple(replace(s, coeff=t.coeff * others * s.coeff, traced=True) for s in linear_form(Z, dX))
+    front = kronecker_factors(ir.mul(*t.left)) if t.left else [None] * len(K.args)
+    if front is None or len(front) != len(K.args):
+        return None
+    factors = [a if p is None else ir.mul(p, a) for p, a in zip(front, K.args)]
+    k = next(i for i, a in enumerate(K.args) if a.has(ir.MatDiff))
+    dX = next(n for n in sp.preorder_traversal(K.args[k]) if isinstance(n, ir.MatDiff))
+    others = sp.Mul(*(sp.Trace(f) for i, f in enumerate(factors) if i != k))
+    before = (front[k],) if front[k] is not None else ()
+    return tuple(
+        Term(t.coeff * others * s.coeff, (*before, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(K.args[k], dX)
+    )
+
+
+def kronecker_factors(M):
+    """``M`` as the factors of one Kronecker product (``None`` if it is not one)."""
+    if isinstance(M, sp.KroneckerProduct):
+        return list(M.args)
+    if isinstance(M, sp.Inverse) and (inner := kronecker_factors(M.arg)) is not None:
+        return [sp.Inverse(f) for f in inner]  # (A ⊗ B)⁻¹ = A⁻¹ ⊗ B⁻¹
+    if isinstance(M, sp.Transpose) and (inner := kronecker_factors(M.arg)) is not None:
+        return [ir.transpose_of(f) for f in inner]
+    if isinstance(M, sp.MatMul):
+        coeff, matrices = ir.coeff_and_factors(M)
+        parts = [kronecker_factors(f) for f in matrices]
+        if coeff == 1 and all(p is not None and len(p) == len(parts[0]) for p in parts):
+            return [ir.mul(*column) for column in zip(*parts)]
+    return None
 
 
 @rule("trace of a scalar", r"\operatorname{tr}(a) = a \text{ for } a \in \mathbb{R}", MAGNUS)

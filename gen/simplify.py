@@ -181,6 +181,8 @@ def numbers_out_of_traces(e, symmetric=frozenset()):
     def visit(node):
         if not isinstance(node, sp.Trace):
             return node
+        if isinstance(node.arg, sp.Identity):  # tr(I) = n
+            return node.arg.shape[0]
         coeff, factors = ir.coeff_and_factors(node.arg)
         return ir.mul(coeff, sp.Trace(ir.mul(*factors))) if coeff != 1 and factors else node
 

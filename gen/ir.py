@@ -11,7 +11,15 @@ import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
 
-class MatDiff(MatrixExpr):
+class _Unary:
+    """A node whose (first) argument is ``arg``."""
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+
+class MatDiff(_Unary, MatrixExpr):
     """The differential ``d(F)`` of a matrix expression (``dX`` when F is a variable)."""
 
     is_commutative = False
@@ -20,25 +28,17 @@ class MatDiff(MatrixExpr):
         return sp.Basic.__new__(cls, arg)
 
     @property
-    def arg(self):
-        return self.args[0]
-
-    @property
     def shape(self):
         return self.args[0].shape
 
 
-class Diff(sp.Expr):
+class Diff(_Unary, sp.Expr):
     """The differential ``d(f)`` of a scalar expression."""
 
     is_commutative = True
 
     def __new__(cls, arg):
         return sp.Expr.__new__(cls, arg)
-
-    @property
-    def arg(self):
-        return self.args[0]
 
 
 class Elementwise(MatrixExpr):
@@ -79,17 +79,17 @@ class ScalarFunction(sp.Expr):
         return self.args[1]
 
 
-class Diag(MatrixExpr):
-    """``diag(x)``, the diagonal matrix of a vector; ``diag(X)``, the diagonal of a square matrix."""
+class _LinearMap(_Unary, MatrixExpr):
+    """A linear function of one matrix argument."""
 
     is_commutative = False
 
     def __new__(cls, F):
         return sp.Basic.__new__(cls, F)
 
-    @property
-    def arg(self):
-        return self.args[0]
+
+class Diag(_LinearMap):
+    """``diag(x)``, the diagonal matrix of a vector; ``diag(X)``, the diagonal of a square matrix."""
 
     @property
     def of_vector(self) -> bool:
@@ -101,17 +101,8 @@ class Diag(MatrixExpr):
         return (n, n) if self.of_vector else (n, sp.Integer(1))
 
 
-class Vec(MatrixExpr):
+class Vec(_LinearMap):
     """``vec(X)``: the columns of ``X`` stacked into one vector."""
-
-    is_commutative = False
-
-    def __new__(cls, F):
-        return sp.Basic.__new__(cls, F)
-
-    @property
-    def arg(self):
-        return self.args[0]
 
     @property
     def shape(self):
@@ -282,14 +273,6 @@ def transpose_of(e):
 #
 # ``t`` is the step of a difference quotient, ``U`` a direction, ``J^{ij}`` the
 # single-entry matrix and ``i, j`` its indices: fresh symbols chosen per derivation.
-
-
-class _Unary:
-    """Shape and commutativity follow the first argument."""
-
-    @property
-    def arg(self):
-        return self.args[0]
 
 
 class MatQuotient(_Unary, MatrixExpr):

@@ -84,12 +84,14 @@ def constant_factor(F, variables):
 @differential_rule("product", r"\mathrm{d}(FG) = \mathrm{d}F\,G + F\,\mathrm{d}G")
 def product(F, variables):
     """Leibniz's rule, one term per varying factor."""
-    if not isinstance(F, (sp.MatMul, sp.Mul)):
-        return None
-    args = F.args
+    return leibniz(F.args, variables, ir.mul) if isinstance(F, (sp.MatMul, sp.Mul)) else None
+
+
+def leibniz(args, variables, combine):
+    """The sum over the varying factors of the product with that factor's differential."""
     return ir.add(
         *(
-            ir.mul(*args[:i], ir.d(f), *args[i + 1 :])
+            combine(*args[:i], ir.d(f), *args[i + 1 :])
             for i, f in enumerate(args)
             if ir.depends_on(f, variables)
         )
@@ -111,14 +113,7 @@ def kronecker_product(F, variables):
     """Leibniz's rule for the Kronecker product (it is bilinear)."""
     if not isinstance(F, sp.KroneckerProduct):
         return None
-    args = F.args
-    return ir.add(
-        *(
-            sp.KroneckerProduct(*args[:i], ir.d(f), *args[i + 1 :])
-            for i, f in enumerate(args)
-            if ir.depends_on(f, variables)
-        )
-    )
+    return leibniz(F.args, variables, sp.KroneckerProduct)
 
 
 @differential_rule("vec", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)", MAGNUS)
@@ -257,16 +252,7 @@ def scalar_function(F, variables):
 )
 def hadamard_product(F, variables):
     """Leibniz's rule for the entrywise product, one term per varying factor."""
-    if not isinstance(F, sp.HadamardProduct):
-        return None
-    args = F.args
-    return ir.add(
-        *(
-            ir.hadamard(*args[:i], ir.d(f), *args[i + 1 :])
-            for i, f in enumerate(args)
-            if ir.depends_on(f, variables)
-        )
-    )
+    return leibniz(F.args, variables, ir.hadamard) if isinstance(F, sp.HadamardProduct) else None
 
 
 @differential_rule("logarithm", r"\mathrm{d}\log f = f^{-1}\,\mathrm{d}f")

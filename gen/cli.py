@@ -174,7 +174,7 @@ def show(path, as_json):
     def show_one(path: Path):
         outcome = run(path)
         if as_json:
-            from .view import to_json
+            from .view_json import to_json
 
             click.echo(json.dumps(to_json(outcome.derivation, outcome.report), indent=2))
         else:

@@ -184,6 +184,12 @@ def scalar(e):
     return mul(number, sp.Trace(mul(rest, *factors)))
 
 
+def rewrite_differentials(e, rewrite):
+    """``e`` with every ``d(F)`` replaced by ``rewrite(F)``."""
+    nodes = {n for n in sp.preorder_traversal(e) if isinstance(n, (MatDiff, Diff))}
+    return e.xreplace({n: rewrite(n.arg) for n in nodes}) if nodes else e
+
+
 def d(e):
     """The differential of any expression."""
     return MatDiff(e) if is_matrix(e) else Diff(e)

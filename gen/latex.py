@@ -349,3 +349,41 @@ def ordered_terms(e):
 def symbolic_coeff(term) -> bool:
     """Whether a matrix term has a symbolic scalar factor, as ``tU`` in ``X + tU``."""
     return ir.is_matrix(term) and not ir.coeff_and_factors(term)[0].is_Number
+
+
+# --- line breaking ------------------------------------------------------------
+
+
+def width(tex: str) -> int:
+    """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
+    tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
+    while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r" \1 ", tex)) != tex:
+        tex = reduced
+    fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
+    while (m := re.search(fraction, tex)) is not None:
+        tex = tex[: m.start()] + max(m.groups(), key=len) + tex[m.end() :]
+    tex = re.sub(r"\\operatorname\{(\w+)\}|\\mathrm\{(\w+)\}", r"\1\2", tex)
+    words = re.sub(r"\\(exp|log|det|tanh|sin|cos|tan|lim|sqrt)\b", r"\1", tex)  # set as words
+    glyphs = len(re.sub(r"[{}\s^_]", "", re.sub(r"\\[A-Za-z]+", "x", words)))
+    return glyphs + len(re.findall(r"[+=-]|\\circ", tex))  # binary operators take space around them
+
+
+MEASURE = 34  # glyphs a piece of a broken right-hand side may take
+
+
+def broken(e) -> list[str]:
+    """The LaTeX of ``e`` in rows of at most MEASURE glyphs, cut between the terms of a sum.
+
+    A cut is made only where braces and ``\\left``/``\\right`` are balanced.
+    """
+    rows, current = [], ""
+    for piece in latex_pieces(e):
+        balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
+            r"\right"
+        )
+        if current and balanced and width(current + piece) > MEASURE:
+            rows.append(current)
+            current = piece.lstrip()
+        else:
+            current += piece
+    return [*rows, current]

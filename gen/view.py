@@ -15,20 +15,12 @@ from markupsafe import Markup
 
 from . import ir
 from .engine import Derivation
-from .latex import group, latex, latex_pieces, subscript
-from .printers import numpy_source, text
+from .latex import broken, group, latex, subscript, width
 from .proof import Chain, Proof, Step
 from .render import escape_latex
 from .rules import REGISTRY
-from .verify import (
-    Check,
-    ProofChecks,
-    Report,
-    needs_positive,
-    positive_by_construction,
-    positive_part,
-    sample_dims,
-)
+from .sampling import needs_positive, positive_by_construction, positive_part, sample_dims
+from .verify import Check, ProofChecks, Report
 
 ADJECTIVES = {
     "invertible": "invertible",
@@ -210,27 +202,6 @@ def line(lhs: str, step: Step, why: str, justification: str, check: Check | None
     )
 
 
-MEASURE = 34  # glyphs a piece of a broken right-hand side may take
-
-
-def broken(e) -> list[str]:
-    """The LaTeX of ``e`` in rows of at most MEASURE glyphs, cut between the terms of a sum.
-
-    A cut is made only where braces and ``\\left``/``\\right`` are balanced.
-    """
-    rows, current = [], ""
-    for piece in latex_pieces(e):
-        balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
-            r"\right"
-        )
-        if current and balanced and width(current + piece) > MEASURE:
-            rows.append(current)
-            current = piece.lstrip()
-        else:
-            current += piece
-    return [*rows, current]
-
-
 def part(text: str, lines: tuple[Line, ...]) -> Part:
     """A sentence and its chain; a line that reads exactly like the one before is not repeated.
 
@@ -253,20 +224,6 @@ def part(text: str, lines: tuple[Line, ...]) -> Part:
 
 
 WIDE = 44  # glyphs a chain's left and right sides may take together beside the justifications
-
-
-def width(tex: str) -> int:
-    """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
-    tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
-    while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r" \1 ", tex)) != tex:
-        tex = reduced
-    fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
-    while (m := re.search(fraction, tex)) is not None:
-        tex = tex[: m.start()] + max(m.groups(), key=len) + tex[m.end() :]
-    tex = re.sub(r"\\operatorname\{(\w+)\}|\\mathrm\{(\w+)\}", r"\1\2", tex)
-    words = re.sub(r"\\(exp|log|det|tanh|sin|cos|tan|lim|sqrt)\b", r"\1", tex)  # set as words
-    glyphs = len(re.sub(r"[{}\s^_]", "", re.sub(r"\\[A-Za-z]+", "x", words)))
-    return glyphs + len(re.findall(r"[+=-]|\\circ", tex))  # binary operators take space around them
 
 
 def rule_lines(chain: Chain, lhs: str, checks, notation=lambda identity: identity) -> tuple[Line, ...]:
@@ -534,73 +491,3 @@ def document_view(derivation: Derivation, report: Report) -> DocumentView:
         verification=verification(derivation, report),
         rules=rules,
     )
-
-
-# --- JSON -----------------------------------------------------------------------
-
-
-def check_json(check: Check | None) -> dict | None:
-    return None if check is None else {"ok": check.ok, "max_rel_error": check.max_rel_error}
-
-
-def line_json(line: Line) -> dict:
-    return {
-        "lhs": str(line.lhs),
-        "relation": str(line.relation),
-        "latex": " ".join((line.rhs, *line.rest)),
-        "rule": line.rule,
-        "identity": str(line.identity),
-        "justification": line.justification,
-        "check": check_json(line.check),
-    }
-
-
-def proof_json(view: ProofView) -> dict:
-    """The main chain and the gradient as ``steps``; lemmas (directional) separately."""
-    *lemmas, main, gradient = (p for p in view.parts if p.lines)
-    out = {"steps": [line_json(line) for line in (*main.lines, *gradient.lines)]}
-    if lemmas:
-        out["lemmas"] = [{"text": str(p.text), "steps": [line_json(x) for x in p.lines]} for p in lemmas]
-    return out
-
-
-def to_json(derivation: Derivation, report: Report) -> dict:
-    """The object printed by ``derivtex show --json``."""
-    spec, view = derivation.spec, document_view(derivation, report)
-    symbols = dict(derivation.symbols)
-    out = {
-        "id": spec.id,
-        "title": spec.title,
-        "wrt": [w.value for w in spec.wrt],
-        "function": {"text": spec.function.value, "latex": latex(derivation.function)},
-        "result": {
-            "kind": "gradient" if ir.is_matrix(derivation.variable) else "derivative",
-            "text": text(derivation.result),
-            "latex": latex(derivation.result),
-            "numpy": numpy_source(derivation.result, symbols, derivation.variable),
-        },
-        "methods": {p.method: proof_json(p) for p in view.proofs if p.method != "steps"},
-        "checks": {
-            "ok": report.ok,
-            "steps": {"ok": report.steps_ok, "max_rel_error": report.max_step_error},
-            "finite_difference": check_json(report.finite_difference),
-            "claim": check_json(report.claim),
-        },
-        "compare": [
-            {
-                "label": d.label,
-                "text": text(value),
-                "ok": d.ok,
-                "diagnosis": d.diagnosis,
-                "max_rel_error": d.discrepancy,
-            }
-            for d, (_, value) in zip(report.compare, derivation.compare)
-        ],
-    }
-    if derivation.steps:
-        out["steps"] = [
-            {"text": s.expr.value, "why": s.why, "check": check_json(c)}
-            for s, c in zip(spec.steps, report.author)
-        ]
-        out["checks"]["author"] = {"ok": report.author_ok}
-    return out

@@ -26,9 +26,11 @@ import pytest
 from gen import ir
 from gen.engine import derive, result_expr
 from gen.errors import SpecError, Unsupported
+from gen.evaluate import Evaluator, finite_difference_gradient
 from gen.parser import parse_expr, symbol_table
+from gen.sampling import draw, sample_dims
 from gen.spec import parse_spec
-from gen.verify import Evaluator, Report, draw, finite_difference_gradient, rel_error, sample_dims, verify
+from gen.verify import Report, rel_error, verify
 
 FIXTURE = Path(__file__).parent / "fixtures" / "identities.txt"
 COVERAGE = 0.95  # the least share of the identities the engine must derive

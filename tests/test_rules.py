@@ -8,11 +8,13 @@ import pytest
 import gen.engine  # noqa: F401  (registers the rearrangement and simplification rules too)
 from gen import ir
 from gen.errors import Span
+from gen.evaluate import Evaluator
 from gen.parser import parse_expr, symbol_table
 from gen.printers import text
 from gen.rules import DIFFERENTIAL, REGISTRY
+from gen.sampling import well_conditioned
 from gen.spec import Text, parse_spec
-from gen.verify import Evaluator, rel_error, well_conditioned
+from gen.verify import rel_error
 
 FIXTURE = Path(__file__).parent / "fixtures" / "differentials.txt"
 NOT_APPLICABLE = "(does not apply)"

@@ -1,0 +1,167 @@
+"""Numeric evaluation of IR trees with numpy, directly from the tree (no code generation).
+
+``d(F)`` is evaluated as F's directional derivative by a 4-point central difference;
+a limit ``lim_{t→0}`` by symmetric evaluation at small t and extrapolation.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import sympy as sp
+
+from . import ir
+
+STEP = 1e-3  # finite-difference step; the 4-point stencil's error is O(STEP⁴)
+
+
+class Evaluator:
+    """Evaluates IR trees at one point; ``d(F)`` is F's directional derivative along the directions."""
+
+    def __init__(self, values: dict, dims: dict, directions: dict):
+        self.values, self.dims, self.directions = values, dims, directions
+        self.cache: dict = {}
+
+    def __call__(self, e):
+        if e not in self.cache:
+            self.cache[e] = self.evaluate(e)
+        return self.cache[e]
+
+    def evaluate(self, e):
+        if isinstance(e, sp.Number):
+            return float(e)
+        for cls in type(e).__mro__:
+            if cls in EVALUATORS:
+                return EVALUATORS[cls](self, e)
+        raise TypeError(f"cannot evaluate {type(e).__name__}")
+
+    def symbol(self, e):
+        """A symbol's value, or the value of the expression it names (a lemma's ``F``, ``F_t``)."""
+        value = self.values[e]
+        return self(value) if isinstance(value, sp.Basic) else value
+
+    def size(self, dim) -> int:
+        return int(dim.xreplace(self.dims))  # a name, a number, or a product such as n m
+
+    def differential(self, e):
+        F = e.arg
+        if F in self.directions:
+            return self.directions[F]
+        varying = [v for v in self.directions if F.has(v)]
+        if not varying:
+            return np.zeros(self.shape(F)) if ir.is_matrix(F) else 0.0
+        return directional_derivative(F, self.values, self.dims, {v: self.directions[v] for v in varying})
+
+    def shape(self, e):
+        return tuple(self.size(d) for d in e.shape)
+
+
+def product(ev: Evaluator, e):
+    value = 1.0
+    for a in e.args:
+        x = ev(a)
+        value = value @ x if np.ndim(value) == 2 and np.ndim(x) == 2 else value * x
+    return value
+
+
+def matrix_power(ev: Evaluator, e):
+    k = int(e.exp)
+    base = ev(e.base)
+    return np.linalg.matrix_power(np.linalg.inv(base) if k < 0 else base, abs(k))
+
+
+EVALUATORS = {
+    sp.MatrixSymbol: Evaluator.symbol,
+    sp.Symbol: Evaluator.symbol,
+    sp.Identity: lambda ev, e: np.eye(ev.size(e.shape[0])),
+    sp.ZeroMatrix: lambda ev, e: np.zeros(ev.shape(e)),
+    sp.MatMul: product,
+    sp.Mul: product,
+    sp.MatAdd: lambda ev, e: sum(ev(a) for a in e.args),
+    sp.Add: lambda ev, e: sum(ev(a) for a in e.args),
+    sp.Transpose: lambda ev, e: np.transpose(ev(e.arg)),
+    sp.Inverse: lambda ev, e: np.linalg.inv(ev(e.arg)),
+    sp.MatPow: matrix_power,
+    sp.Pow: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
+    sp.Trace: lambda ev, e: np.trace(ev(e.arg)),
+    sp.Determinant: lambda ev, e: np.linalg.det(ev(e.arg)),
+    sp.log: lambda ev, e: np.log(ev(e.args[0])),
+    sp.exp: lambda ev, e: np.exp(ev(e.args[0])),
+    ir.Norm: lambda ev, e: np.linalg.norm(ev(e.arg)),
+    ir.Elementwise: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
+    ir.ScalarFunction: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
+    sp.HadamardProduct: lambda ev, e: np.multiply.reduce([ev(a) for a in e.args]),
+    sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
+    sp.OneMatrix: lambda ev, e: np.ones(ev.shape(e)),
+    sp.KroneckerProduct: lambda ev, e: functools.reduce(np.kron, [ev(a) for a in e.args]),
+    ir.Vec: lambda ev, e: np.reshape(ev(e.arg), (-1, 1), order="F"),
+    ir.Unvec: lambda ev, e: np.reshape(ev(e.arg), ev.shape(e), order="F"),
+    ir.Diag: lambda ev, e: np.diag(np.ravel(ev(e.arg))) if e.of_vector else np.diag(ev(e.arg)).reshape(-1, 1),
+    ir.MatDiff: Evaluator.differential,
+    ir.Diff: Evaluator.differential,
+    ir.MatQuotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
+    ir.Quotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
+    ir.MatLimit: lambda ev, e: limit(ev, *e.args[:2]),
+    ir.Limit: lambda ev, e: limit(ev, *e.args[:2]),
+    ir.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
+    ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
+    ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
+}
+
+
+ENTRYWISE = {
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "tanh": np.tanh,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "softplus": lambda x: np.logaddexp(0, x),
+}
+
+
+def limit(ev: Evaluator, e, t):
+    """``lim_{t→0} e`` from symmetric evaluations at t = ±h, ±h/2, extrapolated (Richardson)."""
+
+    def even(h):
+        at = lambda s: Evaluator({**ev.values, t: s}, ev.dims, ev.directions)(e)  # noqa: E731
+        return (at(h) + at(-h)) / 2
+
+    return (4 * even(STEP / 2) - even(STEP)) / 3
+
+
+def unit(shape, index) -> np.ndarray:
+    """The single-entry matrix (a unit vector when there is one index)."""
+    value = np.zeros(shape)
+    value[index if len(index) == 2 else (index[0], 0)] = 1.0
+    return value
+
+
+def entry_value(M, index):
+    M = np.atleast_2d(M)
+    return M[tuple(index)] if len(index) == 2 else M.ravel()[index[0]]
+
+
+def finite_difference_gradient(function, variable, values, dims) -> np.ndarray:
+    """The gradient of a scalar function by central differences, entry by entry (a number for a scalar)."""
+    X = np.asarray(values[variable], dtype=float)
+    gradient = np.zeros_like(X)
+    for index in np.ndindex(X.shape):
+        unit = np.zeros_like(X)
+        unit[index] = 1.0
+        gradient[index] = np.squeeze(directional_derivative(function, values, dims, {variable: unit}))
+    return gradient
+
+
+def directional_derivative(F, values: dict, dims: dict, directions: dict):
+    """``d/dt F(x + t·direction)`` at 0, by a 4-point central difference."""
+
+    def at(t):
+        shifted = {v: values[v] + t * direction for v, direction in directions.items()}
+        return Evaluator({**values, **shifted}, dims, {})(F)
+
+    h = STEP
+    return (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h)

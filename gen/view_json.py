@@ -1,0 +1,77 @@
+"""The derivation as one JSON object (``derivtex show --json``), built from the document's view."""
+
+from __future__ import annotations
+
+from . import ir
+from .engine import Derivation
+from .latex import latex
+from .printers import numpy_source, text
+from .verify import Check, Report
+from .view import Line, ProofView, document_view
+
+
+def check_json(check: Check | None) -> dict | None:
+    return None if check is None else {"ok": check.ok, "max_rel_error": check.max_rel_error}
+
+
+def line_json(line: Line) -> dict:
+    return {
+        "lhs": str(line.lhs),
+        "relation": str(line.relation),
+        "latex": " ".join((line.rhs, *line.rest)),
+        "rule": line.rule,
+        "identity": str(line.identity),
+        "justification": line.justification,
+        "check": check_json(line.check),
+    }
+
+
+def proof_json(view: ProofView) -> dict:
+    """The main chain and the gradient as ``steps``; lemmas (directional) separately."""
+    *lemmas, main, gradient = (p for p in view.parts if p.lines)
+    out = {"steps": [line_json(line) for line in (*main.lines, *gradient.lines)]}
+    if lemmas:
+        out["lemmas"] = [{"text": str(p.text), "steps": [line_json(x) for x in p.lines]} for p in lemmas]
+    return out
+
+
+def to_json(derivation: Derivation, report: Report) -> dict:
+    """The object printed by ``derivtex show --json``."""
+    spec, view = derivation.spec, document_view(derivation, report)
+    symbols = dict(derivation.symbols)
+    out = {
+        "id": spec.id,
+        "title": spec.title,
+        "wrt": [w.value for w in spec.wrt],
+        "function": {"text": spec.function.value, "latex": latex(derivation.function)},
+        "result": {
+            "kind": "gradient" if ir.is_matrix(derivation.variable) else "derivative",
+            "text": text(derivation.result),
+            "latex": latex(derivation.result),
+            "numpy": numpy_source(derivation.result, symbols, derivation.variable),
+        },
+        "methods": {p.method: proof_json(p) for p in view.proofs if p.method != "steps"},
+        "checks": {
+            "ok": report.ok,
+            "steps": {"ok": report.steps_ok, "max_rel_error": report.max_step_error},
+            "finite_difference": check_json(report.finite_difference),
+            "claim": check_json(report.claim),
+        },
+        "compare": [
+            {
+                "label": d.label,
+                "text": text(value),
+                "ok": d.ok,
+                "diagnosis": d.diagnosis,
+                "max_rel_error": d.discrepancy,
+            }
+            for d, (_, value) in zip(report.compare, derivation.compare)
+        ],
+    }
+    if derivation.steps:
+        out["steps"] = [
+            {"text": s.expr.value, "why": s.why, "check": check_json(c)}
+            for s, c in zip(spec.steps, report.author)
+        ]
+        out["checks"]["author"] = {"ok": report.author_ok}
+    return out

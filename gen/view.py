@@ -426,14 +426,16 @@ def verification(derivation: Derivation, report: Report) -> Markup:
     methods = {p.method for p in derivation.proofs}
     sentence = (
         f"Each equality above was evaluated on both sides at {report.samples} random points{where}, "
-        f"each variable drawn inside its domain and each differential in a random direction"
+        f"each variable drawn inside its domain and each differential taken in a random direction "
+        "by the complex step"
     )
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"
     if "directional" in methods:
         sentence += (
-            "; an equality at a finite $t$ was evaluated at a random small $t$, and a limit by evaluating "
-            "its argument at $t = \\pm 10^{-3}$ and $\\pm 5\\times 10^{-4}$ and extrapolating"
+            "; an equality at a finite $t$ was evaluated at a random small $t$, a limit by evaluating "
+            "its argument at $t = \\pm 10^{-3}, \\pm 5\\times 10^{-4}, \\pm 2.5\\times 10^{-4}$ and "
+            "extrapolating, and $\\mathrm{D}_U F$ itself by the complex step"
         )
     if derivation.proofs:
         sentence += (

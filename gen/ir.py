@@ -239,6 +239,8 @@ def add(*terms):
         return zero_like(terms[0]) if terms else sp.Integer(0)
     if len(kept) == 1:
         return kept[0]
+    if any(is_matrix(t) for t in kept) and not all(is_matrix(t) for t in kept):
+        kept = [scalar(t) for t in kept]  # numbers and 1×1 products: all numbers
     return sp.MatAdd(*kept) if is_matrix(kept[0]) else sp.Add(*kept)
 
 

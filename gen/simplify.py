@@ -153,25 +153,28 @@ def merge_entrywise(node):
         return ir.mul(coeff, *merged)
     if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
         return node
-    coeff, powers = sp.Integer(1), {}
-    for c, base, k in entrywise_powers(node):
-        coeff *= c
+    coeff, pairs = entrywise_powers(node)
+    powers: dict = {}
+    for base, k in pairs:
         powers[base] = powers.get(base, 0) + k
     kept = [base if k == 1 else sp.HadamardPower(base, k) for base, k in powers.items() if k != 0]
     kept = [f for f in kept if not isinstance(f, sp.OneMatrix)]
     return ir.mul(coeff, ir.hadamard(*kept) if kept else sp.OneMatrix(*node.shape))
 
 
-def entrywise_powers(f):
-    """``f`` as ``(c, base, k)``: ``(cA ∘ B^{∘2})^{∘k}`` gives ``(c^k, A, k), (1, B, 2k)``."""
+def entrywise_powers(f) -> tuple:
+    """``f`` as a number and ``(base, k)`` pairs: ``(cA ∘ B^{∘2})^{∘k}`` is ``c^k``; ``(A, k), (B, 2k)``."""
     if isinstance(f, sp.HadamardPower):
-        return [(c**f.exp, b, f.exp * j) for c, b, j in entrywise_powers(f.base)]
+        coeff, pairs = entrywise_powers(f.base)
+        return coeff**f.exp, [(b, f.exp * j) for b, j in pairs]
     if isinstance(f, sp.HadamardProduct):
-        return [triple for a in f.args for triple in entrywise_powers(a)]
+        parts = [entrywise_powers(a) for a in f.args]
+        return sp.Mul(*(c for c, _ in parts)), [pair for _, pairs in parts for pair in pairs]
     coeff, factors = ir.coeff_and_factors(f)
-    if coeff != 1 and factors:  # (cA) ∘ B = c (A ∘ B)
-        return [(coeff * c, b, k) for c, b, k in entrywise_powers(ir.mul(*factors))]
-    return [(sp.Integer(1), f, 1)]
+    if coeff != 1 and factors:  # (cA) ∘ B = c (A ∘ B), the number counted once
+        inner, pairs = entrywise_powers(ir.mul(*factors))
+        return coeff * inner, pairs
+    return sp.Integer(1), [(f, 1)]
 
 
 @rule("linearity of the trace", r"\operatorname{tr}(aA) = a\operatorname{tr}(A)", COOKBOOK)

@@ -123,3 +123,15 @@ def test_gradient_of_a_constant_can_be_claimed():
     derivation = derive(spec(symbols, "tr(A)"))
     assert text(derivation.result) == "0" and verify(derivation).ok
     assert verify(derive(spec(symbols, "tr(A)", extra="claim: 0\n"))).claim.ok
+
+
+def test_a_number_inside_an_entrywise_product_is_counted_once():
+    # hadamard(c*hadamard(a, b), e) = c (a o b o e): the number c once, not once per factor
+    derivation = derive(spec("x: {shape: [n]}", "norm(diag(softmax(x))*softmax(x))^2", "x"))
+    report = verify(derivation)
+    assert report.steps_ok and report.finite_difference.ok
+
+
+def test_numbers_and_one_by_one_products_add_up():
+    derivation = derive(spec("x: {shape: [n]}; y: {shape: [n]}", "softmax(x)^T*(x^T*y)*x", "x"))
+    assert verify(derivation).ok

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from gen.errors import Span, SpecError
+from .errors import Span, SpecError
+from .yaml_source import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe
 
 ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal")
 METHODS = ("differential", "directional", "entrywise")
@@ -27,36 +26,11 @@ RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the trans
 
 _SQUARE_ONLY = ("invertible", "symmetric", "spd", "orthogonal", "diagonal")
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_YAML_TAG = "tag:yaml.org,2002:"
-_STANDARD_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
-_NULL, _STR, _INT, _FLOAT = (_YAML_TAG + t for t in ("null", "str", "int", "float"))
-_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")  # 1e-6: a str in YAML 1.1
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts as a new line
-_PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")  # a node's tag/anchor, before its value
 _READ_ERRORS = {
     FileNotFoundError: "no such file",
     IsADirectoryError: "is a directory, not a spec file",
 }
 _NUMBERS = SafeConstructor()  # only its scalar converters (0x10, 1_000, .inf, ...) are used
-
-
-@dataclass(frozen=True)
-class Text:
-    """A string value from the spec, with the position of its first character of content."""
-
-    value: str
-    span: Span
-    # (offset in value, line, col) where each source line of a multi-line value starts
-    lines: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
-
-    def at(self, offset: int) -> Span:
-        """The position of ``value[offset]`` (on a later line: where value and source align)."""
-        start, line, col = 0, self.span.line, self.span.col
-        for segment in self.lines:
-            if segment[0] > offset:
-                break
-            start, line, col = segment
-        return Span(self.span.path, line, col + offset - start)
 
 
 @dataclass(frozen=True)
@@ -137,25 +111,25 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(reason, Span(name)) from None
     if b"\0" in data:
         message = "binary file (it contains NUL bytes); expected YAML text"
-        raise SpecError(message, _byte_span(name, data, data.index(b"\0")))
+        raise SpecError(message, byte_span(name, data, data.index(b"\0")))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         message = f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
-        raise SpecError(message, _byte_span(name, data, error.start)) from None
+        raise SpecError(message, byte_span(name, data, error.start)) from None
     return parse_spec(text, name)
 
 
 def parse_spec(text: str, path: str) -> Spec:
     """Parse and validate a spec's YAML text; ``path`` gives the id and prefixes errors."""
-    src = _Source(path, text)
+    src = Source(path, text)
     root = src.compose()
     if root is None:
         message = "empty spec: expected a mapping with at least 'function' and 'wrt'"
         raise SpecError(message, Span(path))
     if not isinstance(root, MappingNode):
         expected = "a spec must be a mapping of keys such as 'function' and 'wrt'"
-        raise src.error(f"{expected}, not {_describe(root)}", root)
+        raise src.error(f"{expected}, not {describe(root)}", root)
     values = _record(root, src, _TOP_LEVEL)
     _require(values, ("function", "wrt"), Span(path))
     _check_wrt(values["wrt"], values.setdefault("symbols", ()))
@@ -167,124 +141,9 @@ def parse_spec(text: str, path: str) -> Spec:
     return Spec(id=stem, path=path, positions=positions, **values)
 
 
-# --- reading YAML with positions ----------------------------------------------------------
-
-
-class _Refused(yaml.MarkedYAMLError):
-    """A YAML feature that a spec may not use."""
-
-
-class _Loader(yaml.SafeLoader):
-    """The safe loader, refusing anchors, aliases and non-standard tags before composing."""
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        """Refuse the next node early (so alias bombs never grow), else compose it as usual."""
-        event = self.peek_event()
-        if getattr(event, "anchor", None) is not None:
-            problem = "anchors and aliases (&name, *name) are not allowed in a spec"
-            raise _Refused(problem=problem, problem_mark=event.start_mark)
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and tag not in _STANDARD_TAGS:
-            shown = "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
-            problem = f"tag '{shown}' is not allowed in a spec (only plain YAML values)"
-            raise _Refused(problem=problem, problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
-
-
-class _Source:
-    """The text being read: composes it, and turns indexes and nodes into spans and errors."""
-
-    def __init__(self, path: str, text: str):
-        self.path, self.text = path, text
-        self.line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
-
-    def compose(self) -> Node | None:
-        """The YAML node tree, or a spec error at the YAML problem's position."""
-        try:
-            return yaml.compose(self.text, Loader=_Loader)
-        except yaml.MarkedYAMLError as error:
-            problem = str(error.problem)
-            if error.context and problem.startswith("but"):
-                problem = f"{error.context}, {problem}"
-            prefix = "" if isinstance(error, _Refused) else "invalid YAML: "
-            mark = error.problem_mark or error.context_mark
-            span = self.at(mark.index) if mark else Span(self.path)
-            raise SpecError(prefix + problem, span) from None
-        except yaml.reader.ReaderError as error:
-            problem = f"unacceptable character #x{error.character:04x}: {error.reason}"
-            raise SpecError(f"invalid YAML: {problem}", self.at(error.position)) from None
-        except RecursionError:
-            raise SpecError("invalid YAML: nesting too deep", Span(self.path)) from None
-
-    def at(self, index: int) -> Span:
-        """The position of ``text[index]``."""
-        line = bisect.bisect_right(self.line_starts, index)
-        return Span(self.path, line, index - self.line_starts[line - 1] + 1)
-
-    def span(self, node: Node) -> Span:
-        """Where the node's content starts (past any tag and opening quote)."""
-        if isinstance(node, ScalarNode):
-            return self.text_of(node).span
-        return self.at(node.start_mark.index)
-
-    def error(self, message: str, node: Node) -> SpecError:
-        """A spec error at the node."""
-        return SpecError(message, self.span(node))
-
-    def expected(self, key: str, what: str, node: Node) -> SpecError:
-        """ "'key' must be <what>, not <what the user wrote>" at the node."""
-        return self.error(f"'{key}' must be {what}, not {_describe(node)}", node)
-
-    def text_of(self, node: ScalarNode) -> Text:
-        """The scalar's value with the position of its first character (and of its lines)."""
-        start = _PROPERTIES.match(self.text, node.start_mark.index).end()
-        if node.style in ("|", ">"):  # content starts on the line after the indicator
-            start = self.text.find("\n", start) + 1 or node.end_mark.index
-        start += node.style in ("'", '"')
-        if node.style not in ("|", ">") and node.end_mark.line == node.start_mark.line:
-            return Text(node.value, self.at(start))
-        lines = self.lines(node.value, start)
-        span = Span(self.path, lines[0][1], lines[0][2] - lines[0][0]) if lines else self.at(start)
-        return Text(node.value, span, lines)
-
-    def lines(self, value: str, index: int) -> tuple[tuple[int, int, int], ...]:
-        """(offset, line, col) where each source line of ``value`` starts; () if unaligned."""
-        starts: list[tuple[int, int, int]] = []
-        for offset, char in enumerate(value):
-            if char.isspace():  # folding and indentation only change whitespace
-                continue
-            while index < len(self.text) and self.text[index] != char:
-                if not self.text[index].isspace():
-                    return ()  # an escape sequence: give up, Text.at falls back to the start
-                index += 1
-            if index == len(self.text):
-                return ()
-            span = self.at(index)
-            if not starts or starts[-1][1] != span.line:
-                starts.append((offset, span.line, span.col))
-            index += 1
-        return tuple(starts)
-
-
-def _byte_span(path: str, data: bytes, offset: int) -> Span:
-    """The position of a byte in undecoded file contents (columns counted in bytes)."""
-    return Span(path, data.count(b"\n", 0, offset) + 1, offset - data.rfind(b"\n", 0, offset))
-
-
 # --- generic validators: (key, node, source) → value --------------------------------------
 
-Validator = Callable[[str, Node, _Source], Any]
-
-
-def _describe(node: Node) -> str:
-    """What the user wrote, for 'must be X, not Y' messages."""
-    if isinstance(node, (MappingNode, SequenceNode)):
-        return "a mapping" if isinstance(node, MappingNode) else "a list"
-    if node.tag == _NULL:
-        return node.value or "empty"
-    value = node.value.strip().splitlines()[0] if node.value.strip() else node.value
-    value = value if len(value) <= 40 else value[:37] + "..."
-    return value if node.tag in (_INT, _FLOAT) or _NUMBER.fullmatch(value) else f"'{value}'"
+Validator = Callable[[str, Node, Source], Any]
 
 
 def _did_you_mean(word: str, options: Iterable[str], otherwise: str = "") -> str:
@@ -301,9 +160,7 @@ def _either(options: Iterable[str]) -> str:
     return f"{', '.join(rest)} or {last}" if rest else last
 
 
-def _record(
-    node: MappingNode, src: _Source, schema: dict[str, Validator], prefix: str = ""
-) -> dict[str, Any]:
+def _record(node: MappingNode, src: Source, schema: dict[str, Validator], prefix: str = "") -> dict[str, Any]:
     """Validate a mapping key by key with ``schema``, refusing unknown and duplicate keys."""
     values: dict[str, Any] = {}
     for key_node, value in _pairs(node, src):
@@ -314,12 +171,12 @@ def _record(
     return values
 
 
-def _pairs(node: MappingNode, src: _Source) -> list[tuple[ScalarNode, Node]]:
+def _pairs(node: MappingNode, src: Source) -> list[tuple[ScalarNode, Node]]:
     """The (key, value) nodes of a mapping, refusing duplicate and non-scalar keys."""
     seen: set[str] = set()
     for key_node, _ in node.value:
         if not isinstance(key_node, ScalarNode):
-            raise src.error(f"keys must be names, not {_describe(key_node)}", key_node)
+            raise src.error(f"keys must be names, not {describe(key_node)}", key_node)
         if key_node.value in seen:
             raise src.error(f"duplicate key '{key_node.value}'", key_node)
         seen.add(key_node.value)
@@ -335,7 +192,7 @@ def _require(values: dict, required: Iterable[str], span: Span) -> None:
 
 def _is_text(node: Node) -> bool:
     """A scalar that is not null: strings, and numbers or booleans taken as written."""
-    return isinstance(node, ScalarNode) and node.tag != _NULL
+    return isinstance(node, ScalarNode) and node.tag != NULL
 
 
 def _items(node: Node) -> list[Node]:
@@ -345,7 +202,7 @@ def _items(node: Node) -> list[Node]:
 
 def _integer(node: Node) -> int | None:
     """The value of an integer scalar (YAML spellings such as 0x10 and 1_000 included)."""
-    if isinstance(node, ScalarNode) and node.tag == _INT:
+    if isinstance(node, ScalarNode) and node.tag == INT:
         return _NUMBERS.construct_yaml_int(node)
     return None
 
@@ -353,7 +210,7 @@ def _integer(node: Node) -> int | None:
 def _text(what: str, many: bool = False, positions: bool = False) -> Validator:
     """A validator for text (numbers as written); ``many``: or a list; ``positions``: as Text."""
 
-    def validate(key: str, node: Node, src: _Source) -> Any:
+    def validate(key: str, node: Node, src: Source) -> Any:
         items = _items(node) if many else [node]
         if items and all(_is_text(i) and (i.value.strip() or not positions) for i in items):
             values = tuple(src.text_of(item) if positions else item.value for item in items)
@@ -366,7 +223,7 @@ def _text(what: str, many: bool = False, positions: bool = False) -> Validator:
 def _names_of(allowed: tuple[str, ...], noun: str, at_least: int = 0) -> Validator:
     """A validator for a name or a list of names from ``allowed``, without duplicates."""
 
-    def validate(key: str, node: Node, src: _Source) -> tuple[str, ...]:
+    def validate(key: str, node: Node, src: Source) -> tuple[str, ...]:
         if not all(_is_text(item) for item in _items(node)):
             raise src.expected(key, f"a list of {noun} names", node)
         names: list[str] = []
@@ -387,11 +244,11 @@ def _names_of(allowed: tuple[str, ...], noun: str, at_least: int = 0) -> Validat
 def _one_of(*options: str) -> Validator:
     """A validator for one of ``options``."""
 
-    def validate(key: str, node: Node, src: _Source) -> str:
+    def validate(key: str, node: Node, src: Source) -> str:
         if _is_text(node) and node.value in options:
             return node.value
         hint = _did_you_mean(node.value, options) if _is_text(node) else ""
-        raise src.error(f"'{key}' must be {_either(options)}, not {_describe(node)}{hint}", node)
+        raise src.error(f"'{key}' must be {_either(options)}, not {describe(node)}{hint}", node)
 
     return validate
 
@@ -399,7 +256,7 @@ def _one_of(*options: str) -> Validator:
 def _integer_in(low: int, high: int, expected: str) -> Validator:
     """A validator for an integer from ``low`` to ``high``."""
 
-    def validate(key: str, node: Node, src: _Source) -> int:
+    def validate(key: str, node: Node, src: Source) -> int:
         value = _integer(node)
         if value is not None and low <= value <= high:
             return value
@@ -408,10 +265,10 @@ def _integer_in(low: int, high: int, expected: str) -> Validator:
     return validate
 
 
-def _tolerance(key: str, node: Node, src: _Source) -> float:
+def _tolerance(key: str, node: Node, src: Source) -> float:
     """A positive finite number (1e-6 too, which YAML 1.1 reads as a string)."""
     number = _integer(node)
-    if number is None and _is_text(node) and (node.tag == _FLOAT or _NUMBER.fullmatch(node.value)):
+    if number is None and _is_text(node) and (node.tag == FLOAT or NUMBER.fullmatch(node.value)):
         number = _NUMBERS.construct_yaml_float(node)
     if number is not None and math.isfinite(number) and number > 0:
         return float(number)
@@ -422,13 +279,13 @@ def _entries(schema: dict[str, Validator], required: tuple[str, ...], make: Call
     """A validator for a list of mappings with ``schema``'s keys, built into objects by ``make``."""
     shape = "{" + ", ".join(schema) + "}"
 
-    def validate(key: str, node: Node, src: _Source) -> tuple:
+    def validate(key: str, node: Node, src: Source) -> tuple:
         if not isinstance(node, SequenceNode):
             raise src.expected(key, f"a list of {shape} entries", node)
         entries = []
         for item in node.value:
             if not isinstance(item, MappingNode):
-                message = f"each entry of '{key}' must be a mapping {shape}, not {_describe(item)}"
+                message = f"each entry of '{key}' must be a mapping {shape}, not {describe(item)}"
                 raise src.error(message, item)
             fields, span = _record(item, src, schema), src.span(item)
             _require(fields, required, span)
@@ -441,7 +298,7 @@ def _entries(schema: dict[str, Validator], required: tuple[str, ...], make: Call
 # --- the spec's own keys ------------------------------------------------------------------
 
 
-def _symbols(key: str, node: Node, src: _Source) -> tuple[SymbolSpec, ...]:
+def _symbols(key: str, node: Node, src: Source) -> tuple[SymbolSpec, ...]:
     """name → {shape, assume}; a name is an identifier, not reserved, not a dimension."""
     if not isinstance(node, MappingNode):
         raise src.expected(key, "a mapping of symbol names to {shape, assume}", node)
@@ -458,7 +315,7 @@ def _symbols(key: str, node: Node, src: _Source) -> tuple[SymbolSpec, ...]:
     return symbols
 
 
-def _symbol(name_node: ScalarNode, node: Node, src: _Source) -> SymbolSpec:
+def _symbol(name_node: ScalarNode, node: Node, src: Source) -> SymbolSpec:
     """One symbol declaration; an empty one declares a scalar."""
     name, span = name_node.value, src.span(name_node)
     if not _IDENTIFIER.match(name):
@@ -468,7 +325,7 @@ def _symbol(name_node: ScalarNode, node: Node, src: _Source) -> SymbolSpec:
     if name in RESERVED or name in FUNCTIONS:
         meaning = RESERVED.get(name, "a function")
         raise SpecError(f"'{name}' is reserved for {meaning} and cannot be a symbol name", span)
-    if isinstance(node, ScalarNode) and node.tag == _NULL:
+    if isinstance(node, ScalarNode) and node.tag == NULL:
         return SymbolSpec(name, (), (), span)
     if not isinstance(node, MappingNode):
         raise src.expected(name, "a mapping such as {shape: [n, n]}", node)
@@ -482,7 +339,7 @@ def _symbol(name_node: ScalarNode, node: Node, src: _Source) -> SymbolSpec:
     return SymbolSpec(name, shape, assume, span)
 
 
-def _shape(key: str, node: Node, src: _Source) -> tuple[str | int, ...]:
+def _shape(key: str, node: Node, src: Source) -> tuple[str | int, ...]:
     """[] scalar, [n] column vector, [n, m] matrix; a dimension is a name or a positive integer."""
     if not isinstance(node, SequenceNode):
         raise src.expected(key, "a list of dimensions such as [n, m]", node)
@@ -492,14 +349,14 @@ def _shape(key: str, node: Node, src: _Source) -> tuple[str | int, ...]:
     return tuple(_dimension(item, src) for item in node.value)
 
 
-def _dimension(node: Node, src: _Source) -> str | int:
+def _dimension(node: Node, src: Source) -> str | int:
     """A dimension: a name such as n, or a positive integer."""
     size = _integer(node)
     if size is not None and size > 0:
         return size
-    if _is_text(node) and node.tag not in (_INT, _FLOAT) and _IDENTIFIER.match(node.value):
+    if _is_text(node) and node.tag not in (INT, FLOAT) and _IDENTIFIER.match(node.value):
         return node.value
-    message = f"a dimension must be a name such as n or a positive integer, not {_describe(node)}"
+    message = f"a dimension must be a name such as n or a positive integer, not {describe(node)}"
     raise src.error(message, node)
 
 
@@ -529,18 +386,18 @@ _CHECK_KEYS: dict[str, Validator] = {
 }
 
 
-def _check(key: str, node: Node, src: _Source) -> CheckSettings:
+def _check(key: str, node: Node, src: Source) -> CheckSettings:
     """{seed, samples, tolerance}, each optional."""
     if not isinstance(node, MappingNode):
         raise src.expected(key, "a mapping such as {samples: 5, tolerance: 1e-8}", node)
     return CheckSettings(**_record(node, src, _CHECK_KEYS, prefix=f"{key}."))
 
 
-_STRING = _text("a string")
+STRING = _text("a string")
 _EXPRESSION = _text("an expression such as tr(X^-1)", positions=True)
 
 _TOP_LEVEL: dict[str, Validator] = {
-    "title": _STRING,
+    "title": STRING,
     "symbols": _symbols,
     "function": _EXPRESSION,
     "wrt": _text("a symbol name or a list of them", many=True, positions=True),
@@ -549,18 +406,18 @@ _TOP_LEVEL: dict[str, Validator] = {
     "methods": _names_of(METHODS, "method", at_least=1),
     "claim": _EXPRESSION,
     "compare": _entries(
-        {"expr": _EXPRESSION, "label": _STRING},
+        {"expr": _EXPRESSION, "label": STRING},
         required=("expr", "label"),
         make=lambda fields, _: Compare(fields["expr"], fields["label"]),
     ),
     "symmetric_gradient": _one_of("sym", "cookbook"),
     "steps": _entries(
-        {"expr": _EXPRESSION, "why": _STRING},
+        {"expr": _EXPRESSION, "why": STRING},
         required=("expr",),
         make=lambda fields, span: Step(fields["expr"], fields.get("why", ""), span),
     ),
-    "notes": _STRING,
-    "topic": _STRING,
+    "notes": STRING,
+    "topic": STRING,
     "references": _text("a string or a list of strings", many=True),
     "check": _check,
 }

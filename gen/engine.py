@@ -40,7 +40,7 @@ def derive(spec: Spec) -> Derivation:
         symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape
     )
     try:
-        core = derive_core(function, variable, symmetric)
+        core = derive_core(function, variable, symmetric, structure(spec))
     except Unsupported as error:  # the engine's refusals are about the function
         raise error.at(spec.function.span) from None
     names = fresh_names(spec, variable)
@@ -109,14 +109,24 @@ def supported_variable(spec: Spec, symbols: dict, function):
             spec.span_of("methods"),
         )
     declared = spec.symbol(wrt.value)
-    if {"symmetric", "spd", "orthogonal", "diagonal"} & set(declared.assume):
+    if {"orthogonal", "diagonal"} & set(declared.assume):
         raise refuse(
             f"the gradient with respect to a structured ({', '.join(declared.assume)}) matrix", wrt.span
         )
+    if structure(spec) and set(spec.methods) - {"differential"}:
+        method = next(m for m in spec.methods if m != "differential")
+        message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
+        raise SpecError(message, spec.span_of("methods"))
     if ir.is_matrix(function) and not ir.is_one_by_one(function):
         what = "a matrix-valued function of a scalar" if not ir.is_matrix(variable) else "a Jacobian"
         raise refuse(f"the derivative of {describe_shape(function)} ({what})", spec.function.span)
     return variable
+
+
+def structure(spec: Spec) -> str | None:
+    """How a symmetric variable's gradient is taken (``sym`` or ``cookbook``); None if unconstrained."""
+    declared = spec.symbol(spec.wrt[0].value)
+    return spec.symmetric_gradient if {"symmetric", "spd"} & set(declared.assume) else None
 
 
 def result_expr(text, symbols, expected, what: str):

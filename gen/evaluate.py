@@ -153,14 +153,27 @@ def entry_value(M, index):
     return M[tuple(index)] if len(index) == 2 else M.ravel()[index[0]]
 
 
-def finite_difference_gradient(function, variable, values, dims) -> np.ndarray:
-    """The gradient of a scalar function by central differences, entry by entry (a number for a scalar)."""
+def finite_difference_gradient(function, variable, values, dims, convention=None) -> np.ndarray:
+    """The gradient of a scalar function by central differences, entry by entry (a number for a scalar).
+
+    For a symmetric variable (``convention`` ``sym`` or ``cookbook``) the perturbations stay
+    symmetric: ``E_ii`` and ``E_ij + E_ji``, whose derivatives are ``G_ii`` and ``2 G_ij``
+    within symmetric matrices, or the Cookbook's entries themselves.
+    """
     X = np.asarray(values[variable], dtype=float)
     gradient = np.zeros_like(X)
-    for index in np.ndindex(X.shape):
+    along = lambda unit: np.squeeze(directional_derivative(function, values, dims, {variable: unit}))  # noqa: E731
+    if convention is None:
+        for index in np.ndindex(X.shape):
+            unit = np.zeros_like(X)
+            unit[index] = 1.0
+            gradient[index] = along(unit)
+        return gradient
+    for i, j in zip(*np.triu_indices(X.shape[0])):
         unit = np.zeros_like(X)
-        unit[index] = 1.0
-        gradient[index] = np.squeeze(directional_derivative(function, values, dims, {variable: unit}))
+        unit[i, j] = unit[j, i] = 1.0
+        derivative = along(unit)
+        gradient[i, j] = gradient[j, i] = derivative / 2 if i != j and convention == "sym" else derivative
     return gradient
 
 

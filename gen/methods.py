@@ -25,7 +25,7 @@ from .lemmas import LEMMAS, Directional, lemma
 from .proof import Chain, Proof, Step
 from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
 from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, rule
-from .simplify import SIMPLIFICATIONS
+from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Core:
         return coefficient(self.form, ir.d(self.variable))
 
 
-def derive_core(function, variable, symmetric) -> Core:
+def derive_core(function, variable, symmetric, convention: str | None = None) -> Core:
     if not ir.is_matrix(variable):
         return scalar_core(function, variable, symmetric)
     dX = ir.d(variable)
@@ -56,7 +56,9 @@ def derive_core(function, variable, symmetric) -> Core:
         form = collected
         steps.append(Step(to_expr(form, dX), "collect"))
     gradient = sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
-    return Core(function, variable, tuple(steps), form, simplify_gradient(gradient, symmetric))
+    return Core(
+        function, variable, tuple(steps), form, simplify_gradient(gradient, symmetric, convention=convention)
+    )
 
 
 @rule(
@@ -143,13 +145,22 @@ def rearrangement_steps(form, current, dX, vector: bool) -> tuple[list[Step], tu
 PASSES = 8
 
 
-def simplify_gradient(gradient, symmetric, first: str = "identification") -> Chain:
+def simplify_gradient(gradient, symmetric, first: str = "identification", convention=None) -> Chain:
+    """The gradient read off (for a symmetric variable, then taken by its convention), simplified."""
     steps = [Step(gradient, first)]
+    if convention is not None:
+        structured = SYMMETRIC_GRADIENTS[convention]
+        steps.append(Step(structured(gradient), structured.rule.name))
+    simplify(steps, symmetric)
+    return Chain(None, tuple(steps))
+
+
+def simplify(steps: list[Step], symmetric) -> None:
+    """Append a line for each simplification that changes the last one."""
     for simplification in SIMPLIFICATIONS:
         value = simplification(steps[-1].expr, symmetric)
         if value != steps[-1].expr:
             steps.append(Step(value, simplification.rule.name))
-    return Chain(None, tuple(steps))
 
 
 def identified(core: Core, rule_name: str) -> Chain:

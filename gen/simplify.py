@@ -285,6 +285,8 @@ def shared_coefficient(coeffs):
     numbers = [c.as_coeff_Mul()[0] for c in coeffs]
     if all(n == numbers[0] for n in numbers) and numbers[0] != 1:
         return numbers[0]
+    if all(abs(n) == abs(numbers[0]) for n in numbers) and abs(numbers[0]) != 1:
+        return abs(numbers[0])  # 2A - 2B = 2(A - B)
     if all(n < 0 for n in numbers):
         return sp.Integer(-1)
     return sp.Integer(1)
@@ -300,3 +302,29 @@ SIMPLIFICATIONS = (
     merge_powers,
     factor,
 )
+
+
+# --- the gradient of a function of a symmetric matrix -----------------------------
+
+
+@rule(
+    "gradient within symmetric matrices",
+    r"\nabla f = \tfrac{1}{2}(G + G^{\top})",
+    "Srinivasan & Panda, What is the gradient of a scalar function of a symmetric matrix?",
+)
+def within_symmetric(G):
+    """Df(X)[U] = <G, U> = <(G + Gᵀ)/2, U> for every symmetric U, and (G + Gᵀ)/2 is symmetric."""
+    return ir.mul(sp.Rational(1, 2), ir.add(G, ir.transpose_of(G)))
+
+
+@rule(
+    "Cookbook symmetric gradient",
+    r"\nabla f = G + G^{\top} - \operatorname{diag}(G)",
+    "Petersen & Pedersen, The Matrix Cookbook, §2.8",
+)
+def cookbook_symmetric(G):
+    """The partial derivatives with respect to the free entries X_ij = X_ji, i <= j."""
+    return ir.add(G, ir.transpose_of(G), ir.neg(ir.Diag(ir.Diag(G))))
+
+
+SYMMETRIC_GRADIENTS = {"sym": within_symmetric, "cookbook": cookbook_symmetric}

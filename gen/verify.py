@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ir
-from .engine import Derivation
+from .engine import Derivation, structure
 from .evaluate import Evaluator, finite_difference_gradient, unit
 from .proof import Chain, Proof, Step
 from .sampling import MIN_SINGULAR_VALUE, draw, sample_dims
@@ -116,13 +116,22 @@ def rel_error(a, b) -> float:
 
 
 def chain_errors(ev: Evaluator, chain: Chain, t=None) -> list[float]:
-    """The error of each line against the one before (a ``->`` line against the limit of it)."""
+    """The error of each line against the one before (a ``->`` line against the limit of it;
+    a symmetric variable's gradient against the identity that defines it)."""
     out, before = [], chain.lhs
     for step in chain.steps:
-        previous = ir.limit(before, t) if step.relation == "->" else before
-        out.append(rel_error(ev(previous), ev(step.expr)))
+        previous = ev(ir.limit(before, t) if step.relation == "->" else before)
+        if step.rule in STRUCTURES:
+            previous = STRUCTURES[step.rule](previous)
+        out.append(rel_error(previous, ev(step.expr)))
         before = step.expr
     return out
+
+
+STRUCTURES = {  # the gradient of a function of a symmetric matrix, from the unconstrained one
+    "gradient within symmetric matrices": lambda G: (G + G.T) / 2,
+    "Cookbook symmetric gradient": lambda G: G + G.T - np.diag(np.diag(G)),
+}
 
 
 def verify(derivation: Derivation) -> Report:
@@ -160,7 +169,9 @@ def checked(derivation: Derivation) -> Report:
             last = derivation.steps[-1]
             record(errors, ("author ident",), [rel_error(ev(linear(result, variable)), ev(last))])
         G = ev(result)
-        fd = finite_difference_gradient(derivation.function, variable, values, dims)
+        fd = finite_difference_gradient(
+            derivation.function, variable, values, dims, structure(derivation.spec)
+        )
         record(errors, ("fd",), [rel_error(G, fd)])
         if derivation.claim is not None:
             record(errors, ("claim",), [rel_error(ev(derivation.claim), G)])

@@ -14,7 +14,7 @@ import sympy as sp
 from markupsafe import Markup
 
 from . import ir
-from .engine import Derivation
+from .engine import Derivation, structure
 from .latex import broken, group, latex, subscript, width
 from .proof import Chain, Proof, Step
 from .render import escape_latex
@@ -35,6 +35,16 @@ METHOD_TITLES = {
     "differential": "Proof by differentials",
     "directional": "Proof by the directional derivative",
     "entrywise": "Proof entry by entry",
+}
+CONVENTIONS = {  # the sentence a symmetric variable's proof gives for its gradient
+    "sym": r"As $@X$ is symmetric, its gradient is the one within symmetric matrices, "
+    r"$\tfrac{1}{2}(G + G^{\top})$: the symmetric matrix that represents $\mathrm{d}f$ for every "
+    r"symmetric $\mathrm{d}@X$ (Srinivasan and Panda); a spec may ask for the Matrix Cookbook's "
+    r"$G + G^{\top} - \operatorname{diag}(G)$ instead",
+    "cookbook": r"As $@X$ is symmetric and the spec asks for the Matrix Cookbook's convention, the "
+    r"gradient is $G + G^{\top} - \operatorname{diag}(G)$, the derivatives with respect to the free "
+    r"entries $@X_{ij} = @X_{ji}$, $i \le j$; the gradient within symmetric matrices would be "
+    r"$\tfrac{1}{2}(G + G^{\top})$",
 }
 LEMMA_TITLES = {
     "elementwise": "entrywise function",
@@ -133,7 +143,12 @@ def hypothesis(derivation: Derivation) -> Markup:
     sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
     nodes = sp.preorder_traversal(derivation.function)
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
-    positive = [p for p in positive if not positive_by_construction(p)]
+    spd = {derivation.symbol_map[s.name] for s in derivation.spec.symbols if "spd" in s.assume}
+    positive = [
+        p
+        for p in positive
+        if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in spd)
+    ]
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
     if named_function(derivation):
@@ -263,6 +278,9 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         if ir.is_matrix(derivation.variable)
         else f"The differential now has the form ${form}$, and $g$ is the derivative:"
     )
+    if (convention := structure(derivation.spec)) is not None:
+        X = latex(derivation.variable)
+        then = then[:-1] + ". " + CONVENTIONS[convention].replace("@X", X) + ":"
     return (
         part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain)),
         part(then, gradient_lines(derivation, proof, checks)),

@@ -50,6 +50,9 @@ TEXTBOOK = [
         "X",
         "A*X*B^T + A^T*X*B",
     ),
+    # a symmetric variable: the gradient within symmetric matrices, (G + Gᵀ)/2 (Srinivasan & Panda)
+    ("S: {shape: [n, n], assume: [symmetric]}; A: {shape: [n, n]}", "tr(A*S)", "S", "1/2*(A + A^T)"),
+    ("S: {shape: [n, n], assume: [spd]}", "logdet(S)", "S", "S^-1"),
 ]
 
 
@@ -135,3 +138,24 @@ def test_a_number_inside_an_entrywise_product_is_counted_once():
 def test_numbers_and_one_by_one_products_add_up():
     derivation = derive(spec("x: {shape: [n]}; y: {shape: [n]}", "softmax(x)^T*(x^T*y)*x", "x"))
     assert verify(derivation).ok
+
+
+@pytest.mark.parametrize(
+    "convention, gradient",
+    [("sym", "S^-1"), ("cookbook", "2*S^-1 - diag(diag(S^-1))")],  # Cookbook §2.8: G + Gᵀ − diag(G)
+)
+def test_a_symmetric_variable_follows_its_convention(convention, gradient):
+    symbols = "S: {shape: [n, n], assume: [spd]}"
+    derivation = derive(spec(symbols, "logdet(S)", "S", f"symmetric_gradient: {convention}\n"))
+    assert text(derivation.result) == gradient
+    assert verify(derivation).ok  # finite differences taken within symmetric matrices
+    other = "2*S^-1 - diag(diag(S^-1))" if convention == "sym" else "S^-1"
+    wrong = verify(
+        derive(spec(symbols, "logdet(S)", "S", f"symmetric_gradient: {convention}\nclaim: {other}\n"))
+    )
+    assert not wrong.claim.ok
+
+
+def test_a_symmetric_variable_is_proved_by_differentials_only():
+    with pytest.raises(SpecError, match="needs an unconstrained variable"):
+        derive(spec("S: {shape: [n, n], assume: [spd]}", "logdet(S)", "S", "methods: [directional]\n"))

@@ -29,9 +29,10 @@ def derived(function: str, symbols: str = SYMBOLS, wrt: str = "X"):
 
 
 def every_method(spec):
-    """The spec proved by all three methods (the differential alone for a scalar variable)."""
-    scalar = not spec.symbol(spec.wrt[0].value).shape
-    methods = ("differential",) if scalar else ("differential", "directional", "entrywise")
+    """The spec proved by all three methods (the differential alone for a scalar or symmetric variable)."""
+    declared = spec.symbol(spec.wrt[0].value)
+    alone = not declared.shape or {"symmetric", "spd"} & set(declared.assume)
+    methods = ("differential",) if alone else ("differential", "directional", "entrywise")
     return replace(spec, methods=methods)
 
 

@@ -156,7 +156,7 @@ def check(paths):
         d, r = outcome.derivation, outcome.report
         steps = max((c.max_rel_error for c in r.author), default=r.max_step_error)
         click.echo(
-            f"ok  {path}: grad_{d.variable.name} {outcome.spec.function.value} = {text(d.result)}  "
+            f"ok  {path}: {derivative_name(d)} {outcome.spec.function.value} = {text(d.result)}  "
             f"(steps {max(steps, r.max_step_error):.1e}, "
             f"finite differences {r.finite_difference.max_rel_error:.1e})"
         )
@@ -200,11 +200,17 @@ def terminal_view(outcome) -> str:
         ]
         blocks.append((text(proof.chain.lhs), steps_text(proof.chain.steps, checks.chain)))
         gradient = (checks.identification, *checks.gradient)
-        blocks.append((f"grad_{d.variable.name} f", steps_text(proof.gradient.steps, gradient)))
+        blocks.append((f"{derivative_name(d)} f", steps_text(proof.gradient.steps, gradient)))
         out += chain_text(proof.method, blocks)
-    out.append(f"result: grad_{d.variable.name} {outcome.spec.function.value} = {text(d.result)}")
+    out.append(f"result: {derivative_name(d)} {outcome.spec.function.value} = {text(d.result)}")
     out.append(f"finite differences agree to {r.finite_difference.max_rel_error:.1e}")
     return "\n".join(out)
+
+
+def derivative_name(derivation) -> str:
+    """``grad_X``, or ``d/dX`` in numerator layout."""
+    name = derivation.variable.name
+    return f"d/d{name}" if derivation.spec.layout == "numerator" else f"grad_{name}"
 
 
 def steps_text(steps, checks) -> list:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
 from . import ir
 from .errors import SpecError, Unsupported
-from .methods import METHODS, derive_core
+from .methods import METHODS, derive_core, in_numerator_layout
 from .parser import describe_shape, parse_expr, symbol_table
 from .proof import Proof
 from .spec import Spec
@@ -25,6 +25,7 @@ class Derivation:
     claim: object = None
     compare: tuple[tuple[str, object], ...] = ()
     steps: tuple = ()  # the author's lines, parsed (``spec.steps`` has their reasons)
+    identified: object = None  # G in df = tr(Gᵀ dX), before any convention or layout
 
     @property
     def symbol_map(self) -> dict:
@@ -43,14 +44,19 @@ def derive(spec: Spec) -> Derivation:
         core = derive_core(function, variable, symmetric, structure(spec))
     except Unsupported as error:  # the engine's refusals are about the function
         raise error.at(spec.function.span) from None
+    if spec.layout == "numerator" and ir.is_matrix(variable):
+        core = replace(core, gradient=in_numerator_layout(core.gradient, symmetric))
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
-    expected = ir.shape(variable)
+    expected = ir.shape(core.gradient.last)
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
     steps = tuple(author_step(s, symbols, i) for i, s in enumerate(spec.steps, 1))
     result = core.gradient.last
-    return Derivation(spec, tuple(symbols.items()), function, variable, result, proofs, claim, compare, steps)
+    identified = core.gradient.steps[0].expr
+    return Derivation(
+        spec, tuple(symbols.items()), function, variable, result, proofs, claim, compare, steps, identified
+    )
 
 
 def fresh_names(spec: Spec, variable) -> dict:
@@ -98,8 +104,6 @@ def supported_variable(spec: Spec, symbols: dict, function):
         raise refuse("differentiating with respect to several variables", spec.wrt[1].span)
     if spec.order != 1:
         raise refuse("order 2 (Hessians)", spec.span_of("order"))
-    if spec.layout != "denominator":
-        raise refuse("the numerator layout", spec.span_of("layout"))
     wrt = spec.wrt[0]
     variable = symbols[wrt.value]
     if not ir.is_matrix(variable) and set(spec.methods) - {"differential"}:

@@ -25,7 +25,7 @@ from .lemmas import LEMMAS, Directional, lemma
 from .proof import Chain, Proof, Step
 from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
 from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, rule
-from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS
+from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,13 @@ def simplify_gradient(gradient, symmetric, first: str = "identification", conven
     if convention is not None:
         structured = SYMMETRIC_GRADIENTS[convention]
         steps.append(Step(structured(gradient), structured.rule.name))
+    simplify(steps, symmetric)
+    return Chain(None, tuple(steps))
+
+
+def in_numerator_layout(gradient: Chain, symmetric) -> Chain:
+    """The gradient chain continued by its transpose, simplified."""
+    steps = [*gradient.steps, Step(numerator_layout(gradient.last), numerator_layout.rule.name)]
     simplify(steps, symmetric)
     return Chain(None, tuple(steps))
 

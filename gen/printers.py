@@ -322,6 +322,7 @@ def numpy_source(result, symbols: dict, variable) -> str:
     if not ir.is_matrix(variable):
         lines.append(f"    return float(np.squeeze({body}))")
     else:
-        shape = "(-1,)" if variable.shape[1] == 1 else f"{variable.name}.shape"
+        same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose
+        shape = "(-1,)" if variable.shape[1] == 1 else f"{variable.name}.shape" + ("" if same else "[::-1]")
         lines.append(f"    return np.reshape({body}, {shape})")
     return f"def result({', '.join(params)}):\n" + "\n".join(lines) + "\n"

@@ -328,3 +328,13 @@ def cookbook_symmetric(G):
 
 
 SYMMETRIC_GRADIENTS = {"sym": within_symmetric, "cookbook": cookbook_symmetric}
+
+
+@rule(
+    "numerator layout",
+    r"\frac{\partial f}{\partial X} = (\nabla_X f)^{\top}",
+    "Minka, Old and New Matrix Algebra Useful for Statistics (numerator layout)",
+)
+def numerator_layout(G):
+    """In numerator layout the derivative of a number by an n×m matrix is m×n: the gradient transposed."""
+    return ir.transpose_of(G)

@@ -131,6 +131,7 @@ def chain_errors(ev: Evaluator, chain: Chain, t=None) -> list[float]:
 STRUCTURES = {  # the gradient of a function of a symmetric matrix, from the unconstrained one
     "gradient within symmetric matrices": lambda G: (G + G.T) / 2,
     "Cookbook symmetric gradient": lambda G: G + G.T - np.diag(np.diag(G)),
+    "numerator layout": lambda G: G.T,
 }
 
 
@@ -167,11 +168,15 @@ def checked(derivation: Derivation) -> Report:
             author = Chain(ir.d(derivation.function), tuple(Step(e) for e in derivation.steps))
             record(errors, ("author",), chain_errors(ev, author))
             last = derivation.steps[-1]
-            record(errors, ("author ident",), [rel_error(ev(linear(result, variable)), ev(last))])
+            record(
+                errors, ("author ident",), [rel_error(ev(linear(derivation.identified, variable)), ev(last))]
+            )
         G = ev(result)
         fd = finite_difference_gradient(
             derivation.function, variable, values, dims, structure(derivation.spec)
         )
+        if derivation.spec.layout == "numerator":
+            fd = np.transpose(fd)
         record(errors, ("fd",), [rel_error(G, fd)])
         if derivation.claim is not None:
             record(errors, ("claim",), [rel_error(ev(derivation.claim), G)])

@@ -189,11 +189,13 @@ def chain_lhs(derivation: Derivation, proof: Proof) -> str:
     return r"\mathrm{d}f"
 
 
-def gradient_symbol(derivation: Derivation) -> str:
-    """``∇_X f``, or ``d f/dt`` for a scalar variable."""
+def gradient_symbol(derivation: Derivation, numerator: bool | None = None) -> str:
+    """``∇_X f``, ``∂f/∂X`` in numerator layout, or ``d f/dt`` for a scalar variable."""
     variable, function = latex(derivation.variable), function_latex(derivation)
     if not ir.is_matrix(derivation.variable):
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
+    if derivation.spec.layout == "numerator" if numerator is None else numerator:
+        return rf"\frac{{\partial}}{{\partial {variable}}} {function}"
     return rf"\nabla_{{{variable}}} {function}"
 
 
@@ -263,8 +265,16 @@ def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
 
 
 def gradient_lines(derivation: Derivation, proof: Proof, checks: ProofChecks, notation=None) -> tuple:
-    steps = (checks.identification, *checks.gradient)
-    return rule_lines(proof.gradient, gradient_symbol(derivation), steps, notation or (lambda i: i))
+    """``∇_X f = …``; in numerator layout continued by ``∂f/∂X = (∇_X f)ᵀ = …`` on a new left side."""
+    steps, notation = (checks.identification, *checks.gradient), notation or (lambda i: i)
+    rules = [s.rule for s in proof.gradient.steps]
+    cut = rules.index("numerator layout") if "numerator layout" in rules else len(rules)
+    gradient = Chain(None, proof.gradient.steps[:cut])
+    lines = rule_lines(gradient, gradient_symbol(derivation, numerator=False), steps[:cut], notation)
+    if cut < len(rules):
+        layout = Chain(None, proof.gradient.steps[cut:])
+        lines += rule_lines(layout, gradient_symbol(derivation), steps[cut:], notation)
+    return lines
 
 
 def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
@@ -278,9 +288,14 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         if ir.is_matrix(derivation.variable)
         else f"The differential now has the form ${form}$, and $g$ is the derivative:"
     )
+    X = latex(derivation.variable)
     if (convention := structure(derivation.spec)) is not None:
-        X = latex(derivation.variable)
         then = then[:-1] + ". " + CONVENTIONS[convention].replace("@X", X) + ":"
+    if derivation.spec.layout == "numerator" and ir.is_matrix(derivation.variable):
+        then = then[:-1] + (
+            f". In numerator layout the derivative of a number with respect to ${X}$ has the shape of "
+            f"${X}^{{\\top}}$: it is the transpose of the gradient, taken last:"
+        )
     return (
         part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain)),
         part(then, gradient_lines(derivation, proof, checks)),

@@ -159,3 +159,32 @@ def test_a_symmetric_variable_follows_its_convention(convention, gradient):
 def test_a_symmetric_variable_is_proved_by_differentials_only():
     with pytest.raises(SpecError, match="needs an unconstrained variable"):
         derive(spec("S: {shape: [n, n], assume: [spd]}", "logdet(S)", "S", "methods: [directional]\n"))
+
+
+@pytest.mark.parametrize(
+    "symbols, function, wrt, derivative",
+    [  # numerator layout: the transpose of the gradient (by hand: ∇ tr(AX) = Aᵀ, ∇ xᵀAx = (A + Aᵀ)x)
+        ("X: {shape: [n, m]}; A: {shape: [m, n]}", "tr(A*X)", "X", "A"),
+        ("x: {shape: [n]}; A: {shape: [n, n]}", "x^T*A*x", "x", "x^T*(A + A^T)"),
+    ],
+)
+def test_the_numerator_layout_transposes_the_gradient(symbols, function, wrt, derivative):
+    derivation = derive(
+        spec(symbols, function, wrt, "layout: numerator\nmethods: [differential, entrywise]\n")
+    )
+    assert text(derivation.result) == derivative
+    assert verify(derivation).ok
+    source = numpy_source(derivation.result, dict(derivation.symbols), derivation.variable)
+    namespace = {"np": np}
+    exec(source, namespace)
+    rng = np.random.default_rng(1)
+    shapes = {"X": (4, 3), "A": (3, 4) if wrt == "X" else (4, 4), "x": (4,)}
+    args = {name: rng.standard_normal(shapes[name]) for name, _ in derivation.symbols}
+    expected = args["A"] if wrt == "X" else (args["A"] + args["A"].T) @ args["x"]
+    np.testing.assert_allclose(namespace["result"](**args), expected, rtol=1e-12)
+
+
+def test_a_denominator_value_stated_in_numerator_layout_is_diagnosed_as_a_transpose():
+    symbols = "X: {shape: [n, n]}; A: {shape: [n, n]}"
+    report = verify(derive(spec(symbols, "tr(A*X)", "X", "layout: numerator\nclaim: A^T\n")))
+    assert not report.claim.ok and report.claim_diagnosis.diagnosis == "transpose"

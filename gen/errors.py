@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -12,10 +12,6 @@ class Span:
     path: str
     line: int = 1
     col: int = 1
-
-    def shift(self, offset: int) -> Span:
-        """The position ``offset`` characters further along the same line."""
-        return replace(self, col=self.col + offset)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"

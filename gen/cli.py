@@ -208,9 +208,12 @@ def terminal_view(outcome) -> str:
 
 
 def derivative_name(derivation) -> str:
-    """``grad_X``, or ``d/dX`` in numerator layout."""
+    """``grad_X``, or ``d/dX`` in numerator layout or for a number."""
+    from . import ir
+
     name = derivation.variable.name
-    return f"d/d{name}" if derivation.spec.layout == "numerator" else f"grad_{name}"
+    numerator = derivation.spec.layout == "numerator" or not ir.is_matrix(derivation.variable)
+    return f"d/d{name}" if numerator else f"grad_{name}"
 
 
 def steps_text(steps, checks) -> list:

@@ -121,9 +121,8 @@ def supported_variable(spec: Spec, symbols: dict, function):
         method = next(m for m in spec.methods if m != "differential")
         message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
         raise SpecError(message, spec.span_of("methods"))
-    if ir.is_matrix(function) and not ir.is_one_by_one(function):
-        what = "a matrix-valued function of a scalar" if not ir.is_matrix(variable) else "a Jacobian"
-        raise refuse(f"the derivative of {describe_shape(function)} ({what})", spec.function.span)
+    if ir.is_matrix(function) and not ir.is_one_by_one(function) and ir.is_matrix(variable):
+        raise refuse(f"the derivative of {describe_shape(function)} (a Jacobian)", spec.function.span)
     return variable
 
 

@@ -161,6 +161,8 @@ def finite_difference_gradient(function, variable, values, dims, convention=None
     within symmetric matrices, or the Cookbook's entries themselves.
     """
     X = np.asarray(values[variable], dtype=float)
+    if not X.shape:  # a number: the derivative, of whatever shape the function has
+        return directional_derivative(function, values, dims, {variable: 1.0})
     gradient = np.zeros_like(X)
     along = lambda unit: np.squeeze(directional_derivative(function, values, dims, {variable: unit}))  # noqa: E731
     if convention is None:

@@ -258,10 +258,14 @@ class _Printer:
         scalars = mul_factors(numer)
         # a 1×1 product among other factors is bracketed, (aᵀx)(bᵀx); alone after a number it is not
         crowded = len([f for f in scalars if not f.is_Number]) + len(factors) > 1
+        differentials = [f for f in scalars if f.has(ir.Diff)]  # dt last, after the matrices too
         pieces = [
-            self.print(f, PRODUCT + 1 if crowded and is_number_product(f) else PRODUCT) for f in scalars
+            self.print(f, PRODUCT + 1 if crowded and is_number_product(f) else PRODUCT)
+            for f in scalars
+            if f not in differentials
         ]
         pieces += [self.print(f, PRODUCT + 1) for f in factors]
+        pieces += [self.print(f, PRODUCT) for f in differentials]
         text = join_factors(pieces)
         if denom != 1:
             text = f"\\frac{{{text or '1'}}}{{{self.print(denom)}}}"

@@ -319,8 +319,10 @@ def numpy_source(result, symbols: dict, variable) -> str:
                 if dim.is_Symbol and dim not in printer.sizes:
                     printer.sizes[dim] = f"{name}.shape[{axis}]"
     body = printer.print(result)
-    if not ir.is_matrix(variable):
+    if not ir.is_matrix(variable) and not ir.is_matrix(result):
         lines.append(f"    return float(np.squeeze({body}))")
+    elif not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative
+        lines.append(f"    return np.asarray({body}, dtype=float)")
     else:
         same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose
         shape = "(-1,)" if variable.shape[1] == 1 else f"{variable.name}.shape" + ("" if same else "[::-1]")

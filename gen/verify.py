@@ -216,7 +216,9 @@ def checked(derivation: Derivation) -> Report:
 
 
 def linear(gradient, variable):
-    """``tr(Gᵀ dX)``: the differential a gradient stands for."""
+    """``tr(Gᵀ dX)``: the differential a gradient stands for (``G dt`` for a number ``t``)."""
+    if not ir.is_matrix(variable):
+        return ir.mul(gradient, ir.d(variable))
     return ir.tr(ir.mul(ir.transpose_of(gradient), ir.d(variable)))
 
 

@@ -278,7 +278,9 @@ def gradient_lines(derivation: Derivation, proof: Proof, checks: ProofChecks, no
 
 
 def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
-    form = linear_form_latex(derivation.variable)
+    form = linear_form_latex(
+        derivation.variable, ir.is_matrix(derivation.function) and not ir.is_one_by_one(derivation.function)
+    )
     intro = (
         f"We take the differential and bring it into the form ${form}$; each line is justified on the right."
     )
@@ -286,7 +288,7 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         f"The differential now has the form ${form}$, "
         "from which the identification theorem reads off the gradient:"
         if ir.is_matrix(derivation.variable)
-        else f"The differential now has the form ${form}$, and $g$ is the derivative:"
+        else f"The differential now has the form ${form}$, and ${form[0]}$ is the derivative:"
     )
     X = latex(derivation.variable)
     if (convention := structure(derivation.spec)) is not None:
@@ -408,7 +410,9 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
         for i, (step, why, check) in enumerate(zip(steps, reasons, checks))
     )
     G = latex(derivation.result)
-    form = linear_form_latex(derivation.variable)
+    form = linear_form_latex(
+        derivation.variable, ir.is_matrix(derivation.function) and not ir.is_one_by_one(derivation.function)
+    )
     name = "G" if ir.is_matrix(derivation.variable) and derivation.variable.shape[1] != 1 else "g"
     then = f"The last line equals ${form}$ for ${name} = {G}$, so by the identification theorem:"
     identification = Step(derivation.result, "identification")
@@ -421,11 +425,11 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
     return ProofView("steps", METHOD_TITLES["steps"], (*parts, Part(Markup(then), (final,))))
 
 
-def linear_form_latex(variable) -> str:
-    """``tr(Gᵀ dX)`` for a matrix variable, ``gᵀ dx`` for a vector, ``g dt`` for a number."""
+def linear_form_latex(variable, matrix_valued: bool = False) -> str:
+    """``tr(Gᵀ dX)`` for a matrix variable, ``gᵀ dx`` for a vector, ``g dt`` (``G dt``) for a number."""
     dX = latex(ir.d(variable))
     if not ir.is_matrix(variable):
-        return rf"g\,{dX}"
+        return rf"{'G' if matrix_valued else 'g'}\,{dX}"
     if variable.shape[1] == 1:
         return rf"g^{{\top}}\,{dX}"
     return rf"\operatorname{{tr}}(G^{{\top}}\,{dX})"

@@ -96,9 +96,9 @@ def test_the_derivative_with_respect_to_a_scalar():
     [
         (SQUARE, "tr(X^-1)", "X", "order: 2\n", (5, 8)),  # at the 2
         (SQUARE, "X^-1", "X", "", (3, 11)),  # matrix-valued (a Jacobian): at the function
-        (f"{SQUARE}; s: {{}}", "(X + s*I)^-1", "s", "", (4, 11)),  # matrix-valued: at the function
+        (f"{SQUARE}; Y: {{shape: [n, n]}}", "tr(X*Y)", "[X, Y]", "", (5, 10)),  # at the second variable
     ],
-    ids=["order-2", "matrix-valued", "matrix-valued-of-a-scalar"],
+    ids=["order-2", "matrix-valued", "several-variables"],
 )
 def test_unsupported_is_an_honest_refusal(symbols, function, wrt, extra, span):
     with pytest.raises(Unsupported) as error:
@@ -188,3 +188,14 @@ def test_a_denominator_value_stated_in_numerator_layout_is_diagnosed_as_a_transp
     symbols = "X: {shape: [n, n]}; A: {shape: [n, n]}"
     report = verify(derive(spec(symbols, "tr(A*X)", "X", "layout: numerator\nclaim: A^T\n")))
     assert not report.claim.ok and report.claim_diagnosis.diagnosis == "transpose"
+
+
+def test_the_derivative_of_a_matrix_valued_function_of_a_number():
+    # d/dt (A + tB)⁻¹ = −(A + tB)⁻¹ B (A + tB)⁻¹; at A = 2I, B = I, t = ½ that is −I/2.5²
+    derivation = derive(spec(f"{SQUARE}; B: {{shape: [n, n]}}; t: {{}}", "(X + t*B)^-1", "t"))
+    assert text(derivation.result) == "-(X + t*B)^-1*B*(X + t*B)^-1"
+    assert verify(derivation).ok
+    namespace = {"np": np}
+    exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable), namespace)
+    value = namespace["result"](X=2 * np.eye(3), B=np.eye(3), t=0.5)
+    np.testing.assert_allclose(value, -np.eye(3) / 2.5**2, rtol=1e-12)

@@ -121,9 +121,19 @@ def supported_variable(spec: Spec, symbols: dict, function):
         method = next(m for m in spec.methods if m != "differential")
         message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
         raise SpecError(message, spec.span_of("methods"))
-    if ir.is_matrix(function) and not ir.is_one_by_one(function) and ir.is_matrix(variable):
-        raise refuse(f"the derivative of {describe_shape(function)} (a Jacobian)", spec.function.span)
+    if jacobian(function, variable):
+        if function.shape[1] != 1 or variable.shape[1] != 1 or structure(spec):
+            what = f"the Jacobian of {describe_shape(function)} with respect to {describe_shape(variable)}"
+            raise refuse(what, spec.function.span)
+        if set(spec.methods) - {"differential"}:
+            message = "a Jacobian is derived by differentials only; remove 'methods' or keep [differential]"
+            raise SpecError(message, spec.span_of("methods"))
     return variable
+
+
+def jacobian(function, variable) -> bool:
+    """Whether the derivative is a Jacobian: a vector function of a vector (more: not yet)."""
+    return ir.is_matrix(function) and not ir.is_one_by_one(function) and ir.is_matrix(variable)
 
 
 def structure(spec: Spec) -> str | None:

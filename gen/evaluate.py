@@ -14,7 +14,7 @@ import sympy as sp
 
 from . import ir
 
-STEP = 1e-3  # finite-difference step; the 4-point stencil's error is O(STEP⁴)
+STEP = 1e-3  # finite-difference step; the 6-point stencil's error is O(STEP⁶)
 COMPLEX_STEP = 1e-30  # the complex step: its error is O(COMPLEX_STEP²), nothing cancels
 
 
@@ -153,6 +153,17 @@ def entry_value(M, index):
     return M[tuple(index)] if len(index) == 2 else M.ravel()[index[0]]
 
 
+def finite_difference_jacobian(function, variable, values, dims) -> np.ndarray:
+    """The Jacobian of a vector function of a vector by central differences, column by column."""
+    x = np.asarray(values[variable], dtype=float)
+    columns = []
+    for k in range(x.size):
+        unit = np.zeros_like(x)
+        unit[k, 0] = 1.0
+        columns.append(np.ravel(directional_derivative(function, values, dims, {variable: unit})))
+    return np.column_stack(columns)
+
+
 def finite_difference_gradient(function, variable, values, dims, convention=None) -> np.ndarray:
     """The gradient of a scalar function by central differences, entry by entry (a number for a scalar).
 
@@ -181,7 +192,7 @@ def finite_difference_gradient(function, variable, values, dims, convention=None
 
 def complex_step(F, values: dict, dims: dict, directions: dict):
     """``d/dt F(x + t·direction)`` at 0 as ``Im F(x + ih·direction)/h``: no cancellation, so exact
-    to rounding even where the derivative is 0 (every function here is analytic; a 4-point
+    to rounding even where the derivative is 0 (every function here is analytic; a 6-point
     central difference is the fallback)."""
     shifted = {v: values[v] + 1j * COMPLEX_STEP * direction for v, direction in directions.items()}
     try:
@@ -194,11 +205,11 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
 
 
 def directional_derivative(F, values: dict, dims: dict, directions: dict):
-    """``d/dt F(x + t·direction)`` at 0, by a 4-point central difference."""
+    """``d/dt F(x + t·direction)`` at 0, by a 6-point central difference."""
 
     def at(t):
         shifted = {v: values[v] + t * direction for v, direction in directions.items()}
         return Evaluator({**values, **shifted}, dims, {})(F)
 
     h = STEP
-    return (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h)
+    return (at(3 * h) - 9 * at(2 * h) + 45 * at(h) - 45 * at(-h) + 9 * at(-2 * h) - at(-3 * h)) / (60 * h)

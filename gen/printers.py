@@ -299,11 +299,12 @@ def text(e) -> str:
     return GrammarPrinter().print(e)
 
 
-def numpy_source(result, symbols: dict, variable) -> str:
+def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> str:
     """A self-contained ``def result(...)`` computing ``result`` with numpy only.
 
     Parameters are the non-dimension symbols in declaration order; vectors are
-    1-D arrays, and the gradient has the variable's shape.
+    1-D arrays. A gradient has the variable's shape (transposed in numerator layout),
+    a Jacobian the shape (size f, size x), a derivative by a number the function's.
     """
     printer = NumpyPrinter()
     printer.sizes = {}
@@ -322,6 +323,8 @@ def numpy_source(result, symbols: dict, variable) -> str:
     if not ir.is_matrix(variable) and not ir.is_matrix(result):
         lines.append(f"    return float(np.squeeze({body}))")
     elif not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative
+        lines.append(f"    return np.asarray({body}, dtype=float)")
+    elif is_jacobian:  # ∂f/∂xᵀ: (size f, size x)
         lines.append(f"    return np.asarray({body}, dtype=float)")
     else:
         same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ir
-from .engine import Derivation, structure
-from .evaluate import Evaluator, finite_difference_gradient, unit
+from .engine import Derivation, jacobian, structure
+from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
 from .proof import Chain, Proof, Step
 from .sampling import MIN_SINGULAR_VALUE, draw, sample_dims
 
@@ -146,6 +146,7 @@ def checked(derivation: Derivation) -> Report:
     rng = np.random.default_rng(settings.seed)
     dims = sample_dims(derivation)
     variable, result = derivation.variable, derivation.result
+    is_jacobian = jacobian(derivation.function, variable)
     errors: dict = {}
     points = []
     for _ in range(settings.samples):
@@ -158,7 +159,8 @@ def checked(derivation: Derivation) -> Report:
             ev = method_evaluator(proof, values, dims, dX, index, t)
             first, *rest = proof.gradient.steps
             record(errors, ("chain", k), chain_errors(ev, proof.chain))
-            record(errors, ("ident", k), [rel_error(ev(linear(first.expr, variable)), ev(proof.chain.last))])
+            identified = linear(first.expr, variable, is_jacobian)
+            record(errors, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
             record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
             for m, lemma in enumerate(proof.lemmas):
                 named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
@@ -172,9 +174,12 @@ def checked(derivation: Derivation) -> Report:
                 errors, ("author ident",), [rel_error(ev(linear(derivation.identified, variable)), ev(last))]
             )
         G = ev(result)
-        fd = finite_difference_gradient(
-            derivation.function, variable, values, dims, structure(derivation.spec)
-        )
+        if is_jacobian:
+            fd = finite_difference_jacobian(derivation.function, variable, values, dims)
+        else:
+            fd = finite_difference_gradient(
+                derivation.function, variable, values, dims, structure(derivation.spec)
+            )
         if derivation.spec.layout == "numerator":
             fd = np.transpose(fd)
         record(errors, ("fd",), [rel_error(G, fd)])
@@ -215,9 +220,10 @@ def checked(derivation: Derivation) -> Report:
     )
 
 
-def linear(gradient, variable):
-    """``tr(Gᵀ dX)``: the differential a gradient stands for (``G dt`` for a number ``t``)."""
-    if not ir.is_matrix(variable):
+def linear(gradient, variable, is_jacobian: bool = False):
+    """``tr(Gᵀ dX)``: the differential a gradient stands for (``G dt`` for a number ``t``, ``J dx``
+    for a Jacobian)."""
+    if not ir.is_matrix(variable) or is_jacobian:
         return ir.mul(gradient, ir.d(variable))
     return ir.tr(ir.mul(ir.transpose_of(gradient), ir.d(variable)))
 

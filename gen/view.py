@@ -14,7 +14,7 @@ import sympy as sp
 from markupsafe import Markup
 
 from . import ir
-from .engine import Derivation, structure
+from .engine import Derivation, jacobian, structure
 from .latex import broken, group, latex, subscript, width
 from .proof import Chain, Proof, Step
 from .render import escape_latex
@@ -194,6 +194,8 @@ def gradient_symbol(derivation: Derivation, numerator: bool | None = None) -> st
     variable, function = latex(derivation.variable), function_latex(derivation)
     if not ir.is_matrix(derivation.variable):
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
+    if jacobian(derivation.function, derivation.variable):
+        return rf"\frac{{\partial}}{{\partial {variable}^{{\top}}}} {function}"
     if derivation.spec.layout == "numerator" if numerator is None else numerator:
         return rf"\frac{{\partial}}{{\partial {variable}}} {function}"
     return rf"\nabla_{{{variable}}} {function}"
@@ -290,6 +292,12 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         if ir.is_matrix(derivation.variable)
         else f"The differential now has the form ${form}$, and ${form[0]}$ is the derivative:"
     )
+    if jacobian(derivation.function, derivation.variable):
+        dx = latex(ir.d(derivation.variable))
+        form = rf"J\,{dx}"
+        intro = f"We take the differential and bring it into the form ${form}$; each line is justified"
+        intro += " on the right."
+        then = f"The differential now has the form ${form}$, from which the Jacobian is read off:"
     X = latex(derivation.variable)
     if (convention := structure(derivation.spec)) is not None:
         then = then[:-1] + ". " + CONVENTIONS[convention].replace("@X", X) + ":"

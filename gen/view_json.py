@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import ir
-from .engine import Derivation
+from .engine import Derivation, jacobian
 from .latex import latex
 from .printers import numpy_source, text
 from .verify import Check, Report
@@ -45,10 +45,21 @@ def to_json(derivation: Derivation, report: Report) -> dict:
         "wrt": [w.value for w in spec.wrt],
         "function": {"text": spec.function.value, "latex": latex(derivation.function)},
         "result": {
-            "kind": "gradient" if ir.is_matrix(derivation.variable) else "derivative",
+            "kind": (
+                "jacobian"
+                if jacobian(derivation.function, derivation.variable)
+                else "gradient"
+                if ir.is_matrix(derivation.variable)
+                else "derivative"
+            ),
             "text": text(derivation.result),
             "latex": latex(derivation.result),
-            "numpy": numpy_source(derivation.result, symbols, derivation.variable),
+            "numpy": numpy_source(
+                derivation.result,
+                symbols,
+                derivation.variable,
+                jacobian(derivation.function, derivation.variable),
+            ),
         },
         "methods": {p.method: proof_json(p) for p in view.proofs if p.method != "steps"},
         "checks": {

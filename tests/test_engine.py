@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from gen import ir
 from gen.engine import derive
 from gen.errors import Span, SpecError, Unsupported
 from gen.parser import parse_expr
@@ -199,3 +200,33 @@ def test_the_derivative_of_a_matrix_valued_function_of_a_number():
     exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable), namespace)
     value = namespace["result"](X=2 * np.eye(3), B=np.eye(3), t=0.5)
     np.testing.assert_allclose(value, -np.eye(3) / 2.5**2, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "symbols, function, wrt, claim",
+    [  # Jacobians ∂f/∂xᵀ (Magnus & Neudecker), by hand: d(Ax) = A dx, d tanh(u) = (1 - tanh²u) ∘ du
+        ("x: {shape: [n]}; A: {shape: [m, n]}", "A*x", "x", "A"),
+        ("z: {shape: [n]}", "softmax(z)", "z", "diag(softmax(z)) - softmax(z)*softmax(z)^T"),
+        (
+            "x: {shape: [n]}; W: {shape: [m, n]}",
+            "tanh(W*x)",
+            "x",
+            "diag(ones(m) - hadamard(tanh(W*x), tanh(W*x)))*W",
+        ),
+        ("x: {shape: [n]}; A: {shape: [n, n]}", "(x^T*A*x)*x", "x", "tr(x^T*A*x)*I + x*x^T*(A + A^T)"),
+    ],
+)
+def test_the_jacobian_of_a_vector_function(symbols, function, wrt, claim):
+    derivation = derive(spec(symbols, function, wrt, f"claim: {claim}\n"))
+    report = verify(derivation)
+    assert report.ok, (report.finite_difference, report.claim)
+    assert ir.shape(derivation.result)[1] == ir.shape(derivation.variable)[0]
+
+
+def test_the_numpy_jacobian_has_the_shape_size_f_by_size_x():
+    derivation = derive(spec("z: {shape: [n]}", "softmax(z)", "z"))
+    namespace = {"np": np}
+    exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable, True), namespace)
+    z = np.array([0.1, 0.5, -0.3, 2.0])
+    s = np.exp(z) / np.exp(z).sum()
+    np.testing.assert_allclose(namespace["result"](z=z), np.diag(s) - np.outer(s, s), atol=1e-15)

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from gen.engine import derive
+from gen.engine import derive, jacobian
 from gen.latex import latex
+from gen.parser import parse_expr, symbol_table
 from gen.proof import Chain
 from gen.spec import load_spec, parse_spec
 from gen.verify import verify
@@ -29,9 +30,12 @@ def derived(function: str, symbols: str = SYMBOLS, wrt: str = "X"):
 
 
 def every_method(spec):
-    """The spec proved by all three methods (the differential alone for a scalar or symmetric variable)."""
+    """The spec proved by all three methods (by differentials alone for a scalar or symmetric
+    variable, or a Jacobian)."""
     declared = spec.symbol(spec.wrt[0].value)
-    alone = not declared.shape or {"symmetric", "spd"} & set(declared.assume)
+    symbols = symbol_table(spec.symbols)
+    vector_valued = jacobian(parse_expr(spec.function, symbols), symbols[declared.name])
+    alone = not declared.shape or {"symmetric", "spd"} & set(declared.assume) or vector_valued
     methods = ("differential",) if alone else ("differential", "directional", "entrywise")
     return replace(spec, methods=methods)
 

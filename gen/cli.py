@@ -213,6 +213,8 @@ def derivative_name(derivation) -> str:
     from .engine import jacobian
 
     name = derivation.variable.name
+    if derivation.spec.order == 2:
+        return f"hess_{name}"
     if jacobian(derivation.function, derivation.variable):
         return f"jac_{name}"
     numerator = derivation.spec.layout == "numerator" or not ir.is_matrix(derivation.variable)

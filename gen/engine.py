@@ -8,9 +8,9 @@ import sympy as sp
 
 from . import ir
 from .errors import SpecError, Unsupported
-from .methods import METHODS, derive_core, in_numerator_layout
+from .methods import METHODS, derive_core, hessian_core, in_numerator_layout
 from .parser import describe_shape, parse_expr, symbol_table
-from .proof import Proof
+from .proof import Chain, Proof
 from .spec import Spec
 
 
@@ -48,6 +48,12 @@ def derive(spec: Spec) -> Derivation:
         core = replace(core, gradient=in_numerator_layout(core.gradient, symmetric))
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
+    if spec.order == 2:  # the Hessian: the Jacobian of the gradient
+        second = hessian_core(core.gradient.last, variable, symmetric)
+        proofs = tuple(
+            replace(p, second=(Chain(second.function, second.steps), second.gradient)) for p in proofs
+        )
+        core = second
     expected = ir.shape(core.gradient.last)
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
@@ -102,8 +108,8 @@ def supported_variable(spec: Spec, symbols: dict, function):
     refuse = lambda what, span: Unsupported(f"{what} is not supported yet", span)  # noqa: E731
     if len(spec.wrt) > 1:
         raise refuse("differentiating with respect to several variables", spec.wrt[1].span)
-    if spec.order != 1:
-        raise refuse("order 2 (Hessians)", spec.span_of("order"))
+    if spec.order == 2:
+        hessian_supported(spec, symbols, function, refuse)
     wrt = spec.wrt[0]
     variable = symbols[wrt.value]
     if not ir.is_matrix(variable) and set(spec.methods) - {"differential"}:
@@ -129,6 +135,17 @@ def supported_variable(spec: Spec, symbols: dict, function):
             message = "a Jacobian is derived by differentials only; remove 'methods' or keep [differential]"
             raise SpecError(message, spec.span_of("methods"))
     return variable
+
+
+def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
+    """A Hessian: of a scalar function of one vector, by differentials, in the plain layout."""
+    variable = symbols[spec.wrt[0].value] if len(spec.wrt) == 1 else None
+    vector = variable is not None and ir.is_matrix(variable) and variable.shape[1] == 1
+    if not vector or (ir.is_matrix(function) and not ir.is_one_by_one(function)):
+        raise refuse("order 2 other than the Hessian of a scalar function of a vector", spec.span_of("order"))
+    if spec.steps or spec.layout != "denominator" or structure(spec) or set(spec.methods) - {"differential"}:
+        message = "order 2 is derived by differentials, without steps, layout or structure"
+        raise refuse(message, spec.span_of("order"))
 
 
 def jacobian(function, variable) -> bool:

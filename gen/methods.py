@@ -143,6 +143,27 @@ def jacobian_of(Z, dx):
     return ir.add(*(jacobian_term(s, dx) for s in linear_form(Z, dx)))
 
 
+@rule(
+    "Hessian identification",
+    r"\mathrm{d}^{2}f = \mathrm{d}x^{\top} H\,\mathrm{d}x,\ \mathrm{d}(\nabla f) = H\,\mathrm{d}x"
+    r" \iff \nabla^{2} f = H",
+    "Magnus & Neudecker, Matrix Differential Calculus, ch. 10 (second identification theorem)",
+)
+def hessian_identification(*_):
+    """The Hessian is the Jacobian of the gradient."""
+
+
+def hessian_core(gradient, variable, symmetric) -> Core:
+    """``d(∇f) = H dx``: the second differential's matrix, read off the gradient's differential.
+
+    ``function`` is ``d(∇f)`` here: the left side of the second chain.
+    """
+    core = jacobian_core(gradient, variable, symmetric)
+    first, *rest = core.gradient.steps
+    hessian = Chain(None, (replace(first, rule="Hessian identification"), *rest))
+    return Core(ir.d(gradient), variable, core.steps, (), hessian)
+
+
 def jacobian_core(function, variable, symmetric) -> Core:
     """A vector function of a vector: ``df = J dx``, and ``J`` is the Jacobian."""
     dx = ir.d(variable)

@@ -37,6 +37,7 @@ class ProofChecks:
     identification: Check
     gradient: tuple[Check, ...]  # one per simplification line after the first
     lemmas: tuple[tuple[Check, ...], ...] = ()  # one per line of each lemma
+    second: tuple[Check, ...] = ()  # order 2: the lines of d(∇f), the identification, the Hessian's
 
     @property
     def all(self) -> tuple[Check, ...]:
@@ -45,6 +46,7 @@ class ProofChecks:
             self.identification,
             *self.gradient,
             *(c for lemma in self.lemmas for c in lemma),
+            *self.second,
         )
 
 
@@ -162,6 +164,8 @@ def checked(derivation: Derivation) -> Report:
             identified = linear(first.expr, variable, is_jacobian)
             record(errors, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
             record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
+            if proof.second:
+                record(errors, ("second", k), second_errors(ev, proof, variable))
             for m, lemma in enumerate(proof.lemmas):
                 named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
                 record(errors, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
@@ -174,7 +178,12 @@ def checked(derivation: Derivation) -> Report:
                 errors, ("author ident",), [rel_error(ev(linear(derivation.identified, variable)), ev(last))]
             )
         G = ev(result)
-        if is_jacobian:
+        if derivation.spec.order == 2:  # the Hessian against differences of the gradient, and that too
+            gradient = derivation.proofs[0].gradient.last
+            fd = finite_difference_jacobian(gradient, variable, values, dims)
+            first_order = finite_difference_gradient(derivation.function, variable, values, dims)
+            record(errors, ("fd",), [rel_error(ev(gradient), first_order)])
+        elif is_jacobian:
             fd = finite_difference_jacobian(derivation.function, variable, values, dims)
         else:
             fd = finite_difference_gradient(
@@ -197,6 +206,7 @@ def checked(derivation: Derivation) -> Report:
             check("ident", k)[0],
             check("grad", k),
             tuple(check("lemma", k, m) for m in range(len(proof.lemmas))),
+            check("second", k),
         )
         for k, proof in enumerate(derivation.proofs)
     )
@@ -218,6 +228,14 @@ def checked(derivation: Derivation) -> Report:
         check("author"),
         author_identification,
     )
+
+
+def second_errors(ev: Evaluator, proof: Proof, variable) -> list[float]:
+    """The lines of ``d(∇f) = … = H dx``, the identification, then the Hessian's simplification."""
+    chain, hessian = proof.second
+    first, *rest = hessian.steps
+    identified = rel_error(ev(linear(first.expr, variable, True)), ev(chain.last))
+    return [*chain_errors(ev, chain), identified, *chain_errors(ev, Chain(first.expr, tuple(rest)))]
 
 
 def linear(gradient, variable, is_jacobian: bool = False):

@@ -309,7 +309,29 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
     return (
         part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain)),
         part(then, gradient_lines(derivation, proof, checks)),
+        *second_parts(derivation, proof, checks),
     )
+
+
+def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
+    """Order 2: the differential of the gradient, ``d(∇f) = H dx``, and the Hessian read off."""
+    if not proof.second:
+        return ()
+    chain, hessian = proof.second
+    dx = latex(ir.d(derivation.variable))
+    count = len(chain.steps)
+    once_more = (
+        rf"Differentiating the gradient once more brings $\mathrm{{d}}(\nabla f)$ to the form $H\,{dx}$:"
+    )
+    then = rf"So $\mathrm{{d}}^{{2}}f = {dx}^{{\top}}H\,{dx}$, and $H$ is the Hessian:"
+    return (
+        part(once_more, rule_lines(chain, latex(chain.lhs), checks.second[:count])),
+        part(then, rule_lines(hessian, hessian_symbol(derivation), checks.second[count:])),
+    )
+
+
+def hessian_symbol(derivation: Derivation) -> str:
+    return rf"\nabla^{{2}}_{{{latex(derivation.variable)}}} {function_latex(derivation)}"
 
 
 def directional_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
@@ -510,10 +532,11 @@ def verification(derivation: Derivation, report: Report) -> Markup:
 def statement(derivation: Derivation) -> Markup:
     """``∇_X f = G``, on several aligned rows when ``G`` is long."""
     first, *rest = broken(derivation.result)
+    symbol = hessian_symbol(derivation) if derivation.spec.order == 2 else gradient_symbol(derivation)
     if not rest:
-        return Markup(f"{gradient_symbol(derivation)} = {first}")
+        return Markup(f"{symbol} = {first}")
     more = "".join(rf" \\ &\quad {r}" for r in rest)
-    return Markup(rf"\begin{{aligned}}{gradient_symbol(derivation)} &= {first}{more}\end{{aligned}}")
+    return Markup(rf"\begin{{aligned}}{symbol} &= {first}{more}\end{{aligned}}")
 
 
 def document_view(derivation: Derivation, report: Report) -> DocumentView:

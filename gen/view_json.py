@@ -46,7 +46,9 @@ def to_json(derivation: Derivation, report: Report) -> dict:
         "function": {"text": spec.function.value, "latex": latex(derivation.function)},
         "result": {
             "kind": (
-                "jacobian"
+                "hessian"
+                if derivation.spec.order == 2
+                else "jacobian"
                 if jacobian(derivation.function, derivation.variable)
                 else "gradient"
                 if ir.is_matrix(derivation.variable)
@@ -58,7 +60,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
                 derivation.result,
                 symbols,
                 derivation.variable,
-                jacobian(derivation.function, derivation.variable),
+                derivation.spec.order == 2 or jacobian(derivation.function, derivation.variable),
             ),
         },
         "methods": {p.method: proof_json(p) for p in view.proofs if p.method != "steps"},

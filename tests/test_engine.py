@@ -95,7 +95,7 @@ def test_the_derivative_with_respect_to_a_scalar():
 @pytest.mark.parametrize(
     "symbols, function, wrt, extra, span",
     [
-        (SQUARE, "tr(X^-1)", "X", "order: 2\n", (5, 8)),  # at the 2
+        (SQUARE, "tr(X^-1)", "X", "order: 2\n", (5, 8)),  # a Hessian in a matrix: at the 2
         (SQUARE, "X^-1", "X", "", (3, 11)),  # matrix-valued (a Jacobian): at the function
         (f"{SQUARE}; Y: {{shape: [n, n]}}", "tr(X*Y)", "[X, Y]", "", (5, 10)),  # at the second variable
     ],
@@ -230,3 +230,28 @@ def test_the_numpy_jacobian_has_the_shape_size_f_by_size_x():
     z = np.array([0.1, 0.5, -0.3, 2.0])
     s = np.exp(z) / np.exp(z).sum()
     np.testing.assert_allclose(namespace["result"](z=z), np.diag(s) - np.outer(s, s), atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "symbols, function, hessian",
+    [  # Hessians, by hand: ∇(xᵀAx) = (A + Aᵀ)x; the logistic loss's gradient Xᵀ(σ(Xw) − y), σ' = σ(1 − σ)
+        ("x: {shape: [n]}; A: {shape: [n, n]}", "x^T*A*x", "A + A^T"),
+        ("x: {shape: [n]}; A: {shape: [n, n], assume: [symmetric]}", "x^T*A*x", "2*A"),
+        (
+            "x: {shape: [n]}; X: {shape: [m, n]}; y: {shape: [m]}",
+            "sum(softplus(X*x)) - y^T*X*x",
+            "X^T*diag(hadamard(sigmoid(X*x), sigmoid(-X*x)))*X",
+        ),
+        ("x: {shape: [n]}", "logsumexp(x)", "diag(softmax(x)) - softmax(x)*softmax(x)^T"),
+    ],
+)
+def test_the_hessian_of_a_scalar_function_of_a_vector(symbols, function, hessian):
+    derivation = derive(spec(symbols, function, "x", f"order: 2\nclaim: {hessian}\n"))
+    report = verify(derivation)
+    assert report.ok and report.claim.ok  # and finite differences of the gradient agree
+    assert all(c.ok for c in report.proofs[0].second)
+
+
+def test_order_2_beyond_a_vector_variable_is_refused():
+    with pytest.raises(Unsupported, match="not supported yet"):
+        derive(spec(SQUARE, "tr(X^-1)", "X", "order: 2\n"))

@@ -255,6 +255,16 @@ def hadamard_product(F, variables):
     return leibniz(F.args, variables, ir.hadamard) if isinstance(F, sp.HadamardProduct) else None
 
 
+@differential_rule(
+    "Hadamard power", r"\mathrm{d}(F^{\circ k}) = k\,F^{\circ (k-1)} \circ \mathrm{d}F", COOKBOOK
+)
+def hadamard_power(F, variables):
+    """The power rule, entry by entry (entrywise powers come from derivatives: second order)."""
+    if not isinstance(F, sp.HadamardPower) or ir.depends_on(F.exp, variables):
+        return None
+    return ir.mul(F.exp, ir.hadamard(_power(F.base, F.exp - 1), ir.d(F.base)))
+
+
 @differential_rule("logarithm", r"\mathrm{d}\log f = f^{-1}\,\mathrm{d}f")
 def logarithm(F, variables):
     """Chain rule with log' = 1/x."""

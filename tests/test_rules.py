@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sympy as sp
 
 import gen.engine  # noqa: F401  (registers the rearrangement and simplification rules too)
 from gen import ir
@@ -88,7 +89,22 @@ def test_the_numeric_check_can_fail():
 
 def test_every_differential_rule_has_a_fixture_case():
     covered = {c.values[0] for c in CASES if c.values[2] != NOT_APPLICABLE}
-    assert {rule.name for rule in DIFFERENTIAL} <= covered
+    assert {rule.name for rule in DIFFERENTIAL} <= covered | BEYOND_THE_GRAMMAR
+
+
+# Rules for nodes only derivatives create (a second derivative meets them), tested directly.
+BEYOND_THE_GRAMMAR = {"Hadamard power"}
+
+
+@pytest.mark.parametrize("k", [2, 3, -1, sp.Rational(1, 2)])
+def test_the_hadamard_power_rule(k):
+    F = sp.HadamardPower(parse("hadamard(X, X) + A"), k)
+    value = REGISTRY["Hadamard power"].apply(F, (X,))
+    assert REGISTRY["Hadamard power"].apply(parse("hadamard(X, X)"), (X,)) is None
+    for seed in (0, 1):
+        ev = evaluator(seed)
+        ev.values[SYMBOLS["A"]] = np.abs(ev.values[SYMBOLS["A"]]) + 1  # X∘X + A > 0 for the root
+        assert rel_error(ev(ir.d(F)), ev(value)) < 1e-6
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))

@@ -210,12 +210,12 @@ def terminal_view(outcome) -> str:
 def derivative_name(derivation) -> str:
     """``grad_X``, or ``d/dX`` in numerator layout or for a number."""
     from . import ir
-    from .engine import jacobian
+    from .jacobians import is_jacobian
 
     name = derivation.variable.name
     if derivation.spec.order == 2:
         return f"hess_{name}"
-    if jacobian(derivation.function, derivation.variable):
+    if is_jacobian(derivation.function, derivation.variable):
         return f"jac_{name}"
     numerator = derivation.spec.layout == "numerator" or not ir.is_matrix(derivation.variable)
     return f"d/d{name}" if numerator else f"grad_{name}"

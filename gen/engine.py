@@ -8,7 +8,8 @@ import sympy as sp
 
 from . import ir
 from .errors import SpecError, Unsupported
-from .methods import METHODS, derive_core, hessian_core, in_numerator_layout
+from .jacobians import hessian_core, is_jacobian, jacobian_core
+from .methods import METHODS, derive_core, in_numerator_layout
 from .parser import describe_shape, parse_expr, symbol_table
 from .proof import Chain, Proof
 from .spec import Spec
@@ -41,7 +42,10 @@ def derive(spec: Spec) -> Derivation:
         symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape
     )
     try:
-        core = derive_core(function, variable, symmetric, structure(spec))
+        if is_jacobian(function, variable):
+            core = jacobian_core(function, variable, symmetric)
+        else:
+            core = derive_core(function, variable, symmetric, structure(spec))
     except Unsupported as error:  # the engine's refusals are about the function
         raise error.at(spec.function.span) from None
     if spec.layout == "numerator" and ir.is_matrix(variable):
@@ -51,7 +55,7 @@ def derive(spec: Spec) -> Derivation:
     if spec.order == 2:  # the Hessian: the Jacobian of the gradient
         second = hessian_core(core.gradient.last, variable, symmetric)
         proofs = tuple(
-            replace(p, second=(Chain(second.function, second.steps), second.gradient)) for p in proofs
+            replace(p, second=(Chain(second.differential, second.steps), second.gradient)) for p in proofs
         )
         core = second
     expected = ir.shape(core.gradient.last)
@@ -127,8 +131,8 @@ def supported_variable(spec: Spec, symbols: dict, function):
         method = next(m for m in spec.methods if m != "differential")
         message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
         raise SpecError(message, spec.span_of("methods"))
-    if jacobian(function, variable):
-        if function.shape[1] != 1 or variable.shape[1] != 1 or structure(spec):
+    if is_jacobian(function, variable):
+        if structure(spec) or spec.layout != "denominator":
             what = f"the Jacobian of {describe_shape(function)} with respect to {describe_shape(variable)}"
             raise refuse(what, spec.function.span)
         if set(spec.methods) - {"differential"}:
@@ -138,19 +142,24 @@ def supported_variable(spec: Spec, symbols: dict, function):
 
 
 def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
-    """A Hessian: of a scalar function of one vector, by differentials, in the plain layout."""
+    """A Hessian: of a scalar function of one vector or matrix, by differentials, in the plain layout."""
     variable = symbols[spec.wrt[0].value] if len(spec.wrt) == 1 else None
-    vector = variable is not None and ir.is_matrix(variable) and variable.shape[1] == 1
-    if not vector or (ir.is_matrix(function) and not ir.is_one_by_one(function)):
-        raise refuse("order 2 other than the Hessian of a scalar function of a vector", spec.span_of("order"))
-    if spec.steps or spec.layout != "denominator" or structure(spec) or set(spec.methods) - {"differential"}:
-        message = "order 2 is derived by differentials, without steps, layout or structure"
-        raise refuse(message, spec.span_of("order"))
-
-
-def jacobian(function, variable) -> bool:
-    """Whether the derivative is a Jacobian: a vector function of a vector (more: not yet)."""
-    return ir.is_matrix(function) and not ir.is_one_by_one(function) and ir.is_matrix(variable)
+    if (
+        variable is None
+        or not ir.is_matrix(variable)
+        or (ir.is_matrix(function) and not ir.is_one_by_one(function))
+    ):
+        raise refuse(
+            "order 2 other than the Hessian of a scalar function of a vector or matrix", spec.span_of("order")
+        )
+    reasons = {
+        "with steps": spec.steps,
+        "in numerator layout": spec.layout != "denominator",
+        "for a symmetric variable": structure(spec),
+        "by a method other than differentials": set(spec.methods) - {"differential"},
+    }
+    if reason := next((r for r, applies in reasons.items() if applies), None):
+        raise refuse(f"order 2 {reason}", spec.span_of("order"))
 
 
 def structure(spec: Spec) -> str | None:

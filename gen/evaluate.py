@@ -97,6 +97,7 @@ EVALUATORS = {
     sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
     sp.OneMatrix: lambda ev, e: np.ones(ev.shape(e)),
     sp.KroneckerProduct: lambda ev, e: functools.reduce(np.kron, [ev(a) for a in e.args]),
+    ir.Commutation: lambda ev, e: commutation(ev.size(e.args[0]), ev.size(e.args[1])),
     ir.Vec: lambda ev, e: np.reshape(ev(e.arg), (-1, 1), order="F"),
     ir.Unvec: lambda ev, e: np.reshape(ev(e.arg), ev.shape(e), order="F"),
     ir.Diag: lambda ev, e: np.diag(np.ravel(ev(e.arg))) if e.of_vector else np.diag(ev(e.arg)).reshape(-1, 1),
@@ -141,6 +142,11 @@ def limit(ev: Evaluator, e, t, F=None, direction=None, *_):
     return (16 * r2 - r1) / 15
 
 
+def commutation(m: int, n: int) -> np.ndarray:
+    """``K_{mn}``: row ``j + i n`` picks entry ``i + j m`` of vec A, which is ``A_ij`` (A is m×n)."""
+    return np.eye(m * n)[np.arange(m * n).reshape((m, n), order="F").ravel()]
+
+
 def unit(shape, index) -> np.ndarray:
     """The single-entry matrix (a unit vector when there is one index)."""
     value = np.zeros(shape)
@@ -154,13 +160,15 @@ def entry_value(M, index):
 
 
 def finite_difference_jacobian(function, variable, values, dims) -> np.ndarray:
-    """The Jacobian of a vector function of a vector by central differences, column by column."""
-    x = np.asarray(values[variable], dtype=float)
+    """``∂vec F/∂(vec X)ᵀ`` by central differences, column by column (vec stacks columns)."""
+    X = np.asarray(values[variable], dtype=float)
     columns = []
-    for k in range(x.size):
-        unit = np.zeros_like(x)
-        unit[k, 0] = 1.0
-        columns.append(np.ravel(directional_derivative(function, values, dims, {variable: unit})))
+    for k in range(X.size):
+        unit = np.zeros(X.size)
+        unit[k] = 1.0
+        unit = unit.reshape(X.shape, order="F")
+        derivative = directional_derivative(function, values, dims, {variable: unit})
+        columns.append(np.ravel(derivative, order="F"))
     return np.column_stack(columns)
 
 

@@ -126,6 +126,32 @@ class Unvec(MatrixExpr):
         return self.args[1], self.args[2]
 
 
+class Commutation(MatrixExpr):
+    """``K_{mn}``, the commutation matrix: ``K_{mn} vec(A) = vec(Aᵀ)`` for an m×n matrix ``A``."""
+
+    is_commutative = False
+
+    def __new__(cls, rows, cols):
+        return sp.Basic.__new__(cls, sp.sympify(rows), sp.sympify(cols))
+
+    @property
+    def shape(self):
+        size = self.args[0] * self.args[1]
+        return size, size
+
+
+def vec(F):
+    """``vec(F)``; a vector is its own vec."""
+    return F if F.shape[1] == 1 else Vec(F)
+
+
+def kron(A, B):
+    """``A ⊗ B``; the product of two identities is the identity."""
+    if isinstance(A, sp.Identity) and isinstance(B, sp.Identity):
+        return sp.Identity(A.shape[0] * B.shape[0])
+    return sp.KroneckerProduct(A, B)
+
+
 def apply(name: str, F):
     """``φ(F)``: entry by entry for a matrix, plainly for a number."""
     if is_matrix(F):
@@ -270,7 +296,7 @@ def terms(e) -> tuple:
 
 def transpose_of(e):
     """``eᵀ`` as a node, without pushing it inward (scalars are their own transpose)."""
-    if not is_matrix(e):
+    if not is_matrix(e) or isinstance(e, sp.Identity):
         return e
     if isinstance(e, sp.Transpose):
         return e.arg

@@ -160,8 +160,19 @@ class _Printer:
             return "\\mathbf{1}^{\\top}", POSTFIX
         return "\\mathbf{1}", ATOM
 
-    def _print_KroneckerProduct(self, e):
-        return " \\otimes ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
+    def _print_KroneckerProduct(self, e):  # an identity's size matters here: I_n ⊗ A
+        factors = (rf"I_{{{self.dims(a.shape[0])}}}" if isinstance(a, sp.Identity) else a for a in e.args)
+        return " \\otimes ".join(
+            f if isinstance(f, str) else self.print(f, PRODUCT + 1) for f in factors
+        ), PRODUCT
+
+    def _print_Commutation(self, e):
+        return rf"K_{{{self.dims(*e.args)}}}", ATOM
+
+    def dims(self, *sizes) -> str:
+        """Sizes as a subscript: ``n``, ``nm``, or ``n,3`` where juxtaposition would be ambiguous."""
+        texts = [self.print(s, PRODUCT) for s in sizes]
+        return "".join(texts) if all(len(t) == 1 for t in texts) else ",".join(texts)
 
     def _print_Vec(self, e):
         return f"\\operatorname{{vec}}{group(self.print(e.arg))}", ATOM
@@ -185,7 +196,9 @@ class _Printer:
 
     def differentiated(self, F) -> str:
         """``F`` after an operator such as d: bare for a symbol or a function, else parenthesised."""
-        function = isinstance(F, (sp.Trace, sp.Determinant, sp.log, sp.exp)) and not is_number_product(F)
+        function = isinstance(
+            F, (sp.Trace, sp.Determinant, sp.log, sp.exp, ir.Vec)
+        ) and not is_number_product(F)
         if self.is_atom(F) or function:
             return self.print(F)
         return group(self.print(F))
@@ -378,14 +391,15 @@ MEASURE = 34  # glyphs a piece of a broken right-hand side may take
 def broken(e) -> list[str]:
     """The LaTeX of ``e`` in rows of at most MEASURE glyphs, cut between the terms of a sum.
 
-    A cut is made only where braces and ``\\left``/``\\right`` are balanced.
+    A cut is made only where braces and ``\\left``/``\\right`` are balanced, and not after a
+    stub: a row of a few glyphs (``diag(vec(1``) reads worse than a long one.
     """
     rows, current = [], ""
     for piece in latex_pieces(e):
         balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
             r"\right"
         )
-        if current and balanced and width(current + piece) > MEASURE:
+        if width(current) > MEASURE / 3 and balanced and width(current + piece) > MEASURE:
             rows.append(current)
             current = piece.lstrip()
         else:

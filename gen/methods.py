@@ -24,7 +24,7 @@ from .errors import Unsupported
 from .lemmas import LEMMAS, Directional, lemma
 from .proof import Chain, Proof, Step
 from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
-from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS, MAGNUS_CH5, rule
+from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, rule
 from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout
 
 
@@ -37,6 +37,11 @@ class Core:
     steps: tuple[Step, ...]
     form: tuple  # the terms of the last line (empty when df = 0)
     gradient: Chain
+    lhs: object = None  # the chain's left side when it is not ``d f`` (``d vec F`` for a Jacobian)
+
+    @property
+    def differential(self):
+        return ir.d(self.function) if self.lhs is None else self.lhs
 
     @property
     def coefficient(self):
@@ -47,8 +52,6 @@ class Core:
 def derive_core(function, variable, symmetric, convention: str | None = None) -> Core:
     if not ir.is_matrix(variable):
         return scalar_core(function, variable, symmetric)
-    if ir.is_matrix(function) and not ir.is_one_by_one(function):
-        return jacobian_core(function, variable, symmetric)
     dX = ir.d(variable)
     steps = expand_differentials(ir.d(function), variable)
     current = steps[-1].expr if steps else ir.d(function)
@@ -83,98 +86,6 @@ def scalar_core(function, variable, symmetric) -> Core:
     if ir.mul(g, dt) != current:  # dt out of traces and products, to the end
         steps.append(Step(ir.mul(g, dt), "expand"))
     return Core(function, variable, tuple(steps), (), simplify_gradient(g, symmetric, "derivative"))
-
-
-@rule(
-    "Jacobian",
-    r"L\,(a \circ \mathrm{d}x) = L\operatorname{diag}(a)\,\mathrm{d}x,\ "
-    r"v\,(\ell\,\mathrm{d}x) = (v\ell)\,\mathrm{d}x,\ L\,\mathrm{d}x^{\top}r = Lr^{\top}\mathrm{d}x",
-    MAGNUS,
-)
-def jacobian_form(form, dx):
-    """Every term of a vector linear in dx as a matrix times dx."""
-    return ir.add(*(jacobian_term(t, dx) for t in form)) if form else sp.ZeroMatrix(dx.shape[0], dx.shape[0])
-
-
-@rule(
-    "Jacobian identification",
-    r"\mathrm{d}f = J\,\mathrm{d}x \iff \frac{\partial f}{\partial x^{\top}} = J",
-    "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)",
-)
-def jacobian_identification(*_):
-    """The Jacobian is the matrix that dx is multiplied by."""
-
-
-def jacobian_term(t, dx):
-    """The matrix ``M`` with ``term = M dx`` (a vector term, linear in the vector dx)."""
-    n = dx.shape[0]
-    if t.transposed:  # a column L dxᵀ R = L Rᵀ dx; a number tr(L dxᵀ R) = (R L)ᵀ dx
-        if not t.right:
-            raise Unsupported("could not bring the differential into the form J dx")
-        if t.traced:
-            return ir.mul(t.coeff, *t.times, ir.transpose_of(ir.mul(*t.right, *t.left)))
-        return ir.mul(t.coeff, *t.left, ir.transpose_of(ir.mul(*t.right)))
-    middle, right = sp.Identity(n), t.right
-    if isinstance(t.inner, ir.Diag) and t.inner.of_vector and t.right:  # diag(Z) r = diag(r) J_Z dx
-        r = ir.mul(*t.right)
-        if t.traced:  # tr(L diag(Z) R) = diag(R L)ᵀ Z
-            row = ir.mul(ir.transpose_of(ir.Diag(ir.mul(r, *t.left))), jacobian_of(t.inner.arg, dx))
-            return ir.mul(t.coeff, *t.times, row)
-        middle, right = ir.mul(ir.Diag(r), jacobian_of(t.inner.arg, dx)), ()
-    elif t.inner is not None:  # A ∘ Z = diag(A) J_Z dx
-        if not isinstance(t.inner, sp.HadamardProduct):
-            raise Unsupported("could not bring the differential into the form J dx")
-        Z = next(a for a in t.inner.args if a.has(dx))
-        A = ir.hadamard(*(a for a in t.inner.args if a is not Z))
-        middle = ir.mul(ir.Diag(A), jacobian_of(Z, dx))
-    if t.traced:  # a number tr(L M dx R) = (R L M) dx, times the vectors it multiplies
-        row = ir.mul(*right, *t.left, middle)
-        if row.shape != (1, n):
-            raise Unsupported("could not bring the differential into the form J dx")
-        return ir.mul(t.coeff, *t.times, row)
-    if right and not ir.is_one_by_one(ir.mul(*right)):
-        raise Unsupported("could not bring the differential into the form J dx")
-    after = (ir.scalar(ir.mul(*right)),) if right else ()  # L M dx r, r a number
-    return ir.mul(t.coeff, *after, *t.left, middle)
-
-
-def jacobian_of(Z, dx):
-    """``J`` with ``Z = J dx``, for a vector ``Z`` linear in dx."""
-    return ir.add(*(jacobian_term(s, dx) for s in linear_form(Z, dx)))
-
-
-@rule(
-    "Hessian identification",
-    r"\mathrm{d}^{2}f = \mathrm{d}x^{\top} H\,\mathrm{d}x,\ \mathrm{d}(\nabla f) = H\,\mathrm{d}x"
-    r" \iff \nabla^{2} f = H",
-    "Magnus & Neudecker, Matrix Differential Calculus, ch. 10 (second identification theorem)",
-)
-def hessian_identification(*_):
-    """The Hessian is the Jacobian of the gradient."""
-
-
-def hessian_core(gradient, variable, symmetric) -> Core:
-    """``d(∇f) = H dx``: the second differential's matrix, read off the gradient's differential.
-
-    ``function`` is ``d(∇f)`` here: the left side of the second chain.
-    """
-    core = jacobian_core(gradient, variable, symmetric)
-    first, *rest = core.gradient.steps
-    hessian = Chain(None, (replace(first, rule="Hessian identification"), *rest))
-    return Core(ir.d(gradient), variable, core.steps, (), hessian)
-
-
-def jacobian_core(function, variable, symmetric) -> Core:
-    """A vector function of a vector: ``df = J dx``, and ``J`` is the Jacobian."""
-    dx = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable)
-    current = steps[-1].expr if steps else ir.d(function)
-    J = jacobian_form(linear_form(current, dx), dx)
-    if ir.mul(J, dx) != current:
-        steps.append(Step(ir.mul(J, dx), "Jacobian"))
-    return Core(
-        function, variable, tuple(steps), (), simplify_gradient(J, symmetric, "Jacobian identification")
-    )
 
 
 def expand_differentials(expr, variable) -> list[Step]:
@@ -274,7 +185,7 @@ def identified(core: Core, rule_name: str) -> Chain:
 
 
 def differential(core: Core, names: dict) -> Proof:
-    chain = Chain(ir.d(core.function), core.steps)
+    chain = Chain(core.differential, core.steps)
     return Proof("differential", core.variable, chain, core.gradient)
 
 

@@ -20,7 +20,7 @@ from .spec import SymbolSpec, Text
 
 FUNCTION_NAMES = (
     "tr det logdet inv log exp sqrt sin cos tan sigmoid tanh softplus softmax "
-    "logsumexp sum diag vec norm kron hadamard ones d"
+    "logsumexp sum diag vec norm kron hadamard ones commutation d"
 ).split()
 ELEMENTWISE = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus")
 ALIASES = {"trace": "tr", "Tr": "tr", "ln": "log", "inverse": "inv", "determinant": "det"}
@@ -217,8 +217,8 @@ class _Lowering:
             raise self.error(f"cannot {verb} {describe_shape(value)}: it is not square", pos)
 
     def lower_Call(self, node: Call):
-        if node.name == "ones":
-            return self.ones(node)
+        if node.name in SIZED:
+            return self.sized(node)
         if node.name not in FUNCTIONS:
             if node.name in FUNCTION_NAMES:
                 raise self.error(f"the function '{node.name}' is not supported yet", node.pos, Unsupported)
@@ -239,21 +239,32 @@ class _Lowering:
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
         return lower(self, node, *args)
 
-    def ones(self, node: Call):
-        """``ones(n)``, the vector of ones, or ``ones(n, m)``: sizes are dimensions or numbers."""
-        if len(node.args) not in (1, 2):
-            raise self.error(f"ones() takes one or two sizes, not {len(node.args)}", node.pos)
-        dims = {str(d): d for s in self.symbols.values() for d in ir.shape(s) if d.is_Symbol}
-        sizes = []
-        for arg in node.args:
-            if isinstance(arg, Name) and arg.name in dims:
-                sizes.append(dims[arg.name])
-            elif isinstance(arg, Num) and arg.text.isdigit() and int(arg.text) > 0:
-                sizes.append(sp.Integer(int(arg.text)))
-            else:
-                message = "a size in ones() is a dimension of a declared symbol or a positive integer"
-                raise self.error(message, arg.pos)
+    def sized(self, node: Call):
+        """``ones(n[, m])``, the identity ``I(n)``, the commutation matrix ``commutation(m, n)``."""
+        counts = {"ones": (1, 2), "I": (1,), "commutation": (2,)}[node.name]
+        if len(node.args) not in counts:
+            wanted = " or ".join(("one", "two")[c - 1] for c in counts)
+            raise self.error(
+                f"{node.name}() takes {wanted} size{'s' * (counts[-1] > 1)}, not {len(node.args)}", node.pos
+            )
+        sizes = [self.size(arg) for arg in node.args]
+        if node.name == "I":
+            return sp.Identity(sizes[0])
+        if node.name == "commutation":
+            return ir.Commutation(*sizes)
         return ir.ones(sizes[0], sizes[1] if len(sizes) == 2 else 1)
+
+    def size(self, arg):
+        """A size: a dimension of a declared symbol, a positive integer, or a product of them."""
+        if isinstance(arg, BinOp) and arg.op == "*":
+            return self.size(arg.left) * self.size(arg.right)
+        dims = {str(d): d for s in self.symbols.values() for d in ir.shape(s) if d.is_Symbol}
+        if isinstance(arg, Name) and arg.name in dims:
+            return dims[arg.name]
+        if isinstance(arg, Num) and arg.text.isdigit() and int(arg.text) > 0:
+            return sp.Integer(int(arg.text))
+        message = "a size is a dimension of a declared symbol, a positive integer, or a product of them"
+        raise self.error(message, arg.pos)
 
     def call_tr(self, node, x):
         if ir.is_matrix(x):
@@ -335,6 +346,7 @@ class _Lowering:
         return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+SIZED = ("ones", "I", "commutation")  # functions of sizes, not of expressions
 FUNCTIONS = {
     "tr": (1, _Lowering.call_tr),
     "det": (1, _Lowering.call_det),

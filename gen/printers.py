@@ -124,12 +124,17 @@ class GrammarPrinter(_Printer):
     def _print_Unvec(self, e):  # not in the grammar: only a result can hold it
         return f"unvec({self.print(e.arg)}, {e.shape[0]}, {e.shape[1]})", ATOM
 
-    def _print_KroneckerProduct(self, e):
-        first, *rest = e.args
-        text = self.print(first)
+    def _print_KroneckerProduct(self, e):  # an identity is sized here: I(n)
+        first, *rest = (
+            f"I({self.print(a.shape[0])})" if isinstance(a, sp.Identity) else self.print(a) for a in e.args
+        )
+        text = first
         for a in rest:
-            text = f"kron({text}, {self.print(a)})"
+            text = f"kron({text}, {a})"
         return text, ATOM
+
+    def _print_Commutation(self, e):
+        return f"commutation({self.print(e.args[0])}, {self.print(e.args[1])})", ATOM
 
     def _print_Elementwise(self, e):
         return f"{e.name}({self.print(e.arg)})", ATOM
@@ -228,7 +233,15 @@ class NumpyPrinter(_Printer):
         return f"np.zeros(({self.size(e.shape[0])}, {self.size(e.shape[1])}))", ATOM
 
     def size(self, dim) -> str:
-        return str(dim) if dim.is_Integer else f"{self.sizes[dim]}"
+        if dim.is_Integer:
+            return str(dim)
+        if dim.is_Mul:  # a product of dimensions, such as n m
+            return " * ".join(self.size(d) for d in dim.args)
+        return self.sizes[dim]
+
+    def _print_Commutation(self, e):
+        m, n = (self.size(d) for d in e.args)
+        return f"np.eye({m} * {n})[np.arange({m} * {n}).reshape(({m}, {n}), order='F').ravel()]", ATOM
 
     def _print_Transpose(self, e):
         return f"{self.print(e.arg, POSTFIX + 1)}.T", POSTFIX

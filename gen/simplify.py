@@ -35,6 +35,9 @@ def rebuild(e, visit):
 
 
 def base_exponent(f):
+    if isinstance(f, sp.Transpose):  # (X⁻²)ᵀ is (Xᵀ)⁻², and merges with Xᵀ
+        base, k = base_exponent(f.arg)
+        return sp.Transpose(base), k
     if isinstance(f, sp.Inverse):
         base, k = base_exponent(f.arg)
         return (base, -k) if isinstance(f.arg, sp.MatPow) else (f.arg, -1)
@@ -45,6 +48,8 @@ def base_exponent(f):
 
 
 def matrix_power(base, k: int):
+    if isinstance(base, sp.Transpose) and k != 0:  # (Xᵀ)ᵏ is written (Xᵏ)ᵀ
+        return sp.Transpose(matrix_power(base.arg, k))
     if k == 0:
         return sp.Identity(base.shape[0])
     return base if k == 1 else sp.Inverse(base) if k == -1 else sp.MatPow(base, k)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ir
-from .engine import Derivation, jacobian, structure
+from .engine import Derivation, structure
 from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
+from .jacobians import differential_of_variable, is_jacobian
 from .proof import Chain, Proof, Step
 from .sampling import MIN_SINGULAR_VALUE, draw, sample_dims
 
@@ -148,7 +149,7 @@ def checked(derivation: Derivation) -> Report:
     rng = np.random.default_rng(settings.seed)
     dims = sample_dims(derivation)
     variable, result = derivation.variable, derivation.result
-    is_jacobian = jacobian(derivation.function, variable)
+    jacobian = is_jacobian(derivation.function, variable)
     errors: dict = {}
     points = []
     for _ in range(settings.samples):
@@ -161,7 +162,7 @@ def checked(derivation: Derivation) -> Report:
             ev = method_evaluator(proof, values, dims, dX, index, t)
             first, *rest = proof.gradient.steps
             record(errors, ("chain", k), chain_errors(ev, proof.chain))
-            identified = linear(first.expr, variable, is_jacobian)
+            identified = linear(first.expr, variable, jacobian)
             record(errors, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
             record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
             if proof.second:
@@ -183,7 +184,7 @@ def checked(derivation: Derivation) -> Report:
             fd = finite_difference_jacobian(gradient, variable, values, dims)
             first_order = finite_difference_gradient(derivation.function, variable, values, dims)
             record(errors, ("fd",), [rel_error(ev(gradient), first_order)])
-        elif is_jacobian:
+        elif jacobian:
             fd = finite_difference_jacobian(derivation.function, variable, values, dims)
         else:
             fd = finite_difference_gradient(
@@ -238,11 +239,13 @@ def second_errors(ev: Evaluator, proof: Proof, variable) -> list[float]:
     return [*chain_errors(ev, chain), identified, *chain_errors(ev, Chain(first.expr, tuple(rest)))]
 
 
-def linear(gradient, variable, is_jacobian: bool = False):
-    """``tr(Gᵀ dX)``: the differential a gradient stands for (``G dt`` for a number ``t``, ``J dx``
-    for a Jacobian)."""
-    if not ir.is_matrix(variable) or is_jacobian:
+def linear(gradient, variable, jacobian: bool = False):
+    """``tr(Gᵀ dX)``: the differential a gradient stands for (``G dt`` for a number ``t``,
+    ``J d vec X`` for a Jacobian)."""
+    if not ir.is_matrix(variable):
         return ir.mul(gradient, ir.d(variable))
+    if jacobian:
+        return ir.mul(gradient, differential_of_variable(variable))
     return ir.tr(ir.mul(ir.transpose_of(gradient), ir.d(variable)))
 
 

@@ -14,7 +14,8 @@ import sympy as sp
 from markupsafe import Markup
 
 from . import ir
-from .engine import Derivation, jacobian, structure
+from .engine import Derivation, structure
+from .jacobians import differential_of_variable, is_jacobian
 from .latex import broken, group, latex, subscript, width
 from .proof import Chain, Proof, Step
 from .render import escape_latex
@@ -194,8 +195,12 @@ def gradient_symbol(derivation: Derivation, numerator: bool | None = None) -> st
     variable, function = latex(derivation.variable), function_latex(derivation)
     if not ir.is_matrix(derivation.variable):
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
-    if jacobian(derivation.function, derivation.variable):
-        return rf"\frac{{\partial}}{{\partial {variable}^{{\top}}}} {function}"
+    if is_jacobian(derivation.function, derivation.variable):
+        if derivation.function.shape[1] != 1:
+            function = rf"\operatorname{{vec}}{group(latex(derivation.function))}"
+        if derivation.variable.shape[1] != 1:
+            variable = rf"(\operatorname{{vec}}{variable})"
+        return rf"\frac{{\partial {function}}}{{\partial {variable}^{{\top}}}}"
     if derivation.spec.layout == "numerator" if numerator is None else numerator:
         return rf"\frac{{\partial}}{{\partial {variable}}} {function}"
     return rf"\nabla_{{{variable}}} {function}"
@@ -292,9 +297,8 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         if ir.is_matrix(derivation.variable)
         else f"The differential now has the form ${form}$, and ${form[0]}$ is the derivative:"
     )
-    if jacobian(derivation.function, derivation.variable):
-        dx = latex(ir.d(derivation.variable))
-        form = rf"J\,{dx}"
+    if is_jacobian(derivation.function, derivation.variable):
+        form = rf"J\,{latex(differential_of_variable(derivation.variable))}"
         intro = f"We take the differential and bring it into the form ${form}$; each line is justified"
         intro += " on the right."
         then = f"The differential now has the form ${form}$, from which the Jacobian is read off:"
@@ -318,12 +322,13 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     if not proof.second:
         return ()
     chain, hessian = proof.second
-    dx = latex(ir.d(derivation.variable))
+    dx = latex(differential_of_variable(derivation.variable))
     count = len(chain.steps)
-    once_more = (
-        rf"Differentiating the gradient once more brings $\mathrm{{d}}(\nabla f)$ to the form $H\,{dx}$:"
-    )
-    then = rf"So $\mathrm{{d}}^{{2}}f = {dx}^{{\top}}H\,{dx}$, and $H$ is the Hessian:"
+    vector = derivation.variable.shape[1] == 1
+    gradient = r"\mathrm{d}(\nabla f)" if vector else r"\mathrm{d}\operatorname{vec}(\nabla f)"
+    once_more = f"Differentiating the gradient once more brings ${gradient}$ to the form $H\\,{dx}$:"
+    dx_row = dx if vector else group(dx)
+    then = rf"So $\mathrm{{d}}^{{2}}f = {dx_row}^{{\top}}H\,{dx}$, and $H$ is the Hessian:"
     return (
         part(once_more, rule_lines(chain, latex(chain.lhs), checks.second[:count])),
         part(then, rule_lines(hessian, hessian_symbol(derivation), checks.second[count:])),
@@ -519,10 +524,15 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             sentence += (
                 f". The largest relative error between the author's consecutive lines is ${figure(worst)}$"
             )
-    result = "gradient" if ir.is_matrix(derivation.variable) else "derivative"
+    if derivation.spec.order == 2:
+        compared = "of the function agree with the gradient, and those of the gradient with the Hessian,"
+    elif is_jacobian(derivation.function, derivation.variable):
+        compared = "of the function agree with the Jacobian"
+    else:
+        result = "gradient" if ir.is_matrix(derivation.variable) else "derivative"
+        compared = f"of the function agree with the {result}"
     sentence += (
-        f". Central finite differences of the function agree with the {result} to "
-        f"${figure(report.finite_difference.max_rel_error)}$"
+        f". Central finite differences {compared} to ${figure(report.finite_difference.max_rel_error)}$"
     )
     if report.claim is not None and report.claim.ok:
         sentence += f", and the claimed value agrees with it to ${figure(report.claim.max_rel_error)}$"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import ir
-from .engine import Derivation, jacobian
+from .engine import Derivation
+from .jacobians import is_jacobian
 from .latex import latex
 from .printers import numpy_source, text
 from .verify import Check, Report
@@ -49,7 +50,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
                 "hessian"
                 if derivation.spec.order == 2
                 else "jacobian"
-                if jacobian(derivation.function, derivation.variable)
+                if is_jacobian(derivation.function, derivation.variable)
                 else "gradient"
                 if ir.is_matrix(derivation.variable)
                 else "derivative"
@@ -60,7 +61,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
                 derivation.result,
                 symbols,
                 derivation.variable,
-                derivation.spec.order == 2 or jacobian(derivation.function, derivation.variable),
+                derivation.spec.order == 2 or is_jacobian(derivation.function, derivation.variable),
             ),
         },
         "methods": {p.method: proof_json(p) for p in view.proofs if p.method != "steps"},

@@ -22,6 +22,7 @@ from .methods import Core, expand_differentials, simplify_gradient
 from .proof import Chain, Step
 from .rearrange import Term, linear_form
 from .rules import MAGNUS, rule
+from .simplify import transposed
 
 MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)"
 MAGNUS_CH10 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 10 (second identification theorem)"
@@ -89,7 +90,7 @@ def vec_product(t: Term, dX):
     rows, cols = core.expr(dX).shape
     L = ir.mul(*t.left) if t.left else sp.Identity(rows)
     R = ir.mul(*t.right) if t.right else sp.Identity(cols)
-    return [(ir.mul(t.coeff, ir.kron(ir.transpose_of(R), L)), core)]
+    return [(ir.mul(t.coeff, ir.kron(transposed(R, frozenset()), L)), core)]  # Rᵀ as (AB)ᵀ = BᵀAᵀ
 
 
 @rule(
@@ -119,7 +120,9 @@ def commutation(t: Term, dX):
     """``K_{mn}`` permutes the entries of vec Z into those of vec Zᵀ."""
     if not t.transposed or not bare(replace(t, transposed=False)):
         return None
-    return [(ir.Commutation(*dX.shape), replace(t, transposed=False))]
+    rows, cols = dX.shape
+    K = sp.Identity(rows * cols) if 1 in (rows, cols) else ir.Commutation(rows, cols)  # vec(xᵀ) = x
+    return [(K, replace(t, transposed=False))]
 
 
 @rule(

@@ -187,6 +187,7 @@ def terminal_view(outcome) -> str:
     """Every chain as ``lhs = line  [rule; ok error]``, lines in the spec grammar."""
     from . import ir
     from .printers import text
+    from .proof import Chain
 
     d, r = outcome.derivation, outcome.report
     out = [outcome.spec.title, ""]
@@ -201,6 +202,13 @@ def terminal_view(outcome) -> str:
         blocks.append((text(proof.chain.lhs), steps_text(proof.chain.steps, checks.chain)))
         gradient = (checks.identification, *checks.gradient)
         blocks.append((f"{derivative_name(d)} f", steps_text(proof.gradient.steps, gradient)))
+        if proof.second:  # d vec(∇f) = … = H d vec X, the Hessian, and d²f[U, V]
+            chain, hessian, bilinear = proof.second
+            done = iter(checks.second)
+            second = [(chain, text(chain.lhs)), (Chain(None, hessian.steps), f"hess_{d.variable.name} f")]
+            second += [(bilinear, text(bilinear.lhs))] if bilinear else []
+            for c, lhs in second:
+                blocks.append((lhs, steps_text(c.steps, [next(done) for _ in c.steps])))
         out += chain_text(proof.method, blocks)
     out.append(f"result: {derivative_name(d)} {outcome.spec.function.value} = {text(d.result)}")
     out.append(f"finite differences agree to {r.finite_difference.max_rel_error:.1e}")

@@ -8,7 +8,7 @@ import sympy as sp
 
 from . import ir
 from .errors import SpecError, Unsupported
-from .jacobians import hessian_core, is_jacobian, jacobian_core
+from .jacobians import bilinear_form, hessian_core, is_jacobian, jacobian_core
 from .methods import METHODS, derive_core, in_numerator_layout
 from .parser import describe_shape, parse_expr, symbol_table
 from .proof import Chain, Proof
@@ -54,9 +54,13 @@ def derive(spec: Spec) -> Derivation:
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
     if spec.order == 2:  # the Hessian: the Jacobian of the gradient
         second = hessian_core(core.gradient.last, variable, symmetric)
-        proofs = tuple(
-            replace(p, second=(Chain(second.differential, second.steps), second.gradient)) for p in proofs
-        )
+        bilinear = None
+        if variable.shape[1] != 1 and core.form:  # in a matrix: d²f[U, V] as well as H acting on vec
+            bilinear = bilinear_form(
+                core.coefficient, variable, names["direction"], names["second direction"]
+            )
+        chain = Chain(second.differential, second.steps)
+        proofs = tuple(replace(p, second=(chain, second.gradient, bilinear)) for p in proofs)
         core = second
     expected = ir.shape(core.gradient.last)
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
@@ -83,11 +87,13 @@ def fresh_names(spec: Spec, variable) -> dict:
         return {}
     vector = variable.shape[1] == 1
     direction = pick(*("u", "v", "w", "h") if vector else ("U", "V", "W", "H"))
+    second_direction = pick(*("v", "w", "h") if vector else ("V", "W", "H"))
     t = pick("t", "s", "tau", "epsilon")
     pairs = (("i", "j"), ("k", "l"), ("p", "q"), ("r", "s"))
     indices = next((p for p in pairs if not taken & set(p)), None) or (pick("i"), pick("j"))
     return {
         "direction": sp.MatrixSymbol(direction, *variable.shape),
+        "second direction": sp.MatrixSymbol(second_direction, *variable.shape),
         "t": sp.Symbol(t, real=True),
         "indices": tuple(sp.Symbol(i, integer=True, nonnegative=True) for i in indices),
         "single entry": sp.Symbol(pick("J", "E", "S")),

@@ -418,6 +418,15 @@ def entry(M, indices):
     return mul(coeff, Entry(mul(*factors), *indices))
 
 
+class SecondDifferential(sp.Expr):
+    """``d²f[U, V]``: the second differential of the function in the directions U and V."""
+
+    is_commutative = True
+
+    def __new__(cls, U, V):
+        return sp.Expr.__new__(cls, U, V)
+
+
 class Inner(sp.Expr):
     """``⟨A, B⟩ = tr(AᵀB)``."""
 

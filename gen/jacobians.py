@@ -22,7 +22,7 @@ from .methods import Core, expand_differentials, simplify_gradient
 from .proof import Chain, Step
 from .rearrange import Term, linear_form
 from .rules import MAGNUS, rule
-from .simplify import transposed
+from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
 
 MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)"
 MAGNUS_CH10 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 10 (second identification theorem)"
@@ -267,3 +267,28 @@ def hessian_core(gradient, variable, symmetric) -> Core:
     identification = "Hessian identification" if variable.shape[1] == 1 else "vec Hessian identification"
     hessian = Chain(None, (replace(first, rule=identification), *rest))
     return replace(core, gradient=hessian)
+
+
+@rule(
+    "second differential",
+    r"\mathrm{d}f = \operatorname{tr}(M\,\mathrm{d}X),\ \mathrm{d}^{2}X = 0"
+    r" \implies \mathrm{d}^{2}f = \operatorname{tr}(\mathrm{d}M\,\mathrm{d}X)",
+    MAGNUS_CH10,
+)
+def second_differential(*_):
+    """dX is the same in both differentials: only M varies, and d(dX) = 0."""
+
+
+def bilinear_form(M, variable, U, V) -> Chain:
+    """``d²f[U, V] = tr(D_U M · V)`` for ``df = tr(M dX)``: the second differential in two directions."""
+    dX = ir.d(variable)
+    steps = expand_differentials(ir.d(M), variable)
+    dM = (steps[-1].expr if steps else ir.d(M)).xreplace({dX: U})
+    lines = [Step(ir.tr(ir.mul(dM, V)), "second differential")]
+    expanded = ir.add(*(ir.tr(ir.mul(t.expr(U), V)) for t in linear_form(dM, U)))
+    if expanded != lines[-1].expr:
+        lines.append(Step(expanded, "expand"))
+    for simplification in (merge_powers, push_transposes, numbers_out_of_traces):
+        if (value := simplification(lines[-1].expr)) != lines[-1].expr:
+            lines.append(Step(value, simplification.rule.name))
+    return Chain(ir.SecondDifferential(U, V), tuple(lines))

@@ -246,6 +246,9 @@ class _Printer:
         base = self.print(M) if isinstance(M, sp.MatrixSymbol) else f"({self.print(M)})"
         return subscript(base, "".join(self.print(i) for i in indices)), ATOM
 
+    def _print_SecondDifferential(self, e):
+        return rf"\mathrm{{d}}^{{2}}f[{self.print(e.args[0])}, {self.print(e.args[1])}]", ATOM
+
     def _print_Inner(self, e):
         return f"\\langle {self.print(e.args[0])}, {self.print(e.args[1])}\\rangle", ATOM
 

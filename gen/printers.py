@@ -133,6 +133,9 @@ class GrammarPrinter(_Printer):
             text = f"kron({text}, {a})"
         return text, ATOM
 
+    def _print_SecondDifferential(self, e):  # not in the grammar: only a chain's left side
+        return f"d2f[{self.print(e.args[0])}, {self.print(e.args[1])}]", ATOM
+
     def _print_Commutation(self, e):
         return f"commutation({self.print(e.args[0])}, {self.print(e.args[1])})", ATOM
 

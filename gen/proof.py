@@ -52,7 +52,7 @@ class Proof:
     gradient: Chain  # lhs is None: ∇_X f; the first step is the identification
     lemmas: tuple[Lemma, ...] = ()
     symbols: tuple[tuple[str, object], ...] = ()  # the method's own symbols: direction, t, indices
-    second: tuple = ()  # order 2: (the chain of d(∇f), the Hessian read off and simplified)
+    second: tuple = ()  # order 2: the chain of d(∇f), the Hessian read off, d²f[U, V] (a Chain or None)
 
     @property
     def symbol(self) -> dict:

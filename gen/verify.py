@@ -166,7 +166,7 @@ def checked(derivation: Derivation) -> Report:
             record(errors, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
             record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
             if proof.second:
-                record(errors, ("second", k), second_errors(ev, proof, variable))
+                record(errors, ("second", k), second_errors(ev, proof, variable, rng))
             for m, lemma in enumerate(proof.lemmas):
                 named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
                 record(errors, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
@@ -231,12 +231,20 @@ def checked(derivation: Derivation) -> Report:
     )
 
 
-def second_errors(ev: Evaluator, proof: Proof, variable) -> list[float]:
+def second_errors(ev: Evaluator, proof: Proof, variable, rng) -> list[float]:
     """The lines of ``d(∇f) = … = H dx``, the identification, then the Hessian's simplification."""
-    chain, hessian = proof.second
+    chain, hessian, bilinear = proof.second
     first, *rest = hessian.steps
     identified = rel_error(ev(linear(first.expr, variable, True)), ev(chain.last))
-    return [*chain_errors(ev, chain), identified, *chain_errors(ev, Chain(first.expr, tuple(rest)))]
+    errors = [*chain_errors(ev, chain), identified, *chain_errors(ev, Chain(first.expr, tuple(rest)))]
+    if bilinear is None:
+        return errors
+    U, V = (rng.standard_normal(ev.shape(variable)) for _ in range(2))
+    expected = (
+        np.ravel(V, order="F") @ ev(hessian.last) @ np.ravel(U, order="F")
+    )  # d²f[U, V] = vec(V)ᵀ H vec(U)
+    directions = Evaluator({**ev.values, **dict(zip(bilinear.lhs.args, (U, V)))}, ev.dims, {})
+    return [*errors, *(rel_error(expected, directions(step.expr)) for step in bilinear.steps)]
 
 
 def linear(gradient, variable, jacobian: bool = False):

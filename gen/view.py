@@ -321,7 +321,7 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     """Order 2: the differential of the gradient, ``d(∇f) = H dx``, and the Hessian read off."""
     if not proof.second:
         return ()
-    chain, hessian = proof.second
+    chain, hessian, bilinear = proof.second
     dx = latex(differential_of_variable(derivation.variable))
     count = len(chain.steps)
     vector = derivation.variable.shape[1] == 1
@@ -329,10 +329,23 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     once_more = f"Differentiating the gradient once more brings ${gradient}$ to the form $H\\,{dx}$:"
     dx_row = dx if vector else group(dx)
     then = rf"So $\mathrm{{d}}^{{2}}f = {dx_row}^{{\top}}H\,{dx}$, and $H$ is the Hessian:"
-    return (
+    parts = (
         part(once_more, rule_lines(chain, latex(chain.lhs), checks.second[:count])),
         part(then, rule_lines(hessian, hessian_symbol(derivation), checks.second[count:])),
     )
+    if bilinear is None:
+        return parts
+    U, V = (latex(d) for d in bilinear.lhs.args)
+    X = latex(derivation.variable)
+    in_two = (
+        rf"As a bilinear form: ${X}$ is the variable, so $\mathrm{{d}}^{{2}}{X} = 0$ and only "
+        rf"the coefficient $M$ of $\mathrm{{d}}f = \operatorname{{tr}}(M\,\mathrm{{d}}{X})$ varies. "
+        rf"In two directions ${U}, {V} \in {space(derivation.variable)}$, "
+        rf"with $\mathrm{{d}}^{{2}}f[{U}, {V}] = "
+        rf"\operatorname{{vec}}({V})^{{\top}} H \operatorname{{vec}}({U})$:"
+    )
+    lines = rule_lines(bilinear, latex(bilinear.lhs), checks.second[count + len(hessian.steps) :])
+    return (*parts, part(in_two, lines))
 
 
 def hessian_symbol(derivation: Derivation) -> str:

@@ -27,12 +27,17 @@ def line_json(line: Line) -> dict:
     }
 
 
-def proof_json(view: ProofView) -> dict:
-    """The main chain and the gradient as ``steps``; lemmas (directional) separately."""
-    *lemmas, main, gradient = (p for p in view.parts if p.lines)
+def proof_json(view: ProofView, lemmas: int) -> dict:
+    """The main chain and the gradient as ``steps``; lemmas (directional) and, for order 2, the
+    second differential separately."""
+    parts = [p for p in view.parts if p.lines]
+    main, gradient = parts[lemmas : lemmas + 2]
     out = {"steps": [line_json(line) for line in (*main.lines, *gradient.lines)]}
+    blocks = lambda ps: [{"text": str(p.text), "steps": [line_json(x) for x in p.lines]} for p in ps]  # noqa: E731
     if lemmas:
-        out["lemmas"] = [{"text": str(p.text), "steps": [line_json(x) for x in p.lines]} for p in lemmas]
+        out["lemmas"] = blocks(parts[:lemmas])
+    if parts[lemmas + 2 :]:
+        out["second"] = blocks(parts[lemmas + 2 :])
     return out
 
 
@@ -64,7 +69,10 @@ def to_json(derivation: Derivation, report: Report) -> dict:
                 derivation.spec.order == 2 or is_jacobian(derivation.function, derivation.variable),
             ),
         },
-        "methods": {p.method: proof_json(p) for p in view.proofs if p.method != "steps"},
+        "methods": {
+            view.method: proof_json(view, len(proof.lemmas))
+            for view, proof in zip((p for p in view.proofs if p.method != "steps"), derivation.proofs)
+        },
         "checks": {
             "ok": report.ok,
             "steps": {"ok": report.steps_ok, "max_rel_error": report.max_step_error},

@@ -318,3 +318,17 @@ def test_the_jacobian_of_a_matrix_function(symbols, function, jacobian):
     derivation = derive(spec(symbols, function, wrt, f"claim: {jacobian}\n"))
     report = verify(derivation)
     assert report.ok and report.claim.ok  # and against finite differences of vec F, column-major
+
+
+@pytest.mark.parametrize(
+    "function, bilinear",
+    [  # by hand (Magnus & Neudecker): d² log det X = -tr(X⁻¹dX X⁻¹dX); d² tr(X⁻¹) = 2 tr(X⁻¹dX X⁻¹dX X⁻¹)
+        ("logdet(X)", "-tr(X^-1*U*X^-1*V)"),
+        ("tr(X^-1)", "tr(X^-1*U*X^-2*V) + tr(X^-2*U*X^-1*V)"),
+    ],
+)
+def test_the_second_differential_of_a_matrix_function_as_a_bilinear_form(function, bilinear):
+    derivation = derive(spec(SQUARE, function, "X", "order: 2\n"))
+    *_, chain = derivation.proofs[0].second
+    assert text(chain.last) == bilinear
+    assert all(c.ok for c in verify(derivation).proofs[0].second[-len(chain.steps) :])  # = vec(V)ᵀ H vec(U)

@@ -148,7 +148,6 @@ def write_document(tex: str, name: str, out: Path, pdf: bool) -> Path:
 def check(paths):
     """Derive and verify each spec; one line per spec, exit 1 if any check fails."""
     from .pipeline import require_ok, run
-    from .printers import text
 
     def check_one(path: Path):
         outcome = run(path)
@@ -156,7 +155,7 @@ def check(paths):
         d, r = outcome.derivation, outcome.report
         steps = max((c.max_rel_error for c in r.author), default=r.max_step_error)
         click.echo(
-            f"ok  {path}: {derivative_name(d)} {outcome.spec.function.value} = {text(d.result)}  "
+            f"ok  {path}: {results_text(d)}  "
             f"(steps {max(steps, r.max_step_error):.1e}, "
             f"finite differences {r.finite_difference.max_rel_error:.1e})"
         )
@@ -202,6 +201,10 @@ def terminal_view(outcome) -> str:
         blocks.append((text(proof.chain.lhs), steps_text(proof.chain.steps, checks.chain)))
         gradient = (checks.identification, *checks.gradient)
         blocks.append((f"{derivative_name(d)} f", steps_text(proof.gradient.steps, gradient)))
+        for (v, chain), partial in zip(proof.partials, checks.partials):
+            blocks.append(
+                (f"{derivative_name(d, v)} f", steps_text(chain.steps, (checks.identification, *partial)))
+            )
         if proof.second:  # d vec(∇f) = … = H d vec X, the Hessian, and d²f[U, V]
             chain, hessian, bilinear = proof.second
             done = iter(checks.second)
@@ -210,17 +213,27 @@ def terminal_view(outcome) -> str:
             for c, lhs in second:
                 blocks.append((lhs, steps_text(c.steps, [next(done) for _ in c.steps])))
         out += chain_text(proof.method, blocks)
-    out.append(f"result: {derivative_name(d)} {outcome.spec.function.value} = {text(d.result)}")
+    out.append(f"result: {results_text(d)}")
     out.append(f"finite differences agree to {r.finite_difference.max_rel_error:.1e}")
     return "\n".join(out)
 
 
-def derivative_name(derivation) -> str:
+def results_text(derivation) -> str:
+    """``grad_X f = G``, one per variable (``; ``-separated), in the spec grammar."""
+    from .printers import text
+
+    function = derivation.spec.function.value
+    return "; ".join(
+        f"{derivative_name(derivation, v)} {function} = {text(r)}" for v, r in derivation.results
+    )
+
+
+def derivative_name(derivation, variable=None) -> str:
     """``grad_X``, or ``d/dX`` in numerator layout or for a number."""
     from . import ir
     from .jacobians import is_jacobian
 
-    name = derivation.variable.name
+    name = (variable or derivation.variable).name
     if derivation.spec.order == 2:
         return f"hess_{name}"
     if is_jacobian(derivation.function, derivation.variable):

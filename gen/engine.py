@@ -12,6 +12,7 @@ from .jacobians import bilinear_form, hessian_core, is_jacobian, jacobian_core
 from .methods import METHODS, derive_core, in_numerator_layout
 from .parser import describe_shape, parse_expr, symbol_table
 from .proof import Chain, Proof
+from .several import several_core
 from .spec import Spec
 
 
@@ -27,6 +28,12 @@ class Derivation:
     compare: tuple[tuple[str, object], ...] = ()
     steps: tuple = ()  # the author's lines, parsed (``spec.steps`` has their reasons)
     identified: object = None  # G in df = tr(Gᵀ dX), before any convention or layout
+    partials: tuple = ()  # several variables: (variable, its gradient) for each after the first
+
+    @property
+    def results(self) -> tuple:
+        """(variable, derivative) for every variable, in ``wrt`` order."""
+        return ((self.variable, self.result), *self.partials)
 
     @property
     def symbol_map(self) -> dict:
@@ -37,10 +44,10 @@ def derive(spec: Spec) -> Derivation:
     """Derive the gradient of ``spec.function`` by every method the spec asks for."""
     symbols = symbol_table(spec.symbols)
     function = parse_expr(spec.function, symbols)
+    if len(spec.wrt) > 1:
+        return derive_several(spec, symbols, function)
     variable = supported_variable(spec, symbols, function)
-    symmetric = frozenset(
-        symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape
-    )
+    symmetric = frozenset(symmetric_symbols(spec, symbols))
     try:
         if is_jacobian(function, variable):
             core = jacobian_core(function, variable, symmetric)
@@ -71,6 +78,55 @@ def derive(spec: Spec) -> Derivation:
     return Derivation(
         spec, tuple(symbols.items()), function, variable, result, proofs, claim, compare, steps, identified
     )
+
+
+def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
+    """Each partial gradient, in one proof that shares the differential."""
+    variables = tuple(symbols[w.value] for w in spec.wrt)
+    several_supported(spec, variables, function)
+    try:
+        core = several_core(function, variables, frozenset(symmetric_symbols(spec, symbols)))
+    except Unsupported as error:
+        raise error.at(spec.function.span) from None
+    (variable, result), *partials = ((v, g.last) for v, g in zip(variables, core.gradients))
+    proof = core.proof()
+    identified = core.gradients[0].steps[0].expr
+    return Derivation(
+        spec,
+        tuple(symbols.items()),
+        function,
+        variable,
+        result,
+        (proof,),
+        identified=identified,
+        partials=tuple(partials),
+    )
+
+
+def several_supported(spec: Spec, variables: tuple, function) -> None:
+    """Several variables: the gradients of a scalar function, by differentials, in the plain layout."""
+    refuse = lambda what, span: Unsupported(f"{what} with several 'wrt' is not supported yet", span)  # noqa: E731
+    for w, v in zip(spec.wrt, variables):
+        if not ir.is_matrix(v):
+            raise refuse(f"the number '{w.value}'", w.span)
+        if set(spec.symbol(w.value).assume) & {"symmetric", "spd", "orthogonal", "diagonal"}:
+            raise refuse(f"the structured variable '{w.value}'", w.span)
+    if ir.is_matrix(function) and not ir.is_one_by_one(function):
+        raise refuse("a Jacobian", spec.function.span)
+    refused = {
+        "order": spec.order != 1,
+        "layout": spec.layout != "denominator",
+        "steps": spec.steps,
+        "claim": spec.claim,
+        "compare": spec.compare,
+        "methods": set(spec.methods) - {"differential"},
+    }
+    if key := next((k for k, applies in refused.items() if applies), None):
+        raise refuse(f"'{key}'", spec.span_of(key))
+
+
+def symmetric_symbols(spec: Spec, symbols: dict):
+    return (symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape)
 
 
 def fresh_names(spec: Spec, variable) -> dict:
@@ -116,8 +172,6 @@ def author_step(step, symbols: dict, number: int):
 def supported_variable(spec: Spec, symbols: dict, function):
     """The variable to differentiate by; refuses honestly what the engine cannot do yet."""
     refuse = lambda what, span: Unsupported(f"{what} is not supported yet", span)  # noqa: E731
-    if len(spec.wrt) > 1:
-        raise refuse("differentiating with respect to several variables", spec.wrt[1].span)
     if spec.order == 2:
         hessian_supported(spec, symbols, function, refuse)
     wrt = spec.wrt[0]

@@ -55,7 +55,7 @@ def derive_core(function, variable, symmetric, convention: str | None = None) ->
     dX = ir.d(variable)
     steps = expand_differentials(ir.d(function), variable)
     current = steps[-1].expr if steps else ir.d(function)
-    more, form = rearrangement_steps(linear_form(current, dX), current, dX, vector=variable.shape[1] == 1)
+    more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
     steps += more
     if collected := collect(form, dX):
         form = collected
@@ -88,34 +88,38 @@ def scalar_core(function, variable, symmetric) -> Core:
     return Core(function, variable, tuple(steps), (), simplify_gradient(g, symmetric, "derivative"))
 
 
-def expand_differentials(expr, variable) -> list[Step]:
-    """Apply differential rules until only ``dX`` remains, one rule per line."""
+def expand_differentials(expr, *variables) -> list[Step]:
+    """Apply differential rules until only the variables' differentials remain, one rule per line."""
     steps = []
-    while (node := pending(expr, variable)) is not None:
-        rule, value = apply_first(node.arg, variable)
+    while (node := pending(expr, variables)) is not None:
+        rule, value = apply_first(node.arg, variables)
         expr = substitute(expr, node, value)
         steps.append(Step(expr, rule.name, node.arg))
     return steps
 
 
-def pending(expr, variable):
-    """The first ``d(F)`` in reading order that is not ``dX``."""
+def pending(expr, variables):
+    """The first ``d(F)`` in reading order that is not a variable's ``dX``."""
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, (ir.MatDiff, ir.Diff)) and node.arg != variable:
+        if isinstance(node, (ir.MatDiff, ir.Diff)) and node.arg not in variables:
             return node
     return None
 
 
-def apply_first(F, variable):
+def apply_first(F, variables):
     for candidate in DIFFERENTIAL:
-        value = candidate.apply(F, (variable,))
+        value = candidate.apply(F, variables)
         if value is not None:
             return candidate, value
     raise Unsupported(f"no rule for the differential of {sp.sstr(F)} yet")
 
 
+LINEAR_MAPS = (sp.Trace, sp.Transpose, sp.HadamardProduct, sp.KroneckerProduct, ir.Vec, ir.Diag)
+
+
 def substitute(expr, old, new):
-    """Replace ``old`` by ``new``, re-normalising products and sums around it."""
+    """Replace ``old`` by ``new``, re-normalising products and sums around it (a linear map of
+    zero is zero)."""
     if expr == old:
         return new
     if not expr.has(old):
@@ -125,26 +129,41 @@ def substitute(expr, old, new):
         return ir.mul(*args)
     if isinstance(expr, (sp.MatAdd, sp.Add)):
         return ir.add(*args)
+    if isinstance(expr, LINEAR_MAPS) and any(ir.is_zero(a) for a in args):
+        return ir.zero_like(expr)
     return expr.func(*args)
 
 
-def rearrangement_steps(form, current, dX, vector: bool) -> tuple[list[Step], tuple]:
-    """Expand, then apply each rearrangement rule to every term it fits, until none applies."""
+def rearrangement_steps(forms: tuple, current) -> tuple[list[Step], tuple]:
+    """Expand, then apply each rearrangement rule to every term it fits, until none applies.
+
+    ``forms`` pairs each variable's differential with its terms, ``((dX, terms), …)``: with
+    several variables every rule runs over all of them, one line per rule.
+    """
     steps = []
-    expanded = to_expr(form, dX)
-    if expanded != current:
+    if (expanded := total(forms)) != current:
         steps.append(Step(expanded, "expand"))
     for _ in range(PASSES):  # a moved entrywise product may need the rules again
-        before = form
+        before = forms
         for rearrangement in REARRANGEMENTS:
-            changed = [rearrangement(t, vector) for t in form]
-            if all(c is None for c in changed):
-                continue
-            form = tuple(n for c, t in zip(changed, form) for n in (c if isinstance(c, tuple) else (c or t,)))
-            steps.append(Step(to_expr(form, dX), rearrangement.rule.name))
-        if form == before:
+            changed = tuple((dX, rearranged(rearrangement, terms, dX.shape[1] == 1)) for dX, terms in forms)
+            if changed != forms:
+                forms = changed
+                steps.append(Step(total(forms), rearrangement.rule.name))
+        if forms == before:
             break
-    return steps, form
+    return steps, forms
+
+
+def rearranged(rearrangement, form: tuple, vector: bool) -> tuple:
+    """The terms with the rule applied to each it fits (a term may become several)."""
+    changed = [rearrangement(t, vector) for t in form]
+    return tuple(n for c, t in zip(changed, form) for n in (c if isinstance(c, tuple) else (c or t,)))
+
+
+def total(forms: tuple):
+    """The sum of every variable's terms."""
+    return ir.add(*(to_expr(terms, dX) for dX, terms in forms))
 
 
 PASSES = 8

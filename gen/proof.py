@@ -53,6 +53,7 @@ class Proof:
     lemmas: tuple[Lemma, ...] = ()
     symbols: tuple[tuple[str, object], ...] = ()  # the method's own symbols: direction, t, indices
     second: tuple = ()  # order 2: the chain of d(∇f), the Hessian read off, d²f[U, V] (a Chain or None)
+    partials: tuple = ()  # several variables: (variable, its gradient chain) for each after the first
 
     @property
     def symbol(self) -> dict:

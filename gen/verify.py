@@ -39,6 +39,7 @@ class ProofChecks:
     gradient: tuple[Check, ...]  # one per simplification line after the first
     lemmas: tuple[tuple[Check, ...], ...] = ()  # one per line of each lemma
     second: tuple[Check, ...] = ()  # order 2: the lines of d(∇f), the identification, the Hessian's
+    partials: tuple[tuple[Check, ...], ...] = ()  # several variables: each later gradient's lines
 
     @property
     def all(self) -> tuple[Check, ...]:
@@ -48,6 +49,7 @@ class ProofChecks:
             *self.gradient,
             *(c for lemma in self.lemmas for c in lemma),
             *self.second,
+            *(c for partial in self.partials for c in partial),
         )
 
 
@@ -158,13 +160,20 @@ def checked(derivation: Derivation) -> Report:
         index = tuple(int(rng.integers(size)) for size in dX.shape)
         # a finite t small enough that every matrix inverted at X stays invertible at X + tU
         t = rng.uniform(0.1, 0.5) * MIN_SINGULAR_VALUE / max(1.0, np.linalg.norm(np.atleast_2d(dX), 2))
+        others = {v: rng.standard_normal(np.shape(values[v])) for v, _ in derivation.partials}
         for k, proof in enumerate(derivation.proofs):
-            ev = method_evaluator(proof, values, dims, dX, index, t)
+            ev = method_evaluator(proof, values, dims, dX, index, t, others)
             first, *rest = proof.gradient.steps
             record(errors, ("chain", k), chain_errors(ev, proof.chain))
-            identified = linear(first.expr, variable, jacobian)
+            identified = ir.add(
+                linear(first.expr, variable, jacobian),
+                *(linear(g.steps[0].expr, v) for v, g in proof.partials),
+            )
             record(errors, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
             record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
+            for m, (_, gradient) in enumerate(proof.partials):
+                head, *tail = gradient.steps
+                record(errors, ("partial", k, m), chain_errors(ev, Chain(head.expr, tuple(tail))))
             if proof.second:
                 record(errors, ("second", k), second_errors(ev, proof, variable, rng))
             for m, lemma in enumerate(proof.lemmas):
@@ -193,6 +202,9 @@ def checked(derivation: Derivation) -> Report:
         if derivation.spec.layout == "numerator":
             fd = np.transpose(fd)
         record(errors, ("fd",), [rel_error(G, fd)])
+        for v, partial in derivation.partials:
+            fd_partial = finite_difference_gradient(derivation.function, v, values, dims)
+            record(errors, ("fd",), [rel_error(ev(partial), fd_partial)])
         if derivation.claim is not None:
             record(errors, ("claim",), [rel_error(ev(derivation.claim), G)])
         stated = [ev(value) for _, value in derivation.compare]
@@ -208,6 +220,7 @@ def checked(derivation: Derivation) -> Report:
             check("grad", k),
             tuple(check("lemma", k, m) for m in range(len(proof.lemmas))),
             check("second", k),
+            tuple(check("partial", k, m) for m in range(len(proof.partials))),
         )
         for k, proof in enumerate(derivation.proofs)
     )
@@ -257,8 +270,9 @@ def linear(gradient, variable, jacobian: bool = False):
     return ir.tr(ir.mul(ir.transpose_of(gradient), ir.d(variable)))
 
 
-def method_evaluator(proof: Proof, values: dict, dims: dict, dX, index, t) -> Evaluator:
-    """An evaluator for one proof's lines: its direction, and values for its own symbols."""
+def method_evaluator(proof: Proof, values: dict, dims: dict, dX, index, t, others: dict) -> Evaluator:
+    """An evaluator for one proof's lines: its direction (and the other variables'), and values for
+    its own symbols."""
     symbol, direction, extra = proof.symbol, dX, {}
     if "direction" in symbol:
         extra = {symbol["direction"]: dX, symbol["t"]: t}
@@ -266,7 +280,7 @@ def method_evaluator(proof: Proof, values: dict, dims: dict, dX, index, t) -> Ev
         names = [symbol[k] for k in ("row", "column") if k in symbol]
         extra = dict(zip(names, index))
         direction = unit(dX.shape, index[: len(names)])
-    return Evaluator({**values, **extra}, dims, {proof.variable: direction})
+    return Evaluator({**values, **extra}, dims, {proof.variable: direction, **others})
 
 
 def record(errors: dict, key, values: list[float]):

@@ -190,9 +190,10 @@ def chain_lhs(derivation: Derivation, proof: Proof) -> str:
     return r"\mathrm{d}f"
 
 
-def gradient_symbol(derivation: Derivation, numerator: bool | None = None) -> str:
-    """``∇_X f``, ``∂f/∂X`` in numerator layout, or ``d f/dt`` for a scalar variable."""
-    variable, function = latex(derivation.variable), function_latex(derivation)
+def gradient_symbol(derivation: Derivation, numerator: bool | None = None, variable=None) -> str:
+    """``∇_X f``, ``∂f/∂X`` in numerator layout, or ``d f/dt`` for a scalar variable (``variable``:
+    another of several)."""
+    variable, function = latex(variable or derivation.variable), function_latex(derivation)
     if not ir.is_matrix(derivation.variable):
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
     if is_jacobian(derivation.function, derivation.variable):
@@ -281,6 +282,9 @@ def gradient_lines(derivation: Derivation, proof: Proof, checks: ProofChecks, no
     if cut < len(rules):
         layout = Chain(None, proof.gradient.steps[cut:])
         lines += rule_lines(layout, gradient_symbol(derivation), steps[cut:], notation)
+    for (variable, chain), partial in zip(proof.partials, checks.partials):  # one identification for all
+        symbol = gradient_symbol(derivation, variable=variable)
+        lines += rule_lines(chain, symbol, (checks.identification, *partial), notation)
     return lines
 
 
@@ -288,6 +292,8 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
     form = linear_form_latex(
         derivation.variable, ir.is_matrix(derivation.function) and not ir.is_one_by_one(derivation.function)
     )
+    if derivation.partials:  # tr(G_Wᵀ dW) + g_bᵀ db
+        form = " + ".join(linear_form_latex(v, subscript=latex(v)) for v, _ in derivation.results)
     intro = (
         f"We take the differential and bring it into the form ${form}$; each line is justified on the right."
     )
@@ -297,6 +303,9 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         if ir.is_matrix(derivation.variable)
         else f"The differential now has the form ${form}$, and ${form[0]}$ is the derivative:"
     )
+    if derivation.partials:
+        then = f"The differential now has the form ${form}$, from which the identification theorem reads off"
+        then += " each gradient:"
     if is_jacobian(derivation.function, derivation.variable):
         form = rf"J\,{latex(differential_of_variable(derivation.variable))}"
         intro = f"We take the differential and bring it into the form ${form}$; each line is justified"
@@ -473,14 +482,16 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
     return ProofView("steps", METHOD_TITLES["steps"], (*parts, Part(Markup(then), (final,))))
 
 
-def linear_form_latex(variable, matrix_valued: bool = False) -> str:
-    """``tr(Gᵀ dX)`` for a matrix variable, ``gᵀ dx`` for a vector, ``g dt`` (``G dt``) for a number."""
+def linear_form_latex(variable, matrix_valued: bool = False, subscript: str = "") -> str:
+    """``tr(Gᵀ dX)`` for a matrix variable, ``gᵀ dx`` for a vector, ``g dt`` (``G dt``) for a number
+    (``G_X`` with a subscript, for one of several variables)."""
     dX = latex(ir.d(variable))
+    index = f"_{{{subscript}}}" if subscript else ""
     if not ir.is_matrix(variable):
-        return rf"{'G' if matrix_valued else 'g'}\,{dX}"
+        return rf"{'G' if matrix_valued else 'g'}{index}\,{dX}"
     if variable.shape[1] == 1:
-        return rf"g^{{\top}}\,{dX}"
-    return rf"\operatorname{{tr}}(G^{{\top}}\,{dX})"
+        return rf"g{index}^{{\top}}\,{dX}"
+    return rf"\operatorname{{tr}}(G{index}^{{\top}}\,{dX})"
 
 
 def remarks(derivation: Derivation, report: Report) -> tuple[Markup, ...]:
@@ -543,7 +554,7 @@ def verification(derivation: Derivation, report: Report) -> Markup:
         compared = "of the function agree with the Jacobian"
     else:
         result = "gradient" if ir.is_matrix(derivation.variable) else "derivative"
-        compared = f"of the function agree with the {result}"
+        compared = f"of the function agree with the {result}{'s' * bool(derivation.partials)}"
     sentence += (
         f". Central finite differences {compared} to ${figure(report.finite_difference.max_rel_error)}$"
     )
@@ -553,18 +564,28 @@ def verification(derivation: Derivation, report: Report) -> Markup:
 
 
 def statement(derivation: Derivation) -> Markup:
-    """``∇_X f = G``, on several aligned rows when ``G`` is long."""
-    first, *rest = broken(derivation.result)
-    symbol = hessian_symbol(derivation) if derivation.spec.order == 2 else gradient_symbol(derivation)
-    if not rest:
-        return Markup(f"{symbol} = {first}")
-    more = "".join(rf" \\ &\quad {r}" for r in rest)
-    return Markup(rf"\begin{{aligned}}{symbol} &= {first}{more}\end{{aligned}}")
+    """``∇_X f = G``, on several aligned rows when ``G`` is long (one equation per variable)."""
+    rows = []  # per variable: its symbol, then the result's pieces
+    for variable, result in derivation.results:
+        order_2 = derivation.spec.order == 2
+        symbol = hessian_symbol(derivation) if order_2 else gradient_symbol(derivation, variable=variable)
+        rows.append((symbol, *broken(result)))
+    if len(rows) == 1 and len(rows[0]) == 2:
+        return Markup(" = ".join(rows[0]))
+    lines = (
+        rf"{symbol} &= {first}" + "".join(rf" \\ &\quad {r}" for r in rest) for symbol, first, *rest in rows
+    )
+    return Markup(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
 
 
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
-    chains = (c for p in derivation.proofs for c in (p.chain, p.gradient, *(m.chain for m in p.lemmas)))
+    chains = (
+        c
+        for p in derivation.proofs
+        for c in (p.chain, p.gradient, *(m.chain for m in p.lemmas), *p.second, *(g for _, g in p.partials))
+        if c is not None
+    )
     used = dict.fromkeys(s.rule for c in chains for s in c.steps)
     if derivation.steps:
         used["identification"] = None

@@ -41,34 +41,38 @@ def proof_json(view: ProofView, lemmas: int) -> dict:
     return out
 
 
+def result_json(derivation: Derivation, variable, result) -> dict:
+    """The derivative with respect to one variable: its kind, text, LaTeX and numpy source."""
+    vector_valued = derivation.spec.order == 2 or is_jacobian(derivation.function, variable)
+    if derivation.spec.order == 2:
+        kind = "hessian"
+    elif vector_valued:
+        kind = "jacobian"
+    else:
+        kind = "gradient" if ir.is_matrix(variable) else "derivative"
+    return {
+        "kind": kind,
+        "text": text(result),
+        "latex": latex(result),
+        "numpy": numpy_source(result, dict(derivation.symbols), variable, vector_valued),
+    }
+
+
+def results_json(derivation: Derivation) -> dict:
+    """``result``; with several variables, ``results`` keyed by their names."""
+    results = {v.name: result_json(derivation, v, r) for v, r in derivation.results}
+    return {"results": results} if derivation.partials else {"result": results[derivation.variable.name]}
+
+
 def to_json(derivation: Derivation, report: Report) -> dict:
     """The object printed by ``derivtex show --json``."""
     spec, view = derivation.spec, document_view(derivation, report)
-    symbols = dict(derivation.symbols)
     out = {
         "id": spec.id,
         "title": spec.title,
         "wrt": [w.value for w in spec.wrt],
         "function": {"text": spec.function.value, "latex": latex(derivation.function)},
-        "result": {
-            "kind": (
-                "hessian"
-                if derivation.spec.order == 2
-                else "jacobian"
-                if is_jacobian(derivation.function, derivation.variable)
-                else "gradient"
-                if ir.is_matrix(derivation.variable)
-                else "derivative"
-            ),
-            "text": text(derivation.result),
-            "latex": latex(derivation.result),
-            "numpy": numpy_source(
-                derivation.result,
-                symbols,
-                derivation.variable,
-                derivation.spec.order == 2 or is_jacobian(derivation.function, derivation.variable),
-            ),
-        },
+        **results_json(derivation),
         "methods": {
             view.method: proof_json(view, len(proof.lemmas))
             for view, proof in zip((p for p in view.proofs if p.method != "steps"), derivation.proofs)

@@ -10,6 +10,7 @@ from gen.parser import parse_expr
 from gen.printers import numpy_source, text
 from gen.spec import Text, parse_spec
 from gen.verify import verify
+from gen.view_json import to_json
 
 SQUARE = "X: {shape: [n, n], assume: [invertible]}"
 
@@ -97,7 +98,7 @@ def test_the_derivative_with_respect_to_a_scalar():
     [
         (SQUARE, "X^-1", "X", "order: 2\n", (5, 8)),  # the second derivative of a matrix: at the 2
         (SQUARE, "kron(X, X)", "X", "", (3, 11)),  # the Jacobian of a Kronecker product: at the function
-        (f"{SQUARE}; Y: {{shape: [n, n]}}", "tr(X*Y)", "[X, Y]", "", (5, 10)),  # at the second variable
+        (f"{SQUARE}; Y: {{shape: [n, n]}}", "tr(X*Y)", "[X, Y]", "order: 2\n", (6, 8)),  # several, order 2
     ],
     ids=["order-2", "kronecker-jacobian", "several-variables"],
 )
@@ -332,3 +333,32 @@ def test_the_second_differential_of_a_matrix_function_as_a_bilinear_form(functio
     *_, chain = derivation.proofs[0].second
     assert text(chain.last) == bilinear
     assert all(c.ok for c in verify(derivation).proofs[0].second[-len(chain.steps) :])  # = vec(V)ᵀ H vec(U)
+
+
+def test_several_variables_share_one_differential_and_each_gradient_is_right():
+    # by hand: d‖Wx + b − y‖² = 2 rᵀ(dW x + db) with r = Wx + b − y, so ∇_W = 2 r xᵀ and ∇_b = 2 r
+    symbols = "W: {shape: [m, n]}; b: {shape: [m]}; x: {shape: [n]}; y: {shape: [m]}"
+    derivation = derive(spec(symbols, "norm(W*x + b - y)^2", "[W, b]"))
+    report = verify(derivation)
+    assert report.ok and len(derivation.proofs) == 1  # one proof, finite differences for both gradients
+    (W, grad_W), (b, grad_b) = derivation.results
+    assert (W.name, text(grad_W), b.name, text(grad_b)) == (
+        "W",
+        "2*(W*x + b - y)*x^T",
+        "b",
+        "2*(W*x + b - y)",
+    )
+    proof = derivation.proofs[0]
+    assert proof.chain.last.has(ir.d(W)) and proof.chain.last.has(ir.d(b))  # the shared differential
+
+
+def test_several_variables_in_json_are_keyed_by_name():
+    derivation = derive(spec(f"{SQUARE}; Y: {{shape: [n, n]}}", "tr(X*Y)", "[X, Y]"))
+    out = to_json(derivation, verify(derivation))
+    assert "result" not in out and list(out["results"]) == ["X", "Y"]
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((2, 3, 3))
+    for name, expected in (("X", Y.T), ("Y", X.T)):  # ∇_X tr(XY) = Yᵀ, ∇_Y tr(XY) = Xᵀ
+        namespace = {"np": np}
+        exec(out["results"][name]["numpy"], namespace)
+        np.testing.assert_allclose(namespace["result"](X=X, Y=Y), expected)

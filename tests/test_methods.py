@@ -32,12 +32,16 @@ def derived(function: str, symbols: str = SYMBOLS, wrt: str = "X"):
 
 def every_method(spec):
     """The spec proved by all three methods (by differentials alone for a scalar or symmetric
-    variable, a Jacobian or a Hessian)."""
+    variable, several variables, a Jacobian or a Hessian)."""
     declared = spec.symbol(spec.wrt[0].value)
     symbols = symbol_table(spec.symbols)
     vector_valued = is_jacobian(parse_expr(spec.function, symbols), symbols[declared.name])
     alone = (
-        not declared.shape or {"symmetric", "spd"} & set(declared.assume) or vector_valued or spec.order == 2
+        not declared.shape
+        or {"symmetric", "spd"} & set(declared.assume)
+        or vector_valued
+        or spec.order == 2
+        or len(spec.wrt) > 1
     )
     methods = ("differential",) if alone else ("differential", "directional", "entrywise")
     return replace(spec, methods=methods)

@@ -192,9 +192,11 @@ def supported_variable(spec: Spec, symbols: dict, function):
         message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
         raise SpecError(message, spec.span_of("methods"))
     if is_jacobian(function, variable):
-        if structure(spec) or spec.layout != "denominator":
-            what = f"the Jacobian of {describe_shape(function)} with respect to {describe_shape(variable)}"
-            raise refuse(what, spec.function.span)
+        if structure(spec):
+            raise refuse(f"the Jacobian with respect to the symmetric '{wrt.value}'", wrt.span)
+        if spec.layout == "numerator":
+            message = "a Jacobian is always ∂vec F/∂(vec X)ᵀ, the numerator layout already; remove 'layout'"
+            raise SpecError(message, spec.span_of("layout"))
         if set(spec.methods) - {"differential"}:
             message = "a Jacobian is derived by differentials only; remove 'methods' or keep [differential]"
             raise SpecError(message, spec.span_of("methods"))

@@ -362,3 +362,13 @@ def test_several_variables_in_json_are_keyed_by_name():
         namespace = {"np": np}
         exec(out["results"][name]["numpy"], namespace)
         np.testing.assert_allclose(namespace["result"](X=X, Y=Y), expected)
+
+
+def test_a_jacobian_in_numerator_layout_is_refused_as_redundant_and_a_symmetric_one_as_not_yet():
+    with pytest.raises(SpecError, match=r"a Jacobian is always .* remove 'layout'") as error:
+        derive(spec("z: {shape: [n]}", "softmax(z)", "z", "layout: numerator\n"))
+    assert (error.value.span.line, error.value.span.col) == (5, 9)
+    with pytest.raises(
+        Unsupported, match="the Jacobian with respect to the symmetric 'S' is not supported yet"
+    ):
+        derive(spec("S: {shape: [n, n], assume: [symmetric]}", "S^-1", "S"))

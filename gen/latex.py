@@ -379,20 +379,21 @@ def width(tex: str) -> int:
     tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
     while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r" \1 ", tex)) != tex:
         tex = reduced
+    tex = re.sub(r"\\(?:operatorname|mathrm|mathbf)\{(\w+)\}", r"\1", tex)
     fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
     while (m := re.search(fraction, tex)) is not None:
         tex = tex[: m.start()] + max(m.groups(), key=len) + tex[m.end() :]
-    tex = re.sub(r"\\operatorname\{(\w+)\}|\\mathrm\{(\w+)\}", r"\1\2", tex)
     words = re.sub(r"\\(exp|log|det|tanh|sin|cos|tan|lim|sqrt)\b", r"\1", tex)  # set as words
     glyphs = len(re.sub(r"[{}\s^_]", "", re.sub(r"\\[A-Za-z]+", "x", words)))
     return glyphs + len(re.findall(r"[+=-]|\\circ", tex))  # binary operators take space around them
 
 
-MEASURE = 34  # glyphs a piece of a broken right-hand side may take
+MEASURE = 34  # glyphs a piece of a broken right-hand side may take beside the justifications
+DISPLAY = 60  # glyphs a displayed equation may take on one row (a proposition's: both sides)
 
 
-def broken(e) -> list[str]:
-    """The LaTeX of ``e`` in rows of at most MEASURE glyphs, cut between the terms of a sum.
+def broken(e, measure: int = MEASURE) -> list[str]:
+    """The LaTeX of ``e`` in rows of at most ``measure`` glyphs, cut between the terms of a sum.
 
     A cut is made only where braces and ``\\left``/``\\right`` are balanced, and not after a
     stub: a row of a few glyphs (``diag(vec(1``) reads worse than a long one.
@@ -402,7 +403,7 @@ def broken(e) -> list[str]:
         balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
             r"\right"
         )
-        if width(current) > MEASURE / 3 and balanced and width(current + piece) > MEASURE:
+        if width(current) > measure / 3 and balanced and width(current + piece) > measure:
             rows.append(current)
             current = piece.lstrip()
         else:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from . import ir
 from .engine import Derivation, structure
 from .jacobians import differential_of_variable, is_jacobian
-from .latex import broken, group, latex, subscript, width
+from .latex import DISPLAY, MEASURE, broken, group, latex, subscript, width
 from .proof import Chain, Proof, Step
 from .render import escape_latex
 from .rules import REGISTRY
@@ -166,9 +166,12 @@ LONG = 16  # characters a function may show before it is called f in the stateme
 
 
 def named_function(derivation: Derivation) -> bool:
-    """Whether the function is long enough to be called f rather than written out each time."""
-    visible = re.sub(r"\\[,;!]|[{}^_ ]", "", re.sub(r"\\[A-Za-z]+", "x", latex(derivation.function)))
-    return len(visible) > LONG
+    """Whether the function is long enough to be called f rather than written out each time (or a
+    fraction, which would stand in the numerator of a Jacobian's ∂f/∂xᵀ)."""
+    function = latex(derivation.function)
+    visible = re.sub(r"\\[,;!]|[{}^_ ]", "", re.sub(r"\\[A-Za-z]+", "x", function))
+    fraction = "\\frac" in function and is_jacobian(derivation.function, derivation.variable)
+    return len(visible) > LONG or fraction
 
 
 def function_latex(derivation: Derivation) -> str:
@@ -187,7 +190,7 @@ def chain_lhs(derivation: Derivation, proof: Proof) -> str:
         variable, *indices = proof.chain.lhs.args[1:]
         entry = subscript(latex(variable), "".join(latex(i) for i in indices))
         return rf"\frac{{\partial f}}{{\partial {entry}}}"
-    return r"\mathrm{d}f"
+    return r"\mathrm{d}\operatorname{vec}f" if isinstance(proof.chain.lhs.arg, ir.Vec) else r"\mathrm{d}f"
 
 
 def gradient_symbol(derivation: Derivation, numerator: bool | None = None, variable=None) -> str:
@@ -198,7 +201,7 @@ def gradient_symbol(derivation: Derivation, numerator: bool | None = None, varia
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
     if is_jacobian(derivation.function, derivation.variable):
         if derivation.function.shape[1] != 1:
-            function = rf"\operatorname{{vec}}{group(latex(derivation.function))}"
+            function = rf"\operatorname{{vec}}{group(function) if function != 'f' else ' f'}"
         if derivation.variable.shape[1] != 1:
             variable = rf"(\operatorname{{vec}}{variable})"
         return rf"\frac{{\partial {function}}}{{\partial {variable}^{{\top}}}}"
@@ -569,7 +572,7 @@ def statement(derivation: Derivation) -> Markup:
     for variable, result in derivation.results:
         order_2 = derivation.spec.order == 2
         symbol = hessian_symbol(derivation) if order_2 else gradient_symbol(derivation, variable=variable)
-        rows.append((symbol, *broken(result)))
+        rows.append((symbol, *broken(result, max(MEASURE, DISPLAY - width(symbol)))))
     if len(rows) == 1 and len(rows[0]) == 2:
         return Markup(" = ".join(rows[0]))
     lines = (

@@ -55,7 +55,12 @@ def jacobian_core(function, variable, symmetric) -> Core:
             for N, s in (vectorisation(t, dX) or [(None, t)])
         ]
         steps.append(Step(vec_expr(pairs, variable), vectorisation.rule.name))
-    J = ir.add(*(M for M, _ in pairs)) if pairs else sp.ZeroMatrix(size(function), size(variable))
+    identity = sp.Identity(size(variable))  # d vec X itself
+    J = (
+        ir.add(*(identity if M is None else M for M, _ in pairs))
+        if pairs
+        else sp.ZeroMatrix(size(function), size(variable))
+    )
     if len(pairs) > 1:
         steps.append(Step(ir.mul(J, differential_of_variable(variable)), "collect vec"))
     identification = simplify_gradient(J, symmetric, "vec Jacobian identification")
@@ -105,8 +110,8 @@ def vec_trace(t: Term, dX):
         return None
     if t.inner is not None:
         raise Unsupported(NOT_YET)
-    A = ir.mul(*t.right, *t.left)  # tr(L Z R) = tr(R L Z), and tr(A Zᵀ) = vec(A)ᵀ vec Z
-    row = ir.transpose_of(ir.vec(A if t.transposed else ir.transpose_of(A)))
+    A = ir.mul(*t.right, *t.left) if t.left or t.right else sp.Identity(dX.shape[0])  # tr(L Z R) = tr(R L Z)
+    row = ir.transpose_of(ir.vec(A if t.transposed else ir.transpose_of(A)))  # tr(A Zᵀ) = vec(A)ᵀ vec Z
     column = ir.vec(ir.mul(*t.times)) if t.times else sp.Integer(1)
     return [(ir.mul(t.coeff, column, row), Term(sp.Integer(1), (), False, (), False))]
 

@@ -298,6 +298,9 @@ def test_order_2_for_a_symmetric_variable_is_refused():
         (SQUARE, "X^-1", "-kron(X^-T, X^-1)"),  # d(X⁻¹) = -X⁻¹ dX X⁻¹
         ("X: {shape: [n, m]}; A: {shape: [p, n]}; B: {shape: [m, q]}", "A*X*B", "kron(B^T, A)"),
         ("X: {shape: [n, m]}", "X^T", "commutation(n, m)"),
+        (SQUARE, "X + X^T", "I + commutation(n, n)"),  # d vec X itself is I d vec X
+        (SQUARE + "; A: {shape: [p, q]}", "tr(X)*A", "vec(A)*vec(I(n))^T"),  # tr(dX) = vec(I)ᵀ vec dX
+        ("X: {shape: [n, m]}", "vec(X)", "I"),
         ("X: {shape: [n, m]}; a: {shape: [m]}", "X*a", "kron(a^T, I(n))"),  # d(Xa) = dX a
         # d(XᵀBX) = dXᵀ BX + XᵀB dX
         (

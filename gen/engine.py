@@ -29,6 +29,7 @@ class Derivation:
     steps: tuple = ()  # the author's lines, parsed (``spec.steps`` has their reasons)
     identified: object = None  # G in df = tr(Gᵀ dX), before any convention or layout
     partials: tuple = ()  # several variables: (variable, its gradient) for each after the first
+    claims: tuple = ()  # several variables: (variable, its claimed gradient) for each claimed
 
     @property
     def results(self) -> tuple:
@@ -88,8 +89,12 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
         core = several_core(function, variables, frozenset(symmetric_symbols(spec, symbols)))
     except Unsupported as error:
         raise error.at(spec.function.span) from None
-    (variable, result), *partials = ((v, g.last) for v, g in zip(variables, core.gradients))
-    proof = core.proof()
+    (variable, result), *partials = results = tuple((v, g.last) for v, g in zip(variables, core.gradients))
+    gradients = {v.name: (v, ir.shape(g)) for v, g in results}
+    claims = tuple(
+        (gradients[name.value][0], result_expr(text, symbols, gradients[name.value][1], "claim"))
+        for name, text in spec.claims
+    )
     identified = core.gradients[0].steps[0].expr
     return Derivation(
         spec,
@@ -97,9 +102,10 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
         function,
         variable,
         result,
-        (proof,),
+        (core.proof(),),
         identified=identified,
         partials=tuple(partials),
+        claims=claims,
     )
 
 
@@ -117,7 +123,6 @@ def several_supported(spec: Spec, variables: tuple, function) -> None:
         "order": spec.order != 1,
         "layout": spec.layout != "denominator",
         "steps": spec.steps,
-        "claim": spec.claim,
         "compare": spec.compare,
         "methods": set(spec.methods) - {"differential"},
     }

@@ -91,10 +91,12 @@ def require_true_claim(outcome: Outcome) -> None:
     report, spec = outcome.report, outcome.spec
     if report.claim is not None and not report.claim.ok:
         diagnosis = claim_diagnosis(outcome)
+        text = spec.claim or next(claim for name, claim in spec.claims if name.value == report.claim_of)
+        whose = f" for {report.claim_of}" if report.claim_of else ""
         raise CheckFailed(
-            f"the claim is false: relative discrepancy {report.claim.max_rel_error:.2g} "
+            f"the claim{whose} is false: relative discrepancy {report.claim.max_rel_error:.2g} "
             f"at a random point{diagnosis}",
-            spec.claim.span,
+            text.span,
         )
 
 

@@ -83,6 +83,7 @@ class Spec:
     layout: str = "denominator"
     methods: tuple[str, ...] = ("differential",)
     claim: Text | None = None
+    claims: tuple[tuple[Text, Text], ...] = ()  # several variables: (name, claimed gradient) each
     compare: tuple[Compare, ...] = ()
     symmetric_gradient: str = "sym"
     steps: tuple[Step, ...] = ()
@@ -138,6 +139,7 @@ def parse_spec(text: str, path: str) -> Spec:
         values.setdefault("methods", ())
     values.setdefault("title", stem[:1].upper() + stem[1:].replace("_", " "))
     positions = tuple((key.value, src.span(value)) for key, value in root.value)
+    _check_claim(values, dict(positions).get("claim"))
     return Spec(id=stem, path=path, positions=positions, **values)
 
 
@@ -374,6 +376,37 @@ def _check_wrt(wrt: tuple[Text, ...], symbols: tuple[SymbolSpec, ...]) -> None:
             raise SpecError(message, text.span)
 
 
+def _check_claim(values: dict, span: Span | None) -> None:
+    """One claimed gradient, or with several 'wrt' a mapping of each variable to its own."""
+    claim, wrt = values.get("claim"), [w.value for w in values["wrt"]]
+    if claim is None or isinstance(claim, Text) and len(wrt) == 1:
+        return
+    if isinstance(claim, Text):
+        example = ", ".join(f"{name}: ..." for name in wrt)
+        raise SpecError(f"with several 'wrt', claim each gradient by its variable: {{{example}}}", span)
+    for name, _ in claim:
+        if name.value not in wrt:
+            raise SpecError(
+                f"'claim' names '{name.value}', which is not in 'wrt' ({', '.join(wrt)})", name.span
+            )
+    if len(wrt) == 1:  # {X: G} with one variable is G
+        values["claim"] = claim[0][1]
+    else:
+        values["claims"] = values.pop("claim")
+
+
+def _claim(key: str, node: Node, src: Source):
+    """An expression, or a mapping of variable names to expressions (for several 'wrt')."""
+    if not isinstance(node, MappingNode):
+        return _EXPRESSION(key, node, src)
+    claims = []
+    for name, value in node.value:
+        if not _is_text(name):
+            raise src.expected(key, "an expression, or a mapping of each variable in 'wrt' to one", name)
+        claims.append((src.text_of(name), _EXPRESSION(f"{key}.{name.value}", value, src)))
+    return tuple(claims)
+
+
 _SYMBOL_KEYS: dict[str, Validator] = {
     "shape": _shape,
     "assume": _names_of(ASSUMPTIONS, "assumption"),
@@ -404,7 +437,7 @@ _TOP_LEVEL: dict[str, Validator] = {
     "order": _integer_in(1, 2, "1 or 2"),
     "layout": _one_of("denominator", "numerator"),
     "methods": _names_of(METHODS, "method", at_least=1),
-    "claim": _EXPRESSION,
+    "claim": _claim,
     "compare": _entries(
         {"expr": _EXPRESSION, "label": STRING},
         required=("expr", "label"),

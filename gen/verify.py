@@ -90,6 +90,7 @@ class Report:
     claim_diagnosis: Diagnosis | None = None
     author: tuple[Check, ...] = ()  # step k against step k − 1 (step 1 against df)
     author_identification: Check | None = None  # the last step against tr(Gᵀ dX)
+    claim_of: str = ""  # several variables: whose claim ``claim`` is (the worst)
 
     @property
     def steps_ok(self) -> bool:
@@ -153,7 +154,7 @@ def checked(derivation: Derivation) -> Report:
     variable, result = derivation.variable, derivation.result
     jacobian = is_jacobian(derivation.function, variable)
     errors: dict = {}
-    points = []
+    points, claim_points = [], {}  # (gradient, compared values); per variable, (gradient, claim)
     for _ in range(settings.samples):
         values = draw(derivation, dims, rng)
         dX = rng.standard_normal(np.shape(values[variable]))
@@ -205,12 +206,11 @@ def checked(derivation: Derivation) -> Report:
         for v, partial in derivation.partials:
             fd_partial = finite_difference_gradient(derivation.function, v, values, dims)
             record(errors, ("fd",), [rel_error(ev(partial), fd_partial)])
-        if derivation.claim is not None:
-            record(errors, ("claim",), [rel_error(ev(derivation.claim), G)])
-        stated = [ev(value) for _, value in derivation.compare]
-        if derivation.claim is not None:
-            stated.append(ev(derivation.claim))
-        points.append((G, stated))
+        points.append((G, [ev(value) for _, value in derivation.compare]))
+        for v, value in claimed(derivation):
+            pair = (ev(dict(derivation.results)[v]), ev(value))
+            record(errors, ("claim", v.name), [rel_error(*pair)])
+            claim_points.setdefault(v.name, []).append(pair)
     tol = settings.tolerance
     check = lambda *key: tuple(Check(e, tol) for e in errors.get(key, []))  # noqa: E731
     proofs = tuple(
@@ -224,13 +224,14 @@ def checked(derivation: Derivation) -> Report:
         )
         for k, proof in enumerate(derivation.proofs)
     )
-    labels = [label for label, _ in derivation.compare] + ["claim"] * (derivation.claim is not None)
-    diagnoses = tuple(
-        diagnose(label, [(G, stated[k]) for G, stated in points], tol) for k, label in enumerate(labels)
+    compare = tuple(
+        diagnose(label, [(G, stated[k]) for G, stated in points], tol)
+        for k, (label, _) in enumerate(derivation.compare)
     )
-    claim = check("claim")[0] if derivation.claim is not None else None
-    compare = diagnoses[: len(derivation.compare)]
-    claim_diagnosis = diagnoses[-1] if derivation.claim is not None else None
+    claim, claim_diagnosis, claim_of = None, None, ""
+    if claim_points:  # the worst claim stands for all (with several variables, named)
+        claim_of = max(claim_points, key=lambda name: check("claim", name)[0].max_rel_error)
+        claim, claim_diagnosis = check("claim", claim_of)[0], diagnose("claim", claim_points[claim_of], tol)
     author_identification = check("author ident")[0] if derivation.steps else None
     return Report(
         proofs,
@@ -241,7 +242,15 @@ def checked(derivation: Derivation) -> Report:
         claim_diagnosis,
         check("author"),
         author_identification,
+        claim_of if derivation.claims else "",
     )
+
+
+def claimed(derivation: Derivation) -> tuple:
+    """(variable, claimed derivative) pairs: the one claim, or each of several variables'."""
+    if derivation.claim is not None:
+        return ((derivation.variable, derivation.claim),)
+    return derivation.claims
 
 
 def second_errors(ev: Evaluator, proof: Proof, variable, rng) -> list[float]:

@@ -499,13 +499,18 @@ def linear_form_latex(variable, matrix_valued: bool = False, subscript: str = ""
 
 def remarks(derivation: Derivation, report: Report) -> tuple[Markup, ...]:
     """One sentence per compared value (and a false claim), naming its mistake."""
-    stated = list(zip(report.compare, (value for _, value in derivation.compare)))
+    stated = [(d, value, derivation.result) for d, (_, value) in zip(report.compare, derivation.compare)]
     if report.claim is not None and not report.claim.ok:  # only with --allow-false
-        stated.append((report.claim_diagnosis, derivation.claim))
-    return tuple(diagnosis_sentence(d, value, derivation) for d, value in stated)
+        variable, value = next(
+            ((v, value) for v, value in derivation.claims if v.name == report.claim_of),
+            (derivation.variable, derivation.claim),
+        )
+        stated.append((report.claim_diagnosis, value, dict(derivation.results)[variable]))
+    return tuple(diagnosis_sentence(*s) for s in stated)
 
 
-def diagnosis_sentence(diagnosis, value, derivation: Derivation) -> Markup:
+def diagnosis_sentence(diagnosis, value, result) -> Markup:
+    """The stated ``value`` against the ``result`` it should equal."""
     label, explanation = escape_latex(diagnosis.label), escape_latex(diagnosis.explanation)
     if diagnosis.label == "claim":
         sentence = f"The claimed value ${latex(value)}$ is false: it {explanation}"
@@ -514,7 +519,7 @@ def diagnosis_sentence(diagnosis, value, derivation: Derivation) -> Markup:
     if diagnosis.diagnosis == "differs":
         sentence += f": their relative difference is ${figure(diagnosis.discrepancy)}$ at a random point"
     elif not diagnosis.ok:
-        sentence += f"; the gradient is ${latex(derivation.result)}$"
+        sentence += f"; the gradient is ${latex(result)}$"
     return Markup(sentence + ".")
 
 
@@ -562,7 +567,10 @@ def verification(derivation: Derivation, report: Report) -> Markup:
         f". Central finite differences {compared} to ${figure(report.finite_difference.max_rel_error)}$"
     )
     if report.claim is not None and report.claim.ok:
-        sentence += f", and the claimed value agrees with it to ${figure(report.claim.max_rel_error)}$"
+        claimed = (
+            "the claimed values agree with them" if derivation.claims else "the claimed value agrees with it"
+        )
+        sentence += f", and {claimed} to ${figure(report.claim.max_rel_error)}$"
     return Markup(sentence + ".")
 
 

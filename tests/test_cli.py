@@ -22,6 +22,16 @@ function: tr(X^-1)
 wrt: X
 """
 
+LAYER = """\
+symbols:
+  W: {shape: [m, n]}
+  b: {shape: [m]}
+  x: {shape: [n]}
+  y: {shape: [m]}
+function: norm(W*x + b - y)^2
+wrt: [W, b]
+"""
+
 
 # The seed answer's chain of equalities (lines 6 to 10 of GOOD + STEPS).
 STEPS = """\
@@ -138,6 +148,24 @@ BAD = [
         GOOD + STEPS.replace("d(tr(X^-1))", "d(tr(X))"),
         1,
         "6:12: step 1 is not the differential (relative discrepancy 2 at a random X)",
+    ),
+    (  # ∇_b ‖Wx + b − y‖² = 2(Wx + b − y): the claimed -2(…) has the wrong sign, |a − (−a)|/|a| = 2
+        "false claim of one of several",
+        LAYER + "claim: {W: 2*(W*x + b - y)*x^T, b: -2*(W*x + b - y)}\n",
+        1,
+        "8:36: the claim for b is false: relative discrepancy 2 at a random point; it has the wrong sign",
+    ),
+    (
+        "one claim for several variables",
+        LAYER + "claim: 2*(W*x + b - y)*x^T\n",
+        2,
+        "8:8: with several 'wrt', claim each gradient by its variable: {W: ..., b: ...}",
+    ),
+    (
+        "claim of a variable not in wrt",
+        LAYER + "claim: {W: 2*(W*x + b - y)*x^T, x: b}\n",
+        2,
+        "8:33: 'claim' names 'x', which is not in 'wrt' (W, b)",
     ),
     (
         "matrix-valued step",

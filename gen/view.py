@@ -82,7 +82,8 @@ def hypothesis(derivation: Derivation) -> Markup:
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
     if named_function(derivation):
-        sentence += f". Write $f({latex(derivation.variable)}) = {latex(derivation.function)}$"
+        arguments = ", ".join(latex(v) for v, _ in derivation.results)
+        sentence += f". Write $f({arguments}) = {latex(derivation.function)}$"
     return Markup(sentence + ".")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+
 import sympy as sp
 
 from . import ir
@@ -217,6 +219,11 @@ NUMPY_FUNCTIONS = {
 class NumpyPrinter(_Printer):
     """numpy source; vectors are (n, 1) columns inside the generated function."""
 
+    def _print_MatrixSymbol(self, e):
+        return python_name(e.name), ATOM
+
+    _print_Symbol = _print_MatrixSymbol
+
     def product(self, pieces) -> str:
         return " @ ".join(pieces)
 
@@ -315,6 +322,11 @@ def text(e) -> str:
     return GrammarPrinter().print(e)
 
 
+def python_name(name: str) -> str:
+    """A symbol's name as a Python parameter: a keyword or ``np`` gets a trailing underscore."""
+    return f"{name}_" if keyword.iskeyword(name) or name == "np" else name
+
+
 def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> str:
     """A self-contained ``def result(...)`` computing ``result`` with numpy only.
 
@@ -326,6 +338,7 @@ def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> 
     printer.sizes = {}
     lines, params = [], []
     for name, symbol in symbols.items():
+        name = python_name(name)
         params.append(name)
         if ir.is_matrix(symbol):
             if symbol.shape[1] == 1:
@@ -344,6 +357,10 @@ def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> 
         lines.append(f"    return np.asarray({body}, dtype=float)")
     else:
         same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose
-        shape = "(-1,)" if variable.shape[1] == 1 else f"{variable.name}.shape" + ("" if same else "[::-1]")
+        shape = (
+            "(-1,)"
+            if variable.shape[1] == 1
+            else f"{python_name(variable.name)}.shape" + ("" if same else "[::-1]")
+        )
         lines.append(f"    return np.reshape({body}, {shape})")
     return f"def result({', '.join(params)}):\n" + "\n".join(lines) + "\n"

@@ -11,7 +11,8 @@ import click
 
 from .errors import DerivtexError, LatexFailed
 
-TEMPLATES = ("article", "notes")  # notes: every spec in one document, OUTPUT/notes.pdf
+TEMPLATES = ("article", "notes", "appendix")  # notes: every spec in one document, OUTPUT/notes.pdf
+SECTION_LEVELS = ("section", "subsection")  # of an appendix snippet's heading
 
 
 def report_errors(items, action) -> int:
@@ -61,6 +62,11 @@ def main():
 )
 @click.option("--template", type=click.Choice(TEMPLATES), default="article", show_default=True)
 @click.option(
+    "--section-level",
+    type=click.Choice(SECTION_LEVELS),
+    help="With --template appendix: head each snippet with \\section (the default) or \\subsection.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(file_okay=False),
@@ -73,15 +79,21 @@ def main():
     is_flag=True,
     help="Typeset an author's false lines and claim, marked with their discrepancy, instead of refusing.",
 )
-def build(paths, to, template, output, allow_false):
+def build(paths, to, template, section_level, output, allow_false):
     """Derive, verify and typeset each spec (default: derivations/) into OUTPUT.
 
     With --template notes, every spec is checked first, then all of them go into one
     document, OUTPUT/notes.pdf; if any spec fails, nothing is written.
+
+    With --template appendix, each spec gives OUTPUT/NAME.tex, a body to \\input into a paper
+    whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
+    shows the snippet in a small article.
     """
     from .pipeline import render_tex, require_ok, run
     from .typeset import have_latex
 
+    if section_level and template != "appendix":
+        raise click.UsageError("--section-level is for --template appendix")
     out = Path(output)
     pdf = to == "pdf" and have_latex()
     if to == "pdf" and not pdf:
@@ -90,6 +102,8 @@ def build(paths, to, template, output, allow_false):
         )
     if template == "notes":
         sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false))
+    if template == "appendix":
+        sys.exit(build_appendix(spec_paths(paths), out, pdf, allow_false, section_level or "section"))
 
     def build_one(path: Path):
         outcome = run(path)
@@ -124,16 +138,39 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> i
     return report_errors(["notes"], write_notes)
 
 
-def write_document(tex: str, name: str, out: Path, pdf: bool) -> Path:
-    """Write ``out/NAME.tex`` (and ``NAME.pdf``) atomically; return the main file written.
+def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str) -> int:
+    """A snippet per spec, then ``derivtex.sty`` beside them (once, if any snippet was written)."""
+    from .appendix import PACKAGE, render_package, typeset_snippet
+    from .pipeline import render_appendix, require_ok, run
+    from .typeset import write_atomic
 
-    If LaTeX fails, no earlier file is replaced and the .tex is kept in ``out/.build``.
+    written = []
+
+    def build_one(path: Path):
+        outcome = run(path)
+        require_ok(outcome, allow_false)
+        tex = render_appendix(outcome, section_level)
+        written.append(write_document(tex, outcome.spec.id, out, pdf, typeset_snippet))
+        click.echo(f"wrote {written[-1]}")
+
+    worst = report_errors(paths, build_one)
+    if written:
+        write_atomic(out / PACKAGE, render_package())
+        click.echo(f"wrote {out / PACKAGE}")
+    return worst
+
+
+def write_document(tex: str, name: str, out: Path, pdf: bool, make_pdf=None) -> Path:
+    """Write ``out/NAME.tex`` (and ``NAME.pdf``, by ``make_pdf(tex, name, scratch)``) atomically.
+
+    Returns the main file written. If LaTeX fails, no earlier file is replaced and the .tex is
+    kept in ``out/.build``.
     """
     from .typeset import typeset, write_atomic
 
     if pdf:
         try:
-            document, _ = typeset(tex, name, out / ".build")
+            document = (make_pdf or (lambda *args: typeset(*args)[0]))(tex, name, out / ".build")
         except LatexFailed as error:
             kept = out / ".build" / f"{name}.tex"
             write_atomic(kept, tex)

@@ -110,6 +110,14 @@ def render_tex(outcome: Outcome, template: str = "article") -> str:
     return render(document_view(outcome.derivation, outcome.report), template)
 
 
+def render_appendix(outcome: Outcome, section_level: str = "section") -> str:
+    """The appendix snippet for a paper (see ``gen.appendix``)."""
+    from .appendix import render_appendix as render
+    from .view import document_view
+
+    return render(document_view(outcome.derivation, outcome.report), section_level)
+
+
 def render_notes(outcomes) -> str:
     """One document of lecture notes for the outcomes, grouped by topic (see ``gen.notes``)."""
     from .notes import notes_view

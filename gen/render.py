@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .errors import SpecError
 
-TEMPLATES = ("article",)
+TEMPLATES = ("article", "appendix")
 SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -111,13 +111,18 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render(view, template: str = "article") -> str:
-    """The document for ``view`` as LaTeX source."""
+def render(view, template: str = "article", **context) -> str:
+    """The document for ``view`` as LaTeX source (``context``: the template's other variables)."""
     if template not in TEMPLATES:
         raise SpecError(f"unknown template '{template}' (choose from {', '.join(TEMPLATES)})")
-    return environment().get_template(f"{template}.tex.j2").render(doc=view)
+    return render_template(f"{template}.tex.j2", doc=view, **context)
+
+
+def render_template(name: str, **context) -> str:
+    """A built-in template rendered with ``context``; the proofs' macros keep their short names."""
+    return environment().get_template(name).render({"macro_prefix": "", **context})
 
 
 def render_notes(view) -> str:
     """Lecture notes (a ``gen.notes.NotesView``) as LaTeX source."""
-    return environment().get_template("notes.tex.j2").render(notes=view)
+    return render_template("notes.tex.j2", notes=view)

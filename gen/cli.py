@@ -13,6 +13,17 @@ from .errors import DerivtexError, LatexFailed
 
 TEMPLATES = ("article", "notes", "appendix")  # notes: every spec in one document, OUTPUT/notes.pdf
 SECTION_LEVELS = ("section", "subsection")  # of an appendix snippet's heading
+EXPORTS = ("numpy",)  # derivtex export --to
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Directory for the results.",
+)
 
 
 def report_errors(items, action) -> int:
@@ -66,14 +77,7 @@ def main():
     type=click.Choice(SECTION_LEVELS),
     help="With --template appendix: head each snippet with \\section (the default) or \\subsection.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False),
-    default="output",
-    show_default=True,
-    help="Directory for the results.",
-)
+@output_option
 @click.option(
     "--allow-false",
     is_flag=True,
@@ -276,6 +280,29 @@ def chain_text(title: str, blocks) -> list[str]:
             mark = "ok" if check.ok else "FALSE"
             out.append(f"    {line:<{width}}  [{why}; {mark} {check.max_rel_error:.0e}]")
     return [*out, ""]
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option("--to", "to", type=click.Choice(EXPORTS), default="numpy", show_default=True)
+@output_option
+def export(path, to, output):
+    """Write the function and its derivative as code: OUTPUT/NAME.py, which checks itself.
+
+    `python NAME.py` compares the derivative with central finite differences (exit 0 if they agree).
+    """
+    from .export import export_numpy
+    from .pipeline import require_ok, run
+    from .typeset import write_atomic
+
+    def export_one(path: Path):
+        outcome = run(path)
+        require_ok(outcome)
+        target = Path(output) / f"{outcome.spec.id}.py"
+        write_atomic(target, export_numpy(outcome, outcome.spec.id))
+        click.echo(f"wrote {target}")
+
+    sys.exit(report_errors([Path(path)], export_one))
 
 
 @main.command()

@@ -92,7 +92,8 @@ def load_template(name: str) -> str:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(finalize=finalize) -> jinja2.Environment:
+    """The templates' environment; ``finalize`` escapes what they print (LaTeX by default)."""
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(load_template),
         block_start_string=r"\BLOCK{",
@@ -121,6 +122,11 @@ def render(view, template: str = "article", **context) -> str:
 def render_template(name: str, **context) -> str:
     """A built-in template rendered with ``context``; the proofs' macros keep their short names."""
     return environment().get_template(name).render({"macro_prefix": "", **context})
+
+
+def render_code(template: str, **context) -> str:
+    """A built-in template of source code: printed values are not escaped (the caller quotes them)."""
+    return environment(str).get_template(template).render(context)
 
 
 def render_notes(view) -> str:

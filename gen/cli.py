@@ -11,7 +11,7 @@ import click
 
 from .errors import DerivtexError, LatexFailed
 
-TEMPLATES = ("article", "notes", "appendix")  # notes: every spec in one document, OUTPUT/notes.pdf
+TEMPLATES = ("article", "notes", "appendix", "beamer")  # notes: every spec in one document, OUTPUT/notes.pdf
 SECTION_LEVELS = ("section", "subsection")  # of an appendix snippet's heading
 EXPORTS = ("numpy",)  # derivtex export --to
 
@@ -145,7 +145,7 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> i
 def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str) -> int:
     """A snippet per spec, then ``derivtex.sty`` beside them (once, if any snippet was written)."""
     from .appendix import PACKAGE, render_package, typeset_snippet
-    from .pipeline import render_appendix, require_ok, run
+    from .pipeline import render_tex, require_ok, run
     from .typeset import write_atomic
 
     written = []
@@ -153,7 +153,7 @@ def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, s
     def build_one(path: Path):
         outcome = run(path)
         require_ok(outcome, allow_false)
-        tex = render_appendix(outcome, section_level)
+        tex = render_tex(outcome, "appendix", section_level=section_level)
         written.append(write_document(tex, outcome.spec.id, out, pdf, typeset_snippet))
         click.echo(f"wrote {written[-1]}")
 

@@ -103,19 +103,19 @@ def claim_diagnosis(outcome: Outcome) -> str:
     return "" if diagnosis.diagnosis == "differs" else f"; it {diagnosis.explanation}"
 
 
-def render_tex(outcome: Outcome, template: str = "article") -> str:
+def render_tex(outcome: Outcome, template: str = "article", **options) -> str:
+    """One derivation as a document: ``article``, ``appendix`` (options: ``section_level``) or ``beamer``."""
+    from .appendix import render_appendix
     from .render import render
+    from .slides import render_slides
     from .view import document_view
 
-    return render(document_view(outcome.derivation, outcome.report), template)
-
-
-def render_appendix(outcome: Outcome, section_level: str = "section") -> str:
-    """The appendix snippet for a paper (see ``gen.appendix``)."""
-    from .appendix import render_appendix as render
-    from .view import document_view
-
-    return render(document_view(outcome.derivation, outcome.report), section_level)
+    renderers = {
+        "article": lambda doc: render(doc, "article"),
+        "appendix": render_appendix,
+        "beamer": render_slides,
+    }
+    return renderers[template](document_view(outcome.derivation, outcome.report), **options)
 
 
 def render_notes(outcomes) -> str:

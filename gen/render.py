@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .errors import SpecError
 
-TEMPLATES = ("article", "appendix")
+TEMPLATES = ("article", "appendix", "beamer")
 SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",

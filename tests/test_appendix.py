@@ -35,7 +35,7 @@ the Hessian in Proposition~\ref{prop:derivtex:hessian-logsumexp}; and \why.
 
 @pytest.fixture(scope="module")
 def snippets():
-    return [pipeline.render_appendix(pipeline.run(path)) for path in (FIRST, SECOND)]
+    return [pipeline.render_tex(pipeline.run(path), "appendix") for path in (FIRST, SECOND)]
 
 
 def test_a_snippet_is_a_body_without_preamble(snippets):
@@ -62,7 +62,7 @@ def test_labels_are_prefixed_per_spec_and_never_clash(snippets):
 
 
 def test_the_section_level_is_configurable():
-    snippet = pipeline.render_appendix(pipeline.run(FIRST), "subsection")
+    snippet = pipeline.render_tex(pipeline.run(FIRST), "appendix", section_level="subsection")
     assert snippet.count("\\subsection{") == 1 and "\\section{" not in snippet
 
 

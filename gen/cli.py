@@ -11,7 +11,13 @@ import click
 
 from .errors import DerivtexError, LatexFailed
 
-TEMPLATES = ("article", "notes", "appendix", "beamer")  # notes: every spec in one document, OUTPUT/notes.pdf
+TEMPLATES = (
+    "article",
+    "notes",
+    "appendix",
+    "beamer",
+    "md",
+)  # notes: every spec in one document, OUTPUT/notes.pdf
 SECTION_LEVELS = ("section", "subsection")  # of an appendix snippet's heading
 EXPORTS = ("numpy",)  # derivtex export --to
 
@@ -91,7 +97,7 @@ def build(paths, to, template, section_level, output, allow_false):
 
     With --template appendix, each spec gives OUTPUT/NAME.tex, a body to \\input into a paper
     whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
-    shows the snippet in a small article.
+    shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
     """
     from .pipeline import render_tex, require_ok, run
     from .typeset import have_latex
@@ -99,6 +105,8 @@ def build(paths, to, template, section_level, output, allow_false):
     if section_level and template != "appendix":
         raise click.UsageError("--section-level is for --template appendix")
     out = Path(output)
+    if template == "md":  # Markdown has no PDF
+        sys.exit(report_errors(spec_paths(paths), lambda path: write_markdown(path, out, allow_false)))
     pdf = to == "pdf" and have_latex()
     if to == "pdf" and not pdf:
         click.echo(
@@ -115,6 +123,17 @@ def build(paths, to, template, section_level, output, allow_false):
         click.echo(f"wrote {write_document(render_tex(outcome, template), outcome.spec.id, out, pdf)}")
 
     sys.exit(report_errors(spec_paths(paths), build_one))
+
+
+def write_markdown(path: Path, out: Path, allow_false: bool) -> None:
+    from .pipeline import render_tex, require_ok, run
+    from .typeset import write_atomic
+
+    outcome = run(path)
+    require_ok(outcome, allow_false)
+    target = out / f"{outcome.spec.id}.md"
+    write_atomic(target, render_tex(outcome, "md"))
+    click.echo(f"wrote {target}")
 
 
 def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> int:

@@ -104,8 +104,9 @@ def claim_diagnosis(outcome: Outcome) -> str:
 
 
 def render_tex(outcome: Outcome, template: str = "article", **options) -> str:
-    """One derivation as a document: ``article``, ``appendix`` (options: ``section_level``) or ``beamer``."""
+    """One derivation as ``article``, ``appendix`` (option ``section_level``), ``beamer`` or ``md``."""
     from .appendix import render_appendix
+    from .markdown import render_markdown
     from .render import render
     from .slides import render_slides
     from .view import document_view
@@ -114,6 +115,7 @@ def render_tex(outcome: Outcome, template: str = "article", **options) -> str:
         "article": lambda doc: render(doc, "article"),
         "appendix": render_appendix,
         "beamer": render_slides,
+        "md": render_markdown,
     }
     return renderers[template](document_view(outcome.derivation, outcome.report), **options)
 

@@ -54,8 +54,13 @@ def report_errors(items, action) -> int:
 def spec_paths(paths) -> list[Path]:
     from .pipeline import find_specs
 
+    return exit_on_error(find_specs, paths or ("derivations",))
+
+
+def exit_on_error(action, *args):
+    """``action(*args)``, or its project error printed and the command ended with its exit code."""
     try:
-        return find_specs(paths or ("derivations",))
+        return action(*args)
     except DerivtexError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)
@@ -77,7 +82,13 @@ def main():
     show_default=True,
     help="Write LaTeX only, or LaTeX and PDF.",
 )
-@click.option("--template", type=click.Choice(TEMPLATES), default="article", show_default=True)
+@click.option(
+    "--template",
+    default="article",
+    show_default=True,
+    help=f"One of {', '.join(TEMPLATES)}, or a template of your own: a file NAME.tex.j2 "
+    "(or NAME.md.j2), or a folder with article.tex.j2 (see `derivtex templates export`).",
+)
 @click.option(
     "--section-level",
     type=click.Choice(SECTION_LEVELS),
@@ -99,16 +110,15 @@ def build(paths, to, template, section_level, output, allow_false):
     whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
     shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
     """
-    from .pipeline import render_tex, require_ok, run
-    from .typeset import have_latex
+    from .pipeline import require_ok, run
+    from .typeset import have_latex, write_atomic
 
     if section_level and template != "appendix":
         raise click.UsageError("--section-level is for --template appendix")
+    render_one, suffix = renderer(template)
     out = Path(output)
-    if template == "md":  # Markdown has no PDF
-        sys.exit(report_errors(spec_paths(paths), lambda path: write_markdown(path, out, allow_false)))
-    pdf = to == "pdf" and have_latex()
-    if to == "pdf" and not pdf:
+    pdf = to == "pdf" and suffix == ".tex" and have_latex()
+    if to == "pdf" and suffix == ".tex" and not pdf:
         click.echo(
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
@@ -120,20 +130,30 @@ def build(paths, to, template, section_level, output, allow_false):
     def build_one(path: Path):
         outcome = run(path)
         require_ok(outcome, allow_false)
-        click.echo(f"wrote {write_document(render_tex(outcome, template), outcome.spec.id, out, pdf)}")
+        text, name = render_one(outcome), outcome.spec.id
+        if suffix == ".tex":
+            click.echo(f"wrote {write_document(text, name, out, pdf)}")
+        else:  # Markdown, or a user's template of another kind: no PDF
+            write_atomic(out / f"{name}{suffix}", text)
+            click.echo(f"wrote {out / f'{name}{suffix}'}")
 
     sys.exit(report_errors(spec_paths(paths), build_one))
 
 
-def write_markdown(path: Path, out: Path, allow_false: bool) -> None:
-    from .pipeline import render_tex, require_ok, run
-    from .typeset import write_atomic
+def renderer(template: str):
+    """``(outcome → text, suffix of the file written)`` for a built-in template or a user's."""
+    from .pipeline import render_tex
 
-    outcome = run(path)
-    require_ok(outcome, allow_false)
-    target = out / f"{outcome.spec.id}.md"
-    write_atomic(target, render_tex(outcome, "md"))
-    click.echo(f"wrote {target}")
+    if template in TEMPLATES:
+        return (lambda outcome: render_tex(outcome, template)), ".md" if template == "md" else ".tex"
+    if not Path(template).exists():
+        choices = ", ".join(TEMPLATES)
+        raise click.UsageError(f"unknown template '{template}': give one of {choices}, a file or a folder")
+    from .user_templates import output_suffix, render_user, template_file
+    from .view import document_view
+
+    user = exit_on_error(template_file, template)
+    return (lambda o: render_user(document_view(o.derivation, o.report), user)), output_suffix(user)
 
 
 def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> int:
@@ -322,6 +342,25 @@ def export(path, to, output):
         click.echo(f"wrote {target}")
 
     sys.exit(report_errors([Path(path)], export_one))
+
+
+@main.group()
+def templates():
+    """The built-in templates, to start a template of your own from."""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False))
+def export_templates(folder):
+    """Copy every built-in template into FOLDER (never over an existing file).
+
+    Then `derivtex build --template FOLDER` renders FOLDER/article.tex.j2, and any template it
+    includes is taken from FOLDER first.
+    """
+    from .user_templates import export_templates as export
+
+    for target in exit_on_error(export, Path(folder)):
+        click.echo(f"wrote {target}")
 
 
 @main.command()

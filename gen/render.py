@@ -80,22 +80,33 @@ def finalize(value):
     return escape_latex(str(value))
 
 
-def load_template(name: str) -> str:
-    """A built-in template's source, from the installed package (templates/ in a checkout)."""
+def builtin_templates():
+    """The folder of the built-in templates: the installed package's (templates/ in a checkout)."""
     try:
-        source = resources.files("gen.templates") / name
+        return resources.files("gen.templates")
     except ModuleNotFoundError:  # running from a source tree without installing
-        source = Path(__file__).resolve().parent.parent / "templates" / name
+        return Path(__file__).resolve().parent.parent / "templates"
+
+
+def load_template(name: str) -> str:
+    """A built-in template's source."""
+    source = builtin_templates() / name
     if not source.is_file():
         raise SpecError(f"unknown template '{name}'")
     return source.read_text(encoding="utf-8")
 
 
 @cache
-def environment(finalize=finalize) -> jinja2.Environment:
-    """The templates' environment; ``finalize`` escapes what they print (LaTeX by default)."""
+def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The templates' environment; ``finalize`` escapes what they print (LaTeX by default).
+
+    Templates are looked up in the folders ``search`` first (a user's), then among the built-in ones.
+    """
+    loader = jinja2.FunctionLoader(load_template)
+    if search:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), loader])
     return jinja2.Environment(
-        loader=jinja2.FunctionLoader(load_template),
+        loader=loader,
         block_start_string=r"\BLOCK{",
         block_end_string="}",
         variable_start_string=r"\VAR{",

@@ -22,14 +22,10 @@ SECTION_LEVELS = ("section", "subsection")  # of an appendix snippet's heading
 EXPORTS = ("numpy",)  # derivtex export --to
 
 
-output_option = click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False),
-    default="output",
-    show_default=True,
-    help="Directory for the results.",
-)
+def output_option(default: str = "output", help: str = "Directory for the results."):
+    return click.option(
+        "-o", "--output", type=click.Path(file_okay=False), default=default, show_default=True, help=help
+    )
 
 
 def report_errors(items, action) -> int:
@@ -94,7 +90,7 @@ def main():
     type=click.Choice(SECTION_LEVELS),
     help="With --template appendix: head each snippet with \\section (the default) or \\subsection.",
 )
-@output_option
+@output_option()
 @click.option(
     "--allow-false",
     is_flag=True,
@@ -324,7 +320,7 @@ def chain_text(title: str, blocks) -> list[str]:
 @main.command()
 @click.argument("path", type=click.Path())
 @click.option("--to", "to", type=click.Choice(EXPORTS), default="numpy", show_default=True)
-@output_option
+@output_option()
 def export(path, to, output):
     """Write the function and its derivative as code: OUTPUT/NAME.py, which checks itself.
 
@@ -342,6 +338,38 @@ def export(path, to, output):
         click.echo(f"wrote {target}")
 
     sys.exit(report_errors([Path(path)], export_one))
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of a spec, for editors (yaml-language-server, VS Code's YAML)."""
+    from .schema import schema as spec_schema
+
+    click.echo(json.dumps(spec_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("name")
+@output_option("derivations", "Directory for the spec.")
+def new(name, output):
+    """Write OUTPUT/NAME.yaml, a spec to start from, and the schema it names beside it.
+
+    The spec starts with `# yaml-language-server: $schema=derivtex.schema.json`, so that an
+    editor checks and completes it; its other keys are there as comments. An existing
+    spec is never overwritten.
+    """
+    from .schema import SCHEMA_FILE, new_spec
+    from .schema import schema as spec_schema
+    from .typeset import write_atomic
+
+    target = Path(output) / f"{name}.yaml"
+    text = exit_on_error(new_spec, name)
+    if target.exists():
+        click.echo(f"{target}: exists; not overwritten", err=True)
+        sys.exit(2)
+    write_atomic(target, text)
+    write_atomic(Path(output) / SCHEMA_FILE, json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n")
+    click.echo(f"wrote {target}")
 
 
 @main.group()

@@ -3,7 +3,8 @@
 A snippet has no preamble: a section (or subsection) with the derivation's body, the same
 body the article shows, inside a ``derivtex`` environment that gives the proofs' macros their
 short names only there. Its labels start with ``derivtex:`` and the spec's id, so neither two
-snippets nor a snippet and the paper share a label.
+snippets nor a snippet and the paper share a label. Its citations use the keys of
+``derivtex.bib`` (the bundled bibliography), written beside it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .bibliography import bibtex
 from .notes import bookmark
 from .render import render, render_template
 from .view import DocumentView
 
 SECTION_LEVELS = ("section", "subsection")
 PACKAGE = "derivtex.sty"
+BIBLIOGRAPHY = "derivtex.bib"  # the bundled works, by the keys the snippets cite
 SNIPPET = "snippet"  # the snippet's name beside the preview article
 
 
@@ -27,10 +30,14 @@ def label(doc: DocumentView) -> str:
     return f"derivtex:{doc.label}"
 
 
-def render_appendix(doc: DocumentView, section_level: str = "section") -> str:
+def render_appendix(doc: DocumentView, section_level: str = "section", **context) -> str:
     """The snippet for one derivation, headed by ``\\section`` or ``\\subsection``."""
     return render(
-        replace(doc, label=label(doc)), "appendix", section_level=section_level, bookmark=bookmark(doc.title)
+        replace(doc, label=label(doc)),
+        "appendix",
+        section_level=section_level,
+        bookmark=bookmark(doc.title),
+        **context,
     )
 
 
@@ -48,6 +55,6 @@ def typeset_snippet(snippet: str, name: str, scratch_root: Path) -> bytes:
     """The PDF of a snippet inside the preview article: the proof that it compiles."""
     from .typeset import typeset
 
-    files = {f"{SNIPPET}.tex": snippet, PACKAGE: render_package()}
+    files = {f"{SNIPPET}.tex": snippet, PACKAGE: render_package(), BIBLIOGRAPHY: bibtex()}
     document, _ = typeset(preview(), name, scratch_root, files)
     return document

@@ -145,11 +145,10 @@ def renderer(template: str):
     if not Path(template).exists():
         choices = ", ".join(TEMPLATES)
         raise click.UsageError(f"unknown template '{template}': give one of {choices}, a file or a folder")
-    from .user_templates import output_suffix, render_user, template_file
-    from .view import document_view
+    from .user_templates import output_suffix, template_file
 
     user = exit_on_error(template_file, template)
-    return (lambda o: render_user(document_view(o.derivation, o.report), user)), output_suffix(user)
+    return (lambda outcome: render_tex(outcome, user)), output_suffix(user)
 
 
 def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> int:
@@ -178,8 +177,9 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> i
 
 
 def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str) -> int:
-    """A snippet per spec, then ``derivtex.sty`` beside them (once, if any snippet was written)."""
-    from .appendix import PACKAGE, render_package, typeset_snippet
+    """A snippet per spec, then ``derivtex.sty`` and ``derivtex.bib`` beside them (if any was written)."""
+    from .appendix import BIBLIOGRAPHY, PACKAGE, render_package, typeset_snippet
+    from .bibliography import bibtex
     from .pipeline import render_tex, require_ok, run
     from .typeset import write_atomic
 
@@ -194,8 +194,9 @@ def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, s
 
     worst = report_errors(paths, build_one)
     if written:
-        write_atomic(out / PACKAGE, render_package())
-        click.echo(f"wrote {out / PACKAGE}")
+        for name, text in ((PACKAGE, render_package()), (BIBLIOGRAPHY, bibtex())):
+            write_atomic(out / name, text)
+            click.echo(f"wrote {out / name}")
     return worst
 
 

@@ -61,7 +61,7 @@ def markdown_view(doc: DocumentView) -> DocumentView:
     )
 
 
-def render_markdown(doc: DocumentView) -> str:
+def render_markdown(doc: DocumentView, **context) -> str:
     """One derivation as Markdown."""
     template = environment(escape_markdown).get_template("md.md.j2")
-    return template.render(doc=markdown_view(doc), macro_prefix="")
+    return template.render(doc=markdown_view(doc), macro_prefix="", **context)

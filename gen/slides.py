@@ -65,6 +65,6 @@ def frames(proof: ProofView) -> tuple[Frame, ...]:
     return tuple(Frame(title, tuple(group)) for title, group in zip(titles, groups))
 
 
-def render_slides(doc: DocumentView) -> str:
+def render_slides(doc: DocumentView, **context) -> str:
     """The beamer slides of one derivation: a frame for the proposition, frames per method, remarks."""
-    return render(doc, "beamer", slides=tuple(SlideProof(p.method, frames(p)) for p in doc.proofs))
+    return render(doc, "beamer", slides=tuple(SlideProof(p.method, frames(p)) for p in doc.proofs), **context)

@@ -39,7 +39,7 @@ def output_suffix(template: Path) -> str:
     return Path(template.stem).suffix or ".txt"
 
 
-def render_user(doc: DocumentView, template: Path) -> str:
+def render_user(doc: DocumentView, template: Path, **context) -> str:
     """One derivation rendered by a user's template; its errors point into the template."""
     from .markdown import escape_markdown, markdown_view
     from .render import finalize
@@ -48,7 +48,7 @@ def render_user(doc: DocumentView, template: Path) -> str:
     env = environment(escape_markdown if markdown else finalize, (str(template.parent),))
     try:
         return env.get_template(template.name).render(
-            doc=markdown_view(doc) if markdown else doc, macro_prefix=""
+            doc=markdown_view(doc) if markdown else doc, macro_prefix="", **context
         )
     except jinja2.TemplateSyntaxError as error:
         raise SpecError(

@@ -9,6 +9,7 @@ from test_notes import commands, invoke
 
 from gen import pipeline
 from gen.appendix import render_package
+from gen.bibliography import bibtex
 from gen.typeset import typeset
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
@@ -29,6 +30,8 @@ the Hessian in Proposition~\ref{prop:derivtex:hessian-logsumexp}; and \why.
 \appendix
 \input{first}
 \input{second}
+\bibliographystyle{plain}
+\bibliography{derivtex}
 \end{document}
 """
 
@@ -89,8 +92,12 @@ def test_build_writes_snippets_and_the_package_beside_them(tmp_path):
         FIRST,
     )
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["derivtex.sty", "trace_inverse.tex"]
-    assert result.stdout.splitlines()[-1] == f"wrote {tmp_path / 'derivtex.sty'}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["derivtex.bib", "derivtex.sty", "trace_inverse.tex"]
+    assert result.stdout.splitlines()[-2:] == [
+        f"wrote {tmp_path / 'derivtex.sty'}",
+        f"wrote {tmp_path / 'derivtex.bib'}",
+    ]
+    assert (tmp_path / "derivtex.bib").read_text(encoding="utf-8") == bibtex()
     assert (tmp_path / "derivtex.sty").read_text(encoding="utf-8") == render_package()
     assert "\\subsection{" in (tmp_path / "trace_inverse.tex").read_text(encoding="utf-8")
 
@@ -106,6 +113,7 @@ def test_a_paper_inputs_two_snippets_without_errors_clashes_or_overfull_boxes(
     snippets, tmp_path, latex_tools
 ):
     files = {"first.tex": snippets[0], "second.tex": snippets[1], "derivtex.sty": render_package()}
+    files["derivtex.bib"] = bibtex()
     pdf, log = typeset(PAPER, "paper", tmp_path, files)
     assert "Output written" in log
     assert not [line for line in log.splitlines() if line.startswith(("Overfull \\hbox", "Overfull \\vbox"))]
@@ -119,3 +127,5 @@ def test_a_paper_inputs_two_snippets_without_errors_clashes_or_overfull_boxes(
     assert "Proposition A.1 of Appendix A" in words  # the paper's numbering, the references resolved
     assert "Proposition B.1" in words and "the paper’s own why." in words
     assert "Proof by differentials" in words and "has the wrong sign" in words
+    assert "Source: [3, §2.5.4 (traces with inverses)]" in words  # cited by the bundled keys, resolved
+    assert "K. B. Petersen and M. S. Pedersen. The Matrix Cookbook." in words

@@ -61,6 +61,11 @@ def commands(tex: str, name: str) -> list[str]:
     return re.findall(rf"\\{name}\{{([^{{}}]*)\}}", tex)
 
 
+def cited_keys(tex: str) -> set[str]:
+    """The keys of every ``\\cite{a,b}`` and ``\\cite[place]{a}``."""
+    return {key for keys in re.findall(r"\\cite(?:\[[^]]*\])?\{([^{}]*)\}", tex) for key in keys.split(",")}
+
+
 def group(tex: str, start: int) -> str:
     """The balanced ``{…}`` group that opens at ``tex[start]``, without its braces."""
     depth, i = 0, start
@@ -137,7 +142,7 @@ def test_labels_are_unique_and_every_citation_has_an_entry(tex):
     labels = commands(tex, "label")
     assert len(labels) == len(set(labels))
     entries = commands(tex, "bibitem")
-    cited = {key for keys in commands(tex, "cite") for key in keys.split(",")}
+    cited = cited_keys(tex)
     assert cited == set(entries)
     assert len(entries) == len(set(entries))
 

@@ -14,9 +14,10 @@ from .latex import width
 from .render import render
 from .view import DocumentView, Line, Part, ProofView
 
-ROWS = 13  # rows of \small text a frame holds below its title
+ROWS = 11  # rows of \\small text a frame holds below its title
 TEXT_WIDTH = 95  # glyphs of a sentence on one row
-WHY_WIDTH = 42  # glyphs of a justification on one row of its column
+CHAIN_WIDTH = 88  # glyphs of a chain and its justification column on one row (less the space between)
+DISPLAY = 1  # rows of space around a chain
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,16 @@ def rows(tex: str, per_row: int) -> int:
     return max(1, -(-width(tex) // per_row)) + ("\\frac" in tex) if tex else 0
 
 
-def line_rows(line: Line) -> int:
+def why_width(part: Part) -> int:
+    """The glyphs of the justification column: what the widest line leaves, as ``\\fitwhy`` sets it."""
+    left = max((width(x.lhs) for x in part.lines), default=0) * (not part.lhs_alone)
+    right = max((width(x.relation + r) for x in part.lines for r in (x.rhs, *x.rest)), default=0)
+    return min(max(CHAIN_WIDTH - left - right, int(0.22 * CHAIN_WIDTH)), CHAIN_WIDTH // 2)
+
+
+def line_rows(line: Line, why: int) -> int:
     """A line of a chain: its rows, or its justification's if that wraps to more."""
-    return max(sum(rows(r, TEXT_WIDTH) for r in (line.lhs + line.rhs, *line.rest)), rows(line.why, WHY_WIDTH))
+    return max(sum(rows(r, TEXT_WIDTH) for r in (line.lhs + line.rhs, *line.rest)), rows(line.why, why))
 
 
 def frames(proof: ProofView) -> tuple[Frame, ...]:
@@ -49,17 +57,18 @@ def frames(proof: ProofView) -> tuple[Frame, ...]:
     groups: list[list[Part]] = [[]]
     used = 0
     for part in proof.parts:
-        head = rows(part.text, TEXT_WIDTH) + part.lhs_alone
-        if groups[-1] and used + head + sum(map(line_rows, part.lines[:1])) > ROWS:
+        why = why_width(part)
+        head = rows(part.text, TEXT_WIDTH) + part.lhs_alone + DISPLAY * bool(part.lines)
+        if groups[-1] and used + head + sum(line_rows(x, why) for x in part.lines[:1]) > ROWS:
             groups.append([])
             used = 0
         piece, used = replace(part, lines=()), used + head
         for line in part.lines:
-            if piece.lines and used + line_rows(line) > ROWS:
+            if piece.lines and used + line_rows(line, why) > ROWS:
                 groups[-1].append(piece)
                 groups.append([])
-                piece, used = Part(Markup(""), ()), 0
-            piece, used = replace(piece, lines=(*piece.lines, line)), used + line_rows(line)
+                piece, used = Part(Markup(""), ()), DISPLAY
+            piece, used = replace(piece, lines=(*piece.lines, line)), used + line_rows(line, why)
         groups[-1].append(piece)
     titles = [proof.title] + [f"{proof.title} (continued)"] * (len(groups) - 1)
     return tuple(Frame(title, tuple(group)) for title, group in zip(titles, groups))

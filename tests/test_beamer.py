@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -76,11 +77,36 @@ def test_the_slides_reveal_one_line_per_page(seed, tmp_path, latex_tools):
     assert "The differential now has the form" in differential[4]
 
 
-@pytest.mark.parametrize(
-    "name", ["trace_inverse", "hessian_logsumexp", "ml_logistic_regression", "jacobian_softmax"]
-)
-def test_slides_typeset_without_overfull_boxes(name, tmp_path, latex_tools):
+def below_the_footline(pdf: Path) -> list[tuple[int, str]]:
+    """Words (page, word) that reach the frame number's row: a frame's text ran off its bottom."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<')
+    pages = [
+        [(float(x), float(top), float(bottom), w) for x, top, bottom, w in word.findall(p)]
+        for p in html.split("<page ")[1:]
+    ]
+    number = re.compile(r"[\d/]+")  # the frame number, "3/10" or "3", "/", "10", in the right corner
+    corner = Counter(top for words in pages for x, top, _, w in words if number.fullmatch(w) and x > 400)
+    footline = corner.most_common(1)[0][0]  # the row where every page has its number
+    return [
+        (page, w)
+        for page, words in enumerate(pages, 1)
+        for x, _, bottom, w in words
+        if bottom > footline and not (number.fullmatch(w) and x > 400)
+    ]
+
+
+TIGHT = ["trace_inverse", "hessian_logsumexp", "power_bilinear", "hadamard_trace", "trace_inverse_sandwich"]
+TIGHT += ["ml_gaussian_covariance_symmetric", "trace_generalized_ratio", "jacobian_softmax"]
+
+
+@pytest.mark.parametrize("name", TIGHT)
+def test_slides_typeset_without_overfull_boxes_or_frames(name, tmp_path, latex_tools):
     spec = every_method(load_spec(DERIVATIONS / f"{name}.yaml"))
-    _, log = typeset(pipeline.render_tex(pipeline.run_spec(spec), "beamer"), name, tmp_path)
+    pdf, log = typeset(pipeline.render_tex(pipeline.run_spec(spec), "beamer"), name, tmp_path)
     assert "Output written" in log
     assert not [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+    (tmp_path / "slides.pdf").write_bytes(pdf)
+    assert not below_the_footline(tmp_path / "slides.pdf")

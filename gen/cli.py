@@ -73,10 +73,10 @@ def main():
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["tex", "pdf"]),
+    type=click.Choice(["tex", "pdf", "md"]),
     default="pdf",
     show_default=True,
-    help="Write LaTeX only, or LaTeX and PDF.",
+    help="Write LaTeX only, LaTeX and PDF, or Markdown (the same as --template md).",
 )
 @click.option(
     "--template",
@@ -111,6 +111,9 @@ def build(paths, to, template, section_level, output, allow_false):
 
     if section_level and template != "appendix":
         raise click.UsageError("--section-level is for --template appendix")
+    if to == "md" and template not in ("article", "md"):
+        raise click.UsageError(f"--to md writes Markdown, which --template {template} does not")
+    template = "md" if to == "md" else template
     render_one, suffix = renderer(template)
     out = Path(output)
     pdf = to == "pdf" and suffix == ".tex" and have_latex()

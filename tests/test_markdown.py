@@ -95,8 +95,21 @@ def test_plain_text_is_escaped_for_markdown(tmp_path):
     assert escape_markdown("a\\b") == "a\\\\b"
 
 
-def test_build_writes_markdown(tmp_path):
-    result = invoke("build", "--template", "md", "-o", tmp_path, SEED)
+@pytest.mark.parametrize("option", [("--template", "md"), ("--to", "md")])
+def test_build_writes_markdown(tmp_path, documents, option):
+    result = invoke("build", *option, "-o", tmp_path, SEED)
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["trace_inverse.md"]
     assert result.stdout == f"wrote {tmp_path / 'trace_inverse.md'}\n"
+    assert (
+        (tmp_path / "trace_inverse.md")
+        .read_text(encoding="utf-8")
+        .startswith(documents["trace_inverse"][:200])
+    )
+
+
+def test_md_is_not_a_format_of_the_latex_templates(tmp_path):
+    result = invoke("build", "--to", "md", "--template", "beamer", "-o", tmp_path, SEED)
+    assert (
+        result.exit_code == 2 and "--to md writes Markdown, which --template beamer does not" in result.stderr
+    )

@@ -113,3 +113,13 @@ def test_md_is_not_a_format_of_the_latex_templates(tmp_path):
     assert (
         result.exit_code == 2 and "--to md writes Markdown, which --template beamer does not" in result.stderr
     )
+
+
+def test_a_false_line_is_marked_in_red_and_renders(tmp_path):
+    spec = tmp_path / "false_step.yaml"
+    seed = (DERIVATIONS / "trace_inverse_steps.yaml").read_text(encoding="utf-8")
+    spec.write_text(seed.replace("tr(-X^-1 * dX * X^-1)", "tr(X^-1 * dX * X^-1)"), encoding="utf-8")
+    md = pipeline.render_tex(pipeline.run(spec), "md")
+    assert "&\\neq \\operatorname{tr}(X^{-1}\\,\\mathrm{d}X\\,X^{-1})" in md
+    assert "\\textcolor{red}{\\textbf{false}, relative discrepancy $2$}" in md
+    assert katex_errors(formulas(md)) == [None] * len(formulas(md))

@@ -7,6 +7,7 @@ function, a point inside its domain and a comparison with central finite differe
 
 from __future__ import annotations
 
+import keyword
 import re
 
 import numpy as np
@@ -39,6 +40,14 @@ def renamed(source: str, name: str) -> str:
     return re.sub(r"\Adef result\(", f"def {name}(", source)
 
 
+def python_names(source: str, names) -> str:
+    """``source`` with every symbol named like a Python keyword (``lambda``) renamed ``lambda_``."""
+    for name in names:
+        if keyword.iskeyword(name):
+            source = re.sub(rf"\b{name}\b", f"{name}_", source)
+    return source
+
+
 def quoted(text: str) -> str:
     """Plain text safe inside a docstring."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
@@ -62,14 +71,14 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         function_text=quoted(spec.function.value),
         kind=kind,
         name=kind,
-        wrt=derivation.variable.name,
+        wrt=python_names(derivation.variable.name, symbols),
         source=quoted(spec.path),
         module=module,
         symmetric=structure(spec) or "",
         transposed=spec.layout == "numerator",
         seed=spec.check.seed,
         step=STEPS[spec.order],
-        point=[(names[s], literal(v)) for s, v in values.items()],
-        function_source=renamed(function, "function").rstrip("\n"),
-        derivative_source=renamed(result["numpy"], kind).rstrip("\n"),
+        point=[(python_names(names[s], symbols), literal(v)) for s, v in values.items()],
+        function_source=python_names(renamed(function, "function"), symbols).rstrip("\n"),
+        derivative_source=python_names(renamed(result["numpy"], kind), symbols).rstrip("\n"),
     )

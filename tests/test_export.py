@@ -24,6 +24,7 @@ SPECS = {
     "jacobian_tanh_layer": "jacobian",
     "hessian_logistic_regression": "hessian",
     "hessian_quadratic_form": "hessian",
+    "ml_ridge": "gradient",  # a symbol called lambda, a Python keyword: the parameter lambda_
 }
 
 
@@ -104,3 +105,13 @@ def test_a_bad_spec_is_one_line_and_writes_nothing(spec, exit_code, error, tmp_p
 def test_an_unknown_target_is_a_usage_error(tmp_path):
     result = invoke("export", DERIVATIONS / "trace_inverse.yaml", "--to", "fortran", "-o", tmp_path)
     assert result.exit_code == 2 and "Invalid value for '--to': 'fortran'" in result.stderr
+
+
+def test_a_symbol_named_like_a_keyword_is_a_parameter_with_an_underscore(tmp_path):
+    module = load(export(DERIVATIONS / "ml_ridge.yaml", tmp_path))
+    assert "lambda_" in module.POINT and "lambda" not in module.POINT
+    point = dict(module.POINT)
+    lam = point["lambda_"]
+    w, X, y = point["w"], point["X"], point["y"]
+    expected = lam * w @ w + np.sum((X @ w - y) ** 2)
+    assert module.function(**point) == pytest.approx(expected)

@@ -19,9 +19,9 @@ PAPER = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
 \usepackage{lmodern}
 \usepackage{amsthm}
-\newtheorem{proposition}{Proposition}[section]
 \newcommand{\why}{the paper's own why}
 \usepackage{derivtex}
+\newtheorem{proposition}{Proposition}[section]
 \usepackage{hyperref}
 \begin{document}
 \section{Results}

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from test_notes import invoke
 
+from gen import pipeline
+
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "derivations" / "trace_inverse.yaml"
 GOLDEN = ROOT / "tests" / "golden" / "trace_inverse.tex"
@@ -97,3 +99,10 @@ def test_export_never_overwrites(exported):
         == f"{exported}:1:1: appendix.tex.j2 exists: not overwritten (export into a new folder)\n"
     )
     assert (exported / "article.tex.j2").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("template", ["appendix", "beamer", "md"])
+def test_every_built_in_template_renders_the_same_source_twice(template):
+    first = pipeline.render_tex(pipeline.run(SEED), template)
+    assert pipeline.render_tex(pipeline.run(SEED), template) == first
+    assert str(ROOT) not in first  # no absolute paths

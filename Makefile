@@ -6,13 +6,13 @@ STAMP := $(VENV)/.installed
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended lmodern latexmk poppler-utils
 
-.PHONY: run test tex lint bench clean
+.PHONY: run test tex katex lint bench clean
 
 run: $(STAMP) tex
 	$(BIN)/derivtex build derivations/ --to pdf -o output
 	$(BIN)/derivtex build derivations/ --template notes --to pdf -o output
 
-test: $(STAMP) tex
+test: $(STAMP) tex katex
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -40,6 +40,28 @@ tex:
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null \
 		|| echo "Could not install TeX Live; .tex files will still be written."; \
+	fi
+
+# KaTeX (npm package katex) for the test that renders the Markdown's formulas, run by Node;
+# Node and npm from Debian's packages when missing and apt-get is usable.
+KATEX := .cache/katex/node_modules/katex/package.json
+katex: $(KATEX)
+
+$(KATEX):
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		if command -v apt-get >/dev/null; then \
+			sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+			echo "Installing Node.js and npm from Debian's packages..."; \
+			$$sudo apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null \
+			|| echo "Could not install Node.js; the KaTeX test will be skipped (failed under CI)."; \
+		else \
+			echo "Node.js is missing and apt-get is not available: the KaTeX test will be skipped (failed under CI)."; \
+		fi; \
+	fi
+	@if command -v npm >/dev/null; then \
+		npm install --prefix .cache/katex --no-save --no-audit --no-fund --loglevel=error katex@0.16 \
+		|| echo "Could not install KaTeX; the KaTeX test will be skipped (failed under CI)."; \
 	fi
 
 clean:

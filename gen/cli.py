@@ -11,7 +11,21 @@ import click
 
 from .errors import DerivtexError, LatexFailed
 
-TEMPLATES = ("article", "notes")  # notes: every spec in one document, OUTPUT/notes.pdf
+TEMPLATES = (
+    "article",
+    "notes",
+    "appendix",
+    "beamer",
+    "md",
+)  # notes: every spec in one document, OUTPUT/notes.pdf
+SECTION_LEVELS = ("section", "subsection")  # of an appendix snippet's heading
+EXPORTS = ("numpy",)  # derivtex export --to
+
+
+def output_option(default: str = "output", help: str = "Directory for the results."):
+    return click.option(
+        "-o", "--output", type=click.Path(file_okay=False), default=default, show_default=True, help=help
+    )
 
 
 def report_errors(items, action) -> int:
@@ -36,8 +50,13 @@ def report_errors(items, action) -> int:
 def spec_paths(paths) -> list[Path]:
     from .pipeline import find_specs
 
+    return exit_on_error(find_specs, paths or ("derivations",))
+
+
+def exit_on_error(action, *args):
+    """``action(*args)``, or its project error printed and the command ended with its exit code."""
     try:
-        return find_specs(paths or ("derivations",))
+        return action(*args)
     except DerivtexError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)
@@ -54,49 +73,85 @@ def main():
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["tex", "pdf"]),
+    type=click.Choice(["tex", "pdf", "md"]),
     default="pdf",
     show_default=True,
-    help="Write LaTeX only, or LaTeX and PDF.",
+    help="Write LaTeX only, LaTeX and PDF, or Markdown (the same as --template md).",
 )
-@click.option("--template", type=click.Choice(TEMPLATES), default="article", show_default=True)
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False),
-    default="output",
+    "--template",
+    default="article",
     show_default=True,
-    help="Directory for the results.",
+    help=f"One of {', '.join(TEMPLATES)}, or a template of your own: a file NAME.tex.j2 "
+    "(or NAME.md.j2), or a folder with article.tex.j2 (see `derivtex templates export`).",
 )
+@click.option(
+    "--section-level",
+    type=click.Choice(SECTION_LEVELS),
+    help="With --template appendix: head each snippet with \\section (the default) or \\subsection.",
+)
+@output_option()
 @click.option(
     "--allow-false",
     is_flag=True,
     help="Typeset an author's false lines and claim, marked with their discrepancy, instead of refusing.",
 )
-def build(paths, to, template, output, allow_false):
+def build(paths, to, template, section_level, output, allow_false):
     """Derive, verify and typeset each spec (default: derivations/) into OUTPUT.
 
     With --template notes, every spec is checked first, then all of them go into one
     document, OUTPUT/notes.pdf; if any spec fails, nothing is written.
-    """
-    from .pipeline import render_tex, require_ok, run
-    from .typeset import have_latex
 
+    With --template appendix, each spec gives OUTPUT/NAME.tex, a body to \\input into a paper
+    whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
+    shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
+    """
+    from .pipeline import require_ok, run
+    from .typeset import have_latex, write_atomic
+
+    if section_level and template != "appendix":
+        raise click.UsageError("--section-level is for --template appendix")
+    if to == "md" and template not in ("article", "md"):
+        raise click.UsageError(f"--to md writes Markdown, which --template {template} does not")
+    template = "md" if to == "md" else template
+    render_one, suffix = renderer(template)
     out = Path(output)
-    pdf = to == "pdf" and have_latex()
-    if to == "pdf" and not pdf:
+    pdf = to == "pdf" and suffix == ".tex" and have_latex()
+    if to == "pdf" and suffix == ".tex" and not pdf:
         click.echo(
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
     if template == "notes":
         sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false))
+    if template == "appendix":
+        sys.exit(build_appendix(spec_paths(paths), out, pdf, allow_false, section_level or "section"))
 
     def build_one(path: Path):
         outcome = run(path)
         require_ok(outcome, allow_false)
-        click.echo(f"wrote {write_document(render_tex(outcome, template), outcome.spec.id, out, pdf)}")
+        text, name = render_one(outcome), outcome.spec.id
+        if suffix == ".tex":
+            click.echo(f"wrote {write_document(text, name, out, pdf)}")
+        else:  # Markdown, or a user's template of another kind: no PDF
+            write_atomic(out / f"{name}{suffix}", text)
+            click.echo(f"wrote {out / f'{name}{suffix}'}")
 
     sys.exit(report_errors(spec_paths(paths), build_one))
+
+
+def renderer(template: str):
+    """``(outcome → text, suffix of the file written)`` for a built-in template or a user's."""
+    from .pipeline import render_tex
+
+    if template in TEMPLATES:
+        return (lambda outcome: render_tex(outcome, template)), ".md" if template == "md" else ".tex"
+    if not Path(template).exists():
+        choices = ", ".join(TEMPLATES)
+        raise click.UsageError(f"unknown template '{template}': give one of {choices}, a file or a folder")
+    from .user_templates import output_suffix, template_file
+
+    user = exit_on_error(template_file, template)
+    return (lambda outcome: render_tex(outcome, user)), output_suffix(user)
 
 
 def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> int:
@@ -124,16 +179,41 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> i
     return report_errors(["notes"], write_notes)
 
 
-def write_document(tex: str, name: str, out: Path, pdf: bool) -> Path:
-    """Write ``out/NAME.tex`` (and ``NAME.pdf``) atomically; return the main file written.
+def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str) -> int:
+    """A snippet per spec, then ``derivtex.sty`` and ``derivtex.bib`` beside them (if any was written)."""
+    from .appendix import BIBLIOGRAPHY, PACKAGE, render_package, typeset_snippet
+    from .bibliography import bibtex
+    from .pipeline import render_tex, require_ok, run
+    from .typeset import write_atomic
 
-    If LaTeX fails, no earlier file is replaced and the .tex is kept in ``out/.build``.
+    written = []
+
+    def build_one(path: Path):
+        outcome = run(path)
+        require_ok(outcome, allow_false)
+        tex = render_tex(outcome, "appendix", section_level=section_level)
+        written.append(write_document(tex, outcome.spec.id, out, pdf, typeset_snippet))
+        click.echo(f"wrote {written[-1]}")
+
+    worst = report_errors(paths, build_one)
+    if written:
+        for name, text in ((PACKAGE, render_package()), (BIBLIOGRAPHY, bibtex())):
+            write_atomic(out / name, text)
+            click.echo(f"wrote {out / name}")
+    return worst
+
+
+def write_document(tex: str, name: str, out: Path, pdf: bool, make_pdf=None) -> Path:
+    """Write ``out/NAME.tex`` (and ``NAME.pdf``, by ``make_pdf(tex, name, scratch)``) atomically.
+
+    Returns the main file written. If LaTeX fails, no earlier file is replaced and the .tex is
+    kept in ``out/.build``.
     """
     from .typeset import typeset, write_atomic
 
     if pdf:
         try:
-            document, _ = typeset(tex, name, out / ".build")
+            document = (make_pdf or (lambda *args: typeset(*args)[0]))(tex, name, out / ".build")
         except LatexFailed as error:
             kept = out / ".build" / f"{name}.tex"
             write_atomic(kept, tex)
@@ -260,6 +340,80 @@ def chain_text(title: str, blocks) -> list[str]:
             mark = "ok" if check.ok else "FALSE"
             out.append(f"    {line:<{width}}  [{why}; {mark} {check.max_rel_error:.0e}]")
     return [*out, ""]
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option("--to", "to", type=click.Choice(EXPORTS), default="numpy", show_default=True)
+@output_option()
+def export(path, to, output):
+    """Write the function and its derivative as code: OUTPUT/NAME.py, which checks itself.
+
+    `python NAME.py` compares the derivative with central finite differences (exit 0 if they agree).
+    """
+    from .export import export_numpy
+    from .pipeline import require_ok, run
+    from .typeset import write_atomic
+
+    def export_one(path: Path):
+        outcome = run(path)
+        require_ok(outcome)
+        target = Path(output) / f"{outcome.spec.id}.py"
+        write_atomic(target, export_numpy(outcome, outcome.spec.id))
+        click.echo(f"wrote {target}")
+
+    sys.exit(report_errors([Path(path)], export_one))
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of a spec, for editors (yaml-language-server, VS Code's YAML)."""
+    from .schema import schema as spec_schema
+
+    click.echo(json.dumps(spec_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("name")
+@output_option("derivations", "Directory for the spec.")
+def new(name, output):
+    """Write OUTPUT/NAME.yaml, a spec to start from, and the schema it names beside it.
+
+    The spec starts with `# yaml-language-server: $schema=derivtex.schema.json`, so that an
+    editor checks and completes it; its other keys are there as comments. An existing
+    spec is never overwritten.
+    """
+    from .schema import SCHEMA_FILE, new_spec
+    from .schema import schema as spec_schema
+    from .typeset import write_atomic
+
+    target = Path(output) / f"{name}.yaml"
+    text = exit_on_error(new_spec, name)
+    if target.exists():
+        click.echo(f"{target}: exists; not overwritten", err=True)
+        sys.exit(2)
+    write_atomic(target, text)
+    write_atomic(Path(output) / SCHEMA_FILE, json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n")
+    click.echo(f"wrote {target}")
+
+
+@main.group()
+def templates():
+    """The built-in templates, to start a template of your own from."""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False))
+def export_templates(folder):
+    """Copy every built-in template into FOLDER (never over an existing file).
+
+    Then `derivtex build --template FOLDER` renders FOLDER/article.tex.j2, and any template it
+    includes is taken from FOLDER first.
+    """
+    from .user_templates import export_templates as export
+
+    for target in exit_on_error(export, Path(folder)):
+        click.echo(f"wrote {target}")
 
 
 @main.command()

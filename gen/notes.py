@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
+from .bibliography import Bibliography, Citation
+from .bibliography import Entry as BibEntry
 from .render import escape_latex
 from .view import DocumentView, Line, ProofView
 
@@ -32,11 +34,11 @@ TEX_SPECIALS = re.compile(r"[\\{}$&%#_~^]")
 
 @dataclass(frozen=True)
 class Entry:
-    """One derivation: its document view (labels unique, rules linked) and its bibliography keys."""
+    """One derivation: its document view (labels unique, rules linked) and its spec's citations."""
 
     doc: DocumentView
     bookmark: Markup  # the title in the PDF's outline
-    citations: tuple[str, ...]
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,7 @@ class RuleEntry:
     label: str
     identity: Markup
     reference: str
-    citation: str  # bibliography key of the reference ('' without one)
-
-
-@dataclass(frozen=True)
-class Reference:
-    key: str
-    text: str
+    citation: Citation | None  # of the reference (none without one)
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,7 @@ class NotesView:
     summary: str  # for the title page: "47 derivations in 7 topics"
     sections: tuple[Section, ...]
     rules: tuple[RuleEntry, ...]
-    references: tuple[Reference, ...]
+    references: tuple[BibEntry, ...]
 
 
 def slug(text: str) -> str:
@@ -140,15 +136,6 @@ def link_rules(doc: DocumentView, targets: dict[str, str]) -> DocumentView:
     return replace(doc, proofs=tuple(proof(p) for p in doc.proofs))
 
 
-def bibliography(texts: Iterable[str]) -> dict[str, str]:
-    """Each distinct reference (first occurrence first) → its key ``ref1``, ``ref2``, …."""
-    keys: dict[str, str] = {}
-    for text in texts:
-        if text.strip() and text not in keys:
-            keys[text] = f"ref{len(keys) + 1}"
-    return keys
-
-
 def rule_entries(docs: Iterable[DocumentView]) -> tuple[tuple[str, Markup, str, str], ...]:
     """Every rule used (name, identity, reference, label), sorted by name."""
     used = {name: (identity, reference) for doc in docs for name, identity, reference in doc.rules}
@@ -161,7 +148,7 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
     """Lecture notes from ``(spec, document view)`` pairs (the spec gives ``topic`` and ``references``).
 
     Within a topic, derivations keep the order given. The bibliography is numbered in order of
-    first citation: the derivations' references, then the rules'.
+    first citation: the derivations' references, then the rules' (see ``gen.bibliography``).
     """
     documents = list(documents)
     labels = unique(doc.label for _, doc in documents)
@@ -175,12 +162,12 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
     ordered = [pair for t in topics for pair in by_topic[t]]
     rules = rule_entries(doc for _, doc in ordered)
     targets = {name: label for name, _, _, label in rules}
-    cited = [r for spec, _ in ordered for r in spec.references]
-    keys = bibliography([*cited, *(reference for _, _, reference, _ in rules)])
+    bibliography = Bibliography()
+    citations = {id(spec): bibliography.cite_all(spec.references) for spec, _ in ordered}
+    rule_citations = [bibliography.cite(reference) for _, _, reference, _ in rules]
 
     def entry(spec, doc: DocumentView) -> Entry:
-        citations = tuple(dict.fromkeys(keys[r] for r in spec.references if r in keys))
-        return Entry(link_rules(doc, targets), bookmark(doc.title), citations)
+        return Entry(link_rules(doc, targets), bookmark(doc.title), citations[id(spec)])
 
     section_labels = unique(f"topic:{slug(titles[t])}" for t in topics)
     return NotesView(
@@ -191,8 +178,8 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
             for t, label in zip(topics, section_labels)
         ),
         rules=tuple(
-            RuleEntry(name, label, identity, reference, keys.get(reference, ""))
-            for name, identity, reference, label in rules
+            RuleEntry(name, label, identity, reference, citation)
+            for (name, identity, reference, label), citation in zip(rules, rule_citations)
         ),
-        references=tuple(Reference(key, text) for text, key in keys.items()),
+        references=tuple(bibliography.entries.values()),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .errors import CheckFailed, SpecError
@@ -105,11 +106,26 @@ def claim_diagnosis(outcome: Outcome) -> str:
     return "" if diagnosis.diagnosis == "differs" else f"; it {diagnosis.explanation}"
 
 
-def render_tex(outcome: Outcome, template: str = "article") -> str:
+def render_tex(outcome: Outcome, template: str | Path = "article", **options) -> str:
+    """One derivation as ``article``, ``appendix`` (option ``section_level``), ``beamer``, ``md``,
+    or with a user's template file (a ``Path``)."""
+    from .appendix import render_appendix
+    from .bibliography import sources
+    from .markdown import render_markdown
     from .render import render
+    from .slides import render_slides
+    from .user_templates import render_user
     from .view import document_view
 
-    return render(document_view(outcome.derivation, outcome.report), template)
+    renderers = {
+        "article": lambda doc, **context: render(doc, "article", **context),
+        "appendix": render_appendix,
+        "beamer": render_slides,
+        "md": render_markdown,
+    }
+    renderer = renderers[template] if isinstance(template, str) else partial(render_user, template=template)
+    doc = document_view(outcome.derivation, outcome.report)
+    return renderer(doc, sources=sources(outcome.spec.references, doc.rules), **options)
 
 
 def render_notes(outcomes) -> str:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .errors import SpecError
 
-TEMPLATES = ("article",)
+TEMPLATES = ("article", "appendix", "beamer")
 SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -80,21 +80,33 @@ def finalize(value):
     return escape_latex(str(value))
 
 
-def load_template(name: str) -> str:
-    """A built-in template's source, from the installed package (templates/ in a checkout)."""
+def builtin_templates():
+    """The folder of the built-in templates: the installed package's (templates/ in a checkout)."""
     try:
-        source = resources.files("gen.templates") / name
+        return resources.files("gen.templates")
     except ModuleNotFoundError:  # running from a source tree without installing
-        source = Path(__file__).resolve().parent.parent / "templates" / name
+        return Path(__file__).resolve().parent.parent / "templates"
+
+
+def load_template(name: str) -> str:
+    """A built-in template's source."""
+    source = builtin_templates() / name
     if not source.is_file():
         raise SpecError(f"unknown template '{name}'")
     return source.read_text(encoding="utf-8")
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The templates' environment; ``finalize`` escapes what they print (LaTeX by default).
+
+    Templates are looked up in the folders ``search`` first (a user's), then among the built-in ones.
+    """
+    loader = jinja2.FunctionLoader(load_template)
+    if search:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), loader])
     return jinja2.Environment(
-        loader=jinja2.FunctionLoader(load_template),
+        loader=loader,
         block_start_string=r"\BLOCK{",
         block_end_string="}",
         variable_start_string=r"\VAR{",
@@ -111,13 +123,23 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render(view, template: str = "article") -> str:
-    """The document for ``view`` as LaTeX source."""
+def render(view, template: str = "article", **context) -> str:
+    """The document for ``view`` as LaTeX source (``context``: the template's other variables)."""
     if template not in TEMPLATES:
         raise SpecError(f"unknown template '{template}' (choose from {', '.join(TEMPLATES)})")
-    return environment().get_template(f"{template}.tex.j2").render(doc=view)
+    return render_template(f"{template}.tex.j2", doc=view, **context)
+
+
+def render_template(name: str, **context) -> str:
+    """A built-in template rendered with ``context``; the proofs' macros keep their short names."""
+    return environment().get_template(name).render({"macro_prefix": "", **context})
+
+
+def render_code(template: str, **context) -> str:
+    """A built-in template of source code: printed values are not escaped (the caller quotes them)."""
+    return environment(str).get_template(template).render(context)
 
 
 def render_notes(view) -> str:
     """Lecture notes (a ``gen.notes.NotesView``) as LaTeX source."""
-    return environment().get_template("notes.tex.j2").render(notes=view)
+    return render_template("notes.tex.j2", notes=view)

@@ -28,10 +28,14 @@ def have_latex() -> bool:
     return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
 
 
-def typeset(tex: str, name: str, scratch_root: Path) -> tuple[bytes, str]:
-    """Typeset LaTeX source; return the PDF's bytes and LaTeX's log."""
+def typeset(
+    tex: str, name: str, scratch_root: Path, files: dict[str, str] | None = None
+) -> tuple[bytes, str]:
+    """Typeset LaTeX source (``files``: others it reads, by name); return the PDF's bytes and LaTeX's log."""
     scratch_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch_root) as scratch:
+        for other, text in (files or {}).items():
+            (Path(scratch) / other).write_text(text, encoding="utf-8")
         source = Path(scratch) / f"{name}.tex"
         source.write_text(tex, encoding="utf-8")
         try:

@@ -1,0 +1,138 @@
+"""The Python API for notebooks: ``derive("tr(X^-1)", wrt="X", symbols=...)``.
+
+The arguments are a spec's keys; they go through the same reader as a YAML file (so the
+same checks and errors), then the same pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import yaml
+
+from .errors import DerivtexError, Span
+from .pipeline import Outcome, run_spec
+from .spec import parse_spec
+
+SOURCE = "derivation"  # the spec the arguments make (its id; errors are moved to the argument)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A line of the proof: ``relation`` and ``latex`` continue ``lhs`` (empty after the first)."""
+
+    lhs: str
+    relation: str
+    latex: str
+    rule: str
+    identity: str
+    justification: str
+    ok: bool | None
+    max_rel_error: float | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The derivative: its ``kind`` (gradient, derivative, jacobian, hessian), text, LaTeX, numpy source."""
+
+    kind: str
+    text: str
+    latex: str
+    numpy: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex}$"
+
+
+class Derived:
+    """A derivation and its checks, for a notebook: ``.steps``, ``.result``, ``.to_latex()``, ``.check()``."""
+
+    def __init__(self, outcome: Outcome, spec_text: str):
+        self.outcome = outcome
+        self.spec_text = spec_text  # the spec, as YAML, that the arguments made
+
+    @cached_property
+    def json(self) -> dict:
+        """What ``derivtex show --json`` prints."""
+        from .view_json import to_json
+
+        return to_json(self.outcome.derivation, self.outcome.report)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The first method's lines (the main chain, then the derivative), each with its check."""
+        first = next(iter(self.json["methods"].values()), {"steps": []})
+        return tuple(
+            Step(
+                **{k: v for k, v in s.items() if k != "check"},
+                **(s["check"] or {"ok": None, "max_rel_error": None}),
+            )
+            for s in first["steps"]
+        )
+
+    @property
+    def result(self) -> Result:
+        r = self.json["result"]
+        return Result(r["kind"], r["text"], r["latex"], r["numpy"])
+
+    def check(self) -> bool:
+        """Whether every line, the finite differences and any claim agree (details in ``.json["checks"]``)."""
+        return self.outcome.report.ok
+
+    def to_latex(self, template: str = "article", **options) -> str:
+        """The document: ``article``, ``appendix`` (``section_level=``), ``beamer`` or ``md``."""
+        from .pipeline import render_tex
+
+        return render_tex(self.outcome, template, **options)
+
+    def _repr_latex_(self) -> str:
+        """The statement and the first proof's chains, for Jupyter's MathJax."""
+        from .markdown import escape_markdown, markdown_view
+        from .render import environment
+        from .view import document_view
+
+        doc = markdown_view(document_view(self.outcome.derivation, self.outcome.report))
+        return environment(escape_markdown).get_template("repr.md.j2").render(doc=doc)
+
+    def __repr__(self) -> str:
+        return f"<derivation of {self.outcome.spec.function.value}: {self.result.kind} {self.result.text}>"
+
+
+def derive(
+    function: str,
+    wrt: str | list[str],
+    symbols: dict | None = None,
+    **spec,
+) -> Derived:
+    """Derive and verify ``function`` with respect to ``wrt``.
+
+    ``symbols`` maps names to ``{"shape": [...], "assume": [...]}``; any other key of a spec
+    (``methods``, ``order``, ``layout``, ``claim``, ``title``, ``check``, …) may be given by name.
+    Bad input raises ``gen.errors.SpecError``, whose message names the key at fault.
+
+    >>> X = {"shape": ["n", "n"], "assume": ["invertible"]}
+    >>> derive("tr(X^-1)", wrt="X", symbols={"X": X}).result.text
+    '-(X^-2)^T'
+    """
+    keys = {"title": "Derivation", "symbols": symbols or {}, "function": function, "wrt": wrt, **spec}
+    text = yaml.safe_dump(keys, sort_keys=False, allow_unicode=True, width=10_000)
+    try:
+        return Derived(run_spec(parse_spec(text, SOURCE)), text)
+    except DerivtexError as error:
+        if error.span is not None and error.span.path == SOURCE:
+            error.span = argument_span(text, error.span)
+        raise
+
+
+def argument_span(text: str, span: Span) -> Span:
+    """A position in the YAML the arguments made → in the argument: ``function:1:4``."""
+    lines = text.splitlines()
+    start = next(i for i in range(span.line - 1, -1, -1) if not lines[i].startswith((" ", "-")))
+    key = lines[start].split(":", 1)[0]
+    if start == span.line - 1:  # on the key's own line: a column of its value
+        return Span(key, 1, max(1, span.col - len(key) - 2))
+    return Span(key, span.line - start, span.col)

@@ -1,0 +1,84 @@
+"""Code export: the function and its derivative as a Python module that checks itself.
+
+The derivative's source is ``result.numpy`` of ``derivtex show --json``; the module adds the
+function, a point inside its domain and a comparison with central finite differences, run by
+``python NAME.py`` (exit 0 when they agree).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+import numpy as np
+import sympy as sp
+
+from .engine import structure
+from .pipeline import Outcome
+from .printers import numpy_source
+from .render import render_code
+from .sampling import draw, sample_dims
+from .view_json import to_json
+
+TARGETS = ("numpy",)
+STEPS = {1: 1e-6, 2: 1e-4}  # central differences of first and of second order
+
+
+def literal(value) -> str:
+    """A number or array as Python source (vectors 1-D, a matrix one row per line); exact floats."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return repr(float(array))
+    if array.shape[1] == 1:
+        return f"np.array([{', '.join(repr(float(x)) for x in array[:, 0])}])"
+    rows = ",\n".join(f"        [{', '.join(repr(float(x)) for x in row)}]" for row in array)
+    return f"np.array(\n    [\n{rows},\n    ]\n)".replace("\n", "\n    ")
+
+
+def renamed(source: str, name: str) -> str:
+    """``def result(...)`` as ``def NAME(...)``."""
+    return re.sub(r"\Adef result\(", f"def {name}(", source)
+
+
+def python_names(source: str, names) -> str:
+    """``source`` with every symbol named like a Python keyword (``lambda``) renamed ``lambda_``."""
+    for name in names:
+        if keyword.iskeyword(name):
+            source = re.sub(rf"\b{name}\b", f"{name}_", source)
+    return source
+
+
+def quoted(text: str) -> str:
+    """Plain text safe inside a docstring."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def export_numpy(outcome: Outcome, module: str) -> str:
+    """The module's source for a derived and verified spec."""
+    derivation, spec = outcome.derivation, outcome.spec
+    result = to_json(derivation, outcome.report)["result"]
+    kind = result["kind"]
+    symbols = dict(derivation.symbols)
+    names = {symbol: name for name, symbol in symbols.items()}
+    values = draw(derivation, sample_dims(derivation), np.random.default_rng(spec.check.seed))
+    symmetric = {s.name for s in spec.symbols if {"symmetric", "spd"} & set(s.assume)}
+    values = {s: (v + v.T) / 2 if names[s] in symmetric else v for s, v in values.items()}  # exactly
+    # printed for a number, the function comes back in its own shape
+    function = numpy_source(derivation.function, symbols, sp.Symbol("t"))
+    return render_code(
+        "numpy.py.j2",
+        title=quoted(spec.title),
+        function_text=quoted(spec.function.value),
+        kind=kind,
+        name=kind,
+        wrt=python_names(derivation.variable.name, symbols),
+        source=quoted(spec.path),
+        module=module,
+        symmetric=structure(spec) or "",
+        transposed=spec.layout == "numerator",
+        seed=spec.check.seed,
+        step=STEPS[spec.order],
+        point=[(python_names(names[s], symbols), literal(v)) for s, v in values.items()],
+        function_source=python_names(renamed(function, "function"), symbols).rstrip("\n"),
+        derivative_source=python_names(renamed(result["numpy"], kind), symbols).rstrip("\n"),
+    )

@@ -1,0 +1,125 @@
+"""Markdown: prose and $$\\begin{aligned}…\\end{aligned}$$ blocks, every formula rendered by KaTeX.
+
+KaTeX runs under Node from ``.cache/katex`` (``make katex`` installs it; ``KATEX_DIR`` overrides);
+without Node or KaTeX the rendering test is skipped, except under CI, where it fails.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import require_tools
+from test_methods import every_method
+from test_notes import invoke
+
+from gen import pipeline
+from gen.markdown import escape_markdown
+from gen.spec import load_spec
+
+ROOT = Path(__file__).parent.parent
+DERIVATIONS = ROOT / "derivations"
+SEED = DERIVATIONS / "trace_inverse.yaml"
+KATEX = Path(os.environ.get("KATEX_DIR", ROOT / ".cache" / "katex")) / "node_modules"
+DISPLAY = re.compile(r"^\$\$\n(.*?)\n\$\$$", flags=re.S | re.M)
+INLINE = re.compile(r"(?<![\\$])\$((?:[^$\\]|\\.)+)\$")
+
+
+def formulas(markdown: str) -> list[dict]:
+    """Every display block and every inline formula of the prose, for KaTeX."""
+    found = [{"tex": block, "display": True} for block in DISPLAY.findall(markdown)]
+    prose = DISPLAY.sub("", markdown)
+    return found + [{"tex": tex, "display": False} for tex in INLINE.findall(prose)]
+
+
+def katex_errors(items: list[dict]) -> list:
+    require_tools("node")
+    if not (KATEX / "katex").is_dir():
+        message = f"KaTeX is not installed in {KATEX.parent} (make katex installs it)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    run = subprocess.run(
+        [shutil.which("node"), str(Path(__file__).parent / "katex_render.js")],
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NODE_PATH": str(KATEX)},
+        check=True,
+    )
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    """Every spec of the catalog by every method it supports, as Markdown."""
+    specs = (every_method(load_spec(path)) for path in sorted(DERIVATIONS.glob("*.yaml")))
+    return {spec.id: pipeline.render_tex(pipeline.run_spec(spec), "md") for spec in specs}
+
+
+def test_every_formula_renders_with_katex(documents):
+    items = [dict(item, spec=name) for name, md in documents.items() for item in formulas(md)]
+    assert len(items) > 20 * len(documents)
+    errors = katex_errors([{"tex": i["tex"], "display": i["display"]} for i in items])
+    failed = [(i["spec"], i["tex"][:200], e) for i, e in zip(items, errors) if e]
+    assert not failed
+
+
+def test_a_katex_error_is_caught():
+    assert katex_errors([{"tex": r"\frac{1}{", "display": True}, {"tex": "x^2", "display": False}])[1] is None
+    assert katex_errors([{"tex": r"\why{x}", "display": False}])[0].startswith("KaTeX parse error")
+
+
+def test_chains_are_aligned_blocks_with_the_justification_as_text(documents):
+    md = documents["trace_inverse"]
+    assert md.startswith("# Gradient of the trace of the inverse\n\n**Proposition.** Let $X")
+    blocks = DISPLAY.findall(md)
+    chains = [b for b in blocks if b.startswith("\\begin{aligned}")]
+    assert len(chains) >= 6 and all(b.endswith("\\end{aligned}") for b in chains)
+    assert "&= \\operatorname{tr}(-X^{-1}\\,\\mathrm{d}X\\,X^{-1}) && \\qquad \\text{inverse: $" in md
+    assert "### Proof by the directional derivative" in md and "*(L1)* The inverse" in md
+    for macro in ("\\why", "\\emph", "\\ensuremath", "\\measure", "\\begin{align*}"):
+        assert macro not in md
+
+
+def test_plain_text_is_escaped_for_markdown(tmp_path):
+    spec = tmp_path / "odd.yaml"
+    spec.write_text(
+        "title: '*Not* a [link](x) <b> #1 $5 & x_1 ᵀ'\n"
+        "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n",
+        encoding="utf-8",
+    )
+    md = pipeline.render_tex(pipeline.run(spec), "md")
+    assert md.startswith("# \\*Not\\* a \\[link\\]\\(x\\) \\<b\\> \\#1 \\$5 & x\\_1 ᵀ\n")
+    assert escape_markdown("a\\b") == "a\\\\b"
+
+
+@pytest.mark.parametrize("option", [("--template", "md"), ("--to", "md")])
+def test_build_writes_markdown(tmp_path, documents, option):
+    result = invoke("build", *option, "-o", tmp_path, SEED)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["trace_inverse.md"]
+    assert result.stdout == f"wrote {tmp_path / 'trace_inverse.md'}\n"
+    assert (
+        (tmp_path / "trace_inverse.md")
+        .read_text(encoding="utf-8")
+        .startswith(documents["trace_inverse"][:200])
+    )
+
+
+def test_md_is_not_a_format_of_the_latex_templates(tmp_path):
+    result = invoke("build", "--to", "md", "--template", "beamer", "-o", tmp_path, SEED)
+    assert (
+        result.exit_code == 2 and "--to md writes Markdown, which --template beamer does not" in result.stderr
+    )
+
+
+def test_a_false_line_is_marked_in_red_and_renders(tmp_path):
+    spec = tmp_path / "false_step.yaml"
+    seed = (DERIVATIONS / "trace_inverse_steps.yaml").read_text(encoding="utf-8")
+    spec.write_text(seed.replace("tr(-X^-1 * dX * X^-1)", "tr(X^-1 * dX * X^-1)"), encoding="utf-8")
+    md = pipeline.render_tex(pipeline.run(spec), "md")
+    assert "&\\neq \\operatorname{tr}(X^{-1}\\,\\mathrm{d}X\\,X^{-1})" in md
+    assert "\\textcolor{red}{\\textbf{false}, relative discrepancy $2$}" in md
+    assert katex_errors(formulas(md)) == [None] * len(formulas(md))

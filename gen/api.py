@@ -75,9 +75,15 @@ class Derived:
         )
 
     @property
+    def results(self) -> dict[str, Result]:
+        """The derivative with respect to each variable, by name."""
+        results = self.json.get("results") or {self.outcome.derivation.variable.name: self.json["result"]}
+        return {name: Result(r["kind"], r["text"], r["latex"], r["numpy"]) for name, r in results.items()}
+
+    @property
     def result(self) -> Result:
-        r = self.json["result"]
-        return Result(r["kind"], r["text"], r["latex"], r["numpy"])
+        """The derivative (with several variables, the first one's: all are in ``.results``)."""
+        return next(iter(self.results.values()))
 
     def check(self) -> bool:
         """Whether every line, the finite differences and any claim agree (details in ``.json["checks"]``)."""
@@ -99,7 +105,16 @@ class Derived:
         return environment(escape_markdown).get_template("repr.md.j2").render(doc=doc)
 
     def __repr__(self) -> str:
-        return f"<derivation of {self.outcome.spec.function.value}: {self.result.kind} {self.result.text}>"
+        several = len(self.results) > 1
+        results = "; ".join(f"{r.kind}{f' in {n}' * several} {r.text}" for n, r in self.results.items())
+        return f"<derivation of {self.outcome.spec.function.value}: {results}>"
+
+
+class NoAliases(yaml.SafeDumper):
+    """Writes a value given twice (one shape for X and Y) twice: a spec refuses aliases."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def derive(
@@ -119,7 +134,7 @@ def derive(
     '-(X^-2)^T'
     """
     keys = {"title": "Derivation", "symbols": symbols or {}, "function": function, "wrt": wrt, **spec}
-    text = yaml.safe_dump(keys, sort_keys=False, allow_unicode=True, width=10_000)
+    text = yaml.dump(keys, Dumper=NoAliases, sort_keys=False, allow_unicode=True, width=10_000)
     try:
         return Derived(run_spec(parse_spec(text, SOURCE)), text)
     except DerivtexError as error:

@@ -7,15 +7,15 @@ function, a point inside its domain and a comparison with central finite differe
 
 from __future__ import annotations
 
-import keyword
 import re
 
 import numpy as np
 import sympy as sp
 
 from .engine import structure
+from .errors import Unsupported
 from .pipeline import Outcome
-from .printers import numpy_source
+from .printers import numpy_source, python_name
 from .render import render_code
 from .sampling import draw, sample_dims
 from .view_json import to_json
@@ -40,14 +40,6 @@ def renamed(source: str, name: str) -> str:
     return re.sub(r"\Adef result\(", f"def {name}(", source)
 
 
-def python_names(source: str, names) -> str:
-    """``source`` with every symbol named like a Python keyword (``lambda``) renamed ``lambda_``."""
-    for name in names:
-        if keyword.iskeyword(name):
-            source = re.sub(rf"\b{name}\b", f"{name}_", source)
-    return source
-
-
 def quoted(text: str) -> str:
     """Plain text safe inside a docstring."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
@@ -56,6 +48,10 @@ def quoted(text: str) -> str:
 def export_numpy(outcome: Outcome, module: str) -> str:
     """The module's source for a derived and verified spec."""
     derivation, spec = outcome.derivation, outcome.spec
+    if derivation.partials:
+        raise Unsupported(
+            "exporting the gradients of several variables is not supported yet", spec.wrt[1].span
+        )
     result = to_json(derivation, outcome.report)["result"]
     kind = result["kind"]
     symbols = dict(derivation.symbols)
@@ -71,14 +67,14 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         function_text=quoted(spec.function.value),
         kind=kind,
         name=kind,
-        wrt=python_names(derivation.variable.name, symbols),
+        wrt=python_name(derivation.variable.name),
         source=quoted(spec.path),
         module=module,
         symmetric=structure(spec) or "",
         transposed=spec.layout == "numerator",
         seed=spec.check.seed,
         step=STEPS[spec.order],
-        point=[(python_names(names[s], symbols), literal(v)) for s, v in values.items()],
-        function_source=python_names(renamed(function, "function"), symbols).rstrip("\n"),
-        derivative_source=python_names(renamed(result["numpy"], kind), symbols).rstrip("\n"),
+        point=[(python_name(names[s]), literal(v)) for s, v in values.items()],
+        function_source=renamed(function, "function").rstrip("\n"),
+        derivative_source=renamed(result["numpy"], kind).rstrip("\n"),
     )

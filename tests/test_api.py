@@ -93,3 +93,12 @@ def test_bad_arguments_raise_an_error_naming_the_argument(arguments, error):
 
 def test_the_docstring_example_runs():
     assert doctest.testmod(gen.api).failed == 0
+
+
+def test_several_variables_give_one_result_each():
+    # by hand: ∇_X tr(XY) = Yᵀ and ∇_Y tr(XY) = Xᵀ
+    square = {"shape": ["n", "n"]}
+    derived = derive("tr(X*Y)", wrt=["X", "Y"], symbols={"X": square, "Y": square})
+    assert {name: r.text for name, r in derived.results.items()} == {"X": "Y^T", "Y": "X^T"}
+    assert derived.check() and derived.result.text == "Y^T"
+    assert repr(derived) == "<derivation of tr(X*Y): gradient in X Y^T; gradient in Y X^T>"

@@ -9,9 +9,19 @@ from pathlib import Path
 
 import click
 
-from .errors import DerivtexError, LatexFailed
+from .errors import DerivtexError, LatexFailed, Span
+from .pipeline import TIME_BUDGET
 
 TEMPLATES = ("article", "notes")  # notes: every spec in one document, OUTPUT/notes.pdf
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=TIME_BUDGET,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time budget to derive and verify each spec.",
+)
 
 
 def report_errors(items, action) -> int:
@@ -73,7 +83,8 @@ def main():
     is_flag=True,
     help="Typeset an author's false lines and claim, marked with their discrepancy, instead of refusing.",
 )
-def build(paths, to, template, output, allow_false):
+@timeout_option
+def build(paths, to, template, output, allow_false, timeout):
     """Derive, verify and typeset each spec (default: derivations/) into OUTPUT.
 
     With --template notes, every spec is checked first, then all of them go into one
@@ -89,17 +100,17 @@ def build(paths, to, template, output, allow_false):
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
     if template == "notes":
-        sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false))
+        sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false, timeout))
 
     def build_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome, allow_false)
         click.echo(f"wrote {write_document(render_tex(outcome, template), outcome.spec.id, out, pdf)}")
 
     sys.exit(report_errors(spec_paths(paths), build_one))
 
 
-def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> int:
+def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool, timeout: float) -> int:
     """Check every spec (one line each), then write the notes; nothing at all if any spec fails."""
     from .pipeline import render_notes, require_ok, run
 
@@ -107,7 +118,7 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> i
     outcomes = []
 
     def check_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome, allow_false)
         outcomes.append(outcome)
         click.echo(f"ok  {path}" if outcome.report.ok else f"ok  {path} (false lines or claim marked)")
@@ -133,11 +144,13 @@ def write_document(tex: str, name: str, out: Path, pdf: bool) -> Path:
 
     if pdf:
         try:
-            document, _ = typeset(tex, name, out / ".build")
+            document, _ = typeset(tex, out / ".build")
         except LatexFailed as error:
             kept = out / ".build" / f"{name}.tex"
             write_atomic(kept, tex)
-            raise LatexFailed(f"{error.message}; the .tex is kept at {kept}", error.span) from None
+            lines = [error.message, *(f"  {line}" for line in error.log_lines)]
+            lines.append(f"  the .tex is kept at {kept}; no earlier output was replaced")
+            raise LatexFailed("\n".join(lines), Span(str(kept), error.tex_line or 1)) from None
         write_atomic(out / f"{name}.pdf", document)
     write_atomic(out / f"{name}.tex", tex)
     return out / f"{name}.pdf" if pdf else out / f"{name}.tex"
@@ -145,13 +158,14 @@ def write_document(tex: str, name: str, out: Path, pdf: bool) -> Path:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-def check(paths):
+@timeout_option
+def check(paths, timeout):
     """Derive and verify each spec; one line per spec, exit 1 if any check fails."""
     from .pipeline import require_ok, run
     from .printers import text
 
     def check_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome)
         d, r = outcome.derivation, outcome.report
         steps = max((c.max_rel_error for c in r.author), default=r.max_step_error)
@@ -167,12 +181,13 @@ def check(paths):
 @main.command()
 @click.argument("path", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the derivation as one JSON object.")
-def show(path, as_json):
+@timeout_option
+def show(path, as_json, timeout):
     """Print the derivation of one spec in the terminal, or as JSON."""
     from .pipeline import run
 
     def show_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         if as_json:
             from .view_json import to_json
 

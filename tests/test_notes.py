@@ -224,7 +224,7 @@ def test_notes_typeset_without_overfull_boxes_or_broken_links(tex, tmp_path):
         pytest.skip(f"{', '.join(missing)} not installed (make test installs TeX Live)")
     from gen.typeset import typeset
 
-    pdf, log = typeset(tex, "notes", tmp_path)
+    pdf, log = typeset(tex, tmp_path)
     assert pdf.startswith(b"%PDF")
     assert "Output written" in log
     overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]

@@ -106,7 +106,10 @@ class _Lowering:
             return self.differential(self.symbols[node.name[1:]], node.name, node.pos)
         if node.name in FUNCTION_NAMES:
             raise self.error(f"'{node.name}' is a function: write {node.name}(...)", node.pos)
-        raise self.error(f"unknown symbol '{node.name}'{self.suggest(node.name, self.symbols)}", node.pos)
+        hint = self.suggest(node.name, self.symbols)
+        if self.differentials and node.name.startswith("d") and not hint:
+            hint = f" ('{node.name[1:]}' is not a declared symbol, so this is not a differential)"
+        raise self.error(f"unknown symbol '{node.name}'{hint}", node.pos)
 
     def lower_Neg(self, node: Neg):
         value = self.lower(node.operand)

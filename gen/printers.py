@@ -201,7 +201,7 @@ NUMPY_FUNCTIONS = {
     "cos": "np.cos({})",
     "tan": "np.tan({})",
     "tanh": "np.tanh({})",
-    "sigmoid": "(1 / (1 + np.exp(-{})))",
+    "sigmoid": "(1 / (1 + np.exp(-({}))))",
     "softplus": "np.logaddexp(0, {})",
 }
 

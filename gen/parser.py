@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.parameters import distribute
 
 from . import ir
 from .errors import SpecError, Unsupported
@@ -63,7 +64,8 @@ def parse_expr(
     ``shape``, when the expected shape is known, sizes a lone ``I``.
     """
     lowering = _Lowering(source, symbols, differentials, tuple(variables))
-    result = lowering.lower(parse_ast(source))
+    with distribute(False):  # 2*(a + b) stays a product, as written (and as printed: a round trip)
+        result = lowering.lower(parse_ast(source))
     if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
         return result.sized(shape[0])
     if isinstance(result, Eye):
@@ -248,6 +250,11 @@ class _Lowering:
                 f"{node.name}() takes {arity} argument{'s' * (arity > 1)}, not {len(node.args)}", node.pos
             )
         args = [self.lower(a) for a in node.args]
+        if node.name == "hadamard":  # hadamard(I, M): I takes M's size
+            args = [
+                a.sized(b.shape[0]) if isinstance(a, Eye) and ir.is_matrix(b) else a
+                for a, b in zip(args, args[::-1])
+            ]
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
         return lower(self, node, *args)

@@ -1,6 +1,7 @@
 """Shared pytest options and fixtures."""
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 
 def pytest_addoption(parser):
@@ -15,3 +16,22 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+# Hypothesis profiles: `default` for every run (reproducible: the same examples each time),
+# `long` for a deeper search: pytest tests/test_properties.py --hypothesis-profile=long
+settings.register_profile(
+    "default",
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "long",
+    max_examples=10_000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("default")

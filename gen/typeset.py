@@ -62,7 +62,7 @@ def typeset(tex: str, scratch_root: Path) -> tuple[bytes, str]:
 
 
 ERROR = re.compile(r"^(?:!|\S*\.tex:(\d+):) ?(.*)")
-CONTEXT = re.compile(r"^l\.\d+ ")  # TeX's "l.42 \badmacro": where in the source it stopped
+CONTEXT = re.compile(r"^l\.(\d+) ")  # TeX's "l.42 \badmacro": where in the source it stopped
 
 
 def first_error(log: str) -> tuple[int | None, list[str]]:
@@ -74,10 +74,10 @@ def first_error(log: str) -> tuple[int | None, list[str]]:
     lines = log.splitlines()
     for i, text in enumerate(lines):
         if match := ERROR.match(text):
-            line = int(match.group(1)) if match.group(1) else None
             at = next((j for j in range(i + 1, min(i + 12, len(lines))) if CONTEXT.match(lines[j])), None)
             context = [] if at is None else [c.rstrip() for c in lines[at : at + 2] if c.strip()]
-            return line, [match.group(2).strip(), *context]
+            number = match.group(1) or (at is not None and CONTEXT.match(lines[at]).group(1))
+            return int(number) if number else None, [match.group(2).strip(), *context]
     return None, []
 
 

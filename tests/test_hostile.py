@@ -4,6 +4,7 @@ Through the command line, as a user would run it. The tests that need TeX are sk
 without it, except under CI (as in test_pdf).
 """
 
+import os
 import re
 import subprocess
 import time
@@ -200,3 +201,16 @@ def test_the_time_budget_defaults_to_20_seconds(command):
     assert re.search(
         r"--timeout SECONDS\s+Time budget to derive and verify each spec\.\s+\[default:\s+20\.0;", help
     )
+
+
+@pytest.mark.parametrize("name", [b"\xff\xfe.yaml", b"new\nline.yaml", b"tab\there.yaml"], ids=repr)
+def test_a_file_name_that_would_break_the_one_line_message_is_refused(tmp_path, name):
+    spec = Path(os.fsdecode(bytes(tmp_path) + b"/" + name))
+    write(spec, SPEC)
+    out = tmp_path / "out"
+    before = earlier_output(out, spec.stem)
+    result = run_cli("build", out, spec)
+    shown = ascii(str(spec))[1:-1]
+    message = "the file name is not printable UTF-8 text; rename the file"
+    assert (result.exit_code, result.stderr) == (2, f"{shown}:1:1: {message}\n")
+    assert snapshot(out) == before

@@ -75,8 +75,8 @@ def summed(e):
 class GrammarPrinter(_Printer):
     """The spec grammar, parseable back by ``gen.parser``."""
 
-    def _print_ZeroMatrix(self, e):
-        return "0", ATOM
+    def _print_ZeroMatrix(self, e):  # inside an expression a bare 0 would lose the shape (text() writes 0)
+        return f"0*{self._print_OneMatrix(e)[0]}", PRODUCT
 
     def _print_Identity(self, e):
         return "I", ATOM
@@ -295,8 +295,8 @@ class NumpyPrinter(_Printer):
 
 
 def text(e) -> str:
-    """The expression in the spec grammar."""
-    return GrammarPrinter().print(e)
+    """The expression in the spec grammar (a zero matrix alone is 0, as in a claim)."""
+    return "0" if isinstance(e, sp.ZeroMatrix) else GrammarPrinter().print(e)
 
 
 def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> str:

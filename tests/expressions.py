@@ -9,6 +9,7 @@ determinant), ``positive`` scalars that may go under ``log`` and ``sqrt``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,9 +24,20 @@ symbols:
   D: {shape: [m, m]}
   B: {shape: [n, m]}
   C: {shape: [m, n]}
+  x: {shape: [n]}
+  b: {shape: [n]}
+  c: {shape: [m]}
   s: {}
 """
-LEAVES = {("n", "n"): ("X", "X", "A"), ("m", "m"): ("D",), ("n", "m"): ("B",), ("m", "n"): ("C",)}
+VARIABLES = ("X", "x")
+LEAVES = {
+    ("n", "n"): ("X", "X", "A"),
+    ("m", "m"): ("D",),
+    ("n", "m"): ("B",),
+    ("m", "n"): ("C",),
+    ("n", "1"): ("x", "x", "b"),  # column vectors
+    ("m", "1"): ("c",),
+}
 NEAR_IDENTITY = ("X", "A", "D")  # sampled as I + E with |E| = 0.1: well-conditioned, det > 0
 ELEMENTWISE = {
     "exp": np.exp,
@@ -48,15 +60,16 @@ class Expr:
 
 
 def sample_point(seed: int) -> dict:
-    """Values of the symbols: near-identity square matrices, small rectangular ones, s = 0.7."""
+    """Values of the symbols: near-identity square matrices, small other ones, s = 0.7."""
     rng = np.random.default_rng(seed)
     values: dict = {"s": 0.7}
-    for name, (rows, cols) in (("X", "nn"), ("A", "nn"), ("D", "mm"), ("B", "nm"), ("C", "mn")):
-        E = rng.standard_normal((SIZES[rows], SIZES[cols]))
-        if name in NEAR_IDENTITY:
-            values[name] = np.eye(SIZES[rows]) + 0.1 * E / np.linalg.norm(E, 2)
-        else:
-            values[name] = 0.5 * E
+    for (rows, cols), names in sorted(LEAVES.items()):
+        for name in sorted(set(names)):
+            E = rng.standard_normal((SIZES[rows], SIZES.get(cols, 1)))
+            if name in NEAR_IDENTITY:
+                values[name] = np.eye(SIZES[rows]) + 0.1 * E / np.linalg.norm(E, 2)
+            else:
+                values[name] = 0.5 * E
     return values
 
 
@@ -73,8 +86,13 @@ def well_conditioned(draw, shape: tuple, depth: int) -> Expr:
     """A square matrix near a positive multiple of I: products, sums, transposes, inverses of such."""
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         return leaf(draw(st.sampled_from([n for n in LEAVES[shape] if n in NEAR_IDENTITY])), shape)
-    op = draw(st.sampled_from(["T", "-1", "-T", "inv", "*", "+", "c*", "^2"]))
+    op = draw(st.sampled_from(["T", "-1", "-T", "inv", "*", "+", "c*", "^2", "+vv"]))
     a = draw(well_conditioned(shape, depth - 1))
+    if op == "+vv":  # plus a positive semidefinite v vᵀ: still invertible, det > 0
+        w = draw(matrices((shape[0], "1"), depth - 1))
+        return Expr(
+            f"({a.text}) + ({w.text})*({w.text})^T", lambda v: a.value(v) + outer(w, w, v), shape, True
+        )
     if op in ("*", "+"):
         b = draw(well_conditioned(shape, depth - 1))
         combine = np.matmul if op == "*" else np.add
@@ -99,9 +117,16 @@ def matrices(draw, shape: tuple, depth: int) -> Expr:
     if depth <= 0 or draw(st.integers(0, 3)) == 0:
         return leaf(draw(st.sampled_from(LEAVES[shape])), shape)
     rows, cols = shape
-    ops = ["T", "*", "+", "-", "c*", "s*", "f", "hadamard"]
+    ops = ["*", "+", "-", "c*", "s*", "f", "hadamard"]
+    ops += ["T", "outer"] if cols != "1" else ["softmax"]
     ops += ["wc"] * (rows == cols)
     op = draw(st.sampled_from(ops))
+    if op == "outer":
+        a, b = draw(matrices((rows, "1"), depth - 1)), draw(matrices((cols, "1"), depth - 1))
+        return Expr(f"({a.text})*({b.text})^T", lambda v: outer(a, b, v), shape)
+    if op == "softmax":
+        a = draw(matrices(shape, depth - 1))
+        return Expr(f"softmax({a.text})", lambda v: softmax(a.value(v)), shape)
     if op == "T":
         a = draw(matrices((cols, rows), depth - 1))
         return Expr(f"({a.text})^T", lambda v: a.value(v).T, shape, a.well_conditioned)
@@ -135,7 +160,7 @@ def scalars(draw, depth: int) -> Expr:
     """A scalar of depth at most ``depth``."""
     if depth <= 0:
         return Expr("s", lambda v: v["s"], positive=True)
-    of_matrices = ["tr", "tr", "det", "logdet", "sum", "sumf"]
+    of_matrices = ["tr", "tr", "det", "logdet", "sum", "sumf", "inner", "quadratic", "norm", "logsumexp"]
     of_scalars = ["+", "-", "*", "c*", "/", "^2", "log"] if depth > 1 else []
     op = draw(st.sampled_from(of_matrices + of_scalars))
     if op == "tr":
@@ -146,6 +171,19 @@ def scalars(draw, depth: int) -> Expr:
         a = draw(well_conditioned(square(draw), depth - 1))
         f = np.linalg.det if op == "det" else lambda M: np.log(np.linalg.det(M))
         return Expr(f"{op}({a.text})", lambda v: f(a.value(v)), positive=op == "det")
+    if op in ("inner", "quadratic", "norm", "logsumexp"):
+        rows = draw(st.sampled_from(["n", "n", "m"]))
+        a = draw(matrices((rows, "1"), depth - 1))
+        if op == "norm":
+            return Expr(f"norm({a.text})", lambda v: norm(a.value(v)))
+        if op == "logsumexp":
+            return Expr(f"logsumexp({a.text})", lambda v: np.log(np.sum(np.exp(a.value(v)))))
+        b = draw(matrices((rows, "1"), depth - 1))
+        if op == "inner":
+            return Expr(f"({a.text})^T*({b.text})", lambda v: (a.value(v).T @ b.value(v)).item())
+        M = draw(matrices((rows, rows), depth - 1))
+        quadratic = lambda v: (a.value(v).T @ M.value(v) @ b.value(v)).item()  # noqa: E731
+        return Expr(f"({a.text})^T*({M.text})*({b.text})", quadratic)
     if op in ("sum", "sumf"):
         shape = draw(st.sampled_from(sorted(LEAVES)))
         a = draw(matrices(shape, depth - 1))
@@ -178,9 +216,35 @@ def binary(combine, a: Expr, b: Expr):
     return lambda v: combine(a.value(v), b.value(v))
 
 
+def outer(a: Expr, b: Expr, v: dict):
+    return a.value(v) @ b.value(v).T
+
+
+class NotDifferentiable(ArithmeticError):
+    """The point is one where a piece of the function has no derivative (the norm of 0)."""
+
+
+def norm(z):
+    value = np.linalg.norm(z)
+    if value < 1e-6:
+        raise NotDifferentiable(f"norm of {z.ravel()}")
+    return value
+
+
+def softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / np.sum(e)
+
+
+def mentions(name: str):
+    word = re.compile(rf"\b{name}\b")
+    return lambda f: word.search(f.text) is not None
+
+
 @st.composite
-def functions(draw, max_depth: int = 5) -> tuple[Expr, int]:
-    """A scalar function (depth 1 to ``max_depth``) and the seed of its sample point."""
+def functions(draw, max_depth: int = 5) -> tuple[Expr, str, int]:
+    """A scalar function (depth 1 to ``max_depth``), its variable (X or x), and the seed of its point."""
     depth = draw(st.integers(1, max_depth))
-    function = draw(scalars(depth).filter(lambda f: "X" in f.text))
-    return function, draw(st.integers(0, 2**16))
+    variable = draw(st.sampled_from(VARIABLES))
+    function = draw(scalars(depth).filter(mentions(variable)))
+    return function, variable, draw(st.integers(0, 2**16))

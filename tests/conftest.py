@@ -31,6 +31,7 @@ settings.register_profile(
     "long",
     max_examples=10_000,
     deadline=None,
+    derandomize=False,  # fresh examples each run; a failure prints how to reproduce it
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )

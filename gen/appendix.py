@@ -51,10 +51,10 @@ def preview(snippets: tuple[str, ...] = (SNIPPET,)) -> str:
     return render_template("preview.tex.j2", snippets=tuple(Markup(s) for s in snippets))
 
 
-def typeset_snippet(snippet: str, name: str, scratch_root: Path) -> bytes:
+def typeset_snippet(snippet: str, scratch_root: Path) -> bytes:
     """The PDF of a snippet inside the preview article: the proof that it compiles."""
     from .typeset import typeset
 
     files = {f"{SNIPPET}.tex": snippet, PACKAGE: render_package(), BIBLIOGRAPHY: bibtex()}
-    document, _ = typeset(preview(), name, scratch_root, files)
+    document, _ = typeset(preview(), scratch_root, files)
     return document

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from .errors import DerivtexError, LatexFailed
+from .errors import DerivtexError, LatexFailed, Span
+from .pipeline import TIME_BUDGET
 
 TEMPLATES = (
     "article",
@@ -26,6 +27,16 @@ def output_option(default: str = "output", help: str = "Directory for the result
     return click.option(
         "-o", "--output", type=click.Path(file_okay=False), default=default, show_default=True, help=help
     )
+
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=TIME_BUDGET,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time budget to derive and verify each spec.",
+)
 
 
 def report_errors(items, action) -> int:
@@ -96,7 +107,8 @@ def main():
     is_flag=True,
     help="Typeset an author's false lines and claim, marked with their discrepancy, instead of refusing.",
 )
-def build(paths, to, template, section_level, output, allow_false):
+@timeout_option
+def build(paths, to, template, section_level, output, allow_false, timeout):
     """Derive, verify and typeset each spec (default: derivations/) into OUTPUT.
 
     With --template notes, every spec is checked first, then all of them go into one
@@ -122,12 +134,13 @@ def build(paths, to, template, section_level, output, allow_false):
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
     if template == "notes":
-        sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false))
+        sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false, timeout))
     if template == "appendix":
-        sys.exit(build_appendix(spec_paths(paths), out, pdf, allow_false, section_level or "section"))
+        level = section_level or "section"
+        sys.exit(build_appendix(spec_paths(paths), out, pdf, allow_false, level, timeout))
 
     def build_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome, allow_false)
         text, name = render_one(outcome), outcome.spec.id
         if suffix == ".tex":
@@ -154,7 +167,7 @@ def renderer(template: str):
     return (lambda outcome: render_tex(outcome, user)), output_suffix(user)
 
 
-def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> int:
+def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool, timeout: float) -> int:
     """Check every spec (one line each), then write the notes; nothing at all if any spec fails."""
     from .pipeline import render_notes, require_ok, run
 
@@ -162,7 +175,7 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> i
     outcomes = []
 
     def check_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome, allow_false)
         outcomes.append(outcome)
         click.echo(f"ok  {path}" if outcome.report.ok else f"ok  {path} (false lines or claim marked)")
@@ -179,7 +192,9 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool) -> i
     return report_errors(["notes"], write_notes)
 
 
-def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str) -> int:
+def build_appendix(
+    paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str, timeout: float
+) -> int:
     """A snippet per spec, then ``derivtex.sty`` and ``derivtex.bib`` beside them (if any was written)."""
     from .appendix import BIBLIOGRAPHY, PACKAGE, render_package, typeset_snippet
     from .bibliography import bibtex
@@ -189,7 +204,7 @@ def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, s
     written = []
 
     def build_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome, allow_false)
         tex = render_tex(outcome, "appendix", section_level=section_level)
         written.append(write_document(tex, outcome.spec.id, out, pdf, typeset_snippet))
@@ -204,7 +219,7 @@ def build_appendix(paths: list[Path], out: Path, pdf: bool, allow_false: bool, s
 
 
 def write_document(tex: str, name: str, out: Path, pdf: bool, make_pdf=None) -> Path:
-    """Write ``out/NAME.tex`` (and ``NAME.pdf``, by ``make_pdf(tex, name, scratch)``) atomically.
+    """Write ``out/NAME.tex`` (and ``NAME.pdf``, by ``make_pdf(tex, scratch)``) atomically.
 
     Returns the main file written. If LaTeX fails, no earlier file is replaced and the .tex is
     kept in ``out/.build``.
@@ -213,11 +228,13 @@ def write_document(tex: str, name: str, out: Path, pdf: bool, make_pdf=None) -> 
 
     if pdf:
         try:
-            document = (make_pdf or (lambda *args: typeset(*args)[0]))(tex, name, out / ".build")
+            document = (make_pdf or (lambda tex, root: typeset(tex, root)[0]))(tex, out / ".build")
         except LatexFailed as error:
             kept = out / ".build" / f"{name}.tex"
             write_atomic(kept, tex)
-            raise LatexFailed(f"{error.message}; the .tex is kept at {kept}", error.span) from None
+            lines = [error.message, *(f"  {line}" for line in error.log_lines)]
+            lines.append(f"  the .tex is kept at {kept}; no earlier output was replaced")
+            raise LatexFailed("\n".join(lines), Span(str(kept), error.tex_line or 1)) from None
         write_atomic(out / f"{name}.pdf", document)
     write_atomic(out / f"{name}.tex", tex)
     return out / f"{name}.pdf" if pdf else out / f"{name}.tex"
@@ -225,12 +242,13 @@ def write_document(tex: str, name: str, out: Path, pdf: bool, make_pdf=None) -> 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-def check(paths):
+@timeout_option
+def check(paths, timeout):
     """Derive and verify each spec; one line per spec, exit 1 if any check fails."""
     from .pipeline import require_ok, run
 
     def check_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome)
         d, r = outcome.derivation, outcome.report
         steps = max((c.max_rel_error for c in r.author), default=r.max_step_error)
@@ -246,12 +264,13 @@ def check(paths):
 @main.command()
 @click.argument("path", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the derivation as one JSON object.")
-def show(path, as_json):
+@timeout_option
+def show(path, as_json, timeout):
     """Print the derivation of one spec in the terminal, or as JSON."""
     from .pipeline import run
 
     def show_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         if as_json:
             from .view_json import to_json
 
@@ -346,7 +365,8 @@ def chain_text(title: str, blocks) -> list[str]:
 @click.argument("path", type=click.Path())
 @click.option("--to", "to", type=click.Choice(EXPORTS), default="numpy", show_default=True)
 @output_option()
-def export(path, to, output):
+@timeout_option
+def export(path, to, output, timeout):
     """Write the function and its derivative as code: OUTPUT/NAME.py, which checks itself.
 
     `python NAME.py` compares the derivative with central finite differences (exit 0 if they agree).
@@ -356,7 +376,7 @@ def export(path, to, output):
     from .typeset import write_atomic
 
     def export_one(path: Path):
-        outcome = run(path)
+        outcome = run(path, timeout)
         require_ok(outcome)
         target = Path(output) / f"{outcome.spec.id}.py"
         write_atomic(target, export_numpy(outcome, outcome.spec.id))

@@ -73,7 +73,7 @@ def derive(spec: Spec) -> Derivation:
     expected = ir.shape(core.gradient.last)
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
-    steps = tuple(author_step(s, symbols, i) for i, s in enumerate(spec.steps, 1))
+    steps = tuple(author_step(s, symbols, i, variable) for i, s in enumerate(spec.steps, 1))
     result = core.gradient.last
     identified = core.gradient.steps[0].expr
     return Derivation(
@@ -163,9 +163,9 @@ def fresh_names(spec: Spec, variable) -> dict:
     }
 
 
-def author_step(step, symbols: dict, number: int):
-    """An author-written line: an expression with differentials, a scalar like ``df``."""
-    expr = parse_expr(step.expr, symbols, differentials=True)
+def author_step(step, symbols: dict, number: int, variable):
+    """An author-written line: an expression with differentials (of the variable), a scalar like ``df``."""
+    expr = parse_expr(step.expr, symbols, differentials=True, variables=(variable,))
     if ir.is_matrix(expr) and not ir.is_one_by_one(expr):
         message = (
             f"step {number} is {describe_shape(expr)}, but the differential of a scalar function is a scalar"

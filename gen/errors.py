@@ -54,6 +54,10 @@ class CheckFailed(DerivtexError):
 
 
 class LatexFailed(DerivtexError):
-    """LaTeX could not typeset a document (exit 3)."""
+    """LaTeX could not typeset a document (exit 3); ``tex_line`` and ``log_lines`` locate it."""
 
     exit_code = 3
+
+    def __init__(self, message: str, span: Span | None = None, tex_line: int | None = None, log_lines=()):
+        super().__init__(message, span)
+        self.tex_line, self.log_lines = tex_line, tuple(log_lines)

@@ -7,6 +7,7 @@ Every error points at the offending token; the length and the nesting are bounde
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,7 +85,9 @@ def tokenize(source: Text) -> list[Token]:
     while pos < len(text):
         m = TOKEN.match(text, pos)
         if not m:
-            raise SpecError(f"unexpected character {text[pos]!r}", source.at(pos))
+            char = text[pos]
+            named = "" if char.isascii() else f" ({unicodedata.name(char, f'U+{ord(char):04X}').lower()})"
+            raise SpecError(f"unexpected character {char!r}{named}", source.at(pos))
         if m.lastgroup != "space":
             tokens.append(Token(m.lastgroup, m.group(), pos))
         pos = m.end()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
+from sympy.core.parameters import distribute
 
 from . import ir
 
@@ -318,7 +319,8 @@ def split_sign(e):
         signs = [split_sign(f) if is_number_product(f) else (False, f) for f in sp.Mul.make_args(rest)]
         negative = (number < 0) != (sum(s for s, _ in signs) % 2 == 1)
         if number < 0 or any(s for s, _ in signs):
-            return negative, ir.mul(abs(number), *(m for _, m in signs), *factors)
+            with distribute(False):  # -2*(a + b) is 2*(a + b) negated, not 2*a + 2*b
+                return negative, ir.mul(abs(number), *(m for _, m in signs), *factors)
     if e.is_Number and e < 0:
         return True, -e
     return False, e

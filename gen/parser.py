@@ -10,10 +10,12 @@ import difflib
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.parameters import distribute
 
 from . import ir
 from .errors import SpecError, Unsupported
 from .grammar import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
+from .printers import text
 from .spec import SymbolSpec, Text
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
@@ -52,13 +54,18 @@ class Eye:
         return ir.mul(self.coeff, sp.Identity(n))
 
 
-def parse_expr(source: Text, symbols: dict[str, sp.Basic], *, differentials: bool = False, shape=None):
+def parse_expr(
+    source: Text, symbols: dict[str, sp.Basic], *, differentials: bool = False, variables=(), shape=None
+):
     """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`).
 
+    ``differentials`` allows ``d(...)`` and ``dX``; with ``variables`` given, only of
+    expressions that depend on them (the differential of a constant is 0, never meant).
     ``shape``, when the expected shape is known, sizes a lone ``I``.
     """
-    lowering = _Lowering(source, symbols, differentials)
-    result = lowering.lower(parse_ast(source))
+    lowering = _Lowering(source, symbols, differentials, tuple(variables))
+    with distribute(False):  # 2*(a + b) stays a product, as written (and as printed: a round trip)
+        result = lowering.lower(parse_ast(source))
     if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
         return result.sized(shape[0])
     if isinstance(result, Eye):
@@ -77,8 +84,9 @@ def describe_shape(e) -> str:
 
 
 class _Lowering:
-    def __init__(self, source: Text, symbols: dict, differentials: bool):
+    def __init__(self, source: Text, symbols: dict, differentials: bool, variables: tuple = ()):
         self.source, self.symbols, self.differentials = source, symbols, differentials
+        self.variables = variables
 
     def error(self, message: str, pos: int, kind=SpecError):
         return kind(message, self.source.at(pos))
@@ -94,11 +102,16 @@ class _Lowering:
             return self.symbols[node.name]
         if node.name == "I":
             return Eye()
-        if self.differentials and node.name.startswith("d") and node.name[1:] in self.symbols:
-            return ir.d(self.symbols[node.name[1:]])
+        if node.name.startswith("d") and node.name[1:] in self.symbols:
+            if not self.differentials:
+                raise self.error(f"differentials such as '{node.name}' are only allowed in 'steps'", node.pos)
+            return self.differential(self.symbols[node.name[1:]], node.name, node.pos)
         if node.name in FUNCTION_NAMES:
             raise self.error(f"'{node.name}' is a function: write {node.name}(...)", node.pos)
-        raise self.error(f"unknown symbol '{node.name}'{self.suggest(node.name, self.symbols)}", node.pos)
+        hint = self.suggest(node.name, self.symbols)
+        if self.differentials and node.name.startswith("d") and not hint:
+            hint = f" ('{node.name[1:]}' is not a declared symbol, so this is not a differential)"
+        raise self.error(f"unknown symbol '{node.name}'{hint}", node.pos)
 
     def lower_Neg(self, node: Neg):
         value = self.lower(node.operand)
@@ -195,13 +208,13 @@ class _Lowering:
     def invert(self, value, pos):
         if not ir.is_matrix(value) or ir.is_one_by_one(value):
             return sp.Pow(ir.scalar(value), -1)
-        self.require_square(value, "invert", pos)
+        self.require_square(value, "invert {}", pos)
         return sp.Inverse(value)
 
     def matrix_power(self, value, exponent, node: Postfix):
         if not (exponent.is_Integer):
             raise self.error("a matrix power must be an integer", node.exponent.pos)
-        self.require_square(value, "raise to a power", node.pos)
+        self.require_square(value, "raise {} to a power", node.pos)
         k = int(exponent)
         if k == 0:
             return sp.Identity(value.shape[0])
@@ -209,12 +222,14 @@ class _Lowering:
             return value
         return sp.Inverse(value) if k == -1 else sp.MatPow(value, exponent)
 
-    def require_square(self, value, verb: str, pos: int):
+    def require_square(self, value, action: str, pos: int):
+        """Refuse a non-square ``value``; ``action`` is a phrase such as 'invert {}'."""
         rows, cols = value.shape
         if cols == 1 and rows != 1:
-            raise self.error(f"cannot {verb} a vector ({describe_shape(value)[2:].lstrip()})", pos)
+            what = f"a vector ({describe_shape(value)[2:].lstrip()})"
+            raise self.error(f"cannot {action.format(what)}", pos)
         if rows != cols:
-            raise self.error(f"cannot {verb} {describe_shape(value)}: it is not square", pos)
+            raise self.error(f"cannot {action.format(describe_shape(value))}: it is not square", pos)
 
     def lower_Call(self, node: Call):
         if node.name in SIZED:
@@ -235,6 +250,13 @@ class _Lowering:
                 f"{node.name}() takes {arity} argument{'s' * (arity > 1)}, not {len(node.args)}", node.pos
             )
         args = [self.lower(a) for a in node.args]
+        if node.name == "hadamard":  # hadamard(I, M): I takes M's size
+            args = [
+                a.sized(b.shape[0]) if isinstance(a, Eye) and ir.is_matrix(b) else a
+                for a, b in zip(args, args[::-1])
+            ]
+        if node.name in ("det", "logdet") and args == [Eye()]:  # det(I) = 1, whatever the size
+            return sp.Integer(1 if node.name == "det" else 0)
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
         return lower(self, node, *args)
@@ -268,13 +290,13 @@ class _Lowering:
 
     def call_tr(self, node, x):
         if ir.is_matrix(x):
-            self.require_square(x, "take the trace of", node.pos)
+            self.require_square(x, "take the trace of {}", node.pos)
         return ir.tr(x)
 
     def call_det(self, node, x):
         if not ir.is_matrix(x):
             return x
-        self.require_square(x, "take the determinant of", node.pos)
+        self.require_square(x, "take the determinant of {}", node.pos)
         return sp.Determinant(x)
 
     def call_logdet(self, node, x):
@@ -291,6 +313,14 @@ class _Lowering:
     def call_d(self, node, x):
         if not self.differentials:
             raise self.error("differentials d(...) are only allowed in 'steps'", node.pos)
+        return self.differential(x, f"d({text(x)})", node.pos)
+
+    def differential(self, x, written: str, pos: int):
+        """``d(x)``, refused when ``x`` is constant: 0, and surely not what the author meant."""
+        if self.variables and not ir.depends_on(x, self.variables):
+            names = " or ".join(str(v) for v in self.variables)
+            message = f"{written} is 0: the differential of a constant (it does not depend on {names})"
+            raise self.error(message, pos)
         return ir.d(x)
 
     def call_elementwise(self, node, x):

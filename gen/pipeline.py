@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .errors import CheckFailed, SpecError
+from .errors import CheckFailed, Span, SpecError
+
+TIME_BUDGET = 20.0  # seconds to derive and verify one spec
 
 
 @dataclass(frozen=True)
@@ -24,20 +30,53 @@ def find_specs(paths) -> list[Path]:
         if path.is_dir():
             specs = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
             if not specs:
-                raise SpecError(f"{given}: no specs (*.yaml) in this directory")
+                raise SpecError("no specs (*.yaml) in this directory", Span(str(given)))
             found += specs
         elif path.exists():
             found.append(path)
         else:
-            raise SpecError(f"{given}: no such file or directory")
+            raise SpecError("no such file or directory", Span(str(given)))
     return found
 
 
-def run(path) -> Outcome:
-    """Load, derive and verify one spec (raises a project error on bad input)."""
+def run(path, time_budget: float | None = TIME_BUDGET) -> Outcome:
+    """Load, derive and verify one spec (raises a project error on bad input).
+
+    Deriving and verifying may take at most ``time_budget`` seconds (None: no limit).
+    """
     from .spec import load_spec
 
-    return run_spec(load_spec(path))
+    spec = load_spec(path)
+    with budget(time_budget, spec.function.span):
+        return run_spec(spec)
+
+
+class _OutOfTime(BaseException):
+    """Raised by the timer; a BaseException, so that no ``except Exception`` on the way swallows it."""
+
+
+@contextmanager
+def budget(seconds: float | None, span: Span) -> Iterator[None]:
+    """Stop the block with a spec error after ``seconds`` (a SIGALRM timer, main thread only)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _OutOfTime:  # also if the timer fired just as the block ended
+        message = f"deriving and checking took longer than {seconds:g} s, the time budget (see --timeout)"
+        raise SpecError(message, span) from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def run_spec(spec) -> Outcome:

@@ -77,8 +77,8 @@ def summed(e):
 class GrammarPrinter(_Printer):
     """The spec grammar, parseable back by ``gen.parser``."""
 
-    def _print_ZeroMatrix(self, e):
-        return "0", ATOM
+    def _print_ZeroMatrix(self, e):  # inside an expression a bare 0 would lose the shape (text() writes 0)
+        return f"0*{self._print_OneMatrix(e)[0]}", PRODUCT
 
     def _print_Identity(self, e):
         return "I", ATOM
@@ -211,7 +211,7 @@ NUMPY_FUNCTIONS = {
     "cos": "np.cos({})",
     "tan": "np.tan({})",
     "tanh": "np.tanh({})",
-    "sigmoid": "(1 / (1 + np.exp(-{})))",
+    "sigmoid": "(1 / (1 + np.exp(-({}))))",
     "softplus": "np.logaddexp(0, {})",
 }
 
@@ -318,8 +318,8 @@ class NumpyPrinter(_Printer):
 
 
 def text(e) -> str:
-    """The expression in the spec grammar."""
-    return GrammarPrinter().print(e)
+    """The expression in the spec grammar (a zero matrix alone is 0, as in a claim)."""
+    return "0" if isinstance(e, sp.ZeroMatrix) else GrammarPrinter().print(e)
 
 
 def python_name(name: str) -> str:

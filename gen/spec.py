@@ -105,6 +105,8 @@ class Spec:
 def load_spec(path: str | Path) -> Spec:
     """Read a spec file (strict UTF-8, no binary) and parse it."""
     name = str(path)
+    if not name.isprintable() or any("\udc80" <= c <= "\udcff" for c in name):  # undecodable bytes
+        raise SpecError("the file name is not printable UTF-8 text; rename the file", Span(ascii(name)[1:-1]))
     try:
         data = Path(path).read_bytes()
     except OSError as error:

@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 
 def pytest_addoption(parser):
@@ -35,3 +36,23 @@ def require_tools(*tools: str) -> None:
 def latex_tools():
     """TeX (latexmk, pdflatex) and pdftotext."""
     require_tools("latexmk", "pdflatex", "pdftotext")
+
+
+# Hypothesis profiles: `default` for every run (reproducible: the same examples each time),
+# `long` for a deeper search: pytest tests/test_properties.py --hypothesis-profile=long
+settings.register_profile(
+    "default",
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "long",
+    max_examples=10_000,
+    deadline=None,
+    derandomize=False,  # fresh examples each run; a failure prints how to reproduce it
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("default")

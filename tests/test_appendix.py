@@ -114,7 +114,7 @@ def test_a_paper_inputs_two_snippets_without_errors_clashes_or_overfull_boxes(
 ):
     files = {"first.tex": snippets[0], "second.tex": snippets[1], "derivtex.sty": render_package()}
     files["derivtex.bib"] = bibtex()
-    pdf, log = typeset(PAPER, "paper", tmp_path, files)
+    pdf, log = typeset(PAPER, tmp_path, files)
     assert "Output written" in log
     assert not [line for line in log.splitlines() if line.startswith(("Overfull \\hbox", "Overfull \\vbox"))]
     for broken in ("undefined", "multiply defined", "same identifier", "has been referenced but does not"):

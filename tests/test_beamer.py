@@ -59,7 +59,7 @@ def test_a_long_chain_continues_on_the_next_frame():
 
 def test_the_slides_reveal_one_line_per_page(seed, tmp_path, latex_tools):
     doc, tex = seed
-    pdf, log = typeset(tex, "slides", tmp_path)
+    pdf, log = typeset(tex, tmp_path)
     assert not [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
     (tmp_path / "slides.pdf").write_bytes(pdf)
     text = pages(tmp_path / "slides.pdf")
@@ -105,7 +105,7 @@ TIGHT += ["ml_gaussian_covariance_symmetric", "trace_generalized_ratio", "jacobi
 @pytest.mark.parametrize("name", TIGHT)
 def test_slides_typeset_without_overfull_boxes_or_frames(name, tmp_path, latex_tools):
     spec = every_method(load_spec(DERIVATIONS / f"{name}.yaml"))
-    pdf, log = typeset(pipeline.render_tex(pipeline.run_spec(spec), "beamer"), name, tmp_path)
+    pdf, log = typeset(pipeline.render_tex(pipeline.run_spec(spec), "beamer"), tmp_path)
     assert "Output written" in log
     assert not [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
     (tmp_path / "slides.pdf").write_bytes(pdf)

@@ -80,5 +80,5 @@ def test_the_bib_file_has_every_work_once():
 def test_the_article_lists_what_it_cites_and_latex_finds_every_citation(tmp_path, latex_tools):
     tex = pipeline.render_tex(pipeline.run(DERIVATIONS / "ml_logistic_regression.yaml"))
     assert cited_keys(tex) == set(commands(tex, "bibitem")) >= {"bishop2006pattern", "magnus2019matrix"}
-    _, log = typeset(tex, "article", tmp_path)
+    _, log = typeset(tex, tmp_path)
     assert "undefined" not in log and "Output written" in log

@@ -222,7 +222,7 @@ def test_unique_numbers_repeated_labels():
 def test_notes_typeset_without_overfull_boxes_or_broken_links(tex, tmp_path, latex_tools):
     from gen.typeset import typeset
 
-    pdf, log = typeset(tex, "notes", tmp_path)
+    pdf, log = typeset(tex, tmp_path)
     assert pdf.startswith(b"%PDF")
     assert "Output written" in log
     overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]

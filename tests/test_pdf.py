@@ -34,7 +34,7 @@ def test_build_pdf_through_the_cli(tmp_path):
 
 
 def test_seed_typesets_without_overfull_boxes(tmp_path):
-    _, log = typeset(pipeline.render_tex(pipeline.run(SEED)), "trace_inverse", tmp_path)
+    _, log = typeset(pipeline.render_tex(pipeline.run(SEED)), tmp_path)
     assert "Output written" in log  # a real LaTeX log
     assert "Overfull \\hbox" not in log
 
@@ -43,7 +43,7 @@ def test_seed_typesets_without_overfull_boxes(tmp_path):
 def test_every_spec_by_every_method_typesets_without_overfull_boxes(path, tmp_path):
     spec = every_method(load_spec(path))
     outcome = pipeline.run_spec(spec)
-    _, log = typeset(pipeline.render_tex(outcome), spec.id, tmp_path)
+    _, log = typeset(pipeline.render_tex(outcome), tmp_path)
     overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
     assert not overfull
 

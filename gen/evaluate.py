@@ -93,6 +93,7 @@ EVALUATORS = {
     ir.Norm: lambda ev, e: np.sqrt(np.sum(ev(e.arg) ** 2)),  # analytic, for the complex step
     ir.Elementwise: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
     ir.ScalarFunction: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
+    ir.Softmax: lambda ev, e: softmax(ev(e.arg)),
     sp.HadamardProduct: lambda ev, e: np.multiply.reduce([ev(a) for a in e.args]),
     sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
     sp.OneMatrix: lambda ev, e: np.ones(ev.shape(e)),
@@ -124,6 +125,11 @@ ENTRYWISE = {
     "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
     "softplus": lambda x: np.log1p(np.exp(x)),  # analytic, for the complex step
 }
+
+
+def softmax(z):
+    e = np.exp(z)
+    return e / np.sum(e)
 
 
 def limit(ev: Evaluator, e, t, F=None, direction=None, *_):

@@ -62,6 +62,19 @@ class Elementwise(MatrixExpr):
         return self.arg.shape
 
 
+class Softmax(_Unary, MatrixExpr):
+    """``softmax(z) = e^z / 1ᵀe^z`` of a vector: the parser writes it out, a result names it back."""
+
+    is_commutative = False
+
+    def __new__(cls, z):
+        return sp.Basic.__new__(cls, z)
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+
 class ScalarFunction(sp.Expr):
     """``φ(f)`` for a number ``f``, with ``φ`` one of the elementwise functions (sin, sigmoid, …)."""
 

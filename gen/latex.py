@@ -150,6 +150,9 @@ class _Printer:
 
     _print_ScalarFunction = _print_Elementwise
 
+    def _print_Softmax(self, e):
+        return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM
+
     def _print_HadamardProduct(self, e):
         return " \\circ ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
 

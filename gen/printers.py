@@ -146,6 +146,9 @@ class GrammarPrinter(_Printer):
 
     _print_ScalarFunction = _print_Elementwise
 
+    def _print_Softmax(self, e):
+        return f"softmax({self.print(e.arg)})", ATOM
+
     def _print_HadamardProduct(self, e):
         first, *rest = e.args
         text = self.print(first)
@@ -306,6 +309,10 @@ class NumpyPrinter(_Printer):
         return NUMPY_FUNCTIONS[e.name].format(self.print(e.arg)), ATOM
 
     _print_ScalarFunction = _print_Elementwise
+
+    def _print_Softmax(self, e):
+        exp = f"np.exp({self.print(e.arg)})"
+        return f"({exp} / np.sum({exp}))", ATOM
 
     def _print_HadamardProduct(self, e):
         return " * ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT

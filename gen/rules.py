@@ -239,6 +239,20 @@ def elementwise(F, variables):
     return ir.hadamard(DERIVATIVES[F.name](F.arg), ir.d(F.arg))
 
 
+@differential_rule(
+    "softmax",
+    r"\mathrm{d}\operatorname{softmax}(f) = s \circ \mathrm{d}f - s\,s^{\top}\mathrm{d}f,"
+    r"\ s = \operatorname{softmax}(f)",
+    "Bishop, Pattern Recognition and Machine Learning, §4.3.4",
+)
+def softmax(F, variables):
+    """The quotient rule for e^f / 1ᵀe^f, written with s itself."""
+    if not isinstance(F, ir.Softmax):
+        return None
+    s, df = F, ir.d(F.arg)
+    return ir.add(ir.hadamard(s, df), ir.neg(ir.mul(s, ir.transpose_of(s), df)))
+
+
 @differential_rule("scalar function", r"\mathrm{d}\varphi(f) = \varphi'(f)\,\mathrm{d}f")
 def scalar_function(F, variables):
     """The chain rule."""

@@ -199,13 +199,17 @@ def numbers_out_of_traces(e, symmetric=frozenset()):
 
 @rule(
     "diagonal of a product",
-    r"\operatorname{diag}(ab^{\top}) = a \circ b,\ \operatorname{diag}(\mathbf{1}) = I",
+    r"\operatorname{diag}(ab^{\top}) = a \circ b,\ \operatorname{diag}(\mathbf{1}) = I,\ "
+    r"\mathbf{1}^{\top}\operatorname{diag}(a) = a^{\top}",
     COOKBOOK,
 )
 def diagonals(e, symmetric=frozenset()):
-    """The diagonal of an outer product is the entrywise product; the matrix of ones' is I."""
+    """The diagonal of an outer product is the entrywise product; the matrix of ones' is I;
+    summing the rows (or columns) of diag(a) gives back a."""
 
     def visit(node):
+        if isinstance(node, sp.MatMul):
+            return ir.mul(*summed_diagonals(node.args))
         if not isinstance(node, ir.Diag):
             return node
         if isinstance(node.arg, sp.OneMatrix) and node.of_vector:
@@ -217,6 +221,20 @@ def diagonals(e, symmetric=frozenset()):
         return node
 
     return rebuild(e, visit)
+
+
+def summed_diagonals(factors) -> list:
+    """``1ᵀ diag(a)`` becomes ``aᵀ`` and ``diag(a) 1`` becomes ``a``."""
+    out: list = []
+    for f in factors:
+        last = out[-1] if out else None
+        if isinstance(f, ir.Diag) and f.of_vector and isinstance(last, sp.OneMatrix) and last.shape[0] == 1:
+            out[-1] = transposed(f.arg, frozenset())
+        elif isinstance(f, sp.OneMatrix) and f.shape[1] == 1 and isinstance(last, ir.Diag) and last.of_vector:
+            out[-1] = last.arg
+        else:
+            out.append(f)
+    return out
 
 
 @rule(
@@ -245,6 +263,40 @@ def vecs(e, symmetric=frozenset()):
         return ir.Unvec(v, rows, cols)
 
     return rebuild(e, lambda node: unvec(*node.args) if isinstance(node, ir.Unvec) else node)
+
+
+# --- the softmax ------------------------------------------------------------------
+
+BISHOP = "Bishop, Pattern Recognition and Machine Learning, §4.3.4"
+
+
+@rule(
+    "softmax definition",
+    r"\frac{\exp(z)}{\mathbf{1}^{\top}\exp(z)} = \operatorname{softmax}(z)",
+    BISHOP,
+)
+def softmaxes(e, symmetric=frozenset()):
+    """``e^z / 1ᵀe^z`` is named back: ``e^z`` becomes ``(1ᵀe^z) softmax(z)``, kept if the sums cancel."""
+    exps = {n for n in sp.preorder_traversal(e) if isinstance(n, ir.Elementwise) and n.name == "exp"}
+    for E in sorted((n for n in exps if n.shape[1] == 1), key=sp.default_sort_key):
+        total = sp.Dummy("total", positive=True)
+        named = ir.mul(total, ir.Softmax(E.arg))
+        candidate = rebuild(e.xreplace({ir.scalar(ir.mul(ir.ones(1, E.shape[0]), E)): total}), numbers_out)
+        candidate = rebuild(candidate.xreplace({E: named}), numbers_out)
+        if not candidate.has(total):
+            e = candidate
+    return e
+
+
+def numbers_out(node):
+    """A number comes out of a linear map: ``diag(a x) = a diag(x)``, ``(a x) ∘ y = a (x ∘ y)``."""
+    if isinstance(node, (ir.Diag, ir.Vec, sp.Trace)):
+        coeff, factors = ir.coeff_and_factors(node.arg)
+        return ir.mul(coeff, node.func(ir.mul(*factors))) if coeff != 1 and factors else node
+    if isinstance(node, sp.HadamardProduct):
+        parts = [ir.coeff_and_factors(a) for a in node.args]
+        return ir.mul(*(c for c, _ in parts), ir.hadamard(*(ir.mul(*fs) for _, fs in parts)))
+    return node
 
 
 # --- like terms and common factors ---------------------------------------------
@@ -300,6 +352,7 @@ def shared_coefficient(coeffs):
 SIMPLIFICATIONS = (
     merge_powers,
     push_transposes,
+    softmaxes,
     diagonals,
     vecs,
     entrywise_product,

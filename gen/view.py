@@ -19,6 +19,7 @@ from .latex import DISPLAY, MEASURE, broken, latex, width
 from .render import escape_latex
 from .rules import REGISTRY
 from .sampling import needs_positive, positive_by_construction, positive_part, sample_dims
+from .simplify import softmaxes
 from .verify import Report
 from .view_chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .view_chains import Part as Part
@@ -83,7 +84,9 @@ def hypothesis(derivation: Derivation) -> Markup:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
     if named_function(derivation):
         arguments = ", ".join(latex(v) for v, _ in derivation.results)
-        sentence += f". Write $f({arguments}) = {latex(derivation.function)}$"
+        named = softmaxes(derivation.function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
+        definition = f"{latex(named)} = " * (named != derivation.function)
+        sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
     return Markup(sentence + ".")
 
 

@@ -127,5 +127,6 @@ def test_a_paper_inputs_two_snippets_without_errors_clashes_or_overfull_boxes(
     assert "Proposition A.1 of Appendix A" in words  # the paper's numbering, the references resolved
     assert "Proposition B.1" in words and "the paper’s own why." in words
     assert "Proof by differentials" in words and "has the wrong sign" in words
-    assert "Source: [3, §2.5.4 (traces with inverses)]" in words  # cited by the bundled keys, resolved
-    assert "K. B. Petersen and M. S. Pedersen. The Matrix Cookbook." in words
+    cookbook = re.search(r"\[(\d+)\] K\. B\. Petersen and M\. S\. Pedersen\. The Matrix Cookbook\.", words)
+    assert cookbook, words  # listed, and cited by its bundled key, resolved:
+    assert f"Source: [{cookbook[1]}, §2.5.4 (traces with inverses)]" in words

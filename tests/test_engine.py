@@ -36,7 +36,7 @@ TEXTBOOK = [
     ("X: {shape: [n, m]}", "norm(X)^2", "X", "2*X"),
     ("x: {shape: [n]}", "norm(x)", "x", "norm(x)^(-1)*x"),  # x/‖x‖
     ("x: {shape: [n]}", "sum(exp(x))", "x", "exp(x)"),
-    ("x: {shape: [n]}", "logsumexp(x)", "x", "sum(exp(x))^(-1)*exp(x)"),  # softmax(x)
+    ("x: {shape: [n]}", "logsumexp(x)", "x", "softmax(x)"),
     ("w: {shape: [n]}; A: {shape: [n, m]}", "sum(softplus(A^T*w))", "w", "A*sigmoid(A^T*w)"),
     ("X: {shape: [n, m]}; A: {shape: [n, m]}", "tr(A^T*hadamard(X, X))", "X", "2*hadamard(A, X)"),
     ("X: {shape: [n, m]}; A: {shape: [n, m]}", "sum(hadamard(A, X))", "X", "A"),

@@ -93,7 +93,7 @@ def test_every_differential_rule_has_a_fixture_case():
 
 
 # Rules for nodes only derivatives create (a second derivative meets them), tested directly.
-BEYOND_THE_GRAMMAR = {"Hadamard power"}
+BEYOND_THE_GRAMMAR = {"Hadamard power", "softmax"}
 
 
 @pytest.mark.parametrize("k", [2, 3, -1, sp.Rational(1, 2)])
@@ -105,6 +105,25 @@ def test_the_hadamard_power_rule(k):
         ev = evaluator(seed)
         ev.values[SYMBOLS["A"]] = np.abs(ev.values[SYMBOLS["A"]]) + 1  # X∘X + A > 0 for the root
         assert rel_error(ev(ir.d(F)), ev(value)) < 1e-6
+
+
+def test_the_softmax_rule():
+    F = ir.Softmax(parse("X*a"))
+    value = REGISTRY["softmax"].apply(F, (X,))
+    assert text(value) == "hadamard(softmax(X*a), d(X*a)) - softmax(X*a)*softmax(X*a)^T*d(X*a)"
+    assert REGISTRY["softmax"].apply(parse("softmax(X*a)"), (X,)) is None  # the parser writes it out
+    for seed in (0, 1):
+        ev = evaluator(seed)
+        assert rel_error(ev(ir.d(F)), ev(value)) < 1e-6
+
+
+def test_a_result_names_the_softmax_only_when_the_sums_cancel():
+    name = REGISTRY["softmax definition"].apply
+    named = name(parse("softmax(X*a) + diag(exp(a))*a/sum(exp(a))"))
+    assert text(named) == "diag(softmax(a))*a + softmax(X*a)"
+    ev = evaluator()
+    assert rel_error(ev(named), ev(parse("softmax(X*a) + diag(exp(a))*a/sum(exp(a))"))) < 1e-12
+    assert name(parse("exp(a)*sum(exp(a))")) == parse("exp(a)*sum(exp(a))")  # no softmax in it
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))

@@ -299,7 +299,7 @@ def terminal_view(outcome) -> str:
         ]
         blocks.append((text(proof.chain.lhs), steps_text(proof.chain.steps, checks.chain)))
         gradient = (checks.identification, *checks.gradient)
-        blocks.append((f"{derivative_name(d)} f", steps_text(proof.gradient.steps, gradient)))
+        blocks.append((f"{derivative_name(d, order=1)} f", steps_text(proof.gradient.steps, gradient)))
         for (v, chain), partial in zip(proof.partials, checks.partials):
             blocks.append(
                 (f"{derivative_name(d, v)} f", steps_text(chain.steps, (checks.identification, *partial)))
@@ -307,7 +307,7 @@ def terminal_view(outcome) -> str:
         if proof.second:  # d vec(∇f) = … = H d vec X, the Hessian, and d²f[U, V]
             chain, hessian, bilinear = proof.second
             done = iter(checks.second)
-            second = [(chain, text(chain.lhs)), (Chain(None, hessian.steps), f"hess_{d.variable.name} f")]
+            second = [(chain, text(chain.lhs)), (Chain(None, hessian.steps), f"{derivative_name(d)} f")]
             second += [(bilinear, text(bilinear.lhs))] if bilinear else []
             for c, lhs in second:
                 blocks.append((lhs, steps_text(c.steps, [next(done) for _ in c.steps])))
@@ -327,14 +327,15 @@ def results_text(derivation) -> str:
     )
 
 
-def derivative_name(derivation, variable=None) -> str:
-    """``grad_X``, or ``d/dX`` in numerator layout or for a number."""
+def derivative_name(derivation, variable=None, order=None) -> str:
+    """``grad_X``, or ``d/dX`` in numerator layout or for a number; ``hess_X`` or ``d2/dt2`` for
+    order 2 (``order`` 1 names the first derivative of an order-2 spec)."""
     from . import ir
     from .jacobians import is_jacobian
 
     name = (variable or derivation.variable).name
-    if derivation.spec.order == 2:
-        return f"hess_{name}"
+    if (order or derivation.spec.order) == 2:
+        return f"hess_{name}" if ir.is_matrix(derivation.variable) else f"d2/d{name}2"
     if is_jacobian(derivation.function, derivation.variable):
         return f"jac_{name}"
     numerator = derivation.spec.layout == "numerator" or not ir.is_matrix(derivation.variable)

@@ -8,7 +8,7 @@ import sympy as sp
 
 from . import ir
 from .errors import SpecError, Unsupported
-from .jacobians import bilinear_form, hessian_core, is_jacobian, jacobian_core
+from .jacobians import bilinear_form, hessian_core, is_jacobian, jacobian_core, second_derivative_core
 from .methods import METHODS, derive_core, in_numerator_layout
 from .parser import describe_shape, parse_expr, symbol_table
 from .proof import Chain, Proof
@@ -60,10 +60,13 @@ def derive(spec: Spec) -> Derivation:
         core = replace(core, gradient=in_numerator_layout(core.gradient, symmetric))
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
-    if spec.order == 2:  # the Hessian: the Jacobian of the gradient
-        second = hessian_core(core.gradient.last, variable, symmetric)
+    if spec.order == 2:  # the Hessian: the Jacobian of the gradient (the derivative's, for a number)
+        second_core = hessian_core if ir.is_matrix(variable) else second_derivative_core
+        second = second_core(core.gradient.last, variable, symmetric)
         bilinear = None
-        if variable.shape[1] != 1 and core.form:  # in a matrix: d²f[U, V] as well as H acting on vec
+        if (
+            ir.is_matrix(variable) and variable.shape[1] != 1 and core.form
+        ):  # in a matrix: d²f[U, V] as well as H acting on vec
             bilinear = bilinear_form(
                 core.coefficient, variable, names["direction"], names["second direction"]
             )
@@ -209,16 +212,12 @@ def supported_variable(spec: Spec, symbols: dict, function):
 
 
 def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
-    """A Hessian: of a scalar function of one vector or matrix, by differentials, in the plain layout."""
+    """A Hessian of a scalar function of one vector or matrix, or the second derivative of any
+    function of a number: by differentials, in the plain layout."""
     variable = symbols[spec.wrt[0].value] if len(spec.wrt) == 1 else None
-    if (
-        variable is None
-        or not ir.is_matrix(variable)
-        or (ir.is_matrix(function) and not ir.is_one_by_one(function))
-    ):
-        raise refuse(
-            "order 2 other than the Hessian of a scalar function of a vector or matrix", spec.span_of("order")
-        )
+    if variable is None or is_jacobian(function, variable):
+        message = "order 2 other than the Hessian of a scalar function or the second derivative by a number"
+        raise refuse(message, spec.span_of("order"))
     reasons = {
         "with steps": spec.steps,
         "in numerator layout": spec.layout != "denominator",

@@ -54,6 +54,7 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         )
     result = to_json(derivation, outcome.report)["result"]
     kind = result["kind"]
+    name = kind.replace(" ", "_")  # the derivative's function in the module
     symbols = dict(derivation.symbols)
     names = {symbol: name for name, symbol in symbols.items()}
     values = draw(derivation, sample_dims(derivation), np.random.default_rng(spec.check.seed))
@@ -66,7 +67,7 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         title=quoted(spec.title),
         function_text=quoted(spec.function.value),
         kind=kind,
-        name=kind,
+        name=name,
         wrt=python_name(derivation.variable.name),
         source=quoted(spec.path),
         module=module,
@@ -76,5 +77,5 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         step=STEPS[spec.order],
         point=[(python_name(names[s]), literal(v)) for s, v in values.items()],
         function_source=renamed(function, "function").rstrip("\n"),
-        derivative_source=renamed(result["numpy"], kind).rstrip("\n"),
+        derivative_source=renamed(result["numpy"], name).rstrip("\n"),
     )

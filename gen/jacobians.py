@@ -18,10 +18,10 @@ import sympy as sp
 
 from . import ir
 from .errors import Unsupported
-from .methods import Core, expand_differentials, simplify_gradient
+from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .proof import Chain, Step
 from .rearrange import Term, linear_form
-from .rules import MAGNUS, rule
+from .rules import MAGNUS, MAGNUS_CH5, rule
 from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
 
 MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)"
@@ -272,6 +272,22 @@ def hessian_core(gradient, variable, symmetric) -> Core:
     identification = "Hessian identification" if variable.shape[1] == 1 else "vec Hessian identification"
     hessian = Chain(None, (replace(first, rule=identification), *rest))
     return replace(core, gradient=hessian)
+
+
+@rule(
+    "second derivative",
+    r"\mathrm{d}f' = g\,\mathrm{d}t \iff \frac{\mathrm{d}^{2}f}{\mathrm{d}t^{2}} = g",
+    MAGNUS_CH5,
+)
+def second_derivative(*_):
+    """The second derivative is the derivative of the derivative."""
+
+
+def second_derivative_core(derivative, t, symmetric) -> Core:
+    """``d(f') = f'' dt``: the derivative's differential, and the second derivative read off it."""
+    core = derive_core(derivative, t, symmetric)
+    first, *rest = core.gradient.steps
+    return replace(core, gradient=Chain(None, (replace(first, rule="second derivative"), *rest)))
 
 
 @rule(

@@ -187,11 +187,16 @@ def in_numerator_layout(gradient: Chain, symmetric) -> Chain:
 
 
 def simplify(steps: list[Step], symmetric) -> None:
-    """Append a line for each simplification that changes the last one."""
-    for simplification in SIMPLIFICATIONS:
-        value = simplification(steps[-1].expr, symmetric)
-        if value != steps[-1].expr:
-            steps.append(Step(value, simplification.rule.name))
+    """Append a line for each simplification that changes the last one, in passes until none does
+    (factoring may leave a number inside a trace, say)."""
+    for _ in range(PASSES):
+        before = len(steps)
+        for simplification in SIMPLIFICATIONS:
+            value = simplification(steps[-1].expr, symmetric)
+            if value != steps[-1].expr:
+                steps.append(Step(value, simplification.rule.name))
+        if len(steps) == before:
+            return
 
 
 def identified(core: Core, rule_name: str) -> Chain:

@@ -191,7 +191,8 @@ def checked(derivation: Derivation) -> Report:
         G = ev(result)
         if derivation.spec.order == 2:  # the Hessian against differences of the gradient, and that too
             gradient = derivation.proofs[0].gradient.last
-            fd = finite_difference_jacobian(gradient, variable, values, dims)
+            differences = finite_difference_jacobian if ir.is_matrix(variable) else finite_difference_gradient
+            fd = differences(gradient, variable, values, dims)
             first_order = finite_difference_gradient(derivation.function, variable, values, dims)
             record(errors, ("fd",), [rel_error(ev(gradient), first_order)])
         elif jacobian:

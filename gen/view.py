@@ -154,7 +154,9 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             sentence += (
                 f". The largest relative error between the author's consecutive lines is ${figure(worst)}$"
             )
-    if derivation.spec.order == 2:
+    if derivation.spec.order == 2 and not ir.is_matrix(derivation.variable):
+        compared = "of the function agree with the derivative, and those of the derivative with the second,"
+    elif derivation.spec.order == 2:
         compared = "of the function agree with the gradient, and those of the gradient with the Hessian,"
     elif is_jacobian(derivation.function, derivation.variable):
         compared = "of the function agree with the Jacobian"

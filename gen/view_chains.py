@@ -117,7 +117,11 @@ def gradient_symbol(derivation: Derivation, numerator: bool | None = None, varia
 
 
 def hessian_symbol(derivation: Derivation) -> str:
-    return rf"\nabla^{{2}}_{{{latex(derivation.variable)}}} {function_latex(derivation)}"
+    """``∇²_X f``, or ``d²f/dt²`` for a number."""
+    variable, function = latex(derivation.variable), function_latex(derivation)
+    if not ir.is_matrix(derivation.variable):
+        return rf"\frac{{\mathrm{{d}}^{{2}}}}{{\mathrm{{d}}{variable}^{{2}}}} {function}"
+    return rf"\nabla^{{2}}_{{{variable}}} {function}"
 
 
 def line(lhs: str, step: Step, why: str, justification: str, check: Check | None) -> Line:

@@ -45,7 +45,7 @@ def result_json(derivation: Derivation, variable, result) -> dict:
     """The derivative with respect to one variable: its kind, text, LaTeX and numpy source."""
     vector_valued = derivation.spec.order == 2 or is_jacobian(derivation.function, variable)
     if derivation.spec.order == 2:
-        kind = "hessian"
+        kind = "hessian" if ir.is_matrix(variable) else "second derivative"
     elif vector_valued:
         kind = "jacobian"
     else:

@@ -132,8 +132,20 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     if not proof.second:
         return ()
     chain, hessian, bilinear = proof.second
-    dx = latex(differential_of_variable(derivation.variable))
     count = len(chain.steps)
+    if not ir.is_matrix(derivation.variable):  # a number t: d(f') = f'' dt
+        dt = latex(ir.d(derivation.variable))
+        once_more = (
+            f"Differentiating the derivative once more brings $\\mathrm{{d}}f'$ to the form $g\\,{dt}$:"
+        )
+        return (
+            part(once_more, rule_lines(chain, latex(chain.lhs), checks.second[:count])),
+            part(
+                "So the second derivative is:",
+                rule_lines(hessian, hessian_symbol(derivation), checks.second[count:]),
+            ),
+        )
+    dx = latex(differential_of_variable(derivation.variable))
     vector = derivation.variable.shape[1] == 1
     gradient = r"\mathrm{d}(\nabla f)" if vector else r"\mathrm{d}\operatorname{vec}(\nabla f)"
     once_more = f"Differentiating the gradient once more brings ${gradient}$ to the form $H\\,{dx}$:"

@@ -287,6 +287,33 @@ def test_the_hessian_of_a_scalar_function_of_a_matrix(symbols, function, hessian
         np.testing.assert_allclose(namespace["result"](X=X), np.column_stack(columns), atol=1e-8)
 
 
+RESOLVENT = "t: {}; A: {shape: [n, n], assume: [invertible]}; B: {shape: [n, n]}"
+
+
+@pytest.mark.parametrize(
+    "symbols, function, second",
+    [  # by hand, with R = (A + tB)⁻¹ and R' = -RBR
+        (RESOLVENT, "(A + t*B)^-1", "2*(A + t*B)^-1*B*(A + t*B)^-1*B*(A + t*B)^-1"),  # (-RBR)'
+        (RESOLVENT, "tr((A + t*B)^-1)", "2*tr((A + t*B)^-1*B*(A + t*B)^-1*B*(A + t*B)^-1)"),
+        ("t: {}; a: {shape: [n]}", "exp(t*a^T*a)", "(a^T*a)^2*exp(t*a^T*a)"),  # a number of a number
+    ],
+)
+def test_the_second_derivative_by_a_number(symbols, function, second):
+    derivation = derive(spec(symbols, function, "t", f"order: 2\nclaim: {second}\n"))
+    report = verify(derivation)
+    assert report.ok and report.claim.ok  # and finite differences of the derivative agree
+    assert derivation.proofs[0].second[0].steps and report.proofs[0].second
+    assert ir.shape(derivation.result) == ir.shape(derivation.function)
+
+
+def test_a_false_second_derivative_is_caught():
+    derivation = derive(
+        spec(RESOLVENT, "(A + t*B)^-1", "t", "order: 2\nclaim: (A + t*B)^-1*B*(A + t*B)^-1*B*(A + t*B)^-1\n")
+    )
+    report = verify(derivation)
+    assert not report.claim.ok and report.claim_diagnosis.label == "claim"
+
+
 def test_order_2_for_a_symmetric_variable_is_refused():
     with pytest.raises(Unsupported, match="order 2 for a symmetric variable is not supported yet"):
         derive(spec("X: {shape: [n, n], assume: [spd]}", "logdet(X)", "X", "order: 2\n"))

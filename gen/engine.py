@@ -221,7 +221,7 @@ def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
     reasons = {
         "with steps": spec.steps,
         "in numerator layout": spec.layout != "denominator",
-        "for a symmetric variable": structure(spec),
+        "with symmetric_gradient: cookbook": structure(spec) == "cookbook",
         "by a method other than differentials": set(spec.methods) - {"differential"},
     }
     if reason := next((r for r, applies in reasons.items() if applies), None):

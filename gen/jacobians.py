@@ -266,12 +266,31 @@ def vec_hessian_identification(*_):
 
 
 def hessian_core(gradient, variable, symmetric) -> Core:
-    """``d vec(∇f) = H d vec X``: the second differential's matrix, read off the gradient's differential."""
+    """``d vec(∇f) = H d vec X``: the second differential's matrix, read off the gradient's differential.
+
+    For a symmetric variable only symmetric directions count: ``vec dX = ½(I + K) vec dX``, so
+    the Hessian within symmetric matrices is ``H ½(I + K)`` (a symmetric matrix, as the
+    gradient ``(G + Gᵀ)/2`` is the one within symmetric matrices)."""
     core = jacobian_core(gradient, variable, symmetric)
     first, *rest = core.gradient.steps
     identification = "Hessian identification" if variable.shape[1] == 1 else "vec Hessian identification"
+    if variable in symmetric:
+        H = ir.mul(first.expr, symmetrizer(variable.shape[0]))
+        steps = (*core.steps, Step(ir.mul(H, differential_of_variable(variable)), "symmetric directions"))
+        return replace(core, steps=steps, gradient=simplify_gradient(H, symmetric, identification))
     hessian = Chain(None, (replace(first, rule=identification), *rest))
     return replace(core, gradient=hessian)
+
+
+@rule(
+    "symmetric directions",
+    r"\mathrm{d}X = \mathrm{d}X^{\top} \implies "
+    r"\operatorname{vec}\mathrm{d}X = \tfrac{1}{2}(I + K_{nn})\operatorname{vec}\mathrm{d}X",
+    MAGNUS + " (§3.7)",
+)
+def symmetrizer(n):
+    """A symmetric dX is the mean of itself and its transpose, and K turns vec dX into vec dXᵀ."""
+    return ir.mul(sp.Rational(1, 2), ir.add(sp.Identity(n * n), ir.Commutation(n, n)))
 
 
 @rule(

@@ -250,6 +250,8 @@ class NumpyPrinter(_Printer):
             return str(dim)
         if dim.is_Mul:  # a product of dimensions, such as n m
             return " * ".join(self.size(d) for d in dim.args)
+        if dim.is_Pow and dim.exp.is_Integer:  # n n is n²
+            return " * ".join([self.size(dim.base)] * int(dim.exp))
         return self.sizes[dim]
 
     def _print_Commutation(self, e):

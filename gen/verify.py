@@ -12,7 +12,13 @@ import numpy as np
 
 from . import ir
 from .engine import Derivation, structure
-from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
+from .evaluate import (
+    Evaluator,
+    commutation,
+    finite_difference_gradient,
+    finite_difference_jacobian,
+    unit,
+)
 from .jacobians import differential_of_variable, is_jacobian
 from .proof import Chain, Proof, Step
 from .sampling import MIN_SINGULAR_VALUE, draw, sample_dims
@@ -153,11 +159,12 @@ def checked(derivation: Derivation) -> Report:
     dims = sample_dims(derivation)
     variable, result = derivation.variable, derivation.result
     jacobian = is_jacobian(derivation.function, variable)
+    convention = structure(derivation.spec)
     errors: dict = {}
     points, claim_points = [], {}  # (gradient, compared values); per variable, (gradient, claim)
     for _ in range(settings.samples):
         values = draw(derivation, dims, rng)
-        dX = rng.standard_normal(np.shape(values[variable]))
+        dX = symmetric_part(rng.standard_normal(np.shape(values[variable])), convention)
         index = tuple(int(rng.integers(size)) for size in dX.shape)
         # a finite t small enough that every matrix inverted at X stays invertible at X + tU
         t = rng.uniform(0.1, 0.5) * MIN_SINGULAR_VALUE / max(1.0, np.linalg.norm(np.atleast_2d(dX), 2))
@@ -176,7 +183,7 @@ def checked(derivation: Derivation) -> Report:
                 head, *tail = gradient.steps
                 record(errors, ("partial", k, m), chain_errors(ev, Chain(head.expr, tuple(tail))))
             if proof.second:
-                record(errors, ("second", k), second_errors(ev, proof, variable, rng))
+                record(errors, ("second", k), second_errors(ev, proof, variable, rng, convention))
             for m, lemma in enumerate(proof.lemmas):
                 named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
                 record(errors, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
@@ -193,14 +200,14 @@ def checked(derivation: Derivation) -> Report:
             gradient = derivation.proofs[0].gradient.last
             differences = finite_difference_jacobian if ir.is_matrix(variable) else finite_difference_gradient
             fd = differences(gradient, variable, values, dims)
-            first_order = finite_difference_gradient(derivation.function, variable, values, dims)
+            if convention:  # within symmetric matrices: the directions vec U = ½(I + K) vec U
+                fd = fd @ symmetrizer_value(variable.shape[0], dims)
+            first_order = finite_difference_gradient(derivation.function, variable, values, dims, convention)
             record(errors, ("fd",), [rel_error(ev(gradient), first_order)])
         elif jacobian:
             fd = finite_difference_jacobian(derivation.function, variable, values, dims)
         else:
-            fd = finite_difference_gradient(
-                derivation.function, variable, values, dims, structure(derivation.spec)
-            )
+            fd = finite_difference_gradient(derivation.function, variable, values, dims, convention)
         if derivation.spec.layout == "numerator":
             fd = np.transpose(fd)
         record(errors, ("fd",), [rel_error(G, fd)])
@@ -254,20 +261,32 @@ def claimed(derivation: Derivation) -> tuple:
     return derivation.claims
 
 
-def second_errors(ev: Evaluator, proof: Proof, variable, rng) -> list[float]:
-    """The lines of ``d(∇f) = … = H dx``, the identification, then the Hessian's simplification."""
+def second_errors(ev: Evaluator, proof: Proof, variable, rng, convention=None) -> list[float]:
+    """The lines of ``d(∇f) = … = H dx``, the identification, then the Hessian's simplification
+    (and ``d²f[U, V]``, in symmetric directions for a symmetric variable)."""
     chain, hessian, bilinear = proof.second
     first, *rest = hessian.steps
     identified = rel_error(ev(linear(first.expr, variable, True)), ev(chain.last))
     errors = [*chain_errors(ev, chain), identified, *chain_errors(ev, Chain(first.expr, tuple(rest)))]
     if bilinear is None:
         return errors
-    U, V = (rng.standard_normal(ev.shape(variable)) for _ in range(2))
+    U, V = (symmetric_part(rng.standard_normal(ev.shape(variable)), convention) for _ in range(2))
     expected = (
         np.ravel(V, order="F") @ ev(hessian.last) @ np.ravel(U, order="F")
     )  # d²f[U, V] = vec(V)ᵀ H vec(U)
     directions = Evaluator({**ev.values, **dict(zip(bilinear.lhs.args, (U, V)))}, ev.dims, {})
     return [*errors, *(rel_error(expected, directions(step.expr)) for step in bilinear.steps)]
+
+
+def symmetric_part(direction, convention):
+    """A direction a symmetric variable can move in (any direction otherwise)."""
+    return (direction + direction.T) / 2 if convention else direction
+
+
+def symmetrizer_value(n, dims) -> np.ndarray:
+    """``½(I + K_nn)``, which keeps the symmetric part of vec U."""
+    size = dims[n] if n in dims else int(n)
+    return (np.eye(size * size) + commutation(size, size)) / 2
 
 
 def linear(gradient, variable, jacobian: bool = False):

@@ -150,7 +150,8 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     gradient = r"\mathrm{d}(\nabla f)" if vector else r"\mathrm{d}\operatorname{vec}(\nabla f)"
     once_more = f"Differentiating the gradient once more brings ${gradient}$ to the form $H\\,{dx}$:"
     dx_row = dx if vector else group(dx)
-    then = rf"So $\mathrm{{d}}^{{2}}f = {dx_row}^{{\top}}H\,{dx}$, and $H$ is the Hessian:"
+    within = " within symmetric matrices" if structure(derivation.spec) else ""
+    then = rf"So $\mathrm{{d}}^{{2}}f = {dx_row}^{{\top}}H\,{dx}$, and $H$ is the Hessian{within}:"
     parts = (
         part(once_more, rule_lines(chain, latex(chain.lhs), checks.second[:count])),
         part(then, rule_lines(hessian, hessian_symbol(derivation), checks.second[count:])),
@@ -162,7 +163,7 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     in_two = (
         rf"As a bilinear form: ${X}$ is the variable, so $\mathrm{{d}}^{{2}}{X} = 0$ and only "
         rf"the coefficient $M$ of $\mathrm{{d}}f = \operatorname{{tr}}(M\,\mathrm{{d}}{X})$ varies. "
-        rf"In two directions ${U}, {V} \in {space(derivation.variable)}$, "
+        rf"In two{' symmetric' * bool(within)} directions ${U}, {V} \in {space(derivation.variable)}$, "
         rf"with $\mathrm{{d}}^{{2}}f[{U}, {V}] = "
         rf"\operatorname{{vec}}({V})^{{\top}} H \operatorname{{vec}}({U})$:"
     )

@@ -314,9 +314,32 @@ def test_a_false_second_derivative_is_caught():
     assert not report.claim.ok and report.claim_diagnosis.label == "claim"
 
 
-def test_order_2_for_a_symmetric_variable_is_refused():
-    with pytest.raises(Unsupported, match="order 2 for a symmetric variable is not supported yet"):
-        derive(spec("X: {shape: [n, n], assume: [spd]}", "logdet(X)", "X", "order: 2\n"))
+def test_the_hessian_within_symmetric_matrices():
+    """log det X for a symmetric X: the gradient X⁻¹ moves by -X⁻¹UX⁻¹ in a symmetric direction U."""
+    derivation = derive(spec("X: {shape: [n, n], assume: [spd]}", "logdet(X)", "X", "order: 2\n"))
+    report = verify(derivation)
+    assert report.ok and all(c.ok for c in report.proofs[0].second)
+    namespace = {"np": np}
+    exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable, True), namespace)
+    rng = np.random.default_rng(2)
+    n = 4
+    A = rng.standard_normal((n, n))
+    X = A @ A.T + n * np.eye(n)
+    H = namespace["result"](X=X)
+    np.testing.assert_allclose(H, H.T, atol=1e-12)  # a symmetric matrix, as a Hessian is
+    U = rng.standard_normal((n, n))
+    U = U + U.T
+    Xi = np.linalg.inv(X)
+    moved = (-Xi @ U @ Xi).ravel(order="F")
+    np.testing.assert_allclose(H @ U.ravel(order="F"), moved, atol=1e-12)
+    W = rng.standard_normal((n, n))  # an antisymmetric direction is not one X can move in
+    np.testing.assert_allclose(H @ (W - W.T).ravel(order="F"), 0, atol=1e-12)
+
+
+def test_order_2_with_the_cookbook_convention_is_refused():
+    extra = "order: 2\nsymmetric_gradient: cookbook\n"
+    with pytest.raises(Unsupported, match="order 2 with symmetric_gradient: cookbook is not supported yet"):
+        derive(spec("X: {shape: [n, n], assume: [spd]}", "logdet(X)", "X", extra))
 
 
 @pytest.mark.parametrize(

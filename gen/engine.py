@@ -200,8 +200,8 @@ def supported_variable(spec: Spec, symbols: dict, function):
         message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
         raise SpecError(message, spec.span_of("methods"))
     if is_jacobian(function, variable):
-        if structure(spec):
-            raise refuse(f"the Jacobian with respect to the symmetric '{wrt.value}'", wrt.span)
+        if structure(spec) == "cookbook":
+            raise refuse("a Jacobian with symmetric_gradient: cookbook", spec.span_of("symmetric_gradient"))
         if spec.layout == "numerator":
             message = "a Jacobian is always ∂vec F/∂(vec X)ᵀ, the numerator layout already; remove 'layout'"
             raise SpecError(message, spec.span_of("layout"))

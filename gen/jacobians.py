@@ -39,7 +39,11 @@ def differential_of_variable(variable):
 
 
 def jacobian_core(function, variable, symmetric) -> Core:
-    """``d vec F = J d vec X``, and ``J`` is the Jacobian."""
+    """``d vec F = J d vec X``, and ``J`` is the Jacobian.
+
+    For a symmetric variable only symmetric directions count, ``vec dX = ½(I + K) vec dX``: the
+    Jacobian within symmetric matrices is ``J ½(I + K)``, whose rows are gradients within
+    symmetric matrices, ``(G + Gᵀ)/2``."""
     if function.shape[1] == 1 and variable.shape[1] == 1:
         return vector_jacobian_core(function, variable, symmetric)
     dX = ir.d(variable)
@@ -63,6 +67,9 @@ def jacobian_core(function, variable, symmetric) -> Core:
     )
     if len(pairs) > 1:
         steps.append(Step(ir.mul(J, differential_of_variable(variable)), "collect vec"))
+    if variable in symmetric and pairs:  # only symmetric directions count
+        J = ir.mul(J, symmetrizer(variable.shape[0]))
+        steps.append(Step(ir.mul(J, differential_of_variable(variable)), "symmetric directions"))
     identification = simplify_gradient(J, symmetric, "vec Jacobian identification")
     return Core(function, variable, tuple(steps), (), identification, ir.d(ir.vec(function)))
 
@@ -268,16 +275,11 @@ def vec_hessian_identification(*_):
 def hessian_core(gradient, variable, symmetric) -> Core:
     """``d vec(∇f) = H d vec X``: the second differential's matrix, read off the gradient's differential.
 
-    For a symmetric variable only symmetric directions count: ``vec dX = ½(I + K) vec dX``, so
-    the Hessian within symmetric matrices is ``H ½(I + K)`` (a symmetric matrix, as the
-    gradient ``(G + Gᵀ)/2`` is the one within symmetric matrices)."""
+    For a symmetric variable the Jacobian of the gradient ``(G + Gᵀ)/2`` is taken within symmetric
+    matrices, so the Hessian ``H ½(I + K)`` is a symmetric matrix."""
     core = jacobian_core(gradient, variable, symmetric)
     first, *rest = core.gradient.steps
     identification = "Hessian identification" if variable.shape[1] == 1 else "vec Hessian identification"
-    if variable in symmetric:
-        H = ir.mul(first.expr, symmetrizer(variable.shape[0]))
-        steps = (*core.steps, Step(ir.mul(H, differential_of_variable(variable)), "symmetric directions"))
-        return replace(core, steps=steps, gradient=simplify_gradient(H, symmetric, identification))
     hessian = Chain(None, (replace(first, rule=identification), *rest))
     return replace(core, gradient=hessian)
 

@@ -200,14 +200,14 @@ def checked(derivation: Derivation) -> Report:
             gradient = derivation.proofs[0].gradient.last
             differences = finite_difference_jacobian if ir.is_matrix(variable) else finite_difference_gradient
             fd = differences(gradient, variable, values, dims)
-            if convention:  # within symmetric matrices: the directions vec U = ½(I + K) vec U
-                fd = fd @ symmetrizer_value(variable.shape[0], dims)
             first_order = finite_difference_gradient(derivation.function, variable, values, dims, convention)
             record(errors, ("fd",), [rel_error(ev(gradient), first_order)])
         elif jacobian:
             fd = finite_difference_jacobian(derivation.function, variable, values, dims)
         else:
             fd = finite_difference_gradient(derivation.function, variable, values, dims, convention)
+        if convention and (jacobian or derivation.spec.order == 2):  # along vec U = ½(I + K) vec U
+            fd = fd @ symmetrizer_value(variable.shape[0], dims)
         if derivation.spec.layout == "numerator":
             fd = np.transpose(fd)
         record(errors, ("fd",), [rel_error(G, fd)])

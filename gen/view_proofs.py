@@ -46,6 +46,11 @@ CONVENTIONS = {  # the sentence a symmetric variable's proof gives for its gradi
     r"$\tfrac{1}{2}(G + G^{\top})$",
 }
 
+SYMMETRIC_JACOBIAN = (
+    r"As $@X$ is symmetric, only symmetric directions $\mathrm{d}@X$ count, and the Jacobian is the one "
+    r"within symmetric matrices, whose rows are gradients within symmetric matrices, "
+    r"$\tfrac{1}{2}(G + G^{\top})$ (Srinivasan and Panda)"
+)
 
 LEMMA_TITLES = {
     "elementwise": "entrywise function",
@@ -114,7 +119,13 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
         then = f"The differential now has the form ${form}$, from which the Jacobian is read off:"
     X = latex(derivation.variable)
     if (convention := structure(derivation.spec)) is not None:
-        then = then[:-1] + ". " + CONVENTIONS[convention].replace("@X", X) + ":"
+        jacobian = is_jacobian(derivation.function, derivation.variable)
+        then = (
+            then[:-1]
+            + ". "
+            + (SYMMETRIC_JACOBIAN if jacobian else CONVENTIONS[convention]).replace("@X", X)
+            + ":"
+        )
     if derivation.spec.layout == "numerator" and ir.is_matrix(derivation.variable):
         then = then[:-1] + (
             f". In numerator layout the derivative of a number with respect to ${X}$ has the shape of "

@@ -417,11 +417,25 @@ def test_several_variables_in_json_are_keyed_by_name():
         np.testing.assert_allclose(namespace["result"](X=X, Y=Y), expected)
 
 
-def test_a_jacobian_in_numerator_layout_is_refused_as_redundant_and_a_symmetric_one_as_not_yet():
+def test_a_jacobian_in_numerator_layout_is_refused_as_redundant_and_a_cookbook_one_as_not_yet():
     with pytest.raises(SpecError, match=r"a Jacobian is always .* remove 'layout'") as error:
         derive(spec("z: {shape: [n]}", "softmax(z)", "z", "layout: numerator\n"))
     assert (error.value.span.line, error.value.span.col) == (5, 9)
     with pytest.raises(
-        Unsupported, match="the Jacobian with respect to the symmetric 'S' is not supported yet"
+        Unsupported, match="a Jacobian with symmetric_gradient: cookbook is not supported yet"
     ):
-        derive(spec("S: {shape: [n, n], assume: [symmetric]}", "S^-1", "S"))
+        derive(spec("S: {shape: [n, n], assume: [symmetric]}", "S^-1", "S", "symmetric_gradient: cookbook\n"))
+
+
+def test_the_jacobian_within_symmetric_matrices():
+    """X² for a symmetric X moves by UX + XU in a symmetric direction U, and not at all otherwise."""
+    derivation = derive(spec("X: {shape: [n, n], assume: [symmetric]}", "X^2", "X"))
+    assert verify(derivation).ok
+    namespace = {"np": np}
+    exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable, True), namespace)
+    rng = np.random.default_rng(3)
+    X, U, W = rng.standard_normal((3, 4, 4))
+    X, U = X + X.T, U + U.T
+    J = namespace["result"](X=X)
+    np.testing.assert_allclose(J @ U.ravel(order="F"), (U @ X + X @ U).ravel(order="F"), atol=1e-12)
+    np.testing.assert_allclose(J @ (W - W.T).ravel(order="F"), 0, atol=1e-12)

@@ -96,6 +96,8 @@ def transposed(e, symmetric):
     if not ir.is_matrix(e):
         return e
     if isinstance(e, sp.MatAdd):
+        if e.shape[1] == 1 and e.shape[0] != 1:  # a row (x - μ)ᵀ reads better than xᵀ - μᵀ
+            return sp.Transpose(e)
         return ir.add(*(transposed(t, symmetric) for t in e.args))
     if isinstance(e, sp.MatMul):
         coeff, factors = ir.coeff_and_factors(e)

@@ -64,9 +64,8 @@ def derive(spec: Spec) -> Derivation:
         second_core = hessian_core if ir.is_matrix(variable) else second_derivative_core
         second = second_core(core.gradient.last, variable, symmetric)
         bilinear = None
-        if (
-            ir.is_matrix(variable) and variable.shape[1] != 1 and core.form
-        ):  # in a matrix: d²f[U, V] as well as H acting on vec
+        in_a_matrix = ir.is_matrix(variable) and variable.shape[1] != 1
+        if in_a_matrix and core.form:  # d²f[U, V] as well as H acting on vec
             bilinear = bilinear_form(
                 core.coefficient, variable, names["direction"], names["second direction"]
             )

@@ -52,7 +52,9 @@ def jacobian_core(function, variable, symmetric) -> Core:
     inner = current.arg if isinstance(current, ir.Vec) else current
     pairs = [(None, t) for t in linear_form(inner, dX)]
     while any(not bare(t) for _, t in pairs):
-        vectorisation = next(r for r in VECTORISATIONS if any(r(t, dX) is not None for _, t in pairs))
+        vectorisation = next((r for r in VECTORISATIONS if any(r(t, dX) is not None for _, t in pairs)), None)
+        if vectorisation is None:
+            raise Unsupported(NOT_YET)
         pairs = [
             (N if M is None else M if N is None else ir.mul(M, N), s)
             for M, t in pairs
@@ -144,17 +146,45 @@ def commutation(t: Term, dX):
 )
 def vec_hadamard(t: Term, dX):
     """Entry k of vec(A ∘ Z) is the product of entries k of vec A and vec Z."""
-    if t.inner is None or not bare(replace(t, inner=None)):
+    if not isinstance(t.inner, sp.HadamardProduct) or not bare(replace(t, inner=None)):
         return None
-    if not isinstance(t.inner, sp.HadamardProduct):
-        raise Unsupported(NOT_YET)
     Z = next(a for a in t.inner.args if a.has(dX))
     A = ir.hadamard(*(a for a in t.inner.args if a is not Z))
     return [(ir.Diag(ir.vec(A)), s) for s in linear_form(Z, dX)]
 
 
+@rule(
+    "vec of a Kronecker product",
+    r"\operatorname{vec}(A \otimes B) = (I_{n} \otimes K_{qm} \otimes I_{p})"
+    r"(\operatorname{vec}A \otimes \operatorname{vec}B),\ A_{m \times n},\ B_{p \times q}",
+    MAGNUS + " (Theorem 3.10)",
+)
+def vec_kronecker(t: Term, dX):
+    """Entry (i, j) of A times entry (k, l) of B sits where K_qm moves it from vec A ⊗ vec B;
+    the factor without dZ comes out as vec A ⊗ I or I ⊗ vec B."""
+    if not isinstance(t.inner, sp.KroneckerProduct) or not bare(replace(t, inner=None)):
+        return None
+    *head, B = t.inner.args  # A ⊗ B ⊗ C is (A ⊗ B) ⊗ C
+    A = sp.KroneckerProduct(*head) if len(head) > 1 else head[0]
+    (m, n), (p, q) = A.shape, B.shape
+    shuffle = kronecker(sp.Identity(n), ir.Commutation(q, m) if 1 not in (q, m) else None, sp.Identity(p))
+    if A.has(dX):
+        M, Z = kronecker(sp.Identity(m * n), ir.vec(B)), A
+    else:
+        M, Z = kronecker(ir.vec(A), sp.Identity(p * q)), B
+    return [(ir.mul(shuffle, M), s) for s in linear_form(Z, dX)]
+
+
+def kronecker(*factors):
+    """The Kronecker product of the factors given, without identities of size 1."""
+    kept = [f for f in factors if f is not None and f.shape != (1, 1)]
+    if all(isinstance(f, sp.Identity) for f in kept):
+        return sp.Identity(sp.Mul(*(f.shape[0] for f in kept)))
+    return kept[0] if len(kept) == 1 else sp.KroneckerProduct(*kept)
+
+
 NOT_YET = "a Jacobian whose differential cannot be brought into the form J d vec X is not supported yet"
-VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard)
+VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker)
 
 
 @rule(

@@ -128,7 +128,7 @@ class GrammarPrinter(_Printer):
 
     def _print_KroneckerProduct(self, e):  # an identity is sized here: I(n)
         first, *rest = (
-            f"I({self.print(a.shape[0])})" if isinstance(a, sp.Identity) else self.print(a) for a in e.args
+            f"I({self.size(a.shape[0])})" if isinstance(a, sp.Identity) else self.print(a) for a in e.args
         )
         text = first
         for a in rest:
@@ -139,7 +139,7 @@ class GrammarPrinter(_Printer):
         return f"d2f[{self.print(e.args[0])}, {self.print(e.args[1])}]", ATOM
 
     def _print_Commutation(self, e):
-        return f"commutation({self.print(e.args[0])}, {self.print(e.args[1])})", ATOM
+        return f"commutation({self.size(e.args[0])}, {self.size(e.args[1])})", ATOM
 
     def _print_Elementwise(self, e):
         return f"{e.name}({self.print(e.arg)})", ATOM
@@ -163,8 +163,16 @@ class GrammarPrinter(_Printer):
         return f"{self.print(e.base, POSTFIX + 1)}.^{self.print(e.exp, ATOM)}", POSTFIX
 
     def _print_OneMatrix(self, e):
-        rows, cols = e.shape
-        return (f"ones({rows})" if cols == 1 else f"ones({rows}, {cols})"), ATOM
+        rows, cols = (self.size(d) for d in e.shape)
+        return (f"ones({rows})" if e.shape[1] == 1 else f"ones({rows}, {cols})"), ATOM
+
+    def size(self, dim) -> str:
+        """A size as the grammar writes it: ``n``, ``3``, ``m*n``, and ``n*n`` for n²."""
+        if dim.is_Pow and dim.exp.is_Integer and dim.exp > 0:
+            return "*".join([self.size(dim.base)] * int(dim.exp))
+        if dim.is_Mul:
+            return "*".join(self.size(d) for d in dim.args)
+        return str(dim)
 
     def _print_MatDiff(self, e):
         if isinstance(e.arg, sp.MatrixSymbol):
@@ -292,8 +300,11 @@ class NumpyPrinter(_Printer):
     def _print_Norm(self, e):
         return f"np.linalg.norm({self.print(e.arg)})", ATOM
 
-    def _print_KroneckerProduct(self, e):
-        return "np.kron(" + ", ".join(self.print(a) for a in e.args) + ")", ATOM
+    def _print_KroneckerProduct(self, e):  # np.kron takes two factors
+        first, *rest = (self.print(a) for a in e.args)
+        for a in rest:
+            first = f"np.kron({first}, {a})"
+        return first, ATOM
 
     def _print_Vec(self, e):
         return f"np.reshape({self.print(e.arg)}, (-1, 1), order='F')", ATOM

@@ -41,13 +41,8 @@ class Diff(_Unary, sp.Expr):
         return sp.Expr.__new__(cls, arg)
 
 
-class Elementwise(MatrixExpr):
-    """``φ(F)``, a scalar function applied to each entry of a matrix or vector."""
-
-    is_commutative = False
-
-    def __new__(cls, name, F):
-        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), F)
+class _Named:
+    """A node ``φ(F)``: the function's name, then its argument."""
 
     @property
     def name(self) -> str:
@@ -56,6 +51,15 @@ class Elementwise(MatrixExpr):
     @property
     def arg(self):
         return self.args[1]
+
+
+class Elementwise(_Named, MatrixExpr):
+    """``φ(F)``, a scalar function applied to each entry of a matrix or vector."""
+
+    is_commutative = False
+
+    def __new__(cls, name, F):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), F)
 
     @property
     def shape(self):
@@ -75,21 +79,13 @@ class Softmax(_Unary, MatrixExpr):
         return self.arg.shape
 
 
-class ScalarFunction(sp.Expr):
+class ScalarFunction(_Named, sp.Expr):
     """``φ(f)`` for a number ``f``, with ``φ`` one of the elementwise functions (sin, sigmoid, …)."""
 
     is_commutative = True
 
     def __new__(cls, name, f):
         return sp.Expr.__new__(cls, sp.core.symbol.Str(str(name)), f)
-
-    @property
-    def name(self) -> str:
-        return self.args[0].name
-
-    @property
-    def arg(self):
-        return self.args[1]
 
 
 class _LinearMap(_Unary, MatrixExpr):
@@ -158,11 +154,23 @@ def vec(F):
     return F if F.shape[1] == 1 else Vec(F)
 
 
-def kron(A, B):
-    """``A ⊗ B``; the product of two identities is the identity."""
-    if isinstance(A, sp.Identity) and isinstance(B, sp.Identity):
-        return sp.Identity(A.shape[0] * B.shape[0])
-    return sp.KroneckerProduct(A, B)
+def kron(*factors):
+    """``A ⊗ B ⊗ …`` without identities of size 1; a product of identities is the identity."""
+    kept = [f for f in factors if not (isinstance(f, sp.Identity) and f.shape == (1, 1))]
+    if all(isinstance(f, sp.Identity) for f in kept):
+        return sp.Identity(sp.Mul(*(f.shape[0] for f in kept)))
+    return kept[0] if len(kept) == 1 else sp.KroneckerProduct(*kept)
+
+
+def commutation(rows, cols):
+    """``K_{mn}``; the identity when either size is 1 (``vec(xᵀ) = x``)."""
+    return sp.Identity(rows * cols) if 1 in (rows, cols) else Commutation(rows, cols)
+
+
+def entry_sum(x):
+    """``1ᵀ X 1``, the sum of the entries, as a number (ones only on the sides longer than 1)."""
+    rows, cols = x.shape
+    return scalar(mul(*(ones(1, rows),) * (rows != 1), x, *(ones(cols, 1),) * (cols != 1)))
 
 
 def apply(name: str, F):

@@ -135,7 +135,7 @@ def commutation(t: Term, dX):
     if not t.transposed or not bare(replace(t, transposed=False)):
         return None
     rows, cols = dX.shape
-    K = sp.Identity(rows * cols) if 1 in (rows, cols) else ir.Commutation(rows, cols)  # vec(xᵀ) = x
+    K = ir.commutation(rows, cols)
     return [(K, replace(t, transposed=False))]
 
 
@@ -167,20 +167,12 @@ def vec_kronecker(t: Term, dX):
     *head, B = t.inner.args  # A ⊗ B ⊗ C is (A ⊗ B) ⊗ C
     A = sp.KroneckerProduct(*head) if len(head) > 1 else head[0]
     (m, n), (p, q) = A.shape, B.shape
-    shuffle = kronecker(sp.Identity(n), ir.Commutation(q, m) if 1 not in (q, m) else None, sp.Identity(p))
+    shuffle = ir.kron(sp.Identity(n), ir.commutation(q, m), sp.Identity(p))
     if A.has(dX):
-        M, Z = kronecker(sp.Identity(m * n), ir.vec(B)), A
+        M, Z = ir.kron(sp.Identity(m * n), ir.vec(B)), A
     else:
-        M, Z = kronecker(ir.vec(A), sp.Identity(p * q)), B
+        M, Z = ir.kron(ir.vec(A), sp.Identity(p * q)), B
     return [(ir.mul(shuffle, M), s) for s in linear_form(Z, dX)]
-
-
-def kronecker(*factors):
-    """The Kronecker product of the factors given, without identities of size 1."""
-    kept = [f for f in factors if f is not None and f.shape != (1, 1)]
-    if all(isinstance(f, sp.Identity) for f in kept):
-        return sp.Identity(sp.Mul(*(f.shape[0] for f in kept)))
-    return kept[0] if len(kept) == 1 else sp.KroneckerProduct(*kept)
 
 
 NOT_YET = "a Jacobian whose differential cannot be brought into the form J d vec X is not supported yet"

@@ -27,6 +27,8 @@ TOPIC_ORDER = (
     "elementwise functions",
     "machine learning",
     "derivatives with respect to a scalar",
+    "jacobians",
+    "hessians",
 )
 OTHER = "Other"  # the last section: specs without a topic
 TEX_SPECIALS = re.compile(r"[\\{}$&%#_~^]")

@@ -334,11 +334,7 @@ class _Lowering:
 
     def call_sum(self, node, x):
         """The sum of the entries, 1ᵀ X 1 (a 1×1 product used as a number)."""
-        if not ir.is_matrix(x):
-            return x
-        rows, cols = x.shape
-        total = ir.mul(*(ir.ones(1, rows),) * (rows != 1), x, *(ir.ones(cols, 1),) * (cols != 1))
-        return ir.scalar(total)
+        return ir.entry_sum(x) if ir.is_matrix(x) else x
 
     def call_kron(self, node, a, b):
         if not (ir.is_matrix(a) and ir.is_matrix(b)):

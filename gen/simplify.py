@@ -283,7 +283,7 @@ def softmaxes(e, symmetric=frozenset()):
     for E in sorted((n for n in exps if n.shape[1] == 1), key=sp.default_sort_key):
         total = sp.Dummy("total", positive=True)
         named = ir.mul(total, ir.Softmax(E.arg))
-        candidate = rebuild(e.xreplace({ir.scalar(ir.mul(ir.ones(1, E.shape[0]), E)): total}), numbers_out)
+        candidate = rebuild(e.xreplace({ir.entry_sum(E): total}), numbers_out)
         candidate = rebuild(candidate.xreplace({E: named}), numbers_out)
         if not candidate.has(total):
             e = candidate

@@ -12,14 +12,8 @@ import numpy as np
 
 from . import ir
 from .engine import Derivation, structure
-from .evaluate import (
-    Evaluator,
-    commutation,
-    finite_difference_gradient,
-    finite_difference_jacobian,
-    unit,
-)
-from .jacobians import differential_of_variable, is_jacobian
+from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
+from .jacobians import differential_of_variable, is_jacobian, symmetrizer
 from .proof import Chain, Proof, Step
 from .sampling import MIN_SINGULAR_VALUE, draw, sample_dims
 
@@ -207,7 +201,7 @@ def checked(derivation: Derivation) -> Report:
         else:
             fd = finite_difference_gradient(derivation.function, variable, values, dims, convention)
         if convention and (jacobian or derivation.spec.order == 2):  # along vec U = ½(I + K) vec U
-            fd = fd @ symmetrizer_value(variable.shape[0], dims)
+            fd = fd @ ev(symmetrizer(variable.shape[0]))
         if derivation.spec.layout == "numerator":
             fd = np.transpose(fd)
         record(errors, ("fd",), [rel_error(G, fd)])
@@ -281,12 +275,6 @@ def second_errors(ev: Evaluator, proof: Proof, variable, rng, convention=None) -
 def symmetric_part(direction, convention):
     """A direction a symmetric variable can move in (any direction otherwise)."""
     return (direction + direction.T) / 2 if convention else direction
-
-
-def symmetrizer_value(n, dims) -> np.ndarray:
-    """``½(I + K_nn)``, which keeps the symmetric part of vec U."""
-    size = dims[n] if n in dims else int(n)
-    return (np.eye(size * size) + commutation(size, size)) / 2
 
 
 def linear(gradient, variable, jacobian: bool = False):

@@ -27,6 +27,8 @@ KNOWN = [
     "elementwise functions",
     "machine learning",
     "derivatives with respect to a scalar",
+    "jacobians",
+    "hessians",
 ]
 GOOD = """\
 title: Gradient of the trace of the inverse

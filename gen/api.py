@@ -13,7 +13,7 @@ import yaml
 
 from .errors import DerivtexError, Span
 from .pipeline import Outcome, run_spec
-from .spec import parse_spec
+from .spec.keys import parse_spec
 
 SOURCE = "derivation"  # the spec the arguments make (its id; errors are moved to the argument)
 
@@ -58,7 +58,7 @@ class Derived:
     @cached_property
     def json(self) -> dict:
         """What ``derivtex show --json`` prints."""
-        from .view_json import to_json
+        from .render.json_view import to_json
 
         return to_json(self.outcome.derivation, self.outcome.report)
 
@@ -97,9 +97,9 @@ class Derived:
 
     def _repr_latex_(self) -> str:
         """The statement and the first proof's chains, for Jupyter's MathJax."""
-        from .markdown import escape_markdown, markdown_view
-        from .render import environment
-        from .view import document_view
+        from .render.markdown import escape_markdown, markdown_view
+        from .render.templates import environment
+        from .render.view import document_view
 
         doc = markdown_view(document_view(self.outcome.derivation, self.outcome.report))
         return environment(escape_markdown).get_template("repr.md.j2").render(doc=doc)

@@ -119,7 +119,7 @@ def build(paths, to, template, section_level, output, allow_false, timeout):
     shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
     """
     from .pipeline import require_ok, run
-    from .typeset import have_latex, write_atomic
+    from .render.pdf import have_latex, write_atomic
 
     if section_level and template != "appendix":
         raise click.UsageError("--section-level is for --template appendix")
@@ -161,7 +161,7 @@ def renderer(template: str):
     if not Path(template).exists():
         choices = ", ".join(TEMPLATES)
         raise click.UsageError(f"unknown template '{template}': give one of {choices}, a file or a folder")
-    from .user_templates import output_suffix, template_file
+    from .render.user_templates import output_suffix, template_file
 
     user = exit_on_error(template_file, template)
     return (lambda outcome: render_tex(outcome, user)), output_suffix(user)
@@ -196,10 +196,10 @@ def build_appendix(
     paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str, timeout: float
 ) -> int:
     """A snippet per spec, then ``derivtex.sty`` and ``derivtex.bib`` beside them (if any was written)."""
-    from .appendix import BIBLIOGRAPHY, PACKAGE, render_package, typeset_snippet
-    from .bibliography import bibtex
     from .pipeline import render_tex, require_ok, run
-    from .typeset import write_atomic
+    from .render.appendix import BIBLIOGRAPHY, PACKAGE, render_package, typeset_snippet
+    from .render.bibliography import bibtex
+    from .render.pdf import write_atomic
 
     written = []
 
@@ -224,7 +224,7 @@ def write_document(tex: str, name: str, out: Path, pdf: bool, make_pdf=None) -> 
     Returns the main file written. If LaTeX fails, no earlier file is replaced and the .tex is
     kept in ``out/.build``.
     """
-    from .typeset import typeset, write_atomic
+    from .render.pdf import typeset, write_atomic
 
     if pdf:
         try:
@@ -272,7 +272,7 @@ def show(path, as_json, timeout):
     def show_one(path: Path):
         outcome = run(path, timeout)
         if as_json:
-            from .view_json import to_json
+            from .render.json_view import to_json
 
             click.echo(json.dumps(to_json(outcome.derivation, outcome.report), indent=2))
         else:
@@ -283,9 +283,9 @@ def show(path, as_json, timeout):
 
 def terminal_view(outcome) -> str:
     """Every chain as ``lhs = line  [rule; ok error]``, lines in the spec grammar."""
-    from . import ir
-    from .printers import text
-    from .proof import Chain
+    from .engine.proof import Chain
+    from .expr import ir
+    from .expr.printers import text
 
     d, r = outcome.derivation, outcome.report
     out = [outcome.spec.title, ""]
@@ -319,7 +319,7 @@ def terminal_view(outcome) -> str:
 
 def results_text(derivation) -> str:
     """``grad_X f = G``, one per variable (``; ``-separated), in the spec grammar."""
-    from .printers import text
+    from .expr.printers import text
 
     function = derivation.spec.function.value
     return "; ".join(
@@ -330,8 +330,8 @@ def results_text(derivation) -> str:
 def derivative_name(derivation, variable=None, order=None) -> str:
     """``grad_X``, or ``d/dX`` in numerator layout or for a number; ``hess_X`` or ``d2/dt2`` for
     order 2 (``order`` 1 names the first derivative of an order-2 spec)."""
-    from . import ir
-    from .jacobians import is_jacobian
+    from .engine.jacobians import is_jacobian
+    from .expr import ir
 
     name = (variable or derivation.variable).name
     if (order or derivation.spec.order) == 2:
@@ -343,7 +343,7 @@ def derivative_name(derivation, variable=None, order=None) -> str:
 
 
 def steps_text(steps, checks) -> list:
-    from .printers import text
+    from .expr.printers import text
 
     return [
         ((" -> " if s.relation == "->" else " = ") + text(s.expr), s.rule, c) for s, c in zip(steps, checks)
@@ -372,9 +372,9 @@ def export(path, to, output, timeout):
 
     `python NAME.py` compares the derivative with central finite differences (exit 0 if they agree).
     """
-    from .export import export_numpy
     from .pipeline import require_ok, run
-    from .typeset import write_atomic
+    from .render.code import export_numpy
+    from .render.pdf import write_atomic
 
     def export_one(path: Path):
         outcome = run(path, timeout)
@@ -404,9 +404,9 @@ def new(name, output):
     editor checks and completes it; its other keys are there as comments. An existing
     spec is never overwritten.
     """
+    from .render.pdf import write_atomic
     from .schema import SCHEMA_FILE, new_spec
     from .schema import schema as spec_schema
-    from .typeset import write_atomic
 
     target = Path(output) / f"{name}.yaml"
     text = exit_on_error(new_spec, name)
@@ -431,7 +431,7 @@ def export_templates(folder):
     Then `derivtex build --template FOLDER` renders FOLDER/article.tex.j2, and any template it
     includes is taken from FOLDER first.
     """
-    from .user_templates import export_templates as export
+    from .render.user_templates import export_templates as export
 
     for target in exit_on_error(export, Path(folder)):
         click.echo(f"wrote {target}")
@@ -440,8 +440,8 @@ def export_templates(folder):
 @main.command()
 def rules():
     """List every rule with its identity and reference."""
-    from . import engine  # noqa: F401  (registers every rule)
-    from .rules import REGISTRY
+    from .engine import derive  # noqa: F401  (registers every rule)
+    from .engine.rules import REGISTRY
 
     for rule in REGISTRY.values():
         click.echo(f"{rule.name:<22} {rule.identity}\n{'':<22} {rule.reference}")

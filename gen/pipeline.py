@@ -44,7 +44,7 @@ def run(path, time_budget: float | None = TIME_BUDGET) -> Outcome:
 
     Deriving and verifying may take at most ``time_budget`` seconds (None: no limit).
     """
-    from .spec import load_spec
+    from .spec.keys import load_spec
 
     spec = load_spec(path)
     with budget(time_budget, spec.function.span):
@@ -81,8 +81,8 @@ def budget(seconds: float | None, span: Span) -> Iterator[None]:
 
 def run_spec(spec) -> Outcome:
     """Derive and verify a loaded spec."""
-    from .engine import derive
-    from .verify import verify
+    from .engine.derive import derive
+    from .verify.checks import verify
 
     derivation = derive(spec)
     return Outcome(spec, derivation, verify(derivation))
@@ -148,13 +148,13 @@ def claim_diagnosis(outcome: Outcome) -> str:
 def render_tex(outcome: Outcome, template: str | Path = "article", **options) -> str:
     """One derivation as ``article``, ``appendix`` (option ``section_level``), ``beamer``, ``md``,
     or with a user's template file (a ``Path``)."""
-    from .appendix import render_appendix
-    from .bibliography import sources
-    from .markdown import render_markdown
-    from .render import render
-    from .slides import render_slides
-    from .user_templates import render_user
-    from .view import document_view
+    from .render.appendix import render_appendix
+    from .render.bibliography import sources
+    from .render.markdown import render_markdown
+    from .render.slides import render_slides
+    from .render.templates import render
+    from .render.user_templates import render_user
+    from .render.view import document_view
 
     renderers = {
         "article": lambda doc, **context: render(doc, "article", **context),
@@ -168,9 +168,9 @@ def render_tex(outcome: Outcome, template: str | Path = "article", **options) ->
 
 
 def render_notes(outcomes) -> str:
-    """One document of lecture notes for the outcomes, grouped by topic (see ``gen.notes``)."""
-    from .notes import notes_view
-    from .render import render_notes as render
-    from .view import document_view
+    """One document of lecture notes for the outcomes, grouped by topic (see ``gen.render.notes``)."""
+    from .render.notes import notes_view
+    from .render.templates import render_notes as render
+    from .render.view import document_view
 
     return render(notes_view((o.spec, document_view(o.derivation, o.report)) for o in outcomes))

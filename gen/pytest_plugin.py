@@ -30,7 +30,7 @@ class SpecFile(pytest.File):
         return run(self.path)
 
     def collect(self):
-        from .spec import load_spec
+        from .spec.keys import load_spec
 
         spec = load_spec(self.path)
         optional = (("claim", spec.claim is not None), ("author", bool(spec.steps)))

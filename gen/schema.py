@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from .errors import Span, SpecError
-from .spec import ASSUMPTIONS, FUNCTIONS, METHODS, RESERVED
-from .yaml_source import NUMBER
+from .spec.keys import ASSUMPTIONS, FUNCTIONS, METHODS, RESERVED
+from .spec.reader import NUMBER
 
 SCHEMA_FILE = "derivtex.schema.json"
 NAME = "^[A-Za-z][A-Za-z0-9_]*$"

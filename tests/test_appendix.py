@@ -8,9 +8,9 @@ import pytest
 from test_notes import commands, invoke
 
 from gen import pipeline
-from gen.appendix import render_package
-from gen.bibliography import bibtex
-from gen.typeset import typeset
+from gen.render.appendix import render_package
+from gen.render.bibliography import bibtex
+from gen.render.pdf import typeset
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 FIRST, SECOND = DERIVATIONS / "trace_inverse.yaml", DERIVATIONS / "hessian_logsumexp.yaml"

@@ -9,10 +9,10 @@ import pytest
 from test_methods import every_method
 
 from gen import pipeline
-from gen.slides import frames
-from gen.spec import load_spec
-from gen.typeset import typeset
-from gen.view import document_view
+from gen.render.pdf import typeset
+from gen.render.slides import frames
+from gen.render.view import document_view
+from gen.spec.keys import load_spec
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 SEED = DERIVATIONS / "trace_inverse.yaml"

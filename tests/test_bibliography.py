@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from test_notes import cited_keys, commands
 
-from gen import engine, pipeline  # noqa: F401  (engine: registers every rule)
-from gen.bibliography import WORKS, Bibliography, bibtex, known, sources
-from gen.rules import REGISTRY
-from gen.typeset import typeset
+from gen import pipeline
+from gen.engine import derive  # noqa: F401  (registers every rule)
+from gen.engine.rules import REGISTRY
+from gen.render.bibliography import WORKS, Bibliography, bibtex, known, sources
+from gen.render.pdf import typeset
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from gen import ir
-from gen.engine import derive
+from gen.engine.derive import derive
 from gen.errors import Span, SpecError, Unsupported
-from gen.parser import parse_expr
-from gen.printers import numpy_source, text
-from gen.spec import Text, parse_spec
-from gen.verify import verify
-from gen.view_json import to_json
+from gen.expr import ir
+from gen.expr.lower import parse_expr
+from gen.expr.printers import numpy_source, text
+from gen.render.json_view import to_json
+from gen.spec.keys import Text, parse_spec
+from gen.verify.checks import verify
 
 SQUARE = "X: {shape: [n, n], assume: [invertible]}"
 

@@ -11,7 +11,7 @@ from test_bad_input import snapshot
 from test_cli import invoke
 from test_pdf import tex  # noqa: F401  (the fixture: skip without TeX, fail under CI)
 
-from gen.typeset import first_error
+from gen.render.pdf import first_error
 
 SPEC = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
 

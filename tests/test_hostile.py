@@ -15,7 +15,7 @@ from test_bad_input import earlier_output, run_cli, snapshot
 from test_cli import invoke
 from test_pdf import tex  # noqa: F401  (the fixture: skip without TeX, fail under CI)
 
-from gen import typeset
+from gen.render import pdf as typeset
 
 SPEC = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
 HOSTILE = r"\input{/etc/passwd} \write18{touch pwned} ^^5c^^5cinput x_1 & 50% #1 ~ $a$ {}"

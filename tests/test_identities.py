@@ -23,14 +23,14 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from gen import ir
-from gen.engine import derive, result_expr
+from gen.engine.derive import derive, result_expr
 from gen.errors import SpecError, Unsupported
-from gen.evaluate import Evaluator, finite_difference_gradient
-from gen.parser import parse_expr, symbol_table
-from gen.sampling import draw, sample_dims
-from gen.spec import parse_spec
-from gen.verify import Report, rel_error, verify
+from gen.expr import ir
+from gen.expr.lower import parse_expr, symbol_table
+from gen.spec.keys import parse_spec
+from gen.verify.checks import Report, rel_error, verify
+from gen.verify.evaluate import Evaluator, finite_difference_gradient
+from gen.verify.sample import draw, sample_dims
 
 FIXTURE = Path(__file__).parent / "fixtures" / "identities.txt"
 COVERAGE = 0.95  # the least share of the identities the engine must derive

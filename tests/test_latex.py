@@ -3,9 +3,9 @@
 import pytest
 
 from gen.errors import Span
-from gen.latex import latex
-from gen.parser import parse_expr, symbol_table
-from gen.spec import Text, parse_spec
+from gen.expr.latex import latex
+from gen.expr.lower import parse_expr, symbol_table
+from gen.spec.keys import Text, parse_spec
 
 SYMBOLS = symbol_table(
     parse_spec(

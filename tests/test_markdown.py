@@ -17,8 +17,8 @@ from test_methods import every_method
 from test_notes import invoke
 
 from gen import pipeline
-from gen.markdown import escape_markdown
-from gen.spec import load_spec
+from gen.render.markdown import escape_markdown
+from gen.spec.keys import load_spec
 
 ROOT = Path(__file__).parent.parent
 DERIVATIONS = ROOT / "derivations"

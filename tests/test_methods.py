@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from gen.engine import derive
-from gen.jacobians import is_jacobian
-from gen.latex import latex
-from gen.parser import parse_expr, symbol_table
-from gen.proof import Chain
-from gen.spec import load_spec, parse_spec
-from gen.verify import verify
+from gen.engine.derive import derive
+from gen.engine.jacobians import is_jacobian
+from gen.engine.proof import Chain
+from gen.expr.latex import latex
+from gen.expr.lower import parse_expr, symbol_table
+from gen.spec.keys import load_spec, parse_spec
+from gen.verify.checks import verify
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 ALL = "[differential, directional, entrywise]"

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from gen import pipeline
 from gen.cli import main
-from gen.notes import OTHER, bookmark, notes_view, unique
-from gen.render import render_notes
-from gen.view import document_view
+from gen.render.notes import OTHER, bookmark, notes_view, unique
+from gen.render.templates import render_notes
+from gen.render.view import document_view
 
 ROOT = Path(__file__).parent.parent
 DERIVATIONS = ROOT / "derivations"
@@ -222,7 +222,7 @@ def test_unique_numbers_repeated_labels():
 
 
 def test_notes_typeset_without_overfull_boxes_or_broken_links(tex, tmp_path, latex_tools):
-    from gen.typeset import typeset
+    from gen.render.pdf import typeset
 
     pdf, log = typeset(tex, tmp_path)
     assert pdf.startswith(b"%PDF")

@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gen import ir
-from gen.engine import derive
-from gen.evaluate import Evaluator
-from gen.printers import python_name
-from gen.sampling import draw, sample_dims
-from gen.spec import load_spec
-from gen.verify import verify
-from gen.view_json import to_json
+from gen.engine.derive import derive
+from gen.expr import ir
+from gen.expr.printers import python_name
+from gen.render.json_view import to_json
+from gen.spec.keys import load_spec
+from gen.verify.checks import verify
+from gen.verify.evaluate import Evaluator
+from gen.verify.sample import draw, sample_dims
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

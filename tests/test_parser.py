@@ -6,9 +6,9 @@ import pytest
 import sympy as sp
 
 from gen.errors import Span, SpecError
-from gen.parser import parse_expr, symbol_table
-from gen.printers import text
-from gen.spec import Text, parse_spec
+from gen.expr.lower import parse_expr, symbol_table
+from gen.expr.printers import text
+from gen.spec.keys import Text, parse_spec
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SYMBOLS = symbol_table(

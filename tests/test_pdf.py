@@ -9,8 +9,8 @@ from test_methods import every_method
 
 from gen import pipeline
 from gen.cli import main
-from gen.spec import load_spec
-from gen.typeset import typeset
+from gen.render.pdf import typeset
+from gen.spec.keys import load_spec
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 SEED = DERIVATIONS / "trace_inverse.yaml"

@@ -24,12 +24,12 @@ from hypothesis import assume, event, given, note
 from hypothesis import strategies as st
 from test_parser import tree
 
-from gen import ir
-from gen.engine import derive, result_expr
+from gen.engine.derive import derive, result_expr
 from gen.errors import DerivtexError, Span
-from gen.parser import parse_expr, symbol_table
-from gen.printers import numpy_source, text
-from gen.spec import Text, parse_spec
+from gen.expr import ir
+from gen.expr.lower import parse_expr, symbol_table
+from gen.expr.printers import numpy_source, text
+from gen.spec.keys import Text, parse_spec
 
 SPEC = parse_spec(SYMBOLS + "function: tr(X)\nwrt: X\n", "symbols.yaml")
 TABLE = symbol_table(SPEC.symbols)

@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import gen.engine  # noqa: F401  (registers the rearrangement and simplification rules too)
-from gen import ir
+import gen.engine.derive  # noqa: F401  (registers the rearrangement and simplification rules too)
+from gen.engine.rules import DIFFERENTIAL, REGISTRY
 from gen.errors import Span
-from gen.evaluate import Evaluator
-from gen.parser import parse_expr, symbol_table
-from gen.printers import text
-from gen.rules import DIFFERENTIAL, REGISTRY
-from gen.sampling import well_conditioned
-from gen.spec import Text, parse_spec
-from gen.verify import rel_error
+from gen.expr import ir
+from gen.expr.lower import parse_expr, symbol_table
+from gen.expr.printers import text
+from gen.spec.keys import Text, parse_spec
+from gen.verify.checks import rel_error
+from gen.verify.evaluate import Evaluator
+from gen.verify.sample import well_conditioned
 
 FIXTURE = Path(__file__).parent / "fixtures" / "differentials.txt"
 NOT_APPLICABLE = "(does not apply)"

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from test_cli import GOOD, invoke
 
-from gen import spec as reader
 from gen.errors import SpecError
 from gen.schema import SCHEMA_FILE, schema
+from gen.spec import keys as reader
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

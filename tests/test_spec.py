@@ -9,7 +9,7 @@ import pytest
 
 from gen.errors import Span, SpecError
 from gen.pipeline import run
-from gen.spec import CheckSettings, Compare, SymbolSpec, Text, load_spec, parse_spec
+from gen.spec.keys import CheckSettings, Compare, SymbolSpec, Text, load_spec, parse_spec
 
 BAD_SPECS = sorted((Path(__file__).parent / "bad_specs").glob("*.yaml"))
 
@@ -242,6 +242,6 @@ def test_no_heavy_imports() -> None:
     import subprocess
     import sys
 
-    code = "import sys, gen.spec; print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))"
+    code = "import sys, gen.spec.keys; print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

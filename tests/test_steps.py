@@ -7,11 +7,11 @@ import pytest
 from test_cli import GOOD, STEPS, invoke
 
 from gen import pipeline
-from gen.engine import derive
+from gen.engine.derive import derive
 from gen.errors import CheckFailed
-from gen.spec import parse_spec
-from gen.verify import FLOOR, Check, Diagnosis, diagnose, verify
-from gen.view import document_view
+from gen.render.view import document_view
+from gen.spec.keys import parse_spec
+from gen.verify.checks import FLOOR, Check, Diagnosis, diagnose, verify
 
 FALSE_STEP = GOOD + STEPS.replace("tr(-X^-1 * dX * X^-1)", "tr(X^-1 * dX * X^-1)")
 

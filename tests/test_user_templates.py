@@ -69,7 +69,7 @@ def test_a_markdown_file_template_escapes_for_markdown(tmp_path):
         ("ok\n\\BLOCK{if}\n", "2:1: template: Expected an expression, got 'end of statement block'"),
         (
             "ok\n\n\\VAR{doc.nosuch}\n",
-            "3:1: template: 'gen.view.DocumentView object' has no attribute 'nosuch'",
+            "3:1: template: 'gen.render.view.DocumentView object' has no attribute 'nosuch'",
         ),
     ],
     ids=["syntax", "undefined"],

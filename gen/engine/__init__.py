@@ -1,0 +1,1 @@
+"""The engine stage: ``Spec`` → ``Derivation`` (rules, rearrangement, simplification, methods)."""

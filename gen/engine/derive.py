@@ -1,0 +1,246 @@
+"""The engine: from a spec to a derivation, one named, checkable rewrite per line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sympy as sp
+
+from ..errors import SpecError, Unsupported
+from ..expr import ir
+from ..expr.lower import describe_shape, parse_expr, symbol_table
+from ..spec.keys import Spec
+from .jacobians import bilinear_form, hessian_core, is_jacobian, jacobian_core, second_derivative_core
+from .methods import METHODS, derive_core, in_numerator_layout
+from .proof import Chain, Proof
+from .several import several_core
+
+
+@dataclass(frozen=True)
+class Derivation:
+    spec: Spec
+    symbols: tuple[tuple[str, object], ...]
+    function: object
+    variable: object
+    result: object
+    proofs: tuple[Proof, ...]
+    claim: object = None
+    compare: tuple[tuple[str, object], ...] = ()
+    steps: tuple = ()  # the author's lines, parsed (``spec.steps`` has their reasons)
+    identified: object = None  # G in df = tr(Gᵀ dX), before any convention or layout
+    partials: tuple = ()  # several variables: (variable, its gradient) for each after the first
+    claims: tuple = ()  # several variables: (variable, its claimed gradient) for each claimed
+
+    @property
+    def results(self) -> tuple:
+        """(variable, derivative) for every variable, in ``wrt`` order."""
+        return ((self.variable, self.result), *self.partials)
+
+    @property
+    def symbol_map(self) -> dict:
+        return dict(self.symbols)
+
+
+def derive(spec: Spec) -> Derivation:
+    """Derive the gradient of ``spec.function`` by every method the spec asks for."""
+    symbols = symbol_table(spec.symbols)
+    function = parse_expr(spec.function, symbols)
+    if len(spec.wrt) > 1:
+        return derive_several(spec, symbols, function)
+    variable = supported_variable(spec, symbols, function)
+    symmetric = frozenset(symmetric_symbols(spec, symbols))
+    try:
+        if is_jacobian(function, variable):
+            core = jacobian_core(function, variable, symmetric)
+        else:
+            core = derive_core(function, variable, symmetric, structure(spec))
+    except Unsupported as error:  # the engine's refusals are about the function
+        raise error.at(spec.function.span) from None
+    if spec.layout == "numerator" and ir.is_matrix(variable):
+        core = replace(core, gradient=in_numerator_layout(core.gradient, symmetric))
+    names = fresh_names(spec, variable)
+    proofs = tuple(METHODS[m](core, names) for m in spec.methods)
+    if spec.order == 2:  # the Hessian: the Jacobian of the gradient (the derivative's, for a number)
+        second_core = hessian_core if ir.is_matrix(variable) else second_derivative_core
+        second = second_core(core.gradient.last, variable, symmetric)
+        bilinear = None
+        in_a_matrix = ir.is_matrix(variable) and variable.shape[1] != 1
+        if in_a_matrix and core.form:  # d²f[U, V] as well as H acting on vec
+            bilinear = bilinear_form(
+                core.coefficient, variable, names["direction"], names["second direction"]
+            )
+        chain = Chain(second.differential, second.steps)
+        proofs = tuple(replace(p, second=(chain, second.gradient, bilinear)) for p in proofs)
+        core = second
+    expected = ir.shape(core.gradient.last)
+    claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
+    compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
+    steps = tuple(author_step(s, symbols, i, variable) for i, s in enumerate(spec.steps, 1))
+    result = core.gradient.last
+    identified = core.gradient.steps[0].expr
+    return Derivation(
+        spec, tuple(symbols.items()), function, variable, result, proofs, claim, compare, steps, identified
+    )
+
+
+def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
+    """Each partial gradient, in one proof that shares the differential."""
+    variables = tuple(symbols[w.value] for w in spec.wrt)
+    several_supported(spec, variables, function)
+    try:
+        core = several_core(function, variables, frozenset(symmetric_symbols(spec, symbols)))
+    except Unsupported as error:
+        raise error.at(spec.function.span) from None
+    (variable, result), *partials = results = tuple((v, g.last) for v, g in zip(variables, core.gradients))
+    gradients = {v.name: (v, ir.shape(g)) for v, g in results}
+    claims = tuple(
+        (gradients[name.value][0], result_expr(text, symbols, gradients[name.value][1], "claim"))
+        for name, text in spec.claims
+    )
+    identified = core.gradients[0].steps[0].expr
+    return Derivation(
+        spec,
+        tuple(symbols.items()),
+        function,
+        variable,
+        result,
+        (core.proof(),),
+        identified=identified,
+        partials=tuple(partials),
+        claims=claims,
+    )
+
+
+def several_supported(spec: Spec, variables: tuple, function) -> None:
+    """Several variables: the gradients of a scalar function, by differentials, in the plain layout."""
+    refuse = lambda what, span: Unsupported(f"{what} with several 'wrt' is not supported yet", span)  # noqa: E731
+    for w, v in zip(spec.wrt, variables):
+        if not ir.is_matrix(v):
+            raise refuse(f"the number '{w.value}'", w.span)
+        if set(spec.symbol(w.value).assume) & {"symmetric", "spd", "orthogonal", "diagonal"}:
+            raise refuse(f"the structured variable '{w.value}'", w.span)
+    if ir.is_matrix(function) and not ir.is_one_by_one(function):
+        raise refuse("a Jacobian", spec.function.span)
+    refused = {
+        "order": spec.order != 1,
+        "layout": spec.layout != "denominator",
+        "steps": spec.steps,
+        "compare": spec.compare,
+        "methods": set(spec.methods) - {"differential"},
+    }
+    if key := next((k for k, applies in refused.items() if applies), None):
+        raise refuse(f"'{key}'", spec.span_of(key))
+
+
+def symmetric_symbols(spec: Spec, symbols: dict):
+    return (symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape)
+
+
+def fresh_names(spec: Spec, variable) -> dict:
+    """The symbols the methods introduce, named so as not to clash with the spec's or each other."""
+    taken = {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
+
+    def pick(*names: str) -> str:
+        numbered = (f"{names[0]}{k}" for k in range(1, 100))
+        name = next(n for n in (*names, *numbered) if n not in taken)
+        taken.add(name)
+        return name
+
+    if not ir.is_matrix(variable):  # only the differential method: the derivative needs no notation
+        return {}
+    vector = variable.shape[1] == 1
+    direction = pick(*("u", "v", "w", "h") if vector else ("U", "V", "W", "H"))
+    second_direction = pick(*("v", "w", "h") if vector else ("V", "W", "H"))
+    t = pick("t", "s", "tau", "epsilon")
+    pairs = (("i", "j"), ("k", "l"), ("p", "q"), ("r", "s"))
+    indices = next((p for p in pairs if not taken & set(p)), None) or (pick("i"), pick("j"))
+    return {
+        "direction": sp.MatrixSymbol(direction, *variable.shape),
+        "second direction": sp.MatrixSymbol(second_direction, *variable.shape),
+        "t": sp.Symbol(t, real=True),
+        "indices": tuple(sp.Symbol(i, integer=True, nonnegative=True) for i in indices),
+        "single entry": sp.Symbol(pick("J", "E", "S")),
+        "unit vector": sp.Symbol(pick("e", "E", "b")),
+        "pieces": ([n for n in "FGHKLMNPQR" if n not in taken], [n for n in "ghkpqr" if n not in taken]),
+    }
+
+
+def author_step(step, symbols: dict, number: int, variable):
+    """An author-written line: an expression with differentials (of the variable), a scalar like ``df``."""
+    expr = parse_expr(step.expr, symbols, differentials=True, variables=(variable,))
+    if ir.is_matrix(expr) and not ir.is_one_by_one(expr):
+        message = (
+            f"step {number} is {describe_shape(expr)}, but the differential of a scalar function is a scalar"
+        )
+        raise SpecError(message, step.expr.span)
+    return expr
+
+
+def supported_variable(spec: Spec, symbols: dict, function):
+    """The variable to differentiate by; refuses honestly what the engine cannot do yet."""
+    refuse = lambda what, span: Unsupported(f"{what} is not supported yet", span)  # noqa: E731
+    if spec.order == 2:
+        hessian_supported(spec, symbols, function, refuse)
+    wrt = spec.wrt[0]
+    variable = symbols[wrt.value]
+    if not ir.is_matrix(variable) and set(spec.methods) - {"differential"}:
+        method = next(m for m in spec.methods if m != "differential")
+        raise SpecError(
+            f"the {method} method needs a matrix or vector variable; '{wrt.value}' is a scalar",
+            spec.span_of("methods"),
+        )
+    declared = spec.symbol(wrt.value)
+    if {"orthogonal", "diagonal"} & set(declared.assume):
+        raise refuse(
+            f"the gradient with respect to a structured ({', '.join(declared.assume)}) matrix", wrt.span
+        )
+    if structure(spec) and set(spec.methods) - {"differential"}:
+        method = next(m for m in spec.methods if m != "differential")
+        message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
+        raise SpecError(message, spec.span_of("methods"))
+    if is_jacobian(function, variable):
+        if structure(spec) == "cookbook":
+            raise refuse("a Jacobian with symmetric_gradient: cookbook", spec.span_of("symmetric_gradient"))
+        if spec.layout == "numerator":
+            message = "a Jacobian is always ∂vec F/∂(vec X)ᵀ, the numerator layout already; remove 'layout'"
+            raise SpecError(message, spec.span_of("layout"))
+        if set(spec.methods) - {"differential"}:
+            message = "a Jacobian is derived by differentials only; remove 'methods' or keep [differential]"
+            raise SpecError(message, spec.span_of("methods"))
+    return variable
+
+
+def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
+    """A Hessian of a scalar function of one vector or matrix, or the second derivative of any
+    function of a number: by differentials, in the plain layout."""
+    variable = symbols[spec.wrt[0].value] if len(spec.wrt) == 1 else None
+    if variable is None or is_jacobian(function, variable):
+        message = "order 2 other than the Hessian of a scalar function or the second derivative by a number"
+        raise refuse(message, spec.span_of("order"))
+    reasons = {
+        "with steps": spec.steps,
+        "in numerator layout": spec.layout != "denominator",
+        "with symmetric_gradient: cookbook": structure(spec) == "cookbook",
+        "by a method other than differentials": set(spec.methods) - {"differential"},
+    }
+    if reason := next((r for r, applies in reasons.items() if applies), None):
+        raise refuse(f"order 2 {reason}", spec.span_of("order"))
+
+
+def structure(spec: Spec) -> str | None:
+    """How a symmetric variable's gradient is taken (``sym`` or ``cookbook``); None if unconstrained."""
+    declared = spec.symbol(spec.wrt[0].value)
+    return spec.symmetric_gradient if {"symmetric", "spd"} & set(declared.assume) else None
+
+
+def result_expr(text, symbols, expected, what: str):
+    """Parse a claimed or compared gradient and check its shape."""
+    value = parse_expr(text, symbols, shape=tuple(expected))
+    if value == 0 and expected:  # a plain 0 stands for the zero matrix of the gradient's shape
+        value = sp.ZeroMatrix(*expected)
+    if not expected:  # a derivative that is a number may be written as a 1×1 product
+        value = ir.scalar(value)
+    if ir.shape(value) != tuple(expected):
+        gradient = describe_shape(sp.ZeroMatrix(*expected)) if expected else "a scalar"
+        raise SpecError(f"the {what} is {describe_shape(value)}, but the gradient is {gradient}", text.span)
+    return value

@@ -1,0 +1,299 @@
+"""The three methods of proof.
+
+All three compute the same linear map, the derivative of ``f`` at ``X``; they
+differ in what stands for the perturbation and in how each rule is justified:
+
+- ``differential``: ``dX``; every rule is an identity of differentials;
+- ``directional``: a direction ``U`` and ``Df(X)[U] = lim (f(X+tU) − f(X))/t``;
+  linear maps commute with the limit, and each nonlinear rule is proved by its
+  own lemma, first at finite ``t`` and then as ``t → 0``;
+- ``entrywise``: the single-entry matrix ``J^{ij}``; ``∂/∂X_ij`` obeys the same rules.
+
+So the engine derives once (``derive_core``) and each method rewrites the
+chain's differentials into its own notation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sympy as sp
+
+from ..errors import Unsupported
+from ..expr import ir
+from .lemmas import LEMMAS, Directional, lemma
+from .proof import Chain, Proof, Step
+from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
+from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, rule
+from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout
+
+
+@dataclass(frozen=True)
+class Core:
+    """``df`` brought into the form ``tr(M dX)``, and the gradient read off and simplified."""
+
+    function: object
+    variable: object
+    steps: tuple[Step, ...]
+    form: tuple  # the terms of the last line (empty when df = 0)
+    gradient: Chain
+    lhs: object = None  # the chain's left side when it is not ``d f`` (``d vec F`` for a Jacobian)
+
+    @property
+    def differential(self):
+        return ir.d(self.function) if self.lhs is None else self.lhs
+
+    @property
+    def coefficient(self):
+        """``M`` in ``df = tr(M dX)``."""
+        return coefficient(self.form, ir.d(self.variable))
+
+
+def derive_core(function, variable, symmetric, convention: str | None = None) -> Core:
+    if not ir.is_matrix(variable):
+        return scalar_core(function, variable, symmetric)
+    dX = ir.d(variable)
+    steps = expand_differentials(ir.d(function), variable)
+    current = steps[-1].expr if steps else ir.d(function)
+    more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
+    steps += more
+    if collected := collect(form, dX):
+        form = collected
+        steps.append(Step(to_expr(form, dX), "collect"))
+    gradient = sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
+    return Core(
+        function, variable, tuple(steps), form, simplify_gradient(gradient, symmetric, convention=convention)
+    )
+
+
+@rule(
+    "derivative",
+    r"\mathrm{d}f = g\,\mathrm{d}t \iff \frac{\mathrm{d}f}{\mathrm{d}t} = g",
+    MAGNUS_CH5,
+)
+def derivative(*_):
+    """The derivative is the coefficient of dt."""
+
+
+def scalar_core(function, variable, symmetric) -> Core:
+    """With a scalar variable, ``df = g dt`` after the rules, and ``g`` is the derivative."""
+    dt = ir.d(variable)
+    steps = expand_differentials(ir.d(function), variable)
+    current = steps[-1].expr if steps else ir.d(function)
+    if any(isinstance(n, (ir.MatDiff, ir.Diff)) and n != dt for n in sp.preorder_traversal(current)):
+        raise Unsupported("could not bring the differential into the form g dt")
+    g = substitute(current, dt, sp.Integer(1))
+    if ir.mul(g, dt) != current:  # dt out of traces and products, to the end
+        steps.append(Step(ir.mul(g, dt), "expand"))
+    return Core(function, variable, tuple(steps), (), simplify_gradient(g, symmetric, "derivative"))
+
+
+def expand_differentials(expr, *variables) -> list[Step]:
+    """Apply differential rules until only the variables' differentials remain, one rule per line."""
+    steps = []
+    while (node := pending(expr, variables)) is not None:
+        rule, value = apply_first(node.arg, variables)
+        expr = substitute(expr, node, value)
+        steps.append(Step(expr, rule.name, node.arg))
+    return steps
+
+
+def pending(expr, variables):
+    """The first ``d(F)`` in reading order that is not a variable's ``dX``."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (ir.MatDiff, ir.Diff)) and node.arg not in variables:
+            return node
+    return None
+
+
+def apply_first(F, variables):
+    for candidate in DIFFERENTIAL:
+        value = candidate.apply(F, variables)
+        if value is not None:
+            return candidate, value
+    raise Unsupported(f"no rule for the differential of {sp.sstr(F)} yet")
+
+
+LINEAR_MAPS = (sp.Trace, sp.Transpose, sp.HadamardProduct, sp.KroneckerProduct, ir.Vec, ir.Diag)
+
+
+def substitute(expr, old, new):
+    """Replace ``old`` by ``new``, re-normalising products and sums around it (a linear map of
+    zero is zero)."""
+    if expr == old:
+        return new
+    if not expr.has(old):
+        return expr
+    args = [substitute(a, old, new) for a in expr.args]
+    if isinstance(expr, (sp.MatMul, sp.Mul)):
+        return ir.mul(*args)
+    if isinstance(expr, (sp.MatAdd, sp.Add)):
+        return ir.add(*args)
+    if isinstance(expr, LINEAR_MAPS) and any(ir.is_zero(a) for a in args):
+        return ir.zero_like(expr)
+    return expr.func(*args)
+
+
+def rearrangement_steps(forms: tuple, current) -> tuple[list[Step], tuple]:
+    """Expand, then apply each rearrangement rule to every term it fits, until none applies.
+
+    ``forms`` pairs each variable's differential with its terms, ``((dX, terms), …)``: with
+    several variables every rule runs over all of them, one line per rule.
+    """
+    steps = []
+    if (expanded := total(forms)) != current:
+        steps.append(Step(expanded, "expand"))
+    for _ in range(PASSES):  # a moved entrywise product may need the rules again
+        before = forms
+        for rearrangement in REARRANGEMENTS:
+            changed = tuple((dX, rearranged(rearrangement, terms, dX.shape[1] == 1)) for dX, terms in forms)
+            if changed != forms:
+                forms = changed
+                steps.append(Step(total(forms), rearrangement.rule.name))
+        if forms == before:
+            break
+    return steps, forms
+
+
+def rearranged(rearrangement, form: tuple, vector: bool) -> tuple:
+    """The terms with the rule applied to each it fits (a term may become several)."""
+    changed = [rearrangement(t, vector) for t in form]
+    return tuple(n for c, t in zip(changed, form) for n in (c if isinstance(c, tuple) else (c or t,)))
+
+
+def total(forms: tuple):
+    """The sum of every variable's terms."""
+    return ir.add(*(to_expr(terms, dX) for dX, terms in forms))
+
+
+PASSES = 8
+
+
+def simplify_gradient(gradient, symmetric, first: str = "identification", convention=None) -> Chain:
+    """The gradient read off (for a symmetric variable, then taken by its convention), simplified."""
+    steps = [Step(gradient, first)]
+    if convention is not None:
+        structured = SYMMETRIC_GRADIENTS[convention]
+        steps.append(Step(structured(gradient), structured.rule.name))
+    simplify(steps, symmetric)
+    return Chain(None, tuple(steps))
+
+
+def in_numerator_layout(gradient: Chain, symmetric) -> Chain:
+    """The gradient chain continued by its transpose, simplified."""
+    steps = [*gradient.steps, Step(numerator_layout(gradient.last), numerator_layout.rule.name)]
+    simplify(steps, symmetric)
+    return Chain(None, tuple(steps))
+
+
+def simplify(steps: list[Step], symmetric) -> None:
+    """Append a line for each simplification that changes the last one, in passes until none does
+    (factoring may leave a number inside a trace, say)."""
+    for _ in range(PASSES):
+        before = len(steps)
+        for simplification in SIMPLIFICATIONS:
+            value = simplification(steps[-1].expr, symmetric)
+            if value != steps[-1].expr:
+                steps.append(Step(value, simplification.rule.name))
+        if len(steps) == before:
+            return
+
+
+def identified(core: Core, rule_name: str) -> Chain:
+    """The core's gradient chain, its first line justified by the method's identification."""
+    first, *rest = core.gradient.steps
+    return Chain(None, (replace(first, rule=rule_name), *rest))
+
+
+# --- differential --------------------------------------------------------------------
+
+
+def differential(core: Core, names: dict) -> Proof:
+    chain = Chain(core.differential, core.steps)
+    return Proof("differential", core.variable, chain, core.gradient)
+
+
+# --- directional ---------------------------------------------------------------------
+
+
+@rule(
+    "directional derivative",
+    r"\mathrm{D}f(X)[U] = \lim_{t\to 0} (f(X + tU) - f(X))/t",
+    MAGNUS_CH5,
+)
+def definition(*_):
+    """The definition of the directional derivative."""
+
+
+@rule("inner product", r"\operatorname{tr}(A^{\top}B) = \langle A, B\rangle", COOKBOOK)
+def inner_product(*_):
+    """A trace of a product is an inner product."""
+
+
+@rule(
+    "gradient",
+    r"\mathrm{D}f(X)[U] = \langle G, U\rangle \text{ for all } U \iff \nabla_X f = G",
+    MAGNUS_CH5,
+)
+def gradient_definition(*_):
+    """The gradient represents the directional derivative."""
+
+
+def directional(core: Core, names: dict) -> Proof:
+    X, U, t = core.variable, names["direction"], names["t"]
+    D = Directional(X, U, t)
+    definition = ir.limit(D.quotient(core.function), t, core.function, U, X)  # printed with f
+    steps = [Step(definition, "directional derivative")]
+    steps += [replace(s, expr=D(s.expr)) for s in core.steps]
+    if core.form:
+        steps.append(Step(ir.Inner(ir.transpose_of(core.coefficient), U), "inner product"))
+    subjects = dict.fromkeys((s.rule, s.subject) for s in core.steps if s.rule in LEMMAS)
+    lemmas = tuple(lemma(D, r, F, names["pieces"]) for r, F in subjects)
+    chain = Chain(ir.Directional(core.function, X, U), tuple(steps))
+    symbols = (("direction", U), ("t", t))
+    return Proof("directional", X, chain, identified(core, "gradient"), lemmas, symbols)
+
+
+# --- entrywise -----------------------------------------------------------------------
+
+
+@rule(
+    "single entry", r"\operatorname{tr}(M J^{ij}) = M_{ji}", "Petersen & Pedersen, The Matrix Cookbook, §9.7"
+)
+def single_entry(*_):
+    """Multiplying by J^{ij} picks out one entry."""
+
+
+@rule("unit vector", r"m\,e_{i} = m_{i}", "Petersen & Pedersen, The Matrix Cookbook, §9.7")
+def unit_vector(*_):
+    """Multiplying a row by e_i picks out its i-th entry."""
+
+
+@rule(
+    "matrix of partials",
+    r"\frac{\partial f}{\partial X_{ij}} = G_{ij} \text{ for all } i, j \iff \nabla_X f = G",
+    MAGNUS_CH5,
+)
+def matrix_of_partials(*_):
+    """The gradient is the matrix of partial derivatives."""
+
+
+def entrywise(core: Core, names: dict) -> Proof:
+    X = core.variable
+    vector = X.shape[1] == 1
+    indices = names["indices"][: 1 if vector else 2]
+    J = ir.SingleEntry(names["unit vector" if vector else "single entry"], *X.shape, *indices)
+
+    def partial(e):
+        return ir.rewrite_differentials(e, lambda F: J if F == X else ir.partial(F, X, indices))
+
+    steps = [replace(s, expr=partial(s.expr)) for s in core.steps]
+    if core.form:
+        rule_name = "unit vector" if vector else "single entry"
+        steps.append(Step(ir.entry(core.coefficient, indices[::-1]), rule_name))
+    chain = Chain(ir.partial(core.function, X, indices), tuple(steps))
+    symbols = (*zip(("row", "column"), indices), ("unit", J))
+    return Proof("entrywise", X, chain, identified(core, "matrix of partials"), (), symbols)
+
+
+METHODS = {"differential": differential, "directional": directional, "entrywise": entrywise}

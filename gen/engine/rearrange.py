@@ -1,0 +1,365 @@
+"""Rearrange a first differential into ``tr(M dX)`` and read off the gradient ``Mᵀ``.
+
+After the differential rules have run, ``df`` is linear in ``dX``: a sum of
+terms ``c · [tr](L dX R)`` or ``c · [tr](L dXᵀ R)``. Each rearrangement rule
+rewrites every term it applies to; the engine records one checked step per
+rule that changed something.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sympy as sp
+
+from ..errors import Unsupported
+from ..expr import ir
+from .rules import COOKBOOK, MAGNUS, rule
+
+
+@dataclass(frozen=True)
+class Term:
+    """``coeff · tr(left · dX · right)`` (``dXᵀ`` when transposed; no trace unless traced).
+
+    ``inner``, when set, stands in the middle instead of ``dX``: an entrywise
+    product holding ``dX`` (``A ∘ (L dX R)``), which the Hadamard–trace rule
+    moves out of the way. ``times`` are constant matrices that a traced term (a
+    number) multiplies, inside a matrix that is linear in ``dX``.
+    """
+
+    coeff: sp.Expr
+    left: tuple
+    transposed: bool
+    right: tuple
+    traced: bool
+    inner: object = None
+    times: tuple = ()
+
+    def expr(self, dX):
+        middle = self.inner if self.inner is not None else sp.Transpose(dX) if self.transposed else dX
+        product = ir.mul(*self.left, middle, *self.right)
+        return ir.mul(self.coeff, ir.tr(product) if self.traced else product, *self.times)
+
+    @property
+    def plain(self) -> bool:
+        """``c tr(M dX)``: nothing after dX, no transpose, no entrywise product, a number."""
+        return not (self.right or self.transposed or self.inner is not None or self.times)
+
+
+def with_times(t: Term, factors: tuple) -> Term:
+    """The number ``t`` times the matrices ``factors`` (folded into the coefficient when 1×1)."""
+    if not factors:
+        return t
+    product = ir.mul(*factors)
+    if ir.is_one_by_one(product):
+        return replace(t, coeff=t.coeff * ir.scalar(product), times=())
+    return replace(t, times=factors)
+
+
+def to_expr(form: tuple[Term, ...], dX):
+    return ir.add(*(t.expr(dX) for t in form))
+
+
+@rule(
+    "expand",
+    r"\operatorname{tr}(aA + B) = a\operatorname{tr}(A) + \operatorname{tr}(B)",
+)
+def linear_form(e, dX) -> tuple[Term, ...]:
+    """Split an expression linear in ``dX`` into its terms (products distributed over sums)."""
+    if e == dX:
+        return (Term(sp.Integer(1), (), False, (), False),)
+    if ir.is_zero(e):
+        return ()
+    if isinstance(e, (sp.MatAdd, sp.Add)):
+        return tuple(t for arg in e.args for t in linear_form(arg, dX))
+    if isinstance(e, sp.Trace):  # tr(c T) = c tr(T) for a number c
+        return tuple(traced(t) for t in linear_form(e.arg, dX))
+    if isinstance(e, sp.Transpose):
+        return tuple(transpose_term(t) for t in linear_form(e.arg, dX))
+    if isinstance(e, (sp.MatMul, sp.Mul)):
+        return product_form(e.args, dX)
+    if isinstance(e, sp.HadamardProduct):
+        return hadamard_form(e, dX)
+    if isinstance(e, (ir.Diag, ir.Vec)):
+        return linear_map_form(e, dX)
+    if isinstance(e, sp.KroneckerProduct):
+        return (Term(sp.Integer(1), (), False, (), False, e),)
+    raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+
+
+def product_form(args, dX) -> tuple[Term, ...]:
+    inner = [i for i, a in enumerate(args) if a.has(dX)]
+    if len(inner) != 1:
+        raise Unsupported("the differential is not linear in the variable's differential")
+    i = inner[0]
+    before, after = args[:i], args[i + 1 :]
+    coeff = sp.Mul(*(a for a in before + after if not ir.is_matrix(a)))
+    left = tuple(a for a in before if ir.is_matrix(a))
+    right = tuple(a for a in after if ir.is_matrix(a))
+    return tuple(
+        with_times(replace(t, coeff=coeff * t.coeff), left + t.times + right)  # L (c T) R = c (L T R)
+        if t.traced
+        else Term(coeff * t.coeff, left + t.left, t.transposed, t.right + right, False, t.inner)
+        for t in linear_form(args[i], dX)
+    )
+
+
+def traced(t: Term) -> Term:
+    if not t.traced:
+        return replace(t, traced=True)
+    if t.times:
+        return replace(t, coeff=t.coeff * sp.Trace(ir.mul(*t.times)), times=())
+    return t  # tr(a) = a for a number
+
+
+def hadamard_form(e, dX) -> tuple[Term, ...]:
+    """``A ∘ Z`` term by term of ``Z``: ``A ∘ (c T) = c (A ∘ T)`` pulls a number out."""
+    varying = [a for a in e.args if a.has(dX)]
+    if len(varying) != 1:
+        raise Unsupported("the differential is not linear in the variable's differential")
+    (Z,) = varying
+    A = [a for a in e.args if a is not Z]
+    out = []
+    for t in linear_form(Z, dX):
+        if t.traced and not t.times:
+            raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+        if t.traced:
+            out.append(replace(t, times=(ir.hadamard(*A, ir.mul(*t.times)),)))
+        else:
+            out.append(Term(sp.Integer(1), (), False, (), False, ir.hadamard(*A, t.expr(dX))))
+    return tuple(out)
+
+
+def linear_map_form(e, dX) -> tuple[Term, ...]:
+    """``diag(Z)`` or ``vec(Z)`` term by term of ``Z``: ``diag(c T) = c diag(T)`` pulls a number out."""
+    wrap = type(e)
+    out = []
+    for t in linear_form(e.arg, dX):
+        if t.traced and not t.times:
+            raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+        if t.traced:
+            out.append(replace(t, times=(wrap(ir.mul(*t.times)),)))
+        else:
+            out.append(Term(sp.Integer(1), (), False, (), False, wrap(t.expr(dX))))
+    return tuple(out)
+
+
+def transpose_term(t: Term) -> Term:
+    """``(L dX R)ᵀ = Rᵀ dXᵀ Lᵀ``."""
+    if t.traced:  # (c T)ᵀ = c Tᵀ for a number c
+        return replace(t, times=transposed_factors(t.times))
+    left, right = transposed_factors(t.right), transposed_factors(t.left)
+    if t.inner is not None:
+        return Term(t.coeff, left, False, right, False, transposed_inner(t.inner))
+    return Term(t.coeff, left, not t.transposed, right, False)
+
+
+def transposed_inner(e):
+    """``eᵀ`` for what stands in place of dX: (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ, (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ, diag(z)ᵀ = diag(z)."""
+    if isinstance(e, sp.HadamardProduct):
+        return ir.hadamard(*(ir.transpose_of(a) for a in e.args))
+    if isinstance(e, sp.KroneckerProduct):
+        return sp.KroneckerProduct(*(ir.transpose_of(a) for a in e.args))
+    if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
+        return e
+    return ir.transpose_of(e)  # diag(Z) is a column; its transpose a row
+
+
+def transposed_factors(factors: tuple) -> tuple:
+    """``(ABC)ᵀ`` as the factors ``Cᵀ, Bᵀ, Aᵀ``."""
+    return tuple(ir.transpose_of(f) for f in reversed(factors))
+
+
+# --- rearrangement rules: Term → Term, or None when they do not apply --------
+
+
+@rule("scalar as trace", r"a = \operatorname{tr}(a) \text{ for } a \in \mathbb{R}", MAGNUS)
+def scalar_as_trace(t: Term, vector: bool):
+    """A scalar is its own trace (with a vector variable, only to rotate factors after dx)."""
+    if t.traced or (vector and not t.right):
+        return None
+    return replace(t, traced=True)
+
+
+@rule("transpose of a scalar", r"a^{\top} = a \text{ for } a \in \mathbb{R}", MAGNUS)
+def scalar_transpose(t: Term, vector: bool):
+    """A 1×1 product equals its transpose."""
+    if t.traced or not t.transposed:
+        return None
+    return transpose_term(t)
+
+
+@rule("trace of a transpose", r"\operatorname{tr}(A^{\top}) = \operatorname{tr}(A)", COOKBOOK)
+def trace_transpose(t: Term, vector: bool):
+    """Transposing inside a trace changes nothing."""
+    if not (t.traced and t.transposed):
+        return None
+    return replace(transpose_term(replace(t, traced=False)), traced=True)
+
+
+@rule("cyclic trace", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", COOKBOOK)
+def cyclic(t: Term, vector: bool):
+    """Rotate the product so that the differential comes last."""
+    if not (t.traced and t.right):
+        return None
+    return replace(t, left=t.right + t.left, right=())
+
+
+@rule(
+    "Hadamard and trace",
+    r"\operatorname{tr}(A(B \circ C)) = \operatorname{tr}((A \circ B^{\top})C)",
+    MAGNUS,
+)
+def hadamard_trace(t: Term, vector: bool):
+    """An entrywise factor moves across the trace (both sides are the sum of A_ji B_ij C_ij)."""
+    if not isinstance(t.inner, sp.HadamardProduct) or t.right or not (t.traced or vector):
+        return None
+    H = t.inner
+    Z = next(a for a in H.args if a.has(ir.MatDiff))
+    dX = next(n for n in sp.preorder_traversal(Z) if isinstance(n, ir.MatDiff))
+    M = ir.mul(*t.left) if t.left else sp.Identity(H.shape[0])
+    moved = ir.hadamard(M, *(ir.transpose_of(a) for a in H.args if a is not Z))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, t.traced, s.inner)
+        for s in linear_form(Z, dX)
+    )
+
+
+@rule(
+    "diagonal and trace",
+    r"\operatorname{tr}(A\operatorname{diag}(z)) = \operatorname{diag}(A)^{\top}z,\ "
+    r"a^{\top}\operatorname{diag}(Z) = \operatorname{tr}(\operatorname{diag}(a)Z)",
+    COOKBOOK,
+)
+def diagonal_trace(t: Term, vector: bool):
+    """Only the diagonal meets a diagonal: both sides are the sum of A_ii z_i (or a_i Z_ii)."""
+    D = t.inner.arg if isinstance(t.inner, sp.Transpose) else t.inner
+    if not isinstance(D, ir.Diag) or t.right or not (t.traced or vector):
+        return None
+    dX = next(n for n in sp.preorder_traversal(D) if isinstance(n, ir.MatDiff))
+    M = ir.mul(*t.left) if t.left else None
+    if D.of_vector:  # tr(M diag(z)) = diag(M)ᵀ z, and tr(diag(z)) = 1ᵀ z
+        moved = ir.transpose_of(ir.Diag(M)) if M is not None else ir.ones(1, D.shape[0])
+    elif isinstance(t.inner, sp.Transpose):  # tr(L diag(Z)ᵀ) = tr(diag(L) Z)
+        moved = ir.Diag(M)
+    else:  # a diag(Z) = tr(diag(aᵀ) Z)
+        moved = ir.Diag(ir.transpose_of(M))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(D.arg, dX)
+    )
+
+
+@rule(
+    "vec and trace",
+    r"a^{\top}\operatorname{vec}(Z) = \operatorname{tr}(\operatorname{vec}^{-1}(a)^{\top}Z)",
+    MAGNUS,
+)
+def vec_trace(t: Term, vector: bool):
+    """Stacking the columns pairs the same entries: both sides are the sum of a_k vec(Z)_k."""
+    V = t.inner.arg if isinstance(t.inner, sp.Transpose) else t.inner
+    if not isinstance(V, ir.Vec) or t.right or not (t.traced or vector) or not t.left:
+        return None
+    dX = next(n for n in sp.preorder_traversal(V) if isinstance(n, ir.MatDiff))
+    M = ir.mul(*t.left)
+    rows, cols = V.arg.shape
+    a = M if isinstance(t.inner, sp.Transpose) else ir.transpose_of(M)  # the vector paired with vec(Z)
+    moved = ir.transpose_of(ir.Unvec(a, rows, cols))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(V.arg, dX)
+    )
+
+
+@rule(
+    "Kronecker and trace",
+    r"\operatorname{tr}(A \otimes B) = \operatorname{tr}(A)\operatorname{tr}(B),\ "
+    r"(P \otimes Q)(A \otimes B) = PA \otimes QB",
+    COOKBOOK,
+)
+def kronecker_trace(t: Term, vector: bool):
+    """The trace of a Kronecker product is the product of the traces; a Kronecker product in
+    front multiplies factor by factor, (P ⊗ Q)(A ⊗ B) = PA ⊗ QB."""
+    K = t.inner
+    if not (isinstance(K, sp.KroneckerProduct) and t.traced) or t.right:
+        return None
+    front = kronecker_factors(ir.mul(*t.left)) if t.left else [None] * len(K.args)
+    if front is None or len(front) != len(K.args):
+        return None
+    factors = [a if p is None else ir.mul(p, a) for p, a in zip(front, K.args)]
+    k = next(i for i, a in enumerate(K.args) if a.has(ir.MatDiff))
+    dX = next(n for n in sp.preorder_traversal(K.args[k]) if isinstance(n, ir.MatDiff))
+    others = sp.Mul(*(sp.Trace(f) for i, f in enumerate(factors) if i != k))
+    before = (front[k],) if front[k] is not None else ()
+    return tuple(
+        Term(t.coeff * others * s.coeff, (*before, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(K.args[k], dX)
+    )
+
+
+def kronecker_factors(M):
+    """``M`` as the factors of one Kronecker product (``None`` if it is not one)."""
+    if isinstance(M, sp.KroneckerProduct):
+        return list(M.args)
+    if isinstance(M, sp.Inverse) and (inner := kronecker_factors(M.arg)) is not None:
+        return [sp.Inverse(f) for f in inner]  # (A ⊗ B)⁻¹ = A⁻¹ ⊗ B⁻¹
+    if isinstance(M, sp.Transpose) and (inner := kronecker_factors(M.arg)) is not None:
+        return [ir.transpose_of(f) for f in inner]
+    if isinstance(M, sp.MatMul):
+        coeff, matrices = ir.coeff_and_factors(M)
+        parts = [kronecker_factors(f) for f in matrices]
+        if coeff == 1 and all(p is not None and len(p) == len(parts[0]) for p in parts):
+            return [ir.mul(*column) for column in zip(*parts)]
+    return None
+
+
+@rule("trace of a scalar", r"\operatorname{tr}(a) = a \text{ for } a \in \mathbb{R}", MAGNUS)
+def untrace(t: Term, vector: bool):
+    """With a vector variable, ``tr(m dx)`` is the scalar ``m dx``."""
+    if not (vector and t.traced and t.plain):
+        return None
+    return replace(t, traced=False)
+
+
+REARRANGEMENTS = (
+    scalar_as_trace,
+    scalar_transpose,
+    trace_transpose,
+    cyclic,
+    hadamard_trace,
+    diagonal_trace,
+    kronecker_trace,
+    vec_trace,
+    untrace,
+)
+
+
+@rule(
+    "collect",
+    r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X)"
+    r" = \operatorname{tr}((A + B)\,\mathrm{d}X)",
+)
+def collect(form: tuple[Term, ...], dX):
+    """Gather every term into one ``tr(M dX)`` by linearity."""
+    if len(form) < 2 or not all(t.plain for t in form):
+        return None
+    M = ir.add(*(ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),))) for t in form))
+    return (Term(sp.Integer(1), (M,), False, (), form[0].traced),)
+
+
+def coefficient(form: tuple[Term, ...], dX):
+    """``M`` in ``df = tr(M dX)`` (or ``m`` in ``df = m dx``)."""
+    if len(form) != 1 or not form[0].plain:
+        raise Unsupported("could not bring the differential into the form tr(M dX)")
+    (t,) = form
+    return ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),)))
+
+
+@rule(
+    "identification",
+    r"\mathrm{d}f = \operatorname{tr}(G^{\top}\,\mathrm{d}X) \iff \nabla_X f = G",
+    "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)",
+)
+def identify(form: tuple[Term, ...], dX):
+    """The gradient is the transpose of the coefficient of ``dX``."""
+    return ir.transpose_of(coefficient(form, dX))

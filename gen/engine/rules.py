@@ -1,0 +1,301 @@
+"""The rule registry and the rules of the differential calculus.
+
+A rule is a small registered function with a name, the identity it applies
+(LaTeX) and a reference. A differential rule receives ``F`` from a node
+``d(F)`` and returns what ``d(F)`` equals, or ``None`` if it does not apply.
+Rearrangement and simplification rules register here too (``rearrange``,
+``simplify``) so that ``derivtex rules`` lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..expr import ir
+
+MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
+COOKBOOK = "Petersen & Pedersen, The Matrix Cookbook, §2"
+MAGNUS_CH5 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 5"  # derivatives, limits, chain rule
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    identity: str  # LaTeX, math mode
+    reference: str
+    apply: Callable
+
+
+REGISTRY: dict[str, Rule] = {}
+DIFFERENTIAL: list[Rule] = []
+
+
+def rule(name: str, identity: str, reference: str = MAGNUS, table: list | None = None):
+    """Register ``fn`` as the rule ``name`` (and append it to ``table``, whose order is priority)."""
+
+    def register(fn: Callable) -> Callable:
+        if name in REGISTRY:
+            raise ValueError(f"two rules are named {name!r}")
+        entry = Rule(name, identity, reference, fn)
+        REGISTRY[name] = entry
+        fn.rule = entry
+        if table is not None:
+            table.append(entry)
+        return fn
+
+    return register
+
+
+def differential_rule(name, identity, reference=MAGNUS):
+    return rule(name, identity, reference, DIFFERENTIAL)
+
+
+# Each function's docstring is its identity in words; ``variables`` are the ``wrt`` symbols.
+
+
+@differential_rule("constant", r"\mathrm{d}A = 0")
+def constant(F, variables):
+    """A constant has differential zero."""
+    return None if ir.depends_on(F, variables) else ir.zero_like(F)
+
+
+@differential_rule("linearity", r"\mathrm{d}(F + G) = \mathrm{d}F + \mathrm{d}G")
+def linearity(F, variables):
+    """The differential of a sum is the sum of the differentials (constant terms vanish)."""
+    if not isinstance(F, (sp.MatAdd, sp.Add)):
+        return None
+    return ir.add(*(ir.d(t) for t in F.args if ir.depends_on(t, variables)))
+
+
+@differential_rule("constant factor", r"\mathrm{d}(AFB) = A\,\mathrm{d}F\,B")
+def constant_factor(F, variables):
+    """Constant factors of a product stay put."""
+    if not isinstance(F, (sp.MatMul, sp.Mul)):
+        return None
+    varying = [i for i, f in enumerate(F.args) if ir.depends_on(f, variables)]
+    if len(varying) != 1:
+        return None
+    return ir.mul(*(ir.d(f) if i in varying else f for i, f in enumerate(F.args)))
+
+
+@differential_rule("product", r"\mathrm{d}(FG) = \mathrm{d}F\,G + F\,\mathrm{d}G")
+def product(F, variables):
+    """Leibniz's rule, one term per varying factor."""
+    return leibniz(F.args, variables, ir.mul) if isinstance(F, (sp.MatMul, sp.Mul)) else None
+
+
+def leibniz(args, variables, combine):
+    """The sum over the varying factors of the product with that factor's differential."""
+    return ir.add(
+        *(
+            combine(*args[:i], ir.d(f), *args[i + 1 :])
+            for i, f in enumerate(args)
+            if ir.depends_on(f, variables)
+        )
+    )
+
+
+@differential_rule("transpose", r"\mathrm{d}(F^{\top}) = (\mathrm{d}F)^{\top}")
+def transpose(F, variables):
+    """The differential commutes with transposition."""
+    return sp.Transpose(ir.d(F.arg)) if isinstance(F, sp.Transpose) else None
+
+
+@differential_rule(
+    "Kronecker product",
+    r"\mathrm{d}(F \otimes G) = \mathrm{d}F \otimes G + F \otimes \mathrm{d}G",
+    COOKBOOK,
+)
+def kronecker_product(F, variables):
+    """Leibniz's rule for the Kronecker product (it is bilinear)."""
+    if not isinstance(F, sp.KroneckerProduct):
+        return None
+    return leibniz(F.args, variables, sp.KroneckerProduct)
+
+
+@differential_rule("vec", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)", MAGNUS)
+def vec(F, variables):
+    """Stacking columns is linear."""
+    return ir.Vec(ir.d(F.arg)) if isinstance(F, ir.Vec) else None
+
+
+@differential_rule(
+    "diagonal", r"\mathrm{d}\operatorname{diag}(F) = \operatorname{diag}(\mathrm{d}F)", COOKBOOK
+)
+def diagonal(F, variables):
+    """Taking a diagonal is linear."""
+    return ir.Diag(ir.d(F.arg)) if isinstance(F, ir.Diag) else None
+
+
+@differential_rule("trace", r"\mathrm{d}\operatorname{tr}(F) = \operatorname{tr}(\mathrm{d}F)")
+def trace(F, variables):
+    """The differential commutes with the trace."""
+    return sp.Trace(ir.d(F.arg)) if isinstance(F, sp.Trace) else None
+
+
+@differential_rule("inverse", r"\mathrm{d}(F^{-1}) = -F^{-1}\,\mathrm{d}F\,F^{-1}")
+def inverse(F, variables):
+    """Differentiate F F⁻¹ = I."""
+    if not isinstance(F, sp.Inverse):
+        return None
+    return ir.mul(-1, F, ir.d(F.arg), F)
+
+
+@differential_rule("log-determinant", r"\mathrm{d}\log\det(F) = \operatorname{tr}(F^{-1}\,\mathrm{d}F)")
+def log_determinant(F, variables):
+    """Jacobi's formula divided by det F."""
+    if not (isinstance(F, sp.log) and isinstance(F.args[0], sp.Determinant)):
+        return None
+    M = F.args[0].arg
+    return sp.Trace(ir.mul(sp.Inverse(M), ir.d(M)))
+
+
+@differential_rule("determinant", r"\mathrm{d}\det(F) = \det(F)\operatorname{tr}(F^{-1}\,\mathrm{d}F)")
+def determinant(F, variables):
+    """Jacobi's formula."""
+    if not isinstance(F, sp.Determinant):
+        return None
+    return ir.mul(F, sp.Trace(ir.mul(sp.Inverse(F.arg), ir.d(F.arg))))
+
+
+@differential_rule("power", r"\mathrm{d}(F^{k}) = \textstyle\sum_{i=0}^{k-1} F^{i}\,\mathrm{d}F\,F^{k-1-i}")
+def power(F, variables):
+    """An integer power is a product of k equal factors; a negative power is an inverse."""
+    if not isinstance(F, sp.MatPow):
+        return None
+    base, k = F.base, int(F.exp)
+    if k < 0:
+        return ir.mul(-1, F, ir.d(matrix_power(base, -k)), F)
+    return ir.add(
+        *(ir.mul(matrix_power(base, i), ir.d(base), matrix_power(base, k - 1 - i)) for i in range(k))
+    )
+
+
+def matrix_power(base, k: int):
+    return sp.Identity(base.shape[0]) if k == 0 else base if k == 1 else sp.MatPow(base, k)
+
+
+@differential_rule(
+    "squared norm",
+    r"\mathrm{d}\lVert F\rVert^{2} = 2\operatorname{tr}(F^{\top}\mathrm{d}F)",
+    COOKBOOK,
+)
+def squared_norm(F, variables):
+    """The squared norm is tr(FᵀF); differentiate the product."""
+    if not (isinstance(F, sp.Pow) and isinstance(F.base, ir.Norm) and F.exp == 2):
+        return None
+    G = F.base.arg
+    return ir.mul(2, sp.Trace(ir.mul(ir.transpose_of(G), ir.d(G))))
+
+
+@differential_rule(
+    "norm",
+    r"\mathrm{d}\lVert F\rVert = \lVert F\rVert^{-1}\operatorname{tr}(F^{\top}\mathrm{d}F)",
+    COOKBOOK,
+)
+def norm(F, variables):
+    """The square root of the squared norm."""
+    if not isinstance(F, ir.Norm):
+        return None
+    return ir.mul(sp.Pow(F, -1), sp.Trace(ir.mul(ir.transpose_of(F.arg), ir.d(F.arg))))
+
+
+def _one(F):
+    return sp.OneMatrix(*F.shape) if ir.is_matrix(F) else sp.Integer(1)
+
+
+def _power(F, k):
+    if not ir.is_matrix(F):
+        return sp.Pow(F, k)
+    return F if k == 1 else _one(F) if k == 0 else sp.HadamardPower(F, k)
+
+
+def _times(A, B):
+    return ir.hadamard(A, B) if ir.is_matrix(A) else ir.mul(A, B)
+
+
+# φ' in terms of φ, entry by entry: the derivative of each elementwise function.
+DERIVATIVES = {
+    "exp": lambda F: ir.apply("exp", F),
+    "log": lambda F: _power(F, -1),
+    "sqrt": lambda F: ir.mul(sp.Rational(1, 2), _power(ir.apply("sqrt", F), -1)),
+    "sin": lambda F: ir.apply("cos", F),
+    "cos": lambda F: ir.neg(ir.apply("sin", F)),
+    "tan": lambda F: _power(ir.apply("cos", F), -2),
+    "tanh": lambda F: ir.add(_one(F), ir.neg(_power(ir.apply("tanh", F), 2))),
+    "sigmoid": lambda F: _times(ir.apply("sigmoid", F), ir.add(_one(F), ir.neg(ir.apply("sigmoid", F)))),
+    "softplus": lambda F: ir.apply("sigmoid", F),
+}
+
+
+@differential_rule("elementwise", r"\mathrm{d}\varphi(F) = \varphi'(F) \circ \mathrm{d}F", COOKBOOK)
+def elementwise(F, variables):
+    """The chain rule, entry by entry."""
+    if not isinstance(F, ir.Elementwise):
+        return None
+    return ir.hadamard(DERIVATIVES[F.name](F.arg), ir.d(F.arg))
+
+
+@differential_rule(
+    "softmax",
+    r"\mathrm{d}\operatorname{softmax}(f) = s \circ \mathrm{d}f - s\,s^{\top}\mathrm{d}f,"
+    r"\ s = \operatorname{softmax}(f)",
+    "Bishop, Pattern Recognition and Machine Learning, §4.3.4",
+)
+def softmax(F, variables):
+    """The quotient rule for e^f / 1ᵀe^f, written with s itself."""
+    if not isinstance(F, ir.Softmax):
+        return None
+    s, df = F, ir.d(F.arg)
+    return ir.add(ir.hadamard(s, df), ir.neg(ir.mul(s, ir.transpose_of(s), df)))
+
+
+@differential_rule("scalar function", r"\mathrm{d}\varphi(f) = \varphi'(f)\,\mathrm{d}f")
+def scalar_function(F, variables):
+    """The chain rule."""
+    if not isinstance(F, ir.ScalarFunction):
+        return None
+    return ir.mul(DERIVATIVES[F.name](F.arg), ir.d(F.arg))
+
+
+@differential_rule(
+    "Hadamard product", r"\mathrm{d}(F \circ G) = \mathrm{d}F \circ G + F \circ \mathrm{d}G", COOKBOOK
+)
+def hadamard_product(F, variables):
+    """Leibniz's rule for the entrywise product, one term per varying factor."""
+    return leibniz(F.args, variables, ir.hadamard) if isinstance(F, sp.HadamardProduct) else None
+
+
+@differential_rule(
+    "Hadamard power", r"\mathrm{d}(F^{\circ k}) = k\,F^{\circ (k-1)} \circ \mathrm{d}F", COOKBOOK
+)
+def hadamard_power(F, variables):
+    """The power rule, entry by entry (entrywise powers come from derivatives: second order)."""
+    if not isinstance(F, sp.HadamardPower) or ir.depends_on(F.exp, variables):
+        return None
+    return ir.mul(F.exp, ir.hadamard(_power(F.base, F.exp - 1), ir.d(F.base)))
+
+
+@differential_rule("logarithm", r"\mathrm{d}\log f = f^{-1}\,\mathrm{d}f")
+def logarithm(F, variables):
+    """Chain rule with log' = 1/x."""
+    if not isinstance(F, sp.log):
+        return None
+    return ir.mul(sp.Pow(F.args[0], -1), ir.d(F.args[0]))
+
+
+@differential_rule("exponential", r"\mathrm{d}\exp f = \exp(f)\,\mathrm{d}f")
+def exponential(F, variables):
+    """Chain rule with exp' = exp."""
+    return ir.mul(F, ir.d(F.args[0])) if isinstance(F, sp.exp) else None
+
+
+@differential_rule("scalar power", r"\mathrm{d}(f^{p}) = p\,f^{p-1}\,\mathrm{d}f")
+def scalar_power(F, variables):
+    """Chain rule for a constant exponent."""
+    if not isinstance(F, sp.Pow) or ir.depends_on(F.exp, variables):
+        return None
+    return ir.mul(F.exp, sp.Pow(F.base, F.exp - 1), ir.d(F.base))

@@ -1,0 +1,58 @@
+"""Several variables (``wrt: [W, b]``): one differential, one partial gradient per variable.
+
+``df`` is derived once with every variable's differential kept; its terms are
+then sorted by the differential they hold, each group rearranged into
+``tr(Gᵀ dX)`` by the same rules (one line per rule over all groups), and each
+gradient read off: ``df = tr(G_Wᵀ dW) + g_bᵀ db ⇒ ∇_W f = G_W, ∇_b f = g_b``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..expr import ir
+from .methods import expand_differentials, rearrangement_steps, simplify_gradient, substitute, total
+from .proof import Chain, Proof, Step
+from .rearrange import collect, identify, linear_form
+
+
+@dataclass(frozen=True)
+class Several:
+    """The shared chain of ``df``, and each variable's gradient chain (in ``wrt`` order)."""
+
+    function: object
+    variables: tuple
+    steps: tuple[Step, ...]
+    gradients: tuple[Chain, ...]
+
+    def proof(self) -> Proof:
+        chain = Chain(ir.d(self.function), self.steps)
+        partials = tuple(zip(self.variables[1:], self.gradients[1:]))
+        return Proof("differential", self.variables[0], chain, self.gradients[0], partials=partials)
+
+
+def several_core(function, variables: tuple, symmetric) -> Several:
+    steps = expand_differentials(ir.d(function), *variables)
+    current = steps[-1].expr if steps else ir.d(function)
+    forms = tuple((ir.d(v), linear_form(only(current, v, variables), ir.d(v))) for v in variables)
+    more, forms = rearrangement_steps(forms, current)
+    steps += more
+    collected = tuple((dX, collect(terms, dX) or terms) for dX, terms in forms)
+    if collected != forms:
+        forms = collected
+        steps.append(Step(total(forms), "collect"))
+    gradients = tuple(
+        simplify_gradient(identify(terms, dX) if terms else sp.ZeroMatrix(*dX.shape), symmetric)
+        for dX, terms in forms
+    )
+    return Several(function, variables, tuple(steps), gradients)
+
+
+def only(expr, variable, variables):
+    """The terms of ``expr`` in ``d variable``: every other variable's differential set to zero."""
+    for other in variables:
+        if other != variable:
+            expr = substitute(expr, ir.d(other), ir.zero_like(ir.d(other)))
+    return expr

@@ -1,0 +1,400 @@
+"""Final simplification of a result: the short forms a textbook gives.
+
+Each pass is a rule (``power``, ``transpose``, ``factor``) that rewrites the
+whole expression; the engine records a checked step for every pass that
+changed something.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..expr import ir
+from .rules import COOKBOOK, MAGNUS, rule
+
+
+def rebuild(e, visit):
+    """Apply ``visit`` bottom-up, re-normalising products and sums on the way."""
+    if not e.args or isinstance(e, (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.Number)):
+        return visit(e)
+    args = [rebuild(a, visit) for a in e.args]
+    if isinstance(e, (sp.MatMul, sp.Mul)):
+        node = ir.mul(*args)
+    elif isinstance(e, (sp.MatAdd, sp.Add)):
+        node = ir.add(*args)
+    elif isinstance(e, sp.Inverse):  # an Inverse's args are (X, -1)
+        node = sp.Inverse(args[0])
+    elif isinstance(e, sp.MatPow):
+        node = sp.MatPow(*args)
+    else:
+        node = e.func(*args)
+    return visit(node)
+
+
+# --- powers -------------------------------------------------------------------
+
+
+def base_exponent(f):
+    if isinstance(f, sp.Transpose):  # (X⁻²)ᵀ is (Xᵀ)⁻², and merges with Xᵀ
+        base, k = base_exponent(f.arg)
+        return sp.Transpose(base), k
+    if isinstance(f, sp.Inverse):
+        base, k = base_exponent(f.arg)
+        return (base, -k) if isinstance(f.arg, sp.MatPow) else (f.arg, -1)
+    if isinstance(f, sp.MatPow) and f.exp.is_Integer:  # (X⁻¹)² is X⁻²
+        base, k = base_exponent(f.base)
+        return base, k * int(f.exp)
+    return f, 1
+
+
+def matrix_power(base, k: int):
+    if isinstance(base, sp.Transpose) and k != 0:  # (Xᵀ)ᵏ is written (Xᵏ)ᵀ
+        return sp.Transpose(matrix_power(base.arg, k))
+    if k == 0:
+        return sp.Identity(base.shape[0])
+    return base if k == 1 else sp.Inverse(base) if k == -1 else sp.MatPow(base, k)
+
+
+@rule("merge powers", r"X^{a} X^{b} = X^{a+b}", COOKBOOK)
+def merge_powers(e, symmetric=frozenset()):
+    """Adjacent powers of the same matrix merge (``X⁻¹X⁻¹ = X⁻²``, ``XX⁻¹ = I``)."""
+
+    def visit(node):
+        if not isinstance(node, sp.MatMul):
+            return node
+        coeff, factors = ir.coeff_and_factors(node)
+        merged: list = []
+        for f in factors:
+            base, k = base_exponent(f)
+            if merged and base_exponent(merged[-1])[0] == base:
+                k += base_exponent(merged.pop())[1]
+            merged.append(matrix_power(base, k))
+        return ir.mul(coeff, *merged) if merged else ir.mul(coeff, sp.Identity(node.shape[0]))
+
+    return rebuild(e, visit)
+
+
+# --- transposes ---------------------------------------------------------------
+
+
+@rule(
+    "transpose of a product",
+    r"(AB)^{\top} = B^{\top}A^{\top},\ (A^{-1})^{\top} = A^{-\top},\ (X^{\top}X)^{\top} = X^{\top}X",
+    COOKBOOK,
+)
+def push_transposes(e, symmetric=frozenset()):
+    """Transposes move inward to the symbols; a symmetric matrix is its own transpose."""
+
+    def visit(node):
+        return transposed(node.arg, symmetric) if isinstance(node, sp.Transpose) else node
+
+    return rebuild(e, visit)
+
+
+def transposed(e, symmetric):
+    """``eᵀ`` with the transpose pushed as far in as it goes."""
+    if not ir.is_matrix(e):
+        return e
+    if isinstance(e, sp.MatAdd):
+        if e.shape[1] == 1 and e.shape[0] != 1:  # a row (x - μ)ᵀ reads better than xᵀ - μᵀ
+            return sp.Transpose(e)
+        return ir.add(*(transposed(t, symmetric) for t in e.args))
+    if isinstance(e, sp.MatMul):
+        coeff, factors = ir.coeff_and_factors(e)
+        return ir.mul(coeff, *(transposed(f, symmetric) for f in reversed(factors)))
+    if isinstance(e, sp.Transpose):
+        return e.arg
+    if isinstance(e, sp.Identity):
+        return e
+    if isinstance(e, (sp.ZeroMatrix, sp.OneMatrix)):
+        return e.func(e.shape[1], e.shape[0])
+    if isinstance(e, sp.HadamardProduct):  # (A ∘ B)ᵀ = Aᵀ ∘ Bᵀ
+        return ir.hadamard(*(transposed(a, symmetric) for a in e.args))
+    if isinstance(e, sp.KroneckerProduct):  # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
+        return sp.KroneckerProduct(*(transposed(a, symmetric) for a in e.args))
+    if isinstance(e, sp.HadamardPower):
+        return sp.HadamardPower(transposed(e.base, symmetric), e.exp)
+    if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
+        return e
+    if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ)
+        return ir.Elementwise(e.name, transposed(e.arg, symmetric))
+    if is_symmetric(e, symmetric):
+        return e
+    return sp.Transpose(e)
+
+
+def is_symmetric(e, symmetric) -> bool:
+    """Symmetric symbols, their inverses and powers, and products that read the same backwards
+    transposed (``XᵀX``, ``XᵀAX`` with ``A`` symmetric)."""
+    if isinstance(e, (sp.Inverse, sp.MatPow)):
+        return is_symmetric(e.args[0], symmetric)
+    if isinstance(e, (sp.MatMul, sp.MatAdd)) and e.shape[0] == e.shape[1]:
+        return transposed(e, symmetric) == e
+    return e in symmetric
+
+
+# --- entrywise products ----------------------------------------------------------
+
+
+@rule(
+    "entrywise product",
+    r"\mathbf{1} \circ A = A,\ A^{\circ a} \circ A^{\circ b} = A^{\circ (a+b)},"
+    r"\ \mathbf{1}\mathbf{1}^{\top} = \mathbf{1}",
+    COOKBOOK,
+)
+def entrywise_product(e, symmetric=frozenset()):
+    """Ones are the unit of the entrywise product; entrywise powers of one base merge."""
+    return rebuild(e, merge_entrywise)
+
+
+def merge_entrywise(node):
+    if isinstance(node, sp.MatMul):  # 𝟙 𝟙ᵀ is the matrix of ones
+        coeff, factors = ir.coeff_and_factors(node)
+        merged: list = []
+        for f in factors:
+            if merged and isinstance(f, sp.OneMatrix) and isinstance(merged[-1], sp.OneMatrix):
+                if merged[-1].shape[1] == 1:  # an outer product of ones (an inner one is a number)
+                    merged[-1] = sp.OneMatrix(merged[-1].shape[0], f.shape[1])
+                    continue
+            merged.append(f)
+        return ir.mul(coeff, *merged)
+    if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
+        return node
+    coeff, pairs = entrywise_powers(node)
+    powers: dict = {}
+    for base, k in pairs:
+        powers[base] = powers.get(base, 0) + k
+    kept = [base if k == 1 else sp.HadamardPower(base, k) for base, k in powers.items() if k != 0]
+    kept = [f for f in kept if not isinstance(f, sp.OneMatrix)]
+    return ir.mul(coeff, ir.hadamard(*kept) if kept else sp.OneMatrix(*node.shape))
+
+
+def entrywise_powers(f) -> tuple:
+    """``f`` as a number and ``(base, k)`` pairs: ``(cA ∘ B^{∘2})^{∘k}`` is ``c^k``; ``(A, k), (B, 2k)``."""
+    if isinstance(f, sp.HadamardPower):
+        coeff, pairs = entrywise_powers(f.base)
+        return coeff**f.exp, [(b, f.exp * j) for b, j in pairs]
+    if isinstance(f, sp.HadamardProduct):
+        parts = [entrywise_powers(a) for a in f.args]
+        return sp.Mul(*(c for c, _ in parts)), [pair for _, pairs in parts for pair in pairs]
+    coeff, factors = ir.coeff_and_factors(f)
+    if coeff != 1 and factors:  # (cA) ∘ B = c (A ∘ B), the number counted once
+        inner, pairs = entrywise_powers(ir.mul(*factors))
+        return coeff * inner, pairs
+    return sp.Integer(1), [(f, 1)]
+
+
+@rule("linearity of the trace", r"\operatorname{tr}(aA) = a\operatorname{tr}(A)", COOKBOOK)
+def numbers_out_of_traces(e, symmetric=frozenset()):
+    """Numbers come out of a trace."""
+
+    def visit(node):
+        if not isinstance(node, sp.Trace):
+            return node
+        if isinstance(node.arg, sp.Identity):  # tr(I) = n
+            return node.arg.shape[0]
+        coeff, factors = ir.coeff_and_factors(node.arg)
+        return ir.mul(coeff, sp.Trace(ir.mul(*factors))) if coeff != 1 and factors else node
+
+    return rebuild(e, visit)
+
+
+@rule(
+    "diagonal of a product",
+    r"\operatorname{diag}(ab^{\top}) = a \circ b,\ \operatorname{diag}(\mathbf{1}) = I,\ "
+    r"\mathbf{1}^{\top}\operatorname{diag}(a) = a^{\top}",
+    COOKBOOK,
+)
+def diagonals(e, symmetric=frozenset()):
+    """The diagonal of an outer product is the entrywise product; the matrix of ones' is I;
+    summing the rows (or columns) of diag(a) gives back a."""
+
+    def visit(node):
+        if isinstance(node, sp.MatMul):
+            return ir.mul(*summed_diagonals(node.args))
+        if not isinstance(node, ir.Diag):
+            return node
+        if isinstance(node.arg, sp.OneMatrix) and node.of_vector:
+            return sp.Identity(node.shape[0])
+        coeff, factors = ir.coeff_and_factors(node.arg)
+        if not node.of_vector and len(factors) > 1 and factors[0].shape[1] == 1:
+            head, rest = factors[0], ir.mul(*factors[1:])
+            return ir.mul(coeff, ir.hadamard(head, transposed(rest, symmetric)))
+        return node
+
+    return rebuild(e, visit)
+
+
+def summed_diagonals(factors) -> list:
+    """``1ᵀ diag(a)`` becomes ``aᵀ`` and ``diag(a) 1`` becomes ``a``."""
+    out: list = []
+    for f in factors:
+        last = out[-1] if out else None
+        if isinstance(f, ir.Diag) and f.of_vector and isinstance(last, sp.OneMatrix) and last.shape[0] == 1:
+            out[-1] = transposed(f.arg, frozenset())
+        elif isinstance(f, sp.OneMatrix) and f.shape[1] == 1 and isinstance(last, ir.Diag) and last.of_vector:
+            out[-1] = last.arg
+        else:
+            out.append(f)
+    return out
+
+
+@rule(
+    "vec of a product",
+    r"\operatorname{vec}^{-1}(\operatorname{vec}(A)) = A,\ "
+    r"(B^{\top} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)",
+    MAGNUS,
+)
+def vecs(e, symmetric=frozenset()):
+    """Unstacking undoes stacking; a Kronecker product acting on vec(X) is a product with X."""
+
+    def unvec(v, rows, cols):
+        if isinstance(v, sp.MatAdd):
+            return ir.add(*(unvec(t, rows, cols) for t in v.args))
+        coeff, factors = ir.coeff_and_factors(v)
+        if len(factors) == 1 and isinstance(factors[0], ir.Vec) and factors[0].arg.shape == (rows, cols):
+            return ir.mul(coeff, factors[0].arg)
+        if (
+            len(factors) == 2
+            and isinstance(factors[0], sp.KroneckerProduct)
+            and isinstance(factors[1], ir.Vec)
+        ):
+            (P, Q), Y = factors[0].args, factors[1].arg
+            if len(factors[0].args) == 2 and (Q.shape[0], P.shape[0]) == (rows, cols):
+                return ir.mul(coeff, Q, Y, transposed(P, symmetric))
+        return ir.Unvec(v, rows, cols)
+
+    return rebuild(e, lambda node: unvec(*node.args) if isinstance(node, ir.Unvec) else node)
+
+
+# --- the softmax ------------------------------------------------------------------
+
+BISHOP = "Bishop, Pattern Recognition and Machine Learning, §4.3.4"
+
+
+@rule(
+    "softmax definition",
+    r"\frac{\exp(z)}{\mathbf{1}^{\top}\exp(z)} = \operatorname{softmax}(z)",
+    BISHOP,
+)
+def softmaxes(e, symmetric=frozenset()):
+    """``e^z / 1ᵀe^z`` is named back: ``e^z`` becomes ``(1ᵀe^z) softmax(z)``, kept if the sums cancel."""
+    exps = {n for n in sp.preorder_traversal(e) if isinstance(n, ir.Elementwise) and n.name == "exp"}
+    for E in sorted((n for n in exps if n.shape[1] == 1), key=sp.default_sort_key):
+        total = sp.Dummy("total", positive=True)
+        named = ir.mul(total, ir.Softmax(E.arg))
+        candidate = rebuild(e.xreplace({ir.entry_sum(E): total}), numbers_out)
+        candidate = rebuild(candidate.xreplace({E: named}), numbers_out)
+        if not candidate.has(total):
+            e = candidate
+    return e
+
+
+def numbers_out(node):
+    """A number comes out of a linear map: ``diag(a x) = a diag(x)``, ``(a x) ∘ y = a (x ∘ y)``."""
+    if isinstance(node, (ir.Diag, ir.Vec, sp.Trace)):
+        coeff, factors = ir.coeff_and_factors(node.arg)
+        return ir.mul(coeff, node.func(ir.mul(*factors))) if coeff != 1 and factors else node
+    if isinstance(node, sp.HadamardProduct):
+        parts = [ir.coeff_and_factors(a) for a in node.args]
+        return ir.mul(*(c for c, _ in parts), ir.hadamard(*(ir.mul(*fs) for _, fs in parts)))
+    return node
+
+
+# --- like terms and common factors ---------------------------------------------
+
+
+@rule("factor", r"AB + AC = A(B + C),\ aA + bA = (a + b)A", COOKBOOK)
+def factor(e, symmetric=frozenset()):
+    """Like terms are collected and common factors taken out of sums."""
+    return rebuild(e, lambda node: factor_sum(node) if isinstance(node, sp.MatAdd) else node)
+
+
+def factor_sum(e):
+    gathered: dict = {}
+    for t in e.args:
+        coeff, factors = ir.coeff_and_factors(t)
+        gathered[factors] = gathered.get(factors, 0) + coeff
+    terms = [(c, fs) for fs, c in gathered.items() if c != 0]
+    if not terms:
+        return sp.ZeroMatrix(*e.shape)
+    if len(terms) == 1:
+        return ir.mul(terms[0][0], *terms[0][1])
+    common = shared_coefficient([c for c, _ in terms])
+    terms = [(c / common, fs) for c, fs in terms]
+    if all(fs and fs[0] == terms[0][1][0] for _, fs in terms):
+        head = terms[0][1][0]
+        rest = factor_sum(sp.MatAdd(*(ir.mul(c, *remainder(fs[1:], head, 0)) for c, fs in terms)))
+        return ir.mul(common, head, rest)
+    if all(fs and fs[-1] == terms[0][1][-1] for _, fs in terms):
+        tail = terms[0][1][-1]
+        rest = factor_sum(sp.MatAdd(*(ir.mul(c, *remainder(fs[:-1], tail, 1)) for c, fs in terms)))
+        return ir.mul(common, rest, tail)
+    return ir.mul(common, ir.add(*(ir.mul(c, *fs) for c, fs in terms)))
+
+
+def remainder(factors, removed, side: int):
+    """What is left of a product once its common factor is taken out (``I`` if nothing)."""
+    size = removed.shape[1] if side == 0 else removed.shape[0]
+    return factors or (sp.Identity(size),)
+
+
+def shared_coefficient(coeffs):
+    """A numeric factor common to every coefficient (``2`` in ``2A + 2B``, ``-1`` in ``-A - B``)."""
+    numbers = [c.as_coeff_Mul()[0] for c in coeffs]
+    if all(n == numbers[0] for n in numbers) and numbers[0] != 1:
+        return numbers[0]
+    if all(abs(n) == abs(numbers[0]) for n in numbers) and abs(numbers[0]) != 1:
+        return abs(numbers[0])  # 2A - 2B = 2(A - B)
+    if all(n < 0 for n in numbers):
+        return sp.Integer(-1)
+    return sp.Integer(1)
+
+
+SIMPLIFICATIONS = (
+    merge_powers,
+    push_transposes,
+    softmaxes,
+    diagonals,
+    vecs,
+    entrywise_product,
+    numbers_out_of_traces,
+    merge_powers,
+    factor,
+)
+
+
+# --- the gradient of a function of a symmetric matrix -----------------------------
+
+
+@rule(
+    "gradient within symmetric matrices",
+    r"\nabla f = \tfrac{1}{2}(G + G^{\top})",
+    "Srinivasan & Panda, What is the gradient of a scalar function of a symmetric matrix?",
+)
+def within_symmetric(G):
+    """Df(X)[U] = <G, U> = <(G + Gᵀ)/2, U> for every symmetric U, and (G + Gᵀ)/2 is symmetric."""
+    return ir.mul(sp.Rational(1, 2), ir.add(G, ir.transpose_of(G)))
+
+
+@rule(
+    "Cookbook symmetric gradient",
+    r"\nabla f = G + G^{\top} - \operatorname{diag}(G)",
+    "Petersen & Pedersen, The Matrix Cookbook, §2.8",
+)
+def cookbook_symmetric(G):
+    """The partial derivatives with respect to the free entries X_ij = X_ji, i <= j."""
+    return ir.add(G, ir.transpose_of(G), ir.neg(ir.Diag(ir.Diag(G))))
+
+
+SYMMETRIC_GRADIENTS = {"sym": within_symmetric, "cookbook": cookbook_symmetric}
+
+
+@rule(
+    "numerator layout",
+    r"\frac{\partial f}{\partial X} = (\nabla_X f)^{\top}",
+    "Minka, Old and New Matrix Algebra Useful for Statistics (numerator layout)",
+)
+def numerator_layout(G):
+    """In numerator layout the derivative of a number by an n×m matrix is m×n: the gradient transposed."""
+    return ir.transpose_of(G)

@@ -1,0 +1,1 @@
+"""The expression stage: text → AST → IR and back (parser, lowering, the IR, printers)."""

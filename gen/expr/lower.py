@@ -1,0 +1,391 @@
+"""Expression parser: text → AST (``grammar``) → SymPy matrix expression, with shapes checked.
+
+Our own parser: user text never reaches ``eval`` or SymPy's parser. Every error
+points at the offending token.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.parameters import distribute
+
+from ..errors import SpecError, Unsupported
+from ..spec.keys import SymbolSpec, Text
+from . import ir
+from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
+from .printers import text
+
+# --- lowering: AST → SymPy, with shapes checked ------------------------------
+
+FUNCTION_NAMES = (
+    "tr det logdet inv log exp sqrt sin cos tan sigmoid tanh softplus softmax "
+    "logsumexp sum diag vec norm kron hadamard ones commutation d"
+).split()
+ELEMENTWISE = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus")
+ALIASES = {"trace": "tr", "Tr": "tr", "ln": "log", "inverse": "inv", "determinant": "det"}
+
+
+def dimension(value):
+    return sp.Integer(value) if isinstance(value, int) else sp.Symbol(value, integer=True, positive=True)
+
+
+def symbol_table(symbols: tuple[SymbolSpec, ...]) -> dict[str, sp.Basic]:
+    """Each declared name → its SymPy symbol (``[n]`` is an n×1 column vector)."""
+    table = {}
+    for s in symbols:
+        dims = [dimension(v) for v in s.shape]
+        if not dims:
+            table[s.name] = sp.Symbol(s.name, real=True)
+        else:
+            table[s.name] = sp.MatrixSymbol(s.name, dims[0], dims[1] if len(dims) > 1 else 1)
+    return table
+
+
+@dataclass(frozen=True)
+class Eye:
+    """``c·I`` whose size is not known until it meets a matrix."""
+
+    coeff: sp.Expr = sp.Integer(1)
+
+    def sized(self, n):
+        return ir.mul(self.coeff, sp.Identity(n))
+
+
+def parse_expr(
+    source: Text, symbols: dict[str, sp.Basic], *, differentials: bool = False, variables=(), shape=None
+):
+    """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`).
+
+    ``differentials`` allows ``d(...)`` and ``dX``; with ``variables`` given, only of
+    expressions that depend on them (the differential of a constant is 0, never meant).
+    ``shape``, when the expected shape is known, sizes a lone ``I``.
+    """
+    lowering = _Lowering(source, symbols, differentials, tuple(variables))
+    with distribute(False):  # 2*(a + b) stays a product, as written (and as printed: a round trip)
+        result = lowering.lower(parse_ast(source))
+    if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
+        return result.sized(shape[0])
+    if isinstance(result, Eye):
+        raise SpecError("cannot tell the size of I here; use it next to a matrix", source.at(0))
+    return result
+
+
+def describe_shape(e) -> str:
+    shape = ir.shape(e)
+    if not shape:
+        return "a scalar"
+    rows, cols = (sp.sstr(v) for v in shape)
+    if cols == "1" and rows != "1":
+        return f"an {rows}-vector" if rows[0] in "aefhilmnorsx" else f"a {rows}-vector"
+    return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
+
+
+class _Lowering:
+    def __init__(self, source: Text, symbols: dict, differentials: bool, variables: tuple = ()):
+        self.source, self.symbols, self.differentials = source, symbols, differentials
+        self.variables = variables
+
+    def error(self, message: str, pos: int, kind=SpecError):
+        return kind(message, self.source.at(pos))
+
+    def lower(self, node):
+        return getattr(self, f"lower_{type(node).__name__}")(node)
+
+    def lower_Num(self, node: Num):
+        return sp.Rational(node.text)
+
+    def lower_Name(self, node: Name):
+        if node.name in self.symbols:
+            return self.symbols[node.name]
+        if node.name == "I":
+            return Eye()
+        if node.name.startswith("d") and node.name[1:] in self.symbols:
+            if not self.differentials:
+                raise self.error(f"differentials such as '{node.name}' are only allowed in 'steps'", node.pos)
+            return self.differential(self.symbols[node.name[1:]], node.name, node.pos)
+        if node.name in FUNCTION_NAMES:
+            raise self.error(f"'{node.name}' is a function: write {node.name}(...)", node.pos)
+        hint = self.suggest(node.name, self.symbols)
+        if self.differentials and node.name.startswith("d") and not hint:
+            hint = f" ('{node.name[1:]}' is not a declared symbol, so this is not a differential)"
+        raise self.error(f"unknown symbol '{node.name}'{hint}", node.pos)
+
+    def lower_Neg(self, node: Neg):
+        value = self.lower(node.operand)
+        return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
+
+    def lower_BinOp(self, node: BinOp):
+        spine = []  # a chain `a + b - c …` nests to the left: walk it without recursing
+        while isinstance(node, BinOp):
+            spine.append(node)
+            node = node.left
+        value = self.lower(node)
+        for op in reversed(spine):
+            right = self.lower(op.right)
+            if op.op == "-":
+                right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
+            combine = {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[op.op]
+            value = combine(value, right, op.pos)
+        return value
+
+    def add(self, left, right, pos):
+        if isinstance(left, Eye) and isinstance(right, Eye):
+            return Eye(left.coeff + right.coeff)
+        if isinstance(left, Eye) or isinstance(right, Eye):
+            eye, other = (left, right) if isinstance(left, Eye) else (right, left)
+            if not ir.is_matrix(other) or other.shape[0] != other.shape[1]:
+                raise self.error(f"cannot add I to {describe_shape(other)}", pos)
+            sized = eye.sized(other.shape[0])
+            left, right = (sized, other) if isinstance(left, Eye) else (other, sized)
+        if not ir.shape(left) or not ir.shape(right):  # a 1×1 product added to a number is a number
+            left, right = ir.scalar(left), ir.scalar(right)
+        if ir.shape(left) != ir.shape(right):
+            raise self.error(f"cannot add {describe_shape(left)} and {describe_shape(right)}", pos)
+        return ir.add(left, right)
+
+    def multiply(self, left, right, pos):
+        if isinstance(left, Eye) or isinstance(right, Eye):
+            eye, other = (left, right) if isinstance(left, Eye) else (right, left)
+            if isinstance(other, Eye) or not ir.is_matrix(other):
+                return Eye(eye.coeff * (other.coeff if isinstance(other, Eye) else other))
+            size = other.shape[0] if eye is left else other.shape[1]
+            left, right = (eye.sized(size), other) if eye is left else (other, eye.sized(size))
+        if (
+            ir.is_matrix(left)
+            and ir.is_matrix(right)
+            and left.shape[1] != right.shape[0]
+            or (ir.is_one_by_one(left) and ir.is_one_by_one(right))
+        ):
+            if ir.is_one_by_one(left) or ir.is_one_by_one(right):  # a 1×1 product as a number
+                return ir.mul(ir.scalar(left), ir.scalar(right))
+            raise self.error(
+                f"cannot multiply {describe_shape(left)} by {describe_shape(right)}: "
+                f"the inner dimensions {sp.sstr(left.shape[1])} and {sp.sstr(right.shape[0])} differ",
+                pos,
+            )
+        return ir.mul(left, right)
+
+    def divide(self, left, right, pos):
+        if isinstance(right, Eye) or ir.is_matrix(right) and not ir.is_one_by_one(right):
+            raise self.error("cannot divide by a matrix; multiply by its inverse instead", pos)
+        if right == 0:
+            raise self.error("division by zero", pos)
+        left, right = ir.scalar(left) if ir.is_matrix(right) else left, ir.scalar(right)
+        if isinstance(left, Eye):
+            return Eye(left.coeff / right)
+        return ir.mul(left, sp.Pow(right, -1))
+
+    def lower_Postfix(self, node: Postfix):
+        spine = []  # `X^T^T…` nests too: walk the chain without recursing
+        while isinstance(node, Postfix):
+            spine.append(node)
+            node = node.operand
+        value = self.lower(node)
+        for op in reversed(spine):
+            value = self.apply_postfix(op, value)
+        return value
+
+    def apply_postfix(self, node: Postfix, value):
+        if isinstance(value, Eye):
+            if node.op == "^":
+                raise self.error("powers of I are not supported; write I", node.pos)
+            return Eye(1 / value.coeff) if node.op in ("-1", "-T") else value
+        if node.op == "T":
+            return ir.transpose_of(value)
+        if node.op in ("-1", "-T"):
+            inverse = self.invert(value, node.pos)
+            return ir.transpose_of(inverse) if node.op == "-T" else inverse
+        exponent = self.lower(node.exponent)
+        if isinstance(exponent, Eye) or ir.is_matrix(exponent):
+            raise self.error("an exponent must be a scalar", node.exponent.pos)
+        if not ir.is_matrix(value) or ir.is_one_by_one(value):
+            return sp.Pow(ir.scalar(value), exponent)
+        return self.matrix_power(value, exponent, node)
+
+    def invert(self, value, pos):
+        if not ir.is_matrix(value) or ir.is_one_by_one(value):
+            return sp.Pow(ir.scalar(value), -1)
+        self.require_square(value, "invert {}", pos)
+        return sp.Inverse(value)
+
+    def matrix_power(self, value, exponent, node: Postfix):
+        if not (exponent.is_Integer):
+            raise self.error("a matrix power must be an integer", node.exponent.pos)
+        self.require_square(value, "raise {} to a power", node.pos)
+        k = int(exponent)
+        if k == 0:
+            return sp.Identity(value.shape[0])
+        if k == 1:
+            return value
+        return sp.Inverse(value) if k == -1 else sp.MatPow(value, exponent)
+
+    def require_square(self, value, action: str, pos: int):
+        """Refuse a non-square ``value``; ``action`` is a phrase such as 'invert {}'."""
+        rows, cols = value.shape
+        if cols == 1 and rows != 1:
+            what = f"a vector ({describe_shape(value)[2:].lstrip()})"
+            raise self.error(f"cannot {action.format(what)}", pos)
+        if rows != cols:
+            raise self.error(f"cannot {action.format(describe_shape(value))}: it is not square", pos)
+
+    def lower_Call(self, node: Call):
+        if node.name in SIZED:
+            return self.sized(node)
+        if node.name not in FUNCTIONS:
+            if node.name in FUNCTION_NAMES:
+                raise self.error(f"the function '{node.name}' is not supported yet", node.pos, Unsupported)
+            if node.name in self.symbols:
+                raise self.error(
+                    f"'{node.name}' is a symbol, not a function; write '*' to multiply", node.pos
+                )
+            hint = ALIASES.get(node.name)
+            suggestion = f" (did you mean '{hint}'?)" if hint else self.suggest(node.name, FUNCTIONS)
+            raise self.error(f"unknown function '{node.name}'{suggestion}", node.pos)
+        arity, lower = FUNCTIONS[node.name]
+        if len(node.args) != arity:
+            raise self.error(
+                f"{node.name}() takes {arity} argument{'s' * (arity > 1)}, not {len(node.args)}", node.pos
+            )
+        args = [self.lower(a) for a in node.args]
+        if node.name == "hadamard":  # hadamard(I, M): I takes M's size
+            args = [
+                a.sized(b.shape[0]) if isinstance(a, Eye) and ir.is_matrix(b) else a
+                for a, b in zip(args, args[::-1])
+            ]
+        if node.name in ("det", "logdet") and args == [Eye()]:  # det(I) = 1, whatever the size
+            return sp.Integer(1 if node.name == "det" else 0)
+        if any(isinstance(a, Eye) for a in args):
+            raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
+        return lower(self, node, *args)
+
+    def sized(self, node: Call):
+        """``ones(n[, m])``, the identity ``I(n)``, the commutation matrix ``commutation(m, n)``."""
+        counts = {"ones": (1, 2), "I": (1,), "commutation": (2,)}[node.name]
+        if len(node.args) not in counts:
+            wanted = " or ".join(("one", "two")[c - 1] for c in counts)
+            raise self.error(
+                f"{node.name}() takes {wanted} size{'s' * (counts[-1] > 1)}, not {len(node.args)}", node.pos
+            )
+        sizes = [self.size(arg) for arg in node.args]
+        if node.name == "I":
+            return sp.Identity(sizes[0])
+        if node.name == "commutation":
+            return ir.Commutation(*sizes)
+        return ir.ones(sizes[0], sizes[1] if len(sizes) == 2 else 1)
+
+    def size(self, arg):
+        """A size: a dimension of a declared symbol, a positive integer, or a product of them."""
+        if isinstance(arg, BinOp) and arg.op == "*":
+            return self.size(arg.left) * self.size(arg.right)
+        dims = {str(d): d for s in self.symbols.values() for d in ir.shape(s) if d.is_Symbol}
+        if isinstance(arg, Name) and arg.name in dims:
+            return dims[arg.name]
+        if isinstance(arg, Num) and arg.text.isdigit() and int(arg.text) > 0:
+            return sp.Integer(int(arg.text))
+        message = "a size is a dimension of a declared symbol, a positive integer, or a product of them"
+        raise self.error(message, arg.pos)
+
+    def call_tr(self, node, x):
+        if ir.is_matrix(x):
+            self.require_square(x, "take the trace of {}", node.pos)
+        return ir.tr(x)
+
+    def call_det(self, node, x):
+        if not ir.is_matrix(x):
+            return x
+        self.require_square(x, "take the determinant of {}", node.pos)
+        return sp.Determinant(x)
+
+    def call_logdet(self, node, x):
+        return sp.log(self.call_det(node, x))
+
+    def call_inv(self, node, x):
+        return self.invert(x, node.pos)
+
+    def call_norm(self, node, x):
+        if not ir.is_matrix(x):
+            raise self.error("norm() takes a vector or a matrix; for a number write sqrt(x^2)", node.pos)
+        return ir.Norm(x)
+
+    def call_d(self, node, x):
+        if not self.differentials:
+            raise self.error("differentials d(...) are only allowed in 'steps'", node.pos)
+        return self.differential(x, f"d({text(x)})", node.pos)
+
+    def differential(self, x, written: str, pos: int):
+        """``d(x)``, refused when ``x`` is constant: 0, and surely not what the author meant."""
+        if self.variables and not ir.depends_on(x, self.variables):
+            names = " or ".join(str(v) for v in self.variables)
+            message = f"{written} is 0: the differential of a constant (it does not depend on {names})"
+            raise self.error(message, pos)
+        return ir.d(x)
+
+    def call_elementwise(self, node, x):
+        return ir.apply(node.name, ir.scalar(x))
+
+    def call_hadamard(self, node, a, b):
+        if not (ir.is_matrix(a) and ir.is_matrix(b)) or a.shape != b.shape:
+            shapes = f"{describe_shape(a)} and {describe_shape(b)}"
+            raise self.error(f"hadamard() needs two matrices of the same shape, not {shapes}", node.pos)
+        return ir.hadamard(a, b)
+
+    def call_sum(self, node, x):
+        """The sum of the entries, 1ᵀ X 1 (a 1×1 product used as a number)."""
+        return ir.entry_sum(x) if ir.is_matrix(x) else x
+
+    def call_kron(self, node, a, b):
+        if not (ir.is_matrix(a) and ir.is_matrix(b)):
+            raise self.error("kron() takes two matrices or vectors", node.pos)
+        return sp.KroneckerProduct(a, b)
+
+    def call_vec(self, node, x):
+        if not ir.is_matrix(x):
+            raise self.error("vec() takes a matrix or a vector", node.pos)
+        return ir.Vec(x)
+
+    def call_diag(self, node, x):
+        """diag(x): the diagonal matrix of a vector; diag(X): the diagonal of a square matrix."""
+        if not ir.is_matrix(x) or x.shape[1] != 1 and x.shape[0] != x.shape[1]:
+            message = f"diag() takes a vector or a square matrix, not {describe_shape(x)}"
+            raise self.error(message, node.pos)
+        return ir.Diag(x)
+
+    def call_logsumexp(self, node, x):
+        """log(1ᵀ exp(x)) for a vector x."""
+        self.require_vector(x, node)
+        return sp.log(self.call_sum(node, ir.apply("exp", x)))
+
+    def call_softmax(self, node, x):
+        """exp(x) / 1ᵀ exp(x) for a vector x."""
+        self.require_vector(x, node)
+        return ir.mul(sp.Pow(self.call_sum(node, ir.apply("exp", x)), -1), ir.apply("exp", x))
+
+    def require_vector(self, x, node):
+        if not ir.is_matrix(x) or x.shape[1] != 1:
+            raise self.error(f"{node.name}() takes a vector, not {describe_shape(x)}", node.pos)
+
+    def suggest(self, name: str, names) -> str:
+        close = difflib.get_close_matches(name, list(names), n=1)
+        return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+SIZED = ("ones", "I", "commutation")  # functions of sizes, not of expressions
+FUNCTIONS = {
+    "tr": (1, _Lowering.call_tr),
+    "det": (1, _Lowering.call_det),
+    "logdet": (1, _Lowering.call_logdet),
+    "inv": (1, _Lowering.call_inv),
+    **{name: (1, _Lowering.call_elementwise) for name in ELEMENTWISE},
+    "hadamard": (2, _Lowering.call_hadamard),
+    "sum": (1, _Lowering.call_sum),
+    "diag": (1, _Lowering.call_diag),
+    "kron": (2, _Lowering.call_kron),
+    "vec": (1, _Lowering.call_vec),
+    "logsumexp": (1, _Lowering.call_logsumexp),
+    "softmax": (1, _Lowering.call_softmax),
+    "norm": (1, _Lowering.call_norm),
+    "d": (1, _Lowering.call_d),
+}

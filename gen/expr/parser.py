@@ -1,0 +1,239 @@
+"""The expression grammar: text → tokens → AST (no symbols needed).
+
+Our own recursive-descent parser: user text never reaches ``eval`` or SymPy's parser.
+Every error points at the offending token; the length and the nesting are bounded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import SpecError
+from ..spec.keys import Text
+
+MAX_LENGTH = 10_000
+MAX_DEPTH = 100
+
+TOKEN = re.compile(
+    r"(?P<space>\s+)|(?P<number>\d+(?:\.\d*)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
+    r"|(?P<op>[-+*/^(),'])"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # number | name | op | end
+    text: str
+    pos: int
+
+
+# --- AST -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Num:
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple
+    pos: int
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: object
+    pos: int
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str
+    left: object
+    right: object
+    pos: int
+
+
+@dataclass(frozen=True)
+class Postfix:
+    op: str  # "T" | "-1" | "-T" | "^"
+    operand: object
+    pos: int
+    exponent: object = None
+
+
+def tokenize(source: Text) -> list[Token]:
+    text = source.value
+    if len(text) > MAX_LENGTH:
+        raise SpecError(
+            f"expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})",
+            source.at(0),
+        )
+    tokens, pos = [], 0
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            char = text[pos]
+            named = "" if char.isascii() else f" ({unicodedata.name(char, f'U+{ord(char):04X}').lower()})"
+            raise SpecError(f"unexpected character {char!r}{named}", source.at(pos))
+        if m.lastgroup != "space":
+            tokens.append(Token(m.lastgroup, m.group(), pos))
+        pos = m.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+class _Parser:
+    """Precedence climbing: sum < product < unary minus < postfix < atom."""
+
+    def __init__(self, source: Text):
+        self.source = source
+        self.tokens = tokenize(source)
+        self.i = 0
+        self.depth = 0
+
+    def error(self, message: str, token: Token | None = None) -> SpecError:
+        token = token or self.peek()
+        return SpecError(message, self.source.at(token.pos))
+
+    def peek(self) -> Token:
+        return self.tokens[self.i]
+
+    def next(self) -> Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def accept(self, text: str) -> Token | None:
+        if self.peek().kind == "op" and self.peek().text == text:
+            return self.next()
+        return None
+
+    def expect(self, text: str, what: str) -> Token:
+        token = self.accept(text)
+        if token is None:
+            raise self.error(f"expected {what}, found {describe(self.peek())}")
+        return token
+
+    def parse(self):
+        if self.peek().kind == "end":
+            raise self.error("empty expression")
+        node = self.sum()
+        if self.peek().kind != "end":
+            raise self.error(f"unexpected {describe(self.peek())}")
+        return node
+
+    def sum(self):
+        node = self.product()
+        while self.peek().text in ("+", "-") and self.peek().kind == "op":
+            op = self.next()
+            node = BinOp(op.text, node, self.product(), op.pos)
+        return node
+
+    def product(self):
+        node = self.unary()
+        while self.peek().text in ("*", "/") and self.peek().kind == "op":
+            op = self.next()
+            node = BinOp(op.text, node, self.unary(), op.pos)
+        return node
+
+    def unary(self):
+        if op := self.accept("-"):
+            return Neg(self.nested(self.unary), op.pos)
+        if self.accept("+"):
+            return self.nested(self.unary)
+        return self.postfix()
+
+    def postfix(self):
+        node = self.atom()
+        while True:
+            if op := self.accept("'"):
+                node = Postfix("T", node, op.pos)
+            elif op := self.accept("^"):
+                node = self.exponent(node, op)
+            else:
+                return node
+
+    def exponent(self, base, caret: Token):
+        token = self.peek()
+        if token.kind == "name" and token.text == "T":
+            self.next()
+            return Postfix("T", base, caret.pos)
+        if self.accept("-"):
+            token = self.peek()
+            if token.kind == "name" and token.text == "T":
+                self.next()
+                return Postfix("-T", base, caret.pos)
+            if token.kind == "number":
+                self.next()
+                if token.text == "1":
+                    return Postfix("-1", base, caret.pos)
+                return Postfix("^", base, caret.pos, Neg(Num(token.text, token.pos), token.pos))
+            raise self.error(f"expected 'T' or a number after '^-', found {describe(token)}")
+        if token.kind == "number":
+            self.next()
+            return Postfix("^", base, caret.pos, Num(token.text, token.pos))
+        if token.kind == "name":
+            self.next()
+            return Postfix("^", base, caret.pos, Name(token.text, token.pos))
+        if self.accept("("):
+            exponent = self.nested(self.sum)
+            self.expect(")", "')'")
+            return Postfix("^", base, caret.pos, exponent)
+        raise self.error(f"expected an exponent after '^' (T, -1, -T, a number), found {describe(token)}")
+
+    def atom(self):
+        token = self.next()
+        if token.kind == "number":
+            return Num(token.text, token.pos)
+        if token.kind == "name":
+            if self.accept("("):
+                args = [self.nested(self.sum)]
+                while self.accept(","):
+                    args.append(self.nested(self.sum))
+                self.expect(")", f"')' to close {token.text}(")
+                return Call(token.text, tuple(args), token.pos)
+            return Name(token.text, token.pos)
+        if token.kind == "op" and token.text == "(":
+            node = self.nested(self.sum)
+            closing = self.peek()
+            if not self.accept(")"):
+                raise self.error(
+                    f"expected ')' to close the '(' at column {self.col(token)}, found {describe(closing)}"
+                )
+            return node
+        self.i -= 1
+        raise self.error(f"expected a symbol, a number or '(', found {describe(token)}")
+
+    def nested(self, parse: Callable):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
+    def col(self, token: Token) -> int:
+        return self.source.at(token.pos).col
+
+
+def describe(token: Token) -> str:
+    return "the end of the expression" if token.kind == "end" else f"'{token.text}'"
+
+
+def parse_ast(source: Text):
+    """Parse the text of an expression into an AST (no symbols needed)."""
+    return _Parser(source).parse()

@@ -1,0 +1,386 @@
+"""Plain-text printers: the spec grammar (``-(X^-2)^T``) and numpy source code."""
+
+from __future__ import annotations
+
+import keyword
+
+import sympy as sp
+
+from . import ir
+from .latex import ordered_terms, split_sign
+
+SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
+
+
+class _Printer:
+    """Precedence-aware printing, one method per node type."""
+
+    def print(self, e, context: int = 0) -> str:
+        method = getattr(self, f"_print_{type(e).__name__}", None)
+        if method is None:
+            if isinstance(e, sp.Rational):
+                method = self._print_Rational
+            else:
+                raise TypeError(f"cannot print {type(e).__name__}")
+        text, prec = method(e)
+        return f"({text})" if prec < context else text
+
+    def _print_MatrixSymbol(self, e):
+        return e.name, ATOM
+
+    _print_Symbol = _print_MatrixSymbol
+
+    def _print_Rational(self, e):
+        text = str(e.p) if e.q == 1 else f"{e.p}/{e.q}"
+        return text, (ATOM if e.q == 1 and e >= 0 else UNARY if e.q == 1 else PRODUCT)
+
+    def _print_MatAdd(self, e):
+        out = ""
+        for term in ordered_terms(e):
+            negative, magnitude = split_sign(term)
+            if out and negative:
+                out += " - " + self.print(magnitude, SUM + 1)
+            else:
+                out += (" + " if out else "") + self.print(term, SUM)
+        return out, SUM
+
+    _print_Add = _print_MatAdd
+
+    def _print_MatMul(self, e):
+        args = list(e.args)
+        if args[0] == -1:
+            return "-" + self.print(ir.mul(*args[1:]), PRODUCT), UNARY
+        return self.product(
+            [self.print(a, PRODUCT + 1 if i else PRODUCT) for i, a in enumerate(args)]
+        ), PRODUCT
+
+    _print_Mul = _print_MatMul
+
+    def product(self, pieces) -> str:
+        return "*".join(pieces)
+
+
+def summed(e):
+    """``X`` when ``e`` is ``sum(X)`` as the parser builds it, ``tr(1ᵀ X 1)``; else None."""
+    if not isinstance(e.arg, sp.MatMul) or e.arg.shape != (1, 1):
+        return None
+    factors = list(e.arg.args)
+    row = factors and isinstance(factors[0], sp.OneMatrix) and factors[0].shape[0] == 1
+    column = factors and isinstance(factors[-1], sp.OneMatrix) and factors[-1].shape[1] == 1
+    inner = ir.mul(*factors[1 if row else 0 : len(factors) - 1 if column else None])
+    if not (row or column) or not ir.is_matrix(inner):
+        return None
+    rows, cols = inner.shape
+    return inner if (rows != 1) == bool(row) and (cols != 1) == bool(column) else None
+
+
+class GrammarPrinter(_Printer):
+    """The spec grammar, parseable back by ``gen.expr.lower``."""
+
+    def _print_ZeroMatrix(self, e):  # inside an expression a bare 0 would lose the shape (text() writes 0)
+        return f"0*{self._print_OneMatrix(e)[0]}", PRODUCT
+
+    def _print_Identity(self, e):
+        return "I", ATOM
+
+    def _print_Transpose(self, e):
+        if isinstance(e.arg, sp.Inverse):
+            return f"{self.print(e.arg.arg, POSTFIX + 1)}^-T", POSTFIX
+        return f"{self.print(e.arg, POSTFIX + 1)}^T", POSTFIX
+
+    def _print_Inverse(self, e):
+        return f"{self.print(e.arg, POSTFIX + 1)}^-1", POSTFIX
+
+    def _print_MatPow(self, e):
+        return f"{self.print(e.base, POSTFIX + 1)}^{e.exp}", POSTFIX
+
+    def _print_Pow(self, e):
+        exp = self.print(e.exp, ATOM)
+        return f"{self.print(e.base, POSTFIX + 1)}^{exp}", POSTFIX
+
+    def _print_Trace(self, e):
+        if (inner := summed(e)) is not None:
+            return f"sum({self.print(inner)})", ATOM
+        return f"tr({self.print(e.arg)})", ATOM
+
+    def _print_Determinant(self, e):
+        return f"det({self.print(e.arg)})", ATOM
+
+    def _print_log(self, e):
+        if isinstance(e.args[0], sp.Determinant):
+            return f"logdet({self.print(e.args[0].arg)})", ATOM
+        return f"log({self.print(e.args[0])})", ATOM
+
+    def _print_exp(self, e):
+        return f"exp({self.print(e.args[0])})", ATOM
+
+    def _print_Norm(self, e):
+        return f"norm({self.print(e.arg)})", ATOM
+
+    def _print_Diag(self, e):
+        return f"diag({self.print(e.arg)})", ATOM
+
+    def _print_Vec(self, e):
+        return f"vec({self.print(e.arg)})", ATOM
+
+    def _print_Unvec(self, e):  # not in the grammar: only a result can hold it
+        return f"unvec({self.print(e.arg)}, {e.shape[0]}, {e.shape[1]})", ATOM
+
+    def _print_KroneckerProduct(self, e):  # an identity is sized here: I(n)
+        first, *rest = (
+            f"I({self.size(a.shape[0])})" if isinstance(a, sp.Identity) else self.print(a) for a in e.args
+        )
+        text = first
+        for a in rest:
+            text = f"kron({text}, {a})"
+        return text, ATOM
+
+    def _print_SecondDifferential(self, e):  # not in the grammar: only a chain's left side
+        return f"d2f[{self.print(e.args[0])}, {self.print(e.args[1])}]", ATOM
+
+    def _print_Commutation(self, e):
+        return f"commutation({self.size(e.args[0])}, {self.size(e.args[1])})", ATOM
+
+    def _print_Elementwise(self, e):
+        return f"{e.name}({self.print(e.arg)})", ATOM
+
+    _print_ScalarFunction = _print_Elementwise
+
+    def _print_Softmax(self, e):
+        return f"softmax({self.print(e.arg)})", ATOM
+
+    def _print_HadamardProduct(self, e):
+        first, *rest = e.args
+        text = self.print(first)
+        for a in rest:
+            text = f"hadamard({text}, {self.print(a)})"
+        return text, ATOM
+
+    def _print_HadamardPower(self, e):
+        if e.exp.is_Integer and 1 < e.exp <= 4:  # x ∘ x in the grammar
+            return self._print_HadamardProduct(sp.HadamardProduct(*[e.base] * int(e.exp)))
+        # not in the grammar: other entrywise powers come only from derivatives
+        return f"{self.print(e.base, POSTFIX + 1)}.^{self.print(e.exp, ATOM)}", POSTFIX
+
+    def _print_OneMatrix(self, e):
+        rows, cols = (self.size(d) for d in e.shape)
+        return (f"ones({rows})" if e.shape[1] == 1 else f"ones({rows}, {cols})"), ATOM
+
+    def size(self, dim) -> str:
+        """A size as the grammar writes it: ``n``, ``3``, ``m*n``, and ``n*n`` for n²."""
+        if dim.is_Pow and dim.exp.is_Integer and dim.exp > 0:
+            return "*".join([self.size(dim.base)] * int(dim.exp))
+        if dim.is_Mul:
+            return "*".join(self.size(d) for d in dim.args)
+        return str(dim)
+
+    def _print_MatDiff(self, e):
+        if isinstance(e.arg, sp.MatrixSymbol):
+            return f"d{e.arg.name}", ATOM
+        return f"d({self.print(e.arg)})", ATOM
+
+    _print_Diff = _print_MatDiff
+
+    # Nodes of the directional and entrywise proofs: readable, not part of the grammar.
+    def _print_MatQuotient(self, e):
+        return f"({self.print(e.args[0])})/{self.print(e.args[1])}", PRODUCT
+
+    _print_Quotient = _print_MatQuotient
+
+    def _print_MatLimit(self, e):
+        if len(e.args) == 4:
+            return f"D_{self.print(e.args[3])}({self.print(e.args[2])})", ATOM
+        return f"lim[{self.print(e.args[1])}->0] {self.print(e.args[0], PRODUCT)}", SUM
+
+    _print_Limit = _print_MatLimit
+
+    def _print_Directional(self, e):
+        return f"Df({self.print(e.args[1])})[{self.print(e.args[2])}]", ATOM
+
+    def _print_MatPartial(self, e):
+        F, variable, *indices = e.args
+        return f"d({self.print(F)})/d{self.print(variable)}[{','.join(map(self.print, indices))}]", ATOM
+
+    _print_Partial = _print_MatPartial
+
+    def _print_SingleEntry(self, e):
+        return f"{self.print(e.args[0])}[{','.join(map(self.print, e.indices))}]", ATOM
+
+    def _print_Entry(self, e):
+        M, *indices = e.args
+        return f"{self.print(M, POSTFIX + 1)}[{','.join(map(self.print, indices))}]", POSTFIX
+
+    def _print_Inner(self, e):
+        return f"<{self.print(e.args[0])}, {self.print(e.args[1])}>", ATOM
+
+
+NUMPY_FUNCTIONS = {
+    "exp": "np.exp({})",
+    "log": "np.log({})",
+    "sqrt": "np.sqrt({})",
+    "sin": "np.sin({})",
+    "cos": "np.cos({})",
+    "tan": "np.tan({})",
+    "tanh": "np.tanh({})",
+    "sigmoid": "(1 / (1 + np.exp(-({}))))",
+    "softplus": "np.logaddexp(0, {})",
+}
+
+
+class NumpyPrinter(_Printer):
+    """numpy source; vectors are (n, 1) columns inside the generated function."""
+
+    def _print_MatrixSymbol(self, e):
+        return python_name(e.name), ATOM
+
+    _print_Symbol = _print_MatrixSymbol
+
+    def product(self, pieces) -> str:
+        return " @ ".join(pieces)
+
+    def _print_MatMul(self, e):
+        coeff, factors = ir.coeff_and_factors(e) if ir.is_matrix(e) else (e, ())
+        pieces = [self.print(a, PRODUCT + 1) for a in sp.Mul.make_args(coeff) if a != 1]
+        if factors:  # `*` and `@` share one precedence and associate left, so no parentheses
+            pieces.append(" @ ".join(self.print(f, PRODUCT + 1) for f in factors))
+        return " * ".join(pieces), PRODUCT
+
+    _print_Mul = _print_MatMul
+
+    def _print_Identity(self, e):
+        return f"np.eye({self.size(e.shape[0])})", ATOM
+
+    def _print_ZeroMatrix(self, e):
+        return f"np.zeros(({self.size(e.shape[0])}, {self.size(e.shape[1])}))", ATOM
+
+    def size(self, dim) -> str:
+        if dim.is_Integer:
+            return str(dim)
+        if dim.is_Mul:  # a product of dimensions, such as n m
+            return " * ".join(self.size(d) for d in dim.args)
+        if dim.is_Pow and dim.exp.is_Integer:  # n n is n²
+            return " * ".join([self.size(dim.base)] * int(dim.exp))
+        return self.sizes[dim]
+
+    def _print_Commutation(self, e):
+        m, n = (self.size(d) for d in e.args)
+        return f"np.eye({m} * {n})[np.arange({m} * {n}).reshape(({m}, {n}), order='F').ravel()]", ATOM
+
+    def _print_Transpose(self, e):
+        return f"{self.print(e.arg, POSTFIX + 1)}.T", POSTFIX
+
+    def _print_Inverse(self, e):
+        return f"np.linalg.inv({self.print(e.arg)})", ATOM
+
+    def _print_MatPow(self, e):
+        return f"np.linalg.matrix_power({self.print(e.base)}, {e.exp})", ATOM
+
+    def _print_Pow(self, e):
+        return f"{self.print(e.base, POSTFIX + 1)} ** {self.print(e.exp, POSTFIX + 1)}", POSTFIX
+
+    def _print_Rational(self, e):
+        return (
+            (str(e.p), ATOM)
+            if e.q == 1 and e >= 0
+            else (f"({e.p} / {e.q})" if e.q != 1 else f"({e.p})", ATOM)
+        )
+
+    def _print_Trace(self, e):
+        return f"np.trace({self.print(e.arg)})", ATOM
+
+    def _print_Determinant(self, e):
+        return f"np.linalg.det({self.print(e.arg)})", ATOM
+
+    def _print_log(self, e):
+        return f"np.log({self.print(e.args[0])})", ATOM
+
+    def _print_exp(self, e):
+        return f"np.exp({self.print(e.args[0])})", ATOM
+
+    def _print_Norm(self, e):
+        return f"np.linalg.norm({self.print(e.arg)})", ATOM
+
+    def _print_KroneckerProduct(self, e):  # np.kron takes two factors
+        first, *rest = (self.print(a) for a in e.args)
+        for a in rest:
+            first = f"np.kron({first}, {a})"
+        return first, ATOM
+
+    def _print_Vec(self, e):
+        return f"np.reshape({self.print(e.arg)}, (-1, 1), order='F')", ATOM
+
+    def _print_Unvec(self, e):
+        shape = f"({self.size(e.shape[0])}, {self.size(e.shape[1])})"
+        return f"np.reshape({self.print(e.arg)}, {shape}, order='F')", ATOM
+
+    def _print_Diag(self, e):
+        if e.of_vector:
+            return f"np.diag(np.ravel({self.print(e.arg)}))", ATOM
+        return f"np.diag({self.print(e.arg)}).reshape(-1, 1)", ATOM
+
+    def _print_Elementwise(self, e):
+        return NUMPY_FUNCTIONS[e.name].format(self.print(e.arg)), ATOM
+
+    _print_ScalarFunction = _print_Elementwise
+
+    def _print_Softmax(self, e):
+        exp = f"np.exp({self.print(e.arg)})"
+        return f"({exp} / np.sum({exp}))", ATOM
+
+    def _print_HadamardProduct(self, e):
+        return " * ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
+
+    def _print_HadamardPower(self, e):
+        return f"{self.print(e.base, POSTFIX + 1)} ** {self.print(e.exp, POSTFIX + 1)}", POSTFIX
+
+    def _print_OneMatrix(self, e):
+        return f"np.ones(({self.size(e.shape[0])}, {self.size(e.shape[1])}))", ATOM
+
+
+def text(e) -> str:
+    """The expression in the spec grammar (a zero matrix alone is 0, as in a claim)."""
+    return "0" if isinstance(e, sp.ZeroMatrix) else GrammarPrinter().print(e)
+
+
+def python_name(name: str) -> str:
+    """A symbol's name as a Python parameter: a keyword or ``np`` gets a trailing underscore."""
+    return f"{name}_" if keyword.iskeyword(name) or name == "np" else name
+
+
+def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> str:
+    """A self-contained ``def result(...)`` computing ``result`` with numpy only.
+
+    Parameters are the non-dimension symbols in declaration order; vectors are
+    1-D arrays. A gradient has the variable's shape (transposed in numerator layout),
+    a Jacobian the shape (size f, size x), a derivative by a number the function's.
+    """
+    printer = NumpyPrinter()
+    printer.sizes = {}
+    lines, params = [], []
+    for name, symbol in symbols.items():
+        name = python_name(name)
+        params.append(name)
+        if ir.is_matrix(symbol):
+            if symbol.shape[1] == 1:
+                lines.append(f"    {name} = np.asarray({name}, dtype=float).reshape(-1, 1)")
+            else:
+                lines.append(f"    {name} = np.asarray({name}, dtype=float)")
+            for axis, dim in enumerate(symbol.shape):
+                if dim.is_Symbol and dim not in printer.sizes:
+                    printer.sizes[dim] = f"{name}.shape[{axis}]"
+    body = printer.print(result)
+    if not ir.is_matrix(variable) and not ir.is_matrix(result):
+        lines.append(f"    return float(np.squeeze({body}))")
+    elif not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative
+        lines.append(f"    return np.asarray({body}, dtype=float)")
+    elif is_jacobian:  # ∂f/∂xᵀ: (size f, size x)
+        lines.append(f"    return np.asarray({body}, dtype=float)")
+    else:
+        same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose
+        shape = (
+            "(-1,)"
+            if variable.shape[1] == 1
+            else f"{python_name(variable.name)}.shape" + ("" if same else "[::-1]")
+        )
+        lines.append(f"    return np.reshape({body}, {shape})")
+    return f"def result({', '.join(params)}):\n" + "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""The render stage: (``Derivation``, ``Report``) → text (views, templates, formats, PDF)."""

@@ -1,0 +1,103 @@
+"""The derivation as one JSON object (``derivtex show --json``), built from the document's view."""
+
+from __future__ import annotations
+
+from ..engine.derive import Derivation
+from ..engine.jacobians import is_jacobian
+from ..expr import ir
+from ..expr.latex import latex
+from ..expr.printers import numpy_source, text
+from ..verify.checks import Check, Report
+from .view import Line, ProofView, document_view
+
+
+def check_json(check: Check | None) -> dict | None:
+    return None if check is None else {"ok": check.ok, "max_rel_error": check.max_rel_error}
+
+
+def line_json(line: Line) -> dict:
+    return {
+        "lhs": str(line.lhs),
+        "relation": str(line.relation),
+        "latex": " ".join((line.rhs, *line.rest)),
+        "rule": line.rule,
+        "identity": str(line.identity),
+        "justification": line.justification,
+        "check": check_json(line.check),
+    }
+
+
+def proof_json(view: ProofView, lemmas: int) -> dict:
+    """The main chain and the gradient as ``steps``; lemmas (directional) and, for order 2, the
+    second differential separately."""
+    parts = [p for p in view.parts if p.lines]
+    main, gradient = parts[lemmas : lemmas + 2]
+    out = {"steps": [line_json(line) for line in (*main.lines, *gradient.lines)]}
+    blocks = lambda ps: [{"text": str(p.text), "steps": [line_json(x) for x in p.lines]} for p in ps]  # noqa: E731
+    if lemmas:
+        out["lemmas"] = blocks(parts[:lemmas])
+    if parts[lemmas + 2 :]:
+        out["second"] = blocks(parts[lemmas + 2 :])
+    return out
+
+
+def result_json(derivation: Derivation, variable, result) -> dict:
+    """The derivative with respect to one variable: its kind, text, LaTeX and numpy source."""
+    vector_valued = derivation.spec.order == 2 or is_jacobian(derivation.function, variable)
+    if derivation.spec.order == 2:
+        kind = "hessian" if ir.is_matrix(variable) else "second derivative"
+    elif vector_valued:
+        kind = "jacobian"
+    else:
+        kind = "gradient" if ir.is_matrix(variable) else "derivative"
+    return {
+        "kind": kind,
+        "text": text(result),
+        "latex": latex(result),
+        "numpy": numpy_source(result, dict(derivation.symbols), variable, vector_valued),
+    }
+
+
+def results_json(derivation: Derivation) -> dict:
+    """``result``; with several variables, ``results`` keyed by their names."""
+    results = {v.name: result_json(derivation, v, r) for v, r in derivation.results}
+    return {"results": results} if derivation.partials else {"result": results[derivation.variable.name]}
+
+
+def to_json(derivation: Derivation, report: Report) -> dict:
+    """The object printed by ``derivtex show --json``."""
+    spec, view = derivation.spec, document_view(derivation, report)
+    out = {
+        "id": spec.id,
+        "title": spec.title,
+        "wrt": [w.value for w in spec.wrt],
+        "function": {"text": spec.function.value, "latex": latex(derivation.function)},
+        **results_json(derivation),
+        "methods": {
+            view.method: proof_json(view, len(proof.lemmas))
+            for view, proof in zip((p for p in view.proofs if p.method != "steps"), derivation.proofs)
+        },
+        "checks": {
+            "ok": report.ok,
+            "steps": {"ok": report.steps_ok, "max_rel_error": report.max_step_error},
+            "finite_difference": check_json(report.finite_difference),
+            "claim": check_json(report.claim),
+        },
+        "compare": [
+            {
+                "label": d.label,
+                "text": text(value),
+                "ok": d.ok,
+                "diagnosis": d.diagnosis,
+                "max_rel_error": d.discrepancy,
+            }
+            for d, (_, value) in zip(report.compare, derivation.compare)
+        ],
+    }
+    if derivation.steps:
+        out["steps"] = [
+            {"text": s.expr.value, "why": s.why, "check": check_json(c)}
+            for s, c in zip(spec.steps, report.author)
+        ]
+        out["checks"]["author"] = {"ok": report.author_ok}
+    return out

@@ -1,0 +1,67 @@
+"""Markdown for MkDocs, GitHub and Jupyter: prose, and math in ``$$\\begin{aligned}…\\end{aligned}$$``.
+
+The view's LaTeX is kept; the few text macros of the LaTeX templates become what KaTeX and
+MathJax know (``\\emph`` → ``*…*``, ``\\ensuremath{x}`` → ``$x$``), and plain text is escaped
+for Markdown instead of LaTeX.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from markupsafe import Markup
+
+from .templates import environment
+from .view import DocumentView, Line, Part, ProofView
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+!|$~])")
+# (pattern, replacement) for the LaTeX text macros the views write, in order
+TEXT_MACROS = (
+    (re.compile(r"\\emph\{([^{}]*)\}"), r"*\1*"),
+    (re.compile(r"\\ensuremath\{((?:[^{}]|\{[^{}]*\})*)\}"), r"$\1$"),
+    (
+        re.compile(r"\\falsestep\{([^{}]*)\}"),
+        r"\\textcolor{red}{\\textbf{false}, relative discrepancy $\1$}",
+    ),
+)
+
+
+def escape_markdown(value) -> str:
+    """Plain text as Markdown that shows it verbatim; Markdown/LaTeX (``Markup``) as it is."""
+    if isinstance(value, Markup):
+        return str(value)
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
+
+
+def text_macros(tex: str) -> Markup:
+    for pattern, replacement in TEXT_MACROS:
+        tex = pattern.sub(replacement, tex)
+    return Markup(tex)
+
+
+def markdown_view(doc: DocumentView) -> DocumentView:
+    """The document view with its prose and justifications in what KaTeX and Markdown read."""
+
+    def line(x: Line) -> Line:
+        return replace(x, why=text_macros(x.why))
+
+    def part(p: Part) -> Part:
+        return replace(p, text=text_macros(p.text), lines=tuple(line(x) for x in p.lines))
+
+    def proof(p: ProofView) -> ProofView:
+        return replace(p, parts=tuple(part(x) for x in p.parts))
+
+    return replace(
+        doc,
+        hypothesis=text_macros(doc.hypothesis),
+        proofs=tuple(proof(p) for p in doc.proofs),
+        remarks=tuple(text_macros(r) for r in doc.remarks),
+        verification=text_macros(doc.verification),
+    )
+
+
+def render_markdown(doc: DocumentView, **context) -> str:
+    """One derivation as Markdown."""
+    template = environment(escape_markdown).get_template("md.md.j2")
+    return template.render(doc=markdown_view(doc), macro_prefix="", **context)

@@ -1,0 +1,145 @@
+"""Render a view with a Jinja2 template: LaTeX-safe delimiters, strict, prose escaped once.
+
+Built-in templates: ``article`` (a standalone document: proposition, one proof per
+method, remarks, verification) and ``notes`` (many derivations in one document, see
+``gen.render.notes``). Both include ``macros.tex.j2`` and, per derivation, ``derivation.tex.j2``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..errors import SpecError
+
+TEMPLATES = ("article", "appendix", "beamer")
+SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+# Mathematical characters that pdflatex's utf8 input does not know, written as math.
+GREEK = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
+GREEK_NAMES = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
+    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+).split()
+SYMBOLS = {
+    "−": "-",
+    "×": r"\ensuremath{\times}",
+    "·": r"\ensuremath{\cdot}",
+    "≤": r"\ensuremath{\leq}",
+    "≥": r"\ensuremath{\geq}",
+    "≠": r"\ensuremath{\neq}",
+    "≈": r"\ensuremath{\approx}",
+    "±": r"\ensuremath{\pm}",
+    "→": r"\ensuremath{\to}",
+    "↦": r"\ensuremath{\mapsto}",
+    "∈": r"\ensuremath{\in}",
+    "∞": r"\ensuremath{\infty}",
+    "∂": r"\ensuremath{\partial}",
+    "∇": r"\ensuremath{\nabla}",
+    "∘": r"\ensuremath{\circ}",
+    "⊗": r"\ensuremath{\otimes}",
+    "‖": r"\ensuremath{\|}",
+    "ᵀ": r"\ensuremath{^{\top}}",
+    "⁻": r"\ensuremath{^{-}}",
+    "¹": r"\ensuremath{^{1}}",
+    "²": r"\ensuremath{^{2}}",
+    "³": r"\ensuremath{^{3}}",
+    **{g: rf"\ensuremath{{\{name}}}" for g, name in zip(GREEK, GREEK_NAMES)},
+}
+SPECIALS |= SYMBOLS
+SPECIAL = re.compile("|".join(re.escape(c) for c in SPECIALS))
+
+
+def escape_latex(text: str) -> str:
+    """Plain text → LaTeX that prints it verbatim (``\\input`` and ``^^5c`` become harmless).
+
+    Common mathematical characters (``−``, ``×``, ``ᵀ``, Greek letters) become their LaTeX.
+    """
+    return SPECIAL.sub(lambda m: SPECIALS[m.group()], text)
+
+
+def finalize(value):
+    """Escape every plain string a template prints; LaTeX arrives as ``Markup``."""
+    if isinstance(value, Markup):
+        return str(value)
+    return escape_latex(str(value))
+
+
+def builtin_templates():
+    """The folder of the built-in templates: the installed package's (templates/ in a checkout)."""
+    try:
+        return resources.files("gen.templates")
+    except ModuleNotFoundError:  # running from a source tree without installing
+        return Path(__file__).resolve().parents[2] / "templates"
+
+
+def load_template(name: str) -> str:
+    """A built-in template's source."""
+    source = builtin_templates() / name
+    if not source.is_file():
+        raise SpecError(f"unknown template '{name}'")
+    return source.read_text(encoding="utf-8")
+
+
+@cache
+def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The templates' environment; ``finalize`` escapes what they print (LaTeX by default).
+
+    Templates are looked up in the folders ``search`` first (a user's), then among the built-in ones.
+    """
+    loader = jinja2.FunctionLoader(load_template)
+    if search:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), loader])
+    return jinja2.Environment(
+        loader=loader,
+        block_start_string=r"\BLOCK{",
+        block_end_string="}",
+        variable_start_string=r"\VAR{",
+        variable_end_string="}",
+        comment_start_string=r"\#{",
+        comment_end_string="}",
+        line_comment_prefix="%#",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+    )
+
+
+def render(view, template: str = "article", **context) -> str:
+    """The document for ``view`` as LaTeX source (``context``: the template's other variables)."""
+    if template not in TEMPLATES:
+        raise SpecError(f"unknown template '{template}' (choose from {', '.join(TEMPLATES)})")
+    return render_template(f"{template}.tex.j2", doc=view, **context)
+
+
+def render_template(name: str, **context) -> str:
+    """A built-in template rendered with ``context``; the proofs' macros keep their short names."""
+    return environment().get_template(name).render({"macro_prefix": "", **context})
+
+
+def render_code(template: str, **context) -> str:
+    """A built-in template of source code: printed values are not escaped (the caller quotes them)."""
+    return environment(str).get_template(template).render(context)
+
+
+def render_notes(view) -> str:
+    """Lecture notes (a ``gen.render.notes.NotesView``) as LaTeX source."""
+    return render_template("notes.tex.j2", notes=view)

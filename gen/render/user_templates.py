@@ -1,0 +1,86 @@
+"""User templates: ``--template path/to/file.tex.j2``, or a folder, rendered like the built-in ones.
+
+A template's folder is searched first for what it includes or imports, then the built-in
+templates, so a copy made by ``derivtex templates export DIR`` can change any piece of them.
+What a template prints is escaped for the output its name says: ``NAME.md.j2`` Markdown,
+anything else LaTeX.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jinja2
+
+from ..errors import Span, SpecError
+from .templates import builtin_templates, environment
+from .view import DocumentView
+
+FOLDER_TEMPLATE = "article.tex.j2"  # what a folder given as --template renders
+
+
+def template_file(value: str) -> Path:
+    """The template a ``--template`` path names: the file, or a folder's ``article.tex.j2``."""
+    path = Path(value)
+    if path.is_dir():
+        path = path / FOLDER_TEMPLATE
+        if not path.is_file():
+            raise SpecError(f"no {FOLDER_TEMPLATE} in this folder", Span(value))
+    elif not path.is_file():
+        raise SpecError("not a template file or folder", Span(value))
+    if path.suffix != ".j2":
+        raise SpecError("a template's name ends in .j2 (NAME.tex.j2, NAME.md.j2)", Span(str(path)))
+    return path
+
+
+def output_suffix(template: Path) -> str:
+    """``.tex`` for ``NAME.tex.j2``, ``.md`` for ``NAME.md.j2``; ``.txt`` for a bare ``NAME.j2``."""
+    return Path(template.stem).suffix or ".txt"
+
+
+def render_user(doc: DocumentView, template: Path, **context) -> str:
+    """One derivation rendered by a user's template; its errors point into the template."""
+    from .markdown import escape_markdown, markdown_view
+    from .templates import finalize
+
+    markdown = output_suffix(template) == ".md"
+    env = environment(escape_markdown if markdown else finalize, (str(template.parent),))
+    try:
+        return env.get_template(template.name).render(
+            doc=markdown_view(doc) if markdown else doc, macro_prefix="", **context
+        )
+    except jinja2.TemplateSyntaxError as error:
+        raise SpecError(
+            f"template: {error.message}", Span(error.filename or str(template), error.lineno)
+        ) from None
+    except jinja2.TemplateError as error:  # an undefined variable, a failing filter, …
+        raise SpecError(f"template: {error}", template_position(template)) from None
+
+
+def template_position(template: Path) -> Span:
+    """Where rendering stopped: the last line of a user's template that was running."""
+    traceback, found = sys.exc_info()[2], Span(str(template))
+    while traceback is not None:
+        name = traceback.tb_frame.f_code.co_filename
+        if Path(name).parent == template.parent and name.endswith(".j2"):
+            found = Span(name, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
+def export_templates(folder: Path) -> list[Path]:
+    """Copy the built-in templates into ``folder`` (never over a file that exists); return them."""
+    from .pdf import write_atomic
+
+    sources = sorted(
+        (t for t in builtin_templates().iterdir() if t.name.endswith(".j2")), key=lambda t: t.name
+    )
+    targets = [folder / t.name for t in sources]
+    if existing := [t for t in targets if t.exists()]:
+        raise SpecError(
+            f"{existing[0].name} exists: not overwritten (export into a new folder)", Span(str(folder))
+        )
+    for source, target in zip(sources, targets):
+        write_atomic(target, source.read_text(encoding="utf-8"))
+    return targets

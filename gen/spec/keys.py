@@ -1,0 +1,458 @@
+"""Load a spec: YAML (read safely, positions kept) → a validated, frozen ``Spec``."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import Span, SpecError
+from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe
+
+ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal")
+METHODS = ("differential", "directional", "entrywise")
+FUNCTIONS = frozenset(
+    "tr det logdet inv log exp sqrt sin cos tan sigmoid tanh softplus softmax"
+    " logsumexp sum diag vec norm kron hadamard ones".split()
+)
+RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the transpose"}
+
+_SQUARE_ONLY = ("invertible", "symmetric", "spd", "orthogonal", "diagonal")
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_READ_ERRORS = {
+    FileNotFoundError: "no such file",
+    IsADirectoryError: "is a directory, not a spec file",
+}
+_NUMBERS = SafeConstructor()  # only its scalar converters (0x10, 1_000, .inf, ...) are used
+
+
+@dataclass(frozen=True)
+class SymbolSpec:
+    """A declared symbol; ``shape`` () scalar, (n,) column vector, (n, m) matrix."""
+
+    name: str
+    shape: tuple[str | int, ...]
+    assume: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Step:
+    """An author-written step: the expression and its justification."""
+
+    expr: Text
+    why: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Compare:
+    """Another stated value, diagnosed against the result."""
+
+    expr: Text
+    label: str
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Overrides for the numeric checks."""
+
+    seed: int = 0
+    samples: int = 3
+    tolerance: float = 1e-6
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec: everything the later stages read from the YAML."""
+
+    id: str
+    path: str
+    title: str
+    symbols: tuple[SymbolSpec, ...]
+    function: Text
+    wrt: tuple[Text, ...]
+    order: int = 1
+    layout: str = "denominator"
+    methods: tuple[str, ...] = ("differential",)
+    claim: Text | None = None
+    claims: tuple[tuple[Text, Text], ...] = ()  # several variables: (name, claimed gradient) each
+    compare: tuple[Compare, ...] = ()
+    symmetric_gradient: str = "sym"
+    steps: tuple[Step, ...] = ()
+    notes: str = ""
+    topic: str = ""
+    references: tuple[str, ...] = ()
+    check: CheckSettings = CheckSettings()
+    positions: tuple[tuple[str, Span], ...] = ()  # where each top-level key's value starts
+
+    def span_of(self, key: str) -> Span:
+        """Where the value of top-level ``key`` starts (the top of the file if it is absent)."""
+        return dict(self.positions).get(key, Span(self.path))
+
+    def symbol(self, name: str) -> SymbolSpec | None:
+        """The declared symbol called ``name``, if any."""
+        return next((s for s in self.symbols if s.name == name), None)
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read a spec file (strict UTF-8, no binary) and parse it."""
+    name = str(path)
+    if not name.isprintable() or any("\udc80" <= c <= "\udcff" for c in name):  # undecodable bytes
+        raise SpecError("the file name is not printable UTF-8 text; rename the file", Span(ascii(name)[1:-1]))
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        reason = _READ_ERRORS.get(type(error), f"cannot read file: {str(error.strerror).lower()}")
+        raise SpecError(reason, Span(name)) from None
+    if b"\0" in data:
+        message = "binary file (it contains NUL bytes); expected YAML text"
+        raise SpecError(message, byte_span(name, data, data.index(b"\0")))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        raise SpecError(message, byte_span(name, data, error.start)) from None
+    return parse_spec(text, name)
+
+
+def parse_spec(text: str, path: str) -> Spec:
+    """Parse and validate a spec's YAML text; ``path`` gives the id and prefixes errors."""
+    src = Source(path, text)
+    root = src.compose()
+    if root is None:
+        message = "empty spec: expected a mapping with at least 'function' and 'wrt'"
+        raise SpecError(message, Span(path))
+    if not isinstance(root, MappingNode):
+        expected = "a spec must be a mapping of keys such as 'function' and 'wrt'"
+        raise src.error(f"{expected}, not {describe(root)}", root)
+    values = _record(root, src, _TOP_LEVEL)
+    _require(values, ("function", "wrt"), Span(path))
+    _check_wrt(values["wrt"], values.setdefault("symbols", ()))
+    stem = Path(path).stem
+    if "steps" in values:  # an author's derivation is the proof, unless methods are asked for too
+        values.setdefault("methods", ())
+    values.setdefault("title", stem[:1].upper() + stem[1:].replace("_", " "))
+    positions = tuple((key.value, src.span(value)) for key, value in root.value)
+    _check_claim(values, dict(positions).get("claim"))
+    return Spec(id=stem, path=path, positions=positions, **values)
+
+
+# --- generic validators: (key, node, source) → value --------------------------------------
+
+Validator = Callable[[str, Node, Source], Any]
+
+
+def _did_you_mean(word: str, options: Iterable[str], otherwise: str = "") -> str:
+    """' (did you mean 'x'?)' when an option is close (same letters first), else ``otherwise``."""
+    options = list(options)
+    close = [o for o in options if o.lower() == word.lower()]
+    close = close or difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else otherwise
+
+
+def _either(options: Iterable[str]) -> str:
+    """'a, b or c'."""
+    *rest, last = options
+    return f"{', '.join(rest)} or {last}" if rest else last
+
+
+def _record(node: MappingNode, src: Source, schema: dict[str, Validator], prefix: str = "") -> dict[str, Any]:
+    """Validate a mapping key by key with ``schema``, refusing unknown and duplicate keys."""
+    values: dict[str, Any] = {}
+    for key_node, value in _pairs(node, src):
+        key = key_node.value
+        if key not in schema:
+            raise src.error(f"unknown key '{key}'{_did_you_mean(key, schema)}", key_node)
+        values[key] = schema[key](prefix + key, value, src)
+    return values
+
+
+def _pairs(node: MappingNode, src: Source) -> list[tuple[ScalarNode, Node]]:
+    """The (key, value) nodes of a mapping, refusing duplicate and non-scalar keys."""
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise src.error(f"keys must be names, not {describe(key_node)}", key_node)
+        if key_node.value in seen:
+            raise src.error(f"duplicate key '{key_node.value}'", key_node)
+        seen.add(key_node.value)
+    return node.value
+
+
+def _require(values: dict, required: Iterable[str], span: Span) -> None:
+    """Refuse a mapping that lacks a required key."""
+    missing = next((key for key in required if key not in values), None)
+    if missing:
+        raise SpecError(f"missing required key '{missing}'", span)
+
+
+def _is_text(node: Node) -> bool:
+    """A scalar that is not null: strings, and numbers or booleans taken as written."""
+    return isinstance(node, ScalarNode) and node.tag != NULL
+
+
+def _items(node: Node) -> list[Node]:
+    """The items of a list, or a single value as a list of one."""
+    return node.value if isinstance(node, SequenceNode) else [node]
+
+
+def _integer(node: Node) -> int | None:
+    """The value of an integer scalar (YAML spellings such as 0x10 and 1_000 included)."""
+    if isinstance(node, ScalarNode) and node.tag == INT:
+        return _NUMBERS.construct_yaml_int(node)
+    return None
+
+
+def _text(what: str, many: bool = False, positions: bool = False) -> Validator:
+    """A validator for text (numbers as written); ``many``: or a list; ``positions``: as Text."""
+
+    def validate(key: str, node: Node, src: Source) -> Any:
+        items = _items(node) if many else [node]
+        if items and all(_is_text(i) and (i.value.strip() or not positions) for i in items):
+            values = tuple(src.text_of(item) if positions else item.value for item in items)
+            return values if many else values[0]
+        raise src.expected(key, what, node)
+
+    return validate
+
+
+def _names_of(allowed: tuple[str, ...], noun: str, at_least: int = 0) -> Validator:
+    """A validator for a name or a list of names from ``allowed``, without duplicates."""
+
+    def validate(key: str, node: Node, src: Source) -> tuple[str, ...]:
+        if not all(_is_text(item) for item in _items(node)):
+            raise src.expected(key, f"a list of {noun} names", node)
+        names: list[str] = []
+        for item in _items(node):
+            if item.value not in allowed:
+                hint = _did_you_mean(item.value, allowed, f" (expected {_either(allowed)})")
+                raise src.error(f"unknown {noun} '{item.value}'{hint}", item)
+            if item.value in names:
+                raise src.error(f"duplicate {noun} '{item.value}'", item)
+            names.append(item.value)
+        if len(names) < at_least:
+            raise src.error(f"'{key}' must name at least one {noun} ({_either(allowed)})", node)
+        return tuple(names)
+
+    return validate
+
+
+def _one_of(*options: str) -> Validator:
+    """A validator for one of ``options``."""
+
+    def validate(key: str, node: Node, src: Source) -> str:
+        if _is_text(node) and node.value in options:
+            return node.value
+        hint = _did_you_mean(node.value, options) if _is_text(node) else ""
+        raise src.error(f"'{key}' must be {_either(options)}, not {describe(node)}{hint}", node)
+
+    return validate
+
+
+def _integer_in(low: int, high: int, expected: str) -> Validator:
+    """A validator for an integer from ``low`` to ``high``."""
+
+    def validate(key: str, node: Node, src: Source) -> int:
+        value = _integer(node)
+        if value is not None and low <= value <= high:
+            return value
+        raise src.expected(key, expected, node)
+
+    return validate
+
+
+def _tolerance(key: str, node: Node, src: Source) -> float:
+    """A positive finite number (1e-6 too, which YAML 1.1 reads as a string)."""
+    number = _integer(node)
+    if number is None and _is_text(node) and (node.tag == FLOAT or NUMBER.fullmatch(node.value)):
+        number = _NUMBERS.construct_yaml_float(node)
+    if number is not None and math.isfinite(number) and number > 0:
+        return float(number)
+    raise src.expected(key, "a positive number such as 1e-6", node)
+
+
+def _entries(schema: dict[str, Validator], required: tuple[str, ...], make: Callable) -> Validator:
+    """A validator for a list of mappings with ``schema``'s keys, built into objects by ``make``."""
+    shape = "{" + ", ".join(schema) + "}"
+
+    def validate(key: str, node: Node, src: Source) -> tuple:
+        if not isinstance(node, SequenceNode):
+            raise src.expected(key, f"a list of {shape} entries", node)
+        entries = []
+        for item in node.value:
+            if not isinstance(item, MappingNode):
+                message = f"each entry of '{key}' must be a mapping {shape}, not {describe(item)}"
+                raise src.error(message, item)
+            fields, span = _record(item, src, schema), src.span(item)
+            _require(fields, required, span)
+            entries.append(make(fields, span))
+        return tuple(entries)
+
+    return validate
+
+
+# --- the spec's own keys ------------------------------------------------------------------
+
+
+def _symbols(key: str, node: Node, src: Source) -> tuple[SymbolSpec, ...]:
+    """name → {shape, assume}; a name is an identifier, not reserved, not a dimension."""
+    if not isinstance(node, MappingNode):
+        raise src.expected(key, "a mapping of symbol names to {shape, assume}", node)
+    symbols = tuple(_symbol(name, value, src) for name, value in _pairs(node, src))
+    dims = {dim for symbol in symbols for dim in symbol.shape if isinstance(dim, str)}
+    names = {symbol.name for symbol in symbols}
+    for symbol in symbols:
+        if symbol.name in dims:
+            message = f"'{symbol.name}' is a dimension name and cannot also be a symbol"
+            raise SpecError(message, symbol.span)
+        if symbol.name[0] == "d" and symbol.name[1:] in names:  # `dX` means the differential of X
+            message = f"'{symbol.name}' would read as the differential of '{symbol.name[1:]}'"
+            raise SpecError(f"{message}; rename it", symbol.span)
+    return symbols
+
+
+def _symbol(name_node: ScalarNode, node: Node, src: Source) -> SymbolSpec:
+    """One symbol declaration; an empty one declares a scalar."""
+    name, span = name_node.value, src.span(name_node)
+    if not _IDENTIFIER.match(name):
+        rule = "letters, digits and underscores, starting with a letter"
+        message = f"symbol name '{name}' is not a name ({rule})"
+        raise SpecError(message, span)
+    if name in RESERVED or name in FUNCTIONS:
+        meaning = RESERVED.get(name, "a function")
+        raise SpecError(f"'{name}' is reserved for {meaning} and cannot be a symbol name", span)
+    if isinstance(node, ScalarNode) and node.tag == NULL:
+        return SymbolSpec(name, (), (), span)
+    if not isinstance(node, MappingNode):
+        raise src.expected(name, "a mapping such as {shape: [n, n]}", node)
+    fields = _record(node, src, _SYMBOL_KEYS)
+    shape, assume = fields.get("shape", ()), fields.get("assume", ())
+    needs_square = next((a for a in assume if a in _SQUARE_ONLY), None)
+    if needs_square and shape and not (len(shape) == 2 and shape[0] == shape[1]):
+        dims = ", ".join(map(str, shape))
+        message = f"'{needs_square}' needs a square matrix, but '{name}' has shape [{dims}]"
+        raise SpecError(message, span)
+    return SymbolSpec(name, shape, assume, span)
+
+
+def _shape(key: str, node: Node, src: Source) -> tuple[str | int, ...]:
+    """[] scalar, [n] column vector, [n, m] matrix; a dimension is a name or a positive integer."""
+    if not isinstance(node, SequenceNode):
+        raise src.expected(key, "a list of dimensions such as [n, m]", node)
+    if len(node.value) > 2:
+        message = f"'{key}' has {len(node.value)} dimensions; expected [], [n] or [n, m]"
+        raise src.error(message, node)
+    return tuple(_dimension(item, src) for item in node.value)
+
+
+def _dimension(node: Node, src: Source) -> str | int:
+    """A dimension: a name such as n, or a positive integer."""
+    size = _integer(node)
+    if size is not None and size > 0:
+        return size
+    if _is_text(node) and node.tag not in (INT, FLOAT) and _IDENTIFIER.match(node.value):
+        return node.value
+    message = f"a dimension must be a name such as n or a positive integer, not {describe(node)}"
+    raise src.error(message, node)
+
+
+def _check_wrt(wrt: tuple[Text, ...], symbols: tuple[SymbolSpec, ...]) -> None:
+    """Each 'wrt' entry names a declared symbol, once."""
+    names = [symbol.name for symbol in symbols]
+    for i, text in enumerate(wrt):
+        if text.value in (earlier.value for earlier in wrt[:i]):
+            raise SpecError(f"'wrt' names '{text.value}' twice", text.span)
+        if text.value not in names:
+            only = f" (did you mean '{names[0]}'?)" if len(names) == 1 else ""
+            listed = f" (declared: {', '.join(names)})" if names else " (declare it in 'symbols')"
+            hint = _did_you_mean(text.value, names, only or listed)
+            message = f"'wrt' names '{text.value}', which is not a declared symbol{hint}"
+            raise SpecError(message, text.span)
+
+
+def _check_claim(values: dict, span: Span | None) -> None:
+    """One claimed gradient, or with several 'wrt' a mapping of each variable to its own."""
+    claim, wrt = values.get("claim"), [w.value for w in values["wrt"]]
+    if claim is None or isinstance(claim, Text) and len(wrt) == 1:
+        return
+    if isinstance(claim, Text):
+        example = ", ".join(f"{name}: ..." for name in wrt)
+        raise SpecError(f"with several 'wrt', claim each gradient by its variable: {{{example}}}", span)
+    for name, _ in claim:
+        if name.value not in wrt:
+            raise SpecError(
+                f"'claim' names '{name.value}', which is not in 'wrt' ({', '.join(wrt)})", name.span
+            )
+    if len(wrt) == 1:  # {X: G} with one variable is G
+        values["claim"] = claim[0][1]
+    else:
+        values["claims"] = values.pop("claim")
+
+
+def _claim(key: str, node: Node, src: Source):
+    """An expression, or a mapping of variable names to expressions (for several 'wrt')."""
+    if not isinstance(node, MappingNode):
+        return _EXPRESSION(key, node, src)
+    claims = []
+    for name, value in node.value:
+        if not _is_text(name):
+            raise src.expected(key, "an expression, or a mapping of each variable in 'wrt' to one", name)
+        claims.append((src.text_of(name), _EXPRESSION(f"{key}.{name.value}", value, src)))
+    return tuple(claims)
+
+
+_SYMBOL_KEYS: dict[str, Validator] = {
+    "shape": _shape,
+    "assume": _names_of(ASSUMPTIONS, "assumption"),
+}
+
+_CHECK_KEYS: dict[str, Validator] = {
+    "seed": _integer_in(0, 2**32 - 1, "an integer from 0 to 4294967295"),
+    "samples": _integer_in(1, 100, "an integer from 1 to 100"),
+    "tolerance": _tolerance,
+}
+
+
+def _check(key: str, node: Node, src: Source) -> CheckSettings:
+    """{seed, samples, tolerance}, each optional."""
+    if not isinstance(node, MappingNode):
+        raise src.expected(key, "a mapping such as {samples: 5, tolerance: 1e-8}", node)
+    return CheckSettings(**_record(node, src, _CHECK_KEYS, prefix=f"{key}."))
+
+
+STRING = _text("a string")
+_EXPRESSION = _text("an expression such as tr(X^-1)", positions=True)
+
+_TOP_LEVEL: dict[str, Validator] = {
+    "title": STRING,
+    "symbols": _symbols,
+    "function": _EXPRESSION,
+    "wrt": _text("a symbol name or a list of them", many=True, positions=True),
+    "order": _integer_in(1, 2, "1 or 2"),
+    "layout": _one_of("denominator", "numerator"),
+    "methods": _names_of(METHODS, "method", at_least=1),
+    "claim": _claim,
+    "compare": _entries(
+        {"expr": _EXPRESSION, "label": STRING},
+        required=("expr", "label"),
+        make=lambda fields, _: Compare(fields["expr"], fields["label"]),
+    ),
+    "symmetric_gradient": _one_of("sym", "cookbook"),
+    "steps": _entries(
+        {"expr": _EXPRESSION, "why": STRING},
+        required=("expr",),
+        make=lambda fields, span: Step(fields["expr"], fields.get("why", ""), span),
+    ),
+    "notes": STRING,
+    "topic": STRING,
+    "references": _text("a string or a list of strings", many=True),
+    "check": _check,
+}

@@ -1,0 +1,1 @@
+"""The verification stage: ``Derivation`` → ``Report`` (evaluate, sample, check every line)."""

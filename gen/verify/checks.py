@@ -1,0 +1,344 @@
+"""Numeric verification: every line, the identification, finite differences, the claim.
+
+Expressions are evaluated directly from the tree with numpy (``evaluate``), at
+points drawn inside each symbol's domain with a fixed seed (``sampling``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine.derive import Derivation, structure
+from ..engine.jacobians import differential_of_variable, is_jacobian, symmetrizer
+from ..engine.proof import Chain, Proof, Step
+from ..expr import ir
+from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
+from .sample import MIN_SINGULAR_VALUE, draw, sample_dims
+
+FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative has no relative error)
+
+
+@dataclass(frozen=True)
+class Check:
+    """The largest relative error seen over the samples, against the tolerance."""
+
+    max_rel_error: float
+    tolerance: float
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.max_rel_error <= self.tolerance)
+
+
+@dataclass(frozen=True)
+class ProofChecks:
+    chain: tuple[Check, ...]  # one per line of the proof's main chain
+    identification: Check
+    gradient: tuple[Check, ...]  # one per simplification line after the first
+    lemmas: tuple[tuple[Check, ...], ...] = ()  # one per line of each lemma
+    second: tuple[Check, ...] = ()  # order 2: the lines of d(∇f), the identification, the Hessian's
+    partials: tuple[tuple[Check, ...], ...] = ()  # several variables: each later gradient's lines
+
+    @property
+    def all(self) -> tuple[Check, ...]:
+        return (
+            *self.chain,
+            self.identification,
+            *self.gradient,
+            *(c for lemma in self.lemmas for c in lemma),
+            *self.second,
+            *(c for partial in self.partials for c in partial),
+        )
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    label: str
+    ok: bool
+    diagnosis: str  # "correct", "sign", "transpose", "sign and transpose", "factor 2", "differs"
+    discrepancy: float
+
+    @property
+    def explanation(self) -> str:
+        """What is wrong with the stated value, as the end of a sentence (plain text)."""
+        if self.diagnosis.startswith("factor"):
+            return f"is off by a factor of {self.diagnosis.split()[1]}"
+        return EXPLANATIONS.get(self.diagnosis, "is not the gradient")
+
+
+EXPLANATIONS = {
+    "correct": "is correct",
+    "sign": "has the wrong sign",
+    "transpose": "is the transpose of the gradient (the numerator-layout convention)",
+    "sign and transpose": "is minus the transpose of the gradient",
+    "symmetric": "is the symmetric part of the gradient, the gradient within symmetric matrices; "
+    "but the variable is not assumed symmetric",
+    "cookbook symmetric": "is the gradient plus its transpose minus its diagonal, the Matrix Cookbook's "
+    "convention for a symmetric variable; but the variable is not assumed symmetric",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    proofs: tuple[ProofChecks, ...]
+    finite_difference: Check
+    claim: Check | None
+    compare: tuple[Diagnosis, ...]
+    samples: int
+    claim_diagnosis: Diagnosis | None = None
+    author: tuple[Check, ...] = ()  # step k against step k − 1 (step 1 against df)
+    author_identification: Check | None = None  # the last step against tr(Gᵀ dX)
+    claim_of: str = ""  # several variables: whose claim ``claim`` is (the worst)
+
+    @property
+    def steps_ok(self) -> bool:
+        """The engine's own lines (a failure here is a bug in derivtex)."""
+        return all(c.ok for p in self.proofs for c in p.all)
+
+    @property
+    def author_ok(self) -> bool:
+        return all(c.ok for c in (*self.author, *filter(None, [self.author_identification])))
+
+    @property
+    def ok(self) -> bool:
+        claim_ok = self.claim is None or self.claim.ok
+        return self.steps_ok and self.finite_difference.ok and claim_ok and self.author_ok
+
+    @property
+    def max_step_error(self) -> float:
+        return max((c.max_rel_error for p in self.proofs for c in p.all), default=0.0)
+
+
+def rel_error(a, b) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    scale = max(np.linalg.norm(a), np.linalg.norm(b), FLOOR)
+    error = np.linalg.norm(a - b) / scale
+    return float(error) if np.isfinite(error) else float("inf")
+
+
+# --- checks ---------------------------------------------------------------------
+
+
+def chain_errors(ev: Evaluator, chain: Chain, t=None) -> list[float]:
+    """The error of each line against the one before (a ``->`` line against the limit of it;
+    a symmetric variable's gradient against the identity that defines it)."""
+    out, before = [], chain.lhs
+    for step in chain.steps:
+        previous = ev(ir.limit(before, t) if step.relation == "->" else before)
+        if step.rule in STRUCTURES:
+            previous = STRUCTURES[step.rule](previous)
+        out.append(rel_error(previous, ev(step.expr)))
+        before = step.expr
+    return out
+
+
+STRUCTURES = {  # the gradient of a function of a symmetric matrix, from the unconstrained one
+    "gradient within symmetric matrices": lambda G: (G + G.T) / 2,
+    "Cookbook symmetric gradient": lambda G: G + G.T - np.diag(np.diag(G)),
+    "numerator layout": lambda G: G.T,
+}
+
+
+def verify(derivation: Derivation) -> Report:
+    """Check every line of every proof, the result, the claim, and diagnose compared values."""
+    with np.errstate(all="ignore"):  # a NaN or an overflow makes its check fail, loudly enough
+        return checked(derivation)
+
+
+def checked(derivation: Derivation) -> Report:
+    settings = derivation.spec.check
+    rng = np.random.default_rng(settings.seed)
+    dims = sample_dims(derivation)
+    variable, result = derivation.variable, derivation.result
+    jacobian = is_jacobian(derivation.function, variable)
+    convention = structure(derivation.spec)
+    errors: dict = {}
+    points, claim_points = [], {}  # (gradient, compared values); per variable, (gradient, claim)
+    for _ in range(settings.samples):
+        values = draw(derivation, dims, rng)
+        dX = symmetric_part(rng.standard_normal(np.shape(values[variable])), convention)
+        index = tuple(int(rng.integers(size)) for size in dX.shape)
+        # a finite t small enough that every matrix inverted at X stays invertible at X + tU
+        t = rng.uniform(0.1, 0.5) * MIN_SINGULAR_VALUE / max(1.0, np.linalg.norm(np.atleast_2d(dX), 2))
+        others = {v: rng.standard_normal(np.shape(values[v])) for v, _ in derivation.partials}
+        for k, proof in enumerate(derivation.proofs):
+            ev = method_evaluator(proof, values, dims, dX, index, t, others)
+            first, *rest = proof.gradient.steps
+            record(errors, ("chain", k), chain_errors(ev, proof.chain))
+            identified = ir.add(
+                linear(first.expr, variable, jacobian),
+                *(linear(g.steps[0].expr, v) for v, g in proof.partials),
+            )
+            record(errors, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
+            record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
+            for m, (_, gradient) in enumerate(proof.partials):
+                head, *tail = gradient.steps
+                record(errors, ("partial", k, m), chain_errors(ev, Chain(head.expr, tuple(tail))))
+            if proof.second:
+                record(errors, ("second", k), second_errors(ev, proof, variable, rng, convention))
+            for m, lemma in enumerate(proof.lemmas):
+                named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
+                record(errors, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
+        ev = Evaluator(values, dims, {variable: dX})
+        if derivation.steps:
+            author = Chain(ir.d(derivation.function), tuple(Step(e) for e in derivation.steps))
+            record(errors, ("author",), chain_errors(ev, author))
+            last = derivation.steps[-1]
+            record(
+                errors, ("author ident",), [rel_error(ev(linear(derivation.identified, variable)), ev(last))]
+            )
+        G = ev(result)
+        if derivation.spec.order == 2:  # the Hessian against differences of the gradient, and that too
+            gradient = derivation.proofs[0].gradient.last
+            differences = finite_difference_jacobian if ir.is_matrix(variable) else finite_difference_gradient
+            fd = differences(gradient, variable, values, dims)
+            first_order = finite_difference_gradient(derivation.function, variable, values, dims, convention)
+            record(errors, ("fd",), [rel_error(ev(gradient), first_order)])
+        elif jacobian:
+            fd = finite_difference_jacobian(derivation.function, variable, values, dims)
+        else:
+            fd = finite_difference_gradient(derivation.function, variable, values, dims, convention)
+        if convention and (jacobian or derivation.spec.order == 2):  # along vec U = ½(I + K) vec U
+            fd = fd @ ev(symmetrizer(variable.shape[0]))
+        if derivation.spec.layout == "numerator":
+            fd = np.transpose(fd)
+        record(errors, ("fd",), [rel_error(G, fd)])
+        for v, partial in derivation.partials:
+            fd_partial = finite_difference_gradient(derivation.function, v, values, dims)
+            record(errors, ("fd",), [rel_error(ev(partial), fd_partial)])
+        points.append((G, [ev(value) for _, value in derivation.compare]))
+        for v, value in claimed(derivation):
+            pair = (ev(dict(derivation.results)[v]), ev(value))
+            record(errors, ("claim", v.name), [rel_error(*pair)])
+            claim_points.setdefault(v.name, []).append(pair)
+    tol = settings.tolerance
+    check = lambda *key: tuple(Check(e, tol) for e in errors.get(key, []))  # noqa: E731
+    proofs = tuple(
+        ProofChecks(
+            check("chain", k),
+            check("ident", k)[0],
+            check("grad", k),
+            tuple(check("lemma", k, m) for m in range(len(proof.lemmas))),
+            check("second", k),
+            tuple(check("partial", k, m) for m in range(len(proof.partials))),
+        )
+        for k, proof in enumerate(derivation.proofs)
+    )
+    compare = tuple(
+        diagnose(label, [(G, stated[k]) for G, stated in points], tol)
+        for k, (label, _) in enumerate(derivation.compare)
+    )
+    claim, claim_diagnosis, claim_of = None, None, ""
+    if claim_points:  # the worst claim stands for all (with several variables, named)
+        claim_of = max(claim_points, key=lambda name: check("claim", name)[0].max_rel_error)
+        claim, claim_diagnosis = check("claim", claim_of)[0], diagnose("claim", claim_points[claim_of], tol)
+    author_identification = check("author ident")[0] if derivation.steps else None
+    return Report(
+        proofs,
+        check("fd")[0],
+        claim,
+        compare,
+        settings.samples,
+        claim_diagnosis,
+        check("author"),
+        author_identification,
+        claim_of if derivation.claims else "",
+    )
+
+
+def claimed(derivation: Derivation) -> tuple:
+    """(variable, claimed derivative) pairs: the one claim, or each of several variables'."""
+    if derivation.claim is not None:
+        return ((derivation.variable, derivation.claim),)
+    return derivation.claims
+
+
+def second_errors(ev: Evaluator, proof: Proof, variable, rng, convention=None) -> list[float]:
+    """The lines of ``d(∇f) = … = H dx``, the identification, then the Hessian's simplification
+    (and ``d²f[U, V]``, in symmetric directions for a symmetric variable)."""
+    chain, hessian, bilinear = proof.second
+    first, *rest = hessian.steps
+    identified = rel_error(ev(linear(first.expr, variable, True)), ev(chain.last))
+    errors = [*chain_errors(ev, chain), identified, *chain_errors(ev, Chain(first.expr, tuple(rest)))]
+    if bilinear is None:
+        return errors
+    U, V = (symmetric_part(rng.standard_normal(ev.shape(variable)), convention) for _ in range(2))
+    expected = (
+        np.ravel(V, order="F") @ ev(hessian.last) @ np.ravel(U, order="F")
+    )  # d²f[U, V] = vec(V)ᵀ H vec(U)
+    directions = Evaluator({**ev.values, **dict(zip(bilinear.lhs.args, (U, V)))}, ev.dims, {})
+    return [*errors, *(rel_error(expected, directions(step.expr)) for step in bilinear.steps)]
+
+
+def symmetric_part(direction, convention):
+    """A direction a symmetric variable can move in (any direction otherwise)."""
+    return (direction + direction.T) / 2 if convention else direction
+
+
+def linear(gradient, variable, jacobian: bool = False):
+    """``tr(Gᵀ dX)``: the differential a gradient stands for (``G dt`` for a number ``t``,
+    ``J d vec X`` for a Jacobian)."""
+    if not ir.is_matrix(variable):
+        return ir.mul(gradient, ir.d(variable))
+    if jacobian:
+        return ir.mul(gradient, differential_of_variable(variable))
+    return ir.tr(ir.mul(ir.transpose_of(gradient), ir.d(variable)))
+
+
+def method_evaluator(proof: Proof, values: dict, dims: dict, dX, index, t, others: dict) -> Evaluator:
+    """An evaluator for one proof's lines: its direction (and the other variables'), and values for
+    its own symbols."""
+    symbol, direction, extra = proof.symbol, dX, {}
+    if "direction" in symbol:
+        extra = {symbol["direction"]: dX, symbol["t"]: t}
+    if "row" in symbol:
+        names = [symbol[k] for k in ("row", "column") if k in symbol]
+        extra = dict(zip(names, index))
+        direction = unit(dX.shape, index[: len(names)])
+    return Evaluator({**values, **extra}, dims, {proof.variable: direction, **others})
+
+
+def record(errors: dict, key, values: list[float]):
+    """Keep, position by position, the largest error over the samples."""
+    old = errors.get(key, [0.0] * len(values))
+    errors[key] = [max(a, b) for a, b in zip(old, values)]
+
+
+def square(mistake):
+    """A mistake that only a square matrix can make (``None`` otherwise)."""
+    return lambda G: mistake(G) if G.ndim == 2 and G.shape[0] == G.shape[1] > 1 else None
+
+
+MISTAKES = (
+    ("correct", lambda G: G),
+    ("sign", lambda G: -G),
+    ("transpose", lambda G: G.T),
+    ("sign and transpose", lambda G: -G.T),
+    ("symmetric", square(lambda G: (G + G.T) / 2)),
+    ("cookbook symmetric", square(lambda G: G + G.T - np.diag(np.diag(G)))),
+)
+
+
+def diagnose(label: str, pairs, tol: float) -> Diagnosis:
+    """Name the mistake in a stated value: sign, transpose, a constant factor, or a discrepancy."""
+    discrepancy = max(rel_error(value, G) for G, value in pairs)
+    G0, value0 = pairs[0]
+    for name, mistake in MISTAKES:
+        if (wrong := mistake(G0)) is None or np.shape(wrong) != np.shape(value0):
+            continue  # a transpose of a non-square gradient cannot be the stated value
+        if max(rel_error(value, mistake(G)) for G, value in pairs) <= tol:
+            return Diagnosis(label, name == "correct", name, discrepancy)
+    factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value in pairs]
+    c = factors[0]
+    if abs(c) > FLOOR and max(rel_error(value, c * G) for G, value in pairs) <= tol:
+        return Diagnosis(label, False, f"factor {format_factor(c)}", discrepancy)
+    return Diagnosis(label, False, "differs", discrepancy)
+
+
+def format_factor(c: float) -> str:
+    from fractions import Fraction
+
+    fraction = Fraction(c).limit_denominator(12)
+    return str(fraction) if abs(float(fraction) - c) < 1e-9 * max(1, abs(c)) else f"{c:.6g}"

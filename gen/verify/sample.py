@@ -1,0 +1,124 @@
+"""Random points inside each symbol's domain, with distinct small sizes for the dimensions.
+
+Distinct sizes make shape mistakes surface; a point where a matrix to invert is
+nearly singular, or the argument of a log is not clearly positive, is drawn again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..engine.derive import Derivation
+from ..errors import Unsupported
+from ..expr import ir
+from .evaluate import Evaluator
+
+SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
+# Finite differences need the smallest singular value of a matrix to invert well above their step.
+MIN_SINGULAR_VALUE, CONDITION = 0.1, 1e3
+MIN_POSITIVE = 0.1  # the argument of a log or a fractional power, kept away from 0 likewise
+DRAWS = 50
+
+
+def sample_dims(derivation: Derivation) -> dict:
+    """Distinct small sizes for the named dimensions, in order of first appearance."""
+    names = []
+    for _, s in derivation.symbols:
+        for dim in getattr(s, "shape", ()):
+            if dim.is_Symbol and dim not in names:
+                names.append(dim)
+    return {dim: size for dim, size in zip(names, SIZES)}
+
+
+def well_conditioned(rng, n, spectrum=(0.5, 2.0)):
+    """``Q₁ diag(s) Q₂`` with singular values in ``spectrum`` and a positive determinant."""
+    q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    q1 = q1 * np.sign(np.linalg.det(q1) * np.linalg.det(q2))
+    return q1 @ np.diag(rng.uniform(*spectrum, n)) @ q2
+
+
+def orthogonal(rng, n):
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    return q
+
+
+def draw_value(rng, shape, assume) -> np.ndarray | float:
+    """A random value inside the domain the assumptions describe."""
+    if not shape:
+        return rng.uniform(0.5, 2.0) if "positive" in assume else float(rng.standard_normal())
+    rows, cols = shape
+    if "positive" in assume:
+        extra = rows * np.eye(rows) if rows == cols else 0.0
+        return rng.uniform(0.1, 1.0, shape) + extra
+    if rows != cols:
+        return rng.standard_normal(shape)
+    if "spd" in assume:
+        q = orthogonal(rng, rows)
+        return q @ np.diag(rng.uniform(0.5, 2.0, rows)) @ q.T
+    if "symmetric" in assume:
+        q = orthogonal(rng, rows)
+        return q @ np.diag(rng.uniform(0.5, 2.0, rows) * rng.choice((-1, 1), rows)) @ q.T
+    if "orthogonal" in assume:
+        return orthogonal(rng, rows)
+    if "diagonal" in assume:
+        return np.diag(rng.uniform(0.5, 2.0, rows))
+    return well_conditioned(rng, rows)
+
+
+def draw(derivation: Derivation, dims: dict, rng) -> dict:
+    """A point inside the domain where every inverse is well conditioned and every log defined."""
+    for _ in range(DRAWS):
+        values = draw_values(derivation, dims, rng)
+        if well_posed(derivation, values, dims):
+            return values
+    raise Unsupported(f"could not draw a point where every inverse is well conditioned in {DRAWS} tries")
+
+
+def well_posed(derivation: Derivation, values: dict, dims: dict) -> bool:
+    ev = Evaluator(values, dims, {})
+    for node in sp.preorder_traversal(derivation.function):
+        if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
+            return False
+        if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
+            return False
+    return True
+
+
+def needs_positive(node) -> bool:
+    """A logarithm, or a fractional power: defined (and smooth) for a positive argument only."""
+    if isinstance(node, (sp.Pow, sp.HadamardPower)):
+        return not node.exp.is_integer
+    return isinstance(node, sp.log) or isinstance(node, ir.Elementwise) and node.name in ("log", "sqrt")
+
+
+def positive_by_construction(e) -> bool:
+    """Sums and products of exponentials (and of ones): log(1ᵀ exp(x)) needs no assumption."""
+    if (
+        isinstance(e, (sp.exp, sp.OneMatrix))
+        or isinstance(e, ir.Elementwise)
+        and e.name in ("exp", "sigmoid")
+    ):
+        return True
+    if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
+        return all(positive_by_construction(a) for a in e.args)
+    return e.is_Number and e > 0
+
+
+def positive_part(node):
+    return node.base if isinstance(node, (sp.Pow, sp.HadamardPower)) else node.args[-1]
+
+
+def well_conditioned_value(M) -> bool:
+    singular = np.linalg.svd(np.atleast_2d(M), compute_uv=False)
+    return singular[-1] >= MIN_SINGULAR_VALUE and singular[0] <= CONDITION * singular[-1]
+
+
+def draw_values(derivation: Derivation, dims: dict, rng) -> dict:
+    values = {}
+    for s in derivation.spec.symbols:
+        symbol = derivation.symbol_map[s.name]
+        shape = tuple(int(d) if d.is_Integer else dims[d] for d in getattr(symbol, "shape", ()))
+        values[symbol] = draw_value(rng, shape, s.assume)
+    return values

@@ -34,7 +34,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Result:
-    """The derivative: its ``kind`` (gradient, derivative, jacobian, hessian), text, LaTeX, numpy source."""
+    """The derivative: its ``kind`` (gradient, derivative, jacobian, hessian, second derivative), text,
+    LaTeX, numpy source."""
 
     kind: str
     text: str

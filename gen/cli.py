@@ -305,19 +305,23 @@ def results_text(derivation) -> str:
     )
 
 
+# the derivative's name in the terminal, by the kind of result: grad_X, jac_X, hess_X, d/dt, d2/dt2
+DERIVATIVE_NAMES = {
+    "gradient": "grad_{}",
+    "derivative": "d/d{}",
+    "jacobian": "jac_{}",
+    "hessian": "hess_{}",
+    "second derivative": "d2/d{}2",
+}
+
+
 def derivative_name(derivation, variable=None, order=None) -> str:
     """``grad_X``, or ``d/dX`` in numerator layout or for a number; ``hess_X`` or ``d2/dt2`` for
     order 2 (``order`` 1 names the first derivative of an order-2 spec)."""
-    from .engine.jacobians import is_jacobian
-    from .expr import ir
-
-    name = (variable or derivation.variable).name
-    if (order or derivation.spec.order) == 2:
-        return f"hess_{name}" if ir.is_matrix(derivation.variable) else f"d2/d{name}2"
-    if is_jacobian(derivation.function, derivation.variable):
-        return f"jac_{name}"
-    numerator = derivation.spec.layout == "numerator" or not ir.is_matrix(derivation.variable)
-    return f"d/d{name}" if numerator else f"grad_{name}"
+    kind = derivation.kind.first_order if order == 1 else derivation.kind
+    numerator = kind.name == "gradient" and derivation.layout == "numerator"
+    name = DERIVATIVE_NAMES["derivative" if numerator else kind.name]
+    return name.format((variable or derivation.variable).name)
 
 
 def steps_text(steps, checks) -> list:

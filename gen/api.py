@@ -34,7 +34,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Result:
-    """The derivative: its ``kind`` (gradient, derivative, jacobian, hessian), text, LaTeX, numpy source."""
+    """The derivative: its ``kind`` (gradient, derivative, jacobian, hessian, second derivative), text,
+    LaTeX, numpy source."""
 
     kind: str
     text: str
@@ -90,7 +91,8 @@ class Derived:
         return self.outcome.report.ok
 
     def to_latex(self, template: str = "article", **options) -> str:
-        """The document: ``article``, ``appendix`` (``section_level=``), ``beamer`` or ``md``."""
+        """The document in an output format of ``gen.render.formats``: ``article``, ``notes`` (of this
+        derivation alone), ``appendix`` (``section_level=``), ``beamer``, ``md``, or a template file."""
         from .pipeline import render_tex
 
         return render_tex(self.outcome, template, **options)

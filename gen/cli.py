@@ -11,15 +11,10 @@ import click
 
 from .errors import DerivtexError, LatexFailed, Span
 from .pipeline import TIME_BUDGET
+from .render.formats import DEFAULT, FORMATS, option_formats, option_values
 
-TEMPLATES = (
-    "article",
-    "notes",
-    "appendix",
-    "beamer",
-    "md",
-)  # notes: every spec in one document, OUTPUT/notes.pdf
-SECTION_LEVELS = ("section", "subsection")  # of an appendix snippet's heading
+# --to: LaTeX, LaTeX and PDF, or the language of a format that does not typeset (md)
+WITHOUT_PDF = {f.name: f for f in FORMATS.values() if f.typeset is None and not f.together}
 EXPORTS = ("numpy",)  # derivtex export --to
 
 
@@ -84,21 +79,23 @@ def main():
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["tex", "pdf", "md"]),
+    type=click.Choice(["tex", "pdf", *WITHOUT_PDF]),
     default="pdf",
     show_default=True,
-    help="Write LaTeX only, LaTeX and PDF, or Markdown (the same as --template md).",
+    help="Write LaTeX only, LaTeX and PDF, or "
+    + " or ".join(f"{f.language} (the same as --template {f.name})" for f in WITHOUT_PDF.values())
+    + ".",
 )
 @click.option(
     "--template",
-    default="article",
+    default=DEFAULT,
     show_default=True,
-    help=f"One of {', '.join(TEMPLATES)}, or a template of your own: a file NAME.tex.j2 "
+    help=f"One of {', '.join(FORMATS)}, or a template of your own: a file NAME.tex.j2 "
     "(or NAME.md.j2), or a folder with article.tex.j2 (see `derivtex templates export`).",
 )
 @click.option(
     "--section-level",
-    type=click.Choice(SECTION_LEVELS),
+    type=click.Choice(option_values("section_level")),
     help="With --template appendix: head each snippet with \\section (the default) or \\subsection.",
 )
 @output_option()
@@ -118,58 +115,62 @@ def build(paths, to, template, section_level, output, allow_false, timeout):
     whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
     shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
     """
-    from .pipeline import require_ok, run
-    from .render.pdf import have_latex, write_atomic
+    from .render.pdf import have_latex
 
-    if section_level and template != "appendix":
-        raise click.UsageError("--section-level is for --template appendix")
-    if to == "md" and template not in ("article", "md"):
-        raise click.UsageError(f"--to md writes Markdown, which --template {template} does not")
-    template = "md" if to == "md" else template
-    render_one, suffix = renderer(template)
-    out = Path(output)
-    pdf = to == "pdf" and suffix == ".tex" and have_latex()
-    if to == "pdf" and suffix == ".tex" and not pdf:
+    options = {"section_level": section_level} if section_level else {}
+    for option, takers in ((o, option_formats(o)) for o in options):
+        if template not in takers:
+            flag = "--" + option.replace("_", "-")
+            raise click.UsageError(f"{flag} is for --template {' or '.join(takers)}")
+    if to in WITHOUT_PDF and template not in (DEFAULT, to):
+        language = WITHOUT_PDF[to].language
+        raise click.UsageError(f"--to {to} writes {language}, which --template {template} does not")
+    output_format = chosen_format(to if to in WITHOUT_PDF else template)
+    typesets = to == "pdf" and output_format.typeset is not None
+    pdf = typesets and have_latex()
+    if typesets and not pdf:
         click.echo(
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
-    if template == "notes":
-        sys.exit(build_notes(spec_paths(paths), out, pdf, allow_false, timeout))
-    if template == "appendix":
-        level = section_level or "section"
-        sys.exit(build_appendix(spec_paths(paths), out, pdf, allow_false, level, timeout))
+    build_with = build_together if output_format.together else build_each
+    sys.exit(build_with(spec_paths(paths), Path(output), output_format, pdf, allow_false, options, timeout))
+
+
+def chosen_format(template: str):
+    """The row of ``gen.render.formats`` for a built-in template's name or a user's file or folder."""
+    from .render.formats import format_of
+
+    if template not in FORMATS and not Path(template).exists():
+        choices = ", ".join(FORMATS)
+        raise click.UsageError(f"unknown template '{template}': give one of {choices}, a file or a folder")
+    return exit_on_error(format_of, template)
+
+
+def build_each(paths, out: Path, output_format, pdf: bool, allow_false: bool, options, timeout) -> int:
+    """A document per spec, then the format's extra files beside them (if any document was written)."""
+    from .pipeline import render_document, require_ok, run
+    from .render.pdf import write_atomic
+
+    written = []
 
     def build_one(path: Path):
         outcome = run(path, timeout)
         require_ok(outcome, allow_false)
-        text, name = render_one(outcome), outcome.spec.id
-        if suffix == ".tex":
-            click.echo(f"wrote {write_document(text, name, out, pdf)}")
-        else:  # Markdown, or a user's template of another kind: no PDF
-            write_atomic(out / f"{name}{suffix}", text)
-            click.echo(f"wrote {out / f'{name}{suffix}'}")
+        text = render_document([outcome], output_format, **options)
+        written.append(write_document(text, outcome.spec.id, out, output_format, pdf))
+        click.echo(f"wrote {written[-1]}")
 
-    sys.exit(report_errors(spec_paths(paths), build_one))
-
-
-def renderer(template: str):
-    """``(outcome → text, suffix of the file written)`` for a built-in template or a user's."""
-    from .pipeline import render_tex
-
-    if template in TEMPLATES:
-        return (lambda outcome: render_tex(outcome, template)), ".md" if template == "md" else ".tex"
-    if not Path(template).exists():
-        choices = ", ".join(TEMPLATES)
-        raise click.UsageError(f"unknown template '{template}': give one of {choices}, a file or a folder")
-    from .render.user_templates import output_suffix, template_file
-
-    user = exit_on_error(template_file, template)
-    return (lambda outcome: render_tex(outcome, user)), output_suffix(user)
+    worst = report_errors(paths, build_one)
+    if written and output_format.files:
+        for name, text in output_format.files().items():
+            write_atomic(out / name, text)
+            click.echo(f"wrote {out / name}")
+    return worst
 
 
-def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool, timeout: float) -> int:
-    """Check every spec (one line each), then write the notes; nothing at all if any spec fails."""
-    from .pipeline import render_notes, require_ok, run
+def build_together(paths, out: Path, output_format, pdf: bool, allow_false: bool, options, timeout) -> int:
+    """Check every spec (one line each), then write the one document; nothing at all if any fails."""
+    from .pipeline import render_document, require_ok, run
 
     paths = list(dict.fromkeys(paths))  # a spec named twice appears once
     outcomes = []
@@ -183,61 +184,38 @@ def build_notes(paths: list[Path], out: Path, pdf: bool, allow_false: bool, time
     worst = report_errors(paths, check_one)
     if worst:
         failed = len(paths) - len(outcomes)
-        click.echo(f"{failed} of {len(paths)} specs failed: the notes were not written", err=True)
+        what = output_format.together
+        click.echo(f"{failed} of {len(paths)} specs failed: the {what} were not written", err=True)
         return worst
 
-    def write_notes(name: str):
-        click.echo(f"wrote {write_document(render_notes(outcomes), name, out, pdf)}")
+    def write_one(name: str):
+        text = render_document(outcomes, output_format, **options)
+        click.echo(f"wrote {write_document(text, name, out, output_format, pdf)}")
 
-    return report_errors(["notes"], write_notes)
-
-
-def build_appendix(
-    paths: list[Path], out: Path, pdf: bool, allow_false: bool, section_level: str, timeout: float
-) -> int:
-    """A snippet per spec, then ``derivtex.sty`` and ``derivtex.bib`` beside them (if any was written)."""
-    from .pipeline import render_tex, require_ok, run
-    from .render.appendix import BIBLIOGRAPHY, PACKAGE, render_package, typeset_snippet
-    from .render.bibliography import bibtex
-    from .render.pdf import write_atomic
-
-    written = []
-
-    def build_one(path: Path):
-        outcome = run(path, timeout)
-        require_ok(outcome, allow_false)
-        tex = render_tex(outcome, "appendix", section_level=section_level)
-        written.append(write_document(tex, outcome.spec.id, out, pdf, typeset_snippet))
-        click.echo(f"wrote {written[-1]}")
-
-    worst = report_errors(paths, build_one)
-    if written:
-        for name, text in ((PACKAGE, render_package()), (BIBLIOGRAPHY, bibtex())):
-            write_atomic(out / name, text)
-            click.echo(f"wrote {out / name}")
-    return worst
+    return report_errors([output_format.together], write_one)
 
 
-def write_document(tex: str, name: str, out: Path, pdf: bool, make_pdf=None) -> Path:
-    """Write ``out/NAME.tex`` (and ``NAME.pdf``, by ``make_pdf(tex, scratch)``) atomically.
+def write_document(text: str, name: str, out: Path, output_format, pdf: bool) -> Path:
+    """Write ``out/NAME.SUFFIX`` (and ``NAME.pdf``, typeset as the format says) atomically.
 
-    Returns the main file written. If LaTeX fails, no earlier file is replaced and the .tex is
+    Returns the main file written. If LaTeX fails, no earlier file is replaced and the text is
     kept in ``out/.build``.
     """
-    from .render.pdf import typeset, write_atomic
+    from .render.pdf import write_atomic
 
+    source = f"{name}{output_format.suffix}"
     if pdf:
         try:
-            document = (make_pdf or (lambda tex, root: typeset(tex, root)[0]))(tex, out / ".build")
+            document = output_format.typeset(text, out / ".build")
         except LatexFailed as error:
-            kept = out / ".build" / f"{name}.tex"
-            write_atomic(kept, tex)
+            kept = out / ".build" / source
+            write_atomic(kept, text)
             lines = [error.message, *(f"  {line}" for line in error.log_lines)]
             lines.append(f"  the .tex is kept at {kept}; no earlier output was replaced")
             raise LatexFailed("\n".join(lines), Span(str(kept), error.tex_line or 1)) from None
         write_atomic(out / f"{name}.pdf", document)
-    write_atomic(out / f"{name}.tex", tex)
-    return out / f"{name}.pdf" if pdf else out / f"{name}.tex"
+    write_atomic(out / source, text)
+    return out / f"{name}.pdf" if pdf else out / source
 
 
 @main.command()
@@ -327,19 +305,23 @@ def results_text(derivation) -> str:
     )
 
 
+# the derivative's name in the terminal, by the kind of result: grad_X, jac_X, hess_X, d/dt, d2/dt2
+DERIVATIVE_NAMES = {
+    "gradient": "grad_{}",
+    "derivative": "d/d{}",
+    "jacobian": "jac_{}",
+    "hessian": "hess_{}",
+    "second derivative": "d2/d{}2",
+}
+
+
 def derivative_name(derivation, variable=None, order=None) -> str:
     """``grad_X``, or ``d/dX`` in numerator layout or for a number; ``hess_X`` or ``d2/dt2`` for
     order 2 (``order`` 1 names the first derivative of an order-2 spec)."""
-    from .engine.jacobians import is_jacobian
-    from .expr import ir
-
-    name = (variable or derivation.variable).name
-    if (order or derivation.spec.order) == 2:
-        return f"hess_{name}" if ir.is_matrix(derivation.variable) else f"d2/d{name}2"
-    if is_jacobian(derivation.function, derivation.variable):
-        return f"jac_{name}"
-    numerator = derivation.spec.layout == "numerator" or not ir.is_matrix(derivation.variable)
-    return f"d/d{name}" if numerator else f"grad_{name}"
+    kind = derivation.kind.first_order if order == 1 else derivation.kind
+    numerator = kind.name == "gradient" and derivation.layout == "numerator"
+    name = DERIVATIVE_NAMES["derivative" if numerator else kind.name]
+    return name.format((variable or derivation.variable).name)
 
 
 def steps_text(steps, checks) -> list:

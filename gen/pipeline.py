@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from .errors import CheckFailed, Span, SpecError
@@ -146,31 +145,28 @@ def claim_diagnosis(outcome: Outcome) -> str:
 
 
 def render_tex(outcome: Outcome, template: str | Path = "article", **options) -> str:
-    """One derivation as ``article``, ``appendix`` (option ``section_level``), ``beamer``, ``md``,
-    or with a user's template file (a ``Path``)."""
-    from .render.appendix import render_appendix
+    """One derivation in an output format of ``gen.render.formats``: ``article``, ``notes``,
+    ``appendix`` (option ``section_level``), ``beamer``, ``md``, or a user's template file or folder."""
+    from .render.formats import format_of
+
+    return render_document([outcome], format_of(template), **options)
+
+
+def render_document(outcomes, output_format, **options) -> str:
+    """The document of one outcome in ``output_format`` (a ``gen.render.formats.Format``), or of
+    all of them in a format that gathers every spec into one."""
     from .render.bibliography import sources
-    from .render.markdown import render_markdown
-    from .render.slides import render_slides
-    from .render.templates import render
-    from .render.user_templates import render_user
     from .render.view import document_view
 
-    renderers = {
-        "article": lambda doc, **context: render(doc, "article", **context),
-        "appendix": render_appendix,
-        "beamer": render_slides,
-        "md": render_markdown,
-    }
-    renderer = renderers[template] if isinstance(template, str) else partial(render_user, template=template)
-    doc = document_view(outcome.derivation, outcome.report)
-    return renderer(doc, sources=sources(outcome.spec.references, doc.rules), **options)
+    views = [(o.spec, document_view(o.derivation, o.report)) for o in outcomes]
+    if output_format.together:
+        return output_format.render(views, **options)
+    ((spec, doc),) = views
+    return output_format.render(doc, sources=sources(spec.references, doc.rules), **options)
 
 
 def render_notes(outcomes) -> str:
     """One document of lecture notes for the outcomes, grouped by topic (see ``gen.render.notes``)."""
-    from .render.notes import notes_view
-    from .render.templates import render_notes as render
-    from .render.view import document_view
+    from .render.formats import FORMATS
 
-    return render(notes_view((o.spec, document_view(o.derivation, o.report)) for o in outcomes))
+    return render_document(outcomes, FORMATS["notes"])

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from gen.engine.derive import derive
-from gen.engine.jacobians import is_jacobian
+from gen.engine.kind import is_jacobian
 from gen.engine.proof import Chain
 from gen.expr.latex import latex
 from gen.expr.lower import parse_expr, symbol_table

@@ -10,7 +10,8 @@ from ..errors import SpecError, Unsupported
 from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
 from ..spec.keys import Spec
-from .jacobians import bilinear_form, hessian_core, is_jacobian, jacobian_core, second_derivative_core
+from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
+from .kind import GRADIENT, Kind, is_jacobian, kind_of
 from .methods import METHODS, derive_core, in_numerator_layout
 from .proof import Chain, Proof
 from .several import several_core
@@ -24,6 +25,9 @@ class Derivation:
     variable: object
     result: object
     proofs: tuple[Proof, ...]
+    kind: Kind  # gradient, derivative, Jacobian, Hessian…: the same for each of several variables
+    convention: str | None  # a symmetric variable's gradient: sym or cookbook (None: unconstrained)
+    layout: str  # numerator only for a matrix or vector variable (a number's derivative has none)
     claim: object = None
     compare: tuple[tuple[str, object], ...] = ()
     steps: tuple = ()  # the author's lines, parsed (``spec.steps`` has their reasons)
@@ -47,20 +51,21 @@ def derive(spec: Spec) -> Derivation:
     function = parse_expr(spec.function, symbols)
     if len(spec.wrt) > 1:
         return derive_several(spec, symbols, function)
-    variable = supported_variable(spec, symbols, function)
+    variable, kind = supported_variable(spec, symbols, function)
+    convention, layout = structure(spec), resolved_layout(spec, kind)
     symmetric = frozenset(symmetric_symbols(spec, symbols))
     try:
-        if is_jacobian(function, variable):
+        if kind.jacobian:
             core = jacobian_core(function, variable, symmetric)
         else:
-            core = derive_core(function, variable, symmetric, structure(spec))
+            core = derive_core(function, variable, symmetric, convention)
     except Unsupported as error:  # the engine's refusals are about the function
         raise error.at(spec.function.span) from None
-    if spec.layout == "numerator" and ir.is_matrix(variable):
+    if layout == "numerator":
         core = replace(core, gradient=in_numerator_layout(core.gradient, symmetric))
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
-    if spec.order == 2:  # the Hessian: the Jacobian of the gradient (the derivative's, for a number)
+    if kind.order == 2:  # the Hessian: the Jacobian of the gradient (the derivative's, for a number)
         second_core = hessian_core if ir.is_matrix(variable) else second_derivative_core
         second = second_core(core.gradient.last, variable, symmetric)
         bilinear = None
@@ -79,7 +84,19 @@ def derive(spec: Spec) -> Derivation:
     result = core.gradient.last
     identified = core.gradient.steps[0].expr
     return Derivation(
-        spec, tuple(symbols.items()), function, variable, result, proofs, claim, compare, steps, identified
+        spec,
+        tuple(symbols.items()),
+        function,
+        variable,
+        result,
+        proofs,
+        kind,
+        convention,
+        layout,
+        claim,
+        compare,
+        steps,
+        identified,
     )
 
 
@@ -105,6 +122,9 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
         variable,
         result,
         (core.proof(),),
+        GRADIENT,  # several_supported: scalar functions of matrices and vectors, first order
+        structure(spec),
+        resolved_layout(spec, GRADIENT),
         identified=identified,
         partials=tuple(partials),
         claims=claims,
@@ -176,8 +196,9 @@ def author_step(step, symbols: dict, number: int, variable):
     return expr
 
 
-def supported_variable(spec: Spec, symbols: dict, function):
-    """The variable to differentiate by; refuses honestly what the engine cannot do yet."""
+def supported_variable(spec: Spec, symbols: dict, function) -> tuple[object, Kind]:
+    """The variable to differentiate by and the kind of result; refuses honestly what the engine
+    cannot do yet."""
     refuse = lambda what, span: Unsupported(f"{what} is not supported yet", span)  # noqa: E731
     if spec.order == 2:
         hessian_supported(spec, symbols, function, refuse)
@@ -198,7 +219,8 @@ def supported_variable(spec: Spec, symbols: dict, function):
         method = next(m for m in spec.methods if m != "differential")
         message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
         raise SpecError(message, spec.span_of("methods"))
-    if is_jacobian(function, variable):
+    kind = kind_of(function, variable, spec.order)
+    if kind.jacobian:
         if structure(spec) == "cookbook":
             raise refuse("a Jacobian with symmetric_gradient: cookbook", spec.span_of("symmetric_gradient"))
         if spec.layout == "numerator":
@@ -207,7 +229,7 @@ def supported_variable(spec: Spec, symbols: dict, function):
         if set(spec.methods) - {"differential"}:
             message = "a Jacobian is derived by differentials only; remove 'methods' or keep [differential]"
             raise SpecError(message, spec.span_of("methods"))
-    return variable
+    return variable, kind
 
 
 def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
@@ -231,6 +253,11 @@ def structure(spec: Spec) -> str | None:
     """How a symmetric variable's gradient is taken (``sym`` or ``cookbook``); None if unconstrained."""
     declared = spec.symbol(spec.wrt[0].value)
     return spec.symmetric_gradient if {"symmetric", "spd"} & set(declared.assume) else None
+
+
+def resolved_layout(spec: Spec, kind: Kind) -> str:
+    """The layout the result is written in: a derivative by a number has none (it is denominator's)."""
+    return "denominator" if kind.by_number else spec.layout
 
 
 def result_expr(text, symbols, expected, what: str):

@@ -28,11 +28,6 @@ MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first ide
 MAGNUS_CH10 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 10 (second identification theorem)"
 
 
-def is_jacobian(function, variable) -> bool:
-    """Whether the derivative is a Jacobian: a function with more than one entry, of a matrix."""
-    return ir.is_matrix(function) and not ir.is_one_by_one(function) and ir.is_matrix(variable)
-
-
 def differential_of_variable(variable):
     """``d vec X``, what a Jacobian multiplies (``dx`` for a vector)."""
     return ir.vec(ir.d(variable))

@@ -347,12 +347,13 @@ def python_name(name: str) -> str:
     return f"{name}_" if keyword.iskeyword(name) or name == "np" else name
 
 
-def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> str:
+def numpy_source(result, symbols: dict, variable, vectorised: bool = False) -> str:
     """A self-contained ``def result(...)`` computing ``result`` with numpy only.
 
     Parameters are the non-dimension symbols in declaration order; vectors are
-    1-D arrays. A gradient has the variable's shape (transposed in numerator layout),
-    a Jacobian the shape (size f, size x), a derivative by a number the function's.
+    1-D arrays. A gradient has the variable's shape (transposed in numerator layout), a
+    ``vectorised`` result (a Jacobian, a Hessian) the shape (size f, size x), a derivative by a
+    number the function's.
     """
     printer = NumpyPrinter()
     printer.sizes = {}
@@ -373,7 +374,7 @@ def numpy_source(result, symbols: dict, variable, is_jacobian: bool = False) -> 
         lines.append(f"    return float(np.squeeze({body}))")
     elif not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative
         lines.append(f"    return np.asarray({body}, dtype=float)")
-    elif is_jacobian:  # ∂f/∂xᵀ: (size f, size x)
+    elif vectorised:  # ∂f/∂(vec x)ᵀ: (size f, size x)
         lines.append(f"    return np.asarray({body}, dtype=float)")
     else:
         same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose

@@ -19,7 +19,6 @@ from .notes import bookmark
 from .templates import render, render_template
 from .view import DocumentView
 
-SECTION_LEVELS = ("section", "subsection")
 PACKAGE = "derivtex.sty"
 BIBLIOGRAPHY = "derivtex.bib"  # the bundled works, by the keys the snippets cite
 SNIPPET = "snippet"  # the snippet's name beside the preview article
@@ -51,10 +50,15 @@ def preview(snippets: tuple[str, ...] = (SNIPPET,)) -> str:
     return render_template("preview.tex.j2", snippets=tuple(Markup(s) for s in snippets))
 
 
+def extra_files() -> dict[str, str]:
+    """What the snippets need beside them, by file name: ``derivtex.sty`` and ``derivtex.bib``."""
+    return {PACKAGE: render_package(), BIBLIOGRAPHY: bibtex()}
+
+
 def typeset_snippet(snippet: str, scratch_root: Path) -> bytes:
     """The PDF of a snippet inside the preview article: the proof that it compiles."""
     from .pdf import typeset
 
-    files = {f"{SNIPPET}.tex": snippet, PACKAGE: render_package(), BIBLIOGRAPHY: bibtex()}
+    files = {f"{SNIPPET}.tex": snippet, **extra_files()}
     document, _ = typeset(preview(), scratch_root, files)
     return document

@@ -11,7 +11,6 @@ import sympy as sp
 from markupsafe import Markup
 
 from ..engine.derive import Derivation
-from ..engine.jacobians import is_jacobian
 from ..engine.proof import Chain, Proof, Step
 from ..engine.rules import REGISTRY
 from ..expr import ir
@@ -76,7 +75,7 @@ def named_function(derivation: Derivation) -> bool:
     fraction, which would stand in the numerator of a Jacobian's ∂f/∂xᵀ)."""
     function = latex(derivation.function)
     visible = re.sub(r"\\[,;!]|[{}^_ ]", "", re.sub(r"\\[A-Za-z]+", "x", function))
-    fraction = "\\frac" in function and is_jacobian(derivation.function, derivation.variable)
+    fraction = "\\frac" in function and derivation.kind.jacobian
     return len(visible) > LONG or fraction
 
 
@@ -103,15 +102,15 @@ def gradient_symbol(derivation: Derivation, numerator: bool | None = None, varia
     """``∇_X f``, ``∂f/∂X`` in numerator layout, or ``d f/dt`` for a scalar variable (``variable``:
     another of several)."""
     variable, function = latex(variable or derivation.variable), function_latex(derivation)
-    if not ir.is_matrix(derivation.variable):
+    if derivation.kind.by_number:
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}}{variable}}} {function}"
-    if is_jacobian(derivation.function, derivation.variable):
+    if derivation.kind.jacobian:
         if derivation.function.shape[1] != 1:
             function = rf"\operatorname{{vec}}{group(function) if function != 'f' else ' f'}"
         if derivation.variable.shape[1] != 1:
             variable = rf"(\operatorname{{vec}}{variable})"
         return rf"\frac{{\partial {function}}}{{\partial {variable}^{{\top}}}}"
-    if derivation.spec.layout == "numerator" if numerator is None else numerator:
+    if derivation.layout == "numerator" if numerator is None else numerator:
         return rf"\frac{{\partial}}{{\partial {variable}}} {function}"
     return rf"\nabla_{{{variable}}} {function}"
 
@@ -119,7 +118,7 @@ def gradient_symbol(derivation: Derivation, numerator: bool | None = None, varia
 def hessian_symbol(derivation: Derivation) -> str:
     """``∇²_X f``, or ``d²f/dt²`` for a number."""
     variable, function = latex(derivation.variable), function_latex(derivation)
-    if not ir.is_matrix(derivation.variable):
+    if derivation.kind.by_number:
         return rf"\frac{{\mathrm{{d}}^{{2}}}}{{\mathrm{{d}}{variable}^{{2}}}} {function}"
     return rf"\nabla^{{2}}_{{{variable}}} {function}"
 

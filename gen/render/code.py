@@ -12,7 +12,6 @@ import re
 import numpy as np
 import sympy as sp
 
-from ..engine.derive import structure
 from ..errors import Unsupported
 from ..expr.printers import numpy_source, python_name
 from ..pipeline import Outcome
@@ -71,10 +70,10 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         wrt=python_name(derivation.variable.name),
         source=quoted(spec.path),
         module=module,
-        symmetric=structure(spec) or "",
-        transposed=spec.layout == "numerator",
+        symmetric=derivation.convention or "",
+        transposed=derivation.layout == "numerator",
         seed=spec.check.seed,
-        step=STEPS[spec.order],
+        step=STEPS[derivation.kind.order],
         point=[(python_name(names[s]), literal(v)) for s, v in values.items()],
         function_source=renamed(function, "function").rstrip("\n"),
         derivative_source=renamed(result["numpy"], name).rstrip("\n"),

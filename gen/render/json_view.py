@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from ..engine.derive import Derivation
-from ..engine.jacobians import is_jacobian
-from ..expr import ir
 from ..expr.latex import latex
 from ..expr.printers import numpy_source, text
 from ..verify.checks import Check, Report
@@ -43,18 +41,12 @@ def proof_json(view: ProofView, lemmas: int) -> dict:
 
 def result_json(derivation: Derivation, variable, result) -> dict:
     """The derivative with respect to one variable: its kind, text, LaTeX and numpy source."""
-    vector_valued = derivation.spec.order == 2 or is_jacobian(derivation.function, variable)
-    if derivation.spec.order == 2:
-        kind = "hessian" if ir.is_matrix(variable) else "second derivative"
-    elif vector_valued:
-        kind = "jacobian"
-    else:
-        kind = "gradient" if ir.is_matrix(variable) else "derivative"
+    kind = derivation.kind
     return {
-        "kind": kind,
+        "kind": kind.name,
         "text": text(result),
         "latex": latex(result),
-        "numpy": numpy_source(result, dict(derivation.symbols), variable, vector_valued),
+        "numpy": numpy_source(result, dict(derivation.symbols), variable, kind.vectorised),
     }
 
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .bibliography import Bibliography, Citation
 from .bibliography import Entry as BibEntry
-from .templates import escape_latex
+from .templates import escape_latex, render_notes
 from .view import DocumentView, Line, ProofView
 
 TITLE = "Matrix calculus: verified derivations"
@@ -185,3 +185,8 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
         ),
         references=tuple(bibliography.entries.values()),
     )
+
+
+def render(entries: Iterable[tuple[object, DocumentView]]) -> str:
+    """The notes of (spec, document view) pairs as LaTeX source."""
+    return render_notes(notes_view(entries))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..engine.derive import Derivation, structure
-from ..engine.jacobians import differential_of_variable, is_jacobian
+from ..engine.derive import Derivation
+from ..engine.jacobians import differential_of_variable
 from ..engine.proof import Chain, Proof, Step
 from ..engine.rules import REGISTRY
 from ..expr import ir
@@ -106,27 +106,26 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
     then = (
         f"The differential now has the form ${form}$, "
         "from which the identification theorem reads off the gradient:"
-        if ir.is_matrix(derivation.variable)
+        if not derivation.kind.by_number
         else f"The differential now has the form ${form}$, and ${form[0]}$ is the derivative:"
     )
     if derivation.partials:
         then = f"The differential now has the form ${form}$, from which the identification theorem reads off"
         then += " each gradient:"
-    if is_jacobian(derivation.function, derivation.variable):
+    if derivation.kind.jacobian:
         form = rf"J\,{latex(differential_of_variable(derivation.variable))}"
         intro = f"We take the differential and bring it into the form ${form}$; each line is justified"
         intro += " on the right."
         then = f"The differential now has the form ${form}$, from which the Jacobian is read off:"
     X = latex(derivation.variable)
-    if (convention := structure(derivation.spec)) is not None:
-        jacobian = is_jacobian(derivation.function, derivation.variable)
+    if (convention := derivation.convention) is not None:
         then = (
             then[:-1]
             + ". "
-            + (SYMMETRIC_JACOBIAN if jacobian else CONVENTIONS[convention]).replace("@X", X)
+            + (SYMMETRIC_JACOBIAN if derivation.kind.jacobian else CONVENTIONS[convention]).replace("@X", X)
             + ":"
         )
-    if derivation.spec.layout == "numerator" and ir.is_matrix(derivation.variable):
+    if derivation.layout == "numerator":
         then = then[:-1] + (
             f". In numerator layout the derivative of a number with respect to ${X}$ has the shape of "
             f"${X}^{{\\top}}$: it is the transpose of the gradient, taken last:"
@@ -144,7 +143,7 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
         return ()
     chain, hessian, bilinear = proof.second
     count = len(chain.steps)
-    if not ir.is_matrix(derivation.variable):  # a number t: d(f') = f'' dt
+    if derivation.kind.by_number:  # a number t: d(f') = f'' dt
         dt = latex(ir.d(derivation.variable))
         once_more = (
             f"Differentiating the derivative once more brings $\\mathrm{{d}}f'$ to the form $g\\,{dt}$:"
@@ -161,7 +160,7 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     gradient = r"\mathrm{d}(\nabla f)" if vector else r"\mathrm{d}\operatorname{vec}(\nabla f)"
     once_more = f"Differentiating the gradient once more brings ${gradient}$ to the form $H\\,{dx}$:"
     dx_row = dx if vector else group(dx)
-    within = " within symmetric matrices" if structure(derivation.spec) else ""
+    within = " within symmetric matrices" if derivation.convention else ""
     then = rf"So $\mathrm{{d}}^{{2}}f = {dx_row}^{{\top}}H\,{dx}$, and $H$ is the Hessian{within}:"
     parts = (
         part(once_more, rule_lines(chain, latex(chain.lhs), checks.second[:count])),

@@ -17,7 +17,6 @@ from markupsafe import Markup
 
 from ..errors import SpecError
 
-TEMPLATES = ("article", "appendix", "beamer")
 SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -125,9 +124,12 @@ def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Envir
 
 def render(view, template: str = "article", **context) -> str:
     """The document for ``view`` as LaTeX source (``context``: the template's other variables)."""
-    if template not in TEMPLATES:
-        raise SpecError(f"unknown template '{template}' (choose from {', '.join(TEMPLATES)})")
     return render_template(f"{template}.tex.j2", doc=view, **context)
+
+
+def render_article(view, **context) -> str:
+    """A standalone article: the proposition, one proof per method, remarks, verification."""
+    return render(view, "article", **context)
 
 
 def render_template(name: str, **context) -> str:

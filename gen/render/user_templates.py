@@ -2,8 +2,8 @@
 
 A template's folder is searched first for what it includes or imports, then the built-in
 templates, so a copy made by ``derivtex templates export DIR`` can change any piece of them.
-What a template prints is escaped for the output its name says: ``NAME.md.j2`` Markdown,
-anything else LaTeX.
+What a template prints is escaped for the output its name says (``NAME.md.j2`` Markdown,
+anything else LaTeX): ``gen.render.formats`` resolves the template into a row.
 """
 
 from __future__ import annotations
@@ -14,41 +14,20 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Span, SpecError
-from .templates import builtin_templates, environment
+from .templates import builtin_templates, environment, finalize
 from .view import DocumentView
 
-FOLDER_TEMPLATE = "article.tex.j2"  # what a folder given as --template renders
 
+def render_user(doc: DocumentView, template: Path, escape=None, view=None, **context) -> str:
+    """One derivation rendered by a user's template; its errors point into the template.
 
-def template_file(value: str) -> Path:
-    """The template a ``--template`` path names: the file, or a folder's ``article.tex.j2``."""
-    path = Path(value)
-    if path.is_dir():
-        path = path / FOLDER_TEMPLATE
-        if not path.is_file():
-            raise SpecError(f"no {FOLDER_TEMPLATE} in this folder", Span(value))
-    elif not path.is_file():
-        raise SpecError("not a template file or folder", Span(value))
-    if path.suffix != ".j2":
-        raise SpecError("a template's name ends in .j2 (NAME.tex.j2, NAME.md.j2)", Span(str(path)))
-    return path
-
-
-def output_suffix(template: Path) -> str:
-    """``.tex`` for ``NAME.tex.j2``, ``.md`` for ``NAME.md.j2``; ``.txt`` for a bare ``NAME.j2``."""
-    return Path(template.stem).suffix or ".txt"
-
-
-def render_user(doc: DocumentView, template: Path, **context) -> str:
-    """One derivation rendered by a user's template; its errors point into the template."""
-    from .markdown import escape_markdown, markdown_view
-    from .templates import finalize
-
-    markdown = output_suffix(template) == ".md"
-    env = environment(escape_markdown if markdown else finalize, (str(template.parent),))
+    ``escape`` prints plain text (LaTeX's by default) and ``view`` adapts the document view:
+    the row of ``gen.render.formats`` that the template's suffix names gives both.
+    """
+    env = environment(escape or finalize, (str(template.parent),))
     try:
         return env.get_template(template.name).render(
-            doc=markdown_view(doc) if markdown else doc, macro_prefix="", **context
+            doc=view(doc) if view else doc, macro_prefix="", **context
         )
     except jinja2.TemplateSyntaxError as error:
         raise SpecError(

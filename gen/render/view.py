@@ -13,10 +13,8 @@ import sympy as sp
 from markupsafe import Markup
 
 from ..engine.derive import Derivation
-from ..engine.jacobians import is_jacobian
 from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
-from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, latex, width
 from ..verify.checks import Report
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
@@ -33,6 +31,14 @@ from .chains import (
 from .proofs import author_view, proof_view
 from .templates import escape_latex
 
+# what central finite differences of the function agree with, by the kind of result
+COMPARED = {
+    "gradient": "the gradient",
+    "derivative": "the derivative",
+    "jacobian": "the Jacobian",
+    "hessian": "the gradient, and those of the gradient with the Hessian,",
+    "second derivative": "the derivative, and those of the derivative with the second,",
+}
 ADJECTIVES = {
     "invertible": "invertible",
     "symmetric": "symmetric",
@@ -154,15 +160,7 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             sentence += (
                 f". The largest relative error between the author's consecutive lines is ${figure(worst)}$"
             )
-    if derivation.spec.order == 2 and not ir.is_matrix(derivation.variable):
-        compared = "of the function agree with the derivative, and those of the derivative with the second,"
-    elif derivation.spec.order == 2:
-        compared = "of the function agree with the gradient, and those of the gradient with the Hessian,"
-    elif is_jacobian(derivation.function, derivation.variable):
-        compared = "of the function agree with the Jacobian"
-    else:
-        result = "gradient" if ir.is_matrix(derivation.variable) else "derivative"
-        compared = f"of the function agree with the {result}{'s' * bool(derivation.partials)}"
+    compared = f"of the function agree with {COMPARED[derivation.kind.name]}{'s' * bool(derivation.partials)}"
     sentence += (
         f". Central finite differences {compared} to ${figure(report.finite_difference.max_rel_error)}$"
     )
@@ -178,7 +176,7 @@ def statement(derivation: Derivation) -> Markup:
     """``∇_X f = G``, on several aligned rows when ``G`` is long (one equation per variable)."""
     rows = []  # per variable: its symbol, then the result's pieces
     for variable, result in derivation.results:
-        order_2 = derivation.spec.order == 2
+        order_2 = derivation.kind.order == 2
         symbol = hessian_symbol(derivation) if order_2 else gradient_symbol(derivation, variable=variable)
         rows.append((symbol, *broken(result, max(MEASURE, DISPLAY - width(symbol)))))
     if len(rows) == 1 and len(rows[0]) == 2:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.derive import Derivation, structure
-from ..engine.jacobians import differential_of_variable, is_jacobian, symmetrizer
+from ..engine.derive import Derivation
+from ..engine.jacobians import differential_of_variable, symmetrizer
 from ..engine.proof import Chain, Proof, Step
 from ..expr import ir
 from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
@@ -152,8 +152,7 @@ def checked(derivation: Derivation) -> Report:
     rng = np.random.default_rng(settings.seed)
     dims = sample_dims(derivation)
     variable, result = derivation.variable, derivation.result
-    jacobian = is_jacobian(derivation.function, variable)
-    convention = structure(derivation.spec)
+    jacobian, convention = derivation.kind.jacobian, derivation.convention
     errors: dict = {}
     points, claim_points = [], {}  # (gradient, compared values); per variable, (gradient, claim)
     for _ in range(settings.samples):
@@ -190,7 +189,7 @@ def checked(derivation: Derivation) -> Report:
                 errors, ("author ident",), [rel_error(ev(linear(derivation.identified, variable)), ev(last))]
             )
         G = ev(result)
-        if derivation.spec.order == 2:  # the Hessian against differences of the gradient, and that too
+        if derivation.kind.order == 2:  # the Hessian against differences of the gradient, and that too
             gradient = derivation.proofs[0].gradient.last
             differences = finite_difference_jacobian if ir.is_matrix(variable) else finite_difference_gradient
             fd = differences(gradient, variable, values, dims)
@@ -200,9 +199,9 @@ def checked(derivation: Derivation) -> Report:
             fd = finite_difference_jacobian(derivation.function, variable, values, dims)
         else:
             fd = finite_difference_gradient(derivation.function, variable, values, dims, convention)
-        if convention and (jacobian or derivation.spec.order == 2):  # along vec U = ½(I + K) vec U
+        if convention and derivation.kind.vectorised:  # along vec U = ½(I + K) vec U
             fd = fd @ ev(symmetrizer(variable.shape[0]))
-        if derivation.spec.layout == "numerator":
+        if derivation.layout == "numerator":
             fd = np.transpose(fd)
         record(errors, ("fd",), [rel_error(G, fd)])
         for v, partial in derivation.partials:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 
-from gen.expr.functions import ENTRYWISE, REAL
+from gen.expr.functions import ENTRYWISE, POSITIVE, REAL
 
 SIZES = {"n": 3, "m": 2}
 SYMBOLS = """\
@@ -44,6 +44,7 @@ NEAR_IDENTITY = ("X", "A", "D")  # sampled as I + E with |E| = 0.1: well-conditi
 # The entrywise functions defined on all reals, valued by the function table's numpy definition
 # (the engine's derivative of each is still checked against finite differences of it).
 ELEMENTWISE = {name: f.numpy_function(np) for name, f in ENTRYWISE.items() if f.domain == REAL}
+OF_POSITIVES = sorted(name for name, f in ENTRYWISE.items() if f.domain == POSITIVE)  # log, sqrt
 NUMBERS = ("2", "3", "0.5")
 
 
@@ -204,8 +205,9 @@ def scalars(draw, depth: int) -> Expr:
     if op == "^2":
         return Expr(f"({a.text})^2", lambda v: a.value(v) ** 2, positive=a.positive)
     if a.positive:  # log, or sqrt
-        name = draw(st.sampled_from(["log", "sqrt"]))
-        return Expr(f"{name}({a.text})", lambda v: getattr(np, name)(a.value(v)), positive=name == "sqrt")
+        name = draw(st.sampled_from(OF_POSITIVES))
+        f = ENTRYWISE[name].numpy_function(np)
+        return Expr(f"{name}({a.text})", lambda v: f(a.value(v)), positive=ENTRYWISE[name].positive)
     return Expr(f"tanh({a.text})", lambda v: np.tanh(a.value(v)))
 
 

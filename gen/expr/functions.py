@@ -111,6 +111,7 @@ TABLE = (
         latex="\\sqrt{{{arg}}}",
         sympy="sqrt",
         domain=POSITIVE,
+        positive=True,
     ),
     Function("sin", derivative=lambda ir, F: ir.apply("cos", F), numpy="sin", latex="\\sin{group}"),
     Function("cos", derivative=lambda ir, F: ir.neg(ir.apply("sin", F)), numpy="cos", latex="\\cos{group}"),

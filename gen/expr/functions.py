@@ -129,6 +129,13 @@ TABLE = (
         latex="\\tanh{group}",
     ),
     Function(
+        "atan",
+        aliases=("arctan",),
+        derivative=lambda ir, F: ir.entrywise_power(ir.add(ir.one_like(F), ir.entrywise_power(F, 2)), -1),
+        numpy="arctan",
+        latex="\\arctan{group}",
+    ),
+    Function(
         "sigmoid",
         derivative=lambda ir, F: ir.entrywise_product(
             ir.apply("sigmoid", F), ir.add(ir.one_like(F), ir.neg(ir.apply("sigmoid", F)))

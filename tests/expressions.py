@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 
+from gen.expr.functions import ENTRYWISE, POSITIVE, REAL
+
 SIZES = {"n": 3, "m": 2}
 SYMBOLS = """\
 symbols:
@@ -39,14 +41,10 @@ LEAVES = {
     ("m", "1"): ("c",),
 }
 NEAR_IDENTITY = ("X", "A", "D")  # sampled as I + E with |E| = 0.1: well-conditioned, det > 0
-ELEMENTWISE = {
-    "exp": np.exp,
-    "sin": np.sin,
-    "cos": np.cos,
-    "tanh": np.tanh,
-    "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
-    "softplus": lambda v: np.logaddexp(0, v),
-}
+# The entrywise functions defined on all reals, valued by the function table's numpy definition
+# (the engine's derivative of each is still checked against finite differences of it).
+ELEMENTWISE = {name: f.numpy_function(np) for name, f in ENTRYWISE.items() if f.domain == REAL}
+OF_POSITIVES = sorted(name for name, f in ENTRYWISE.items() if f.domain == POSITIVE)  # log, sqrt
 NUMBERS = ("2", "3", "0.5")
 
 
@@ -191,7 +189,7 @@ def scalars(draw, depth: int) -> Expr:
             return Expr(f"sum({a.text})", lambda v: np.sum(a.value(v)))
         name = draw(st.sampled_from(sorted(ELEMENTWISE)))
         f = ELEMENTWISE[name]
-        positive = name in ("exp", "sigmoid", "softplus")
+        positive = ENTRYWISE[name].positive
         return Expr(f"sum({name}({a.text}))", lambda v: np.sum(f(a.value(v))), positive=positive)
     a = draw(scalars(depth - 1))
     if op in ("+", "-", "*"):
@@ -207,8 +205,9 @@ def scalars(draw, depth: int) -> Expr:
     if op == "^2":
         return Expr(f"({a.text})^2", lambda v: a.value(v) ** 2, positive=a.positive)
     if a.positive:  # log, or sqrt
-        name = draw(st.sampled_from(["log", "sqrt"]))
-        return Expr(f"{name}({a.text})", lambda v: getattr(np, name)(a.value(v)), positive=name == "sqrt")
+        name = draw(st.sampled_from(OF_POSITIVES))
+        f = ENTRYWISE[name].numpy_function(np)
+        return Expr(f"{name}({a.text})", lambda v: f(a.value(v)), positive=ENTRYWISE[name].positive)
     return Expr(f"tanh({a.text})", lambda v: np.tanh(a.value(v)))
 
 

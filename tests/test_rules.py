@@ -10,6 +10,7 @@ import gen.engine.derive  # noqa: F401  (registers the rearrangement and simplif
 from gen.engine.rules import DIFFERENTIAL, REGISTRY
 from gen.errors import Span
 from gen.expr import ir
+from gen.expr.functions import ENTRYWISE
 from gen.expr.lower import parse_expr, symbol_table
 from gen.expr.printers import text
 from gen.spec.keys import Text, parse_spec
@@ -90,6 +91,14 @@ def test_the_numeric_check_can_fail():
 def test_every_differential_rule_has_a_fixture_case():
     covered = {c.values[0] for c in CASES if c.values[2] != NOT_APPLICABLE}
     assert {rule.name for rule in DIFFERENTIAL} <= covered | BEYOND_THE_GRAMMAR
+
+
+def test_every_entrywise_function_has_a_fixture_case():
+    """Each row of the function table has its derivative derived by hand in the fixture."""
+    rules = ("elementwise", "scalar function")
+    cases = (c.values for c in CASES if c.values[0] in rules and c.values[2] != NOT_APPLICABLE)
+    outermost = {F.split("(")[0] for _, F, _ in cases}
+    assert set(ENTRYWISE) <= outermost
 
 
 # Rules for nodes only derivatives create (a second derivative meets them), tested directly.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..expr import ir
+from ..expr.functions import FUNCTIONS
 
 MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
 COOKBOOK = "Petersen & Pedersen, The Matrix Cookbook, §2"
@@ -203,32 +204,9 @@ def norm(F, variables):
     return ir.mul(sp.Pow(F, -1), sp.Trace(ir.mul(ir.transpose_of(F.arg), ir.d(F.arg))))
 
 
-def _one(F):
-    return sp.OneMatrix(*F.shape) if ir.is_matrix(F) else sp.Integer(1)
-
-
-def _power(F, k):
-    if not ir.is_matrix(F):
-        return sp.Pow(F, k)
-    return F if k == 1 else _one(F) if k == 0 else sp.HadamardPower(F, k)
-
-
-def _times(A, B):
-    return ir.hadamard(A, B) if ir.is_matrix(A) else ir.mul(A, B)
-
-
-# φ' in terms of φ, entry by entry: the derivative of each elementwise function.
-DERIVATIVES = {
-    "exp": lambda F: ir.apply("exp", F),
-    "log": lambda F: _power(F, -1),
-    "sqrt": lambda F: ir.mul(sp.Rational(1, 2), _power(ir.apply("sqrt", F), -1)),
-    "sin": lambda F: ir.apply("cos", F),
-    "cos": lambda F: ir.neg(ir.apply("sin", F)),
-    "tan": lambda F: _power(ir.apply("cos", F), -2),
-    "tanh": lambda F: ir.add(_one(F), ir.neg(_power(ir.apply("tanh", F), 2))),
-    "sigmoid": lambda F: _times(ir.apply("sigmoid", F), ir.add(_one(F), ir.neg(ir.apply("sigmoid", F)))),
-    "softplus": lambda F: ir.apply("sigmoid", F),
-}
+def derivative(F):
+    """``φ'(F)``, entry by entry, from the function table."""
+    return FUNCTIONS[F.name].derivative(ir, F.arg)
 
 
 @differential_rule("elementwise", r"\mathrm{d}\varphi(F) = \varphi'(F) \circ \mathrm{d}F", COOKBOOK)
@@ -236,7 +214,7 @@ def elementwise(F, variables):
     """The chain rule, entry by entry."""
     if not isinstance(F, ir.Elementwise):
         return None
-    return ir.hadamard(DERIVATIVES[F.name](F.arg), ir.d(F.arg))
+    return ir.hadamard(derivative(F), ir.d(F.arg))
 
 
 @differential_rule(
@@ -258,7 +236,7 @@ def scalar_function(F, variables):
     """The chain rule."""
     if not isinstance(F, ir.ScalarFunction):
         return None
-    return ir.mul(DERIVATIVES[F.name](F.arg), ir.d(F.arg))
+    return ir.mul(derivative(F), ir.d(F.arg))
 
 
 @differential_rule(
@@ -276,7 +254,7 @@ def hadamard_power(F, variables):
     """The power rule, entry by entry (entrywise powers come from derivatives: second order)."""
     if not isinstance(F, sp.HadamardPower) or ir.depends_on(F.exp, variables):
         return None
-    return ir.mul(F.exp, ir.hadamard(_power(F.base, F.exp - 1), ir.d(F.base)))
+    return ir.mul(F.exp, ir.hadamard(ir.entrywise_power(F.base, F.exp - 1), ir.d(F.base)))
 
 
 @differential_rule("logarithm", r"\mathrm{d}\log f = f^{-1}\,\mathrm{d}f")

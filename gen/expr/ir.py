@@ -10,6 +10,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
+from .functions import FUNCTIONS
+
 
 class _Unary:
     """A node whose (first) argument is ``arg``."""
@@ -174,10 +176,32 @@ def entry_sum(x):
 
 
 def apply(name: str, F):
-    """``φ(F)``: entry by entry for a matrix, plainly for a number."""
+    """``φ(F)``: entry by entry for a matrix, plainly for a number (SymPy's own ``exp`` if it has one)."""
     if is_matrix(F):
         return Elementwise(name, F)
-    return {"exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt}.get(name, lambda f: ScalarFunction(name, f))(F)
+    native = FUNCTIONS[name].sympy
+    return getattr(sp, native)(F) if native else ScalarFunction(name, F)
+
+
+def one_like(F):
+    """1, or the all-ones matrix of ``F``'s shape."""
+    return sp.OneMatrix(*F.shape) if is_matrix(F) else sp.Integer(1)
+
+
+def entrywise_power(F, k):
+    """``F^k`` for a number, ``F^{∘k}`` entry by entry for a matrix."""
+    if not is_matrix(F):
+        return sp.Pow(F, k)
+    return F if k == 1 else one_like(F) if k == 0 else sp.HadamardPower(F, k)
+
+
+def entrywise_product(A, B):
+    """``A B`` for numbers, ``A ∘ B`` for matrices."""
+    return hadamard(A, B) if is_matrix(A) else mul(A, B)
+
+
+def rational(p: int, q: int):
+    return sp.Rational(p, q)
 
 
 def hadamard(*factors):

@@ -12,23 +12,13 @@ import sympy as sp
 from sympy.core.parameters import distribute
 
 from . import ir
+from .functions import FUNCTIONS
 
 GREEK = set(
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
     "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
 )
 VARIANTS = {"epsilon": "varepsilon", "phi": "varphi"}
-
-FUNCTION_NAMES = {
-    "exp": "\\exp",
-    "log": "\\log",
-    "sin": "\\sin",
-    "cos": "\\cos",
-    "tan": "\\tan",
-    "tanh": "\\tanh",
-    "sigmoid": "\\sigma",
-    "softplus": "\\operatorname{softplus}",
-}
 
 # Precedence: a sub-expression binding looser than its context is parenthesised.
 SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
@@ -144,9 +134,8 @@ class _Printer:
         return f"\\exp{group(self.print(e.args[0]))}", ATOM
 
     def _print_Elementwise(self, e):
-        if e.name == "sqrt":
-            return f"\\sqrt{{{self.print(e.arg)}}}", ATOM
-        return f"{FUNCTION_NAMES[e.name]}{group(self.print(e.arg))}", ATOM
+        arg = self.print(e.arg)
+        return FUNCTIONS[e.name].latex.format(arg=arg, group=group(arg)), ATOM
 
     _print_ScalarFunction = _print_Elementwise
 
@@ -379,6 +368,15 @@ def symbolic_coeff(term) -> bool:
 # --- line breaking ------------------------------------------------------------
 
 
+def operator_word(template: str) -> str | None:
+    """``exp`` for ``\\exp{group}``: the word a function is set as (not a Greek letter such as σ)."""
+    m = re.match(r"\\([a-z]+)\{+(group|arg)\}", template)
+    return m[1] if m and m[1] not in GREEK else None
+
+
+WORDS = ("det", "lim", *filter(None, (operator_word(f.latex) for f in FUNCTIONS.values() if f.latex)))
+
+
 def width(tex: str) -> int:
     """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
     tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
@@ -388,7 +386,7 @@ def width(tex: str) -> int:
     fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
     while (m := re.search(fraction, tex)) is not None:
         tex = tex[: m.start()] + max(m.groups(), key=len) + tex[m.end() :]
-    words = re.sub(r"\\(exp|log|det|tanh|sin|cos|tan|lim|sqrt)\b", r"\1", tex)  # set as words
+    words = re.sub(rf"\\({'|'.join(WORDS)})\b", r"\1", tex)  # \tanh is four glyphs wide
     glyphs = len(re.sub(r"[{}\s^_]", "", re.sub(r"\\[A-Za-z]+", "x", words)))
     return glyphs + len(re.findall(r"[+=-]|\\circ", tex))  # binary operators take space around them
 

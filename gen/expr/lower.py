@@ -12,20 +12,14 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.parameters import distribute
 
-from ..errors import SpecError, Unsupported
+from ..errors import SpecError
 from ..spec.keys import SymbolSpec, Text
 from . import ir
+from .functions import ALIASES, FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .printers import text
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
-
-FUNCTION_NAMES = (
-    "tr det logdet inv log exp sqrt sin cos tan sigmoid tanh softplus softmax "
-    "logsumexp sum diag vec norm kron hadamard ones commutation d"
-).split()
-ELEMENTWISE = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus")
-ALIASES = {"trace": "tr", "Tr": "tr", "ln": "log", "inverse": "inv", "determinant": "det"}
 
 
 def dimension(value):
@@ -106,7 +100,7 @@ class _Lowering:
             if not self.differentials:
                 raise self.error(f"differentials such as '{node.name}' are only allowed in 'steps'", node.pos)
             return self.differential(self.symbols[node.name[1:]], node.name, node.pos)
-        if node.name in FUNCTION_NAMES:
+        if node.name in FUNCTIONS:
             raise self.error(f"'{node.name}' is a function: write {node.name}(...)", node.pos)
         hint = self.suggest(node.name, self.symbols)
         if self.differentials and node.name.startswith("d") and not hint:
@@ -232,11 +226,8 @@ class _Lowering:
             raise self.error(f"cannot {action.format(describe_shape(value))}: it is not square", pos)
 
     def lower_Call(self, node: Call):
-        if node.name in SIZED:
-            return self.sized(node)
-        if node.name not in FUNCTIONS:
-            if node.name in FUNCTION_NAMES:
-                raise self.error(f"the function '{node.name}' is not supported yet", node.pos, Unsupported)
+        function = FUNCTIONS.get(node.name)
+        if function is None:
             if node.name in self.symbols:
                 raise self.error(
                     f"'{node.name}' is a symbol, not a function; write '*' to multiply", node.pos
@@ -244,11 +235,11 @@ class _Lowering:
             hint = ALIASES.get(node.name)
             suggestion = f" (did you mean '{hint}'?)" if hint else self.suggest(node.name, FUNCTIONS)
             raise self.error(f"unknown function '{node.name}'{suggestion}", node.pos)
-        arity, lower = FUNCTIONS[node.name]
-        if len(node.args) != arity:
-            raise self.error(
-                f"{node.name}() takes {arity} argument{'s' * (arity > 1)}, not {len(node.args)}", node.pos
-            )
+        if len(node.args) not in function.arity:
+            raise self.error(self.arity_message(function, len(node.args)), node.pos)
+        lower = getattr(self, f"call_{function.lowering}")
+        if function.of_sizes:
+            return lower(node, *(self.size(arg) for arg in node.args))
         args = [self.lower(a) for a in node.args]
         if node.name == "hadamard":  # hadamard(I, M): I takes M's size
             args = [
@@ -259,22 +250,25 @@ class _Lowering:
             return sp.Integer(1 if node.name == "det" else 0)
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
-        return lower(self, node, *args)
+        return lower(node, *args)
 
-    def sized(self, node: Call):
-        """``ones(n[, m])``, the identity ``I(n)``, the commutation matrix ``commutation(m, n)``."""
-        counts = {"ones": (1, 2), "I": (1,), "commutation": (2,)}[node.name]
-        if len(node.args) not in counts:
-            wanted = " or ".join(("one", "two")[c - 1] for c in counts)
-            raise self.error(
-                f"{node.name}() takes {wanted} size{'s' * (counts[-1] > 1)}, not {len(node.args)}", node.pos
-            )
-        sizes = [self.size(arg) for arg in node.args]
-        if node.name == "I":
-            return sp.Identity(sizes[0])
-        if node.name == "commutation":
-            return ir.Commutation(*sizes)
-        return ir.ones(sizes[0], sizes[1] if len(sizes) == 2 else 1)
+    @staticmethod
+    def arity_message(function, given: int) -> str:
+        """``tr() takes 1 argument, not 2``; ``ones() takes one or two sizes, not 3``."""
+        if function.of_sizes:
+            wanted = " or ".join(("one", "two")[c - 1] for c in function.arity)
+            return f"{function.name}() takes {wanted} size{'s' * (function.arity[-1] > 1)}, not {given}"
+        count = function.arity[0]
+        return f"{function.name}() takes {count} argument{'s' * (count > 1)}, not {given}"
+
+    def call_ones(self, node: Call, rows, cols=1):
+        return ir.ones(rows, cols)
+
+    def call_identity(self, node: Call, n):
+        return sp.Identity(n)
+
+    def call_commutation(self, node: Call, m, n):
+        return ir.Commutation(m, n)
 
     def size(self, arg):
         """A size: a dimension of a declared symbol, a positive integer, or a product of them."""
@@ -323,7 +317,7 @@ class _Lowering:
             raise self.error(message, pos)
         return ir.d(x)
 
-    def call_elementwise(self, node, x):
+    def call_entrywise(self, node, x):
         return ir.apply(node.name, ir.scalar(x))
 
     def call_hadamard(self, node, a, b):
@@ -370,22 +364,3 @@ class _Lowering:
     def suggest(self, name: str, names) -> str:
         close = difflib.get_close_matches(name, list(names), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-SIZED = ("ones", "I", "commutation")  # functions of sizes, not of expressions
-FUNCTIONS = {
-    "tr": (1, _Lowering.call_tr),
-    "det": (1, _Lowering.call_det),
-    "logdet": (1, _Lowering.call_logdet),
-    "inv": (1, _Lowering.call_inv),
-    **{name: (1, _Lowering.call_elementwise) for name in ELEMENTWISE},
-    "hadamard": (2, _Lowering.call_hadamard),
-    "sum": (1, _Lowering.call_sum),
-    "diag": (1, _Lowering.call_diag),
-    "kron": (2, _Lowering.call_kron),
-    "vec": (1, _Lowering.call_vec),
-    "logsumexp": (1, _Lowering.call_logsumexp),
-    "softmax": (1, _Lowering.call_softmax),
-    "norm": (1, _Lowering.call_norm),
-    "d": (1, _Lowering.call_d),
-}

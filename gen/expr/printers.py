@@ -7,6 +7,7 @@ import keyword
 import sympy as sp
 
 from . import ir
+from .functions import FUNCTIONS
 from .latex import ordered_terms, split_sign
 
 SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
@@ -214,19 +215,6 @@ class GrammarPrinter(_Printer):
         return f"<{self.print(e.args[0])}, {self.print(e.args[1])}>", ATOM
 
 
-NUMPY_FUNCTIONS = {
-    "exp": "np.exp({})",
-    "log": "np.log({})",
-    "sqrt": "np.sqrt({})",
-    "sin": "np.sin({})",
-    "cos": "np.cos({})",
-    "tan": "np.tan({})",
-    "tanh": "np.tanh({})",
-    "sigmoid": "(1 / (1 + np.exp(-({}))))",
-    "softplus": "np.logaddexp(0, {})",
-}
-
-
 class NumpyPrinter(_Printer):
     """numpy source; vectors are (n, 1) columns inside the generated function."""
 
@@ -319,7 +307,7 @@ class NumpyPrinter(_Printer):
         return f"np.diag({self.print(e.arg)}).reshape(-1, 1)", ATOM
 
     def _print_Elementwise(self, e):
-        return NUMPY_FUNCTIONS[e.name].format(self.print(e.arg)), ATOM
+        return FUNCTIONS[e.name].numpy_source.format(self.print(e.arg)), ATOM
 
     _print_ScalarFunction = _print_Elementwise
 

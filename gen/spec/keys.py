@@ -14,14 +14,12 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Span, SpecError
+from ..expr.functions import FUNCTIONS as NAMED
 from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe
 
 ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal")
 METHODS = ("differential", "directional", "entrywise")
-FUNCTIONS = frozenset(
-    "tr det logdet inv log exp sqrt sin cos tan sigmoid tanh softplus softmax"
-    " logsumexp sum diag vec norm kron hadamard ones".split()
-)
+FUNCTIONS = frozenset(NAMED)  # the grammar's function names: not symbol names
 RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the transpose"}
 
 _SQUARE_ONLY = ("invertible", "symmetric", "spd", "orthogonal", "diagonal")

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..expr import ir
+from ..expr.functions import FUNCTIONS
 
 STEP = 1e-3  # finite-difference step; the 6-point stencil's error is O(STEP⁶)
 COMPLEX_STEP = 1e-30  # the complex step: its error is O(COMPLEX_STEP²), nothing cancels
@@ -114,17 +115,7 @@ EVALUATORS = {
 }
 
 
-ENTRYWISE = {
-    "exp": np.exp,
-    "log": np.log,
-    "sqrt": np.sqrt,
-    "sin": np.sin,
-    "cos": np.cos,
-    "tan": np.tan,
-    "tanh": np.tanh,
-    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
-    "softplus": lambda x: np.log1p(np.exp(x)),  # analytic, for the complex step
-}
+ENTRYWISE = {name: f.numpy_function(np) for name, f in FUNCTIONS.items() if f.entrywise}
 
 
 def softmax(z):
@@ -206,8 +197,10 @@ def finite_difference_gradient(function, variable, values, dims, convention=None
 
 def complex_step(F, values: dict, dims: dict, directions: dict):
     """``d/dt F(x + t·direction)`` at 0 as ``Im F(x + ih·direction)/h``: no cancellation, so exact
-    to rounding even where the derivative is 0 (every function here is analytic; a 6-point
-    central difference is the fallback)."""
+    to rounding even where the derivative is 0, for an analytic F (a 6-point central difference
+    is the fallback)."""
+    if not analytic(F):
+        return directional_derivative(F, values, dims, directions)
     shifted = {v: values[v] + 1j * COMPLEX_STEP * direction for v, direction in directions.items()}
     try:
         value = Evaluator({**values, **shifted}, dims, {})(F)
@@ -216,6 +209,12 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
     if value is None or not np.all(np.isfinite(value)):
         return directional_derivative(F, values, dims, directions)
     return np.imag(value) / COMPLEX_STEP
+
+
+def analytic(F) -> bool:
+    """Whether every named function in ``F`` is analytic (the complex step needs it)."""
+    named = (n for n in sp.preorder_traversal(F) if isinstance(n, (ir.Elementwise, ir.ScalarFunction)))
+    return all(FUNCTIONS[n.name].analytic for n in named)
 
 
 def directional_derivative(F, values: dict, dims: dict, directions: dict):

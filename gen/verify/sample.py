@@ -12,6 +12,7 @@ import sympy as sp
 from ..engine.derive import Derivation
 from ..errors import Unsupported
 from ..expr import ir
+from ..expr.functions import FUNCTIONS, POSITIVE
 from .evaluate import Evaluator
 
 SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
@@ -87,19 +88,17 @@ def well_posed(derivation: Derivation, values: dict, dims: dict) -> bool:
 
 
 def needs_positive(node) -> bool:
-    """A logarithm, or a fractional power: defined (and smooth) for a positive argument only."""
+    """A logarithm, a fractional power, a function of a positive argument (the table's domain)."""
     if isinstance(node, (sp.Pow, sp.HadamardPower)):
         return not node.exp.is_integer
-    return isinstance(node, sp.log) or isinstance(node, ir.Elementwise) and node.name in ("log", "sqrt")
+    if isinstance(node, ir.Elementwise):
+        return FUNCTIONS[node.name].domain == POSITIVE
+    return isinstance(node, sp.log)
 
 
 def positive_by_construction(e) -> bool:
-    """Sums and products of exponentials (and of ones): log(1ᵀ exp(x)) needs no assumption."""
-    if (
-        isinstance(e, (sp.exp, sp.OneMatrix))
-        or isinstance(e, ir.Elementwise)
-        and e.name in ("exp", "sigmoid")
-    ):
+    """Sums and products of positive functions (and of ones): log(1ᵀ exp(x)) needs no assumption."""
+    if isinstance(e, (sp.exp, sp.OneMatrix)) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
         return True
     if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
         return all(positive_by_construction(a) for a in e.args)

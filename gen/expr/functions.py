@@ -1,0 +1,159 @@
+"""The named functions of the grammar: one row each, read by every stage.
+
+The spec's reserved names, the parser, the differential rules, the evaluator and
+the printers all read this table; adding an entrywise function is one row here.
+Nothing is imported at module level beyond the standard library (the spec reader
+and ``derivtex --help`` stay light): a row's numpy function is an attribute name
+or a function of the ``numpy`` module, and its derivative a function of the
+``gen.expr.ir`` module, both resolved by the stage that uses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+REAL, POSITIVE = "all reals", "positive argument"
+
+
+@dataclass(frozen=True)
+class Function:
+    """A named function ``name(arg, …)`` of the spec grammar.
+
+    - ``arity``: the numbers of arguments it takes; ``of_sizes`` when they are sizes (``ones(n)``).
+    - ``lowering``: the parser's method ``call_<lowering>`` that builds its IR.
+    - ``aliases``: other spellings, suggested back (``ln`` → did you mean ``log``?).
+
+    The fields below describe an entrywise (scalar) function ``φ``; they are ``None``
+    for the structural ones (``tr``, ``kron``, …), which have their own IR nodes and rules.
+
+    - ``derivative(ir, F)``: ``φ'(F)`` entry by entry, built with ``gen.expr.ir``.
+    - ``numpy``: the ``numpy`` attribute evaluating ``φ``, or ``lambda np, x: …``; it
+      must accept complex input when ``analytic`` (the verifier's complex step).
+    - ``source``: the numpy source, ``{}`` the argument (default ``np.<numpy>({})``).
+    - ``latex``: ``{group}`` the parenthesised argument, ``{arg}`` the bare one.
+    - ``sympy``: SymPy's own function for a number (``exp``), kept for its algebra.
+    - ``domain``: where it is defined and smooth (the sampler draws points there).
+    - ``positive``: its values are positive (``log(sum(exp(x)))`` needs no assumption).
+    """
+
+    name: str
+    arity: tuple[int, ...] = (1,)
+    lowering: str = "entrywise"
+    aliases: tuple[str, ...] = ()
+    of_sizes: bool = False
+    derivative: Callable | None = None
+    numpy: str | Callable | None = None
+    source: str | None = None
+    latex: str | None = None
+    sympy: str | None = None
+    domain: str = REAL
+    positive: bool = False
+    analytic: bool = True
+
+    @property
+    def entrywise(self) -> bool:
+        return self.derivative is not None
+
+    @property
+    def numpy_source(self) -> str:
+        return self.source or f"np.{self.numpy}({{}})"
+
+    def numpy_function(self, np) -> Callable:
+        """The numpy function, given the ``numpy`` module."""
+        if callable(self.numpy):
+            return lambda x: self.numpy(np, x)
+        return getattr(np, self.numpy)
+
+
+def _structural(name: str, lowering: str | None = None, arity=(1,), **fields) -> Function:
+    return Function(name, arity, lowering or name, **fields)
+
+
+TABLE = (
+    _structural("tr", aliases=("trace", "Tr")),
+    _structural("det", aliases=("determinant",)),
+    _structural("logdet"),
+    _structural("inv", aliases=("inverse",)),
+    _structural("softmax"),
+    _structural("logsumexp"),
+    _structural("sum"),
+    _structural("diag"),
+    _structural("vec"),
+    _structural("norm"),
+    _structural("kron", arity=(2,)),
+    _structural("hadamard", arity=(2,)),
+    _structural("ones", arity=(1, 2), of_sizes=True),
+    _structural("I", "identity", of_sizes=True),
+    _structural("commutation", arity=(2,), of_sizes=True),
+    _structural("d"),
+    Function(
+        "exp",
+        derivative=lambda ir, F: ir.apply("exp", F),
+        numpy="exp",
+        latex="\\exp{group}",
+        sympy="exp",
+        positive=True,
+    ),
+    Function(
+        "log",
+        aliases=("ln",),
+        derivative=lambda ir, F: ir.entrywise_power(F, -1),
+        numpy="log",
+        latex="\\log{group}",
+        sympy="log",
+        domain=POSITIVE,
+    ),
+    Function(
+        "sqrt",
+        derivative=lambda ir, F: ir.mul(ir.rational(1, 2), ir.entrywise_power(ir.apply("sqrt", F), -1)),
+        numpy="sqrt",
+        latex="\\sqrt{{{arg}}}",
+        sympy="sqrt",
+        domain=POSITIVE,
+        positive=True,
+    ),
+    Function("sin", derivative=lambda ir, F: ir.apply("cos", F), numpy="sin", latex="\\sin{group}"),
+    Function("cos", derivative=lambda ir, F: ir.neg(ir.apply("sin", F)), numpy="cos", latex="\\cos{group}"),
+    Function(
+        "tan",
+        derivative=lambda ir, F: ir.entrywise_power(ir.apply("cos", F), -2),
+        numpy="tan",
+        latex="\\tan{group}",
+        domain="away from the poles",
+    ),
+    Function(
+        "tanh",
+        derivative=lambda ir, F: ir.add(ir.one_like(F), ir.neg(ir.entrywise_power(ir.apply("tanh", F), 2))),
+        numpy="tanh",
+        latex="\\tanh{group}",
+    ),
+    Function(
+        "atan",
+        aliases=("arctan",),
+        derivative=lambda ir, F: ir.entrywise_power(ir.add(ir.one_like(F), ir.entrywise_power(F, 2)), -1),
+        numpy="arctan",
+        latex="\\arctan{group}",
+    ),
+    Function(
+        "sigmoid",
+        derivative=lambda ir, F: ir.entrywise_product(
+            ir.apply("sigmoid", F), ir.add(ir.one_like(F), ir.neg(ir.apply("sigmoid", F)))
+        ),
+        numpy=lambda np, x: 1 / (1 + np.exp(-x)),
+        source="(1 / (1 + np.exp(-({}))))",
+        latex="\\sigma{group}",
+        positive=True,
+    ),
+    Function(
+        "softplus",
+        derivative=lambda ir, F: ir.apply("sigmoid", F),
+        numpy=lambda np, x: np.log1p(np.exp(x)),  # analytic, for the complex step
+        source="np.logaddexp(0, {})",  # stable, for the exported code
+        latex="\\operatorname{{softplus}}{group}",
+        positive=True,
+    ),
+)
+FUNCTIONS = {f.name: f for f in TABLE}
+ENTRYWISE = {f.name: f for f in TABLE if f.entrywise}
+ALIASES = {alias: f.name for f in TABLE for alias in f.aliases}

@@ -23,7 +23,8 @@ FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative 
 # The rounding error of each kind of check, with orders of magnitude to spare. A passing check
 # reports this bound, never its measured error: those digits change with the CPU's BLAS kernel and
 # with the sample. Largest errors seen over derivations/ and many seeds: 2e-13 for lines evaluated on
-# both sides (differentials by the complex step), 4e-11 for finite differences and limits.
+# both sides (differentials by the complex step), 3e-11 for finite differences; a limit is
+# extrapolated from difference quotients, so it gets their bound.
 ROUNDING = {
     "=": 1e-9,  # both sides evaluated
     "->": 1e-7,  # a limit, extrapolated from its argument at t = ±10⁻³, ±5×10⁻⁴, ±2.5×10⁻⁴

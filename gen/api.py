@@ -20,7 +20,11 @@ SOURCE = "derivation"  # the spec the arguments make (its id; errors are moved t
 
 @dataclass(frozen=True)
 class Step:
-    """A line of the proof: ``relation`` and ``latex`` continue ``lhs`` (empty after the first)."""
+    """A line of the proof: ``relation`` and ``latex`` continue ``lhs`` (empty after the first).
+
+    Its check: ``ok``, and ``within`` (the bound a passing line meets) or ``max_rel_error`` (a
+    failing line's relative error, two significant digits).
+    """
 
     lhs: str
     relation: str
@@ -29,7 +33,8 @@ class Step:
     identity: str
     justification: str
     ok: bool | None
-    max_rel_error: float | None
+    within: float | None = None
+    max_rel_error: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class Derived:
         return tuple(
             Step(
                 **{k: v for k, v in s.items() if k != "check"},
-                **(s["check"] or {"ok": None, "max_rel_error": None}),
+                **(s["check"] or {"ok": None}),
             )
             for s in first["steps"]
         )

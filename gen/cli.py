@@ -224,16 +224,17 @@ def write_document(text: str, name: str, out: Path, output_format, pdf: bool) ->
 def check(paths, timeout):
     """Derive and verify each spec; one line per spec, exit 1 if any check fails."""
     from .pipeline import require_ok, run
+    from .verify.checks import within
 
     def check_one(path: Path):
         outcome = run(path, timeout)
         require_ok(outcome)
         d, r = outcome.derivation, outcome.report
-        steps = max((c.max_rel_error for c in r.author), default=r.max_step_error)
+        steps = [c for p in r.proofs for c in p.all] + list(r.author)
         click.echo(
             f"ok  {path}: {results_text(d)}  "
-            f"(steps {max(steps, r.max_step_error):.1e}, "
-            f"finite differences {r.finite_difference.max_rel_error:.1e})"
+            f"(steps within {bound_text(within(steps))}, "
+            f"finite differences within {bound_text(r.finite_difference.within)})"
         )
 
     sys.exit(report_errors(spec_paths(paths), check_one))
@@ -291,8 +292,19 @@ def terminal_view(outcome) -> str:
                 blocks.append((lhs, steps_text(c.steps, [next(done) for _ in c.steps])))
         out += chain_text(proof.method, blocks)
     out.append(f"result: {results_text(d)}")
-    out.append(f"finite differences agree to {r.finite_difference.max_rel_error:.1e}")
+    out.append(f"finite differences: {figure_text(r.finite_difference)}")
     return "\n".join(out)
+
+
+def figure_text(check) -> str:
+    """``ok within 1e-9`` for a passing check (the bound, not its error: noise that varies with the
+    machine and the sample); ``FALSE by 2`` (two significant digits) for a failing one."""
+    return f"ok within {bound_text(check.within)}" if check.ok else f"FALSE by {check.max_rel_error:.2g}"
+
+
+def bound_text(bound: float) -> str:
+    """``1e-9``, ``2.5e-7``."""
+    return f"{bound:g}".replace("e-0", "e-")
 
 
 def results_text(derivation) -> str:
@@ -339,8 +351,7 @@ def chain_text(title: str, blocks) -> list[str]:
     for lhs, lines in blocks:
         out.append(f"  {lhs}")
         for line, why, check in lines:
-            mark = "ok" if check.ok else "FALSE"
-            out.append(f"    {line:<{width}}  [{why}; {mark} {check.max_rel_error:.0e}]")
+            out.append(f"    {line:<{width}}  [{why}; {figure_text(check)}]")
     return [*out, ""]
 
 

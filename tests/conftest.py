@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -30,6 +31,35 @@ def require_tools(*tools: str) -> None:
         )
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed (make test installs them)")
+
+
+@pytest.fixture
+def work_done(monkeypatch) -> Counter:
+    """A deterministic measure of the work done on hostile input, instead of the wall clock: YAML
+    ``nodes`` composed, expression ``tokens`` made by the tokenizer and ``read`` by the parser."""
+    from gen.expr import parser
+    from gen.spec import reader
+
+    done: Counter = Counter()
+    compose_node, tokenize, read = reader._Loader.compose_node, parser.tokenize, parser._Parser.next
+
+    def composing(loader, *args):
+        done["nodes"] += 1
+        return compose_node(loader, *args)
+
+    def tokenizing(source):
+        tokens = tokenize(source)
+        done["tokens"] += len(tokens)
+        return tokens
+
+    def reading(parser_):
+        done["read"] += 1
+        return read(parser_)
+
+    monkeypatch.setattr(reader._Loader, "compose_node", composing)
+    monkeypatch.setattr(parser, "tokenize", tokenizing)
+    monkeypatch.setattr(parser._Parser, "next", reading)
+    return done
 
 
 @pytest.fixture

@@ -183,7 +183,7 @@ def test_the_numerator_layout_transposes_the_gradient(symbols, function, wrt, de
     shapes = {"X": (4, 3), "A": (3, 4) if wrt == "X" else (4, 4), "x": (4,)}
     args = {name: rng.standard_normal(shapes[name]) for name, _ in derivation.symbols}
     expected = args["A"] if wrt == "X" else (args["A"] + args["A"].T) @ args["x"]
-    np.testing.assert_allclose(namespace["result"](**args), expected, rtol=1e-12)
+    np.testing.assert_allclose(namespace["result"](**args), expected, rtol=1e-10)
 
 
 def test_a_denominator_value_stated_in_numerator_layout_is_diagnosed_as_a_transpose():
@@ -230,7 +230,7 @@ def test_the_numpy_jacobian_has_the_shape_size_f_by_size_x():
     exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable, True), namespace)
     z = np.array([0.1, 0.5, -0.3, 2.0])
     s = np.exp(z) / np.exp(z).sum()
-    np.testing.assert_allclose(namespace["result"](z=z), np.diag(s) - np.outer(s, s), atol=1e-15)
+    np.testing.assert_allclose(namespace["result"](z=z), np.diag(s) - np.outer(s, s), atol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -391,7 +391,7 @@ def test_the_jacobian_of_a_kronecker_product(function, moved):
     rng = np.random.default_rng(4)
     A, X, U = rng.standard_normal((2, 3)), rng.standard_normal((4, 4)), rng.standard_normal((4, 4))
     J = namespace["result"](X=X, A=A)
-    np.testing.assert_allclose(J @ U.ravel(order="F"), moved(A, X, U).ravel(order="F"), atol=1e-12)
+    np.testing.assert_allclose(J @ U.ravel(order="F"), moved(A, X, U).ravel(order="F"), atol=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -457,5 +457,5 @@ def test_the_jacobian_within_symmetric_matrices():
     X, U, W = rng.standard_normal((3, 4, 4))
     X, U = X + X.T, U + U.T
     J = namespace["result"](X=X)
-    np.testing.assert_allclose(J @ U.ravel(order="F"), (U @ X + X @ U).ravel(order="F"), atol=1e-12)
-    np.testing.assert_allclose(J @ (W - W.T).ravel(order="F"), 0, atol=1e-12)
+    np.testing.assert_allclose(J @ U.ravel(order="F"), (U @ X + X @ U).ravel(order="F"), atol=1e-10)
+    np.testing.assert_allclose(J @ (W - W.T).ravel(order="F"), 0, atol=1e-10)

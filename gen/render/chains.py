@@ -50,13 +50,15 @@ class ProofView:
 
 
 def figure(x: float) -> str:
-    """``4.2\\times 10^{-10}`` (LaTeX math); ``0.83`` for a figure near one."""
+    """``4.2\\times 10^{-10}`` (LaTeX math, two significant digits); ``10^{-9}`` for a bound;
+    ``0.83`` for a figure near one."""
     if x == 0:
         return "0"
     if 0.01 <= x < 100:
         return f"{x:.2g}"
     mantissa, exponent = f"{x:.1e}".split("e")
-    return f"{mantissa}\\times 10^{{{int(exponent)}}}"
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1.0" else f"{mantissa}\\times {power}"
 
 
 def space(symbol) -> str:
@@ -153,7 +155,7 @@ def part(text: str, lines: tuple[Line, ...]) -> Part:
     for line_ in lines:
         same = kept and (line_.rhs, line_.rest) == (kept[-1].rhs, kept[-1].rest)
         if same and line_.relation == kept[-1].relation == "=":
-            worse = max((kept[-1].check, line_.check), key=lambda c: -1 if c is None else c.max_rel_error)
+            worse = max((kept[-1].check, line_.check), key=severity)
             kept[-1] = replace(kept[-1], check=worse)
         else:
             kept.append(line_)
@@ -162,6 +164,14 @@ def part(text: str, lines: tuple[Line, ...]) -> Part:
         and width(kept[0].lhs) + max(width(x.relation + r) for x in kept for r in (x.rhs, *x.rest)) > WIDE
     )
     return Part(Markup(text), tuple(kept), bool(wide))
+
+
+def severity(check: Check | None) -> tuple:
+    """Orders checks, worst last: a failing one by its error; a passing one by its bound (its error,
+    noise that varies with the machine and the sample, does not choose which check is kept)."""
+    if check is None:
+        return (0, 0.0)
+    return (2, check.max_rel_error) if not check.ok else (1, check.within)
 
 
 WIDE = 44  # glyphs a chain's left and right sides may take together beside the justifications

@@ -6,11 +6,24 @@ from ..engine.derive import Derivation
 from ..expr.latex import latex
 from ..expr.printers import numpy_source, text
 from ..verify.checks import Check, Report
+from .chains import severity
 from .view import Line, ProofView, document_view
 
 
 def check_json(check: Check | None) -> dict | None:
-    return None if check is None else {"ok": check.ok, "max_rel_error": check.max_rel_error}
+    return None if check is None else {"ok": check.ok, **figure_json(check)}
+
+
+def figure_json(check: Check) -> dict:
+    """``{"within": 1e-9}``: a passing check gives the bound it meets, not its error (noise that
+    varies with the machine and the sample); a failing one its error, to two significant digits."""
+    return {"within": check.within} if check.ok else {"max_rel_error": float(f"{check.max_rel_error:.2g}")}
+
+
+def steps_check(report: Report) -> Check:
+    """The engine's lines as one check: the worst of them."""
+    nothing = Check(0.0, report.finite_difference.tolerance)
+    return max((c for p in report.proofs for c in p.all), key=severity, default=nothing)
 
 
 def line_json(line: Line) -> dict:
@@ -71,7 +84,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
         },
         "checks": {
             "ok": report.ok,
-            "steps": {"ok": report.steps_ok, "max_rel_error": report.max_step_error},
+            "steps": check_json(steps_check(report)),
             "finite_difference": check_json(report.finite_difference),
             "claim": check_json(report.claim),
         },
@@ -81,7 +94,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
                 "text": text(value),
                 "ok": d.ok,
                 "diagnosis": d.diagnosis,
-                "max_rel_error": d.discrepancy,
+                **figure_json(Check(d.discrepancy, spec.check.tolerance)),
             }
             for d, (_, value) in zip(report.compare, derivation.compare)
         ],

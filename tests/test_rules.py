@@ -131,4 +131,11 @@ def test_rule_is_documented(name):
     rule = REGISTRY[name]
     assert rule.name == name
     assert rule.identity.strip() and rule.reference.strip()
-    assert (rule.apply.__doc__ or "").strip()
+    assert rule.summary.strip()
+
+
+def test_a_fact_is_data_with_nothing_to_apply():
+    facts = {rule.name: rule for rule in REGISTRY.values() if rule.apply is None}
+    assert {"continuity", "derivative", "Jacobian identification", "second differential"} <= set(facts)
+    assert not set(facts) & {rule.name for rule in DIFFERENTIAL}
+    assert facts["increment"].summary == "The variable moved by tU."  # the description's ``tU``, plain

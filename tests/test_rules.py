@@ -1,10 +1,9 @@
 """Differential rules: fixture cases ``rule ; F ; d(F)``, each also checked against finite differences."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import fixture_cases
 
 import gen.engine.derive  # noqa: F401  (registers the rearrangement and simplification rules too)
 from gen.engine.rules import DIFFERENTIAL, REGISTRY
@@ -17,7 +16,6 @@ from gen.verify.checks import rel_error
 from gen.verify.evaluate import Evaluator
 from gen.verify.sample import well_conditioned
 
-FIXTURE = Path(__file__).parent / "fixtures" / "differentials.txt"
 NOT_APPLICABLE = "(does not apply)"
 SYMBOLS = symbol_table(
     parse_spec(
@@ -38,16 +36,7 @@ wrt: X
 X = SYMBOLS["X"]
 
 
-def cases() -> list:
-    out = []
-    for number, line in enumerate(FIXTURE.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            rule, F, expected = (p.strip() for p in line.split(";"))
-            out.append(pytest.param(rule, F, expected, id=f"{number}:{rule}:{F}"))
-    return out
-
-
-CASES = cases()
+CASES = fixture_cases("differentials.txt", 3)
 
 
 def parse(source: str):

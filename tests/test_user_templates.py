@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from test_notes import invoke
+from helpers import invoke
 
 from gen import pipeline
 

@@ -71,29 +71,46 @@ def draw_value(rng, shape, assume) -> np.ndarray | float:
 
 
 def draw(derivation: Derivation, dims: dict, rng) -> dict:
-    """A point inside the domain where every inverse is well conditioned and every log defined.
+    """A point where every inverse is well conditioned and every log defined, in the function and in
+    every claim, compared value and step that the checks evaluate there.
 
     If none is found, the condition that failed most often is the error, at its sub-expression.
     """
     failures = Counter()
     for _ in range(DRAWS):
         values = draw_values(derivation, dims, rng)
-        if (node := ill_posed(derivation, values, dims)) is None:
+        if (found := ill_posed(derivation, values, dims)) is None:
             return values
-        failures[node] += 1
-    node = failures.most_common(1)[0][0]
-    span = locate(derivation.spec.function, derivation.symbol_map, node)
+        failures[found] += 1
+    (source, node), _ = failures.most_common(1)[0]
+    span = locate(source, derivation.symbol_map, node)
     raise Unsupported(f"could not draw a point where {condition(node)} (tried {DRAWS} random points)", span)
 
 
+def evaluated(derivation: Derivation) -> tuple:
+    """(source text, expression) for the function and each claim, compared value and step."""
+    spec = derivation.spec
+    claim = ((spec.claim, derivation.claim),) if derivation.claim is not None else ()
+    return (
+        (spec.function, derivation.function),
+        *claim,
+        *zip((c.expr for c in spec.compare), (value for _, value in derivation.compare)),
+        *zip((step.expr for step in spec.steps), derivation.steps),
+        *zip((text for _, text in spec.claims), (value for _, value in derivation.claims)),
+    )
+
+
 def ill_posed(derivation: Derivation, values: dict, dims: dict):
-    """The first sub-expression of the function whose condition fails at ``values`` (None if none)."""
+    """(source, sub-expression) of the first condition that fails at ``values`` (None if none does)."""
     ev = Evaluator(values, dims, {})
-    for node in sp.preorder_traversal(derivation.function):
-        if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
-            return node
-        if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
-            return node
+    for source, expr in evaluated(derivation):
+        for node in sp.preorder_traversal(expr):
+            if node.has(ir.MatDiff, ir.Diff):  # a step's differential: its pieces are checked below it
+                continue
+            if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
+                return source, node
+            if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
+                return source, node
     return None
 
 

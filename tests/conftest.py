@@ -1,10 +1,9 @@
 """Shared pytest options and fixtures."""
 
-import os
-import shutil
 from collections import Counter
 
 import pytest
+from helpers import require_tools
 from hypothesis import HealthCheck, settings
 
 
@@ -20,17 +19,6 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
-
-
-def require_tools(*tools: str) -> None:
-    """Skip the test when a tool is missing, except under CI (``CI`` set), where that fails it."""
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing and os.environ.get("CI"):
-        pytest.fail(
-            f"CI is set and these tools are missing ({', '.join(missing)}): under CI this is a failure"
-        )
-    if missing:
-        pytest.skip(f"{', '.join(missing)} not installed (make test installs them)")
 
 
 @pytest.fixture

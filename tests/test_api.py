@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_markdown import formulas, katex_errors
+from helpers import formulas, katex_errors
 
 import gen.api
 from gen import derive, pipeline

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_notes import commands, invoke
+from helpers import commands, invoke
 
 from gen import pipeline
 from gen.render.appendix import render_package

@@ -1,7 +1,7 @@
 """Every bad spec of the corpus, through the command line: one positioned line, exit 2, nothing written.
 
 The corpus is ``tests/bad_specs/*.yaml``, each with its expected error in a header
-comment (see ``test_spec.expected_error``). Before each run the output directory
+comment (see ``helpers.expected_error``). Before each run the output directory
 holds files with the spec's own name, as from an earlier good build; they must
 come out byte for byte the same, and nothing may be added.
 """
@@ -9,41 +9,7 @@ come out byte for byte the same, and nothing may be added.
 from pathlib import Path
 
 import pytest
-from test_cli import invoke
-from test_spec import BAD_SPECS, expected_error
-
-COMMANDS = {
-    "build": ("build", "--to", "tex", "-o", "{out}"),
-    "build-notes": ("build", "--to", "tex", "--template", "notes", "-o", "{out}"),
-    "check": ("check",),
-    "show": ("show", "--json"),
-}
-
-
-def earlier_output(out: Path, name: str) -> dict[str, bytes]:
-    """Files as an earlier good build of ``name`` left them (and one unrelated file)."""
-    out.mkdir()
-    files = {
-        f"{name}.tex": b"\\relax % an earlier good build\n",
-        f"{name}.pdf": b"%PDF-1.5 an earlier good build\n",
-        "notes.tex": b"\\relax % earlier notes\n",
-        "README.md": b"mine\n",
-    }
-    for file, data in files.items():
-        (out / file).write_bytes(data)
-    return files
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    """Every file under ``out`` (hidden ones and .build/ included) with its bytes."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-def run_cli(command: str, out: Path, *paths):
-    args = [a.format(out=out) for a in COMMANDS[command]]
-    result = invoke(*args, *paths)
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    return result
+from helpers import BAD_SPECS, COMMANDS, earlier_output, expected_error, run_cli, snapshot
 
 
 @pytest.mark.parametrize("command", COMMANDS)

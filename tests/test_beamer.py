@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_methods import every_method
+from helpers import every_method
 
 from gen import pipeline
 from gen.render.pdf import typeset

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_notes import cited_keys, commands
+from helpers import cited_keys, commands
 
 from gen import pipeline
 from gen.engine import derive  # noqa: F401  (registers every rule)

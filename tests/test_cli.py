@@ -1,6 +1,5 @@
 """The command line, through click's CliRunner: outputs, exit codes, one-line errors."""
 
-import inspect
 import json
 import subprocess
 import sys
@@ -8,20 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from helpers import GOOD, STEPS, invoke
 
 from gen import pipeline
-from gen.cli import main
 
 ROOT = Path(__file__).parent.parent
 DERIVATIONS = ROOT / "derivations"
 SEED = DERIVATIONS / "trace_inverse.yaml"
-GOOD = """\
-symbols:
-  X: {shape: [n, n], assume: [invertible]}
-function: tr(X^-1)
-wrt: X
-"""
 
 LAYER = """\
 symbols:
@@ -32,25 +24,6 @@ symbols:
 function: norm(W*x + b - y)^2
 wrt: [W, b]
 """
-
-
-# The seed answer's chain of equalities (lines 6 to 10 of GOOD + STEPS).
-STEPS = """\
-steps:
-  - {expr: d(tr(X^-1))}
-  - {expr: tr(d(X^-1)), why: the trace is linear}
-  - {expr: tr(-X^-1 * dX * X^-1), why: the differential of an inverse}
-  - {expr: -tr(X^-2 * dX), why: linearity and the cyclic property of the trace}
-"""
-
-
-def invoke(*args: str):
-    """Run the CLI in-process; a traceback (any exception but SystemExit) fails the test."""
-    separate = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
-    runner = CliRunner(mix_stderr=False) if separate else CliRunner()
-    result = runner.invoke(main, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def show_json(path: Path) -> dict:

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import fixture_cases
 
 from gen.engine.derive import derive
 from gen.errors import Span, SpecError, Unsupported
@@ -20,48 +21,11 @@ def spec(symbols: str, function: str, wrt: str = "X", extra: str = ""):
     return parse_spec(f"symbols:{symbols}\nfunction: {function}\nwrt: {wrt}\n{extra}", "case.yaml")
 
 
-# (symbols, function, wrt, gradient) — expected forms from the Matrix Cookbook, not from the output
-TEXTBOOK = [
-    (SQUARE, "tr(X^-1)", "X", "-(X^-2)^T"),  # d tr X⁻¹ = −tr(X⁻¹ dX X⁻¹) = −tr(X⁻² dX)
-    (SQUARE, "logdet(X)", "X", "X^-T"),  # Cookbook (57)
-    (SQUARE, "det(X)", "X", "det(X)*X^-T"),  # Cookbook (49)
-    ("X: {shape: [n, m]}; a: {shape: [n]}; b: {shape: [m]}", "a^T*X*b", "X", "a*b^T"),  # (70)
-    ("X: {shape: [n, m]}; A: {shape: [p, n]}; B: {shape: [m, p]}", "tr(A*X*B)", "X", "A^T*B^T"),  # (102)
-    ("X: {shape: [n, m]}; A: {shape: [m, m]}", "tr(X*A*X^T)", "X", "X*(A + A^T)"),  # (117)
-    (f"{SQUARE}; A: {{shape: [n, n]}}", "tr(X^-1*A)", "X", "-X^-T*A^T*X^-T"),  # (63) with B = I
-    ("x: {shape: [n]}; A: {shape: [n, n]}", "x^T*A*x", "x", "(A + A^T)*x"),  # (81)
-    ("x: {shape: [n]}; A: {shape: [n, n], assume: [symmetric]}", "x^T*A*x", "x", "2*A*x"),
-    # norms (Cookbook §2.6 and least squares), entrywise functions, 1×1 products as numbers
-    ("x: {shape: [n]}; A: {shape: [m, n]}; b: {shape: [m]}", "norm(A*x - b)^2", "x", "2*A^T*(A*x - b)"),
-    ("X: {shape: [n, m]}", "norm(X)^2", "X", "2*X"),
-    ("x: {shape: [n]}", "norm(x)", "x", "norm(x)^(-1)*x"),  # x/‖x‖
-    ("x: {shape: [n]}", "sum(exp(x))", "x", "exp(x)"),
-    ("x: {shape: [n]}", "logsumexp(x)", "x", "softmax(x)"),
-    ("w: {shape: [n]}; A: {shape: [n, m]}", "sum(softplus(A^T*w))", "w", "A*sigmoid(A^T*w)"),
-    ("X: {shape: [n, m]}; A: {shape: [n, m]}", "tr(A^T*hadamard(X, X))", "X", "2*hadamard(A, X)"),
-    ("X: {shape: [n, m]}; A: {shape: [n, m]}", "sum(hadamard(A, X))", "X", "A"),
-    ("x: {shape: [n]}; a: {shape: [n]}", "sqrt(a^T*x)", "x", "1/2*tr(a^T*x)^(-1/2)*a"),
-    # diagonals, Kronecker products and vec: (B ⊗ A) vec X = vec(AXBᵀ), so the last is tr(XᵀAXBᵀ)
-    ("x: {shape: [n]}; A: {shape: [n, n]}", "tr(diag(x)*A)", "x", "diag(A)"),
-    ("y: {shape: [n]}; x: {shape: [n]}", "x^T*diag(y)*x", "y", "hadamard(x, x)"),
-    ("X: {shape: [n, n]}; A: {shape: [m, m]}", "tr(kron(A, X))", "X", "tr(A)*I"),
-    ("X: {shape: [n, m]}", "vec(X)^T*vec(X)", "X", "2*X"),
-    (
-        "X: {shape: [2, 3]}; A: {shape: [2, 2]}; B: {shape: [3, 3]}",
-        "vec(X)^T*kron(B, A)*vec(X)",
-        "X",
-        "A*X*B^T + A^T*X*B",
-    ),
-    # a symmetric variable: the gradient within symmetric matrices, (G + Gᵀ)/2 (Srinivasan & Panda)
-    ("S: {shape: [n, n], assume: [symmetric]}; A: {shape: [n, n]}", "tr(A*S)", "S", "1/2*(A + A^T)"),
-    ("S: {shape: [n, n], assume: [spd]}", "logdet(S)", "S", "S^-1"),
-]
+TEXTBOOK = fixture_cases("gradients.txt", 4)  # function ; wrt ; gradient ; symbols
 
 
-@pytest.mark.parametrize(
-    "symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK]
-)
-def test_textbook_gradient(symbols, function, wrt, gradient):
+@pytest.mark.parametrize("function, wrt, gradient, symbols", TEXTBOOK)
+def test_textbook_gradient(function, wrt, gradient, symbols):
     derivation = derive(spec(symbols, function, wrt))
     report = verify(derivation)
     assert text(derivation.result) == gradient
@@ -69,10 +33,8 @@ def test_textbook_gradient(symbols, function, wrt, gradient):
     assert report.ok
 
 
-@pytest.mark.parametrize(
-    "symbols, function, wrt, gradient", TEXTBOOK, ids=[c[1] + "/" + c[2] for c in TEXTBOOK]
-)
-def test_textbook_gradient_holds_as_a_claim(symbols, function, wrt, gradient):
+@pytest.mark.parametrize("function, wrt, gradient, symbols", TEXTBOOK)
+def test_textbook_gradient_holds_as_a_claim(function, wrt, gradient, symbols):
     report = verify(derive(spec(symbols, function, wrt, f"claim: {gradient}\n")))
     assert report.claim is not None and report.claim.ok
 
@@ -342,33 +304,8 @@ def test_order_2_with_the_cookbook_convention_is_refused():
         derive(spec("X: {shape: [n, n], assume: [spd]}", "logdet(X)", "X", extra))
 
 
-@pytest.mark.parametrize(
-    "symbols, function, jacobian",
-    [  # by hand, with vec(A dX B) = (Bᵀ ⊗ A) vec dX and vec(dXᵀ) = K vec dX
-        (SQUARE, "X^-1", "-kron(X^-T, X^-1)"),  # d(X⁻¹) = -X⁻¹ dX X⁻¹
-        ("X: {shape: [n, m]}; A: {shape: [p, n]}; B: {shape: [m, q]}", "A*X*B", "kron(B^T, A)"),
-        ("X: {shape: [n, m]}", "X^T", "commutation(n, m)"),
-        (SQUARE, "X + X^T", "I + commutation(n, n)"),  # d vec X itself is I d vec X
-        (SQUARE + "; A: {shape: [p, q]}", "tr(X)*A", "vec(A)*vec(I(n))^T"),  # tr(dX) = vec(I)ᵀ vec dX
-        ("X: {shape: [n, m]}", "vec(X)", "I"),
-        ("X: {shape: [n, m]}; a: {shape: [m]}", "X*a", "kron(a^T, I(n))"),  # d(Xa) = dX a
-        # d(XᵀBX) = dXᵀ BX + XᵀB dX
-        (
-            "X: {shape: [n, m]}; B: {shape: [n, n]}",
-            "X^T*B*X",
-            "kron(X^T*B^T, I(m))*commutation(n, m) + kron(I(m), X^T*B)",
-        ),
-        ("x: {shape: [n]}", "x*x^T", "kron(x, I(n)) + kron(I(n), x)"),  # d(xxᵀ) = dx xᵀ + x dxᵀ
-        # d tanh(WX) = (1 − tanh²(WX)) ∘ (W dX)
-        (
-            "X: {shape: [n, m]}; W: {shape: [p, n]}",
-            "tanh(W*X)",
-            "diag(vec(ones(p, m) - hadamard(tanh(W*X), tanh(W*X))))*kron(I(m), W)",
-        ),
-    ],
-)
-def test_the_jacobian_of_a_matrix_function(symbols, function, jacobian):
-    wrt = "x" if symbols.startswith("x") else "X"
+@pytest.mark.parametrize("function, wrt, jacobian, symbols", fixture_cases("jacobians.txt", 4))
+def test_the_jacobian_of_a_matrix_function(function, wrt, jacobian, symbols):
     derivation = derive(spec(symbols, function, wrt, f"claim: {jacobian}\n"))
     report = verify(derivation)
     assert report.ok and report.claim.ok  # and against finite differences of vec F, column-major

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_cli import GOOD, invoke
+from helpers import GOOD, invoke
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 # One spec per kind of result, and the variants of a gradient that change what is compared.

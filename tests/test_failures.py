@@ -7,9 +7,7 @@ the .tex was kept. The tests that run LaTeX are skipped without TeX, except unde
 from pathlib import Path
 
 import pytest
-from test_bad_input import snapshot
-from test_cli import invoke
-from test_pdf import tex  # noqa: F401  (the fixture: skip without TeX, fail under CI)
+from helpers import invoke, snapshot
 
 from gen.render.pdf import first_error
 
@@ -26,7 +24,7 @@ def good_build(tmp_path: Path, to: str, template: str = "article") -> tuple[Path
     return spec, out, snapshot(out)
 
 
-@pytest.mark.usefixtures("tex")
+@pytest.mark.usefixtures("latex_tools")
 @pytest.mark.parametrize("template", ["article", "notes"])
 def test_a_latex_error_keeps_the_earlier_pdf_and_shows_the_log(tmp_path, template):
     spec, out, before = good_build(tmp_path, "pdf", template)
@@ -59,7 +57,7 @@ def test_a_latex_error_keeps_the_earlier_pdf_and_shows_the_log(tmp_path, templat
 @pytest.mark.parametrize("to", ["tex", "pdf"])
 def test_a_failed_check_keeps_the_earlier_output(request, tmp_path, change, exit_code, to):
     if to == "pdf":
-        request.getfixturevalue("tex")
+        request.getfixturevalue("latex_tools")
     spec, out, before = good_build(tmp_path, to)
     spec.write_text(change(SPEC), encoding="utf-8")
     result = invoke("build", "--to", to, "-o", out, spec)

@@ -10,9 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_bad_input import earlier_output, run_cli, snapshot
-from test_cli import invoke
-from test_pdf import tex  # noqa: F401  (the fixture: skip without TeX, fail under CI)
+from helpers import earlier_output, invoke, run_cli, snapshot
 
 from gen.expr.parser import MAX_DEPTH, MAX_LENGTH
 from gen.render import pdf as typeset
@@ -146,7 +144,7 @@ def test_latex_runs_without_shell_escape_and_with_paranoid_file_access():
     assert typeset.ENVIRONMENT["openout_any"] == typeset.ENVIRONMENT["openin_any"] == "p"
 
 
-@pytest.mark.usefixtures("tex")
+@pytest.mark.usefixtures("latex_tools")
 def test_file_names_never_reach_the_shell(tmp_path):
     specs = tmp_path / "specs"
     specs.mkdir()
@@ -161,7 +159,7 @@ def test_file_names_never_reach_the_shell(tmp_path):
         assert (out / name.replace(".yaml", ".pdf")).read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.usefixtures("tex")
+@pytest.mark.usefixtures("latex_tools")
 @pytest.mark.parametrize(
     ("notes", "exit_code"),
     [

@@ -140,9 +140,17 @@ def test_published_result_agrees_with_finite_differences(identity: Identity):
     function = parse_expr(spec.function, symbols)
     variable = symbols[identity.wrt]
     published = result_expr(spec.claim, symbols, ir.shape(variable), "claim")
-    # what the sampler reads of a derivation: the spec, the symbols and the function
+    # what the sampler reads of a derivation: the spec, the symbols, the function, and the claim,
+    # compared values and steps it keeps defined (none: the published result is checked here alone)
     problem = SimpleNamespace(
-        spec=spec, symbols=tuple(symbols.items()), symbol_map=symbols, function=function
+        spec=spec,
+        symbols=tuple(symbols.items()),
+        symbol_map=symbols,
+        function=function,
+        claim=None,
+        compare=(),
+        steps=(),
+        claims=(),
     )
     dims = sample_dims(problem)
     rng = np.random.default_rng(identity.line)

@@ -4,17 +4,10 @@ KaTeX runs under Node from ``.cache/katex`` (``make katex`` installs it; ``KATEX
 without Node or KaTeX the rendering test is skipped, except under CI, where it fails.
 """
 
-import json
-import os
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import require_tools
-from test_methods import every_method
-from test_notes import invoke
+from helpers import DISPLAY, every_method, formulas, invoke, katex_errors
 
 from gen import pipeline
 from gen.render.markdown import escape_markdown
@@ -23,32 +16,6 @@ from gen.spec.keys import load_spec
 ROOT = Path(__file__).parent.parent
 DERIVATIONS = ROOT / "derivations"
 SEED = DERIVATIONS / "trace_inverse.yaml"
-KATEX = Path(os.environ.get("KATEX_DIR", ROOT / ".cache" / "katex")) / "node_modules"
-DISPLAY = re.compile(r"^\$\$\n(.*?)\n\$\$$", flags=re.S | re.M)
-INLINE = re.compile(r"(?<![\\$])\$((?:[^$\\]|\\.)+)\$")
-
-
-def formulas(markdown: str) -> list[dict]:
-    """Every display block and every inline formula of the prose, for KaTeX."""
-    found = [{"tex": block, "display": True} for block in DISPLAY.findall(markdown)]
-    prose = DISPLAY.sub("", markdown)
-    return found + [{"tex": tex, "display": False} for tex in INLINE.findall(prose)]
-
-
-def katex_errors(items: list[dict]) -> list:
-    require_tools("node")
-    if not (KATEX / "katex").is_dir():
-        message = f"KaTeX is not installed in {KATEX.parent} (make katex installs it)"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    run = subprocess.run(
-        [shutil.which("node"), str(Path(__file__).parent / "katex_render.js")],
-        input=json.dumps(items),
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NODE_PATH": str(KATEX)},
-        check=True,
-    )
-    return json.loads(run.stdout)
 
 
 @pytest.fixture(scope="module")

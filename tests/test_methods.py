@@ -4,12 +4,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import every_method
 
 from gen.engine.derive import derive
-from gen.engine.kind import is_jacobian
 from gen.engine.proof import Chain
 from gen.expr.latex import latex
-from gen.expr.lower import parse_expr, symbol_table
 from gen.spec.keys import load_spec, parse_spec
 from gen.verify.checks import verify
 
@@ -28,23 +27,6 @@ def derived(function: str, symbols: str = SYMBOLS, wrt: str = "X"):
     spec = parse_spec(f"{symbols}function: {function}\nwrt: {wrt}\nmethods: {ALL}\n", "spec.yaml")
     derivation = derive(spec)
     return derivation, verify(derivation)
-
-
-def every_method(spec):
-    """The spec proved by all three methods (by differentials alone for a scalar or symmetric
-    variable, several variables, a Jacobian or a Hessian)."""
-    declared = spec.symbol(spec.wrt[0].value)
-    symbols = symbol_table(spec.symbols)
-    vector_valued = is_jacobian(parse_expr(spec.function, symbols), symbols[declared.name])
-    alone = (
-        not declared.shape
-        or {"symmetric", "spd"} & set(declared.assume)
-        or vector_valued
-        or spec.order == 2
-        or len(spec.wrt) > 1
-    )
-    methods = ("differential",) if alone else ("differential", "directional", "entrywise")
-    return replace(spec, methods=methods)
 
 
 def proof(derivation, method: str):

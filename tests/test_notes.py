@@ -1,16 +1,14 @@
 """Lecture notes: every spec in one document, by topic, with the rules used and a bibliography."""
 
-import inspect
 import re
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
+from helpers import cited_keys, commands, invoke
 
 from gen import pipeline
-from gen.cli import main
 from gen.render.notes import OTHER, bookmark, notes_view, unique
 from gen.render.templates import render_notes
 from gen.render.view import document_view
@@ -47,25 +45,6 @@ def outcomes():
 @pytest.fixture(scope="module")
 def tex(outcomes):
     return pipeline.render_notes(outcomes)
-
-
-def invoke(*args):
-    """Run the CLI in-process, stdout and stderr apart; a traceback fails the test."""
-    separate = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
-    runner = CliRunner(mix_stderr=False) if separate else CliRunner()
-    result = runner.invoke(main, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
-
-
-def commands(tex: str, name: str) -> list[str]:
-    """The arguments of every ``\\name{…}`` (without nested braces)."""
-    return re.findall(rf"\\{name}\{{([^{{}}]*)\}}", tex)
-
-
-def cited_keys(tex: str) -> set[str]:
-    """The keys of every ``\\cite{a,b}`` and ``\\cite[place]{a}``."""
-    return {key for keys in re.findall(r"\\cite(?:\[[^]]*\])?\{([^{}]*)\}", tex) for key in keys.split(",")}
 
 
 def group(tex: str, start: int) -> str:

@@ -1,16 +1,13 @@
 """The expression parser: fixture cases printed back in the grammar, and error messages word for word."""
 
-from pathlib import Path
-
 import pytest
-import sympy as sp
+from helpers import fixture_cases, tree
 
 from gen.errors import Span, SpecError
 from gen.expr.lower import parse_expr, symbol_table
 from gen.expr.printers import text
 from gen.spec.keys import Text, parse_spec
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SYMBOLS = symbol_table(
     parse_spec(
         """
@@ -34,34 +31,16 @@ wrt: X
 )
 
 
-def cases(name: str, fields: int) -> list:
-    """``a ; b ; …`` lines of a fixture file (``#`` comments and blank lines skipped), with ids."""
-    out = []
-    for number, line in enumerate((FIXTURES / name).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            parts = [p.strip() for p in line.split(";", fields - 1)]
-            out.append(pytest.param(*parts, id=f"{number}:{parts[0] or '<empty>'}"))
-    return out
-
-
 def parse(source: str):
     return parse_expr(Text(source, Span("expr.yaml", 1, 1)), SYMBOLS)
 
 
-@pytest.mark.parametrize("source, expected", cases("parser.txt", 2))
+@pytest.mark.parametrize("source, expected", fixture_cases("parser.txt", 2))
 def test_parse_and_print(source, expected):
     assert text(parse(source)) == expected
 
 
-def tree(e) -> str:
-    """The tree as a string, terms of sums in a fixed order (the printer orders them; SymPy does not)."""
-    children = [tree(a) for a in e.args]
-    if isinstance(e, (sp.Add, sp.MatAdd)):
-        children.sort()
-    return f"{type(e).__name__}({', '.join(children)})" if children else sp.srepr(e)
-
-
-@pytest.mark.parametrize("source, expected", cases("parser.txt", 2))
+@pytest.mark.parametrize("source, expected", fixture_cases("parser.txt", 2))
 def test_printed_form_parses_to_the_same_tree(source, expected):
     parsed = parse(source)
     assert tree(parse(text(parsed))) == tree(parsed)
@@ -82,7 +61,7 @@ def test_lone_identity_round_trips_where_its_shape_is_known():
         parse("I")
 
 
-@pytest.mark.parametrize("source, col, message", cases("parser_errors.txt", 3))
+@pytest.mark.parametrize("source, col, message", fixture_cases("parser_errors.txt", 3))
 def test_error_message_and_column(source, col, message):
     with pytest.raises(SpecError) as error:
         parse(source)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_methods import every_method
+from helpers import every_method
 
 from gen import pipeline
 from gen.cli import main

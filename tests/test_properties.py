@@ -20,9 +20,9 @@ import json
 import numpy as np
 import pytest
 from expressions import SIZES, SYMBOLS, NotDifferentiable, functions, matrices, sample_point, scalars
+from helpers import tree
 from hypothesis import assume, event, given, note
 from hypothesis import strategies as st
-from test_parser import tree
 
 from gen.engine.derive import derive, result_expr
 from gen.errors import DerivtexError, Span

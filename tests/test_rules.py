@@ -1,10 +1,9 @@
 """Differential rules: fixture cases ``rule ; F ; d(F)``, each also checked against finite differences."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import fixture_cases
 
 import gen.engine.derive  # noqa: F401  (registers the rearrangement and simplification rules too)
 from gen.engine.rules import DIFFERENTIAL, REGISTRY
@@ -18,7 +17,6 @@ from gen.verify.checks import rel_error
 from gen.verify.evaluate import Evaluator
 from gen.verify.sample import well_conditioned
 
-FIXTURE = Path(__file__).parent / "fixtures" / "differentials.txt"
 NOT_APPLICABLE = "(does not apply)"
 SYMBOLS = symbol_table(
     parse_spec(
@@ -39,16 +37,7 @@ wrt: X
 X = SYMBOLS["X"]
 
 
-def cases() -> list:
-    out = []
-    for number, line in enumerate(FIXTURE.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            rule, F, expected = (p.strip() for p in line.split(";"))
-            out.append(pytest.param(rule, F, expected, id=f"{number}:{rule}:{F}"))
-    return out
-
-
-CASES = cases()
+CASES = fixture_cases("differentials.txt", 3)
 
 
 def parse(source: str):
@@ -126,18 +115,16 @@ def test_the_softmax_rule():
         assert rel_error(ev(ir.d(F)), ev(value)) < 1e-6
 
 
-def test_a_result_names_the_softmax_only_when_the_sums_cancel():
-    name = REGISTRY["softmax definition"].apply
-    named = name(parse("softmax(X*a) + diag(exp(a))*a/sum(exp(a))"))
-    assert text(named) == "diag(softmax(a))*a + softmax(X*a)"
-    ev = evaluator()
-    assert rel_error(ev(named), ev(parse("softmax(X*a) + diag(exp(a))*a/sum(exp(a))"))) < 1e-12
-    assert name(parse("exp(a)*sum(exp(a))")) == parse("exp(a)*sum(exp(a))")  # no softmax in it
-
-
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_rule_is_documented(name):
     rule = REGISTRY[name]
     assert rule.name == name
     assert rule.identity.strip() and rule.reference.strip()
-    assert (rule.apply.__doc__ or "").strip()
+    assert rule.summary.strip()
+
+
+def test_a_fact_is_data_with_nothing_to_apply():
+    facts = {rule.name: rule for rule in REGISTRY.values() if rule.apply is None}
+    assert {"continuity", "derivative", "Jacobian identification", "second differential"} <= set(facts)
+    assert not set(facts) & {rule.name for rule in DIFFERENTIAL}
+    assert facts["increment"].summary == "The variable moved by tU."  # the description's ``tU``, plain

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from test_cli import GOOD, invoke
+from helpers import GOOD, invoke
 
 from gen.errors import SpecError
 from gen.schema import SCHEMA_FILE, schema

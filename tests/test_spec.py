@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import BAD_SPECS, expected_error
 
 from gen.errors import Span, SpecError
 from gen.pipeline import run
 from gen.spec.keys import CheckSettings, Compare, SymbolSpec, Text, load_spec, parse_spec
-
-BAD_SPECS = sorted((Path(__file__).parent / "bad_specs").glob("*.yaml"))
 
 SEED = """\
 title: Gradient of the trace of the inverse
@@ -23,13 +22,6 @@ claim: -(X^-2)^T
 compare:
   - {expr: (X^-2)^T, label: the value stated in the question}
 """
-
-
-def expected_error(path: Path) -> str:
-    """The error a bad spec states in its header: ``# error: line:col: message``."""
-    header = path.read_bytes().split(b"\n")[0].decode("utf-8")  # the rest may be binary or not UTF-8
-    assert header.startswith("# error: "), f"{path.name} needs a '# error: ' header"
-    return header.removeprefix("# error: ")
 
 
 @pytest.mark.parametrize("path", BAD_SPECS, ids=[p.stem for p in BAD_SPECS])

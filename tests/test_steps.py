@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_cli import GOOD, STEPS, invoke
+from helpers import GOOD, STEPS, invoke
 
 from gen import pipeline
 from gen.engine.derive import derive

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from test_notes import invoke
+from helpers import invoke
 
 from gen import pipeline
 
@@ -79,6 +79,14 @@ def test_an_error_in_a_template_points_into_it(tmp_path, source, error):
     assert result.exit_code == 2
     assert result.stderr == f"{template}:{error}\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_an_include_found_nowhere_points_at_the_include(tmp_path):
+    template = tmp_path / "mine.tex.j2"
+    template.write_text('ok\n\\BLOCK{include "missing.tex.j2"}\n', encoding="utf-8")
+    result = build(template, tmp_path / "out")
+    message = f"template: no template 'missing.tex.j2' in {tmp_path} or among the built-in ones"
+    assert (result.exit_code, result.stderr) == (2, f"{template}:2:1: {message}\n")
 
 
 def test_unknown_templates_and_folders_are_bad_input(tmp_path):

@@ -65,18 +65,13 @@ def derive(spec: Spec) -> Derivation:
         core = replace(core, gradient=in_numerator_layout(core.gradient, symmetric))
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
-    if kind.order == 2:  # the Hessian: the Jacobian of the gradient (the derivative's, for a number)
-        second_core = hessian_core if ir.is_matrix(variable) else second_derivative_core
-        second = second_core(core.gradient.last, variable, symmetric)
-        bilinear = None
-        in_a_matrix = ir.is_matrix(variable) and variable.shape[1] != 1
-        if in_a_matrix and core.form:  # d²f[U, V] as well as H acting on vec
-            bilinear = bilinear_form(
-                core.coefficient, variable, names["direction"], names["second direction"]
-            )
-        chain = Chain(second.differential, second.steps)
-        proofs = tuple(replace(p, second=(chain, second.gradient, bilinear)) for p in proofs)
-        core = second
+    if kind.order == 2:
+        try:
+            core, proofs = second_order(core, variable, symmetric, names, proofs)
+        except Unsupported as error:  # the first derivative was derived: the refusal is order 2's
+            if error.span is not None:
+                raise
+            raise Unsupported(f"order 2: {error.message}", spec.span_of("order")) from None
     expected = ir.shape(core.gradient.last)
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
@@ -98,6 +93,19 @@ def derive(spec: Spec) -> Derivation:
         steps,
         identified,
     )
+
+
+def second_order(core, variable, symmetric, names: dict, proofs: tuple) -> tuple:
+    """The Hessian, the Jacobian of the gradient (the derivative's, for a number): its core, and the
+    proofs with their second part."""
+    second_core = hessian_core if ir.is_matrix(variable) else second_derivative_core
+    second = second_core(core.gradient.last, variable, symmetric)
+    bilinear = None
+    in_a_matrix = ir.is_matrix(variable) and variable.shape[1] != 1
+    if in_a_matrix and core.form:  # d²f[U, V] as well as H acting on vec
+        bilinear = bilinear_form(core.coefficient, variable, names["direction"], names["second direction"])
+    chain = Chain(second.differential, second.steps)
+    return second, tuple(replace(p, second=(chain, second.gradient, bilinear)) for p in proofs)
 
 
 def derive_several(spec: Spec, symbols: dict, function) -> Derivation:

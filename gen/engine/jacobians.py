@@ -21,7 +21,7 @@ from ..expr import ir
 from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .proof import Chain, Step
 from .rearrange import Term, linear_form
-from .rules import MAGNUS, MAGNUS_CH5, rule
+from .rules import MAGNUS, MAGNUS_CH5, fact, rule
 from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
 
 MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)"
@@ -174,31 +174,29 @@ NOT_YET = "a Jacobian whose differential cannot be brought into the form J d vec
 VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker)
 
 
-@rule(
+fact(
     "collect vec",
     r"A\operatorname{vec}\mathrm{d}X + B\operatorname{vec}\mathrm{d}X = (A + B)\operatorname{vec}\mathrm{d}X",
+    MAGNUS,
+    "Gather the terms by linearity.",
 )
-def collect_vec(*_):
-    """Gather the terms by linearity."""
 
 
-@rule(
+fact(
     "Jacobian identification",
     r"\mathrm{d}f = J\,\mathrm{d}x \iff \frac{\partial f}{\partial x^{\top}} = J",
     MAGNUS_CH9,
+    "The Jacobian is the matrix that dx is multiplied by.",
 )
-def jacobian_identification(*_):
-    """The Jacobian is the matrix that dx is multiplied by."""
 
 
-@rule(
+fact(
     "vec Jacobian identification",
     r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X"
     r" \iff \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{\top}} = J",
     MAGNUS_CH9,
+    "The Jacobian is the matrix that d vec X is multiplied by.",
 )
-def vec_jacobian_identification(*_):
-    """The Jacobian is the matrix that d vec X is multiplied by."""
 
 
 # --- a vector function of a vector ------------------------------------------------
@@ -269,24 +267,22 @@ def jacobian_of(Z, dx):
 # --- the Hessian ------------------------------------------------------------------
 
 
-@rule(
+fact(
     "Hessian identification",
     r"\mathrm{d}^{2}f = \mathrm{d}x^{\top} H\,\mathrm{d}x,\ \mathrm{d}(\nabla f) = H\,\mathrm{d}x"
     r" \iff \nabla^{2} f = H",
     MAGNUS_CH10,
+    "The Hessian is the Jacobian of the gradient.",
 )
-def hessian_identification(*_):
-    """The Hessian is the Jacobian of the gradient."""
 
 
-@rule(
+fact(
     "vec Hessian identification",
     r"\mathrm{d}^{2}f = (\mathrm{d}\operatorname{vec}X)^{\top} H\,\mathrm{d}\operatorname{vec}X,\ "
     r"\mathrm{d}\operatorname{vec}(\nabla f) = H\,\mathrm{d}\operatorname{vec}X \iff \nabla^{2} f = H",
     MAGNUS_CH10,
+    "The Hessian is the Jacobian of the gradient, acting on vec X.",
 )
-def vec_hessian_identification(*_):
-    """The Hessian is the Jacobian of the gradient, acting on vec X."""
 
 
 def hessian_core(gradient, variable, symmetric) -> Core:
@@ -312,13 +308,12 @@ def symmetrizer(n):
     return ir.mul(sp.Rational(1, 2), ir.add(sp.Identity(n * n), ir.Commutation(n, n)))
 
 
-@rule(
+fact(
     "second derivative",
     r"\mathrm{d}f' = g\,\mathrm{d}t \iff \frac{\mathrm{d}^{2}f}{\mathrm{d}t^{2}} = g",
     MAGNUS_CH5,
+    "The second derivative is the derivative of the derivative.",
 )
-def second_derivative(*_):
-    """The second derivative is the derivative of the derivative."""
 
 
 def second_derivative_core(derivative, t, symmetric) -> Core:
@@ -328,14 +323,13 @@ def second_derivative_core(derivative, t, symmetric) -> Core:
     return replace(core, gradient=Chain(None, (replace(first, rule="second derivative"), *rest)))
 
 
-@rule(
+fact(
     "second differential",
     r"\mathrm{d}f = \operatorname{tr}(M\,\mathrm{d}X),\ \mathrm{d}^{2}X = 0"
     r" \implies \mathrm{d}^{2}f = \operatorname{tr}(\mathrm{d}M\,\mathrm{d}X)",
     MAGNUS_CH10,
+    "dX is the same in both differentials: only M varies, and d(dX) = 0.",
 )
-def second_differential(*_):
-    """dX is the same in both differentials: only M varies, and d(dX) = 0."""
 
 
 def bilinear_form(M, variable, U, V) -> Chain:

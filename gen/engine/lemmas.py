@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..expr import ir
 from .proof import Chain, Lemma, Step
-from .rules import MAGNUS_CH5, REGISTRY, rule
+from .rules import MAGNUS_CH5, REGISTRY, fact
 
 
 class Directional:
@@ -99,61 +99,76 @@ def limit_of(D: Directional, rule_name: str, F) -> Step:
     return Step(D(REGISTRY[rule_name].apply(F, D.variables)), "continuity", relation="->")
 
 
-@rule("continuity", r"\lim_{t\to 0} F(X + tU) = F(X)", MAGNUS_CH5)
-def continuity(*_):
-    """Sums, products and inverses are continuous, so the limit of each factor may be taken."""
+fact(
+    "continuity",
+    r"\lim_{t\to 0} F(X + tU) = F(X)",
+    MAGNUS_CH5,
+    "Sums, products and inverses are continuous, so the limit of each factor may be taken.",
+)
 
 
-@rule("difference of inverses", r"A^{-1} - B^{-1} = A^{-1}(B - A)B^{-1}", MAGNUS_CH5)
-def difference_of_inverses(*_):
-    """Factor the difference of two inverses."""
+fact(
+    "difference of inverses",
+    r"A^{-1} - B^{-1} = A^{-1}(B - A)B^{-1}",
+    MAGNUS_CH5,
+    "Factor the difference of two inverses.",
+)
 
 
-@rule("increment", r"X - (X + tU) = -tU", MAGNUS_CH5)
-def increment(*_):
-    """The variable moved by ``tU``."""
+fact(
+    "increment",
+    r"X - (X + tU) = -tU",
+    MAGNUS_CH5,
+    "The variable moved by ``tU``.",
+)
 
 
-@rule("sign", r"\frac{B - A}{t} = -\frac{A - B}{t}", MAGNUS_CH5)
-def sign(*_):
-    """Swap the terms of a difference."""
+fact(
+    "sign",
+    r"\frac{B - A}{t} = -\frac{A - B}{t}",
+    MAGNUS_CH5,
+    "Swap the terms of a difference.",
+)
 
 
-@rule("telescoping", r"A_tB_t - AB = (A_t - A)B_t + A(B_t - B)", MAGNUS_CH5)
-def telescoping(*_):
-    """Change one factor at a time."""
+fact(
+    "telescoping",
+    r"A_tB_t - AB = (A_t - A)B_t + A(B_t - B)",
+    MAGNUS_CH5,
+    "Change one factor at a time.",
+)
 
 
-@rule("multiplicativity", r"\det(A + E) = \det(A)\det(I + A^{-1}E)", MAGNUS_CH5)
-def multiplicativity(*_):
-    """The determinant of a product is the product of the determinants."""
+fact(
+    "multiplicativity",
+    r"\det(A + E) = \det(A)\det(I + A^{-1}E)",
+    MAGNUS_CH5,
+    "The determinant of a product is the product of the determinants.",
+)
 
 
-@rule(
+fact(
     "first-order determinant",
     r"\det(I + E) = 1 + \operatorname{tr}(E) + O(\lVert E\rVert^{2})",
     MAGNUS_CH5,
+    "Expand the determinant to first order (and E = O(t)).",
 )
-def first_order_determinant(*_):
-    """Expand the determinant to first order (and E = O(t))."""
 
 
-@rule(
+fact(
     "first-order log-determinant",
     r"\log\det(I + E) = \operatorname{tr}(E) + O(\lVert E\rVert^{2})",
     MAGNUS_CH5,
+    "Expand the log-determinant to first order (and E = O(t)).",
 )
-def first_order_log_determinant(*_):
-    """Expand the log-determinant to first order (and E = O(t))."""
 
 
-@rule(
+fact(
     "chain rule",
     r"\varphi(a + h) = \varphi(a) + \varphi'(a)\,h + o(h)",
     MAGNUS_CH5,
+    "A differentiable scalar function is linear to first order.",
 )
-def chain_rule(*_):
-    """A differentiable scalar function is linear to first order."""
 
 
 def inverse_lemma(D: Directional, F, rule_name="inverse", G=None) -> Chain:
@@ -214,23 +229,21 @@ def log_determinant_lemma(D: Directional, F) -> Chain:
     return Chain(D.quotient(F), steps)
 
 
-@rule(
+fact(
     "difference of squares",
     r"\lVert A\rVert^{2} - \lVert B\rVert^{2} = \operatorname{tr}((A + B)^{\top}(A - B))",
     MAGNUS_CH5,
+    "Expand both sides: tr(AᵀB) = tr(BᵀA).",
 )
-def difference_of_squares(*_):
-    """Expand both sides: tr(AᵀB) = tr(BᵀA)."""
 
 
-@rule(
+fact(
     "difference of norms",
     r"\lVert A\rVert - \lVert B\rVert"
     r" = \frac{\lVert A\rVert^{2} - \lVert B\rVert^{2}}{\lVert A\rVert + \lVert B\rVert}",
     MAGNUS_CH5,
+    "Multiply and divide by the sum of the norms.",
 )
-def difference_of_norms(*_):
-    """Multiply and divide by the sum of the norms."""
 
 
 def squares(D: Directional, G):

@@ -24,7 +24,7 @@ from ..expr import ir
 from .lemmas import LEMMAS, Directional, lemma
 from .proof import Chain, Proof, Step
 from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
-from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, rule
+from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, fact
 from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout
 
 
@@ -66,13 +66,12 @@ def derive_core(function, variable, symmetric, convention: str | None = None) ->
     )
 
 
-@rule(
+fact(
     "derivative",
     r"\mathrm{d}f = g\,\mathrm{d}t \iff \frac{\mathrm{d}f}{\mathrm{d}t} = g",
     MAGNUS_CH5,
+    "The derivative is the coefficient of dt.",
 )
-def derivative(*_):
-    """The derivative is the coefficient of dt."""
 
 
 def scalar_core(function, variable, symmetric) -> Core:
@@ -216,27 +215,28 @@ def differential(core: Core, names: dict) -> Proof:
 # --- directional ---------------------------------------------------------------------
 
 
-@rule(
+fact(
     "directional derivative",
     r"\mathrm{D}f(X)[U] = \lim_{t\to 0} (f(X + tU) - f(X))/t",
     MAGNUS_CH5,
+    "The definition of the directional derivative.",
 )
-def definition(*_):
-    """The definition of the directional derivative."""
 
 
-@rule("inner product", r"\operatorname{tr}(A^{\top}B) = \langle A, B\rangle", COOKBOOK)
-def inner_product(*_):
-    """A trace of a product is an inner product."""
+fact(
+    "inner product",
+    r"\operatorname{tr}(A^{\top}B) = \langle A, B\rangle",
+    COOKBOOK,
+    "A trace of a product is an inner product.",
+)
 
 
-@rule(
+fact(
     "gradient",
     r"\mathrm{D}f(X)[U] = \langle G, U\rangle \text{ for all } U \iff \nabla_X f = G",
     MAGNUS_CH5,
+    "The gradient represents the directional derivative.",
 )
-def gradient_definition(*_):
-    """The gradient represents the directional derivative."""
 
 
 def directional(core: Core, names: dict) -> Proof:
@@ -257,25 +257,28 @@ def directional(core: Core, names: dict) -> Proof:
 # --- entrywise -----------------------------------------------------------------------
 
 
-@rule(
-    "single entry", r"\operatorname{tr}(M J^{ij}) = M_{ji}", "Petersen & Pedersen, The Matrix Cookbook, §9.7"
+fact(
+    "single entry",
+    r"\operatorname{tr}(M J^{ij}) = M_{ji}",
+    "Petersen & Pedersen, The Matrix Cookbook, §9.7",
+    "Multiplying by J^{ij} picks out one entry.",
 )
-def single_entry(*_):
-    """Multiplying by J^{ij} picks out one entry."""
 
 
-@rule("unit vector", r"m\,e_{i} = m_{i}", "Petersen & Pedersen, The Matrix Cookbook, §9.7")
-def unit_vector(*_):
-    """Multiplying a row by e_i picks out its i-th entry."""
+fact(
+    "unit vector",
+    r"m\,e_{i} = m_{i}",
+    "Petersen & Pedersen, The Matrix Cookbook, §9.7",
+    "Multiplying a row by e_i picks out its i-th entry.",
+)
 
 
-@rule(
+fact(
     "matrix of partials",
     r"\frac{\partial f}{\partial X_{ij}} = G_{ij} \text{ for all } i, j \iff \nabla_X f = G",
     MAGNUS_CH5,
+    "The gradient is the matrix of partial derivatives.",
 )
-def matrix_of_partials(*_):
-    """The gradient is the matrix of partial derivatives."""
 
 
 def entrywise(core: Core, names: dict) -> Proof:

@@ -9,6 +9,7 @@ Rearrangement and simplification rules register here too (``rearrange``,
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,27 +28,46 @@ class Rule:
     name: str
     identity: str  # LaTeX, math mode
     reference: str
-    apply: Callable
+    apply: Callable | None  # None: a fact that only justifies a line, nothing to apply
+    description: str  # the identity in words (the function's docstring), first line a summary
+
+    @property
+    def summary(self) -> str:
+        """The description's first line as plain text (without reST literal markers)."""
+        return self.description.splitlines()[0].replace("``", "")
 
 
 REGISTRY: dict[str, Rule] = {}
 DIFFERENTIAL: list[Rule] = []
 
 
-def rule(name: str, identity: str, reference: str = MAGNUS, table: list | None = None):
-    """Register ``fn`` as the rule ``name`` (and append it to ``table``, whose order is priority)."""
+def register(entry: Rule, table: list | None = None) -> Rule:
+    """Add ``entry`` to the registry (and to ``table``, whose order is priority)."""
+    if entry.name in REGISTRY:
+        raise ValueError(f"two rules are named {entry.name!r}")
+    REGISTRY[entry.name] = entry
+    if table is not None:
+        table.append(entry)
+    return entry
 
-    def register(fn: Callable) -> Callable:
-        if name in REGISTRY:
-            raise ValueError(f"two rules are named {name!r}")
-        entry = Rule(name, identity, reference, fn)
-        REGISTRY[name] = entry
-        fn.rule = entry
-        if table is not None:
-            table.append(entry)
+
+def rule(name: str, identity: str, reference: str = MAGNUS, table: list | None = None):
+    """Register ``fn`` as the rule ``name``; its docstring is the rule's description."""
+
+    def decorate(fn: Callable) -> Callable:
+        fn.rule = register(Rule(name, identity, reference, fn, inspect.getdoc(fn) or ""), table)
         return fn
 
-    return register
+    return decorate
+
+
+def fact(name: str, identity: str, reference: str, description: str) -> Rule:
+    """Register a rule that only justifies a line: a name, its identity, a reference and what it says.
+
+    Definitions, identification theorems and the steps of a limit lemma are such facts:
+    a proof cites them, and nothing rewrites by them.
+    """
+    return register(Rule(name, identity, reference, None, description))
 
 
 def differential_rule(name, identity, reference=MAGNUS):

@@ -7,12 +7,12 @@ points at the offending token.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 import sympy as sp
 from sympy.core.parameters import distribute
 
-from ..errors import SpecError
+from ..errors import Span, SpecError
 from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .functions import ALIASES, FUNCTIONS
@@ -364,3 +364,44 @@ class _Lowering:
     def suggest(self, name: str, names) -> str:
         close = difflib.get_close_matches(name, list(names), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# --- positions: IR → source --------------------------------------------------
+
+
+def locate(source: Text, symbols: dict[str, sp.Basic], target) -> Span:
+    """Where ``target``, a sub-expression of what ``source`` lowers to, is written (else ``source``).
+
+    The lowering keeps no positions; the outermost piece of the text that lowers to
+    ``target`` is found by lowering the pieces again (only ever on the way to an error).
+    """
+    lowering = _Lowering(source, symbols, False)
+    with distribute(False):
+        for node in pieces(parse_ast(source)):
+            try:
+                value = lowering.lower(node)
+            except SpecError:  # a piece of a well-formed whole (a size, a lone I) may not lower alone
+                continue
+            if value == target:
+                return source.at(start(node))
+    return source.at(0)
+
+
+def pieces(node):
+    """The AST's nodes, outermost first."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))
+
+
+def children(node) -> list:
+    values = [getattr(node, f.name) for f in fields(node)]
+    nested = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
+    return [v for v in nested if is_dataclass(v)]
+
+
+def start(node) -> int:
+    """The offset of the piece's first token (past an opening parenthesis)."""
+    return min(n.pos for n in pieces(node))

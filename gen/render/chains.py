@@ -3,7 +3,6 @@ rule and check; and the notation shared by every proof (``∇_X f``, ``d f``, a 
 
 from __future__ import annotations
 
-import inspect
 import re
 from dataclasses import dataclass, replace
 
@@ -183,13 +182,8 @@ def rule_lines(chain: Chain, lhs: str, checks, notation=lambda identity: identit
     for i, step in enumerate(chain.steps):
         rule = REGISTRY[step.rule]
         why = f"{rule.name}: ${notation(rule.identity)}$"
-        out.append(line(lhs if i == 0 else "", step, why, first_line(rule.apply), checks[i]))
+        out.append(line(lhs if i == 0 else "", step, why, rule.summary, checks[i]))
     return tuple(out)
-
-
-def first_line(fn) -> str:
-    """A rule's docstring summary as plain text (without reST literal markers)."""
-    return (inspect.getdoc(fn) or "").splitlines()[0].replace("``", "")
 
 
 def linear_form_latex(variable, matrix_valued: bool = False, subscript: str = "") -> str:

@@ -15,7 +15,6 @@ from .chains import (
     Part,
     ProofView,
     chain_lhs,
-    first_line,
     gradient_symbol,
     hessian_symbol,
     line,
@@ -295,8 +294,6 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
     identification = Step(derivation.result, "identification")
     rule = REGISTRY["identification"]
     why = f"{rule.name}: ${rule.identity}$"
-    final = line(
-        gradient_symbol(derivation), identification, why, first_line(rule.apply), report.author_identification
-    )
+    final = line(gradient_symbol(derivation), identification, why, rule.summary, report.author_identification)
     parts = (Part(Markup("Each line below is the author's, with the author's reason on the right."), chain),)
     return ProofView("steps", METHOD_TITLES["steps"], (*parts, Part(Markup(then), (final,))))

@@ -15,8 +15,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..errors import SpecError
-
 SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -88,10 +86,11 @@ def builtin_templates():
 
 
 def load_template(name: str) -> str:
-    """A built-in template's source."""
+    """A built-in template's source (Jinja's error if there is none: a user's template that includes
+    it is then told where)."""
     source = builtin_templates() / name
     if not source.is_file():
-        raise SpecError(f"unknown template '{name}'")
+        raise jinja2.TemplateNotFound(name, f"unknown template '{name}'")
     return source.read_text(encoding="utf-8")
 
 

@@ -6,6 +6,8 @@ nearly singular, or the argument of a log is not clearly positive, is drawn agai
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import sympy as sp
 
@@ -13,6 +15,7 @@ from ..engine.derive import Derivation
 from ..errors import Unsupported
 from ..expr import ir
 from ..expr.functions import FUNCTIONS, POSITIVE
+from ..expr.lower import locate
 from .evaluate import Evaluator
 
 SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
@@ -69,22 +72,74 @@ def draw_value(rng, shape, assume) -> np.ndarray | float:
 
 
 def draw(derivation: Derivation, dims: dict, rng) -> dict:
-    """A point inside the domain where every inverse is well conditioned and every log defined."""
+    """A point where every inverse is well conditioned and every log defined, in the function and in
+    every claim, compared value and step that the checks evaluate there.
+
+    If none is found, the condition that failed most often is the error, at its sub-expression.
+    """
+    failures = Counter()
     for _ in range(DRAWS):
         values = draw_values(derivation, dims, rng)
-        if well_posed(derivation, values, dims):
+        if (found := ill_posed(derivation, values, dims)) is None:
             return values
-    raise Unsupported(f"could not draw a point where every inverse is well conditioned in {DRAWS} tries")
+        failures[found] += 1
+    (source, node), _ = failures.most_common(1)[0]
+    span = locate(source, derivation.symbol_map, node)
+    raise Unsupported(f"could not draw a point where {condition(node)} (tried {DRAWS} random points)", span)
 
 
-def well_posed(derivation: Derivation, values: dict, dims: dict) -> bool:
+def evaluated(derivation: Derivation) -> tuple:
+    """(source text, expression) for the function and each claim, compared value and step."""
+    spec = derivation.spec
+    claim = ((spec.claim, derivation.claim),) if derivation.claim is not None else ()
+    return (
+        (spec.function, derivation.function),
+        *claim,
+        *zip((c.expr for c in spec.compare), (value for _, value in derivation.compare)),
+        *zip((step.expr for step in spec.steps), derivation.steps),
+        *zip((text for _, text in spec.claims), (value for _, value in derivation.claims)),
+    )
+
+
+def ill_posed(derivation: Derivation, values: dict, dims: dict):
+    """(source, sub-expression) of the first condition that fails at ``values`` (None if none does)."""
     ev = Evaluator(values, dims, {})
-    for node in sp.preorder_traversal(derivation.function):
-        if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
-            return False
-        if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
-            return False
-    return True
+    for source, expr in evaluated(derivation):
+        for node in sp.preorder_traversal(expr):
+            if node.has(ir.MatDiff, ir.Diff):  # a step's differential: its pieces are checked below it
+                continue
+            if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
+                return source, node
+            if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
+                return source, node
+    return None
+
+
+KINDS = {
+    sp.Inverse: "inverse",
+    sp.Determinant: "det",
+    sp.log: "log",
+    sp.Pow: "power",
+    sp.HadamardPower: "power",
+}
+CONDITIONS = {
+    "inverse": "the matrix to invert is well conditioned",
+    "det": "the matrix of det is well conditioned",
+    "logdet": "the determinant in logdet is positive",
+    "log": "the argument of log is positive",
+    "sqrt": "the argument of sqrt is positive",
+    "power": "the base of the fractional power is positive",
+}
+
+
+def condition(node) -> str:
+    """What ``node`` needs of the point, in words: ``the argument of sqrt is positive``."""
+    kind = node.name if isinstance(node, ir.Elementwise) else KINDS[type(node)]
+    if kind == "power" and node.exp == sp.Rational(1, 2):
+        kind = "sqrt"
+    if kind == "log" and isinstance(positive_part(node), sp.Determinant):
+        kind = "logdet"
+    return CONDITIONS[kind]
 
 
 def needs_positive(node) -> bool:

@@ -24,14 +24,20 @@ STEPS = {1: 1e-6, 2: 1e-4}  # central differences of first and of second order
 
 
 def literal(value) -> str:
-    """A number or array as Python source (vectors 1-D, a matrix one row per line); exact floats."""
+    """A number or array as Python source (vectors 1-D, a matrix one row per line)."""
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
-        return repr(float(array))
+        return number(array)
     if array.shape[1] == 1:
-        return f"np.array([{', '.join(repr(float(x)) for x in array[:, 0])}])"
-    rows = ",\n".join(f"        [{', '.join(repr(float(x)) for x in row)}]" for row in array)
+        return f"np.array([{', '.join(number(x) for x in array[:, 0])}])"
+    rows = ",\n".join(f"        [{', '.join(number(x) for x in row)}]" for row in array)
     return f"np.array(\n    [\n{rows},\n    ]\n)".replace("\n", "\n    ")
+
+
+def number(x) -> str:
+    """``x`` to 8 significant digits: the last bits of a drawn point depend on the machine's LAPACK
+    (its QR factorisations), and must not reach the module; symmetric stays symmetric, zero zero."""
+    return repr(float(f"{float(x):.8g}"))
 
 
 def renamed(source: str, name: str) -> str:

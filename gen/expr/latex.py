@@ -301,6 +301,14 @@ def entrywise_template(e) -> str:
     return template.replace("{group}", "^{{\\circ}}{group}") if of_matrix(e) else template
 
 
+def entrywise_operator(name: str) -> tuple[str, str]:
+    """``φ`` applied to a matrix's entries, and ``φ`` itself: ``(\\exp^{\\circ}, \\exp)``."""
+    template = FUNCTIONS[name].latex
+    if name in HADAMARD_POWERS:
+        return f"(\\cdot)^{{\\circ {HADAMARD_POWERS[name]}}}", template.format(arg="\\cdot", group="")
+    return template.format(group="^{\\circ}", arg=""), template.format(group="", arg="")
+
+
 def is_number_product(e) -> bool:
     """The trace of a 1×1 product: the product used as a number."""
     return isinstance(e, sp.Trace) and e.arg.shape == (1, 1)

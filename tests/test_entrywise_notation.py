@@ -6,8 +6,13 @@ stating the notation once, in the proposition, only where such a function is sho
 """
 
 import pytest
+import sympy as sp
+from helpers import katex_errors
 
 from gen import pipeline
+from gen.expr import ir
+from gen.expr.functions import ENTRYWISE
+from gen.expr.latex import entrywise_operator, latex
 from gen.spec.keys import parse_spec
 
 SENTENCE = "to each entry of a matrix."
@@ -50,3 +55,11 @@ def test_no_sentence_for_a_function_of_numbers_or_vectors(symbols, function):
 def test_markdown_states_it_too():
     md = document("symbols: {X: {shape: [n, n]}}\nfunction: sum(exp.(X))\nwrt: X\n", "md")
     assert r"Here $\exp^{\circ}$ applies $\exp$ to each entry of a matrix." in md
+
+
+def test_every_row_of_a_matrix_and_its_operator_render_with_katex():
+    X = sp.MatrixSymbol("X", 3, 3)
+    items = [latex(ir.Elementwise(name, X)) for name in ENTRYWISE]
+    items += [tex for name in ENTRYWISE for tex in entrywise_operator(name)]
+    assert all(r"^{\circ" in tex for tex in items[: len(ENTRYWISE)])
+    assert katex_errors([{"tex": tex, "display": False} for tex in items]) == [None] * len(items)

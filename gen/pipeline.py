@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import signal
+import ctypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,15 +38,16 @@ def find_specs(paths) -> list[Path]:
     return found
 
 
-def run(path, time_budget: float | None = TIME_BUDGET) -> Outcome:
+def run(path, time_budget: float | None = TIME_BUDGET, hint: str = "--timeout") -> Outcome:
     """Load, derive and verify one spec (raises a project error on bad input).
 
-    Deriving and verifying may take at most ``time_budget`` seconds (None: no limit).
+    Deriving and verifying may take at most ``time_budget`` seconds (None: no limit); the error
+    says to see ``hint``, the option that sets it.
     """
     from .spec.keys import load_spec
 
     spec = load_spec(path)
-    with budget(time_budget, spec.function.span):
+    with budget(time_budget, spec.function.span, hint):
         return run_spec(spec)
 
 
@@ -55,27 +56,49 @@ class _OutOfTime(BaseException):
 
 
 @contextmanager
-def budget(seconds: float | None, span: Span) -> Iterator[None]:
-    """Stop the block with a spec error after ``seconds`` (a SIGALRM timer, main thread only)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+def budget(seconds: float | None, span: Span, hint: str = "--timeout") -> Iterator[None]:
+    """Stop the block with a spec error after ``seconds`` (None or 0: no limit), in any thread.
+
+    A timer thread raises ``_OutOfTime`` in this one between two bytecodes, as SIGALRM would;
+    SIGALRM reaches only the main thread, and a notebook or a worker thread is not it.
+    """
+    if seconds is None or not seconds > 0:
         yield
         return
-
-    def expire(signum, frame):
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    alarm = _Alarm(threading.get_ident())
+    timer = threading.Timer(min(seconds, threading.TIMEOUT_MAX), alarm.ring)
+    timer.daemon = True
     try:
         try:
+            timer.start()  # (it may ring before start returns)
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _OutOfTime:  # also if the timer fired just as the block ended
-        message = f"deriving and checking took longer than {seconds:g} s, the time budget (see --timeout)"
+            timer.cancel()
+            alarm.silence()
+    except _OutOfTime:  # also if the timer rang just as the block ended
+        message = f"deriving and checking took longer than {seconds:g} s, the time budget (see {hint})"
         raise SpecError(message, span) from None
-    finally:
-        signal.signal(signal.SIGALRM, previous)
+
+
+class _Alarm:
+    """Raises ``_OutOfTime`` in a thread once, unless silenced first (a lock orders the two)."""
+
+    def __init__(self, thread_id: int):
+        self.thread_id, self.lock, self.silenced = thread_id, threading.Lock(), False
+
+    def ring(self) -> None:
+        with self.lock:
+            if not self.silenced:
+                self.raise_in_thread(_OutOfTime)
+
+    def silence(self) -> None:
+        with self.lock:
+            self.silenced = True
+            self.raise_in_thread(None)  # withdraws an exception raised but not yet delivered
+
+    def raise_in_thread(self, exception: type[BaseException] | None) -> None:
+        exception = ctypes.py_object(exception) if exception else None  # None: C's NULL
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), exception)
 
 
 def run_spec(spec) -> Outcome:

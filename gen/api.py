@@ -6,14 +6,19 @@ same checks and errors), then the same pipeline.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from numbers import Real
 
 import yaml
 
-from .errors import DerivtexError, Span
-from .pipeline import Outcome, run_spec
+from .errors import DerivtexError, Span, SpecError
+from .expr.parser import MAX_DEPTH
+from .pipeline import TIME_BUDGET, Outcome, budget, run_spec
 from .spec.keys import parse_spec
+from .spec.reader import Source
 
 SOURCE = "derivation"  # the spec the arguments make (its id; errors are moved to the argument)
 
@@ -117,6 +122,18 @@ class Derived:
         return f"<derivation of {self.outcome.spec.function.value}: {results}>"
 
 
+@dataclass(frozen=True, eq=False)
+class Refused:
+    """A value no spec can hold, found in the arguments: ``why`` it is refused."""
+
+    why: str
+
+
+REFUSED = "derivtex-refused-value"  # what a refused value is written as, to find its position
+SCALARS = (bool, int, float, str)  # each converted to exactly this type (np.str_, an IntEnum, …)
+KINDS = "give a string, a number, a bool, a list or a dict"
+
+
 class NoAliases(yaml.SafeDumper):
     """Writes a value given twice (one shape for X and Y) twice: a spec refuses aliases."""
 
@@ -124,30 +141,96 @@ class NoAliases(yaml.SafeDumper):
         return True
 
 
+NoAliases.add_representer(Refused, lambda dumper, refused: dumper.represent_str(REFUSED))
+
+
+def plain(value, refused: list[Refused], depth: int = 0):
+    """The value as YAML's plain values: numpy scalars and arrays become Python's; a value a spec
+    cannot hold, or nested deeper than an expression may be, becomes a ``Refused`` (also listed)."""
+    numpy = sys.modules.get("numpy")  # loaded by now if the value is numpy's
+    if numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray)):
+        value = value.tolist()
+    if depth > MAX_DEPTH:
+        return refuse(f"nested too deeply (more than {MAX_DEPTH} levels)", refused)
+    if value is None:
+        return None  # YAML's null, which the reader refuses where a value is needed
+    kind = next((kind for kind in SCALARS if isinstance(value, kind)), None)
+    if kind is not None:
+        return scalar(kind(value), refused)
+    if isinstance(value, Mapping):
+        return {key_of(k, refused, depth): plain(v, refused, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item, refused, depth + 1) for item in value]
+    return refuse(f"a value of type {type(value).__name__!r} cannot be in a spec; {KINDS}", refused)
+
+
+def scalar(value, refused: list[Refused]):
+    """A string, number or bool, unless Python cannot write it as text (an integer too long)."""
+    try:
+        str(value)
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        digits = sys.get_int_max_str_digits()
+        return refuse(f"a number too long to write (more than {digits} digits)", refused)
+    return value
+
+
+def key_of(key, refused: list[Refused], depth: int):
+    """A mapping's key as a plain value (a scalar: a list or a dict cannot be a key)."""
+    value = plain(key, refused, depth + 1)
+    if isinstance(value, (list, dict)):
+        return refuse(f"a key cannot be a {type(key).__name__}; give a string", refused)
+    return value
+
+
+def refuse(why: str, refused: list[Refused]) -> Refused:
+    refused.append(Refused(why))
+    return refused[-1]
+
+
 def derive(
     function: str,
     wrt: str | list[str],
     symbols: dict | None = None,
+    timeout: float | None = TIME_BUDGET,
     **spec,
 ) -> Derived:
-    """Derive and verify ``function`` with respect to ``wrt``.
+    """Derive and verify ``function`` with respect to ``wrt``, within ``timeout`` seconds (None: no limit).
 
     ``symbols`` maps names to ``{"shape": [...], "assume": [...]}``; any other key of a spec
     (``methods``, ``order``, ``layout``, ``claim``, ``title``, ``check``, …) may be given by name.
-    Bad input raises ``gen.errors.SpecError``, whose message names the key at fault.
+    Bad input raises ``gen.errors.SpecError``, whose message names the argument at fault.
 
     >>> X = {"shape": ["n", "n"], "assume": ["invertible"]}
     >>> derive("tr(X^-1)", wrt="X", symbols={"X": X}).result.text
     '-(X^-2)^T'
     """
-    keys = {"title": "Derivation", "symbols": symbols or {}, "function": function, "wrt": wrt, **spec}
+    seconds = time_budget(timeout)
+    symbols = {} if symbols is None else symbols
+    keys = {"title": "Derivation", "symbols": symbols, "function": function, "wrt": wrt, **spec}
+    refused: list[Refused] = []
+    keys = plain(keys, refused)
     text = yaml.dump(keys, Dumper=NoAliases, sort_keys=False, allow_unicode=True, width=10_000)
     try:
-        return Derived(run_spec(parse_spec(text, SOURCE)), text)
+        if refused:
+            raise SpecError(refused[0].why, Source(SOURCE, text).at(text.index(REFUSED)))
+        spec = parse_spec(text, SOURCE)
+        with budget(seconds, spec.function.span, hint="timeout="):
+            return Derived(run_spec(spec), text)
     except DerivtexError as error:
         if error.span is not None and error.span.path == SOURCE:
             error.span = argument_span(text, error.span)
         raise
+
+
+def time_budget(timeout) -> float | None:
+    """The ``timeout`` argument, checked: a positive number of seconds, or None."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, Real) or not timeout > 0:
+        shown = repr(timeout) if isinstance(timeout, Real) else f"a value of type {type(timeout).__name__!r}"
+        message = f"'timeout' must be a positive number of seconds or None, not {shown}"
+        raise SpecError(message, Span("timeout"))
+    return float(timeout)
 
 
 def argument_span(text: str, span: Span) -> Span:

@@ -7,9 +7,12 @@ turns a malformed spec into one failing item, and derives each spec once.
 
 import inspect
 import threading
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import invoke
 
 from gen import derive, pipeline
 from gen.errors import Span, SpecError
@@ -156,3 +159,89 @@ def test_a_deeply_nested_expression_is_the_parser_s_depth_error(function, col):
     with pytest.raises(SpecError) as raised:
         derive(function, wrt="X", symbols=X)
     assert str(raised.value) == f"function:1:{col}: expression is nested too deeply (more than 100 levels)"
+
+
+# --- the pytest plugin, in a project of its own ---------------------------------------------
+
+MKDOCS = "site_name: [a YAML file of another tool, and malformed\n"
+
+
+def project(pytester, **specs: str) -> None:
+    """A project with ``derivations/NAME.yaml`` for each spec, beside an unrelated ``mkdocs.yaml``."""
+    folder = pytester.mkdir("derivations")
+    for name, text in {"mkdocs": MKDOCS, **specs}.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def runs(monkeypatch) -> Counter:
+    """How many times each spec is derived and checked (the plugin runs in this process)."""
+    done: Counter = Counter()
+    run = pipeline.run
+
+    def counting(path, *args, **kwargs):
+        done[Path(path).name] += 1
+        return run(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run", counting)
+    return done
+
+
+def failures(result) -> list[str]:
+    """The lines under each failure's header in pytest's report."""
+    lines = result.stdout.lines
+    return [lines[i + 1] for i, line in enumerate(lines) if line.startswith("____") and "::" in line]
+
+
+def test_an_unrelated_project_s_yaml_is_left_alone(pytester):
+    project(pytester, nav="functions: [a, b]\nfunction_of: x\n")
+    pytester.makepyfile(test_it="def test_it():\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert result.ret == 0 and "mkdocs" not in result.stdout.str()
+
+
+def test_a_malformed_spec_is_one_failing_item_with_the_cli_s_line(pytester, runs):
+    project(pytester, unreadable="function: [\n", unclosed=SPEC.replace("tr(X^-1)", "tr(X"), good=SPEC)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rs")
+    assert runs == Counter({"unclosed.yaml": 1, "good.yaml": 1})  # (unreadable: not loaded to run)
+    # unreadable: its one item; unclosed: its first item fails, the other is skipped; good: 2 pass
+    result.assert_outcomes(failed=2, skipped=1, passed=2)
+    names = ("unclosed", "unreadable")
+    expected = [invoke("check", f"derivations/{name}.yaml").stderr.strip() for name in names]
+    assert expected == [  # "function: tr(X": the end of the expression is column 15
+        "derivations/unclosed.yaml:3:15: expected ')' to close tr(, found the end of the expression",
+        "derivations/unreadable.yaml:2:1: invalid YAML: expected the node content, but found '<stream end>'",
+    ]
+    assert failures(result) == expected
+    result.stdout.fnmatch_lines(["*derivations/unclosed.yaml: not checked, see unclosed.yaml::steps"])
+
+
+def test_each_spec_is_derived_once_even_when_it_fails(pytester, runs):
+    project(pytester, false_claim=SPEC + "claim: (X^-2)^T\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)  # steps, finite differences; the claim
+    # by hand: the gradient of tr(X^-1) is -(X^-2)^T, so the claim has the wrong sign
+    message = "the claim is false: relative discrepancy 2 at a random point; it has the wrong sign"
+    assert failures(result) == [f"derivations/false_claim.yaml:5:8: {message}"]
+    assert runs == Counter({"false_claim.yaml": 1})
+
+
+def test_a_spec_out_of_time_fails_once_and_is_not_derived_again(pytester, runs):
+    project(pytester, slow=SPEC.replace("tr(X^-1)", SLOW) + "claim: (X^-2)^T\n")
+    pytester.makeini("[pytest]\nderivtex_timeout = 0.001\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, skipped=2)
+    message = "deriving and checking took longer than 0.001 s, the time budget (see derivtex_timeout)"
+    assert failures(result) == [f"derivations/slow.yaml:3:11: {message}"]
+    assert runs == Counter({"slow.yaml": 1})
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan"])
+def test_a_bad_derivtex_timeout_stops_the_session_before_it_starts(pytester, value):
+    pytester.makeini(f"[pytest]\nderivtex_timeout = {value}\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert (
+        f"ERROR: derivtex_timeout must be a positive number of seconds, not '{value}'" in result.stderr.str()
+    )

@@ -6,6 +6,7 @@ same checks and errors), then the same pipeline.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -209,7 +210,7 @@ def derive(
     keys = {"title": "Derivation", "symbols": symbols, "function": function, "wrt": wrt, **spec}
     refused: list[Refused] = []
     keys = plain(keys, refused)
-    text = yaml.dump(keys, Dumper=NoAliases, sort_keys=False, allow_unicode=True, width=10_000)
+    text, starts = spec_text(keys)
     try:
         if refused:
             raise SpecError(refused[0].why, Source(SOURCE, text).at(text.index(REFUSED)))
@@ -218,7 +219,7 @@ def derive(
             return Derived(run_spec(spec), text)
     except DerivtexError as error:
         if error.span is not None and error.span.path == SOURCE:
-            error.span = argument_span(text, error.span)
+            error.span = argument_span(error.span, starts)
         raise
 
 
@@ -233,11 +234,20 @@ def time_budget(timeout) -> float | None:
     return float(timeout)
 
 
-def argument_span(text: str, span: Span) -> Span:
+def spec_text(keys: dict) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """The arguments written as a spec's YAML, and the line each top-level key starts on."""
+    parts = [
+        yaml.dump({key: value}, Dumper=NoAliases, sort_keys=False, allow_unicode=True, width=10_000)
+        for key, value in keys.items()
+    ]
+    text, source = "".join(parts), Source(SOURCE, "".join(parts))
+    starts = itertools.accumulate((len(part) for part in parts[:-1]), initial=0)
+    return text, tuple((key, source.at(start).line) for key, start in zip(keys, starts))
+
+
+def argument_span(span: Span, starts: tuple[tuple[str, int], ...]) -> Span:
     """A position in the YAML the arguments made → in the argument: ``function:1:4``."""
-    lines = text.splitlines()
-    start = next(i for i in range(span.line - 1, -1, -1) if not lines[i].startswith((" ", "-")))
-    key = lines[start].split(":", 1)[0]
-    if start == span.line - 1:  # on the key's own line: a column of its value
+    key, line = next((key, line) for key, line in reversed(starts) if line <= span.line)
+    if line == span.line:  # on the key's own line: a column of its value
         return Span(key, 1, max(1, span.col - len(key) - 2))
-    return Span(key, span.line - start, span.col)
+    return Span(key, span.line - line + 1, span.col)

@@ -161,6 +161,16 @@ def test_a_deeply_nested_expression_is_the_parser_s_depth_error(function, col):
     assert str(raised.value) == f"function:1:{col}: expression is nested too deeply (more than 100 levels)"
 
 
+def test_an_error_in_a_string_of_several_lines_names_its_argument():
+    # the YAML of a string holding line breaks has lines of its own, some empty or starting with
+    # "- ": the argument is the key whose YAML holds the error's line, not a guess from the text
+    with pytest.raises(SpecError) as raised:
+        derive("\n- ", wrt="X", symbols=X)
+    key, line, col, message = str(raised.value).split(":", 3)
+    assert key == "function" and int(line) > 1 and int(col) >= 1
+    assert message == " expected a symbol, a number or '(', found the end of the expression"
+
+
 # --- the pytest plugin, in a project of its own ---------------------------------------------
 
 MKDOCS = "site_name: [a YAML file of another tool, and malformed\n"

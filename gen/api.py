@@ -104,9 +104,12 @@ class Derived:
     def to_latex(self, template: str = "article", **options) -> str:
         """The document in an output format of ``gen.render.formats``: ``article``, ``notes`` (of this
         derivation alone), ``appendix`` (``section_level=``), ``beamer``, ``md``, or a template file."""
-        from .pipeline import render_tex
+        from .pipeline import render_document
+        from .render.formats import format_of
 
-        return render_tex(self.outcome, template, **options)
+        output_format = format_of(template)
+        check_options(output_format, options)
+        return render_document([self.outcome], output_format, **options)
 
     def _repr_latex_(self) -> str:
         """The statement and the first proof's chains, for Jupyter's MathJax."""
@@ -121,6 +124,26 @@ class Derived:
         several = len(self.results) > 1
         results = "; ".join(f"{r.kind}{f' in {n}' * several} {r.text}" for n, r in self.results.items())
         return f"<derivation of {self.outcome.spec.function.value}: {results}>"
+
+
+def check_options(output_format, options: dict) -> None:
+    """Refuse an option the format does not take, or a value it does not know, as the CLI does."""
+    takes = dict(output_format.options)
+    for name, value in options.items():
+        if name not in takes:
+            known = ", ".join(takes) or "none"
+            message = f"unknown option {name!r} for the template {output_format.name!r} (it takes: {known})"
+            raise SpecError(message, Span(name))
+        if not (isinstance(value, str) and value in takes[name]):
+            raise SpecError(f"{name!r} must be {' or '.join(takes[name])}, not {shown(value)}", Span(name))
+
+
+def shown(value) -> str:
+    """An argument's value in a message: a string or a number as Python writes it (one line, at most
+    40 characters), anything else by its type."""
+    if isinstance(value, (str, Real)):
+        return repr(value)[:40]
+    return f"a value of type {type(value).__name__!r}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,8 +251,7 @@ def time_budget(timeout) -> float | None:
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, Real) or not timeout > 0:
-        shown = repr(timeout) if isinstance(timeout, Real) else f"a value of type {type(timeout).__name__!r}"
-        message = f"'timeout' must be a positive number of seconds or None, not {shown}"
+        message = f"'timeout' must be a positive number of seconds or None, not {shown(timeout)}"
         raise SpecError(message, Span("timeout"))
     return float(timeout)
 

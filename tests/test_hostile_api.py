@@ -73,7 +73,7 @@ def test_the_api_budget_defaults_to_the_cli_s():
 
 @pytest.mark.parametrize(
     ("timeout", "shown"),
-    [(float("nan"), "nan"), (-1, "-1"), (0, "0"), ("5", "a value of type 'str'"), (True, "True")],
+    [(float("nan"), "nan"), (-1, "-1"), (0, "0"), ("5", "'5'"), (True, "True")],
     ids=["nan", "negative", "zero", "text", "bool"],
 )
 def test_a_bad_timeout_is_a_positioned_error(timeout, shown):
@@ -169,6 +169,43 @@ def test_an_error_in_a_string_of_several_lines_names_its_argument():
     key, line, col, message = str(raised.value).split(":", 3)
     assert key == "function" and int(line) > 1 and int(col) >= 1
     assert message == " expected a symbol, a number or '(', found the end of the expression"
+
+
+@pytest.fixture(scope="module")
+def derived():
+    return derive("tr(X^-1)", wrt="X", symbols=X)
+
+
+@pytest.mark.parametrize(
+    ("template", "options", "error"),
+    [
+        (
+            "appendix",
+            {"section_level": "chapter"},
+            "section_level:1:1: 'section_level' must be section or subsection, not 'chapter'",
+        ),
+        (
+            "appendix",
+            {"section_level": ["section"]},
+            "section_level:1:1: 'section_level' must be section or subsection, not a value of type 'list'",
+        ),
+        (
+            "appendix",
+            {"level": "section"},
+            "level:1:1: unknown option 'level' for the template 'appendix' (it takes: section_level)",
+        ),
+        (  # as the CLI's "--section-level is for --template appendix"
+            "article",
+            {"section_level": "section"},
+            "section_level:1:1: unknown option 'section_level' for the template 'article' (it takes: none)",
+        ),
+    ],
+    ids=["value", "type", "unknown", "not-this-format"],
+)
+def test_a_bad_option_of_to_latex_is_a_positioned_error(derived, template, options, error):
+    with pytest.raises(SpecError) as raised:
+        derived.to_latex(template, **options)
+    assert str(raised.value) == error
 
 
 # --- the pytest plugin, in a project of its own ---------------------------------------------

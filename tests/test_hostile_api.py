@@ -292,3 +292,20 @@ def test_a_bad_derivtex_timeout_stops_the_session_before_it_starts(pytester, val
     assert (
         f"ERROR: derivtex_timeout must be a positive number of seconds, not '{value}'" in result.stderr.str()
     )
+
+
+def test_a_bug_loading_one_spec_fails_that_spec_alone(pytester, monkeypatch):
+    from gen.spec import keys
+
+    load_spec = keys.load_spec
+
+    def failing(path):
+        if path.name == "bug.yaml":
+            raise RuntimeError("a bug in derivtex")
+        return load_spec(path)
+
+    monkeypatch.setattr(keys, "load_spec", failing)
+    project(pytester, bug=SPEC, good=SPEC)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, passed=2)  # bug.yaml::spec with its traceback; good.yaml's 2
+    result.stdout.fnmatch_lines(["*RuntimeError: a bug in derivtex"])

@@ -17,7 +17,7 @@ import yaml
 
 from .errors import DerivtexError, Span, SpecError
 from .expr.parser import MAX_DEPTH
-from .pipeline import TIME_BUDGET, Outcome, budget, run_spec
+from .pipeline import TIME_BUDGET, Outcome, run_spec
 from .spec.keys import parse_spec
 from .spec.reader import Source
 
@@ -237,9 +237,7 @@ def derive(
     try:
         if refused:
             raise SpecError(refused[0].why, Source(SOURCE, text).at(text.index(REFUSED)))
-        spec = parse_spec(text, SOURCE)
-        with budget(seconds, spec.function.span, hint="timeout="):
-            return Derived(run_spec(spec), text)
+        return Derived(run_spec(parse_spec(text, SOURCE), seconds, hint="timeout="), text)
     except DerivtexError as error:
         if error.span is not None and error.span.path == SOURCE:
             error.span = argument_span(error.span, starts)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ctypes
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .budget import budget
 from .errors import CheckFailed, Span, SpecError
 
 TIME_BUDGET = 20.0  # seconds to derive and verify one spec
@@ -46,68 +43,17 @@ def run(path, time_budget: float | None = TIME_BUDGET, hint: str = "--timeout") 
     """
     from .spec.keys import load_spec
 
-    spec = load_spec(path)
+    return run_spec(load_spec(path), time_budget, hint)
+
+
+def run_spec(spec, time_budget: float | None = None, hint: str = "--timeout") -> Outcome:
+    """Derive and verify a loaded spec (within ``time_budget`` seconds, as ``run``)."""
+    from .engine.derive import derive  # imported before the clock starts: an import the
+    from .verify.checks import verify  # budget cut short would leave half a module behind
+
     with budget(time_budget, spec.function.span, hint):
-        return run_spec(spec)
-
-
-class _OutOfTime(BaseException):
-    """Raised by the timer; a BaseException, so that no ``except Exception`` on the way swallows it."""
-
-
-@contextmanager
-def budget(seconds: float | None, span: Span, hint: str = "--timeout") -> Iterator[None]:
-    """Stop the block with a spec error after ``seconds`` (None or 0: no limit), in any thread.
-
-    A timer thread raises ``_OutOfTime`` in this one between two bytecodes, as SIGALRM would;
-    SIGALRM reaches only the main thread, and a notebook or a worker thread is not it.
-    """
-    if seconds is None or not seconds > 0:
-        yield
-        return
-    alarm = _Alarm(threading.get_ident())
-    timer = threading.Timer(min(seconds, threading.TIMEOUT_MAX), alarm.ring)
-    timer.daemon = True
-    try:
-        try:
-            timer.start()  # (it may ring before start returns)
-            yield
-        finally:
-            timer.cancel()
-            alarm.silence()
-    except _OutOfTime:  # also if the timer rang just as the block ended
-        message = f"deriving and checking took longer than {seconds:g} s, the time budget (see {hint})"
-        raise SpecError(message, span) from None
-
-
-class _Alarm:
-    """Raises ``_OutOfTime`` in a thread once, unless silenced first (a lock orders the two)."""
-
-    def __init__(self, thread_id: int):
-        self.thread_id, self.lock, self.silenced = thread_id, threading.Lock(), False
-
-    def ring(self) -> None:
-        with self.lock:
-            if not self.silenced:
-                self.raise_in_thread(_OutOfTime)
-
-    def silence(self) -> None:
-        with self.lock:
-            self.silenced = True
-            self.raise_in_thread(None)  # withdraws an exception raised but not yet delivered
-
-    def raise_in_thread(self, exception: type[BaseException] | None) -> None:
-        exception = ctypes.py_object(exception) if exception else None  # None: C's NULL
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), exception)
-
-
-def run_spec(spec) -> Outcome:
-    """Derive and verify a loaded spec."""
-    from .engine.derive import derive
-    from .verify.checks import verify
-
-    derivation = derive(spec)
-    return Outcome(spec, derivation, verify(derivation))
+        derivation = derive(spec)
+        return Outcome(spec, derivation, verify(derivation))
 
 
 def require_ok(outcome: Outcome, allow_false: bool = False) -> None:

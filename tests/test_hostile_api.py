@@ -7,6 +7,7 @@ turns a malformed spec into one failing item, and derives each spec once.
 
 import inspect
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -15,10 +16,11 @@ import pytest
 from helpers import invoke
 
 from gen import derive, pipeline
+from gen.budget import budget
 from gen.errors import Span, SpecError
 
 SPEC = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
-SLOW = "tr(X^-1)*det(X)*logdet(X)"  # over a second to derive and check, thousands of times 0.001 s
+SLOW = "tr(X^-1)*det(X)*logdet(X)"  # a quarter of a second or more to derive and check
 X = {"X": {"shape": [3, 3], "assume": ["invertible"]}}
 KINDS = "give a string, a number, a bool, a list or a dict"
 
@@ -62,9 +64,55 @@ def test_a_derivation_within_its_budget_is_not_stopped_later():
     # by hand: d tr(X^-1) = -tr(X^-1 dX X^-1) = -tr(X^-2 dX), so the gradient is -(X^-2)^T
     done = in_a_thread(lambda: derive("tr(X^-1)", wrt="X", symbols=X, timeout=60))
     assert done["value"].result.text == "-(X^-2)^T" and done["value"].check()
-    with pipeline.budget(60, Span("x")):  # the main thread too, with no signal
+    with budget(60, Span("x")):  # the main thread too, with no signal
         pass
     assert sum(range(1_000_000)) == 499_999_500_000  # no exception arrives after the block
+
+
+def spin(seconds: float = 60.0) -> None:
+    """Busy Python code (a bound, never reached when the budget works)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_the_timer_rings_again_when_its_exception_is_swallowed():
+    swallowed = []
+    with pytest.raises(SpecError, match=r"^x:1:1: deriving and checking took longer than 0\.01 s"):
+        with budget(0.01, Span("x")):
+            try:
+                spin()
+            except BaseException as error:  # as a finalizer running just then would
+                swallowed.append(type(error).__name__)
+            spin()
+    assert swallowed == ["_OutOfTime"]
+
+
+def test_whatever_the_timer_s_exception_became_is_the_budget_s_error():
+    with pytest.raises(SpecError, match=r"^x:1:1: deriving and checking took longer than 0\.01 s"):
+        with budget(0.01, Span("x")):
+            try:
+                spin()
+            except BaseException as error:  # as C code running Python code may
+                raise SystemError("AST constructor recursion depth mismatch") from error
+
+
+def test_an_error_of_the_block_before_the_timer_rings_is_its_own():
+    with pytest.raises(SpecError, match=r"^function:1:1: unknown function"):
+        with budget(60, Span("x")):
+            raise SpecError("unknown function 'trace'", Span("function"))
+
+
+def test_an_exception_a_finalizer_swallowed_is_not_reported():
+    from gen.budget import _OutOfTime
+
+    class Finalized:
+        def __del__(self):
+            raise _OutOfTime
+
+    with budget(60, Span("x")):
+        pass
+    Finalized()  # pytest's unraisablehook would make "Exception ignored in __del__" an error
 
 
 def test_the_api_budget_defaults_to_the_cli_s():

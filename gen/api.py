@@ -19,7 +19,7 @@ from .errors import DerivtexError, Span, SpecError
 from .expr.parser import MAX_DEPTH
 from .pipeline import TIME_BUDGET, Outcome, run_spec
 from .spec.keys import parse_spec
-from .spec.reader import Source
+from .spec.reader import STR, Source
 
 SOURCE = "derivation"  # the spec the arguments make (its id; errors are moved to the argument)
 
@@ -254,20 +254,56 @@ def time_budget(timeout) -> float | None:
     return float(timeout)
 
 
-def spec_text(keys: dict) -> tuple[str, tuple[tuple[str, int], ...]]:
-    """The arguments written as a spec's YAML, and the line each top-level key starts on."""
+class Lines(str):
+    """A string argument of several lines, written as a literal block so that its lines are the
+    YAML's lines, indented by ``INDENT`` (a position in it is then a line and column of its own)."""
+
+
+INDENT = 2
+NoAliases.add_representer(Lines, lambda dumper, value: dumper.represent_scalar(STR, str(value), style="|"))
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a top-level key's YAML starts: its ``line``, the ``column`` its value starts at on
+    that line, its value if a string (``text``), and whether that is a literal ``block``."""
+
+    key: str
+    line: int
+    column: int
+    text: str | None
+    block: bool
+
+
+def spec_text(keys: dict) -> tuple[str, tuple[Start, ...]]:
+    """The arguments written as a spec's YAML, and where each top-level key starts."""
+    keys = {k: Lines(v) if isinstance(v, str) and len(v.splitlines()) > 1 else v for k, v in keys.items()}
     parts = [
         yaml.dump({key: value}, Dumper=NoAliases, sort_keys=False, allow_unicode=True, width=10_000)
         for key, value in keys.items()
     ]
     text, source = "".join(parts), Source(SOURCE, "".join(parts))
-    starts = itertools.accumulate((len(part) for part in parts[:-1]), initial=0)
-    return text, tuple((key, source.at(start).line) for key, start in zip(keys, starts))
+    offsets = itertools.accumulate((len(part) for part in parts[:-1]), initial=0)
+    return text, tuple(
+        start_of(key, value, source.at(offset).line, part)
+        for (key, value), offset, part in zip(keys.items(), offsets, parts)
+    )
 
 
-def argument_span(span: Span, starts: tuple[tuple[str, int], ...]) -> Span:
-    """A position in the YAML the arguments made → in the argument: ``function:1:4``."""
-    key, line = next((key, line) for key, line in reversed(starts) if line <= span.line)
-    if line == span.line:  # on the key's own line: a column of its value
-        return Span(key, 1, max(1, span.col - len(key) - 2))
-    return Span(key, span.line - line + 1, span.col)
+def start_of(key: str, value, line: int, part: str) -> Start:
+    """Where the YAML ``part`` of ``key: value`` starts (a quote is not part of the value)."""
+    column = len(key) + 3 + (part[len(key) + 2 : len(key) + 3] in ("'", '"'))
+    return Start(key, line, column, value if isinstance(value, str) else None, part.startswith(f"{key}: |"))
+
+
+def argument_span(span: Span, starts: tuple[Start, ...]) -> Span:
+    """A position in the YAML the arguments made → in the argument: ``function:1:4``; in a string,
+    its line and column there (``function:2:5``)."""
+    start = next(start for start in reversed(starts) if start.line <= span.line)
+    if start.block and span.line > start.line:  # the block's lines are the string's
+        return Span(start.key, span.line - start.line, max(1, span.col - INDENT))
+    if start.line < span.line:
+        return Span(start.key, span.line - start.line + 1, span.col)
+    offset = max(0, span.col - start.column)  # the reader counts an escape (\n) as one column
+    before = (start.text or "")[:offset]
+    return Span(start.key, before.count("\n") + 1, offset - before.rfind("\n"))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .budget import budget
 from .errors import CheckFailed, Span, SpecError
 
 TIME_BUDGET = 20.0  # seconds to derive and verify one spec
@@ -38,53 +35,25 @@ def find_specs(paths) -> list[Path]:
     return found
 
 
-def run(path, time_budget: float | None = TIME_BUDGET) -> Outcome:
+def run(path, time_budget: float | None = TIME_BUDGET, hint: str = "--timeout") -> Outcome:
     """Load, derive and verify one spec (raises a project error on bad input).
 
-    Deriving and verifying may take at most ``time_budget`` seconds (None: no limit).
+    Deriving and verifying may take at most ``time_budget`` seconds (None: no limit); the error
+    says to see ``hint``, the option that sets it.
     """
     from .spec.keys import load_spec
 
-    spec = load_spec(path)
-    with budget(time_budget, spec.function.span):
-        return run_spec(spec)
+    return run_spec(load_spec(path), time_budget, hint)
 
 
-class _OutOfTime(BaseException):
-    """Raised by the timer; a BaseException, so that no ``except Exception`` on the way swallows it."""
+def run_spec(spec, time_budget: float | None = None, hint: str = "--timeout") -> Outcome:
+    """Derive and verify a loaded spec (within ``time_budget`` seconds, as ``run``)."""
+    from .engine.derive import derive  # imported before the clock starts: an import the
+    from .verify.checks import verify  # budget cut short would leave half a module behind
 
-
-@contextmanager
-def budget(seconds: float | None, span: Span) -> Iterator[None]:
-    """Stop the block with a spec error after ``seconds`` (a SIGALRM timer, main thread only)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _OutOfTime:  # also if the timer fired just as the block ended
-        message = f"deriving and checking took longer than {seconds:g} s, the time budget (see --timeout)"
-        raise SpecError(message, span) from None
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-
-
-def run_spec(spec) -> Outcome:
-    """Derive and verify a loaded spec."""
-    from .engine.derive import derive
-    from .verify.checks import verify
-
-    derivation = derive(spec)
-    return Outcome(spec, derivation, verify(derivation))
+    with budget(time_budget, spec.function.span, hint):
+        derivation = derive(spec)
+        return Outcome(spec, derivation, verify(derivation))
 
 
 def require_ok(outcome: Outcome, allow_false: bool = False) -> None:

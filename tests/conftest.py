@@ -6,6 +6,8 @@ import pytest
 from helpers import require_tools
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["pytester"]  # the pytest plugin is tried in projects of its own
+
 
 def pytest_addoption(parser):
     parser.addoption(

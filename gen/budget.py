@@ -1,0 +1,96 @@
+"""The time budget of a derivation, in any thread: ``with budget(20, span): ...``.
+
+A timer thread raises ``_OutOfTime`` in the budgeted thread, between two of its Python bytecodes
+(``PyThreadState_SetAsyncExc``), as SIGALRM would; but SIGALRM reaches only the main thread, and
+a notebook's kernel or a worker thread is not it. An exception raised that way can land anywhere:
+
+- in a finalizer or a weakref callback, which swallows it: the timer raises it again, every
+  ``AGAIN`` seconds, until the block ends (and the one swallowed is not reported);
+- in C code running Python code, which may turn it into another error (a ``SystemError``): once
+  the timer has rung, whatever the block raises is the time budget's error.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import Span, SpecError
+
+AGAIN = 0.01  # seconds between two rings, until the block ends
+
+
+class _OutOfTime(BaseException):
+    """Raised by the timer; a BaseException, so that no ``except Exception`` on the way swallows it."""
+
+
+@contextmanager
+def budget(seconds: float | None, span: Span, hint: str = "--timeout") -> Iterator[None]:
+    """Stop the block with a spec error at ``span`` after ``seconds`` (None or 0: no limit); the
+    error says to see ``hint``, what sets the budget."""
+    if seconds is None or not seconds > 0:
+        yield
+        return
+    quiet_unraisable()
+    alarm = _Alarm(min(seconds, threading.TIMEOUT_MAX), threading.get_ident())
+    try:
+        try:
+            alarm.start()  # (it may ring before start returns)
+            yield
+        finally:
+            alarm.silence()
+    except (Exception, _OutOfTime):
+        alarm.silence()  # again, had the exception arrived in the first call (the next is AGAIN s away)
+        if not alarm.rung:
+            raise
+        message = f"deriving and checking took longer than {seconds:g} s, the time budget (see {hint})"
+        raise SpecError(message, span) from None
+
+
+class _Alarm(threading.Thread):
+    """Raises ``_OutOfTime`` in a thread after ``seconds``, then every ``AGAIN`` seconds, until
+    silenced (a lock orders the two, so that no exception arrives after the block)."""
+
+    def __init__(self, seconds: float, thread_id: int):
+        super().__init__(name="derivtex time budget", daemon=True)
+        self.seconds, self.thread_id = seconds, thread_id
+        self.lock, self.done, self.rung = threading.Lock(), threading.Event(), False
+
+    def run(self) -> None:
+        delay = self.seconds
+        while not self.done.wait(delay):
+            with self.lock:
+                if self.done.is_set():
+                    return
+                self.rung = True
+                raise_in_thread(self.thread_id, _OutOfTime)
+            delay = AGAIN
+
+    def silence(self) -> None:
+        with self.lock:
+            self.done.set()
+            raise_in_thread(self.thread_id, None)  # withdraws one raised but not yet delivered
+
+
+def raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in the thread at its next bytecode (None: withdraw a pending one)."""
+    exception = ctypes.py_object(exception) if exception else None  # None: C's NULL
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), exception)
+
+
+def quiet_unraisable() -> None:
+    """Let ``sys.unraisablehook`` (pytest's, a notebook's) pass over an ``_OutOfTime`` that a
+    finalizer swallowed: the timer rings again, and the block's error reports it."""
+    if getattr(sys.unraisablehook, "passes_over_out_of_time", False):
+        return
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, _OutOfTime):
+            previous(unraisable)
+
+    hook.passes_over_out_of_time = True
+    sys.unraisablehook = hook

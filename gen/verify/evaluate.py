@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..expr import ir
 from ..expr.functions import FUNCTIONS
+from . import spectral
 
 STEP = 1e-3  # finite-difference step; the 6-point stencil's error is O(STEP⁶)
 COMPLEX_STEP = 1e-30  # the complex step: its error is O(COMPLEX_STEP²), nothing cancels
@@ -112,6 +113,7 @@ EVALUATORS = {
     ir.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
     ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
     ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
+    **spectral.EVALUATORS,
 }
 
 
@@ -212,9 +214,11 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
 
 
 def analytic(F) -> bool:
-    """Whether every named function in ``F`` is analytic (the complex step needs it)."""
-    named = (n for n in sp.preorder_traversal(F) if isinstance(n, (ir.Elementwise, ir.ScalarFunction)))
-    return all(FUNCTIONS[n.name].analytic for n in named)
+    """Whether every named function in ``F`` is analytic (the complex step needs it), and every
+    node that says whether it is (the spectral ones are not)."""
+    nodes = list(sp.preorder_traversal(F))
+    named = (n for n in nodes if isinstance(n, (ir.Elementwise, ir.ScalarFunction)))
+    return all(FUNCTIONS[n.name].analytic for n in named) and all(getattr(n, "analytic", True) for n in nodes)
 
 
 def directional_derivative(F, values: dict, dims: dict, directions: dict):

@@ -302,8 +302,8 @@ def scalar_power(F, variables):
 # --- spectral functions and the Cholesky factor (gen/expr/spectral.py) ---------------
 
 MURRAY = "Murray, Differentiation of the Cholesky decomposition, arXiv:1602.07527 (2016)"
-MAGNUS_EIGEN = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8 (differentials of eigenvalues)"
-NUCLEAR = "Watson, Characterization of the subdifferential of some matrix norms, Linear Algebra Appl. (1992)"
+MAGNUS_EIGEN = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8 (eigenvalues and eigenvectors)"
+NUCLEAR = "Watson, Characterization of the subdifferential of some matrix norms (1992)"
 
 
 @differential_rule(

@@ -23,6 +23,11 @@ class _Spectral:
 
     analytic = False  # the complex step does not apply: central differences
 
+    def _sympystr(self, printer) -> str:  # messages name the node as the grammar writes it
+        from .printers import text
+
+        return text(self)
+
     @property
     def arg(self):
         return self.args[0]

@@ -201,7 +201,7 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
     """``d/dt F(x + t·direction)`` at 0 as ``Im F(x + ih·direction)/h``: no cancellation, so exact
     to rounding even where the derivative is 0, for an analytic F (a 6-point central difference
     is the fallback)."""
-    if not analytic(F):
+    if not analytic(F, values):
         return directional_derivative(F, values, dims, directions)
     shifted = {v: values[v] + 1j * COMPLEX_STEP * direction for v, direction in directions.items()}
     try:
@@ -213,12 +213,22 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
     return np.imag(value) / COMPLEX_STEP
 
 
-def analytic(F) -> bool:
+def analytic(F, values: dict | None = None) -> bool:
     """Whether every named function in ``F`` is analytic (the complex step needs it), and every
-    node that says whether it is (the spectral ones are not)."""
-    nodes = list(sp.preorder_traversal(F))
-    named = (n for n in nodes if isinstance(n, (ir.Elementwise, ir.ScalarFunction)))
-    return all(FUNCTIONS[n.name].analytic for n in named) and all(getattr(n, "analytic", True) for n in nodes)
+    node that says whether it is (the spectral ones are not); a lemma's named piece (``g``, whose
+    value is an expression) is looked into too."""
+    values, pending, seen = values or {}, [F], set()
+    while pending:
+        for n in sp.preorder_traversal(pending.pop()):
+            if isinstance(n, (ir.Elementwise, ir.ScalarFunction)) and not FUNCTIONS[n.name].analytic:
+                return False
+            if not getattr(n, "analytic", True):
+                return False
+            if isinstance(n, (sp.Symbol, sp.MatrixSymbol)) and isinstance(values.get(n), sp.Basic):
+                if n not in seen:
+                    seen.add(n)
+                    pending.append(values[n])
+    return True
 
 
 def directional_derivative(F, values: dict, dims: dict, directions: dict):

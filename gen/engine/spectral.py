@@ -60,3 +60,22 @@ def require_symmetric(texts, symbols: dict, declared: frozenset) -> None:
                     "or write a symmetric expression such as A + A^T or A^T*A"
                 )
                 raise SpecError(message, locate(source, symbols, node))
+
+
+OTHER_SIDE = {"lower": "upper", "upper": "lower"}
+
+
+def triangular(e, side: str) -> bool:
+    """Whether ``e`` is ``lower`` or ``upper`` triangular whatever its symbols' values: a Cholesky
+    factor is lower, its transpose upper, and inverses, powers, products and sums keep the side."""
+    if isinstance(e, (sp.Identity, sp.ZeroMatrix)) or isinstance(e, ir.Diag) and e.of_vector:
+        return True
+    if isinstance(e, (spectral.Cholesky, spectral.TrilHalf)):
+        return side == "lower"
+    if isinstance(e, sp.Transpose):
+        return triangular(e.arg, OTHER_SIDE[side])
+    if isinstance(e, (sp.Inverse, sp.MatPow)):
+        return triangular(e.args[0], side)
+    if isinstance(e, (sp.MatMul, sp.MatAdd)):
+        return all(triangular(a, side) for a in e.args if ir.is_matrix(a))
+    return False

@@ -148,7 +148,7 @@ class SpectralLowering:
         return Eigenvalue(self.square(X, node), MIN)
 
     def call_eigenvalue(self, node, X, k):
-        return Eigenvalue(self.square(X, node), self.index(node, k))
+        return Eigenvalue(self.square(X, node), self.index(node, X, k))
 
     def call_eigenvector_max(self, node, X):
         return Eigenvector(self.square(X, node), MAX)
@@ -157,7 +157,7 @@ class SpectralLowering:
         return Eigenvector(self.square(X, node), MIN)
 
     def call_eigenvector(self, node, X, k):
-        return Eigenvector(self.square(X, node), self.index(node, k))
+        return Eigenvector(self.square(X, node), self.index(node, X, k))
 
     def call_singular_value(self, node, X):
         return SingularValue(self.matrix(X, node))
@@ -190,9 +190,13 @@ class SpectralLowering:
         self.require_square(self.matrix(X, node), f"take {node.name}() of {{}}", node.pos)
         return X
 
-    def index(self, node, k) -> int:
+    def index(self, node, X, k) -> int:
+        """k in ``eig(X, k)``: a positive integer, at most the size of X when that is a number."""
         if not (k.is_Integer and k > 0):
             message = f"the index of {node.name}(X, k) is a positive integer (1 is the smallest eigenvalue)"
+            raise self.error(message, node.args[1].pos)
+        if X.shape[0].is_Integer and k > X.shape[0]:
+            message = f"{node.name}() asks for eigenvalue {k} of a matrix with {X.shape[0]}"
             raise self.error(message, node.args[1].pos)
         return int(k)
 

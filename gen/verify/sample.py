@@ -138,7 +138,7 @@ CONDITIONS = {
 def condition(node) -> str:
     """What ``node`` needs of the point, in words: ``the argument of sqrt is positive``."""
     if type(node) in spectral.WELL_POSED:
-        return spectral.WELL_POSED[type(node)][0]
+        return spectral.condition(node)
     kind = node.name if isinstance(node, ir.Elementwise) else KINDS[type(node)]
     if kind == "power" and node.exp == sp.Rational(1, 2):
         kind = "sqrt"

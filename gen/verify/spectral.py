@@ -24,6 +24,7 @@ from ..expr.spectral import (
     RightSingular,
     SingularValue,
     TrilHalf,
+    grammar_name,
 )
 
 GAP = 0.1  # relative to the largest magnitude: an eigenvalue or singular value kept simple
@@ -92,9 +93,9 @@ def positive_definite(node, X) -> bool:
     return np.allclose(X, np.transpose(X), atol=1e-12) and np.linalg.eigvalsh(X)[0] >= MIN_VALUE
 
 
-SIMPLE = ("the eigenvalue is simple (the argument symmetric, with a gap)", simple_eigenvalue)
-SINGULAR = ("the largest singular value is simple (with a gap)", simple_singular_value)
-RANK = ("the argument has full rank", full_rank)
+SIMPLE = ("the eigenvalue in {name} exists and is simple (with a gap)", simple_eigenvalue)
+SINGULAR = ("the largest singular value in {name} is simple (with a gap)", simple_singular_value)
+RANK = ("the argument of {name} has full rank", full_rank)
 WELL_POSED = {
     Eigenvalue: SIMPLE,
     Eigenvector: SIMPLE,
@@ -103,11 +104,15 @@ WELL_POSED = {
     RightSingular: SINGULAR,
     Nuclear: RANK,
     Polar: RANK,
-    Cholesky: ("the argument of chol is positive definite", positive_definite),
+    Cholesky: ("the argument of {name} is positive definite", positive_definite),
 }
 
 
-def ill_posed(node, value) -> str | None:
-    """What ``node`` needs of its argument's ``value`` and does not get, in words (None if fine)."""
-    condition, holds = WELL_POSED.get(type(node), (None, None))
-    return None if holds is None or holds(node, value) else condition
+def ill_posed(node, value) -> bool:
+    """Whether ``node`` is not smooth at its argument's ``value`` (its condition fails)."""
+    return not WELL_POSED[type(node)][1](node, value)
+
+
+def condition(node) -> str:
+    """What ``node`` needs of its argument, in words: ``the argument of nuclear has full rank``."""
+    return WELL_POSED[type(node)][0].format(name=grammar_name(node)[0])

@@ -22,7 +22,7 @@ CLAUSES = {
     spectral.Eigenvector: "${e}$ is a unit eigenvector of ${a}$ for ${lam}$ (its sign cancels)",
     spectral.SingularValue: "${e} = \\lVert {a}\\rVert_{{2}}$ is the largest singular value of ${a}$, simple",
     spectral.LeftSingular: "${e}$ and ${v}$ are unit singular vectors for it: ${a}\\,{v} = {s}\\,{e}$",
-    spectral.Nuclear: "${e}$ is the nuclear norm of ${a}$, the sum of its singular values",
+    spectral.Nuclear: "${e}$ is the nuclear norm of ${a}$ (of full rank), the sum of its singular values",
     spectral.Polar: "${e} = UV^{{\\top}}$ for the thin SVD ${a} = U\\Sigma V^{{\\top}}$",
     spectral.Cholesky: "${e}$ is the Cholesky factor of ${a}$: lower triangular, ${e}\\,{e}^{{\\top}} = {a}$",
     spectral.TrilHalf: "$\\Phi$ takes the lower triangle of a matrix with half its diagonal",

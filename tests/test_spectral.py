@@ -12,9 +12,10 @@ import pytest
 from helpers import fixture_cases
 
 from gen.engine.derive import derive
-from gen.errors import SpecError
-from gen.expr.printers import numpy_source
-from gen.spec.keys import parse_spec
+from gen.errors import Span, SpecError
+from gen.expr.lower import parse_expr
+from gen.expr.printers import numpy_source, text
+from gen.spec.keys import Text, parse_spec
 from gen.verify.checks import verify
 from gen.verify.evaluate import Evaluator
 
@@ -199,3 +200,12 @@ def test_the_complex_step_is_not_used_through_a_spectral_node():
     lemma (2 g D_U g, with g = σ_max(X) a named piece) is checked by central differences."""
     derivation = derive(spec("sigma_max(X)^2", "X: {shape: [m, n]}", "methods: [directional]\n"))
     assert verify(derivation).ok
+
+
+@pytest.mark.parametrize("function, symbols, published, source", CASES)
+def test_the_grammar_printer_writes_what_parses_back(function, symbols, published, source):
+    """Every spectral node prints in the grammar (eig(X, 2), svd_u(X), tril_half(…)) and parses back."""
+    derivation = derive(spec(function, symbols, f"claim: {published}\n"))
+    for value in (derivation.function, derivation.result, derivation.claim):
+        reparsed = parse_expr(Text(text(value), Span("r", 1, 1)), derivation.symbol_map)
+        assert reparsed == value

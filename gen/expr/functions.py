@@ -100,7 +100,8 @@ TABLE = (
     _spectral("eigvec_max", "eigenvector_max", SYMMETRIC),
     _spectral("eigvec_min", "eigenvector_min", SYMMETRIC),
     _spectral("eigvec", "eigenvector", SYMMETRIC, arity=(2,), aliases=("eigenvector",)),
-    _spectral("sigma_max", "singular_value", SIMPLE, aliases=("norm2", "spectral_norm")),
+    _spectral("sigma_max", "singular_value", SIMPLE, aliases=("spectral_norm",)),
+    _spectral("norm2", "singular_value", SIMPLE),  # the spectral norm ‖X‖₂, printed sigma_max
     _spectral("svd_u", "left_singular", SIMPLE),
     _spectral("svd_v", "right_singular", SIMPLE),
     _spectral("nuclear", "nuclear", FULL_RANK, aliases=("nuclear_norm", "trace_norm")),

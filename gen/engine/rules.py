@@ -334,8 +334,7 @@ def singular_value(F, variables):
 
 @differential_rule(
     "nuclear norm",
-    r"\mathrm{d}\lVert F\rVert_{*} = \operatorname{tr}(\operatorname{polar}(F)^{\top}\mathrm{d}F),\ "
-    r"\operatorname{polar}(F) = UV^{\top}",
+    r"\mathrm{d}\lVert F\rVert_{*} = \operatorname{tr}(\operatorname{polar}(F)^{\top}\mathrm{d}F)",
     NUCLEAR,
 )
 def nuclear_norm(F, variables):

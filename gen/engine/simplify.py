@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..expr import ir, spectral
-from .rules import COOKBOOK, MAGNUS, MURRAY, rule
-from .spectral import triangular
+from ..expr import ir
+from .rules import COOKBOOK, MAGNUS, rule
+from .spectral import upper_triangular_phi
 
 
 def rebuild(e, visit):
@@ -360,24 +360,6 @@ def shared_coefficient(coeffs):
     if all(n < 0 for n in numbers):
         return sp.Integer(-1)
     return sp.Integer(1)
-
-
-@rule(
-    "Phi of an upper triangular matrix",
-    r"\Phi(U) = \tfrac{1}{2}\operatorname{diag}(\operatorname{diag}(U)),\ "
-    r"\operatorname{diag}(L^{\top}) = \operatorname{diag}(L)",
-    MURRAY,
-)
-def upper_triangular_phi(e, symmetric=frozenset()):
-    """Φ keeps the strict lower triangle, here zero, and halves the diagonal (Lᵀ has L's diagonal)."""
-
-    def visit(node):
-        if not (isinstance(node, spectral.TrilHalf) and triangular(node.arg, "upper")):
-            return node
-        U = node.arg.arg if isinstance(node.arg, sp.Transpose) else node.arg
-        return ir.mul(sp.Rational(1, 2), ir.Diag(ir.Diag(U)))
-
-    return rebuild(e, visit)
 
 
 SIMPLIFICATIONS = (

@@ -1,8 +1,10 @@
-"""Eigenvalues and the Cholesky factor are defined for symmetric matrices: which arguments are.
+"""What the engine knows of the spectral nodes' arguments: which are symmetric, which triangular.
 
-An argument is symmetric when its symbol is declared ``symmetric`` or ``spd``, or by
-construction: ``A + Aᵀ``, ``Aᵀ S A``, ``S⁻¹``, ``c S``, ``S ∘ T``, ``I``, ``diag(x)``… Anything
-else is refused at its position: the engine would otherwise differentiate as if it were.
+Eigenvalues and the Cholesky factor are defined for symmetric matrices. An argument is
+symmetric when its symbol is declared ``symmetric`` or ``spd``, or by construction: ``A + Aᵀ``,
+``Aᵀ S A``, ``S⁻¹``, ``c S``, ``S ∘ T``, ``I``, ``diag(x)``… Anything else is refused at its
+position: the engine would otherwise differentiate as if it were. A Cholesky factor is lower
+triangular, so ``Φ`` of its transpose is half its diagonal (a simplification rule).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sympy as sp
 from ..errors import SpecError
 from ..expr import ir, spectral
 from ..expr.lower import locate
+from .rules import MURRAY, rule
 
 
 def symmetric(e, declared: frozenset) -> bool:
@@ -79,3 +82,22 @@ def triangular(e, side: str) -> bool:
     if isinstance(e, (sp.MatMul, sp.MatAdd)):
         return all(triangular(a, side) for a in e.args if ir.is_matrix(a))
     return False
+
+
+@rule(
+    "upper triangular Phi",
+    r"\Phi(U) = \tfrac{1}{2}\operatorname{diag}(\operatorname{diag}(U)),\ "
+    r"\operatorname{diag}(L^{\top}) = \operatorname{diag}(L)",
+    MURRAY,
+)
+def upper_triangular_phi(e, symmetric=frozenset()):
+    """Φ keeps the strict lower triangle, here zero, and halves the diagonal (Lᵀ has L's diagonal)."""
+    from .simplify import rebuild  # simplify imports this module for the rule
+
+    def visit(node):
+        if not (isinstance(node, spectral.TrilHalf) and triangular(node.arg, "upper")):
+            return node
+        U = node.arg.arg if isinstance(node.arg, sp.Transpose) else node.arg
+        return ir.mul(sp.Rational(1, 2), ir.Diag(ir.Diag(U)))
+
+    return rebuild(e, visit)

@@ -9,15 +9,18 @@ the nodes themselves and the exported numpy code.
 
 import numpy as np
 import pytest
+import sympy as sp
 from helpers import fixture_cases
 
 from gen.engine.derive import derive
 from gen.errors import Span, SpecError
+from gen.expr import spectral
 from gen.expr.lower import parse_expr
 from gen.expr.printers import numpy_source, text
 from gen.spec.keys import Text, parse_spec
 from gen.verify.checks import verify
 from gen.verify.evaluate import Evaluator
+from gen.verify.spectral import ill_posed
 
 CASES = fixture_cases("spectral.txt", 4)
 SIZES = {"n": 4, "m": 3}
@@ -209,3 +212,19 @@ def test_the_grammar_printer_writes_what_parses_back(function, symbols, publishe
     for value in (derivation.function, derivation.result, derivation.claim):
         reparsed = parse_expr(Text(text(value), Span("r", 1, 1)), derivation.symbol_map)
         assert reparsed == value
+
+
+def test_the_sampler_keeps_eigenvalues_and_singular_values_simple():
+    """A point where the eigenvalue or singular value is repeated (or nearly: a gap under 0.1 of the
+    largest magnitude), the matrix not symmetric, rank-deficient or indefinite is drawn again."""
+    X = sp.MatrixSymbol("X", 3, 3)
+    largest, smallest = spectral.Eigenvalue(X, spectral.MAX), spectral.Eigenvalue(X, spectral.MIN)
+    assert ill_posed(largest, np.diag([1.0, 2.0, 2.0])) and not ill_posed(largest, np.diag([1.0, 2.0, 3.0]))
+    assert ill_posed(smallest, np.diag([1.0, 1.2, 3.0])) and not ill_posed(smallest, np.diag([1.0, 1.5, 3.0]))
+    assert ill_posed(spectral.Eigenvalue(X, 2), np.diag([1.0, 2.0, 2.1]))
+    assert ill_posed(largest, np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 5.0]]))  # not symmetric
+    assert ill_posed(spectral.SingularValue(X), np.diag([2.0, -2.0, 1.0]))
+    assert not ill_posed(spectral.SingularValue(X), np.diag([3.0, -2.0, 1.0]))
+    assert ill_posed(spectral.Nuclear(X), np.diag([3.0, 2.0, 0.0]))
+    assert ill_posed(spectral.Cholesky(X), np.diag([3.0, 2.0, -1.0]))
+    assert not ill_posed(spectral.Cholesky(X), np.diag([3.0, 2.0, 1.0]))

@@ -149,7 +149,8 @@ def matrices(draw, shape: tuple, depth: int) -> Expr:
         return Expr(f"({k.text})*({a.text})", binary(np.multiply, k, a), shape, wc)
     if op == "f":
         name, a = draw(st.sampled_from(sorted(ELEMENTWISE))), draw(matrices(shape, depth - 1))
-        return Expr(f"{name}({a.text})", lambda v: ELEMENTWISE[name](a.value(v)), shape)
+        call = f"{name}{entrywise(draw, shape)}({a.text})"
+        return Expr(call, lambda v: ELEMENTWISE[name](a.value(v)), shape)
     return draw(well_conditioned(shape, depth))
 
 
@@ -190,7 +191,8 @@ def scalars(draw, depth: int) -> Expr:
         name = draw(st.sampled_from(sorted(ELEMENTWISE)))
         f = ELEMENTWISE[name]
         positive = ENTRYWISE[name].positive
-        return Expr(f"sum({name}({a.text}))", lambda v: np.sum(f(a.value(v))), positive=positive)
+        call = f"{name}{entrywise(draw, shape)}({a.text})"
+        return Expr(f"sum({call})", lambda v: np.sum(f(a.value(v))), positive=positive)
     a = draw(scalars(depth - 1))
     if op in ("+", "-", "*"):
         b = draw(scalars(depth - 1))
@@ -209,6 +211,12 @@ def scalars(draw, depth: int) -> Expr:
         f = ENTRYWISE[name].numpy_function(np)
         return Expr(f"{name}({a.text})", lambda v: f(a.value(v)), positive=ENTRYWISE[name].positive)
     return Expr(f"tanh({a.text})", lambda v: np.tanh(a.value(v)))
+
+
+def entrywise(draw, shape: tuple) -> str:
+    """``.`` of ``φ.(A)``, which a square matrix needs (``φ(A)`` would read as the matrix function);
+    for any other shape the plain call is entrywise too, and either is drawn."""
+    return "." if shape[0] == shape[1] else draw(st.sampled_from(["", "."]))
 
 
 def binary(combine, a: Expr, b: Expr):

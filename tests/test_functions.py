@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from gen.errors import SpecError
 from gen.expr import ir
-from gen.expr.functions import ENTRYWISE, FUNCTIONS, POSITIVE, TABLE
+from gen.expr.functions import ENTRYWISE, FUNCTIONS, POSITIVE, TABLE, Function
 from gen.expr.latex import latex
 from gen.expr.lower import parse_expr, symbol_table
 from gen.expr.printers import text
@@ -57,13 +58,55 @@ def test_the_derivative_is_that_of_the_numpy_function(name, variable):
         np.testing.assert_allclose(np.imag(f(values[variable] + 1e-30j)) / 1e-30, derivative, rtol=1e-12)
 
 
+# φ of a matrix's entries, typeset so that no reader takes it for the matrix function (Higham,
+# Functions of Matrices §1.1, writes exp(X), X^{1/2} for those); the Hadamard power X^{∘1/2} as in
+# Styan, "Hadamard products and multivariate statistical analysis" (1973).
+MATRIX_LATEX = {
+    "exp": r"\exp^{\circ}(X)",
+    "log": r"\log^{\circ}(X)",
+    "sqrt": r"X^{\circ 1/2}",
+    "sin": r"\sin^{\circ}(X)",
+    "cos": r"\cos^{\circ}(X)",
+    "tan": r"\tan^{\circ}(X)",
+    "tanh": r"\tanh^{\circ}(X)",
+    "atan": r"\arctan^{\circ}(X)",
+    "sigmoid": r"\sigma^{\circ}(X)",
+    "softplus": r"\operatorname{softplus}^{\circ}(X)",
+}
+VECTOR_LATEX = {"sqrt": r"\sqrt{x}", "sigmoid": r"\sigma(x)", "softplus": r"\operatorname{softplus}(x)"}
+
+
+def parse(name: str, argument: str):
+    symbols = "symbols: {X: {shape: [n, n]}, x: {shape: [n]}}"
+    spec = parse_spec(f"{symbols}\nfunction: {name}{argument}\nwrt: X\n", "f.yaml")
+    return parse_expr(spec.function, symbol_table(spec.symbols))
+
+
 @pytest.mark.parametrize("name", ENTRYWISE)
 def test_each_row_parses_prints_and_typesets(name):
-    spec = parse_spec(f"symbols: {{X: {{shape: [n, n]}}}}\nfunction: {name}(X)\nwrt: X\n", "f.yaml")
-    e = parse_expr(spec.function, symbol_table(spec.symbols))
+    e = parse(name, ".(X)")
     assert isinstance(e, ir.Elementwise) and e.name == name
-    assert text(e) == f"{name}(X)"
-    assert latex(e) == ENTRYWISE[name].latex.format(arg="X", group="(X)")
+    assert (text(e), latex(e)) == (f"{name}.(X)", MATRIX_LATEX[name])
+    vector = parse(name, "(x)")
+    assert isinstance(vector, ir.Elementwise) and parse(name, ".(x)") == vector
+    plain = VECTOR_LATEX.get(name, rf"\{'arctan' if name == 'atan' else name}(x)")
+    assert (text(vector), latex(vector)) == (f"{name}(x)", plain)
+
+
+@pytest.mark.parametrize("name", ENTRYWISE)
+def test_each_row_of_a_square_matrix_asks_which_function_is_meant(name, monkeypatch):
+    with pytest.raises(SpecError) as error:
+        parse(name, "(X)")
+    assert error.value.message.startswith(f"{name}(X) of a square matrix is ambiguous: write {name}.(X)")
+    matrix = ENTRYWISE[name].matrix_function
+    if matrix is not None:  # named once the matrix function is a row of the table
+        monkeypatch.setitem(FUNCTIONS, matrix, Function(matrix))
+        with pytest.raises(SpecError) as error:
+            parse(name, "(X)")
+        assert error.value.message == (
+            f"{name}(X) of a square matrix is ambiguous: "
+            f"write {matrix}(X) for the matrix function or {name}.(X) entry by entry"
+        )
 
 
 def test_each_name_is_one_row_and_reserved():

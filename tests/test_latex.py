@@ -3,7 +3,7 @@
 import pytest
 
 from gen.errors import Span
-from gen.expr.latex import latex
+from gen.expr.latex import latex, width
 from gen.expr.lower import parse_expr, symbol_table
 from gen.spec.keys import Text, parse_spec
 
@@ -27,7 +27,20 @@ SYMBOLS = symbol_table(
         ("norm(X)^2", r"\lVert X\rVert_{F}^{2}"),
         ("hadamard(X, Sigma)", r"X \circ \Sigma"),
         ("sum(w)", r"\mathbf{1}^{\top}w"),
+        # entry by entry: φ^∘ of a matrix (φ(X) is the matrix function), plain φ of a vector
+        ("exp.(X)", r"\exp^{\circ}(X)"),
+        ("tr(sin.(X))", r"\operatorname{tr}(\sin^{\circ}(X))"),
+        ("sqrt.(X*Sigma)", r"(X\Sigma)^{\circ 1/2}"),
+        ("exp(w)", r"\exp(w)"),
+        ("sqrt(w)", r"\sqrt{w}"),
+        ("exp.(lambda)", r"\exp(\lambda)"),
     ],
 )
 def test_latex(source, expected):
     assert latex(parse_expr(Text(source, Span("case", 1, 1)), SYMBOLS)) == expected
+
+
+def test_a_raised_circle_is_a_glyph_not_an_operator():
+    assert width(r"\exp^{\circ}(X)") == width(r"\exp(X)") + 1
+    assert width(r"X^{\circ 2}") == 3
+    assert width(r"X \circ Y") == 4  # ∘ between factors takes space on both sides

@@ -100,7 +100,7 @@ TOKENS = [
     *"+-*/^(),'", "^T", "^-1", "^-T", "^-", " ", "  ",
     "tr(", "det(", "logdet(", "inv(", "exp(", "log(", "sqrt(", "sin(", "sum(", "diag(", "vec(",
     "norm(", "kron(", "hadamard(", "softmax(", "logsumexp(", "ones(", "d(", "trace(", "foo(",
-    "é", "Χ", "$", "\t", "\n", "..", "'",
+    "exp.(", "tanh.(", "tr.(", ".(", "é", "Χ", "$", "\t", "\n", "..", "'",
 ]  # fmt: skip
 
 
@@ -178,6 +178,6 @@ def numpy_value(e, derivation, point: dict):
 def test_numpy_source_of_sigmoid_of_a_sum():
     """Found by the gradient property: the source read np.exp(-A + X) for sigmoid(A + X)."""
     point = sample_point(0)
-    gradient = gradient_by_engine("tr(sigmoid(X + A))", "X", point)
+    gradient = gradient_by_engine("tr(sigmoid.(X + A))", "X", point)
     sigma = 1 / (1 + np.exp(-(point["X"] + point["A"])))
     np.testing.assert_allclose(gradient, np.diag(np.diag(sigma * (1 - sigma))), rtol=1e-12)

@@ -37,6 +37,8 @@ class Function:
     - ``sympy``: SymPy's own function for a number (``exp``), kept for its algebra.
     - ``domain``: where it is defined and smooth (the sampler draws points there).
     - ``positive``: its values are positive (``log(sum(exp(x)))`` needs no assumption).
+    - ``matrix_function``: the matrix function a reader takes ``φ(X)`` of a square matrix for
+      (``expm``); the grammar then asks for it or for ``φ.(X)``, entry by entry.
     """
 
     name: str
@@ -52,6 +54,7 @@ class Function:
     domain: str = REAL
     positive: bool = False
     analytic: bool = True
+    matrix_function: str | None = None
 
     @property
     def entrywise(self) -> bool:
@@ -115,6 +118,7 @@ TABLE = (
         latex="\\exp{group}",
         sympy="exp",
         positive=True,
+        matrix_function="expm",
     ),
     Function(
         "log",
@@ -124,6 +128,7 @@ TABLE = (
         latex="\\log{group}",
         sympy="log",
         domain=POSITIVE,
+        matrix_function="logm",
     ),
     Function(
         "sqrt",
@@ -133,9 +138,22 @@ TABLE = (
         sympy="sqrt",
         domain=POSITIVE,
         positive=True,
+        matrix_function="sqrtm",
     ),
-    Function("sin", derivative=lambda ir, F: ir.apply("cos", F), numpy="sin", latex="\\sin{group}"),
-    Function("cos", derivative=lambda ir, F: ir.neg(ir.apply("sin", F)), numpy="cos", latex="\\cos{group}"),
+    Function(
+        "sin",
+        derivative=lambda ir, F: ir.apply("cos", F),
+        numpy="sin",
+        latex="\\sin{group}",
+        matrix_function="sinm",
+    ),
+    Function(
+        "cos",
+        derivative=lambda ir, F: ir.neg(ir.apply("sin", F)),
+        numpy="cos",
+        latex="\\cos{group}",
+        matrix_function="cosm",
+    ),
     Function(
         "tan",
         derivative=lambda ir, F: ir.entrywise_power(ir.apply("cos", F), -2),

@@ -135,8 +135,12 @@ class _Printer(SpectralLatex):
         return f"\\exp{group(self.print(e.args[0]))}", ATOM
 
     def _print_Elementwise(self, e):
+        """``\\exp^{\\circ}(X)``, ``X^{\\circ 1/2}`` entry by entry of a matrix (``\\exp(X)`` is the
+        matrix function); ``\\exp(x)``, ``\\sqrt{x}`` of a vector."""
+        if of_matrix(e) and e.name in HADAMARD_POWERS:
+            return f"{self.print(e.arg, ATOM)}^{{\\circ {HADAMARD_POWERS[e.name]}}}", POSTFIX
         arg = self.print(e.arg)
-        return FUNCTIONS[e.name].latex.format(arg=arg, group=group(arg)), ATOM
+        return entrywise_template(e).format(arg=arg, group=group(arg)), ATOM
 
     _print_ScalarFunction = _print_Elementwise
 
@@ -284,6 +288,28 @@ class _Printer(SpectralLatex):
     _print_Mul = _print_MatMul
 
 
+HADAMARD_POWERS = {"sqrt": "1/2"}  # entrywise functions written as a Hadamard power of a matrix
+
+
+def of_matrix(e) -> bool:
+    """Whether ``φ(F)`` applies ``φ`` to the entries of a matrix that is not a vector (or a number)."""
+    return ir.is_matrix(e.arg) and 1 not in e.arg.shape
+
+
+def entrywise_template(e) -> str:
+    """The LaTeX template of ``φ(F)``, marked ``φ^{\\circ}`` when it applies to a matrix's entries."""
+    template = FUNCTIONS[e.name].latex
+    return template.replace("{group}", "^{{\\circ}}{group}") if of_matrix(e) else template
+
+
+def entrywise_operator(name: str) -> tuple[str, str]:
+    """``φ`` applied to a matrix's entries, and ``φ`` itself: ``(\\exp^{\\circ}, \\exp)``."""
+    template = FUNCTIONS[name].latex
+    if name in HADAMARD_POWERS:
+        return f"(\\cdot)^{{\\circ {HADAMARD_POWERS[name]}}}", template.format(arg="\\cdot", group="")
+    return template.format(group="^{\\circ}", arg=""), template.format(group="", arg="")
+
+
 def is_number_product(e) -> bool:
     """The trace of a 1×1 product: the product used as a number."""
     return isinstance(e, sp.Trace) and e.arg.shape == (1, 1)
@@ -381,6 +407,7 @@ WORDS = ("det", "lim", *filter(None, (operator_word(f.latex) for f in FUNCTIONS.
 def width(tex: str) -> int:
     """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
     tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
+    tex = re.sub(r"\^\{\\circ(?![A-Za-z])", "^{o", tex)  # a raised ∘ (exp^∘, X^{∘2}): a glyph, no operator
     while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r" \1 ", tex)) != tex:
         tex = reduced
     tex = re.sub(r"\\(?:operatorname|mathrm|mathbf)\{(\w+)\}", r"\1", tex)

@@ -236,6 +236,9 @@ class _Lowering(SpectralLowering):
             hint = ALIASES.get(node.name)
             suggestion = f" (did you mean '{hint}'?)" if hint else self.suggest(node.name, FUNCTIONS)
             raise self.error(f"unknown function '{node.name}'{suggestion}", node.pos)
+        if node.entrywise and not function.entrywise:
+            message = f"{node.name}() is not applied entry by entry: write {node.name}(...), without the '.'"
+            raise self.error(message, node.pos)
         if len(node.args) not in function.arity:
             raise self.error(self.arity_message(function, len(node.args)), node.pos)
         lower = getattr(self, f"call_{function.lowering}")
@@ -319,6 +322,9 @@ class _Lowering(SpectralLowering):
         return ir.d(x)
 
     def call_entrywise(self, node, x):
+        """``φ(x)`` of a number, a vector or a non-square matrix; ``φ.(X)`` of anything."""
+        if not node.entrywise and ir.is_matrix(x) and x.shape[0] == x.shape[1] and not ir.is_one_by_one(x):
+            raise self.error(ambiguous(FUNCTIONS[node.name], text(x)), node.pos)
         return ir.apply(node.name, ir.scalar(x))
 
     def call_hadamard(self, node, a, b):
@@ -365,6 +371,17 @@ class _Lowering(SpectralLowering):
     def suggest(self, name: str, names) -> str:
         close = difflib.get_close_matches(name, list(names), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def ambiguous(function, argument: str) -> str:
+    """Why ``exp(X)`` of a square matrix is refused: a reader takes it for the matrix function."""
+    name, matrix = function.name, function.matrix_function
+    written, entrywise = f"{name}({argument})", f"{name}.({argument}) entry by entry"
+    if matrix in FUNCTIONS:
+        choice = f"{matrix}({argument}) for the matrix function or {entrywise}"
+    else:
+        choice = f"{entrywise} (the matrix function {name} is not supported)"
+    return f"{written} of a square matrix is ambiguous: write {choice}"
 
 
 # --- positions: IR → source --------------------------------------------------

@@ -19,7 +19,7 @@ MAX_DEPTH = 100
 
 TOKEN = re.compile(
     r"(?P<space>\s+)|(?P<number>\d+(?:\.\d*)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
-    r"|(?P<op>[-+*/^(),'])"
+    r"|(?P<op>\.\(|[-+*/^(),'])"
 )
 
 
@@ -50,6 +50,7 @@ class Call:
     name: str
     args: tuple
     pos: int
+    entrywise: bool = False  # written ``exp.(X)``: entry by entry, whatever the argument
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,8 @@ class _Parser:
         if token.kind == "number":
             return Num(token.text, token.pos)
         if token.kind == "name":
-            if self.accept("("):
-                args = [self.nested(self.sum)]
-                while self.accept(","):
-                    args.append(self.nested(self.sum))
-                self.expect(")", f"')' to close {token.text}(")
-                return Call(token.text, tuple(args), token.pos)
+            if opening := self.accept("(") or self.accept(".("):
+                return self.call(token, opening.text)
             return Name(token.text, token.pos)
         if token.kind == "op" and token.text == "(":
             node = self.nested(self.sum)
@@ -216,6 +213,14 @@ class _Parser:
             return node
         self.i -= 1
         raise self.error(f"expected a symbol, a number or '(', found {describe(token)}")
+
+    def call(self, name: Token, opening: str) -> Call:
+        """The arguments of ``name(`` or ``name.(`` (entry by entry), up to the closing ')'."""
+        args = [self.nested(self.sum)]
+        while self.accept(","):
+            args.append(self.nested(self.sum))
+        self.expect(")", f"')' to close {name.text}{opening}")
+        return Call(name.text, tuple(args), name.pos, entrywise=opening == ".(")
 
     def nested(self, parse: Callable):
         self.depth += 1

@@ -8,7 +8,7 @@ import sympy as sp
 
 from . import ir
 from .functions import FUNCTIONS
-from .latex import ordered_terms, split_sign
+from .latex import of_matrix, ordered_terms, split_sign
 from .spectral import SpectralGrammar, SpectralNumpy
 
 SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
@@ -143,8 +143,8 @@ class GrammarPrinter(SpectralGrammar, _Printer):
     def _print_Commutation(self, e):
         return f"commutation({self.size(e.args[0])}, {self.size(e.args[1])})", ATOM
 
-    def _print_Elementwise(self, e):
-        return f"{e.name}({self.print(e.arg)})", ATOM
+    def _print_Elementwise(self, e):  # exp.(X) of a matrix: exp(X) would be refused when X is square
+        return f"{e.name}{'.' * of_matrix(e)}({self.print(e.arg)})", ATOM
 
     _print_ScalarFunction = _print_Elementwise
 

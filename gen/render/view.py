@@ -15,7 +15,8 @@ from markupsafe import Markup
 from ..engine.derive import Derivation
 from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
-from ..expr.latex import DISPLAY, MEASURE, broken, latex, width
+from ..expr import ir
+from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
 from ..verify.checks import Report, within
 from ..verify.evaluate import analytic
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
@@ -95,7 +96,39 @@ def hypothesis(derivation: Derivation) -> Markup:
         named = softmaxes(derivation.function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != derivation.function)
         sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
-    return Markup(sentence + "." + notation(derivation))
+    return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
+
+
+def entrywise_notation(derivation: Derivation) -> str:
+    """`` Here $\\exp^{\\circ}$ applies $\\exp$ to each entry of a matrix.``, once, when the document
+    shows a function of a matrix's entries (else ``exp(X)`` would read as the matrix exponential)."""
+    names = dict.fromkeys(
+        n.name
+        for e in shown(derivation)
+        for n in sp.preorder_traversal(e)
+        if isinstance(n, ir.Elementwise) and of_matrix(n)
+    )
+    if not names:
+        return ""
+    marked, plain = ([f"${o}$" for o in operators] for operators in zip(*map(entrywise_operator, names)))
+    verb = "applies" if len(names) == 1 else "apply"
+    return f" Here {listing(marked)} {verb} {listing(plain)} to each entry of a matrix."
+
+
+def shown(derivation: Derivation):
+    """The expressions the document shows: the function, its results, the compared values, the
+    author's lines and the proofs (a claim only when false, in a remark: not here)."""
+    stated = (derivation.function, *(r for _, r in derivation.results), *(v for _, v in derivation.compare))
+    yield from (e for e in (*stated, *derivation.steps) if isinstance(e, sp.Basic))
+    for chain in chains(derivation):
+        yield from (e for e in (chain.lhs, *(step.expr for step in chain.steps)) if isinstance(e, sp.Basic))
+
+
+def chains(derivation: Derivation):
+    """The chains of every proof: the derivative, the gradient, the lemmas, the second order, the partials."""
+    for p in derivation.proofs:
+        pieces = (p.chain, p.gradient, *(m.chain for m in p.lemmas), *p.second, *(g for _, g in p.partials))
+        yield from (c for c in pieces if c is not None)
 
 
 def listing(items: list[str]) -> str:
@@ -207,13 +240,7 @@ def statement(derivation: Derivation) -> Markup:
 
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
-    chains = (
-        c
-        for p in derivation.proofs
-        for c in (p.chain, p.gradient, *(m.chain for m in p.lemmas), *p.second, *(g for _, g in p.partials))
-        if c is not None
-    )
-    used = dict.fromkeys(s.rule for c in chains for s in c.steps)
+    used = dict.fromkeys(s.rule for c in chains(derivation) for s in c.steps)
     if derivation.steps:
         used["identification"] = None
     rules = tuple((n, Markup(REGISTRY[n].identity), REGISTRY[n].reference) for n in used)

@@ -15,6 +15,7 @@ from .kind import GRADIENT, Kind, is_jacobian, kind_of
 from .methods import METHODS, derive_core, in_numerator_layout
 from .proof import Chain, Proof
 from .several import several_core
+from .spectral import require_symmetric
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def derive(spec: Spec) -> Derivation:
     variable, kind = supported_variable(spec, symbols, function)
     convention, layout = structure(spec), resolved_layout(spec, kind)
     symmetric = frozenset(symmetric_symbols(spec, symbols))
+    require_symmetric(((spec.function, function),), symbols, symmetric)
     try:
         if kind.jacobian:
             core = jacobian_core(function, variable, symmetric)
@@ -76,6 +78,8 @@ def derive(spec: Spec) -> Derivation:
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
     steps = tuple(author_step(s, symbols, i, variable) for i, s in enumerate(spec.steps, 1))
+    written = ((spec.claim, claim), *zip((c.expr for c in spec.compare), (v for _, v in compare)))
+    require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, symmetric)
     result = core.gradient.last
     identified = core.gradient.steps[0].expr
     return Derivation(
@@ -112,6 +116,7 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
     """Each partial gradient, in one proof that shares the differential."""
     variables = tuple(symbols[w.value] for w in spec.wrt)
     several_supported(spec, variables, function)
+    require_symmetric(((spec.function, function),), symbols, frozenset(symmetric_symbols(spec, symbols)))
     try:
         core = several_core(function, variables, frozenset(symmetric_symbols(spec, symbols)))
     except Unsupported as error:

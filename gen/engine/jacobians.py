@@ -17,11 +17,11 @@ from dataclasses import replace
 import sympy as sp
 
 from ..errors import Unsupported
-from ..expr import ir
+from ..expr import ir, spectral
 from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .proof import Chain, Step
 from .rearrange import Term, linear_form
-from .rules import MAGNUS, MAGNUS_CH5, fact, rule
+from .rules import MAGNUS, MAGNUS_CH5, MURRAY, fact, rule
 from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
 
 MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)"
@@ -170,8 +170,24 @@ def vec_kronecker(t: Term, dX):
     return [(ir.mul(shuffle, M), s) for s in linear_form(Z, dX)]
 
 
+@rule(
+    "vec of Phi",
+    r"\operatorname{vec}\Phi(Z) = "
+    r"\operatorname{diag}(\operatorname{vec}\Phi(\mathbf{1}))\operatorname{vec} Z",
+    MURRAY,
+)
+def vec_tril_half(t: Term, dX):
+    """Φ multiplies each entry by 1 (below the diagonal), ½ (on it) or 0 (above): an entrywise
+    product with Φ of the matrix of ones."""
+    if not isinstance(t.inner, spectral.TrilHalf) or not bare(replace(t, inner=None)):
+        return None
+    Z = t.inner.arg
+    mask = spectral.TrilHalf(ir.ones(*Z.shape))
+    return [(ir.Diag(ir.vec(mask)), s) for s in linear_form(Z, dX)]
+
+
 NOT_YET = "a Jacobian whose differential cannot be brought into the form J d vec X is not supported yet"
-VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker)
+VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker, vec_tril_half)
 
 
 fact(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import sympy as sp
 
 from ..errors import Unsupported
-from ..expr import ir
+from ..expr import ir, spectral
 from .rules import COOKBOOK, MAGNUS, rule
 
 
@@ -80,7 +80,7 @@ def linear_form(e, dX) -> tuple[Term, ...]:
         return product_form(e.args, dX)
     if isinstance(e, sp.HadamardProduct):
         return hadamard_form(e, dX)
-    if isinstance(e, (ir.Diag, ir.Vec)):
+    if isinstance(e, (ir.Diag, ir.Vec, spectral.TrilHalf)):
         return linear_map_form(e, dX)
     if isinstance(e, sp.KroneckerProduct):
         return (Term(sp.Integer(1), (), False, (), False, e),)
@@ -272,6 +272,27 @@ def vec_trace(t: Term, vector: bool):
 
 
 @rule(
+    "Phi and trace",
+    r"\operatorname{tr}(A\,\Phi(Z)) = \operatorname{tr}(\Phi(A^{\top})^{\top}Z)",
+    "Murray, Differentiation of the Cholesky decomposition, arXiv:1602.07527 (2016)",
+)
+def tril_half_trace(t: Term, vector: bool):
+    """Φ keeps some entries and halves others, so it moves across the trace: both sides are the sum
+    of A_ji Z_ij over the lower triangle, halved on the diagonal (and Φ(Z)ᵀ pairs with Φ(A))."""
+    P = t.inner.arg if isinstance(t.inner, sp.Transpose) else t.inner
+    if not isinstance(P, spectral.TrilHalf) or t.right or not t.traced:
+        return None
+    dX = next(n for n in sp.preorder_traversal(P) if isinstance(n, ir.MatDiff))
+    M = ir.mul(*t.left) if t.left else sp.Identity(P.shape[0])
+    paired = M if isinstance(t.inner, sp.Transpose) else ir.transpose_of(M)
+    moved = ir.transpose_of(spectral.TrilHalf(paired))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(P.arg, dX)
+    )
+
+
+@rule(
     "Kronecker and trace",
     r"\operatorname{tr}(A \otimes B) = \operatorname{tr}(A)\operatorname{tr}(B),\ "
     r"(P \otimes Q)(A \otimes B) = PA \otimes QB",
@@ -328,6 +349,7 @@ REARRANGEMENTS = (
     cyclic,
     hadamard_trace,
     diagonal_trace,
+    tril_half_trace,
     kronecker_trace,
     vec_trace,
     untrace,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..expr import ir
+from ..expr import ir, spectral
 from ..expr.functions import FUNCTIONS
 
 MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
@@ -297,3 +297,67 @@ def scalar_power(F, variables):
     if not isinstance(F, sp.Pow) or ir.depends_on(F.exp, variables):
         return None
     return ir.mul(F.exp, sp.Pow(F.base, F.exp - 1), ir.d(F.base))
+
+
+# --- spectral functions and the Cholesky factor (gen/expr/spectral.py) ---------------
+
+MURRAY = "Murray, Differentiation of the Cholesky decomposition, arXiv:1602.07527 (2016)"
+MAGNUS_EIGEN = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8 (eigenvalues and eigenvectors)"
+NUCLEAR = "Watson, Characterization of the subdifferential of some matrix norms (1992)"
+
+
+@differential_rule(
+    "eigenvalue",
+    r"\mathrm{d}\lambda_{k}(F) = q_{k}^{\top}\,\mathrm{d}F\,q_{k}",
+    MAGNUS_EIGEN,
+)
+def eigenvalue(F, variables):
+    """A simple eigenvalue of a symmetric matrix moves by the quadratic form of its unit eigenvector."""
+    if not isinstance(F, spectral.Eigenvalue):
+        return None
+    q = spectral.Eigenvector(F.arg, F.k)
+    return ir.scalar(ir.mul(ir.transpose_of(q), ir.d(F.arg), q))
+
+
+@differential_rule(
+    "singular value",
+    r"\mathrm{d}\sigma_{\max}(F) = u_{1}^{\top}\,\mathrm{d}F\,v_{1}",
+    f"{MAGNUS_EIGEN}, applied to λ_max(FᵀF) = σ_max(F)²",
+)
+def singular_value(F, variables):
+    """A simple largest singular value moves by the bilinear form of its singular vectors."""
+    if not isinstance(F, spectral.SingularValue):
+        return None
+    u, v = spectral.LeftSingular(F.arg), spectral.RightSingular(F.arg)
+    return ir.scalar(ir.mul(ir.transpose_of(u), ir.d(F.arg), v))
+
+
+@differential_rule(
+    "nuclear norm",
+    r"\mathrm{d}\lVert F\rVert_{*} = \operatorname{tr}(\operatorname{polar}(F)^{\top}\mathrm{d}F)",
+    NUCLEAR,
+)
+def nuclear_norm(F, variables):
+    """The sum of the singular values of a full-rank matrix: each moves by u_iᵀ dF v_i."""
+    if not isinstance(F, spectral.Nuclear):
+        return None
+    return sp.Trace(ir.mul(ir.transpose_of(spectral.Polar(F.arg)), ir.d(F.arg)))
+
+
+@differential_rule(
+    "Cholesky factor",
+    r"\mathrm{d}L = L\,\Phi(L^{-1}\,\mathrm{d}F\,L^{-\top}),\ L = \operatorname{chol}(F)",
+    MURRAY,
+)
+def cholesky(F, variables):
+    """Differentiate F = L Lᵀ: L⁻¹ dF L⁻ᵀ = L⁻¹dL + (L⁻¹dL)ᵀ, and L⁻¹dL is lower triangular."""
+    if not isinstance(F, spectral.Cholesky):
+        return None
+    inverse = sp.Inverse(F)
+    return ir.mul(F, spectral.TrilHalf(ir.mul(inverse, ir.d(F.arg), ir.transpose_of(inverse))))
+
+
+@differential_rule("Phi", r"\mathrm{d}\Phi(F) = \Phi(\mathrm{d}F)", MURRAY)
+def tril_half(F, variables):
+    """Taking the lower triangle with half the diagonal is linear."""
+    return spectral.TrilHalf(ir.d(F.arg)) if isinstance(F, spectral.TrilHalf) else None

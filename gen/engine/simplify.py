@@ -11,6 +11,7 @@ import sympy as sp
 
 from ..expr import ir
 from .rules import COOKBOOK, MAGNUS, rule
+from .spectral import upper_triangular_phi
 
 
 def rebuild(e, visit):
@@ -201,12 +202,15 @@ def numbers_out_of_traces(e, symmetric=frozenset()):
 
 @rule(
     "diagonal of a product",
-    r"\operatorname{diag}(ab^{\top}) = a \circ b,\ \operatorname{diag}(\mathbf{1}) = I,\ "
+    r"\operatorname{diag}(ab^{\top}) = a \circ b,\ "
+    r"\operatorname{diag}(\operatorname{diag}(a)B) = a \circ \operatorname{diag}(B),\ "
+    r"\operatorname{diag}(\mathbf{1}) = I,\ "
     r"\mathbf{1}^{\top}\operatorname{diag}(a) = a^{\top}",
     COOKBOOK,
 )
 def diagonals(e, symmetric=frozenset()):
-    """The diagonal of an outer product is the entrywise product; the matrix of ones' is I;
+    """The diagonal of an outer product is the entrywise product, and of a product with a diagonal
+    matrix in front the entrywise product with its vector; the matrix of ones' is I;
     summing the rows (or columns) of diag(a) gives back a."""
 
     def visit(node):
@@ -220,6 +224,13 @@ def diagonals(e, symmetric=frozenset()):
         if not node.of_vector and len(factors) > 1 and factors[0].shape[1] == 1:
             head, rest = factors[0], ir.mul(*factors[1:])
             return ir.mul(coeff, ir.hadamard(head, transposed(rest, symmetric)))
+        if (
+            not node.of_vector
+            and len(factors) > 1
+            and isinstance(factors[0], ir.Diag)
+            and factors[0].of_vector
+        ):
+            return ir.mul(coeff, ir.hadamard(factors[0].arg, ir.Diag(ir.mul(*factors[1:]))))
         return node
 
     return rebuild(e, visit)
@@ -352,6 +363,7 @@ def shared_coefficient(coeffs):
 
 
 SIMPLIFICATIONS = (
+    upper_triangular_phi,
     merge_powers,
     push_transposes,
     softmaxes,

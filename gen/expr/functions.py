@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 REAL, POSITIVE = "all reals", "positive argument"
+SYMMETRIC, SIMPLE = "symmetric argument, simple eigenvalue", "simple largest singular value"
+FULL_RANK, SPD = "full rank", "symmetric positive definite argument"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ def _structural(name: str, lowering: str | None = None, arity=(1,), **fields) ->
     return Function(name, arity, lowering or name, **fields)
 
 
+def _spectral(name: str, lowering: str, domain: str, **fields) -> Function:
+    return _structural(name, lowering, domain=domain, analytic=False, **fields)
+
+
 TABLE = (
     _structural("tr", aliases=("trace", "Tr")),
     _structural("det", aliases=("determinant",)),
@@ -90,6 +96,21 @@ TABLE = (
     _structural("I", "identity", of_sizes=True),
     _structural("commutation", arity=(2,), of_sizes=True),
     _structural("d"),
+    # spectral functions and the Cholesky factor (gen/expr/spectral.py): not analytic
+    _spectral("lambda_max", "eigenvalue_max", SYMMETRIC),
+    _spectral("lambda_min", "eigenvalue_min", SYMMETRIC),
+    _spectral("eig", "eigenvalue", SYMMETRIC, arity=(2,), aliases=("eigenvalue",)),
+    _spectral("eigvec_max", "eigenvector_max", SYMMETRIC),
+    _spectral("eigvec_min", "eigenvector_min", SYMMETRIC),
+    _spectral("eigvec", "eigenvector", SYMMETRIC, arity=(2,), aliases=("eigenvector",)),
+    _spectral("sigma_max", "singular_value", SIMPLE, aliases=("spectral_norm",)),
+    _spectral("norm2", "singular_value", SIMPLE),  # the spectral norm ‖X‖₂, printed sigma_max
+    _spectral("svd_u", "left_singular", SIMPLE),
+    _spectral("svd_v", "right_singular", SIMPLE),
+    _spectral("nuclear", "nuclear", FULL_RANK, aliases=("nuclear_norm", "trace_norm")),
+    _spectral("polar", "polar", FULL_RANK),
+    _spectral("chol", "cholesky", SPD, aliases=("cholesky",)),
+    _structural("tril_half"),  # Φ, linear
     Function(
         "exp",
         derivative=lambda ir, F: ir.apply("exp", F),

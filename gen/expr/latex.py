@@ -13,6 +13,7 @@ from sympy.core.parameters import distribute
 
 from . import ir
 from .functions import FUNCTIONS
+from .spectral import SpectralLatex
 
 GREEK = set(
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
@@ -48,7 +49,7 @@ def latex_pieces(e) -> list[str]:
     return printer.print(e).split(BREAK)
 
 
-class _Printer:
+class _Printer(SpectralLatex):
     breakable = False  # mark the terms of the first (outermost) sum printed
 
     def print(self, e, context: int = 0) -> str:

@@ -18,6 +18,7 @@ from . import ir
 from .functions import ALIASES, FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .printers import text
+from .spectral import SpectralLowering
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
 
@@ -77,7 +78,7 @@ def describe_shape(e) -> str:
     return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
 
 
-class _Lowering:
+class _Lowering(SpectralLowering):
     def __init__(self, source: Text, symbols: dict, differentials: bool, variables: tuple = ()):
         self.source, self.symbols, self.differentials = source, symbols, differentials
         self.variables = variables

@@ -9,6 +9,7 @@ import sympy as sp
 from . import ir
 from .functions import FUNCTIONS
 from .latex import of_matrix, ordered_terms, split_sign
+from .spectral import SpectralGrammar, SpectralNumpy
 
 SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
 
@@ -75,7 +76,7 @@ def summed(e):
     return inner if (rows != 1) == bool(row) and (cols != 1) == bool(column) else None
 
 
-class GrammarPrinter(_Printer):
+class GrammarPrinter(SpectralGrammar, _Printer):
     """The spec grammar, parseable back by ``gen.expr.lower``."""
 
     def _print_ZeroMatrix(self, e):  # inside an expression a bare 0 would lose the shape (text() writes 0)
@@ -215,7 +216,7 @@ class GrammarPrinter(_Printer):
         return f"<{self.print(e.args[0])}, {self.print(e.args[1])}>", ATOM
 
 
-class NumpyPrinter(_Printer):
+class NumpyPrinter(SpectralNumpy, _Printer):
     """numpy source; vectors are (n, 1) columns inside the generated function."""
 
     def _print_MatrixSymbol(self, e):

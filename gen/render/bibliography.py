@@ -135,6 +135,24 @@ WORKS = (
         journal="IEEE Computer 42(8), 30--37",
         year="2009",
     ),
+    work(
+        "murray2016cholesky",
+        "Murray, Differentiation of the Cholesky decomposition",
+        "misc",
+        author="I. Murray",
+        title="Differentiation of the Cholesky decomposition",
+        note="arXiv:1602.07527",
+        year="2016",
+    ),
+    work(
+        "watson1992subdifferential",
+        "Watson, Characterization of the subdifferential of some matrix norms",
+        "article",
+        author="G. A. Watson",
+        title="Characterization of the subdifferential of some matrix norms",
+        journal="Linear Algebra and its Applications 170, 33--45",
+        year="1992",
+    ),
 )
 
 

@@ -18,6 +18,7 @@ from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
 from ..verify.checks import Report, within
+from ..verify.evaluate import analytic
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
@@ -30,6 +31,7 @@ from .chains import (
     space,
 )
 from .proofs import author_view, proof_view
+from .spectral import notation
 from .templates import escape_latex
 
 # what central finite differences of the function agree with, by the kind of result
@@ -94,7 +96,7 @@ def hypothesis(derivation: Derivation) -> Markup:
         named = softmaxes(derivation.function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != derivation.function)
         sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
-    return Markup(sentence + "." + entrywise_notation(derivation))
+    return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
 
 
 def entrywise_notation(derivation: Derivation) -> str:
@@ -170,6 +172,8 @@ def verification(derivation: Derivation, report: Report) -> Markup:
         f"each variable drawn inside its domain and each differential taken in a random direction "
         "by the complex step"
     )
+    if not analytic(derivation.function):
+        sentence += " (by central differences through a function that is not analytic)"
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"
     if "directional" in methods:

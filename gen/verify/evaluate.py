@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..expr import ir
 from ..expr.functions import FUNCTIONS
+from . import spectral
 
 STEP = 1e-3  # finite-difference step; the 6-point stencil's error is O(STEP⁶)
 COMPLEX_STEP = 1e-30  # the complex step: its error is O(COMPLEX_STEP²), nothing cancels
@@ -112,6 +113,7 @@ EVALUATORS = {
     ir.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
     ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
     ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
+    **spectral.EVALUATORS,
 }
 
 
@@ -199,7 +201,7 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
     """``d/dt F(x + t·direction)`` at 0 as ``Im F(x + ih·direction)/h``: no cancellation, so exact
     to rounding even where the derivative is 0, for an analytic F (a 6-point central difference
     is the fallback)."""
-    if not analytic(F):
+    if not analytic(F, values):
         return directional_derivative(F, values, dims, directions)
     shifted = {v: values[v] + 1j * COMPLEX_STEP * direction for v, direction in directions.items()}
     try:
@@ -211,10 +213,22 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
     return np.imag(value) / COMPLEX_STEP
 
 
-def analytic(F) -> bool:
-    """Whether every named function in ``F`` is analytic (the complex step needs it)."""
-    named = (n for n in sp.preorder_traversal(F) if isinstance(n, (ir.Elementwise, ir.ScalarFunction)))
-    return all(FUNCTIONS[n.name].analytic for n in named)
+def analytic(F, values: dict | None = None) -> bool:
+    """Whether every named function in ``F`` is analytic (the complex step needs it), and every
+    node that says whether it is (the spectral ones are not); a lemma's named piece (``g``, whose
+    value is an expression) is looked into too."""
+    values, pending, seen = values or {}, [F], set()
+    while pending:
+        for n in sp.preorder_traversal(pending.pop()):
+            if isinstance(n, (ir.Elementwise, ir.ScalarFunction)) and not FUNCTIONS[n.name].analytic:
+                return False
+            if not getattr(n, "analytic", True):
+                return False
+            if isinstance(n, (sp.Symbol, sp.MatrixSymbol)) and isinstance(values.get(n), sp.Basic):
+                if n not in seen:
+                    seen.add(n)
+                    pending.append(values[n])
+    return True
 
 
 def directional_derivative(F, values: dict, dims: dict, directions: dict):

@@ -16,6 +16,7 @@ from ..errors import Unsupported
 from ..expr import ir
 from ..expr.functions import FUNCTIONS, POSITIVE
 from ..expr.lower import locate
+from . import spectral
 from .evaluate import Evaluator
 
 SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
@@ -112,6 +113,8 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
                 return source, node
             if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
                 return source, node
+            if type(node) in spectral.WELL_POSED and spectral.ill_posed(node, ev(node.arg)):
+                return source, node
     return None
 
 
@@ -134,6 +137,8 @@ CONDITIONS = {
 
 def condition(node) -> str:
     """What ``node`` needs of the point, in words: ``the argument of sqrt is positive``."""
+    if type(node) in spectral.WELL_POSED:
+        return spectral.condition(node)
     kind = node.name if isinstance(node, ir.Elementwise) else KINDS[type(node)]
     if kind == "power" and node.exp == sp.Rational(1, 2):
         kind = "sqrt"

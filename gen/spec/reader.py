@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Span, SpecError
+from ..errors import Span, SpecError, quote
 
 _YAML_TAG = "tag:yaml.org,2002:"
 _STANDARD_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
@@ -59,7 +59,7 @@ class _Loader(yaml.SafeLoader):
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and tag not in _STANDARD_TAGS:
             shown = "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
-            problem = f"tag '{shown}' is not allowed in a spec (only plain YAML values)"
+            problem = f"tag {quote(shown)} is not allowed in a spec (only plain YAML values)"
             raise _Refused(problem=problem, problem_mark=event.start_mark)
         return super().compose_node(parent, index)
 
@@ -152,4 +152,4 @@ def describe(node: Node) -> str:
         return node.value or "empty"
     value = node.value.strip().splitlines()[0] if node.value.strip() else node.value
     value = value if len(value) <= 40 else value[:37] + "..."
-    return value if node.tag in (INT, FLOAT) or NUMBER.fullmatch(value) else f"'{value}'"
+    return value if node.tag in (INT, FLOAT) or NUMBER.fullmatch(value) else quote(value)

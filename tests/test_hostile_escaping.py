@@ -1,0 +1,200 @@
+"""Hostile text (issue 14): no code from a name, no HTML in Markdown, no path or Python in templates.
+
+Plain bad specs (control characters, characters pdflatex cannot set, forged lines) are in
+tests/bad_specs/hostile_*.yaml and run through every command by test_bad_input.py; here are
+the cases that need more than one command: an export that is run, documents that are read.
+"""
+
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import invoke, require_tools
+
+from gen import derive
+from gen.errors import SpecError, one_line, quote
+
+PWNED = '__import__("os").system("touch PWNED")'
+SQUARE = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
+# label, why and title carry HTML, LaTeX, blank lines and a newline (a % comment's end)
+HOSTILE = (
+    'title: "A title\\n\\\\input{/etc/passwd} <script>alert(1)</script>"\n'
+    + SQUARE
+    + "compare:\n  - {expr: -(X^-2)^T, label: '<img src=x onerror=alert(1)>'}\n"
+    "steps:\n"
+    "  - {expr: d(tr(X^-1))}\n"
+    '  - {expr: -tr(X^-2 * dX), why: "first\\n\\nsecond <script>alert(2)</script> & more"}\n'
+)
+
+
+NOWHERE = "in {folder} or among the built-in ones"
+
+
+class Tags(HTMLParser):
+    """The start tags an HTML parser (a browser, a Markdown renderer's raw HTML) would see."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "specs"
+    folder.mkdir(exist_ok=True)
+    (path := folder / name).write_text(text, encoding="utf-8")
+    return path
+
+
+def run_module(module: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, module.name], capture_output=True, text=True, cwd=module.parent, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    "name, title",
+    [
+        (f'm"""+str({PWNED})+""".yaml', "Trace"),
+        ("title.yaml", f'x"""+str({PWNED})+"""'),
+        ("quote.yaml", f"x'''+str({PWNED})+'''\\\\"),
+    ],
+    ids=["file name", "title", "single quotes"],
+)
+def test_an_exported_module_runs_nothing_from_the_spec(tmp_path, name, title):
+    quoted = "'" + title.replace("'", "''") + "'"  # YAML's single quotes
+    spec = write(tmp_path, name, f"title: {quoted}\n" + SQUARE)
+    out = tmp_path / "out"
+    result = invoke("export", "-o", out, spec)
+    assert result.exit_code == 0, result.stderr
+    (module,) = out.glob("*.py")
+    run = run_module(module)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("the gradient agrees with central finite differences")
+    assert not (out / "PWNED").exists() and not (tmp_path / "PWNED").exists()
+    namespace: dict = {}
+    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), namespace)  # noqa: S102
+    assert namespace["SPEC"] == str(spec) and namespace["MODULE"] == module.name  # text, as given
+
+
+def test_a_symbol_named_float_does_not_shadow_the_builtin(tmp_path):
+    spec = write(
+        tmp_path,
+        "shadow.yaml",
+        "symbols:\n  float: {}\n  np: {}\n  x: {shape: [n]}\nfunction: float * np * x^T * x\nwrt: x\n",
+    )
+    out = tmp_path / "out"
+    assert invoke("export", "-o", out, spec).exit_code == 0
+    module = out / "shadow.py"
+    assert run_module(module).returncode == 0
+    namespace: dict = {}
+    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), namespace)  # noqa: S102
+    x = np.array([1.0, 2.0, 3.0])
+    # f = a b xᵀx, so ∇f = 2 a b x (written down, not read from the output)
+    np.testing.assert_allclose(namespace["gradient"](float_=2.0, np_=3.0, x=x), 12.0 * x)
+    assert namespace["function"](float_=2.0, np_=3.0, x=x) == pytest.approx(84.0)
+
+
+def test_markdown_holds_no_html_from_the_spec(tmp_path):
+    out = tmp_path / "out"
+    result = invoke("build", "--to", "md", "-o", out, write(tmp_path, "hostile.yaml", HOSTILE))
+    assert result.exit_code == 0, result.stderr
+    md = (out / "hostile.md").read_text(encoding="utf-8")
+    assert Tags(md).tags == []
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md.splitlines()[0]  # shown, as text
+    assert "\\textless{}img src=x onerror=alert(1)\\textgreater{}" not in md  # prose: entities
+    assert "&lt;img src=x onerror=alert(1)&gt;" in md
+
+
+@pytest.mark.parametrize("template", ["article", "appendix", "beamer", "notes"])
+def test_latex_holds_the_text_as_text(tmp_path, template):
+    out = tmp_path / "out"
+    spec = write(tmp_path, "hostile.yaml", HOSTILE)
+    result = invoke("build", "--to", "tex", "--template", template, "-o", out, spec)
+    assert result.exit_code == 0, result.stderr
+    (tex,) = out.glob("*.tex")
+    source = tex.read_text(encoding="utf-8")
+    assert "<img" not in source and "\\input{/etc" not in source  # (a PDF bookmark may hold <)
+    assert "A title \\textbackslash{}input\\{/etc/passwd\\} \\textless{}script\\textgreater{}" in source
+    assert "first second \\textless{}script" in source  # the blank line is one space
+    if template == "appendix":  # the header comment stays comments
+        header = source.split("\\begin{derivtex}")[0].splitlines()
+        assert all(line.startswith("% ") for line in header)
+
+
+def test_the_hostile_spec_typesets(tmp_path):
+    require_tools("latexmk", "pdflatex")
+    out = tmp_path / "out"
+    result = invoke("build", "--to", "pdf", "-o", out, write(tmp_path, "hostile.yaml", HOSTILE))
+    assert result.exit_code == 0, result.stderr
+    assert (out / "hostile.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_show_prints_plain_text_on_one_line(tmp_path):
+    result = invoke("show", write(tmp_path, "hostile.yaml", HOSTILE))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ("A title \\input{/etc/passwd} <script>alert(1)</script>")
+    assert "first second <script>alert(2)</script>" in result.stdout
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout
+
+
+def test_show_json_keeps_the_normalised_text(tmp_path):
+    import json
+
+    result = invoke("show", "--json", write(tmp_path, "hostile.yaml", HOSTILE))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["steps"][1]["why"] == "first second <script>alert(2)</script> & more"
+
+
+@pytest.mark.parametrize(
+    "template, message",
+    [
+        (
+            "\\VAR{''.__class__.__mro__}",
+            "template: access to attribute '__class__' of 'str' object is unsafe.",
+        ),
+        (
+            "\\VAR{doc.title.__init__.__globals__}",
+            "template: access to attribute '__init__' of 'str' object is unsafe.",
+        ),
+        ("\\BLOCK{include '/etc/passwd'}", f"template: no template '/etc/passwd' {NOWHERE}"),
+        ("\\BLOCK{include '../../x.tex.j2'}", f"template: no template '../../x.tex.j2' {NOWHERE}"),
+        ("\\BLOCK{include '..'}", f"template: no template '..' {NOWHERE}"),
+    ],
+    ids=["mro", "globals", "absolute include", "parent include", "dot dot"],
+)
+def test_a_user_template_is_sandboxed(tmp_path, template, message):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (tmp_path / "x.tex.j2").write_text("secret\n", encoding="utf-8")
+    (user := folder / "evil.tex.j2").write_text(f"first line\n{template}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    spec = write(tmp_path, "seed.yaml", SQUARE)
+    result = invoke("build", "--to", "tex", "--template", user, "-o", out, spec)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"{user}:2:1: {message.format(folder=folder)}\n"
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_api_quotes_values_on_one_line():
+    with pytest.raises(SpecError) as caught:
+        derive("tr(X)", wrt="X", symbols={"X": {"shape": ["n", "n"]}}, title="ok\x1b]0;x\x07")
+    assert str(caught.value).startswith("title:1:")  # the column is the API's (gen.api.argument_span)
+    assert str(caught.value).endswith(": 'title' contains the control character '\\x1b'")
+    with pytest.raises(SpecError) as caught:
+        derive("tr(X)", wrt="X", symbols={"X": {"shape": ["n", "n"]}}, **{"\r\nfake.yaml:1:1: ok": 1})
+    assert "\n" not in str(caught.value) and "\r" not in str(caught.value)
+    assert "unknown key '\\r\\nfake.yaml:1:1: ok'" in str(caught.value)
+
+
+def test_quote_and_one_line_leave_no_control_character():
+    hostile = "a\r\nfake.yaml:1:1: all good\x1b]0;t\x07\u202e\u2028"
+    for text in (quote(hostile), one_line(hostile)):
+        assert text.isprintable() and "fake.yaml:1:1: all good" in text
+    assert quote("it's") == '"it\'s"' and quote("X") == "'X'"

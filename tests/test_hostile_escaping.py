@@ -24,6 +24,7 @@ HOSTILE = (
     'title: "A title\\n\\\\input{/etc/passwd} <script>alert(1)</script>"\n'
     + SQUARE
     + "compare:\n  - {expr: -(X^-2)^T, label: '<img src=x onerror=alert(1)>'}\n"
+    'references: ["Petersen & Pedersen, The Matrix Cookbook, §2.5.4] x [y"]\n'
     "steps:\n"
     "  - {expr: d(tr(X^-1))}\n"
     '  - {expr: -tr(X^-2 * dX), why: "first\\n\\nsecond <script>alert(2)</script> & more"}\n'
@@ -123,17 +124,23 @@ def test_latex_holds_the_text_as_text(tmp_path, template):
     assert "<img" not in source and "\\input{/etc" not in source  # (a PDF bookmark may hold <)
     assert "A title \\textbackslash{}input\\{/etc/passwd\\} \\textless{}script\\textgreater{}" in source
     assert "first second \\textless{}script" in source  # the blank line is one space
+    if template == "article":  # a bracket in a citation's place does not end its [ ]
+        assert "\\cite[§2.5.4{]} x {[}y]{petersen2012cookbook}" in source
     if template == "appendix":  # the header comment stays comments
         header = source.split("\\begin{derivtex}")[0].splitlines()
         assert all(line.startswith("% ") for line in header)
 
 
-def test_the_hostile_spec_typesets(tmp_path):
-    require_tools("latexmk", "pdflatex")
+def test_the_hostile_spec_typesets_as_written(tmp_path):
+    require_tools("latexmk", "pdflatex", "pdftotext")
     out = tmp_path / "out"
     result = invoke("build", "--to", "pdf", "-o", out, write(tmp_path, "hostile.yaml", HOSTILE))
     assert result.exit_code == 0, result.stderr
-    assert (out / "hostile.pdf").read_bytes().startswith(b"%PDF")
+    run = subprocess.run(["pdftotext", out / "hostile.pdf", "-"], capture_output=True, text=True, check=True)
+    text = " ".join(run.stdout.split())
+    assert "A title \\input{/etc/passwd} <script>alert(1)</script>" in text
+    assert "(<img src=x onerror=alert(1)>)" in text
+    assert "Source: [1, §2.5.4] x [y]." in text
 
 
 def test_show_prints_plain_text_on_one_line(tmp_path):

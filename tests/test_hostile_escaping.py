@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import invoke, require_tools
+from helpers import formulas, invoke, katex_errors, require_tools
 
 from gen import derive
 from gen.errors import SpecError, one_line, quote
@@ -111,6 +111,14 @@ def test_markdown_holds_no_html_from_the_spec(tmp_path):
     assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md.splitlines()[0]  # shown, as text
     assert "\\textless{}img src=x onerror=alert(1)\\textgreater{}" not in md  # prose: entities
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
+
+
+def test_markdown_math_with_escaped_text_renders_in_katex(tmp_path):
+    out = tmp_path / "out"
+    assert invoke("build", "--to", "md", "-o", out, write(tmp_path, "hostile.yaml", HOSTILE)).exit_code == 0
+    md = (out / "hostile.md").read_text(encoding="utf-8")
+    assert "\\text{first second \\textless{}script\\textgreater{}" in md
+    assert katex_errors(formulas(md)) == [None] * len(formulas(md))
 
 
 @pytest.mark.parametrize("template", ["article", "appendix", "beamer", "notes"])

@@ -16,6 +16,8 @@ from helpers import formulas, invoke, katex_errors, require_tools
 
 from gen import derive
 from gen.errors import SpecError, one_line, quote
+from gen.render.templates import SYMBOLS
+from gen.spec.text import MATH_CHARACTERS, TYPESET_RANGES, refusal
 
 PWNED = '__import__("os").system("touch PWNED")'
 SQUARE = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
@@ -213,3 +215,30 @@ def test_quote_and_one_line_leave_no_control_character():
     for text in (quote(hostile), one_line(hostile)):
         assert text.isprintable() and "fake.yaml:1:1: all good" in text
     assert quote("it's") == '"it\'s"' and quote("X") == "'X'"
+
+
+def accepted() -> list[str]:
+    """Every character plain text may hold (spacing aside)."""
+    chars = [chr(c) for low, high in TYPESET_RANGES for c in range(low, high + 1)] + sorted(MATH_CHARACTERS)
+    return [c for c in chars if refusal(c) is None and not c.isspace()]
+
+
+def test_the_characters_written_as_math_are_accepted():
+    assert {c for c in SYMBOLS if ord(c) > 0x7E} <= set(accepted())
+
+
+def test_every_accepted_character_typesets(tmp_path):
+    require_tools("latexmk", "pdflatex")
+    chars = "".join(accepted())
+    lines = [chars[i : i + 40] for i in range(0, len(chars), 40)]
+    title = "'" + "".join(lines).replace("'", "''") + "'"
+    # why: the same characters, which a chain sets in a narrow column
+    steps = "".join(f"  - {{expr: tr(dX), why: '{line.replace(chr(39), chr(39) * 2)}'}}\n" for line in lines)
+    spec = write(
+        tmp_path,
+        "every.yaml",
+        f"title: {title}\nsymbols:\n  X: {{shape: [n, n]}}\nfunction: tr(X)\nwrt: X\n"
+        f"steps:\n  - {{expr: d(tr(X))}}\n{steps}",
+    )
+    result = invoke("build", "--to", "pdf", "-o", tmp_path / "out", spec)
+    assert result.exit_code == 0, result.stderr

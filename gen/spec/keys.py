@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Span, SpecError, quote
 from ..expr.functions import FUNCTIONS as NAMED
 from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe
-from .text import plain_text, refusal
+from .text import latex_text, plain_text, refusal
 
 ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal")
 METHODS = ("differential", "directional", "entrywise")
@@ -231,13 +231,13 @@ def _text(what: str, many: bool = False, positions: bool = False) -> Validator:
     return validate
 
 
-def _plain(what: str, many: bool = False) -> Validator:
+def _plain(what: str, many: bool = False, text=plain_text) -> Validator:
     """A validator for plain text (see ``gen.spec.text``); ``many``: or a list of it."""
     read = _text(what, many, positions=False)
 
     def validate(key: str, node: Node, src: Source) -> Any:
         read(key, node, src)  # refuses what is not text
-        values = tuple(plain_text(key, src.text_of(i)) for i in _items(node))
+        values = tuple(text(key, src.text_of(i)) for i in _items(node))
         return values if many else values[0]
 
     return validate
@@ -470,7 +470,7 @@ _TOP_LEVEL: dict[str, Validator] = {
         required=("expr",),
         make=lambda fields, span: Step(fields["expr"], fields.get("why", ""), span),
     ),
-    "notes": _text("a string"),
+    "notes": _plain("a string", text=latex_text),
     "topic": STRING,
     "references": _plain("a string or a list of strings", many=True),
     "check": _check,

@@ -15,15 +15,16 @@ import unicodedata
 from ..errors import SpecError, quote
 from .reader import Text
 
-# What pdflatex's utf8 input knows with the T1, TS1, OT1 and OMS encodings (their .dfu files),
-# as ranges of code points; the format characters among them (U+200C, U+FEFF) are refused anyway.
+# What pdflatex's utf8 input knows with the T1, TS1, OT1 and OMS encodings (their .dfu files and
+# utf8.def), as ranges of code points; tests/test_hostile_escaping.py typesets every one of them.
 TYPESET_RANGES = (
     (0x20, 0x7E), (0xA0, 0x125), (0x128, 0x137), (0x139, 0x13E), (0x141, 0x148), (0x14A, 0x165),
     (0x168, 0x17E), (0x192, 0x192), (0x1C4, 0x1D4), (0x1E2, 0x1E3), (0x1E6, 0x1EB), (0x1F0, 0x1F0),
-    (0x1F4, 0x1F5), (0x218, 0x21B), (0x232, 0x233), (0x237, 0x237), (0x2C7, 0x2C7), (0x2D8, 0x2D9),
-    (0x2DB, 0x2DB), (0x2DD, 0x2DD), (0x2010, 0x2016), (0x2018, 0x201A), (0x201C, 0x201E),
-    (0x2020, 0x2022), (0x2030, 0x2031), (0x2039, 0x203B), (0x20AC, 0x20AC), (0x2122, 0x2122),
-    (0x2190, 0x2193), (0x27E8, 0x27E9), (0xFB00, 0xFB06),
+    (0x1F4, 0x1F5), (0x218, 0x21B), (0x232, 0x233), (0x237, 0x237), (0x2C6, 0x2C7),
+    (0x2D8, 0x2D9), (0x2DB, 0x2DD),
+    (0x2010, 0x2016), (0x2018, 0x201A), (0x201C, 0x201E), (0x2020, 0x2022), (0x2026, 0x2026),
+    (0x2030, 0x2031), (0x2039, 0x203B), (0x20AC, 0x20AC), (0x2122, 0x2122), (0x2190, 0x2193),
+    (0x27E8, 0x27E9), (0xFB00, 0xFB06),
 )  # fmt: skip
 # The characters escape_latex writes as math (its SYMBOLS), which pdflatex does not know as text.
 MATH_CHARACTERS = frozenset("−×·≤≥≠≈±→↦∈∞∂∇∘⊗‖ᵀ⁻¹²³αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ")
@@ -52,7 +53,13 @@ def refusal(char: str) -> str | None:
 
 def plain_text(key: str, text: Text) -> str:
     """``text``'s value as one line of plain text, or a spec error at its first refused character."""
+    return " ".join(latex_text(key, text).split())
+
+
+def latex_text(key: str, text: Text) -> str:
+    """``text``'s value (``notes``: LaTeX, its lines kept), refused as plain text is at a control
+    character or one pdflatex cannot set: neither can reach the document."""
     for offset, char in enumerate(text.value):
         if reason := refusal(char):
             raise SpecError(f"{quote(key)} contains {reason}", text.at(offset))
-    return " ".join(text.value.split())
+    return text.value

@@ -12,13 +12,28 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import formulas, invoke, katex_errors, require_tools
+import yaml
+from helpers import (
+    BAD_SPECS,
+    earlier_output,
+    expected_error,
+    formulas,
+    invoke,
+    katex_errors,
+    require_tools,
+    snapshot,
+)
 
 from gen import derive
 from gen.errors import SpecError, one_line, quote
 from gen.render.templates import SYMBOLS
 from gen.spec.text import MATH_CHARACTERS, TYPESET_RANGES, refusal
 
+HOSTILE_SPECS = [p for p in BAD_SPECS if p.stem.startswith("hostile_")]
+MORE_COMMANDS = {  # test_bad_input.py runs build, build --template notes, check and show --json
+    "export": ("export", "-o", "{out}"),
+    **{t: ("build", "--to", "tex", "--template", t, "-o", "{out}") for t in ("appendix", "beamer", "md")},
+}
 PWNED = '__import__("os").system("touch PWNED")'
 SQUARE = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
 # label, why and title carry HTML, LaTeX, blank lines and a newline (a % comment's end)
@@ -242,3 +257,22 @@ def test_every_accepted_character_typesets(tmp_path):
     )
     result = invoke("build", "--to", "pdf", "-o", tmp_path / "out", spec)
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", MORE_COMMANDS)
+@pytest.mark.parametrize("path", HOSTILE_SPECS, ids=[p.stem for p in HOSTILE_SPECS])
+def test_a_hostile_spec_through_the_other_commands(tmp_path, path, command):
+    out = tmp_path / "out"
+    before = earlier_output(out, path.stem)
+    result = invoke(*(a.format(out=out) for a in MORE_COMMANDS[command]), path)
+    assert (result.exit_code, result.stderr, result.stdout) == (2, f"{path}:{expected_error(path)}\n", "")
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("path", HOSTILE_SPECS, ids=[p.stem for p in HOSTILE_SPECS])
+def test_a_hostile_spec_through_the_api(path):
+    keys = yaml.safe_load(path.read_text(encoding="utf-8"))
+    with pytest.raises(SpecError) as caught:
+        derive(keys.pop("function", "tr(X)"), keys.pop("wrt", "X"), keys.pop("symbols", None), **keys)
+    message = expected_error(path).split(": ", 1)[1]
+    assert str(caught.value).endswith(f": {message}") and str(caught.value).isprintable()

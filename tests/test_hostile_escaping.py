@@ -42,6 +42,7 @@ HOSTILE = (
     + SQUARE
     + "compare:\n  - {expr: -(X^-2)^T, label: '<img src=x onerror=alert(1)>'}\n"
     'references: ["Petersen & Pedersen, The Matrix Cookbook, §2.5.4] x [y"]\n'
+    'notes: "LaTeX, which a site shows as text: <script>alert(3)</script>"\n'
     "steps:\n"
     "  - {expr: d(tr(X^-1))}\n"
     '  - {expr: -tr(X^-2 * dX), why: "first\\n\\nsecond <script>alert(2)</script> & more"}\n'
@@ -128,6 +129,7 @@ def test_markdown_holds_no_html_from_the_spec(tmp_path):
     assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md.splitlines()[0]  # shown, as text
     assert "\\textless{}img src=x onerror=alert(1)\\textgreater{}" not in md  # prose: entities
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "text: &lt;script>alert(3)&lt;/script>" in md  # notes: no < opens a tag
 
 
 def test_markdown_math_with_escaped_text_renders_in_katex(tmp_path):

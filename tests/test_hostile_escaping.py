@@ -178,6 +178,13 @@ def test_show_prints_plain_text_on_one_line(tmp_path):
     assert "\x1b" not in result.stdout and "\r" not in result.stdout
 
 
+def test_a_title_with_a_forged_line_is_one_line_of_text(tmp_path):
+    spec = write(tmp_path, "forged.yaml", 'title: "ok\\r\\nfake.yaml:1:1: all good"\n' + SQUARE)
+    result = invoke("show", spec)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "ok fake.yaml:1:1: all good" and result.stderr == ""
+
+
 def test_show_json_keeps_the_normalised_text(tmp_path):
     import json
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import DerivtexError, LatexFailed, Span
+from .errors import DerivtexError, LatexFailed, Span, one_line, quote
 from .pipeline import TIME_BUDGET
 from .render.formats import DEFAULT, FORMATS, option_formats, option_values
 
@@ -142,7 +142,8 @@ def chosen_format(template: str):
 
     if template not in FORMATS and not Path(template).exists():
         choices = ", ".join(FORMATS)
-        raise click.UsageError(f"unknown template '{template}': give one of {choices}, a file or a folder")
+        message = f"unknown template {quote(template)}: give one of {choices}, a file or a folder"
+        raise click.UsageError(message)
     return exit_on_error(format_of, template)
 
 
@@ -293,7 +294,7 @@ def terminal_view(outcome) -> str:
         out += chain_text(proof.method, blocks)
     out.append(f"result: {results_text(d)}")
     out.append(f"finite differences: {figure_text(r.finite_difference)}")
-    return "\n".join(out)
+    return "\n".join(one_line(line) for line in out)  # the terminal's one escaping step
 
 
 def figure_text(check) -> str:

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+# Characters that would break the one line of a message or drive the terminal: controls (CR, LF,
+# ESC, BEL, …), format characters (bidirectional overrides, …) and line or paragraph separators.
+UNPRINTABLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def quote(value) -> str:
+    """A user's value inside a message: ``'name'``, on one line, every control character escaped.
+
+    ``repr`` escapes what is not printable (``\\r``, ``\\n``, ``\\x1b``); a message quoting a
+    value through it cannot end its line, start another ``path:line:col:`` or drive the terminal.
+    """
+    return repr(str(value))
+
+
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character escaped as ``repr`` would (``\\n``, ``\\x1b``)."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in UNPRINTABLE else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -34,7 +53,8 @@ class DerivtexError(Exception):
         return self
 
     def __str__(self) -> str:
-        return f"{self.span}: {self.message}" if self.span else self.message
+        """One line, whatever the message and the path quote: control characters come out escaped."""
+        return one_line(f"{self.span}: {self.message}" if self.span else self.message)
 
 
 class SpecError(DerivtexError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import Span, SpecError
+from .errors import Span, SpecError, quote
 from .spec.keys import ASSUMPTIONS, FUNCTIONS, METHODS, RESERVED
 from .spec.reader import NUMBER
 
@@ -142,6 +142,6 @@ wrt: X
 def new_spec(name: str) -> str:
     """A spec to start from: the schema line, a small derivation, the other keys commented out."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
-        raise SpecError(f"'{name}' is not a spec name (letters, digits, _ and -)", Span(name))
+        raise SpecError(f"{quote(name)} is not a spec name (letters, digits, _ and -)", Span(name))
     title = name.replace("_", " ").replace("-", " ")
     return NEW_SPEC.format(schema=SCHEMA_FILE, name=name, title=title[:1].upper() + title[1:])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
-from ..errors import SpecError, Unsupported
+from ..errors import SpecError, Unsupported, quote
 from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
 from ..spec.keys import Spec
@@ -149,7 +149,7 @@ def several_supported(spec: Spec, variables: tuple, function) -> None:
     refuse = lambda what, span: Unsupported(f"{what} with several 'wrt' is not supported yet", span)  # noqa: E731
     for w, v in zip(spec.wrt, variables):
         if not ir.is_matrix(v):
-            raise refuse(f"the number '{w.value}'", w.span)
+            raise refuse(f"the number {quote(w.value)}", w.span)
         if set(spec.symbol(w.value).assume) & {"symmetric", "spd", "orthogonal", "diagonal"}:
             raise refuse(f"the structured variable '{w.value}'", w.span)
     if ir.is_matrix(function) and not ir.is_one_by_one(function):

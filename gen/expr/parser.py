@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import SpecError
+from ..errors import SpecError, quote
 from ..spec.keys import Text
 
 MAX_LENGTH = 10_000
@@ -88,7 +88,7 @@ def tokenize(source: Text) -> list[Token]:
         if not m:
             char = text[pos]
             named = "" if char.isascii() else f" ({unicodedata.name(char, f'U+{ord(char):04X}').lower()})"
-            raise SpecError(f"unexpected character {char!r}{named}", source.at(pos))
+            raise SpecError(f"unexpected character {quote(char)}{named}", source.at(pos))
         if m.lastgroup != "space":
             tokens.append(Token(m.lastgroup, m.group(), pos))
         pos = m.end()
@@ -236,7 +236,7 @@ class _Parser:
 
 
 def describe(token: Token) -> str:
-    return "the end of the expression" if token.kind == "end" else f"'{token.text}'"
+    return "the end of the expression" if token.kind == "end" else quote(token.text)
 
 
 def parse_ast(source: Text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 
 import sympy as sp
@@ -331,9 +332,14 @@ def text(e) -> str:
     return "0" if isinstance(e, sp.ZeroMatrix) else GrammarPrinter().print(e)
 
 
+# Names a parameter may not take: keywords, and what generated code refers to (numpy as np, and
+# builtins such as float in dtype=float), which a parameter of that name would shadow.
+TAKEN = frozenset((*keyword.kwlist, *dir(builtins), "np"))
+
+
 def python_name(name: str) -> str:
-    """A symbol's name as a Python parameter: a keyword or ``np`` gets a trailing underscore."""
-    return f"{name}_" if keyword.iskeyword(name) or name == "np" else name
+    """A symbol's name as a Python parameter: ``lambda``, ``float`` or ``np`` as ``lambda_``, …"""
+    return f"{name}_" if name in TAKEN else name
 
 
 def numpy_source(result, symbols: dict, variable, vectorised: bool = False) -> str:

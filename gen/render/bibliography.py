@@ -164,7 +164,9 @@ class Citation:
     @property
     def latex(self) -> Markup:
         """``\\cite[§2.5.4]{key}``."""
-        place = f"[{escape_latex(self.place).replace('. ', '.~')}]" if self.place else ""
+        text = escape_latex(self.place).replace(". ", ".~")
+        text = text.replace("[", "{[}").replace("]", "{]}")  # a bracket inside [ ] must not end it
+        place = f"[{text}]" if self.place else ""
         return Markup(f"\\cite{place}{{{self.key}}}")
 
 

@@ -45,9 +45,10 @@ def renamed(source: str, name: str) -> str:
     return re.sub(r"\Adef result\(", f"def {name}(", source)
 
 
-def quoted(text: str) -> str:
-    """Plain text safe inside a docstring."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+def python_string(text: str) -> str:
+    """Any text as a Python string literal on one line: what the spec says reaches the module only
+    through this (``repr`` escapes quotes, backslashes and control characters), never as code."""
+    return repr(str(text))
 
 
 def export_numpy(outcome: Outcome, module: str) -> str:
@@ -69,18 +70,19 @@ def export_numpy(outcome: Outcome, module: str) -> str:
     function = numpy_source(derivation.function, symbols, sp.Symbol("t"))
     return render_code(
         "numpy.py.j2",
-        title=quoted(spec.title),
-        function_text=quoted(spec.function.value),
+        title=python_string(spec.title),
+        function_text=python_string(spec.function.value),
         kind=kind,
         name=name,
         wrt=python_name(derivation.variable.name),
-        source=quoted(spec.path),
-        module=module,
+        wrt_string=python_string(python_name(derivation.variable.name)),
+        source=python_string(spec.path),
+        module=python_string(f"{module}.py"),
         symmetric=derivation.convention or "",
         transposed=derivation.layout == "numerator",
         seed=spec.check.seed,
         step=STEPS[derivation.kind.order],
-        point=[(python_name(names[s]), literal(v)) for s, v in values.items()],
+        point=[(python_string(python_name(names[s])), literal(v)) for s, v in values.items()],
         function_source=renamed(function, "function").rstrip("\n"),
         derivative_source=renamed(result["numpy"], name).rstrip("\n"),
     )

@@ -15,7 +15,12 @@ from markupsafe import Markup
 from .templates import environment
 from .view import DocumentView, Line, Part, ProofView
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+!|$~])")
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|$~])")
+# What would open or end HTML: written as entities, which every Markdown shows as the character
+# (a backslash before < is not an escape in Python-Markdown, MkDocs's).
+HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Prose outside math: escape_latex's < and > (and any raw <, from the notes) as entities
+PROSE_HTML = ((r"\textless{}", "&lt;"), (r"\textgreater{}", "&gt;"), ("<", "&lt;"))
 # (pattern, replacement) for the LaTeX text macros the views write, in order
 TEXT_MACROS = (
     (re.compile(r"\\emph\{([^{}]*)\}"), r"*\1*"),
@@ -31,13 +36,22 @@ def escape_markdown(value) -> str:
     """Plain text as Markdown that shows it verbatim; Markdown/LaTeX (``Markup``) as it is."""
     if isinstance(value, Markup):
         return str(value)
-    return MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
+    text = MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
+    return "".join(HTML_SPECIALS.get(c, c) for c in text)
 
 
 def text_macros(tex: str) -> Markup:
     for pattern, replacement in TEXT_MACROS:
         tex = pattern.sub(replacement, tex)
     return Markup(tex)
+
+
+def prose(tex: str) -> Markup:
+    """LaTeX prose as Markdown prose: its text macros converted, and no character that opens HTML."""
+    text = str(text_macros(tex))
+    for latex, entity in PROSE_HTML:
+        text = text.replace(latex, entity)
+    return Markup(text)
 
 
 def markdown_view(doc: DocumentView) -> DocumentView:
@@ -47,17 +61,18 @@ def markdown_view(doc: DocumentView) -> DocumentView:
         return replace(x, why=text_macros(x.why))
 
     def part(p: Part) -> Part:
-        return replace(p, text=text_macros(p.text), lines=tuple(line(x) for x in p.lines))
+        return replace(p, text=prose(p.text), lines=tuple(line(x) for x in p.lines))
 
     def proof(p: ProofView) -> ProofView:
         return replace(p, parts=tuple(part(x) for x in p.parts))
 
     return replace(
         doc,
-        hypothesis=text_macros(doc.hypothesis),
+        notes=prose(doc.notes),
+        hypothesis=prose(doc.hypothesis),
         proofs=tuple(proof(p) for p in doc.proofs),
-        remarks=tuple(text_macros(r) for r in doc.remarks),
-        verification=text_macros(doc.verification),
+        remarks=tuple(prose(r) for r in doc.remarks),
+        verification=prose(doc.verification),
     )
 
 

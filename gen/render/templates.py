@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 SPECIALS = {
@@ -26,6 +27,8 @@ SPECIALS = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "<": r"\textless{}",  # never a raw < (an HTML tag in Markdown; ¡ in pdflatex's OT1)
+    ">": r"\textgreater{}",
 }
 # Mathematical characters that pdflatex's utf8 input does not know, written as math.
 GREEK = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
@@ -85,26 +88,46 @@ def builtin_templates():
         return Path(__file__).resolve().parents[2] / "templates"
 
 
+# A template's name is a file name, nothing else: no folder, no "..", no absolute path.
+TEMPLATE_NAME = re.compile(r"(?!\.\.?\Z)[^/\\\x00-\x1f]+\Z")
+
+
 def load_template(name: str) -> str:
     """A built-in template's source (Jinja's error if there is none: a user's template that includes
     it is then told where)."""
     source = builtin_templates() / name
     if not source.is_file():
-        raise jinja2.TemplateNotFound(name, f"unknown template '{name}'")
+        raise jinja2.TemplateNotFound(name, f"unknown template {name!r}")
     return source.read_text(encoding="utf-8")
+
+
+class NamedLoader(jinja2.BaseLoader):
+    """A loader that opens templates by file name only (``chain.tex.j2``): no folder, no ``..``, no
+    absolute path, checked before any file is opened, so an ``include`` cannot reach ``/etc/passwd``
+    or ``../../x``."""
+
+    def __init__(self, loader: jinja2.BaseLoader):
+        self.loader = loader
+
+    def get_source(self, environment, template):
+        if not TEMPLATE_NAME.fullmatch(template):
+            raise jinja2.TemplateNotFound(template)
+        return self.loader.get_source(environment, template)
 
 
 @cache
 def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Environment:
     """The templates' environment; ``finalize`` escapes what they print (LaTeX by default).
 
-    Templates are looked up in the folders ``search`` first (a user's), then among the built-in ones.
+    Templates are looked up in the folders ``search`` first (a user's), then among the built-in ones,
+    by a plain file name only. They run sandboxed (``SandboxedEnvironment``): no private or internal
+    attributes (``__class__``, ``_x``, ``mro``), no method that changes a value, no Python.
     """
     loader = jinja2.FunctionLoader(load_template)
     if search:
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), loader])
-    return jinja2.Environment(
-        loader=loader,
+    return SandboxedEnvironment(
+        loader=NamedLoader(loader),
         block_start_string=r"\BLOCK{",
         block_end_string="}",
         variable_start_string=r"\VAR{",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import Span, SpecError
+from ..errors import Span, SpecError, quote
 from .templates import builtin_templates, environment, finalize
 from .view import DocumentView
 
@@ -34,7 +34,7 @@ def render_user(doc: DocumentView, template: Path, escape=None, view=None, **con
             f"template: {error.message}", Span(error.filename or str(template), error.lineno)
         ) from None
     except jinja2.TemplateNotFound as error:  # an include or extends of a name found nowhere
-        message = f"template: no template '{error.name}' in {template.parent} or among the built-in ones"
+        message = f"template: no template {quote(error.name)} in {template.parent} or among the built-in ones"
         raise SpecError(message, template_position(template)) from None
     except jinja2.TemplateError as error:  # an undefined variable, a failing filter, …
         raise SpecError(f"template: {error}", template_position(template)) from None

@@ -13,9 +13,10 @@ from typing import Any
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Span, SpecError
+from ..errors import Span, SpecError, quote
 from ..expr.functions import FUNCTIONS as NAMED
 from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe
+from .text import latex_text, plain_text, refusal
 
 ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal")
 METHODS = ("differential", "directional", "entrywise")
@@ -137,10 +138,18 @@ def parse_spec(text: str, path: str) -> Spec:
     stem = Path(path).stem
     if "steps" in values:  # an author's derivation is the proof, unless methods are asked for too
         values.setdefault("methods", ())
-    values.setdefault("title", stem[:1].upper() + stem[1:].replace("_", " "))
+    values.setdefault("title", title_of(stem, path))
     positions = tuple((key.value, src.span(value)) for key, value in root.value)
     _check_claim(values, dict(positions).get("claim"))
     return Spec(id=stem, path=path, positions=positions, **values)
+
+
+def title_of(stem: str, path: str) -> str:
+    """The title a spec without one gets from its file name: ``trace_inverse`` → ``Trace inverse``."""
+    title = stem[:1].upper() + stem[1:].replace("_", " ")
+    if reason := next(filter(None, map(refusal, title)), None):
+        raise SpecError(f"the file name contains {reason}; give the spec a 'title'", Span(path))
+    return " ".join(title.split())
 
 
 # --- generic validators: (key, node, source) → value --------------------------------------
@@ -153,7 +162,7 @@ def _did_you_mean(word: str, options: Iterable[str], otherwise: str = "") -> str
     options = list(options)
     close = [o for o in options if o.lower() == word.lower()]
     close = close or difflib.get_close_matches(word, options, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else otherwise
+    return f" (did you mean {quote(close[0])}?)" if close else otherwise
 
 
 def _either(options: Iterable[str]) -> str:
@@ -168,7 +177,7 @@ def _record(node: MappingNode, src: Source, schema: dict[str, Validator], prefix
     for key_node, value in _pairs(node, src):
         key = key_node.value
         if key not in schema:
-            raise src.error(f"unknown key '{key}'{_did_you_mean(key, schema)}", key_node)
+            raise src.error(f"unknown key {quote(key)}{_did_you_mean(key, schema)}", key_node)
         values[key] = schema[key](prefix + key, value, src)
     return values
 
@@ -180,7 +189,7 @@ def _pairs(node: MappingNode, src: Source) -> list[tuple[ScalarNode, Node]]:
         if not isinstance(key_node, ScalarNode):
             raise src.error(f"keys must be names, not {describe(key_node)}", key_node)
         if key_node.value in seen:
-            raise src.error(f"duplicate key '{key_node.value}'", key_node)
+            raise src.error(f"duplicate key {quote(key_node.value)}", key_node)
         seen.add(key_node.value)
     return node.value
 
@@ -222,6 +231,18 @@ def _text(what: str, many: bool = False, positions: bool = False) -> Validator:
     return validate
 
 
+def _plain(what: str, many: bool = False, text=plain_text) -> Validator:
+    """A validator for plain text (see ``gen.spec.text``); ``many``: or a list of it."""
+    read = _text(what, many, positions=False)
+
+    def validate(key: str, node: Node, src: Source) -> Any:
+        read(key, node, src)  # refuses what is not text
+        values = tuple(text(key, src.text_of(i)) for i in _items(node))
+        return values if many else values[0]
+
+    return validate
+
+
 def _names_of(allowed: tuple[str, ...], noun: str, at_least: int = 0) -> Validator:
     """A validator for a name or a list of names from ``allowed``, without duplicates."""
 
@@ -232,9 +253,9 @@ def _names_of(allowed: tuple[str, ...], noun: str, at_least: int = 0) -> Validat
         for item in _items(node):
             if item.value not in allowed:
                 hint = _did_you_mean(item.value, allowed, f" (expected {_either(allowed)})")
-                raise src.error(f"unknown {noun} '{item.value}'{hint}", item)
+                raise src.error(f"unknown {noun} {quote(item.value)}{hint}", item)
             if item.value in names:
-                raise src.error(f"duplicate {noun} '{item.value}'", item)
+                raise src.error(f"duplicate {noun} {quote(item.value)}", item)
             names.append(item.value)
         if len(names) < at_least:
             raise src.error(f"'{key}' must name at least one {noun} ({_either(allowed)})", node)
@@ -322,7 +343,7 @@ def _symbol(name_node: ScalarNode, node: Node, src: Source) -> SymbolSpec:
     name, span = name_node.value, src.span(name_node)
     if not _IDENTIFIER.match(name):
         rule = "letters, digits and underscores, starting with a letter"
-        message = f"symbol name '{name}' is not a name ({rule})"
+        message = f"symbol name {quote(name)} is not a name ({rule})"
         raise SpecError(message, span)
     if name in RESERVED or name in FUNCTIONS:
         meaning = RESERVED.get(name, "a function")
@@ -367,12 +388,12 @@ def _check_wrt(wrt: tuple[Text, ...], symbols: tuple[SymbolSpec, ...]) -> None:
     names = [symbol.name for symbol in symbols]
     for i, text in enumerate(wrt):
         if text.value in (earlier.value for earlier in wrt[:i]):
-            raise SpecError(f"'wrt' names '{text.value}' twice", text.span)
+            raise SpecError(f"'wrt' names {quote(text.value)} twice", text.span)
         if text.value not in names:
             only = f" (did you mean '{names[0]}'?)" if len(names) == 1 else ""
             listed = f" (declared: {', '.join(names)})" if names else " (declare it in 'symbols')"
             hint = _did_you_mean(text.value, names, only or listed)
-            message = f"'wrt' names '{text.value}', which is not a declared symbol{hint}"
+            message = f"'wrt' names {quote(text.value)}, which is not a declared symbol{hint}"
             raise SpecError(message, text.span)
 
 
@@ -387,7 +408,7 @@ def _check_claim(values: dict, span: Span | None) -> None:
     for name, _ in claim:
         if name.value not in wrt:
             raise SpecError(
-                f"'claim' names '{name.value}', which is not in 'wrt' ({', '.join(wrt)})", name.span
+                f"'claim' names {quote(name.value)}, which is not in 'wrt' ({', '.join(wrt)})", name.span
             )
     if len(wrt) == 1:  # {X: G} with one variable is G
         values["claim"] = claim[0][1]
@@ -426,7 +447,7 @@ def _check(key: str, node: Node, src: Source) -> CheckSettings:
     return CheckSettings(**_record(node, src, _CHECK_KEYS, prefix=f"{key}."))
 
 
-STRING = _text("a string")
+STRING = _plain("a string")
 _EXPRESSION = _text("an expression such as tr(X^-1)", positions=True)
 
 _TOP_LEVEL: dict[str, Validator] = {
@@ -449,8 +470,8 @@ _TOP_LEVEL: dict[str, Validator] = {
         required=("expr",),
         make=lambda fields, span: Step(fields["expr"], fields.get("why", ""), span),
     ),
-    "notes": STRING,
+    "notes": _plain("a string", text=latex_text),
     "topic": STRING,
-    "references": _text("a string or a list of strings", many=True),
+    "references": _plain("a string or a list of strings", many=True),
     "check": _check,
 }

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Span, SpecError
+from ..errors import Span, SpecError, quote
 
 _YAML_TAG = "tag:yaml.org,2002:"
 _STANDARD_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 NULL, STR, INT, FLOAT = (_YAML_TAG + t for t in ("null", "str", "int", "float"))
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")  # 1e-6: a str in YAML 1.1
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts as a new line
+_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}  # source characters of an escape; any other is 2
 _PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")  # a node's tag/anchor, before its value
 
 
@@ -59,7 +60,7 @@ class _Loader(yaml.SafeLoader):
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and tag not in _STANDARD_TAGS:
             shown = "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
-            problem = f"tag '{shown}' is not allowed in a spec (only plain YAML values)"
+            problem = f"tag {quote(shown)} is not allowed in a spec (only plain YAML values)"
             raise _Refused(problem=problem, problem_mark=event.start_mark)
         return super().compose_node(parent, index)
 
@@ -115,10 +116,22 @@ class Source:
             start = self.text.find("\n", start) + 1 or node.end_mark.index
         start += node.style in ("'", '"')
         if node.style not in ("|", ">") and node.end_mark.line == node.start_mark.line:
-            return Text(node.value, self.at(start))
+            escapes = self.escapes(node.value, start) if node.style == '"' else ()
+            return Text(node.value, self.at(start), escapes)
         lines = self.lines(node.value, start)
         span = Span(self.path, lines[0][1], lines[0][2] - lines[0][0]) if lines else self.at(start)
         return Text(node.value, span, lines)
+
+    def escapes(self, value: str, index: int) -> tuple[tuple[int, int, int], ...]:
+        """(offset, line, col) after each escape sequence (``\\e``, ``\\x1b``) of a one-line
+        double-quoted value: where value and source align again."""
+        segments = []
+        for offset in range(len(value)):
+            escaped = self.text[index] == "\\"
+            index += _ESCAPE_LENGTH.get(self.text[index + 1], 2) if escaped else 1
+            if escaped:
+                segments.append((offset + 1, *astuple(self.at(index))[1:]))
+        return tuple(segments)
 
     def lines(self, value: str, index: int) -> tuple[tuple[int, int, int], ...]:
         """(offset, line, col) where each source line of ``value`` starts; () if unaligned."""
@@ -152,4 +165,4 @@ def describe(node: Node) -> str:
         return node.value or "empty"
     value = node.value.strip().splitlines()[0] if node.value.strip() else node.value
     value = value if len(value) <= 40 else value[:37] + "..."
-    return value if node.tag in (INT, FLOAT) or NUMBER.fullmatch(value) else f"'{value}'"
+    return value if node.tag in (INT, FLOAT) or NUMBER.fullmatch(value) else quote(value)

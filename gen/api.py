@@ -10,7 +10,7 @@ import itertools
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from numbers import Real
 
 import yaml
@@ -273,6 +273,7 @@ class Start:
     column: int
     text: str | None
     block: bool
+    escaped: bool = False  # double-quoted: a character may be written as an escape (\\n)
 
 
 def spec_text(keys: dict) -> tuple[str, tuple[Start, ...]]:
@@ -292,8 +293,10 @@ def spec_text(keys: dict) -> tuple[str, tuple[Start, ...]]:
 
 def start_of(key: str, value, line: int, part: str) -> Start:
     """Where the YAML ``part`` of ``key: value`` starts (a quote is not part of the value)."""
-    column = len(key) + 3 + (part[len(key) + 2 : len(key) + 3] in ("'", '"'))
-    return Start(key, line, column, value if isinstance(value, str) else None, part.startswith(f"{key}: |"))
+    quote = part[len(key) + 2 : len(key) + 3]
+    column = len(key) + 3 + (quote in ("'", '"'))
+    text = value if isinstance(value, str) else None
+    return Start(key, line, column, text, part.startswith(f"{key}: |"), quote == '"')
 
 
 def argument_span(span: Span, starts: tuple[Start, ...]) -> Span:
@@ -304,6 +307,23 @@ def argument_span(span: Span, starts: tuple[Start, ...]) -> Span:
         return Span(start.key, span.line - start.line, max(1, span.col - INDENT))
     if start.line < span.line:
         return Span(start.key, span.line - start.line + 1, span.col)
-    offset = max(0, span.col - start.column)  # the reader counts an escape (\n) as one column
+    offset = max(0, span.col - start.column)
+    if start.escaped:  # the reader counts the columns as written, an escape (\n) as two
+        offset = unescaped(start.text, offset)
     before = (start.text or "")[:offset]
     return Span(start.key, before.count("\n") + 1, offset - before.rfind("\n"))
+
+
+def unescaped(text: str, columns: int) -> int:
+    """The offset in ``text`` of what its double-quoted YAML writes ``columns`` columns in."""
+    for offset, character in enumerate(text):
+        if columns <= 0:
+            return offset
+        columns -= written_width(character)
+    return len(text)
+
+
+@cache
+def written_width(character: str) -> int:
+    """How many columns a double-quoted YAML string writes ``character`` in: ``\\n`` two."""
+    return len(yaml.dump(character, default_style='"', allow_unicode=True, width=10_000)) - 3

@@ -222,8 +222,10 @@ def test_a_deeply_nested_expression_is_the_parser_s_depth_error(function, col):
         # trailing spaces, or a first line empty: YAML writes these in quotes, on one line
         ("tr(X)  \n+ q", "function:2:3: unknown symbol 'q'"),
         ("\n- ", "function:2:3: expected a symbol, a number or '(', found the end of the expression"),
+        # written "tr(X)\t+ q" (the tab as two characters): q is the string's 9th character
+        ("tr(X)\t+ q", "function:1:9: unknown symbol 'q'"),
     ],
-    ids=["one-line", "two-lines", "blank-line", "trailing-spaces", "first-line-empty"],
+    ids=["one-line", "two-lines", "blank-line", "trailing-spaces", "first-line-empty", "escaped-tab"],
 )
 def test_an_error_in_a_string_argument_is_at_its_line_and_column_there(function, error):
     # derive() writes a string of several lines as a YAML block, or in quotes with escapes (\n):

@@ -53,6 +53,31 @@ class CheckFailed(DerivtexError):
     exit_code = 1
 
 
+class CannotWrite(SpecError):
+    """The file system refused: a read-only folder, a file where a folder should be, … (exit 2).
+
+    ``path:1:1: cannot write here: read-only file system`` (the OSError's own reason)."""
+
+    def __init__(self, error: OSError, path, action: str = "write"):
+        reason = REASONS.get(type(error)) or (error.strerror or type(error).__name__).lower()
+        super().__init__(f"cannot {action} here: {reason}", Span(str(path)))
+
+
+REASONS = {
+    FileExistsError: "a file or a link is in the way (not a folder)",
+    IsADirectoryError: "it is a folder",
+}
+
+
+class Interrupted(DerivtexError):
+    """Ctrl-C: the run was stopped, nothing half-written (exit 130, as a shell reports SIGINT)."""
+
+    exit_code = 130
+
+    def __init__(self):
+        super().__init__("interrupted")
+
+
 class LatexFailed(DerivtexError):
     """LaTeX could not typeset a document (exit 3); ``tex_line`` and ``log_lines`` locate it."""
 

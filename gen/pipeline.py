@@ -84,7 +84,22 @@ def run_spec(spec) -> Outcome:
     from .verify.checks import verify
 
     derivation = derive(spec)
-    return Outcome(spec, derivation, verify(derivation))
+    report = verify(derivation)
+    require_finite(derivation, report)
+    return Outcome(spec, derivation, report)
+
+
+def require_finite(derivation, report) -> None:
+    """A value that overflows at the sampled points cannot be checked: bad input, at that value."""
+    if report.overflow is None:
+        return
+    from .expr.lower import locate
+    from .expr.printers import text
+
+    source, node, in_proof = report.overflow
+    what = f"the derivation of {text(node)}" if in_proof else text(node)
+    message = f"{what} overflows at the sampled points (it is inf or nan in double precision)"
+    raise SpecError(message, locate(source, derivation.symbol_map, node))
 
 
 def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
@@ -97,6 +112,8 @@ def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
     if not allow_false:
         require_true_steps(outcome)
         require_true_claim(outcome)
+    if not report.finite_difference.ok and report.steps_ok:
+        require_checkable(outcome)
     if not report.finite_difference.ok:
         raise CheckFailed(
             f"the derived gradient disagrees with finite differences "
@@ -109,6 +126,26 @@ def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
             "please report this",
             spec.function.span,
         )
+
+
+def require_checkable(outcome: Outcome) -> None:
+    """Finite differences disagree with a gradient whose every line checks exactly (the complex
+    step): a limit of the check, not a bug. A tolerance tighter than their rounding, or a function
+    too steep for them at the sampled points (X^-1000), is bad input, at its position."""
+    from .verify.checks import ROUNDING
+
+    check, spec = outcome.report.finite_difference, outcome.spec
+    if check.max_rel_error <= ROUNDING["fd"]:
+        message = (
+            f"finite differences agree to {check.max_rel_error:.2g}, not within the tolerance "
+            f"{check.tolerance:g}: loosen it (to {ROUNDING['fd']:g}, their rounding bound)"
+        )
+        raise SpecError(message, spec.span_of("check"))
+    message = (
+        f"finite differences cannot check this function at the sampled points: off by "
+        f"{check.max_rel_error:.2g} while every step checks exactly, it varies too fast for them"
+    )
+    raise SpecError(message, spec.function.span)
 
 
 def require_true_steps(outcome: Outcome) -> None:

@@ -16,6 +16,7 @@ from ..engine.derive import Derivation
 from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr.latex import DISPLAY, MEASURE, broken, latex, width
+from ..spec.keys import CheckSettings
 from ..verify.checks import Report, within
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
@@ -153,7 +154,16 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             "the claimed values agree with them" if derivation.claims else "the claimed value agrees with it"
         )
         sentence += f", and {claimed} {to_within([report.claim])}"
-    return Markup(sentence + ".")
+    return Markup(sentence + "." + tolerance_clause(derivation))
+
+
+def tolerance_clause(derivation: Derivation) -> str:
+    """`` The checks' tolerance is $10^{-8}$ (…)``, whenever the spec sets one other than the default."""
+    tolerance = derivation.spec.check.tolerance
+    if tolerance == CheckSettings.tolerance:
+        return ""
+    chosen, default = figure(tolerance), figure(CheckSettings.tolerance)
+    return f" The tolerance of these checks is ${chosen}$, set by the spec (by default ${default}$)."
 
 
 def lines_agree(derivation: Derivation, report: Report) -> str:

@@ -17,6 +17,11 @@ class Span:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+def clipped(text: str, limit: int = 40) -> str:
+    """A piece of an expression for a one-line message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class DerivtexError(Exception):
     """A user-facing error: printed as ``path:line:col: message``."""
 

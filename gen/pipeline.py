@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CheckFailed, Span, SpecError
+from .errors import CheckFailed, Span, SpecError, clipped
 
 TIME_BUDGET = 20.0  # seconds to derive and verify one spec
 
@@ -97,7 +97,7 @@ def require_finite(derivation, report) -> None:
     from .expr.printers import text
 
     source, node, in_proof = report.overflow
-    what = f"the derivation of {text(node)}" if in_proof else text(node)
+    what = f"the derivation of {clipped(text(node))}" if in_proof else clipped(text(node))
     message = f"{what} overflows at the sampled points (it is inf or nan in double precision)"
     raise SpecError(message, locate(source, derivation.symbol_map, node))
 

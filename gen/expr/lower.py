@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, is_dataclass
 import sympy as sp
 from sympy.core.parameters import distribute
 
-from ..errors import Span, SpecError, Unsupported
+from ..errors import Span, SpecError, Unsupported, clipped
 from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .functions import ALIASES, FUNCTIONS
@@ -89,10 +89,12 @@ class _Lowering:
         value = getattr(self, f"lower_{type(node).__name__}")(node)
         real = getattr(value, "is_extended_real", True) and getattr(value, "is_finite", True)
         if isinstance(value, sp.Expr) and value.is_number and not real:
-            raise self.error(f"{written(node)} is not a real number", start(node))
+            raise self.error(f"{clipped(written(node))} is not a real number", start(node))
         if isinstance(value, sp.Basic) and value.has(sp.Abs):  # SymPy's sqrt(a^2) = |a|
             inside = next(a for a in sp.preorder_traversal(value) if isinstance(a, sp.Abs)).args[0]
-            message = f"{written(node)} is |{text(inside)}|, and derivtex has no rule for abs"
+            message = (
+                f"{clipped(written(node))} is |{clipped(text(inside))}|, and derivtex has no rule for abs"
+            )
             message += " (not differentiable at 0)"
             raise self.error(message, start(node), Unsupported)
         return value

@@ -329,7 +329,7 @@ def checked(derivation: Derivation) -> Report:
 
 
 # Where a value overflows, the innermost piece of these kinds that is inf or nan is named.
-GROWING = (sp.Function, sp.Pow, sp.MatPow, sp.Inverse, ir.Elementwise, sp.Mul, sp.MatMul)
+GROWING = (sp.Number, sp.Function, sp.Pow, sp.MatPow, sp.Inverse, ir.Elementwise, sp.Mul, sp.MatMul)
 
 
 def not_finite(derivation: Derivation, ev: Evaluator) -> tuple | None:

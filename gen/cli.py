@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import DerivtexError, LatexFailed, Span, one_line, quote
+from .errors import CannotWrite, DerivtexError, Interrupted, LatexFailed, Span, one_line, quote
 from .pipeline import TIME_BUDGET
 from .render.formats import DEFAULT, FORMATS, option_formats, option_values
 
@@ -24,13 +24,32 @@ def output_option(default: str = "output", help: str = "Directory for the result
     )
 
 
+MAX_TIMEOUT = 86_400.0  # a day: the timer takes no more, and no spec needs it
+
+
+class Seconds(click.ParamType):
+    """A time budget: a finite number of seconds, more than 0 and at most a day."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not 0 < seconds <= MAX_TIMEOUT:  # also false for nan
+            wanted = f"a number of seconds from 0 (excluded) to {MAX_TIMEOUT:g}"
+            self.fail(f"{value!r} is not {wanted}", param, ctx)
+        return seconds
+
+
 timeout_option = click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=TIME_BUDGET,
     show_default=True,
     metavar="SECONDS",
-    help="Time budget to derive and verify each spec.",
+    help=f"Time budget to derive and verify each spec (more than 0, at most {MAX_TIMEOUT:g}).",
 )
 
 
@@ -43,6 +62,9 @@ def report_errors(items, action) -> int:
         except DerivtexError as error:
             click.echo(str(error), err=True)
             worst = max(worst, error.exit_code)
+        except OSError as error:  # the file system refused: bad input, never a bug (exit 2)
+            click.echo(str(CannotWrite(error, error.filename or item, "read or write")), err=True)
+            worst = max(worst, 2)
         except Exception as error:  # a bug: say so on one line (DERIVTEX_DEBUG=1 shows the traceback)
             if os.environ.get("DERIVTEX_DEBUG"):
                 raise
@@ -66,9 +88,23 @@ def exit_on_error(action, *args):
     except DerivtexError as error:
         click.echo(str(error), err=True)
         sys.exit(error.exit_code)
+    except OSError as error:  # the file system refused: bad input, never a bug (exit 2)
+        click.echo(str(CannotWrite(error, error.filename or args[0], "read or write")), err=True)
+        sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group: Ctrl-C ends any command with ``interrupted``, exit 130 (not click's 1)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(str(Interrupted()), err=True)
+            raise click.exceptions.Exit(Interrupted.exit_code) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="derivtex")
 def main():
     """Numerically verified, step-by-step LaTeX proofs of matrix-calculus derivations."""
@@ -254,7 +290,8 @@ def show(path, as_json, timeout):
         if as_json:
             from .render.json_view import to_json
 
-            click.echo(json.dumps(to_json(outcome.derivation, outcome.report), indent=2))
+            derivation = to_json(outcome.derivation, outcome.report)
+            click.echo(json.dumps(derivation, indent=2, allow_nan=False))  # strict JSON, or a bug
         else:
             click.echo(terminal_view(outcome))
 
@@ -405,10 +442,11 @@ def new(name, output):
     target = Path(output) / f"{name}.yaml"
     text = exit_on_error(new_spec, name)
     if target.exists():
-        click.echo(f"{target}: exists; not overwritten", err=True)
+        click.echo(f"{target}:1:1: exists; not overwritten", err=True)
         sys.exit(2)
-    write_atomic(target, text)
-    write_atomic(Path(output) / SCHEMA_FILE, json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n")
+    exit_on_error(write_atomic, target, text)
+    schema_text = json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n"
+    exit_on_error(write_atomic, Path(output) / SCHEMA_FILE, schema_text)
     click.echo(f"wrote {target}")
 
 

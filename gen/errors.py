@@ -36,6 +36,11 @@ class Span:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+def clipped(text: str, limit: int = 40) -> str:
+    """A piece of an expression for a one-line message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class DerivtexError(Exception):
     """A user-facing error: printed as ``path:line:col: message``."""
 
@@ -73,6 +78,31 @@ class CheckFailed(DerivtexError):
     exit_code = 1
 
 
+class CannotWrite(SpecError):
+    """The file system refused: a read-only folder, a file where a folder should be, … (exit 2).
+
+    ``path:1:1: cannot write here: read-only file system`` (the OSError's own reason)."""
+
+    def __init__(self, error: OSError, path, action: str = "write"):
+        reason = REASONS.get(type(error)) or (error.strerror or type(error).__name__).lower()
+        super().__init__(f"cannot {action} here: {reason}", Span(str(path)))
+
+
+REASONS = {
+    FileExistsError: "a file or a link is in the way (not a folder)",
+    IsADirectoryError: "it is a folder",
+}
+
+
+class Interrupted(DerivtexError):
+    """Ctrl-C: the run was stopped, nothing half-written (exit 130, as a shell reports SIGINT)."""
+
+    exit_code = 130
+
+    def __init__(self):
+        super().__init__("interrupted")
+
+
 class LatexFailed(DerivtexError):
     """LaTeX could not typeset a document (exit 3); ``tex_line`` and ``log_lines`` locate it."""
 
@@ -81,3 +111,8 @@ class LatexFailed(DerivtexError):
     def __init__(self, message: str, span: Span | None = None, tex_line: int | None = None, log_lines=()):
         super().__init__(message, span)
         self.tex_line, self.log_lines = tex_line, tuple(log_lines)
+
+    def __str__(self) -> str:
+        """The error's line, then the log's lines around it: each line escaped on its own."""
+        text = f"{self.span}: {self.message}" if self.span else self.message
+        return "\n".join(one_line(line) for line in text.split("\n"))

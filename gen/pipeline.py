@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .budget import budget
-from .errors import CheckFailed, Span, SpecError
+from .errors import CheckFailed, Span, SpecError, clipped
 
 TIME_BUDGET = 20.0  # seconds to derive and verify one spec
 
@@ -53,7 +53,22 @@ def run_spec(spec, time_budget: float | None = None, hint: str = "--timeout") ->
 
     with budget(time_budget, spec.function.span, hint):
         derivation = derive(spec)
-        return Outcome(spec, derivation, verify(derivation))
+        report = verify(derivation)
+    require_finite(derivation, report)
+    return Outcome(spec, derivation, report)
+
+
+def require_finite(derivation, report) -> None:
+    """A value that overflows at the sampled points cannot be checked: bad input, at that value."""
+    if report.overflow is None:
+        return
+    from .expr.lower import locate
+    from .expr.printers import text
+
+    source, node, in_proof = report.overflow
+    what = f"the derivation of {clipped(text(node))}" if in_proof else clipped(text(node))
+    message = f"{what} overflows at the sampled points (it is inf or nan in double precision)"
+    raise SpecError(message, locate(source, derivation.symbol_map, node))
 
 
 def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
@@ -66,6 +81,8 @@ def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
     if not allow_false:
         require_true_steps(outcome)
         require_true_claim(outcome)
+    if not report.finite_difference.ok and report.steps_ok:
+        require_checkable(outcome)
     if not report.finite_difference.ok:
         raise CheckFailed(
             f"the derived gradient disagrees with finite differences "
@@ -78,6 +95,26 @@ def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
             "please report this",
             spec.function.span,
         )
+
+
+def require_checkable(outcome: Outcome) -> None:
+    """Finite differences disagree with a gradient whose every line checks exactly (the complex
+    step): a limit of the check, not a bug. A tolerance tighter than their rounding, or a function
+    too steep for them at the sampled points (X^-1000), is bad input, at its position."""
+    from .verify.checks import ROUNDING
+
+    check, spec = outcome.report.finite_difference, outcome.spec
+    if check.max_rel_error <= ROUNDING["fd"]:
+        message = (
+            f"finite differences agree to {check.max_rel_error:.2g}, not within the tolerance "
+            f"{check.tolerance:g}: loosen it (to {ROUNDING['fd']:g}, their rounding bound)"
+        )
+        raise SpecError(message, spec.span_of("check"))
+    message = (
+        f"finite differences cannot check this function at the sampled points: off by "
+        f"{check.max_rel_error:.2g} while every step checks exactly, it varies too fast for them"
+    )
+    raise SpecError(message, spec.function.span)
 
 
 def require_true_steps(outcome: Outcome) -> None:

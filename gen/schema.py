@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .errors import Span, SpecError, quote
-from .spec.keys import ASSUMPTIONS, FUNCTIONS, METHODS, RESERVED
+from .spec.keys import ASSUMPTIONS, FUNCTIONS, METHODS, RESERVED, TOLERANCES
 from .spec.reader import NUMBER
 
 SCHEMA_FILE = "derivtex.schema.json"
@@ -55,7 +55,7 @@ SYMBOL = {
 }
 TOLERANCE = {
     "anyOf": [
-        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "number", "minimum": TOLERANCES[0], "maximum": TOLERANCES[1]},
         {"type": "string", "pattern": f"^(?:{NUMBER.pattern})$"},  # 1e-6 is a string in YAML 1.1
     ]
 }

@@ -197,7 +197,9 @@ def test_the_time_budget_stops_a_slow_derivation(tmp_path):
 def test_the_time_budget_defaults_to_20_seconds(command):
     help = invoke(command, "--help").stdout
     assert re.search(
-        r"--timeout SECONDS\s+Time budget to derive and verify each spec\.\s+\[default:\s+20\.0;", help
+        r"--timeout SECONDS\s+Time budget to derive and verify each spec\s+"
+        r"\(more\s+than\s+0,\s+at\s+most\s+86400\)\.\s+\[default:\s+20\.0\]",
+        help,
     )
 
 

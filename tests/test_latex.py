@@ -44,3 +44,27 @@ def test_a_raised_circle_is_a_glyph_not_an_operator():
     assert width(r"\exp^{\circ}(X)") == width(r"\exp(X)") + 1
     assert width(r"X^{\circ 2}") == 3
     assert width(r"X \circ Y") == 4  # ∘ between factors takes space on both sides
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("ab", r"\mathrm{ab}"),  # one symbol: upright, unlike the product ab of a and b
+        ("a", "a"),
+        ("x1", "x_{1}"),
+        ("ab_c", r"\mathrm{ab}_{c}"),
+        ("X_ab", r"X_{\mathrm{ab}}"),
+        ("lambda", r"\lambda"),
+    ],
+)
+def test_a_name_of_several_letters_is_one_word(name, expected):
+    from gen.expr.latex import name_latex
+
+    assert name_latex(name) == expected
+
+
+def test_a_symbol_ab_and_the_product_of_a_and_b_look_different():
+    spec = "symbols:\n  a:\n  b:\n  ab:\n  X: {shape: [n, n]}\nfunction: tr(X)\nwrt: X\n"
+    symbols = symbol_table(parse_spec(spec, "s.yaml").symbols)
+    value = parse_expr(Text("ab*tr(X) + a*b*tr(X)", Span("s.yaml")), symbols)
+    assert latex(value) == r"\mathrm{ab}\,\operatorname{tr}(X) + ab\,\operatorname{tr}(X)"

@@ -103,7 +103,7 @@ def test_new_writes_a_spec_that_names_the_schema_and_checks(tmp_path):
 def test_new_never_overwrites_and_refuses_odd_names(tmp_path):
     assert invoke("new", "a", "-o", tmp_path).exit_code == 0
     again = invoke("new", "a", "-o", tmp_path)
-    assert again.exit_code == 2 and again.stderr == f"{tmp_path / 'a.yaml'}: exists; not overwritten\n"
+    assert again.exit_code == 2 and again.stderr == f"{tmp_path / 'a.yaml'}:1:1: exists; not overwritten\n"
     odd = invoke("new", "../a b", "-o", tmp_path)
     assert (
         odd.exit_code == 2

@@ -162,9 +162,49 @@ def test_numbers_are_expressions_as_written() -> None:
 
 def test_tolerance_spellings() -> None:
     base = "symbols: {x: }\nfunction: x\nwrt: x\ncheck: {tolerance: %s}\n"
-    spellings = ("1e-8", "1.0e-8", "1", "'1e-8'", "+1E-8")
+    spellings = ("1e-8", "1.0e-8", "0.001", "'1e-8'", "+1E-8")
     tolerances = [parse_spec(base % t, "s.yaml").check.tolerance for t in spellings]
-    assert tolerances == [1e-8, 1e-8, 1.0, 1e-8, 1e-8]
+    assert tolerances == [1e-8, 1e-8, 1e-3, 1e-8, 1e-8]
+
+
+@pytest.mark.parametrize("tolerance", ["1", "1000000", "1e-31", "0.0011", ".inf", ".nan"])
+def test_a_tolerance_out_of_bounds_is_refused_at_its_position(tolerance) -> None:
+    # 1e6 would pass a claim of the wrong sign; 1e-31 asks finite differences for more than
+    # double precision has
+    base = "symbols: {x: }\nfunction: x\nwrt: x\ncheck: {tolerance: %s}\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(base % tolerance, "s.yaml")
+    wanted = f"'check.tolerance' must be a number from 1e-10 to 0.001 such as 1e-6, not {tolerance}"
+    assert str(caught.value) == f"s.yaml:4:20: {wanted}"
+
+
+@pytest.mark.parametrize(
+    ("shape", "message"),
+    [
+        ("[1:30, 2]", "2:27: a dimension must be a name such as n or a positive integer, not '1:30'"),
+        ("[1_0, 2]", "2:27: a dimension must be a name such as n or a positive integer, not '1_0'"),
+        ("[!!int n, 2]", "2:27: 'n' is tagged !!int but is not an integer"),
+    ],
+)
+def test_integers_are_yaml_1_2(shape, message) -> None:
+    # YAML 1.1 reads 1:30 as 90 (base 60) and 1_0 as 10; YAML 1.2 (the core schema) as text
+    spec = "symbols:\n  X: {assume: [], shape: %s}\nfunction: tr(X^T*X)\nwrt: X\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(spec % shape, "s.yaml")
+    assert str(caught.value) == f"s.yaml:{message}"
+
+
+def test_yaml_1_2_integer_spellings() -> None:
+    spec = "symbols:\n  X: {shape: [%s, %s]}\nfunction: tr(X^T*X)\nwrt: X\n"
+    pairs = [("010", "0x0a"), ("0o12", "+10")]
+    shapes = [parse_spec(spec % pair, "s.yaml").symbols[0].shape for pair in pairs]
+    assert shapes == [(10, 10), (10, 10)]  # 010 is ten in YAML 1.2 (eight in 1.1)
+
+
+def test_a_matrix_assumption_on_a_number_is_refused() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec("symbols:\n  a: {assume: [spd]}\nfunction: a\nwrt: a\n", "s.yaml")
+    assert str(caught.value) == "s.yaml:2:3: 'spd' needs a square matrix, but 'a' is a number (no shape)"
 
 
 def test_missing_file(tmp_path: Path) -> None:

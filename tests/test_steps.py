@@ -8,7 +8,7 @@ from helpers import GOOD, STEPS, invoke
 
 from gen import pipeline
 from gen.engine.derive import derive
-from gen.errors import CheckFailed
+from gen.errors import CheckFailed, SpecError
 from gen.render.view import document_view
 from gen.spec.keys import parse_spec
 from gen.verify.checks import FLOOR, Check, Diagnosis, diagnose, verify
@@ -88,9 +88,28 @@ def test_allow_false_marks_a_false_claim_in_a_remark(tmp_path):
 
 def test_allow_false_never_lets_an_engine_failure_through(tmp_path):
     outcome = pipeline.run(write(tmp_path, GOOD))
-    broken = replace(outcome.report, finite_difference=Check(1.0, 1e-6))
+    proof = replace(outcome.report.proofs[0], identification=Check(1.0, 1e-6))
+    broken = replace(outcome.report, finite_difference=Check(1.0, 1e-6), proofs=(proof,))
     with pytest.raises(CheckFailed, match="disagrees with finite differences"):
         pipeline.require_ok(replace(outcome, report=broken), allow_false=True)
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (1e-8, "5:8: finite differences agree to 1e-08, not within the tolerance 1e-10: loosen it"),
+        (0.5, "3:11: finite differences cannot check this function at the sampled points: off by 0.5"),
+    ],
+)
+def test_finite_differences_alone_failing_is_a_limit_of_the_check_not_a_bug(tmp_path, error, message):
+    # every line of the proof checks exactly (by the complex step, along random directions): the
+    # gradient is right there, and finite differences that disagree are too coarse, or held to a
+    # tolerance tighter than their rounding
+    outcome = pipeline.run(write(tmp_path, GOOD + "check: {tolerance: 1e-10}\n"))
+    alone = replace(outcome.report, finite_difference=Check(error, 1e-10, "fd"))
+    with pytest.raises(SpecError) as caught:
+        pipeline.require_ok(replace(outcome, report=alone))
+    assert str(caught.value).startswith(f"{outcome.spec.path}:{message}")
 
 
 # --- diagnoses of stated values -------------------------------------------------------
@@ -112,13 +131,13 @@ G = np.random.default_rng(3).standard_normal((4, 4))
     ],
 )
 def test_a_stated_value_is_diagnosed(value, name):
-    diagnosis = diagnose("stated", [(G, value)], 1e-9)
+    diagnosis = diagnose("stated", [(G, value, None)], 1e-9)
     assert diagnosis.diagnosis == name and diagnosis.ok == (name == "correct")
 
 
 def test_the_symmetric_conventions_are_not_offered_for_vectors():
     g = np.arange(1.0, 5.0).reshape(4, 1)
-    assert diagnose("stated", [(g, g + FLOOR)], 1e-9).diagnosis == "differs"
+    assert diagnose("stated", [(g, g + FLOOR, None)], 1e-9).diagnosis == "differs"
     assert "not assumed symmetric" in Diagnosis("x", False, "symmetric", 0.5).explanation
 
 
@@ -127,3 +146,16 @@ def test_a_false_claim_about_a_rectangular_variable_is_diagnosed_not_a_crash(tmp
     result = invoke("check", write(tmp_path, spec))
     assert result.exit_code == 1, result.stderr
     assert "6:8: the claim is false" in result.stderr and "off by a factor of 2" in result.stderr
+
+
+def test_a_stated_value_is_compared_term_by_term():
+    # the result 2X + 10⁻⁷·I: a value that drops the small term is within 10⁻⁶ of the whole,
+    # but off by all of the smallest term; with it, it is exact
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((4, 4))
+    big, small = 2 * X, 1e-7 * np.eye(4)
+    smallest = np.linalg.norm(small)
+    assert np.linalg.norm(small) / np.linalg.norm(big + small) < 1e-6  # it would pass as a whole
+    dropped = diagnose("stated", [(big + small, big, smallest)], 1e-6)
+    assert (dropped.diagnosis, dropped.ok) == ("differs", False) and dropped.discrepancy > 0.99
+    assert diagnose("stated", [(big + small, big + small, smallest)], 1e-6).ok

@@ -26,11 +26,15 @@ SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
 
 
 def name_latex(name: str) -> str:
-    """``Sigma`` → ``\\Sigma``, ``x_1``/``x1`` → ``x_{1}``."""
+    """``Sigma`` → ``\\Sigma``, ``x_1``/``x1`` → ``x_{1}``; a name of several letters is one
+    word set upright, ``ab`` → ``\\mathrm{ab}``, never read as the product ``ab`` of ``a`` and ``b``."""
     base, _, sub = name.partition("_")
     if not sub and (m := re.fullmatch(r"([A-Za-z]+?)(\d+)", name)):
         base, sub = m.groups()
-    base = f"\\{VARIANTS.get(base, base)}" if base in GREEK else base
+    if base in GREEK:
+        base = f"\\{VARIANTS.get(base, base)}"
+    elif len(base) > 1:
+        base = f"\\mathrm{{{base}}}"
     return f"{base}_{{{name_latex(sub) if sub else ''}}}" if sub else base
 
 

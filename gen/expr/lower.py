@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, is_dataclass
 import sympy as sp
 from sympy.core.parameters import distribute
 
-from ..errors import Span, SpecError
+from ..errors import Span, SpecError, Unsupported, clipped
 from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .functions import ALIASES, FUNCTIONS
@@ -87,7 +87,18 @@ class _Lowering(SpectralLowering):
         return kind(message, self.source.at(pos))
 
     def lower(self, node):
-        return getattr(self, f"lower_{type(node).__name__}")(node)
+        value = getattr(self, f"lower_{type(node).__name__}")(node)
+        real = getattr(value, "is_extended_real", True) and getattr(value, "is_finite", True)
+        if isinstance(value, sp.Expr) and value.is_number and not real:
+            raise self.error(f"{clipped(written(node))} is not a real number", start(node))
+        if isinstance(value, sp.Basic) and value.has(sp.Abs):  # SymPy's sqrt(a^2) = |a|
+            inside = next(a for a in sp.preorder_traversal(value) if isinstance(a, sp.Abs)).args[0]
+            message = (
+                f"{clipped(written(node))} is |{clipped(text(inside))}|, and derivtex has no rule for abs"
+            )
+            message += " (not differentiable at 0)"
+            raise self.error(message, start(node), Unsupported)
+        return value
 
     def lower_Num(self, node: Num):
         return sp.Rational(node.text)
@@ -418,6 +429,25 @@ def children(node) -> list:
     values = [getattr(node, f.name) for f in fields(node)]
     nested = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
     return [v for v in nested if is_dataclass(v)]
+
+
+def written(node) -> str:
+    """The AST as the user would write it (for messages): ``log(-1)``, ``0^-1``, ``sqrt(a^2)``."""
+    if isinstance(node, (Num, Name)):
+        return node.text if isinstance(node, Num) else node.name
+    if isinstance(node, Call):
+        return f"{node.name}({', '.join(map(written, node.args))})"
+    if isinstance(node, Neg):
+        return "-" + grouped(node.operand)
+    if isinstance(node, BinOp):
+        return f"{written(node.left)} {node.op} {written(node.right)}"
+    power = f"^{grouped(node.exponent)}" if node.op == "^" else "^" + node.op
+    return grouped(node.operand) + power
+
+
+def grouped(node) -> str:
+    """``written``, in parentheses unless it is a single name, number or call."""
+    return written(node) if isinstance(node, (Num, Name, Call)) else f"({written(node)})"
 
 
 def start(node) -> int:

@@ -53,6 +53,8 @@ def figure(x: float) -> str:
     ``0.83`` for a figure near one."""
     if x == 0:
         return "0"
+    if x == float("inf"):  # a value that is inf or nan at the point
+        return r"\infty"
     if 0.01 <= x < 100:
         return f"{x:.2g}"
     mantissa, exponent = f"{x:.1e}".split("e")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..engine.derive import Derivation
 from ..expr.latex import latex
 from ..expr.printers import numpy_source, text
@@ -16,8 +18,12 @@ def check_json(check: Check | None) -> dict | None:
 
 def figure_json(check: Check) -> dict:
     """``{"within": 1e-9}``: a passing check gives the bound it meets, not its error (noise that
-    varies with the machine and the sample); a failing one its error, to two significant digits."""
-    return {"within": check.within} if check.ok else {"max_rel_error": float(f"{check.max_rel_error:.2g}")}
+    varies with the machine and the sample); a failing one its error, to two significant digits
+    (``null`` if it is not finite: JSON has no infinity)."""
+    if check.ok:
+        return {"within": check.within}
+    error = check.max_rel_error  # JSON has no inf: an error that is not a number is null
+    return {"max_rel_error": float(f"{error:.2g}") if math.isfinite(error) else None}
 
 
 def steps_check(report: Report) -> Check:

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import LatexFailed
+from ..errors import CannotWrite, LatexFailed
 
 LATEXMK = [
     "latexmk",
@@ -35,8 +35,12 @@ def typeset(tex: str, scratch_root: Path, files: dict[str, str] | None = None) -
     The job has a fixed name: a spec's file name (``$(cmd).yaml``, ``-pdflatex=cmd.yaml``)
     never reaches latexmk's command line, nor the shell that latexmk starts LaTeX through.
     """
-    scratch_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch_root) as scratch:
+    try:
+        scratch_root.mkdir(parents=True, exist_ok=True)
+        scratch_folder = tempfile.TemporaryDirectory(dir=scratch_root)
+    except OSError as error:
+        raise CannotWrite(error, scratch_root) from None
+    with scratch_folder as scratch:
         for other, text in (files or {}).items():
             (Path(scratch) / other).write_text(text, encoding="utf-8")
         source = Path(scratch) / f"{JOB}.tex"
@@ -93,15 +97,24 @@ UMASK = current_umask()
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``path`` through a temporary file and a rename, so no half-written file is ever seen."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``path`` through a temporary file and a rename, so no half-written file is ever seen.
+
+    A file-system refusal is ``CannotWrite`` at the folder (or at the file, if the rename failed);
+    the temporary file is removed.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise CannotWrite(error, path.parent) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp's 0600 would hide the result from other users
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise CannotWrite(error, path) from None
         raise

@@ -17,6 +17,7 @@ from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
+from ..spec.keys import CheckSettings
 from ..verify.checks import Report, within
 from ..verify.evaluate import analytic
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
@@ -190,7 +191,16 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             "the claimed values agree with them" if derivation.claims else "the claimed value agrees with it"
         )
         sentence += f", and {claimed} {to_within([report.claim])}"
-    return Markup(sentence + ".")
+    return Markup(sentence + "." + tolerance_clause(derivation))
+
+
+def tolerance_clause(derivation: Derivation) -> str:
+    """`` The checks' tolerance is $10^{-8}$ (…)``, whenever the spec sets one other than the default."""
+    tolerance = derivation.spec.check.tolerance
+    if tolerance == CheckSettings.tolerance:
+        return ""
+    chosen, default = figure(tolerance), figure(CheckSettings.tolerance)
+    return f" The tolerance of these checks is ${chosen}$, set by the spec (by default ${default}$)."
 
 
 def lines_agree(derivation: Derivation, report: Report) -> str:

@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Span, SpecError, quote
 from ..expr.functions import FUNCTIONS as NAMED
-from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe
+from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer
 from .text import latex_text, plain_text, refusal
 
 ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal")
@@ -29,7 +29,7 @@ _READ_ERRORS = {
     FileNotFoundError: "no such file",
     IsADirectoryError: "is a directory, not a spec file",
 }
-_NUMBERS = SafeConstructor()  # only its scalar converters (0x10, 1_000, .inf, ...) are used
+_NUMBERS = SafeConstructor()  # only its float converter (.inf, 1e-6, ...) is used
 
 
 @dataclass(frozen=True)
@@ -212,9 +212,9 @@ def _items(node: Node) -> list[Node]:
 
 
 def _integer(node: Node) -> int | None:
-    """The value of an integer scalar (YAML spellings such as 0x10 and 1_000 included)."""
+    """The value of an integer scalar (YAML 1.2 spellings such as 0x10 included)."""
     if isinstance(node, ScalarNode) and node.tag == INT:
-        return _NUMBERS.construct_yaml_int(node)
+        return integer(node.value)
     return None
 
 
@@ -289,13 +289,19 @@ def _integer_in(low: int, high: int, expected: str) -> Validator:
 
 
 def _tolerance(key: str, node: Node, src: Source) -> float:
-    """A positive finite number (1e-6 too, which YAML 1.1 reads as a string)."""
+    """A number from ``TOLERANCES[0]`` to ``TOLERANCES[1]`` (also written as a string, '1e-6')."""
     number = _integer(node)
     if number is None and _is_text(node) and (node.tag == FLOAT or NUMBER.fullmatch(node.value)):
         number = _NUMBERS.construct_yaml_float(node)
-    if number is not None and math.isfinite(number) and number > 0:
+    low, high = TOLERANCES
+    if number is not None and math.isfinite(number) and low <= number <= high:
         return float(number)
-    raise src.expected(key, "a positive number such as 1e-6", node)
+    raise src.expected(key, f"a number from {low:g} to {high:g} such as 1e-6", node)
+
+
+# A looser check could pass a false claim (a wrong sign passes at 1e6); a tighter one asks for
+# more than double precision gives finite differences (errors up to 3e-11 are measured).
+TOLERANCES = (1e-10, 1e-3)
 
 
 def _entries(schema: dict[str, Validator], required: tuple[str, ...], make: Callable) -> Validator:
@@ -355,9 +361,9 @@ def _symbol(name_node: ScalarNode, node: Node, src: Source) -> SymbolSpec:
     fields = _record(node, src, _SYMBOL_KEYS)
     shape, assume = fields.get("shape", ()), fields.get("assume", ())
     needs_square = next((a for a in assume if a in _SQUARE_ONLY), None)
-    if needs_square and shape and not (len(shape) == 2 and shape[0] == shape[1]):
-        dims = ", ".join(map(str, shape))
-        message = f"'{needs_square}' needs a square matrix, but '{name}' has shape [{dims}]"
+    if needs_square and not (len(shape) == 2 and shape[0] == shape[1]):
+        has = f"has shape [{', '.join(map(str, shape))}]" if shape else "is a number (no shape)"
+        message = f"'{needs_square}' needs a square matrix, but '{name}' {has}"
         raise SpecError(message, span)
     return SymbolSpec(name, shape, assume, span)
 

@@ -19,7 +19,14 @@ from ..errors import Span, SpecError, quote
 _YAML_TAG = "tag:yaml.org,2002:"
 _STANDARD_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 NULL, STR, INT, FLOAT = (_YAML_TAG + t for t in ("null", "str", "int", "float"))
-NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")  # 1e-6: a str in YAML 1.1
+NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")  # 1e-6, also written as a string
+# YAML 1.2's core schema, not 1.1's: 1:30 is not the number 90 (sexagesimal), 010 is ten, not eight,
+# 1_000 is text. A value tagged !!int or !!float must be spelled so too.
+INTEGER = re.compile(r"(?P<sign>[-+]?)(?:0o(?P<octal>[0-7]+)|0x(?P<hex>[0-9a-fA-F]+)|(?P<decimal>[0-9]+))")
+REAL = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+SPELLINGS = {INT: (INTEGER, "an integer"), FLOAT: (REAL, "a number")}
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts as a new line
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}  # source characters of an escape; any other is 2
 _PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")  # a node's tag/anchor, before its value
@@ -62,7 +69,31 @@ class _Loader(yaml.SafeLoader):
             shown = "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
             problem = f"tag {quote(shown)} is not allowed in a spec (only plain YAML values)"
             raise _Refused(problem=problem, problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        spelling, what = SPELLINGS.get(node.tag, (None, ""))
+        if isinstance(node, ScalarNode) and spelling and not spelling.fullmatch(node.value):
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            problem = f"{shown!r} is tagged !!{node.tag[len(_YAML_TAG) :]} but is not {what}"
+            raise _Refused(problem=problem, problem_mark=node.start_mark)
+        return node
+
+
+# Plain scalars resolve as YAML 1.2 numbers (INTEGER, REAL); PyYAML's 1.1 resolvers are dropped.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (INT, FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(INT, re.compile(f"^(?:{INTEGER.pattern})$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(FLOAT, re.compile(f"^(?:{REAL.pattern})$"), list("-+0123456789."))
+
+
+def integer(text: str) -> int | None:
+    """The value of a YAML 1.2 integer (``12``, ``0x0a``, ``0o17``), else None."""
+    match = INTEGER.fullmatch(text)
+    if match is None:
+        return None
+    digits, base = next((match[g], b) for g, b in (("octal", 8), ("hex", 16), ("decimal", 10)) if match[g])
+    return int(match["sign"] + digits, base)
 
 
 class Source:

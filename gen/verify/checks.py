@@ -10,6 +10,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import sympy as sp
 
 from ..engine.derive import Derivation
 from ..engine.jacobians import differential_of_variable, symmetrizer
@@ -116,6 +117,8 @@ class Report:
     author: tuple[Check, ...] = ()  # step k against step k − 1 (step 1 against df)
     author_identification: Check | None = None  # the last step against tr(Gᵀ dX)
     claim_of: str = ""  # several variables: whose claim ``claim`` is (the worst)
+    # (source Text, sub-expression, whether in the proof's lines only) of a value not finite at a point
+    overflow: tuple | None = None
 
     @property
     def steps_ok(self) -> bool:
@@ -136,11 +139,51 @@ class Report:
         return max((c.max_rel_error for p in self.proofs for c in p.all), default=0.0)
 
 
-def rel_error(a, b) -> float:
+def rel_error(a, b, term: float | None = None) -> float:
+    """``‖a − b‖`` relative to the larger of the two (absolute below ``FLOOR``); with ``term``, the
+    norm of the smallest term of a sum, relative to that if it is smaller (see ``term_scale``)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     scale = max(np.linalg.norm(a), np.linalg.norm(b), FLOOR)
-    error = np.linalg.norm(a - b) / scale
+    error = np.linalg.norm(a - b) / (scale if term is None else min(scale, term))
     return float(error) if np.isfinite(error) else float("inf")
+
+
+def stated_error(value, exact, term: float | None, tol: float) -> float:
+    """A stated value's discrepancy: relative to the whole; if that is within ``tol``, relative to
+    the exact value's smallest term (so a dropped small term fails, and a wrong sign says 2)."""
+    whole = rel_error(value, exact)
+    return whole if whole > tol or term is None else max(whole, rel_error(value, exact, term))
+
+
+# A stated value is compared with the result term by term: its discrepancy is measured against the
+# result's smallest term (down to TERM_FLOOR of its largest, below which a term is rounding), so
+# that a claim which drops a term 10⁷ times smaller than the rest fails instead of passing within
+# the tolerance. Where the result is not a sum, this is the usual relative error.
+TERM_FLOOR = 1e-8
+MAX_TERMS = 64  # sums of products multiply out; past this many terms, the whole is compared
+
+
+def summands(e) -> tuple:
+    """The terms of ``e`` multiplied out: ``a·(b + c)·M`` gives ``a·b·M`` and ``a·c·M``."""
+    if isinstance(e, (sp.Add, sp.MatAdd)):
+        return tuple(t for a in e.args for t in summands(a))
+    if isinstance(e, (sp.Mul, sp.MatMul)):
+        for i, factor in enumerate(e.args):
+            if isinstance(factor, (sp.Add, sp.MatAdd)):
+                return tuple(
+                    t for s in factor.args for t in summands(e.func(*e.args[:i], s, *e.args[i + 1 :]))
+                )
+    return (e,)
+
+
+def term_scale(ev: Evaluator, result) -> float | None:
+    """The norm of the result's smallest term at this point (None if it is not a sum)."""
+    terms = summands(result)
+    if not 1 < len(terms) <= MAX_TERMS:
+        return None
+    norms = [float(np.linalg.norm(np.asarray(ev(t), dtype=float))) for t in terms]
+    largest = max(norms)
+    return min(n for n in norms if n >= TERM_FLOOR * largest) if largest > 0 else None
 
 
 # --- checks ---------------------------------------------------------------------
@@ -179,6 +222,7 @@ def checked(derivation: Derivation) -> Report:
     variable, result = derivation.variable, derivation.result
     jacobian, convention = derivation.kind.jacobian, derivation.convention
     errors: dict = {}
+    overflow = None
     points, claim_points = [], {}  # (gradient, compared values); per variable, (gradient, claim)
     for _ in range(settings.samples):
         values = draw(derivation, dims, rng)
@@ -206,6 +250,7 @@ def checked(derivation: Derivation) -> Report:
                 named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
                 record(errors, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
         ev = Evaluator(values, dims, {variable: dX})
+        overflow = overflow or not_finite(derivation, ev)
         if derivation.steps:
             author = Chain(ir.d(derivation.function), tuple(Step(e) for e in derivation.steps))
             record(errors, ("author",), chain_errors(ev, author))
@@ -232,10 +277,11 @@ def checked(derivation: Derivation) -> Report:
         for v, partial in derivation.partials:
             fd_partial = finite_difference_gradient(derivation.function, v, values, dims)
             record(errors, ("fd",), [rel_error(ev(partial), fd_partial)])
-        points.append((G, [ev(value) for _, value in derivation.compare]))
+        points.append((G, [ev(value) for _, value in derivation.compare], term_scale(ev, result)))
         for v, value in claimed(derivation):
-            pair = (ev(dict(derivation.results)[v]), ev(value))
-            record(errors, ("claim", v.name), [rel_error(*pair)])
+            exact = dict(derivation.results)[v]
+            pair = (ev(exact), ev(value), term_scale(ev, exact))
+            record(errors, ("claim", v.name), [stated_error(pair[1], pair[0], pair[2], settings.tolerance)])
             claim_points.setdefault(v.name, []).append(pair)
     tol = settings.tolerance
 
@@ -257,7 +303,7 @@ def checked(derivation: Derivation) -> Report:
         for k, proof in enumerate(derivation.proofs)
     )
     compare = tuple(
-        diagnose(label, [(G, stated[k]) for G, stated in points], tol)
+        diagnose(label, [(G, stated[k], term) for G, stated, term in points], tol)
         for k, (label, _) in enumerate(derivation.compare)
     )
     claim, claim_diagnosis, claim_of = None, None, ""
@@ -265,6 +311,9 @@ def checked(derivation: Derivation) -> Report:
         claim_of = max(claim_points, key=lambda name: check("claim", name)[0].max_rel_error)
         claim, claim_diagnosis = check("claim", claim_of)[0], diagnose("claim", claim_points[claim_of], tol)
     author_identification = check("author ident")[0] if derivation.steps else None
+    engine = [c.max_rel_error for p in proofs for c in p.all] + [c.max_rel_error for c in check("fd")]
+    if overflow is None and not np.all(np.isfinite(engine)):  # the function is finite, its proof is not
+        overflow = (derivation.spec.function, derivation.function, True)
     return Report(
         proofs,
         check("fd")[0],
@@ -275,7 +324,31 @@ def checked(derivation: Derivation) -> Report:
         check("author"),
         author_identification,
         claim_of if derivation.claims else "",
+        overflow,
     )
+
+
+# Where a value overflows, the innermost piece of these kinds that is inf or nan is named.
+GROWING = (sp.Number, sp.Function, sp.Pow, sp.MatPow, sp.Inverse, ir.Elementwise, sp.Mul, sp.MatMul)
+
+
+def not_finite(derivation: Derivation, ev: Evaluator) -> tuple | None:
+    """(source, innermost piece) of the first evaluated text (function, claim, step…) or of the
+    result that is not finite at this point: it overflows in double precision (None if none is)."""
+    from .sample import evaluated
+
+    texts = (*evaluated(derivation), *((derivation.spec.function, r) for _, r in derivation.results))
+    for source, expr in texts:
+        if np.all(np.isfinite(ev(expr))):
+            continue
+        pieces = [
+            node
+            for node in sp.preorder_traversal(expr)
+            if isinstance(node, GROWING) and not node.has(ir.MatDiff, ir.Diff)
+        ]
+        inner = [node for node in pieces if not np.all(np.isfinite(ev(node)))]
+        return source, (inner[-1] if inner else expr), False
+    return None
 
 
 def claimed(derivation: Derivation) -> tuple:
@@ -351,18 +424,22 @@ MISTAKES = (
 )
 
 
-def diagnose(label: str, pairs, tol: float) -> Diagnosis:
-    """Name the mistake in a stated value: sign, transpose, a constant factor, or a discrepancy."""
-    discrepancy = max(rel_error(value, G) for G, value in pairs)
-    G0, value0 = pairs[0]
+def diagnose(label: str, points, tol: float) -> Diagnosis:
+    """Name the mistake in a stated value: sign, transpose, a constant factor, or a discrepancy.
+
+    ``points``: (result, stated value, the result's smallest term or None) at each point."""
+    discrepancy = max(stated_error(value, G, term, tol) for G, value, term in points)
+    G0, value0, _ = points[0]
     for name, mistake in MISTAKES:
         if (wrong := mistake(G0)) is None or np.shape(wrong) != np.shape(value0):
             continue  # a transpose of a non-square gradient cannot be the stated value
-        if max(rel_error(value, mistake(G)) for G, value in pairs) <= tol:
+        if max(stated_error(value, mistake(G), term, tol) for G, value, term in points) <= tol:
             return Diagnosis(label, name == "correct", name, discrepancy)
-    factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value in pairs]
+    factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value, _ in points]
     c = factors[0]
-    if abs(c) > FLOOR and max(rel_error(value, c * G) for G, value in pairs) <= tol:
+    scaled = lambda term: None if term is None else abs(c) * term  # noqa: E731  (the terms of c·G)
+    errors = (stated_error(value, c * G, scaled(term), tol) for G, value, term in points)
+    if abs(c) > FLOOR and max(errors) <= tol:
         return Diagnosis(label, False, f"factor {format_factor(c)}", discrepancy)
     return Diagnosis(label, False, "differs", discrepancy)
 

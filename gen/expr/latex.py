@@ -47,14 +47,16 @@ def latex(e) -> str:
 
 
 def latex_pieces(e) -> list[str]:
-    """The LaTeX of ``e`` cut before each term of its outermost sum (where a line may break)."""
+    """The LaTeX of ``e`` cut before each term of its outermost sum, and between the factors of
+    ``e`` itself when it is a product (where a line may break)."""
     printer = _Printer()
-    printer.breakable = True
+    printer.breakable = printer.factors_breakable = True
     return printer.print(e).split(BREAK)
 
 
 class _Printer(SpectralLatex):
     breakable = False  # mark the terms of the first (outermost) sum printed
+    factors_breakable = False  # mark the factors of the product printed first (if it is first)
 
     def print(self, e, context: int = 0) -> str:
         method = getattr(self, f"_print_{type(e).__name__}", None)
@@ -271,6 +273,7 @@ class _Printer(SpectralLatex):
         negative, magnitude = split_sign(e)
         if negative:
             return "-" + self.print(magnitude, PRODUCT), SUM
+        mark, self.factors_breakable = BREAK if self.factors_breakable else "", False
         coeff, factors = ir.coeff_and_factors(magnitude) if ir.is_matrix(e) else (magnitude, ())
         numer, denom = fraction(coeff)
         scalars = mul_factors(numer)
@@ -284,7 +287,7 @@ class _Printer(SpectralLatex):
         ]
         pieces += [self.print(f, PRODUCT + 1) for f in factors]
         pieces += [self.print(f, PRODUCT) for f in differentials]
-        text = join_factors(pieces)
+        text = join_factors(pieces, mark if denom == 1 else "")
         if denom != 1:
             text = f"\\frac{{{text or '1'}}}{{{self.print(denom)}}}"
         return text, PRODUCT
@@ -367,8 +370,9 @@ def mul_factors(e):
     return tuple(sorted(factors, key=lambda f: (not f.is_Number, f.has(ir.MatDiff, ir.Diff))))
 
 
-def join_factors(pieces) -> str:
-    """Juxtapose factors; thin spaces around differentials and function-like factors."""
+def join_factors(pieces, mark: str = "") -> str:
+    """Juxtapose factors; thin spaces around differentials and function-like factors; ``mark``
+    before each factor but the first (where a line may break)."""
     out, prev_spaced = "", False
     for piece in pieces:
         spaced = piece.startswith(
@@ -378,7 +382,7 @@ def join_factors(pieces) -> str:
             out += "\\,"
         elif re.search(r"\\[A-Za-z]+$", out) and piece[:1].isalpha():
             out += " "  # \lambda w, not \lambdaw
-        out += piece
+        out += (mark if out else "") + piece
         prev_spaced = spaced
     return out
 

@@ -17,7 +17,7 @@ from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr.latex import DISPLAY, MEASURE, broken, latex, width
 from ..verify.checks import Report, within
-from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
+from ..verify.sample import needs_positive, positive_by_construction, positive_part, size_assignments
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
 from .chains import (
@@ -46,7 +46,9 @@ ADJECTIVES = {
     "positive": "entrywise positive",
     "orthogonal": "orthogonal",
     "diagonal": "diagonal",
+    "positive_det": "invertible with $\\det {symbol} > 0$",
 }
+IMPLIED = {"invertible": "positive_det"}  # an adjective that another one already says
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,26 @@ def hypothesis(derivation: Derivation) -> Markup:
     for s in derivation.spec.symbols:
         part = f"${latex(symbols[s.name])} \\in {space(symbols[s.name])}$"
         if s.assume:
-            adjectives = (ADJECTIVES[a] if s.shape else a for a in s.assume)  # a number is just positive
+            said = [a for a in s.assume if IMPLIED.get(a) not in s.assume]
+            symbol = latex(symbols[s.name])
+            adjectives = (
+                ADJECTIVES[a].format(symbol=symbol) if s.shape else a for a in said
+            )  # a number: positive
             assumed.append(part + " be " + " and ".join(adjectives))
         else:
             plain.append(part)
     sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
     nodes = sp.preorder_traversal(derivation.function)
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
-    spd = {derivation.symbol_map[s.name] for s in derivation.spec.symbols if "spd" in s.assume}
+    det_positive = {
+        derivation.symbol_map[s.name]
+        for s in derivation.spec.symbols
+        if {"spd", "positive_det"} & set(s.assume)
+    }
     positive = [
         p
         for p in positive
-        if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in spd)
+        if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in det_positive)
     ]
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
@@ -128,14 +138,12 @@ def diagnosis_sentence(diagnosis, value, result) -> Markup:
 
 
 def verification(derivation: Derivation, report: Report) -> Markup:
-    dims = sample_dims(derivation)
-    sizes = ", ".join(f"${latex(d)} = {v}$" for d, v in dims.items())
-    where = f" with {sizes}" if sizes else ""
     methods = {p.method for p in derivation.proofs}
     sentence = (
-        f"Each equality above was evaluated on both sides at {report.samples} random points{where}, "
-        f"each variable drawn inside its domain and each differential taken in a random direction "
-        "by the complex step"
+        f"Each equality above was evaluated on both sides at {report.samples} random points"
+        f"{at_sizes(derivation, report.samples)}, each variable drawn over its whole declared domain "
+        "(determinants of both signs where the assumptions allow) and each differential taken in a "
+        "random direction by the complex step"
     )
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"
@@ -154,6 +162,16 @@ def verification(derivation: Derivation, report: Report) -> Markup:
         )
         sentence += f", and {claimed} {to_within([report.claim])}"
     return Markup(sentence + ".")
+
+
+def at_sizes(derivation: Derivation, samples: int) -> str:
+    """``, 2 with $n = 4, m = 2$ and 2 with $n = 5, m = 3$``: how many points at each assignment."""
+    assignments = size_assignments(derivation)
+    if not assignments[0]:
+        return ""
+    counts = (len(range(at, samples, len(assignments))) for at in range(len(assignments)))
+    sizes = (", ".join(f"{latex(d)} = {v}" for d, v in dims.items()) for dims in assignments)
+    return ", " + " and ".join(f"{count} with ${text}$" for count, text in zip(counts, sizes))
 
 
 def lines_agree(derivation: Derivation, report: Report) -> str:

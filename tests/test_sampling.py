@@ -233,3 +233,10 @@ def test_positive_det_reads_as_a_hypothesis_and_keeps_logdet_defined():
     assert verify(derivation).ok
     tex = render_tex(run_spec(spec))
     assert r"Let $X \in \mathbb{R}^{n\times n}$ be invertible with $\det X > 0$. " in tex
+
+
+def test_a_false_claim_marked_in_the_document_says_at_which_size_it_holds():
+    text = "symbols:\n  X: {shape: [n, n]}\nfunction: tr(X)*sum(ones(n))\nwrt: X\nclaim: 4*I\n"
+    tex = render_tex(run_spec(parse_spec(text, "claim.yaml")))  # as with --allow-false
+    assert "The claimed value $4I$ is false" in tex
+    assert f"it holds for $n = {EVEN}$ but not for $n = {ODD}$." in tex

@@ -16,7 +16,7 @@ from ..engine.derive import Derivation
 from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr.latex import DISPLAY, MEASURE, broken, latex, width
-from ..verify.checks import Report, within
+from ..verify.checks import Report, assignment_text, within
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, size_assignments
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
@@ -119,11 +119,12 @@ def remarks(derivation: Derivation, report: Report) -> tuple[Markup, ...]:
             ((v, value) for v, value in derivation.claims if v.name == report.claim_of),
             (derivation.variable, derivation.claim),
         )
-        stated.append((report.claim_diagnosis, value, dict(derivation.results)[variable]))
+        note = report.size_note(report.claim, lambda sizes: f"${assignment_text(sizes)}$")
+        stated.append((report.claim_diagnosis, value, dict(derivation.results)[variable], note))
     return tuple(diagnosis_sentence(*s) for s in stated)
 
 
-def diagnosis_sentence(diagnosis, value, result) -> Markup:
+def diagnosis_sentence(diagnosis, value, result, note: str = "") -> Markup:
     """The stated ``value`` against the ``result`` it should equal."""
     label, explanation = escape_latex(diagnosis.label), escape_latex(diagnosis.explanation)
     if diagnosis.label == "claim":
@@ -134,7 +135,7 @@ def diagnosis_sentence(diagnosis, value, result) -> Markup:
         sentence += f": their relative difference is ${figure(diagnosis.discrepancy)}$ at a random point"
     elif not diagnosis.ok:
         sentence += f"; the gradient is ${latex(result)}$"
-    return Markup(sentence + ".")
+    return Markup(sentence + note + ".")
 
 
 def verification(derivation: Derivation, report: Report) -> Markup:

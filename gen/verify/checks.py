@@ -119,15 +119,19 @@ class Report:
     claim_of: str = ""  # several variables: whose claim ``claim`` is (the worst)
     sizes: tuple[tuple[tuple[str, int], ...], ...] = ()  # each assignment: (dimension, size) pairs
 
-    def size_note(self, check: Check) -> str:
-        """``; it holds for n = 4 but not for n = 5``, for a check that fails at some sizes only."""
-        if self.samples < COVERED:  # an assignment may not have seen both signs: say nothing
-            return ""
+    def holds_only_at(self, check: Check) -> tuple | None:
+        """(an assignment where ``check`` holds, one where it fails), for a check that fails at some
+        sizes only (None otherwise, and below four samples: an assignment may not have seen both signs)."""
+        if self.samples < COVERED:
+            return None
         held = [self.sizes[k] for k, e in enumerate(check.by_size) if e <= check.tolerance]
         failed = [self.sizes[k] for k, e in enumerate(check.by_size) if e > check.tolerance]
-        if not held or not failed or held[0] == failed[0]:
-            return ""
-        return f"; it holds for {assignment_text(held[0])} but not for {assignment_text(failed[0])}"
+        return (held[0], failed[0]) if held and failed and held[0] != failed[0] else None
+
+    def size_note(self, check: Check, form=lambda sizes: assignment_text(sizes)) -> str:
+        """``; it holds for n = 4 but not for n = 5`` (each assignment written by ``form``)."""
+        split = self.holds_only_at(check)
+        return f"; it holds for {form(split[0])} but not for {form(split[1])}" if split else ""
 
     @property
     def steps_ok(self) -> bool:

@@ -142,9 +142,9 @@ def verification(derivation: Derivation, report: Report) -> Markup:
     methods = {p.method for p in derivation.proofs}
     sentence = (
         f"Each equality above was evaluated on both sides at {report.samples} random points"
-        f"{at_sizes(derivation, report.samples)}, each variable drawn over its whole declared domain "
-        "(determinants of both signs where the assumptions allow) and each differential taken in a "
-        "random direction by the complex step"
+        f"{at_sizes(derivation, report.samples)}, each variable drawn over its whole declared domain"
+        f"{' (determinants of both signs where the assumptions allow)' * signed(derivation)} and each "
+        "differential taken in a random direction by the complex step"
     )
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"
@@ -163,6 +163,15 @@ def verification(derivation: Derivation, report: Report) -> Markup:
         )
         sentence += f", and {claimed} {to_within([report.claim])}"
     return Markup(sentence + ".")
+
+
+def signed(derivation: Derivation) -> bool:
+    """Whether a square matrix is drawn with determinants of both signs (one not spd or positive_det)."""
+    definite = {"spd", "positive_det"}
+    shapes = (
+        (getattr(derivation.symbol_map[s.name], "shape", ()), s.assume) for s in derivation.spec.symbols
+    )
+    return any(len(shape) == 2 and shape[0] == shape[1] != 1 and not definite & set(a) for shape, a in shapes)
 
 
 def at_sizes(derivation: Derivation, samples: int) -> str:

@@ -128,9 +128,9 @@ class Report:
         failed = [self.sizes[k] for k, e in enumerate(check.by_size) if e > check.tolerance]
         return (held[0], failed[0]) if held and failed and held[0] != failed[0] else None
 
-    def size_note(self, check: Check, form=lambda sizes: assignment_text(sizes)) -> str:
+    def size_note(self, check: Check, form=None) -> str:
         """``; it holds for n = 4 but not for n = 5`` (each assignment written by ``form``)."""
-        split = self.holds_only_at(check)
+        form, split = form or assignment_text, self.holds_only_at(check)
         return f"; it holds for {form(split[0])} but not for {form(split[1])}" if split else ""
 
     @property

@@ -105,9 +105,10 @@ def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
             spec.function.span,
         )
     if not report.steps_ok:
+        worst = max((c for p in report.proofs for c in p.all), key=lambda c: c.max_rel_error)
         raise CheckFailed(
-            f"a step failed its numeric check (relative error {report.max_step_error:.2g}); "
-            "please report this",
+            f"a step failed its numeric check (relative error {report.max_step_error:.2g}"
+            f"{report.size_note(worst)}); please report this",
             spec.function.span,
         )
 

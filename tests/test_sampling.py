@@ -6,6 +6,7 @@ numpy and central differences at the sizes and signs concerned, so that it canno
 statement were in fact true; each also has a true counterpart that must pass.
 """
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,7 +17,7 @@ from helpers import invoke
 from gen.engine.derive import derive
 from gen.pipeline import render_tex, run_spec
 from gen.spec.keys import parse_spec
-from gen.verify.checks import verify
+from gen.verify.checks import Check, Report, verify
 from gen.verify.domains import draw_value
 from gen.verify.sample import sign, size_assignments
 
@@ -240,3 +241,12 @@ def test_a_false_claim_marked_in_the_document_says_at_which_size_it_holds():
     tex = render_tex(run_spec(parse_spec(text, "claim.yaml")))  # as with --allow-false
     assert "The claimed value $4I$ is false" in tex
     assert f"it holds for $n = {EVEN}$ but not for $n = {ODD}$." in tex
+
+
+def test_the_size_note_names_an_assignment_where_a_check_holds_and_one_where_it_fails():
+    sizes = ((("n", EVEN), ("m", 2)), (("n", ODD), ("m", 3)))
+    report = Report((), Check(0.0, 1e-6), None, (), 4, sizes=sizes)
+    only_odd = Check(0.5, 1e-6, "=", (0.0, 0.5))
+    assert report.size_note(only_odd) == f"; it holds for n = {EVEN}, m = 2 but not for n = {ODD}, m = 3"
+    assert report.size_note(Check(0.5, 1e-6, "=", (0.5, 0.5))) == ""  # false at both: no note
+    assert replace(report, samples=3).size_note(only_odd) == ""  # an assignment saw one sign only

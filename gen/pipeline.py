@@ -86,13 +86,15 @@ def require_ok(outcome: Outcome, allow_false: bool = False) -> None:
     if not report.finite_difference.ok:
         raise CheckFailed(
             f"the derived gradient disagrees with finite differences "
-            f"(relative error {report.finite_difference.max_rel_error:.2g}); please report this",
+            f"(relative error {report.finite_difference.max_rel_error:.2g}"
+            f"{report.size_note(report.finite_difference)}); please report this",
             spec.function.span,
         )
     if not report.steps_ok:
+        worst = max((c for p in report.proofs for c in p.all), key=lambda c: c.max_rel_error)
         raise CheckFailed(
-            f"a step failed its numeric check (relative error {report.max_step_error:.2g}); "
-            "please report this",
+            f"a step failed its numeric check (relative error {report.max_step_error:.2g}"
+            f"{report.size_note(worst)}); please report this",
             spec.function.span,
         )
 
@@ -124,11 +126,15 @@ def require_true_steps(outcome: Outcome) -> None:
     for number, (step, check) in enumerate(zip(spec.steps, report.author), 1):
         if not check.ok:
             what = f"does not follow from step {number - 1}" if number > 1 else "is not the differential"
-            message = f"step {number} {what} (relative discrepancy {check.max_rel_error:.2g} {at})"
+            note = report.size_note(check)
+            message = f"step {number} {what} (relative discrepancy {check.max_rel_error:.2g} {at}{note})"
             raise CheckFailed(message, step.expr.span)
     if report.author_identification is not None and not report.author_identification.ok:
-        error = report.author_identification.max_rel_error
-        message = f"the last step does not give the gradient (relative discrepancy {error:.2g} {at})"
+        error, note = (
+            report.author_identification.max_rel_error,
+            report.size_note(report.author_identification),
+        )
+        message = f"the last step does not give the gradient (relative discrepancy {error:.2g} {at}{note})"
         raise CheckFailed(message, spec.steps[-1].expr.span)
 
 
@@ -140,7 +146,7 @@ def require_true_claim(outcome: Outcome) -> None:
         whose = f" for {report.claim_of}" if report.claim_of else ""
         raise CheckFailed(
             f"the claim{whose} is false: relative discrepancy {report.claim.max_rel_error:.2g} "
-            f"at a random point{diagnosis}",
+            f"at a random point{report.size_note(report.claim)}{diagnosis}",
             text.span,
         )
 

@@ -117,9 +117,9 @@ BAD = [
         1,
         "8:12: step 3 does not follow from step 2 (relative discrepancy 2 at a random X)",
     ),
-    (
+    (  # step 1 is -df: |a - (-a)| / |a| = 2 at every point
         "false first step",
-        GOOD + STEPS.replace("d(tr(X^-1))", "d(tr(X))"),
+        GOOD + STEPS.replace("d(tr(X^-1))", "-d(tr(X^-1))"),
         1,
         "6:12: step 1 is not the differential (relative discrepancy 2 at a random X)",
     ),

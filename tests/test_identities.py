@@ -30,7 +30,7 @@ from gen.expr.lower import parse_expr, symbol_table
 from gen.spec.keys import parse_spec
 from gen.verify.checks import Report, rel_error, verify
 from gen.verify.evaluate import Evaluator, finite_difference_gradient
-from gen.verify.sample import draw, sample_dims
+from gen.verify.sample import COVERED, draw, size_assignments
 
 FIXTURE = Path(__file__).parent / "fixtures" / "identities.txt"
 COVERAGE = 0.95  # the least share of the identities the engine must derive
@@ -152,10 +152,11 @@ def test_published_result_agrees_with_finite_differences(identity: Identity):
         steps=(),
         claims=(),
     )
-    dims = sample_dims(problem)
+    assignments = size_assignments(problem)
     rng = np.random.default_rng(identity.line)
-    for _ in range(2):
-        values = draw(problem, dims, rng)
+    for sample in range(COVERED):  # at both sizes, with determinants of both signs at each
+        dims = assignments[sample % 2]
+        values = draw(problem, dims, rng, sample)
         expected = finite_difference_gradient(function, variable, values, dims)
         error = rel_error(Evaluator(values, dims, {})(published), expected)
         assert error < 1e-6, f"{identity.gradient} ({identity.source}) is off by {error:.3g}"

@@ -155,7 +155,10 @@ def test_the_same_view_renders_the_same_source(outcomes, tex):
 def test_build_notes_prints_progress_and_writes_one_document(tmp_path):
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
     first.write_text(GOOD + "topic: traces\n", encoding="utf-8")
-    second.write_text(GOOD.replace("tr(X^-1)", "logdet(X)") + "topic: determinants\n", encoding="utf-8")
+    second.write_text(
+        GOOD.replace("tr(X^-1)", "logdet(X)").replace("invertible", "positive_det") + "topic: determinants\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     result = invoke("build", "--template", "notes", "--to", "tex", "-o", out, first, second)
     assert result.exit_code == 0, result.stderr

@@ -55,7 +55,7 @@ def test_seed_spec(tmp_path: Path) -> None:
     )
     assert (spec.order, spec.layout, spec.symmetric_gradient) == (1, "denominator", "sym")
     assert (spec.steps, spec.notes, spec.topic, spec.references) == ((), "", "", ())
-    assert spec.check == CheckSettings(seed=0, samples=3, tolerance=1e-6)
+    assert spec.check == CheckSettings(seed=0, samples=4, tolerance=1e-6)
 
 
 def test_every_key() -> None:

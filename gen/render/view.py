@@ -18,9 +18,14 @@ from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
 from ..spec.keys import CheckSettings
-from ..verify.checks import Report, within
+from ..verify.checks import Report, assignment_text, within
 from ..verify.evaluate import analytic
-from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
+from ..verify.sample import (
+    needs_positive,
+    positive_by_construction,
+    positive_part,
+    size_assignments,
+)
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
 from .chains import (
@@ -50,7 +55,9 @@ ADJECTIVES = {
     "positive": "entrywise positive",
     "orthogonal": "orthogonal",
     "diagonal": "diagonal",
+    "positive_det": "invertible with $\\det {symbol} > 0$",
 }
+IMPLIED = {"invertible": "positive_det"}  # an adjective that another one already says
 
 
 @dataclass(frozen=True)
@@ -77,18 +84,26 @@ def hypothesis(derivation: Derivation) -> Markup:
     for s in derivation.spec.symbols:
         part = f"${latex(symbols[s.name])} \\in {space(symbols[s.name])}$"
         if s.assume:
-            adjectives = (ADJECTIVES[a] if s.shape else a for a in s.assume)  # a number is just positive
+            said = [a for a in s.assume if IMPLIED.get(a) not in s.assume]
+            symbol = latex(symbols[s.name])
+            adjectives = (
+                ADJECTIVES[a].format(symbol=symbol) if s.shape else a for a in said
+            )  # a number: positive
             assumed.append(part + " be " + " and ".join(adjectives))
         else:
             plain.append(part)
     sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
     nodes = sp.preorder_traversal(derivation.function)
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
-    spd = {derivation.symbol_map[s.name] for s in derivation.spec.symbols if "spd" in s.assume}
+    det_positive = {
+        derivation.symbol_map[s.name]
+        for s in derivation.spec.symbols
+        if {"spd", "positive_det"} & set(s.assume)
+    }
     positive = [
         p
         for p in positive
-        if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in spd)
+        if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in det_positive)
     ]
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
@@ -145,11 +160,12 @@ def remarks(derivation: Derivation, report: Report) -> tuple[Markup, ...]:
             ((v, value) for v, value in derivation.claims if v.name == report.claim_of),
             (derivation.variable, derivation.claim),
         )
-        stated.append((report.claim_diagnosis, value, dict(derivation.results)[variable]))
+        note = report.size_note(report.claim, lambda sizes: f"${assignment_text(sizes)}$")
+        stated.append((report.claim_diagnosis, value, dict(derivation.results)[variable], note))
     return tuple(diagnosis_sentence(*s) for s in stated)
 
 
-def diagnosis_sentence(diagnosis, value, result) -> Markup:
+def diagnosis_sentence(diagnosis, value, result, note: str = "") -> Markup:
     """The stated ``value`` against the ``result`` it should equal."""
     label, explanation = escape_latex(diagnosis.label), escape_latex(diagnosis.explanation)
     if diagnosis.label == "claim":
@@ -160,18 +176,16 @@ def diagnosis_sentence(diagnosis, value, result) -> Markup:
         sentence += f": their relative difference is ${figure(diagnosis.discrepancy)}$ at a random point"
     elif not diagnosis.ok:
         sentence += f"; the gradient is ${latex(result)}$"
-    return Markup(sentence + ".")
+    return Markup(sentence + note + ".")
 
 
 def verification(derivation: Derivation, report: Report) -> Markup:
-    dims = sample_dims(derivation)
-    sizes = ", ".join(f"${latex(d)} = {v}$" for d, v in dims.items())
-    where = f" with {sizes}" if sizes else ""
     methods = {p.method for p in derivation.proofs}
     sentence = (
-        f"Each equality above was evaluated on both sides at {report.samples} random points{where}, "
-        f"each variable drawn inside its domain and each differential taken in a random direction "
-        "by the complex step"
+        f"Each equality above was evaluated on both sides at {report.samples} random points"
+        f"{at_sizes(derivation, report.samples)}, each variable drawn over its whole declared domain"
+        f"{' (determinants of both signs where the assumptions allow)' * signed(derivation)} and each "
+        "differential taken in a random direction by the complex step"
     )
     if not analytic(derivation.function):
         sentence += " (by central differences through a function that is not analytic)"
@@ -201,6 +215,25 @@ def tolerance_clause(derivation: Derivation) -> str:
         return ""
     chosen, default = figure(tolerance), figure(CheckSettings.tolerance)
     return f" The tolerance of these checks is ${chosen}$, set by the spec (by default ${default}$)."
+
+
+def signed(derivation: Derivation) -> bool:
+    """Whether a square matrix is drawn with determinants of both signs (one not spd or positive_det)."""
+    definite = {"spd", "positive_det"}
+    shapes = (
+        (getattr(derivation.symbol_map[s.name], "shape", ()), s.assume) for s in derivation.spec.symbols
+    )
+    return any(len(shape) == 2 and shape[0] == shape[1] != 1 and not definite & set(a) for shape, a in shapes)
+
+
+def at_sizes(derivation: Derivation, samples: int) -> str:
+    """``, 2 with $n = 4, m = 2$ and 2 with $n = 5, m = 3$``: how many points at each assignment."""
+    assignments = size_assignments(derivation)
+    if not assignments[0]:
+        return ""
+    counts = (len(range(at, samples, len(assignments))) for at in range(len(assignments)))
+    sizes = (", ".join(f"{latex(d)} = {v}" for d, v in dims.items()) for dims in assignments)
+    return ", " + " and ".join(f"{count} with ${text}$" for count, text in zip(counts, sizes))
 
 
 def lines_agree(derivation: Derivation, report: Report) -> str:

@@ -18,12 +18,14 @@ from ..expr.functions import FUNCTIONS as NAMED
 from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer
 from .text import latex_text, plain_text, refusal
 
-ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal")
+ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal", "positive_det")
 METHODS = ("differential", "directional", "entrywise")
 FUNCTIONS = frozenset(NAMED)  # the grammar's function names: not symbol names
 RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the transpose"}
 
-_SQUARE_ONLY = ("invertible", "symmetric", "spd", "orthogonal", "diagonal")
+_SQUARE_ONLY = ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "positive_det")
+# assumptions that no matrix of size ≥ 2 satisfies together (the sampler could not draw one)
+_CONTRADICTIONS = {("positive", "orthogonal"): "no orthogonal matrix has only positive entries"}
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _READ_ERRORS = {
     FileNotFoundError: "no such file",
@@ -64,7 +66,7 @@ class CheckSettings:
     """Overrides for the numeric checks."""
 
     seed: int = 0
-    samples: int = 3
+    samples: int = 4  # two at each assignment of sizes, with determinants of both signs at each
     tolerance: float = 1e-6
 
 
@@ -365,6 +367,9 @@ def _symbol(name_node: ScalarNode, node: Node, src: Source) -> SymbolSpec:
         has = f"has shape [{', '.join(map(str, shape))}]" if shape else "is a number (no shape)"
         message = f"'{needs_square}' needs a square matrix, but '{name}' {has}"
         raise SpecError(message, span)
+    for (first, second), why in _CONTRADICTIONS.items():
+        if {first, second} <= set(assume):
+            raise SpecError(f"'{name}' cannot be both {first} and {second}: {why}", span)
     return SymbolSpec(name, shape, assume, span)
 
 

@@ -17,7 +17,7 @@ from ..engine.jacobians import differential_of_variable, symmetrizer
 from ..engine.proof import Chain, Proof, Step
 from ..expr import ir
 from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
-from .sample import MIN_SINGULAR_VALUE, draw, sample_dims
+from .sample import COVERED, MIN_SINGULAR_VALUE, draw, size_assignments
 
 FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative has no relative error)
 
@@ -40,6 +40,7 @@ class Check:
     max_rel_error: float
     tolerance: float
     kind: str = "="  # a key of ROUNDING: how the two sides were compared
+    by_size: tuple[float, ...] = ()  # the largest error at each assignment of sizes (Report.sizes)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +120,21 @@ class Report:
     claim_of: str = ""  # several variables: whose claim ``claim`` is (the worst)
     # (source Text, sub-expression, whether in the proof's lines only) of a value not finite at a point
     overflow: tuple | None = None
+    sizes: tuple[tuple[tuple[str, int], ...], ...] = ()  # each assignment: (dimension, size) pairs
+
+    def holds_only_at(self, check: Check) -> tuple | None:
+        """(an assignment where ``check`` holds, one where it fails), for a check that fails at some
+        sizes only (None otherwise, and below four samples: an assignment may not have seen both signs)."""
+        if self.samples < COVERED:
+            return None
+        held = [self.sizes[k] for k, e in enumerate(check.by_size) if e <= check.tolerance]
+        failed = [self.sizes[k] for k, e in enumerate(check.by_size) if e > check.tolerance]
+        return (held[0], failed[0]) if held and failed and held[0] != failed[0] else None
+
+    def size_note(self, check: Check, form=None) -> str:
+        """``; it holds for n = 4 but not for n = 5`` (each assignment written by ``form``)."""
+        form, split = form or assignment_text, self.holds_only_at(check)
+        return f"; it holds for {form(split[0])} but not for {form(split[1])}" if split else ""
 
     @property
     def steps_ok(self) -> bool:
@@ -137,6 +153,11 @@ class Report:
     @property
     def max_step_error(self) -> float:
         return max((c.max_rel_error for p in self.proofs for c in p.all), default=0.0)
+
+
+def assignment_text(sizes) -> str:
+    """``n = 4, m = 2``."""
+    return ", ".join(f"{name} = {size}" for name, size in sizes)
 
 
 def rel_error(a, b, term: float | None = None) -> float:
@@ -218,14 +239,17 @@ def verify(derivation: Derivation) -> Report:
 def checked(derivation: Derivation) -> Report:
     settings = derivation.spec.check
     rng = np.random.default_rng(settings.seed)
-    dims = sample_dims(derivation)
+    assignments = size_assignments(derivation)
+    samples = max(settings.samples, len(assignments))  # at least one at each assignment
     variable, result = derivation.variable, derivation.result
     jacobian, convention = derivation.kind.jacobian, derivation.convention
     errors: dict = {}
     overflow = None
     points, claim_points = [], {}  # (gradient, compared values); per variable, (gradient, claim)
-    for _ in range(settings.samples):
-        values = draw(derivation, dims, rng)
+    for sample in range(samples):
+        at = sample % len(assignments)
+        dims = assignments[at]
+        values = draw(derivation, dims, rng, sample)
         dX = symmetric_part(rng.standard_normal(np.shape(values[variable])), convention)
         index = tuple(int(rng.integers(size)) for size in dX.shape)
         # a finite t small enough that every matrix inverted at X stays invertible at X + tU
@@ -234,29 +258,32 @@ def checked(derivation: Derivation) -> Report:
         for k, proof in enumerate(derivation.proofs):
             ev = method_evaluator(proof, values, dims, dX, index, t, others)
             first, *rest = proof.gradient.steps
-            record(errors, ("chain", k), chain_errors(ev, proof.chain))
+            record(errors, at, ("chain", k), chain_errors(ev, proof.chain))
             identified = ir.add(
                 linear(first.expr, variable, jacobian),
                 *(linear(g.steps[0].expr, v) for v, g in proof.partials),
             )
-            record(errors, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
-            record(errors, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
+            record(errors, at, ("ident", k), [rel_error(ev(identified), ev(proof.chain.last))])
+            record(errors, at, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
             for m, (_, gradient) in enumerate(proof.partials):
                 head, *tail = gradient.steps
-                record(errors, ("partial", k, m), chain_errors(ev, Chain(head.expr, tuple(tail))))
+                record(errors, at, ("partial", k, m), chain_errors(ev, Chain(head.expr, tuple(tail))))
             if proof.second:
-                record(errors, ("second", k), second_errors(ev, proof, variable, rng, convention))
+                record(errors, at, ("second", k), second_errors(ev, proof, variable, rng, convention))
             for m, lemma in enumerate(proof.lemmas):
                 named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
-                record(errors, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
+                record(errors, at, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
         ev = Evaluator(values, dims, {variable: dX})
         overflow = overflow or not_finite(derivation, ev)
         if derivation.steps:
             author = Chain(ir.d(derivation.function), tuple(Step(e) for e in derivation.steps))
-            record(errors, ("author",), chain_errors(ev, author))
+            record(errors, at, ("author",), chain_errors(ev, author))
             last = derivation.steps[-1]
             record(
-                errors, ("author ident",), [rel_error(ev(linear(derivation.identified, variable)), ev(last))]
+                errors,
+                at,
+                ("author ident",),
+                [rel_error(ev(linear(derivation.identified, variable)), ev(last))],
             )
         G = ev(result)
         if derivation.kind.order == 2:  # the Hessian against differences of the gradient, and that too
@@ -264,7 +291,7 @@ def checked(derivation: Derivation) -> Report:
             differences = finite_difference_jacobian if ir.is_matrix(variable) else finite_difference_gradient
             fd = differences(gradient, variable, values, dims)
             first_order = finite_difference_gradient(derivation.function, variable, values, dims, convention)
-            record(errors, ("fd",), [rel_error(ev(gradient), first_order)])
+            record(errors, at, ("fd",), [rel_error(ev(gradient), first_order)])
         elif jacobian:
             fd = finite_difference_jacobian(derivation.function, variable, values, dims)
         else:
@@ -273,15 +300,16 @@ def checked(derivation: Derivation) -> Report:
             fd = fd @ ev(symmetrizer(variable.shape[0]))
         if derivation.layout == "numerator":
             fd = np.transpose(fd)
-        record(errors, ("fd",), [rel_error(G, fd)])
+        record(errors, at, ("fd",), [rel_error(G, fd)])
         for v, partial in derivation.partials:
             fd_partial = finite_difference_gradient(derivation.function, v, values, dims)
-            record(errors, ("fd",), [rel_error(ev(partial), fd_partial)])
+            record(errors, at, ("fd",), [rel_error(ev(partial), fd_partial)])
         points.append((G, [ev(value) for _, value in derivation.compare], term_scale(ev, result)))
         for v, value in claimed(derivation):
             exact = dict(derivation.results)[v]
             pair = (ev(exact), ev(value), term_scale(ev, exact))
-            record(errors, ("claim", v.name), [stated_error(pair[1], pair[0], pair[2], settings.tolerance)])
+            stated = stated_error(pair[1], pair[0], pair[2], settings.tolerance)
+            record(errors, at, ("claim", v.name), [stated])
             claim_points.setdefault(v.name, []).append(pair)
     tol = settings.tolerance
 
@@ -289,7 +317,8 @@ def checked(derivation: Derivation) -> Report:
         """The checks of ``key``'s errors, each bounded as its line's relation says (``->``: a limit)."""
         kind = "fd" if key == ("fd",) else "="
         relations = itertools.chain((s.relation for s in steps), itertools.repeat(kind))
-        return tuple(Check(e, tol, r) for e, r in zip(errors.get(key, []), relations))
+        by_size = zip(*(errors[key][a] for a in sorted(errors.get(key, {}))))
+        return tuple(Check(max(e), tol, r, e) for e, r in zip(by_size, relations))
 
     proofs = tuple(
         ProofChecks(
@@ -319,12 +348,13 @@ def checked(derivation: Derivation) -> Report:
         check("fd")[0],
         claim,
         compare,
-        settings.samples,
+        samples,
         claim_diagnosis,
         check("author"),
         author_identification,
         claim_of if derivation.claims else "",
         overflow,
+        tuple(tuple((d.name, size) for d, size in dims.items()) for dims in assignments),
     )
 
 
@@ -337,8 +367,8 @@ def not_finite(derivation: Derivation, ev: Evaluator) -> tuple | None:
     result that is not finite at this point: it overflows in double precision (None if none is)."""
     from .sample import evaluated
 
-    texts = (*evaluated(derivation), *((derivation.spec.function, r) for _, r in derivation.results))
-    for source, expr in texts:
+    texts = (*evaluated(derivation), *((derivation.spec.function, r, True) for _, r in derivation.results))
+    for source, expr, _ in texts:
         if np.all(np.isfinite(ev(expr))):
             continue
         pieces = [
@@ -403,10 +433,11 @@ def method_evaluator(proof: Proof, values: dict, dims: dict, dX, index, t, other
     return Evaluator({**values, **extra}, dims, {proof.variable: direction, **others})
 
 
-def record(errors: dict, key, values: list[float]):
-    """Keep, position by position, the largest error over the samples."""
-    old = errors.get(key, [0.0] * len(values))
-    errors[key] = [max(a, b) for a, b in zip(old, values)]
+def record(errors: dict, at: int, key, values: list[float]):
+    """Keep, position by position, the largest error over the samples at assignment ``at``."""
+    by_size = errors.setdefault(key, {})
+    old = by_size.get(at, [0.0] * len(values))
+    by_size[at] = [max(a, b) for a, b in zip(old, values)]
 
 
 def square(mistake):

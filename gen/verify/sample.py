@@ -1,7 +1,12 @@
-"""Random points inside each symbol's domain, with distinct small sizes for the dimensions.
+"""Random points over each symbol's whole domain, at two assignments of sizes to the dimensions.
 
-Distinct sizes make shape mistakes surface; a point where a matrix to invert is
-nearly singular, or the argument of a log is not clearly positive, is drawn again.
+The dimensions get distinct small sizes, all even at one assignment and all odd at the
+other (``n = 4, m = 2`` and ``n = 5, m = 3``), in the same order at both, so that a
+statement true at one size only fails, and shape mistakes surface. The samples alternate
+between the two; the determinant of a square matrix (and the sign of a number) takes both
+signs at each, wherever the assumptions allow (``domains``). A point where a matrix to
+invert is nearly singular, or the argument of a log is barely positive, is drawn again; a
+sub-expression that is undefined at a point of the declared domain is an error.
 """
 
 from __future__ import annotations
@@ -16,106 +21,137 @@ from ..errors import Unsupported
 from ..expr import ir
 from ..expr.functions import FUNCTIONS, POSITIVE
 from ..expr.lower import locate
+from ..expr.printers import text
 from . import spectral
+from .domains import draw_value, well_conditioned
 from .evaluate import Evaluator
 
-SIZES = (4, 3, 5, 2, 6, 7, 8, 9)
+__all__ = ["draw", "draw_value", "sample_dims", "size_assignments", "well_conditioned"]
+
+SMALLEST = (2, 3)  # the smallest size of the even assignment and of the odd one
 # Finite differences need the smallest singular value of a matrix to invert well above their step.
 MIN_SINGULAR_VALUE, CONDITION = 0.1, 1e3
 MIN_POSITIVE = 0.1  # the argument of a log or a fractional power, kept away from 0 likewise
 DRAWS = 50
+COVERED = 4  # from this many samples on, each assignment has seen each symbol's both signs
 
 
-def sample_dims(derivation: Derivation) -> dict:
-    """Distinct small sizes for the named dimensions, in order of first appearance."""
+def dimension_names(derivation: Derivation) -> list:
+    """The named dimensions, in order of first appearance."""
     names = []
     for _, s in derivation.symbols:
         for dim in getattr(s, "shape", ()):
             if dim.is_Symbol and dim not in names:
                 names.append(dim)
-    return {dim: size for dim, size in zip(names, SIZES)}
+    return names
 
 
-def well_conditioned(rng, n, spectrum=(0.5, 2.0)):
-    """``Q₁ diag(s) Q₂`` with singular values in ``spectrum`` and a positive determinant."""
-    q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    q1 = q1 * np.sign(np.linalg.det(q1) * np.linalg.det(q2))
-    return q1 @ np.diag(rng.uniform(*spectrum, n)) @ q2
+def sizes(smallest: int, count: int) -> tuple[int, ...]:
+    """``count`` distinct sizes of the parity of ``smallest``: the second below the first, the rest
+    increasing (4, 2, 6, 8, … and 5, 3, 7, 9, …; a relation such as n > m holds at both)."""
+    return tuple(smallest + 2 * k for k in (1, 0, *range(2, count)))[:count]
 
 
-def orthogonal(rng, n):
-    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    return q
+def size_assignments(derivation: Derivation) -> tuple[dict, ...]:
+    """The even and the odd assignment of sizes to the named dimensions."""
+    names = dimension_names(derivation)
+    return tuple(dict(zip(names, sizes(smallest, len(names)))) for smallest in SMALLEST)
 
 
-def draw_value(rng, shape, assume) -> np.ndarray | float:
-    """A random value inside the domain the assumptions describe."""
-    if not shape:
-        return rng.uniform(0.5, 2.0) if "positive" in assume else float(rng.standard_normal())
-    rows, cols = shape
-    if "positive" in assume:
-        extra = rows * np.eye(rows) if rows == cols else 0.0
-        return rng.uniform(0.1, 1.0, shape) + extra
-    if rows != cols:
-        return rng.standard_normal(shape)
-    if "spd" in assume:
-        q = orthogonal(rng, rows)
-        return q @ np.diag(rng.uniform(0.5, 2.0, rows)) @ q.T
-    if "symmetric" in assume:
-        q = orthogonal(rng, rows)
-        return q @ np.diag(rng.uniform(0.5, 2.0, rows) * rng.choice((-1, 1), rows)) @ q.T
-    if "orthogonal" in assume:
-        return orthogonal(rng, rows)
-    if "diagonal" in assume:
-        return np.diag(rng.uniform(0.5, 2.0, rows))
-    return well_conditioned(rng, rows)
+def sample_dims(derivation: Derivation) -> dict:
+    """The first (even) assignment: one point is enough where nothing is checked (code export)."""
+    return size_assignments(derivation)[0]
 
 
-def draw(derivation: Derivation, dims: dict, rng) -> dict:
-    """A point where every inverse is well conditioned and every log defined, in the function and in
-    every claim, compared value and step that the checks evaluate there.
+def sign(sample: int, symbol: int) -> int:
+    """The sign of symbol number ``symbol``'s determinant at sample ``sample``: samples 2k and
+    2k + 1 are at the two assignments, and each symbol's sign flips from one pair to the next, so
+    that four samples give every (assignment, sign) pair; odd-numbered symbols also flip within a
+    pair, so that neighbours take opposite signs too."""
+    pair, at = divmod(sample, 2)
+    return -1 if (pair + at * (symbol % 2)) % 2 else 1
 
-    If none is found, the condition that failed most often is the error, at its sub-expression.
+
+def draw(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
+    """Sample number ``sample``'s point, where every inverse is well conditioned and every log
+    defined, in the function and in every claim, compared value and step the checks evaluate there.
+
+    A sub-expression undefined at the point drawn (a log of something ≤ 0) is the error: the
+    declared domain contains points where it is undefined. If no well-conditioned point is found,
+    the condition that failed most often is the error, at its sub-expression.
     """
     failures = Counter()
     for _ in range(DRAWS):
-        values = draw_values(derivation, dims, rng)
+        values = draw_values(derivation, dims, rng, sample)
         if (found := ill_posed(derivation, values, dims)) is None:
             return values
-        failures[found] += 1
+        source, node, undefined = found
+        if undefined:
+            raise Unsupported(
+                undefined_where(derivation, node, dims), locate(source, derivation.symbol_map, node)
+            )
+        failures[source, node] += 1
     (source, node), _ = failures.most_common(1)[0]
     span = locate(source, derivation.symbol_map, node)
     raise Unsupported(f"could not draw a point where {condition(node)} (tried {DRAWS} random points)", span)
 
 
 def evaluated(derivation: Derivation) -> tuple:
-    """(source text, expression) for the function and each claim, compared value and step."""
+    """(source text, expression, differentiated?) for the function and each claim, compared value
+    and step: the function and the steps are differentiated, so they need more than a defined value."""
     spec = derivation.spec
-    claim = ((spec.claim, derivation.claim),) if derivation.claim is not None else ()
+    claim = ((spec.claim, derivation.claim, False),) if derivation.claim is not None else ()
     return (
-        (spec.function, derivation.function),
+        (spec.function, derivation.function, True),
         *claim,
-        *zip((c.expr for c in spec.compare), (value for _, value in derivation.compare)),
-        *zip((step.expr for step in spec.steps), derivation.steps),
-        *zip((text for _, text in spec.claims), (value for _, value in derivation.claims)),
+        *((c.expr, value, False) for c, (_, value) in zip(spec.compare, derivation.compare)),
+        *((step.expr, value, True) for step, value in zip(spec.steps, derivation.steps)),
+        *((text, value, False) for (_, text), (_, value) in zip(spec.claims, derivation.claims)),
     )
 
 
 def ill_posed(derivation: Derivation, values: dict, dims: dict):
-    """(source, sub-expression) of the first condition that fails at ``values`` (None if none does)."""
+    """(source, sub-expression, undefined?) of the first condition that fails at ``values``: undefined
+    there (an error), or too close to singular to differentiate (drawn again); None if none fails."""
     ev = Evaluator(values, dims, {})
-    for source, expr in evaluated(derivation):
+    for source, expr, differentiated in evaluated(derivation):
         for node in sp.preorder_traversal(expr):
             if node.has(ir.MatDiff, ir.Diff):  # a step's differential: its pieces are checked below it
                 continue
             if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
-                return source, node
-            if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
-                return source, node
+                return source, node, False
             if type(node) in spectral.WELL_POSED and spectral.ill_posed(node, ev(node.arg)):
-                return source, node
+                return source, node, False
+            if not needs_positive(node):
+                continue
+            value = np.asarray(ev(positive_part(node)))
+            if np.any(value < 0) or np.any(value == 0) and not defined_at_zero(node):
+                return source, node, True
+            if differentiated and not np.all(value > MIN_POSITIVE):
+                return source, node, False
     return None
+
+
+def undefined_where(derivation: Derivation, node, dims: dict) -> str:
+    """``logdet(-X) is undefined where det(-X) ≤ 0, which happens for some spd X when n = 5 …``"""
+    argument = positive_part(node)
+    relation = "< 0" if defined_at_zero(node) else "≤ 0"
+    symbols = [s for s in derivation.spec.symbols if argument.has(derivation.symbol_map[s.name])]
+    who = " and ".join(f"some {' and '.join(s.assume)} {s.name}".replace("  ", " ") for s in symbols)
+    when = ", ".join(f"{d} = {size}" for d, size in dims.items())
+    return (
+        f"{text(node)} is undefined where {text(argument)} {relation}, which happens"
+        + f" for {who}" * bool(who)
+        + f" when {when}" * bool(when)
+        + "; declare assumptions under which it is positive (such as positive, spd or positive_det)"
+    )
+
+
+def defined_at_zero(node) -> bool:
+    """A square root or a positive fractional power: defined at 0 (though not differentiable)."""
+    if isinstance(node, (sp.Pow, sp.HadamardPower)):
+        return bool(node.exp > 0)
+    return isinstance(node, ir.Elementwise) and node.name == "sqrt"
 
 
 KINDS = {
@@ -174,10 +210,10 @@ def well_conditioned_value(M) -> bool:
     return singular[-1] >= MIN_SINGULAR_VALUE and singular[0] <= CONDITION * singular[-1]
 
 
-def draw_values(derivation: Derivation, dims: dict, rng) -> dict:
+def draw_values(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
     values = {}
-    for s in derivation.spec.symbols:
+    for k, s in enumerate(derivation.spec.symbols):
         symbol = derivation.symbol_map[s.name]
         shape = tuple(int(d) if d.is_Integer else dims[d] for d in getattr(symbol, "shape", ()))
-        values[symbol] = draw_value(rng, shape, s.assume)
+        values[symbol] = draw_value(rng, shape, s.assume, sign(sample, k))
     return values

@@ -1,0 +1,106 @@
+"""Random values over the whole domain that a symbol's assumptions declare.
+
+A square matrix is drawn as ``L diag(s) R``. Each assumption is a row of ``CONSTRAINTS``
+that narrows one aspect of that form, so that any consistent set composes:
+
+- the basis: ``diagonal`` (``L = R = I``), ``symmetric`` (``R = Lᵀ``), else two random
+  orthogonal matrices (most specific wins: a diagonal matrix is symmetric);
+- the magnitudes of ``s``: 1 for ``orthogonal``, else in [0.5, 2] (well conditioned);
+- the signs of ``s``: all positive for ``spd`` (and for a ``positive`` diagonal), else
+  random, with the sign of the determinant the one the sample asks for (``positive_det``:
+  always positive), so that over the samples determinants and eigenvalues of both signs occur;
+- ``positive`` entries: ``c 11ᵀ`` added, with ``c`` above the largest entry (a row swap
+  restores the determinant's sign when no symmetry forbids it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+BASES = ("general", "symmetric", "diagonal")  # from the least to the most specific
+MAGNITUDES = (0.5, 2.0)
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the assumptions fix of ``L diag(s) R``."""
+
+    basis: str = "general"
+    unit: bool = False  # |s| = 1: orthogonal
+    definite: bool = False  # s > 0
+    det_positive: bool = False
+    positive: bool = False  # every entry > 0
+
+    def narrowed(self, **changes) -> Form:
+        basis = changes.pop("basis", self.basis)
+        return replace(self, basis=max(self.basis, basis, key=BASES.index), **changes)
+
+
+CONSTRAINTS = {
+    "invertible": {},  # every form below is invertible
+    "symmetric": {"basis": "symmetric"},
+    "spd": {"basis": "symmetric", "definite": True},
+    "diagonal": {"basis": "diagonal"},
+    "orthogonal": {"unit": True},
+    "positive": {"positive": True},
+    "positive_det": {"det_positive": True},
+}
+
+
+def form_of(assume) -> Form:
+    form = Form()
+    for assumption in assume:
+        form = form.narrowed(**CONSTRAINTS[assumption])
+    if form.positive and form.basis == "diagonal":  # the entries are the spectrum
+        form = replace(form, definite=True)
+    return form
+
+
+def orthogonal(rng, n):
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    return q
+
+
+def draw_value(rng, shape, assume, sign: int = 1) -> np.ndarray | float:
+    """A random value inside the domain the assumptions describe; ``sign`` is the sign this
+    sample gives a number, or the determinant of a square matrix, where the assumptions allow both."""
+    form = form_of(assume)
+    if not shape:
+        return rng.uniform(0.5, 2.0) if form.positive else sign * abs(float(rng.standard_normal()))
+    rows, cols = shape
+    if rows != cols:
+        return rng.uniform(0.1, 1.0, shape) if form.positive else rng.standard_normal(shape)
+    return square(rng, rows, form, sign)
+
+
+def square(rng, n: int, form: Form, sign: int) -> np.ndarray:
+    left, right = basis(rng, n, form.basis)
+    values = np.ones(n) if form.unit else rng.uniform(*MAGNITUDES, n)
+    target = 1 if form.det_positive else sign
+    if not form.definite:
+        values = values * rng.choice((-1.0, 1.0), n)
+        if np.sign(np.prod(values) * np.linalg.det(left) * np.linalg.det(right)) != target:
+            values[0] = -values[0]
+    M = left @ np.diag(values) @ right
+    if form.positive and form.basis != "diagonal":
+        M = M + (np.max(np.abs(values)) + 0.5) * np.ones((n, n))
+        if form.basis == "general" and n > 1 and np.sign(np.linalg.det(M)) != target:
+            M = M[[1, 0, *range(2, n)]]
+    return M
+
+
+def basis(rng, n: int, kind: str):
+    """``(L, R)``: the identity, ``(Q, Qᵀ)``, or two random orthogonal matrices."""
+    if kind == "diagonal":
+        return np.eye(n), np.eye(n)
+    q = orthogonal(rng, n)
+    return (q, q.T) if kind == "symmetric" else (q, orthogonal(rng, n))
+
+
+def well_conditioned(rng, n, spectrum=MAGNITUDES):
+    """``Q₁ diag(s) Q₂`` with singular values in ``spectrum`` and a positive determinant."""
+    left, right = basis(rng, n, "general")
+    left[:, 0] *= np.sign(np.linalg.det(left) * np.linalg.det(right))
+    return left @ np.diag(rng.uniform(*spectrum, n)) @ right

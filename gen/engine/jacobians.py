@@ -170,8 +170,26 @@ def vec_kronecker(t: Term, dX):
     return [(ir.mul(shuffle, M), s) for s in linear_form(Z, dX)]
 
 
+@rule(
+    "vec of the square root's Fréchet derivative",
+    r"X^{1/2} L + L X^{1/2} = Z \iff \operatorname{vec}L"
+    r" = (I \otimes X^{1/2} + (X^{1/2})^{\top} \otimes I)^{-1}\operatorname{vec}Z",
+    "Higham, Functions of Matrices, ch. 6 (the square root)",
+)
+def vec_sqrtm_frechet(t: Term, dX):
+    """vec of the Sylvester equation S L + L S = Z is (I ⊗ S + Sᵀ ⊗ I) vec L = vec Z, and the
+    matrix is invertible: no two eigenvalues of the principal square root S add up to 0."""
+    L = t.inner
+    if not (isinstance(L, ir.Frechet) and L.name == "sqrtm") or not bare(replace(t, inner=None)):
+        return None
+    S = ir.matrix_function("sqrtm", L.arg)
+    identity = sp.Identity(S.shape[0])
+    M = sp.Inverse(ir.add(ir.kron(identity, S), ir.kron(ir.transpose_of(S), identity)))
+    return [(M, s) for s in linear_form(L.direction, dX)]
+
+
 NOT_YET = "a Jacobian whose differential cannot be brought into the form J d vec X is not supported yet"
-VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker)
+VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker, vec_sqrtm_frechet)
 
 
 fact(

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 REAL, POSITIVE = "all reals", "positive argument"
+# logm and sqrtm: the principal branch, defined and smooth off the closed negative real axis
+OFF_NEGATIVE_AXIS = "no eigenvalue on the closed negative real axis"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,14 @@ class Function:
     - ``sympy``: SymPy's own function for a number (``exp``), kept for its algebra.
     - ``domain``: where it is defined and smooth (the sampler draws points there).
     - ``positive``: its values are positive (``log(sum(exp(x)))`` needs no assumption).
+
+    A matrix function ``f(X)`` of a square matrix (``expm``, lowering ``matrix_function``,
+    Higham, *Functions of Matrices*) has instead:
+
+    - ``matrix_derivative(ir, F)``: ``f'(F)`` as a matrix, so that ``d tr f(F) = tr(f'(F) dF)``;
+    - ``numpy``: ``lambda np, x: …`` (SciPy imported inside, only when evaluated), ``source``;
+    - ``latex``: the short form for a symbol (``e^{{{arg}}}``), ``latex_long`` otherwise;
+      ``frechet``: the subscript of its Fréchet derivative ``L_f(X, E)``.
     """
 
     name: str
@@ -50,10 +60,17 @@ class Function:
     domain: str = REAL
     positive: bool = False
     analytic: bool = True
+    matrix_derivative: Callable | None = None
+    latex_long: str | None = None
+    frechet: str | None = None
 
     @property
     def entrywise(self) -> bool:
         return self.derivative is not None
+
+    @property
+    def matrix_function(self) -> bool:
+        return self.matrix_derivative is not None
 
     @property
     def numpy_source(self) -> str:
@@ -154,6 +171,97 @@ TABLE = (
         positive=True,
     ),
 )
+
+
+def _scipy_linalg(name: str):
+    """``scipy.linalg.<name>``, imported when first evaluated (``import gen`` stays light)."""
+    import importlib
+
+    return getattr(importlib.import_module("scipy.linalg"), name)
+
+
+def _real_if_real(np, x, value):
+    return np.real(value) if np.isrealobj(x) else value
+
+
+def _principal(name: str):
+    """SciPy's ``logm``/``sqrtm`` on a real matrix: real for a spectrum off the negative axis."""
+
+    def evaluate(np, x):
+        return _real_if_real(np, x, _scipy_linalg(name)(x))
+
+    return evaluate
+
+
+def _matrix(name, numpy, latex, latex_long, frechet, derivative, **fields) -> Function:
+    return Function(
+        name,
+        lowering="matrix_function",
+        numpy=numpy,
+        source=f"scipy.linalg.{name}({{}})",
+        latex=latex,
+        latex_long=latex_long,
+        frechet=frechet,
+        matrix_derivative=derivative,
+        **fields,
+    )
+
+
+# Matrix functions (Higham, Functions of Matrices, 2008). The complex step holds for an algorithm made
+# of analytic operations only (Al-Mohy & Higham 2010): SciPy's expm (Padé, scaling and squaring) is
+# one; its logm and sqrtm work through a Schur form (unitary factors are conjugated), and its sinm
+# and cosm through expm(iX), whose i mixes with the step's: those are checked by central differences.
+MATRIX_FUNCTIONS = (
+    _matrix(
+        "expm",
+        lambda np, x: _scipy_linalg("expm")(x),
+        "e^{{{arg}}}",
+        "\\exp{group}",
+        "\\exp",
+        lambda ir, F: ir.matrix_function("expm", F),
+    ),
+    _matrix(
+        "logm",
+        _principal("logm"),
+        "\\log{group}",
+        "\\log{group}",
+        "\\log",
+        lambda ir, F: ir.inverse(F),
+        domain=OFF_NEGATIVE_AXIS,
+        analytic=False,
+    ),
+    _matrix(
+        "sqrtm",
+        _principal("sqrtm"),
+        "{arg}^{{1/2}}",
+        "{group}^{{1/2}}",
+        "\\sqrt{\\cdot}",
+        lambda ir, F: ir.mul(ir.rational(1, 2), ir.inverse(ir.matrix_function("sqrtm", F))),
+        domain=OFF_NEGATIVE_AXIS,
+        analytic=False,
+    ),
+    _matrix(
+        "sinm",
+        lambda np, x: _scipy_linalg("sinm")(x),
+        "\\sin{group}",
+        "\\sin{group}",
+        "\\sin",
+        lambda ir, F: ir.matrix_function("cosm", F),
+        analytic=False,
+    ),
+    _matrix(
+        "cosm",
+        lambda np, x: _scipy_linalg("cosm")(x),
+        "\\cos{group}",
+        "\\cos{group}",
+        "\\cos",
+        lambda ir, F: ir.neg(ir.matrix_function("sinm", F)),
+        analytic=False,
+    ),
+)
+# L_f(X, E), the Fréchet derivative of each matrix function, named as SciPy names expm_frechet
+FRECHET = tuple(Function(f"{f.name}_frechet", (2,), "frechet") for f in MATRIX_FUNCTIONS)
+TABLE = TABLE + MATRIX_FUNCTIONS + FRECHET
 FUNCTIONS = {f.name: f for f in TABLE}
 ENTRYWISE = {f.name: f for f in TABLE if f.entrywise}
 ALIASES = {alias: f.name for f in TABLE for alias in f.aliases}

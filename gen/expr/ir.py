@@ -479,3 +479,51 @@ class Inner(sp.Expr):
 
     def __new__(cls, a, b):
         return sp.Expr.__new__(cls, a, b)
+
+
+# --- matrix functions (Higham, Functions of Matrices) --------------------------------
+
+
+class MatrixFunction(_Named, MatrixExpr):
+    """``f(X)`` of a square matrix in the sense of Higham (``e^X``, ``log X``, ``X^{1/2}``): not entry
+    by entry; it commutes with ``X`` and ``f(X)ᵀ = f(Xᵀ)``."""
+
+    is_commutative = False
+
+    def __new__(cls, name, F):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), F)
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+
+class Frechet(_Named, MatrixExpr):
+    """``L_f(X, E)``, the Fréchet derivative of the matrix function ``f`` at ``X`` in the direction
+    ``E``: linear in ``E``, and ``d f(X) = L_f(X, dX)``."""
+
+    is_commutative = False
+
+    def __new__(cls, name, X, E):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), X, E)
+
+    @property
+    def direction(self):
+        return self.args[2]
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+
+def matrix_function(name: str, F):
+    return MatrixFunction(name, F)
+
+
+def frechet(name: str, X, E):
+    """``L_f(X, E)``; zero in a zero direction."""
+    return zero_like(X) if is_zero(E) else Frechet(name, X, E)
+
+
+def inverse(F):
+    return sp.Inverse(F)

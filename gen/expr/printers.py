@@ -147,6 +147,12 @@ class GrammarPrinter(_Printer):
 
     _print_ScalarFunction = _print_Elementwise
 
+    def _print_MatrixFunction(self, e):
+        return f"{e.name}({self.print(e.arg)})", ATOM
+
+    def _print_Frechet(self, e):
+        return f"{e.name}_frechet({self.print(e.arg)}, {self.print(e.direction)})", ATOM
+
     def _print_Softmax(self, e):
         return f"softmax({self.print(e.arg)})", ATOM
 
@@ -311,6 +317,15 @@ class NumpyPrinter(_Printer):
 
     _print_ScalarFunction = _print_Elementwise
 
+    def _print_MatrixFunction(self, e):
+        return FUNCTIONS[e.name].numpy_source.format(self.print(e.arg)), ATOM
+
+    def _print_Frechet(self, e):
+        """``L_f(X, E)`` as the upper right block of ``f([[X, E], [0, X]])`` (Higham, Thm 3.6)."""
+        f = FUNCTIONS[e.name].numpy_source.format("np.block([[X, E], [0 * X, X]])")
+        block = f"(lambda X, E: {f}[: len(X), len(X) :])"
+        return f"{block}({self.print(e.arg)}, {self.print(e.direction)})", ATOM
+
     def _print_Softmax(self, e):
         exp = f"np.exp({self.print(e.arg)})"
         return f"({exp} / np.sum({exp}))", ATOM
@@ -358,6 +373,8 @@ def numpy_source(result, symbols: dict, variable, vectorised: bool = False) -> s
                 if dim.is_Symbol and dim not in printer.sizes:
                     printer.sizes[dim] = f"{name}.shape[{axis}]"
     body = printer.print(result)
+    if "scipy." in body:  # a matrix function: SciPy's, imported here so the source stays self-contained
+        lines.insert(0, "    import scipy.linalg")
     if not ir.is_matrix(variable) and not ir.is_matrix(result):
         lines.append(f"    return float(np.squeeze({body}))")
     elif not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative

@@ -112,10 +112,21 @@ EVALUATORS = {
     ir.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
     ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
     ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
+    ir.MatrixFunction: lambda ev, e: MATRIX[e.name](ev(e.arg)),
+    ir.Frechet: lambda ev, e: frechet(MATRIX[e.name], ev(e.arg), ev(e.direction)),
 }
 
 
 ENTRYWISE = {name: f.numpy_function(np) for name, f in FUNCTIONS.items() if f.entrywise}
+MATRIX = {name: f.numpy_function(np) for name, f in FUNCTIONS.items() if f.matrix_function}
+
+
+def frechet(f, X, E):
+    """``L_f(X, E)``, the upper right block of ``f([[X, E], [0, X]])`` (Higham 2008, Thm 3.6):
+    one evaluation of ``f`` itself, exact for any primary matrix function."""
+    n = X.shape[0]
+    block = np.block([[X, E], [np.zeros_like(X), X]])
+    return f(block)[:n, n:]
 
 
 def softmax(z):
@@ -213,7 +224,8 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
 
 def analytic(F) -> bool:
     """Whether every named function in ``F`` is analytic (the complex step needs it)."""
-    named = (n for n in sp.preorder_traversal(F) if isinstance(n, (ir.Elementwise, ir.ScalarFunction)))
+    kinds = (ir.Elementwise, ir.ScalarFunction, ir.MatrixFunction, ir.Frechet)
+    named = (n for n in sp.preorder_traversal(F) if isinstance(n, kinds))
     return all(FUNCTIONS[n.name].analytic for n in named)
 
 

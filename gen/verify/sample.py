@@ -14,7 +14,7 @@ import sympy as sp
 from ..engine.derive import Derivation
 from ..errors import Unsupported
 from ..expr import ir
-from ..expr.functions import FUNCTIONS, POSITIVE
+from ..expr.functions import FUNCTIONS, OFF_NEGATIVE_AXIS, POSITIVE
 from ..expr.lower import locate
 from .evaluate import Evaluator
 
@@ -112,6 +112,8 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
                 return source, node
             if needs_positive(node) and not np.all(ev(positive_part(node)) > MIN_POSITIVE):
                 return source, node
+            if needs_principal(node) and not off_negative_axis(ev(node.arg)):
+                return source, node
     return None
 
 
@@ -132,8 +134,23 @@ CONDITIONS = {
 }
 
 
+def needs_principal(node) -> bool:
+    """``logm``, ``sqrtm`` and their Fréchet derivatives: the principal branch (the table's domain)."""
+    named = isinstance(node, (ir.MatrixFunction, ir.Frechet))
+    return named and FUNCTIONS[node.name].domain == OFF_NEGATIVE_AXIS
+
+
+def off_negative_axis(M) -> bool:
+    """Every eigenvalue at least MIN_POSITIVE away from the closed negative real axis."""
+    eigenvalues = np.linalg.eigvals(np.atleast_2d(M))
+    distance = np.where(eigenvalues.real >= 0, np.abs(eigenvalues), np.abs(eigenvalues.imag))
+    return bool(np.all(distance > MIN_POSITIVE))
+
+
 def condition(node) -> str:
     """What ``node`` needs of the point, in words: ``the argument of sqrt is positive``."""
+    if needs_principal(node):
+        return f"the matrix in {node.name}() has no eigenvalue on the closed negative real axis"
     kind = node.name if isinstance(node, ir.Elementwise) else KINDS[type(node)]
     if kind == "power" and node.exp == sp.Rational(1, 2):
         kind = "sqrt"

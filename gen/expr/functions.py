@@ -235,7 +235,7 @@ MATRIX_FUNCTIONS = (
         _principal("sqrtm"),
         "{arg}^{{1/2}}",
         "{group}^{{1/2}}",
-        "\\sqrt{\\cdot}",
+        "\\mathrm{sqrt}",
         lambda ir, F: ir.mul(ir.rational(1, 2), ir.inverse(ir.matrix_function("sqrtm", F))),
         domain=OFF_NEGATIVE_AXIS,
         analytic=False,

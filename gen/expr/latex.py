@@ -151,7 +151,7 @@ class _Printer:
     def _print_Frechet(self, e):
         """``L_{\\exp}(X, E)``, the Fréchet derivative (Higham, Functions of Matrices, §3.1)."""
         args = f"{self.print(e.arg)}, {self.print(e.direction)}"
-        return f"L_{{{FUNCTIONS[e.name].frechet}}}\\left({args}\\right)", ATOM
+        return f"L_{{{FUNCTIONS[e.name].frechet}}}({args})", ATOM
 
     def _print_Softmax(self, e):
         return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM

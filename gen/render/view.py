@@ -17,6 +17,7 @@ from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr.latex import DISPLAY, MEASURE, broken, latex, width
 from ..verify.checks import Report, within
+from ..verify.evaluate import analytic
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
@@ -127,6 +128,9 @@ def diagnosis_sentence(diagnosis, value, result) -> Markup:
     return Markup(sentence + ".")
 
 
+NOT_ANALYTIC = "by the complex step where every function in it is analytic, else by central differences"
+
+
 def verification(derivation: Derivation, report: Report) -> Markup:
     dims = sample_dims(derivation)
     sizes = ", ".join(f"${latex(d)} = {v}$" for d, v in dims.items())
@@ -135,7 +139,7 @@ def verification(derivation: Derivation, report: Report) -> Markup:
     sentence = (
         f"Each equality above was evaluated on both sides at {report.samples} random points{where}, "
         f"each variable drawn inside its domain and each differential taken in a random direction "
-        "by the complex step"
+        + ("by the complex step" if analytic(derivation.function) else NOT_ANALYTIC)
     )
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"

@@ -111,6 +111,17 @@ def test_the_frechet_derivatives_agree_with_their_integral_and_sylvester_forms(s
     np.testing.assert_allclose(frechet("sqrtm", Xv, Ev), scipy.linalg.solve_sylvester(S, S, Ev), rtol=1e-9)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_logarithm_agrees_with_scipys(seed):
+    """The evaluator's inverse scaling and squaring against SciPy's logm (slower, same algorithm)."""
+    import scipy.linalg
+
+    Xv, Ev = random_point(seed)
+    big = np.block([[Xv, Ev], [np.zeros_like(Xv), Xv]])  # as the Fréchet derivative evaluates it
+    for M in (Xv, 3 * Xv, big):
+        np.testing.assert_allclose(FUNCTIONS["logm"].numpy_function(np)(M), scipy.linalg.logm(M), atol=1e-12)
+
+
 @pytest.mark.parametrize("name", SCALAR)
 def test_the_frechet_derivative_is_the_directional_derivative(name):
     Xv, Ev = random_point(2)

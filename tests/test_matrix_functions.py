@@ -23,7 +23,7 @@ import sympy as sp
 from helpers import ROOT, invoke
 
 from gen.engine.derive import derive
-from gen.errors import Span, SpecError, Unsupported
+from gen.errors import Span, SpecError
 from gen.expr import ir
 from gen.expr.functions import FUNCTIONS
 from gen.expr.latex import latex
@@ -180,9 +180,10 @@ def test_a_transposed_frechet_gradient_is_a_false_claim():
     assert not verify(derive(spec("tr(A*expm(X))", claim="expm_frechet(X, A)", symbols=symbols))).claim.ok
 
 
-def test_the_jacobian_of_expm_is_refused_honestly():
-    with pytest.raises(Unsupported, match="not supported yet"):
-        derive(spec("expm(X)"))
+def test_the_second_derivative_of_a_frechet_derivative_is_refused_honestly():
+    source = "symbols: {X: {shape: [n, n]}, A: {shape: [n, n]}}\nfunction: tr(A*expm(X))\nwrt: X\norder: 2\n"
+    with pytest.raises(SpecError, match=r"no rule for the differential of expm_frechet\(X\^T, A\^T\)"):
+        derive(parse_spec(source, "s.yaml"))
 
 
 @pytest.mark.parametrize(
@@ -233,3 +234,37 @@ def test_matrix_functions_are_typeset_as_in_higham():
 def test_importing_gen_does_not_import_scipy():
     program = "import sys, gen.cli, gen.pipeline, gen.expr.functions; assert 'scipy' not in sys.modules"
     subprocess.run([sys.executable, "-c", program], cwd=ROOT, check=True)
+
+
+def kronecker_form(name: str, Xv):
+    n = Xv.shape[0]
+    symbol = sp.MatrixSymbol("X", n, n)
+    expr = parse_expr(Text(f"{name}_kronecker(X)", Span("case", 1, 1)), {"X": symbol})
+    return Evaluator({symbol: Xv}, {}, {})(expr)
+
+
+def test_the_kronecker_form_of_the_exponential_is_its_integral():
+    """K_exp(X) = ∫₀¹ e^{(1-s)Xᵀ} ⊗ e^{sX} ds: the vec of ∫₀¹ e^{sX} E e^{(1-s)X} ds (Higham, ch. 10)."""
+    import scipy.linalg
+
+    Xv, _ = random_point(4, 3)
+    integral = quadrature(lambda s: np.kron(scipy.linalg.expm((1 - s) * Xv.T), scipy.linalg.expm(s * Xv)))
+    np.testing.assert_allclose(kronecker_form("expm", Xv), integral, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", SCALAR)
+def test_the_kronecker_form_at_a_diagonal_matrix_is_diagonal(name):
+    """K_f(D) = diag(vec F) with F_ij = f[d_i, d_j] (Daleckii–Krein, Higham Thm 3.11)."""
+    f, df = SCALAR[name]
+    d = [0.8, 1.7, 2.9]
+    F = [[df(a) if a == b else (f(a) - f(b)) / (a - b) for b in d] for a in d]
+    expected = np.diag(np.ravel(np.array(F), order="F"))
+    np.testing.assert_allclose(kronecker_form(name, np.diag(d)), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_the_jacobian_of_expm_is_its_kronecker_form():
+    derivation = derive(spec("expm(X)"))
+    assert text(derivation.result) == "expm_kronecker(X)"
+    assert latex(derivation.result) == r"K_{\exp}(X)"
+    report = verify(derivation)
+    assert report.steps_ok and report.finite_difference.ok

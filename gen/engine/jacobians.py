@@ -188,8 +188,29 @@ def vec_sqrtm_frechet(t: Term, dX):
     return [(M, s) for s in linear_form(L.direction, dX)]
 
 
+@rule(
+    "Kronecker form",
+    r"\operatorname{vec}L_{f}(X, Z) = K_{f}(X)\operatorname{vec}Z",
+    "Higham, Functions of Matrices, ch. 3 (the Kronecker form of the Fréchet derivative)",
+)
+def vec_frechet(t: Term, dX):
+    """The Fréchet derivative is linear in its direction: its matrix on vec Z is K_f(X)."""
+    L = t.inner
+    if not isinstance(L, ir.Frechet) or not bare(replace(t, inner=None)):
+        return None
+    return [(ir.KroneckerForm(L.name, L.arg), s) for s in linear_form(L.direction, dX)]
+
+
 NOT_YET = "a Jacobian whose differential cannot be brought into the form J d vec X is not supported yet"
-VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker, vec_sqrtm_frechet)
+VECTORISATIONS = (
+    vec_product,
+    vec_trace,
+    commutation,
+    vec_hadamard,
+    vec_kronecker,
+    vec_sqrtm_frechet,
+    vec_frechet,
+)
 
 
 fact(

@@ -277,7 +277,9 @@ MATRIX_FUNCTIONS = (
 )
 # L_f(X, E), the Fréchet derivative of each matrix function, named as SciPy names expm_frechet
 FRECHET = tuple(Function(f"{f.name}_frechet", (2,), "frechet") for f in MATRIX_FUNCTIONS)
-TABLE = TABLE + MATRIX_FUNCTIONS + FRECHET
+# K_f(X), its Kronecker form: vec L_f(X, E) = K_f(X) vec E (Higham, Functions of Matrices, §3.2)
+KRONECKER = tuple(Function(f"{f.name}_kronecker", lowering="kronecker_form") for f in MATRIX_FUNCTIONS)
+TABLE = TABLE + MATRIX_FUNCTIONS + FRECHET + KRONECKER
 FUNCTIONS = {f.name: f for f in TABLE}
 ENTRYWISE = {f.name: f for f in TABLE if f.entrywise}
 ALIASES = {alias: f.name for f in TABLE for alias in f.aliases}

@@ -484,7 +484,16 @@ class Inner(sp.Expr):
 # --- matrix functions (Higham, Functions of Matrices) --------------------------------
 
 
-class MatrixFunction(_Named, MatrixExpr):
+class _Grammar:
+    """Printed by ``sp.sstr`` (in an error message) as the spec grammar writes it."""
+
+    def _sympystr(self, printer):
+        from .printers import text
+
+        return text(self)
+
+
+class MatrixFunction(_Grammar, _Named, MatrixExpr):
     """``f(X)`` of a square matrix in the sense of Higham (``e^X``, ``log X``, ``X^{1/2}``): not entry
     by entry; it commutes with ``X`` and ``f(X)ᵀ = f(Xᵀ)``."""
 
@@ -498,7 +507,7 @@ class MatrixFunction(_Named, MatrixExpr):
         return self.arg.shape
 
 
-class Frechet(_Named, MatrixExpr):
+class Frechet(_Grammar, _Named, MatrixExpr):
     """``L_f(X, E)``, the Fréchet derivative of the matrix function ``f`` at ``X`` in the direction
     ``E``: linear in ``E``, and ``d f(X) = L_f(X, dX)``."""
 
@@ -514,6 +523,20 @@ class Frechet(_Named, MatrixExpr):
     @property
     def shape(self):
         return self.arg.shape
+
+
+class KroneckerForm(_Grammar, _Named, MatrixExpr):
+    """``K_f(X)``, the n²×n² matrix of the Fréchet derivative: ``vec L_f(X, E) = K_f(X) vec E``."""
+
+    is_commutative = False
+
+    def __new__(cls, name, X):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), X)
+
+    @property
+    def shape(self):
+        n = self.arg.shape[0]
+        return n * n, n * n
 
 
 def matrix_function(name: str, F):

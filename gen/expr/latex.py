@@ -153,6 +153,10 @@ class _Printer:
         args = f"{self.print(e.arg)}, {self.print(e.direction)}"
         return f"L_{{{FUNCTIONS[e.name].frechet}}}({args})", ATOM
 
+    def _print_KroneckerForm(self, e):
+        """``K_{\\exp}(X)``: ``vec L_f(X, E) = K_f(X) vec E`` (Higham, Functions of Matrices, §3.2)."""
+        return f"K_{{{FUNCTIONS[e.name].frechet}}}({self.print(e.arg)})", ATOM
+
     def _print_Softmax(self, e):
         return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM
 

@@ -338,6 +338,12 @@ class _Lowering:
             raise self.error(message, node.pos)
         return ir.frechet(name, x, e)
 
+    def call_kronecker_form(self, node, x):
+        """``expm_kronecker(X)``: ``K_f(X)``, with ``vec L_f(X, E) = K_f(X) vec E``."""
+        name = node.name.removesuffix("_kronecker")
+        self.call_matrix_function(Call(name, node.args, node.pos), x)
+        return ir.KroneckerForm(name, x)
+
     def call_hadamard(self, node, a, b):
         if not (ir.is_matrix(a) and ir.is_matrix(b)) or a.shape != b.shape:
             shapes = f"{describe_shape(a)} and {describe_shape(b)}"

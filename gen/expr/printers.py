@@ -153,6 +153,9 @@ class GrammarPrinter(_Printer):
     def _print_Frechet(self, e):
         return f"{e.name}_frechet({self.print(e.arg)}, {self.print(e.direction)})", ATOM
 
+    def _print_KroneckerForm(self, e):
+        return f"{e.name}_kronecker({self.print(e.arg)})", ATOM
+
     def _print_Softmax(self, e):
         return f"softmax({self.print(e.arg)})", ATOM
 
@@ -322,9 +325,18 @@ class NumpyPrinter(_Printer):
 
     def _print_Frechet(self, e):
         """``L_f(X, E)`` as the upper right block of ``f([[X, E], [0, X]])`` (Higham, Thm 3.6)."""
-        f = FUNCTIONS[e.name].numpy_source.format("np.block([[X, E], [0 * X, X]])")
-        block = f"(lambda X, E: {f}[: len(X), len(X) :])"
-        return f"{block}({self.print(e.arg)}, {self.print(e.direction)})", ATOM
+        return f"{self.frechet(e.name)}({self.print(e.arg)}, {self.print(e.direction)})", ATOM
+
+    @staticmethod
+    def frechet(name: str) -> str:
+        f = FUNCTIONS[name].numpy_source.format("np.block([[X, E], [0 * X, X]])")
+        return f"(lambda X, E: {f}[: len(X), len(X) :])"
+
+    def _print_KroneckerForm(self, e):
+        """``K_f(X)``, column k the vec of ``L_f(X, E_k)`` for the k-th unit matrix ``E_k``."""
+        units = "np.eye(X.size).reshape((X.size, *X.shape), order='F')"
+        columns = f"[np.ravel({self.frechet(e.name)}(X, E), order='F') for E in {units}]"
+        return f"(lambda X: np.column_stack({columns}))({self.print(e.arg)})", ATOM
 
     def _print_Softmax(self, e):
         exp = f"np.exp({self.print(e.arg)})"

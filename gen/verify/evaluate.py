@@ -114,6 +114,7 @@ EVALUATORS = {
     ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
     ir.MatrixFunction: lambda ev, e: MATRIX[e.name](ev(e.arg)),
     ir.Frechet: lambda ev, e: frechet(MATRIX[e.name], ev(e.arg), ev(e.direction)),
+    ir.KroneckerForm: lambda ev, e: kronecker_form(MATRIX[e.name], ev(e.arg)),
 }
 
 
@@ -127,6 +128,12 @@ def frechet(f, X, E):
     n = X.shape[0]
     block = np.block([[X, E], [np.zeros_like(X), X]])
     return f(block)[:n, n:]
+
+
+def kronecker_form(f, X):
+    """``K_f(X)``, column by column: column ``k`` is ``vec L_f(X, E_k)`` for the k-th unit ``E_k``."""
+    units = np.eye(X.size).reshape((X.size, *X.shape), order="F")  # unit k has vec = e_k
+    return np.column_stack([np.ravel(frechet(f, X, E), order="F") for E in units])
 
 
 def softmax(z):
@@ -224,7 +231,7 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
 
 def analytic(F) -> bool:
     """Whether every named function in ``F`` is analytic (the complex step needs it)."""
-    kinds = (ir.Elementwise, ir.ScalarFunction, ir.MatrixFunction, ir.Frechet)
+    kinds = (ir.Elementwise, ir.ScalarFunction, ir.MatrixFunction, ir.Frechet, ir.KroneckerForm)
     named = (n for n in sp.preorder_traversal(F) if isinstance(n, kinds))
     return all(FUNCTIONS[n.name].analytic for n in named)
 

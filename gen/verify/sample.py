@@ -136,7 +136,7 @@ CONDITIONS = {
 
 def needs_principal(node) -> bool:
     """``logm``, ``sqrtm`` and their Fréchet derivatives: the principal branch (the table's domain)."""
-    named = isinstance(node, (ir.MatrixFunction, ir.Frechet))
+    named = isinstance(node, (ir.MatrixFunction, ir.Frechet, ir.KroneckerForm))
     return named and FUNCTIONS[node.name].domain == OFF_NEGATIVE_AXIS
 
 

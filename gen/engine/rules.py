@@ -330,7 +330,7 @@ fact(
 )
 fact(
     "Fréchet derivative of the square root",
-    r"L = L_{\sqrt{\cdot}}(X, E) \iff X^{1/2} L + L X^{1/2} = E",
+    r"L = L_{\mathrm{sqrt}}(X, E) \iff X^{1/2} L + L X^{1/2} = E",
     "Higham, Functions of Matrices, ch. 6 (the square root)",
     "Differentiate S S = X: dS S + S dS = dX, a Sylvester equation with one solution when the"
     " eigenvalues of S have positive real parts.",

@@ -16,8 +16,7 @@ from ..engine.derive import Derivation
 from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr.latex import DISPLAY, MEASURE, broken, latex, width
-from ..verify.checks import Report, within
-from ..verify.evaluate import analytic
+from ..verify.checks import Report, by_complex_step, within
 from ..verify.sample import needs_positive, positive_by_construction, positive_part, sample_dims
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
@@ -139,7 +138,7 @@ def verification(derivation: Derivation, report: Report) -> Markup:
     sentence = (
         f"Each equality above was evaluated on both sides at {report.samples} random points{where}, "
         f"each variable drawn inside its domain and each differential taken in a random direction "
-        + ("by the complex step" if analytic(derivation.function) else NOT_ANALYTIC)
+        + ("by the complex step" if by_complex_step(derivation) else NOT_ANALYTIC)
     )
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"

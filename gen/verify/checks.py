@@ -238,9 +238,7 @@ def checked(derivation: Derivation) -> Report:
             record(errors, ("claim", v.name), [rel_error(*pair)])
             claim_points.setdefault(v.name, []).append(pair)
     tol = settings.tolerance
-    # a function that is not analytic (sqrtm, logm, …; in the function or an author's step) has its
-    # differentials taken by central differences, not by the complex step: its lines get their bound
-    equal = "=" if all(analytic(e) for e in (derivation.function, *derivation.steps)) else "fd"
+    equal = "=" if by_complex_step(derivation) else "fd"  # else central differences: their bound
 
     def check(*key, steps=()) -> tuple[Check, ...]:
         """The checks of ``key``'s errors, each bounded as its line's relation says (``->``: a limit)."""
@@ -281,6 +279,12 @@ def checked(derivation: Derivation) -> Report:
         author_identification,
         claim_of if derivation.claims else "",
     )
+
+
+def by_complex_step(derivation: Derivation) -> bool:
+    """Whether every differential is taken by the complex step: the function and the author's steps
+    are analytic (a function such as sqrtm or logm has its differentials by central differences)."""
+    return all(analytic(e) for e in (derivation.function, *derivation.steps))
 
 
 def claimed(derivation: Derivation) -> tuple:

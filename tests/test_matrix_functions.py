@@ -268,3 +268,18 @@ def test_the_jacobian_of_expm_is_its_kronecker_form():
     assert latex(derivation.result) == r"K_{\exp}(X)"
     report = verify(derivation)
     assert report.steps_ok and report.finite_difference.ok
+
+
+@pytest.mark.parametrize(
+    "function, kind", [("tr(expm(X))", "="), ("tr(sqrtm(X))", "fd"), ("tr(logm(X))", "fd")]
+)
+def test_lines_through_a_function_without_complex_step_get_the_bound_of_finite_differences(function, kind):
+    """expm is evaluated by analytic operations (the complex step holds); sqrtm and logm through a
+    Schur form, so their differentials are central differences, and their lines get that bound."""
+    from gen.pipeline import Outcome, render_tex
+
+    derivation = derive(spec(function))
+    report = verify(derivation)
+    assert report.ok and {c.kind for c in report.proofs[0].chain} == {kind}
+    sentence = "by the complex step where every function in it is analytic, else by central differences"
+    assert (sentence in render_tex(Outcome(derivation.spec, derivation, report))) == (kind == "fd")

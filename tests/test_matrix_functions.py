@@ -4,7 +4,7 @@ closed forms written down by hand, independent of SciPy and of the engine.
 - f of a Jordan block: f([[a, 1], [0, a]]) = [[f(a), f'(a)], [0, f(a)]] (Higham, Functions of
   Matrices, 2008, Definition 1.2, the Jordan canonical form);
 - the Fréchet derivative at a diagonal matrix: L_f(D, E)_ij = f[d_i, d_j] E_ij, the divided
-  difference (the Daleckii–Krein theorem, Higham, Thm 3.11);
+  difference (the Daleckii–Krein theorem, Higham, ch. 3);
 - the integral forms L_exp(X, E) = ∫₀¹ e^{sX} E e^{(1-s)X} ds (Higham, ch. 10) and
   L_log(X, E) = ∫₀¹ (s(X - I) + I)⁻¹ E (s(X - I) + I)⁻¹ ds (Higham, ch. 11), by Gauss–Legendre
   quadrature, and the Sylvester equation X^{1/2} L + L X^{1/2} = E (Higham, ch. 6);
@@ -254,7 +254,7 @@ def test_the_kronecker_form_of_the_exponential_is_its_integral():
 
 @pytest.mark.parametrize("name", SCALAR)
 def test_the_kronecker_form_at_a_diagonal_matrix_is_diagonal(name):
-    """K_f(D) = diag(vec F) with F_ij = f[d_i, d_j] (Daleckii–Krein, Higham Thm 3.11)."""
+    """K_f(D) = diag(vec F) with F_ij = f[d_i, d_j] (Daleckii–Krein, Higham ch. 3)."""
     f, df = SCALAR[name]
     d = [0.8, 1.7, 2.9]
     F = [[df(a) if a == b else (f(a) - f(b)) / (a - b) for b in d] for a in d]

@@ -186,8 +186,48 @@ def vec_tril_half(t: Term, dX):
     return [(ir.Diag(ir.vec(mask)), s) for s in linear_form(Z, dX)]
 
 
+@rule(
+    "vec of the square root's Fréchet derivative",
+    r"X^{1/2} L + L X^{1/2} = Z \iff \operatorname{vec}L"
+    r" = (I \otimes X^{1/2} + (X^{1/2})^{\top} \otimes I)^{-1}\operatorname{vec}Z",
+    "Higham, Functions of Matrices, ch. 6 (the square root)",
+)
+def vec_sqrtm_frechet(t: Term, dX):
+    """vec of the Sylvester equation S L + L S = Z is (I ⊗ S + Sᵀ ⊗ I) vec L = vec Z, and the
+    matrix is invertible: no two eigenvalues of the principal square root S add up to 0."""
+    L = t.inner
+    if not (isinstance(L, ir.Frechet) and L.name == "sqrtm") or not bare(replace(t, inner=None)):
+        return None
+    S = ir.matrix_function("sqrtm", L.arg)
+    identity = sp.Identity(S.shape[0])
+    M = sp.Inverse(ir.add(ir.kron(identity, S), ir.kron(ir.transpose_of(S), identity)))
+    return [(M, s) for s in linear_form(L.direction, dX)]
+
+
+@rule(
+    "Kronecker form",
+    r"\operatorname{vec}L_{f}(X, Z) = K_{f}(X)\operatorname{vec}Z",
+    "Higham, Functions of Matrices, ch. 3 (the Kronecker form of the Fréchet derivative)",
+)
+def vec_frechet(t: Term, dX):
+    """The Fréchet derivative is linear in its direction: its matrix on vec Z is K_f(X)."""
+    L = t.inner
+    if not isinstance(L, ir.Frechet) or not bare(replace(t, inner=None)):
+        return None
+    return [(ir.KroneckerForm(L.name, L.arg), s) for s in linear_form(L.direction, dX)]
+
+
 NOT_YET = "a Jacobian whose differential cannot be brought into the form J d vec X is not supported yet"
-VECTORISATIONS = (vec_product, vec_trace, commutation, vec_hadamard, vec_kronecker, vec_tril_half)
+VECTORISATIONS = (
+    vec_product,
+    vec_trace,
+    commutation,
+    vec_hadamard,
+    vec_kronecker,
+    vec_tril_half,
+    vec_sqrtm_frechet,
+    vec_frechet,
+)
 
 
 fact(

@@ -82,7 +82,7 @@ def linear_form(e, dX) -> tuple[Term, ...]:
         return hadamard_form(e, dX)
     if isinstance(e, (ir.Diag, ir.Vec, spectral.TrilHalf)):
         return linear_map_form(e, dX)
-    if isinstance(e, sp.KroneckerProduct):
+    if isinstance(e, (sp.KroneckerProduct, ir.Frechet)):
         return (Term(sp.Integer(1), (), False, (), False, e),)
     raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
 
@@ -162,6 +162,8 @@ def transposed_inner(e):
         return sp.KroneckerProduct(*(ir.transpose_of(a) for a in e.args))
     if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
         return e
+    if isinstance(e, ir.Frechet):  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
+        return ir.frechet(e.name, ir.transpose_of(e.arg), ir.transpose_of(e.direction))
     return ir.transpose_of(e)  # diag(Z) is a column; its transpose a row
 
 
@@ -334,6 +336,26 @@ def kronecker_factors(M):
     return None
 
 
+@rule(
+    "Fréchet adjoint",
+    r"\operatorname{tr}(A\,L_{f}(X, Z)) = \operatorname{tr}(L_{f}(X, A)\,Z),\ "
+    r"L_{f}(X, E)^{\top} = L_{f}(X^{\top}, E^{\top})",
+    "Higham, Functions of Matrices, ch. 3 (the adjoint of the Fréchet derivative)",
+)
+def frechet_adjoint(t: Term, vector: bool):
+    """The Fréchet derivative moves across the trace: for f(x) = Σ c_k x^k, both sides are
+    Σ c_k Σ_j tr(A X^j Z X^(k-1-j)), the same sum with the factors rotated."""
+    if not (isinstance(t.inner, ir.Frechet) and t.traced) or t.right:
+        return None
+    L = t.inner
+    dX = next(n for n in sp.preorder_traversal(L.direction) if isinstance(n, ir.MatDiff))
+    moved = ir.frechet(L.name, L.arg, ir.mul(*t.left) if t.left else sp.Identity(L.shape[0]))
+    return tuple(
+        Term(t.coeff * s.coeff, (moved, *s.left), s.transposed, s.right, True, s.inner)
+        for s in linear_form(L.direction, dX)
+    )
+
+
 @rule("trace of a scalar", r"\operatorname{tr}(a) = a \text{ for } a \in \mathbb{R}", MAGNUS)
 def untrace(t: Term, vector: bool):
     """With a vector variable, ``tr(m dx)`` is the scalar ``m dx``."""
@@ -352,6 +374,7 @@ REARRANGEMENTS = (
     tril_half_trace,
     kronecker_trace,
     vec_trace,
+    frechet_adjoint,
     untrace,
 )
 

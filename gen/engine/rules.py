@@ -21,6 +21,7 @@ from ..expr.functions import FUNCTIONS
 MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
 COOKBOOK = "Petersen & Pedersen, The Matrix Cookbook, §2"
 MAGNUS_CH5 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 5"  # derivatives, limits, chain rule
+HIGHAM = "Higham, Functions of Matrices, ch. 3"  # the Fréchet derivative of a matrix function
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,20 @@ def vec(F, variables):
 def diagonal(F, variables):
     """Taking a diagonal is linear."""
     return ir.Diag(ir.d(F.arg)) if isinstance(F, ir.Diag) else None
+
+
+@differential_rule(
+    "trace of a matrix function",
+    r"\mathrm{d}\operatorname{tr}f(F) = \operatorname{tr}(f'(F)\,\mathrm{d}F)",
+    HIGHAM,
+)
+def trace_of_matrix_function(F, variables):
+    """The trace of each term X^j dX X^(k-1-j) of d X^k is tr(X^(k-1) dX): f' comes out, term by term
+    of f's power series (so e^X' = e^X, (log X)' = X^-1, (X^1/2)' = 1/2 X^-1/2)."""
+    if not (isinstance(F, sp.Trace) and isinstance(F.arg, ir.MatrixFunction)):
+        return None
+    f = F.arg
+    return sp.Trace(ir.mul(FUNCTIONS[f.name].matrix_derivative(ir, f.arg), ir.d(f.arg)))
 
 
 @differential_rule("trace", r"\mathrm{d}\operatorname{tr}(F) = \operatorname{tr}(\mathrm{d}F)")
@@ -361,3 +376,38 @@ def cholesky(F, variables):
 def tril_half(F, variables):
     """Taking the lower triangle with half the diagonal is linear."""
     return spectral.TrilHalf(ir.d(F.arg)) if isinstance(F, spectral.TrilHalf) else None
+
+
+@differential_rule("matrix function", r"\mathrm{d}f(F) = L_{f}(F, \mathrm{d}F)", HIGHAM)
+def matrix_function(F, variables):
+    """The differential of a matrix function is its Fréchet derivative in the direction dF."""
+    if not isinstance(F, ir.MatrixFunction):
+        return None
+    return ir.frechet(F.name, F.arg, ir.d(F.arg))
+
+
+fact(
+    "Fréchet derivative of the exponential",
+    r"L_{\exp}(X, E) = \int_{0}^{1} e^{sX} E\, e^{(1-s)X}\,\mathrm{d}s",
+    "Higham, Functions of Matrices, ch. 10 (the exponential)",
+    "Differentiate the power series of e^X term by term; the sum is this integral.",
+)
+fact(
+    "Fréchet derivative of the square root",
+    r"L = L_{\mathrm{sqrt}}(X, E) \iff X^{1/2} L + L X^{1/2} = E",
+    "Higham, Functions of Matrices, ch. 6 (the square root)",
+    "Differentiate S S = X: dS S + S dS = dX, a Sylvester equation with one solution when the"
+    " eigenvalues of S have positive real parts.",
+)
+fact(
+    "Fréchet derivative of the logarithm",
+    r"L_{\log}(X, E) = \int_{0}^{1} (s(X - I) + I)^{-1} E\, (s(X - I) + I)^{-1}\,\mathrm{d}s",
+    "Higham, Functions of Matrices, ch. 11 (the logarithm)",
+    "The integral representation of log X, differentiated under the integral.",
+)
+fact(
+    "log-determinant as a trace",
+    r"\log\det X = \operatorname{tr}\log X",
+    "Higham, Functions of Matrices, ch. 11 (the logarithm)",
+    "The eigenvalues of log X are the logarithms of those of X; their sum is the log of their product.",
+)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ..expr import ir
-from .rules import COOKBOOK, MAGNUS, rule
+from ..expr.functions import FUNCTIONS
+from .rules import COOKBOOK, HIGHAM, MAGNUS, rule
 from .spectral import upper_triangular_phi
 
 
@@ -119,6 +120,8 @@ def transposed(e, symmetric):
         return e
     if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ)
         return ir.Elementwise(e.name, transposed(e.arg, symmetric))
+    if isinstance(e, ir.Frechet):  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ), term by term of f's power series
+        return ir.frechet(e.name, transposed(e.arg, symmetric), transposed(e.direction, symmetric))
     if is_symmetric(e, symmetric):
         return e
     return sp.Transpose(e)
@@ -129,6 +132,8 @@ def is_symmetric(e, symmetric) -> bool:
     transposed (``XᵀX``, ``XᵀAX`` with ``A`` symmetric)."""
     if isinstance(e, (sp.Inverse, sp.MatPow)):
         return is_symmetric(e.args[0], symmetric)
+    if isinstance(e, ir.MatrixFunction):  # f(X)ᵀ = f(Xᵀ)
+        return is_symmetric(e.arg, symmetric)
     if isinstance(e, (sp.MatMul, sp.MatAdd)) and e.shape[0] == e.shape[1]:
         return transposed(e, symmetric) == e
     return e in symmetric
@@ -362,8 +367,26 @@ def shared_coefficient(coeffs):
     return sp.Integer(1)
 
 
+@rule("commuting direction", r"XE = EX \implies L_{f}(X, E) = f'(X)\,E", HIGHAM)
+def commuting_direction(e, symmetric=frozenset()):
+    """Along a direction E that commutes with X (a multiple of X's own factors, or I), every term
+    X^j E X^(k-1-j) of the power series is X^(k-1) E: the Fréchet derivative is f'(X) E."""
+
+    def visit(node):
+        if not isinstance(node, ir.Frechet) or not commutes(node.arg, node.direction):
+            return node
+        return ir.mul(FUNCTIONS[node.name].matrix_derivative(ir, node.arg), node.direction)
+
+    return rebuild(e, visit)
+
+
+def commutes(X, E) -> bool:
+    return isinstance(E, sp.Identity) or ir.coeff_and_factors(X)[1] == ir.coeff_and_factors(E)[1]
+
+
 SIMPLIFICATIONS = (
     upper_triangular_phi,
+    commuting_direction,
     merge_powers,
     push_transposes,
     softmaxes,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 REAL, POSITIVE = "all reals", "positive argument"
 SYMMETRIC, SIMPLE = "symmetric argument, simple eigenvalue", "simple largest singular value"
 FULL_RANK, SPD = "full rank", "symmetric positive definite argument"
+# logm and sqrtm: the principal branch, defined and smooth off the closed negative real axis
+OFF_NEGATIVE_AXIS = "no eigenvalue on the closed negative real axis"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ class Function:
     - ``positive``: its values are positive (``log(sum(exp(x)))`` needs no assumption).
     - ``matrix_function``: the matrix function a reader takes ``φ(X)`` of a square matrix for
       (``expm``); the grammar then asks for it or for ``φ.(X)``, entry by entry.
+
+    A matrix function ``f(X)`` of a square matrix (``expm``, lowering ``matrix_function``,
+    Higham, *Functions of Matrices*) has instead:
+
+    - ``matrix_derivative(ir, F)``: ``f'(F)`` as a matrix, so that ``d tr f(F) = tr(f'(F) dF)``;
+    - ``numpy``: ``lambda np, x: …`` (SciPy imported inside, only when evaluated), ``source``;
+    - ``latex``: the short form for a symbol (``e^{{{arg}}}``), ``latex_long`` otherwise;
+      ``frechet``: the subscript of its Fréchet derivative ``L_f(X, E)``.
     """
 
     name: str
@@ -55,10 +65,17 @@ class Function:
     positive: bool = False
     analytic: bool = True
     matrix_function: str | None = None
+    matrix_derivative: Callable | None = None
+    latex_long: str | None = None
+    frechet: str | None = None
 
     @property
     def entrywise(self) -> bool:
         return self.derivative is not None
+
+    @property
+    def is_matrix_function(self) -> bool:
+        return self.matrix_derivative is not None
 
     @property
     def numpy_source(self) -> str:
@@ -193,6 +210,115 @@ TABLE = (
         positive=True,
     ),
 )
+
+
+def _scipy_linalg(name: str):
+    """``scipy.linalg.<name>``, imported when first evaluated (``import gen`` stays light)."""
+    import importlib
+
+    return getattr(importlib.import_module("scipy.linalg"), name)
+
+
+def _real_if_real(np, x, value):
+    return np.real(value) if np.isrealobj(x) else value
+
+
+def _logm(np, x):
+    """The principal logarithm by inverse scaling and squaring (Higham, Functions of Matrices,
+    §11.5): square roots until ``‖Y − I‖₁ ≤ 1/4``, then ``log Y`` by the [8/8] Padé approximant in
+    its partial fractions, ``Σ w_j A (I + s_j A)⁻¹`` with ``A = Y − I`` and the 8-point
+    Gauss–Legendre nodes ``s_j`` and weights ``w_j`` on [0, 1] (§11.4); so ``2^k log Y``.
+    SciPy's ``logm`` computes the same, a hundred times slower, too slow for finite differences."""
+    sqrtm, identity = _scipy_linalg("sqrtm"), np.eye(len(x))
+    y, k = x, 0
+    while np.linalg.norm(y - identity, 1) > 0.25 and k < 60:
+        y, k = _real_if_real(np, x, sqrtm(y)), k + 1
+    nodes, weights = np.polynomial.legendre.leggauss(8)
+    a = y - identity
+    log = sum(w / 2 * np.linalg.solve(identity + (s + 1) / 2 * a, a) for s, w in zip(nodes, weights))
+    return 2.0**k * log
+
+
+def _principal(name: str):
+    """SciPy's ``logm``/``sqrtm`` on a real matrix: real for a spectrum off the negative axis."""
+
+    def evaluate(np, x):
+        return _real_if_real(np, x, _scipy_linalg(name)(x))
+
+    return evaluate
+
+
+def _matrix(name, numpy, latex, latex_long, frechet, derivative, **fields) -> Function:
+    return Function(
+        name,
+        lowering="matrix_function",
+        numpy=numpy,
+        source=f"scipy.linalg.{name}({{}})",
+        latex=latex,
+        latex_long=latex_long,
+        frechet=frechet,
+        matrix_derivative=derivative,
+        **fields,
+    )
+
+
+# Matrix functions (Higham, Functions of Matrices, 2008). The complex step holds for an algorithm made
+# of analytic operations only (Al-Mohy & Higham 2010): SciPy's expm (Padé, scaling and squaring) is
+# one; its logm and sqrtm work through a Schur form (unitary factors are conjugated), and its sinm
+# and cosm through expm(iX), whose i mixes with the step's: those are checked by central differences.
+MATRIX_FUNCTIONS = (
+    _matrix(
+        "expm",
+        lambda np, x: _scipy_linalg("expm")(x),
+        "e^{{{arg}}}",
+        "\\exp{group}",
+        "\\exp",
+        lambda ir, F: ir.matrix_function("expm", F),
+    ),
+    _matrix(
+        "logm",
+        _logm,
+        "\\log{group}",
+        "\\log{group}",
+        "\\log",
+        lambda ir, F: ir.inverse(F),
+        domain=OFF_NEGATIVE_AXIS,
+        analytic=False,
+    ),
+    _matrix(
+        "sqrtm",
+        _principal("sqrtm"),
+        "{arg}^{{1/2}}",
+        "{group}^{{1/2}}",
+        "\\mathrm{sqrt}",
+        lambda ir, F: ir.mul(ir.rational(1, 2), ir.inverse(ir.matrix_function("sqrtm", F))),
+        domain=OFF_NEGATIVE_AXIS,
+        analytic=False,
+    ),
+    _matrix(
+        "sinm",
+        lambda np, x: _scipy_linalg("sinm")(x),
+        "\\sin{group}",
+        "\\sin{group}",
+        "\\sin",
+        lambda ir, F: ir.matrix_function("cosm", F),
+        analytic=False,
+    ),
+    _matrix(
+        "cosm",
+        lambda np, x: _scipy_linalg("cosm")(x),
+        "\\cos{group}",
+        "\\cos{group}",
+        "\\cos",
+        lambda ir, F: ir.neg(ir.matrix_function("sinm", F)),
+        analytic=False,
+    ),
+)
+# L_f(X, E), the Fréchet derivative of each matrix function, named as SciPy names expm_frechet
+FRECHET = tuple(Function(f"{f.name}_frechet", (2,), "frechet") for f in MATRIX_FUNCTIONS)
+# K_f(X), its Kronecker form: vec L_f(X, E) = K_f(X) vec E (Higham, Functions of Matrices, §3.2)
+KRONECKER = tuple(Function(f"{f.name}_kronecker", lowering="kronecker_form") for f in MATRIX_FUNCTIONS)
+TABLE = TABLE + MATRIX_FUNCTIONS + FRECHET + KRONECKER
 FUNCTIONS = {f.name: f for f in TABLE}
 ENTRYWISE = {f.name: f for f in TABLE if f.entrywise}
 ALIASES = {alias: f.name for f in TABLE for alias in f.aliases}

@@ -479,3 +479,74 @@ class Inner(sp.Expr):
 
     def __new__(cls, a, b):
         return sp.Expr.__new__(cls, a, b)
+
+
+# --- matrix functions (Higham, Functions of Matrices) --------------------------------
+
+
+class _Grammar:
+    """Printed by ``sp.sstr`` (in an error message) as the spec grammar writes it."""
+
+    def _sympystr(self, printer):
+        from .printers import text
+
+        return text(self)
+
+
+class MatrixFunction(_Grammar, _Named, MatrixExpr):
+    """``f(X)`` of a square matrix in the sense of Higham (``e^X``, ``log X``, ``X^{1/2}``): not entry
+    by entry; it commutes with ``X`` and ``f(X)ᵀ = f(Xᵀ)``."""
+
+    is_commutative = False
+
+    def __new__(cls, name, F):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), F)
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+
+class Frechet(_Grammar, _Named, MatrixExpr):
+    """``L_f(X, E)``, the Fréchet derivative of the matrix function ``f`` at ``X`` in the direction
+    ``E``: linear in ``E``, and ``d f(X) = L_f(X, dX)``."""
+
+    is_commutative = False
+
+    def __new__(cls, name, X, E):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), X, E)
+
+    @property
+    def direction(self):
+        return self.args[2]
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+
+class KroneckerForm(_Grammar, _Named, MatrixExpr):
+    """``K_f(X)``, the n²×n² matrix of the Fréchet derivative: ``vec L_f(X, E) = K_f(X) vec E``."""
+
+    is_commutative = False
+
+    def __new__(cls, name, X):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), X)
+
+    @property
+    def shape(self):
+        n = self.arg.shape[0]
+        return n * n, n * n
+
+
+def matrix_function(name: str, F):
+    return MatrixFunction(name, F)
+
+
+def frechet(name: str, X, E):
+    """``L_f(X, E)``; zero in a zero direction."""
+    return zero_like(X) if is_zero(E) else Frechet(name, X, E)
+
+
+def inverse(F):
+    return sp.Inverse(F)

@@ -150,6 +150,24 @@ class _Printer(SpectralLatex):
 
     _print_ScalarFunction = _print_Elementwise
 
+    def _print_MatrixFunction(self, e):
+        """Higham's notation: ``e^{X}``, ``\\log X``, ``X^{1/2}``; a compound argument in parentheses
+        (``\\exp(A + B)``), but ``e^{tA}`` for a product of symbols."""
+        row, arg = FUNCTIONS[e.name], self.print(e.arg)
+        exponent = row.latex.startswith("e^") and isinstance(e.arg, sp.MatMul)
+        short = self.is_atom(e.arg) or exponent and all(self.is_atom(a) or a.is_Number for a in e.arg.args)
+        template = row.latex if short else row.latex_long
+        return template.format(arg=arg, group=group(arg)), POSTFIX if "^" in template else ATOM
+
+    def _print_Frechet(self, e):
+        """``L_{\\exp}(X, E)``, the Fréchet derivative (Higham, Functions of Matrices, §3.1)."""
+        args = f"{self.print(e.arg)}, {self.print(e.direction)}"
+        return f"L_{{{FUNCTIONS[e.name].frechet}}}({args})", ATOM
+
+    def _print_KroneckerForm(self, e):
+        """``K_{\\exp}(X)``: ``vec L_f(X, E) = K_f(X) vec E`` (Higham, Functions of Matrices, §3.2)."""
+        return f"K_{{{FUNCTIONS[e.name].frechet}}}({self.print(e.arg)})", ATOM
+
     def _print_Softmax(self, e):
         return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM
 

@@ -256,7 +256,7 @@ class _Lowering(SpectralLowering):
         if function.of_sizes:
             return lower(node, *(self.size(arg) for arg in node.args))
         args = [self.lower(a) for a in node.args]
-        if node.name == "hadamard":  # hadamard(I, M): I takes M's size
+        if function.lowering in ("hadamard", "frechet"):  # hadamard(I, M): I takes M's size
             args = [
                 a.sized(b.shape[0]) if isinstance(a, Eye) and ir.is_matrix(b) else a
                 for a, b in zip(args, args[::-1])
@@ -337,6 +337,30 @@ class _Lowering(SpectralLowering):
         if not node.entrywise and ir.is_matrix(x) and x.shape[0] == x.shape[1] and not ir.is_one_by_one(x):
             raise self.error(ambiguous(FUNCTIONS[node.name], text(x)), node.pos)
         return ir.apply(node.name, ir.scalar(x))
+
+    def call_matrix_function(self, node, x):
+        """``expm(X)``, ``logm(X)``, …: the matrix function of a square matrix (Higham)."""
+        if not ir.is_matrix(x) or ir.is_one_by_one(x):
+            scalar = node.name[:-1]
+            message = f"{node.name}() takes a square matrix; for a number write {scalar}(...)"
+            raise self.error(message, node.pos)
+        self.require_square(x, f"take {node.name}() of {{}}", node.pos)
+        return ir.matrix_function(node.name, x)
+
+    def call_frechet(self, node, x, e):
+        """``expm_frechet(X, E)``: the Fréchet derivative ``L_f(X, E)``, E of X's shape."""
+        name = node.name.removesuffix("_frechet")
+        self.call_matrix_function(Call(name, (node.args[0],), node.pos), x)
+        if ir.shape(e) != ir.shape(x):
+            message = f"{node.name}(X, E) needs E of X's shape, not {describe_shape(e)}"
+            raise self.error(message, node.pos)
+        return ir.frechet(name, x, e)
+
+    def call_kronecker_form(self, node, x):
+        """``expm_kronecker(X)``: ``K_f(X)``, with ``vec L_f(X, E) = K_f(X) vec E``."""
+        name = node.name.removesuffix("_kronecker")
+        self.call_matrix_function(Call(name, node.args, node.pos), x)
+        return ir.KroneckerForm(name, x)
 
     def call_hadamard(self, node, a, b):
         if not (ir.is_matrix(a) and ir.is_matrix(b)) or a.shape != b.shape:

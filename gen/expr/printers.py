@@ -149,6 +149,15 @@ class GrammarPrinter(SpectralGrammar, _Printer):
 
     _print_ScalarFunction = _print_Elementwise
 
+    def _print_MatrixFunction(self, e):
+        return f"{e.name}({self.print(e.arg)})", ATOM
+
+    def _print_Frechet(self, e):
+        return f"{e.name}_frechet({self.print(e.arg)}, {self.print(e.direction)})", ATOM
+
+    def _print_KroneckerForm(self, e):
+        return f"{e.name}_kronecker({self.print(e.arg)})", ATOM
+
     def _print_Softmax(self, e):
         return f"softmax({self.print(e.arg)})", ATOM
 
@@ -313,6 +322,24 @@ class NumpyPrinter(SpectralNumpy, _Printer):
 
     _print_ScalarFunction = _print_Elementwise
 
+    def _print_MatrixFunction(self, e):
+        return FUNCTIONS[e.name].numpy_source.format(self.print(e.arg)), ATOM
+
+    def _print_Frechet(self, e):
+        """``L_f(X, E)`` as the upper right block of ``f([[X, E], [0, X]])`` (Higham, Thm 3.6)."""
+        return f"{self.frechet(e.name)}({self.print(e.arg)}, {self.print(e.direction)})", ATOM
+
+    @staticmethod
+    def frechet(name: str) -> str:
+        f = FUNCTIONS[name].numpy_source.format("np.block([[X, E], [0 * X, X]])")
+        return f"(lambda X, E: {f}[: len(X), len(X) :])"
+
+    def _print_KroneckerForm(self, e):
+        """``K_f(X)``, column k the vec of ``L_f(X, E_k)`` for the k-th unit matrix ``E_k``."""
+        units = "np.eye(X.size).reshape((X.size, *X.shape), order='F')"
+        columns = f"[np.ravel({self.frechet(e.name)}(X, E), order='F') for E in {units}]"
+        return f"(lambda X: np.column_stack({columns}))({self.print(e.arg)})", ATOM
+
     def _print_Softmax(self, e):
         exp = f"np.exp({self.print(e.arg)})"
         return f"({exp} / np.sum({exp}))", ATOM
@@ -365,6 +392,8 @@ def numpy_source(result, symbols: dict, variable, vectorised: bool = False) -> s
                 if dim.is_Symbol and dim not in printer.sizes:
                     printer.sizes[dim] = f"{name}.shape[{axis}]"
     body = printer.print(result)
+    if "scipy." in body:  # a matrix function: SciPy's, imported here so the source stays self-contained
+        lines.insert(0, "    import scipy.linalg")
     if not ir.is_matrix(variable) and not ir.is_matrix(result):
         lines.append(f"    return float(np.squeeze({body}))")
     elif not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative

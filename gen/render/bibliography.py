@@ -153,6 +153,33 @@ WORKS = (
         journal="Linear Algebra and its Applications 170, 33--45",
         year="1992",
     ),
+    work(
+        "higham2008functions",
+        "Higham, Functions of Matrices",
+        "book",
+        author="N. J. Higham",
+        title="Functions of Matrices: Theory and Computation",
+        publisher="SIAM",
+        year="2008",
+    ),
+    work(
+        "almohy2010complex",
+        "Al-Mohy & Higham, The complex step approximation to the Fréchet derivative of a matrix function",
+        "article",
+        author="A. H. Al-Mohy and N. J. Higham",
+        title="The complex step approximation to the Fréchet derivative of a matrix function",
+        journal="Numerical Algorithms 53(1), 133--148",
+        year="2010",
+    ),
+    work(
+        "bright2025matrix",
+        "Bright, Edelman & Johnson, Matrix Calculus (for Machine Learning and Beyond)",
+        "misc",
+        author="P. Bright and A. Edelman and S. G. Johnson",
+        title="Matrix Calculus (for Machine Learning and Beyond)",
+        note="lecture notes of MIT 18.S096, arXiv:2501.14787",
+        year="2025",
+    ),
 )
 
 

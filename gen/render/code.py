@@ -68,6 +68,7 @@ def export_numpy(outcome: Outcome, module: str) -> str:
     values = {s: (v + v.T) / 2 if names[s] in symmetric else v for s, v in values.items()}  # exactly
     # printed for a number, the function comes back in its own shape
     function = numpy_source(derivation.function, symbols, sp.Symbol("t"))
+    derivative = result["numpy"]
     return render_code(
         "numpy.py.j2",
         title=python_string(spec.title),
@@ -84,5 +85,6 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         step=STEPS[derivation.kind.order],
         point=[(python_string(python_name(names[s])), literal(v)) for s, v in values.items()],
         function_source=renamed(function, "function").rstrip("\n"),
-        derivative_source=renamed(result["numpy"], name).rstrip("\n"),
+        derivative_source=renamed(derivative, name).rstrip("\n"),
+        scipy="scipy." in function + derivative,
     )

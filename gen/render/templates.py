@@ -54,6 +54,7 @@ SYMBOLS = {
     "∘": r"\ensuremath{\circ}",
     "⊗": r"\ensuremath{\otimes}",
     "‖": r"\ensuremath{\|}",
+    "√": r"\ensuremath{\surd}",
     "ᵀ": r"\ensuremath{^{\top}}",
     "⁻": r"\ensuremath{^{-}}",
     "¹": r"\ensuremath{^{1}}",

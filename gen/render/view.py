@@ -18,8 +18,7 @@ from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
 from ..spec.keys import CheckSettings
-from ..verify.checks import Report, assignment_text, within
-from ..verify.evaluate import analytic
+from ..verify.checks import Report, assignment_text, by_complex_step, within
 from ..verify.sample import (
     needs_positive,
     positive_by_construction,
@@ -56,8 +55,9 @@ ADJECTIVES = {
     "orthogonal": "orthogonal",
     "diagonal": "diagonal",
     "positive_det": "invertible with $\\det {symbol} > 0$",
+    "positive_eigenvalues": "with real positive eigenvalues",
 }
-IMPLIED = {"invertible": "positive_det"}  # an adjective that another one already says
+IMPLIED = {"invertible": ("positive_det", "positive_eigenvalues")}  # adjectives other ones already say
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def hypothesis(derivation: Derivation) -> Markup:
     for s in derivation.spec.symbols:
         part = f"${latex(symbols[s.name])} \\in {space(symbols[s.name])}$"
         if s.assume:
-            said = [a for a in s.assume if IMPLIED.get(a) not in s.assume]
+            said = [a for a in s.assume if not set(IMPLIED.get(a, ())) & set(s.assume)]
             symbol = latex(symbols[s.name])
             adjectives = (
                 ADJECTIVES[a].format(symbol=symbol) if s.shape else a for a in said
@@ -179,16 +179,18 @@ def diagnosis_sentence(diagnosis, value, result, note: str = "") -> Markup:
     return Markup(sentence + note + ".")
 
 
+NOT_ANALYTIC = "by the complex step where every function in it is analytic, else by central differences"
+
+
 def verification(derivation: Derivation, report: Report) -> Markup:
     methods = {p.method for p in derivation.proofs}
     sentence = (
         f"Each equality above was evaluated on both sides at {report.samples} random points"
         f"{at_sizes(derivation, report.samples)}, each variable drawn over its whole declared domain"
         f"{' (determinants of both signs where the assumptions allow)' * signed(derivation)} and each "
-        "differential taken in a random direction by the complex step"
+        "differential taken in a random direction "
+        + ("by the complex step" if by_complex_step(derivation) else NOT_ANALYTIC)
     )
-    if not analytic(derivation.function):
-        sentence += " (by central differences through a function that is not analytic)"
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"
     if "directional" in methods:
@@ -219,7 +221,7 @@ def tolerance_clause(derivation: Derivation) -> str:
 
 def signed(derivation: Derivation) -> bool:
     """Whether a square matrix is drawn with determinants of both signs (one not spd or positive_det)."""
-    definite = {"spd", "positive_det"}
+    definite = {"spd", "positive_det", "positive_eigenvalues"}
     shapes = (
         (getattr(derivation.symbol_map[s.name], "shape", ()), s.assume) for s in derivation.spec.symbols
     )

@@ -18,12 +18,21 @@ from ..expr.functions import FUNCTIONS as NAMED
 from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer
 from .text import latex_text, plain_text, refusal
 
-ASSUMPTIONS = ("invertible", "symmetric", "spd", "positive", "orthogonal", "diagonal", "positive_det")
+ASSUMPTIONS = (
+    "invertible",
+    "symmetric",
+    "spd",
+    "positive",
+    "orthogonal",
+    "diagonal",
+    "positive_det",
+    "positive_eigenvalues",
+)
 METHODS = ("differential", "directional", "entrywise")
 FUNCTIONS = frozenset(NAMED)  # the grammar's function names: not symbol names
 RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the transpose"}
 
-_SQUARE_ONLY = ("invertible", "symmetric", "spd", "orthogonal", "diagonal", "positive_det")
+_SQUARE_ONLY = tuple(a for a in ASSUMPTIONS if a != "positive")  # of a square matrix only
 # assumptions that no matrix of size ≥ 2 satisfies together (the sampler could not draw one)
 _CONTRADICTIONS = {("positive", "orthogonal"): "no orthogonal matrix has only positive entries"}
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")

@@ -27,7 +27,7 @@ TYPESET_RANGES = (
     (0x27E8, 0x27E9), (0xFB00, 0xFB06),
 )  # fmt: skip
 # The characters escape_latex writes as math (its SYMBOLS), which pdflatex does not know as text.
-MATH_CHARACTERS = frozenset("−×·≤≥≠≈±→↦∈∞∂∇∘⊗‖ᵀ⁻¹²³αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ")
+MATH_CHARACTERS = frozenset("−×·≤≥≠≈±→↦∈∞∂∇∘⊗‖√ᵀ⁻¹²³αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ")
 # Line breaks and other spacing that a plain-text field may hold: each run becomes one space.
 SPACING = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")
 CONTROL = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))

@@ -16,7 +16,7 @@ from ..engine.derive import Derivation
 from ..engine.jacobians import differential_of_variable, symmetrizer
 from ..engine.proof import Chain, Proof, Step
 from ..expr import ir
-from .evaluate import Evaluator, finite_difference_gradient, finite_difference_jacobian, unit
+from .evaluate import Evaluator, analytic, finite_difference_gradient, finite_difference_jacobian, unit
 from .sample import COVERED, MIN_SINGULAR_VALUE, draw, size_assignments
 
 FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative has no relative error)
@@ -312,11 +312,14 @@ def checked(derivation: Derivation) -> Report:
             record(errors, at, ("claim", v.name), [stated])
             claim_points.setdefault(v.name, []).append(pair)
     tol = settings.tolerance
+    equal = "=" if by_complex_step(derivation) else "fd"  # else central differences: their bound
 
     def check(*key, steps=()) -> tuple[Check, ...]:
         """The checks of ``key``'s errors, each bounded as its line's relation says (``->``: a limit)."""
-        kind = "fd" if key == ("fd",) else "="
-        relations = itertools.chain((s.relation for s in steps), itertools.repeat(kind))
+        kind = "fd" if key == ("fd",) else equal
+        relations = itertools.chain(
+            (equal if s.relation == "=" else s.relation for s in steps), itertools.repeat(kind)
+        )
         by_size = zip(*(errors[key][a] for a in sorted(errors.get(key, {}))))
         return tuple(Check(max(e), tol, r, e) for e, r in zip(by_size, relations))
 
@@ -379,6 +382,12 @@ def not_finite(derivation: Derivation, ev: Evaluator) -> tuple | None:
         inner = [node for node in pieces if not np.all(np.isfinite(ev(node)))]
         return source, (inner[-1] if inner else expr), False
     return None
+
+
+def by_complex_step(derivation: Derivation) -> bool:
+    """Whether every differential is taken by the complex step: the function and the author's steps
+    are analytic (a function such as sqrtm or logm has its differentials by central differences)."""
+    return all(analytic(e) for e in (derivation.function, *derivation.steps))
 
 
 def claimed(derivation: Derivation) -> tuple:

@@ -3,10 +3,12 @@
 A square matrix is drawn as ``L diag(s) R``. Each assumption is a row of ``CONSTRAINTS``
 that narrows one aspect of that form, so that any consistent set composes:
 
-- the basis: ``diagonal`` (``L = R = I``), ``symmetric`` (``R = Lᵀ``), else two random
-  orthogonal matrices (most specific wins: a diagonal matrix is symmetric);
+- the basis: ``diagonal`` (``L = R = I``), ``symmetric`` (``R = Lᵀ``), ``similar`` (``R = L⁻¹``
+  with ``L`` well conditioned: ``s`` are the eigenvalues), else two random orthogonal matrices
+  (most specific wins: a diagonal matrix is symmetric);
 - the magnitudes of ``s``: 1 for ``orthogonal``, else in [0.5, 2] (well conditioned);
-- the signs of ``s``: all positive for ``spd`` (and for a ``positive`` diagonal), else
+- the signs of ``s``: all positive for ``spd`` and ``positive_eigenvalues`` (and for a
+  ``positive`` diagonal), else
   random, with the sign of the determinant the one the sample asks for (``positive_det``:
   always positive), so that over the samples determinants and eigenvalues of both signs occur;
 - ``positive`` entries: ``c 11ᵀ`` added, with ``c`` above the largest entry (a row swap
@@ -19,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-BASES = ("general", "symmetric", "diagonal")  # from the least to the most specific
+BASES = ("general", "similar", "symmetric", "diagonal")  # from the least to the most specific
 MAGNITUDES = (0.5, 2.0)
 
 
@@ -46,6 +48,7 @@ CONSTRAINTS = {
     "orthogonal": {"unit": True},
     "positive": {"positive": True},
     "positive_det": {"det_positive": True},
+    "positive_eigenvalues": {"basis": "similar", "definite": True},  # logm, sqrtm: the principal branch
 }
 
 
@@ -95,6 +98,9 @@ def basis(rng, n: int, kind: str):
     """``(L, R)``: the identity, ``(Q, Qᵀ)``, or two random orthogonal matrices."""
     if kind == "diagonal":
         return np.eye(n), np.eye(n)
+    if kind == "similar":
+        left = well_conditioned(rng, n, (0.8, 1.25))
+        return left, np.linalg.inv(left)
     q = orthogonal(rng, n)
     return (q, q.T) if kind == "symmetric" else (q, orthogonal(rng, n))
 

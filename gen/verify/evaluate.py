@@ -114,10 +114,28 @@ EVALUATORS = {
     ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
     ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
     **spectral.EVALUATORS,
+    ir.MatrixFunction: lambda ev, e: MATRIX[e.name](ev(e.arg)),
+    ir.Frechet: lambda ev, e: frechet(MATRIX[e.name], ev(e.arg), ev(e.direction)),
+    ir.KroneckerForm: lambda ev, e: kronecker_form(MATRIX[e.name], ev(e.arg)),
 }
 
 
 ENTRYWISE = {name: f.numpy_function(np) for name, f in FUNCTIONS.items() if f.entrywise}
+MATRIX = {name: f.numpy_function(np) for name, f in FUNCTIONS.items() if f.is_matrix_function}
+
+
+def frechet(f, X, E):
+    """``L_f(X, E)``, the upper right block of ``f([[X, E], [0, X]])`` (Higham 2008, Thm 3.6):
+    one evaluation of ``f`` itself, exact for any primary matrix function."""
+    n = X.shape[0]
+    block = np.block([[X, E], [np.zeros_like(X), X]])
+    return f(block)[:n, n:]
+
+
+def kronecker_form(f, X):
+    """``K_f(X)``, column by column: column ``k`` is ``vec L_f(X, E_k)`` for the k-th unit ``E_k``."""
+    units = np.eye(X.size).reshape((X.size, *X.shape), order="F")  # unit k has vec = e_k
+    return np.column_stack([np.ravel(frechet(f, X, E), order="F") for E in units])
 
 
 def softmax(z):
@@ -217,10 +235,11 @@ def analytic(F, values: dict | None = None) -> bool:
     """Whether every named function in ``F`` is analytic (the complex step needs it), and every
     node that says whether it is (the spectral ones are not); a lemma's named piece (``g``, whose
     value is an expression) is looked into too."""
+    named = (ir.Elementwise, ir.ScalarFunction, ir.MatrixFunction, ir.Frechet, ir.KroneckerForm)
     values, pending, seen = values or {}, [F], set()
     while pending:
         for n in sp.preorder_traversal(pending.pop()):
-            if isinstance(n, (ir.Elementwise, ir.ScalarFunction)) and not FUNCTIONS[n.name].analytic:
+            if isinstance(n, named) and not FUNCTIONS[n.name].analytic:
                 return False
             if not getattr(n, "analytic", True):
                 return False

@@ -19,7 +19,7 @@ import sympy as sp
 from ..engine.derive import Derivation
 from ..errors import Unsupported
 from ..expr import ir
-from ..expr.functions import FUNCTIONS, POSITIVE
+from ..expr.functions import FUNCTIONS, OFF_NEGATIVE_AXIS, POSITIVE
 from ..expr.lower import locate
 from ..expr.printers import text
 from . import spectral
@@ -115,13 +115,15 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
     there (an error), or too close to singular to differentiate (drawn again); None if none fails."""
     ev = Evaluator(values, dims, {})
     for source, expr, differentiated in evaluated(derivation):
-        for node in sp.preorder_traversal(expr):
+        for node in sp.postorder_traversal(expr):  # the innermost condition first
             if node.has(ir.MatDiff, ir.Diff):  # a step's differential: its pieces are checked below it
                 continue
             if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
                 return source, node, False
             if type(node) in spectral.WELL_POSED and spectral.ill_posed(node, ev(node.arg)):
                 return source, node, False
+            if needs_principal(node) and not off_negative_axis(ev(node.arg)):
+                return source, node, on_negative_axis(ev(node.arg))
             if not needs_positive(node):
                 continue
             value = np.asarray(ev(positive_part(node)))
@@ -134,16 +136,20 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
 
 def undefined_where(derivation: Derivation, node, dims: dict) -> str:
     """``logdet(-X) is undefined where det(-X) ≤ 0, which happens for some spd X when n = 5 …``"""
-    argument = positive_part(node)
-    relation = "< 0" if defined_at_zero(node) else "≤ 0"
+    if needs_principal(node):
+        argument, advice = node.arg, "it has none (such as spd or positive_eigenvalues)"
+        where = f"{text(argument)} has an eigenvalue on the closed negative real axis"
+    else:
+        argument, advice = positive_part(node), "it is positive (such as positive, spd or positive_det)"
+        where = f"{text(argument)} {'< 0' if defined_at_zero(node) else '≤ 0'}"
     symbols = [s for s in derivation.spec.symbols if argument.has(derivation.symbol_map[s.name])]
     who = " and ".join(f"some {' and '.join(s.assume)} {s.name}".replace("  ", " ") for s in symbols)
     when = ", ".join(f"{d} = {size}" for d, size in dims.items())
     return (
-        f"{text(node)} is undefined where {text(argument)} {relation}, which happens"
+        f"{text(node)} is undefined where {where}, which happens"
         + f" for {who}" * bool(who)
         + f" when {when}" * bool(when)
-        + "; declare assumptions under which it is positive (such as positive, spd or positive_det)"
+        + f"; declare assumptions under which {advice}"
     )
 
 
@@ -171,10 +177,32 @@ CONDITIONS = {
 }
 
 
+def needs_principal(node) -> bool:
+    """``logm``, ``sqrtm`` and their Fréchet derivatives: the principal branch (the table's domain)."""
+    named = isinstance(node, (ir.MatrixFunction, ir.Frechet, ir.KroneckerForm))
+    return named and FUNCTIONS[node.name].domain == OFF_NEGATIVE_AXIS
+
+
+def off_negative_axis(M) -> bool:
+    """Every eigenvalue at least MIN_POSITIVE away from the closed negative real axis."""
+    eigenvalues = np.linalg.eigvals(np.atleast_2d(M))
+    distance = np.where(eigenvalues.real >= 0, np.abs(eigenvalues), np.abs(eigenvalues.imag))
+    return bool(np.all(distance > MIN_POSITIVE))
+
+
+def on_negative_axis(M) -> bool:
+    """A real negative eigenvalue (as every real matrix of negative determinant has): no real
+    principal logarithm or square root there, an error rather than a point to draw again."""
+    eigenvalues = np.linalg.eigvals(np.atleast_2d(M))
+    return bool(np.any((eigenvalues.real < 0) & (np.abs(eigenvalues.imag) < 1e-9 * np.abs(eigenvalues))))
+
+
 def condition(node) -> str:
     """What ``node`` needs of the point, in words: ``the argument of sqrt is positive``."""
     if type(node) in spectral.WELL_POSED:
         return spectral.condition(node)
+    if needs_principal(node):
+        return f"the matrix in {node.name}() has no eigenvalue on the closed negative real axis"
     kind = node.name if isinstance(node, ir.Elementwise) else KINDS[type(node)]
     if kind == "power" and node.exp == sp.Rational(1, 2):
         kind = "sqrt"

@@ -55,7 +55,7 @@ ADJECTIVES = {
     "orthogonal": "orthogonal",
     "diagonal": "diagonal",
     "positive_det": "invertible with $\\det {symbol} > 0$",
-    "positive_eigenvalues": "with real positive eigenvalues",
+    "positive_eigenvalues": "invertible with real positive eigenvalues",
 }
 IMPLIED = {"invertible": ("positive_det", "positive_eigenvalues")}  # adjectives other ones already say
 

@@ -38,8 +38,7 @@ def having(facts, fact: str) -> set:
 
 @rule(
     "sums to one",
-    r"\mathbf{1}^{\top}y = 1,\ Y\mathbf{1} = \mathbf{1}\ (y \text{ and each row of } Y"
-    r" \text{ probability vectors})",
+    r"\mathbf{1}^{\top}y = 1,\ Y\mathbf{1} = \mathbf{1}",
     GOODFELLOW,
 )
 def unit_sums(e, facts=frozenset()):

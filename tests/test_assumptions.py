@@ -220,3 +220,12 @@ def test_the_document_of_a_false_claim_names_the_assumption():
     spec = "symbols:\n  z: {shape: [n]}\n  y: {shape: [n]}\nfunction: -y^T*log(softmax(z))\nwrt: z\n"
     tex = render_tex(run_spec(parse_spec(spec + "claim: softmax(z) - y\n", "false.yaml")))  # --allow-false
     assert "is not the gradient in general, but holds if sum(y) = 1: declare y probability" in tex
+
+
+def test_a_square_matrix_drawn_by_its_entries_is_not_said_to_take_determinants_of_both_signs():
+    spec = "symbols:\n  P: {shape: [n, n], assume: [probability]}\n  x: {shape: [n]}\n"
+    tex = render_tex(run_spec(parse_spec(spec + "function: x^T*P*x\nwrt: x\n", "square.yaml")))
+    assert "determinants of both signs" not in tex
+    unconstrained = spec.replace(", assume: [probability]", "")
+    tex = render_tex(run_spec(parse_spec(unconstrained + "function: x^T*P*x\nwrt: x\n", "square.yaml")))
+    assert "determinants of both signs" in tex

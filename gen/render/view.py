@@ -17,7 +17,7 @@ from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
-from ..spec.keys import CheckSettings
+from ..spec.keys import ENTRIES, CheckSettings
 from ..verify.checks import Report, assignment_text, by_complex_step, within
 from ..verify.sample import (
     needs_positive,
@@ -240,8 +240,9 @@ def tolerance_clause(derivation: Derivation) -> str:
 
 
 def signed(derivation: Derivation) -> bool:
-    """Whether a square matrix is drawn with determinants of both signs (one not spd or positive_det)."""
-    definite = {"spd", "positive_det", "positive_eigenvalues"}
+    """Whether a square matrix is drawn with determinants of both signs (one not spd or positive_det,
+    nor drawn by its entries: a probability or binary matrix's determinant takes the sign it happens to)."""
+    definite = {"spd", "positive_det", "positive_eigenvalues", *ENTRIES}
     shapes = (
         (getattr(derivation.symbol_map[s.name], "shape", ()), s.assume) for s in derivation.spec.symbols
     )

@@ -113,6 +113,14 @@ def test_softmax_cross_entropy_is_p_minus_y_for_a_probability_vector():
         assert np.allclose(fd, softmax(z) - y, atol=1e-8)
 
 
+def test_softmax_cross_entropy_of_a_one_hot_label_is_p_minus_y(tmp_path):
+    spec = (DERIVATIONS / "ml_softmax_cross_entropy.yaml").read_text(encoding="utf-8")
+    onehot = spec.replace("assume: [probability]", "assume: [onehot]")
+    assert onehot != spec
+    assert text(derive(parse_spec(onehot, "onehot.yaml")).result) == "softmax(z) - y"
+    assert invoke("check", write(tmp_path, onehot)).exit_code == 0
+
+
 def test_masked_factorisation_gradients_carry_the_mask_once():
     # Srebro & Jaakkola 2003 §2: ∇_U ½‖W∘(UVᵀ − R)‖² = (W∘W∘(UVᵀ − R))V, and W∘W = W for a 0/1 mask
     derivation = derive(load_spec(DERIVATIONS / "ml_masked_matrix_factorization.yaml"))

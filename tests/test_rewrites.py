@@ -11,6 +11,7 @@ import pytest
 from helpers import fixture_cases
 
 import gen.engine.derive  # noqa: F401  (registers every rule)
+from gen.engine.facts import known
 from gen.engine.jacobians import VECTORISATIONS, vec_expr
 from gen.engine.methods import rearranged
 from gen.engine.rearrange import REARRANGEMENTS, linear_form, to_expr
@@ -23,12 +24,11 @@ from gen.expr.printers import text
 from gen.spec.keys import Text, parse_spec
 from gen.verify.checks import rel_error
 from gen.verify.evaluate import Evaluator
-from gen.verify.sample import well_conditioned
+from gen.verify.sample import draw_value, well_conditioned
 
 NOT_APPLICABLE = "(does not apply)"
-SYMBOLS = symbol_table(
-    parse_spec(
-        """
+SPEC = parse_spec(
+    """
 symbols:
   X: {shape: [n, n]}
   A: {shape: [n, n]}
@@ -39,12 +39,17 @@ symbols:
   b: {shape: [m]}
   x: {shape: [n]}
   s: {}
+  p: {shape: [n], assume: [probability]}
+  h: {shape: [n], assume: [onehot]}
+  P: {shape: [n, m], assume: [probability]}
+  M: {shape: [n, m], assume: [binary]}
 function: X
 wrt: X
 """,
-        "symbols.yaml",
-    ).symbols
+    "symbols.yaml",
 )
+SYMBOLS = symbol_table(SPEC.symbols)
+FACTS = known(SPEC, SYMBOLS)  # what p, h, P and M's assumptions tell the simplifier
 REARRANGE = fixture_cases("rearrange.txt", 4)
 SIMPLIFY = fixture_cases("simplify.txt", 3)
 VECTORIZE = fixture_cases("vectorize.txt", 4)
@@ -60,9 +65,10 @@ def evaluator(seed: int, variable=None) -> Evaluator:
     n, m = SYMBOLS["X"].shape[0], SYMBOLS["B"].shape[1]
     dims = {n: 4, m: 3}
     values = {}
-    for symbol in SYMBOLS.values():
+    for declared in SPEC.symbols:
+        symbol = SYMBOLS[declared.name]
         shape = tuple(int(d) if d.is_Integer else dims[d] for d in ir.shape(symbol))
-        values[symbol] = rng.standard_normal(shape) if shape else float(rng.standard_normal())
+        values[symbol] = draw_value(rng, shape, declared.assume) if shape else float(rng.standard_normal())
     values[SYMBOLS["X"]] = well_conditioned(rng, dims[n])
     directions = {variable: rng.standard_normal(values[variable].shape)} if variable is not None else {}
     return Evaluator(values, dims, directions)
@@ -92,7 +98,7 @@ def test_rearrangement(name, variable, differential, expected):
 def test_simplification(name, expression, expected):
     e = parse(expression)
     passes = {rule.rule.name for rule in SIMPLIFICATIONS}
-    value = REGISTRY[name].apply(e, frozenset()) if name in passes else REGISTRY[name].apply(e)
+    value = REGISTRY[name].apply(e, FACTS) if name in passes else REGISTRY[name].apply(e)
     assert shown(value, value == e) == expected
     assert_agree(e, value)
 

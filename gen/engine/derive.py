@@ -10,6 +10,7 @@ from ..errors import SpecError, Unsupported, quote
 from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
 from ..spec.keys import Spec
+from .facts import known
 from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
 from .kind import GRADIENT, Kind, is_jacobian, kind_of
 from .methods import METHODS, derive_core, in_numerator_layout
@@ -54,22 +55,22 @@ def derive(spec: Spec) -> Derivation:
         return derive_several(spec, symbols, function)
     variable, kind = supported_variable(spec, symbols, function)
     convention, layout = structure(spec), resolved_layout(spec, kind)
-    symmetric = frozenset(symmetric_symbols(spec, symbols))
-    require_symmetric(((spec.function, function),), symbols, symmetric)
+    facts = known(spec, symbols)  # the symmetric symbols, and what other assumptions say
+    require_symmetric(((spec.function, function),), symbols, facts)
     try:
         if kind.jacobian:
-            core = jacobian_core(function, variable, symmetric)
+            core = jacobian_core(function, variable, facts)
         else:
-            core = derive_core(function, variable, symmetric, convention)
+            core = derive_core(function, variable, facts, convention)
     except Unsupported as error:  # the engine's refusals are about the function
         raise error.at(spec.function.span) from None
     if layout == "numerator":
-        core = replace(core, gradient=in_numerator_layout(core.gradient, symmetric))
+        core = replace(core, gradient=in_numerator_layout(core.gradient, facts))
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
     if kind.order == 2:
         try:
-            core, proofs = second_order(core, variable, symmetric, names, proofs)
+            core, proofs = second_order(core, variable, facts, names, proofs)
         except Unsupported as error:  # the first derivative was derived: the refusal is order 2's
             if error.span is not None:
                 raise
@@ -79,7 +80,7 @@ def derive(spec: Spec) -> Derivation:
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
     steps = tuple(author_step(s, symbols, i, variable) for i, s in enumerate(spec.steps, 1))
     written = ((spec.claim, claim), *zip((c.expr for c in spec.compare), (v for _, v in compare)))
-    require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, symmetric)
+    require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, facts)
     result = core.gradient.last
     identified = core.gradient.steps[0].expr
     return Derivation(
@@ -99,11 +100,11 @@ def derive(spec: Spec) -> Derivation:
     )
 
 
-def second_order(core, variable, symmetric, names: dict, proofs: tuple) -> tuple:
+def second_order(core, variable, facts, names: dict, proofs: tuple) -> tuple:
     """The Hessian, the Jacobian of the gradient (the derivative's, for a number): its core, and the
     proofs with their second part."""
     second_core = hessian_core if ir.is_matrix(variable) else second_derivative_core
-    second = second_core(core.gradient.last, variable, symmetric)
+    second = second_core(core.gradient.last, variable, facts)
     bilinear = None
     in_a_matrix = ir.is_matrix(variable) and variable.shape[1] != 1
     if in_a_matrix and core.form:  # d²f[U, V] as well as H acting on vec
@@ -116,9 +117,10 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
     """Each partial gradient, in one proof that shares the differential."""
     variables = tuple(symbols[w.value] for w in spec.wrt)
     several_supported(spec, variables, function)
-    require_symmetric(((spec.function, function),), symbols, frozenset(symmetric_symbols(spec, symbols)))
+    facts = known(spec, symbols)
+    require_symmetric(((spec.function, function),), symbols, facts)
     try:
-        core = several_core(function, variables, frozenset(symmetric_symbols(spec, symbols)))
+        core = several_core(function, variables, facts)
     except Unsupported as error:
         raise error.at(spec.function.span) from None
     (variable, result), *partials = results = tuple((v, g.last) for v, g in zip(variables, core.gradients))
@@ -163,10 +165,6 @@ def several_supported(spec: Spec, variables: tuple, function) -> None:
     }
     if key := next((k for k, applies in refused.items() if applies), None):
         raise refuse(f"'{key}'", spec.span_of(key))
-
-
-def symmetric_symbols(spec: Spec, symbols: dict):
-    return (symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape)
 
 
 def fresh_names(spec: Spec, variable) -> dict:

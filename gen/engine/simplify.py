@@ -11,6 +11,7 @@ import sympy as sp
 
 from ..expr import ir
 from ..expr.functions import FUNCTIONS
+from .facts import binary_entries, unit_sums
 from .rules import COOKBOOK, HIGHAM, MAGNUS, rule
 from .spectral import upper_triangular_phi
 
@@ -393,6 +394,8 @@ SIMPLIFICATIONS = (
     diagonals,
     vecs,
     entrywise_product,
+    binary_entries,
+    unit_sums,
     numbers_out_of_traces,
     merge_powers,
     factor,

@@ -136,6 +136,15 @@ WORKS = (
         year="2009",
     ),
     work(
+        "srebro2003weighted",
+        "Srebro & Jaakkola, Weighted low-rank approximations",
+        "misc",
+        author="N. Srebro and T. Jaakkola",
+        title="Weighted low-rank approximations",
+        note="Proceedings of the 20th International Conference on Machine Learning (ICML), 720--727",
+        year="2003",
+    ),
+    work(
         "murray2016cholesky",
         "Murray, Differentiation of the Cholesky decomposition",
         "misc",

@@ -17,7 +17,7 @@ from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
-from ..spec.keys import CheckSettings
+from ..spec.keys import ENTRIES, CheckSettings
 from ..verify.checks import Report, assignment_text, by_complex_step, within
 from ..verify.sample import (
     needs_positive,
@@ -56,8 +56,22 @@ ADJECTIVES = {
     "diagonal": "diagonal",
     "positive_det": "invertible with $\\det {symbol} > 0$",
     "positive_eigenvalues": "invertible with real positive eigenvalues",
+    "nonnegative": "entrywise nonnegative",
+    "probability": "row-stochastic (each row a probability vector: entries $\\geq 0$ summing to $1$)",
+    "onehot": "one-hot by rows (in each row one entry $1$, the others $0$)",
+    "binary": "binary (entries in $\\{{0, 1\\}}$)",
 }
-IMPLIED = {"invertible": ("positive_det", "positive_eigenvalues")}  # adjectives other ones already say
+OF_A_VECTOR = {  # where a vector's adjective differs from a matrix's
+    "probability": "a probability vector (entries $\\geq 0$ summing to $1$)",
+    "onehot": "one-hot (one entry $1$, the others $0$)",
+}
+# adjectives other ones already say: a one-hot vector is a binary probability vector, both nonnegative
+IMPLIED = {
+    "invertible": ("positive_det", "positive_eigenvalues"),
+    "nonnegative": ("positive", "probability", "onehot", "binary"),
+    "probability": ("onehot",),
+    "binary": ("onehot",),
+}
 
 
 @dataclass(frozen=True)
@@ -86,9 +100,7 @@ def hypothesis(derivation: Derivation) -> Markup:
         if s.assume:
             said = [a for a in s.assume if not set(IMPLIED.get(a, ())) & set(s.assume)]
             symbol = latex(symbols[s.name])
-            adjectives = (
-                ADJECTIVES[a].format(symbol=symbol) if s.shape else a for a in said
-            )  # a number: positive
+            adjectives = (adjective(a, s.shape, symbol) for a in said)
             assumed.append(part + " be " + " and ".join(adjectives))
         else:
             plain.append(part)
@@ -113,6 +125,14 @@ def hypothesis(derivation: Derivation) -> Markup:
         definition = f"{latex(named)} = " * (named != derivation.function)
         sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
     return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
+
+
+def adjective(assumption: str, shape: tuple, symbol: str) -> str:
+    """What ``assumption`` says of a symbol of ``shape``: a number is positive or nonnegative."""
+    if not shape:
+        return assumption
+    phrase = OF_A_VECTOR.get(assumption) if len(shape) == 1 or shape[1] == 1 else None
+    return (phrase or ADJECTIVES[assumption]).format(symbol=symbol)
 
 
 def entrywise_notation(derivation: Derivation) -> str:
@@ -220,8 +240,9 @@ def tolerance_clause(derivation: Derivation) -> str:
 
 
 def signed(derivation: Derivation) -> bool:
-    """Whether a square matrix is drawn with determinants of both signs (one not spd or positive_det)."""
-    definite = {"spd", "positive_det", "positive_eigenvalues"}
+    """Whether a square matrix is drawn with determinants of both signs (one not spd or positive_det,
+    nor drawn by its entries: a probability or binary matrix's determinant takes the sign it happens to)."""
+    definite = {"spd", "positive_det", "positive_eigenvalues", *ENTRIES}
     shapes = (
         (getattr(derivation.symbol_map[s.name], "shape", ()), s.assume) for s in derivation.spec.symbols
     )

@@ -27,14 +27,25 @@ ASSUMPTIONS = (
     "diagonal",
     "positive_det",
     "positive_eigenvalues",
+    "nonnegative",
+    "probability",
+    "onehot",
+    "binary",
 )
 METHODS = ("differential", "directional", "entrywise")
 FUNCTIONS = frozenset(NAMED)  # the grammar's function names: not symbol names
 RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the transpose"}
 
-_SQUARE_ONLY = tuple(a for a in ASSUMPTIONS if a != "positive")  # of a square matrix only
+# of the entries of a vector or a matrix (a probability matrix: each row a probability vector)
+ENTRIES = ("nonnegative", "probability", "onehot", "binary")
+_SQUARE_ONLY = tuple(a for a in ASSUMPTIONS if a not in ("positive", *ENTRIES))  # of a square matrix only
+_ARRAY_ONLY = ("probability", "onehot", "binary")  # of a vector or a matrix, not of a number
 # assumptions that no matrix of size ≥ 2 satisfies together (the sampler could not draw one)
-_CONTRADICTIONS = {("positive", "orthogonal"): "no orthogonal matrix has only positive entries"}
+_CONTRADICTIONS = {
+    ("positive", "orthogonal"): "no orthogonal matrix has only positive entries",
+    ("positive", "onehot"): "a one-hot vector has zero entries",
+    ("positive", "binary"): "a binary matrix with only positive entries is the matrix of ones",
+}
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _READ_ERRORS = {
     FileNotFoundError: "no such file",
@@ -371,15 +382,29 @@ def _symbol(name_node: ScalarNode, node: Node, src: Source) -> SymbolSpec:
         raise src.expected(name, "a mapping such as {shape: [n, n]}", node)
     fields = _record(node, src, _SYMBOL_KEYS)
     shape, assume = fields.get("shape", ()), fields.get("assume", ())
+    if problem := refused_assumptions(name, shape, assume):
+        raise SpecError(problem, span)
+    return SymbolSpec(name, shape, assume, span)
+
+
+def refused_assumptions(name: str, shape: tuple, assume: tuple[str, ...]) -> str | None:
+    """Why a symbol of ``shape`` cannot have the assumptions ``assume`` together (None if it can)."""
+    has = f"has shape [{', '.join(map(str, shape))}]" if shape else "is a number (no shape)"
     needs_square = next((a for a in assume if a in _SQUARE_ONLY), None)
     if needs_square and not (len(shape) == 2 and shape[0] == shape[1]):
-        has = f"has shape [{', '.join(map(str, shape))}]" if shape else "is a number (no shape)"
-        message = f"'{needs_square}' needs a square matrix, but '{name}' {has}"
-        raise SpecError(message, span)
+        return f"'{needs_square}' needs a square matrix, but '{name}' {has}"
+    if not shape and (needs_array := next((a for a in assume if a in _ARRAY_ONLY), None)):
+        return f"'{needs_array}' needs a vector or a matrix, but '{name}' {has}"
     for (first, second), why in _CONTRADICTIONS.items():
         if {first, second} <= set(assume):
-            raise SpecError(f"'{name}' cannot be both {first} and {second}: {why}", span)
-    return SymbolSpec(name, shape, assume, span)
+            return f"'{name}' cannot be both {first} and {second}: {why}"
+    entry = next((a for a in assume if a in ENTRIES), None)
+    if needs_square and entry:  # the sampler draws L diag(s) R, which knows nothing of the entries
+        return (
+            f"'{name}' cannot be both {entry} and {needs_square}: an assumption on the entries "
+            f"({_either(ENTRIES)}) combines only with positive and with each other"
+        )
+    return None
 
 
 def _shape(key: str, node: Node, src: Source) -> tuple[str | int, ...]:

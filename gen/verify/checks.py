@@ -7,7 +7,7 @@ points drawn inside each symbol's domain with a fixed seed (``sampling``).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
@@ -18,6 +18,7 @@ from ..engine.proof import Chain, Proof, Step
 from ..expr import ir
 from .evaluate import Evaluator, analytic, finite_difference_gradient, finite_difference_jacobian, unit
 from .sample import COVERED, MIN_SINGULAR_VALUE, draw, size_assignments
+from .undeclared import undeclared
 
 FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative has no relative error)
 
@@ -84,14 +85,20 @@ class ProofChecks:
 class Diagnosis:
     label: str
     ok: bool
-    diagnosis: str  # "correct", "sign", "transpose", "sign and transpose", "factor 2", "differs"
+    # "correct", "sign", "transpose", "sign and transpose", "factor 2", "assume y probability", "differs"
+    diagnosis: str
     discrepancy: float
+    condition: str = ""  # "assume …": what the undeclared assumption gives (sum(y) = 1)
 
     @property
     def explanation(self) -> str:
         """What is wrong with the stated value, as the end of a sentence (plain text)."""
         if self.diagnosis.startswith("factor"):
             return f"is off by a factor of {self.diagnosis.split()[1]}"
+        if self.diagnosis.startswith("assume"):
+            _, name, assumption = self.diagnosis.split()
+            declare = f"declare {name} {assumption}"
+            return f"is not the gradient in general, but holds if {self.condition}: {declare}"
         return EXPLANATIONS.get(self.diagnosis, "is not the gradient")
 
 
@@ -342,6 +349,8 @@ def checked(derivation: Derivation) -> Report:
     if claim_points:  # the worst claim stands for all (with several variables, named)
         claim_of = max(claim_points, key=lambda name: check("claim", name)[0].max_rel_error)
         claim, claim_diagnosis = check("claim", claim_of)[0], diagnose("claim", claim_points[claim_of], tol)
+        if claim_diagnosis.diagnosis == "differs":
+            claim_diagnosis = assumed(claim_diagnosis, derivation, samples)
     author_identification = check("author ident")[0] if derivation.steps else None
     engine = [c.max_rel_error for p in proofs for c in p.all] + [c.max_rel_error for c in check("fd")]
     if overflow is None and not np.all(np.isfinite(engine)):  # the function is finite, its proof is not
@@ -359,6 +368,29 @@ def checked(derivation: Derivation) -> Report:
         overflow,
         tuple(tuple((d.name, size) for d, size in dims.items()) for dims in assignments),
     )
+
+
+def assumed(diagnosis: Diagnosis, derivation: Derivation, samples: int) -> Diagnosis:
+    """The diagnosis of a claim that holds under an assumption the spec does not declare."""
+    found = undeclared(derivation, lambda assuming: claims_hold(assuming, samples))
+    if found is None:
+        return diagnosis
+    name, assumption, condition = found
+    return replace(diagnosis, diagnosis=f"assume {name} {assumption}", condition=condition)
+
+
+def claims_hold(derivation: Derivation, samples: int) -> bool:
+    """Whether every claim equals its gradient at ``samples`` points drawn as the spec declares."""
+    rng, tol = np.random.default_rng(derivation.spec.check.seed), derivation.spec.check.tolerance
+    assignments = size_assignments(derivation)
+    for sample in range(samples):
+        dims = assignments[sample % len(assignments)]
+        ev = Evaluator(draw(derivation, dims, rng, sample), dims, {})
+        for v, value in claimed(derivation):
+            exact = dict(derivation.results)[v]
+            if stated_error(ev(value), ev(exact), term_scale(ev, exact), tol) > tol:
+                return False
+    return True
 
 
 # Where a value overflows, the innermost piece of these kinds that is inf or nan is named.

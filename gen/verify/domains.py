@@ -13,6 +13,18 @@ that narrows one aspect of that form, so that any consistent set composes:
   always positive), so that over the samples determinants and eigenvalues of both signs occur;
 - ``positive`` entries: ``c 11ᵀ`` added, with ``c`` above the largest entry (a row swap
   restores the determinant's sign when no symmetry forbids it).
+
+A vector or matrix with an assumption on its entries is drawn by its row of ``ENTRIES`` (these
+combine with ``positive`` only, and with each other: the most specific wins). A vector is one
+column: a ``probability`` vector's entries sum to 1, and each row of a ``probability`` matrix does
+(one sample per row, as in a batch), likewise for ``onehot``:
+
+- ``nonnegative``: about a third of the entries exactly 0 (at least one, and one positive), the rest
+  in [0.1, 1], so that a claim which needs them positive fails; a number: 0 at the samples that ask
+  for a negative sign;
+- ``probability``: each row uniform on the simplex (Dirichlet(1, …, 1)), entries positive;
+- ``binary``: 0 or 1 at random, both present; ``onehot`` (or ``probability`` and ``binary``): a 1
+  at a random position of each row, 0 elsewhere.
 """
 
 from __future__ import annotations
@@ -49,6 +61,11 @@ CONSTRAINTS = {
     "positive": {"positive": True},
     "positive_det": {"det_positive": True},
     "positive_eigenvalues": {"basis": "similar", "definite": True},  # logm, sqrtm: the principal branch
+    # of the entries of a vector or a matrix, not of L diag(s) R: drawn by their row of ENTRIES
+    "nonnegative": {},
+    "probability": {},
+    "onehot": {},
+    "binary": {},
 }
 
 
@@ -69,9 +86,13 @@ def orthogonal(rng, n):
 def draw_value(rng, shape, assume, sign: int = 1) -> np.ndarray | float:
     """A random value inside the domain the assumptions describe; ``sign`` is the sign this
     sample gives a number, or the determinant of a square matrix, where the assumptions allow both."""
-    form = form_of(assume)
+    form, entries = form_of(assume), entries_of(assume)
     if not shape:
+        if entries == "nonnegative":  # the boundary, and a point inside
+            return 0.0 if sign < 0 else rng.uniform(0.5, 2.0)
         return rng.uniform(0.5, 2.0) if form.positive else sign * abs(float(rng.standard_normal()))
+    if entries:
+        return ENTRIES[entries](rng, *shape)
     rows, cols = shape
     if rows != cols:
         return rng.uniform(0.1, 1.0, shape) if form.positive else rng.standard_normal(shape)
@@ -110,3 +131,54 @@ def well_conditioned(rng, n, spectrum=MAGNITUDES):
     left, right = basis(rng, n, "general")
     left[:, 0] *= np.sign(np.linalg.det(left) * np.linalg.det(right))
     return left @ np.diag(rng.uniform(*spectrum, n)) @ right
+
+
+def nonnegative(rng, rows: int, cols: int) -> np.ndarray:
+    """Entries ≥ 0, about a third of them 0 (at least one, and at least one positive)."""
+    M = rng.uniform(0.1, 1.0, (rows, cols)) * (rng.random((rows, cols)) >= 1 / 3)
+    if M.size > 1:
+        zero, positive = rng.choice(M.size, 2, replace=False)
+        M.flat[zero], M.flat[positive] = 0.0, rng.uniform(0.1, 1.0)
+    return M
+
+
+def probability(rng, rows: int, cols: int) -> np.ndarray:
+    """Each row (a vector: the whole column) uniform on the probability simplex."""
+    if cols == 1:
+        return rng.dirichlet(np.ones(rows))[:, None]
+    return rng.dirichlet(np.ones(cols), size=rows)
+
+
+def onehot(rng, rows: int, cols: int) -> np.ndarray:
+    """A 1 at a random position of each row (a vector: of the column), 0 elsewhere."""
+    if cols == 1:
+        return np.eye(rows)[:, [rng.integers(rows)]]
+    return np.eye(cols)[rng.integers(cols, size=rows)]
+
+
+def binary(rng, rows: int, cols: int) -> np.ndarray:
+    """Entries 0 or 1 at random, both present (a mask)."""
+    M = rng.integers(0, 2, (rows, cols)).astype(float)
+    if M.size > 1:
+        zero, one = rng.choice(M.size, 2, replace=False)
+        M.flat[zero], M.flat[one] = 0.0, 1.0
+    return M
+
+
+ENTRIES = {  # from the least to the most specific
+    "nonnegative": nonnegative,
+    "probability": probability,
+    "binary": binary,
+    "onehot": onehot,
+}
+
+
+def entries_of(assume) -> str | None:
+    """The most specific assumption on the entries (probability and binary: onehot); ``positive``
+    is more specific than ``nonnegative``."""
+    declared = set(assume) & set(ENTRIES)
+    if {"probability", "binary"} <= declared:
+        return "onehot"
+    if declared == {"nonnegative"} and "positive" in assume:
+        return None
+    return max(declared, key=list(ENTRIES).index, default=None)

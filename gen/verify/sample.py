@@ -221,11 +221,14 @@ def needs_positive(node) -> bool:
 
 
 def positive_by_construction(e) -> bool:
-    """Sums and products of positive functions (and of ones): log(1ᵀ exp(x)) needs no assumption."""
+    """Sums, products and powers of positive functions (and of ones): log(1ᵀ exp(x)) needs no
+    assumption."""
     if isinstance(e, (sp.exp, sp.OneMatrix)) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
         return True
     if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
         return all(positive_by_construction(a) for a in e.args)
+    if isinstance(e, (sp.Pow, sp.HadamardPower)):  # exp(z)/1ᵀexp(z), the softmax, is positive
+        return positive_by_construction(e.base)
     return e.is_Number and e > 0
 
 

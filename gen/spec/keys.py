@@ -29,8 +29,10 @@ ASSUMPTIONS = (
     "positive_eigenvalues",
 )
 METHODS = ("differential", "directional", "entrywise")
-FUNCTIONS = frozenset(NAMED)  # the grammar's function names: not symbol names
-RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the transpose"}
+# the grammar's function names: not symbol names. ``d`` may be one: ``d(...)`` is then not the
+# differential (see ``gen.expr.lower``); ``T`` may be one too: ``^T`` stays the transpose.
+FUNCTIONS = frozenset(NAMED) - {"d"}
+RESERVED = {"I": "the identity matrix"}
 
 _SQUARE_ONLY = tuple(a for a in ASSUMPTIONS if a != "positive")  # of a square matrix only
 # assumptions that no matrix of size ≥ 2 satisfies together (the sampler could not draw one)

@@ -1,0 +1,169 @@
+"""Names and constants (issue 15, item 4): pi and e, dimensions used as numbers, the symbols d and T."""
+
+import numpy as np
+import pytest
+
+from gen.engine.derive import derive
+from gen.errors import Span, SpecError
+from gen.expr.lower import parse_expr, symbol_table
+from gen.expr.printers import numpy_source, text
+from gen.spec.keys import Text, parse_spec
+from gen.verify.checks import verify
+from gen.verify.evaluate import Evaluator
+
+
+def spec(symbols: str, function: str, wrt: str, extra: str = ""):
+    symbols = "".join(f"\n  {s.strip()}" for s in symbols.split(";"))
+    return parse_spec(f"symbols:{symbols}\nfunction: {function}\nwrt: {wrt}\n{extra}", "case.yaml")
+
+
+def lowered(source: str, symbols: str = "s: {}; x: {shape: [n]}"):
+    table = symbol_table(spec(symbols, "x", "x").symbols)
+    return parse_expr(Text(source, Span("expr.yaml", 1, 1)), table), table
+
+
+def run(case):
+    derivation = derive(case)
+    return derivation, verify(derivation)
+
+
+# --- pi and e ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, value",
+    [
+        ("log(2*pi)", np.log(2 * np.pi)),
+        ("sqrt(2*pi)", np.sqrt(2 * np.pi)),
+        ("e", np.e),
+        ("e^2", np.e**2),
+        ("e^-1", 1 / np.e),
+        ("pi^2/6", np.pi**2 / 6),  # Euler's Basel sum
+    ],
+)
+def test_constants_evaluate_to_their_values(source, value):
+    expr, _ = lowered(source)
+    assert Evaluator({}, {}, {})(expr) == pytest.approx(value, rel=1e-15)
+
+
+def test_e_to_a_number_is_exp_and_of_a_vector_entry_by_entry():
+    expr, table = lowered("e^(s^2)*x")
+    s, x = table["s"], table["x"]
+    value = Evaluator({s: 0.7, x: np.array([[1.0], [2.0]])}, {}, {})(expr)
+    assert np.allclose(value, np.exp(0.49) * np.array([[1.0], [2.0]]))
+    assert text(lowered("e^x")[0]) == text(lowered("exp(x)")[0]) == "exp(x)"
+
+
+def test_the_gaussian_normaliser_is_derived_and_exported():
+    """d/ds of -1/2 log(2 pi s) - x²/(2s) is -1/(2s) + x²/(2s²) (the variance of a normal)."""
+    derivation, report = run(
+        spec(
+            "s: {assume: [positive]}; a: {}",
+            "-1/2*log(2*pi*s) - a^2/(2*s)",
+            "s",
+            "claim: -1/(2*s) + a^2/(2*s^2)",
+        )
+    )
+    assert report.ok
+    assert "pi" not in text(derivation.result)  # log 2π is a constant
+    namespace = {"np": np}
+    exec(numpy_source(derivation.function, dict(derivation.symbols), derivation.variable), namespace)
+    assert namespace["result"](2.0, 3.0) == pytest.approx(-0.5 * np.log(4 * np.pi) - 9 / 4, rel=1e-14)
+
+
+def test_pi_and_e_print_for_numpy():
+    expr, table = lowered("pi*e*s")
+    source = numpy_source(expr, table, table["s"])
+    assert "np.pi" in source and "np.e" in source
+
+
+def test_a_declared_symbol_shadows_the_constant():
+    expr, table = lowered("pi^T*x + e", "pi: {shape: [n]}; x: {shape: [n]}; e: {}")
+    assert expr.free_symbols == {table["pi"], table["x"], table["e"]}
+    assert text(lowered("e + s")[0]) == "exp(1) + s"  # the constant prints as exp(1), never as e
+
+
+# --- dimensions used as numbers ----------------------------------------------------------------
+
+SIGMA = "Sigma: {shape: [N, N], assume: [spd]}"
+
+
+def test_a_dimension_is_a_number_the_size_of_each_assignment():
+    """∂/∂Σ of −N/2 log det Σ is −N/2 Σ⁻¹ (Magnus & Neudecker); N takes each assignment's size."""
+    case = spec(SIGMA, "-N/2*logdet(Sigma)", "Sigma", "claim: -N/2*Sigma^-1")
+    derivation, report = run(case)
+    assert report.ok and report.claim.ok
+    assert [dict(sizes)["N"] for sizes in report.sizes] == [4, 5]
+    assert text(derivation.result) == "-1/2*N*Sigma^-1"
+    expr = derivation.function
+    sigma = derivation.symbol_map["Sigma"]
+    for n in (4, 5):  # independently: -n/2 log det(2 I) = -n²/2 log 2
+        value = Evaluator({sigma: 2 * np.eye(n)}, {sigma.shape[0]: n}, {})(expr)
+        assert value == pytest.approx(-(n**2) / 2 * np.log(2))
+
+
+def test_a_wrong_dimension_factor_is_caught_at_both_sizes():
+    case = spec(SIGMA, "-N/2*logdet(Sigma)", "Sigma", "claim: -1/2*Sigma^-1")
+    _, report = run(case)
+    assert not report.claim.ok
+
+
+def test_the_numpy_export_reads_a_dimension_off_a_shape():
+    case = spec("x: {shape: [N]}", "x^T*x/N", "x")
+    derivation, _ = run(case)
+    namespace = {"np": np}
+    exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable), namespace)
+    x = np.array([1.0, -2.0, 3.0])
+    assert np.allclose(namespace["result"](x), 2 * x / 3)
+
+
+def test_a_dimension_cannot_also_be_a_symbol():
+    with pytest.raises(SpecError, match="'n' is a dimension name and cannot also be a symbol"):
+        spec("x: {shape: [n]}; n: {}", "n*x^T*x", "x")
+
+
+# --- d and T as symbol names -------------------------------------------------------------------
+
+
+ATTENTION = "q: {shape: [n]}; k: {shape: [n]}; d: {assume: [positive]}; T: {assume: [positive]}"
+
+
+def test_d_and_t_are_symbols_where_the_grammar_is_unambiguous():
+    """The scaled dot product q·k/√d of attention (Vaswani et al. 2017, §3.2.1) at temperature T."""
+    derivation, report = run(spec(ATTENTION, "q^T*k/(sqrt(d)*T) + T^2", "q", "claim: k/(sqrt(d)*T)"))
+    assert report.ok
+    assert text(derivation.result) == "T^(-1)*d^(-1/2)*k"
+
+
+@pytest.mark.parametrize(
+    "function, col, message",
+    [
+        ("q^T*k*d^T", 8, "'^T' is the transpose, not the power by the symbol T: for the power write d^(T)"),
+        ("q^T*k*d^-T", 8, "'^T' is the transpose, not the power by the symbol T: for the power write d^(-T)"),
+        (
+            "q^T*k*d(T)",
+            7,
+            "'d' is a declared symbol, so 'd(' is not the differential here: write 'd*(' to multiply, "
+            "or rename the symbol",
+        ),
+    ],
+)
+def test_ambiguous_uses_of_d_and_t_are_refused_at_their_position(function, col, message):
+    with pytest.raises(SpecError) as error:
+        derive(spec(ATTENTION, function, "q"))
+    assert (error.value.message, error.value.span.col) == (message, 11 + col - 1)
+
+
+def test_caret_t_stays_the_transpose_of_a_matrix_and_a_power_prints_back_in_parentheses():
+    table = symbol_table(spec(ATTENTION, "T", "T").symbols)
+    transpose = parse_expr(Text("q^T*k", Span("e.yaml", 1, 1)), table)
+    power = parse_expr(Text("d^(T)", Span("e.yaml", 1, 1)), table)
+    assert text(transpose) == "q^T*k"
+    assert text(power) == "d^(T)"
+    assert parse_expr(Text(text(power), Span("e.yaml", 1, 1)), table) == power
+
+
+def test_d_remains_the_differential_in_steps_when_no_symbol_is_named_d():
+    case = spec("x: {shape: [n]}", "x^T*x", "x", "steps:\n  - expr: d(x^T*x)\n  - expr: 2*x^T*dx")
+    _, report = run(case)
+    assert report.author_ok

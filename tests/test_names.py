@@ -167,3 +167,106 @@ def test_d_remains_the_differential_in_steps_when_no_symbol_is_named_d():
     case = spec("x: {shape: [n]}", "x^T*x", "x", "steps:\n  - expr: d(x^T*x)\n  - expr: 2*x^T*dx")
     _, report = run(case)
     assert report.author_ok
+
+
+# --- wrt an inverse: a change of variable --------------------------------------------------------
+
+PRECISION = "Sigma: {shape: [n, n], assume: [spd]}; X: {shape: [N, n]}"
+LOGLIK = "-N*n/2*log(2*pi) - N/2*logdet(Sigma) - 1/2*tr(Sigma^-1*X^T*X)"
+
+
+def loglik(Lam, X):
+    """Bishop (2.118) with Σ = Λ⁻¹, written independently with numpy."""
+    N, n = X.shape
+    Sigma = np.linalg.inv(Lam)
+    return -N * n / 2 * np.log(2 * np.pi) - N / 2 * np.linalg.slogdet(Sigma)[1] - np.trace(Lam @ X.T @ X) / 2
+
+
+def test_the_gradient_by_the_precision_is_bishops():
+    """∂/∂Λ of the Gaussian log-likelihood is N/2 Σ − S/2 (Bishop §2.3.4, exercise 2.34), S = XᵀX."""
+    derivation, report = run(spec(PRECISION, LOGLIK, "Sigma^-1", "claim: N/2*Sigma - 1/2*X^T*X"))
+    assert report.ok and report.claim.ok
+    assert derivation.variable.name == "Lambda"
+    assert text(derivation.result) == "1/2*(N*Sigma - X^T*X)"  # in the spec's own terms
+    rng = np.random.default_rng(1)
+    X, A = rng.standard_normal((6, 3)), rng.standard_normal((3, 3))
+    Lam = A @ A.T + 3 * np.eye(3)
+    G = 6 / 2 * np.linalg.inv(Lam) - X.T @ X / 2  # the published gradient, at Σ = Λ⁻¹
+    E = rng.standard_normal((3, 3))
+    E = E + E.T  # a symmetric direction: Λ stays symmetric
+    h = 1e-5
+    slope = (loglik(Lam + h * E, X) - loglik(Lam - h * E, X)) / (2 * h)
+    assert slope == pytest.approx(np.trace(G @ E), rel=1e-7)
+    namespace = {"np": np}
+    exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.change.old), namespace)
+    assert np.allclose(namespace["result"](np.linalg.inv(Lam), X), G)
+
+
+def test_the_function_in_the_new_variable_is_the_function():
+    derivation, _ = run(spec(PRECISION, LOGLIK, "Sigma^-1"))
+    change = derivation.change
+    rng = np.random.default_rng(2)
+    X, A = rng.standard_normal((5, 3)), rng.standard_normal((3, 3))
+    Lam = A @ A.T + np.eye(3)
+    dims = {change.old.shape[0]: 3, derivation.symbol_map["X"].shape[0]: 5}
+    X_symbol = derivation.symbol_map["X"]
+    in_lambda = Evaluator({change.new: Lam, X_symbol: X}, dims, {})(derivation.function)
+    as_written = Evaluator({change.old: np.linalg.inv(Lam), X_symbol: X}, dims, {})(change.written)
+    assert in_lambda == pytest.approx(as_written, rel=1e-12) == pytest.approx(loglik(Lam, X), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "symbols, function, claim",
+    [
+        # Matrix Cookbook (eq. 57 and 126 with Y = X⁻¹): d log|X| = −d log|X⁻¹|, tr(A X⁻¹) is linear in X⁻¹
+        ("X: {shape: [n, n], assume: [positive_det]}", "logdet(X)", "-X^T"),
+        ("X: {shape: [n, n], assume: [invertible]}; A: {shape: [n, n]}", "tr(A*X^-1)", "A^T"),
+        ("X: {shape: [n, n], assume: [invertible]}; a: {shape: [n]}", "a^T*X*a", "-X^T*a*a^T*X^T"),
+    ],
+)
+def test_the_gradient_by_an_inverse_of_an_unstructured_matrix(symbols, function, claim):
+    _, report = run(spec(symbols, function, "X^-1", f"claim: {claim}"))
+    assert report.ok and report.claim.ok
+
+
+def test_a_wrong_claim_by_the_precision_is_caught():
+    _, report = run(spec(PRECISION, LOGLIK, "Sigma^-1", "claim: N/2*Sigma^-1 - 1/2*X^T*X"))
+    assert not report.claim.ok
+
+
+def test_the_proof_states_the_change_of_variable():
+    from gen.render.proofs import proof_view
+
+    derivation, report = run(spec(PRECISION, LOGLIK, "Sigma^-1"))
+    first = str(proof_view(derivation, 0, report).parts[0].text)
+    assert first.startswith(
+        r"Write $\Lambda = \Sigma^{-1}$; then $\Sigma = \Lambda^{-1}$, $\det \Sigma = 1/\det \Lambda$"
+    )
+    assert derivation.proofs[0].gradient.steps[-1].rule == "change of variable"
+
+
+@pytest.mark.parametrize(
+    "symbols, wrt, extra, message",
+    [
+        ("x: {shape: [n]}", "x^-1", "", "'wrt: x^-1' differentiates by the inverse of a square matrix, but"),
+        ("X: {shape: [n, n]}", "Y^-1", "", "'wrt' names 'Y', which is not a declared symbol"),
+        ("X: {shape: [n, n]}", "[X^-1, X]", "", "'wrt' names 'X' twice"),
+    ],
+)
+def test_a_bad_inverse_in_wrt_is_refused_at_its_position(symbols, wrt, extra, message):
+    with pytest.raises(SpecError, match=message.replace("[", r"\[").replace("^", r"\^")) as error:
+        spec(symbols, "tr(X)" if "X" in symbols else "x^T*x", wrt, extra)
+    assert error.value.span.line == 4  # the line of 'wrt' (symbols, one symbol, function, wrt)
+
+
+@pytest.mark.parametrize(
+    "wrt, extra, message",
+    [
+        ("[Sigma^-1, X]", "", "the inverse 'Sigma^-1' with several 'wrt' is not supported yet"),
+        ("Sigma^-1", "order: 2", "'order' with 'wrt' an inverse is not supported yet"),
+    ],
+)
+def test_what_an_inverse_in_wrt_cannot_do_yet_is_refused(wrt, extra, message):
+    with pytest.raises(SpecError) as error:
+        derive(spec(PRECISION, LOGLIK, wrt, extra))
+    assert error.value.message == message

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import sympy as sp
 from markupsafe import Markup
 
 from ..engine.derive import Derivation
@@ -74,7 +77,24 @@ IN_WORDS = {
 def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
     proof, checks = derivation.proofs[index], report.proofs[index]
     parts = PROOF_PARTS[proof.method](derivation, proof, checks)
+    if derivation.change is not None:  # the change of variable, said first
+        first, *rest = parts
+        parts = (replace(first, text=Markup(f"{change_sentence(derivation)} {first.text}")), *rest)
     return ProofView(proof.method, METHOD_TITLES[proof.method], parts)
+
+
+def change_sentence(derivation: Derivation) -> str:
+    """``Write Λ = Σ⁻¹; then Σ = Λ⁻¹, and f, a function of Λ, is f(Λ) = …``."""
+    change = derivation.change
+    new, old = latex(change.new), latex(change.old)
+    det = change.written.has(sp.Determinant(change.old))
+    determinant = rf", $\det {old} = 1/\det {new}$" * det
+    return (
+        f"Write ${new} = {old}^{{-1}}$; then ${old} = {new}^{{-1}}${determinant}, and $f$, "
+        f"as a function of ${new}$, "
+        f"is $f({new}) = {latex(derivation.function)}$. We differentiate with respect to ${new}$, and "
+        f"write the result back with ${old}$ last."
+    )
 
 
 def gradient_lines(derivation: Derivation, proof: Proof, checks: ProofChecks, notation=None) -> tuple:

@@ -93,7 +93,9 @@ def hypothesis(derivation: Derivation) -> Markup:
         else:
             plain.append(part)
     sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
-    nodes = sp.preorder_traversal(derivation.function)
+    change = derivation.change
+    function = change.written if change else derivation.function  # in Σ, as the spec writes it
+    nodes = sp.preorder_traversal(function)
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
     det_positive = {
         derivation.symbol_map[s.name]
@@ -109,9 +111,11 @@ def hypothesis(derivation: Derivation) -> Markup:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
     if named_function(derivation):
         arguments = ", ".join(latex(v) for v, _ in derivation.results)
-        named = softmaxes(derivation.function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
-        definition = f"{latex(named)} = " * (named != derivation.function)
-        sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
+        named = softmaxes(function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
+        definition = f"{latex(named)} = " * (named != function)
+        sentence += f". Write $f({arguments}) = {definition}{latex(function)}$"
+    if change:
+        sentence += f", where ${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
     return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
 
 

@@ -224,9 +224,11 @@ def positive_by_construction(e) -> bool:
     """Sums and products of positive functions (and of ones): log(1ᵀ exp(x)) needs no assumption."""
     if isinstance(e, (sp.exp, sp.OneMatrix)) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
         return True
+    if isinstance(e, sp.Pow):  # 1/1ᵀexp(z): a power of something positive
+        return positive_by_construction(e.base)
     if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
         return all(positive_by_construction(a) for a in e.args)
-    return e.is_Number and e > 0
+    return e.is_number and e.is_positive is True  # 2, 2π
 
 
 def positive_part(node):
@@ -239,9 +241,15 @@ def well_conditioned_value(M) -> bool:
 
 
 def draw_values(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
-    values = {}
+    """Each symbol's value; with ``wrt: Sigma^-1``, Λ is drawn (with Σ's assumptions) and Σ is the
+    expression Λ⁻¹, so that whatever perturbs Λ moves Σ along."""
+    values, change = {}, derivation.change
     for k, s in enumerate(derivation.spec.symbols):
         symbol = derivation.symbol_map[s.name]
         shape = tuple(int(d) if d.is_Integer else dims[d] for d in getattr(symbol, "shape", ()))
-        values[symbol] = draw_value(rng, shape, s.assume, sign(sample, k))
+        value = draw_value(rng, shape, s.assume, sign(sample, k))
+        if change is not None and symbol == change.old:
+            values[symbol] = sp.Inverse(change.new)
+            symbol = change.new
+        values[symbol] = value
     return values

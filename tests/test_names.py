@@ -225,8 +225,10 @@ def test_the_function_in_the_new_variable_is_the_function():
     ],
 )
 def test_the_gradient_by_an_inverse_of_an_unstructured_matrix(symbols, function, claim):
-    _, report = run(spec(symbols, function, "X^-1", f"claim: {claim}"))
+    methods = "methods: [differential, directional, entrywise]"
+    derivation, report = run(spec(symbols, function, "X^-1", f"claim: {claim}\n{methods}"))
     assert report.ok and report.claim.ok
+    assert len(derivation.proofs) == 3
 
 
 def test_a_wrong_claim_by_the_precision_is_caught():

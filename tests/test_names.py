@@ -272,3 +272,14 @@ def test_what_an_inverse_in_wrt_cannot_do_yet_is_refused(wrt, extra, message):
     with pytest.raises(SpecError) as error:
         derive(spec(PRECISION, LOGLIK, wrt, extra))
     assert error.value.message == message
+
+
+def test_an_assumption_the_inverse_loses_is_refused():
+    """Λ takes Σ's assumptions: spd, invertible, positive_det and positive_eigenvalues hold of the
+    inverse, an entrywise positive matrix's inverse is not positive."""
+    with pytest.raises(SpecError) as error:
+        derive(spec("X: {shape: [n, n], assume: [positive]}", "sum(log.(X))", "X^-1"))
+    assert error.value.message == (
+        "differentiating by the inverse of the entrywise positive 'X' (its inverse is not positive)"
+        " is not supported yet"
+    )

@@ -272,6 +272,10 @@ def inverse_supported(spec: Spec, refuse) -> None:
     reasons = {"order": spec.order != 1, "steps": spec.steps}
     if key := next((k for k, applies in reasons.items() if applies), None):
         raise refuse(f"'{key}' with 'wrt' an inverse", spec.span_of(key))
+    name = variable_name(spec.wrt[0])
+    if "positive" in spec.symbol(name).assume:  # the others hold of the inverse too
+        message = f"the inverse of the entrywise positive '{name}' (its inverse is not positive)"
+        raise refuse(f"differentiating by {message}", spec.wrt[0].span)
 
 
 def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:

@@ -217,13 +217,25 @@ class _Lowering(SpectralLowering):
             inverse = self.invert(value, node.pos)
             return ir.transpose_of(inverse) if node.op == "-T" else inverse
         if value == sp.E:  # e^x is exp(x), of a square matrix ambiguous as exp(X) is
-            return self.lower_Call(Call("exp", (node.exponent,), node.pos))
+            return self.exp(node)
         exponent = self.lower(node.exponent)
         if isinstance(exponent, Eye) or ir.is_matrix(exponent):
             raise self.error("an exponent must be a scalar", node.exponent.pos)
         if not ir.is_matrix(value) or ir.is_one_by_one(value):
             return sp.Pow(ir.scalar(value), exponent)
         return self.matrix_power(value, exponent, node)
+
+    def exp(self, node: Postfix):
+        """``e^x``: ``exp(x)`` of a number, entry by entry of a vector or of a non-square matrix."""
+        exponent, power = self.lower(node.exponent), f"e^{grouped(node.exponent)}"
+        if isinstance(exponent, Eye):
+            raise self.error(f"cannot tell the size of I in {power}", node.pos)
+        square = ir.is_matrix(exponent) and exponent.shape[0] == exponent.shape[1]
+        if square and not ir.is_one_by_one(exponent):
+            written = text(exponent)
+            message = ambiguous(FUNCTIONS["exp"], written)
+            raise self.error(f"{power} is exp({written}), and {message}", node.pos)
+        return ir.apply("exp", ir.scalar(exponent))
 
     def invert(self, value, pos):
         if not ir.is_matrix(value) or ir.is_one_by_one(value):

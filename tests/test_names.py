@@ -283,3 +283,25 @@ def test_an_assumption_the_inverse_loses_is_refused():
         "differentiating by the inverse of the entrywise positive 'X' (its inverse is not positive)"
         " is not supported yet"
     )
+
+
+def test_d_and_t_as_dimensions_of_attention():
+    """Scaled dot-product scores Q k/√d (Vaswani et al. 2017, §3.2.1), Q of T rows and d columns:
+    ∂/∂k of vᵀ exp(Q k/√d) is Qᵀ (v ∘ exp(Q k/√d))/√d, checked at two sizes of d and T."""
+    symbols = "Q: {shape: [T, d]}; k: {shape: [d]}; v: {shape: [T]}"
+    claim = "claim: Q^T*hadamard(v, exp(Q*k/sqrt(d)))/sqrt(d)"
+    derivation, report = run(spec(symbols, "v^T*exp(Q*k/sqrt(d)) - T*log(2*pi)", "k", claim))
+    assert report.ok and report.claim.ok
+    assert {name for sizes in report.sizes for name, _ in sizes} == {"T", "d"}
+    rng = np.random.default_rng(3)
+    Q, k, v = rng.standard_normal((4, 3)), rng.standard_normal((3, 1)), rng.standard_normal((4, 1))
+    symbol = derivation.symbol_map
+    dims = {symbol["Q"].shape[0]: 4, symbol["Q"].shape[1]: 3}
+    values = {symbol["Q"]: Q, symbol["k"]: k, symbol["v"]: v}
+    expected = Q.T @ (v * np.exp(Q @ k / np.sqrt(3))) / np.sqrt(3)
+    assert np.allclose(Evaluator(values, dims, {})(derivation.result), expected)
+
+
+def test_a_dimension_named_e_shadows_the_constant():
+    expr, table = lowered("e*s", "s: {}; x: {shape: [e]}")
+    assert Evaluator({table["s"]: 2.0}, {table["x"].shape[0]: 5}, {})(expr) == 10.0

@@ -23,7 +23,7 @@ from .spectral import SpectralLowering
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
 
 
-# Named constants; a declared symbol of the same name shadows one (a mixture's weights pi, an error e).
+# Named constants; a declared symbol or dimension of the same name shadows one (mixture weights pi).
 CONSTANTS = {"pi": sp.pi, "e": sp.E}
 
 
@@ -112,10 +112,10 @@ class _Lowering(SpectralLowering):
             return self.symbols[node.name]
         if node.name == "I":
             return Eye()
-        if node.name in CONSTANTS:
-            return CONSTANTS[node.name]
         if node.name in (dims := self.dimensions()):  # N in N/2*logdet(Sigma): the size, as a number
             return dims[node.name]
+        if node.name in CONSTANTS:
+            return CONSTANTS[node.name]
         if node.name.startswith("d") and node.name[1:] in self.symbols:
             if not self.differentials:
                 raise self.error(f"differentials such as '{node.name}' are only allowed in 'steps'", node.pos)

@@ -305,3 +305,17 @@ def test_d_and_t_as_dimensions_of_attention():
 def test_a_dimension_named_e_shadows_the_constant():
     expr, table = lowered("e*s", "s: {}; x: {shape: [e]}")
     assert Evaluator({table["s"]: 2.0}, {table["x"].shape[0]: 5}, {})(expr) == 10.0
+
+
+def test_each_proof_states_the_change_once_and_the_proposition_names_the_variable():
+    from gen.render.proofs import proof_view
+    from gen.render.view import hypothesis
+
+    symbols = "X: {shape: [n, n], assume: [invertible]}; A: {shape: [n, n]}"
+    case = spec(symbols, "tr(A*X^-1)", "X^-1", "methods: [differential, directional, entrywise]")
+    derivation, report = run(case)
+    assert str(hypothesis(derivation)).endswith(r"be invertible. Write $\Lambda = X^{-1}$.")
+    for k, proof in enumerate(derivation.proofs):
+        first = str(proof_view(derivation, k, report).parts[0].text)
+        assert first.startswith(r"Write $\Lambda = X^{-1}$; then $X = \Lambda^{-1}$")
+        assert first.count(r"f(\Lambda) =") == 1, proof.method  # the directional proof writes it itself

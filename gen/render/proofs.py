@@ -79,20 +79,22 @@ def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
     parts = PROOF_PARTS[proof.method](derivation, proof, checks)
     if derivation.change is not None:  # the change of variable, said first
         first, *rest = parts
-        parts = (replace(first, text=Markup(f"{change_sentence(derivation)} {first.text}")), *rest)
+        said = change_sentence(derivation, proof.method != "directional")  # which writes f(Λ) itself
+        parts = (replace(first, text=Markup(f"{said} {first.text}")), *rest)
     return ProofView(proof.method, METHOD_TITLES[proof.method], parts)
 
 
-def change_sentence(derivation: Derivation) -> str:
-    """``Write Λ = Σ⁻¹; then Σ = Λ⁻¹, and f, a function of Λ, is f(Λ) = …``."""
+def change_sentence(derivation: Derivation, with_function: bool = True) -> str:
+    """``Write Λ = Σ⁻¹; then Σ = Λ⁻¹, and f, as a function of Λ, is f(Λ) = …``."""
     change = derivation.change
     new, old = latex(change.new), latex(change.old)
     det = change.written.has(sp.Determinant(change.old))
-    determinant = rf", $\det {old} = 1/\det {new}$" * det
+    then = [f"${old} = {new}^{{-1}}$", *[rf"$\det {old} = 1/\det {new}$"] * det]
+    if with_function:
+        then.append(f"$f$, as a function of ${new}$, is $f({new}) = {latex(derivation.function)}$")
+    listed = ", ".join(then[:-1]) + ", and " * (len(then) > 1) + then[-1]
     return (
-        f"Write ${new} = {old}^{{-1}}$; then ${old} = {new}^{{-1}}${determinant}, and $f$, "
-        f"as a function of ${new}$, "
-        f"is $f({new}) = {latex(derivation.function)}$. We differentiate with respect to ${new}$, and "
+        f"Write ${new} = {old}^{{-1}}$; then {listed}. We differentiate with respect to ${new}$, and "
         f"write the result back with ${old}$ last."
     )
 

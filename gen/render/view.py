@@ -109,13 +109,15 @@ def hypothesis(derivation: Derivation) -> Markup:
     ]
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
-    if named_function(derivation):
+    named_f = named_function(derivation)
+    if named_f:
         arguments = ", ".join(latex(v) for v, _ in derivation.results)
         named = softmaxes(function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != function)
         sentence += f". Write $f({arguments}) = {definition}{latex(function)}$"
-    if change:
-        sentence += f", where ${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
+    if change:  # the variable: after f's definition, or a sentence of its own
+        written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
+        sentence += f"{', where' if named_f else '. Write'} {written}"
     return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
 
 

@@ -350,8 +350,10 @@ def results_text(derivation) -> str:
     from .expr.printers import text
 
     function = derivation.spec.function.value
+    change = derivation.change
+    where = f" (where {change.new.name} = {change.old.name}^-1)" if change else ""
     return "; ".join(
-        f"{derivative_name(derivation, v)} {function} = {text(r)}" for v, r in derivation.results
+        f"{derivative_name(derivation, v)} {function} = {text(r)}{where}" for v, r in derivation.results
     )
 
 

@@ -15,6 +15,7 @@ from .spec.reader import NUMBER
 
 SCHEMA_FILE = "derivtex.schema.json"
 NAME = "^[A-Za-z][A-Za-z0-9_]*$"
+WRT = r"^\s*[A-Za-z][A-Za-z0-9_]*(\s*\^\s*-\s*1)?\s*$"  # a symbol, or its inverse (a change of variable)
 TEXT = {"type": ["string", "number", "boolean"]}  # numbers and booleans are read as written
 EXPRESSION = {"type": ["string", "number"], "minLength": 1, "pattern": r"\S"}
 
@@ -71,7 +72,8 @@ PROPERTIES = {
     ),
     "function": described("the expression to differentiate, such as tr(X^-1)", EXPRESSION),
     "wrt": described(
-        "the variable, or several: declared symbols", one_or_many({"type": "string", "pattern": NAME})
+        "the variable, or several: declared symbols; or the inverse of one, such as Sigma^-1",
+        one_or_many({"type": "string", "pattern": WRT}),
     ),
     "order": described("1, or 2 for the Hessian", {"enum": [1, 2]}),
     "layout": {"enum": ["denominator", "numerator"]},

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from gen.cli import main
 from gen.engine.kind import is_jacobian
 from gen.expr.lower import parse_expr, symbol_table
+from gen.spec.keys import variable_name
 
 ROOT = Path(__file__).parent.parent
 DERIVATIONS = ROOT / "derivations"
@@ -138,7 +139,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
 def every_method(spec):
     """The spec proved by all three methods (by differentials alone for a scalar or symmetric
     variable, several variables, a Jacobian or a Hessian)."""
-    declared = spec.symbol(spec.wrt[0].value)
+    declared = spec.symbol(variable_name(spec.wrt[0]))  # Sigma for wrt: Sigma^-1
     symbols = symbol_table(spec.symbols)
     vector_valued = is_jacobian(parse_expr(spec.function, symbols), symbols[declared.name])
     alone = (

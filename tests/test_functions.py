@@ -109,4 +109,4 @@ def test_each_row_of_a_square_matrix_asks_which_function_is_meant(name):
 
 def test_each_name_is_one_row_and_reserved():
     assert len(TABLE) == len(FUNCTIONS)
-    assert set(FUNCTIONS) <= RESERVED_NAMES
+    assert set(FUNCTIONS) - {"d"} <= RESERVED_NAMES  # d may name a symbol (then d(...) is no differential)

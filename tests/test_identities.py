@@ -151,6 +151,7 @@ def test_published_result_agrees_with_finite_differences(identity: Identity):
         compare=(),
         steps=(),
         claims=(),
+        change=None,  # no change of variable (wrt an inverse)
     )
     assignments = size_assignments(problem)
     rng = np.random.default_rng(identity.line)

@@ -9,7 +9,8 @@ import sympy as sp
 from ..errors import SpecError, Unsupported, quote
 from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
-from ..spec.keys import Spec
+from ..spec.keys import Spec, inverted, variable_name
+from .change import Change, change_of_variable
 from .facts import known
 from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
 from .kind import GRADIENT, Kind, is_jacobian, kind_of
@@ -36,6 +37,7 @@ class Derivation:
     identified: object = None  # G in df = tr(Gᵀ dX), before any convention or layout
     partials: tuple = ()  # several variables: (variable, its gradient) for each after the first
     claims: tuple = ()  # several variables: (variable, its claimed gradient) for each claimed
+    change: Change | None = None  # wrt: Sigma^-1: the variable is Λ = Σ⁻¹, the function in Λ
 
     @property
     def results(self) -> tuple:
@@ -53,9 +55,12 @@ def derive(spec: Spec) -> Derivation:
     function = parse_expr(spec.function, symbols)
     if len(spec.wrt) > 1:
         return derive_several(spec, symbols, function)
-    variable, kind = supported_variable(spec, symbols, function)
+    change = change_of_variable(spec, symbols, function)
+    if change is not None:
+        function = change.into(function)
+    variable, kind = supported_variable(spec, symbols, function, change)
     convention, layout = structure(spec), resolved_layout(spec, kind)
-    facts = known(spec, symbols)  # the symmetric symbols, and what other assumptions say
+    facts = known(spec, symbols, change)  # the symmetric symbols, and what other assumptions say
     require_symmetric(((spec.function, function),), symbols, facts)
     try:
         if kind.jacobian:
@@ -66,6 +71,8 @@ def derive(spec: Spec) -> Derivation:
         raise error.at(spec.function.span) from None
     if layout == "numerator":
         core = replace(core, gradient=in_numerator_layout(core.gradient, facts))
+    if change is not None:  # the result in the spec's own terms
+        core = replace(core, gradient=change.written_back(core.gradient))
     names = fresh_names(spec, variable)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
     if kind.order == 2:
@@ -97,6 +104,7 @@ def derive(spec: Spec) -> Derivation:
         compare,
         steps,
         identified,
+        change=change,
     )
 
 
@@ -115,8 +123,9 @@ def second_order(core, variable, facts, names: dict, proofs: tuple) -> tuple:
 
 def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
     """Each partial gradient, in one proof that shares the differential."""
+    several_supported(spec)
     variables = tuple(symbols[w.value] for w in spec.wrt)
-    several_supported(spec, variables, function)
+    several_variables_supported(spec, variables, function)
     facts = known(spec, symbols)
     require_symmetric(((spec.function, function),), symbols, facts)
     try:
@@ -146,7 +155,14 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
     )
 
 
-def several_supported(spec: Spec, variables: tuple, function) -> None:
+def several_supported(spec: Spec) -> None:
+    """Several variables: each a symbol (not an inverse)."""
+    if inverse := next((w for w in spec.wrt if inverted(w)), None):
+        message = f"the inverse {quote(inverse.value)} with several 'wrt' is not supported yet"
+        raise Unsupported(message, inverse.span)
+
+
+def several_variables_supported(spec: Spec, variables: tuple, function) -> None:
     """Several variables: the gradients of a scalar function, by differentials, in the plain layout."""
     refuse = lambda what, span: Unsupported(f"{what} with several 'wrt' is not supported yet", span)  # noqa: E731
     for w, v in zip(spec.wrt, variables):
@@ -170,6 +186,7 @@ def several_supported(spec: Spec, variables: tuple, function) -> None:
 def fresh_names(spec: Spec, variable) -> dict:
     """The symbols the methods introduce, named so as not to clash with the spec's or each other."""
     taken = {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
+    taken.add(variable.name if ir.is_matrix(variable) else str(variable))  # a change of variable's Λ
 
     def pick(*names: str) -> str:
         numbered = (f"{names[0]}{k}" for k in range(1, 100))
@@ -207,21 +224,23 @@ def author_step(step, symbols: dict, number: int, variable):
     return expr
 
 
-def supported_variable(spec: Spec, symbols: dict, function) -> tuple[object, Kind]:
+def supported_variable(spec: Spec, symbols: dict, function, change: Change | None) -> tuple[object, Kind]:
     """The variable to differentiate by and the kind of result; refuses honestly what the engine
     cannot do yet."""
     refuse = lambda what, span: Unsupported(f"{what} is not supported yet", span)  # noqa: E731
     if spec.order == 2:
         hessian_supported(spec, symbols, function, refuse)
     wrt = spec.wrt[0]
-    variable = symbols[wrt.value]
+    if change is not None:
+        inverse_supported(spec, refuse)
+    variable = change.new if change is not None else symbols[wrt.value]
     if not ir.is_matrix(variable) and set(spec.methods) - {"differential"}:
         method = next(m for m in spec.methods if m != "differential")
         raise SpecError(
             f"the {method} method needs a matrix or vector variable; '{wrt.value}' is a scalar",
             spec.span_of("methods"),
         )
-    declared = spec.symbol(wrt.value)
+    declared = spec.symbol(variable_name(wrt))
     if {"orthogonal", "diagonal"} & set(declared.assume):
         raise refuse(
             f"the gradient with respect to a structured ({', '.join(declared.assume)}) matrix", wrt.span
@@ -243,10 +262,22 @@ def supported_variable(spec: Spec, symbols: dict, function) -> tuple[object, Kin
     return variable, kind
 
 
+def inverse_supported(spec: Spec, refuse) -> None:
+    """A change of variable to an inverse: a first derivative, without author's steps (they would be
+    written in Σ, and the proof is in Λ)."""
+    reasons = {"order": spec.order != 1, "steps": spec.steps}
+    if key := next((k for k, applies in reasons.items() if applies), None):
+        raise refuse(f"'{key}' with 'wrt' an inverse", spec.span_of(key))
+    name = variable_name(spec.wrt[0])
+    if "positive" in spec.symbol(name).assume:  # the others hold of the inverse too
+        message = f"the inverse of the entrywise positive '{name}' (its inverse is not positive)"
+        raise refuse(f"differentiating by {message}", spec.wrt[0].span)
+
+
 def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
     """A Hessian of a scalar function of one vector or matrix, or the second derivative of any
     function of a number: by differentials, in the plain layout."""
-    variable = symbols[spec.wrt[0].value] if len(spec.wrt) == 1 else None
+    variable = symbols[variable_name(spec.wrt[0])] if len(spec.wrt) == 1 else None
     if variable is None or is_jacobian(function, variable):
         message = "order 2 other than the Hessian of a scalar function or the second derivative by a number"
         raise refuse(message, spec.span_of("order"))
@@ -262,7 +293,7 @@ def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
 
 def structure(spec: Spec) -> str | None:
     """How a symmetric variable's gradient is taken (``sym`` or ``cookbook``); None if unconstrained."""
-    declared = spec.symbol(spec.wrt[0].value)
+    declared = spec.symbol(variable_name(spec.wrt[0]))
     return spec.symmetric_gradient if {"symmetric", "spd"} & set(declared.assume) else None
 
 

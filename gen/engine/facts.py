@@ -24,9 +24,12 @@ GOODFELLOW = "Goodfellow, Bengio & Courville, Deep Learning, §6.2.2.3"
 SREBRO = "Srebro & Jaakkola, Weighted low-rank approximations, §2"
 
 
-def known(spec, symbols: dict) -> frozenset:
-    """The symmetric (or spd) matrices, and the facts that the other assumptions declare."""
+def known(spec, symbols: dict, change=None) -> frozenset:
+    """The symmetric (or spd) matrices, and the facts that the other assumptions declare; with a
+    change of variable ``Λ = Σ⁻¹``, Λ is symmetric when Σ is (the inverse of a symmetric matrix is)."""
     symmetric = {symbols[s.name] for s in spec.symbols if {"symmetric", "spd"} & set(s.assume) and s.shape}
+    if change is not None and change.old in symmetric:
+        symmetric.add(change.new)
     pairs = {(fact, symbols[s.name]) for s in spec.symbols for a in s.assume for fact in FACTS.get(a, ())}
     return frozenset(symmetric | pairs)
 

@@ -77,6 +77,12 @@ class _Printer(SpectralLatex):
     def _print_Identity(self, e):
         return "I", ATOM
 
+    def _print_Pi(self, e):
+        return "\\pi", ATOM
+
+    def _print_Exp1(self, e):
+        return "e", ATOM
+
     def _print_ZeroMatrix(self, e):
         return "0", ATOM
 

@@ -23,6 +23,10 @@ from .spectral import SpectralLowering
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
 
 
+# Named constants; a declared symbol or dimension of the same name shadows one (mixture weights pi).
+CONSTANTS = {"pi": sp.pi, "e": sp.E}
+
+
 def dimension(value):
     return sp.Integer(value) if isinstance(value, int) else sp.Symbol(value, integer=True, positive=True)
 
@@ -108,6 +112,10 @@ class _Lowering(SpectralLowering):
             return self.symbols[node.name]
         if node.name == "I":
             return Eye()
+        if node.name in (dims := self.dimensions()):  # N in N/2*logdet(Sigma): the size, as a number
+            return dims[node.name]
+        if node.name in CONSTANTS:
+            return CONSTANTS[node.name]
         if node.name.startswith("d") and node.name[1:] in self.symbols:
             if not self.differentials:
                 raise self.error(f"differentials such as '{node.name}' are only allowed in 'steps'", node.pos)
@@ -195,6 +203,10 @@ class _Lowering(SpectralLowering):
         return value
 
     def apply_postfix(self, node: Postfix, value):
+        if node.caret and "T" in self.symbols and not ir.is_matrix(value):
+            power = f"{grouped(node.operand)}^({'-' * (node.op == '-T')}T)"
+            message = f"'^T' is the transpose, not the power by the symbol T: for the power write {power}"
+            raise self.error(message, node.pos)
         if isinstance(value, Eye):
             if node.op == "^":
                 raise self.error("powers of I are not supported; write I", node.pos)
@@ -204,12 +216,26 @@ class _Lowering(SpectralLowering):
         if node.op in ("-1", "-T"):
             inverse = self.invert(value, node.pos)
             return ir.transpose_of(inverse) if node.op == "-T" else inverse
+        if value == sp.E:  # e^x is exp(x), of a square matrix ambiguous as exp(X) is
+            return self.exp(node)
         exponent = self.lower(node.exponent)
         if isinstance(exponent, Eye) or ir.is_matrix(exponent):
             raise self.error("an exponent must be a scalar", node.exponent.pos)
         if not ir.is_matrix(value) or ir.is_one_by_one(value):
             return sp.Pow(ir.scalar(value), exponent)
         return self.matrix_power(value, exponent, node)
+
+    def exp(self, node: Postfix):
+        """``e^x``: ``exp(x)`` of a number, entry by entry of a vector or of a non-square matrix."""
+        exponent, power = self.lower(node.exponent), f"e^{grouped(node.exponent)}"
+        if isinstance(exponent, Eye):
+            raise self.error(f"cannot tell the size of I in {power}", node.pos)
+        square = ir.is_matrix(exponent) and exponent.shape[0] == exponent.shape[1]
+        if square and not ir.is_one_by_one(exponent):
+            written = text(exponent)
+            message = ambiguous(FUNCTIONS["exp"], written)
+            raise self.error(f"{power} is exp({written}), and {message}", node.pos)
+        return ir.apply("exp", ir.scalar(exponent))
 
     def invert(self, value, pos):
         if not ir.is_matrix(value) or ir.is_one_by_one(value):
@@ -239,6 +265,9 @@ class _Lowering(SpectralLowering):
 
     def lower_Call(self, node: Call):
         function = FUNCTIONS.get(node.name)
+        if function is not None and node.name in self.symbols:  # a symbol named d: d(...) is not dX
+            message = f"'{node.name}' is a declared symbol, so '{node.name}(' is not the differential here"
+            raise self.error(f"{message}: write '{node.name}*(' to multiply, or rename the symbol", node.pos)
         if function is None:
             if node.name in self.symbols:
                 raise self.error(
@@ -289,13 +318,17 @@ class _Lowering(SpectralLowering):
         """A size: a dimension of a declared symbol, a positive integer, or a product of them."""
         if isinstance(arg, BinOp) and arg.op == "*":
             return self.size(arg.left) * self.size(arg.right)
-        dims = {str(d): d for s in self.symbols.values() for d in ir.shape(s) if d.is_Symbol}
+        dims = self.dimensions()
         if isinstance(arg, Name) and arg.name in dims:
             return dims[arg.name]
         if isinstance(arg, Num) and arg.text.isdigit() and int(arg.text) > 0:
             return sp.Integer(int(arg.text))
         message = "a size is a dimension of a declared symbol, a positive integer, or a product of them"
         raise self.error(message, arg.pos)
+
+    def dimensions(self) -> dict:
+        """The named dimensions of the declared symbols: ``n`` → its SymPy symbol."""
+        return {str(d): d for s in self.symbols.values() for d in ir.shape(s) if d.is_Symbol}
 
     def call_tr(self, node, x):
         if ir.is_matrix(x):

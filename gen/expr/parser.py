@@ -73,6 +73,7 @@ class Postfix:
     operand: object
     pos: int
     exponent: object = None
+    caret: bool = False  # a transpose written ``^T`` (or ``^-T``), not ``'``: T may be a symbol too
 
 
 def tokenize(source: Text) -> list[Token]:
@@ -171,12 +172,12 @@ class _Parser:
         token = self.peek()
         if token.kind == "name" and token.text == "T":
             self.next()
-            return Postfix("T", base, caret.pos)
+            return Postfix("T", base, caret.pos, caret=True)
         if self.accept("-"):
             token = self.peek()
             if token.kind == "name" and token.text == "T":
                 self.next()
-                return Postfix("-T", base, caret.pos)
+                return Postfix("-T", base, caret.pos, caret=True)
             if token.kind == "number":
                 self.next()
                 if token.text == "1":

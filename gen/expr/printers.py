@@ -86,6 +86,12 @@ class GrammarPrinter(SpectralGrammar, _Printer):
     def _print_Identity(self, e):
         return "I", ATOM
 
+    def _print_Pi(self, e):
+        return "pi", ATOM
+
+    def _print_Exp1(self, e):  # not `e`, which a symbol named e would shadow
+        return "exp(1)", ATOM
+
     def _print_Transpose(self, e):
         if isinstance(e.arg, sp.Inverse):
             return f"{self.print(e.arg.arg, POSTFIX + 1)}^-T", POSTFIX
@@ -99,6 +105,7 @@ class GrammarPrinter(SpectralGrammar, _Printer):
 
     def _print_Pow(self, e):
         exp = self.print(e.exp, ATOM)
+        exp = "(T)" if exp == "T" else exp  # a^T would read as the transpose
         return f"{self.print(e.base, POSTFIX + 1)}^{exp}", POSTFIX
 
     def _print_Trace(self, e):
@@ -232,7 +239,14 @@ class NumpyPrinter(SpectralNumpy, _Printer):
     def _print_MatrixSymbol(self, e):
         return python_name(e.name), ATOM
 
-    _print_Symbol = _print_MatrixSymbol
+    def _print_Symbol(self, e):  # a dimension used as a number is read off an argument's shape
+        return (self.sizes[e] if e in self.sizes else python_name(e.name)), ATOM
+
+    def _print_Pi(self, e):
+        return "np.pi", ATOM
+
+    def _print_Exp1(self, e):
+        return "np.e", ATOM
 
     def product(self, pieces) -> str:
         return " @ ".join(pieces)

@@ -89,6 +89,15 @@ WORKS = (
         year="2006",
     ),
     work(
+        "hinton2015distilling",
+        "Hinton, Vinyals & Dean, Distilling the Knowledge in a Neural Network",
+        "misc",
+        author="G. Hinton and O. Vinyals and J. Dean",
+        title="Distilling the Knowledge in a Neural Network",
+        note="arXiv:1503.02531",
+        year="2015",
+    ),
+    work(
         "hastie2009elements",
         "Hastie, Tibshirani & Friedman, The Elements of Statistical Learning",
         "book",

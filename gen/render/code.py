@@ -58,6 +58,9 @@ def export_numpy(outcome: Outcome, module: str) -> str:
         raise Unsupported(
             "exporting the gradients of several variables is not supported yet", spec.wrt[1].span
         )
+    if derivation.change:
+        message = "exporting a derivative with respect to an inverse is not supported yet"
+        raise Unsupported(message, spec.wrt[0].span)
     result = to_json(derivation, outcome.report)["result"]
     kind = result["kind"]
     name = kind.replace(" ", "_")  # the derivative's function in the module

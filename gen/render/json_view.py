@@ -65,8 +65,21 @@ def result_json(derivation: Derivation, variable, result) -> dict:
         "kind": kind.name,
         "text": text(result),
         "latex": latex(result),
-        "numpy": numpy_source(result, dict(derivation.symbols), variable, kind.vectorised),
+        # with wrt: Sigma^-1 the result is written in Σ (of Λ's shape): a function of the spec's symbols
+        "numpy": numpy_source(
+            result, dict(derivation.symbols), shaped_as(derivation, variable), kind.vectorised
+        ),
     }
+
+
+def written(derivation: Derivation):
+    """The function as the spec writes it (with wrt: Sigma^-1, in Σ rather than Λ)."""
+    return derivation.change.written if derivation.change else derivation.function
+
+
+def shaped_as(derivation: Derivation, variable):
+    """The symbol whose shape the exported result takes: Σ for Λ = Σ⁻¹, else the variable."""
+    return derivation.change.old if derivation.change and variable == derivation.change.new else variable
 
 
 def results_json(derivation: Derivation) -> dict:
@@ -82,7 +95,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
         "id": spec.id,
         "title": spec.title,
         "wrt": [w.value for w in spec.wrt],
-        "function": {"text": spec.function.value, "latex": latex(derivation.function)},
+        "function": {"text": spec.function.value, "latex": latex(written(derivation))},
         **results_json(derivation),
         "methods": {
             view.method: proof_json(view, len(proof.lemmas))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import sympy as sp
 from markupsafe import Markup
 
 from ..engine.derive import Derivation
@@ -74,7 +77,26 @@ IN_WORDS = {
 def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
     proof, checks = derivation.proofs[index], report.proofs[index]
     parts = PROOF_PARTS[proof.method](derivation, proof, checks)
+    if derivation.change is not None:  # the change of variable, said first
+        first, *rest = parts
+        said = change_sentence(derivation, proof.method != "directional")  # which writes f(Λ) itself
+        parts = (replace(first, text=Markup(f"{said} {first.text}")), *rest)
     return ProofView(proof.method, METHOD_TITLES[proof.method], parts)
+
+
+def change_sentence(derivation: Derivation, with_function: bool = True) -> str:
+    """``Write Λ = Σ⁻¹; then Σ = Λ⁻¹, and f, as a function of Λ, is f(Λ) = …``."""
+    change = derivation.change
+    new, old = latex(change.new), latex(change.old)
+    det = change.written.has(sp.Determinant(change.old))
+    then = [f"${old} = {new}^{{-1}}$", *[rf"$\det {old} = 1/\det {new}$"] * det]
+    if with_function:
+        then.append(f"$f$, as a function of ${new}$, is $f({new}) = {latex(derivation.function)}$")
+    listed = ", ".join(then[:-1]) + ", and " * (len(then) > 1) + then[-1]
+    return (
+        f"Write ${new} = {old}^{{-1}}$; then {listed}. We differentiate with respect to ${new}$, and "
+        f"write the result back with ${old}$ last."
+    )
 
 
 def gradient_lines(derivation: Derivation, proof: Proof, checks: ProofChecks, notation=None) -> tuple:

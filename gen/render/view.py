@@ -105,7 +105,9 @@ def hypothesis(derivation: Derivation) -> Markup:
         else:
             plain.append(part)
     sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
-    nodes = sp.preorder_traversal(derivation.function)
+    change = derivation.change
+    function = change.written if change else derivation.function  # in Σ, as the spec writes it
+    nodes = sp.preorder_traversal(function)
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
     det_positive = {
         derivation.symbol_map[s.name]
@@ -119,11 +121,15 @@ def hypothesis(derivation: Derivation) -> Markup:
     ]
     if positive:
         sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
-    if named_function(derivation):
+    named_f = named_function(derivation)
+    if named_f:
         arguments = ", ".join(latex(v) for v, _ in derivation.results)
-        named = softmaxes(derivation.function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
-        definition = f"{latex(named)} = " * (named != derivation.function)
-        sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
+        named = softmaxes(function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
+        definition = f"{latex(named)} = " * (named != function)
+        sentence += f". Write $f({arguments}) = {definition}{latex(function)}$"
+    if change:  # the variable: after f's definition, or a sentence of its own
+        written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
+        sentence += f"{', where' if named_f else '. Write'} {written}"
     return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
 
 

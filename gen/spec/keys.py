@@ -33,8 +33,10 @@ ASSUMPTIONS = (
     "binary",
 )
 METHODS = ("differential", "directional", "entrywise")
-FUNCTIONS = frozenset(NAMED)  # the grammar's function names: not symbol names
-RESERVED = {"I": "the identity matrix", "d": "the differential", "T": "the transpose"}
+# the grammar's function names: not symbol names. ``d`` may be one: ``d(...)`` is then not the
+# differential (see ``gen.expr.lower``); ``T`` may be one too: ``^T`` stays the transpose.
+FUNCTIONS = frozenset(NAMED) - {"d"}
+RESERVED = {"I": "the identity matrix"}
 
 # of the entries of a vector or a matrix (a probability matrix: each row a probability vector)
 ENTRIES = ("nonnegative", "probability", "onehot", "binary")
@@ -428,17 +430,37 @@ def _dimension(node: Node, src: Source) -> str | int:
     raise src.error(message, node)
 
 
+_INVERSE = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*\^\s*-\s*1\s*\Z")
+
+
+def inverted(text: Text) -> str | None:
+    """``Sigma`` for ``wrt: Sigma^-1`` (a change of variable to the inverse), else None."""
+    match = _INVERSE.match(text.value)
+    return match.group(1) if match else None
+
+
+def variable_name(text: Text) -> str:
+    """The declared symbol a 'wrt' entry names: ``Sigma`` for ``Sigma`` and for ``Sigma^-1``."""
+    return inverted(text) or text.value
+
+
 def _check_wrt(wrt: tuple[Text, ...], symbols: tuple[SymbolSpec, ...]) -> None:
-    """Each 'wrt' entry names a declared symbol, once."""
+    """Each 'wrt' entry names a declared symbol (or the inverse of a square matrix), once."""
     names = [symbol.name for symbol in symbols]
     for i, text in enumerate(wrt):
-        if text.value in (earlier.value for earlier in wrt[:i]):
-            raise SpecError(f"'wrt' names {quote(text.value)} twice", text.span)
-        if text.value not in names:
+        name = variable_name(text)
+        if name in (variable_name(earlier) for earlier in wrt[:i]):
+            raise SpecError(f"'wrt' names {quote(name)} twice", text.span)
+        if name not in names:
             only = f" (did you mean '{names[0]}'?)" if len(names) == 1 else ""
             listed = f" (declared: {', '.join(names)})" if names else " (declare it in 'symbols')"
-            hint = _did_you_mean(text.value, names, only or listed)
-            message = f"'wrt' names {quote(text.value)}, which is not a declared symbol{hint}"
+            hint = _did_you_mean(name, names, only or listed)
+            message = f"'wrt' names {quote(name)}, which is not a declared symbol{hint}"
+            raise SpecError(message, text.span)
+        shape = next(s.shape for s in symbols if s.name == name)
+        if name != text.value and not (len(shape) == 2 and shape[0] == shape[1]):
+            has = f"has shape [{', '.join(map(str, shape))}]" if shape else "is a number"
+            message = f"'wrt: {name}^-1' differentiates by the inverse of a square matrix, but '{name}' {has}"
             raise SpecError(message, text.span)
 
 

@@ -33,7 +33,7 @@ class Evaluator:
         return self.cache[e]
 
     def evaluate(self, e):
-        if isinstance(e, sp.Number):
+        if isinstance(e, (sp.Number, sp.NumberSymbol)):  # 2, 1/2, pi, e
             return float(e)
         for cls in type(e).__mro__:
             if cls in EVALUATORS:
@@ -41,7 +41,10 @@ class Evaluator:
         raise TypeError(f"cannot evaluate {type(e).__name__}")
 
     def symbol(self, e):
-        """A symbol's value, or the value of the expression it names (a lemma's ``F``, ``F_t``)."""
+        """A symbol's value, or the value of the expression it names (a lemma's ``F``, ``F_t``); a
+        dimension used as a number (``N/2``) is its size."""
+        if e in self.dims:
+            return float(self.dims[e])
         value = self.values[e]
         return self(value) if isinstance(value, sp.Basic) else value
 

@@ -156,7 +156,7 @@ def undefined_where(derivation: Derivation, node, dims: dict) -> str:
 def defined_at_zero(node) -> bool:
     """A square root or a positive fractional power: defined at 0 (though not differentiable)."""
     if isinstance(node, (sp.Pow, sp.HadamardPower)):
-        return bool(node.exp > 0)
+        return node.exp.is_positive is True  # a^T, T a symbol: not known to be positive
     return isinstance(node, ir.Elementwise) and node.name == "sqrt"
 
 
@@ -225,11 +225,11 @@ def positive_by_construction(e) -> bool:
     assumption."""
     if isinstance(e, (sp.exp, sp.OneMatrix)) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
         return True
+    if isinstance(e, (sp.Pow, sp.HadamardPower)):  # 1/1ᵀexp(z), the softmax: powers of positives
+        return positive_by_construction(e.base)
     if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
         return all(positive_by_construction(a) for a in e.args)
-    if isinstance(e, (sp.Pow, sp.HadamardPower)):  # exp(z)/1ᵀexp(z), the softmax, is positive
-        return positive_by_construction(e.base)
-    return e.is_Number and e > 0
+    return e.is_number and e.is_positive is True  # 2, 2π
 
 
 def positive_part(node):
@@ -242,9 +242,15 @@ def well_conditioned_value(M) -> bool:
 
 
 def draw_values(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
-    values = {}
+    """Each symbol's value; with ``wrt: Sigma^-1``, Λ is drawn (with Σ's assumptions) and Σ is the
+    expression Λ⁻¹, so that whatever perturbs Λ moves Σ along."""
+    values, change = {}, derivation.change
     for k, s in enumerate(derivation.spec.symbols):
         symbol = derivation.symbol_map[s.name]
         shape = tuple(int(d) if d.is_Integer else dims[d] for d in getattr(symbol, "shape", ()))
-        values[symbol] = draw_value(rng, shape, s.assume, sign(sample, k))
+        value = draw_value(rng, shape, s.assume, sign(sample, k))
+        if change is not None and symbol == change.old:
+            values[symbol] = sp.Inverse(change.new)
+            symbol = change.new
+        values[symbol] = value
     return values

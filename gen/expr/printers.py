@@ -232,7 +232,8 @@ class NumpyPrinter(SpectralNumpy, _Printer):
     def _print_MatrixSymbol(self, e):
         return python_name(e.name), ATOM
 
-    _print_Symbol = _print_MatrixSymbol
+    def _print_Symbol(self, e):  # a dimension standing as a number (tr I = n) is read off a shape
+        return (self.sizes[e] if e in self.sizes else python_name(e.name)), ATOM
 
     def product(self, pieces) -> str:
         return " @ ".join(pieces)

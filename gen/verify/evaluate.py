@@ -41,8 +41,9 @@ class Evaluator:
         raise TypeError(f"cannot evaluate {type(e).__name__}")
 
     def symbol(self, e):
-        """A symbol's value, or the value of the expression it names (a lemma's ``F``, ``F_t``)."""
-        value = self.values[e]
+        """A symbol's value, the value of the expression it names (a lemma's ``F``, ``F_t``), or a
+        dimension's size (``tr I_n = n``: a dimension may stand in a result as a number)."""
+        value = self.values[e] if e in self.values or e not in self.dims else float(self.dims[e])
         return self(value) if isinstance(value, sp.Basic) else value
 
     def size(self, dim) -> int:

@@ -261,7 +261,9 @@ fact(
 @rule(
     "Jacobian",
     r"L\,(a \circ \mathrm{d}x) = L\operatorname{diag}(a)\,\mathrm{d}x,\ "
-    r"v\,(\ell\,\mathrm{d}x) = (v\ell)\,\mathrm{d}x,\ L\,\mathrm{d}x^{\top}r = Lr^{\top}\mathrm{d}x",
+    r"v\,(\ell\,\mathrm{d}x) = (v\ell)\,\mathrm{d}x,\ L\,\mathrm{d}x^{\top}r = Lr^{\top}\mathrm{d}x,\ "
+    r"a \otimes \mathrm{d}x = (a \otimes I)\,\mathrm{d}x,\ "
+    r"\mathrm{d}x \otimes a = (I \otimes a)\,\mathrm{d}x",
     MAGNUS,
 )
 def jacobian_form(form, dx):
@@ -298,12 +300,11 @@ def jacobian_term(t, dx):
             row = ir.mul(ir.transpose_of(ir.Diag(ir.mul(r, *t.left))), jacobian_of(t.inner.arg, dx))
             return ir.mul(t.coeff, *t.times, row)
         middle, right = ir.mul(ir.Diag(r), jacobian_of(t.inner.arg, dx)), ()
-    elif t.inner is not None:  # A ∘ Z = diag(A) J_Z dx
-        if not isinstance(t.inner, sp.HadamardProduct):
+    elif t.inner is not None:
+        if type(t.inner) not in INNER_JACOBIANS:
             raise Unsupported("could not bring the differential into the form J dx")
         Z = next(a for a in t.inner.args if a.has(dx))
-        A = ir.hadamard(*(a for a in t.inner.args if a is not Z))
-        middle = ir.mul(ir.Diag(A), jacobian_of(Z, dx))
+        middle = ir.mul(INNER_JACOBIANS[type(t.inner)](t.inner.args, Z), jacobian_of(Z, dx))
     if t.traced:  # a number tr(L M dx R) = (R L M) dx, times the vectors it multiplies
         row = ir.mul(*right, *t.left, middle)
         if row.shape != (1, n):
@@ -313,6 +314,21 @@ def jacobian_term(t, dx):
         raise Unsupported("could not bring the differential into the form J dx")
     after = (ir.scalar(ir.mul(*right)),) if right else ()  # L M dx r, r a number
     return ir.mul(t.coeff, *after, *t.left, middle)
+
+
+def entrywise_factor(factors, Z):
+    """``A ∘ Z = diag(A) Z``."""
+    return ir.Diag(ir.hadamard(*(a for a in factors if a is not Z)))
+
+
+def kronecker_factor(factors, Z):
+    """``a ⊗ Z ⊗ b = (a ⊗ I ⊗ b) Z`` for vectors (the mixed product: (a ⊗ I ⊗ b)(1 ⊗ Z ⊗ 1))."""
+    k = factors.index(Z)
+    return ir.kron(*factors[:k], sp.Identity(Z.shape[0]), *factors[k + 1 :])
+
+
+# the matrix M with inner = M Z, for a vector Z linear in dx
+INNER_JACOBIANS = {sp.HadamardProduct: entrywise_factor, sp.KroneckerProduct: kronecker_factor}
 
 
 def jacobian_of(Z, dx):

@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir, spectral
+from ..expr.printers import text
 from .rules import COOKBOOK, MAGNUS, rule
 
 
@@ -395,9 +396,17 @@ def collect(form: tuple[Term, ...], dX):
 def coefficient(form: tuple[Term, ...], dX):
     """``M`` in ``df = tr(M dX)`` (or ``m`` in ``df = m dx``)."""
     if len(form) != 1 or not form[0].plain:
-        raise Unsupported("could not bring the differential into the form tr(M dX)")
+        raise Unsupported(f"could not bring the differential into the form tr(M dX): {stuck(form, dX)}")
     (t,) = form
     return ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),)))
+
+
+def stuck(form: tuple[Term, ...], dX) -> str:
+    """What no rule could rearrange: the first term not of the form c tr(M dX), or the sum."""
+    term = next((t for t in form if not t.plain), None)
+    if term is not None:
+        return f"no rule takes {text(dX)} out of {text(term.expr(dX))}"
+    return f"the terms of {text(to_expr(form, dX))} could not be gathered into one"
 
 
 @rule(

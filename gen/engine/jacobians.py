@@ -261,14 +261,21 @@ fact(
 @rule(
     "Jacobian",
     r"L\,(a \circ \mathrm{d}x) = L\operatorname{diag}(a)\,\mathrm{d}x,\ "
-    r"v\,(\ell\,\mathrm{d}x) = (v\ell)\,\mathrm{d}x,\ L\,\mathrm{d}x^{\top}r = Lr^{\top}\mathrm{d}x,\ "
-    r"a \otimes \mathrm{d}x = (a \otimes I)\,\mathrm{d}x,\ "
-    r"\mathrm{d}x \otimes a = (I \otimes a)\,\mathrm{d}x",
+    r"v\,(\ell\,\mathrm{d}x) = (v\ell)\,\mathrm{d}x,\ L\,\mathrm{d}x^{\top}r = Lr^{\top}\mathrm{d}x",
     MAGNUS,
 )
 def jacobian_form(form, dx):
     """Every term of a vector linear in dx as a matrix times dx."""
     return ir.add(*(jacobian_term(t, dx) for t in form)) if form else sp.ZeroMatrix(dx.shape[0], dx.shape[0])
+
+
+fact(
+    "Jacobian of a Kronecker product",
+    r"a \otimes \mathrm{d}x = (a \otimes I)\,\mathrm{d}x,\ "
+    r"\mathrm{d}x \otimes a = (I \otimes a)\,\mathrm{d}x",
+    MAGNUS,
+    "A Kronecker product of vectors holding dx is a matrix times dx: (a ⊗ I)(1 ⊗ dx) = a ⊗ dx.",
+)
 
 
 def vector_jacobian_core(function, variable, symmetric) -> Core:
@@ -278,7 +285,10 @@ def vector_jacobian_core(function, variable, symmetric) -> Core:
     current = steps[-1].expr if steps else ir.d(function)
     J = jacobian_form(linear_form(current, dx), dx)
     if ir.mul(J, dx) != current:
-        steps.append(Step(ir.mul(J, dx), "Jacobian"))
+        kronecker = any(
+            isinstance(n, sp.KroneckerProduct) and n.has(dx) for n in sp.preorder_traversal(current)
+        )
+        steps.append(Step(ir.mul(J, dx), "Jacobian of a Kronecker product" if kronecker else "Jacobian"))
     return Core(
         function, variable, tuple(steps), (), simplify_gradient(J, symmetric, "Jacobian identification")
     )

@@ -431,3 +431,28 @@ def test_the_determinant_of_a_kronecker_product(function, f, published):
             differences[i, j] = (f(A, X + E) - f(A, X - E)) / 2e-6
         np.testing.assert_allclose(published(A, X), differences, rtol=1e-5)  # the published result is right
         np.testing.assert_allclose(namespace["result"](A=A, X=X), published(A, X), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "symbols, function, wrt, claim",
+    [  # (a ⊗ b)ᵀ(c ⊗ d) = (aᵀc)(bᵀd) (Magnus & Neudecker ch. 2), so by hand: ∇ (aᵀx)(bᵀx) = a bᵀx + b aᵀx,
+        # ∇ ‖x ⊗ x‖² = ∇ ‖x‖⁴ = 4 ‖x‖² x, ∇_X (aᵀXc)(bᵀx) = (bᵀx) a cᵀ; a ⊗ dx = (a ⊗ I) dx on the way
+        (
+            "x: {shape: [n]}; a: {shape: [n]}; b: {shape: [n]}",
+            "kron(a, b)^T*kron(x, x)",
+            "x",
+            "a*b^T*x + b*a^T*x",
+        ),
+        ("x: {shape: [n]}", "norm(kron(x, x))^2", "x", "4*(x^T*x)*x"),
+        ("x: {shape: [n]}", "kron(x, x)^T*kron(x, x)", "x", "4*(x^T*x)*x"),
+        (
+            "X: {shape: [n, m]}; a: {shape: [n]}; b: {shape: [n]}; c: {shape: [m]}; x: {shape: [n]}",
+            "kron(a, b)^T*kron(X*c, x)",
+            "X",
+            "(b^T*x)*a*c^T",
+        ),
+    ],
+)
+def test_the_gradient_through_a_kronecker_product_of_vectors(symbols, function, wrt, claim):
+    report = verify(derive(spec(symbols, function, wrt, f"claim: {claim}\n")))
+    assert report.ok and report.claim.ok  # and finite differences

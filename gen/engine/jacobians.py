@@ -20,7 +20,7 @@ from ..errors import Unsupported
 from ..expr import ir, spectral
 from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .proof import Chain, Step
-from .rearrange import Term, linear_form
+from .rearrange import Term, kronecker_factor, linear_form
 from .rules import MAGNUS, MAGNUS_CH5, MURRAY, fact, rule
 from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
 
@@ -329,12 +329,6 @@ def jacobian_term(t, dx):
 def entrywise_factor(factors, Z):
     """``A ∘ Z = diag(A) Z``."""
     return ir.Diag(ir.hadamard(*(a for a in factors if a is not Z)))
-
-
-def kronecker_factor(factors, Z):
-    """``a ⊗ Z ⊗ b = (a ⊗ I ⊗ b) Z`` for vectors (the mixed product: (a ⊗ I ⊗ b)(1 ⊗ Z ⊗ 1))."""
-    k = factors.index(Z)
-    return ir.kron(*factors[:k], sp.Identity(Z.shape[0]), *factors[k + 1 :])
 
 
 # the matrix M with inner = M Z, for a vector Z linear in dx

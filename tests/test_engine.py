@@ -397,3 +397,62 @@ def test_the_jacobian_within_symmetric_matrices():
     J = namespace["result"](X=X)
     np.testing.assert_allclose(J @ U.ravel(order="F"), (U @ X + X @ U).ravel(order="F"), atol=1e-10)
     np.testing.assert_allclose(J @ (W - W.T).ravel(order="F"), 0, atol=1e-10)
+
+
+def logdet_kron(A, X):
+    return np.log(np.linalg.det(np.kron(A, X)))
+
+
+def det_kron(A, X):
+    return np.linalg.det(np.kron(A, X))
+
+
+@pytest.mark.parametrize(
+    "function, f, published",
+    [  # det(A ⊗ X) = det(A)^m det(X)^n (A n×n, X m×m: Magnus & Neudecker ch. 2; Cookbook eq. 512), so
+        # ∇_X logdet(A ⊗ X) = n X⁻ᵀ and ∇_X det(A ⊗ X) = n det(A)^m det(X)^n X⁻ᵀ: a dimension as a number
+        ("logdet(kron(A, X))", logdet_kron, lambda A, X: len(A) * np.linalg.inv(X).T),
+        ("det(kron(A, X))", det_kron, lambda A, X: len(A) * det_kron(A, X) * np.linalg.inv(X).T),
+    ],
+)
+def test_the_determinant_of_a_kronecker_product(function, f, published):
+    both = "A: {shape: [n, n], assume: [positive_det]}; X: {shape: [m, m], assume: [positive_det]}"
+    derivation = derive(spec(both, function, "X"))
+    assert verify(derivation).ok  # every line and finite differences, at two sizes
+    namespace = {"np": np}
+    exec(numpy_source(derivation.result, dict(derivation.symbols), derivation.variable), namespace)
+    rng = np.random.default_rng(5)
+    for n, m in ((2, 3), (3, 2)):
+        A, X = rng.standard_normal((n, n)) + 3 * np.eye(n), rng.standard_normal((m, m)) + 3 * np.eye(m)
+        differences = np.zeros((m, m))
+        for i, j in np.ndindex(m, m):
+            E = np.zeros((m, m))
+            E[i, j] = 1e-6
+            differences[i, j] = (f(A, X + E) - f(A, X - E)) / 2e-6
+        np.testing.assert_allclose(published(A, X), differences, rtol=1e-5)  # the published result is right
+        np.testing.assert_allclose(namespace["result"](A=A, X=X), published(A, X), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "symbols, function, wrt, claim",
+    [  # (a ⊗ b)ᵀ(c ⊗ d) = (aᵀc)(bᵀd) (Magnus & Neudecker ch. 2), so by hand: ∇ (aᵀx)(bᵀx) = a bᵀx + b aᵀx,
+        # ∇ ‖x ⊗ x‖² = ∇ ‖x‖⁴ = 4 ‖x‖² x, ∇_X (aᵀXc)(bᵀx) = (bᵀx) a cᵀ; a ⊗ dx = (a ⊗ I) dx on the way
+        (
+            "x: {shape: [n]}; a: {shape: [n]}; b: {shape: [n]}",
+            "kron(a, b)^T*kron(x, x)",
+            "x",
+            "a*b^T*x + b*a^T*x",
+        ),
+        ("x: {shape: [n]}", "norm(kron(x, x))^2", "x", "4*(x^T*x)*x"),
+        ("x: {shape: [n]}", "kron(x, x)^T*kron(x, x)", "x", "4*(x^T*x)*x"),
+        (
+            "X: {shape: [n, m]}; a: {shape: [n]}; b: {shape: [n]}; c: {shape: [m]}; x: {shape: [n]}",
+            "kron(a, b)^T*kron(X*c, x)",
+            "X",
+            "(b^T*x)*a*c^T",
+        ),
+    ],
+)
+def test_the_gradient_through_a_kronecker_product_of_vectors(symbols, function, wrt, claim):
+    report = verify(derive(spec(symbols, function, wrt, f"claim: {claim}\n")))
+    assert report.ok and report.claim.ok  # and finite differences

@@ -159,3 +159,83 @@ def test_a_stated_value_is_compared_term_by_term():
     dropped = diagnose("stated", [(big + small, big, smallest)], 1e-6)
     assert (dropped.diagnosis, dropped.ok) == ("differs", False) and dropped.discrepancy > 0.99
     assert diagnose("stated", [(big + small, big + small, smallest)], 1e-6).ok
+
+
+# Chains of differentials of vector- and matrix-valued functions, each line checked against the one
+# before and the last against the derived Jacobian, as for a scalar function. Published:
+# d softmax(z) = (diag(s) − s sᵀ) dz (Bishop eq. 4.106; Goodfellow et al. §6.2.2.3);
+# d(X⁻¹) = −X⁻¹ dX X⁻¹ (Magnus & Neudecker ch. 8); d/dt sin(t²x) = 2t cos(t²x) ∘ x by hand.
+SOFTMAX = """\
+symbols:
+  z: {shape: [n]}
+function: softmax(z)
+wrt: z
+steps:
+  - {expr: d(softmax(z))}
+  - {expr: diag(softmax(z))*dz - softmax(z)*softmax(z)^T*dz}
+  - {expr: (diag(softmax(z)) - softmax(z)*softmax(z)^T)*dz}
+"""
+INVERSE = """\
+symbols:
+  X: {shape: [n, n], assume: [invertible]}
+function: X^-1
+wrt: X
+steps:
+  - {expr: d(X^-1)}
+  - {expr: -X^-1*dX*X^-1}
+"""
+BY_NUMBER = """\
+symbols:
+  t: {}
+  x: {shape: [n]}
+function: sin(t^2*x)
+wrt: t
+steps:
+  - {expr: d(sin(t^2*x))}
+  - expr: hadamard(cos(t^2*x), 2*t*x*dt)
+"""
+
+
+@pytest.mark.parametrize(
+    "spec, wrong",
+    [
+        (SOFTMAX, ("(diag(softmax(z)) - softmax(z)*softmax(z)^T)*dz", "diag(softmax(z))*dz")),
+        (INVERSE, ("-X^-1*dX*X^-1", "-X^-2*dX")),  # dX and X⁻¹ do not commute
+        (BY_NUMBER, ("2*t*x*dt", "t*x*dt")),
+    ],
+    ids=["softmax", "inverse", "by a number"],
+)
+def test_the_steps_of_a_vector_or_matrix_valued_function_are_checked(spec, wrong):
+    report = verify(derive(parse_spec(spec, "spec.yaml")))
+    assert report.ok and all(c.ok for c in report.author) and report.author_identification.ok
+    false = verify(derive(parse_spec(spec.replace(*wrong), "spec.yaml")))
+    assert not false.author[-1].ok and not false.ok
+
+
+@pytest.mark.parametrize(
+    "spec, right, wrong, message",
+    [
+        (
+            INVERSE,
+            "-X^-1*dX*X^-1",
+            "tr(-X^-1*dX*X^-1)",
+            "step 2 is a scalar, but the differential of a matrix",
+        ),
+        (
+            SOFTMAX,
+            "softmax(z)^T)*dz",
+            "softmax(z)^T)",
+            "step 3 is an n×n matrix, but the differential of a vector function is an n-vector",
+        ),
+    ],
+)
+def test_a_step_of_the_wrong_shape_names_the_shape_of_the_differential(spec, right, wrong, message):
+    with pytest.raises(SpecError, match=message):
+        derive(parse_spec(spec.replace(right, wrong), "spec.yaml"))
+
+
+def test_the_document_reads_the_authors_last_line_as_j_d_vec_x():
+    derivation = derive(parse_spec(INVERSE, "spec.yaml"))
+    (proof,) = document_view(derivation, verify(derivation)).proofs
+    assert r"$\operatorname{vec}$ of the last line equals $J\," in str(proof.parts[1].text)
+    assert str(proof.parts[1].lines[0].why).startswith("vec Jacobian identification: ")

@@ -17,6 +17,7 @@ from .kind import GRADIENT, Kind, is_jacobian, kind_of
 from .methods import METHODS, derive_core, in_numerator_layout
 from .proof import Chain, Proof
 from .several import several_core
+from .simplify import softmaxes
 from .spectral import require_symmetric
 
 
@@ -85,7 +86,7 @@ def derive(spec: Spec) -> Derivation:
     expected = ir.shape(core.gradient.last)
     claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
-    steps = tuple(author_step(s, symbols, i, variable) for i, s in enumerate(spec.steps, 1))
+    steps = tuple(author_step(s, symbols, i, variable, function) for i, s in enumerate(spec.steps, 1))
     written = ((spec.claim, claim), *zip((c.expr for c in spec.compare), (v for _, v in compare)))
     require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, facts)
     result = core.gradient.last
@@ -213,15 +214,21 @@ def fresh_names(spec: Spec, variable) -> dict:
     }
 
 
-def author_step(step, symbols: dict, number: int, variable):
-    """An author-written line: an expression with differentials (of the variable), a scalar like ``df``."""
+def author_step(step, symbols: dict, number: int, variable, function):
+    """An author-written line: an expression with differentials (of the variable), shaped like
+    ``df``: a scalar for a scalar function, F's shape for a vector or matrix F."""
     expr = parse_expr(step.expr, symbols, differentials=True, variables=(variable,))
-    if ir.is_matrix(expr) and not ir.is_one_by_one(expr):
-        message = (
-            f"step {number} is {describe_shape(expr)}, but the differential of a scalar function is a scalar"
-        )
-        raise SpecError(message, step.expr.span)
-    return expr
+    if differential_shape(expr) != differential_shape(function):
+        shape = differential_shape(function)
+        kind = "scalar" if not shape else "vector" if shape[1] == 1 else "matrix"
+        message = f"step {number} is {describe_shape(expr)}, but the differential of a {kind} function is "
+        raise SpecError(message + (describe_shape(function) if shape else "a scalar"), step.expr.span)
+    return softmaxes(expr)  # as written: the parser writes softmax out
+
+
+def differential_shape(e) -> tuple:
+    """The shape a differential of ``e`` has: ``()`` for a number (or a 1×1 product)."""
+    return () if ir.is_one_by_one(e) else ir.shape(e)
 
 
 def supported_variable(spec: Spec, symbols: dict, function, change: Change | None) -> tuple[object, Kind]:

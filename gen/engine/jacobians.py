@@ -20,7 +20,7 @@ from ..errors import Unsupported
 from ..expr import ir, spectral
 from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .proof import Chain, Step
-from .rearrange import Term, linear_form
+from .rearrange import Term, kronecker_factor, linear_form
 from .rules import MAGNUS, MAGNUS_CH5, MURRAY, fact, rule
 from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
 
@@ -269,6 +269,15 @@ def jacobian_form(form, dx):
     return ir.add(*(jacobian_term(t, dx) for t in form)) if form else sp.ZeroMatrix(dx.shape[0], dx.shape[0])
 
 
+fact(
+    "Jacobian of a Kronecker product",
+    r"a \otimes \mathrm{d}x = (a \otimes I)\,\mathrm{d}x,\ "
+    r"\mathrm{d}x \otimes a = (I \otimes a)\,\mathrm{d}x",
+    MAGNUS,
+    "A Kronecker product of vectors holding dx is a matrix times dx: (a ⊗ I)(1 ⊗ dx) = a ⊗ dx.",
+)
+
+
 def vector_jacobian_core(function, variable, symmetric) -> Core:
     """A vector function of a vector: ``df = J dx``, and ``J`` is the Jacobian."""
     dx = ir.d(variable)
@@ -276,7 +285,10 @@ def vector_jacobian_core(function, variable, symmetric) -> Core:
     current = steps[-1].expr if steps else ir.d(function)
     J = jacobian_form(linear_form(current, dx), dx)
     if ir.mul(J, dx) != current:
-        steps.append(Step(ir.mul(J, dx), "Jacobian"))
+        kronecker = any(
+            isinstance(n, sp.KroneckerProduct) and n.has(dx) for n in sp.preorder_traversal(current)
+        )
+        steps.append(Step(ir.mul(J, dx), "Jacobian of a Kronecker product" if kronecker else "Jacobian"))
     return Core(
         function, variable, tuple(steps), (), simplify_gradient(J, symmetric, "Jacobian identification")
     )
@@ -298,12 +310,11 @@ def jacobian_term(t, dx):
             row = ir.mul(ir.transpose_of(ir.Diag(ir.mul(r, *t.left))), jacobian_of(t.inner.arg, dx))
             return ir.mul(t.coeff, *t.times, row)
         middle, right = ir.mul(ir.Diag(r), jacobian_of(t.inner.arg, dx)), ()
-    elif t.inner is not None:  # A ∘ Z = diag(A) J_Z dx
-        if not isinstance(t.inner, sp.HadamardProduct):
+    elif t.inner is not None:
+        if type(t.inner) not in INNER_JACOBIANS:
             raise Unsupported("could not bring the differential into the form J dx")
         Z = next(a for a in t.inner.args if a.has(dx))
-        A = ir.hadamard(*(a for a in t.inner.args if a is not Z))
-        middle = ir.mul(ir.Diag(A), jacobian_of(Z, dx))
+        middle = ir.mul(INNER_JACOBIANS[type(t.inner)](t.inner.args, Z), jacobian_of(Z, dx))
     if t.traced:  # a number tr(L M dx R) = (R L M) dx, times the vectors it multiplies
         row = ir.mul(*right, *t.left, middle)
         if row.shape != (1, n):
@@ -313,6 +324,15 @@ def jacobian_term(t, dx):
         raise Unsupported("could not bring the differential into the form J dx")
     after = (ir.scalar(ir.mul(*right)),) if right else ()  # L M dx r, r a number
     return ir.mul(t.coeff, *after, *t.left, middle)
+
+
+def entrywise_factor(factors, Z):
+    """``A ∘ Z = diag(A) Z``."""
+    return ir.Diag(ir.hadamard(*(a for a in factors if a is not Z)))
+
+
+# the matrix M with inner = M Z, for a vector Z linear in dx
+INNER_JACOBIANS = {sp.HadamardProduct: entrywise_factor, sp.KroneckerProduct: kronecker_factor}
 
 
 def jacobian_of(Z, dx):

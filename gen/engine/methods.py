@@ -134,24 +134,35 @@ def substitute(expr, old, new):
 
 
 def rearrangement_steps(forms: tuple, current) -> tuple[list[Step], tuple]:
-    """Expand, then apply each rearrangement rule to every term it fits, until none applies.
+    """Expand, then apply each rearrangement rule to every term it fits, in passes until none
+    applies (a moved entrywise product may need the rules again, once per layer of a network).
 
     ``forms`` pairs each variable's differential with its terms, ``((dX, terms), …)``: with
-    several variables every rule runs over all of them, one line per rule.
+    several variables every rule runs over all of them, one line per rule. Rules that bring back
+    terms already seen go round in a cycle and would never stop: that is refused, naming them.
     """
     steps = []
     if (expanded := total(forms)) != current:
         steps.append(Step(expanded, "expand"))
-    for _ in range(PASSES):  # a moved entrywise product may need the rules again
+    seen = {forms: len(steps)}
+    while True:
         before = forms
         for rearrangement in REARRANGEMENTS:
             changed = tuple((dX, rearranged(rearrangement, terms, dX.shape[1] == 1)) for dX, terms in forms)
             if changed != forms:
                 forms = changed
                 steps.append(Step(total(forms), rearrangement.rule.name))
+                if forms in seen:
+                    raise Unsupported(cycle_message(steps[seen[forms] :]))
+                seen[forms] = len(steps)
         if forms == before:
-            break
-    return steps, forms
+            return steps, forms
+
+
+def cycle_message(steps) -> str:
+    """Why rearranging stopped: the rules of ``steps`` undo each other."""
+    names = ", ".join(dict.fromkeys(repr(s.rule) for s in steps))
+    return f"the rules {names} undo one another, so the differential cannot be brought into the form tr(M dX)"
 
 
 def rearranged(rearrangement, form: tuple, vector: bool) -> tuple:
@@ -163,9 +174,6 @@ def rearranged(rearrangement, form: tuple, vector: bool) -> tuple:
 def total(forms: tuple):
     """The sum of every variable's terms."""
     return ir.add(*(to_expr(terms, dX) for dX, terms in forms))
-
-
-PASSES = 8
 
 
 def simplify_gradient(gradient, symmetric, first: str = "identification", convention=None) -> Chain:
@@ -187,13 +195,20 @@ def in_numerator_layout(gradient: Chain, symmetric) -> Chain:
 
 def simplify(steps: list[Step], symmetric) -> None:
     """Append a line for each simplification that changes the last one, in passes until none does
-    (factoring may leave a number inside a trace, say)."""
-    for _ in range(PASSES):
+    (factoring may leave a number inside a trace, say). Should the rules come back to a line
+    already written, they would go round for ever: the lines since are dropped and it stops there."""
+    seen = {steps[-1].expr: len(steps) - 1}
+    while True:
         before = len(steps)
         for simplification in SIMPLIFICATIONS:
             value = simplification(steps[-1].expr, symmetric)
-            if value != steps[-1].expr:
-                steps.append(Step(value, simplification.rule.name))
+            if value == steps[-1].expr:
+                continue
+            if value in seen:
+                del steps[seen[value] + 1 :]
+                return
+            steps.append(Step(value, simplification.rule.name))
+            seen[value] = len(steps) - 1
         if len(steps) == before:
             return
 

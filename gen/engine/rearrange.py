@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir, spectral
+from ..expr.printers import text
 from .rules import COOKBOOK, MAGNUS, rule
 
 
@@ -320,6 +321,43 @@ def kronecker_trace(t: Term, vector: bool):
     )
 
 
+@rule(
+    "Kronecker product of vectors",
+    r"a \otimes z = (a \otimes I)\,z,\ z \otimes a = (I \otimes a)\,z\ (a, z \text{ vectors})",
+    MAGNUS,
+)
+def kronecker_vectors(t: Term, vector: bool):
+    """A Kronecker product of vectors is a matrix times the one holding dX (the mixed product:
+    (a ⊗ I)(1 ⊗ z) = a ⊗ z)."""
+    K = t.inner
+    if not isinstance(K, sp.KroneckerProduct) or any(f.shape[1] != 1 for f in K.args):
+        return None
+    Z = next(a for a in K.args if a.has(ir.MatDiff))
+    dX = next(n for n in sp.preorder_traversal(Z) if isinstance(n, ir.MatDiff))
+    terms = linear_form(Z, dX)
+    if any(s.traced for s in terms):
+        return None
+    M = kronecker_factor(K.args, Z)
+    return tuple(
+        Term(
+            t.coeff * s.coeff,
+            (*t.left, M, *s.left),
+            s.transposed,
+            (*s.right, *t.right),
+            t.traced,
+            s.inner,
+            t.times,
+        )
+        for s in terms
+    )
+
+
+def kronecker_factor(factors, Z):
+    """``M`` with ``a ⊗ Z ⊗ b = M Z`` for vectors: ``a ⊗ I ⊗ b``."""
+    k = factors.index(Z)
+    return ir.kron(*factors[:k], sp.Identity(Z.shape[0]), *factors[k + 1 :])
+
+
 def kronecker_factors(M):
     """``M`` as the factors of one Kronecker product (``None`` if it is not one)."""
     if isinstance(M, sp.KroneckerProduct):
@@ -373,6 +411,7 @@ REARRANGEMENTS = (
     diagonal_trace,
     tril_half_trace,
     kronecker_trace,
+    kronecker_vectors,
     vec_trace,
     frechet_adjoint,
     untrace,
@@ -395,9 +434,17 @@ def collect(form: tuple[Term, ...], dX):
 def coefficient(form: tuple[Term, ...], dX):
     """``M`` in ``df = tr(M dX)`` (or ``m`` in ``df = m dx``)."""
     if len(form) != 1 or not form[0].plain:
-        raise Unsupported("could not bring the differential into the form tr(M dX)")
+        raise Unsupported(f"could not bring the differential into the form tr(M dX): {stuck(form, dX)}")
     (t,) = form
     return ir.mul(t.coeff, *(t.left or (sp.Identity(dX.shape[0]),)))
+
+
+def stuck(form: tuple[Term, ...], dX) -> str:
+    """What no rule could rearrange: the first term not of the form c tr(M dX), or the sum."""
+    term = next((t for t in form if not t.plain), None)
+    if term is not None:
+        return f"no rule takes {text(dX)} out of {text(term.expr(dX))}"
+    return f"the terms of {text(to_expr(form, dX))} could not be gathered into one"
 
 
 @rule(

@@ -207,6 +207,27 @@ def numbers_out_of_traces(e, symmetric=frozenset()):
 
 
 @rule(
+    "determinant of a Kronecker product",
+    r"\det(A \otimes B) = \det(A)^{m} \det(B)^{n}\ (A\ n \times n,\ B\ m \times m)",
+    "Magnus & Neudecker, Matrix Differential Calculus, ch. 2; The Matrix Cookbook, eq. (512)",
+)
+def kronecker_determinants(e, symmetric=frozenset()):
+    """The determinant of a Kronecker product of square matrices is the product of their
+    determinants, each to the power of the other factors' size."""
+
+    def visit(node):
+        if not isinstance(node, sp.Determinant) or not isinstance(node.arg, sp.KroneckerProduct):
+            return node
+        factors = node.arg.args
+        if any(f.shape[0] != f.shape[1] for f in factors):
+            return node
+        size = ir.mul(*(f.shape[0] for f in factors))
+        return ir.mul(*(sp.Pow(sp.Determinant(f), size / f.shape[0]) for f in factors))
+
+    return rebuild(e, visit)
+
+
+@rule(
     "diagonal of a product",
     r"\operatorname{diag}(ab^{\top}) = a \circ b,\ "
     r"\operatorname{diag}(\operatorname{diag}(a)B) = a \circ \operatorname{diag}(B),\ "
@@ -397,6 +418,7 @@ SIMPLIFICATIONS = (
     binary_entries,
     unit_sums,
     numbers_out_of_traces,
+    kronecker_determinants,
     merge_powers,
     factor,
 )

@@ -408,18 +408,21 @@ def numpy_source(result, symbols: dict, variable, vectorised: bool = False) -> s
     body = printer.print(result)
     if "scipy." in body:  # a matrix function: SciPy's, imported here so the source stays self-contained
         lines.insert(0, "    import scipy.linalg")
-    if not ir.is_matrix(variable) and not ir.is_matrix(result):
-        lines.append(f"    return float(np.squeeze({body}))")
-    elif not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative
-        lines.append(f"    return np.asarray({body}, dtype=float)")
-    elif vectorised:  # ∂f/∂(vec x)ᵀ: (size f, size x)
-        lines.append(f"    return np.asarray({body}, dtype=float)")
-    else:
-        same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose
-        shape = (
-            "(-1,)"
-            if variable.shape[1] == 1
-            else f"{python_name(variable.name)}.shape" + ("" if same else "[::-1]")
-        )
-        lines.append(f"    return np.reshape({body}, {shape})")
+    lines.append(f"    return {returned(body, result, variable, vectorised)}")
     return f"def result({', '.join(params)}):\n" + "\n".join(lines) + "\n"
+
+
+def returned(body: str, result, variable, vectorised: bool) -> str:
+    """``body`` in the shape the result is returned in: a number as a float, a column vector 1-D (as
+    the parameters), a gradient in the variable's shape (reversed in numerator layout), a Jacobian
+    or a Hessian as the (size f, size x) matrix it is, any other matrix as it is."""
+    if vectorised:
+        return f"np.asarray({body}, dtype=float)"
+    if not ir.is_matrix(result) or ir.is_one_by_one(result):
+        return f"float(np.squeeze({body}))"
+    if result.shape[1] == 1 or (ir.is_matrix(variable) and variable.shape[1] == 1):
+        return f"np.reshape({body}, (-1,))"  # a column vector, or a vector's gradient in either layout
+    if not ir.is_matrix(variable):  # a matrix-valued function of a number: its derivative
+        return f"np.asarray({body}, dtype=float)"
+    same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose
+    return f"np.reshape({body}, {python_name(variable.name)}.shape{'' if same else '[::-1]'})"

@@ -11,6 +11,7 @@ from ..engine.derive import Derivation
 from ..engine.jacobians import differential_of_variable
 from ..engine.proof import Chain, Proof, Step
 from ..engine.rules import REGISTRY
+from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import group, latex, subscript
 from ..verify.checks import ProofChecks, Report
@@ -295,7 +296,7 @@ PROOF_PARTS = {
 
 def author_view(derivation: Derivation, report: Report) -> ProofView:
     """The author's lines with the author's reasons, each checked against the line before."""
-    df = ir.d(derivation.function)
+    df = softmaxes(ir.d(derivation.function))  # as the author's lines name it
     steps = [Step(e) for e in derivation.steps]
     reasons = [s.why for s in derivation.spec.steps]
     checks = list(report.author)
@@ -307,15 +308,28 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
         line(lhs if i == 0 else "", step, escape_latex(why), why, check)
         for i, (step, why, check) in enumerate(zip(steps, reasons, checks))
     )
-    G = latex(derivation.result)
-    form = linear_form_latex(
-        derivation.variable, ir.is_matrix(derivation.function) and not ir.is_one_by_one(derivation.function)
+    last, form, name, rule = author_identification(derivation)
+    then = (
+        f"{last} equals ${form}$ for ${name} = {latex(derivation.result)}$, so by the identification theorem:"
     )
-    name = "G" if ir.is_matrix(derivation.variable) and derivation.variable.shape[1] != 1 else "g"
-    then = f"The last line equals ${form}$ for ${name} = {G}$, so by the identification theorem:"
-    identification = Step(derivation.result, "identification")
-    rule = REGISTRY["identification"]
+    identification = Step(derivation.result, rule.name)
     why = f"{rule.name}: ${rule.identity}$"
     final = line(gradient_symbol(derivation), identification, why, rule.summary, report.author_identification)
     parts = (Part(Markup("Each line below is the author's, with the author's reason on the right."), chain),)
     return ProofView("steps", METHOD_TITLES["steps"], (*parts, Part(Markup(then), (final,))))
+
+
+def author_identification(derivation: Derivation) -> tuple:
+    """What the author's last line is read as: (the line, its form, the name of the derivative in it,
+    the identification rule): ``tr(Gᵀ dX)``, ``gᵀ dx``, ``g dt``; ``J dx``, or ``J d vec X`` of its vec."""
+    variable, function = derivation.variable, derivation.function
+    if derivation.kind.jacobian:
+        vectors = function.shape[1] == 1 and variable.shape[1] == 1
+        form = rf"J\,{latex(differential_of_variable(variable))}"
+        rule = REGISTRY["Jacobian identification" if vectors else "vec Jacobian identification"]
+        return ("The last line" if vectors else r"The $\operatorname{vec}$ of the last line"), form, "J", rule
+    matrix_valued = ir.is_matrix(function) and not ir.is_one_by_one(function)
+    form = linear_form_latex(variable, matrix_valued)
+    by_number = not ir.is_matrix(variable)
+    name = "G" if (matrix_valued if by_number else variable.shape[1] != 1) else "g"
+    return "The last line", form, name, REGISTRY["derivative" if by_number else "identification"]

@@ -285,12 +285,12 @@ def checked(derivation: Derivation) -> Report:
         if derivation.steps:
             author = Chain(ir.d(derivation.function), tuple(Step(e) for e in derivation.steps))
             record(errors, at, ("author",), chain_errors(ev, author))
-            last = derivation.steps[-1]
+            last = ir.vec(derivation.steps[-1]) if jacobian else derivation.steps[-1]  # = J d vec X
             record(
                 errors,
                 at,
                 ("author ident",),
-                [rel_error(ev(linear(derivation.identified, variable)), ev(last))],
+                [rel_error(ev(linear(derivation.identified, variable, jacobian)), ev(last))],
             )
         G = ev(result)
         if derivation.kind.order == 2:  # the Hessian against differences of the gradient, and that too

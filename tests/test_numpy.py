@@ -24,11 +24,12 @@ from gen.verify.sample import draw, sample_dims
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 
 
-def arguments(derivation, values: dict) -> dict:
-    """The spec's symbols as numpy arguments (``lambda`` as ``lambda_``): vectors 1-D."""
+def arguments(derivation, ev: Evaluator) -> dict:
+    """The spec's symbols as numpy arguments (``lambda`` as ``lambda_``): vectors 1-D; with a
+    change of variable ``Λ = Σ⁻¹``, Σ is evaluated from the drawn Λ."""
     out = {}
     for name, symbol in derivation.symbols:
-        value = values[symbol]
+        value = np.asarray(ev(symbol), dtype=float)
         out[python_name(name)] = np.ravel(value) if ir.is_matrix(symbol) and symbol.shape[1] == 1 else value
     return out
 
@@ -44,7 +45,7 @@ def test_the_numpy_result_is_the_verified_result(path):
     for variable, result in derivation.results:
         namespace = {"np": np}
         exec(results[variable.name]["numpy"], namespace)
-        computed = np.asarray(namespace["result"](**arguments(derivation, values)))
+        computed = np.asarray(namespace["result"](**arguments(derivation, ev)))
         value = np.asarray(ev(result), dtype=float)
         kind = results[variable.name]["kind"]
         if kind == "gradient" and variable.shape[1] == 1:  # a vector's gradient is 1-D

@@ -9,6 +9,7 @@ import sympy as sp
 from ..errors import SpecError, Unsupported, quote
 from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
+from ..expr.piecewise import constant_parameters
 from ..spec.keys import Spec
 from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
 from .kind import GRADIENT, Kind, is_jacobian, kind_of
@@ -50,6 +51,8 @@ def derive(spec: Spec) -> Derivation:
     """Derive the gradient of ``spec.function`` by every method the spec asks for."""
     symbols = symbol_table(spec.symbols)
     function = parse_expr(spec.function, symbols)
+    variables = [symbols[t.value] for t in spec.wrt if t.value in symbols]
+    function = constant_parameters(function, variables, spec.function, symbols)
     if len(spec.wrt) > 1:
         return derive_several(spec, symbols, function)
     variable, kind = supported_variable(spec, symbols, function)

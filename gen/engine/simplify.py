@@ -119,7 +119,7 @@ def transposed(e, symmetric):
     if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
         return e
     if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ)
-        return ir.Elementwise(e.name, transposed(e.arg, symmetric))
+        return ir.Elementwise(e.name, transposed(e.arg, symmetric), *e.params)
     if isinstance(e, ir.Frechet):  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ), term by term of f's power series
         return ir.frechet(e.name, transposed(e.arg, symmetric), transposed(e.direction, symmetric))
     if is_symmetric(e, symmetric):

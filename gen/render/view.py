@@ -25,6 +25,7 @@ from ..verify.sample import (
     positive_part,
     size_assignments,
 )
+from . import piecewise
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
 from .chains import (
@@ -35,6 +36,7 @@ from .chains import (
     named_function,
     space,
 )
+from .piecewise import away_from_kinks
 from .proofs import author_view, proof_view
 from .spectral import notation
 from .templates import escape_latex
@@ -105,14 +107,16 @@ def hypothesis(derivation: Derivation) -> Markup:
         for p in positive
         if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in det_positive)
     ]
-    if positive:
-        sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
+    conditions = [f"${latex(p)} > 0$" for p in positive] + away_from_kinks(derivation)
+    if conditions:
+        sentence += ", such that " + " and ".join(conditions)
     if named_function(derivation):
         arguments = ", ".join(latex(v) for v, _ in derivation.results)
         named = softmaxes(derivation.function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != derivation.function)
         sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
-    return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
+    defined = entrywise_notation(derivation) + piecewise.notation(shown(derivation)) + notation(derivation)
+    return Markup(sentence + "." + defined)
 
 
 def entrywise_notation(derivation: Derivation) -> str:

@@ -190,6 +190,33 @@ def entrywise_powers(f) -> tuple:
     return sp.Integer(1), [(f, 1)]
 
 
+@rule(
+    "indicator",
+    r"\mathbb{I}[F > c] \circ \mathbb{I}[F > c] = \mathbb{I}[F > c]",
+    "Goodfellow, Bengio & Courville, Deep Learning, §6.3.1",
+)
+def indicators(e, symmetric=frozenset()):
+    """An indicator takes the values 0 and 1 only: its powers and its products with itself are itself."""
+    return rebuild(e, idempotent)
+
+
+def idempotent(node):
+    power = isinstance(node, sp.HadamardPower) or type(node) is sp.Pow
+    if power and is_indicator(node.base) and node.exp.is_positive:
+        return node.base
+    if not (isinstance(node, sp.HadamardProduct) or type(node) is sp.Mul):  # a MatMul does not commute
+        return node
+    seen: set = set()
+    kept = [a for a in node.args if not (is_indicator(a) and (a in seen or seen.add(a)))]
+    if len(kept) == len(node.args):
+        return node
+    return ir.hadamard(*kept) if isinstance(node, sp.HadamardProduct) else ir.mul(*kept)
+
+
+def is_indicator(e) -> bool:
+    return isinstance(e, (ir.Elementwise, ir.ScalarFunction)) and e.name == "step"
+
+
 @rule("linearity of the trace", r"\operatorname{tr}(aA) = a\operatorname{tr}(A)", COOKBOOK)
 def numbers_out_of_traces(e, symmetric=frozenset()):
     """Numbers come out of a trace."""
@@ -393,6 +420,7 @@ SIMPLIFICATIONS = (
     diagonals,
     vecs,
     entrywise_product,
+    indicators,
     numbers_out_of_traces,
     merge_powers,
     factor,

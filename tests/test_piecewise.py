@@ -124,7 +124,7 @@ def test_the_document_defines_the_indicator_and_the_less_common_functions():
     assert r"$\operatorname{huber}_{\delta}(u) = \tfrac{1}{2}u^{2}$ for $\lvert u\rvert \le \delta$" in tex
     assert r"$\operatorname{clip}(u, a, b) = \min(\max(u, a), b)$" in tex
     tex = pipeline.render_tex(pipeline.run_spec(spec(LAYER, "norm(relu(W*x + b) - y)^2", "W")))
-    assert r"$\mathbb{I}[u > c]$ is $1$ where $u > c$ and $0$ where $u < c$" in tex
+    assert r"$\mathbb{I}[u > c]$ is $1$ where $u > c$ and $0$ elsewhere" in tex
     assert r"\mathbb{I}[Wx + b > 0]" in tex
 
 
@@ -212,7 +212,8 @@ def test_two_varying_arguments_of_max_are_refused_at_the_call(tmp_path):
     "symbols, function, message",
     [
         ("x: {shape: [n]}; b: {shape: [n]}", "sum(max(x, b))", "max() compares each entry with a number"),
-        ("x: {shape: [n]}", "sum(clip(x, 1, -1))", "clip(x, a, b) needs a ≤ b: 1 > -1"),
+        ("x: {shape: [n]}", "sum(clip(x, 1, -1))", "clip() needs a ≤ b in clip(x, a, b), not 1, -1"),
+        ("x: {shape: [n]}", "sum(huber(x, -1/2))", "huber() needs delta > 0 in huber(x, delta), not -1/2"),
         ("x: {shape: [n]}", "sum(huber(x, 1, 2))", "huber() takes 1 or 2 arguments, not 3"),
         ("x: {shape: [n]}", "sum(max(x))", "max() takes 2 arguments, not 1"),
         ("x: {shape: [n]}; k: {}", "sum(huber(x, k*sum(x)))", "huber(x, k*sum(x)): the parameters of"),
@@ -246,3 +247,14 @@ def test_an_indicator_times_itself_is_itself_in_the_relu_hessian():
     derivation = derive(spec(LAYER, "norm(relu(W*x + b) - y)^2", "x", "order: 2\n"))
     assert text(derivation.result) == "2*W^T*diag(step(W*x + b))*W"
     assert verify(derivation).ok
+
+
+def test_an_argument_that_is_always_at_a_kink_is_refused_at_its_position(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text("symbols:\n  x: {shape: [n]}\nfunction: sum(abs(x - x))\nwrt: x\n", encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"{path}:3:15: could not draw a point where every entry of the argument of abs() is at least 0.1"
+        " from its kinks (tried 50 random points)"
+    )

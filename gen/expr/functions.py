@@ -269,7 +269,7 @@ PIECEWISE = (
         "np.heaviside(({}) - ({}), 0.5)",
         "\\mathbb{{I}}{circ}[{arg} > {p[0]}]",
         lambda c: (c,),
-        "$\\mathbb{I}[u > c]$ is $1$ where $u > c$ and $0$ where $u < c$, entry by entry",
+        "$\\mathbb{I}[u > c]$ is $1$ where $u > c$ and $0$ elsewhere, entry by entry",
         parameters=(("c", 0),),
         aliases=("heaviside", "indicator"),
     ),

@@ -20,6 +20,11 @@ from . import ir
 from .functions import FUNCTIONS
 from .printers import text
 
+# what numbers a parameter may be (a symbol's values are the author's to declare: delta positive)
+VALID = {
+    "clip": (lambda a, b: a <= b, "a ≤ b in clip(x, a, b)"),
+    "huber": (lambda delta: delta > 0, "delta > 0 in huber(x, delta)"),
+}
 # max(x, y) of two varying arguments, written with one constant threshold
 TWO_VARYING = {"max": "y + relu(x - y)", "min": "y - relu(y - x)"}
 
@@ -55,9 +60,10 @@ class PiecewiseLowering:
         written = [ir.scalar(p) for p in parameters]
         defaults = [sp.Integer(default) for _, default in row.parameters[len(written) :]]
         parameters = (*written, *defaults)
-        if node.name == "clip" and all(p.is_Number for p in parameters) and parameters[0] > parameters[1]:
-            message = f"clip(x, a, b) needs a ≤ b: {text(parameters[0])} > {text(parameters[1])}"
-            raise self.error(message, node.pos)
+        valid, needs = VALID.get(node.name, (None, ""))
+        if valid and all(p.is_Number for p in parameters) and not valid(*parameters):
+            written = ", ".join(text(p) for p in parameters)
+            raise self.error(f"{node.name}() needs {needs}, not {written}", node.pos)
         return x, parameters
 
 

@@ -209,7 +209,7 @@ def condition(node) -> str:
     if type(node) in spectral.WELL_POSED:
         return spectral.condition(node)
     if is_piecewise(node):
-        return f"no entry of the argument of {node.name}() is within {KINK_MARGIN} of a kink"
+        return f"every entry of the argument of {node.name}() is at least {KINK_MARGIN} from its kinks"
     if needs_principal(node):
         return f"the matrix in {node.name}() has no eigenvalue on the closed negative real axis"
     kind = node.name if isinstance(node, ir.Elementwise) else KINDS[type(node)]

@@ -43,7 +43,7 @@ class Function:
     - ``matrix_function``: the matrix function a reader takes ``φ(X)`` of a square matrix for
       (``expm``); the grammar then asks for it or for ``φ.(X)``, entry by entry.
 
-    A piecewise function (``relu``, ``huber``, …, gen/expr/functions.py's second table) also has:
+    A piecewise function (``relu``, ``huber``, …: ``PIECEWISE`` below, gen/expr/piecewise.py) also has:
 
     - ``parameters``: its constant parameters after the argument, (LaTeX name, default) each
       (``huber(x, δ)``, δ = 1 by default; default ``None``: one that must be written);
@@ -265,8 +265,8 @@ PIECEWISE = (
     _piecewise(
         "step",
         lambda ir, F, c: ir.zero_like(F),
-        lambda np, x, c: np.heaviside(x - c, 0.5),
-        "np.heaviside(({}) - ({}), 0.5)",
+        lambda np, x, c: np.greater(x, c) * 1.0,  # 𝕀[x > c]: 0 at the kink itself, never evaluated
+        "(np.greater({}, {}) * 1.0)",
         "\\mathbb{{I}}{circ}[{arg} > {p[0]}]",
         lambda c: (c,),
         "$\\mathbb{I}[u > c]$ is $1$ where $u > c$ and $0$ elsewhere, entry by entry",

@@ -23,7 +23,7 @@ from ..errors import Unsupported
 from ..expr import ir
 from ..expr.functions import FUNCTIONS, OFF_NEGATIVE_AXIS, POSITIVE
 from ..expr.lower import locate
-from ..expr.piecewise import is_piecewise, kinks
+from ..expr.piecewise import is_piecewise, kinked, kinks
 from ..expr.printers import text
 from . import spectral
 from .domains import draw_value, well_conditioned
@@ -37,6 +37,7 @@ MIN_SINGULAR_VALUE, CONDITION = 0.1, 1e3
 MIN_POSITIVE = 0.1  # the argument of a log or a fractional power, kept away from 0 likewise
 # an argument of relu, abs, huber, …: 30 times the reach of the 6-point stencil (3 × evaluate.STEP)
 KINK_MARGIN = 0.1
+SIDES_WANTED = 50  # well-posed points drawn again for the sides of the kinks, at most
 DRAWS = 50
 COVERED = 4  # from this many samples on, each assignment has seen each symbol's both signs
 
@@ -83,13 +84,18 @@ def draw(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
 
     A sub-expression undefined at the point drawn (a log of something ≤ 0) is the error: the
     declared domain contains points where it is undefined. If no well-conditioned point is found,
-    the condition that failed most often is the error, at its sub-expression.
+    the condition that failed most often is the error, at its sub-expression. Up to SIDES_WANTED
+    points are also drawn again because they do not put the arguments of piecewise functions on
+    the sides of their kinks that this sample asks for (``on_the_sides``); the next one is kept.
     """
-    failures = Counter()
-    for _ in range(DRAWS):
+    failures, wrong_sides = Counter(), 0
+    while sum(failures.values()) < DRAWS:
         values = draw_values(derivation, dims, rng, sample)
         if (found := ill_posed(derivation, values, dims)) is None:
-            return values
+            if wrong_sides >= SIDES_WANTED or on_the_sides(derivation, values, dims, sample):
+                return values
+            wrong_sides += 1
+            continue
         source, node, undefined = found
         if undefined:
             raise Unsupported(
@@ -99,6 +105,21 @@ def draw(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
     (source, node), _ = failures.most_common(1)[0]
     span = locate(source, derivation.symbol_map, node)
     raise Unsupported(f"could not draw a point where {condition(node)} (tried {DRAWS} random points)", span)
+
+
+def on_the_sides(derivation: Derivation, values: dict, dims: dict, sample: int) -> bool:
+    """Whether each piecewise function's argument in the function is on the sides of its kinks that
+    sample number ``sample`` asks for: a number on side ``sample`` (counted modulo the sides: below
+    and above relu's 0, then below, between and above huber's ±δ), so that the samples visit each;
+    a vector or matrix with an entry on every side, when it has that many entries."""
+    ev = Evaluator(values, dims, {})
+    for node in kinked(derivation.function):
+        at, value = sorted(float(ev(k)) for k in kinks(node)), np.ravel(ev(node.arg))
+        count = len(at) + 1
+        wanted = {sample % count} if value.size == 1 else set(range(count)) if value.size >= count else set()
+        if not wanted <= set(np.searchsorted(at, value).tolist()):
+            return False
+    return True
 
 
 def evaluated(derivation: Derivation) -> tuple:

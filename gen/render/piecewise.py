@@ -35,7 +35,7 @@ def condition(argument, at: list[str]) -> str:
 
 
 def notation(expressions) -> str:
-    """`` Here $\\operatorname{relu}(t) = \\max(t, 0)$; …`` for the piecewise functions shown."""
+    """`` By definition, $\\operatorname{relu}(u) = \\max(u, 0)$; …`` for the piecewise functions shown."""
     nodes = (n for e in expressions for n in sp.preorder_traversal(e) if is_piecewise(n))
     names = dict.fromkeys(n.name for n in nodes if FUNCTIONS[n.name].meaning)
-    return " Here " + "; ".join(FUNCTIONS[name].meaning for name in names) + "." if names else ""
+    return " By definition, " + "; ".join(FUNCTIONS[name].meaning for name in names) + "." if names else ""

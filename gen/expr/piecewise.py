@@ -56,6 +56,8 @@ class PiecewiseLowering:
         for p in parameters:
             if ir.is_matrix(p) and not ir.is_one_by_one(p):
                 message = f"{node.name}() compares each entry with a number: {text(p)} is not a number"
+                if node.name in TWO_VARYING:  # the larger of two vectors, entry by entry
+                    message += f"; for two arrays write {node.name}(x, y) = {TWO_VARYING[node.name]}"
                 raise self.error(message, node.pos)
         written = [ir.scalar(p) for p in parameters]
         defaults = [sp.Integer(default) for _, default in row.parameters[len(written) :]]

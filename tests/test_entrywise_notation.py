@@ -59,7 +59,8 @@ def test_markdown_states_it_too():
 
 def test_every_row_of_a_matrix_and_its_operator_render_with_katex():
     X = sp.MatrixSymbol("X", 3, 3)
-    items = [latex(ir.Elementwise(name, X)) for name in ENTRYWISE]
+    constants = {name: [sp.Integer(k) for k in range(len(row.parameters))] for name, row in ENTRYWISE.items()}
+    items = [latex(ir.Elementwise(name, X, *constants[name])) for name in ENTRYWISE]
     items += [tex for name in ENTRYWISE for tex in entrywise_operator(name)]
     assert all(r"^{\circ" in tex for tex in items[: len(ENTRYWISE)])
     assert katex_errors([{"tex": tex, "display": False} for tex in items]) == [None] * len(items)

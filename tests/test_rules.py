@@ -11,11 +11,12 @@ from gen.errors import Span
 from gen.expr import ir
 from gen.expr.functions import ENTRYWISE
 from gen.expr.lower import parse_expr, symbol_table
+from gen.expr.piecewise import kinked, kinks
 from gen.expr.printers import text
 from gen.spec.keys import Text, parse_spec
 from gen.verify.checks import rel_error
 from gen.verify.evaluate import Evaluator
-from gen.verify.sample import well_conditioned
+from gen.verify.sample import near_kink, well_conditioned
 
 NOT_APPLICABLE = "(does not apply)"
 SYMBOLS = symbol_table(
@@ -44,9 +45,17 @@ def parse(source: str):
     return parse_expr(Text(source, Span("case", 1, 1)), SYMBOLS, differentials=True)
 
 
-def evaluator(seed: int = 0) -> Evaluator:
-    """A random point (X well-conditioned with det X > 0) and a random direction dX."""
+def evaluator(seed: int = 0, F=None) -> Evaluator:
+    """A random point (X well-conditioned with det X > 0) and a random direction dX; away from the
+    kinks of the piecewise functions in ``F`` (drawn again, as the sampler does)."""
     rng = np.random.default_rng(seed)
+    while True:
+        ev = draw(rng)
+        if not any(near_kink(ev(n.arg), [ev(k) for k in kinks(n)]) for n in kinked(F)):
+            return ev
+
+
+def draw(rng) -> Evaluator:
     n, m = X.shape[0], SYMBOLS["B"].shape[1]
     dims = {n: 4, m: 3}
     values = {}
@@ -68,7 +77,7 @@ def test_rule_agrees_with_finite_differences(name, F, expected):
     F = parse(F)
     value = REGISTRY[name].apply(F, (X,))
     for seed in (0, 1):
-        ev = evaluator(seed)
+        ev = evaluator(seed, F)
         assert rel_error(ev(ir.d(F)), ev(value)) < 1e-6
 
 
@@ -111,7 +120,7 @@ def test_the_softmax_rule():
     assert text(value) == "hadamard(softmax(X*a), d(X*a)) - softmax(X*a)*softmax(X*a)^T*d(X*a)"
     assert REGISTRY["softmax"].apply(parse("softmax(X*a)"), (X,)) is None  # the parser writes it out
     for seed in (0, 1):
-        ev = evaluator(seed)
+        ev = evaluator(seed, F)
         assert rel_error(ev(ir.d(F)), ev(value)) < 1e-6
 
 

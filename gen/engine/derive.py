@@ -9,6 +9,7 @@ import sympy as sp
 from ..errors import SpecError, Unsupported, quote
 from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
+from ..expr.piecewise import constant_parameters
 from ..spec.keys import Spec, inverted, variable_name
 from .change import Change, change_of_variable
 from .facts import known
@@ -54,6 +55,8 @@ def derive(spec: Spec) -> Derivation:
     """Derive the gradient of ``spec.function`` by every method the spec asks for."""
     symbols = symbol_table(spec.symbols)
     function = parse_expr(spec.function, symbols)
+    variables = [symbols[t.value] for t in spec.wrt if t.value in symbols]
+    function = constant_parameters(function, variables, spec.function, symbols)
     if len(spec.wrt) > 1:
         return derive_several(spec, symbols, function)
     change = change_of_variable(spec, symbols, function)

@@ -241,7 +241,7 @@ def norm(F, variables):
 
 def derivative(F):
     """``φ'(F)``, entry by entry, from the function table."""
-    return FUNCTIONS[F.name].derivative(ir, F.arg)
+    return FUNCTIONS[F.name].derivative(ir, F.arg, *F.params)
 
 
 @differential_rule("elementwise", r"\mathrm{d}\varphi(F) = \varphi'(F) \circ \mathrm{d}F", COOKBOOK)
@@ -249,7 +249,8 @@ def elementwise(F, variables):
     """The chain rule, entry by entry."""
     if not isinstance(F, ir.Elementwise):
         return None
-    return ir.hadamard(derivative(F), ir.d(F.arg))
+    slope = derivative(F)  # 0 for a step function, off its kinks
+    return ir.zero_like(F) if ir.is_zero(slope) else ir.hadamard(slope, ir.d(F.arg))
 
 
 @differential_rule(

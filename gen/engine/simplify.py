@@ -120,7 +120,7 @@ def transposed(e, symmetric):
     if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
         return e
     if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ)
-        return ir.Elementwise(e.name, transposed(e.arg, symmetric))
+        return ir.Elementwise(e.name, transposed(e.arg, symmetric), *e.params)
     if isinstance(e, ir.Frechet):  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ), term by term of f's power series
         return ir.frechet(e.name, transposed(e.arg, symmetric), transposed(e.direction, symmetric))
     if is_symmetric(e, symmetric):
@@ -189,6 +189,33 @@ def entrywise_powers(f) -> tuple:
         inner, pairs = entrywise_powers(ir.mul(*factors))
         return coeff * inner, pairs
     return sp.Integer(1), [(f, 1)]
+
+
+@rule(
+    "indicator",
+    r"\mathbb{I}[F > c] \circ \mathbb{I}[F > c] = \mathbb{I}[F > c]",
+    "Goodfellow, Bengio & Courville, Deep Learning, §6.3.1",
+)
+def indicators(e, symmetric=frozenset()):
+    """An indicator takes the values 0 and 1 only: its powers and its products with itself are itself."""
+    return rebuild(e, idempotent)
+
+
+def idempotent(node):
+    power = isinstance(node, sp.HadamardPower) or type(node) is sp.Pow
+    if power and is_indicator(node.base) and node.exp.is_positive:
+        return node.base
+    if not (isinstance(node, sp.HadamardProduct) or type(node) is sp.Mul):  # a MatMul does not commute
+        return node
+    seen: set = set()
+    kept = [a for a in node.args if not (is_indicator(a) and (a in seen or seen.add(a)))]
+    if len(kept) == len(node.args):
+        return node
+    return ir.hadamard(*kept) if isinstance(node, sp.HadamardProduct) else ir.mul(*kept)
+
+
+def is_indicator(e) -> bool:
+    return isinstance(e, (ir.Elementwise, ir.ScalarFunction)) and e.name == "step"
 
 
 @rule("linearity of the trace", r"\operatorname{tr}(aA) = a\operatorname{tr}(A)", COOKBOOK)
@@ -417,6 +444,7 @@ SIMPLIFICATIONS = (
     entrywise_product,
     binary_entries,
     unit_sums,
+    indicators,
     numbers_out_of_traces,
     kronecker_determinants,
     merge_powers,

@@ -18,6 +18,7 @@ SYMMETRIC, SIMPLE = "symmetric argument, simple eigenvalue", "simple largest sin
 FULL_RANK, SPD = "full rank", "symmetric positive definite argument"
 # logm and sqrtm: the principal branch, defined and smooth off the closed negative real axis
 OFF_NEGATIVE_AXIS = "no eigenvalue on the closed negative real axis"
+KINKED = "away from its kinks"  # piecewise: smooth except where the argument is at a kink
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,17 @@ class Function:
     - ``positive``: its values are positive (``log(sum(exp(x)))`` needs no assumption).
     - ``matrix_function``: the matrix function a reader takes ``φ(X)`` of a square matrix for
       (``expm``); the grammar then asks for it or for ``φ.(X)``, entry by entry.
+
+    A piecewise function (``relu``, ``huber``, …: ``PIECEWISE`` below, gen/expr/piecewise.py) also has:
+
+    - ``parameters``: its constant parameters after the argument, (LaTeX name, default) each
+      (``huber(x, δ)``, δ = 1 by default; default ``None``: one that must be written);
+      ``derivative``, ``numpy``, ``source`` (``{}`` placeholders) and ``latex`` (``{p[0]}``, …)
+      then take them after the argument;
+    - ``kinks(p)``: where its derivative jumps or is undefined, in terms of the parameters: the
+      document's hypothesis excludes them, the sampler keeps every argument away from them;
+    - ``meaning``: a sentence saying what it is, for the document's notation.
+    The LaTeX template may say where ``∘`` goes for a matrix argument (``{circ}``), else before ``{group}``.
 
     A matrix function ``f(X)`` of a square matrix (``expm``, lowering ``matrix_function``,
     Higham, *Functions of Matrices*) has instead:
@@ -68,6 +80,10 @@ class Function:
     matrix_derivative: Callable | None = None
     latex_long: str | None = None
     frechet: str | None = None
+    parameters: tuple = ()
+    kinks: Callable | None = None
+    meaning: str | None = None
+    symmetric: bool = False  # max(c, x) = max(x, c): the constant may come first
 
     @property
     def entrywise(self) -> bool:
@@ -79,12 +95,17 @@ class Function:
 
     @property
     def numpy_source(self) -> str:
-        return self.source or f"np.{self.numpy}({{}})"
+        """``{}`` the argument, then the parameters: ``np.maximum({}, {})``."""
+        return self.source or f"np.{self.numpy}({', '.join(['{}'] * (1 + len(self.parameters)))})"
+
+    @property
+    def piecewise(self) -> bool:
+        return self.kinks is not None
 
     def numpy_function(self, np) -> Callable:
-        """The numpy function, given the ``numpy`` module."""
+        """The numpy function (of the argument, then the parameters), given the ``numpy`` module."""
         if callable(self.numpy):
-            return lambda x: self.numpy(np, x)
+            return lambda x, *p: self.numpy(np, x, *p)
         return getattr(np, self.numpy)
 
 
@@ -212,6 +233,120 @@ TABLE = (
 )
 
 
+def _piecewise(name, derivative, numpy, source, latex, kinks, meaning, parameters=(), **fields) -> Function:
+    """A piecewise function: not analytic (the verifier uses central differences, away from the kinks)."""
+    arity = tuple(range(1 + sum(default is None for _, default in parameters), 2 + len(parameters)))
+    return Function(
+        name,
+        arity,
+        derivative=derivative,
+        numpy=numpy,
+        source=source,
+        latex=latex,
+        domain=KINKED,
+        analytic=False,
+        parameters=parameters,
+        kinks=kinks,
+        meaning=meaning,
+        **fields,
+    )
+
+
+def _huber(np, x, delta):
+    """Huber (1964): ½x² for |x| ≤ δ, δ(|x| − ½δ) beyond (PyTorch's HuberLoss with its delta)."""
+    return np.where(np.abs(x) <= delta, x**2 / 2, delta * (np.abs(x) - delta / 2))
+
+
+# Piecewise functions and their derivatives almost everywhere (off the kinks), written with one
+# indicator, step(x, c) = 𝕀[x > c] (Heaviside's step at c; 𝕀 as in Murphy, Machine Learning: a
+# Probabilistic Perspective, 2012): Goodfellow, Bengio & Courville, Deep Learning (2016), §6.3.1;
+# Huber, "Robust estimation of a location parameter" (1964).
+PIECEWISE = (
+    _piecewise(
+        "step",
+        lambda ir, F, c: ir.zero_like(F),
+        lambda np, x, c: np.greater(x, c) * 1.0,  # 𝕀[x > c]: 0 at the kink itself, never evaluated
+        "(np.greater({}, {}) * 1.0)",
+        "\\mathbb{{I}}{circ}[{arg} > {p[0]}]",
+        lambda c: (c,),
+        "$\\mathbb{I}[u > c]$ is $1$ where $u > c$ and $0$ elsewhere, entry by entry",
+        parameters=(("c", 0),),
+        aliases=("heaviside", "indicator"),
+    ),
+    _piecewise(
+        "sign",
+        lambda ir, F: ir.zero_like(F),
+        "sign",
+        None,
+        "\\operatorname{{sign}}{group}",
+        lambda: (0,),
+        None,
+        aliases=("sgn",),
+    ),
+    _piecewise(
+        "relu",
+        lambda ir, F: ir.apply("step", F, 0),
+        lambda np, x: np.maximum(x, 0),
+        "np.maximum({}, 0)",
+        "\\operatorname{{relu}}{group}",
+        lambda: (0,),
+        "$\\operatorname{relu}(u) = \\max(u, 0)$",
+    ),
+    _piecewise(
+        "abs",
+        lambda ir, F: ir.apply("sign", F),
+        "abs",
+        None,
+        "\\lvert {arg}\\rvert{circ}",
+        lambda: (0,),
+        None,
+    ),
+    _piecewise(
+        "max",
+        lambda ir, F, c: ir.apply("step", F, c),
+        "maximum",
+        None,
+        "\\max{circ}({arg}, {p[0]})",
+        lambda c: (c,),
+        None,
+        parameters=(("c", None),),
+        symmetric=True,
+    ),
+    _piecewise(
+        "min",
+        lambda ir, F, c: ir.add(ir.one_like(F), ir.neg(ir.apply("step", F, c))),
+        "minimum",
+        None,
+        "\\min{circ}({arg}, {p[0]})",
+        lambda c: (c,),
+        None,
+        parameters=(("c", None),),
+        symmetric=True,
+    ),
+    _piecewise(
+        "clip",
+        lambda ir, F, a, b: ir.add(ir.apply("step", F, a), ir.neg(ir.apply("step", F, b))),
+        "clip",
+        None,
+        "\\operatorname{{clip}}{circ}({arg}, {p[0]}, {p[1]})",
+        lambda a, b: (a, b),
+        "$\\operatorname{clip}(u, a, b) = \\min(\\max(u, a), b)$ for $a \\le b$",
+        parameters=(("a", None), ("b", None)),
+    ),
+    _piecewise(
+        "huber",
+        lambda ir, F, delta: ir.apply("clip", F, -delta, delta),
+        _huber,
+        "np.where(np.abs({0}) <= ({1}), ({0}) ** 2 / 2, ({1}) * (np.abs({0}) - ({1}) / 2))",
+        "\\operatorname{{huber}}_{{{p[0]}}}{circ}{group}",
+        lambda delta: (-delta, delta),
+        "$\\operatorname{huber}_{\\delta}(u) = \\tfrac{1}{2}u^{2}$ for $\\lvert u\\rvert \\le \\delta$"
+        " and $\\delta(\\lvert u\\rvert - \\tfrac{1}{2}\\delta)$ beyond (Huber 1964)",
+        parameters=(("\\delta", 1),),
+    ),
+)
+
+
 def _scipy_linalg(name: str):
     """``scipy.linalg.<name>``, imported when first evaluated (``import gen`` stays light)."""
     import importlib
@@ -318,7 +453,7 @@ MATRIX_FUNCTIONS = (
 FRECHET = tuple(Function(f"{f.name}_frechet", (2,), "frechet") for f in MATRIX_FUNCTIONS)
 # K_f(X), its Kronecker form: vec L_f(X, E) = K_f(X) vec E (Higham, Functions of Matrices, §3.2)
 KRONECKER = tuple(Function(f"{f.name}_kronecker", lowering="kronecker_form") for f in MATRIX_FUNCTIONS)
-TABLE = TABLE + MATRIX_FUNCTIONS + FRECHET + KRONECKER
+TABLE = TABLE + PIECEWISE + MATRIX_FUNCTIONS + FRECHET + KRONECKER
 FUNCTIONS = {f.name: f for f in TABLE}
 ENTRYWISE = {f.name: f for f in TABLE if f.entrywise}
 ALIASES = {alias: f.name for f in TABLE for alias in f.aliases}

@@ -44,7 +44,7 @@ class Diff(_Unary, sp.Expr):
 
 
 class _Named:
-    """A node ``φ(F)``: the function's name, then its argument."""
+    """A node ``φ(F)``: the function's name, then its argument (then constant parameters, if any)."""
 
     @property
     def name(self) -> str:
@@ -54,14 +54,19 @@ class _Named:
     def arg(self):
         return self.args[1]
 
+    @property
+    def params(self) -> tuple:
+        """The constant parameters after the argument: ``δ`` in ``huber(x, δ)``."""
+        return self.args[2:]
+
 
 class Elementwise(_Named, MatrixExpr):
     """``φ(F)``, a scalar function applied to each entry of a matrix or vector."""
 
     is_commutative = False
 
-    def __new__(cls, name, F):
-        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), F)
+    def __new__(cls, name, F, *params):
+        return sp.Basic.__new__(cls, sp.core.symbol.Str(str(name)), F, *map(sp.sympify, params))
 
     @property
     def shape(self):
@@ -86,8 +91,8 @@ class ScalarFunction(_Named, sp.Expr):
 
     is_commutative = True
 
-    def __new__(cls, name, f):
-        return sp.Expr.__new__(cls, sp.core.symbol.Str(str(name)), f)
+    def __new__(cls, name, f, *params):
+        return sp.Expr.__new__(cls, sp.core.symbol.Str(str(name)), f, *map(sp.sympify, params))
 
 
 class _LinearMap(_Unary, MatrixExpr):
@@ -175,12 +180,13 @@ def entry_sum(x):
     return scalar(mul(*(ones(1, rows),) * (rows != 1), x, *(ones(cols, 1),) * (cols != 1)))
 
 
-def apply(name: str, F):
-    """``φ(F)``: entry by entry for a matrix, plainly for a number (SymPy's own ``exp`` if it has one)."""
+def apply(name: str, F, *params):
+    """``φ(F)``: entry by entry for a matrix, plainly for a number (SymPy's own ``exp`` if it has one);
+    a piecewise function's constant parameters follow the argument."""
     if is_matrix(F):
-        return Elementwise(name, F)
+        return Elementwise(name, F, *params)
     native = FUNCTIONS[name].sympy
-    return getattr(sp, native)(F) if native else ScalarFunction(name, F)
+    return getattr(sp, native)(F) if native else ScalarFunction(name, F, *params)
 
 
 def one_like(F):

@@ -151,8 +151,8 @@ class _Printer(SpectralLatex):
         matrix function); ``\\exp(x)``, ``\\sqrt{x}`` of a vector."""
         if of_matrix(e) and e.name in HADAMARD_POWERS:
             return f"{self.print(e.arg, ATOM)}^{{\\circ {HADAMARD_POWERS[e.name]}}}", POSTFIX
-        arg = self.print(e.arg)
-        return entrywise_template(e).format(arg=arg, group=group(arg)), ATOM
+        arg, parameters = self.print(e.arg), [self.print(p) for p in e.params]
+        return entrywise_template(e).format(arg=arg, group=group(arg), p=parameters), ATOM
 
     _print_ScalarFunction = _print_Elementwise
 
@@ -328,17 +328,35 @@ def of_matrix(e) -> bool:
 
 
 def entrywise_template(e) -> str:
-    """The LaTeX template of ``φ(F)``, marked ``φ^{\\circ}`` when it applies to a matrix's entries."""
-    template = FUNCTIONS[e.name].latex
-    return template.replace("{group}", "^{{\\circ}}{group}") if of_matrix(e) else template
+    """The LaTeX template of ``φ(F)``, marked ``φ^{\\circ}`` when it applies to a matrix's entries
+    (where the row's ``{circ}`` says, else before the parenthesised argument)."""
+    return marked(FUNCTIONS[e.name].latex, of_matrix(e))
+
+
+def marked(template: str, entrywise: bool) -> str:
+    if "{circ}" not in template:
+        template = template.replace("{group}", "{circ}{group}")
+    return template.replace("{circ}", "^{{\\circ}}" if entrywise else "")
 
 
 def entrywise_operator(name: str) -> tuple[str, str]:
-    """``φ`` applied to a matrix's entries, and ``φ`` itself: ``(\\exp^{\\circ}, \\exp)``."""
-    template = FUNCTIONS[name].latex
+    """``φ`` applied to a matrix's entries, and ``φ`` itself: ``(\\exp^{\\circ}, \\exp)``; a function of
+    parameters with its symbols (``\\max^{\\circ}(\\cdot, c)``)."""
+    row = FUNCTIONS[name]
     if name in HADAMARD_POWERS:
-        return f"(\\cdot)^{{\\circ {HADAMARD_POWERS[name]}}}", template.format(arg="\\cdot", group="")
-    return template.format(group="^{\\circ}", arg=""), template.format(group="", arg="")
+        return f"(\\cdot)^{{\\circ {HADAMARD_POWERS[name]}}}", row.latex.format(arg="\\cdot", group="")
+    if "{group}" in row.latex and not row.parameters:
+        return tuple(marked(row.latex, m).format(group="", arg="") for m in (True, False))
+    parameters = [name for name, _ in row.parameters]
+    shown = {"arg": "\\cdot", "group": "(\\cdot)", "p": parameters}
+    return tuple(marked(row.latex, m).format(**shown) for m in (True, False))
+
+
+def written_parameters(e) -> tuple:
+    """The parameters of ``φ(F, …)`` a reader must be shown: none when they are the defaults
+    (``step(x)`` for ``step(x, 0)``)."""
+    defaults = tuple(None if d is None else sp.Integer(d) for _, d in FUNCTIONS[e.name].parameters)
+    return () if tuple(e.params) == defaults else tuple(e.params)
 
 
 def is_number_product(e) -> bool:

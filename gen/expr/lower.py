@@ -17,6 +17,7 @@ from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .functions import ALIASES, FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
+from .piecewise import PiecewiseLowering
 from .printers import text
 from .spectral import SpectralLowering
 
@@ -82,7 +83,7 @@ def describe_shape(e) -> str:
     return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
 
 
-class _Lowering(SpectralLowering):
+class _Lowering(SpectralLowering, PiecewiseLowering):
     def __init__(self, source: Text, symbols: dict, differentials: bool, variables: tuple = ()):
         self.source, self.symbols, self.differentials = source, symbols, differentials
         self.variables = variables
@@ -302,8 +303,8 @@ class _Lowering(SpectralLowering):
         if function.of_sizes:
             wanted = " or ".join(("one", "two")[c - 1] for c in function.arity)
             return f"{function.name}() takes {wanted} size{'s' * (function.arity[-1] > 1)}, not {given}"
-        count = function.arity[0]
-        return f"{function.name}() takes {count} argument{'s' * (count > 1)}, not {given}"
+        counts = " or ".join(map(str, function.arity))
+        return f"{function.name}() takes {counts} argument{'s' * (function.arity[-1] > 1)}, not {given}"
 
     def call_ones(self, node: Call, rows, cols=1):
         return ir.ones(rows, cols)
@@ -365,8 +366,11 @@ class _Lowering(SpectralLowering):
             raise self.error(message, pos)
         return ir.d(x)
 
-    def call_entrywise(self, node, x):
+    def call_entrywise(self, node, x, *parameters):
         """``φ(x)`` of a number, a vector or a non-square matrix; ``φ.(X)`` of anything."""
+        if FUNCTIONS[node.name].piecewise:  # entry by entry of any matrix (no matrix relu is in use)
+            x, parameters = self.piecewise_parameters(node, x, parameters)
+            return ir.apply(node.name, ir.scalar(x), *parameters)
         if not node.entrywise and ir.is_matrix(x) and x.shape[0] == x.shape[1] and not ir.is_one_by_one(x):
             raise self.error(ambiguous(FUNCTIONS[node.name], text(x)), node.pos)
         return ir.apply(node.name, ir.scalar(x))

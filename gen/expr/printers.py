@@ -9,7 +9,7 @@ import sympy as sp
 
 from . import ir
 from .functions import FUNCTIONS
-from .latex import of_matrix, ordered_terms, split_sign
+from .latex import of_matrix, ordered_terms, split_sign, written_parameters
 from .spectral import SpectralGrammar, SpectralNumpy
 
 SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
@@ -152,7 +152,8 @@ class GrammarPrinter(SpectralGrammar, _Printer):
         return f"commutation({self.size(e.args[0])}, {self.size(e.args[1])})", ATOM
 
     def _print_Elementwise(self, e):  # exp.(X) of a matrix: exp(X) would be refused when X is square
-        return f"{e.name}{'.' * of_matrix(e)}({self.print(e.arg)})", ATOM
+        arguments = ", ".join(self.print(a) for a in (e.arg, *written_parameters(e)))
+        return f"{e.name}{'.' * of_matrix(e)}({arguments})", ATOM
 
     _print_ScalarFunction = _print_Elementwise
 
@@ -332,7 +333,7 @@ class NumpyPrinter(SpectralNumpy, _Printer):
         return f"np.diag({self.print(e.arg)}).reshape(-1, 1)", ATOM
 
     def _print_Elementwise(self, e):
-        return FUNCTIONS[e.name].numpy_source.format(self.print(e.arg)), ATOM
+        return FUNCTIONS[e.name].numpy_source.format(*(self.print(a) for a in (e.arg, *e.params))), ATOM
 
     _print_ScalarFunction = _print_Elementwise
 

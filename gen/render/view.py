@@ -25,6 +25,7 @@ from ..verify.sample import (
     positive_part,
     size_assignments,
 )
+from . import piecewise
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
 from .chains import (
@@ -35,6 +36,7 @@ from .chains import (
     named_function,
     space,
 )
+from .piecewise import away_from_kinks
 from .proofs import author_view, proof_view
 from .spectral import notation
 from .templates import escape_latex
@@ -119,8 +121,9 @@ def hypothesis(derivation: Derivation) -> Markup:
         for p in positive
         if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in det_positive)
     ]
-    if positive:
-        sentence += ", such that " + " and ".join(f"${latex(p)} > 0$" for p in positive)
+    conditions = [f"${latex(p)} > 0$" for p in positive] + away_from_kinks(derivation)
+    if conditions:
+        sentence += ", such that " + " and ".join(conditions)
     named_f = named_function(derivation)
     if named_f:
         arguments = ", ".join(latex(v) for v, _ in derivation.results)
@@ -130,7 +133,8 @@ def hypothesis(derivation: Derivation) -> Markup:
     if change:  # the variable: after f's definition, or a sentence of its own
         written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
         sentence += f"{', where' if named_f else '. Write'} {written}"
-    return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
+    defined = entrywise_notation(derivation) + piecewise.notation(shown(derivation)) + notation(derivation)
+    return Markup(sentence + "." + defined)
 
 
 def adjective(assumption: str, shape: tuple, symbol: str) -> str:

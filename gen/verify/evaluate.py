@@ -96,8 +96,8 @@ EVALUATORS = {
     sp.log: lambda ev, e: np.log(ev(e.args[0])),
     sp.exp: lambda ev, e: np.exp(ev(e.args[0])),
     ir.Norm: lambda ev, e: np.sqrt(np.sum(ev(e.arg) ** 2)),  # analytic, for the complex step
-    ir.Elementwise: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
-    ir.ScalarFunction: lambda ev, e: ENTRYWISE[e.name](ev(e.arg)),
+    ir.Elementwise: lambda ev, e: ENTRYWISE[e.name](ev(e.arg), *map(ev, e.params)),
+    ir.ScalarFunction: lambda ev, e: ENTRYWISE[e.name](ev(e.arg), *map(ev, e.params)),
     ir.Softmax: lambda ev, e: softmax(ev(e.arg)),
     sp.HadamardProduct: lambda ev, e: np.multiply.reduce([ev(a) for a in e.args]),
     sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),

@@ -5,8 +5,10 @@ other (``n = 4, m = 2`` and ``n = 5, m = 3``), in the same order at both, so tha
 statement true at one size only fails, and shape mistakes surface. The samples alternate
 between the two; the determinant of a square matrix (and the sign of a number) takes both
 signs at each, wherever the assumptions allow (``domains``). A point where a matrix to
-invert is nearly singular, or the argument of a log is barely positive, is drawn again; a
-sub-expression that is undefined at a point of the declared domain is an error.
+invert is nearly singular, or the argument of a log is barely positive, is drawn again; so is
+one where an entry of a piecewise function's argument is within KINK_MARGIN of a kink (relu's
+0, huber's ±δ), so that no central difference straddles one; a sub-expression that is
+undefined at a point of the declared domain is an error.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..errors import Unsupported
 from ..expr import ir
 from ..expr.functions import FUNCTIONS, OFF_NEGATIVE_AXIS, POSITIVE
 from ..expr.lower import locate
+from ..expr.piecewise import is_piecewise, kinked, kinks
 from ..expr.printers import text
 from . import spectral
 from .domains import draw_value, well_conditioned
@@ -32,6 +35,9 @@ SMALLEST = (2, 3)  # the smallest size of the even assignment and of the odd one
 # Finite differences need the smallest singular value of a matrix to invert well above their step.
 MIN_SINGULAR_VALUE, CONDITION = 0.1, 1e3
 MIN_POSITIVE = 0.1  # the argument of a log or a fractional power, kept away from 0 likewise
+# an argument of relu, abs, huber, …: 30 times the reach of the 6-point stencil (3 × evaluate.STEP)
+KINK_MARGIN = 0.1
+SIDES_WANTED = 50  # well-posed points drawn again for the sides of the kinks, at most
 DRAWS = 50
 COVERED = 4  # from this many samples on, each assignment has seen each symbol's both signs
 
@@ -78,13 +84,18 @@ def draw(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
 
     A sub-expression undefined at the point drawn (a log of something ≤ 0) is the error: the
     declared domain contains points where it is undefined. If no well-conditioned point is found,
-    the condition that failed most often is the error, at its sub-expression.
+    the condition that failed most often is the error, at its sub-expression. Up to SIDES_WANTED
+    points are also drawn again because they do not put the arguments of piecewise functions on
+    the sides of their kinks that this sample asks for (``on_the_sides``); the next one is kept.
     """
-    failures = Counter()
-    for _ in range(DRAWS):
+    failures, wrong_sides = Counter(), 0
+    while sum(failures.values()) < DRAWS:
         values = draw_values(derivation, dims, rng, sample)
         if (found := ill_posed(derivation, values, dims)) is None:
-            return values
+            if wrong_sides >= SIDES_WANTED or on_the_sides(derivation, values, dims, sample):
+                return values
+            wrong_sides += 1
+            continue
         source, node, undefined = found
         if undefined:
             raise Unsupported(
@@ -94,6 +105,21 @@ def draw(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
     (source, node), _ = failures.most_common(1)[0]
     span = locate(source, derivation.symbol_map, node)
     raise Unsupported(f"could not draw a point where {condition(node)} (tried {DRAWS} random points)", span)
+
+
+def on_the_sides(derivation: Derivation, values: dict, dims: dict, sample: int) -> bool:
+    """Whether each piecewise function's argument in the function is on the sides of its kinks that
+    sample number ``sample`` asks for: a number on side ``sample`` (counted modulo the sides: below
+    and above relu's 0, then below, between and above huber's ±δ), so that the samples visit each;
+    a vector or matrix with an entry on every side, when it has that many entries."""
+    ev = Evaluator(values, dims, {})
+    for node in kinked(derivation.function):
+        at, value = sorted(float(ev(k)) for k in kinks(node)), np.ravel(ev(node.arg))
+        count = len(at) + 1
+        wanted = {sample % count} if value.size == 1 else set(range(count)) if value.size >= count else set()
+        if not wanted <= set(np.searchsorted(at, value).tolist()):
+            return False
+    return True
 
 
 def evaluated(derivation: Derivation) -> tuple:
@@ -121,6 +147,8 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
             if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
                 return source, node, False
             if type(node) in spectral.WELL_POSED and spectral.ill_posed(node, ev(node.arg)):
+                return source, node, False
+            if is_piecewise(node) and near_kink(ev(node.arg), [ev(k) for k in kinks(node)]):
                 return source, node, False
             if needs_principal(node) and not off_negative_axis(ev(node.arg)):
                 return source, node, on_negative_axis(ev(node.arg))
@@ -201,6 +229,8 @@ def condition(node) -> str:
     """What ``node`` needs of the point, in words: ``the argument of sqrt is positive``."""
     if type(node) in spectral.WELL_POSED:
         return spectral.condition(node)
+    if is_piecewise(node):
+        return f"every entry of the argument of {node.name}() is at least {KINK_MARGIN} from its kinks"
     if needs_principal(node):
         return f"the matrix in {node.name}() has no eigenvalue on the closed negative real axis"
     kind = node.name if isinstance(node, ir.Elementwise) else KINDS[type(node)]
@@ -234,6 +264,11 @@ def positive_by_construction(e) -> bool:
 
 def positive_part(node):
     return node.base if isinstance(node, (sp.Pow, sp.HadamardPower)) else node.args[-1]
+
+
+def near_kink(value, at) -> bool:
+    """Whether an entry of ``value`` is within KINK_MARGIN of one of the kinks ``at``."""
+    return any(np.any(np.abs(np.asarray(value) - k) < KINK_MARGIN) for k in at)
 
 
 def well_conditioned_value(M) -> bool:

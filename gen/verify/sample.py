@@ -157,8 +157,9 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
             value = np.asarray(ev(positive_part(node)))
             if np.any(value < 0) or np.any(value == 0) and not defined_at_zero(node):
                 return source, node, True
-            if differentiated and not np.all(value > MIN_POSITIVE):
-                return source, node, False
+            near_zero = not np.all(value > MIN_POSITIVE)  # a step could cross 0, unless it cannot:
+            if differentiated and near_zero and not positive_by_construction(positive_part(node)):
+                return source, node, False  # log softmax(z) is smooth however small an entry
     return None
 
 

@@ -266,6 +266,43 @@ def softmax(F, variables):
     return ir.add(ir.hadamard(s, df), ir.neg(ir.mul(s, ir.transpose_of(s), df)))
 
 
+VASWANI = "Vaswani et al., Attention is all you need (2017), §3.2.1; Bishop, PRML, §4.3.4, row by row"
+
+
+def row_sums(M):
+    """``(M 1) 1ᵀ``: each row of ``M`` replaced by its sum, in every entry of the row."""
+    rows, cols = M.shape
+    return ir.mul(M, ir.ones(cols, 1), ir.ones(1, cols))
+
+
+@differential_rule(
+    "row-wise softmax",
+    r"\mathrm{d}S = S \circ (\mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top}),"
+    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    VASWANI,
+)
+def row_softmax(F, variables):
+    """Each row s = softmax(f) has ds = s ∘ df − s (sᵀdf): the vector rule, row by row."""
+    if not isinstance(F, ir.RowSoftmax):
+        return None
+    S, dF = F, ir.d(F.arg)
+    return ir.hadamard(S, ir.add(dF, ir.neg(row_sums(ir.hadamard(S, dF)))))
+
+
+@differential_rule(
+    "row-wise log-sum-exp",
+    r"\mathrm{d}\operatorname{logsumexp}(F) = (S \circ \mathrm{d}F)\mathbf{1},"
+    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    "Boyd & Vandenberghe, Convex Optimization, §3.1.5, row by row",
+)
+def row_logsumexp(F, variables):
+    """Each row's d log 1ᵀe^f = sᵀdf with s = softmax(f): the rows' sums of S ∘ dF."""
+    if not isinstance(F, ir.RowLogSumExp):
+        return None
+    dF = ir.d(F.arg)
+    return ir.mul(ir.hadamard(ir.RowSoftmax(F.arg), dF), ir.ones(dF.shape[1], 1))
+
+
 @differential_rule("scalar function", r"\mathrm{d}\varphi(f) = \varphi'(f)\,\mathrm{d}f")
 def scalar_function(F, variables):
     """The chain rule."""

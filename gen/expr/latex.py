@@ -171,6 +171,12 @@ class _Printer(SpectralLatex):
     def _print_Softmax(self, e):
         return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM
 
+    def _print_RowSoftmax(self, e):  # the document says once that it applies to each row
+        return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM
+
+    def _print_RowLogSumExp(self, e):
+        return f"\\operatorname{{logsumexp}}{group(self.print(e.arg))}", ATOM
+
     def _print_HadamardProduct(self, e):
         return " \\circ ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
 

@@ -161,6 +161,12 @@ class GrammarPrinter(SpectralGrammar, _Printer):
     def _print_Softmax(self, e):
         return f"softmax({self.print(e.arg)})", ATOM
 
+    def _print_RowSoftmax(self, e):
+        return f"softmax({self.print(e.arg)}{row_axis(e.arg)})", ATOM
+
+    def _print_RowLogSumExp(self, e):
+        return f"logsumexp({self.print(e.arg)}{row_axis(e.arg)})", ATOM
+
     def _print_HadamardProduct(self, e):
         first, *rest = e.args
         text = self.print(first)
@@ -344,6 +350,17 @@ class NumpyPrinter(SpectralNumpy, _Printer):
         exp = f"np.exp({self.print(e.arg)})"
         return f"({exp} / np.sum({exp}))", ATOM
 
+    def _print_RowSoftmax(self, e):
+        """Each row's softmax, its largest entry subtracted first (no overflow)."""
+        rows = "(lambda E: E / E.sum(axis=1, keepdims=True))(np.exp(Z - Z.max(axis=1, keepdims=True)))"
+        return f"(lambda Z: {rows})({self.print(e.arg)})", ATOM
+
+    def _print_RowLogSumExp(self, e):
+        """Each row's log-sum-exp, ``m + log Σ e^(z - m)`` with ``m`` the row's largest entry."""
+        total = "np.log(np.exp(Z - M).sum(axis=1, keepdims=True))"
+        rows = f"(lambda M: M + {total})(Z.max(axis=1, keepdims=True))"
+        return f"(lambda Z: {rows})({self.print(e.arg)})", ATOM
+
     def _print_HadamardProduct(self, e):
         return " * ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
 
@@ -409,3 +426,8 @@ def numpy_source(result, symbols: dict, variable, vectorised: bool = False) -> s
         )
         lines.append(f"    return np.reshape({body}, {shape})")
     return f"def result({', '.join(params)}):\n" + "\n".join(lines) + "\n"
+
+
+def row_axis(Z) -> str:
+    """``, rows`` where a reader would take ``softmax(z)`` of a vector for the vector's softmax."""
+    return ", rows" if Z.shape[1] == 1 else ""

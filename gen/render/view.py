@@ -112,7 +112,9 @@ def hypothesis(derivation: Derivation) -> Markup:
         named = softmaxes(derivation.function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != derivation.function)
         sentence += f". Write $f({arguments}) = {definition}{latex(derivation.function)}$"
-    return Markup(sentence + "." + entrywise_notation(derivation) + notation(derivation))
+    return Markup(
+        sentence + "." + entrywise_notation(derivation) + row_notation(derivation) + notation(derivation)
+    )
 
 
 def entrywise_notation(derivation: Derivation) -> str:
@@ -129,6 +131,20 @@ def entrywise_notation(derivation: Derivation) -> str:
     marked, plain = ([f"${o}$" for o in operators] for operators in zip(*map(entrywise_operator, names)))
     verb = "applies" if len(names) == 1 else "apply"
     return f" Here {listing(marked)} {verb} {listing(plain)} to each entry of a matrix."
+
+
+ROW_WISE = {ir.RowSoftmax: "\\operatorname{softmax}", ir.RowLogSumExp: "\\operatorname{logsumexp}"}
+
+
+def row_notation(derivation: Derivation) -> str:
+    """`` Here $\\operatorname{softmax}$ applies to each row of a matrix.``, once, when the document shows
+    a softmax or a log-sum-exp of a matrix (taken row by row, as for a batch of logits)."""
+    kinds = {type(n) for e in shown(derivation) for n in sp.preorder_traversal(e)}
+    names = [f"${name}$" for kind, name in ROW_WISE.items() if kind in kinds]
+    if not names:
+        return ""
+    verb = "applies" if len(names) == 1 else "apply"
+    return f" Here {listing(names)} {verb} to each row of a matrix."
 
 
 def shown(derivation: Derivation):

@@ -124,8 +124,8 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
                 return source, node, False
             if needs_principal(node) and not off_negative_axis(ev(node.arg)):
                 return source, node, on_negative_axis(ev(node.arg))
-            if not needs_positive(node):
-                continue
+            if not needs_positive(node) or positive_by_construction(positive_part(node)):
+                continue  # log(softmax(Z)) is defined and smooth wherever Z is
             value = np.asarray(ev(positive_part(node)))
             if np.any(value < 0) or np.any(value == 0) and not defined_at_zero(node):
                 return source, node, True
@@ -220,9 +220,12 @@ def needs_positive(node) -> bool:
     return isinstance(node, sp.log)
 
 
+POSITIVE_NODES = (sp.exp, sp.OneMatrix, ir.Softmax, ir.RowSoftmax)  # a softmax's entries are e^z / Σ e^z
+
+
 def positive_by_construction(e) -> bool:
     """Sums and products of positive functions (and of ones): log(1ᵀ exp(x)) needs no assumption."""
-    if isinstance(e, (sp.exp, sp.OneMatrix)) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
+    if isinstance(e, POSITIVE_NODES) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
         return True
     if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
         return all(positive_by_construction(a) for a in e.args)

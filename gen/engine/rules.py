@@ -239,9 +239,30 @@ def norm(F, variables):
     return ir.mul(sp.Pow(F, -1), sp.Trace(ir.mul(ir.transpose_of(F.arg), ir.d(F.arg))))
 
 
+def row_sums(M):
+    """``(M 1) 1ᵀ``: each row of ``M`` replaced by its sum, in every entry of the row."""
+    rows, cols = M.shape
+    return ir.mul(M, ir.ones(cols, 1), ir.ones(1, cols))
+
+
 def derivative(F):
     """``φ'(F)``, entry by entry, from the function table."""
     return FUNCTIONS[F.name].derivative(ir, F.arg)
+
+
+@differential_rule(
+    "log-softmax",
+    r"\mathrm{d}\log^{\circ}S = \mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top},"
+    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    "Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2.3, row by row",
+)
+def log_softmax(F, variables):
+    """Each row's log s = f − (log 1ᵀe^f) 1 has d log s = df − (sᵀdf) 1: the log-sum-exp's rule."""
+    if not (isinstance(F, ir.Elementwise) and F.name == "log" and isinstance(F.arg, ir.RowSoftmax)):
+        return None
+    S = F.arg
+    dF = ir.d(S.arg)
+    return ir.add(dF, ir.neg(row_sums(ir.hadamard(S, dF))))
 
 
 @differential_rule("elementwise", r"\mathrm{d}\varphi(F) = \varphi'(F) \circ \mathrm{d}F", COOKBOOK)
@@ -267,12 +288,6 @@ def softmax(F, variables):
 
 
 VASWANI = "Vaswani et al., Attention is all you need (2017), §3.2.1; Bishop, PRML, §4.3.4, row by row"
-
-
-def row_sums(M):
-    """``(M 1) 1ᵀ``: each row of ``M`` replaced by its sum, in every entry of the row."""
-    rows, cols = M.shape
-    return ir.mul(M, ir.ones(cols, 1), ir.ones(1, cols))
 
 
 @differential_rule(

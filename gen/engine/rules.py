@@ -254,7 +254,7 @@ def derivative(F):
     "log-softmax",
     r"\mathrm{d}\log^{\circ}S = \mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top},"
     r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
-    "Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2.3, row by row",
+    "Goodfellow, Bengio & Courville, Deep Learning, §6.2.2.3, row by row",
 )
 def log_softmax(F, variables):
     """Each row's log s = f − (log 1ᵀe^f) 1 has d log s = df − (sᵀdf) 1: the log-sum-exp's rule."""
@@ -287,14 +287,14 @@ def softmax(F, variables):
     return ir.add(ir.hadamard(s, df), ir.neg(ir.mul(s, ir.transpose_of(s), df)))
 
 
-VASWANI = "Vaswani et al., Attention is all you need (2017), §3.2.1; Bishop, PRML, §4.3.4, row by row"
+ROW_BY_ROW = "Bishop, Pattern Recognition and Machine Learning, §4.3.4, row by row"  # Vaswani et al. 2017
 
 
 @differential_rule(
     "row-wise softmax",
     r"\mathrm{d}S = S \circ (\mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top}),"
     r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
-    VASWANI,
+    ROW_BY_ROW,
 )
 def row_softmax(F, variables):
     """Each row s = softmax(f) has ds = s ∘ df − s (sᵀdf): the vector rule, row by row."""

@@ -40,7 +40,7 @@ def name_latex(name: str) -> str:
 
 BREAK = "\x00"  # where a long line may be broken: before each term of its outermost sum
 DEEP = "\x01"  # where a term too long for a row may be broken: before a term of a sum inside it
-FACTOR = "\x02"  # or between the factors of a product inside it, if no deeper than one bracket
+FACTOR = "\x02"  # or between the factors of a product inside it, outside a function's argument
 
 
 def latex(e) -> str:

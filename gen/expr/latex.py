@@ -487,15 +487,16 @@ def broken(e, measure: int = MEASURE) -> list[str]:
 
     A cut is made only where braces and ``\\left``/``\\right`` are balanced, and not after a
     stub: a row of a few glyphs (``diag(vec(1``) reads worse than a long one. A term too wide for
-    a row starts a row of its own and is cut inside (``latex_pieces``), not before its last few glyphs.
+    a row has rows of its own, cut inside it (``latex_pieces``), not before its last few glyphs.
     """
-    rows, current = [], ""
+    rows, current, wide = [], "", False
     for term in latex_pieces(e, measure):
+        wide, was_wide = len(term) > 1, wide
         for k, piece in enumerate(term):
             balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
                 r"\right"
             )
-            wide_term = k == 0 and len(term) > 1 and width(current) > 0
+            wide_term = k == 0 and (wide or was_wide) and width(current) > 0  # on rows of its own
             tail = k == len(term) - 1 and len(term) > 1 and width(piece) < measure / 6  # ``V)`` stays put
             tail = tail and width(current + piece) <= measure * 7 / 6  # unless the row would be too long
             over = width(current) > measure / 3 and width(current + piece) > measure and not tail

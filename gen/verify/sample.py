@@ -227,7 +227,7 @@ def positive_by_construction(e) -> bool:
     """Sums and products of positive functions (and of ones): log(1ᵀ exp(x)) needs no assumption."""
     if isinstance(e, POSITIVE_NODES) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
         return True
-    if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
+    if isinstance(e, (sp.Trace, sp.Transpose, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
         return all(positive_by_construction(a) for a in e.args)
     return e.is_Number and e > 0
 

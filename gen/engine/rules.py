@@ -239,9 +239,30 @@ def norm(F, variables):
     return ir.mul(sp.Pow(F, -1), sp.Trace(ir.mul(ir.transpose_of(F.arg), ir.d(F.arg))))
 
 
+def row_sums(M):
+    """``(M 1) 1ᵀ``: each row of ``M`` replaced by its sum, in every entry of the row."""
+    rows, cols = M.shape
+    return ir.mul(M, ir.ones(cols, 1), ir.ones(1, cols))
+
+
 def derivative(F):
     """``φ'(F)``, entry by entry, from the function table."""
     return FUNCTIONS[F.name].derivative(ir, F.arg, *F.params)
+
+
+@differential_rule(
+    "log-softmax",
+    r"\mathrm{d}\log^{\circ}S = \mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top},"
+    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    "Goodfellow, Bengio & Courville, Deep Learning, §6.2.2.3, row by row",
+)
+def log_softmax(F, variables):
+    """Each row's log s = f − (log 1ᵀe^f) 1 has d log s = df − (sᵀdf) 1: the log-sum-exp's rule."""
+    if not (isinstance(F, ir.Elementwise) and F.name == "log" and isinstance(F.arg, ir.RowSoftmax)):
+        return None
+    S = F.arg
+    dF = ir.d(S.arg)
+    return ir.add(dF, ir.neg(row_sums(ir.hadamard(S, dF))))
 
 
 @differential_rule("elementwise", r"\mathrm{d}\varphi(F) = \varphi'(F) \circ \mathrm{d}F", COOKBOOK)
@@ -265,6 +286,37 @@ def softmax(F, variables):
         return None
     s, df = F, ir.d(F.arg)
     return ir.add(ir.hadamard(s, df), ir.neg(ir.mul(s, ir.transpose_of(s), df)))
+
+
+ROW_BY_ROW = "Bishop, Pattern Recognition and Machine Learning, §4.3.4, row by row"  # Vaswani et al. 2017
+
+
+@differential_rule(
+    "row-wise softmax",
+    r"\mathrm{d}S = S \circ (\mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top}),"
+    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    ROW_BY_ROW,
+)
+def row_softmax(F, variables):
+    """Each row s = softmax(f) has ds = s ∘ df − s (sᵀdf): the vector rule, row by row."""
+    if not isinstance(F, ir.RowSoftmax):
+        return None
+    S, dF = F, ir.d(F.arg)
+    return ir.hadamard(S, ir.add(dF, ir.neg(row_sums(ir.hadamard(S, dF)))))
+
+
+@differential_rule(
+    "row-wise log-sum-exp",
+    r"\mathrm{d}\operatorname{logsumexp}(F) = (S \circ \mathrm{d}F)\mathbf{1},"
+    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    "Boyd & Vandenberghe, Convex Optimization, §3.1.5, row by row",
+)
+def row_logsumexp(F, variables):
+    """Each row's d log 1ᵀe^f = sᵀdf with s = softmax(f): the rows' sums of S ∘ dF."""
+    if not isinstance(F, ir.RowLogSumExp):
+        return None
+    dF = ir.d(F.arg)
+    return ir.mul(ir.hadamard(ir.RowSoftmax(F.arg), dF), ir.ones(dF.shape[1], 1))
 
 
 @differential_rule("scalar function", r"\mathrm{d}\varphi(f) = \varphi'(f)\,\mathrm{d}f")

@@ -332,6 +332,35 @@ def vecs(e, symmetric=frozenset()):
     return rebuild(e, lambda node: unvec(*node.args) if isinstance(node, ir.Unvec) else node)
 
 
+@rule(
+    "scaled rows",
+    r"(a\mathbf{1}^{\top}) \circ B = \operatorname{diag}(a)\,B,\ "
+    r"(\mathbf{1}a^{\top}) \circ B = B\operatorname{diag}(a)",
+    COOKBOOK,
+)
+def scaled_rows(e, symmetric=frozenset()):
+    """Multiplying entry by entry with a matrix of equal columns a 1ᵀ scales row i by a_i (and with
+    equal rows 1 aᵀ, column j by a_j): (A 1) 1ᵀ ∘ B, the rows' sums of a softmax's rule, is diag(A 1) B."""
+    return rebuild(e, lambda node: scale(node, symmetric) if isinstance(node, sp.HadamardProduct) else node)
+
+
+def scale(node, symmetric):
+    for i, f in enumerate(node.args):
+        coeff, factors = ir.coeff_and_factors(f)
+        rest = ir.hadamard(*node.args[:i], *node.args[i + 1 :])
+        if len(factors) > 1 and isinstance(factors[-1], sp.OneMatrix) and factors[-1].shape[1] != 1:
+            p = factors[-1].shape[0]
+            a = ir.mul(*factors[:-1], *[ir.ones(p, 1)] * (p != 1))  # A 1ₚ 1ᵀ: a = A 1ₚ
+            return ir.mul(coeff, ir.Diag(a), rest)
+        if len(factors) > 1 and isinstance(factors[0], sp.OneMatrix) and factors[0].shape[0] != 1:
+            q = factors[0].shape[1]
+            a = transposed(
+                ir.mul(*[ir.ones(1, q)] * (q != 1), *factors[1:]), symmetric
+            )  # 1 1_qᵀ A: aᵀ = 1_qᵀ A
+            return ir.mul(coeff, rest, ir.Diag(a))
+    return node
+
+
 # --- the softmax ------------------------------------------------------------------
 
 BISHOP = "Bishop, Pattern Recognition and Machine Learning, §4.3.4"
@@ -445,6 +474,7 @@ SIMPLIFICATIONS = (
     binary_entries,
     unit_sums,
     indicators,
+    scaled_rows,
     numbers_out_of_traces,
     kronecker_determinants,
     merge_powers,

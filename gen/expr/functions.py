@@ -19,6 +19,7 @@ FULL_RANK, SPD = "full rank", "symmetric positive definite argument"
 # logm and sqrtm: the principal branch, defined and smooth off the closed negative real axis
 OFF_NEGATIVE_AXIS = "no eigenvalue on the closed negative real axis"
 KINKED = "away from its kinks"  # piecewise: smooth except where the argument is at a kink
+AXES = ("rows", "columns")  # softmax(Z, rows): the softmax of each row
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Function:
     - ``arity``: the numbers of arguments it takes; ``of_sizes`` when they are sizes (``ones(n)``).
     - ``lowering``: the parser's method ``call_<lowering>`` that builds its IR.
     - ``aliases``: other spellings, suggested back (``ln`` → did you mean ``log``?).
+    - ``axes``: the words its optional last argument may be, an axis (``softmax(Z, columns)``).
 
     The fields below describe an entrywise (scalar) function ``φ``; they are ``None``
     for the structural ones (``tr``, ``kron``, …), which have their own IR nodes and rules.
@@ -68,6 +70,7 @@ class Function:
     lowering: str = "entrywise"
     aliases: tuple[str, ...] = ()
     of_sizes: bool = False
+    axes: tuple[str, ...] = ()
     derivative: Callable | None = None
     numpy: str | Callable | None = None
     source: str | None = None
@@ -122,8 +125,9 @@ TABLE = (
     _structural("det", aliases=("determinant",)),
     _structural("logdet"),
     _structural("inv", aliases=("inverse",)),
-    _structural("softmax"),
-    _structural("logsumexp"),
+    # of a matrix, row by row (Vaswani et al. 2017); softmax(Z, columns) = softmax(Zᵀ, rows)ᵀ
+    _structural("softmax", arity=(1, 2), axes=AXES),
+    _structural("logsumexp", arity=(1, 2), axes=AXES),
     _structural("sum"),
     _structural("diag"),
     _structural("vec"),

@@ -86,6 +86,33 @@ class Softmax(_Unary, MatrixExpr):
         return self.arg.shape
 
 
+class RowSoftmax(_Unary, MatrixExpr):
+    """``softmax(Z)`` of a matrix, row by row: each row of ``Z`` goes to its softmax (Vaswani et al. 2017);
+    the softmax of each column is ``softmax(Zᵀ)ᵀ``."""
+
+    is_commutative = False
+
+    def __new__(cls, Z):
+        return sp.Basic.__new__(cls, Z)
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+
+class RowLogSumExp(_Unary, MatrixExpr):
+    """``logsumexp(Z)`` of a matrix, row by row: the column of ``log Σ_j e^{Z_ij}``, one entry per row."""
+
+    is_commutative = False
+
+    def __new__(cls, Z):
+        return sp.Basic.__new__(cls, Z)
+
+    @property
+    def shape(self):
+        return self.arg.shape[0], sp.Integer(1)
+
+
 class ScalarFunction(_Named, sp.Expr):
     """``φ(f)`` for a number ``f``, with ``φ`` one of the elementwise functions (sin, sigmoid, …)."""
 

@@ -39,6 +39,8 @@ def name_latex(name: str) -> str:
 
 
 BREAK = "\x00"  # where a long line may be broken: before each term of its outermost sum
+DEEP = "\x01"  # where a term too long for a row may be broken: before a term of a sum inside it
+FACTOR = "\x02"  # or between the factors of a product inside it, outside a function's argument
 
 
 def latex(e) -> str:
@@ -46,17 +48,35 @@ def latex(e) -> str:
     return _Printer().print(e)
 
 
-def latex_pieces(e) -> list[str]:
+def latex_pieces(e, measure: int) -> list[list[str]]:
     """The LaTeX of ``e`` cut before each term of its outermost sum, and between the factors of
-    ``e`` itself when it is a product (where a line may break)."""
+    ``e`` itself when it is a product (where a line may break); a piece wider than ``measure`` is
+    cut again between the terms and the factors inside it (S ∘ (dZ − (S ∘ dZ)11ᵀ) would not fit a row)."""
     printer = _Printer()
-    printer.breakable = printer.factors_breakable = True
-    return printer.print(e).split(BREAK)
+    printer.breakable = printer.factors_breakable = printer.deep = True
+    return [
+        shallow(piece).split(DEEP) if width(unmarked(piece)) > measure else [unmarked(piece)]
+        for piece in printer.print(e).split(BREAK)
+    ]
+
+
+def shallow(piece: str) -> str:
+    """``piece`` with its marks between factors kept (as DEEP) outside the argument of a named
+    function other than the trace: ``tr(A | dQ)`` may break, ``softmax(τQ | Kᵀ)`` may not."""
+    out, opened = "", []
+    for c in piece:
+        if c == "(":
+            opened.append(re.search(r"(\\operatorname\{(?!tr\})\w+\}|\\[A-Za-z]+)\s*$", out) is not None)
+        elif c == ")" and opened:
+            opened.pop()
+        out += (DEEP if not any(opened) else "") if c == FACTOR else c
+    return out
 
 
 class _Printer(SpectralLatex):
     breakable = False  # mark the terms of the first (outermost) sum printed
     factors_breakable = False  # mark the factors of the product printed first (if it is first)
+    deep = False  # mark the terms (DEEP) and factors (FACTOR) inside the outermost sum
 
     def print(self, e, context: int = 0) -> str:
         method = getattr(self, f"_print_{type(e).__name__}", None)
@@ -177,8 +197,15 @@ class _Printer(SpectralLatex):
     def _print_Softmax(self, e):
         return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM
 
+    def _print_RowSoftmax(self, e):  # the document says once that it applies to each row
+        return f"\\operatorname{{softmax}}{group(self.print(e.arg))}", ATOM
+
+    def _print_RowLogSumExp(self, e):
+        return f"\\operatorname{{logsumexp}}{group(self.print(e.arg))}", ATOM
+
     def _print_HadamardProduct(self, e):
-        return " \\circ ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
+        mark = FACTOR if self.deep else ""
+        return f"{mark} \\circ ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
 
     def _print_HadamardPower(self, e):
         return f"{self.print(e.base, ATOM)}^{{\\circ {self.print(e.exp)}}}", POSTFIX
@@ -282,7 +309,7 @@ class _Printer(SpectralLatex):
 
     # sums and products
     def _print_MatAdd(self, e):
-        mark, self.breakable = BREAK if self.breakable else "", False
+        mark, self.breakable = BREAK if self.breakable else DEEP if self.deep else "", False
         parts = []
         for i, term in enumerate(ordered_terms(e)):
             negative, magnitude = split_sign(term)
@@ -297,7 +324,7 @@ class _Printer(SpectralLatex):
         negative, magnitude = split_sign(e)
         if negative:
             return "-" + self.print(magnitude, PRODUCT), SUM
-        mark, self.factors_breakable = BREAK if self.factors_breakable else "", False
+        mark, self.factors_breakable = BREAK if self.factors_breakable else FACTOR if self.deep else "", False
         coeff, factors = ir.coeff_and_factors(magnitude) if ir.is_matrix(e) else (magnitude, ())
         numer, denom = fraction(coeff)
         scalars = mul_factors(numer)
@@ -312,7 +339,9 @@ class _Printer(SpectralLatex):
         pieces += [self.print(f, PRODUCT + 1) for f in factors]
         pieces += [self.print(f, PRODUCT) for f in differentials]
         text = join_factors(pieces, mark if denom == 1 else "")
-        if denom != 1:
+        if denom != 1 and width(unmarked(text)) > MEASURE:  # too long over a bar: 1/N in front, may break
+            text = f"\\frac{{1}}{{{self.print(denom)}}}\\," + join_factors(pieces, mark)
+        elif denom != 1:
             text = f"\\frac{{{text or '1'}}}{{{self.print(denom)}}}"
         return text, PRODUCT
 
@@ -454,6 +483,10 @@ def operator_word(template: str) -> str | None:
 WORDS = ("det", "lim", *filter(None, (operator_word(f.latex) for f in FUNCTIONS.values() if f.latex)))
 
 
+def unmarked(tex: str) -> str:
+    return tex.replace(BREAK, "").replace(DEEP, "").replace(FACTOR, "")
+
+
 def width(tex: str) -> int:
     """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
     tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
@@ -477,16 +510,23 @@ def broken(e, measure: int = MEASURE) -> list[str]:
     """The LaTeX of ``e`` in rows of at most ``measure`` glyphs, cut between the terms of a sum.
 
     A cut is made only where braces and ``\\left``/``\\right`` are balanced, and not after a
-    stub: a row of a few glyphs (``diag(vec(1``) reads worse than a long one.
+    stub: a row of a few glyphs (``diag(vec(1``) reads worse than a long one. A term too wide for
+    a row has rows of its own, cut inside it (``latex_pieces``), not before its last few glyphs.
     """
-    rows, current = [], ""
-    for piece in latex_pieces(e):
-        balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
-            r"\right"
-        )
-        if width(current) > measure / 3 and balanced and width(current + piece) > measure:
-            rows.append(current)
-            current = piece.lstrip()
-        else:
-            current += piece
+    rows, current, wide = [], "", False
+    for term in latex_pieces(e, measure):
+        wide, was_wide = len(term) > 1, wide
+        for k, piece in enumerate(term):
+            balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
+                r"\right"
+            )
+            wide_term = k == 0 and (wide or was_wide) and width(current) > 0  # on rows of its own
+            tail = k == len(term) - 1 and len(term) > 1 and width(piece) < measure / 6  # ``V)`` stays put
+            tail = tail and width(current + piece) <= measure * 7 / 6  # unless the row would be too long
+            over = width(current) > measure / 3 and width(current + piece) > measure and not tail
+            if balanced and (wide_term or over):
+                rows.append(current)
+                current = piece.lstrip()
+            else:
+                current += piece
     return [*rows, current]

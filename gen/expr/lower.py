@@ -285,6 +285,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         lower = getattr(self, f"call_{function.lowering}")
         if function.of_sizes:
             return lower(node, *(self.size(arg) for arg in node.args))
+        if function.axes and len(node.args) == 2:
+            return lower(node, self.lower(node.args[0]), self.axis(function, node.args[1]))
         args = [self.lower(a) for a in node.args]
         if function.lowering in ("hadamard", "frechet"):  # hadamard(I, M): I takes M's size
             args = [
@@ -303,8 +305,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         if function.of_sizes:
             wanted = " or ".join(("one", "two")[c - 1] for c in function.arity)
             return f"{function.name}() takes {wanted} size{'s' * (function.arity[-1] > 1)}, not {given}"
-        counts = " or ".join(map(str, function.arity))
-        return f"{function.name}() takes {counts} argument{'s' * (function.arity[-1] > 1)}, not {given}"
+        counts, most = " or ".join(map(str, function.arity)), function.arity[-1]
+        return f"{function.name}() takes {counts} argument{'s' * (most > 1)}, not {given}"
 
     def call_ones(self, node: Call, rows, cols=1):
         return ir.ones(rows, cols)
@@ -426,19 +428,37 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             raise self.error(message, node.pos)
         return ir.Diag(x)
 
-    def call_logsumexp(self, node, x):
-        """log(1ᵀ exp(x)) for a vector x."""
-        self.require_vector(x, node)
-        return sp.log(self.call_sum(node, ir.apply("exp", x)))
+    def axis(self, function, arg) -> str:
+        """The axis named by the last argument of ``softmax(Z, rows)``: one of the function's words."""
+        if isinstance(arg, Name) and arg.name in function.axes:
+            return arg.name
+        words = " or ".join(function.axes)
+        message = f"the second argument of {function.name}() is {words}, not '{clipped(written(arg))}'"
+        raise self.error(message, start(arg))
 
-    def call_softmax(self, node, x):
-        """exp(x) / 1ᵀ exp(x) for a vector x."""
-        self.require_vector(x, node)
-        return ir.mul(sp.Pow(self.call_sum(node, ir.apply("exp", x)), -1), ir.apply("exp", x))
+    def call_logsumexp(self, node, x, axis=None):
+        """log(1ᵀ exp(x)) for a vector x; each row's (each column's) for a matrix."""
+        rows = self.along(x, axis, node)
+        if rows is None:
+            return sp.log(self.call_sum(node, ir.apply("exp", x)))
+        return ir.RowLogSumExp(x) if rows else ir.transpose_of(ir.RowLogSumExp(ir.transpose_of(x)))
 
-    def require_vector(self, x, node):
-        if not ir.is_matrix(x) or x.shape[1] != 1:
-            raise self.error(f"{node.name}() takes a vector, not {describe_shape(x)}", node.pos)
+    def call_softmax(self, node, x, axis=None):
+        """exp(x) / 1ᵀ exp(x) for a vector x; each row's (each column's) for a matrix."""
+        rows = self.along(x, axis, node)
+        if rows is None:
+            return ir.mul(sp.Pow(self.call_sum(node, ir.apply("exp", x)), -1), ir.apply("exp", x))
+        return ir.RowSoftmax(x) if rows else ir.transpose_of(ir.RowSoftmax(ir.transpose_of(x)))
+
+    def along(self, x, axis, node) -> bool | None:
+        """``None`` for a vector's own softmax (its one column), else whether row by row: a matrix's
+        rows unless ``columns`` is written, and the column convention is the transpose of the row one."""
+        if not ir.is_matrix(x):
+            raise self.error(f"{node.name}() takes a vector or a matrix, not {describe_shape(x)}", node.pos)
+        column = x.shape[1] == 1
+        if axis is None:
+            return None if column else True
+        return True if axis == "rows" else (None if column else False)
 
     def suggest(self, name: str, names) -> str:
         close = difflib.get_close_matches(name, list(names), n=1)

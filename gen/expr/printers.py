@@ -169,6 +169,12 @@ class GrammarPrinter(SpectralGrammar, _Printer):
     def _print_Softmax(self, e):
         return f"softmax({self.print(e.arg)})", ATOM
 
+    def _print_RowSoftmax(self, e):
+        return f"softmax({self.print(e.arg)}{row_axis(e.arg)})", ATOM
+
+    def _print_RowLogSumExp(self, e):
+        return f"logsumexp({self.print(e.arg)}{row_axis(e.arg)})", ATOM
+
     def _print_HadamardProduct(self, e):
         first, *rest = e.args
         text = self.print(first)
@@ -359,6 +365,17 @@ class NumpyPrinter(SpectralNumpy, _Printer):
         exp = f"np.exp({self.print(e.arg)})"
         return f"({exp} / np.sum({exp}))", ATOM
 
+    def _print_RowSoftmax(self, e):
+        """Each row's softmax, its largest entry subtracted first (no overflow)."""
+        rows = "(lambda E: E / E.sum(axis=1, keepdims=True))(np.exp(Z - Z.max(axis=1, keepdims=True)))"
+        return f"(lambda Z: {rows})({self.print(e.arg)})", ATOM
+
+    def _print_RowLogSumExp(self, e):
+        """Each row's log-sum-exp, ``m + log Σ e^(z - m)`` with ``m`` the row's largest entry."""
+        total = "np.log(np.exp(Z - M).sum(axis=1, keepdims=True))"
+        rows = f"(lambda M: M + {total})(Z.max(axis=1, keepdims=True))"
+        return f"(lambda Z: {rows})({self.print(e.arg)})", ATOM
+
     def _print_HadamardProduct(self, e):
         return " * ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
 
@@ -427,3 +444,8 @@ def returned(body: str, result, variable, vectorised: bool) -> str:
         return f"np.asarray({body}, dtype=float)"
     same = ir.shape(result) == tuple(variable.shape)  # else the numerator layout's transpose
     return f"np.reshape({body}, {python_name(variable.name)}.shape{'' if same else '[::-1]'})"
+
+
+def row_axis(Z) -> str:
+    """``, rows`` where a reader would take ``softmax(z)`` of a vector for the vector's softmax."""
+    return ", rows" if Z.shape[1] == 1 else ""

@@ -133,7 +133,10 @@ def hypothesis(derivation: Derivation) -> Markup:
     if change:  # the variable: after f's definition, or a sentence of its own
         written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
         sentence += f"{', where' if named_f else '. Write'} {written}"
-    defined = entrywise_notation(derivation) + piecewise.notation(shown(derivation)) + notation(derivation)
+    defined = (
+        entrywise_notation(derivation) + row_notation(derivation) + piecewise.notation(shown(derivation))
+    )
+    defined += notation(derivation)
     return Markup(sentence + "." + defined)
 
 
@@ -159,6 +162,20 @@ def entrywise_notation(derivation: Derivation) -> str:
     marked, plain = ([f"${o}$" for o in operators] for operators in zip(*map(entrywise_operator, names)))
     verb = "applies" if len(names) == 1 else "apply"
     return f" Here {listing(marked)} {verb} {listing(plain)} to each entry of a matrix."
+
+
+ROW_WISE = {ir.RowSoftmax: "\\operatorname{softmax}", ir.RowLogSumExp: "\\operatorname{logsumexp}"}
+
+
+def row_notation(derivation: Derivation) -> str:
+    """`` Here $\\operatorname{softmax}$ applies to each row of a matrix.``, once, when the document shows
+    a softmax or a log-sum-exp of a matrix (taken row by row, as for a batch of logits)."""
+    kinds = {type(n) for e in shown(derivation) for n in sp.preorder_traversal(e)}
+    names = [f"${name}$" for kind, name in ROW_WISE.items() if kind in kinds]
+    if not names:
+        return ""
+    verb = "applies" if len(names) == 1 else "apply"
+    return f" Here {listing(names)} {verb} to each row of a matrix."
 
 
 def shown(derivation: Derivation):

@@ -99,6 +99,8 @@ EVALUATORS = {
     ir.Elementwise: lambda ev, e: ENTRYWISE[e.name](ev(e.arg), *map(ev, e.params)),
     ir.ScalarFunction: lambda ev, e: ENTRYWISE[e.name](ev(e.arg), *map(ev, e.params)),
     ir.Softmax: lambda ev, e: softmax(ev(e.arg)),
+    ir.RowSoftmax: lambda ev, e: row_softmax(ev(e.arg)),
+    ir.RowLogSumExp: lambda ev, e: row_logsumexp(ev(e.arg)),
     sp.HadamardProduct: lambda ev, e: np.multiply.reduce([ev(a) for a in e.args]),
     sp.HadamardPower: lambda ev, e: np.power(ev(e.base), ev(e.exp)),
     sp.OneMatrix: lambda ev, e: np.ones(ev.shape(e)),
@@ -144,6 +146,23 @@ def kronecker_form(f, X):
 def softmax(z):
     e = np.exp(z)
     return e / np.sum(e)
+
+
+def row_max(Z):
+    """Each row's largest real part: subtracted before ``exp``, it leaves a complex step analytic."""
+    return np.max(np.real(Z), axis=1, keepdims=True)
+
+
+def row_softmax(Z):
+    """The softmax of each row, stable: ``e^(z - m) / Σ e^(z - m)`` with ``m`` the row's maximum."""
+    E = np.exp(Z - row_max(Z))
+    return E / np.sum(E, axis=1, keepdims=True)
+
+
+def row_logsumexp(Z):
+    """``m + log Σ e^(z - m)`` for each row, ``m`` its maximum: the column of the rows' log-sum-exps."""
+    M = row_max(Z)
+    return M + np.log(np.sum(np.exp(Z - M), axis=1, keepdims=True))
 
 
 def limit(ev: Evaluator, e, t, F=None, direction=None, *_):

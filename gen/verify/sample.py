@@ -152,14 +152,13 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
                 return source, node, False
             if needs_principal(node) and not off_negative_axis(ev(node.arg)):
                 return source, node, on_negative_axis(ev(node.arg))
-            if not needs_positive(node):
-                continue
+            if not needs_positive(node) or positive_by_construction(positive_part(node)):
+                continue  # log(softmax(Z)) is defined and smooth wherever Z is
             value = np.asarray(ev(positive_part(node)))
             if np.any(value < 0) or np.any(value == 0) and not defined_at_zero(node):
                 return source, node, True
-            near_zero = not np.all(value > MIN_POSITIVE)  # a step could cross 0, unless it cannot:
-            if differentiated and near_zero and not positive_by_construction(positive_part(node)):
-                return source, node, False  # log softmax(z) is smooth however small an entry
+            if differentiated and not np.all(value > MIN_POSITIVE):
+                return source, node, False
     return None
 
 
@@ -251,14 +250,17 @@ def needs_positive(node) -> bool:
     return isinstance(node, sp.log)
 
 
+POSITIVE_NODES = (sp.exp, sp.OneMatrix, ir.Softmax, ir.RowSoftmax)  # a softmax's entries are e^z / Σ e^z
+
+
 def positive_by_construction(e) -> bool:
-    """Sums, products and powers of positive functions (and of ones): log(1ᵀ exp(x)) needs no
-    assumption."""
-    if isinstance(e, (sp.exp, sp.OneMatrix)) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
+    """Sums, products, transposes and powers of positive functions (and of ones): log(1ᵀ exp(x))
+    needs no assumption."""
+    if isinstance(e, POSITIVE_NODES) or isinstance(e, ir.Elementwise) and FUNCTIONS[e.name].positive:
         return True
     if isinstance(e, (sp.Pow, sp.HadamardPower)):  # 1/1ᵀexp(z), the softmax: powers of positives
         return positive_by_construction(e.base)
-    if isinstance(e, (sp.Trace, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
+    if isinstance(e, (sp.Trace, sp.Transpose, sp.MatMul, sp.Mul, sp.MatAdd, sp.Add, sp.HadamardProduct)):
         return all(positive_by_construction(a) for a in e.args)
     return e.is_number and e.is_positive is True  # 2, 2π
 

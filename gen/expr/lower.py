@@ -124,18 +124,34 @@ class _Lowering(SpectralLowering):
         return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
 
     def lower_BinOp(self, node: BinOp):
-        spine = []  # a chain `a + b - c …` nests to the left: walk it without recursing
-        while isinstance(node, BinOp):
+        chain = ("*", "/") if node.op in ("*", "/") else ("+", "-")
+        spine = []  # a chain `a + b - c …` (or `a*b/c …`) nests to the left: walk it without recursing
+        while isinstance(node, BinOp) and node.op in chain:
             spine.append(node)
             node = node.left
-        value = self.lower(node)
-        for op in reversed(spine):
-            right = self.lower(op.right)
+        operands = [self.lower(node), *(self.lower(op.right) for op in reversed(spine))]
+        ops = [op for op in reversed(spine)]
+        if chain[0] == "*":
+            return self.product(operands, ops)
+        value = operands[0]
+        for op, right in zip(ops, operands[1:]):
             if op.op == "-":
                 right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
-            combine = {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[op.op]
-            value = combine(value, right, op.pos)
+            value = self.add(value, right, op.pos)
         return value
+
+    def product(self, operands: list, ops: list):
+        """``a*b/c…`` left to right, each bare I sized by its neighbours first (see `size_identities`).
+
+        An I that no neighbour sizes scales the whole product: ``(xᵀx)*I`` is ``xᵀx`` times an I whose
+        size the context tells, as ``norm(x)^2*I`` is.
+        """
+        divisors = {i + 1 for i, op in enumerate(ops) if op.op == "/"}
+        operands, free = size_identities(operands, divisors)
+        value = operands[0]
+        for op, right in zip(ops, operands[1:]):
+            value = (self.divide if op.op == "/" else self.multiply)(value, right, op.pos)
+        return Eye(ir.scalar(value)) if free else value
 
     def add(self, left, right, pos):
         if isinstance(left, Eye) and isinstance(right, Eye):
@@ -153,12 +169,6 @@ class _Lowering(SpectralLowering):
         return ir.add(left, right)
 
     def multiply(self, left, right, pos):
-        if isinstance(left, Eye) or isinstance(right, Eye):
-            eye, other = (left, right) if isinstance(left, Eye) else (right, left)
-            if isinstance(other, Eye) or not ir.is_matrix(other):
-                return Eye(eye.coeff * (other.coeff if isinstance(other, Eye) else other))
-            size = other.shape[0] if eye is left else other.shape[1]
-            left, right = (eye.sized(size), other) if eye is left else (other, eye.sized(size))
         if (
             ir.is_matrix(left)
             and ir.is_matrix(right)
@@ -406,6 +416,37 @@ class _Lowering(SpectralLowering):
     def suggest(self, name: str, names) -> str:
         close = difflib.get_close_matches(name, list(names), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def size_identities(factors: list, divisors: set) -> tuple[list, bool]:
+    """The factors of a product with each bare I sized, and whether some I is left to the context.
+
+    An I is as wide as the product on its left is, or as tall as the product on its right, 1×1
+    products counting as numbers; ``x*I*y^T`` is 1×1, the number 1. An I between two numbers
+    (``(x^T*x)*I``, ``I*x^T*x``) scales the whole product, a number, and takes its size from the
+    context, as ``norm(x)^2*I`` does.
+    """
+    plain = [None if isinstance(f, Eye) or i in divisors else f for i, f in enumerate(factors)]
+    out, free = [], False
+    for i, factor in enumerate(factors):
+        if not isinstance(factor, Eye) or i in divisors:
+            out.append(factor)
+            continue
+        left, right = product_shape(plain[:i]), product_shape(plain[i + 1 :])
+        size = left[1] if left else right[0] if right else None
+        free = free or size is None
+        out.append(factor.coeff if size in (None, 1) else factor.sized(size))
+    return out, free
+
+
+def product_shape(factors: list) -> tuple:
+    """The shape of a product, ``()`` when it is a number (a 1×1 product counts as one)."""
+    shape = ()
+    for f in factors:
+        own = ir.shape(f) if f is not None and ir.shape(f) != (1, 1) else ()
+        shape = (shape[0], own[1]) if shape and own else shape or own
+        shape = () if shape == (1, 1) else shape
+    return shape
 
 
 def ambiguous(function, argument: str) -> str:

@@ -17,7 +17,7 @@ from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .functions import ALIASES, FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
-from .printers import text
+from .printers import GrammarPrinter, text
 from .spectral import SpectralLowering
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
@@ -130,7 +130,7 @@ class _Lowering(SpectralLowering):
             spine.append(node)
             node = node.left
         operands = [self.lower(node), *(self.lower(op.right) for op in reversed(spine))]
-        ops = [op for op in reversed(spine)]
+        ops = list(reversed(spine))
         if chain[0] == "*":
             return self.product(operands, ops)
         value = operands[0]
@@ -206,7 +206,7 @@ class _Lowering(SpectralLowering):
 
     def apply_postfix(self, node: Postfix, value):
         if isinstance(value, Eye):
-            if node.op == "^":
+            if node.op in ("^", ".^"):
                 raise self.error("powers of I are not supported; write I", node.pos)
             return Eye(1 / value.coeff) if node.op in ("-1", "-T") else value
         if node.op == "T":
@@ -215,10 +215,13 @@ class _Lowering(SpectralLowering):
             inverse = self.invert(value, node.pos)
             return ir.transpose_of(inverse) if node.op == "-T" else inverse
         exponent = self.lower(node.exponent)
-        if isinstance(exponent, Eye) or ir.is_matrix(exponent):
-            raise self.error("an exponent must be a scalar", node.exponent.pos)
+        if isinstance(exponent, Eye) or ir.is_matrix(exponent) and not ir.is_one_by_one(exponent):
+            raise self.error("an exponent must be a scalar", start(node.exponent))
+        exponent = ir.scalar(exponent)  # a 1×1 product as a number
         if not ir.is_matrix(value) or ir.is_one_by_one(value):
             return sp.Pow(ir.scalar(value), exponent)
+        if node.op == ".^":
+            return ir.entrywise_power(value, exponent)
         return self.matrix_power(value, exponent, node)
 
     def invert(self, value, pos):
@@ -263,9 +266,11 @@ class _Lowering(SpectralLowering):
         if len(node.args) not in function.arity:
             raise self.error(self.arity_message(function, len(node.args)), node.pos)
         lower = getattr(self, f"call_{function.lowering}")
+        split = 0 if function.of_sizes else len(node.args) - function.trailing_sizes
+        sizes = [self.size(arg) for arg in node.args[split:]]
         if function.of_sizes:
-            return lower(node, *(self.size(arg) for arg in node.args))
-        args = [self.lower(a) for a in node.args]
+            return lower(node, *sizes)
+        args = [self.lower(a) for a in node.args[:split]]
         if function.lowering in ("hadamard", "frechet"):  # hadamard(I, M): I takes M's size
             args = [
                 a.sized(b.shape[0]) if isinstance(a, Eye) and ir.is_matrix(b) else a
@@ -275,7 +280,7 @@ class _Lowering(SpectralLowering):
             return sp.Integer(1 if node.name == "det" else 0)
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
-        return lower(node, *args)
+        return lower(node, *args, *sizes)
 
     @staticmethod
     def arity_message(function, given: int) -> str:
@@ -392,6 +397,14 @@ class _Lowering(SpectralLowering):
             raise self.error("vec() takes a matrix or a vector", node.pos)
         return ir.Vec(x)
 
+    def call_unvec(self, node, v, rows, cols):
+        """``unvec(v, m, n)``: the m×n matrix whose stacked columns are ``v`` (vec⁻¹)."""
+        if not ir.is_matrix(v) or v.shape != (rows * cols, 1):
+            m, n = (GrammarPrinter().size(d) for d in (rows, cols))
+            message = f"unvec(..., {m}, {n}) takes a vector of {m}*{n} entries, not {describe_shape(v)}"
+            raise self.error(message, node.pos)
+        return ir.Unvec(v, rows, cols)
+
     def call_diag(self, node, x):
         """diag(x): the diagonal matrix of a vector; diag(X): the diagonal of a square matrix."""
         if not ir.is_matrix(x) or x.shape[1] != 1 and x.shape[0] != x.shape[1]:
@@ -506,7 +519,7 @@ def written(node) -> str:
         return "-" + grouped(node.operand)
     if isinstance(node, BinOp):
         return f"{written(node.left)} {node.op} {written(node.right)}"
-    power = f"^{grouped(node.exponent)}" if node.op == "^" else "^" + node.op
+    power = f"{node.op}{grouped(node.exponent)}" if node.op in ("^", ".^") else "^" + node.op
     return grouped(node.operand) + power
 
 

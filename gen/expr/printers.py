@@ -77,14 +77,54 @@ def summed(e):
     return inner if (rows != 1) == bool(row) and (cols != 1) == bool(column) else None
 
 
+def identity_like(e) -> bool:
+    """Whether ``e`` reads back as an I of unknown size: ``I``, ``2*I``, ``I + I``, ``(2*I)^-1``."""
+    if isinstance(e, sp.Identity):
+        return True
+    if isinstance(e, (sp.MatAdd, sp.MatMul, sp.Transpose, sp.Inverse, sp.MatPow)):
+        matrices = [a for a in e.args if ir.is_matrix(a)]
+        return bool(matrices) and all(map(identity_like, matrices))
+    return False
+
+
+def sizes_identity(parent, sized: bool, e) -> bool:
+    """Whether a bare I written in ``e``, a piece of ``parent``, takes its size from around it.
+
+    The whole expression is read with its shape known; a term of a sum, a factor of a product or
+    of a Hadamard product next to a matrix is sized by it; a transpose or an inverse passes the
+    question up; an argument of any other function (``vec(I)``, ``d(c*I)``) is not sized.
+    """
+    if parent is None:
+        return True
+    if isinstance(parent, (sp.Transpose, sp.Inverse, sp.MatPow)):
+        return sized
+    if isinstance(parent, (sp.MatAdd, sp.MatMul, sp.HadamardProduct)):
+        others = list(parent.args)
+        if e in others:
+            others.remove(e)
+        big = [o for o in others if ir.is_matrix(o) and not ir.is_one_by_one(o)]
+        return sized or any(not identity_like(o) for o in big)
+    return False
+
+
 class GrammarPrinter(SpectralGrammar, _Printer):
     """The spec grammar, parseable back by ``gen.expr.lower``."""
+
+    parent, sized = None, True  # the node being printed, and whether a bare I there is sized
+
+    def print(self, e, context: int = 0) -> str:
+        saved = self.parent, self.sized
+        self.sized, self.parent = sizes_identity(*saved, e), e
+        try:
+            return super().print(e, context)
+        finally:
+            self.parent, self.sized = saved
 
     def _print_ZeroMatrix(self, e):  # inside an expression a bare 0 would lose the shape (text() writes 0)
         return f"0*{self._print_OneMatrix(e)[0]}", PRODUCT
 
-    def _print_Identity(self, e):
-        return "I", ATOM
+    def _print_Identity(self, e):  # I(n) where nothing around it tells its size (vec(I(n)))
+        return ("I" if self.sized else f"I({self.size(e.shape[0])})"), ATOM
 
     def _print_Transpose(self, e):
         if isinstance(e.arg, sp.Inverse):
@@ -126,8 +166,8 @@ class GrammarPrinter(SpectralGrammar, _Printer):
     def _print_Vec(self, e):
         return f"vec({self.print(e.arg)})", ATOM
 
-    def _print_Unvec(self, e):  # not in the grammar: only a result can hold it
-        return f"unvec({self.print(e.arg)}, {e.shape[0]}, {e.shape[1]})", ATOM
+    def _print_Unvec(self, e):
+        return f"unvec({self.print(e.arg)}, {self.size(e.shape[0])}, {self.size(e.shape[1])})", ATOM
 
     def _print_KroneckerProduct(self, e):  # an identity is sized here: I(n)
         first, *rest = (
@@ -169,9 +209,6 @@ class GrammarPrinter(SpectralGrammar, _Printer):
         return text, ATOM
 
     def _print_HadamardPower(self, e):
-        if e.exp.is_Integer and 1 < e.exp <= 4:  # x ∘ x in the grammar
-            return self._print_HadamardProduct(sp.HadamardProduct(*[e.base] * int(e.exp)))
-        # not in the grammar: other entrywise powers come only from derivatives
         return f"{self.print(e.base, POSTFIX + 1)}.^{self.print(e.exp, ATOM)}", POSTFIX
 
     def _print_OneMatrix(self, e):

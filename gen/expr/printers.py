@@ -10,6 +10,7 @@ import sympy as sp
 from . import ir
 from .functions import FUNCTIONS
 from .latex import of_matrix, ordered_terms, split_sign
+from .numbers import decimal
 from .spectral import SpectralGrammar, SpectralNumpy
 
 SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
@@ -34,6 +35,8 @@ class _Printer:
     _print_Symbol = _print_MatrixSymbol
 
     def _print_Rational(self, e):
+        if (written := decimal(e)) is not None:  # as the author wrote it: 0.044715, not 8943/200000
+            return written, (ATOM if e > 0 else UNARY)
         text = str(e.p) if e.q == 1 else f"{e.p}/{e.q}"
         return text, (ATOM if e.q == 1 and e >= 0 else UNARY if e.q == 1 else PRODUCT)
 
@@ -315,6 +318,8 @@ class NumpyPrinter(SpectralNumpy, _Printer):
         return f"{self.print(e.base, POSTFIX + 1)} ** {self.print(e.exp, POSTFIX + 1)}", POSTFIX
 
     def _print_Rational(self, e):
+        if (written := decimal(e)) is not None:
+            return (written if e > 0 else f"({written})"), ATOM
         return (
             (str(e.p), ATOM)
             if e.q == 1 and e >= 0

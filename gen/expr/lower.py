@@ -17,7 +17,7 @@ from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .functions import ALIASES, FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
-from .printers import GrammarPrinter, text
+from .printers import brief, size_text, text
 from .spectral import SpectralLowering
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
@@ -72,7 +72,7 @@ def describe_shape(e) -> str:
     shape = ir.shape(e)
     if not shape:
         return "a scalar"
-    rows, cols = (sp.sstr(v) for v in shape)
+    rows, cols = (size_text(v) for v in shape)
     if cols == "1" and rows != "1":
         return f"an {rows}-vector" if rows[0] in "aefhilmnorsx" else f"a {rows}-vector"
     return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
@@ -93,9 +93,7 @@ class _Lowering(SpectralLowering):
             raise self.error(f"{clipped(written(node))} is not a real number", start(node))
         if isinstance(value, sp.Basic) and value.has(sp.Abs):  # SymPy's sqrt(a^2) = |a|
             inside = next(a for a in sp.preorder_traversal(value) if isinstance(a, sp.Abs)).args[0]
-            message = (
-                f"{clipped(written(node))} is |{clipped(text(inside))}|, and derivtex has no rule for abs"
-            )
+            message = f"{clipped(written(node))} is |{brief(inside)}|, and derivtex has no rule for abs"
             message += " (not differentiable at 0)"
             raise self.error(message, start(node), Unsupported)
         return value
@@ -179,7 +177,7 @@ class _Lowering(SpectralLowering):
                 return ir.mul(ir.scalar(left), ir.scalar(right))
             raise self.error(
                 f"cannot multiply {describe_shape(left)} by {describe_shape(right)}: "
-                f"the inner dimensions {sp.sstr(left.shape[1])} and {sp.sstr(right.shape[0])} differ",
+                f"the inner dimensions {size_text(left.shape[1])} and {size_text(right.shape[0])} differ",
                 pos,
             )
         return ir.mul(left, right)
@@ -400,7 +398,7 @@ class _Lowering(SpectralLowering):
     def call_unvec(self, node, v, rows, cols):
         """``unvec(v, m, n)``: the m×n matrix whose stacked columns are ``v`` (vec⁻¹)."""
         if not ir.is_matrix(v) or v.shape != (rows * cols, 1):
-            m, n = (GrammarPrinter().size(d) for d in (rows, cols))
+            m, n = (size_text(d) for d in (rows, cols))
             message = f"unvec(..., {m}, {n}) takes a vector of {m}*{n} entries, not {describe_shape(v)}"
             raise self.error(message, node.pos)
         return ir.Unvec(v, rows, cols)

@@ -7,6 +7,7 @@ import keyword
 
 import sympy as sp
 
+from ..errors import clipped
 from . import ir
 from .functions import FUNCTIONS
 from .latex import of_matrix, ordered_terms, split_sign
@@ -399,6 +400,17 @@ class NumpyPrinter(SpectralNumpy, _Printer):
 def text(e) -> str:
     """The expression in the spec grammar (a zero matrix alone is 0, as in a claim)."""
     return "0" if isinstance(e, sp.ZeroMatrix) else GrammarPrinter().print(e)
+
+
+def brief(e, limit: int = 40) -> str:
+    """An expression as a one-line message shows it: in the spec grammar (never SymPy's ``x**x``),
+    shortened to ``limit`` characters."""
+    return clipped(text(e), limit)
+
+
+def size_text(dim) -> str:
+    """A size as a message shows it: as the grammar writes it, ``n*n`` (never SymPy's ``n**2``)."""
+    return GrammarPrinter().size(dim)
 
 
 # Names a parameter may not take: keywords, and what generated code refers to (numpy as np, and

@@ -156,7 +156,7 @@ def undefined_where(derivation: Derivation, node, dims: dict) -> str:
 def defined_at_zero(node) -> bool:
     """A square root or a positive fractional power: defined at 0 (though not differentiable)."""
     if isinstance(node, (sp.Pow, sp.HadamardPower)):
-        return bool(node.exp > 0)
+        return node.exp.is_positive is True  # a varying exponent (x^x): not at 0
     return isinstance(node, ir.Elementwise) and node.name == "sqrt"
 
 

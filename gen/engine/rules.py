@@ -317,10 +317,11 @@ def scalar_power(F, variables):
 @differential_rule(
     "variable exponent",
     r"\mathrm{d}(f^{g}) = f^{g}\,(\log f\,\mathrm{d}g + g\,f^{-1}\,\mathrm{d}f)",
-    "Stewart, Calculus, §3.6 (logarithmic differentiation: f^g = exp(g log f), f > 0)",
+    "Stewart, Calculus: Early Transcendentals, §3.6",
 )
 def variable_exponent(F, variables):
-    """A power whose exponent varies, of a positive base: the differential of exp(g log f)."""
+    """A power whose exponent varies, of a positive base: the differential of exp(g log f)
+    (logarithmic differentiation)."""
     if not isinstance(F, sp.Pow) or not ir.depends_on(F.exp, variables):
         return None
     f, g = F.base, F.exp

@@ -94,21 +94,28 @@ def identity_like(e) -> bool:
 def sizes_identity(parent, sized: bool, e) -> bool:
     """Whether a bare I written in ``e``, a piece of ``parent``, takes its size from around it.
 
-    The whole expression is read with its shape known; a term of a sum, a factor of a product or
-    of a Hadamard product next to a matrix is sized by it; a transpose or an inverse passes the
-    question up; an argument of any other function (``vec(I)``, ``d(c*I)``) is not sized.
+    The whole expression is read with its shape known; a term of a sum or a factor of a product
+    next to a matrix is sized by it, else by what the sum or product is sized by; an argument of
+    ``hadamard(I, A)`` or ``expm_frechet(X, I)`` by the other one; a transpose or an inverse passes
+    the question up; an argument of any other function (``vec(I)``, ``d(c*I)``) is not sized.
     """
     if parent is None:
         return True
     if isinstance(parent, (sp.Transpose, sp.Inverse, sp.MatPow)):
         return sized
-    if isinstance(parent, (sp.MatAdd, sp.MatMul, sp.HadamardProduct)):
-        others = list(parent.args)
-        if e in others:
-            others.remove(e)
-        big = [o for o in others if ir.is_matrix(o) and not ir.is_one_by_one(o)]
-        return sized or any(not identity_like(o) for o in big)
+    if isinstance(parent, (sp.MatAdd, sp.MatMul)):
+        return sized or beside_a_matrix(parent, e)
+    if isinstance(parent, (sp.HadamardProduct, ir.Frechet)):
+        return beside_a_matrix(parent, e)
     return False
+
+
+def beside_a_matrix(parent, e) -> bool:
+    """Whether another argument of ``parent`` than ``e`` is a matrix of known size (not 1×1, no I)."""
+    others = list(parent.args)
+    if e in others:
+        others.remove(e)
+    return any(ir.is_matrix(o) and not ir.is_one_by_one(o) and not identity_like(o) for o in others)
 
 
 class GrammarPrinter(SpectralGrammar, _Printer):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .budget import budget
-from .errors import CheckFailed, Span, SpecError, clipped
+from .errors import CheckFailed, Span, SpecError
 
 TIME_BUDGET = 20.0  # seconds to derive and verify one spec
 
@@ -63,10 +63,10 @@ def require_finite(derivation, report) -> None:
     if report.overflow is None:
         return
     from .expr.lower import locate
-    from .expr.printers import text
+    from .expr.printers import brief
 
     source, node, in_proof = report.overflow
-    what = f"the derivation of {clipped(text(node))}" if in_proof else clipped(text(node))
+    what = f"the derivation of {brief(node)}" if in_proof else brief(node)
     message = f"{what} overflows at the sampled points (it is inf or nan in double precision)"
     raise SpecError(message, locate(source, derivation.symbol_map, node))
 

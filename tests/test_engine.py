@@ -7,6 +7,7 @@ from helpers import fixture_cases
 from gen.engine.derive import derive
 from gen.errors import Span, SpecError, Unsupported
 from gen.expr import ir
+from gen.expr.latex import latex
 from gen.expr.lower import parse_expr
 from gen.expr.printers import numpy_source, text
 from gen.render.json_view import to_json
@@ -456,3 +457,25 @@ def test_the_determinant_of_a_kronecker_product(function, f, published):
 def test_the_gradient_through_a_kronecker_product_of_vectors(symbols, function, wrt, claim):
     report = verify(derive(spec(symbols, function, wrt, f"claim: {claim}\n")))
     assert report.ok and report.claim.ok  # and finite differences
+
+
+GELU_U = "0.7978845608028654*(x + 0.044715*x.^3)"  # √(2/π) (x + 0.044715 x³)
+GELU = f"sum(hadamard(0.5*x, ones(n) + tanh({GELU_U})))"
+# Hendrycks & Gimpel, Gaussian Error Linear Units (2016): GELU(x) ≈ ½x(1 + tanh(√(2/π)(x + 0.044715x³))),
+# differentiated by hand: ½(1 + tanh u) + ½x(1 − tanh²u) √(2/π)(1 + 3·0.044715x²), entry by entry.
+GELU_DERIVATIVE = (
+    f"0.5*(ones(n) + tanh({GELU_U})) + 0.5*0.7978845608028654*"
+    f"hadamard(hadamard(x, ones(n) - tanh({GELU_U}).^2), ones(n) + 3*0.044715*x.^2)"
+)
+
+
+def test_decimals_are_printed_as_the_author_wrote_them():
+    """Published constants stay decimals in the result and its LaTeX (exact rationals inside)."""
+    derivation = derive(spec("x: {shape: [n]}", GELU, "x", f"claim: {GELU_DERIVATIVE}\n"))
+    report = verify(derivation)
+    assert report.ok and report.claim.ok and report.finite_difference.ok
+    printed, typeset = text(derivation.result), latex(derivation.result)
+    for constant in ("0.7978845608028654", "0.044715*x.^3"):
+        assert constant in printed
+    assert "0.7978845608028654" in typeset and "0.044715x^{\\circ 3}" in typeset
+    assert "5000000000000000" not in printed + typeset and "200000" not in printed + typeset

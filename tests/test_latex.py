@@ -34,6 +34,11 @@ SYMBOLS = symbol_table(
         ("exp(w)", r"\exp(w)"),
         ("sqrt(w)", r"\sqrt{w}"),
         ("exp.(lambda)", r"\exp(\lambda)"),
+        # a decimal as the author wrote it (GELU's constants), a short fraction as a fraction
+        ("0.7978845608028654*w", r"0.7978845608028654w"),
+        ("0.044715*lambda*w", r"0.044715\lambda w"),
+        ("-0.044715*w", r"-0.044715w"),
+        ("0.5*w", r"\tfrac{1}{2}w"),
     ],
 )
 def test_latex(source, expected):

@@ -21,6 +21,7 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir
+from ..expr.printers import brief
 from .lemmas import LEMMAS, Directional, lemma
 from .proof import Chain, Proof, Step
 from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
@@ -110,7 +111,7 @@ def apply_first(F, variables):
         value = candidate.apply(F, variables)
         if value is not None:
             return candidate, value
-    raise Unsupported(f"no rule for the differential of {sp.sstr(F)} yet")
+    raise Unsupported(f"no rule for the differential of {brief(F)} yet")
 
 
 LINEAR_MAPS = (sp.Trace, sp.Transpose, sp.HadamardProduct, sp.KroneckerProduct, ir.Vec, ir.Diag)

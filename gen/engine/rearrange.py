@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir, spectral
-from ..expr.printers import text
+from ..expr.printers import brief, text
 from .rules import COOKBOOK, MAGNUS, rule
 
 
@@ -85,7 +85,7 @@ def linear_form(e, dX) -> tuple[Term, ...]:
         return linear_map_form(e, dX)
     if isinstance(e, (sp.KroneckerProduct, ir.Frechet)):
         return (Term(sp.Integer(1), (), False, (), False, e),)
-    raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+    raise Unsupported(f"cannot rearrange the differential term {brief(e)}")
 
 
 def product_form(args, dX) -> tuple[Term, ...]:
@@ -123,7 +123,7 @@ def hadamard_form(e, dX) -> tuple[Term, ...]:
     out = []
     for t in linear_form(Z, dX):
         if t.traced and not t.times:
-            raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+            raise Unsupported(f"cannot rearrange the differential term {brief(e)}")
         if t.traced:
             out.append(replace(t, times=(ir.hadamard(*A, ir.mul(*t.times)),)))
         else:
@@ -137,7 +137,7 @@ def linear_map_form(e, dX) -> tuple[Term, ...]:
     out = []
     for t in linear_form(e.arg, dX):
         if t.traced and not t.times:
-            raise Unsupported(f"cannot rearrange the differential term {sp.sstr(e)}")
+            raise Unsupported(f"cannot rearrange the differential term {brief(e)}")
         if t.traced:
             out.append(replace(t, times=(wrap(ir.mul(*t.times)),)))
         else:

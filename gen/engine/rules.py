@@ -367,6 +367,21 @@ def scalar_power(F, variables):
     return ir.mul(F.exp, sp.Pow(F.base, F.exp - 1), ir.d(F.base))
 
 
+@differential_rule(
+    "variable exponent",
+    r"\mathrm{d}(f^{g}) = f^{g}\,(\log f\,\mathrm{d}g + g\,f^{-1}\,\mathrm{d}f)",
+    "Stewart, Calculus: Early Transcendentals, §3.6",
+)
+def variable_exponent(F, variables):
+    """A power whose exponent varies, of a positive base: the differential of exp(g log f)
+    (logarithmic differentiation)."""
+    if not isinstance(F, sp.Pow) or not ir.depends_on(F.exp, variables):
+        return None
+    f, g = F.base, F.exp
+    base = (ir.mul(g, sp.Pow(f, -1), ir.d(f)),) if ir.depends_on(f, variables) else ()  # 2^g: log 2 dg
+    return ir.mul(F, ir.add(ir.mul(sp.log(f), ir.d(g)), *base))
+
+
 # --- spectral functions and the Cholesky factor (gen/expr/spectral.py) ---------------
 
 MURRAY = "Murray, Differentiation of the Cholesky decomposition, arXiv:1602.07527 (2016)"

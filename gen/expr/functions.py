@@ -26,7 +26,8 @@ AXES = ("rows", "columns")  # softmax(Z, rows): the softmax of each row
 class Function:
     """A named function ``name(arg, …)`` of the spec grammar.
 
-    - ``arity``: the numbers of arguments it takes; ``of_sizes`` when they are sizes (``ones(n)``).
+    - ``arity``: the numbers of arguments it takes; ``of_sizes`` when they are sizes (``ones(n)``),
+      ``trailing_sizes`` how many of the last ones are (``unvec(v, m, n)``).
     - ``lowering``: the parser's method ``call_<lowering>`` that builds its IR.
     - ``aliases``: other spellings, suggested back (``ln`` → did you mean ``log``?).
     - ``axes``: the words its optional last argument may be, an axis (``softmax(Z, columns)``).
@@ -71,6 +72,7 @@ class Function:
     aliases: tuple[str, ...] = ()
     of_sizes: bool = False
     axes: tuple[str, ...] = ()
+    trailing_sizes: int = 0
     derivative: Callable | None = None
     numpy: str | Callable | None = None
     source: str | None = None
@@ -131,6 +133,7 @@ TABLE = (
     _structural("sum"),
     _structural("diag"),
     _structural("vec"),
+    _structural("unvec", arity=(3,), trailing_sizes=2),
     _structural("norm"),
     _structural("kron", arity=(2,)),
     _structural("hadamard", arity=(2,)),

@@ -13,6 +13,7 @@ from sympy.core.parameters import distribute
 
 from . import ir
 from .functions import FUNCTIONS
+from .numbers import decimal
 from .spectral import SpectralLatex
 
 GREEK = set(
@@ -112,6 +113,8 @@ class _Printer(SpectralLatex):
     _print_One = _print_Zero = _print_NegativeOne = _print_Integer
 
     def _print_Rational(self, e):
+        if (written := decimal(e)) is not None:  # as the author wrote it: 0.044715
+            return written, (SUM if e < 0 else ATOM)
         sign = "-" if e < 0 else ""
         return f"{sign}\\tfrac{{{abs(e.p)}}}{{{e.q}}}", (SUM if e < 0 else ATOM)
 

@@ -18,7 +18,7 @@ from . import ir
 from .functions import ALIASES, FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .piecewise import PiecewiseLowering
-from .printers import text
+from .printers import brief, size_text, text
 from .spectral import SpectralLowering
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
@@ -77,7 +77,7 @@ def describe_shape(e) -> str:
     shape = ir.shape(e)
     if not shape:
         return "a scalar"
-    rows, cols = (sp.sstr(v) for v in shape)
+    rows, cols = (size_text(v) for v in shape)
     if cols == "1" and rows != "1":
         return f"an {rows}-vector" if rows[0] in "aefhilmnorsx" else f"a {rows}-vector"
     return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
@@ -98,9 +98,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             raise self.error(f"{clipped(written(node))} is not a real number", start(node))
         if isinstance(value, sp.Basic) and value.has(sp.Abs):  # SymPy's sqrt(a^2) = |a|
             inside = next(a for a in sp.preorder_traversal(value) if isinstance(a, sp.Abs)).args[0]
-            message = (
-                f"{clipped(written(node))} is |{clipped(text(inside))}|, and derivtex has no rule for abs"
-            )
+            message = f"{clipped(written(node))} is |{brief(inside)}|, and derivtex has no rule for abs"
             message += " (not differentiable at 0)"
             raise self.error(message, start(node), Unsupported)
         return value
@@ -133,18 +131,34 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
 
     def lower_BinOp(self, node: BinOp):
-        spine = []  # a chain `a + b - c …` nests to the left: walk it without recursing
-        while isinstance(node, BinOp):
+        chain = ("*", "/") if node.op in ("*", "/") else ("+", "-")
+        spine = []  # a chain `a + b - c …` (or `a*b/c …`) nests to the left: walk it without recursing
+        while isinstance(node, BinOp) and node.op in chain:
             spine.append(node)
             node = node.left
-        value = self.lower(node)
-        for op in reversed(spine):
-            right = self.lower(op.right)
+        operands = [self.lower(node), *(self.lower(op.right) for op in reversed(spine))]
+        ops = list(reversed(spine))
+        if chain[0] == "*":
+            return self.product(operands, ops)
+        value = operands[0]
+        for op, right in zip(ops, operands[1:]):
             if op.op == "-":
                 right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
-            combine = {"+": self.add, "-": self.add, "*": self.multiply, "/": self.divide}[op.op]
-            value = combine(value, right, op.pos)
+            value = self.add(value, right, op.pos)
         return value
+
+    def product(self, operands: list, ops: list):
+        """``a*b/c…`` left to right, each bare I sized by its neighbours first (see `size_identities`).
+
+        An I that no neighbour sizes scales the whole product: ``(xᵀx)*I`` is ``xᵀx`` times an I whose
+        size the context tells, as ``norm(x)^2*I`` is.
+        """
+        divisors = {i + 1 for i, op in enumerate(ops) if op.op == "/"}
+        operands, free = size_identities(operands, divisors)
+        value = operands[0]
+        for op, right in zip(ops, operands[1:]):
+            value = (self.divide if op.op == "/" else self.multiply)(value, right, op.pos)
+        return Eye(ir.scalar(value)) if free else value
 
     def add(self, left, right, pos):
         if isinstance(left, Eye) and isinstance(right, Eye):
@@ -162,12 +176,6 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return ir.add(left, right)
 
     def multiply(self, left, right, pos):
-        if isinstance(left, Eye) or isinstance(right, Eye):
-            eye, other = (left, right) if isinstance(left, Eye) else (right, left)
-            if isinstance(other, Eye) or not ir.is_matrix(other):
-                return Eye(eye.coeff * (other.coeff if isinstance(other, Eye) else other))
-            size = other.shape[0] if eye is left else other.shape[1]
-            left, right = (eye.sized(size), other) if eye is left else (other, eye.sized(size))
         if (
             ir.is_matrix(left)
             and ir.is_matrix(right)
@@ -178,7 +186,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
                 return ir.mul(ir.scalar(left), ir.scalar(right))
             raise self.error(
                 f"cannot multiply {describe_shape(left)} by {describe_shape(right)}: "
-                f"the inner dimensions {sp.sstr(left.shape[1])} and {sp.sstr(right.shape[0])} differ",
+                f"the inner dimensions {size_text(left.shape[1])} and {size_text(right.shape[0])} differ",
                 pos,
             )
         return ir.mul(left, right)
@@ -209,7 +217,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             message = f"'^T' is the transpose, not the power by the symbol T: for the power write {power}"
             raise self.error(message, node.pos)
         if isinstance(value, Eye):
-            if node.op == "^":
+            if node.op in ("^", ".^"):
                 raise self.error("powers of I are not supported; write I", node.pos)
             return Eye(1 / value.coeff) if node.op in ("-1", "-T") else value
         if node.op == "T":
@@ -220,10 +228,13 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         if value == sp.E:  # e^x is exp(x), of a square matrix ambiguous as exp(X) is
             return self.exp(node)
         exponent = self.lower(node.exponent)
-        if isinstance(exponent, Eye) or ir.is_matrix(exponent):
-            raise self.error("an exponent must be a scalar", node.exponent.pos)
+        if isinstance(exponent, Eye) or ir.is_matrix(exponent) and not ir.is_one_by_one(exponent):
+            raise self.error("an exponent must be a scalar", start(node.exponent))
+        exponent = ir.scalar(exponent)  # a 1×1 product as a number
         if not ir.is_matrix(value) or ir.is_one_by_one(value):
             return sp.Pow(ir.scalar(value), exponent)
+        if node.op == ".^":
+            return ir.entrywise_power(value, exponent)
         return self.matrix_power(value, exponent, node)
 
     def exp(self, node: Postfix):
@@ -283,11 +294,13 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         if len(node.args) not in function.arity:
             raise self.error(self.arity_message(function, len(node.args)), node.pos)
         lower = getattr(self, f"call_{function.lowering}")
+        split = 0 if function.of_sizes else len(node.args) - function.trailing_sizes
+        sizes = [self.size(arg) for arg in node.args[split:]]
         if function.of_sizes:
-            return lower(node, *(self.size(arg) for arg in node.args))
+            return lower(node, *sizes)
         if function.axes and len(node.args) == 2:
             return lower(node, self.lower(node.args[0]), self.axis(function, node.args[1]))
-        args = [self.lower(a) for a in node.args]
+        args = [self.lower(a) for a in node.args[:split]]
         if function.lowering in ("hadamard", "frechet"):  # hadamard(I, M): I takes M's size
             args = [
                 a.sized(b.shape[0]) if isinstance(a, Eye) and ir.is_matrix(b) else a
@@ -297,7 +310,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             return sp.Integer(1 if node.name == "det" else 0)
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
-        return lower(node, *args)
+        return lower(node, *args, *sizes)
 
     @staticmethod
     def arity_message(function, given: int) -> str:
@@ -421,6 +434,14 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             raise self.error("vec() takes a matrix or a vector", node.pos)
         return ir.Vec(x)
 
+    def call_unvec(self, node, v, rows, cols):
+        """``unvec(v, m, n)``: the m×n matrix whose stacked columns are ``v`` (vec⁻¹)."""
+        if not ir.is_matrix(v) or v.shape != (rows * cols, 1):
+            m, n = (size_text(d) for d in (rows, cols))
+            message = f"unvec(..., {m}, {n}) takes a vector of {m}*{n} entries, not {describe_shape(v)}"
+            raise self.error(message, node.pos)
+        return ir.Unvec(v, rows, cols)
+
     def call_diag(self, node, x):
         """diag(x): the diagonal matrix of a vector; diag(X): the diagonal of a square matrix."""
         if not ir.is_matrix(x) or x.shape[1] != 1 and x.shape[0] != x.shape[1]:
@@ -463,6 +484,37 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
     def suggest(self, name: str, names) -> str:
         close = difflib.get_close_matches(name, list(names), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def size_identities(factors: list, divisors: set) -> tuple[list, bool]:
+    """The factors of a product with each bare I sized, and whether some I is left to the context.
+
+    An I is as wide as the product on its left is, or as tall as the product on its right, 1×1
+    products counting as numbers; ``x*I*y^T`` is 1×1, the number 1. An I between two numbers
+    (``(x^T*x)*I``, ``I*x^T*x``) scales the whole product, a number, and takes its size from the
+    context, as ``norm(x)^2*I`` does.
+    """
+    plain = [None if isinstance(f, Eye) or i in divisors else f for i, f in enumerate(factors)]
+    out, free = [], False
+    for i, factor in enumerate(factors):
+        if not isinstance(factor, Eye) or i in divisors:
+            out.append(factor)
+            continue
+        left, right = product_shape(plain[:i]), product_shape(plain[i + 1 :])
+        size = left[1] if left else right[0] if right else None
+        free = free or size is None
+        out.append(factor.coeff if size in (None, 1) else factor.sized(size))
+    return out, free
+
+
+def product_shape(factors: list) -> tuple:
+    """The shape of a product, ``()`` when it is a number (a 1×1 product counts as one)."""
+    shape = ()
+    for f in factors:
+        own = ir.shape(f) if f is not None and ir.shape(f) != (1, 1) else ()
+        shape = (shape[0], own[1]) if shape and own else shape or own
+        shape = () if shape == (1, 1) else shape
+    return shape
 
 
 def ambiguous(function, argument: str) -> str:
@@ -522,7 +574,7 @@ def written(node) -> str:
         return "-" + grouped(node.operand)
     if isinstance(node, BinOp):
         return f"{written(node.left)} {node.op} {written(node.right)}"
-    power = f"^{grouped(node.exponent)}" if node.op == "^" else "^" + node.op
+    power = f"{node.op}{grouped(node.exponent)}" if node.op in ("^", ".^") else "^" + node.op
     return grouped(node.operand) + power
 
 

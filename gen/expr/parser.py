@@ -17,9 +17,10 @@ from ..spec.keys import Text
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
 
+# A number's trailing '.' is not taken from a following '.^': 2.^x is 2 .^ x, as in Julia.
 TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<number>\d+(?:\.\d*)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
-    r"|(?P<op>\.\(|[-+*/^(),'])"
+    r"(?P<space>\s+)|(?P<number>\d+(?:\.(?!\^)\d*)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
+    r"|(?P<op>\.\(|\.\^|[-+*/^(),'])"
 )
 
 
@@ -69,7 +70,7 @@ class BinOp:
 
 @dataclass(frozen=True)
 class Postfix:
-    op: str  # "T" | "-1" | "-T" | "^"
+    op: str  # "T" | "-1" | "-T" | "^" | ".^" (entry by entry)
     operand: object
     pos: int
     exponent: object = None
@@ -165,6 +166,8 @@ class _Parser:
                 node = Postfix("T", node, op.pos)
             elif op := self.accept("^"):
                 node = self.exponent(node, op)
+            elif op := self.accept(".^"):
+                node = Postfix(".^", node, op.pos, self.entrywise_exponent())
             else:
                 return node
 
@@ -184,17 +187,18 @@ class _Parser:
                     return Postfix("-1", base, caret.pos)
                 return Postfix("^", base, caret.pos, Neg(Num(token.text, token.pos), token.pos))
             raise self.error(f"expected 'T' or a number after '^-', found {describe(token)}")
-        if token.kind == "number":
-            self.next()
-            return Postfix("^", base, caret.pos, Num(token.text, token.pos))
-        if token.kind == "name":
-            self.next()
-            return Postfix("^", base, caret.pos, Name(token.text, token.pos))
-        if self.accept("("):
-            exponent = self.nested(self.sum)
-            self.expect(")", "')'")
-            return Postfix("^", base, caret.pos, exponent)
+        if starts_atom(token):  # a number, a name, a call (x^tr(A)) or a parenthesised expression
+            return Postfix("^", base, caret.pos, self.nested(self.atom))
         raise self.error(f"expected an exponent after '^' (T, -1, -T, a number), found {describe(token)}")
+
+    def entrywise_exponent(self):
+        """The exponent after ``.^``: a number, a name, a call or (an expression), maybe negated."""
+        minus = self.accept("-")
+        if not starts_atom(self.peek()):
+            expected = "expected an exponent after '.^' (a number, a name or '(')"
+            raise self.error(f"{expected}, found {describe(self.peek())}")
+        exponent = self.nested(self.atom)
+        return Neg(exponent, minus.pos) if minus else exponent
 
     def atom(self):
         token = self.next()
@@ -234,6 +238,10 @@ class _Parser:
 
     def col(self, token: Token) -> int:
         return self.source.at(token.pos).col
+
+
+def starts_atom(token: Token) -> bool:
+    return token.kind in ("number", "name") or token.kind == "op" and token.text == "("
 
 
 def describe(token: Token) -> str:

@@ -7,9 +7,11 @@ import keyword
 
 import sympy as sp
 
+from ..errors import clipped
 from . import ir
 from .functions import FUNCTIONS
 from .latex import of_matrix, ordered_terms, split_sign, written_parameters
+from .numbers import decimal
 from .spectral import SpectralGrammar, SpectralNumpy
 
 SUM, PRODUCT, UNARY, POSTFIX, ATOM = 1, 2, 3, 4, 5
@@ -34,6 +36,8 @@ class _Printer:
     _print_Symbol = _print_MatrixSymbol
 
     def _print_Rational(self, e):
+        if (written := decimal(e)) is not None:  # as the author wrote it: 0.044715, not 8943/200000
+            return written, (ATOM if e > 0 else UNARY)
         text = str(e.p) if e.q == 1 else f"{e.p}/{e.q}"
         return text, (ATOM if e.q == 1 and e >= 0 else UNARY if e.q == 1 else PRODUCT)
 
@@ -77,14 +81,61 @@ def summed(e):
     return inner if (rows != 1) == bool(row) and (cols != 1) == bool(column) else None
 
 
+def identity_like(e) -> bool:
+    """Whether ``e`` reads back as an I of unknown size: ``I``, ``2*I``, ``I + I``, ``(2*I)^-1``."""
+    if isinstance(e, sp.Identity):
+        return True
+    if isinstance(e, (sp.MatAdd, sp.MatMul, sp.Transpose, sp.Inverse, sp.MatPow)):
+        matrices = [a for a in e.args if ir.is_matrix(a)]
+        return bool(matrices) and all(map(identity_like, matrices))
+    return False
+
+
+def sizes_identity(parent, sized: bool, e) -> bool:
+    """Whether a bare I written in ``e``, a piece of ``parent``, takes its size from around it.
+
+    The whole expression is read with its shape known; a term of a sum or a factor of a product
+    next to a matrix is sized by it, else by what the sum or product is sized by; an argument of
+    ``hadamard(I, A)`` or ``expm_frechet(X, I)`` by the other one; a transpose or an inverse passes
+    the question up; an argument of any other function (``vec(I)``, ``d(c*I)``) is not sized.
+    """
+    if parent is None:
+        return True
+    if isinstance(parent, (sp.Transpose, sp.Inverse, sp.MatPow)):
+        return sized
+    if isinstance(parent, (sp.MatAdd, sp.MatMul)):
+        return sized or beside_a_matrix(parent, e)
+    if isinstance(parent, (sp.HadamardProduct, ir.Frechet)):
+        return beside_a_matrix(parent, e)
+    return False
+
+
+def beside_a_matrix(parent, e) -> bool:
+    """Whether another argument of ``parent`` than ``e`` is a matrix of known size (not 1×1, no I)."""
+    others = list(parent.args)
+    if e in others:
+        others.remove(e)
+    return any(ir.is_matrix(o) and not ir.is_one_by_one(o) and not identity_like(o) for o in others)
+
+
 class GrammarPrinter(SpectralGrammar, _Printer):
     """The spec grammar, parseable back by ``gen.expr.lower``."""
+
+    parent, sized = None, True  # the node being printed, and whether a bare I there is sized
+
+    def print(self, e, context: int = 0) -> str:
+        saved = self.parent, self.sized
+        self.sized, self.parent = sizes_identity(*saved, e), e
+        try:
+            return super().print(e, context)
+        finally:
+            self.parent, self.sized = saved
 
     def _print_ZeroMatrix(self, e):  # inside an expression a bare 0 would lose the shape (text() writes 0)
         return f"0*{self._print_OneMatrix(e)[0]}", PRODUCT
 
-    def _print_Identity(self, e):
-        return "I", ATOM
+    def _print_Identity(self, e):  # I(n) where nothing around it tells its size (vec(I(n)))
+        return ("I" if self.sized else f"I({self.size(e.shape[0])})"), ATOM
 
     def _print_Pi(self, e):
         return "pi", ATOM
@@ -133,8 +184,8 @@ class GrammarPrinter(SpectralGrammar, _Printer):
     def _print_Vec(self, e):
         return f"vec({self.print(e.arg)})", ATOM
 
-    def _print_Unvec(self, e):  # not in the grammar: only a result can hold it
-        return f"unvec({self.print(e.arg)}, {e.shape[0]}, {e.shape[1]})", ATOM
+    def _print_Unvec(self, e):
+        return f"unvec({self.print(e.arg)}, {self.size(e.shape[0])}, {self.size(e.shape[1])})", ATOM
 
     def _print_KroneckerProduct(self, e):  # an identity is sized here: I(n)
         first, *rest = (
@@ -183,9 +234,6 @@ class GrammarPrinter(SpectralGrammar, _Printer):
         return text, ATOM
 
     def _print_HadamardPower(self, e):
-        if e.exp.is_Integer and 1 < e.exp <= 4:  # x ∘ x in the grammar
-            return self._print_HadamardProduct(sp.HadamardProduct(*[e.base] * int(e.exp)))
-        # not in the grammar: other entrywise powers come only from derivatives
         return f"{self.print(e.base, POSTFIX + 1)}.^{self.print(e.exp, ATOM)}", POSTFIX
 
     def _print_OneMatrix(self, e):
@@ -299,6 +347,8 @@ class NumpyPrinter(SpectralNumpy, _Printer):
         return f"{self.print(e.base, POSTFIX + 1)} ** {self.print(e.exp, POSTFIX + 1)}", POSTFIX
 
     def _print_Rational(self, e):
+        if (written := decimal(e)) is not None:
+            return (written if e > 0 else f"({written})"), ATOM
         return (
             (str(e.p), ATOM)
             if e.q == 1 and e >= 0
@@ -389,6 +439,17 @@ class NumpyPrinter(SpectralNumpy, _Printer):
 def text(e) -> str:
     """The expression in the spec grammar (a zero matrix alone is 0, as in a claim)."""
     return "0" if isinstance(e, sp.ZeroMatrix) else GrammarPrinter().print(e)
+
+
+def brief(e, limit: int = 40) -> str:
+    """An expression as a one-line message shows it: in the spec grammar (never SymPy's ``x**x``),
+    shortened to ``limit`` characters."""
+    return clipped(text(e), limit)
+
+
+def size_text(dim) -> str:
+    """A size as a message shows it: as the grammar writes it, ``n*n`` (never SymPy's ``n**2``)."""
+    return GrammarPrinter().size(dim)
 
 
 # Names a parameter may not take: keywords, and what generated code refers to (numpy as np, and

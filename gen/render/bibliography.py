@@ -190,6 +190,16 @@ WORKS = (
         year="2010",
     ),
     work(
+        "stewart2015calculus",
+        "Stewart, Calculus: Early Transcendentals",
+        "book",
+        author="J. Stewart",
+        title="Calculus: Early Transcendentals",
+        edition="8th",
+        publisher="Cengage Learning",
+        year="2015",
+    ),
+    work(
         "bright2025matrix",
         "Bright, Edelman & Johnson, Matrix Calculus (for Machine Learning and Beyond)",
         "misc",

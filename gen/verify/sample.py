@@ -184,7 +184,7 @@ def undefined_where(derivation: Derivation, node, dims: dict) -> str:
 def defined_at_zero(node) -> bool:
     """A square root or a positive fractional power: defined at 0 (though not differentiable)."""
     if isinstance(node, (sp.Pow, sp.HadamardPower)):
-        return node.exp.is_positive is True  # a^T, T a symbol: not known to be positive
+        return node.exp.is_positive is True  # a^T (T a symbol), x^x: not known to be positive
     return isinstance(node, ir.Elementwise) and node.name == "sqrt"
 
 

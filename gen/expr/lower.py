@@ -16,7 +16,7 @@ from ..errors import Span, SpecError, Unsupported, clipped
 from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .functions import ALIASES, FUNCTIONS
-from .parser import BinOp, Call, Name, Neg, Num, Postfix, parse_ast
+from .parser import PRODUCTS, BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .piecewise import PiecewiseLowering
 from .printers import brief, size_text, text
 from .spectral import SpectralLowering
@@ -131,7 +131,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
 
     def lower_BinOp(self, node: BinOp):
-        chain = ("*", "/") if node.op in ("*", "/") else ("+", "-")
+        chain = PRODUCTS if node.op in PRODUCTS else ("+", "-")
         spine = []  # a chain `a + b - c …` (or `a*b/c …`) nests to the left: walk it without recursing
         while isinstance(node, BinOp) and node.op in chain:
             spine.append(node)
@@ -157,7 +157,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         operands, free = size_identities(operands, divisors)
         value = operands[0]
         for op, right in zip(ops, operands[1:]):
-            value = (self.divide if op.op == "/" else self.multiply)(value, right, op.pos)
+            value = {"/": self.divide, ".*": self.entrywise}.get(op.op, self.multiply)(value, right, op.pos)
         return Eye(ir.scalar(value)) if free else value
 
     def add(self, left, right, pos):
@@ -190,6 +190,27 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
                 pos,
             )
         return ir.mul(left, right)
+
+    def entrywise(self, left, right, pos):
+        """``A .* B``, the entrywise product ``hadamard(A, B)``; a number times a matrix is a product."""
+        if isinstance(left, Eye) or isinstance(right, Eye):  # I .* A: I takes A's size
+            eye, other = (left, right) if isinstance(left, Eye) else (right, left)
+            if not ir.is_matrix(other):
+                return self.multiply(left, right, pos)
+            left, right = (
+                (eye.sized(other.shape[0]), other) if eye is left else (other, eye.sized(other.shape[0]))
+            )
+        if (
+            not ir.is_matrix(left)
+            or not ir.is_matrix(right)
+            or ir.is_one_by_one(left)
+            or ir.is_one_by_one(right)
+        ):
+            return self.multiply(left, right, pos)
+        if left.shape != right.shape:
+            shapes = f"{describe_shape(left)} and {describe_shape(right)}"
+            raise self.error(f"'.*' needs two matrices of the same shape, not {shapes}", pos)
+        return ir.hadamard(left, right)
 
     def divide(self, left, right, pos):
         if isinstance(right, Eye) or ir.is_matrix(right) and not ir.is_one_by_one(right):

@@ -16,11 +16,12 @@ from ..spec.keys import Text
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
+PRODUCTS = ("*", "/", ".*")  # ``A .* B``: the entrywise (Hadamard) product, as in Julia and MATLAB
 
-# A number's trailing '.' is not taken from a following '.^': 2.^x is 2 .^ x, as in Julia.
+# A number's trailing '.' is not taken from a following '.^' or '.*': 2.^x is 2 .^ x, as in Julia.
 TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<number>\d+(?:\.(?!\^)\d*)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
-    r"|(?P<op>\.\(|\.\^|[-+*/^(),'])"
+    r"(?P<space>\s+)|(?P<number>\d+(?:\.(?![\^*])\d*)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
+    r"|(?P<op>\.\(|\.\^|\.\*|[-+*/^(),'])"
 )
 
 
@@ -147,7 +148,7 @@ class _Parser:
 
     def product(self):
         node = self.unary()
-        while self.peek().text in ("*", "/") and self.peek().kind == "op":
+        while self.peek().text in PRODUCTS and self.peek().kind == "op":
             op = self.next()
             node = BinOp(op.text, node, self.unary(), op.pos)
         return node

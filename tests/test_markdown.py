@@ -91,3 +91,20 @@ def test_a_false_line_is_marked_in_red_and_renders(tmp_path):
     assert "&\\neq \\operatorname{tr}(X^{-1}\\,\\mathrm{d}X\\,X^{-1})" in md
     assert "\\textcolor{red}{\\textbf{false}, relative discrepancy $2$}" in md
     assert katex_errors(formulas(md)) == [None] * len(formulas(md))
+
+
+def test_a_long_chain_goes_on_in_displays_within_the_budget():
+    """A chain longer than one display can hold (KaTeX's maxExpand) goes on below, in order."""
+    from markupsafe import Markup
+
+    from gen.render.chains import Line
+    from gen.render.markdown import DISPLAY_BUDGET, displays
+
+    rhs = Markup("x + " * (DISPLAY_BUDGET // 40))
+    lines = tuple(
+        Line(Markup(""), Markup("="), rhs, "", Markup(""), "", Markup(str(k)), None) for k in range(12)
+    )
+    groups = displays(lines)
+    assert len(groups) > 1 and sum(groups, ()) == lines
+    assert all(sum(len(x.rhs) + len(x.why) for x in g) <= DISPLAY_BUDGET for g in groups)
+    assert displays(lines[:2]) == [lines[:2]]  # a short chain stays one display

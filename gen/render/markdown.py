@@ -32,6 +32,11 @@ TEXT_MACROS = (
 )
 
 
+# A display's size in characters of LaTeX, beyond which a chain goes on in a display of its own: one
+# display has a bounded number of macro expansions (KaTeX's maxExpand, 1000 by default)
+DISPLAY_BUDGET = 2500
+
+
 def escape_markdown(value) -> str:
     """Plain text as Markdown that shows it verbatim; Markdown/LaTeX (``Markup``) as it is."""
     if isinstance(value, Markup):
@@ -60,11 +65,12 @@ def markdown_view(doc: DocumentView) -> DocumentView:
     def line(x: Line) -> Line:
         return replace(x, why=text_macros(x.why))
 
-    def part(p: Part) -> Part:
-        return replace(p, text=prose(p.text), lines=tuple(line(x) for x in p.lines))
+    def part(p: Part) -> tuple[Part, ...]:
+        first, *more = displays(tuple(line(x) for x in p.lines))
+        return (replace(p, text=prose(p.text), lines=first), *(Part(Markup(""), lines) for lines in more))
 
     def proof(p: ProofView) -> ProofView:
-        return replace(p, parts=tuple(part(x) for x in p.parts))
+        return replace(p, parts=tuple(piece for x in p.parts for piece in part(x)))
 
     return replace(
         doc,
@@ -74,6 +80,21 @@ def markdown_view(doc: DocumentView) -> DocumentView:
         remarks=tuple(prose(r) for r in doc.remarks),
         verification=prose(doc.verification),
     )
+
+
+def displays(lines: tuple[Line, ...]) -> list[tuple[Line, ...]]:
+    """A chain's lines in consecutive displays of at most DISPLAY_BUDGET characters each (a line
+    longer than that alone): a long chain goes on below, ``= …``, as a reader would write it."""
+    groups: list[list[Line]] = [[]]
+    size = 0
+    for x in lines:
+        length = len(x.lhs) + len(x.rhs) + sum(map(len, x.rest)) + len(x.why)
+        if groups[-1] and size + length > DISPLAY_BUDGET:
+            groups.append([])
+            size = 0
+        groups[-1].append(x)
+        size += length
+    return [tuple(g) for g in groups]
 
 
 def render_markdown(doc: DocumentView, **context) -> str:

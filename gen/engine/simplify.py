@@ -233,6 +233,36 @@ def numbers_out_of_traces(e, symmetric=frozenset()):
     return rebuild(e, visit)
 
 
+@rule("sum of ones", r"\mathbf{1}_{m \times n}\mathbf{1}_{n \times p} = n\,\mathbf{1}_{m \times p}", COOKBOOK)
+def sums_of_ones(e, symmetric=frozenset()):
+    """A product of two matrices of ones sums n ones in each entry: ``1ᵀ1 = n``, a dimension printed as
+    itself (``N``, not ``tr(ones(1, N)*ones(N))``); ``11ᵀ`` (n×1 by 1×n) stays as it is."""
+
+    def visit(node):
+        if not isinstance(node, sp.MatMul):
+            return node
+        coeff, factors = ir.coeff_and_factors(node)
+        merged: list = []
+        for f in factors:
+            last = merged[-1] if merged else None
+            if isinstance(f, sp.OneMatrix) and isinstance(last, sp.OneMatrix) and f.shape[0] != 1:
+                coeff, merged[-1] = coeff * f.shape[0], sp.OneMatrix(last.shape[0], f.shape[1])
+            else:
+                merged.append(f)
+        if len(merged) == len(factors):
+            return node
+        return ir.mul(coeff, *merged)
+
+    def trace(node):  # tr(c 1) of a 1×1 matrix of ones is c
+        if not isinstance(node, sp.Trace):
+            return node
+        coeff, factors = ir.coeff_and_factors(node.arg)
+        one_by_one = len(factors) == 1 and isinstance(factors[0], sp.OneMatrix) and factors[0].shape == (1, 1)
+        return coeff if one_by_one else node
+
+    return rebuild(rebuild(e, visit), trace)
+
+
 @rule(
     "determinant of a Kronecker product",
     r"\det(A \otimes B) = \det(A)^{m} \det(B)^{n}\ (A\ n \times n,\ B\ m \times m)",
@@ -475,6 +505,7 @@ SIMPLIFICATIONS = (
     unit_sums,
     indicators,
     scaled_rows,
+    sums_of_ones,
     numbers_out_of_traces,
     kronecker_determinants,
     merge_powers,

@@ -60,6 +60,10 @@ def test_a_raised_circle_is_a_glyph_not_an_operator():
         ("ab_c", r"\mathrm{ab}_{c}"),
         ("X_ab", r"X_{\mathrm{ab}}"),
         ("lambda", r"\lambda"),
+        ("eps", r"\varepsilon"),  # the short names code and papers use (issue 16: eps printed as *eps*)
+        ("eps_2", r"\varepsilon_{2}"),
+        ("lam", r"\lambda"),
+        ("epsx", r"\mathrm{epsx}"),
     ],
 )
 def test_a_name_of_several_letters_is_one_word(name, expected):

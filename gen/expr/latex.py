@@ -21,6 +21,8 @@ GREEK = set(
     "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
 )
 VARIANTS = {"epsilon": "varepsilon", "phi": "varphi"}
+# the ASCII short names of Greek letters that code and papers use (``eps`` for a small ε)
+SHORT = {"eps": "varepsilon", "lam": "lambda"}
 
 # Precedence: a sub-expression binding looser than its context is parenthesised.
 SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
@@ -32,8 +34,8 @@ def name_latex(name: str) -> str:
     base, _, sub = name.partition("_")
     if not sub and (m := re.fullmatch(r"([A-Za-z]+?)(\d+)", name)):
         base, sub = m.groups()
-    if base in GREEK:
-        base = f"\\{VARIANTS.get(base, base)}"
+    if base in GREEK or base in SHORT:
+        base = f"\\{SHORT.get(base) or VARIANTS.get(base, base)}"
     elif len(base) > 1:
         base = f"\\mathrm{{{base}}}"
     return f"{base}_{{{name_latex(sub) if sub else ''}}}" if sub else base

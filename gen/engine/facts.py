@@ -96,7 +96,7 @@ def is_unit(f) -> bool:
 def binary_entries(e, facts=frozenset()):
     """An entry that is 0 or 1 is its own square: a binary (or one-hot) matrix, or its transpose, is
     its own entrywise power ``M^{∘k}`` (k a positive integer), so ``M ∘ M ∘ A = M ∘ A``."""
-    from .simplify import entrywise_powers, rebuild  # simplify imports this module for the rule
+    from .simplify import rebuild, summed_powers  # simplify imports this module for the rule
 
     binary = having(facts, BINARY)
 
@@ -106,10 +106,7 @@ def binary_entries(e, facts=frozenset()):
     def visit(node):
         if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
             return node
-        coeff, pairs = entrywise_powers(node)
-        powers: dict = {}
-        for base, k in pairs:
-            powers[base] = powers.get(base, 0) + k
+        coeff, powers = summed_powers(node)
         if not any(idempotent(base, k) and k != 1 for base, k in powers.items()):
             return node
         kept = [b if idempotent(b, k) or k == 1 else sp.HadamardPower(b, k) for b, k in powers.items()]

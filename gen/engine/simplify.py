@@ -167,13 +167,20 @@ def merge_entrywise(node):
         return ir.mul(coeff, *merged)
     if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
         return node
+    coeff, powers = summed_powers(node)
+    kept = [base if k == 1 else sp.HadamardPower(base, k) for base, k in powers.items() if k != 0]
+    kept = [f for f in kept if not isinstance(f, sp.OneMatrix)]
+    return ir.mul(coeff, ir.hadamard(*kept) if kept else sp.OneMatrix(*node.shape))
+
+
+def summed_powers(node) -> tuple[object, dict]:
+    """An entrywise product as a number and its bases' summed exponents: ``2 A ∘ B ∘ A`` is
+    ``2, {A: 2, B: 1}``."""
     coeff, pairs = entrywise_powers(node)
     powers: dict = {}
     for base, k in pairs:
         powers[base] = powers.get(base, 0) + k
-    kept = [base if k == 1 else sp.HadamardPower(base, k) for base, k in powers.items() if k != 0]
-    kept = [f for f in kept if not isinstance(f, sp.OneMatrix)]
-    return ir.mul(coeff, ir.hadamard(*kept) if kept else sp.OneMatrix(*node.shape))
+    return coeff, powers
 
 
 def entrywise_powers(f) -> tuple:

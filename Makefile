@@ -15,7 +15,7 @@ run: $(STAMP) tex
 test: $(STAMP) tex katex
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) tex
 	$(BIN)/python tests/benchmark.py
 
 lint: $(STAMP)

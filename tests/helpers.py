@@ -23,7 +23,8 @@ from click.testing import CliRunner
 from gen.cli import main
 from gen.engine.kind import is_jacobian
 from gen.expr.lower import parse_expr, symbol_table
-from gen.spec.keys import variable_name
+from gen.pipeline import run_spec
+from gen.spec.keys import load_spec, variable_name
 
 ROOT = Path(__file__).parent.parent
 DERIVATIONS = ROOT / "derivations"
@@ -151,6 +152,17 @@ def every_method(spec):
     )
     methods = ("differential",) if alone else ("differential", "directional", "entrywise")
     return replace(spec, methods=methods)
+
+
+def assert_published_gradient_holds(path: Path) -> None:
+    """A spec whose claim is the gradient its source prints (tests/published_ml, tests/realistic):
+    it cites the source, is derived, every line and finite differences agree, and the claim holds
+    (checked at two sizes by the verifier, the result itself against finite differences)."""
+    spec = load_spec(path)
+    assert spec.references, "each case cites its source"
+    report = run_spec(spec).report
+    assert report.finite_difference.ok and report.steps_ok
+    assert report.claim is not None and report.claim.ok, report.claim_of
 
 
 def commands(tex: str, name: str) -> list[str]:

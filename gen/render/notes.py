@@ -13,6 +13,8 @@ from markupsafe import Markup
 
 from .bibliography import Bibliography, Citation
 from .bibliography import Entry as BibEntry
+from .checked import summary
+from .introduction import Paragraph, introduction
 from .templates import escape_latex, render_notes
 from .view import DocumentView, Line, ProofView
 
@@ -66,6 +68,7 @@ class RuleEntry:
 class NotesView:
     title: str
     summary: str  # for the title page: "47 derivations in 7 topics"
+    introduction: tuple[Paragraph, ...]  # the methods, the checks and the notation, said once
     sections: tuple[Section, ...]
     rules: tuple[RuleEntry, ...]
     references: tuple[BibEntry, ...]
@@ -138,6 +141,11 @@ def link_rules(doc: DocumentView, targets: dict[str, str]) -> DocumentView:
     return replace(doc, proofs=tuple(proof(p) for p in doc.proofs))
 
 
+def compact(doc: DocumentView) -> DocumentView:
+    """The document with its verification in one line of its own figures (the introduction says how)."""
+    return replace(doc, verification=summary(doc.checked)) if doc.checked else doc
+
+
 def rule_entries(docs: Iterable[DocumentView]) -> tuple[tuple[str, Markup, str, str], ...]:
     """Every rule used (name, identity, reference, label), sorted by name."""
     used = {name: (identity, reference) for doc in docs for name, identity, reference in doc.rules}
@@ -169,12 +177,13 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
     rule_citations = [bibliography.cite(reference) for _, _, reference, _ in rules]
 
     def entry(spec, doc: DocumentView) -> Entry:
-        return Entry(link_rules(doc, targets), bookmark(doc.title), citations[id(spec)])
+        return Entry(link_rules(compact(doc), targets), bookmark(doc.title), citations[id(spec)])
 
     section_labels = unique(f"topic:{slug(titles[t])}" for t in topics)
     return NotesView(
         title=TITLE,
         summary=f"{plural(len(ordered), 'derivation')} in {plural(len(topics), 'topic')}",
+        introduction=introduction(p.method for _, doc in ordered for p in doc.proofs),
         sections=tuple(
             Section(titles[t], bookmark(titles[t]), label, tuple(entry(*pair) for pair in by_topic[t]))
             for t, label in zip(topics, section_labels)

@@ -213,3 +213,81 @@ def test_notes_typeset_without_overfull_boxes_or_broken_links(tex, tmp_path, lat
     assert not overfull
     for broken in ("undefined", "has been referenced but does not exist", "same identifier"):
         assert broken not in log
+
+
+# What the introduction says once: a derivation never repeats it.
+ONCE = [
+    "is evaluated numerically on both sides",  # how a line is checked
+    "central finite differences of the function",
+    "The identification theorem then reads off",  # the methods
+    "commute with this limit",
+    "so the rules of differentials hold",
+    "Vectors are columns",  # the conventions
+]
+# The article's explanations, which the notes leave to their introduction.
+ARTICLE_ONLY = [
+    "Each equality above was evaluated",
+    "each variable drawn over its whole declared domain",
+    "Central finite differences of the function agree",
+    "each line is justified on the right",
+    "The differential now has the form",
+    "Each line below is the author's",
+    "so the rules of the differential hold",
+]
+
+
+def test_the_method_and_the_checks_are_explained_once_in_the_introduction(outcomes, tex):
+    introduction = tex[: tex.index("\\section{")]
+    for sentence in ONCE:
+        assert tex.count(sentence) == 1 and sentence in introduction, sentence
+    for sentence in ARTICLE_ONLY:
+        assert sentence not in tex, sentence
+    summaries = re.findall(r"\\begin\{remark\}\[Verification\]\n(.*)\n\\end\{remark\}", tex)
+    assert len(summaries) == len(outcomes)
+    assert all(s.startswith("Checked at ") and len(s) < 300 for s in summaries)
+
+
+def test_the_introduction_has_a_paragraph_for_each_method_used():
+    from gen.render.introduction import METHODS, introduction
+    from gen.render.proofs import METHOD_TITLES
+
+    assert set(METHOD_TITLES) <= set(METHODS)  # a new method writes its paragraph
+    headings = [p.heading for p in introduction(["differential", "differential"])]
+    assert headings == ["", METHODS["differential"][0], "How each line is checked", "Conventions"]
+    everything = [p.heading for p in introduction(reversed(list(METHODS)))]
+    assert everything[1:-2] == [title for title, _ in METHODS.values()]  # in the table's order
+
+
+WITHIN = re.compile(r"(?:to within|only to) \$([^$]*)\$")
+
+
+def test_each_summary_gives_the_figures_of_the_articles_verification(outcomes):
+    from collections import Counter
+
+    from gen.render.checked import summary
+
+    for o in outcomes:
+        doc = document_view(o.derivation, o.report)
+        brief, full = summary(doc.checked), str(doc.verification)
+        assert Counter(WITHIN.findall(brief)) == Counter(WITHIN.findall(full)), o.spec.id
+        assert f"at {o.report.samples} " in brief and f"at {o.report.samples} random points" in full
+        for sizes in re.findall(r"with (\$[^$]*\$)", brief):
+            assert sizes in full, o.spec.id
+
+
+def test_the_summary_of_a_spec_states_its_sizes_and_bounds(tmp_path):
+    from gen.render.chains import figure
+    from gen.render.checked import summary
+    from gen.verify.checks import ROUNDING
+
+    spec = tmp_path / "trace.yaml"
+    spec.write_text(GOOD + "claim: -(X^-2)^T\ncheck: {tolerance: 1e-5}\n", encoding="utf-8")
+    o = pipeline.run(spec)
+    # four points by default, n = 4 at the even assignment and n = 5 at the odd one (gen.verify.sample);
+    # tr(X⁻¹) is analytic, so its lines are checked by the complex step, to rounding's bound
+    # (a tolerance above both bounds: a passing check reports its bound, not the tolerance)
+    lines, fd = figure(ROUNDING["="]), figure(ROUNDING["fd"])
+    assert summary(document_view(o.derivation, o.report).checked) == (
+        f"Checked at 4 points, with $n = 4$ and $n = 5$: lines to within ${lines}$, finite differences to "
+        f"within ${fd}$, the claim to within ${lines}$. The tolerance is $10^{{-5}}$, set by the spec."
+    )

@@ -142,8 +142,15 @@ def link_rules(doc: DocumentView, targets: dict[str, str]) -> DocumentView:
 
 
 def compact(doc: DocumentView) -> DocumentView:
-    """The document with its verification in one line of its own figures (the introduction says how)."""
-    return replace(doc, verification=summary(doc.checked)) if doc.checked else doc
+    """The document without what the introduction says once: its verification in one line of its own
+    figures, and each proof's sentences without the method's explanation."""
+
+    def brief(p: ProofView) -> ProofView:
+        return replace(p, parts=tuple(replace(x, text=x.brief) if x.brief else x for x in p.parts))
+
+    proofs = tuple(brief(p) for p in doc.proofs)
+    verification = summary(doc.checked) if doc.checked else doc.verification
+    return replace(doc, proofs=proofs, verification=verification)
 
 
 def rule_entries(docs: Iterable[DocumentView]) -> tuple[tuple[str, Markup, str, str], ...]:

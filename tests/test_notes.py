@@ -252,10 +252,10 @@ def test_the_introduction_has_a_paragraph_for_each_method_used():
     from gen.render.proofs import METHOD_TITLES
 
     assert set(METHOD_TITLES) <= set(METHODS)  # a new method writes its paragraph
-    headings = [p.heading for p in introduction(["differential", "differential"])]
-    assert headings == ["", METHODS["differential"][0], "How each line is checked", "Conventions"]
-    everything = [p.heading for p in introduction(reversed(list(METHODS)))]
-    assert everything[1:-2] == [title for title, _ in METHODS.values()]  # in the table's order
+    headings = [p.heading for p in introduction(["differential", "differential"]) if p.heading]
+    assert headings == [METHODS["differential"][0], "How each line is checked", "Conventions"]
+    everything = [p.heading for p in introduction(reversed(list(METHODS))) if p.heading]
+    assert everything[:-2] == [title for title, _ in METHODS.values()]  # in the table's order
 
 
 WITHIN = re.compile(r"(?:to within|only to) \$([^$]*)\$")

@@ -73,10 +73,11 @@ METHODS = {
 }
 
 
-def checking() -> Markup:
-    """How each line is checked (the figures of ``gen.verify``)."""
-    e, t = ROUNDING["="], figure(STEP)
-    return Markup(
+def checking() -> tuple[Markup, ...]:
+    """How each line is checked, in three paragraphs: where, how, and what a summary reports (the
+    figures of ``gen.verify``)."""
+    t = figure(STEP)
+    where = (
         "Each equality in a proof is evaluated numerically on both sides, independently of the algebra "
         f"that produced it: by default at {CheckSettings.samples} random points, two at each of two "
         "assignments of distinct small sizes to the dimensions, one all even and one all odd "
@@ -85,23 +86,29 @@ def checking() -> Markup:
         "definite, orthogonal, a probability vector, \\dots, as assumed), a square matrix with "
         "determinants of both signs wherever the assumptions allow; a point where a matrix to invert is "
         "nearly singular, the argument of a logarithm barely positive, or an entry near a kink of a "
-        "piecewise function is drawn again. A differential is evaluated along a random direction, by the "
-        f"complex step ($\\operatorname{{Im}} F(X + ih\\,\\mathrm{{d}}X)/h$, $h = {figure(COMPLEX_STEP)}$, "
-        "exact to rounding) where every function in it is analytic, else by a six-point central "
-        f"difference of step ${t}$; a proof entry by entry takes the unit direction of a random entry, "
-        "and a directional proof evaluates an equality at a finite $t$ at a random small $t$, and a "
-        f"limit by extrapolating its argument from $t = \\pm {t}, \\pm 5\\times 10^{{-4}}, "
-        "\\pm 2.5\\times 10^{-4}$. Independently of every proof, the result is compared with central "
-        "finite differences of the function, entry by entry of the variable (a Hessian with those of the "
-        "gradient, and the gradient with those of the function), and a claimed value with the result, "
-        "term by term, so that a dropped small term fails. Errors are relative (absolute below a "
-        f"magnitude of ${figure(FLOOR)}$); a check passes within the tolerance, "
-        f"${figure(CheckSettings.tolerance)}$ unless the spec sets another. The figure a summary "
-        "reports is not the measured error, whose last digits depend on the machine, but the bound "
-        f"rounding stays within: ${figure(e)}$ for two sides evaluated directly, "
+        "piecewise function is drawn again."
+    )
+    how = (
+        "A differential is evaluated along a random direction, by the complex step "
+        f"($\\operatorname{{Im}} F(X + ih\\,\\mathrm{{d}}X)/h$, $h = {figure(COMPLEX_STEP)}$, exact to "
+        "rounding) where every function in it is analytic, else by a six-point central difference of "
+        f"step ${t}$; a proof entry by entry takes the unit direction of a random entry, and a directional "
+        "proof evaluates an equality at a finite $t$ at a random small $t$, and a limit by extrapolating "
+        f"its argument from $t = \\pm {t}, \\pm 5\\times 10^{{-4}}, \\pm 2.5\\times 10^{{-4}}$. "
+        "Independently of every proof, the result is compared with central finite differences of the "
+        "function, entry by entry of the variable (a Hessian with those of the gradient, and the gradient "
+        "with those of the function), and a claimed value with the result, term by term, so that a "
+        "dropped small term fails."
+    )
+    reported = (
+        f"Errors are relative (absolute below a magnitude of ${figure(FLOOR)}$); a check passes within "
+        f"the tolerance, ${figure(CheckSettings.tolerance)}$ unless the spec sets another. The figure a "
+        "summary reports is not the measured error, whose last digits depend on the machine, but the "
+        f"bound rounding stays within: ${figure(ROUNDING['='])}$ for two sides evaluated directly, "
         f"${figure(ROUNDING['fd'])}$ for central differences, limits and finite differences (or the "
         "tolerance, should an error exceed that bound)."
     )
+    return tuple(Markup(p) for p in (where, how, reported))
 
 
 CONVENTIONS = Markup(
@@ -125,6 +132,6 @@ def introduction(methods: Iterable[str]) -> tuple[Paragraph, ...]:
     return (
         Paragraph("", Markup(READING)),
         *(Paragraph(title, Markup(text)) for name, (title, text) in METHODS.items() if name in used),
-        Paragraph("How each line is checked", checking()),
+        *(Paragraph("How each line is checked" * (i == 0), p) for i, p in enumerate(checking())),
         Paragraph("Conventions", CONVENTIONS),
     )

@@ -103,7 +103,8 @@ def test_topic_order_with_unknown_topics_and_no_topic(outcomes):
 def test_a_subsection_per_spec_with_its_proposition(outcomes, tex):
     assert tex.count("\\subsection{") == len(headings(tex, "subsection")) == len(outcomes)
     assert tex.count("\\begin{proposition}") == len(outcomes)
-    assert tex.count("\\begin{remark}[Verification]") == len(outcomes)
+    assert tex.count("\\noindent{\\small Checked at ") == len(outcomes)  # a line of figures each
+    assert "\\begin{remark}[Verification]" not in tex  # instead of the article's paragraph
     assert "Gradient of the trace of the inverse" in headings(tex, "subsection")
     assert "has the wrong sign" in tex  # the seed's compared value, diagnosed
     assert "Proof by the directional derivative" in tex and "Proof (the author's derivation)" in tex
@@ -242,7 +243,7 @@ def test_the_method_and_the_checks_are_explained_once_in_the_introduction(outcom
         assert tex.count(sentence) == 1 and sentence in introduction, sentence
     for sentence in ARTICLE_ONLY:
         assert sentence not in tex, sentence
-    summaries = re.findall(r"\\begin\{remark\}\[Verification\]\n(.*)\n\\end\{remark\}", tex)
+    summaries = re.findall(r"\\noindent\{\\small (.*)\}\\par\n", tex)
     assert len(summaries) == len(outcomes)
     assert all(s.startswith("Checked at ") and len(s) < 300 for s in summaries)
 
@@ -258,7 +259,7 @@ def test_the_introduction_has_a_paragraph_for_each_method_used():
     assert everything[:-2] == [title for title, _ in METHODS.values()]  # in the table's order
 
 
-WITHIN = re.compile(r"(?:to within|only to) \$([^$]*)\$")
+WITHIN = re.compile(r"(?:within|only to) \$([^$]*)\$")
 
 
 def test_each_summary_gives_the_figures_of_the_articles_verification(outcomes):
@@ -270,9 +271,12 @@ def test_each_summary_gives_the_figures_of_the_articles_verification(outcomes):
         doc = document_view(o.derivation, o.report)
         brief, full = summary(doc.checked), str(doc.verification)
         assert Counter(WITHIN.findall(brief)) == Counter(WITHIN.findall(full)), o.spec.id
-        assert f"at {o.report.samples} " in brief and f"at {o.report.samples} random points" in full
-        for sizes in re.findall(r"with (\$[^$]*\$)", brief):
-            assert sizes in full, o.spec.id
+        assert f"at {o.report.samples} random points" in full
+        at = brief[: brief.index(":")]
+        assert (f"({o.report.samples} points)" in at) == (o.report.samples != 4), o.spec.id
+        for sizes in re.findall(r"with \$([^$]*)\$", full):  # n = 4, m = 2
+            for name, size in (pair.split(" = ") for pair in sizes.split(", ")):
+                assert name in at and size in at, o.spec.id
 
 
 def test_the_summary_of_a_spec_states_its_sizes_and_bounds(tmp_path):
@@ -280,14 +284,24 @@ def test_the_summary_of_a_spec_states_its_sizes_and_bounds(tmp_path):
     from gen.render.checked import summary
     from gen.verify.checks import ROUNDING
 
-    spec = tmp_path / "trace.yaml"
-    spec.write_text(GOOD + "claim: -(X^-2)^T\ncheck: {tolerance: 1e-5}\n", encoding="utf-8")
-    o = pipeline.run(spec)
-    # four points by default, n = 4 at the even assignment and n = 5 at the odd one (gen.verify.sample);
-    # tr(X⁻¹) is analytic, so its lines are checked by the complex step, to rounding's bound
-    # (a tolerance above both bounds: a passing check reports its bound, not the tolerance)
+    one, two = tmp_path / "trace.yaml", tmp_path / "norm.yaml"
+    one.write_text(GOOD + "claim: -(X^-2)^T\ncheck: {tolerance: 1e-5}\n", encoding="utf-8")
+    two.write_text(
+        "symbols: {x: {shape: [n]}, A: {shape: [m, n]}}\nfunction: x^T*A^T*A*x\nwrt: x\n"
+        "check: {samples: 8}\n",
+        encoding="utf-8",
+    )
+    first, second = (pipeline.run(p) for p in (one, two))
+    # by default four points, two at the even assignment of sizes (n = 4, m = 2: the second dimension
+    # below the first) and two at the odd one (n = 5, m = 3), see gen.verify.sample; the functions are
+    # analytic, so the lines are checked by the complex step, to rounding's bound (the tolerance is
+    # above both bounds: a passing check reports its bound, not the tolerance)
     lines, fd = figure(ROUNDING["="]), figure(ROUNDING["fd"])
-    assert summary(document_view(o.derivation, o.report).checked) == (
-        f"Checked at 4 points, with $n = 4$ and $n = 5$: lines to within ${lines}$, finite differences to "
-        f"within ${fd}$, the claim to within ${lines}$. The tolerance is $10^{{-5}}$, set by the spec."
+    assert summary(document_view(first.derivation, first.report).checked) == (
+        f"Checked at $n = 4, 5$: lines within ${lines}$, finite differences within ${fd}$, the claim "
+        "within $10^{-9}$; tolerance $10^{-5}$, set by the spec."
+    )
+    assert summary(document_view(second.derivation, second.report).checked) == (
+        f"Checked at $(n, m) = (4, 2), (5, 3)$ (8 points): lines within ${lines}$, finite differences "
+        f"within ${fd}$."
     )

@@ -19,9 +19,10 @@ from .chains import figure
 @dataclass(frozen=True)
 class Checked:
     samples: int
-    sizes: tuple[str, ...]  # LaTeX, each assignment of sizes: ``n = 4, m = 2`` (none without dimensions)
+    dimensions: tuple[str, ...]  # LaTeX, the named dimensions (none for numbers and fixed sizes)
+    sizes: tuple[tuple[int, ...], ...]  # each assignment of sizes to them: ``(4, 2)`` and ``(5, 3)``
     complex_step: bool  # differentials by the complex step, else by central differences
-    lines: str  # ``to within $10^{-9}$`` (``only to $0.31$``); empty without a proof by the engine
+    lines: str  # ``within $10^{-9}$`` (``only to $0.31$``); empty without a proof by the engine
     limits: str  # likewise, the limits of a directional proof
     author: str  # the author's lines; empty without them
     false_author: int  # how many of the author's lines do not follow
@@ -31,40 +32,55 @@ class Checked:
     tolerance: str  # LaTeX, when the spec sets one other than the default
 
 
-def to_within(checks) -> str:
-    """``to within $10^{-9}$``: the bound passing checks meet (never their errors, rounding noise
-    that varies with the machine and the sample); ``only to $0.31$`` when one fails."""
+def bound(checks, to: str = "") -> str:
+    """``within $10^{-9}$``: the bound passing checks meet (never their errors, rounding noise that
+    varies with the machine and the sample); ``only to $0.31$`` when one fails."""
     failed = [c.max_rel_error for c in checks if not c.ok]
-    return f"only to ${figure(max(failed))}$" if failed else f"to within ${figure(within(checks))}$"
+    return f"only to ${figure(max(failed))}$" if failed else f"{to}within ${figure(within(checks))}$"
+
+
+def to_within(checks) -> str:
+    """``to within $10^{-9}$``, or ``only to $0.31$``."""
+    return bound(checks, "to ")
 
 
 def checked(derivation: Derivation, report: Report) -> Checked:
     engine = [c for p in report.proofs for c in p.all]
     limits = [c for c in engine if c.kind == "->"]
     tolerance = derivation.spec.check.tolerance
+    assignments = [dims for dims in size_assignments(derivation) if dims]
     return Checked(
         samples=report.samples,
-        sizes=tuple(
-            ", ".join(f"{latex(d)} = {v}" for d, v in dims.items())
-            for dims in size_assignments(derivation)
-            if dims
-        ),
+        dimensions=tuple(latex(d) for d in assignments[0]) if assignments else (),
+        sizes=tuple(tuple(dims.values()) for dims in assignments),
         complex_step=by_complex_step(derivation),
-        lines=to_within([c for c in engine if c.kind != "->"]) if engine else "",
-        limits=to_within(limits) if limits else "",
-        author=to_within(report.author) if report.author else "",
+        lines=bound([c for c in engine if c.kind != "->"]) if engine else "",
+        limits=bound(limits) if limits else "",
+        author=bound(report.author) if report.author else "",
         false_author=sum(not c.ok for c in report.author),
-        finite_differences=to_within([report.finite_difference]),
-        claim=to_within([report.claim]) if report.claim is not None else "",
+        finite_differences=bound([report.finite_difference]),
+        claim=bound([report.claim]) if report.claim is not None else "",
         claims=len(derivation.claims) or int(report.claim is not None),
         tolerance=figure(tolerance) if tolerance != CheckSettings.tolerance else "",
     )
 
 
+def where(c: Checked) -> str:
+    """``$n = 4, 5$``, ``$(n, m) = (4, 2), (5, 3)$`` (and how many points, if not the default), or
+    ``4 random points`` without dimensions."""
+    if not c.dimensions:
+        return f"{c.samples} random points"
+    if len(c.dimensions) == 1:
+        at = f"{c.dimensions[0]} = {', '.join(str(s) for (s,) in c.sizes)}"
+    else:
+        tuples = ", ".join(f"({', '.join(map(str, s))})" for s in c.sizes)
+        at = f"({', '.join(c.dimensions)}) = {tuples}"
+    return f"${at}$" + (f" ({c.samples} points)" if c.samples != CheckSettings.samples else "")
+
+
 def summary(c: Checked) -> Markup:
-    """``Checked at 4 points, with $n = 4$ and $n = 5$: lines to within $10^{-9}$, finite differences
-    to within $10^{-7}$, the claim to within $10^{-9}$.``"""
-    at = f", with {' and '.join(f'${s}$' for s in c.sizes)}" if c.sizes else ""
+    """``Checked at $n = 4, 5$: lines within $10^{-9}$, finite differences within $10^{-7}$, the claim
+    within $10^{-9}$.``: a derivation's own figures (the notes' introduction says how it is checked)."""
     figures = []
     if c.lines:
         by = "" if c.complex_step else " (differentials by central differences)"
@@ -76,5 +92,5 @@ def summary(c: Checked) -> Markup:
     figures.append(f"finite differences {c.finite_differences}")
     if c.claim:
         figures.append(f"the claim{'s' * (c.claims > 1)} {c.claim}")
-    tolerance = f" The tolerance is ${c.tolerance}$, set by the spec." if c.tolerance else ""
-    return Markup(f"Checked at {c.samples} points{at}: {', '.join(figures)}.{tolerance}")
+    tolerance = f"; tolerance ${c.tolerance}$, set by the spec" if c.tolerance else ""
+    return Markup(f"Checked at {where(c)}: {', '.join(figures)}{tolerance}.")

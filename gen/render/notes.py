@@ -40,9 +40,10 @@ TEX_SPECIALS = re.compile(r"[\\{}$&%#_~^]")
 class Entry:
     """One derivation: its document view (labels unique, rules linked) and its spec's citations."""
 
-    doc: DocumentView
+    doc: DocumentView  # without a verification paragraph: the introduction explains it once
     bookmark: Markup  # the title in the PDF's outline
     citations: tuple[Citation, ...]
+    checked: Markup  # the derivation's own figures, one line: "Checked at $n = 4, 5$: …"
 
 
 @dataclass(frozen=True)
@@ -142,15 +143,13 @@ def link_rules(doc: DocumentView, targets: dict[str, str]) -> DocumentView:
 
 
 def compact(doc: DocumentView) -> DocumentView:
-    """The document without what the introduction says once: its verification in one line of its own
-    figures, and each proof's sentences without the method's explanation."""
+    """The document without what the introduction says once: the verification paragraph (a line of
+    the derivation's own figures replaces it), and the method's explanation in a proof's sentences."""
 
     def brief(p: ProofView) -> ProofView:
         return replace(p, parts=tuple(replace(x, text=x.brief) if x.brief else x for x in p.parts))
 
-    proofs = tuple(brief(p) for p in doc.proofs)
-    verification = summary(doc.checked) if doc.checked else doc.verification
-    return replace(doc, proofs=proofs, verification=verification)
+    return replace(doc, proofs=tuple(brief(p) for p in doc.proofs), verification=Markup(""))
 
 
 def rule_entries(docs: Iterable[DocumentView]) -> tuple[tuple[str, Markup, str, str], ...]:
@@ -184,7 +183,8 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
     rule_citations = [bibliography.cite(reference) for _, _, reference, _ in rules]
 
     def entry(spec, doc: DocumentView) -> Entry:
-        return Entry(link_rules(compact(doc), targets), bookmark(doc.title), citations[id(spec)])
+        checked = summary(doc.checked) if doc.checked else doc.verification
+        return Entry(link_rules(compact(doc), targets), bookmark(doc.title), citations[id(spec)], checked)
 
     section_labels = unique(f"topic:{slug(titles[t])}" for t in topics)
     return NotesView(

@@ -29,7 +29,7 @@ READING = (
     "justified on its right: by a rule, whose identity and reference are listed in "
     r"Appendix~\ref{rules} (the justification links there), by a lemma proved first, or by the "
     "author's own reason. Every line was also checked numerically, as described below; each derivation "
-    "ends with a one-line summary of its own checks, and its sources are numbered in the references "
+    "ends with a line of its own figures, and its sources are numbered in the references "
     "at the end."
 )
 
@@ -103,10 +103,13 @@ def checking() -> tuple[Markup, ...]:
     reported = (
         f"Errors are relative (absolute below a magnitude of ${figure(FLOOR)}$); a check passes within "
         f"the tolerance, ${figure(CheckSettings.tolerance)}$ unless the spec sets another. The figure a "
-        "summary reports is not the measured error, whose last digits depend on the machine, but the "
+        "derivation reports is not the measured error, whose last digits depend on the machine, but the "
         f"bound rounding stays within: ${figure(ROUNDING['='])}$ for two sides evaluated directly, "
         f"${figure(ROUNDING['fd'])}$ for central differences, limits and finite differences (or the "
-        "tolerance, should an error exceed that bound)."
+        "tolerance, should an error exceed that bound). The line that ends each derivation, such as "
+        "\\emph{Checked at $n = 4, 5$: lines within $10^{-9}$, finite differences within $10^{-7}$}, gives "
+        "the sizes of its dimensions at the two assignments ($(n, m) = (4, 2), (5, 3)$ for two), the number "
+        "of points if it is not the default, and these bounds."
     )
     return tuple(Markup(p) for p in (where, how, reported))
 

@@ -103,7 +103,8 @@ def test_topic_order_with_unknown_topics_and_no_topic(outcomes):
 def test_a_subsection_per_spec_with_its_proposition(outcomes, tex):
     assert tex.count("\\subsection{") == len(headings(tex, "subsection")) == len(outcomes)
     assert tex.count("\\begin{proposition}") == len(outcomes)
-    assert tex.count("\\begin{remark}[Verification]") == len(outcomes)
+    assert tex.count("\\noindent{\\small Checked at ") == len(outcomes)  # a line of figures each
+    assert "\\begin{remark}[Verification]" not in tex  # instead of the article's paragraph
     assert "Gradient of the trace of the inverse" in headings(tex, "subsection")
     assert "has the wrong sign" in tex  # the seed's compared value, diagnosed
     assert "Proof by the directional derivative" in tex and "Proof (the author's derivation)" in tex
@@ -213,3 +214,94 @@ def test_notes_typeset_without_overfull_boxes_or_broken_links(tex, tmp_path, lat
     assert not overfull
     for broken in ("undefined", "has been referenced but does not exist", "same identifier"):
         assert broken not in log
+
+
+# What the introduction says once: a derivation never repeats it.
+ONCE = [
+    "is evaluated numerically on both sides",  # how a line is checked
+    "central finite differences of the function",
+    "The identification theorem then reads off",  # the methods
+    "commute with this limit",
+    "so the rules of differentials hold",
+    "Vectors are columns",  # the conventions
+]
+# The article's explanations, which the notes leave to their introduction.
+ARTICLE_ONLY = [
+    "Each equality above was evaluated",
+    "each variable drawn over its whole declared domain",
+    "Central finite differences of the function agree",
+    "each line is justified on the right",
+    "The differential now has the form",
+    "Each line below is the author's",
+    "so the rules of the differential hold",
+]
+
+
+def test_the_method_and_the_checks_are_explained_once_in_the_introduction(outcomes, tex):
+    introduction = tex[: tex.index("\\section{")]
+    for sentence in ONCE:
+        assert tex.count(sentence) == 1 and sentence in introduction, sentence
+    for sentence in ARTICLE_ONLY:
+        assert sentence not in tex, sentence
+    summaries = re.findall(r"\\noindent\{\\small (.*)\}\\par\n", tex)
+    assert len(summaries) == len(outcomes)
+    assert all(s.startswith("Checked at ") and len(s) < 300 for s in summaries)
+
+
+def test_the_introduction_has_a_paragraph_for_each_method_used():
+    from gen.render.introduction import METHODS, introduction
+    from gen.render.proofs import METHOD_TITLES
+
+    assert set(METHOD_TITLES) <= set(METHODS)  # a new method writes its paragraph
+    headings = [p.heading for p in introduction(["differential", "differential"]) if p.heading]
+    assert headings == [METHODS["differential"][0], "How each line is checked", "Conventions"]
+    everything = [p.heading for p in introduction(reversed(list(METHODS))) if p.heading]
+    assert everything[:-2] == [title for title, _ in METHODS.values()]  # in the table's order
+
+
+WITHIN = re.compile(r"(?:within|only to) \$([^$]*)\$")
+
+
+def test_each_summary_gives_the_figures_of_the_articles_verification(outcomes):
+    from collections import Counter
+
+    from gen.render.checked import summary
+
+    for o in outcomes:
+        doc = document_view(o.derivation, o.report)
+        brief, full = summary(doc.checked), str(doc.verification)
+        assert Counter(WITHIN.findall(brief)) == Counter(WITHIN.findall(full)), o.spec.id
+        assert f"at {o.report.samples} random points" in full
+        at = brief[: brief.index(":")]
+        assert (f"({o.report.samples} points)" in at) == (o.report.samples != 4), o.spec.id
+        for sizes in re.findall(r"with \$([^$]*)\$", full):  # n = 4, m = 2
+            for name, size in (pair.split(" = ") for pair in sizes.split(", ")):
+                assert name in at and size in at, o.spec.id
+
+
+def test_the_summary_of_a_spec_states_its_sizes_and_bounds(tmp_path):
+    from gen.render.chains import figure
+    from gen.render.checked import summary
+    from gen.verify.checks import ROUNDING
+
+    one, two = tmp_path / "trace.yaml", tmp_path / "norm.yaml"
+    one.write_text(GOOD + "claim: -(X^-2)^T\ncheck: {tolerance: 1e-5}\n", encoding="utf-8")
+    two.write_text(
+        "symbols: {x: {shape: [n]}, A: {shape: [m, n]}}\nfunction: x^T*A^T*A*x\nwrt: x\n"
+        "check: {samples: 8}\n",
+        encoding="utf-8",
+    )
+    first, second = (pipeline.run(p) for p in (one, two))
+    # by default four points, two at the even assignment of sizes (n = 4, m = 2: the second dimension
+    # below the first) and two at the odd one (n = 5, m = 3), see gen.verify.sample; the functions are
+    # analytic, so the lines are checked by the complex step, to rounding's bound (the tolerance is
+    # above both bounds: a passing check reports its bound, not the tolerance)
+    lines, fd = figure(ROUNDING["="]), figure(ROUNDING["fd"])
+    assert summary(document_view(first.derivation, first.report).checked) == (
+        f"Checked at $n = 4, 5$: lines within ${lines}$, finite differences within ${fd}$, the claim "
+        "within $10^{-9}$; tolerance $10^{-5}$, set by the spec."
+    )
+    assert summary(document_view(second.derivation, second.report).checked) == (
+        f"Checked at $(n, m) = (4, 2), (5, 3)$ (8 points): lines within ${lines}$, finite differences "
+        f"within ${fd}$."
+    )

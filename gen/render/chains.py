@@ -39,6 +39,7 @@ class Part:
     text: Markup
     lines: tuple[Line, ...]
     lhs_alone: bool = False  # the left-hand side on a line of its own: the chain is too wide beside it
+    brief: Markup | None = None  # the sentence without the method's explanation (the notes say it once)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def line(lhs: str, step: Step, why: str, justification: str, check: Check | None
     )
 
 
-def part(text: str, lines: tuple[Line, ...]) -> Part:
+def part(text: str, lines: tuple[Line, ...], brief: str | None = None) -> Part:
     """A sentence and its chain; a line that reads exactly like the one before is not repeated.
 
     (Putting a trace around a 1×1 product, or taking it off, changes nothing visible.)
@@ -164,7 +165,7 @@ def part(text: str, lines: tuple[Line, ...]) -> Part:
         kept
         and width(kept[0].lhs) + max(width(x.relation + r) for x in kept for r in (x.rhs, *x.rest)) > WIDE
     )
-    return Part(Markup(text), tuple(kept), bool(wide))
+    return Part(Markup(text), tuple(kept), bool(wide), None if brief is None else Markup(brief))
 
 
 def severity(check: Check | None) -> tuple:

@@ -13,6 +13,8 @@ from markupsafe import Markup
 
 from .bibliography import Bibliography, Citation
 from .bibliography import Entry as BibEntry
+from .checked import summary
+from .introduction import Paragraph, introduction
 from .templates import escape_latex, render_notes
 from .view import DocumentView, Line, ProofView
 
@@ -38,9 +40,10 @@ TEX_SPECIALS = re.compile(r"[\\{}$&%#_~^]")
 class Entry:
     """One derivation: its document view (labels unique, rules linked) and its spec's citations."""
 
-    doc: DocumentView
+    doc: DocumentView  # without a verification paragraph: the introduction explains it once
     bookmark: Markup  # the title in the PDF's outline
     citations: tuple[Citation, ...]
+    checked: Markup  # the derivation's own figures, one line: "Checked at $n = 4, 5$: …"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class RuleEntry:
 class NotesView:
     title: str
     summary: str  # for the title page: "47 derivations in 7 topics"
+    introduction: tuple[Paragraph, ...]  # the methods, the checks and the notation, said once
     sections: tuple[Section, ...]
     rules: tuple[RuleEntry, ...]
     references: tuple[BibEntry, ...]
@@ -138,6 +142,16 @@ def link_rules(doc: DocumentView, targets: dict[str, str]) -> DocumentView:
     return replace(doc, proofs=tuple(proof(p) for p in doc.proofs))
 
 
+def compact(doc: DocumentView) -> DocumentView:
+    """The document without what the introduction says once: the verification paragraph (a line of
+    the derivation's own figures replaces it), and the method's explanation in a proof's sentences."""
+
+    def brief(p: ProofView) -> ProofView:
+        return replace(p, parts=tuple(replace(x, text=x.brief) if x.brief else x for x in p.parts))
+
+    return replace(doc, proofs=tuple(brief(p) for p in doc.proofs), verification=Markup(""))
+
+
 def rule_entries(docs: Iterable[DocumentView]) -> tuple[tuple[str, Markup, str, str], ...]:
     """Every rule used (name, identity, reference, label), sorted by name."""
     used = {name: (identity, reference) for doc in docs for name, identity, reference in doc.rules}
@@ -169,12 +183,14 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
     rule_citations = [bibliography.cite(reference) for _, _, reference, _ in rules]
 
     def entry(spec, doc: DocumentView) -> Entry:
-        return Entry(link_rules(doc, targets), bookmark(doc.title), citations[id(spec)])
+        checked = summary(doc.checked) if doc.checked else doc.verification
+        return Entry(link_rules(compact(doc), targets), bookmark(doc.title), citations[id(spec)], checked)
 
     section_labels = unique(f"topic:{slug(titles[t])}" for t in topics)
     return NotesView(
         title=TITLE,
         summary=f"{plural(len(ordered), 'derivation')} in {plural(len(topics), 'topic')}",
+        introduction=introduction(p.method for _, doc in ordered for p in doc.proofs),
         sections=tuple(
             Section(titles[t], bookmark(titles[t]), label, tuple(entry(*pair) for pair in by_topic[t]))
             for t, label in zip(topics, section_labels)

@@ -152,11 +152,32 @@ def differential_parts(derivation: Derivation, proof: Proof, checks: ProofChecks
             f". In numerator layout the derivative of a number with respect to ${X}$ has the shape of "
             f"${X}^{{\\top}}$: it is the transpose of the gradient, taken last:"
         )
+    brief = f"We bring the differential into the form ${form}$:"
     return (
-        part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain)),
-        part(then, gradient_lines(derivation, proof, checks)),
+        part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain), brief),
+        part(then, gradient_lines(derivation, proof, checks), read_off(derivation)),
         *second_parts(derivation, proof, checks),
     )
+
+
+BRIEFLY = {  # what a symmetric variable's gradient is, in the notes (their introduction says why)
+    "sym": "within symmetric matrices, as ${X}$ is symmetric",
+    "cookbook": "in the Matrix Cookbook's convention for a symmetric ${X}$",
+}
+
+
+def read_off(derivation: Derivation) -> str:
+    """``The identification theorem reads off the gradient:``, the notes' sentence for it."""
+    kind = derivation.kind
+    what = "the Jacobian" if kind.jacobian else "the derivative" if kind.by_number else "the gradient"
+    what = "each gradient" if derivation.partials else what
+    X = latex(derivation.variable)
+    if derivation.convention is not None:
+        convention = "sym" if kind.jacobian else derivation.convention
+        what += f" ({BRIEFLY[convention].format(X=X)})"
+    if derivation.layout == "numerator":
+        what += ", transposed last for numerator layout"
+    return f"The identification theorem reads off {what}:"
 
 
 def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> tuple[Part, ...]:
@@ -239,8 +260,9 @@ def directional_parts(derivation: Derivation, proof: Proof, checks: ProofChecks)
         f"So $\\mathrm{{D}}f({X})[{U}] = \\langle G, {U}\\rangle$ for every direction ${U}$, "
         f"which makes $G$ the gradient:"
     )
+    brief = f"Write $f({X}) = {latex(derivation.function)}$, and let ${U} \\in {space(Xs)}$ be any direction."
     return (
-        part(intro, ()),
+        part(intro, (), brief),
         *parts,
         part("Then:" if proof.lemmas else "", tuple(chain)),
         part(then, gradient_lines(derivation, proof, checks)),
@@ -282,8 +304,8 @@ def entrywise_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -
         f"matrix of partial derivatives,"
     )
     return (
-        part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain, notation)),
-        part(then, gradient_lines(derivation, proof, checks)),
+        part(intro, rule_lines(proof.chain, chain_lhs(derivation, proof), checks.chain, notation), unit),
+        part(then, gradient_lines(derivation, proof, checks), "So the gradient is the matrix of partials:"),
     )
 
 
@@ -315,7 +337,8 @@ def author_view(derivation: Derivation, report: Report) -> ProofView:
     identification = Step(derivation.result, rule.name)
     why = f"{rule.name}: ${rule.identity}$"
     final = line(gradient_symbol(derivation), identification, why, rule.summary, report.author_identification)
-    parts = (Part(Markup("Each line below is the author's, with the author's reason on the right."), chain),)
+    said = Markup("Each line below is the author's, with the author's reason on the right.")
+    parts = (Part(said, chain, brief=Markup("The author's lines and reasons:")),)
     return ProofView("steps", METHOD_TITLES["steps"], (*parts, Part(Markup(then), (final,))))
 
 

@@ -18,7 +18,7 @@ from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
 from ..spec.keys import ENTRIES, CheckSettings
-from ..verify.checks import Report, assignment_text, by_complex_step, within
+from ..verify.checks import Report, assignment_text, by_complex_step
 from ..verify.sample import (
     needs_positive,
     positive_by_construction,
@@ -36,6 +36,7 @@ from .chains import (
     named_function,
     space,
 )
+from .checked import Checked, checked, to_within
 from .piecewise import away_from_kinks
 from .proofs import author_view, proof_view
 from .spectral import notation
@@ -88,6 +89,7 @@ class DocumentView:
     remarks: tuple[Markup, ...]
     verification: Markup
     rules: tuple[tuple[str, Markup, str], ...]  # (name, identity, reference) of every rule used
+    checked: Checked | None = None  # the checks' figures (the notes' one-line summary)
 
 
 def hypothesis(derivation: Derivation) -> Markup:
@@ -309,13 +311,6 @@ def lines_agree(derivation: Derivation, report: Report) -> str:
     return f". The author's consecutive lines agree {to_within(report.author)} in relative error"
 
 
-def to_within(checks) -> str:
-    """``to within $10^{-9}$``: the bound passing checks meet (never their errors, rounding noise
-    that varies with the machine and the sample); ``only to $0.31$`` when one fails."""
-    failed = [c.max_rel_error for c in checks if not c.ok]
-    return f"only to ${figure(max(failed))}$" if failed else f"to within ${figure(within(checks))}$"
-
-
 def statement(derivation: Derivation) -> Markup:
     """``∇_X f = G``, on several aligned rows when ``G`` is long (one equation per variable)."""
     rows = []  # per variable: its symbol, then the result's pieces
@@ -351,4 +346,5 @@ def document_view(derivation: Derivation, report: Report) -> DocumentView:
         remarks=remarks(derivation, report),
         verification=verification(derivation, report),
         rules=rules,
+        checked=checked(derivation, report),
     )

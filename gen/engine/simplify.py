@@ -438,7 +438,8 @@ def softmaxes(e, symmetric=frozenset()):
     for E in sorted((n for n in exps if n.shape[1] == 1), key=sp.default_sort_key):
         total = sp.Dummy("total", positive=True)
         named = ir.mul(total, ir.Softmax(E.arg))
-        candidate = rebuild(e.xreplace({ir.entry_sum(E): total}), numbers_out)
+        sums = {ir.entry_sum(E): total, ir.entry_sum(sp.Transpose(E)): total}  # 1ᵀe^z = (e^z)ᵀ1
+        candidate = rebuild(e.xreplace(sums), numbers_out)
         candidate = rebuild(candidate.xreplace({E: named}), numbers_out)
         if not candidate.has(total):
             e = candidate
@@ -446,8 +447,9 @@ def softmaxes(e, symmetric=frozenset()):
 
 
 def numbers_out(node):
-    """A number comes out of a linear map: ``diag(a x) = a diag(x)``, ``(a x) ∘ y = a (x ∘ y)``."""
-    if isinstance(node, (ir.Diag, ir.Vec, sp.Trace)):
+    """A number comes out of a linear map: ``diag(a x) = a diag(x)``, ``(a x) ∘ y = a (x ∘ y)``,
+    ``(a x)ᵀ = a xᵀ``."""
+    if isinstance(node, (ir.Diag, ir.Vec, sp.Trace, sp.Transpose)):
         coeff, factors = ir.coeff_and_factors(node.arg)
         return ir.mul(coeff, node.func(ir.mul(*factors))) if coeff != 1 and factors else node
     if isinstance(node, sp.HadamardProduct):

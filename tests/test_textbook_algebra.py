@@ -8,6 +8,8 @@ differences (the verifier checks the result against finite differences and the c
 result, at two sizes), so that a wrong published form written here cannot pass.
 """
 
+from pathlib import Path
+
 import pytest
 import sympy as sp
 
@@ -15,7 +17,7 @@ from gen.engine.forms import oriented
 from gen.engine.simplify import numbers_out_of_traces, push_transposes, rebuild, softmaxes
 from gen.expr.printers import text
 from gen.pipeline import run_spec
-from gen.spec.keys import parse_spec
+from gen.spec.keys import load_spec, parse_spec
 
 CASES = {
     # Bishop, Pattern Recognition and Machine Learning (2006), eq. 4.91: ∇E(w) = Σₙ (yₙ − tₙ)φₙ = Φᵀ(y − t),
@@ -123,3 +125,22 @@ def written_alike(e) -> str:
 def test_layer_norm_comes_out_centred_with_its_common_factor():
     derivation = derived(LAYER_NORM)
     assert written_alike(derivation.result) == written_alike(derivation.claim)
+
+
+# Published derivations of tests/published_ml/ (each cites its source in ``references``; its claim is
+# the gradient the source prints) whose result is now that very form, not only equal to it: binary
+# cross-entropy (Bishop 4.91), with an L2 penalty (Murphy §10.2.7), softmax cross-entropy over a batch
+# (the CS231n notes), distillation (Hinton, Vinyals & Dean 2015, eq. 2) and a two-layer network
+# (Goodfellow §6.5).
+PRINTED_AS_PUBLISHED = ("logistic_nll", "layer_sigmoid_ce", "batch_softmax_ce", "distillation", "mlp2")
+
+
+@pytest.mark.parametrize("stem", PRINTED_AS_PUBLISHED)
+def test_a_published_derivation_comes_out_in_its_published_form(stem):
+    spec = load_spec(Path(__file__).parent / "published_ml" / f"{stem}.yaml")
+    outcome = run_spec(spec)
+    assert outcome.report.finite_difference.ok and outcome.report.claim.ok
+    derivation = outcome.derivation
+    claims = dict(derivation.claims) if derivation.claims else {derivation.variable: derivation.claim}
+    for variable, gradient in derivation.results:
+        assert written_alike(gradient) == written_alike(softmaxes(claims[variable])), variable

@@ -310,3 +310,35 @@ def common_power(node):
     if common == 1:
         return None
     return ir.mul(common, ir.add(*(ir.mul(c / common, *fs) for c, fs in parts)))
+
+
+# --- common factors of some of the terms -----------------------------------------------
+
+
+@rule("factor some terms", r"AB + AC + D = A(B + C) + D", COOKBOOK)
+def partial_factors(e, symmetric=frozenset()):
+    """Terms of a sum that share their first (or last) factor are collected, the others left as they
+    are, when that is shorter: ``Xᵀσ + λw − Xᵀy = Xᵀ(σ − y) + λw``."""
+    from .simplify import rebuild
+
+    return rebuild(e, smaller(grouped))
+
+
+def grouped(node):
+    """The sum with the one group of its terms that share a factor collected (``None`` if there is no
+    such group, or several: which to take would be arbitrary, and a textbook leaves such sums alone)."""
+    if not isinstance(node, sp.MatAdd) or len(node.args) < 3:
+        return None
+    from .simplify import factor_sum
+
+    parts = [(t, ir.coeff_and_factors(t)[1]) for t in node.args]
+    groups = {
+        group
+        for side in (0, -1)
+        for factor in dict.fromkeys(fs[side] for _, fs in parts if fs)
+        if 2 <= len(group := tuple(t for t, fs in parts if fs and fs[side] == factor)) < len(parts)
+    }
+    if len(groups) != 1:
+        return None
+    (group,) = groups
+    return ir.add(factor_sum(ir.add(*group)), *(t for t, _ in parts if t not in group))

@@ -12,7 +12,14 @@ import sympy as sp
 from ..expr import ir
 from ..expr.functions import FUNCTIONS
 from .facts import binary_entries, unit_sums
-from .forms import common_factors, entrywise_like_terms, named_quotients, scalar_fractions, traced_sums
+from .forms import (
+    common_factors,
+    entrywise_like_terms,
+    named_quotients,
+    partial_factors,
+    scalar_fractions,
+    traced_sums,
+)
 from .rules import COOKBOOK, HIGHAM, MAGNUS, rule
 from .spectral import upper_triangular_phi
 
@@ -549,6 +556,7 @@ SIMPLIFICATIONS = (
     common_factors,
     merge_powers,
     factor,
+    partial_factors,
 )
 
 

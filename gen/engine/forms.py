@@ -4,6 +4,9 @@ Some forms need the expression expanded first and collected again (``(1 − y) �
 is ``σ − y`` only once the entrywise products are multiplied out): those rules keep their rewrite
 only when it is shorter (printed in the spec grammar), so that they never leave a longer form and
 never undo one another. Others name a function back (``sin u / cos u = tan u``).
+
+simplify imports this module for its table of rules, so the helpers of simplify are imported
+where they are used, as in facts.py.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def smaller(rewrite):
 def entrywise_like_terms(e, symmetric=frozenset()):
     """A sum of entrywise products is multiplied out, its like terms cancelled and its common
     factors taken out again, when that is shorter: ``(1 − y) ∘ σ − y ∘ (1 − σ) = σ − y``."""
-    from .simplify import rebuild  # simplify imports this module for its table of rules
+    from .simplify import rebuild
 
     return rebuild(e, smaller(collected_entrywise))
 
@@ -65,8 +68,6 @@ def collected_entrywise(node):
 
 
 def multiplied_out(node):
-    from .simplify import factor_sum
-
     gathered: dict = {}  # like terms, whatever the order of their entrywise factors
     for term in node.args:
         for t in distributed(term):
@@ -77,10 +78,13 @@ def multiplied_out(node):
     terms = [ir.mul(c, *fs) for fs, c in gathered.values() if c != 0]
     if not terms:
         return sp.ZeroMatrix(*node.shape)
-    return common_entrywise_factor(ir.add(*terms)) if len(terms) > 1 else factor_sum_of(terms[0], factor_sum)
+    return common_entrywise_factor(ir.add(*terms)) if len(terms) > 1 else collected(terms[0])
 
 
-def factor_sum_of(e, factor_sum):
+def collected(e):
+    """``e`` with its like terms collected and common factors taken out (if it is a sum)."""
+    from .simplify import factor_sum
+
     return factor_sum(e) if isinstance(e, sp.MatAdd) else e
 
 
@@ -115,20 +119,15 @@ def sorted_hadamard(f):
 def common_entrywise_factor(e):
     """``A ∘ C + B ∘ C = (A + B) ∘ C``, the common factor where the first term has it; then the
     common factors of the products in the sum (``WᵀA + WᵀB = Wᵀ(A + B)``)."""
-    from .simplify import factor_sum
-
     parts = [ir.coeff_and_factors(t) for t in e.args]
     if not all(len(fs) == 1 for _, fs in parts):
-        return factor_sum(e)
+        return collected(e)
     bases = [entrywise_factors(fs[0]) for _, fs in parts]
     common = [b for b in bases[0] if all(b in other for other in bases[1:])]
     if not common:
-        return factor_sum(e)
+        return collected(e)
     c = common[0]
-    rest = factor_sum_of(
-        ir.add(*(ir.mul(k, without(fs[0], c)) for k, fs in parts)),
-        factor_sum,
-    )
+    rest = collected(ir.add(*(ir.mul(k, without(fs[0], c)) for k, fs in parts)))
     return ir.hadamard(c, rest) if bases[0].index(c) == 0 else ir.hadamard(rest, c)
 
 

@@ -20,9 +20,9 @@ from ..expr import ir
 from ..expr.printers import text
 from .rules import COOKBOOK, rule
 
-HORN_JOHNSON = "Horn & Johnson, Topics in Matrix Analysis, §5.1 (the Hadamard product)"
-ALGEBRA = "Cox, Little & O'Shea, Ideals, Varieties, and Algorithms, §1.5 (rational functions)"
-TRIGONOMETRY = "Abramowitz & Stegun, Handbook of Mathematical Functions, 4.3.1 and 4.3.2"
+HORN_JOHNSON = "Horn & Johnson, Matrix Analysis, §7.5 (the Hadamard product)"
+ALGEBRA = "Stewart, Calculus: Early Transcendentals, §3.2 (a quotient over one denominator)"
+TRIGONOMETRY = "Stewart, Calculus: Early Transcendentals, Appendix D (tan = sin/cos)"
 
 
 def shorter(new, old) -> bool:
@@ -286,7 +286,7 @@ def applied(powers: dict, kind) -> list:
 # --- a common factor of the coefficients -------------------------------------------------
 
 
-@rule("common factor", r"a^{p}b\,A + a^{q}c\,B = a^{p}(bA + a^{q - p}cB)\ (|p| \le |q|,\ pq > 0)", ALGEBRA)
+@rule("common factor", r"a^{p}A + a^{q}B = a^{p}(A + a^{q - p}B)", COOKBOOK)
 def common_factors(e, symmetric=frozenset()):
     """A power of a number that every term of a sum has in its coefficient comes out, the lowest
     (in magnitude) that all share, when that is shorter: ``σ⁻¹g − σ⁻³ c y = σ⁻¹(g − σ⁻² c y)``."""

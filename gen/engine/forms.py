@@ -120,8 +120,11 @@ def common_entrywise_factor(e):
     """``A ∘ C + B ∘ C = (A + B) ∘ C``, the common factor where the first term has it; then the
     common factors of the products in the sum (``WᵀA + WᵀB = Wᵀ(A + B)``)."""
     parts = [ir.coeff_and_factors(t) for t in e.args]
-    if not all(len(fs) == 1 for _, fs in parts):
-        return collected(e)
+    if not all(len(fs) == 1 for _, fs in parts):  # (A ∘ C)xᵀ − (B ∘ C)xᵀ: xᵀ out, then C, in one line
+        from .simplify import rebuild
+
+        outer = collected(e)
+        return outer if outer == e else rebuild(outer, smaller(collected_entrywise))
     bases = [entrywise_factors(fs[0]) for _, fs in parts]
     common = [b for b in bases[0] if all(b in other for other in bases[1:])]
     if not common:

@@ -213,17 +213,24 @@ def expanded(e) -> list:
 )
 def scalar_fractions(e, symmetric=frozenset()):
     """A sum of numbers (no matrix in it) is put over a common denominator, cancelled and factored,
-    when that is shorter: ``2x/(1 + x²) − 2x(x² − 1)/(1 + x²)² = 4x/(x² + 1)²``."""
+    when that is shorter: ``2x/(1 + x²) − 2x(x² − 1)/(1 + x²)² = 4x/(x² + 1)²``, ``½(1 + x²/4)⁻¹ =
+    2(x² + 4)⁻¹``."""
     from .simplify import rebuild
 
     return rebuild(e, smaller(common_denominator))
 
 
 def common_denominator(node):
-    if not isinstance(node, sp.Add) or any(isinstance(n, MatrixExpr) for n in sp.preorder_traversal(node)):
+    """A sum of numbers, or a product or power holding one, over one denominator, factored, and a
+    sum cancelled: the shortest of these (``½(1 + x²/4)⁻¹`` is ``2(x² + 4)⁻¹``)."""
+    if not isinstance(node, (sp.Add, sp.Mul, sp.Pow)) or not node.has(sp.Add):
+        return None
+    if any(isinstance(n, MatrixExpr) for n in sp.preorder_traversal(node)):
         return None
     together = sp.together(node)
-    candidates = (sp.factor(together), together, sp.cancel(node))
+    candidates = [sp.factor(together), together]
+    if isinstance(node, sp.Add):  # a product stays one: cancelling would multiply it out
+        candidates.append(sp.cancel(node))
     return min(candidates, key=lambda c: len(text(c)))
 
 

@@ -50,6 +50,14 @@ function: sigmoid(a)
 wrt: a
 claim: sigmoid(a)*(1 - sigmoid(a))
 """,
+    # The same of σ written out (Bishop, PRML, eq. 4.59: σ(a) = 1/(1 + exp(−a))): the quotient
+    # e^{−a}/(1 + e^{−a})² over one denominator is e^a/(1 + e^a)², named back as σ(a)(1 − σ(a)).
+    "sigmoid written out": """
+symbols: {a: {}}
+function: 1/(1 + exp(-a))
+wrt: a
+claim: sigmoid(a)*(1 - sigmoid(a))
+""",
     # The same entry by entry (Goodfellow, Bengio & Courville, Deep Learning, §6.2.2.2, eq. 6.21 ff.):
     # ∇_z vᵀσ(z) = v ∘ σ(z) ∘ (1 − σ(z)).
     "sigmoid, entry by entry": """

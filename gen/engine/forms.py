@@ -241,14 +241,15 @@ QUOTIENTS = {("sin", "cos"): "tan"}  # φ(u)/ψ(u) = χ(u)
 
 @rule(
     "named quotient",
-    r"\frac{\sin u}{\cos u} = \tan u,\ \operatorname{sign}(u)\,\lvert u\rvert^{-1} = u^{-1},\ "
-    r"\operatorname{sign}(u)\,\lvert u\rvert = u",
+    r"\frac{\sin u}{\cos u} = \tan u,\ \frac{e^{u}}{1 + e^{u}} = \sigma(u),\ "
+    r"\operatorname{sign}(u)\,\lvert u\rvert^{-1} = u^{-1}",
     TRIGONOMETRY,
 )
 def named_quotients(e, symmetric=frozenset()):
-    """A quotient of functions that has a name is written with it (``sin u / cos u = tan u``, for
-    numbers and entry by entry); a sign over an absolute value is a reciprocal (``sign(u)/|u| = 1/u``,
-    away from 0, where both sides are defined)."""
+    """A quotient of functions that has a name is written with it (``sin u / cos u = tan u``,
+    ``e^u/(1 + e^u) = σ(u)``, ``e^u/(1 + e^u)² = σ(u)(1 − σ(u))``, for numbers and entry by entry); a
+    sign over an absolute value is a reciprocal (``sign(u)/|u| = 1/u``, away from 0, where both sides
+    are defined)."""
     from .simplify import rebuild
 
     return rebuild(e, named)
@@ -256,7 +257,10 @@ def named_quotients(e, symmetric=frozenset()):
 
 def named(node):
     if type(node) is sp.Mul:
-        powers = node.as_powers_dict()
+        powers: dict = {}
+        for factor in sp.Mul.make_args(node):  # exp(x) kept as a base (SymPy's own powers say E^x)
+            base, k = factor.args if type(factor) is sp.Pow else (factor, sp.Integer(1))
+            powers[base] = powers.get(base, 0) + k
         renamed = renamed_powers(powers, ir.ScalarFunction)
         return node if renamed is None else sp.Mul(*(b**k for b, k in renamed.items()))
     if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
@@ -284,7 +288,38 @@ def renamed_powers(powers: dict, kind) -> dict | None:
             if num in calls and den in calls and out[calls[num]] == -out[calls[den]] != 0:
                 del out[calls[den]]
                 out[ir.apply(name, u)] = out.get(ir.apply(name, u), 0) + out.pop(calls[num])
+    sigmoids(out)
     return None if out == powers else out
+
+
+def sigmoids(out: dict) -> None:
+    """``e^u/(1 + e^u)`` is ``σ(u)`` (to any power) and ``e^u/(1 + e^u)²`` is ``σ(u)(1 − σ(u))``,
+    in place."""
+    for base in [b for b in out if exponential_of(b, sum_with_one=True) is not None]:
+        u = exponential_of(base, sum_with_one=True)
+        numerator = next((b for b in out if exponential_of(b) == u), None)
+        a, k = out.get(numerator, 0), -out[base]
+        if not (a == k != 0 or (a, k) == (1, 2)):
+            continue
+        del out[base], out[numerator]
+        sigma = ir.apply("sigmoid", u)
+        out[sigma] = out.get(sigma, 0) + a
+        if k == 2 and a == 1:
+            rest = ir.add(ir.one_like(u), ir.neg(sigma))
+            out[rest] = out.get(rest, 0) + 1
+
+
+def exponential_of(b, sum_with_one: bool = False):
+    """``u`` if ``b`` is ``e^u`` (or, with ``sum_with_one``, ``1 + e^u``), for a number or entry by entry."""
+    if sum_with_one:
+        if not isinstance(b, (sp.Add, sp.MatAdd)) or len(b.args) != 2:
+            return None
+        ones = [t for t in b.args if t == 1 or isinstance(t, sp.OneMatrix)]
+        rest = [t for t in b.args if t not in ones]
+        return exponential_of(rest[0]) if len(ones) == 1 and len(rest) == 1 else None
+    if isinstance(b, sp.exp):
+        return b.args[0]
+    return b.arg if isinstance(b, ir.Elementwise) and b.name == "exp" else None
 
 
 def applied(powers: dict, kind) -> list:

@@ -12,6 +12,14 @@ import sympy as sp
 from ..expr import ir
 from ..expr.functions import FUNCTIONS
 from .facts import binary_entries, unit_sums
+from .forms import (
+    common_factors,
+    entrywise_like_terms,
+    named_quotients,
+    partial_factors,
+    scalar_fractions,
+    traced_sums,
+)
 from .rules import COOKBOOK, HIGHAM, MAGNUS, rule
 from .spectral import upper_triangular_phi
 
@@ -86,10 +94,24 @@ def merge_powers(e, symmetric=frozenset()):
     COOKBOOK,
 )
 def push_transposes(e, symmetric=frozenset()):
-    """Transposes move inward to the symbols; a symmetric matrix is its own transpose."""
+    """Transposes move inward to the symbols (not into an entrywise function: φ(F)ᵀ stays); a symmetric
+    matrix is its own transpose."""
 
     def visit(node):
         return transposed(node.arg, symmetric) if isinstance(node, sp.Transpose) else node
+
+    return rebuild(e, visit)
+
+
+@rule("transpose of an entrywise function", r"\varphi(F^{\top}) = \varphi(F)^{\top}", COOKBOOK)
+def transposes_out(e, symmetric=frozenset()):
+    """An entrywise function of a transpose, or of a row, is the transpose of the function of the
+    column, as a textbook writes it: ``tanh((Wx + b)ᵀ) = tanh(Wx + b)ᵀ``."""
+
+    def visit(node):
+        if isinstance(node, ir.Elementwise) and transposed_argument(node.arg):
+            return sp.Transpose(ir.Elementwise(node.name, transposed(node.arg, symmetric), *node.params))
+        return node
 
     return rebuild(e, visit)
 
@@ -119,13 +141,22 @@ def transposed(e, symmetric):
         return sp.HadamardPower(transposed(e.base, symmetric), e.exp)
     if isinstance(e, ir.Diag) and e.of_vector:  # a diagonal matrix is symmetric
         return e
-    if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ)
-        return ir.Elementwise(e.name, transposed(e.arg, symmetric), *e.params)
+    if isinstance(e, ir.Elementwise):  # φ(F)ᵀ = φ(Fᵀ): written φ(F)ᵀ, a φ(Gᵀ) as φ(G)
+        inner = transposed(e.arg, symmetric)
+        if transposed_argument(e.arg) or inner == e.arg:
+            return ir.Elementwise(e.name, inner, *e.params)
+        return sp.Transpose(e)
     if isinstance(e, ir.Frechet):  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ), term by term of f's power series
         return ir.frechet(e.name, transposed(e.arg, symmetric), transposed(e.direction, symmetric))
     if is_symmetric(e, symmetric):
         return e
     return sp.Transpose(e)
+
+
+def transposed_argument(F) -> bool:
+    """Whether ``φ(F)`` reads better as ``φ(Fᵀ)ᵀ``: ``F`` is a transpose, or a row (a function of the
+    column, transposed)."""
+    return isinstance(F, sp.Transpose) or (F.shape[0] == 1 and F.shape[1] != 1)
 
 
 def is_symmetric(e, symmetric) -> bool:
@@ -414,7 +445,8 @@ def softmaxes(e, symmetric=frozenset()):
     for E in sorted((n for n in exps if n.shape[1] == 1), key=sp.default_sort_key):
         total = sp.Dummy("total", positive=True)
         named = ir.mul(total, ir.Softmax(E.arg))
-        candidate = rebuild(e.xreplace({ir.entry_sum(E): total}), numbers_out)
+        sums = {ir.entry_sum(E): total, ir.entry_sum(sp.Transpose(E)): total}  # 1ᵀe^z = (e^z)ᵀ1
+        candidate = rebuild(e.xreplace(sums), numbers_out)
         candidate = rebuild(candidate.xreplace({E: named}), numbers_out)
         if not candidate.has(total):
             e = candidate
@@ -422,8 +454,9 @@ def softmaxes(e, symmetric=frozenset()):
 
 
 def numbers_out(node):
-    """A number comes out of a linear map: ``diag(a x) = a diag(x)``, ``(a x) ∘ y = a (x ∘ y)``."""
-    if isinstance(node, (ir.Diag, ir.Vec, sp.Trace)):
+    """A number comes out of a linear map: ``diag(a x) = a diag(x)``, ``(a x) ∘ y = a (x ∘ y)``,
+    ``(a x)ᵀ = a xᵀ``."""
+    if isinstance(node, (ir.Diag, ir.Vec, sp.Trace, sp.Transpose)):
         coeff, factors = ir.coeff_and_factors(node.arg)
         return ir.mul(coeff, node.func(ir.mul(*factors))) if coeff != 1 and factors else node
     if isinstance(node, sp.HadamardProduct):
@@ -504,6 +537,7 @@ SIMPLIFICATIONS = (
     commuting_direction,
     merge_powers,
     push_transposes,
+    transposes_out,
     softmaxes,
     diagonals,
     vecs,
@@ -515,8 +549,14 @@ SIMPLIFICATIONS = (
     sums_of_ones,
     numbers_out_of_traces,
     kronecker_determinants,
+    scalar_fractions,
+    named_quotients,
+    entrywise_like_terms,
+    traced_sums,
+    common_factors,
     merge_powers,
     factor,
+    partial_factors,
 )
 
 

@@ -26,6 +26,7 @@ from ..verify.sample import (
     size_assignments,
 )
 from . import piecewise
+from .backprop import adjoints_defined
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
 from .chains import (
@@ -130,6 +131,7 @@ def hypothesis(derivation: Derivation) -> Markup:
         named = softmaxes(function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != function)
         sentence += f". Write $f({arguments}) = {definition}{latex(function)}$"
+    sentence += layers_sentence(derivation)
     if change:  # the variable: after f's definition, or a sentence of its own
         written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
         sentence += f"{', where' if named_f else '. Write'} {written}"
@@ -138,6 +140,17 @@ def hypothesis(derivation: Derivation) -> Markup:
     )
     defined += notation(derivation)
     return Markup(sentence + "." + defined)
+
+
+def layers_sentence(derivation: Derivation) -> str:
+    """``. With the forward pass $a = …$, $h = …$, $z = …$, write $\\delta_z = \\nabla_z f$ …``: when the
+    results are stated in the names and adjoints of the proof by backpropagation."""
+    backprop = derivation.proofs[0].backprop if derivation.proofs else None
+    if backprop is None:
+        return ""
+    layers = ", ".join(f"${latex(n)} = {latex(softmaxes(d))}$" for n, d in backprop.named.pairs)
+    deltas = adjoints_defined(backprop)
+    return f". With the forward pass {layers}, write {deltas}, each of $f$ as a function of it"
 
 
 def adjective(assumption: str, shape: tuple, symbol: str) -> str:
@@ -245,6 +258,11 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             "; an equality at a finite $t$ was evaluated at a random small $t$, a limit by evaluating "
             "its argument at $t = \\pm 10^{-3}, \\pm 5\\times 10^{-4}, \\pm 2.5\\times 10^{-4}$ and "
             "extrapolating, and $\\mathrm{D}_U F$ itself by the complex step"
+        )
+    if "backprop" in methods:
+        sentence += (
+            "; each adjoint $\\delta$ and each gradient read off by backpropagation was compared with "
+            "central finite differences of $f$ as a function of that quantity"
         )
     sentence += lines_agree(derivation, report)
     compared = f"of the function agree with {COMPARED[derivation.kind.name]}{'s' * bool(derivation.partials)}"

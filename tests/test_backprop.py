@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -297,3 +298,23 @@ def test_the_two_layer_network_fits_on_one_page(tmp_path):
     assert result.exit_code == 0, result.output
     info = subprocess.run(["pdfinfo", str(tmp_path / f"{NETWORK.stem}.pdf")], capture_output=True, text=True)
     assert "Pages:           1" in info.stdout
+
+
+def test_the_terminal_shows_the_forward_pass_and_each_delta():
+    result = invoke("show", NETWORK)
+    assert result.exit_code == 0
+    assert "backprop (forward pass: a = W1*x + b1, h = tanh(a), z = W2*h):" in result.stdout
+    assert "  delta_z\n     = softmax(z) - y" in result.stdout
+
+
+def test_the_exported_code_is_in_the_spec_symbols_and_checks_itself(tmp_path):
+    """A result stated in δs is written out for code, which compares it with finite differences."""
+    spec = DERIVATIONS / "backprop_logistic_regression.yaml"
+    result = invoke("export", spec, "--to", "numpy", "-o", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    module = tmp_path / f"{spec.stem}.py"
+    assert "delta" not in module.read_text(encoding="utf-8")
+    run = subprocess.run([sys.executable, module], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert run.returncode == 0 and run.stdout.startswith(
+        "the gradient agrees with central finite differences"
+    )

@@ -30,6 +30,7 @@ from gen.expr.latex import latex
 from gen.expr.lower import parse_expr, symbol_table
 from gen.pipeline import render_tex, run_spec
 from gen.render.json_view import to_json
+from gen.render.pdf import typeset
 from gen.spec.keys import load_spec
 from gen.verify.evaluate import Evaluator
 from gen.verify.sample import draw, size_assignments
@@ -318,3 +319,29 @@ def test_the_exported_code_is_in_the_spec_symbols_and_checks_itself(tmp_path):
     assert run.returncode == 0 and run.stdout.startswith(
         "the gradient agrees with central finite differences"
     )
+
+
+BY_BACKPROP = [p for p in SPECS if "backprop" in load_spec(p).methods]
+
+
+@pytest.mark.parametrize("path", BY_BACKPROP, ids=[p.stem for p in BY_BACKPROP])
+def test_the_backprop_specs_typeset_without_overfull_boxes(path, tmp_path):
+    require_tools("latexmk", "pdflatex")
+    _, log = typeset(render_tex(run_spec(load_spec(path))), tmp_path)
+    assert "Output written" in log
+    assert not [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+
+
+def test_both_methods_in_one_spec_agree(tmp_path):
+    """``methods: [differential, backprop]`` with several variables: two proofs, the same gradients."""
+    spec = dataclasses.replace(load_spec(NETWORK), methods=("differential", "backprop"))
+    outcome = run_spec(spec)
+    assert outcome.report.ok and [p.method for p in outcome.derivation.proofs] == ["differential", "backprop"]
+    derivation = outcome.derivation
+    backprop = derivation.proofs[1]
+    dims = size_assignments(derivation)[0]
+    values = draw(derivation, dims, np.random.default_rng(1), 0)
+    ev = Evaluator({**values, **dict(backprop.backprop.definitions)}, dims, {})
+    chains = ((backprop.variable, backprop.gradient), *backprop.partials)
+    for (v, stated), (w, chain) in zip(derivation.results, chains):  # stated by differentials
+        assert v == w and np.allclose(ev(stated), ev(chain.last))

@@ -345,3 +345,34 @@ def test_both_methods_in_one_spec_agree(tmp_path):
     chains = ((backprop.variable, backprop.gradient), *backprop.partials)
     for (v, stated), (w, chain) in zip(derivation.results, chains):  # stated by differentials
         assert v == w and np.allclose(ev(stated), ev(chain.last))
+
+
+def test_a_deeper_network_numbers_its_layers(tmp_path):
+    """Three layers: a1, h1, a2, h2, z, and Algorithm 6.4's recursion δ_{a_k} = (W_{k+1}ᵀδ) ∘ φ'(a_k)."""
+    path = write(
+        tmp_path,
+        "symbols: {W1: {shape: [p, n]}, W2: {shape: [q, p]}, W3: {shape: [k, q]}, x: {shape: [n]}, "
+        "y: {shape: [k], assume: [onehot]}}\n"
+        "function: -y^T * log(softmax(W3 * relu(W2 * tanh(W1*x))))\nwrt: [W1, W2, W3]\nmethods: [backprop]\n",
+    )
+    outcome = run_spec(load_spec(path))
+    assert outcome.report.ok
+    backprop = outcome.derivation.proofs[0].backprop
+    assert [n.name for n in backprop.named.symbols] == ["a1", "h1", "a2", "h2", "z"]
+    assert [a.delta.name for a in backprop.adjoints] == ["delta_z", "delta_a2", "delta_a1"]
+    assert latex(backprop.adjoints[1].value) == r"(W_{3}^{\top}\delta_{z}) \circ \mathbb{I}[a_{2} > 0]"
+    results = [latex(r) for _, r in outcome.derivation.results]
+    assert results == [r"\delta_{a_{1}}x^{\top}", r"\delta_{a_{2}}h_{1}^{\top}", r"\delta_{z}h_{2}^{\top}"]
+
+
+def test_a_variable_that_f_uses_directly_adds_its_own_term(tmp_path):
+    """Weight decay: f = −yᵀ log softmax(Wx) + λ‖W‖², so ∇_W f = δ_z xᵀ + 2λW (f among W's users)."""
+    path = write(
+        tmp_path,
+        "symbols: {W: {shape: [k, n]}, x: {shape: [n]}, y: {shape: [k], assume: [onehot]}, "
+        "lam: {assume: [positive]}}\n"
+        "function: -y^T * log(softmax(W*x)) + lam*norm(W)^2\nwrt: W\nmethods: [backprop]\n",
+    )
+    outcome = run_spec(load_spec(path))
+    assert outcome.report.ok
+    assert latex(outcome.derivation.result) == r"\delta_{z}x^{\top} + 2\lambda W"

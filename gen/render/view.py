@@ -244,13 +244,17 @@ NOT_ANALYTIC = "by the complex step where every function in it is analytic, else
 
 def verification(derivation: Derivation, report: Report) -> Markup:
     methods = {p.method for p in derivation.proofs}
+    by_backprop_only = methods == {"backprop"}  # no differentials: each line against finite differences
     sentence = (
-        f"Each equality above was evaluated on both sides at {report.samples} random points"
+        f"Each equality above was evaluated at {report.samples} random points"
         f"{at_sizes(derivation, report.samples)}, each variable drawn over its whole declared domain"
-        f"{' (determinants of both signs where the assumptions allow)' * signed(derivation)} and each "
-        "differential taken in a random direction "
-        + ("by the complex step" if by_complex_step(derivation) else NOT_ANALYTIC)
+        f"{' (determinants of both signs where the assumptions allow)' * signed(derivation)}"
     )
+    if not by_backprop_only:
+        sentence = sentence.replace("evaluated at", "evaluated on both sides at") + (
+            " and each differential taken in a random direction "
+            + ("by the complex step" if by_complex_step(derivation) else NOT_ANALYTIC)
+        )
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"
     if "directional" in methods:
@@ -311,9 +315,9 @@ def lines_agree(derivation: Derivation, report: Report) -> str:
     limits = [c for c in engine if c.kind == "->"]
     sentence = ""
     if derivation.proofs:
-        sentence = (
-            f". Consecutive lines agree {to_within([c for c in engine if c.kind != '->'])} in relative error"
-        )
+        backprop_only = {p.method for p in derivation.proofs} == {"backprop"}  # compared with differences
+        lines = "Every line agrees" if backprop_only else "Consecutive lines agree"
+        sentence = f". {lines} {to_within([c for c in engine if c.kind != '->'])} in relative error"
         sentence += f" (a limit with the line before it, {to_within(limits)})" if limits else ""
     if not report.author:
         return sentence

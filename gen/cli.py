@@ -314,7 +314,11 @@ def terminal_view(outcome) -> str:
             (f"lemma {lemma.rule}: {text(lemma.chain.lhs)}", steps_text(lemma.chain.steps, lemma_checks))
             for lemma, lemma_checks in zip(proof.lemmas, checks.lemmas)
         ]
-        blocks.append((text(proof.chain.lhs), steps_text(proof.chain.steps, checks.chain)))
+        if proof.backprop:  # one δ a line, each its own left-hand side
+            steps = zip(proof.chain.steps, checks.chain)
+            blocks += [(text(s.subject), steps_text((s,), (c,))) for s, c in steps]
+        else:
+            blocks.append((text(proof.chain.lhs), steps_text(proof.chain.steps, checks.chain)))
         gradient = (checks.identification, *checks.gradient)
         blocks.append((f"{derivative_name(d, order=1)} f", steps_text(proof.gradient.steps, gradient)))
         for (v, chain), partial in zip(proof.partials, checks.partials):
@@ -328,10 +332,19 @@ def terminal_view(outcome) -> str:
             second += [(bilinear, text(bilinear.lhs))] if bilinear else []
             for c, lhs in second:
                 blocks.append((lhs, steps_text(c.steps, [next(done) for _ in c.steps])))
-        out += chain_text(proof.method, blocks)
+        out += chain_text(proof.method + forward_text(proof), blocks)
     out.append(f"result: {results_text(d)}")
     out.append(f"finite differences: {figure_text(r.finite_difference)}")
     return "\n".join(one_line(line) for line in out)  # the terminal's one escaping step
+
+
+def forward_text(proof) -> str:
+    """`` (forward pass: a = W1*x + b1, h = tanh(a), z = W2*h)`` for a proof by backpropagation."""
+    from .expr.printers import text
+
+    if not proof.backprop:
+        return ""
+    return f" (forward pass: {', '.join(f'{n} = {text(d)}' for n, d in proof.backprop.named.pairs)})"
 
 
 def figure_text(check) -> str:

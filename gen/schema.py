@@ -127,7 +127,7 @@ symbols:                      # name: {{shape, assume}}; shape [] a number, [n] 
   X: {{shape: [n, n], assume: [invertible]}}
 function: tr(X^-1)            # + - * / ^T ^-1 ^k, tr det logdet log exp sqrt norm kron hadamard ...
 wrt: X
-# methods: [differential, directional, entrywise]
+# methods: [differential, directional, entrywise, backprop]
 # claim: -(X^-2)^T            # the derivative you assert: checked, a false one fails
 # compare:                    # other stated values, diagnosed (sign, transpose, factor, ...)
 #   - {{expr: (X^-2)^T, label: a value from a textbook}}

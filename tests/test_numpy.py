@@ -41,7 +41,8 @@ def test_the_numpy_result_is_the_verified_result(path):
     results = out["results"] if "results" in out else {derivation.variable.name: out["result"]}
     dims = sample_dims(derivation)
     values = draw(derivation, dims, np.random.default_rng(7))
-    ev = Evaluator(values, dims, {})
+    backprop = derivation.proofs[0].backprop if derivation.proofs else None  # a result in its δs
+    ev = Evaluator({**values, **dict(backprop.definitions if backprop else ())}, dims, {})
     for variable, result in derivation.results:
         namespace = {"np": np}
         exec(results[variable.name]["numpy"], namespace)

@@ -78,12 +78,14 @@ def derived(make_spec):
 @pytest.mark.parametrize("make_spec", CASES)
 def test_printed_expressions_parse_back_to_the_same_value(make_spec):
     derivation = derived(make_spec)
-    symbols = derivation.symbol_map
+    backprop = derivation.proofs[0].backprop if derivation.proofs else None
+    defined = dict(backprop.definitions) if backprop else {}  # backprop's names and δs, as symbols
+    symbols = {**derivation.symbol_map, **{name.name: name for name in defined}}
     names = set(symbols) | {str(d) for s in symbols.values() for d in ir.shape(s)}
     dims = sample_dims(derivation)
     values = draw(derivation, dims, np.random.default_rng(0))
     direction = np.random.default_rng(1).standard_normal(np.shape(values[derivation.variable]))
-    ev = Evaluator(values, dims, {derivation.variable: direction})
+    ev = Evaluator({**values, **defined}, dims, {derivation.variable: direction})
     checked = 0
     for e in printed_expressions(derivation):
         if not in_grammar(e, names):

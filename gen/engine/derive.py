@@ -11,11 +11,13 @@ from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
 from ..expr.piecewise import constant_parameters
 from ..spec.keys import Spec, inverted, variable_name
+from .backprop import backprop_proof
 from .change import Change, change_of_variable
 from .facts import known
 from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
 from .kind import GRADIENT, Kind, is_jacobian, kind_of
 from .methods import METHODS, derive_core, in_numerator_layout
+from .named import Named
 from .proof import Chain, Proof
 from .several import several_core
 from .simplify import softmaxes
@@ -78,7 +80,11 @@ def derive(spec: Spec) -> Derivation:
     if change is not None:  # the result in the spec's own terms
         core = replace(core, gradient=change.written_back(core.gradient))
     names = fresh_names(spec, variable)
-    proofs = tuple(METHODS[m](core, names) for m in spec.methods)
+    backprop_supported(spec, change)
+    try:
+        proofs = tuple(method(m, spec, symbols, facts)(core, names) for m in spec.methods)
+    except Unsupported as error:
+        raise error.at(spec.function.span) from None
     if kind.order == 2:
         try:
             core, proofs = second_order(core, variable, facts, names, proofs)
@@ -92,7 +98,7 @@ def derive(spec: Spec) -> Derivation:
     steps = tuple(author_step(s, symbols, i, variable, function) for i, s in enumerate(spec.steps, 1))
     written = ((spec.claim, claim), *zip((c.expr for c in spec.compare), (v for _, v in compare)))
     require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, facts)
-    result = core.gradient.last
+    result = proofs[0].gradient.last if proofs and proofs[0].backprop else core.gradient.last
     identified = core.gradient.steps[0].expr
     return Derivation(
         spec,
@@ -132,24 +138,29 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
     several_variables_supported(spec, variables, function)
     facts = known(spec, symbols)
     require_symmetric(((spec.function, function),), symbols, facts)
+    by_differentials = lambda: several_core(function, variables, facts).proof()  # noqa: E731
+    by_backprop = lambda: backprop_proof(function, variables, facts, named(spec), taken(spec))  # noqa: E731
+    several_proofs = {"differential": by_differentials, "backprop": by_backprop}
     try:
-        core = several_core(function, variables, facts)
+        proofs = tuple(several_proofs[m]() for m in spec.methods)
     except Unsupported as error:
         raise error.at(spec.function.span) from None
-    (variable, result), *partials = results = tuple((v, g.last) for v, g in zip(variables, core.gradients))
+    first = proofs[0]
+    chains = ((first.variable, first.gradient), *first.partials)
+    (variable, result), *partials = results = tuple((v, g.last) for v, g in chains)
     gradients = {v.name: (v, ir.shape(g)) for v, g in results}
     claims = tuple(
         (gradients[name.value][0], result_expr(text, symbols, gradients[name.value][1], "claim"))
         for name, text in spec.claims
     )
-    identified = core.gradients[0].steps[0].expr
+    identified = first.gradient.steps[0].expr
     return Derivation(
         spec,
         tuple(symbols.items()),
         function,
         variable,
         result,
-        (core.proof(),),
+        proofs,
         GRADIENT,  # several_supported: scalar functions of matrices and vectors, first order
         structure(spec),
         resolved_layout(spec, GRADIENT),
@@ -181,10 +192,40 @@ def several_variables_supported(spec: Spec, variables: tuple, function) -> None:
         "layout": spec.layout != "denominator",
         "steps": spec.steps,
         "compare": spec.compare,
-        "methods": set(spec.methods) - {"differential"},
+        "methods": set(spec.methods) - {"differential", "backprop"},
     }
     if key := next((k for k, applies in refused.items() if applies), None):
         raise refuse(f"'{key}'", spec.span_of(key))
+
+
+def method(name: str, spec: Spec, symbols: dict, facts):
+    """The method ``name`` as a function of the core and the method's names: backpropagation
+    derives its own proof (from the function, the δs shared by every variable)."""
+    if name != "backprop":
+        return METHODS[name]
+    return lambda core, names: backprop_proof(
+        core.function, (core.variable,), facts, named(spec), taken(spec)
+    )
+
+
+def named(spec: Spec) -> Named:
+    """The spec's named intermediates (``where:``, issue 16 item 1: none until it is parsed)."""
+    return getattr(spec, "named", None) or Named()
+
+
+def taken(spec: Spec) -> set:
+    """The names a new symbol must not take: the spec's symbols and dimensions, and f."""
+    return {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape} | {"f", "d"}
+
+
+def backprop_supported(spec: Spec, change) -> None:
+    """Backpropagation: a first-order gradient, in the plain layout, by a matrix or vector variable."""
+    if "backprop" not in spec.methods:
+        return
+    refused = {"layout": spec.layout != "denominator", "steps": spec.steps, "wrt": change is not None}
+    if key := next((k for k, applies in refused.items() if applies), None):
+        what = "'wrt' an inverse" if key == "wrt" else f"'{key}'"
+        raise Unsupported(f"the backprop method with {what} is not supported yet", spec.span_of(key))
 
 
 def fresh_names(spec: Spec, variable) -> dict:
@@ -266,9 +307,9 @@ def supported_variable(spec: Spec, symbols: dict, function, change: Change | Non
         if spec.layout == "numerator":
             message = "a Jacobian is always ∂vec F/∂(vec X)ᵀ, the numerator layout already; remove 'layout'"
             raise SpecError(message, spec.span_of("layout"))
-        if set(spec.methods) - {"differential"}:
-            message = "a Jacobian is derived by differentials only; remove 'methods' or keep [differential]"
-            raise SpecError(message, spec.span_of("methods"))
+        if other := next((m for m in spec.methods if m != "differential"), None):
+            message = f"a Jacobian is derived by differentials only, not by the {other} method; remove "
+            raise SpecError(message + "'methods' or keep [differential]", spec.span_of("methods"))
     return variable, kind
 
 
@@ -291,11 +332,12 @@ def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
     if variable is None or is_jacobian(function, variable):
         message = "order 2 other than the Hessian of a scalar function or the second derivative by a number"
         raise refuse(message, spec.span_of("order"))
+    other = next((m for m in spec.methods if m != "differential"), None)
     reasons = {
         "with steps": spec.steps,
         "in numerator layout": spec.layout != "denominator",
         "with symmetric_gradient: cookbook": structure(spec) == "cookbook",
-        "by a method other than differentials": set(spec.methods) - {"differential"},
+        f"by the {other} method": other,
     }
     if reason := next((r for r, applies in reasons.items() if applies), None):
         raise refuse(f"order 2 {reason}", spec.span_of("order"))

@@ -54,6 +54,7 @@ class Proof:
     symbols: tuple[tuple[str, object], ...] = ()  # the method's own symbols: direction, t, indices
     second: tuple = ()  # order 2: the chain of d(∇f), the Hessian read off, d²f[U, V] (a Chain or None)
     partials: tuple = ()  # several variables: (variable, its gradient chain) for each after the first
+    backprop: object = None  # the backprop method: its forward pass and adjoints (engine.backprop.Backprop)
 
     @property
     def symbol(self) -> dict:

@@ -80,7 +80,8 @@ def named_function(derivation: Derivation) -> bool:
     function = latex(derivation.function)
     visible = re.sub(r"\\[,;!]|[{}^_ ]", "", re.sub(r"\\[A-Za-z]+", "x", function))
     fraction = "\\frac" in function and derivation.kind.jacobian
-    return len(visible) > LONG or fraction
+    by_backprop = bool(derivation.proofs) and derivation.proofs[0].backprop is not None  # its δs say f
+    return len(visible) > LONG or fraction or by_backprop
 
 
 def function_latex(derivation: Derivation) -> str:

@@ -67,9 +67,18 @@ def result_json(derivation: Derivation, variable, result) -> dict:
         "latex": latex(result),
         # with wrt: Sigma^-1 the result is written in Σ (of Λ's shape): a function of the spec's symbols
         "numpy": numpy_source(
-            result, dict(derivation.symbols), shaped_as(derivation, variable), kind.vectorised
+            in_symbols(derivation, result),
+            dict(derivation.symbols),
+            shaped_as(derivation, variable),
+            kind.vectorised,
         ),
     }
+
+
+def in_symbols(derivation: Derivation, result):
+    """A result in the spec's symbols only (one stated in backpropagation's names and δs, written out)."""
+    backprop = derivation.proofs and derivation.proofs[0].backprop
+    return backprop.written_out(result) if backprop else result
 
 
 def written(derivation: Derivation):

@@ -15,6 +15,7 @@ from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import group, latex, subscript
 from ..verify.checks import ProofChecks, Report
+from .backprop import backprop_parts
 from .chains import (
     Part,
     ProofView,
@@ -35,6 +36,7 @@ METHOD_TITLES = {
     "differential": "Proof by differentials",
     "directional": "Proof by the directional derivative",
     "entrywise": "Proof entry by entry",
+    "backprop": "Proof by backpropagation",
 }
 
 
@@ -313,6 +315,7 @@ PROOF_PARTS = {
     "differential": differential_parts,
     "directional": directional_parts,
     "entrywise": entrywise_parts,
+    "backprop": backprop_parts,
 }
 
 

@@ -26,6 +26,7 @@ from ..verify.sample import (
     size_assignments,
 )
 from . import piecewise
+from .backprop import adjoints_defined
 from .chains import Line as Line  # re-exported: templates, JSON and notes take them from here
 from .chains import Part as Part
 from .chains import (
@@ -132,6 +133,7 @@ def hypothesis(derivation: Derivation) -> Markup:
         named = softmaxes(function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != function)
         sentence += f". Write $f({arguments}) = {definition}{latex(function)}$"
+    sentence += layers_sentence(derivation)
     if change:  # the variable: after f's definition, or a sentence of its own
         written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
         sentence += f"{', where' if named_f else '. Write'} {written}"
@@ -140,6 +142,17 @@ def hypothesis(derivation: Derivation) -> Markup:
     )
     defined += notation(derivation)
     return Markup(sentence + "." + defined)
+
+
+def layers_sentence(derivation: Derivation) -> str:
+    """``. With the forward pass $a = …$, $h = …$, $z = …$, write $\\delta_z = \\nabla_z f$ …``: when the
+    results are stated in the names and adjoints of the proof by backpropagation."""
+    backprop = derivation.proofs[0].backprop if derivation.proofs else None
+    if backprop is None:
+        return ""
+    layers = ", ".join(f"${latex(n)} = {latex(softmaxes(d))}$" for n, d in backprop.named.pairs)
+    deltas = adjoints_defined(backprop)
+    return f". With the forward pass {layers}, write {deltas}, each of $f$ as a function of it"
 
 
 def adjective(assumption: str, shape: tuple, symbol: str) -> str:
@@ -233,13 +246,17 @@ NOT_ANALYTIC = "by the complex step where every function in it is analytic, else
 
 def verification(derivation: Derivation, report: Report) -> Markup:
     methods = {p.method for p in derivation.proofs}
+    by_backprop_only = methods == {"backprop"}  # no differentials: each line against finite differences
     sentence = (
-        f"Each equality above was evaluated on both sides at {report.samples} random points"
+        f"Each equality above was evaluated at {report.samples} random points"
         f"{at_sizes(derivation, report.samples)}, each variable drawn over its whole declared domain"
-        f"{' (determinants of both signs where the assumptions allow)' * signed(derivation)} and each "
-        "differential taken in a random direction "
-        + ("by the complex step" if by_complex_step(derivation) else NOT_ANALYTIC)
+        f"{' (determinants of both signs where the assumptions allow)' * signed(derivation)}"
     )
+    if not by_backprop_only:
+        sentence = sentence.replace("evaluated at", "evaluated on both sides at") + (
+            " and each differential taken in a random direction "
+            + ("by the complex step" if by_complex_step(derivation) else NOT_ANALYTIC)
+        )
     if "entrywise" in methods:
         sentence += " (the partial derivatives at a random entry)"
     if "directional" in methods:
@@ -247,6 +264,11 @@ def verification(derivation: Derivation, report: Report) -> Markup:
             "; an equality at a finite $t$ was evaluated at a random small $t$, a limit by evaluating "
             "its argument at $t = \\pm 10^{-3}, \\pm 5\\times 10^{-4}, \\pm 2.5\\times 10^{-4}$ and "
             "extrapolating, and $\\mathrm{D}_U F$ itself by the complex step"
+        )
+    if "backprop" in methods:
+        sentence += (
+            "; each adjoint $\\delta$ and each gradient read off by backpropagation was compared with "
+            "central finite differences of $f$ as a function of that quantity"
         )
     sentence += lines_agree(derivation, report)
     compared = f"of the function agree with {COMPARED[derivation.kind.name]}{'s' * bool(derivation.partials)}"
@@ -295,9 +317,9 @@ def lines_agree(derivation: Derivation, report: Report) -> str:
     limits = [c for c in engine if c.kind == "->"]
     sentence = ""
     if derivation.proofs:
-        sentence = (
-            f". Consecutive lines agree {to_within([c for c in engine if c.kind != '->'])} in relative error"
-        )
+        backprop_only = {p.method for p in derivation.proofs} == {"backprop"}  # compared with differences
+        lines = "Every line agrees" if backprop_only else "Consecutive lines agree"
+        sentence = f". {lines} {to_within([c for c in engine if c.kind != '->'])} in relative error"
         sentence += f" (a limit with the line before it, {to_within(limits)})" if limits else ""
     if not report.author:
         return sentence

@@ -32,7 +32,7 @@ ASSUMPTIONS = (
     "onehot",
     "binary",
 )
-METHODS = ("differential", "directional", "entrywise")
+METHODS = ("differential", "directional", "entrywise", "backprop")
 # the grammar's function names: not symbol names. ``d`` may be one: ``d(...)`` is then not the
 # differential (see ``gen.expr.lower``); ``T`` may be one too: ``^T`` stays the transpose.
 FUNCTIONS = frozenset(NAMED) - {"d"}

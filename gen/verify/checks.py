@@ -16,6 +16,7 @@ from ..engine.derive import Derivation
 from ..engine.jacobians import differential_of_variable, symmetrizer
 from ..engine.proof import Chain, Proof, Step
 from ..expr import ir
+from .backprop import adjoint_errors, named_values, read_off_errors, stated_values
 from .evaluate import Evaluator, analytic, finite_difference_gradient, finite_difference_jacobian, unit
 from .sample import COVERED, MIN_SINGULAR_VALUE, draw, size_assignments
 from .undeclared import undeclared
@@ -263,8 +264,21 @@ def checked(derivation: Derivation) -> Report:
         t = rng.uniform(0.1, 0.5) * MIN_SINGULAR_VALUE / max(1.0, np.linalg.norm(np.atleast_2d(dX), 2))
         others = {v: rng.standard_normal(np.shape(values[v])) for v, _ in derivation.partials}
         for k, proof in enumerate(derivation.proofs):
-            ev = method_evaluator(proof, values, dims, dX, index, t, others)
+            ev = method_evaluator(proof, named_values(proof, values), dims, dX, index, t, others)
             first, *rest = proof.gradient.steps
+            if proof.backprop:  # each δ and each gradient read off against finite differences
+                record(errors, at, ("chain", k), adjoint_errors(ev, proof, values, rel_error))
+                record(
+                    errors,
+                    at,
+                    ("ident", k),
+                    [max(read_off_errors(ev, proof, derivation.function, values, rel_error))],
+                )
+                record(errors, at, ("grad", k), chain_errors(ev, Chain(first.expr, tuple(rest))))
+                for m, (_, gradient) in enumerate(proof.partials):
+                    head, *tail = gradient.steps
+                    record(errors, at, ("partial", k, m), chain_errors(ev, Chain(head.expr, tuple(tail))))
+                continue
             record(errors, at, ("chain", k), chain_errors(ev, proof.chain))
             identified = ir.add(
                 linear(first.expr, variable, jacobian),
@@ -280,7 +294,7 @@ def checked(derivation: Derivation) -> Report:
             for m, lemma in enumerate(proof.lemmas):
                 named = Evaluator({**ev.values, **dict(lemma.definitions)}, dims, ev.directions)
                 record(errors, at, ("lemma", k, m), chain_errors(named, lemma.chain, proof.symbol["t"]))
-        ev = Evaluator(values, dims, {variable: dX})
+        ev = Evaluator(stated_values(derivation, values), dims, {variable: dX})
         overflow = overflow or not_finite(derivation, ev)
         if derivation.steps:
             author = Chain(ir.d(derivation.function), tuple(Step(e) for e in derivation.steps))
@@ -321,19 +335,20 @@ def checked(derivation: Derivation) -> Report:
     tol = settings.tolerance
     equal = "=" if by_complex_step(derivation) else "fd"  # else central differences: their bound
 
-    def check(*key, steps=()) -> tuple[Check, ...]:
+    def check(*key, steps=(), kind=None) -> tuple[Check, ...]:
         """The checks of ``key``'s errors, each bounded as its line's relation says (``->``: a limit)."""
-        kind = "fd" if key == ("fd",) else equal
+        kind = kind or ("fd" if key == ("fd",) else equal)
         relations = itertools.chain(
             (equal if s.relation == "=" else s.relation for s in steps), itertools.repeat(kind)
         )
         by_size = zip(*(errors[key][a] for a in sorted(errors.get(key, {}))))
         return tuple(Check(max(e), tol, r, e) for e, r in zip(by_size, relations))
 
+    against = lambda proof: "fd" if proof.backprop else None  # noqa: E731  (δs: finite differences)
     proofs = tuple(
         ProofChecks(
-            check("chain", k, steps=proof.chain.steps),
-            check("ident", k)[0],
+            check("chain", k, steps=() if proof.backprop else proof.chain.steps, kind=against(proof)),
+            check("ident", k, kind=against(proof))[0],
             check("grad", k, steps=proof.gradient.steps[1:]),
             tuple(check("lemma", k, m, steps=lemma.chain.steps) for m, lemma in enumerate(proof.lemmas)),
             check("second", k),
@@ -385,7 +400,7 @@ def claims_hold(derivation: Derivation, samples: int) -> bool:
     assignments = size_assignments(derivation)
     for sample in range(samples):
         dims = assignments[sample % len(assignments)]
-        ev = Evaluator(draw(derivation, dims, rng, sample), dims, {})
+        ev = Evaluator(stated_values(derivation, draw(derivation, dims, rng, sample)), dims, {})
         for v, value in claimed(derivation):
             exact = dict(derivation.results)[v]
             if stated_error(ev(value), ev(exact), term_scale(ev, exact), tol) > tol:

@@ -44,6 +44,7 @@ def backprop_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) ->
     )
     written_out = len(backprop.adjoints) < len(backprop.named.pairs)  # some names have no δ of their own
     intro += " (an activation's adjoint written out where it is used):" if written_out else ":"
+    brief = f"Forward pass: {forward_pass(backprop)}. Backward pass:"  # the notes explain the method once
     adjoints = tuple(
         line(latex(a.delta), step, through(backprop, a.through), f"adjoint of {a.name}", check)
         for a, step, check in zip(backprop.adjoints, proof.chain.steps, checks.chain)
@@ -61,4 +62,4 @@ def backprop_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) ->
         head, *tail = chain.steps
         lines.append(line(symbol, head, through(backprop, entered[1]), "backpropagated gradient", first))
         lines += rule_lines(Chain(None, tuple(tail)), "", rest)
-    return part(intro, adjoints), part(then, tuple(lines))
+    return part(intro, adjoints, brief), part(then, tuple(lines), "The gradients:")

@@ -70,6 +70,16 @@ METHODS = {
         r"in place of $\mathrm{d}$. Brought into the form of the $(i, j)$ entry of a matrix $G$, for "
         "every entry, it makes $G$ the matrix of partial derivatives, the gradient.",
     ),
+    "backprop": (
+        "Proof by backpropagation",
+        "The function is written as a forward pass of named quantities (the layers). From the output "
+        r"back, the adjoint $\delta_v = \nabla_v f$ of each quantity $v$ is "
+        r"$\sum_u \nabla_v\langle\delta_u, u(v)\rangle$ over the quantities $u$ that use $v$, each "
+        "term derived by differentials with $\\delta_u$ held constant; every gradient is then read off "
+        r"as $\nabla_W f = \sum_u \nabla_W\langle\delta_u, u(W)\rangle$, the $\delta$s shared by "
+        "all the variables (Goodfellow et al., Algorithm 6.4). Each $\\delta$ is checked against finite "
+        "differences of $f$ as a function of its quantity.",
+    ),
 }
 
 

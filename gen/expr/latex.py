@@ -16,13 +16,17 @@ from .functions import FUNCTIONS
 from .numbers import decimal
 from .spectral import SpectralLatex
 
-GREEK = set(
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
-    "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
-)
+# The one table of Greek letters: the ASCII names a spec writes (``sigma``, ``Sigma``, ``sigma_1``;
+# ``eps`` and ``lam``, the short names code uses), the Unicode letters prose writes, and the LaTeX
+# letter both print as (ε and φ as the variants textbooks use).
+NAMES = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
+    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+).split()
+LETTERS = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
 VARIANTS = {"epsilon": "varepsilon", "phi": "varphi"}
-# the ASCII short names of Greek letters that code and papers use (``eps`` for a small ε)
-SHORT = {"eps": "varepsilon", "lam": "lambda"}
+GREEK = {name: VARIANTS.get(name, name) for name in NAMES} | {"eps": "varepsilon", "lam": "lambda"}
+GREEK_LETTERS = {letter: GREEK[name] for letter, name in zip(LETTERS, NAMES, strict=True)}
 
 # Precedence: a sub-expression binding looser than its context is parenthesised.
 SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
@@ -34,16 +38,16 @@ def name_latex(name: str) -> str:
     base, _, sub = name.partition("_")
     if not sub and (m := re.fullmatch(r"([A-Za-z]+?)(\d+)", name)):
         base, sub = m.groups()
-    if base in GREEK or base in SHORT:
-        base = f"\\{SHORT.get(base) or VARIANTS.get(base, base)}"
+    if base in GREEK:
+        base = f"\\{GREEK[base]}"
     elif len(base) > 1:
         base = f"\\mathrm{{{base}}}"
     return f"{base}_{{{name_latex(sub) if sub else ''}}}" if sub else base
 
 
-BREAK = "\x00"  # where a long line may be broken: before each term of its outermost sum
-DEEP = "\x01"  # where a term too long for a row may be broken: before a term of a sum inside it
-FACTOR = "\x02"  # or between the factors of a product inside it, outside a function's argument
+MARK = re.compile("\x00([TFO])(.)")  # where a line may break: kind, then nesting level (a character)
+# what a row begun at a mark starts with: a term its sign, a factor \cdot, an operator (∘, ⊗) itself
+CONTINUATIONS = {"T": "", "F": "\\cdot ", "O": ""}
 
 
 def latex(e) -> str:

@@ -16,6 +16,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from ..expr.latex import GREEK_LETTERS
+
 SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -31,11 +33,6 @@ SPECIALS = {
     ">": r"\textgreater{}",
 }
 # Mathematical characters that pdflatex's utf8 input does not know, written as math.
-GREEK = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
-GREEK_NAMES = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-).split()
 SYMBOLS = {
     "−": "-",
     "×": r"\ensuremath{\times}",
@@ -60,7 +57,7 @@ SYMBOLS = {
     "¹": r"\ensuremath{^{1}}",
     "²": r"\ensuremath{^{2}}",
     "³": r"\ensuremath{^{3}}",
-    **{g: rf"\ensuremath{{\{name}}}" for g, name in zip(GREEK, GREEK_NAMES)},
+    **{g: rf"\ensuremath{{\{name}}}" for g, name in GREEK_LETTERS.items()},
 }
 SPECIALS |= SYMBOLS
 SPECIAL = re.compile("|".join(re.escape(c) for c in SPECIALS))

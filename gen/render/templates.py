@@ -124,7 +124,7 @@ def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Envir
     loader = jinja2.FunctionLoader(load_template)
     if search:
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), loader])
-    return SandboxedEnvironment(
+    templates = SandboxedEnvironment(
         loader=NamedLoader(loader),
         block_start_string=r"\BLOCK{",
         block_end_string="}",
@@ -140,6 +140,20 @@ def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Envir
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
     )
+    templates.filters["stop"] = full_stop
+    return templates
+
+
+END_OF_ROWS = r"\end{aligned}"
+
+
+def full_stop(display: str) -> Markup:
+    """A display that ends a sentence, with its full stop after its last row (``|stop`` in a
+    template): ``a = b.``, ``\\begin{aligned} … \\\\ &\\quad c.\\end{aligned}``, never beside the block."""
+    text = str(display)
+    if text.endswith(END_OF_ROWS):
+        return Markup(text[: -len(END_OF_ROWS)] + "." + END_OF_ROWS)
+    return Markup(text + ".")
 
 
 def render(view, template: str = "article", **context) -> str:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from .bibliography import Bibliography, Citation
 from .bibliography import Entry as BibEntry
 from .templates import escape_latex, render_notes
+from .title import plain_title
 from .view import DocumentView, Line, ProofView
 
 TITLE = "Matrix calculus: verified derivations"
@@ -169,7 +170,7 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
     rule_citations = [bibliography.cite(reference) for _, _, reference, _ in rules]
 
     def entry(spec, doc: DocumentView) -> Entry:
-        return Entry(link_rules(doc, targets), bookmark(doc.title), citations[id(spec)])
+        return Entry(link_rules(doc, targets), bookmark(plain_title(doc.title_pieces)), citations[id(spec)])
 
     section_labels = unique(f"topic:{slug(titles[t])}" for t in topics)
     return NotesView(

@@ -40,6 +40,7 @@ from .piecewise import away_from_kinks
 from .proofs import author_view, proof_view
 from .spectral import notation
 from .templates import escape_latex
+from .title import Pieces, latex_title, pieces
 
 # what central finite differences of the function agree with, by the kind of result
 COMPARED = {
@@ -81,7 +82,8 @@ IMPLIED = {
 class DocumentView:
     id: str
     label: str  # safe inside \label{}
-    title: str
+    title: Markup  # LaTeX: the text escaped, the formulas printed
+    title_pieces: Pieces  # (text, formula as written, its LaTeX): the title in the other outputs
     notes: Markup
     hypothesis: Markup
     statement: Markup
@@ -342,6 +344,7 @@ def statement(derivation: Derivation) -> Markup:
 
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
+    title = pieces(spec)
     used = dict.fromkeys(s.rule for c in chains(derivation) for s in c.steps)
     if derivation.steps:
         used["identification"] = None
@@ -352,7 +355,8 @@ def document_view(derivation: Derivation, report: Report) -> DocumentView:
     return DocumentView(
         id=spec.id,
         label=re.sub(r"[^A-Za-z0-9]+", "-", spec.id),
-        title=spec.title,
+        title=latex_title(title),
+        title_pieces=title,
         notes=Markup(spec.notes),
         hypothesis=hypothesis(derivation),
         statement=statement(derivation),

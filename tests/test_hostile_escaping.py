@@ -201,7 +201,7 @@ def test_show_json_keeps_the_normalised_text(tmp_path):
             "template: access to attribute '__class__' of 'str' object is unsafe.",
         ),
         (
-            "\\VAR{doc.title.__init__.__globals__}",
+            "\\VAR{doc.id.__init__.__globals__}",
             "template: access to attribute '__init__' of 'str' object is unsafe.",
         ),
         ("\\BLOCK{include '/etc/passwd'}", f"template: no template '/etc/passwd' {NOWHERE}"),

@@ -49,8 +49,10 @@ def run(path, time_budget: float | None = TIME_BUDGET, hint: str = "--timeout") 
 def run_spec(spec, time_budget: float | None = None, hint: str = "--timeout") -> Outcome:
     """Derive and verify a loaded spec (within ``time_budget`` seconds, as ``run``)."""
     from .engine.derive import derive  # imported before the clock starts: an import the
-    from .verify.checks import verify  # budget cut short would leave half a module behind
+    from .render.title import pieces  # budget cut short would leave half a module behind
+    from .verify.checks import verify
 
+    pieces(spec)  # the title's formulas parse (check says so, not only build)
     with budget(time_budget, spec.function.span, hint):
         derivation = derive(spec)
         report = verify(derivation)

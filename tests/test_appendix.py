@@ -73,9 +73,11 @@ def test_the_package_defines_what_the_snippets_use_under_private_names(snippets)
     package = render_package()
     assert package.startswith("% derivtex.sty") and "\\ProvidesPackage{derivtex}" in package
     defined = set(re.findall(r"\\newcommand\{\\derivtex(\w+)\}", package))
-    used = {name for s in snippets for name in re.findall(r"\\(why|measure|fitwhy|falsestep)\b", s)}
-    assert used <= defined == {"why", "measure", "fitwhy", "falsestep"}
-    assert not re.search(r"\\newcommand\{\\(why|measure|fitwhy|falsestep)\}", package)  # only \let, locally
+    macros = "why|whybelow|whylast|measure|fitwhy|falsestep"
+    used = {name for s in snippets for name in re.findall(rf"\\({macros})\b", s)}
+    internal = {"whyrow", "whylastrow"}  # what \whybelow and \whylast call
+    assert used <= defined == {"why", "whybelow", "whylast", "measure", "fitwhy", "falsestep"} | internal
+    assert not re.search(rf"\\newcommand\{{\\({macros}|whyrow|whylastrow)\}}", package)  # only \let, locally
 
 
 def test_build_writes_snippets_and_the_package_beside_them(tmp_path):

@@ -80,3 +80,8 @@ def test_first_error_without_a_file_line_takes_the_line_from_the_context():
     log = "! LaTeX Error: File `x.sty' not found.\n\nType X to quit.\n\nl.3 \\usepackage\n  {x}\n"
     assert first_error(log) == (3, ["LaTeX Error: File `x.sty' not found.", "l.3 \\usepackage", "  {x}"])
     assert first_error("This is pdfTeX\nOutput written on document.pdf\n") == (None, [])
+
+
+def test_a_box_dumped_in_a_warning_is_no_error_even_where_a_line_of_it_begins_with_a_bang():
+    log = "Overfull \\hbox (425.9pt too wide) in paragraph at lines 34--34\n []\\T1/lmr x\n!$$7!$$\\OML/lmm\n"
+    assert first_error(log) == (None, [])

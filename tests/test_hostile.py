@@ -86,7 +86,8 @@ def test_deeply_nested_yaml_is_refused(tmp_path):
 
 def hostile_spec(tmp_path: Path) -> Path:
     """Every plain-text field holds TeX that would read a file, run a command or hide a backslash."""
-    text = f"title: '{HOSTILE}'\ntopic: '{HOSTILE}'\nreferences: ['{HOSTILE}']\n" + SPEC
+    title = HOSTILE.replace("$", "\\$")  # in a title, $a$ would be a formula: \$ is the dollar sign
+    text = f"title: '{title}'\ntopic: '{HOSTILE}'\nreferences: ['{HOSTILE}']\n" + SPEC
     text += f"claim: -(X^-2)^T\ncompare:\n  - {{expr: (X^-2)^T, label: '{HOSTILE}'}}\n"
     text += f"steps:\n  - {{expr: d(tr(X^-1))}}\n  - {{expr: tr(d(X^-1)), why: '{HOSTILE}'}}\n"
     return write(tmp_path / "hostile.yaml", text)

@@ -53,7 +53,7 @@ def test_chains_are_aligned_blocks_with_the_justification_as_text(documents):
 def test_plain_text_is_escaped_for_markdown(tmp_path):
     spec = tmp_path / "odd.yaml"
     spec.write_text(
-        "title: '*Not* a [link](x) <b> #1 $5 & x_1 ᵀ'\n"
+        "title: '*Not* a [link](x) <b> #1 \\$5 & x_1 ᵀ'\n"  # \$ is a dollar sign, $…$ a formula
         "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n",
         encoding="utf-8",
     )

@@ -9,11 +9,20 @@ from helpers import every_method
 
 from gen import pipeline
 from gen.cli import main
+from gen.render.appendix import extra_files, preview
 from gen.render.pdf import typeset
 from gen.spec.keys import load_spec
 
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 SEED = DERIVATIONS / "trace_inverse.yaml"
+# Long, realistic material (issue 16): published ML derivations, and the realistic specs if any
+TESTS = Path(__file__).parent
+LONG = sorted((TESTS / "published_ml").glob("*.yaml")) + sorted((TESTS / "realistic").glob("*.yaml"))
+
+
+def overfull(log: str) -> list[str]:
+    """LaTeX's complaints of a line into the margin."""
+    return [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +53,49 @@ def test_every_spec_by_every_method_typesets_without_overfull_boxes(path, tmp_pa
     spec = every_method(load_spec(path))
     outcome = pipeline.run_spec(spec)
     _, log = typeset(pipeline.render_tex(outcome), tmp_path)
-    overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
-    assert not overfull
+    assert not overfull(log)
+
+
+@pytest.fixture(scope="module")
+def long_outcomes():
+    """The long specs, each by every method that applies."""
+    return [pipeline.run_spec(every_method(load_spec(path))) for path in LONG]
+
+
+@pytest.mark.parametrize("template", ["article", "beamer"])
+@pytest.mark.parametrize("index", range(len(LONG)), ids=[p.stem for p in LONG])
+def test_long_material_typesets_without_overfull_boxes(long_outcomes, index, template, tmp_path):
+    _, log = typeset(pipeline.render_tex(long_outcomes[index], template), tmp_path)
+    assert not overfull(log)
+
+
+def test_long_material_as_notes_and_appendices_typesets_without_overfull_boxes(long_outcomes, tmp_path):
+    _, log = typeset(pipeline.render_notes(long_outcomes), tmp_path / "notes")
+    assert not overfull(log)
+    snippets = {f"d{i}.tex": pipeline.render_tex(o, "appendix") for i, o in enumerate(long_outcomes)}
+    document = preview(tuple(name.removesuffix(".tex") for name in snippets))
+    _, log = typeset(document, tmp_path / "appendix", {**snippets, **extra_files()})
+    assert not overfull(log)
+
+
+def test_a_justification_too_long_for_its_column_goes_below_its_line(tmp_path):
+    reason = "a reason far too long to sit beside its formula on one row of the page, " * 2
+    spec = tmp_path / "why.yaml"
+    spec.write_text(
+        "symbols:\n  X: {shape: [n, n]}\nfunction: tr(X)\nwrt: X\nsteps:\n  - {expr: d(tr(X))}\n"
+        f"  - {{expr: tr(dX), why: '{reason}'}}\n  - {{expr: tr(I*dX), why: short}}\n",
+        encoding="utf-8",
+    )
+    pdf, log = typeset(pipeline.render_tex(pipeline.run(spec)), tmp_path)
+    assert not overfull(log)
+    (tmp_path / "why.pdf").write_bytes(pdf)
+    rows = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "why.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    long_row = next(i for i, row in enumerate(rows) if "far too long" in row)
+    assert "tr(dX)" not in rows[long_row]  # on a row of its own, not wrapped beside the formula
+    assert any("tr(dX)" in row for row in rows[long_row - 2 : long_row])  # just below its line
+    assert any("short" in row and "tr(" in row for row in rows)  # a short one stays beside
 
 
 def test_mathematical_characters_in_a_title_typeset(tmp_path):

@@ -16,13 +16,17 @@ from .functions import FUNCTIONS
 from .numbers import decimal
 from .spectral import SpectralLatex
 
-GREEK = set(
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
-    "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
-)
+# The one table of Greek letters: the ASCII names a spec writes (``sigma``, ``Sigma``, ``sigma_1``;
+# ``eps`` and ``lam``, the short names code uses), the Unicode letters prose writes, and the LaTeX
+# letter both print as (ε and φ as the variants textbooks use).
+NAMES = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
+    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+).split()
+LETTERS = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
 VARIANTS = {"epsilon": "varepsilon", "phi": "varphi"}
-# the ASCII short names of Greek letters that code and papers use (``eps`` for a small ε)
-SHORT = {"eps": "varepsilon", "lam": "lambda"}
+GREEK = {name: VARIANTS.get(name, name) for name in NAMES} | {"eps": "varepsilon", "lam": "lambda"}
+GREEK_LETTERS = {letter: GREEK[name] for letter, name in zip(LETTERS, NAMES, strict=True)}
 
 # Precedence: a sub-expression binding looser than its context is parenthesised.
 SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
@@ -34,16 +38,16 @@ def name_latex(name: str) -> str:
     base, _, sub = name.partition("_")
     if not sub and (m := re.fullmatch(r"([A-Za-z]+?)(\d+)", name)):
         base, sub = m.groups()
-    if base in GREEK or base in SHORT:
-        base = f"\\{SHORT.get(base) or VARIANTS.get(base, base)}"
+    if base in GREEK:
+        base = f"\\{GREEK[base]}"
     elif len(base) > 1:
         base = f"\\mathrm{{{base}}}"
     return f"{base}_{{{name_latex(sub) if sub else ''}}}" if sub else base
 
 
-BREAK = "\x00"  # where a long line may be broken: before each term of its outermost sum
-DEEP = "\x01"  # where a term too long for a row may be broken: before a term of a sum inside it
-FACTOR = "\x02"  # or between the factors of a product inside it, outside a function's argument
+MARK = re.compile("\x00([TFO])(.)")  # where a line may break: kind, then nesting level (a character)
+# what a row begun at a mark starts with: a term its sign, a factor \cdot, an operator (∘, ⊗) itself
+CONTINUATIONS = {"T": "", "F": "\\cdot ", "O": ""}
 
 
 def latex(e) -> str:
@@ -51,42 +55,24 @@ def latex(e) -> str:
     return _Printer().print(e)
 
 
-def latex_pieces(e, measure: int) -> list[list[str]]:
-    """The LaTeX of ``e`` cut before each term of its outermost sum, and between the factors of
-    ``e`` itself when it is a product (where a line may break); a piece wider than ``measure`` is
-    cut again between the terms and the factors inside it (S ∘ (dZ − (S ∘ dZ)11ᵀ) would not fit a row)."""
-    printer = _Printer()
-    printer.breakable = printer.factors_breakable = printer.deep = True
-    return [
-        shallow(piece).split(DEEP) if width(unmarked(piece)) > measure else [unmarked(piece)]
-        for piece in printer.print(e).split(BREAK)
-    ]
-
-
-def shallow(piece: str) -> str:
-    """``piece`` with its marks between factors kept (as DEEP) outside the argument of a named
-    function other than the trace: ``tr(A | dQ)`` may break, ``softmax(τQ | Kᵀ)`` may not."""
-    out, opened = "", []
-    for c in piece:
-        if c == "(":
-            opened.append(re.search(r"(\\operatorname\{(?!tr\})\w+\}|\\[A-Za-z]+)\s*$", out) is not None)
-        elif c == ")" and opened:
-            opened.pop()
-        out += (DEEP if not any(opened) else "") if c == FACTOR else c
-    return out
-
-
 class _Printer(SpectralLatex):
-    breakable = False  # mark the terms of the first (outermost) sum printed
-    factors_breakable = False  # mark the factors of the product printed first (if it is first)
-    deep = False  # mark the terms (DEEP) and factors (FACTOR) inside the outermost sum
+    marked = False  # mark where a line may break: between terms, factors and operands, at every level
+    level = 0  # how deep in the expression the node being printed is
 
     def print(self, e, context: int = 0) -> str:
         method = getattr(self, f"_print_{type(e).__name__}", None)
         if method is None:
             method = self._print_Function if isinstance(e, sp.Function) else self._unknown
-        text, prec = method(e)
+        self.level += 1
+        try:
+            text, prec = method(e)
+        finally:
+            self.level -= 1
         return text if prec >= context else group(text)
+
+    def mark(self, kind: str) -> str:
+        """Where a line may break inside the node being printed (nothing unless ``marked``)."""
+        return f"\x00{kind}{chr(0xE000 + self.level)}" if self.marked else ""
 
     def _unknown(self, e):
         raise TypeError(f"no LaTeX for {type(e).__name__}")
@@ -209,8 +195,7 @@ class _Printer(SpectralLatex):
         return f"\\operatorname{{logsumexp}}{group(self.print(e.arg))}", ATOM
 
     def _print_HadamardProduct(self, e):
-        mark = FACTOR if self.deep else ""
-        return f"{mark} \\circ ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
+        return f"{self.mark('O')} \\circ ".join(self.print(a, PRODUCT + 1) for a in e.args), PRODUCT
 
     def _print_HadamardPower(self, e):
         return f"{self.print(e.base, ATOM)}^{{\\circ {self.print(e.exp)}}}", POSTFIX
@@ -222,7 +207,7 @@ class _Printer(SpectralLatex):
 
     def _print_KroneckerProduct(self, e):  # an identity's size matters here: I_n ⊗ A
         factors = (rf"I_{{{self.dims(a.shape[0])}}}" if isinstance(a, sp.Identity) else a for a in e.args)
-        return " \\otimes ".join(
+        return f"{self.mark('O')} \\otimes ".join(
             f if isinstance(f, str) else self.print(f, PRODUCT + 1) for f in factors
         ), PRODUCT
 
@@ -314,8 +299,7 @@ class _Printer(SpectralLatex):
 
     # sums and products
     def _print_MatAdd(self, e):
-        mark, self.breakable = BREAK if self.breakable else DEEP if self.deep else "", False
-        parts = []
+        mark, parts = self.mark("T"), []
         for i, term in enumerate(ordered_terms(e)):
             negative, magnitude = split_sign(term)
             text = self.print(magnitude, SUM + 1 if negative else SUM)
@@ -329,7 +313,7 @@ class _Printer(SpectralLatex):
         negative, magnitude = split_sign(e)
         if negative:
             return "-" + self.print(magnitude, PRODUCT), SUM
-        mark, self.factors_breakable = BREAK if self.factors_breakable else FACTOR if self.deep else "", False
+        mark = self.mark("F")
         coeff, factors = ir.coeff_and_factors(magnitude) if ir.is_matrix(e) else (magnitude, ())
         numer, denom = fraction(coeff)
         scalars = mul_factors(numer)
@@ -345,7 +329,7 @@ class _Printer(SpectralLatex):
         pieces += [self.print(f, PRODUCT) for f in differentials]
         text = join_factors(pieces, mark if denom == 1 else "")
         if denom != 1 and width(unmarked(text)) > MEASURE:  # too long over a bar: 1/N in front, may break
-            text = f"\\frac{{1}}{{{self.print(denom)}}}\\," + join_factors(pieces, mark)
+            text = f"\\frac{{1}}{{{self.print(denom)}}}\\,{mark}" + join_factors(pieces, mark)
         elif denom != 1:
             text = f"\\frac{{{text or '1'}}}{{{self.print(denom)}}}"
         return text, PRODUCT
@@ -489,15 +473,19 @@ WORDS = ("det", "lim", *filter(None, (operator_word(f.latex) for f in FUNCTIONS.
 
 
 def unmarked(tex: str) -> str:
-    return tex.replace(BREAK, "").replace(DEEP, "").replace(FACTOR, "")
+    return MARK.sub("", tex)
+
+
+SCRIPT = r"[\^_]\{([^{}]*)\}"  # a sub- or superscript: its glyphs
+ROOT = r"\\sqrt\{([^{}]*)\}"  # a square root: its sign (a glyph) and its argument
 
 
 def width(tex: str) -> int:
     """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
-    tex = re.sub(r"\\(left|right|,|;|!|quad|qquad)\b", "", tex)
+    tex = re.sub(r"\\(left|right|[Bb]igg?[lr]?|,|;|!|quad|qquad)\b", "", tex)
     tex = re.sub(r"\^\{\\circ(?![A-Za-z])", "^{o", tex)  # a raised ∘ (exp^∘, X^{∘2}): a glyph, no operator
-    while (reduced := re.sub(r"[\^_]\{([^{}]*)\}", r" \1 ", tex)) != tex:
-        tex = reduced
+    while (reduced := re.sub(SCRIPT, r" \1 ", re.sub(ROOT, r"v\1", tex))) != tex:
+        tex = reduced  # inside out
     tex = re.sub(r"\\(?:operatorname|mathrm|mathbf)\{(\w+)\}", r"\1", tex)
     fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
     while (m := re.search(fraction, tex)) is not None:
@@ -512,26 +500,59 @@ DISPLAY = 60  # glyphs a displayed equation may take on one row (a proposition's
 
 
 def broken(e, measure: int = MEASURE) -> list[str]:
-    """The LaTeX of ``e`` in rows of at most ``measure`` glyphs, cut between the terms of a sum.
+    """The LaTeX of ``e`` in rows of at most ``measure`` glyphs where it can be.
 
-    A cut is made only where braces and ``\\left``/``\\right`` are balanced, and not after a
-    stub: a row of a few glyphs (``diag(vec(1``) reads worse than a long one. A term too wide for
-    a row has rows of its own, cut inside it (``latex_pieces``), not before its last few glyphs.
+    A row is cut between the terms of the outermost sum; a term too wide for a row is cut between
+    its own terms or factors, and so on down (``chunks``); the rows are then filled greedily. A row
+    begun between factors starts with ``\\cdot``, one begun between operands with ``\\circ``.
     """
-    rows, current, wide = [], "", False
-    for term in latex_pieces(e, measure):
-        wide, was_wide = len(term) > 1, wide
-        for k, piece in enumerate(term):
-            balanced = current.count("{") == current.count("}") and current.count(r"\left") == current.count(
-                r"\right"
-            )
-            wide_term = k == 0 and (wide or was_wide) and width(current) > 0  # on rows of its own
-            tail = k == len(term) - 1 and len(term) > 1 and width(piece) < measure / 6  # ``V)`` stays put
-            tail = tail and width(current + piece) <= measure * 7 / 6  # unless the row would be too long
-            over = width(current) > measure / 3 and width(current + piece) > measure and not tail
-            if balanced and (wide_term or over):
-                rows.append(current)
-                current = piece.lstrip()
-            else:
-                current += piece
+    printer = _Printer()
+    printer.marked = True
+    return fill(chunks(printer.print(e), measure), measure)
+
+
+def chunks(tex: str, measure: int) -> list[tuple[str, str]]:
+    """``tex`` as pieces a row may begin with, each with what it starts with if it does (``\\cdot``);
+    cut at the shallowest marks where braces and ``\\left``/``\\right`` are balanced, each piece
+    still too wide cut again inside it (the recursion: a sum's term, a product's factor, a function's
+    argument)."""
+    text = unmarked(tex)
+    usable = [m for m in MARK.finditer(tex) if balanced(unmarked(tex[: m.start()]))]
+    if width(text) <= measure or not usable:
+        return [(text, "")]
+    level = min(m[2] for m in usable)
+    cuts = [m for m in usable if m[2] == level]
+    starts = [0, *(m.start() for m in cuts)]
+    ends = [m.start() for m in cuts] + [len(tex)]
+    kinds = ["", *(m[1] for m in cuts)]
+    out = []
+    for start, end, kind in zip(starts, ends, kinds):
+        piece = tex[start:end]
+        piece = piece[3:] if start else piece  # without its mark (three characters)
+        (first, _), *rest = chunks(piece, measure)
+        out += [(first, CONTINUATIONS.get(kind, "")), *rest]
+    return out
+
+
+def balanced(tex: str) -> bool:
+    """Whether a row may end after ``tex``: its braces and ``\\left``/``\\right`` closed."""
+    return tex.count("{") == tex.count("}") and len(re.findall(r"\\left\b", tex)) == len(
+        re.findall(r"\\right\b", tex)
+    )
+
+
+def fill(pieces: list[tuple[str, str]], measure: int) -> list[str]:
+    """Rows of ``pieces`` (text, what a row begun with it starts with), each filled while it fits.
+
+    No row ends after a stub (a row of a few glyphs, ``diag(vec(1``, reads worse than a long one),
+    nor leaves a tail of a few glyphs (``V)``) to a row of its own when it nearly fits.
+    """
+    rows, current = [], ""
+    for k, (text, continuation) in enumerate(pieces):
+        tail = k == len(pieces) - 1 and width(text) < measure / 6 and width(current + text) <= measure * 7 / 6
+        if current and width(current) > measure / 3 and width(current + text) > measure and not tail:
+            rows.append(current)
+            current = continuation + text.lstrip()
+        else:
+            current += text
     return [*rows, current]

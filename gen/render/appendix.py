@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .bibliography import bibtex
 from .notes import bookmark
 from .templates import render, render_template
+from .title import plain_title
 from .view import DocumentView
 
 PACKAGE = "derivtex.sty"
@@ -35,7 +36,7 @@ def render_appendix(doc: DocumentView, section_level: str = "section", **context
         replace(doc, label=label(doc)),
         "appendix",
         section_level=section_level,
-        bookmark=bookmark(doc.title),
+        bookmark=bookmark(plain_title(doc.title_pieces)),
         **context,
     )
 

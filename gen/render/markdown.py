@@ -72,8 +72,10 @@ def markdown_view(doc: DocumentView) -> DocumentView:
     def proof(p: ProofView) -> ProofView:
         return replace(p, parts=tuple(piece for x in p.parts for piece in part(x)))
 
+    title = "".join(escape_markdown(text) + (f"${tex}$" if tex else "") for text, _, tex in doc.title_pieces)
     return replace(
         doc,
+        title=Markup(title),
         notes=prose(doc.notes),
         hypothesis=prose(doc.hypothesis),
         proofs=tuple(proof(p) for p in doc.proofs),

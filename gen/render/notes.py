@@ -16,6 +16,7 @@ from .bibliography import Entry as BibEntry
 from .checked import summary
 from .introduction import Paragraph, introduction
 from .templates import escape_latex, render_notes
+from .title import plain_title
 from .view import DocumentView, Line, ProofView
 
 TITLE = "Matrix calculus: verified derivations"
@@ -184,7 +185,8 @@ def notes_view(documents: Iterable[tuple[object, DocumentView]]) -> NotesView:
 
     def entry(spec, doc: DocumentView) -> Entry:
         checked = summary(doc.checked) if doc.checked else doc.verification
-        return Entry(link_rules(compact(doc), targets), bookmark(doc.title), citations[id(spec)], checked)
+        title = bookmark(plain_title(doc.title_pieces))
+        return Entry(link_rules(compact(doc), targets), title, citations[id(spec)], checked)
 
     section_labels = unique(f"topic:{slug(titles[t])}" for t in topics)
     return NotesView(

@@ -67,7 +67,9 @@ def typeset(tex: str, scratch_root: Path, files: dict[str, str] | None = None) -
         return pdf.read_bytes(), log
 
 
-ERROR = re.compile(r"^(?:!|\S*\.tex:(\d+):) ?(.*)")
+# "! Undefined control sequence.", "./document.tex:42: …"; never a line of a box's contents that LaTeX
+# dumps in a warning and that happens to begin with "!" ("!$$7!$$…", a title of every character)
+ERROR = re.compile(r"^(?:! |\S*\.tex:(\d+): ?)(.*)")
 CONTEXT = re.compile(r"^l\.(\d+) ")  # TeX's "l.42 \badmacro": where in the source it stopped
 
 

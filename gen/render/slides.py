@@ -41,12 +41,14 @@ def why_width(part: Part) -> int:
     """The glyphs of the justification column: what the widest line leaves, as ``\\fitwhy`` sets it."""
     left = max((width(x.lhs) for x in part.lines), default=0) * (not part.lhs_alone)
     right = max((width(x.relation + r) for x in part.lines for r in (x.rhs, *x.rest)), default=0)
-    return min(max(CHAIN_WIDTH - left - right, int(0.22 * CHAIN_WIDTH)), CHAIN_WIDTH // 2)
+    return CHAIN_WIDTH - left - right
 
 
 def line_rows(line: Line, why: int) -> int:
-    """A line of a chain: its rows, or its justification's if that wraps to more."""
-    return max(sum(rows(r, TEXT_WIDTH) for r in (line.lhs + line.rhs, *line.rest)), rows(line.why, why))
+    """A line of a chain: its rows, and its justification's below it if that may not fit beside
+    (its width in glyphs a rough guess, text against formulas: taken 1.7 times, on the safe side)."""
+    below = rows(line.why, TEXT_WIDTH) if 1.7 * width(line.why) > why else 0
+    return sum(rows(r, TEXT_WIDTH) for r in (line.lhs + line.rhs, *line.rest)) + below
 
 
 def frames(proof: ProofView) -> tuple[Frame, ...]:

@@ -16,6 +16,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from ..expr.latex import GREEK_LETTERS
+
 SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -31,11 +33,6 @@ SPECIALS = {
     ">": r"\textgreater{}",
 }
 # Mathematical characters that pdflatex's utf8 input does not know, written as math.
-GREEK = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
-GREEK_NAMES = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-).split()
 SYMBOLS = {
     "−": "-",
     "×": r"\ensuremath{\times}",
@@ -60,7 +57,7 @@ SYMBOLS = {
     "¹": r"\ensuremath{^{1}}",
     "²": r"\ensuremath{^{2}}",
     "³": r"\ensuremath{^{3}}",
-    **{g: rf"\ensuremath{{\{name}}}" for g, name in zip(GREEK, GREEK_NAMES)},
+    **{g: rf"\ensuremath{{\{name}}}" for g, name in GREEK_LETTERS.items()},
 }
 SPECIALS |= SYMBOLS
 SPECIAL = re.compile("|".join(re.escape(c) for c in SPECIALS))
@@ -127,7 +124,7 @@ def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Envir
     loader = jinja2.FunctionLoader(load_template)
     if search:
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), loader])
-    return SandboxedEnvironment(
+    templates = SandboxedEnvironment(
         loader=NamedLoader(loader),
         block_start_string=r"\BLOCK{",
         block_end_string="}",
@@ -143,6 +140,20 @@ def environment(finalize=finalize, search: tuple[str, ...] = ()) -> jinja2.Envir
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
     )
+    templates.filters["stop"] = full_stop
+    return templates
+
+
+END_OF_ROWS = r"\end{aligned}"
+
+
+def full_stop(display: str) -> Markup:
+    """A display that ends a sentence, with its full stop after its last row (``|stop`` in a
+    template): ``a = b.``, ``\\begin{aligned} … \\\\ &\\quad c.\\end{aligned}``, never beside the block."""
+    text = str(display)
+    if text.endswith(END_OF_ROWS):
+        return Markup(text[: -len(END_OF_ROWS)] + "." + END_OF_ROWS)
+    return Markup(text + ".")
 
 
 def render(view, template: str = "article", **context) -> str:

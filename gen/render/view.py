@@ -42,6 +42,7 @@ from .piecewise import away_from_kinks
 from .proofs import author_view, proof_view
 from .spectral import notation
 from .templates import escape_latex
+from .title import Pieces, latex_title, pieces
 
 # what central finite differences of the function agree with, by the kind of result
 COMPARED = {
@@ -71,7 +72,8 @@ OF_A_VECTOR = {  # where a vector's adjective differs from a matrix's
 }
 # adjectives other ones already say: a one-hot vector is a binary probability vector, both nonnegative
 IMPLIED = {
-    "invertible": ("positive_det", "positive_eigenvalues"),
+    "invertible": ("positive_det", "positive_eigenvalues", "spd", "orthogonal"),
+    "symmetric": ("spd",),
     "nonnegative": ("positive", "probability", "onehot", "binary"),
     "probability": ("onehot",),
     "binary": ("onehot",),
@@ -82,7 +84,8 @@ IMPLIED = {
 class DocumentView:
     id: str
     label: str  # safe inside \label{}
-    title: str
+    title: Markup  # LaTeX: the text escaped, the formulas printed
+    title_pieces: Pieces  # (text, formula as written, its LaTeX): the title in the other outputs
     notes: Markup
     hypothesis: Markup
     statement: Markup
@@ -99,32 +102,23 @@ def hypothesis(derivation: Derivation) -> Markup:
     Symbols without assumptions come first, so that an adjective never seems to cover them.
     """
     symbols = derivation.symbol_map
-    plain, assumed = [], []
+    plain, assumed = [], {}  # symbols of one space and the same adjectives (det X > 0: X's own) said once
     for s in derivation.spec.symbols:
         part = f"${latex(symbols[s.name])} \\in {space(symbols[s.name])}$"
         if s.assume:
             said = [a for a in s.assume if not set(IMPLIED.get(a, ())) & set(s.assume)]
             symbol = latex(symbols[s.name])
-            adjectives = (adjective(a, s.shape, symbol) for a in said)
-            assumed.append(part + " be " + " and ".join(adjectives))
+            adjectives = " and ".join(adjective(a, s.shape, symbol) for a in said)
+            alone = symbol if adjectives.startswith("a ") else ""  # "a probability vector": one only
+            assumed.setdefault((space(symbols[s.name]), adjectives, alone), []).append(symbol)
         else:
             plain.append(part)
-    sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
+    groups = [f"${', '.join(names)} \\in {where}$ be {said}" for (where, said, _), names in assumed.items()]
+    sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(groups))))
     change = derivation.change
     function = change.written if change else derivation.function  # in Σ, as the spec writes it
-    nodes = sp.preorder_traversal(function)
-    positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
-    det_positive = {
-        derivation.symbol_map[s.name]
-        for s in derivation.spec.symbols
-        if {"spd", "positive_det"} & set(s.assume)
-    }
-    positive = [
-        p
-        for p in positive
-        if not positive_by_construction(p) and not (isinstance(p, sp.Determinant) and p.arg in det_positive)
-    ]
-    conditions = [f"${latex(p)} > 0$" for p in positive] + away_from_kinks(derivation)
+    conditions = dict.fromkeys([f"${latex(p)} > 0$" for p in conditions_positive(derivation, function)])
+    conditions.update(dict.fromkeys(away_from_kinks(derivation)))  # each clause once
     if conditions:
         sentence += ", such that " + " and ".join(conditions)
     named_f = named_function(derivation)
@@ -153,6 +147,23 @@ def layers_sentence(derivation: Derivation) -> str:
     layers = ", ".join(f"${latex(n)} = {latex(softmaxes(d))}$" for n, d in backprop.named.pairs)
     deltas = adjoints_defined(backprop)
     return f". With the forward pass {layers}, write {deltas}, each of $f$ as a function of it"
+
+
+def conditions_positive(derivation: Derivation, function) -> list:
+    """What must be positive for ``function`` to be defined, less what the assumptions already say:
+    ``α > 0`` for α assumed positive, ``det Σ > 0`` for Σ spd, ``1ᵀe^{x} > 0`` by construction."""
+    assumed = {derivation.symbol_map[s.name]: set(s.assume) for s in derivation.spec.symbols}
+    nodes = sp.preorder_traversal(function)
+    positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
+    return [p for p in positive if not positive_by_construction(p) and not implied_positive(p, assumed)]
+
+
+def implied_positive(e, assumed: dict) -> bool:
+    """Whether the assumptions say ``e > 0``: a symbol assumed positive (entrywise), the determinant
+    of one assumed spd or of positive determinant."""
+    if isinstance(e, sp.Determinant):
+        return bool({"spd", "positive_det"} & assumed.get(e.arg, set()))
+    return "positive" in assumed.get(e, set())
 
 
 def adjective(assumption: str, shape: tuple, symbol: str) -> str:
@@ -350,6 +361,7 @@ def statement(derivation: Derivation) -> Markup:
 
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
+    title = pieces(spec)
     used = dict.fromkeys(s.rule for c in chains(derivation) for s in c.steps)
     if derivation.steps:
         used["identification"] = None
@@ -360,7 +372,8 @@ def document_view(derivation: Derivation, report: Report) -> DocumentView:
     return DocumentView(
         id=spec.id,
         label=re.sub(r"[^A-Za-z0-9]+", "-", spec.id),
-        title=spec.title,
+        title=latex_title(title),
+        title_pieces=title,
         notes=Markup(spec.notes),
         hypothesis=hypothesis(derivation),
         statement=statement(derivation),

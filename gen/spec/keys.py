@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Span, SpecError, quote
 from ..expr.functions import FUNCTIONS as NAMED
 from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer
-from .text import latex_text, plain_text, refusal
+from .text import formulas, latex_text, plain_text, refusal
 
 ASSUMPTIONS = (
     "invertible",
@@ -98,7 +98,7 @@ class Spec:
 
     id: str
     path: str
-    title: str
+    title: str  # plain text, with formulas between $ signs (title_math)
     symbols: tuple[SymbolSpec, ...]
     function: Text
     wrt: tuple[Text, ...]
@@ -115,6 +115,7 @@ class Spec:
     references: tuple[str, ...] = ()
     check: CheckSettings = CheckSettings()
     positions: tuple[tuple[str, Span], ...] = ()  # where each top-level key's value starts
+    title_math: tuple[Text, ...] = ()  # the title's formulas, $…$, with their positions
 
     def span_of(self, key: str) -> Span:
         """Where the value of top-level ``key`` starts (the top of the file if it is absent)."""
@@ -164,6 +165,8 @@ def parse_spec(text: str, path: str) -> Spec:
         values.setdefault("methods", ())
     values.setdefault("title", title_of(stem, path))
     positions = tuple((key.value, src.span(value)) for key, value in root.value)
+    title = next((value for key, value in root.value if key.value == "title"), None)
+    values["title_math"] = formulas(src.text_of(title)) if title is not None else ()
     _check_claim(values, dict(positions).get("claim"))
     return Spec(id=stem, path=path, positions=positions, **values)
 

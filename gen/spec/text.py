@@ -10,6 +10,7 @@ mathematical characters that ``gen.render.templates.escape_latex`` writes as mat
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..errors import SpecError, quote
@@ -63,3 +64,34 @@ def latex_text(key: str, text: Text) -> str:
         if reason := refusal(char):
             raise SpecError(f"{quote(key)} contains {reason}", text.at(offset))
     return text.value
+
+
+# A formula in a title: between two ``$`` (``\\$`` is a dollar sign)
+DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def formulas(text: Text) -> tuple[Text, ...]:
+    """The formulas of a title, ``$…$``, each with its position (the spec's grammar, parsed with the
+    other expressions): ``Gradient of $tr(A^3)$`` → ``tr(A^3)``. An unpaired or empty one is an error."""
+    signs = [m.start() for m in DOLLAR.finditer(text.value)]
+    if len(signs) % 2:
+        message = "this '$' has no partner: a formula in a title is written $tr(A^3)$ (a dollar sign \\$)"
+        raise SpecError(message, text.at(signs[-1]))
+    pairs = list(zip(signs[::2], signs[1::2]))
+    for start, end in pairs:
+        if not text.value[start + 1 : end].strip():
+            raise SpecError("an empty formula: write an expression between the '$' signs", text.at(start))
+    return tuple(piece(text, start + 1, end) for start, end in pairs)
+
+
+def piece(text: Text, start: int, end: int) -> Text:
+    """``text.value[start:end]`` with its own positions."""
+    lines = tuple((o - start, line, col) for o, line, col in text.lines if start < o < end)
+    return Text(text.value[start:end], text.at(start), lines)
+
+
+def title_pieces(title: str) -> list[tuple[str, str]]:
+    """A title cut into (text, formula) pairs, ``\\$`` in the text a dollar sign; the last formula ''."""
+    cut = DOLLAR.split(title)
+    texts = [t.replace("\\$", "$") for t in cut[::2]]
+    return list(zip(texts, [*cut[1::2], ""]))

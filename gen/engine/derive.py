@@ -16,6 +16,7 @@ from .facts import known
 from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
 from .kind import GRADIENT, Kind, is_jacobian, kind_of
 from .methods import METHODS, derive_core, in_numerator_layout
+from .named import NO_NAMES, Named
 from .proof import Chain, Proof
 from .several import several_core
 from .simplify import softmaxes
@@ -40,6 +41,7 @@ class Derivation:
     partials: tuple = ()  # several variables: (variable, its gradient) for each after the first
     claims: tuple = ()  # several variables: (variable, its claimed gradient) for each claimed
     change: Change | None = None  # wrt: Sigma^-1: the variable is Λ = Σ⁻¹, the function in Λ
+    named: Named = NO_NAMES  # the intermediate quantities the proof and the result are written in
 
     @property
     def results(self) -> tuple:

@@ -21,6 +21,7 @@ from .proof import Chain, Proof
 from .several import several_core
 from .simplify import softmaxes
 from .spectral import require_symmetric
+from .where import named_of, require_used, table_with
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,20 @@ def derive(spec: Spec) -> Derivation:
     function = parse_expr(spec.function, symbols)
     variables = [symbols[t.value] for t in spec.wrt if t.value in symbols]
     function = constant_parameters(function, variables, spec.function, symbols)
+    named = named_of(spec, symbols)
+    if named:  # in the names, and a softmax as written (the parser writes it out)
+        function = named.fold(softmaxes(function))
     if len(spec.wrt) > 1:
-        return derive_several(spec, symbols, function)
+        return derive_several(spec, symbols, function, named)
     change = change_of_variable(spec, symbols, function)
     if change is not None:
         function = change.into(function)
     variable, kind = supported_variable(spec, symbols, function, change)
+    if named and (kind.jacobian or kind.order == 2 or change is not None):
+        raise Unsupported(
+            f"'where' with {kind.name if change is None else 'wrt an inverse'} is not supported yet",
+            spec.span_of("where"),
+        )
     convention, layout = structure(spec), resolved_layout(spec, kind)
     facts = known(spec, symbols, change)  # the symmetric symbols, and what other assumptions say
     require_symmetric(((spec.function, function),), symbols, facts)
@@ -72,7 +81,7 @@ def derive(spec: Spec) -> Derivation:
         if kind.jacobian:
             core = jacobian_core(function, variable, facts)
         else:
-            core = derive_core(function, variable, facts, convention)
+            core = derive_core(function, variable, facts, convention, named)
     except Unsupported as error:  # the engine's refusals are about the function
         raise error.at(spec.function.span) from None
     if layout == "numerator":
@@ -89,9 +98,11 @@ def derive(spec: Spec) -> Derivation:
                 raise
             raise Unsupported(f"order 2: {error.message}", spec.span_of("order")) from None
     expected = ir.shape(core.gradient.last)
-    claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
-    compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
-    steps = tuple(author_step(s, symbols, i, variable, function) for i, s in enumerate(spec.steps, 1))
+    table = table_with(symbols, named)
+    claim = spec.claim and result_expr(spec.claim, table, expected, "claim")
+    compare = tuple((c.label, result_expr(c.expr, table, expected, "compared value")) for c in spec.compare)
+    steps = tuple(author_step(s, table, i, variable, function) for i, s in enumerate(spec.steps, 1))
+    require_used(spec, named, function, (claim, *(v for _, v in compare), *steps))
     written = ((spec.claim, claim), *zip((c.expr for c in spec.compare), (v for _, v in compare)))
     require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, facts)
     result = core.gradient.last
@@ -111,6 +122,7 @@ def derive(spec: Spec) -> Derivation:
         steps,
         identified,
         change=change,
+        named=named,
     )
 
 
@@ -127,7 +139,7 @@ def second_order(core, variable, facts, names: dict, proofs: tuple) -> tuple:
     return second, tuple(replace(p, second=(chain, second.gradient, bilinear)) for p in proofs)
 
 
-def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
+def derive_several(spec: Spec, symbols: dict, function, named: Named = NO_NAMES) -> Derivation:
     """Each partial gradient, in one proof that shares the differential."""
     several_supported(spec)
     variables = tuple(symbols[w.value] for w in spec.wrt)
@@ -135,15 +147,17 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
     facts = known(spec, symbols)
     require_symmetric(((spec.function, function),), symbols, facts)
     try:
-        core = several_core(function, variables, facts)
+        core = several_core(function, variables, facts, named)
     except Unsupported as error:
         raise error.at(spec.function.span) from None
     (variable, result), *partials = results = tuple((v, g.last) for v, g in zip(variables, core.gradients))
     gradients = {v.name: (v, ir.shape(g)) for v, g in results}
+    table = table_with(symbols, named)
     claims = tuple(
-        (gradients[name.value][0], result_expr(text, symbols, gradients[name.value][1], "claim"))
+        (gradients[name.value][0], result_expr(text, table, gradients[name.value][1], "claim"))
         for name, text in spec.claims
     )
+    require_used(spec, named, function, tuple(c for _, c in claims))
     identified = core.gradients[0].steps[0].expr
     return Derivation(
         spec,
@@ -158,6 +172,7 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
         identified=identified,
         partials=tuple(partials),
         claims=claims,
+        named=named,
     )
 
 
@@ -192,6 +207,7 @@ def several_variables_supported(spec: Spec, variables: tuple, function) -> None:
 def fresh_names(spec: Spec, variable) -> dict:
     """The symbols the methods introduce, named so as not to clash with the spec's or each other."""
     taken = {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
+    taken |= {name.value for name, _ in spec.where}
     taken.add(variable.name if ir.is_matrix(variable) else str(variable))  # a change of variable's Λ
 
     def pick(*names: str) -> str:

@@ -36,13 +36,15 @@ class Named:
             return expr
         expr = self.unfold(expr)
         for name, full in reversed(self.unfolded):
-            expr = replaced(expr, full, name)
+            expr = expr.xreplace(dict.fromkeys(spellings(full), name))
         return expr
 
     def peel(self, expr):
         """The names ``expr`` holds at its top replaced by their definitions, one level only:
         ``log(p)`` is ``log(softmax(z))`` (what a rule for a composite function looks for)."""
-        definitions = {name: definition for name, definition in self.pairs if expr.has(name)}
+        from .simplify import softmaxes  # as the author writes it: softmax(z), not e^z/1ᵀe^z
+
+        definitions = {name: softmaxes(definition) for name, definition in self.pairs if expr.has(name)}
         return expr.xreplace(definitions) if definitions else expr
 
     def definition(self, name):
@@ -69,6 +71,9 @@ class Named:
 NO_NAMES = Named()
 
 
-def replaced(expr, full, name):
-    """``expr`` with every occurrence of ``full`` replaced by ``name``."""
-    return expr.xreplace({full: name})
+def spellings(full) -> tuple:
+    """The forms the engine writes an expression in: as parsed (a softmax written out as
+    ``e^z / 1ᵀe^z``), and with its softmaxes named back (as the simplifier leaves them)."""
+    from .simplify import softmaxes  # the simplifier's own rule: one definition of the named form
+
+    return (full, softmaxes(full))

@@ -10,6 +10,7 @@ from ..expr.printers import numpy_source, text
 from ..verify.checks import Check, Report
 from .chains import severity
 from .view import Line, ProofView, document_view
+from .where import where_json
 
 
 def check_json(check: Check | None) -> dict | None:
@@ -97,6 +98,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
         "wrt": [w.value for w in spec.wrt],
         "function": {"text": spec.function.value, "latex": latex(written(derivation))},
         **results_json(derivation),
+        "where": where_json(derivation),
         "methods": {
             view.method: proof_json(view, len(proof.lemmas))
             for view, proof in zip((p for p in view.proofs if p.method != "steps"), derivation.proofs)

@@ -40,6 +40,7 @@ from .piecewise import away_from_kinks
 from .proofs import author_view, proof_view
 from .spectral import notation
 from .templates import escape_latex
+from .where import definitions_latex
 
 # what central finite differences of the function agree with, by the kind of result
 COMPARED = {
@@ -109,7 +110,9 @@ def hypothesis(derivation: Derivation) -> Markup:
     sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(assumed))))
     change = derivation.change
     function = change.written if change else derivation.function  # in Σ, as the spec writes it
-    nodes = sp.preorder_traversal(function)
+    nodes = sp.preorder_traversal(
+        derivation.named.unfold(function)
+    )  # a name's conditions are its definition's
     positive = dict.fromkeys(positive_part(a) for a in nodes if needs_positive(a))
     det_positive = {
         derivation.symbol_map[s.name]
@@ -130,6 +133,8 @@ def hypothesis(derivation: Derivation) -> Markup:
         named = softmaxes(function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != function)
         sentence += f". Write $f({arguments}) = {definition}{latex(function)}$"
+    if derivation.named:  # the result is stated in the names: the theorem defines them
+        sentence += f"{', where' if named_f else '. Write'} {definitions_latex(derivation)}"
     if change:  # the variable: after f's definition, or a sentence of its own
         written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
         sentence += f"{', where' if named_f else '. Write'} {written}"

@@ -11,6 +11,7 @@ from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
 from ..expr.piecewise import constant_parameters
 from ..spec.keys import Spec, inverted, variable_name
+from .autonames import automatic_names
 from .change import Change, change_of_variable
 from .facts import known
 from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
@@ -55,12 +56,41 @@ class Derivation:
 
 
 def derive(spec: Spec) -> Derivation:
-    """Derive the gradient of ``spec.function`` by every method the spec asks for."""
+    """Derive the gradient of ``spec.function`` by every method the spec asks for; again in names
+    of its own if the first derivation repeats large pieces of the function (``autonames``)."""
+    derivation = derive_in(spec)
+    named = automatic(derivation)
+    if not named:
+        return derivation
+    try:
+        return derive_in(spec, named)
+    except SpecError:  # the names are for reading: without them (lambda_min(t_1) refused), it stands
+        return derivation
+
+
+def automatic(derivation: Derivation) -> Named:
+    """The names the engine gives a first-order gradient by differentials that has none."""
+    spec = derivation.spec
+    plain = derivation.kind.order == 1 and not derivation.kind.jacobian and derivation.change is None
+    if spec.where or spec.steps or set(spec.methods) != {"differential"} or not plain:
+        return NO_NAMES
+    lines = tuple(s.expr for p in derivation.proofs for c in (p.chain, p.gradient) for s in c.steps)
+    results = tuple(r for _, r in derivation.results)
+    return automatic_names(derivation.function, results, lines, taken_names(spec))
+
+
+def taken_names(spec: Spec) -> set[str]:
+    """The spec's symbols and dimensions: no name the engine introduces may be one of them."""
+    return {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
+
+
+def derive_in(spec: Spec, automatic_named: Named | None = None) -> Derivation:
+    """The derivation, in the spec's ``where`` names or in ``automatic_named``."""
     symbols = symbol_table(spec.symbols)
     function = parse_expr(spec.function, symbols)
     variables = [symbols[t.value] for t in spec.wrt if t.value in symbols]
     function = constant_parameters(function, variables, spec.function, symbols)
-    named = named_of(spec, symbols)
+    named = automatic_named or named_of(spec, symbols)
     if named:  # in the names, and a softmax as written (the parser writes it out)
         function = named.fold(softmaxes(function))
     if len(spec.wrt) > 1:
@@ -88,7 +118,7 @@ def derive(spec: Spec) -> Derivation:
         core = replace(core, gradient=in_numerator_layout(core.gradient, facts))
     if change is not None:  # the result in the spec's own terms
         core = replace(core, gradient=change.written_back(core.gradient))
-    names = fresh_names(spec, variable)
+    names = fresh_names(spec, variable, named)
     proofs = tuple(METHODS[m](core, names) for m in spec.methods)
     if kind.order == 2:
         try:
@@ -204,10 +234,10 @@ def several_variables_supported(spec: Spec, variables: tuple, function) -> None:
         raise refuse(f"'{key}'", spec.span_of(key))
 
 
-def fresh_names(spec: Spec, variable) -> dict:
-    """The symbols the methods introduce, named so as not to clash with the spec's or each other."""
-    taken = {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
-    taken |= {name.value for name, _ in spec.where}
+def fresh_names(spec: Spec, variable, named: Named = NO_NAMES) -> dict:
+    """The symbols the methods introduce, named so as not to clash with the spec's, the named
+    intermediates' or each other."""
+    taken = taken_names(spec) | {str(name) for name in named.symbols}
     taken.add(variable.name if ir.is_matrix(variable) else str(variable))  # a change of variable's Λ
 
     def pick(*names: str) -> str:

@@ -252,8 +252,8 @@ def derivative(F):
 
 @differential_rule(
     "log-softmax",
-    r"\mathrm{d}\log^{\circ}S = \mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top},"
-    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    r"\mathrm{d}\log^{\circ}s = \mathrm{d}f - \mathbf{1}s^{\top}\mathrm{d}f,\ s = \operatorname{softmax}(f)"
+    r"\ \text{(of each row of a matrix)}",
     "Goodfellow, Bengio & Courville, Deep Learning, §6.2.2.3, row by row",
 )
 def log_softmax(F, variables):

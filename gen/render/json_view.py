@@ -67,8 +67,11 @@ def result_json(derivation: Derivation, variable, result) -> dict:
         "text": text(result),
         "latex": latex(result),
         # with wrt: Sigma^-1 the result is written in Σ (of Λ's shape): a function of the spec's symbols
-        "numpy": numpy_source(
-            result, dict(derivation.symbols), shaped_as(derivation, variable), kind.vectorised
+        "numpy": numpy_source(  # code runs on the spec's symbols: the names unfolded
+            derivation.named.unfold(result),
+            dict(derivation.symbols),
+            shaped_as(derivation, variable),
+            kind.vectorised,
         ),
     }
 

@@ -151,6 +151,22 @@ def test_a_bad_name_or_definition_is_refused_where_it_is_written(tmp_path, where
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ("methods: [differential, entrywise]\n", "the directional or entrywise method"),
+        ("order: 2\n", "order 2"),
+    ],
+)
+def test_where_is_refused_where_it_is_not_supported_yet(tmp_path, extra, reason):
+    path = tmp_path / "layer.yaml"
+    text = "symbols: {W: {shape: [m, n]}, x: {shape: [n]}}\nfunction: sum(tanh(W*x))\nwrt: W\n"
+    path.write_text(text + "where: {a: W*x}\n" + extra, "utf-8")
+    result = invoke("check", path)
+    message = f"{path}:4:8: 'where' with {reason} is not supported yet\n"
+    assert (result.exit_code, result.stderr) == (2, message)
+
+
 def test_where_must_be_a_mapping(tmp_path):
     path = tmp_path / "net.yaml"
     path.write_text(NETWORK + "where: [a]\n", "utf-8")

@@ -99,11 +99,7 @@ def derive_in(spec: Spec, automatic_named: Named | None = None) -> Derivation:
     if change is not None:
         function = change.into(function)
     variable, kind = supported_variable(spec, symbols, function, change)
-    if named and (kind.jacobian or kind.order == 2 or change is not None):
-        raise Unsupported(
-            f"'where' with {kind.name if change is None else 'wrt an inverse'} is not supported yet",
-            spec.span_of("where"),
-        )
+    where_supported(spec, named, kind, change)
     convention, layout = structure(spec), resolved_layout(spec, kind)
     facts = known(spec, symbols, change)  # the symmetric symbols, and what other assumptions say
     require_symmetric(((spec.function, function),), symbols, facts)
@@ -204,6 +200,19 @@ def derive_several(spec: Spec, symbols: dict, function, named: Named = NO_NAMES)
         claims=claims,
         named=named,
     )
+
+
+def where_supported(spec: Spec, named: Named, kind: Kind, change: Change | None) -> None:
+    """Named intermediates: in a first derivative by differentials (the checks of a directional or
+    an entrywise line do not see through a name yet)."""
+    reasons = {
+        "a Jacobian": kind.jacobian,
+        "order 2": kind.order == 2,
+        "'wrt' an inverse": change is not None,
+        "the directional or entrywise method": set(spec.methods) - {"differential"},
+    }
+    if named and (reason := next((r for r, applies in reasons.items() if applies), None)):
+        raise Unsupported(f"'where' with {reason} is not supported yet", spec.span_of("where"))
 
 
 def several_supported(spec: Spec) -> None:

@@ -322,3 +322,23 @@ def test_a_short_textbook_result_gets_no_names():
         "gauss.yaml",
     )
     assert not derive(spec).named
+
+
+def test_the_authors_steps_may_use_the_names_and_each_is_checked(tmp_path):
+    # logistic loss log(1 + e^s), s = xᵀw: d/ds = σ(s) (Bishop §4.3.2), so ∇_w = σ(xᵀw) x
+    text = """\
+symbols: {w: {shape: [n]}, x: {shape: [n]}}
+function: log(1 + exp(x^T*w))
+wrt: w
+where: {s: x^T*w}
+steps:
+  - {expr: d(log(1 + exp(s))), why: the function}
+  - {expr: exp(s)/(1 + exp(s))*ds, why: the chain rule}
+  - {expr: exp(s)/(1 + exp(s))*x^T*dw, why: the definition of s}
+"""
+    path = tmp_path / "logistic.yaml"
+    path.write_text(text, "utf-8")
+    assert invoke("check", path).exit_code == 0
+    path.write_text(text.replace("*x^T*dw", "*2*x^T*dw"), "utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1 and f"{path}:8:" in result.stderr and "step 3" in result.stderr

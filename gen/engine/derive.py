@@ -127,7 +127,8 @@ def derive_in(spec: Spec, automatic_named: Named | None = None) -> Derivation:
     table = table_with(symbols, named)
     claim = spec.claim and result_expr(spec.claim, table, expected, "claim")
     compare = tuple((c.label, result_expr(c.expr, table, expected, "compared value")) for c in spec.compare)
-    steps = tuple(author_step(s, table, i, variable, function) for i, s in enumerate(spec.steps, 1))
+    varying = (variable, *named.varying((variable,)))  # the differential of a name that varies is no 0
+    steps = tuple(author_step(s, table, i, varying, function) for i, s in enumerate(spec.steps, 1))
     require_used(spec, named, function, (claim, *(v for _, v in compare), *steps))
     written = ((spec.claim, claim), *zip((c.expr for c in spec.compare), (v for _, v in compare)))
     require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, facts)
@@ -274,10 +275,11 @@ def fresh_names(spec: Spec, variable, named: Named = NO_NAMES) -> dict:
     }
 
 
-def author_step(step, symbols: dict, number: int, variable, function):
-    """An author-written line: an expression with differentials (of the variable), shaped like
-    ``df``: a scalar for a scalar function, F's shape for a vector or matrix F."""
-    expr = parse_expr(step.expr, symbols, differentials=True, variables=(variable,))
+def author_step(step, symbols: dict, number: int, variables: tuple, function):
+    """An author-written line: an expression with differentials (of the variable, or of a name that
+    depends on it), shaped like ``df``: a scalar for a scalar function, F's shape for a vector or
+    matrix F."""
+    expr = parse_expr(step.expr, symbols, differentials=True, variables=variables)
     if differential_shape(expr) != differential_shape(function):
         shape = differential_shape(function)
         kind = "scalar" if not shape else "vector" if shape[1] == 1 else "matrix"

@@ -78,7 +78,7 @@ def derived(make_spec):
 @pytest.mark.parametrize("make_spec", CASES)
 def test_printed_expressions_parse_back_to_the_same_value(make_spec):
     derivation = derived(make_spec)
-    symbols = derivation.symbol_map
+    symbols = {**derivation.symbol_map, **{str(n): n for n in derivation.named.symbols}}  # and the names
     names = set(symbols) | {str(d) for s in symbols.values() for d in ir.shape(s)}
     dims = sample_dims(derivation)
     values = draw(derivation, dims, np.random.default_rng(0))

@@ -96,6 +96,15 @@ PROPERTIES = {
         "a derivation by hand, each line checked",
         {"type": "array", "items": record({"expr": EXPRESSION, "why": TEXT}, ("expr",))},
     ),
+    "where": described(
+        "named intermediate quantities, in order: name → expression in the symbols and the names before it",
+        {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": NAME, "not": {"enum": sorted({*RESERVED, *FUNCTIONS})}},
+            "additionalProperties": EXPRESSION,
+        },
+    ),
     "notes": described("LaTeX prose before the proof", TEXT),
     "topic": described("the section of the lecture notes", TEXT),
     "references": one_or_many(TEXT, at_least=0),
@@ -134,6 +143,7 @@ wrt: X
 # steps:                      # a derivation by hand: every line checked
 #   - {{expr: d(tr(X^-1)), why: the differential of the function}}
 #   - {{expr: tr(-X^-1 * dX * X^-1), why: the differential of an inverse}}
+# where: {{Y: X^-1}}            # named intermediates, in order (shapes inferred): the proof uses them
 # order: 2                    # the Hessian (of a function of a vector or matrix)
 # layout: numerator           # the transpose of the gradient
 # topic: traces

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from gen.engine.derive import derive, result_expr
+from gen.engine.named import NO_NAMES
 from gen.errors import SpecError, Unsupported
 from gen.expr import ir
 from gen.expr.lower import parse_expr, symbol_table
@@ -144,6 +145,7 @@ def test_published_result_agrees_with_finite_differences(identity: Identity):
     # compared values and steps it keeps defined (none: the published result is checked here alone)
     problem = SimpleNamespace(
         spec=spec,
+        named=NO_NAMES,
         symbols=tuple(symbols.items()),
         symbol_map=symbols,
         function=function,

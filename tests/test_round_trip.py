@@ -80,7 +80,8 @@ def test_printed_expressions_parse_back_to_the_same_value(make_spec):
     derivation = derived(make_spec)
     backprop = derivation.proofs[0].backprop if derivation.proofs else None
     defined = dict(backprop.definitions) if backprop else {}  # backprop's names and δs, as symbols
-    symbols = {**derivation.symbol_map, **{name.name: name for name in defined}}
+    named = {str(n): n for n in (*derivation.named.symbols, *defined)}  # and the spec's names
+    symbols = {**derivation.symbol_map, **named}
     names = set(symbols) | {str(d) for s in symbols.values() for d in ir.shape(s)}
     dims = sample_dims(derivation)
     values = draw(derivation, dims, np.random.default_rng(0))

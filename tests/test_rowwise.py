@@ -108,10 +108,12 @@ def spec(function: str, wrt: str = "Z", extra: str = "", symbols: str = "Z: {sha
 
 
 def at(derivation, values: dict, sizes: dict):
-    """An evaluator at the spec's own symbols and dimensions, given by name."""
+    """An evaluator at the spec's own symbols and dimensions, given by name (a named intermediate is
+    its definition)."""
     symbols = derivation.symbol_map
     dims = {d: sizes[d.name] for x in symbols.values() for d in getattr(x, "shape", ()) if d.is_Symbol}
-    return Evaluator({symbols[name]: value for name, value in values.items()}, dims, {})
+    values = {symbols[name]: value for name, value in values.items()}
+    return Evaluator({**values, **dict(derivation.named.pairs)}, dims, {})
 
 
 def blocks(Zv):

@@ -11,17 +11,19 @@ from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table
 from ..expr.piecewise import constant_parameters
 from ..spec.keys import Spec, inverted, variable_name
+from .autonames import automatic_names
 from .backprop import backprop_proof
 from .change import Change, change_of_variable
 from .facts import known
 from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
 from .kind import GRADIENT, Kind, is_jacobian, kind_of
 from .methods import METHODS, derive_core, in_numerator_layout
-from .named import Named
+from .named import NO_NAMES, Named
 from .proof import Chain, Proof
 from .several import several_core
 from .simplify import softmaxes
 from .spectral import require_symmetric
+from .where import named_of, require_used, table_with
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Derivation:
     partials: tuple = ()  # several variables: (variable, its gradient) for each after the first
     claims: tuple = ()  # several variables: (variable, its claimed gradient) for each claimed
     change: Change | None = None  # wrt: Sigma^-1: the variable is Λ = Σ⁻¹, the function in Λ
+    named: Named = NO_NAMES  # the intermediate quantities the proof and the result are written in
 
     @property
     def results(self) -> tuple:
@@ -54,17 +57,50 @@ class Derivation:
 
 
 def derive(spec: Spec) -> Derivation:
-    """Derive the gradient of ``spec.function`` by every method the spec asks for."""
+    """Derive the gradient of ``spec.function`` by every method the spec asks for; again in names
+    of its own if the first derivation repeats large pieces of the function (``autonames``)."""
+    derivation = derive_in(spec)
+    named = automatic(derivation)
+    if not named:
+        return derivation
+    try:
+        return derive_in(spec, named)
+    except SpecError:  # the names are for reading: without them (lambda_min(t_1) refused), it stands
+        return derivation
+
+
+def automatic(derivation: Derivation) -> Named:
+    """The names the engine gives a first-order gradient by differentials that has none."""
+    spec = derivation.spec
+    plain = derivation.kind.order == 1 and not derivation.kind.jacobian and derivation.change is None
+    if spec.where or spec.steps or set(spec.methods) != {"differential"} or not plain:
+        return NO_NAMES
+    lines = tuple(s.expr for p in derivation.proofs for c in (p.chain, p.gradient) for s in c.steps)
+    results = tuple(r for _, r in derivation.results)
+    return automatic_names(derivation.function, results, lines, taken_names(spec))
+
+
+def taken_names(spec: Spec) -> set[str]:
+    """The spec's symbols and dimensions: no name the engine introduces may be one of them."""
+    return {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
+
+
+def derive_in(spec: Spec, automatic_named: Named | None = None) -> Derivation:
+    """The derivation, in the spec's ``where`` names or in ``automatic_named``."""
     symbols = symbol_table(spec.symbols)
     function = parse_expr(spec.function, symbols)
     variables = [symbols[t.value] for t in spec.wrt if t.value in symbols]
     function = constant_parameters(function, variables, spec.function, symbols)
+    named = automatic_named or named_of(spec, symbols)
+    if named:  # in the names, and a softmax as written (the parser writes it out)
+        function = named.fold(softmaxes(function))
     if len(spec.wrt) > 1:
-        return derive_several(spec, symbols, function)
+        return derive_several(spec, symbols, function, named)
     change = change_of_variable(spec, symbols, function)
     if change is not None:
         function = change.into(function)
     variable, kind = supported_variable(spec, symbols, function, change)
+    where_supported(spec, named, kind, change)
     convention, layout = structure(spec), resolved_layout(spec, kind)
     facts = known(spec, symbols, change)  # the symmetric symbols, and what other assumptions say
     require_symmetric(((spec.function, function),), symbols, facts)
@@ -72,17 +108,17 @@ def derive(spec: Spec) -> Derivation:
         if kind.jacobian:
             core = jacobian_core(function, variable, facts)
         else:
-            core = derive_core(function, variable, facts, convention)
+            core = derive_core(function, variable, facts, convention, named)
     except Unsupported as error:  # the engine's refusals are about the function
         raise error.at(spec.function.span) from None
     if layout == "numerator":
         core = replace(core, gradient=in_numerator_layout(core.gradient, facts))
     if change is not None:  # the result in the spec's own terms
         core = replace(core, gradient=change.written_back(core.gradient))
-    names = fresh_names(spec, variable)
+    names = fresh_names(spec, variable, named)
     backprop_supported(spec, change)
     try:
-        proofs = tuple(method(m, spec, symbols, facts)(core, names) for m in spec.methods)
+        proofs = tuple(method(m, spec, named, facts)(core, names) for m in spec.methods)
     except Unsupported as error:
         raise error.at(spec.function.span) from None
     if kind.order == 2:
@@ -93,9 +129,12 @@ def derive(spec: Spec) -> Derivation:
                 raise
             raise Unsupported(f"order 2: {error.message}", spec.span_of("order")) from None
     expected = ir.shape(core.gradient.last)
-    claim = spec.claim and result_expr(spec.claim, symbols, expected, "claim")
-    compare = tuple((c.label, result_expr(c.expr, symbols, expected, "compared value")) for c in spec.compare)
-    steps = tuple(author_step(s, symbols, i, variable, function) for i, s in enumerate(spec.steps, 1))
+    table = table_with(symbols, named)
+    claim = spec.claim and result_expr(spec.claim, table, expected, "claim")
+    compare = tuple((c.label, result_expr(c.expr, table, expected, "compared value")) for c in spec.compare)
+    varying = (variable, *named.varying((variable,)))  # the differential of a name that varies is no 0
+    steps = tuple(author_step(s, table, i, varying, function) for i, s in enumerate(spec.steps, 1))
+    require_used(spec, named, function, (claim, *(v for _, v in compare), *steps))
     written = ((spec.claim, claim), *zip((c.expr for c in spec.compare), (v for _, v in compare)))
     require_symmetric((*written, *zip((s.expr for s in spec.steps), steps)), symbols, facts)
     result = proofs[0].gradient.last if proofs and proofs[0].backprop else core.gradient.last
@@ -115,6 +154,7 @@ def derive(spec: Spec) -> Derivation:
         steps,
         identified,
         change=change,
+        named=named,
     )
 
 
@@ -131,15 +171,15 @@ def second_order(core, variable, facts, names: dict, proofs: tuple) -> tuple:
     return second, tuple(replace(p, second=(chain, second.gradient, bilinear)) for p in proofs)
 
 
-def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
+def derive_several(spec: Spec, symbols: dict, function, named: Named = NO_NAMES) -> Derivation:
     """Each partial gradient, in one proof that shares the differential."""
     several_supported(spec)
     variables = tuple(symbols[w.value] for w in spec.wrt)
     several_variables_supported(spec, variables, function)
     facts = known(spec, symbols)
     require_symmetric(((spec.function, function),), symbols, facts)
-    by_differentials = lambda: several_core(function, variables, facts).proof()  # noqa: E731
-    by_backprop = lambda: backprop_proof(function, variables, facts, named(spec), taken(spec))  # noqa: E731
+    by_differentials = lambda: several_core(function, variables, facts, named).proof()  # noqa: E731
+    by_backprop = lambda: backprop_proof(function, variables, facts, named, taken(spec))  # noqa: E731
     several_proofs = {"differential": by_differentials, "backprop": by_backprop}
     try:
         proofs = tuple(several_proofs[m]() for m in spec.methods)
@@ -149,10 +189,12 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
     chains = ((first.variable, first.gradient), *first.partials)
     (variable, result), *partials = results = tuple((v, g.last) for v, g in chains)
     gradients = {v.name: (v, ir.shape(g)) for v, g in results}
+    table = table_with(symbols, named)
     claims = tuple(
-        (gradients[name.value][0], result_expr(text, symbols, gradients[name.value][1], "claim"))
+        (gradients[name.value][0], result_expr(text, table, gradients[name.value][1], "claim"))
         for name, text in spec.claims
     )
+    require_used(spec, named, function, tuple(c for _, c in claims))
     identified = first.gradient.steps[0].expr
     return Derivation(
         spec,
@@ -167,7 +209,21 @@ def derive_several(spec: Spec, symbols: dict, function) -> Derivation:
         identified=identified,
         partials=tuple(partials),
         claims=claims,
+        named=named,
     )
+
+
+def where_supported(spec: Spec, named: Named, kind: Kind, change: Change | None) -> None:
+    """Named intermediates: in a first derivative by differentials (the checks of a directional or
+    an entrywise line do not see through a name yet)."""
+    reasons = {
+        "a Jacobian": kind.jacobian,
+        "order 2": kind.order == 2,
+        "'wrt' an inverse": change is not None,
+        "the directional or entrywise method": set(spec.methods) - {"differential", "backprop"},
+    }
+    if named and (reason := next((r for r, applies in reasons.items() if applies), None)):
+        raise Unsupported(f"'where' with {reason} is not supported yet", spec.span_of("where"))
 
 
 def several_supported(spec: Spec) -> None:
@@ -198,24 +254,17 @@ def several_variables_supported(spec: Spec, variables: tuple, function) -> None:
         raise refuse(f"'{key}'", spec.span_of(key))
 
 
-def method(name: str, spec: Spec, symbols: dict, facts):
+def method(name: str, spec: Spec, named: Named, facts):
     """The method ``name`` as a function of the core and the method's names: backpropagation
     derives its own proof (from the function, the δs shared by every variable)."""
     if name != "backprop":
         return METHODS[name]
-    return lambda core, names: backprop_proof(
-        core.function, (core.variable,), facts, named(spec), taken(spec)
-    )
-
-
-def named(spec: Spec) -> Named:
-    """The spec's named intermediates (``where:``, issue 16 item 1: none until it is parsed)."""
-    return getattr(spec, "named", None) or Named()
+    return lambda core, names: backprop_proof(core.function, (core.variable,), facts, named, taken(spec))
 
 
 def taken(spec: Spec) -> set:
-    """The names a new symbol must not take: the spec's symbols and dimensions, and f."""
-    return {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape} | {"f", "d"}
+    """The names a layer must not take: the spec's symbols and dimensions, f and d."""
+    return taken_names(spec) | {"f", "d"}
 
 
 def backprop_supported(spec: Spec, change) -> None:
@@ -228,9 +277,10 @@ def backprop_supported(spec: Spec, change) -> None:
         raise Unsupported(f"the backprop method with {what} is not supported yet", spec.span_of(key))
 
 
-def fresh_names(spec: Spec, variable) -> dict:
-    """The symbols the methods introduce, named so as not to clash with the spec's or each other."""
-    taken = {s.name for s in spec.symbols} | {str(d) for s in spec.symbols for d in s.shape}
+def fresh_names(spec: Spec, variable, named: Named = NO_NAMES) -> dict:
+    """The symbols the methods introduce, named so as not to clash with the spec's, the named
+    intermediates' or each other."""
+    taken = taken_names(spec) | {str(name) for name in named.symbols}
     taken.add(variable.name if ir.is_matrix(variable) else str(variable))  # a change of variable's Λ
 
     def pick(*names: str) -> str:
@@ -258,10 +308,11 @@ def fresh_names(spec: Spec, variable) -> dict:
     }
 
 
-def author_step(step, symbols: dict, number: int, variable, function):
-    """An author-written line: an expression with differentials (of the variable), shaped like
-    ``df``: a scalar for a scalar function, F's shape for a vector or matrix F."""
-    expr = parse_expr(step.expr, symbols, differentials=True, variables=(variable,))
+def author_step(step, symbols: dict, number: int, variables: tuple, function):
+    """An author-written line: an expression with differentials (of the variable, or of a name that
+    depends on it), shaped like ``df``: a scalar for a scalar function, F's shape for a vector or
+    matrix F."""
+    expr = parse_expr(step.expr, symbols, differentials=True, variables=variables)
     if differential_shape(expr) != differential_shape(function):
         shape = differential_shape(function)
         kind = "scalar" if not shape else "vector" if shape[1] == 1 else "matrix"

@@ -23,10 +23,11 @@ from ..errors import Unsupported
 from ..expr import ir
 from ..expr.printers import brief
 from .lemmas import LEMMAS, Directional, lemma
+from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
 from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
 from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, fact
-from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout
+from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout, softmaxes
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,13 @@ class Core:
         return coefficient(self.form, ir.d(self.variable))
 
 
-def derive_core(function, variable, symmetric, convention: str | None = None) -> Core:
+def derive_core(
+    function, variable, symmetric, convention: str | None = None, named: Named = NO_NAMES
+) -> Core:
     if not ir.is_matrix(variable):
-        return scalar_core(function, variable, symmetric)
+        return scalar_core(function, variable, symmetric, named)
     dX = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable)
+    steps = expand_differentials(ir.d(function), variable, named=named)
     current = steps[-1].expr if steps else ir.d(function)
     more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
     steps += more
@@ -62,9 +65,8 @@ def derive_core(function, variable, symmetric, convention: str | None = None) ->
         form = collected
         steps.append(Step(to_expr(form, dX), "collect"))
     gradient = sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
-    return Core(
-        function, variable, tuple(steps), form, simplify_gradient(gradient, symmetric, convention=convention)
-    )
+    gradient = simplify_gradient(gradient, symmetric, convention=convention, named=named)
+    return Core(function, variable, tuple(steps), form, gradient)
 
 
 fact(
@@ -75,25 +77,31 @@ fact(
 )
 
 
-def scalar_core(function, variable, symmetric) -> Core:
+def scalar_core(function, variable, symmetric, named: Named = NO_NAMES) -> Core:
     """With a scalar variable, ``df = g dt`` after the rules, and ``g`` is the derivative."""
     dt = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable)
+    steps = expand_differentials(ir.d(function), variable, named=named)
     current = steps[-1].expr if steps else ir.d(function)
     if any(isinstance(n, (ir.MatDiff, ir.Diff)) and n != dt for n in sp.preorder_traversal(current)):
         raise Unsupported("could not bring the differential into the form g dt")
     g = substitute(current, dt, sp.Integer(1))
     if ir.mul(g, dt) != current:  # dt out of traces and products, to the end
         steps.append(Step(ir.mul(g, dt), "expand"))
-    return Core(function, variable, tuple(steps), (), simplify_gradient(g, symmetric, "derivative"))
+    return Core(
+        function, variable, tuple(steps), (), simplify_gradient(g, symmetric, "derivative", named=named)
+    )
 
 
-def expand_differentials(expr, *variables) -> list[Step]:
-    """Apply differential rules until only the variables' differentials remain, one rule per line."""
-    steps = []
+def expand_differentials(expr, *variables, named: Named = NO_NAMES) -> list[Step]:
+    """Apply differential rules until only the variables' differentials remain, one rule per line.
+
+    With named intermediates, a name whose definition depends on the variables varies too: its
+    ``dh`` becomes the differential of its definition (the chain rule, rule ``definition``), and
+    what the other rules give is written in the names again."""
+    steps, varying = [], (*variables, *named.varying(variables))
     while (node := pending(expr, variables)) is not None:
-        rule, value = apply_first(node.arg, variables)
-        expr = substitute(expr, node, value)
+        rule, value = apply_first(node.arg, varying, named)
+        expr = substitute(expr, node, value if rule is DEFINITION else named.fold(value))
         steps.append(Step(expr, rule.name, node.arg))
     return steps
 
@@ -106,9 +114,24 @@ def pending(expr, variables):
     return None
 
 
-def apply_first(F, variables):
+DEFINITION = fact(
+    "definition",
+    r"h = F \implies \mathrm{d}h = \mathrm{d}F",
+    MAGNUS_CH5,
+    "A named quantity has the differential of what it names (the chain rule).",
+)
+
+
+def apply_first(F, variables, named: Named = NO_NAMES):
+    """The first rule that gives ``d(F)``; a rule may see through the names at ``F``'s top (the
+    rule for ``log softmax`` applies to ``log(p)`` with ``p = softmax(z)``)."""
+    if (definition := named.definition(F)) is not None:
+        return DEFINITION, ir.d(softmaxes(definition))  # as the author wrote it: softmax(z), not e^z/1ᵀe^z
+    peeled = named.peel(F)
     for candidate in DIFFERENTIAL:
         value = candidate.apply(F, variables)
+        if value is None and peeled != F:
+            value = candidate.apply(peeled, variables)
         if value is not None:
             return candidate, value
     raise Unsupported(f"no rule for the differential of {brief(F)} yet")
@@ -177,14 +200,28 @@ def total(forms: tuple):
     return ir.add(*(to_expr(terms, dX) for dX, terms in forms))
 
 
-def simplify_gradient(gradient, symmetric, first: str = "identification", convention=None) -> Chain:
-    """The gradient read off (for a symmetric variable, then taken by its convention), simplified."""
+def simplify_gradient(
+    gradient, symmetric, first: str = "identification", convention=None, named: Named = NO_NAMES
+) -> Chain:
+    """The gradient read off (for a symmetric variable, then taken by its convention), simplified,
+    and written in the names."""
     steps = [Step(gradient, first)]
     if convention is not None:
         structured = SYMMETRIC_GRADIENTS[convention]
         steps.append(Step(structured(gradient), structured.rule.name))
     simplify(steps, symmetric)
+    if (folded := named.fold(steps[-1].expr)) != steps[-1].expr:
+        steps.append(Step(folded, IN_THE_NAMES.name))
+        simplify(steps, symmetric)
     return Chain(None, tuple(steps))
+
+
+IN_THE_NAMES = fact(
+    "in the names",
+    r"h = F \implies F = h",
+    MAGNUS_CH5,
+    "What a named quantity stands for is written as its name.",
+)
 
 
 def in_numerator_layout(gradient: Chain, symmetric) -> Chain:

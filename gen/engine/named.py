@@ -1,5 +1,10 @@
-"""Named intermediate quantities: ``a = W₁x + b₁``, ``h = tanh(a)``, …, each defined from the spec's
-symbols and the earlier names (the minimal shared interface of issue 16, items 1 and 2)."""
+"""Named intermediate quantities: ``a = W₁x + b₁``, ``h = tanh(a)``, ``z = W₂h``.
+
+A name is a SymPy symbol (a ``MatrixSymbol`` of its definition's shape, or a
+``Symbol`` for a number) standing for an expression in the spec's symbols and
+the names before it. The proof writes the names; the checks evaluate what they
+stand for (``unfold``), so every line that uses them is checked like any other.
+"""
 
 from __future__ import annotations
 
@@ -14,30 +19,68 @@ from ..expr import ir
 class Named:
     """Intermediate quantities in order: each defined from the spec's symbols and the earlier ones."""
 
-    pairs: tuple[
-        tuple[object, object], ...
-    ] = ()  # (SymPy symbol / MatrixSymbol of the inferred shape, definition)
+    pairs: tuple[tuple[object, object], ...] = ()  # (symbol of the inferred shape, its definition)
 
     def unfold(self, expr):
-        """Every name replaced by its definition, recursively (the latest first, so one pass does it)."""
-        for name, definition in reversed(self.pairs):
-            expr = expr.xreplace({name: definition})
+        """Every name replaced by its definition, recursively (what the evaluator sees)."""
+        for name, definition in reversed(self.pairs):  # a later name may stand in an earlier's place
+            if expr.has(name):
+                expr = expr.xreplace({name: definition})
         return expr
 
     def fold(self, expr):
-        """Every occurrence of a definition replaced by its name, latest first (until none is left);
-        a product occurs also as consecutive factors of a longer one (``Xw`` in ``yᵀXw``)."""
-        while True:
-            before = expr
-            for name, definition in reversed(self.pairs):
-                for form in dict.fromkeys((self.unfold(definition), definition)):
-                    expr = replaced(expr, form, name)
-            if expr == before:
-                return expr
+        """Every occurrence of a definition replaced by its name, latest name first.
+
+        The expression is unfolded first, so that a definition is found however much of it was
+        already written with names: ``fold(softmax(W₂h))`` is ``p`` as ``fold(softmax(z))`` is. A
+        product occurs also as consecutive factors of a longer one (``Xw`` in ``yᵀXw``).
+        """
+        if not self.pairs:
+            return expr
+        expr = self.unfold(expr)
+        for name, full in reversed(self.unfolded):
+            for spelling in spellings(full):
+                expr = replaced(expr, spelling, name)
+        return expr
+
+    def peel(self, expr):
+        """The names ``expr`` holds at its top replaced by their definitions, one level only:
+        ``log(p)`` is ``log(softmax(z))`` (what a rule for a composite function looks for)."""
+        from .simplify import softmaxes  # as the author writes it: softmax(z), not e^z/1ᵀe^z
+
+        definitions = {name: softmaxes(definition) for name, definition in self.pairs if expr.has(name)}
+        return expr.xreplace(definitions) if definitions else expr
+
+    def definition(self, name):
+        """What ``name`` stands for (None if it is not a name)."""
+        return dict(self.pairs).get(name)
 
     @property
     def symbols(self) -> tuple:
         return tuple(name for name, _ in self.pairs)
+
+    @property
+    def unfolded(self) -> tuple:
+        """(name, its definition in the spec's symbols only)."""
+        return tuple((name, self.unfold(definition)) for name, definition in self.pairs)
+
+    def varying(self, variables) -> tuple:
+        """The names whose definitions depend on ``variables``."""
+        return tuple(name for name, full in self.unfolded if ir.depends_on(full, variables))
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs)
+
+
+NO_NAMES = Named()
+
+
+def spellings(full) -> tuple:
+    """The forms the engine writes an expression in: as parsed (a softmax written out as
+    ``e^z / 1ᵀe^z``), and with its softmaxes named back (as the simplifier leaves them)."""
+    from .simplify import softmaxes  # the simplifier's own rule: one definition of the named form
+
+    return (full, softmaxes(full))
 
 
 def replaced(expr, old, new):

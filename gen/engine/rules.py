@@ -252,16 +252,21 @@ def derivative(F):
 
 @differential_rule(
     "log-softmax",
-    r"\mathrm{d}\log^{\circ}S = \mathrm{d}F - ((S \circ \mathrm{d}F)\mathbf{1})\mathbf{1}^{\top},"
-    r"\ S = \operatorname{softmax}(F)\ \text{row by row}",
+    r"\mathrm{d}\log^{\circ}s = \mathrm{d}f - \mathbf{1}s^{\top}\mathrm{d}f,\ s = \operatorname{softmax}(f)"
+    r"\ \text{(of each row of a matrix)}",
     "Goodfellow, Bengio & Courville, Deep Learning, §6.2.2.3, row by row",
 )
 def log_softmax(F, variables):
-    """Each row's log s = f − (log 1ᵀe^f) 1 has d log s = df − (sᵀdf) 1: the log-sum-exp's rule."""
-    if not (isinstance(F, ir.Elementwise) and F.name == "log" and isinstance(F.arg, ir.RowSoftmax)):
+    """Each row's log s = f − (log 1ᵀe^f) 1 has d log s = df − (sᵀdf) 1: the log-sum-exp's rule
+    (a vector's softmax, met through a name ``p = softmax(z)``, is its one column's)."""
+    if not (
+        isinstance(F, ir.Elementwise) and F.name == "log" and isinstance(F.arg, (ir.RowSoftmax, ir.Softmax))
+    ):
         return None
     S = F.arg
     dF = ir.d(S.arg)
+    if isinstance(S, ir.Softmax):
+        return ir.add(dF, ir.neg(ir.mul(ir.ones(S.shape[0], 1), ir.transpose_of(S), dF)))
     return ir.add(dF, ir.neg(row_sums(ir.hadamard(S, dF))))
 
 

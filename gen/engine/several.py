@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..expr import ir
 from .methods import expand_differentials, rearrangement_steps, simplify_gradient, substitute, total
+from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
 from .rearrange import collect, identify, linear_form
 
@@ -33,8 +34,8 @@ class Several:
         return Proof("differential", self.variables[0], chain, self.gradients[0], partials=partials)
 
 
-def several_core(function, variables: tuple, symmetric) -> Several:
-    steps = expand_differentials(ir.d(function), *variables)
+def several_core(function, variables: tuple, symmetric, named: Named = NO_NAMES) -> Several:
+    steps = expand_differentials(ir.d(function), *variables, named=named)
     current = steps[-1].expr if steps else ir.d(function)
     forms = tuple((ir.d(v), linear_form(only(current, v, variables), ir.d(v))) for v in variables)
     more, forms = rearrangement_steps(forms, current)
@@ -44,7 +45,7 @@ def several_core(function, variables: tuple, symmetric) -> Several:
         forms = collected
         steps.append(Step(total(forms), "collect"))
     gradients = tuple(
-        simplify_gradient(identify(terms, dX) if terms else sp.ZeroMatrix(*dX.shape), symmetric)
+        simplify_gradient(identify(terms, dX) if terms else sp.ZeroMatrix(*dX.shape), symmetric, named=named)
         for dX, terms in forms
     )
     return Several(function, variables, tuple(steps), gradients)

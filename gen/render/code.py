@@ -68,9 +68,10 @@ def export_numpy(outcome: Outcome, module: str) -> str:
     names = {symbol: name for name, symbol in symbols.items()}
     values = draw(derivation, sample_dims(derivation), np.random.default_rng(spec.check.seed))
     symmetric = {s.name for s in spec.symbols if {"symmetric", "spd"} & set(s.assume)}
+    values = {s: v for s, v in values.items() if s in names}  # the symbols' (not the names' definitions)
     values = {s: (v + v.T) / 2 if names[s] in symmetric else v for s, v in values.items()}  # exactly
     # printed for a number, the function comes back in its own shape
-    function = numpy_source(derivation.function, symbols, sp.Symbol("t"))
+    function = numpy_source(derivation.named.unfold(derivation.function), symbols, sp.Symbol("t"))
     derivative = result["numpy"]
     return render_code(
         "numpy.py.j2",

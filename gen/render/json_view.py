@@ -10,6 +10,7 @@ from ..expr.printers import numpy_source, text
 from ..verify.checks import Check, Report
 from .chains import severity
 from .view import Line, ProofView, document_view
+from .where import where_json
 
 
 def check_json(check: Check | None) -> dict | None:
@@ -66,8 +67,8 @@ def result_json(derivation: Derivation, variable, result) -> dict:
         "text": text(result),
         "latex": latex(result),
         # with wrt: Sigma^-1 the result is written in Σ (of Λ's shape): a function of the spec's symbols
-        "numpy": numpy_source(
-            in_symbols(derivation, result),
+        "numpy": numpy_source(  # code runs on the spec's symbols: names and δs written out
+            derivation.named.unfold(in_symbols(derivation, result)),
             dict(derivation.symbols),
             shaped_as(derivation, variable),
             kind.vectorised,
@@ -106,6 +107,7 @@ def to_json(derivation: Derivation, report: Report) -> dict:
         "wrt": [w.value for w in spec.wrt],
         "function": {"text": spec.function.value, "latex": latex(written(derivation))},
         **results_json(derivation),
+        "where": where_json(derivation),
         "methods": {
             view.method: proof_json(view, len(proof.lemmas))
             for view, proof in zip((p for p in view.proofs if p.method != "steps"), derivation.proofs)

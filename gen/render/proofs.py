@@ -30,6 +30,7 @@ from .chains import (
     space,
 )
 from .templates import escape_latex
+from .where import write_sentence
 
 METHOD_TITLES = {
     "steps": "Proof (the author's derivation)",
@@ -84,6 +85,9 @@ def proof_view(derivation: Derivation, index: int, report: Report) -> ProofView:
         first, *rest = parts
         said = change_sentence(derivation, proof.method != "directional")  # which writes f(Λ) itself
         parts = (replace(first, text=Markup(f"{said} {first.text}")), *rest)
+    if derivation.named:  # the names the lines are written in, introduced before them
+        first, *rest = parts
+        parts = (replace(first, text=Markup(f"{write_sentence(derivation)} {first.text}")), *rest)
     return ProofView(proof.method, METHOD_TITLES[proof.method], parts)
 
 

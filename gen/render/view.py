@@ -43,6 +43,7 @@ from .proofs import author_view, proof_view
 from .spectral import notation
 from .templates import escape_latex
 from .title import Pieces, latex_title, pieces
+from .where import definitions_latex
 
 # what central finite differences of the function agree with, by the kind of result
 COMPARED = {
@@ -117,7 +118,8 @@ def hypothesis(derivation: Derivation) -> Markup:
     sentence = "Let " + ", and let ".join(filter(None, (listing(plain), listing(groups))))
     change = derivation.change
     function = change.written if change else derivation.function  # in Σ, as the spec writes it
-    conditions = dict.fromkeys([f"${latex(p)} > 0$" for p in conditions_positive(derivation, function)])
+    unfolded = derivation.named.unfold(function)  # a name's conditions are its definition's
+    conditions = dict.fromkeys([f"${latex(p)} > 0$" for p in conditions_positive(derivation, unfolded)])
     conditions.update(dict.fromkeys(away_from_kinks(derivation)))  # each clause once
     if conditions:
         sentence += ", such that " + " and ".join(conditions)
@@ -127,6 +129,8 @@ def hypothesis(derivation: Derivation) -> Markup:
         named = softmaxes(function)  # softmax(z) = e^z / 1ᵀe^z, so that a result may say it
         definition = f"{latex(named)} = " * (named != function)
         sentence += f". Write $f({arguments}) = {definition}{latex(function)}$"
+    if derivation.named:  # the result is stated in the names: the theorem defines them
+        sentence += f"{', where' if named_f else '. Write'} {definitions_latex(derivation)}"
     sentence += layers_sentence(derivation)
     if change:  # the variable: after f's definition, or a sentence of its own
         written = f"${latex(change.new)} = {latex(sp.Inverse(change.old))}$"
@@ -144,8 +148,10 @@ def layers_sentence(derivation: Derivation) -> str:
     backprop = derivation.proofs[0].backprop if derivation.proofs else None
     if backprop is None:
         return ""
-    layers = ", ".join(f"${latex(n)} = {latex(softmaxes(d))}$" for n, d in backprop.named.pairs)
     deltas = adjoints_defined(backprop)
+    if derivation.named:  # the forward pass is the spec's names, defined already
+        return f"; write {deltas}, each of $f$ as a function of it"
+    layers = ", ".join(f"${latex(n)} = {latex(softmaxes(d))}$" for n, d in backprop.named.pairs)
     return f". With the forward pass {layers}, write {deltas}, each of $f$ as a function of it"
 
 

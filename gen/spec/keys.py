@@ -110,6 +110,7 @@ class Spec:
     compare: tuple[Compare, ...] = ()
     symmetric_gradient: str = "sym"
     steps: tuple[Step, ...] = ()
+    where: tuple[tuple[Text, Text], ...] = ()  # named intermediates in order: (name, its definition)
     notes: str = ""
     topic: str = ""
     references: tuple[str, ...] = ()
@@ -160,6 +161,7 @@ def parse_spec(text: str, path: str) -> Spec:
     values = _record(root, src, _TOP_LEVEL)
     _require(values, ("function", "wrt"), Span(path))
     _check_wrt(values["wrt"], values.setdefault("symbols", ()))
+    _check_where(values.get("where", ()), values["symbols"])
     stem = Path(path).stem
     if "steps" in values:  # an author's derivation is the proof, unless methods are asked for too
         values.setdefault("methods", ())
@@ -467,6 +469,38 @@ def _check_wrt(wrt: tuple[Text, ...], symbols: tuple[SymbolSpec, ...]) -> None:
             raise SpecError(message, text.span)
 
 
+def _where(key: str, node: Node, src: Source) -> tuple[tuple[Text, Text], ...]:
+    """name → expression, in order (a YAML mapping keeps its order); each name an identifier that
+    is not a function."""
+    if not isinstance(node, MappingNode) or not node.value:
+        raise src.expected(key, "a mapping of names to expressions, such as {a: W1*x + b1}", node)
+    pairs = []
+    for name_node, value in _pairs(node, src):
+        name, span = name_node.value, src.span(name_node)
+        if not _IDENTIFIER.match(name):
+            rule = "letters, digits and underscores, starting with a letter"
+            raise SpecError(f"'where' name {quote(name)} is not a name ({rule})", span)
+        if name in RESERVED or name in FUNCTIONS:
+            meaning = RESERVED.get(name, "a function")
+            raise SpecError(f"'{name}' is reserved for {meaning} and cannot be a name in 'where'", span)
+        pairs.append((src.text_of(name_node), _EXPRESSION(f"{key}.{name}", value, src)))
+    return tuple(pairs)
+
+
+def _check_where(where: tuple[tuple[Text, Text], ...], symbols: tuple[SymbolSpec, ...]) -> None:
+    """A name in 'where' is neither a symbol nor a dimension (nor read as a symbol's differential)."""
+    names = {symbol.name for symbol in symbols}
+    dims = {dim for symbol in symbols for dim in symbol.shape if isinstance(dim, str)}
+    clashes = {
+        "is a declared symbol": lambda name: name in names,
+        "is a dimension": lambda name: name in dims,
+        "would read as the differential of a symbol": lambda name: name[0] == "d" and name[1:] in names,
+    }
+    for name, _ in where:
+        if clash := next((why for why, applies in clashes.items() if applies(name.value)), None):
+            raise SpecError(f"'{name.value}' in 'where' {clash}; give the quantity another name", name.span)
+
+
 def _check_claim(values: dict, span: Span | None) -> None:
     """One claimed gradient, or with several 'wrt' a mapping of each variable to its own."""
     claim, wrt = values.get("claim"), [w.value for w in values["wrt"]]
@@ -540,6 +574,7 @@ _TOP_LEVEL: dict[str, Validator] = {
         required=("expr",),
         make=lambda fields, span: Step(fields["expr"], fields.get("why", ""), span),
     ),
+    "where": _where,
     "notes": _plain("a string", text=latex_text),
     "topic": STRING,
     "references": _plain("a string or a list of strings", many=True),

@@ -55,10 +55,16 @@ class Evaluator:
         F = e.arg
         if F in self.directions:
             return self.directions[F]
-        varying = [v for v in self.directions if F.has(v)]
+        varying = [v for v in self.directions if self.varies(F, v)]
         if not varying:
             return np.zeros(self.shape(F)) if ir.is_matrix(F) else 0.0
         return complex_step(F, self.values, self.dims, {v: self.directions[v] for v in varying})
+
+    def varies(self, F, v) -> bool:
+        """Whether ``F`` moves with ``v``, also through the expressions its symbols stand for (a named
+        intermediate, Σ = Λ⁻¹)."""
+        named = (s for s, value in self.values.items() if isinstance(value, sp.Basic) and F.has(s))
+        return F.has(v) or any(self.varies(self.values[s], v) for s in named)
 
     def shape(self, e):
         return tuple(self.size(d) for d in e.shape)

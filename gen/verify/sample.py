@@ -124,16 +124,18 @@ def on_the_sides(derivation: Derivation, values: dict, dims: dict, sample: int) 
 
 def evaluated(derivation: Derivation) -> tuple:
     """(source text, expression, differentiated?) for the function and each claim, compared value
-    and step: the function and the steps are differentiated, so they need more than a defined value."""
+    and step: the function and the steps are differentiated, so they need more than a defined value.
+    Each in the spec's symbols (names unfolded), as the spec's text writes it."""
     spec = derivation.spec
     claim = ((spec.claim, derivation.claim, False),) if derivation.claim is not None else ()
-    return (
+    texts = (
         (spec.function, derivation.function, True),
         *claim,
         *((c.expr, value, False) for c, (_, value) in zip(spec.compare, derivation.compare)),
         *((step.expr, value, True) for step, value in zip(spec.steps, derivation.steps)),
         *((text, value, False) for (_, text), (_, value) in zip(spec.claims, derivation.claims)),
     )
+    return tuple((text, derivation.named.unfold(e), differentiated) for text, e, differentiated in texts)
 
 
 def ill_posed(derivation: Derivation, values: dict, dims: dict):
@@ -280,8 +282,10 @@ def well_conditioned_value(M) -> bool:
 
 
 def draw_values(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dict:
-    """Each symbol's value; with ``wrt: Sigma^-1``, Λ is drawn (with Σ's assumptions) and Σ is the
-    expression Λ⁻¹, so that whatever perturbs Λ moves Σ along."""
+    """Each symbol's value, and each named intermediate's definition (evaluated wherever the name
+    is, so a line written in the names is checked as its unfolded self); with ``wrt: Sigma^-1``, Λ
+    is drawn (with Σ's assumptions) and Σ is the expression Λ⁻¹, so that whatever perturbs Λ moves
+    Σ along."""
     values, change = {}, derivation.change
     for k, s in enumerate(derivation.spec.symbols):
         symbol = derivation.symbol_map[s.name]
@@ -291,4 +295,4 @@ def draw_values(derivation: Derivation, dims: dict, rng, sample: int = 0) -> dic
             values[symbol] = sp.Inverse(change.new)
             symbol = change.new
         values[symbol] = value
-    return values
+    return {**values, **dict(derivation.named.pairs)}  # a name is the expression it stands for

@@ -365,9 +365,22 @@ def results_text(derivation) -> str:
     function = derivation.spec.function.value
     change = derivation.change
     where = f" (where {change.new.name} = {change.old.name}^-1)" if change else ""
-    return "; ".join(
+    results = "; ".join(
         f"{derivative_name(derivation, v)} {function} = {text(r)}{where}" for v, r in derivation.results
     )
+    return results + defined_text(derivation)
+
+
+def defined_text(derivation) -> str:
+    """``, where a = W1*x + b1, h = tanh(a), delta_z = softmax(z) - y``: the names and adjoints the
+    results are stated in (none: empty)."""
+    from .engine.simplify import softmaxes
+    from .expr.printers import text
+
+    backprop = derivation.proofs[0].backprop if derivation.proofs else None
+    pairs = backprop.definitions if backprop else derivation.named.pairs
+    defined = ", ".join(f"{text(name)} = {text(softmaxes(value))}" for name, value in pairs)
+    return f", where {defined}" if defined else ""
 
 
 # the derivative's name in the terminal, by the kind of result: grad_X, jac_X, hess_X, d/dt, d2/dt2

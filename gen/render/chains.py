@@ -81,7 +81,7 @@ def named_function(derivation: Derivation) -> bool:
     visible = re.sub(r"\\[,;!]|[{}^_ ]", "", re.sub(r"\\[A-Za-z]+", "x", function))
     fraction = "\\frac" in function and derivation.kind.jacobian
     by_backprop = bool(derivation.proofs) and derivation.proofs[0].backprop is not None  # its δs say f
-    return len(visible) > LONG or fraction or by_backprop
+    return len(visible) > LONG or fraction or by_backprop or bool(derivation.named)  # f, where a = …
 
 
 def function_latex(derivation: Derivation) -> str:
@@ -89,7 +89,8 @@ def function_latex(derivation: Derivation) -> str:
     if named_function(derivation):
         return "f"
     function = latex(derivation.function)
-    return group(function) if isinstance(derivation.function, (sp.Add, sp.MatAdd)) else function
+    sum_or_negative = isinstance(derivation.function, (sp.Add, sp.MatAdd)) or function.startswith("-")
+    return group(function) if sum_or_negative else function  # ∇_X(−yᵀx), not ∇_X −yᵀx
 
 
 def chain_lhs(derivation: Derivation, proof: Proof) -> str:

@@ -299,7 +299,15 @@ def show(path, as_json, timeout):
 
 
 def terminal_view(outcome) -> str:
-    """Every chain as ``lhs = line  [rule; ok error]``, lines in the spec grammar."""
+    """Every chain as ``lhs = line  [rule; ok error]``, lines in the spec grammar, sums in the order
+    the function writes them."""
+    from .expr.forms import authored
+
+    with authored(outcome.derivation.order):
+        return chains_view(outcome)
+
+
+def chains_view(outcome) -> str:
     from .engine.proof import Chain
     from .expr import ir
     from .expr.printers import text

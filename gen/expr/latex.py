@@ -12,6 +12,7 @@ import sympy as sp
 from sympy.core.parameters import distribute
 
 from . import ir
+from .forms import fraction, is_number_product, number_shown, rank
 from .functions import FUNCTIONS
 from .numbers import decimal
 from .spectral import SpectralLatex
@@ -148,7 +149,7 @@ class _Printer(SpectralLatex):
             return f"\\sqrt{{{self.print(e.base)}}}", ATOM
         if e.exp.is_Rational and e.exp < 0:
             return self._print_Mul(e)
-        return f"{self.print(e.base, ATOM)}^{{{self.print(e.exp)}}}", POSTFIX
+        return f"{self.print(e.base, ATOM)}^{{{exponent(e.exp)}}}", POSTFIX
 
     def is_atom(self, e) -> bool:
         return isinstance(e, (sp.MatrixSymbol, sp.Symbol, sp.Identity))
@@ -156,7 +157,8 @@ class _Printer(SpectralLatex):
     # functions
     def _print_Trace(self, e):
         if is_number_product(e):  # a 1×1 product used as a number is its own trace
-            return self.print(e.arg), PRODUCT
+            shown = number_shown(e)
+            return self.print(shown), (SUM if isinstance(shown, sp.MatAdd) else PRODUCT)
         return f"\\operatorname{{tr}}{group(self.print(e.arg))}", ATOM
 
     def _print_Determinant(self, e):
@@ -343,6 +345,8 @@ class _Printer(SpectralLatex):
         ]
         pieces += [self.print(f, PRODUCT + 1) for f in factors]
         pieces += [self.print(f, PRODUCT) for f in differentials]
+        if denom != 1 and len(pieces) == 1 and not differentials:  # \frac{x - a}{…}: the bar groups
+            pieces = [self.print(scalars[0] if scalars else factors[0])]
         text = join_factors(pieces, mark if denom == 1 else "")
         if denom != 1 and width(unmarked(text)) > MEASURE:  # too long over a bar: 1/N in front, may break
             text = f"\\frac{{1}}{{{self.print(denom)}}}\\," + join_factors(pieces, mark)
@@ -351,6 +355,13 @@ class _Printer(SpectralLatex):
         return text, PRODUCT
 
     _print_Mul = _print_MatMul
+
+
+def exponent(e) -> str:
+    """An exponent as a textbook sets it: ``2/3`` on one line (a ``\\tfrac`` up there is too small)."""
+    if isinstance(e, sp.Rational) and not e.is_Integer and decimal(e) is None:
+        return f"{e.p}/{e.q}"
+    return _Printer().print(e)
 
 
 HADAMARD_POWERS = {"sqrt": "1/2"}  # entrywise functions written as a Hadamard power of a matrix
@@ -393,11 +404,6 @@ def written_parameters(e) -> tuple:
     return () if tuple(e.params) == defaults else tuple(e.params)
 
 
-def is_number_product(e) -> bool:
-    """The trace of a 1×1 product: the product used as a number."""
-    return isinstance(e, sp.Trace) and e.arg.shape == (1, 1)
-
-
 def subscript(base: str, sub: str) -> str:
     """``base_{sub}``, braced when the base ends in a subscript or superscript of its own."""
     scripted = ("_" in base or "^" in base) and not (base.startswith("(") and base.endswith(")"))
@@ -428,16 +434,6 @@ def split_sign(e):
     return False, e
 
 
-def fraction(coeff):
-    """Numerator and denominator of a scalar coefficient (``\\frac`` for negative powers)."""
-    number, rest = coeff.as_coeff_Mul()
-    if isinstance(number, sp.Rational) and not number.is_Integer:  # ½ log det Σ, not (log det Σ)/2
-        numer, denom = sp.fraction(rest, exact=True)
-        return ir.mul(number, numer), denom
-    numer, denom = sp.fraction(coeff, exact=True)
-    return numer, denom
-
-
 def mul_factors(e):
     """Scalar factors in reading order: numbers, then the rest, differentials last."""
     if e == 1:
@@ -464,11 +460,14 @@ def join_factors(pieces, mark: str = "") -> str:
 
 
 def ordered_terms(e):
-    """Terms of a sum in reading order: positive before negative, ``X`` before ``tU``, ``A`` before ``Aᵀ``."""
-    return sorted(
-        ir.terms(e),
-        key=lambda t: (split_sign(t)[0], symbolic_coeff(t), t.count(sp.Transpose), sp.default_sort_key(t)),
-    )
+    """Terms of a sum in reading order: positive before negative, then as the author wrote them
+    (see `forms`), then ``X`` before ``tU``, ``A`` before ``Aᵀ``."""
+    return sorted(ir.terms(e), key=lambda t: (split_sign(t)[0], rank(t), *stable_key(t)))
+
+
+def stable_key(t) -> tuple:
+    """The order of terms the author did not write: ``X`` before ``tU``, ``A`` before ``Aᵀ``, then SymPy's."""
+    return symbolic_coeff(t), t.count(sp.Transpose), sp.default_sort_key(t)
 
 
 def symbolic_coeff(term) -> bool:

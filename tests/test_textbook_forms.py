@@ -86,6 +86,7 @@ def parse(source: str):
         ("1/2*s*A", "1/2*s*A", r"\tfrac{1}{2}sA"),  # a number alone stays in front, as today
         ("(x^T*A*x)*x", "(x^T*A*x)*x", r"(x^{\top}Ax)x"),
         ("sum(x)*x", "sum(x)*x", r"(\mathbf{1}^{\top}x)x"),
+        ("tanh(x^T)*A", "tanh(x)^T*A", r"\tanh(x)^{\top}A"),
     ],
 )
 def test_the_printers_write_textbook_forms(source, printed, tex):

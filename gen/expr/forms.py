@@ -14,6 +14,8 @@ The rules, decided once here rather than per spec or per printer:
   fraction per term: terms over different denominators are combined only by the simplifier.
 - **The sum of a vector's entries reads ``1ᵀy``** in LaTeX (``\\mathbf{1}^{\\top}y`` for the engine's
   ``yᵀ1``) and ``sum(y)`` in the grammar (never ``sum(y^T)``).
+- **An entrywise function of a transpose is the transpose of the function**: ``tanh(x)^T``, not
+  ``tanh(x^T)`` (the same matrix, as a textbook writes it).
 - **The author's order of terms.** The lowering records, for the spec's function, the order in which
   its terms are written (`AuthorOrder`); while a derivation is printed (`authored`), a sum prints its
   terms in that order (``det(A + expm(A))``, not SymPy's ``det(expm(A) + A)``), terms the function
@@ -49,6 +51,13 @@ def number_shown(e):
 def is_ones(e, column: bool) -> bool:
     """Whether ``e`` is a column (or row) of ones."""
     return isinstance(e, sp.OneMatrix) and (e.shape[1] if column else e.shape[0]) == 1
+
+
+def transposed_outside(e):
+    """``φ(F)ᵀ`` for the entrywise ``φ(Fᵀ)`` (the same matrix), as it is printed; else None."""
+    if isinstance(e, ir.Elementwise) and isinstance(e.arg, sp.Transpose):
+        return sp.Transpose(ir.Elementwise(e.name, e.arg.arg, *e.params))
+    return None
 
 
 def fraction(coeff):

@@ -12,7 +12,7 @@ import sympy as sp
 from sympy.core.parameters import distribute
 
 from . import ir
-from .forms import fraction, is_number_product, number_shown, rank
+from .forms import fraction, is_number_product, number_shown, rank, transposed_outside
 from .functions import FUNCTIONS
 from .numbers import decimal
 from .spectral import SpectralLatex
@@ -175,7 +175,10 @@ class _Printer(SpectralLatex):
 
     def _print_Elementwise(self, e):
         """``\\exp^{\\circ}(X)``, ``X^{\\circ 1/2}`` entry by entry of a matrix (``\\exp(X)`` is the
-        matrix function); ``\\exp(x)``, ``\\sqrt{x}`` of a vector."""
+        matrix function); ``\\exp(x)``, ``\\sqrt{x}`` of a vector; ``\\tanh(x)^{\\top}`` for
+        ``\\tanh(x^{\\top})``."""
+        if (outside := transposed_outside(e)) is not None:
+            return self._print_Transpose(outside)
         if of_matrix(e) and e.name in HADAMARD_POWERS:
             return f"{self.print(e.arg, ATOM)}^{{\\circ {HADAMARD_POWERS[e.name]}}}", POSTFIX
         arg, parameters = self.print(e.arg), [self.print(p) for p in e.params]

@@ -354,15 +354,18 @@ def bound_text(bound: float) -> str:
 
 
 def results_text(derivation) -> str:
-    """``grad_X f = G``, one per variable (``; ``-separated), in the spec grammar."""
+    """``grad_X f = G``, one per variable (``; ``-separated), in the spec grammar (sums in the
+    function's order)."""
+    from .expr.forms import authored
     from .expr.printers import text
 
     function = derivation.spec.function.value
     change = derivation.change
     where = f" (where {change.new.name} = {change.old.name}^-1)" if change else ""
-    return "; ".join(
-        f"{derivative_name(derivation, v)} {function} = {text(r)}{where}" for v, r in derivation.results
-    )
+    with authored(derivation.order):
+        return "; ".join(
+            f"{derivative_name(derivation, v)} {function} = {text(r)}{where}" for v, r in derivation.results
+        )
 
 
 # the derivative's name in the terminal, by the kind of result: grad_X, jac_X, hess_X, d/dt, d2/dt2

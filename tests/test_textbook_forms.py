@@ -106,3 +106,12 @@ def test_sums_keep_the_authors_order_only_while_a_derivation_is_shown():
         assert text(written) == "x + A*x"
         assert latex(written) == "x + Ax"
         assert text(written - 2 * SYMBOLS["x"]) == "A*x - x"  # positive terms still come first
+
+
+def test_a_differential_takes_the_place_of_its_term():
+    order: dict = {}
+    written = parse_expr(Text("x + A*x", Span("case", 1, 1)), SYMBOLS, order=order)
+    differentials = ir.add(ir.d(SYMBOLS["x"]), ir.d(ir.mul(SYMBOLS["A"], SYMBOLS["x"])))
+    with authored(order.items()):
+        assert text(written) == "x + A*x"
+        assert text(differentials) == "dx + d(A*x)"

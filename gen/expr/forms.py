@@ -16,11 +16,13 @@ The rules, decided once here rather than per spec or per printer:
   ``yᵀ1``) and ``sum(y)`` in the grammar (never ``sum(y^T)``).
 - **An entrywise function of a transpose is the transpose of the function**: ``tanh(x)^T``, not
   ``tanh(x^T)`` (the same matrix, as a textbook writes it).
-- **The author's order of terms.** The lowering records, for the spec's function, the order in which
-  its terms are written (`AuthorOrder`); while a derivation is printed (`authored`), a sum prints its
-  terms in that order (``det(A + expm(A))``, not SymPy's ``det(expm(A) + A)``), terms the function
-  does not have following in the printers' stable order. Positive terms still come before negative
-  ones. Without a recorded order (a bare ``latex(e)``) the stable order alone decides.
+- **The author's order of terms.** The lowering records the order in which the spec's function
+  writes the terms of its sums (`gen.expr.lower.written_order`, kept as ``Derivation.order``);
+  while a derivation is shown (`authored`, `in_authors_order`), a sum prints its terms in that
+  order (``det(A + expm(A))``, not SymPy's ``det(expm(A) + A)``), a differential ``dF`` in the
+  place of ``F`` (``dA + d(e^A)``), terms the function does not have after them in the printers'
+  stable order. Positive terms still come before negative ones. Without a recorded order (a bare
+  ``latex(e)``) the stable order alone decides.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ def in_authors_order(view):
 
 
 def rank(term) -> int:
-    """The term's place in the author's function; terms it does not have come after all of them."""
+    """The term's place in the author's function, a differential ``dF`` taking the place of ``F``
+    (``dA + d(e^A)`` for ``A + e^A``); terms it does not have come after all of them."""
     order = AUTHORED.get() or {}
-    return order.get(term, len(order))
+    written = term.arg if isinstance(term, (ir.MatDiff, ir.Diff)) and term not in order else term
+    return order.get(written, len(order))

@@ -1,7 +1,9 @@
 """LaTeX printer for the IR: one method per node type, textbook conventions.
 
 ``X^{-\\top}`` for an inverse transpose, ``\\operatorname{tr}``, upright ``\\mathrm{d}``,
-``^{\\top}`` for transposes, Greek names as Greek letters.
+``^{\\top}`` for transposes, Greek names as Greek letters; the textbook forms of `gen.expr.forms`
+(no trace around a number, negative powers as ``\\frac``, ``\\mathbf{1}^{\\top}y``, the author's order
+of terms).
 """
 
 from __future__ import annotations

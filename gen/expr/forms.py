@@ -14,8 +14,9 @@ The rules, decided once here rather than per spec or per printer:
   fraction per term: terms over different denominators are combined only by the simplifier.
 - **The sum of a vector's entries reads ``1ᵀy``** in LaTeX (``\\mathbf{1}^{\\top}y`` for the engine's
   ``yᵀ1``) and ``sum(y)`` in the grammar (never ``sum(y^T)``).
-- **An entrywise function of a transpose is the transpose of the function**: ``tanh(x)^T``, not
-  ``tanh(x^T)`` (the same matrix, as a textbook writes it).
+- **An entrywise function of a transpose is the transpose of the function** in LaTeX:
+  ``\\tanh(x)^{\\top}``, not ``\\tanh(x^{\\top})`` (the same matrix, as a textbook writes it). The
+  grammar keeps ``tanh(x^T)``, the tree the engine holds: what it prints parses back to the same tree.
 - **The author's order of terms.** The lowering records the order in which the spec's function
   writes the terms of its sums (`gen.expr.lower.written_order`, kept as ``Derivation.order``);
   while a derivation is shown (`authored`, `in_authors_order`), a sum prints its terms in that

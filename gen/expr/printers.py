@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..errors import clipped
 from . import ir
-from .forms import fraction, is_number_product, number_shown, transposed_outside
+from .forms import fraction, is_number_product, number_shown
 from .functions import FUNCTIONS
 from .latex import of_matrix, ordered_terms, split_sign, written_parameters
 from .numbers import decimal
@@ -233,8 +233,6 @@ class GrammarPrinter(SpectralGrammar, _Printer):
         return f"commutation({self.size(e.args[0])}, {self.size(e.args[1])})", ATOM
 
     def _print_Elementwise(self, e):  # exp.(X) of a matrix: exp(X) would be refused when X is square
-        if (outside := transposed_outside(e)) is not None:
-            return self._print_Transpose(outside)
         arguments = ", ".join(self.print(a) for a in (e.arg, *written_parameters(e)))
         return f"{e.name}{'.' * of_matrix(e)}({arguments})", ATOM
 

@@ -299,7 +299,15 @@ def show(path, as_json, timeout):
 
 
 def terminal_view(outcome) -> str:
-    """Every chain as ``lhs = line  [rule; ok error]``, lines in the spec grammar."""
+    """Every chain as ``lhs = line  [rule; ok error]``, lines in the spec grammar, sums in the order
+    the function writes them."""
+    from .expr.forms import authored
+
+    with authored(outcome.derivation.order):
+        return chains_view(outcome)
+
+
+def chains_view(outcome) -> str:
     from .engine.proof import Chain
     from .expr import ir
     from .expr.printers import text
@@ -359,16 +367,19 @@ def bound_text(bound: float) -> str:
 
 
 def results_text(derivation) -> str:
-    """``grad_X f = G``, one per variable (``; ``-separated), in the spec grammar."""
+    """``grad_X f = G``, one per variable (``; ``-separated), in the spec grammar (sums in the
+    function's order)."""
+    from .expr.forms import authored
     from .expr.printers import text
 
     function = derivation.spec.function.value
     change = derivation.change
     where = f" (where {change.new.name} = {change.old.name}^-1)" if change else ""
-    results = "; ".join(
-        f"{derivative_name(derivation, v)} {function} = {text(r)}{where}" for v, r in derivation.results
-    )
-    return results + defined_text(derivation)
+    with authored(derivation.order):
+        results = "; ".join(
+            f"{derivative_name(derivation, v)} {function} = {text(r)}{where}" for v, r in derivation.results
+        )
+        return results + defined_text(derivation)
 
 
 def defined_text(derivation) -> str:

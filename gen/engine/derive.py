@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import sympy as sp
 
 from ..errors import SpecError, Unsupported, quote
 from ..expr import ir
-from ..expr.lower import describe_shape, parse_expr, symbol_table
+from ..expr.lower import describe_shape, parse_expr, symbol_table, written_order
 from ..expr.piecewise import constant_parameters
 from ..spec.keys import Spec, inverted, variable_name
 from .autonames import automatic_names
@@ -54,6 +55,11 @@ class Derivation:
     @property
     def symbol_map(self) -> dict:
         return dict(self.symbols)
+
+    @cached_property
+    def order(self) -> tuple:
+        """The terms of the function's sums as the author wrote them: printed sums keep that order."""
+        return written_order(self.spec.function, table_with(self.symbol_map, self.named))  # names too
 
 
 def derive(spec: Spec) -> Derivation:

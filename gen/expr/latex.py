@@ -1,7 +1,9 @@
 """LaTeX printer for the IR: one method per node type, textbook conventions.
 
 ``X^{-\\top}`` for an inverse transpose, ``\\operatorname{tr}``, upright ``\\mathrm{d}``,
-``^{\\top}`` for transposes, Greek names as Greek letters.
+``^{\\top}`` for transposes, Greek names as Greek letters; the textbook forms of `gen.expr.forms`
+(no trace around a number, negative powers as ``\\frac``, ``\\mathbf{1}^{\\top}y``, the author's order
+of terms).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sympy as sp
 from sympy.core.parameters import distribute
 
 from . import ir
+from .forms import fraction, is_number_product, number_shown, rank, transposed_outside
 from .functions import FUNCTIONS
 from .numbers import decimal
 from .spectral import SpectralLatex
@@ -134,7 +137,7 @@ class _Printer(SpectralLatex):
             return f"\\sqrt{{{self.print(e.base)}}}", ATOM
         if e.exp.is_Rational and e.exp < 0:
             return self._print_Mul(e)
-        return f"{self.print(e.base, ATOM)}^{{{self.print(e.exp)}}}", POSTFIX
+        return f"{self.print(e.base, ATOM)}^{{{exponent(e.exp)}}}", POSTFIX
 
     def is_atom(self, e) -> bool:
         return isinstance(e, (sp.MatrixSymbol, sp.Symbol, sp.Identity))
@@ -142,7 +145,8 @@ class _Printer(SpectralLatex):
     # functions
     def _print_Trace(self, e):
         if is_number_product(e):  # a 1×1 product used as a number is its own trace
-            return self.print(e.arg), PRODUCT
+            shown = number_shown(e)
+            return self.print(shown), (SUM if isinstance(shown, sp.MatAdd) else PRODUCT)
         return f"\\operatorname{{tr}}{group(self.print(e.arg))}", ATOM
 
     def _print_Determinant(self, e):
@@ -159,7 +163,10 @@ class _Printer(SpectralLatex):
 
     def _print_Elementwise(self, e):
         """``\\exp^{\\circ}(X)``, ``X^{\\circ 1/2}`` entry by entry of a matrix (``\\exp(X)`` is the
-        matrix function); ``\\exp(x)``, ``\\sqrt{x}`` of a vector."""
+        matrix function); ``\\exp(x)``, ``\\sqrt{x}`` of a vector; ``\\tanh(x)^{\\top}`` for
+        ``\\tanh(x^{\\top})``."""
+        if (outside := transposed_outside(e)) is not None:
+            return self._print_Transpose(outside)
         if of_matrix(e) and e.name in HADAMARD_POWERS:
             return f"{self.print(e.arg, ATOM)}^{{\\circ {HADAMARD_POWERS[e.name]}}}", POSTFIX
         arg, parameters = self.print(e.arg), [self.print(p) for p in e.params]
@@ -327,6 +334,8 @@ class _Printer(SpectralLatex):
         ]
         pieces += [self.print(f, PRODUCT + 1) for f in factors]
         pieces += [self.print(f, PRODUCT) for f in differentials]
+        if denom != 1 and len(pieces) == 1 and not differentials:  # \frac{x - a}{…}: the bar groups
+            pieces = [self.print(scalars[0] if scalars else factors[0])]
         text = join_factors(pieces, mark if denom == 1 else "")
         if denom != 1 and width(unmarked(text)) > MEASURE:  # too long over a bar: 1/N in front, may break
             text = f"\\frac{{1}}{{{self.print(denom)}}}\\,{mark}" + join_factors(pieces, mark)
@@ -335,6 +344,13 @@ class _Printer(SpectralLatex):
         return text, PRODUCT
 
     _print_Mul = _print_MatMul
+
+
+def exponent(e) -> str:
+    """An exponent as a textbook sets it: ``2/3`` on one line (a ``\\tfrac`` up there is too small)."""
+    if isinstance(e, sp.Rational) and not e.is_Integer and decimal(e) is None:
+        return f"{e.p}/{e.q}"
+    return _Printer().print(e)
 
 
 HADAMARD_POWERS = {"sqrt": "1/2"}  # entrywise functions written as a Hadamard power of a matrix
@@ -377,11 +393,6 @@ def written_parameters(e) -> tuple:
     return () if tuple(e.params) == defaults else tuple(e.params)
 
 
-def is_number_product(e) -> bool:
-    """The trace of a 1×1 product: the product used as a number."""
-    return isinstance(e, sp.Trace) and e.arg.shape == (1, 1)
-
-
 def subscript(base: str, sub: str) -> str:
     """``base_{sub}``, braced when the base ends in a subscript or superscript of its own."""
     scripted = ("_" in base or "^" in base) and not (base.startswith("(") and base.endswith(")"))
@@ -412,16 +423,6 @@ def split_sign(e):
     return False, e
 
 
-def fraction(coeff):
-    """Numerator and denominator of a scalar coefficient (``\\frac`` for negative powers)."""
-    number, rest = coeff.as_coeff_Mul()
-    if isinstance(number, sp.Rational) and not number.is_Integer:  # ½ log det Σ, not (log det Σ)/2
-        numer, denom = sp.fraction(rest, exact=True)
-        return ir.mul(number, numer), denom
-    numer, denom = sp.fraction(coeff, exact=True)
-    return numer, denom
-
-
 def mul_factors(e):
     """Scalar factors in reading order: numbers, then the rest, differentials last."""
     if e == 1:
@@ -448,11 +449,14 @@ def join_factors(pieces, mark: str = "") -> str:
 
 
 def ordered_terms(e):
-    """Terms of a sum in reading order: positive before negative, ``X`` before ``tU``, ``A`` before ``Aᵀ``."""
-    return sorted(
-        ir.terms(e),
-        key=lambda t: (split_sign(t)[0], symbolic_coeff(t), t.count(sp.Transpose), sp.default_sort_key(t)),
-    )
+    """Terms of a sum in reading order: positive before negative, then as the author wrote them
+    (see `forms`), then ``X`` before ``tU``, ``A`` before ``Aᵀ``."""
+    return sorted(ir.terms(e), key=lambda t: (split_sign(t)[0], rank(t), *stable_key(t)))
+
+
+def stable_key(t) -> tuple:
+    """The order of terms the author did not write: ``X`` before ``tU``, ``A`` before ``Aᵀ``, then SymPy's."""
+    return symbolic_coeff(t), t.count(sp.Transpose), sp.default_sort_key(t)
 
 
 def symbolic_coeff(term) -> bool:

@@ -15,6 +15,7 @@ from sympy.core.parameters import distribute
 from ..errors import Span, SpecError, Unsupported, clipped
 from ..spec.keys import SymbolSpec, Text
 from . import ir
+from .forms import record_terms
 from .functions import ALIASES, FUNCTIONS
 from .parser import PRODUCTS, BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .piecewise import PiecewiseLowering
@@ -55,15 +56,24 @@ class Eye:
 
 
 def parse_expr(
-    source: Text, symbols: dict[str, sp.Basic], *, differentials: bool = False, variables=(), shape=None
+    source: Text,
+    symbols: dict[str, sp.Basic],
+    *,
+    differentials: bool = False,
+    variables=(),
+    shape=None,
+    order: dict | None = None,
 ):
     """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`).
 
     ``differentials`` allows ``d(...)`` and ``dX``; with ``variables`` given, only of
     expressions that depend on them (the differential of a constant is 0, never meant).
-    ``shape``, when the expected shape is known, sizes a lone ``I``.
+    ``shape``, when the expected shape is known, sizes a lone ``I``. ``order``, when given, receives
+    the terms of every sum as they are first written, each with its rank (`forms.record_terms`).
     """
     lowering = _Lowering(source, symbols, differentials, tuple(variables))
+    if order is not None:
+        lowering.order = order
     with distribute(False):  # 2*(a + b) stays a product, as written (and as printed: a round trip)
         result = lowering.lower(parse_ast(source))
     if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
@@ -71,6 +81,14 @@ def parse_expr(
     if isinstance(result, Eye):
         raise SpecError("cannot tell the size of I here; use it next to a matrix", source.at(0))
     return result
+
+
+def written_order(source: Text, symbols: dict[str, sp.Basic]) -> tuple:
+    """The terms of the sums of ``source`` with their ranks, as first written: ``A + expm(A)`` gives
+    ``((A, 0), (expm(A), 1))``; printed sums keep that order (`gen.expr.forms`)."""
+    order: dict = {}
+    parse_expr(source, symbols, order=order)
+    return tuple(order.items())
 
 
 def describe_shape(e) -> str:
@@ -87,6 +105,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
     def __init__(self, source: Text, symbols: dict, differentials: bool, variables: tuple = ()):
         self.source, self.symbols, self.differentials = source, symbols, differentials
         self.variables = variables
+        self.order: dict = {}  # the terms of sums as written (see `written_order`)
 
     def error(self, message: str, pos: int, kind=SpecError):
         return kind(message, self.source.at(pos))
@@ -173,6 +192,7 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             left, right = ir.scalar(left), ir.scalar(right)
         if ir.shape(left) != ir.shape(right):
             raise self.error(f"cannot add {describe_shape(left)} and {describe_shape(right)}", pos)
+        record_terms(self.order, (*ir.terms(left), *ir.terms(right)))  # the author's order, for printing
         return ir.add(left, right)
 
     def multiply(self, left, right, pos):

@@ -1,4 +1,9 @@
-"""Plain-text printers: the spec grammar (``-(X^-2)^T``) and numpy source code."""
+"""Plain-text printers: the spec grammar (``-(X^-2)^T``) and numpy source code.
+
+The grammar printer writes the textbook forms of `gen.expr.forms`: a 1×1 product as a number
+(``x^T*x``, never ``tr(x^T*x)``), negative powers as denominators (``Q/sqrt(d)``, ``1/x``), sums in
+the author's order; everything it prints parses back to the same value.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import sympy as sp
 
 from ..errors import clipped
 from . import ir
+from .forms import fraction, is_number_product, number_shown
 from .functions import FUNCTIONS
 from .latex import of_matrix, ordered_terms, split_sign, written_parameters
 from .numbers import decimal
@@ -57,8 +63,12 @@ class _Printer:
         args = list(e.args)
         if args[0] == -1:
             return "-" + self.print(ir.mul(*args[1:]), PRODUCT), UNARY
+        crowded = len([a for a in args if not a.is_Number]) > 1  # (a^T*x)*b, as (aᵀx)b in LaTeX
         return self.product(
-            [self.print(a, PRODUCT + 1 if i else PRODUCT) for i, a in enumerate(args)]
+            [
+                self.print(a, PRODUCT + 1 if i or crowded and is_number_product(a) else PRODUCT)
+                for i, a in enumerate(args)
+            ]
         ), PRODUCT
 
     _print_Mul = _print_MatMul
@@ -155,13 +165,33 @@ class GrammarPrinter(SpectralGrammar, _Printer):
         return f"{self.print(e.base, POSTFIX + 1)}^{e.exp}", POSTFIX
 
     def _print_Pow(self, e):
+        if e.exp == sp.S.Half:
+            return f"sqrt({self.print(e.base)})", ATOM
+        if e.exp.is_Rational and e.exp < 0 and not e.base.is_Number:  # a denominator: 1/x
+            return self._print_MatMul(e)
         exp = self.print(e.exp, ATOM)
         exp = "(T)" if exp == "T" else exp  # a^T would read as the transpose
         return f"{self.print(e.base, POSTFIX + 1)}^{exp}", POSTFIX
 
+    def _print_MatMul(self, e):
+        """A product, its negative powers under one fraction bar: ``a*b^T/(2*sqrt(s))``, ``1/x``."""
+        if isinstance(e, (sp.Mul, sp.MatMul)) and e.args[0] == -1:
+            return super()._print_MatMul(e)  # -(the rest), printed here again
+        coeff, factors = ir.coeff_and_factors(e) if ir.is_matrix(e) else (e, ())
+        numer, denom = fraction(coeff)
+        if denom == 1:
+            return super()._print_MatMul(e)
+        top = ir.mul(numer, *factors)
+        return f"{'1' if top == 1 else self.print(top, PRODUCT)}/{self.print(denom, PRODUCT + 1)}", PRODUCT
+
+    _print_Mul = _print_MatMul
+
     def _print_Trace(self, e):
         if (inner := summed(e)) is not None:
-            return f"sum({self.print(inner)})", ATOM
+            return f"sum({self.print(ir.transpose_of(inner) if inner.shape[0] == 1 else inner)})", ATOM
+        if is_number_product(e):  # a 1×1 product used as a number: the number, not its trace
+            shown = number_shown(e)
+            return self.print(shown), (SUM if isinstance(shown, sp.MatAdd) else PRODUCT)
         return f"tr({self.print(e.arg)})", ATOM
 
     def _print_Determinant(self, e):

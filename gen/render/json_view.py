@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..engine.derive import Derivation
+from ..expr.forms import in_authors_order
 from ..expr.latex import latex
 from ..expr.printers import numpy_source, text
 from ..verify.checks import Check, Report
@@ -98,6 +99,7 @@ def results_json(derivation: Derivation) -> dict:
     return {"results": results} if derivation.partials else {"result": results[derivation.variable.name]}
 
 
+@in_authors_order
 def to_json(derivation: Derivation, report: Report) -> dict:
     """The object printed by ``derivtex show --json``."""
     spec, view = derivation.spec, document_view(derivation, report)

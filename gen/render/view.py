@@ -16,6 +16,7 @@ from ..engine.derive import Derivation
 from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
+from ..expr.forms import in_authors_order
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
 from ..spec.keys import ENTRIES, CheckSettings
 from ..verify.checks import Report, assignment_text, by_complex_step
@@ -365,6 +366,7 @@ def statement(derivation: Derivation) -> Markup:
     return Markup(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
 
 
+@in_authors_order
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
     title = pieces(spec)

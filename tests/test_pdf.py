@@ -17,7 +17,11 @@ DERIVATIONS = Path(__file__).parent.parent / "derivations"
 SEED = DERIVATIONS / "trace_inverse.yaml"
 # Long, realistic material (issue 16): published ML derivations, and the realistic specs if any
 TESTS = Path(__file__).parent
-LONG = sorted((TESTS / "published_ml").glob("*.yaml")) + sorted((TESTS / "realistic").glob("*.yaml"))
+LONG = [  # less what the engine refuses today (tests/test_realistic.py holds those to their message)
+    p
+    for p in sorted((TESTS / "published_ml").glob("*.yaml")) + sorted((TESTS / "realistic").glob("*.yaml"))
+    if "# refused today:" not in p.read_text(encoding="utf-8")
+]
 
 
 def overfull(log: str) -> list[str]:

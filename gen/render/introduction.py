@@ -77,8 +77,8 @@ METHODS = {
         r"$\sum_u \nabla_v\langle\delta_u, u(v)\rangle$ over the quantities $u$ that use $v$, each "
         "term derived by differentials with $\\delta_u$ held constant; every gradient is then read off "
         r"as $\nabla_W f = \sum_u \nabla_W\langle\delta_u, u(W)\rangle$, the $\delta$s shared by "
-        "all the variables (Goodfellow et al., Algorithm 6.4). Each $\\delta$ is checked against finite "
-        "differences of $f$ as a function of its quantity.",
+        "all the variables (Goodfellow et al., Algorithm 6.4). Each $\\delta$ is checked against the "
+        "derivatives of $f$ as a function of its quantity, entry by entry.",
     ),
 }
 

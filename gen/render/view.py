@@ -286,7 +286,8 @@ def verification(derivation: Derivation, report: Report) -> Markup:
     if "backprop" in methods:
         sentence += (
             "; each adjoint $\\delta$ and each gradient read off by backpropagation was compared with "
-            "central finite differences of $f$ as a function of that quantity"
+            "the derivatives of $f$ as a function of that quantity, entry by entry, taken as the "
+            "differentials are"
         )
     sentence += lines_agree(derivation, report)
     compared = f"of the function agree with {COMPARED[derivation.kind.name]}{'s' * bool(derivation.partials)}"

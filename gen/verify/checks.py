@@ -344,11 +344,10 @@ def checked(derivation: Derivation) -> Report:
         by_size = zip(*(errors[key][a] for a in sorted(errors.get(key, {}))))
         return tuple(Check(max(e), tol, r, e) for e, r in zip(by_size, relations))
 
-    against = lambda proof: "fd" if proof.backprop else None  # noqa: E731  (δs: finite differences)
     proofs = tuple(
         ProofChecks(
-            check("chain", k, steps=() if proof.backprop else proof.chain.steps, kind=against(proof)),
-            check("ident", k, kind=against(proof))[0],
+            check("chain", k, steps=() if proof.backprop else proof.chain.steps),  # δs: by the complex step
+            check("ident", k)[0],
             check("grad", k, steps=proof.gradient.steps[1:]),
             tuple(check("lemma", k, m, steps=lemma.chain.steps) for m, lemma in enumerate(proof.lemmas)),
             check("second", k),

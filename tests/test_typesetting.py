@@ -132,6 +132,17 @@ def test_each_clause_is_said_once(tmp_path):
     assert said.count(r"x^{\top}x > 0") == 1
 
 
+def test_a_sum_none_of_whose_terms_is_negative_and_one_positive_needs_no_condition(tmp_path):
+    layer_norm = """\
+symbols: {x: {shape: [n]}, eps: {assume: [positive]}, c: {}}
+function: log(norm(x)^2/n + eps) + log(c^2 + eps) + log(norm(x)^2 + c)
+wrt: x
+"""
+    sentence = hypothesis_of(tmp_path, layer_norm).split(". Write")[0]
+    assert r"\varepsilon >" not in sentence.replace(r"\varepsilon \in", "")  # ‖x‖²/n + ε, c² + ε: positive
+    assert r"\lVert x\rVert^{2} + c > 0" in sentence  # c may be negative: the condition stays
+
+
 # --- Greek names -----------------------------------------------------------------------------
 
 

@@ -167,10 +167,29 @@ def conditions_positive(derivation: Derivation, function) -> list:
 
 def implied_positive(e, assumed: dict) -> bool:
     """Whether the assumptions say ``e > 0``: a symbol assumed positive (entrywise), the determinant
-    of one assumed spd or of positive determinant."""
+    of one assumed spd or of positive determinant, a sum of terms none negative and one positive
+    (``‖x‖²/n + ε`` for ε positive)."""
     if isinstance(e, sp.Determinant):
         return bool({"spd", "positive_det"} & assumed.get(e.arg, set()))
-    return "positive" in assumed.get(e, set())
+    if isinstance(e, sp.Add):
+        return all(nonnegative(a, assumed) for a in e.args) and any(
+            positive_by_construction(a) or implied_positive(a, assumed) for a in e.args
+        )
+    if isinstance(e, sp.Mul):
+        return all(positive_by_construction(a) or implied_positive(a, assumed) for a in e.args)
+    return "positive" in assumed.get(e, set()) or e.is_positive is True  # a dimension, 1/n
+
+
+def nonnegative(e, assumed: dict) -> bool:
+    """Whether ``e ≥ 0`` whatever the values: a norm, an even power, a symbol assumed nonnegative,
+    products of such, or anything positive."""
+    if positive_by_construction(e) or implied_positive(e, assumed) or isinstance(e, ir.Norm):
+        return True
+    if isinstance(e, sp.Pow):
+        return (e.exp.is_even is True) or nonnegative(e.base, assumed) and e.exp.is_real is True
+    if isinstance(e, sp.Mul):
+        return all(nonnegative(a, assumed) for a in e.args)
+    return "nonnegative" in assumed.get(e, set())
 
 
 def adjective(assumption: str, shape: tuple, symbol: str) -> str:

@@ -25,7 +25,7 @@ from ..expr.printers import brief
 from .lemmas import LEMMAS, Directional, lemma
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
-from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
+from .rearrange import REARRANGEMENTS, Term, coefficient, collect, identify, linear_form, to_expr
 from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, fact
 from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout, softmaxes
 
@@ -57,7 +57,7 @@ def derive_core(
     if not ir.is_matrix(variable):
         return scalar_core(function, variable, symmetric, named)
     dX = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable, named=named)
+    steps = expand_differentials(ir.d(function), variable, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
     more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
     steps += more
@@ -80,7 +80,7 @@ fact(
 def scalar_core(function, variable, symmetric, named: Named = NO_NAMES) -> Core:
     """With a scalar variable, ``df = g dt`` after the rules, and ``g`` is the derivative."""
     dt = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable, named=named)
+    steps = expand_differentials(ir.d(function), variable, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
     if any(isinstance(n, (ir.MatDiff, ir.Diff)) and n != dt for n in sp.preorder_traversal(current)):
         raise Unsupported("could not bring the differential into the form g dt")
@@ -92,26 +92,102 @@ def scalar_core(function, variable, symmetric, named: Named = NO_NAMES) -> Core:
     )
 
 
-def expand_differentials(expr, *variables, named: Named = NO_NAMES) -> list[Step]:
+def expand_differentials(expr, *variables, named: Named = NO_NAMES, facts=frozenset()) -> list[Step]:
     """Apply differential rules until only the variables' differentials remain, one rule per line.
 
     With named intermediates, a name whose definition depends on the variables varies too: its
     ``dh`` becomes the differential of its definition (the chain rule, rule ``definition``), and
     what the other rules give is written in the names again."""
     steps, varying = [], (*variables, *named.varying(variables))
-    while (node := pending(expr, variables)) is not None:
+    while (node := pending(expr, variables, named.symbols)) is not None:
+        linear = in_linear_form(expr, variables, named, facts) if node.arg in named.symbols else None
+        if linear is not None:
+            more, expr, node = linear
+            steps += more
         rule, value = apply_first(node.arg, varying, named)
         expr = substitute(expr, node, value if rule is DEFINITION else named.fold(value))
         steps.append(Step(expr, rule.name, node.arg))
     return steps
 
 
-def pending(expr, variables):
-    """The first ``d(F)`` in reading order that is not a variable's ``dX``."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, (ir.MatDiff, ir.Diff)) and node.arg not in variables:
-            return node
-    return None
+def pending(expr, variables, names=()):
+    """The first ``d(F)`` in reading order that is not a variable's ``dX``, a name's ``dh`` last:
+    the rules run first on everything else, so that a name is replaced by its definition only
+    when nothing but the differentials of variables and names is left."""
+    found = [n for n in differentials(expr) if n.arg not in variables]
+    return next((n for n in found if n.arg not in names), found[0] if found else None)
+
+
+def in_linear_form(expr, variables, named: Named, facts=frozenset()):
+    """The chain rule as a textbook writes it: with only differentials of variables and names
+    left, ``expr`` brought into a linear form in them, collected (one coefficient per
+    differential, as a gradient is read off), and the latest name's ``dh`` to replace next.
+    None when it has no such form (a matrix-valued differential, a scalar name): the names are
+    then replaced where they stand."""
+    held = tuple(dict.fromkeys(differentials(expr)))
+    if ir.is_matrix(expr) and not ir.is_one_by_one(expr) or not all(isinstance(d, ir.MatDiff) for d in held):
+        return None
+    order = {ir.d(name): i for i, name in enumerate(named.symbols)}
+    try:
+        steps, forms = linear_steps(expr, held)
+    except Unsupported:
+        return None
+    more, forms = simplified_steps(forms, facts)
+    steps += more
+    expr = total(forms)
+    return steps, expr, max((d for d in held if d in order), key=order.get)
+
+
+def differentials(expr) -> list:
+    """Every ``dF`` in ``expr``, in reading order."""
+    return [n for n in sp.preorder_traversal(expr) if isinstance(n, (ir.MatDiff, ir.Diff))]
+
+
+def linear_steps(current, held: tuple) -> tuple[list[Step], tuple]:
+    """``current`` split by the differentials it holds, each part rearranged by the same rules
+    (one line per rule over all of them) and collected into one term where it can be."""
+    forms = tuple((dX, linear_form(only(current, dX, held), dX)) for dX in held)
+    steps, forms = rearrangement_steps(forms, current)
+    collected = tuple((dX, collect(terms, dX) or terms) for dX, terms in forms)
+    if collected != forms:
+        forms = collected
+        steps.append(Step(total(forms), "collect"))
+    return steps, forms
+
+
+def simplified_steps(forms: tuple, facts=frozenset()) -> tuple[list[Step], tuple]:
+    """Each collected coefficient simplified as a gradient is, read off and written back
+    (``tr(Gᵀ dX)``, ``gᵀ dx``): one line per simplification over all of them, in passes until
+    none changes one (a form already written is not written again)."""
+    steps, seen = [], {forms}
+    while True:
+        before = forms
+        for simplification in SIMPLIFICATIONS:
+            changed = tuple((dX, simplified_form(simplification, terms, dX, facts)) for dX, terms in forms)
+            if changed not in seen:
+                forms = changed
+                seen.add(forms)
+                steps.append(Step(total(forms), simplification.rule.name))
+        if forms == before:
+            return steps, forms
+
+
+def simplified_form(simplification, terms: tuple, dX, facts) -> tuple:
+    """``tr(Gᵀ dX)`` with ``G`` simplified (the terms as they are when not one such term)."""
+    if len(terms) != 1 or not terms[0].plain:
+        return terms
+    gradient = identify(terms, dX)
+    if (value := simplification(gradient, facts)) == gradient:
+        return terms
+    return (Term(sp.Integer(1), (ir.transpose_of(value),), False, (), terms[0].traced),)
+
+
+def only(expr, differential, held):
+    """The terms of ``expr`` in ``differential``: every other one of ``held`` set to zero."""
+    for other in held:
+        if other != differential:
+            expr = substitute(expr, other, ir.zero_like(other))
+    return expr
 
 
 DEFINITION = fact(

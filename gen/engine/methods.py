@@ -167,7 +167,7 @@ def simplified_steps(forms: tuple, facts=frozenset()) -> tuple[list[Step], tuple
             if changed not in seen:
                 forms = changed
                 seen.add(forms)
-                steps.append(Step(total(forms), simplification.rule.name))
+                written(steps, Step(total(forms), simplification.rule.name))
         if forms == before:
             return steps, forms
 
@@ -251,12 +251,19 @@ def rearrangement_steps(forms: tuple, current) -> tuple[list[Step], tuple]:
             changed = tuple((dX, rearranged(rearrangement, terms, dX.shape[1] == 1)) for dX, terms in forms)
             if changed != forms:
                 forms = changed
-                steps.append(Step(total(forms), rearrangement.rule.name))
+                written(steps, Step(total(forms), rearrangement.rule.name), current)
                 if forms in seen:
                     raise Unsupported(cycle_message(steps[seen[forms] :]))
                 seen[forms] = len(steps)
         if forms == before:
             return steps, forms
+
+
+def written(steps: list[Step], step: Step, current=None) -> None:
+    """``step`` appended unless it reads as the line before it (a trace of a scalar among traces
+    is printed as a trace: the rule changed nothing one could see)."""
+    if step.expr != (steps[-1].expr if steps else current):
+        steps.append(step)
 
 
 def cycle_message(steps) -> str:

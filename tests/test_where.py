@@ -19,7 +19,7 @@ import sympy as sp
 from helpers import invoke
 
 from gen.engine.derive import derive
-from gen.engine.methods import differentials, only
+from gen.engine.linear import differentials, only
 from gen.engine.named import Named
 from gen.engine.proof import Chain, Step
 from gen.engine.rearrange import identify, linear_form

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..expr import ir
-from .methods import expand_differentials, linear_steps, simplify_gradient
+from .linear import linear_steps
+from .methods import expand_differentials, simplify_gradient
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
 from .rearrange import identify

@@ -1,5 +1,6 @@
 """The backpropagation method (issue 16, item 2): the forward pass, each adjoint δ checked against
-the derivatives of f by the complex step, the gradients read off as a δ times an input, shared by several variables.
+the derivatives of f by the complex step, the gradients read off as a δ times an input, shared by
+several variables.
 
 The textbook forms are Goodfellow, Bengio & Courville, Deep Learning, §6.5, Algorithm 6.4, and
 Bishop, PRML §5.3.1, eqs 5.53–5.56: for the two-layer network a = W₁x + b₁, h = tanh(a), z = W₂h,

@@ -87,7 +87,7 @@ def test_the_full_stop_follows_the_last_row_of_a_display():
 
 def test_a_multi_line_proposition_ends_with_its_full_stop_on_its_last_row(tmp_path):
     spec = tmp_path / "net.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
+    spec.write_text(SPEC.replace("wrt: W1", "wrt: [W1, b1, W2]"), encoding="utf-8")  # three rows
     tex = pipeline.render_tex(pipeline.run(spec))
     display = tex[tex.index(r"\[") : tex.index(r"\]")]
     assert r"\begin{aligned}" in display

@@ -59,7 +59,9 @@ def candidates(e) -> list:
     seen = dict.fromkeys(
         n for n in sp.preorder_traversal(e) if size(n) >= LARGE and not n.has(ir.MatDiff, ir.Diff)
     )
-    return [n for n in seen if n != e and ir.is_matrix(n) and not ir.is_one_by_one(n)]
+    return [  # a constant (ones(1, n)) is no quantity to name
+        n for n in seen if n != e and ir.is_matrix(n) and not ir.is_one_by_one(n) and n.atoms(sp.MatrixSymbol)
+    ]
 
 
 def most(piece, exprs: tuple) -> int:

@@ -70,9 +70,19 @@ def derive(spec: Spec) -> Derivation:
     if not named:
         return derivation
     try:
-        return derive_in(spec, named)
+        in_names = derive_in(spec, named)
     except SpecError:  # the names are for reading: without them (lambda_min(t_1) refused), it stands
         return derivation
+    return in_names if as_simple(in_names, derivation) else derivation
+
+
+def as_simple(in_names: Derivation, plain: Derivation) -> bool:
+    """Whether the results in names, written out, are as short as without them: the simplifier sees
+    a name as a symbol, and must not lose a cancellation for it (layer norm's 1ᵀ(x − μ1) = 0)."""
+    from ..expr.printers import text
+
+    written_out = (len(text(in_names.named.unfold(r))) for _, r in in_names.results)
+    return all(n <= len(text(r)) for n, (_, r) in zip(written_out, plain.results))
 
 
 def automatic(derivation: Derivation) -> Named:

@@ -25,9 +25,15 @@ ALGEBRA = "Stewart, Calculus: Early Transcendentals, §3.2 (a quotient over one 
 TRIGONOMETRY = "Stewart, Calculus: Early Transcendentals, Appendix D (tan = sin/cos)"
 
 
+def length(e) -> tuple[int, int]:
+    """How long ``e`` reads: its characters in the spec grammar, then (on a tie, which the printer's
+    fractions make common: ``(a − b)/N`` against ``a/N − b/N``) its nodes."""
+    return len(text(e)), sum(1 for _ in sp.preorder_traversal(e))
+
+
 def shorter(new, old) -> bool:
-    """Whether ``new`` prints shorter than ``old`` in the spec grammar."""
-    return new != old and len(text(new)) < len(text(old))
+    """Whether ``new`` reads shorter than ``old``."""
+    return new != old and length(new) < length(old)
 
 
 def smaller(rewrite):
@@ -64,7 +70,7 @@ def collected_entrywise(node):
     candidates = [common_entrywise_factor(node)]
     if any(expandable(t) for t in node.args):
         candidates.append(multiplied_out(node))
-    return min(candidates, key=lambda c: len(text(c)))
+    return min(candidates, key=length)
 
 
 def multiplied_out(node):
@@ -231,7 +237,7 @@ def common_denominator(node):
     candidates = [sp.factor(together), together]
     if isinstance(node, sp.Add):  # a product stays one: cancelling would multiply it out
         candidates.append(sp.cancel(node))
-    return min(candidates, key=lambda c: len(text(c)))
+    return min(candidates, key=length)
 
 
 # --- named functions recognised back ----------------------------------------------------

@@ -74,15 +74,38 @@ def merge_powers(e, symmetric=frozenset()):
         if not isinstance(node, sp.MatMul):
             return node
         coeff, factors = ir.coeff_and_factors(node)
-        merged: list = []
-        for f in factors:
-            base, k = base_exponent(f)
-            if merged and base_exponent(merged[-1])[0] == base:
-                k += base_exponent(merged.pop())[1]
-            merged.append(matrix_power(base, k))
+        _, merged = merged_neighbours([matrix_power(*base_exponent(f)) for f in factors], joined_powers)
         return ir.mul(coeff, *merged) if merged else ir.mul(coeff, sp.Identity(node.shape[0]))
 
     return rebuild(e, visit)
+
+
+def joined_powers(a, b):
+    """``X^a X^b = X^(a+b)``: two powers of one matrix, as ``merged_neighbours`` joins them."""
+    (base, k), (other, m) = base_exponent(a), base_exponent(b)
+    return (1, matrix_power(base, k + m)) if base == other else None
+
+
+def ones_product(a, b):
+    """``1_{m×n} 1_{n×p} = n 1_{m×p}``: two matrices of ones, as ``merged_neighbours`` joins them."""
+    if isinstance(a, sp.OneMatrix) and isinstance(b, sp.OneMatrix):
+        return a.shape[1], sp.OneMatrix(a.shape[0], b.shape[1])
+    return None
+
+
+def merged_neighbours(factors, join) -> tuple[object, list]:
+    """The factors of a product with each adjacent pair that ``join(left, right)`` merges replaced by
+    its factor, and the product of the numbers it gives: ``join`` returns ``(number, factor)``, or
+    None to keep the pair as it is."""
+    number, merged = sp.Integer(1), []
+    for f in factors:
+        joined = join(merged[-1], f) if merged else None
+        if joined is None:
+            merged.append(f)
+        else:
+            k, merged[-1] = joined
+            number *= k
+    return number, merged
 
 
 # --- transposes ---------------------------------------------------------------
@@ -186,15 +209,9 @@ def entrywise_product(e, symmetric=frozenset()):
 
 
 def merge_entrywise(node):
-    if isinstance(node, sp.MatMul):  # 𝟙 𝟙ᵀ is the matrix of ones
+    if isinstance(node, sp.MatMul):  # 𝟙 𝟙ᵀ is the matrix of ones (an inner product is a number)
         coeff, factors = ir.coeff_and_factors(node)
-        merged: list = []
-        for f in factors:
-            if merged and isinstance(f, sp.OneMatrix) and isinstance(merged[-1], sp.OneMatrix):
-                if merged[-1].shape[1] == 1:  # an outer product of ones (an inner one is a number)
-                    merged[-1] = sp.OneMatrix(merged[-1].shape[0], f.shape[1])
-                    continue
-            merged.append(f)
+        _, merged = merged_neighbours(factors, lambda a, b: ones_product(a, b) if a.shape[1] == 1 else None)
         return ir.mul(coeff, *merged)
     if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
         return node
@@ -280,16 +297,12 @@ def sums_of_ones(e, symmetric=frozenset()):
         if not isinstance(node, sp.MatMul):
             return node
         coeff, factors = ir.coeff_and_factors(node)
-        merged: list = []
-        for f in factors:
-            last = merged[-1] if merged else None
-            if isinstance(f, sp.OneMatrix) and isinstance(last, sp.OneMatrix) and f.shape[0] != 1:
-                coeff, merged[-1] = coeff * f.shape[0], sp.OneMatrix(last.shape[0], f.shape[1])
-            else:
-                merged.append(f)
+        number, merged = merged_neighbours(
+            factors, lambda a, b: ones_product(a, b) if b.shape[0] != 1 else None
+        )
         if len(merged) == len(factors):
             return node
-        return ir.mul(coeff, *merged)
+        return ir.mul(coeff * number, *merged)
 
     def trace(node):  # tr(c 1) of a 1×1 matrix of ones is c
         if not isinstance(node, sp.Trace):
@@ -360,16 +373,15 @@ def diagonals(e, symmetric=frozenset()):
 
 def summed_diagonals(factors) -> list:
     """``1ᵀ diag(a)`` becomes ``aᵀ`` and ``diag(a) 1`` becomes ``a``."""
-    out: list = []
-    for f in factors:
-        last = out[-1] if out else None
-        if isinstance(f, ir.Diag) and f.of_vector and isinstance(last, sp.OneMatrix) and last.shape[0] == 1:
-            out[-1] = transposed(f.arg, frozenset())
-        elif isinstance(f, sp.OneMatrix) and f.shape[1] == 1 and isinstance(last, ir.Diag) and last.of_vector:
-            out[-1] = last.arg
-        else:
-            out.append(f)
-    return out
+    return merged_neighbours(factors, summed_diagonal)[1]
+
+
+def summed_diagonal(last, f):
+    if isinstance(f, ir.Diag) and f.of_vector and isinstance(last, sp.OneMatrix) and last.shape[0] == 1:
+        return 1, transposed(f.arg, frozenset())
+    if isinstance(f, sp.OneMatrix) and f.shape[1] == 1 and isinstance(last, ir.Diag) and last.of_vector:
+        return 1, last.arg
+    return None
 
 
 @rule(

@@ -9,14 +9,17 @@ independent check that one pass was enough. Skipped without TeX, except under CI
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from helpers import DERIVATIONS, GOOD, invoke
+from helpers import DERIVATIONS, GOOD, ROOT, invoke
 
 from gen import pipeline
 from gen.errors import LatexFailed
@@ -43,7 +46,10 @@ def started(monkeypatch):
     """The processes started while typesetting, in order (each a Recorded Popen)."""
     Recorded.started = []
     monkeypatch.setattr(pdf.subprocess, "Popen", Recorded)
-    return Recorded.started
+    yield Recorded.started
+    for process in Recorded.started:  # whatever a test found, leave no TeX loop running
+        if Path("/proc").exists() and alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def programs(processes) -> list[str]:
@@ -191,18 +197,24 @@ LOOP = "\\documentclass{article}\n\\begin{document}\n\\def\\a{\\a}\\a\n\\end{doc
 WITH_BIBTEX = LOOP.replace("\\begin{document}", "\\begin{document}\\bibliography{x}")  # runs under latexmk
 
 
-def alive(group: int) -> list[str]:
-    """The processes of process group ``group`` that are not zombies: ``pid comm`` each (Linux's /proc)."""
+def processes() -> list[tuple[int, str, str, int, int]]:
+    """Every process but the zombies: ``(pid, command, state, parent, group)`` (Linux's /proc)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:  # it ended while we looked
             continue
-        state, _, pgrp = text.rsplit(")", 1)[1].split()[:3]
-        if int(pgrp) == group and state != "Z":
-            found.append(f"{stat.parent.name} {text.split(' ', 1)[1].rsplit(')', 1)[0]}")
+        command = text.split("(", 1)[1].rsplit(")", 1)[0]
+        state, parent, group = text.rsplit(")", 1)[1].split()[:3]
+        if state != "Z":
+            found.append((int(stat.parent.name), command, state, int(parent), int(group)))
     return found
+
+
+def alive(group: int) -> list[str]:
+    """The processes of process group ``group`` that are not zombies: ``pid command`` each."""
+    return [f"{pid} {command}" for pid, command, _, _, in_group in processes() if in_group == group]
 
 
 def ended(groups: list[int]) -> bool:
@@ -253,3 +265,36 @@ def test_an_interrupted_build_leaves_no_process(stop, started, monkeypatch, tmp_
     with pytest.raises(stop):
         pdf.typeset(WITH_BIBTEX, tmp_path)
     assert programs(started) == ["latexmk"] and ended([p.pid for p in started])
+
+
+def started_by(parent: int) -> int:
+    """The process group of the pdflatex that process ``parent`` starts (waited for: 120 s at most)."""
+    for _ in range(12000):
+        groups = [g for _, command, _, p, g in processes() if p == parent and command == "pdflatex"]
+        if groups:
+            return groups[0]
+        time.sleep(0.01)
+    pytest.fail("no pdflatex started")
+
+
+@needs_proc
+def test_sigterm_to_derivtex_during_latex_leaves_no_process(tmp_path):
+    # the hostile case of issue 17: a TeX loop in `notes`, and derivtex ended by SIGTERM
+    spec = tmp_path / "loop.yaml"
+    spec.write_text("notes: '\\def\\a{\\a}\\a'\n" + GOOD, encoding="utf-8")
+    build = [sys.executable, "-c", "from gen.cli import main; main()", "build", spec, "-o", tmp_path / "out"]
+    derivtex = subprocess.Popen(build, env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE)
+    group = None
+    try:
+        group = started_by(derivtex.pid)
+        derivtex.send_signal(signal.SIGTERM)
+        derivtex.wait(timeout=60)
+        gone = ended([group])
+    finally:
+        derivtex.kill()
+        derivtex.communicate()
+        if group is not None:  # whatever the test found, leave no loop running
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+    assert derivtex.returncode == 128 + signal.SIGTERM
+    assert gone

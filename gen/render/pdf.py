@@ -8,7 +8,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -157,27 +159,54 @@ def run_latexmk(folder: Path, deadline: float) -> str:
 def run(command: list[str], folder: Path, deadline: float) -> None:
     """Run ``command`` in ``folder`` in a process group of its own, until ``deadline`` at most.
 
-    On a timeout, Ctrl-C (KeyboardInterrupt) or SIGTERM (SystemExit in a worker), the whole group
-    is ended, so no pdflatex that latexmk started outlives the build.
+    On a timeout, Ctrl-C (KeyboardInterrupt) or SIGTERM (SystemExit: ``stopping_as_exit``), the
+    whole group is ended, so no pdflatex, latexmk's included, outlives the build.
     """
-    process = subprocess.Popen(
-        command,
-        cwd=folder,
-        env={**os.environ, **ENVIRONMENT},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    finished = False
+    with stopping_as_exit():
+        process = subprocess.Popen(
+            command,
+            cwd=folder,
+            env={**os.environ, **ENVIRONMENT},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        finished = False
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0))
+            finished = True
+        except subprocess.TimeoutExpired:
+            raise LatexFailed(f"typesetting took longer than {TIMEOUT:g} s") from None
+        finally:
+            if not finished:
+                end_group(process)
+
+
+STOPPING = (signal.SIGTERM, signal.SIGHUP)  # what ends derivtex unless something handles it
+
+
+@contextmanager
+def stopping_as_exit():
+    """While LaTeX runs, SIGTERM and SIGHUP raise SystemExit (exit 128 + the signal) where nothing
+    else handles them, so that ``run`` ends LaTeX's process group before derivtex ends; a handler
+    already set (a worker's) is kept. Only the main thread receives signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.getsignal(number) for number in STOPPING}
+    for number, handler in previous.items():
+        if handler == signal.SIG_DFL:
+            signal.signal(number, exit_on_signal)
     try:
-        process.wait(timeout=max(deadline - time.monotonic(), 0))
-        finished = True
-    except subprocess.TimeoutExpired:
-        raise LatexFailed(f"typesetting took longer than {TIMEOUT:g} s") from None
+        yield
     finally:
-        if not finished:
-            end_group(process)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def exit_on_signal(number: int, _frame) -> None:
+    raise SystemExit(128 + number)
 
 
 def end_group(process: subprocess.Popen) -> None:

@@ -117,6 +117,31 @@ def test_a_document_that_needs_bibtex_goes_to_latexmk(outcomes, started, tmp_pat
     assert not unresolved(text_of(document.pdf, tmp_path))
 
 
+# A comment in the bibliography misleads known_aux's count: "a" is [1] in the PDF, 2 in the seed
+MISLED = r"""\documentclass{article}
+\begin{document}
+See \cite{a}, \cite{b} and \cite{c=d}.
+\begin{thebibliography}{9}
+% \bibitem{old} a reference taken out
+\bibitem{a} First.
+\bibitem[Opt]{b} Second.
+\bibitem{c=d} Third.
+\end{thebibliography}
+\end{document}
+"""
+
+
+def test_known_aux_numbers_the_plain_bibitems_it_can_write():
+    assert pdf.known_aux(MISLED).splitlines() == ["\\relax", "\\bibcite{old}{1}", "\\bibcite{a}{2}"]
+
+
+def test_a_wrong_seed_costs_a_pass_never_a_wrong_pdf(started, tmp_path):
+    document = pdf.typeset(MISLED, tmp_path)
+    assert programs(started) == ["pdflatex", "pdflatex"]
+    assert document.pdf == latexmk_pdf(MISLED)
+    assert "See [1], [Opt] and [2]." in text_of(document.pdf, tmp_path)
+
+
 BROKEN = r"""\documentclass{article}
 \begin{document}
 See \ref{missing} and \cite{nobody}.%

@@ -86,7 +86,8 @@ def typeset(tex: str, scratch_root: Path, files: dict[str, str] | None = None) -
 
 
 # \bibitem{key} in a thebibliography: LaTeX numbers them 1, 2, … in each (\bibitem[label]{key} not)
-BIBITEM = re.compile(r"\\begin\{thebibliography\}|\\bibitem\{([^{}\\]*)\}")
+BIBITEM = re.compile(r"\\begin\{thebibliography\}|\\bibitem\{([^{}]*)\}")
+KEY = re.compile(r"[A-Za-z0-9:._+/-]+")  # a key written into the .aux as it is (no %, #, \ to misread)
 
 
 def known_aux(tex: str) -> str:
@@ -97,9 +98,10 @@ def known_aux(tex: str) -> str:
     """
     lines, number = ["\\relax"], 0
     for match in BIBITEM.finditer(tex):
-        number = number + 1 if match.group(1) is not None else 0
-        if match.group(1) is not None:
-            lines.append(f"\\bibcite{{{match.group(1)}}}{{{number}}}")
+        key = match.group(1)
+        number = 0 if key is None else number + 1
+        if key is not None and KEY.fullmatch(key):
+            lines.append(f"\\bibcite{{{key}}}{{{number}}}")
     return "\n".join(lines) + "\n"
 
 

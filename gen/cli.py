@@ -236,14 +236,14 @@ def write_document(text: str, name: str, out: Path, output_format, pdf: bool) ->
     """Write ``out/NAME.SUFFIX`` (and ``NAME.pdf``, typeset as the format says) atomically.
 
     Returns the main file written. If LaTeX fails, no earlier file is replaced and the text is
-    kept in ``out/.build``.
+    kept in ``out/.build``; LaTeX's warnings are printed at the lines of ``out/NAME.SUFFIX``.
     """
     from .render.pdf import write_atomic
 
     source = f"{name}{output_format.suffix}"
     if pdf:
         try:
-            document = output_format.typeset(text, out / ".build")
+            document, warnings = output_format.typeset(text, out / ".build")
         except LatexFailed as error:
             kept = out / ".build" / source
             write_atomic(kept, text)
@@ -251,6 +251,8 @@ def write_document(text: str, name: str, out: Path, output_format, pdf: bool) ->
             lines.append(f"  the .tex is kept at {kept}; no earlier output was replaced")
             raise LatexFailed("\n".join(lines), Span(str(kept), error.tex_line or 1)) from None
         write_atomic(out / f"{name}.pdf", document)
+        for warning in warnings:  # an overfull box, an undefined reference: the exit code stays
+            click.echo(one_line(warning.at(out / source)), err=True)
     write_atomic(out / source, text)
     return out / f"{name}.pdf" if pdf else out / source
 

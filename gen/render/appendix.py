@@ -56,10 +56,11 @@ def extra_files() -> dict[str, str]:
     return {PACKAGE: render_package(), BIBLIOGRAPHY: bibtex()}
 
 
-def typeset_snippet(snippet: str, scratch_root: Path) -> bytes:
-    """The PDF of a snippet inside the preview article: the proof that it compiles."""
+def typeset_snippet(snippet: str, scratch_root: Path) -> tuple[bytes, tuple]:
+    """The PDF of a snippet inside the preview article (the proof that it compiles), and LaTeX's
+    warnings at the snippet's lines."""
     from .pdf import typeset
 
     files = {f"{SNIPPET}.tex": snippet, **extra_files()}
-    document, _ = typeset(preview(), scratch_root, files)
-    return document
+    document = typeset(preview(), scratch_root, files)
+    return document.pdf, document.warnings(f"{SNIPPET}.tex")

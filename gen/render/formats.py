@@ -48,7 +48,8 @@ class Format:
     language: str  # what the file is written in: LaTeX, Markdown
     render: Callable[..., str]
     suffix: str = ".tex"
-    typeset: Callable[[str, Path], bytes] | None = Lazy("formats.typeset_document")  # (text, scratch) → PDF
+    # (text, scratch) → the PDF and LaTeX's warnings (gen.render.latex_log.LatexWarning) at the text's lines
+    typeset: Callable[[str, Path], tuple[bytes, tuple]] | None = Lazy("formats.typeset_document")
     files: Callable[[], dict[str, str]] | None = None  # written once beside the documents: name → text
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # render's keyword options and their values
     together: str | None = None
@@ -56,11 +57,12 @@ class Format:
     view: Callable = as_is  # the document view a template of this format receives
 
 
-def typeset_document(tex: str, scratch_root: Path) -> bytes:
-    """The PDF of a standalone LaTeX document."""
+def typeset_document(tex: str, scratch_root: Path) -> tuple[bytes, tuple]:
+    """The PDF of a standalone LaTeX document, and LaTeX's warnings at its lines."""
     from .pdf import typeset
 
-    return typeset(tex, scratch_root)[0]
+    document = typeset(tex, scratch_root)
+    return document.pdf, document.warnings()
 
 
 FORMATS = {

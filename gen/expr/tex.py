@@ -380,6 +380,10 @@ class _Parser:
         if not self.peek().is_char("_"):
             return Name(self.resolve(bases), token.pos)
         self.next()
+        tokens = self.group_tokens()
+        if bases[0] == "I" and not any(n.startswith("I") and n != "I" for n in self.names):
+            return Call("I", (as_size(self.sub_parse(tokens, where=token)),), token.pos)  # I_{n}, I_{n^2}
+        self.stream.push([Tok("char", "{", token.pos), *tokens, Tok("char", "}", token.pos)])
         sub = self.subscript_text()
         spellings = tuple(s for b in bases for s in (f"{b}_{sub}", f"{b}{sub}"))
         if not any(s in self.names for s in spellings):
@@ -402,9 +406,6 @@ class _Parser:
             suffix = "_frechet" if base == "L" else "_kronecker"
             return Call(FRECHET[sub] + suffix, self.arguments(base, token), token.pos)
         sizes = tuple(Name(c, token.pos) if c.isalpha() else Num(c, token.pos) for c in sub.split(",") if c)
-        if base == "I" and sub.replace(",", "").isalnum():
-            size = sizes[0] if "," in sub else product_of(sub, token.pos)
-            return Call("I", (size,), token.pos)
         if base == "K" and (len(sub) == 2 or sub.count(",") == 1):
             pair = sizes if "," in sub else (Name(sub[0], token.pos), Name(sub[1], token.pos))
             return Call("commutation", pair, token.pos)
@@ -523,12 +524,15 @@ def inner(a, b, pos: int) -> Call:
     return Call("tr", (BinOp("*", Postfix("T", a, pos), b, pos),), pos)
 
 
-def product_of(letters: str, pos: int):
-    """``nm`` in a subscript: the product of sizes ``n*m``."""
-    factors = [Name(c, pos) if c.isalpha() else Num(c, pos) for c in letters]
-    node = factors[0]
-    for factor in factors[1:]:
-        node = BinOp("*", node, factor, pos)
+def as_size(node):
+    """A size as the grammar writes it: ``n^{2}`` is ``n*n`` (a size is a product of dimensions)."""
+    if isinstance(node, Postfix) and node.op == "^" and isinstance(node.exponent, Num):
+        power = int(node.exponent.text) if node.exponent.text.isdigit() else 0
+        if 1 <= power <= 8:
+            product = node.operand
+            for _ in range(power - 1):
+                product = BinOp("*", product, node.operand, node.pos)
+            return product
     return node
 
 
@@ -572,10 +576,11 @@ def _word(p: _Parser, token: Tok):
 
 
 def _bold(p: _Parser, token: Tok):
-    """``\\mathbf{x}`` is x; ``\\mathbf{1}`` the vector of ones (its size from where it stands)."""
+    """``\\mathbf{x}`` is x; ``\\mathbf{1}`` the vector of ones (``ones()``: the lowering sizes it by
+    its neighbours, `gen.expr.ones`)."""
     tokens = [t for t in p.group_tokens() if not t.is_char("{", "}")]
     if [t.text for t in tokens] == ["1"]:
-        raise p.error("\\mathbf{1} has no size here: write \\operatorname{ones}(n)", token)
+        return Call("ones", (), token.pos)
     p.stream.push(tokens)
     return p.atom()
 

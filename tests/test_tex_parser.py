@@ -14,6 +14,7 @@ from gen.expr import ir
 from gen.expr.latex import latex
 from gen.expr.lower import parse_expr, symbol_table, written
 from gen.expr.tex import macros_from, parse_tex
+from gen.pipeline import run_spec
 from gen.spec.keys import Text, load_spec, parse_spec
 from gen.verify.evaluate import Evaluator
 from gen.verify.sample import draw, sample_dims
@@ -234,3 +235,54 @@ def test_the_unsized_ones_are_the_only_exception():
     derivation = derive(load_spec(DERIVATIONS / "jacobian_cholesky.yaml"))
     with pytest.raises(SpecError, match=r"cannot tell the size of \\mathbf\{1\} in tril_half"):
         printed_and_read_back(derivation, derivation.result)
+
+
+# --- LaTeX in specs (issue 18, item 5): between dollar signs ------------------------------------
+
+LATEX_SPEC = DERIVATIONS / "latex_weighted_least_squares.yaml"
+
+
+def test_a_spec_written_in_latex_is_derived_and_checked_line_by_line():
+    """The catalog's LaTeX spec: every step follows, and its claim is the Cookbook's −2AᵀW(x − As),
+    written independently in the grammar here and compared at random points (and by finite
+    differences, in the verifier)."""
+    spec = load_spec(LATEX_SPEC)
+    assert spec.function.latex and spec.claim.latex and all(step.expr.latex for step in spec.steps)
+    outcome = run_spec(spec)
+    assert outcome.report.ok and outcome.report.author_ok and len(outcome.report.author) == 3
+    published = parse_expr(Text("-2*A^T*W*(x - A*s)", Span("cookbook", 1, 1)), outcome.derivation.symbol_map)
+    values, dims = point(outcome.derivation, [published])
+    evaluate = Evaluator(values, dims, {})
+    np.testing.assert_allclose(evaluate(outcome.derivation.result), evaluate(published), rtol=1e-9)
+
+
+def test_a_wrong_latex_step_does_not_follow_at_its_line():
+    spec_text = LATEX_SPEC.read_text(encoding="utf-8").replace(
+        "W (-A\\,\\mathrm{d}s)", "W^{-1} (-A\\,\\mathrm{d}s)"
+    )
+    outcome = run_spec(parse_spec(spec_text, "wrong.yaml"))
+    # each line is checked against the one before it: the wrong line, and the next one against it
+    assert [check.ok for check in outcome.report.author] == [True, False, False]
+
+
+def test_latex_errors_point_into_the_spec():
+    spec_text = "symbols:\n  X: {shape: [n, n]}\nfunction: '$\\operatorname{tr}(X^{-1}$'\nwrt: X\n"
+    with pytest.raises(SpecError) as error:
+        run_spec(parse_spec(spec_text, "bad.yaml"))
+    assert (
+        str(error.value)
+        == "bad.yaml:3:37: expected ')' to close the '(' at column 30, found the end of the expression"
+    )
+
+
+def test_no_spec_written_in_the_grammar_changes_meaning():
+    """Only a value between dollar signs is LaTeX: every other catalog and test spec reads as before."""
+    paths = [p for p in sorted(DERIVATIONS.glob("*.yaml")) if p != LATEX_SPEC]
+    paths += sorted((DERIVATIONS.parent / "tests").rglob("*.yaml"))
+    for path in paths:
+        try:
+            spec = load_spec(path)
+        except SpecError:
+            continue  # the bad specs
+        texts = [spec.function, spec.claim, *(c.expr for c in spec.compare), *(s.expr for s in spec.steps)]
+        assert not any(t is not None and t.latex for t in texts), path

@@ -286,3 +286,31 @@ def test_no_spec_written_in_the_grammar_changes_meaning():
             continue  # the bad specs
         texts = [spec.function, spec.claim, *(c.expr for c in spec.compare), *(s.expr for s in spec.steps)]
         assert not any(t is not None and t.latex for t in texts), path
+
+
+def test_what_papers_write_reads_as_they_mean_it():
+    """Layer indices are names, not powers (W^{(2)}W^{(1)} read as W² would let a wrong line pass);
+    plain TeX's {\\rm d} and {\\bf X}; a sentence's full stop; σ² a power, σ^∘ the sigmoid."""
+    assert parse(r"W^{(1)} x + W^{(2)\,}") == "W_1 * x + W2"
+    assert parse(r"{\rm d}X + {\bf X}^{\!\top} A.") == "dX + X^T * A"
+    assert written(parse_tex(tex(r"\sigma^2 I + \sigma^{\circ}(X)"))) == "sigma^2 * I + sigmoid(X)"
+    assert parse(r"\mathrm{d}X^{\top} + \exp\left\{s\right\}") == "dX^T + exp(s)"
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (r"dX^{-1}", r"is this the differential of a power or a power of dX? write \mathrm{d}(X^{-1})"),
+        (r"\frac{\mathrm{d}f}{\mathrm{d}t}", r"a derivative \frac{\partial …}{\partial …} cannot be checked"),
+        (
+            r"\frac{\partial^2 f}{\partial X^2}",
+            r"a derivative \frac{\partial …}{\partial …} cannot be checked",
+        ),
+        (r"\partial_X f", "a partial derivative cannot be checked: write the derivative out"),
+        (r"\operatorname{tr}(X)^{(1)}", "an index ^{(k)} goes on a symbol's name: W^{(1)}"),
+    ],
+)
+def test_ambiguous_or_uncheckable_notation_is_refused(source, message):
+    with pytest.raises(SpecError) as error:
+        parse(source)
+    assert error.value.message.startswith(message)

@@ -101,7 +101,7 @@ def macros_from(preamble: str, core: frozenset[str] = frozenset()) -> Macros:
     left out and listed in ``ignored``: a document never changes what the parser relies on.
     """
     if not core:
-        from .tex import CORE
+        from .texcontrol import CORE
 
         core = CORE
     tokens, table, ignored, i = lex(preamble), {}, [], 0

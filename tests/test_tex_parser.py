@@ -135,12 +135,33 @@ def test_errors_are_at_the_position_of_what_was_not_understood(source, col, mess
     assert (error.value.message, error.value.span) == (message, Span("paper.tex", 7, 2 + col))
 
 
-def test_the_length_and_the_nesting_are_bounded():
+NESTINGS = {
+    "parentheses": ("\\left(", "s", "\\right)"),
+    "fractions": ("\\frac{", "s", "}{2}"),
+    "powers": ("s^{", "2", "}"),
+    "roots": ("\\sqrt{", "s", "}"),
+    "norms": ("\\|", "x", "\\|"),
+    "functions": ("\\exp(", "s", ")"),
+    "decorations": ("\\underbrace{", "s", "}"),
+    "minus signs": ("-", "s", ""),
+    "braces": ("{", "s", "}"),
+}
+
+
+@pytest.mark.parametrize("kind", NESTINGS)
+def test_the_nesting_is_bounded_well_inside_the_recursion_limit(kind):
+    opening, inside, closing = NESTINGS[kind]
+    parse(opening * 45 + inside + closing * 45)
+    with pytest.raises(SpecError, match="nested too deeply"):
+        parse(opening * 300 + inside + closing * 300)
+
+
+def test_the_length_is_bounded():
     with pytest.raises(SpecError, match="expression is too long"):
         parse("X+" * 6000 + "X")
-    with pytest.raises(SpecError, match="nested too deeply") as error:
-        parse("(" * 200 + "X" + ")" * 200)
-    assert error.value.span.col > 1
+    macros = macros_from(r"\newcommand{\hundred}{" + "X+" * 100 + "X}")  # 201 tokens
+    with pytest.raises(SpecError, match="expression is too long"):
+        parse("+".join([r"\hundred"] * 600), macros)  # 600 expansions, 120 600 tokens
 
 
 def test_a_recursive_macro_ends_with_a_positioned_error_not_by_the_clock():

@@ -189,6 +189,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         size the context tells, as ``norm(x)^2*I`` is.
         """
         divisors = {i + 1 for i, op in enumerate(ops) if op.op == "/"}
+        if any(isinstance(o, Ones) for o in operands) and any(isinstance(o, Eye) for o in operands):
+            raise self.error("cannot tell the size of \\mathbf{1} here; use it next to a matrix", ops[0].pos)
         operands, free = size_identities(operands, divisors)
         value = operands[0]
         for op, right in zip(ops, operands[1:]):

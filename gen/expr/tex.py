@@ -36,7 +36,7 @@ from .texwords import Words
 
 __all__ = ["CORE", "Macros", "macros_from", "parse_tex"]
 
-MAX_DEPTH = 100
+MAX_DEPTH = 50  # levels of nesting (a level is a dozen Python frames: well inside the recursion limit)
 
 
 class _Parser(Words):
@@ -57,14 +57,16 @@ class _Parser(Words):
         """The next token that means something: spacing, sizes (\\left, \\bigl), labels skipped."""
         while True:
             token = self.stream.peek()
-            if token.kind == "cs" and (token.text in SPACES or token.text in SIZES):
+            if token.kind == "cs" and token.text in SPACES:
                 self.stream.next()
-                if token.text in SIZES and self.stream.peek().is_char("."):
+            elif token.kind == "cs" and token.text in SIZES:
+                self.stream.next()
+                if self.stream.peek().is_char("."):
                     self.stream.next()  # \left. : no delimiter
-            elif token.is_cs(*DROPPED_WITH_ARGUMENT):
+            elif token.kind == "cs" and token.text in DROPPED_WITH_ARGUMENT:
                 self.stream.next()
                 self.group_tokens()
-            elif token.is_char("~", "&"):
+            elif token.kind == "char" and token.text in ("~", "&"):
                 self.stream.next()
             else:
                 return token
@@ -200,6 +202,8 @@ class _Parser(Words):
     def superscript(self, base, caret: Tok):
         tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
+        if not texts:
+            raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
         if texts[:1] == ("(",) and texts[-1:] == (")",):  # W^{(1)}: an index, part of the name
             return self.indexed(base, tokens, caret)
         if texts in TRANSPOSES:

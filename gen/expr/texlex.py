@@ -17,7 +17,7 @@ from ..errors import SpecError, quote
 from ..spec.reader import Text
 
 MAX_LENGTH = 10_000  # characters of one side of an equation
-MAX_TOKENS = 20_000  # tokens read, macro expansions included
+MAX_TOKENS = 100_000  # tokens read (a group is read again inside), macro expansions included
 MAX_EXPANSIONS = 2_000  # macro expansions in one expression
 MAX_MACRO_ARGUMENT = 5_000  # tokens of one macro argument
 

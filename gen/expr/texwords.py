@@ -32,7 +32,7 @@ class Words:
     def letters(self):
         """A letter, or a function's name typed as letters before '(' (``tr(X)``), or ``dX``."""
         first = self.peek()
-        for word in LETTER_FUNCTIONS:
+        for word in LETTER_FUNCTIONS.get(first.text, ()):
             if word not in self.names and self.spelled(word) and self.opens(len(word)):
                 for _ in word:
                     self.stream.next()

@@ -9,7 +9,7 @@ import sympy as sp
 from helpers import DERIVATIONS, fixture_cases
 
 from gen.engine.derive import derive
-from gen.errors import Span, SpecError
+from gen.errors import Span, SpecError, Unsupported
 from gen.expr import ir
 from gen.expr.latex import latex
 from gen.expr.lower import parse_expr, symbol_table, written
@@ -335,3 +335,32 @@ def test_ambiguous_or_uncheckable_notation_is_refused(source, message):
     with pytest.raises(SpecError) as error:
         parse(source)
     assert error.value.message.startswith(message)
+
+
+def test_macros_from_a_list_of_definitions_reach_the_lowering():
+    macros = macros_from([r"\newcommand{\R}{\mathbb{R}}", r"\def\half{\tfrac{1}{2}}"])
+    assert parse(r"\half X", macros) == "1 / 2 * X"
+    lowered = parse_expr(tex(r"\half X^{\top}"), SYMBOLS, macros=macros)
+    assert_same_value(lowered, lower(Text("X^T/2", Span("e", 1, 1))))
+
+
+SOUP = (
+    r"\frac \sqrt { } ( ) [ ] ^ _ ' X A x s d 2 . , | \| \left \right \top \circ \odot \otimes \cdot - + /"
+    r" : \langle \rangle \operatorname{tr} \mathrm{d} \mathrm \mathbf{1} \mathbf \log \det \exp \sigma \alpha"
+    r" \lambda _{\max} \partial \nabla \underbrace \text \color \lVert \rVert \lvert \rvert I K L \mathbb = &"
+    r" \\ # % ~ $ \foo \Bigl \Bigr \{ \} \rm e \hat \inv \norm"
+).split()
+
+
+def test_random_token_soups_only_give_an_expression_or_a_positioned_error():
+    """Found the crashes fixed here (an empty exponent; I next to \\mathbf{1}); a fixed seed."""
+    rng = np.random.default_rng(18)
+    macros = macros_from(r"\newcommand{\inv}[1]{{#1}^{-1}} \DeclarePairedDelimiter{\norm}{\lVert}{\rVert}")
+    for _ in range(3000):
+        source = " ".join(rng.choice(SOUP, size=rng.integers(1, 13)))
+        try:
+            parse_expr(
+                Text(source, Span("soup.tex", 1, 1), latex=True), SYMBOLS, differentials=True, macros=macros
+            )
+        except (SpecError, Unsupported) as error:
+            assert 1 <= error.span.col <= len(source) + 1, source

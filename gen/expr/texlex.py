@@ -10,6 +10,7 @@ by the clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -94,8 +95,8 @@ class Macros:
 DEFINITIONS = ("newcommand", "renewcommand", "providecommand")
 
 
-def macros_from(preamble: str, core: frozenset[str] = frozenset()) -> Macros:
-    """The macros defined in ``preamble`` (a document's preamble, or any list of definitions).
+def macros_from(preamble: str | Iterable[str], core: frozenset[str] = frozenset()) -> Macros:
+    """The macros defined in ``preamble`` (a document's preamble, or a list of definitions).
 
     A definition of a name in ``core`` (the commands the parser reads: ``\\frac``, ``\\top``, …) is
     left out and listed in ``ignored``: a document never changes what the parser relies on.
@@ -104,7 +105,8 @@ def macros_from(preamble: str, core: frozenset[str] = frozenset()) -> Macros:
         from .texcontrol import CORE
 
         core = CORE
-    tokens, table, ignored, i = lex(preamble), {}, [], 0
+    text = preamble if isinstance(preamble, str) else "\n".join(preamble)
+    tokens, table, ignored, i = lex(text), {}, [], 0
     while i < len(tokens):
         found, i = definition(tokens, i)
         if found is None:

@@ -364,3 +364,11 @@ def test_random_token_soups_only_give_an_expression_or_a_positioned_error():
             )
         except (SpecError, Unsupported) as error:
             assert 1 <= error.span.col <= len(source) + 1, source
+
+
+def test_a_reason_in_words_after_the_expression_is_not_part_of_it():
+    """``\\quad\\text{by (3)}`` is the author's reason; ``\\text{tr}`` is still the trace."""
+    reason = parse_expr(tex(r"2A^{\top}(Ax - y) \quad \text{by (3)} \tag*{(4)}"), SYMBOLS)
+    assert_same_value(reason, lower(Text("2*A^T*(A*x - y)", Span("e", 1, 1))))
+    assert parse(r"X \qquad\text{since $W$ is symmetric}") == "X"
+    assert parse(r"\text{tr}(X) + \text{tr} X") == "tr(X) + tr(X)"

@@ -25,6 +25,7 @@ from .texnames import (
     DROPPED_WITH_ARGUMENT,
     GREEK_NAMES,
     OPENINGS,
+    PROSE,
     REFUSED,
     SIZES,
     SPACES,
@@ -65,6 +66,8 @@ class _Parser(Words):
                     self.stream.next()  # \left. : no delimiter
             elif token.kind == "cs" and token.text in DROPPED_WITH_ARGUMENT:
                 self.stream.next()
+                if self.stream.peek().is_char("*"):  # \tag*{…}
+                    self.stream.next()
                 self.group_tokens()
             elif token.kind == "char" and token.text in ("~", "&"):
                 self.stream.next()
@@ -142,6 +145,8 @@ class _Parser(Words):
             self.next()
             if self.peek().kind != "end":
                 raise self.error(f"unexpected {self.peek().shown()}")
+        if self.prose_ahead():  # "\quad\text{by (3)}": the author's reason, not the expression
+            return node
         if self.peek().kind != "end":
             raise self.error(f"unexpected {self.peek().shown()}")
         return node
@@ -227,6 +232,19 @@ class _Parser(Words):
             raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}", caret)
         return Name(self.resolve((f"{base.name}_{index}", f"{base.name}{index}")), base.pos)
 
+    def prose_ahead(self) -> bool:
+        """Whether ``\\text{…}`` of words (spaced or punctuated, not a name such as ``tr``) comes next."""
+        token, stack = self.peek(), self.stream.stack
+        if not (token.kind == "cs" and token.text in PROSE) or len(stack) < 3 or not stack[-2].is_char("{"):
+            return False
+        inside = []
+        for t in reversed(stack[:-2]):
+            if t.is_char("}"):
+                break
+            inside.append(t)
+        words = all(t.kind in ("letter", "digit") for t in inside)
+        return not words or any(b.pos - a.pos > 1 for a, b in zip(inside, inside[1:]))
+
     def starts_atom(self, token: Tok) -> bool:
         if token.kind in ("letter", "digit"):
             return True
@@ -234,6 +252,8 @@ class _Parser(Words):
             return token.text in "([{" or token.text == "|" and not self.bars
         if token.text in ("|", "Vert", "vert"):
             return not self.bars
+        if token.kind == "cs" and token.text in PROSE and self.prose_ahead():
+            return False
         return token.kind == "cs" and token.text not in TIMES and token.text not in CLOSERS
 
     def atom(self):

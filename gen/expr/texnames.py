@@ -58,6 +58,7 @@ UNWRAPPED = frozenset("boxed cancel bcancel xcancel underline mathstrut smash di
 UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".split())  # \textcolor{red}{x}
 BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}
 WORD_STYLES = frozenset("mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname".split())
+PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  # a reason in words
 BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec".split())
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}

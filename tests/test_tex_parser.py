@@ -372,3 +372,16 @@ def test_a_reason_in_words_after_the_expression_is_not_part_of_it():
     assert_same_value(reason, lower(Text("2*A^T*(A*x - y)", Span("e", 1, 1))))
     assert parse(r"X \qquad\text{since $W$ is symmetric}") == "X"
     assert parse(r"\text{tr}(X) + \text{tr} X") == "tr(X) + tr(X)"
+
+
+def test_a_prime_is_the_transpose_unless_the_expression_transposes_a_primed_name():
+    """Magnus & Neudecker write A'B for AᵀB; a source that writes Σ' + Σ'^⊤ (lynnho's PCA notes)
+    means another matrix Σ' — read as the transpose, Σ'^⊤ would be Σ and a wrong line could pass."""
+    assert parse("A'X") == "A^T * X"
+    assert written(parse_tex(tex(r"\Sigma_2' + \Sigma_2'^\top"))) == "Sigma_2prime + Sigma_2prime^T"
+    assert written(parse_tex(tex(r"\Sigma'"), names={"Sigmaprime"})) == "Sigmaprime"
+
+
+def test_a_differential_of_a_bold_or_decorated_symbol():
+    assert parse(r"d\mathbf{x} + \mathrm{d}\boldsymbol{X}") == "dx + dX"
+    assert written(parse_tex(tex(r"d\hat{y}"))) == "dyhat"

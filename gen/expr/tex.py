@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
 from ..errors import SpecError
 from ..spec.reader import Text
@@ -232,6 +233,8 @@ class _Parser(Words):
         if texts == ("-", "1"):
             return Postfix("-1", base, caret.pos)
         if tokens[0].is_cs("circ"):
+            if len(tokens) == 1 and isinstance(base, Call):  # \lvert X\rvert^{\circ}: entry by entry
+                return replace(base, entrywise=True)
             if len(tokens) == 1:
                 message = "'^{\\circ}' (entry by entry) goes after a function's name: \\exp^{\\circ}(X)"
                 raise self.error(message, caret)

@@ -316,6 +316,7 @@ def test_what_papers_write_reads_as_they_mean_it():
     assert parse(r"{\rm d}X + {\bf X}^{\!\top} A.") == "dX + X^T * A"
     assert written(parse_tex(tex(r"\sigma^2 I + \sigma^{\circ}(X)"))) == "sigma^2 * I + sigmoid(X)"
     assert parse(r"\mathrm{d}X^{\top} + \exp\left\{s\right\}") == "dX^T + exp(s)"
+    assert parse(r"\vert s \vert + \lvert t\rvert + \left| s \right|") == "abs(s) + abs(t) + abs(s)"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ points at the offending token.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 import sympy as sp
 from sympy.core.parameters import distribute
@@ -17,10 +17,12 @@ from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .forms import record_terms
 from .functions import ALIASES, FUNCTIONS
+from .ones import Ones, sized
 from .parser import PRODUCTS, BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .piecewise import PiecewiseLowering
 from .printers import brief, size_text, text
 from .spectral import SpectralLowering
+from .tex import latex_reading
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
 
@@ -63,6 +65,7 @@ def parse_expr(
     variables=(),
     shape=None,
     order: dict | None = None,
+    macros=None,
 ):
     """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`).
 
@@ -70,16 +73,19 @@ def parse_expr(
     expressions that depend on them (the differential of a constant is 0, never meant).
     ``shape``, when the expected shape is known, sizes a lone ``I``. ``order``, when given, receives
     the terms of every sum as they are first written, each with its rank (`forms.record_terms`).
+    ``macros``: a LaTeX document's own (`gen.expr.tex.macros_from`), for a ``source`` in LaTeX.
     """
     lowering = _Lowering(source, symbols, differentials, tuple(variables))
     if order is not None:
         lowering.order = order
     with distribute(False):  # 2*(a + b) stays a product, as written (and as printed: a round trip)
-        result = lowering.lower(parse_ast(source))
+        result = lowering.lower(parse_ast(source, symbols, macros))
     if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
         return result.sized(shape[0])
     if isinstance(result, Eye):
         raise SpecError("cannot tell the size of I here; use it next to a matrix", source.at(0))
+    if isinstance(result, Ones):
+        raise SpecError("cannot tell the size of \\mathbf{1} here; use it next to a matrix", source.at(0))
     return result
 
 
@@ -147,7 +153,13 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
 
     def lower_Neg(self, node: Neg):
         value = self.lower(node.operand)
-        return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
+        return (
+            Eye(-value.coeff)
+            if isinstance(value, Eye)
+            else -value
+            if isinstance(value, Ones)
+            else ir.neg(value)
+        )
 
     def lower_BinOp(self, node: BinOp):
         chain = PRODUCTS if node.op in PRODUCTS else ("+", "-")
@@ -162,7 +174,13 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         value = operands[0]
         for op, right in zip(ops, operands[1:]):
             if op.op == "-":
-                right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
+                right = (
+                    Eye(-right.coeff)
+                    if isinstance(right, Eye)
+                    else -right
+                    if isinstance(right, Ones)
+                    else ir.neg(right)
+                )
             value = self.add(value, right, op.pos)
         return value
 
@@ -173,6 +191,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         size the context tells, as ``norm(x)^2*I`` is.
         """
         divisors = {i + 1 for i, op in enumerate(ops) if op.op == "/"}
+        if any(isinstance(o, Ones) for o in operands) and any(isinstance(o, Eye) for o in operands):
+            raise self.error("cannot tell the size of \\mathbf{1} here; use it next to a matrix", ops[0].pos)
         operands, free = size_identities(operands, divisors)
         value = operands[0]
         for op, right in zip(ops, operands[1:]):
@@ -180,6 +200,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return Eye(ir.scalar(value)) if free else value
 
     def add(self, left, right, pos):
+        if isinstance(left, Ones) or isinstance(right, Ones):
+            left, right = self.ones(left, right, "+", pos)
         if isinstance(left, Eye) and isinstance(right, Eye):
             return Eye(left.coeff + right.coeff)
         if isinstance(left, Eye) or isinstance(right, Eye):
@@ -196,6 +218,10 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return ir.add(left, right)
 
     def multiply(self, left, right, pos):
+        if isinstance(left, Ones) or isinstance(right, Ones):
+            if isinstance(both := self.ones(left, right, "*", pos), Ones):
+                return both  # 2·1: still to be sized
+            left, right = both
         if (
             ir.is_matrix(left)
             and ir.is_matrix(right)
@@ -213,6 +239,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
 
     def entrywise(self, left, right, pos):
         """``A .* B``, the entrywise product ``hadamard(A, B)``; a number times a matrix is a product."""
+        if isinstance(left, Ones) or isinstance(right, Ones):
+            left, right = self.ones(left, right, ".*", pos)
         if isinstance(left, Eye) or isinstance(right, Eye):  # I .* A: I takes A's size
             eye, other = (left, right) if isinstance(left, Eye) else (right, left)
             if not ir.is_matrix(other):
@@ -232,7 +260,16 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             raise self.error(f"'.*' needs two matrices of the same shape, not {shapes}", pos)
         return ir.hadamard(left, right)
 
+    def ones(self, left, right, op: str, pos: int):
+        """``\\mathbf{1}`` (LaTeX) sized by the other operand, or scaled by a number (`gen.expr.ones`)."""
+        both = sized(left, right, op)
+        if both is None:
+            raise self.error("cannot tell the size of \\mathbf{1} here; use it next to a matrix", pos)
+        return both
+
     def divide(self, left, right, pos):
+        if isinstance(left, Ones) and not ir.is_matrix(right):
+            return left.scaled(1 / ir.scalar(right))
         if isinstance(right, Eye) or ir.is_matrix(right) and not ir.is_one_by_one(right):
             raise self.error("cannot divide by a matrix; multiply by its inverse instead", pos)
         if right == 0:
@@ -253,6 +290,10 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return value
 
     def apply_postfix(self, node: Postfix, value):
+        if isinstance(value, Ones) and node.op == "T":
+            return replace(value, transposed=not value.transposed)
+        if isinstance(value, Ones):
+            raise self.error("cannot tell the size of \\mathbf{1} here; use it next to a matrix", node.pos)
         if node.caret and "T" in self.symbols and not ir.is_matrix(value):
             power = f"{grouped(node.operand)}^({'-' * (node.op == '-T')}T)"
             message = f"'^T' is the transpose, not the power by the symbol T: for the power write {power}"
@@ -284,6 +325,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         if isinstance(exponent, Eye):
             raise self.error(f"cannot tell the size of I in {power}", node.pos)
         square = ir.is_matrix(exponent) and exponent.shape[0] == exponent.shape[1]
+        if square and not ir.is_one_by_one(exponent) and self.source.latex:  # e^{X}: the matrix exponential
+            return ir.matrix_function("expm", exponent)
         if square and not ir.is_one_by_one(exponent):
             written = text(exponent)
             message = ambiguous(FUNCTIONS["exp"], written)
@@ -297,6 +340,9 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return sp.Inverse(value)
 
     def matrix_power(self, value, exponent, node: Postfix):
+        if self.source.latex and exponent == sp.S.Half:  # X^{1/2}: the principal square root
+            self.require_square(value, "take the square root of {}", node.pos)
+            return ir.matrix_function("sqrtm", value)
         if not (exponent.is_Integer):
             raise self.error("a matrix power must be an integer", node.exponent.pos)
         self.require_square(value, "raise {} to a power", node.pos)
@@ -317,6 +363,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             raise self.error(f"cannot {action.format(describe_shape(value))}: it is not square", pos)
 
     def lower_Call(self, node: Call):
+        if node.name == "ones" and not node.args and self.source.latex:  # \mathbf{1}: sized by its neighbours
+            return Ones()
         function = FUNCTIONS.get(node.name)
         if function is not None and node.name in self.symbols:  # a symbol named d: d(...) is not dX
             message = f"'{node.name}' is a declared symbol, so '{node.name}(' is not the differential here"
@@ -351,6 +399,11 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             return sp.Integer(1 if node.name == "det" else 0)
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
+        if any(isinstance(a, Ones) for a in args):
+            raise self.error(f"cannot tell the size of \\mathbf{{1}} in {node.name}(...)", node.pos)
+        if self.source.latex and (read := latex_reading(node.name, node.entrywise, args)) != node.name:
+            node = replace(node, name=read)  # in LaTeX \exp(X) of a square X is e^X, |X| is det X
+            lower = getattr(self, f"call_{FUNCTIONS[read].lowering}")
         return lower(node, *args, *sizes)
 
     @staticmethod
@@ -580,7 +633,7 @@ def locate(source: Text, symbols: dict[str, sp.Basic], target) -> Span:
     """
     lowering = _Lowering(source, symbols, False)
     with distribute(False):
-        for node in pieces(parse_ast(source)):
+        for node in pieces(parse_ast(source, symbols)):
             try:
                 value = lowering.lower(node)
             except SpecError:  # a piece of a well-formed whole (a size, a lone I) may not lower alone

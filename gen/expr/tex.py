@@ -1,0 +1,383 @@
+"""LaTeX math → the spec grammar's AST: formulas as authors write them, read by our own parser.
+
+Never ``eval``, never SymPy's LaTeX parser: letters are matrices that do not commute. ``XY`` is
+the product of X and Y (TeX sets two letters); ``\\mathrm{xy}``, ``\\operatorname{…}`` and macros
+give names of several letters. The result is the AST of `gen.expr.parser` (positions are offsets in
+the LaTeX), so the lowering, the shape checks and the numeric verification apply unchanged.
+Tables, not branches: what each control sequence means is a row of `gen.expr.texnames` or a handler
+of `gen.expr.texcontrol`; the tokens and macros are `gen.expr.texlex`'s, the words `gen.expr.texwords`'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import replace
+
+from ..errors import SpecError
+from ..spec.reader import Text
+from .functions import FUNCTIONS
+from .parser import BinOp, Call, Name, Neg, Num, Postfix
+from .texcontrol import CONTROL, CORE, inner
+from .texlex import Macros, Stream, Tok, macros_from
+from .texnames import (
+    BOLD,
+    CLOSER_NAMES,
+    CLOSERS,
+    DROPPED_WITH_ARGUMENT,
+    GREEK_NAMES,
+    OPENINGS,
+    PROSE,
+    REFUSED,
+    SIZES,
+    SPACES,
+    TIMES,
+    TRANSPOSES,
+    WORD_STYLES,
+)
+from .texwords import Words
+
+__all__ = ["CORE", "Macros", "macros_from", "parse_tex"]
+
+PRIMED_TRANSPOSE = re.compile(r"'\s*\^\s*\{?\s*(?:\\top|\\intercal|T)")  # Σ'^⊤: the prime marks a name
+MAX_DEPTH = 50  # levels of nesting (a level is a dozen Python frames: well inside the recursion limit)
+
+
+class _Parser(Words):
+    """Precedence climbing: sum < A : B < product (juxtaposition too) < unary minus < scripts < atom."""
+
+    def __init__(self, source: Text, macros: Macros | None, names: Collection[str]):
+        self.source, self.names = source, names
+        self.stream = Stream(source, macros)
+        self.depth = 0
+        self.bars = 0  # inside |…|: a '|' closes, never opens
+        self.primes_mark = PRIMED_TRANSPOSE.search(source.value) is not None
+
+    # --- tokens -------------------------------------------------------------------------------
+
+    def error(self, message: str, token: Tok | None = None) -> SpecError:
+        return self.stream.error(message, token or self.peek())
+
+    def peek(self) -> Tok:
+        """The next token that means something: spacing, sizes (\\left, \\bigl), labels skipped."""
+        while True:
+            token = self.stream.peek()
+            if token.kind == "cs" and token.text in SPACES:
+                self.stream.next()
+            elif token.kind == "cs" and token.text in SIZES:
+                self.stream.next()
+                if self.stream.peek().is_char("."):
+                    self.stream.next()  # \left. : no delimiter
+            elif token.kind == "cs" and token.text in DROPPED_WITH_ARGUMENT:
+                self.stream.next()
+                if self.stream.peek().is_char("*"):  # \tag*{…}
+                    self.stream.next()
+                self.group_tokens()
+            elif token.kind == "char" and token.text in ("~", "&"):
+                self.stream.next()
+            else:
+                return token
+
+    def next(self) -> Tok:
+        token = self.peek()
+        return self.stream.next() if token.kind != "end" else token
+
+    def accept(self, *texts: str) -> Tok | None:
+        token = self.peek()
+        if token.kind in ("char", "letter", "digit", "cs") and token.text in texts:
+            return self.next()
+        return None
+
+    def expect(self, text: str, what: str) -> Tok:
+        token = self.accept(text)
+        if token is None:
+            raise self.error(f"expected {what}, found {self.peek().shown()}")
+        return token
+
+    def group_tokens(self) -> list[Tok]:
+        """A TeX argument: the tokens of a braced group (macros expanded), or one token (with its
+        own argument when it is a style such as ``\\mathsf T``)."""
+        first = self.stream.next()
+        if first.kind == "end":
+            raise self.error("expected an argument, found the end of the expression", first)
+        if not first.is_char("{"):
+            if first.kind == "cs" and (first.text in WORD_STYLES or first.text in BOLD):
+                return [first, *self.group_tokens()]
+            return [first]
+        depth, out = 1, []
+        while True:
+            token = self.stream.next()
+            if token.kind == "end":
+                raise self.error("expected '}' to close the '{'", first)
+            depth += token.is_char("{") - token.is_char("}")
+            if depth == 0:
+                return out
+            out.append(token)
+
+    def sub_parse(self, tokens: list[Tok], parse: Callable | None = None, where: Tok | None = None):
+        """Parse ``tokens`` (a group already read) as a whole expression."""
+        if not tokens:
+            raise self.error("expected an expression inside the braces, found nothing", where)
+        stop = Tok("stop", "", tokens[-1].pos + len(tokens[-1].text))
+        self.stream.push([*tokens, stop])
+        node = self.nested(parse or self.sum)
+        if self.peek().kind != "stop":
+            raise self.error(f"unexpected {self.peek().shown()}")
+        self.stream.next()
+        return node
+
+    def nested(self, parse: Callable, *args):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
+        try:
+            return parse(*args)
+        finally:
+            self.depth -= 1
+
+    def resolve(self, candidates: tuple[str, ...]) -> str:
+        """The first of the spellings a name may have (``sigma_1``, ``sigma1``) that is a symbol."""
+        return next((c for c in candidates if c in self.names), candidates[0])
+
+    # --- the grammar ------------------------------------------------------------------------
+
+    def parse(self):
+        if self.peek().kind == "end":
+            raise self.error("empty expression")
+        node = self.sum()
+        while self.peek().is_char(".", ",", ";"):  # "= 2A^T(Ax - b)." ends a sentence
+            self.next()
+            if self.peek().kind != "end":
+                raise self.error(f"unexpected {self.peek().shown()}")
+        if self.prose_ahead():  # "\quad\text{by (3)}": the author's reason, not the expression
+            return node
+        if self.peek().kind != "end":
+            raise self.error(f"unexpected {self.peek().shown()}")
+        return node
+
+    def sum(self):
+        node = self.colon()
+        while op := self.accept("+", "-"):
+            node = BinOp(op.text, node, self.colon(), op.pos)
+        return node
+
+    def colon(self):
+        """``A : B``, the Frobenius inner product ``tr(AᵀB)``."""
+        node = self.product()
+        while op := self.accept(":"):
+            node = inner(node, self.product(), op.pos)
+        return node
+
+    def product(self):
+        """Factors joined by an operator (``\\cdot``, ``/``, ``\\odot``, ``\\otimes``); juxtaposition
+        binds tighter: ``x \\odot Wy`` is ``x ∘ (Wy)``, ``1/2x`` is ``1/(2x)``."""
+        node = self.juxtaposed()
+        while (token := self.peek()).kind in ("char", "cs") and token.text in TIMES:
+            self.next()
+            right = self.nested(self.juxtaposed)
+            if TIMES[token.text] == "kron":
+                node = Call("kron", (node, right), token.pos)
+            else:
+                node = BinOp(TIMES[token.text], node, right, token.pos)
+        return node
+
+    def juxtaposed(self):
+        node = self.unary()
+        while self.starts_atom(token := self.peek()):
+            node = BinOp("*", node, self.nested(self.postfix), token.pos)
+        return node
+
+    def unary(self):
+        if op := self.accept("-"):
+            return Neg(self.nested(self.unary), op.pos)
+        if self.accept("+"):
+            return self.nested(self.unary)
+        return self.postfix()
+
+    def postfix(self):
+        node = self.atom()
+        while True:
+            token = self.peek()
+            if token.is_char("'") and self.primed_name(node):
+                self.next()  # \Sigma' and \Sigma'^{\top}: another matrix, and its transpose
+                node = Name(self.resolve((f"{node.name}prime", f"{node.name}_prime")), node.pos)
+            elif token.is_char("'"):
+                node = Postfix("T", node, self.next().pos)
+            elif token.is_char("^"):
+                self.next()
+                node = self.superscript(node, token)
+            elif token.is_char("_"):
+                raise self.error("a subscript here is not understood (entries X_{ij} are not supported)")
+            else:
+                return node
+
+    def primed_name(self, node) -> bool:
+        """Whether the ``'`` after a name marks another symbol, not the transpose: a transpose follows
+        a prime somewhere in the expression (``\\Sigma' + \\Sigma'^{\\top}``), or the primed name is
+        a symbol."""
+        if not isinstance(node, Name):
+            return False
+        return self.primes_mark or any(n in self.names for n in (f"{node.name}prime", f"{node.name}_prime"))
+
+    def superscript(self, base, caret: Tok):
+        tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
+        texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
+        if not texts:
+            raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
+        if texts[:1] == ("(",) and texts[-1:] == (")",):  # W^{(1)}: an index, part of the name
+            return self.indexed(base, tokens, caret)
+        if texts in TRANSPOSES:
+            return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
+        if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
+            return Postfix("-T", base, caret.pos, caret=TRANSPOSES[texts[1:]])
+        if texts == ("-", "1"):
+            return Postfix("-1", base, caret.pos)
+        if tokens[0].is_cs("circ"):
+            if len(tokens) == 1 and isinstance(base, Call):  # \lvert X\rvert^{\circ}: entry by entry
+                return replace(base, entrywise=True)
+            if len(tokens) == 1:
+                message = "'^{\\circ}' (entry by entry) goes after a function's name: \\exp^{\\circ}(X)"
+                raise self.error(message, caret)
+            return Postfix(".^", base, caret.pos, self.sub_parse(tokens[1:], where=caret))
+        return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
+
+    def indexed(self, base, tokens: list[Tok], caret: Tok) -> Name:
+        """``W^{(1)}``, ``x^{(i)}``: a layer's or a sample's own symbol (``W_1`` or ``W1``), never a
+        power (``W^{(2)}W^{(1)}`` is not ``W^2``)."""
+        index = "".join(t.text for t in tokens[1:-1] if t.kind in ("letter", "digit"))
+        if not isinstance(base, Name) or not index or len(index) != len(tokens) - 2:
+            raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}", caret)
+        return Name(self.resolve((f"{base.name}_{index}", f"{base.name}{index}")), base.pos)
+
+    def prose_ahead(self) -> bool:
+        """Whether ``\\text{…}`` of words (spaced or punctuated, not a name such as ``tr``) comes next."""
+        token, stack = self.peek(), self.stream.stack
+        if not (token.kind == "cs" and token.text in PROSE) or len(stack) < 3 or not stack[-2].is_char("{"):
+            return False
+        inside = []
+        for t in reversed(stack[:-2]):
+            if t.is_char("}"):
+                break
+            inside.append(t)
+        words = all(t.kind in ("letter", "digit") for t in inside)
+        return not words or any(b.pos - a.pos > 1 for a, b in zip(inside, inside[1:]))
+
+    def starts_atom(self, token: Tok) -> bool:
+        if token.kind in ("letter", "digit"):
+            return True
+        if token.kind == "char":
+            return token.text in "([{" or token.text == "|" and not self.bars
+        if token.text in ("|", "Vert", "vert"):
+            return not self.bars
+        if token.kind == "cs" and token.text in PROSE and self.prose_ahead():
+            return False
+        return token.kind == "cs" and token.text not in TIMES and token.text not in CLOSERS
+
+    def atom(self):
+        token = self.peek()
+        if token.kind == "digit" or token.is_char("."):
+            return self.number()
+        if token.kind == "letter":
+            return self.letters()
+        if token.is_char("{") and self.old_style_differential():
+            return self.differential(token)
+        if token.kind == "char" and token.text in OPENINGS:
+            return self.parenthesised()
+        if token.is_char("|"):
+            stack = self.stream.stack
+            if len(stack) > 1 and stack[-2].is_char("|") and stack[-2].pos == token.pos + 1:  # ||x||
+                self.next()
+                return self.norm(self.next(), double=True)
+            return self.bar()
+        if token.kind == "cs":
+            self.next()
+            handler = CONTROL.get(token.text)
+            if handler is not None:
+                return handler(self, token)
+            if token.text in GREEK_NAMES:
+                return self.greek(token)
+            if token.text in REFUSED:
+                raise self.error(REFUSED[token.text], token)
+            raise self.error(f"'\\{token.text}' is not understood (define it with \\newcommand)", token)
+        raise self.error(f"expected a symbol, a number or '(', found {token.shown()}")
+
+    def number(self) -> Num:
+        first, digits = self.peek(), ""
+        while (token := self.stream.peek()).kind == "digit" or token.is_char(".") and "." not in digits:
+            digits += self.stream.next().text
+        if digits == ".":
+            raise self.error("expected a number, found '.'", first)
+        return Num(digits, first.pos)
+
+    def old_style_differential(self) -> bool:
+        """``{\\rm d}X``: the upright d of plain TeX (consumed when it is one)."""
+        raw = self.stream.stack[-4:][::-1]
+        words = [t.text for t in raw]
+        if (
+            len(raw) == 4
+            and words[1] in ("rm", "mathrm")
+            and words[2:] == ["d", "}"]
+            and "d" not in self.names
+        ):
+            if self.differentiable(
+                self.stream.stack[-5] if len(self.stream.stack) > 4 else Tok("end", "", 0)
+            ):
+                for _ in raw:
+                    self.stream.next()
+                return True
+        return False
+
+    def parenthesised(self):
+        opening = self.next()
+        closing = OPENINGS[opening.text]
+        bars, self.bars = self.bars, 0
+        node = self.nested(self.sum)
+        self.bars = bars
+        self.close(closing, opening)
+        return node
+
+    def close(self, closing: str, opening: Tok) -> None:
+        if not self.accept(closing, *CLOSER_NAMES.get(closing, ())):
+            where, found = self.stream.source.at(opening.pos).col, self.peek().shown()
+            message = f"expected '{closing}' to close the {opening.shown()} at column {where}, found {found}"
+            raise self.error(message)
+
+    def arguments(self, name: str, word: Tok) -> tuple:
+        """``(a, b)`` after a function's name."""
+        opening = self.next()
+        closing = OPENINGS[opening.text]
+        bars, self.bars = self.bars, 0
+        args = [self.nested(self.sum)]
+        while self.accept(","):
+            args.append(self.nested(self.sum))
+        self.bars = bars
+        self.close(closing, opening)
+        return tuple(args)
+
+
+def latex_reading(name: str, entrywise: bool, args: list) -> str:
+    """What a function written in LaTeX is, given its arguments: ``\\exp(X)``, ``\\log(X)`` of a
+    square matrix the matrix function (Higham; ``\\exp^{\\circ}(X)`` is entry by entry), ``|X|`` its
+    determinant, ``\\|x\\|_2`` of a vector the Euclidean norm."""
+    from . import ir
+
+    x = args[0] if args else None
+    matrix = ir.is_matrix(x) and not ir.is_one_by_one(x)
+    square = matrix and x.shape[0] == x.shape[1]
+    if square and not entrywise and name == "abs":
+        return "det"
+    if square and not entrywise and name in FUNCTIONS and FUNCTIONS[name].matrix_function in FUNCTIONS:
+        return FUNCTIONS[name].matrix_function
+    if name == "norm2" and matrix and x.shape[1] == 1:
+        return "norm"
+    return name
+
+
+def parse_tex(source: Text, macros: Macros | None = None, names: Collection[str] = ()):
+    """Parse the LaTeX of one side of an equation into the spec grammar's AST.
+
+    ``macros``: the document's definitions (`macros_from`); ``names``: the symbols, which decide
+    between spellings the LaTeX does not (``W_{1}`` is ``W_1`` or ``W1``, ``\\varepsilon`` is
+    ``epsilon`` or ``eps``) and keep ``\\sigma(x)`` a product when σ is a symbol.
+    """
+    return _Parser(source, macros, names).parse()

@@ -1,0 +1,235 @@
+"""Hostile inputs end promptly, in-process, with one positioned line (issue 17, item 4).
+
+A spec is a regular file of bounded size, read without blocking; reading it is inside the time
+budget, whose error names the stage that ran out; the budget never interrupts an import and leaves
+signals alone. Every case asserts the message and the exit code, never a duration.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import invoke
+
+from gen import pipeline
+from gen.errors import Span, SpecError
+from gen.spec import reader
+from gen.spec.reader import MAX_SPEC_BYTES
+
+SPEC = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def spin(seconds: float = 60.0) -> None:
+    """Busy Python code (a bound, never reached when the budget works)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+# --- spec files: regular, of bounded size -----------------------------------------------------
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = invoke("check", fifo)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{fifo}:1:1: is a FIFO (a named pipe), not a spec file\n",
+    )
+
+
+def test_a_fifo_in_a_folder_of_specs_is_refused_not_passed_over(tmp_path):
+    write(tmp_path / "good.yaml", SPEC)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    result = invoke("check", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'pipe.yaml'}:1:1: is a FIFO (a named pipe), not a spec file\n"
+    assert result.stdout.startswith(f"ok  {tmp_path / 'good.yaml'}: ")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_dev_zero_is_refused_before_a_byte_is_read():
+    result = invoke("check", "/dev/zero")
+    assert (result.exit_code, result.stderr) == (2, "/dev/zero:1:1: is a device, not a spec file\n")
+
+
+def test_a_50_megabyte_spec_is_refused_unread(tmp_path, monkeypatch):
+    spec = tmp_path / "huge.yaml"
+    with spec.open("wb") as file:
+        file.truncate(50_000_000)  # sparse: its size, without writing 50 MB
+    reads = counted_reads(monkeypatch)
+    result = invoke("check", spec)
+    message = f"the file is too large for a spec (50000000 bytes; the limit is {MAX_SPEC_BYTES})"
+    assert (result.exit_code, result.stderr) == (2, f"{spec}:1:1: {message}\n")
+    assert reads == []
+
+
+def test_a_file_larger_than_its_size_says_is_read_to_the_bound_plus_one_byte(monkeypatch):
+    """/proc/self/environ is a regular file of size 0 with content: the size cannot be trusted."""
+    monkeypatch.setattr(reader, "MAX_SPEC_BYTES", 10)
+    reads = counted_reads(monkeypatch)
+    with pytest.raises(SpecError) as error:
+        pipeline.run("/proc/self/environ")
+    assert (
+        str(error.value)
+        == "/proc/self/environ:1:1: the file is too large for a spec (more than 10 bytes; the limit is 10)"
+    )
+    assert sum(reads) == 11
+
+
+def counted_reads(monkeypatch) -> list[int]:
+    """The number of bytes each ``os.read`` of the reader returned, from now on."""
+    reads, read = [], os.read
+
+    def counting(descriptor, size):
+        data = read(descriptor, size)
+        reads.append(len(data))
+        return data
+
+    monkeypatch.setattr(reader.os, "read", counting)
+    return reads
+
+
+def test_a_directory_given_as_a_spec_is_refused(tmp_path):
+    with pytest.raises(SpecError) as error:
+        pipeline.run(tmp_path)
+    assert str(error.value) == f"{tmp_path}:1:1: is a directory, not a spec file"
+
+
+def test_the_pytest_plugin_does_not_open_a_fifo_as_a_spec(tmp_path):
+    from gen.pytest_plugin import is_spec
+
+    folder = tmp_path / "derivations"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.yaml")
+    assert not is_spec(folder / "pipe.yaml")
+    assert is_spec(write(folder / "good.yaml", SPEC))
+
+
+# --- the time budget: reading included, the stage named ---------------------------------------
+
+
+def test_reading_the_spec_is_inside_the_time_budget(tmp_path):
+    # just under the bound: a YAML list of 50,000 references, read in far more than a millisecond
+    references = "references:\n" + "  - a reference\n" * 50_000
+    spec = write(tmp_path / "long.yaml", SPEC + references)
+    assert spec.stat().st_size < MAX_SPEC_BYTES
+    result = invoke("check", "--timeout", "0.001", spec)
+    message = "reading the spec took longer than 0.001 s, the time budget (see --timeout)"
+    assert (result.exit_code, result.stderr) == (2, f"{spec}:1:1: {message}\n")
+
+
+def test_deriving_is_the_stage_named_once_the_spec_is_read(tmp_path):
+    slow = SPEC.replace("tr(X^-1)", "tr(X^-1)*det(X)*logdet(X)").replace("invertible", "positive_det")
+    spec = write(tmp_path / "slow.yaml", slow)
+    result = invoke("check", "--timeout", "0.001", spec)
+    message = "deriving and checking took longer than 0.001 s, the time budget (see --timeout)"
+    assert (result.exit_code, result.stderr) == (2, f"{spec}:3:11: {message}\n")
+
+
+FIRST_IMPORT = """
+import sys, time
+from gen.budget import budget
+from gen.errors import Span, SpecError
+
+assert "numpy" not in sys.modules
+try:
+    with budget({delay}, Span("first.yaml")):
+        import numpy  # the first import of numpy, and of the engine below, under the clock
+        from gen.engine import derive
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            pass
+except SpecError as error:
+    print(error)
+from gen import pipeline
+import numpy
+print(numpy.linalg.inv(2 * numpy.eye(2)).sum())
+print(pipeline.run(sys.argv[1]).report.ok)
+"""
+
+
+@pytest.mark.parametrize("delay", ["0.001", "0.02", "0.05", "0.08", "0.12"])
+def test_a_timeout_during_the_first_import_leaves_no_half_imported_module(tmp_path, delay):
+    """The budget running out at several moments of numpy's first import (which, interrupted,
+    leaves a numpy whose C extension "cannot load more than once per process", or that lacks
+    ``numpy.max``): the import completes, then the budget's error; the next spec works."""
+    spec = write(tmp_path / "second.yaml", SPEC)
+    script = FIRST_IMPORT.format(delay=delay)
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, spec], capture_output=True, text=True, env=environment, timeout=120
+    )
+    message = (
+        f"first.yaml:1:1: deriving and checking took longer than {delay} s, the time budget (see --timeout)"
+    )
+    # inv(2I) = I/2, whose entries sum to 1; tr(X^-1) checks
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"{message}\n1.0\nTrue\n", "")
+
+
+SLOW_MODULE = """
+import time
+from gen import budget
+
+end = time.monotonic() + 60
+while not budget.PASSED_OVER and time.monotonic() < end:  # until the timer has come and gone
+    pass
+WHOLE = True
+"""
+
+
+def test_the_timer_waits_for_an_import_to_end(tmp_path, monkeypatch):
+    """The timer comes while a module is being imported, passes over it, and rings after it."""
+    from gen import budget
+
+    importing, passed_over = budget.importing, []
+
+    def recording(thread_id: int) -> bool:
+        if found := importing(thread_id):
+            passed_over.append(thread_id)
+        return found
+
+    monkeypatch.setattr(budget, "importing", recording)
+    monkeypatch.setattr(budget, "PASSED_OVER", passed_over, raising=False)
+    (tmp_path / "slow_module.py").write_text(SLOW_MODULE, encoding="utf-8")
+    monkeypatch.syspath_prepend(tmp_path)
+    with pytest.raises(SpecError, match=r"^x:1:1: deriving and checking took longer than 0\.5 s"):
+        with budget.budget(0.5, Span("x")):
+            import slow_module  # noqa: F401  (its first statement: it starts well before 0.5 s)
+
+            spin()
+    assert sys.modules["slow_module"].WHOLE and passed_over
+
+
+# --- signals are left alone ---------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no interval timers")
+def test_an_outer_sigalrm_timer_set_before_a_run_still_fires(tmp_path):
+    """The budget is a thread, not SIGALRM: a timer set before ``run`` (pytest-timeout's) is not
+    cancelled, and fires once, during the run or after it."""
+    spec = write(tmp_path / "spec.yaml", SPEC)
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append("SIGALRM"))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 1.0)
+        assert pipeline.run(spec, 60).report.ok
+        assert signal.getsignal(signal.SIGALRM) is not previous  # the handler is still the test's
+        end = time.monotonic() + 60
+        while not fired and time.monotonic() < end:
+            time.sleep(0.01)
+        assert fired == ["SIGALRM"]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

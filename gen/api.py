@@ -236,7 +236,7 @@ def derive(
     try:
         if refused:
             raise SpecError(refused[0].why, Source(SOURCE, text).at(text.index(REFUSED)))
-        return Derived(run_text(text, SOURCE, seconds, hint="timeout="), text)
+        return Derived(run_text(text, SOURCE, seconds, "timeout=", Span("function")), text)
     except DerivtexError as error:
         if error.span is not None and error.span.path == SOURCE:
             error.span = argument_span(error.span, starts)

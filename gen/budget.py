@@ -1,4 +1,4 @@
-"""The time budget of a derivation, in any thread: ``with budget(20, span): ...``.
+"""The time budget of a derivation, in any thread: ``within(20, span, work)`` runs ``work(stage)``.
 
 A timer thread raises ``_OutOfTime`` in the budgeted thread, between two of its Python bytecodes
 (``PyThreadState_SetAsyncExc``), as SIGALRM would; but SIGALRM reaches only the main thread, and
@@ -12,9 +12,13 @@ a notebook's kernel or a worker thread is not it. An exception raised that way c
   twice in a process, so every later spec would fail): the timer never rings while the thread is
   importing, but ``AGAIN`` seconds after the import ends.
 
+- in the code that ends the block, a ring that came while an earlier one unwound (freeing a
+  large expression may take longer than ``AGAIN``): the block is a function run in the frame that
+  catches the budget's exceptions, never a ``with`` block whose ``__exit__`` runs outside it.
+
 The budget leaves signals alone (no SIGALRM, no ``setitimer``): an outer timer, pytest-timeout's,
-still fires. A block may run in stages, each named in the error: ``with budget(...) as stage:
-... stage.enter("deriving and checking", span)``.
+still fires. The work may run in stages, each named in the error: ``work`` is given the ``Stage``
+and calls ``stage.enter("deriving and checking", span)``.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import Span, SpecError
 
@@ -34,6 +38,7 @@ class _OutOfTime(BaseException):
     """Raised by the timer; a BaseException, so that no ``except Exception`` on the way swallows it."""
 
 
+T = TypeVar("T")
 DERIVING = "deriving and checking"  # the stage a budget is in unless told otherwise
 
 
@@ -48,23 +53,25 @@ class Stage:
         self.what, self.span = what, span
 
 
-@contextmanager
-def budget(
-    seconds: float | None, span: Span, hint: str = "--timeout", stage: str = DERIVING
-) -> Iterator[Stage]:
-    """Stop the block with a spec error after ``seconds`` (None or 0: no limit), saying which
-    ``stage`` ran out, at ``span`` (the block may move on to others: ``Stage.enter``); the error
-    says to see ``hint``, what sets the budget."""
+def within(
+    seconds: float | None,
+    span: Span,
+    work: Callable[[Stage], T],
+    hint: str = "--timeout",
+    stage: str = DERIVING,
+) -> T:
+    """``work(stage)``, stopped with a spec error after ``seconds`` (None or 0: no limit) saying which
+    stage ran out, at its span (``stage`` at ``span`` first; the work may move on: ``Stage.enter``);
+    the error says to see ``hint``, what sets the budget."""
     now = Stage(stage, span)
     if seconds is None or not seconds > 0:
-        yield now
-        return
+        return work(now)
     quiet_unraisable()
     alarm = _Alarm(min(seconds, threading.TIMEOUT_MAX), threading.get_ident())
     try:
         try:
             alarm.start()  # (it may ring before start returns)
-            yield now
+            return work(now)
         finally:
             alarm.silence()
     except (Exception, _OutOfTime):

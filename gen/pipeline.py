@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .budget import DERIVING, budget
+from .budget import DERIVING, Stage, within
 from .errors import CheckFailed, Span, SpecError
 
 TIME_BUDGET = 20.0  # seconds to read, derive and verify one spec
@@ -48,27 +48,30 @@ def run(path, time_budget: float | None = TIME_BUDGET, hint: str = "--timeout") 
     return run_stages(lambda: load_spec(path), Span(str(path)), time_budget, hint)
 
 
-def run_text(text: str, path: str, time_budget: float | None = TIME_BUDGET, hint: str = "--timeout"):
-    """As ``run``, for a spec's YAML ``text`` (``path`` names it in errors)."""
+def run_text(text: str, path: str, time_budget: float | None, hint: str, at: Span) -> Outcome:
+    """As ``run``, for a spec's YAML ``text`` (``path`` names it in errors; ``at``, where reading it
+    ran out of time)."""
     from .spec.keys import parse_spec
 
-    return run_stages(lambda: parse_spec(text, path), Span(path), time_budget, hint)
+    return run_stages(lambda: parse_spec(text, path), at, time_budget, hint)
 
 
 def run_stages(read, at: Span, time_budget: float | None, hint: str) -> Outcome:
     """``read()`` the spec, then derive and verify it, all within ``time_budget`` seconds."""
     load_engine()
-    with budget(time_budget, at, hint, READING) as stage:
+
+    def stages(stage: Stage) -> Outcome:
         spec = read()
         stage.enter(DERIVING, spec.function.span)
         return outcome_of(spec)
+
+    return within(time_budget, at, stages, hint, READING)
 
 
 def run_spec(spec, time_budget: float | None = None, hint: str = "--timeout") -> Outcome:
     """Derive and verify a loaded spec (within ``time_budget`` seconds, as ``run``)."""
     load_engine()
-    with budget(time_budget, spec.function.span, hint, DERIVING):
-        return outcome_of(spec)
+    return within(time_budget, spec.function.span, lambda _: outcome_of(spec), hint)
 
 
 def load_engine() -> None:

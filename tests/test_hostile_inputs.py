@@ -13,13 +13,17 @@ import time
 from pathlib import Path
 
 import pytest
+import sympy as sp
 from helpers import invoke
 
 from gen import pipeline
 from gen.budget import within
+from gen.engine.rules import MAX_POWER
 from gen.errors import Span, SpecError
 from gen.spec import reader
+from gen.spec.keys import MAX_DIMENSION
 from gen.spec.reader import MAX_SPEC_BYTES
+from gen.verify.sizes import MAX_DERIVED, MAX_ENTRIES
 
 SPEC = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,6 +120,76 @@ def test_the_pytest_plugin_does_not_open_a_fifo_as_a_spec(tmp_path):
     os.mkfifo(folder / "pipe.yaml")
     assert not is_spec(folder / "pipe.yaml")
     assert is_spec(write(folder / "good.yaml", SPEC))
+
+
+# --- sizes: bounded and counted before numpy allocates anything --------------------------------
+
+assert MAX_ENTRIES == 4096 * 4096
+BOUND = f"more than the {MAX_ENTRIES} entries a matrix may have to be checked numerically"
+
+
+def spec_of(symbols: str, function: str, wrt: str) -> str:
+    return f"symbols:\n{symbols}function: {function}\nwrt: {wrt}\n"
+
+
+DIMENSION = f"a dimension must be at most {MAX_DIMENSION}, not {{}} (the checks draw it as a size)"
+KRONS = "tr(kron(kron(kron(X, X), kron(X, X)), kron(kron(X, X), kron(X, X))))"
+VECTORS = "  x: {shape: [1000]}\n  y: {shape: [1000]}\n"
+POWER = f"the power 1000000000 is too large: d(F^k) is a sum of |k| terms, written out to {MAX_POWER}"
+
+
+@pytest.mark.parametrize(
+    ("spec", "error"),
+    [
+        (spec_of("  x: {shape: [1000000000]}\n", "x^T*x", "x"), "2:15: " + DIMENSION.format(1000000000)),
+        (spec_of("  X: {shape: [n, 1001]}\n", "tr(X^T*X)", "X"), "2:18: " + DIMENSION.format(1001)),
+        # by hand: kron of two 4×4 matrices is 16×16, twice more 256×256 and 65536×65536, 4^16 entries
+        (
+            spec_of("  X: {shape: [n, n]}\n", KRONS, "X"),
+            f"3:14: kron(kron(kron(X, X), kron(X, X)), kr... is a 65536 × 65536 matrix at n = 4, {BOUND}",
+        ),
+        # 1000 × 1000 blocks: a 10^6 × 10^6 Kronecker product, though each vector is within the bound
+        (
+            spec_of(VECTORS, "tr(kron(x*x^T, y*y^T))", "x"),
+            f"4:14: kron(x*x^T, y*y^T) is a 1000000 × 1000000 matrix, {BOUND}",
+        ),
+        (spec_of("  X: {shape: [n, n]}\n", "tr(X^1000000000)", "X"), "3:11: " + POWER),
+    ],
+    ids=["a-vector-of-10^9", "a-dimension-of-1001", "nested-kron", "kron-of-two-large-blocks", "power-10^9"],
+)
+def test_sizes_beyond_the_bounds_are_refused_at_their_position(tmp_path, spec, error):
+    path = write(tmp_path / "large.yaml", spec)
+    result = invoke("check", path)
+    assert (result.exit_code, result.stderr) == (2, f"{path}:{error}\n")
+
+
+def test_many_dimension_names_give_sizes_beyond_the_bound_refused_at_the_symbol(tmp_path):
+    """Each name gets its own size, 2 apart (4, 2, 6, 8, …): names number 2049 and 2050 are 4098
+    and 4100 at the even assignment, so symbol number 1025 has 4098 × 4100 > 4096² entries."""
+    declared = "".join(f"  X{k}: {{shape: [n{k}, m{k}]}}\n" for k in range(1100))
+    path = write(tmp_path / "names.yaml", spec_of(declared, "tr(X0^T*X0)", "X0"))
+    result = invoke("check", path)
+    message = f"'X1024' is a 4098 × 4100 matrix at n1024 = 4098, m1024 = 4100, {BOUND}"
+    assert (result.exit_code, result.stderr) == (2, f"{path}:1026:3: {message}\n")
+
+
+def test_a_matrix_the_derivation_writes_is_sized_before_it_is_evaluated():
+    from gen.verify.evaluate import Evaluator
+
+    n = sp.Symbol("n")
+    X = sp.MatrixSymbol("X", n, n)
+    assert MAX_DERIVED == 16 * 4096 * 4096 == 268435456
+    with pytest.raises(SpecError) as error:  # 130^4 = 285610000 > 268435456 entries
+        Evaluator({X: None}, {n: 130}, {})(sp.KroneckerProduct(X, X))
+    message = "more than the 268435456 entries a matrix may have to be checked numerically"
+    assert str(error.value) == f"kron(X, X) is a 16900 × 16900 matrix at n = 130, {message}"
+
+
+def test_the_largest_matrices_within_the_bounds_are_checked(tmp_path):
+    # by hand: d(x^T A^T A x) = 2 x^T A^T A dx, so the gradient is 2 A^T A x (A is 1000 × n)
+    spec = "symbols:\n  A: {shape: [1000, n]}\n  x: {shape: [n]}\nfunction: x^T*A^T*A*x\nwrt: x\n"
+    result = invoke("check", write(tmp_path / "tall.yaml", spec))
+    assert result.exit_code == 0 and "= 2*A^T*A*x " in result.stdout
 
 
 # --- the time budget: reading included, the stage named ---------------------------------------

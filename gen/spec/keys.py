@@ -416,9 +416,17 @@ def _shape(key: str, node: Node, src: Source) -> tuple[str | int, ...]:
     return tuple(_dimension(item, src) for item in node.value)
 
 
+# a number as a dimension is the size the checks draw (a name gets a few small sizes): a matrix of
+# 1000 × 1000 is 8 MB, inverted in a tenth of a second; 10⁹ would allocate 8 GB before any check
+MAX_DIMENSION = 1000
+
+
 def _dimension(node: Node, src: Source) -> str | int:
-    """A dimension: a name such as n, or a positive integer."""
+    """A dimension: a name such as n, or a positive integer up to ``MAX_DIMENSION``."""
     size = _integer(node)
+    if size is not None and size > MAX_DIMENSION:
+        message = f"a dimension must be at most {MAX_DIMENSION}, not {size} (the checks draw it as a size)"
+        raise src.error(message, node)
     if size is not None and size > 0:
         return size
     if _is_text(node) and node.tag not in (INT, FLOAT) and _IDENTIFIER.match(node.value):

@@ -19,6 +19,7 @@ from helpers import invoke
 from gen import pipeline
 from gen.budget import within
 from gen.engine.rules import MAX_POWER
+from gen.engine.where import MAX_UNFOLDED
 from gen.errors import Span, SpecError
 from gen.spec import reader
 from gen.spec.keys import MAX_DIMENSION
@@ -161,6 +162,22 @@ def test_sizes_beyond_the_bounds_are_refused_at_their_position(tmp_path, spec, e
     path = write(tmp_path / "large.yaml", spec)
     result = invoke("check", path)
     assert (result.exit_code, result.stderr) == (2, f"{path}:{error}\n")
+
+
+def test_a_chain_of_names_each_used_twice_is_refused_where_it_grows_past_the_bound(tmp_path):
+    """By hand: a1 = A*X + X*B has 7 nodes (a sum of two products of two symbols); a(k+1) =
+    a(k)*A + B*a(k) has 2 s(k) + 5, so s(k) = 12·2^(k-1) − 5: s(14) = 98299 is within the
+    100000, s(15) = 196603 is not. Counted once per distinct node: 40 names would be 10^13."""
+    assert MAX_UNFOLDED == 100_000
+    chain = "".join(f"  a{k + 1}: a{k}*A + B*a{k}\n" for k in range(1, 40))
+    symbols = "  X: {shape: [n, n]}\n  A: {shape: [n, n]}\n  B: {shape: [n, n]}\n"
+    spec = spec_of(symbols, "tr(X*A)", "X") + "where:\n  a1: A*X + X*B\n" + chain
+    path = write(tmp_path / "chain.yaml", spec)
+    result = invoke("check", path)
+    message = "the definition of 'a15', its names written out, has 196603 parts (the limit is 100000)"
+    message += ": each name used twice doubles it"
+    # line 22: four of symbols, the function, wrt, 'where:', then a1 to a15
+    assert (result.exit_code, result.stderr) == (2, f"{path}:22:8: {message}\n")
 
 
 def test_many_dimension_names_give_sizes_beyond_the_bound_refused_at_the_symbol(tmp_path):

@@ -36,7 +36,7 @@ class Evaluator:
         if isinstance(e, (sp.Number, sp.NumberSymbol)):  # 2, 1/2, pi, e
             return float(e)
         if isinstance(e, sp.MatrixExpr):  # sized before numpy allocates it
-            sizes.guard(e, self.shape(e), self.dims)
+            sizes.guard(e, self.dims)
         for cls in type(e).__mro__:
             if cls in EVALUATORS:
                 return EVALUATORS[cls](self, e)

@@ -37,10 +37,11 @@ class TooLarge(SpecError):
         super().__init__(message)
 
 
-def guard(node, shape: tuple[int, ...], dims: dict) -> None:
-    """Refuse to evaluate ``node`` (of ``shape`` at ``dims``), which the derivation may have
-    written, if it is too large."""
-    if math.prod(shape) > MAX_DERIVED:
+def guard(node, dims: dict) -> None:
+    """Refuse to evaluate ``node`` at ``dims``, a matrix the derivation may have written, if it is
+    too large (a size not drawn, as when a value is given for ``node``'s symbols, is not counted)."""
+    shape = sized(node, dims)
+    if shape is not None and math.prod(shape) > MAX_DERIVED:
         raise TooLarge(brief(node), shape, used(node, dims), MAX_DERIVED)
 
 
@@ -64,12 +65,17 @@ def too_large(node, assignments, what: str) -> TooLarge | None:
     if not isinstance(node, sp.MatrixExpr):
         return None
     for dims in assignments:
-        if not all(d.free_symbols <= dims.keys() for d in dimensions(node)):
-            continue  # a size the checks do not draw: evaluated (and guarded) only if it comes to that
-        shape = tuple(int(d.xreplace(dims)) for d in dimensions(node))
-        if math.prod(shape) > MAX_ENTRIES:
+        shape = sized(node, dims)
+        if shape is not None and math.prod(shape) > MAX_ENTRIES:
             return TooLarge(what, shape, used(node, dims))
     return None
+
+
+def sized(node, dims: dict) -> tuple[int, ...] | None:
+    """``node``'s shape at ``dims``, or None if a size is not among them."""
+    if not all(d.free_symbols <= dims.keys() for d in dimensions(node)):
+        return None
+    return tuple(int(d.xreplace(dims)) for d in dimensions(node))
 
 
 def used(node, dims: dict) -> dict:

@@ -10,8 +10,7 @@ a notebook's kernel or a worker thread is not it. An exception raised that way c
   the timer has rung, whatever the block raises is the time budget's error;
 - in an import, which would leave a module half-initialised (numpy's C extension cannot be loaded
   twice in a process, so every later spec would fail): the timer never rings while the thread is
-  importing, but ``AGAIN`` seconds after the import ends.
-
+  importing, but ``AGAIN`` seconds after the import ends;
 - in the code that ends the block, a ring that came while an earlier one unwound (freeing a
   large expression may take longer than ``AGAIN``): the block is a function run in the frame that
   catches the budget's exceptions, never a ``with`` block whose ``__exit__`` runs outside it.

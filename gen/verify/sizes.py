@@ -26,7 +26,7 @@ MAX_DERIVED = 16 * MAX_ENTRIES
 
 
 class TooLarge(SpecError):
-    """A matrix the checks would evaluate has more than ``MAX_ENTRIES`` entries."""
+    """A matrix the checks would evaluate has more entries than its bound."""
 
     def __init__(self, what: str, shape: tuple[int, ...], dims: dict, bound: int = MAX_ENTRIES):
         when = ", ".join(f"{name} = {size}" for name, size in dims.items())

@@ -17,8 +17,7 @@ import yaml
 
 from .errors import DerivtexError, Span, SpecError
 from .expr.parser import MAX_DEPTH
-from .pipeline import TIME_BUDGET, Outcome, run_spec
-from .spec.keys import parse_spec
+from .pipeline import TIME_BUDGET, Outcome, run_text
 from .spec.reader import STR, Source
 
 SOURCE = "derivation"  # the spec the arguments make (its id; errors are moved to the argument)
@@ -237,7 +236,7 @@ def derive(
     try:
         if refused:
             raise SpecError(refused[0].why, Source(SOURCE, text).at(text.index(REFUSED)))
-        return Derived(run_spec(parse_spec(text, SOURCE), seconds, hint="timeout="), text)
+        return Derived(run_text(text, SOURCE, seconds, "timeout=", Span("function")), text)
     except DerivtexError as error:
         if error.span is not None and error.span.path == SOURCE:
             error.span = argument_span(error.span, starts)

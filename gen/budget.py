@@ -1,4 +1,4 @@
-"""The time budget of a derivation, in any thread: ``with budget(20, span): ...``.
+"""The time budget of a derivation, in any thread: ``within(20, span, work)`` runs ``work(stage)``.
 
 A timer thread raises ``_OutOfTime`` in the budgeted thread, between two of its Python bytecodes
 (``PyThreadState_SetAsyncExc``), as SIGALRM would; but SIGALRM reaches only the main thread, and
@@ -7,7 +7,17 @@ a notebook's kernel or a worker thread is not it. An exception raised that way c
 - in a finalizer or a weakref callback, which swallows it: the timer raises it again, every
   ``AGAIN`` seconds, until the block ends (and the one swallowed is not reported);
 - in C code running Python code, which may turn it into another error (a ``SystemError``): once
-  the timer has rung, whatever the block raises is the time budget's error.
+  the timer has rung, whatever the block raises is the time budget's error;
+- in an import, which would leave a module half-initialised (numpy's C extension cannot be loaded
+  twice in a process, so every later spec would fail): the timer never rings while the thread is
+  importing, but ``AGAIN`` seconds after the import ends;
+- in the code that ends the block, a ring that came while an earlier one unwound (freeing a
+  large expression may take longer than ``AGAIN``): the block is a function run in the frame that
+  catches the budget's exceptions, never a ``with`` block whose ``__exit__`` runs outside it.
+
+The budget leaves signals alone (no SIGALRM, no ``setitimer``): an outer timer, pytest-timeout's,
+still fires. The work may run in stages, each named in the error: ``work`` is given the ``Stage``
+and calls ``stage.enter("deriving and checking", span)``.
 """
 
 from __future__ import annotations
@@ -15,8 +25,8 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import Span, SpecError
 
@@ -27,27 +37,48 @@ class _OutOfTime(BaseException):
     """Raised by the timer; a BaseException, so that no ``except Exception`` on the way swallows it."""
 
 
-@contextmanager
-def budget(seconds: float | None, span: Span, hint: str = "--timeout") -> Iterator[None]:
-    """Stop the block with a spec error at ``span`` after ``seconds`` (None or 0: no limit); the
-    error says to see ``hint``, what sets the budget."""
+T = TypeVar("T")
+DERIVING = "deriving and checking"  # the stage a budget is in unless told otherwise
+
+
+class Stage:
+    """The stage a budgeted block is in, for its error: what it does and where (the one mutable
+    object here: the block moves it on, ``enter``, and the error reads it)."""
+
+    def __init__(self, what: str, span: Span):
+        self.what, self.span = what, span
+
+    def enter(self, what: str, span: Span) -> None:
+        self.what, self.span = what, span
+
+
+def within(
+    seconds: float | None,
+    span: Span,
+    work: Callable[[Stage], T],
+    hint: str = "--timeout",
+    stage: str = DERIVING,
+) -> T:
+    """``work(stage)``, stopped with a spec error after ``seconds`` (None or 0: no limit) saying which
+    stage ran out, at its span (``stage`` at ``span`` first; the work may move on: ``Stage.enter``);
+    the error says to see ``hint``, what sets the budget."""
+    now = Stage(stage, span)
     if seconds is None or not seconds > 0:
-        yield
-        return
+        return work(now)
     quiet_unraisable()
     alarm = _Alarm(min(seconds, threading.TIMEOUT_MAX), threading.get_ident())
     try:
         try:
             alarm.start()  # (it may ring before start returns)
-            yield
+            return work(now)
         finally:
             alarm.silence()
     except (Exception, _OutOfTime):
         alarm.silence()  # again, had the exception arrived in the first call (the next is AGAIN s away)
         if not alarm.rung:
             raise
-        message = f"deriving and checking took longer than {seconds:g} s, the time budget (see {hint})"
-        raise SpecError(message, span) from None
+        message = f"{now.what} took longer than {seconds:g} s, the time budget (see {hint})"
+        raise SpecError(message, now.span) from None
 
 
 class _Alarm(threading.Thread):
@@ -65,14 +96,28 @@ class _Alarm(threading.Thread):
             with self.lock:
                 if self.done.is_set():
                     return
-                self.rung = True
-                raise_in_thread(self.thread_id, _OutOfTime)
+                if not importing(self.thread_id):
+                    self.rung = True
+                    raise_in_thread(self.thread_id, _OutOfTime)
             delay = AGAIN
 
     def silence(self) -> None:
         with self.lock:
             self.done.set()
             raise_in_thread(self.thread_id, None)  # withdraws one raised but not yet delivered
+
+
+IMPORT_MACHINERY = frozenset(("importlib._bootstrap", "importlib._bootstrap_external"))
+
+
+def importing(thread_id: int) -> bool:
+    """Whether the thread is running an import (a frame of importlib's machinery on its stack)."""
+    frame = sys._current_frames().get(thread_id)
+    while frame is not None:
+        if frame.f_globals.get("__name__") in IMPORT_MACHINERY:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:

@@ -49,7 +49,7 @@ timeout_option = click.option(
     default=TIME_BUDGET,
     show_default=True,
     metavar="SECONDS",
-    help=f"Time budget to derive and verify each spec (more than 0, at most {MAX_TIMEOUT:g}).",
+    help=f"Time budget to read, derive and verify each spec (more than 0, at most {MAX_TIMEOUT:g}).",
 )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .budget import budget
+from .budget import DERIVING, Stage, within
 from .errors import CheckFailed, Span, SpecError
 
-TIME_BUDGET = 20.0  # seconds to derive and verify one spec
+TIME_BUDGET = 20.0  # seconds to read, derive and verify one spec
+READING = "reading the spec"  # the stages a budget names when it runs out (and DERIVING)
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,13 @@ class Outcome:
 
 
 def find_specs(paths) -> list[Path]:
-    """The spec files named, directories expanded to their ``*.yaml`` files in sorted order."""
+    """The spec files named, directories expanded to their ``*.yaml`` files in sorted order (a FIFO
+    or a device named so is listed too, and refused when read, rather than passed over)."""
     found = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            specs = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            specs = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
             if not specs:
                 raise SpecError("no specs (*.yaml) in this directory", Span(str(given)))
             found += specs
@@ -36,26 +38,59 @@ def find_specs(paths) -> list[Path]:
 
 
 def run(path, time_budget: float | None = TIME_BUDGET, hint: str = "--timeout") -> Outcome:
-    """Load, derive and verify one spec (raises a project error on bad input).
+    """Read, derive and verify one spec (raises a project error on bad input).
 
-    Deriving and verifying may take at most ``time_budget`` seconds (None: no limit); the error
-    says to see ``hint``, the option that sets it.
+    Reading, deriving and verifying together may take at most ``time_budget`` seconds (None: no
+    limit); the error says which stage ran out, and to see ``hint``, the option that sets it.
     """
     from .spec.keys import load_spec
 
-    return run_spec(load_spec(path), time_budget, hint)
+    return run_stages(lambda: load_spec(path), Span(str(path)), time_budget, hint)
+
+
+def run_text(text: str, path: str, time_budget: float | None, hint: str, at: Span) -> Outcome:
+    """As ``run``, for a spec's YAML ``text`` (``path`` names it in errors; ``at``, where reading it
+    ran out of time)."""
+    from .spec.keys import parse_spec
+
+    return run_stages(lambda: parse_spec(text, path), at, time_budget, hint)
+
+
+def run_stages(read, at: Span, time_budget: float | None, hint: str) -> Outcome:
+    """``read()`` the spec, then derive and verify it, all within ``time_budget`` seconds."""
+    load_engine()
+
+    def stages(stage: Stage) -> Outcome:
+        spec = read()
+        stage.enter(DERIVING, spec.function.span)
+        return outcome_of(spec)
+
+    return within(time_budget, at, stages, hint, READING)
 
 
 def run_spec(spec, time_budget: float | None = None, hint: str = "--timeout") -> Outcome:
     """Derive and verify a loaded spec (within ``time_budget`` seconds, as ``run``)."""
-    from .engine.derive import derive  # imported before the clock starts: an import the
-    from .render.title import pieces  # budget cut short would leave half a module behind
+    load_engine()
+    return within(time_budget, spec.function.span, lambda _: outcome_of(spec), hint)
+
+
+def load_engine() -> None:
+    """Import the stages before a clock starts (the budget also never interrupts an import: a
+    module half imported would fail every later spec)."""
+    from .engine import derive  # noqa: F401
+    from .render import title  # noqa: F401
+    from .spec import keys  # noqa: F401
+    from .verify import checks  # noqa: F401
+
+
+def outcome_of(spec) -> Outcome:
+    from .engine.derive import derive
+    from .render.title import pieces
     from .verify.checks import verify
 
     pieces(spec)  # the title's formulas parse (check says so, not only build)
-    with budget(time_budget, spec.function.span, hint):
-        derivation = derive(spec)
-        report = verify(derivation)
+    derivation = derive(spec)
+    report = verify(derivation)
     require_finite(derivation, report)
     return Outcome(spec, derivation, report)
 

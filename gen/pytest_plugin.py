@@ -16,7 +16,7 @@ from functools import cached_property
 
 import pytest
 
-from .errors import DerivtexError, Span
+from .errors import DerivtexError, Span, SpecError
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 # a top-level `function:` key (after a byte order mark, quoted or not), found without parsing,
@@ -26,7 +26,7 @@ TIMEOUT = "derivtex_timeout"
 
 
 def pytest_addoption(parser):
-    parser.addini(TIMEOUT, "seconds to derive and verify each spec (default 20, as derivtex --timeout)")
+    parser.addini(TIMEOUT, "seconds to read, derive and verify each spec (default 20, as derivtex --timeout)")
 
 
 def pytest_configure(config):
@@ -57,9 +57,11 @@ def is_spec(path) -> bool:
     """A YAML file under ``derivations/`` with a top-level ``function`` key (unreadable: not a spec)."""
     if path.suffix not in SPEC_SUFFIXES or "derivations" not in path.parts:
         return False
-    try:
-        return FUNCTION_KEY.search(path.read_bytes()) is not None
-    except OSError:
+    from .spec.reader import read_spec
+
+    try:  # a regular file of bounded size, read without blocking (never a FIFO's open)
+        return FUNCTION_KEY.search(read_spec(str(path))) is not None
+    except SpecError:
         return False
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .errors import Span, SpecError, quote
-from .spec.keys import ASSUMPTIONS, FUNCTIONS, METHODS, RESERVED, TOLERANCES
+from .spec.keys import ASSUMPTIONS, FUNCTIONS, MAX_DIMENSION, METHODS, RESERVED, TOLERANCES
 from .spec.reader import NUMBER
 
 SCHEMA_FILE = "derivtex.schema.json"
@@ -45,7 +45,10 @@ SYMBOL = {
                         "type": "array",
                         "maxItems": 2,
                         "items": {
-                            "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": NAME}]
+                            "anyOf": [
+                                {"type": "integer", "minimum": 1, "maximum": MAX_DIMENSION},
+                                {"type": "string", "pattern": NAME},
+                            ]
                         },
                     },
                 ),

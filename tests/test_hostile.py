@@ -53,7 +53,7 @@ def test_an_alias_bomb_is_refused_before_it_grows(tmp_path, work_done):
 @pytest.mark.parametrize(
     ("expression", "col", "message"),
     [
-        ("X + " * 262_144 + "X", 11, "expression is too long (1048577 characters; the limit is 10000)"),
+        ("X + " * 240_000 + "X", 11, "expression is too long (960001 characters; the limit is 10000)"),
         (
             "(" * 10_000 + "X" + ")" * 10_000,
             11,
@@ -63,7 +63,7 @@ def test_an_alias_bomb_is_refused_before_it_grows(tmp_path, work_done):
         ("tr(" * 2_000 + "X" + ")" * 2_000, 314, "expression is nested too deeply (more than 100 levels)"),
         ("-" * 5_000 + "tr(X)", 112, "expression is nested too deeply (more than 100 levels)"),
     ],
-    ids=["a-megabyte", "10000-parentheses", "4000-parentheses", "2000-calls", "5000-minus-signs"],
+    ids=["almost-a-megabyte", "10000-parentheses", "4000-parentheses", "2000-calls", "5000-minus-signs"],
 )
 def test_huge_expressions_are_refused_early(tmp_path, work_done, expression, col, message):
     spec = write(tmp_path / "huge.yaml", SPEC.replace("tr(X^-1)", expression))
@@ -191,8 +191,8 @@ def test_the_time_budget_stops_a_slow_derivation(tmp_path):
     )
     out = tmp_path / "out"
     before = earlier_output(out, "slow")
-    result = invoke("build", "--to", "tex", "--timeout", "0.001", "-o", out, spec)
-    message = "deriving and checking took longer than 0.001 s, the time budget (see --timeout)"
+    result = invoke("build", "--to", "tex", "--timeout", "0.05", "-o", out, spec)
+    message = "deriving and checking took longer than 0.05 s, the time budget (see --timeout)"
     assert (result.exit_code, result.stderr) == (2, f"{spec}:3:11: {message}\n")
     assert snapshot(out) == before
     assert invoke("check", "--timeout", "60", spec).exit_code == 0  # the timer was put back
@@ -202,7 +202,7 @@ def test_the_time_budget_stops_a_slow_derivation(tmp_path):
 def test_the_time_budget_defaults_to_20_seconds(command):
     help = invoke(command, "--help").stdout
     assert re.search(
-        r"--timeout SECONDS\s+Time budget to derive and verify each spec\s+"
+        r"--timeout SECONDS\s+Time budget to read, derive and verify each\s+spec\s+"
         r"\(more\s+than\s+0,\s+at\s+most\s+86400\)\.\s+\[default:\s+20\.0\]",
         help,
     )

@@ -202,7 +202,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path, monkeypatch, command):
 
     spec, out = write_spec(tmp_path), tmp_path / "out"
     before = earlier_output(out, "doc")
-    monkeypatch.setattr(pipeline, "run_spec", interrupted)
+    monkeypatch.setattr(pipeline, "outcome_of", interrupted)
     result = run(command, out, spec)
     assert (result.exit_code, result.stderr, result.stdout) == (130, "interrupted\n", "")
     assert snapshot(out) == before

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..errors import Unsupported
 from ..expr import ir, spectral
 from ..expr.functions import FUNCTIONS
 
 MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
 COOKBOOK = "Petersen & Pedersen, The Matrix Cookbook, §2"
 MAGNUS_CH5 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 5"  # derivatives, limits, chain rule
+MAX_POWER = 1000  # d(F^k) is written as k terms: a larger integer power is refused (work counted)
 HIGHAM = "Higham, Functions of Matrices, ch. 3"  # the Fréchet derivative of a matrix function
 
 
@@ -203,6 +205,9 @@ def power(F, variables):
     if not isinstance(F, sp.MatPow):
         return None
     base, k = F.base, int(F.exp)
+    if abs(k) > MAX_POWER:
+        message = f"the power {k} is too large: d(F^k) is a sum of |k| terms, written out to {MAX_POWER}"
+        raise Unsupported(message)
     if k < 0:
         return ir.mul(-1, F, ir.d(matrix_power(base, -k)), F)
     return ir.add(

@@ -20,7 +20,7 @@ from .named import NO_NAMES, Named
 
 def named_of(spec: Spec, symbols: dict) -> Named:
     """The spec's ``where`` as names over ``symbols`` (which are not changed)."""
-    table, pairs = dict(symbols), []
+    table, pairs, sizes = dict(symbols), [], {}
     names = [name.value for name, _ in spec.where]
     for k, (name, text) in enumerate(spec.where):
         refuse_forward(text, names[k:], name.value)
@@ -29,9 +29,39 @@ def named_of(spec: Spec, symbols: dict) -> Named:
             message = f"'{name.value}' only renames '{definition}'; write '{definition}' where it is used"
             raise SpecError(message, text.span)
         symbol = name_symbol(name.value, definition)
+        sizes[symbol] = unfolded_size(definition, sizes)
+        if sizes[symbol] > MAX_UNFOLDED:
+            message = (
+                f"the definition of '{name.value}', its names written out, has {sizes[symbol]} parts "
+                f"(the limit is {MAX_UNFOLDED}): each name used twice doubles it"
+            )
+            raise SpecError(message, text.span)
         pairs.append((symbol, ir.scalar(definition)))
         table[name.value] = symbol
     return Named(tuple(pairs)) if pairs else NO_NAMES
+
+
+# the nodes of a definition with its names written out, as the checks and the proof may write it;
+# a chain of names each used twice (a2: a1*A + B*a1, …) doubles at each step (work counted)
+MAX_UNFOLDED = 100_000
+
+
+def unfolded_size(definition, sizes: dict) -> int:
+    """The nodes of ``definition``'s tree (a symbol, a number: one), each earlier name counted as its
+    definition's (``sizes``): counted once per distinct node, so the count is quick however large
+    the tree."""
+    counted: dict = {}
+
+    def count(node) -> int:
+        if node in sizes:
+            return sizes[node]
+        if node.is_Atom or isinstance(node, sp.MatrixSymbol):
+            return 1
+        if node not in counted:
+            counted[node] = 1 + sum(count(arg) for arg in node.args)
+        return counted[node]
+
+    return count(definition)
 
 
 def name_symbol(name: str, definition):

@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Span, SpecError, quote
 from ..expr.functions import FUNCTIONS as NAMED
-from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer
+from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer, read_spec
 from .text import formulas, latex_expression, latex_text, plain_text, refusal
 
 ASSUMPTIONS = (
@@ -49,10 +49,6 @@ _CONTRADICTIONS = {
     ("positive", "binary"): "a binary matrix with only positive entries is the matrix of ones",
 }
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_READ_ERRORS = {
-    FileNotFoundError: "no such file",
-    IsADirectoryError: "is a directory, not a spec file",
-}
 _NUMBERS = SafeConstructor()  # only its float converter (.inf, 1e-6, ...) is used
 
 
@@ -128,15 +124,11 @@ class Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
-    """Read a spec file (strict UTF-8, no binary) and parse it."""
+    """Read a spec file (a regular file of bounded size, strict UTF-8, no binary) and parse it."""
     name = str(path)
     if not name.isprintable() or any("\udc80" <= c <= "\udcff" for c in name):  # undecodable bytes
         raise SpecError("the file name is not printable UTF-8 text; rename the file", Span(ascii(name)[1:-1]))
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        reason = _READ_ERRORS.get(type(error), f"cannot read file: {str(error.strerror).lower()}")
-        raise SpecError(reason, Span(name)) from None
+    data = read_spec(name)
     if b"\0" in data:
         message = "binary file (it contains NUL bytes); expected YAML text"
         raise SpecError(message, byte_span(name, data, data.index(b"\0")))
@@ -424,9 +416,17 @@ def _shape(key: str, node: Node, src: Source) -> tuple[str | int, ...]:
     return tuple(_dimension(item, src) for item in node.value)
 
 
+# a number as a dimension is the size the checks draw (a name gets a few small sizes): a matrix of
+# 1000 × 1000 is 8 MB, inverted in a tenth of a second; 10⁹ would allocate 8 GB before any check
+MAX_DIMENSION = 1000
+
+
 def _dimension(node: Node, src: Source) -> str | int:
-    """A dimension: a name such as n, or a positive integer."""
+    """A dimension: a name such as n, or a positive integer up to ``MAX_DIMENSION``."""
     size = _integer(node)
+    if size is not None and size > MAX_DIMENSION:
+        message = f"a dimension must be at most {MAX_DIMENSION}, not {size} (the checks draw it as a size)"
+        raise src.error(message, node)
     if size is not None and size > 0:
         return size
     if _is_text(node) and node.tag not in (INT, FLOAT) and _IDENTIFIER.match(node.value):

@@ -7,7 +7,9 @@ The safe loader refuses anchors, aliases and non-standard tags before composing
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from dataclasses import astuple, dataclass, field
 from typing import Any
 
@@ -30,6 +32,20 @@ SPELLINGS = {INT: (INTEGER, "an integer"), FLOAT: (REAL, "a number")}
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts as a new line
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}  # source characters of an escape; any other is 2
 _PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")  # a node's tag/anchor, before its value
+
+MAX_SPEC_BYTES = 1_000_000  # a spec file's largest size (the catalog's largest is under 2 kB)
+# what a file that is not a regular file is, by its mode (a FIFO is never read: it could block)
+NOT_REGULAR = (
+    (stat.S_ISDIR, "is a directory, not a spec file"),
+    (stat.S_ISFIFO, "is a FIFO (a named pipe), not a spec file"),
+    (stat.S_ISCHR, "is a device, not a spec file"),
+    (stat.S_ISBLK, "is a device, not a spec file"),
+    (stat.S_ISSOCK, "is a socket, not a spec file"),
+)
+READ_ERRORS = {
+    FileNotFoundError: "no such file",
+    IsADirectoryError: "is a directory, not a spec file",
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,46 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver(INT, re.compile(f"^(?:{INTEGER.pattern})$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(FLOAT, re.compile(f"^(?:{REAL.pattern})$"), list("-+0123456789."))
+
+
+def read_spec(path: str) -> bytes:
+    """The bytes of the spec file at ``path``: a regular file of at most ``MAX_SPEC_BYTES`` bytes,
+    else a spec error at the file. It is opened without blocking (a FIFO's open would wait for a
+    writer) and its kind is read from the open descriptor; at most the bound + 1 bytes are read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise SpecError(read_error(error), Span(path)) from None
+    try:
+        return bounded(descriptor, path)
+    except OSError as error:
+        raise SpecError(read_error(error), Span(path)) from None
+    finally:
+        os.close(descriptor)
+
+
+def read_error(error: OSError) -> str:
+    return READ_ERRORS.get(type(error), f"cannot read file: {str(error.strerror).lower()}")
+
+
+def bounded(descriptor: int, path: str) -> bytes:
+    """What the open regular file holds, refused past ``MAX_SPEC_BYTES`` (also if it grows)."""
+    mode, size = (status := os.fstat(descriptor)).st_mode, status.st_size
+    if kind := next((why for test, why in NOT_REGULAR if test(mode)), None):
+        raise SpecError(kind, Span(path))
+    if size > MAX_SPEC_BYTES:
+        raise SpecError(too_large(str(size)), Span(path))
+    chunks, left = [], MAX_SPEC_BYTES + 1
+    while left > 0 and (chunk := os.read(descriptor, left)):
+        chunks.append(chunk)
+        left -= len(chunk)
+    if left == 0:
+        raise SpecError(too_large(f"more than {MAX_SPEC_BYTES}"), Span(path))
+    return b"".join(chunks)
+
+
+def too_large(size: str) -> str:
+    return f"the file is too large for a spec ({size} bytes; the limit is {MAX_SPEC_BYTES})"
 
 
 def integer(text: str) -> int | None:

@@ -19,6 +19,7 @@ from ..expr import ir
 from .backprop import adjoint_errors, named_values, read_off_errors, stated_values
 from .evaluate import Evaluator, analytic, finite_difference_gradient, finite_difference_jacobian, unit
 from .sample import COVERED, MIN_SINGULAR_VALUE, draw, size_assignments
+from .sizes import TooLarge, require_bounded
 from .undeclared import undeclared
 
 FLOOR = 1e-3  # below this magnitude errors count absolutely (a zero derivative has no relative error)
@@ -240,8 +241,12 @@ STRUCTURES = {  # the gradient of a function of a symmetric matrix, from the unc
 
 def verify(derivation: Derivation) -> Report:
     """Check every line of every proof, the result, the claim, and diagnose compared values."""
-    with np.errstate(all="ignore"):  # a NaN or an overflow makes its check fail, loudly enough
-        return checked(derivation)
+    require_bounded(derivation, size_assignments(derivation))
+    try:
+        with np.errstate(all="ignore"):  # a NaN or an overflow makes its check fail, loudly enough
+            return checked(derivation)
+    except TooLarge as error:  # a matrix the derivation wrote: about the function
+        raise error.at(derivation.spec.function.span) from None
 
 
 def checked(derivation: Derivation) -> Report:

@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..expr import ir
 from ..expr.functions import FUNCTIONS
-from . import spectral
+from . import sizes, spectral
 
 STEP = 1e-3  # finite-difference step; the 6-point stencil's error is O(STEP⁶)
 COMPLEX_STEP = 1e-30  # the complex step: its error is O(COMPLEX_STEP²), nothing cancels
@@ -35,6 +35,8 @@ class Evaluator:
     def evaluate(self, e):
         if isinstance(e, (sp.Number, sp.NumberSymbol)):  # 2, 1/2, pi, e
             return float(e)
+        if isinstance(e, sp.MatrixExpr):  # sized before numpy allocates it
+            sizes.guard(e, self.dims)
         for cls in type(e).__mro__:
             if cls in EVALUATORS:
                 return EVALUATORS[cls](self, e)

@@ -1,0 +1,195 @@
+"""Each link of a chain checked numerically, as author ``steps`` are: both sides evaluated at random
+points (``dX`` a random direction), at two assignments of distinct sizes ≥ 2 to the dimensions.
+
+Exactly one status per link: ok, does not follow, cannot check, not understood, shape error, skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..errors import SpecError
+from ..expr.functions import FUNCTIONS
+from ..expr.parser import Call, Name
+from .rows import CHECKED, Chain
+from .shapes import Conflict, children, infer, names_in
+from .values import Sides, compare
+
+OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
+    "ok",
+    "does not follow",
+    "cannot check",
+    "not understood",
+    "shape error",
+    "skipped",
+)
+STATUSES = (OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One link's status, with what the report shows."""
+
+    path: str
+    line: int
+    status: str
+    message: str
+    left: str
+    right: str
+    relation: str
+    reason: str = ""
+    figure: float | None = None  # the largest relative error over the samples
+    conventions: tuple[str, ...] = ()
+
+
+def check_chain(chain: Chain, scope, parse) -> list[Outcome]:
+    """The outcome of every link of ``chain`` under ``scope`` (what the paper declared so far);
+    ``parse(text, span) -> AST`` reads one side."""
+    sides = [chain.links[0].left, *(link.right for link in chain.links)]
+    trees = [read(parse, chain.source, s) for s in sides]
+    trees = [expanded(t, scope) if not isinstance(t, str) else t for t in trees]
+    outcomes = [first_look(chain, k, link, trees, scope) for k, link in enumerate(chain.links)]
+    pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
+    for group in runs(pending):
+        outcomes = checked_run(chain, group, trees, scope, outcomes)
+    return outcomes
+
+
+def read(parse, source, side):
+    """The side's AST, or why it was not understood (``line:col: reason``)."""
+    try:
+        return parse(side.text, source.span(side.offset))
+    except SpecError as error:
+        return f"{error.span.line}:{error.span.col}: {error.message}" if error.span else error.message
+
+
+def outcome(chain: Chain, k: int, status: str, message: str, **more) -> Outcome:
+    link = chain.links[k]
+    line = chain.source.line(link.right.offset)
+    fields = dict(left=link.left.text, right=link.right.text, relation=link.relation, reason=link.reason)
+    return Outcome(chain.source.path, line, status, message, **fields, **more)
+
+
+def first_look(chain: Chain, k: int, link, trees: list, scope) -> Outcome:
+    """What is decided before any number: skipped, not understood, cannot check (or "pending")."""
+    if scope.skip:
+        return outcome(chain, k, SKIPPED, "annotated skip")
+    if link.relation != CHECKED:
+        return outcome(chain, k, SKIPPED, f"not an equality ({link.relation})")
+    left, right = trees[k], trees[k + 1]
+    for tree in (left, right):
+        if isinstance(tree, str):
+            return outcome(chain, k, NOT_UNDERSTOOD, tree)
+    if missing := undefined_call(left) or undefined_call(right):
+        params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
+        declare = f"% derivtex: {missing.name}({params}) := <LaTeX>"
+        return outcome(chain, k, CANNOT, f"{missing.name}(...) is not defined: declare it, e.g. {declare}")
+    others = [t for j, t in enumerate(trees) if not isinstance(t, str) and j not in (k, k + 1)]
+    for lone, other in ((left, right), (right, left)):
+        if (
+            isinstance(lone, Name)
+            and lone.name not in scope.defined
+            and not used(lone.name, [other, *others])
+        ):
+            if lone.name in ("I", "pi", "e"):
+                continue
+            other_text = chain.links[k].right.text if lone is left else chain.links[k].left.text
+            declare = f"% derivtex: {lone.name} := {other_text}"
+            return outcome(
+                chain, k, CANNOT, f"{lone.name} stands for something the text does not define: {declare}"
+            )
+    return outcome(chain, k, "pending", "")
+
+
+def undefined_call(tree):
+    if isinstance(tree, Call) and tree.name not in FUNCTIONS:
+        return tree
+    return next((c for c in map(undefined_call, children(tree)) if c is not None), None)
+
+
+def used(name: str, trees: list) -> bool:
+    return any(name in names_in(t) or f"d{name}" in names_in(t) for t in trees)
+
+
+def expanded(tree, scope):
+    """``tree`` with the defined names and functions replaced by their definitions (depth-bounded)."""
+    return substitute(tree, scope, {}, 0)
+
+
+def substitute(tree, scope, bound: dict, depth: int):
+    if depth > 20:
+        raise SpecError("definitions nested more than 20 deep")
+    if isinstance(tree, Name) and tree.name in bound:
+        return bound[tree.name]
+    if isinstance(tree, Name) and tree.name in scope.defined and not scope.defined[tree.name].params:
+        return substitute(scope.parsed(tree.name), scope, {}, depth + 1)
+    if isinstance(tree, Call) and tree.name in scope.defined:
+        definition = scope.defined[tree.name]
+        args = [substitute(a, scope, bound, depth) for a in tree.args]
+        return substitute(scope.parsed(tree.name), scope, dict(zip(definition.params, args)), depth + 1)
+    fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
+    new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
+    if isinstance(tree, Call):
+        new["args"] = tuple(substitute(a, scope, bound, depth) for a in tree.args)
+    return replace(tree, **new) if new else tree
+
+
+def runs(pending: list[int]) -> list[list[int]]:
+    """Consecutive pending links, each run sharing its sides' shapes."""
+    groups: list[list[int]] = []
+    for k in pending:
+        if groups and groups[-1][-1] == k - 1:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return groups
+
+
+def checked_run(chain: Chain, group: list[int], trees: list, scope, outcomes: list) -> list:
+    """Shapes inferred over the run (link by link if the run conflicts), then each link evaluated."""
+    outcomes = list(outcomes)
+    try:
+        parts = [(group, typed(trees[group[0] : group[-1] + 2], scope))]
+    except Conflict:
+        parts = []
+        for k in group:
+            try:
+                parts.append(([k], typed(trees[k : k + 2], scope)))
+            except Conflict as error:
+                hint = "; a continuation typed as '='?" if chain.links[k].row_start else ""
+                outcomes[k] = outcome(chain, k, SHAPE, f"{error}{hint}")
+    for links, inferred in parts:
+        sides = Sides(inferred, scope)
+        for k in links:
+            outcomes[k] = compare(
+                sides, trees[k], trees[k + 1], lambda *a, k=k, **m: outcome(chain, k, *a, **m)
+            )
+    return slips(chain, outcomes, trees, parts, scope)
+
+
+def typed(trees: list, scope):
+    names = {n for t in trees for n in names_in(t)}
+    declared = {n: d.shape for n in names if (d := scope.lookup(n)) is not None and d.shape is not None}
+    differentials = frozenset(n for n in names if n[:1] == "d" and (n[1:] in names or n[1:] in declared))
+    squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
+    return infer(trees, declared, differentials, squares)
+
+
+def slips(chain: Chain, outcomes: list, trees: list, parts: list, scope) -> list:
+    """ "The slip is in line k": links k and k+1 fail, but side k+1 equals side k−1."""
+    for links, inferred in parts:
+        for k in links:
+            if k + 1 not in links or outcomes[k].status != FALSE or outcomes[k + 1].status != FALSE:
+                continue
+            sides = Sides(inferred, scope)
+            bridged = compare(sides, trees[k], trees[k + 2], lambda *a, **m: a[0])
+            if bridged == OK:
+                line = chain.source.line(chain.links[k].right.offset)
+                before = chain.source.line(chain.links[k].left.offset)
+                after = chain.source.line(chain.links[k + 1].right.offset)
+                note = f"; the slip is in line {line}: line {after} equals line {before}"
+                outcomes[k] = replace(outcomes[k], message=outcomes[k].message + note)
+                outcomes[k + 1] = replace(
+                    outcomes[k + 1], message=f"follows from line {before}, not from line {line}"
+                )
+    return outcomes

@@ -1,0 +1,158 @@
+"""Both sides of a link lowered with the engine's lowering and evaluated with its evaluator, at
+points drawn by its sampler (``gen.verify``): the numbers behind a link's status."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import Span, SpecError, Unsupported
+from ..expr import ir
+from ..expr.lower import Eye, _Lowering, dimension, symbol_table
+from ..spec.keys import SymbolSpec
+from ..spec.reader import Text
+from ..verify.checks import diagnose, rel_error
+from ..verify.domains import draw_value
+from ..verify.evaluate import Evaluator
+from ..verify.sample import SMALLEST, sign, sizes
+
+SAMPLES = 6  # alternating between the two assignments of sizes
+REDRAWS = 20  # points where a side is undefined (a log of a negative determinant) are drawn again
+TOLERANCE = 1e-8  # the rounding bound of both sides evaluated is 1e-9 (gen/verify/checks.py)
+ZERO = 1e-12
+SEED = 20240601
+SYMMETRIC = ("symmetric", "spd", "diagonal")
+DIAGNOSES = {
+    "sign": "the sign differs",
+    "transpose": "the transpose of what it should be",
+    "sign and transpose": "minus the transpose of what it should be",
+}
+
+
+class Sides:
+    """The symbols of a run of links: their shapes, assumptions, sizes and values."""
+
+    def __init__(self, inferred, scope, extra: dict | None = None):
+        self.inferred = inferred
+        assume = {n: (d.assume if (d := scope.lookup(n)) else ()) for n in inferred.shapes}
+        self.assume = {n: tuple(dict.fromkeys(a + (extra or {}).get(n, ()))) for n, a in assume.items()}
+        self.specs = [SymbolSpec(n, s, self.assume[n], Span("")) for n, s in inferred.shapes.items()]
+        self.table = symbol_table(tuple(self.specs))
+        names = list(dict.fromkeys(d for s in inferred.shapes.values() for d in s if isinstance(d, str)))
+        self.assignments = [
+            {dimension(n): size for n, size in zip(names, sizes(smallest, len(names)))}
+            for smallest in SMALLEST
+        ]
+        self.scope = scope
+
+    def lower(self, tree):
+        return _Lowering(Text("", Span("")), self.table, True).lower(tree)
+
+    def squares(self) -> list[str]:
+        """The square symbols not already symmetric (the ones a missing symmetry could be about)."""
+        return [
+            s.name
+            for s in self.specs
+            if len(s.shape) == 2 and s.shape[0] == s.shape[1] and not set(s.assume) & set(SYMMETRIC)
+        ]
+
+    def points(self, a, b):
+        """(value of a, value of b) at each sample, or None where no defined point was found."""
+        rng = np.random.default_rng(SEED)
+        out = []
+        for sample in range(SAMPLES):
+            dims = self.assignments[sample % 2]
+            out.append(
+                next(filter(None, (self.point(a, b, dims, rng, sample + k) for k in range(REDRAWS))), None)
+            )
+        return out
+
+    def point(self, a, b, dims, rng, sample):
+        values, directions = {}, {}
+        for k, spec in enumerate(self.specs):
+            shape = tuple(d if isinstance(d, int) else dims[dimension(d)] for d in spec.shape)
+            shape = shape if len(shape) != 1 else (shape[0], 1)
+            values[self.table[spec.name]] = draw_value(rng, shape, spec.assume, sign(sample, k))
+            directions[self.table[spec.name]] = (
+                rng.standard_normal(shape) if shape else float(rng.standard_normal())
+            )
+        ev = Evaluator(values, dims, directions)
+        try:
+            with np.errstate(all="ignore"):
+                pair = (value(ev(a)), value(ev(b)))
+        except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError):
+            return None
+        return pair if all(np.all(np.isfinite(v)) and not np.iscomplexobj(v) for v in pair) else None
+
+
+def value(v):
+    v = np.asarray(v)
+    v = np.real_if_close(v)
+    return v.reshape(()) if v.size == 1 else v
+
+
+def sized(a, b):
+    """A lone ``I`` takes the size of the other side."""
+    if isinstance(a, Eye) and ir.is_matrix(b):
+        a = a.sized(b.shape[0])
+    if isinstance(b, Eye) and ir.is_matrix(a):
+        b = b.sized(a.shape[0])
+    if isinstance(a, Eye) or isinstance(b, Eye):
+        raise SpecError("cannot tell the size of I here")
+    return a, b
+
+
+def compare(sides: Sides, left, right, make):
+    """The link's status from the numbers, made into an outcome by ``make(status, message, **more)``."""
+    conventions = sides.inferred.conventions
+    try:
+        a, b = sized(sides.lower(left), sides.lower(right))
+    except Unsupported as error:
+        return make("cannot check", error.message, conventions=conventions)
+    except SpecError as error:
+        return make("shape error", error.message, conventions=conventions)
+    points = sides.points(a, b)
+    if any(p is None for p in points):
+        message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"
+        return make("cannot check", message, conventions=conventions)
+    if any(np.shape(x) != np.shape(y) for x, y in points):
+        shapes = " and ".join("×".join(map(str, np.shape(v))) or "1" for v in points[0])
+        return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)
+    if all(max(np.max(np.abs(x)), np.max(np.abs(y))) < ZERO for x, y in points):
+        message = "both sides are 0 at random points: something the prose states is missing"
+        return make("cannot check", message, conventions=conventions)
+    error = max(rel_error(x, y) for x, y in points)
+    if error <= TOLERANCE:
+        return make("ok", "", figure=error, conventions=conventions)
+    return make("does not follow", diagnosis(sides, a, b, points), figure=error, conventions=conventions)
+
+
+def diagnosis(sides: Sides, a, b, points) -> str:
+    """Sign, transpose, factor, or the symmetry it needs (the square symbols made symmetric)."""
+    found = diagnose("", [(x, y, None) for x, y in points], TOLERANCE).diagnosis
+    if found in DIAGNOSES:
+        return DIAGNOSES[found]
+    if found.startswith("factor"):
+        return f"off by a factor of {found.split()[1]}"
+    needed = symmetry(sides, a, b)
+    if not needed:
+        return ""
+    verb = "is" if len(needed) == 1 else "are"
+    declare = f"% derivtex: {', '.join(needed)}: symmetric"
+    return f"holds if {' and '.join(needed)} {verb} symmetric: declare {declare}"
+
+
+def symmetry(sides: Sides, a, b) -> list[str]:
+    """The square symbols whose symmetry makes the link hold (one alone if one suffices)."""
+    squares = sides.squares()
+    if not squares or not holds(sides, a, b, squares):
+        return []
+    alone = next((s for s in squares if holds(sides, a, b, [s])), None)
+    return [alone] if alone else squares
+
+
+def holds(sides: Sides, a, b, symmetric: list[str]) -> bool:
+    trial = Sides(sides.inferred, sides.scope, {n: ("symmetric",) for n in symmetric})
+    points = trial.points(a, b)
+    return all(p is not None and np.shape(p[0]) == np.shape(p[1]) for p in points) and (
+        max(rel_error(x, y) for x, y in points) <= TOLERANCE
+    )

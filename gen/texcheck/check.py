@@ -97,11 +97,12 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):
-    found = [
-        (event.source.line(c.links[0].left.offset), tuple(check_chain(c, scope, parse)))
-        for c in chains(event)
-    ]
-    return replace(scope, skip=False), found
+    found, defined = [], dict(scope.defined)
+    for chain in chains(event):
+        outcomes, definitions = check_chain(chain, replace(scope, defined=defined), parse)
+        found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
+        defined.update(definitions)
+    return replace(scope, skip=False, defined=defined), found
 
 
 def on_problem(scope: Scope, event: Event, base, parse, name_of):

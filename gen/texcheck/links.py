@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import Call, Name
+from ..spec.reader import Text
 from .rows import CHECKED, Chain
 from .shapes import Conflict, children, infer, names_in
 from .values import Sides, compare
@@ -23,6 +24,7 @@ OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
     "shape error",
     "skipped",
 )
+CONSTANTS = ("I", "pi", "e")
 STATUSES = (OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED)
 
 
@@ -42,9 +44,10 @@ class Outcome:
     conventions: tuple[str, ...] = ()
 
 
-def check_chain(chain: Chain, scope, parse) -> list[Outcome]:
-    """The outcome of every link of ``chain`` under ``scope`` (what the paper declared so far);
-    ``parse(text, span) -> AST`` reads one side."""
+def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
+    """The outcome of every link of ``chain`` under ``scope`` (what the paper declared so far), and
+    the definitions it makes (``\\Sigma = L L^T``: a name alone on one side); ``parse(text, span)
+    -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s) for s in sides]
     trees = [expanded(t, scope) if not isinstance(t, str) else t for t in trees]
@@ -52,7 +55,22 @@ def check_chain(chain: Chain, scope, parse) -> list[Outcome]:
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
         outcomes = checked_run(chain, group, trees, scope, outcomes)
-    return outcomes
+    return outcomes, definitions(chain, trees, outcomes)
+
+
+def definitions(chain: Chain, trees: list, outcomes: list) -> dict:
+    """The definitions the chain makes, as annotations would: name → Definition."""
+    from .symbols import Definition
+
+    found = {}
+    for k, o in enumerate(outcomes):
+        others = [t for j, t in enumerate(trees) if j not in (k, k + 1)]
+        defines = o.status == SKIPPED and o.relation == CHECKED
+        if defines and (d := definition(trees[k], trees[k + 1], others)):
+            name, params, body = d
+            side = chain.links[k].right if body is trees[k + 1] else chain.links[k].left
+            found[name] = Definition(params, Text(side.text, chain.source.span(side.offset)), body)
+    return found
 
 
 def read(parse, source, side):
@@ -80,25 +98,31 @@ def first_look(chain: Chain, k: int, link, trees: list, scope) -> Outcome:
     for tree in (left, right):
         if isinstance(tree, str):
             return outcome(chain, k, NOT_UNDERSTOOD, tree)
+    if defined := definition(left, right, [t for j, t in enumerate(trees) if j not in (k, k + 1)]):
+        return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
     if missing := undefined_call(left) or undefined_call(right):
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = f"% derivtex: {missing.name}({params}) := <LaTeX>"
         return outcome(chain, k, CANNOT, f"{missing.name}(...) is not defined: declare it, e.g. {declare}")
-    others = [t for j, t in enumerate(trees) if not isinstance(t, str) and j not in (k, k + 1)]
-    for lone, other in ((left, right), (right, left)):
-        if (
-            isinstance(lone, Name)
-            and lone.name not in scope.defined
-            and not used(lone.name, [other, *others])
-        ):
-            if lone.name in ("I", "pi", "e"):
-                continue
-            other_text = chain.links[k].right.text if lone is left else chain.links[k].left.text
-            declare = f"% derivtex: {lone.name} := {other_text}"
-            return outcome(
-                chain, k, CANNOT, f"{lone.name} stands for something the text does not define: {declare}"
-            )
     return outcome(chain, k, "pending", "")
+
+
+def definition(left, right, others: list):
+    """(name, parameters, body) if one side is a name, or an undefined function of names, that
+    occurs nowhere else in the chain: ``\\Sigma = L L^T``, ``f(X) = \\operatorname{tr}(X)``."""
+    others = [t for t in others if not isinstance(t, str)]
+    for lone, body in ((left, right), (right, left)):
+        if isinstance(lone, Name) and lone.name not in CONSTANTS and not used(lone.name, [body, *others]):
+            return lone.name, (), body
+        if (
+            isinstance(lone, Call)
+            and lone.name not in FUNCTIONS
+            and all(isinstance(a, Name) for a in lone.args)
+            and len({a.name for a in lone.args}) == len(lone.args)
+            and not any(undefined_call(t) for t in (body, *others))
+        ):
+            return lone.name, tuple(a.name for a in lone.args), body
+    return None
 
 
 def undefined_call(tree):

@@ -24,6 +24,9 @@ SCALAR = ()  # a number's shape; a matrix's is (rows, cols) of dimension terms
 ANY = None  # a shape nothing is known of (an opaque function's value)
 
 
+FLIPPED = {"vector": "scalar", "scalar": "vector"}  # the other reading of a lowercase name
+
+
 class Conflict(Exception):
     """The sides cannot get consistent shapes: the message says where."""
 
@@ -236,24 +239,29 @@ def children(node) -> tuple:
 
 def infer(sides: list, declared: dict, differentials=frozenset(), squares=()) -> Inferred:
     """The shapes of the names of ``sides`` (ASTs linked by ``=``); a Latin lowercase name that
-    cannot be a vector is a number (said so); a Conflict if nothing fits."""
+    cannot be a vector is a number, a Greek one that cannot be a number a vector (said so); a
+    Conflict if nothing fits."""
     kinds: dict = {}
     try:
         u = unified(sides, declared, kinds, differentials, squares)
     except Conflict as first:
         u = None
         for name in dict.fromkeys(n for s in sides for n in names_in(s)):
-            if name in declared or convention(name)[0] != "vector":
+            other = FLIPPED.get(convention(name)[0])
+            if name in declared or other is None:
                 continue
             try:
-                u = unified(sides, declared, {**kinds, name: "scalar"}, differentials, squares)
-                kinds[name] = "scalar"
+                u = unified(sides, declared, {**kinds, name: other}, differentials, squares)
+                kinds[name] = other
                 break
             except Conflict:
                 continue
         if u is None:
             raise first from None
     return finished(u, declared, kinds)
+
+
+FITS = {"scalar": "a number (a vector does not fit)", "vector": "a column vector (a number does not fit)"}
 
 
 def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
@@ -268,6 +276,6 @@ def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
         is_vector = len(dims) == 2 and dims[1] == 1 and (name not in declared or len(declared[name]) == 1)
         shapes[name] = tuple(dims[:1]) if is_vector else tuple(dims)
         if name not in declared:
-            why = "a number (a vector does not fit)" if kinds.get(name) == "scalar" else convention(name)[1]
+            why = FITS.get(kinds.get(name), convention(name)[1])
             notes.append(f"{name}: {why}")
     return Inferred(shapes, tuple(notes))

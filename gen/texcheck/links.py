@@ -98,8 +98,14 @@ def first_look(chain: Chain, k: int, link, trees: list, scope) -> Outcome:
     for tree in (left, right):
         if isinstance(tree, str):
             return outcome(chain, k, NOT_UNDERSTOOD, tree)
-    if defined := definition(left, right, [t for j, t in enumerate(trees) if j not in (k, k + 1)]):
+    others = [t for j, t in enumerate(trees) if j not in (k, k + 1) and not isinstance(t, str)]
+    if defined := definition(left, right, others):
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
+    for lone, other in ((left, right), (right, left)):
+        name = lone_differential(lone)
+        if name and name not in scope.defined and not used(name, [other, *others]) and name not in CONSTANTS:
+            message = f"d{name}: the text does not define {name} here; declare % derivtex: {name} := <LaTeX>"
+            return outcome(chain, k, CANNOT, message)
     if missing := undefined_call(left) or undefined_call(right):
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = f"% derivtex: {missing.name}({params}) := <LaTeX>"
@@ -122,6 +128,15 @@ def definition(left, right, others: list):
             and not any(undefined_call(t) for t in (body, *others))
         ):
             return lone.name, tuple(a.name for a in lone.args), body
+    return None
+
+
+def lone_differential(tree) -> str | None:
+    """``N`` if ``tree`` is the differential of a name, ``dN`` or ``d(N)``."""
+    if isinstance(tree, Call) and tree.name == "d" and len(tree.args) == 1 and isinstance(tree.args[0], Name):
+        return tree.args[0].name
+    if isinstance(tree, Name) and tree.name.startswith("d") and len(tree.name) > 1:
+        return tree.name[1:]
     return None
 
 
@@ -196,7 +211,16 @@ def typed(trees: list, scope):
     declared = {n: d.shape for n in names if (d := scope.lookup(n)) is not None and d.shape is not None}
     differentials = frozenset(n for n in names if n[:1] == "d" and (n[1:] in names or n[1:] in declared))
     squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
-    return infer(trees, declared, differentials, squares)
+    inferred = infer(trees, declared, differentials, squares)
+    written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
+    return replace(inferred, varying=frozenset(written & set(inferred.shapes)) or frozenset(inferred.shapes))
+
+
+def differentiated(tree) -> list[str]:
+    """The names whose differential ``d(X)`` is written in ``tree``."""
+    if isinstance(tree, Call) and tree.name == "d" and len(tree.args) == 1 and isinstance(tree.args[0], Name):
+        return [tree.args[0].name]
+    return [n for child in children(tree) for n in differentiated(child)]
 
 
 def slips(chain: Chain, outcomes: list, trees: list, parts: list, scope) -> list:

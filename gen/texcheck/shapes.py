@@ -37,6 +37,7 @@ class Inferred:
 
     shapes: dict
     conventions: tuple[str, ...]
+    varying: frozenset = frozenset()  # the names whose differential is written (all, if none is)
 
 
 def convention(name: str) -> tuple[str, str]:

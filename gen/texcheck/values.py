@@ -4,16 +4,18 @@ points drawn by its sampler (``gen.verify``): the numbers behind a link's status
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
 from ..errors import Span, SpecError, Unsupported
 from ..expr import ir
 from ..expr.lower import Eye, _Lowering, dimension, symbol_table
+from ..expr.parser import Num
 from ..spec.keys import SymbolSpec
 from ..spec.reader import Text
 from ..verify.checks import diagnose, rel_error
 from ..verify.domains import draw_value
 from ..verify.evaluate import Evaluator
-from ..verify.sample import SMALLEST, sign, sizes
+from ..verify.sample import SMALLEST, sign, sizes, well_conditioned_value
 
 SAMPLES = 6  # alternating between the two assignments of sizes
 REDRAWS = 20  # points where a side is undefined (a log of a negative determinant) are drawn again
@@ -72,16 +74,28 @@ class Sides:
             shape = tuple(d if isinstance(d, int) else dims[dimension(d)] for d in spec.shape)
             shape = shape if len(shape) != 1 else (shape[0], 1)
             values[self.table[spec.name]] = draw_value(rng, shape, spec.assume, sign(sample, k))
-            directions[self.table[spec.name]] = (
-                rng.standard_normal(shape) if shape else float(rng.standard_normal())
-            )
+            direction = rng.standard_normal(shape) if shape else float(rng.standard_normal())
+            if spec.name in self.inferred.varying:  # the others are constants: d(A) = 0
+                directions[self.table[spec.name]] = direction
         ev = Evaluator(values, dims, directions)
         try:
             with np.errstate(all="ignore"):
+                if not (well_posed(ev, a) and well_posed(ev, b)):
+                    return None
                 pair = (value(ev(a)), value(ev(b)))
         except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError):
             return None
         return pair if all(np.all(np.isfinite(v)) and not np.iscomplexobj(v) for v in pair) else None
+
+
+def well_posed(ev: Evaluator, e) -> bool:
+    """Whether every matrix inverted (or whose determinant is taken) is well conditioned here, as the
+    engine's sampler requires (``gen.verify.sample``): a singular L Lᵀ is no evidence either way."""
+    for node in sp.postorder_traversal(e):
+        if isinstance(node, (sp.Inverse, sp.Determinant)) and not node.has(ir.MatDiff, ir.Diff):
+            if not well_conditioned_value(ev(node.arg)):
+                return False
+    return True
 
 
 def value(v):
@@ -117,13 +131,19 @@ def compare(sides: Sides, left, right, make):
     if any(np.shape(x) != np.shape(y) for x, y in points):
         shapes = " and ".join("×".join(map(str, np.shape(v))) or "1" for v in points[0])
         return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)
-    if all(max(np.max(np.abs(x)), np.max(np.abs(y))) < ZERO for x, y in points):
+    zero = all(max(np.max(np.abs(x)), np.max(np.abs(y))) < ZERO for x, y in points)
+    if zero and not written_zero(left, right):
         message = "both sides are 0 at random points: something the prose states is missing"
         return make("cannot check", message, conventions=conventions)
     error = max(rel_error(x, y) for x, y in points)
     if error <= TOLERANCE:
         return make("ok", "", figure=error, conventions=conventions)
     return make("does not follow", diagnosis(sides, a, b, points), figure=error, conventions=conventions)
+
+
+def written_zero(*trees) -> bool:
+    """Whether a side is written as 0 (then a 0 on the other side is what is claimed)."""
+    return any(isinstance(t, Num) and float(t.text) == 0 for t in trees)
 
 
 def diagnosis(sides: Sides, a, b, points) -> str:

@@ -7,7 +7,7 @@ points at the offending token.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 import sympy as sp
 from sympy.core.parameters import distribute
@@ -21,6 +21,7 @@ from .parser import PRODUCTS, BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .piecewise import PiecewiseLowering
 from .printers import brief, size_text, text
 from .spectral import SpectralLowering
+from .tex import latex_reading
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
 
@@ -75,7 +76,7 @@ def parse_expr(
     if order is not None:
         lowering.order = order
     with distribute(False):  # 2*(a + b) stays a product, as written (and as printed: a round trip)
-        result = lowering.lower(parse_ast(source))
+        result = lowering.lower(parse_ast(source, symbols))
     if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
         return result.sized(shape[0])
     if isinstance(result, Eye):
@@ -284,6 +285,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         if isinstance(exponent, Eye):
             raise self.error(f"cannot tell the size of I in {power}", node.pos)
         square = ir.is_matrix(exponent) and exponent.shape[0] == exponent.shape[1]
+        if square and not ir.is_one_by_one(exponent) and self.source.latex:  # e^{X}: the matrix exponential
+            return ir.matrix_function("expm", exponent)
         if square and not ir.is_one_by_one(exponent):
             written = text(exponent)
             message = ambiguous(FUNCTIONS["exp"], written)
@@ -297,6 +300,9 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return sp.Inverse(value)
 
     def matrix_power(self, value, exponent, node: Postfix):
+        if self.source.latex and exponent == sp.S.Half:  # X^{1/2}: the principal square root
+            self.require_square(value, "take the square root of {}", node.pos)
+            return ir.matrix_function("sqrtm", value)
         if not (exponent.is_Integer):
             raise self.error("a matrix power must be an integer", node.exponent.pos)
         self.require_square(value, "raise {} to a power", node.pos)
@@ -351,6 +357,9 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             return sp.Integer(1 if node.name == "det" else 0)
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
+        if self.source.latex and (read := latex_reading(node.name, node.entrywise, args)) != node.name:
+            node = replace(node, name=read)  # in LaTeX \exp(X) of a square X is e^X, |X| is det X
+            lower = getattr(self, f"call_{FUNCTIONS[read].lowering}")
         return lower(node, *args, *sizes)
 
     @staticmethod
@@ -580,7 +589,7 @@ def locate(source: Text, symbols: dict[str, sp.Basic], target) -> Span:
     """
     lowering = _Lowering(source, symbols, False)
     with distribute(False):
-        for node in pieces(parse_ast(source)):
+        for node in pieces(parse_ast(source, symbols)):
             try:
                 value = lowering.lower(node)
             except SpecError:  # a piece of a well-formed whole (a size, a lone I) may not lower alone

@@ -249,6 +249,11 @@ def describe(token: Token) -> str:
     return "the end of the expression" if token.kind == "end" else quote(token.text)
 
 
-def parse_ast(source: Text):
-    """Parse the text of an expression into an AST (no symbols needed)."""
+def parse_ast(source: Text, names=()):
+    """Parse the text of an expression into an AST (no symbols needed); LaTeX by `gen.expr.tex`
+    (``names``, the symbols, decide between spellings LaTeX does not: ``W_{1}`` is ``W_1`` or ``W1``)."""
+    if source.latex:
+        from .tex import parse_tex
+
+        return parse_tex(source, names=names)
     return _Parser(source).parse()

@@ -40,6 +40,7 @@ class Text:
     span: Span
     # (offset in value, line, col) where each source line of a multi-line value starts
     lines: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
+    latex: bool = False  # written in LaTeX ('$…$' in a spec): read by gen.expr.tex
 
     def at(self, offset: int) -> Span:
         """The position of ``value[offset]`` (on a later line: where value and source align)."""

@@ -1,0 +1,296 @@
+"""LaTeX math → tokens, with the document's own macros expanded (for `gen.expr.tex`).
+
+TeX's own reading, reduced to what a formula needs: a control sequence (``\\frac``, ``\\,``), one
+letter, one digit or one other character per token; spaces and ``%`` comments dropped. Macros
+(``\\newcommand``, ``\\def``, ``\\DeclareMathOperator``, ``\\DeclarePairedDelimiter``) expand as the
+parser reads, each expansion counted: ``\\def\\a{\\a\\a}\\a`` ends with a positioned error, never
+by the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..errors import SpecError, quote
+from ..spec.reader import Text
+
+MAX_LENGTH = 10_000  # characters of one side of an equation
+MAX_TOKENS = 20_000  # tokens read, macro expansions included
+MAX_EXPANSIONS = 2_000  # macro expansions in one expression
+MAX_MACRO_ARGUMENT = 5_000  # tokens of one macro argument
+
+LEX = re.compile(
+    r"(?P<space>\s+)|(?P<comment>%[^\n]*)|(?P<cs>\\(?:[A-Za-z]+|.))|(?P<param>#[1-9])|(?P<other>.)", re.S
+)
+
+
+@dataclass(frozen=True)
+class Tok:
+    kind: str  # cs | letter | digit | char | param | end
+    text: str  # without the backslash for a control sequence: "frac", ",", "|"
+    pos: int
+
+    def is_char(self, *chars: str) -> bool:
+        return self.kind in ("char", "letter", "digit") and self.text in chars
+
+    def is_cs(self, *names: str) -> bool:
+        return self.kind == "cs" and self.text in names
+
+    def shown(self) -> str:
+        if self.kind in ("end", "stop"):
+            return "the end of the expression"
+        return f"'\\{self.text}'" if self.kind == "cs" else quote(self.text)
+
+
+def lex(text: str, offset: int = 0) -> list[Tok]:
+    """The tokens of ``text`` (positions from ``offset``), without spaces and comments."""
+    out = []
+    for m in LEX.finditer(text):
+        kind, value = m.lastgroup, m.group()
+        if kind in ("space", "comment"):
+            continue
+        if kind == "cs":
+            value = value[1:]
+        elif kind == "param":
+            value = value[1:]
+        elif value.isascii() and value.isalpha():
+            kind = "letter"
+        elif value.isdigit():
+            kind = "digit"
+        else:
+            kind = "char"
+        out.append(Tok(kind, value, m.start() + offset))
+    return out
+
+
+# --- the document's macros ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Macro:
+    params: int  # how many arguments, #1…#9
+    body: tuple[Tok, ...]
+    default: tuple[Tok, ...] | None = None  # the first argument's default: it is optional, [..]
+    paired: bool = False  # \DeclarePairedDelimiter: \norm*{x} and \norm[\big]{x} as \norm{x}
+
+
+@dataclass(frozen=True)
+class Macros:
+    """The document's definitions, by name (without the backslash)."""
+
+    table: tuple[tuple[str, Macro], ...] = ()
+    ignored: tuple[str, ...] = ()  # definitions of the commands the parser itself reads
+
+    @cached_property
+    def by_name(self) -> dict[str, Macro]:
+        return dict(self.table)
+
+    def get(self, name: str) -> Macro | None:
+        return self.by_name.get(name)
+
+
+DEFINITIONS = ("newcommand", "renewcommand", "providecommand")
+
+
+def macros_from(preamble: str, core: frozenset[str] = frozenset()) -> Macros:
+    """The macros defined in ``preamble`` (a document's preamble, or any list of definitions).
+
+    A definition of a name in ``core`` (the commands the parser reads: ``\\frac``, ``\\top``, …) is
+    left out and listed in ``ignored``: a document never changes what the parser relies on.
+    """
+    if not core:
+        from .tex import CORE
+
+        core = CORE
+    tokens, table, ignored, i = lex(preamble), {}, [], 0
+    while i < len(tokens):
+        found, i = definition(tokens, i)
+        if found is None:
+            continue
+        name, macro = found
+        if name in core:
+            ignored.append(name)
+        else:
+            table[name] = macro
+    return Macros(tuple(table.items()), tuple(dict.fromkeys(ignored)))
+
+
+def definition(tokens: list[Tok], i: int):
+    """The definition starting at ``tokens[i]``, if one does, and where reading goes on."""
+    token = tokens[i]
+    reader = DEFINERS.get(token.text) if token.kind == "cs" else None
+    if reader is None:
+        return None, i + 1
+    i += 1 + tokens[i + 1].is_char("*") if i + 1 < len(tokens) else 1  # \newcommand*, \DeclareMathOperator*
+    try:
+        return reader(tokens, i)
+    except IndexError:  # a definition cut short: nothing defined
+        return None, len(tokens)
+
+
+def _name(tokens: list[Tok], i: int) -> tuple[str, int]:
+    """``{\\foo}`` or ``\\foo``: the name defined."""
+    if tokens[i].is_char("{"):
+        return tokens[i + 1].text, i + 3
+    return tokens[i].text, i + 1
+
+
+def _group(tokens: list[Tok], i: int, opening="{", closing="}") -> tuple[tuple[Tok, ...], int]:
+    """The tokens inside the balanced group opening at ``tokens[i]`` (or the one token there)."""
+    if not tokens[i].is_char(opening):
+        return (tokens[i],), i + 1
+    depth, j = 0, i
+    while True:
+        if tokens[j].is_char(opening):
+            depth += 1
+        elif tokens[j].is_char(closing):
+            depth -= 1
+            if depth == 0:
+                return tuple(tokens[i + 1 : j]), j + 1
+        j += 1
+
+
+def _newcommand(tokens, i):
+    name, i = _name(tokens, i)
+    params, default = 0, None
+    if tokens[i].is_char("["):
+        count, i = _group(tokens, i, "[", "]")
+        params = int("".join(t.text for t in count) or 0)
+    if tokens[i].is_char("["):
+        default, i = _group(tokens, i, "[", "]")
+    body, i = _group(tokens, i)
+    return (name, Macro(params, body, default)), i
+
+
+def _def(tokens, i):
+    name, i = tokens[i].text, i + 1
+    params = 0
+    while tokens[i].kind == "param":
+        params, i = params + 1, i + 1
+    body, i = _group(tokens, i)
+    return (name, Macro(params, body)), i
+
+
+def _operator(tokens, i):
+    name, i = _name(tokens, i)
+    body, i = _group(tokens, i)
+    word = "".join(t.text for t in body)
+    return (name, Macro(0, (Tok("cs", "operatorname", 0), *lex("{" + word + "}")))), i
+
+
+def _paired(tokens, i):
+    name, i = _name(tokens, i)
+    left, i = _group(tokens, i)
+    right, i = _group(tokens, i)
+    body = (Tok("cs", "left", 0), *left, Tok("param", "1", 0), Tok("cs", "right", 0), *right)
+    return (name, Macro(1, body, paired=True)), i
+
+
+DEFINERS = {
+    **dict.fromkeys(DEFINITIONS, _newcommand),
+    "def": _def,
+    "DeclareMathOperator": _operator,
+    "DeclarePairedDelimiter": _paired,
+}
+
+
+# --- the stream the parser reads ---------------------------------------------------------
+
+
+class Stream:
+    """Tokens read one by one, macros expanded on the way (counted and bounded)."""
+
+    def __init__(self, source: Text, macros: Macros | None):
+        text = source.value
+        if len(text) > MAX_LENGTH:
+            message = f"expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})"
+            raise SpecError(message, source.at(0))
+        self.source, self.macros = source, macros or Macros()
+        self.stack = list(reversed(lex(text)))  # the next token last
+        self.end = Tok("end", "", len(text))
+        self.read = self.expansions = 0
+
+    def error(self, message: str, token: Tok) -> SpecError:
+        return SpecError(message, self.source.at(min(token.pos, len(self.source.value))))
+
+    def peek(self) -> Tok:
+        while self.stack:
+            token = self.stack[-1]
+            macro = self.macros.get(token.text) if token.kind == "cs" else None
+            if macro is None:
+                return token
+            self.expand(self.stack.pop(), macro)
+        return self.end
+
+    def next(self) -> Tok:
+        token = self.peek()
+        if self.stack:
+            self.stack.pop()
+            self.read += 1
+            if self.read > MAX_TOKENS:
+                raise self.error(f"expression is too long (more than {MAX_TOKENS} tokens)", token)
+        return token
+
+    def push(self, tokens) -> None:
+        self.stack.extend(reversed(tuple(tokens)))
+
+    def expand(self, token: Tok, macro: Macro) -> None:
+        self.expansions += 1
+        if self.expansions > MAX_EXPANSIONS:
+            message = f"too many macro expansions (more than {MAX_EXPANSIONS}): is \\{token.text} recursive?"
+            raise self.error(message, token)
+        if macro.paired:
+            self.skip_size()
+        args = []
+        if macro.default is not None:
+            args.append(self.optional() or macro.default)
+        while len(args) < macro.params:
+            args.append(self.raw_argument(token))
+        body = []
+        for t in macro.body:  # the body at the macro's own position, the arguments at theirs
+            if t.kind != "param":
+                body.append(Tok(t.kind, t.text, token.pos))
+            elif int(t.text) <= len(args):
+                body.extend(args[int(t.text) - 1])
+            else:
+                raise self.error(f"\\{token.text} uses #{t.text} but takes {len(args)} arguments", token)
+        if len(body) + len(self.stack) > MAX_TOKENS:
+            raise self.error(f"expression is too long (more than {MAX_TOKENS} tokens)", token)
+        self.push(body)
+
+    def skip_size(self) -> None:
+        """``\\norm*{x}``, ``\\norm[\\big]{x}``: the size of a paired delimiter does not matter."""
+        if self.stack and self.stack[-1].is_char("*"):
+            self.stack.pop()
+        else:
+            self.optional()
+
+    def optional(self) -> tuple[Tok, ...] | None:
+        """``[…]`` if the next raw token opens one."""
+        if not (self.stack and self.stack[-1].is_char("[")):
+            return None
+        return self.balanced("[", "]", self.stack[-1])
+
+    def raw_argument(self, macro: Tok) -> tuple[Tok, ...]:
+        """A macro's argument, unexpanded: a braced group or one token."""
+        if not self.stack:
+            raise self.error(f"\\{macro.text} needs an argument", macro)
+        if self.stack[-1].is_char("{"):
+            return self.balanced("{", "}", macro)
+        return (self.stack.pop(),)
+
+    def balanced(self, opening: str, closing: str, where: Tok) -> tuple[Tok, ...]:
+        self.stack.pop()
+        depth, out = 1, []
+        while self.stack:
+            token = self.stack.pop()
+            depth += token.is_char(opening) - token.is_char(closing)
+            if depth == 0:
+                return tuple(out)
+            out.append(token)
+            if len(out) > MAX_MACRO_ARGUMENT:
+                break
+        message = f"expected {quote(closing)} to close the {quote(opening)} of a macro argument"
+        raise self.error(message, where)

@@ -365,7 +365,7 @@ class _Parser:
         """What may follow a differential's d: a letter, a Greek letter, a name, a parenthesis."""
         if token.kind == "letter" or token.is_char("("):
             return True
-        tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS)
+        tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS, BOLD)  # d\mathbf{x}
         return token.kind == "cs" and any(token.text in t for t in tables)
 
     def differential(self, d: Tok):

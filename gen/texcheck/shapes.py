@@ -150,7 +150,7 @@ def of_postfix(u: Unifier, node: Postfix):
 def of_call(u: Unifier, node: Call):
     shapes = [shape_of(u, a) for a in node.args]
     function = FUNCTIONS.get(node.name)
-    rule = CALLS.get(function.lowering if function else "", CALLS.get(node.name))
+    rule = CALLS.get(node.name) or CALLS.get(function.lowering if function else "")
     if rule is None or not shapes:
         return ANY
     return rule(u, *shapes)
@@ -175,7 +175,17 @@ def diagonal(u: Unifier, s, *_):
     return (s[0], 1)
 
 
+def absolute(u: Unifier, s, *_):
+    """``|x|`` of a number or a vector entry by entry; ``|X|`` of a matrix its determinant (as
+    `gen.expr.tex.latex_reading` reads it)."""
+    if s in (ANY, SCALAR) or u.find(s[1]) == 1:
+        return s
+    return squared_scalar(u, s)
+
+
 CALLS = {
+    "abs": absolute,
+    "norm2": lambda u, s, *_: SCALAR,
     "tr": squared_scalar,
     "det": squared_scalar,
     "logdet": squared_scalar,
@@ -200,7 +210,7 @@ def of_name(u: Unifier, node: Name):
 
 
 SHAPES = {
-    "Num": lambda u, node: SCALAR,
+    "Num": lambda u, node: ANY if float(node.text) == 0 else SCALAR,  # 0 is the zero of any shape
     "Name": of_name,
     "Neg": lambda u, node: shape_of(u, node.operand),
     "BinOp": of_binop,

@@ -15,7 +15,15 @@ from ..spec.reader import Text
 from ..verify.checks import diagnose, rel_error
 from ..verify.domains import draw_value
 from ..verify.evaluate import Evaluator
-from ..verify.sample import SMALLEST, sign, sizes, well_conditioned_value
+from ..verify.sample import (
+    MIN_POSITIVE,
+    SMALLEST,
+    needs_positive,
+    positive_part,
+    sign,
+    sizes,
+    well_conditioned_value,
+)
 
 SAMPLES = 6  # alternating between the two assignments of sizes
 REDRAWS = 20  # points where a side is undefined (a log of a negative determinant) are drawn again
@@ -47,7 +55,7 @@ class Sides:
         self.scope = scope
 
     def lower(self, tree):
-        return _Lowering(Text("", Span("")), self.table, True).lower(tree)
+        return _Lowering(Text("", Span(""), latex=True), self.table, True).lower(tree)
 
     def squares(self) -> list[str]:
         """The square symbols not already symmetric (the ones a missing symmetry could be about)."""
@@ -89,12 +97,16 @@ class Sides:
 
 
 def well_posed(ev: Evaluator, e) -> bool:
-    """Whether every matrix inverted (or whose determinant is taken) is well conditioned here, as the
-    engine's sampler requires (``gen.verify.sample``): a singular L Lᵀ is no evidence either way."""
+    """Whether every matrix inverted (or whose determinant is taken) is well conditioned here and every
+    log's argument positive, as the engine's sampler requires (``gen.verify.sample``): a singular
+    L Lᵀ is no evidence either way."""
     for node in sp.postorder_traversal(e):
-        if isinstance(node, (sp.Inverse, sp.Determinant)) and not node.has(ir.MatDiff, ir.Diff):
-            if not well_conditioned_value(ev(node.arg)):
-                return False
+        if node.has(ir.MatDiff, ir.Diff):
+            continue
+        if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
+            return False
+        if needs_positive(node) and not np.all(np.asarray(ev(positive_part(node))) > MIN_POSITIVE):
+            return False  # log det X where det X < 0: undefined (its complex step would be iπ/h)
     return True
 
 
@@ -124,7 +136,7 @@ def compare(sides: Sides, left, right, make):
         return make("cannot check", error.message, conventions=conventions)
     except SpecError as error:
         return make("shape error", error.message, conventions=conventions)
-    points = sides.points(a, b)
+    points = [p if p is None else zeroed(p, left, right) for p in sides.points(a, b)]
     if any(p is None for p in points):
         message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"
         return make("cannot check", message, conventions=conventions)
@@ -133,12 +145,18 @@ def compare(sides: Sides, left, right, make):
         return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)
     zero = all(max(np.max(np.abs(x)), np.max(np.abs(y))) < ZERO for x, y in points)
     if zero and not written_zero(left, right):
-        message = "both sides are 0 at random points: something the prose states is missing"
+        message = "both sides are 0 at every point drawn: that proves nothing (a dependence said in words?)"
         return make("cannot check", message, conventions=conventions)
     error = max(rel_error(x, y) for x, y in points)
     if error <= TOLERANCE:
         return make("ok", "", figure=error, conventions=conventions)
     return make("does not follow", diagnosis(sides, a, b, points), figure=error, conventions=conventions)
+
+
+def zeroed(point, left, right):
+    """A side written 0 is the zero of the other side's shape (``\\mathbf{0}``)."""
+    x, y = point
+    return (np.zeros_like(y) if written_zero(left) else x, np.zeros_like(x) if written_zero(right) else y)
 
 
 def written_zero(*trees) -> bool:

@@ -3,6 +3,7 @@ declarations kept up to date, each display block's chains checked."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,9 +40,12 @@ def reader(macros):
 
 
 def name_reader(parse):
-    """A LaTeX name (``\\Sigma``, ``W_1``, ``\\mathbf{x}``) as the front end names it."""
+    """A name as the grammar writes it (``sigma``, ``W_1``), or in LaTeX (``\\Sigma``, ``\\mathbf{x}``)
+    as the front end names it."""
 
     def name_of(latex: str, span):
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", latex.strip()):  # a name as the grammar writes it
+            return latex.strip()
         tree = parse(latex, span)
         if not isinstance(tree, Name):
             raise SpecError(f"expected a symbol's name, not {latex!r}", span)

@@ -6,14 +6,15 @@ Exactly one status per link: ok, does not follow, cannot check, not understood, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
-from ..expr.parser import Call, Name
+from ..expr.parser import BinOp, Call, Name, Postfix
 from ..spec.reader import Text
 from .rows import CHECKED, Chain
-from .shapes import Conflict, children, infer, names_in
+from .shapes import Conflict, children, convention, infer, names_in
 from .values import Sides, compare
 
 OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
@@ -50,35 +51,79 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s) for s in sides]
-    trees = [expanded(t, scope) if not isinstance(t, str) else t for t in trees]
-    outcomes = [first_look(chain, k, link, trees, scope) for k, link in enumerate(chain.links)]
+    trees = [expanded(t, scope) if not isinstance(t, (str, Gradient)) else t for t in trees]
+    trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, Gradient) else t for t in trees]
+    pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
+    outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
-        outcomes = checked_run(chain, group, trees, scope, outcomes)
-    return outcomes, definitions(chain, trees, outcomes)
+        outcomes = checked_run(chain, group, pairs, scope, outcomes)
+    return outcomes, definitions(chain, pairs, outcomes)
 
 
-def definitions(chain: Chain, trees: list, outcomes: list) -> dict:
+@dataclass(frozen=True)
+class Gradient:
+    """``\\nabla_X f``: checked against the other side G by the identification theorem,
+    ``d f = tr(Gᵀ dX)`` (``tr(G dX)`` in numerator layout) with only X varying."""
+
+    variable: str
+    f: object
+    pos: int
+
+
+GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
+
+
+def read(parse, source, side):
+    """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
+    (``line:col: reason``)."""
+    try:
+        if match := GRADIENT.match(side.text):
+            variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
+            if not isinstance(variable, Name):
+                raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
+            body = side.text[match.end() :]
+            start = side.offset + match.end() + len(body) - len(body.lstrip())
+            return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
+        return parse(side.text, source.span(side.offset))
+    except SpecError as error:
+        return f"{error.span.line}:{error.span.col}: {error.message}" if error.span else error.message
+
+
+def linked(left, right, scope) -> tuple:
+    """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
+    ``d f = tr(Gᵀ dX)``."""
+    for gradient, other, flipped in ((left, right, False), (right, left, True)):
+        if not isinstance(gradient, Gradient):
+            continue
+        if isinstance(other, str):
+            return other, other
+        if isinstance(other, Gradient):
+            return ("two gradients: write one of them out",) * 2
+        dX = Name("d" + gradient.variable, gradient.pos)
+        G = other if scope.layout == "numerator" else Postfix("T", other, gradient.pos)
+        inner = BinOp("*", G, dX, gradient.pos)
+        declared = scope.lookup(gradient.variable)
+        number = declared.shape == () if declared and declared.shape is not None else None
+        number = convention(gradient.variable)[0] == "scalar" if number is None else number
+        product = inner if number else Call("tr", (inner,), gradient.pos)
+        pair = (Call("d", (gradient.f,), gradient.pos), product)
+        return pair[::-1] if flipped else pair
+    return left, right
+
+
+def definitions(chain: Chain, pairs: list, outcomes: list) -> dict:
     """The definitions the chain makes, as annotations would: name → Definition."""
     from .symbols import Definition
 
     found = {}
     for k, o in enumerate(outcomes):
-        others = [t for j, t in enumerate(trees) if j not in (k, k + 1)]
         defines = o.status == SKIPPED and o.relation == CHECKED
-        if defines and (d := definition(trees[k], trees[k + 1], others)):
+        if defines and (d := definition(*pairs[k], elsewhere(pairs, k))):
             name, params, body = d
-            side = chain.links[k].right if body is trees[k + 1] else chain.links[k].left
+            side = chain.links[k].right if body is pairs[k][1] else chain.links[k].left
             found[name] = Definition(params, Text(side.text, chain.source.span(side.offset)), body)
     return found
-
-
-def read(parse, source, side):
-    """The side's AST, or why it was not understood (``line:col: reason``)."""
-    try:
-        return parse(side.text, source.span(side.offset))
-    except SpecError as error:
-        return f"{error.span.line}:{error.span.col}: {error.message}" if error.span else error.message
 
 
 def outcome(chain: Chain, k: int, status: str, message: str, **more) -> Outcome:
@@ -88,24 +133,29 @@ def outcome(chain: Chain, k: int, status: str, message: str, **more) -> Outcome:
     return Outcome(chain.source.path, line, status, message, **fields, **more)
 
 
-def first_look(chain: Chain, k: int, link, trees: list, scope) -> Outcome:
+def elsewhere(pairs: list, k: int) -> list:
+    """The trees of the chain's other links (what a name defined in link k must not occur in)."""
+    return [t for j, pair in enumerate(pairs) if j != k for t in pair if not isinstance(t, str)]
+
+
+def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     """What is decided before any number: skipped, not understood, cannot check (or "pending")."""
     if scope.skip:
         return outcome(chain, k, SKIPPED, "annotated skip")
     if link.relation != CHECKED:
         return outcome(chain, k, SKIPPED, f"not an equality ({link.relation})")
-    left, right = trees[k], trees[k + 1]
+    left, right = pairs[k]
     for tree in (left, right):
         if isinstance(tree, str):
             return outcome(chain, k, NOT_UNDERSTOOD, tree)
-    others = [t for j, t in enumerate(trees) if j not in (k, k + 1) and not isinstance(t, str)]
-    if defined := definition(left, right, others):
-        return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
+    others = elsewhere(pairs, k)
     for lone, other in ((left, right), (right, left)):
         name = lone_differential(lone)
         if name and name not in scope.defined and not used(name, [other, *others]) and name not in CONSTANTS:
             message = f"d{name}: the text does not define {name} here; declare % derivtex: {name} := <LaTeX>"
             return outcome(chain, k, CANNOT, message)
+    if defined := definition(left, right, others):
+        return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
     if missing := undefined_call(left) or undefined_call(right):
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = f"% derivtex: {missing.name}({params}) := <LaTeX>"
@@ -162,6 +212,9 @@ def substitute(tree, scope, bound: dict, depth: int):
         return bound[tree.name]
     if isinstance(tree, Name) and tree.name in scope.defined and not scope.defined[tree.name].params:
         return substitute(scope.parsed(tree.name), scope, {}, depth + 1)
+    base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
+    if base in scope.defined and not scope.defined[base].params and tree.name not in scope.defined:
+        return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]
         args = [substitute(a, scope, bound, depth) for a in tree.args]
@@ -184,34 +237,33 @@ def runs(pending: list[int]) -> list[list[int]]:
     return groups
 
 
-def checked_run(chain: Chain, group: list[int], trees: list, scope, outcomes: list) -> list:
+def checked_run(chain: Chain, group: list[int], pairs: list, scope, outcomes: list) -> list:
     """Shapes inferred over the run (link by link if the run conflicts), then each link evaluated."""
     outcomes = list(outcomes)
     try:
-        parts = [(group, typed(trees[group[0] : group[-1] + 2], scope))]
+        parts = [(group, typed([pairs[k] for k in group], scope))]
     except Conflict:
         parts = []
         for k in group:
             try:
-                parts.append(([k], typed(trees[k : k + 2], scope)))
+                parts.append(([k], typed([pairs[k]], scope)))
             except Conflict as error:
                 hint = "; a continuation typed as '='?" if chain.links[k].row_start else ""
                 outcomes[k] = outcome(chain, k, SHAPE, f"{error}{hint}")
     for links, inferred in parts:
         sides = Sides(inferred, scope)
         for k in links:
-            outcomes[k] = compare(
-                sides, trees[k], trees[k + 1], lambda *a, k=k, **m: outcome(chain, k, *a, **m)
-            )
-    return slips(chain, outcomes, trees, parts, scope)
+            outcomes[k] = compare(sides, *pairs[k], lambda *a, k=k, **m: outcome(chain, k, *a, **m))
+    return slips(chain, outcomes, pairs, parts, scope)
 
 
-def typed(trees: list, scope):
+def typed(pairs: list, scope):
+    trees = [t for pair in pairs for t in pair]
     names = {n for t in trees for n in names_in(t)}
     declared = {n: d.shape for n in names if (d := scope.lookup(n)) is not None and d.shape is not None}
     differentials = frozenset(n for n in names if n[:1] == "d" and (n[1:] in names or n[1:] in declared))
     squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
-    inferred = infer(trees, declared, differentials, squares)
+    inferred = infer(pairs, declared, differentials, squares)
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
     return replace(inferred, varying=frozenset(written & set(inferred.shapes)) or frozenset(inferred.shapes))
 
@@ -223,14 +275,14 @@ def differentiated(tree) -> list[str]:
     return [n for child in children(tree) for n in differentiated(child)]
 
 
-def slips(chain: Chain, outcomes: list, trees: list, parts: list, scope) -> list:
+def slips(chain: Chain, outcomes: list, pairs: list, parts: list, scope) -> list:
     """ "The slip is in line k": links k and k+1 fail, but side k+1 equals side k−1."""
     for links, inferred in parts:
         for k in links:
             if k + 1 not in links or outcomes[k].status != FALSE or outcomes[k + 1].status != FALSE:
                 continue
             sides = Sides(inferred, scope)
-            bridged = compare(sides, trees[k], trees[k + 2], lambda *a, **m: a[0])
+            bridged = compare(sides, pairs[k][0], pairs[k + 1][1], lambda *a, **m: a[0])
             if bridged == OK:
                 line = chain.source.line(chain.links[k].right.offset)
                 before = chain.source.line(chain.links[k].left.offset)

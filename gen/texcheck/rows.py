@@ -15,7 +15,7 @@ from .document import Event
 
 # Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
 DROPPED = re.compile(
-    r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak)\b"
+    r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
     r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|array|cases)\*?\}(?:\s*\{[^{}]*\})?"
     r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
 )

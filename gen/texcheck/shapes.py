@@ -219,14 +219,13 @@ SHAPES = {
 }
 
 
-def unified(sides: list, declared: dict, kinds: dict, differentials, squares) -> Unifier:
-    """Every side's shape worked out, the sides of each link made to agree (or a Conflict)."""
+def unified(pairs: list, declared: dict, kinds: dict, differentials, squares) -> Unifier:
+    """Every side's shape worked out, the two sides of each link made to agree (or a Conflict)."""
     u = Unifier(declared, kinds, differentials)
     for name in squares:
         u.square(u.name(name), f"{name}'s assumption")
-    shapes = [shape_of(u, side) for side in sides]
-    for a, b in zip(shapes, shapes[1:]):
-        u.same(a, b, "the two sides of '='")
+    for left, right in pairs:
+        u.same(shape_of(u, left), shape_of(u, right), "the two sides of '='")
     return u
 
 
@@ -248,21 +247,21 @@ def children(node) -> tuple:
     return tuple(node.args)
 
 
-def infer(sides: list, declared: dict, differentials=frozenset(), squares=()) -> Inferred:
-    """The shapes of the names of ``sides`` (ASTs linked by ``=``); a Latin lowercase name that
+def infer(pairs: list, declared: dict, differentials=frozenset(), squares=()) -> Inferred:
+    """The shapes of the names in ``pairs`` (the two ASTs of each link); a Latin lowercase name that
     cannot be a vector is a number, a Greek one that cannot be a number a vector (said so); a
     Conflict if nothing fits."""
     kinds: dict = {}
     try:
-        u = unified(sides, declared, kinds, differentials, squares)
+        u = unified(pairs, declared, kinds, differentials, squares)
     except Conflict as first:
         u = None
-        for name in dict.fromkeys(n for s in sides for n in names_in(s)):
+        for name in dict.fromkeys(n for pair in pairs for s in pair for n in names_in(s)):
             other = FLIPPED.get(convention(name)[0])
             if name in declared or other is None:
                 continue
             try:
-                u = unified(sides, declared, {**kinds, name: other}, differentials, squares)
+                u = unified(pairs, declared, {**kinds, name: other}, differentials, squares)
                 kinds[name] = other
                 break
             except Conflict:

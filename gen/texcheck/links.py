@@ -50,7 +50,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     the definitions it makes (``\\Sigma = L L^T``: a name alone on one side); ``parse(text, span)
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
-    trees = [read(parse, chain.source, s) for s in sides]
+    trees = [read(parse, chain.source, s, scope) for s in sides]
     trees = [expanded(t, scope) if not isinstance(t, (str, Gradient)) else t for t in trees]
     trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, Gradient) else t for t in trees]
     pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
@@ -74,7 +74,7 @@ class Gradient:
 GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
 
 
-def read(parse, source, side):
+def read(parse, source, side, scope):
     """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
     (``line:col: reason``)."""
     try:
@@ -85,9 +85,38 @@ def read(parse, source, side):
             body = side.text[match.end() :]
             start = side.offset + match.end() + len(body) - len(body.lstrip())
             return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
+        if applied := application(parse, source, side, scope):
+            return applied
         return parse(side.text, source.span(side.offset))
     except SpecError as error:
         return f"{error.span.line}:{error.span.col}: {error.message}" if error.span else error.message
+
+
+# f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
+APPLIED = re.compile(r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z]))\s*(?:\\left\s*)?\(")
+
+
+def application(parse, source, side, scope):
+    """``f(X)`` (a lowercase letter or an ``\\operatorname`` not declared as a symbol, before
+    parentheses that close at the end of the side) as a call of the function f."""
+    match = APPLIED.match(side.text)
+    name = match and (match.group(1) or match.group(2))
+    if not name or name in FUNCTIONS or name == "d" or scope.lookup(name) is not None:
+        return None
+    inner, depth, cuts = match.end(), 1, [match.end() - 1]
+    for i in range(match.end(), len(side.text)):
+        depth += {"(": 1, ")": -1}.get(side.text[i], 0)
+        if depth == 1 and side.text[i] == ",":
+            cuts.append(i)
+        if depth == 0:
+            break
+    rest = re.sub(r"\\right\s*$", "", side.text[inner:i]) if depth == 0 else None
+    if rest is None or side.text[i + 1 :].strip():
+        return None
+    cuts.append(inner + len(rest))
+    pieces = zip(cuts, cuts[1:])
+    args = tuple(parse(side.text[a + 1 : b], source.span(side.offset + a + 1)) for a, b in pieces)
+    return Call(name, args, 0)
 
 
 def linked(left, right, scope) -> tuple:

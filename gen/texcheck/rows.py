@@ -160,7 +160,9 @@ def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chai
     sides = [side(block, body, a, b) for a, b in zip(bounds[::2], bounds[1::2])]
     links = []
     for k, m in enumerate(cuts):
-        row_start, _, reason = next(r for r in rowed if r[0] <= m.start() < r[1])
+        row_start = next(r[0] for r in rowed if r[0] <= m.start() < r[1])
+        reach = bounds[2 * k + 3]  # where the right-hand side ends: its rows' reasons are the link's
+        reason = "; ".join(r[2] for r in rowed if r[2] and r[1] > m.start() and r[0] < reach)
         relation = CHECKED if m.group("eq") or m.group("why") is not None else m.group().strip()
         why = (m.group("why") or "").strip() or reason
         first = not body[row_start : m.start()].strip()

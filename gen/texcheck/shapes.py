@@ -248,30 +248,28 @@ def children(node) -> tuple:
 
 
 def infer(pairs: list, declared: dict, differentials=frozenset(), squares=()) -> Inferred:
-    """The shapes of the names in ``pairs`` (the two ASTs of each link); a Latin lowercase name that
-    cannot be a vector is a number, a Greek one that cannot be a number a vector (said so); a
-    Conflict if nothing fits."""
-    kinds: dict = {}
+    """The shapes of the names in ``pairs`` (the two ASTs of each link), or a Conflict. A convention
+    is never bent to make a link fit (a vector read as a number commutes, and a wrong step would
+    pass): where reading one lowercase name the other way would fit, the message says which
+    declaration would make it so."""
     try:
-        u = unified(pairs, declared, kinds, differentials, squares)
+        return finished(unified(pairs, declared, {}, differentials, squares), declared, {})
     except Conflict as first:
-        u = None
         for name in dict.fromkeys(n for pair in pairs for s in pair for n in names_in(s)):
             other = FLIPPED.get(convention(name)[0])
             if name in declared or other is None:
                 continue
             try:
-                u = unified(pairs, declared, {**kinds, name: other}, differentials, squares)
-                kinds[name] = other
-                break
+                unified(pairs, declared, {name: other}, differentials, squares)
             except Conflict:
                 continue
-        if u is None:
-            raise first from None
-    return finished(u, declared, kinds)
+            hint = f"if {name} is {FITS[other]}, declare % derivtex: {name}: {DECLARED[other]}"
+            raise Conflict(f"{first}; {hint}") from None
+        raise
 
 
-FITS = {"scalar": "a number (a vector does not fit)", "vector": "a column vector (a number does not fit)"}
+FITS = {"scalar": "a number", "vector": "a column vector"}
+DECLARED = {"scalar": "scalar", "vector": "n"}
 
 
 def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
@@ -286,6 +284,6 @@ def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
         is_vector = len(dims) == 2 and dims[1] == 1 and (name not in declared or len(declared[name]) == 1)
         shapes[name] = tuple(dims[:1]) if is_vector else tuple(dims)
         if name not in declared:
-            why = FITS.get(kinds.get(name), convention(name)[1])
+            why = convention(name)[1]
             notes.append(f"{name}: {why}")
     return Inferred(shapes, tuple(notes))

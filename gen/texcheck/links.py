@@ -14,7 +14,7 @@ from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Postfix
 from ..spec.reader import Text
 from .rows import CHECKED, Chain
-from .shapes import Conflict, children, convention, infer, names_in
+from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .values import Sides, compare
 
 OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
@@ -290,11 +290,17 @@ def typed(pairs: list, scope):
     trees = [t for pair in pairs for t in pair]
     names = {n for t in trees for n in names_in(t)}
     declared = {n: d.shape for n in names if (d := scope.lookup(n)) is not None and d.shape is not None}
-    differentials = frozenset(n for n in names if n[:1] == "d" and (n[1:] in names or n[1:] in declared))
+    differentials = frozenset(n for n in names if is_differential(n, declared))
     squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
     inferred = infer(pairs, declared, differentials, squares)
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
     return replace(inferred, varying=frozenset(written & set(inferred.shapes)) or frozenset(inferred.shapes))
+
+
+def is_differential(name: str, declared: dict) -> bool:
+    """``dX``, ``dx``: the front end's name of a differential (``\\mathrm{d}X``), unless declared
+    as a symbol or a Greek letter (``delta``)."""
+    return name[:1] == "d" and name[1:2].isalpha() and name not in declared and name not in GREEK
 
 
 def differentiated(tree) -> list[str]:

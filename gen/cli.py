@@ -381,6 +381,8 @@ def results_text(derivation) -> str:
     from .expr.printers import text
 
     function = derivation.spec.function.value
+    if derivation.spec.function.latex:  # '$…$' in the spec: shown in the grammar, as the results are
+        function = text(derivation.function)
     change = derivation.change
     where = f" (where {change.new.name} = {change.old.name}^-1)" if change else ""
     with authored(derivation.order):

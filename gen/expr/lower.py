@@ -17,6 +17,7 @@ from ..spec.keys import SymbolSpec, Text
 from . import ir
 from .forms import record_terms
 from .functions import ALIASES, FUNCTIONS
+from .ones import Ones, sized
 from .parser import PRODUCTS, BinOp, Call, Name, Neg, Num, Postfix, parse_ast
 from .piecewise import PiecewiseLowering
 from .printers import brief, size_text, text
@@ -81,6 +82,8 @@ def parse_expr(
         return result.sized(shape[0])
     if isinstance(result, Eye):
         raise SpecError("cannot tell the size of I here; use it next to a matrix", source.at(0))
+    if isinstance(result, Ones):
+        raise SpecError("cannot tell the size of \\mathbf{1} here; use it next to a matrix", source.at(0))
     return result
 
 
@@ -148,7 +151,13 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
 
     def lower_Neg(self, node: Neg):
         value = self.lower(node.operand)
-        return Eye(-value.coeff) if isinstance(value, Eye) else ir.neg(value)
+        return (
+            Eye(-value.coeff)
+            if isinstance(value, Eye)
+            else -value
+            if isinstance(value, Ones)
+            else ir.neg(value)
+        )
 
     def lower_BinOp(self, node: BinOp):
         chain = PRODUCTS if node.op in PRODUCTS else ("+", "-")
@@ -163,7 +172,13 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         value = operands[0]
         for op, right in zip(ops, operands[1:]):
             if op.op == "-":
-                right = Eye(-right.coeff) if isinstance(right, Eye) else ir.neg(right)
+                right = (
+                    Eye(-right.coeff)
+                    if isinstance(right, Eye)
+                    else -right
+                    if isinstance(right, Ones)
+                    else ir.neg(right)
+                )
             value = self.add(value, right, op.pos)
         return value
 
@@ -181,6 +196,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return Eye(ir.scalar(value)) if free else value
 
     def add(self, left, right, pos):
+        if isinstance(left, Ones) or isinstance(right, Ones):
+            left, right = self.ones(left, right, "+", pos)
         if isinstance(left, Eye) and isinstance(right, Eye):
             return Eye(left.coeff + right.coeff)
         if isinstance(left, Eye) or isinstance(right, Eye):
@@ -197,6 +214,10 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return ir.add(left, right)
 
     def multiply(self, left, right, pos):
+        if isinstance(left, Ones) or isinstance(right, Ones):
+            if isinstance(both := self.ones(left, right, "*", pos), Ones):
+                return both  # 2·1: still to be sized
+            left, right = both
         if (
             ir.is_matrix(left)
             and ir.is_matrix(right)
@@ -214,6 +235,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
 
     def entrywise(self, left, right, pos):
         """``A .* B``, the entrywise product ``hadamard(A, B)``; a number times a matrix is a product."""
+        if isinstance(left, Ones) or isinstance(right, Ones):
+            left, right = self.ones(left, right, ".*", pos)
         if isinstance(left, Eye) or isinstance(right, Eye):  # I .* A: I takes A's size
             eye, other = (left, right) if isinstance(left, Eye) else (right, left)
             if not ir.is_matrix(other):
@@ -233,7 +256,16 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             raise self.error(f"'.*' needs two matrices of the same shape, not {shapes}", pos)
         return ir.hadamard(left, right)
 
+    def ones(self, left, right, op: str, pos: int):
+        """``\\mathbf{1}`` (LaTeX) sized by the other operand, or scaled by a number (`gen.expr.ones`)."""
+        both = sized(left, right, op)
+        if both is None:
+            raise self.error("cannot tell the size of \\mathbf{1} here; use it next to a matrix", pos)
+        return both
+
     def divide(self, left, right, pos):
+        if isinstance(left, Ones) and not ir.is_matrix(right):
+            return left.scaled(1 / ir.scalar(right))
         if isinstance(right, Eye) or ir.is_matrix(right) and not ir.is_one_by_one(right):
             raise self.error("cannot divide by a matrix; multiply by its inverse instead", pos)
         if right == 0:
@@ -254,6 +286,10 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         return value
 
     def apply_postfix(self, node: Postfix, value):
+        if isinstance(value, Ones) and node.op == "T":
+            return replace(value, transposed=not value.transposed)
+        if isinstance(value, Ones):
+            raise self.error("cannot tell the size of \\mathbf{1} here; use it next to a matrix", node.pos)
         if node.caret and "T" in self.symbols and not ir.is_matrix(value):
             power = f"{grouped(node.operand)}^({'-' * (node.op == '-T')}T)"
             message = f"'^T' is the transpose, not the power by the symbol T: for the power write {power}"
@@ -323,6 +359,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             raise self.error(f"cannot {action.format(describe_shape(value))}: it is not square", pos)
 
     def lower_Call(self, node: Call):
+        if node.name == "ones" and not node.args and self.source.latex:  # \mathbf{1}: sized by its neighbours
+            return Ones()
         function = FUNCTIONS.get(node.name)
         if function is not None and node.name in self.symbols:  # a symbol named d: d(...) is not dX
             message = f"'{node.name}' is a declared symbol, so '{node.name}(' is not the differential here"
@@ -357,6 +395,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
             return sp.Integer(1 if node.name == "det" else 0)
         if any(isinstance(a, Eye) for a in args):
             raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
+        if any(isinstance(a, Ones) for a in args):
+            raise self.error(f"cannot tell the size of \\mathbf{{1}} in {node.name}(...)", node.pos)
         if self.source.latex and (read := latex_reading(node.name, node.entrywise, args)) != node.name:
             node = replace(node, name=read)  # in LaTeX \exp(X) of a square X is e^X, |X| is det X
             lower = getattr(self, f"call_{FUNCTIONS[read].lowering}")

@@ -58,26 +58,26 @@ FRECHET = {
     f.frechet.strip("\\").removeprefix("mathrm{").rstrip("}"): f.name for f in FUNCTIONS.values() if f.frechet
 }
 TRANSPOSES = {("T",): True, ("top",): False, ("intercal",): False, ("prime",): False, ("mathsf", "T"): False}
-TRANSPOSES |= {("mathrm", "T"): False, ("sf", "T"): False, ("rm", "T"): False, ("t",): False}
+TRANSPOSES |= {("mathrm", "T"): False, ("sf", "T"): False, ("rm", "T"): False, ("text", "T"): False}
+TRANSPOSES |= {("textsf", "T"): False, ("textrm", "T"): False, ("mathbf", "T"): False, ("t",): False}
 TIMES = {"*": "*", "cdot": "*", "times": "*", "ast": "*", "/": "/", "div": "/", "odot": ".*", "circ": ".*"}
 TIMES |= {"otimes": "kron", "bullet": "*"}
 SIZES = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
+SWITCHES = frozenset("rm bf it sf tt boldmath mathversion".split())  # {\bf X}: the style of what follows
 SPACES = frozenset(", ; : ! \\  quad qquad enspace thinspace medspace thickspace negthinspace".split())
 SPACES |= {" ", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag", "pause", "limits"}
-SPACES |= {"nolimits", "relax", "allowbreak", "nobreak"}
+SPACES |= {"nolimits", "relax", "allowbreak", "nobreak"} | SWITCHES
 DROPPED_WITH_ARGUMENT = frozenset("label tag color phantom hphantom vphantom hspace vspace mspace".split())
 UNWRAPPED = frozenset("boxed cancel bcancel xcancel underline mathstrut smash displaylines".split())
 UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".split())  # \textcolor{red}{x}
 BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}
-WORD_STYLES = frozenset(
-    "mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname rm it".split()
-)
+WORD_STYLES = frozenset("mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname".split())
 BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec".split())
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
 OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}
 REFUSED = {
-    "partial": "a partial derivative is not an expression derivtex can check: write the derivative out",
+    "partial": "a partial derivative cannot be checked: write the derivative out",
     "nabla": "a gradient \\nabla cannot be checked: write the gradient out",
     "sum": "a sum over an index is not supported: write it with matrices (1^T x, tr(X))",
     "prod": "a product over an index is not supported",
@@ -189,6 +189,10 @@ class _Parser:
         if self.peek().kind == "end":
             raise self.error("empty expression")
         node = self.sum()
+        while self.peek().is_char(".", ",", ";"):  # "= 2A^T(Ax - b)." ends a sentence
+            self.next()
+            if self.peek().kind != "end":
+                raise self.error(f"unexpected {self.peek().shown()}")
         if self.peek().kind != "end":
             raise self.error(f"unexpected {self.peek().shown()}")
         return node
@@ -247,8 +251,10 @@ class _Parser:
                 return node
 
     def superscript(self, base, caret: Tok):
-        tokens = self.group_tokens()
+        tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
+        if texts[:1] == ("(",) and texts[-1:] == (")",):  # W^{(1)}: an index, part of the name
+            return self.indexed(base, tokens, caret)
         if texts in TRANSPOSES:
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
@@ -261,6 +267,14 @@ class _Parser:
                 raise self.error(message, caret)
             return Postfix(".^", base, caret.pos, self.sub_parse(tokens[1:], where=caret))
         return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
+
+    def indexed(self, base, tokens: list[Tok], caret: Tok) -> Name:
+        """``W^{(1)}``, ``x^{(i)}``: a layer's or a sample's own symbol (``W_1`` or ``W1``), never a
+        power (``W^{(2)}W^{(1)}`` is not ``W^2``)."""
+        index = "".join(t.text for t in tokens[1:-1] if t.kind in ("letter", "digit"))
+        if not isinstance(base, Name) or not index or len(index) != len(tokens) - 2:
+            raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}", caret)
+        return Name(self.resolve((f"{base.name}_{index}", f"{base.name}{index}")), base.pos)
 
     def starts_atom(self, token: Tok) -> bool:
         if token.kind in ("letter", "digit"):
@@ -277,6 +291,8 @@ class _Parser:
             return self.number()
         if token.kind == "letter":
             return self.letters()
+        if token.is_char("{") and self.old_style_differential():
+            return self.differential(token)
         if token.kind == "char" and token.text in OPENINGS:
             return self.parenthesised()
         if token.is_char("|"):
@@ -304,6 +320,24 @@ class _Parser:
         if digits == ".":
             raise self.error("expected a number, found '.'", first)
         return Num(digits, first.pos)
+
+    def old_style_differential(self) -> bool:
+        """``{\\rm d}X``: the upright d of plain TeX (consumed when it is one)."""
+        raw = self.stream.stack[-4:][::-1]
+        words = [t.text for t in raw]
+        if (
+            len(raw) == 4
+            and words[1] in ("rm", "mathrm")
+            and words[2:] == ["d", "}"]
+            and "d" not in self.names
+        ):
+            if self.differentiable(
+                self.stream.stack[-5] if len(self.stream.stack) > 4 else Tok("end", "", 0)
+            ):
+                for _ in raw:
+                    self.stream.next()
+                return True
+        return False
 
     def parenthesised(self):
         opening = self.next()
@@ -371,15 +405,26 @@ class _Parser:
     def differential(self, d: Tok):
         """``dX`` (the grammar's name of X's differential) or ``d(F)``."""
         operand = self.nested(self.atom)
-        if isinstance(operand, Name):
-            return Name("d" + operand.name, d.pos)
-        return Call("d", (operand,), d.pos)
+        if not isinstance(operand, Name):
+            return Call("d", (operand,), d.pos)
+        differential = Name("d" + operand.name, d.pos)
+        if not self.peek().is_char("^"):
+            return differential
+        raised = self.superscript(differential, self.next())  # dX^T is (dX)^T, as d(X^T) is
+        if isinstance(raised, Postfix) and raised.op != "T":
+            message = f"is this the differential of a power or a power of d{operand.name}? write "
+            raise self.error(message + "\\mathrm{d}(X^{-1}) or (\\mathrm{d}X)^{-1}", raised)
+        return raised
 
     def named(self, bases: tuple[str, ...], token: Tok):
         """A name, with its subscript: ``W_{1}`` is ``W_1`` or ``W1`` (whichever is a symbol)."""
         if not self.peek().is_char("_"):
             return Name(self.resolve(bases), token.pos)
         self.next()
+        tokens = self.group_tokens()
+        if bases[0] == "I" and not any(n.startswith("I") and n != "I" for n in self.names):
+            return Call("I", (as_size(self.sub_parse(tokens, where=token)),), token.pos)  # I_{n}, I_{n^2}
+        self.stream.push([Tok("char", "{", token.pos), *tokens, Tok("char", "}", token.pos)])
         sub = self.subscript_text()
         spellings = tuple(s for b in bases for s in (f"{b}_{sub}", f"{b}{sub}"))
         if not any(s in self.names for s in spellings):
@@ -402,9 +447,6 @@ class _Parser:
             suffix = "_frechet" if base == "L" else "_kronecker"
             return Call(FRECHET[sub] + suffix, self.arguments(base, token), token.pos)
         sizes = tuple(Name(c, token.pos) if c.isalpha() else Num(c, token.pos) for c in sub.split(",") if c)
-        if base == "I" and sub.replace(",", "").isalnum():
-            size = sizes[0] if "," in sub else product_of(sub, token.pos)
-            return Call("I", (size,), token.pos)
         if base == "K" and (len(sub) == 2 or sub.count(",") == 1):
             pair = sizes if "," in sub else (Name(sub[0], token.pos), Name(sub[1], token.pos))
             return Call("commutation", pair, token.pos)
@@ -430,12 +472,17 @@ class _Parser:
         names = GREEK_NAMES[token.text]
         call = LETTER_CALLS.get(names[0])
         after = self.peek()
-        opens = after.is_char("(", "^") or after.is_cs("left", "bigl", "Bigl")
+        opens = after.is_char("(") or after.is_cs("left", "bigl", "Bigl") or self.entrywise_mark()
         if call and names[0] not in self.names and opens:
             return self.function(call, token)
         return self.named(names, token)
 
     # --- functions ----------------------------------------------------------------------------
+
+    def entrywise_mark(self) -> bool:
+        """Whether ``^{\\circ}`` comes next (``\\sigma^{\\circ}(X)``; ``\\sigma^2`` is a power)."""
+        raw = [t for t in self.stream.stack[-4:][::-1] if not t.is_char("{")]
+        return len(raw) > 1 and raw[0].is_char("^") and raw[1].is_cs("circ")
 
     def function(self, name: str, word: Tok):
         """``\\exp(x)``, ``\\exp^{\\circ}(X)`` (entry by entry), ``\\log\\det X``, ``\\log|X|``,
@@ -457,7 +504,7 @@ class _Parser:
             name = "logdet" if name != "det" else "det"
             return Call(name, (self.bar_content(),), word.pos)
         token = self.peek()
-        if token.kind == "char" and token.text in "([":
+        if token.kind in ("char", "cs") and token.text in OPENINGS:
             args = self.arguments(name, word)
         elif self.starts_atom(token):
             args = (self.bare_argument(),)
@@ -523,12 +570,15 @@ def inner(a, b, pos: int) -> Call:
     return Call("tr", (BinOp("*", Postfix("T", a, pos), b, pos),), pos)
 
 
-def product_of(letters: str, pos: int):
-    """``nm`` in a subscript: the product of sizes ``n*m``."""
-    factors = [Name(c, pos) if c.isalpha() else Num(c, pos) for c in letters]
-    node = factors[0]
-    for factor in factors[1:]:
-        node = BinOp("*", node, factor, pos)
+def as_size(node):
+    """A size as the grammar writes it: ``n^{2}`` is ``n*n`` (a size is a product of dimensions)."""
+    if isinstance(node, Postfix) and node.op == "^" and isinstance(node.exponent, Num):
+        power = int(node.exponent.text) if node.exponent.text.isdigit() else 0
+        if 1 <= power <= 8:
+            product = node.operand
+            for _ in range(power - 1):
+                product = BinOp("*", product, node.operand, node.pos)
+            return product
     return node
 
 
@@ -536,14 +586,34 @@ def product_of(letters: str, pos: int):
 
 
 def _frac(p: _Parser, token: Tok):
-    numerator = p.group_tokens()
-    if numerator and numerator[0].is_cs("partial", "mathrm", "nabla") and len(numerator) <= 4:
-        if numerator[0].is_cs("partial") or numerator[-1].is_char("d"):
-            message = "a derivative \\frac{\\partial …}{\\partial …} cannot be checked: write it out"
-            raise p.error(message, token)
+    numerator, denominator = p.group_tokens(), p.group_tokens()
+    if derivative(numerator, denominator):
+        message = "a derivative \\frac{\\partial …}{\\partial …} cannot be checked: write it out"
+        raise p.error(message, token)
     top = p.sub_parse(numerator, where=token)
-    bottom = p.sub_parse(p.group_tokens(), where=token)
+    bottom = p.sub_parse(denominator, where=token)
     return BinOp("/", top, bottom, token.pos)
+
+
+def derivative(numerator: list[Tok], denominator: list[Tok]) -> bool:
+    """Whether ``\\frac{…}{…}`` is a derivative: ``∂f/∂X``, ``\\mathrm{d}f/\\mathrm{d}t``, ``df/dt``."""
+
+    def differential(tokens: list[Tok]) -> bool:
+        words = [t.text for t in tokens if not t.is_char("{", "}")][:2]
+        return words[:1] in (["partial"], ["nabla"]) or words == ["mathrm", "d"] or words[:1] == ["d"]
+
+    return (
+        bool(denominator)
+        and denominator[0].is_cs("partial", "nabla")
+        or (differential(numerator) and differential(denominator))
+    )
+
+
+def _partial(p: _Parser, token: Tok):
+    """``\\partial X``, ``\\partial(X^{-1})``: the differential, as the Matrix Cookbook writes it (§2.2)."""
+    if not p.differentiable(p.peek()):
+        raise p.error(REFUSED["partial"], token)
+    return p.differential(token)
 
 
 def _sqrt(p: _Parser, token: Tok):
@@ -572,10 +642,11 @@ def _word(p: _Parser, token: Tok):
 
 
 def _bold(p: _Parser, token: Tok):
-    """``\\mathbf{x}`` is x; ``\\mathbf{1}`` the vector of ones (its size from where it stands)."""
+    """``\\mathbf{x}`` is x; ``\\mathbf{1}`` the vector of ones (``ones()``: the lowering sizes it by
+    its neighbours, `gen.expr.ones`)."""
     tokens = [t for t in p.group_tokens() if not t.is_char("{", "}")]
     if [t.text for t in tokens] == ["1"]:
-        raise p.error("\\mathbf{1} has no size here: write \\operatorname{ones}(n)", token)
+        return Call("ones", (), token.pos)
     p.stream.push(tokens)
     return p.atom()
 
@@ -651,6 +722,7 @@ CONTROL: dict[str, Callable] = {
     **dict.fromkeys(BRACES, _brace),
     **dict.fromkeys(FUNCTION_CS, _function),
     "langle": _langle,
+    "partial": _partial,
     **dict.fromkeys(("lVert", "Vert", "|"), _Parser.norm),
     **dict.fromkeys(("lvert", "vert"), lambda p, t: Call("abs", (_closed_bar(p, t),), t.pos)),
     "mathbb": _indicator,

@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Span, SpecError, quote
 from ..expr.functions import FUNCTIONS as NAMED
 from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer
-from .text import formulas, latex_text, plain_text, refusal
+from .text import formulas, latex_expression, latex_text, plain_text, refusal
 
 ASSUMPTIONS = (
     "invertible",
@@ -552,7 +552,13 @@ def _check(key: str, node: Node, src: Source) -> CheckSettings:
 
 
 STRING = _plain("a string")
-_EXPRESSION = _text("an expression such as tr(X^-1)", positions=True)
+_GRAMMAR = _text("an expression such as tr(X^-1)", positions=True)
+
+
+def _EXPRESSION(key: str, node: Node, src: Source) -> Text:
+    """An expression in the spec grammar, or in LaTeX between dollar signs (`latex_expression`)."""
+    return latex_expression(_GRAMMAR(key, node, src))
+
 
 _TOP_LEVEL: dict[str, Validator] = {
     "title": STRING,

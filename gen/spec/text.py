@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from ..errors import SpecError, quote
 from .reader import Text
@@ -82,6 +83,19 @@ def formulas(text: Text) -> tuple[Text, ...]:
         if not text.value[start + 1 : end].strip():
             raise SpecError("an empty formula: write an expression between the '$' signs", text.at(start))
     return tuple(piece(text, start + 1, end) for start, end in pairs)
+
+
+def latex_expression(text: Text) -> Text:
+    """``'$\\operatorname{tr}(X^{-1})$'``: an expression written in LaTeX, read by `gen.expr.tex`
+    (the text between the dollar signs, with its own positions). The grammar has no ``$``, so no
+    expression written in it changes meaning; a lone ``$`` is left to the grammar's parser to refuse."""
+    value = text.value
+    start, end = len(value) - len(value.lstrip()), len(value.rstrip())
+    if end - start < 2 or value[start] != "$" or value[end - 1] != "$":
+        return text
+    if not value[start + 1 : end - 1].strip():
+        raise SpecError("an empty formula: write an expression between the '$' signs", text.at(start))
+    return replace(piece(text, start + 1, end - 1), latex=True)
 
 
 def piece(text: Text, start: int, end: int) -> Text:

@@ -306,7 +306,7 @@ def test_a_vector_is_never_read_as_a_number_to_make_a_link_fit(tmp_path):
 def test_prose_declarations_and_definitions(tmp_path):
     body = (
         "Let $S \\in \\mathbb{S}^{n}$ and $A \\in \\mathbb{R}^{n \\times n}$.\n"
-        "\\[ x^\\top S x = x^\\top S^\\top x \\]\n"
+        "\\[ S x = S^\\top x \\]\n"
         "\\[ B = A + A^\\top \\]\n"
         "\\[ B = B^\\top \\]\n"
         "\\[ \\mathrm{d}f = \\operatorname{tr}(A\\,\\mathrm{d}X) \\]\n"
@@ -328,3 +328,15 @@ def test_a_continuation_typed_as_equals(tmp_path):
     first, second = outcomes_of(tmp_path, body)
     assert first.status == "ok"
     assert second.status == "shape error" and "a continuation typed as '='?" in second.message
+
+
+def test_annotations_hold_to_the_end_of_their_section_and_a_sidecar_throughout(tmp_path):
+    body = (
+        "\\section{A}\n% derivtex: c: scalar\n\\[ c X = X c \\]\n"
+        "\\section{B}\n\\[ c X = X c \\]\n\\[ S x = S^\\top x \\]\n"
+    )
+    path = document(tmp_path, body)
+    assert [o.status for o in check_file(path).outcomes] == ["ok", "shape error", "does not follow"]
+    sidecar = "symbols:\n  S: {shape: [n, n], assume: [symmetric]}\ndefine:\n  c: \\operatorname{tr}(S)\n"
+    (tmp_path / "paper.derivtex.yaml").write_text(sidecar)
+    assert [o.status for o in check_file(path).outcomes] == ["ok", "ok", "ok"]

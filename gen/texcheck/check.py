@@ -101,6 +101,7 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):
+    scope = on_prose(scope, event, base, parse, name_of)[0]  # X \\in \\mathbb{R}^{n} in a display too
     found, defined = [], dict(scope.defined)
     for chain in chains(event):
         outcomes, definitions = check_chain(chain, replace(scope, defined=defined), parse)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
-from ..expr.parser import BinOp, Call, Name, Postfix
+from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..spec.reader import Text
 from .rows import CHECKED, Chain
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
@@ -127,8 +127,10 @@ def linked(left, right, scope) -> tuple:
             continue
         if isinstance(other, str):
             return other, other
+        if isinstance(other, Gradient) and other.variable == gradient.variable:
+            return Call("d", (left.f,), 0), Call("d", (right.f,), 0)  # equal gradients: equal differentials
         if isinstance(other, Gradient):
-            return ("two gradients: write one of them out",) * 2
+            return ("gradients by two different variables",) * 2
         dX = Name("d" + gradient.variable, gradient.pos)
         G = other if scope.layout == "numerator" else Postfix("T", other, gradient.pos)
         inner = BinOp("*", G, dX, gradient.pos)
@@ -147,7 +149,7 @@ def definitions(chain: Chain, pairs: list, outcomes: list) -> dict:
 
     found = {}
     for k, o in enumerate(outcomes):
-        defines = o.status == SKIPPED and o.relation == CHECKED
+        defines = o.status == SKIPPED and o.message.startswith("a definition")
         if defines and (d := definition(*pairs[k], elsewhere(pairs, k))):
             name, params, body = d
             side = chain.links[k].right if body is pairs[k][1] else chain.links[k].left
@@ -183,7 +185,9 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         if name and name not in scope.defined and not used(name, [other, *others]) and name not in CONSTANTS:
             message = f"d{name}: the text does not define {name} here; declare % derivtex: {name} := <LaTeX>"
             return outcome(chain, k, CANNOT, message)
-    if defined := definition(left, right, others):
+    if (defined := definition(left, right, others)) and scope.lookup(defined[0]) is not None:
+        return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
+    if defined:
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
     if missing := undefined_call(left) or undefined_call(right):
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
@@ -252,7 +256,27 @@ def substitute(tree, scope, bound: dict, depth: int):
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call):
         new["args"] = tuple(substitute(a, scope, bound, depth) for a in tree.args)
-    return replace(tree, **new) if new else tree
+    return without_zero(replace(tree, **new) if new else tree)
+
+
+def without_zero(tree):
+    """``a + 0`` and ``a - 0`` are ``a`` (a written 0 is the zero of any shape; the lowering would
+    refuse to add a number to a vector)."""
+    if (
+        isinstance(tree, BinOp)
+        and tree.op in "+-"
+        and isinstance(tree.right, Num)
+        and float(tree.right.text) == 0
+    ):
+        return tree.left
+    if (
+        isinstance(tree, BinOp)
+        and tree.op == "+"
+        and isinstance(tree.left, Num)
+        and float(tree.left.text) == 0
+    ):
+        return tree.right
+    return tree
 
 
 def runs(pending: list[int]) -> list[list[int]]:
@@ -290,9 +314,10 @@ def typed(pairs: list, scope):
     trees = [t for pair in pairs for t in pair]
     names = {n for t in trees for n in names_in(t)}
     declared = {n: d.shape for n in names if (d := scope.lookup(n)) is not None and d.shape is not None}
+    sizes = scope.dimensions() - set(declared)  # n in 2/n: a declared dimension, as a number
     differentials = frozenset(n for n in names if is_differential(n, declared))
     squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
-    inferred = infer(pairs, declared, differentials, squares)
+    inferred = infer(pairs, declared, differentials, squares, frozenset(sizes))
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
     return replace(inferred, varying=frozenset(written & set(inferred.shapes)) or frozenset(inferred.shapes))
 
@@ -322,8 +347,9 @@ def slips(chain: Chain, outcomes: list, pairs: list, parts: list, scope) -> list
                 line = chain.source.line(chain.links[k].right.offset)
                 before = chain.source.line(chain.links[k].left.offset)
                 after = chain.source.line(chain.links[k + 1].right.offset)
-                note = f"; the slip is in line {line}: line {after} equals line {before}"
-                outcomes[k] = replace(outcomes[k], message=outcomes[k].message + note)
+                note = f"the slip is in line {line}: line {after} equals line {before}"
+                message = "; ".join(m for m in (outcomes[k].message, note) if m)
+                outcomes[k] = replace(outcomes[k], message=message)
                 outcomes[k + 1] = replace(
                     outcomes[k + 1], message=f"follows from line {before}, not from line {line}"
                 )

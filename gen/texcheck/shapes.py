@@ -54,6 +54,7 @@ class Unifier:
     def __init__(self, declared: dict, kinds: dict, differentials=frozenset()):
         self.parent: dict = {}
         self.differentials = differentials  # names such as dX: the differential of X
+        self.sizes = frozenset()  # declared dimensions: numbers, not symbols
         self.fresh = itertools.count()
         self.names: dict = {}  # name → shape terms
         self.declared, self.kinds = declared, kinds
@@ -202,6 +203,8 @@ CALLS = {
 
 
 def of_name(u: Unifier, node: Name):
+    if node.name in u.sizes:
+        return SCALAR  # a declared dimension used as a number: its size
     if node.name in CONSTANTS - {"I"} and node.name not in u.declared:
         return SCALAR
     if node.name in u.differentials:
@@ -219,9 +222,10 @@ SHAPES = {
 }
 
 
-def unified(pairs: list, declared: dict, kinds: dict, differentials, squares) -> Unifier:
+def unified(pairs: list, declared: dict, kinds: dict, differentials, squares, sizes=frozenset()) -> Unifier:
     """Every side's shape worked out, the two sides of each link made to agree (or a Conflict)."""
     u = Unifier(declared, kinds, differentials)
+    u.sizes = sizes
     for name in squares:
         u.square(u.name(name), f"{name}'s assumption")
     for left, right in pairs:
@@ -247,20 +251,20 @@ def children(node) -> tuple:
     return tuple(node.args)
 
 
-def infer(pairs: list, declared: dict, differentials=frozenset(), squares=()) -> Inferred:
+def infer(pairs: list, declared: dict, differentials=frozenset(), squares=(), sizes=frozenset()) -> Inferred:
     """The shapes of the names in ``pairs`` (the two ASTs of each link), or a Conflict. A convention
     is never bent to make a link fit (a vector read as a number commutes, and a wrong step would
     pass): where reading one lowercase name the other way would fit, the message says which
     declaration would make it so."""
     try:
-        return finished(unified(pairs, declared, {}, differentials, squares), declared, {})
+        return finished(unified(pairs, declared, {}, differentials, squares, sizes), declared, {})
     except Conflict as first:
         for name in dict.fromkeys(n for pair in pairs for s in pair for n in names_in(s)):
             other = FLIPPED.get(convention(name)[0])
             if name in declared or other is None:
                 continue
             try:
-                unified(pairs, declared, {name: other}, differentials, squares)
+                unified(pairs, declared, {name: other}, differentials, squares, sizes)
             except Conflict:
                 continue
             hint = f"if {name} is {FITS[other]}, declare % derivtex: {name}: {DECLARED[other]}"

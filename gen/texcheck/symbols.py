@@ -52,6 +52,11 @@ class Scope:
     def lookup(self, name: str) -> Declared | None:
         return self.declared.get(name) or self.prose.get(name)
 
+    def dimensions(self) -> set:
+        """The dimensions named in the declarations (``n`` of ``X: n x n``)."""
+        shapes = [d.shape for d in (*self.declared.values(), *self.prose.values()) if d.shape]
+        return {dim for shape in shapes for dim in shape if isinstance(dim, str)}
+
     def parsed(self, name: str):
         return self.defined[name].tree
 

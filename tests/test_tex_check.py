@@ -345,3 +345,14 @@ def test_annotations_hold_to_the_end_of_their_section_and_a_sidecar_throughout(t
     sidecar = "symbols:\n  S: {shape: [n, n], assume: [symmetric]}\ndefine:\n  c: \\operatorname{tr}(S)\n"
     (tmp_path / "paper.derivtex.yaml").write_text(sidecar)
     assert [o.status for o in check_file(path).outcomes] == ["ok", "ok", "ok"]
+
+
+def test_eqnarray_skip_and_numerator_layout(tmp_path):
+    body = (
+        "\\begin{eqnarray}\n\\operatorname{tr}(AB) &=& \\operatorname{tr}(BA) \\\\\n"
+        "&=& \\operatorname{tr}(A^\\top B^\\top)\n\\end{eqnarray}\n"
+        "% derivtex: skip\n\\[ AB = BA \\]\n\\[ AB = BA \\]\n"
+        "% derivtex: layout numerator\n\\[ \\nabla_X \\operatorname{tr}(AX) = A \\]\n"
+    )
+    found = [(o.line, o.status) for o in outcomes_of(tmp_path, body)]
+    assert found == [(2, "ok"), (3, "ok"), (6, "skipped"), (7, "does not follow"), (9, "ok")]

@@ -76,7 +76,7 @@ GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
 
 def read(parse, source, side, scope):
     """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
-    (``line:col: reason``)."""
+    (``reason (line L, column C)``)."""
     try:
         if match := GRADIENT.match(side.text):
             variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
@@ -89,7 +89,8 @@ def read(parse, source, side, scope):
             return applied
         return parse(side.text, source.span(side.offset))
     except SpecError as error:
-        return f"{error.span.line}:{error.span.col}: {error.message}" if error.span else error.message
+        where = f" (line {error.span.line}, column {error.span.col})" if error.span else ""
+        return f"{error.message}{where}"
 
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)

@@ -17,6 +17,7 @@ from .document import Event
 DROPPED = re.compile(
     r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
     r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|array|cases)\*?\}(?:\s*\{[^{}]*\})?"
+    r"|\\setcounter\s*\{[^{}]*\}\s*\{[^{}]*\}|\\(?:vspace|phantom)\*?\s*\{[^{}]*\}"
     r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
 )
 ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")

@@ -239,7 +239,9 @@ def test_json_lists_every_link(tmp_path):
     assert {link["status"] for link in links_} <= set(links.STATUSES)
     approx = next(link for link in links_ if link["relation"] == "\\approx")
     assert approx["status"] == "skipped" and approx["line"] == 13
-    assert next(link for link in links_ if link["line"] == 6)["reason"] == "cyclic"
+    cyclic = next(link for link in links_ if link["line"] == 6)
+    assert cyclic["reason"] == "cyclic" and cyclic["within"] == 1e-8 and cyclic["relative_error"] is None
+    assert next(link for link in links_ if link["line"] == 9)["relative_error"] == 0.5  # 2a against a
 
 
 def test_strict_fails_on_anything_not_checked(tmp_path):

@@ -11,6 +11,7 @@ import json
 
 from .check import FileResult
 from .links import CANNOT, FALSE, NOT_UNDERSTOOD, OK, SHAPE, SKIPPED, STATUSES
+from .values import TOLERANCE
 
 FAILING = (FALSE, SHAPE)
 
@@ -71,7 +72,7 @@ def json_report(results: list[FileResult]) -> str:
                 "relation": o.relation,
                 "right": o.right,
                 "reason": o.reason,
-                "relative_error": o.figure if o.figure is not None and o.figure < float("inf") else None,
+                **figures(o),
                 "conventions": list(o.conventions),
             }
             for o in result.outcomes
@@ -81,6 +82,15 @@ def json_report(results: list[FileResult]) -> str:
             {"file": result.path, "summary": summary(result.outcomes), "links": links, "problems": problems}
         )
     return json.dumps({"files": files}, indent=2)
+
+
+def figures(o) -> dict:
+    """A passing link's bound (its measured error is rounding noise that changes with the machine), a
+    failing one's relative error."""
+    if o.status == OK:
+        return {"within": TOLERANCE, "relative_error": None}
+    finite = o.figure is not None and o.figure < float("inf")
+    return {"within": None, "relative_error": float(f"{o.figure:.3g}") if finite else None}
 
 
 def exit_code(results: list[FileResult], strict: bool) -> int:

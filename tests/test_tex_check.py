@@ -358,3 +358,11 @@ def test_eqnarray_skip_and_numerator_layout(tmp_path):
     )
     found = [(o.line, o.status) for o in outcomes_of(tmp_path, body)]
     assert found == [(2, "ok"), (3, "ok"), (6, "skipped"), (7, "does not follow"), (9, "ok")]
+
+
+def test_a_continuation_typed_as_equals_that_drops_the_differential(tmp_path):
+    rows = "\\mathrm{d}\\operatorname{tr}(AX) &= \\operatorname{tr}(A\\,\\mathrm{d}X) \\\\\n&= \\operatorname{tr}(A)"
+    body = f"\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    first, second = outcomes_of(tmp_path, body)
+    assert (first.status, second.status) == ("ok", "does not follow")
+    assert second.message.endswith("a continuation typed as '='?")

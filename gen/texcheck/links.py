@@ -308,7 +308,16 @@ def checked_run(chain: Chain, group: list[int], pairs: list, scope, outcomes: li
         sides = Sides(inferred, scope)
         for k in links:
             outcomes[k] = compare(sides, *pairs[k], lambda *a, k=k, **m: outcome(chain, k, *a, **m))
+            if outcomes[k].status == FALSE and chain.links[k].row_start and one_differential(*pairs[k]):
+                message = "; ".join(m for m in (outcomes[k].message, "a continuation typed as '='?") if m)
+                outcomes[k] = replace(outcomes[k], message=message)
     return slips(chain, outcomes, pairs, parts, scope)
+
+
+def one_differential(left, right) -> bool:
+    """Whether one side has a differential and the other none (df = tr(G dX), then "= G")."""
+    has = [any(is_differential(n, {}) for n in names_in(t)) or bool(differentiated(t)) for t in (left, right)]
+    return has[0] != has[1]
 
 
 def typed(pairs: list, scope):

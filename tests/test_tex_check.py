@@ -361,7 +361,8 @@ def test_eqnarray_skip_and_numerator_layout(tmp_path):
 
 
 def test_a_continuation_typed_as_equals_that_drops_the_differential(tmp_path):
-    rows = "\\mathrm{d}\\operatorname{tr}(AX) &= \\operatorname{tr}(A\\,\\mathrm{d}X) \\\\\n&= \\operatorname{tr}(A)"
+    rows = "\\mathrm{d}\\operatorname{tr}(AX) &= \\operatorname{tr}(A\\,\\mathrm{d}X) \\\\\n"
+    rows += "&= \\operatorname{tr}(A)"
     body = f"\\begin{{align}}\n{rows}\n\\end{{align}}\n"
     first, second = outcomes_of(tmp_path, body)
     assert (first.status, second.status) == ("ok", "does not follow")

@@ -367,3 +367,15 @@ def test_a_continuation_typed_as_equals_that_drops_the_differential(tmp_path):
     first, second = outcomes_of(tmp_path, body)
     assert (first.status, second.status) == ("ok", "does not follow")
     assert second.message.endswith("a continuation typed as '='?")
+
+
+def test_a_partial_derivative_alone_on_a_side_is_a_gradient(tmp_path):
+    body = (
+        "\\[ \\frac{\\partial \\operatorname{tr}(AX)}{\\partial X} = A^\\top \\]\n"
+        "\\[ \\frac{\\partial}{\\partial x} x^\\top A x = (A + A^\\top) x \\]\n"
+        "\\[ \\frac{\\partial \\operatorname{tr}(AX)}{\\partial X} = A \\]\n"
+        "\\[ \\frac{\\partial f}{\\partial X} = A^\\top \\]\n"
+    )
+    found = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
+    assert [s for s, _ in found] == ["ok", "ok", "does not follow", "cannot check"]
+    assert "% derivtex: f :=" in found[3][1]

@@ -13,7 +13,7 @@ from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..spec.reader import Text
-from .rows import CHECKED, Chain
+from .rows import CHECKED, Chain, closing
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .values import Sides, compare
 
@@ -85,12 +85,41 @@ def read(parse, source, side, scope):
             body = side.text[match.end() :]
             start = side.offset + match.end() + len(body) - len(body.lstrip())
             return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
+        if derivative := partial(parse, source, side):
+            return derivative
         if applied := application(parse, source, side, scope):
             return applied
         return parse(side.text, source.span(side.offset))
     except SpecError as error:
         where = f" (line {error.span.line}, column {error.span.col})" if error.span else ""
         return f"{error.message}{where}"
+
+
+PARTIAL = re.compile(r"\\(?:d|t)?frac\s*\{\s*\\partial\b")
+
+
+def partial(parse, source, side):
+    """``\\frac{\\partial f}{\\partial X}`` (or ``\\frac{\\partial}{\\partial X} f``) alone on a side:
+    the gradient of f, as ``\\nabla_X f`` (None if the side is something else)."""
+    if not (match := PARTIAL.match(side.text)):
+        return None
+    top_end = closing(side.text, side.text.index("{", match.start()) + 1)
+    bottom = re.match(r"\s*\{\s*\\partial\s*", side.text[top_end:])
+    if not bottom:
+        return None
+    bottom_end = closing(side.text, top_end + bottom.end())
+    variable = side.text[top_end + bottom.end() : bottom_end - 1]
+    top = (match.end(), top_end - 1)
+    rest = (bottom_end, len(side.text))
+    if side.text[top[0] : top[1]].strip() and side.text[rest[0] : rest[1]].strip():
+        return None  # \frac{\partial f}{\partial X} g: a product, not a gradient
+    start, end = top if side.text[top[0] : top[1]].strip() else rest
+    name = parse(variable, source.span(side.offset + top_end + bottom.end()))
+    if not isinstance(name, Name):
+        raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
+    lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
+    f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
+    return Gradient(name.name, f, 0)
 
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)

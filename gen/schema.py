@@ -70,7 +70,9 @@ PROPERTIES = {
             "additionalProperties": SYMBOL,
         },
     ),
-    "function": described("the expression to differentiate, such as tr(X^-1)", EXPRESSION),
+    "function": described(
+        "the expression to differentiate, such as tr(X^-1), or LaTeX between dollar signs", EXPRESSION
+    ),
     "wrt": described(
         "the variable, or several: declared symbols; or the inverse of one, such as Sigma^-1",
         one_or_many({"type": "string", "pattern": WRT}),

@@ -9,7 +9,7 @@ import sympy as sp
 from helpers import DERIVATIONS, fixture_cases
 
 from gen.engine.derive import derive
-from gen.errors import Span, SpecError
+from gen.errors import Span, SpecError, Unsupported
 from gen.expr import ir
 from gen.expr.latex import latex
 from gen.expr.lower import parse_expr, symbol_table, written
@@ -135,12 +135,33 @@ def test_errors_are_at_the_position_of_what_was_not_understood(source, col, mess
     assert (error.value.message, error.value.span) == (message, Span("paper.tex", 7, 2 + col))
 
 
-def test_the_length_and_the_nesting_are_bounded():
+NESTINGS = {
+    "parentheses": ("\\left(", "s", "\\right)"),
+    "fractions": ("\\frac{", "s", "}{2}"),
+    "powers": ("s^{", "2", "}"),
+    "roots": ("\\sqrt{", "s", "}"),
+    "norms": ("\\|", "x", "\\|"),
+    "functions": ("\\exp(", "s", ")"),
+    "decorations": ("\\underbrace{", "s", "}"),
+    "minus signs": ("-", "s", ""),
+    "braces": ("{", "s", "}"),
+}
+
+
+@pytest.mark.parametrize("kind", NESTINGS)
+def test_the_nesting_is_bounded_well_inside_the_recursion_limit(kind):
+    opening, inside, closing = NESTINGS[kind]
+    parse(opening * 45 + inside + closing * 45)
+    with pytest.raises(SpecError, match="nested too deeply"):
+        parse(opening * 300 + inside + closing * 300)
+
+
+def test_the_length_is_bounded():
     with pytest.raises(SpecError, match="expression is too long"):
         parse("X+" * 6000 + "X")
-    with pytest.raises(SpecError, match="nested too deeply") as error:
-        parse("(" * 200 + "X" + ")" * 200)
-    assert error.value.span.col > 1
+    macros = macros_from(r"\newcommand{\hundred}{" + "X+" * 100 + "X}")  # 201 tokens
+    with pytest.raises(SpecError, match="expression is too long"):
+        parse("+".join([r"\hundred"] * 600), macros)  # 600 expansions, 120 600 tokens
 
 
 def test_a_recursive_macro_ends_with_a_positioned_error_not_by_the_clock():
@@ -314,3 +335,40 @@ def test_ambiguous_or_uncheckable_notation_is_refused(source, message):
     with pytest.raises(SpecError) as error:
         parse(source)
     assert error.value.message.startswith(message)
+
+
+def test_macros_from_a_list_of_definitions_reach_the_lowering():
+    macros = macros_from([r"\newcommand{\R}{\mathbb{R}}", r"\def\half{\tfrac{1}{2}}"])
+    assert parse(r"\half X", macros) == "1 / 2 * X"
+    lowered = parse_expr(tex(r"\half X^{\top}"), SYMBOLS, macros=macros)
+    assert_same_value(lowered, lower(Text("X^T/2", Span("e", 1, 1))))
+
+
+SOUP = (
+    r"\frac \sqrt { } ( ) [ ] ^ _ ' X A x s d 2 . , | \| \left \right \top \circ \odot \otimes \cdot - + /"
+    r" : \langle \rangle \operatorname{tr} \mathrm{d} \mathrm \mathbf{1} \mathbf \log \det \exp \sigma \alpha"
+    r" \lambda _{\max} \partial \nabla \underbrace \text \color \lVert \rVert \lvert \rvert I K L \mathbb = &"
+    r" \\ # % ~ $ \foo \Bigl \Bigr \{ \} \rm e \hat \inv \norm"
+).split()
+
+
+def test_random_token_soups_only_give_an_expression_or_a_positioned_error():
+    """Found the crashes fixed here (an empty exponent; I next to \\mathbf{1}); a fixed seed."""
+    rng = np.random.default_rng(18)
+    macros = macros_from(r"\newcommand{\inv}[1]{{#1}^{-1}} \DeclarePairedDelimiter{\norm}{\lVert}{\rVert}")
+    for _ in range(3000):
+        source = " ".join(rng.choice(SOUP, size=rng.integers(1, 13)))
+        try:
+            parse_expr(
+                Text(source, Span("soup.tex", 1, 1), latex=True), SYMBOLS, differentials=True, macros=macros
+            )
+        except (SpecError, Unsupported) as error:
+            assert 1 <= error.span.col <= len(source) + 1, source
+
+
+def test_a_reason_in_words_after_the_expression_is_not_part_of_it():
+    """``\\quad\\text{by (3)}`` is the author's reason; ``\\text{tr}`` is still the trace."""
+    reason = parse_expr(tex(r"2A^{\top}(Ax - y) \quad \text{by (3)} \tag*{(4)}"), SYMBOLS)
+    assert_same_value(reason, lower(Text("2*A^T*(A*x - y)", Span("e", 1, 1))))
+    assert parse(r"X \qquad\text{since $W$ is symmetric}") == "X"
+    assert parse(r"\text{tr}(X) + \text{tr} X") == "tr(X) + tr(X)"

@@ -65,6 +65,7 @@ def parse_expr(
     variables=(),
     shape=None,
     order: dict | None = None,
+    macros=None,
 ):
     """Parse ``source`` into a SymPy expression over ``symbols`` (from `symbol_table`).
 
@@ -72,12 +73,13 @@ def parse_expr(
     expressions that depend on them (the differential of a constant is 0, never meant).
     ``shape``, when the expected shape is known, sizes a lone ``I``. ``order``, when given, receives
     the terms of every sum as they are first written, each with its rank (`forms.record_terms`).
+    ``macros``: a LaTeX document's own (`gen.expr.tex.macros_from`), for a ``source`` in LaTeX.
     """
     lowering = _Lowering(source, symbols, differentials, tuple(variables))
     if order is not None:
         lowering.order = order
     with distribute(False):  # 2*(a + b) stays a product, as written (and as printed: a round trip)
-        result = lowering.lower(parse_ast(source, symbols))
+        result = lowering.lower(parse_ast(source, symbols, macros))
     if isinstance(result, Eye) and shape and shape[0] == shape[-1]:
         return result.sized(shape[0])
     if isinstance(result, Eye):
@@ -189,6 +191,8 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         size the context tells, as ``norm(x)^2*I`` is.
         """
         divisors = {i + 1 for i, op in enumerate(ops) if op.op == "/"}
+        if any(isinstance(o, Ones) for o in operands) and any(isinstance(o, Eye) for o in operands):
+            raise self.error("cannot tell the size of \\mathbf{1} here; use it next to a matrix", ops[0].pos)
         operands, free = size_identities(operands, divisors)
         value = operands[0]
         for op, right in zip(ops, operands[1:]):

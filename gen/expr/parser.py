@@ -249,11 +249,12 @@ def describe(token: Token) -> str:
     return "the end of the expression" if token.kind == "end" else quote(token.text)
 
 
-def parse_ast(source: Text, names=()):
+def parse_ast(source: Text, names=(), macros=None):
     """Parse the text of an expression into an AST (no symbols needed); LaTeX by `gen.expr.tex`
-    (``names``, the symbols, decide between spellings LaTeX does not: ``W_{1}`` is ``W_1`` or ``W1``)."""
+    (``names``, the symbols, decide between spellings LaTeX does not: ``W_{1}`` is ``W_1`` or ``W1``;
+    ``macros``, a document's own, `gen.expr.tex.macros_from`)."""
     if source.latex:
         from .tex import parse_tex
 
-        return parse_tex(source, names=names)
+        return parse_tex(source, macros, names=names)
     return _Parser(source).parse()

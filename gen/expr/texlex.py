@@ -10,6 +10,7 @@ by the clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,7 +18,7 @@ from ..errors import SpecError, quote
 from ..spec.reader import Text
 
 MAX_LENGTH = 10_000  # characters of one side of an equation
-MAX_TOKENS = 20_000  # tokens read, macro expansions included
+MAX_TOKENS = 100_000  # tokens read (a group is read again inside), macro expansions included
 MAX_EXPANSIONS = 2_000  # macro expansions in one expression
 MAX_MACRO_ARGUMENT = 5_000  # tokens of one macro argument
 
@@ -94,17 +95,18 @@ class Macros:
 DEFINITIONS = ("newcommand", "renewcommand", "providecommand")
 
 
-def macros_from(preamble: str, core: frozenset[str] = frozenset()) -> Macros:
-    """The macros defined in ``preamble`` (a document's preamble, or any list of definitions).
+def macros_from(preamble: str | Iterable[str], core: frozenset[str] = frozenset()) -> Macros:
+    """The macros defined in ``preamble`` (a document's preamble, or a list of definitions).
 
     A definition of a name in ``core`` (the commands the parser reads: ``\\frac``, ``\\top``, …) is
     left out and listed in ``ignored``: a document never changes what the parser relies on.
     """
     if not core:
-        from .tex import CORE
+        from .texcontrol import CORE
 
         core = CORE
-    tokens, table, ignored, i = lex(preamble), {}, [], 0
+    text = preamble if isinstance(preamble, str) else "\n".join(preamble)
+    tokens, table, ignored, i = lex(text), {}, [], 0
     while i < len(tokens):
         found, i = definition(tokens, i)
         if found is None:

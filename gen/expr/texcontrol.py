@@ -1,0 +1,219 @@
+"""What each control sequence means to the LaTeX front end (`gen.expr.tex`): one handler each,
+called with the parser and the control sequence's token, returning the AST of what it writes.
+
+``CORE``: the commands the parser reads, which a document's macros may not redefine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .parser import BinOp, Call, Num, Postfix
+from .texlex import Tok
+from .texnames import (
+    ACCENTS,
+    BOLD,
+    BRACES,
+    CLOSERS,
+    CONVENIENCE,
+    DROPPED_WITH_ARGUMENT,
+    FUNCTION_CS,
+    GREEK_NAMES,
+    REFUSED,
+    SIZES,
+    SPACES,
+    TIMES,
+    UNWRAPPED,
+    UNWRAPPED_SECOND,
+    WORD_STYLES,
+    WORDS,
+)
+
+
+def inner(a, b, pos: int) -> Call:
+    """``⟨A, B⟩`` and ``A : B``: ``tr(AᵀB)``."""
+    return Call("tr", (BinOp("*", Postfix("T", a, pos), b, pos),), pos)
+
+
+def as_size(node):
+    """A size as the grammar writes it: ``n^{2}`` is ``n*n`` (a size is a product of dimensions)."""
+    if isinstance(node, Postfix) and node.op == "^" and isinstance(node.exponent, Num):
+        power = int(node.exponent.text) if node.exponent.text.isdigit() else 0
+        if 1 <= power <= 8:
+            product = node.operand
+            for _ in range(power - 1):
+                product = BinOp("*", product, node.operand, node.pos)
+            return product
+    return node
+
+
+# --- what each control sequence means -------------------------------------------------------
+
+
+def _frac(p, token: Tok):
+    numerator, denominator = p.group_tokens(), p.group_tokens()
+    if derivative(numerator, denominator):
+        message = "a derivative \\frac{\\partial …}{\\partial …} cannot be checked: write it out"
+        raise p.error(message, token)
+    top = p.sub_parse(numerator, where=token)
+    bottom = p.sub_parse(denominator, where=token)
+    return BinOp("/", top, bottom, token.pos)
+
+
+def derivative(numerator: list[Tok], denominator: list[Tok]) -> bool:
+    """Whether ``\\frac{…}{…}`` is a derivative: ``∂f/∂X``, ``\\mathrm{d}f/\\mathrm{d}t``, ``df/dt``."""
+
+    def differential(tokens: list[Tok]) -> bool:
+        words = [t.text for t in tokens if not t.is_char("{", "}")][:2]
+        return words[:1] in (["partial"], ["nabla"]) or words == ["mathrm", "d"] or words[:1] == ["d"]
+
+    return (
+        bool(denominator)
+        and denominator[0].is_cs("partial", "nabla")
+        or (differential(numerator) and differential(denominator))
+    )
+
+
+def _partial(p, token: Tok):
+    """``\\partial X``, ``\\partial(X^{-1})``: the differential, as the Matrix Cookbook writes it (§2.2)."""
+    if not p.differentiable(p.peek()):
+        raise p.error(REFUSED["partial"], token)
+    return p.differential(token)
+
+
+def _sqrt(p, token: Tok):
+    root = p.stream.optional()
+    radicand = p.sub_parse(p.group_tokens(), where=token)
+    if root is None:
+        return Call("sqrt", (radicand,), token.pos)
+    index = p.sub_parse(list(root), where=token)
+    return Postfix("^", radicand, token.pos, BinOp("/", Num("1", token.pos), index, token.pos))
+
+
+def _word(p, token: Tok):
+    """``\\mathrm{tr}``, ``\\operatorname{diag}``: a function; ``\\mathrm{d}``: the differential;
+    ``\\mathit{xy}``: a name of several letters."""
+    tokens = p.group_tokens()
+    word = "".join(t.text for t in tokens if t.kind in ("letter", "digit") or t.is_char("_"))
+    if not word or len(word) != len([t for t in tokens if not t.is_char("{", "}")]):
+        if len(tokens) == 1 and tokens[0].kind == "cs" and tokens[0].text in GREEK_NAMES:
+            return p.greek(tokens[0])
+        raise p.error(f"expected a word inside \\{token.text}{{…}}", token)
+    if word == "d" and "d" not in p.names and p.differentiable(p.peek()):
+        return p.differential(token)
+    if word in WORDS and word not in p.names:
+        return p.function(WORDS[word], token)
+    return p.named((word,), token)
+
+
+def _bold(p, token: Tok):
+    """``\\mathbf{x}`` is x; ``\\mathbf{1}`` the vector of ones (``ones()``: the lowering sizes it by
+    its neighbours, `gen.expr.ones`)."""
+    tokens = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    if [t.text for t in tokens] == ["1"]:
+        return Call("ones", (), token.pos)
+    p.stream.push(tokens)
+    return p.atom()
+
+
+def _accent(p, token: Tok):
+    """``\\hat{y}``: the symbol ``yhat`` (or ``y_hat``)."""
+    tokens = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    if len(tokens) != 1 or not (tokens[0].kind == "letter" or tokens[0].text in GREEK_NAMES):
+        raise p.error(f"\\{token.text}{{…}} of more than a letter is not understood", token)
+    base = tokens[0].text if tokens[0].kind == "letter" else GREEK_NAMES[tokens[0].text][0]
+    accent = ACCENTS[token.text]
+    return p.named((f"{base}{accent}", f"{base}_{accent}"), token)
+
+
+def _unwrap(p, token: Tok):
+    return p.sub_parse(p.group_tokens(), where=token)
+
+
+def _unwrap_second(p, token: Tok):
+    p.group_tokens()
+    return _unwrap(p, token)
+
+
+def _brace(p, token: Tok):
+    """``\\underbrace{x}_{\\text{why}}``: x, the note dropped."""
+    node = _unwrap(p, token)
+    if p.peek().is_char(BRACES[token.text]):
+        p.next()
+        p.group_tokens()
+    return node
+
+
+def _langle(p, token: Tok):
+    a = p.nested(p.sum)
+    p.expect(",", "',' between the two sides of \\langle A, B\\rangle")
+    b = p.nested(p.sum)
+    p.expect("rangle", "\\rangle to close \\langle")
+    return inner(a, b, token.pos)
+
+
+def _function(p, token: Tok):
+    return p.function(WORDS.get(token.text, token.text), token)
+
+
+def _indicator(p, token: Tok):
+    r"""``\mathbb{I}[x > c]`` (``\mathbb{I}^{\circ}[…]``): the step ``step(x, c)``."""
+    letter = "".join(t.text for t in p.group_tokens())
+    if letter != "I":
+        raise p.error(f"\\mathbb{{{letter}}} is not understood here", token)
+    if p.peek().is_char("^"):
+        p.next()
+        p.group_tokens()
+    p.expect("[", "'[' after the indicator \\mathbb{I}")
+    x = p.nested(p.sum)
+    p.expect(">", "'>' in the indicator \\mathbb{I}[x > c]")
+    c = p.nested(p.sum)
+    p.expect("]", "']' to close the indicator")
+    return Call("step", (x, c), token.pos)
+
+
+def _transpose_alone(p, token: Tok):
+    raise p.error("'\\top' goes in a superscript: X^{\\top}", token)
+
+
+CONTROL: dict[str, Callable] = {
+    **dict.fromkeys(("frac", "tfrac", "dfrac", "cfrac"), _frac),
+    "sqrt": _sqrt,
+    **dict.fromkeys(WORD_STYLES, _word),
+    **dict.fromkeys(BOLD, _bold),
+    **dict.fromkeys(ACCENTS, _accent),
+    **dict.fromkeys(UNWRAPPED, _unwrap),
+    **dict.fromkeys(UNWRAPPED_SECOND, _unwrap_second),
+    **dict.fromkeys(BRACES, _brace),
+    **dict.fromkeys(FUNCTION_CS, _function),
+    "langle": _langle,
+    "partial": _partial,
+    **dict.fromkeys(("lVert", "Vert", "|"), lambda p, t: p.norm(t)),
+    **dict.fromkeys(("lvert", "vert"), lambda p, t: Call("abs", (_closed_bar(p, t),), t.pos)),
+    "mathbb": _indicator,
+    **dict.fromkeys(("top", "intercal"), _transpose_alone),
+    "lbrace": lambda p, t: _group(p, t, "}"),
+    "{": lambda p, t: _group(p, t, "}"),
+    "lbrack": lambda p, t: _group(p, t, "]"),
+    "lparen": lambda p, t: _group(p, t, ")"),
+}
+
+
+def _group(p, opening: Tok, closing: str):
+    bars, p.bars = p.bars, 0
+    node = p.nested(p.sum)
+    p.bars = bars
+    p.close(closing, opening)
+    return node
+
+
+def _closed_bar(p, opening: Tok):
+    node = p.nested(p.sum)
+    p.expect("rvert", "\\rvert to close \\lvert") if opening.text == "lvert" else p.expect("vert", "\\vert")
+    return node
+
+
+# the commands the parser reads: a document's macros may not redefine them
+CORE = frozenset(CONTROL) - frozenset(CONVENIENCE) - {"vec", "bm"}
+CORE |= SIZES | SPACES | CLOSERS | DROPPED_WITH_ARGUMENT | frozenset(TIMES)
+CORE |= frozenset(GREEK_NAMES) | frozenset(REFUSED) | {"circ", "top", "intercal", "prime", "rangle"}

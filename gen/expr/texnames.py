@@ -1,0 +1,82 @@
+"""The tables of the LaTeX front end (`gen.expr.tex`): what each control sequence, word and
+superscript means. Adding a notation is a row here (and a handler in `gen.expr.texcontrol` when it
+needs one)."""
+
+from __future__ import annotations
+
+from .functions import FUNCTIONS
+from .latex import GREEK
+
+# \alpha → alpha; \varepsilon → epsilon or eps (whichever the symbols have), \lambda → lambda or lam
+GREEK_NAMES: dict[str, tuple[str, ...]] = {}
+for _name, _letter in GREEK.items():
+    GREEK_NAMES[_letter] = (*GREEK_NAMES.get(_letter, ()), _name)
+for _name in [n for n in GREEK if n not in GREEK_NAMES and n not in ("eps", "lam")]:
+    GREEK_NAMES[_name] = GREEK_NAMES[GREEK[_name]]
+GREEK_NAMES |= {"vartheta": ("theta",), "varrho": ("rho",), "varsigma": ("sigma",), "varpi": ("pi",)}
+
+# words that name a function: the grammar's names and aliases, and the words LaTeX sets them with
+WORDS = {name: name for name in FUNCTIONS if name not in ("d", "I")}
+WORDS |= {alias: f.name for f in FUNCTIONS.values() for alias in f.aliases}
+WORDS |= {"Tr": "tr", "Diag": "diag", "Det": "det", "logdet": "logdet", "arctan": "atan"}
+FUNCTION_CS = ("exp", "log", "ln", "sin", "cos", "tan", "tanh", "arctan", "det", "max", "min", "tr", "Tr")
+STARTS_FUNCTION = ("operatorname", "mathrm", "langle")
+CONVENIENCE = ("trace", "diag", "softmax", "sgn", "tr", "Tr")  # usual macros: a document may define them
+FUNCTION_CS += CONVENIENCE
+# letters typed before a parenthesis that read as a function: tr(X), det(A), logdet(X)
+WORDS_TYPED = ("logdet", "softmax", "trace", "diag", "tr", "Tr", "det", "log", "exp", "vec")  # longest first
+LETTER_FUNCTIONS = {c: tuple(w for w in WORDS_TYPED if w[0] == c) for c in {w[0] for w in WORDS_TYPED}}
+# \sigma(x) is the sigmoid (as the printer sets it), \Phi(A) Murray's Φ, unless a symbol has the name
+LETTER_CALLS = {"sigma": "sigmoid", "Phi": "tril_half"}
+# base_{sub}(X): the spectral functions as the printer sets them
+SUBSCRIPTED = {
+    ("lambda", "max"): "lambda_max",
+    ("lambda", "min"): "lambda_min",
+    ("q", "max"): "eigvec_max",
+    ("q", "min"): "eigvec_min",
+    ("sigma", "max"): "sigma_max",
+    ("u", "1"): "svd_u",
+    ("v", "1"): "svd_v",
+}
+INDEXED = {"lambda": "eig", "q": "eigvec"}  # \lambda_{k}(X): the k-th smallest eigenvalue
+# L_{\exp}(X, E), K_{\exp}(X): the Fréchet derivative and its Kronecker form, by the subscript
+FRECHET = {
+    f.frechet.strip("\\").removeprefix("mathrm{").rstrip("}"): f.name for f in FUNCTIONS.values() if f.frechet
+}
+TRANSPOSES = {("T",): True, ("top",): False, ("intercal",): False, ("prime",): False, ("mathsf", "T"): False}
+TRANSPOSES |= {("mathrm", "T"): False, ("sf", "T"): False, ("rm", "T"): False, ("text", "T"): False}
+TRANSPOSES |= {("textsf", "T"): False, ("textrm", "T"): False, ("mathbf", "T"): False, ("t",): False}
+TIMES = {"*": "*", "cdot": "*", "times": "*", "ast": "*", "/": "/", "div": "/", "odot": ".*", "circ": ".*"}
+TIMES |= {"otimes": "kron", "bullet": "*"}
+SIZES = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
+SWITCHES = frozenset("rm bf it sf tt boldmath mathversion".split())  # {\bf X}: the style of what follows
+SPACES = frozenset(", ; : ! \\  quad qquad enspace thinspace medspace thickspace negthinspace".split())
+SPACES |= {" ", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag", "pause", "limits"}
+SPACES |= {"nolimits", "relax", "allowbreak", "nobreak"} | SWITCHES
+DROPPED_WITH_ARGUMENT = frozenset("label tag color phantom hphantom vphantom hspace vspace mspace".split())
+UNWRAPPED = frozenset("boxed cancel bcancel xcancel underline mathstrut smash displaylines".split())
+UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".split())  # \textcolor{red}{x}
+BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}
+WORD_STYLES = frozenset("mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname".split())
+PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  # a reason in words
+BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec".split())
+ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
+ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
+OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}
+REFUSED = {
+    "partial": "a partial derivative cannot be checked: write the derivative out",
+    "nabla": "a gradient \\nabla cannot be checked: write the gradient out",
+    "sum": "a sum over an index is not supported: write it with matrices (1^T x, tr(X))",
+    "prod": "a product over an index is not supported",
+    "int": "an integral is not supported",
+    "lim": "a limit is not supported",
+    "cdots": "'\\cdots' cannot be checked: write the expression out",
+    "ldots": "'\\ldots' cannot be checked: write the expression out",
+    "dots": "'\\dots' cannot be checked: write the expression out",
+    "infty": "infinity is not a number derivtex can check",
+    "pm": "'\\pm' is two expressions: write each",
+    "mp": "'\\mp' is two expressions: write each",
+}
+
+CLOSER_NAMES = {")": ("rparen",), "]": ("rbrack",), "}": ("rbrace", "}"), "|": ("rvert", "vert")}
+CLOSERS = frozenset({"rVert", "rvert", "rangle", "rbrace", "rbrack", "rparen", "}", "right"})

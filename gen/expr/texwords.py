@@ -1,0 +1,227 @@
+"""Names, functions, bars and norms for the LaTeX parser (`gen.expr.tex`): the parser's methods
+that read words (``W_{1}``, ``\\lambda_{\\max}(X)``, ``tr(``, ``\\log\\det X``, ``\\|x\\|_2``)."""
+
+from __future__ import annotations
+
+from .parser import BinOp, Call, Name, Num, Postfix
+from .texcontrol import as_size
+from .texlex import Tok
+from .texnames import (
+    BOLD,
+    FRECHET,
+    FUNCTION_CS,
+    GREEK_NAMES,
+    INDEXED,
+    LETTER_CALLS,
+    LETTER_FUNCTIONS,
+    OPENINGS,
+    REFUSED,
+    SIZES,
+    SPACES,
+    STARTS_FUNCTION,
+    SUBSCRIPTED,
+    WORD_STYLES,
+    WORDS,
+)
+
+
+class Words:
+    """Mixed into the parser: what it reads of names and functions (see `gen.expr.tex._Parser`)."""
+
+    # --- names and letters ------------------------------------------------------------------
+
+    def letters(self):
+        """A letter, or a function's name typed as letters before '(' (``tr(X)``), or ``dX``."""
+        first = self.peek()
+        for word in LETTER_FUNCTIONS.get(first.text, ()):
+            if word not in self.names and self.spelled(word) and self.opens(len(word)):
+                for _ in word:
+                    self.stream.next()
+                return self.function(WORDS[word], first)
+        self.next()
+        if first.text == "d" and "d" not in self.names and self.differentiable(self.peek()):
+            return self.differential(first)
+        return self.named((first.text,), first)
+
+    def spelled(self, word: str) -> bool:
+        """Whether the next raw tokens are the letters of ``word``, typed together."""
+        stack, start = self.stream.stack, self.peek().pos
+        if len(stack) < len(word):
+            return False
+        tokens = stack[len(stack) - len(word) :][::-1]
+        spelled = zip(tokens, word, range(len(word)))
+        return all(t.kind == "letter" and t.text == c and t.pos == start + i for t, c, i in spelled)
+
+    def opens(self, skip: int) -> bool:
+        stack = self.stream.stack
+        after = stack[-skip - 1] if len(stack) > skip else None
+        return after is not None and (after.is_char("(") or after.is_cs("left", "bigl", "Bigl", "big", "Big"))
+
+    def differentiable(self, token: Tok) -> bool:
+        """What may follow a differential's d: a letter, a Greek letter, a name, a parenthesis."""
+        if token.kind == "letter" or token.is_char("("):
+            return True
+        tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS, BOLD)  # d\mathbf{x}
+        return token.kind == "cs" and any(token.text in t for t in tables)
+
+    def differential(self, d: Tok):
+        """``dX`` (the grammar's name of X's differential) or ``d(F)``."""
+        operand = self.nested(self.atom)
+        if not isinstance(operand, Name):
+            return Call("d", (operand,), d.pos)
+        differential = Name("d" + operand.name, d.pos)
+        if not self.peek().is_char("^"):
+            return differential
+        raised = self.superscript(differential, self.next())  # dX^T is (dX)^T, as d(X^T) is
+        if isinstance(raised, Postfix) and raised.op != "T":
+            message = f"is this the differential of a power or a power of d{operand.name}? write "
+            raise self.error(message + "\\mathrm{d}(X^{-1}) or (\\mathrm{d}X)^{-1}", raised)
+        return raised
+
+    def named(self, bases: tuple[str, ...], token: Tok):
+        """A name, with its subscript: ``W_{1}`` is ``W_1`` or ``W1`` (whichever is a symbol)."""
+        if not self.peek().is_char("_"):
+            return Name(self.resolve(bases), token.pos)
+        self.next()
+        tokens = self.group_tokens()
+        if bases[0] == "I" and not any(n.startswith("I") and n != "I" for n in self.names):
+            return Call("I", (as_size(self.sub_parse(tokens, where=token)),), token.pos)  # I_{n}, I_{n^2}
+        self.stream.push([Tok("char", "{", token.pos), *tokens, Tok("char", "}", token.pos)])
+        sub = self.subscript_text()
+        spellings = tuple(s for b in bases for s in (f"{b}_{sub}", f"{b}{sub}"))
+        if not any(s in self.names for s in spellings):
+            special = self.subscripted(bases[0], sub, token)
+            if special is not None:
+                return special
+        if not sub.replace("_", "").isalnum():
+            raise self.error(f"the subscript '{sub}' of '{bases[0]}' is not understood", token)
+        return Name(self.resolve(spellings), token.pos)
+
+    def subscripted(self, base: str, sub: str, token: Tok):
+        """``\\lambda_{\\max}(X)``, ``I_{n}``, ``K_{mn}``, ``L_{\\exp}(X, E)``: functions the printer sets
+        with a subscript."""
+        call = self.peek().is_char("(") or self.peek().is_cs("left", "bigl", "Bigl")
+        if call and (base, sub) in SUBSCRIPTED:
+            return Call(SUBSCRIPTED[(base, sub)], self.arguments(base, token), token.pos)
+        if call and base in INDEXED and sub.isdigit():
+            return Call(INDEXED[base], (*self.arguments(base, token), Num(sub, token.pos)), token.pos)
+        if call and base in ("L", "K") and sub in FRECHET:
+            suffix = "_frechet" if base == "L" else "_kronecker"
+            return Call(FRECHET[sub] + suffix, self.arguments(base, token), token.pos)
+        sizes = tuple(Name(c, token.pos) if c.isalpha() else Num(c, token.pos) for c in sub.split(",") if c)
+        if base == "K" and (len(sub) == 2 or sub.count(",") == 1):
+            pair = sizes if "," in sub else (Name(sub[0], token.pos), Name(sub[1], token.pos))
+            return Call("commutation", pair, token.pos)
+        return None
+
+    def subscript_text(self) -> str:
+        """A subscript as the text of a name: ``1``, ``max``, ``ij``, ``alpha`` (``\\alpha``)."""
+        parts = []
+        for token in self.group_tokens():
+            if token.kind in ("letter", "digit") or token.is_char(",", "*"):
+                parts.append(token.text)
+            elif token.kind == "cs" and token.text in GREEK_NAMES:
+                parts.append(GREEK_NAMES[token.text][0])
+            elif token.kind == "cs" and token.text in FUNCTION_CS + ("max", "min"):
+                parts.append(token.text)
+            elif token.text in WORD_STYLES or token.text in SPACES or token.is_char("{", "}"):
+                continue
+            else:
+                raise self.error(f"the subscript {token.shown()} is not understood", token)
+        return "".join(parts)
+
+    def greek(self, token: Tok):
+        names = GREEK_NAMES[token.text]
+        call = LETTER_CALLS.get(names[0])
+        after = self.peek()
+        opens = after.is_char("(") or after.is_cs("left", "bigl", "Bigl") or self.entrywise_mark()
+        if call and names[0] not in self.names and opens:
+            return self.function(call, token)
+        return self.named(names, token)
+
+    # --- functions ----------------------------------------------------------------------------
+
+    def entrywise_mark(self) -> bool:
+        """Whether ``^{\\circ}`` comes next (``\\sigma^{\\circ}(X)``; ``\\sigma^2`` is a power)."""
+        raw = [t for t in self.stream.stack[-4:][::-1] if not t.is_char("{")]
+        return len(raw) > 1 and raw[0].is_char("^") and raw[1].is_cs("circ")
+
+    def function(self, name: str, word: Tok):
+        """``\\exp(x)``, ``\\exp^{\\circ}(X)`` (entry by entry), ``\\log\\det X``, ``\\log|X|``,
+        ``\\operatorname{tr} AB`` (without parentheses: the product that follows)."""
+        entrywise = False
+        if self.peek().is_char("^"):
+            caret = self.next()
+            tokens = self.group_tokens()
+            if not (len(tokens) == 1 and tokens[0].is_cs("circ")):
+                raise self.error(f"a power of {word.shown()} before its argument is not supported", caret)
+            entrywise = True
+        params = ()
+        if self.peek().is_char("_"):  # \operatorname{huber}_{\delta}(x): a parameter
+            self.next()
+            params = (self.sub_parse(self.group_tokens(), self.postfix),)
+        if name == "log" and (self.accept("det") or self.word_follows("det")):
+            name = "logdet"
+        if name in ("log", "logdet", "det") and self.peek().is_char("|") and not self.bars:
+            name = "logdet" if name != "det" else "det"
+            return Call(name, (self.bar_content(),), word.pos)
+        token = self.peek()
+        if token.kind in ("char", "cs") and token.text in OPENINGS:
+            args = self.arguments(name, word)
+        elif self.starts_atom(token):
+            args = (self.bare_argument(),)
+        else:
+            raise self.error(f"expected the argument of {word.shown()}, found {token.shown()}")
+        return Call(name, args + params, word.pos, entrywise=entrywise)
+
+    def word_follows(self, word: str) -> bool:
+        if self.spelled(word):
+            for _ in word:
+                self.stream.next()
+            return True
+        return False
+
+    def bare_argument(self):
+        """A function's argument without parentheses: the product of the factors that follow, up to
+        an operator or another function (``\\det X \\det Y`` is two determinants)."""
+        node = self.nested(self.postfix)
+        while self.starts_atom(token := self.peek()) and not self.is_function(token):
+            node = BinOp("*", node, self.nested(self.postfix), token.pos)
+        return node
+
+    def is_function(self, token: Tok) -> bool:
+        if token.kind != "cs":
+            return False
+        return token.text in FUNCTION_CS or token.text in REFUSED or token.text in STARTS_FUNCTION
+
+    # --- bars, norms, brackets ------------------------------------------------------------------
+
+    def bar(self):
+        """``|x|``: the absolute value (of a square matrix, the lowering reads the determinant)."""
+        token = self.peek()
+        return Call("abs", (self.bar_content(),), token.pos)
+
+    def bar_content(self):
+        opening = self.next()
+        self.bars += 1
+        node = self.nested(self.sum)
+        self.bars -= 1
+        self.close("|", opening)
+        return node
+
+    def norm(self, opening: Tok, double: bool = False):
+        """``\\|x\\|``, ``\\lVert X\\rVert_F``, ``||x||_2``: the Euclidean or Frobenius norm, ``_2`` the
+        spectral norm (of a vector, its Euclidean norm), ``_*`` the nuclear norm."""
+        self.bars += 1
+        node = self.nested(self.sum)
+        self.bars -= 1
+        if not self.accept("|", "rVert", "Vert") or (double and not self.accept("|")):
+            raise self.error(f"expected the norm's closing bars, found {self.peek().shown()}")
+        kind = "norm"
+        if self.accept("_"):
+            sub = self.subscript_text()
+            kinds = {"2": "norm2", "F": "norm", "*": "nuclear", "": "norm", "fro": "norm"}
+            if sub not in kinds:
+                raise self.error(f"the norm ||·||_{sub} is not supported (2, F or *)", opening)
+            kind = kinds[sub]
+        return Call(kind, (node,), opening.pos)

@@ -160,6 +160,42 @@ def harvested(text: str, name_of, where, span_at) -> dict:
                 )
             except SpecError:
                 continue
+    return assumed(text, found, name_of, span_at)
+
+
+# "let $X \in \mathbb{R}^{n\times n}$ be symmetric positive definite": the words after the formula
+BE = re.compile(r"\$([^$]*)\$\s*be\s+([A-Za-z -]+)")
+ASSUMED = (  # the first phrase the words start with
+    ("symmetric positive definite", "spd"),
+    ("positive definite", "spd"),
+    ("symmetric", "symmetric"),
+    ("invertible", "invertible"),
+    ("orthogonal", "orthogonal"),
+    ("diagonal", "diagonal"),
+    ("entrywise positive", "positive"),
+    ("positive", "positive"),
+    ("one-hot", "onehot"),
+    ("binary", "binary"),
+    ("a probability vector", "probability"),
+)
+
+
+def assumed(text: str, found: dict, name_of, span_at) -> dict:
+    """``found`` with the assumptions the prose states after each declaration (``… be invertible``)."""
+    found = dict(found)
+    for match in BE.finditer(text):
+        words = " ".join(match.group(2).split())
+        assumption = next((a for phrase, a in ASSUMED if words.startswith(phrase)), None)
+        inner = MEMBERSHIP.search(match.group(1))
+        if assumption is None or inner is None:
+            continue
+        for name in inner.group("names").split(","):
+            try:
+                key = name_of(name.strip(), span_at(match.start()))
+            except SpecError:
+                continue
+            if key in found and assumption not in found[key].assume:
+                found[key] = replace(found[key], assume=(*found[key].assume, assumption))
     return found
 
 

@@ -27,10 +27,11 @@ from ..verify.sample import (
 
 SAMPLES = 6  # alternating between the two assignments of sizes
 REDRAWS = 20  # points where a side is undefined (a log of a negative determinant) are drawn again
-TOLERANCE = 1e-8  # the rounding bound of both sides evaluated is 1e-9 (gen/verify/checks.py)
+TOLERANCE = 1e-7  # the bound the engine gives differences and limits (gen/verify/checks.py ROUNDING)
 ZERO = 1e-12
 SEED = 20240601
 SYMMETRIC = ("symmetric", "spd", "diagonal")
+UNSIZED = ("cannot tell the size", "unknown symbol", "unknown function")  # not an inconsistency
 DIAGNOSES = {
     "sign": "the sign differs",
     "transpose": "the transpose of what it should be",
@@ -134,8 +135,9 @@ def compare(sides: Sides, left, right, make):
         a, b = sized(sides.lower(left), sides.lower(right))
     except Unsupported as error:
         return make("cannot check", error.message, conventions=conventions)
-    except SpecError as error:
-        return make("shape error", error.message, conventions=conventions)
+    except SpecError as error:  # the sides do not fit, or the lowering cannot size or name a piece
+        status = "cannot check" if error.message.startswith(UNSIZED) else "shape error"
+        return make(status, error.message, conventions=conventions)
     points = [p if p is None else zeroed(p, left, right) for p in sides.points(a, b)]
     if any(p is None for p in points):
         message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"

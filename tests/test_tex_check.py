@@ -390,3 +390,14 @@ def test_the_prose_states_assumptions_after_a_declaration(tmp_path):
         "= \\tfrac{1}{2}(\\sqrt{x}^{\\circ -1})^\\top \\mathrm{d}x \\]\n"
     )
     assert [o.status for o in outcomes_of(tmp_path, body)] == ["ok", "does not follow", "ok"]
+
+
+def test_a_reason_that_changes_convention_is_not_an_equality(tmp_path):
+    body = (
+        "\\begin{align}\n\\nabla_S f &= S^{-1} && \\text{identification} \\\\\n"
+        "&= 2S^{-1} - \\operatorname{diag}(\\operatorname{diag}(S^{-1}))"
+        " && \\text{Cookbook symmetric gradient}\n"
+        "\\end{align}\n"
+    )
+    statuses_ = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
+    assert statuses_[1] == ("skipped", "the reason says the step changes convention (symmetric gradient)")

@@ -26,6 +26,16 @@ OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
     "skipped",
 )
 CONSTANTS = ("I", "pi", "e")
+# A reason column saying so: the two sides are equal only under a convention (a symmetric variable's
+# gradient, directions restricted to symmetric ones, a change of layout or of variable)
+CONVENTION_CHANGES = (
+    "gradient within symmetric matrices",
+    "symmetric gradient",
+    "symmetric directions",
+    "numerator layout",
+    "denominator layout",
+    "change of variable",
+)
 STATUSES = (OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED)
 
 
@@ -205,6 +215,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         return outcome(chain, k, SKIPPED, "annotated skip")
     if link.relation != CHECKED:
         return outcome(chain, k, SKIPPED, f"not an equality ({link.relation})")
+    if changed := next((c for c in CONVENTION_CHANGES if c in link.reason.lower()), None):
+        return outcome(chain, k, SKIPPED, f"the reason says the step changes convention ({changed})")
     left, right = pairs[k]
     for tree in (left, right):
         if isinstance(tree, str):
@@ -382,7 +394,8 @@ def slips(chain: Chain, outcomes: list, pairs: list, parts: list, scope) -> list
                 continue
             sides = Sides(inferred, scope)
             bridged = compare(sides, pairs[k][0], pairs[k + 1][1], lambda *a, **m: a[0])
-            if bridged == OK:
+            lines = {chain.source.line(s.offset) for s in (chain.links[k].left, chain.links[k].right)}
+            if bridged == OK and len(lines | {chain.source.line(chain.links[k + 1].right.offset)}) == 3:
                 line = chain.source.line(chain.links[k].right.offset)
                 before = chain.source.line(chain.links[k].left.offset)
                 after = chain.source.line(chain.links[k + 1].right.offset)

@@ -19,6 +19,8 @@ from ..verify.sample import (
     MIN_POSITIVE,
     SMALLEST,
     needs_positive,
+    needs_principal,
+    off_negative_axis,
     positive_part,
     sign,
     sizes,
@@ -106,6 +108,8 @@ def well_posed(ev: Evaluator, e) -> bool:
             continue
         if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
             return False
+        if needs_principal(node) and not off_negative_axis(ev(node.arg)):
+            return False  # log X, X^{1/2}: the principal branch, off the closed negative real axis
         if needs_positive(node) and not np.all(np.asarray(ev(positive_part(node))) > MIN_POSITIVE):
             return False  # log det X where det X < 0: undefined (its complex step would be iπ/h)
     return True

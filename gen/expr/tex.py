@@ -10,7 +10,9 @@ of `gen.expr.texcontrol`; the tokens and macros are `gen.expr.texlex`'s, the wor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
 from ..errors import SpecError
 from ..spec.reader import Text
@@ -37,6 +39,7 @@ from .texwords import Words
 
 __all__ = ["CORE", "Macros", "macros_from", "parse_tex"]
 
+PRIMED_TRANSPOSE = re.compile(r"'\s*\^\s*\{?\s*(?:\\top|\\intercal|T)")  # Σ'^⊤: the prime marks a name
 MAX_DEPTH = 50  # levels of nesting (a level is a dozen Python frames: well inside the recursion limit)
 
 
@@ -48,6 +51,7 @@ class _Parser(Words):
         self.stream = Stream(source, macros)
         self.depth = 0
         self.bars = 0  # inside |…|: a '|' closes, never opens
+        self.primes_mark = PRIMED_TRANSPOSE.search(source.value) is not None
 
     # --- tokens -------------------------------------------------------------------------------
 
@@ -194,7 +198,10 @@ class _Parser(Words):
         node = self.atom()
         while True:
             token = self.peek()
-            if token.is_char("'"):
+            if token.is_char("'") and self.primed_name(node):
+                self.next()  # \Sigma' and \Sigma'^{\top}: another matrix, and its transpose
+                node = Name(self.resolve((f"{node.name}prime", f"{node.name}_prime")), node.pos)
+            elif token.is_char("'"):
                 node = Postfix("T", node, self.next().pos)
             elif token.is_char("^"):
                 self.next()
@@ -203,6 +210,14 @@ class _Parser(Words):
                 raise self.error("a subscript here is not understood (entries X_{ij} are not supported)")
             else:
                 return node
+
+    def primed_name(self, node) -> bool:
+        """Whether the ``'`` after a name marks another symbol, not the transpose: a transpose follows
+        a prime somewhere in the expression (``\\Sigma' + \\Sigma'^{\\top}``), or the primed name is
+        a symbol."""
+        if not isinstance(node, Name):
+            return False
+        return self.primes_mark or any(n in self.names for n in (f"{node.name}prime", f"{node.name}_prime"))
 
     def superscript(self, base, caret: Tok):
         tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
@@ -218,6 +233,8 @@ class _Parser(Words):
         if texts == ("-", "1"):
             return Postfix("-1", base, caret.pos)
         if tokens[0].is_cs("circ"):
+            if len(tokens) == 1 and isinstance(base, Call):  # \lvert X\rvert^{\circ}: entry by entry
+                return replace(base, entrywise=True)
             if len(tokens) == 1:
                 message = "'^{\\circ}' (entry by entry) goes after a function's name: \\exp^{\\circ}(X)"
                 raise self.error(message, caret)

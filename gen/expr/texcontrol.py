@@ -208,7 +208,9 @@ def _group(p, opening: Tok, closing: str):
 
 
 def _closed_bar(p, opening: Tok):
+    p.bars += 1  # inside: a bar closes
     node = p.nested(p.sum)
+    p.bars -= 1
     p.expect("rvert", "\\rvert to close \\lvert") if opening.text == "lvert" else p.expect("vert", "\\vert")
     return node
 

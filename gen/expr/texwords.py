@@ -7,6 +7,7 @@ from .parser import BinOp, Call, Name, Num, Postfix
 from .texcontrol import as_size
 from .texlex import Tok
 from .texnames import (
+    ACCENTS,
     BOLD,
     FRECHET,
     FUNCTION_CS,
@@ -61,7 +62,7 @@ class Words:
         """What may follow a differential's d: a letter, a Greek letter, a name, a parenthesis."""
         if token.kind == "letter" or token.is_char("("):
             return True
-        tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS, BOLD)  # d\mathbf{x}
+        tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS, BOLD, ACCENTS)  # d\\mathbf{x}, d\\hat{y}
         return token.kind == "cs" and any(token.text in t for t in tables)
 
     def differential(self, d: Tok):

@@ -260,8 +260,16 @@ def write_document(text: str, name: str, out: Path, output_format, pdf: bool) ->
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @timeout_option
-def check(paths, timeout):
-    """Derive and verify each spec; one line per spec, exit 1 if any check fails."""
+@click.option("--json", "as_json", is_flag=True, help="FILE.tex: every link as JSON.")
+@click.option("--strict", is_flag=True, help="FILE.tex: exit 1 if any link is neither ok nor skipped.")
+def check(paths, timeout, as_json, strict):
+    """Derive and verify each spec; one line per spec, exit 1 if any check fails.
+
+    Given .tex files, check the derivations written in them instead, link by link."""
+    if any(str(p).endswith(".tex") for p in paths) or as_json or strict:
+        from .texcheck.command import check_tex
+
+        sys.exit(check_tex(paths, as_json, strict, report_errors))
     from .pipeline import require_ok, run
     from .verify.checks import within
 

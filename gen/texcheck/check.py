@@ -1,0 +1,118 @@
+"""``derivtex check FILE.tex``: the events of each file walked in reading order, the scope of
+declarations kept up to date, each display block's chains checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import SpecError
+from ..expr.parser import Name
+from .document import Event, Source, read_events
+from .links import SKIPPED, Outcome, check_chain
+from .rows import chains
+from .symbols import Scope, annotate, harvested, sidecar
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    outcomes: tuple[Outcome, ...]
+    problems: tuple[Problem, ...]
+    chains: tuple[tuple[int, tuple[Outcome, ...]], ...]  # (line of the chain, its outcomes)
+    sources: dict  # path → Source, for the lines shown under the messages
+
+
+def reader(macros):
+    """``parse(text, span) -> AST``: one side of an equation through the LaTeX front end."""
+    from ..expr.tex import parse_tex
+    from ..spec.reader import Text
+
+    return lambda text, span: parse_tex(Text(text, span), macros)
+
+
+def name_reader(parse):
+    """A name as the grammar writes it (``sigma``, ``W_1``), or in LaTeX (``\\Sigma``, ``\\mathbf{x}``)
+    as the front end names it."""
+
+    def name_of(latex: str, span):
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", latex.strip()):  # a name as the grammar writes it
+            return latex.strip()
+        tree = parse(latex, span)
+        if not isinstance(tree, Name):
+            raise SpecError(f"expected a symbol's name, not {latex!r}", span)
+        return tree.name
+
+    return name_of
+
+
+def check_file(path: Path, shown: str | None = None) -> FileResult:
+    """Every chain of ``path`` (and of the files it inputs) checked."""
+    events = read_events(path, shown)
+    parse = reader(macros_of(events))
+    name_of = name_reader(parse)
+    base = sidecar(path, name_of, parse)
+    scope, outcomes, problems, found, sources = base, [], [], [], {}
+    for event in events:
+        sources[event.source.path] = event.source
+        scope, done = STEPS[event.kind](scope, event, base, parse, name_of)
+        for item in done:
+            (problems if isinstance(item, Problem) else found).append(item)
+    for _, chain in found:
+        outcomes += chain
+    return FileResult(str(shown or path), tuple(outcomes), tuple(problems), tuple(found), sources)
+
+
+def macros_of(events: list[Event]):
+    """The document's own macros, from every file read."""
+    from ..expr.tex import macros_from
+
+    texts = {e.source.path: e.source.blank for e in events}
+    return macros_from("\n".join(texts.values()))
+
+
+def on_note(scope: Scope, event: Event, base, parse, name_of):
+    return annotate(scope, event.text, event.source.span(event.offset), name_of, parse), ()
+
+
+def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
+    """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
+    return replace(scope, declared=base.declared, defined=base.defined, layout=base.layout, skip=False), ()
+
+
+def on_prose(scope: Scope, event: Event, base, parse, name_of):
+    source = event.source
+
+    def where(offset: int) -> str:
+        return f"the prose, line {source.line(event.offset + offset)}"
+
+    def span_at(offset: int):
+        return source.span(event.offset + offset)
+
+    return replace(scope, prose={**scope.prose, **harvested(event.text, name_of, where, span_at)}), ()
+
+
+def on_block(scope: Scope, event: Event, base, parse, name_of):
+    scope = on_prose(scope, event, base, parse, name_of)[0]  # X \\in \\mathbb{R}^{n} in a display too
+    found, defined = [], dict(scope.defined)
+    for chain in chains(event):
+        outcomes, definitions = check_chain(chain, replace(scope, defined=defined), parse)
+        found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
+        defined.update(definitions)
+    return replace(scope, skip=False, defined=defined), found
+
+
+def on_problem(scope: Scope, event: Event, base, parse, name_of):
+    return scope, (Problem(event.source.path, event.source.line(event.offset), event.text),)
+
+
+STEPS = {"note": on_note, "section": on_section, "prose": on_prose, "block": on_block, "problem": on_problem}
+__all__ = ["FileResult", "Problem", "SKIPPED", "Source", "check_file"]

@@ -1,0 +1,408 @@
+"""Each link of a chain checked numerically, as author ``steps`` are: both sides evaluated at random
+points (``dX`` a random direction), at two assignments of distinct sizes ≥ 2 to the dimensions.
+
+Exactly one status per link: ok, does not follow, cannot check, not understood, shape error, skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..errors import SpecError
+from ..expr.functions import FUNCTIONS
+from ..expr.parser import BinOp, Call, Name, Num, Postfix
+from ..spec.reader import Text
+from .rows import CHECKED, Chain, closing
+from .shapes import GREEK, Conflict, children, convention, infer, names_in
+from .values import Sides, compare
+
+OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
+    "ok",
+    "does not follow",
+    "cannot check",
+    "not understood",
+    "shape error",
+    "skipped",
+)
+CONSTANTS = ("I", "pi", "e")
+# A reason column saying so: the two sides are equal only under a convention (a symmetric variable's
+# gradient, directions restricted to symmetric ones, a change of layout or of variable)
+CONVENTION_CHANGES = (
+    "gradient within symmetric matrices",
+    "symmetric gradient",
+    "symmetric directions",
+    "numerator layout",
+    "denominator layout",
+    "change of variable",
+)
+STATUSES = (OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One link's status, with what the report shows."""
+
+    path: str
+    line: int
+    status: str
+    message: str
+    left: str
+    right: str
+    relation: str
+    reason: str = ""
+    figure: float | None = None  # the largest relative error over the samples
+    conventions: tuple[str, ...] = ()
+
+
+def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
+    """The outcome of every link of ``chain`` under ``scope`` (what the paper declared so far), and
+    the definitions it makes (``\\Sigma = L L^T``: a name alone on one side); ``parse(text, span)
+    -> AST`` reads one side."""
+    sides = [chain.links[0].left, *(link.right for link in chain.links)]
+    trees = [read(parse, chain.source, s, scope) for s in sides]
+    trees = [expanded(t, scope) if not isinstance(t, (str, Gradient)) else t for t in trees]
+    trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, Gradient) else t for t in trees]
+    pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
+    outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
+    pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
+    for group in runs(pending):
+        outcomes = checked_run(chain, group, pairs, scope, outcomes)
+    return outcomes, definitions(chain, pairs, outcomes)
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """``\\nabla_X f``: checked against the other side G by the identification theorem,
+    ``d f = tr(Gᵀ dX)`` (``tr(G dX)`` in numerator layout) with only X varying."""
+
+    variable: str
+    f: object
+    pos: int
+
+
+GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
+
+
+def read(parse, source, side, scope):
+    """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
+    (``reason (line L, column C)``)."""
+    try:
+        if match := GRADIENT.match(side.text):
+            variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
+            if not isinstance(variable, Name):
+                raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
+            body = side.text[match.end() :]
+            start = side.offset + match.end() + len(body) - len(body.lstrip())
+            return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
+        if derivative := partial(parse, source, side):
+            return derivative
+        if applied := application(parse, source, side, scope):
+            return applied
+        return parse(side.text, source.span(side.offset))
+    except SpecError as error:
+        where = f" (line {error.span.line}, column {error.span.col})" if error.span else ""
+        return f"{error.message}{where}"
+
+
+PARTIAL = re.compile(r"\\(?:d|t)?frac\s*\{\s*\\partial\b")
+
+
+def partial(parse, source, side):
+    """``\\frac{\\partial f}{\\partial X}`` (or ``\\frac{\\partial}{\\partial X} f``) alone on a side:
+    the gradient of f, as ``\\nabla_X f`` (None if the side is something else)."""
+    if not (match := PARTIAL.match(side.text)):
+        return None
+    top_end = closing(side.text, side.text.index("{", match.start()) + 1)
+    bottom = re.match(r"\s*\{\s*\\partial\s*", side.text[top_end:])
+    if not bottom:
+        return None
+    bottom_end = closing(side.text, top_end + bottom.end())
+    variable = side.text[top_end + bottom.end() : bottom_end - 1]
+    top = (match.end(), top_end - 1)
+    rest = (bottom_end, len(side.text))
+    if side.text[top[0] : top[1]].strip() and side.text[rest[0] : rest[1]].strip():
+        return None  # \frac{\partial f}{\partial X} g: a product, not a gradient
+    start, end = top if side.text[top[0] : top[1]].strip() else rest
+    name = parse(variable, source.span(side.offset + top_end + bottom.end()))
+    if not isinstance(name, Name):
+        raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
+    lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
+    f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
+    return Gradient(name.name, f, 0)
+
+
+# f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
+APPLIED = re.compile(r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z]))\s*(?:\\left\s*)?\(")
+
+
+def application(parse, source, side, scope):
+    """``f(X)`` (a lowercase letter or an ``\\operatorname`` not declared as a symbol, before
+    parentheses that close at the end of the side) as a call of the function f."""
+    match = APPLIED.match(side.text)
+    name = match and (match.group(1) or match.group(2))
+    if not name or name in FUNCTIONS or name == "d" or scope.lookup(name) is not None:
+        return None
+    inner, depth, cuts = match.end(), 1, [match.end() - 1]
+    for i in range(match.end(), len(side.text)):
+        depth += {"(": 1, ")": -1}.get(side.text[i], 0)
+        if depth == 1 and side.text[i] == ",":
+            cuts.append(i)
+        if depth == 0:
+            break
+    rest = re.sub(r"\\right\s*$", "", side.text[inner:i]) if depth == 0 else None
+    if rest is None or side.text[i + 1 :].strip():
+        return None
+    cuts.append(inner + len(rest))
+    pieces = zip(cuts, cuts[1:])
+    args = tuple(parse(side.text[a + 1 : b], source.span(side.offset + a + 1)) for a, b in pieces)
+    return Call(name, args, 0)
+
+
+def linked(left, right, scope) -> tuple:
+    """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
+    ``d f = tr(Gᵀ dX)``."""
+    for gradient, other, flipped in ((left, right, False), (right, left, True)):
+        if not isinstance(gradient, Gradient):
+            continue
+        if isinstance(other, str):
+            return other, other
+        if isinstance(other, Gradient) and other.variable == gradient.variable:
+            return Call("d", (left.f,), 0), Call("d", (right.f,), 0)  # equal gradients: equal differentials
+        if isinstance(other, Gradient):
+            return ("gradients by two different variables",) * 2
+        dX = Name("d" + gradient.variable, gradient.pos)
+        G = other if scope.layout == "numerator" else Postfix("T", other, gradient.pos)
+        inner = BinOp("*", G, dX, gradient.pos)
+        declared = scope.lookup(gradient.variable)
+        number = declared.shape == () if declared and declared.shape is not None else None
+        number = convention(gradient.variable)[0] == "scalar" if number is None else number
+        product = inner if number else Call("tr", (inner,), gradient.pos)
+        pair = (Call("d", (gradient.f,), gradient.pos), product)
+        return pair[::-1] if flipped else pair
+    return left, right
+
+
+def definitions(chain: Chain, pairs: list, outcomes: list) -> dict:
+    """The definitions the chain makes, as annotations would: name → Definition."""
+    from .symbols import Definition
+
+    found = {}
+    for k, o in enumerate(outcomes):
+        defines = o.status == SKIPPED and o.message.startswith("a definition")
+        if defines and (d := definition(*pairs[k], elsewhere(pairs, k))):
+            name, params, body = d
+            side = chain.links[k].right if body is pairs[k][1] else chain.links[k].left
+            found[name] = Definition(params, Text(side.text, chain.source.span(side.offset)), body)
+    return found
+
+
+def outcome(chain: Chain, k: int, status: str, message: str, **more) -> Outcome:
+    link = chain.links[k]
+    line = chain.source.line(link.right.offset)
+    fields = dict(left=link.left.text, right=link.right.text, relation=link.relation, reason=link.reason)
+    return Outcome(chain.source.path, line, status, message, **fields, **more)
+
+
+def elsewhere(pairs: list, k: int) -> list:
+    """The trees of the chain's other links (what a name defined in link k must not occur in)."""
+    return [t for j, pair in enumerate(pairs) if j != k for t in pair if not isinstance(t, str)]
+
+
+def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
+    """What is decided before any number: skipped, not understood, cannot check (or "pending")."""
+    if scope.skip:
+        return outcome(chain, k, SKIPPED, "annotated skip")
+    if link.relation != CHECKED:
+        return outcome(chain, k, SKIPPED, f"not an equality ({link.relation})")
+    if changed := next((c for c in CONVENTION_CHANGES if c in link.reason.lower()), None):
+        return outcome(chain, k, SKIPPED, f"the reason says the step changes convention ({changed})")
+    left, right = pairs[k]
+    for tree in (left, right):
+        if isinstance(tree, str):
+            return outcome(chain, k, NOT_UNDERSTOOD, tree)
+    others = elsewhere(pairs, k)
+    for lone, other in ((left, right), (right, left)):
+        name = lone_differential(lone)
+        if name and name not in scope.defined and not used(name, [other, *others]) and name not in CONSTANTS:
+            message = f"d{name}: the text does not define {name} here; declare % derivtex: {name} := <LaTeX>"
+            return outcome(chain, k, CANNOT, message)
+    if (defined := definition(left, right, others)) and scope.lookup(defined[0]) is not None:
+        return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
+    if defined:
+        return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
+    if missing := undefined_call(left) or undefined_call(right):
+        params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
+        declare = f"% derivtex: {missing.name}({params}) := <LaTeX>"
+        return outcome(chain, k, CANNOT, f"{missing.name}(...) is not defined: declare it, e.g. {declare}")
+    return outcome(chain, k, "pending", "")
+
+
+def definition(left, right, others: list):
+    """(name, parameters, body) if one side is a name, or an undefined function of names, that
+    occurs nowhere else in the chain: ``\\Sigma = L L^T``, ``f(X) = \\operatorname{tr}(X)``."""
+    others = [t for t in others if not isinstance(t, str)]
+    for lone, body in ((left, right), (right, left)):
+        if isinstance(lone, Name) and lone.name not in CONSTANTS and not used(lone.name, [body, *others]):
+            return lone.name, (), body
+        if (
+            isinstance(lone, Call)
+            and lone.name not in FUNCTIONS
+            and all(isinstance(a, Name) for a in lone.args)
+            and len({a.name for a in lone.args}) == len(lone.args)
+            and not any(undefined_call(t) for t in (body, *others))
+        ):
+            return lone.name, tuple(a.name for a in lone.args), body
+    return None
+
+
+def lone_differential(tree) -> str | None:
+    """``N`` if ``tree`` is the differential of a name, ``dN`` or ``d(N)``."""
+    if isinstance(tree, Call) and tree.name == "d" and len(tree.args) == 1 and isinstance(tree.args[0], Name):
+        return tree.args[0].name
+    if isinstance(tree, Name) and tree.name.startswith("d") and len(tree.name) > 1:
+        return tree.name[1:]
+    return None
+
+
+def undefined_call(tree):
+    if isinstance(tree, Call) and tree.name not in FUNCTIONS:
+        return tree
+    return next((c for c in map(undefined_call, children(tree)) if c is not None), None)
+
+
+def used(name: str, trees: list) -> bool:
+    return any(name in names_in(t) or f"d{name}" in names_in(t) for t in trees)
+
+
+def expanded(tree, scope):
+    """``tree`` with the defined names and functions replaced by their definitions (depth-bounded)."""
+    return substitute(tree, scope, {}, 0)
+
+
+def substitute(tree, scope, bound: dict, depth: int):
+    if depth > 20:
+        raise SpecError("definitions nested more than 20 deep")
+    if isinstance(tree, Name) and tree.name in bound:
+        return bound[tree.name]
+    if isinstance(tree, Name) and tree.name in scope.defined and not scope.defined[tree.name].params:
+        return substitute(scope.parsed(tree.name), scope, {}, depth + 1)
+    base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
+    if base in scope.defined and not scope.defined[base].params and tree.name not in scope.defined:
+        return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
+    if isinstance(tree, Call) and tree.name in scope.defined:
+        definition = scope.defined[tree.name]
+        args = [substitute(a, scope, bound, depth) for a in tree.args]
+        return substitute(scope.parsed(tree.name), scope, dict(zip(definition.params, args)), depth + 1)
+    fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
+    new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
+    if isinstance(tree, Call):
+        new["args"] = tuple(substitute(a, scope, bound, depth) for a in tree.args)
+    return without_zero(replace(tree, **new) if new else tree)
+
+
+def without_zero(tree):
+    """``a + 0`` and ``a - 0`` are ``a`` (a written 0 is the zero of any shape; the lowering would
+    refuse to add a number to a vector)."""
+    if (
+        isinstance(tree, BinOp)
+        and tree.op in "+-"
+        and isinstance(tree.right, Num)
+        and float(tree.right.text) == 0
+    ):
+        return tree.left
+    if (
+        isinstance(tree, BinOp)
+        and tree.op == "+"
+        and isinstance(tree.left, Num)
+        and float(tree.left.text) == 0
+    ):
+        return tree.right
+    return tree
+
+
+def runs(pending: list[int]) -> list[list[int]]:
+    """Consecutive pending links, each run sharing its sides' shapes."""
+    groups: list[list[int]] = []
+    for k in pending:
+        if groups and groups[-1][-1] == k - 1:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return groups
+
+
+def checked_run(chain: Chain, group: list[int], pairs: list, scope, outcomes: list) -> list:
+    """Shapes inferred over the run (link by link if the run conflicts), then each link evaluated."""
+    outcomes = list(outcomes)
+    try:
+        parts = [(group, typed([pairs[k] for k in group], scope))]
+    except Conflict:
+        parts = []
+        for k in group:
+            try:
+                parts.append(([k], typed([pairs[k]], scope)))
+            except Conflict as error:
+                hint = "; a continuation typed as '='?" if chain.links[k].row_start else ""
+                outcomes[k] = outcome(chain, k, SHAPE, f"{error}{hint}")
+    for links, inferred in parts:
+        sides = Sides(inferred, scope)
+        for k in links:
+            outcomes[k] = compare(sides, *pairs[k], lambda *a, k=k, **m: outcome(chain, k, *a, **m))
+            if outcomes[k].status == FALSE and chain.links[k].row_start and one_differential(*pairs[k]):
+                message = "; ".join(m for m in (outcomes[k].message, "a continuation typed as '='?") if m)
+                outcomes[k] = replace(outcomes[k], message=message)
+    return slips(chain, outcomes, pairs, parts, scope)
+
+
+def one_differential(left, right) -> bool:
+    """Whether one side has a differential and the other none (df = tr(G dX), then "= G")."""
+    has = [any(is_differential(n, {}) for n in names_in(t)) or bool(differentiated(t)) for t in (left, right)]
+    return has[0] != has[1]
+
+
+def typed(pairs: list, scope):
+    trees = [t for pair in pairs for t in pair]
+    names = {n for t in trees for n in names_in(t)}
+    declared = {n: d.shape for n in names if (d := scope.lookup(n)) is not None and d.shape is not None}
+    sizes = scope.dimensions() - set(declared)  # n in 2/n: a declared dimension, as a number
+    differentials = frozenset(n for n in names if is_differential(n, declared))
+    squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
+    inferred = infer(pairs, declared, differentials, squares, frozenset(sizes))
+    written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
+    return replace(inferred, varying=frozenset(written & set(inferred.shapes)) or frozenset(inferred.shapes))
+
+
+def is_differential(name: str, declared: dict) -> bool:
+    """``dX``, ``dx``: the front end's name of a differential (``\\mathrm{d}X``), unless declared
+    as a symbol or a Greek letter (``delta``)."""
+    return name[:1] == "d" and name[1:2].isalpha() and name not in declared and name not in GREEK
+
+
+def differentiated(tree) -> list[str]:
+    """The names whose differential ``d(X)`` is written in ``tree``."""
+    if isinstance(tree, Call) and tree.name == "d" and len(tree.args) == 1 and isinstance(tree.args[0], Name):
+        return [tree.args[0].name]
+    return [n for child in children(tree) for n in differentiated(child)]
+
+
+def slips(chain: Chain, outcomes: list, pairs: list, parts: list, scope) -> list:
+    """ "The slip is in line k": links k and k+1 fail, but side k+1 equals side k−1."""
+    for links, inferred in parts:
+        for k in links:
+            if k + 1 not in links or outcomes[k].status != FALSE or outcomes[k + 1].status != FALSE:
+                continue
+            sides = Sides(inferred, scope)
+            bridged = compare(sides, pairs[k][0], pairs[k + 1][1], lambda *a, **m: a[0])
+            lines = {chain.source.line(s.offset) for s in (chain.links[k].left, chain.links[k].right)}
+            if bridged == OK and len(lines | {chain.source.line(chain.links[k + 1].right.offset)}) == 3:
+                line = chain.source.line(chain.links[k].right.offset)
+                before = chain.source.line(chain.links[k].left.offset)
+                after = chain.source.line(chain.links[k + 1].right.offset)
+                note = f"the slip is in line {line}: line {after} equals line {before}"
+                message = "; ".join(m for m in (outcomes[k].message, note) if m)
+                outcomes[k] = replace(outcomes[k], message=message)
+                outcomes[k + 1] = replace(
+                    outcomes[k + 1], message=f"follows from line {before}, not from line {line}"
+                )
+    return outcomes

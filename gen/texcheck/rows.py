@@ -1,0 +1,179 @@
+"""A display block's body → chains of sides: rows at ``\\\\``, columns at ``&``, relations between.
+
+Offsets are kept: what is not mathematics (labels, tags, ``&``, the reason column, a
+``\\quad\\text{…}`` remark) is replaced by spaces, so every side is a slice of the file.
+A row that starts with a relation or an operator continues the row before; any other row starts
+a new chain. Only ``=`` links are checked; the other relations separate sides whose links are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Event
+
+# Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
+DROPPED = re.compile(
+    r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
+    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|array|cases)\*?\}(?:\s*\{[^{}]*\})?"
+    r"|\\setcounter\s*\{[^{}]*\}\s*\{[^{}]*\}|\\(?:vspace|phantom)\*?\s*\{[^{}]*\}"
+    r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
+)
+ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
+INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
+REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
+PUNCTUATION = re.compile(r"[.,;]\s*$")
+CHECKED = "="
+# The relations, longest first; those other than = only separate sides (their links are skipped).
+RELATIONS = re.compile(
+    r"\\(?:stackrel|overset)\s*\{(?P<why>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*\{\s*=\s*\}"
+    r"|(?P<other>:=|=:|\\coloneqq|\\eqqcolon|\\triangleq|\\equiv|\\(?:Long|long)?(?:right|left|leftright)arrow\b"
+    r"|\\(?:Long|long)?(?:Right|Left|LeftRight|Leftright)arrow\b|\\implies\b|\\impliedby\b|\\iff\b"
+    r"|\\approx\b|\\simeq\b|\\sim\b|\\cong\b|\\propto\b|\\leq?\b|\\geq?\b|\\leqslant\b|\\geqslant\b"
+    r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\preceq\b|\\succeq\b|\\prec\b|\\succ\b|<|>)"
+    r"|(?P<eq>=)"
+)
+OPERATOR = re.compile(r"\s*(?:[-+]|\\cdot\b|\\times\b|\\odot\b|\\otimes\b|\\circ\b)")
+
+
+@dataclass(frozen=True)
+class Side:
+    text: str
+    offset: int  # in the file
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two consecutive sides of a chain and the relation between them."""
+
+    left: Side
+    right: Side
+    relation: str  # "=" or the relation as written
+    reason: str  # the reason column or the \stackrel text, for the report
+    row_start: bool  # the relation begins its row (``&= …``)
+
+
+@dataclass(frozen=True)
+class Chain:
+    source: object
+    links: tuple[Link, ...]
+    env: str
+
+
+def blank(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def closing(text: str, at: int) -> int:
+    """The offset after the group whose ``{`` is at ``at - 1`` (the end of text if unclosed)."""
+    depth = 1
+    for i in range(at, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0) * (i == 0 or text[i - 1] != "\\")
+        if depth == 0:
+            return i + 1
+    return len(text)
+
+
+def top_level(text: str) -> list[bool]:
+    """Whether each character is outside every brace group."""
+    depth, out = 0, []
+    for i, char in enumerate(text):
+        escaped = i > 0 and text[i - 1] == "\\"
+        depth -= char == "}" and not escaped
+        out.append(depth == 0)
+        depth += char == "{" and not escaped
+    return out
+
+
+def cleaned(body: str) -> tuple[str, list[str]]:
+    """``body`` with what is not mathematics blanked, and the remarks taken out (in order)."""
+    remarks = []
+    for pattern in (INTERTEXT, REMARK):
+        while match := pattern.search(body):
+            end = closing(body, match.end())
+            remarks.append(body[match.end() : end - 1].strip())
+            marker = "\x00" if pattern is INTERTEXT else " "  # an \intertext breaks the chain
+            body = blank(body, match.start(), end)
+            body = body[: match.start()] + marker + body[match.start() + 1 :] if marker != " " else body
+    for match in DROPPED.finditer(body):
+        body = blank(body, match.start(), match.end())
+    return body, remarks
+
+
+def rows(body: str) -> list[tuple[int, int]]:
+    """The (start, end) of each row, split at top-level ``\\\\`` (and at an ``\\intertext``)."""
+    outside, bounds, at = top_level(body), [], 0
+    for match in ROW_BREAK.finditer(body):
+        if outside[match.start()]:
+            bounds.append((at, match.start()))
+            at = match.end()
+    bounds.append((at, len(body)))
+    split = []
+    for start, end in bounds:
+        pieces = [start, *(i + 1 for i in range(start, end) if body[i] == "\x00"), end]
+        split += list(zip(pieces, pieces[1:]))
+    return split
+
+
+def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, str]:
+    """The row with its ``&`` blanked and the reason column (past the second column, as after
+    ``&&``; past the third in eqnarray) blanked too; the reason as text."""
+    outside = top_level(body)
+    cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and body[i - 1] != "\\"]
+    kept = 3 if env.startswith("eqnarray") else 2
+    limit = kept
+    reason = remark(raw[cuts[limit - 1] + 1 : end]) if len(cuts) >= limit else ""
+    if len(cuts) >= limit:
+        body = blank(body, cuts[limit - 1], end)
+    for cut in cuts[: limit - 1]:
+        body = body[:cut] + " " + body[cut + 1 :]
+    return body, reason
+
+
+def remark(text: str) -> str:
+    """A reason column as plain words: ``\\text{by (3)}`` gives ``by (3)``."""
+    text = REMARK.sub("", text.replace("&", " "))
+    return " ".join(DROPPED.sub(" ", text).replace("}", " ").split())
+
+
+def chains(block: Event) -> list[Chain]:
+    """The chains of one display block."""
+    body, _ = cleaned(block.text)
+    lines, rowed = [], []  # logical lines (start, end); each row (start, end, reason)
+    for start, end in rows(body):
+        body, reason = columns(body, block.text, start, end, block.env)
+        text = body[start:end]
+        if not text.strip():
+            continue
+        continues = RELATIONS.match(text.lstrip()) or OPERATOR.match(text) or block.env.startswith("multline")
+        lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
+        rowed.append((start, end, reason))
+    found = [chain_of(block, body, start, end, rowed) for start, end in lines]
+    return [c for c in found if c.links]
+
+
+def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chain:
+    """The links of one logical line: its sides split at the top-level relations."""
+    outside = top_level(body)
+    cuts = [m for m in RELATIONS.finditer(body, start, end) if outside[m.start()]]
+    bounds = [start, *(x for m in cuts for x in (m.start(), m.end())), end]
+    sides = [side(block, body, a, b) for a, b in zip(bounds[::2], bounds[1::2])]
+    links = []
+    for k, m in enumerate(cuts):
+        row_start = next(r[0] for r in rowed if r[0] <= m.start() < r[1])
+        reach = bounds[2 * k + 3]  # where the right-hand side ends: its rows' reasons are the link's
+        reason = "; ".join(r[2] for r in rowed if r[2] and r[1] > m.start() and r[0] < reach)
+        relation = CHECKED if m.group("eq") or m.group("why") is not None else m.group().strip()
+        why = (m.group("why") or "").strip() or reason
+        first = not body[row_start : m.start()].strip()
+        links.append(Link(sides[k], sides[k + 1], relation, why, first))
+    return Chain(block.source, tuple(links), block.env)
+
+
+def side(block: Event, body: str, start: int, end: int) -> Side:
+    """One side, its trailing punctuation dropped, positioned at its first character."""
+    text = PUNCTUATION.sub(lambda m: " " * len(m.group()), body[start:end])
+    text = ROW_BREAK.sub(lambda m: " " * len(m.group()), text)
+    lead = len(text) - len(text.lstrip())
+    return Side(text.strip(), block.offset + start + lead)

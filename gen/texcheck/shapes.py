@@ -1,0 +1,293 @@
+"""Shape inference over the AST of a chain: dimension variables unified, conventions printed.
+
+Sums share a shape, products chain their inner dimensions, transposes swap, traces, determinants
+and inverses need a square, and the two sides of ``=`` agree. What nothing fixes falls back on
+printed conventions (Greek lowercase a number, Latin lowercase a column vector, anything else a
+matrix). No free dimension may become 1 (1×1 matrices commute, and wrong steps would pass): that
+is a shape error; the free dimensions left get distinct sizes when sampled.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from ..expr.functions import FUNCTIONS
+from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "omicron varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega ell".split()
+)
+CONSTANTS = frozenset({"pi", "e", "I"})
+SCALAR = ()  # a number's shape; a matrix's is (rows, cols) of dimension terms
+ANY = None  # a shape nothing is known of (an opaque function's value)
+
+
+FLIPPED = {"vector": "scalar", "scalar": "vector"}  # the other reading of a lowercase name
+
+
+class Conflict(Exception):
+    """The sides cannot get consistent shapes: the message says where."""
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """Each name's shape (() a number, (n,) a column vector, (m, n) a matrix) and the conventions."""
+
+    shapes: dict
+    conventions: tuple[str, ...]
+    varying: frozenset = frozenset()  # the names whose differential is written (all, if none is)
+
+
+def convention(name: str) -> tuple[str, str]:
+    """The shape kind a name takes by convention, and why."""
+    first = name.rstrip("0123456789_")
+    if first in GREEK:
+        return "scalar", "a number (Greek lowercase)"
+    if name[0].islower():
+        return "vector", "a column vector (Latin lowercase)"
+    return "matrix", "a matrix (uppercase)"
+
+
+class Unifier:
+    def __init__(self, declared: dict, kinds: dict, differentials=frozenset()):
+        self.parent: dict = {}
+        self.differentials = differentials  # names such as dX: the differential of X
+        self.sizes = frozenset()  # declared dimensions: numbers, not symbols
+        self.fresh = itertools.count()
+        self.names: dict = {}  # name → shape terms
+        self.declared, self.kinds = declared, kinds
+
+    def var(self) -> str:
+        return f"?{next(self.fresh)}"
+
+    def find(self, d):
+        while self.parent.get(d, d) != d:
+            d = self.parent[d]
+        return d
+
+    def unify(self, a, b, what: str):
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        if str(a).startswith("?") and b != 1:
+            self.parent[a] = b
+        elif str(b).startswith("?") and a != 1:
+            self.parent[b] = a
+        elif 1 in (a, b):
+            raise Conflict(f"{what} would need a dimension of 1 (a matrix used as a number?)")
+        else:
+            raise Conflict(f"{what}: the dimensions {a} and {b} differ")
+
+    def same(self, s, t, what: str):
+        if s is ANY or t is ANY:
+            return
+        s, t = (s or (1, 1)), (t or (1, 1))  # a number is 1×1 against a matrix
+        if (s == (1, 1)) != (t == (1, 1)) and not all(self.find(d) == 1 for d in (s if s != (1, 1) else t)):
+            raise Conflict(f"{what} would need a matrix to be 1×1 (a matrix added to a number?)")
+        self.unify(s[0], t[0], what)
+        self.unify(s[1], t[1], what)
+
+    def square(self, s, what: str):
+        if s:
+            self.unify(s[0], s[1], f"{what} needs a square matrix")
+
+    def name(self, name: str):
+        if name not in self.names:
+            self.names[name] = self.initial(name)
+        return self.names[name]
+
+    def initial(self, name: str):
+        if name == "I":
+            v = self.var()
+            return (v, v)
+        shape = self.declared.get(name)
+        if shape is not None:
+            return shape if len(shape) != 1 else (shape[0], 1)
+        kind = self.kinds.get(name) or convention(name)[0]
+        return {"scalar": SCALAR, "vector": (self.var(), 1), "matrix": (self.var(), self.var())}[kind]
+
+    def resolved(self, shape) -> tuple:
+        return tuple(self.find(d) for d in shape)
+
+
+def shape_of(u: Unifier, node):
+    return SHAPES[type(node).__name__](u, node)
+
+
+def of_binop(u: Unifier, node: BinOp):
+    left, right = shape_of(u, node.left), shape_of(u, node.right)
+    if node.op in ("+", "-", ".*"):
+        u.same(left, right, "a sum" if node.op != ".*" else "an entrywise product")
+        return left if left not in (ANY, SCALAR) else right
+    if node.op == "/":
+        u.same(right, SCALAR, "a division by a matrix")
+        return left
+    return product(u, left, right)
+
+
+def product(u: Unifier, left, right):
+    if left is ANY or right is ANY:
+        return ANY
+    if not left or u.resolved(left) == (1, 1):
+        return right
+    if not right or u.resolved(right) == (1, 1):
+        return left
+    u.unify(left[1], right[0], "a product")
+    return (left[0], right[1])
+
+
+def of_postfix(u: Unifier, node: Postfix):
+    s = shape_of(u, node.operand)
+    if s in (ANY, SCALAR) or node.op == ".^":
+        return s
+    if node.op == "T":
+        return (s[1], s[0])
+    u.square(s, "an inverse or a power")
+    return (s[1], s[0]) if node.op == "-T" else s
+
+
+def of_call(u: Unifier, node: Call):
+    shapes = [shape_of(u, a) for a in node.args]
+    function = FUNCTIONS.get(node.name)
+    rule = CALLS.get(node.name) or CALLS.get(function.lowering if function else "")
+    if rule is None or not shapes:
+        return ANY
+    return rule(u, *shapes)
+
+
+def squared_scalar(u: Unifier, s, *_):
+    u.square(s, "a trace or determinant")
+    return SCALAR
+
+
+def squared_same(u: Unifier, s, *_):
+    u.square(s, "an inverse or matrix function")
+    return s
+
+
+def diagonal(u: Unifier, s, *_):
+    if s in (ANY, SCALAR):
+        return s
+    if u.find(s[1]) == 1:
+        return (s[0], s[0])
+    u.square(s, "diag")
+    return (s[0], 1)
+
+
+def absolute(u: Unifier, s, *_):
+    """``|x|`` of a number or a vector entry by entry; ``|X|`` of a matrix its determinant (as
+    `gen.expr.tex.latex_reading` reads it)."""
+    if s in (ANY, SCALAR) or u.find(s[1]) == 1:
+        return s
+    return squared_scalar(u, s)
+
+
+CALLS = {
+    "abs": absolute,
+    "norm2": lambda u, s, *_: SCALAR,
+    "tr": squared_scalar,
+    "det": squared_scalar,
+    "logdet": squared_scalar,
+    "inv": squared_same,
+    "matrix_function": squared_same,
+    "d": lambda u, s, *_: s,
+    "entrywise": lambda u, s, *_: s,
+    "norm": lambda u, s, *_: SCALAR,
+    "sum": lambda u, s, *_: SCALAR,
+    "logsumexp": lambda u, s, *_: SCALAR,
+    "hadamard": lambda u, a, b: (u.same(a, b, "an entrywise product"), a)[1],
+    "diag": diagonal,
+}
+
+
+def of_name(u: Unifier, node: Name):
+    if node.name in u.sizes:
+        return SCALAR  # a declared dimension used as a number: its size
+    if node.name in CONSTANTS - {"I"} and node.name not in u.declared:
+        return SCALAR
+    if node.name in u.differentials:
+        return u.name(node.name[1:])
+    return u.name(node.name)
+
+
+SHAPES = {
+    "Num": lambda u, node: ANY if float(node.text) == 0 else SCALAR,  # 0 is the zero of any shape
+    "Name": of_name,
+    "Neg": lambda u, node: shape_of(u, node.operand),
+    "BinOp": of_binop,
+    "Postfix": of_postfix,
+    "Call": of_call,
+}
+
+
+def unified(pairs: list, declared: dict, kinds: dict, differentials, squares, sizes=frozenset()) -> Unifier:
+    """Every side's shape worked out, the two sides of each link made to agree (or a Conflict)."""
+    u = Unifier(declared, kinds, differentials)
+    u.sizes = sizes
+    for name in squares:
+        u.square(u.name(name), f"{name}'s assumption")
+    for left, right in pairs:
+        u.same(shape_of(u, left), shape_of(u, right), "the two sides of '='")
+    return u
+
+
+def names_in(node) -> list[str]:
+    if isinstance(node, Name):
+        return [node.name]
+    return [n for child in children(node) for n in names_in(child)]
+
+
+def children(node) -> tuple:
+    if isinstance(node, (Num, Name)):
+        return ()
+    if isinstance(node, Neg):
+        return (node.operand,)
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Postfix):
+        return (node.operand,) + ((node.exponent,) if node.exponent is not None else ())
+    return tuple(node.args)
+
+
+def infer(pairs: list, declared: dict, differentials=frozenset(), squares=(), sizes=frozenset()) -> Inferred:
+    """The shapes of the names in ``pairs`` (the two ASTs of each link), or a Conflict. A convention
+    is never bent to make a link fit (a vector read as a number commutes, and a wrong step would
+    pass): where reading one lowercase name the other way would fit, the message says which
+    declaration would make it so."""
+    try:
+        return finished(unified(pairs, declared, {}, differentials, squares, sizes), declared, {})
+    except Conflict as first:
+        for name in dict.fromkeys(n for pair in pairs for s in pair for n in names_in(s)):
+            other = FLIPPED.get(convention(name)[0])
+            if name in declared or other is None:
+                continue
+            try:
+                unified(pairs, declared, {name: other}, differentials, squares, sizes)
+            except Conflict:
+                continue
+            hint = f"if {name} is {FITS[other]}, declare % derivtex: {name}: {DECLARED[other]}"
+            raise Conflict(f"{first}; {hint}") from None
+        raise
+
+
+FITS = {"scalar": "a number", "vector": "a column vector"}
+DECLARED = {"scalar": "scalar", "vector": "n"}
+
+
+def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
+    free = {}
+    shapes, notes = {}, []
+    for name, terms in u.names.items():
+        if name == "I":
+            continue
+        dims = []
+        for d in u.resolved(terms):
+            dims.append(d if not str(d).startswith("?") else free.setdefault(d, f"n{len(free) + 1}_"))
+        is_vector = len(dims) == 2 and dims[1] == 1 and (name not in declared or len(declared[name]) == 1)
+        shapes[name] = tuple(dims[:1]) if is_vector else tuple(dims)
+        if name not in declared:
+            why = convention(name)[1]
+            notes.append(f"{name}: {why}")
+    return Inferred(shapes, tuple(notes))

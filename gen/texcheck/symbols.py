@@ -1,0 +1,242 @@
+"""What the paper says about its symbols: ``% derivtex:`` lines, a sidecar ``FILE.derivtex.yaml``,
+and the prose's ``X \\in \\mathbb{R}^{m\\times n}`` (the nearest preceding statement wins).
+
+An annotation holds to the end of its section; the sidecar and the prose's statements hold on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import Span, SpecError
+from ..spec.keys import ASSUMPTIONS
+from ..spec.reader import Text
+
+REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
+# names \in R^{dims}: a list of LaTeX names, the set, and its exponent (braced or one token)
+MEMBERSHIP = re.compile(
+    r"(?P<names>(?:\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?\s*,\s*)*"
+    r"\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?)\s*\\in\s*(?P<set>" + REAL + r")"
+    r"(?P<sub>_\{?\s*\+\+?\s*\}?)?(?:\s*\^\s*(?P<dims>\{[^{}]*\}|[A-Za-z0-9]))?(?P<sub2>_\{?\s*\+\+?\s*\}?)?"
+)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A symbol as declared: its shape (None if only assumptions are given) and assumptions."""
+
+    shape: tuple | None
+    assume: tuple[str, ...]
+    where: str  # "line 4" (an annotation), "the prose, line 7", "the sidecar"
+
+
+@dataclass(frozen=True)
+class Definition:
+    params: tuple[str, ...]
+    body: Text
+    tree: object  # the body's AST
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What holds at one point of the paper."""
+
+    declared: dict = field(default_factory=dict)  # name → Declared (annotations and sidecar)
+    prose: dict = field(default_factory=dict)  # name → Declared (from the prose)
+    defined: dict = field(default_factory=dict)  # name → Definition
+    layout: str = "denominator"
+    skip: bool = False  # the next display block is not checked
+
+    def lookup(self, name: str) -> Declared | None:
+        return self.declared.get(name) or self.prose.get(name)
+
+    def dimensions(self) -> set:
+        """The dimensions named in the declarations (``n`` of ``X: n x n``)."""
+        shapes = [d.shape for d in (*self.declared.values(), *self.prose.values()) if d.shape]
+        return {dim for shape in shapes for dim in shape if isinstance(dim, str)}
+
+    def parsed(self, name: str):
+        return self.defined[name].tree
+
+
+def split_items(body: str) -> list[tuple[int, str]]:
+    """The ``;``-separated items of an annotation with their offsets (``\\;`` is not a separator)."""
+    items, start = [], 0
+    for match in re.finditer(r"(?<!\\);", body + ";"):
+        items.append((start, body[start : match.start()]))
+        start = match.end()
+    return [(at + len(text) - len(text.lstrip()), text.strip()) for at, text in items if text.strip()]
+
+
+def annotate(scope: Scope, body: str, span: Span, name_of, parse) -> Scope:
+    """``scope`` with one ``% derivtex:`` line's items added; ``name_of`` reads a LaTeX name."""
+    for at, item in split_items(body):
+        here = Span(span.path, span.line, span.col + at)
+        scope = annotated_item(scope, item, here, name_of, parse)
+    return scope
+
+
+def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope:
+    if item == "skip":
+        return replace(scope, skip=True)
+    if match := re.fullmatch(r"layout\s+(numerator|denominator)", item):
+        return replace(scope, layout=match.group(1))
+    if ":=" in item:
+        head, body = item.split(":=", 1)
+        offset = item.index(":=") + 2 + len(body) - len(body.lstrip())
+        text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
+        name, params = defined_name(head.strip(), span, name_of)
+        definition = Definition(params, text, parse(text.value, text.span))
+        return replace(scope, defined={**scope.defined, name: definition})
+    if ":" in item:
+        names, what = item.split(":", 1)
+        declared = declaration(what, span, f"line {span.line}")
+        added = {name_of(n.strip(), span): declared for n in names.split(",")}
+        return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
+    message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator' or 'skip'"
+    raise SpecError(f"{message}, not {item!r}", span)
+
+
+def merged(old: dict, added: dict) -> dict:
+    """A later declaration of assumptions only (``B: symmetric``) keeps a known shape."""
+    out = {}
+    for name, new in added.items():
+        before = old.get(name)
+        if new.shape is None and before is not None:
+            new = replace(new, shape=before.shape, assume=tuple(dict.fromkeys(before.assume + new.assume)))
+        out[name] = new
+    return out
+
+
+def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
+    """``f(X, Y)`` → ("f", ("X", "Y")); ``B`` → ("B", ())."""
+    if match := re.fullmatch(r"(.+?)\s*\((.*)\)", head):
+        params = tuple(name_of(p.strip(), span) for p in match.group(2).split(","))
+        return name_of(match.group(1), span), params
+    return name_of(head, span), ()
+
+
+def declaration(what: str, span: Span, where: str) -> Declared:
+    """``n x n invertible``, ``n``, ``scalar``, ``symmetric``: a shape and assumptions."""
+    words = what.replace("\\times", " x ").replace("×", " x ").split()
+    assume = tuple(w for w in words if w in ASSUMPTIONS)
+    rest = [w for w in words if w not in ASSUMPTIONS]
+    if rest == ["scalar"] or rest == ["number"]:
+        return Declared((), assume, where)
+    if not rest:
+        return Declared(None, assume, where)
+    if len(rest) == 1 or (len(rest) == 3 and rest[1] == "x"):
+        return Declared(tuple(dimension(w, span) for w in rest[::2]), assume, where)
+    known = ", ".join(ASSUMPTIONS)
+    message = f"expected a shape ('scalar', 'n' or 'm x n') and assumptions ({known}), not {what.strip()!r}"
+    raise SpecError(message, span)
+
+
+def dimension(word: str, span: Span):
+    if word.isdigit() and int(word) > 0:
+        return int(word)
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", word):
+        return word
+    raise SpecError(f"a dimension must be a name such as n or a positive integer, not {word!r}", span)
+
+
+def harvested(text: str, name_of, where, span_at) -> dict:
+    """The prose's ``x, y \\in \\mathbb{R}^{n}`` statements: name → Declared (later ones win)."""
+    found = {}
+    for match in MEMBERSHIP.finditer(text):
+        shape = prose_shape(match.group("dims"))
+        if shape is None:
+            continue
+        symmetric = "S" in match.group("set") and len(shape) == 1
+        spd = symmetric and "++" in (match.group("sub") or "") + (match.group("sub2") or "")
+        assume = ("spd",) if spd else ("symmetric",) if symmetric else ()
+        shape = (shape[0], shape[0]) if symmetric else shape
+        for name in match.group("names").split(","):
+            try:
+                found[name_of(name.strip(), span_at(match.start()))] = Declared(
+                    shape, assume, where(match.start())
+                )
+            except SpecError:
+                continue
+    return assumed(text, found, name_of, span_at)
+
+
+# "let $X \in \mathbb{R}^{n\times n}$ be symmetric positive definite": the words after the formula
+BE = re.compile(r"\$([^$]*)\$\s*be\s+([A-Za-z -]+)")
+ASSUMED = (  # the first phrase the words start with
+    ("symmetric positive definite", "spd"),
+    ("positive definite", "spd"),
+    ("symmetric", "symmetric"),
+    ("invertible", "invertible"),
+    ("orthogonal", "orthogonal"),
+    ("diagonal", "diagonal"),
+    ("entrywise positive", "positive"),
+    ("positive", "positive"),
+    ("one-hot", "onehot"),
+    ("binary", "binary"),
+    ("a probability vector", "probability"),
+)
+
+
+def assumed(text: str, found: dict, name_of, span_at) -> dict:
+    """``found`` with the assumptions the prose states after each declaration (``… be invertible``)."""
+    found = dict(found)
+    for match in BE.finditer(text):
+        words = " ".join(match.group(2).split())
+        assumption = next((a for phrase, a in ASSUMED if words.startswith(phrase)), None)
+        inner = MEMBERSHIP.search(match.group(1))
+        if assumption is None or inner is None:
+            continue
+        for name in inner.group("names").split(","):
+            try:
+                key = name_of(name.strip(), span_at(match.start()))
+            except SpecError:
+                continue
+            if key in found and assumption not in found[key].assume:
+                found[key] = replace(found[key], assume=(*found[key].assume, assumption))
+    return found
+
+
+def prose_shape(dims: str | None) -> tuple | None:
+    """``{m\\times n}`` → ("m", "n"); ``n`` → ("n",); none → () (a number); None if unreadable."""
+    if dims is None:
+        return ()
+    words = [w for w in re.split(r"\\times|\\cdot|×|\s+|[{}]", dims) if w]
+    if (
+        not all(re.fullmatch(r"[A-Za-z]|[A-Za-z]_?\{?\w\}?|\d+", w) for w in words)
+        or not 1 <= len(words) <= 2
+    ):
+        return None
+    shape = tuple(int(w) if w.isdigit() else w.replace("_", "").replace("{", "") for w in words)
+    if shape == (1,) or (len(shape) == 2 and shape[1] == 1):
+        return () if shape[0] == 1 else (shape[0],)
+    return shape
+
+
+def sidecar(path: Path, name_of, parse) -> Scope:
+    """``paper.derivtex.yaml`` beside ``paper.tex``: ``symbols:`` as in a spec, ``define:`` name → LaTeX."""
+    from ..spec.keys import _pairs, _symbols
+    from ..spec.reader import Source
+
+    side = path.with_name(path.stem + ".derivtex.yaml")
+    if not side.is_file():
+        return Scope()
+    src = Source(str(side), side.read_text(encoding="utf-8"))
+    node, scope = src.compose(), Scope()
+    for key, value in _pairs(node, src) if node is not None else ():
+        if key.value == "symbols":
+            declared = {
+                s.name: Declared(s.shape, s.assume, "the sidecar") for s in _symbols("symbols", value, src)
+            }
+            scope = replace(scope, declared={**scope.declared, **declared})
+        elif key.value == "define":
+            for name, body in _pairs(value, src):
+                span = src.span(name)
+                defined, params = defined_name(name.value, span, name_of)
+                text = src.text_of(body)
+                scope.defined[defined] = Definition(params, text, parse(text.value, text.span))
+        else:
+            raise src.error(f"unknown key {key.value!r} in the sidecar (expected symbols, define)", key)
+    return scope

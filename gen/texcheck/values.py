@@ -1,0 +1,202 @@
+"""Both sides of a link lowered with the engine's lowering and evaluated with its evaluator, at
+points drawn by its sampler (``gen.verify``): the numbers behind a link's status."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..errors import Span, SpecError, Unsupported
+from ..expr import ir
+from ..expr.lower import Eye, _Lowering, dimension, symbol_table
+from ..expr.parser import Num
+from ..spec.keys import SymbolSpec
+from ..spec.reader import Text
+from ..verify.checks import diagnose, rel_error
+from ..verify.domains import draw_value
+from ..verify.evaluate import Evaluator
+from ..verify.sample import (
+    MIN_POSITIVE,
+    SMALLEST,
+    needs_positive,
+    needs_principal,
+    off_negative_axis,
+    positive_part,
+    sign,
+    sizes,
+    well_conditioned_value,
+)
+
+SAMPLES = 6  # alternating between the two assignments of sizes
+REDRAWS = 20  # points where a side is undefined (a log of a negative determinant) are drawn again
+TOLERANCE = 1e-7  # the bound the engine gives differences and limits (gen/verify/checks.py ROUNDING)
+ZERO = 1e-12
+SEED = 20240601
+SYMMETRIC = ("symmetric", "spd", "diagonal")
+UNSIZED = ("cannot tell the size", "unknown symbol", "unknown function")  # not an inconsistency
+DIAGNOSES = {
+    "sign": "the sign differs",
+    "transpose": "the transpose of what it should be",
+    "sign and transpose": "minus the transpose of what it should be",
+}
+
+
+class Sides:
+    """The symbols of a run of links: their shapes, assumptions, sizes and values."""
+
+    def __init__(self, inferred, scope, extra: dict | None = None):
+        self.inferred = inferred
+        assume = {n: (d.assume if (d := scope.lookup(n)) else ()) for n in inferred.shapes}
+        self.assume = {n: tuple(dict.fromkeys(a + (extra or {}).get(n, ()))) for n, a in assume.items()}
+        self.specs = [SymbolSpec(n, s, self.assume[n], Span("")) for n, s in inferred.shapes.items()]
+        self.table = symbol_table(tuple(self.specs))
+        names = list(dict.fromkeys(d for s in inferred.shapes.values() for d in s if isinstance(d, str)))
+        self.assignments = [
+            {dimension(n): size for n, size in zip(names, sizes(smallest, len(names)))}
+            for smallest in SMALLEST
+        ]
+        self.scope = scope
+
+    def lower(self, tree):
+        return _Lowering(Text("", Span(""), latex=True), self.table, True).lower(tree)
+
+    def squares(self) -> list[str]:
+        """The square symbols not already symmetric (the ones a missing symmetry could be about)."""
+        return [
+            s.name
+            for s in self.specs
+            if len(s.shape) == 2 and s.shape[0] == s.shape[1] and not set(s.assume) & set(SYMMETRIC)
+        ]
+
+    def points(self, a, b):
+        """(value of a, value of b) at each sample, or None where no defined point was found."""
+        rng = np.random.default_rng(SEED)
+        out = []
+        for sample in range(SAMPLES):
+            dims = self.assignments[sample % 2]
+            out.append(
+                next(filter(None, (self.point(a, b, dims, rng, sample + k) for k in range(REDRAWS))), None)
+            )
+        return out
+
+    def point(self, a, b, dims, rng, sample):
+        values, directions = {}, {}
+        for k, spec in enumerate(self.specs):
+            shape = tuple(d if isinstance(d, int) else dims[dimension(d)] for d in spec.shape)
+            shape = shape if len(shape) != 1 else (shape[0], 1)
+            values[self.table[spec.name]] = draw_value(rng, shape, spec.assume, sign(sample, k))
+            direction = rng.standard_normal(shape) if shape else float(rng.standard_normal())
+            if spec.name in self.inferred.varying:  # the others are constants: d(A) = 0
+                directions[self.table[spec.name]] = direction
+        ev = Evaluator(values, dims, directions)
+        try:
+            with np.errstate(all="ignore"):
+                if not (well_posed(ev, a) and well_posed(ev, b)):
+                    return None
+                pair = (value(ev(a)), value(ev(b)))
+        except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError):
+            return None
+        return pair if all(np.all(np.isfinite(v)) and not np.iscomplexobj(v) for v in pair) else None
+
+
+def well_posed(ev: Evaluator, e) -> bool:
+    """Whether every matrix inverted (or whose determinant is taken) is well conditioned here and every
+    log's argument positive, as the engine's sampler requires (``gen.verify.sample``): a singular
+    L Lᵀ is no evidence either way."""
+    for node in sp.postorder_traversal(e):
+        if node.has(ir.MatDiff, ir.Diff):
+            continue
+        if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
+            return False
+        if needs_principal(node) and not off_negative_axis(ev(node.arg)):
+            return False  # log X, X^{1/2}: the principal branch, off the closed negative real axis
+        if needs_positive(node) and not np.all(np.asarray(ev(positive_part(node))) > MIN_POSITIVE):
+            return False  # log det X where det X < 0: undefined (its complex step would be iπ/h)
+    return True
+
+
+def value(v):
+    v = np.asarray(v)
+    v = np.real_if_close(v)
+    return v.reshape(()) if v.size == 1 else v
+
+
+def sized(a, b):
+    """A lone ``I`` takes the size of the other side."""
+    if isinstance(a, Eye) and ir.is_matrix(b):
+        a = a.sized(b.shape[0])
+    if isinstance(b, Eye) and ir.is_matrix(a):
+        b = b.sized(a.shape[0])
+    if isinstance(a, Eye) or isinstance(b, Eye):
+        raise SpecError("cannot tell the size of I here")
+    return a, b
+
+
+def compare(sides: Sides, left, right, make):
+    """The link's status from the numbers, made into an outcome by ``make(status, message, **more)``."""
+    conventions = sides.inferred.conventions
+    try:
+        a, b = sized(sides.lower(left), sides.lower(right))
+    except Unsupported as error:
+        return make("cannot check", error.message, conventions=conventions)
+    except SpecError as error:  # the sides do not fit, or the lowering cannot size or name a piece
+        status = "cannot check" if error.message.startswith(UNSIZED) else "shape error"
+        return make(status, error.message, conventions=conventions)
+    points = [p if p is None else zeroed(p, left, right) for p in sides.points(a, b)]
+    if any(p is None for p in points):
+        message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"
+        return make("cannot check", message, conventions=conventions)
+    if any(np.shape(x) != np.shape(y) for x, y in points):
+        shapes = " and ".join("×".join(map(str, np.shape(v))) or "1" for v in points[0])
+        return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)
+    zero = all(max(np.max(np.abs(x)), np.max(np.abs(y))) < ZERO for x, y in points)
+    if zero and not written_zero(left, right):
+        message = "both sides are 0 at every point drawn: that proves nothing (a dependence said in words?)"
+        return make("cannot check", message, conventions=conventions)
+    error = max(rel_error(x, y) for x, y in points)
+    if error <= TOLERANCE:
+        return make("ok", "", figure=error, conventions=conventions)
+    return make("does not follow", diagnosis(sides, a, b, points), figure=error, conventions=conventions)
+
+
+def zeroed(point, left, right):
+    """A side written 0 is the zero of the other side's shape (``\\mathbf{0}``)."""
+    x, y = point
+    return (np.zeros_like(y) if written_zero(left) else x, np.zeros_like(x) if written_zero(right) else y)
+
+
+def written_zero(*trees) -> bool:
+    """Whether a side is written as 0 (then a 0 on the other side is what is claimed)."""
+    return any(isinstance(t, Num) and float(t.text) == 0 for t in trees)
+
+
+def diagnosis(sides: Sides, a, b, points) -> str:
+    """Sign, transpose, factor, or the symmetry it needs (the square symbols made symmetric)."""
+    found = diagnose("", [(x, y, None) for x, y in points], TOLERANCE).diagnosis
+    if found in DIAGNOSES:
+        return DIAGNOSES[found]
+    if found.startswith("factor"):
+        return f"off by a factor of {found.split()[1]}"
+    needed = symmetry(sides, a, b)
+    if not needed:
+        return ""
+    verb = "is" if len(needed) == 1 else "are"
+    declare = f"% derivtex: {', '.join(needed)}: symmetric"
+    return f"holds if {' and '.join(needed)} {verb} symmetric: declare {declare}"
+
+
+def symmetry(sides: Sides, a, b) -> list[str]:
+    """The square symbols whose symmetry makes the link hold (one alone if one suffices)."""
+    squares = sides.squares()
+    if not squares or not holds(sides, a, b, squares):
+        return []
+    alone = next((s for s in squares if holds(sides, a, b, [s])), None)
+    return [alone] if alone else squares
+
+
+def holds(sides: Sides, a, b, symmetric: list[str]) -> bool:
+    trial = Sides(sides.inferred, sides.scope, {n: ("symmetric",) for n in symmetric})
+    points = trial.points(a, b)
+    return all(p is not None and np.shape(p[0]) == np.shape(p[1]) for p in points) and (
+        max(rel_error(x, y) for x, y in points) <= TOLERANCE
+    )

@@ -1,0 +1,403 @@
+"""``derivtex check FILE.tex``: the corpus of real chains, mutations, derivtex's own appendix, the
+report and the exit codes, and each stage (blocks, rows, shapes, diagnoses) on small documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers import DERIVATIONS, invoke
+
+from gen.expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from gen.texcheck import links
+from gen.texcheck.check import check_file
+from gen.texcheck.document import read_events
+from gen.texcheck.rows import chains
+
+CORPUS = sorted((Path(__file__).parent / "tex_corpus").glob("*.tex"))
+STATUS = "|".join(links.STATUSES)
+STATUSES = rf"(?:{STATUS})(?:,\s*(?:{STATUS}))*"
+EXPECT = re.compile(rf"%\s*expect:\s*(?P<expect>{STATUSES})\s*(?:%\s*known:\s*(?P<known>{STATUSES})\s*)?$")
+
+
+def expectations(path: Path) -> tuple[dict, dict]:
+    """Line → the statuses written by hand for the links whose right-hand side starts there, and
+    line → what the checker says today where it differs (``% known:``, a reading of the front end
+    the file's header explains; never an ok where the hand wrote something else)."""
+    expected, known = {}, {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if match := EXPECT.search(line):
+            expected[number] = [s.strip() for s in match.group("expect").split(",")]
+            if match.group("known"):
+                known[number] = [s.strip() for s in match.group("known").split(",")]
+    return expected, known
+
+
+def statuses(result) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for o in result.outcomes:
+        found.setdefault(o.line, []).append(o.status)
+    return found
+
+
+def document(tmp_path: Path, body: str, name: str = "paper.tex") -> Path:
+    path = tmp_path / name
+    path.write_text(body)
+    return path
+
+
+def outcomes_of(tmp_path: Path, body: str) -> list:
+    return list(check_file(document(tmp_path, body)).outcomes)
+
+
+# --- the corpus of real chains --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_corpus_statuses_are_the_ones_written_by_hand(path):
+    result = check_file(path)
+    (expected, known), found = expectations(path), statuses(result)
+    assert expected, "each corpus file writes the expected status of its links"
+    pairs = [(line, g, e) for line, got in found.items() for g, e in zip(got, expected.get(line, []))]
+    false_ok = [line for line, g, e in pairs if g == "ok" != e]
+    assert not false_ok, f"a link reported ok that a careful reading rejects, at lines {false_ok}"
+    assert all("ok" not in statuses_ for statuses_ in known.values())
+    assert found == {**expected, **known}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_corpus_files_cite_their_source(path):
+    header = path.read_text().split("\n\\documentclass")[0]
+    assert re.search(r"Source: [\w.-]+/[\w.-]+, \S+,\s+(?:% )?commit [0-9a-f]{40}", header)
+
+
+def negated(tree):
+    return Neg(tree, 0)
+
+
+def doubled(tree):
+    return BinOp("*", Num("2", 0), tree, 0)
+
+
+def first(tree, test, change):
+    """``tree`` with ``change`` applied to its first node (depth first) that passes ``test``."""
+    if test(tree):
+        return change(tree), True
+    for field in ("operand", "left", "right"):
+        child = getattr(tree, field, None)
+        if child is not None:
+            new, done = first(child, test, change)
+            if done:
+                return replace(tree, **{field: new}), True
+    if isinstance(tree, Call):
+        for i, arg in enumerate(tree.args):
+            new, done = first(arg, test, change)
+            if done:
+                return replace(tree, args=(*tree.args[:i], new, *tree.args[i + 1 :])), True
+    return tree, False
+
+
+def matrix_leaf(tree) -> bool:
+    return isinstance(tree, Name) and tree.name[:1].isupper() and tree.name != "I"
+
+
+def swappable(tree) -> bool:
+    return (
+        isinstance(tree, BinOp)
+        and tree.op == "*"
+        and not isinstance(tree.left, Num)
+        and (matrix_leaf(tree.left) or matrix_leaf(tree.right) or isinstance(tree.left, Postfix))
+    )
+
+
+MUTATIONS = {  # each breaks a true link: the checker must say it does not follow
+    "flip the sign": negated,
+    "double it": doubled,
+    "swap two factors": lambda t: first(t, swappable, lambda p: replace(p, left=p.right, right=p.left))[0],
+    "invert a matrix": lambda t: first(t, matrix_leaf, lambda n: Postfix("-1", n, 0))[0],
+    "transpose a matrix product": lambda t: first(
+        t, lambda p: swappable(p), lambda p: replace(p, left=Postfix("T", p.left, 0))
+    )[0],
+}
+CAUGHT = {"does not follow", "shape error"}  # a transposed or inverted factor may not fit at all
+SHAPES_MAY_CHANGE = ("swap two factors", "invert a matrix", "transpose a matrix product")
+
+
+def ok_links():
+    for path in CORPUS:
+        for o in check_file(path).outcomes:
+            if o.status == "ok":
+                yield path, o
+
+
+def unchanged(original, mutated, scope) -> bool:
+    """Whether the mutation left the side's value as it was (a scalar factor swapped, a symmetric
+    matrix transposed): both trees evaluated at the same random points."""
+    from gen.texcheck.values import Sides, compare
+
+    try:
+        sides = Sides(links.typed([(original, mutated)], scope), scope)
+    except links.Conflict:
+        return False
+    return compare(sides, original, mutated, lambda status, *_, **__: status) == "ok"
+
+
+@pytest.mark.parametrize("name", MUTATIONS)
+def test_every_mutation_of_an_ok_link_is_caught(name, monkeypatch):
+    mutate, original_read, checked = MUTATIONS[name], links.read, 0
+    for path, target in ok_links():
+        seen = []
+
+        def read(parse, source, side, scope, target=target, seen=seen):
+            tree = original_read(parse, source, side, scope)
+            here = side.text == target.right and source.line(side.offset) == target.line
+            if here and not isinstance(tree, (str, Num, links.Gradient)):  # a side written 0 has no sign
+                seen.append((links.expanded(tree, scope), links.expanded(mutate(tree), scope), scope))
+                return mutate(tree)
+            return tree
+
+        monkeypatch.setattr(links, "read", read)
+        mutated = [o for o in check_file(path).outcomes if o.line == target.line and o.right == target.right]
+        monkeypatch.setattr(links, "read", original_read)
+        if not seen or seen[0][0] == seen[0][1] or unchanged(*seen[0]):
+            continue  # nothing to change in this side, or a change that keeps its value
+        link = next(o for o in mutated if o.left == target.left)
+        allowed = CAUGHT if name in SHAPES_MAY_CHANGE else {"does not follow"}
+        assert link.status in allowed, (name, path.name, target.line, link)
+        checked += 1
+    assert checked >= 5
+
+
+# --- derivtex's own appendix, \\input twice ------------------------------------------------------
+
+
+def test_a_paper_inputting_two_appendix_snippets_checks_clean(tmp_path):
+    specs = [DERIVATIONS / "det.yaml", DERIVATIONS / "bilinear_form.yaml"]
+    built = invoke("build", *specs, "--to", "tex", "--template", "appendix", "-o", tmp_path)
+    assert built.exit_code == 0, built.output
+    inputs = "\\appendix\n\\input{det}\n\\input{bilinear_form}\n"
+    document(tmp_path, f"\\documentclass{{article}}\n\\begin{{document}}\n{inputs}\\end{{document}}\n")
+    result = invoke("check", "--strict", tmp_path / "paper.tex")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("paper.tex: 9 links: 9 verified")
+    files = {o.path for o in check_file(tmp_path / "paper.tex").outcomes}
+    assert files == {str(tmp_path / "det.tex"), str(tmp_path / "bilinear_form.tex")}
+
+
+# --- the report and the exit codes -----------------------------------------------------------------
+
+SLIPS = r"""\documentclass{article}
+\begin{document}
+% derivtex: X: n x n invertible
+\begin{align}
+f &= \operatorname{tr}(X^{-1} A) \\
+  &= \operatorname{tr}(A X^{-1}) && \text{cyclic} \\
+  &= \operatorname{tr}(X^{-\top} A) \\
+  &= \operatorname{tr}(A X^{-1}) \\
+  &= 2\operatorname{tr}(A X^{-1})
+\end{align}
+\[ AB = BA \]
+\[ -\operatorname{tr}(AB) = \operatorname{tr}(BA) \]
+\[ x^\top A x = x^\top A^\top x \approx x^\top x \]
+\[ A + x^\top x = A \]
+\[ g(X) = g(X^\top) \]
+\end{document}
+"""
+
+
+def test_the_report_names_each_problem_at_its_line_with_a_diagnosis(tmp_path):
+    path = document(tmp_path, SLIPS)
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    said = {
+        line.split(": ", 1)[0].rsplit(":", 1)[-1]: line
+        for line in lines
+        if ": " in line and "chain" not in line
+    }
+    assert "the slip is in line 7: line 8 equals line 6" in said["7"]
+    assert "holds if X is symmetric" in said["7"]
+    assert "follows from line 6, not from line 7" in said["8"]
+    assert "off by a factor of 2" in said["9"]
+    assert "does not follow" in said["11"]  # matrices never commute
+    assert "the sign differs" in said["12"]
+    assert "shape error" in said["14"] and "1×1" in said["14"]
+    assert "g(...) is not defined" in said["15"] and "% derivtex: g(X) :=" in said["15"]
+    assert lines[lines.index(said["9"]) + 1].strip() == "&= 2\\operatorname{tr}(A X^{-1})"  # the source line
+    assert f"{path}:5: chain of 5 links: 1 verified, 3 does not follow, 1 not checked" in lines
+    assert lines[-1] == f"{path}: 11 links: 2 verified, 5 does not follow, 1 shape error, 3 not checked"
+    assert any("conventions applied: A: a matrix (uppercase)" in line for line in lines)
+
+
+def test_json_lists_every_link(tmp_path):
+    result = invoke("check", "--json", document(tmp_path, SLIPS))
+    links_ = [link for f in json.loads(result.output)["files"] for link in f["links"]]
+    assert len(links_) == 11 and {"file", "line", "status", "message", "relative_error"} <= set(links_[0])
+    assert {link["status"] for link in links_} <= set(links.STATUSES)
+    approx = next(link for link in links_ if link["relation"] == "\\approx")
+    assert approx["status"] == "skipped" and approx["line"] == 13
+    cyclic = next(link for link in links_ if link["line"] == 6)
+    assert cyclic["reason"] == "cyclic" and cyclic["within"] == 1e-7 and cyclic["relative_error"] is None
+    assert next(link for link in links_ if link["line"] == 9)["relative_error"] == 0.5  # 2a against a
+
+
+def test_strict_fails_on_anything_not_checked(tmp_path):
+    body = "\\[ \\operatorname{tr}(AB) = \\operatorname{tr}(BA) = \\frac{\\partial h}{\\partial A} \\]\n"
+    path = document(tmp_path, body)
+    assert invoke("check", path).exit_code == 0
+    assert invoke("check", "--strict", path).exit_code == 1
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path):
+    missing = invoke("check", tmp_path / "absent.tex")
+    assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1
+    path = document(tmp_path, "% derivtex: X: n by n\n\\[ X = X \\]\n")
+    bad = invoke("check", path)
+    assert bad.exit_code == 2
+    assert bad.stderr.strip().startswith(f"{path}:1:") and "expected a shape" in bad.stderr
+    assert invoke("check", "--json", DERIVATIONS / "det.yaml").exit_code == 2
+
+
+def test_specs_are_checked_as_before():
+    result = invoke("check", DERIVATIONS / "det.yaml")
+    assert result.exit_code == 0 and result.output.startswith("ok  ")
+
+
+# --- the stages ----------------------------------------------------------------------------------
+
+
+def test_blocks_skip_comments_and_verbatim_and_follow_inputs(tmp_path):
+    document(tmp_path, "\\[ \\operatorname{tr}(AB) = \\operatorname{tr}(BA) \\]\n\\input{main}\n", "part.tex")
+    body = (
+        "% \\[ A = B \\]\n\\begin{verbatim}\n\\[ A = B \\]\n\\end{verbatim}\n"
+        "\\input{part}\n\\begin{gather}\nA = A\n"
+    )
+    result = check_file(document(tmp_path, body, "main.tex"))
+    assert [(Path(o.path).name, o.line, o.status) for o in result.outcomes] == [("part.tex", 1, "ok")]
+    problems = [(Path(p.path).name, p.line, p.message) for p in result.problems]
+    assert ("part.tex", 2, "\\input cycle: main is already being read") in problems
+    assert ("main.tex", 6, "\\begin{gather} is never ended: skipped") in problems
+
+
+def test_rows_continue_at_a_relation_or_an_operator_and_keep_the_reason(tmp_path):
+    body = (
+        "\\begin{align}\n\\operatorname{tr}(ABC) &\\stackrel{(a)}{=} \\operatorname{tr}(BCA) \\\\\n"
+        "&= \\operatorname{tr}(CAB) \\nonumber \\\\\n&\\quad + 0 && \\text{by (b)} \\label{x}\\\\\n"
+        "\\operatorname{tr}(A) &= \\operatorname{tr}(A^\\top)\n\\end{align}\n"
+    )
+    found = [c.links for c in chains(read_events(document(tmp_path, body))[1])]
+    assert [len(c) for c in found] == [2, 1]
+    assert found[0][0].reason == "(a)" and found[0][1].reason == "by (b)"
+    assert found[0][1].right.text.split() == ["\\operatorname{tr}(CAB)", "+", "0"]
+    assert [o.status for o in outcomes_of(tmp_path, body)] == ["ok", "ok", "ok"]
+
+
+def test_no_dimension_collapses_to_one(tmp_path):
+    body = "\\[ X^\\top X = X X^\\top \\]\n"
+    body += "\\[ \\operatorname{tr}(X^\\top X) = \\operatorname{tr}(X X^\\top) \\]\n"
+    assert [o.status for o in outcomes_of(tmp_path, body)] == ["does not follow", "ok"]
+    vector = outcomes_of(tmp_path, "\\[ x x^\\top y = y x^\\top x \\]\n")
+    assert vector[0].status == "does not follow"  # a vector is never 1×1
+
+
+def test_a_vector_is_never_read_as_a_number_to_make_a_link_fit(tmp_path):
+    (o,) = outcomes_of(tmp_path, "\\[ c X = X c \\]\n")
+    assert o.status == "shape error" and "if c is a number, declare % derivtex: c: scalar" in o.message
+    (o,) = outcomes_of(tmp_path, "% derivtex: c: scalar\n\\[ c X = X c \\]\n")
+    assert o.status == "ok"
+
+
+def test_prose_declarations_and_definitions(tmp_path):
+    body = (
+        "Let $S \\in \\mathbb{S}^{n}$ and $A \\in \\mathbb{R}^{n \\times n}$.\n"
+        "\\[ S x = S^\\top x \\]\n"
+        "\\[ B = A + A^\\top \\]\n"
+        "\\[ B = B^\\top \\]\n"
+        "\\[ \\mathrm{d}f = \\operatorname{tr}(A\\,\\mathrm{d}X) \\]\n"
+    )
+    statuses_ = [(o.status, o.message.split(":")[0]) for o in outcomes_of(tmp_path, body)]
+    assert statuses_[0] == ("ok", "")  # S is symmetric: the prose says so
+    assert statuses_[1] == ("skipped", "a definition of B, used to the end of the section")
+    assert statuses_[2] == ("ok", "")
+    assert statuses_[3][0] == "cannot check" and "f :=" in outcomes_of(tmp_path, body)[3].message
+
+
+def test_only_the_differentiated_symbols_vary(tmp_path):
+    body = "\\[ \\mathrm{d}(AXB) = A\\,\\mathrm{d}X\\,B \\]\n\\[ \\mathrm{d}(X^{-1} X) = 0 \\]\n"
+    assert [o.status for o in outcomes_of(tmp_path, body)] == ["ok", "ok"]
+
+
+def test_a_continuation_typed_as_equals(tmp_path):
+    body = "\\begin{align}\n\\mathrm{d}(x^\\top a) &= a^\\top \\mathrm{d}x \\\\\n&= a\n\\end{align}\n"
+    first, second = outcomes_of(tmp_path, body)
+    assert first.status == "ok"
+    assert second.status == "shape error" and "a continuation typed as '='?" in second.message
+
+
+def test_annotations_hold_to_the_end_of_their_section_and_a_sidecar_throughout(tmp_path):
+    body = (
+        "\\section{A}\n% derivtex: c: scalar\n\\[ c X = X c \\]\n"
+        "\\section{B}\n\\[ c X = X c \\]\n\\[ S x = S^\\top x \\]\n"
+    )
+    path = document(tmp_path, body)
+    assert [o.status for o in check_file(path).outcomes] == ["ok", "shape error", "does not follow"]
+    sidecar = "symbols:\n  S: {shape: [n, n], assume: [symmetric]}\ndefine:\n  c: \\operatorname{tr}(S)\n"
+    (tmp_path / "paper.derivtex.yaml").write_text(sidecar)
+    assert [o.status for o in check_file(path).outcomes] == ["ok", "ok", "ok"]
+
+
+def test_eqnarray_skip_and_numerator_layout(tmp_path):
+    body = (
+        "\\begin{eqnarray}\n\\operatorname{tr}(AB) &=& \\operatorname{tr}(BA) \\\\\n"
+        "&=& \\operatorname{tr}(A^\\top B^\\top)\n\\end{eqnarray}\n"
+        "% derivtex: skip\n\\[ AB = BA \\]\n\\[ AB = BA \\]\n"
+        "% derivtex: layout numerator\n\\[ \\nabla_X \\operatorname{tr}(AX) = A \\]\n"
+    )
+    found = [(o.line, o.status) for o in outcomes_of(tmp_path, body)]
+    assert found == [(2, "ok"), (3, "ok"), (6, "skipped"), (7, "does not follow"), (9, "ok")]
+
+
+def test_a_continuation_typed_as_equals_that_drops_the_differential(tmp_path):
+    rows = "\\mathrm{d}\\operatorname{tr}(AX) &= \\operatorname{tr}(A\\,\\mathrm{d}X) \\\\\n"
+    rows += "&= \\operatorname{tr}(A)"
+    body = f"\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    first, second = outcomes_of(tmp_path, body)
+    assert (first.status, second.status) == ("ok", "does not follow")
+    assert second.message.endswith("a continuation typed as '='?")
+
+
+def test_a_partial_derivative_alone_on_a_side_is_a_gradient(tmp_path):
+    body = (
+        "\\[ \\frac{\\partial \\operatorname{tr}(AX)}{\\partial X} = A^\\top \\]\n"
+        "\\[ \\frac{\\partial}{\\partial x} x^\\top A x = (A + A^\\top) x \\]\n"
+        "\\[ \\frac{\\partial \\operatorname{tr}(AX)}{\\partial X} = A \\]\n"
+        "\\[ \\frac{\\partial f}{\\partial X} = A^\\top \\]\n"
+    )
+    found = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
+    assert [s for s, _ in found] == ["ok", "ok", "does not follow", "cannot check"]
+    assert "% derivtex: f :=" in found[3][1]
+
+
+def test_the_prose_states_assumptions_after_a_declaration(tmp_path):
+    body = (
+        "Let $A \\in \\mathbb{R}^{n\\times n}$, and let $S \\in \\mathbb{R}^{n\\times n}$ be symmetric.\n"
+        "\\[ S x = S^\\top x \\]\n\\[ A x = A^\\top x \\]\n"
+        "Let $x \\in \\mathbb{R}^{n}$ be entrywise positive.\n"
+        "\\[ \\mathrm{d}(\\mathbf{1}^\\top \\sqrt{x}) "
+        "= \\tfrac{1}{2}(\\sqrt{x}^{\\circ -1})^\\top \\mathrm{d}x \\]\n"
+    )
+    assert [o.status for o in outcomes_of(tmp_path, body)] == ["ok", "does not follow", "ok"]
+
+
+def test_a_reason_that_changes_convention_is_not_an_equality(tmp_path):
+    body = (
+        "\\begin{align}\n\\nabla_S f &= S^{-1} && \\text{identification} \\\\\n"
+        "&= 2S^{-1} - \\operatorname{diag}(\\operatorname{diag}(S^{-1}))"
+        " && \\text{Cookbook symmetric gradient}\n"
+        "\\end{align}\n"
+    )
+    statuses_ = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
+    assert statuses_[1] == ("skipped", "the reason says the step changes convention (symmetric gradient)")

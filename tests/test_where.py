@@ -19,8 +19,10 @@ import sympy as sp
 from helpers import invoke
 
 from gen.engine.derive import derive
+from gen.engine.linear import differentials, only
 from gen.engine.named import Named
 from gen.engine.proof import Chain, Step
+from gen.engine.rearrange import identify, linear_form
 from gen.expr import ir
 from gen.expr.functions import FUNCTIONS
 from gen.expr.printers import text
@@ -210,6 +212,31 @@ def test_the_proof_goes_through_each_name_by_its_definition_and_every_line_holds
     assert "log-softmax" in rules  # log(p) with p = softmax(z): the rule sees through the name
     report = verify(derivation)
     assert report.ok and all(c.ok for p in report.proofs for c in p.all)
+
+
+def adjoints(W1, b1, W2, x, y) -> dict:
+    """The same sources' backward pass: δ_z = p − y, δ_h = W2ᵀδ_z, δ_a = δ_h ∘ (1 − h∘h)."""
+    h = np.tanh(W1 @ x + b1)
+    z = W2 @ h
+    p = np.exp(z) / np.exp(z).sum()
+    delta_h = W2.T @ (p - y)
+    return {"z": p - y, "h": delta_h, "a": delta_h * (1 - h * h)}
+
+
+def test_each_name_is_replaced_once_df_is_collected_and_its_coefficient_is_the_adjoint():
+    derivation = derive(network(LAYERS + "  p: softmax(z)\n"))
+    steps = derivation.proofs[0].chain.steps
+    by_hand, ev = adjoints(**point()), evaluator(derivation, point())
+    assert np.allclose(by_hand["a"], finite_differences(point(), "b1"), atol=1e-6)  # δ_a is ∇_{b1} f
+    taken = [(before.expr, step) for before, step in zip(steps, steps[1:]) if step.rule == "definition"]
+    assert [str(step.subject) for _, step in taken] == ["z", "h", "a"]
+    for before, step in taken:
+        dh, held = ir.d(step.subject), tuple(dict.fromkeys(differentials(before)))
+        assert differentials(before).count(dh) == 1  # collected: the name's differential stands once
+        definition = ir.d(derivation.named.definition(step.subject))
+        assert differentials(step.expr).count(definition) == 1  # so its definition is written once
+        coefficient = identify(linear_form(only(before, dh, held), dh), dh)
+        assert np.allclose(ev(coefficient), by_hand[str(step.subject)]), step.subject
 
 
 def test_a_wrong_use_of_a_definition_is_caught():

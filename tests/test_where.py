@@ -318,8 +318,27 @@ def test_latex_markdown_and_json_introduce_the_names(tmp_path):
 def test_the_engine_names_the_layers_of_the_network_itself():
     derivation = derive(network(where=""))
     names = {str(n): d for n, d in derivation.named.pairs}
-    assert set(names) == {"a", "h", "z", "p"}
+    assert set(names) == {"a", "h", "z", "p", "delta_z", "delta_a"}
     assert verify(derivation).ok
+
+
+def test_the_coefficients_the_chain_rule_collects_are_named_as_the_sources_adjoints():
+    """δ_z and δ_a are the coefficients of dz and da once df is collected: written out, the sources'
+    backward pass (δ_z = p − y, δ_a = (W₂ᵀδ_z) ∘ (1 − h∘h), ``adjoints`` above), and the gradients
+    are stated in them as the sources state them (∇_{W₁} f = δ_a xᵀ, ∇_{b₁} f = δ_a, ∇_{W₂} f = δ_z hᵀ),
+    which the finite differences of the loss confirm."""
+    derivation = derive(network(where=""))
+    names = {str(n): n for n in derivation.named.symbols}
+    ev, by_hand = evaluator(derivation, point()), adjoints(**point())
+    for v in ("z", "a"):
+        assert np.allclose(ev(names[f"delta_{v}"]), by_hand[v]), v
+    results = {v.name: r for v, r in derivation.results}
+    assert results["b1"] == names["delta_a"]
+    assert text(results["W1"]) == "delta_a*x^T" and text(results["W2"]) == "delta_z*h^T"
+    for v in ("W1", "b1", "W2"):
+        assert np.allclose(ev(results[v]), finite_differences(point(), v), atol=1e-6), v
+    rules = [s.rule for s in derivation.proofs[0].chain.steps]
+    assert rules.count("linear form") >= 2  # each step of the chain rule collected in one line
 
 
 def test_automatic_names_never_clash_with_symbols_dimensions_or_functions():
@@ -337,7 +356,8 @@ wrt: [a, t_1, W2]
     derivation = derive(parse_spec(symbols, "clash.yaml"))
     taken = {"a", "t_1", "W2", "x", "y", "z", "h", "n", "p"} | set(FUNCTIONS)
     names = [str(n) for n in derivation.named.symbols]
-    assert len(names) == 4 and not set(names) & taken
+    layers = [n for n in names if not n.startswith("delta_")]  # and the adjoints δ of some of them
+    assert len(layers) == 4 and not set(names) & taken
     assert len(set(names)) == len(names)
     assert verify(derivation).ok
 

@@ -23,7 +23,15 @@ from ..errors import Unsupported
 from ..expr import ir
 from ..expr.printers import brief
 from .lemmas import LEMMAS, Directional, lemma
-from .linear import differentials, linear_steps, rearrangement_steps, simplified_steps, substitute, total
+from .linear import (
+    differentials,
+    linear_steps,
+    only,
+    rearrangement_steps,
+    simplified_steps,
+    substitute,
+    total,
+)
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
 from .rearrange import coefficient, collect, identify, linear_form, to_expr
@@ -60,11 +68,15 @@ def derive_core(
     dX = ir.d(variable)
     steps = expand_differentials(ir.d(function), variable, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
-    more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
-    steps += more
-    if collected := collect(form, dX):
-        form = collected
-        steps.append(Step(to_expr(form, dX), "collect"))
+    if named:  # through the names, one line each step of the chain rule: so the last
+        more, ((_, form),) = linear_in_names(current, (dX,), named, symmetric)
+        steps += more
+    else:
+        more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
+        steps += more
+        if collected := collect(form, dX):
+            form = collected
+            steps.append(Step(to_expr(form, dX), "collect"))
     gradient = sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
     gradient = simplify_gradient(gradient, symmetric, convention=convention, named=named)
     return Core(function, variable, tuple(steps), form, gradient)
@@ -130,13 +142,36 @@ def in_linear_form(expr, variables, named: Named, facts=frozenset()):
         return None
     order = {ir.d(name): i for i, name in enumerate(named.symbols)}
     try:
-        steps, forms = linear_steps(expr, held)
+        steps, forms = linear_in_names(expr, held, named, facts)
     except Unsupported:
         return None
-    more, forms = simplified_steps(forms, facts)
-    steps += more
-    expr = total(forms)
+    expr = steps[-1].expr if steps else total(forms)
     return steps, expr, max((d for d in held if d in order), key=order.get)
+
+
+def linear_in_names(expr, held: tuple, named: Named, facts=frozenset()) -> tuple[list[Step], tuple]:
+    """``expr`` in a linear form in the differentials ``held``, collected, each coefficient simplified
+    and written in the names, in one line (``linear form``), as a textbook goes from one step of the
+    chain rule to the next: ``df = δ_zᵀ dz``. The forms are those of the line (a named coefficient
+    read off as its name)."""
+    steps, forms = linear_steps(expr, held)
+    more, forms = simplified_steps(forms, facts)
+    folded = named.fold(total(forms))  # a coefficient that is named: an adjoint, δ_z
+    if not (steps or more or folded != total(forms)):
+        return [], forms
+    if folded != total(forms):
+        forms = tuple((dX, linear_form(only(folded, dX, held), dX)) for dX in held)
+    return [Step(folded, LINEAR_FORM.name)], forms
+
+
+LINEAR_FORM = fact(
+    "linear form",
+    r"\mathrm{d}f = \textstyle\sum_h \operatorname{tr}(\delta_h^{\top}\mathrm{d}h),\ \delta_h = \nabla_h f",
+    MAGNUS_CH5,
+    "Between the steps of the chain rule, the differential is expanded, its traces cycled and "
+    "transposed and its terms collected, one coefficient per differential, each simplified (and "
+    "written δ_h, the adjoint ∇_h f, where it is named): one line, checked as every line is.",
+)
 
 
 DEFINITION = fact(

@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..expr import ir
 from .linear import linear_steps
-from .methods import expand_differentials, simplify_gradient
+from .methods import expand_differentials, linear_in_names, simplify_gradient
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
 from .rearrange import identify
@@ -38,7 +38,8 @@ class Several:
 def several_core(function, variables: tuple, symmetric, named: Named = NO_NAMES) -> Several:
     steps = expand_differentials(ir.d(function), *variables, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
-    more, forms = linear_steps(current, tuple(ir.d(v) for v in variables))
+    held = tuple(ir.d(v) for v in variables)
+    more, forms = linear_in_names(current, held, named, symmetric) if named else linear_steps(current, held)
     steps += more
     gradients = tuple(
         simplify_gradient(identify(terms, dX) if terms else sp.ZeroMatrix(*dX.shape), symmetric, named=named)

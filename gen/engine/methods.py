@@ -68,7 +68,7 @@ def derive_core(
     dX = ir.d(variable)
     steps = expand_differentials(ir.d(function), variable, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
-    if named:  # through the names, one line each step of the chain rule: so the last
+    if named:  # the last step of the chain rule in one line too, as the ones between names
         more, ((_, form),) = linear_in_names(current, (dX,), named, symmetric)
         steps += more
     else:

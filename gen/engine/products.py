@@ -4,7 +4,8 @@ The softmax's differential gives the gradient of a cross-entropy ``−yᵀ log p
 ``(p1ᵀ − I)y``; multiplied out, the identity's term is ``y`` and the row of ones meets ``y`` in a
 number, ``(1ᵀy)p − y``: the form the sources print (``p − y`` when ``y`` sums to one). A product
 whose terms do not shorten, ``(A + B)x``, stays as it is, as ``forms``'s rules keep a rewrite only
-when it is shorter.
+when it is shorter. An entrywise product of a sum of quotients is multiplied out over it too, so
+that a power meets its base (``forms.collected_entrywise`` calls ``over_quotients``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..expr import ir
-from .forms import expanded, smaller
+from .forms import collected_entrywise, expanded, smaller
 from .rules import COOKBOOK, rule
 
 
@@ -46,3 +47,19 @@ def numbers_taken_out(term):
         if tail.shape[0] == 1 and ir.is_one_by_one(head):
             return ir.mul(coeff, ir.scalar(head), tail)
     return term
+
+
+def over_quotients(node):
+    """``(a ∘ c^{∘−1} − b) ∘ c`` as ``a − b ∘ c``: a factor that is a sum with entrywise powers in it
+    multiplied out, so that a power meets its base (the logistic loss in names, ``((1 − y) ∘ (1 −
+    h)^{∘−1} − y ∘ h^{∘−1}) ∘ h ∘ (1 − h) = (1 − y) ∘ h − y ∘ (1 − h)``), then collected."""
+    from .simplify import merge_entrywise
+
+    quotients = [i for i, a in enumerate(node.args) if isinstance(a, sp.MatAdd) and a.has(sp.HadamardPower)]
+    if not quotients:
+        return None
+    k = quotients[0]
+    before, after = node.args[:k], node.args[k + 1 :]
+    terms = [merge_entrywise(ir.hadamard(*before, t, *after)) for t in node.args[k].args]
+    total = ir.add(*terms)
+    return collected_entrywise(total) if isinstance(total, sp.MatAdd) else total

@@ -112,3 +112,26 @@ def test_mathematical_characters_in_a_title_typeset(tmp_path):
     result = CliRunner().invoke(main, ["build", "--to", "pdf", "-o", str(tmp_path / "out"), str(spec)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "unicode.pdf").read_bytes().startswith(b"%PDF")
+
+
+NETWORK = """\
+title: Two-layer network
+symbols: {W1: {shape: [h, n]}, b1: {shape: [h]}, W2: {shape: [k, h]}, x: {shape: [n]}, y: {shape: [k]}}
+function: -y^T * log(softmax(W2 * tanh(W1*x + b1)))
+wrt: [W1, b1, W2]
+"""
+
+
+@pytest.mark.parametrize("methods", ["", "methods: [backprop]\n"], ids=["differentials", "backprop"])
+def test_the_two_layer_network_of_issue_16_fits_on_one_page(methods, tmp_path):
+    """Issue 16's acceptance figure: the network, written as a user would, is one page of PDF, its
+    references included, by differentials (the default) and by backpropagation."""
+    spec = tmp_path / "net.yaml"
+    spec.write_text(NETWORK + methods, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--to", "pdf", "-o", str(tmp_path / "out"), str(spec)])
+    assert result.exit_code == 0, result.output
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "out" / "net.pdf")], capture_output=True, text=True, check=True
+    )
+    pages = next(line.split()[1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    assert pages == "1"

@@ -13,7 +13,7 @@ from helpers import fixture_cases
 import gen.engine.derive  # noqa: F401  (registers every rule)
 from gen.engine.facts import known
 from gen.engine.jacobians import VECTORISATIONS, vec_expr
-from gen.engine.methods import rearranged
+from gen.engine.linear import rearranged
 from gen.engine.rearrange import REARRANGEMENTS, linear_form, to_expr
 from gen.engine.rules import REGISTRY
 from gen.engine.simplify import SIMPLIFICATIONS

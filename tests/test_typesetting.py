@@ -40,7 +40,8 @@ LONG = [
     "hadamard(W2^T*(softmax(W2*tanh(W1*x + b1)) - y), hadamard(tanh(W1*x + b1), tanh(W1*x + b1)))*x^T",
     "(W2^T*softmax(W2*tanh(W1*x + b1)))*(softmax(W2*tanh(W1*x + b1)) - y)^T*W2*W1",
     "tanh(W1*x + U*x + hadamard(b1, c) + hadamard(c, z) + hadamard(b1, z) + U*hadamard(x, x))",
-    "hadamard(G*V^T, softmax(Q*K^T/sqrt(d)))*K/sqrt(d) - softmax(Q*K^T/sqrt(d))*K",
+    "hadamard(G*V^T, softmax(Q*K^T/sqrt(d)))*K/sqrt(d)"
+    " - diag(hadamard(G*V^T, softmax(Q*K^T/sqrt(d)))*ones(S))*softmax(Q*K^T/sqrt(d))*K/sqrt(d)",
 ]
 
 
@@ -87,11 +88,21 @@ def test_the_full_stop_follows_the_last_row_of_a_display():
 
 def test_a_multi_line_proposition_ends_with_its_full_stop_on_its_last_row(tmp_path):
     spec = tmp_path / "net.yaml"
-    spec.write_text(SPEC.replace("wrt: W1", "wrt: [W1, b1, W2]"), encoding="utf-8")  # three rows
+    three = SPEC.replace("wrt: W1", "wrt: [W1, b1, W2]") + "where:\n  a: W1*x + b1\n"  # in a only: long
+    spec.write_text(three, encoding="utf-8")  # three rows
     tex = pipeline.render_tex(pipeline.run(spec))
     display = tex[tex.index(r"\[") : tex.index(r"\]")]
     assert r"\begin{aligned}" in display
     assert display.rstrip().endswith(r".\end{aligned}")
+
+
+def test_short_results_of_several_variables_stand_on_one_row(tmp_path):
+    spec = tmp_path / "net.yaml"
+    spec.write_text(SPEC.replace("wrt: W1", "wrt: [W1, b1, W2]"), encoding="utf-8")  # stated in δ
+    tex = pipeline.render_tex(pipeline.run(spec))
+    display = tex[tex.index(r"\[") : tex.index(r"\]")]
+    assert r"\begin{aligned}" not in display and display.count(r",\quad ") == 2
+    assert display.rstrip().endswith(".")
 
 
 # --- hypotheses ----------------------------------------------------------------------------

@@ -19,8 +19,10 @@ import sympy as sp
 from helpers import invoke
 
 from gen.engine.derive import derive
+from gen.engine.linear import differentials, only
 from gen.engine.named import Named
 from gen.engine.proof import Chain, Step
+from gen.engine.rearrange import identify, linear_form
 from gen.expr import ir
 from gen.expr.functions import FUNCTIONS
 from gen.expr.printers import text
@@ -212,6 +214,31 @@ def test_the_proof_goes_through_each_name_by_its_definition_and_every_line_holds
     assert report.ok and all(c.ok for p in report.proofs for c in p.all)
 
 
+def adjoints(W1, b1, W2, x, y) -> dict:
+    """The same sources' backward pass: δ_z = p − y, δ_h = W2ᵀδ_z, δ_a = δ_h ∘ (1 − h∘h)."""
+    h = np.tanh(W1 @ x + b1)
+    z = W2 @ h
+    p = np.exp(z) / np.exp(z).sum()
+    delta_h = W2.T @ (p - y)
+    return {"z": p - y, "h": delta_h, "a": delta_h * (1 - h * h)}
+
+
+def test_each_name_is_replaced_once_df_is_collected_and_its_coefficient_is_the_adjoint():
+    derivation = derive(network(LAYERS + "  p: softmax(z)\n"))
+    steps = derivation.proofs[0].chain.steps
+    by_hand, ev = adjoints(**point()), evaluator(derivation, point())
+    assert np.allclose(by_hand["a"], finite_differences(point(), "b1"), atol=1e-6)  # δ_a is ∇_{b1} f
+    taken = [(before.expr, step) for before, step in zip(steps, steps[1:]) if step.rule == "definition"]
+    assert [str(step.subject) for _, step in taken] == ["z", "h", "a"]
+    for before, step in taken:
+        dh, held = ir.d(step.subject), tuple(dict.fromkeys(differentials(before)))
+        assert differentials(before).count(dh) == 1  # collected: the name's differential stands once
+        definition = ir.d(derivation.named.definition(step.subject))
+        assert differentials(step.expr).count(definition) == 1  # so its definition is written once
+        coefficient = identify(linear_form(only(before, dh, held), dh), dh)
+        assert np.allclose(ev(coefficient), by_hand[str(step.subject)]), step.subject
+
+
 def test_a_wrong_use_of_a_definition_is_caught():
     derivation = derive(network())
     proof = derivation.proofs[0]
@@ -291,8 +318,27 @@ def test_latex_markdown_and_json_introduce_the_names(tmp_path):
 def test_the_engine_names_the_layers_of_the_network_itself():
     derivation = derive(network(where=""))
     names = {str(n): d for n, d in derivation.named.pairs}
-    assert set(names) == {"a", "h", "z", "p"}
+    assert set(names) == {"a", "h", "z", "p", "delta_z", "delta_a"}
     assert verify(derivation).ok
+
+
+def test_the_coefficients_the_chain_rule_collects_are_named_as_the_sources_adjoints():
+    """δ_z and δ_a are the coefficients of dz and da once df is collected: written out, the sources'
+    backward pass (δ_z = p − y, δ_a = (W₂ᵀδ_z) ∘ (1 − h∘h), ``adjoints`` above), and the gradients
+    are stated in them as the sources state them (∇_{W₁} f = δ_a xᵀ, ∇_{b₁} f = δ_a, ∇_{W₂} f = δ_z hᵀ),
+    which the finite differences of the loss confirm."""
+    derivation = derive(network(where=""))
+    names = {str(n): n for n in derivation.named.symbols}
+    ev, by_hand = evaluator(derivation, point()), adjoints(**point())
+    for v in ("z", "a"):
+        assert np.allclose(ev(names[f"delta_{v}"]), by_hand[v]), v
+    results = {v.name: r for v, r in derivation.results}
+    assert results["b1"] == names["delta_a"]
+    assert text(results["W1"]) == "delta_a*x^T" and text(results["W2"]) == "delta_z*h^T"
+    for v in ("W1", "b1", "W2"):
+        assert np.allclose(ev(results[v]), finite_differences(point(), v), atol=1e-6), v
+    rules = [s.rule for s in derivation.proofs[0].chain.steps]
+    assert rules.count("linear form") >= 2  # each step of the chain rule collected in one line
 
 
 def test_automatic_names_never_clash_with_symbols_dimensions_or_functions():
@@ -310,7 +356,8 @@ wrt: [a, t_1, W2]
     derivation = derive(parse_spec(symbols, "clash.yaml"))
     taken = {"a", "t_1", "W2", "x", "y", "z", "h", "n", "p"} | set(FUNCTIONS)
     names = [str(n) for n in derivation.named.symbols]
-    assert len(names) == 4 and not set(names) & taken
+    layers = [n for n in names if not n.startswith("delta_")]  # and the adjoints δ of some of them
+    assert len(layers) == 4 and not set(names) & taken
     assert len(set(names)) == len(names)
     assert verify(derivation).ok
 

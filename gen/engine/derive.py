@@ -12,6 +12,7 @@ from ..expr import ir
 from ..expr.lower import describe_shape, parse_expr, symbol_table, written_order
 from ..expr.piecewise import constant_parameters
 from ..spec.keys import Spec, inverted, variable_name
+from .adjoints import with_adjoints
 from .autonames import automatic_names
 from .backprop import backprop_proof
 from .change import Change, change_of_variable
@@ -73,7 +74,16 @@ def derive(spec: Spec) -> Derivation:
         in_names = derive_in(spec, named)
     except SpecError:  # the names are for reading: without them (lambda_min(t_1) refused), it stands
         return derivation
-    return in_names if as_simple(in_names, derivation) else derivation
+    if not as_simple(in_names, derivation):
+        return derivation
+    adjoints = with_adjoints(named, in_names.proofs, taken_names(spec) | {str(n) for n in named.symbols})
+    if adjoints == named:
+        return in_names
+    try:  # the coefficients the chain rule collects, said once each as δ
+        in_adjoints = derive_in(spec, adjoints)
+    except SpecError:
+        return in_names
+    return in_adjoints if as_simple(in_adjoints, derivation) else in_names
 
 
 def as_simple(in_names: Derivation, plain: Derivation) -> bool:

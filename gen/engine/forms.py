@@ -64,7 +64,11 @@ def entrywise_like_terms(e, symmetric=frozenset()):
 
 def collected_entrywise(node):
     """The shorter of the sum with its common entrywise factor taken out, and the sum multiplied
-    out and collected."""
+    out and collected; an entrywise product of a sum of quotients, multiplied out over it."""
+    if isinstance(node, sp.HadamardProduct):
+        from .products import over_quotients
+
+        return over_quotients(node)
     if not isinstance(node, sp.MatAdd):
         return None
     candidates = [common_entrywise_factor(node)]

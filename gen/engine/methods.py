@@ -23,9 +23,18 @@ from ..errors import Unsupported
 from ..expr import ir
 from ..expr.printers import brief
 from .lemmas import LEMMAS, Directional, lemma
+from .linear import (
+    differentials,
+    linear_steps,
+    only,
+    rearrangement_steps,
+    simplified_steps,
+    substitute,
+    total,
+)
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
-from .rearrange import REARRANGEMENTS, coefficient, collect, identify, linear_form, to_expr
+from .rearrange import coefficient, collect, identify, linear_form, to_expr
 from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, fact
 from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout, softmaxes
 
@@ -57,13 +66,17 @@ def derive_core(
     if not ir.is_matrix(variable):
         return scalar_core(function, variable, symmetric, named)
     dX = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable, named=named)
+    steps = expand_differentials(ir.d(function), variable, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
-    more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
-    steps += more
-    if collected := collect(form, dX):
-        form = collected
-        steps.append(Step(to_expr(form, dX), "collect"))
+    if named:  # the last step of the chain rule in one line too, as the ones between names
+        more, ((_, form),) = linear_in_names(current, (dX,), named, symmetric)
+        steps += more
+    else:
+        more, ((_, form),) = rearrangement_steps(((dX, linear_form(current, dX)),), current)
+        steps += more
+        if collected := collect(form, dX):
+            form = collected
+            steps.append(Step(to_expr(form, dX), "collect"))
     gradient = sp.ZeroMatrix(*dX.shape) if not form else identify(form, dX)
     gradient = simplify_gradient(gradient, symmetric, convention=convention, named=named)
     return Core(function, variable, tuple(steps), form, gradient)
@@ -80,7 +93,7 @@ fact(
 def scalar_core(function, variable, symmetric, named: Named = NO_NAMES) -> Core:
     """With a scalar variable, ``df = g dt`` after the rules, and ``g`` is the derivative."""
     dt = ir.d(variable)
-    steps = expand_differentials(ir.d(function), variable, named=named)
+    steps = expand_differentials(ir.d(function), variable, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
     if any(isinstance(n, (ir.MatDiff, ir.Diff)) and n != dt for n in sp.preorder_traversal(current)):
         raise Unsupported("could not bring the differential into the form g dt")
@@ -92,26 +105,73 @@ def scalar_core(function, variable, symmetric, named: Named = NO_NAMES) -> Core:
     )
 
 
-def expand_differentials(expr, *variables, named: Named = NO_NAMES) -> list[Step]:
+def expand_differentials(expr, *variables, named: Named = NO_NAMES, facts=frozenset()) -> list[Step]:
     """Apply differential rules until only the variables' differentials remain, one rule per line.
 
     With named intermediates, a name whose definition depends on the variables varies too: its
     ``dh`` becomes the differential of its definition (the chain rule, rule ``definition``), and
     what the other rules give is written in the names again."""
     steps, varying = [], (*variables, *named.varying(variables))
-    while (node := pending(expr, variables)) is not None:
+    while (node := pending(expr, variables, named.symbols)) is not None:
+        linear = in_linear_form(expr, variables, named, facts) if node.arg in named.symbols else None
+        if linear is not None:
+            more, expr, node = linear
+            steps += more
         rule, value = apply_first(node.arg, varying, named)
         expr = substitute(expr, node, value if rule is DEFINITION else named.fold(value))
         steps.append(Step(expr, rule.name, node.arg))
     return steps
 
 
-def pending(expr, variables):
-    """The first ``d(F)`` in reading order that is not a variable's ``dX``."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, (ir.MatDiff, ir.Diff)) and node.arg not in variables:
-            return node
-    return None
+def pending(expr, variables, names=()):
+    """The first ``d(F)`` in reading order that is not a variable's ``dX``, a name's ``dh`` last:
+    the rules run first on everything else, so that a name is replaced by its definition only
+    when nothing but the differentials of variables and names is left."""
+    found = [n for n in differentials(expr) if n.arg not in variables]
+    return next((n for n in found if n.arg not in names), found[0] if found else None)
+
+
+def in_linear_form(expr, variables, named: Named, facts=frozenset()):
+    """The chain rule as a textbook writes it: with only differentials of variables and names
+    left, ``expr`` brought into a linear form in them, collected (one coefficient per
+    differential, as a gradient is read off), and the latest name's ``dh`` to replace next.
+    None when it has no such form (a matrix-valued differential, a scalar name): the names are
+    then replaced where they stand."""
+    held = tuple(dict.fromkeys(differentials(expr)))
+    if ir.is_matrix(expr) and not ir.is_one_by_one(expr) or not all(isinstance(d, ir.MatDiff) for d in held):
+        return None
+    order = {ir.d(name): i for i, name in enumerate(named.symbols)}
+    try:
+        steps, forms = linear_in_names(expr, held, named, facts)
+    except Unsupported:
+        return None
+    expr = steps[-1].expr if steps else total(forms)
+    return steps, expr, max((d for d in held if d in order), key=order.get)
+
+
+def linear_in_names(expr, held: tuple, named: Named, facts=frozenset()) -> tuple[list[Step], tuple]:
+    """``expr`` in a linear form in the differentials ``held``, collected, each coefficient simplified
+    and written in the names, in one line (``linear form``), as a textbook goes from one step of the
+    chain rule to the next: ``df = δ_zᵀ dz``. The forms are those of the line (a named coefficient
+    read off as its name)."""
+    steps, forms = linear_steps(expr, held)
+    more, forms = simplified_steps(forms, facts)
+    folded = named.fold(total(forms))  # a coefficient that is named: an adjoint, δ_z
+    if not (steps or more or folded != total(forms)):
+        return [], forms
+    if folded != total(forms):
+        forms = tuple((dX, linear_form(only(folded, dX, held), dX)) for dX in held)
+    return [Step(folded, LINEAR_FORM.name)], forms
+
+
+LINEAR_FORM = fact(
+    "linear form",
+    r"\mathrm{d}f = \textstyle\sum_h \operatorname{tr}(\delta_h^{\top}\mathrm{d}h),\ \delta_h = \nabla_h f",
+    MAGNUS_CH5,
+    "Between the steps of the chain rule, the differential is expanded, its traces cycled and "
+    "transposed and its terms collected, one coefficient per differential, each simplified (and "
+    "written δ_h, the adjoint ∇_h f, where it is named): one line, checked as every line is.",
+)
 
 
 DEFINITION = fact(
@@ -135,69 +195,6 @@ def apply_first(F, variables, named: Named = NO_NAMES):
         if value is not None:
             return candidate, value
     raise Unsupported(f"no rule for the differential of {brief(F)} yet")
-
-
-LINEAR_MAPS = (sp.Trace, sp.Transpose, sp.HadamardProduct, sp.KroneckerProduct, ir.Vec, ir.Diag)
-
-
-def substitute(expr, old, new):
-    """Replace ``old`` by ``new``, re-normalising products and sums around it (a linear map of
-    zero is zero)."""
-    if expr == old:
-        return new
-    if not expr.has(old):
-        return expr
-    args = [substitute(a, old, new) for a in expr.args]
-    if isinstance(expr, (sp.MatMul, sp.Mul)):
-        return ir.mul(*args)
-    if isinstance(expr, (sp.MatAdd, sp.Add)):
-        return ir.add(*args)
-    if isinstance(expr, LINEAR_MAPS) and any(ir.is_zero(a) for a in args):
-        return ir.zero_like(expr)
-    return expr.func(*args)
-
-
-def rearrangement_steps(forms: tuple, current) -> tuple[list[Step], tuple]:
-    """Expand, then apply each rearrangement rule to every term it fits, in passes until none
-    applies (a moved entrywise product may need the rules again, once per layer of a network).
-
-    ``forms`` pairs each variable's differential with its terms, ``((dX, terms), …)``: with
-    several variables every rule runs over all of them, one line per rule. Rules that bring back
-    terms already seen go round in a cycle and would never stop: that is refused, naming them.
-    """
-    steps = []
-    if (expanded := total(forms)) != current:
-        steps.append(Step(expanded, "expand"))
-    seen = {forms: len(steps)}
-    while True:
-        before = forms
-        for rearrangement in REARRANGEMENTS:
-            changed = tuple((dX, rearranged(rearrangement, terms, dX.shape[1] == 1)) for dX, terms in forms)
-            if changed != forms:
-                forms = changed
-                steps.append(Step(total(forms), rearrangement.rule.name))
-                if forms in seen:
-                    raise Unsupported(cycle_message(steps[seen[forms] :]))
-                seen[forms] = len(steps)
-        if forms == before:
-            return steps, forms
-
-
-def cycle_message(steps) -> str:
-    """Why rearranging stopped: the rules of ``steps`` undo each other."""
-    names = ", ".join(dict.fromkeys(repr(s.rule) for s in steps))
-    return f"the rules {names} undo one another, so the differential cannot be brought into the form tr(M dX)"
-
-
-def rearranged(rearrangement, form: tuple, vector: bool) -> tuple:
-    """The terms with the rule applied to each it fits (a term may become several)."""
-    changed = [rearrangement(t, vector) for t in form]
-    return tuple(n for c, t in zip(changed, form) for n in (c if isinstance(c, tuple) else (c or t,)))
-
-
-def total(forms: tuple):
-    """The sum of every variable's terms."""
-    return ir.add(*(to_expr(terms, dX) for dX, terms in forms))
 
 
 def simplify_gradient(

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..expr import ir
-from .methods import expand_differentials, rearrangement_steps, simplify_gradient, substitute, total
+from .linear import linear_steps
+from .methods import expand_differentials, linear_in_names, simplify_gradient
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
-from .rearrange import collect, identify, linear_form
+from .rearrange import identify
 
 
 @dataclass(frozen=True)
@@ -35,25 +36,13 @@ class Several:
 
 
 def several_core(function, variables: tuple, symmetric, named: Named = NO_NAMES) -> Several:
-    steps = expand_differentials(ir.d(function), *variables, named=named)
+    steps = expand_differentials(ir.d(function), *variables, named=named, facts=symmetric)
     current = steps[-1].expr if steps else ir.d(function)
-    forms = tuple((ir.d(v), linear_form(only(current, v, variables), ir.d(v))) for v in variables)
-    more, forms = rearrangement_steps(forms, current)
+    held = tuple(ir.d(v) for v in variables)
+    more, forms = linear_in_names(current, held, named, symmetric) if named else linear_steps(current, held)
     steps += more
-    collected = tuple((dX, collect(terms, dX) or terms) for dX, terms in forms)
-    if collected != forms:
-        forms = collected
-        steps.append(Step(total(forms), "collect"))
     gradients = tuple(
         simplify_gradient(identify(terms, dX) if terms else sp.ZeroMatrix(*dX.shape), symmetric, named=named)
         for dX, terms in forms
     )
     return Several(function, variables, tuple(steps), gradients)
-
-
-def only(expr, variable, variables):
-    """The terms of ``expr`` in ``d variable``: every other variable's differential set to zero."""
-    for other in variables:
-        if other != variable:
-            expr = substitute(expr, ir.d(other), ir.zero_like(ir.d(other)))
-    return expr

@@ -20,6 +20,7 @@ from .forms import (
     scalar_fractions,
     traced_sums,
 )
+from .products import multiplied_products
 from .rules import COOKBOOK, HIGHAM, MAGNUS, rule
 from .spectral import upper_triangular_phi
 
@@ -558,6 +559,7 @@ SIMPLIFICATIONS = (
     unit_sums,
     indicators,
     scaled_rows,
+    multiplied_products,
     sums_of_ones,
     numbers_out_of_traces,
     kronecker_determinants,

@@ -499,7 +499,7 @@ def width(tex: str) -> int:
     return glyphs + len(re.findall(r"[+=-]|\\circ", tex))  # binary operators take space around them
 
 
-MEASURE = 34  # glyphs a piece of a broken right-hand side may take beside the justifications
+MEASURE = 40  # glyphs a piece of a broken right-hand side may take beside the justifications
 DISPLAY = 60  # glyphs a displayed equation may take on one row (a proposition's: both sides)
 
 

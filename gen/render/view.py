@@ -380,6 +380,9 @@ def statement(derivation: Derivation) -> Markup:
         rows.append((symbol, *broken(result, max(MEASURE, DISPLAY - width(symbol)))))
     if len(rows) == 1 and len(rows[0]) == 2:
         return Markup(" = ".join(rows[0]))
+    equations = [" = ".join(row) for row in rows]
+    if all(len(row) == 2 for row in rows) and width(" , ".join(equations)) <= DISPLAY:  # short: one row
+        return Markup(r",\quad ".join(equations))
     lines = (
         rf"{symbol} &= {first}" + "".join(rf" \\ &\quad {r}" for r in rest) for symbol, first, *rest in rows
     )

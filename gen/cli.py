@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -151,6 +152,13 @@ def build(paths, to, template, section_level, output, allow_false, timeout):
     whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
     shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
     """
+    build_specs, _ = builder(to, template, section_level, output, allow_false, timeout)
+    sys.exit(build_specs(spec_paths(paths)))
+
+
+def builder(to, template, section_level, output, allow_false, timeout):
+    """What ``build`` does with these options: a function of the spec paths that builds them and
+    returns the exit code, and whether it gathers every spec into one document. Usage errors now."""
     from .render.pdf import have_latex
 
     options = {"section_level": section_level} if section_level else {}
@@ -169,7 +177,25 @@ def build(paths, to, template, section_level, output, allow_false, timeout):
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
     build_with = build_together if output_format.together else build_each
-    sys.exit(build_with(spec_paths(paths), Path(output), output_format, pdf, allow_false, options, timeout))
+    settings = {"output_format": output_format, "pdf": pdf, "allow_false": allow_false, "timeout": timeout}
+    build_specs = functools.partial(build_with, out=Path(output), options=options, **settings)
+    return build_specs, bool(output_format.together)
+
+
+@main.command(params=list(build.params))
+def watch(paths, **options):
+    """Build as `build` does, then rebuild a spec's outputs each time its file changes (Ctrl-C ends).
+
+    With --template notes, the notes are rebuilt when any spec changes. Each rebuild prints its
+    one-line result or error; a spec that fails does not end the watch.
+    """
+    from .watch import Job
+    from .watch import watch as watch_specs
+
+    build_specs, together = builder(**options)
+    given = tuple(Path(p) for p in paths or ("derivations",))
+    spec_paths(given)  # a path that does not exist: exit 2 now, as build
+    watch_specs(Job(given, build_specs, together))
 
 
 def chosen_format(template: str):

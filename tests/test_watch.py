@@ -173,3 +173,10 @@ def test_the_command_rebuilds_on_an_edit_and_ends_on_ctrl_c(tmp_path):
         process.wait()
         stdout.close()
         stderr.close()
+
+
+def test_a_path_that_does_not_exist_ends_the_command_at_once(tmp_path):
+    result = invoke("watch", tmp_path / "nope", "--to", "tex", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'nope'}:1:1: no such file or directory\n"
+    assert not (tmp_path / "out").exists()

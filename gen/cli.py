@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import CannotWrite, DerivtexError, Interrupted, LatexFailed, Span, one_line, quote
+from .errors import CannotWrite, DerivtexError, Interrupted, one_line, quote
 from .pipeline import TIME_BUDGET
 from .render.formats import DEFAULT, FORMATS, option_formats, option_values
 
@@ -142,7 +141,14 @@ def main():
     help="Typeset an author's false lines and claim, marked with their discrepancy, instead of refusing.",
 )
 @timeout_option
-def build(paths, to, template, section_level, output, allow_false, timeout):
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Specs derived and typeset at once, each in a worker process (default: the cores available).",
+)
+@click.option("--force", is_flag=True, help="Rebuild every spec, whatever the cache in OUTPUT/.build holds.")
+def build(paths, to, template, section_level, output, allow_false, timeout, jobs, force):
     """Derive, verify and typeset each spec (default: derivations/) into OUTPUT.
 
     With --template notes, every spec is checked first, then all of them go into one
@@ -152,13 +158,15 @@ def build(paths, to, template, section_level, output, allow_false, timeout):
     whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
     shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
     """
-    build_specs, _ = builder(to, template, section_level, output, allow_false, timeout)
-    sys.exit(build_specs(spec_paths(paths)))
+    from . import build as builds
+
+    request = build_request(to, template, section_level, output, allow_false, timeout, jobs, force)
+    build_with = builds.build_together if request.output_format.together else builds.build_each
+    sys.exit(exit_on_error(build_with, spec_paths(paths), request, click.echo))
 
 
-def builder(to, template, section_level, output, allow_false, timeout):
-    """What ``build`` does with these options: a function of the spec paths that builds them and
-    returns the exit code, and whether it gathers every spec into one document. Usage errors now."""
+def build_request(to, template, section_level, output, allow_false, timeout, jobs, force):
+    """The build these options ask for (a ``gen.build.Request``); a usage error raised now."""
     from .render.pdf import have_latex
 
     options = {"section_level": section_level} if section_level else {}
@@ -176,10 +184,11 @@ def builder(to, template, section_level, output, allow_false, timeout):
         click.echo(
             "latexmk/pdflatex not found: writing .tex only (run `make run` to install TeX Live)", err=True
         )
-    build_with = build_together if output_format.together else build_each
-    settings = {"output_format": output_format, "pdf": pdf, "allow_false": allow_false, "timeout": timeout}
-    build_specs = functools.partial(build_with, out=Path(output), options=options, **settings)
-    return build_specs, bool(output_format.together)
+    from . import build as builds
+
+    settings = {"allow_false": allow_false, "options": tuple(options.items()), "timeout": timeout}
+    jobs = jobs or builds.default_jobs()
+    return builds.Request(Path(output), output_format, pdf, **settings, jobs=jobs, force=force)
 
 
 @main.command(params=list(build.params))
@@ -192,10 +201,10 @@ def watch(paths, **options):
     from .watch import Job
     from .watch import watch as watch_specs
 
-    build_specs, together = builder(**options)
+    request = build_request(**options)
     given = tuple(Path(p) for p in paths or ("derivations",))
     spec_paths(given)  # a path that does not exist: exit 2 now, as build
-    watch_specs(Job(given, build_specs, together))
+    watch_specs(Job(given, request))
 
 
 def chosen_format(template: str):
@@ -207,78 +216,6 @@ def chosen_format(template: str):
         message = f"unknown template {quote(template)}: give one of {choices}, a file or a folder"
         raise click.UsageError(message)
     return exit_on_error(format_of, template)
-
-
-def build_each(paths, out: Path, output_format, pdf: bool, allow_false: bool, options, timeout) -> int:
-    """A document per spec, then the format's extra files beside them (if any document was written)."""
-    from .pipeline import render_document, require_ok, run
-    from .render.pdf import write_atomic
-
-    written = []
-
-    def build_one(path: Path):
-        outcome = run(path, timeout)
-        require_ok(outcome, allow_false)
-        text = render_document([outcome], output_format, **options)
-        written.append(write_document(text, outcome.spec.id, out, output_format, pdf))
-        click.echo(f"wrote {written[-1]}")
-
-    worst = report_errors(paths, build_one)
-    if written and output_format.files:
-        for name, text in output_format.files().items():
-            write_atomic(out / name, text)
-            click.echo(f"wrote {out / name}")
-    return worst
-
-
-def build_together(paths, out: Path, output_format, pdf: bool, allow_false: bool, options, timeout) -> int:
-    """Check every spec (one line each), then write the one document; nothing at all if any fails."""
-    from .pipeline import render_document, require_ok, run
-
-    paths = list(dict.fromkeys(paths))  # a spec named twice appears once
-    outcomes = []
-
-    def check_one(path: Path):
-        outcome = run(path, timeout)
-        require_ok(outcome, allow_false)
-        outcomes.append(outcome)
-        click.echo(f"ok  {path}" if outcome.report.ok else f"ok  {path} (false lines or claim marked)")
-
-    worst = report_errors(paths, check_one)
-    if worst:
-        failed = len(paths) - len(outcomes)
-        what = output_format.together
-        click.echo(f"{failed} of {len(paths)} specs failed: the {what} were not written", err=True)
-        return worst
-
-    def write_one(name: str):
-        text = render_document(outcomes, output_format, **options)
-        click.echo(f"wrote {write_document(text, name, out, output_format, pdf)}")
-
-    return report_errors([output_format.together], write_one)
-
-
-def write_document(text: str, name: str, out: Path, output_format, pdf: bool) -> Path:
-    """Write ``out/NAME.SUFFIX`` (and ``NAME.pdf``, typeset as the format says) atomically.
-
-    Returns the main file written. If LaTeX fails, no earlier file is replaced and the text is
-    kept in ``out/.build``.
-    """
-    from .render.pdf import write_atomic
-
-    source = f"{name}{output_format.suffix}"
-    if pdf:
-        try:
-            document = output_format.typeset(text, out / ".build")
-        except LatexFailed as error:
-            kept = out / ".build" / source
-            write_atomic(kept, text)
-            lines = [error.message, *(f"  {line}" for line in error.log_lines)]
-            lines.append(f"  the .tex is kept at {kept}; no earlier output was replaced")
-            raise LatexFailed("\n".join(lines), Span(str(kept), error.tex_line or 1)) from None
-        write_atomic(out / f"{name}.pdf", document)
-    write_atomic(out / source, text)
-    return out / f"{name}.pdf" if pdf else out / source
 
 
 @main.command()

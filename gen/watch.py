@@ -8,7 +8,7 @@ save (a write, or a new file renamed over the old) is one rebuild.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,24 +23,40 @@ READY_MS = 200  # the watcher wakes this often while nothing changes; its first 
 
 @dataclass(frozen=True)
 class Job:
-    """What to watch and what to do: the paths as the user named them (files, or folders standing
-    for their specs), the build (spec paths → exit code, printing one line per document or error),
-    and whether it gathers every spec into one document (notes: any change rebuilds it)."""
+    """What to watch and how to build: the paths as the user named them (files, or folders
+    standing for their specs) and the build's options (a ``gen.build.Request``)."""
 
     paths: tuple[Path, ...]
-    build: Callable[[list[Path]], int]
-    together: bool = False
+    request: object
+
+    @property
+    def together(self) -> bool:
+        """One document of every spec (the notes): any change rebuilds it."""
+        return bool(self.request.output_format.together)
 
     def folders(self) -> list[Path]:
         """The folders to watch: a folder named, and the folder of a file named (an editor that
         saves by renaming a new file over the old one would leave a watch on the file itself)."""
         return sorted({(p if p.is_dir() else p.parent).resolve() for p in self.paths})
 
+    def build(self, specs: list[Path]) -> int:
+        """Build ``specs`` as ``derivtex build`` does (the notes: of every spec), printing a line
+        per document or error; the exit code. What a build of every spec would refuse (two specs
+        writing one file) is refused first, as a project error."""
+        from . import build as builds
+        from .build.plan import plan_each
+
+        every = find_specs(self.paths)
+        if self.together:
+            return builds.build_together(every, self.request, click.echo)
+        plan_each(every, self.request.out, self.request.output_format, self.request.pdf)
+        return builds.build_each(specs, self.request, click.echo)
+
 
 def watch(job: Job, stop_event=None) -> None:
     """Build once, then rebuild what each change touches, until Ctrl-C (``KeyboardInterrupt``)
     or ``stop_event`` is set. A spec that fails prints its error; the watch goes on."""
-    job.build(find_specs(job.paths))
+    build(job, find_specs(job.paths))
     for changes in changes_of(job, stop_event):
         rebuild(changes, job)
 
@@ -71,14 +87,18 @@ def rebuild(changes: Iterable, job: Job) -> int:
     """Rebuild the outputs of the specs ``changes`` touch (all of them, into one document, when
     the job gathers them); the worst exit code, 0 if nothing was to be done."""
     touched = changed_specs(changes, job.paths)
-    if not touched:
-        return 0
+    specs = [p for p in touched if p.is_file()]  # a deleted spec: only the notes change
+    return build(job, specs) if specs or (touched and job.together) else 0
+
+
+def build(job: Job, specs: list[Path]) -> int:
+    """``job.build(specs)``; a project error it raises (the last spec of a folder deleted, two
+    specs writing one file) printed, and its exit code returned: the watch goes on."""
     try:
-        specs = find_specs(job.paths) if job.together else [p for p in touched if p.is_file()]
-    except DerivtexError as error:  # the last spec of a folder deleted: say so, and go on
+        return job.build(specs)
+    except DerivtexError as error:
         click.echo(str(error), err=True)
         return error.exit_code
-    return job.build(specs) if specs else 0
 
 
 def changed_specs(changes: Iterable, given: tuple[Path, ...]) -> list[Path]:

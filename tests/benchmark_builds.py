@@ -8,9 +8,9 @@ does, through the CLI in a new process:
 - a no-op rebuild (the same commands again, nothing changed);
 - a one-spec edit (a comment appended to one spec, then the same commands);
 - ``watch``'s edit-to-PDF time: ``derivtex watch`` on that spec, the time from writing the edit
-  to the line ``wrote …pdf`` (the median of three edits); the same to its ``.tex`` (``--to tex``:
-  derivtex's own part, without LaTeX); and to the notes' PDF under ``--template notes`` over the
-  whole catalog copy;
+  to the line ``wrote …pdf`` or ``up to date …pdf`` (the median of three edits); the same to its
+  ``.tex`` (``--to tex``: derivtex's own part, without LaTeX); and to the notes' PDF under
+  ``--template notes`` over the whole catalog copy;
 
 with derivtex's default ``--jobs`` and with ``--jobs 1``, side by side. Each figure is given in
 seconds and as a ratio to two yardsticks measured in the same run, so that machines (and a busy
@@ -103,6 +103,11 @@ def append_edit(spec: Path, number: int) -> None:
         handle.write(f"# edited by the benchmark ({number})\n")
 
 
+def written(line: str, suffix: str) -> bool:
+    """``wrote out/x.pdf``, or ``up to date out/x.pdf`` (rebuilt, and the same bytes as before)."""
+    return line.startswith(("wrote ", "up to date ")) and line.endswith("." + suffix)
+
+
 class Lines:
     """A process's output lines with the time each arrived, read by a thread."""
 
@@ -127,7 +132,7 @@ class Lines:
 
 
 def watch_edit(watched: Path, spec: Path, out: Path, extra: tuple[str, ...], to: str = "pdf") -> float:
-    """Median seconds from an edit of ``spec`` to watch's ``wrote …pdf`` line (``…tex`` with ``to``
+    """Median seconds from an edit of ``spec`` to watch's line for its PDF (``.tex`` with ``to``
     tex)."""
     command = [*CLI, "watch", str(watched), "--to", to, "-o", str(out), *extra]
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
@@ -139,7 +144,7 @@ def watch_edit(watched: Path, spec: Path, out: Path, extra: tuple[str, ...], to:
             for number in range(EDITS):
                 start = time.perf_counter()
                 append_edit(spec, number)
-                times.append(stdout.until(lambda line: line.startswith("wrote ") and line.endswith("." + to)))
+                times.append(stdout.until(lambda line: written(line, to)))
                 times[-1] -= start
         finally:
             process.kill()

@@ -94,7 +94,8 @@ def test_build_writes_snippets_and_the_package_beside_them(tmp_path):
         FIRST,
     )
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["derivtex.bib", "derivtex.sty", "trace_inverse.tex"]
+    files = [".build", "derivtex.bib", "derivtex.sty", "trace_inverse.tex"]  # .build: the cache
+    assert sorted(p.name for p in tmp_path.iterdir()) == files
     assert result.stdout.splitlines()[-2:] == [
         f"wrote {tmp_path / 'derivtex.sty'}",
         f"wrote {tmp_path / 'derivtex.bib'}",

@@ -80,7 +80,7 @@ def test_numpy_source_takes_and_returns_1d_vectors():
 def test_build_tex_writes_the_document(tmp_path):
     result = invoke("build", "--to", "tex", "-o", tmp_path, SEED)
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["trace_inverse.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build", "trace_inverse.tex"]  # .build: the cache
     article = pipeline.render_tex(pipeline.run(SEED))  # the same document, rendered in-process
     assert (tmp_path / "trace_inverse.tex").read_text(encoding="utf-8") == article
 

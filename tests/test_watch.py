@@ -19,7 +19,7 @@ from pathlib import Path
 from helpers import GOOD, ROOT, invoke
 from watchfiles import Change
 
-from gen.cli import builder
+from gen.cli import build_request
 from gen.watch import Job, changed_specs, rebuild
 
 ERROR_LINE = re.compile(r"^(.+):(\d+):(\d+): (.+)$")
@@ -27,8 +27,7 @@ WAIT = 120  # seconds: only a failure waits this long
 
 
 def tex_job(specs: Path, out: Path, template: str = "article") -> Job:
-    build, together = builder("tex", template, None, str(out), False, 20.0)
-    return Job((specs,), build, together)
+    return Job((specs,), build_request("tex", template, None, str(out), False, 20.0, 1, False))
 
 
 def built_by_build(spec_folder: Path, out: Path, *options) -> dict[str, str]:
@@ -63,7 +62,7 @@ def test_an_edit_rebuilds_that_spec_as_build_would(tmp_path, capsys):
     (specs / "a.yaml").write_text(GOOD.replace("tr(X^-1)", "tr(X^-1) + tr(X)"))
     assert rebuild({(Change.modified, str(specs / "a.yaml"))}, job) == 0
     assert capsys.readouterr().out == f"wrote {out / 'a.tex'}\n"  # b.yaml did not change
-    assert sorted(p.name for p in out.iterdir()) == ["a.tex"]
+    assert sorted(p.name for p in out.glob("*.tex")) == ["a.tex"]
     expected = built_by_build(specs, tmp_path / "built")
     assert (out / "a.tex").read_text(encoding="utf-8") == expected["a.tex"]
     assert "X^{-1}" in expected["a.tex"] and r"\operatorname{tr}" in expected["a.tex"]
@@ -100,6 +99,26 @@ def test_a_deleted_spec_is_not_rebuilt(tmp_path, capsys):
     (specs / "a.yaml").write_text(GOOD)
     assert rebuild({(Change.deleted, str(specs / "gone.yaml"))}, tex_job(specs, out)) == 0
     assert capsys.readouterr().out == "" and not out.exists()
+
+
+def test_a_spec_writing_the_outputs_of_another_is_refused_and_writes_nothing(tmp_path, capsys):
+    specs, out = tmp_path / "specs", tmp_path / "out"
+    specs.mkdir()
+    (specs / "x.yaml").write_text(GOOD)
+    job = tex_job(specs, out)
+    assert rebuild({(Change.added, str(specs / "x.yaml"))}, job) == 0
+    good = (out / "x.tex").read_bytes()
+    capsys.readouterr()
+
+    (specs / "x.yml").write_text(GOOD.replace("tr(X^-1)", "tr(X^-1) + tr(X)"))
+    assert rebuild({(Change.added, str(specs / "x.yml"))}, job) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert (
+        printed.err
+        == f"{specs / 'x.yml'}:1:1: writes {out / 'x.tex'}, as {specs / 'x.yaml'} does: rename one of them\n"
+    )
+    assert (out / "x.tex").read_bytes() == good
 
 
 def test_with_notes_any_change_rebuilds_the_notes_of_every_spec(tmp_path, capsys):

@@ -6,7 +6,6 @@ is plain text that the renderer escapes in one pass.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sympy as sp
@@ -386,6 +385,13 @@ def statement(derivation: Derivation) -> Markup:
     return Markup(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
 
 
+def label_of(name: str) -> str:
+    """A spec's id as a piece of a ``\\label``, one to one: ASCII letters and digits as they are,
+    ``_`` as ``-``, any other character as its code point in hex between dots (``x-y`` → ``x.2d.y``,
+    ``x.y`` → ``x.2e.y``, ``x_y`` → ``x-y``); no dot comes from anything but an escape."""
+    return "".join(c if c.isascii() and c.isalnum() else "-" if c == "_" else f".{ord(c):x}." for c in name)
+
+
 @in_authors_order
 def document_view(derivation: Derivation, report: Report) -> DocumentView:
     spec = derivation.spec
@@ -399,7 +405,7 @@ def document_view(derivation: Derivation, report: Report) -> DocumentView:
         proofs = (author_view(derivation, report), *proofs)
     return DocumentView(
         id=spec.id,
-        label=re.sub(r"[^A-Za-z0-9]+", "-", spec.id),
+        label=label_of(spec.id),
         title=latex_title(title),
         title_pieces=title,
         notes=Markup(spec.notes),

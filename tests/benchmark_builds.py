@@ -155,19 +155,30 @@ def watch_edit(watched: Path, spec: Path, out: Path, extra: tuple[str, ...], to:
 
 
 def timings(folder: Path, extra: tuple[str, ...], force: bool) -> dict[str, float]:
-    """The rows for one ``--jobs`` setting, in a copy of the catalog of their own."""
+    """The rows for one ``--jobs`` setting, in a copy of the catalog of their own; each is also
+    printed to stderr as it is measured (a cold build of the catalog takes minutes)."""
     specs, out = folder / "specs", folder / "output"
     shutil.copytree(DERIVATIONS, specs)
     edited = specs / EDITED
-    rows = {"cold build (make run)": make_run(specs, out, (*extra, "--force") if force else extra)}
-    rows["no-op rebuild"] = make_run(specs, out, extra)
-    append_edit(edited, 0)
-    rows[f"one-spec edit ({EDITED})"] = make_run(specs, out, extra)
-    rows["watch: edit to its PDF"] = watch_edit(edited, edited, folder / "watch", extra)
-    rows["watch --to tex: edit to its .tex"] = watch_edit(edited, edited, folder / "watch", extra, "tex")
-    rows["watch --template notes: edit to notes"] = watch_edit(
-        specs, edited, out, (*extra, "--template", "notes")
-    )
+
+    def after_an_edit() -> float:
+        append_edit(edited, 0)
+        return make_run(specs, out, extra)
+
+    notes, alone = (*extra, "--template", "notes"), folder / "watch"
+    measures = {
+        "cold build (make run)": lambda: make_run(specs, out, (*extra, "--force") if force else extra),
+        "no-op rebuild": lambda: make_run(specs, out, extra),
+        f"one-spec edit ({EDITED})": after_an_edit,
+        "watch: edit to its PDF": lambda: watch_edit(edited, edited, alone, extra),
+        "watch --to tex: edit to its .tex": lambda: watch_edit(edited, edited, alone, extra, "tex"),
+        "watch --template notes: edit to notes": lambda: watch_edit(specs, edited, out, notes),
+    }
+    rows = {}
+    for name, measure in measures.items():
+        rows[name] = measure()
+        column = " ".join(extra) or "default --jobs"
+        print(f"  ({column}) {name}: {rows[name]:.2f} s", file=sys.stderr, flush=True)
     return rows
 
 

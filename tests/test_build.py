@@ -411,3 +411,31 @@ def test_appendix_snippets_of_colliding_names_have_distinct_labels(tmp_path):
         if "\\label{" in line
     ]
     assert len(labels) == len(set(labels)) >= 3
+
+
+def test_on_a_terminal_a_progress_line_updates_above_nothing_but_the_same_lines(tmp_path):
+    import pty
+
+    specs, out = tmp_path / "specs", tmp_path / "out"
+    write(specs, "a.yaml"), write(specs, "b.yaml", TR_X)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    script = "from gen.cli import main; main()"
+    command = [sys.executable, "-c", script, "build", "--to", "tex", "--jobs", "1", "-o", out, specs]
+    leader, follower = pty.openpty()
+    with subprocess.Popen(command, env=env, stdout=follower, stderr=subprocess.DEVNULL) as derivtex:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: derivtex ended
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert derivtex.wait(timeout=60) == 0
+    os.close(leader)
+    text = seen.decode("utf-8").replace("\r\n", "\n")
+    assert "\r[1/2] building…" in text  # after a's line, while b runs
+    shown = text.replace("\r\x1b[K", "").replace("\r[1/2] building…", "")
+    assert shown == f"wrote {out / 'a.tex'}\nwrote {out / 'b.tex'}\n"

@@ -26,7 +26,7 @@ def test_a_new_row_is_a_format_the_cli_builds(monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     written = (tmp_path / "trace_inverse.txt").read_text(encoding="utf-8")
     assert written == pipeline.render_tex(pipeline.run(SEED), "article")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["trace_inverse.txt"]  # no PDF, no extra files
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build", "trace_inverse.txt"]  # no PDF or extras
 
 
 def test_a_row_with_extra_files_writes_them_once_beside_the_documents(monkeypatch, tmp_path):

@@ -67,7 +67,7 @@ def test_plain_text_is_escaped_for_markdown(tmp_path):
 def test_build_writes_markdown(tmp_path, documents, option):
     result = invoke("build", *option, "-o", tmp_path, SEED)
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["trace_inverse.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build", "trace_inverse.md"]  # .build: the cache
     assert result.stdout == f"wrote {tmp_path / 'trace_inverse.md'}\n"
     assert (
         (tmp_path / "trace_inverse.md")

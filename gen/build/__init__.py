@@ -69,22 +69,23 @@ def build_together(paths, request: Request, echo: Echo) -> int:
     targets = plan_together(paths, request.out, output_format)
     cache, context = open_cache(request), context_of(request)
     keys = [spec_key("part", {"allow_false": request.allow_false}, target) for target in targets]
-    report, parts = Report(len(targets), echo), [None] * len(targets)
+    report, parts, fresh_parts = Report(len(targets), echo), [None] * len(targets), {}
 
     def finish(index: int, result: Result) -> None:
         report.add(index, result, lambda value: part_line(index, value))
 
     def part_line(index: int, value: dict) -> str:
         parts[index] = value["part"]
-        if keys[index] and value.get("fresh"):
-            cache.store(keys[index], {"part": value["part"], "marked": value["marked"]})
+        if keys[index] and value.get("fresh"):  # stored once the document is written
+            fresh_parts[keys[index]] = {"part": value["part"], "marked": value["marked"]}
         marked = " (false lines or claim marked)" if value["marked"] else ""
         return f"ok  {targets[index].path}{marked}"
 
     run_tasks(targets, keys, cache, request, lambda t: part_task(t, request), finish)
     if report.worst:
         failed = len(targets) - report.succeeded
-        echo(f"{failed} of {len(targets)} specs failed: the {output_format.together} were not written", err=True)
+        what = output_format.together
+        echo(f"{failed} of {len(targets)} specs failed: the {what} were not written", err=True)
         return report.worst
     key = key_of("together", context, keys) if all(keys) else None
     value = cached(cache, key) or run_one(together_task(parts, request), request)
@@ -96,6 +97,8 @@ def build_together(paths, request: Request, echo: Echo) -> int:
     except DerivtexError as error:
         echo(str(error), err=True)
         return error.exit_code
+    for part_key, part in fresh_parts.items():  # a failed build leaves the cache as it was
+        cache.store(part_key, part)
     if key and value.value.get("fresh"):
         cache.store(key, {}, value.value["files"])
     main = request.out / f"{output_format.together}{'.pdf' if request.pdf else output_format.suffix}"

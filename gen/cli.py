@@ -158,6 +158,15 @@ def build(paths, to, template, section_level, output, allow_false, timeout, jobs
     whose preamble says \\usepackage{derivtex}, and OUTPUT/derivtex.sty beside it; the PDF
     shows the snippet in a small article. With --template md, OUTPUT/NAME.md (no PDF).
     """
+    from . import build as builds
+
+    request = build_request(to, template, section_level, output, allow_false, timeout, jobs, force)
+    build_with = builds.build_together if request.output_format.together else builds.build_each
+    sys.exit(exit_on_error(build_with, spec_paths(paths), request, click.echo))
+
+
+def build_request(to, template, section_level, output, allow_false, timeout, jobs, force):
+    """The build these options ask for (a ``gen.build.Request``); a usage error raised now."""
     from .render.pdf import have_latex
 
     options = {"section_level": section_level} if section_level else {}
@@ -177,18 +186,25 @@ def build(paths, to, template, section_level, output, allow_false, timeout, jobs
         )
     from . import build as builds
 
-    request = builds.Request(
-        Path(output),
-        output_format,
-        pdf,
-        allow_false,
-        tuple(options.items()),
-        timeout,
-        jobs or builds.default_jobs(),
-        force,
-    )
-    build_with = builds.build_together if output_format.together else builds.build_each
-    sys.exit(exit_on_error(build_with, spec_paths(paths), request, click.echo))
+    settings = {"allow_false": allow_false, "options": tuple(options.items()), "timeout": timeout}
+    jobs = jobs or builds.default_jobs()
+    return builds.Request(Path(output), output_format, pdf, **settings, jobs=jobs, force=force)
+
+
+@main.command(params=list(build.params))
+def watch(paths, **options):
+    """Build as `build` does, then rebuild a spec's outputs each time its file changes (Ctrl-C ends).
+
+    With --template notes, the notes are rebuilt when any spec changes. Each rebuild prints its
+    one-line result or error; a spec that fails does not end the watch.
+    """
+    from .watch import Job
+    from .watch import watch as watch_specs
+
+    request = build_request(**options)
+    given = tuple(Path(p) for p in paths or ("derivations",))
+    spec_paths(given)  # a path that does not exist: exit 2 now, as build
+    watch_specs(Job(given, request))
 
 
 def chosen_format(template: str):

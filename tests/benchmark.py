@@ -16,8 +16,13 @@ stays 600 glyphs however it is broken, and names for intermediates shorten it. L
 fit are the overfull boxes. Then the two-layer network of issue 16 by each method of the spec's
 ``methods`` table.
 
+Builds (``tests/benchmark_builds.py``): ``make run`` in a copy of the catalog, cold, again with
+nothing changed, after a one-spec edit, and ``watch``'s edit-to-PDF time, with the default
+``--jobs`` and ``--jobs 1``, in seconds and as ratios to yardsticks measured in the same run.
+
 Run with ``make bench`` (everything), or ``python tests/benchmark.py --speed-only`` /
-``--readability-only``. The PDFs and LaTeX logs are kept in a temporary folder, named at the end.
+``--readability-only`` / ``--builds-only``. The PDFs and LaTeX logs are kept in a temporary
+folder, named at the end.
 """
 
 from __future__ import annotations
@@ -295,11 +300,17 @@ def main() -> None:
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--speed-only", action="store_true", help="time the CLI, hostile input and each spec")
     only.add_argument("--readability-only", action="store_true", help="build and measure the PDFs")
+    only.add_argument("--builds-only", action="store_true", help="time make run: cold, again, an edit, watch")
     args = parser.parse_args()
-    if not args.readability_only:
+    everything = not (args.speed_only or args.readability_only or args.builds_only)
+    if everything or args.speed_only:
         speed()
-    if not args.speed_only:
+    if everything or args.readability_only:
         readability()
+    if everything or args.builds_only:
+        from benchmark_builds import builds  # beside this file, on sys.path when run as a script
+
+        builds()
 
 
 if __name__ == "__main__":

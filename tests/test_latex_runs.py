@@ -292,14 +292,29 @@ def test_an_interrupted_build_leaves_no_process(stop, started, monkeypatch, tmp_
     assert programs(started) == ["latexmk"] and ended([p.pid for p in started])
 
 
-def started_by(parent: int) -> int:
-    """The process group of the pdflatex that process ``parent`` starts (waited for: 120 s at most)."""
+def started_by(ancestor: int) -> int:
+    """The process group of a pdflatex that process ``ancestor`` starts, directly or through its
+    workers and latexmk (waited for: 120 s at most)."""
     for _ in range(12000):
-        groups = [g for _, command, _, p, g in processes() if p == parent and command == "pdflatex"]
+        found = processes()
+        parents = {pid: parent for pid, _, _, parent, _ in found}
+        groups = [
+            g for pid, command, _, _, g in found if command == "pdflatex" and descends(pid, ancestor, parents)
+        ]
         if groups:
             return groups[0]
         time.sleep(0.01)
     pytest.fail("no pdflatex started")
+
+
+def descends(pid: int, ancestor: int, parents: dict[int, int]) -> bool:
+    seen = set()
+    while pid in parents and pid not in seen:
+        seen.add(pid)
+        pid = parents[pid]
+        if pid == ancestor:
+            return True
+    return False
 
 
 @needs_proc

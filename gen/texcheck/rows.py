@@ -22,6 +22,8 @@ DROPPED = re.compile(
 )
 ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
 INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
+# Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column), the argument stays.
+OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap)\s*\{")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
@@ -96,6 +98,9 @@ def cleaned(body: str) -> tuple[str, list[str]]:
             marker = "\x00" if pattern is INTERTEXT else " "  # an \intertext breaks the chain
             body = blank(body, match.start(), end)
             body = body[: match.start()] + marker + body[match.start() + 1 :] if marker != " " else body
+    while match := OVERLAPS.search(body):
+        end = closing(body, match.end())
+        body = blank(blank(body, end - 1, end), match.start(), match.end())
     for match in DROPPED.finditer(body):
         body = blank(body, match.start(), match.end())
     return body, remarks

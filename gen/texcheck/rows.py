@@ -88,6 +88,21 @@ def top_level(text: str) -> list[bool]:
     return out
 
 
+def depths(text: str) -> list[int]:
+    """How many brackets (``(`` and ``[``) are open before each character."""
+    depth, out = 0, []
+    for char in text:
+        depth -= char in ")]"
+        out.append(depth)
+        depth += char in "(["
+    return out
+
+
+def open_at_end(text: str) -> bool:
+    """Whether a bracket opened in ``text`` is still open at its end (the row goes on below)."""
+    return (depths(text + " ")[-1]) > 0
+
+
 def cleaned(body: str) -> tuple[str, list[str]]:
     """``body`` with what is not mathematics blanked, and the remarks taken out (in order)."""
     remarks = []
@@ -151,7 +166,9 @@ def chains(block: Event) -> list[Chain]:
         text = body[start:end]
         if not text.strip():
             continue
-        continues = RELATIONS.match(text.lstrip()) or OPERATOR.match(text) or block.env.startswith("multline")
+        unclosed = lines and open_at_end(body[lines[-1][0] : lines[-1][1]])
+        starts = RELATIONS.match(text.lstrip()) or OPERATOR.match(text)
+        continues = starts or unclosed or block.env.startswith("multline")
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))
     found = [chain_of(block, body, start, end, rowed) for start, end in lines]
@@ -160,8 +177,9 @@ def chains(block: Event) -> list[Chain]:
 
 def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chain:
     """The links of one logical line: its sides split at the top-level relations."""
-    outside = top_level(body)
-    cuts = [m for m in RELATIONS.finditer(body, start, end) if outside[m.start()]]
+    outside, depth = top_level(body), depths(body[start:end])
+    found = RELATIONS.finditer(body, start, end)
+    cuts = [m for m in found if outside[m.start()] and depth[m.start() - start] <= 0]  # not in I[a > 0]
     bounds = [start, *(x for m in cuts for x in (m.start(), m.end())), end]
     sides = [side(block, body, a, b) for a, b in zip(bounds[::2], bounds[1::2])]
     links = []

@@ -61,8 +61,8 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s, scope) for s in sides]
-    trees = [expanded(t, scope) if not isinstance(t, (str, Gradient)) else t for t in trees]
-    trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, Gradient) else t for t in trees]
+    trees = [expanded(t, scope) if not isinstance(t, (str, Gradient, Jacobian)) else t for t in trees]
+    trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, (Gradient, Jacobian)) else t for t in trees]
     pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
@@ -125,11 +125,35 @@ def partial(parse, source, side):
         return None  # \frac{\partial f}{\partial X} g: a product, not a gradient
     start, end = top if side.text[top[0] : top[1]].strip() else rest
     name = parse(variable, source.span(side.offset + top_end + bottom.end()))
+    if vectorised(name) and not side.text[rest[0] : rest[1]].strip():
+        lead = len(side.text[top[0] : top[1]]) - len(side.text[top[0] : top[1]].lstrip())
+        f = parse(side.text[top[0] : top[1]].strip(), source.span(side.offset + top[0] + lead))
+        if isinstance(f, Call) and f.name == "vec":
+            return Jacobian(vectorised(name), f, 0)
     if not isinstance(name, Name):
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
     lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
     f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
     return Gradient(name.name, f, 0)
+
+
+@dataclass(frozen=True)
+class Jacobian:
+    """``\\frac{\\partial \\operatorname{vec} F}{\\partial (\\operatorname{vec} X)^{\\top}}`` (the
+    notation derivtex prints): checked against the other side J as ``d vec F = J d vec X``."""
+
+    variable: str
+    f: object  # vec F
+    pos: int
+
+
+def vectorised(tree) -> str | None:
+    """``X`` if ``tree`` is ``(vec X)^T``."""
+    if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Call):
+        call = tree.operand
+        if call.name == "vec" and len(call.args) == 1 and isinstance(call.args[0], Name):
+            return call.args[0].name
+    return None
 
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
@@ -161,8 +185,16 @@ def application(parse, source, side, scope):
 
 def linked(left, right, scope) -> tuple:
     """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
-    ``d f = tr(Gᵀ dX)``."""
+    ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``."""
+    if {type(left), type(right)} == {Gradient, Jacobian}:
+        return ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
+        if isinstance(gradient, Jacobian) and not isinstance(other, (str, Gradient, Jacobian)):
+            dX = Call("vec", (Name("d" + gradient.variable, gradient.pos),), gradient.pos)
+            pair = (Call("d", (gradient.f,), gradient.pos), BinOp("*", other, dX, gradient.pos))
+            return pair[::-1] if flipped else pair
+        if isinstance(gradient, Jacobian):
+            return ("a Jacobian compared with something other than a matrix",) * 2
         if not isinstance(gradient, Gradient):
             continue
         if isinstance(other, str):

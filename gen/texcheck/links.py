@@ -128,8 +128,7 @@ def partial(parse, source, side):
     if vectorised(name) and not side.text[rest[0] : rest[1]].strip():
         lead = len(side.text[top[0] : top[1]]) - len(side.text[top[0] : top[1]].lstrip())
         f = parse(side.text[top[0] : top[1]].strip(), source.span(side.offset + top[0] + lead))
-        if isinstance(f, Call) and f.name == "vec":
-            return Jacobian(vectorised(name), f, 0)
+        return Jacobian(vectorised(name), f, 0)
     if not isinstance(name, Name):
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
     lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
@@ -140,19 +139,24 @@ def partial(parse, source, side):
 @dataclass(frozen=True)
 class Jacobian:
     """``\\frac{\\partial \\operatorname{vec} F}{\\partial (\\operatorname{vec} X)^{\\top}}`` (the
-    notation derivtex prints): checked against the other side J as ``d vec F = J d vec X``."""
+    notation derivtex prints, or ``\\partial f / \\partial x^{\\top}``): checked against the other
+    side J as ``d vec F = J d vec X`` (``d f = J dx``)."""
 
-    variable: str
+    direction: object  # vec dX or dx
     f: object  # vec F
     pos: int
 
 
-def vectorised(tree) -> str | None:
-    """``X`` if ``tree`` is ``(vec X)^T``."""
-    if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Call):
-        call = tree.operand
-        if call.name == "vec" and len(call.args) == 1 and isinstance(call.args[0], Name):
-            return call.args[0].name
+def vectorised(tree):
+    """The direction ``J`` multiplies if ``tree`` is ``(vec X)^T`` (``vec dX``) or ``x^T`` (``dx``)."""
+    if not (isinstance(tree, Postfix) and tree.op == "T"):
+        return None
+    inner = tree.operand
+    if isinstance(inner, Name):
+        return Name("d" + inner.name, inner.pos)
+    vec = isinstance(inner, Call) and inner.name == "vec" and len(inner.args) == 1
+    if vec and isinstance(inner.args[0], Name):
+        return Call("vec", (Name("d" + inner.args[0].name, inner.pos),), inner.pos)
     return None
 
 
@@ -190,8 +194,8 @@ def linked(left, right, scope) -> tuple:
         return ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
         if isinstance(gradient, Jacobian) and not isinstance(other, (str, Gradient, Jacobian)):
-            dX = Call("vec", (Name("d" + gradient.variable, gradient.pos),), gradient.pos)
-            pair = (Call("d", (gradient.f,), gradient.pos), BinOp("*", other, dX, gradient.pos))
+            product = BinOp("*", other, gradient.direction, gradient.pos)
+            pair = (Call("d", (gradient.f,), gradient.pos), product)
             return pair[::-1] if flipped else pair
         if isinstance(gradient, Jacobian):
             return ("a Jacobian compared with something other than a matrix",) * 2

@@ -81,6 +81,7 @@ class Gradient:
     pos: int
 
 
+HESSIAN = re.compile(r"\\nabla\s*(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+)\s*)?\^\s*\{?\s*2")
 GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
 
 
@@ -88,6 +89,8 @@ def read(parse, source, side, scope):
     """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
     (``reason (line L, column C)``)."""
     try:
+        if HESSIAN.match(side.text):
+            raise Uncheckable("a Hessian \\nabla^2 cannot be checked: write d of the gradient out")
         if match := GRADIENT.match(side.text):
             variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
             if not isinstance(variable, Name):
@@ -100,12 +103,27 @@ def read(parse, source, side, scope):
         if applied := application(parse, source, side, scope):
             return applied
         return parse(side.text, source.span(side.offset))
+    except Uncheckable as error:
+        return Reason(error.message)
     except SpecError as error:
         where = f" (line {error.span.line}, column {error.span.col})" if error.span else ""
         return f"{error.message}{where}"
 
 
-PARTIAL = re.compile(r"\\(?:d|t)?frac\s*\{\s*\\partial\b")
+class Reason(str):
+    """Why a side that was read cannot be checked (a plain string: why it was not understood)."""
+
+
+# \partial, or the d of \frac{\mathrm{d}}{\mathrm{d}t} (a derivative by a number: the same check)
+OPERATOR = r"(?:\\partial\b|\\mathrm\s*\{\s*d\s*\}|\\operatorname\s*\{\s*d\s*\}|d(?![A-Za-z]))"
+
+
+class Uncheckable(SpecError):
+    """Notation read, but no check for it: the link cannot be checked (never a guess)."""
+
+
+PARTIAL = re.compile(r"\\(?:d|t)?frac\s*\{\s*" + OPERATOR)
+SECOND = re.compile(r"\s*\^\s*\{?\s*2")
 
 
 def partial(parse, source, side):
@@ -114,7 +132,9 @@ def partial(parse, source, side):
     if not (match := PARTIAL.match(side.text)):
         return None
     top_end = closing(side.text, side.text.index("{", match.start()) + 1)
-    bottom = re.match(r"\s*\{\s*\\partial\s*", side.text[top_end:])
+    if SECOND.match(side.text, match.end()):
+        raise Uncheckable("a second derivative cannot be checked: write its differential out")
+    bottom = re.match(r"\s*\{\s*" + OPERATOR + r"\s*", side.text[top_end:])
     if not bottom:
         return None
     bottom_end = closing(side.text, top_end + bottom.end())
@@ -208,11 +228,11 @@ def linked(left, right, scope) -> tuple:
         if isinstance(other, Gradient):
             return ("gradients by two different variables",) * 2
         dX = Name("d" + gradient.variable, gradient.pos)
-        G = other if scope.layout == "numerator" else Postfix("T", other, gradient.pos)
-        inner = BinOp("*", G, dX, gradient.pos)
         declared = scope.lookup(gradient.variable)
         number = declared.shape == () if declared and declared.shape is not None else None
         number = convention(gradient.variable)[0] == "scalar" if number is None else number
+        G = other if scope.layout == "numerator" or number else Postfix("T", other, gradient.pos)
+        inner = BinOp("*", G, dX, gradient.pos)  # by a number: d f = G dt, whatever f's shape
         product = inner if number else Call("tr", (inner,), gradient.pos)
         pair = (Call("d", (gradient.f,), gradient.pos), product)
         return pair[::-1] if flipped else pair
@@ -256,7 +276,7 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     left, right = pairs[k]
     for tree in (left, right):
         if isinstance(tree, str):
-            return outcome(chain, k, NOT_UNDERSTOOD, tree)
+            return outcome(chain, k, CANNOT if isinstance(tree, Reason) else NOT_UNDERSTOOD, str(tree))
     others = elsewhere(pairs, k)
     for lone, other in ((left, right), (right, left)):
         name = lone_differential(lone)

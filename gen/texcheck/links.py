@@ -316,7 +316,7 @@ def lone_differential(tree) -> str | None:
     """``N`` if ``tree`` is the differential of a name, ``dN`` or ``d(N)``."""
     if isinstance(tree, Call) and tree.name == "d" and len(tree.args) == 1 and isinstance(tree.args[0], Name):
         return tree.args[0].name
-    if isinstance(tree, Name) and tree.name.startswith("d") and len(tree.name) > 1:
+    if isinstance(tree, Name) and is_differential(tree.name, {}):
         return tree.name[1:]
     return None
 
@@ -432,7 +432,8 @@ def typed(pairs: list, scope):
 def is_differential(name: str, declared: dict) -> bool:
     """``dX``, ``dx``: the front end's name of a differential (``\\mathrm{d}X``), unless declared
     as a symbol or a Greek letter (``delta``)."""
-    return name[:1] == "d" and name[1:2].isalpha() and name not in declared and name not in GREEK
+    greek = name.split("_")[0] in GREEK  # \delta_{z} is delta_z, not d(elta_z)
+    return name[:1] == "d" and name[1:2].isalpha() and name not in declared and not greek
 
 
 def differentiated(tree) -> list[str]:

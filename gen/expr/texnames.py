@@ -55,6 +55,7 @@ SPACES |= {" ", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag",
 SPACES |= {"nolimits", "relax", "allowbreak", "nobreak"} | SWITCHES
 DROPPED_WITH_ARGUMENT = frozenset("label tag color phantom hphantom vphantom hspace vspace mspace".split())
 UNWRAPPED = frozenset("boxed cancel bcancel xcancel underline mathstrut smash displaylines".split())
+UNWRAPPED |= {"mathrlap", "mathllap", "mathclap", "rlap", "llap", "clap"}  # placement only
 UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".split())  # \textcolor{red}{x}
 BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}
 WORD_STYLES = frozenset("mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname".split())

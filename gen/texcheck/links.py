@@ -61,8 +61,8 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s, scope) for s in sides]
-    trees = [expanded(t, scope) if not isinstance(t, (str, Gradient)) else t for t in trees]
-    trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, Gradient) else t for t in trees]
+    trees = [expanded(t, scope) if not isinstance(t, (str, Gradient, Jacobian)) else t for t in trees]
+    trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, (Gradient, Jacobian)) else t for t in trees]
     pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
@@ -81,6 +81,7 @@ class Gradient:
     pos: int
 
 
+HESSIAN = re.compile(r"\\nabla\s*(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+)\s*)?\^\s*\{?\s*2")
 GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
 
 
@@ -88,6 +89,8 @@ def read(parse, source, side, scope):
     """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
     (``reason (line L, column C)``)."""
     try:
+        if HESSIAN.match(side.text):
+            raise Uncheckable("a Hessian \\nabla^2 cannot be checked: write d of the gradient out")
         if match := GRADIENT.match(side.text):
             variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
             if not isinstance(variable, Name):
@@ -100,12 +103,27 @@ def read(parse, source, side, scope):
         if applied := application(parse, source, side, scope):
             return applied
         return parse(side.text, source.span(side.offset))
+    except Uncheckable as error:
+        return Reason(error.message)
     except SpecError as error:
         where = f" (line {error.span.line}, column {error.span.col})" if error.span else ""
         return f"{error.message}{where}"
 
 
-PARTIAL = re.compile(r"\\(?:d|t)?frac\s*\{\s*\\partial\b")
+class Reason(str):
+    """Why a side that was read cannot be checked (a plain string: why it was not understood)."""
+
+
+# \partial, or the d of \frac{\mathrm{d}}{\mathrm{d}t} (a derivative by a number: the same check)
+OPERATOR = r"(?:\\partial\b|\\mathrm\s*\{\s*d\s*\}|\\operatorname\s*\{\s*d\s*\}|d(?![A-Za-z]))"
+
+
+class Uncheckable(SpecError):
+    """Notation read, but no check for it: the link cannot be checked (never a guess)."""
+
+
+PARTIAL = re.compile(r"\\(?:d|t)?frac\s*\{\s*" + OPERATOR)
+SECOND = re.compile(r"\s*\^\s*\{?\s*2")
 
 
 def partial(parse, source, side):
@@ -114,7 +132,9 @@ def partial(parse, source, side):
     if not (match := PARTIAL.match(side.text)):
         return None
     top_end = closing(side.text, side.text.index("{", match.start()) + 1)
-    bottom = re.match(r"\s*\{\s*\\partial\s*", side.text[top_end:])
+    if SECOND.match(side.text, match.end()):
+        raise Uncheckable("a second derivative cannot be checked: write its differential out")
+    bottom = re.match(r"\s*\{\s*" + OPERATOR + r"\s*", side.text[top_end:])
     if not bottom:
         return None
     bottom_end = closing(side.text, top_end + bottom.end())
@@ -125,11 +145,39 @@ def partial(parse, source, side):
         return None  # \frac{\partial f}{\partial X} g: a product, not a gradient
     start, end = top if side.text[top[0] : top[1]].strip() else rest
     name = parse(variable, source.span(side.offset + top_end + bottom.end()))
+    if vectorised(name) and not side.text[rest[0] : rest[1]].strip():
+        lead = len(side.text[top[0] : top[1]]) - len(side.text[top[0] : top[1]].lstrip())
+        f = parse(side.text[top[0] : top[1]].strip(), source.span(side.offset + top[0] + lead))
+        return Jacobian(vectorised(name), f, 0)
     if not isinstance(name, Name):
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
     lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
     f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
     return Gradient(name.name, f, 0)
+
+
+@dataclass(frozen=True)
+class Jacobian:
+    """``\\frac{\\partial \\operatorname{vec} F}{\\partial (\\operatorname{vec} X)^{\\top}}`` (the
+    notation derivtex prints, or ``\\partial f / \\partial x^{\\top}``): checked against the other
+    side J as ``d vec F = J d vec X`` (``d f = J dx``)."""
+
+    direction: object  # vec dX or dx
+    f: object  # vec F
+    pos: int
+
+
+def vectorised(tree):
+    """The direction ``J`` multiplies if ``tree`` is ``(vec X)^T`` (``vec dX``) or ``x^T`` (``dx``)."""
+    if not (isinstance(tree, Postfix) and tree.op == "T"):
+        return None
+    inner = tree.operand
+    if isinstance(inner, Name):
+        return Name("d" + inner.name, inner.pos)
+    vec = isinstance(inner, Call) and inner.name == "vec" and len(inner.args) == 1
+    if vec and isinstance(inner.args[0], Name):
+        return Call("vec", (Name("d" + inner.args[0].name, inner.pos),), inner.pos)
+    return None
 
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
@@ -161,8 +209,16 @@ def application(parse, source, side, scope):
 
 def linked(left, right, scope) -> tuple:
     """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
-    ``d f = tr(Gᵀ dX)``."""
+    ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``."""
+    if {type(left), type(right)} == {Gradient, Jacobian}:
+        return ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
+        if isinstance(gradient, Jacobian) and not isinstance(other, (str, Gradient, Jacobian)):
+            product = BinOp("*", other, gradient.direction, gradient.pos)
+            pair = (Call("d", (gradient.f,), gradient.pos), product)
+            return pair[::-1] if flipped else pair
+        if isinstance(gradient, Jacobian):
+            return ("a Jacobian compared with something other than a matrix",) * 2
         if not isinstance(gradient, Gradient):
             continue
         if isinstance(other, str):
@@ -172,11 +228,11 @@ def linked(left, right, scope) -> tuple:
         if isinstance(other, Gradient):
             return ("gradients by two different variables",) * 2
         dX = Name("d" + gradient.variable, gradient.pos)
-        G = other if scope.layout == "numerator" else Postfix("T", other, gradient.pos)
-        inner = BinOp("*", G, dX, gradient.pos)
         declared = scope.lookup(gradient.variable)
         number = declared.shape == () if declared and declared.shape is not None else None
         number = convention(gradient.variable)[0] == "scalar" if number is None else number
+        G = other if scope.layout == "numerator" or number else Postfix("T", other, gradient.pos)
+        inner = BinOp("*", G, dX, gradient.pos)  # by a number: d f = G dt, whatever f's shape
         product = inner if number else Call("tr", (inner,), gradient.pos)
         pair = (Call("d", (gradient.f,), gradient.pos), product)
         return pair[::-1] if flipped else pair
@@ -220,7 +276,7 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     left, right = pairs[k]
     for tree in (left, right):
         if isinstance(tree, str):
-            return outcome(chain, k, NOT_UNDERSTOOD, tree)
+            return outcome(chain, k, CANNOT if isinstance(tree, Reason) else NOT_UNDERSTOOD, str(tree))
     others = elsewhere(pairs, k)
     for lone, other in ((left, right), (right, left)):
         name = lone_differential(lone)
@@ -260,7 +316,7 @@ def lone_differential(tree) -> str | None:
     """``N`` if ``tree`` is the differential of a name, ``dN`` or ``d(N)``."""
     if isinstance(tree, Call) and tree.name == "d" and len(tree.args) == 1 and isinstance(tree.args[0], Name):
         return tree.args[0].name
-    if isinstance(tree, Name) and tree.name.startswith("d") and len(tree.name) > 1:
+    if isinstance(tree, Name) and is_differential(tree.name, {}):
         return tree.name[1:]
     return None
 
@@ -376,7 +432,8 @@ def typed(pairs: list, scope):
 def is_differential(name: str, declared: dict) -> bool:
     """``dX``, ``dx``: the front end's name of a differential (``\\mathrm{d}X``), unless declared
     as a symbol or a Greek letter (``delta``)."""
-    return name[:1] == "d" and name[1:2].isalpha() and name not in declared and name not in GREEK
+    greek = name.split("_")[0] in GREEK  # \delta_{z} is delta_z, not d(elta_z)
+    return name[:1] == "d" and name[1:2].isalpha() and name not in declared and not greek
 
 
 def differentiated(tree) -> list[str]:

@@ -22,6 +22,8 @@ DROPPED = re.compile(
 )
 ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
 INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
+# Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column), the argument stays.
+OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap)\s*\{")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
@@ -86,6 +88,21 @@ def top_level(text: str) -> list[bool]:
     return out
 
 
+def depths(text: str) -> list[int]:
+    """How many brackets (``(`` and ``[``) are open before each character."""
+    depth, out = 0, []
+    for char in text:
+        depth -= char in ")]"
+        out.append(depth)
+        depth += char in "(["
+    return out
+
+
+def open_at_end(text: str) -> bool:
+    """Whether a bracket opened in ``text`` is still open at its end (the row goes on below)."""
+    return (depths(text + " ")[-1]) > 0
+
+
 def cleaned(body: str) -> tuple[str, list[str]]:
     """``body`` with what is not mathematics blanked, and the remarks taken out (in order)."""
     remarks = []
@@ -96,6 +113,9 @@ def cleaned(body: str) -> tuple[str, list[str]]:
             marker = "\x00" if pattern is INTERTEXT else " "  # an \intertext breaks the chain
             body = blank(body, match.start(), end)
             body = body[: match.start()] + marker + body[match.start() + 1 :] if marker != " " else body
+    while match := OVERLAPS.search(body):
+        end = closing(body, match.end())
+        body = blank(blank(body, end - 1, end), match.start(), match.end())
     for match in DROPPED.finditer(body):
         body = blank(body, match.start(), match.end())
     return body, remarks
@@ -146,7 +166,9 @@ def chains(block: Event) -> list[Chain]:
         text = body[start:end]
         if not text.strip():
             continue
-        continues = RELATIONS.match(text.lstrip()) or OPERATOR.match(text) or block.env.startswith("multline")
+        unclosed = lines and open_at_end(body[lines[-1][0] : lines[-1][1]])
+        starts = RELATIONS.match(text.lstrip()) or OPERATOR.match(text)
+        continues = starts or unclosed or block.env.startswith("multline")
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))
     found = [chain_of(block, body, start, end, rowed) for start, end in lines]
@@ -155,8 +177,9 @@ def chains(block: Event) -> list[Chain]:
 
 def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chain:
     """The links of one logical line: its sides split at the top-level relations."""
-    outside = top_level(body)
-    cuts = [m for m in RELATIONS.finditer(body, start, end) if outside[m.start()]]
+    outside, depth = top_level(body), depths(body[start:end])
+    found = RELATIONS.finditer(body, start, end)
+    cuts = [m for m in found if outside[m.start()] and depth[m.start() - start] <= 0]  # not in I[a > 0]
     bounds = [start, *(x for m in cuts for x in (m.start(), m.end())), end]
     sides = [side(block, body, a, b) for a, b in zip(bounds[::2], bounds[1::2])]
     links = []

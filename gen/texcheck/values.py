@@ -86,6 +86,7 @@ class Sides:
             shape = shape if len(shape) != 1 else (shape[0], 1)
             values[self.table[spec.name]] = draw_value(rng, shape, spec.assume, sign(sample, k))
             direction = rng.standard_normal(shape) if shape else float(rng.standard_normal())
+            direction = moved(direction, spec.assume) if shape else direction
             if spec.name in self.inferred.varying:  # the others are constants: d(A) = 0
                 directions[self.table[spec.name]] = direction
         ev = Evaluator(values, dims, directions)
@@ -97,6 +98,16 @@ class Sides:
         except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError):
             return None
         return pair if all(np.all(np.isfinite(v)) and not np.iscomplexobj(v) for v in pair) else None
+
+
+def moved(direction, assume):
+    """A direction the symbol can move in: symmetric for a symmetric one (as ``gen.verify`` draws
+    them), diagonal for a diagonal one, any otherwise."""
+    if "diagonal" in assume and direction.ndim == 2:
+        return np.diag(np.diag(direction))
+    if set(assume) & set(SYMMETRIC) and direction.ndim == 2:
+        return (direction + direction.T) / 2
+    return direction
 
 
 def well_posed(ev: Evaluator, e) -> bool:

@@ -110,6 +110,22 @@ def speed() -> None:
     print(f"{len(timings)} specs, derive + verify      {total:7.2f} s in all")
     for _, name, derive_time, verify_time in sorted(timings)[-5:]:
         print(f"  {name:<34} derive {derive_time * 1000:5.0f} ms, verify {verify_time * 1000:5.0f} ms")
+    deep_compositions()
+
+
+def deep_compositions() -> None:
+    """A network sharing its weights over k layers, sum(tanh(W tanh(W ... x))): how the chain rule
+    through automatic names grows with the depth (tests/test_fixed_point.py checks k = 8)."""
+    from gen.api import derive
+
+    symbols = {"x": {"shape": ["n"]}, "W": {"shape": ["n", "n"]}}
+    for depth in (2, 4, 6, 8):
+        f = "x"
+        for _ in range(depth):
+            f = f"tanh(W*{f})"
+        start = time.perf_counter()
+        derive(f"sum({f})", wrt="W", symbols=symbols, timeout=None)
+        print(f"shared weights, {depth} layers            {time.perf_counter() - start:7.2f} s")
 
 
 # --- readability --------------------------------------------------------------------------

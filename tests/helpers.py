@@ -134,6 +134,11 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def documents(out: Path) -> dict[str, bytes]:
+    """``snapshot`` without the build cache, which a successful build fills (gen/build/cache.py)."""
+    return {name: data for name, data in snapshot(out).items() if not name.startswith(".build/cache/")}
+
+
 # --- specs and what derivtex writes ------------------------------------------------------
 
 

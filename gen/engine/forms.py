@@ -12,6 +12,7 @@ where they are used, as in facts.py.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -25,6 +26,7 @@ ALGEBRA = "Stewart, Calculus: Early Transcendentals, §3.2 (a quotient over one 
 TRIGONOMETRY = "Stewart, Calculus: Early Transcendentals, Appendix D (tan = sin/cos)"
 
 
+@lru_cache(maxsize=4096)
 def length(e) -> tuple[int, int]:
     """How long ``e`` reads: its characters in the spec grammar, then (on a tie, which the printer's
     fractions make common: ``(a − b)/N`` against ``a/N − b/N``) its nodes."""

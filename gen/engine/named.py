@@ -9,6 +9,7 @@ stand for (``unfold``), so every line that uses them is checked like any other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import sympy as sp
 
@@ -23,10 +24,7 @@ class Named:
 
     def unfold(self, expr):
         """Every name replaced by its definition, recursively (what the evaluator sees)."""
-        for name, definition in reversed(self.pairs):  # a later name may stand in an earlier's place
-            if expr.has(name):
-                expr = expr.xreplace({name: definition})
-        return expr
+        return written_out(self.pairs, expr) if self.pairs else expr
 
     def fold(self, expr):
         """Every occurrence of a definition replaced by its name, latest name first.
@@ -59,7 +57,7 @@ class Named:
     def symbols(self) -> tuple:
         return tuple(name for name, _ in self.pairs)
 
-    @property
+    @cached_property
     def unfolded(self) -> tuple:
         """(name, its definition in the spec's symbols only)."""
         return tuple((name, self.unfold(definition)) for name, definition in self.pairs)
@@ -73,6 +71,16 @@ class Named:
 
 
 NO_NAMES = Named()
+
+
+@lru_cache(maxsize=4096)
+def written_out(pairs: tuple, expr):
+    """``expr`` with every name of ``pairs`` replaced by its definition, recursively (remembered: a
+    proof through names unfolds the same lines again and again)."""
+    for name, definition in reversed(pairs):  # a later name may stand in an earlier's place
+        if expr.has(name):
+            expr = expr.xreplace({name: definition})
+    return expr
 
 
 def spellings(full) -> tuple:

@@ -45,18 +45,9 @@ TWO_LAYER = REALISTIC / "two_layer_tanh.yaml"
 SETS = (("catalog (derivations/)", DERIVATIONS), ("realistic (tests/realistic/)", REALISTIC))
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the checkout's gen, not another
 
+from benchmark_builds import best_of, builds  # noqa: E402  (beside this file: the script's folder)
 
 # --- speed --------------------------------------------------------------------------------
-
-
-def best_of(runs: int, action) -> float:
-    """The fastest of ``runs`` timings of ``action()``, in seconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def alias_bomb() -> str:
@@ -324,8 +315,6 @@ def main() -> None:
     if everything or args.readability_only:
         readability()
     if everything or args.builds_only:
-        from benchmark_builds import builds  # beside this file, on sys.path when run as a script
-
         builds()
 
 

@@ -7,19 +7,10 @@ changes nothing writes nothing.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from ..errors import CannotWrite
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-UMASK = current_umask()
+from ..render.pdf import temporary
 
 
 def unchanged(path: Path, data: bytes) -> bool:
@@ -50,20 +41,3 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
         for tmp in temporaries.values():
             Path(tmp).unlink(missing_ok=True)
     return list(changed)
-
-
-def temporary(path: Path, data: bytes) -> str:
-    """A temporary file beside ``path`` holding ``data``, readable as a file written normally."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise CannotWrite(error, path.parent) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp's 0600 would hide the result from other users
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise CannotWrite(error, path) from None
-    return tmp

@@ -61,17 +61,26 @@ def prepare(request: Request) -> None:
     getattr(render, "function", None)  # a built-in format's renderer, imported once here
 
 
-def document_task(target: Target, request: Request) -> Task:
-    """A spec's document: its text (and PDF) by file name, and whether false lines are marked."""
+def checked(target: Target, request: Request, stage):
+    """The spec of ``target`` read, derived and checked (its false lines let through only if the
+    build allows them), the worker's stage moved on to rendering."""
     from .. import pipeline
     from ..spec import keys
 
+    spec = keys.load_spec(target.path)
+    stage("deriving and checking")
+    outcome = pipeline.run_spec(spec, request.timeout)
+    pipeline.require_ok(outcome, request.allow_false)
+    stage("rendering")
+    return outcome
+
+
+def document_task(target: Target, request: Request) -> Task:
+    """A spec's document: its text (and PDF) by file name, and whether false lines are marked."""
+    from .. import pipeline
+
     def run(stage) -> dict:
-        spec = keys.load_spec(target.path)
-        stage("deriving and checking")
-        outcome = pipeline.run_spec(spec, request.timeout)
-        pipeline.require_ok(outcome, request.allow_false)
-        stage("rendering")
+        outcome = checked(target, request, stage)
         options = dict(request.options)
         text = pipeline.render_document([outcome], request.output_format, **options)
         return {**typeset_files(text, target.name, request, stage), "marked": not outcome.report.ok}
@@ -81,18 +90,12 @@ def document_task(target: Target, request: Request) -> Task:
 
 def part_task(target: Target, request: Request) -> Task:
     """A spec's part of the notes: its document view as JSON, with its topic and references."""
-    from .. import pipeline
-    from ..spec import keys
 
     def run(stage) -> dict:
         from ..render.view import document_view
         from .codec import encode_part
 
-        spec = keys.load_spec(target.path)
-        stage("deriving and checking")
-        outcome = pipeline.run_spec(spec, request.timeout)
-        pipeline.require_ok(outcome, request.allow_false)
-        stage("rendering")
+        outcome = checked(target, request, stage)
         doc = document_view(outcome.derivation, outcome.report)
         return {"part": encode_part(outcome.spec, doc), "marked": not outcome.report.ok}
 

@@ -253,7 +253,18 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     A file-system refusal is ``CannotWrite`` at the folder (or at the file, if the rename failed);
     the temporary file is removed.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = temporary(path, data.encode("utf-8") if isinstance(data, str) else data)
+    try:
+        os.replace(tmp, path)
+    except BaseException as error:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise CannotWrite(error, path) from None
+        raise
+
+
+def temporary(path: Path, data: bytes) -> str:
+    """A temporary file beside ``path`` holding ``data``, readable as a file written normally."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -261,11 +272,11 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise CannotWrite(error, path.parent) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            handle.write(data)
         os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp's 0600 would hide the result from other users
-        os.replace(tmp, path)
     except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise CannotWrite(error, path) from None
         raise
+    return tmp

@@ -105,6 +105,23 @@ def test_a_row_with_an_open_bracket_goes_on_below(tmp_path):
     assert statuses(tmp_path, body.replace("{tr}(BA", "{tr}(AB")) == ["ok", "does not follow"]
 
 
+def test_results_set_side_by_side_are_two_statements(tmp_path):
+    # the least-squares layer's gradients (Goodfellow, Bengio and Courville, Deep Learning, 6.5.4):
+    # grad_W ||Wx + b - y||^2 = 2(Wx + b - y)x^T and grad_b = 2(Wx + b - y), on one line as
+    # derivtex sets short results, and as papers do
+    body = r"""Let $W \in \mathbb{R}^{m\times n}$, $x \in \mathbb{R}^{n}$, $b, y \in \mathbb{R}^{m}$.
+\[
+  \nabla_{W} \lVert Wx + b - y\rVert^{2} = 2(Wx + b - y)x^{\top},\quad
+  \nabla_{b} \lVert Wx + b - y\rVert^{2} = 2(Wx + b - y).
+\]
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("= 2(Wx + b - y).", "= (Wx + b - y).")) == [
+        "ok",
+        "does not follow",
+    ]
+
+
 def test_a_relation_inside_the_indicator_s_brackets_does_not_split_the_side(tmp_path):
     # d relu(a) = I[a > 0] ∘ da (Goodfellow, Bengio and Courville, Deep Learning, 6.3.1)
     body = r"""Let $a \in \mathbb{R}^{h}$ and $W \in \mathbb{R}^{k\times h}$.

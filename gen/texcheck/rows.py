@@ -36,6 +36,8 @@ RELATIONS = re.compile(
     r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\preceq\b|\\succeq\b|\\prec\b|\\succ\b|<|>)"
     r"|(?P<eq>=)"
 )
+# Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space).
+SEPARATOR = re.compile(r",\s*(?:~|\\,|\\;|\\\s)*\\q?quad\b")
 OPERATOR = re.compile(r"\s*(?:[-+]|\\cdot\b|\\times\b|\\odot\b|\\otimes\b|\\circ\b)")
 
 
@@ -171,8 +173,20 @@ def chains(block: Event) -> list[Chain]:
         continues = starts or unclosed or block.env.startswith("multline")
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))
-    found = [chain_of(block, body, start, end, rowed) for start, end in lines]
+    pieces = [piece for start, end in lines for piece in statements(body, block.text, start, end)]
+    found = [chain_of(block, body, start, end, rowed) for start, end in pieces]
     return [c for c in found if c.links]
+
+
+def statements(body: str, raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A logical line split into its statements at the top-level separators: the results that a
+    document sets side by side, ``\\nabla_W f = G,\\quad \\nabla_b f = g``, are two chains. (The
+    spacing is blanked in ``body``; ``raw``, the block as written, still has it at the same places.)"""
+    outside, depth = top_level(body), depths(body[start:end])
+    found = SEPARATOR.finditer(raw, start, end)
+    cuts = [m for m in found if outside[m.start()] and depth[m.start() - start] <= 0]
+    bounds = [start, *(x for m in cuts for x in (m.start(), m.end())), end]
+    return list(zip(bounds[::2], bounds[1::2]))
 
 
 def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chain:

@@ -123,6 +123,12 @@ CASES = {  # file: the link → (left, right, whether the hand wrote that they a
         np.linalg.norm(V @ V.T, "fro"),
         True,
     ),
+    "mbustamanter: d tr(X^T A)/dX = A^T (the index step gives A_{kl})": (
+        grad(lambda x: np.trace(x.T @ A), B),
+        A.T,
+        False,
+    ),
+    "mbustamanter: d tr(AXB)/dX = A^T B^T": (grad(lambda x: np.trace(A @ x @ B), C), A.T @ B.T, True),
     "linyang_nmf: grad_W ||V - WH||_F^2 = -2(V - WH)H^T (the text's H^T(V - WH) does not fit)": (
         grad(lambda w: np.sum((V - w @ H) ** 2), W),
         -2 * (V - W @ H) @ H.T,

@@ -85,10 +85,13 @@ def load_engine() -> None:
 
 def outcome_of(spec) -> Outcome:
     from .engine.derive import derive
+    from .engine.lowered import lowered
     from .render.title import pieces
     from .verify.checks import verify
+    from .verify.defined import require_defined
 
     pieces(spec)  # the title's formulas parse (check says so, not only build)
+    require_defined(lowered(spec))  # before the derivation: its verdict does not race the time budget
     derivation = derive(spec)
     report = verify(derivation)
     require_finite(derivation, report)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from helpers import BAD_SPECS, expected_error
 
 from gen import pipeline
 from gen.errors import Span, SpecError
@@ -119,3 +120,36 @@ def test_the_stages_are_imported_before_the_clock_starts():
         [sys.executable, "-c", IMPORTS], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert run.stdout.strip() == "[]"
+
+
+DOMAIN_ERRORS = [
+    p for p in BAD_SPECS if any(w in expected_error(p) for w in ("undefined where", "could not draw"))
+]
+BAD_VERDICTS = """
+import sys
+from gen import pipeline
+from gen.errors import SpecError
+for path in sys.argv[1:]:
+    try:
+        pipeline.run(path, None)
+        print("ok")
+    except SpecError as error:
+        print(str(error).removeprefix(path + ":"))
+"""
+
+
+def test_the_domain_errors_of_the_bad_specs_are_the_same_under_two_hash_seeds():
+    def verdicts(hash_seed: str) -> list[str]:
+        environment = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+        paths = [str(p) for p in DOMAIN_ERRORS]
+        run = subprocess.run(
+            [sys.executable, "-c", BAD_VERDICTS, *paths],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=True,
+        )
+        return run.stdout.splitlines()
+
+    assert len(DOMAIN_ERRORS) >= 10
+    assert verdicts("1") == verdicts("2") == [expected_error(p) for p in DOMAIN_ERRORS]

@@ -1,4 +1,4 @@
-"""A function undefined on its declared domain gets the same verdict on every machine, under any budget.
+"""A function undefined on its declared domain gets the same verdict however long it takes to derive.
 
 The sampler refuses ``logdet(X)`` of an invertible X: the determinant of an invertible matrix
 takes both signs (diag(−1, 1, 1, 1) is invertible, of determinant −1), and the log of a negative

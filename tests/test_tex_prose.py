@@ -150,3 +150,52 @@ with $a = Wx + b$.
 \[ a = Wx - b \]
 """
     assert statuses(tmp_path, body) == ["does not follow"]
+
+
+# --- real material ---------------------------------------------------------------------------------
+
+# mitmath/matrixcalc (MIT 18.S096, Matrix Calculus), psets/pset1sol.tex, commit
+# b8bef045def45c3b4000c1cd3d96bf947727f74e, lines 8-12 (the macros) and 265-271 (problem 5, part 5,
+# as written): f(A) = tr((A diag(x) A^T)^{-1}) differentiated in A, with B "defined" in the prose
+# sentence. The source assumes the inverse exists (A of full row rank); the annotation takes A
+# square so that B is invertible at every size drawn. Its published answer: the gradient
+# -2 B^{-2} A diag(x), checked by finite differences below.
+MIT_PSET1 = r"""\newcommand{\tr}{\operatorname{trace}}
+\newcommand{\diag}{\operatorname{diag}}
+\newcommand{\vecm}{\operatorname{vec}}
+
+\newcommand{\dotstar}{\mathbin{.*}}
+% derivtex: A: n x n; x: n
+\begin{enumerate}
+\item Defining $B = A \diag(x) A^T$ as above, and noting that $B = B^T$, we can apply our usual trace identities $\tr XY = \tr YX$ and $\tr M = \tr M^T$ to show:
+\begin{align*}
+    df &= d \tr (B^{-1}) =  \tr\left[ -B^{-1} dB B^{-1} \right]  \\
+    &= \tr\left[ -B^{-1} (dA \diag(x) A^T + A \diag(x) dA^T) B^{-1} \right] \\
+    &= \tr\left[ - \diag(x) A^T B^{-2} dA \right] + \tr\left[ - dA^T B^{-2} A \diag(x) \right] \\
+    &= \tr\left[ -2 \diag(x) A^T B^{-2} dA \right] = \langle -2B^{-2} A \diag(x) , dA \rangle_\mathrm{F}
+\end{align*}
+\end{enumerate}
+"""  # noqa: E501
+
+
+def test_the_mit_gradient_by_finite_differences():
+    rng = np.random.default_rng(2)
+    A, x = rng.standard_normal((3, 3)) + 3 * np.eye(3), rng.uniform(1, 2, 3)
+
+    def f(M):
+        return np.trace(np.linalg.inv(M @ np.diag(x) @ M.T))
+
+    B_inv = np.linalg.inv(A @ np.diag(x) @ A.T)
+    assert np.allclose(numeric_gradient(f, A), -2 * B_inv @ B_inv @ A @ np.diag(x), rtol=1e-5, atol=1e-7)
+
+
+def test_a_name_defined_in_a_real_solution_s_prose_is_read_through(tmp_path):
+    found = outcomes(tmp_path, MIT_PSET1)
+    # df: f is the problem's, stated in its statement (not in this excerpt); the Frobenius
+    # product <.,.>_F is notation the checker does not read; the four links through B are checked
+    assert [o.status for o in found] == ["cannot check", "ok", "ok", "ok", "ok", "not understood"]
+    # without the prose sentence, B is a free matrix and two correct links would be false alarms
+    unread = MIT_PSET1.replace("Defining $B = A \\diag(x) A^T$", "Defining $B$")
+    assert [o.status for o in outcomes(tmp_path, unread)].count("does not follow") == 2
+    slipped = MIT_PSET1.replace("-2 \\diag(x) A^T B^{-2} dA", "-\\diag(x) A^T B^{-2} dA")
+    assert [o.status for o in outcomes(tmp_path, slipped)][3:5] == ["ok", "does not follow"]

@@ -199,3 +199,57 @@ def test_a_name_defined_in_a_real_solution_s_prose_is_read_through(tmp_path):
     assert [o.status for o in outcomes(tmp_path, unread)].count("does not follow") == 2
     slipped = MIT_PSET1.replace("-2 \\diag(x) A^T B^{-2} dA", "-\\diag(x) A^T B^{-2} dA")
     assert [o.status for o in outcomes(tmp_path, slipped)][3:5] == ["ok", "does not follow"]
+
+
+# mitmath/matrixcalc, psets/pset2sol.tex, commit b8bef045def45c3b4000c1cd3d96bf947727f74e, lines
+# 8-12 (the macros) and 111-129 (problem 2, as written): "where $A=A^T$ and $X=X^T$" states a
+# property, not a definition (A's body would use A), and "We have $f(A) = …$" is not introduced as
+# a definition, so df cannot be checked. The published differential d tr(A^{-1} X) =
+# -tr(A^{-1} dA A^{-1} X) (with d log det A = tr(A^{-1} dA)) is checked by finite differences below.
+MIT_PSET2 = r"""\newcommand{\tr}{\operatorname{tr}}
+\newcommand{\diag}{\operatorname{diag}}
+\newcommand{\adj}{\operatorname{adj}}
+\newcommand{\vecm}{\operatorname{vec}}
+\newcommand{\dotstar}{\operatorname{.*}}
+We have $f(A) = \log \det A + \tr(A^{-1} X)$ where $A=A^T$ and $X=X^T$ are real-symmetric positive-definite $m \times m$
+ matrices, with perturbations $dA$ that are also real-symmetric.
+
+\begin{enumerate}
+
+\item To compute $\nabla f$, let's first compute $df$ and then compare it to $\langle \nabla f, dA \rangle = \tr(\nabla f^T, dA)$.  The log-determinant derivative is already computed in section 7.2.2 of the course notes, and we can apply our formula for $d(A^{-1})$ to obtain:
+$$
+df = \tr(A^{-1} dA) - \tr(A^{-1} dA A^{-1} X) = \tr\left((I - A^{-1} X)A^{-1} dA\right) \, .
+$$
+By inspection, we then obtain
+$$
+\nabla f = \boxed{A^{-1} (I - X A^{-1})}
+$$
+by transposition.  While this is an acceptable answer, the discussion of gradients in spaces with constraints (in chapter~14) tells us that if $A$ is restricted to the subspace of symmetric matrices we should also expect a symmetric $\nabla f$.  To exploit the symmetry of $dA$, we can use the identity that $\tr M = \tr (M+M^T)/2$:
+\begin{align*}
+df &= \tr\left((I - A^{-1} X)A^{-1} dA + dA \, A^{-1} (I - X A^{-1}) \right) / 2 \\
+&= \tr\left(\frac{(I - A^{-1} X)A^{-1} + A^{-1} (I - X A^{-1})}{2} dA \right) \, ,
+\end{align*}
+\end{enumerate}
+"""  # noqa: E501
+
+
+def test_the_mit_differential_by_finite_differences():
+    rng = np.random.default_rng(3)
+    M, N, E = (rng.standard_normal((3, 3)) for _ in range(3))
+    A, X, dA = M @ M.T + 3 * np.eye(3), N @ N.T + np.eye(3), (E + E.T) * 1e-6
+
+    def f(B):
+        return np.log(np.linalg.det(B)) + np.trace(np.linalg.inv(B) @ X)
+
+    Ai = np.linalg.inv(A)
+    published = np.trace((np.eye(3) - Ai @ X) @ Ai @ dA)
+    assert np.isclose((f(A + dA) - f(A - dA)) / 2, published, rtol=1e-5)
+
+
+def test_a_real_property_stated_in_the_prose_is_not_a_definition(tmp_path):
+    found = outcomes(tmp_path, MIT_PSET2)
+    # A = A^T would define A by itself: A stays a symbol and the identities through it are checked
+    assert [o.status for o in found] == ["cannot check", "ok", "not understood", "cannot check", "ok"]
+    assert all("does not define f" in o.message for o in found if o.status == "cannot check")
+    slipped = MIT_PSET2.replace("{(I - A^{-1} X)A^{-1} + A^{-1}", "{(I - A^{-1} X)A^{-1} - A^{-1}")
+    assert [o.status for o in outcomes(tmp_path, slipped)][-1] == "does not follow"

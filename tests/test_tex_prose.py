@@ -253,3 +253,18 @@ def test_a_real_property_stated_in_the_prose_is_not_a_definition(tmp_path):
     assert all("does not define f" in o.message for o in found if o.status == "cannot check")
     slipped = MIT_PSET2.replace("{(I - A^{-1} X)A^{-1} + A^{-1}", "{(I - A^{-1} X)A^{-1} - A^{-1}")
     assert [o.status for o in outcomes(tmp_path, slipped)][-1] == "does not follow"
+
+
+def test_a_cue_word_does_not_reach_past_its_item_or_into_a_command(tmp_path):
+    body = r"""\let\mathcal\mathcal
+Let $X \in \mathbb{R}^{n\times n}$.
+\begin{itemize}
+\item Write $G = X^{\top}$ for the transpose
+\item $H = X + X^{\top}$ is symmetric
+\end{itemize}
+\[ G^{\top} = X \]
+\[ H = X \]
+"""
+    # G is defined (its item says "Write"); H's item says nothing: H = X is the chain's own
+    # definition of H, skipped, not a false "does not follow" against X + X^T
+    assert statuses(tmp_path, body) == ["ok", "skipped"]

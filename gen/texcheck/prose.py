@@ -25,11 +25,12 @@ from .symbols import Definition, Scope
 
 # $…$ (not $$, a display) and \( … \), as they stand in the blanked prose
 INLINE = re.compile(r"(?<![$\\])\$(?!\$)(?P<dollar>[^$]+?)\$|\\\((?P<paren>.*?)\\\)", re.S)
-CUE = re.compile(r"\b(?:let|write|writing|where|with|define|defining|denote|denoting|set|put)\b", re.I)
-# a sentence (or clause) that ends, or turns to a claim, ends what a cue word introduced
+# a word of the sentence, not a command (\let, \set are not words)
+CUE = re.compile(r"(?<!\\)\b(?:let|write|writing|where|with|define|defining|denote|denoting|set|put)\b", re.I)
+# a sentence (or clause, or item) that ends, or turns to a claim, ends what a cue word introduced
 STOP = re.compile(
-    r"[.!?](?:\s|$)|\n[ \t]*\n|\b(?:then|show|shows|prove|proves|hence|thus|therefore|holds|gives|"
-    r"if|when|whenever|unless|since|because|suppose|assume)\b",
+    r"[.!?](?:\s|$)|\n[ \t]*\n|\\(?:item|begin|end|par)\b|(?<!\\)\b(?:then|show|shows|prove|proves|"
+    r"hence|thus|therefore|holds|gives|if|when|whenever|unless|since|because|suppose|assume)\b",
     re.I,
 )
 # the relation of a definition: (pattern, it defines by itself, the name is on the right)

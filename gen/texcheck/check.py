@@ -11,6 +11,7 @@ from ..errors import SpecError
 from ..expr.parser import Name
 from .document import Event, Source, read_events
 from .links import SKIPPED, Outcome, check_chain
+from .prose import defined_in_prose
 from .rows import chains
 from .symbols import Scope, annotate, harvested, sidecar
 
@@ -97,7 +98,10 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     def span_at(offset: int):
         return source.span(event.offset + offset)
 
-    return replace(scope, prose={**scope.prose, **harvested(event.text, name_of, where, span_at)}), ()
+    scope = replace(scope, prose={**scope.prose, **harvested(event.text, name_of, where, span_at)})
+    if event.kind == "prose":  # a display's own equations are claims, never definitions
+        scope = defined_in_prose(scope, event.text, parse, name_of, span_at)
+    return scope, ()
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):

@@ -61,8 +61,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s, scope) for s in sides]
-    trees = [expanded(t, scope) if not isinstance(t, (str, Gradient, Jacobian)) else t for t in trees]
-    trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, (Gradient, Jacobian)) else t for t in trees]
+    trees = [expanded_side(t, scope) for t in trees]
     pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
@@ -81,8 +80,9 @@ class Gradient:
     pos: int
 
 
-HESSIAN = re.compile(r"\\nabla\s*(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+)\s*)?\^\s*\{?\s*2")
-GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
+BRACED = r"\{(?:[^{}]|\{[^{}]*\})*\}"  # {W_{1}}: one level of braces inside
+HESSIAN = re.compile(r"\\nabla\s*(?:_\s*(?:" + BRACED + r"|\\?[A-Za-z]+)\s*)?\^\s*\{?\s*2")
+GRADIENT = re.compile(r"\\nabla\s*_\s*(" + BRACED + r"|\\?[A-Za-z]+)")
 
 
 def read(parse, source, side, scope):
@@ -92,7 +92,9 @@ def read(parse, source, side, scope):
         if HESSIAN.match(side.text):
             raise Uncheckable("a Hessian \\nabla^2 cannot be checked: write d of the gradient out")
         if match := GRADIENT.match(side.text):
-            variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
+            braced = match.group(1).startswith("{")
+            subscript = match.group(1)[1:-1] if braced else match.group(1)
+            variable = parse(subscript, source.span(side.offset + match.start(1) + braced))
             if not isinstance(variable, Name):
                 raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
             body = side.text[match.end() :]
@@ -331,6 +333,17 @@ def used(name: str, trees: list) -> bool:
     return any(name in names_in(t) or f"d{name}" in names_in(t) for t in trees)
 
 
+def expanded_side(tree, scope):
+    """A side with the defined names replaced, or why it cannot be checked (a definition the
+    front end could not read is used)."""
+    try:
+        if isinstance(tree, (Gradient, Jacobian)):
+            return replace(tree, f=expanded(tree.f, scope))
+        return tree if isinstance(tree, str) else expanded(tree, scope)
+    except Uncheckable as error:
+        return Reason(error.message)
+
+
 def expanded(tree, scope):
     """``tree`` with the defined names and functions replaced by their definitions (depth-bounded)."""
     return substitute(tree, scope, {}, 0)
@@ -339,12 +352,14 @@ def expanded(tree, scope):
 def substitute(tree, scope, bound: dict, depth: int):
     if depth > 20:
         raise SpecError("definitions nested more than 20 deep")
+    if isinstance(tree, str):  # a definition the front end could not read (symbols.Definition)
+        raise Uncheckable(tree)
     if isinstance(tree, Name) and tree.name in bound:
         return bound[tree.name]
-    if isinstance(tree, Name) and tree.name in scope.defined and not scope.defined[tree.name].params:
+    if isinstance(tree, Name) and tree.name in scope.defined:  # f alone: f of its own parameters
         return substitute(scope.parsed(tree.name), scope, {}, depth + 1)
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
-    if base in scope.defined and not scope.defined[base].params and tree.name not in scope.defined:
+    if base in scope.defined and tree.name not in scope.defined:
         return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from helpers import invoke
+from helpers import DERIVATIONS, invoke
 
 from gen import pipeline
 from gen.errors import Span
@@ -103,6 +103,22 @@ def test_short_results_of_several_variables_stand_on_one_row(tmp_path):
     display = tex[tex.index(r"\[") : tex.index(r"\]")]
     assert r"\begin{aligned}" not in display and display.count(r",\quad ") == 2
     assert display.rstrip().endswith(".")
+
+
+
+@pytest.mark.parametrize("template", ["article", "beamer", "md"])
+def test_each_gradient_read_off_keeps_its_left_side_when_the_chains_are_too_wide_beside_it(template):
+    """relu_layer reads off ∇_W f and ∇_b f in one display, each chain too wide for its left side
+    beside it: each left side stands on its own row. (The second one was dropped, so that its rows
+    seemed to continue ∇_W f's chain: ∇_W f = … = 2(…)xᵀ = 2(…), which is false.)"""
+    outcome = pipeline.run(DERIVATIONS / "relu_layer.yaml")
+    text = pipeline.render_tex(outcome, template)
+    read_off = text[text.index("reads off each gradient") :]
+    display = read_off[: read_off.index("Verification")]
+    alone = re.findall(r"^\s*& (?:\\onslide<\d+->\{)?(?:\\mathrlap\{)?\\nabla_\{(\w)\}", display, flags=re.M)
+    assert alone == ["W", "b"]
+    lines = re.findall(r"&(?:\\onslide<\d+->\{)?= ", display)
+    assert len(lines) == 4  # two lines per chain: identification, then the transpose
 
 
 # --- hypotheses ----------------------------------------------------------------------------

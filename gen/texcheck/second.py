@@ -52,8 +52,8 @@ def read_second(parse, source, side, scope) -> SecondOrder | None:
         variable = name(parse, sub.strip("{}"), at(match.start(group))) if sub else None
         f = parse(text[match.end() :].strip(), at(match.end()))
         return SecondOrder(variable or parameter(f, scope), f, None)
-    if not (match := SECOND.match(text)):
-        return None
+    if scope.lookup("d") is not None or not (match := SECOND.match(text)):
+        return None  # d^2 f, unless d is a symbol (a dimension d: d^2 is its square)
     rest = text[match.end() :]
     bracket = BRACKET.fullmatch(rest)
     ftext = bracket.group("f") if bracket else rest

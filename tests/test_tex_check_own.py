@@ -45,7 +45,10 @@ KNOWN = {
 
 def test_every_catalog_snippet_checks_without_false_alarms(tmp_path):
     specs = sorted(DERIVATIONS.glob("*.yaml"))
-    built = invoke("build", DERIVATIONS, "--to", "tex", "--template", "appendix", "-o", tmp_path)
+    # a budget far above any spec's: on a loaded machine the default 20 s stopped the build (the
+    # wall clock must not decide a test)
+    options = ("--to", "tex", "--template", "appendix", "--timeout", 3600)
+    built = invoke("build", DERIVATIONS, *options, "-o", tmp_path)
     assert built.exit_code == 0, built.output
     alarmed, unexplained, verified = set(), [], 0
     for spec in specs:

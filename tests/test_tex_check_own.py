@@ -24,15 +24,11 @@ KNOWN = {
     "matfun_expm_tA",
     # shape error: '.*' needs two matrices of the same shape, not a b-vector ...
     "ml_batch_softmax_cross_entropy",
-    # shape error: the two sides of '=': the dimensions m and n differ
-    "ml_masked_matrix_factorization",
     # shape error: a sum would need a matrix to be 1×1
     "product_of_linear_forms",
     # shape error: a product would need a dimension of 1
     "quadratic_form_numerator",
     "trace_inverse",
-    # shape error: the two sides of '=' would need a dimension of 1
-    "relu_layer",
     # not understood: a limit is not supported
     "spectral_norm_squared",
 }

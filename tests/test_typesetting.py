@@ -105,7 +105,6 @@ def test_short_results_of_several_variables_stand_on_one_row(tmp_path):
     assert display.rstrip().endswith(".")
 
 
-
 @pytest.mark.parametrize("template", ["article", "beamer", "md"])
 def test_each_gradient_read_off_keeps_its_left_side_when_the_chains_are_too_wide_beside_it(template):
     """relu_layer reads off ∇_W f and ∇_b f in one display, each chain too wide for its left side

@@ -165,7 +165,8 @@ def part(text: str, lines: tuple[Line, ...], brief: str | None = None) -> Part:
             kept.append(line_)
     wide = (  # a part may hold several chains (one per variable), each starting at its own left side
         kept
-        and max(width(x.lhs) for x in kept) + max(width(x.relation + r) for x in kept for r in (x.rhs, *x.rest))
+        and max(width(x.lhs) for x in kept)
+        + max(width(x.relation + r) for x in kept for r in (x.rhs, *x.rest))
         > WIDE
     )
     return Part(Markup(text), tuple(kept), bool(wide), None if brief is None else Markup(brief))

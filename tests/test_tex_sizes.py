@@ -203,3 +203,14 @@ def test_a_wrong_size_is_a_shape_error(tmp_path):
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace(r"x^{\top}A^{\top}", r"x^{\top}A")) == ["shape error"]
     assert statuses(tmp_path, body.replace(r"\mathbf{1}^{\top}Ax", r"Ax\mathbf{1}^{\top}")) == ["shape error"]
+
+
+def test_a_written_zero_takes_whatever_shape_the_link_gives_it():
+    # 0 is the zero of any shape (a number, a vector, a matrix), but it cannot make two shapes agree
+    declared = {"x": ("n",), "A": ("m", "n"), "B": ("n", "m")}
+    for left, right in (("0", r"x^{\top}x - x^{\top}x"), ("0\\,A", "0"), ("A + 0", "A"), ("0", "A - A")):
+        infer([(tree(left), tree(right))], declared)
+    with pytest.raises(Conflict):
+        infer([(tree("A + 0"), tree("B"))], declared)
+    with pytest.raises(Conflict):  # 0·x is x's shape: (0x)ᵀA needs n = m
+        infer([(tree(r"(0\,x)^{\top}A"), tree("0"))], declared)

@@ -247,7 +247,7 @@ def of_name(u: Unifier, node: Name):
 
 
 SHAPES = {
-    "Num": lambda u, node: ANY if float(node.text) == 0 else SCALAR,  # 0 is the zero of any shape
+    "Num": lambda u, node: u.occurrence(node) if float(node.text) == 0 else SCALAR,  # 0: of any shape
     "Name": of_name,
     "Neg": lambda u, node: shape_of(u, node.operand),
     "BinOp": of_binop,
@@ -333,6 +333,6 @@ def sized(u: Unifier, free: dict) -> dict:
     found = {}
     for key, (node, terms) in u.occurrences.items():
         dims = [settled(d, free) for d in u.resolved(terms)]
-        if None not in dims:
+        if None not in dims and not isinstance(node, Num):  # a 0 is 0 whatever its shape
             found[key] = (node, sized_node(node, tuple(dims)))
     return found

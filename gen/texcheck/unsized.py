@@ -7,8 +7,9 @@ of ones, the Matrix Cookbook's 1; a matrix of ones is written ``\\mathbf{1}\\mat
 ``(k, k)`` for I, and the one unification of `gen.texcheck.shapes` solves them with the rest of the
 run of links. No dimension becomes 1 (as for any symbol's). An occurrence whose dimensions end tied
 to no symbol's dimension could have any size: it is left unsized, and the lowering says it cannot
-tell the size (``cannot check``, never a guess). A written 0 needs none of this: it is the zero of
-whatever shape the other side has (`gen.texcheck.values.zeroed`).
+tell the size (``cannot check``, never a guess). A written 0 gets dimensions of its own too, each
+free to be 1 (a 0 is a number or a matrix as the link says), so that it passes shapes on; it is
+never rewritten, being 0 whatever its shape (`gen.texcheck.values.zeroed`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ def is_identity(node, declared: dict) -> bool:
 
 
 def fresh(u, node) -> tuple:
-    """The occurrence's own dimension variables: ``(k, c)`` for 1, ``(k, k)`` for I."""
+    """The occurrence's own dimension variables: ``(k, c)`` for 1, ``(k, k)`` for I, two for 0."""
     k = u.var()
+    if isinstance(node, Num):  # 0: a number or a matrix, whatever the rest of the link says
+        return (COLUMN + k[1:], COLUMN + u.var()[1:])
     return (k, COLUMN + k[1:]) if is_ones(node) else (k, k)
 
 

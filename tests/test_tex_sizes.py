@@ -214,3 +214,20 @@ def test_a_written_zero_takes_whatever_shape_the_link_gives_it():
         infer([(tree("A + 0"), tree("B"))], declared)
     with pytest.raises(Conflict):  # 0·x is x's shape: (0x)ᵀA needs n = m
         infer([(tree(r"(0\,x)^{\top}A"), tree("0"))], declared)
+
+
+def test_a_ones_next_to_a_softmax_takes_its_size(tmp_path):
+    # diag(a)1 = a, transposed 1ᵀdiag(a) = aᵀ, so s 1ᵀ diag(s) = s sᵀ: the last step of Bishop's
+    # eq. (4.106) written as a matrix, J = diag(s) − s sᵀ (checked by finite differences above)
+    z = RNG.standard_normal(4)
+    s = softmax(z)
+    assert np.allclose(np.outer(s, np.ones(4)) @ np.diag(s), np.outer(s, s))
+    body = r"""Let $z \in \mathbb{R}^{n}$.
+\[
+  \operatorname{softmax}(z)\,\mathbf{1}^{\top}\operatorname{diag}(\operatorname{softmax}(z))
+  = \operatorname{softmax}(z)\operatorname{softmax}(z)^{\top}
+\]
+"""
+    assert statuses(tmp_path, body) == ["ok"]
+    wrong = body.replace(r"\operatorname{diag}(\operatorname{softmax}(z))", r"\operatorname{diag}(\exp(z))")
+    assert statuses(tmp_path, wrong) == ["does not follow"]

@@ -231,6 +231,12 @@ CALLS = {
     "logsumexp": lambda u, s, *_: SCALAR,
     "hadamard": lambda u, a, b: (u.same(a, b, "an entrywise product"), a)[1],
     "diag": diagonal,
+    "softmax": lambda u, s, *_: s,  # of a vector, or of each row of a matrix
+    "cholesky": squared_same,
+    "eigenvalue_max": squared_scalar,
+    "eigenvalue_min": squared_scalar,
+    "singular_value": lambda u, s, *_: SCALAR,
+    "nuclear": lambda u, s, *_: SCALAR,
 }
 
 

@@ -4,7 +4,9 @@ Sums share a shape, products chain their inner dimensions, transposes swap, trac
 and inverses need a square, and the two sides of ``=`` agree. What nothing fixes falls back on
 printed conventions (Greek lowercase a number, Latin lowercase a column vector, anything else a
 matrix). No free dimension may become 1 (1×1 matrices commute, and wrong steps would pass): that
-is a shape error; the free dimensions left get distinct sizes when sampled.
+is a shape error; the free dimensions left get distinct sizes when sampled. Each ``\\mathbf{1}``,
+bare I and written 0 has dimensions of its own, solved by the same unification
+(`gen.texcheck.unsized`).
 """
 
 from __future__ import annotations

@@ -4,16 +4,19 @@ Sums share a shape, products chain their inner dimensions, transposes swap, trac
 and inverses need a square, and the two sides of ``=`` agree. What nothing fixes falls back on
 printed conventions (Greek lowercase a number, Latin lowercase a column vector, anything else a
 matrix). No free dimension may become 1 (1×1 matrices commute, and wrong steps would pass): that
-is a shape error; the free dimensions left get distinct sizes when sampled.
+is a shape error; the free dimensions left get distinct sizes when sampled. Each ``\\mathbf{1}``,
+bare I and written 0 has dimensions of its own, solved by the same unification
+(`gen.texcheck.unsized`).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
@@ -38,6 +41,11 @@ class Inferred:
     shapes: dict
     conventions: tuple[str, ...]
     varying: frozenset = frozenset()  # the names whose differential is written (all, if none is)
+    sized: dict = field(default_factory=dict)  # id of a \\mathbf{1} or I → (it, it sized)
+
+    def resized(self, tree):
+        """``tree`` with its \\mathbf{1} and I sized as the inference found (`gen.texcheck.unsized`)."""
+        return resized(tree, self.sized)
 
 
 def convention(name: str) -> tuple[str, str]:
@@ -57,6 +65,7 @@ class Unifier:
         self.sizes = frozenset()  # declared dimensions: numbers, not symbols
         self.fresh = itertools.count()
         self.names: dict = {}  # name → shape terms
+        self.occurrences: dict = {}  # id of a \\mathbf{1} or I → (it, its shape terms)
         self.declared, self.kinds = declared, kinds
 
     def var(self) -> str:
@@ -71,7 +80,11 @@ class Unifier:
         a, b = self.find(a), self.find(b)
         if a == b:
             return
-        if str(a).startswith("?") and b != 1:
+        if column(a):  # the column count of a \\mathbf{1}: 1 (a vector) or a matrix's
+            self.parent[a] = b
+        elif column(b):
+            self.parent[b] = a
+        elif str(a).startswith("?") and b != 1:
             self.parent[a] = b
         elif str(b).startswith("?") and a != 1:
             self.parent[b] = a
@@ -84,10 +97,25 @@ class Unifier:
         if s is ANY or t is ANY:
             return
         s, t = (s or (1, 1)), (t or (1, 1))  # a number is 1×1 against a matrix
-        if (s == (1, 1)) != (t == (1, 1)) and not all(self.find(d) == 1 for d in (s if s != (1, 1) else t)):
+        if (s == (1, 1)) != (t == (1, 1)) and not self.number(s if s != (1, 1) else t, bind=False):
             raise Conflict(f"{what} would need a matrix to be 1×1 (a matrix added to a number?)")
         self.unify(s[0], t[0], what)
         self.unify(s[1], t[1], what)
+
+    def number(self, s, bind: bool = True) -> bool:
+        """Whether ``s`` is 1×1 or only a \\mathbf{1}'s column count keeps it from being (then that
+        \\mathbf{1} is a vector: bound so, with ``bind``)."""
+        dims = self.resolved(s)
+        if not all(d == 1 or column(d) for d in dims):
+            return False
+        for d in dims if bind else ():
+            self.unify(d, 1, "a number")
+        return True
+
+    def vector(self, s) -> bool:
+        """Whether ``s`` has one column (a \\mathbf{1} read as a vector unless something made it a
+        matrix)."""
+        return self.number((s[1],))
 
     def square(self, s, what: str):
         if s:
@@ -98,10 +126,14 @@ class Unifier:
             self.names[name] = self.initial(name)
         return self.names[name]
 
+    def occurrence(self, node):
+        """The shape of one \\mathbf{1} or I: its own dimension variables, the same each time the
+        node is met (a side shared by two links is one node)."""
+        if id(node) not in self.occurrences:
+            self.occurrences[id(node)] = (node, fresh(self, node))
+        return self.occurrences[id(node)][1]
+
     def initial(self, name: str):
-        if name == "I":
-            v = self.var()
-            return (v, v)
         shape = self.declared.get(name)
         if shape is not None:
             return shape if len(shape) != 1 else (shape[0], 1)
@@ -130,9 +162,9 @@ def of_binop(u: Unifier, node: BinOp):
 def product(u: Unifier, left, right):
     if left is ANY or right is ANY:
         return ANY
-    if not left or u.resolved(left) == (1, 1):
+    if not left or u.number(left):
         return right
-    if not right or u.resolved(right) == (1, 1):
+    if not right or u.number(right):
         return left
     u.unify(left[1], right[0], "a product")
     return (left[0], right[1])
@@ -149,6 +181,8 @@ def of_postfix(u: Unifier, node: Postfix):
 
 
 def of_call(u: Unifier, node: Call):
+    if is_ones(node):
+        return u.occurrence(node)
     shapes = [shape_of(u, a) for a in node.args]
     function = FUNCTIONS.get(node.name)
     rule = CALLS.get(node.name) or CALLS.get(function.lowering if function else "")
@@ -170,7 +204,7 @@ def squared_same(u: Unifier, s, *_):
 def diagonal(u: Unifier, s, *_):
     if s in (ANY, SCALAR):
         return s
-    if u.find(s[1]) == 1:
+    if u.vector(s):
         return (s[0], s[0])
     u.square(s, "diag")
     return (s[0], 1)
@@ -179,7 +213,7 @@ def diagonal(u: Unifier, s, *_):
 def absolute(u: Unifier, s, *_):
     """``|x|`` of a number or a vector entry by entry; ``|X|`` of a matrix its determinant (as
     `gen.expr.tex.latex_reading` reads it)."""
-    if s in (ANY, SCALAR) or u.find(s[1]) == 1:
+    if s in (ANY, SCALAR) or u.vector(s):
         return s
     return squared_scalar(u, s)
 
@@ -199,6 +233,12 @@ CALLS = {
     "logsumexp": lambda u, s, *_: SCALAR,
     "hadamard": lambda u, a, b: (u.same(a, b, "an entrywise product"), a)[1],
     "diag": diagonal,
+    "softmax": lambda u, s, *_: s,  # of a vector, or of each row of a matrix
+    "cholesky": squared_same,
+    "eigenvalue_max": squared_scalar,
+    "eigenvalue_min": squared_scalar,
+    "singular_value": lambda u, s, *_: SCALAR,
+    "nuclear": lambda u, s, *_: SCALAR,
 }
 
 
@@ -207,13 +247,15 @@ def of_name(u: Unifier, node: Name):
         return SCALAR  # a declared dimension used as a number: its size
     if node.name in CONSTANTS - {"I"} and node.name not in u.declared:
         return SCALAR
+    if is_identity(node, u.declared):
+        return u.occurrence(node)
     if node.name in u.differentials:
         return u.name(node.name[1:])
     return u.name(node.name)
 
 
 SHAPES = {
-    "Num": lambda u, node: ANY if float(node.text) == 0 else SCALAR,  # 0 is the zero of any shape
+    "Num": lambda u, node: u.occurrence(node) if float(node.text) == 0 else SCALAR,  # 0: of any shape
     "Name": of_name,
     "Neg": lambda u, node: shape_of(u, node.operand),
     "BinOp": of_binop,
@@ -280,8 +322,6 @@ def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
     free = {}
     shapes, notes = {}, []
     for name, terms in u.names.items():
-        if name == "I":
-            continue
         dims = []
         for d in u.resolved(terms):
             dims.append(d if not str(d).startswith("?") else free.setdefault(d, f"n{len(free) + 1}_"))
@@ -290,4 +330,17 @@ def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
         if name not in declared:
             why = convention(name)[1]
             notes.append(f"{name}: {why}")
-    return Inferred(shapes, tuple(notes))
+    if any(is_ones(node) and column(u.find(terms[1])) for node, terms in u.occurrences.values()):
+        notes.append(VECTOR_OF_ONES)
+    return Inferred(shapes, tuple(notes), sized=sized(u, free))
+
+
+def sized(u: Unifier, free: dict) -> dict:
+    """Each \\mathbf{1} and I whose dimensions the inference tied to a symbol's (or to a number),
+    sized; the others stay as written (the lowering cannot tell their size: ``cannot check``)."""
+    found = {}
+    for key, (node, terms) in u.occurrences.items():
+        dims = [settled(d, free) for d in u.resolved(terms)]
+        if None not in dims and not isinstance(node, Num):  # a 0 is 0 whatever its shape
+            found[key] = (node, sized_node(node, tuple(dims)))
+    return found

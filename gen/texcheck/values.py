@@ -58,6 +58,7 @@ class Sides:
         self.scope = scope
 
     def lower(self, tree):
+        tree = self.inferred.resized(tree)  # \\mathbf{1} and I sized by the inference
         return _Lowering(Text("", Span(""), latex=True), self.table, True).lower(tree)
 
     def squares(self) -> list[str]:

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from ..errors import SpecError
 from ..expr.parser import Name
+from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .links import SKIPPED, Outcome, check_chain
 from .rows import chains
 from .symbols import Scope, annotate, harvested, sidecar
+from .symmetry import stated
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def on_note(scope: Scope, event: Event, base, parse, name_of):
 
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
-    return replace(scope, declared=base.declared, defined=base.defined, layout=base.layout, skip=False), ()
+    kept = dict(declared=base.declared, defined=base.defined, layout=base.layout, gradient=base.gradient)
+    return replace(scope, **kept, skip=False), ()
 
 
 def on_prose(scope: Scope, event: Event, base, parse, name_of):
@@ -97,7 +100,10 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     def span_at(offset: int):
         return source.span(event.offset + offset)
 
-    return replace(scope, prose={**scope.prose, **harvested(event.text, name_of, where, span_at)}), ()
+    prose = {**scope.prose, **harvested(event.text, name_of, where, span_at)}
+    gradient = convention_stated(event.text) or scope.gradient
+    said = {**scope.stated, **stated(event.text, parse, span_at)}
+    return replace(scope, prose=prose, stated=said, gradient=gradient), ()
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):

@@ -96,9 +96,9 @@ def read_events(path: Path, shown: str | None = None, chain: tuple = ()) -> list
     blank = scrubbed(source.blank, events)
     for match in ANNOTATION.finditer(source.text):
         events.append(Event("note", source, match.start(), match.group("body").strip()))
-    events += [Event("section", source, m.start(), "") for m in SECTION.finditer(blank)]
+    sections = [Event("section", source, m.start(), "") for m in SECTION.finditer(blank)]
     blocks = display_blocks(source, blank)
-    events += blocks + prose(source, blank, blocks)
+    events += sections + blocks + prose(source, blank, blocks, sections)
     inputs = [(m.start(), included(source, path, m, (*chain, path.resolve()))) for m in INPUT.finditer(blank)]
     ordered = sorted([(e.offset, [e]) for e in events] + inputs, key=lambda pair: pair[0])
     return [e for _, group in ordered for e in group]
@@ -192,10 +192,14 @@ def environment_body(source: Source, blank: str, node) -> Event:
     return Event("block", source, start, blank[start:end], node.environmentname)
 
 
-def prose(source: Source, blank: str, blocks: list[Event]) -> list[Event]:
-    """The text between the blocks, each piece where it starts (for its declarations)."""
+def prose(source: Source, blank: str, blocks: list[Event], sections: list[Event] = ()) -> list[Event]:
+    """The text between the blocks, each piece where it starts (for its declarations), cut at each
+    section command too: a section's title is read after the section begins (what it states holds
+    in it)."""
     pieces, at = [], 0
-    for block in sorted(blocks, key=lambda b: b.offset):
-        pieces.append(Event("prose", source, at, blank[at : block.offset]))
-        at = block.offset + len(block.text)
+    stops = [(b.offset, b.offset + len(b.text)) for b in blocks] + [(s.offset, s.offset) for s in sections]
+    for start, end in sorted(stops):
+        if start >= at:
+            pieces.append(Event("prose", source, at, blank[at:start]))
+            at = end
     return [*pieces, Event("prose", source, at, blank[at:])]

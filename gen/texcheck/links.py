@@ -13,8 +13,10 @@ from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..spec.reader import Text
+from .conventions import on_link, represented
 from .rows import CHECKED, Chain, closing
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
+from .symmetry import symmetric_in
 from .values import Sides, compare
 
 OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
@@ -63,7 +65,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     trees = [read(parse, chain.source, s, scope) for s in sides]
     trees = [expanded(t, scope) if not isinstance(t, (str, Gradient, Jacobian)) else t for t in trees]
     trees = [replace(t, f=expanded(t.f, scope)) if isinstance(t, (Gradient, Jacobian)) else t for t in trees]
-    pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
+    pairs = [linked(trees[k], trees[k + 1], on_link(scope, c.reason)) for k, c in enumerate(chain.links)]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
@@ -231,6 +233,7 @@ def linked(left, right, scope) -> tuple:
         declared = scope.lookup(gradient.variable)
         number = declared.shape == () if declared and declared.shape is not None else None
         number = convention(gradient.variable)[0] == "scalar" if number is None else number
+        other = represented(other, symmetric_in(scope, gradient.variable), scope)
         G = other if scope.layout == "numerator" or number else Postfix("T", other, gradient.pos)
         inner = BinOp("*", G, dX, gradient.pos)  # by a number: d f = G dt, whatever f's shape
         product = inner if number else Call("tr", (inner,), gradient.pos)

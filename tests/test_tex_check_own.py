@@ -43,8 +43,6 @@ KNOWN = {
     "trace_inverse",
     # shape error: the two sides of '=' would need a dimension of 1
     "relu_layer",
-    # not understood: a limit is not supported
-    "spectral_norm_squared",
 }
 
 

@@ -1,6 +1,6 @@
 """``derivtex check`` and the conventions a paper states: symmetry derived from a definition
 (gen/texcheck/symmetry.py), the Matrix Cookbook's gradient of a function of a symmetric matrix only
-where the text states it (gen/texcheck/conventions.py)."""
+where the text states it (gen/texcheck/conventions.py), and a limit defining a derivative."""
 
 from __future__ import annotations
 
@@ -287,3 +287,18 @@ def test_an_annotation_states_the_convention_to_the_end_of_its_section(tmp_path)
 )
 def test_how_a_convention_is_stated(text, convention):
     assert stated(text) == convention
+
+
+# --- limits -------------------------------------------------------------------------------------------
+
+
+def test_a_limit_defining_a_derivative_is_skipped_and_a_limit_claimed_cannot_be_checked(tmp_path):
+    body = r"""Let $X, U \in \mathbb{R}^{m\times n}$.
+\begin{align*}
+  \mathrm{D}f(X)[U] &= \lim_{t\to 0}\frac{f(X + tU) - f(X)}{t} && \text{the definition} \\
+  &= 2\operatorname{tr}(X^{\top}U) && \text{by a lemma}
+\end{align*}
+"""
+    found = statuses(tmp_path, body)
+    assert [s for s, *_ in found] == ["skipped", "cannot check"]
+    assert "definition of a derivative" in found[0][1] and "a limit" in found[1][1]

@@ -93,6 +93,10 @@ def read(parse, source, side, scope):
     try:
         if HESSIAN.match(side.text):
             raise Uncheckable("a Hessian \\nabla^2 cannot be checked: write d of the gradient out")
+        if LIMIT.match(side.text):
+            return Limit("a limit cannot be checked at random points: write the derivative as a differential")
+        if DIRECTIONAL.search(side.text):
+            raise Uncheckable("a directional derivative D_U f cannot be checked: write it as d f with dX = U")
         if match := GRADIENT.match(side.text):
             variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
             if not isinstance(variable, Name):
@@ -114,6 +118,14 @@ def read(parse, source, side, scope):
 
 class Reason(str):
     """Why a side that was read cannot be checked (a plain string: why it was not understood)."""
+
+
+class Limit(Reason):
+    """A side that is a limit: a derivative's definition where the reason column says so."""
+
+
+LIMIT = re.compile(r"\s*\\lim(?![A-Za-z])")
+DIRECTIONAL = re.compile(r"\\(?:mathrm|operatorname)\s*\{\s*D\s*\}")  # D f(X)[U], D_U f
 
 
 # \partial, or the d of \frac{\mathrm{d}}{\mathrm{d}t} (a derivative by a number: the same check)
@@ -277,6 +289,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     if changed := next((c for c in CONVENTION_CHANGES if c in link.reason.lower()), None):
         return outcome(chain, k, SKIPPED, f"the reason says the step changes convention ({changed})")
     left, right = pairs[k]
+    if Limit in (type(left), type(right)) and "definition" in link.reason.lower():
+        return outcome(chain, k, SKIPPED, "the definition of a derivative as a limit, not an identity")
     for tree in (left, right):
         if isinstance(tree, str):
             return outcome(chain, k, CANNOT if isinstance(tree, Reason) else NOT_UNDERSTOOD, str(tree))

@@ -302,3 +302,16 @@ def test_a_limit_defining_a_derivative_is_skipped_and_a_limit_claimed_cannot_be_
     found = statuses(tmp_path, body)
     assert [s for s, *_ in found] == ["skipped", "cannot check"]
     assert "definition of a derivative" in found[0][1] and "a limit" in found[1][1]
+
+
+def test_a_softmax_has_the_shape_of_its_argument(tmp_path):
+    # the row-wise softmax of attention (Vaswani et al. 2017) is a matrix of Z's shape; the cyclic
+    # trace tr(A^T S) = tr(S A^T) (Magnus and Neudecker, ch. 1) holds for S = softmax(Z)
+    body = r"""Let $A \in \mathbb{R}^{n\times k}$.
+\[ \operatorname{tr}(A^{\top}\operatorname{softmax}(Z))
+   = \operatorname{tr}(\operatorname{softmax}(Z)A^{\top}) \]
+"""
+    assert [s for s, *_ in statuses(tmp_path, body)] == ["ok"]
+    assert [s for s, *_ in statuses(tmp_path, body.replace("= \\operatorname", "= 2\\operatorname"))] == [
+        "does not follow"
+    ]

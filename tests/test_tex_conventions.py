@@ -169,6 +169,18 @@ def test_an_unstated_symmetry_is_still_found_and_named(tmp_path):
     assert status == "does not follow" and "holds if Lambda is symmetric" in message
 
 
+def test_a_letter_declared_anew_loses_what_was_stated_of_it(tmp_path):
+    # letters are reused between problems: Λ = Σ⁻¹ in one, a general square Λ in the next
+    first = PRECISION.replace("{stated}", r" Write $\Lambda = \Sigma^{-1}$.")
+    second = r"""\section{Another problem}
+Let $\Lambda \in \mathbb{R}^{n\times n}$.
+\[ (N\Lambda^{-1} - X^{\top}X)^{\top} + N\Lambda^{-1} = 2N\Lambda^{-1} - X^{\top}X \]
+"""
+    found = statuses(tmp_path, first + second)
+    assert [s for s, *_ in found] == ["ok", "does not follow"]
+    assert "holds if Lambda is symmetric" in found[1][1]
+
+
 def test_a_definition_in_a_chain_or_an_annotation_lends_its_symmetry(tmp_path):
     # Magnus and Neudecker, Matrix Differential Calculus (3rd ed.), ch. 8: d(X^T A X) with A
     # symmetric is dX^T A X + X^T A dX, and (X^T A X)^{-1} is symmetric; here C := X^T A X

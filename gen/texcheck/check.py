@@ -100,10 +100,13 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     def span_at(offset: int):
         return source.span(event.offset + offset)
 
-    prose = {**scope.prose, **harvested(event.text, name_of, where, span_at)}
+    fresh = harvested(event.text, name_of, where, span_at)
+    if event.kind != "prose":  # a display's own X \\in \\mathbb{R}^{n}: its reasons state nothing
+        return replace(scope, prose={**scope.prose, **fresh}), ()
     gradient = convention_stated(event.text) or scope.gradient
-    said = {**scope.stated, **stated(event.text, parse, span_at)}
-    return replace(scope, prose=prose, stated=said, gradient=gradient), ()
+    kept = {n: s for n, s in scope.stated.items() if n not in fresh}  # a letter declared anew
+    said = {**kept, **stated(event.text, parse, span_at)}
+    return replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient), ()
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):

@@ -73,3 +73,25 @@ def represented(G, symmetric: bool, scope):
         return G
     diagonal = Call("diag", (Call("diag", (G,), 0),), 0)
     return BinOp("*", BinOp("/", Num("1", 0), Num("2", 0), 0), BinOp("+", G, diagonal, 0), 0)
+
+
+HINT = (
+    "holds under the Matrix Cookbook's convention G + G^T - diag(G), which the text does not state: "
+    "state it, or % derivtex: gradient cookbook"
+)
+
+
+def unstated(outcomes: list, trees: list, pairs: list, scope, link, run) -> list:
+    """``outcomes`` with each failing gradient link that the Cookbook's convention would make hold
+    said so (never made ok: the text does not state that convention). ``link(left, right, scope)``
+    pairs two sides, ``run(pairs, k)`` checks link k of ``pairs``."""
+    if scope.gradient == COOKBOOK:
+        return outcomes
+    out = list(outcomes)
+    for k, found in enumerate(outcomes):
+        if found.status != "does not follow":
+            continue
+        pair = link(trees[k], trees[k + 1], replace(scope, gradient=COOKBOOK))
+        if pair != pairs[k] and run([*pairs[:k], pair, *pairs[k + 1 :]], k).status == "ok":
+            out[k] = replace(found, message="; ".join(m for m in (found.message, HINT) if m))
+    return out

@@ -13,7 +13,7 @@ from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..spec.reader import Text
-from .conventions import on_link, represented
+from .conventions import on_link, represented, unstated
 from .rows import CHECKED, Chain, closing
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .symmetry import symmetric_in
@@ -70,6 +70,8 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
+    run = lambda trial, k: checked_run(chain, [k], trial, scope, outcomes)[k]  # noqa: E731
+    outcomes = unstated(outcomes, trees, pairs, scope, linked, run)
     return outcomes, definitions(chain, pairs, outcomes)
 
 

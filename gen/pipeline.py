@@ -77,18 +77,23 @@ def run_spec(spec, time_budget: float | None = None, hint: str = "--timeout") ->
 def load_engine() -> None:
     """Import the stages before a clock starts (the budget also never interrupts an import: a
     module half imported would fail every later spec)."""
-    from .engine import derive  # noqa: F401
+    import numpy.random  # noqa: F401  (numpy imports it on first use: the sampler's)
+
+    from .engine import derive, lowered  # noqa: F401
     from .render import title  # noqa: F401
     from .spec import keys  # noqa: F401
-    from .verify import checks  # noqa: F401
+    from .verify import checks, defined  # noqa: F401
 
 
 def outcome_of(spec) -> Outcome:
     from .engine.derive import derive
+    from .engine.lowered import lowered
     from .render.title import pieces
     from .verify.checks import verify
+    from .verify.defined import require_defined
 
     pieces(spec)  # the title's formulas parse (check says so, not only build)
+    require_defined(lowered(spec))  # before the derivation: its verdict does not race the time budget
     derivation = derive(spec)
     report = verify(derivation)
     require_finite(derivation, report)

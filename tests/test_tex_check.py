@@ -64,7 +64,8 @@ def test_corpus_statuses_are_the_ones_written_by_hand(path):
     pairs = [(line, g, e) for line, got in found.items() for g, e in zip(got, expected.get(line, []))]
     false_ok = [line for line, g, e in pairs if g == "ok" != e]
     assert not false_ok, f"a link reported ok that a careful reading rejects, at lines {false_ok}"
-    assert all("ok" not in statuses_ for statuses_ in known.values())
+    # a known reading may keep an ok only where the hand wrote ok for that link of the line
+    assert all(k != "ok" or e == "ok" for line, got in known.items() for k, e in zip(got, expected[line]))
     assert found == {**expected, **known}
 
 
@@ -145,17 +146,34 @@ def unchanged(original, mutated, scope) -> bool:
     return compare(sides, original, mutated, lambda status, *_, **__: status) == "ok"
 
 
+def keeps_value(path, target, tree, mutate, monkeypatch) -> bool:
+    """Whether the link's right side and its mutation are equal in the chain's own reading (which
+    names vary is the chain's): the link checked again with the original side on its left."""
+    original_read = links.read
+
+    def read(parse, source, side, scope):
+        if source.line(side.offset) == target.line and side.text in (target.left, target.right):
+            return tree if side.text == target.left else mutate(tree)
+        return original_read(parse, source, side, scope)
+
+    monkeypatch.setattr(links, "read", read)
+    found = [o for o in check_file(path).outcomes if o.line == target.line and o.right == target.right]
+    monkeypatch.setattr(links, "read", original_read)
+    return any(o.left == target.left and o.status == "ok" for o in found)
+
+
 @pytest.mark.parametrize("name", MUTATIONS)
 def test_every_mutation_of_an_ok_link_is_caught(name, monkeypatch):
     mutate, original_read, checked = MUTATIONS[name], links.read, 0
     for path, target in ok_links():
-        seen = []
+        seen, raw = [], []
 
-        def read(parse, source, side, scope, target=target, seen=seen):
+        def read(parse, source, side, scope, target=target, seen=seen, raw=raw):
             tree = original_read(parse, source, side, scope)
             here = side.text == target.right and source.line(side.offset) == target.line
             if here and not isinstance(tree, (str, Num, links.Gradient)):  # a side written 0 has no sign
                 seen.append((links.expanded(tree, scope), links.expanded(mutate(tree), scope), scope))
+                raw.append(tree)
                 return mutate(tree)
             return tree
 
@@ -165,6 +183,8 @@ def test_every_mutation_of_an_ok_link_is_caught(name, monkeypatch):
         if not seen or seen[0][0] == seen[0][1] or unchanged(*seen[0]):
             continue  # nothing to change in this side, or a change that keeps its value
         link = next(o for o in mutated if o.left == target.left)
+        if link.status == "ok" and keeps_value(path, target, raw[0], mutate, monkeypatch):
+            continue  # equal where the chain reads it: its other names held fixed (only dz written)
         allowed = CAUGHT if name in SHAPES_MAY_CHANGE else {"does not follow"}
         assert link.status in allowed, (name, path.name, target.line, link)
         checked += 1

@@ -1,0 +1,143 @@
+"""The hand-written statuses of the corpus's real errors, checked without derivtex: each case
+computes both sides of one link of a tests/tex_corpus/ file with NumPy (finite differences for a
+derivative) and says whether they agree, so a wrong `% expect:` cannot hide behind the checker's
+own reading. A fixed seed and sizes; tolerances far above rounding, far below the gaps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.linalg import expm
+
+RNG = np.random.default_rng(20261203)
+N, M, K, P = 5, 4, 3, 2
+H_STEP = 1e-6
+
+
+def grad(f, x):
+    """Central differences of the scalar ``f`` at the array ``x``."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = H_STEP
+        g[i] = (f(x + e) - f(x - e)) / (2 * H_STEP)
+    return g
+
+
+def agree(a, b) -> bool:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return a.shape == b.shape and np.abs(a - b).max() <= 1e-5 * (1 + np.abs(b).max())
+
+
+A, B, C = (RNG.normal(size=(N, N)) for _ in range(3))
+L = RNG.normal(size=(N, N)) + N * np.eye(N)
+X, MU, NU = RNG.normal(size=N), RNG.normal(size=N), 2.5
+SIGMA = L @ L.T
+D = (X - MU) @ np.linalg.solve(SIGMA, X - MU)
+V, W, H, Mp = RNG.random((N, M)), RNG.random((N, K)), RNG.random((K, M)), RNG.random((P, N))
+LAM = 0.3
+
+
+def student_t(x):  # OpenSRDK's multivariate log-density, the terms that depend on x
+    return -(NU + N) / 2 * np.log(1 + (x - MU) @ np.linalg.solve(SIGMA, x - MU) / NU)
+
+
+def logistic_loss(w, xs, ys):
+    p = 1 / (1 + np.exp(-xs @ w))
+    return -np.sum(ys * np.log(p) + (1 - ys) * np.log(1 - p))
+
+
+XS, YS, WV = RNG.normal(size=(6, K)), RNG.integers(0, 2, 6).astype(float), RNG.normal(size=K)
+PHI = 1 / (1 + np.exp(-XS @ WV))
+L_FLIPPED = L * np.array([[-1.0]] + [[1.0]] * (N - 1))  # one row negated: the same L L^T, det < 0
+
+
+def nmf_f(w):  # f(W, H) as the research log defines it: no lambda
+    return np.sum((V - w @ H) ** 2) + np.sum((Mp @ w) ** 2)
+
+
+T0, T1 = (lambda s: s + s.T)(RNG.normal(size=(3, 3))), (lambda s: s + s.T)(RNG.normal(size=(3, 3)))
+DEXP = (expm(-0.7 * (T0 + H_STEP * T1)) - expm(-0.7 * (T0 - H_STEP * T1))) / (2 * H_STEP)
+SV = np.linalg.svd(V, compute_uv=False)
+
+CASES = {  # file: the link → (left, right, whether the hand wrote that they agree)
+    "opensrdk_student_t: Diff x, (1 + d)^{-1} for (1 + d/nu)^{-1}": (
+        grad(student_t, X),
+        -(NU + N) / NU / (1 + D) * np.linalg.solve(SIGMA, X - MU),
+        False,
+    ),
+    "opensrdk_student_t: Diff x with (1 + d/nu)^{-1}, the right derivative": (
+        grad(student_t, X),
+        -(NU + N) / NU / (1 + D / NU) * np.linalg.solve(SIGMA, X - MU),
+        True,
+    ),
+    "opensrdk_cauchy: (|L||L^T|)^{1/2} = |L| for a factor L with det L < 0": (
+        np.sqrt(np.linalg.det(L_FLIPPED) * np.linalg.det(L_FLIPPED.T)),
+        np.linalg.det(L_FLIPPED),
+        False,
+    ),
+    "shehryar: (grad_X tr(ABXC))^T = (grad_X tr(XBAB))^T, the typo for tr(XCAB)": (
+        grad(lambda x: np.trace(A @ B @ x @ C), A).T,
+        grad(lambda x: np.trace(x @ B @ A @ B), A).T,
+        False,
+    ),
+    "shehryar: grad_A tr(ABA^TC) = C^TAB^T + CAB": (
+        grad(lambda x: np.trace(x @ B @ x.T @ C), A),
+        C.T @ A @ B.T + C @ A @ B,
+        True,
+    ),
+    "kyleclo: the logistic gradient with + (1 - y)/(1 - phi)": (
+        grad(lambda w: logistic_loss(w, XS, YS), WV),
+        -((YS / PHI + (1 - YS) / (1 - PHI)) * PHI * (1 - PHI)) @ XS,
+        False,
+    ),
+    "kyleclo: the logistic gradient -sum (y - phi) x": (
+        grad(lambda w: logistic_loss(w, XS, YS), WV),
+        -(YS - PHI) @ XS,
+        True,
+    ),
+    "carlonicolini: d exp(-beta L) = -beta (dL) exp(-beta L) when L and dL do not commute": (
+        DEXP,
+        -0.7 * T1 @ expm(-0.7 * T0),
+        False,
+    ),
+    "carlonicolini: d tr exp(-beta L) = tr(-beta (dL) exp(-beta L))": (
+        np.trace(DEXP),
+        np.trace(-0.7 * T1 @ expm(-0.7 * T0)),
+        True,
+    ),
+    "mrnibe_nmf: grad_W f carries 2 lambda M^T M W though f has no lambda": (
+        grad(nmf_f, W),
+        2 * W @ H @ H.T - 2 * V @ H.T + 2 * LAM * Mp.T @ Mp @ W,
+        False,
+    ),
+    "mrnibe_nmf: grad_W ||V - WH||_F^2 = 2WHH^T - 2VH^T": (
+        grad(lambda w: np.sum((V - w @ H) ** 2), W),
+        2 * W @ H @ H.T - 2 * V @ H.T,
+        True,
+    ),
+    "mrnibe_norms: ||A||_F = sigma_max(A)": (np.linalg.norm(V, "fro"), SV.max(), False),
+    "mrnibe_norms: ||A^T A||_F = ||A||_F^2": (np.linalg.norm(V.T @ V, "fro"), np.sum(SV**2), False),
+    "mrnibe_norms: ||A^T A||_F = ||A A^T||_F": (
+        np.linalg.norm(V.T @ V, "fro"),
+        np.linalg.norm(V @ V.T, "fro"),
+        True,
+    ),
+    "mbustamanter: d tr(X^T A)/dX = A^T (the index step gives A_{kl})": (
+        grad(lambda x: np.trace(x.T @ A), B),
+        A.T,
+        False,
+    ),
+    "mbustamanter: d tr(AXB)/dX = A^T B^T": (grad(lambda x: np.trace(A @ x @ B), C), A.T @ B.T, True),
+    "linyang_nmf: grad_W ||V - WH||_F^2 = -2(V - WH)H^T (the text's H^T(V - WH) does not fit)": (
+        grad(lambda w: np.sum((V - w @ H) ** 2), W),
+        -2 * (V - W @ H) @ H.T,
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_hand_verdict_holds_numerically(name):
+    left, right, holds = CASES[name]
+    assert agree(left, right) == holds

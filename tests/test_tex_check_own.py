@@ -16,10 +16,6 @@ ALARMS = ("does not follow", "shape error", "not understood")
 # does not read yet, not a wrong proof. The list may only shrink: a snippet that checks clean must
 # leave it.
 KNOWN = {
-    # does not follow: holds if Lambda is symmetric: declare Lambda symmetric
-    "gaussian_loglik_precision",
-    # does not follow (no diagnosis)
-    "logdet_symmetric_cookbook",
     # shape error: the two sides of '=' would need a matrix to be 1×1
     "matfun_expm_tA",
     # shape error: '.*' needs two matrices of the same shape, not a b-vector ...
@@ -29,8 +25,6 @@ KNOWN = {
     # shape error: a product would need a dimension of 1
     "quadratic_form_numerator",
     "trace_inverse",
-    # not understood: a limit is not supported
-    "spectral_norm_squared",
 }
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from ..errors import SpecError
 from ..expr.parser import Name
+from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .links import SKIPPED, Outcome, check_chain
 from .prose import defined_in_prose
 from .rows import chains
 from .symbols import Scope, annotate, harvested, sidecar
+from .symmetry import stated
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ def on_note(scope: Scope, event: Event, base, parse, name_of):
 
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
-    return replace(scope, declared=base.declared, defined=base.defined, layout=base.layout, skip=False), ()
+    kept = dict(declared=base.declared, defined=base.defined, layout=base.layout, gradient=base.gradient)
+    return replace(scope, **kept, skip=False), ()
 
 
 def on_prose(scope: Scope, event: Event, base, parse, name_of):
@@ -98,10 +101,14 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     def span_at(offset: int):
         return source.span(event.offset + offset)
 
-    scope = replace(scope, prose={**scope.prose, **harvested(event.text, name_of, where, span_at)})
-    if event.kind == "prose":  # a display's own equations are claims, never definitions
-        scope = defined_in_prose(scope, event.text, parse, name_of, span_at)
-    return scope, ()
+    fresh = harvested(event.text, name_of, where, span_at)
+    if event.kind != "prose":  # a display's own X \\in \\mathbb{R}^{n}: its reasons state nothing
+        return replace(scope, prose={**scope.prose, **fresh}), ()
+    gradient = convention_stated(event.text) or scope.gradient
+    kept = {n: s for n, s in scope.stated.items() if n not in fresh}  # a letter declared anew
+    said = {**kept, **stated(event.text, parse, span_at)}
+    scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient)
+    return defined_in_prose(scope, event.text, parse, name_of, span_at), ()
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):

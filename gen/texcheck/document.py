@@ -192,11 +192,14 @@ def environment_body(source: Source, blank: str, node) -> Event:
     return Event("block", source, start, blank[start:end], node.environmentname)
 
 
-def prose(source: Source, blank: str, blocks: list[Event], sections: list[Event]) -> list[Event]:
+def prose(source: Source, blank: str, blocks: list[Event], sections: list[Event] = ()) -> list[Event]:
     """The text between the blocks, each piece where it starts (for its declarations and
-    definitions), cut where a section starts (a definition holds to the end of its section)."""
+    definitions), cut at each section command too: a section's title is read after the section
+    begins (what it states, and what it defines, holds to the end of that section)."""
     pieces, at = [], 0
-    for cut in sorted(blocks + sections, key=lambda b: b.offset):
-        pieces.append(Event("prose", source, at, blank[at : cut.offset]))
-        at = max(at, cut.offset + len(cut.text))
+    stops = [(b.offset, b.offset + len(b.text)) for b in blocks] + [(s.offset, s.offset) for s in sections]
+    for start, end in sorted(stops):
+        if start >= at:
+            pieces.append(Event("prose", source, at, blank[at:start]))
+            at = end
     return [*pieces, Event("prose", source, at, blank[at:])]

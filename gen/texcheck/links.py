@@ -14,9 +14,11 @@ from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..spec.reader import Text
+from .conventions import on_link, represented, unstated
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
+from .symmetry import symmetric_in
 from .values import Sides, compare
 
 OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
@@ -64,11 +66,13 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s, scope) for s in sides]
     trees = [expanded_side(t, scope) for t in trees]
-    pairs = [linked(trees[k], trees[k + 1], scope) for k in range(len(chain.links))]
+    pairs = [linked(trees[k], trees[k + 1], on_link(scope, c.reason)) for k, c in enumerate(chain.links)]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
+    run = lambda trial, k: checked_run(chain, [k], trial, scope, outcomes)[k]  # noqa: E731
+    outcomes = unstated(outcomes, trees, pairs, scope, linked, run)
     return outcomes, definitions(chain, pairs, outcomes)
 
 
@@ -92,6 +96,10 @@ def read(parse, source, side, scope):
     try:
         if second := read_second(parse, source, side, scope):
             return second
+        if LIMIT.match(side.text):
+            return Limit("a limit cannot be checked at random points: write the derivative as a differential")
+        if DIRECTIONAL.search(side.text):
+            raise Uncheckable("a directional derivative D_U f cannot be checked: write it as d f with dX = U")
         if match := GRADIENT.match(side.text):
             braced = match.group(1).startswith("{")
             subscript = match.group(1)[1:-1] if braced else match.group(1)
@@ -124,6 +132,14 @@ class Skip(str):
 
 
 SIDE_STATUS = ((Reason, CANNOT), (Skip, SKIPPED))  # any other str: not understood
+
+
+class Limit(Reason):
+    """A side that is a limit: a derivative's definition where the reason column says so."""
+
+
+LIMIT = re.compile(r"\s*\\lim(?![A-Za-z])")
+DIRECTIONAL = re.compile(r"\\(?:mathrm|operatorname)\s*\{\s*D\s*\}")  # D f(X)[U], D_U f
 
 
 # \partial, or the d of \frac{\mathrm{d}}{\mathrm{d}t} (a derivative by a number: the same check)
@@ -244,6 +260,7 @@ def linked(left, right, scope) -> tuple:
         declared = scope.lookup(gradient.variable)
         number = declared.shape == () if declared and declared.shape is not None else None
         number = convention(gradient.variable)[0] == "scalar" if number is None else number
+        other = represented(other, symmetric_in(scope, gradient.variable), scope)
         G = other if scope.layout == "numerator" or number else Postfix("T", other, gradient.pos)
         inner = BinOp("*", G, dX, gradient.pos)  # by a number: d f = G dt, whatever f's shape
         product = inner if number else Call("tr", (inner,), gradient.pos)
@@ -287,6 +304,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     if changed := next((c for c in CONVENTION_CHANGES if c in link.reason.lower()), None):
         return outcome(chain, k, SKIPPED, f"the reason says the step changes convention ({changed})")
     left, right = pairs[k]
+    if Limit in (type(left), type(right)) and "definition" in link.reason.lower():
+        return outcome(chain, k, SKIPPED, "the definition of a derivative as a limit, not an identity")
     for tree in (left, right):
         if isinstance(tree, str):
             status = next((s for kind, s in SIDE_STATUS if isinstance(tree, kind)), NOT_UNDERSTOOD)

@@ -231,9 +231,9 @@ CALLS = {
     "norm": lambda u, s, *_: SCALAR,
     "sum": lambda u, s, *_: SCALAR,
     "logsumexp": lambda u, s, *_: SCALAR,
+    "softmax": lambda u, s, *_: s,  # row by row (or column by column): the shape of its argument
     "hadamard": lambda u, a, b: (u.same(a, b, "an entrywise product"), a)[1],
     "diag": diagonal,
-    "softmax": lambda u, s, *_: s,  # of a vector, or of each row of a matrix
     "cholesky": squared_same,
     "eigenvalue_max": squared_scalar,
     "eigenvalue_min": squared_scalar,

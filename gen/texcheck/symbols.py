@@ -46,7 +46,9 @@ class Scope:
     declared: dict = field(default_factory=dict)  # name → Declared (annotations and sidecar)
     prose: dict = field(default_factory=dict)  # name → Declared (from the prose)
     defined: dict = field(default_factory=dict)  # name → Definition
+    stated: dict = field(default_factory=dict)  # name → (text, AST): the prose's $NAME = …$ (symmetry.py)
     layout: str = "denominator"
+    gradient: str = "within"  # of a symmetric variable: "within" or "cookbook" (conventions.py)
     skip: bool = False  # the next display block is not checked
 
     def lookup(self, name: str) -> Declared | None:
@@ -83,6 +85,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         return replace(scope, skip=True)
     if match := re.fullmatch(r"layout\s+(numerator|denominator)", item):
         return replace(scope, layout=match.group(1))
+    if match := re.fullmatch(r"gradient\s+(within|cookbook)", item):
+        return replace(scope, gradient=match.group(1))
     if ":=" in item:
         head, body = item.split(":=", 1)
         offset = item.index(":=") + 2 + len(body) - len(body.lstrip())
@@ -95,7 +99,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         declared = declaration(what, span, f"line {span.line}")
         added = {name_of(n.strip(), span): declared for n in names.split(",")}
         return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
-    message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator' or 'skip'"
+    message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
+    message += " 'gradient cookbook' or 'skip'"
     raise SpecError(f"{message}, not {item!r}", span)
 
 

@@ -26,6 +26,7 @@ from ..verify.sample import (
     sizes,
     well_conditioned_value,
 )
+from .symmetry import derived
 
 SAMPLES = 6  # alternating between the two assignments of sizes
 REDRAWS = 20  # points where a side is undefined (a log of a negative determinant) are drawn again
@@ -47,7 +48,14 @@ class Sides:
     def __init__(self, inferred, scope, extra: dict | None = None):
         self.inferred = inferred
         assume = {n: (d.assume if (d := scope.lookup(n)) else ()) for n in inferred.shapes}
-        self.assume = {n: tuple(dict.fromkeys(a + (extra or {}).get(n, ()))) for n, a in assume.items()}
+        assume = {n: tuple(dict.fromkeys(a + (extra or {}).get(n, ()))) for n, a in assume.items()}
+        derivations = {
+            n: note
+            for n in inferred.shapes
+            if not set(assume[n]) & set(SYMMETRIC) and (note := derived(n, scope, inferred.shapes, assume))
+        }
+        self.assume = {n: a + (("symmetric",) if n in derivations else ()) for n, a in assume.items()}
+        self.conventions = inferred.conventions + declarations(scope, assume) + tuple(derivations.values())
         self.specs = [SymbolSpec(n, s, self.assume[n], Span("")) for n, s in inferred.shapes.items()]
         self.table = symbol_table(tuple(self.specs))
         names = list(dict.fromkeys(d for s in inferred.shapes.values() for d in s if isinstance(d, str)))
@@ -101,6 +109,13 @@ class Sides:
         return pair if all(np.all(np.isfinite(v)) and not np.iscomplexobj(v) for v in pair) else None
 
 
+def declarations(scope, assume: dict) -> tuple[str, ...]:
+    """The assumptions the paper declares, as the report prints them (``Sigma: spd (the prose, line 9)``)."""
+    return tuple(
+        f"{n}: {', '.join(a)} ({scope.lookup(n).where})" for n, a in assume.items() if a and scope.lookup(n)
+    )
+
+
 def moved(direction, assume):
     """A direction the symbol can move in: symmetric for a symmetric one (as ``gen.verify`` draws
     them), diagonal for a diagonal one, any otherwise."""
@@ -146,7 +161,7 @@ def sized(a, b):
 
 def compare(sides: Sides, left, right, make):
     """The link's status from the numbers, made into an outcome by ``make(status, message, **more)``."""
-    conventions = sides.inferred.conventions
+    conventions = sides.conventions
     try:
         a, b = sized(sides.lower(left), sides.lower(right))
     except Unsupported as error:

@@ -114,7 +114,7 @@ def compared(second: SecondOrder, other, scope, expanded) -> tuple:
         raise Uncheckable(f"{name} is not defined in {X} here: declare % derivtex: {name}({X}) := <LaTeX>")
     dX = Name(f"d{X}", 0)
     if second.directions is None:  # the Hessian H: d²f[dX, V] = vec(V)ᵀ H vec(dX)
-        V = Name(fresh(X, f, other), 0)
+        V = Name(fresh(X, scope, f, other), 0)
         other = hessian_form(other, V, dX, scalar(X, scope))
     else:
         U, V = second.directions
@@ -124,7 +124,7 @@ def compared(second: SecondOrder, other, scope, expanded) -> tuple:
             raise Uncheckable(f"the other side does not depend on the direction {U.name}")
         other = renamed(other, {U.name: dX})
         if U.name == V.name:  # a quadratic form Q(dX): its polar form against d²f[dX, V]
-            V = Name(fresh(X, f, other), 0)
+            V = Name(fresh(X, scope, f, other), 0)
             other = polarised(other, dX, V)
     if symmetric(X, scope):  # directions a symmetric variable can move in
         half = BinOp("/", BinOp("+", V, Postfix("T", V, 0), 0), Num("2", 0), 0)
@@ -177,10 +177,19 @@ def renamed(tree, table: dict):
     return replace(tree, **new) if new else tree
 
 
-def fresh(X: str, *trees) -> str:
-    """A name for the second direction, of X's kind by convention (``X_0``: a matrix for a matrix)."""
+KIND_NAMES = {"scalar": "tau", "vector": "v", "matrix": "V"}  # a name of each kind by convention
+
+
+def fresh(X: str, scope, *trees) -> str:
+    """A name for the second direction, of X's kind by convention (``V_0`` for a matrix, ``v_0`` for a
+    vector, ``tau_0`` for a number): X's declared kind, not its letter's (μ ∈ ℝⁿ is a vector)."""
+    declared = scope.lookup(X)
+    if declared is not None and declared.shape is not None:
+        kind = ("scalar", "vector", "matrix")[min(len(declared.shape), 2)]
+    else:
+        kind = convention(X)[0]
     used = {n for t in trees for n in names_in(t)}
-    candidate = f"{X}_0"
+    candidate = f"{KIND_NAMES[kind]}_0"
     while candidate in used:
         candidate += "0"
     return candidate

@@ -19,10 +19,12 @@ import sympy as sp
 from ..errors import Unsupported
 from ..expr import ir, spectral
 from .methods import Core, derive_core, expand_differentials, simplify_gradient
+from .powers import merge_powers
 from .proof import Chain, Step
 from .rearrange import Term, kronecker_factor, linear_form
 from .rules import MAGNUS, MAGNUS_CH5, MURRAY, fact, rule
-from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
+from .simplify import numbers_out_of_traces
+from .transposes import push_transposes, transposed
 
 MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)"
 MAGNUS_CH10 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 10 (second identification theorem)"

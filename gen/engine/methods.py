@@ -22,6 +22,7 @@ import sympy as sp
 from ..errors import Unsupported
 from ..expr import ir
 from ..expr.printers import brief
+from .gradient_conventions import SYMMETRIC_GRADIENTS, numerator_layout
 from .lemmas import LEMMAS, Directional, lemma
 from .linear import (
     differentials,
@@ -36,7 +37,7 @@ from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
 from .rearrange import coefficient, collect, identify, linear_form, to_expr
 from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, fact
-from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout, softmaxes
+from .simplify import SIMPLIFICATIONS, softmaxes
 
 
 @dataclass(frozen=True)

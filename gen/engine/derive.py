@@ -9,8 +9,9 @@ import sympy as sp
 
 from ..errors import SpecError, Unsupported, quote
 from ..expr import ir
-from ..expr.lower import describe_shape, parse_expr, symbol_table, written_order
+from ..expr.lower import parse_expr, symbol_table, written_order
 from ..expr.piecewise import constant_parameters
+from ..expr.shapes import describe_shape
 from ..spec.keys import Spec, inverted, variable_name
 from .adjoints import with_adjoints
 from .autonames import automatic_names

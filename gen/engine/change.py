@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..spec.keys import Spec, inverted
+from ..spec.keys import inverted
+from ..spec.model import Spec
 from .proof import Chain, Step
 from .rules import fact
 

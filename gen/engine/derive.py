@@ -12,7 +12,8 @@ from ..expr import ir
 from ..expr.lower import parse_expr, symbol_table, written_order
 from ..expr.piecewise import constant_parameters
 from ..expr.shapes import describe_shape
-from ..spec.keys import Spec, inverted, variable_name
+from ..spec.keys import inverted, variable_name
+from ..spec.model import Spec
 from .adjoints import with_adjoints
 from .autonames import automatic_names
 from .backprop import backprop_proof

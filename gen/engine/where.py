@@ -14,7 +14,7 @@ from ..errors import SpecError
 from ..expr import ir
 from ..expr.lower import parse_expr
 from ..expr.parser import Name, parse_ast, pieces
-from ..spec.keys import Spec
+from ..spec.model import Spec
 from .named import NO_NAMES, Named
 
 

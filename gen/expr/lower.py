@@ -13,7 +13,8 @@ import sympy as sp
 from sympy.core.parameters import distribute
 
 from ..errors import Span, SpecError, Unsupported, clipped
-from ..spec.keys import SymbolSpec, Text
+from ..spec.keys import Text
+from ..spec.model import SymbolSpec
 from . import ir
 from .calls import CallLowering, ambiguous
 from .forms import record_terms

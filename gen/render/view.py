@@ -17,7 +17,8 @@ from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.forms import in_authors_order
 from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
-from ..spec.keys import ENTRIES, CheckSettings
+from ..spec.keys import ENTRIES
+from ..spec.model import CheckSettings
 from ..verify.checks import Report, assignment_text, by_complex_step
 from ..verify.sample import (
     needs_positive,

@@ -14,9 +14,16 @@ import sympy as sp
 
 from ..errors import clipped
 from . import ir
-from .forms import fraction, is_number_product, number_shown
+from .forms import (
+    fraction,
+    is_number_product,
+    number_shown,
+    of_matrix,
+    ordered_terms,
+    split_sign,
+    written_parameters,
+)
 from .functions import FUNCTIONS
-from .latex import of_matrix, ordered_terms, split_sign, written_parameters
 from .numbers import decimal
 from .spectral import SpectralGrammar, SpectralNumpy
 

@@ -13,7 +13,8 @@ from ..engine.derive import Derivation
 from ..engine.proof import Chain, Proof, Step
 from ..engine.rules import REGISTRY
 from ..expr import ir
-from ..expr.latex import broken, group, latex, subscript, width
+from ..expr.latex import broken, group, latex, subscript
+from ..expr.line_breaks import width
 from ..verify.checks import Check
 
 RELATIONS = {"=": "=", "->": r"\xrightarrow{t\to 0}"}

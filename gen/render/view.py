@@ -15,8 +15,9 @@ from ..engine.derive import Derivation
 from ..engine.rules import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
-from ..expr.forms import in_authors_order
-from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
+from ..expr.forms import in_authors_order, of_matrix
+from ..expr.latex import broken, entrywise_operator, latex
+from ..expr.line_breaks import DISPLAY, MEASURE, width
 from ..spec.keys import ENTRIES
 from ..spec.model import CheckSettings
 from ..verify.checks import Report, assignment_text, by_complex_step

@@ -15,7 +15,7 @@ import sympy as sp
 from ..spec.keys import inverted
 from ..spec.model import Spec
 from .proof import Chain, Step
-from .rules import fact
+from .registry import fact
 
 NAMES = ("Lambda", "Omega", "Theta", "P")  # the precision's usual letters, the first one free
 

@@ -12,7 +12,7 @@ import sympy as sp
 
 from ..expr import ir
 from .powers import summed_powers
-from .rules import rule
+from .registry import rule
 from .walk import rebuild
 
 UNIT_SUMS, BINARY = "unit sums", "binary"

@@ -20,7 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..expr import ir
 from ..expr.printers import text
 from .powers import merge_entrywise, summed_powers
-from .rules import COOKBOOK, rule
+from .registry import COOKBOOK, rule
 from .transposes import push_transposes, transposed
 from .walk import rebuild
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..expr import ir
-from .rules import rule
+from .registry import rule
 
 
 @rule(

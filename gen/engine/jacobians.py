@@ -22,7 +22,8 @@ from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .powers import merge_powers
 from .proof import Chain, Step
 from .rearrange import Term, kronecker_factor, linear_form
-from .rules import MAGNUS, MAGNUS_CH5, MURRAY, fact, rule
+from .registry import MAGNUS, MAGNUS_CH5, fact, rule
+from .rules import MURRAY
 from .simplify import numbers_out_of_traces
 from .transposes import push_transposes, transposed
 

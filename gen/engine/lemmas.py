@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..expr import ir
 from .proof import Chain, Lemma, Step
-from .rules import MAGNUS_CH5, REGISTRY, fact
+from .registry import MAGNUS_CH5, REGISTRY, fact
 
 
 class Directional:

@@ -36,7 +36,8 @@ from .linear import (
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
 from .rearrange import coefficient, collect, identify, linear_form, to_expr
-from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, fact
+from .registry import COOKBOOK, MAGNUS_CH5, fact
+from .rules import DIFFERENTIAL
 from .simplify import SIMPLIFICATIONS, softmaxes
 
 

@@ -15,7 +15,7 @@ import sympy as sp
 from ..expr import ir
 from .forms import collected_entrywise, expanded, smaller
 from .powers import merge_entrywise
-from .rules import COOKBOOK, rule
+from .registry import COOKBOOK, rule
 from .walk import rebuild
 
 

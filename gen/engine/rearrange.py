@@ -15,7 +15,7 @@ import sympy as sp
 from ..errors import Unsupported
 from ..expr import ir, spectral
 from ..expr.printers import brief, text
-from .rules import COOKBOOK, MAGNUS, rule
+from .registry import COOKBOOK, MAGNUS, rule
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .forms import (
 )
 from .powers import entrywise_product, indicators, merge_powers, ones_product
 from .products import multiplied_products
-from .rules import COOKBOOK, HIGHAM, MAGNUS, rule
+from .registry import COOKBOOK, HIGHAM, MAGNUS, rule
 from .spectral import upper_triangular_phi
 from .transposes import push_transposes, transposed, transposes_out
 from .walk import merged_neighbours, rebuild

@@ -14,7 +14,8 @@ import sympy as sp
 from ..errors import SpecError
 from ..expr import ir, spectral
 from ..expr.lower import locate
-from .rules import MURRAY, rule
+from .registry import rule
+from .rules import MURRAY
 from .walk import rebuild
 
 

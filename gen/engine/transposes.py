@@ -6,7 +6,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..expr import ir
-from .rules import COOKBOOK, rule
+from .registry import COOKBOOK, rule
 from .walk import rebuild
 
 

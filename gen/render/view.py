@@ -12,7 +12,7 @@ import sympy as sp
 from markupsafe import Markup
 
 from ..engine.derive import Derivation
-from ..engine.rules import REGISTRY
+from ..engine.registry import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.forms import in_authors_order, of_matrix

@@ -18,10 +18,11 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir, spectral
+from .linear_forms import Term, linear_form
 from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .powers import merge_powers
 from .proof import Chain, Step
-from .rearrange import Term, kronecker_factor, linear_form
+from .rearrange import kronecker_factor
 from .registry import MAGNUS, MAGNUS_CH5, fact, rule
 from .rules import MURRAY
 from .simplify import numbers_out_of_traces

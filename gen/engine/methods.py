@@ -33,9 +33,10 @@ from .linear import (
     substitute,
     total,
 )
+from .linear_forms import linear_form, to_expr
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
-from .rearrange import coefficient, collect, identify, linear_form, to_expr
+from .rearrange import coefficient, collect, identify
 from .registry import COOKBOOK, MAGNUS_CH5, fact
 from .rules import DIFFERENTIAL
 from .simplify import SIMPLIFICATIONS, softmaxes

@@ -17,7 +17,7 @@ from dataclasses import replace
 import sympy as sp
 
 from ..errors import Unsupported
-from ..expr import ir, spectral
+from ..expr import ir, proof_nodes, spectral
 from .linear_forms import Term, linear_form
 from .methods import Core, derive_core, expand_differentials, simplify_gradient
 from .powers import merge_powers
@@ -424,4 +424,4 @@ def bilinear_form(M, variable, U, V) -> Chain:
     for simplification in (merge_powers, push_transposes, numbers_out_of_traces):
         if (value := simplification(lines[-1].expr)) != lines[-1].expr:
             lines.append(Step(value, simplification.rule.name))
-    return Chain(ir.SecondDifferential(U, V), tuple(lines))
+    return Chain(proof_nodes.SecondDifferential(U, V), tuple(lines))

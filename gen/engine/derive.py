@@ -18,7 +18,8 @@ from .autonames import automatic_names
 from .backprop import backprop_proof
 from .change import Change, change_of_variable
 from .facts import known
-from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
+from .hessians import bilinear_form, hessian_core, second_derivative_core
+from .jacobians import jacobian_core
 from .kind import GRADIENT, Kind, resolved_layout, structure
 from .methods import METHODS, derive_core, in_numerator_layout
 from .named import NO_NAMES, Named

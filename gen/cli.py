@@ -485,7 +485,7 @@ def export_templates(folder):
 def rules():
     """List every rule with its identity and reference."""
     from .engine import derive  # noqa: F401  (registers every rule)
-    from .engine.rules import REGISTRY
+    from .engine.registry import REGISTRY
 
     for rule in REGISTRY.values():
         click.echo(f"{rule.name:<22} {rule.identity}\n{'':<22} {rule.reference}")

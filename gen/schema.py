@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from .errors import Span, SpecError, quote
-from .spec.keys import ASSUMPTIONS, FUNCTIONS, MAX_DIMENSION, METHODS, RESERVED, TOLERANCES
+from .spec.keys import ASSUMPTIONS, FUNCTIONS, MAX_DIMENSION, METHODS, RESERVED
 from .spec.reader import NUMBER
+from .spec.validators import TOLERANCES
 
 SCHEMA_FILE = "derivtex.schema.json"
 NAME = "^[A-Za-z][A-Za-z0-9_]*$"

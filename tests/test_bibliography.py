@@ -8,7 +8,7 @@ from helpers import cited_keys, commands
 
 from gen import pipeline
 from gen.engine import derive  # noqa: F401  (registers every rule)
-from gen.engine.rules import REGISTRY
+from gen.engine.registry import REGISTRY
 from gen.render.bibliography import WORKS, Bibliography, bibtex, known, sources
 from gen.render.pdf import typeset
 

@@ -9,7 +9,8 @@ from gen.errors import Span, SpecError, Unsupported
 from gen.expr import ir
 from gen.expr.latex import latex
 from gen.expr.lower import parse_expr
-from gen.expr.printers import numpy_source, text
+from gen.expr.numpy_source import numpy_source
+from gen.expr.printers import text
 from gen.render.json_view import to_json
 from gen.spec.keys import Text, parse_spec
 from gen.verify.checks import verify

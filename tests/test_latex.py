@@ -3,7 +3,8 @@
 import pytest
 
 from gen.errors import Span
-from gen.expr.latex import latex, width
+from gen.expr.latex import latex
+from gen.expr.line_breaks import width
 from gen.expr.lower import parse_expr, symbol_table
 from gen.spec.keys import Text, parse_spec
 

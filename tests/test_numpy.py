@@ -14,7 +14,7 @@ import pytest
 
 from gen.engine.derive import derive
 from gen.expr import ir
-from gen.expr.printers import python_name
+from gen.expr.numpy_source import python_name
 from gen.render.json_view import to_json
 from gen.spec.keys import load_spec
 from gen.verify.checks import verify

@@ -18,7 +18,8 @@ from gen import pipeline
 from gen.engine.derive import derive
 from gen.errors import SpecError, Unsupported
 from gen.expr.functions import ENTRYWISE
-from gen.expr.printers import numpy_source, text
+from gen.expr.numpy_source import numpy_source
+from gen.expr.printers import text
 from gen.spec.keys import parse_spec
 from gen.verify import evaluate
 from gen.verify.checks import verify

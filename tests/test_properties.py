@@ -32,7 +32,8 @@ from gen.errors import DerivtexError, Span
 from gen.expr import ir
 from gen.expr.lower import parse_expr, symbol_table
 from gen.expr.numbers import decimal
-from gen.expr.printers import numpy_source, text
+from gen.expr.numpy_source import numpy_source
+from gen.expr.printers import text
 from gen.spec.keys import Text, parse_spec
 
 SPEC = parse_spec(SYMBOLS + "function: tr(X)\nwrt: X\n", "symbols.yaml")

@@ -14,8 +14,9 @@ import gen.engine.derive  # noqa: F401  (registers every rule)
 from gen.engine.facts import known
 from gen.engine.jacobians import VECTORISATIONS, vec_expr
 from gen.engine.linear import rearranged
-from gen.engine.rearrange import REARRANGEMENTS, linear_form, to_expr
-from gen.engine.rules import REGISTRY
+from gen.engine.linear_forms import linear_form, to_expr
+from gen.engine.rearrange import REARRANGEMENTS
+from gen.engine.registry import REGISTRY
 from gen.engine.simplify import SIMPLIFICATIONS
 from gen.errors import Span
 from gen.expr import ir

@@ -18,7 +18,7 @@ import sympy as sp
 from gen.engine.derive import derive
 from gen.errors import Span, SpecError
 from gen.expr.lower import parse_expr
-from gen.expr.printers import NumpyPrinter
+from gen.expr.numpy_source import NumpyPrinter
 from gen.spec.keys import Text, parse_spec
 from gen.verify.checks import rel_error
 from gen.verify.evaluate import Evaluator

@@ -6,7 +6,8 @@ import sympy as sp
 from helpers import fixture_cases
 
 import gen.engine.derive  # noqa: F401  (registers the rearrangement and simplification rules too)
-from gen.engine.rules import DIFFERENTIAL, REGISTRY
+from gen.engine.registry import REGISTRY
+from gen.engine.rules import DIFFERENTIAL
 from gen.errors import Span
 from gen.expr import ir
 from gen.expr.functions import ENTRYWISE

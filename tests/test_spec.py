@@ -9,7 +9,8 @@ from helpers import BAD_SPECS, expected_error
 
 from gen.errors import Span, SpecError
 from gen.pipeline import run
-from gen.spec.keys import CheckSettings, Compare, SymbolSpec, Text, load_spec, parse_spec
+from gen.spec.keys import Text, load_spec, parse_spec
+from gen.spec.model import CheckSettings, Compare, SymbolSpec
 
 SEED = """\
 title: Gradient of the trace of the inverse

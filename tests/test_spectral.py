@@ -16,7 +16,8 @@ from gen.engine.derive import derive
 from gen.errors import Span, SpecError
 from gen.expr import spectral
 from gen.expr.lower import parse_expr
-from gen.expr.printers import numpy_source, text
+from gen.expr.numpy_source import numpy_source
+from gen.expr.printers import text
 from gen.spec.keys import Text, parse_spec
 from gen.verify.checks import verify
 from gen.verify.evaluate import Evaluator

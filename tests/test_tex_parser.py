@@ -12,7 +12,8 @@ from gen.engine.derive import derive
 from gen.errors import Span, SpecError, Unsupported
 from gen.expr import ir
 from gen.expr.latex import latex
-from gen.expr.lower import parse_expr, symbol_table, written
+from gen.expr.lower import parse_expr, symbol_table
+from gen.expr.parser import written
 from gen.expr.tex import macros_from, parse_tex
 from gen.pipeline import run_spec
 from gen.spec.keys import Text, load_spec, parse_spec

@@ -14,7 +14,9 @@ import pytest
 import sympy as sp
 
 from gen.engine.forms import oriented
-from gen.engine.simplify import numbers_out_of_traces, push_transposes, rebuild, softmaxes
+from gen.engine.simplify import numbers_out_of_traces, softmaxes
+from gen.engine.transposes import push_transposes
+from gen.engine.walk import rebuild
 from gen.expr.printers import text
 from gen.pipeline import run_spec
 from gen.spec.keys import load_spec, parse_spec

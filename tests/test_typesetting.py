@@ -10,7 +10,8 @@ from helpers import DERIVATIONS, invoke
 
 from gen import pipeline
 from gen.errors import Span
-from gen.expr.latex import MEASURE, broken, latex, name_latex, width
+from gen.expr.latex import broken, latex, name_latex
+from gen.expr.line_breaks import MEASURE, width
 from gen.expr.lower import parse_expr, symbol_table
 from gen.render.templates import full_stop
 from gen.render.view import document_view

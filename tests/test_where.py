@@ -20,9 +20,10 @@ from helpers import invoke
 
 from gen.engine.derive import derive
 from gen.engine.linear import differentials, only
+from gen.engine.linear_forms import linear_form
 from gen.engine.named import Named
 from gen.engine.proof import Chain, Step
-from gen.engine.rearrange import identify, linear_form
+from gen.engine.rearrange import identify
 from gen.expr import ir
 from gen.expr.functions import FUNCTIONS
 from gen.expr.printers import text

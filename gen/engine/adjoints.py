@@ -14,9 +14,10 @@ from ..errors import Unsupported
 from ..expr import ir
 from .autonames import LARGE, size
 from .linear import differentials, only
+from .linear_forms import linear_form
 from .methods import DEFINITION
 from .named import Named
-from .rearrange import identify, linear_form
+from .rearrange import identify
 from .where import name_symbol
 
 

@@ -22,7 +22,7 @@ from ..expr import ir
 from .methods import derive_core, simplify_gradient
 from .named import Named
 from .proof import Chain, Proof, Step
-from .rules import fact
+from .registry import fact
 
 SOURCE = "Goodfellow, Bengio & Courville, Deep Learning, §6.5, Algorithm 6.4"
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..spec.keys import Spec, inverted
+from ..spec.keys import inverted
+from ..spec.model import Spec
 from .proof import Chain, Step
-from .rules import fact
+from .registry import fact
 
 NAMES = ("Lambda", "Omega", "Theta", "P")  # the precision's usual letters, the first one free
 

@@ -7,21 +7,30 @@ from functools import cached_property
 
 import sympy as sp
 
-from ..errors import SpecError, Unsupported, quote
+from ..errors import SpecError, Unsupported
 from ..expr import ir
-from ..expr.lower import describe_shape, parse_expr, symbol_table, written_order
+from ..expr.lower import parse_expr, symbol_table, written_order
 from ..expr.piecewise import constant_parameters
-from ..spec.keys import Spec, inverted, variable_name
+from ..expr.shapes import describe_shape
+from ..spec.model import Spec
 from .adjoints import with_adjoints
 from .autonames import automatic_names
 from .backprop import backprop_proof
 from .change import Change, change_of_variable
 from .facts import known
-from .jacobians import bilinear_form, hessian_core, jacobian_core, second_derivative_core
-from .kind import GRADIENT, Kind, is_jacobian, kind_of
+from .hessians import bilinear_form, hessian_core, second_derivative_core
+from .jacobians import jacobian_core
+from .kind import GRADIENT, Kind, resolved_layout, structure
 from .methods import METHODS, derive_core, in_numerator_layout
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof
+from .refusals import (
+    backprop_supported,
+    several_supported,
+    several_variables_supported,
+    supported_variable,
+    where_supported,
+)
 from .several import several_core
 from .simplify import softmaxes
 from .spectral import require_symmetric
@@ -239,47 +248,6 @@ def derive_several(spec: Spec, symbols: dict, function, named: Named = NO_NAMES)
     )
 
 
-def where_supported(spec: Spec, named: Named, kind: Kind, change: Change | None) -> None:
-    """Named intermediates: in a first derivative by differentials (the checks of a directional or
-    an entrywise line do not see through a name yet)."""
-    reasons = {
-        "a Jacobian": kind.jacobian,
-        "order 2": kind.order == 2,
-        "'wrt' an inverse": change is not None,
-        "the directional or entrywise method": set(spec.methods) - {"differential", "backprop"},
-    }
-    if named and (reason := next((r for r, applies in reasons.items() if applies), None)):
-        raise Unsupported(f"'where' with {reason} is not supported yet", spec.span_of("where"))
-
-
-def several_supported(spec: Spec) -> None:
-    """Several variables: each a symbol (not an inverse)."""
-    if inverse := next((w for w in spec.wrt if inverted(w)), None):
-        message = f"the inverse {quote(inverse.value)} with several 'wrt' is not supported yet"
-        raise Unsupported(message, inverse.span)
-
-
-def several_variables_supported(spec: Spec, variables: tuple, function) -> None:
-    """Several variables: the gradients of a scalar function, by differentials, in the plain layout."""
-    refuse = lambda what, span: Unsupported(f"{what} with several 'wrt' is not supported yet", span)  # noqa: E731
-    for w, v in zip(spec.wrt, variables):
-        if not ir.is_matrix(v):
-            raise refuse(f"the number {quote(w.value)}", w.span)
-        if set(spec.symbol(w.value).assume) & {"symmetric", "spd", "orthogonal", "diagonal"}:
-            raise refuse(f"the structured variable '{w.value}'", w.span)
-    if ir.is_matrix(function) and not ir.is_one_by_one(function):
-        raise refuse("a Jacobian", spec.function.span)
-    refused = {
-        "order": spec.order != 1,
-        "layout": spec.layout != "denominator",
-        "steps": spec.steps,
-        "compare": spec.compare,
-        "methods": set(spec.methods) - {"differential", "backprop"},
-    }
-    if key := next((k for k, applies in refused.items() if applies), None):
-        raise refuse(f"'{key}'", spec.span_of(key))
-
-
 def method(name: str, spec: Spec, named: Named, facts):
     """The method ``name`` as a function of the core and the method's names: backpropagation
     derives its own proof (from the function, the δs shared by every variable)."""
@@ -291,16 +259,6 @@ def method(name: str, spec: Spec, named: Named, facts):
 def taken(spec: Spec) -> set:
     """The names a layer must not take: the spec's symbols and dimensions, f and d."""
     return taken_names(spec) | {"f", "d"}
-
-
-def backprop_supported(spec: Spec, change) -> None:
-    """Backpropagation: a first-order gradient, in the plain layout, by a matrix or vector variable."""
-    if "backprop" not in spec.methods:
-        return
-    refused = {"layout": spec.layout != "denominator", "steps": spec.steps, "wrt": change is not None}
-    if key := next((k for k, applies in refused.items() if applies), None):
-        what = "'wrt' an inverse" if key == "wrt" else f"'{key}'"
-        raise Unsupported(f"the backprop method with {what} is not supported yet", spec.span_of(key))
 
 
 def fresh_names(spec: Spec, variable, named: Named = NO_NAMES) -> dict:
@@ -350,85 +308,6 @@ def author_step(step, symbols: dict, number: int, variables: tuple, function):
 def differential_shape(e) -> tuple:
     """The shape a differential of ``e`` has: ``()`` for a number (or a 1×1 product)."""
     return () if ir.is_one_by_one(e) else ir.shape(e)
-
-
-def supported_variable(spec: Spec, symbols: dict, function, change: Change | None) -> tuple[object, Kind]:
-    """The variable to differentiate by and the kind of result; refuses honestly what the engine
-    cannot do yet."""
-    refuse = lambda what, span: Unsupported(f"{what} is not supported yet", span)  # noqa: E731
-    if spec.order == 2:
-        hessian_supported(spec, symbols, function, refuse)
-    wrt = spec.wrt[0]
-    if change is not None:
-        inverse_supported(spec, refuse)
-    variable = change.new if change is not None else symbols[wrt.value]
-    if not ir.is_matrix(variable) and set(spec.methods) - {"differential"}:
-        method = next(m for m in spec.methods if m != "differential")
-        raise SpecError(
-            f"the {method} method needs a matrix or vector variable; '{wrt.value}' is a scalar",
-            spec.span_of("methods"),
-        )
-    declared = spec.symbol(variable_name(wrt))
-    if {"orthogonal", "diagonal"} & set(declared.assume):
-        raise refuse(
-            f"the gradient with respect to a structured ({', '.join(declared.assume)}) matrix", wrt.span
-        )
-    if structure(spec) and set(spec.methods) - {"differential"}:
-        method = next(m for m in spec.methods if m != "differential")
-        message = f"the {method} method needs an unconstrained variable; '{wrt.value}' is symmetric"
-        raise SpecError(message, spec.span_of("methods"))
-    kind = kind_of(function, variable, spec.order)
-    if kind.jacobian:
-        if structure(spec) == "cookbook":
-            raise refuse("a Jacobian with symmetric_gradient: cookbook", spec.span_of("symmetric_gradient"))
-        if spec.layout == "numerator":
-            message = "a Jacobian is always ∂vec F/∂(vec X)ᵀ, the numerator layout already; remove 'layout'"
-            raise SpecError(message, spec.span_of("layout"))
-        if other := next((m for m in spec.methods if m != "differential"), None):
-            message = f"a Jacobian is derived by differentials only, not by the {other} method; remove "
-            raise SpecError(message + "'methods' or keep [differential]", spec.span_of("methods"))
-    return variable, kind
-
-
-def inverse_supported(spec: Spec, refuse) -> None:
-    """A change of variable to an inverse: a first derivative, without author's steps (they would be
-    written in Σ, and the proof is in Λ)."""
-    reasons = {"order": spec.order != 1, "steps": spec.steps}
-    if key := next((k for k, applies in reasons.items() if applies), None):
-        raise refuse(f"'{key}' with 'wrt' an inverse", spec.span_of(key))
-    name = variable_name(spec.wrt[0])
-    if "positive" in spec.symbol(name).assume:  # the others hold of the inverse too
-        message = f"the inverse of the entrywise positive '{name}' (its inverse is not positive)"
-        raise refuse(f"differentiating by {message}", spec.wrt[0].span)
-
-
-def hessian_supported(spec: Spec, symbols: dict, function, refuse) -> None:
-    """A Hessian of a scalar function of one vector or matrix, or the second derivative of any
-    function of a number: by differentials, in the plain layout."""
-    variable = symbols[variable_name(spec.wrt[0])] if len(spec.wrt) == 1 else None
-    if variable is None or is_jacobian(function, variable):
-        message = "order 2 other than the Hessian of a scalar function or the second derivative by a number"
-        raise refuse(message, spec.span_of("order"))
-    other = next((m for m in spec.methods if m != "differential"), None)
-    reasons = {
-        "with steps": spec.steps,
-        "in numerator layout": spec.layout != "denominator",
-        "with symmetric_gradient: cookbook": structure(spec) == "cookbook",
-        f"by the {other} method": other,
-    }
-    if reason := next((r for r, applies in reasons.items() if applies), None):
-        raise refuse(f"order 2 {reason}", spec.span_of("order"))
-
-
-def structure(spec: Spec) -> str | None:
-    """How a symmetric variable's gradient is taken (``sym`` or ``cookbook``); None if unconstrained."""
-    declared = spec.symbol(variable_name(spec.wrt[0]))
-    return spec.symmetric_gradient if {"symmetric", "spd"} & set(declared.assume) else None
-
-
-def resolved_layout(spec: Spec, kind: Kind) -> str:
-    """The layout the result is written in: a derivative by a number has none (it is denominator's)."""
-    return "denominator" if kind.by_number else spec.layout
 
 
 def result_expr(text, symbols, expected, what: str):

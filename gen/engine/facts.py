@@ -11,7 +11,9 @@ from __future__ import annotations
 import sympy as sp
 
 from ..expr import ir
-from .rules import rule
+from .powers import summed_powers
+from .registry import rule
+from .walk import rebuild
 
 UNIT_SUMS, BINARY = "unit sums", "binary"
 FACTS = {  # assumption → the facts it gives the simplifier
@@ -47,7 +49,6 @@ def having(facts, fact: str) -> set:
 def unit_sums(e, facts=frozenset()):
     """The entries of a probability (or one-hot) vector sum to 1, and so do those of each row of a
     probability matrix: ``1ᵀy = yᵀ1 = 1``, ``Y1 = 1``, ``1ᵀYᵀ = 1ᵀ``; ones then multiply out."""
-    from .simplify import rebuild  # simplify imports this module for the rule
 
     summed = having(facts, UNIT_SUMS)
 
@@ -96,7 +97,6 @@ def is_unit(f) -> bool:
 def binary_entries(e, facts=frozenset()):
     """An entry that is 0 or 1 is its own square: a binary (or one-hot) matrix, or its transpose, is
     its own entrywise power ``M^{∘k}`` (k a positive integer), so ``M ∘ M ∘ A = M ∘ A``."""
-    from .simplify import rebuild, summed_powers  # simplify imports this module for the rule
 
     binary = having(facts, BINARY)
 

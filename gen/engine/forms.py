@@ -5,8 +5,8 @@ is ``σ − y`` only once the entrywise products are multiplied out): those rule
 only when it is shorter (printed in the spec grammar), so that they never leave a longer form and
 never undo one another. Others name a function back (``sin u / cos u = tan u``).
 
-simplify imports this module for its table of rules, so the helpers of simplify are imported
-where they are used, as in facts.py.
+simplify imports this module for its table of rules, so what this module uses of simplify itself
+(``factor_sum`` and two rules) is imported where it is used.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..expr import ir
 from ..expr.printers import text
-from .rules import COOKBOOK, rule
+from .powers import merge_entrywise, summed_powers
+from .registry import COOKBOOK, rule
+from .transposes import push_transposes, transposed
+from .walk import rebuild
 
 HORN_JOHNSON = "Horn & Johnson, Matrix Analysis, §7.5 (the Hadamard product)"
 ALGEBRA = "Stewart, Calculus: Early Transcendentals, §3.2 (a quotient over one denominator)"
@@ -59,7 +62,6 @@ def smaller(rewrite):
 def entrywise_like_terms(e, symmetric=frozenset()):
     """A sum of entrywise products is multiplied out, its like terms cancelled and its common
     factors taken out again, when that is shorter: ``(1 − y) ∘ σ − y ∘ (1 − σ) = σ − y``."""
-    from .simplify import rebuild
 
     return rebuild(e, smaller(collected_entrywise))
 
@@ -114,7 +116,6 @@ def entrywise(f) -> bool:
 
 def distributed(term) -> list:
     """The terms of ``term`` with its entrywise products multiplied out over their sums."""
-    from .simplify import merge_entrywise
 
     coeff, factors = ir.coeff_and_factors(term)
     if not (len(factors) == 1 and entrywise(factors[0])):
@@ -133,8 +134,6 @@ def common_entrywise_factor(e):
     common factors of the products in the sum (``WᵀA + WᵀB = Wᵀ(A + B)``)."""
     parts = [ir.coeff_and_factors(t) for t in e.args]
     if not all(len(fs) == 1 for _, fs in parts):  # (A ∘ C)xᵀ − (B ∘ C)xᵀ: xᵀ out, then C, in one line
-        from .simplify import rebuild
-
         outer = collected(e)
         return outer if outer == e else rebuild(outer, smaller(collected_entrywise))
     bases = [entrywise_factors(fs[0]) for _, fs in parts]
@@ -168,7 +167,6 @@ def without(f, c):
 def traced_sums(e, symmetric=frozenset()):
     """A trace of a product with a sum is expanded term by term, when the terms cancel or shorten:
     a centred vector sums to zero, ``1ᵀ(x − (1ᵀx/n) 1) = 1ᵀx − (1ᵀx/n) n = 0``."""
-    from .simplify import rebuild
 
     return rebuild(e, smaller(expanded_trace))
 
@@ -178,7 +176,7 @@ def expanded_trace(node):
     ``tr((x − μ1)ᵀ(x − μ1))`` stays as it is, though ``xᵀx − (1ᵀx)²/n`` is shorter)."""
     if not isinstance(node, sp.Trace) or len(terms := expanded(node.arg)) < 2:
         return None
-    from .simplify import numbers_out_of_traces, push_transposes, sums_of_ones
+    from .simplify import numbers_out_of_traces, sums_of_ones
 
     tidy = [numbers_out_of_traces(push_transposes(t)) for t in terms]  # 1ᵀ, not (1)ᵀ; n⁻¹ out of tr
     total = ir.add(*(sums_of_ones(numbers_out_of_traces(oriented(t))) for t in tidy))
@@ -188,7 +186,6 @@ def expanded_trace(node):
 def oriented(P):
     """``tr(P)`` of a 1×1 product, or ``tr(Pᵀ)``, which equals it: the one that sums (``1ᵀx``, not
     ``xᵀ1``), else the first in SymPy's order, so that equal terms are written alike and cancel."""
-    from .simplify import transposed
 
     if P.shape != (1, 1):
         return sp.Trace(P)
@@ -203,7 +200,6 @@ def summing(P) -> bool:
 
 def expanded(e) -> list:
     """The terms of a product of sums, multiplied out (transposed sums too: ``(a + b)ᵀ = aᵀ + bᵀ``)."""
-    from .simplify import transposed
 
     if isinstance(e, sp.MatAdd):
         return [t for a in e.args for t in expanded(a)]
@@ -227,7 +223,6 @@ def scalar_fractions(e, symmetric=frozenset()):
     """A sum of numbers (no matrix in it) is put over a common denominator, cancelled and factored,
     when that is shorter: ``2x/(1 + x²) − 2x(x² − 1)/(1 + x²)² = 4x/(x² + 1)²``, ``½(1 + x²/4)⁻¹ =
     2(x² + 4)⁻¹``."""
-    from .simplify import rebuild
 
     return rebuild(e, smaller(common_denominator))
 
@@ -262,7 +257,6 @@ def named_quotients(e, symmetric=frozenset()):
     ``e^u/(1 + e^u) = σ(u)``, ``e^u/(1 + e^u)² = σ(u)(1 − σ(u))``, for numbers and entry by entry); a
     sign over an absolute value is a reciprocal (``sign(u)/|u| = 1/u``, away from 0, where both sides
     are defined)."""
-    from .simplify import rebuild
 
     return rebuild(e, named)
 
@@ -277,7 +271,6 @@ def named(node):
         return node if renamed is None else sp.Mul(*(b**k for b, k in renamed.items()))
     if not isinstance(node, (sp.HadamardProduct, sp.HadamardPower)):
         return node
-    from .simplify import summed_powers
 
     coeff, powers = summed_powers(node)
     renamed = renamed_powers(powers, ir.Elementwise)
@@ -347,7 +340,6 @@ def applied(powers: dict, kind) -> list:
 def common_factors(e, symmetric=frozenset()):
     """A power of a number that every term of a sum has in its coefficient comes out, the lowest
     (in magnitude) that all share, when that is shorter: ``σ⁻¹g − σ⁻³ c y = σ⁻¹(g − σ⁻² c y)``."""
-    from .simplify import rebuild
 
     return rebuild(e, smaller(common_power))
 
@@ -375,7 +367,6 @@ def common_power(node):
 def partial_factors(e, symmetric=frozenset()):
     """Terms of a sum that share their first (or last) factor are collected, the others left as they
     are, when that is shorter: ``Xᵀσ + λw − Xᵀy = Xᵀ(σ − y) + λw``."""
-    from .simplify import rebuild
 
     return rebuild(e, smaller(grouped))
 

@@ -7,7 +7,7 @@ transposed ``dXᵀ`` into ``K vec dX``, an entrywise product ``A ∘ Z`` into
 ``diag(vec A) vec Z``, a number ``tr(M dX)`` times ``B`` into
 ``vec(B) vec(Mᵀ)ᵀ vec dX`` — each rule its own checked line.
 
-The Hessian of a scalar function is the Jacobian of its gradient.
+The Hessian of a scalar function is the Jacobian of its gradient (``hessians``).
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir, spectral
-from .methods import Core, derive_core, expand_differentials, simplify_gradient
-from .proof import Chain, Step
-from .rearrange import Term, kronecker_factor, linear_form
-from .rules import MAGNUS, MAGNUS_CH5, MURRAY, fact, rule
-from .simplify import merge_powers, numbers_out_of_traces, push_transposes, transposed
+from .linear_forms import Term, linear_form
+from .methods import Core, expand_differentials, simplify_gradient
+from .proof import Step
+from .rearrange import kronecker_factor
+from .registry import MAGNUS, fact, rule
+from .rules import MURRAY
+from .transposes import transposed
 
 MAGNUS_CH9 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (first identification theorem)"
-MAGNUS_CH10 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 10 (second identification theorem)"
 
 
 def differential_of_variable(variable):
@@ -340,37 +341,7 @@ def jacobian_of(Z, dx):
     return ir.add(*(jacobian_term(s, dx) for s in linear_form(Z, dx)))
 
 
-# --- the Hessian ------------------------------------------------------------------
-
-
-fact(
-    "Hessian identification",
-    r"\mathrm{d}^{2}f = \mathrm{d}x^{\top} H\,\mathrm{d}x,\ \mathrm{d}(\nabla f) = H\,\mathrm{d}x"
-    r" \iff \nabla^{2} f = H",
-    MAGNUS_CH10,
-    "The Hessian is the Jacobian of the gradient.",
-)
-
-
-fact(
-    "vec Hessian identification",
-    r"\mathrm{d}^{2}f = (\mathrm{d}\operatorname{vec}X)^{\top} H\,\mathrm{d}\operatorname{vec}X,\ "
-    r"\mathrm{d}\operatorname{vec}(\nabla f) = H\,\mathrm{d}\operatorname{vec}X \iff \nabla^{2} f = H",
-    MAGNUS_CH10,
-    "The Hessian is the Jacobian of the gradient, acting on vec X.",
-)
-
-
-def hessian_core(gradient, variable, symmetric) -> Core:
-    """``d vec(∇f) = H d vec X``: the second differential's matrix, read off the gradient's differential.
-
-    For a symmetric variable the Jacobian of the gradient ``(G + Gᵀ)/2`` is taken within symmetric
-    matrices, so the Hessian ``H ½(I + K)`` is a symmetric matrix."""
-    core = jacobian_core(gradient, variable, symmetric)
-    first, *rest = core.gradient.steps
-    identification = "Hessian identification" if variable.shape[1] == 1 else "vec Hessian identification"
-    hessian = Chain(None, (replace(first, rule=identification), *rest))
-    return replace(core, gradient=hessian)
+# --- a symmetric variable's directions ------------------------------------------
 
 
 @rule(
@@ -382,42 +353,3 @@ def hessian_core(gradient, variable, symmetric) -> Core:
 def symmetrizer(n):
     """A symmetric dX is the mean of itself and its transpose, and K turns vec dX into vec dXᵀ."""
     return ir.mul(sp.Rational(1, 2), ir.add(sp.Identity(n * n), ir.Commutation(n, n)))
-
-
-fact(
-    "second derivative",
-    r"\mathrm{d}f' = g\,\mathrm{d}t \iff \frac{\mathrm{d}^{2}f}{\mathrm{d}t^{2}} = g",
-    MAGNUS_CH5,
-    "The second derivative is the derivative of the derivative.",
-)
-
-
-def second_derivative_core(derivative, t, symmetric) -> Core:
-    """``d(f') = f'' dt``: the derivative's differential, and the second derivative read off it."""
-    core = derive_core(derivative, t, symmetric)
-    first, *rest = core.gradient.steps
-    return replace(core, gradient=Chain(None, (replace(first, rule="second derivative"), *rest)))
-
-
-fact(
-    "second differential",
-    r"\mathrm{d}f = \operatorname{tr}(M\,\mathrm{d}X),\ \mathrm{d}^{2}X = 0"
-    r" \implies \mathrm{d}^{2}f = \operatorname{tr}(\mathrm{d}M\,\mathrm{d}X)",
-    MAGNUS_CH10,
-    "dX is the same in both differentials: only M varies, and d(dX) = 0.",
-)
-
-
-def bilinear_form(M, variable, U, V) -> Chain:
-    """``d²f[U, V] = tr(D_U M · V)`` for ``df = tr(M dX)``: the second differential in two directions."""
-    dX = ir.d(variable)
-    steps = expand_differentials(ir.d(M), variable)
-    dM = (steps[-1].expr if steps else ir.d(M)).xreplace({dX: U})
-    lines = [Step(ir.tr(ir.mul(dM, V)), "second differential")]
-    expanded = ir.add(*(ir.tr(ir.mul(t.expr(U), V)) for t in linear_form(dM, U)))
-    if expanded != lines[-1].expr:
-        lines.append(Step(expanded, "expand"))
-    for simplification in (merge_powers, push_transposes, numbers_out_of_traces):
-        if (value := simplification(lines[-1].expr)) != lines[-1].expr:
-            lines.append(Step(value, simplification.rule.name))
-    return Chain(ir.SecondDifferential(U, V), tuple(lines))

@@ -1,11 +1,14 @@
 """The kind of result a derivation computes (gradient, derivative, Jacobian, Hessian, second
-derivative), resolved once by the engine and carried on the ``Derivation``."""
+derivative), and the convention and layout it is written in, resolved once by the engine and
+carried on the ``Derivation``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..expr import ir
+from ..spec.keys import variable_name
+from ..spec.model import Spec
 
 
 @dataclass(frozen=True)
@@ -51,3 +54,14 @@ def is_jacobian(function, variable) -> bool:
 def kind_of(function, variable, order: int = 1) -> Kind:
     """The kind of the ``order``-th derivative of ``function`` by ``variable``."""
     return KINDS[order, is_jacobian(function, variable), not ir.is_matrix(variable)]
+
+
+def structure(spec: Spec) -> str | None:
+    """How a symmetric variable's gradient is taken (``sym`` or ``cookbook``); None if unconstrained."""
+    declared = spec.symbol(variable_name(spec.wrt[0]))
+    return spec.symmetric_gradient if {"symmetric", "spd"} & set(declared.assume) else None
+
+
+def resolved_layout(spec: Spec, kind: Kind) -> str:
+    """The layout the result is written in: a derivative by a number has none (it is denominator's)."""
+    return "denominator" if kind.by_number else spec.layout

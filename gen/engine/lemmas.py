@@ -11,9 +11,9 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ..expr import ir
+from ..expr import ir, proof_nodes
 from .proof import Chain, Lemma, Step
-from .rules import MAGNUS_CH5, REGISTRY, fact
+from .registry import MAGNUS_CH5, REGISTRY, fact
 
 
 class Directional:
@@ -33,11 +33,11 @@ class Directional:
 
     def increment(self, F):
         """``F(X + tU) − F(X)`` (``tU`` for ``X`` itself)."""
-        return ir.mul(self.t, self.U) if F == self.X else ir.difference(self.at(F), F)
+        return ir.mul(self.t, self.U) if F == self.X else proof_nodes.difference(self.at(F), F)
 
     def quotient(self, F):
         """``(F(X + tU) − F(X))/t`` (``U`` for ``X`` itself)."""
-        return self.U if F == self.X else ir.quotient(ir.difference(self.at(F), F), self.t)
+        return self.U if F == self.X else proof_nodes.quotient(proof_nodes.difference(self.at(F), F), self.t)
 
     def derivative(self, F):
         """``D_U F = lim_{t→0} (F(X + tU) − F(X))/t`` (``U`` for ``X`` itself)."""
@@ -175,7 +175,7 @@ def inverse_lemma(D: Directional, F, rule_name="inverse", G=None) -> Chain:
     """``(F_t − F)/t`` for ``F = G⁻¹``: factor, swap the sign, let t → 0."""
     G = F.arg if G is None else G
     t = D.t
-    factored = ir.mul(D.at(F), ir.quotient(ir.difference(G, D.at(G)), t), F)
+    factored = ir.mul(D.at(F), proof_nodes.quotient(proof_nodes.difference(G, D.at(G)), t), F)
     steps = [Step(factored, "difference of inverses")]
     steps.append(Step(ir.mul(-1, D.at(F), D.quotient(G), F), "increment" if G == D.X else "sign"))
     steps.append(limit_of(D, rule_name, F))
@@ -211,7 +211,9 @@ def leibniz_lemma(rule_name: str, combine):
 def determinant_lemma(D: Directional, F) -> Chain:
     G = F.arg
     relative = ir.add(sp.Identity(G.shape[0]), ir.mul(sp.Inverse(G), D.increment(G)))
-    factored = ir.mul(F, ir.quotient(ir.difference(sp.Determinant(relative), sp.Integer(1)), D.t))
+    factored = ir.mul(
+        F, proof_nodes.quotient(proof_nodes.difference(sp.Determinant(relative), sp.Integer(1)), D.t)
+    )
     steps = (
         Step(factored, "multiplicativity"),
         replace(limit_of(D, "determinant", F), rule="first-order determinant"),
@@ -223,7 +225,7 @@ def log_determinant_lemma(D: Directional, F) -> Chain:
     G = F.args[0].arg
     relative = ir.add(sp.Identity(G.shape[0]), ir.mul(sp.Inverse(G), D.increment(G)))
     steps = (
-        Step(ir.quotient(sp.log(sp.Determinant(relative)), D.t), "multiplicativity"),
+        Step(proof_nodes.quotient(sp.log(sp.Determinant(relative)), D.t), "multiplicativity"),
         replace(limit_of(D, "log-determinant", F), rule="first-order log-determinant"),
     )
     return Chain(D.quotient(F), steps)

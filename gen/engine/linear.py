@@ -14,8 +14,9 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir
+from .linear_forms import Term, linear_form, to_expr
 from .proof import Step
-from .rearrange import REARRANGEMENTS, Term, collect, identify, linear_form, to_expr
+from .rearrange import REARRANGEMENTS, collect, identify
 from .simplify import SIMPLIFICATIONS
 
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 import sympy as sp
 
 from ..errors import Unsupported
-from ..expr import ir
+from ..expr import ir, proof_nodes
 from ..expr.printers import brief
+from .gradient_conventions import SYMMETRIC_GRADIENTS, numerator_layout
 from .lemmas import LEMMAS, Directional, lemma
 from .linear import (
     differentials,
@@ -32,11 +33,13 @@ from .linear import (
     substitute,
     total,
 )
+from .linear_forms import linear_form, to_expr
 from .named import NO_NAMES, Named
 from .proof import Chain, Proof, Step
-from .rearrange import coefficient, collect, identify, linear_form, to_expr
-from .rules import COOKBOOK, DIFFERENTIAL, MAGNUS_CH5, fact
-from .simplify import SIMPLIFICATIONS, SYMMETRIC_GRADIENTS, numerator_layout, softmaxes
+from .rearrange import coefficient, collect, identify
+from .registry import COOKBOOK, MAGNUS_CH5, fact
+from .rules import DIFFERENTIAL
+from .simplify import SIMPLIFICATIONS, softmaxes
 
 
 @dataclass(frozen=True)
@@ -296,10 +299,10 @@ def directional(core: Core, names: dict) -> Proof:
     steps = [Step(definition, "directional derivative")]
     steps += [replace(s, expr=D(s.expr)) for s in core.steps]
     if core.form:
-        steps.append(Step(ir.Inner(ir.transpose_of(core.coefficient), U), "inner product"))
+        steps.append(Step(proof_nodes.Inner(ir.transpose_of(core.coefficient), U), "inner product"))
     subjects = dict.fromkeys((s.rule, s.subject) for s in core.steps if s.rule in LEMMAS)
     lemmas = tuple(lemma(D, r, F, names["pieces"]) for r, F in subjects)
-    chain = Chain(ir.Directional(core.function, X, U), tuple(steps))
+    chain = Chain(proof_nodes.Directional(core.function, X, U), tuple(steps))
     symbols = (("direction", U), ("t", t))
     return Proof("directional", X, chain, identified(core, "gradient"), lemmas, symbols)
 
@@ -335,16 +338,16 @@ def entrywise(core: Core, names: dict) -> Proof:
     X = core.variable
     vector = X.shape[1] == 1
     indices = names["indices"][: 1 if vector else 2]
-    J = ir.SingleEntry(names["unit vector" if vector else "single entry"], *X.shape, *indices)
+    J = proof_nodes.SingleEntry(names["unit vector" if vector else "single entry"], *X.shape, *indices)
 
     def partial(e):
-        return ir.rewrite_differentials(e, lambda F: J if F == X else ir.partial(F, X, indices))
+        return ir.rewrite_differentials(e, lambda F: J if F == X else proof_nodes.partial(F, X, indices))
 
     steps = [replace(s, expr=partial(s.expr)) for s in core.steps]
     if core.form:
         rule_name = "unit vector" if vector else "single entry"
-        steps.append(Step(ir.entry(core.coefficient, indices[::-1]), rule_name))
-    chain = Chain(ir.partial(core.function, X, indices), tuple(steps))
+        steps.append(Step(proof_nodes.entry(core.coefficient, indices[::-1]), rule_name))
+    chain = Chain(proof_nodes.partial(core.function, X, indices), tuple(steps))
     symbols = (*zip(("row", "column"), indices), ("unit", J))
     return Proof("entrywise", X, chain, identified(core, "matrix of partials"), (), symbols)
 

@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 import sympy as sp
 
 from ..expr import ir
+from .walk import rebuild
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,5 @@ def replaced(expr, old, new):
             if args[i : i + len(run)] == run:
                 return ir.mul(*args[:i], new, *args[i + len(run) :])
         return node
-
-    from .simplify import rebuild  # the simplifier's bottom-up walk, re-normalising products
 
     return rebuild(expr, visit)

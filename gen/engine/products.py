@@ -14,14 +14,15 @@ import sympy as sp
 
 from ..expr import ir
 from .forms import collected_entrywise, expanded, smaller
-from .rules import COOKBOOK, rule
+from .powers import merge_entrywise
+from .registry import COOKBOOK, rule
+from .walk import rebuild
 
 
 @rule("multiply out", r"(A + B)C = AC + BC,\ u\,(v^{\top}w) = (v^{\top}w)\,u", COOKBOOK)
 def multiplied_products(e, symmetric=frozenset()):
     """A product of a sum is multiplied out, each term's 1×1 inner products taken out as numbers,
     when that is shorter: ``(p1ᵀ − I)y = (1ᵀy)p − y``."""
-    from .simplify import rebuild
 
     return rebuild(e, smaller(multiplied_out))
 
@@ -53,7 +54,6 @@ def over_quotients(node):
     """``(a ∘ c^{∘−1} − b) ∘ c`` as ``a − b ∘ c``: a factor that is a sum with entrywise powers in it
     multiplied out, so that a power meets its base (the logistic loss in names, ``((1 − y) ∘ (1 −
     h)^{∘−1} − y ∘ h^{∘−1}) ∘ h ∘ (1 − h) = (1 − y) ∘ h − y ∘ (1 − h)``), then collected."""
-    from .simplify import merge_entrywise
 
     quotients = [i for i, a in enumerate(node.args) if isinstance(a, sp.MatAdd) and a.has(sp.HadamardPower)]
     if not quotients:

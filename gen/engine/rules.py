@@ -1,76 +1,20 @@
-"""The rule registry and the rules of the differential calculus.
+"""The rules of the differential calculus.
 
-A rule is a small registered function with a name, the identity it applies
-(LaTeX) and a reference. A differential rule receives ``F`` from a node
-``d(F)`` and returns what ``d(F)`` equals, or ``None`` if it does not apply.
-Rearrangement and simplification rules register here too (``rearrange``,
-``simplify``) so that ``derivtex rules`` lists them all.
+A differential rule receives ``F`` from a node ``d(F)`` and returns what ``d(F)`` equals, or
+``None`` if it does not apply; ``DIFFERENTIAL`` is their order (they register in `registry`).
 """
 
 from __future__ import annotations
-
-import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import sympy as sp
 
 from ..errors import Unsupported
 from ..expr import ir, spectral
 from ..expr.functions import FUNCTIONS
+from .registry import COOKBOOK, HIGHAM, MAGNUS, Rule, fact, rule
 
-MAGNUS = "Magnus & Neudecker, Matrix Differential Calculus, ch. 8"
-COOKBOOK = "Petersen & Pedersen, The Matrix Cookbook, §2"
-MAGNUS_CH5 = "Magnus & Neudecker, Matrix Differential Calculus, ch. 5"  # derivatives, limits, chain rule
 MAX_POWER = 1000  # d(F^k) is written as k terms: a larger integer power is refused (work counted)
-HIGHAM = "Higham, Functions of Matrices, ch. 3"  # the Fréchet derivative of a matrix function
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    identity: str  # LaTeX, math mode
-    reference: str
-    apply: Callable | None  # None: a fact that only justifies a line, nothing to apply
-    description: str  # the identity in words (the function's docstring), first line a summary
-
-    @property
-    def summary(self) -> str:
-        """The description's first line as plain text (without reST literal markers)."""
-        return self.description.splitlines()[0].replace("``", "")
-
-
-REGISTRY: dict[str, Rule] = {}
 DIFFERENTIAL: list[Rule] = []
-
-
-def register(entry: Rule, table: list | None = None) -> Rule:
-    """Add ``entry`` to the registry (and to ``table``, whose order is priority)."""
-    if entry.name in REGISTRY:
-        raise ValueError(f"two rules are named {entry.name!r}")
-    REGISTRY[entry.name] = entry
-    if table is not None:
-        table.append(entry)
-    return entry
-
-
-def rule(name: str, identity: str, reference: str = MAGNUS, table: list | None = None):
-    """Register ``fn`` as the rule ``name``; its docstring is the rule's description."""
-
-    def decorate(fn: Callable) -> Callable:
-        fn.rule = register(Rule(name, identity, reference, fn, inspect.getdoc(fn) or ""), table)
-        return fn
-
-    return decorate
-
-
-def fact(name: str, identity: str, reference: str, description: str) -> Rule:
-    """Register a rule that only justifies a line: a name, its identity, a reference and what it says.
-
-    Definitions, identification theorems and the steps of a limit lemma are such facts:
-    a proof cites them, and nothing rewrites by them.
-    """
-    return register(Rule(name, identity, reference, None, description))
 
 
 def differential_rule(name, identity, reference=MAGNUS):

@@ -14,7 +14,9 @@ import sympy as sp
 from ..errors import SpecError
 from ..expr import ir, spectral
 from ..expr.lower import locate
-from .rules import MURRAY, rule
+from .registry import rule
+from .rules import MURRAY
+from .walk import rebuild
 
 
 def symmetric(e, declared: frozenset) -> bool:
@@ -92,7 +94,6 @@ def triangular(e, side: str) -> bool:
 )
 def upper_triangular_phi(e, symmetric=frozenset()):
     """Φ keeps the strict lower triangle, here zero, and halves the diagonal (Lᵀ has L's diagonal)."""
-    from .simplify import rebuild  # simplify imports this module for the rule
 
     def visit(node):
         if not (isinstance(node, spectral.TrilHalf) and triangular(node.arg, "upper")):

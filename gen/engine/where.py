@@ -12,9 +12,9 @@ import sympy as sp
 
 from ..errors import SpecError
 from ..expr import ir
-from ..expr.lower import parse_expr, pieces
-from ..expr.parser import Name, parse_ast
-from ..spec.keys import Spec
+from ..expr.lower import parse_expr
+from ..expr.parser import Name, parse_ast, pieces
+from ..spec.model import Spec
 from .named import NO_NAMES, Named
 
 

@@ -33,8 +33,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import sympy as sp
+from sympy.core.parameters import distribute
 
 from . import ir
+from .functions import FUNCTIONS
 
 
 def is_number_product(e) -> bool:
@@ -112,3 +114,53 @@ def rank(term) -> int:
     order = AUTHORED.get() or {}
     written = term.arg if isinstance(term, (ir.MatDiff, ir.Diff)) and term not in order else term
     return order.get(written, len(order))
+
+
+# --- what both printers write alike: the order and signs of terms, parameters shown ----------------
+
+
+def of_matrix(e) -> bool:
+    """Whether ``φ(F)`` applies ``φ`` to the entries of a matrix that is not a vector (or a number)."""
+    return ir.is_matrix(e.arg) and 1 not in e.arg.shape
+
+
+def written_parameters(e) -> tuple:
+    """The parameters of ``φ(F, …)`` a reader must be shown: none when they are the defaults
+    (``step(x)`` for ``step(x, 0)``)."""
+    defaults = tuple(None if d is None else sp.Integer(d) for _, d in FUNCTIONS[e.name].parameters)
+    return () if tuple(e.params) == defaults else tuple(e.params)
+
+
+def split_sign(e):
+    """``(True, x)`` when ``e`` is ``-x``: a negative numeric coefficient, also one inside a
+    1×1 product used as a number (``½ tr(-aᵀb)`` reads ``-½ aᵀb``)."""
+    if is_number_product(e):
+        negative, magnitude = split_sign(e.arg)
+        return (True, sp.Trace(magnitude)) if negative else (False, e)
+    if isinstance(e, (sp.MatMul, sp.Mul)):
+        coeff, factors = ir.coeff_and_factors(e) if ir.is_matrix(e) else (e, ())
+        number, rest = coeff.as_coeff_Mul()
+        signs = [split_sign(f) if is_number_product(f) else (False, f) for f in sp.Mul.make_args(rest)]
+        negative = (number < 0) != (sum(s for s, _ in signs) % 2 == 1)
+        if number < 0 or any(s for s, _ in signs):
+            with distribute(False):  # -2*(a + b) is 2*(a + b) negated, not 2*a + 2*b
+                return negative, ir.mul(abs(number), *(m for _, m in signs), *factors)
+    if e.is_Number and e < 0:
+        return True, -e
+    return False, e
+
+
+def ordered_terms(e):
+    """Terms of a sum in reading order: positive before negative, then as the author wrote them
+    (see `rank`), then ``X`` before ``tU``, ``A`` before ``Aᵀ``."""
+    return sorted(ir.terms(e), key=lambda t: (split_sign(t)[0], rank(t), *stable_key(t)))
+
+
+def stable_key(t) -> tuple:
+    """The order of terms the author did not write: ``X`` before ``tU``, ``A`` before ``Aᵀ``, then SymPy's."""
+    return symbolic_coeff(t), t.count(sp.Transpose), sp.default_sort_key(t)
+
+
+def symbolic_coeff(term) -> bool:
+    """Whether a matrix term has a symbolic scalar factor, as ``tU`` in ``X + tU``."""
+    return ir.is_matrix(term) and not ir.coeff_and_factors(term)[0].is_Number

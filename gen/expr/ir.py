@@ -3,6 +3,7 @@
 The constructors (`mul`, `add`, `tr`, ...) only flatten and gather numeric
 coefficients; they never apply an identity, so every rewrite that changes
 meaning is a named rule with its own checked step.
+The nodes only the directional and entrywise proofs write are in `gen.expr.proof_nodes`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sympy.matrices.expressions import MatrixExpr
 from .functions import FUNCTIONS
 
 
-class _Unary:
+class Unary:
     """A node whose (first) argument is ``arg``."""
 
     @property
@@ -21,7 +22,7 @@ class _Unary:
         return self.args[0]
 
 
-class MatDiff(_Unary, MatrixExpr):
+class MatDiff(Unary, MatrixExpr):
     """The differential ``d(F)`` of a matrix expression (``dX`` when F is a variable)."""
 
     is_commutative = False
@@ -34,7 +35,7 @@ class MatDiff(_Unary, MatrixExpr):
         return self.args[0].shape
 
 
-class Diff(_Unary, sp.Expr):
+class Diff(Unary, sp.Expr):
     """The differential ``d(f)`` of a scalar expression."""
 
     is_commutative = True
@@ -73,7 +74,7 @@ class Elementwise(_Named, MatrixExpr):
         return self.arg.shape
 
 
-class Softmax(_Unary, MatrixExpr):
+class Softmax(Unary, MatrixExpr):
     """``softmax(z) = e^z / 1ᵀe^z`` of a vector: the parser writes it out, a result names it back."""
 
     is_commutative = False
@@ -86,7 +87,7 @@ class Softmax(_Unary, MatrixExpr):
         return self.arg.shape
 
 
-class RowSoftmax(_Unary, MatrixExpr):
+class RowSoftmax(Unary, MatrixExpr):
     """``softmax(Z)`` of a matrix, row by row: each row of ``Z`` goes to its softmax (Vaswani et al. 2017);
     the softmax of each column is ``softmax(Zᵀ)ᵀ``."""
 
@@ -100,7 +101,7 @@ class RowSoftmax(_Unary, MatrixExpr):
         return self.arg.shape
 
 
-class RowLogSumExp(_Unary, MatrixExpr):
+class RowLogSumExp(Unary, MatrixExpr):
     """``logsumexp(Z)`` of a matrix, row by row: the column of ``log Σ_j e^{Z_ij}``, one entry per row."""
 
     is_commutative = False
@@ -122,7 +123,7 @@ class ScalarFunction(_Named, sp.Expr):
         return sp.Expr.__new__(cls, sp.core.symbol.Str(str(name)), f, *map(sp.sympify, params))
 
 
-class _LinearMap(_Unary, MatrixExpr):
+class _LinearMap(Unary, MatrixExpr):
     """A linear function of one matrix argument."""
 
     is_commutative = False
@@ -381,33 +382,10 @@ def transpose_of(e):
     return sp.Transpose(e)
 
 
-# --- nodes of the directional and entrywise proofs ----------------------------------
-#
-# ``t`` is the step of a difference quotient, ``U`` a direction, ``J^{ij}`` the
-# single-entry matrix and ``i, j`` its indices: fresh symbols chosen per derivation.
+# --- the limit of a step (relation '->'; a difference quotient's in the directional proof) ---------
 
 
-class MatQuotient(_Unary, MatrixExpr):
-    """``num / t`` kept as a fraction: a difference quotient."""
-
-    is_commutative = False
-
-    def __new__(cls, num, t):
-        return sp.Basic.__new__(cls, num, t)
-
-    @property
-    def shape(self):
-        return self.args[0].shape
-
-
-class Quotient(_Unary, sp.Expr):
-    is_commutative = True
-
-    def __new__(cls, num, t):
-        return sp.Expr.__new__(cls, num, t)
-
-
-class MatLimit(_Unary, MatrixExpr):
+class MatLimit(Unary, MatrixExpr):
     """``lim_{t→0} expr``; with ``F, U`` it is the directional derivative ``D_U F``, and printed so."""
 
     is_commutative = False
@@ -420,98 +398,16 @@ class MatLimit(_Unary, MatrixExpr):
         return self.args[0].shape
 
 
-class Limit(_Unary, sp.Expr):
+class Limit(Unary, sp.Expr):
     is_commutative = True
 
     def __new__(cls, expr, t, *of):
         return sp.Expr.__new__(cls, expr, t, *of)
 
 
-def quotient(num, t):
-    return MatQuotient(num, t) if is_matrix(num) else Quotient(num, t)
-
-
 def limit(e, t, *of):
     """``lim_{t→0} e``; ``of = (F, U)`` when ``e`` is the difference quotient of ``F`` along ``U``."""
     return MatLimit(e, t, *of) if is_matrix(e) else Limit(e, t, *of)
-
-
-def difference(a, b):
-    """``a − b`` exactly as written (no cancellation, no reordering of ``a``)."""
-    return sp.MatAdd(a, neg(b)) if is_matrix(a) else sp.Add(a, -b, evaluate=False)
-
-
-class Directional(Diff):
-    """``Df(X)[U]``: the directional derivative of the function (printed with the letter f)."""
-
-    def __new__(cls, f, variable, direction):
-        return sp.Expr.__new__(cls, f, variable, direction)
-
-
-class MatPartial(MatDiff):
-    """``∂F/∂X_ij``: the differential in the direction ``J^{ij}``."""
-
-    def __new__(cls, F, variable, *indices):
-        return sp.Basic.__new__(cls, F, variable, *indices)
-
-
-class Partial(Diff):
-    def __new__(cls, F, variable, *indices):
-        return sp.Expr.__new__(cls, F, variable, *indices)
-
-
-def partial(F, variable, indices):
-    return MatPartial(F, variable, *indices) if is_matrix(F) else Partial(F, variable, *indices)
-
-
-class SingleEntry(MatrixExpr):
-    """``J^{ij}`` (``e_i`` for a vector): one in position (i, j), zeros elsewhere."""
-
-    is_commutative = False
-
-    def __new__(cls, letter, rows, cols, *indices):
-        return sp.Basic.__new__(cls, letter, sp.sympify(rows), sp.sympify(cols), *indices)
-
-    @property
-    def shape(self):
-        return self.args[1], self.args[2]
-
-    @property
-    def indices(self):
-        return self.args[3:]
-
-
-class Entry(sp.Expr):
-    """``M_{rc}`` (``m_c`` for a row vector)."""
-
-    is_commutative = True
-
-    def __new__(cls, M, *indices):
-        return sp.Expr.__new__(cls, M, *indices)
-
-
-def entry(M, indices):
-    """The entry of ``M`` at ``indices``, scalar coefficients in front."""
-    coeff, factors = coeff_and_factors(M)
-    return mul(coeff, Entry(mul(*factors), *indices))
-
-
-class SecondDifferential(sp.Expr):
-    """``d²f[U, V]``: the second differential of the function in the directions U and V."""
-
-    is_commutative = True
-
-    def __new__(cls, U, V):
-        return sp.Expr.__new__(cls, U, V)
-
-
-class Inner(sp.Expr):
-    """``⟨A, B⟩ = tr(AᵀB)``."""
-
-    is_commutative = True
-
-    def __new__(cls, a, b):
-        return sp.Expr.__new__(cls, a, b)
 
 
 # --- matrix functions (Higham, Functions of Matrices) --------------------------------

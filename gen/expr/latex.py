@@ -3,7 +3,7 @@
 ``X^{-\\top}`` for an inverse transpose, ``\\operatorname{tr}``, upright ``\\mathrm{d}``,
 ``^{\\top}`` for transposes, Greek names as Greek letters; the textbook forms of `gen.expr.forms`
 (no trace around a number, negative powers as ``\\frac``, ``\\mathbf{1}^{\\top}y``, the author's order
-of terms).
+of terms). A long line is cut into rows by `gen.expr.line_breaks` where the printer marks it may be.
 """
 
 from __future__ import annotations
@@ -11,25 +11,22 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from sympy.core.parameters import distribute
 
 from . import ir
-from .forms import fraction, is_number_product, number_shown, rank, transposed_outside
+from .forms import (
+    fraction,
+    is_number_product,
+    number_shown,
+    of_matrix,
+    ordered_terms,
+    split_sign,
+    transposed_outside,
+)
 from .functions import FUNCTIONS
+from .greek import GREEK
+from .line_breaks import MEASURE, chunks, fill, unmarked, width
 from .numbers import decimal
 from .spectral import SpectralLatex
-
-# The one table of Greek letters: the ASCII names a spec writes (``sigma``, ``Sigma``, ``sigma_1``;
-# ``eps`` and ``lam``, the short names code uses), the Unicode letters prose writes, and the LaTeX
-# letter both print as (ε and φ as the variants textbooks use).
-NAMES = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-).split()
-LETTERS = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
-VARIANTS = {"epsilon": "varepsilon", "phi": "varphi"}
-GREEK = {name: VARIANTS.get(name, name) for name in NAMES} | {"eps": "varepsilon", "lam": "lambda"}
-GREEK_LETTERS = {letter: GREEK[name] for letter, name in zip(LETTERS, NAMES, strict=True)}
 
 # Precedence: a sub-expression binding looser than its context is parenthesised.
 SUM, PRODUCT, POSTFIX, ATOM = 1, 2, 3, 4
@@ -46,11 +43,6 @@ def name_latex(name: str) -> str:
     elif len(base) > 1:
         base = f"\\mathrm{{{base}}}"
     return f"{base}_{{{name_latex(sub) if sub else ''}}}" if sub else base
-
-
-MARK = re.compile("\x00([TFO])(.)")  # where a line may break: kind, then nesting level (a character)
-# what a row begun at a mark starts with: a term its sign, a factor \cdot, an operator (∘, ⊗) itself
-CONTINUATIONS = {"T": "", "F": "\\cdot ", "O": ""}
 
 
 def latex(e) -> str:
@@ -356,11 +348,6 @@ def exponent(e) -> str:
 HADAMARD_POWERS = {"sqrt": "1/2"}  # entrywise functions written as a Hadamard power of a matrix
 
 
-def of_matrix(e) -> bool:
-    """Whether ``φ(F)`` applies ``φ`` to the entries of a matrix that is not a vector (or a number)."""
-    return ir.is_matrix(e.arg) and 1 not in e.arg.shape
-
-
 def entrywise_template(e) -> str:
     """The LaTeX template of ``φ(F)``, marked ``φ^{\\circ}`` when it applies to a matrix's entries
     (where the row's ``{circ}`` says, else before the parenthesised argument)."""
@@ -386,13 +373,6 @@ def entrywise_operator(name: str) -> tuple[str, str]:
     return tuple(marked(row.latex, m).format(**shown) for m in (True, False))
 
 
-def written_parameters(e) -> tuple:
-    """The parameters of ``φ(F, …)`` a reader must be shown: none when they are the defaults
-    (``step(x)`` for ``step(x, 0)``)."""
-    defaults = tuple(None if d is None else sp.Integer(d) for _, d in FUNCTIONS[e.name].parameters)
-    return () if tuple(e.params) == defaults else tuple(e.params)
-
-
 def subscript(base: str, sub: str) -> str:
     """``base_{sub}``, braced when the base ends in a subscript or superscript of its own."""
     scripted = ("_" in base or "^" in base) and not (base.startswith("(") and base.endswith(")"))
@@ -402,25 +382,6 @@ def subscript(base: str, sub: str) -> str:
 def group(text: str) -> str:
     """``(text)``, grown to fit a fraction inside (``\\Bigl``: a long line may still break inside)."""
     return f"\\Bigl({text}\\Bigr)" if "\\frac" in text else f"({text})"
-
-
-def split_sign(e):
-    """``(True, x)`` when ``e`` is ``-x``: a negative numeric coefficient, also one inside a
-    1×1 product used as a number (``½ tr(-aᵀb)`` reads ``-½ aᵀb``)."""
-    if is_number_product(e):
-        negative, magnitude = split_sign(e.arg)
-        return (True, sp.Trace(magnitude)) if negative else (False, e)
-    if isinstance(e, (sp.MatMul, sp.Mul)):
-        coeff, factors = ir.coeff_and_factors(e) if ir.is_matrix(e) else (e, ())
-        number, rest = coeff.as_coeff_Mul()
-        signs = [split_sign(f) if is_number_product(f) else (False, f) for f in sp.Mul.make_args(rest)]
-        negative = (number < 0) != (sum(s for s, _ in signs) % 2 == 1)
-        if number < 0 or any(s for s, _ in signs):
-            with distribute(False):  # -2*(a + b) is 2*(a + b) negated, not 2*a + 2*b
-                return negative, ir.mul(abs(number), *(m for _, m in signs), *factors)
-    if e.is_Number and e < 0:
-        return True, -e
-    return False, e
 
 
 def mul_factors(e):
@@ -448,61 +409,6 @@ def join_factors(pieces, mark: str = "") -> str:
     return out
 
 
-def ordered_terms(e):
-    """Terms of a sum in reading order: positive before negative, then as the author wrote them
-    (see `forms`), then ``X`` before ``tU``, ``A`` before ``Aᵀ``."""
-    return sorted(ir.terms(e), key=lambda t: (split_sign(t)[0], rank(t), *stable_key(t)))
-
-
-def stable_key(t) -> tuple:
-    """The order of terms the author did not write: ``X`` before ``tU``, ``A`` before ``Aᵀ``, then SymPy's."""
-    return symbolic_coeff(t), t.count(sp.Transpose), sp.default_sort_key(t)
-
-
-def symbolic_coeff(term) -> bool:
-    """Whether a matrix term has a symbolic scalar factor, as ``tU`` in ``X + tU``."""
-    return ir.is_matrix(term) and not ir.coeff_and_factors(term)[0].is_Number
-
-
-# --- line breaking ------------------------------------------------------------
-
-
-def operator_word(template: str) -> str | None:
-    """``exp`` for ``\\exp{group}``: the word a function is set as (not a Greek letter such as σ)."""
-    m = re.match(r"\\([a-z]+)\{+(group|arg)\}", template)
-    return m[1] if m and m[1] not in GREEK else None
-
-
-WORDS = ("det", "lim", *filter(None, (operator_word(f.latex) for f in FUNCTIONS.values() if f.latex)))
-
-
-def unmarked(tex: str) -> str:
-    return MARK.sub("", tex)
-
-
-SCRIPT = r"[\^_]\{([^{}]*)\}"  # a sub- or superscript: its glyphs
-ROOT = r"\\sqrt\{([^{}]*)\}"  # a square root: its sign (a glyph) and its argument
-
-
-def width(tex: str) -> int:
-    """Roughly how many glyphs wide ``tex`` is (a fraction counts its wider half)."""
-    tex = re.sub(r"\\(left|right|[Bb]igg?[lr]?|,|;|!|quad|qquad)\b", "", tex)
-    tex = re.sub(r"\^\{\\circ(?![A-Za-z])", "^{o", tex)  # a raised ∘ (exp^∘, X^{∘2}): a glyph, no operator
-    while (reduced := re.sub(SCRIPT, r" \1 ", re.sub(ROOT, r"v\1", tex))) != tex:
-        tex = reduced  # inside out
-    tex = re.sub(r"\\(?:operatorname|mathrm|mathbf)\{(\w+)\}", r"\1", tex)
-    fraction = r"\\frac\{([^{}]*)\}\{([^{}]*)\}"
-    while (m := re.search(fraction, tex)) is not None:
-        tex = tex[: m.start()] + max(m.groups(), key=len) + tex[m.end() :]
-    words = re.sub(rf"\\({'|'.join(WORDS)})\b", r"\1", tex)  # \tanh is four glyphs wide
-    glyphs = len(re.sub(r"[{}\s^_]", "", re.sub(r"\\[A-Za-z]+", "x", words)))
-    return glyphs + len(re.findall(r"[+=-]|\\circ", tex))  # binary operators take space around them
-
-
-MEASURE = 40  # glyphs a piece of a broken right-hand side may take beside the justifications
-DISPLAY = 60  # glyphs a displayed equation may take on one row (a proposition's: both sides)
-
-
 def broken(e, measure: int = MEASURE) -> list[str]:
     """The LaTeX of ``e`` in rows of at most ``measure`` glyphs where it can be.
 
@@ -513,50 +419,3 @@ def broken(e, measure: int = MEASURE) -> list[str]:
     printer = _Printer()
     printer.marked = True
     return fill(chunks(printer.print(e), measure), measure)
-
-
-def chunks(tex: str, measure: int) -> list[tuple[str, str]]:
-    """``tex`` as pieces a row may begin with, each with what it starts with if it does (``\\cdot``);
-    cut at the shallowest marks where braces and ``\\left``/``\\right`` are balanced, each piece
-    still too wide cut again inside it (the recursion: a sum's term, a product's factor, a function's
-    argument)."""
-    text = unmarked(tex)
-    usable = [m for m in MARK.finditer(tex) if balanced(unmarked(tex[: m.start()]))]
-    if width(text) <= measure or not usable:
-        return [(text, "")]
-    level = min(m[2] for m in usable)
-    cuts = [m for m in usable if m[2] == level]
-    starts = [0, *(m.start() for m in cuts)]
-    ends = [m.start() for m in cuts] + [len(tex)]
-    kinds = ["", *(m[1] for m in cuts)]
-    out = []
-    for start, end, kind in zip(starts, ends, kinds):
-        piece = tex[start:end]
-        piece = piece[3:] if start else piece  # without its mark (three characters)
-        (first, _), *rest = chunks(piece, measure)
-        out += [(first, CONTINUATIONS.get(kind, "")), *rest]
-    return out
-
-
-def balanced(tex: str) -> bool:
-    """Whether a row may end after ``tex``: its braces and ``\\left``/``\\right`` closed."""
-    return tex.count("{") == tex.count("}") and len(re.findall(r"\\left\b", tex)) == len(
-        re.findall(r"\\right\b", tex)
-    )
-
-
-def fill(pieces: list[tuple[str, str]], measure: int) -> list[str]:
-    """Rows of ``pieces`` (text, what a row begun with it starts with), each filled while it fits.
-
-    No row ends after a stub (a row of a few glyphs, ``diag(vec(1``, reads worse than a long one),
-    nor leaves a tail of a few glyphs (``V)``) to a row of its own when it nearly fits.
-    """
-    rows, current = [], ""
-    for k, (text, continuation) in enumerate(pieces):
-        tail = k == len(pieces) - 1 and width(text) < measure / 6 and width(current + text) <= measure * 7 / 6
-        if current and width(current) > measure / 3 and width(current + text) > measure and not tail:
-            rows.append(current)
-            current = continuation + text.lstrip()
-        else:
-            current += text
-    return [*rows, current]

@@ -1,28 +1,30 @@
 """Expression parser: text → AST (``grammar``) → SymPy matrix expression, with shapes checked.
 
 Our own parser: user text never reaches ``eval`` or SymPy's parser. Every error
-points at the offending token.
+points at the offending token. The operators are lowered here, calls ``f(x)`` in `gen.expr.calls`,
+and the sizes of a bare I in `gen.expr.shapes`.
 """
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import replace
 
 import sympy as sp
 from sympy.core.parameters import distribute
 
 from ..errors import Span, SpecError, Unsupported, clipped
-from ..spec.keys import SymbolSpec, Text
+from ..spec.keys import Text
+from ..spec.model import SymbolSpec
 from . import ir
+from .calls import CallLowering, ambiguous
 from .forms import record_terms
-from .functions import ALIASES, FUNCTIONS
+from .functions import FUNCTIONS
 from .ones import Ones, sized
-from .parser import PRODUCTS, BinOp, Call, Name, Neg, Num, Postfix, parse_ast
+from .parser import PRODUCTS, BinOp, Name, Neg, Num, Postfix, grouped, parse_ast, pieces, start, written
 from .piecewise import PiecewiseLowering
 from .printers import brief, size_text, text
+from .shapes import Eye, describe_shape, size_identities
 from .spectral import SpectralLowering
-from .tex import latex_reading
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
 
@@ -45,16 +47,6 @@ def symbol_table(symbols: tuple[SymbolSpec, ...]) -> dict[str, sp.Basic]:
         else:
             table[s.name] = sp.MatrixSymbol(s.name, dims[0], dims[1] if len(dims) > 1 else 1)
     return table
-
-
-@dataclass(frozen=True)
-class Eye:
-    """``c·I`` whose size is not known until it meets a matrix."""
-
-    coeff: sp.Expr = sp.Integer(1)
-
-    def sized(self, n):
-        return ir.mul(self.coeff, sp.Identity(n))
 
 
 def parse_expr(
@@ -97,17 +89,7 @@ def written_order(source: Text, symbols: dict[str, sp.Basic]) -> tuple:
     return tuple(order.items())
 
 
-def describe_shape(e) -> str:
-    shape = ir.shape(e)
-    if not shape:
-        return "a scalar"
-    rows, cols = (size_text(v) for v in shape)
-    if cols == "1" and rows != "1":
-        return f"an {rows}-vector" if rows[0] in "aefhilmnorsx" else f"a {rows}-vector"
-    return f"{'an' if rows[0] in 'aefhilmnorsx' else 'a'} {rows}×{cols} matrix"
-
-
-class _Lowering(SpectralLowering, PiecewiseLowering):
+class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering):
     def __init__(self, source: Text, symbols: dict, differentials: bool, variables: tuple = ()):
         self.source, self.symbols, self.differentials = source, symbols, differentials
         self.variables = variables
@@ -362,265 +344,6 @@ class _Lowering(SpectralLowering, PiecewiseLowering):
         if rows != cols:
             raise self.error(f"cannot {action.format(describe_shape(value))}: it is not square", pos)
 
-    def lower_Call(self, node: Call):
-        if node.name == "ones" and not node.args and self.source.latex:  # \mathbf{1}: sized by its neighbours
-            return Ones()
-        function = FUNCTIONS.get(node.name)
-        if function is not None and node.name in self.symbols:  # a symbol named d: d(...) is not dX
-            message = f"'{node.name}' is a declared symbol, so '{node.name}(' is not the differential here"
-            raise self.error(f"{message}: write '{node.name}*(' to multiply, or rename the symbol", node.pos)
-        if function is None:
-            if node.name in self.symbols:
-                raise self.error(
-                    f"'{node.name}' is a symbol, not a function; write '*' to multiply", node.pos
-                )
-            hint = ALIASES.get(node.name)
-            suggestion = f" (did you mean '{hint}'?)" if hint else self.suggest(node.name, FUNCTIONS)
-            raise self.error(f"unknown function '{node.name}'{suggestion}", node.pos)
-        if node.entrywise and not function.entrywise:
-            message = f"{node.name}() is not applied entry by entry: write {node.name}(...), without the '.'"
-            raise self.error(message, node.pos)
-        if len(node.args) not in function.arity:
-            raise self.error(self.arity_message(function, len(node.args)), node.pos)
-        lower = getattr(self, f"call_{function.lowering}")
-        split = 0 if function.of_sizes else len(node.args) - function.trailing_sizes
-        sizes = [self.size(arg) for arg in node.args[split:]]
-        if function.of_sizes:
-            return lower(node, *sizes)
-        if function.axes and len(node.args) == 2:
-            return lower(node, self.lower(node.args[0]), self.axis(function, node.args[1]))
-        args = [self.lower(a) for a in node.args[:split]]
-        if function.lowering in ("hadamard", "frechet"):  # hadamard(I, M): I takes M's size
-            args = [
-                a.sized(b.shape[0]) if isinstance(a, Eye) and ir.is_matrix(b) else a
-                for a, b in zip(args, args[::-1])
-            ]
-        if node.name in ("det", "logdet") and args == [Eye()]:  # det(I) = 1, whatever the size
-            return sp.Integer(1 if node.name == "det" else 0)
-        if any(isinstance(a, Eye) for a in args):
-            raise self.error(f"cannot tell the size of I in {node.name}(...)", node.pos)
-        if any(isinstance(a, Ones) for a in args):
-            raise self.error(f"cannot tell the size of \\mathbf{{1}} in {node.name}(...)", node.pos)
-        if self.source.latex and (read := latex_reading(node.name, node.entrywise, args)) != node.name:
-            node = replace(node, name=read)  # in LaTeX \exp(X) of a square X is e^X, |X| is det X
-            lower = getattr(self, f"call_{FUNCTIONS[read].lowering}")
-        return lower(node, *args, *sizes)
-
-    @staticmethod
-    def arity_message(function, given: int) -> str:
-        """``tr() takes 1 argument, not 2``; ``ones() takes one or two sizes, not 3``."""
-        if function.of_sizes:
-            wanted = " or ".join(("one", "two")[c - 1] for c in function.arity)
-            return f"{function.name}() takes {wanted} size{'s' * (function.arity[-1] > 1)}, not {given}"
-        counts, most = " or ".join(map(str, function.arity)), function.arity[-1]
-        return f"{function.name}() takes {counts} argument{'s' * (most > 1)}, not {given}"
-
-    def call_ones(self, node: Call, rows, cols=1):
-        return ir.ones(rows, cols)
-
-    def call_identity(self, node: Call, n):
-        return sp.Identity(n)
-
-    def call_commutation(self, node: Call, m, n):
-        return ir.Commutation(m, n)
-
-    def size(self, arg):
-        """A size: a dimension of a declared symbol, a positive integer, or a product of them."""
-        if isinstance(arg, BinOp) and arg.op == "*":
-            return self.size(arg.left) * self.size(arg.right)
-        dims = self.dimensions()
-        if isinstance(arg, Name) and arg.name in dims:
-            return dims[arg.name]
-        if isinstance(arg, Num) and arg.text.isdigit() and int(arg.text) > 0:
-            return sp.Integer(int(arg.text))
-        message = "a size is a dimension of a declared symbol, a positive integer, or a product of them"
-        raise self.error(message, arg.pos)
-
-    def dimensions(self) -> dict:
-        """The named dimensions of the declared symbols: ``n`` → its SymPy symbol."""
-        return {str(d): d for s in self.symbols.values() for d in ir.shape(s) if d.is_Symbol}
-
-    def call_tr(self, node, x):
-        if ir.is_matrix(x):
-            self.require_square(x, "take the trace of {}", node.pos)
-        return ir.tr(x)
-
-    def call_det(self, node, x):
-        if not ir.is_matrix(x):
-            return x
-        self.require_square(x, "take the determinant of {}", node.pos)
-        return sp.Determinant(x)
-
-    def call_logdet(self, node, x):
-        return sp.log(self.call_det(node, x))
-
-    def call_inv(self, node, x):
-        return self.invert(x, node.pos)
-
-    def call_norm(self, node, x):
-        if not ir.is_matrix(x):
-            raise self.error("norm() takes a vector or a matrix; for a number write sqrt(x^2)", node.pos)
-        return ir.Norm(x)
-
-    def call_d(self, node, x):
-        if not self.differentials:
-            raise self.error("differentials d(...) are only allowed in 'steps'", node.pos)
-        return self.differential(x, f"d({text(x)})", node.pos)
-
-    def differential(self, x, written: str, pos: int):
-        """``d(x)``, refused when ``x`` is constant: 0, and surely not what the author meant."""
-        if self.variables and not ir.depends_on(x, self.variables):
-            names = " or ".join(str(v) for v in self.variables)
-            message = f"{written} is 0: the differential of a constant (it does not depend on {names})"
-            raise self.error(message, pos)
-        return ir.d(x)
-
-    def call_entrywise(self, node, x, *parameters):
-        """``φ(x)`` of a number, a vector or a non-square matrix; ``φ.(X)`` of anything."""
-        if FUNCTIONS[node.name].piecewise:  # entry by entry of any matrix (no matrix relu is in use)
-            x, parameters = self.piecewise_parameters(node, x, parameters)
-            return ir.apply(node.name, ir.scalar(x), *parameters)
-        if not node.entrywise and ir.is_matrix(x) and x.shape[0] == x.shape[1] and not ir.is_one_by_one(x):
-            raise self.error(ambiguous(FUNCTIONS[node.name], text(x)), node.pos)
-        return ir.apply(node.name, ir.scalar(x))
-
-    def call_matrix_function(self, node, x):
-        """``expm(X)``, ``logm(X)``, …: the matrix function of a square matrix (Higham)."""
-        if not ir.is_matrix(x) or ir.is_one_by_one(x):
-            scalar = node.name[:-1]
-            message = f"{node.name}() takes a square matrix; for a number write {scalar}(...)"
-            raise self.error(message, node.pos)
-        self.require_square(x, f"take {node.name}() of {{}}", node.pos)
-        return ir.matrix_function(node.name, x)
-
-    def call_frechet(self, node, x, e):
-        """``expm_frechet(X, E)``: the Fréchet derivative ``L_f(X, E)``, E of X's shape."""
-        name = node.name.removesuffix("_frechet")
-        self.call_matrix_function(Call(name, (node.args[0],), node.pos), x)
-        if ir.shape(e) != ir.shape(x):
-            message = f"{node.name}(X, E) needs E of X's shape, not {describe_shape(e)}"
-            raise self.error(message, node.pos)
-        return ir.frechet(name, x, e)
-
-    def call_kronecker_form(self, node, x):
-        """``expm_kronecker(X)``: ``K_f(X)``, with ``vec L_f(X, E) = K_f(X) vec E``."""
-        name = node.name.removesuffix("_kronecker")
-        self.call_matrix_function(Call(name, node.args, node.pos), x)
-        return ir.KroneckerForm(name, x)
-
-    def call_hadamard(self, node, a, b):
-        if not (ir.is_matrix(a) and ir.is_matrix(b)) or a.shape != b.shape:
-            shapes = f"{describe_shape(a)} and {describe_shape(b)}"
-            raise self.error(f"hadamard() needs two matrices of the same shape, not {shapes}", node.pos)
-        return ir.hadamard(a, b)
-
-    def call_sum(self, node, x):
-        """The sum of the entries, 1ᵀ X 1 (a 1×1 product used as a number)."""
-        return ir.entry_sum(x) if ir.is_matrix(x) else x
-
-    def call_kron(self, node, a, b):
-        if not (ir.is_matrix(a) and ir.is_matrix(b)):
-            raise self.error("kron() takes two matrices or vectors", node.pos)
-        return sp.KroneckerProduct(a, b)
-
-    def call_vec(self, node, x):
-        if not ir.is_matrix(x):
-            raise self.error("vec() takes a matrix or a vector", node.pos)
-        return ir.Vec(x)
-
-    def call_unvec(self, node, v, rows, cols):
-        """``unvec(v, m, n)``: the m×n matrix whose stacked columns are ``v`` (vec⁻¹)."""
-        if not ir.is_matrix(v) or v.shape != (rows * cols, 1):
-            m, n = (size_text(d) for d in (rows, cols))
-            message = f"unvec(..., {m}, {n}) takes a vector of {m}*{n} entries, not {describe_shape(v)}"
-            raise self.error(message, node.pos)
-        return ir.Unvec(v, rows, cols)
-
-    def call_diag(self, node, x):
-        """diag(x): the diagonal matrix of a vector; diag(X): the diagonal of a square matrix."""
-        if not ir.is_matrix(x) or x.shape[1] != 1 and x.shape[0] != x.shape[1]:
-            message = f"diag() takes a vector or a square matrix, not {describe_shape(x)}"
-            raise self.error(message, node.pos)
-        return ir.Diag(x)
-
-    def axis(self, function, arg) -> str:
-        """The axis named by the last argument of ``softmax(Z, rows)``: one of the function's words."""
-        if isinstance(arg, Name) and arg.name in function.axes:
-            return arg.name
-        words = " or ".join(function.axes)
-        message = f"the second argument of {function.name}() is {words}, not '{clipped(written(arg))}'"
-        raise self.error(message, start(arg))
-
-    def call_logsumexp(self, node, x, axis=None):
-        """log(1ᵀ exp(x)) for a vector x; each row's (each column's) for a matrix."""
-        rows = self.along(x, axis, node)
-        if rows is None:
-            return sp.log(self.call_sum(node, ir.apply("exp", x)))
-        return ir.RowLogSumExp(x) if rows else ir.transpose_of(ir.RowLogSumExp(ir.transpose_of(x)))
-
-    def call_softmax(self, node, x, axis=None):
-        """exp(x) / 1ᵀ exp(x) for a vector x; each row's (each column's) for a matrix."""
-        rows = self.along(x, axis, node)
-        if rows is None:
-            return ir.mul(sp.Pow(self.call_sum(node, ir.apply("exp", x)), -1), ir.apply("exp", x))
-        return ir.RowSoftmax(x) if rows else ir.transpose_of(ir.RowSoftmax(ir.transpose_of(x)))
-
-    def along(self, x, axis, node) -> bool | None:
-        """``None`` for a vector's own softmax (its one column), else whether row by row: a matrix's
-        rows unless ``columns`` is written, and the column convention is the transpose of the row one."""
-        if not ir.is_matrix(x):
-            raise self.error(f"{node.name}() takes a vector or a matrix, not {describe_shape(x)}", node.pos)
-        column = x.shape[1] == 1
-        if axis is None:
-            return None if column else True
-        return True if axis == "rows" else (None if column else False)
-
-    def suggest(self, name: str, names) -> str:
-        close = difflib.get_close_matches(name, list(names), n=1)
-        return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def size_identities(factors: list, divisors: set) -> tuple[list, bool]:
-    """The factors of a product with each bare I sized, and whether some I is left to the context.
-
-    An I is as wide as the product on its left is, or as tall as the product on its right, 1×1
-    products counting as numbers; ``x*I*y^T`` is 1×1, the number 1. An I between two numbers
-    (``(x^T*x)*I``, ``I*x^T*x``) scales the whole product, a number, and takes its size from the
-    context, as ``norm(x)^2*I`` does.
-    """
-    plain = [None if isinstance(f, Eye) or i in divisors else f for i, f in enumerate(factors)]
-    out, free = [], False
-    for i, factor in enumerate(factors):
-        if not isinstance(factor, Eye) or i in divisors:
-            out.append(factor)
-            continue
-        left, right = product_shape(plain[:i]), product_shape(plain[i + 1 :])
-        size = left[1] if left else right[0] if right else None
-        free = free or size is None
-        out.append(factor.coeff if size in (None, 1) else factor.sized(size))
-    return out, free
-
-
-def product_shape(factors: list) -> tuple:
-    """The shape of a product, ``()`` when it is a number (a 1×1 product counts as one)."""
-    shape = ()
-    for f in factors:
-        own = ir.shape(f) if f is not None and ir.shape(f) != (1, 1) else ()
-        shape = (shape[0], own[1]) if shape and own else shape or own
-        shape = () if shape == (1, 1) else shape
-    return shape
-
-
-def ambiguous(function, argument: str) -> str:
-    """Why ``exp(X)`` of a square matrix is refused: a reader takes it for the matrix function."""
-    name, matrix = function.name, function.matrix_function
-    written, entrywise = f"{name}({argument})", f"{name}.({argument}) entry by entry"
-    if matrix in FUNCTIONS:
-        choice = f"{matrix}({argument}) for the matrix function or {entrywise}"
-    else:
-        choice = f"{entrywise} (the matrix function {name} is not supported)"
-    return f"{written} of a square matrix is ambiguous: write {choice}"
-
 
 # --- positions: IR → source --------------------------------------------------
 
@@ -641,42 +364,3 @@ def locate(source: Text, symbols: dict[str, sp.Basic], target) -> Span:
             if value == target:
                 return source.at(start(node))
     return source.at(0)
-
-
-def pieces(node):
-    """The AST's nodes, outermost first."""
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(children(node)))
-
-
-def children(node) -> list:
-    values = [getattr(node, f.name) for f in fields(node)]
-    nested = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
-    return [v for v in nested if is_dataclass(v)]
-
-
-def written(node) -> str:
-    """The AST as the user would write it (for messages): ``log(-1)``, ``0^-1``, ``sqrt(a^2)``."""
-    if isinstance(node, (Num, Name)):
-        return node.text if isinstance(node, Num) else node.name
-    if isinstance(node, Call):
-        return f"{node.name}({', '.join(map(written, node.args))})"
-    if isinstance(node, Neg):
-        return "-" + grouped(node.operand)
-    if isinstance(node, BinOp):
-        return f"{written(node.left)} {node.op} {written(node.right)}"
-    power = f"{node.op}{grouped(node.exponent)}" if node.op in ("^", ".^") else "^" + node.op
-    return grouped(node.operand) + power
-
-
-def grouped(node) -> str:
-    """``written``, in parentheses unless it is a single name, number or call."""
-    return written(node) if isinstance(node, (Num, Name, Call)) else f"({written(node)})"
-
-
-def start(node) -> int:
-    """The offset of the piece's first token (past an opening parenthesis)."""
-    return min(n.pos for n in pieces(node))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 from ..errors import SpecError, quote
 from ..spec.keys import Text
@@ -258,3 +258,45 @@ def parse_ast(source: Text, names=(), macros=None):
 
         return parse_tex(source, macros, names=names)
     return _Parser(source).parse()
+
+
+# --- the AST's pieces and their text (for messages) ------------------------------
+
+
+def pieces(node):
+    """The AST's nodes, outermost first."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))
+
+
+def children(node) -> list:
+    values = [getattr(node, f.name) for f in fields(node)]
+    nested = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
+    return [v for v in nested if is_dataclass(v)]
+
+
+def written(node) -> str:
+    """The AST as the user would write it (for messages): ``log(-1)``, ``0^-1``, ``sqrt(a^2)``."""
+    if isinstance(node, (Num, Name)):
+        return node.text if isinstance(node, Num) else node.name
+    if isinstance(node, Call):
+        return f"{node.name}({', '.join(map(written, node.args))})"
+    if isinstance(node, Neg):
+        return "-" + grouped(node.operand)
+    if isinstance(node, BinOp):
+        return f"{written(node.left)} {node.op} {written(node.right)}"
+    power = f"{node.op}{grouped(node.exponent)}" if node.op in ("^", ".^") else "^" + node.op
+    return grouped(node.operand) + power
+
+
+def grouped(node) -> str:
+    """``written``, in parentheses unless it is a single name, number or call."""
+    return written(node) if isinstance(node, (Num, Name, Call)) else f"({written(node)})"
+
+
+def start(node) -> int:
+    """The offset of the piece's first token (past an opening parenthesis)."""
+    return min(n.pos for n in pieces(node))

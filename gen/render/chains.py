@@ -11,9 +11,10 @@ from markupsafe import Markup
 
 from ..engine.derive import Derivation
 from ..engine.proof import Chain, Proof, Step
-from ..engine.rules import REGISTRY
+from ..engine.registry import REGISTRY
 from ..expr import ir
-from ..expr.latex import broken, group, latex, subscript, width
+from ..expr.latex import broken, group, latex, subscript
+from ..expr.line_breaks import width
 from ..verify.checks import Check
 
 RELATIONS = {"=": "=", "->": r"\xrightarrow{t\to 0}"}

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..engine.derive import Derivation
 from ..expr.latex import latex
-from ..spec.keys import CheckSettings
+from ..spec.model import CheckSettings
 from ..verify.checks import Report, by_complex_step, within
 from ..verify.sample import size_assignments
 from .chains import figure

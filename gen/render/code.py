@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import Unsupported
-from ..expr.printers import numpy_source, python_name
+from ..expr.numpy_source import numpy_source, python_name
 from ..pipeline import Outcome
 from ..verify.sample import draw, sample_dims
 from .json_view import to_json

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..spec.keys import CheckSettings
+from ..spec.model import CheckSettings
 from ..verify.checks import FLOOR, ROUNDING
 from ..verify.evaluate import COMPLEX_STEP, STEP
 from .chains import figure

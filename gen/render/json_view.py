@@ -7,7 +7,8 @@ import math
 from ..engine.derive import Derivation
 from ..expr.forms import in_authors_order
 from ..expr.latex import latex
-from ..expr.printers import numpy_source, text
+from ..expr.numpy_source import numpy_source
+from ..expr.printers import text
 from ..verify.checks import Check, Report
 from .chains import severity
 from .view import Line, ProofView, document_view

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from ..engine.derive import Derivation
 from ..engine.jacobians import differential_of_variable
 from ..engine.proof import Chain, Proof, Step
-from ..engine.rules import REGISTRY
+from ..engine.registry import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
 from ..expr.latex import group, latex, subscript

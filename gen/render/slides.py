@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from ..expr.latex import width
+from ..expr.line_breaks import width
 from .templates import render
 from .view import DocumentView, Line, Part, ProofView
 

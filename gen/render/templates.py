@@ -16,7 +16,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from ..expr.latex import GREEK_LETTERS
+from ..expr.greek import GREEK_LETTERS
 
 SPECIALS = {
     "\\": r"\textbackslash{}",

@@ -12,12 +12,14 @@ import sympy as sp
 from markupsafe import Markup
 
 from ..engine.derive import Derivation
-from ..engine.rules import REGISTRY
+from ..engine.registry import REGISTRY
 from ..engine.simplify import softmaxes
 from ..expr import ir
-from ..expr.forms import in_authors_order
-from ..expr.latex import DISPLAY, MEASURE, broken, entrywise_operator, latex, of_matrix, width
-from ..spec.keys import ENTRIES, CheckSettings
+from ..expr.forms import in_authors_order, of_matrix
+from ..expr.latex import broken, entrywise_operator, latex
+from ..expr.line_breaks import DISPLAY, MEASURE, width
+from ..spec.keys import ENTRIES
+from ..spec.model import CheckSettings
 from ..verify.checks import Report, assignment_text, by_complex_step
 from ..verify.sample import (
     needs_positive,

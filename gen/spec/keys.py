@@ -1,22 +1,37 @@
-"""Load a spec: YAML (read safely, positions kept) → a validated, frozen ``Spec``."""
+"""Load a spec: YAML (read safely, positions kept) → a validated, frozen ``Spec`` (``gen.spec.model``).
+
+The spec's own keys are here, composed from the generic validators of ``gen.spec.validators``.
+"""
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Span, SpecError, quote
 from ..expr.functions import FUNCTIONS as NAMED
-from .reader import FLOAT, INT, NULL, NUMBER, Source, Text, byte_span, describe, integer, read_spec
-from .text import formulas, latex_expression, latex_text, plain_text, refusal
+from .model import CheckSettings, Compare, Spec, Step, SymbolSpec
+from .reader import FLOAT, INT, NULL, Source, Text, byte_span, describe, read_spec
+from .text import formulas, latex_expression, latex_text, refusal
+from .validators import (
+    Validator,
+    _did_you_mean,
+    _either,
+    _entries,
+    _integer,
+    _integer_in,
+    _is_text,
+    _names_of,
+    _one_of,
+    _pairs,
+    _plain,
+    _record,
+    _require,
+    _text,
+    _tolerance,
+)
 
 ASSUMPTIONS = (
     "invertible",
@@ -49,78 +64,6 @@ _CONTRADICTIONS = {
     ("positive", "binary"): "a binary matrix with only positive entries is the matrix of ones",
 }
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_NUMBERS = SafeConstructor()  # only its float converter (.inf, 1e-6, ...) is used
-
-
-@dataclass(frozen=True)
-class SymbolSpec:
-    """A declared symbol; ``shape`` () scalar, (n,) column vector, (n, m) matrix."""
-
-    name: str
-    shape: tuple[str | int, ...]
-    assume: tuple[str, ...]
-    span: Span
-
-
-@dataclass(frozen=True)
-class Step:
-    """An author-written step: the expression and its justification."""
-
-    expr: Text
-    why: str
-    span: Span
-
-
-@dataclass(frozen=True)
-class Compare:
-    """Another stated value, diagnosed against the result."""
-
-    expr: Text
-    label: str
-
-
-@dataclass(frozen=True)
-class CheckSettings:
-    """Overrides for the numeric checks."""
-
-    seed: int = 0
-    samples: int = 4  # two at each assignment of sizes, with determinants of both signs at each
-    tolerance: float = 1e-6
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A validated spec: everything the later stages read from the YAML."""
-
-    id: str
-    path: str
-    title: str  # plain text, with formulas between $ signs (title_math)
-    symbols: tuple[SymbolSpec, ...]
-    function: Text
-    wrt: tuple[Text, ...]
-    order: int = 1
-    layout: str = "denominator"
-    methods: tuple[str, ...] = ("differential",)
-    claim: Text | None = None
-    claims: tuple[tuple[Text, Text], ...] = ()  # several variables: (name, claimed gradient) each
-    compare: tuple[Compare, ...] = ()
-    symmetric_gradient: str = "sym"
-    steps: tuple[Step, ...] = ()
-    where: tuple[tuple[Text, Text], ...] = ()  # named intermediates in order: (name, its definition)
-    notes: str = ""
-    topic: str = ""
-    references: tuple[str, ...] = ()
-    check: CheckSettings = CheckSettings()
-    positions: tuple[tuple[str, Span], ...] = ()  # where each top-level key's value starts
-    title_math: tuple[Text, ...] = ()  # the title's formulas, $…$, with their positions
-
-    def span_of(self, key: str) -> Span:
-        """Where the value of top-level ``key`` starts (the top of the file if it is absent)."""
-        return dict(self.positions).get(key, Span(self.path))
-
-    def symbol(self, name: str) -> SymbolSpec | None:
-        """The declared symbol called ``name``, if any."""
-        return next((s for s in self.symbols if s.name == name), None)
 
 
 def load_spec(path: str | Path) -> Spec:
@@ -171,178 +114,6 @@ def title_of(stem: str, path: str) -> str:
     if reason := next(filter(None, map(refusal, title)), None):
         raise SpecError(f"the file name contains {reason}; give the spec a 'title'", Span(path))
     return " ".join(title.split())
-
-
-# --- generic validators: (key, node, source) → value --------------------------------------
-
-Validator = Callable[[str, Node, Source], Any]
-
-
-def _did_you_mean(word: str, options: Iterable[str], otherwise: str = "") -> str:
-    """' (did you mean 'x'?)' when an option is close (same letters first), else ``otherwise``."""
-    options = list(options)
-    close = [o for o in options if o.lower() == word.lower()]
-    close = close or difflib.get_close_matches(word, options, n=1)
-    return f" (did you mean {quote(close[0])}?)" if close else otherwise
-
-
-def _either(options: Iterable[str]) -> str:
-    """'a, b or c'."""
-    *rest, last = options
-    return f"{', '.join(rest)} or {last}" if rest else last
-
-
-def _record(node: MappingNode, src: Source, schema: dict[str, Validator], prefix: str = "") -> dict[str, Any]:
-    """Validate a mapping key by key with ``schema``, refusing unknown and duplicate keys."""
-    values: dict[str, Any] = {}
-    for key_node, value in _pairs(node, src):
-        key = key_node.value
-        if key not in schema:
-            raise src.error(f"unknown key {quote(key)}{_did_you_mean(key, schema)}", key_node)
-        values[key] = schema[key](prefix + key, value, src)
-    return values
-
-
-def _pairs(node: MappingNode, src: Source) -> list[tuple[ScalarNode, Node]]:
-    """The (key, value) nodes of a mapping, refusing duplicate and non-scalar keys."""
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        if not isinstance(key_node, ScalarNode):
-            raise src.error(f"keys must be names, not {describe(key_node)}", key_node)
-        if key_node.value in seen:
-            raise src.error(f"duplicate key {quote(key_node.value)}", key_node)
-        seen.add(key_node.value)
-    return node.value
-
-
-def _require(values: dict, required: Iterable[str], span: Span) -> None:
-    """Refuse a mapping that lacks a required key."""
-    missing = next((key for key in required if key not in values), None)
-    if missing:
-        raise SpecError(f"missing required key '{missing}'", span)
-
-
-def _is_text(node: Node) -> bool:
-    """A scalar that is not null: strings, and numbers or booleans taken as written."""
-    return isinstance(node, ScalarNode) and node.tag != NULL
-
-
-def _items(node: Node) -> list[Node]:
-    """The items of a list, or a single value as a list of one."""
-    return node.value if isinstance(node, SequenceNode) else [node]
-
-
-def _integer(node: Node) -> int | None:
-    """The value of an integer scalar (YAML 1.2 spellings such as 0x10 included)."""
-    if isinstance(node, ScalarNode) and node.tag == INT:
-        return integer(node.value)
-    return None
-
-
-def _text(what: str, many: bool = False, positions: bool = False) -> Validator:
-    """A validator for text (numbers as written); ``many``: or a list; ``positions``: as Text."""
-
-    def validate(key: str, node: Node, src: Source) -> Any:
-        items = _items(node) if many else [node]
-        if items and all(_is_text(i) and (i.value.strip() or not positions) for i in items):
-            values = tuple(src.text_of(item) if positions else item.value for item in items)
-            return values if many else values[0]
-        raise src.expected(key, what, node)
-
-    return validate
-
-
-def _plain(what: str, many: bool = False, text=plain_text) -> Validator:
-    """A validator for plain text (see ``gen.spec.text``); ``many``: or a list of it."""
-    read = _text(what, many, positions=False)
-
-    def validate(key: str, node: Node, src: Source) -> Any:
-        read(key, node, src)  # refuses what is not text
-        values = tuple(text(key, src.text_of(i)) for i in _items(node))
-        return values if many else values[0]
-
-    return validate
-
-
-def _names_of(allowed: tuple[str, ...], noun: str, at_least: int = 0) -> Validator:
-    """A validator for a name or a list of names from ``allowed``, without duplicates."""
-
-    def validate(key: str, node: Node, src: Source) -> tuple[str, ...]:
-        if not all(_is_text(item) for item in _items(node)):
-            raise src.expected(key, f"a list of {noun} names", node)
-        names: list[str] = []
-        for item in _items(node):
-            if item.value not in allowed:
-                hint = _did_you_mean(item.value, allowed, f" (expected {_either(allowed)})")
-                raise src.error(f"unknown {noun} {quote(item.value)}{hint}", item)
-            if item.value in names:
-                raise src.error(f"duplicate {noun} {quote(item.value)}", item)
-            names.append(item.value)
-        if len(names) < at_least:
-            raise src.error(f"'{key}' must name at least one {noun} ({_either(allowed)})", node)
-        return tuple(names)
-
-    return validate
-
-
-def _one_of(*options: str) -> Validator:
-    """A validator for one of ``options``."""
-
-    def validate(key: str, node: Node, src: Source) -> str:
-        if _is_text(node) and node.value in options:
-            return node.value
-        hint = _did_you_mean(node.value, options) if _is_text(node) else ""
-        raise src.error(f"'{key}' must be {_either(options)}, not {describe(node)}{hint}", node)
-
-    return validate
-
-
-def _integer_in(low: int, high: int, expected: str) -> Validator:
-    """A validator for an integer from ``low`` to ``high``."""
-
-    def validate(key: str, node: Node, src: Source) -> int:
-        value = _integer(node)
-        if value is not None and low <= value <= high:
-            return value
-        raise src.expected(key, expected, node)
-
-    return validate
-
-
-def _tolerance(key: str, node: Node, src: Source) -> float:
-    """A number from ``TOLERANCES[0]`` to ``TOLERANCES[1]`` (also written as a string, '1e-6')."""
-    number = _integer(node)
-    if number is None and _is_text(node) and (node.tag == FLOAT or NUMBER.fullmatch(node.value)):
-        number = _NUMBERS.construct_yaml_float(node)
-    low, high = TOLERANCES
-    if number is not None and math.isfinite(number) and low <= number <= high:
-        return float(number)
-    raise src.expected(key, f"a number from {low:g} to {high:g} such as 1e-6", node)
-
-
-# A looser check could pass a false claim (a wrong sign passes at 1e6); a tighter one asks for
-# more than double precision gives finite differences (errors up to 3e-11 are measured).
-TOLERANCES = (1e-10, 1e-3)
-
-
-def _entries(schema: dict[str, Validator], required: tuple[str, ...], make: Callable) -> Validator:
-    """A validator for a list of mappings with ``schema``'s keys, built into objects by ``make``."""
-    shape = "{" + ", ".join(schema) + "}"
-
-    def validate(key: str, node: Node, src: Source) -> tuple:
-        if not isinstance(node, SequenceNode):
-            raise src.expected(key, f"a list of {shape} entries", node)
-        entries = []
-        for item in node.value:
-            if not isinstance(item, MappingNode):
-                message = f"each entry of '{key}' must be a mapping {shape}, not {describe(item)}"
-                raise src.error(message, item)
-            fields, span = _record(item, src, schema), src.span(item)
-            _require(fields, required, span)
-            entries.append(make(fields, span))
-        return tuple(entries)
-
-    return validate
 
 
 # --- the spec's own keys ------------------------------------------------------------------

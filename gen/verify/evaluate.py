@@ -12,7 +12,7 @@ import functools
 import numpy as np
 import sympy as sp
 
-from ..expr import ir
+from ..expr import ir, proof_nodes
 from ..expr.functions import FUNCTIONS
 from . import sizes, spectral
 
@@ -119,13 +119,13 @@ EVALUATORS = {
     ir.Diag: lambda ev, e: np.diag(np.ravel(ev(e.arg))) if e.of_vector else np.diag(ev(e.arg)).reshape(-1, 1),
     ir.MatDiff: Evaluator.differential,
     ir.Diff: Evaluator.differential,
-    ir.MatQuotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
-    ir.Quotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
+    proof_nodes.MatQuotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
+    proof_nodes.Quotient: lambda ev, e: ev(e.args[0]) / ev(e.args[1]),
     ir.MatLimit: lambda ev, e: limit(ev, *e.args),
     ir.Limit: lambda ev, e: limit(ev, *e.args),
-    ir.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
-    ir.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
-    ir.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
+    proof_nodes.SingleEntry: lambda ev, e: unit(ev.shape(e), tuple(ev.values[i] for i in e.indices)),
+    proof_nodes.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
+    proof_nodes.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
     **spectral.EVALUATORS,
     ir.MatrixFunction: lambda ev, e: MATRIX[e.name](ev(e.arg)),
     ir.Frechet: lambda ev, e: frechet(MATRIX[e.name], ev(e.arg), ev(e.direction)),

@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from ..engine.derive import Derivation
 from ..errors import Unsupported
-from ..spec.keys import SymbolSpec, refused_assumptions
+from ..spec.keys import refused_assumptions
+from ..spec.model import SymbolSpec
 
 CANDIDATES = ("probability", "binary", "onehot")  # the weakest first
 

@@ -5,7 +5,7 @@ needs one)."""
 from __future__ import annotations
 
 from .functions import FUNCTIONS
-from .latex import GREEK
+from .greek import GREEK
 
 # \alpha → alpha; \varepsilon → epsilon or eps (whichever the symbols have), \lambda → lambda or lam
 GREEK_NAMES: dict[str, tuple[str, ...]] = {}

@@ -222,8 +222,9 @@ def prose_shape(dims: str | None) -> tuple | None:
 
 def sidecar(path: Path, name_of, parse) -> Scope:
     """``paper.derivtex.yaml`` beside ``paper.tex``: ``symbols:`` as in a spec, ``define:`` name → LaTeX."""
-    from ..spec.keys import _pairs, _symbols
+    from ..spec.keys import _symbols
     from ..spec.reader import Source
+    from ..spec.validators import _pairs
 
     side = path.with_name(path.stem + ".derivtex.yaml")
     if not side.is_file():

@@ -8,9 +8,10 @@ import sympy as sp
 
 from ..errors import Span, SpecError, Unsupported
 from ..expr import ir
-from ..expr.lower import Eye, _Lowering, dimension, symbol_table
+from ..expr.lower import _Lowering, dimension, symbol_table
 from ..expr.parser import Num
-from ..spec.keys import SymbolSpec
+from ..expr.shapes import Eye
+from ..spec.model import SymbolSpec
 from ..spec.reader import Text
 from ..verify.checks import diagnose, rel_error
 from ..verify.domains import draw_value

@@ -486,6 +486,7 @@ def rules():
     """List every rule with its identity and reference."""
     from .engine import derive  # noqa: F401  (registers every rule)
     from .engine.registry import REGISTRY
+    from .engine.rules import DIFFERENTIAL
 
-    for rule in REGISTRY.values():
+    for rule in dict.fromkeys([*DIFFERENTIAL, *REGISTRY.values()]):  # the calculus first, then the rest
         click.echo(f"{rule.name:<22} {rule.identity}\n{'':<22} {rule.reference}")

@@ -181,6 +181,9 @@ def test_rules_lists_every_rule():
     assert result.exit_code == 0
     for name in ("constant", "inverse", "log-determinant", "identification"):
         assert any(line.startswith(name + " ") for line in result.stdout.splitlines()), name
+    # the differential calculus comes first, in its table's order, whatever order modules register in
+    names = [line.split("  ")[0] for line in result.stdout.splitlines() if not line.startswith(" ")]
+    assert names[:4] == ["constant", "linearity", "constant factor", "product"]
 
 
 def test_help_does_not_import_sympy_or_numpy():

@@ -365,7 +365,7 @@ class _Parser(Words):
 def latex_reading(name: str, entrywise: bool, args: list) -> str:
     """What a function written in LaTeX is, given its arguments: ``\\exp(X)``, ``\\log(X)`` of a
     square matrix the matrix function (Higham; ``\\exp^{\\circ}(X)`` is entry by entry), ``|X|`` its
-    determinant, ``\\|x\\|_2`` of a vector the Euclidean norm."""
+    determinant, ``\\|x\\|_2`` of a vector the Euclidean norm, of a number its absolute value."""
     from . import ir
 
     x = args[0] if args else None
@@ -377,6 +377,8 @@ def latex_reading(name: str, entrywise: bool, args: list) -> str:
         return FUNCTIONS[name].matrix_function
     if name == "norm2" and matrix and x.shape[1] == 1:
         return "norm"
+    if name == "norm2" and not matrix:  # ‖w^T μ₀ - w^T μ₁‖₂: a 1×1 quantity, a number
+        return "abs"
     return name
 
 

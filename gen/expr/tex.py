@@ -11,7 +11,7 @@ of `gen.expr.texcontrol`; the tokens and macros are `gen.expr.texlex`'s, the wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 
 from ..errors import SpecError
@@ -36,19 +36,21 @@ from .texnames import (
     TRANSPOSES,
     WORD_STYLES,
 )
+from .texoperators import applied_map, linear_map, refuse_undefined
 from .texwords import Words
 
 __all__ = ["CORE", "Macros", "macros_from", "parse_tex"]
 
 PRIMED_TRANSPOSE = re.compile(r"'\s*\^\s*\{?\s*(?:\\top|\\intercal|T)")  # Σ'^⊤: the prime marks a name
+NONE: Mapping = {}  # no function the text defines
 MAX_DEPTH = 50  # levels of nesting (a level is a dozen Python frames: well inside the recursion limit)
 
 
 class _Parser(Words):
     """Precedence climbing: sum < A : B < product (juxtaposition too) < unary minus < scripts < atom."""
 
-    def __init__(self, source: Text, macros: Macros | None, names: Collection[str]):
-        self.source, self.names = source, names
+    def __init__(self, source: Text, macros: Macros | None, names: Collection[str], functions: Mapping):
+        self.source, self.names, self.functions = source, names, functions
         self.stream = Stream(source, macros)
         self.depth = 0
         self.bars = 0  # inside |…|: a '|' closes, never opens
@@ -177,13 +179,11 @@ class _Parser(Words):
         """Factors joined by an operator (``\\cdot``, ``/``, ``\\odot``, ``\\otimes``); juxtaposition
         binds tighter: ``x \\odot Wy`` is ``x ∘ (Wy)``, ``1/2x`` is ``1/(2x)``."""
         node = self.juxtaposed()
-        while (token := self.peek()).kind in ("char", "cs") and token.text in TIMES:
-            self.next()
+        while (token := self.peek()).kind in ("char", "cs") and token.text in TIMES or self.julia_dot(False):
+            op = ".*" if self.julia_dot() else TIMES[self.next().text]  # \mathbin{.*}: Julia's x .* y
             right = self.nested(self.juxtaposed)
-            if TIMES[token.text] == "kron":
-                node = Call("kron", (node, right), token.pos)
-            else:
-                node = BinOp(TIMES[token.text], node, right, token.pos)
+            kron = op == "kron"
+            node = Call("kron", (node, right), token.pos) if kron else BinOp(op, node, right, token.pos)
         return node
 
     def juxtaposed(self):
@@ -207,10 +207,13 @@ class _Parser(Words):
                 self.next()  # \Sigma' and \Sigma'^{\top}: another matrix, and its transpose
                 node = Name(self.resolve((f"{node.name}prime", f"{node.name}_prime")), node.pos)
             elif token.is_char("'"):
+                refuse_undefined(self, node)  # f'(x)[v] of an f the text does not define
                 node = Postfix("T", node, self.next().pos)
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)
+            elif token.is_char("[") and linear_map(node):  # (A \otimes B)[X]: a linear map applied
+                node = applied_map(self, node)
             elif token.is_char("_"):
                 raise self.error("a subscript here is not understood (entries X_{ij} are not supported)")
             else:
@@ -268,7 +271,7 @@ class _Parser(Words):
         return not words or any(b.pos - a.pos > 1 for a, b in zip(inside, inside[1:]))
 
     def starts_atom(self, token: Tok) -> bool:
-        if bar_ahead(self):
+        if bar_ahead(self) or self.julia_dot(consume=False):
             return False
         if token.kind in ("letter", "digit"):
             return True
@@ -365,7 +368,7 @@ class _Parser(Words):
 def latex_reading(name: str, entrywise: bool, args: list) -> str:
     """What a function written in LaTeX is, given its arguments: ``\\exp(X)``, ``\\log(X)`` of a
     square matrix the matrix function (Higham; ``\\exp^{\\circ}(X)`` is entry by entry), ``|X|`` its
-    determinant, ``\\|x\\|_2`` of a vector the Euclidean norm."""
+    determinant, ``\\|x\\|_2`` of a vector the Euclidean norm, of a number its absolute value."""
     from . import ir
 
     x = args[0] if args else None
@@ -377,14 +380,19 @@ def latex_reading(name: str, entrywise: bool, args: list) -> str:
         return FUNCTIONS[name].matrix_function
     if name == "norm2" and matrix and x.shape[1] == 1:
         return "norm"
+    if name == "norm2" and not matrix:  # ‖w^T μ₀ - w^T μ₁‖₂: a 1×1 quantity, a number
+        return "abs"
     return name
 
 
-def parse_tex(source: Text, macros: Macros | None = None, names: Collection[str] = ()):
+def parse_tex(
+    source: Text, macros: Macros | None = None, names: Collection[str] = (), functions: Mapping = NONE
+):
     """Parse the LaTeX of one side of an equation into the spec grammar's AST.
 
     ``macros``: the document's definitions (`macros_from`); ``names``: the symbols, which decide
     between spellings the LaTeX does not (``W_{1}`` is ``W_1`` or ``W1``, ``\\varepsilon`` is
-    ``epsilon`` or ``eps``) and keep ``\\sigma(x)`` a product when σ is a symbol.
+    ``epsilon`` or ``eps``) and keep ``\\sigma(x)`` a product when σ is a symbol; ``functions``: the
+    names the text defines as functions, applied before parentheses (`gen.expr.texwords.Words.applied`).
     """
-    return _Parser(source, macros, names).parse()
+    return _Parser(source, macros, names, functions).parse()

@@ -3,6 +3,7 @@ that read words (``W_{1}``, ``\\lambda_{\\max}(X)``, ``tr(``, ``\\log\\det X``, 
 
 from __future__ import annotations
 
+from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
 from .texbars import refuse_density
 from .texcontrol import as_size
@@ -25,6 +26,9 @@ from .texnames import (
     WORD_STYLES,
     WORDS,
 )
+from .texoperators import applied_derivative, primed_ahead
+
+JULIA_DOT = ("mathbin", "operatorname", "mathrm", "mathop")  # x \mathbin{.*} y: x ∘ y
 
 
 class Words:
@@ -84,7 +88,7 @@ class Words:
     def named(self, bases: tuple[str, ...], token: Tok):
         """A name, with its subscript: ``W_{1}`` is ``W_1`` or ``W1`` (whichever is a symbol)."""
         if not self.peek().is_char("_"):
-            return Name(self.resolve(bases), token.pos)
+            return self.applied(Name(self.resolve(bases), token.pos), token)
         self.next()
         tokens = self.group_tokens()
         if bases[0] == "I" and not any(n.startswith("I") and n != "I" for n in self.names):
@@ -98,7 +102,28 @@ class Words:
                 return special
         if not sub.replace("_", "").isalnum():
             raise self.error(f"the subscript '{sub}' of '{bases[0]}' is not understood", token)
-        return Name(self.resolve(spellings), token.pos)
+        return self.applied(Name(self.resolve(spellings), token.pos), token)
+
+    def applied(self, node: Name, token: Tok):
+        """``f(x)``, ``\\operatorname{diagm}(v)``, ``B(x)^{-1}``: a function the text defines, applied
+        (a definition with parameters, ``g(v) := …``: to any arguments; one without, ``B := A
+        \\diag(x) A^T``: to names its body uses, ``B(x)`` is B; anything else stays a product)."""
+        accepted = self.functions.get(node.name, False)
+        if accepted is not False and primed_ahead(self):  # f'(x)[dx]: the derivative of f applied
+            return applied_derivative(self, node.name, token, parameterless=accepted is not None)
+        if accepted is False or not self.peek().is_char("("):
+            return node
+        saved = list(self.stream.stack)
+        try:
+            args = self.arguments(node.name, token)
+        except SpecError:
+            if accepted is None:
+                raise
+            args = None
+        if accepted is None or args and all(isinstance(a, Name) and a.name in accepted for a in args):
+            return Call(node.name, args, token.pos)
+        self.stream.stack = saved
+        return node
 
     def subscripted(self, base: str, sub: str, token: Tok):
         """``\\lambda_{\\max}(X)``, ``I_{n}``, ``K_{mn}``, ``L_{\\exp}(X, E)``: functions the printer sets
@@ -149,6 +174,18 @@ class Words:
         raw = [t for t in self.stream.stack[-4:][::-1] if not t.is_char("{")]
         return len(raw) > 1 and raw[0].is_char("^") and raw[1].is_cs("circ")
 
+    def julia_dot(self, consume: bool = True) -> bool:
+        """Whether Julia's entrywise product ``.*`` comes next, set as an operator:
+        ``\\mathbin{.*}`` or ``\\operatorname{.*}`` (consumed when ``consume``)."""
+        token = self.peek()
+        raw = self.stream.stack[-5:][::-1]
+        texts = [t.text for t in raw[1:]]
+        if not (token.is_cs(*JULIA_DOT) and raw[:1] == [token] and texts == ["{", ".", "*", "}"]):
+            return False
+        for _ in raw if consume else ():
+            self.stream.next()
+        return True
+
     def function(self, name: str, word: Tok):
         """``\\exp(x)``, ``\\exp^{\\circ}(X)`` (entry by entry), ``\\log\\det X``, ``\\log|X|``,
         ``\\operatorname{tr} AB`` (without parentheses: the product that follows)."""
@@ -159,6 +196,8 @@ class Words:
             if not (len(tokens) == 1 and tokens[0].is_cs("circ")):
                 raise self.error(f"a power of {word.shown()} before its argument is not supported", caret)
             entrywise = True
+        if not entrywise and primed_ahead(self):  # \exp'(A)[dA]
+            return applied_derivative(self, name, word)
         params = ()
         if self.peek().is_char("_"):  # \operatorname{huber}_{\delta}(x): a parameter
             self.next()

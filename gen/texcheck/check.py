@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import SpecError
 from ..expr.parser import Name
+from .applied import applying
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .links import SKIPPED, Outcome, check_chain
@@ -39,7 +40,7 @@ def reader(macros):
     from ..expr.tex import parse_tex
     from ..spec.reader import Text
 
-    return lambda text, span: parse_tex(Text(text, span), macros)
+    return lambda text, span, functions={}: parse_tex(Text(text, span), macros, functions=functions)
 
 
 def name_reader(parse):
@@ -115,7 +116,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     scope = on_prose(scope, event, base, parse, name_of)[0]  # X \\in \\mathbb{R}^{n} in a display too
     found, defined = [], dict(scope.defined)
     for chain in chains(event):
-        outcomes, definitions = check_chain(chain, replace(scope, defined=defined), parse)
+        outcomes, definitions = check_chain(chain, replace(scope, defined=defined), applying(parse, defined))
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)
     return replace(scope, skip=False, defined=defined), found

@@ -14,6 +14,7 @@ from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..spec.reader import Text
+from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, paired, read_second
@@ -322,7 +323,7 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
     if missing := undefined_call(left) or undefined_call(right):
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
-        declare = f"% derivtex: {missing.name}({params}) := <LaTeX>"
+        declare = DECLARATIONS.get(missing.name, f"% derivtex: {missing.name}({params}) := <LaTeX>")
         return outcome(chain, k, CANNOT, f"{missing.name}(...) is not defined: declare it, e.g. {declare}")
     return outcome(chain, k, "pending", "")
 

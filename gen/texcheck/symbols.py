@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Span, SpecError
+from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
+from .applied import applicable
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names, the set, and its exponent (braced or one token)
@@ -92,8 +94,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         offset = item.index(":=") + 2 + len(body) - len(body.lstrip())
         text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
         name, params = defined_name(head.strip(), span, name_of)
-        definition = Definition(params, text, parse(text.value, text.span))
-        return replace(scope, defined={**scope.defined, name: definition})
+        tree = parse(text.value, text.span, functions=applicable(scope.defined))  # f := x^T \diagm(x) x
+        return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})
     if ":" in item:
         names, what = item.split(":", 1)
         declared = declaration(what, span, f"line {span.line}")
@@ -115,8 +117,14 @@ def merged(old: dict, added: dict) -> dict:
     return out
 
 
+KRON_APPLIED_HEAD = re.compile(r"\(\s*(.+?)\s*\\otimes\s*(.+?)\s*\)\s*\[\s*(.+?)\s*\]")
+
+
 def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
-    """``f(X, Y)`` → ("f", ("X", "Y")); ``B`` → ("B", ())."""
+    """``f(X, Y)`` → ("f", ("X", "Y")); ``B`` → ("B", ()); ``(A \\otimes B)[X]`` → ("kron_applied", ("A",
+    "B", "X")), the convention of a Kronecker product applied (`gen.expr.texoperators`)."""
+    if match := KRON_APPLIED_HEAD.fullmatch(head):
+        return KRON_APPLIED, tuple(name_of(match.group(k), span) for k in (1, 2, 3))
     if match := re.fullmatch(r"(.+?)\s*\((.*)\)", head):
         params = tuple(name_of(p.strip(), span) for p in match.group(2).split(","))
         return name_of(match.group(1), span), params

@@ -19,14 +19,15 @@ from ..verify.evaluate import Evaluator
 from ..verify.sample import (
     MIN_POSITIVE,
     SMALLEST,
-    needs_positive,
     needs_principal,
     off_negative_axis,
     positive_part,
+    restricted,
     sign,
     sizes,
     well_conditioned_value,
 )
+from .domain import in_domain
 from .symmetry import derived
 
 SAMPLES = 6  # alternating between the two assignments of sizes
@@ -138,7 +139,7 @@ def well_posed(ev: Evaluator, e) -> bool:
             return False
         if needs_principal(node) and not off_negative_axis(ev(node.arg)):
             return False  # log X, X^{1/2}: the principal branch, off the closed negative real axis
-        if needs_positive(node) and not np.all(np.asarray(ev(positive_part(node))) > MIN_POSITIVE):
+        if restricted(node) and not np.all(np.asarray(ev(positive_part(node))) > MIN_POSITIVE):
             return False  # log det X where det X < 0: undefined (its complex step would be iπ/h)
     return True
 
@@ -170,6 +171,8 @@ def compare(sides: Sides, left, right, make):
     except SpecError as error:  # the sides do not fit, or the lowering cannot size or name a piece
         status = "cannot check" if error.message.startswith(UNSIZED) else "shape error"
         return make(status, error.message, conventions=conventions)
+    if positive := in_domain(sides.table, sides.assume, a, b):  # log x: x drawn in log's domain
+        sides = Sides(sides.inferred, sides.scope, positive)
     points = [p if p is None else zeroed(p, left, right) for p in sides.points(a, b)]
     if any(p is None for p in points):
         message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"

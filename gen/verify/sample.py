@@ -154,7 +154,7 @@ def ill_posed(derivation: Derivation, values: dict, dims: dict):
                 return source, node, False
             if needs_principal(node) and not off_negative_axis(ev(node.arg)):
                 return source, node, on_negative_axis(ev(node.arg))
-            if not needs_positive(node) or positive_by_construction(positive_part(node)):
+            if not restricted(node):
                 continue  # log(softmax(Z)) is defined and smooth wherever Z is
             value = np.asarray(ev(positive_part(node)))
             if np.any(value < 0) or np.any(value == 0) and not defined_at_zero(node):
@@ -250,6 +250,12 @@ def needs_positive(node) -> bool:
     if isinstance(node, ir.Elementwise):
         return FUNCTIONS[node.name].domain == POSITIVE
     return isinstance(node, sp.log)
+
+
+def restricted(node) -> bool:
+    """Whether ``node`` needs a positive argument that is not positive by construction: the domain
+    of a log or a fractional power (``log(softmax(z))`` is defined wherever z is)."""
+    return needs_positive(node) and not positive_by_construction(positive_part(node))
 
 
 POSITIVE_NODES = (sp.exp, sp.OneMatrix, ir.Softmax, ir.RowSoftmax)  # a softmax's entries are e^z / Σ e^z

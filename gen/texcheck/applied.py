@@ -1,0 +1,24 @@
+"""A function the text defines, applied: ``g(u)`` with ``g(v) := …`` (an annotation, a display, the
+prose) is g's body with v = u; ``f(x)`` with ``f := …`` of x is f. The front end reads the
+application (`gen.expr.texwords.Words.applied`) when it knows the defined names; this module tells
+it which, for the chain at hand (`gen.texcheck.links.substitute` then substitutes)."""
+
+from __future__ import annotations
+
+from ..expr.texoperators import KRON_APPLIED
+from .shapes import names_in
+
+# what declares a notation that reads as a call (``(A \otimes B)[X]``: Magnus and Neudecker's B X Aᵀ)
+DECLARATIONS = {KRON_APPLIED: "% derivtex: (A \\otimes B)[X] := B X A^T (the text's convention)"}
+
+
+def applicable(defined: dict) -> dict:
+    """Name → None (a definition with parameters: applied to any arguments) or the names its body
+    uses (a definition without: applied only to those, ``B(x)`` with ``B := A \\diag(x) A^T``)."""
+    return {name: None if d.params else frozenset(names_in(d.tree)) for name, d in defined.items()}
+
+
+def applying(parse, defined: dict):
+    """``parse(text, span)`` that reads the applications of the functions ``defined``."""
+    functions = applicable(defined)
+    return lambda text, span: parse(text, span, functions=functions)

@@ -16,8 +16,6 @@ ALARMS = ("does not follow", "shape error", "not understood")
 # does not read yet, not a wrong proof. The list may only shrink: a snippet that checks clean must
 # leave it.
 KNOWN = {
-    # shape error: the two sides of '=' would need a matrix to be 1×1
-    "matfun_expm_tA",
     # shape error: '.*' needs two matrices of the same shape, not a b-vector ...
     "ml_batch_softmax_cross_entropy",
     # shape error: a sum would need a matrix to be 1×1

@@ -8,6 +8,7 @@ expected value cannot pass; and a wrong size, or a wrong step, is still caught.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -231,3 +232,22 @@ def test_a_ones_next_to_a_softmax_takes_its_size(tmp_path):
     assert statuses(tmp_path, body) == ["ok"]
     wrong = body.replace(r"\operatorname{diag}(\operatorname{softmax}(z))", r"\operatorname{diag}(\exp(z))")
     assert statuses(tmp_path, wrong) == ["does not follow"]
+
+
+def test_e_to_a_matrix_is_the_matrix_exponential_and_has_its_exponent_s_shape(tmp_path):
+    # Higham, Functions of Matrices (2008), §10.1: d/dt e^{tA} = e^{tA} A = A e^{tA}; e^{x} of a vector
+    # is taken entry by entry (its gradient diag(e^x)), so 1ᵀe^{x} has the gradient e^{x}
+    body = r"""Let $A \in \mathbb{R}^{n\times n}$, $t \in \mathbb{R}$ and $x \in \mathbb{R}^{n}$.
+\[
+  \frac{\mathrm{d}}{\mathrm{d}t} e^{tA} = e^{tA}A = Ae^{tA}, \qquad
+  \nabla_x \mathbf{1}^{\top} e^{x} = e^{x}
+\]
+"""
+    a, t = RNG.standard_normal((3, 3)) / 2, 0.4
+    expm = lambda s: sum(np.linalg.matrix_power(s * a, k) / math.factorial(k) for k in range(30))  # noqa: E731
+    numeric = (expm(t + STEP) - expm(t - STEP)) / (2 * STEP)
+    assert np.allclose(numeric, expm(t) @ a, atol=1e-6) and np.allclose(numeric, a @ expm(t), atol=1e-6)
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    assert statuses(tmp_path, body.replace("e^{tA}A =", "e^{tA}A^{\\top} =")) == ["does not follow"] * 2 + [
+        "ok"
+    ]

@@ -171,6 +171,8 @@ def product(u: Unifier, left, right):
 
 
 def of_postfix(u: Unifier, node: Postfix):
+    if node.op == "^" and node.operand == Name("e", node.operand.pos) and "e" not in u.declared:
+        return shape_of(u, node.exponent)  # e^{X} is exp(X): the matrix exponential, or entry by entry
     s = shape_of(u, node.operand)
     if s in (ANY, SCALAR) or node.op == ".^":
         return s

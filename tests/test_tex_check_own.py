@@ -18,8 +18,6 @@ ALARMS = ("does not follow", "shape error", "not understood")
 KNOWN = {
     # shape error: '.*' needs two matrices of the same shape, not a b-vector ...
     "ml_batch_softmax_cross_entropy",
-    # shape error: a sum would need a matrix to be 1×1
-    "product_of_linear_forms",
     # shape error: a product would need a dimension of 1
     "quadratic_form_numerator",
     "trace_inverse",
@@ -150,3 +148,16 @@ def test_a_derivative_by_a_number_is_checked_and_a_second_one_cannot_be(tmp_path
     assert statuses(tmp_path, body) == ["ok", "ok", "cannot check", "does not follow"]
     wrong = body.replace("-(A + tB)^{-1}B(A + tB)^{-1}", "-(A + tB)^{-1}(A + tB)^{-1}B")
     assert statuses(tmp_path, wrong)[1] == "does not follow"
+
+
+def test_a_reason_column_declares_nothing(tmp_path):
+    # derivtex's own product_of_linear_forms: the reason "tr(a) = a for a ∈ ℝ" speaks of its identity's
+    # letter; read as a declaration it made the paper's a ∈ ℝⁿ a number, a false shape error
+    body = r"""Let $a, x \in \mathbb{R}^{n}$.
+\begin{align*}
+  \mathrm{d}(x^{\top}a\,a^{\top}x) &= 2(a^{\top}x)\,a^{\top}\mathrm{d}x
+    && \text{trace of a number: $\operatorname{tr}(a) = a$ for $a \in \mathbb{R}$}
+\end{align*}
+"""
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("= 2(a", "= (a")) == ["does not follow"]

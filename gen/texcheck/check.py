@@ -14,7 +14,7 @@ from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .links import SKIPPED, Outcome, check_chain
 from .prose import defined_in_prose
-from .rows import chains
+from .rows import chains, mathematics
 from .symbols import Scope, annotate, harvested, sidecar
 from .symmetry import stated
 
@@ -113,7 +113,8 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):
-    scope = on_prose(scope, event, base, parse, name_of)[0]  # X \\in \\mathbb{R}^{n} in a display too
+    # X \\in \\mathbb{R}^{n} in a display too, outside its reason column
+    scope = on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
     found, defined = [], dict(scope.defined)
     for chain in chains(event):
         outcomes, definitions = check_chain(chain, replace(scope, defined=defined), applying(parse, defined))

@@ -159,6 +159,15 @@ def remark(text: str) -> str:
     return " ".join(DROPPED.sub(" ", text).replace("}", " ").split())
 
 
+def mathematics(block: Event) -> str:
+    """The block's text with what is not its mathematics blanked: remarks and reason columns (a
+    reason's ``a \\in \\mathbb{R}`` speaks of its identity's letters, not of the paper's)."""
+    body, _ = cleaned(block.text)
+    for start, end in rows(body):
+        body, _ = columns(body, block.text, start, end, block.env)
+    return body
+
+
 def chains(block: Event) -> list[Chain]:
     """The chains of one display block."""
     body, _ = cleaned(block.text)

@@ -22,13 +22,6 @@ KNOWN = {
     "mlp_two_layer_where",
     # does not follow: holds if Lambda is symmetric: declare Lambda symmetric
     "gaussian_loglik_precision",
-    # not understood: expected ']' to close the '[' at column 18, found ','
-    "hessian_gaussian_covariance",
-    "hessian_least_squares_matrix",
-    "hessian_logdet",
-    "hessian_logdet_symmetric",
-    # not understood: expected ']' to close the '[' at column 30, found ','
-    "hessian_trace_inverse",
     # does not follow (no diagnosis)
     "logdet_symmetric_cookbook",
     "ml_attention",

@@ -119,7 +119,11 @@ def parse(source: str, macros=None) -> str:
             r"a derivative \frac{\partial …}{\partial …} cannot be checked: write it out",
         ),
         (r"\nabla_X f", 1, r"a gradient \nabla cannot be checked: write the gradient out"),
-        ("X \\cdots Y", 3, "'\\cdots' cannot be checked: write the expression out"),
+        (
+            "X \\cdots Y",
+            3,
+            "an elided product (\\cdots) cannot be checked: the terms it leaves out are not written",
+        ),
         ("(X)_{1}", 4, "a subscript here is not understood (entries X_{ij} are not supported)"),
         ("\\|x", 4, "expected the norm's closing bars, found the end of the expression"),
         (
@@ -323,7 +327,9 @@ def test_what_papers_write_reads_as_they_mean_it():
     "source, message",
     [
         (r"dX^{-1}", r"is this the differential of a power or a power of dX? write \mathrm{d}(X^{-1})"),
-        (r"\frac{\mathrm{d}f}{\mathrm{d}t}", r"a derivative \frac{\partial …}{\partial …} cannot be checked"),
+        # a Leibniz fraction of a name is notation (issue 18); its message no longer speaks of \partial
+        (r"\frac{\mathrm{d}f}{\mathrm{d}t}", r"\frac{dy}{dx} as a factor is Leibniz's notation"),
+        (r"\frac{d(x^{\top}x)}{dx}", r"a derivative \frac{d …}{d …} inside an expression cannot be checked"),
         (
             r"\frac{\partial^2 f}{\partial X^2}",
             r"a derivative \frac{\partial …}{\partial …} cannot be checked",

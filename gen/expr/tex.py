@@ -18,6 +18,7 @@ from ..errors import SpecError
 from ..spec.reader import Text
 from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
+from .texbars import bar_ahead, evaluated
 from .texcontrol import CONTROL, CORE, inner
 from .texlex import Macros, Stream, Tok, macros_from
 from .texnames import (
@@ -157,9 +158,13 @@ class _Parser(Words):
 
     def sum(self):
         node = self.colon()
-        while op := self.accept("+", "-"):
-            node = BinOp(op.text, node, self.colon(), op.pos)
-        return node
+        while True:
+            if bar_ahead(self):  # F\Big|_{y = g}: the sum so far, composed with y = g
+                node = evaluated(self, node)
+            elif op := self.accept("+", "-"):
+                node = BinOp(op.text, node, self.colon(), op.pos)
+            else:
+                return node
 
     def colon(self):
         """``A : B``, the Frobenius inner product ``tr(AᵀB)``."""
@@ -263,6 +268,8 @@ class _Parser(Words):
         return not words or any(b.pos - a.pos > 1 for a, b in zip(inside, inside[1:]))
 
     def starts_atom(self, token: Tok) -> bool:
+        if bar_ahead(self):
+            return False
         if token.kind in ("letter", "digit"):
             return True
         if token.kind == "char":

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .parser import BinOp, Call, Num, Postfix
+from .parser import BinOp, Call, Name, Num, Postfix
+from .texbars import ELISIONS, Notation, elided, refuse_probability_word
 from .texlex import Tok
 from .texnames import (
     ACCENTS,
@@ -53,6 +54,7 @@ def as_size(node):
 def _frac(p, token: Tok):
     numerator, denominator = p.group_tokens(), p.group_tokens()
     if derivative(numerator, denominator):
+        leibniz(p, numerator, denominator, token)
         message = "a derivative \\frac{\\partial …}{\\partial …} cannot be checked: write it out"
         raise p.error(message, token)
     top = p.sub_parse(numerator, where=token)
@@ -72,6 +74,32 @@ def derivative(numerator: list[Tok], denominator: list[Tok]) -> bool:
         and denominator[0].is_cs("partial", "nabla")
         or (differential(numerator) and differential(denominator))
     )
+
+
+def leibniz(p, numerator: list[Tok], denominator: list[Tok], token: Tok) -> None:
+    """``\\frac{dy}{dx}`` inside an expression (Leibniz's notation, as in ``dy = \\frac{dy}{dx}\\,dx``):
+    notation for a derivative of the name y, not a value; of an expression, not understood."""
+    top, bottom = after_d(numerator), after_d(denominator)
+    if top is None or bottom is None:
+        return
+    where = p.stream.source.at(token.pos)
+    if top and isinstance(p.sub_parse(top, where=token), Name):
+        message = "\\frac{dy}{dx} as a factor is Leibniz's notation for a derivative, not a value"
+        raise Notation(f"{message} (it introduces the notation, as in dy = \\frac{{dy}}{{dx}}\\,dx)", where)
+    message = "a derivative \\frac{d …}{d …} inside an expression cannot be checked: write it out"
+    raise p.error(message, token)
+
+
+def after_d(tokens: list[Tok]) -> list[Tok] | None:
+    """The tokens after a leading differential's d (``d``, ``\\mathrm{d}``, ``{\\rm d}``), or None."""
+    words = [t.text for t in tokens[:4]]
+    if tokens and tokens[0].is_char("d"):
+        return tokens[1:]
+    if words[:1] in (["mathrm"], ["operatorname"], ["text"]) and words[1:4] == ["{", "d", "}"]:
+        return tokens[4:]
+    if words[:1] == ["{"] and words[1:2] in (["rm"], ["mathrm"]) and words[2:4] == ["d", "}"]:
+        return tokens[4:]
+    return None
 
 
 def _partial(p, token: Tok):
@@ -101,6 +129,8 @@ def _word(p, token: Tok):
         raise p.error(f"expected a word inside \\{token.text}{{…}}", token)
     if word == "d" and "d" not in p.names and p.differentiable(p.peek()):
         return p.differential(token)
+    if len(word) > 1 or p.peek().is_char("["):  # \operatorname{Var}(x), \mathrm{E}[x]
+        refuse_probability_word(p, word, token)
     if word in WORDS and word not in p.names:
         return p.function(WORDS[word], token)
     return p.named((word,), token)
@@ -159,6 +189,7 @@ def _function(p, token: Tok):
 def _indicator(p, token: Tok):
     r"""``\mathbb{I}[x > c]`` (``\mathbb{I}^{\circ}[…]``): the step ``step(x, c)``."""
     letter = "".join(t.text for t in p.group_tokens())
+    refuse_probability_word(p, letter, token)
     if letter != "I":
         raise p.error(f"\\mathbb{{{letter}}} is not understood here", token)
     if p.peek().is_char("^"):
@@ -187,6 +218,8 @@ CONTROL: dict[str, Callable] = {
     **dict.fromkeys(BRACES, _brace),
     **dict.fromkeys(FUNCTION_CS, _function),
     "langle": _langle,
+    **dict.fromkeys(ELISIONS, elided),
+    "Pr": lambda p, t: refuse_probability_word(p, "Pr", t),
     "partial": _partial,
     **dict.fromkeys(("lVert", "Vert", "|"), lambda p, t: p.norm(t)),
     **dict.fromkeys(("lvert", "vert"), lambda p, t: Call("abs", (_closed_bar(p, t),), t.pos)),

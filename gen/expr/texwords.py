@@ -4,6 +4,7 @@ that read words (``W_{1}``, ``\\lambda_{\\max}(X)``, ``tr(``, ``\\log\\det X``, 
 from __future__ import annotations
 
 from .parser import BinOp, Call, Name, Num, Postfix
+from .texbars import refuse_density
 from .texcontrol import as_size
 from .texlex import Tok
 from .texnames import (
@@ -34,6 +35,7 @@ class Words:
     def letters(self):
         """A letter, or a function's name typed as letters before '(' (``tr(X)``), or ``dX``."""
         first = self.peek()
+        refuse_density(self, first)
         for word in LETTER_FUNCTIONS.get(first.text, ()):
             if word not in self.names and self.spelled(word) and self.opens(len(word)):
                 for _ in word:
@@ -161,6 +163,8 @@ class Words:
         if self.peek().is_char("_"):  # \operatorname{huber}_{\delta}(x): a parameter
             self.next()
             params = (self.sub_parse(self.group_tokens(), self.postfix),)
+        if name == "log":
+            refuse_density(self, word, after_log=True)
         if name == "log" and (self.accept("det") or self.word_follows("det")):
             name = "logdet"
         if name in ("log", "logdet", "det") and self.peek().is_char("|") and not self.bars:

@@ -12,8 +12,10 @@ from dataclasses import dataclass, replace
 from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
+from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..spec.reader import Text
 from .rows import CHECKED, Chain, closing
+from .second import SecondOrder, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .values import Sides, compare
 
@@ -81,7 +83,6 @@ class Gradient:
     pos: int
 
 
-HESSIAN = re.compile(r"\\nabla\s*(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+)\s*)?\^\s*\{?\s*2")
 GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
 
 
@@ -89,8 +90,8 @@ def read(parse, source, side, scope):
     """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
     (``reason (line L, column C)``)."""
     try:
-        if HESSIAN.match(side.text):
-            raise Uncheckable("a Hessian \\nabla^2 cannot be checked: write d of the gradient out")
+        if second := read_second(parse, source, side, scope):
+            return second
         if match := GRADIENT.match(side.text):
             variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
             if not isinstance(variable, Name):
@@ -105,6 +106,8 @@ def read(parse, source, side, scope):
         return parse(side.text, source.span(side.offset))
     except Uncheckable as error:
         return Reason(error.message)
+    except Notation as error:
+        return Skip(error.message)
     except SpecError as error:
         where = f" (line {error.span.line}, column {error.span.col})" if error.span else ""
         return f"{error.message}{where}"
@@ -114,16 +117,20 @@ class Reason(str):
     """Why a side that was read cannot be checked (a plain string: why it was not understood)."""
 
 
+class Skip(str):
+    """Why a side is notation, not a value (``\\frac{dy}{dx}`` as a factor): the link is skipped."""
+
+
+SIDE_STATUS = ((Reason, CANNOT), (Skip, SKIPPED))  # any other str: not understood
+
+
 # \partial, or the d of \frac{\mathrm{d}}{\mathrm{d}t} (a derivative by a number: the same check)
-OPERATOR = r"(?:\\partial\b|\\mathrm\s*\{\s*d\s*\}|\\operatorname\s*\{\s*d\s*\}|d(?![A-Za-z]))"
-
-
-class Uncheckable(SpecError):
-    """Notation read, but no check for it: the link cannot be checked (never a guess)."""
+OPERATOR = r"(?:\\partial\b|\\mathrm\s*\{\s*d\s*\}|\\operatorname\s*\{\s*d\s*\}|d)"  # d: dy/dx too
 
 
 PARTIAL = re.compile(r"\\(?:d|t)?frac\s*\{\s*" + OPERATOR)
 SECOND = re.compile(r"\s*\^\s*\{?\s*2")
+AT_A_POINT = re.compile(r"(?:(?<![\\|])\||\\r?vert)\s*_")  # \Big|_{t=0}, \right\vert_{…}; not \|x\|_2
 
 
 def partial(parse, source, side):
@@ -134,6 +141,8 @@ def partial(parse, source, side):
     top_end = closing(side.text, side.text.index("{", match.start()) + 1)
     if SECOND.match(side.text, match.end()):
         raise Uncheckable("a second derivative cannot be checked: write its differential out")
+    if AT_A_POINT.search(side.text):
+        raise Uncheckable("a derivative evaluated at a point (|_{…}) cannot be checked: write it out")
     bottom = re.match(r"\s*\{\s*" + OPERATOR + r"\s*", side.text[top_end:])
     if not bottom:
         return None
@@ -189,7 +198,7 @@ def application(parse, source, side, scope):
     parentheses that close at the end of the side) as a call of the function f."""
     match = APPLIED.match(side.text)
     name = match and (match.group(1) or match.group(2))
-    if not name or name in FUNCTIONS or name == "d" or scope.lookup(name) is not None:
+    if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
     inner, depth, cuts = match.end(), 1, [match.end() - 1]
     for i in range(match.end(), len(side.text)):
@@ -209,7 +218,9 @@ def application(parse, source, side, scope):
 
 def linked(left, right, scope) -> tuple:
     """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
-    ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``."""
+    ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``; for a Hessian, `gen.texcheck.second`."""
+    if isinstance(left, SecondOrder) or isinstance(right, SecondOrder):
+        return paired(left, right, scope, expanded)
     if {type(left), type(right)} == {Gradient, Jacobian}:
         return ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
@@ -276,7 +287,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     left, right = pairs[k]
     for tree in (left, right):
         if isinstance(tree, str):
-            return outcome(chain, k, CANNOT if isinstance(tree, Reason) else NOT_UNDERSTOOD, str(tree))
+            status = next((s for kind, s in SIDE_STATUS if isinstance(tree, kind)), NOT_UNDERSTOOD)
+            return outcome(chain, k, status, str(tree))
     others = elsewhere(pairs, k)
     for lone, other in ((left, right), (right, left)):
         name = lone_differential(lone)

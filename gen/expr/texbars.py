@@ -1,0 +1,168 @@
+"""Notation a paper uses that is read but is not a value to check as written (for `gen.expr.tex`):
+evaluation bars ``F\\Big|_{y = g}``, elisions ``X_1 \\cdots X_n``, probability notation
+``p(x \\mid \\theta)``, ``\\mathbb{E}[x]``, and the two kinds of refusal a checker treats apart from a parse
+error: `Uncheckable` (read, but nothing to check it with: ``cannot check``) and `Notation` (a
+Leibniz fraction ``\\frac{dy}{dx}`` used as a factor, which introduces notation: ``skipped``).
+
+An evaluation bar is a composition, as Magnus & Neudecker's first identification theorem and the
+chain rule use it: ``d(yᵀy)|_{y = Wx + b}`` is ``d((Wx + b)ᵀ(Wx + b))``, so ``y`` becomes ``g`` and its
+differential ``dy`` becomes ``d(g)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..errors import SpecError
+from .parser import Call, Name
+from .texlex import Tok
+
+BARS = ("vert", "rvert", "Vert")
+
+
+class Uncheckable(SpecError):
+    """Notation read, but no check for it: the link cannot be checked (never a guess)."""
+
+
+class Notation(SpecError):
+    """Notation being introduced, not a value (``dy = \\frac{dy}{dx}\\,dx``): the link is skipped."""
+
+
+def bar_ahead(p) -> bool:
+    """Whether an evaluation bar comes next: ``|`` (``\\Big|``, ``\\right|``, ``\\big\\vert``) outside
+    any ``|…|``, followed by a subscript."""
+    token, stack = p.peek(), p.stream.stack
+    bar = token.is_char("|") or token.kind == "cs" and token.text in BARS
+    return bar and not p.bars and len(stack) > 1 and stack[-2].is_char("_")
+
+
+def evaluated(p, node):
+    """``node|_{y = g, …}``: ``node`` with each y replaced by g and dy by d(g)."""
+    bar = p.next()
+    p.next()  # the '_'
+    tokens = p.group_tokens()
+    points = [piece for piece in split(tokens, ",") if piece]
+    if not points:
+        raise p.error("an evaluation bar |_{…} without a point", bar)
+    table = {}
+    for piece in points:
+        sides = split(piece, "=")
+        if len(sides) != 2 or not sides[0] or not sides[1]:
+            raise refused(p, "an evaluation bar |_{…} that does not say which symbol takes which value", bar)
+        name = p.sub_parse(sides[0], where=bar)
+        if not isinstance(name, Name):
+            raise refused(p, "an evaluation bar |_{…} at a point that is not a symbol = value", bar)
+        table[name.name] = p.sub_parse(sides[1], where=bar)
+    for name, value in table.items():
+        if not symbols_in(value) and differentiated(node, name):
+            message = f"d{name} evaluated at {name} = a number: the differential there is ambiguous"
+            raise refused(p, f"{message} (write the derivative out)", bar)
+    return composed(node, table)
+
+
+def refused(p, message: str, token: Tok) -> Uncheckable:
+    return Uncheckable(message, p.stream.source.at(min(token.pos, len(p.stream.source.value))))
+
+
+def split(tokens: list[Tok], separator: str) -> list[list[Tok]]:
+    """``tokens`` cut at ``separator`` outside braces and brackets."""
+    pieces, depth = [[]], 0
+    for token in tokens:
+        depth += token.is_char("{", "(", "[") - token.is_char("}", ")", "]")
+        if depth == 0 and token.is_char(separator):
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    return pieces
+
+
+def composed(tree, table: dict):
+    """``tree`` with y → g and dy → d(g) for each y = g of ``table``."""
+    if isinstance(tree, Name):
+        if tree.name in table:
+            return table[tree.name]
+        if tree.name[:1] == "d" and tree.name[1:] in table:
+            return Call("d", (table[tree.name[1:]],), tree.pos)
+        return tree
+    fields = [f for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None) is not None]
+    new = {f: composed(getattr(tree, f), table) for f in fields}
+    if isinstance(tree, Call):
+        new["args"] = tuple(composed(a, table) for a in tree.args)
+    return replace(tree, **new) if new else tree
+
+
+def kids(tree) -> list:
+    fields = [getattr(tree, f, None) for f in ("operand", "left", "right", "exponent")]
+    return [f for f in fields if f is not None] + list(getattr(tree, "args", ()))
+
+
+def symbols_in(tree) -> bool:
+    return isinstance(tree, Name) or any(symbols_in(c) for c in kids(tree))
+
+
+def differentiated(tree, name: str) -> bool:
+    """Whether ``tree`` has the differential of ``name``: ``dy``, or ``d(…y…)``."""
+    if isinstance(tree, Name):
+        return tree.name == f"d{name}"
+    if isinstance(tree, Call) and tree.name == "d":
+        return mentions(tree, name)
+    return any(differentiated(c, name) for c in kids(tree))
+
+
+def mentions(tree, name: str) -> bool:
+    return isinstance(tree, Name) and tree.name == name or any(mentions(c, name) for c in kids(tree))
+
+
+# --- elisions and probability notation: refused with the reason --------------------------------------
+
+ELISIONS = ("cdots", "ldots", "dots", "dotsb", "dotsm", "dotsc", "vdots", "ddots")
+PROBABILITY_WORDS = frozenset("E P Pr Var Cov Corr KL".split())
+DENSITIES = ("p", "q")
+CONDITIONS = ("mid", "vert", "|", ",", ";")
+PROBABILITY = "is probability notation, not a matrix expression derivtex can check"
+
+
+def elided(p, token: Tok):
+    """``X_1 X_2 \\cdots X_n``, ``a_1 + \\cdots + a_n``: what is left out is not written."""
+    after = p.peek()
+    if after.is_char("+", "-"):
+        what = "an elided sum"
+    elif p.starts_atom(after):
+        what = "an elided product"
+    else:
+        what = "an elision"
+    message = f"{what} (\\{token.text}) cannot be checked: the terms it leaves out are not written"
+    raise p.error(message, token)
+
+
+def density_ahead(p) -> bool:
+    """Whether ``p(`` or ``q(`` comes next with a condition or several arguments inside
+    (``p(x \\mid \\mu)``, ``q(z; \\phi)``, ``p(x, y)``): a density, not p times (x)."""
+    stack = p.stream.stack
+    if len(stack) < 2 or not (stack[-1].kind == "letter" and stack[-1].text in DENSITIES):
+        return False
+    if stack[-1].text in p.names or not stack[-2].is_char("("):
+        return False
+    depth = 0
+    for token in reversed(stack[:-1]):
+        depth += token.is_char("(") - token.is_char(")")
+        if depth == 0:
+            return False
+        if depth == 1 and (token.text in CONDITIONS and token.kind in ("cs", "char")):
+            return True
+    return False
+
+
+def refuse_density(p, token: Tok, after_log: bool = False):
+    """``p(x \\mid \\theta)`` and ``\\log p(…)``: a probability density, refused by name."""
+    stack = p.stream.stack
+    called = len(stack) > 1 and stack[-1].text in DENSITIES and stack[-2].is_char("(")
+    if density_ahead(p) or after_log and called and stack[-1].text not in p.names:
+        letter = p.peek().text
+        raise p.error(f"{letter}(…), a density or conditional probability, {PROBABILITY}", token)
+
+
+def refuse_probability_word(p, word: str, token: Tok):
+    """``\\mathbb{E}[x]``, ``\\operatorname{Var}(x)``, ``\\Pr(A)``."""
+    if word in PROBABILITY_WORDS and word not in p.names:
+        raise p.error(f"'{word}' (an expectation, a probability or a moment) {PROBABILITY}", token)

@@ -1,0 +1,240 @@
+"""Notation of papers the LaTeX checker reads (issue 18): Hessians and second differentials, Leibniz
+fractions, evaluation bars, elided products and probability notation. Each published answer is
+written down here and checked independently by finite differences before the checker sees it, so a
+wrong expected value cannot pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from gen.texcheck.check import check_file
+
+RNG = np.random.default_rng(7)
+
+
+def outcomes(tmp_path: Path, body: str):
+    path = tmp_path / "paper.tex"
+    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
+    with np.errstate(all="ignore"):
+        return check_file(path).outcomes
+
+
+def statuses(tmp_path: Path, body: str) -> list[str]:
+    return [o.status for o in outcomes(tmp_path, body)]
+
+
+def second_differential(f, X, U, V, h=1e-3):
+    """d²f[U, V] = ∂²/∂s∂t f(X + sU + tV) at 0, by central differences (independent of derivtex)."""
+    at = lambda s, t: f(X + s * U + t * V)  # noqa: E731
+    return (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+
+
+def vec(A):
+    return A.reshape(-1, order="F")
+
+
+def commutation(n):
+    return np.eye(n * n)[np.arange(n * n).reshape((n, n), order="F").ravel()]
+
+
+def logdet(X):
+    return np.linalg.slogdet(X)[1]
+
+
+# --- 1. Hessians and the second differential -------------------------------------------------------
+
+
+def test_published_hessian_of_log_det_is_the_second_differential():
+    # Magnus and Neudecker, Matrix Differential Calculus (3rd ed.), ch. 10 (Table 10.2): for
+    # φ(X) = log|X|, d²φ = −tr(X⁻¹ dX X⁻¹ dX) and the Hessian is −K_n (X'⁻¹ ⊗ X⁻¹)
+    n = 4
+    X = RNG.standard_normal((n, n)) + n * np.eye(n)
+    U, V = RNG.standard_normal((2, n, n))
+    Xi = np.linalg.inv(X)
+    H = -commutation(n) @ np.kron(Xi.T, Xi)
+    numeric = second_differential(logdet, X, U, V)
+    assert np.isclose(vec(V) @ H @ vec(U), numeric, rtol=1e-5)
+    assert np.isclose(-np.trace(Xi @ U @ Xi @ V), numeric, rtol=1e-5)
+
+
+HESSIANS = r"""Let $X \in \mathbb{R}^{n\times n}$ with $\det X > 0$.
+\[ \nabla^{2}_{X} \log\det(X) = -K_{nn}(X^{-\top} \otimes X^{-1}) \]
+\[ \nabla_{X}^{2} \log\det X = -(X^{-1} \otimes X^{-\top})K_{nn} \]
+"""
+
+
+def test_a_hessian_is_checked_through_the_second_differential(tmp_path):
+    assert statuses(tmp_path, HESSIANS) == ["ok", "ok"]
+    # the transpose dropped (K_nn left out) and the sign flipped are caught
+    assert statuses(tmp_path, HESSIANS.replace("-K_{nn}", "-")) == ["does not follow", "ok"]
+    assert statuses(tmp_path, HESSIANS.replace("= -(", "= (")) == ["ok", "does not follow"]
+
+
+def test_the_hessian_of_least_squares(tmp_path):
+    # Magnus and Neudecker, ch. 10: φ(X) = ‖AX − B‖²_F = tr((AX − B)'(AX − B)) has
+    # d²φ = 2 tr(dX' A'A dX), the Hessian 2(I_m ⊗ A'A) for X n×m
+    n, m, p = 3, 2, 4
+    A, B = RNG.standard_normal((p, n)), RNG.standard_normal((p, m))
+    X, U, V = RNG.standard_normal((3, n, m))
+    H = 2 * np.kron(np.eye(m), A.T @ A)
+    numeric = second_differential(lambda Y: np.sum((A @ Y - B) ** 2), X, U, V)
+    assert np.isclose(vec(V) @ H @ vec(U), numeric, rtol=1e-5)
+    body = r"""Let $X \in \mathbb{R}^{n\times m}$, $A \in \mathbb{R}^{p\times n}$,
+$B \in \mathbb{R}^{p\times m}$.
+\[ \nabla^{2}_{X} \lVert AX - B\rVert_{F}^{2} = 2(I_{m} \otimes (A^{\top}A)) \]
+"""
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("= 2(", "= 3(")) == ["does not follow"]
+
+
+BILINEAR = r"""Let $X \in \mathbb{R}^{n\times n}$, $U, V \in \mathbb{R}^{n\times n}$.
+% derivtex: f(X) := \log\det X
+\begin{align*}
+  \mathrm{d}^{2}f[U, V] &= \operatorname{tr}(-X^{-1}UX^{-1}V) \\
+  &= -\operatorname{tr}(X^{-1}UX^{-1}V)
+\end{align*}
+\[ \mathrm{d}^{2}f = -\operatorname{tr}(X^{-1}\,\mathrm{d}X\,X^{-1}\,\mathrm{d}X) \]
+"""
+
+
+def test_the_bilinear_form_and_the_quadratic_form_of_the_second_differential(tmp_path):
+    # the same published d²φ (Magnus and Neudecker, Table 10.2), as derivtex's appendix states it
+    assert statuses(tmp_path, BILINEAR) == ["ok", "ok", "ok"]
+    wrong = BILINEAR.replace("(-X^{-1}U", "(X^{-1}U")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow", "ok"]
+    wrong = BILINEAR.replace("= -\\operatorname{tr}(X^{-1}\\,", "= \\operatorname{tr}(X^{-1}\\,")
+    assert statuses(tmp_path, wrong) == ["ok", "ok", "does not follow"]
+
+
+def test_only_the_symmetric_bilinear_form_passes(tmp_path):
+    # an antisymmetric term vanishes on the diagonal U = V: with U and V drawn apart it is caught
+    extra = r" + \operatorname{tr}(U)\operatorname{tr}(V^{\top}X)"
+    extra += r" - \operatorname{tr}(V)\operatorname{tr}(U^{\top}X)"
+    body = BILINEAR.replace(r"UX^{-1}V) \\", r"UX^{-1}V)" + extra + r" \\")
+    assert statuses(tmp_path, body)[0] == "does not follow"
+    # a constant or a linear term added to a quadratic form is caught by its polar form
+    for term in (" + 1", r" + \operatorname{tr}(\mathrm{d}X)"):
+        quadratic = BILINEAR.replace(r"\,\mathrm{d}X) \]", r"\,\mathrm{d}X)" + term + r" \]")
+        assert statuses(tmp_path, quadratic)[-1] == "does not follow"
+
+
+def test_a_symmetric_variable_s_hessian_uses_symmetric_directions(tmp_path):
+    # Magnus and Neudecker, ch. 10: for symmetric X, d²log|X| = −tr(X⁻¹ dX X⁻¹ dX) still; with
+    # symmetric U, V the form holds, and X⁻ᵀ = X⁻¹ may be used
+    body = r"""Let $X \in \mathbb{R}^{n\times n}$ be symmetric positive definite,
+$U, V \in \mathbb{R}^{n\times n}$.
+% derivtex: f(X) := \log\det X
+\[ \mathrm{d}^{2}f[U, V] = -\operatorname{tr}(X^{-\top}U^{\top}X^{-1}V) \]
+"""
+    assert statuses(tmp_path, body) == ["ok"]
+
+
+def test_an_undefined_function_s_second_differential_cannot_be_checked_and_says_why(tmp_path):
+    body = r"""Let $X \in \mathbb{R}^{n\times n}$, $U, V \in \mathbb{R}^{n\times n}$.
+\[ \mathrm{d}^{2}f[U, V] = \operatorname{tr}(-X^{-1}UX^{-1}V) \]
+\[ \nabla^{2}_{X} f = -(X^{-1} \otimes X^{-\top})K_{nn} \]
+"""
+    found = outcomes(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check", "cannot check"]
+    assert all("% derivtex: f(X) :=" in o.message for o in found)
+
+
+# --- 2. Leibniz fractions ---------------------------------------------------------------------------
+
+
+def test_a_leibniz_fraction_of_a_defined_function_is_its_gradient(tmp_path):
+    # the Matrix Cookbook (Petersen and Pedersen, 2012), eq. (81): ∂(xᵀBx)/∂x = (B + Bᵀ)x
+    n = 4
+    B, x = RNG.standard_normal((n, n)), RNG.standard_normal(n)
+    f = lambda y: y @ B @ y  # noqa: E731
+    numeric = np.array([(f(x + 1e-6 * e) - f(x - 1e-6 * e)) / 2e-6 for e in np.eye(n)])
+    assert np.allclose((B + B.T) @ x, numeric, rtol=1e-6)
+    body = r"""Let $x \in \mathbb{R}^{n}$ and $B \in \mathbb{R}^{n\times n}$.
+% derivtex: f := x^{\top}Bx
+\[ \frac{df}{dx} = (B + B^{\top})x \]
+\[ \frac{\mathrm{d} f}{\mathrm{d} x} = (B + B^{\top})x \]
+\[ \frac{d\mathbf{f}}{d\mathbf{x}} = 2Bx \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok", "does not follow"]
+
+
+def test_a_leibniz_fraction_introducing_notation_is_skipped_with_the_reason(tmp_path):
+    # LynnHo/Matrix-Calculus-Tutorial, Identities 1 (tests/tex_corpus/lynnho_identities.tex):
+    # dy = (dy/dx) dx introduces the notation; it is never checked, never ok
+    body = r"""\begin{align*}
+dy &= \frac{dy}{dx}dx \\
+dy &= \operatorname{tr}\Big(\frac{\mathrm{d} y}{\mathrm{d}\mathbf{X}}\,d\mathbf{X}\Big)
+\end{align*}
+"""
+    found = outcomes(tmp_path, body)
+    assert [o.status for o in found] == ["skipped", "skipped"]
+    assert all("Leibniz" in o.message and "\\partial" not in o.message for o in found)
+
+
+def test_a_leibniz_fraction_of_an_undefined_name_alone_cannot_be_checked(tmp_path):
+    found = outcomes(tmp_path, "Let $x \\in \\mathbb{R}^{n}$.\n\\[ \\frac{dy}{dx} = 2x \\]\n")
+    assert [o.status for o in found] == ["cannot check"]
+    assert "% derivtex: y :=" in found[0].message
+
+
+# --- 3. evaluation bars -----------------------------------------------------------------------------
+
+
+BARS = r"""Let $A \in \mathbb{R}^{m\times n}$ and $x \in \mathbb{R}^{n}$.
+\[ \mathrm{d}(y^{\top}y)\Big|_{y = Ax} = 2x^{\top}A^{\top}A\,\mathrm{d}x \]
+\[ \left. \mathrm{d}(y^{\top}y) \right|_{y = Ax} = 2x^{\top}A^{\top}A\,\mathrm{d}x \]
+\[ 2y^{\top}\mathrm{d}y \big\vert_{y = Ax} = 2x^{\top}A^{\top}A\,\mathrm{d}x \]
+"""
+
+
+def test_an_evaluation_bar_composes(tmp_path):
+    # LynnHo/Matrix-Calculus-Tutorial, E.g. 2: d(yᵀy)|_{y = Wx + b} = 2yᵀdy|… = 2(Wx + b)ᵀd(Wx + b);
+    # here with y = Ax: d(xᵀAᵀAx) = 2xᵀAᵀA dx, checked first by differences
+    m, n = 3, 4
+    A, x, dx = RNG.standard_normal((m, n)), RNG.standard_normal(n), RNG.standard_normal(n)
+    g = lambda z: (A @ z) @ (A @ z)  # noqa: E731
+    assert np.isclose((g(x + 1e-6 * dx) - g(x - 1e-6 * dx)) / 2e-6, 2 * x @ A.T @ A @ dx, rtol=1e-6)
+    assert statuses(tmp_path, BARS) == ["ok", "ok", "ok"]
+    assert statuses(tmp_path, BARS.replace("= 2x", "= x")) == ["does not follow"] * 3
+
+
+def test_an_evaluation_bar_that_cannot_be_composed_says_why(tmp_path):
+    body = r"""Let $X, V \in \mathbb{R}^{n\times n}$ and $t \in \mathbb{R}$.
+\[ \frac{d}{dt}\operatorname{tr}(X + tV)\Big|_{t=0} = \operatorname{tr}(V) \]
+\[ \mathrm{d}(tX)\Big|_{t = 0} = 0 \]
+\[ \operatorname{tr}(X)\Big|_{0} = 0 \]
+"""
+    found = outcomes(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check"] * 3
+    assert "at a point" in found[0].message and "ambiguous" in found[1].message
+    assert "which symbol takes which value" in found[2].message
+
+
+# --- 4. elisions, 5. probability notation ---------------------------------------------------------
+
+
+def test_an_elided_product_or_sum_is_not_understood_and_says_why(tmp_path):
+    # LynnHo/Matrix-Calculus-Tutorial eq. (11): d(X_1 X_2 ⋯ X_n) = (dX_1)X_2 ⋯ X_n + ⋯
+    body = r"""\[ \mathrm{d}(X_1X_2\cdots X_n) = (\mathrm{d}X_1)X_2 \cdots X_n \]
+\[ a_1 + \dots + a_n = s \]
+"""
+    found = outcomes(tmp_path, body)
+    assert [o.status for o in found] == ["not understood"] * 2
+    assert found[0].message.startswith("an elided product (\\cdots) cannot be checked")
+    assert found[1].message.startswith("an elided sum (\\dots) cannot be checked")
+
+
+def test_probability_notation_is_named_never_a_product_of_letters(tmp_path):
+    # OpenSRDK/probability-rs's normal distribution (tests/tex_corpus/opensrdk_normal.tex), and
+    # Bishop, Pattern Recognition and Machine Learning (2006), eq. (2.43) and (2.59)
+    body = r"""\[ \log p(x \mid \mu, \Sigma) = -\frac{1}{2}(x - \mu)^{\top}\Sigma^{-1}(x - \mu) \]
+\[ \log p(x) = -\frac{1}{2}x^{\top}x \]
+\[ \mathbb{E}[xx^{\top}] = \mu\mu^{\top} + \Sigma \]
+\[ \operatorname{Cov}(x) = \Sigma \]
+"""
+    found = outcomes(tmp_path, body)
+    assert [o.status for o in found] == ["not understood"] * 4
+    assert all("probability notation" in o.message for o in found)
+    assert found[0].message.startswith("p(…)") and "'E'" in found[2].message and "'Cov'" in found[3].message

@@ -231,7 +231,7 @@ class _Parser(Words):
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
         if texts[:1] == ("(",) and texts[-1:] == (")",):  # W^{(1)}: an index, part of the name
             return self.indexed(base, tokens, caret)
-        if texts in TRANSPOSES:
+        if texts in TRANSPOSES and not (texts == ("t",) and base == Name("e", base.pos)):  # e^t: a power
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
             return Postfix("-T", base, caret.pos, caret=TRANSPOSES[texts[1:]])

@@ -166,12 +166,21 @@ def blocks_in(source: Source, blank: str, nodes):
     for node in nodes or ():
         if isinstance(node, LatexEnvironmentNode) and node.environmentname in DISPLAYS:
             yield environment_body(source, blank, node)
+        elif isinstance(node, LatexMathNode) and node.displaytype == "display" and wrapped(node):
+            yield from blocks_in(source, blank, node.nodelist)  # $$\begin{align}…\end{align}$$
         elif isinstance(node, LatexMathNode) and node.displaytype == "display":
             start = node.pos + len(node.delimiters[0])
             end = node.pos + node.len - len(node.delimiters[1])
             yield Event("block", source, start, blank[start:end], node.delimiters[0])
         else:
             yield from blocks_in(source, blank, children(node))
+
+
+def wrapped(node) -> bool:
+    """Whether a display holds a display environment (``$$\\begin{align}…$$``, as MathJax and Markdown
+    pages write it): the environment is the block, so its own columns and rows are read."""
+    inner = node.nodelist or ()
+    return any(isinstance(n, LatexEnvironmentNode) and n.environmentname in DISPLAYS for n in inner)
 
 
 def children(node) -> list:

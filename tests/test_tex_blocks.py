@@ -1,0 +1,82 @@
+"""How papers and web pages lay their chains out, and notation they use, as the LaTeX checker reads
+them (issue 18): ``$$\\begin{align}…\\end{align}$$`` (the MathJax/Markdown layout), and more below.
+Each published answer is written down here and checked independently by finite differences before
+the checker sees it, so a wrong expected value cannot pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from gen.texcheck.check import check_file
+
+RNG = np.random.default_rng(11)
+
+
+def statuses(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "paper.tex"
+    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
+    with np.errstate(all="ignore"):
+        return [o.status for o in check_file(path).outcomes]
+
+
+def gradient(f, X, h=1e-6):
+    """∂f/∂X entry by entry, by central differences (independent of derivtex)."""
+    G = np.zeros_like(X)
+    for index in np.ndindex(X.shape):
+        E = np.zeros_like(X)
+        E[index] = h
+        G[index] = (f(X + E) - f(X - E)) / (2 * h)
+    return G
+
+
+# --- a display environment inside $$ … $$ or \[ … \] ------------------------------------------
+
+# Nabla of the Frobenius norm (Matrix Cookbook, Petersen & Pedersen 2012, eq. 103 with the product
+# rule; the layout of mrnibe's notes in tests/tex_corpus/): ∇_W ||WH − X||²_F = 2WHHᵀ − 2XHᵀ.
+FROBENIUS = r"\nabla_{W}\|WH - X\|_F^2 &= 2WHH^T - 2XH^T"
+FROBENIUS_WRONG = r"\nabla_{W}\|WH - X\|_F^2 &= 2WHH^T + 2XH^T"
+SIZES = "% derivtex: W: n x k; H: k x m; X: n x m\n"
+
+
+def test_the_published_frobenius_gradient_holds_numerically():
+    W, H, X = RNG.standard_normal((4, 3)), RNG.standard_normal((3, 5)), RNG.standard_normal((4, 5))
+    numeric = gradient(lambda V: np.sum((V @ H - X) ** 2), W)
+    assert np.allclose(numeric, 2 * W @ H @ H.T - 2 * X @ H.T, atol=1e-5)
+
+
+def test_an_align_inside_dollars_is_read_by_its_rows(tmp_path):
+    for opening, closing in (("$$", "$$"), (r"\[", r"\]")):
+        rows = f"{FROBENIUS} \\\\\n{FROBENIUS_WRONG}"
+        body = f"{SIZES}{opening}\n\\begin{{align}}\n{rows}\n\\end{{align}}\n{closing}\n"
+        assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_an_eqnarray_inside_dollars_keeps_its_three_columns(tmp_path):
+    # Matrix Cookbook eq. 59: d(X⁻¹) = −X⁻¹(dX)X⁻¹, the middle column of eqnarray being the relation.
+    X, dX = RNG.standard_normal((4, 4)) + 4 * np.eye(4), RNG.standard_normal((4, 4))
+    h = 1e-6
+    numeric = (np.linalg.inv(X + h * dX) - np.linalg.inv(X - h * dX)) / (2 * h)
+    assert np.allclose(numeric, -np.linalg.inv(X) @ dX @ np.linalg.inv(X), atol=1e-5)
+    body = (
+        "% derivtex: X: n x n invertible\n$$ \\begin{eqnarray} d(X^{-1}) &=& -X^{-1}(dX)X^{-1} \\\\ "
+        "&=& -X^{-1}(dX)X \\end{eqnarray} $$\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_aligned_and_split_inside_brackets_are_read(tmp_path):
+    for inner in ("aligned", "split"):
+        body = f"{SIZES}\\[\n\\begin{{{inner}}}\n{FROBENIUS}\n\\end{{{inner}}}\n\\]\n"
+        assert statuses(tmp_path, body) == ["ok"]
+
+
+def test_e_to_the_t_is_a_power_not_a_transpose(tmp_path):
+    # markusthill's chain rule example (tests/tex_corpus/markusthill_backprop.tex): with x = e^t,
+    # x e^t = e^{2t}; d/dt e^{2t} = 2e^{2t} (checked here by differences).
+    t, h = 0.3, 1e-6
+    assert abs((np.exp(2 * (t + h)) - np.exp(2 * (t - h))) / (2 * h) - 2 * np.exp(2 * t)) < 1e-6
+    rows = "t\\,x\\,e^t &= t\\,e^{2t} \\\\\n&= t\\,e^{t}e^t + t"
+    body = f"% derivtex: t: scalar; x := e^t\n\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]

@@ -80,3 +80,37 @@ def test_e_to_the_t_is_a_power_not_a_transpose(tmp_path):
     rows = "t\\,x\\,e^t &= t\\,e^{2t} \\\\\n&= t\\,e^{t}e^t + t"
     body = f"% derivtex: t: scalar; x := e^t\n\\begin{{align}}\n{rows}\n\\end{{align}}\n"
     assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+# --- layer-indexed names: X^{(\ell)}, A^{(\ell-1)} --------------------------------------------
+
+# Backpropagation in matrix form (Nielsen, Neural Networks and Deep Learning, ch. 2, eq. BP2; the
+# batch form of tests/tex_corpus/markusthill_backprop.tex): the gradient in W^{(ℓ)} of
+# J = ½||W^{(ℓ)}A^{(ℓ-1)} − T||²_F is Δ^{(ℓ)}(A^{(ℓ-1)})ᵀ with Δ^{(ℓ)} = W^{(ℓ)}A^{(ℓ-1)} − T.
+LAYERS = "% derivtex: W^{(\\ell)}: d x k; A^{(\\ell-1)}: k x N; T: d x N\n"
+
+
+def test_the_published_layer_gradient_holds_numerically():
+    W, A, T = RNG.standard_normal((3, 4)), RNG.standard_normal((4, 5)), RNG.standard_normal((3, 5))
+    numeric = gradient(lambda V: 0.5 * np.sum((V @ A - T) ** 2), W)
+    assert np.allclose(numeric, (W @ A - T) @ A.T, atol=1e-5)
+
+
+def test_a_layer_index_is_part_of_the_name_in_annotations_and_expressions(tmp_path):
+    f = r"\tfrac12\|W^{(\ell)}A^{(\ell-1)} - T\|_F^2"
+    nabla, residual = r"\nabla_{W^{(\ell)}}", r"(W^{(\ell)}A^{(\ell-1)} - T)"
+    right, wrong = r"A^{(\ell-1)\top}", r"A^{(\ell+1)\top}"
+    rows = f"{nabla} {f} &= {residual}{right} \\\\\n{nabla} {f} &= {residual}{wrong}"
+    body = f"{LAYERS}\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    # A^{(\ell+1)} is another symbol, undeclared: never read as A^{(\ell-1)}
+    assert statuses(tmp_path, body)[0] == "ok"
+    assert statuses(tmp_path, body)[1] != "ok"
+
+
+def test_a_bad_annotation_is_one_positioned_problem_and_the_file_is_still_checked(tmp_path):
+    path = tmp_path / "paper.tex"
+    path.write_text("% derivtex: X: n by n\n\\[ X^T = X^\\top \\]\n")
+    result = check_file(path)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    assert [(p.line, p.column) for p in result.problems] == [(1, 13)]
+    assert "expected a shape" in result.problems[0].message

@@ -229,8 +229,13 @@ class _Parser(Words):
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
-        if texts[:1] == ("(",) and texts[-1:] == (")",):  # W^{(1)}: an index, part of the name
-            return self.indexed(base, tokens, caret)
+        if texts[:1] == ("(",) and ")" in texts:  # W^{(1)}, \Delta^{(\ell)\top}: an index, part of the name
+            close = next(i for i, t in enumerate(tokens) if t.is_char(")"))
+            base = self.indexed(base, tokens[: close + 1], caret)
+            tokens = tokens[close + 1 :]
+            texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
+            if not texts:
+                return base
         if texts in TRANSPOSES and not (texts == ("t",) and base == Name("e", base.pos)):  # e^t: a power
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
@@ -249,9 +254,10 @@ class _Parser(Words):
     def indexed(self, base, tokens: list[Tok], caret: Tok) -> Name:
         """``W^{(1)}``, ``x^{(i)}``: a layer's or a sample's own symbol (``W_1`` or ``W1``), never a
         power (``W^{(2)}W^{(1)}`` is not ``W^2``)."""
-        index = "".join(t.text for t in tokens[1:-1] if t.kind in ("letter", "digit"))
-        if not isinstance(base, Name) or not index or len(index) != len(tokens) - 2:
-            raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}", caret)
+        parts = [layer_index(t) for t in tokens[1:-1]]
+        if not isinstance(base, Name) or not parts or None in parts:
+            raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}, A^{(\\ell-1)}", caret)
+        index = "".join(parts)
         return Name(self.resolve((f"{base.name}_{index}", f"{base.name}{index}")), base.pos)
 
     def prose_ahead(self) -> bool:
@@ -378,6 +384,19 @@ def latex_reading(name: str, entrywise: bool, args: list) -> str:
     if name == "norm2" and matrix and x.shape[1] == 1:
         return "norm"
     return name
+
+
+def layer_index(token: Tok) -> str | None:
+    """One token of a layer's index as a name's characters: ``\\ell-1`` gives ``ellm1``, ``\\ell+1``
+    ``ellp1`` (a sign spelled out, as a name has no sign); None for what an index does not hold."""
+    if token.kind in ("letter", "digit"):
+        return token.text
+    if token.kind == "cs" and token.text in INDEX_LETTERS:
+        return token.text
+    return {"-": "m", "+": "p"}.get(token.text) if token.kind == "char" else None
+
+
+INDEX_LETTERS = frozenset("ell l i j k n m t tau".split())
 
 
 def parse_tex(source: Text, macros: Macros | None = None, names: Collection[str] = ()):

@@ -95,7 +95,9 @@ def read_events(path: Path, shown: str | None = None, chain: tuple = ()) -> list
     events = unbalanced(source)
     blank = scrubbed(source.blank, events)
     for match in ANNOTATION.finditer(source.text):
-        events.append(Event("note", source, match.start(), match.group("body").strip()))
+        body = match.group("body")  # positioned at its first item, so its items' columns are right
+        at = match.start("body") + len(body) - len(body.lstrip())
+        events.append(Event("note", source, at, body.strip()))
     events += [Event("section", source, m.start(), "") for m in SECTION.finditer(blank)]
     blocks = display_blocks(source, blank)
     events += blocks + prose(source, blank, blocks)

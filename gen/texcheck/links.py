@@ -83,7 +83,7 @@ class Gradient:
     pos: int
 
 
-GRADIENT = re.compile(r"\\nabla\s*_\s*(\{[^{}]*\}|\\?[A-Za-z]+)")
+GRADIENT = re.compile(r"\\nabla\s*_\s*(\{|\\?[A-Za-z]+)")  # a group in braces: to its closing brace
 
 
 def read(parse, source, side, scope):
@@ -93,11 +93,14 @@ def read(parse, source, side, scope):
         if second := read_second(parse, source, side, scope):
             return second
         if match := GRADIENT.match(side.text):
-            variable = parse(match.group(1).strip("{}"), source.span(side.offset + match.start(1)))
+            end = closing(side.text, match.end()) if match.group(1) == "{" else match.end()
+            braced = match.group(1) == "{"
+            subscript = side.text[match.start(1) + braced : end - braced]
+            variable = parse(subscript, source.span(side.offset + match.start(1) + braced))
             if not isinstance(variable, Name):
                 raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
-            body = side.text[match.end() :]
-            start = side.offset + match.end() + len(body) - len(body.lstrip())
+            body = side.text[end:]
+            start = side.offset + end + len(body) - len(body.lstrip())
             return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
         if derivative := partial(parse, source, side):
             return derivative

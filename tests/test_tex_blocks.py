@@ -114,3 +114,24 @@ def test_a_bad_annotation_is_one_positioned_problem_and_the_file_is_still_checke
     assert [o.status for o in result.outcomes] == ["ok"]
     assert [(p.line, p.column) for p in result.problems] == [(1, 13)]
     assert "expected a shape" in result.problems[0].message
+
+
+# --- \mathbf{\nabla_W} and \textrm{tr}[…] (mrnibe's NMF notes, tests/tex_corpus/) -------------
+
+# Matrix Cookbook §2.5.1: ∂ Tr(AXB)/∂X = AᵀBᵀ; here ∇_W tr(XᵀWH) = XHᵀ (A = Xᵀ, B = H).
+TRACE = "% derivtex: X: n x m; W: n x k; H: k x m\n"
+
+
+def test_the_published_trace_gradient_holds_numerically():
+    X, W, H = RNG.standard_normal((4, 5)), RNG.standard_normal((4, 3)), RNG.standard_normal((3, 5))
+    assert np.allclose(gradient(lambda V: np.trace(X.T @ V @ H), W), X @ H.T, atol=1e-5)
+
+
+def test_a_bold_nabla_and_an_upright_trace_are_read(tmp_path):
+    rows = (
+        r"\mathbf{\nabla_W} \textrm{tr}[\mathbf{X}^T\mathbf{WH}] &= \mathbf{XH}^T \\"
+        "\n"
+        r"\mathbf{\nabla_W} \text{tr}[\mathbf{X}^T\mathbf{WH}] &= \mathbf{HX}^T"
+    )
+    body = f"{TRACE}\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    assert statuses(tmp_path, body) == ["ok", "shape error"]

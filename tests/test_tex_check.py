@@ -259,7 +259,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     path = document(tmp_path, "% derivtex: X: n by n\n\\[ X = X \\]\n")
     bad = invoke("check", "--strict", path)
     assert bad.exit_code == 1
-    assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a shape") and "1 verified" in bad.stdout
+    assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a shape")
+    assert "1 verified" in bad.stdout
     assert invoke("check", "--json", DERIVATIONS / "det.yaml").exit_code == 2
 
 

@@ -86,9 +86,28 @@ class Gradient:
 GRADIENT = re.compile(r"\\nabla\s*_\s*(\{|\\?[A-Za-z]+)")  # a group in braces: to its closing brace
 
 
+# \mathbf{\nabla_W} f: the bold only styles the operator
+BOLD_NABLA = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{(?=\s*\\nabla)")
+
+
+def unbolded(side):
+    """``side`` with a bold wrapper around its leading ``\\nabla_W`` blanked (offsets kept)."""
+    if not (match := BOLD_NABLA.match(side.text)):
+        return side
+    end = closing(side.text, match.end())
+    text = side.text[: end - 1] + " " + side.text[end:]
+    lead = len(match.group())
+    return replace(
+        side,
+        text=text[lead:].lstrip(),
+        offset=side.offset + lead + len(text[lead:]) - len(text[lead:].lstrip()),
+    )
+
+
 def read(parse, source, side, scope):
     """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
     (``reason (line L, column C)``)."""
+    side = unbolded(side)
     try:
         if second := read_second(parse, source, side, scope):
             return second

@@ -135,3 +135,27 @@ def test_a_bold_nabla_and_an_upright_trace_are_read(tmp_path):
     )
     body = f"{TRACE}\\begin{{align}}\n{rows}\n\\end{{align}}\n"
     assert statuses(tmp_path, body) == ["ok", "shape error"]
+
+
+# --- \mathcal{L}, a symbol of its own ----------------------------------------------------------
+
+# Least squares (Hastie, Tibshirani & Friedman, The Elements of Statistical Learning, eq. 3.4):
+# ∇_β ||y − Xβ||² = −2Xᵀ(y − Xβ); erictay's notes (tests/tex_corpus/) write 2XᵀXβ − 2Xy, a shape error.
+
+
+def test_the_published_least_squares_gradient_holds_numerically():
+    X, y, beta = RNG.standard_normal((6, 3)), RNG.standard_normal(6), RNG.standard_normal(3)
+    numeric = gradient(lambda b: np.sum((y - X @ b) ** 2), beta)
+    assert np.allclose(numeric, -2 * X.T @ (y - X @ beta), atol=1e-5)
+
+
+def test_a_calligraphic_letter_is_a_function_or_symbol_of_its_own(tmp_path):
+    defined = "% derivtex: X: n x p; y: n; \\beta: p; L: scalar; \\mathcal{L} := \\|y - X\\beta\\|^2\n"
+    body = (
+        f"{defined}$$\\nabla_{{\\beta}}\\mathcal{{L}} = 2X^{{\\top}}X\\beta - 2X^{{\\top}}y$$\n"
+        "$$\\nabla_{\\beta}\\mathcal{L} = 2X^{\\top}X\\beta - 2Xy$$\n"
+        "$$\\mathcal{L}(\\beta) = \\|y - X\\beta\\|^2$$\n"  # \\mathcal{L}(\\beta): the defined L, applied
+    )
+    assert statuses(tmp_path, body) == ["ok", "shape error", "ok"]
+    # \mathcal{L} is not L: the first link would not hold with L, a free scalar
+    assert statuses(tmp_path, body.replace("\\nabla_{\\beta}\\mathcal{L}", "\\nabla_{\\beta}L"))[0] != "ok"

@@ -63,6 +63,7 @@ PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  #
 BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec".split())
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
+ACCENTS |= {"mathcal": "cal", "mathscr": "scr"}  # \mathcal{L}: a symbol of its own (Lcal), not L
 OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}
 REFUSED = {
     "partial": "a partial derivative cannot be checked: write the derivative out",

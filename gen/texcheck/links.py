@@ -212,14 +212,16 @@ def vectorised(tree):
 
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
-APPLIED = re.compile(r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z]))\s*(?:\\left\s*)?\(")
+APPLIED = re.compile(
+    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z])|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
+)
 
 
 def application(parse, source, side, scope):
     """``f(X)`` (a lowercase letter or an ``\\operatorname`` not declared as a symbol, before
     parentheses that close at the end of the side) as a call of the function f."""
     match = APPLIED.match(side.text)
-    name = match and (match.group(1) or match.group(2))
+    name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
     inner, depth, cuts = match.end(), 1, [match.end() - 1]

@@ -159,3 +159,25 @@ def test_a_calligraphic_letter_is_a_function_or_symbol_of_its_own(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "shape error", "ok"]
     # \mathcal{L} is not L: the first link would not hold with L, a free scalar
     assert statuses(tmp_path, body.replace("\\nabla_{\\beta}\\mathcal{L}", "\\nabla_{\\beta}L"))[0] != "ok"
+
+
+# --- A^{-1/2}: the inverse of the principal square root ------------------------------------
+
+# ZCA whitening (Kessy, Lewis & Strimmer, "Optimal whitening and decorrelation", The American
+# Statistician 72(4), 2018, eq. 3 and Table 1): W = Σ^{-1/2} whitens, W Σ Wᵀ = I.
+
+
+def test_the_published_whitening_identity_holds_numerically():
+    B = RNG.standard_normal((4, 4))
+    sigma = B @ B.T + 4 * np.eye(4)
+    values, vectors = np.linalg.eigh(sigma)
+    W = vectors @ np.diag(values**-0.5) @ vectors.T  # the principal inverse square root, by eigh
+    assert np.allclose(W @ sigma @ W.T, np.eye(4), atol=1e-10)
+
+
+def test_an_inverse_square_root_is_read(tmp_path):
+    body = (
+        "% derivtex: \\Sigma: n x n spd\n"
+        "\\[ \\Sigma^{-1/2} \\Sigma \\Sigma^{-1/2} = I \\]\n\\[ \\Sigma^{-1/2} \\Sigma^{-1/2} = \\Sigma \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]

@@ -14,11 +14,15 @@ from gen.texcheck.check import check_file
 RNG = np.random.default_rng(11)
 
 
-def statuses(tmp_path: Path, body: str) -> list[str]:
+def outcomes_of(tmp_path: Path, body: str):
     path = tmp_path / "paper.tex"
     path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
     with np.errstate(all="ignore"):
-        return [o.status for o in check_file(path).outcomes]
+        return check_file(path).outcomes
+
+
+def statuses(tmp_path: Path, body: str) -> list[str]:
+    return [o.status for o in outcomes_of(tmp_path, body)]
 
 
 def gradient(f, X, h=1e-6):
@@ -181,3 +185,28 @@ def test_an_inverse_square_root_is_read(tmp_path):
         "\\[ \\Sigma^{-1/2} \\Sigma \\Sigma^{-1/2} = I \\]\n\\[ \\Sigma^{-1/2} \\Sigma^{-1/2} = \\Sigma \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+# --- \sigma'(z): a function's derivative, not a transpose --------------------------------------
+
+# The logistic function's derivative (Nielsen, Neural Networks and Deep Learning, ch. 2, with
+# σ'(z) = σ(z)(1 − σ(z)) from ch. 1's exercise): read as σ'(z), never as σᵀ(z), so a correct
+# backpropagation line is never reported as a transpose slip.
+
+
+def test_the_published_sigmoid_derivative_holds_numerically():
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    z, h = RNG.standard_normal(5), 1e-6
+    numeric = (sigmoid(z + h) - sigmoid(z - h)) / (2 * h)
+    assert np.allclose(numeric, sigmoid(z) * (1 - sigmoid(z)), atol=1e-8)
+
+
+def test_a_prime_on_a_function_applied_is_its_derivative_and_on_a_matrix_a_transpose(tmp_path):
+    body = (
+        "% derivtex: z, x, y: n; X: n x n\n"
+        "\\[ \\sigma'\\!\\left(z\\right) = \\sigma(z) \\odot (\\mathbf{1} - \\sigma(z)) \\]\n"
+        "\\[ X'(x + y) = X^{\\top} x + X^{\\top} y \\]\n"
+    )
+    found = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
+    assert found[0][0] == "cannot check" and "derivative of the function sigma" in found[0][1]
+    assert found[1][0] == "ok"

@@ -18,7 +18,7 @@ from ..errors import SpecError
 from ..spec.reader import Text
 from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
-from .texbars import bar_ahead, evaluated
+from .texbars import bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, inner
 from .texlex import Macros, Stream, Tok, macros_from
 from .texnames import (
@@ -207,7 +207,11 @@ class _Parser(Words):
                 self.next()  # \Sigma' and \Sigma'^{\top}: another matrix, and its transpose
                 node = Name(self.resolve((f"{node.name}prime", f"{node.name}_prime")), node.pos)
             elif token.is_char("'"):
-                node = Postfix("T", node, self.next().pos)
+                prime = self.next()
+                if self.function_prime(node):
+                    message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
+                    raise refused(self, f"{message} (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)))", prime)
+                node = Postfix("T", node, prime.pos)
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)
@@ -223,6 +227,12 @@ class _Parser(Words):
         if not isinstance(node, Name):
             return False
         return self.primes_mark or any(n in self.names for n in (f"{node.name}prime", f"{node.name}_prime"))
+
+    def function_prime(self, node) -> bool:
+        """Whether ``node'`` is a function's derivative applied to an argument (``\\sigma'(z)``,
+        ``\\phi'\\!\\left(z\\right)``, ``f'(x)``), not a transpose (``X'(Y + Z)``, a matrix's)."""
+        function = node.name in PRIMED_FUNCTIONS if isinstance(node, Name) else False
+        return function and node.name not in self.names and self.peek().is_char("(")
 
     def superscript(self, base, caret: Tok):
         tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
@@ -384,6 +394,10 @@ def latex_reading(name: str, entrywise: bool, args: list) -> str:
     if name == "norm2" and matrix and x.shape[1] == 1:
         return "norm"
     return name
+
+
+# The letters papers name an activation or a scalar function with: f'(x) is its derivative
+PRIMED_FUNCTIONS = frozenset("f g h sigma phi psi varphi rho eta".split())
 
 
 def layer_index(token: Tok) -> str | None:

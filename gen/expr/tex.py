@@ -28,6 +28,7 @@ from .texnames import (
     DROPPED_WITH_ARGUMENT,
     GREEK_NAMES,
     OPENINGS,
+    PRIMED_FUNCTIONS,
     PROSE,
     REFUSED,
     SIZES,
@@ -35,6 +36,7 @@ from .texnames import (
     TIMES,
     TRANSPOSES,
     WORD_STYLES,
+    layer_index,
 )
 from .texwords import Words
 
@@ -394,23 +396,6 @@ def latex_reading(name: str, entrywise: bool, args: list) -> str:
     if name == "norm2" and matrix and x.shape[1] == 1:
         return "norm"
     return name
-
-
-# The letters papers name an activation or a scalar function with: f'(x) is its derivative
-PRIMED_FUNCTIONS = frozenset("f g h sigma phi psi varphi rho eta".split())
-
-
-def layer_index(token: Tok) -> str | None:
-    """One token of a layer's index as a name's characters: ``\\ell-1`` gives ``ellm1``, ``\\ell+1``
-    ``ellp1`` (a sign spelled out, as a name has no sign); None for what an index does not hold."""
-    if token.kind in ("letter", "digit"):
-        return token.text
-    if token.kind == "cs" and token.text in INDEX_LETTERS:
-        return token.text
-    return {"-": "m", "+": "p"}.get(token.text) if token.kind == "char" else None
-
-
-INDEX_LETTERS = frozenset("ell l i j k n m t tau".split())
 
 
 def parse_tex(source: Text, macros: Macros | None = None, names: Collection[str] = ()):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .functions import FUNCTIONS
 from .latex import GREEK
+from .texlex import Tok
 
 # \alpha → alpha; \varepsilon → epsilon or eps (whichever the symbols have), \lambda → lambda or lam
 GREEK_NAMES: dict[str, tuple[str, ...]] = {}
@@ -80,3 +81,20 @@ REFUSED = {
 
 CLOSER_NAMES = {")": ("rparen",), "]": ("rbrack",), "}": ("rbrace", "}"), "|": ("rvert", "vert")}
 CLOSERS = frozenset({"rVert", "rvert", "rangle", "rbrace", "rbrack", "rparen", "}", "right"})
+
+
+# The letters papers name an activation or a scalar function with: f'(x) is its derivative
+PRIMED_FUNCTIONS = frozenset("f g h sigma phi psi varphi rho eta".split())
+
+
+def layer_index(token: Tok) -> str | None:
+    """One token of a layer's index as a name's characters: ``\\ell-1`` gives ``ellm1``, ``\\ell+1``
+    ``ellp1`` (a sign spelled out, as a name has no sign); None for what an index does not hold."""
+    if token.kind in ("letter", "digit"):
+        return token.text
+    if token.kind == "cs" and token.text in INDEX_LETTERS:
+        return token.text
+    return {"-": "m", "+": "p"}.get(token.text) if token.kind == "char" else None
+
+
+INDEX_LETTERS = frozenset("ell l i j k n m t tau".split())

@@ -210,3 +210,19 @@ def test_a_prime_on_a_function_applied_is_its_derivative_and_on_a_matrix_a_trans
     found = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
     assert found[0][0] == "cannot check" and "derivative of the function sigma" in found[0][1]
     assert found[1][0] == "ok"
+
+
+# --- p_X(x \vert \mu, \Sigma): a density, whatever its subscript --------------------------------
+
+
+def test_a_subscripted_density_with_vert_is_named_as_probability_notation(tmp_path):
+    # algorithmikee's Gaussian notes (tests/tex_corpus/): the Gaussian log-density, which is notation
+    # (a density of x given its parameters), not a matrix expression: refused by name, not as a bar
+    body = (
+        "% derivtex: x, \\mu: d; \\Sigma: d x d spd\n"
+        "\\[ \\ln p_X(x \\vert \\mu, \\Sigma) = -\\tfrac12 (x-\\mu)^\\top \\Sigma^{-1} (x-\\mu) \\]\n"
+        "\\[ \\ln p_{X}(x \\mid \\mu, \\Sigma) = -\\tfrac12 (x-\\mu)^\\top \\Sigma^{-1} (x-\\mu) \\]\n"
+    )
+    found = outcomes_of(tmp_path, body)
+    assert [o.status for o in found] == ["not understood"] * 2
+    assert all("a density or conditional probability" in o.message for o in found)

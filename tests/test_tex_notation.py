@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
+from helpers import DERIVATIONS, invoke
 
 from gen.texcheck.check import check_file
 
@@ -141,6 +143,30 @@ def test_an_undefined_function_s_second_differential_cannot_be_checked_and_says_
     assert all("% derivtex: f(X) :=" in o.message for o in found)
 
 
+# derivtex's own appendix snippets state f in the proposition's prose; declared, every Hessian and
+# bilinear-form link is verified (the covariance's variable is symmetric: symmetric directions)
+DECLARED = {
+    "hessian_gaussian_covariance": r"f(\Sigma) := \tfrac{1}{2}\log\det(\Sigma)"
+    + r" + \tfrac{1}{2}r^{\top}\Sigma^{-1}r",
+    "hessian_trace_inverse": r"f(X) := \operatorname{tr}(X^{-1})",
+}
+
+
+@pytest.mark.parametrize("stem", sorted(DECLARED))
+def test_derivtex_s_own_hessians_are_verified_once_f_is_declared(stem, tmp_path):
+    spec = DERIVATIONS / f"{stem}.yaml"
+    built = invoke("build", spec, "--to", "tex", "--template", "appendix", "--timeout", 300, "-o", tmp_path)
+    assert built.exit_code == 0, built.output
+    path = tmp_path / f"{stem}.tex"
+    text = path.read_text().replace("\\begin{proof}", f"% derivtex: {DECLARED[stem]}\n\\begin{{proof}}", 1)
+    path.write_text(text)
+    with np.errstate(all="ignore"):
+        found = check_file(path).outcomes
+    second = [o for o in found if "nabla^{2}" in o.left + o.right or "mathrm{d}^{2}f[" in o.left + o.right]
+    assert len(second) >= 2 and all(o.status == "ok" for o in second[1:])  # the first is above the note
+    assert not [o for o in found if o.status in ("does not follow", "shape error", "not understood")]
+
+
 # --- 2. Leibniz fractions ---------------------------------------------------------------------------
 
 
@@ -205,11 +231,13 @@ def test_an_evaluation_bar_that_cannot_be_composed_says_why(tmp_path):
 \[ \frac{d}{dt}\operatorname{tr}(X + tV)\Big|_{t=0} = \operatorname{tr}(V) \]
 \[ \mathrm{d}(tX)\Big|_{t = 0} = 0 \]
 \[ \operatorname{tr}(X)\Big|_{0} = 0 \]
+\[ \operatorname{tr}(Y)\Big|_{Y = X^{\star}} = \operatorname{tr}(X) \]
 """
     found = outcomes(tmp_path, body)
-    assert [o.status for o in found] == ["cannot check"] * 3
+    assert [o.status for o in found] == ["cannot check"] * 4
     assert "at a point" in found[0].message and "ambiguous" in found[1].message
     assert "which symbol takes which value" in found[2].message
+    assert "a point that is not an expression" in found[3].message
 
 
 # --- 4. elisions, 5. probability notation ---------------------------------------------------------

@@ -52,12 +52,23 @@ def evaluated(p, node):
         name = p.sub_parse(sides[0], where=bar)
         if not isinstance(name, Name):
             raise refused(p, "an evaluation bar |_{…} at a point that is not a symbol = value", bar)
-        table[name.name] = p.sub_parse(sides[1], where=bar)
+        table[name.name] = point(p, sides[1], bar)
     for name, value in table.items():
         if not symbols_in(value) and differentiated(node, name):
             message = f"d{name} evaluated at {name} = a number: the differential there is ambiguous"
             raise refused(p, f"{message} (write the derivative out)", bar)
     return composed(node, table)
+
+
+def point(p, tokens: list[Tok], bar: Tok):
+    """The value of ``y = g``: an expression, or the reason the bar cannot be checked (``x^\\star``)."""
+    try:
+        return p.sub_parse(tokens, where=bar)
+    except Uncheckable:
+        raise
+    except SpecError as error:
+        message = f"an evaluation bar at a point that is not an expression ({error.message})"
+        raise refused(p, message, bar) from None
 
 
 def refused(p, message: str, token: Tok) -> Uncheckable:

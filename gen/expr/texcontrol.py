@@ -219,7 +219,6 @@ CONTROL: dict[str, Callable] = {
     **dict.fromkeys(FUNCTION_CS, _function),
     "langle": _langle,
     **dict.fromkeys(ELISIONS, elided),
-    "Pr": lambda p, t: refuse_probability_word(p, "Pr", t),
     "partial": _partial,
     **dict.fromkeys(("lVert", "Vert", "|"), lambda p, t: p.norm(t)),
     **dict.fromkeys(("lvert", "vert"), lambda p, t: Call("abs", (_closed_bar(p, t),), t.pos)),

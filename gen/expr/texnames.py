@@ -74,6 +74,7 @@ REFUSED = {
     "int": "an integral is not supported",
     "lim": "a limit is not supported",
     "mid": "'\\mid' (a conditional, p(x \\mid y)) is probability notation, not a matrix expression",
+    "Pr": "'Pr' (a probability) is probability notation, not a matrix expression derivtex can check",
     "infty": "infinity is not a number derivtex can check",
     "pm": "'\\pm' is two expressions: write each",
     "mp": "'\\mp' is two expressions: write each",

@@ -275,10 +275,12 @@ def test_strict_fails_on_anything_not_checked(tmp_path):
 def test_bad_input_is_one_line_and_exit_2(tmp_path):
     missing = invoke("check", tmp_path / "absent.tex")
     assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1
+    # a bad annotation is one problem at its place, as a bad row is; the rest of the file is checked
     path = document(tmp_path, "% derivtex: X: n by n\n\\[ X = X \\]\n")
-    bad = invoke("check", path)
-    assert bad.exit_code == 2
-    assert bad.stderr.strip().startswith(f"{path}:1:") and "expected a shape" in bad.stderr
+    bad = invoke("check", "--strict", path)
+    assert bad.exit_code == 1
+    assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a shape")
+    assert "1 verified" in bad.stdout
     assert invoke("check", "--json", DERIVATIONS / "det.yaml").exit_code == 2
 
 

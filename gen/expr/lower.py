@@ -322,9 +322,10 @@ class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering):
         return sp.Inverse(value)
 
     def matrix_power(self, value, exponent, node: Postfix):
-        if self.source.latex and exponent == sp.S.Half:  # X^{1/2}: the principal square root
+        if self.source.latex and exponent in (sp.S.Half, -sp.S.Half):  # X^{1/2}: the principal square root
             self.require_square(value, "take the square root of {}", node.pos)
-            return ir.matrix_function("sqrtm", value)
+            root = ir.matrix_function("sqrtm", value)
+            return root if exponent > 0 else sp.Inverse(root)  # X^{-1/2} = (X^{1/2})^{-1}
         if not (exponent.is_Integer):
             raise self.error("a matrix power must be an integer", node.exponent.pos)
         self.require_square(value, "raise {} to a power", node.pos)

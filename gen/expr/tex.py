@@ -18,7 +18,7 @@ from ..errors import SpecError
 from ..spec.reader import Text
 from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
-from .texbars import bar_ahead, evaluated
+from .texbars import bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, inner
 from .texlex import Macros, Stream, Tok, macros_from
 from .texnames import (
@@ -28,6 +28,7 @@ from .texnames import (
     DROPPED_WITH_ARGUMENT,
     GREEK_NAMES,
     OPENINGS,
+    PRIMED_FUNCTIONS,
     PROSE,
     REFUSED,
     SIZES,
@@ -35,6 +36,7 @@ from .texnames import (
     TIMES,
     TRANSPOSES,
     WORD_STYLES,
+    layer_index,
 )
 from .texoperators import applied_map, linear_map, refuse_undefined
 from .texwords import Words
@@ -208,7 +210,11 @@ class _Parser(Words):
                 node = Name(self.resolve((f"{node.name}prime", f"{node.name}_prime")), node.pos)
             elif token.is_char("'"):
                 refuse_undefined(self, node)  # f'(x)[v] of an f the text does not define
-                node = Postfix("T", node, self.next().pos)
+                prime = self.next()
+                if self.function_prime(node):
+                    message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
+                    raise refused(self, f"{message} (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)))", prime)
+                node = Postfix("T", node, prime.pos)
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)
@@ -227,14 +233,25 @@ class _Parser(Words):
             return False
         return self.primes_mark or any(n in self.names for n in (f"{node.name}prime", f"{node.name}_prime"))
 
+    def function_prime(self, node) -> bool:
+        """Whether ``node'`` is a function's derivative applied to an argument (``\\sigma'(z)``,
+        ``\\phi'\\!\\left(z\\right)``, ``f'(x)``), not a transpose (``X'(Y + Z)``, a matrix's)."""
+        function = node.name in PRIMED_FUNCTIONS if isinstance(node, Name) else False
+        return function and node.name not in self.names and self.peek().is_char("(")
+
     def superscript(self, base, caret: Tok):
         tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
-        if texts[:1] == ("(",) and texts[-1:] == (")",):  # W^{(1)}: an index, part of the name
-            return self.indexed(base, tokens, caret)
-        if texts in TRANSPOSES:
+        if texts[:1] == ("(",) and ")" in texts:  # W^{(1)}, \Delta^{(\ell)\top}: an index, part of the name
+            close = next(i for i, t in enumerate(tokens) if t.is_char(")"))
+            base = self.indexed(base, tokens[: close + 1], caret)
+            tokens = tokens[close + 1 :]
+            texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
+            if not texts:
+                return base
+        if texts in TRANSPOSES and not (texts == ("t",) and base == Name("e", base.pos)):  # e^t: a power
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
             return Postfix("-T", base, caret.pos, caret=TRANSPOSES[texts[1:]])
@@ -252,9 +269,10 @@ class _Parser(Words):
     def indexed(self, base, tokens: list[Tok], caret: Tok) -> Name:
         """``W^{(1)}``, ``x^{(i)}``: a layer's or a sample's own symbol (``W_1`` or ``W1``), never a
         power (``W^{(2)}W^{(1)}`` is not ``W^2``)."""
-        index = "".join(t.text for t in tokens[1:-1] if t.kind in ("letter", "digit"))
-        if not isinstance(base, Name) or not index or len(index) != len(tokens) - 2:
-            raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}", caret)
+        parts = [layer_index(t) for t in tokens[1:-1]]
+        if not isinstance(base, Name) or not parts or None in parts:
+            raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}, A^{(\\ell-1)}", caret)
+        index = "".join(parts)
         return Name(self.resolve((f"{base.name}_{index}", f"{base.name}{index}")), base.pos)
 
     def prose_ahead(self) -> bool:

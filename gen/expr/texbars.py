@@ -152,16 +152,31 @@ def density_ahead(p) -> bool:
     stack = p.stream.stack
     if len(stack) < 2 or not (stack[-1].kind == "letter" and stack[-1].text in DENSITIES):
         return False
-    if stack[-1].text in p.names or not stack[-2].is_char("("):
+    at = len(stack) - 1 - subscript_length(stack[:-1])  # p_X(x \vert \mu): the density of X
+    if stack[-1].text in p.names or at < 1 or not stack[at - 1].is_char("("):
         return False
     depth = 0
-    for token in reversed(stack[:-1]):
+    for token in reversed(stack[:at]):
         depth += token.is_char("(") - token.is_char(")")
         if depth == 0:
             return False
         if depth == 1 and (token.text in CONDITIONS and token.kind in ("cs", "char")):
             return True
     return False
+
+
+def subscript_length(stack: list[Tok]) -> int:
+    """How many tokens a subscript (``_X``, ``_{X}``) takes at the top of ``stack`` (0 if none)."""
+    if len(stack) < 2 or not stack[-1].is_char("_"):
+        return 0
+    if not stack[-2].is_char("{"):
+        return 2
+    depth = 0
+    for k in range(len(stack) - 2, -1, -1):
+        depth += stack[k].is_char("{") - stack[k].is_char("}")
+        if depth == 0:
+            return len(stack) - k
+    return 0
 
 
 def refuse_density(p, token: Tok, after_log: bool = False):

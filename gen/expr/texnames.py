@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .functions import FUNCTIONS
 from .greek import GREEK
+from .texlex import Tok
 
 # \alpha → alpha; \varepsilon → epsilon or eps (whichever the symbols have), \lambda → lambda or lam
 GREEK_NAMES: dict[str, tuple[str, ...]] = {}
@@ -54,7 +55,7 @@ SPACES = frozenset(", ; : ! \\  quad qquad enspace thinspace medspace thickspace
 SPACES |= {" ", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag", "pause", "limits"}
 SPACES |= {"nolimits", "relax", "allowbreak", "nobreak"} | SWITCHES
 DROPPED_WITH_ARGUMENT = frozenset("label tag color phantom hphantom vphantom hspace vspace mspace".split())
-UNWRAPPED = frozenset("boxed cancel bcancel xcancel underline mathstrut smash displaylines".split())
+UNWRAPPED = frozenset("boxed cancel bcancel xcancel underline mathstrut smash displaylines mathord".split())
 UNWRAPPED |= {"mathrlap", "mathllap", "mathclap", "rlap", "llap", "clap"}  # placement only
 UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".split())  # \textcolor{red}{x}
 BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}
@@ -63,6 +64,7 @@ PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  #
 BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec".split())
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
+ACCENTS |= {"mathcal": "cal", "mathscr": "scr"}  # \mathcal{L}: a symbol of its own (Lcal), not L
 OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}
 REFUSED = {
     "partial": "a partial derivative cannot be checked: write the derivative out",
@@ -80,3 +82,20 @@ REFUSED = {
 
 CLOSER_NAMES = {")": ("rparen",), "]": ("rbrack",), "}": ("rbrace", "}"), "|": ("rvert", "vert")}
 CLOSERS = frozenset({"rVert", "rvert", "rangle", "rbrace", "rbrack", "rparen", "}", "right"})
+
+
+# The letters papers name an activation or a scalar function with: f'(x) is its derivative
+PRIMED_FUNCTIONS = frozenset("f g h sigma phi psi varphi rho eta".split())
+
+
+def layer_index(token: Tok) -> str | None:
+    """One token of a layer's index as a name's characters: ``\\ell-1`` gives ``ellm1``, ``\\ell+1``
+    ``ellp1`` (a sign spelled out, as a name has no sign); None for what an index does not hold."""
+    if token.kind in ("letter", "digit"):
+        return token.text
+    if token.kind == "cs" and token.text in INDEX_LETTERS:
+        return token.text
+    return {"-": "m", "+": "p"}.get(token.text) if token.kind == "char" else None
+
+
+INDEX_LETTERS = frozenset("ell l i j k n m t tau".split())

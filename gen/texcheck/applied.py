@@ -15,7 +15,12 @@ DECLARATIONS = {KRON_APPLIED: "% derivtex: (A \\otimes B)[X] := B X A^T (the tex
 def applicable(defined: dict) -> dict:
     """Name → None (a definition with parameters: applied to any arguments) or the names its body
     uses (a definition without: applied only to those, ``B(x)`` with ``B := A \\diag(x) A^T``)."""
-    return {name: None if d.params else frozenset(names_in(d.tree)) for name, d in defined.items()}
+    return {name: None if d.params else frozenset(uses(d.tree)) for name, d in defined.items()}
+
+
+def uses(tree) -> list[str]:
+    """The names a definition's body uses; none if the body could not be read (a str saying why)."""
+    return [] if isinstance(tree, str) else names_in(tree)
 
 
 def applying(parse, defined: dict):

@@ -24,6 +24,7 @@ class Problem:
     path: str
     line: int
     message: str
+    column: int = 0  # where it is known (a bad annotation): path:line:column
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,13 @@ def macros_of(events: list[Event]):
 
 
 def on_note(scope: Scope, event: Event, base, parse, name_of):
-    return annotate(scope, event.text, event.source.span(event.offset), name_of, parse), ()
+    """The annotation's declarations added; a bad annotation is one problem at its place, and the
+    rest of the file is checked without it (as a bad row is)."""
+    try:
+        return annotate(scope, event.text, event.source.span(event.offset), name_of, parse), ()
+    except SpecError as error:
+        span = error.span or event.source.span(event.offset)
+        return scope, (Problem(span.path, span.line, f"a bad annotation: {error.message}", span.col),)
 
 
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):

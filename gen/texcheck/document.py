@@ -95,7 +95,9 @@ def read_events(path: Path, shown: str | None = None, chain: tuple = ()) -> list
     events = unbalanced(source)
     blank = scrubbed(source.blank, events)
     for match in ANNOTATION.finditer(source.text):
-        events.append(Event("note", source, match.start(), match.group("body").strip()))
+        body = match.group("body")  # positioned at its first item, so its items' columns are right
+        at = match.start("body") + len(body) - len(body.lstrip())
+        events.append(Event("note", source, at, body.strip()))
     sections = [Event("section", source, m.start(), "") for m in SECTION.finditer(blank)]
     blocks = display_blocks(source, blank)
     events += sections + blocks + prose(source, blank, blocks, sections)
@@ -166,12 +168,21 @@ def blocks_in(source: Source, blank: str, nodes):
     for node in nodes or ():
         if isinstance(node, LatexEnvironmentNode) and node.environmentname in DISPLAYS:
             yield environment_body(source, blank, node)
+        elif isinstance(node, LatexMathNode) and node.displaytype == "display" and wrapped(node):
+            yield from blocks_in(source, blank, node.nodelist)  # $$\begin{align}…\end{align}$$
         elif isinstance(node, LatexMathNode) and node.displaytype == "display":
             start = node.pos + len(node.delimiters[0])
             end = node.pos + node.len - len(node.delimiters[1])
             yield Event("block", source, start, blank[start:end], node.delimiters[0])
         else:
             yield from blocks_in(source, blank, children(node))
+
+
+def wrapped(node) -> bool:
+    """Whether a display holds a display environment (``$$\\begin{align}…$$``, as MathJax and Markdown
+    pages write it): the environment is the block, so its own columns and rows are read."""
+    inner = node.nodelist or ()
+    return any(isinstance(n, LatexEnvironmentNode) and n.environmentname in DISPLAYS for n in inner)
 
 
 def children(node) -> list:

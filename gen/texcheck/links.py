@@ -87,13 +87,31 @@ class Gradient:
     pos: int
 
 
-BRACED = r"\{(?:[^{}]|\{[^{}]*\})*\}"  # {W_{1}}: one level of braces inside
-GRADIENT = re.compile(r"\\nabla\s*_\s*(" + BRACED + r"|\\?[A-Za-z]+)")
+GRADIENT = re.compile(r"\\nabla\s*_\s*(\{|\\?[A-Za-z]+)")  # a group in braces: to its closing brace
+
+
+# \mathbf{\nabla_W} f: the bold only styles the operator
+BOLD_NABLA = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{(?=\s*\\nabla)")
+
+
+def unbolded(side):
+    """``side`` with a bold wrapper around its leading ``\\nabla_W`` blanked (offsets kept)."""
+    if not (match := BOLD_NABLA.match(side.text)):
+        return side
+    end = closing(side.text, match.end())
+    text = side.text[: end - 1] + " " + side.text[end:]
+    lead = len(match.group())
+    return replace(
+        side,
+        text=text[lead:].lstrip(),
+        offset=side.offset + lead + len(text[lead:]) - len(text[lead:].lstrip()),
+    )
 
 
 def read(parse, source, side, scope):
     """The side's AST (a Gradient for ``\\nabla_X f``), or why it was not understood
     (``reason (line L, column C)``)."""
+    side = unbolded(side)
     try:
         if second := read_second(parse, source, side, scope):
             return second
@@ -102,13 +120,14 @@ def read(parse, source, side, scope):
         if DIRECTIONAL.search(side.text):
             raise Uncheckable("a directional derivative D_U f cannot be checked: write it as d f with dX = U")
         if match := GRADIENT.match(side.text):
-            braced = match.group(1).startswith("{")
-            subscript = match.group(1)[1:-1] if braced else match.group(1)
+            end = closing(side.text, match.end()) if match.group(1) == "{" else match.end()
+            braced = match.group(1) == "{"
+            subscript = side.text[match.start(1) + braced : end - braced]
             variable = parse(subscript, source.span(side.offset + match.start(1) + braced))
             if not isinstance(variable, Name):
                 raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
-            body = side.text[match.end() :]
-            start = side.offset + match.end() + len(body) - len(body.lstrip())
+            body = side.text[end:]
+            start = side.offset + end + len(body) - len(body.lstrip())
             return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
         if derivative := partial(parse, source, side):
             return derivative
@@ -209,14 +228,16 @@ def vectorised(tree):
 
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
-APPLIED = re.compile(r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z]))\s*(?:\\left\s*)?\(")
+APPLIED = re.compile(
+    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z])|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
+)
 
 
 def application(parse, source, side, scope):
     """``f(X)`` (a lowercase letter or an ``\\operatorname`` not declared as a symbol, before
     parentheses that close at the end of the side) as a call of the function f."""
     match = APPLIED.match(side.text)
-    name = match and (match.group(1) or match.group(2))
+    name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
     inner, depth, cuts = match.end(), 1, [match.end() - 1]

@@ -32,8 +32,9 @@ def text_report(results: list[FileResult]) -> str:
     lines = []
     for result in results:
         for problem in result.problems:
+            column = f":{problem.column}" * bool(problem.column)
             lines += [
-                f"{problem.path}:{problem.line}: {problem.message}",
+                f"{problem.path}:{problem.line}{column}: {problem.message}",
                 shown(result, problem.path, problem.line),
             ]
         for chain_line, outcomes in result.chains:

@@ -25,6 +25,7 @@ INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 # Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column), the argument stays.
 OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap)\s*\{")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
+OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
 # The relations, longest first; those other than = only separate sides (their links are skipped).
@@ -107,10 +108,13 @@ def open_at_end(text: str) -> bool:
 
 def cleaned(body: str) -> tuple[str, list[str]]:
     """``body`` with what is not mathematics blanked, and the remarks taken out (in order)."""
-    remarks = []
+    remarks, at = [], 0
     for pattern in (INTERTEXT, REMARK):
-        while match := pattern.search(body):
+        while match := pattern.search(body, at if pattern is REMARK else 0):
             end = closing(body, match.end())
+            if pattern is REMARK and body[match.end() : end - 1].strip() in OPERATOR_NAMES:
+                at = end  # \textrm{tr}[…]: an operator's name, read by the front end
+                continue
             remarks.append(body[match.end() : end - 1].strip())
             marker = "\x00" if pattern is INTERTEXT else " "  # an \intertext breaks the chain
             body = blank(body, match.start(), end)

@@ -1,0 +1,228 @@
+"""How papers and web pages lay their chains out, and notation they use, as the LaTeX checker reads
+them (issue 18): ``$$\\begin{align}…\\end{align}$$`` (the MathJax/Markdown layout), and more below.
+Each published answer is written down here and checked independently by finite differences before
+the checker sees it, so a wrong expected value cannot pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from gen.texcheck.check import check_file
+
+RNG = np.random.default_rng(11)
+
+
+def outcomes_of(tmp_path: Path, body: str):
+    path = tmp_path / "paper.tex"
+    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
+    with np.errstate(all="ignore"):
+        return check_file(path).outcomes
+
+
+def statuses(tmp_path: Path, body: str) -> list[str]:
+    return [o.status for o in outcomes_of(tmp_path, body)]
+
+
+def gradient(f, X, h=1e-6):
+    """∂f/∂X entry by entry, by central differences (independent of derivtex)."""
+    G = np.zeros_like(X)
+    for index in np.ndindex(X.shape):
+        E = np.zeros_like(X)
+        E[index] = h
+        G[index] = (f(X + E) - f(X - E)) / (2 * h)
+    return G
+
+
+# --- a display environment inside $$ … $$ or \[ … \] ------------------------------------------
+
+# Nabla of the Frobenius norm (Matrix Cookbook, Petersen & Pedersen 2012, eq. 103 with the product
+# rule; the layout of mrnibe's notes in tests/tex_corpus/): ∇_W ||WH − X||²_F = 2WHHᵀ − 2XHᵀ.
+FROBENIUS = r"\nabla_{W}\|WH - X\|_F^2 &= 2WHH^T - 2XH^T"
+FROBENIUS_WRONG = r"\nabla_{W}\|WH - X\|_F^2 &= 2WHH^T + 2XH^T"
+SIZES = "% derivtex: W: n x k; H: k x m; X: n x m\n"
+
+
+def test_the_published_frobenius_gradient_holds_numerically():
+    W, H, X = RNG.standard_normal((4, 3)), RNG.standard_normal((3, 5)), RNG.standard_normal((4, 5))
+    numeric = gradient(lambda V: np.sum((V @ H - X) ** 2), W)
+    assert np.allclose(numeric, 2 * W @ H @ H.T - 2 * X @ H.T, atol=1e-5)
+
+
+def test_an_align_inside_dollars_is_read_by_its_rows(tmp_path):
+    for opening, closing in (("$$", "$$"), (r"\[", r"\]")):
+        rows = f"{FROBENIUS} \\\\\n{FROBENIUS_WRONG}"
+        body = f"{SIZES}{opening}\n\\begin{{align}}\n{rows}\n\\end{{align}}\n{closing}\n"
+        assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_an_eqnarray_inside_dollars_keeps_its_three_columns(tmp_path):
+    # Matrix Cookbook eq. 59: d(X⁻¹) = −X⁻¹(dX)X⁻¹, the middle column of eqnarray being the relation.
+    X, dX = RNG.standard_normal((4, 4)) + 4 * np.eye(4), RNG.standard_normal((4, 4))
+    h = 1e-6
+    numeric = (np.linalg.inv(X + h * dX) - np.linalg.inv(X - h * dX)) / (2 * h)
+    assert np.allclose(numeric, -np.linalg.inv(X) @ dX @ np.linalg.inv(X), atol=1e-5)
+    body = (
+        "% derivtex: X: n x n invertible\n$$ \\begin{eqnarray} d(X^{-1}) &=& -X^{-1}(dX)X^{-1} \\\\ "
+        "&=& -X^{-1}(dX)X \\end{eqnarray} $$\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_aligned_and_split_inside_brackets_are_read(tmp_path):
+    for inner in ("aligned", "split"):
+        body = f"{SIZES}\\[\n\\begin{{{inner}}}\n{FROBENIUS}\n\\end{{{inner}}}\n\\]\n"
+        assert statuses(tmp_path, body) == ["ok"]
+
+
+def test_e_to_the_t_is_a_power_not_a_transpose(tmp_path):
+    # markusthill's chain rule example (tests/tex_corpus/markusthill_backprop.tex): with x = e^t,
+    # x e^t = e^{2t}; d/dt e^{2t} = 2e^{2t} (checked here by differences).
+    t, h = 0.3, 1e-6
+    assert abs((np.exp(2 * (t + h)) - np.exp(2 * (t - h))) / (2 * h) - 2 * np.exp(2 * t)) < 1e-6
+    rows = "t\\,x\\,e^t &= t\\,e^{2t} \\\\\n&= t\\,e^{t}e^t + t"
+    body = f"% derivtex: t: scalar; x := e^t\n\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+# --- layer-indexed names: X^{(\ell)}, A^{(\ell-1)} --------------------------------------------
+
+# Backpropagation in matrix form (Nielsen, Neural Networks and Deep Learning, ch. 2, eq. BP2; the
+# batch form of tests/tex_corpus/markusthill_backprop.tex): the gradient in W^{(ℓ)} of
+# J = ½||W^{(ℓ)}A^{(ℓ-1)} − T||²_F is Δ^{(ℓ)}(A^{(ℓ-1)})ᵀ with Δ^{(ℓ)} = W^{(ℓ)}A^{(ℓ-1)} − T.
+LAYERS = "% derivtex: W^{(\\ell)}: d x k; A^{(\\ell-1)}: k x N; T: d x N\n"
+
+
+def test_the_published_layer_gradient_holds_numerically():
+    W, A, T = RNG.standard_normal((3, 4)), RNG.standard_normal((4, 5)), RNG.standard_normal((3, 5))
+    numeric = gradient(lambda V: 0.5 * np.sum((V @ A - T) ** 2), W)
+    assert np.allclose(numeric, (W @ A - T) @ A.T, atol=1e-5)
+
+
+def test_a_layer_index_is_part_of_the_name_in_annotations_and_expressions(tmp_path):
+    f = r"\tfrac12\|W^{(\ell)}A^{(\ell-1)} - T\|_F^2"
+    nabla, residual = r"\nabla_{W^{(\ell)}}", r"(W^{(\ell)}A^{(\ell-1)} - T)"
+    right, wrong = r"A^{(\ell-1)\top}", r"A^{(\ell+1)\top}"
+    rows = f"{nabla} {f} &= {residual}{right} \\\\\n{nabla} {f} &= {residual}{wrong}"
+    body = f"{LAYERS}\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    # A^{(\ell+1)} is another symbol, undeclared: never read as A^{(\ell-1)}
+    assert statuses(tmp_path, body)[0] == "ok"
+    assert statuses(tmp_path, body)[1] != "ok"
+
+
+def test_a_bad_annotation_is_one_positioned_problem_and_the_file_is_still_checked(tmp_path):
+    path = tmp_path / "paper.tex"
+    path.write_text("% derivtex: X: n by n\n\\[ X^T = X^\\top \\]\n")
+    result = check_file(path)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    assert [(p.line, p.column) for p in result.problems] == [(1, 13)]
+    assert "expected a shape" in result.problems[0].message
+
+
+# --- \mathbf{\nabla_W} and \textrm{tr}[…] (mrnibe's NMF notes, tests/tex_corpus/) -------------
+
+# Matrix Cookbook §2.5.1: ∂ Tr(AXB)/∂X = AᵀBᵀ; here ∇_W tr(XᵀWH) = XHᵀ (A = Xᵀ, B = H).
+TRACE = "% derivtex: X: n x m; W: n x k; H: k x m\n"
+
+
+def test_the_published_trace_gradient_holds_numerically():
+    X, W, H = RNG.standard_normal((4, 5)), RNG.standard_normal((4, 3)), RNG.standard_normal((3, 5))
+    assert np.allclose(gradient(lambda V: np.trace(X.T @ V @ H), W), X @ H.T, atol=1e-5)
+
+
+def test_a_bold_nabla_and_an_upright_trace_are_read(tmp_path):
+    rows = (
+        r"\mathbf{\nabla_W} \textrm{tr}[\mathbf{X}^T\mathbf{WH}] &= \mathbf{XH}^T \\"
+        "\n"
+        r"\mathbf{\nabla_W} \text{tr}[\mathbf{X}^T\mathbf{WH}] &= \mathbf{HX}^T"
+    )
+    body = f"{TRACE}\\begin{{align}}\n{rows}\n\\end{{align}}\n"
+    assert statuses(tmp_path, body) == ["ok", "shape error"]
+
+
+# --- \mathcal{L}, a symbol of its own ----------------------------------------------------------
+
+# Least squares (Hastie, Tibshirani & Friedman, The Elements of Statistical Learning, eq. 3.4):
+# ∇_β ||y − Xβ||² = −2Xᵀ(y − Xβ); erictay's notes (tests/tex_corpus/) write 2XᵀXβ − 2Xy, a shape error.
+
+
+def test_the_published_least_squares_gradient_holds_numerically():
+    X, y, beta = RNG.standard_normal((6, 3)), RNG.standard_normal(6), RNG.standard_normal(3)
+    numeric = gradient(lambda b: np.sum((y - X @ b) ** 2), beta)
+    assert np.allclose(numeric, -2 * X.T @ (y - X @ beta), atol=1e-5)
+
+
+def test_a_calligraphic_letter_is_a_function_or_symbol_of_its_own(tmp_path):
+    defined = "% derivtex: X: n x p; y: n; \\beta: p; L: scalar; \\mathcal{L} := \\|y - X\\beta\\|^2\n"
+    body = (
+        f"{defined}$$\\nabla_{{\\beta}}\\mathcal{{L}} = 2X^{{\\top}}X\\beta - 2X^{{\\top}}y$$\n"
+        "$$\\nabla_{\\beta}\\mathcal{L} = 2X^{\\top}X\\beta - 2Xy$$\n"
+        "$$\\mathcal{L}(\\beta) = \\|y - X\\beta\\|^2$$\n"  # \\mathcal{L}(\\beta): the defined L, applied
+    )
+    assert statuses(tmp_path, body) == ["ok", "shape error", "ok"]
+    # \mathcal{L} is not L: the first link would not hold with L, a free scalar
+    assert statuses(tmp_path, body.replace("\\nabla_{\\beta}\\mathcal{L}", "\\nabla_{\\beta}L"))[0] != "ok"
+
+
+# --- A^{-1/2}: the inverse of the principal square root ------------------------------------
+
+# ZCA whitening (Kessy, Lewis & Strimmer, "Optimal whitening and decorrelation", The American
+# Statistician 72(4), 2018, eq. 3 and Table 1): W = Σ^{-1/2} whitens, W Σ Wᵀ = I.
+
+
+def test_the_published_whitening_identity_holds_numerically():
+    B = RNG.standard_normal((4, 4))
+    sigma = B @ B.T + 4 * np.eye(4)
+    values, vectors = np.linalg.eigh(sigma)
+    W = vectors @ np.diag(values**-0.5) @ vectors.T  # the principal inverse square root, by eigh
+    assert np.allclose(W @ sigma @ W.T, np.eye(4), atol=1e-10)
+
+
+def test_an_inverse_square_root_is_read(tmp_path):
+    body = (
+        "% derivtex: \\Sigma: n x n spd\n"
+        "\\[ \\Sigma^{-1/2} \\Sigma \\Sigma^{-1/2} = I \\]\n\\[ \\Sigma^{-1/2} \\Sigma^{-1/2} = \\Sigma \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+# --- \sigma'(z): a function's derivative, not a transpose --------------------------------------
+
+# The logistic function's derivative (Nielsen, Neural Networks and Deep Learning, ch. 2, with
+# σ'(z) = σ(z)(1 − σ(z)) from ch. 1's exercise): read as σ'(z), never as σᵀ(z), so a correct
+# backpropagation line is never reported as a transpose slip.
+
+
+def test_the_published_sigmoid_derivative_holds_numerically():
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    z, h = RNG.standard_normal(5), 1e-6
+    numeric = (sigmoid(z + h) - sigmoid(z - h)) / (2 * h)
+    assert np.allclose(numeric, sigmoid(z) * (1 - sigmoid(z)), atol=1e-8)
+
+
+def test_a_prime_on_a_function_applied_is_its_derivative_and_on_a_matrix_a_transpose(tmp_path):
+    body = (
+        "% derivtex: z, x, y: n; X: n x n\n"
+        "\\[ \\sigma'\\!\\left(z\\right) = \\sigma(z) \\odot (\\mathbf{1} - \\sigma(z)) \\]\n"
+        "\\[ X'(x + y) = X^{\\top} x + X^{\\top} y \\]\n"
+    )
+    found = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
+    assert found[0][0] == "cannot check" and "derivative of the function sigma" in found[0][1]
+    assert found[1][0] == "ok"
+
+
+# --- p_X(x \vert \mu, \Sigma): a density, whatever its subscript --------------------------------
+
+
+def test_a_subscripted_density_with_vert_is_named_as_probability_notation(tmp_path):
+    # algorithmikee's Gaussian notes (tests/tex_corpus/): the Gaussian log-density, which is notation
+    # (a density of x given its parameters), not a matrix expression: refused by name, not as a bar
+    body = (
+        "% derivtex: x, \\mu: d; \\Sigma: d x d spd\n"
+        "\\[ \\ln p_X(x \\vert \\mu, \\Sigma) = -\\tfrac12 (x-\\mu)^\\top \\Sigma^{-1} (x-\\mu) \\]\n"
+        "\\[ \\ln p_{X}(x \\mid \\mu, \\Sigma) = -\\tfrac12 (x-\\mu)^\\top \\Sigma^{-1} (x-\\mu) \\]\n"
+    )
+    found = outcomes_of(tmp_path, body)
+    assert [o.status for o in found] == ["not understood"] * 2
+    assert all("a density or conditional probability" in o.message for o in found)

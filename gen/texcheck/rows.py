@@ -25,6 +25,7 @@ INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 # Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column), the argument stays.
 OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap)\s*\{")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
+WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
@@ -164,11 +165,12 @@ def remark(text: str) -> str:
 
 
 def mathematics(block: Event) -> str:
-    """The block's text with what is not its mathematics blanked: remarks and reason columns (a
-    reason's ``a \\in \\mathbb{R}`` speaks of its identity's letters, not of the paper's)."""
+    """The block's text with its words blanked (``\\text{…}``, derivtex's ``\\why{…}``, an
+    ``\\intertext``): a reason's ``tr(a) = a for a \\in \\mathbb{R}`` speaks of its identity's
+    letters, while a column of mathematics (``&& X \\in \\mathbb{R}^{n\\times d}``) declares."""
     body, _ = cleaned(block.text)
-    for start, end in rows(body):
-        body, _ = columns(body, block.text, start, end, block.env)
+    while match := WHY.search(body):
+        body = blank(body, match.start(), closing(body, match.end()))
     return body
 
 

@@ -268,3 +268,19 @@ Let $X \in \mathbb{R}^{n\times n}$.
     # G is defined (its item says "Write"); H's item says nothing: H = X is the chain's own
     # definition of H, skipped, not a false "does not follow" against X + X^T
     assert statuses(tmp_path, body) == ["ok", "skipped"]
+
+
+def test_a_definition_through_a_relation_is_not_a_function_of_its_parameter(tmp_path):
+    # derivtex's own gaussian_loglik_precision: f(Λ) is written in Σ, "where Λ = Σ⁻¹" (Bishop, PRML
+    # §2.3.4, the Gaussian's precision). f's body has no Λ, so ∇_Λ f cannot be read from it (it was
+    # taken as 0: a false "does not follow"); and dΛ, with Λ := Σ⁻¹, varies Σ alone, never X
+    body = r"""Let $X \in \mathbb{R}^{N\times n}$ and let $\Sigma \in \mathbb{R}^{n\times n}$ be symmetric
+positive definite. Write
+$f(\Lambda) = -\tfrac{1}{2}N\log\det(\Sigma) - \tfrac{1}{2}\operatorname{tr}(\Sigma^{-1}X^{\top}X)$,
+where $\Lambda = \Sigma^{-1}$.
+\[ \nabla_{\Lambda} f = \tfrac{1}{2}(N\Sigma - X^{\top}X) \]
+\[ \mathrm{d}\operatorname{tr}(\Lambda X^{\top}X) = \operatorname{tr}(\mathrm{d}\Lambda\,X^{\top}X) \]
+"""
+    found = outcomes(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check", "ok"]
+    assert "f(Lambda) is written without Lambda: declare % derivtex: f(Lambda) :=" in found[0].message

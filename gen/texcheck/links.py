@@ -66,6 +66,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s, scope) for s in sides]
+    scope = replace(scope, through=through_definitions(trees, scope))
     trees = [expanded_side(t, scope) for t in trees]
     pairs = [linked(trees[k], trees[k + 1], on_link(scope, c.reason)) for k, c in enumerate(chain.links)]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
@@ -494,7 +495,9 @@ def typed(pairs: list, scope):
     squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
     inferred = infer(pairs, declared, differentials, squares, frozenset(sizes))
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
-    return replace(inferred, varying=frozenset(written & set(inferred.shapes)) or frozenset(inferred.shapes))
+    names = set(inferred.shapes)  # what varies: the names whose differential is written, else those a
+    varying = written & names or scope.through & names or names  # written one stands for, else all
+    return replace(inferred, varying=frozenset(varying))
 
 
 def is_differential(name: str, declared: dict) -> bool:
@@ -502,6 +505,23 @@ def is_differential(name: str, declared: dict) -> bool:
     as a symbol or a Greek letter (``delta``)."""
     greek = name.split("_")[0] in GREEK  # \delta_{z} is delta_z, not d(elta_z)
     return name[:1] == "d" and name[1:2].isalpha() and name not in declared and not greek
+
+
+def through_definitions(trees: list, scope) -> frozenset:
+    """The names that vary because the differential of a name the text defines is written: with
+    ``\\Lambda = \\Sigma^{-1}`` defined, ``d\\Lambda`` is ``d(\\Sigma^{-1})``: Σ varies, X stays constant."""
+    varying = set()
+    for tree in trees:
+        if isinstance(tree, (str, Gradient, Jacobian, SecondOrder)):
+            continue
+        written = [n[1:] for n in names_in(tree) if is_differential(n, {})] + differentiated(tree)
+        for name in written:
+            if name in scope.defined and not scope.defined[name].params:
+                try:
+                    varying |= set(names_in(expanded(Name(name, 0), scope)))
+                except Uncheckable:
+                    continue
+    return frozenset(varying)
 
 
 def differentiated(tree) -> list[str]:

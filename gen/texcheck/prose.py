@@ -120,6 +120,10 @@ def definition(scope: Scope, piece: str, cued: bool, parse, name_of, span_at):
     used = set(names_in(tree))
     if not (used - CONSTANTS) or {name, f"d{name}"} & used:
         return None  # a number (a case, x = 0) or a recursion, not a definition
+    if params and not set(params) & used:  # f(Λ) written in Σ, "where Λ = Σ⁻¹": through a relation
+        shown = f"{name}({', '.join(params)})"
+        why = f"{shown} is written without {', '.join(params)}: declare % derivtex: {shown} := <LaTeX>"
+        return name, Definition(params, text, Unreadable(why))
     return name, Definition(params, text, tree)
 
 

@@ -52,6 +52,7 @@ class Scope:
     layout: str = "denominator"
     gradient: str = "within"  # of a symmetric variable: "within" or "cookbook" (conventions.py)
     skip: bool = False  # the next display block is not checked
+    through: frozenset = frozenset()  # a chain's names that vary as a defined name does (dΛ, Λ := Σ⁻¹: Σ)
 
     def lookup(self, name: str) -> Declared | None:
         return self.declared.get(name) or self.prose.get(name)

@@ -36,3 +36,31 @@ def test_a_hessians_second_direction_is_no_convention_of_the_paper(tmp_path):
         f"{path}: conventions applied: B: a matrix (uppercase); x: a column vector (Latin lowercase)",
         f"{path}: 1 link: 1 verified",
     ]
+
+
+# Bishop, Pattern Recognition and Machine Learning (2006), eq. (2.121): the log-likelihood of a
+# Gaussian's mean, here as a density the front end cannot read.
+UNREADABLE_PROSE = r"""\documentclass{article}
+\begin{document}
+Let $L(\mu) = \ln p\left( x, y \,\middle|\, \mu \right)$.
+\[ \frac{\partial L(\mu)}{\partial \mu} = \Sigma^{-1}(x - \mu) \]
+\end{document}
+"""
+
+
+def test_a_definition_in_the_prose_is_quoted_as_written_with_its_line(tmp_path):
+    """LaTeX quoted in a message keeps its single backslashes (no Python repr), and the message
+    names the line of the prose where the definition the author would rewrite is."""
+    path = tmp_path / "prose.tex"
+    path.write_text(UNREADABLE_PROSE)
+    lines = invoke("check", path).output.splitlines()
+    assert lines[0] == (
+        f"{path}:4: cannot check: L is defined in the prose (line 3) as "
+        r"'\ln p\left( x, y \,\middle|\, \mu \right)', which cannot be read: "
+        "expected ')' to close the '(' at column 25, found ','"
+    )
+    assert lines[1] == r"    \[ \frac{\partial L(\mu)}{\partial \mu} = \Sigma^{-1}(x - \mu) \]"
+    assert lines[2:] == [
+        f"{path}:4: chain of 1 link: 0 verified, 1 not checked",
+        f"{path}: 1 link: 0 verified, 1 not checked",
+    ]

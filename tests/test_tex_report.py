@@ -64,3 +64,15 @@ def test_a_definition_in_the_prose_is_quoted_as_written_with_its_line(tmp_path):
         f"{path}:4: chain of 1 link: 0 verified, 1 not checked",
         f"{path}: 1 link: 0 verified, 1 not checked",
     ]
+
+
+def test_the_summary_agrees_with_its_count():
+    """``1 does not follow`` but ``2 do not follow``; the parts add up to the total."""
+    from types import SimpleNamespace
+
+    from gen.texcheck.report import summary
+
+    statuses = ("ok", "does not follow", "does not follow", "cannot check")
+    outcomes = [SimpleNamespace(status=s) for s in statuses]
+    assert summary(outcomes) == "4 links: 1 verified, 2 do not follow, 1 not checked"
+    assert summary(outcomes[:2]) == "2 links: 1 verified, 1 does not follow"

@@ -19,6 +19,12 @@ def quote(value) -> str:
     return repr(str(value))
 
 
+def quoted_tex(text) -> str:
+    """LaTeX inside a message, as the author wrote it: ``'\\ln p'`` (``quote`` would double every
+    backslash), on one line with every unprintable character escaped."""
+    return f"'{one_line(str(text))}'"
+
+
 def one_line(text: str) -> str:
     """``text`` with every unprintable character escaped as ``repr`` would (``\\n``, ``\\x1b``)."""
     return "".join(repr(c)[1:-1] if unicodedata.category(c) in UNPRINTABLE else c for c in text)

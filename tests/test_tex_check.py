@@ -248,8 +248,8 @@ def test_the_report_names_each_problem_at_its_line_with_a_diagnosis(tmp_path):
     assert "shape error" in said["14"] and "1×1" in said["14"]
     assert "g(...) is not defined" in said["15"] and "% derivtex: g(X) :=" in said["15"]
     assert lines[lines.index(said["9"]) + 1].strip() == "&= 2\\operatorname{tr}(A X^{-1})"  # the source line
-    assert f"{path}:5: chain of 5 links: 1 verified, 3 does not follow, 1 not checked" in lines
-    assert lines[-1] == f"{path}: 11 links: 2 verified, 5 does not follow, 1 shape error, 3 not checked"
+    assert f"{path}:5: chain of 5 links: 1 verified, 3 do not follow, 1 not checked" in lines
+    assert lines[-1] == f"{path}: 11 links: 2 verified, 5 do not follow, 1 shape error, 3 not checked"
     assert any("conventions applied: A: a matrix (uppercase)" in line for line in lines)
 
 

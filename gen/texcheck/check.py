@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import SpecError
+from ..errors import SpecError, quoted_tex
 from ..expr.parser import Name
 from .applied import applying
 from .conventions import stated as convention_stated
@@ -53,7 +53,7 @@ def name_reader(parse):
             return latex.strip()
         tree = parse(latex, span)
         if not isinstance(tree, Name):
-            raise SpecError(f"expected a symbol's name, not {latex!r}", span)
+            raise SpecError(f"expected a symbol's name, not {quoted_tex(latex)}", span)
         return tree.name
 
     return name_of

@@ -17,7 +17,7 @@ from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
 from .rows import CHECKED, Chain, closing
-from .second import SecondOrder, paired, read_second
+from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .symmetry import symmetric_in
 from .values import Sides, compare
@@ -75,7 +75,14 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
     run = lambda trial, k: checked_run(chain, [k], trial, scope, outcomes)[k]  # noqa: E731
     outcomes = unstated(outcomes, trees, pairs, scope, linked, run)
+    outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
     return outcomes, definitions(chain, pairs, outcomes)
+
+
+def unwritten(o: Outcome, names: frozenset) -> Outcome:
+    """``o`` without the conventions about names the check introduced (a Hessian's second direction)."""
+    kept = tuple(c for c in o.conventions if c.split(": ")[0] not in names)
+    return replace(o, conventions=kept) if names else o
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..errors import Span, SpecError
+from ..errors import Span, SpecError, quoted_tex
 from ..expr.functions import FUNCTIONS
 from ..spec.reader import Text
 from .shapes import GREEK, names_in
@@ -115,7 +115,8 @@ def definition(scope: Scope, piece: str, cued: bool, parse, name_of, span_at):
     try:
         tree = parse(text.value, where)
     except SpecError as error:
-        why = f"{name} is defined in the prose as {text.value!r}, which cannot be read: {error.message}"
+        said = f"{name} is defined in the prose (line {where.line}) as {quoted_tex(text.value)}"
+        why = f"{said}, which cannot be read: {error.message}"
         return name, Definition(params, text, Unreadable(why))
     used = set(names_in(tree))
     if not (used - CONSTANTS) or {name, f"d{name}"} & used:

@@ -17,10 +17,10 @@ FAILING = (FALSE, SHAPE)
 
 
 def summary(outcomes) -> str:
-    """``12 links: 7 verified, 1 does not follow, 4 not checked``."""
+    """``12 links: 7 verified, 1 does not follow, 4 not checked`` (``2 do not follow``)."""
     counts = {s: sum(o.status == s for o in outcomes) for s in STATUSES}
     parts = [f"{counts[OK]} verified"]
-    parts += [f"{counts[FALSE]} does not follow"] if counts[FALSE] else []
+    parts += [f"{counts[FALSE]} {'does' if counts[FALSE] == 1 else 'do'} not follow"] if counts[FALSE] else []
     parts += [f"{counts[SHAPE]} shape error{'s' * (counts[SHAPE] > 1)}"] if counts[SHAPE] else []
     unchecked = counts[CANNOT] + counts[NOT_UNDERSTOOD] + counts[SKIPPED]
     parts += [f"{unchecked} not checked"] if unchecked else []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..errors import SpecError
+from ..errors import SpecError, quoted_tex
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texbars import Uncheckable
 from ..verify.evaluate import STEP
@@ -71,7 +71,7 @@ def read_second(parse, source, side, scope) -> SecondOrder | None:
 def name(parse, text: str, span) -> str:
     tree = parse(text.strip(), span)
     if not isinstance(tree, Name):
-        raise SpecError(f"expected a symbol here, found {text.strip()!r}", span)
+        raise SpecError(f"expected a symbol here, found {quoted_tex(text.strip())}", span)
     return tree.name
 
 
@@ -178,6 +178,20 @@ def renamed(tree, table: dict):
 
 
 KIND_NAMES = {"scalar": "tau", "vector": "v", "matrix": "V"}  # a name of each kind by convention
+FRESH = re.compile(r"(?:tau|v|V)_00*")  # the names ``fresh`` gives
+
+
+def introduced(left, right, pair) -> frozenset:
+    """The second direction the comparison brought in (``v_0``), if it did: the author never wrote
+    it, so the report states no convention about it. ``fresh`` lengthens its name past every name of
+    the link, so it is the longest name of its form in the compared trees."""
+    second = next((s for s in (left, right) if isinstance(s, SecondOrder)), None)
+    if second is None or any(isinstance(t, str) for t in pair):
+        return frozenset()
+    if second.directions is not None and second.directions[0].name != second.directions[1].name:
+        return frozenset()
+    names = [n for t in pair for n in names_in(t) if FRESH.fullmatch(n)]
+    return frozenset({max(names, key=len)} if names else ())
 
 
 def fresh(X: str, scope, *trees) -> str:

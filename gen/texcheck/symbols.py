@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import Span, SpecError
+from ..errors import Span, SpecError, quoted_tex
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
@@ -104,7 +104,7 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
     message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
     message += " 'gradient cookbook' or 'skip'"
-    raise SpecError(f"{message}, not {item!r}", span)
+    raise SpecError(f"{message}, not {quoted_tex(item)}", span)
 
 
 def merged(old: dict, added: dict) -> dict:
@@ -144,7 +144,8 @@ def declaration(what: str, span: Span, where: str) -> Declared:
     if len(rest) == 1 or (len(rest) == 3 and rest[1] == "x"):
         return Declared(tuple(dimension(w, span) for w in rest[::2]), assume, where)
     known = ", ".join(ASSUMPTIONS)
-    message = f"expected a shape ('scalar', 'n' or 'm x n') and assumptions ({known}), not {what.strip()!r}"
+    written = quoted_tex(what.strip())
+    message = f"expected a shape ('scalar', 'n' or 'm x n') and assumptions ({known}), not {written}"
     raise SpecError(message, span)
 
 
@@ -153,7 +154,8 @@ def dimension(word: str, span: Span):
         return int(word)
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", word):
         return word
-    raise SpecError(f"a dimension must be a name such as n or a positive integer, not {word!r}", span)
+    message = f"a dimension must be a name such as n or a positive integer, not {quoted_tex(word)}"
+    raise SpecError(message, span)
 
 
 def harvested(text: str, name_of, where, span_at) -> dict:

@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy as sp
 from click.testing import CliRunner
@@ -25,6 +26,7 @@ from gen.engine.kind import is_jacobian
 from gen.expr.lower import parse_expr, symbol_table
 from gen.pipeline import run_spec
 from gen.spec.keys import load_spec, variable_name
+from gen.texcheck.check import check_file
 
 ROOT = Path(__file__).parent.parent
 DERIVATIONS = ROOT / "derivations"
@@ -212,3 +214,11 @@ def tree(e) -> str:
     if isinstance(e, (sp.Add, sp.MatAdd)):
         children.sort()
     return f"{type(e).__name__}({', '.join(children)})" if children else sp.srepr(e)
+
+
+def checked_in_paper(tmp_path: Path, body: str) -> list:
+    """The outcomes of ``derivtex check`` on a small article whose document body is ``body``."""
+    path = tmp_path / "paper.tex"
+    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
+    with np.errstate(all="ignore"):
+        return list(check_file(path).outcomes)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from helpers import DERIVATIONS, invoke
+from helpers import DERIVATIONS, checked_in_paper, invoke
 
 from gen.texcheck.check import check_file
 
@@ -50,10 +50,7 @@ def test_every_catalog_snippet_checks_without_false_alarms(tmp_path):
 
 
 def statuses(tmp_path: Path, body: str) -> list[str]:
-    path = tmp_path / "paper.tex"
-    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
-    with np.errstate(all="ignore"):
-        return [o.status for o in check_file(path).outcomes]
+    return [o.status for o in checked_in_paper(tmp_path, body)]
 
 
 def test_a_first_row_in_mathrlap_is_the_chain_s_left_side(tmp_path):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import checked_in_paper
 
 from gen.errors import Span
 from gen.expr.parser import BinOp, Name, Neg, Num
 from gen.expr.tex import parse_tex
 from gen.spec.reader import Text
-from gen.texcheck.check import check_file
 from gen.texcheck.conventions import COOKBOOK, WITHIN, stated
 from gen.texcheck.symmetry import why
 
@@ -131,11 +131,7 @@ def test_no_rule_derives_a_symmetry_that_fails(latex):
 
 
 def statuses(tmp_path: Path, body: str) -> list[tuple[str, str]]:
-    path = tmp_path / "paper.tex"
-    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
-    with np.errstate(all="ignore"):
-        result = check_file(path)
-    return [(o.status, o.message, o.conventions) for o in result.outcomes]
+    return [(o.status, o.message, o.conventions) for o in checked_in_paper(tmp_path, body)]
 
 
 # Bishop, Pattern Recognition and Machine Learning, exercise 2.34: the precision Λ = Σ⁻¹ of a

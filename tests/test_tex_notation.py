@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import DERIVATIONS, invoke
+from helpers import DERIVATIONS, checked_in_paper, invoke
 
 from gen.texcheck.check import check_file
 
@@ -17,10 +17,7 @@ RNG = np.random.default_rng(7)
 
 
 def outcomes(tmp_path: Path, body: str):
-    path = tmp_path / "paper.tex"
-    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
-    with np.errstate(all="ignore"):
-        return check_file(path).outcomes
+    return checked_in_paper(tmp_path, body)
 
 
 def statuses(tmp_path: Path, body: str) -> list[str]:

@@ -9,17 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
-from gen.texcheck.check import check_file
+from helpers import checked_in_paper
 
 RNG = np.random.default_rng(11)
 
 
 def outcomes(tmp_path: Path, body: str):
-    path = tmp_path / "paper.tex"
-    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
-    with np.errstate(all="ignore"):
-        return check_file(path).outcomes
+    return checked_in_paper(tmp_path, body)
 
 
 def statuses(tmp_path: Path, body: str) -> list[str]:

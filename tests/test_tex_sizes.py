@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import checked_in_paper
 
 from gen.errors import Span
 from gen.expr.parser import Call, Name, Num
 from gen.expr.tex import parse_tex
 from gen.spec.reader import Text
-from gen.texcheck.check import check_file
 from gen.texcheck.shapes import Conflict, infer
 
 RNG = np.random.default_rng(18)
@@ -48,10 +48,7 @@ def sized(left: str, right: str, declared: dict) -> list:
 
 
 def statuses(tmp_path: Path, body: str) -> list[str]:
-    path = tmp_path / "paper.tex"
-    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
-    with np.errstate(all="ignore"):
-        return [o.status for o in check_file(path).outcomes]
+    return [o.status for o in checked_in_paper(tmp_path, body)]
 
 
 def jacobian(f, x: np.ndarray) -> np.ndarray:

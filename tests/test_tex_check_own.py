@@ -16,10 +16,12 @@ ALARMS = ("does not follow", "shape error", "not understood")
 # does not read yet, not a wrong proof. The list may only shrink: a snippet that checks clean must
 # leave it.
 KNOWN = {
-    # shape error: '.*' needs two matrices of the same shape, not a b-vector ...
+    # does not follow: Y1 = 1 needs a row-stochastic Y, which the snippet says in words only
     "ml_batch_softmax_cross_entropy",
-    # shape error: a product would need a dimension of 1
+    # shape error: the prose states numerator layout for the partial derivative, which `layout
+    # numerator` would apply to its gradient too
     "quadratic_form_numerator",
+    # not understood: the entrywise proof's derivative by an entry, d/dX_ij, and (M)_ji
     "trace_inverse",
 }
 
@@ -105,6 +107,29 @@ def test_a_relation_inside_the_indicator_s_brackets_does_not_split_the_side(tmp_
 """
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace("[a > 0]", "[a > 1]")) == ["does not follow"]
+
+
+def test_a_letter_that_tends_to_a_number_is_a_number(tmp_path):
+    # the difference quotient of the inverse at a finite t, before t -> 0 (the derivation of
+    # d(X^{-1}) = -X^{-1} dX X^{-1} in Magnus and Neudecker, ch. 8): (X + tU)^{-1} - X^{-1} =
+    # (X + tU)^{-1}(X - (X + tU))X^{-1} = -t (X + tU)^{-1} U X^{-1}, by hand
+    display = r"""
+\begin{align*}
+  \frac{(X + tU)^{-1} - X^{-1}}{t} &= -(X + tU)^{-1}UX^{-1}
+\end{align*}
+"""
+    prose = r"Let $X, U \in \mathbb{R}^{n\times n}$ and write $\lim_{t\to 0}$ for the limit." + display
+    assert statuses(tmp_path, prose) == ["ok"]
+    assert statuses(tmp_path, prose.replace("-(X + tU)^{-1}UX", "-(X + tU)^{-1}U(X + tU)")) == [
+        "does not follow"
+    ]
+    # without the limit, t is a vector by the lowercase convention, and a vector cannot scale U
+    assert statuses(tmp_path, prose.replace(r"and write $\lim_{t\to 0}$ for the limit", "")) == [
+        "shape error"
+    ]
+    # a membership says more than a limit: t \in R^n stays a vector
+    vector = prose.replace("for the limit", r"for the limit, with $t \in \mathbb{R}^{n}$")
+    assert statuses(tmp_path, vector) == ["shape error"]
 
 
 def test_a_symmetric_variable_moves_in_symmetric_directions(tmp_path):

@@ -158,9 +158,14 @@ def dimension(word: str, span: Span):
     raise SpecError(message, span)
 
 
+# "\\lim_{t \\to 0}", "as $h \\to 0^+$": a letter that tends to a number is a number
+TENDS = re.compile(r"(?<![\\A-Za-z])(?P<name>[A-Za-z])\s*\\(?:to|rightarrow)\s*(?:[0-9]+|\\infty)(?![0-9.])")
+
+
 def harvested(text: str, name_of, where, span_at) -> dict:
-    """The prose's ``x, y \\in \\mathbb{R}^{n}`` statements: name → Declared (later ones win)."""
-    found = {}
+    """The prose's ``x, y \\in \\mathbb{R}^{n}`` statements and the letters it lets tend to a number
+    (``t \\to 0``): name → Declared (later ones win; a membership wins over a limit)."""
+    found = {m.group("name"): Declared((), (), where(m.start())) for m in TENDS.finditer(text)}
     for match in MEMBERSHIP.finditer(text):
         shape = prose_shape(match.group("dims"))
         if shape is None:

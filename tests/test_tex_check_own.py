@@ -16,8 +16,6 @@ ALARMS = ("does not follow", "shape error", "not understood")
 # does not read yet, not a wrong proof. The list may only shrink: a snippet that checks clean must
 # leave it.
 KNOWN = {
-    # does not follow: Y1 = 1 needs a row-stochastic Y, which the snippet says in words only
-    "ml_batch_softmax_cross_entropy",
     # shape error: the prose states numerator layout for the partial derivative, which `layout
     # numerator` would apply to its gradient too
     "quadratic_form_numerator",
@@ -107,6 +105,25 @@ def test_a_relation_inside_the_indicator_s_brackets_does_not_split_the_side(tmp_
 """
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace("[a > 0]", "[a > 1]")) == ["does not follow"]
+
+
+def test_a_row_stochastic_matrix_has_rows_that_sum_to_one(tmp_path):
+    # the batch cross-entropy gradient's last step (Goodfellow, Bengio and Courville, Deep Learning,
+    # 6.2.2.3, over a batch): each row of the targets Y sums to one, so X^T (Y 1) = X^T 1
+    body = r"""Let $X \in \mathbb{R}^{b\times n}$, and let $Y \in \mathbb{R}^{b\times k}$ be row-stochastic.
+\begin{align*}
+  X^{\top}Y\mathbf{1} &= X^{\top}\mathbf{1}
+\end{align*}
+"""
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("be row-stochastic", "be given")) == ["does not follow"]
+    # its columns need not sum to one
+    square = r"""Let $Y \in \mathbb{R}^{k\times k}$ be row-stochastic.
+\begin{align*}
+  \mathbf{1}^{\top}Y &= \mathbf{1}^{\top}
+\end{align*}
+"""
+    assert statuses(tmp_path, square) == ["does not follow"]
 
 
 def test_a_letter_that_tends_to_a_number_is_a_number(tmp_path):

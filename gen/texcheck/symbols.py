@@ -198,6 +198,8 @@ ASSUMED = (  # the first phrase the words start with
     ("one-hot", "onehot"),
     ("binary", "binary"),
     ("a probability vector", "probability"),
+    ("row-stochastic", "probability"),  # a matrix whose rows are probability vectors
+    ("row stochastic", "probability"),
 )
 
 

@@ -280,3 +280,20 @@ where $\Lambda = \Sigma^{-1}$.
     found = outcomes(tmp_path, body)
     assert [o.status for o in found] == ["cannot check", "ok"]
     assert "f(Lambda) is written without Lambda: declare % derivtex: f(Lambda) :=" in found[0].message
+
+
+def test_a_function_written_through_the_names_its_sentence_defines_after_it(tmp_path):
+    # derivtex's own mlp_two_layer_where (Goodfellow, Bengio and Courville, Deep Learning, §6.5.4):
+    # f(W) = ||a - y||^2 "where a = Wx + b" is written in W through a; its gradient 2(Wx + b - y)x^T
+    # is the one test_the_layer_s_gradient_by_finite_differences checks numerically
+    body = r"""Let $W \in \mathbb{R}^{m\times n}$, $x \in \mathbb{R}^{n}$ and $b, y \in \mathbb{R}^{m}$.
+Write $f(W) = \lVert a - y\rVert^{2}$, where $a = Wx + b$.
+\[ \nabla_{W} f = 2(Wx + b - y)x^{\top} \]
+"""
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("2(Wx + b - y)x", "2(Wx - y)x")) == ["does not follow"]
+    # a name defined through nothing that reaches W leaves f written without W
+    unrelated = body.replace("$a = Wx + b$", "$a = 2b$")
+    found = outcomes(tmp_path, unrelated)
+    assert [o.status for o in found] == ["cannot check"]
+    assert "f(W) is written without W" in found[0].message

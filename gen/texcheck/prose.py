@@ -63,7 +63,7 @@ def defined_in_prose(scope: Scope, text: str, parse, name_of, span_at) -> Scope:
             found = definition(scope, piece, cued, parse, name_of, lambda at, s=start: span_at(s + at))
             if found:
                 scope = replace(scope, defined={**scope.defined, found[0]: found[1]})
-    return scope
+    return replace(scope, defined={n: written_in(d, n, scope.defined) for n, d in scope.defined.items()})
 
 
 def still_cued(cued: bool, words: str) -> bool:
@@ -121,11 +121,25 @@ def definition(scope: Scope, piece: str, cued: bool, parse, name_of, span_at):
     used = set(names_in(tree))
     if not (used - CONSTANTS) or {name, f"d{name}"} & used:
         return None  # a number (a case, x = 0) or a recursion, not a definition
-    if params and not set(params) & used:  # f(Λ) written in Σ, "where Λ = Σ⁻¹": through a relation
-        shown = f"{name}({', '.join(params)})"
-        why = f"{shown} is written without {', '.join(params)}: declare % derivtex: {shown} := <LaTeX>"
-        return name, Definition(params, text, Unreadable(why))
     return name, Definition(params, text, tree)
+
+
+def written_in(found: Definition, name: str, defined: dict) -> Definition:
+    """``found``, or unreadable if it is a function written without its parameters even through the
+    definitions (``f(W) = -y^T log p``, where ``p = softmax(Wx)``, is written in W; ``f(Λ)`` written in
+    Σ, where ``Λ = Σ⁻¹``, is not: that is a relation the other way round)."""
+    if not found.params or isinstance(found.tree, Unreadable):
+        return found
+    reached, todo = set(), set(names_in(found.tree))
+    while todo:
+        reached.add(n := todo.pop())
+        if (d := defined.get(n)) is not None and n != name and not isinstance(d.tree, Unreadable):
+            todo |= set(names_in(d.tree)) - reached
+    if set(found.params) & reached:
+        return found
+    shown = f"{name}({', '.join(found.params)})"
+    why = f"{shown} is written without {', '.join(found.params)}: declare % derivtex: {shown} := <LaTeX>"
+    return replace(found, tree=Unreadable(why))
 
 
 def end_of_body(body: str) -> int:

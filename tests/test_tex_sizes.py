@@ -248,3 +248,38 @@ def test_e_to_a_matrix_is_the_matrix_exponential_and_has_its_exponent_s_shape(tm
     assert statuses(tmp_path, body.replace("e^{tA}A =", "e^{tA}A^{\\top} =")) == ["does not follow"] * 2 + [
         "ok"
     ]
+
+
+# --- sizes where the sides are defined -------------------------------------------------------------
+
+# The Matrix Cookbook (Petersen and Pedersen, 2012), §2.1.4: for symmetric A,
+# ∂ log det(X A Xᵀ)/∂X = 2 (X A Xᵀ)⁻¹ X A. With X m×n, X A Xᵀ is singular unless m ≤ n.
+LOGDET_XAXT = r"""Let $X \in \mathbb{R}^{m\times n}$, and let $A \in \mathbb{R}^{n\times n}$ be symmetric
+positive definite.
+\[ \nabla_{X} \log\det(XAX^{\top}) = 2(XAX^{\top})^{-1}XA \]
+"""
+
+
+def test_the_cookbook_log_det_gradient_by_finite_differences():
+    X, B = RNG.standard_normal((2, 4)), RNG.standard_normal((4, 4))
+    A = B @ B.T + np.eye(4)
+    f = lambda Y: math.log(np.linalg.det(Y @ A @ Y.T))  # noqa: E731
+    numeric = np.zeros_like(X)
+    for index in np.ndindex(X.shape):
+        E = np.zeros_like(X)
+        E[index] = STEP
+        numeric[index] = (f(X + E) - f(X - E)) / (2 * STEP)
+    assert np.allclose(numeric, 2 * np.linalg.inv(X @ A @ X.T) @ X @ A, rtol=1e-5, atol=1e-7)
+
+
+def test_the_sizes_go_where_the_sides_are_defined(tmp_path):
+    found = checked_in_paper(tmp_path, LOGDET_XAXT)
+    assert [o.status for o in found] == ["ok"]
+    # which order of the sizes was needed is said
+    assert any(c.startswith("sizes ") and "undefined at" in c for c in found[0].conventions)
+    assert [o.status for o in checked_in_paper(tmp_path, LOGDET_XAXT.replace("^{-1}XA", "^{-1}X"))] == [
+        "does not follow"
+    ]
+    # a side defined at no sizes at all (X Xᵀ and Xᵀ X both inverted) stays unchecked
+    nowhere = LOGDET_XAXT.replace(r"\log\det(XAX^{\top})", r"\log\det(XAX^{\top}) + \log\det(X^{\top}X)")
+    assert [o.status for o in checked_in_paper(tmp_path, nowhere)] == ["cannot check"]

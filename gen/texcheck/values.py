@@ -3,6 +3,8 @@ points drawn by its sampler (``gen.verify``): the numbers behind a link's status
 
 from __future__ import annotations
 
+from itertools import islice, permutations
+
 import numpy as np
 import sympy as sp
 
@@ -35,6 +37,7 @@ REDRAWS = 20  # points where a side is undefined (a log of a negative determinan
 TOLERANCE = 1e-7  # the bound the engine gives differences and limits (gen/verify/checks.py ROUNDING)
 ZERO = 1e-12
 SEED = 20240601
+ORDERS = 6  # the orders of the sizes over the dimensions tried where the sides are undefined at the first
 SYMMETRIC = ("symmetric", "spd", "diagonal")
 UNSIZED = ("cannot tell the size", "unknown symbol", "unknown function")  # not an inconsistency
 DIAGNOSES = {
@@ -47,8 +50,8 @@ DIAGNOSES = {
 class Sides:
     """The symbols of a run of links: their shapes, assumptions, sizes and values."""
 
-    def __init__(self, inferred, scope, extra: dict | None = None):
-        self.inferred = inferred
+    def __init__(self, inferred, scope, extra: dict | None = None, order: tuple | None = None):
+        self.inferred, self.extra = inferred, extra
         assume = {n: (d.assume if (d := scope.lookup(n)) else ()) for n in inferred.shapes}
         assume = {n: tuple(dict.fromkeys(a + (extra or {}).get(n, ()))) for n, a in assume.items()}
         derivations = {
@@ -60,12 +63,23 @@ class Sides:
         self.conventions = inferred.conventions + declarations(scope, assume) + tuple(derivations.values())
         self.specs = [SymbolSpec(n, s, self.assume[n], Span("")) for n, s in inferred.shapes.items()]
         self.table = symbol_table(tuple(self.specs))
-        names = list(dict.fromkeys(d for s in inferred.shapes.values() for d in s if isinstance(d, str)))
+        dims = (d for s in inferred.shapes.values() for d in s if isinstance(d, str))
+        self.names = names = order or tuple(dict.fromkeys(dims))
         self.assignments = [
             {dimension(n): size for n, size in zip(names, sizes(smallest, len(names)))}
             for smallest in SMALLEST
         ]
         self.scope = scope
+
+    def reordered(self):
+        """The same symbols with the sizes given to the dimensions in other orders: X m×n in
+        log det(X A Xᵀ) is defined at m < n only."""
+        for order in islice(permutations(self.names), 1, ORDERS):
+            yield Sides(self.inferred, self.scope, self.extra, order)
+
+    def sized_as(self) -> str:
+        """The sizes of the first assignment, as the report prints them (``m = 2, n = 4``)."""
+        return ", ".join(f"{n} = {size}" for n, size in zip(self.names, self.assignments[0].values()))
 
     def lower(self, tree):
         tree = self.inferred.resized(tree)  # \\mathbf{1} and I sized by the inference
@@ -173,10 +187,16 @@ def compare(sides: Sides, left, right, make):
         return make(status, error.message, conventions=conventions)
     if positive := in_domain(sides.table, sides.assume, a, b):  # log x: x drawn in log's domain
         sides = Sides(sides.inferred, sides.scope, positive)
-    points = [p if p is None else zeroed(p, left, right) for p in sides.points(a, b)]
-    if any(p is None for p in points):
+    points, first = sides.points(a, b), sides
+    for other in sides.reordered() if None in points else ():
+        if None not in (points := other.points(a, b)):
+            sides = other
+            conventions += (f"sizes {sides.sized_as()}: the sides are undefined at {first.sized_as()}",)
+            break
+    if None in points:
         message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"
         return make("cannot check", message, conventions=conventions)
+    points = [zeroed(p, left, right) for p in points]
     if any(np.shape(x) != np.shape(y) for x, y in points):
         shapes = " and ".join("×".join(map(str, np.shape(v))) or "1" for v in points[0])
         return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)
@@ -226,7 +246,7 @@ def symmetry(sides: Sides, a, b) -> list[str]:
 
 
 def holds(sides: Sides, a, b, symmetric: list[str]) -> bool:
-    trial = Sides(sides.inferred, sides.scope, {n: ("symmetric",) for n in symmetric})
+    trial = Sides(sides.inferred, sides.scope, {n: ("symmetric",) for n in symmetric}, sides.names)
     points = trial.points(a, b)
     return all(p is not None and np.shape(p[0]) == np.shape(p[1]) for p in points) and (
         max(rel_error(x, y) for x, y in points) <= TOLERANCE

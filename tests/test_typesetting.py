@@ -121,6 +121,16 @@ def test_each_gradient_read_off_keeps_its_left_side_when_the_chains_are_too_wide
     assert len(lines) == 4  # two lines per chain: identification, then the transpose
 
 
+def test_a_hessian_proof_says_which_f_its_second_differential_is_of():
+    """The proposition states ∇²_X log det(X) without naming f, and the proof's bilinear form writes
+    d²f[U, V]: the proof defines f before it speaks of it (a reader, and `derivtex check`, could not
+    tell which f that was)."""
+    text = pipeline.render_tex(pipeline.run(DERIVATIONS / "hessian_logdet.yaml"))
+    defined = text.index(r"Write $f(X) = \log\det(X)$.")
+    assert r"f(X) =" not in text[: text.index(r"\begin{proof}")]  # the proposition does not name it
+    assert defined < text.index(r"\mathrm{d}^{2}f") and defined < text.index("As a bilinear form")
+
+
 # --- hypotheses ----------------------------------------------------------------------------
 
 POSITIVE = """\

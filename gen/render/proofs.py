@@ -208,6 +208,9 @@ def second_parts(derivation: Derivation, proof: Proof, checks: ProofChecks) -> t
     vector = derivation.variable.shape[1] == 1
     gradient = r"\mathrm{d}(\nabla f)" if vector else r"\mathrm{d}\operatorname{vec}(\nabla f)"
     once_more = f"Differentiating the gradient once more brings ${gradient}$ to the form $H\\,{dx}$:"
+    if not named_function(derivation):  # the proof speaks of f: say which
+        X = latex(derivation.variable)
+        once_more = f"Write $f({X}) = {latex(derivation.function)}$. {once_more}"
     dx_row = dx if vector else group(dx)
     within = " within symmetric matrices" if derivation.convention else ""
     then = rf"So $\mathrm{{d}}^{{2}}f = {dx_row}^{{\top}}H\,{dx}$, and $H$ is the Hessian{within}:"

@@ -127,7 +127,8 @@ def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
     if match := KRON_APPLIED_HEAD.fullmatch(head):
         return KRON_APPLIED, tuple(name_of(match.group(k), span) for k in (1, 2, 3))
     if match := re.fullmatch(r"(.+?)\s*\((.*)\)", head):
-        params = tuple(name_of(p.strip(), span) for p in match.group(2).split(","))
+        pieces = re.split(r",|;|\\mid\b|\\vert\b|\|", match.group(2))  # p(x \mid \mu): a density's too
+        params = tuple(name_of(p.strip(), span) for p in pieces)
         return name_of(match.group(1), span), params
     return name_of(head, span), ()
 

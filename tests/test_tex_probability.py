@@ -1,0 +1,157 @@
+"""Densities in a derivation (issue 18): ``\\ln \\mathcal{N}(x \\mid \\mu, \\Sigma)`` written out, a density
+the text defines (``p(x \\mid \\theta) := …``, or a display ``\\log p(x \\mid \\theta) = …``), derivatives by
+a variance written ``\\sigma^2``. Each published answer is first checked here by finite differences,
+independently of derivtex, so a wrong expected status cannot pass; each has a slipped variant
+(a sign, a factor) that must not follow."""
+
+from __future__ import annotations
+
+import numpy as np
+from helpers import checked_in_paper
+
+RNG = np.random.default_rng(18)
+D = 4
+M = RNG.normal(size=(D, D))
+SIGMA = M @ M.T + D * np.eye(D)
+X, MU = RNG.normal(size=D), RNG.normal(size=D)
+
+
+def log_normal(x, mu, sigma):
+    """The multivariate normal log-density, as any textbook writes it (Bishop, eq. 2.43)."""
+    r = x - mu
+    quadratic = r @ np.linalg.solve(sigma, r)
+    return -len(x) / 2 * np.log(2 * np.pi) - np.linalg.slogdet(sigma)[1] / 2 - quadratic / 2
+
+
+def central(f, x, h=1e-6):
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = h
+        g[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return g
+
+
+def statuses(tmp_path, body):
+    return [o.status for o in checked_in_paper(tmp_path, body)]
+
+
+NORMAL = "% derivtex: x, \\mu: d; \\Sigma: d x d; \\Sigma: spd\n"
+
+
+def test_the_normal_density_is_known_and_its_log_written_out_is_checked(tmp_path):
+    # the formula against scipy-free NumPy: log N(x | mu, Sigma) at a point
+    r = X - MU
+    by_hand = -D / 2 * np.log(2 * np.pi) - np.log(np.linalg.det(SIGMA)) / 2 - r @ np.linalg.inv(SIGMA) @ r / 2
+    assert np.isclose(log_normal(X, MU, SIGMA), by_hand)
+    body = NORMAL + (
+        "\\[ \\ln \\mathcal{N}(x \\mid \\mu, \\Sigma) = -\\frac{d}{2}\\ln(2\\pi) - \\frac12 \\ln|\\Sigma|"
+        " - \\frac12 (x - \\mu)^\\top \\Sigma^{-1} (x - \\mu) \\]\n"
+        "\\[ \\ln \\mathcal{N}(x; \\mu, \\Sigma) = -\\frac{d}{2}\\ln(2\\pi) + \\frac12 \\ln|\\Sigma|"
+        " - \\frac12 (x - \\mu)^\\top \\Sigma^{-1} (x - \\mu) \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_the_gradient_of_the_log_normal_in_its_mean_and_a_sign_slip(tmp_path):
+    # d/dmu ln N(x | mu, Sigma) = Sigma^{-1}(x - mu) (Petersen & Pedersen, The Matrix Cookbook, 8.1.1)
+    found = central(lambda m: log_normal(X, m, SIGMA), MU)
+    assert np.allclose(found, np.linalg.solve(SIGMA, X - MU), atol=1e-6)
+    assert not np.allclose(found, -np.linalg.solve(SIGMA, X - MU), atol=1e-3)
+    body = (
+        NORMAL
+        + r"""
+\[ \frac{\partial \ln \mathcal{N}(x \mid \mu, \Sigma)}{\partial \mu} = \Sigma^{-1}(x - \mu) \]
+\[ \frac{\partial \ln \mathcal{N}(x \mid \mu, \Sigma)}{\partial \mu} = \Sigma^{-1}(\mu - x) \]
+"""
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_a_density_the_annotation_names_and_the_gradient_in_the_covariance(tmp_path):
+    # within symmetric matrices: d/dSigma = 1/2 [Sigma^{-1} r r^T Sigma^{-1} - Sigma^{-1}]; checked
+    # along a symmetric direction E: d log N = tr(G E)
+    r = np.linalg.solve(SIGMA, X - MU)
+    G = (np.outer(r, r) - np.linalg.inv(SIGMA)) / 2
+    E = RNG.normal(size=(D, D))
+    E = E + E.T
+    h = 1e-6
+    along = (log_normal(X, MU, SIGMA + h * E) - log_normal(X, MU, SIGMA - h * E)) / (2 * h)
+    assert np.isclose(along, np.trace(G @ E), rtol=1e-6)
+    assert not np.isclose(along, np.trace(-G @ E), rtol=1e-3)
+    body = r"""% derivtex: x, \mu: d; \Sigma: d x d spd
+% derivtex: p(x \mid \mu, \Sigma) := \mathcal{N}(x \mid \mu, \Sigma)
+\[ \frac{\partial \ln p(x \mid \mu, \Sigma)}{\partial \Sigma}
+    = \frac12 \left[\Sigma^{-1}(x - \mu)(x - \mu)^\top \Sigma^{-1} - \Sigma^{-1}\right] \]
+\[ \frac{\partial \ln p(x \mid \mu, \Sigma)}{\partial \Sigma}
+    = \frac12 \left[\Sigma^{-1} - \Sigma^{-1}(x - \mu)(x - \mu)^\top \Sigma^{-1}\right] \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_a_derivative_by_a_variance_takes_sigma_squared_as_the_variable(tmp_path):
+    # ln N(x | mu, s) with s = sigma^2: d/ds = -1/(2s) + (x - mu)^2/(2 s^2) (Bishop, eq. 1.56's
+    # derivative); -1/sigma + (x - mu)^2/sigma^3 is the derivative by sigma, not by sigma^2
+    x, mu, sigma = 0.7, -0.2, 1.3
+
+    def by_variance(s):
+        return -np.log(2 * np.pi * s) / 2 - (x - mu) ** 2 / (2 * s)
+
+    h = 1e-6
+    found = (by_variance(sigma**2 + h) - by_variance(sigma**2 - h)) / (2 * h)
+    assert np.isclose(found, -1 / (2 * sigma**2) + (x - mu) ** 2 / (2 * sigma**4))
+    assert not np.isclose(found, -1 / sigma + (x - mu) ** 2 / sigma**3)
+    body = (
+        "% derivtex: x, \\mu, \\sigma: scalar; \\sigma: positive\n"
+        "\\[ \\frac{\\partial \\ln \\mathcal{N}(x \\mid \\mu, \\sigma^2)}{\\partial \\sigma^2}"
+        " = -\\frac{1}{2\\sigma^2} + \\frac{(x - \\mu)^2}{2\\sigma^4} \\]\n"
+        "\\[ \\frac{\\partial \\ln \\mathcal{N}(x \\mid \\mu, \\sigma^2)}{\\partial \\sigma^2}"
+        " = -\\frac{1}{\\sigma} + \\frac{(x - \\mu)^2}{\\sigma^3} \\]\n"
+        "\\[ \\frac{\\partial \\ln \\mathcal{N}(x \\mid \\mu, \\sigma^2)}{\\partial \\sigma}"
+        " = -\\frac{1}{\\sigma} + \\frac{(x - \\mu)^2}{\\sigma^3} \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "ok"]
+
+
+def test_a_display_of_the_log_density_defines_it_for_what_follows(tmp_path):
+    # OpenSRDK's Cauchy log-density (tests/tex_corpus/opensrdk_cauchy.tex):
+    # d/dmu = 2(x - mu)/(sigma^2 + (x - mu)^2)
+    x, mu, sigma = 0.7, -0.2, 1.3
+
+    def log_cauchy(m):
+        return -np.log(np.pi) - np.log(sigma) - np.log(1 + (x - m) ** 2 / sigma**2)
+
+    h = 1e-6
+    found = (log_cauchy(mu + h) - log_cauchy(mu - h)) / (2 * h)
+    assert np.isclose(found, 2 * (x - mu) / (sigma**2 + (x - mu) ** 2))
+    body = (
+        "% derivtex: x, \\mu, \\sigma: scalar; \\sigma: positive\n"
+        "\\[ \\log p(x \\mid \\mu, \\sigma) = -\\log\\pi - \\log\\sigma"
+        " - \\log\\left(1 + \\frac{(x - \\mu)^2}{\\sigma^2}\\right) \\]\n"
+        "\\[ \\frac{\\partial \\log p(x \\mid \\mu, \\sigma)}{\\partial \\mu}"
+        " = \\frac{2(x - \\mu)}{\\sigma^2 + (x - \\mu)^2} \\]\n"
+        "\\[ \\frac{\\partial \\log p(x \\mid \\mu, \\sigma)}{\\partial \\mu}"
+        " = \\frac{2(\\mu - x)}{\\sigma^2 + (x - \\mu)^2} \\]\n"
+    )
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["skipped", "ok", "does not follow"]
+    assert found[0].message == "a definition of p, used to the end of the section"
+
+
+def test_a_density_nobody_defines_cannot_be_checked_and_says_how_to_define_it(tmp_path):
+    body = (
+        "% derivtex: x, \\mu: d\n"
+        "\\[ \\frac{\\partial \\log q(x \\mid \\mu)}{\\partial \\mu} = x - \\mu \\]\n"
+        "\\[ \\ln p(y = 1 \\mid x) = x^\\top x \\]\n"
+    )
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check", "not understood"]
+    assert "% derivtex: q(x, \\mu) := \\mathcal{N}(…)" in found[0].message
+    assert found[1].message.startswith("p(…), a density or conditional probability, is probability notation")
+
+
+def test_the_gamma_function_of_a_constant_is_named(tmp_path):
+    body = "% derivtex: x: n\n\\[ \\log p(x) = \\log\\Gamma\\left(\\frac{1 + n}{2}\\right) - x^\\top x \\]\n"
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["not understood"]
+    assert found[0].message.startswith("\\Gamma(…), the gamma function")

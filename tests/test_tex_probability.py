@@ -155,3 +155,34 @@ def test_the_gamma_function_of_a_constant_is_named(tmp_path):
     found = checked_in_paper(tmp_path, body)
     assert [o.status for o in found] == ["not understood"]
     assert found[0].message.startswith("\\Gamma(…), the gamma function")
+
+
+def test_a_density_written_out_defines_it_and_its_log_is_the_log_density(tmp_path):
+    # Bishop (2.43) written out; its log is log N(x | mu, Sigma) (the values themselves are tiny: the
+    # log is taken term by term), and the gradient in mu is Sigma^{-1}(x - mu) as above
+    r = X - MU
+    density = np.exp(-r @ np.linalg.solve(SIGMA, r) / 2) / (
+        (2 * np.pi) ** (D / 2) * np.linalg.det(SIGMA) ** 0.5
+    )
+    assert np.isclose(np.log(density), log_normal(X, MU, SIGMA))
+    assert not np.isclose(np.log(density), log_normal(X, MU, 2 * SIGMA))
+    body = (
+        NORMAL
+        + r"""
+\[ p(x \mid \mu, \Sigma)
+   = \frac{1}{(2\pi)^{d/2}|\Sigma|^{1/2}} \exp\left(-\frac12 (x-\mu)^\top\Sigma^{-1}(x-\mu)\right) \]
+\[ \frac{\partial \ln p(x \mid \mu, \Sigma)}{\partial \mu} = \Sigma^{-1}(x-\mu) \]
+\[ \ln p(x \mid \mu, \Sigma) = \ln \mathcal{N}(x \mid \mu, \Sigma) \]
+\[ \ln p(x \mid \mu, \Sigma) = \ln \mathcal{N}(x \mid \mu, 2\Sigma) \]
+"""
+    )
+    assert statuses(tmp_path, body) == ["skipped", "ok", "ok", "does not follow"]
+
+
+def test_the_log_of_a_product_is_split_only_at_evident_numbers(tmp_path):
+    # ln(x^T y) is not ln x^T + ln y: a density x^T y keeps its log whole (the sides cannot agree)
+    body = r"""% derivtex: x, y: n
+\[ p(x \mid y) = x^\top y \]
+\[ \ln p(x \mid y) = \ln x^\top + \ln y \]
+"""
+    assert statuses(tmp_path, body) == ["skipped", "shape error"]

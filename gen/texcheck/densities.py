@@ -4,8 +4,8 @@ density of its parameters), and the known ones, written out so ``\\ln p`` links 
 points. The front end reads ``p(x \\mid \\theta)`` as the call ``p(x, theta)`` (`gen.expr.texdensity`);
 `gen.texcheck.links.substitute` replaces it here.
 
-A density is kept as ``exp(log-density)``, and the log of one is its log-density exactly: no
-``log(exp(…))`` evaluated, and the identity is only ever applied to a density, a real number.
+A density is kept as ``exp(log-density)``, and the log of one is its log-density exactly (`logged`:
+no log of a density's tiny values evaluated; applied only to a density, a real number).
 
 Derivatives by a variance written ``\\sigma^2``: ``∂f/∂σ² = G`` is ``∂f/∂σ = 2σ G`` (the chain rule
 through σ ↦ σ², invertible where σ ≠ 0), for a number σ only.
@@ -13,11 +13,12 @@ through σ ↦ σ², invertible where σ ≠ 0), for a number σ only.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from ..errors import Span
 from ..expr.functions import FUNCTIONS
-from ..expr.parser import BinOp, Call, Name, Num, Postfix
+from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texbars import DENSITIES
 from ..expr.texdensity import KNOWN_DENSITIES
 from ..spec.reader import Text
@@ -49,9 +50,9 @@ def is_known(tree, scope) -> bool:
 
 
 def log_density(tree, scope):
-    """For ``log D(args)`` with D a density the text defines by its log or a known one: (params,
-    body, args), the log-density to substitute with params = args; None otherwise. For
-    ``p := \\mathcal{N}(…)``: ``log`` of p's body, which the next substitution resolves."""
+    """For ``log D(args)`` with D a known density or one the text defines: (params, body, args), the
+    log-density to substitute with params = args; None otherwise. For ``p := \\mathcal{N}(…)``:
+    ``log`` of p's body, which the next substitution resolves."""
     if not (isinstance(tree, Call) and tree.name == "log" and len(tree.args) == 1):
         return None
     inner = tree.args[0]
@@ -62,11 +63,11 @@ def log_density(tree, scope):
         return None
     definition = scope.defined[inner.name]
     body = definition.tree
-    if isinstance(body, Call) and body.name == "exp" and getattr(body, "density", False):
-        return definition.params, body.args[0], inner.args
+    if isinstance(body, str):
+        return None
     if is_known(body, scope) or isinstance(body, Call) and body.name in scope.defined:
         return definition.params, Call("log", (body,), tree.pos), inner.args
-    return None
+    return definition.params, logged(body, scope), inner.args
 
 
 def density_value(tree, scope):
@@ -75,13 +76,55 @@ def density_value(tree, scope):
     if not is_known(tree, scope):
         return None
     params, body = known_log_density(tree.name)
-    return params, Density("exp", (body,), tree.pos), tree.args
+    return params, Call("exp", (body,), tree.pos), tree.args
 
 
-class Density(Call):
-    """``exp(log-density)``: a density, whose log is the log-density (never a matrix exponential)."""
+def logged(t, scope):
+    """``log t`` for ``t`` a density, a number: the log of a product the sum of the logs, of
+    ``exp(b)`` b, of a power the exponent times the log, so a density's tiny values never reach a log
+    evaluated (the sampler keeps a log's argument above 0.1). A product is split only where a factor
+    is evidently a number, so the other is a number too (``log(xᵀy)`` is not ``log xᵀ + log y``)."""
+    if isinstance(t, Call) and t.name == "exp" and len(t.args) == 1:
+        return t.args[0]
+    if isinstance(t, Postfix) and t.op == "^" and isinstance(t.operand, Name) and t.operand.name == "e":
+        return t.exponent
+    if isinstance(t, BinOp) and t.op in "*/" and (number(t.left, scope) or number(t.right, scope)):
+        op = "+" if t.op == "*" else "-"
+        return BinOp(op, logged(t.left, scope), logged(t.right, scope), t.pos)
+    if isinstance(t, Postfix) and t.op == "^" and t.exponent is not None:
+        return BinOp("*", t.exponent, logged(t.operand, scope), t.pos)
+    if isinstance(t, Call) and t.name == "sqrt" and len(t.args) == 1:
+        half = BinOp("/", Num("1", t.pos), Num("2", t.pos), t.pos)
+        return BinOp("*", half, logged(t.args[0], scope), t.pos)
+    return Call("log", (t,), t.pos)
 
-    density = True
+
+NUMBER_CALLS = ("det", "logdet", "tr")  # a number, whatever the argument's shape
+
+
+def number(t, scope) -> bool:
+    """Whether ``t`` is evidently a number: numbers, π, e, the declared scalars and dimensions,
+    determinants and traces, and what arithmetic makes of them (|Σ| with Σ declared square)."""
+    if isinstance(t, Num) or isinstance(t, Name) and t.name in ("pi", "e"):
+        return True
+    if isinstance(t, Name):
+        declared = scope.lookup(t.name)
+        return declared is not None and declared.shape == () or t.name in scope.dimensions()
+    if isinstance(t, Call) and t.name in NUMBER_CALLS:
+        return True
+    if isinstance(t, Call) and t.name == "abs" and len(t.args) == 1 and isinstance(t.args[0], Name):
+        declared = scope.lookup(t.args[0].name)
+        shape = declared.shape if declared is not None else None
+        return shape is not None and (shape == () or len(shape) == 2 and shape[0] == shape[1])
+    if isinstance(t, Call) and t.name in ("sqrt", "exp", "log") and len(t.args) == 1:
+        return number(t.args[0], scope)
+    if isinstance(t, Neg):
+        return number(t.operand, scope)
+    if isinstance(t, Postfix) and t.op == "^":
+        return number(t.operand, scope) and (t.exponent is None or number(t.exponent, scope))
+    if isinstance(t, BinOp) and t.op in "+-*/":
+        return number(t.left, scope) and number(t.right, scope)
+    return False
 
 
 def log_density_definition(lone, body, undefined_call):
@@ -95,12 +138,21 @@ def log_density_definition(lone, body, undefined_call):
     names = [a.name for a in inner.args if isinstance(a, Name)]
     if len(names) != len(inner.args) or len(set(names)) != len(names) or undefined_call(body):
         return None
-    return inner.name, tuple(names), Density("exp", (body,), lone.pos)
+    return inner.name, tuple(names), Call("exp", (body,), lone.pos)
 
 
 def is_density(name: str) -> bool:
     """``p``, ``q``, ``p_X``: the names the front end reads as densities."""
     return name.split("_")[0] in DENSITIES
+
+
+CONDITION = re.compile(r"\\mid\b|\\vert\b|\||;")
+
+
+def conditioned(name: str, text: str) -> bool:
+    """Whether ``text``, a side starting ``name(``, is a density with a condition (``p(x \\mid \\mu)``,
+    ``\\mathcal{N}(x; \\mu, \\Sigma)``), which the front end reads, not a function of the text."""
+    return (name in KNOWN or is_density(name)) and CONDITION.search(text) is not None
 
 
 def undeclared_density(name: str, arity: int) -> str:

@@ -18,8 +18,8 @@ from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
 from .densities import (
     KNOWN,
-    Density,
     by_square,
+    conditioned,
     density_value,
     is_density,
     log_density,
@@ -261,6 +261,8 @@ def application(parse, source, side, scope):
     name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
+    if conditioned(name, side.text):  # p(x \mid \mu): the front end reads it (`gen.expr.texdensity`)
+        return None
     inner, depth, cuts = match.end(), 1, [match.end() - 1]
     for i in range(match.end(), len(side.text)):
         depth += {"(": 1, ")": -1}.get(side.text[i], 0)
@@ -446,8 +448,6 @@ def substitute(tree, scope, bound: dict, depth: int):
         params, body, args = found
         args = [substitute(a, scope, bound, depth) for a in args]
         return substitute(body, scope, dict(zip(params, args)), depth + 1)
-    if isinstance(tree, Density):  # exp(log-density), not under a log
-        tree = Call("exp", tree.args, tree.pos)
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]
         args = [substitute(a, scope, bound, depth) for a in tree.args]

@@ -186,3 +186,17 @@ def test_the_log_of_a_product_is_split_only_at_evident_numbers(tmp_path):
 \[ \ln p(x \mid y) = \ln x^\top + \ln y \]
 """
     assert statuses(tmp_path, body) == ["skipped", "shape error"]
+
+
+def test_a_density_defined_in_the_prose_is_used_by_the_displays(tmp_path):
+    # the gradient in mu checked above (test_the_gradient_of_the_log_normal_in_its_mean_and_a_sign_slip)
+    body = (
+        NORMAL
+        + r"""Let $p(x \mid \mu, \Sigma) = \mathcal{N}(x \mid \mu, \Sigma)$ be the likelihood, and
+$L(\mu) = \ln \mathcal{N}(x \mid \mu, \Sigma)$.
+\[ \frac{\partial \ln p(x \mid \mu, \Sigma)}{\partial \mu} = \Sigma^{-1}(x - \mu) \]
+\[ \frac{\partial \ln p(x \mid \mu, \Sigma)}{\partial \mu} = \Sigma^{-1}(\mu - x) \]
+\[ \frac{\partial L(\mu)}{\partial \mu} = \Sigma^{-1}(x - \mu) \]
+"""
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "ok"]

@@ -179,15 +179,6 @@ def subscript_length(stack: list[Tok]) -> int:
     return 0
 
 
-def refuse_density(p, token: Tok, after_log: bool = False):
-    """``p(x \\mid \\theta)`` and ``\\log p(…)``: a probability density, refused by name."""
-    stack = p.stream.stack
-    called = len(stack) > 1 and stack[-1].text in DENSITIES and stack[-2].is_char("(")
-    if density_ahead(p) or after_log and called and stack[-1].text not in p.names:
-        letter = p.peek().text
-        raise p.error(f"{letter}(…), a density or conditional probability, {PROBABILITY}", token)
-
-
 def refuse_probability_word(p, word: str, token: Tok):
     """``\\mathbb{E}[x]``, ``\\operatorname{Var}(x)``, ``\\Pr(A)``."""
     if word in PROBABILITY_WORDS and word not in p.names:

@@ -24,7 +24,10 @@ OPEN, CLOSE = ("(", "[", "{"), (")", "]", "}")
 def logged_density_ahead(p) -> bool:
     """``\\log p(x)``: after a logarithm, a density letter applied is a density, condition or not."""
     stack = p.stream.stack
-    called = len(stack) > 1 and stack[-1].text in DENSITIES and stack[-2].is_char("(")
+    at = len(stack) - 2
+    while at > 0 and stack[at].kind == "cs" and stack[at].text in SIZES:
+        at -= 1  # \log p\left(x\right)
+    called = at >= 0 and stack[-1].text in DENSITIES and stack[at].is_char("(")
     return density_ahead(p) or called and stack[-1].text not in p.names
 
 

@@ -67,6 +67,8 @@ def log_density(tree, scope):
         return None
     if is_known(body, scope) or isinstance(body, Call) and body.name in scope.defined:
         return definition.params, Call("log", (body,), tree.pos), inner.args
+    if not is_density(inner.name):  # log f(X) of a function f: the log of its value, as written
+        return None
     return definition.params, logged(body, scope), inner.args
 
 

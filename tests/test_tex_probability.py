@@ -202,3 +202,19 @@ $L(\mu) = \ln \mathcal{N}(x \mid \mu, \Sigma)$.
 """
     )
     assert statuses(tmp_path, body) == ["ok", "does not follow", "ok"]
+
+
+def test_a_variance_with_a_vector_is_the_isotropic_covariance(tmp_path):
+    # N(x | mu, sigma^2) of x in R^d is N(x | mu, sigma^2 I): d/2 ln sigma^2, never 1/2 ln sigma^2
+    sigma2 = 1.7
+    assert np.isclose(
+        log_normal(X, MU, sigma2 * np.eye(D)),
+        -D / 2 * np.log(2 * np.pi) - D / 2 * np.log(sigma2) - (X - MU) @ (X - MU) / (2 * sigma2),
+    )
+    body = r"""% derivtex: x, \mu: d; \sigma: scalar; \sigma: positive
+\[ \ln \mathcal{N}(x \mid \mu, \sigma^2)
+   = -\frac{d}{2}\ln(2\pi) - \frac{d}{2}\ln\sigma^2 - \frac{\|x - \mu\|^2}{2\sigma^2} \]
+\[ \ln \mathcal{N}(x \mid \mu, \sigma^2)
+   = -\frac{1}{2}\ln(2\pi) - \frac{1}{2}\ln\sigma^2 - \frac{\|x - \mu\|^2}{2\sigma^2} \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]

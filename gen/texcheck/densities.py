@@ -22,6 +22,7 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texbars import DENSITIES
 from ..expr.texdensity import KNOWN_DENSITIES
 from ..spec.reader import Text
+from .shapes import convention
 
 # Known densities: name → (parameters, the log-density in LaTeX). The multivariate normal's
 # dimension is tr(S⁻¹S), so one formula serves a vector x with a covariance and a number x with a
@@ -58,7 +59,7 @@ def log_density(tree, scope):
     inner = tree.args[0]
     if is_known(inner, scope):
         params, body = known_log_density(inner.name)
-        return params, body, inner.args
+        return params, body, isotropic(inner.args, scope)
     if not (isinstance(inner, Call) and inner.name in scope.defined):
         return None
     definition = scope.defined[inner.name]
@@ -78,7 +79,26 @@ def density_value(tree, scope):
     if not is_known(tree, scope):
         return None
     params, body = known_log_density(tree.name)
-    return params, Call("exp", (body,), tree.pos), tree.args
+    return params, Call("exp", (body,), tree.pos), isotropic(tree.args, scope)
+
+
+def isotropic(args: tuple, scope) -> tuple:
+    """``\\mathcal{N}(x \\mid \\mu, \\sigma^2)`` of a vector x: the covariance σ²I (Bishop's
+    isotropic Gaussian), so the log-density has d ln σ², not ln σ²; of a number x, the variance."""
+    if len(args) != 3 or not one_number(args[2], scope) or one_number(args[0], scope):
+        return args
+    return args[0], args[1], BinOp("*", args[2], Name("I", args[2].pos), args[2].pos)
+
+
+def one_number(t, scope) -> bool:
+    """Whether ``t`` is a number, by declaration or by the printed convention (σ: Greek lowercase)."""
+    if isinstance(t, Name) and scope.lookup(t.name) is None and t.name not in ("pi", "e"):
+        return convention(t.name)[0] == "scalar"
+    if isinstance(t, Postfix) and t.op == "^":
+        return one_number(t.operand, scope)
+    if isinstance(t, BinOp) and t.op in "*/":
+        return one_number(t.left, scope) and one_number(t.right, scope)
+    return number(t, scope)
 
 
 def logged(t, scope):

@@ -218,3 +218,15 @@ def test_a_variance_with_a_vector_is_the_isotropic_covariance(tmp_path):
    = -\frac{1}{2}\ln(2\pi) - \frac{1}{2}\ln\sigma^2 - \frac{\|x - \mu\|^2}{2\sigma^2} \]
 """
     assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_a_density_letter_reused_for_another_density_is_not_the_defined_one(tmp_path):
+    # p(mu), a prior, is not p(x | mu) at x = mu; d/dmu of -(x - mu)^2/2 is x - mu
+    body = r"""% derivtex: x, \mu: scalar
+\[ \log p(x \mid \mu) = -\frac{(x - \mu)^2}{2} \]
+\[ \log p(\mu) = 0 \]
+\[ \frac{\partial \log p(x \mid \mu)}{\partial \mu} = x - \mu \]
+"""
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["skipped", "cannot check", "ok"]
+    assert found[1].message.startswith("p(…) of mu is another density than the defined p(x, mu)")

@@ -19,7 +19,7 @@ from functools import cache
 from ..errors import Span
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
-from ..expr.texbars import DENSITIES
+from ..expr.texbars import DENSITIES, Uncheckable
 from ..expr.texdensity import KNOWN_DENSITIES
 from ..spec.reader import Text
 from .shapes import convention
@@ -71,6 +71,24 @@ def log_density(tree, scope):
     if not is_density(inner.name):  # log f(X) of a function f: the log of its value, as written
         return None
     return definition.params, logged(body, scope), inner.args
+
+
+def same_density(tree, scope) -> None:
+    """Refuse ``p(\\mu)`` where ``p(x \\mid \\mu)`` is defined: a density's letter is reused for
+    another density (a prior, a marginal), told apart by its arguments, never the same function."""
+    inner = tree.args[0] if isinstance(tree, Call) and tree.name == "log" and len(tree.args) == 1 else tree
+    if not (isinstance(inner, Call) and is_density(inner.name) and inner.name in scope.defined):
+        return
+    params = scope.defined[inner.name].params
+    if params and len(params) != len(inner.args):
+        shown = f"{inner.name}({', '.join(params)})"
+        of = ", ".join(names_in_args(inner))
+        message = f"{inner.name}(…) of {of} is another density than the defined {shown}"
+        raise Uncheckable(f"{message}: define it under a name of its own (% derivtex: q(…) := …)")
+
+
+def names_in_args(call) -> list[str]:
+    return [a.name if isinstance(a, Name) else "…" for a in call.args]
 
 
 def density_value(tree, scope):

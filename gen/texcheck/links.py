@@ -24,6 +24,7 @@ from .densities import (
     is_density,
     log_density,
     log_density_definition,
+    same_density,
     squared_variable,
     undeclared_density,
 )
@@ -444,6 +445,7 @@ def substitute(tree, scope, bound: dict, depth: int):
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
     if base in scope.defined and tree.name not in scope.defined:
         return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
+    same_density(tree, scope)  # p(μ) is not p(x | μ)
     if found := log_density(tree, scope) or density_value(tree, scope):  # log p(x | θ), N(x | μ, Σ)
         params, body, args = found
         args = [substitute(a, scope, bound, depth) for a in args]

@@ -42,6 +42,16 @@ def student_t(x):  # OpenSRDK's multivariate log-density, the terms that depend 
     return -(NU + N) / 2 * np.log(1 + (x - MU) @ np.linalg.solve(SIGMA, x - MU) / NU)
 
 
+def normal_log_density(x, mu, factor):  # OpenSRDK's normal log-density, Sigma = L L^T
+    sigma = factor @ factor.T
+    _, logdet = np.linalg.slogdet(sigma)
+    return -N / 2 * np.log(2 * np.pi) - logdet / 2 - (x - mu) @ np.linalg.solve(sigma, x - mu) / 2
+
+
+def normal_1d(x, mu=0.4, sigma=1.3):  # OpenSRDK's univariate log-density as the text writes it
+    return -np.log(2 * np.pi) / 2 - np.log(sigma) / 2 - (x - mu) ** 2 / (2 * sigma**2)
+
+
 def logistic_loss(w, xs, ys):
     p = 1 / (1 + np.exp(-xs @ w))
     return -np.sum(ys * np.log(p) + (1 - ys) * np.log(1 - p))
@@ -133,6 +143,26 @@ CASES = {  # file: the link → (left, right, whether the hand wrote that they a
         grad(lambda w: np.sum((V - w @ H) ** 2), W),
         -2 * (V - W @ H) @ H.T,
         True,
+    ),
+    "opensrdk_normal: d log p / dx = -(x - mu)/sigma^2 (univariate)": (
+        grad(lambda x: normal_1d(x[0]), np.array([0.9])),
+        np.array([-(0.9 - 0.4) / 1.3**2]),
+        True,
+    ),
+    "opensrdk_normal: d log p / dx = -1/2 Sigma^{-1}(2x - 2mu)": (
+        grad(lambda x: normal_log_density(x, MU, L), X),
+        -0.5 * np.linalg.solve(SIGMA, 2 * X - 2 * MU),
+        True,
+    ),
+    "opensrdk_normal: d log p / dmu = 1/2 Sigma^{-1}(2x - 2mu)": (
+        grad(lambda m: normal_log_density(X, m, L), MU),
+        0.5 * np.linalg.solve(SIGMA, 2 * X - 2 * MU),
+        True,
+    ),
+    "opensrdk_normal: d log p / dL = -1/2 Sigma^{-T} + 1/2 Sigma^T Sigma^T (x - mu)(x - mu)^T": (
+        grad(lambda f: normal_log_density(X, MU, f), L),
+        -0.5 * np.linalg.inv(SIGMA.T) + 0.5 * SIGMA.T @ SIGMA.T @ np.outer(X - MU, X - MU),
+        False,
     ),
 }
 

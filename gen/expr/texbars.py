@@ -153,6 +153,10 @@ def density_ahead(p) -> bool:
     if len(stack) < 2 or not (stack[-1].kind == "letter" and stack[-1].text in DENSITIES):
         return False
     at = len(stack) - 1 - subscript_length(stack[:-1])  # p_X(x \vert \mu): the density of X
+    while (
+        at > 1 and stack[at - 1].kind == "cs" and stack[at - 1].text in ("left", "bigl", "Bigl", "big", "Big")
+    ):
+        at -= 1  # p\left(x \mid \mu\right)
     if stack[-1].text in p.names or at < 1 or not stack[at - 1].is_char("("):
         return False
     depth = 0
@@ -177,15 +181,6 @@ def subscript_length(stack: list[Tok]) -> int:
         if depth == 0:
             return len(stack) - k
     return 0
-
-
-def refuse_density(p, token: Tok, after_log: bool = False):
-    """``p(x \\mid \\theta)`` and ``\\log p(…)``: a probability density, refused by name."""
-    stack = p.stream.stack
-    called = len(stack) > 1 and stack[-1].text in DENSITIES and stack[-2].is_char("(")
-    if density_ahead(p) or after_log and called and stack[-1].text not in p.names:
-        letter = p.peek().text
-        raise p.error(f"{letter}(…), a density or conditional probability, {PROBABILITY}", token)
 
 
 def refuse_probability_word(p, word: str, token: Tok):

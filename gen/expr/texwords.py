@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
-from .texbars import refuse_density
+from .texbars import density_ahead
 from .texcontrol import as_size
+from .texdensity import GAMMA_FUNCTION, density, density_arguments, known_density_ahead, logged_density_ahead
 from .texlex import Tok
 from .texnames import (
     ACCENTS,
@@ -39,7 +40,8 @@ class Words:
     def letters(self):
         """A letter, or a function's name typed as letters before '(' (``tr(X)``), or ``dX``."""
         first = self.peek()
-        refuse_density(self, first)
+        if density_ahead(self):  # p(x \mid \mu): a density (`gen.expr.texdensity`)
+            return density(self, first)
         for word in LETTER_FUNCTIONS.get(first.text, ()):
             if word not in self.names and self.spelled(word) and self.opens(len(word)):
                 for _ in word:
@@ -108,6 +110,8 @@ class Words:
         """``f(x)``, ``\\operatorname{diagm}(v)``, ``B(x)^{-1}``: a function the text defines, applied
         (a definition with parameters, ``g(v) := …``: to any arguments; one without, ``B := A
         \\diag(x) A^T``: to names its body uses, ``B(x)`` is B; anything else stays a product)."""
+        if known_density_ahead(self, node.name):  # \mathcal{N}(x \mid \mu, \Sigma)
+            return Call(node.name, density_arguments(self, token), token.pos)
         accepted = self.functions.get(node.name, False)
         if accepted is not False and primed_ahead(self):  # f'(x)[dx]: the derivative of f applied
             return applied_derivative(self, node.name, token, parameterless=accepted is not None)
@@ -165,6 +169,8 @@ class Words:
         opens = after.is_char("(") or after.is_cs("left", "bigl", "Bigl") or self.entrywise_mark()
         if call and names[0] not in self.names and opens:
             return self.function(call, token)
+        if names[0] == "Gamma" and "Gamma" not in self.names and opens:
+            raise self.error(GAMMA_FUNCTION, token)
         return self.named(names, token)
 
     # --- functions ----------------------------------------------------------------------------
@@ -202,8 +208,8 @@ class Words:
         if self.peek().is_char("_"):  # \operatorname{huber}_{\delta}(x): a parameter
             self.next()
             params = (self.sub_parse(self.group_tokens(), self.postfix),)
-        if name == "log":
-            refuse_density(self, word, after_log=True)
+        if name == "log" and logged_density_ahead(self):  # \log p(x \mid \mu), \log p(x)
+            return Call("log", (density(self, self.peek()),), word.pos)
         if name == "log" and (self.accept("det") or self.word_follows("det")):
             name = "logdet"
         if name in ("log", "logdet", "det") and self.peek().is_char("|") and not self.bars:

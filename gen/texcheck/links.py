@@ -16,6 +16,18 @@ from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
+from .densities import (
+    KNOWN,
+    by_square,
+    conditioned,
+    density_value,
+    is_density,
+    log_density,
+    log_density_definition,
+    same_density,
+    squared_variable,
+    undeclared_density,
+)
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
@@ -93,6 +105,7 @@ class Gradient:
     variable: str
     f: object
     pos: int
+    squared: bool = False  # by σ², written \partial \sigma^2 (`gen.texcheck.densities.by_square`)
 
 
 GRADIENT = re.compile(r"\\nabla\s*_\s*(\{|\\?[A-Za-z]+)")  # a group in braces: to its closing brace
@@ -204,11 +217,12 @@ def partial(parse, source, side):
         lead = len(side.text[top[0] : top[1]]) - len(side.text[top[0] : top[1]].lstrip())
         f = parse(side.text[top[0] : top[1]].strip(), source.span(side.offset + top[0] + lead))
         return Jacobian(vectorised(name), f, 0)
-    if not isinstance(name, Name):
+    squared = squared_variable(name)
+    if not isinstance(name, Name) and not squared:
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
     lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
     f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
-    return Gradient(name.name, f, 0)
+    return Gradient(squared or name.name, f, 0, squared=bool(squared))
 
 
 @dataclass(frozen=True)
@@ -248,6 +262,8 @@ def application(parse, source, side, scope):
     name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
+    if conditioned(name, side.text):  # p(x \mid \mu): the front end reads it (`gen.expr.texdensity`)
+        return None
     inner, depth, cuts = match.end(), 1, [match.end() - 1]
     for i in range(match.end(), len(side.text)):
         depth += {"(": 1, ")": -1}.get(side.text[i], 0)
@@ -282,7 +298,8 @@ def linked(left, right, scope) -> tuple:
             continue
         if isinstance(other, str):
             return other, other
-        if isinstance(other, Gradient) and other.variable == gradient.variable:
+        same = isinstance(other, Gradient) and other.squared == gradient.squared  # ∂/∂σ is not ∂/∂σ²
+        if same and other.variable == gradient.variable:
             return Call("d", (left.f,), 0), Call("d", (right.f,), 0)  # equal gradients: equal differentials
         if isinstance(other, Gradient):
             return ("gradients by two different variables",) * 2
@@ -290,6 +307,9 @@ def linked(left, right, scope) -> tuple:
         declared = scope.lookup(gradient.variable)
         number = declared.shape == () if declared and declared.shape is not None else None
         number = convention(gradient.variable)[0] == "scalar" if number is None else number
+        if gradient.squared and not number:
+            return (f"a derivative by the square of {gradient.variable}, not a number",) * 2
+        other = by_square(gradient, other) if gradient.squared else other
         other = represented(other, symmetric_in(scope, gradient.variable), scope)
         G = other if scope.layout == "numerator" or number else Postfix("T", other, gradient.pos)
         inner = BinOp("*", G, dX, gradient.pos)  # by a number: d f = G dt, whatever f's shape
@@ -353,6 +373,7 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     if missing := undefined_call(left) or undefined_call(right):
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = DECLARATIONS.get(missing.name, f"% derivtex: {missing.name}({params}) := <LaTeX>")
+        declare = undeclared_density(missing.name, len(missing.args)) if is_density(missing.name) else declare
         return outcome(chain, k, CANNOT, f"{missing.name}(...) is not defined: declare it, e.g. {declare}")
     return outcome(chain, k, "pending", "")
 
@@ -362,6 +383,8 @@ def definition(left, right, others: list):
     occurs nowhere else in the chain: ``\\Sigma = L L^T``, ``f(X) = \\operatorname{tr}(X)``."""
     others = [t for t in others if not isinstance(t, str)]
     for lone, body in ((left, right), (right, left)):
+        if found := log_density_definition(lone, body, undefined_call):  # \log p(x \mid \mu) = …
+            return found
         if isinstance(lone, Name) and lone.name not in CONSTANTS and not used(lone.name, [body, *others]):
             return lone.name, (), body
         if (
@@ -385,7 +408,7 @@ def lone_differential(tree) -> str | None:
 
 
 def undefined_call(tree):
-    if isinstance(tree, Call) and tree.name not in FUNCTIONS:
+    if isinstance(tree, Call) and tree.name not in FUNCTIONS and tree.name not in KNOWN:
         return tree
     return next((c for c in map(undefined_call, children(tree)) if c is not None), None)
 
@@ -422,6 +445,11 @@ def substitute(tree, scope, bound: dict, depth: int):
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
     if base in scope.defined and tree.name not in scope.defined:
         return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
+    same_density(tree, scope)  # p(μ) is not p(x | μ)
+    if found := log_density(tree, scope) or density_value(tree, scope):  # log p(x | θ), N(x | μ, Σ)
+        params, body, args = found
+        args = [substitute(a, scope, bound, depth) for a in args]
+        return substitute(body, scope, dict(zip(params, args)), depth + 1)
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]
         args = [substitute(a, scope, bound, depth) for a in tree.args]

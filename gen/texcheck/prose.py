@@ -21,7 +21,7 @@ from ..errors import Span, SpecError, quoted_tex
 from ..expr.functions import FUNCTIONS
 from ..spec.reader import Text
 from .shapes import GREEK, names_in
-from .symbols import Definition, Scope
+from .symbols import PARAMETERS, Definition, Scope
 
 # $…$ (not $$, a display) and \( … \), as they stand in the blanked prose
 INLINE = re.compile(r"(?<![$\\])\$(?!\$)(?P<dollar>[^$]+?)\$|\\\((?P<paren>.*?)\\\)", re.S)
@@ -155,7 +155,7 @@ def new_name(scope: Scope, head: str, name_of, span: Span):
     call = CALL.fullmatch(head)
     try:
         name = name_of(call.group("head") if call else head, span)
-        params = tuple(name_of(p, span) for p in call.group("params").split(",")) if call else ()
+        params = tuple(name_of(p, span) for p in PARAMETERS.split(call.group("params"))) if call else ()
     except SpecError:
         return None
     differential = name[:1] == "d" and name[1:2].isalpha() and name.split("_")[0] not in GREEK

@@ -118,6 +118,8 @@ def merged(old: dict, added: dict) -> dict:
     return out
 
 
+# between a function's parameters: a comma, or a density's bar or semicolon (p(x \mid \mu, \Sigma))
+PARAMETERS = re.compile(r",|;|\\mid\b|\\vert\b|\|")
 KRON_APPLIED_HEAD = re.compile(r"\(\s*(.+?)\s*\\otimes\s*(.+?)\s*\)\s*\[\s*(.+?)\s*\]")
 
 
@@ -127,7 +129,7 @@ def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
     if match := KRON_APPLIED_HEAD.fullmatch(head):
         return KRON_APPLIED, tuple(name_of(match.group(k), span) for k in (1, 2, 3))
     if match := re.fullmatch(r"(.+?)\s*\((.*)\)", head):
-        params = tuple(name_of(p.strip(), span) for p in match.group(2).split(","))
+        params = tuple(name_of(p.strip(), span) for p in PARAMETERS.split(match.group(2)))
         return name_of(match.group(1), span), params
     return name_of(head, span), ()
 

@@ -56,6 +56,7 @@ def nmf_f(w):  # f(W, H) as the research log defines it: no lambda
     return np.sum((V - w @ H) ** 2) + np.sum((Mp @ w) ** 2)
 
 
+Z, AI = np.zeros((N, N)), np.linalg.inv(A)  # a zero block; A^{-1}
 T0, T1 = (lambda s: s + s.T)(RNG.normal(size=(3, 3))), (lambda s: s + s.T)(RNG.normal(size=(3, 3)))
 DEXP = (expm(-0.7 * (T0 + H_STEP * T1)) - expm(-0.7 * (T0 - H_STEP * T1))) / (2 * H_STEP)
 SV = np.linalg.svd(V, compute_uv=False)
@@ -132,6 +133,22 @@ CASES = {  # file: the link → (left, right, whether the hand wrote that they a
     "linyang_nmf: grad_W ||V - WH||_F^2 = -2(V - WH)H^T (the text's H^T(V - WH) does not fit)": (
         grad(lambda w: np.sum((V - w @ H) ** 2), W),
         -2 * (V - W @ H) @ H.T,
+        True,
+    ),
+    # mitmath_pset2sol_2026 problem 3: block products with dA a matrix (not commuting with A)
+    "mitmath_pset2sol_2026 3(c): [A dA; 0 A][A dA; 0 A] = [A^2, A dA + dA A; 0, A^2]": (
+        np.block([[A, C], [Z, A]]) @ np.block([[A, C], [Z, A]]),
+        np.block([[A @ A, A @ C + C @ A], [Z, A @ A]]),
+        True,
+    ),
+    "mitmath_pset2sol_2026 3(e): [A^-1, -A^-1 dA A^-1; 0, A^-1][A dA; 0 A] = [A^-1 A, A^-1 dA - ...]": (
+        np.block([[AI, -AI @ C @ AI], [Z, AI]]) @ np.block([[A, C], [Z, A]]),
+        np.block([[AI @ A, AI @ C - AI @ C @ AI @ A], [Z, AI @ A]]),
+        True,
+    ),
+    "mitmath_pset2sol_2026 3(e): [A^-1 A, A^-1 dA - A^-1 dA A^-1 A; 0, A^-1 A] = I": (
+        np.block([[AI @ A, AI @ C - AI @ C @ AI @ A], [Z, AI @ A]]),
+        np.eye(2 * N),
         True,
     ),
 }

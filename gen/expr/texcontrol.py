@@ -11,6 +11,7 @@ from collections.abc import Callable
 from .parser import BinOp, Call, Name, Num, Postfix
 from .texbars import ELISIONS, Notation, elided, refuse_probability_word
 from .texlex import Tok
+from .texmatrix import environment
 from .texnames import (
     ACCENTS,
     BOLD,
@@ -228,6 +229,7 @@ CONTROL: dict[str, Callable] = {
     "{": lambda p, t: _group(p, t, "}"),
     "lbrack": lambda p, t: _group(p, t, "]"),
     "lparen": lambda p, t: _group(p, t, ")"),
+    "begin": environment,  # a matrix literal (gen.expr.texmatrix)
 }
 
 

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass
 
 from .document import Event
+from .matrixrows import layout_arrays, inside_matrices
 
 # Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
 DROPPED = re.compile(
     r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
-    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|array|cases)\*?\}(?:\s*\{[^{}]*\})?"
+    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|cases)\*?\}(?:\s*\{[^{}]*\})?"
     r"|\\setcounter\s*\{[^{}]*\}\s*\{[^{}]*\}|\\(?:vspace|phantom)\*?\s*\{[^{}]*\}"
     r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
 )
@@ -82,12 +83,12 @@ def closing(text: str, at: int) -> int:
 
 
 def top_level(text: str) -> list[bool]:
-    """Whether each character is outside every brace group."""
-    depth, out = 0, []
+    """Whether each character is outside every brace group and every matrix literal."""
+    depth, out, matrix = 0, [], inside_matrices(text)
     for i, char in enumerate(text):
         escaped = i > 0 and text[i - 1] == "\\"
         depth -= char == "}" and not escaped
-        out.append(depth == 0)
+        out.append(depth == 0 and not matrix[i])
         depth += char == "{" and not escaped
     return out
 
@@ -125,6 +126,8 @@ def cleaned(body: str) -> tuple[str, list[str]]:
         body = blank(blank(body, end - 1, end), match.start(), match.end())
     for match in DROPPED.finditer(body):
         body = blank(body, match.start(), match.end())
+    for start, end in layout_arrays(body):
+        body = blank(body, start, end)
     return body, remarks
 
 
@@ -226,6 +229,7 @@ def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chai
 def side(block: Event, body: str, start: int, end: int) -> Side:
     """One side, its trailing punctuation dropped, positioned at its first character."""
     text = PUNCTUATION.sub(lambda m: " " * len(m.group()), body[start:end])
-    text = ROW_BREAK.sub(lambda m: " " * len(m.group()), text)
+    matrix = inside_matrices(text)  # a matrix literal's \\ separates its rows: kept
+    text = ROW_BREAK.sub(lambda m: m.group() if matrix[m.start()] else " " * len(m.group()), text)
     lead = len(text) - len(text.lstrip())
     return Side(text.strip(), block.offset + start + lead)

@@ -23,8 +23,9 @@ DROPPED = re.compile(
 )
 ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
 INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
-# Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column), the argument stays.
-OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap)\s*\{")
+# Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column; ``\\boxed{A = B}`` frames
+# a chain whose relations are links), the argument stays.
+OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed)\s*\{")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark

@@ -1,0 +1,81 @@
+"""Matrix literals and other notation of real documents in ``derivtex check``: pmatrix and its
+kin as block matrices, vmatrix as a determinant, elided cells refused. Every expected status is
+worked by hand (the products and determinants below are small enough to multiply out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gen.texcheck.check import check_file
+
+PREAMBLE = "\\documentclass{article}\n\\begin{document}\n"
+
+
+def statuses(tmp_path: Path, body: str, notes: str = "") -> list[tuple[str, str]]:
+    path = tmp_path / "paper.tex"
+    path.write_text(f"{PREAMBLE}{notes}\\begin{{align}}\n{body}\n\\end{{align}}\n\\end{{document}}\n")
+    return [(o.status, o.message) for o in check_file(path).outcomes]
+
+
+def only(tmp_path: Path, body: str, notes: str = "") -> str:
+    (found,) = statuses(tmp_path, body, notes)
+    return found[0]
+
+
+NUMBERS = r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}"
+
+
+def test_a_product_of_number_matrices(tmp_path):
+    # [1 2; 3 4] [1; 1] = [1 + 2; 3 + 4] = [3; 7]
+    assert only(tmp_path, NUMBERS + r" \begin{pmatrix} 1 \\ 1 \end{pmatrix} &= \begin{pmatrix} 3 \\ 7 \end{pmatrix}") == "ok"
+    assert only(tmp_path, NUMBERS + r" \begin{bmatrix} 1 \\ 1 \end{bmatrix} &= \begin{bmatrix} 3 \\ 8 \end{bmatrix}") == (
+        "does not follow"
+    )
+
+
+def test_vmatrix_is_the_determinant(tmp_path):
+    # det [1 2; 3 4] = 1*4 - 2*3 = -2
+    assert only(tmp_path, r"\begin{vmatrix} 1 & 2 \\ 3 & 4 \end{vmatrix} &= -2") == "ok"
+    assert only(tmp_path, r"\begin{vmatrix} 1 & 2 \\ 3 & 4 \end{vmatrix} &= 2") == "does not follow"
+    assert only(tmp_path, r"\det " + NUMBERS + " &= -2") == "ok"
+
+
+def test_an_array_inside_delimiters_is_a_matrix(tmp_path):
+    # diag(2, 3)^{-1} = diag(1/2, 1/3)
+    body = r"\left(\begin{array}{cc} 2 & 0 \\ 0 & 3 \end{array}\right)^{-1} &= \begin{pmatrix} 1/2 & 0 \\ 0 & 1/3 \end{pmatrix}"
+    assert only(tmp_path, body) == "ok"
+
+
+def test_a_block_row_times_a_block_column(tmp_path):
+    notes = "% derivtex: A, B: n x n; x, y: n\n"
+    left = r"\begin{pmatrix} A & B \end{pmatrix} \begin{pmatrix} x \\ y \end{pmatrix}"
+    assert only(tmp_path, left + " &= A x + B y", notes) == "ok"
+    assert only(tmp_path, left + " &= A x + B x", notes) == "does not follow"
+
+
+def test_empty_cells_are_zero_blocks(tmp_path):
+    # [A I; 0 A]^2 = [A^2, A I + I A; 0, A^2] = [A^2, 2A; 0, A^2]
+    square = r"\begin{bmatrix} A & I \\ & A \end{bmatrix}^2 &= "
+    assert only(tmp_path, square + r"\begin{bmatrix} A^2 & 2A \\ & A^2 \end{bmatrix}") == "ok"
+    assert only(tmp_path, square + r"\begin{bmatrix} A^2 & A \\ & A^2 \end{bmatrix}") == "does not follow"
+
+
+def test_blocks_that_do_not_fit_are_a_shape_error(tmp_path):
+    notes = "% derivtex: A: n x n; x: n\n"
+    assert only(tmp_path, r"\begin{pmatrix} A & x^T \end{pmatrix} &= A", notes) == "shape error"
+
+
+def test_elided_cells_cannot_be_checked(tmp_path):
+    ((status, message),) = statuses(tmp_path, r"\begin{pmatrix} x_1 & \cdots & x_n \end{pmatrix} &= x^T")
+    assert status == "cannot check"
+    assert "elided cells" in message
+
+
+def test_the_relations_inside_a_box_are_links(tmp_path):
+    # (A + B)^T = A^T + B^T, boxed after an '=': two links; a slip inside the box is found
+    notes = "% derivtex: A, B: n x n\n"
+    assert [s for s, _ in statuses(tmp_path, r"(A + B)^T &= \boxed{A^T + B^T = B^T + A^T}", notes)] == ["ok", "ok"]
+    assert [s for s, _ in statuses(tmp_path, r"(A + B)^T &= \boxed{A^T + B^T = B + A^T}", notes)] == [
+        "ok",
+        "does not follow",
+    ]

@@ -79,3 +79,19 @@ def test_the_relations_inside_a_box_are_links(tmp_path):
         "ok",
         "does not follow",
     ]
+
+
+def test_dagger_is_the_transpose_of_a_real_matrix(tmp_path):
+    notes = "% derivtex: A: m x n; B: n x p\n"
+    assert only(tmp_path, r"(A B)^\dagger &= B^\dagger A^\dagger", notes) == "ok"
+    assert only(tmp_path, r"(A B)^\dagger &= A^\dagger B^\dagger", notes) == "shape error"  # n×m times p×n
+    assert only(tmp_path, r"\operatorname{tr}(A^\dagger A) &= \|A\|_F^2", notes) == "ok"
+
+
+def test_a_text_subscript_is_part_of_a_name(tmp_path):
+    # \lambda_\textrm{max}(A^T A) = \sigma_\textrm{max}(A)^2: the largest eigenvalue of A^T A is
+    # the square of the largest singular value; \textrm{max} is not a remark
+    notes = "% derivtex: A: m x n\n"
+    body = r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)^2"
+    assert only(tmp_path, body, notes) == "ok"
+    assert only(tmp_path, r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)", notes) == "does not follow"

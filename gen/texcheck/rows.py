@@ -115,7 +115,8 @@ def cleaned(body: str) -> tuple[str, list[str]]:
     for pattern in (INTERTEXT, REMARK):
         while match := pattern.search(body, at if pattern is REMARK else 0):
             end = closing(body, match.end())
-            if pattern is REMARK and body[match.end() : end - 1].strip() in OPERATOR_NAMES:
+            scripted = body[: match.start()].rstrip().endswith(("_", "^"))  # \lambda_\textrm{max}: a name
+            if pattern is REMARK and (body[match.end() : end - 1].strip() in OPERATOR_NAMES or scripted):
                 at = end  # \textrm{tr}[…]: an operator's name, read by the front end
                 continue
             remarks.append(body[match.end() : end - 1].strip())

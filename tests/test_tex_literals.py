@@ -95,3 +95,14 @@ def test_a_text_subscript_is_part_of_a_name(tmp_path):
     body = r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)^2"
     assert only(tmp_path, body, notes) == "ok"
     assert only(tmp_path, r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)", notes) == "does not follow"
+
+
+def test_an_array_rcl_chain_aligns_its_relations(tmp_path):
+    # a &=& b rows (eqnarray style) in an array that lays out the display: three columns of
+    # mathematics; (AB)^T = B^T A^T holds, A^T B^T does not (A, B do not commute)
+    path = tmp_path / "paper.tex"
+    path.write_text(
+        PREAMBLE + "% derivtex: A, B: n x n\n$$\\begin{array}{rcl}\n(A B)^T &=& B^T A^T \\\\\n"
+        "&=& (A B)^T \\\\\n&=& A^T B^T\n\\end{array}$$\n\\end{document}\n"
+    )
+    assert [o.status for o in check_file(path).outcomes] == ["ok", "ok", "does not follow"]

@@ -153,7 +153,7 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     ``&&``; past the third in eqnarray) blanked too; the reason as text."""
     outside = top_level(body)
     cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and body[i - 1] != "\\"]
-    kept = 3 if env.startswith("eqnarray") else 2
+    kept = 3 if env.startswith("eqnarray") or relation_cell(body, cuts) else 2
     limit = kept
     reason = remark(raw[cuts[limit - 1] + 1 : end]) if len(cuts) >= limit else ""
     if len(cuts) >= limit:
@@ -161,6 +161,12 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     for cut in cuts[: limit - 1]:
         body = body[:cut] + " " + body[cut + 1 :]
     return body, reason
+
+
+def relation_cell(body: str, cuts: list[int]) -> bool:
+    """Whether the row's second cell holds only a relation: ``a &=& b``, as eqnarray and
+    ``array{rcl}`` set a chain (three columns of mathematics, then the reason)."""
+    return len(cuts) >= 2 and RELATIONS.fullmatch(body[cuts[0] + 1 : cuts[1]].strip()) is not None
 
 
 def remark(text: str) -> str:

@@ -144,7 +144,10 @@ CASES = {  # file: the link → (left, right, whether the hand wrote that they a
     ),
     # links inside \boxed{…}: f'(A)[dA] is f's derivative along dA (f annotated in the file)
     "mitmath_hw1sol_2025 3(b): f'(A)[dA] = -f(A)(dA^T A + A^T dA)f(A), f = (A^T A)^{-1}": (
-        (np.linalg.inv((V + H_STEP * W2).T @ (V + H_STEP * W2)) - np.linalg.inv((V - H_STEP * W2).T @ (V - H_STEP * W2)))
+        (
+            np.linalg.inv((V + H_STEP * W2).T @ (V + H_STEP * W2))
+            - np.linalg.inv((V - H_STEP * W2).T @ (V - H_STEP * W2))
+        )
         / (2 * H_STEP),
         -np.linalg.inv(V.T @ V) @ (W2.T @ V + V.T @ W2) @ np.linalg.inv(V.T @ V),
         True,

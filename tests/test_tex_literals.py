@@ -27,10 +27,16 @@ NUMBERS = r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}"
 
 def test_a_product_of_number_matrices(tmp_path):
     # [1 2; 3 4] [1; 1] = [1 + 2; 3 + 4] = [3; 7]
-    assert only(tmp_path, NUMBERS + r" \begin{pmatrix} 1 \\ 1 \end{pmatrix} &= \begin{pmatrix} 3 \\ 7 \end{pmatrix}") == "ok"
-    assert only(tmp_path, NUMBERS + r" \begin{bmatrix} 1 \\ 1 \end{bmatrix} &= \begin{bmatrix} 3 \\ 8 \end{bmatrix}") == (
-        "does not follow"
+    assert (
+        only(
+            tmp_path,
+            NUMBERS + r" \begin{pmatrix} 1 \\ 1 \end{pmatrix} &= \begin{pmatrix} 3 \\ 7 \end{pmatrix}",
+        )
+        == "ok"
     )
+    assert only(
+        tmp_path, NUMBERS + r" \begin{bmatrix} 1 \\ 1 \end{bmatrix} &= \begin{bmatrix} 3 \\ 8 \end{bmatrix}"
+    ) == ("does not follow")
 
 
 def test_vmatrix_is_the_determinant(tmp_path):
@@ -42,7 +48,8 @@ def test_vmatrix_is_the_determinant(tmp_path):
 
 def test_an_array_inside_delimiters_is_a_matrix(tmp_path):
     # diag(2, 3)^{-1} = diag(1/2, 1/3)
-    body = r"\left(\begin{array}{cc} 2 & 0 \\ 0 & 3 \end{array}\right)^{-1} &= \begin{pmatrix} 1/2 & 0 \\ 0 & 1/3 \end{pmatrix}"
+    inverse = r"\left(\begin{array}{cc} 2 & 0 \\ 0 & 3 \end{array}\right)^{-1}"
+    body = inverse + r" &= \begin{pmatrix} 1/2 & 0 \\ 0 & 1/3 \end{pmatrix}"
     assert only(tmp_path, body) == "ok"
 
 
@@ -74,7 +81,10 @@ def test_elided_cells_cannot_be_checked(tmp_path):
 def test_the_relations_inside_a_box_are_links(tmp_path):
     # (A + B)^T = A^T + B^T, boxed after an '=': two links; a slip inside the box is found
     notes = "% derivtex: A, B: n x n\n"
-    assert [s for s, _ in statuses(tmp_path, r"(A + B)^T &= \boxed{A^T + B^T = B^T + A^T}", notes)] == ["ok", "ok"]
+    assert [s for s, _ in statuses(tmp_path, r"(A + B)^T &= \boxed{A^T + B^T = B^T + A^T}", notes)] == [
+        "ok",
+        "ok",
+    ]
     assert [s for s, _ in statuses(tmp_path, r"(A + B)^T &= \boxed{A^T + B^T = B + A^T}", notes)] == [
         "ok",
         "does not follow",
@@ -94,7 +104,10 @@ def test_a_text_subscript_is_part_of_a_name(tmp_path):
     notes = "% derivtex: A: m x n\n"
     body = r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)^2"
     assert only(tmp_path, body, notes) == "ok"
-    assert only(tmp_path, r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)", notes) == "does not follow"
+    assert (
+        only(tmp_path, r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)", notes)
+        == "does not follow"
+    )
 
 
 def test_an_array_rcl_chain_aligns_its_relations(tmp_path):
@@ -106,3 +119,20 @@ def test_an_array_rcl_chain_aligns_its_relations(tmp_path):
         "&=& (A B)^T \\\\\n&=& A^T B^T\n\\end{array}$$\n\\end{document}\n"
     )
     assert [o.status for o in check_file(path).outcomes] == ["ok", "ok", "does not follow"]
+
+
+def test_bold_accented_letters_are_names_and_bold_subscripts_are_refused(tmp_path):
+    # \hat{\mathbf p} is phat: (x + phat)^T y = x^T y + phat^T y
+    notes = "% derivtex: x, phat, y: n\n"
+    assert only(tmp_path, r"(x + \hat{\mathbf p})^T y &= x^T y + \hat{p}^T y", notes) == "ok"
+    assert only(tmp_path, r"(x + \hat{\mathbf p})^T y &= x^T y", notes) == "does not follow"
+    # J_{\mathbf x}(\mathbf s): a Jacobian by the vector x, not a name J_x applied to s
+    ((status, message),) = statuses(tmp_path, r"\mathbf J_{\mathbf x}(\mathbf s) &= J", notes)
+    assert status == "not understood" and "is a variable" in message
+
+
+def test_mathop_is_its_argument_and_a_pseudo_inverse_is_refused(tmp_path):
+    notes = "% derivtex: A: n x n\n"
+    assert only(tmp_path, r"\mathop{\mathrm{tr}}(A^T) &= \operatorname{tr} A", notes) == "ok"
+    ((status, message),) = statuses(tmp_path, r"A^{+} A &= I", notes)
+    assert status == "not understood" and "pseudo-inverse" in message

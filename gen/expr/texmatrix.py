@@ -112,7 +112,9 @@ def refuse_elision(p, cell: list[Tok]) -> None:
         dots = [next(t for t in cell if t.is_char("."))]
     if dots:
         where = p.stream.source.at(dots[0].pos)
-        raise Uncheckable("the matrix has elided cells (\\cdots, \\vdots, …): its entries are not all written", where)
+        raise Uncheckable(
+            "the matrix has elided cells (\\cdots, \\vdots, …): its entries are not all written", where
+        )
 
 
 # --- lowering ----------------------------------------------------------------------------------
@@ -149,7 +151,9 @@ class MatrixLowering:
 
         rows = [[None if blank(c) else self.lower(c) for c in row] for row in node.rows]
         heights = [known(self, [extent(c, 0) for c in row if sized(c)], node) for row in rows]
-        widths = [known(self, [extent(r[j], 1) for r in rows if sized(r[j])], node) for j in range(node.columns)]
+        widths = [
+            known(self, [extent(r[j], 1) for r in rows if sized(r[j])], node) for j in range(node.columns)
+        ]
         cells = []
         for i, row in enumerate(rows):
             for j, cell in enumerate(row):
@@ -198,7 +202,9 @@ def block_unsized(*sides) -> str:
     symbol's size (M = [A B; 0 A] is not declared): not a shape error the author made."""
     if not any(isinstance(e, sp.Basic) and e.has(Block) for e in sides):
         return ""
-    return "the size of a block matrix (a sum of its blocks' sizes) is not tied to the other side's: declare the sizes"
+    return (
+        "the size of a block matrix (its blocks' sizes added) is not tied to the other side's: declare them"
+    )
 
 
 # --- shapes ------------------------------------------------------------------------------------

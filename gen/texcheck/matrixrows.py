@@ -15,7 +15,9 @@ from ..expr.texmatrix import MATRICES
 ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{(" + "|".join(MATRICES) + r")\}")
 ARRAY_START = re.compile(r"\\begin\s*\{array\}\s*(?:\{[^{}]*\})?")
 ARRAY_END = re.compile(r"\\end\s*\{array\}")
-OPENED = re.compile(r"(?:\(|\[|\\left\s*(?:\(|\[|\||\\\||\\lVert|\\lvert|\\vert|\\Vert|\\lbrack)|\\[bB]igg?l?\s*(?:\(|\[))\s*$")
+OPENED = re.compile(
+    r"(?:\(|\[|\\left\s*(?:\(|\[|\||\\\||\\lVert|\\lvert|\\vert|\\Vert|\\lbrack)|\\[bB]igg?l?\s*(?:\(|\[))\s*$"
+)
 
 
 def matrix_array(body: str, at: int) -> bool:
@@ -26,8 +28,10 @@ def matrix_array(body: str, at: int) -> bool:
 def layout_arrays(body: str) -> list[tuple[int, int]]:
     """The spans of the ``\\begin{array}{…}`` and ``\\end{array}`` that lay out the display (to blank)."""
     spans, stack = [], []
-    marks = sorted([(m.start(), m.end(), "begin") for m in ARRAY_START.finditer(body)]
-                   + [(m.start(), m.end(), "end") for m in ARRAY_END.finditer(body)])
+    marks = sorted(
+        [(m.start(), m.end(), "begin") for m in ARRAY_START.finditer(body)]
+        + [(m.start(), m.end(), "end") for m in ARRAY_END.finditer(body)]
+    )
     for start, end, kind in marks:
         if kind == "begin":
             stack.append((start, end, not matrix_array(body, start)))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .document import Event
-from .matrixrows import layout_arrays, inside_matrices
+from .matrixrows import inside_matrices, layout_arrays
 
 # Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
 DROPPED = re.compile(

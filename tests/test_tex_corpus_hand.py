@@ -66,6 +66,14 @@ def nmf_f(w):  # f(W, H) as the research log defines it: no lambda
     return np.sum((V - w @ H) ** 2) + np.sum((Mp @ w) ** 2)
 
 
+Z, AI = np.zeros((N, N)), np.linalg.inv(A)  # a zero block; A^{-1}
+W2 = RNG.normal(size=(N, M))  # a direction dA for an N×M A (V)
+
+
+def rayleigh(x):  # x x^T / x^T x
+    return np.outer(x, x) / (x @ x)
+
+
 T0, T1 = (lambda s: s + s.T)(RNG.normal(size=(3, 3))), (lambda s: s + s.T)(RNG.normal(size=(3, 3)))
 DEXP = (expm(-0.7 * (T0 + H_STEP * T1)) - expm(-0.7 * (T0 - H_STEP * T1))) / (2 * H_STEP)
 SV = np.linalg.svd(V, compute_uv=False)
@@ -163,6 +171,37 @@ CASES = {  # file: the link → (left, right, whether the hand wrote that they a
         grad(lambda f: normal_log_density(X, MU, f), L),
         -0.5 * np.linalg.inv(SIGMA.T) + 0.5 * SIGMA.T @ SIGMA.T @ np.outer(X - MU, X - MU),
         False,
+    ),
+    # links inside \boxed{…}: f'(A)[dA] is f's derivative along dA (f annotated in the file)
+    "mitmath_hw1sol_2025 3(b): f'(A)[dA] = -f(A)(dA^T A + A^T dA)f(A), f = (A^T A)^{-1}": (
+        (
+            np.linalg.inv((V + H_STEP * W2).T @ (V + H_STEP * W2))
+            - np.linalg.inv((V - H_STEP * W2).T @ (V - H_STEP * W2))
+        )
+        / (2 * H_STEP),
+        -np.linalg.inv(V.T @ V) @ (W2.T @ V + V.T @ W2) @ np.linalg.inv(V.T @ V),
+        True,
+    ),
+    "mitmath_pset1sol_2023 2(c): f'(x)[dx] = (dx x^T + x dx^T)/x^T x - 2 x x^T (x^T dx)/(x^T x)^2": (
+        (rayleigh(X + H_STEP * MU) - rayleigh(X - H_STEP * MU)) / (2 * H_STEP),
+        (np.outer(MU, X) + np.outer(X, MU)) / (X @ X) - 2 * np.outer(X, X) * (X @ MU) / (X @ X) ** 2,
+        True,
+    ),
+    # mitmath_pset2sol_2026 problem 3: block products with dA a matrix (not commuting with A)
+    "mitmath_pset2sol_2026 3(c): [A dA; 0 A][A dA; 0 A] = [A^2, A dA + dA A; 0, A^2]": (
+        np.block([[A, C], [Z, A]]) @ np.block([[A, C], [Z, A]]),
+        np.block([[A @ A, A @ C + C @ A], [Z, A @ A]]),
+        True,
+    ),
+    "mitmath_pset2sol_2026 3(e): [A^-1, -A^-1 dA A^-1; 0, A^-1][A dA; 0 A] = [A^-1 A, A^-1 dA - ...]": (
+        np.block([[AI, -AI @ C @ AI], [Z, AI]]) @ np.block([[A, C], [Z, A]]),
+        np.block([[AI @ A, AI @ C - AI @ C @ AI @ A], [Z, AI @ A]]),
+        True,
+    ),
+    "mitmath_pset2sol_2026 3(e): [A^-1 A, A^-1 dA - A^-1 dA A^-1 A; 0, A^-1 A] = I": (
+        np.block([[AI @ A, AI @ C - AI @ C @ AI @ A], [Z, AI @ A]]),
+        np.eye(2 * N),
+        True,
     ),
 }
 

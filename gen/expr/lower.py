@@ -25,6 +25,7 @@ from .piecewise import PiecewiseLowering
 from .printers import brief, size_text, text
 from .shapes import Eye, describe_shape, size_identities
 from .spectral import SpectralLowering
+from .texmatrix import MatrixLowering
 
 # --- lowering: AST → SymPy, with shapes checked ------------------------------
 
@@ -89,7 +90,7 @@ def written_order(source: Text, symbols: dict[str, sp.Basic]) -> tuple:
     return tuple(order.items())
 
 
-class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering):
+class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering, MatrixLowering):
     def __init__(self, source: Text, symbols: dict, differentials: bool, variables: tuple = ()):
         self.source, self.symbols, self.differentials = source, symbols, differentials
         self.variables = variables

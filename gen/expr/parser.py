@@ -288,6 +288,8 @@ def written(node) -> str:
         return "-" + grouped(node.operand)
     if isinstance(node, BinOp):
         return f"{written(node.left)} {node.op} {written(node.right)}"
+    if hasattr(node, "written"):  # a LaTeX matrix literal (gen.expr.texmatrix)
+        return node.written(written)
     power = f"{node.op}{grouped(node.exponent)}" if node.op in ("^", ".^") else "^" + node.op
     return grouped(node.operand) + power
 

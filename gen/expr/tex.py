@@ -257,6 +257,8 @@ class _Parser(Words):
             return Postfix("-T", base, caret.pos, caret=TRANSPOSES[texts[1:]])
         if texts == ("-", "1"):
             return Postfix("-1", base, caret.pos)
+        if texts == ("+",):
+            raise self.error("A^{+}, the pseudo-inverse, is not supported: write (A^T A)^{-1} A^T", caret)
         if tokens[0].is_cs("circ"):
             if len(tokens) == 1 and isinstance(base, Call):  # \lvert X\rvert^{\circ}: entry by entry
                 return replace(base, entrywise=True)

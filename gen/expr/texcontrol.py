@@ -11,6 +11,7 @@ from collections.abc import Callable
 from .parser import BinOp, Call, Name, Num, Postfix
 from .texbars import ELISIONS, Notation, elided, refuse_probability_word
 from .texlex import Tok
+from .texmatrix import environment
 from .texnames import (
     ACCENTS,
     BOLD,
@@ -147,8 +148,9 @@ def _bold(p, token: Tok):
 
 
 def _accent(p, token: Tok):
-    """``\\hat{y}``: the symbol ``yhat`` (or ``y_hat``)."""
-    tokens = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    """``\\hat{y}``, ``\\hat{\\mathbf p}``: the symbol ``yhat`` (or ``y_hat``)."""
+    bold = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    tokens = [t for t in bold if not (t.kind == "cs" and t.text in BOLD)]
     if len(tokens) != 1 or not (tokens[0].kind == "letter" or tokens[0].text in GREEK_NAMES):
         raise p.error(f"\\{token.text}{{…}} of more than a letter is not understood", token)
     base = tokens[0].text if tokens[0].kind == "letter" else GREEK_NAMES[tokens[0].text][0]
@@ -203,6 +205,12 @@ def _indicator(p, token: Tok):
     return Call("step", (x, c), token.pos)
 
 
+def _operator(p, token: Tok):
+    """``\\mathop{\\mathrm{tr}}(X)``: the operator's name read where it stands, before its argument."""
+    p.stream.push(p.group_tokens())
+    return p.atom()
+
+
 def _transpose_alone(p, token: Tok):
     raise p.error("'\\top' goes in a superscript: X^{\\top}", token)
 
@@ -228,6 +236,8 @@ CONTROL: dict[str, Callable] = {
     "{": lambda p, t: _group(p, t, "}"),
     "lbrack": lambda p, t: _group(p, t, "]"),
     "lparen": lambda p, t: _group(p, t, ")"),
+    "begin": environment,
+    "mathop": _operator,  # a matrix literal (gen.expr.texmatrix)
 }
 
 

@@ -158,6 +158,9 @@ class Words:
                 parts.append(token.text)
             elif token.text in WORD_STYLES or token.text in SPACES or token.is_char("{", "}"):
                 continue
+            elif token.text in BOLD:  # J_{\mathbf x}: a vector as subscript names a variable (a Jacobian)
+                message = f"the subscript \\{token.text}{{…}} is a variable (a Jacobian's?) J_{{\\mathbf x}}"
+                raise self.error(message, token)
             else:
                 raise self.error(f"the subscript {token.shown()} is not understood", token)
         return "".join(parts)

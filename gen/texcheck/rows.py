@@ -12,18 +12,20 @@ import re
 from dataclasses import dataclass
 
 from .document import Event
+from .matrixrows import inside_matrices, layout_arrays
 
 # Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
 DROPPED = re.compile(
     r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
-    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|array|cases)\*?\}(?:\s*\{[^{}]*\})?"
+    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|cases)\*?\}(?:\s*\{[^{}]*\})?"
     r"|\\setcounter\s*\{[^{}]*\}\s*\{[^{}]*\}|\\(?:vspace|phantom)\*?\s*\{[^{}]*\}"
     r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
 )
 ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
 INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
-# Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column), the argument stays.
-OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap)\s*\{")
+# Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column; ``\\boxed{A = B}`` frames
+# a chain whose relations are links), the argument stays.
+OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed)\s*\{")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
@@ -82,12 +84,12 @@ def closing(text: str, at: int) -> int:
 
 
 def top_level(text: str) -> list[bool]:
-    """Whether each character is outside every brace group."""
-    depth, out = 0, []
+    """Whether each character is outside every brace group and every matrix literal."""
+    depth, out, matrix = 0, [], inside_matrices(text)
     for i, char in enumerate(text):
         escaped = i > 0 and text[i - 1] == "\\"
         depth -= char == "}" and not escaped
-        out.append(depth == 0)
+        out.append(depth == 0 and not matrix[i])
         depth += char == "{" and not escaped
     return out
 
@@ -113,7 +115,8 @@ def cleaned(body: str) -> tuple[str, list[str]]:
     for pattern in (INTERTEXT, REMARK):
         while match := pattern.search(body, at if pattern is REMARK else 0):
             end = closing(body, match.end())
-            if pattern is REMARK and body[match.end() : end - 1].strip() in OPERATOR_NAMES:
+            scripted = body[: match.start()].rstrip().endswith(("_", "^"))  # \lambda_\textrm{max}: a name
+            if pattern is REMARK and (body[match.end() : end - 1].strip() in OPERATOR_NAMES or scripted):
                 at = end  # \textrm{tr}[…]: an operator's name, read by the front end
                 continue
             remarks.append(body[match.end() : end - 1].strip())
@@ -125,6 +128,8 @@ def cleaned(body: str) -> tuple[str, list[str]]:
         body = blank(blank(body, end - 1, end), match.start(), match.end())
     for match in DROPPED.finditer(body):
         body = blank(body, match.start(), match.end())
+    for start, end in layout_arrays(body):
+        body = blank(body, start, end)
     return body, remarks
 
 
@@ -148,7 +153,7 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     ``&&``; past the third in eqnarray) blanked too; the reason as text."""
     outside = top_level(body)
     cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and body[i - 1] != "\\"]
-    kept = 3 if env.startswith("eqnarray") else 2
+    kept = 3 if env.startswith("eqnarray") or relation_cell(body, cuts) else 2
     limit = kept
     reason = remark(raw[cuts[limit - 1] + 1 : end]) if len(cuts) >= limit else ""
     if len(cuts) >= limit:
@@ -156,6 +161,12 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     for cut in cuts[: limit - 1]:
         body = body[:cut] + " " + body[cut + 1 :]
     return body, reason
+
+
+def relation_cell(body: str, cuts: list[int]) -> bool:
+    """Whether the row's second cell holds only a relation: ``a &=& b``, as eqnarray and
+    ``array{rcl}`` set a chain (three columns of mathematics, then the reason)."""
+    return len(cuts) >= 2 and RELATIONS.fullmatch(body[cuts[0] + 1 : cuts[1]].strip()) is not None
 
 
 def remark(text: str) -> str:
@@ -226,6 +237,7 @@ def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chai
 def side(block: Event, body: str, start: int, end: int) -> Side:
     """One side, its trailing punctuation dropped, positioned at its first character."""
     text = PUNCTUATION.sub(lambda m: " " * len(m.group()), body[start:end])
-    text = ROW_BREAK.sub(lambda m: " " * len(m.group()), text)
+    matrix = inside_matrices(text)  # a matrix literal's \\ separates its rows: kept
+    text = ROW_BREAK.sub(lambda m: m.group() if matrix[m.start()] else " " * len(m.group()), text)
     lead = len(text) - len(text.lstrip())
     return Side(text.strip(), block.offset + start + lead)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texmatrix import block_shape
 from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
 
 GREEK = frozenset(
@@ -263,6 +264,7 @@ SHAPES = {
     "BinOp": of_binop,
     "Postfix": of_postfix,
     "Call": of_call,
+    "MatrixLiteral": lambda u, node: block_shape(u, node, shape_of, SCALAR, ANY),
 }
 
 

@@ -76,5 +76,7 @@ def resized(tree, replacements: dict):
         return tree
     if isinstance(tree, Call):
         return replace(tree, args=tuple(resized(a, replacements) for a in tree.args))
+    if hasattr(tree, "cells"):  # a matrix literal (gen.expr.texmatrix)
+        return replace(tree, cells=tuple(resized(a, replacements) for a in tree.cells))
     fields = ("operand", "left", "right", "exponent")
     return replace(tree, **{f: resized(getattr(tree, f), replacements) for f in fields if hasattr(tree, f)})

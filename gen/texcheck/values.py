@@ -13,6 +13,7 @@ from ..expr import ir
 from ..expr.lower import _Lowering, dimension, symbol_table
 from ..expr.parser import Num
 from ..expr.shapes import Eye
+from ..expr.texmatrix import block_unsized
 from ..spec.model import SymbolSpec
 from ..spec.reader import Text
 from ..verify.checks import diagnose, rel_error
@@ -197,6 +198,8 @@ def compare(sides: Sides, left, right, make):
         message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"
         return make("cannot check", message, conventions=conventions)
     points = [zeroed(p, left, right) for p in points]
+    if any(np.shape(x) != np.shape(y) for x, y in points) and (unsized := block_unsized(a, b)):
+        return make("cannot check", unsized, conventions=conventions)
     if any(np.shape(x) != np.shape(y) for x, y in points):
         shapes = " and ".join("×".join(map(str, np.shape(v))) or "1" for v in points[0])
         return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)

@@ -12,7 +12,7 @@ import functools
 import numpy as np
 import sympy as sp
 
-from ..expr import ir, proof_nodes
+from ..expr import ir, proof_nodes, texmatrix
 from ..expr.functions import FUNCTIONS
 from . import sizes, spectral
 
@@ -127,6 +127,7 @@ EVALUATORS = {
     proof_nodes.Entry: lambda ev, e: entry_value(ev(e.args[0]), [ev.values[i] for i in e.args[1:]]),
     proof_nodes.Inner: lambda ev, e: np.sum(ev(e.args[0]) * ev(e.args[1])),
     **spectral.EVALUATORS,
+    **texmatrix.EVALUATORS,
     ir.MatrixFunction: lambda ev, e: MATRIX[e.name](ev(e.arg)),
     ir.Frechet: lambda ev, e: frechet(MATRIX[e.name], ev(e.arg), ev(e.direction)),
     ir.KroneckerForm: lambda ev, e: kronecker_form(MATRIX[e.name], ev(e.arg)),

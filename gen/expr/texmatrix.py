@@ -1,0 +1,247 @@
+"""Matrix literals in LaTeX: ``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` (and ``bmatrix``,
+``Bmatrix``, ``matrix``, ``smallmatrix``, ``array``; ``vmatrix`` is the determinant of its matrix).
+
+Each cell is an expression: numbers, or matrices forming a block matrix when the shapes fit
+(``np.block``: the cells of a row share a height, those of a column a width). An empty cell is a
+zero block, sized by its row and column. A cell elided with ``\\cdots``, ``\\vdots``, ``\\ddots`` or
+``...`` leaves entries unwritten: the link cannot be checked (never a guess at the pattern).
+
+The AST node is `MatrixLiteral` (its cells row by row); the lowering (`MatrixLowering`) builds the
+IR node `Block`, evaluated with ``np.block`` (`EVALUATORS`); the shape inference is `block_shape`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .parser import Call, Num
+from .texbars import ELISIONS, Uncheckable
+from .texlex import Tok
+
+MATRICES = {"pmatrix": "", "bmatrix": "", "Bmatrix": "", "matrix": "", "smallmatrix": "", "array": ""}
+MATRICES |= {"vmatrix": "det", "Vmatrix": "det"}  # |A| written as a matrix: its determinant
+ROW_RULES = ("hline", "cline", "midrule", "toprule", "bottomrule")
+MAX_CELLS = 400
+
+
+@dataclass(frozen=True)
+class MatrixLiteral:
+    """A matrix written cell by cell; ``cells`` row by row, ``columns`` per row. An empty cell is
+    ``Num("0")``: a zero block."""
+
+    cells: tuple
+    columns: int
+    pos: int
+
+    @property
+    def args(self) -> tuple:  # the tree walkers that read a Call's arguments read the cells
+        return self.cells
+
+    @property
+    def rows(self) -> list[tuple]:
+        return [self.cells[i : i + self.columns] for i in range(0, len(self.cells), self.columns)]
+
+    def written(self, text) -> str:
+        return "[" + "; ".join(", ".join(map(text, row)) for row in self.rows) + "]"
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def environment(p, token: Tok):
+    """``\\begin{pmatrix} … \\end{pmatrix}`` inside an expression (a handler of `gen.expr.texcontrol`)."""
+    name = "".join(t.text for t in p.group_tokens())
+    if name not in MATRICES:
+        raise p.error(f"\\begin{{{name}}} inside an expression is not understood", token)
+    if name == "array":
+        p.group_tokens()  # the column specification {cc}
+    rows = body_rows(p, name, token)
+    literal = from_rows(p, rows, token)
+    return Call(MATRICES[name], (literal,), token.pos) if MATRICES[name] else literal
+
+
+def body_rows(p, name: str, begin: Tok) -> list[list[list[Tok]]]:
+    """The cells' tokens, row by row, up to the ``\\end{name}`` that closes the environment."""
+    rows, row, cell, depth = [], [], [], 0
+    while True:
+        token = p.stream.next()
+        if token.kind == "end":
+            raise p.error(f"\\begin{{{name}}} is never ended", begin)
+        if depth == 0 and token.is_cs("end"):
+            ended = "".join(t.text for t in p.group_tokens())
+            if ended == name:
+                return [*rows, [*row, cell]]
+            raise p.error(f"\\end{{{ended}}} closes \\begin{{{name}}}", token)
+        depth += token.is_char("{") - token.is_char("}") + token.is_cs("begin") - token.is_cs("end")
+        if depth == 0 and token.is_char("&"):
+            row, cell = [*row, cell], []
+        elif depth == 0 and token.is_cs("\\", "cr"):
+            p.stream.optional()  # \\[6pt]
+            rows, row, cell = [*rows, [*row, cell]], [], []
+        elif not (depth == 0 and token.kind == "cs" and token.text in ROW_RULES):
+            cell.append(token)
+
+
+def from_rows(p, rows: list[list[list[Tok]]], begin: Tok) -> MatrixLiteral:
+    """The literal of the rows read: the cells parsed, a trailing ``\\\\`` dropped, short rows padded
+    with empty (zero) cells."""
+    while len(rows) > 1 and rows[-1] == [[]]:
+        rows = rows[:-1]
+    columns = max(len(row) for row in rows)
+    if len(rows) * columns > MAX_CELLS:
+        raise p.error(f"a matrix of more than {MAX_CELLS} cells is not read", begin)
+    for row in rows:
+        for cell in row:
+            refuse_elision(p, cell)
+    cells = []
+    for row in rows:
+        for cell in row + [[]] * (columns - len(row)):
+            cells.append(p.sub_parse(cell, where=begin) if cell else Num("0", begin.pos))
+    if columns == 1 and len(rows) == 1 and cells[0] == Num("0", begin.pos):
+        raise p.error("an empty matrix is not understood", begin)
+    return MatrixLiteral(tuple(cells), columns, begin.pos)
+
+
+def refuse_elision(p, cell: list[Tok]) -> None:
+    """A cell with ``\\cdots``, ``\\vdots``, ``\\ddots``, ``…`` or ``...``: entries left unwritten."""
+    dots = [t for t in cell if t.kind == "cs" and t.text in ELISIONS]
+    if not dots and any(a.is_char(".") and b.is_char(".") for a, b in zip(cell, cell[1:])):
+        dots = [next(t for t in cell if t.is_char("."))]
+    if dots:
+        where = p.stream.source.at(dots[0].pos)
+        raise Uncheckable(
+            "the matrix has elided cells (\\cdots, \\vdots, …): its entries are not all written", where
+        )
+
+
+# --- lowering ----------------------------------------------------------------------------------
+
+
+class Block(sp.MatrixExpr):
+    """A block matrix: ``args`` are the row and column counts, then the cells row by row (numbers,
+    or matrices whose heights agree along each row and widths along each column)."""
+
+    @property
+    def grid(self) -> list[tuple]:
+        rows, columns = int(self.args[0]), int(self.args[1])
+        cells = self.args[2:]
+        return [cells[i * columns : (i + 1) * columns] for i in range(rows)]
+
+    @property
+    def shape(self):
+        grid = self.grid
+        return (sum(extent(row[0], 0) for row in grid), sum(extent(cell, 1) for cell in grid[0]))
+
+    def _eval_transpose(self):
+        return None
+
+
+def extent(cell, axis: int):
+    return cell.shape[axis] if isinstance(cell, sp.MatrixExpr) else sp.Integer(1)
+
+
+class MatrixLowering:
+    """Mixed into the lowering (``gen.expr.lower``): a matrix literal → `Block`."""
+
+    def lower_MatrixLiteral(self, node: MatrixLiteral):
+        from .shapes import Eye
+
+        rows = [[None if blank(c) else self.lower(c) for c in row] for row in node.rows]
+        heights = [known(self, [extent(c, 0) for c in row if sized(c)], node) for row in rows]
+        widths = [
+            known(self, [extent(r[j], 1) for r in rows if sized(r[j])], node) for j in range(node.columns)
+        ]
+        cells = []
+        for i, row in enumerate(rows):
+            for j, cell in enumerate(row):
+                h, w = heights[i], widths[j]
+                if h is None or w is None:
+                    raise self.error("cannot tell the size of an empty or I block of the matrix", node.pos)
+                if cell is None:
+                    cell = sp.ZeroMatrix(h, w) if (h, w) != (1, 1) else sp.Integer(0)
+                elif isinstance(cell, Eye):
+                    if h != w:
+                        raise self.error("an I block of the matrix is not square", node.pos)
+                    cell = cell.sized(h)
+                cells.append(cell)
+        return Block(sp.Integer(len(rows)), sp.Integer(node.columns), *cells)
+
+
+def blank(cell) -> bool:
+    return isinstance(cell, Num) and float(cell.text) == 0
+
+
+def sized(cell) -> bool:
+    from .shapes import Eye
+
+    return cell is not None and not isinstance(cell, Eye)
+
+
+def known(lowering, extents: list, node: MatrixLiteral):
+    """The one extent a row (or column) of blocks has, or None when no block there is sized."""
+    distinct = list(dict.fromkeys(extents))
+    if len(distinct) > 1:
+        shown = ", ".join(map(str, distinct))
+        raise lowering.error(f"the blocks of the matrix do not fit: sizes {shown} side by side", node.pos)
+    return distinct[0] if distinct else None
+
+
+def evaluate_block(ev, e: Block):
+    return np.block([[np.atleast_2d(ev(cell)) for cell in row] for row in e.grid])
+
+
+EVALUATORS = {Block: evaluate_block}
+
+
+def block_unsized(*sides) -> str:
+    """Why sides whose sampled shapes differ cannot be checked when one holds a block matrix of
+    blocks sized by dimensions (``2m``): the inference cannot tie a sum of dimensions to another
+    symbol's size (M = [A B; 0 A] is not declared): not a shape error the author made."""
+    if not any(isinstance(e, sp.Basic) and e.has(Block) for e in sides):
+        return ""
+    return (
+        "the size of a block matrix (its blocks' sizes added) is not tied to the other side's: declare them"
+    )
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+
+def block_shape(u, node: MatrixLiteral, shape_of, scalar, anything):
+    """The literal's shape for `gen.texcheck.shapes`: the blocks of a row share a height, those of a
+    column a width; the total is known when it is a sum of numbers or has one block along an axis
+    (a sum of dimension variables has no term in the inference: then anything)."""
+    heights, widths = [None] * (len(node.cells) // node.columns), [None] * node.columns
+    for k, cell in enumerate(node.cells):
+        if blank(cell):
+            continue
+        s = shape_of(u, cell)
+        if s is anything:
+            return anything
+        h, w = (1, 1) if s == scalar else s
+        i, j = divmod(k, node.columns)
+        heights[i] = fit(u, heights[i], h, "a row of blocks")
+        widths[j] = fit(u, widths[j], w, "a column of blocks")
+    if None in heights or None in widths:
+        return anything
+    rows, columns = total(u, heights), total(u, widths)
+    return anything if rows is None or columns is None else (rows, columns)
+
+
+def fit(u, have, new, what: str):
+    if have is None:
+        return new
+    u.unify(have, new, what)
+    return have
+
+
+def total(u, extents: list):
+    extents = [u.find(e) for e in extents]
+    if len(extents) == 1:
+        return extents[0]
+    if all(isinstance(e, int) for e in extents):
+        return sum(extents)
+    return None  # a sum of dimension variables

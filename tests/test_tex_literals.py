@@ -1,0 +1,138 @@
+"""Matrix literals and other notation of real documents in ``derivtex check``: pmatrix and its
+kin as block matrices, vmatrix as a determinant, elided cells refused. Every expected status is
+worked by hand (the products and determinants below are small enough to multiply out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gen.texcheck.check import check_file
+
+PREAMBLE = "\\documentclass{article}\n\\begin{document}\n"
+
+
+def statuses(tmp_path: Path, body: str, notes: str = "") -> list[tuple[str, str]]:
+    path = tmp_path / "paper.tex"
+    path.write_text(f"{PREAMBLE}{notes}\\begin{{align}}\n{body}\n\\end{{align}}\n\\end{{document}}\n")
+    return [(o.status, o.message) for o in check_file(path).outcomes]
+
+
+def only(tmp_path: Path, body: str, notes: str = "") -> str:
+    (found,) = statuses(tmp_path, body, notes)
+    return found[0]
+
+
+NUMBERS = r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}"
+
+
+def test_a_product_of_number_matrices(tmp_path):
+    # [1 2; 3 4] [1; 1] = [1 + 2; 3 + 4] = [3; 7]
+    assert (
+        only(
+            tmp_path,
+            NUMBERS + r" \begin{pmatrix} 1 \\ 1 \end{pmatrix} &= \begin{pmatrix} 3 \\ 7 \end{pmatrix}",
+        )
+        == "ok"
+    )
+    assert only(
+        tmp_path, NUMBERS + r" \begin{bmatrix} 1 \\ 1 \end{bmatrix} &= \begin{bmatrix} 3 \\ 8 \end{bmatrix}"
+    ) == ("does not follow")
+
+
+def test_vmatrix_is_the_determinant(tmp_path):
+    # det [1 2; 3 4] = 1*4 - 2*3 = -2
+    assert only(tmp_path, r"\begin{vmatrix} 1 & 2 \\ 3 & 4 \end{vmatrix} &= -2") == "ok"
+    assert only(tmp_path, r"\begin{vmatrix} 1 & 2 \\ 3 & 4 \end{vmatrix} &= 2") == "does not follow"
+    assert only(tmp_path, r"\det " + NUMBERS + " &= -2") == "ok"
+
+
+def test_an_array_inside_delimiters_is_a_matrix(tmp_path):
+    # diag(2, 3)^{-1} = diag(1/2, 1/3)
+    inverse = r"\left(\begin{array}{cc} 2 & 0 \\ 0 & 3 \end{array}\right)^{-1}"
+    body = inverse + r" &= \begin{pmatrix} 1/2 & 0 \\ 0 & 1/3 \end{pmatrix}"
+    assert only(tmp_path, body) == "ok"
+
+
+def test_a_block_row_times_a_block_column(tmp_path):
+    notes = "% derivtex: A, B: n x n; x, y: n\n"
+    left = r"\begin{pmatrix} A & B \end{pmatrix} \begin{pmatrix} x \\ y \end{pmatrix}"
+    assert only(tmp_path, left + " &= A x + B y", notes) == "ok"
+    assert only(tmp_path, left + " &= A x + B x", notes) == "does not follow"
+
+
+def test_empty_cells_are_zero_blocks(tmp_path):
+    # [A I; 0 A]^2 = [A^2, A I + I A; 0, A^2] = [A^2, 2A; 0, A^2]
+    square = r"\begin{bmatrix} A & I \\ & A \end{bmatrix}^2 &= "
+    assert only(tmp_path, square + r"\begin{bmatrix} A^2 & 2A \\ & A^2 \end{bmatrix}") == "ok"
+    assert only(tmp_path, square + r"\begin{bmatrix} A^2 & A \\ & A^2 \end{bmatrix}") == "does not follow"
+
+
+def test_blocks_that_do_not_fit_are_a_shape_error(tmp_path):
+    notes = "% derivtex: A: n x n; x: n\n"
+    assert only(tmp_path, r"\begin{pmatrix} A & x^T \end{pmatrix} &= A", notes) == "shape error"
+
+
+def test_elided_cells_cannot_be_checked(tmp_path):
+    ((status, message),) = statuses(tmp_path, r"\begin{pmatrix} x_1 & \cdots & x_n \end{pmatrix} &= x^T")
+    assert status == "cannot check"
+    assert "elided cells" in message
+
+
+def test_the_relations_inside_a_box_are_links(tmp_path):
+    # (A + B)^T = A^T + B^T, boxed after an '=': two links; a slip inside the box is found
+    notes = "% derivtex: A, B: n x n\n"
+    assert [s for s, _ in statuses(tmp_path, r"(A + B)^T &= \boxed{A^T + B^T = B^T + A^T}", notes)] == [
+        "ok",
+        "ok",
+    ]
+    assert [s for s, _ in statuses(tmp_path, r"(A + B)^T &= \boxed{A^T + B^T = B + A^T}", notes)] == [
+        "ok",
+        "does not follow",
+    ]
+
+
+def test_dagger_is_the_transpose_of_a_real_matrix(tmp_path):
+    notes = "% derivtex: A: m x n; B: n x p\n"
+    assert only(tmp_path, r"(A B)^\dagger &= B^\dagger A^\dagger", notes) == "ok"
+    assert only(tmp_path, r"(A B)^\dagger &= A^\dagger B^\dagger", notes) == "shape error"  # n×m times p×n
+    assert only(tmp_path, r"\operatorname{tr}(A^\dagger A) &= \|A\|_F^2", notes) == "ok"
+
+
+def test_a_text_subscript_is_part_of_a_name(tmp_path):
+    # \lambda_\textrm{max}(A^T A) = \sigma_\textrm{max}(A)^2: the largest eigenvalue of A^T A is
+    # the square of the largest singular value; \textrm{max} is not a remark
+    notes = "% derivtex: A: m x n\n"
+    body = r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)^2"
+    assert only(tmp_path, body, notes) == "ok"
+    assert (
+        only(tmp_path, r"\lambda_\textrm{max}(A^\top A) &= \sigma_\textrm{max}(A)", notes)
+        == "does not follow"
+    )
+
+
+def test_an_array_rcl_chain_aligns_its_relations(tmp_path):
+    # a &=& b rows (eqnarray style) in an array that lays out the display: three columns of
+    # mathematics; (AB)^T = B^T A^T holds, A^T B^T does not (A, B do not commute)
+    path = tmp_path / "paper.tex"
+    path.write_text(
+        PREAMBLE + "% derivtex: A, B: n x n\n$$\\begin{array}{rcl}\n(A B)^T &=& B^T A^T \\\\\n"
+        "&=& (A B)^T \\\\\n&=& A^T B^T\n\\end{array}$$\n\\end{document}\n"
+    )
+    assert [o.status for o in check_file(path).outcomes] == ["ok", "ok", "does not follow"]
+
+
+def test_bold_accented_letters_are_names_and_bold_subscripts_are_refused(tmp_path):
+    # \hat{\mathbf p} is phat: (x + phat)^T y = x^T y + phat^T y
+    notes = "% derivtex: x, phat, y: n\n"
+    assert only(tmp_path, r"(x + \hat{\mathbf p})^T y &= x^T y + \hat{p}^T y", notes) == "ok"
+    assert only(tmp_path, r"(x + \hat{\mathbf p})^T y &= x^T y", notes) == "does not follow"
+    # J_{\mathbf x}(\mathbf s): a Jacobian by the vector x, not a name J_x applied to s
+    ((status, message),) = statuses(tmp_path, r"\mathbf J_{\mathbf x}(\mathbf s) &= J", notes)
+    assert status == "not understood" and "is a variable" in message
+
+
+def test_mathop_is_its_argument_and_a_pseudo_inverse_is_refused(tmp_path):
+    notes = "% derivtex: A: n x n\n"
+    assert only(tmp_path, r"\mathop{\mathrm{tr}}(A^T) &= \operatorname{tr} A", notes) == "ok"
+    ((status, message),) = statuses(tmp_path, r"A^{+} A &= I", notes)
+    assert status == "not understood" and "pseudo-inverse" in message

@@ -31,6 +31,8 @@ OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
     "skipped",
 )
 CONSTANTS = ("I", "pi", "e")
+# the constants no text defines: ``e = y - X\beta`` alone on a side names a residual, not Euler's e
+UNDEFINABLE = ("I", "pi")
 # A reason column saying so: the two sides are equal only under a convention (a symmetric variable's
 # gradient, directions restricted to symmetric ones, a change of layout or of variable)
 CONVENTION_CHANGES = (
@@ -362,7 +364,7 @@ def definition(left, right, others: list):
     occurs nowhere else in the chain: ``\\Sigma = L L^T``, ``f(X) = \\operatorname{tr}(X)``."""
     others = [t for t in others if not isinstance(t, str)]
     for lone, body in ((left, right), (right, left)):
-        if isinstance(lone, Name) and lone.name not in CONSTANTS and not used(lone.name, [body, *others]):
+        if isinstance(lone, Name) and lone.name not in UNDEFINABLE and not used(lone.name, [body, *others]):
             return lone.name, (), body
         if (
             isinstance(lone, Call)

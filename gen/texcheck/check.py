@@ -18,6 +18,7 @@ from .prose import defined_in_prose
 from .rows import chains, mathematics
 from .symbols import Scope, annotate, harvested, sidecar
 from .symmetry import stated
+from .undefined import explained
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     for chain in chains(event):
         here = replace(scope, defined=defined, solving=solving)
         outcomes, definitions = check_chain(chain, here, applying(parse, defined))
-        outcomes = as_conditions(chain, outcomes, solving)
+        outcomes = as_conditions(chain, explained(chain, outcomes, here), solving)
         solving = solving_after(chain, outcomes, solving)
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)

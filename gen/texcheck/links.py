@@ -69,7 +69,8 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s, scope) for s in sides]
     scope = replace(scope, through=through_definitions(trees, scope))
-    trees = [expanded_side(t, scope) for t in trees]
+    kept = frozenset(t.variable for t in trees if isinstance(t, Gradient))  # ∇_L with L := S⁻¹: L stays
+    trees = [expanded_side(t, scope, kept) for t in trees]
     pairs = [linked(trees[k], trees[k + 1], on_link(scope, c.reason)) for k, c in enumerate(chain.links)]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
@@ -239,7 +240,7 @@ def vectorised(tree):
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
 APPLIED = re.compile(
-    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z])|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
+    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z])|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
 )
 
 
@@ -263,6 +264,8 @@ def application(parse, source, side, scope):
     cuts.append(inner + len(rest))
     pieces = zip(cuts, cuts[1:])
     args = tuple(parse(side.text[a + 1 : b], source.span(side.offset + a + 1)) for a, b in pieces)
+    if match.group(2) and name.isupper() and not all(isinstance(a, Name) for a in args):
+        return None  # A(x + y): a matrix times a sum; L(w), J(\theta): a function of names
     return Call(name, args, 0)
 
 
@@ -396,13 +399,15 @@ def used(name: str, trees: list) -> bool:
     return any(name in names_in(t) or f"d{name}" in names_in(t) for t in trees)
 
 
-def expanded_side(tree, scope):
+def expanded_side(tree, scope, kept: frozenset = frozenset()):
     """A side with the defined names replaced, or why it cannot be checked (a definition the
-    front end could not read is used)."""
+    front end could not read is used). The ``kept`` names stay: the variable of a gradient is
+    what varies, not its definition (``\nabla_L`` after ``L := S^{-1}`` is by L)."""
+    bound = {name: Name(name, 0) for name in kept}
     try:
         if isinstance(tree, (Gradient, Jacobian)):
-            return replace(tree, f=expanded(tree.f, scope))
-        return tree if isinstance(tree, str) else expanded(tree, scope)
+            return replace(tree, f=substitute(tree.f, scope, bound, 0))
+        return tree if isinstance(tree, str) else substitute(tree, scope, bound, 0)
     except Uncheckable as error:
         return Reason(error.message)
 
@@ -422,7 +427,7 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, Name) and tree.name in scope.defined:  # f alone: f of its own parameters
         return substitute(scope.parsed(tree.name), scope, {}, depth + 1)
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
-    if base in scope.defined and tree.name not in scope.defined:
+    if base in scope.defined and tree.name not in scope.defined and base not in bound:
         return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]

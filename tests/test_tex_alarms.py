@@ -180,3 +180,15 @@ def test_sigmoid_typed_as_letters_is_the_logistic_function(tmp_path):
 """
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace("{\\exp(t)}{", "{1}{")) == ["does not follow"]
+
+
+# --- an rcl array sets its relation in a column of its own (a &=& b), as eqnarray does ----------
+
+
+def test_an_rcl_array_chain_is_read_with_its_right_hand_sides(tmp_path):
+    body = r"""Let $X \in \mathbb{R}^{n\times p}$, $y \in \mathbb{R}^n$ and $\beta \in \mathbb{R}^p$.
+\[ \begin{array}{rcl} (y - X\beta)^T (y - X\beta) &=& y^Ty - 2\beta^T X^T y + \beta^T X^T X \beta \\
+ &=& y^Ty - 2y^T X \beta + \beta^T X^T X \beta \end{array} \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("- 2y^T X", "+ 2y^T X")) == ["ok", "does not follow"]

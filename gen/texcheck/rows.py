@@ -28,6 +28,7 @@ OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap)\s*\{")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
+RCL = re.compile(r"\\begin\s*\{array\}\s*\{\s*[rlc]\s*c\s*[rlc]\s*\}")  # eqnarray's columns in an array
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
 # The relations, longest first; those other than = only separate sides (their links are skipped).
@@ -149,7 +150,7 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     ``&&``; past the third in eqnarray) blanked too; the reason as text."""
     outside = top_level(body)
     cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and body[i - 1] != "\\"]
-    kept = 3 if env.startswith("eqnarray") else 2
+    kept = 3 if env.startswith("eqnarray") or RCL.search(raw) else 2  # a &=& b: the = has a column
     limit = kept
     reason = remark(raw[cuts[limit - 1] + 1 : end]) if len(cuts) >= limit else ""
     if len(cuts) >= limit:

@@ -192,3 +192,28 @@ def test_an_rcl_array_chain_is_read_with_its_right_hand_sides(tmp_path):
 """
     assert statuses(tmp_path, body) == ["ok", "ok"]
     assert statuses(tmp_path, body.replace("- 2y^T X", "+ 2y^T X")) == ["ok", "does not follow"]
+
+
+# --- \nabla L(w) without a subscript is by L's one argument; \ell is a name ------------------------
+
+
+def test_a_gradient_without_subscript_is_by_the_one_argument(tmp_path):
+    X, y, w = RNG.normal(size=(5, 3)), RNG.normal(size=5), RNG.normal(size=3)
+    loss = lambda v: 0.5 * (X @ v - y) @ (X @ v - y)  # noqa: E731
+    assert np.allclose(numeric_gradient(loss, w), X.T @ (X @ w - y), atol=1e-5)
+    body = r"""Let $X \in \mathbb{R}^{n\times p}$, $y \in \mathbb{R}^n$ and $w \in \mathbb{R}^p$,
+and define $L(w) := \frac{1}{2}\|Xw - y\|^2$.
+\[ \nabla L(w) = X^T(Xw - y) \]
+\[ \nabla L(w) = X^T(Xw + y) \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_ell_is_a_log_likelihood_s_name(tmp_path):
+    body = r"""% derivtex: \Sigma: d x d spd
+Let $\mu, x \in \mathbb{R}^d$.
+\[ \ell(\mu) = -\frac{1}{2}(x - \mu)^T \Sigma^{-1} (x - \mu) \]
+\[ \frac{\partial \ell}{\partial \mu} = \Sigma^{-1}(x - \mu) \]
+\[ \frac{\partial \ell}{\partial \mu} = \Sigma^{-1}(\mu - x) \]
+"""
+    assert statuses(tmp_path, body) == ["skipped", "ok", "does not follow"]

@@ -15,6 +15,7 @@ for _name, _letter in GREEK.items():
 for _name in [n for n in GREEK if n not in GREEK_NAMES and n not in ("eps", "lam")]:
     GREEK_NAMES[_name] = GREEK_NAMES[GREEK[_name]]
 GREEK_NAMES |= {"vartheta": ("theta",), "varrho": ("rho",), "varsigma": ("sigma",), "varpi": ("pi",)}
+GREEK_NAMES["ell"] = ("ell",)  # \ell: a log-likelihood's letter, a name as a Greek letter is
 
 # words that name a function: the grammar's names and aliases, and the words LaTeX sets them with
 WORDS = {name: name for name in FUNCTIONS if name not in ("d", "I")}

@@ -140,6 +140,8 @@ def read(parse, source, side, scope):
             body = side.text[end:]
             start = side.offset + end + len(body) - len(body.lstrip())
             return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
+        if bare := by_its_argument(parse, source, side, scope):
+            return bare
         if derivative := partial(parse, source, side):
             return derivative
         if applied := application(parse, source, side, scope):
@@ -238,9 +240,23 @@ def vectorised(tree):
     return None
 
 
+BARE_GRADIENT = re.compile(r"\\nabla(?![A-Za-z])\s*(?![_^\s])")
+
+
+def by_its_argument(parse, source, side, scope):
+    """``\nabla L(w)`` with no subscript: the gradient by the one name L is applied to."""
+    if not (match := BARE_GRADIENT.match(side.text)):
+        return None
+    body = replace(side, text=side.text[match.end() :], offset=side.offset + match.end())
+    call = application(parse, source, body, scope)
+    if isinstance(call, Call) and len(call.args) == 1 and isinstance(call.args[0], Name):
+        return Gradient(call.args[0].name, call, 0)
+    return None
+
+
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
 APPLIED = re.compile(
-    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z])|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
+    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z]|\\ell\b)|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
 )
 
 
@@ -249,6 +265,7 @@ def application(parse, source, side, scope):
     parentheses that close at the end of the side) as a call of the function f."""
     match = APPLIED.match(side.text)
     name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
+    name = "ell" if name == "\\ell" else name
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
     inner, depth, cuts = match.end(), 1, [match.end() - 1]

@@ -15,6 +15,7 @@ for _name, _letter in GREEK.items():
 for _name in [n for n in GREEK if n not in GREEK_NAMES and n not in ("eps", "lam")]:
     GREEK_NAMES[_name] = GREEK_NAMES[GREEK[_name]]
 GREEK_NAMES |= {"vartheta": ("theta",), "varrho": ("rho",), "varsigma": ("sigma",), "varpi": ("pi",)}
+GREEK_NAMES["ell"] = ("ell",)  # \ell: a log-likelihood's letter, a name as a Greek letter is
 
 # words that name a function: the grammar's names and aliases, and the words LaTeX sets them with
 WORDS = {name: name for name in FUNCTIONS if name not in ("d", "I")}
@@ -25,7 +26,10 @@ STARTS_FUNCTION = ("operatorname", "mathrm", "langle")
 CONVENIENCE = ("trace", "diag", "softmax", "sgn", "tr", "Tr")  # usual macros: a document may define them
 FUNCTION_CS += CONVENIENCE
 # letters typed before a parenthesis that read as a function: tr(X), det(A), logdet(X)
-WORDS_TYPED = ("logdet", "softmax", "trace", "diag", "tr", "Tr", "det", "log", "exp", "vec")  # longest first
+WORDS_TYPED = (  # longest first
+    *("logdet", "softplus", "softmax", "sigmoid", "trace", "tanh", "relu"),
+    *("diag", "tr", "Tr", "det", "log", "exp", "vec"),
+)
 LETTER_FUNCTIONS = {c: tuple(w for w in WORDS_TYPED if w[0] == c) for c in {w[0] for w in WORDS_TYPED}}
 # \sigma(x) is the sigmoid (as the printer sets it), \Phi(A) Murray's Φ, unless a symbol has the name
 LETTER_CALLS = {"sigma": "sigmoid", "Phi": "tril_half"}

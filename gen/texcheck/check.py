@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Name
 from .applied import applying
+from .conditions import as_conditions, prose_cue, solving_after
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .links import SKIPPED, Outcome, check_chain
@@ -17,6 +18,7 @@ from .prose import defined_in_prose
 from .rows import chains, mathematics
 from .symbols import Scope, annotate, harvested, sidecar
 from .symmetry import stated
+from .undefined import explained
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def on_note(scope: Scope, event: Event, base, parse, name_of):
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
     kept = dict(declared=base.declared, defined=base.defined, layout=base.layout, gradient=base.gradient)
-    return replace(scope, **kept, skip=False), ()
+    return replace(scope, **kept, skip=False, solving=""), ()
 
 
 def on_prose(scope: Scope, event: Event, base, parse, name_of):
@@ -115,19 +117,23 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     gradient = convention_stated(event.text) or scope.gradient
     kept = {n: s for n, s in scope.stated.items() if n not in fresh}  # a letter declared anew
     said = {**kept, **stated(event.text, parse, span_at)}
-    scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient)
+    solving = prose_cue(event.text) or scope.solving
+    scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient, solving=solving)
     return defined_in_prose(scope, event.text, parse, name_of, span_at), ()
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):
     # X \\in \\mathbb{R}^{n} in a display too, outside its reason column
     scope = on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
-    found, defined = [], dict(scope.defined)
+    found, defined, solving = [], dict(scope.defined), scope.solving
     for chain in chains(event):
-        outcomes, definitions = check_chain(chain, replace(scope, defined=defined), applying(parse, defined))
+        here = replace(scope, defined=defined, solving=solving)
+        outcomes, definitions = check_chain(chain, here, applying(parse, defined))
+        outcomes = as_conditions(chain, explained(chain, outcomes, here), solving)
+        solving = solving_after(chain, outcomes, solving)
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)
-    return replace(scope, skip=False, defined=defined), found
+    return replace(scope, skip=False, defined=defined, solving=solving), found
 
 
 def on_problem(scope: Scope, event: Event, base, parse, name_of):

@@ -43,6 +43,8 @@ OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
     "skipped",
 )
 CONSTANTS = ("I", "pi", "e")
+# the constants no text defines: ``e = y - X\beta`` alone on a side names a residual, not Euler's e
+UNDEFINABLE = ("I", "pi")
 # A reason column saying so: the two sides are equal only under a convention (a symmetric variable's
 # gradient, directions restricted to symmetric ones, a change of layout or of variable)
 CONVENTION_CHANGES = (
@@ -79,7 +81,8 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     trees = [read(parse, chain.source, s, scope) for s in sides]
     scope = replace(scope, through=through_definitions(trees, scope))
-    trees = [expanded_side(t, scope) for t in trees]
+    kept = frozenset(t.variable for t in trees if isinstance(t, Gradient))  # ∇_L with L := S⁻¹: L stays
+    trees = [expanded_side(t, scope, kept) for t in trees]
     pairs = [linked(trees[k], trees[k + 1], on_link(scope, c.reason)) for k, c in enumerate(chain.links)]
     outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
@@ -150,6 +153,8 @@ def read(parse, source, side, scope):
             body = side.text[end:]
             start = side.offset + end + len(body) - len(body.lstrip())
             return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
+        if bare := by_its_argument(parse, source, side, scope):
+            return bare
         if derivative := partial(parse, source, side):
             return derivative
         if applied := application(parse, source, side, scope):
@@ -249,9 +254,23 @@ def vectorised(tree):
     return None
 
 
+BARE_GRADIENT = re.compile(r"\\nabla(?![A-Za-z])\s*(?![_^\s])")
+
+
+def by_its_argument(parse, source, side, scope):
+    """``\nabla L(w)`` with no subscript: the gradient by the one name L is applied to."""
+    if not (match := BARE_GRADIENT.match(side.text)):
+        return None
+    body = replace(side, text=side.text[match.end() :], offset=side.offset + match.end())
+    call = application(parse, source, body, scope)
+    if isinstance(call, Call) and len(call.args) == 1 and isinstance(call.args[0], Name):
+        return Gradient(call.args[0].name, call, 0)
+    return None
+
+
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
 APPLIED = re.compile(
-    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([a-z])|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
+    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z]|\\ell\b)|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
 )
 
 
@@ -260,6 +279,7 @@ def application(parse, source, side, scope):
     parentheses that close at the end of the side) as a call of the function f."""
     match = APPLIED.match(side.text)
     name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
+    name = "ell" if name == "\\ell" else name
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
     if conditioned(name, side.text):  # p(x \mid \mu): the front end reads it (`gen.expr.texdensity`)
@@ -277,6 +297,8 @@ def application(parse, source, side, scope):
     cuts.append(inner + len(rest))
     pieces = zip(cuts, cuts[1:])
     args = tuple(parse(side.text[a + 1 : b], source.span(side.offset + a + 1)) for a, b in pieces)
+    if match.group(2) and name.isupper() and not all(isinstance(a, Name) for a in args):
+        return None  # A(x + y): a matrix times a sum; L(w), J(\theta): a function of names
     return Call(name, args, 0)
 
 
@@ -385,7 +407,7 @@ def definition(left, right, others: list):
     for lone, body in ((left, right), (right, left)):
         if found := log_density_definition(lone, body, undefined_call):  # \log p(x \mid \mu) = …
             return found
-        if isinstance(lone, Name) and lone.name not in CONSTANTS and not used(lone.name, [body, *others]):
+        if isinstance(lone, Name) and lone.name not in UNDEFINABLE and not used(lone.name, [body, *others]):
             return lone.name, (), body
         if (
             isinstance(lone, Call)
@@ -417,13 +439,15 @@ def used(name: str, trees: list) -> bool:
     return any(name in names_in(t) or f"d{name}" in names_in(t) for t in trees)
 
 
-def expanded_side(tree, scope):
+def expanded_side(tree, scope, kept: frozenset = frozenset()):
     """A side with the defined names replaced, or why it cannot be checked (a definition the
-    front end could not read is used)."""
+    front end could not read is used). The ``kept`` names stay: the variable of a gradient is
+    what varies, not its definition (``\nabla_L`` after ``L := S^{-1}`` is by L)."""
+    bound = {name: Name(name, 0) for name in kept}
     try:
         if isinstance(tree, (Gradient, Jacobian)):
-            return replace(tree, f=expanded(tree.f, scope))
-        return tree if isinstance(tree, str) else expanded(tree, scope)
+            return replace(tree, f=substitute(tree.f, scope, bound, 0))
+        return tree if isinstance(tree, str) else substitute(tree, scope, bound, 0)
     except Uncheckable as error:
         return Reason(error.message)
 
@@ -443,7 +467,7 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, Name) and tree.name in scope.defined:  # f alone: f of its own parameters
         return substitute(scope.parsed(tree.name), scope, {}, depth + 1)
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
-    if base in scope.defined and tree.name not in scope.defined:
+    if base in scope.defined and tree.name not in scope.defined and base not in bound:
         return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
     same_density(tree, scope)  # p(μ) is not p(x | μ)
     if found := log_density(tree, scope) or density_value(tree, scope):  # log p(x | θ), N(x | μ, Σ)

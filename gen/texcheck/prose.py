@@ -160,6 +160,6 @@ def new_name(scope: Scope, head: str, name_of, span: Span):
         return None
     differential = name[:1] == "d" and name[1:2].isalpha() and name.split("_")[0] not in GREEK
     taken = name in scope.defined or scope.lookup(name) is not None or name in FUNCTIONS
-    if taken or differential or name in CONSTANTS or len(set(params)) != len(params):
+    if taken or differential or name in CONSTANTS - {"e"} or len(set(params)) != len(params):  # e: a residual
         return None
     return name, params

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .conditions import after_condition
 from .document import Event
 from .matrixrows import inside_matrices, layout_arrays
 
@@ -196,6 +197,7 @@ def chains(block: Event) -> list[Chain]:
             continue
         unclosed = lines and open_at_end(body[lines[-1][0] : lines[-1][1]])
         starts = RELATIONS.match(text.lstrip()) or OPERATOR.match(text)
+        starts = starts and not (lines and after_condition(body[lines[-1][0] : lines[-1][1]], text))
         continues = starts or unclosed or block.env.startswith("multline")
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))

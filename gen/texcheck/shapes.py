@@ -54,6 +54,8 @@ def convention(name: str) -> tuple[str, str]:
     first = name.rstrip("0123456789_")
     if first in GREEK:
         return "scalar", "a number (Greek lowercase)"
+    if first == "ell":
+        return "scalar", "a number (\\ell, as a log-likelihood)"
     if name[0].islower():
         return "vector", "a column vector (Latin lowercase)"
     return "matrix", "a matrix (uppercase)"

@@ -53,6 +53,7 @@ class Scope:
     gradient: str = "within"  # of a symmetric variable: "within" or "cookbook" (conventions.py)
     skip: bool = False  # the next display block is not checked
     through: frozenset = frozenset()  # a chain's names that vary as a defined name does (dΛ, Λ := Σ⁻¹: Σ)
+    solving: str = ""  # why the text is solving equations here, not stating identities (conditions.py)
 
     def lookup(self, name: str) -> Declared | None:
         return self.declared.get(name) or self.prose.get(name)

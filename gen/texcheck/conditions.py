@@ -1,0 +1,107 @@
+"""Equations a text solves, not identities it claims: ``\\nabla f(\\beta) = 0``, the normal
+equations ``X^T X \\beta = X^T y``, ``\\Sigma u = \\lambda u``.
+
+A derivative set to zero (written 0 on one side; the derivative on the other, or at the head of
+the chain) is a condition on the variable: it holds at the points sought, not at random ones, so
+checking it numerically reports a false "does not follow". The same holds for the equations the
+text derives from such a condition, and for an equation the prose introduces with "setting … to
+zero", "solve", "such that", "satisfies". Such a link is ``skipped`` with the reason. Only links
+that did not check are turned into conditions: an identity written among them (``\\nabla_u L =
+2\\Sigma u - 2\\lambda u``) is still checked, and no status becomes ok here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+ZERO = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|vec|mathbb)\s*\{\s*0\s*\}|0)\s*[.,;]?\s*")
+DERIVATIVE = re.compile(
+    r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)(?![a-z])|\\mathrm\s*\{\s*d\s*\}"
+    r"|(?<![A-Za-z\\])d\s*/\s*d(?![a-z]{2})"  # d/dH typed as text
+)
+# what the prose says before equations it solves (not "minimize": the chain after it expands a loss)
+CUES = re.compile(
+    r"\bset(?:s|ting)?\b[^.$]{0,80}?\b(?:to\s+)?(?:zero|0)\b|\bequal(?:s|ing)?\s+(?:to\s+)?zero\b"
+    r"|\bsolv(?:e|es|ing)\b|\bsuch\s+that\b|\bsatisf(?:y|ies|ying)\b|\bstationary\s+points?\b"
+    r"|\bfirst[- ]order\s+condition|\boptimality\s+condition|\bnormal\s+equations?\b",
+    re.IGNORECASE,
+)
+UNCHECKED = ("does not follow", "shape error", "cannot check")
+PREFIX = "a condition to solve, not an identity"
+
+
+def prose_cue(text: str) -> str:
+    """What in the prose (its last sentence before a display) says the display solves an equation."""
+    tail = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[-1] if text.strip() else ""
+    match = CUES.search(tail)
+    return f"the prose says '{' '.join(match.group().split())}'" if match else ""
+
+
+RELATION = re.compile(r"(?<![<>!:\\])=")
+
+
+def after_condition(before: str, row: str) -> bool:
+    """A row led by a sign (``-2X^T y + … = 0``) after a row ending ``= 0`` is an equation of its
+    own, not the previous row continued: it has its own ``=`` and the row before it was closed."""
+    head, _, last = before.rpartition("=")
+    return bool(head.strip()) and written_zero(last) and bool(RELATION.search(row.lstrip()[1:]))
+
+
+def written_zero(text: str) -> bool:
+    return bool(ZERO.fullmatch(text))
+
+
+# a second derivative "= 0" is a claim about it (a Hessian that vanishes), not a first-order condition
+SECOND_ORDER = re.compile(r"\\nabla\s*\^|\\partial\s*\^|\^\s*\{?\s*2\s*\}?\s*\}?\s*\{\s*(?:\\partial|\\mathrm\s*\{\s*d\s*\}|d)")
+
+
+def first_derivative(text: str) -> bool:
+    return bool(DERIVATIVE.search(text)) and not SECOND_ORDER.search(text)
+
+
+def set_to_zero(chain, k: int) -> bool:
+    """Link k reads ``… = 0`` (or ``0 = …``) of a first derivative: the other side, or the chain's head."""
+    link, head = chain.links[k], chain.links[0].left.text
+    for zero, other in ((link.right, link.left), (link.left, link.right)):
+        if written_zero(zero.text) and (first_derivative(other.text) or first_derivative(head)):
+            return True
+    return False
+
+
+def claims_derivative(link) -> bool:
+    """``\nabla f = G`` with no side 0: a derivative worked out, an identity even while solving."""
+    sides = (link.left.text, link.right.text)
+    return not has_zero_side(link) and any(DERIVATIVE.search(t) for t in sides)
+
+
+def has_zero_side(link) -> bool:
+    return written_zero(link.left.text) or written_zero(link.right.text)
+
+
+def as_conditions(chain, outcomes: list, solving: str) -> list:
+    """The outcomes with the links that are conditions skipped: a derivative set to zero anywhere;
+    in a text that is solving (``solving`` says why), any equation that did not check."""
+    found = []
+    for k, o in enumerate(outcomes):
+        if o.status not in UNCHECKED:
+            found.append(o)
+        elif set_to_zero(chain, k):
+            found.append(replace(o, status="skipped", message=f"{PREFIX}: a derivative set to zero"))
+        elif solving and not claims_derivative(chain.links[k]):
+            what = "an equation set to zero" if has_zero_side(chain.links[k]) else "an equation"
+            found.append(replace(o, status="skipped", message=f"{PREFIX}: {what} where {solving}"))
+        else:
+            found.append(o)
+    return found
+
+
+def solving_after(chain, outcomes: list, solving: str) -> str:
+    """Whether the text is still solving after this chain: it set something to zero (from now on,
+    its equations are conditions), or it checked in full (back to identities), or as before."""
+    line = chain.source.line(chain.links[0].left.offset)
+    if any(o.message.startswith(PREFIX) and "derivative set to zero" in o.message for o in outcomes):
+        return f"line {line} sets a derivative to zero"
+    if outcomes and all(o.status == "ok" for o in outcomes):
+        return ""
+    return solving

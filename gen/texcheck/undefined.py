@@ -1,0 +1,70 @@
+"""Names applied but never defined: ``sigmoid(z)`` typed without a backslash, ``L(w)`` of a loss
+the text never writes out.
+
+The front end reads them as products (s·i·g·m·o·i·d·z, L·w), so the link fails with a shape error
+or a discrepancy that says nothing true about the text. A reader sees a function that is not
+defined: the honest status is ``cannot check``, with the annotation that would define it. Only
+links that failed are re-read so; a link that checks is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..expr.functions import FUNCTIONS
+
+FAILED = ("shape error", "does not follow")
+# a word of three letters or more typed before a parenthesis (sigmoid(z), softmax(x), loss(w)),
+# or wrapped in \mathrm / \operatorname / \text (\mathrm{sigmoid}(z))
+WORD = re.compile(
+    r"(?:(?<![\\A-Za-z])(?P<plain>[A-Za-z]{3,})"
+    r"|\\(?:mathrm|operatorname|text|textrm|mathit)\s*\{\s*(?P<wrapped>[A-Za-z]{2,})\s*\})"
+    r"\s*(?:\\left\s*)?\("
+)
+# one capital letter before a parenthesis: L(w), J(\theta)
+LETTER = re.compile(r"(?<![\\A-Za-z_^{])(?P<letter>[A-Z])\s*(?:\\left\s*)?\(")
+KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr", "logdet", "sqrt"})
+
+
+def known(name: str, scope) -> bool:
+    return name in FUNCTIONS or name in KNOWN_WORDS or name in scope.defined or scope.lookup(name) is not None
+
+
+def undefined_word(text: str, scope) -> str | None:
+    """The first function-like word of ``text`` that nothing defines."""
+    for match in WORD.finditer(text):
+        word = match.group("plain") or match.group("wrapped")
+        letters_declared = all(known(c, scope) for c in word)  # xyz(...): a product of symbols
+        if not known(word, scope) and not (match.group("plain") and letters_declared):
+            return word
+    return None
+
+
+def undefined_letter(text: str, scope) -> str | None:
+    """A capital letter only ever written applied, ``L(w)``, that nothing declares or defines."""
+    for match in LETTER.finditer(text):
+        letter = match.group("letter")
+        alone = re.search(rf"(?<![\\A-Za-z]){letter}(?![A-Za-z(]|\s*(?:\\left\s*)?\()", text)
+        if not known(letter, scope) and not alone and letter != "I":
+            return letter
+    return None
+
+
+def undefined(chain, k: int, scope) -> str | None:
+    """Why link k cannot be checked: a function it applies is not defined (None if none is)."""
+    text = chain.links[k].left.text + "  " + chain.links[k].right.text
+    if word := undefined_word(text, scope):
+        return f"{word}(...) is not defined; declare % derivtex: {word}(X) := <LaTeX>"
+    if letter := undefined_letter(text, scope):
+        return f"{letter} is not defined, only applied; declare % derivtex: {letter}(X) := <LaTeX>"
+    return None
+
+
+def explained(chain, outcomes: list, scope) -> list:
+    """The failed links that apply an undefined function: ``cannot check``, saying which."""
+    found = []
+    for k, o in enumerate(outcomes):
+        why = undefined(chain, k, scope) if o.status in FAILED else None
+        found.append(replace(o, status="cannot check", message=why) if why else o)
+    return found

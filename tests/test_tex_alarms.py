@@ -153,6 +153,18 @@ def test_an_undefined_loss_applied_to_w_cannot_be_checked(tmp_path):
     assert "L is not defined" in found[0].message and "% derivtex: L(" in found[0].message
 
 
+def test_a_matrix_times_a_parenthesis_is_a_product_and_its_slip_is_found(tmp_path):
+    # B(DC) = (BD)C holds for any matrices; -(BD)C does not: the slip is found, not hidden as an
+    # undefined function B(...); nor are capitals typed together (ABC(D + E)) a function's name
+    body = r"""Matrices of compatible sizes, as the letters say (declared nowhere).
+\[ B(DC) = (BD)C \]
+\[ B(DC) = -(BD)C \]
+\[ ABC(D + E) = ABCD + ABCE \]
+\[ ABC(D + E) = ABCD - ABCE \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "ok", "does not follow"]
+
+
 def test_a_loss_defined_as_l_of_w_is_a_definition_then_used(tmp_path):
     body = r"""Let $X \in \mathbb{R}^{n\times p}$, $y \in \mathbb{R}^n$ and $w \in \mathbb{R}^p$.
 \[ L(w) = \|Xw - y\|^2 \]

@@ -56,8 +56,12 @@ def written_zero(text: str) -> bool:
 SECOND_ORDER = re.compile(r"\\nabla\s*\^|\\partial\s*\^|\^\s*\{?\s*2\s*\}?\s*\}?\s*\{\s*(?:\\partial|\\mathrm\s*\{\s*d\s*\}|d)")
 
 
+# d(tX)\Big|_{t=0} = 0: a value at a point the text gives, a claim (not a norm's ||·||_F, \|·\|_2)
+EVALUATED = re.compile(r"(?<![|\\])\|\s*_")
+
+
 def first_derivative(text: str) -> bool:
-    return bool(DERIVATIVE.search(text)) and not SECOND_ORDER.search(text)
+    return bool(DERIVATIVE.search(text)) and not SECOND_ORDER.search(text) and not EVALUATED.search(text)
 
 
 def set_to_zero(chain, k: int) -> bool:

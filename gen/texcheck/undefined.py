@@ -15,15 +15,21 @@ from dataclasses import replace
 from ..expr.functions import FUNCTIONS
 
 FAILED = ("shape error", "does not follow")
-# a word of three letters or more typed before a parenthesis (sigmoid(z), softmax(x), loss(w)),
-# or wrapped in \mathrm / \operatorname / \text (\mathrm{sigmoid}(z))
+# a lowercase word of three letters or more typed before a parenthesis (sigmoid(z), softmax(x),
+# loss(w)), or wrapped in \mathrm / \operatorname / \text (\mathrm{sigmoid}(z)); capitals typed
+# together are a product of matrices, ABC(D + E)
 WORD = re.compile(
-    r"(?:(?<![\\A-Za-z])(?P<plain>[A-Za-z]{3,})"
+    r"(?:(?<![\\A-Za-z])(?P<plain>[a-z]{3,})"
     r"|\\(?:mathrm|operatorname|text|textrm|mathit)\s*\{\s*(?P<wrapped>[A-Za-z]{2,})\s*\})"
     r"\s*(?:\\left\s*)?\("
 )
-# one capital letter before a parenthesis: L(w), J(\theta)
-LETTER = re.compile(r"(?<![\\A-Za-z_^{])(?P<letter>[A-Z])\s*(?:\\left\s*)?\(")
+# one capital letter before a parenthesis holding symbols only: L(w), J(\theta), L(\mathbf{w}, b);
+# B(DXC^T) is a product
+BOLD = r"\\(?:mathbf|bm|boldsymbol)\s*(?:\{\s*\\?[A-Za-z]+\s*\}|\\[A-Za-z]+|[A-Za-z])"
+SYMBOL = rf"\s*(?:{BOLD}|\\[A-Za-z]+|[A-Za-z])(?:_\{{?\w+\}}?)?\s*"
+LETTER = re.compile(
+    rf"(?<![\\A-Za-z_^{{])(?P<letter>[A-Z])\s*(?:\\left\s*)?\({SYMBOL}(?:,{SYMBOL})*(?:\\right\s*)?\)"
+)
 KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr", "logdet", "sqrt"})
 
 

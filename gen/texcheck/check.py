@@ -12,6 +12,7 @@ from ..expr.parser import Name
 from .applied import applying
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
+from .jacobians import layout_stated
 from .links import SKIPPED, Outcome, check_chain
 from .prose import defined_in_prose
 from .rows import chains, mathematics
@@ -115,7 +116,8 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     gradient = convention_stated(event.text) or scope.gradient
     kept = {n: s for n, s in scope.stated.items() if n not in fresh}  # a letter declared anew
     said = {**kept, **stated(event.text, parse, span_at)}
-    scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient)
+    layout = layout_stated(event.text) or scope.layout
+    scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient, layout=layout)
     return defined_in_prose(scope, event.text, parse, name_of, span_at), ()
 
 

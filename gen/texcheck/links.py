@@ -16,6 +16,7 @@ from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
+from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
@@ -75,6 +76,8 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
     run = lambda trial, k: checked_run(chain, [k], trial, scope, outcomes)[k]  # noqa: E731
     outcomes = unstated(outcomes, trees, pairs, scope, linked, run)
+    by_vector = lambda t, s: isinstance(t, Gradient) and is_vector(t.variable, s)  # noqa: E731
+    outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
     outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
     return outcomes, definitions(chain, pairs, outcomes)
 
@@ -127,6 +130,8 @@ def read(parse, source, side, scope):
             return Limit("a limit cannot be checked at random points: write the derivative as a differential")
         if DIRECTIONAL.search(side.text):
             raise Uncheckable("a directional derivative D_U f cannot be checked: write it as d f with dX = U")
+        if (rest := negation(side)) and (minus := negated(read(parse, source, rest, scope), (Gradient, Jacobian))):
+            return minus  # -\frac{\partial f}{\partial x}: the derivative of -f
         if match := GRADIENT.match(side.text):
             end = closing(side.text, match.end()) if match.group(1) == "{" else match.end()
             braced = match.group(1) == "{"
@@ -273,7 +278,7 @@ def linked(left, right, scope) -> tuple:
         return ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
         if isinstance(gradient, Jacobian) and not isinstance(other, (str, Gradient, Jacobian)):
-            product = BinOp("*", other, gradient.direction, gradient.pos)
+            product = by_transpose(other, gradient.direction, scope, gradient.pos)
             pair = (Call("d", (gradient.f,), gradient.pos), product)
             return pair[::-1] if flipped else pair
         if isinstance(gradient, Jacobian):
@@ -291,9 +296,8 @@ def linked(left, right, scope) -> tuple:
         number = declared.shape == () if declared and declared.shape is not None else None
         number = convention(gradient.variable)[0] == "scalar" if number is None else number
         other = represented(other, symmetric_in(scope, gradient.variable), scope)
-        G = other if scope.layout == "numerator" or number else Postfix("T", other, gradient.pos)
-        inner = BinOp("*", G, dX, gradient.pos)  # by a number: d f = G dt, whatever f's shape
-        product = inner if number else Call("tr", (inner,), gradient.pos)
+        by_number = BinOp("*", other, dX, gradient.pos)  # d f = G dt, whatever f's shape
+        product = by_number if number else identified(other, dX, gradient.variable, scope, gradient.pos)
         pair = (Call("d", (gradient.f,), gradient.pos), product)
         return pair[::-1] if flipped else pair
     return left, right

@@ -85,3 +85,77 @@ def test_a_layout_is_stated_only_without_a_hedge():
     assert layout_stated("Throughout, we use numerator layout.") == "numerator"
     assert layout_stated("One could use the numerator layout instead.") is None
     assert layout_stated("Gradients are in denominator-layout: they have the shape of X.") == "denominator"
+
+
+# ∇_X f inside an expression: its value (gen/texcheck/gradients.py). By hand: ∇_x tr(xᵀAμ) = Aμ,
+# ∇_x tr(μᵀAx) = Aᵀμ, ∇_μ μᵀAμ = (A + Aᵀ)μ; ∇_w (1/n)‖Aw − x‖² = (2/n)Aᵀ(Aw − x); ∇_X tr(XA) = Aᵀ
+# = ∇_Y tr(AY), while ∇_Y tr(AᵀY) = A.
+VECTORS = "% derivtex: A: n x n; \\mu, x, w: n; \\eta: scalar\n"
+
+
+def test_a_sum_of_gradients_by_a_dummy_variable(tmp_path):
+    body = VECTORS + "\\[ \\nabla_\\mu \\operatorname{tr}(\\mu^TA\\mu) = \\nabla_x \\operatorname{tr}(x^TA\\mu)"
+    body += " + \\nabla_x \\operatorname{tr}(\\mu^TAx) = A\\mu + A^T\\mu \\]\n"
+    body += "\\[ \\nabla_\\mu \\operatorname{tr}(\\mu^TA\\mu) = 2 \\nabla_x \\operatorname{tr}(x^TA\\mu) \\]\n"
+    found = [s for s, _ in statuses(tmp_path, body)]
+    assert found == ["ok", "ok", "does not follow"]  # 2Aμ needs A symmetric
+
+
+def test_a_gradient_step(tmp_path):
+    step = "w - \\eta \\nabla_w \\frac{1}{n} \\lVert A w - x \\rVert_2^2"
+    body = VECTORS + f"\\[ {step} = w - \\eta \\frac{{2}}{{n}} A^T (A w - x) \\]\n"
+    body += f"\\[ {step} = w - \\eta \\frac{{2}}{{n}} A (A w - x) \\]\n"
+    assert [s for s, _ in statuses(tmp_path, body)] == ["ok", "does not follow"]
+
+
+def test_gradients_by_two_different_variables_compare_their_values(tmp_path):
+    body = "% derivtex: A, X, Y: n x n\n"
+    body += "\\[ \\nabla_X \\operatorname{tr}(X A) = \\nabla_Y \\operatorname{tr}(A Y) \\]\n"
+    body += "\\[ \\nabla_X \\operatorname{tr}(X A) = \\nabla_Y \\operatorname{tr}(A^T Y) \\]\n"
+    body += "\\[ \\nabla_X \\operatorname{tr}(X A) = \\left(\\nabla_X \\operatorname{tr}(X^T A)\\right)^T \\]\n"
+    found = [s for s, _ in statuses(tmp_path, body)]
+    assert found == ["ok", "does not follow", "ok"]
+
+
+def test_a_gradient_value_by_a_symmetric_matrix_is_not_guessed(tmp_path):
+    body = "% derivtex: A: n x n; S: n x n symmetric\n"
+    body += "\\[ A + \\nabla_S \\operatorname{tr}(S A) = A + A^T \\]\n"
+    status, message = statuses(tmp_path, body)[0]
+    assert status == "cannot check" and "symmetric" in message
+
+
+def test_a_jacobian_value_needs_a_stated_layout(tmp_path):
+    body = VECTORS + "\\[ x^T \\nabla_w (A w) = x^T A^T \\]\n"
+    status, message = statuses(tmp_path, body)[0]
+    assert status == "cannot check" and "% derivtex: layout denominator" in message
+    body = VECTORS + "% derivtex: layout denominator\n\\[ x^T \\nabla_w (A w) = x^T A^T \\]\n"
+    body += "\\[ x^T \\nabla_w (A w) = x^T A \\]\n"
+    assert [s for s, _ in statuses(tmp_path, body)] == ["ok", "does not follow"]
+
+
+def test_partial_derivatives_inside_an_expression(tmp_path):
+    # ∂tr(XA)/∂X = Aᵀ and ∂tr(XA)/∂Xᵀ = A (by hand, from d tr(XA) = tr(A dX))
+    body = "% derivtex: A, X: n x n\n"
+    body += "\\[ \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} = "
+    body += "\\left(\\frac{\\partial \\operatorname{tr}(XA)}{\\partial X^T}\\right)^T \\]\n"
+    body += "\\[ \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} = \\frac{\\partial \\operatorname{tr}(XA)}{\\partial X^T} \\]\n"
+    body += "\\[ A + \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} = 2 \\frac{\\partial}{\\partial X} \\operatorname{tr}(XA) \\]\n"
+    found = [s for s, _ in statuses(tmp_path, body)]
+    assert found == ["ok", "does not follow", "does not follow"]  # the last holds only for A symmetric
+
+
+def test_a_derivative_by_an_entry_stays_index_notation(tmp_path):
+    body = "% derivtex: A, X: n x n\n"
+    body += "\\[ \\frac{\\partial}{\\partial X} \\operatorname{tr}(X) = \\frac{\\partial X_{ii}}{\\partial X_{kl}} \\]\n"
+    body += "\\[ A + \\frac{\\partial X_{ij}}{\\partial X_{kl}} A = A + A \\]\n"
+    assert [s for s, _ in statuses(tmp_path, body)] == ["not understood", "not understood"]
+
+
+def test_a_gradient_by_a_name_its_function_does_not_contain_cannot_be_checked(tmp_path):
+    # δ = ∇_a f with f(W) defined: the dependence on a is said in words, never read as ∇_a f = 0
+    body = r"""Let $W \in \mathbb{R}^{m\times n}$ and $x \in \mathbb{R}^{n}$, write
+$f(W) = \lVert Wx\rVert^{2}$ and $\delta = \nabla_{a} f$.
+\[ \nabla_{W} f = \delta x^{\top} \]
+"""
+    status, message = statuses(tmp_path, body)[0]
+    assert status == "cannot check" and "does not contain a" in message

@@ -13,6 +13,8 @@ from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
+from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
+from ..expr.texgradient import entry
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
@@ -132,7 +134,7 @@ def read(parse, source, side, scope):
             raise Uncheckable("a directional derivative D_U f cannot be checked: write it as d f with dX = U")
         if (rest := negation(side)) and (minus := negated(read(parse, source, rest, scope), (Gradient, Jacobian))):
             return minus  # -\frac{\partial f}{\partial x}: the derivative of -f
-        if match := GRADIENT.match(side.text):
+        if (match := GRADIENT.match(side.text)) and side.text.count("\\nabla") == 1:
             end = closing(side.text, match.end()) if match.group(1) == "{" else match.end()
             braced = match.group(1) == "{"
             subscript = side.text[match.start(1) + braced : end - braced]
@@ -274,8 +276,9 @@ def linked(left, right, scope) -> tuple:
     ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``; for a Hessian, `gen.texcheck.second`."""
     if isinstance(left, SecondOrder) or isinstance(right, SecondOrder):
         return paired(left, right, scope, expanded)
-    if {type(left), type(right)} == {Gradient, Jacobian}:
-        return ("a gradient compared with a Jacobian",) * 2
+    if {type(left), type(right)} == {Gradient, Jacobian}:  # ∂f/∂X = (∂f/∂Xᵀ)ᵀ: their values
+        values = tuple(gradient_value(t) for t in (left, right))
+        return values if None not in values else ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
         if isinstance(gradient, Jacobian) and not isinstance(other, (str, Gradient, Jacobian)):
             product = by_transpose(other, gradient.direction, scope, gradient.pos)
@@ -289,8 +292,10 @@ def linked(left, right, scope) -> tuple:
             return other, other
         if isinstance(other, Gradient) and other.variable == gradient.variable:
             return Call("d", (left.f,), 0), Call("d", (right.f,), 0)  # equal gradients: equal differentials
-        if isinstance(other, Gradient):
-            return ("gradients by two different variables",) * 2
+        if isinstance(other, Gradient) and (entry(gradient.variable) or entry(other.variable)):  # ∂X_ii/∂X_kl
+            return ("gradients by two different variables, one of them an entry",) * 2
+        if isinstance(other, Gradient):  # ∇_A g = ∇_X h: their values (gradients.py)
+            return gradient_value(left), gradient_value(right)
         dX = Name("d" + gradient.variable, gradient.pos)
         declared = scope.lookup(gradient.variable)
         number = declared.shape == () if declared and declared.shape is not None else None
@@ -301,6 +306,17 @@ def linked(left, right, scope) -> tuple:
         pair = (Call("d", (gradient.f,), gradient.pos), product)
         return pair[::-1] if flipped else pair
     return left, right
+
+
+def gradient_value(tree):
+    """``∇_X f`` as the value `gen.texcheck.gradients` evaluates; ``∂f/∂Xᵀ`` as its transpose
+    (None for a Jacobian of vec's)."""
+    if isinstance(tree, Gradient):
+        return Call(GRADIENT_VALUE, (tree.f, Name(tree.variable, tree.pos)), tree.pos)
+    name = getattr(tree.direction, "name", "")
+    if not name.startswith("d"):
+        return None
+    return Postfix("T", Call(GRADIENT_VALUE, (tree.f, Name(name[1:], tree.pos)), tree.pos), tree.pos)
 
 
 def definitions(chain: Chain, pairs: list, outcomes: list) -> dict:
@@ -371,6 +387,7 @@ def definition(left, right, others: list):
         if (
             isinstance(lone, Call)
             and lone.name not in FUNCTIONS
+            and lone.name != GRADIENT_VALUE
             and all(isinstance(a, Name) for a in lone.args)
             and len({a.name for a in lone.args}) == len(lone.args)
             and not any(undefined_call(t) for t in (body, *others))
@@ -389,7 +406,7 @@ def lone_differential(tree) -> str | None:
 
 
 def undefined_call(tree):
-    if isinstance(tree, Call) and tree.name not in FUNCTIONS:
+    if isinstance(tree, Call) and tree.name not in FUNCTIONS and tree.name != GRADIENT_VALUE:
         return tree
     return next((c for c in map(undefined_call, children(tree)) if c is not None), None)
 

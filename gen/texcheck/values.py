@@ -30,6 +30,7 @@ from ..verify.sample import (
     well_conditioned_value,
 )
 from .domain import in_domain
+from .gradients import GradientLowering
 from .symmetry import derived
 
 SAMPLES = 6  # alternating between the two assignments of sizes
@@ -83,7 +84,10 @@ class Sides:
 
     def lower(self, tree):
         tree = self.inferred.resized(tree)  # \\mathbf{1} and I sized by the inference
-        return _Lowering(Text("", Span(""), latex=True), self.table, True).lower(tree)
+        lowering = GradientLowering(Text("", Span(""), latex=True), self.table, True)
+        lowering.layout = self.scope.layout  # \nabla_X f inside an expression: its value (gradients.py)
+        lowering.symmetric = frozenset(n for n, a in self.assume.items() if set(a) & set(SYMMETRIC))
+        return lowering.lower(tree)
 
     def squares(self) -> list[str]:
         """The square symbols not already symmetric (the ones a missing symmetry could be about)."""

@@ -159,3 +159,12 @@ $f(W) = \lVert Wx\rVert^{2}$ and $\delta = \nabla_{a} f$.
 """
     status, message = statuses(tmp_path, body)[0]
     assert status == "cannot check" and "does not contain a" in message
+
+
+def test_a_layout_named_for_a_case_is_not_the_texts():
+    # derivtex's own appendix: the convention, then the case a spec may ask for
+    text = (
+        r"Gradients are in denominator layout: $\nabla_X f$ has the shape of $X$; in numerator layout, "
+        r"where a spec asks for it, $\partial f/\partial X = (\nabla_X f)^{\top}$."
+    )
+    assert layout_stated(text) == "denominator"

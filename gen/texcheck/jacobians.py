@@ -29,6 +29,8 @@ from .shapes import convention
 
 NUMERATOR, DENOMINATOR = "numerator", "denominator"
 LAYOUT_STATEMENT = re.compile(r"\b(numerator|denominator)[- ]layout\b", re.I)
+# "in numerator layout, where a spec asks for it": a case, not the text's convention
+CONDITIONS = re.compile(r"\b(?:where|when|whenever|unless|otherwise)\b", re.I)
 MINUS = re.compile(r"\s*-\s*(?=\\(?:d|t)?frac\s*\{\s*(?:\\partial|\\mathrm|\\operatorname|d)|\\nabla)")
 
 
@@ -37,7 +39,7 @@ def layout_stated(text: str) -> str | None:
     found = None
     for clause in clauses(text):
         match = LAYOUT_STATEMENT.search(clause)
-        if match and not HEDGES.search(clause):
+        if match and not HEDGES.search(clause) and not CONDITIONS.search(clause):
             found = match.group(1).lower()
     return found
 

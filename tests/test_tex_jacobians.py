@@ -25,20 +25,23 @@ def statuses(tmp_path: Path, body: str) -> list[tuple[str, str]]:
 
 def test_numerator_layout_stated_by_annotation(tmp_path):
     body = SQUARE + "% derivtex: layout numerator\n"
-    body += "\\[ \\frac{\\partial (Ax)}{\\partial x} = A \\]\n\\[ \\frac{\\partial (Ax)}{\\partial x} = A^T \\]\n"
+    body += "\\[ \\frac{\\partial (Ax)}{\\partial x} = A \\]\n"
+    body += "\\[ \\frac{\\partial (Ax)}{\\partial x} = A^T \\]\n"
     found = statuses(tmp_path, body)
     assert [s for s, _ in found] == ["ok", "does not follow"]
 
 
 def test_denominator_layout_stated_in_the_prose(tmp_path):
     body = SQUARE + "We use the denominator layout.\n"
-    body += "\\[ \\frac{\\partial (Ax)}{\\partial x} = A^T \\]\n\\[ \\frac{\\partial (Ax)}{\\partial x} = A \\]\n"
+    body += "\\[ \\frac{\\partial (Ax)}{\\partial x} = A^T \\]\n"
+    body += "\\[ \\frac{\\partial (Ax)}{\\partial x} = A \\]\n"
     found = statuses(tmp_path, body)
     assert [s for s, _ in found] == ["ok", "does not follow"]
 
 
 def test_no_layout_stated_and_the_layouts_disagree_cannot_check(tmp_path):
-    body = SQUARE + "\\[ \\frac{\\partial (Ax)}{\\partial x} = A \\]\n\\[ \\frac{\\partial (Ax)}{\\partial x} = A^T \\]\n"
+    body = SQUARE + "\\[ \\frac{\\partial (Ax)}{\\partial x} = A \\]\n"
+    body += "\\[ \\frac{\\partial (Ax)}{\\partial x} = A^T \\]\n"
     (first, said_first), (second, said_second) = statuses(tmp_path, body)
     assert (first, second) == ("cannot check", "cannot check")
     assert "% derivtex: layout numerator" in said_first
@@ -94,9 +97,11 @@ VECTORS = "% derivtex: A: n x n; \\mu, x, w: n; \\eta: scalar\n"
 
 
 def test_a_sum_of_gradients_by_a_dummy_variable(tmp_path):
-    body = VECTORS + "\\[ \\nabla_\\mu \\operatorname{tr}(\\mu^TA\\mu) = \\nabla_x \\operatorname{tr}(x^TA\\mu)"
+    body = VECTORS + "\\[ \\nabla_\\mu \\operatorname{tr}(\\mu^TA\\mu) "
+    body += "= \\nabla_x \\operatorname{tr}(x^TA\\mu)"
     body += " + \\nabla_x \\operatorname{tr}(\\mu^TAx) = A\\mu + A^T\\mu \\]\n"
-    body += "\\[ \\nabla_\\mu \\operatorname{tr}(\\mu^TA\\mu) = 2 \\nabla_x \\operatorname{tr}(x^TA\\mu) \\]\n"
+    body += "\\[ \\nabla_\\mu \\operatorname{tr}(\\mu^TA\\mu) "
+    body += "= 2 \\nabla_x \\operatorname{tr}(x^TA\\mu) \\]\n"
     found = [s for s, _ in statuses(tmp_path, body)]
     assert found == ["ok", "ok", "does not follow"]  # 2Aμ needs A symmetric
 
@@ -112,7 +117,8 @@ def test_gradients_by_two_different_variables_compare_their_values(tmp_path):
     body = "% derivtex: A, X, Y: n x n\n"
     body += "\\[ \\nabla_X \\operatorname{tr}(X A) = \\nabla_Y \\operatorname{tr}(A Y) \\]\n"
     body += "\\[ \\nabla_X \\operatorname{tr}(X A) = \\nabla_Y \\operatorname{tr}(A^T Y) \\]\n"
-    body += "\\[ \\nabla_X \\operatorname{tr}(X A) = \\left(\\nabla_X \\operatorname{tr}(X^T A)\\right)^T \\]\n"
+    body += "\\[ \\nabla_X \\operatorname{tr}(X A) "
+    body += "= \\left(\\nabla_X \\operatorname{tr}(X^T A)\\right)^T \\]\n"
     found = [s for s, _ in statuses(tmp_path, body)]
     assert found == ["ok", "does not follow", "ok"]
 
@@ -138,15 +144,18 @@ def test_partial_derivatives_inside_an_expression(tmp_path):
     body = "% derivtex: A, X: n x n\n"
     body += "\\[ \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} = "
     body += "\\left(\\frac{\\partial \\operatorname{tr}(XA)}{\\partial X^T}\\right)^T \\]\n"
-    body += "\\[ \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} = \\frac{\\partial \\operatorname{tr}(XA)}{\\partial X^T} \\]\n"
-    body += "\\[ A + \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} = 2 \\frac{\\partial}{\\partial X} \\operatorname{tr}(XA) \\]\n"
+    body += "\\[ \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} "
+    body += "= \\frac{\\partial \\operatorname{tr}(XA)}{\\partial X^T} \\]\n"
+    body += "\\[ A + \\frac{\\partial \\operatorname{tr}(X A)}{\\partial X} "
+    body += "= 2 \\frac{\\partial}{\\partial X} \\operatorname{tr}(XA) \\]\n"
     found = [s for s, _ in statuses(tmp_path, body)]
     assert found == ["ok", "does not follow", "does not follow"]  # the last holds only for A symmetric
 
 
 def test_a_derivative_by_an_entry_stays_index_notation(tmp_path):
     body = "% derivtex: A, X: n x n\n"
-    body += "\\[ \\frac{\\partial}{\\partial X} \\operatorname{tr}(X) = \\frac{\\partial X_{ii}}{\\partial X_{kl}} \\]\n"
+    body += "\\[ \\frac{\\partial}{\\partial X} \\operatorname{tr}(X) "
+    body += "= \\frac{\\partial X_{ii}}{\\partial X_{kl}} \\]\n"
     body += "\\[ A + \\frac{\\partial X_{ij}}{\\partial X_{kl}} A = A + A \\]\n"
     assert [s for s, _ in statuses(tmp_path, body)] == ["not understood", "not understood"]
 

@@ -75,14 +75,18 @@ class GradientLowering(_Lowering):
             raise Unsupported(f"{message} alone (\\nabla_X f = G), which is checked under the text's")
         x, f = self.lower(variable), self.lower(f)
         if not f.has(x):  # δ = ∇_a f with f(W) defined: a dependence said in words
-            raise Unsupported(f"∇_{variable.name} f: f as written does not contain {variable.name} (a dependence said in words?)")
+            said = "(a dependence said in words?)"
+            raise Unsupported(f"∇_{variable.name} f: f as written does not contain {variable.name} {said}")
         if not ir.is_matrix(x):
             raise Unsupported("a derivative by a number inside an expression cannot be checked: write it out")
         if not ir.is_matrix(f) or tuple(f.shape) == (1, 1):
             return GradientValue(f, x, *x.shape)
         if f.shape[1] == 1 and x.shape[1] == 1 and self.layout is None:
-            message = "a Jacobian inside an expression: its orientation is the layout's, and the text states none"
+            message = (
+                "a Jacobian inside an expression: its orientation is the layout's, and the text states none"
+            )
             raise Unsupported(f"{message}: % derivtex: layout denominator")
         if f.shape[1] == 1 and x.shape[1] == 1:
             return GradientValue(f, x, x.shape[0], f.shape[0])
-        raise Unsupported("a derivative of a matrix, or by one of a vector (more than two indices), cannot be checked: write it out")
+        message = "a derivative of a matrix, or by one of a vector (more than two indices), cannot be checked"
+        raise Unsupported(f"{message}: write it out")

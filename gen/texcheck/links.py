@@ -132,7 +132,8 @@ def read(parse, source, side, scope):
             return Limit("a limit cannot be checked at random points: write the derivative as a differential")
         if DIRECTIONAL.search(side.text):
             raise Uncheckable("a directional derivative D_U f cannot be checked: write it as d f with dX = U")
-        if (rest := negation(side)) and (minus := negated(read(parse, source, rest, scope), (Gradient, Jacobian))):
+        derivatives = (Gradient, Jacobian)
+        if (rest := negation(side)) and (minus := negated(read(parse, source, rest, scope), derivatives)):
             return minus  # -\frac{\partial f}{\partial x}: the derivative of -f
         if (match := GRADIENT.match(side.text)) and side.text.count("\\nabla") == 1:
             end = closing(side.text, match.end()) if match.group(1) == "{" else match.end()

@@ -10,7 +10,7 @@ import sympy as sp
 
 from ..errors import Span, SpecError, Unsupported
 from ..expr import ir
-from ..expr.lower import _Lowering, dimension, symbol_table
+from ..expr.lower import dimension, symbol_table
 from ..expr.parser import Num
 from ..expr.shapes import Eye
 from ..spec.model import SymbolSpec

@@ -146,6 +146,11 @@ CASES = {  # file: the link → (left, right, whether the hand wrote that they a
         A.T,
         False,
     ),
+    "wwwonderer: w_t - eta grad_w (1/n)||Xw - y||^2 = w_t - eta (2/n) X^T (Xw - y)": (
+        MU[:M] - 0.1 * grad(lambda w: np.sum((V @ w - X) ** 2) / N, H[0]),
+        MU[:M] - 0.1 * 2 / N * V.T @ (V @ H[0] - X),
+        True,
+    ),
     "mbustamanter: d tr(AXB)/dX = A^T B^T": (grad(lambda x: np.trace(A @ x @ B), C), A.T @ B.T, True),
     "linyang_nmf: grad_W ||V - WH||_F^2 = -2(V - WH)H^T (the text's H^T(V - WH) does not fit)": (
         grad(lambda w: np.sum((V - w @ H) ** 2), W),

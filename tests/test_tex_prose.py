@@ -126,7 +126,7 @@ where $S = X$ the claim below would fail.
 
 def test_a_definition_the_checker_cannot_read_makes_its_uses_uncheckable(tmp_path):
     body = r"""Let $W \in \mathbb{R}^{m\times n}$ and $x \in \mathbb{R}^{n}$, write
-$f(W) = \lVert Wx\rVert^{2}$ and $\delta = \nabla_{a} f$.
+$f(W) = \lVert Wx\rVert^{2}$ and $\delta = \nabla f$.
 \[ \nabla_{W} f = \delta x^{\top} \]
 """
     (o,) = outcomes(tmp_path, body)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from .parser import BinOp, Call, Name, Num, Postfix
 from .texbars import ELISIONS, Notation, elided, refuse_probability_word
+from .texgradient import derivative_value, gradient_of
 from .texlex import Tok
 from .texmatrix import environment
 from .texnames import (
@@ -56,6 +57,8 @@ def _frac(p, token: Tok):
     numerator, denominator = p.group_tokens(), p.group_tokens()
     if derivative(numerator, denominator):
         leibniz(p, numerator, denominator, token)
+        if numerator[0].is_cs("partial") and (value := derivative_value(p, numerator, denominator, token)):
+            return value  # ∂f/∂X inside an expression: its value (gen.texcheck.gradients)
         message = "a derivative \\frac{\\partial …}{\\partial …} cannot be checked: write it out"
         raise p.error(message, token)
     top = p.sub_parse(numerator, where=token)
@@ -228,6 +231,7 @@ CONTROL: dict[str, Callable] = {
     "langle": _langle,
     **dict.fromkeys(ELISIONS, elided),
     "partial": _partial,
+    "nabla": gradient_of,  # \nabla_X f inside an expression: its value
     **dict.fromkeys(("lVert", "Vert", "|"), lambda p, t: p.norm(t)),
     **dict.fromkeys(("lvert", "vert"), lambda p, t: Call("abs", (_closed_bar(p, t),), t.pos)),
     "mathbb": _indicator,

@@ -13,6 +13,7 @@ from .applied import applying
 from .conditions import as_conditions, prose_cue, solving_after
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
+from .jacobians import layout_stated
 from .links import SKIPPED, Outcome, check_chain
 from .prose import defined_in_prose
 from .rows import chains, mathematics
@@ -118,7 +119,9 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     kept = {n: s for n, s in scope.stated.items() if n not in fresh}  # a letter declared anew
     said = {**kept, **stated(event.text, parse, span_at)}
     solving = prose_cue(event.text) or scope.solving
-    scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient, solving=solving)
+    layout = layout_stated(event.text) or scope.layout
+    scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient)
+    scope = replace(scope, solving=solving, layout=layout)
     return defined_in_prose(scope, event.text, parse, name_of, span_at), ()
 
 

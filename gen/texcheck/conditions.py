@@ -53,7 +53,9 @@ def written_zero(text: str) -> bool:
 
 
 # a second derivative "= 0" is a claim about it (a Hessian that vanishes), not a first-order condition
-SECOND_ORDER = re.compile(r"\\nabla\s*\^|\\partial\s*\^|\^\s*\{?\s*2\s*\}?\s*\}?\s*\{\s*(?:\\partial|\\mathrm\s*\{\s*d\s*\}|d)")
+SECOND_ORDER = re.compile(
+    r"\\nabla\s*\^|\\partial\s*\^|\^\s*\{?\s*2\s*\}?\s*\}?\s*\{\s*(?:\\partial|\\mathrm\s*\{\s*d\s*\}|d)"
+)
 
 
 # d(tX)\Big|_{t=0} = 0: a value at a point the text gives, a claim (not a norm's ||·||_F, \|·\|_2)

@@ -13,6 +13,8 @@ from ..errors import SpecError
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
+from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
+from ..expr.texgradient import entry
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
@@ -28,6 +30,7 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
+from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
@@ -90,6 +93,8 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
     run = lambda trial, k: checked_run(chain, [k], trial, scope, outcomes)[k]  # noqa: E731
     outcomes = unstated(outcomes, trees, pairs, scope, linked, run)
+    by_vector = lambda t, s: isinstance(t, Gradient) and is_vector(t.variable, s)  # noqa: E731
+    outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
     outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
     return outcomes, definitions(chain, pairs, outcomes)
 
@@ -143,7 +148,10 @@ def read(parse, source, side, scope):
             return Limit("a limit cannot be checked at random points: write the derivative as a differential")
         if DIRECTIONAL.search(side.text):
             raise Uncheckable("a directional derivative D_U f cannot be checked: write it as d f with dX = U")
-        if match := GRADIENT.match(side.text):
+        derivatives = (Gradient, Jacobian)
+        if (rest := negation(side)) and (minus := negated(read(parse, source, rest, scope), derivatives)):
+            return minus  # -\frac{\partial f}{\partial x}: the derivative of -f
+        if (match := GRADIENT.match(side.text)) and side.text.count("\\nabla") == 1:
             end = closing(side.text, match.end()) if match.group(1) == "{" else match.end()
             braced = match.group(1) == "{"
             subscript = side.text[match.start(1) + braced : end - braced]
@@ -307,11 +315,12 @@ def linked(left, right, scope) -> tuple:
     ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``; for a Hessian, `gen.texcheck.second`."""
     if isinstance(left, SecondOrder) or isinstance(right, SecondOrder):
         return paired(left, right, scope, expanded)
-    if {type(left), type(right)} == {Gradient, Jacobian}:
-        return ("a gradient compared with a Jacobian",) * 2
+    if {type(left), type(right)} == {Gradient, Jacobian}:  # ∂f/∂X = (∂f/∂Xᵀ)ᵀ: their values
+        values = tuple(gradient_value(t) for t in (left, right))
+        return values if None not in values else ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
         if isinstance(gradient, Jacobian) and not isinstance(other, (str, Gradient, Jacobian)):
-            product = BinOp("*", other, gradient.direction, gradient.pos)
+            product = by_transpose(other, gradient.direction, scope, gradient.pos)
             pair = (Call("d", (gradient.f,), gradient.pos), product)
             return pair[::-1] if flipped else pair
         if isinstance(gradient, Jacobian):
@@ -323,8 +332,10 @@ def linked(left, right, scope) -> tuple:
         same = isinstance(other, Gradient) and other.squared == gradient.squared  # ∂/∂σ is not ∂/∂σ²
         if same and other.variable == gradient.variable:
             return Call("d", (left.f,), 0), Call("d", (right.f,), 0)  # equal gradients: equal differentials
-        if isinstance(other, Gradient):
-            return ("gradients by two different variables",) * 2
+        if isinstance(other, Gradient) and (entry(gradient.variable) or entry(other.variable)):  # ∂X_ii/∂X_kl
+            return ("gradients by two different variables, one of them an entry",) * 2
+        if isinstance(other, Gradient):  # ∇_A g = ∇_X h: their values (gradients.py)
+            return gradient_value(left), gradient_value(right)
         dX = Name("d" + gradient.variable, gradient.pos)
         declared = scope.lookup(gradient.variable)
         number = declared.shape == () if declared and declared.shape is not None else None
@@ -333,12 +344,22 @@ def linked(left, right, scope) -> tuple:
             return (f"a derivative by the square of {gradient.variable}, not a number",) * 2
         other = by_square(gradient, other) if gradient.squared else other
         other = represented(other, symmetric_in(scope, gradient.variable), scope)
-        G = other if scope.layout == "numerator" or number else Postfix("T", other, gradient.pos)
-        inner = BinOp("*", G, dX, gradient.pos)  # by a number: d f = G dt, whatever f's shape
-        product = inner if number else Call("tr", (inner,), gradient.pos)
+        by_number = BinOp("*", other, dX, gradient.pos)  # d f = G dt, whatever f's shape
+        product = by_number if number else identified(other, dX, gradient.variable, scope, gradient.pos)
         pair = (Call("d", (gradient.f,), gradient.pos), product)
         return pair[::-1] if flipped else pair
     return left, right
+
+
+def gradient_value(tree):
+    """``∇_X f`` as the value `gen.texcheck.gradients` evaluates; ``∂f/∂Xᵀ`` as its transpose
+    (None for a Jacobian of vec's)."""
+    if isinstance(tree, Gradient):
+        return Call(GRADIENT_VALUE, (tree.f, Name(tree.variable, tree.pos)), tree.pos)
+    name = getattr(tree.direction, "name", "")
+    if not name.startswith("d"):
+        return None
+    return Postfix("T", Call(GRADIENT_VALUE, (tree.f, Name(name[1:], tree.pos)), tree.pos), tree.pos)
 
 
 def definitions(chain: Chain, pairs: list, outcomes: list) -> dict:
@@ -412,6 +433,7 @@ def definition(left, right, others: list):
         if (
             isinstance(lone, Call)
             and lone.name not in FUNCTIONS
+            and lone.name != GRADIENT_VALUE
             and all(isinstance(a, Name) for a in lone.args)
             and len({a.name for a in lone.args}) == len(lone.args)
             and not any(undefined_call(t) for t in (body, *others))
@@ -430,7 +452,7 @@ def lone_differential(tree) -> str | None:
 
 
 def undefined_call(tree):
-    if isinstance(tree, Call) and tree.name not in FUNCTIONS and tree.name not in KNOWN:
+    if isinstance(tree, Call) and tree.name not in {*FUNCTIONS, *KNOWN, GRADIENT_VALUE}:
         return tree
     return next((c for c in map(undefined_call, children(tree)) if c is not None), None)
 

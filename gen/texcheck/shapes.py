@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texgradient import GRADIENT
 from ..expr.texmatrix import block_shape
 from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
 
@@ -223,6 +224,12 @@ def absolute(u: Unifier, s, *_):
     return squared_scalar(u, s)
 
 
+def gradient_shape(u: Unifier, x, f):
+    """``∇_X f`` of a number f: X's shape (denominator layout, `gen.texcheck.gradients`); of a
+    vector, a Jacobian whose orientation is the layout's: left to the lowering."""
+    return x if f == SCALAR else ANY
+
+
 CALLS = {
     "abs": absolute,
     "norm2": lambda u, s, *_: SCALAR,
@@ -244,6 +251,7 @@ CALLS = {
     "eigenvalue_min": squared_scalar,
     "singular_value": lambda u, s, *_: SCALAR,
     "nuclear": lambda u, s, *_: SCALAR,
+    GRADIENT: lambda u, f, x: gradient_shape(u, x, f),
 }
 
 

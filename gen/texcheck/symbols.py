@@ -49,7 +49,7 @@ class Scope:
     prose: dict = field(default_factory=dict)  # name → Declared (from the prose)
     defined: dict = field(default_factory=dict)  # name → Definition
     stated: dict = field(default_factory=dict)  # name → (text, AST): the prose's $NAME = …$ (symmetry.py)
-    layout: str = "denominator"
+    layout: str | None = None  # None: not stated (denominator where the layouts agree; jacobians.py)
     gradient: str = "within"  # of a symmetric variable: "within" or "cookbook" (conventions.py)
     skip: bool = False  # the next display block is not checked
     through: frozenset = frozenset()  # a chain's names that vary as a defined name does (dΛ, Λ := Σ⁻¹: Σ)

@@ -10,7 +10,7 @@ import sympy as sp
 
 from ..errors import Span, SpecError, Unsupported
 from ..expr import ir
-from ..expr.lower import _Lowering, dimension, symbol_table
+from ..expr.lower import dimension, symbol_table
 from ..expr.parser import Num
 from ..expr.shapes import Eye
 from ..expr.texmatrix import block_unsized
@@ -31,6 +31,7 @@ from ..verify.sample import (
     well_conditioned_value,
 )
 from .domain import in_domain
+from .gradients import GradientLowering
 from .symmetry import derived
 
 SAMPLES = 6  # alternating between the two assignments of sizes
@@ -84,7 +85,10 @@ class Sides:
 
     def lower(self, tree):
         tree = self.inferred.resized(tree)  # \\mathbf{1} and I sized by the inference
-        return _Lowering(Text("", Span(""), latex=True), self.table, True).lower(tree)
+        lowering = GradientLowering(Text("", Span(""), latex=True), self.table, True)
+        lowering.layout = self.scope.layout  # \nabla_X f inside an expression: its value (gradients.py)
+        lowering.symmetric = frozenset(n for n, a in self.assume.items() if set(a) & set(SYMMETRIC))
+        return lowering.lower(tree)
 
     def squares(self) -> list[str]:
         """The square symbols not already symmetric (the ones a missing symmetry could be about)."""

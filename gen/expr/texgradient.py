@@ -1,0 +1,53 @@
+"""``\\nabla_X f`` inside an expression (``\\nabla_x f + \\nabla_x g``, ``(\\nabla_X f)^{\\top}``,
+``w - \\eta \\nabla_w L``): a value, the gradient of f by X at the point, as the AST node
+``Call(GRADIENT, (f, X))`` (evaluated by `gen.texcheck.gradients`).
+
+The operator takes what follows it up to the next ``+``, ``-`` or explicit product sign, as
+``\\sum`` does: ``\\nabla_w \\frac{1}{n}\\|Xw - y\\|^2`` is the gradient of the whole product. Without
+a subscript (``\\nabla f``) the variable is not written, and the expression is refused as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .parser import Call, Name, Postfix
+from .texnames import REFUSED
+
+GRADIENT = "gradient_value"  # not a name the front end gives a user's function
+ENTRY = re.compile(r"_[a-z]{1,3}$")  # X_ij, x_k: an entry (index notation), not a variable
+
+
+def entry(name: str) -> bool:
+    """Whether ``name`` reads as an entry of a matrix or vector (``X_kl``): a derivative by it is
+    index notation, which is not checked."""
+    return bool(ENTRY.search(name))
+
+
+def gradient_of(p, token):
+    """The handler of ``\\nabla`` in the parser's control table."""
+    if not p.peek().is_char("_"):
+        raise p.error(REFUSED["nabla"], token)
+    p.next()
+    variable = p.sub_parse(p.group_tokens(), where=token)
+    if not isinstance(variable, Name) or entry(variable.name):
+        raise p.error("\\nabla_X f: the subscript must be a symbol", token)
+    if p.peek().is_char("^"):
+        raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
+    return Call(GRADIENT, (p.nested(p.juxtaposed), variable), token.pos)
+
+
+def derivative_value(p, numerator: list, denominator: list, token):
+    """``\\frac{\\partial f}{\\partial X}`` (or ``\\frac{\\partial}{\\partial X} f``) inside an expression
+    as the value ``∇_X f``; ``∂f/∂Xᵀ`` as its transpose. None where it is not one (a second
+    derivative, a derivative by an expression or by an entry): refused as before."""
+    if len(numerator) > 1 and numerator[1].is_char("^") or len(denominator) < 2:
+        return None
+    by = p.sub_parse(denominator[1:], where=token)
+    transposed = isinstance(by, Postfix) and by.op == "T"
+    variable = by.operand if transposed else by
+    if not isinstance(variable, Name) or entry(variable.name):
+        return None
+    f = p.sub_parse(numerator[1:], where=token) if len(numerator) > 1 else p.nested(p.juxtaposed)
+    value = Call(GRADIENT, (f, variable), token.pos)
+    return Postfix("T", value, token.pos) if transposed else value

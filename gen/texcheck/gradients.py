@@ -1,0 +1,92 @@
+"""The value of ``\\nabla_X f`` where it stands inside an expression (`gen.expr.texgradient`), or
+where two gradients by different variables are compared (``\\nabla_A g = \\nabla_X h``): the
+gradient at the sampled point, each entry ``∂f/∂X_ij`` the complex-step derivative of f along the
+unit direction ``E_ij`` (exact to rounding, as the differentials are), in denominator layout (the
+shape of X; for a vector f by a vector x, the n×m matrix with rows ``(df[e_j])ᵀ``).
+
+A gradient by a dummy variable (``\\nabla_x \\operatorname{tr}(x^{\\top} A \\mu)``, meant at x = μ)
+is evaluated with x drawn like any other symbol: an identity holding for all x and μ holds at
+x = μ, so an ok is never wrong; only a step true at x = μ alone would go unconfirmed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ..errors import Unsupported
+from ..expr import ir
+from ..expr.lower import _Lowering
+from ..expr.parser import Name
+from ..expr.texgradient import GRADIENT
+from ..verify import evaluate
+from ..verify.evaluate import complex_step
+
+
+class GradientValue(MatrixExpr):
+    """``∇_X f`` at the point: args (f, X, rows, cols)."""
+
+    is_commutative = False
+    analytic = False  # evaluated by complex steps of its own: an outer derivative takes differences
+
+    def __new__(cls, f, x, rows, cols):
+        return sp.Basic.__new__(cls, f, x, sp.sympify(rows), sp.sympify(cols))
+
+    @property
+    def shape(self):
+        return self.args[2], self.args[3]
+
+
+def evaluated(ev, e):
+    """The gradient's entries, one complex step along each unit direction of X."""
+    f, x = e.args[0], e.args[1]
+    shape = tuple(ev.shape(x))
+    steps = []
+    for index in np.ndindex(shape):
+        unit = np.zeros(shape)
+        unit[index] = 1.0
+        steps.append(np.asarray(complex_step(f, ev.values, ev.dims, {x: unit}), dtype=float))
+    if all(s.size == 1 for s in steps):  # a number's gradient: the shape of X
+        return np.array([s.reshape(()) for s in steps]).reshape(shape)
+    return np.array([s.reshape(-1) for s in steps])  # a vector's by a vector: row j is df[e_j]ᵀ
+
+
+evaluate.EVALUATORS[GradientValue] = evaluated
+
+
+class GradientLowering(_Lowering):
+    """The lowering, with ``Call(GRADIENT, (f, X))`` as a `GradientValue` (f first: what a
+    change of the expression should change)."""
+
+    layout = None
+    symmetric: frozenset = frozenset()  # the symmetric variables: their gradient is a convention
+
+    def lower_Call(self, node):
+        if node.name != GRADIENT:
+            return super().lower_Call(node)
+        if self.layout == "numerator":
+            raise Unsupported("a gradient inside an expression in numerator layout cannot be checked yet")
+        f, variable = node.args
+        if not isinstance(variable, Name):
+            raise Unsupported("a derivative by an expression cannot be checked: write it out")
+        if variable.name in self.symmetric:
+            message = "the gradient by a symmetric matrix depends on the convention: compare it with a matrix"
+            raise Unsupported(f"{message} alone (\\nabla_X f = G), which is checked under the text's")
+        x, f = self.lower(variable), self.lower(f)
+        if not f.has(x):  # δ = ∇_a f with f(W) defined: a dependence said in words
+            said = "(a dependence said in words?)"
+            raise Unsupported(f"∇_{variable.name} f: f as written does not contain {variable.name} {said}")
+        if not ir.is_matrix(x):
+            raise Unsupported("a derivative by a number inside an expression cannot be checked: write it out")
+        if not ir.is_matrix(f) or tuple(f.shape) == (1, 1):
+            return GradientValue(f, x, *x.shape)
+        if f.shape[1] == 1 and x.shape[1] == 1 and self.layout is None:
+            message = (
+                "a Jacobian inside an expression: its orientation is the layout's, and the text states none"
+            )
+            raise Unsupported(f"{message}: % derivtex: layout denominator")
+        if f.shape[1] == 1 and x.shape[1] == 1:
+            return GradientValue(f, x, x.shape[0], f.shape[0])
+        message = "a derivative of a matrix, or by one of a vector (more than two indices), cannot be checked"
+        raise Unsupported(f"{message}: write it out")

@@ -39,10 +39,10 @@ def test_a_hessians_second_direction_is_no_convention_of_the_paper(tmp_path):
 
 
 # Bishop, Pattern Recognition and Machine Learning (2006), eq. (2.121): the log-likelihood of a
-# Gaussian's mean, here as a density the front end cannot read.
+# Gaussian's mean, here as a density the front end cannot read (its arguments elided).
 UNREADABLE_PROSE = r"""\documentclass{article}
 \begin{document}
-Let $L(\mu) = \ln p\left( x, y \,\middle|\, \mu \right)$.
+Let $L(\mu) = \ln p\left( x_1, \dots, x_n \,\middle|\, \mu \right)$.
 \[ \frac{\partial L(\mu)}{\partial \mu} = \Sigma^{-1}(x - \mu) \]
 \end{document}
 """
@@ -56,8 +56,9 @@ def test_a_definition_in_the_prose_is_quoted_as_written_with_its_line(tmp_path):
     lines = invoke("check", path).output.splitlines()
     assert lines[0] == (
         f"{path}:4: cannot check: L is defined in the prose (line 3) as "
-        r"'\ln p\left( x, y \,\middle|\, \mu \right)', which cannot be read: "
-        "expected ')' to close the '(' at column 25, found ','"
+        r"'\ln p\left( x_1, \dots, x_n \,\middle|\, \mu \right)', which cannot be read: "
+        "p(…), a density or conditional probability, is probability notation, not a matrix expression "
+        "derivtex can check"
     )
     assert lines[1] == r"    \[ \frac{\partial L(\mu)}{\partial \mu} = \Sigma^{-1}(x - \mu) \]"
     assert lines[2:] == [

@@ -167,16 +167,18 @@ def number(t, scope) -> bool:
     return False
 
 
-def log_density_definition(lone, body, undefined_call):
+def log_density_definition(lone, trees: list, undefined_call):
     """``\\log p(x \\mid \\mu, \\sigma) = body`` with p undefined: (p, params, exp(body)), p a density
-    of its parameters; None if ``lone`` is something else."""
+    of its parameters; None if ``lone`` is something else or an undefined function occurs in
+    ``trees`` (the body, then the chain's other sides)."""
+    body = trees[0]
     if not (isinstance(lone, Call) and lone.name == "log" and len(lone.args) == 1):
         return None
     inner = lone.args[0]
     if not isinstance(inner, Call) or inner.name in FUNCTIONS or inner.name in KNOWN:
         return None
     names = [a.name for a in inner.args if isinstance(a, Name)]
-    if len(names) != len(inner.args) or len(set(names)) != len(names) or undefined_call(body):
+    if len(names) != len(inner.args) or len(set(names)) != len(names) or any(map(undefined_call, trees)):
         return None
     return inner.name, tuple(names), Call("exp", (body,), lone.pos)
 

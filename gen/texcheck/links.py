@@ -426,7 +426,7 @@ def definition(left, right, others: list):
     occurs nowhere else in the chain: ``\\Sigma = L L^T``, ``f(X) = \\operatorname{tr}(X)``."""
     others = [t for t in others if not isinstance(t, str)]
     for lone, body in ((left, right), (right, left)):
-        if found := log_density_definition(lone, body, undefined_call):  # \log p(x \mid \mu) = …
+        if found := log_density_definition(lone, [body, *others], undefined_call):  # \log p(x \mid \mu) = …
             return found
         if isinstance(lone, Name) and lone.name not in UNDEFINABLE and not used(lone.name, [body, *others]):
             return lone.name, (), body

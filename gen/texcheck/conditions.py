@@ -17,7 +17,7 @@ from dataclasses import replace
 
 ZERO = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|vec|mathbb)\s*\{\s*0\s*\}|0)\s*[.,;]?\s*")
 DERIVATIVE = re.compile(
-    r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)(?![a-z])|\\mathrm\s*\{\s*d\s*\}"
+    r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)(?![a-z])"  # not d(tX): a differential
     r"|(?<![A-Za-z\\])d\s*/\s*d(?![a-z]{2})"  # d/dH typed as text
 )
 # what the prose says before equations it solves (not "minimize": the chain after it expands a loss)
@@ -28,6 +28,8 @@ CUES = re.compile(
     re.IGNORECASE,
 )
 UNCHECKED = ("does not follow", "shape error", "cannot check")
+# of the links that cannot be checked, those a condition explains: the other reasons stay
+ZERO_BOTH = "both sides are 0"
 PREFIX = "a condition to solve, not an identity"
 
 
@@ -84,7 +86,7 @@ def as_conditions(chain, outcomes: list, solving: str) -> list:
     in a text that is solving (``solving`` says why), any equation that did not check."""
     found = []
     for k, o in enumerate(outcomes):
-        if o.status not in UNCHECKED:
+        if o.status not in UNCHECKED or (o.status == "cannot check" and not o.message.startswith(ZERO_BOTH)):
             found.append(o)
         elif set_to_zero(chain, k):
             found.append(replace(o, status="skipped", message=f"{PREFIX}: a derivative set to zero"))

@@ -14,11 +14,11 @@ from .conditions import as_conditions, prose_cue, solving_after
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .links import SKIPPED, Outcome, check_chain
+from .properties import with_shapes_kept
 from .prose import defined_in_prose
 from .rows import chains, mathematics
 from .symbols import Scope, annotate, harvested, sidecar
 from .symmetry import stated
-from .properties import with_shapes_kept
 from .undefined import explained
 
 

@@ -55,7 +55,9 @@ def written_zero(text: str) -> bool:
 
 
 # a second derivative "= 0" is a claim about it (a Hessian that vanishes), not a first-order condition
-SECOND_ORDER = re.compile(r"\\nabla\s*\^|\\partial\s*\^|\^\s*\{?\s*2\s*\}?\s*\}?\s*\{\s*(?:\\partial|\\mathrm\s*\{\s*d\s*\}|d)")
+SECOND_ORDER = re.compile(
+    r"\\nabla\s*\^|\\partial\s*\^|\^\s*\{?\s*2\s*\}?\s*\}?\s*\{\s*(?:\\partial|\\mathrm\s*\{\s*d\s*\}|d)"
+)
 
 
 def first_derivative(text: str) -> bool:
@@ -86,7 +88,8 @@ def as_conditions(chain, outcomes: list, solving: str) -> list:
     in a text that is solving (``solving`` says why), any equation that did not check."""
     found = []
     for k, o in enumerate(outcomes):
-        if o.status not in UNCHECKED or (o.status == "cannot check" and not o.message.startswith(ZERO_BOTH)):
+        explained = o.status == "cannot check" and not o.message.startswith(ZERO_BOTH)
+        if o.status not in UNCHECKED or explained:
             found.append(o)
         elif set_to_zero(chain, k):
             found.append(replace(o, status="skipped", message=f"{PREFIX}: a derivative set to zero"))

@@ -19,7 +19,8 @@ from ..errors import SpecError
 SAID = re.compile(
     r"\$\s*(?P<name>\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?)\s*\$\s*,?\s*"
     r"(?:(?:is|be|being)\s+)?(?:(?:a|an)\s+)?"
-    r"(?P<words>symmetric\s+positive[- ]definite|symmetric\s+positive[- ]semi-?definite|positive[- ]definite|symmetric)\b"
+    r"(?P<words>symmetric\s+positive[- ]definite|symmetric\s+positive[- ]semi-?definite"
+    r"|positive[- ]definite|symmetric)\b"
 )
 
 

@@ -229,3 +229,23 @@ Let $\mu, x \in \mathbb{R}^d$.
 \[ \frac{\partial \ell}{\partial \mu} = \Sigma^{-1}(\mu - x) \]
 """
     assert statuses(tmp_path, body) == ["skipped", "ok", "does not follow"]
+
+
+# --- symmetry said of a lone symbol in the prose ----------------------------------------------------
+
+
+GAUSSIAN = r"""Let $\mu, x \in \mathbb{R}^d$ and $\Sigma \in \mathbb{R}^{d\times d}$.
+We assume $\Sigma$ symmetric positive definite.
+\[ \ell(\mu) = -\frac{1}{2}(x - \mu)^T \Sigma^{-1} (x - \mu) \]
+\[ \frac{\partial \ell}{\partial \mu} = \Sigma^{-1}(x - \mu) \]
+"""
+
+
+def test_symmetry_said_of_a_lone_symbol_is_an_assumption(tmp_path):
+    A = RNG.normal(size=(3, 3))
+    S, x, mu = A @ A.T + np.eye(3), RNG.normal(size=3), RNG.normal(size=3)
+    ell = lambda m: -0.5 * (x - m) @ np.linalg.solve(S, x - m)  # noqa: E731
+    assert np.allclose(numeric_gradient(ell, mu), np.linalg.solve(S, x - mu), atol=1e-5)
+    assert statuses(tmp_path, GAUSSIAN) == ["skipped", "ok"]
+    unsaid = GAUSSIAN.replace("We assume $\\Sigma$ symmetric positive definite.\n", "")
+    assert statuses(tmp_path, unsaid) == ["skipped", "does not follow"]  # Σ⁻¹ + Σ⁻ᵀ needs it

@@ -15,6 +15,7 @@ from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .jacobians import layout_stated
 from .links import SKIPPED, Outcome, check_chain
+from .properties import with_shapes_kept
 from .prose import defined_in_prose
 from .rows import chains, mathematics
 from .symbols import Scope, annotate, harvested, sidecar
@@ -112,7 +113,7 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     def span_at(offset: int):
         return source.span(event.offset + offset)
 
-    fresh = harvested(event.text, name_of, where, span_at)
+    fresh = with_shapes_kept(harvested(event.text, name_of, where, span_at), scope.prose)
     if event.kind != "prose":  # a display's own X \\in \\mathbb{R}^{n}: its reasons state nothing
         return replace(scope, prose={**scope.prose, **fresh}), ()
     gradient = convention_stated(event.text) or scope.gradient

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 ZERO = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|vec|mathbb)\s*\{\s*0\s*\}|0)\s*[.,;]?\s*")
 DERIVATIVE = re.compile(
-    r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)(?![a-z])|\\mathrm\s*\{\s*d\s*\}"
+    r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)(?![a-z])"  # not d(tX): a differential
     r"|(?<![A-Za-z\\])d\s*/\s*d(?![a-z]{2})"  # d/dH typed as text
 )
 # what the prose says before equations it solves (not "minimize": the chain after it expands a loss)
@@ -28,6 +28,8 @@ CUES = re.compile(
     re.IGNORECASE,
 )
 UNCHECKED = ("does not follow", "shape error", "cannot check")
+# of the links that cannot be checked, those a condition explains: the other reasons stay
+ZERO_BOTH = "both sides are 0"
 PREFIX = "a condition to solve, not an identity"
 
 
@@ -58,12 +60,8 @@ SECOND_ORDER = re.compile(
 )
 
 
-# d(tX)\Big|_{t=0} = 0: a value at a point the text gives, a claim (not a norm's ||·||_F, \|·\|_2)
-EVALUATED = re.compile(r"(?<![|\\])\|\s*_")
-
-
 def first_derivative(text: str) -> bool:
-    return bool(DERIVATIVE.search(text)) and not SECOND_ORDER.search(text) and not EVALUATED.search(text)
+    return bool(DERIVATIVE.search(text)) and not SECOND_ORDER.search(text)
 
 
 def set_to_zero(chain, k: int) -> bool:
@@ -90,7 +88,8 @@ def as_conditions(chain, outcomes: list, solving: str) -> list:
     in a text that is solving (``solving`` says why), any equation that did not check."""
     found = []
     for k, o in enumerate(outcomes):
-        if o.status not in UNCHECKED:
+        explained = o.status == "cannot check" and not o.message.startswith(ZERO_BOTH)
+        if o.status not in UNCHECKED or explained:
             found.append(o)
         elif set_to_zero(chain, k):
             found.append(replace(o, status="skipped", message=f"{PREFIX}: a derivative set to zero"))

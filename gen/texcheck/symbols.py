@@ -184,6 +184,9 @@ def harvested(text: str, name_of, where, span_at) -> dict:
                 )
             except SpecError:
                 continue
+    from .properties import properties_stated  # "$\\Sigma$ symmetric positive definite"
+
+    found = properties_stated(text, found, name_of, span_at, where, Declared)
     return assumed(text, found, name_of, span_at)
 
 

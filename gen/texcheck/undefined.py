@@ -23,12 +23,11 @@ WORD = re.compile(
     r"|\\(?:mathrm|operatorname|text|textrm|mathit)\s*\{\s*(?P<wrapped>[A-Za-z]{2,})\s*\})"
     r"\s*(?:\\left\s*)?\("
 )
-# one capital letter before a parenthesis holding symbols only: L(w), J(\theta), L(\mathbf{w}, b);
-# B(DXC^T) is a product
+# one capital letter applied to names, at the start of a term: L(w), J(\theta) (not X(AC)^T)
 BOLD = r"\\(?:mathbf|bm|boldsymbol)\s*(?:\{\s*\\?[A-Za-z]+\s*\}|\\[A-Za-z]+|[A-Za-z])"
-SYMBOL = rf"\s*(?:{BOLD}|\\[A-Za-z]+|[A-Za-z])(?:_\{{?\w+\}}?)?\s*"
+NAME = rf"\s*(?:{BOLD}|\\[A-Za-z]+|[A-Za-z])(?:_\{{?\w+\}}?)?\s*"
 LETTER = re.compile(
-    rf"(?<![\\A-Za-z_^{{])(?P<letter>[A-Z])\s*(?:\\left\s*)?\({SYMBOL}(?:,{SYMBOL})*(?:\\right\s*)?\)"
+    rf"(?<![\\A-Za-z_^{{(])(?P<letter>[A-Z])\s*(?:\\left\s*)?\((?:{NAME},)*{NAME}(?:\\right\s*)?\)(?!\s*\^)"
 )
 KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr", "logdet", "sqrt"})
 

@@ -16,6 +16,7 @@ from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
+from .indices import Indexed, check_link, marked
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
@@ -65,7 +66,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     the definitions it makes (``\\Sigma = L L^T``: a name alone on one side); ``parse(text, span)
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
-    trees = [read(parse, chain.source, s, scope) for s in sides]
+    trees = marked([read(parse, chain.source, s, scope) for s in sides], scope)  # index notation
     scope = replace(scope, through=through_definitions(trees, scope))
     trees = [expanded_side(t, scope) for t in trees]
     pairs = [linked(trees[k], trees[k + 1], on_link(scope, c.reason)) for k, c in enumerate(chain.links)]
@@ -267,6 +268,8 @@ def application(parse, source, side, scope):
 def linked(left, right, scope) -> tuple:
     """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
     ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``; for a Hessian, `gen.texcheck.second`."""
+    if isinstance(left, Indexed) or isinstance(right, Indexed):
+        return left, right  # compared entry by entry (gen.texcheck.indices)
     if isinstance(left, SecondOrder) or isinstance(right, SecondOrder):
         return paired(left, right, scope, expanded)
     if {type(left), type(right)} == {Gradient, Jacobian}:
@@ -340,6 +343,9 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         if isinstance(tree, str):
             status = next((s for kind, s in SIDE_STATUS if isinstance(tree, kind)), NOT_UNDERSTOOD)
             return outcome(chain, k, status, str(tree))
+    if isinstance(left, Indexed) or isinstance(right, Indexed):
+        status, message, figure = check_link(left, right, scope)
+        return outcome(chain, k, status, message, figure=figure)
     others = elsewhere(pairs, k)
     for lone, other in ((left, right), (right, left)):
         name = lone_differential(lone)

@@ -69,6 +69,7 @@ class Shapes:
     def __init__(self, scope):
         self.scope, self.dims = scope, Dims()
         self.symbols: dict = {}  # name → (rows, columns)
+        self.identities: dict = {}  # id(the Name I) → its dimension
         self.keys: dict = {}  # Key → dimension variable
         self.bindings = itertools.count(1)
         self.bound: dict = {}  # id(IndexSum node), index name → Key
@@ -108,10 +109,10 @@ class Shapes:
         if isinstance(node, Num):
             return (ONE, ONE)
         if isinstance(node, Name):
-            if node.name in ("e", "pi") and node.name not in self.symbols_written:
+            if self.constant(node):
                 return (ONE, ONE)
-            if node.name == "I" and "I" not in self.symbols_written:
-                n = d.new()
+            if node.name == "I" and self.scope.lookup("I") is None:  # the identity, of the size it needs
+                self.identities[id(node)] = n = d.new()
                 return (n, n)
             if node.name.startswith("d") and node.name[1:] in self.symbols_written:
                 raise NotUnderstood("a differential in index notation is not understood: write ∂f/∂X_{ij}")
@@ -180,7 +181,11 @@ class Shapes:
         return base
 
     def euler(self, node) -> bool:
-        return isinstance(node, Name) and node.name == "e" and "e" not in self.symbols_written
+        return isinstance(node, Name) and node.name == "e" and self.constant(node)
+
+    def constant(self, node: Name) -> bool:
+        """e and π, unless the text declares a symbol of that name."""
+        return node.name in ("e", "pi") and self.scope.lookup(node.name) is None
 
     def call(self, node: Call, env: dict):
         if node.name not in FUNCTIONS:

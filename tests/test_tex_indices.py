@@ -107,6 +107,19 @@ def test_links_in_index_notation(tmp_path, body, expected):
     assert found == expected
 
 
+def test_a_derivative_by_an_entry_orders_the_entries_of_a_matrix_side(tmp_path):
+    """∂tr(AX)/∂X_{ji} = A_{ij}: the gradient's (j, i) entry is A_ij, so the gradient is Aᵀ."""
+    chain = r"\frac{\partial \operatorname{tr}(AX)}{\partial X_{ji}} = A_{ij} = "
+    assert statuses(tmp_path, chain + "A^T") == ["ok", "ok"]
+    assert statuses(tmp_path, chain + "A") == ["ok", "does not follow"]
+
+
+def test_a_derivative_by_an_entry_of_a_symmetric_matrix_cannot_be_checked(tmp_path):
+    preamble = "% derivtex: S: n x n symmetric; A: n x n\n"
+    found = statuses(tmp_path, r"\frac{\partial \operatorname{tr}(AS)}{\partial S_{pq}} = A_{qp}", preamble)
+    assert found == ["cannot check"]
+
+
 def test_the_report_says_how_a_matrix_side_was_lined_up(tmp_path):
     assert messages(tmp_path, r"(BA)_{pq} = BA") == ["the matrix side's entries taken at (p, q)"]
 

@@ -48,6 +48,16 @@ class Indexed:
 
     tree: object
     args: tuple
+    order: tuple[str, ...] = ()  # the indices of the chain's derivative by an entry (`in_order`)
+
+
+def in_order(keys, order: tuple[str, ...]) -> tuple:
+    """Free indices in the order a matrix's entries take them: the order of the chain's derivative by
+    an entry (``\\partial f / \\partial X_{ji}``: j, then i), else alphabetical (p before q)."""
+    names = [k.name for k in keys]
+    if order and sorted(names) == sorted(order):
+        return tuple(sorted(keys, key=lambda k: order.index(k.name)))
+    return tuple(sorted(keys, key=lambda k: k.name))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
-from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, nodes
+from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
 
 
@@ -70,6 +70,7 @@ class Shapes:
         self.scope, self.dims = scope, Dims()
         self.symbols: dict = {}  # name → (rows, columns)
         self.identities: dict = {}  # id(the Name I) → its dimension
+        self.order: tuple[str, ...] = ()  # how a matrix side's entries take free indices (`in_order`)
         self.keys: dict = {}  # Key → dimension variable
         self.bindings = itertools.count(1)
         self.bound: dict = {}  # id(IndexSum node), index name → Key
@@ -252,7 +253,7 @@ class Shapes:
             return
         for m, e in ((0, 1), (1, 0)):
             dims = [v for v in self.shapes[m] if not self.dims.one(v)]
-            free = sorted(self.free[e], key=lambda k: k.name)
+            free = in_order(self.free[e], self.order)
             if not self.free[m] and free and self.is_scalar(self.shapes[e]) and len(dims) == len(free):
                 for key, dim in zip(free, dims):
                     self.dims.union(self.keys[key], dim, f"the index {key.name} and the matrix side")

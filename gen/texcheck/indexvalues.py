@@ -199,6 +199,11 @@ class Evaluator:
     def derivative(self, node: Derivative, env: dict) -> Value:
         """∂f/∂X by the complex step, one entry of X at a time (f a number for each free index)."""
         x = self.values[node.variable]
+        declared = self.shapes.scope.lookup(node.variable)
+        if declared is not None and {"symmetric", "spd", "diagonal"} & set(" ".join(declared.assume).split()):
+            raise Uncheckable(
+                f"a derivative by an entry of {node.variable}, which is structured: which entries vary?"
+            )
         if np.iscomplexobj(x):
             raise Uncheckable("a second derivative in index notation cannot be checked")
         out, keys = None, ()

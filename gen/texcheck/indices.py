@@ -10,6 +10,8 @@ entry does, the indices taken in alphabetical order (``(BA)_{pq} = BA``), which 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
@@ -25,6 +27,7 @@ from .indexnodes import (
     Refused,
     ShapeError,
     Uncheckable,
+    in_order,
     nodes,
     split,
 )
@@ -80,7 +83,18 @@ def marked(trees: list, scope) -> list:
             out.append(tree)  # w_t, x_i: a sequence's vectors, not entries (read as entries, no shapes fit)
             continue
         out.append(Indexed(resolved, tuple(Name(b, 0) for b in bases)))
-    return convention_throughout(out)
+    order = derivative_order(out)
+    return [replace(t, order=order) if isinstance(t, Indexed) else t for t in convention_throughout(out)]
+
+
+def derivative_order(trees: list) -> tuple[str, ...]:
+    """The indices of the chain's first derivative by an entry (``\\partial f / \\partial X_{pq}``)."""
+    for tree in trees:
+        if isinstance(tree, Indexed):
+            for node in nodes(tree.tree):
+                if isinstance(node, Entry) and isinstance(node.operand, Derivative):
+                    return tuple(i for i in node.indices if i.isalpha())
+    return ()
 
 
 def readable(tree, scope) -> bool:
@@ -189,6 +203,7 @@ def check_link(left, right, scope) -> tuple[str, str, float | None]:
             for t in (left, right)
         ]
         shapes = Shapes(scope)
+        shapes.order = next((t.order for t in (left, right) if isinstance(t, Indexed) and t.order), ())
         try:
             shapes.infer(sides)
             figure, note = compared(shapes, sides)
@@ -257,7 +272,7 @@ def lined_up(shapes: Shapes, sizes: dict, left, right):
         axes = [k for k, n in enumerate(matrix.matrix) if n != 1]
         if matrix.keys or not entries.keys or entries.matrix != (1, 1) or len(axes) != len(entries.keys):
             continue
-        order = tuple(sorted(entries.keys, key=lambda k: k.name))
+        order = in_order(entries.keys, shapes.order)
         for key, axis in zip(order, axes):
             values = sizes[shapes.dims.find(shapes.keys[key])]
             if values != matrix.matrix[axis]:

@@ -158,6 +158,13 @@ def test_a_chain_relying_on_the_convention_unstated_is_refused_with_the_hint(tmp
     assert len(found) == 1 and "% derivtex: summation convention" in found[0]
 
 
+def test_a_chain_whose_sides_agree_as_written_is_read_literally(tmp_path):
+    """s_i (1 - s_i) repeats i, but the other side leaves i free as well: no convention."""
+    body = r"\frac{e^{x_i}}{\sum_k e^{x_k}} \left(1 - \frac{e^{x_i}}{\sum_k e^{x_k}}\right)"
+    body += r" = \frac{e^{x_i} \sum_k e^{x_k} - e^{x_i} e^{x_i}}{(\sum_k e^{x_k})^2}"
+    assert statuses(tmp_path, body) == ["ok"]
+
+
 def test_an_index_repeated_and_also_free_is_read_literally(tmp_path):
     """``e^{x_i} e^{x_i}`` beside ``\\sum_j e^{x_j} e^{x_i}``: i is free, the product a square."""
     body = r"\sum_j e^{x_j} e^{x_i} - e^{x_i} e^{x_i} = e^{x_i} \left(\sum_j e^{x_j} - e^{x_i}\right)"

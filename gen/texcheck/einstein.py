@@ -16,27 +16,55 @@ from ..expr.parser import BinOp, Call, Neg, Postfix
 from ..expr.texindex import Entry, IndexSum
 from .indexnodes import Delta, Derivative, NotUnderstood, nodes
 
-
-class ConventionNeeded(NotUnderstood):
-    """The text sums repeated indices by convention, and the file does not declare it."""
-
-
 HINT = "declare % derivtex: summation convention, or write the sum (\\sum_{{{0}}})"
 
 
-def summed(tree, convention: bool):
-    """``tree`` with the convention's sums written out (with ``convention``), else ``tree``, or
-    NotUnderstood where the text evidently sums repeated indices."""
-    rewritten, _, consistent, repeated = convened(tree)
-    if convention and not consistent:
+def summed(tree):
+    """``tree`` with the convention's sums written out (the file declares the convention)."""
+    rewritten, _, consistent, _ = convened(tree)
+    if not consistent:
         raise NotUnderstood("with the summation convention, the terms of a sum have different free indices")
-    if convention:
-        return rewritten
-    if repeated and consistent:
-        index = sorted(repeated)[0]
-        message = f"the index {index} is repeated in a term and summed by convention?"
-        raise ConventionNeeded(f"{message} {HINT.format(index)}")
-    return tree
+    return rewritten
+
+
+def evident(trees: list, others: int) -> str | None:
+    """Why the chain's sides in index notation (``trees``, beside ``others`` sides without) read
+    consistently only with the summation convention, or None: some index is repeated in a term, every
+    side's terms agree on their free indices with the repeated ones summed, and then the sides agree
+    with each other (or, alone beside matrix sides, reduce to a number) while as written they do not."""
+    readings = [(literal_free(t), *convened(t)[1:]) for t in trees]
+    repeated = sorted(set().union(*(r[3] for r in readings))) if readings else []
+    if not repeated or not all(r[2] for r in readings):
+        return None
+    literal, summed_free = [r[0] for r in readings], [r[1] for r in readings]
+    if len(readings) > 1:
+        evident = all(f == summed_free[0] for f in summed_free) and any(f != literal[0] for f in literal)
+    else:
+        evident = others > 0 and not summed_free[0] and bool(literal[0])
+    if not evident:
+        return None
+    message = f"the index {repeated[0]} is repeated in a term and summed by convention?"
+    return f"{message} {HINT.format(repeated[0])}"
+
+
+def literal_free(node, bound: frozenset = frozenset()) -> frozenset:
+    """The indices ``node`` leaves free as written (no convention)."""
+    from dataclasses import fields, is_dataclass
+
+    if isinstance(node, (Entry, Delta)):
+        own = frozenset(i for i in node.indices if i.isalpha()) - bound
+        return own | (literal_free(node.operand, bound) if isinstance(node, Entry) else frozenset())
+    if isinstance(node, IndexSum):
+        return literal_free(node.body, bound | set(node.indices))
+    if not is_dataclass(node):
+        return frozenset()
+    out = frozenset()
+    for f in fields(node):
+        value = getattr(node, f.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if is_dataclass(child):
+                out |= literal_free(child, bound)
+    return out
 
 
 def convened(node, bound=frozenset()):

@@ -54,7 +54,7 @@ def is_entry_name(name: str, symbols: set, scope) -> bool:
 
 def marked(trees: list, scope) -> list:
     """``trees`` with each side that uses index notation wrapped as `Indexed`."""
-    from .einstein import ConventionNeeded, summed
+    from .einstein import summed
     from .links import Gradient
 
     symbols = symbols_of(trees, scope)
@@ -72,19 +72,17 @@ def marked(trees: list, scope) -> list:
             continue
         bases = sorted({(split(n) or (n,))[0] for n in names} - {"delta"})
         try:
-            resolved = summed(
-                Resolver(symbols, scope, Gradient).side(tree), getattr(scope, "summation", False)
-            )
+            resolved = Resolver(symbols, scope, Gradient).side(tree)
+            resolved = summed(resolved) if scope.summation else resolved
         except (NotUnderstood, Uncheckable) as error:
-            resolved = Refused(
-                str(error), isinstance(error, ConventionNeeded), isinstance(error, Uncheckable)
-            )
+            resolved = Refused(str(error), uncheckable=isinstance(error, Uncheckable))
         if not (written or by_entry or any(map(is_delta_name, names)) or readable(resolved, scope)):
             out.append(tree)  # w_t, x_i: a sequence's vectors, not entries (read as entries, no shapes fit)
             continue
         out.append(Indexed(resolved, tuple(Name(b, 0) for b in bases)))
     order = derivative_order(out)
-    return [replace(t, order=order) if isinstance(t, Indexed) else t for t in convention_throughout(out)]
+    out = out if scope.summation else convention_throughout(out)
+    return [replace(t, order=order) if isinstance(t, Indexed) else t for t in out]
 
 
 def derivative_order(trees: list) -> tuple[str, ...]:
@@ -114,14 +112,17 @@ def is_delta_name(name: str) -> bool:
 
 
 def convention_throughout(trees: list) -> list:
-    """Every side in index notation refused when one shows the chain sums repeated indices by a
-    convention the file does not declare (its other sides would be read against the author's)."""
-    needed = [
-        t.tree for t in trees if isinstance(t, Indexed) and isinstance(t.tree, Refused) and t.tree.convention
-    ]
-    if not needed:
+    """Every side in index notation refused when the chain evidently sums repeated indices by a
+    convention the file does not declare (`gen.texcheck.einstein.evident`): read as written, its
+    sides would be checked against a claim the author did not make."""
+    from .einstein import evident
+
+    read = [t.tree for t in trees if isinstance(t, Indexed) and not isinstance(t.tree, Refused)]
+    others = sum(1 for t in trees if not isinstance(t, (Indexed, str)))
+    message = evident(read, others)
+    if message is None:
         return trees
-    return [Indexed(needed[0], t.args) if isinstance(t, Indexed) else t for t in trees]
+    return [Indexed(Refused(message, True), t.args) if isinstance(t, Indexed) else t for t in trees]
 
 
 def is_delta(name: str, symbols: set) -> bool:

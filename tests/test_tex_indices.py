@@ -56,7 +56,6 @@ def test_the_two_scripts_of_one_base_take_the_transpose_first():
     [
         (r"\sum_{i=2}^{n} x_i", "a sum from 2 is not over a full range"),
         (r"\sum_{i=1}^{3} x_i", "a sum up to a number is not over a full range"),
-        (r"\sum x_i", "write the index of the sum"),
         ("(AB)_{+}", "the subscript '+' is not an index"),
     ],
 )
@@ -118,6 +117,13 @@ def test_a_derivative_by_an_entry_of_a_symmetric_matrix_cannot_be_checked(tmp_pa
     preamble = "% derivtex: S: n x n symmetric; A: n x n\n"
     found = statuses(tmp_path, r"\frac{\partial \operatorname{tr}(AS)}{\partial S_{pq}} = A_{qp}", preamble)
     assert found == ["cannot check"]
+
+
+def test_a_sum_without_its_index_sums_what_only_its_body_uses(tmp_path):
+    """``\\sum e^{x_j}`` beside e^{x_i}: over j; ``\\sum x_i`` beside x_i is ambiguous."""
+    assert statuses(tmp_path, r"\frac{e^{x_i}}{\sum e^{x_j}} = \frac{e^{x_i}}{\sum_k e^{x_k}}") == ["ok"]
+    assert statuses(tmp_path, r"\sum x_i = \sum_j x_j") == ["ok"]
+    assert messages(tmp_path, r"\frac{x_i}{\sum x_i} = x_i") == ["write the index of the sum: \\sum_{i}"]
 
 
 def test_the_report_says_how_a_matrix_side_was_lined_up(tmp_path):

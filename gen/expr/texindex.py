@@ -72,8 +72,8 @@ def index_sum(p, token: Tok) -> IndexSum:
     kind = "sum" if token.text == "sum" else "prod"
     while p.peek().kind == "cs" and p.peek().text in ("limits", "nolimits"):
         p.next()
-    if not p.peek().is_char("_"):
-        raise p.error(f"write the index of the {kind}: \\{token.text}_{{i}}", token)
+    if not p.peek().is_char("_"):  # \sum e^{x_j}: over the indices only the body uses (gen.texcheck)
+        return IndexSum(kind, (), p.nested(p.product), token.pos)
     underscore = p.next()
     tokens = p.group_tokens()
     equals = next((k for k, t in enumerate(tokens) if t.is_char("=")), None)

@@ -10,7 +10,8 @@ entry does, the indices taken in alphabetical order (``(BA)_{pq} = BA``), which 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from dataclasses import fields, is_dataclass, replace
 
 import numpy as np
 
@@ -139,6 +140,35 @@ def refuse_applied(left) -> None:
         raise Uncheckable(f"{message} (% derivtex: {left.name}(x) := <LaTeX>) or write the entry out")
 
 
+def with_indices(side, root=None):
+    """``side`` with each ``\\sum body`` written without its index (``\\sum e^{x_j}``) given the
+    indices that its body uses and the rest of the side does not; none such is refused."""
+    root = side if root is None else root
+    if isinstance(side, IndexSum) and not side.indices:
+        from .einstein import literal_free
+
+        outside = Counter(index_occurrences(root)) - Counter(index_occurrences(side.body))
+        inside = sorted(literal_free(side.body) - {i for i, n in outside.items() if n > 0})
+        if not inside:
+            raise NotUnderstood(f"write the index of the {side.kind}: \\{side.kind}_{{i}}")
+        return IndexSum(side.kind, tuple(inside), with_indices(side.body, root), side.pos)
+    if not is_dataclass(side):
+        return side
+    changed = {}
+    for f in fields(side):
+        value = getattr(side, f.name)
+        if isinstance(value, tuple):
+            changed[f.name] = tuple(with_indices(v, root) if is_dataclass(v) else v for v in value)
+        elif is_dataclass(value):
+            changed[f.name] = with_indices(value, root)
+    return replace(side, **changed)
+
+
+def index_occurrences(node) -> list[str]:
+    """Every index letter written in ``node`` (in entries and deltas), once per occurrence."""
+    return [i for n in nodes(node) if isinstance(n, (Entry, Delta)) for i in n.indices if i.isalpha()]
+
+
 class Resolver:
     """The parser's tree rewritten with `Entry`, `Delta` and `Derivative` nodes."""
 
@@ -154,7 +184,7 @@ class Resolver:
             return Derivative(tree.variable, f, tree.pos, self.scope.layout == "numerator")
         if not isinstance(tree, (Name, Num, Neg, BinOp, Postfix, Call, Entry, IndexSum)):
             raise NotUnderstood("this side cannot be read in index notation")
-        return self.node(tree)
+        return with_indices(self.node(tree))
 
     def node(self, tree):
         if isinstance(tree, Name):

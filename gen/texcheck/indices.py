@@ -5,7 +5,9 @@ Kronecker delta or a derivative by an entry (``\\partial f / \\partial X_{pq}``)
 NumPy over every value of its free indices, never lowered. Shapes are unified over the link (an index
 takes the dimension it indexes; two different ones are an error, never a guess); dimensions get
 distinct sizes ≥ 2 at two assignments. A side with free indices equals a matrix without when every
-entry does, the indices taken in alphabetical order (``(BA)_{pq} = BA``), which the report says.
+entry does, the indices taken in the order of the chain's derivative by an entry, else alphabetical
+(``(BA)_{pq} = BA``), which the report says. Modules: `gen.texcheck.indexnodes` (nodes, errors),
+`indexshapes` (shapes, ranges), `indexvalues` (NumPy), `einstein` (the summation convention).
 """
 
 from __future__ import annotations

@@ -137,8 +137,12 @@ def ok_links():
 def unchanged(original, mutated, scope) -> bool:
     """Whether the mutation left the side's value as it was (a scalar factor swapped, a symmetric
     matrix transposed): both trees evaluated at the same random points."""
+    from gen.texcheck.indices import Indexed, check_link, marked
     from gen.texcheck.values import Sides, compare
 
+    pair = marked([original, mutated], scope)
+    if any(isinstance(t, Indexed) for t in pair):  # index notation: compared entry by entry
+        return check_link(*pair, scope)[0] == "ok"
     try:
         sides = Sides(links.typed([(original, mutated)], scope), scope)
     except links.Conflict:

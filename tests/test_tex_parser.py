@@ -125,7 +125,7 @@ def parse(source: str, macros=None) -> str:
             3,
             "an elided product (\\cdots) cannot be checked: the terms it leaves out are not written",
         ),
-        ("(X)_{1}", 4, "a subscript here is not understood (entries X_{ij} are not supported)"),
+        ("(X)_{+}", 6, "the subscript '+' is not an index (an entry is written (AB)_{ij})"),
         ("\\|x", 4, "expected the norm's closing bars, found the end of the expression"),
         (
             r"\langle A B\rangle",

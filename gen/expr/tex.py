@@ -20,6 +20,7 @@ from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
 from .texbars import bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, inner
+from .texindex import INDEX_CONTROL, entry
 from .texlex import Macros, Stream, Tok, macros_from
 from .texnames import (
     BOLD,
@@ -220,8 +221,8 @@ class _Parser(Words):
                 node = self.superscript(node, token)
             elif token.is_char("[") and linear_map(node):  # (A \otimes B)[X]: a linear map applied
                 node = applied_map(self, node)
-            elif token.is_char("_"):
-                raise self.error("a subscript here is not understood (entries X_{ij} are not supported)")
+            elif token.is_char("_"):  # (AB)_{ij}: an entry
+                node = entry(self, node, self.next())
             else:
                 return node
 
@@ -321,7 +322,7 @@ class _Parser(Words):
             return self.bar()
         if token.kind == "cs":
             self.next()
-            handler = CONTROL.get(token.text)
+            handler = CONTROL.get(token.text) or INDEX_CONTROL.get(token.text)
             if handler is not None:
                 return handler(self, token)
             if token.text in GREEK_NAMES:

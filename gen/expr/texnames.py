@@ -70,6 +70,24 @@ BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec".split())
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
 ACCENTS |= {"mathcal": "cal", "mathscr": "scr"}  # \mathcal{L}: a symbol of its own (Lcal), not L
+
+
+def as_written(name: str) -> str:
+    """A name as the text wrote it, for a message: ``Lcal`` → ``\\mathcal{L}``, ``sigma`` → ``\\sigma``."""
+    from .latex import name_latex
+
+    for accent, suffix in (
+        ("mathcal", "cal"),
+        ("mathscr", "scr"),
+        ("hat", "hat"),
+        ("tilde", "tilde"),
+        ("bar", "bar"),
+    ):
+        if name.endswith(suffix) and len(name) > len(suffix) and name[: -len(suffix)].isalpha():
+            return f"\\{accent}{{{name_latex(name[: -len(suffix)])}}}"
+    return name_latex(name)
+
+
 OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}
 REFUSED = {
     "partial": "a partial derivative cannot be checked: write the derivative out",

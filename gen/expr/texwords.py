@@ -102,7 +102,7 @@ class Words:
             special = self.subscripted(bases[0], sub, token)
             if special is not None:
                 return special
-        if not sub.replace("_", "").isalnum():
+        if not sub.replace("_", "").replace(",", "").isalnum():
             raise self.error(f"the subscript '{sub}' of '{bases[0]}' is not understood", token)
         return self.applied(Name(self.resolve(spellings), token.pos), token)
 

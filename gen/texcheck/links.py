@@ -15,6 +15,7 @@ from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
+from ..expr.texnames import as_written
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
@@ -30,6 +31,7 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
+from .indices import Indexed, check_link, marked
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
@@ -82,7 +84,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     the definitions it makes (``\\Sigma = L L^T``: a name alone on one side); ``parse(text, span)
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
-    trees = [read(parse, chain.source, s, scope) for s in sides]
+    trees = marked([read(parse, chain.source, s, scope) for s in sides], scope)  # index notation
     scope = replace(scope, through=through_definitions(trees, scope))
     kept = frozenset(t.variable for t in trees if isinstance(t, Gradient))  # ∇_L with L := S⁻¹: L stays
     trees = [expanded_side(t, scope, kept) for t in trees]
@@ -313,6 +315,10 @@ def application(parse, source, side, scope):
 def linked(left, right, scope) -> tuple:
     """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
     ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``; for a Hessian, `gen.texcheck.second`."""
+    if {type(left), type(right)} == {Indexed, SecondOrder}:
+        return (Reason("a second derivative compared with index notation: write one of them out"),) * 2
+    if isinstance(left, Indexed) or isinstance(right, Indexed):
+        return left, right  # compared entry by entry (gen.texcheck.indices)
     if isinstance(left, SecondOrder) or isinstance(right, SecondOrder):
         return paired(left, right, scope, expanded)
     if {type(left), type(right)} == {Gradient, Jacobian}:  # ∂f/∂X = (∂f/∂Xᵀ)ᵀ: their values
@@ -403,6 +409,9 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         if isinstance(tree, str):
             status = next((s for kind, s in SIDE_STATUS if isinstance(tree, kind)), NOT_UNDERSTOOD)
             return outcome(chain, k, status, str(tree))
+    if isinstance(left, Indexed) or isinstance(right, Indexed):
+        status, message, figure = check_link(left, right, scope)
+        return outcome(chain, k, status, message, figure=figure)
     others = elsewhere(pairs, k)
     for lone, other in ((left, right), (right, left)):
         name = lone_differential(lone)
@@ -417,7 +426,9 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = DECLARATIONS.get(missing.name, f"% derivtex: {missing.name}({params}) := <LaTeX>")
         declare = undeclared_density(missing.name, len(missing.args)) if is_density(missing.name) else declare
-        return outcome(chain, k, CANNOT, f"{missing.name}(...) is not defined: declare it, e.g. {declare}")
+        return outcome(
+            chain, k, CANNOT, f"{as_written(missing.name)}(...) is not defined: declare it, e.g. {declare}"
+        )
     return outcome(chain, k, "pending", "")
 
 

@@ -52,6 +52,7 @@ class Scope:
     layout: str | None = None  # None: not stated (denominator where the layouts agree; jacobians.py)
     gradient: str = "within"  # of a symmetric variable: "within" or "cookbook" (conventions.py)
     skip: bool = False  # the next display block is not checked
+    summation: bool = False  # repeated indices summed (gen.texcheck.einstein)
     through: frozenset = frozenset()  # a chain's names that vary as a defined name does (dΛ, Λ := Σ⁻¹: Σ)
     solving: str = ""  # why the text is solving equations here, not stating identities (conditions.py)
 
@@ -89,6 +90,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         return replace(scope, skip=True)
     if match := re.fullmatch(r"layout\s+(numerator|denominator)", item):
         return replace(scope, layout=match.group(1))
+    if item == "summation convention":
+        return replace(scope, summation=True)
     if match := re.fullmatch(r"gradient\s+(within|cookbook)", item):
         return replace(scope, gradient=match.group(1))
     if ":=" in item:
@@ -104,7 +107,7 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         added = {name_of(n.strip(), span): declared for n in names.split(",")}
         return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
     message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
-    message += " 'gradient cookbook' or 'skip'"
+    message += " 'gradient cookbook', 'summation convention' or 'skip'"
     raise SpecError(f"{message}, not {quoted_tex(item)}", span)
 
 

@@ -1,0 +1,98 @@
+"""Index notation in LaTeX: entries ``(AB)_{ij}``, sums ``\\sum_{i=1}^{n}``, products ``\\prod_i``.
+
+The parser (`gen.expr.tex`) calls these when it meets a subscript after an expression or a
+``\\sum``/``\\prod``; the nodes they build are checked entry by entry by `gen.texcheck.indices`, never
+lowered (a side with indices is not a matrix expression of the spec grammar). ``A_{ij}`` on a name
+stays the parser's name ``A_ij``: whether it is an entry of A depends on the symbols, decided there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .parser import Postfix
+from .texlex import Tok
+from .texnames import SPACES, TRANSPOSES
+
+
+@dataclass(frozen=True)
+class Entry:
+    """``(AB)_{ij}``: the entry of a matrix expression; an index is a letter, or a digit (1-based)."""
+
+    operand: object
+    indices: tuple[str, ...]
+    pos: int
+    bracketed: bool = False  # written (…)_{i}: after a name, f(x)_i may be a function's value
+
+
+@dataclass(frozen=True)
+class IndexSum:
+    """``\\sum_{i,j} body`` (``kind`` "sum") or ``\\prod_i body`` ("prod") over the full ranges."""
+
+    kind: str
+    indices: tuple[str, ...]
+    body: object
+    pos: int
+
+
+def subscript_indices(p, tokens: list[Tok], where: Tok) -> tuple[str, ...]:
+    """``{ij}``, ``{i,j}``, ``{p q}``: one index per letter or digit."""
+    out = []
+    for token in tokens:
+        if token.kind in ("letter", "digit"):
+            out.append(token.text)
+        elif not (token.is_char(",", "{", "}") or token.kind == "cs" and token.text in SPACES):
+            message = f"the subscript {token.shown()} is not an index (an entry is written (AB)_{{ij}})"
+            raise p.error(message, token)
+    if not out:
+        raise p.error("expected indices after '_' ((AB)_{ij})", where)
+    return tuple(out)
+
+
+def entry(p, node, underscore: Tok) -> Entry:
+    """``(AB)_{ij}``; ``(BA)^T_{pq}`` and ``(BA)_{pq}^T`` alike mean the entry of the transpose (the
+    two scripts are set on the same base)."""
+    indices = subscript_indices(p, p.group_tokens(), underscore)
+    if p.peek().is_char("^"):
+        saved = list(p.stream.stack)
+        caret = p.next()
+        texts = tuple(t.text for t in p.group_tokens() if not (t.kind == "cs" and t.text in SPACES))
+        if texts in TRANSPOSES:
+            node = Postfix("T", node, caret.pos, caret=TRANSPOSES[texts])
+        else:
+            p.stream.stack = saved
+    before = p.source.value[: underscore.pos].rstrip()
+    return Entry(node, indices, underscore.pos, before.endswith((")", "]")))
+
+
+def index_sum(p, token: Tok) -> IndexSum:
+    """``\\sum_{i}``, ``\\sum_i``, ``\\sum_{i=1}^{n}``, ``\\sum_{i,j}``, ``\\prod_i``: the sum (product)
+    of the terms that follow, up to the next ``+``/``-``; the range is the index's full range (where
+    it is used decides it), so a lower bound other than 0 or 1 or a numeric upper bound is refused."""
+    kind = "sum" if token.text == "sum" else "prod"
+    while p.peek().kind == "cs" and p.peek().text in ("limits", "nolimits"):
+        p.next()
+    if not p.peek().is_char("_"):  # \sum e^{x_j}: over the indices only the body uses (gen.texcheck)
+        return IndexSum(kind, (), p.nested(p.product), token.pos)
+    underscore = p.next()
+    tokens = p.group_tokens()
+    equals = next((k for k, t in enumerate(tokens) if t.is_char("=")), None)
+    lower = [t.text for t in tokens[equals + 1 :]] if equals is not None else []
+    if lower and lower not in (["0"], ["1"]):
+        raise p.error(
+            f"a {kind} from {''.join(lower)} is not over a full range: only from 0 or 1", underscore
+        )
+    indices = subscript_indices(p, tokens[:equals], underscore)
+    if any(not i.isalpha() for i in indices):
+        raise p.error(f"the index of a {kind} is a letter: \\{token.text}_{{i}}", underscore)
+    if p.accept("^"):
+        upper = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+        if any(t.kind == "digit" for t in upper):
+            raise p.error(
+                f"a {kind} up to a number is not over a full range: write \\{token.text}_{{i}}", token
+            )
+    body = p.nested(p.product)
+    return IndexSum(kind, indices, body, token.pos)
+
+
+INDEX_CONTROL = {"sum": index_sum, "prod": index_sum}

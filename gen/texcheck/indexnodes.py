@@ -1,0 +1,91 @@
+"""The nodes and errors of index notation that the checker's modules share (`gen.texcheck.indices`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+
+MAX_ENTRIES = 10**6  # numbers computed for one side at one size assignment
+TOLERANCE = 1e-7  # relative, after a complex-step derivative (exact to rounding)
+STEP = 1e-20  # the complex step
+SEED = 20261204
+ONE = "1"  # the dimension of size 1
+
+
+class NotUnderstood(Exception):
+    """The link cannot be read in index notation (status not understood)."""
+
+
+class Uncheckable(Exception):
+    """Read, but cannot be evaluated (status cannot check)."""
+
+
+class ShapeError(Exception):
+    """The sides cannot get consistent shapes or index ranges (status shape error)."""
+
+
+@dataclass(frozen=True)
+class Delta:
+    """``\\delta_{ij}``: 1 where the two indices agree, else 0."""
+
+    indices: tuple[str, ...]
+    pos: int
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """``\\partial f / \\partial X`` of a scalar f: a matrix shaped as X (denominator layout, as the
+    entry derivative ``\\partial f / \\partial X_{pq}`` is its (p, q) entry)."""
+
+    variable: str
+    f: object
+    pos: int
+    transposed: bool = False  # numerator layout
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A side in index notation; ``args`` its symbols (what the rest of the chain sees of it)."""
+
+    tree: object
+    args: tuple
+    order: tuple[str, ...] = ()  # the indices of the chain's derivative by an entry (`in_order`)
+
+
+def in_order(keys, order: tuple[str, ...]) -> tuple:
+    """Free indices in the order a matrix's entries take them: the order of the chain's derivative by
+    an entry (``\\partial f / \\partial X_{ji}``: j, then i), else alphabetical (p before q)."""
+    names = [k.name for k in keys]
+    if order and sorted(names) == sorted(order):
+        return tuple(sorted(keys, key=lambda k: order.index(k.name)))
+    return tuple(sorted(keys, key=lambda k: k.name))
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A side in index notation that cannot be read, and why."""
+
+    message: str
+    convention: bool = False  # refused for want of the summation convention
+    uncheckable: bool = False  # read, but something is missing (cannot check)
+
+
+def nodes(tree):
+    """Every node of ``tree`` (our dataclasses, whatever their fields)."""
+    yield tree
+    if not is_dataclass(tree):
+        return
+    for f in fields(tree):
+        value = getattr(tree, f.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if is_dataclass(child):
+                yield from nodes(child)
+
+
+def split(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """``A_ij`` → (A, (i, j)), ``x_i`` → (x, (i,)), ``A_i,j`` too; None when the subscript is not
+    one or two index letters (``W_1``, ``lambda_max``)."""
+    base, underscore, sub = name.partition("_")
+    letters = tuple(sub.replace(",", ""))
+    if not underscore or not base or not 1 <= len(letters) <= 2 or "," in sub and len(sub) != 3:
+        return None
+    return (base, letters) if all(c.isalpha() and c.islower() and c.isascii() for c in letters) else None

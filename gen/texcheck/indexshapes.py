@@ -1,0 +1,293 @@
+"""Shapes and index ranges of a link in index notation, unified over both sides: an index takes
+the dimension it indexes, two different ones are an error (`gen.texcheck.indices`)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from ..expr.functions import FUNCTIONS
+from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
+from ..expr.texindex import Entry, IndexSum
+from ..expr.texnames import as_written
+from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
+from .shapes import GREEK
+
+
+class Dims:
+    """Union-find over dimensions: a symbol's rows and columns, an index's range."""
+
+    def __init__(self):
+        self.parent: dict = {ONE: ONE}
+        self.fresh = itertools.count()
+        self.of_index: set = set()  # the variables made for an index (not a dimension of anything)
+
+    def new(self, index: bool = False):
+        var = f"#{next(self.fresh)}"
+        self.parent[var] = var
+        if index:
+            self.of_index.add(var)
+        return var
+
+    def find(self, var):
+        self.parent.setdefault(var, var)
+        while self.parent[var] != var:
+            self.parent[var] = self.parent[self.parent[var]]
+            var = self.parent[var]
+        return var
+
+    def union(self, a, b, what: str) -> None:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        fixed = [v for v in (a, b) if not v.startswith("#")]  # 1 and the declared dimensions
+        if len(fixed) == 2:
+            raise ShapeError(f"{what}: the dimensions {a} and {b} would have to agree")
+        if b in fixed:
+            self.parent[a] = b
+        else:
+            self.parent[b] = a
+
+    def one(self, var) -> bool:
+        return self.find(var) == ONE
+
+    def members(self, var) -> list:
+        root = self.find(var)
+        return [v for v in list(self.parent) if self.find(v) == root]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One index: free (shared by both sides) or bound by one sum."""
+
+    name: str
+    bound: int = 0  # 0: free
+
+
+class Shapes:
+    """The shapes of a link's symbols and the ranges of its indices, unified over both sides."""
+
+    def __init__(self, scope):
+        self.scope, self.dims = scope, Dims()
+        self.symbols: dict = {}  # name → (rows, columns)
+        self.identities: dict = {}  # id(the Name I) → its dimension
+        self.order: tuple[str, ...] = ()  # how a matrix side's entries take free indices (`in_order`)
+        self.keys: dict = {}  # Key → dimension variable
+        self.bindings = itertools.count(1)
+        self.bound: dict = {}  # id(IndexSum node), index name → Key
+
+    def symbol(self, name: str):
+        if name not in self.symbols:
+            declared = self.scope.lookup(name)
+            shape = declared.shape if declared is not None else None
+            if shape is not None:
+                dims = [f"{d}" for d in shape] + [ONE] * (2 - len(shape))
+                self.symbols[name] = tuple(ONE if d == "1" else f"dim {d}" for d in dims[:2])
+            elif name.rstrip("0123456789_") in GREEK:
+                self.symbols[name] = (ONE, ONE)
+            else:
+                self.symbols[name] = (self.dims.new(), self.dims.new())
+        return self.symbols[name]
+
+    def key(self, index: str, env: dict) -> Key:
+        key = env.get(index, Key(index))
+        if getattr(self, "free", None):
+            self.used[-1].add(key)
+            if key.bound == 0:
+                self.free[-1].add(key)
+        if key not in self.keys:
+            self.keys[key] = self.dims.new(index=True)
+        return key
+
+    def scalar(self, shape, what: str):
+        self.dims.union(shape[0], ONE, what)
+        self.dims.union(shape[1], ONE, what)
+
+    def is_scalar(self, shape) -> bool:
+        return self.dims.one(shape[0]) and self.dims.one(shape[1])
+
+    def of(self, node, env: dict):  # noqa: C901 — one case per node type
+        d = self.dims
+        if isinstance(node, Num):
+            return (ONE, ONE)
+        if isinstance(node, Name):
+            if self.constant(node):
+                return (ONE, ONE)
+            if node.name == "I" and self.scope.lookup("I") is None:  # the identity, of the size it needs
+                self.identities[id(node)] = n = d.new()
+                return (n, n)
+            if node.name.startswith("d") and node.name[1:] in self.symbols_written:
+                raise NotUnderstood("a differential in index notation is not understood: write ∂f/∂X_{ij}")
+            return self.symbol(node.name)
+        if isinstance(node, Neg):
+            return self.of(node.operand, env)
+        if isinstance(node, BinOp):
+            return self.binop(node, env)
+        if isinstance(node, Postfix):
+            return self.postfix(node, env)
+        if isinstance(node, Call):
+            return self.call(node, env)
+        if isinstance(node, Entry):
+            return self.entry(node, env)
+        if isinstance(node, Delta):
+            a, b = (self.key(i, env) for i in node.indices)
+            d.union(self.keys[a], self.keys[b], "δ_{ij} makes i and j range together")
+            return (ONE, ONE)
+        if isinstance(node, IndexSum):
+            inner = dict(env)
+            binding = next(self.bindings)
+            for index in node.indices:
+                inner[index] = self.bound[(id(node), index)] = Key(index, binding)
+                self.key(index, inner)
+            shape = self.of(node.body, inner)
+            if node.kind == "prod":
+                self.scalar(shape, "a product over an index multiplies numbers")
+            return shape
+        if isinstance(node, Derivative):
+            self.scalar(self.of(node.f, env), "∂f/∂X: f must be a number")
+            return self.symbol(node.variable)[:: -1 if node.transposed else 1]
+        raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
+
+    def binop(self, node: BinOp, env: dict):
+        left, right = self.of(node.left, env), self.of(node.right, env)
+        if node.op in ("+", "-", ".*"):
+            for a, b in zip(left, right):
+                self.dims.union(a, b, "the terms of a sum must have the same shape")
+            return left
+        if node.op == "/":
+            self.scalar(right, "a division by a matrix")
+            return left
+        if node.op == "*":
+            if self.is_scalar(left):
+                return right
+            if self.is_scalar(right):
+                return left
+            self.dims.union(left[1], right[0], "a matrix product")
+            return (left[0], right[1])
+        raise NotUnderstood(f"the operator {node.op} is not understood in index notation")
+
+    def postfix(self, node: Postfix, env: dict):
+        base = self.of(node.operand, env)
+        if node.op == "T":
+            return base[::-1]
+        if node.op in ("-1", "-T"):
+            self.dims.union(base[0], base[1], "an inverse needs a square matrix")
+            return base
+        exponent = self.of(node.exponent, env)
+        self.scalar(exponent, "an exponent is a number")
+        if self.euler(node.operand):
+            self.scalar(base, "e^{…}")
+            return (ONE, ONE)
+        if node.op == "^" and not self.is_scalar(base):
+            self.dims.union(base[0], base[1], "a power needs a square matrix")
+        return base
+
+    def euler(self, node) -> bool:
+        return isinstance(node, Name) and node.name == "e" and self.constant(node)
+
+    def constant(self, node: Name) -> bool:
+        """e and π, unless the text declares a symbol of that name."""
+        return node.name in ("e", "pi") and self.scope.lookup(node.name) is None
+
+    def call(self, node: Call, env: dict):
+        if node.name == GRADIENT_VALUE:
+            raise Uncheckable("a gradient inside index notation cannot be checked: write it out")
+        if node.name not in FUNCTIONS:
+            name = as_written(node.name)
+            raise Uncheckable(
+                f"{name}(...) is not defined: declare it, e.g. % derivtex: {name}(X) := <LaTeX>"
+            )
+        shapes = [self.of(a, env) for a in node.args]
+        if node.name in ("tr", "det", "logdet") and len(shapes) == 1:
+            self.dims.union(shapes[0][0], shapes[0][1], f"{node.name} needs a square matrix")
+            return (ONE, ONE)
+        function = FUNCTIONS[node.name]
+        if function.entrywise and len(shapes) == 1 and not function.parameters:
+            return shapes[0]
+        raise Uncheckable(f"{node.name}(...) is not supported in index notation")
+
+    def entry(self, node: Entry, env: dict):
+        rows, columns = self.of(node.operand, env)
+        indices = node.indices
+        if len(indices) == 1:  # a row or a column: decided when the whole link is read
+            if not indices[0].isdigit():
+                self.pending.append((rows, columns, self.keys[self.key(indices[0], env)]))
+            return (ONE, ONE)
+        if len(indices) == 2:
+            along = [rows, columns]
+        else:
+            raise NotUnderstood(f"an entry with {len(indices)} indices is not understood")
+        for index, dim in zip(indices, along):
+            if index.isdigit():
+                continue
+            self.dims.union(self.keys[self.key(index, env)], dim, f"the index {index}")
+        return (ONE, ONE)
+
+    def infer(self, trees: list) -> None:
+        self.symbols_written = {n.name for t in trees for n in nodes(t) if isinstance(n, Name)}
+        self.pending: list = []
+        self.free: list = []  # the free indices of each side
+        self.shapes = []
+        self.used: list = []  # every index of each side
+        self.derivatives: list = []  # the variables each side differentiates by
+        for tree in trees:
+            self.free.append(set())
+            self.used.append(set())
+            self.derivatives.append([n.variable for n in nodes(tree) if isinstance(n, Derivative)])
+            self.shapes.append(self.of(tree, {}))
+        for rows, columns, index in self.pending:
+            self.dims.union(index, self.along(rows, columns), "the index of a vector's entry")
+        for name, (_, columns) in self.symbols.items():  # Latin lowercase: a column vector
+            if name[:1].islower() and len(self.dims.members(columns)) == 1 and not self.dims.one(columns):
+                self.dims.union(columns, ONE, name)
+        self.lined_up()
+        for key, var in self.keys.items():
+            if all(v in self.dims.of_index for v in self.dims.members(var)):
+                raise NotUnderstood(
+                    f"the range of the index {key.name} is not known: it indexes no matrix or vector"
+                )
+        for name, shape in self.symbols.items():  # no dimension collapses to 1 unseen
+            if name[:1].isupper() and self.scope.lookup(name) is None and any(map(self.dims.one, shape)):
+                raise NotUnderstood(f"{name} would be a vector or a number here: declare its shape")
+
+    def lined_up(self) -> None:
+        """A matrix side compared with a side of free indices: the indices, in alphabetical order,
+        range over the matrix's dimensions (`lined_up` compares entry by entry)."""
+        if len(self.shapes) != 2:
+            return
+        for m, e in ((0, 1), (1, 0)):
+            dims = [v for v in self.shapes[m] if not self.dims.one(v)]
+            free = in_order(self.free[e], self.order)
+            if not self.free[m] and free and self.is_scalar(self.shapes[e]) and len(dims) == len(free):
+                for key, dim in zip(free, dims):
+                    self.dims.union(self.keys[key], dim, f"the index {key.name} and the matrix side")
+
+    def along(self, rows, columns):
+        """The dimension a vector's single index runs along: the one not 1; for a vector whose
+        orientation nothing fixed, the one the text constrains, else a column (Latin lowercase)."""
+        d = self.dims
+        if d.one(columns) or d.one(rows):
+            return rows if d.one(columns) else columns
+        shared = [len(d.members(v)) > 1 or not d.find(v).startswith("#") for v in (rows, columns)]
+        if shared == [False, True]:
+            d.union(rows, ONE, "a row vector")
+            return columns
+        if shared == [True, True]:
+            raise NotUnderstood("an entry x_i of a matrix: both its dimensions are used")
+        d.union(columns, ONE, "a column vector")
+        return rows
+
+    def sizes(self, assignment: int) -> dict:
+        """A size for every dimension: distinct, ≥ 2; the second assignment reversed."""
+        roots = sorted({self.dims.find(v) for v in self.dims.parent} - {ONE}, key=str)
+        free = [r for r in roots if r.startswith("#")]
+        declared = [r for r in roots if not r.startswith("#")]
+        order = free + declared
+        values = [2 + k for k in range(len(order))]
+        if assignment:
+            values = [3 + k for k in reversed(range(len(order)))]
+        out = {ONE: 1}
+        for root, size in zip(order, values):
+            out[root] = int(root[4:]) if root[4:].isdigit() else size
+        return out

@@ -1,0 +1,241 @@
+"""The numbers of a side in index notation (`gen.texcheck.indices`): NumPy arrays with one axis per
+index the value depends on, then the two axes of its matrix shape (1×1 for a number)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..expr.functions import FUNCTIONS
+from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texindex import Entry, IndexSum
+from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
+from .indexshapes import Shapes
+
+
+@dataclass(frozen=True)
+class Value:
+    """``data[k1, …, kn, row, column]``: ``keys`` name the leading axes."""
+
+    data: np.ndarray
+    keys: tuple
+
+    @property
+    def matrix(self) -> tuple[int, int]:
+        return self.data.shape[-2:]
+
+
+def lifted(v: Value, keys: tuple) -> np.ndarray:
+    """``v``'s data with an axis for each of ``keys`` (length 1 where ``v`` does not depend on it)."""
+    own = v.keys
+    extra = tuple(k for k in keys if k not in own)
+    data = v.data.reshape(v.data.shape[: len(own)] + (1,) * len(extra) + v.matrix)
+    order = own + extra
+    axes = [order.index(k) for k in keys] + [len(order), len(order) + 1]
+    return np.transpose(data, axes)
+
+
+def joined(a: Value, b: Value):
+    keys = a.keys + tuple(k for k in b.keys if k not in a.keys)
+    return lifted(a, keys), lifted(b, keys), keys
+
+
+def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
+    """A random value for every symbol, its declared symmetry kept."""
+    values = {}
+    for name, (rows, columns) in shapes.symbols.items():
+        r, c = sizes[shapes.dims.find(rows)], sizes[shapes.dims.find(columns)]
+        x = rng.uniform(0.5, 1.5, (r, c)) if positive else rng.standard_normal((r, c))
+        declared = shapes.scope.lookup(name)
+        assume = " ".join(declared.assume) if declared is not None else ""
+        if r == c and ("spd" in assume or "definite" in assume):
+            x = x @ x.T + r * np.eye(r)
+        elif r == c and "symmetric" in assume:
+            x = (x + x.T) / 2
+        values[name] = x
+    return values
+
+
+class Evaluator:
+    """Evaluates the nodes `Shapes` has typed, at one size assignment and one point."""
+
+    def __init__(self, shapes: Shapes, sizes: dict, values: dict):
+        self.shapes, self.sizes, self.values = shapes, sizes, values
+
+    def size(self, var) -> int:
+        return self.sizes[self.shapes.dims.find(var)]
+
+    def key(self, index: str, env: dict):
+        return env.get(index, self.shapes.key(index, env))
+
+    def of(self, node, env: dict) -> Value:  # noqa: C901 — one case per node type
+        if isinstance(node, Num):
+            return Value(np.full((1, 1), float(node.text)), ())
+        if isinstance(node, Name):
+            return self.name(node)
+        if isinstance(node, Neg):
+            v = self.of(node.operand, env)
+            return Value(-v.data, v.keys)
+        if isinstance(node, BinOp):
+            return self.binop(node, env)
+        if isinstance(node, Postfix):
+            return self.postfix(node, env)
+        if isinstance(node, Call):
+            return self.call(node, env)
+        if isinstance(node, Entry):
+            return self.entry(node, env)
+        if isinstance(node, Delta):
+            return self.delta(node, env)
+        if isinstance(node, IndexSum):
+            return self.index_sum(node, env)
+        if isinstance(node, Derivative):
+            return self.derivative(node, env)
+        raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
+
+    def name(self, node: Name) -> Value:
+        if self.shapes.constant(node):
+            return Value(np.full((1, 1), {"e": np.e, "pi": np.pi}[node.name]), ())
+        if id(node) in self.shapes.identities:
+            return Value(np.eye(self.size(self.shapes.identities[id(node)])), ())
+        return Value(self.values[node.name], ())
+
+    def binop(self, node: BinOp, env: dict) -> Value:
+        a, b = self.of(node.left, env), self.of(node.right, env)
+        x, y, keys = joined(a, b)
+        if node.op in ("+", "-", ".*"):
+            if a.matrix != b.matrix:
+                raise NotUnderstood(f"terms of shapes {a.matrix} and {b.matrix} added")
+            return Value({"+": x + y, "-": x - y, ".*": x * y}[node.op], keys)
+        if node.op == "/":
+            return Value(x / y, keys)
+        if a.matrix == (1, 1) or b.matrix == (1, 1):
+            return Value(x * y, keys)
+        return Value(np.matmul(x, y), keys)
+
+    def postfix(self, node: Postfix, env: dict) -> Value:
+        base = self.of(node.operand, env)
+        if node.op == "T":
+            return Value(np.swapaxes(base.data, -1, -2), base.keys)
+        if node.op in ("-1", "-T"):
+            inverse = np.linalg.inv(base.data)
+            return Value(np.swapaxes(inverse, -1, -2) if node.op == "-T" else inverse, base.keys)
+        exponent = self.of(node.exponent, env)
+        x, y, keys = joined(base, exponent)
+        if self.shapes.euler(node.operand):
+            return Value(np.exp(y), keys)
+        if base.matrix == (1, 1) or node.op == ".^":
+            return Value(x**y, keys)
+        if exponent.keys or not float(exponent.data.real.flat[0]).is_integer():
+            raise Uncheckable("a matrix to a power that is not an integer")
+        return Value(np.linalg.matrix_power(base.data, int(exponent.data.real.flat[0])), base.keys)
+
+    def call(self, node: Call, env: dict) -> Value:
+        v = self.of(node.args[0], env)
+        if node.name == "tr":
+            return Value(np.trace(v.data, axis1=-2, axis2=-1)[..., None, None], v.keys)
+        if node.name in ("det", "logdet"):
+            det = np.linalg.det(v.data)
+            return Value((np.log(det) if node.name == "logdet" else det)[..., None, None], v.keys)
+        function = FUNCTIONS[node.name]
+        if (
+            function.matrix_function
+            and v.matrix != (1, 1)
+            and v.matrix[0] == v.matrix[1]
+            and not node.entrywise
+        ):
+            raise Uncheckable(f"{node.name} of a square matrix (the matrix function?) in index notation")
+        if np.iscomplexobj(v.data) and not function.analytic:
+            raise Uncheckable(f"the derivative of {node.name}, not smooth, cannot be checked")
+        return Value(function.numpy_function(np)(v.data), v.keys)
+
+    def entry(self, node: Entry, env: dict) -> Value:
+        v = self.of(node.operand, env)
+        data, keys = v.data, v.keys
+        rows, columns = v.matrix
+        if len(node.indices) == 1:
+            data = data[..., :, 0] if columns == 1 else data[..., 0, :]
+            axes = [data.ndim - 1]
+        else:
+            axes = [data.ndim - 2, data.ndim - 1]
+        named = []
+        for index, axis in reversed(list(zip(node.indices, axes))):
+            if index.isdigit():
+                if not 1 <= int(index) <= data.shape[axis]:
+                    raise NotUnderstood(f"the entry {index} is outside the range 1..{data.shape[axis]}")
+                data = np.take(data, int(index) - 1, axis=axis)
+            else:
+                named.insert(0, self.key(index, env))
+        if len(named) == 2 and named[0] == named[1]:  # A_{ii}: the diagonal
+            data, named = np.diagonal(data, axis1=-2, axis2=-1), named[:1]
+        if any(k in keys for k in named):
+            raise NotUnderstood("an entry by an index its matrix already depends on is not understood")
+        return Value(data[..., None, None], keys + tuple(named))
+
+    def delta(self, node: Delta, env: dict) -> Value:
+        a, b = (self.key(i, env) for i in node.indices)
+        n = self.size(self.shapes.keys[a])
+        if a == b:
+            return Value(np.ones((n, 1, 1)), (a,))
+        return Value(np.eye(n)[..., None, None], (a, b))
+
+    def index_sum(self, node: IndexSum, env: dict) -> Value:
+        inner = dict(env)
+        for index in node.indices:
+            inner[index] = self.shapes.bound[(id(node), index)]
+        v = self.of(node.body, inner)
+        data, keys = v.data, v.keys
+        for index in node.indices:
+            key = inner[index]
+            n = self.size(self.shapes.keys[key])
+            if key not in keys:  # a term that does not depend on the index: n times
+                data = data * n if node.kind == "sum" else data**n
+                continue
+            axis = keys.index(key)
+            data = data.sum(axis=axis) if node.kind == "sum" else data.prod(axis=axis)
+            keys = keys[:axis] + keys[axis + 1 :]
+        return Value(data, keys)
+
+    def derivative(self, node: Derivative, env: dict) -> Value:
+        """∂f/∂X by the complex step, one entry of X at a time (f a number for each free index)."""
+        x = self.values[node.variable]
+        declared = self.shapes.scope.lookup(node.variable)
+        if declared is not None and {"symmetric", "spd", "diagonal"} & set(" ".join(declared.assume).split()):
+            raise Uncheckable(
+                f"a derivative by an entry of {node.variable}, which is structured: which entries vary?"
+            )
+        if np.iscomplexobj(x):
+            raise Uncheckable("a second derivative in index notation cannot be checked")
+        out, keys = None, ()
+        for a, b in np.ndindex(*x.shape):
+            moved = x.astype(complex)
+            moved[a, b] += 1j * STEP
+            f = Evaluator(self.shapes, self.sizes, {**self.values, node.variable: moved}).of(node.f, env)
+            if out is None:
+                out, keys = np.zeros(f.data.shape[:-2] + x.shape), f.keys
+            out[..., a, b] = f.data[..., 0, 0].imag / STEP
+        if node.transposed:
+            out = np.swapaxes(out, -1, -2)
+        return Value(out, keys)
+
+
+def work(shapes: Shapes, sizes: dict) -> int:
+    """An upper bound of the numbers one side needs: its index ranges times the largest matrix,
+    times the entries of each variable it differentiates by (one evaluation each)."""
+
+    def size(var) -> int:
+        return sizes[shapes.dims.find(var)]
+
+    largest = max([1, *(size(r) * size(c) for r, c in shapes.symbols.values())])
+    worst = 0
+    for used, variables in zip(shapes.used, shapes.derivatives):
+        total = largest
+        for key in used:
+            total *= size(shapes.keys[key])
+        for name in variables:
+            total *= size(shapes.symbols[name][0]) * size(shapes.symbols[name][1])
+        worst = max(worst, total)
+    return worst
+
+
+__all__ = ["Evaluator", "MAX_ENTRIES", "ONE", "Value", "draw", "joined", "lifted", "work"]

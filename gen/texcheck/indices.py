@@ -1,0 +1,324 @@
+"""Links written in index notation, checked entry by entry: ``\\sum_j A_{ij} B_{jk} = (AB)_{ik}``.
+
+A side with an entry (``A_{ij}``, ``(AB)_{ij}``, ``x_i``), a sum or product over an index, a
+Kronecker delta or a derivative by an entry (``\\partial f / \\partial X_{pq}``) is evaluated here with
+NumPy over every value of its free indices, never lowered. Shapes are unified over the link (an index
+takes the dimension it indexes; two different ones are an error, never a guess); dimensions get
+distinct sizes ≥ 2 at two assignments. A side with free indices equals a matrix without when every
+entry does, the indices taken in the order of the chain's derivative by an entry, else alphabetical
+(``(BA)_{pq} = BA``), which the report says. Modules: `gen.texcheck.indexnodes` (nodes, errors),
+`indexshapes` (shapes, ranges), `indexvalues` (NumPy), `einstein` (the summation convention).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import fields, is_dataclass, replace
+
+import numpy as np
+
+from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texindex import Entry, IndexSum
+from .indexnodes import (
+    MAX_ENTRIES,
+    SEED,
+    TOLERANCE,
+    Delta,
+    Derivative,
+    Indexed,
+    NotUnderstood,
+    Refused,
+    ShapeError,
+    Uncheckable,
+    in_order,
+    nodes,
+    split,
+)
+from .indexshapes import Shapes
+
+__all__ = ["Indexed", "check_link", "marked"]
+
+# --- reading: which sides are index notation -------------------------------------------------
+
+
+def symbols_of(trees: list, scope) -> set:
+    """The chain's symbols: the names written alone (not subscripted) and the declared ones."""
+    names = {n.name for t in trees if not isinstance(t, str) for n in nodes(t) if isinstance(n, Name)}
+    return {n for n in names if split(n) is None or scope.lookup(n) is not None}
+
+
+def is_entry_name(name: str, symbols: set, scope) -> bool:
+    parts = split(name)
+    if parts is None or scope.lookup(name) is not None:
+        return False
+    base = parts[0]
+    return base in symbols or (scope.lookup(base) is not None and scope.lookup(base).shape is not None)
+
+
+def marked(trees: list, scope) -> list:
+    """``trees`` with each side that uses index notation wrapped as `Indexed`."""
+    from .einstein import summed
+    from .links import Gradient
+
+    symbols = symbols_of(trees, scope)
+    out = []
+    for tree in trees:
+        if isinstance(tree, str):
+            out.append(tree)
+            continue
+        names = [n.name for n in nodes(tree) if isinstance(n, Name)]
+        entries = [n for n in names if is_entry_name(n, symbols, scope) or is_delta(n, symbols)]
+        written = any(isinstance(n, (Entry, IndexSum)) for n in nodes(tree))
+        by_entry = isinstance(tree, Gradient) and is_entry_name(tree.variable, symbols, scope)
+        if not (entries or written or by_entry):
+            out.append(tree)
+            continue
+        bases = sorted({(split(n) or (n,))[0] for n in names} - {"delta"})
+        try:
+            resolved = Resolver(symbols, scope, Gradient).side(tree)
+            resolved = summed(resolved) if scope.summation else resolved
+        except (NotUnderstood, Uncheckable) as error:
+            resolved = Refused(str(error), uncheckable=isinstance(error, Uncheckable))
+        if not (written or by_entry or any(map(is_delta_name, names)) or readable(resolved, scope)):
+            out.append(tree)  # w_t, x_i: a sequence's vectors, not entries (read as entries, no shapes fit)
+            continue
+        out.append(Indexed(resolved, tuple(Name(b, 0) for b in bases)))
+    order = derivative_order(out)
+    out = out if scope.summation else convention_throughout(out)
+    return [replace(t, order=order) if isinstance(t, Indexed) else t for t in out]
+
+
+def derivative_order(trees: list) -> tuple[str, ...]:
+    """The indices of the chain's first derivative by an entry (``\\partial f / \\partial X_{pq}``)."""
+    for tree in trees:
+        if isinstance(tree, Indexed):
+            for node in nodes(tree.tree):
+                if isinstance(node, Entry) and isinstance(node.operand, Derivative):
+                    return tuple(i for i in node.indices if i.isalpha())
+    return ()
+
+
+def readable(tree, scope) -> bool:
+    """Whether a side whose only index notation is names such as ``A_ij`` gets shapes as entries."""
+    if isinstance(tree, Refused):
+        return tree.convention
+    try:
+        Shapes(scope).infer([tree])
+    except (NotUnderstood, Uncheckable, ShapeError):
+        return False
+    return True
+
+
+def is_delta_name(name: str) -> bool:
+    parts = split(name)
+    return parts is not None and parts[0] == "delta" and len(parts[1]) == 2
+
+
+def convention_throughout(trees: list) -> list:
+    """Every side in index notation refused when the chain evidently sums repeated indices by a
+    convention the file does not declare (`gen.texcheck.einstein.evident`): read as written, its
+    sides would be checked against a claim the author did not make."""
+    from .einstein import evident
+
+    read = [t.tree for t in trees if isinstance(t, Indexed) and not isinstance(t.tree, Refused)]
+    others = sum(1 for t in trees if not isinstance(t, (Indexed, str)))
+    message = evident(read, others)
+    if message is None:
+        return trees
+    return [Indexed(Refused(message, True), t.args) if isinstance(t, Indexed) else t for t in trees]
+
+
+def is_delta(name: str, symbols: set) -> bool:
+    parts = split(name)
+    return parts is not None and parts[0] == "delta" and len(parts[1]) == 2 and "delta" not in symbols
+
+
+def refuse_applied(left) -> None:
+    """``\\phi(z)_i`` reads as φ times z_i: refused when a name comes right before ``(…)_i``."""
+    while isinstance(left, (BinOp, Neg)):
+        left = left.right if isinstance(left, BinOp) else left.operand
+    if isinstance(left, Name):
+        message = f"{left.name}(…)_i: the entry of a function's value? declare the function"
+        raise Uncheckable(f"{message} (% derivtex: {left.name}(x) := <LaTeX>) or write the entry out")
+
+
+def with_indices(side, root=None):
+    """``side`` with each ``\\sum body`` written without its index (``\\sum e^{x_j}``) given the
+    indices that its body uses and the rest of the side does not; none such is refused."""
+    root = side if root is None else root
+    if isinstance(side, IndexSum) and not side.indices:
+        from .einstein import literal_free
+
+        outside = Counter(index_occurrences(root)) - Counter(index_occurrences(side.body))
+        inside = sorted(literal_free(side.body) - {i for i, n in outside.items() if n > 0})
+        if not inside:
+            raise NotUnderstood(f"write the index of the {side.kind}: \\{side.kind}_{{i}}")
+        return IndexSum(side.kind, tuple(inside), with_indices(side.body, root), side.pos)
+    if not is_dataclass(side):
+        return side
+    changed = {}
+    for f in fields(side):
+        value = getattr(side, f.name)
+        if isinstance(value, tuple):
+            changed[f.name] = tuple(with_indices(v, root) if is_dataclass(v) else v for v in value)
+        elif is_dataclass(value):
+            changed[f.name] = with_indices(value, root)
+    return replace(side, **changed)
+
+
+def index_occurrences(node) -> list[str]:
+    """Every index letter written in ``node`` (in entries and deltas), once per occurrence."""
+    return [i for n in nodes(node) if isinstance(n, (Entry, Delta)) for i in n.indices if i.isalpha()]
+
+
+class Resolver:
+    """The parser's tree rewritten with `Entry`, `Delta` and `Derivative` nodes."""
+
+    def __init__(self, symbols: set, scope, gradient_class):
+        self.symbols, self.scope, self.gradient = symbols, scope, gradient_class
+
+    def side(self, tree):
+        if isinstance(tree, self.gradient):
+            f = self.node(tree.f)
+            if is_entry_name(tree.variable, self.symbols, self.scope):
+                base, indices = split(tree.variable)
+                return Entry(Derivative(base, f, tree.pos), indices, tree.pos)
+            return Derivative(tree.variable, f, tree.pos, self.scope.layout == "numerator")
+        if not isinstance(tree, (Name, Num, Neg, BinOp, Postfix, Call, Entry, IndexSum)):
+            raise NotUnderstood("this side cannot be read in index notation")
+        return with_indices(self.node(tree))
+
+    def node(self, tree):
+        if isinstance(tree, Name):
+            if is_delta(tree.name, self.symbols):
+                return Delta(split(tree.name)[1], tree.pos)
+            if is_entry_name(tree.name, self.symbols, self.scope):
+                base, indices = split(tree.name)
+                return Entry(Name(base, tree.pos), indices, tree.pos)
+            return tree
+        if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Name):
+            inner = self.node(tree.operand)
+            if isinstance(inner, Entry):  # A_{ij}^T is (A^T)_{ij}: both scripts on A
+                return Entry(Postfix("T", inner.operand, tree.pos), inner.indices, inner.pos)
+        if isinstance(tree, Num):
+            return tree
+        if isinstance(tree, Neg):
+            return Neg(self.node(tree.operand), tree.pos)
+        if isinstance(tree, BinOp):
+            if tree.op == "*" and isinstance(tree.right, Entry) and tree.right.bracketed:
+                refuse_applied(tree.left)
+            return BinOp(tree.op, self.node(tree.left), self.node(tree.right), tree.pos)
+        if isinstance(tree, Postfix):
+            exponent = self.node(tree.exponent) if tree.exponent is not None else None
+            return Postfix(tree.op, self.node(tree.operand), tree.pos, exponent, tree.caret)
+        if isinstance(tree, Call):
+            return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
+        if isinstance(tree, Entry):
+            return Entry(self.node(tree.operand), tree.indices, tree.pos)
+        if isinstance(tree, IndexSum):
+            return IndexSum(tree.kind, tree.indices, self.node(tree.body), tree.pos)
+        raise NotUnderstood(f"{type(tree).__name__} is not understood in index notation")
+
+
+# --- the link --------------------------------------------------------------------------------
+
+
+def check_link(left, right, scope) -> tuple[str, str, float | None]:
+    """(status, message, figure) of a link one of whose sides is in index notation."""
+    from .links import CANNOT, FALSE, NOT_UNDERSTOOD, OK, SHAPE, Gradient
+
+    try:
+        refused = [t.tree for t in (left, right) if isinstance(t, Indexed) and isinstance(t.tree, Refused)]
+        if refused:
+            return (CANNOT if refused[0].uncheckable else NOT_UNDERSTOOD), refused[0].message, None
+        sides = [
+            t.tree if isinstance(t, Indexed) else Resolver(set(), scope, Gradient).side(t)
+            for t in (left, right)
+        ]
+        shapes = Shapes(scope)
+        shapes.order = next((t.order for t in (left, right) if isinstance(t, Indexed) and t.order), ())
+        try:
+            shapes.infer(sides)
+            figure, note = compared(shapes, sides)
+        except ShapeError as error:
+            error.symbols = tuple(shapes.symbols)
+            raise
+    except NotUnderstood as error:
+        return NOT_UNDERSTOOD, str(error), None
+    except Uncheckable as error:
+        return CANNOT, str(error), None
+    except ShapeError as error:  # a shape error only between declared shapes: inferred ones may misread
+        declared = all(scope.lookup(n) is not None for n in getattr(error, "symbols", ()) or ("",))
+        return (SHAPE if declared else NOT_UNDERSTOOD), str(error), None
+    if figure < TOLERANCE:
+        return OK, note, figure
+    return FALSE, "; ".join(m for m in (f"the sides differ (relative error {figure:.2g})", note) if m), figure
+
+
+def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
+    """The largest relative difference over two size assignments and two points each."""
+    from .indexvalues import Evaluator, draw, work
+
+    worst, note = 0.0, ""
+    rng = np.random.default_rng(SEED)
+    for assignment in (0, 1):
+        sizes = shapes.sizes(assignment)
+        if (needed := work(shapes, sizes)) > MAX_ENTRIES:
+            raise Uncheckable(f"too many entries to evaluate ({needed} > {MAX_ENTRIES})")
+        for _ in range(2):
+            for positive in (False, True):
+                values = draw(shapes, sizes, rng, positive)
+                with np.errstate(all="ignore"):
+                    left, right = (Evaluator(shapes, sizes, values).of(s, {}) for s in sides)
+                    figure, note = difference(shapes, sizes, left, right)
+                if np.isfinite(figure):
+                    break
+            else:
+                raise Uncheckable("the sides are not finite at random points (a logarithm of a negative?)")
+            worst = max(worst, figure)
+    return worst, note
+
+
+def difference(shapes: Shapes, sizes: dict, left, right) -> tuple[float, str]:
+    """The relative difference of two values, entry by entry, with how they were lined up."""
+    from .indexvalues import joined
+
+    left, right, note = lined_up(shapes, sizes, left, right)
+    if left.matrix != right.matrix:
+        shown = [f"{r}×{c}" for r, c in (left.matrix, right.matrix)]
+        raise ShapeError(f"the sides have the shapes {shown[0]} and {shown[1]}")
+    x, y, _ = joined(left, right)
+    x, y = np.broadcast_arrays(x, y)
+    scale = max(np.abs(x).max(initial=0.0), np.abs(y).max(initial=0.0))
+    if scale == 0:
+        raise Uncheckable("both sides are 0 at random points")
+    return float(np.abs(x - y).max() / scale), note
+
+
+def lined_up(shapes: Shapes, sizes: dict, left, right):
+    """A matrix side compared with a side of free indices: its entry at those indices, taken in
+    alphabetical order (``(BA)_{pq} = BA``); other free indices must be the same on both sides
+    or appear where the other side is a number (it is then the same for every value of them)."""
+    from .indexvalues import Value
+
+    for matrix, entries, flipped in ((left, right, False), (right, left, True)):
+        axes = [k for k, n in enumerate(matrix.matrix) if n != 1]
+        if matrix.keys or not entries.keys or entries.matrix != (1, 1) or len(axes) != len(entries.keys):
+            continue
+        order = in_order(entries.keys, shapes.order)
+        for key, axis in zip(order, axes):
+            values = sizes[shapes.dims.find(shapes.keys[key])]
+            if values != matrix.matrix[axis]:
+                has = matrix.matrix[axis]
+                raise ShapeError(f"the index {key.name} takes {values} values, the matrix side has {has}")
+        data = matrix.data.reshape(tuple(matrix.matrix[a] for a in axes) + (1, 1))
+        note = f"the matrix side's entries taken at ({', '.join(k.name for k in order)})"
+        moved = Value(data, order)
+        return (entries, moved, note) if flipped else (moved, entries, note)
+    free = [{k.name for k in v.keys} for v in (left, right)]
+    if free[0] != free[1] and left.matrix != right.matrix:
+        listed = " and ".join("{" + ", ".join(sorted(f)) + "}" for f in free)
+        raise NotUnderstood(
+            f"the sides have the free indices {listed} and different shapes: they cannot be compared"
+        )
+    return left, right, ""

@@ -175,3 +175,57 @@ def test_an_index_repeated_and_also_free_is_read_literally(tmp_path):
     """``e^{x_i} e^{x_i}`` beside ``\\sum_j e^{x_j} e^{x_i}``: i is free, the product a square."""
     body = r"\sum_j e^{x_j} e^{x_i} - e^{x_i} e^{x_i} = e^{x_i} \left(\sum_j e^{x_j} - e^{x_i}\right)"
     assert statuses(tmp_path, body) == ["ok"]
+
+
+# --- a derivative by an entry inside an expression --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # ∂X_ij/∂X_kl = δ_ik δ_jl, so Σ_ij (∂X_ij/∂X_kl) A_ji = A_lk
+        (r"\sum_{i,j} \frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = A_{lk}", ["ok"]),
+        (r"\sum_{i,j} \frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = A_{kl}", ["does not follow"]),
+        (r"\frac{\partial X_{ij}}{\partial X_{kl}} = \delta_{ik} \delta_{jl}", ["ok"]),
+        (r"\frac{\partial X_{ij}}{\partial X_{kl}} = \delta_{il} \delta_{jk}", ["does not follow"]),
+        # ∂(X_ij X_ji)/∂X_pq summed over i, j (tr X²): X_qp + X_qp
+        (
+            r"\sum_{i,j} \left(\frac{\partial X_{ij}}{\partial X_{pq}} X_{ji}"
+            r" + X_{ij}\frac{\partial X_{ji}}{\partial X_{pq}}\right) = 2 X_{qp}",
+            ["ok"],
+        ),
+        (
+            r"\sum_{i,j} \left(\frac{\partial X_{ij}}{\partial X_{pq}} X_{ji}"
+            r" + X_{ij}\frac{\partial X_{ji}}{\partial X_{pq}}\right) = 2 X_{pq}",
+            ["does not follow"],
+        ),
+        # ∂(xᵀAx)/∂x_i inside a product: 3 ((A + Aᵀ)x)_i
+        (r"3 \frac{\partial (x^T A x)}{\partial x_i} = 3 ((A + A^T) x)_i", ["ok"]),
+    ],
+)
+def test_a_derivative_by_an_entry_inside_an_expression(tmp_path, body, expected):
+    assert statuses(tmp_path, body) == expected
+
+
+def test_a_derivative_by_an_entry_under_the_convention(tmp_path):
+    """The corpus's ∂tr(XA)/∂X: ∂X_ij/∂X_kl A_ji = δ_ik δ_jl A_ji = A_lk (summed over i, j)."""
+    preamble = "% derivtex: A, X: n x n; summation convention\n"
+    chain = r"\frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = \delta_{ik} \delta_{jl} A_{ji} = "
+    assert statuses(tmp_path, chain + "A_{lk}", preamble) == ["ok", "ok"]
+    assert statuses(tmp_path, chain + "A_{kl}", preamble) == ["ok", "does not follow"]
+
+
+def test_a_derivative_by_an_entry_with_the_base_in_braces(tmp_path):
+    """``\\partial{A}_{lm}`` is ``\\partial A_{lm}``: ∂tr(AB)/∂A_lm = B_ml."""
+    preamble = "% derivtex: A: n x m; B: m x n\n"
+    body = r"\frac{\partial}{\partial{A}_{lm}} \operatorname{tr}(AB) = "
+    assert statuses(tmp_path, body + "B_{ml}", preamble) == ["ok"]
+    assert statuses(tmp_path, body + "B_{lm}", preamble) == ["shape error"]  # B_lm: l runs over n and m
+    inside = r"2\frac{\partial \operatorname{tr}(AB)}{\partial{A}_{lm}} = "
+    assert statuses(tmp_path, inside + "2B_{ml}", preamble) == ["ok"]
+
+
+def test_an_index_with_one_value_is_a_misreading(tmp_path):
+    """σ(θ) with σ undeclared reads as σ times θ; e^{…} then makes θ a number and θ_k meaningless."""
+    found = messages(tmp_path, r"\frac{\partial}{\partial \theta_k} e^{\log \sigma(\theta)} = e^{\log \sigma(\theta)}", "")
+    assert found and "one value" in found[0]

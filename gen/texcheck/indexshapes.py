@@ -247,6 +247,8 @@ class Shapes:
                 raise NotUnderstood(
                     f"the range of the index {key.name} is not known: it indexes no matrix or vector"
                 )
+            if self.dims.one(var):  # x_k of a vector read as a number: a misreading, never meant
+                raise NotUnderstood(f"the index {key.name} would take one value only: declare the shapes")
         for name, shape in self.symbols.items():  # no dimension collapses to 1 unseen
             if name[:1].isupper() and self.scope.lookup(name) is None and any(map(self.dims.one, shape)):
                 raise NotUnderstood(f"{name} would be a vector or a number here: declare its shape")

@@ -18,6 +18,7 @@ from dataclasses import fields, is_dataclass, replace
 import numpy as np
 
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from .indexnodes import (
     MAX_ENTRIES,
@@ -213,11 +214,23 @@ class Resolver:
             return Postfix(tree.op, self.node(tree.operand), tree.pos, exponent, tree.caret)
         if isinstance(tree, Call):
             return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
+        if isinstance(tree, Entry) and isinstance(tree.operand, Call) and tree.operand.name == GRADIENT_VALUE:
+            return self.entry_derivative(tree)
         if isinstance(tree, Entry):
             return Entry(self.node(tree.operand), tree.indices, tree.pos)
         if isinstance(tree, IndexSum):
             return IndexSum(tree.kind, tree.indices, self.node(tree.body), tree.pos)
         raise NotUnderstood(f"{type(tree).__name__} is not understood in index notation")
+
+    def entry_derivative(self, tree: Entry) -> Entry:
+        """``\\partial f / \\partial X_{kl}`` inside a side: the (k, l) entry of ∂f/∂X, evaluated by the
+        complex step on X's entries; its free indices are f's and k, l. Refused where ``X_kl`` is a
+        symbol of its own (a number, not an entry of X)."""
+        f, variable = tree.operand.args
+        written = f"{variable.name}_{''.join(tree.indices)}"
+        if self.scope.lookup(written) is not None:
+            raise Uncheckable(f"∂f/∂{written}: {written} is declared as a symbol, not an entry of {variable.name}")
+        return Entry(Derivative(variable.name, self.node(f), tree.pos), tree.indices, tree.pos)
 
 
 # --- the link --------------------------------------------------------------------------------

@@ -227,5 +227,22 @@ def test_a_derivative_by_an_entry_with_the_base_in_braces(tmp_path):
 
 def test_an_index_with_one_value_is_a_misreading(tmp_path):
     """σ(θ) with σ undeclared reads as σ times θ; e^{…} then makes θ a number and θ_k meaningless."""
-    found = messages(tmp_path, r"\frac{\partial}{\partial \theta_k} e^{\log \sigma(\theta)} = e^{\log \sigma(\theta)}", "")
+    found = messages(
+        tmp_path, r"\frac{\partial}{\partial \theta_k} e^{\log \sigma(\theta)} = e^{\log \sigma(\theta)}", ""
+    )
     assert found and "one value" in found[0]
+
+
+def test_the_convention_is_evident_from_two_sides_of_a_longer_chain(tmp_path):
+    """A_ij x_j = (Ax)_i holds summed over j (false as written); a third side with another free
+    index does not make the chain literal: all of it is refused with the hint."""
+    found = messages(tmp_path, r"A_{ij} x_j = (Ax)_i = (Ax)_k")
+    assert len(found) == 2 and all("% derivtex: summation convention" in m for m in found)
+
+
+def test_a_matrix_beside_different_free_indices_is_not_understood(tmp_path):
+    """A + X_ik A has free i, k and a matrix value: no entry of 2A is meant."""
+    found = messages(tmp_path, r"A + X_{ik} A = 2A")
+    assert found == [
+        "the sides have the free indices {i, k} and {} and matrix values: they cannot be compared"
+    ]

@@ -229,7 +229,9 @@ class Resolver:
         f, variable = tree.operand.args
         written = f"{variable.name}_{''.join(tree.indices)}"
         if self.scope.lookup(written) is not None:
-            raise Uncheckable(f"∂f/∂{written}: {written} is declared as a symbol, not an entry of {variable.name}")
+            raise Uncheckable(
+                f"∂f/∂{written}: {written} is declared as a symbol, not an entry of {variable.name}"
+            )
         return Entry(Derivative(variable.name, self.node(f), tree.pos), tree.indices, tree.pos)
 
 
@@ -310,8 +312,9 @@ def difference(shapes: Shapes, sizes: dict, left, right) -> tuple[float, str]:
 
 def lined_up(shapes: Shapes, sizes: dict, left, right):
     """A matrix side compared with a side of free indices: its entry at those indices, taken in
-    alphabetical order (``(BA)_{pq} = BA``); other free indices must be the same on both sides
-    or appear where the other side is a number (it is then the same for every value of them)."""
+    alphabetical order (``(BA)_{pq} = BA``); other free indices must be the same on both sides,
+    or the sides numbers (one then the same for every value of the other's indices); a matrix
+    beside different free indices (``A + X_{ik} A = 2A``) is not understood."""
     from .indexvalues import Value
 
     for matrix, entries, flipped in ((left, right, False), (right, left, True)):
@@ -329,9 +332,8 @@ def lined_up(shapes: Shapes, sizes: dict, left, right):
         moved = Value(data, order)
         return (entries, moved, note) if flipped else (moved, entries, note)
     free = [{k.name for k in v.keys} for v in (left, right)]
-    if free[0] != free[1] and left.matrix != right.matrix:
+    if free[0] != free[1] and (left.matrix != right.matrix or left.matrix != (1, 1)):
         listed = " and ".join("{" + ", ".join(sorted(f)) + "}" for f in free)
-        raise NotUnderstood(
-            f"the sides have the free indices {listed} and different shapes: they cannot be compared"
-        )
+        what = "different shapes" if left.matrix != right.matrix else "matrix values"
+        raise NotUnderstood(f"the sides have the free indices {listed} and {what}: they cannot be compared")
     return left, right, ""

@@ -14,8 +14,8 @@ from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
-from ..expr.texindex import as_entry_name
 from ..expr.texgradient import entry
+from ..expr.texindex import as_entry_name
 from ..expr.texnames import as_written
 from ..spec.reader import Text
 from .applied import DECLARATIONS

@@ -246,3 +246,15 @@ def test_a_matrix_beside_different_free_indices_is_not_understood(tmp_path):
     assert found == [
         "the sides have the free indices {i, k} and {} and matrix values: they cannot be compared"
     ]
+
+
+def test_a_derivative_among_many_indices_is_evaluated_by_its_own_indices(tmp_path):
+    """∂(X_ij X_jk B_ki)/∂X_pq summed over i, j, k (∂tr(X²B)/∂X_pq) = (XB)_qp + (BX)_qp: the
+    derivatives' f has two indices, so the work is n² evaluations of n² numbers, not n⁹."""
+    preamble = "% derivtex: X, B: n x n; summation convention\n"
+    body = (
+        r"\frac{\partial X_{ij}}{\partial X_{pq}} X_{jk}B_{ki}"
+        r" + X_{ij}\frac{\partial X_{jk}}{\partial X_{pq}}B_{ki} = "
+    )
+    assert statuses(tmp_path, body + "(XB)_{qp}+(BX)_{qp}", preamble) == ["ok"]
+    assert statuses(tmp_path, body + "(XB)_{pq}+(BX)_{pq}", preamble) == ["does not follow"]

@@ -230,11 +230,9 @@ class Shapes:
         self.free: list = []  # the free indices of each side
         self.shapes = []
         self.used: list = []  # every index of each side
-        self.derivatives: list = []  # the variables each side differentiates by
         for tree in trees:
             self.free.append(set())
             self.used.append(set())
-            self.derivatives.append([n.variable for n in nodes(tree) if isinstance(n, Derivative)])
             self.shapes.append(self.of(tree, {}))
         for rows, columns, index in self.pending:
             self.dims.union(index, self.along(rows, columns), "the index of a vector's entry")

@@ -278,7 +278,7 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
     rng = np.random.default_rng(SEED)
     for assignment in (0, 1):
         sizes = shapes.sizes(assignment)
-        if (needed := work(shapes, sizes)) > MAX_ENTRIES:
+        if (needed := work(shapes, sizes, sides)) > MAX_ENTRIES:
             raise Uncheckable(f"too many entries to evaluate ({needed} > {MAX_ENTRIES})")
         for _ in range(2):
             for positive in (False, True):

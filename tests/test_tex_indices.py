@@ -258,3 +258,12 @@ def test_a_derivative_among_many_indices_is_evaluated_by_its_own_indices(tmp_pat
     )
     assert statuses(tmp_path, body + "(XB)_{qp}+(BX)_{qp}", preamble) == ["ok"]
     assert statuses(tmp_path, body + "(XB)_{pq}+(BX)_{pq}", preamble) == ["does not follow"]
+
+
+def test_a_derivative_of_a_matrix_by_an_entry_cannot_be_checked(tmp_path):
+    """∂X/∂X_{kl} is the matrix with a 1 at (k, l) (not a shape error): only entries are checked."""
+    found = checked_in_paper(
+        tmp_path,
+        f"{SQUARE}\\begin{{equation}}\n\\frac{{\\partial X}}{{\\partial X_{{kl}}}} = A\n\\end{{equation}}\n",
+    )
+    assert [o.status for o in found] == ["cannot check"] and "write its entries" in found[0].message

@@ -145,9 +145,18 @@ class Shapes:
                 self.scalar(shape, "a product over an index multiplies numbers")
             return shape
         if isinstance(node, Derivative):
-            self.scalar(self.of(node.f, env), "∂f/∂X: f must be a number")
+            self.scalar(self.refuse_sized(self.of(node.f, env)), "∂f/∂X: f must be a number")
             return self.symbol(node.variable)[:: -1 if node.transposed else 1]
         raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
+
+    def refuse_sized(self, shape):
+        """∂F/∂X_{kl} of a declared matrix or vector F is a matrix (the Matrix Cookbook's J^{kl}),
+        not a shape error: its entries are what index notation checks."""
+        if any(not self.dims.one(d) and not self.dims.find(d).startswith("#") for d in shape):
+            raise Uncheckable(
+                "∂F/∂X of a matrix or vector F cannot be checked: write its entries (∂F_{ij}/∂X_{kl})"
+            )
+        return shape
 
     def binop(self, node: BinOp, env: dict):
         left, right = self.of(node.left, env), self.of(node.right, env)

@@ -582,7 +582,8 @@ def typed(pairs: list, scope):
     trees = [t for pair in pairs for t in pair]
     names = {n for t in trees for n in names_in(t)}
     bases = {n[1:] for n in names if n[:1] == "d"}  # dβ of a declared β the sides do not contain
-    declared = {n: d.shape for n in names | bases if (d := scope.lookup(n)) is not None and d.shape is not None}
+    looked_up = {n: scope.lookup(n) for n in names | bases}
+    declared = {n: d.shape for n, d in looked_up.items() if d is not None and d.shape is not None}
     sizes = scope.dimensions() - set(declared)  # n in 2/n: a declared dimension, as a number
     differentials = frozenset(n for n in names if is_differential(n, declared))
     squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]

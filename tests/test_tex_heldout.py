@@ -69,3 +69,13 @@ def test_a_definition_holding_a_sum_does_not_stop_the_file(tmp_path):
 def test_bold_is_mathbf(tmp_path):
     notes = "% derivtex: x: n; A: n x n\n$$\\bold{x}^T A \\bold{x} = x^T A x$$"
     assert statuses(tmp_path, notes) == ["ok"]
+
+
+def test_one_with_a_subscript_is_the_vector_of_ones_not_the_number(tmp_path):
+    # A 1_n is the vector of row sums: never A (read as the number 1 it passed)
+    declared = "% derivtex: x: n; A, B: n x n\n"
+    assert statuses(tmp_path, declared + "$$A 1_n = A$$") != ["ok"]
+    assert statuses(tmp_path, declared + "$$A\\mathbf{1_n} = A$$") != ["ok"]
+    assert statuses(tmp_path, declared + "$$x\\bold{1_n}^T = x$$") != ["ok"]
+    assert statuses(tmp_path, declared + "$$(A + B) 1_n = A 1_n + B \\mathbf{1}_n$$") == ["ok"]
+    assert statuses(tmp_path, declared + "$$x^T 1_n = 2 \\cdot 1_n^T x$$") == ["does not follow"]

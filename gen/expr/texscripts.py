@@ -1,4 +1,5 @@
-"""Script order and signed subscripts: ``K^T_k`` is ``K_k^T``, ``x_{k-1}`` a symbol of its own.
+"""Script order and signed subscripts: ``K^T_k`` is ``K_k^T``, ``x_{k-1}`` a symbol of its own,
+``1_n`` the vector of ones (never the number 1: ``A 1_n = A`` is no identity).
 
 LaTeX sets ``K^T_k`` and ``K_k^T`` alike, and notes on filters write both (``K_k H \\hat M_k +
 \\hat M_k H^T K^T_k``). A time step ``x_{k-1}``, ``X_{T+1}`` names another symbol, its sign spelled
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .parser import Name, Postfix
+from .parser import Call, Name, Num, Postfix
 from .texlex import Tok
 
 SIGNS = {"-": "m", "+": "p"}
@@ -52,3 +53,21 @@ def script_after_transpose(parser, node):
     base = node.operand
     named = parser.named((base.name,), Tok("letter", base.name, base.pos))
     return replace(node, operand=named)
+
+
+def scripted_number(node) -> bool:
+    """A number, or ``\\mathbf{1}`` (``ones()``), with a subscript next: ``1_n``, ``\\bold{1_n}``."""
+    return isinstance(node, Num) or isinstance(node, Call) and node.name == "ones" and not node.args
+
+
+def ones_of_size(parser, node, underscore: Tok):
+    """``1_n`` (or ``\\mathbf{1}_n``): the vector of ones, sized by its neighbours as ``\\mathbf{1}`` is
+    (the subscript names its size). Any other number with a subscript is refused: read as the
+    number, ``A 1_n = A`` would pass."""
+    if not (node == Call("ones", (), node.pos) or isinstance(node, Num) and node.text == "1"):
+        raise parser.error(f"a number with a subscript ({node.text}_…) is not understood", underscore)
+    if not one_index_ahead(parser.stream.stack):
+        raise parser.error("1_{…}: the vector of ones takes one size, 1_n", underscore)
+    parser.next()
+    parser.group_tokens()
+    return Call("ones", (), node.pos)

@@ -16,6 +16,7 @@ from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
 from ..expr.texnames import as_written
+from ..expr.texmatrix import MatrixLiteral
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
@@ -515,6 +516,8 @@ def substitute(tree, scope, bound: dict, depth: int):
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call):
         new["args"] = tuple(substitute(a, scope, bound, depth) for a in tree.args)
+    if isinstance(tree, MatrixLiteral):  # [C_xx, C_xu; C_ux, C_uu] with C_xu := C_ux^T: its cells too
+        new["cells"] = tuple(substitute(c, scope, bound, depth) for c in tree.cells)
     return without_zero(replace(tree, **new) if new else tree)
 
 

@@ -40,7 +40,13 @@ from .texnames import (
     layer_index,
 )
 from .texoperators import applied_map, linear_map, refuse_undefined
-from .texscripts import ones_of_size, one_index_ahead, script_after_transpose, scripted_number, transposed_name
+from .texscripts import (
+    one_index_ahead,
+    ones_of_size,
+    script_after_transpose,
+    scripted_number,
+    transposed_name,
+)
 from .texwords import Words
 
 __all__ = ["CORE", "Macros", "macros_from", "parse_tex"]

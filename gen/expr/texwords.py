@@ -62,7 +62,9 @@ class Words:
         ahead = [t for t in stack[-2:][::-1]]
         if ahead and ahead[0].is_char("["):
             return True
-        return len(ahead) == 2 and ahead[0].is_cs("left", "big", "Big", "bigl", "Bigl") and ahead[1].is_char("[")
+        return (
+            len(ahead) == 2 and ahead[0].is_cs("left", "big", "Big", "bigl", "Bigl") and ahead[1].is_char("[")
+        )
 
     def spelled(self, word: str) -> bool:
         """Whether the next raw tokens are the letters of ``word``, typed together."""

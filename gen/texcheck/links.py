@@ -15,8 +15,8 @@ from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
-from ..expr.texnames import as_written
 from ..expr.texmatrix import MatrixLiteral
+from ..expr.texnames import as_written
 from ..spec.reader import Text
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated

@@ -3,7 +3,8 @@
 Offsets are kept: what is not mathematics (labels, tags, ``&``, the reason column, a
 ``\\quad\\text{…}`` remark) is replaced by spaces, so every side is a slice of the file.
 A row that starts with a relation or an operator, or follows a row that ends with one (``+ \\\\``),
-continues the row before; any other row starts a new chain. Only ``=`` links are checked; the other relations separate sides whose links are skipped.
+continues the row before; any other row starts a new chain. Only ``=`` links are checked; the
+other relations separate sides whose links are skipped.
 """
 
 from __future__ import annotations

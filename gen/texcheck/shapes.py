@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT
+from ..expr.texindex import Entry, IndexSum
 from ..expr.texmatrix import block_shape
 from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
-from ..expr.texindex import Entry, IndexSum
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "

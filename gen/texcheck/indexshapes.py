@@ -11,6 +11,7 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
+from .indexfunctions import SOFTMAX, softmax_shape
 from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
 
@@ -151,6 +152,8 @@ class Shapes:
 
     def binop(self, node: BinOp, env: dict):
         left, right = self.of(node.left, env), self.of(node.right, env)
+        if node.op in ("+", "-") and (vector := self.number_added(node, left, right)) is not None:
+            return vector
         if node.op in ("+", "-", ".*"):
             for a, b in zip(left, right):
                 self.dims.union(a, b, "the terms of a sum must have the same shape")
@@ -166,6 +169,19 @@ class Shapes:
             self.dims.union(left[1], right[0], "a matrix product")
             return (left[0], right[1])
         raise NotUnderstood(f"the operator {node.op} is not understood in index notation")
+
+    def number_added(self, node: BinOp, left, right):
+        """``x + c``, c a number or a symbol that is one and x of a declared size
+        (``s(\\mathbf x + c)_i``): c is added to each entry (the value checks x is a vector,
+        `gen.texcheck.indexvalues`); None otherwise (``w_t - \\eta g``: w_t an entry, not c)."""
+        for term, number, other in ((node.left, left, right), (node.right, right, left)):
+            if (
+                isinstance(term, (Num, Name))
+                and self.is_scalar(number)
+                and any(self.dims.find(d).startswith("dim ") for d in other)
+            ):
+                return other
+        return None
 
     def postfix(self, node: Postfix, env: dict):
         base = self.of(node.operand, env)
@@ -202,6 +218,8 @@ class Shapes:
         if node.name in ("tr", "det", "logdet") and len(shapes) == 1:
             self.dims.union(shapes[0][0], shapes[0][1], f"{node.name} needs a square matrix")
             return (ONE, ONE)
+        if node.name == SOFTMAX:
+            return softmax_shape(node, shapes)
         function = FUNCTIONS[node.name]
         if function.entrywise and len(shapes) == 1 and not function.parameters:
             return shapes[0]

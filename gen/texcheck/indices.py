@@ -19,6 +19,7 @@ import numpy as np
 
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
+from .indexfunctions import applied, is_defined
 from .indexnodes import (
     MAX_ENTRIES,
     SEED,
@@ -211,6 +212,8 @@ class Resolver:
         if isinstance(tree, Postfix):
             exponent = self.node(tree.exponent) if tree.exponent is not None else None
             return Postfix(tree.op, self.node(tree.operand), tree.pos, exponent, tree.caret)
+        if is_defined(tree, self.scope):  # s(x)_i with s(x) := …: the entry of its value
+            return self.node(applied(tree, self.scope))
         if isinstance(tree, Call):
             return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
         if isinstance(tree, Entry):
@@ -259,7 +262,7 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
     """The largest relative difference over two size assignments and two points each."""
     from .indexvalues import Evaluator, draw, work
 
-    worst, note = 0.0, ""
+    worst, note, apart = 0.0, "", 0.0
     rng = np.random.default_rng(SEED)
     for assignment in (0, 1):
         sizes = shapes.sizes(assignment)
@@ -270,12 +273,14 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
                 values = draw(shapes, sizes, rng, positive)
                 with np.errstate(all="ignore"):
                     left, right = (Evaluator(shapes, sizes, values).of(s, {}) for s in sides)
-                    figure, note = difference(shapes, sizes, left, right)
+                    figure, note, off = difference(shapes, sizes, left, right)
                 if np.isfinite(figure):
                     break
             else:
                 raise Uncheckable("the sides are not finite at random points (a logarithm of a negative?)")
-            worst = max(worst, figure)
+            worst, apart = max(worst, figure), max(apart, off)
+    if worst >= TOLERANCE and apart < TOLERANCE and by_an_entry(sides):
+        raise Uncheckable(only_apart(shapes))
     return worst, note
 
 
@@ -287,12 +292,42 @@ def difference(shapes: Shapes, sizes: dict, left, right) -> tuple[float, str]:
     if left.matrix != right.matrix:
         shown = [f"{r}×{c}" for r, c in (left.matrix, right.matrix)]
         raise ShapeError(f"the sides have the shapes {shown[0]} and {shown[1]}")
-    x, y, _ = joined(left, right)
+    x, y, keys = joined(left, right)
     x, y = np.broadcast_arrays(x, y)
     scale = max(np.abs(x).max(initial=0.0), np.abs(y).max(initial=0.0))
     if scale == 0:
         raise Uncheckable("both sides are 0 at random points")
-    return float(np.abs(x - y).max() / scale), note
+    error = np.abs(x - y)
+    apart = error[~coinciding(keys, error.shape)] if len(keys) > 1 else error
+    return float(error.max() / scale), note, float(apart.max() / scale) if apart.size else np.inf
+
+
+def coinciding(keys: tuple, shape: tuple) -> np.ndarray:
+    """Where two free indices of the same range take the same value (``i = j``)."""
+    mask = np.zeros(shape, dtype=bool)
+    for a, b in ((a, b) for a in range(len(keys)) for b in range(a + 1, len(keys))):
+        if keys[a].bound == 0 and keys[b].bound == 0 and shape[a] == shape[b]:
+            same = np.eye(shape[a], dtype=bool).reshape(
+                tuple(shape[a] if k in (a, b) else 1 for k in range(len(shape)))
+            )
+            mask |= same
+    return mask
+
+
+def by_an_entry(sides: list) -> bool:
+    """Whether a side differentiates by an entry (``\\partial s_i / \\partial x_j``): texts write
+    such a derivative for j ≠ i after the case j = i, without saying so."""
+    return any(isinstance(n, Entry) and isinstance(n.operand, Derivative) for s in sides for n in nodes(s))
+
+
+def only_apart(shapes) -> str:
+    """Why sides that agree only where their free indices differ are not decided."""
+    free = sorted({k.name for k in shapes.keys if k.bound == 0})
+    pair = " ≠ ".join(free[:2]) if len(free) > 1 else "the indices differ"
+    return (
+        f"the sides agree only where {pair}: does the text assume it (a derivative ∂f_i/∂x_j for "
+        f"j ≠ i)? say so, or write the case of equal indices apart"
+    )
 
 
 def lined_up(shapes: Shapes, sizes: dict, left, right):

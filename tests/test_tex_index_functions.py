@@ -1,0 +1,73 @@
+"""``derivtex check`` on the entry of a function's value in index notation: ``s(\\mathbf x)_i`` with
+``s`` defined (gen/texcheck/indexfunctions.py), a derivative by an entry of the same index (the
+diagonal), and one for j ≠ i that texts write without saying so. Each expected status is the
+identity's truth worked out by hand (noted beside it): s = softmax(x), s_i = e^{x_i} / Σ_j e^{x_j},
+∂s_i/∂x_j = s_i (δ_ij − s_j)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import checked_in_paper
+
+SOFTMAX = "% derivtex: x: n; A: n x n; c: scalar; s(v) := \\operatorname{softmax}(v)\n"
+
+
+def outcomes(tmp_path, body: str, preamble: str = SOFTMAX):
+    return checked_in_paper(tmp_path, f"{preamble}\\begin{{equation}}\n{body}\n\\end{{equation}}\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (r"s(\mathbf x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}", ["ok"]),  # the definition of softmax
+        (r"s(x)_i = \frac{e^{x_i}}{\sum_j e^{2 x_j}}", ["does not follow"]),  # squares in the sum
+        (r"s(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}", ["does not follow"]),  # softmax(-x)
+        (r"\frac{\partial s(x)_i}{\partial x_i} = s(x)_i (1 - s(x)_i)", ["ok"]),  # δ_ii = 1
+        (r"\frac{\partial s(x)_i}{\partial x_i} = s(x)_i", ["does not follow"]),  # the s_i² is missing
+        (r"\frac{\partial s(x)_i}{\partial x_j} = s(x)_i (\delta_{ij} - s(x)_j)", ["ok"]),  # the Jacobian
+        (r"\frac{\partial s(x)_i}{\partial x_j} = s(x)_i s(x)_j", ["does not follow"]),  # sign, off i = j too
+        (r"\sum_i s(x)_i = 1", ["ok"]),  # a distribution
+        (r"s(\mathbf x + c)_i = s(\mathbf x)_i", ["ok"]),  # e^c cancels: c added to each entry
+        (r"s(c x)_i = s(x)_i", ["does not follow"]),  # a scale does not cancel
+        (r"s(x + c)_i = \frac{e^{x_i + c}}{\sum_j e^{x_j}}", ["does not follow"]),  # e^c, once
+        (r"\sigma(x)_i = \frac{1}{1 + e^{-x_i}}", ["ok"]),  # the logistic function, entrywise
+        (r"\exp(x)_i = e^{x_i}", ["ok"]),
+        (r"(A x)_i = \sum_j A_{ij} x_j", ["ok"]),  # a bracket after no name: not a function's value
+    ],
+)
+def test_the_entry_of_a_defined_function(tmp_path, body, expected):
+    assert [o.status for o in outcomes(tmp_path, body)] == expected
+
+
+def test_a_derivative_for_j_not_i_is_not_decided(tmp_path):
+    """∂s_i/∂x_j = −s_i s_j holds only for j ≠ i (for j = i it is s_i − s_i²): texts write it after
+    the case j = i. Neither ok (false at i = j) nor does not follow (the text means j ≠ i)."""
+    (found,) = outcomes(tmp_path, r"\frac{\partial s(x)_i}{\partial x_j} = - s(x)_i s(x)_j")
+    assert found.status == "cannot check"
+    assert "agree only where i ≠ j" in found.message
+
+
+def test_a_difference_only_on_the_diagonal_without_a_derivative_is_decided(tmp_path):
+    """δ_ij = 2I differs from I on the diagonal only: no derivative by an entry, no assumption j ≠ i."""
+    (found,) = outcomes(tmp_path, r"\delta_{ij} = 2I")
+    assert found.status == "does not follow"
+
+
+def test_an_undefined_function_is_not_guessed(tmp_path):
+    (found,) = outcomes(tmp_path, r"\phi(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}")
+    assert found.status == "cannot check"
+    assert "% derivtex: phi(x) := <LaTeX>" in found.message
+
+
+def test_the_softmax_of_a_matrix_names_no_axis(tmp_path):
+    """softmax(A)_{ij}: of A's rows or of its columns? The entry alone does not say."""
+    (found,) = outcomes(tmp_path, r"s(A)_{ij} = \frac{e^{A_{ij}}}{\sum_k e^{A_{ik}}}")
+    assert found.status == "cannot check"
+    assert "softmax of a matrix" in found.message
+
+
+def test_a_number_added_to_a_matrix_is_not_guessed(tmp_path):
+    """A + c: c added to each entry, or c I? Texts write both."""
+    (found,) = outcomes(tmp_path, r"(A + c)_{ij} = A_{ij} + c")
+    assert found.status == "cannot check"
+    assert "a number added to a matrix" in found.message

@@ -71,3 +71,41 @@ def test_a_number_added_to_a_matrix_is_not_guessed(tmp_path):
     (found,) = outcomes(tmp_path, r"(A + c)_{ij} = A_{ij} + c")
     assert found.status == "cannot check"
     assert "a number added to a matrix" in found.message
+
+
+# --- a family of vectors in a sum: x_1, …, x_N declared x_i: d -----------------------------
+
+FAMILY = "% derivtex: u: d; x_i: d; N: scalar\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # (uᵀx_i)² = (uᵀx_i)(x_iᵀu), summed: uᵀ(Σ x_i x_iᵀ)u
+        (r"\frac{1}{N} \sum_{i=1}^N (u^T x_i)^2 = u^T (\frac{1}{N} \sum_{i=1}^N x_i x_i^T) u", ["ok"]),
+        (r"\sum_{i=1}^N (u^T x_i)^2 = u^T u \sum_{i=1}^N x_i^T x_i", ["does not follow"]),  # Cauchy–Schwarz, not =
+        (r"\sum_{i=1}^{N} 1 = N", ["ok"]),  # N terms: the bound is the count
+        (r"\sum_{i=1}^{N} 1 = 2N", ["does not follow"]),
+        (r"\sum_{i=1}^{N} u^T x_i = u^T \sum_{i=1}^{N} x_i", ["ok"]),  # linearity
+    ],
+)
+def test_a_family_of_vectors_in_a_sum(tmp_path, body, expected):
+    assert [o.status for o in outcomes(tmp_path, body, FAMILY)] == expected
+
+
+def test_a_sum_over_a_family_without_its_bound_is_not_guessed(tmp_path):
+    (found,) = outcomes(tmp_path, r"\sum_i (u^T x_i)^2 = u^T (\sum_i x_i x_i^T) u", FAMILY)
+    assert found.status == "not understood"
+    assert "the range of the index i is not known" in found.message and "\\sum_{i=1}^{n}" in found.message
+
+
+def test_a_member_written_alone_and_in_a_sum_is_not_understood(tmp_path):
+    """x_i outside the sum is one vector, inside it the family: two readings of one name."""
+    (found,) = outcomes(tmp_path, r"u^T x_i + \sum_{i=1}^N u^T x_i = u^T x_i + u^T \sum_{i=1}^N x_i", FAMILY)
+    assert found.status == "not understood"
+
+
+def test_a_definition_in_index_notation_is_skipped(tmp_path):
+    """S = (1/N) Σ x_i x_iᵀ: S alone on the left, nowhere else: a definition, not an identity."""
+    (found,) = outcomes(tmp_path, r"S = \frac{1}{N} \sum_{i=1}^N x_i x_i^T", FAMILY)
+    assert found.status == "skipped"

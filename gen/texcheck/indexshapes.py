@@ -11,6 +11,7 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
+from .indexfamilies import Member, bound_range
 from .indexfunctions import SOFTMAX, softmax_shape
 from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
@@ -77,6 +78,8 @@ class Shapes:
         self.keys: dict = {}  # Key → dimension variable
         self.bindings = itertools.count(1)
         self.bound: dict = {}  # id(IndexSum node), index name → Key
+        self.uppers: dict = {}  # Key of a sum's index → its upper bound as written (\sum_{i=1}^{N}: N)
+        self.families: dict = {}  # x_i read as a family (`Member`) → the range of its index
 
     def symbol(self, name: str):
         if name not in self.symbols:
@@ -141,10 +144,16 @@ class Shapes:
             for index in node.indices:
                 inner[index] = self.bound[(id(node), index)] = Key(index, binding)
                 self.key(index, inner)
+                if node.upper is not None:
+                    self.uppers[inner[index]] = node.upper
             shape = self.of(node.body, inner)
             if node.kind == "prod":
                 self.scalar(shape, "a product over an index multiplies numbers")
             return shape
+        if isinstance(node, Member):
+            family = self.families.setdefault(node.name, d.new(index=True))
+            d.union(self.keys[self.key(node.index, env)], family, f"the index of {node.name}")
+            return self.symbol(node.name)
         if isinstance(node, Derivative):
             self.scalar(self.of(node.f, env), "∂f/∂X: f must be a number")
             return self.symbol(node.variable)[:: -1 if node.transposed else 1]
@@ -262,9 +271,9 @@ class Shapes:
         self.lined_up()
         for key, var in self.keys.items():
             if all(v in self.dims.of_index for v in self.dims.members(var)):
-                raise NotUnderstood(
-                    f"the range of the index {key.name} is not known: it indexes no matrix or vector"
-                )
+                self.dims.union(var, bound_range(key.name, self.uppers.get(key)), "the sum's bound")
+        if both := sorted(set(self.families) & self.symbols_written):
+            raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
         for name, shape in self.symbols.items():  # no dimension collapses to 1 unseen
             if name[:1].isupper() and self.scope.lookup(name) is None and any(map(self.dims.one, shape)):
                 raise NotUnderstood(f"{name} would be a vector or a number here: declare its shape")

@@ -10,6 +10,7 @@ import numpy as np
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
+from .indexfamilies import Member, counts
 from .indexfunctions import SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
 from .indexshapes import Shapes
@@ -47,14 +48,18 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
     values = {}
     for name, (rows, columns) in shapes.symbols.items():
         r, c = sizes[shapes.dims.find(rows)], sizes[shapes.dims.find(columns)]
-        x = rng.uniform(0.5, 1.5, (r, c)) if positive else rng.standard_normal((r, c))
+        members = (sizes[shapes.dims.find(shapes.families[name])],) if name in shapes.families else ()
+        x = rng.uniform(0.5, 1.5, members + (r, c)) if positive else rng.standard_normal(members + (r, c))
         declared = shapes.scope.lookup(name)
         assume = " ".join(declared.assume) if declared is not None else ""
+        xt = np.swapaxes(x, -1, -2)
         if r == c and ("spd" in assume or "definite" in assume):
-            x = x @ x.T + r * np.eye(r)
+            x = x @ xt + r * np.eye(r)
         elif r == c and "symmetric" in assume:
-            x = (x + x.T) / 2
+            x = (x + xt) / 2
         values[name] = x
+    for name, var in counts(shapes).items():  # \frac{1}{N} \sum_{i=1}^{N}: N is the count
+        values[name] = np.full((1, 1), float(sizes[shapes.dims.find(var)]))
     return values
 
 
@@ -92,6 +97,8 @@ class Evaluator:
             return self.index_sum(node, env)
         if isinstance(node, Derivative):
             return self.derivative(node, env)
+        if isinstance(node, Member):  # x_i of a family: one vector per value of i
+            return Value(self.values[node.name], (self.key(node.index, env),))
         raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
 
     def name(self, node: Name) -> Value:

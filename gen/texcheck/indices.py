@@ -19,6 +19,7 @@ import numpy as np
 
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
+from .indexfamilies import member
 from .indexfunctions import applied, is_defined
 from .indexnodes import (
     MAX_ENTRIES,
@@ -154,7 +155,7 @@ def with_indices(side, root=None):
         inside = sorted(literal_free(side.body) - {i for i, n in outside.items() if n > 0})
         if not inside:
             raise NotUnderstood(f"write the index of the {side.kind}: \\{side.kind}_{{i}}")
-        return IndexSum(side.kind, tuple(inside), with_indices(side.body, root), side.pos)
+        return replace(side, indices=tuple(inside), body=with_indices(side.body, root))
     if not is_dataclass(side):
         return side
     changed = {}
@@ -177,6 +178,7 @@ class Resolver:
 
     def __init__(self, symbols: set, scope, gradient_class):
         self.symbols, self.scope, self.gradient = symbols, scope, gradient_class
+        self.bound: set = set()  # the indices of the sums around the node being read
 
     def side(self, tree):
         if isinstance(tree, self.gradient):
@@ -191,6 +193,8 @@ class Resolver:
 
     def node(self, tree):
         if isinstance(tree, Name):
+            if (family := member(tree.name, tree.pos, self.scope, self.bound)) is not None:
+                return family  # x_i: d, inside a sum over i
             if is_delta(tree.name, self.symbols):
                 return Delta(split(tree.name)[1], tree.pos)
             if is_entry_name(tree.name, self.symbols, self.scope):
@@ -219,8 +223,27 @@ class Resolver:
         if isinstance(tree, Entry):
             return Entry(self.node(tree.operand), tree.indices, tree.pos)
         if isinstance(tree, IndexSum):
-            return IndexSum(tree.kind, tree.indices, self.node(tree.body), tree.pos)
+            outside, self.bound = self.bound, self.bound | set(tree.indices)
+            try:
+                return replace(tree, body=self.node(tree.body))
+            finally:
+                self.bound = outside
         raise NotUnderstood(f"{type(tree).__name__} is not understood in index notation")
+
+
+def defined_in_index_notation(left, right, others: list, undefinable) -> str | None:
+    """``\\Sigma = \\frac{1}{N} \\sum_{i=1}^{N} x_i x_i^T``: a name alone on one side, written
+    nowhere else in the chain, equal to a side in index notation, is defined there (as
+    `gen.texcheck.links.definition` reads a name alone), not an identity to check. Only on the
+    left, where a definition writes it: a name alone on the right is a result claimed."""
+    from .shapes import names_in
+
+    if not (isinstance(left, Name) and isinstance(right, Indexed)) or left.name in undefinable:
+        return None
+    written = {n.name for n in nodes(right.tree) if isinstance(n, Name)}
+    if left.name not in written and not any(left.name in names_in(t) for t in others):
+        return left.name
+    return None
 
 
 # --- the link --------------------------------------------------------------------------------

@@ -83,7 +83,8 @@ FAMILY = "% derivtex: u: d; x_i: d; N: scalar\n"
     [
         # (uᵀx_i)² = (uᵀx_i)(x_iᵀu), summed: uᵀ(Σ x_i x_iᵀ)u
         (r"\frac{1}{N} \sum_{i=1}^N (u^T x_i)^2 = u^T (\frac{1}{N} \sum_{i=1}^N x_i x_i^T) u", ["ok"]),
-        (r"\sum_{i=1}^N (u^T x_i)^2 = u^T u \sum_{i=1}^N x_i^T x_i", ["does not follow"]),  # Cauchy–Schwarz, not =
+        # Cauchy–Schwarz bounds it, equal only where each x_i is along u
+        (r"\sum_{i=1}^N (u^T x_i)^2 = u^T u \sum_{i=1}^N x_i^T x_i", ["does not follow"]),
         (r"\sum_{i=1}^{N} 1 = N", ["ok"]),  # N terms: the bound is the count
         (r"\sum_{i=1}^{N} 1 = 2N", ["does not follow"]),
         (r"\sum_{i=1}^{N} u^T x_i = u^T \sum_{i=1}^{N} x_i", ["ok"]),  # linearity
@@ -109,3 +110,22 @@ def test_a_definition_in_index_notation_is_skipped(tmp_path):
     """S = (1/N) Σ x_i x_iᵀ: S alone on the left, nowhere else: a definition, not an identity."""
     (found,) = outcomes(tmp_path, r"S = \frac{1}{N} \sum_{i=1}^N x_i x_i^T", FAMILY)
     assert found.status == "skipped"
+
+
+def test_a_family_declared_in_the_prose_with_an_undeclared_count(tmp_path):
+    """x_i ∈ ℝ^d said in words; N only the sums' bound (and 1/N): a number, the count."""
+    prose = "Let $x_i \\in \\mathbb{R}^d$ for $i = 1, \\dots, N$ and $u \\in \\mathbb{R}^d$.\n"
+    found = outcomes(
+        tmp_path, r"\frac{1}{N} \sum_{i=1}^N (u^T x_i)^2 = \frac{1}{N} \sum_{i=1}^N u^T x_i x_i^T u", prose
+    )
+    assert [o.status for o in found] == ["ok"]
+    found = outcomes(tmp_path, r"\sum_{i=1}^N (u^T x_i)^2 = N u^T u", prose)  # not N|u|² at random x_i
+    assert [o.status for o in found] == ["does not follow"]
+
+
+def test_a_derivative_by_an_entry_of_a_number_is_decided_on_the_diagonal(tmp_path):
+    """∂tr(X)/∂X_kl = δ_kl: −δ_kl differs only where k = l, and no function's index pairs with
+    k or l (nothing a text would leave to j ≠ i): does not follow."""
+    preamble = "% derivtex: X: n x n\n"
+    body = r"\frac{\partial \operatorname{tr}(X)}{\partial X_{kl}} = -\delta_{kl}"
+    assert [o.status for o in outcomes(tmp_path, body, preamble)] == ["does not follow"]

@@ -265,6 +265,8 @@ class Shapes:
             self.shapes.append(self.of(tree, {}))
         for rows, columns, index in self.pending:
             self.dims.union(index, self.along(rows, columns), "the index of a vector's entry")
+        for upper in sorted(set(self.uppers.values()) & set(self.symbols)):  # \frac{1}{N} \sum_{i=1}^{N}
+            self.scalar(self.symbols[upper], f"{upper}, the bound of a sum, is a number")
         for name, (_, columns) in self.symbols.items():  # Latin lowercase: a column vector
             if name[:1].islower() and len(self.dims.members(columns)) == 1 and not self.dims.one(columns):
                 self.dims.union(columns, ONE, name)
@@ -275,7 +277,13 @@ class Shapes:
         if both := sorted(set(self.families) & self.symbols_written):
             raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
         for name, shape in self.symbols.items():  # no dimension collapses to 1 unseen
-            if name[:1].isupper() and self.scope.lookup(name) is None and any(map(self.dims.one, shape)):
+            counted = name in self.uppers.values()  # the bound of a sum: a number
+            if (
+                name[:1].isupper()
+                and self.scope.lookup(name) is None
+                and any(map(self.dims.one, shape))
+                and not counted
+            ):
                 raise NotUnderstood(f"{name} would be a vector or a number here: declare its shape")
 
     def lined_up(self) -> None:

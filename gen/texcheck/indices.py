@@ -12,6 +12,7 @@ entry does, the indices taken in the order of the chain's derivative by an entry
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import fields, is_dataclass, replace
 
@@ -286,6 +287,7 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
     from .indexvalues import Evaluator, draw, work
 
     worst, note, apart = 0.0, "", 0.0
+    pairs = derivative_pairs(sides)
     rng = np.random.default_rng(SEED)
     for assignment in (0, 1):
         sizes = shapes.sizes(assignment)
@@ -296,19 +298,20 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
                 values = draw(shapes, sizes, rng, positive)
                 with np.errstate(all="ignore"):
                     left, right = (Evaluator(shapes, sizes, values).of(s, {}) for s in sides)
-                    figure, note, off = difference(shapes, sizes, left, right)
+                    figure, note, off = difference(shapes, sizes, left, right, pairs)
                 if np.isfinite(figure):
                     break
             else:
                 raise Uncheckable("the sides are not finite at random points (a logarithm of a negative?)")
             worst, apart = max(worst, figure), max(apart, off)
-    if worst >= TOLERANCE and apart < TOLERANCE and by_an_entry(sides):
-        raise Uncheckable(only_apart(shapes))
+    if worst >= TOLERANCE and apart < TOLERANCE:
+        raise Uncheckable(only_apart(pairs))
     return worst, note
 
 
-def difference(shapes: Shapes, sizes: dict, left, right) -> tuple[float, str]:
-    """The relative difference of two values, entry by entry, with how they were lined up."""
+def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> tuple[float, str, float]:
+    """The relative difference of two values, entry by entry, with how they were lined up; and
+    the difference where no pair of ``pairs`` coincides (inf without pairs)."""
     from .indexvalues import joined
 
     left, right, note = lined_up(shapes, sizes, left, right)
@@ -321,15 +324,31 @@ def difference(shapes: Shapes, sizes: dict, left, right) -> tuple[float, str]:
     if scale == 0:
         raise Uncheckable("both sides are 0 at random points")
     error = np.abs(x - y)
-    apart = error[~coinciding(keys, error.shape)] if len(keys) > 1 else error
-    return float(error.max() / scale), note, float(apart.max() / scale) if apart.size else np.inf
+    mask = coinciding(keys, error.shape, pairs)
+    apart = error[~mask] if mask.any() and not mask.all() else np.array([np.inf])
+    return float(error.max() / scale), note, float(apart.max() / scale)
 
 
-def coinciding(keys: tuple, shape: tuple) -> np.ndarray:
-    """Where two free indices of the same range take the same value (``i = j``)."""
+def derivative_pairs(sides: list) -> frozenset:
+    """``\\partial s_i / \\partial x_j``: the pairs {i, j} of an index free in a function and a
+    different one of the entry it is differentiated by. Texts write such a derivative for j ≠ i
+    after the case j = i, without saying so."""
+    from .einstein import literal_free
+
+    pairs = set()
+    for node in (n for side in sides for n in nodes(side)):
+        if isinstance(node, Entry) and isinstance(node.operand, Derivative):
+            free = literal_free(node.operand.f)
+            pairs |= {frozenset((i, j)) for i in free for j in node.indices if j.isalpha() and i != j}
+    return frozenset(pairs)
+
+
+def coinciding(keys: tuple, shape: tuple, pairs: frozenset) -> np.ndarray:
+    """Where the two free indices of a pair of ``pairs`` take the same value (``i = j``)."""
     mask = np.zeros(shape, dtype=bool)
-    for a, b in ((a, b) for a in range(len(keys)) for b in range(a + 1, len(keys))):
-        if keys[a].bound == 0 and keys[b].bound == 0 and shape[a] == shape[b]:
+    for a, b in itertools.combinations(range(len(keys)), 2):
+        free = keys[a].bound == 0 and keys[b].bound == 0
+        if free and frozenset((keys[a].name, keys[b].name)) in pairs and shape[a] == shape[b]:
             same = np.eye(shape[a], dtype=bool).reshape(
                 tuple(shape[a] if k in (a, b) else 1 for k in range(len(shape)))
             )
@@ -337,19 +356,12 @@ def coinciding(keys: tuple, shape: tuple) -> np.ndarray:
     return mask
 
 
-def by_an_entry(sides: list) -> bool:
-    """Whether a side differentiates by an entry (``\\partial s_i / \\partial x_j``): texts write
-    such a derivative for j ≠ i after the case j = i, without saying so."""
-    return any(isinstance(n, Entry) and isinstance(n.operand, Derivative) for s in sides for n in nodes(s))
-
-
-def only_apart(shapes) -> str:
-    """Why sides that agree only where their free indices differ are not decided."""
-    free = sorted({k.name for k in shapes.keys if k.bound == 0})
-    pair = " ≠ ".join(free[:2]) if len(free) > 1 else "the indices differ"
+def only_apart(pairs: frozenset) -> str:
+    """Why sides that agree only where the indices of a derivative's pair differ are not decided."""
+    i, j = sorted(sorted(pairs)[0]) if len(pairs) == 1 else ("i", "j")
     return (
-        f"the sides agree only where {pair}: does the text assume it (a derivative ∂f_i/∂x_j for "
-        f"j ≠ i)? say so, or write the case of equal indices apart"
+        f"the sides agree only where {i} ≠ {j}: does the text assume it (∂f_{i}/∂x_{j} for "
+        f"{j} ≠ {i})? say so, or write the case {i} = {j} apart"
     )
 
 

@@ -129,3 +129,16 @@ def test_a_derivative_by_an_entry_of_a_number_is_decided_on_the_diagonal(tmp_pat
     preamble = "% derivtex: X: n x n\n"
     body = r"\frac{\partial \operatorname{tr}(X)}{\partial X_{kl}} = -\delta_{kl}"
     assert [o.status for o in outcomes(tmp_path, body, preamble)] == ["does not follow"]
+
+
+def test_a_function_defined_in_a_display_then_its_entry(tmp_path):
+    """g defined by a display (a name applied to names, alone on the left), then g(x)_i read
+    through it; e^{\\mathbf x} of a vector is each entry's exponential."""
+    text = (
+        "% derivtex: x: n\n\\[\ng(\\mathbf x) = \\operatorname{softmax}(\\mathbf x)\n\\]\n"
+        "\\[\ng(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}\n\\]\n"
+        "\\[\n(e^{\\mathbf x})_i = e^{x_i}\n\\]\n"
+        "\\[\n(e^{2 \\mathbf x})_i = e^{x_i}\n\\]\n"
+    )
+    found = checked_in_paper(tmp_path, text)
+    assert [o.status for o in found] == ["skipped", "ok", "ok", "does not follow"]

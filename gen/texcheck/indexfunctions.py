@@ -24,12 +24,12 @@ def is_defined(tree, scope) -> bool:
 
 def applied(tree: Call, scope):
     """The definition's body with its parameters replaced by ``tree``'s arguments."""
-    from ..expr.texbars import Uncheckable as Unreadable
+    from ..errors import SpecError
     from .links import expanded
 
     try:
         return expanded(tree, scope)
-    except Unreadable as error:  # a definition the front end could not read
+    except SpecError as error:  # a definition the front end could not read, or nested too deep
         raise Uncheckable(getattr(error, "message", str(error))) from error
 
 

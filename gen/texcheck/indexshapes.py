@@ -200,10 +200,10 @@ class Shapes:
             self.dims.union(base[0], base[1], "an inverse needs a square matrix")
             return base
         exponent = self.of(node.exponent, env)
-        self.scalar(exponent, "an exponent is a number")
-        if self.euler(node.operand):
+        if self.euler(node.operand):  # e^{\\mathbf x}: each entry's exponential, as a matrix side reads it
             self.scalar(base, "e^{…}")
-            return (ONE, ONE)
+            return exponent
+        self.scalar(exponent, "an exponent is a number")
         if node.op == "^" and not self.is_scalar(base):
             self.dims.union(base[0], base[1], "a power needs a square matrix")
         return base

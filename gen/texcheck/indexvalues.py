@@ -131,6 +131,8 @@ class Evaluator:
         exponent = self.of(node.exponent, env)
         x, y, keys = joined(base, exponent)
         if self.shapes.euler(node.operand):
+            if min(exponent.matrix) > 1:
+                raise Uncheckable("e^{A} of a matrix in index notation: the matrix exponential? write it out")
             return Value(np.exp(y), keys)
         if base.matrix == (1, 1) or node.op == ".^":
             return Value(x**y, keys)

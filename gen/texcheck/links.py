@@ -32,7 +32,7 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
-from .indices import Indexed, check_link, marked
+from .indices import Indexed, check_link, defined_in_index_notation, marked
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
@@ -411,6 +411,10 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             status = next((s for kind, s in SIDE_STATUS if isinstance(tree, kind)), NOT_UNDERSTOOD)
             return outcome(chain, k, status, str(tree))
     if isinstance(left, Indexed) or isinstance(right, Indexed):
+        if name := defined_in_index_notation(left, right, elsewhere(pairs, k), UNDEFINABLE):
+            declared = scope.lookup(name) is not None
+            what = f"an equation for {name}, a declared symbol," if declared else f"a definition of {name},"
+            return outcome(chain, k, SKIPPED, f"{what} not an identity (in index notation)")
         status, message, figure = check_link(left, right, scope)
         return outcome(chain, k, status, message, figure=figure)
     others = elsewhere(pairs, k)

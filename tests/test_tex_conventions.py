@@ -329,3 +329,13 @@ def test_a_softmax_has_the_shape_of_its_argument(tmp_path):
     assert [s for s, *_ in statuses(tmp_path, body.replace("= \\operatorname", "= 2\\operatorname"))] == [
         "does not follow"
     ]
+
+
+def test_a_declared_variable_the_side_does_not_contain_keeps_its_declaration(tmp_path):
+    # the derivative by β of a side written in β-hat: no convention makes the declared vector β a
+    # number in the report
+    body = r"""% derivtex: X: n x p; y: n; \beta: p; \hat\beta: p
+\[ \frac{\partial}{\partial \beta} \left[ y^Ty - 2\hat \beta^T X^T y \right] = 0 \]
+"""
+    (found,) = checked_in_paper(tmp_path, body)
+    assert not any(c.startswith("beta:") for c in found.conventions)

@@ -41,7 +41,7 @@ def test_an_entry_of_an_expression_and_a_sum_are_read():
     assert parse("(AB)_{ij}") == Entry(BinOp("*", Name("A", 1), Name("B", 2), 2), ("i", "j"), 4, True)
     tree = parse(r"\sum_{j=1}^{n} A_{ij} B_{jk} + 1")
     assert isinstance(tree, BinOp) and tree.op == "+"
-    assert tree.left == IndexSum("sum", ("j",), BinOp("*", Name("A_ij", 15), Name("B_jk", 22), 22), 0)
+    assert tree.left == IndexSum("sum", ("j",), BinOp("*", Name("A_ij", 15), Name("B_jk", 22), 22), 0, "n")
 
 
 def test_the_two_scripts_of_one_base_take_the_transpose_first():

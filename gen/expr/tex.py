@@ -40,6 +40,13 @@ from .texnames import (
     layer_index,
 )
 from .texoperators import applied_map, linear_map, refuse_undefined
+from .texscripts import (
+    one_index_ahead,
+    ones_of_size,
+    script_after_transpose,
+    scripted_number,
+    transposed_name,
+)
 from .texwords import Words
 
 __all__ = ["CORE", "Macros", "macros_from", "parse_tex"]
@@ -221,6 +228,10 @@ class _Parser(Words):
                 node = self.superscript(node, token)
             elif token.is_char("[") and linear_map(node):  # (A \otimes B)[X]: a linear map applied
                 node = applied_map(self, node)
+            elif token.is_char("_") and isinstance(node, Num | Call) and scripted_number(node):
+                node = ones_of_size(self, node, token)  # 1_n, \mathbf{1}_n, \bold{1_n}: the vector of ones
+            elif token.is_char("_") and transposed_name(node) and one_index_ahead(self.stream.stack):
+                node = script_after_transpose(self, node)  # K^T_k is K_k^T
             elif token.is_char("_"):  # (AB)_{ij}: an entry
                 node = entry(self, node, self.next())
             else:

@@ -33,6 +33,7 @@ class IndexSum:
     indices: tuple[str, ...]
     body: object
     pos: int
+    upper: str | None = None  # \sum_{i=1}^{n}: the name of the upper bound, the index's range
 
 
 def subscript_indices(p, tokens: list[Tok], where: Tok) -> tuple[str, ...]:
@@ -85,14 +86,16 @@ def index_sum(p, token: Tok) -> IndexSum:
     indices = subscript_indices(p, tokens[:equals], underscore)
     if any(not i.isalpha() for i in indices):
         raise p.error(f"the index of a {kind} is a letter: \\{token.text}_{{i}}", underscore)
+    bound = None
     if p.accept("^"):
         upper = [t for t in p.group_tokens() if not t.is_char("{", "}")]
         if any(t.kind == "digit" for t in upper):
             raise p.error(
                 f"a {kind} up to a number is not over a full range: write \\{token.text}_{{i}}", token
             )
+        bound = upper[0].text if len(upper) == 1 and upper[0].kind == "letter" else None
     body = p.nested(p.product)
-    return IndexSum(kind, indices, body, token.pos)
+    return IndexSum(kind, indices, body, token.pos, bound)
 
 
 INDEX_CONTROL = {"sum": index_sum, "prod": index_sum}

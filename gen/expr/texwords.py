@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
-from .texbars import density_ahead
+from .texbars import density_ahead, refuse_probability_word
 from .texcontrol import as_size
 from .texdensity import GAMMA_FUNCTION, density, density_arguments, known_density_ahead, logged_density_ahead
 from .texlex import Tok
@@ -28,6 +28,7 @@ from .texnames import (
     WORDS,
 )
 from .texoperators import applied_derivative, primed_ahead
+from .texscripts import signed_subscript
 
 JULIA_DOT = ("mathbin", "operatorname", "mathrm", "mathop")  # x \mathbin{.*} y: x ∘ y
 
@@ -50,7 +51,20 @@ class Words:
         self.next()
         if first.text == "d" and "d" not in self.names and self.differentiable(self.peek()):
             return self.differential(first)
+        if first.text == "E" and self.bracket_ahead():  # E[(x - \hat{x})(x - \hat{x})^T]: an expectation
+            refuse_probability_word(self, "E", first)
         return self.named((first.text,), first)
+
+    def bracket_ahead(self) -> bool:
+        """Whether ``[`` (or ``\\left[``, ``\\big[``) comes next: after a bare ``E``, an expectation,
+        equal in mean where the integrands differ (never a matrix E times a bracket)."""
+        stack = self.stream.stack
+        ahead = [t for t in stack[-2:][::-1]]
+        if ahead and ahead[0].is_char("["):
+            return True
+        return (
+            len(ahead) == 2 and ahead[0].is_cs("left", "big", "Big", "bigl", "Bigl") and ahead[1].is_char("[")
+        )
 
     def spelled(self, word: str) -> bool:
         """Whether the next raw tokens are the letters of ``word``, typed together."""
@@ -152,6 +166,8 @@ class Words:
         for token in self.group_tokens():
             if token.kind in ("letter", "digit") or token.is_char(",", "*"):
                 parts.append(token.text)
+            elif parts and signed_subscript(token):  # x_{k-1}: the step before, a symbol of its own
+                parts.append(signed_subscript(token))
             elif token.kind == "cs" and token.text in GREEK_NAMES:
                 parts.append(GREEK_NAMES[token.text][0])
             elif token.kind == "cs" and token.text in FUNCTION_CS + ("max", "min"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 
 from ..expr.parser import BinOp, Call, Neg, Postfix
 from ..expr.texindex import Entry, IndexSum
@@ -163,7 +164,7 @@ def inside(node, bound=frozenset()):
         return call, free, all(p[2] for p in parts), repeated
     if isinstance(node, IndexSum):
         body, free, agree, repeated = convened(node.body, bound | set(node.indices))
-        return IndexSum(node.kind, node.indices, body, node.pos), free - set(node.indices), agree, repeated
+        return replace(node, body=body), free - set(node.indices), agree, repeated
     if isinstance(node, Derivative):
         f, free, agree, repeated = convened(node.f, bound)
         return Derivative(node.variable, f, node.pos, node.transposed), free, agree, repeated

@@ -11,6 +11,8 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
+from .indexfamilies import Member, bound_range
+from .indexfunctions import SOFTMAX, softmax_shape
 from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
 
@@ -76,6 +78,8 @@ class Shapes:
         self.keys: dict = {}  # Key → dimension variable
         self.bindings = itertools.count(1)
         self.bound: dict = {}  # id(IndexSum node), index name → Key
+        self.uppers: dict = {}  # Key of a sum's index → its upper bound as written (\sum_{i=1}^{N}: N)
+        self.families: dict = {}  # x_i read as a family (`Member`) → the range of its index
 
     def symbol(self, name: str):
         if name not in self.symbols:
@@ -140,10 +144,16 @@ class Shapes:
             for index in node.indices:
                 inner[index] = self.bound[(id(node), index)] = Key(index, binding)
                 self.key(index, inner)
+                if node.upper is not None:
+                    self.uppers[inner[index]] = node.upper
             shape = self.of(node.body, inner)
             if node.kind == "prod":
                 self.scalar(shape, "a product over an index multiplies numbers")
             return shape
+        if isinstance(node, Member):
+            family = self.families.setdefault(node.name, d.new(index=True))
+            d.union(self.keys[self.key(node.index, env)], family, f"the index of {node.name}")
+            return self.symbol(node.name)
         if isinstance(node, Derivative):
             self.scalar(self.refuse_sized(self.of(node.f, env)), "∂f/∂X: f must be a number")
             return self.symbol(node.variable)[:: -1 if node.transposed else 1]
@@ -160,6 +170,8 @@ class Shapes:
 
     def binop(self, node: BinOp, env: dict):
         left, right = self.of(node.left, env), self.of(node.right, env)
+        if node.op in ("+", "-") and (vector := self.number_added(node, left, right)) is not None:
+            return vector
         if node.op in ("+", "-", ".*"):
             for a, b in zip(left, right):
                 self.dims.union(a, b, "the terms of a sum must have the same shape")
@@ -176,6 +188,19 @@ class Shapes:
             return (left[0], right[1])
         raise NotUnderstood(f"the operator {node.op} is not understood in index notation")
 
+    def number_added(self, node: BinOp, left, right):
+        """``x + c``, c a number or a symbol that is one and x of a declared size
+        (``s(\\mathbf x + c)_i``): c is added to each entry (the value checks x is a vector,
+        `gen.texcheck.indexvalues`); None otherwise (``w_t - \\eta g``: w_t an entry, not c)."""
+        for term, number, other in ((node.left, left, right), (node.right, right, left)):
+            if (
+                isinstance(term, (Num, Name))
+                and self.is_scalar(number)
+                and any(self.dims.find(d).startswith("dim ") for d in other)
+            ):
+                return other
+        return None
+
     def postfix(self, node: Postfix, env: dict):
         base = self.of(node.operand, env)
         if node.op == "T":
@@ -184,10 +209,10 @@ class Shapes:
             self.dims.union(base[0], base[1], "an inverse needs a square matrix")
             return base
         exponent = self.of(node.exponent, env)
-        self.scalar(exponent, "an exponent is a number")
-        if self.euler(node.operand):
+        if self.euler(node.operand):  # e^{\\mathbf x}: each entry's exponential, as a matrix side reads it
             self.scalar(base, "e^{…}")
-            return (ONE, ONE)
+            return exponent
+        self.scalar(exponent, "an exponent is a number")
         if node.op == "^" and not self.is_scalar(base):
             self.dims.union(base[0], base[1], "a power needs a square matrix")
         return base
@@ -211,6 +236,8 @@ class Shapes:
         if node.name in ("tr", "det", "logdet") and len(shapes) == 1:
             self.dims.union(shapes[0][0], shapes[0][1], f"{node.name} needs a square matrix")
             return (ONE, ONE)
+        if node.name == SOFTMAX:
+            return softmax_shape(node, shapes)
         function = FUNCTIONS[node.name]
         if function.entrywise and len(shapes) == 1 and not function.parameters:
             return shapes[0]
@@ -245,19 +272,28 @@ class Shapes:
             self.shapes.append(self.of(tree, {}))
         for rows, columns, index in self.pending:
             self.dims.union(index, self.along(rows, columns), "the index of a vector's entry")
+        for upper in sorted(set(self.uppers.values()) & set(self.symbols)):  # \frac{1}{N} \sum_{i=1}^{N}
+            self.scalar(self.symbols[upper], f"{upper}, the bound of a sum, is a number")
         for name, (_, columns) in self.symbols.items():  # Latin lowercase: a column vector
             if name[:1].islower() and len(self.dims.members(columns)) == 1 and not self.dims.one(columns):
                 self.dims.union(columns, ONE, name)
         self.lined_up()
         for key, var in self.keys.items():
             if all(v in self.dims.of_index for v in self.dims.members(var)):
-                raise NotUnderstood(
-                    f"the range of the index {key.name} is not known: it indexes no matrix or vector"
-                )
+                self.dims.union(var, bound_range(key.name, self.uppers.get(key)), "the sum's bound")
+        if both := sorted(set(self.families) & self.symbols_written):
+            raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
+        for key, var in self.keys.items():
             if self.dims.one(var):  # x_k of a vector read as a number: a misreading, never meant
                 raise NotUnderstood(f"the index {key.name} would take one value only: declare the shapes")
         for name, shape in self.symbols.items():  # no dimension collapses to 1 unseen
-            if name[:1].isupper() and self.scope.lookup(name) is None and any(map(self.dims.one, shape)):
+            counted = name in self.uppers.values()  # the bound of a sum: a number
+            if (
+                name[:1].isupper()
+                and self.scope.lookup(name) is None
+                and any(map(self.dims.one, shape))
+                and not counted
+            ):
                 raise NotUnderstood(f"{name} would be a vector or a number here: declare its shape")
 
     def lined_up(self) -> None:

@@ -10,6 +10,8 @@ import numpy as np
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
+from .indexfamilies import Member, counts
+from .indexfunctions import SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
 from .indexshapes import Key, Shapes
 
@@ -46,14 +48,18 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
     values = {}
     for name, (rows, columns) in shapes.symbols.items():
         r, c = sizes[shapes.dims.find(rows)], sizes[shapes.dims.find(columns)]
-        x = rng.uniform(0.5, 1.5, (r, c)) if positive else rng.standard_normal((r, c))
+        members = (sizes[shapes.dims.find(shapes.families[name])],) if name in shapes.families else ()
+        x = rng.uniform(0.5, 1.5, members + (r, c)) if positive else rng.standard_normal(members + (r, c))
         declared = shapes.scope.lookup(name)
         assume = " ".join(declared.assume) if declared is not None else ""
+        xt = np.swapaxes(x, -1, -2)
         if r == c and ("spd" in assume or "definite" in assume):
-            x = x @ x.T + r * np.eye(r)
+            x = x @ xt + r * np.eye(r)
         elif r == c and "symmetric" in assume:
-            x = (x + x.T) / 2
+            x = (x + xt) / 2
         values[name] = x
+    for name, var in counts(shapes).items():  # \frac{1}{N} \sum_{i=1}^{N}: N is the count
+        values[name] = np.full((1, 1), float(sizes[shapes.dims.find(var)]))
     return values
 
 
@@ -91,6 +97,8 @@ class Evaluator:
             return self.index_sum(node, env)
         if isinstance(node, Derivative):
             return self.derivative(node, env)
+        if isinstance(node, Member):  # x_i of a family: one vector per value of i
+            return Value(self.values[node.name], (self.key(node.index, env),))
         raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
 
     def name(self, node: Name) -> Value:
@@ -105,7 +113,7 @@ class Evaluator:
         x, y, keys = joined(a, b)
         if node.op in ("+", "-", ".*"):
             if a.matrix != b.matrix:
-                raise NotUnderstood(f"terms of shapes {a.matrix} and {b.matrix} added")
+                number_added(a.matrix, b.matrix)
             return Value({"+": x + y, "-": x - y, ".*": x * y}[node.op], keys)
         if node.op == "/":
             return Value(x / y, keys)
@@ -123,6 +131,8 @@ class Evaluator:
         exponent = self.of(node.exponent, env)
         x, y, keys = joined(base, exponent)
         if self.shapes.euler(node.operand):
+            if min(exponent.matrix) > 1:
+                raise Uncheckable("e^{A} of a matrix in index notation: the matrix exponential? write it out")
             return Value(np.exp(y), keys)
         if base.matrix == (1, 1) or node.op == ".^":
             return Value(x**y, keys)
@@ -137,6 +147,8 @@ class Evaluator:
         if node.name in ("det", "logdet"):
             det = np.linalg.det(v.data)
             return Value((np.log(det) if node.name == "logdet" else det)[..., None, None], v.keys)
+        if node.name == SOFTMAX:
+            return Value(softmax_of(v.data), v.keys)
         function = FUNCTIONS[node.name]
         if (
             function.matrix_function
@@ -168,8 +180,7 @@ class Evaluator:
                 named.insert(0, self.key(index, env))
         if len(named) == 2 and named[0] == named[1]:  # A_{ii}: the diagonal
             data, named = np.diagonal(data, axis1=-2, axis2=-1), named[:1]
-        if any(k in keys for k in named):
-            raise NotUnderstood("an entry by an index its matrix already depends on is not understood")
+        data, named = along_own_indices(data, keys, named)
         return Value(data[..., None, None], keys + tuple(named))
 
     def delta(self, node: Delta, env: dict) -> Value:
@@ -219,6 +230,25 @@ class Evaluator:
         return Value(out, keys)
 
 
+def number_added(a: tuple[int, int], b: tuple[int, int]) -> None:
+    """Terms of different shapes: a number added to each entry of a vector (``x + c``,
+    `Shapes.number_added`) is read; to a matrix it is refused (each entry, or times I?)."""
+    if (1, 1) not in (a, b):
+        raise NotUnderstood(f"terms of shapes {a} and {b} added")
+    if 1 not in (b if a == (1, 1) else a):
+        raise Uncheckable("a number added to a matrix: to each entry, or times I? write it out")
+
+
+def along_own_indices(data: np.ndarray, keys: tuple, named: list):
+    """``\\partial s(x)_i / \\partial x_i``: an entry by an index its value already depends on is,
+    for each value of the index, that value's entry there (the diagonal of the two axes)."""
+    for index in [k for k in named if k in keys]:
+        axis = len(keys) + named.index(index)
+        data = np.moveaxis(np.diagonal(data, axis1=keys.index(index), axis2=axis), -1, keys.index(index))
+        named = [k for k in named if k != index]
+    return data, named
+
+
 def work(shapes: Shapes, sizes: dict, sides: list) -> int:
     """An upper bound of the numbers a side needs: at each node, the largest matrix times the ranges
     of the indices its value depends on (a sum's body before its index is summed out); a derivative
@@ -251,6 +281,8 @@ def work(shapes: Shapes, sizes: dict, sides: list) -> int:
         keys = frozenset()
         if isinstance(node, (Entry, Delta)):
             keys = frozenset(env.get(i, Key(i)) for i in node.indices if i.isalpha())
+        if isinstance(node, Member):  # x_i of a family: one vector per value of i
+            keys = frozenset({env.get(node.index, Key(node.index))})
         cost = 0
         if is_dataclass(node):
             for f in fields(node):

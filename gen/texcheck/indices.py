@@ -12,6 +12,7 @@ entry does, the indices taken in the order of the chain's derivative by an entry
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import fields, is_dataclass, replace
 
@@ -20,6 +21,8 @@ import numpy as np
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
+from .indexfamilies import member
+from .indexfunctions import applied, is_defined
 from .indexnodes import (
     MAX_ENTRIES,
     SEED,
@@ -154,7 +157,7 @@ def with_indices(side, root=None):
         inside = sorted(literal_free(side.body) - {i for i, n in outside.items() if n > 0})
         if not inside:
             raise NotUnderstood(f"write the index of the {side.kind}: \\{side.kind}_{{i}}")
-        return IndexSum(side.kind, tuple(inside), with_indices(side.body, root), side.pos)
+        return replace(side, indices=tuple(inside), body=with_indices(side.body, root))
     if not is_dataclass(side):
         return side
     changed = {}
@@ -177,6 +180,7 @@ class Resolver:
 
     def __init__(self, symbols: set, scope, gradient_class):
         self.symbols, self.scope, self.gradient = symbols, scope, gradient_class
+        self.bound: set = set()  # the indices of the sums around the node being read
 
     def side(self, tree):
         if isinstance(tree, self.gradient):
@@ -191,6 +195,8 @@ class Resolver:
 
     def node(self, tree):
         if isinstance(tree, Name):
+            if (family := member(tree.name, tree.pos, self.scope, self.bound)) is not None:
+                return family  # x_i: d, inside a sum over i
             if is_delta(tree.name, self.symbols):
                 return Delta(split(tree.name)[1], tree.pos)
             if is_entry_name(tree.name, self.symbols, self.scope):
@@ -212,6 +218,8 @@ class Resolver:
         if isinstance(tree, Postfix):
             exponent = self.node(tree.exponent) if tree.exponent is not None else None
             return Postfix(tree.op, self.node(tree.operand), tree.pos, exponent, tree.caret)
+        if is_defined(tree, self.scope):  # s(x)_i with s(x) := …: the entry of its value
+            return self.node(applied(tree, self.scope))
         if isinstance(tree, Call):
             return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
         if isinstance(tree, Entry) and isinstance(tree.operand, Call) and tree.operand.name == GRADIENT_VALUE:
@@ -219,7 +227,11 @@ class Resolver:
         if isinstance(tree, Entry):
             return Entry(self.node(tree.operand), tree.indices, tree.pos)
         if isinstance(tree, IndexSum):
-            return IndexSum(tree.kind, tree.indices, self.node(tree.body), tree.pos)
+            outside, self.bound = self.bound, self.bound | set(tree.indices)
+            try:
+                return replace(tree, body=self.node(tree.body))
+            finally:
+                self.bound = outside
         raise NotUnderstood(f"{type(tree).__name__} is not understood in index notation")
 
     def entry_derivative(self, tree: Entry) -> Entry:
@@ -233,6 +245,21 @@ class Resolver:
                 f"∂f/∂{written}: {written} is declared as a symbol, not an entry of {variable.name}"
             )
         return Entry(Derivative(variable.name, self.node(f), tree.pos), tree.indices, tree.pos)
+
+
+def defined_in_index_notation(left, right, others: list, undefinable) -> str | None:
+    """``\\Sigma = \\frac{1}{N} \\sum_{i=1}^{N} x_i x_i^T``: a name alone on one side, written
+    nowhere else in the chain, equal to a side in index notation, is defined there (as
+    `gen.texcheck.links.definition` reads a name alone), not an identity to check. Only on the
+    left, where a definition writes it: a name alone on the right is a result claimed."""
+    from .shapes import names_in
+
+    if not (isinstance(left, Name) and isinstance(right, Indexed)) or left.name in undefinable:
+        return None
+    written = {n.name for n in nodes(right.tree) if isinstance(n, Name)}
+    if left.name not in written and not any(left.name in names_in(t) for t in others):
+        return left.name
+    return None
 
 
 # --- the link --------------------------------------------------------------------------------
@@ -274,7 +301,8 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
     """The largest relative difference over two size assignments and two points each."""
     from .indexvalues import Evaluator, draw, work
 
-    worst, note = 0.0, ""
+    worst, note, apart = 0.0, "", 0.0
+    pairs = derivative_pairs(sides)
     rng = np.random.default_rng(SEED)
     for assignment in (0, 1):
         sizes = shapes.sizes(assignment)
@@ -285,29 +313,71 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
                 values = draw(shapes, sizes, rng, positive)
                 with np.errstate(all="ignore"):
                     left, right = (Evaluator(shapes, sizes, values).of(s, {}) for s in sides)
-                    figure, note = difference(shapes, sizes, left, right)
+                    figure, note, off = difference(shapes, sizes, left, right, pairs)
                 if np.isfinite(figure):
                     break
             else:
                 raise Uncheckable("the sides are not finite at random points (a logarithm of a negative?)")
-            worst = max(worst, figure)
+            worst, apart = max(worst, figure), max(apart, off)
+    if worst >= TOLERANCE and apart < TOLERANCE:
+        raise Uncheckable(only_apart(pairs))
     return worst, note
 
 
-def difference(shapes: Shapes, sizes: dict, left, right) -> tuple[float, str]:
-    """The relative difference of two values, entry by entry, with how they were lined up."""
+def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> tuple[float, str, float]:
+    """The relative difference of two values, entry by entry, with how they were lined up; and
+    the difference where no pair of ``pairs`` coincides (inf without pairs)."""
     from .indexvalues import joined
 
     left, right, note = lined_up(shapes, sizes, left, right)
     if left.matrix != right.matrix:
         shown = [f"{r}×{c}" for r, c in (left.matrix, right.matrix)]
         raise ShapeError(f"the sides have the shapes {shown[0]} and {shown[1]}")
-    x, y, _ = joined(left, right)
+    x, y, keys = joined(left, right)
     x, y = np.broadcast_arrays(x, y)
     scale = max(np.abs(x).max(initial=0.0), np.abs(y).max(initial=0.0))
     if scale == 0:
         raise Uncheckable("both sides are 0 at random points")
-    return float(np.abs(x - y).max() / scale), note
+    error = np.abs(x - y)
+    mask = coinciding(keys, error.shape, pairs)
+    apart = error[~mask] if mask.any() and not mask.all() else np.array([np.inf])
+    return float(error.max() / scale), note, float(apart.max() / scale)
+
+
+def derivative_pairs(sides: list) -> frozenset:
+    """``\\partial s_i / \\partial x_j``: the pairs {i, j} of an index free in a function and a
+    different one of the entry it is differentiated by. Texts write such a derivative for j ≠ i
+    after the case j = i, without saying so."""
+    from .einstein import literal_free
+
+    pairs = set()
+    for node in (n for side in sides for n in nodes(side)):
+        if isinstance(node, Entry) and isinstance(node.operand, Derivative):
+            free = literal_free(node.operand.f)
+            pairs |= {frozenset((i, j)) for i in free for j in node.indices if j.isalpha() and i != j}
+    return frozenset(pairs)
+
+
+def coinciding(keys: tuple, shape: tuple, pairs: frozenset) -> np.ndarray:
+    """Where the two free indices of a pair of ``pairs`` take the same value (``i = j``)."""
+    mask = np.zeros(shape, dtype=bool)
+    for a, b in itertools.combinations(range(len(keys)), 2):
+        free = keys[a].bound == 0 and keys[b].bound == 0
+        if free and frozenset((keys[a].name, keys[b].name)) in pairs and shape[a] == shape[b]:
+            same = np.eye(shape[a], dtype=bool).reshape(
+                tuple(shape[a] if k in (a, b) else 1 for k in range(len(shape)))
+            )
+            mask |= same
+    return mask
+
+
+def only_apart(pairs: frozenset) -> str:
+    """Why sides that agree only where the indices of a derivative's pair differ are not decided."""
+    i, j = sorted(sorted(pairs)[0]) if len(pairs) == 1 else ("i", "j")
+    return (
+        f"the sides agree only where {i} ≠ {j}: does the text assume it (∂f_{i}/∂x_{j} for "
+        f"{j} ≠ {i})? say so, or write the case {i} = {j} apart"
+    )
 
 
 def lined_up(shapes: Shapes, sizes: dict, left, right):

@@ -16,6 +16,7 @@ from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
 from ..expr.texindex import as_entry_name
+from ..expr.texmatrix import MatrixLiteral
 from ..expr.texnames import as_written
 from ..spec.reader import Text
 from .applied import DECLARATIONS
@@ -32,7 +33,7 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
-from .indices import Indexed, check_link, marked
+from .indices import Indexed, check_link, defined_in_index_notation, marked
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
@@ -411,6 +412,10 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             status = next((s for kind, s in SIDE_STATUS if isinstance(tree, kind)), NOT_UNDERSTOOD)
             return outcome(chain, k, status, str(tree))
     if isinstance(left, Indexed) or isinstance(right, Indexed):
+        if name := defined_in_index_notation(left, right, elsewhere(pairs, k), UNDEFINABLE):
+            declared = scope.lookup(name) is not None
+            what = f"an equation for {name}, a declared symbol," if declared else f"a definition of {name},"
+            return outcome(chain, k, SKIPPED, f"{what} not an identity (in index notation)")
         status, message, figure = check_link(left, right, scope)
         return outcome(chain, k, status, message, figure=figure)
     others = elsewhere(pairs, k)
@@ -516,6 +521,8 @@ def substitute(tree, scope, bound: dict, depth: int):
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call):
         new["args"] = tuple(substitute(a, scope, bound, depth) for a in tree.args)
+    if isinstance(tree, MatrixLiteral):  # [C_xx, C_xu; C_ux, C_uu] with C_xu := C_ux^T: its cells too
+        new["cells"] = tuple(substitute(c, scope, bound, depth) for c in tree.cells)
     return without_zero(replace(tree, **new) if new else tree)
 
 
@@ -582,7 +589,9 @@ def one_differential(left, right) -> bool:
 def typed(pairs: list, scope):
     trees = [t for pair in pairs for t in pair]
     names = {n for t in trees for n in names_in(t)}
-    declared = {n: d.shape for n in names if (d := scope.lookup(n)) is not None and d.shape is not None}
+    bases = {n[1:] for n in names if n[:1] == "d"}  # dβ of a declared β the sides do not contain
+    looked_up = {n: scope.lookup(n) for n in names | bases}
+    declared = {n: d.shape for n, d in looked_up.items() if d is not None and d.shape is not None}
     sizes = scope.dimensions() - set(declared)  # n in 2/n: a declared dimension, as a number
     differentials = frozenset(n for n in names if is_differential(n, declared))
     squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]

@@ -2,8 +2,9 @@
 
 Offsets are kept: what is not mathematics (labels, tags, ``&``, the reason column, a
 ``\\quad\\text{…}`` remark) is replaced by spaces, so every side is a slice of the file.
-A row that starts with a relation or an operator continues the row before; any other row starts
-a new chain. Only ``=`` links are checked; the other relations separate sides whose links are skipped.
+A row that starts with a relation or an operator, or follows a row that ends with one (``+ \\\\``),
+continues the row before; any other row starts a new chain. Only ``=`` links are checked; the
+other relations separate sides whose links are skipped.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ RELATIONS = re.compile(
 # Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space).
 SEPARATOR = re.compile(r",\s*(?:~|\\,|\\;|\\\s)*\\q?quad\b")
 OPERATOR = re.compile(r"\s*(?:[-+]|\\cdot\b|\\times\b|\\odot\b|\\otimes\b|\\circ\b)")
+# A row that ends with an operator goes on below: ``V = \frac{1}{2} X^T C X + \\ X^T c`` is one side
+# (a long side broken with ``\\`` outside ``aligned``, as Markdown notes write it).
+TRAILING_OPERATOR = re.compile(r"(?:(?<![\^_{])[-+]|\\cdot|\\times)\s*$")
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,8 @@ def chains(block: Event) -> list[Chain]:
         unclosed = lines and open_at_end(body[lines[-1][0] : lines[-1][1]])
         starts = RELATIONS.match(text.lstrip()) or OPERATOR.match(text)
         starts = starts and not (lines and after_condition(body[lines[-1][0] : lines[-1][1]], text))
-        continues = starts or unclosed or block.env.startswith("multline")
+        dangling = lines and TRAILING_OPERATOR.search(body[lines[-1][0] : lines[-1][1]])  # "… + \\"
+        continues = starts or unclosed or dangling or block.env.startswith("multline")
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))
     pieces = [piece for start, end in lines for piece in statements(body, block.text, start, end)]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT
+from ..expr.texindex import Entry, IndexSum
 from ..expr.texmatrix import block_shape
 from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
 
@@ -304,6 +305,10 @@ def children(node) -> tuple:
         return (node.left, node.right)
     if isinstance(node, Postfix):
         return (node.operand,) + ((node.exponent,) if node.exponent is not None else ())
+    if isinstance(node, IndexSum):  # an annotation's definition may be a sum: p_k := e^{o_k}/\sum_j e^{o_j}
+        return (node.body,)
+    if isinstance(node, Entry):
+        return (node.operand,)
     return tuple(node.args)
 
 

@@ -19,8 +19,6 @@ KNOWN = {
     # shape error: the prose states numerator layout for the partial derivative, which `layout
     # numerator` would apply to its gradient too
     "quadratic_form_numerator",
-    # not understood: the entrywise proof's derivative by an entry, d/dX_ij, and (M)_ji
-    "trace_inverse",
 }
 
 

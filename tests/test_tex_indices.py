@@ -175,3 +175,97 @@ def test_an_index_repeated_and_also_free_is_read_literally(tmp_path):
     """``e^{x_i} e^{x_i}`` beside ``\\sum_j e^{x_j} e^{x_i}``: i is free, the product a square."""
     body = r"\sum_j e^{x_j} e^{x_i} - e^{x_i} e^{x_i} = e^{x_i} \left(\sum_j e^{x_j} - e^{x_i}\right)"
     assert statuses(tmp_path, body) == ["ok"]
+
+
+# --- a derivative by an entry inside an expression --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # ∂X_ij/∂X_kl = δ_ik δ_jl, so Σ_ij (∂X_ij/∂X_kl) A_ji = A_lk
+        (r"\sum_{i,j} \frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = A_{lk}", ["ok"]),
+        (r"\sum_{i,j} \frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = A_{kl}", ["does not follow"]),
+        (r"\frac{\partial X_{ij}}{\partial X_{kl}} = \delta_{ik} \delta_{jl}", ["ok"]),
+        # 2δ_ik δ_jl differs only where i = k and j = l; elsewhere both are 0 (main's rule: a
+        # derivative's sides that agree only where its index pairs differ are not decided)
+        (r"\frac{\partial X_{ij}}{\partial X_{kl}} = 2\delta_{ik} \delta_{jl}", ["cannot check"]),
+        # ∂(X_ij X_ji)/∂X_pq summed over i, j (tr X²): X_qp + X_qp
+        (
+            r"\sum_{i,j} \left(\frac{\partial X_{ij}}{\partial X_{pq}} X_{ji}"
+            r" + X_{ij}\frac{\partial X_{ji}}{\partial X_{pq}}\right) = 2 X_{qp}",
+            ["ok"],
+        ),
+        (
+            r"\sum_{i,j} \left(\frac{\partial X_{ij}}{\partial X_{pq}} X_{ji}"
+            r" + X_{ij}\frac{\partial X_{ji}}{\partial X_{pq}}\right) = 2 X_{pq}",
+            ["does not follow"],
+        ),
+        # ∂(xᵀAx)/∂x_i inside a product: 3 ((A + Aᵀ)x)_i
+        (r"3 \frac{\partial (x^T A x)}{\partial x_i} = 3 ((A + A^T) x)_i", ["ok"]),
+    ],
+)
+def test_a_derivative_by_an_entry_inside_an_expression(tmp_path, body, expected):
+    assert statuses(tmp_path, body) == expected
+
+
+def test_a_derivative_by_an_entry_under_the_convention(tmp_path):
+    """The corpus's ∂tr(XA)/∂X: ∂X_ij/∂X_kl A_ji = δ_ik δ_jl A_ji = A_lk (summed over i, j)."""
+    preamble = "% derivtex: A, X: n x n; summation convention\n"
+    chain = r"\frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = \delta_{ik} \delta_{jl} A_{ji} = "
+    assert statuses(tmp_path, chain + "A_{lk}", preamble) == ["ok", "ok"]
+    assert statuses(tmp_path, chain + "A_{kl}", preamble) == ["ok", "does not follow"]
+
+
+def test_a_derivative_by_an_entry_with_the_base_in_braces(tmp_path):
+    """``\\partial{A}_{lm}`` is ``\\partial A_{lm}``: ∂tr(AB)/∂A_lm = B_ml."""
+    preamble = "% derivtex: A: n x m; B: m x n\n"
+    body = r"\frac{\partial}{\partial{A}_{lm}} \operatorname{tr}(AB) = "
+    assert statuses(tmp_path, body + "B_{ml}", preamble) == ["ok"]
+    assert statuses(tmp_path, body + "B_{lm}", preamble) == ["shape error"]  # B_lm: l runs over n and m
+    inside = r"2\frac{\partial \operatorname{tr}(AB)}{\partial{A}_{lm}} = "
+    assert statuses(tmp_path, inside + "2B_{ml}", preamble) == ["ok"]
+
+
+def test_an_index_with_one_value_is_a_misreading(tmp_path):
+    """σ(θ) with σ undeclared reads as σ times θ; e^{…} then makes θ a number and θ_k meaningless."""
+    found = messages(
+        tmp_path, r"\frac{\partial}{\partial \theta_k} e^{\log \sigma(\theta)} = e^{\log \sigma(\theta)}", ""
+    )
+    assert found and "one value" in found[0]
+
+
+def test_the_convention_is_evident_from_two_sides_of_a_longer_chain(tmp_path):
+    """A_ij x_j = (Ax)_i holds summed over j (false as written); a third side with another free
+    index does not make the chain literal: all of it is refused with the hint."""
+    found = messages(tmp_path, r"A_{ij} x_j = (Ax)_i = (Ax)_k")
+    assert len(found) == 2 and all("% derivtex: summation convention" in m for m in found)
+
+
+def test_a_matrix_beside_different_free_indices_is_not_understood(tmp_path):
+    """A + X_ik A has free i, k and a matrix value: no entry of 2A is meant."""
+    found = messages(tmp_path, r"A + X_{ik} A = 2A")
+    assert found == [
+        "the sides have the free indices {i, k} and {} and matrix values: they cannot be compared"
+    ]
+
+
+def test_a_derivative_among_many_indices_is_evaluated_by_its_own_indices(tmp_path):
+    """∂(X_ij X_jk B_ki)/∂X_pq summed over i, j, k (∂tr(X²B)/∂X_pq) = (XB)_qp + (BX)_qp: the
+    derivatives' f has two indices, so the work is n² evaluations of n² numbers, not n⁹."""
+    preamble = "% derivtex: X, B: n x n; summation convention\n"
+    body = (
+        r"\frac{\partial X_{ij}}{\partial X_{pq}} X_{jk}B_{ki}"
+        r" + X_{ij}\frac{\partial X_{jk}}{\partial X_{pq}}B_{ki} = "
+    )
+    assert statuses(tmp_path, body + "(XB)_{qp}+(BX)_{qp}", preamble) == ["ok"]
+    assert statuses(tmp_path, body + "(XB)_{pq}+(BX)_{pq}", preamble) == ["does not follow"]
+
+
+def test_a_derivative_of_a_matrix_by_an_entry_cannot_be_checked(tmp_path):
+    """∂X/∂X_{kl} is the matrix with a 1 at (k, l) (not a shape error): only entries are checked."""
+    found = checked_in_paper(
+        tmp_path,
+        f"{SQUARE}\\begin{{equation}}\n\\frac{{\\partial X}}{{\\partial X_{{kl}}}} = A\n\\end{{equation}}\n",
+    )
+    assert [o.status for o in found] == ["cannot check"] and "write its entries" in found[0].message

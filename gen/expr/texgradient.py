@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .parser import Call, Name, Postfix
+from .texindex import as_entry_name, entry_derivative, entry_parts
 from .texnames import REFUSED
 
 GRADIENT = "gradient_value"  # not a name the front end gives a user's function
@@ -39,15 +40,21 @@ def gradient_of(p, token):
 
 def derivative_value(p, numerator: list, denominator: list, token):
     """``\\frac{\\partial f}{\\partial X}`` (or ``\\frac{\\partial}{\\partial X} f``) inside an expression
-    as the value ``∇_X f``; ``∂f/∂Xᵀ`` as its transpose. None where it is not one (a second
-    derivative, a derivative by an expression or by an entry): refused as before."""
+    as the value ``∇_X f``; ``∂f/∂Xᵀ`` as its transpose; ``∂f/∂X_{kl}`` as that value's (k, l) entry
+    (index notation). None where it is not one (a second derivative, a derivative by an expression
+    or by a transposed entry): refused as before."""
     if len(numerator) > 1 and numerator[1].is_char("^") or len(denominator) < 2:
         return None
-    by = p.sub_parse(denominator[1:], where=token)
+    by = as_entry_name(p.sub_parse(denominator[1:], where=token))
     transposed = isinstance(by, Postfix) and by.op == "T"
     variable = by.operand if transposed else by
-    if not isinstance(variable, Name) or entry(variable.name):
+    if not isinstance(variable, Name) or transposed and entry(variable.name):
         return None
+    if entry(variable.name):  # ∂f/∂X_{kl}: an entry of the gradient, index notation
+        if (parts := entry_parts(variable.name)) is None:
+            return None
+        f = p.sub_parse(numerator[1:], where=token) if len(numerator) > 1 else p.nested(p.juxtaposed)
+        return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)
     f = p.sub_parse(numerator[1:], where=token) if len(numerator) > 1 else p.nested(p.juxtaposed)
     value = Call(GRADIENT, (f, variable), token.pos)
     return Postfix("T", value, token.pos) if transposed else value

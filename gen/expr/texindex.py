@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .parser import Postfix
+from .parser import Call, Name, Postfix
 from .texlex import Tok
 from .texnames import SPACES, TRANSPOSES
 
@@ -99,3 +99,29 @@ def index_sum(p, token: Tok) -> IndexSum:
 
 
 INDEX_CONTROL = {"sum": index_sum, "prod": index_sum}
+
+
+def as_entry_name(node):
+    """``{A}_{lm}`` (the base in braces) as the name ``A_lm`` that ``A_{lm}`` is: the variable of a
+    derivative by an entry, written either way."""
+    if (
+        isinstance(node, Entry)
+        and isinstance(node.operand, Name)
+        and not node.bracketed
+        and 1 <= len(node.indices) <= 2
+        and all(i.isalpha() for i in node.indices)
+    ):
+        return Name(f"{node.operand.name}_{''.join(node.indices)}", node.operand.pos)
+    return node
+
+
+def entry_parts(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """``X_kl`` → (X, (k, l)), ``x_i`` → (x, (i,)); None unless the subscript is one or two letters."""
+    base, _, sub = name.partition("_")
+    return (base, tuple(sub)) if base and 1 <= len(sub) <= 2 and sub.isalpha() else None
+
+
+def entry_derivative(f, base: Name, indices: tuple[str, ...], gradient: str, pos: int) -> Entry:
+    """``\\partial f / \\partial X_{kl}`` inside an expression: the (k, l) entry of the gradient
+    ``Call(gradient, (f, X))``, checked in index notation (`gen.texcheck.indices`)."""
+    return Entry(Call(gradient, (f, base), pos), indices, pos)

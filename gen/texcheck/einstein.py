@@ -10,6 +10,7 @@ product of equal entries, read literally.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import replace
 
@@ -30,22 +31,28 @@ def summed(tree):
 
 def evident(trees: list, others: int) -> str | None:
     """Why the chain's sides in index notation (``trees``, beside ``others`` sides without) read
-    consistently only with the summation convention, or None: some index is repeated in a term, every
-    side's terms agree on their free indices with the repeated ones summed, and then the sides agree
-    with each other (or, alone beside matrix sides, reduce to a number) while as written they do not."""
+    consistently only with the summation convention, or None: some index is repeated in a term, and
+    two of the sides (claimed equal) agree on their free indices with the repeated ones summed while
+    as written they do not (or a side alone beside matrix sides reduces to a number only so)."""
     readings = [(literal_free(t), *convened(t)[1:]) for t in trees]
     repeated = sorted(set().union(*(r[3] for r in readings))) if readings else []
-    if not repeated or not all(r[2] for r in readings):
+    if not repeated:
         return None
-    literal, summed_free = [r[0] for r in readings], [r[1] for r in readings]
     if len(readings) > 1:
-        evident = all(f == summed_free[0] for f in summed_free) and any(f != literal[0] for f in literal)
+        evident = any(agree_only_summed(a, b) for a, b in itertools.combinations(readings, 2))
     else:
-        evident = others > 0 and not summed_free[0] and bool(literal[0])
+        literal, summed_free, consistent, _ = readings[0]
+        evident = consistent and others > 0 and not summed_free and bool(literal)
     if not evident:
         return None
     message = f"the index {repeated[0]} is repeated in a term and summed by convention?"
     return f"{message} {HINT.format(repeated[0])}"
+
+
+def agree_only_summed(a: tuple, b: tuple) -> bool:
+    """Whether two sides of a chain (their readings) agree on their free indices with the repeated
+    ones summed, each consistently, but not as written: two sides claimed equal, so the author sums."""
+    return a[2] and b[2] and a[1] == b[1] and a[0] != b[0]
 
 
 def literal_free(node, bound: frozenset = frozenset()) -> frozenset:

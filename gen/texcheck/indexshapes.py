@@ -155,9 +155,18 @@ class Shapes:
             d.union(self.keys[self.key(node.index, env)], family, f"the index of {node.name}")
             return self.symbol(node.name)
         if isinstance(node, Derivative):
-            self.scalar(self.of(node.f, env), "∂f/∂X: f must be a number")
+            self.scalar(self.refuse_sized(self.of(node.f, env)), "∂f/∂X: f must be a number")
             return self.symbol(node.variable)[:: -1 if node.transposed else 1]
         raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
+
+    def refuse_sized(self, shape):
+        """∂F/∂X_{kl} of a declared matrix or vector F is a matrix (the Matrix Cookbook's J^{kl}),
+        not a shape error: its entries are what index notation checks."""
+        if any(not self.dims.one(d) and not self.dims.find(d).startswith("#") for d in shape):
+            raise Uncheckable(
+                "∂F/∂X of a matrix or vector F cannot be checked: write its entries (∂F_{ij}/∂X_{kl})"
+            )
+        return shape
 
     def binop(self, node: BinOp, env: dict):
         left, right = self.of(node.left, env), self.of(node.right, env)
@@ -257,11 +266,9 @@ class Shapes:
         self.free: list = []  # the free indices of each side
         self.shapes = []
         self.used: list = []  # every index of each side
-        self.derivatives: list = []  # the variables each side differentiates by
         for tree in trees:
             self.free.append(set())
             self.used.append(set())
-            self.derivatives.append([n.variable for n in nodes(tree) if isinstance(n, Derivative)])
             self.shapes.append(self.of(tree, {}))
         for rows, columns, index in self.pending:
             self.dims.union(index, self.along(rows, columns), "the index of a vector's entry")
@@ -276,6 +283,9 @@ class Shapes:
                 self.dims.union(var, bound_range(key.name, self.uppers.get(key)), "the sum's bound")
         if both := sorted(set(self.families) & self.symbols_written):
             raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
+        for key, var in self.keys.items():
+            if self.dims.one(var):  # x_k of a vector read as a number: a misreading, never meant
+                raise NotUnderstood(f"the index {key.name} would take one value only: declare the shapes")
         for name, shape in self.symbols.items():  # no dimension collapses to 1 unseen
             counted = name in self.uppers.values()  # the bound of a sum: a number
             if (

@@ -3,7 +3,7 @@ index the value depends on, then the two axes of its matrix shape (1×1 for a nu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from ..expr.texindex import Entry, IndexSum
 from .indexfamilies import Member, counts
 from .indexfunctions import SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
-from .indexshapes import Shapes
+from .indexshapes import Key, Shapes
 
 
 @dataclass(frozen=True)
@@ -249,23 +249,51 @@ def along_own_indices(data: np.ndarray, keys: tuple, named: list):
     return data, named
 
 
-def work(shapes: Shapes, sizes: dict) -> int:
-    """An upper bound of the numbers one side needs: its index ranges times the largest matrix,
-    times the entries of each variable it differentiates by (one evaluation each)."""
+def work(shapes: Shapes, sizes: dict, sides: list) -> int:
+    """An upper bound of the numbers a side needs: at each node, the largest matrix times the ranges
+    of the indices its value depends on (a sum's body before its index is summed out); a derivative
+    needs its variable's entries times what its f needs (one evaluation of f each)."""
 
-    def size(var) -> int:
-        return sizes[shapes.dims.find(var)]
+    def size(key) -> int:
+        return sizes[shapes.dims.find(shapes.keys[key])]
 
-    largest = max([1, *(size(r) * size(c) for r, c in shapes.symbols.values())])
-    worst = 0
-    for used, variables in zip(shapes.used, shapes.derivatives):
+    largest = max(
+        [1, *(sizes[shapes.dims.find(r)] * sizes[shapes.dims.find(c)] for r, c in shapes.symbols.values())]
+    )
+
+    def array(keys) -> int:
         total = largest
-        for key in used:
-            total *= size(shapes.keys[key])
-        for name in variables:
-            total *= size(shapes.symbols[name][0]) * size(shapes.symbols[name][1])
-        worst = max(worst, total)
-    return worst
+        for key in keys:
+            total *= size(key)
+        return total
+
+    def walk(node, env: dict) -> tuple[frozenset, int]:
+        """(the indices ``node``'s value depends on, the numbers evaluating it needs)."""
+        if isinstance(node, IndexSum):
+            inner = {**env, **{i: shapes.bound[(id(node), i)] for i in node.indices}}
+            keys, cost = walk(node.body, inner)
+            return keys - {inner[i] for i in node.indices}, max(cost, array(keys))
+        if isinstance(node, Derivative):
+            keys, cost = walk(node.f, env)
+            rows, columns = shapes.symbols[node.variable]
+            entries = sizes[shapes.dims.find(rows)] * sizes[shapes.dims.find(columns)]
+            return keys, entries * cost
+        keys = frozenset()
+        if isinstance(node, (Entry, Delta)):
+            keys = frozenset(env.get(i, Key(i)) for i in node.indices if i.isalpha())
+        if isinstance(node, Member):  # x_i of a family: one vector per value of i
+            keys = frozenset({env.get(node.index, Key(node.index))})
+        cost = 0
+        if is_dataclass(node):
+            for f in fields(node):
+                value = getattr(node, f.name)
+                for child in value if isinstance(value, tuple) else (value,):
+                    if is_dataclass(child):
+                        more, child_cost = walk(child, env)
+                        keys, cost = keys | more, max(cost, child_cost)
+        return keys, max(cost, array(keys))
+
+    return max([0, *(walk(side, {})[1] for side in sides)])
 
 
 __all__ = ["Evaluator", "MAX_ENTRIES", "ONE", "Value", "draw", "joined", "lifted", "work"]

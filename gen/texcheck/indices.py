@@ -19,6 +19,7 @@ from dataclasses import fields, is_dataclass, replace
 import numpy as np
 
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from .indexfamilies import member
 from .indexfunctions import applied, is_defined
@@ -221,6 +222,8 @@ class Resolver:
             return self.node(applied(tree, self.scope))
         if isinstance(tree, Call):
             return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
+        if isinstance(tree, Entry) and isinstance(tree.operand, Call) and tree.operand.name == GRADIENT_VALUE:
+            return self.entry_derivative(tree)
         if isinstance(tree, Entry):
             return Entry(self.node(tree.operand), tree.indices, tree.pos)
         if isinstance(tree, IndexSum):
@@ -230,6 +233,18 @@ class Resolver:
             finally:
                 self.bound = outside
         raise NotUnderstood(f"{type(tree).__name__} is not understood in index notation")
+
+    def entry_derivative(self, tree: Entry) -> Entry:
+        """``\\partial f / \\partial X_{kl}`` inside a side: the (k, l) entry of ∂f/∂X, evaluated by the
+        complex step on X's entries; its free indices are f's and k, l. Refused where ``X_kl`` is a
+        symbol of its own (a number, not an entry of X)."""
+        f, variable = tree.operand.args
+        written = f"{variable.name}_{''.join(tree.indices)}"
+        if self.scope.lookup(written) is not None:
+            raise Uncheckable(
+                f"∂f/∂{written}: {written} is declared as a symbol, not an entry of {variable.name}"
+            )
+        return Entry(Derivative(variable.name, self.node(f), tree.pos), tree.indices, tree.pos)
 
 
 def defined_in_index_notation(left, right, others: list, undefinable) -> str | None:
@@ -291,7 +306,7 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
     rng = np.random.default_rng(SEED)
     for assignment in (0, 1):
         sizes = shapes.sizes(assignment)
-        if (needed := work(shapes, sizes)) > MAX_ENTRIES:
+        if (needed := work(shapes, sizes, sides)) > MAX_ENTRIES:
             raise Uncheckable(f"too many entries to evaluate ({needed} > {MAX_ENTRIES})")
         for _ in range(2):
             for positive in (False, True):
@@ -367,8 +382,9 @@ def only_apart(pairs: frozenset) -> str:
 
 def lined_up(shapes: Shapes, sizes: dict, left, right):
     """A matrix side compared with a side of free indices: its entry at those indices, taken in
-    alphabetical order (``(BA)_{pq} = BA``); other free indices must be the same on both sides
-    or appear where the other side is a number (it is then the same for every value of them)."""
+    alphabetical order (``(BA)_{pq} = BA``); other free indices must be the same on both sides,
+    or the sides numbers (one then the same for every value of the other's indices); a matrix
+    beside different free indices (``A + X_{ik} A = 2A``) is not understood."""
     from .indexvalues import Value
 
     for matrix, entries, flipped in ((left, right, False), (right, left, True)):
@@ -386,9 +402,8 @@ def lined_up(shapes: Shapes, sizes: dict, left, right):
         moved = Value(data, order)
         return (entries, moved, note) if flipped else (moved, entries, note)
     free = [{k.name for k in v.keys} for v in (left, right)]
-    if free[0] != free[1] and left.matrix != right.matrix:
+    if free[0] != free[1] and (left.matrix != right.matrix or left.matrix != (1, 1)):
         listed = " and ".join("{" + ", ".join(sorted(f)) + "}" for f in free)
-        raise NotUnderstood(
-            f"the sides have the free indices {listed} and different shapes: they cannot be compared"
-        )
+        what = "different shapes" if left.matrix != right.matrix else "matrix values"
+        raise NotUnderstood(f"the sides have the free indices {listed} and {what}: they cannot be compared")
     return left, right, ""

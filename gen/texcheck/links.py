@@ -15,6 +15,7 @@ from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
+from ..expr.texindex import as_entry_name
 from ..expr.texmatrix import MatrixLiteral
 from ..expr.texnames import as_written
 from ..spec.reader import Text
@@ -228,7 +229,7 @@ def partial(parse, source, side):
     if side.text[top[0] : top[1]].strip() and side.text[rest[0] : rest[1]].strip():
         return None  # \frac{\partial f}{\partial X} g: a product, not a gradient
     start, end = top if side.text[top[0] : top[1]].strip() else rest
-    name = parse(variable, source.span(side.offset + top_end + bottom.end()))
+    name = as_entry_name(parse(variable, source.span(side.offset + top_end + bottom.end())))
     if vectorised(name) and not side.text[rest[0] : rest[1]].strip():
         lead = len(side.text[top[0] : top[1]]) - len(side.text[top[0] : top[1]].lstrip())
         f = parse(side.text[top[0] : top[1]].strip(), source.span(side.offset + top[0] + lead))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from helpers import checked_in_paper
+from helpers import central_gradient, checked_in_paper
 
 RNG = np.random.default_rng(18)
 
@@ -17,16 +17,6 @@ def statuses(tmp_path: Path, body: str) -> list[str]:
 
 def messages(tmp_path: Path, body: str) -> list[str]:
     return [o.message for o in checked_in_paper(tmp_path, body)]
-
-
-def numeric_gradient(f, x, h=1e-6):
-    """Central differences of a scalar function, entry by entry."""
-    G = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        E = np.zeros_like(x)
-        E[index] = h
-        G[index] = (f(x + E) - f(x - E)) / (2 * h)
-    return G
 
 
 # --- (a) a residual named e is that name, not Euler's number ---------------------------------------
@@ -80,7 +70,7 @@ def test_a_gradient_set_to_zero_is_checked_then_skipped_as_a_condition(tmp_path)
     S = S + S.T
     u, lam = RNG.normal(size=4), 0.7
     f = lambda v: v @ S @ v - lam * (v @ v - 1)  # noqa: E731
-    assert np.allclose(numeric_gradient(f, u), 2 * S @ u - 2 * lam * u, atol=1e-5)
+    assert np.allclose(central_gradient(f, u), 2 * S @ u - 2 * lam * u, atol=1e-5)
     assert statuses(tmp_path, PCA) == ["ok", "skipped", "skipped"]
     found = messages(tmp_path, PCA)
     assert found[1].startswith("a condition to solve") and "derivative set to zero" in found[1]
@@ -136,7 +126,7 @@ def test_the_variable_of_a_gradient_keeps_its_name_after_its_definition(tmp_path
     S = A @ A.T + 3 * np.eye(3)
     L = np.linalg.inv(S) + 0.1 * np.eye(3)  # symmetric, any point
     f = lambda M: np.log(np.linalg.det(M)) - np.trace(S @ M)  # noqa: E731
-    assert np.allclose(numeric_gradient(f, L), np.linalg.inv(L) - S, atol=1e-5)
+    assert np.allclose(central_gradient(f, L), np.linalg.inv(L) - S, atol=1e-5)
     assert statuses(tmp_path, PRECISION) == ["ok"]
     assert statuses(tmp_path, PRECISION.replace("= L^{-1} - S", "= L - S")) == ["does not follow"]
 
@@ -212,7 +202,7 @@ def test_an_rcl_array_chain_is_read_with_its_right_hand_sides(tmp_path):
 def test_a_gradient_without_subscript_is_by_the_one_argument(tmp_path):
     X, y, w = RNG.normal(size=(5, 3)), RNG.normal(size=5), RNG.normal(size=3)
     loss = lambda v: 0.5 * (X @ v - y) @ (X @ v - y)  # noqa: E731
-    assert np.allclose(numeric_gradient(loss, w), X.T @ (X @ w - y), atol=1e-5)
+    assert np.allclose(central_gradient(loss, w), X.T @ (X @ w - y), atol=1e-5)
     body = r"""Let $X \in \mathbb{R}^{n\times p}$, $y \in \mathbb{R}^n$ and $w \in \mathbb{R}^p$,
 and define $L(w) := \frac{1}{2}\|Xw - y\|^2$.
 \[ \nabla L(w) = X^T(Xw - y) \]
@@ -245,7 +235,7 @@ def test_symmetry_said_of_a_lone_symbol_is_an_assumption(tmp_path):
     A = RNG.normal(size=(3, 3))
     S, x, mu = A @ A.T + np.eye(3), RNG.normal(size=3), RNG.normal(size=3)
     ell = lambda m: -0.5 * (x - m) @ np.linalg.solve(S, x - m)  # noqa: E731
-    assert np.allclose(numeric_gradient(ell, mu), np.linalg.solve(S, x - mu), atol=1e-5)
+    assert np.allclose(central_gradient(ell, mu), np.linalg.solve(S, x - mu), atol=1e-5)
     assert statuses(tmp_path, GAUSSIAN) == ["skipped", "ok"]
     unsaid = GAUSSIAN.replace("We assume $\\Sigma$ symmetric positive definite.\n", "")
     assert statuses(tmp_path, unsaid) == ["skipped", "does not follow"]  # Σ⁻¹ + Σ⁻ᵀ needs it

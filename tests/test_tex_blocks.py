@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from helpers import checked_in_paper
+from helpers import central_gradient, checked_in_paper
 
 from gen.texcheck.check import check_file
 
@@ -23,16 +23,6 @@ def statuses(tmp_path: Path, body: str) -> list[str]:
     return [o.status for o in outcomes_of(tmp_path, body)]
 
 
-def gradient(f, X, h=1e-6):
-    """∂f/∂X entry by entry, by central differences (independent of derivtex)."""
-    G = np.zeros_like(X)
-    for index in np.ndindex(X.shape):
-        E = np.zeros_like(X)
-        E[index] = h
-        G[index] = (f(X + E) - f(X - E)) / (2 * h)
-    return G
-
-
 # --- a display environment inside $$ … $$ or \[ … \] ------------------------------------------
 
 # Nabla of the Frobenius norm (Matrix Cookbook, Petersen & Pedersen 2012, eq. 103 with the product
@@ -44,7 +34,7 @@ SIZES = "% derivtex: W: n x k; H: k x m; X: n x m\n"
 
 def test_the_published_frobenius_gradient_holds_numerically():
     W, H, X = RNG.standard_normal((4, 3)), RNG.standard_normal((3, 5)), RNG.standard_normal((4, 5))
-    numeric = gradient(lambda V: np.sum((V @ H - X) ** 2), W)
+    numeric = central_gradient(lambda V: np.sum((V @ H - X) ** 2), W)
     assert np.allclose(numeric, 2 * W @ H @ H.T - 2 * X @ H.T, atol=1e-5)
 
 
@@ -94,7 +84,7 @@ LAYERS = "% derivtex: W^{(\\ell)}: d x k; A^{(\\ell-1)}: k x N; T: d x N\n"
 
 def test_the_published_layer_gradient_holds_numerically():
     W, A, T = RNG.standard_normal((3, 4)), RNG.standard_normal((4, 5)), RNG.standard_normal((3, 5))
-    numeric = gradient(lambda V: 0.5 * np.sum((V @ A - T) ** 2), W)
+    numeric = central_gradient(lambda V: 0.5 * np.sum((V @ A - T) ** 2), W)
     assert np.allclose(numeric, (W @ A - T) @ A.T, atol=1e-5)
 
 
@@ -126,7 +116,7 @@ TRACE = "% derivtex: X: n x m; W: n x k; H: k x m\n"
 
 def test_the_published_trace_gradient_holds_numerically():
     X, W, H = RNG.standard_normal((4, 5)), RNG.standard_normal((4, 3)), RNG.standard_normal((3, 5))
-    assert np.allclose(gradient(lambda V: np.trace(X.T @ V @ H), W), X @ H.T, atol=1e-5)
+    assert np.allclose(central_gradient(lambda V: np.trace(X.T @ V @ H), W), X @ H.T, atol=1e-5)
 
 
 def test_a_bold_nabla_and_an_upright_trace_are_read(tmp_path):
@@ -147,7 +137,7 @@ def test_a_bold_nabla_and_an_upright_trace_are_read(tmp_path):
 
 def test_the_published_least_squares_gradient_holds_numerically():
     X, y, beta = RNG.standard_normal((6, 3)), RNG.standard_normal(6), RNG.standard_normal(3)
-    numeric = gradient(lambda b: np.sum((y - X @ b) ** 2), beta)
+    numeric = central_gradient(lambda b: np.sum((y - X @ b) ** 2), beta)
     assert np.allclose(numeric, -2 * X.T @ (y - X @ beta), atol=1e-5)
 
 

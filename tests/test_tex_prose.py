@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from helpers import checked_in_paper
+from helpers import central_gradient, checked_in_paper
 
 
 def outcomes(tmp_path: Path, body: str):
@@ -16,16 +16,6 @@ def outcomes(tmp_path: Path, body: str):
 
 def statuses(tmp_path: Path, body: str) -> list[str]:
     return [o.status for o in outcomes(tmp_path, body)]
-
-
-def numeric_gradient(f, X, h=1e-6):
-    """Central differences of a scalar function of a matrix, entry by entry."""
-    G = np.zeros_like(X)
-    for index in np.ndindex(X.shape):
-        E = np.zeros_like(X)
-        E[index] = h
-        G[index] = (f(X + E) - f(X - E)) / (2 * h)
-    return G
 
 
 # --- the mechanism ---------------------------------------------------------------------------------
@@ -41,7 +31,7 @@ def test_the_cookbook_gradient_the_text_names_f_is_checked():
     # the published answer, checked by finite differences before the checker is asked about it
     rng = np.random.default_rng(0)
     X = rng.standard_normal((4, 4)) + 4 * np.eye(4)
-    numeric = numeric_gradient(lambda Y: np.trace(np.linalg.inv(Y)), X)
+    numeric = central_gradient(lambda Y: np.trace(np.linalg.inv(Y)), X)
     published = -np.linalg.matrix_power(np.linalg.inv(X), 2).T
     assert np.allclose(numeric, published, rtol=1e-5, atol=1e-7)
 
@@ -72,7 +62,7 @@ def test_the_layer_s_gradient_by_finite_differences():
     rng = np.random.default_rng(1)
     W, x = rng.standard_normal((3, 2)), rng.standard_normal(2)
     b, y = rng.standard_normal(3), rng.standard_normal(3)
-    numeric = numeric_gradient(lambda V: np.sum((V @ x + b - y) ** 2), W)
+    numeric = central_gradient(lambda V: np.sum((V @ x + b - y) ** 2), W)
     assert np.allclose(numeric, 2 * np.outer(W @ x + b - y, x), rtol=1e-5, atol=1e-7)
 
 
@@ -182,7 +172,7 @@ def test_the_mit_gradient_by_finite_differences():
         return np.trace(np.linalg.inv(M @ np.diag(x) @ M.T))
 
     B_inv = np.linalg.inv(A @ np.diag(x) @ A.T)
-    assert np.allclose(numeric_gradient(f, A), -2 * B_inv @ B_inv @ A @ np.diag(x), rtol=1e-5, atol=1e-7)
+    assert np.allclose(central_gradient(f, A), -2 * B_inv @ B_inv @ A @ np.diag(x), rtol=1e-5, atol=1e-7)
 
 
 def test_a_name_defined_in_a_real_solution_s_prose_is_read_through(tmp_path):

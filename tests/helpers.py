@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -232,3 +233,19 @@ def central_gradient(f, x, h=1e-6):
         E[index] = h
         G[index] = (f(x + E) - f(x - E)) / (2 * h)
     return G
+
+
+def slow_deriving(monkeypatch, seconds: float = 5.0) -> None:
+    """Make deriving take ``seconds`` more, busy in Python (where the time budget's exception
+    lands), so that a budget test depends on no machine's speed and no cache an earlier test filled."""
+    from gen import pipeline
+
+    derive = pipeline.outcome_of
+
+    def slow(spec):
+        start = time.monotonic()
+        while time.monotonic() - start < seconds:
+            pass
+        return derive(spec)
+
+    monkeypatch.setattr(pipeline, "outcome_of", slow)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import invoke
+from helpers import invoke, slow_deriving
 
 from gen import derive, pipeline
 from gen.budget import within
@@ -44,7 +44,8 @@ def in_a_thread(work) -> dict:
 # --- the time budget, outside the main thread -------------------------------------------------
 
 
-def test_the_cli_budget_stops_a_slow_derivation_in_any_thread(tmp_path):
+def test_the_cli_budget_stops_a_slow_derivation_in_any_thread(tmp_path, monkeypatch):
+    slow_deriving(monkeypatch)
     spec = tmp_path / "slow.yaml"
     spec.write_text(SPEC.replace("tr(X^-1)", SLOW), encoding="utf-8")
     done = in_a_thread(lambda: pipeline.run(spec, 0.05))
@@ -53,7 +54,8 @@ def test_the_cli_budget_stops_a_slow_derivation_in_any_thread(tmp_path):
     assert str(done["error"]) == f"{spec}:3:11: {message}"
 
 
-def test_the_api_budget_stops_a_slow_derivation_in_a_notebook_thread():
+def test_the_api_budget_stops_a_slow_derivation_in_a_notebook_thread(monkeypatch):
+    slow_deriving(monkeypatch)
     done = in_a_thread(lambda: derive(SLOW, wrt="X", symbols=X, timeout=0.05))
     message = "deriving and checking took longer than 0.05 s, the time budget (see timeout=)"
     assert isinstance(done.get("error"), SpecError), done
@@ -343,7 +345,8 @@ def test_each_spec_is_derived_once_even_when_it_fails(pytester, runs):
     assert runs == Counter({"false_claim.yaml": 1})
 
 
-def test_a_spec_out_of_time_fails_once_and_is_not_derived_again(pytester, runs):
+def test_a_spec_out_of_time_fails_once_and_is_not_derived_again(pytester, runs, monkeypatch):
+    slow_deriving(monkeypatch)
     project(pytester, slow=SPEC.replace("tr(X^-1)", SLOW) + "claim: (X^-2)^T\n")
     pytester.makeini("[pytest]\nderivtex_timeout = 0.05\n")
     result = pytester.runpytest("-p", "no:cacheprovider")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-from helpers import invoke
+from helpers import invoke, slow_deriving
 
 from gen import pipeline
 from gen.budget import within
@@ -223,17 +223,7 @@ def test_reading_the_spec_is_inside_the_time_budget(tmp_path):
 
 
 def test_deriving_is_the_stage_named_once_the_spec_is_read(tmp_path, monkeypatch):
-    # deriving made slow by a busy loop in Python (where the budget's exception lands), not by a
-    # hard function: no machine, cache or earlier test makes it finish inside the budget
-    derive = pipeline.outcome_of
-
-    def slow_outcome(spec):
-        start = time.monotonic()
-        while time.monotonic() - start < 5:
-            pass
-        return derive(spec)
-
-    monkeypatch.setattr(pipeline, "outcome_of", slow_outcome)
+    slow_deriving(monkeypatch)
     spec = write(tmp_path / "slow.yaml", SPEC)
     result = invoke("check", "--timeout", "0.05", spec)
     message = "deriving and checking took longer than 0.05 s, the time budget (see --timeout)"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import invoke
+from helpers import central_gradient, invoke
 
 from gen.engine.derive import derive
 from gen.expr.printers import text
@@ -25,16 +25,6 @@ def write(tmp_path, spec: str) -> Path:
     path = tmp_path / "spec.yaml"
     path.write_text(spec, encoding="utf-8")
     return path
-
-
-def gradient(f, x, h=1e-6):
-    """∇f(x) by central differences, entry by entry."""
-    G = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[index] = h
-        G[index] = (f(x + e) - f(x - e)) / (2 * h)
-    return G
 
 
 def softmax(z):
@@ -109,7 +99,7 @@ def test_softmax_cross_entropy_is_p_minus_y_for_a_probability_vector():
     rng = np.random.default_rng(7)
     for y in (rng.dirichlet(np.ones(5)), np.eye(5)[2]):  # soft targets, and a one-hot label
         z = rng.standard_normal(5)
-        fd = gradient(lambda z, y=y: -y @ np.log(softmax(z)), z)
+        fd = central_gradient(lambda z, y=y: -y @ np.log(softmax(z)), z)
         assert np.allclose(fd, softmax(z) - y, atol=1e-8)
 
 
@@ -132,8 +122,8 @@ def test_masked_factorisation_gradients_carry_the_mask_once():
     U, V, R = rng.standard_normal((4, 2)), rng.standard_normal((3, 2)), rng.standard_normal((4, 3))
     M = (rng.random((4, 3)) < 0.5).astype(float)
     f = lambda U, V: 0.5 * np.sum((M * (U @ V.T - R)) ** 2)  # noqa: E731
-    assert np.allclose(gradient(lambda U: f(U, V), U), (M * (U @ V.T - R)) @ V, atol=1e-7)
-    assert np.allclose(gradient(lambda V: f(U, V), V), (M * (U @ V.T - R)).T @ U, atol=1e-7)
+    assert np.allclose(central_gradient(lambda U: f(U, V), U), (M * (U @ V.T - R)) @ V, atol=1e-7)
+    assert np.allclose(central_gradient(lambda V: f(U, V), V), (M * (U @ V.T - R)).T @ U, atol=1e-7)
 
 
 def test_the_rows_of_a_probability_matrix_sum_to_one(tmp_path):

@@ -12,7 +12,7 @@ Tibshirani & Friedman, The Elements of Statistical Learning, §10.6 and §12.3.2
 
 import numpy as np
 import pytest
-from helpers import invoke
+from helpers import central_gradient, invoke
 
 from gen import pipeline
 from gen.engine.derive import derive
@@ -33,16 +33,6 @@ PIECEWISE = [name for name, row in ENTRYWISE.items() if row.piecewise]
 def spec(symbols: str, function: str, wrt: str, extra: str = ""):
     symbols = "".join(f"\n  {s.strip()}" for s in symbols.split(";"))
     return parse_spec(f"symbols:{symbols}\nfunction: {function}\nwrt: {wrt}\n{extra}", "case.yaml")
-
-
-def central_gradient(f, v, h=1e-6):
-    """∇f(v) by central differences, entry by entry (independent of derivtex)."""
-    G = np.zeros_like(v)
-    for index in np.ndindex(v.shape):
-        E = np.zeros_like(v)
-        E[index] = h
-        G[index] = (f(v + E) - f(v - E)) / (2 * h)
-    return G
 
 
 def huber(r, delta):

@@ -7,7 +7,7 @@ independently of derivtex, so a wrong expected status cannot pass; each has a sl
 from __future__ import annotations
 
 import numpy as np
-from helpers import checked_in_paper
+from helpers import central_gradient, checked_in_paper
 
 RNG = np.random.default_rng(18)
 D = 4
@@ -21,15 +21,6 @@ def log_normal(x, mu, sigma):
     r = x - mu
     quadratic = r @ np.linalg.solve(sigma, r)
     return -len(x) / 2 * np.log(2 * np.pi) - np.linalg.slogdet(sigma)[1] / 2 - quadratic / 2
-
-
-def central(f, x, h=1e-6):
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        g[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return g
 
 
 def statuses(tmp_path, body):
@@ -55,7 +46,7 @@ def test_the_normal_density_is_known_and_its_log_written_out_is_checked(tmp_path
 
 def test_the_gradient_of_the_log_normal_in_its_mean_and_a_sign_slip(tmp_path):
     # d/dmu ln N(x | mu, Sigma) = Sigma^{-1}(x - mu) (Petersen & Pedersen, The Matrix Cookbook, 8.1.1)
-    found = central(lambda m: log_normal(X, m, SIGMA), MU)
+    found = central_gradient(lambda m: log_normal(X, m, SIGMA), MU)
     assert np.allclose(found, np.linalg.solve(SIGMA, X - MU), atol=1e-6)
     assert not np.allclose(found, -np.linalg.solve(SIGMA, X - MU), atol=1e-3)
     body = (

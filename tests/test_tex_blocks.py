@@ -196,8 +196,14 @@ def test_a_prime_on_a_function_applied_is_its_derivative_and_on_a_matrix_a_trans
         "\\[ X'(x + y) = X^{\\top} x + X^{\\top} y \\]\n"
     )
     found = [(o.status, o.message) for o in outcomes_of(tmp_path, body)]
-    assert found[0][0] == "cannot check" and "derivative of the function sigma" in found[0][1]
-    assert found[1][0] == "ok"
+    assert [status for status, _ in found] == ["ok", "ok"]  # σ' is the sigmoid's derivative
+    wrong = body.replace("(\\mathbf{1} - \\sigma(z))", "\\sigma(z)")
+    assert outcomes_of(tmp_path, wrong)[0].status == "does not follow"
+    other = body.replace("\\sigma'", "\\phi'").replace(
+        "= \\sigma(z)", "= \\phi(z)"
+    )  # φ: not a known function
+    found = outcomes_of(tmp_path, other)[0]
+    assert found.status == "cannot check" and "derivative of the function phi" in found.message
 
 
 # --- p_X(x \vert \mu, \Sigma): a density, whatever its subscript --------------------------------

@@ -285,6 +285,11 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert bad.exit_code == 1
     assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a shape")
     assert "1 verified" in bad.stdout
+    # one bad item of an annotation is left out, its other items hold
+    path = document(tmp_path, "% derivtex: \\bold{1_n}: n; X: n x n, symmetric\n\\[ X^T = X \\]\n")
+    bad = invoke("check", path)
+    assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a symbol's name")
+    assert "1 verified" in bad.stdout
     assert invoke("check", "--json", DERIVATIONS / "det.yaml").exit_code == 2
 
 

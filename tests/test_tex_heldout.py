@@ -56,9 +56,10 @@ def test_a_defined_name_inside_a_matrix_literal_is_expanded(tmp_path):
 
 
 def test_an_expectation_written_E_bracket_is_not_read_as_a_matrix_E(tmp_path):
-    # E[v + w] = E[v] can hold (w of mean zero) though v + w != v: never compared as products
+    # E[v + w] = E[v] can hold (w of mean zero) though v + w != v: never compared as products, and
+    # with nothing declared random never compared at all (tests/test_tex_expectations.py)
     notes = "% derivtex: v, w: n\n$$E[v + w] = E[v]$$"
-    assert statuses(tmp_path, notes) == ["not understood"]
+    assert statuses(tmp_path, notes) == ["cannot check"]
 
 
 def test_a_definition_holding_a_sum_does_not_stop_the_file(tmp_path):
@@ -79,3 +80,174 @@ def test_one_with_a_subscript_is_the_vector_of_ones_not_the_number(tmp_path):
     assert statuses(tmp_path, declared + "$$x\\bold{1_n}^T = x$$") != ["ok"]
     assert statuses(tmp_path, declared + "$$(A + B) 1_n = A 1_n + B \\mathbf{1}_n$$") == ["ok"]
     assert statuses(tmp_path, declared + "$$x^T 1_n = 2 \\cdot 1_n^T x$$") == ["does not follow"]
+
+
+def test_a_vector_divided_by_a_vector_is_entry_by_entry(tmp_path):
+    # mattpetersen: y/s and 1/s of vectors as NumPy divides them; y^T diag(1/s) = (y/s)^T
+    declared = "% derivtex: y, s: n; c: scalar\n"
+    diagonal = "$$y^T \\mathrm{diag}\\left(\\frac{1}{s}\\right) = (\\frac{y}{s})^T$$"
+    assert statuses(tmp_path, declared + diagonal) == ["ok"]
+    assert statuses(tmp_path, declared + "$$\\frac{y}{s} \\odot s = y$$") == ["ok"]
+    assert statuses(tmp_path, declared + "$$\\frac{y}{s} \\odot s = s$$") == ["does not follow"]
+    assert statuses(tmp_path, declared + "$$\\frac{y}{c} = \\frac{1}{c} y$$") == ["ok"]
+
+
+def test_a_vector_only_by_convention_is_never_divided_by_entry_by_entry(tmp_path):
+    # d_k undeclared is Latin lowercase, a vector by convention: as a divisor it must be a number,
+    # which the message asks to declare (entry by entry, Q K^T / d_k would not even have a shape)
+    notes = "% derivtex: Q, K: n x h\n$$\\frac{QK^T}{\\sqrt{d_k}} = \\frac{1}{\\sqrt{d_k}} QK^T$$"
+    assert statuses(tmp_path, notes.replace("n x h", "n x h; d_k: scalar")) == ["ok"]
+    assert statuses(tmp_path, notes) == ["shape error"]
+
+
+SOFTMAX_CE = (
+    "% derivtex: z, y, \\hat{y}: K; y: onehot; \\mathcal{L}: scalar\n"
+    "% derivtex: \\hat{y} := \\operatorname{softmax}(z); \\mathcal{L} := -\\sum_k y_k \\log \\hat{y}_k\n"
+)
+
+
+def test_an_entry_of_a_defined_vector_is_the_entry_of_its_body(tmp_path):
+    # jordancoblin, yanfenglee: ŷ := softmax(z); ∂ŷ_k/∂z_j = ŷ_k(δ_kj - ŷ_j) (read as a free ŷ it failed)
+    jacobian = "$$\\frac{\\partial \\hat{y}_k}{\\partial z_j} = \\hat{y}_k(\\delta_{kj} - \\hat{y}_j)$$"
+    assert statuses(tmp_path, SOFTMAX_CE + jacobian) == ["ok"]
+    assert statuses(tmp_path, SOFTMAX_CE + jacobian.replace("- \\hat{y}_j", "- \\hat{y}_k")) == [
+        "does not follow"
+    ]
+
+
+def test_a_derivative_by_a_defined_variable_is_taken_at_its_value(tmp_path):
+    # the chain rule through ŷ: ∂L/∂ŷ_k keeps ŷ (L as written), evaluated where ŷ = softmax(z)
+    by_yhat = "$$\\frac{\\partial \\mathcal{L}}{\\partial \\hat{y}_k} = -\\frac{y_k}{\\hat{y}_k}$$"
+    chain = (
+        "$$\\frac{\\partial \\mathcal{L}}{\\partial z_j} = \\sum_{k=1}^{K} \\frac{\\partial \\mathcal{L}}"
+        "{\\partial \\hat{y}_k} \\frac{\\partial \\hat{y}_k}{\\partial z_j} = \\hat{y}_j - y_j$$"
+    )
+    assert statuses(tmp_path, SOFTMAX_CE + by_yhat) == ["ok"]
+    assert statuses(tmp_path, SOFTMAX_CE + by_yhat.replace("-\\frac", "\\frac")) == ["does not follow"]
+    assert statuses(tmp_path, SOFTMAX_CE + chain) == ["ok", "ok"]
+    assert statuses(tmp_path, SOFTMAX_CE + chain.replace("\\hat{y}_j - y_j", "y_j - \\hat{y}_j")) == [
+        "ok",
+        "does not follow",
+    ]
+    # without y one-hot, ∂L/∂z_j is ŷ_j Σ_k y_k - y_j: the last link needs the assumption
+    assert statuses(tmp_path, SOFTMAX_CE.replace(" y: onehot;", "") + chain) == ["ok", "does not follow"]
+
+
+def test_a_sum_leaving_one_value_out(tmp_path):
+    # yanfenglee, jordancoblin: \sum_{k \neq i} f_k is \sum_k f_k - f_i
+    declared = "% derivtex: y, p: K\n"
+    apart = "$$\\sum_{k \\neq i} y_k p_i = p_i \\sum_k y_k - y_i p_i$$"
+    assert statuses(tmp_path, declared + apart) == ["ok"]
+    assert statuses(tmp_path, declared + apart.replace(" - y_i p_i", "")) == ["does not follow"]
+    both = "$$\\sum_{k \\neq i} y_k + y_i = \\sum_k y_k$$"
+    assert statuses(tmp_path, declared + both) == ["ok"]
+    assert statuses(tmp_path, declared + both.replace("+ y_i", "+ p_i")) == ["does not follow"]
+
+
+def test_an_entry_definition_is_read_at_any_index(tmp_path):
+    # p_k := e^{o_k} / \sum_j e^{o_j}, used as p_i: the body with k written i
+    declared = "% derivtex: o, y, p: K; p_k := \\frac{e^{o_k}}{\\sum_j e^{o_j}}\n"
+    assert statuses(tmp_path, declared + "$$\\sum_i p_i = 1$$") != ["does not follow"]
+    ratio = "$$\\frac{p_i}{p_k} = e^{o_i - o_k}$$"
+    assert statuses(tmp_path, declared + ratio) == ["ok"]
+    assert statuses(tmp_path, declared + ratio.replace("o_i - o_k", "o_k - o_i")) == ["does not follow"]
+
+
+def test_a_sum_an_annotation_defines_is_read_where_it_is_used(tmp_path):
+    # stevring word2vec: J := -\sum_k \log σ(-u_k^T v), then ∂J/∂v (it stopped the file: internal error)
+    declared = "% derivtex: v: n; u_k: n; J: scalar; J := -\\sum_{k=1}^K \\log \\sigma(-u_k^T v)\n"
+    gradient = "$$\\frac{\\partial J}{\\partial v} = \\sum_{k=1}^K \\sigma(u_k^T v) u_k$$"
+    assert statuses(tmp_path, declared + gradient) == ["ok"]
+    wrong = gradient.replace("\\sigma(u_k^T v) u_k", "(1 - \\sigma(u_k^T v)) u_k")
+    assert statuses(tmp_path, declared + wrong) == ["does not follow"]
+
+
+def test_layer_names_in_brackets_and_their_entries(tmp_path):
+    # jordancoblin: W^{[1]}, z_j^{[2]} (the entry j of z^{[2]}), \hat{y_k} for \hat{y}_k
+    declared = "% derivtex: W^{[1]}: n x m; x: m; b^{[1]}, z^{[1]}: n; z^{[1]} := W^{[1]} x + b^{[1]}\n"
+    entry = "$$z_j^{[1]} = \\sum_i W_{j,i}^{[1]} x_i + b_j^{[1]}$$"
+    assert statuses(tmp_path, declared + entry) == ["ok"]
+    assert statuses(tmp_path, declared + entry.replace("W_{j,i}", "W_{i,j}")) != ["ok"]
+    hat = "% derivtex: y, \\hat{y}: n\n$$\\hat{y_k} - y_k = (\\hat{y} - y)_k$$"
+    assert statuses(tmp_path, hat) == ["ok"]
+
+
+def test_markdown_escapes_in_formulas(tmp_path):
+    # aidanscannell, jordancoblin: Markdown's \_ for a subscript, Hugo's \space
+    notes = "% derivtex: W_1: n x n; x: n\n$$W\\_1 x \\space = (x^T W\\_1^T)^T$$"
+    assert statuses(tmp_path, notes) == ["ok"]
+
+
+def test_a_display_starting_with_equals_goes_on_from_the_one_before(tmp_path):
+    # ericdarve Woodbury: "Let's multiply … $$(A + UCV)(…)$$ We can expand: $$= …$$", a lemma displayed
+    # in between (I + CVA^{-1}U = C(C^{-1} + VA^{-1}U)) and the derivation going on after it
+    notes = (
+        "% derivtex: A, B: n x n\n$$(A + B)(A - B)$$\nExpanding:\n$$= A^2 - AB + BA - B^2$$\n"
+        "A lemma: $$AB - BA = -(BA - AB)$$\nSo\n$$= A^2 - B^2 - (AB - BA)$$\n"
+    )
+    assert statuses(tmp_path, notes) == ["ok", "ok", "ok"]
+    wrong = notes.replace("$$= A^2 - AB", "$$= A^2 + AB")  # the slip, and the last line read against it
+    assert statuses(tmp_path, wrong) == ["does not follow", "ok", "does not follow"]
+    # with nothing displayed before, "= …" is not understood
+    assert statuses(tmp_path, "% derivtex: A, B: n x n\n$$= A^2$$") == ["not understood"]
+
+
+def test_an_equation_in_color_is_a_link(tmp_path):
+    # wangcsshuai: \color{red}{a = b} around a whole equation
+    red, blue = "$$\\color{red}{(AB)^T = B^T A^T}$$", "$$\\textcolor{blue}{(AB)^T = A^T B^T}$$"
+    notes = f"% derivtex: A, B: n x n\n{red}\n{blue}"
+    assert statuses(tmp_path, notes) == ["ok", "does not follow"]
+
+
+def test_a_function_named_with_a_bold_capital_subscript(tmp_path):
+    # healthml: R_{\mathbf A}(x) = x^T A x / x^T x, then R_A(αx) = R_A(x); J_{\mathbf X}(S) undefined
+    notes = (
+        "% derivtex: \\mathbf{A}: n x n; \\mathbf{x}: n; \\alpha: scalar\n"
+        "$$R_\\mathbf{A}(\\mathbf{x}) = "
+        "\\frac{\\mathbf{x}^\\top\\mathbf{A}\\mathbf{x}}{\\mathbf{x}^\\top\\mathbf{x}}$$\n"
+        "$$R_\\mathbf{A}(\\alpha\\mathbf{x}) = R_\\mathbf{A}(\\mathbf{x})$$\n"
+        "$$R_\\mathbf{A}(\\alpha\\mathbf{x}) = \\alpha R_\\mathbf{A}(\\mathbf{x})$$\n"
+        "$$\\mathbf{J}_{\\mathbf{X}}(\\mathbf{A}) = \\mathbf{J}_{\\mathbf{X}}(\\mathbf{A})^\\top$$"
+    )
+    assert statuses(tmp_path, notes) == ["skipped", "ok", "does not follow", "cannot check"]
+
+
+def test_a_slip_between_checked_links_is_not_taken_for_a_condition(tmp_path):
+    # healthml: after "satisfies" the text solves, but x = QQ^T x = Qy with a sign lost is a slip
+    notes = (
+        "% derivtex: Q: n x n orthogonal; x: n; y := Q^T x\n"
+        "Suppose $x$ satisfies the constraint. Then\n$$x = {sign}QQ^\\top x = Qy$$"
+    )
+    assert statuses(tmp_path, notes.replace("{sign}", "")) == ["ok", "ok"]
+    assert statuses(tmp_path, notes.replace("{sign}", "-")) == ["does not follow", "does not follow"]
+
+
+LAYER = "% derivtex: x: n; W: m x n; b, z, a: m; L: scalar\n$$z = Wx + b$$\n$$a = \\sigma(z)$$\n"
+
+
+def test_a_loss_never_written_out_is_differentiated_through_the_layer(tmp_path):
+    # hetanshwaghela: ∂L/∂b = ∂L/∂z, ∂L/∂W = ∂L/∂z x^T after z = Wx + b, for any L (checked at the
+    # first-order L = tr(G^T a) with G random); ∂L/∂z = ∂L/∂a ∘ σ'(z) through a = σ(z)
+    grad = "\\frac{{\\partial L}}{{\\partial {}}}"
+    by = {v: grad.format(v) for v in "abzW"}
+    links = [
+        f"$${by['b']} = {by['z']}$$",
+        f"$${by['W']} = {by['z']} x^T$$",
+        f"$${by['z']} = {by['a']} \\odot \\sigma'(z)$$",
+        f"$${by['W']} = x {by['z']}^T$$",
+        f"$${by['z']} = {by['a']} \\odot \\sigma(z)$$",
+    ]
+    found = statuses(tmp_path, LAYER + "\n".join(links))
+    assert found == ["skipped", "skipped", "ok", "ok", "ok", "shape error", "does not follow"]
+
+
+def test_a_loss_differentiated_by_one_variable_is_left_alone(tmp_path):
+    # nothing relates ∂L/∂W to what the text calls δ: never a first-order stand-in there
+    notes = LAYER + "$$\\frac{\\partial L}{\\partial W} = \\delta x^T$$"
+    assert statuses(tmp_path, notes) == ["skipped", "skipped", "cannot check"]
+
+
+def test_a_loss_never_written_out_is_never_read_to_second_order(tmp_path):
+    # the stand-in tr(G^T a) has no curvature: a Hessian of L cannot be checked with it
+    notes = LAYER + "$$\\nabla^2_z L = \\operatorname{diag}(\\sigma'(z)) \\nabla^2_a L \\operatorname{diag}(\\sigma'(z))$$"
+    assert statuses(tmp_path, notes)[-1] != "ok"

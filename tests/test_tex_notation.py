@@ -258,6 +258,12 @@ def test_probability_notation_is_named_never_a_product_of_letters(tmp_path):
 \[ \operatorname{Cov}(x) = \Sigma \]
 """
     found = outcomes(tmp_path, body)
-    assert [o.status for o in found] == ["not understood"] * 2
-    assert all("probability notation" in o.message for o in found)
-    assert "'E'" in found[0].message and "'Cov'" in found[1].message
+    assert [o.status for o in found] == ["cannot check", "not understood"]
+    assert "random" in found[0].message  # E[…]: which symbols are random is what it needs
+    assert "probability notation" in found[1].message and "'Cov'" in found[1].message
+    # with x declared random and the moments defined as the text defines them, (2.59) holds
+    moments = r"% derivtex: x: n, random; \mu := \mathbb{E}[x]; \Sigma := \mathbb{E}[(x-\mu)(x-\mu)^\top]"
+    found = outcomes(tmp_path, moments + "\n" + body)
+    assert [o.status for o in found] == ["ok", "not understood"]
+    wrong = body.replace(r"\mu\mu^{\top} + \Sigma", r"\mu\mu^{\top}")
+    assert outcomes(tmp_path, moments + "\n" + wrong)[0].status == "does not follow"

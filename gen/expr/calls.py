@@ -168,6 +168,8 @@ class CallLowering:
         return ir.KroneckerForm(name, x)
 
     def call_hadamard(self, node, a, b):
+        if not ir.is_matrix(a) and not ir.is_matrix(b):  # of two numbers: their product
+            return ir.mul(a, b)
         if not (ir.is_matrix(a) and ir.is_matrix(b)) or a.shape != b.shape:
             shapes = f"{describe_shape(a)} and {describe_shape(b)}"
             raise self.error(f"hadamard() needs two matrices of the same shape, not {shapes}", node.pos)

@@ -277,6 +277,11 @@ def is_one_by_one(e) -> bool:
     return is_matrix(e) and e.shape == (1, 1)
 
 
+def is_vector(e) -> bool:
+    """A row or a column, not 1×1."""
+    return is_matrix(e) and 1 in e.shape and e.shape != (1, 1)
+
+
 def scalar(e):
     """A 1×1 matrix used as a number: its trace, which equals it (printed without ``tr``).
 

@@ -253,6 +253,8 @@ class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering, MatrixLowerin
     def divide(self, left, right, pos):
         if isinstance(left, Ones) and not ir.is_matrix(right):
             return left.scaled(1 / ir.scalar(right))
+        if self.source.latex and ir.is_vector(right):  # y/s, 1/s of vectors: entry by entry, as NumPy's
+            return self.entrywise_quotient(left, right, pos)
         if isinstance(right, Eye) or ir.is_matrix(right) and not ir.is_one_by_one(right):
             raise self.error("cannot divide by a matrix; multiply by its inverse instead", pos)
         if right == 0:
@@ -261,6 +263,19 @@ class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering, MatrixLowerin
         if isinstance(left, Eye):
             return Eye(left.coeff / right)
         return ir.mul(left, sp.Pow(right, -1))
+
+    def entrywise_quotient(self, left, right, pos):
+        """``y/s`` of two vectors of one shape, ``c/s`` of a number: the quotients of the entries (a
+        vector has no inverse, so a text dividing by one means this)."""
+        if isinstance(left, Ones):
+            left, right = self.ones(left, right, ".*", pos)
+        reciprocal = ir.entrywise_power(right, -1)
+        if not ir.is_matrix(left) or ir.is_one_by_one(left):
+            return ir.mul(ir.scalar(left), reciprocal)
+        if left.shape != right.shape:
+            shapes = f"{describe_shape(left)} by {describe_shape(right)}"
+            raise self.error(f"cannot divide {shapes} entry by entry: the shapes differ", pos)
+        return ir.hadamard(left, reciprocal)
 
     def lower_Postfix(self, node: Postfix):
         spine = []  # `X^T^T…` nests too: walk the chain without recursing

@@ -20,7 +20,7 @@ from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
 from .texbars import bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, inner
-from .texindex import INDEX_CONTROL, entry
+from .texindex import INDEX_CONTROL, Entry, entry
 from .texlex import Macros, Stream, Tok, macros_from
 from .texnames import (
     BOLD,
@@ -219,10 +219,13 @@ class _Parser(Words):
             elif token.is_char("'"):
                 refuse_undefined(self, node)  # f'(x)[v] of an f the text does not define
                 prime = self.next()
-                if self.function_prime(node):
+                if self.function_prime(node) and node.name == "sigma" and "sigma" not in self.functions:
+                    node = self.sigmoid_prime(prime)
+                elif self.function_prime(node):
                     message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
                     raise refused(self, f"{message} (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)))", prime)
-                node = Postfix("T", node, prime.pos)
+                else:
+                    node = Postfix("T", node, prime.pos)
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)
@@ -245,6 +248,15 @@ class _Parser(Words):
             return False
         return self.primes_mark or any(n in self.names for n in (f"{node.name}prime", f"{node.name}_prime"))
 
+    def sigmoid_prime(self, prime: Tok):
+        """``\\sigma'(z)``, the sigmoid's derivative σ(z) ∘ (1 - σ(z)), entry by entry: written
+        hadamard(σ(z), σ(-z)), the same, with no 1 to size (and z's indices once, as a call's)."""
+        args = self.arguments("sigma", prime)
+        if len(args) != 1:
+            raise self.error("\\sigma'(…) takes one argument", prime)
+        z, at = args[0], prime.pos
+        return Call("hadamard", (Call("sigmoid", (z,), at), Call("sigmoid", (Neg(z, at),), at)), at)
+
     def function_prime(self, node) -> bool:
         """Whether ``node'`` is a function's derivative applied to an argument (``\\sigma'(z)``,
         ``\\phi'\\!\\left(z\\right)``, ``f'(x)``), not a transpose (``X'(Y + Z)``, a matrix's)."""
@@ -256,8 +268,9 @@ class _Parser(Words):
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
-        if texts[:1] == ("(",) and ")" in texts:  # W^{(1)}, \Delta^{(\ell)\top}: an index, part of the name
-            close = next(i for i, t in enumerate(tokens) if t.is_char(")"))
+        closing = {"(": ")", "[": "]"}.get(texts[0])
+        if closing in texts:  # W^{(1)}, W^{[1]}, \Delta^{(\ell)\top}: an index, part of the name
+            close = next(i for i, t in enumerate(tokens) if t.is_char(closing))
             base = self.indexed(base, tokens[: close + 1], caret)
             tokens = tokens[close + 1 :]
             texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
@@ -281,12 +294,18 @@ class _Parser(Words):
         return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
 
     def indexed(self, base, tokens: list[Tok], caret: Tok) -> Name:
-        """``W^{(1)}``, ``x^{(i)}``: a layer's or a sample's own symbol (``W_1`` or ``W1``), never a
-        power (``W^{(2)}W^{(1)}`` is not ``W^2``)."""
+        """``W^{(1)}``, ``W^{[1]}``, ``x^{(i)}``: a layer's or a sample's own symbol (``W_1`` or ``W1``),
+        never a power (``W^{(2)}W^{(1)}`` is not ``W^2``)."""
         parts = [layer_index(t) for t in tokens[1:-1]]
         if not isinstance(base, Name) or not parts or None in parts:
             raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}, A^{(\\ell-1)}", caret)
         index = "".join(parts)
+        main, _, sub = base.name.partition("_")
+        layered = [f"{main}_{index}", f"{main}{index}"]
+        if re.fullmatch(
+            r"[a-z](,?[a-z])?", sub
+        ):  # z_j^{[2]}, W_{j,i}^{(1)}, x_j^{(i)}: an entry, as z^{[2]}_j is
+            return Entry(Name(self.resolve(tuple(layered)), base.pos), tuple(sub.replace(",", "")), caret.pos)
         return Name(self.resolve((f"{base.name}_{index}", f"{base.name}{index}")), base.pos)
 
     def prose_ahead(self) -> bool:

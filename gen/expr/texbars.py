@@ -183,6 +183,36 @@ def subscript_length(stack: list[Tok]) -> int:
     return 0
 
 
+def expectation(p, token: Tok):
+    """``E[f]``, ``\\mathbb{E}_{x \\sim p}\\left[f\\right]``, ``\\mathbb{E}(f)``: the mean of f over the
+    symbols the text declares random (`gen.texcheck.expectations`), the subscript naming the
+    distribution dropped; a conditional expectation (``E[x \\mid y]``) is refused."""
+    if p.peek().is_char("_"):
+        p.next()
+        p.group_tokens()
+    opening = p.peek()
+    if not (opening.is_char("[", "(") or opening.is_cs(*SIZED_OPENINGS)):
+        raise p.error(f"expected '[' after the expectation {token.shown()}, found {opening.shown()}", opening)
+    if conditioned(p.stream.stack):
+        raise p.error(f"a conditional expectation {PROBABILITY}", token)
+    return Call("expect", (p.atom(),), token.pos)
+
+
+SIZED_OPENINGS = ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl", "biggl", "Biggl")
+
+
+def conditioned(stack: list[Tok]) -> bool:
+    """Whether a ``\\mid`` stands inside the bracket that opens next (the top of ``stack``)."""
+    depth = 0
+    for token in reversed(stack):
+        depth += token.is_char("(", "[", "{") - token.is_char(")", "]", "}")
+        if depth <= 0:
+            return False
+        if depth == 1 and token.is_cs("mid", "vert", "middle"):
+            return True
+    return False
+
+
 def refuse_probability_word(p, word: str, token: Tok):
     """``\\mathbb{E}[x]``, ``\\operatorname{Var}(x)``, ``\\Pr(A)``."""
     if word in PROBABILITY_WORDS and word not in p.names:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .parser import BinOp, Call, Name, Num, Postfix
-from .texbars import ELISIONS, Notation, elided, refuse_probability_word
+from .texbars import ELISIONS, SIZED_OPENINGS, Notation, elided, expectation, refuse_probability_word
 from .texgradient import derivative_value, gradient_of
 from .texlex import Tok
 from .texmatrix import environment
@@ -133,7 +133,10 @@ def _word(p, token: Tok):
         raise p.error(f"expected a word inside \\{token.text}{{…}}", token)
     if word == "d" and "d" not in p.names and p.differentiable(p.peek()):
         return p.differential(token)
-    if len(word) > 1 or p.peek().is_char("["):  # \operatorname{Var}(x), \mathrm{E}[x]
+    opens = p.peek().is_char("[", "(", "_") or p.peek().is_cs(*SIZED_OPENINGS)
+    if word == "E" and "E" not in p.names and opens:
+        return expectation(p, token)  # \operatorname{E}[x], \mathrm{E}(x)
+    if len(word) > 1 or p.peek().is_char("["):  # \operatorname{Var}(x)
         refuse_probability_word(p, word, token)
     if word in WORDS and word not in p.names:
         return p.function(WORDS[word], token)
@@ -151,8 +154,14 @@ def _bold(p, token: Tok):
 
 
 def _accent(p, token: Tok):
-    """``\\hat{y}``, ``\\hat{\\mathbf p}``: the symbol ``yhat`` (or ``y_hat``)."""
-    bold = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    """``\\hat{y}``, ``\\hat{\\mathbf p}``: the symbol ``yhat`` (or ``y_hat``); ``\\hat{y_k}`` is
+    ``\\hat{y}_k``."""
+    group = p.group_tokens()
+    script = next((k for k, t in enumerate(group) if t.is_char("_")), None)
+    if script is not None:  # \hat{y_k}: the hat of y, with the subscript k (as \hat{y}_k)
+        group, rest = group[:script], group[script:]
+        p.stream.push(rest)
+    bold = [t for t in group if not t.is_char("{", "}")]
     tokens = [t for t in bold if not (t.kind == "cs" and t.text in BOLD)]
     if len(tokens) != 1 or not (tokens[0].kind == "letter" or tokens[0].text in GREEK_NAMES):
         raise p.error(f"\\{token.text}{{…}} of more than a letter is not understood", token)
@@ -194,6 +203,8 @@ def _function(p, token: Tok):
 def _indicator(p, token: Tok):
     r"""``\mathbb{I}[x > c]`` (``\mathbb{I}^{\circ}[…]``): the step ``step(x, c)``."""
     letter = "".join(t.text for t in p.group_tokens())
+    if letter == "E" and "E" not in p.names:
+        return expectation(p, token)
     refuse_probability_word(p, letter, token)
     if letter != "I":
         raise p.error(f"\\mathbb{{{letter}}} is not understood here", token)

@@ -34,6 +34,7 @@ class IndexSum:
     body: object
     pos: int
     upper: str | None = None  # \sum_{i=1}^{n}: the name of the upper bound, the index's range
+    apart: str | None = None  # \sum_{k \neq j}: the index whose value the sum leaves out
 
 
 def subscript_indices(p, tokens: list[Tok], where: Tok) -> tuple[str, ...]:
@@ -73,10 +74,27 @@ def index_sum(p, token: Tok) -> IndexSum:
     kind = "sum" if token.text == "sum" else "prod"
     while p.peek().kind == "cs" and p.peek().text in ("limits", "nolimits"):
         p.next()
+    upper_first = None
+    if p.peek().is_char("^") and len(p.stream.stack) > 2:  # \sum^n_{i=1}: the bound written first
+        saved = list(p.stream.stack)
+        p.next()
+        upper_first = p.group_tokens()
+        if not p.peek().is_char("_"):
+            p.stream.stack, upper_first = saved, None
     if not p.peek().is_char("_"):  # \sum e^{x_j}: over the indices only the body uses (gen.texcheck)
         return IndexSum(kind, (), p.nested(p.product), token.pos)
     underscore = p.next()
     tokens = p.group_tokens()
+    apart = None
+    if (at := next((k for k, t in enumerate(tokens) if t.is_cs("neq", "ne")), None)) is not None:
+        rest = [t for t in tokens[at + 1 :] if not t.is_char("{", "}")]
+        if not (
+            len(rest) == 1
+            and rest[0].kind == "letter"
+            and len(subscript_indices(p, tokens[:at], underscore)) == 1
+        ):
+            raise p.error(f"a {kind} leaving a value out is written \\{token.text}_{{k \\neq j}}", underscore)
+        tokens, apart = tokens[:at], rest[0].text
     equals = next((k for k, t in enumerate(tokens) if t.is_char("=")), None)
     lower = [t.text for t in tokens[equals + 1 :]] if equals is not None else []
     if lower and lower not in (["0"], ["1"]):
@@ -87,15 +105,23 @@ def index_sum(p, token: Tok) -> IndexSum:
     if any(not i.isalpha() for i in indices):
         raise p.error(f"the index of a {kind} is a letter: \\{token.text}_{{i}}", underscore)
     bound = None
-    if p.accept("^"):
-        upper = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    if upper_first is not None or p.accept("^"):
+        upper = [
+            t
+            for t in (upper_first if upper_first is not None else p.group_tokens())
+            if not t.is_char("{", "}")
+        ]
         if any(t.kind == "digit" for t in upper):
             raise p.error(
                 f"a {kind} up to a number is not over a full range: write \\{token.text}_{{i}}", token
             )
         bound = upper[0].text if len(upper) == 1 and upper[0].kind == "letter" else None
     body = p.nested(p.product)
-    return IndexSum(kind, indices, body, token.pos, bound)
+    if apart is not None and kind != "sum":
+        raise p.error(
+            f"a product leaving a value out is not supported: \\prod_{{k \\neq {apart}}}", underscore
+        )
+    return IndexSum(kind, indices, body, token.pos, bound, apart)
 
 
 INDEX_CONTROL = {"sum": index_sum, "prod": index_sum}
@@ -117,7 +143,7 @@ def as_entry_name(node):
 
 def entry_parts(name: str) -> tuple[str, tuple[str, ...]] | None:
     """``X_kl`` → (X, (k, l)), ``x_i`` → (x, (i,)); None unless the subscript is one or two letters."""
-    base, _, sub = name.partition("_")
+    base, _, sub = name.rpartition("_")  # z_2_j: the entry j of z_2 (z_j^{[2]})
     return (base, tuple(sub)) if base and 1 <= len(sub) <= 2 and sub.isalpha() else None
 
 

@@ -52,7 +52,10 @@ def lex(text: str, offset: int = 0) -> list[Tok]:
         kind, value = m.lastgroup, m.group()
         if kind in ("space", "comment"):
             continue
-        if kind == "cs":
+        if kind == "cs" and value == "\\_":  # Markdown's escaped subscript: W\_1 is W_1
+            kind = "char"
+            value = "_"
+        elif kind == "cs":
             value = value[1:]
         elif kind == "param":
             value = value[1:]

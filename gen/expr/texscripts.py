@@ -62,11 +62,17 @@ def scripted_number(node) -> bool:
 
 def ones_of_size(parser, node, underscore: Tok):
     """``1_n`` (or ``\\mathbf{1}_n``): the vector of ones, sized by its neighbours as ``\\mathbf{1}`` is
-    (the subscript names its size). Any other number with a subscript is refused: read as the
-    number, ``A 1_n = A`` would pass."""
+    (the subscript names its size); ``1_{i=j}``, the indicator of i = j, is δ_ij. Any other number
+    with a subscript is refused: read as the number, ``A 1_n = A`` would pass."""
     if not (node == Call("ones", (), node.pos) or isinstance(node, Num) and node.text == "1"):
         raise parser.error(f"a number with a subscript ({node.text}_…) is not understood", underscore)
     if not one_index_ahead(parser.stream.stack):
+        saved = list(parser.stream.stack)
+        parser.next()
+        tokens = [t for t in parser.group_tokens() if not t.is_char("{", "}")]
+        if len(tokens) == 3 and tokens[1].is_char("=") and all(t.kind == "letter" for t in tokens[::2]):
+            return Name(f"delta_{tokens[0].text}{tokens[2].text}", node.pos)  # 1_{i=j}: the indicator, δ_ij
+        parser.stream.stack = saved
         raise parser.error("1_{…}: the vector of ones takes one size, 1_n", underscore)
     parser.next()
     parser.group_tokens()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
-from .texbars import density_ahead, refuse_probability_word
+from .texbars import density_ahead, expectation
 from .texcontrol import as_size
 from .texdensity import GAMMA_FUNCTION, density, density_arguments, known_density_ahead, logged_density_ahead
 from .texlex import Tok
@@ -51,8 +51,8 @@ class Words:
         self.next()
         if first.text == "d" and "d" not in self.names and self.differentiable(self.peek()):
             return self.differential(first)
-        if first.text == "E" and self.bracket_ahead():  # E[(x - \hat{x})(x - \hat{x})^T]: an expectation
-            refuse_probability_word(self, "E", first)
+        if first.text == "E" and "E" not in self.names and self.bracket_ahead():  # E[(x - \hat{x})…]
+            return expectation(self, first)
         return self.named((first.text,), first)
 
     def bracket_ahead(self) -> bool:
@@ -118,7 +118,10 @@ class Words:
                 return special
         if not sub.replace("_", "").replace(",", "").isalnum():
             raise self.error(f"the subscript '{sub}' of '{bases[0]}' is not understood", token)
-        return self.applied(Name(self.resolve(spellings), token.pos), token)
+        name = Name(self.resolve(spellings), token.pos)
+        if any(t.text in BOLD for t in tokens) and self.peek().is_char("(") and name.name not in self.names:
+            return Call(name.name, self.arguments(name.name, token), token.pos)  # R_{\mathbf A}(x): applied
+        return self.applied(name, token)
 
     def applied(self, node: Name, token: Tok):
         """``f(x)``, ``\\operatorname{diagm}(v)``, ``B(x)^{-1}``: a function the text defines, applied
@@ -163,7 +166,8 @@ class Words:
     def subscript_text(self) -> str:
         """A subscript as the text of a name: ``1``, ``max``, ``ij``, ``alpha`` (``\\alpha``)."""
         parts = []
-        for token in self.group_tokens():
+        tokens = self.group_tokens()
+        for at, token in enumerate(tokens):
             if token.kind in ("letter", "digit") or token.is_char(",", "*"):
                 parts.append(token.text)
             elif parts and signed_subscript(token):  # x_{k-1}: the step before, a symbol of its own
@@ -173,6 +177,8 @@ class Words:
             elif token.kind == "cs" and token.text in FUNCTION_CS + ("max", "min"):
                 parts.append(token.text)
             elif token.text in WORD_STYLES or token.text in SPACES or token.is_char("{", "}"):
+                continue
+            elif token.text in BOLD and bold_capitals(tokens[at + 1 :]):  # R_{\mathbf A}: a matrix's name
                 continue
             elif token.text in BOLD:  # J_{\mathbf x}: a vector as subscript names a variable (a Jacobian)
                 message = f"the subscript \\{token.text}{{…}} is a variable (a Jacobian's?) J_{{\\mathbf x}}"
@@ -186,8 +192,8 @@ class Words:
         call = LETTER_CALLS.get(names[0])
         after = self.peek()
         opens = after.is_char("(") or after.is_cs("left", "bigl", "Bigl") or self.entrywise_mark()
-        if call and names[0] not in self.names and opens:
-            return self.function(call, token)
+        if call and names[0] not in self.names and names[0] not in self.functions and opens:
+            return self.function(call, token)  # \sigma(z): the sigmoid, unless σ is a symbol or defined
         if names[0] == "Gamma" and "Gamma" not in self.names and opens:
             raise self.error(GAMMA_FUNCTION, token)
         return self.named(names, token)
@@ -294,3 +300,14 @@ class Words:
                 raise self.error(f"the norm ||·||_{sub} is not supported (2, F or *)", opening)
             kind = kinds[sub]
         return Call(kind, (node,), opening.pos)
+
+
+def bold_capitals(after: list) -> bool:
+    """Whether the group a bold command takes (the tokens ``after`` it) is capital letters: the
+    name of a matrix, part of a name (``R_{\\mathbf A}``), never an index."""
+    group = (
+        after[1 : next((k for k, t in enumerate(after) if t.is_char("}")), 0)]
+        if after[:1] and after[0].is_char("{")
+        else after[:1]
+    )
+    return bool(group) and all(t.kind == "letter" and t.text.isupper() for t in group)

@@ -17,7 +17,7 @@ from .jacobians import layout_stated
 from .links import SKIPPED, Outcome, check_chain
 from .properties import with_shapes_kept
 from .prose import defined_in_prose
-from .rows import chains, mathematics
+from .rows import chains, last_side, mathematics, statements_of
 from .symbols import Scope, annotate, harvested, sidecar
 from .symmetry import stated
 from .undefined import explained
@@ -89,19 +89,17 @@ def macros_of(events: list[Event]):
 
 
 def on_note(scope: Scope, event: Event, base, parse, name_of):
-    """The annotation's declarations added; a bad annotation is one problem at its place, and the
-    rest of the file is checked without it (as a bad row is)."""
-    try:
-        return annotate(scope, event.text, event.source.span(event.offset), name_of, parse), ()
-    except SpecError as error:
-        span = error.span or event.source.span(event.offset)
-        return scope, (Problem(span.path, span.line, f"a bad annotation: {error.message}", span.col),)
+    """The annotation's declarations added; a bad item is one problem at its place, and the rest
+    of the file is checked without it (as a bad row is)."""
+    scope, errors = annotate(scope, event.text, event.source.span(event.offset), name_of, parse)
+    bad = [(e.span, e.message) for e in errors]
+    return scope, tuple(Problem(s.path, s.line, f"a bad annotation: {m}", s.col) for s, m in bad)
 
 
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
     kept = dict(declared=base.declared, defined=base.defined, layout=base.layout, gradient=base.gradient)
-    return replace(scope, **kept, skip=False, solving=""), ()
+    return replace(scope, **kept, skip=False, solving="", earlier=(), varied=frozenset()), ()
 
 
 def on_prose(scope: Scope, event: Event, base, parse, name_of):
@@ -130,14 +128,43 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     # X \\in \\mathbb{R}^{n} in a display too, outside its reason column
     scope = on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
     found, defined, solving = [], dict(scope.defined), scope.solving
-    for chain in chains(event):
+    for k, chain in enumerate(chains(event)):
         here = replace(scope, defined=defined, solving=solving)
-        outcomes, definitions = check_chain(chain, here, applying(parse, defined))
+        outcomes, definitions, varied = continued(chain, here, applying(parse, defined), event, first=k == 0)
+        scope = replace(scope, varied=scope.varied | varied)
         outcomes = as_conditions(chain, explained(chain, outcomes, here), solving)
         solving = solving_after(chain, outcomes, solving)
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)
-    return replace(scope, skip=False, defined=defined, solving=solving), found
+    earlier = going_on(scope.earlier, event)
+    return replace(scope, skip=False, defined=defined, solving=solving, earlier=earlier), found
+
+
+def continued(chain, scope: Scope, parse, event: Event, first: bool):
+    """``chain`` checked. A display's first chain that starts with ``=`` goes on from a side an
+    earlier display of the section ended with: the running derivation's (a display that went on
+    so, or a lone expression), or the last display's; where the two differ (a lemma displayed in
+    between), the one its first link follows from."""
+    file, *sides = scope.earlier or (None,)
+    starts = [s for s in dict.fromkeys(sides) if s is not None] if file == event.source.path else []
+    if not (first and chain.continues and starts):
+        return check_chain(chain, scope, parse)
+    tries = [replace(chain, links=(replace(chain.links[0], left=s), *chain.links[1:])) for s in starts]
+    results = [check_chain(t, scope, parse) for t in tries]
+    return next((r for r in results if r[0][0].status == "ok"), results[0])
+
+
+def going_on(earlier: tuple, event: Event) -> tuple:
+    """(file, running side, last side) after ``event``: a display that went on from another, or a
+    lone expression, is the running derivation."""
+    side = last_side(event)
+    if side is None:
+        return earlier
+    statements = statements_of(event)
+    running = statements[0].continues or (len(statements) == 1 and not statements[0].links)
+    file, before = (earlier[0], earlier[1]) if earlier else (None, None)
+    kept = before if file == event.source.path else None
+    return (event.source.path, side if running else kept, side)
 
 
 def on_problem(scope: Scope, event: Event, base, parse, name_of):

@@ -93,12 +93,23 @@ def as_conditions(chain, outcomes: list, solving: str) -> list:
             found.append(o)
         elif set_to_zero(chain, k):
             found.append(replace(o, status="skipped", message=f"{PREFIX}: a derivative set to zero"))
-        elif solving and not claims_derivative(chain.links[k]):
+        elif solving and not claims_derivative(chain.links[k]) and condition_like(chain, outcomes, k):
             what = "an equation set to zero" if has_zero_side(chain.links[k]) else "an equation"
             found.append(replace(o, status="skipped", message=f"{PREFIX}: {what} where {solving}"))
         else:
             found.append(o)
     return found
+
+
+SLIPS = ("the sign differs", "the transpose of what", "minus the transpose", "off by a factor")
+
+
+def condition_like(chain, outcomes: list, k: int) -> bool:
+    """Whether link k, failing while the text solves, reads as a condition: set to zero, or in a
+    chain none of whose links checks, and not off by a sign, a transpose or a factor (those are
+    slips: ``x = -QQ^Tx`` after "satisfies" is a sign lost, not an equation to solve)."""
+    slip = any(s in outcomes[k].message for s in SLIPS)
+    return has_zero_side(chain.links[k]) or not (slip or any(o.status == "ok" for o in outcomes))
 
 
 def solving_after(chain, outcomes: list, solving: str) -> str:

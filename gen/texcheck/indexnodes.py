@@ -40,6 +40,7 @@ class Derivative:
     f: object
     pos: int
     transposed: bool = False  # numerator layout
+    at: object = None  # a defined variable's body (ŷ := softmax(z)): its value where f is differentiated
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ def nodes(tree):
 
 def split(name: str) -> tuple[str, tuple[str, ...]] | None:
     """``A_ij`` → (A, (i, j)), ``x_i`` → (x, (i,)), ``A_i,j`` too; None when the subscript is not
-    one or two index letters (``W_1``, ``lambda_max``)."""
-    base, underscore, sub = name.partition("_")
+    one or two index letters (``W_1``, ``lambda_max``). A layer's symbol keeps its own subscript:
+    ``z_2_j`` (z_j^{[2]}) → (z_2, (j,))."""
+    base, underscore, sub = name.rpartition("_")
     letters = tuple(sub.replace(",", ""))
     if not underscore or not base or not 1 <= len(letters) <= 2 or "," in sub and len(sub) != 3:
         return None

@@ -156,6 +156,8 @@ class Shapes:
             return self.symbol(node.name)
         if isinstance(node, Derivative):
             self.scalar(self.refuse_sized(self.of(node.f, env)), "∂f/∂X: f must be a number")
+            for a, b in zip(self.of(node.at, env) if node.at is not None else (), self.symbol(node.variable)):
+                self.dims.union(a, b, "a defined variable and its body must have the same shape")
             return self.symbol(node.variable)[:: -1 if node.transposed else 1]
         raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
 
@@ -238,6 +240,10 @@ class Shapes:
             return (ONE, ONE)
         if node.name == SOFTMAX:
             return softmax_shape(node, shapes)
+        if node.name == "hadamard" and len(shapes) == 2:  # σ'(z) = hadamard(σ(z), σ(-z))
+            for a, b in zip(*shapes):
+                self.dims.union(a, b, "an entrywise product needs two matrices of one shape")
+            return shapes[0]
         function = FUNCTIONS[node.name]
         if function.entrywise and len(shapes) == 1 and not function.parameters:
             return shapes[0]

@@ -10,6 +10,7 @@ import numpy as np
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
+from ..verify.domains import ENTRIES, entries_of
 from .indexfamilies import Member, counts
 from .indexfunctions import SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
@@ -57,6 +58,14 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
             x = x @ xt + r * np.eye(r)
         elif r == c and "symmetric" in assume:
             x = (x + xt) / 2
+        elif entries := entries_of(assume.split()):  # y: onehot, p: probability, as the engine draws them
+            x = (
+                np.stack([ENTRIES[entries](rng, r, c) for _ in range(members[0])])
+                if members
+                else ENTRIES[entries](rng, r, c)
+            )
+        elif "positive" in assume.split():
+            x = np.abs(x) + 0.1
         values[name] = x
     for name, var in counts(shapes).items():  # \frac{1}{N} \sum_{i=1}^{N}: N is the count
         values[name] = np.full((1, 1), float(sizes[shapes.dims.find(var)]))
@@ -66,8 +75,9 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
 class Evaluator:
     """Evaluates the nodes `Shapes` has typed, at one size assignment and one point."""
 
-    def __init__(self, shapes: Shapes, sizes: dict, values: dict):
+    def __init__(self, shapes: Shapes, sizes: dict, values: dict, added: str | None = None):
         self.shapes, self.sizes, self.values = shapes, sizes, values
+        self.added = added  # a number added to a matrix: None (refused), "entries" or "identity"
 
     def size(self, var) -> int:
         return self.sizes[self.shapes.dims.find(var)]
@@ -112,7 +122,9 @@ class Evaluator:
         a, b = self.of(node.left, env), self.of(node.right, env)
         x, y, keys = joined(a, b)
         if node.op in ("+", "-", ".*"):
-            if a.matrix != b.matrix:
+            if a.matrix != b.matrix and node.op != ".*" and self.added == "identity":
+                x, y = (v * np.eye(max(a.matrix + b.matrix)) if v.shape[-2:] == (1, 1) else v for v in (x, y))
+            elif a.matrix != b.matrix and self.added is None:
                 number_added(a.matrix, b.matrix)
             return Value({"+": x + y, "-": x - y, ".*": x * y}[node.op], keys)
         if node.op == "/":
@@ -149,6 +161,9 @@ class Evaluator:
             return Value((np.log(det) if node.name == "logdet" else det)[..., None, None], v.keys)
         if node.name == SOFTMAX:
             return Value(softmax_of(v.data), v.keys)
+        if node.name == "hadamard":
+            x, y, keys = joined(v, self.of(node.args[1], env))
+            return Value(x * y, keys)
         function = FUNCTIONS[node.name]
         if (
             function.matrix_function
@@ -209,7 +224,7 @@ class Evaluator:
 
     def derivative(self, node: Derivative, env: dict) -> Value:
         """∂f/∂X by the complex step, one entry of X at a time (f a number for each free index)."""
-        x = self.values[node.variable]
+        x = self.values[node.variable] if node.at is None else self.of(node.at, env).data
         declared = self.shapes.scope.lookup(node.variable)
         if declared is not None and {"symmetric", "spd", "diagonal"} & set(" ".join(declared.assume).split()):
             raise Uncheckable(
@@ -221,7 +236,8 @@ class Evaluator:
         for a, b in np.ndindex(*x.shape):
             moved = x.astype(complex)
             moved[a, b] += 1j * STEP
-            f = Evaluator(self.shapes, self.sizes, {**self.values, node.variable: moved}).of(node.f, env)
+            moved_values = {**self.values, node.variable: moved}
+            f = Evaluator(self.shapes, self.sizes, moved_values, self.added).of(node.f, env)
             if out is None:
                 out, keys = np.zeros(f.data.shape[:-2] + x.shape), f.keys
             out[..., a, b] = f.data[..., 0, 0].imag / STEP
@@ -236,7 +252,10 @@ def number_added(a: tuple[int, int], b: tuple[int, int]) -> None:
     if (1, 1) not in (a, b):
         raise NotUnderstood(f"terms of shapes {a} and {b} added")
     if 1 not in (b if a == (1, 1) else a):
-        raise Uncheckable("a number added to a matrix: to each entry, or times I? write it out")
+        raise Uncheckable(NUMBER_ADDED)
+
+
+NUMBER_ADDED = "a number added to a matrix: to each entry, or times I? write it out"
 
 
 def along_own_indices(data: np.ndarray, keys: tuple, named: list):

@@ -19,6 +19,7 @@ from ..expr.texindex import as_entry_name
 from ..expr.texmatrix import MatrixLiteral
 from ..expr.texnames import as_written
 from ..spec.reader import Text
+from .abstract import abstracted
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
 from .densities import (
@@ -33,6 +34,9 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
+from .expectations import averaged
+from .indexnodes import Derivative
+from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .rows import CHECKED, Chain, closing
@@ -86,12 +90,26 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     the definitions it makes (``\\Sigma = L L^T``: a name alone on one side); ``parse(text, span)
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
-    trees = marked([read(parse, chain.source, s, scope) for s in sides], scope)  # index notation
-    scope = replace(scope, through=through_definitions(trees, scope))
-    kept = frozenset(t.variable for t in trees if isinstance(t, Gradient))  # ∇_L with L := S⁻¹: L stays
-    trees = [expanded_side(t, scope, kept) for t in trees]
-    pairs = [linked(trees[k], trees[k + 1], on_link(scope, c.reason)) for k, c in enumerate(chain.links)]
-    outcomes = [first_look(chain, k, link, pairs, scope) for k, link in enumerate(chain.links)]
+    raw = [read(parse, chain.source, s, scope) for s in sides]
+    read_trees = marked(raw, scope)  # index notation
+    abstract = frozenset()
+    if not any(isinstance(t, SecondOrder) for t in read_trees):  # first derivatives only: L ≈ tr(Gᵀa)
+        read_trees, scope, abstract = abstracted(read_trees, scope, Gradient)  # an L never written out
+    strict = without_equations(scope, read_trees, abstract)
+    through = through_definitions(read_trees, strict)
+    strict, loose = replace(strict, through=through), replace(scope, through=through)
+    kept = frozenset(t.variable for t in read_trees if isinstance(t, Gradient))  # ∇_L, L := S⁻¹: L stays
+    trees = [expanded_side(t, strict, kept) for t in read_trees]
+    # a link that differentiates nothing reads through the text's equations, in any chain
+    plain = [not (differentiates(a) or differentiates(b)) for a, b in zip(read_trees, read_trees[1:])]
+    through_equations = [expanded_side(t, loose, kept) for t in read_trees] if any(plain) else trees
+    scopes = [loose if p else strict for p in plain]
+    pairs = [
+        linked(*(through_equations if plain[k] else trees)[k : k + 2], on_link(scopes[k], c.reason))
+        for k, c in enumerate(chain.links)
+    ]
+    scope = strict
+    outcomes = [first_look(chain, k, link, pairs, scopes[k]) for k, link in enumerate(chain.links)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
@@ -100,7 +118,12 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     by_vector = lambda t, s: isinstance(t, Gradient) and is_vector(t.variable, s)  # noqa: E731
     outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
     outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
-    return outcomes, definitions(chain, pairs, outcomes)
+    varied = varied_in(read_trees)
+    return (
+        outcomes,
+        definitions(chain, pairs, raw, outcomes, replace(scope, varied=scope.varied | varied)),
+        varied,
+    )
 
 
 def unwritten(o: Outcome, names: frozenset) -> Outcome:
@@ -370,18 +393,71 @@ def gradient_value(tree):
     return Postfix("T", Call(GRADIENT_VALUE, (tree.f, Name(name[1:], tree.pos)), tree.pos), tree.pos)
 
 
-def definitions(chain: Chain, pairs: list, outcomes: list) -> dict:
-    """The definitions the chain makes, as annotations would: name → Definition."""
+def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> dict:
+    """The definitions the chain makes, as annotations would: name → Definition; and the model's
+    equations for declared symbols (`random_model`)."""
     from .symbols import Definition
 
     found = {}
     for k, o in enumerate(outcomes):
-        defines = o.status == SKIPPED and o.message.startswith("a definition")
+        equation = o.message.startswith("an equation for")
+        defines = o.status == SKIPPED and (o.message.startswith("a definition") or equation)
         if defines and (d := definition(*pairs[k], elsewhere(pairs, k))):
             name, params, body = d
-            side = chain.links[k].right if body is pairs[k][1] else chain.links[k].left
-            found[name] = Definition(params, Text(side.text, chain.source.span(side.offset)), body)
+            if equation and not model_equation(name, pairs[k], scope):
+                continue
+            right = body is pairs[k][1]
+            side = chain.links[k].right if right else chain.links[k].left
+            written = (raw[k + 1] if right else raw[k]) if any(body is t for t in pairs[k]) else None
+            body = written if isinstance(body, Indexed) else body  # read in index notation where used
+            text = Text(side.text, chain.source.span(side.offset))
+            found[name] = Definition(params, text, body, equation, written)
     return found
+
+
+def model_equation(name: str, pair: tuple, scope) -> bool:
+    """Whether the text's equation for a declared symbol defines it, as a model or a forward pass
+    does (``z = Hx + v``, ``r = q / \\sigma``): used as a definition where nothing is
+    differentiated. Not while the text solves, nor for a symbol the section differentiates by
+    (``w = (X^TX)^{-1}X^Ty`` after ``\\nabla_w``: true at the optimum only; substituted into a
+    later step about an iterate w, it would make a wrong step hold)."""
+    return not (scope.solving or name in scope.varied) and not any(
+        isinstance(t, (Indexed, str)) for t in pair
+    )
+
+
+def varied_in(trees: list) -> frozenset:
+    """The names the sides differentiate by (∇_w, ∂/∂X_{ij}, dX)."""
+    found = set()
+    for tree in trees:
+        if isinstance(tree, (Gradient, Jacobian)):
+            found.add(tree.variable)
+        if isinstance(tree, Indexed):
+            found |= {n.variable for n in index_nodes(tree.tree) if isinstance(n, Derivative)}
+        elif not isinstance(tree, str):
+            found |= {n[1:] for n in names_in(tree) if is_differential(n, {})} | set(differentiated(tree))
+    return frozenset(found)
+
+
+def without_equations(scope, trees: list, through: frozenset = frozenset()):
+    """``scope`` without the text's equations for declared symbols where a side differentiates:
+    substituted, y = Xβ + ε would make the gradient by β of ‖y - Xβ‖² zero. Kept are the
+    equations of the quantities an abstract loss is differentiated through (`gen.texcheck.abstract`:
+    z = Wx + b before ∂L/∂b = ∂L/∂z)."""
+    if not any(differentiates(t) for t in trees):
+        return scope
+    kept = {n: d for n, d in scope.defined.items() if not d.equation or n in through}
+    return replace(scope, defined=kept)
+
+
+def differentiates(tree) -> bool:
+    if isinstance(tree, (Gradient, Jacobian, SecondOrder, Indexed, Limit)):
+        return True
+    if isinstance(tree, Name):
+        return is_differential(tree.name, {})
+    if isinstance(tree, Call) and tree.name in ("d", GRADIENT_VALUE):
+        return True
+    return not isinstance(tree, str) and any(differentiates(c) for c in children(tree))
 
 
 def outcome(chain: Chain, k: int, status: str, message: str, **more) -> Outcome:
@@ -453,6 +529,7 @@ def definition(left, right, others: list):
             and lone.name != GRADIENT_VALUE
             and all(isinstance(a, Name) for a in lone.args)
             and len({a.name for a in lone.args}) == len(lone.args)
+            and not used(lone.name, [body, *others])  # J_S(H) = -J_S(…): the name is not being defined
             and not any(undefined_call(t) for t in (body, *others))
         ):
             return lone.name, tuple(a.name for a in lone.args), body
@@ -483,10 +560,12 @@ def expanded_side(tree, scope, kept: frozenset = frozenset()):
     front end could not read is used). The ``kept`` names stay: the variable of a gradient is
     what varies, not its definition (``\nabla_L`` after ``L := S^{-1}`` is by L)."""
     bound = {name: Name(name, 0) for name in kept}
+    if isinstance(tree, Name) and (equation := scope.defined.get(tree.name)) and equation.equation:
+        return tree  # u = K x + k after u = -C^{-1} c: another equation for u, not a claim about it
     try:
         if isinstance(tree, (Gradient, Jacobian)):
-            return replace(tree, f=substitute(tree.f, scope, bound, 0))
-        return tree if isinstance(tree, str) else substitute(tree, scope, bound, 0)
+            return replace(tree, f=averaged(substitute(tree.f, scope, bound, 0), scope))
+        return tree if isinstance(tree, str) else averaged(substitute(tree, scope, bound, 0), scope)
     except Uncheckable as error:
         return Reason(error.message)
 
@@ -497,17 +576,18 @@ def expanded(tree, scope):
 
 
 def substitute(tree, scope, bound: dict, depth: int):
-    if depth > 20:
-        raise SpecError("definitions nested more than 20 deep")
+    if depth > 20:  # the text's definitions through each other (a := f(b), then b := g(a))
+        raise Uncheckable("definitions nested more than 20 deep: does a definition use itself?")
     if isinstance(tree, str):  # a definition the front end could not read (symbols.Definition)
         raise Uncheckable(tree)
     if isinstance(tree, Name) and tree.name in bound:
         return bound[tree.name]
+    kept = {n: b for n, b in bound.items() if b == Name(n, b.pos)}  # the variables kept, all the way down
     if isinstance(tree, Name) and tree.name in scope.defined:  # f alone: f of its own parameters
-        return substitute(scope.parsed(tree.name), scope, {}, depth + 1)
+        return substitute(body_keeping(scope.defined[tree.name], kept), scope, kept, depth + 1)
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
     if base in scope.defined and tree.name not in scope.defined and base not in bound:
-        return Call("d", (substitute(scope.parsed(base), scope, {}, depth + 1),), tree.pos)  # dY, Y := …
+        return Call("d", (substitute(scope.parsed(base), scope, kept, depth + 1),), tree.pos)  # dY, Y := …
     same_density(tree, scope)  # p(μ) is not p(x | μ)
     if found := log_density(tree, scope) or density_value(tree, scope):  # log p(x | θ), N(x | μ, Σ)
         params, body, args = found
@@ -516,7 +596,9 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]
         args = [substitute(a, scope, bound, depth) for a in tree.args]
-        return substitute(scope.parsed(tree.name), scope, dict(zip(definition.params, args)), depth + 1)
+        return substitute(
+            scope.parsed(tree.name), scope, {**kept, **dict(zip(definition.params, args))}, depth + 1
+        )
     fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call):
@@ -524,6 +606,15 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, MatrixLiteral):  # [C_xx, C_xu; C_ux, C_uu] with C_xu := C_ux^T: its cells too
         new["cells"] = tuple(substitute(c, scope, bound, depth) for c in tree.cells)
     return without_zero(replace(tree, **new) if new else tree)
+
+
+def body_keeping(definition, kept: dict):
+    """A definition's body as expanded where it was made (later definitions do not change it), or,
+    where a name it was written with is kept (∂L/∂z, with a := σ(z) and z := Wx + b), as written."""
+    written = definition.written
+    if written is None or isinstance(written, str) or not any(k in names_in(written) for k in kept):
+        return definition.tree
+    return written
 
 
 def without_zero(tree):
@@ -594,7 +685,7 @@ def typed(pairs: list, scope):
     declared = {n: d.shape for n, d in looked_up.items() if d is not None and d.shape is not None}
     sizes = scope.dimensions() - set(declared)  # n in 2/n: a declared dimension, as a number
     differentials = frozenset(n for n in names if is_differential(n, declared))
-    squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None]
+    squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None and d.assume]
     inferred = infer(pairs, declared, differentials, squares, frozenset(sizes))
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
     names = set(inferred.shapes)  # what varies: the names whose differential is written, else those a

@@ -27,7 +27,10 @@ ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
 INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 # Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column; ``\\boxed{A = B}`` frames
 # a chain whose relations are links), the argument stays.
-OVERLAPS = re.compile(r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed)\s*\{")
+STYLED = re.compile(r"(?<!\\)\{(?=\s*\\(?:textstyle|displaystyle|scriptstyle)\b)")
+OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a = b}
+    r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed)\s*\{|\\(?:textcolor|color)\s*\{[^{}]*\}\s*\{"
+)
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
@@ -72,6 +75,12 @@ class Chain:
     source: object
     links: tuple[Link, ...]
     env: str
+    lone: Side | None = None  # a statement without a relation: the expression a later "= …" goes on from
+
+    @property
+    def continues(self) -> bool:
+        """Whether the chain starts with a relation (``= …``): it goes on from an earlier display."""
+        return bool(self.links) and not self.links[0].left.text
 
 
 def blank(text: str, start: int, end: int) -> str:
@@ -100,12 +109,14 @@ def top_level(text: str) -> list[bool]:
 
 
 def depths(text: str) -> list[int]:
-    """How many brackets (``(`` and ``[``) are open before each character."""
+    """How many brackets (``(``, ``[`` and ``\\{``: the ``>`` of ``1\\{h > 0\\}``) are open before
+    each character."""
     depth, out = 0, []
-    for char in text:
-        depth -= char in ")]"
+    for i, char in enumerate(text):
+        escaped = i > 0 and text[i - 1] == "\\"
+        depth -= char in ")]" or char == "}" and escaped
         out.append(depth)
-        depth += char in "(["
+        depth += char in "([" or char == "{" and escaped
     return out
 
 
@@ -128,6 +139,9 @@ def cleaned(body: str) -> tuple[str, list[str]]:
             marker = "\x00" if pattern is INTERTEXT else " "  # an \intertext breaks the chain
             body = blank(body, match.start(), end)
             body = body[: match.start()] + marker + body[match.start() + 1 :] if marker != " " else body
+    while match := STYLED.search(body):  # {\textstyle \begin{aligned}…\end{aligned}}: the group only styles
+        end = closing(body, match.start() + 1)
+        body = blank(blank(body, end - 1, end), match.start(), match.start() + 1)
     while match := OVERLAPS.search(body):
         end = closing(body, match.end())
         body = blank(blank(body, end - 1, end), match.start(), match.end())
@@ -192,6 +206,21 @@ def mathematics(block: Event) -> str:
 
 def chains(block: Event) -> list[Chain]:
     """The chains of one display block."""
+    return [c for c in statements_of(block) if c.links]
+
+
+def last_side(block: Event) -> Side | None:
+    """The side a display ends with (a lone expression's, or its last chain's last): what a display
+    that starts with ``=`` goes on from."""
+    found = statements_of(block)
+    if not found:
+        return None
+    last = found[-1]
+    return last.links[-1].right if last.links else last.lone
+
+
+def statements_of(block: Event) -> list[Chain]:
+    """Every statement of one display block as a chain, a lone expression one without links."""
     body, _ = cleaned(block.text)
     lines, rowed = [], []  # logical lines (start, end); each row (start, end, reason)
     for start, end in rows(body):
@@ -207,8 +236,7 @@ def chains(block: Event) -> list[Chain]:
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))
     pieces = [piece for start, end in lines for piece in statements(body, block.text, start, end)]
-    found = [chain_of(block, body, start, end, rowed) for start, end in pieces]
-    return [c for c in found if c.links]
+    return [chain_of(block, body, start, end, rowed) for start, end in pieces]
 
 
 def statements(body: str, raw: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -226,9 +254,13 @@ def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chai
     """The links of one logical line: its sides split at the top-level relations."""
     outside, depth = top_level(body), depths(body[start:end])
     found = RELATIONS.finditer(body, start, end)
-    cuts = [m for m in found if outside[m.start()] and depth[m.start() - start] <= 0]  # not in I[a > 0]
+    leading = lambda m: not body[next(r[0] for r in rowed if r[0] <= m.start() < r[1]) : m.start()].strip()  # noqa: E731
+    # not in I[a > 0]; a relation that starts a row splits even after a bracket a typo left open
+    cuts = [m for m in found if outside[m.start()] and (depth[m.start() - start] <= 0 or leading(m))]
     bounds = [start, *(x for m in cuts for x in (m.start(), m.end())), end]
     sides = [side(block, body, a, b) for a, b in zip(bounds[::2], bounds[1::2])]
+    if not cuts:
+        return Chain(block.source, (), block.env, sides[0] if sides[0].text else None)
     links = []
     for k, m in enumerate(cuts):
         row_start = next(r[0] for r in rowed if r[0] <= m.start() < r[1])

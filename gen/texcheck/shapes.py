@@ -19,6 +19,7 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texmatrix import block_shape
+from .expectations import base
 from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
 
 GREEK = frozenset(
@@ -53,7 +54,7 @@ class Inferred:
 
 def convention(name: str) -> tuple[str, str]:
     """The shape kind a name takes by convention, and why."""
-    first = name.rstrip("0123456789_")
+    first = base(name).rstrip("0123456789_")
     if first in GREEK:
         return "scalar", "a number (Greek lowercase)"
     if first == "ell":
@@ -122,6 +123,12 @@ class Unifier:
         matrix)."""
         return self.number((s[1],))
 
+    def row_or_column(self, s) -> bool:
+        """Whether ``s`` is known to be a vector: one of its dimensions 1, the other a declared one
+        (a vector only by convention may be a number)."""
+        dims = self.resolved(s) if s not in (ANY, SCALAR) else ()
+        return sorted(d == 1 for d in dims) == [False, True] and not any(str(d).startswith("?") for d in dims)
+
     def square(self, s, what: str):
         if s:
             self.unify(s[0], s[1], f"{what} needs a square matrix")
@@ -158,6 +165,10 @@ def of_binop(u: Unifier, node: BinOp):
     if node.op in ("+", "-", ".*"):
         u.same(left, right, "a sum" if node.op != ".*" else "an entrywise product")
         return left if left not in (ANY, SCALAR) else right
+    if node.op == "/" and u.row_or_column(right):  # y/s, 1/s of vectors: entry by entry
+        if left is ANY or not u.number(left, bind=False):
+            u.same(left, right, "an entrywise quotient")
+        return right
     if node.op == "/":
         u.same(right, SCALAR, "a division by a matrix")
         return left
@@ -309,7 +320,9 @@ def children(node) -> tuple:
         return (node.body,)
     if isinstance(node, Entry):
         return (node.operand,)
-    return tuple(node.args)
+    if hasattr(node, "args"):
+        return tuple(node.args)
+    return (node.f,) if hasattr(node, "f") else ()  # a gradient, a Jacobian: its function
 
 
 def infer(pairs: list, declared: dict, differentials=frozenset(), squares=(), sizes=frozenset()) -> Inferred:

@@ -15,6 +15,7 @@ from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
 from .applied import applicable
+from .expectations import RANDOM, base
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names, the set, and its exponent (braced or one token)
@@ -32,6 +33,7 @@ class Declared:
     shape: tuple | None
     assume: tuple[str, ...]
     where: str  # "line 4" (an annotation), "the prose, line 7", "the sidecar"
+    random: tuple[str, ...] = ()  # "random", "independent", "zero mean" (gen.texcheck.expectations)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Definition:
     params: tuple[str, ...]
     body: Text
     tree: object  # the body's AST
+    equation: bool = False  # the text's equation for a declared symbol: used where nothing is differentiated
+    written: object = None  # a display's body as written, before the definitions it uses (links.body_keeping)
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,11 @@ class Scope:
     summation: bool = False  # repeated indices summed (gen.texcheck.einstein)
     through: frozenset = frozenset()  # a chain's names that vary as a defined name does (dΛ, Λ := Σ⁻¹: Σ)
     solving: str = ""  # why the text is solving equations here, not stating identities (conditions.py)
+    earlier: tuple = ()  # (file, running side, last side): what a display starting with "=" goes on from
+    varied: frozenset = frozenset()  # the names the section differentiates by (links.model_equation)
 
     def lookup(self, name: str) -> Declared | None:
+        name = base(name)  # a value drawn of a random symbol is declared as the symbol is
         return self.declared.get(name) or self.prose.get(name)
 
     def dimensions(self) -> set:
@@ -77,12 +84,17 @@ def split_items(body: str) -> list[tuple[int, str]]:
     return [(at + len(text) - len(text.lstrip()), text.strip()) for at, text in items if text.strip()]
 
 
-def annotate(scope: Scope, body: str, span: Span, name_of, parse) -> Scope:
-    """``scope`` with one ``% derivtex:`` line's items added; ``name_of`` reads a LaTeX name."""
+def annotate(scope: Scope, body: str, span: Span, name_of, parse) -> tuple[Scope, list[SpecError]]:
+    """``scope`` with one ``% derivtex:`` line's items added (``name_of`` reads a LaTeX name), and
+    the errors of the items that could not be read: each is left out, the others hold."""
+    errors = []
     for at, item in split_items(body):
         here = Span(span.path, span.line, span.col + at)
-        scope = annotated_item(scope, item, here, name_of, parse)
-    return scope
+        try:
+            scope = annotated_item(scope, item, here, name_of, parse)
+        except SpecError as error:
+            errors.append(error.at(here))
+    return scope, errors
 
 
 def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope:
@@ -117,7 +129,9 @@ def merged(old: dict, added: dict) -> dict:
     for name, new in added.items():
         before = old.get(name)
         if new.shape is None and before is not None:
-            new = replace(new, shape=before.shape, assume=tuple(dict.fromkeys(before.assume + new.assume)))
+            assume = tuple(dict.fromkeys(before.assume + new.assume))
+            random = tuple(dict.fromkeys(before.random + new.random))
+            new = replace(new, shape=before.shape, assume=assume, random=random)
         out[name] = new
     return out
 
@@ -140,18 +154,21 @@ def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
 
 def declaration(what: str, span: Span, where: str) -> Declared:
     """``n x n invertible``, ``n``, ``scalar``, ``symmetric``: a shape and assumptions."""
+    what = re.sub(r"\bzero[\s-]+mean\b", "zero-mean", what.replace(",", " "))
     words = what.replace("\\times", " x ").replace("×", " x ").split()
     assume = tuple(w for w in words if w in ASSUMPTIONS)
-    rest = [w for w in words if w not in ASSUMPTIONS]
+    random = tuple(w.replace("-", " ") for w in words if w.replace("-", " ") in RANDOM)
+    rest = [w for w in words if w not in ASSUMPTIONS and w.replace("-", " ") not in RANDOM]
     if rest == ["scalar"] or rest == ["number"]:
-        return Declared((), assume, where)
+        return Declared((), assume, where, random)
     if not rest:
-        return Declared(None, assume, where)
+        return Declared(None, assume, where, random)
     if len(rest) == 1 or (len(rest) == 3 and rest[1] == "x"):
-        return Declared(tuple(dimension(w, span) for w in rest[::2]), assume, where)
+        return Declared(tuple(dimension(w, span) for w in rest[::2]), assume, where, random)
     known = ", ".join(ASSUMPTIONS)
     written = quoted_tex(what.strip())
-    message = f"expected a shape ('scalar', 'n' or 'm x n') and assumptions ({known}), not {written}"
+    message = f"expected a shape ('scalar', 'n' or 'm x n') and assumptions ({known}, random,"
+    message += f" independent, zero mean), not {written}"
     raise SpecError(message, span)
 
 

@@ -526,8 +526,9 @@ def diagnose(label: str, points, tol: float) -> Diagnosis:
             continue  # a transpose of a non-square gradient cannot be the stated value
         if max(stated_error(value, mistake(G), term, tol) for G, value, term in points) <= tol:
             return Diagnosis(label, name == "correct", name, discrepancy)
-    factors = [float(np.vdot(value, G) / np.vdot(G, G)) for G, value, _ in points]
-    c = factors[0]
+    if not np.vdot(G0, G0):  # a zero result: no factor makes the stated value from it
+        return Diagnosis(label, False, "differs", discrepancy)
+    c = float(np.vdot(value0, G0) / np.vdot(G0, G0))
     scaled = lambda term: None if term is None else abs(c) * term  # noqa: E731  (the terms of c·G)
     errors = (stated_error(value, c * G, scaled(term), tol) for G, value, term in points)
     if abs(c) > FLOOR and max(errors) <= tol:

@@ -1,0 +1,105 @@
+"""A loss the text never writes out, differentiated through the quantities it defines.
+
+Backpropagation notes write ``\\frac{\\partial L}{\\partial b} = \\frac{\\partial L}{\\partial z}``
+after ``z = Wx + b``, and matrix-calculus notes ``df = \\operatorname{tr}((\\frac{\\partial
+f}{\\partial Y})^T dY)`` after ``Y = AXB``: L (f) is any function, its gradient by the last
+quantity computed, ∂L/∂z, any matrix G of z's shape. Such a step holds for every L exactly when it
+holds for the first-order L := tr(Gᵀz) with G drawn at random: the chain rule differentiates a
+function only through its gradient. So where a chain takes derivatives of one undefined L by
+two variables or more, one of which (the base u) the text defines in terms of all the others,
+L is read as tr(G_uᵀu), ``\\frac{\\partial L}{\\partial u}`` written inside an expression as G_u
+(a symbol of u's shape, drawn as u is), and every derivative of L by an earlier variable
+through u's definition. A step about L alone (one variable) is left as it was: nothing relates
+∂L/∂W to what the author names δ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..errors import Span
+from ..expr.parser import BinOp, Call, Name, Postfix
+from ..expr.texgradient import GRADIENT
+from ..spec.reader import Text
+from .expectations import SAMPLE, mapped, names
+from .symbols import Definition
+
+NOWHERE = Span("<derivtex>", 1, 1)  # where the first-order stand-in of a loss is written: nowhere
+
+
+def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozenset]:
+    """The trees with the opaque gradients in place, the scope defining each abstract loss, and
+    the variables whose definitions the derivatives read through."""
+    found: dict = {}
+    for tree in trees:
+        if isinstance(tree, gradient_class) and isinstance(tree.f, Name):
+            found.setdefault(tree.f.name, set()).add(tree.variable)
+        for f, v in gradient_values(tree):
+            found.setdefault(f, set()).add(v)
+    through = set()
+    for f, variables in found.items():
+        base = loss_base(f, variables, scope)
+        if base is None:
+            continue
+        opaque = Name(f"{base}{SAMPLE}∂{f}", 0)  # declared as the base is (`expectations.base`)
+        body = Call("tr", (BinOp("*", Postfix("T", opaque, 0), Name(base, 0), 0),), 0)
+        definition = Definition((), Text(f"\\operatorname{{tr}}(G^\\top {base})", NOWHERE), body)
+        scope = replace(scope, defined={**scope.defined, f: definition})
+        trees = [opaque if by_variable(t, f, base, gradient_class) else t for t in trees]  # ∂L/∂u alone: G_u
+        trees = [
+            mapped(t, lambda n, f=f, b=base, g=opaque: g if is_gradient_value(n, f, b) else n) for t in trees
+        ]
+        through |= variables
+    return trees, scope, frozenset(through)
+
+
+def loss_base(f: str, variables: set, scope):
+    """The variable L is a function of, if one: L undefined (a number, if declared), two variables
+    or more, exactly one of them defined in terms of all the others."""
+    declared = scope.lookup(f)
+    if f in scope.defined or len(variables) < 2 or declared is not None and declared.shape not in (None, ()):
+        return None
+    bases = [
+        u for u in variables if u in scope.defined and all(v == u or inside(v, u, scope) for v in variables)
+    ]
+    return bases[0] if len(bases) == 1 else None
+
+
+def inside(v: str, u: str, scope) -> bool:
+    """Whether u's definition is computed from v: uses the name v, or v's own definition whole
+    (``a := \\sigma(Wx + b)`` after ``z := Wx + b``, the body as read there)."""
+    body = scope.parsed(u)
+    if isinstance(body, str):
+        return False
+    if v in names(body):
+        return True
+    if v not in scope.defined or isinstance(scope.parsed(v), str):
+        return False
+    part, found = bare(scope.parsed(v)), []
+    mapped(bare(body), lambda n: found.append(n) or n if n == part else n)
+    return bool(found)
+
+
+def bare(tree):
+    """``tree`` with every position 0: two readings of one formula compare equal."""
+    return mapped(tree, lambda n: replace(n, pos=0) if hasattr(n, "pos") else n)
+
+
+def by_variable(tree, f: str, variable: str, gradient_class) -> bool:
+    """Whether ``tree`` is the side ∂f/∂variable alone."""
+    return isinstance(tree, gradient_class) and tree.f == Name(f, tree.f.pos) and tree.variable == variable
+
+
+def gradient_values(tree) -> list[tuple[str, str]]:
+    """(f, X) of each ``\\frac{\\partial f}{\\partial X}`` written inside an expression."""
+    found = []
+    mapped(tree, lambda n: found.append((n.args[0].name, n.args[1].name)) or n if is_gradient_value(n) else n)
+    return found
+
+
+def is_gradient_value(node, f: str | None = None, variable: str | None = None) -> bool:
+    if not (isinstance(node, Call) and node.name == GRADIENT and len(node.args) == 2):
+        return False
+    if not all(isinstance(a, Name) for a in node.args):
+        return False
+    return f is None or (node.args[0].name, node.args[1].name) == (f, variable)

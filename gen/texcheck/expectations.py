@@ -1,0 +1,94 @@
+"""Expectations ``E[f]``: the mean of f over samples of the symbols the text declares random.
+
+An identity between expectations that holds for every distribution holds for a distribution of a
+few equally likely samples; so each ``E[f]`` becomes the average of f over such samples, and the
+link is checked as any other. Every random symbol takes ``DRAWS`` values (``x`` is ``x§1``, ``x§2``,
+``x§3``, each drawn as x would be). The symbols declared ``independent`` vary on a grid, each
+sample of one with each of the others (a product distribution); the others are drawn together,
+sample k of each at once (any joint distribution). A ``zero mean`` symbol's last draw is minus
+the sum of the others: its mean is exactly zero. A step that needs what the annotations do not
+state (a mean, an independence, a covariance not defined as ``R := E[v v^T]``) fails at such
+samples; one that holds only where E is dropped is never taken for true: with no symbol declared
+random, ``E[…]`` cannot be checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass, replace
+from itertools import product
+
+from ..expr.parser import BinOp, Call, Name, Neg, Num
+from ..expr.texbars import Uncheckable
+
+DRAWS = 3  # values per random symbol: two are not enough (x and -x make every odd moment vanish)
+MOST = 81  # copies of f in one expectation (four independent symbols)
+SAMPLE = "§"  # x§2: the second value drawn of the random symbol x
+RANDOM = ("random", "independent", "zero mean")  # the words of an annotation (symbols.declaration)
+
+
+def base(name: str) -> str:
+    """The symbol a sample stands for (``x§2`` → ``x``); any other name is itself."""
+    return name.split(SAMPLE, 1)[0]
+
+
+def averaged(tree, scope):
+    """``tree`` with each ``E[f]`` the average of f over the samples (innermost first)."""
+    expectation = lambda t: isinstance(t, Call) and t.name == "expect"  # noqa: E731
+    return mapped(tree, lambda t: mean(t.args[0], scope, t.pos) if expectation(t) else t)
+
+
+def mapped(tree, rewrite):
+    """``tree`` rebuilt bottom-up, ``rewrite`` applied to each node once its parts are."""
+    if not is_dataclass(tree) or isinstance(tree, type):
+        return tree
+    new = {}
+    for f in fields(tree):
+        value = getattr(tree, f.name)
+        if isinstance(value, tuple) and any(is_dataclass(v) for v in value):
+            new[f.name] = tuple(mapped(v, rewrite) for v in value)
+        elif is_dataclass(value):
+            new[f.name] = mapped(value, rewrite)
+    return rewrite(replace(tree, **new) if new else tree)
+
+
+def mean(f, scope, pos: int):
+    random = {n: d.random for n, d in scope.declared.items() if d.random}
+    if not random:
+        message = "E[…]: no symbol is declared random; declare them, e.g. % derivtex: x, v: random"
+        raise Uncheckable(message + " (independent, zero mean: what the text assumes)")
+    inside = [n for n in names(f) if n in random]
+    if not inside:
+        return f  # the mean of a constant
+    joint = [n for n in inside if "independent" not in random[n]]
+    groups = [[n] for n in inside if n not in joint] + ([joint] if joint else [])
+    if DRAWS ** len(groups) > MOST:
+        raise Uncheckable(f"E[…] of {len(groups)} independent random symbols: too many samples to average")
+    copies = [
+        renamed(f, {n: drawn(n, k, random[n]) for group, k in zip(groups, ks) for n in group})
+        for ks in product(range(1, DRAWS + 1), repeat=len(groups))
+    ]
+    total = copies[0]
+    for copy in copies[1:]:
+        total = BinOp("+", total, copy, pos)
+    return BinOp("/", total, Num(str(len(copies)), pos), pos)
+
+
+def drawn(name: str, k: int, words: tuple):
+    """The k-th value of ``name``: a name of its own, or, for the last of a zero-mean symbol, minus
+    the sum of the others."""
+    if k < DRAWS or "zero mean" not in words:
+        return Name(f"{name}{SAMPLE}{k}", 0)
+    total = Name(f"{name}{SAMPLE}1", 0)
+    for j in range(2, DRAWS):
+        total = BinOp("+", total, Name(f"{name}{SAMPLE}{j}", 0), 0)
+    return Neg(total, 0)
+
+
+def renamed(tree, values: dict):
+    return mapped(tree, lambda t: values.get(t.name, t) if isinstance(t, Name) else t)
+
+
+def names(tree) -> list[str]:
+    found: dict = {}
+    mapped(tree, lambda t: found.setdefault(t.name, t) if isinstance(t, Name) else t)
+    return list(found)

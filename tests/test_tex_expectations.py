@@ -1,0 +1,102 @@
+"""Expectations in a paper's LaTeX (gen/texcheck/expectations.py): E[f] is the mean of f over samples
+of the symbols the annotations declare random. Each case pairs a textbook fact (linearity, the
+covariance of a sum of independent quantities, E[v] = 0 for zero-mean noise) with the slip a
+derivation makes of it (a product of means for the mean of a product, a dropped transpose or
+term, an independence or a zero mean the text never stated)."""
+
+from pathlib import Path
+
+from gen.texcheck.check import check_file
+
+
+def statuses(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "notes.tex"
+    path.write_text("\\documentclass{article}\n\\begin{document}\n" + body + "\n\\end{document}\n")
+    return [o.status for o in check_file(path).outcomes]
+
+
+def messages(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "notes.tex"
+    path.write_text("\\documentclass{article}\n\\begin{document}\n" + body + "\n\\end{document}\n")
+    return [o.message for o in check_file(path).outcomes]
+
+
+RANDOM_X = "% derivtex: x: n, random; A: m x n; b: m\n"
+
+
+def test_the_mean_is_linear_and_not_multiplicative(tmp_path):
+    assert statuses(tmp_path, RANDOM_X + "$$E[Ax + b] = A E[x] + b$$") == ["ok"]
+    assert statuses(tmp_path, RANDOM_X + "$$E[Ax + b] = A E[x]$$") == ["does not follow"]
+    assert statuses(tmp_path, RANDOM_X + "$$E[x x^T] = E[x] E[x]^T$$") == ["does not follow"]
+
+
+def test_the_covariance_as_the_second_moment_minus_the_mean_squared(tmp_path):
+    right = "$$\\mathbb{E}\\left[(x - E[x])(x - E[x])^T\\right] = E[x x^T] - E[x] E[x]^T$$"
+    assert statuses(tmp_path, RANDOM_X + right) == ["ok"]
+    wrong = right.replace("- E[x] E[x]^T", "+ E[x] E[x]^T")
+    assert statuses(tmp_path, RANDOM_X + wrong) == ["does not follow"]
+
+
+def test_the_spellings_of_the_expectation(tmp_path):
+    spelled = [
+        "\\mathbb{E}_{x \\sim p}[x^T A^T A x] = \\mathrm{tr}(A^T A \\mathbb{E}[x x^T])",
+        "\\operatorname{E}(x^T A^T A x) = \\mathrm{tr}(A^T A E\\left[x x^T\\right])",
+        "\\mathrm{E}[E[x]] = E[x]",
+    ]
+    for formula in spelled:
+        assert statuses(tmp_path, RANDOM_X + f"$${formula}$$") == ["ok"], formula
+
+
+def test_nothing_declared_random_cannot_be_checked_and_says_how(tmp_path):
+    # with E dropped, E[x x^T] = E[x] E[x]^T would be x x^T = x x^T: never taken for true
+    notes = "% derivtex: x: n\n$$E[x x^T] = E[x] E[x]^T$$"
+    assert statuses(tmp_path, notes) == ["cannot check"]
+    assert "% derivtex: x, v: random" in messages(tmp_path, notes)[0]
+
+
+def test_a_conditional_expectation_is_not_understood(tmp_path):
+    assert statuses(tmp_path, RANDOM_X + "$$E[x \\mid b] = x$$") == ["not understood"]
+
+
+def test_a_zero_mean_is_used_only_where_declared(tmp_path):
+    notes = "% derivtex: x: n, random; w: n, random{zero}\n$$E[x + w] = E[x]$$"
+    assert statuses(tmp_path, notes.format(zero=", zero mean")) == ["ok"]
+    assert statuses(tmp_path, notes.format(zero="")) == ["does not follow"]
+    assert statuses(tmp_path, notes.format(zero=", zero-mean").replace("E[x]$$", "E[x] + E[w]$$")) == ["ok"]
+
+
+def test_an_independence_is_used_only_where_declared(tmp_path):
+    notes = "% derivtex: x: n, random; v: m, random{independent}\n$$E[x v^T] = E[x] E[v]^T$$"
+    assert statuses(tmp_path, notes.format(independent=", independent")) == ["ok"]
+    assert statuses(tmp_path, notes.format(independent="")) == ["does not follow"]
+
+
+def test_the_covariance_of_a_measurement_with_independent_zero_mean_noise(tmp_path):
+    # Kalman: E[(Ax + v)(Ax + v)^T] = A E[x x^T] A^T + R, R the noise covariance E[v v^T]
+    notes = (
+        "% derivtex: x: n, random; v: m, random, independent, zero mean; A: m x n; R := E[v v^T]\n"
+        "$$E[(Ax + v)(Ax + v)^T] = A E[x x^T] A^T + {rest}$$"
+    )
+    assert statuses(tmp_path, notes.format(rest="R")) == ["ok"]
+    assert statuses(tmp_path, notes.format(rest="0")) == ["does not follow"]
+    assert statuses(tmp_path, notes.format(rest="R").replace("A^T + R$$", "A + R$$")) != ["ok"]
+
+
+def test_a_model_equation_for_a_declared_symbol_is_substituted_where_nothing_is_differentiated(tmp_path):
+    # z = Hx + v stated, then E[(z - Hx)(z - Hx)^T] = R: true of the model, not of a free z
+    notes = (
+        "% derivtex: x: n, random; v, z: m; v: random, independent, zero mean; H: m x n; R := E[v v^T]\n"
+        "$$z = Hx + v$$\n$$E[(z - Hx)(z - Hx)^T] = {rest}$$"
+    )
+    assert statuses(tmp_path, notes.format(rest="R")) == ["skipped", "ok"]
+    assert statuses(tmp_path, notes.format(rest="2R")) == ["skipped", "does not follow"]
+
+
+def test_a_model_equation_is_not_substituted_under_a_derivative(tmp_path):
+    # y = X beta + e makes ||y - X beta||^2 = ||e||^2, whose gradient by beta is 0: the gradient of
+    # the loss as written is checked, with y free
+    notes = (
+        "% derivtex: X: n x p; y, e: n; \\beta: p\n$$y = X\\beta + e$$\n"
+        "$$\\nabla_\\beta (y - X\\beta)^T(y - X\\beta) = -2X^T(y - X\\beta)$$"
+    )
+    assert statuses(tmp_path, notes) == ["skipped", "ok"]

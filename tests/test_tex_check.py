@@ -12,6 +12,7 @@ import pytest
 from helpers import DERIVATIONS, invoke
 
 from gen.expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from gen.expr.texgradient import GRADIENT
 from gen.texcheck import links
 from gen.texcheck.check import check_file
 from gen.texcheck.document import read_events
@@ -93,7 +94,7 @@ def first(tree, test, change):
             new, done = first(child, test, change)
             if done:
                 return replace(tree, **{field: new}), True
-    if isinstance(tree, Call):
+    if isinstance(tree, Call) and tree.name != GRADIENT:  # ∂L/∂a written inside: L is a number, a a variable
         for i, arg in enumerate(tree.args):
             new, done = first(arg, test, change)
             if done:

@@ -249,5 +249,50 @@ def test_a_loss_differentiated_by_one_variable_is_left_alone(tmp_path):
 
 def test_a_loss_never_written_out_is_never_read_to_second_order(tmp_path):
     # the stand-in tr(G^T a) has no curvature: a Hessian of L cannot be checked with it
-    notes = LAYER + "$$\\nabla^2_z L = \\operatorname{diag}(\\sigma'(z)) \\nabla^2_a L \\operatorname{diag}(\\sigma'(z))$$"
+    diag = "\\operatorname{diag}(\\sigma'(z))"
+    notes = LAYER + f"$$\\nabla^2_z L = {diag} \\nabla^2_a L {diag}$$"
     assert statuses(tmp_path, notes)[-1] != "ok"
+
+
+def test_markdown_and_typing_habits_of_the_held_out_sources(tmp_path):
+    # jilljenn: kramdown's "\\\ " row break; eunsu-park: \nabla_\mathbf{w}; sspuiip: "one-hot";
+    # yuqiii-wang: \sum^n_{i=1}; doraemonzzz: 1_{i=j}; shreedharn: {\textstyle \begin{aligned}…}
+    rows = (
+        "% derivtex: a, b: n\n\\begin{align} &(a+b)^T(a+b) \\\\\\\n"
+        "=& a^Ta + 2a^Tb + b^Tb \\\\\\\n=& a^Ta + b^Tb\n\\end{align}"
+    )
+    assert statuses(tmp_path, rows) == ["ok", "does not follow"]
+    nabla = "% derivtex: X: n x p; w: p; y: n\n$$\\nabla_\\mathbf{w} (Xw - y)^T(Xw - y) = 2X^T(Xw - y)$$"
+    assert statuses(tmp_path, nabla) == ["ok"]
+    onehot = "% derivtex: y: n one-hot\n$$y^T \\mathbf{1} = 1$$"
+    assert statuses(tmp_path, onehot) == ["ok"]
+    assert statuses(tmp_path, onehot.replace(" one-hot", "")) == ["does not follow"]
+    sums = "% derivtex: x, y: n\n$$\\sum^n_{i=1} x_i y_i = x^T y$$"
+    assert statuses(tmp_path, sums) == ["ok"]
+    indicator = "% derivtex: x: n\n$$\\sum_j 1_{i=j} x_j = x_i$$"
+    assert statuses(tmp_path, indicator) == ["ok"]
+    styled = "% derivtex: A, B: n x n\n$${\\textstyle \\begin{aligned} (AB)^T &= B^T A^T \\end{aligned}}$$"
+    assert statuses(tmp_path, styled) == ["ok"]
+
+
+def test_a_relation_starting_a_row_splits_after_a_bracket_left_open(tmp_path):
+    # sspuiip: tr[(A dX^{-1}] (a typo) would hide the rows below it inside the open parenthesis
+    notes = (
+        "% derivtex: A, X: n x n\n"
+        "\\begin{align} d\\,\\mathrm{tr}(AX^{-1}) &= \\mathrm{tr}[(A\\,d(X^{-1})] \\\\\n"
+        "&= -\\mathrm{tr}(AX^{-1}\\,dX\\,X^{-1}) \\\\\n&= \\mathrm{tr}(X^{-1}AX^{-1}\\,dX) \\end{align}"
+    )
+    assert statuses(tmp_path, notes) == ["not understood", "not understood", "does not follow"]  # a sign lost
+    assert statuses(tmp_path, notes.replace("&= \\mathrm{tr}(X^{-1}", "&= -\\mathrm{tr}(X^{-1}"))[2] == "ok"
+
+
+def test_while_solving_only_equations_in_the_unknown_are_conditions(tmp_path):
+    # uwctrl LQR: after ∂V/∂u = 0, V(x) = x^T P x restated is about x alone: a slip there is reported
+    notes = (
+        "% derivtex: x: n; u: m; A, P: n x n; P: symmetric; B: n x m; R: m x m spd; V(x) := x^T P x\n"
+        "$$\\frac{\\partial}{\\partial u} (u^T R u + 2 x^T A^T P B u) = 2Ru + 2B^T P A x = 0$$\n"
+        "$$u^T R u = -x^T A^T P B u$$\n$$V(x) = {right}$$"
+    )
+    assert statuses(tmp_path, notes.replace("{right}", "x^T P x")) == ["ok", "skipped", "skipped", "ok"]
+    wrong = notes.replace("{right}", "x^T P^2 x")
+    assert statuses(tmp_path, wrong) == ["ok", "skipped", "skipped", "does not follow"]

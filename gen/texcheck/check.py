@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Name
 from .applied import applying
-from .conditions import as_conditions, prose_cue, solving_after
+from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .jacobians import layout_stated
@@ -99,7 +99,7 @@ def on_note(scope: Scope, event: Event, base, parse, name_of):
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
     kept = dict(declared=base.declared, defined=base.defined, layout=base.layout, gradient=base.gradient)
-    return replace(scope, **kept, skip=False, solving="", earlier=(), varied=frozenset()), ()
+    return replace(scope, **kept, skip=False, solving="", unknowns=(), earlier=(), varied=frozenset()), ()
 
 
 def on_prose(scope: Scope, event: Event, base, parse, name_of):
@@ -127,17 +127,20 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
 def on_block(scope: Scope, event: Event, base, parse, name_of):
     # X \\in \\mathbb{R}^{n} in a display too, outside its reason column
     scope = on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
-    found, defined, solving = [], dict(scope.defined), scope.solving
+    found, defined, solving, unknowns = [], dict(scope.defined), scope.solving, scope.unknowns
     for k, chain in enumerate(chains(event)):
         here = replace(scope, defined=defined, solving=solving)
         outcomes, definitions, varied = continued(chain, here, applying(parse, defined), event, first=k == 0)
         scope = replace(scope, varied=scope.varied | varied)
-        outcomes = as_conditions(chain, explained(chain, outcomes, here), solving)
-        solving = solving_after(chain, outcomes, solving)
+        outcomes = as_conditions(chain, explained(chain, outcomes, here), solving, unknowns)
+        solving, before = solving_after(chain, outcomes, solving), solving
+        unknowns = (unknowns_of(chain) or unknowns) if solving != before else unknowns if solving else ()
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)
     earlier = going_on(scope.earlier, event)
-    return replace(scope, skip=False, defined=defined, solving=solving, earlier=earlier), found
+    return replace(
+        scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier
+    ), found
 
 
 def continued(chain, scope: Scope, parse, event: Event, first: bool):

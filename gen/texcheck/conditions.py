@@ -83,9 +83,11 @@ def has_zero_side(link) -> bool:
     return written_zero(link.left.text) or written_zero(link.right.text)
 
 
-def as_conditions(chain, outcomes: list, solving: str) -> list:
+def as_conditions(chain, outcomes: list, solving: str, unknowns: tuple = ()) -> list:
     """The outcomes with the links that are conditions skipped: a derivative set to zero anywhere;
-    in a text that is solving (``solving`` says why), any equation that did not check."""
+    in a text that is solving (``solving`` says why), any equation that did not check and that
+    involves what is solved for (``unknowns``, the variables of the derivative set to zero, if
+    known)."""
     found = []
     for k, o in enumerate(outcomes):
         explained = o.status == "cannot check" and not o.message.startswith(ZERO_BOTH)
@@ -93,7 +95,9 @@ def as_conditions(chain, outcomes: list, solving: str) -> list:
             found.append(o)
         elif set_to_zero(chain, k):
             found.append(replace(o, status="skipped", message=f"{PREFIX}: a derivative set to zero"))
-        elif solving and not claims_derivative(chain.links[k]) and condition_like(chain, outcomes, k):
+        elif (
+            solving and not claims_derivative(chain.links[k]) and condition_like(chain, outcomes, k, unknowns)
+        ):
             what = "an equation set to zero" if has_zero_side(chain.links[k]) else "an equation"
             found.append(replace(o, status="skipped", message=f"{PREFIX}: {what} where {solving}"))
         else:
@@ -104,12 +108,44 @@ def as_conditions(chain, outcomes: list, solving: str) -> list:
 SLIPS = ("the sign differs", "the transpose of what", "minus the transpose", "off by a factor")
 
 
-def condition_like(chain, outcomes: list, k: int) -> bool:
-    """Whether link k, failing while the text solves, reads as a condition: set to zero, or in a
-    chain none of whose links checks, and not off by a sign, a transpose or a factor (those are
-    slips: ``x = -QQ^Tx`` after "satisfies" is a sign lost, not an equation to solve)."""
+def condition_like(chain, outcomes: list, k: int, unknowns: tuple = ()) -> bool:
+    """Whether link k, failing while the text solves, reads as a condition: it involves what is
+    solved for (when that is known; else its chain is one or two equations), and is set to zero,
+    or in a chain none of whose links checks and not off by a sign, a transpose or a factor (those
+    are slips: ``x = -QQ^Tx`` after "satisfies" is a sign lost, not an equation to solve)."""
+    link = chain.links[k]
+    if unknowns and not any(mentions(side.text, u) for u in unknowns for side in (link.left, link.right)):
+        return False  # V(x_k, k) = x_k^T P_k x_k after ∂V/∂u_k = 0: about something else, a slip if wrong
+    if not unknowns and len(chain.links) > 2 and not has_zero_side(link):
+        return False  # after "satisfies": a chain of three steps or more is a derivation, not equations
     slip = any(s in outcomes[k].message for s in SLIPS)
-    return has_zero_side(chain.links[k]) or not (slip or any(o.status == "ok" for o in outcomes))
+    return has_zero_side(link) or not (slip or any(o.status == "ok" for o in outcomes))
+
+
+BY = re.compile(  # the variable of \nabla_X, \nabla_{X} or \frac{\partial …}{\partial X}
+    r"\\nabla\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z])"
+    r"|\}\s*\{\s*\\partial\s*((?:[^{}]|\{[^{}]*\})*)\}"  # the denominator, right after the numerator
+)
+BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|hat|tilde|bar|widehat|widetilde)\s*|[{}]")  # \hat\beta: β
+
+
+def unknowns_of(chain) -> tuple:
+    """What a chain that sets a derivative to zero solves for: the derivative's variables."""
+    found = []
+    for k in range(len(chain.links)):
+        if set_to_zero(chain, k):
+            texts = (chain.links[k].left.text, chain.links[k].right.text, chain.links[0].left.text)
+            found += [plain(m.group(1) or m.group(2)) for t in texts for m in BY.finditer(t)]
+    return tuple(dict.fromkeys(u for u in found if u))
+
+
+def plain(latex: str) -> str:
+    """A name's LaTeX without bold, accents and braces: ``\\mathbf{w}``, ``{w}`` are w."""
+    return BOLD.sub("", latex).strip()
+
+
+def mentions(text: str, unknown: str) -> bool:
+    return bool(re.search(rf"(?<![A-Za-z\\]){re.escape(unknown)}(?![A-Za-z])", plain(text)))
 
 
 def solving_after(chain, outcomes: list, solving: str) -> str:

@@ -143,7 +143,9 @@ class Gradient:
     squared: bool = False  # by σ², written \partial \sigma^2 (`gen.texcheck.densities.by_square`)
 
 
-GRADIENT = re.compile(r"\\nabla\s*_\s*(\{|\\?[A-Za-z]+)")  # a group in braces: to its closing brace
+GRADIENT = re.compile(
+    r"\\nabla\s*_\s*(\{|\\(?:mathbf|boldsymbol|bm)\s*\{[^{}]*\}|\\?[A-Za-z]+)"
+)  # ∇_{X} (to its closing brace), ∇_\mathbf{w}
 
 
 # \mathbf{\nabla_W} f: the bold only styles the operator
@@ -430,7 +432,7 @@ def varied_in(trees: list) -> frozenset:
     """The names the sides differentiate by (∇_w, ∂/∂X_{ij}, dX)."""
     found = set()
     for tree in trees:
-        if isinstance(tree, (Gradient, Jacobian)):
+        if isinstance(tree, Gradient):
             found.add(tree.variable)
         if isinstance(tree, Indexed):
             found |= {n.variable for n in index_nodes(tree.tree) if isinstance(n, Derivative)}

@@ -27,6 +27,7 @@ ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
 INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 # Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column; ``\\boxed{A = B}`` frames
 # a chain whose relations are links), the argument stays.
+STRAY = re.compile(r"(?<=(?<!\\)\\\\)\\(?=\s)")
 STYLED = re.compile(r"(?<!\\)\{(?=\s*\\(?:textstyle|displaystyle|scriptstyle)\b)")
 OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a = b}
     r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed)\s*\{|\\(?:textcolor|color)\s*\{[^{}]*\}\s*\{"
@@ -128,6 +129,7 @@ def open_at_end(text: str) -> bool:
 def cleaned(body: str) -> tuple[str, list[str]]:
     """``body`` with what is not mathematics blanked, and the remarks taken out (in order)."""
     remarks, at = [], 0
+    body = STRAY.sub(" ", body)  # kramdown's "\\\ " row break: the third backslash is a space
     for pattern in (INTERTEXT, REMARK):
         while match := pattern.search(body, at if pattern is REMARK else 0):
             end = closing(body, match.end())

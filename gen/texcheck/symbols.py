@@ -59,6 +59,7 @@ class Scope:
     summation: bool = False  # repeated indices summed (gen.texcheck.einstein)
     through: frozenset = frozenset()  # a chain's names that vary as a defined name does (dΛ, Λ := Σ⁻¹: Σ)
     solving: str = ""  # why the text is solving equations here, not stating identities (conditions.py)
+    unknowns: tuple = ()  # what it solves for, where a derivative set to zero says (conditions.unknowns_of)
     earlier: tuple = ()  # (file, running side, last side): what a display starting with "=" goes on from
     varied: frozenset = frozenset()  # the names the section differentiates by (links.model_equation)
 
@@ -154,7 +155,7 @@ def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
 
 def declaration(what: str, span: Span, where: str) -> Declared:
     """``n x n invertible``, ``n``, ``scalar``, ``symmetric``: a shape and assumptions."""
-    what = re.sub(r"\bzero[\s-]+mean\b", "zero-mean", what.replace(",", " "))
+    what = re.sub(r"\bzero[\s-]+mean\b", "zero-mean", what.replace(",", " ").replace("one-hot", "onehot"))
     words = what.replace("\\times", " x ").replace("×", " x ").split()
     assume = tuple(w for w in words if w in ASSUMPTIONS)
     random = tuple(w.replace("-", " ") for w in words if w.replace("-", " ") in RANDOM)

@@ -296,3 +296,10 @@ def test_while_solving_only_equations_in_the_unknown_are_conditions(tmp_path):
     assert statuses(tmp_path, notes.replace("{right}", "x^T P x")) == ["ok", "skipped", "skipped", "ok"]
     wrong = notes.replace("{right}", "x^T P^2 x")
     assert statuses(tmp_path, wrong) == ["ok", "skipped", "skipped", "does not follow"]
+
+
+def test_a_layered_name_with_an_index_declared_is_a_symbol_of_its_own(tmp_path):
+    # johnwaczak Kalman: \xi_k^{(a)} is the analysis error at step k (declared), not an entry of ξ^{(a)}
+    notes = "% derivtex: \\xi_k^{(a)}: n; M: n x n\n$$M\\xi_k^{(a)} + M\\xi_k^{(a)} = 2M\\xi_k^{(a)}$$"
+    assert statuses(tmp_path, notes) == ["ok"]
+    assert statuses(tmp_path, notes.replace("= 2M", "= M")) == ["does not follow"]

@@ -20,7 +20,7 @@ from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
 from .texbars import bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, inner
-from .texindex import INDEX_CONTROL, Entry, entry
+from .texindex import INDEX_CONTROL, entry
 from .texlex import Macros, Stream, Tok, macros_from
 from .texnames import (
     BOLD,
@@ -301,11 +301,9 @@ class _Parser(Words):
             raise self.error("an index ^{(k)} goes on a symbol's name: W^{(1)}, A^{(\\ell-1)}", caret)
         index = "".join(parts)
         main, _, sub = base.name.partition("_")
-        layered = [f"{main}_{index}", f"{main}{index}"]
-        if re.fullmatch(
-            r"[a-z](,?[a-z])?", sub
-        ):  # z_j^{[2]}, W_{j,i}^{(1)}, x_j^{(i)}: an entry, as z^{[2]}_j is
-            return Entry(Name(self.resolve(tuple(layered)), base.pos), tuple(sub.replace(",", "")), caret.pos)
+        if re.fullmatch(r"[a-z](,?[a-z])?", sub):  # z_j^{[2]}, x_j^{(i)}, \xi_k^{(a)}: z_2_j, xi_a_k: a
+            layered = self.resolve((f"{main}_{index}", f"{main}{index}"))  # symbol if declared, else
+            return Name(f"{layered}_{sub.replace(',', '')}", base.pos)  # the entry j of z_2 (texcheck)
         return Name(self.resolve((f"{base.name}_{index}", f"{base.name}{index}")), base.pos)
 
     def prose_ahead(self) -> bool:

@@ -303,3 +303,20 @@ def test_a_layered_name_with_an_index_declared_is_a_symbol_of_its_own(tmp_path):
     notes = "% derivtex: \\xi_k^{(a)}: n; M: n x n\n$$M\\xi_k^{(a)} + M\\xi_k^{(a)} = 2M\\xi_k^{(a)}$$"
     assert statuses(tmp_path, notes) == ["ok"]
     assert statuses(tmp_path, notes.replace("= 2M", "= M")) == ["does not follow"]
+
+
+def test_the_values_derivtex_draws_itself_are_never_named_in_a_message(tmp_path):
+    # yuqiii-wang: tr(B G^T A dX) = tr((A^T G^T B)^T dX), G = ∂f/∂Y with Y := AXB: the slip holds only
+    # for a symmetric G, which no annotation can declare (G is drawn, named Y§∂f inside)
+    grad = "(\\frac{\\partial f}{\\partial Y})"
+    notes = (
+        "% derivtex: A, X, B: n x n; Y := AXB\n"
+        f"$$df = \\mathrm{{tr}}({grad}^T dY) = \\mathrm{{tr}}(B {grad}^T A\\,dX)"
+        f" = \\mathrm{{tr}}((A^T {grad}^T B)^T dX)"
+        " = \\mathrm{tr}((\\frac{\\partial f}{\\partial X})^T dX)$$"
+    )
+    path = tmp_path / "notes.tex"
+    path.write_text("\\documentclass{article}\n\\begin{document}\n" + notes + "\n\\end{document}\n")
+    found = check_file(path).outcomes
+    assert [o.status for o in found][1:3] == ["ok", "does not follow"]
+    assert not any("§" in o.message for o in found)

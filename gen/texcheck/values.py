@@ -31,6 +31,7 @@ from ..verify.sample import (
     well_conditioned_value,
 )
 from .domain import in_domain
+from .expectations import SAMPLE
 from .gradients import GradientLowering
 from .symmetry import derived
 
@@ -244,8 +245,10 @@ def diagnosis(sides: Sides, a, b, points) -> str:
 
 
 def symmetry(sides: Sides, a, b) -> list[str]:
-    """The square symbols whose symmetry makes the link hold (one alone if one suffices)."""
-    squares = sides.squares()
+    """The square symbols whose symmetry makes the link hold (one alone if one suffices); not the
+    values derivtex draws itself (an expectation's samples, an abstract loss's gradient: x§2, Y§∂f),
+    which no annotation declares."""
+    squares = [s for s in sides.squares() if SAMPLE not in s]
     if not squares or not holds(sides, a, b, squares):
         return []
     alone = next((s for s in squares if holds(sides, a, b, [s])), None)

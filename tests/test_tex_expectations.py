@@ -4,21 +4,15 @@ covariance of a sum of independent quantities, E[v] = 0 for zero-mean noise) wit
 derivation makes of it (a product of means for the mean of a product, a dropped transpose or
 term, an independence or a zero mean the text never stated)."""
 
-from pathlib import Path
-
-from gen.texcheck.check import check_file
+from helpers import checked_in_paper
 
 
-def statuses(tmp_path: Path, body: str) -> list[str]:
-    path = tmp_path / "notes.tex"
-    path.write_text("\\documentclass{article}\n\\begin{document}\n" + body + "\n\\end{document}\n")
-    return [o.status for o in check_file(path).outcomes]
+def statuses(tmp_path, body: str) -> list[str]:
+    return [o.status for o in checked_in_paper(tmp_path, body + "\n")]
 
 
-def messages(tmp_path: Path, body: str) -> list[str]:
-    path = tmp_path / "notes.tex"
-    path.write_text("\\documentclass{article}\n\\begin{document}\n" + body + "\n\\end{document}\n")
-    return [o.message for o in check_file(path).outcomes]
+def messages(tmp_path, body: str) -> list[str]:
+    return [o.message for o in checked_in_paper(tmp_path, body + "\n")]
 
 
 RANDOM_X = "% derivtex: x: n, random; A: m x n; b: m\n"

@@ -1,15 +1,11 @@
 """Held-out real chains (issue 18): the notations they use that the checker misread, each with a
 right and a wrong variant (the wrong one checked by hand: a sign, a transpose, a dropped term)."""
 
-from pathlib import Path
-
-from gen.texcheck.check import check_file
+from helpers import checked_in_paper
 
 
-def statuses(tmp_path: Path, body: str) -> list[str]:
-    path = tmp_path / "notes.tex"
-    path.write_text("\\documentclass{article}\n\\begin{document}\n" + body + "\n\\end{document}\n")
-    return [o.status for o in check_file(path).outcomes]
+def statuses(tmp_path, body: str) -> list[str]:
+    return [o.status for o in checked_in_paper(tmp_path, body + "\n")]
 
 
 KALMAN = "% derivtex: H: m x n; K_k: n x m; \\hat{M}_k: n x n; R: m x m; \\hat{M}_k, R: symmetric\n"
@@ -315,8 +311,6 @@ def test_the_values_derivtex_draws_itself_are_never_named_in_a_message(tmp_path)
         f" = \\mathrm{{tr}}((A^T {grad}^T B)^T dX)"
         " = \\mathrm{tr}((\\frac{\\partial f}{\\partial X})^T dX)$$"
     )
-    path = tmp_path / "notes.tex"
-    path.write_text("\\documentclass{article}\n\\begin{document}\n" + notes + "\n\\end{document}\n")
-    found = check_file(path).outcomes
+    found = checked_in_paper(tmp_path, notes + "\n")
     assert [o.status for o in found][1:3] == ["ok", "does not follow"]
     assert not any("§" in o.message for o in found)

@@ -21,7 +21,8 @@ from ..errors import Span
 from ..expr.parser import BinOp, Call, Name, Postfix
 from ..expr.texgradient import GRADIENT
 from ..spec.reader import Text
-from .expectations import SAMPLE, mapped, names
+from .expectations import SAMPLE, names
+from .indexnodes import mapped, nodes
 from .symbols import Definition
 
 NOWHERE = Span("<derivtex>", 1, 1)  # where the first-order stand-in of a loss is written: nowhere
@@ -75,9 +76,8 @@ def inside(v: str, u: str, scope) -> bool:
         return True
     if v not in scope.defined or isinstance(scope.parsed(v), str):
         return False
-    part, found = bare(scope.parsed(v)), []
-    mapped(bare(body), lambda n: found.append(n) or n if n == part else n)
-    return bool(found)
+    part = bare(scope.parsed(v))
+    return any(n == part for n in nodes(bare(body)))
 
 
 def bare(tree):
@@ -92,9 +92,7 @@ def by_variable(tree, f: str, variable: str, gradient_class) -> bool:
 
 def gradient_values(tree) -> list[tuple[str, str]]:
     """(f, X) of each ``\\frac{\\partial f}{\\partial X}`` written inside an expression."""
-    found = []
-    mapped(tree, lambda n: found.append((n.args[0].name, n.args[1].name)) or n if is_gradient_value(n) else n)
-    return found
+    return [(n.args[0].name, n.args[1].name) for n in nodes(tree) if is_gradient_value(n)]
 
 
 def is_gradient_value(node, f: str | None = None, variable: str | None = None) -> bool:

@@ -14,11 +14,11 @@ random, ``E[…]`` cannot be checked.
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass, replace
 from itertools import product
 
 from ..expr.parser import BinOp, Call, Name, Neg, Num
 from ..expr.texbars import Uncheckable
+from .indexnodes import mapped, nodes
 
 DRAWS = 3  # values per random symbol: two are not enough (x and -x make every odd moment vanish)
 MOST = 81  # copies of f in one expectation (four independent symbols)
@@ -35,20 +35,6 @@ def averaged(tree, scope):
     """``tree`` with each ``E[f]`` the average of f over the samples (innermost first)."""
     expectation = lambda t: isinstance(t, Call) and t.name == "expect"  # noqa: E731
     return mapped(tree, lambda t: mean(t.args[0], scope, t.pos) if expectation(t) else t)
-
-
-def mapped(tree, rewrite):
-    """``tree`` rebuilt bottom-up, ``rewrite`` applied to each node once its parts are."""
-    if not is_dataclass(tree) or isinstance(tree, type):
-        return tree
-    new = {}
-    for f in fields(tree):
-        value = getattr(tree, f.name)
-        if isinstance(value, tuple) and any(is_dataclass(v) for v in value):
-            new[f.name] = tuple(mapped(v, rewrite) for v in value)
-        elif is_dataclass(value):
-            new[f.name] = mapped(value, rewrite)
-    return rewrite(replace(tree, **new) if new else tree)
 
 
 def mean(f, scope, pos: int):
@@ -89,6 +75,4 @@ def renamed(tree, values: dict):
 
 
 def names(tree) -> list[str]:
-    found: dict = {}
-    mapped(tree, lambda t: found.setdefault(t.name, t) if isinstance(t, Name) else t)
-    return list(found)
+    return list(dict.fromkeys(n.name for n in nodes(tree) if isinstance(n, Name)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 MAX_ENTRIES = 10**6  # numbers computed for one side at one size assignment
 TOLERANCE = 1e-7  # relative, after a complex-step derivative (exact to rounding)
@@ -80,6 +80,21 @@ def nodes(tree):
         for child in value if isinstance(value, tuple) else (value,):
             if is_dataclass(child):
                 yield from nodes(child)
+
+
+def mapped(tree, rewrite, stop=lambda node: False):
+    """``tree`` rebuilt bottom-up, ``rewrite`` applied to each node once its parts are; a node
+    ``stop`` holds of is kept whole."""
+    if not is_dataclass(tree) or isinstance(tree, type) or stop(tree):
+        return tree
+    new = {}
+    for f in fields(tree):
+        value = getattr(tree, f.name)
+        if isinstance(value, tuple) and any(is_dataclass(v) for v in value):
+            new[f.name] = tuple(mapped(v, rewrite, stop) for v in value)
+        elif is_dataclass(value):
+            new[f.name] = mapped(value, rewrite, stop)
+    return rewrite(replace(tree, **new) if new else tree)
 
 
 def split(name: str) -> tuple[str, tuple[str, ...]] | None:

@@ -36,6 +36,7 @@ from .indexnodes import (
     ShapeError,
     Uncheckable,
     in_order,
+    mapped,
     nodes,
     split,
 )
@@ -188,23 +189,15 @@ def index_occurrences(node) -> list[str]:
 
 
 def reindexed(tree, index: str, value: str):
-    """``tree`` (read in index notation) with the free index ``index`` written ``value`` (f_k → f_j)."""
-    if isinstance(tree, IndexSum) and index in tree.indices:
-        return tree  # bound again inside: another k
-    if isinstance(tree, (Entry, Delta)):
-        tree = replace(tree, indices=tuple(value if i == index else i for i in tree.indices))
-    if isinstance(tree, Member) and tree.index == index:
-        tree = replace(tree, index=value)
-    if not is_dataclass(tree):
-        return tree
-    changed = {}
-    for f in fields(tree):
-        v = getattr(tree, f.name)
-        if isinstance(v, tuple) and any(is_dataclass(c) for c in v):
-            changed[f.name] = tuple(reindexed(c, index, value) for c in v)
-        elif is_dataclass(v):
-            changed[f.name] = reindexed(v, index, value)
-    return replace(tree, **changed) if changed else tree
+    """``tree`` (read in index notation) with the free index ``index`` written ``value`` (f_k → f_j);
+    a sum over another k inside is left alone."""
+
+    def renamed(node):
+        if isinstance(node, (Entry, Delta)):
+            return replace(node, indices=tuple(value if i == index else i for i in node.indices))
+        return replace(node, index=value) if isinstance(node, Member) and node.index == index else node
+
+    return mapped(tree, renamed, stop=lambda node: isinstance(node, IndexSum) and index in node.indices)
 
 
 class Resolver:

@@ -142,3 +142,20 @@ def test_a_function_defined_in_a_display_then_its_entry(tmp_path):
     )
     found = checked_in_paper(tmp_path, text)
     assert [o.status for o in found] == ["skipped", "ok", "ok", "does not follow"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # by hand: d/dy_k log y_k = 1/y_k, d/dy_k y_k^{3/2} = (3/2) y_k^{1/2}; the complex step must not
+        # take the principal branch at a negative draw (log(−2 + ih) has imaginary part π)
+        (r"\frac{\partial}{\partial y_k} \log y_k = \frac{1}{y_k}", ["ok"]),
+        (r"\frac{\partial}{\partial y_k} \log y_k = -\frac{1}{y_k}", ["does not follow"]),
+        (r"\frac{\partial}{\partial y_k} \sum_u \log y_u = \frac{1}{y_k}", ["ok"]),
+        (r"\frac{\partial}{\partial y_k} \sqrt{y_k} = \frac{1}{2 \sqrt{y_k}}", ["ok"]),
+        (r"\frac{\partial}{\partial y_k} y_k^{3/2} = \frac32 y_k^{1/2}", ["ok"]),
+        (r"\frac{\partial}{\partial y_k} y_k^{3/2} = \frac32 y_k^{3/2}", ["does not follow"]),
+    ],
+)
+def test_a_derivative_of_a_function_defined_for_positive_entries(tmp_path, body, expected):
+    assert [o.status for o in outcomes(tmp_path, body, "% derivtex: y: n\n")] == expected

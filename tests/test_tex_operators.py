@@ -187,3 +187,17 @@ def test_a_log_is_checked_where_its_argument_lies_in_its_domain(tmp_path):
         "\\[ d(y^T \\log(x)) = y^T dx \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "does not follow", "ok", "does not follow"]
+
+
+def test_oslash_is_the_entrywise_quotient(tmp_path):
+    # The Matrix Cookbook's ⊘ (Hadamard division); the cross-entropy gradient ∂(yᵀ log p)/∂p = y ⊘ p
+    # (Goodfellow, Bengio and Courville, Deep Learning, §6.2.2.3), checked here by central differences
+    y, p = RNG.standard_normal(4), RNG.uniform(0.5, 2, 4)
+    gradient = np.array([(y @ np.log(p + h) - y @ np.log(p - h)) / 2e-6 for h in np.eye(4) * 1e-6])
+    assert np.allclose(gradient, y / p, rtol=1e-6)
+    body = (
+        "% derivtex: y, p: n\n"
+        "\\[ \\frac{\\partial}{\\partial p} y^T \\log p = y \\oslash p \\]\n"
+        "\\[ \\frac{\\partial}{\\partial p} y^T \\log p = p \\oslash y \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]

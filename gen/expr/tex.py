@@ -186,12 +186,14 @@ class _Parser(Words):
         return node
 
     def product(self):
-        """Factors joined by an operator (``\\cdot``, ``/``, ``\\odot``, ``\\otimes``); juxtaposition
-        binds tighter: ``x \\odot Wy`` is ``x ∘ (Wy)``, ``1/2x`` is ``1/(2x)``."""
+        """Factors joined by an operator (``\\cdot``, ``/``, ``\\odot``, ``\\oslash``, ``\\otimes``);
+        juxtaposition binds tighter: ``x \\odot Wy`` is ``x ∘ (Wy)``, ``1/2x`` is ``1/(2x)``."""
         node = self.juxtaposed()
         while (token := self.peek()).kind in ("char", "cs") and token.text in TIMES or self.julia_dot(False):
             op = ".*" if self.julia_dot() else TIMES[self.next().text]  # \mathbin{.*}: Julia's x .* y
             right = self.nested(self.juxtaposed)
+            if op == "./":  # A \oslash B: A ∘ B^{∘-1}
+                op, right = ".*", Postfix(".^", right, token.pos, Num("-1", token.pos))
             kron = op == "kron"
             node = Call("kron", (node, right), token.pos) if kron else BinOp(op, node, right, token.pos)
         return node

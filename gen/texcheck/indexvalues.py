@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, is_dataclass
 
 import numpy as np
 
-from ..expr.functions import FUNCTIONS
+from ..expr.functions import FUNCTIONS, POSITIVE
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
 from ..verify.domains import ENTRIES, entries_of
@@ -147,7 +147,8 @@ class Evaluator:
                 raise Uncheckable("e^{A} of a matrix in index notation: the matrix exponential? write it out")
             return Value(np.exp(y), keys)
         if base.matrix == (1, 1) or node.op == ".^":
-            return Value(x**y, keys)
+            integral = np.all(np.isreal(y)) and np.all(np.real(y) == np.round(np.real(y)))
+            return Value(x**y if integral else in_domain(x, x**y), keys)
         if exponent.keys or not float(exponent.data.real.flat[0]).is_integer():
             raise Uncheckable("a matrix to a power that is not an integer")
         return Value(np.linalg.matrix_power(base.data, int(exponent.data.real.flat[0])), base.keys)
@@ -174,7 +175,8 @@ class Evaluator:
             raise Uncheckable(f"{node.name} of a square matrix (the matrix function?) in index notation")
         if np.iscomplexobj(v.data) and not function.analytic:
             raise Uncheckable(f"the derivative of {node.name}, not smooth, cannot be checked")
-        return Value(function.numpy_function(np)(v.data), v.keys)
+        value = function.numpy_function(np)(v.data)
+        return Value(in_domain(v.data, value) if function.domain == POSITIVE else value, v.keys)
 
     def entry(self, node: Entry, env: dict) -> Value:
         v = self.of(node.operand, env)
@@ -244,6 +246,14 @@ class Evaluator:
         if node.transposed:
             out = np.swapaxes(out, -1, -2)
         return Value(out, keys)
+
+
+def in_domain(x: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """``value`` of a function defined for a positive ``x`` (log, sqrt, a fractional power), NaN
+    where ``x`` is not: real NumPy says so itself, but at the complex step's ``x + ih`` the principal
+    branch would give a finite value whose derivative is wrong (log(-2 + ih) has imaginary part π)."""
+    undefined = complex(np.nan, np.nan) if np.iscomplexobj(value) else np.nan  # the step's part NaN too
+    return np.where(np.real(x) > 0, value, undefined)
 
 
 def number_added(a: tuple[int, int], b: tuple[int, int]) -> None:

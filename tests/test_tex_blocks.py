@@ -220,3 +220,18 @@ def test_a_subscripted_density_with_vert_is_a_function_of_its_arguments(tmp_path
     found = outcomes_of(tmp_path, body)
     assert [o.status for o in found] == ["skipped", "ok"]
     assert found[0].message == "a definition of p_X, used to the end of the section"
+
+
+def test_an_underbrace_groups_nothing_its_note_is_dropped(tmp_path):
+    # Least squares expanded (wwwonderer's notes in tests/tex_corpus/): (Xw − y)ᵀ(Xw − y) =
+    # wᵀXᵀXw − wᵀXᵀy − yᵀXw + yᵀy, the two middle terms under one brace; as printed, the brace adds
+    # no parentheses (read as a group, the sign of yᵀXw would flip)
+    X, w, y = RNG.standard_normal((5, 3)), RNG.standard_normal(3), RNG.standard_normal(5)
+    assert np.isclose((X @ w - y) @ (X @ w - y), w @ X.T @ X @ w - w @ X.T @ y - y @ X @ w + y @ y)
+    body = (
+        "% derivtex: X: n x d; w: d; y: n\n"
+        "\\[ (Xw - y)^T(Xw - y) = w^TX^TXw - \\underbrace{w^TX^Ty - y^TXw}_{\\text{scalars}} + y^Ty \\]\n"
+        "\\[ (Xw - y)^T(Xw - y) = w^TX^TXw - \\underbrace{w^TX^Ty + y^TXw}_{\\text{scalars}} + y^Ty \\]\n"
+        "\\[ (Xw - y)^T(Xw - y) = w^TX^TXw \\overbrace{- 2w^TX^Ty}^{\\text{one number}} + y^Ty \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "ok"]

@@ -147,7 +147,7 @@ NESTINGS = {
     "roots": ("\\sqrt{", "s", "}"),
     "norms": ("\\|", "x", "\\|"),
     "functions": ("\\exp(", "s", ")"),
-    "decorations": ("\\underbrace{", "s", "}"),
+    "decorations": ("\\boxed{", "s", "}"),
     "minus signs": ("-", "s", ""),
     "braces": ("{", "s", "}"),
 }

@@ -16,7 +16,6 @@ from .texmatrix import environment
 from .texnames import (
     ACCENTS,
     BOLD,
-    BRACES,
     CLOSERS,
     CONVENIENCE,
     DROPPED_WITH_ARGUMENT,
@@ -179,15 +178,6 @@ def _unwrap_second(p, token: Tok):
     return _unwrap(p, token)
 
 
-def _brace(p, token: Tok):
-    """``\\underbrace{x}_{\\text{why}}``: x, the note dropped."""
-    node = _unwrap(p, token)
-    if p.peek().is_char(BRACES[token.text]):
-        p.next()
-        p.group_tokens()
-    return node
-
-
 def _langle(p, token: Tok):
     a = p.nested(p.sum)
     p.expect(",", "',' between the two sides of \\langle A, B\\rangle")
@@ -237,7 +227,6 @@ CONTROL: dict[str, Callable] = {
     **dict.fromkeys(ACCENTS, _accent),
     **dict.fromkeys(UNWRAPPED, _unwrap),
     **dict.fromkeys(UNWRAPPED_SECOND, _unwrap_second),
-    **dict.fromkeys(BRACES, _brace),
     **dict.fromkeys(FUNCTION_CS, _function),
     "langle": _langle,
     **dict.fromkeys(ELISIONS, elided),

@@ -201,6 +201,9 @@ DEFINERS = {
 }
 
 
+BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}  # and the note's side
+
+
 # --- the stream the parser reads ---------------------------------------------------------
 
 
@@ -223,6 +226,9 @@ class Stream:
     def peek(self) -> Tok:
         while self.stack:
             token = self.stack[-1]
+            if token.kind == "cs" and token.text in BRACES:
+                self.unbrace(self.stack.pop())
+                continue
             macro = self.macros.get(token.text) if token.kind == "cs" else None
             if macro is None:
                 return token
@@ -263,6 +269,15 @@ class Stream:
                 raise self.error(f"\\{token.text} uses #{t.text} but takes {len(args)} arguments", token)
         if len(body) + len(self.stack) > MAX_TOKENS:
             raise self.error(f"expression is too long (more than {MAX_TOKENS} tokens)", token)
+        self.push(body)
+
+    def unbrace(self, token: Tok) -> None:
+        """``\\underbrace{a - b}_{\\text{why}}``: the tokens a - b in place, the note dropped. The brace
+        groups nothing: ``x - \\underbrace{a - b}`` reads x - a - b, as printed."""
+        body = self.raw_argument(token)
+        if self.stack and self.stack[-1].is_char(BRACES[token.text]):
+            self.stack.pop()
+            self.raw_argument(token)
         self.push(body)
 
     def skip_size(self) -> None:

@@ -63,7 +63,6 @@ DROPPED_WITH_ARGUMENT = frozenset("label tag color phantom hphantom vphantom hsp
 UNWRAPPED = frozenset("boxed cancel bcancel xcancel underline mathstrut smash displaylines mathord".split())
 UNWRAPPED |= {"mathrlap", "mathllap", "mathclap", "rlap", "llap", "clap"}  # placement only
 UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".split())  # \textcolor{red}{x}
-BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}
 WORD_STYLES = frozenset("mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname".split())
 PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  # a reason in words
 # \bold: MathJax's \mathbf (Markdown notes write \bold{V_T}).

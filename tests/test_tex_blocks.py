@@ -235,3 +235,21 @@ def test_an_underbrace_groups_nothing_its_note_is_dropped(tmp_path):
         "\\[ (Xw - y)^T(Xw - y) = w^TX^TXw \\overbrace{- 2w^TX^Ty}^{\\text{one number}} + y^Ty \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "does not follow", "ok"]
+
+
+def test_a_differential_of_a_bracket_or_bars(tmp_path):
+    # Jacobi's formula d|X| = |X| tr(X⁻¹ dX) and d[tr(XᵀX)] = tr(dXᵀ X + Xᵀ dX) as sspuiip's notes
+    # (tests/tex_corpus/) write them, and d‖x‖² = 2xᵀdx: first-order differences checked here
+    X, dX = RNG.standard_normal((3, 3)), 1e-7 * RNG.standard_normal((3, 3))
+    x, dx = RNG.standard_normal(3), 1e-7 * RNG.standard_normal(3)
+    jacobi = np.linalg.det(X) * np.trace(np.linalg.solve(X, dX))
+    assert np.isclose(np.linalg.det(X + dX) - np.linalg.det(X), jacobi, rtol=1e-5)
+    assert np.isclose((x + dx) @ (x + dx) - x @ x, 2 * x @ dx, rtol=1e-5)
+    body = (
+        "% derivtex: X: n x n; x: n\n"
+        "\\[ \\mathrm{d}|\\mathbf{X}| = |\\mathbf{X}|\\mathrm{tr}(\\mathbf{X}^{-1}\\mathrm{d}X) \\]\n"
+        "\\[ \\mathrm{d}[\\mathrm{tr}(X^\\top X)] = \\mathrm{tr}[(dX^\\top) X + X^\\top dX] \\]\n"
+        "\\[ d\\|x\\|^2 = 2x^T dx \\]\n"
+        "\\[ d\\|x\\|^2 = x^T dx \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow"]

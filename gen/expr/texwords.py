@@ -81,8 +81,11 @@ class Words:
         return after is not None and (after.is_char("(") or after.is_cs("left", "bigl", "Bigl", "big", "Big"))
 
     def differentiable(self, token: Tok) -> bool:
-        """What may follow a differential's d: a letter, a Greek letter, a name, a parenthesis."""
-        if token.kind == "letter" or token.is_char("("):
+        """What may follow a differential's d: a letter, a Greek letter, a name, a bracket or bar
+        (``d(F)``, ``d[\\operatorname{tr} F]``, ``d|X|``, ``d\\|x\\|^2``)."""
+        if token.kind == "letter" or token.is_char("(", "[", "|"):
+            return True
+        if token.is_cs("|", "lvert", "lVert", "Vert"):
             return True
         tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS, BOLD, ACCENTS)  # d\\mathbf{x}, d\\hat{y}
         return token.kind == "cs" and any(token.text in t for t in tables)
@@ -90,6 +93,8 @@ class Words:
     def differential(self, d: Tok):
         """``dX`` (the grammar's name of X's differential) or ``d(F)``."""
         operand = self.nested(self.atom)
+        if isinstance(operand, Call) and operand.name in ("norm", "abs") and self.peek().is_char("^"):
+            operand = self.superscript(operand, self.next())  # d\|x\|^2: of the square, never (d\|x\|)^2
         if not isinstance(operand, Name):
             return Call("d", (operand,), d.pos)
         differential = Name("d" + operand.name, d.pos)

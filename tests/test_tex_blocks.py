@@ -253,3 +253,46 @@ def test_a_differential_of_a_bracket_or_bars(tmp_path):
         "\\[ d\\|x\\|^2 = x^T dx \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow"]
+
+
+def test_statements_side_by_side_with_wide_spaces_define_each_others_names(tmp_path):
+    # zydmu123's ReLU least squares (tests/tex_corpus/): f = ||max(XW, 0) − Y||²_F, restated as
+    # f = ||Ŷ − Y||²_F \quad Ŷ = max(Z, 0) \quad Z = XW: three statements, the last two saying where
+    # Ŷ comes from (by hand: substituting gives the definition back; dropping the square does not)
+    body = (
+        "% derivtex: X: n x d; W: d x k; Y, Z, \\hat{Y}: n x k\n"
+        "\\[ f = \\|\\max (X W, 0) - Y\\|_F^2 \\]\n"
+        "\\[ f = \\|\\hat{Y} - Y\\|_F^2 \\quad \\hat{Y} = max(Z, 0) \\quad Z = XW \\]\n"
+        "\\[ f = \\|\\hat{Y} - Y\\|_F \\quad \\hat{Y} = max(Z, 0) \\quad Z = XW \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["skipped", "ok", "skipped", "skipped"] + [
+        "does not follow",
+        "skipped",
+        "skipped",
+    ]
+
+
+def test_a_row_ending_in_a_wide_space_goes_on_below(tmp_path):
+    # xᵀx = tr(xxᵀ) = ||x||², an eqnarray whose first row ends with \qquad (wangcsshuai's layout)
+    body = (
+        "% derivtex: x: n\n"
+        "\\begin{eqnarray}\n x^T x &=& \\operatorname{tr}(x x^T) \\qquad \\\\\n &=& \\boxed{\\|x\\|^2}\n"
+        "\\end{eqnarray}\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+
+
+def test_a_function_of_several_arguments_the_text_has_not_defined(tmp_path):
+    # Q(x, u) defined by its display, then differentiated (an LQR cost-to-go, davidbrown3's notes):
+    # ∇_u (½xᵀAx + uᵀBx + ½uᵀCu) = Bx + Cu for a symmetric C, by hand; an f(m, C) never defined
+    # cannot be checked and says which declaration would unlock it
+    body = (
+        "% derivtex: x: n; u: m; A: n x n; B: m x n; C: m x m, symmetric\n"
+        "\\[ Q(x, u) = \\frac12 x^T A x + u^T B x + \\frac12 u^T C u \\]\n"
+        "\\[ \\nabla_u Q(x, u) = B x + C u \\]\n"
+        "\\[ \\nabla_u Q(x, u) = B^T x + C u \\]\n"
+        "\\[ \\nabla_u f(x, u) = B x \\]\n"
+    )
+    found = outcomes_of(tmp_path, body)
+    assert [o.status for o in found] == ["skipped", "ok", "shape error", "cannot check"]
+    assert "% derivtex: f(X, Y) := <LaTeX>" in found[-1].message

@@ -28,7 +28,7 @@ FUNCTION_CS += CONVENIENCE
 # letters typed before a parenthesis that read as a function: tr(X), det(A), logdet(X)
 WORDS_TYPED = (  # longest first
     *("logdet", "softplus", "softmax", "sigmoid", "trace", "tanh", "relu"),
-    *("diag", "tr", "Tr", "det", "log", "exp", "vec"),
+    *("diag", "tr", "Tr", "det", "log", "exp", "vec", "max", "min", "cos", "sin"),
 )
 LETTER_FUNCTIONS = {c: tuple(w for w in WORDS_TYPED if w[0] == c) for c in {w[0] for w in WORDS_TYPED}}
 # \sigma(x) is the sigmoid (as the printer sets it), \Phi(A) Murray's Φ, unless a symbol has the name

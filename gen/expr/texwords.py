@@ -137,6 +137,8 @@ class Words:
         accepted = self.functions.get(node.name, False)
         if accepted is not False and primed_ahead(self):  # f'(x)[dx]: the derivative of f applied
             return applied_derivative(self, node.name, token, parameterless=accepted is not None)
+        if accepted is False and self.peek().is_char("(") and self.several_arguments_ahead():
+            return Call(node.name, self.arguments(node.name, token), token.pos)  # Q(x, u): a function
         if accepted is False or not self.peek().is_char("("):
             return node
         saved = list(self.stream.stack)
@@ -150,6 +152,16 @@ class Words:
             return Call(node.name, args, token.pos)
         self.stream.stack = saved
         return node
+
+    def several_arguments_ahead(self) -> bool:
+        """Whether the parenthesis that comes next holds a comma at its own level: ``Q(x, u)`` of a
+        name the text has not defined is a function of two arguments (no product has a pair)."""
+        depth = 0
+        for t in reversed(self.stream.stack):
+            depth += t.is_char("(", "[", "{") - t.is_char(")", "]", "}")
+            if depth == 0 or depth == 1 and t.is_char(","):
+                return depth == 1
+        return False
 
     def subscripted(self, base: str, sub: str, token: Tok):
         """``\\lambda_{\\max}(X)``, ``I_{n}``, ``K_{mn}``, ``L_{\\exp}(X, E)``: functions the printer sets

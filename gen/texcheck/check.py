@@ -14,7 +14,7 @@ from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .jacobians import layout_stated
-from .links import SKIPPED, Outcome, check_chain
+from .links import FALSE, SKIPPED, Outcome, check_chain
 from .properties import with_shapes_kept
 from .prose import defined_in_prose
 from .rows import chains, last_side, mathematics, statements_of
@@ -128,6 +128,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     # X \\in \\mathbb{R}^{n} in a display too, outside its reason column
     scope = on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
     found, defined, solving, unknowns = [], dict(scope.defined), scope.solving, scope.unknowns
+    made, failed = [], []  # each statement's definitions; (k, chain, scope) of those that failed
     for k, chain in enumerate(chains(event)):
         here = replace(scope, defined=defined, solving=solving)
         outcomes, definitions, varied = continued(chain, here, applying(parse, defined), event, first=k == 0)
@@ -137,6 +138,15 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
         unknowns = (unknowns_of(chain) or unknowns) if solving != before else unknowns if solving else ()
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)
+        made.append(definitions)
+        if any(o.status == FALSE for o in outcomes) and not solving:
+            failed.append((k, chain, here))
+    for k, chain, here in failed:  # f = \\|Y\\|^2 \\quad Y = XW: the statements beside say where Y is from
+        beside = [d for (line, _), d in zip(found[k + 1 :], made[k + 1 :]) if line == found[k][0]]
+        if later := {name: d for after in beside for name, d in after.items()}:
+            where = replace(here, defined={**here.defined, **later})
+            outcomes = continued(chain, where, applying(parse, where.defined), event, first=k == 0)[0]
+            found[k] = (found[k][0], tuple(explained(chain, outcomes, where)))
     earlier = going_on(scope.earlier, event)
     return replace(
         scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier

@@ -46,8 +46,9 @@ RELATIONS = re.compile(
     r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\preceq\b|\\succeq\b|\\prec\b|\\succ\b|<|>)"
     r"|(?P<eq>=)"
 )
-# Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space).
-SEPARATOR = re.compile(r",\s*(?:~|\\,|\\;|\\\s)*\\q?quad\b")
+# Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space), or a wide space
+# alone between two relations (``f = \|Y\|^2 \quad Y = XW``).
+SEPARATOR = re.compile(r"(?P<comma>,\s*(?:~|\\,|\\;|\\\s)*)?(?:\\q?quad\b\s*)+")
 OPERATOR = re.compile(r"\s*(?:[-+]|\\cdot\b|\\times\b|\\odot\b|\\otimes\b|\\circ\b)")
 # A row that ends with an operator goes on below: ``V = \frac{1}{2} X^T C X + \\ X^T c`` is one side
 # (a long side broken with ``\\`` outside ``aligned``, as Markdown notes write it).
@@ -247,9 +248,26 @@ def statements(body: str, raw: str, start: int, end: int) -> list[tuple[int, int
     spacing is blanked in ``body``; ``raw``, the block as written, still has it at the same places.)"""
     outside, depth = top_level(body), depths(body[start:end])
     found = SEPARATOR.finditer(raw, start, end)
-    cuts = [m for m in found if outside[m.start()] and depth[m.start() - start] <= 0]
+    cuts = [
+        m
+        for m in found
+        if outside[m.start()]
+        and depth[m.start() - start] <= 0
+        and (m.group("comma") or between_relations(body, outside, m, start, end))
+    ]
     bounds = [start, *(x for m in cuts for x in (m.start(), m.end())), end]
     return list(zip(bounds[::2], bounds[1::2]))
+
+
+def between_relations(body: str, outside: list, m: re.Match, start: int, end: int) -> bool:
+    """Whether the wide space ``m`` separates two statements: a relation on each side of it, and
+    inside a row (not starting or ending one, nor before an operator or a relation that goes on:
+    ``&\\quad + b``, ``a \\qquad \\\\ &= b``)."""
+    related = lambda a, b: any(outside[r.start()] for r in RELATIONS.finditer(body, a, b))  # noqa: E731
+    before, after = ROW_BREAK.split(body[start : m.start()])[-1], ROW_BREAK.split(body[m.end() : end])[0]
+    going_on = RELATIONS.match(after.lstrip()) or OPERATOR.match(after)
+    inside = before.strip() and after.strip() and not going_on
+    return bool(inside) and related(start, m.start()) and related(m.end(), end)
 
 
 def chain_of(block: Event, body: str, start: int, end: int, rowed: list) -> Chain:

@@ -296,3 +296,21 @@ def test_a_function_of_several_arguments_the_text_has_not_defined(tmp_path):
     found = outcomes_of(tmp_path, body)
     assert [o.status for o in found] == ["skipped", "ok", "shape error", "cannot check"]
     assert "% derivtex: f(X, Y) := <LaTeX>" in found[-1].message
+
+
+def test_a_star_or_a_minus_on_a_name_makes_a_name_of_its_own(tmp_path):
+    # The Kalman update as xushengyichn's and most filter notes write it, with the prior estimate
+    # x̂_k^-: x̂_k^- + K(y − Hx̂_k^-) = (I − KH)x̂_k^- + Ky, by hand (the second form drops the I);
+    # the normal equations' solution w^* after "= 0 \implies", then used as a name of its own
+    x, y = RNG.standard_normal(3), RNG.standard_normal(2)
+    K, H = RNG.standard_normal((3, 2)), RNG.standard_normal((2, 3))
+    assert np.allclose(x + K @ (y - H @ x), (np.eye(3) - K @ H) @ x + K @ y)
+    body = (
+        "% derivtex: \\hat{x}_k^-: n; y_k: m; K_k: n x m; H: m x n; X: N x n; y: N; w: n\n"
+        "\\[ \\hat{x}_k^- + K_k(y_k - H\\hat{x}_k^-) = (I - K_kH)\\hat{x}_k^- + K_k y_k \\]\n"
+        "\\[ \\hat{x}_k^- + K_k(y_k - H\\hat{x}_k^-) = - K_kH\\hat{x}_k^- + K_k y_k \\]\n"
+        "Setting the gradient to zero,\n"
+        "\\[ X^TXw - X^Ty = 0 \\implies w^* = (X^TX)^-1 X^T y \\]\n"
+        "\\[ X^T X w^* = X^T y \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "skipped", "skipped", "skipped", "ok"]

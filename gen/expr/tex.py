@@ -266,7 +266,10 @@ class _Parser(Words):
         return function and node.name not in self.names and self.peek().is_char("(")
 
     def superscript(self, base, caret: Tok):
+        bare_minus = self.peek().is_char("-")
         tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
+        if bare_minus and self.peek().kind == "digit":  # X^-1 as typed: X^{-1} (P_k^-H^T: a prior P_k^-)
+            tokens.append(self.next())
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
@@ -284,6 +287,8 @@ class _Parser(Words):
             return Postfix("-T", base, caret.pos, caret=TRANSPOSES[texts[1:]])
         if texts == ("-", "1"):
             return Postfix("-1", base, caret.pos)
+        if texts in DECORATIONS and isinstance(base, Name) and (name := self.decorated(base, texts)):
+            return Name(name, base.pos)  # x^*, \hat{x}_k^-, P_k^+: names of their own
         if texts == ("+",):
             raise self.error("A^{+}, the pseudo-inverse, is not supported: write (A^T A)^{-1} A^T", caret)
         if tokens[0].is_cs("circ"):
@@ -294,6 +299,16 @@ class _Parser(Words):
                 raise self.error(message, caret)
             return Postfix(".^", base, caret.pos, self.sub_parse(tokens[1:], where=caret))
         return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
+
+    def decorated(self, base: Name, texts: tuple) -> str | None:
+        """The name of ``x^*`` (an optimum), ``\\hat{x}_k^-`` (a prior estimate), ``P_k^+``: the word
+        before the subscript (``xstar``, ``xhatminus_k``); ``+`` only where a symbol has that name (else
+        the pseudo-inverse)."""
+        main, script, sub = base.name.partition("_")
+        spellings = tuple(f"{main}{DECORATIONS[texts]}{joint}{sub}" for joint in ("_", "")) if script else ()
+        spellings = spellings or (f"{main}{DECORATIONS[texts]}",)
+        name = self.resolve(spellings)
+        return name if texts != ("+",) or name in self.names else None
 
     def indexed(self, base, tokens: list[Tok], caret: Tok) -> Name:
         """``W^{(1)}``, ``W^{[1]}``, ``x^{(i)}``: a layer's or a sample's own symbol (``W_1`` or ``W1``),
@@ -414,6 +429,9 @@ class _Parser(Words):
         self.bars = bars
         self.close(closing, opening)
         return tuple(args)
+
+
+DECORATIONS = {("*",): "star", ("ast",): "star", ("star",): "star", ("-",): "minus", ("+",): "plus"}
 
 
 def latex_reading(name: str, entrywise: bool, args: list) -> str:

@@ -470,8 +470,10 @@ def outcome(chain: Chain, k: int, status: str, message: str, **more) -> Outcome:
 
 
 def elsewhere(pairs: list, k: int) -> list:
-    """The trees of the chain's other links (what a name defined in link k must not occur in)."""
-    return [t for j, pair in enumerate(pairs) if j != k for t in pair if not isinstance(t, str)]
+    """The chain's sides other than link k's own, as the other links read them (what a name defined
+    in link k must not occur in: ``… = 0 \\implies u^* = …`` defines u^*, the side the two share)."""
+    sides = [(j + i, t) for j, pair in enumerate(pairs) for i, t in enumerate(pair)]
+    return [t for at, t in sides if at not in (k, k + 1) and not isinstance(t, str)]
 
 
 def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:

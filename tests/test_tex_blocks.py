@@ -314,3 +314,38 @@ def test_a_star_or_a_minus_on_a_name_makes_a_name_of_its_own(tmp_path):
         "\\[ X^T X w^* = X^T y \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "does not follow", "skipped", "skipped", "skipped", "ok"]
+
+
+def test_a_defined_logistic_function_applies_to_each_entry(tmp_path):
+    # The logistic regression gradient (pystatsml's notes, Bishop PRML eq. 4.91):
+    # σ(z) := 1/(1 + e^{−z}), ∇_w Σ_i −[y_i log σ(x_iᵀw) + (1 − y_i) log(1 − σ(x_iᵀw))] = Xᵀ(σ(Xw) − y),
+    # checked here by central differences; σ applied to the vector Xw is σ of each entry, as is the
+    # hyperbolic tangent written out
+    X, w, y = RNG.standard_normal((5, 3)), RNG.standard_normal(3), RNG.uniform(0, 1, 5)
+    s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    loss = lambda v: -(y @ np.log(s(X @ v)) + (1 - y) @ np.log(1 - s(X @ v)))  # noqa: E731
+    assert np.allclose(central_gradient(loss, w), X.T @ (s(X @ w) - y), atol=1e-6)
+    body = (
+        "% derivtex: X: n x p; w: p; y: n; \\sigma(z) := \\frac{1}{1 + e^{-z}}\n"
+        "\\[ \\nabla_w \\left(-y^T \\log \\sigma(Xw) - (\\mathbf{1} - y)^T \\log(\\mathbf{1} - \\sigma(Xw))\\right)"
+        " = X^T(\\sigma(Xw) - y) \\]\n"
+        "\\[ \\nabla_w \\left(-y^T \\log \\sigma(Xw) - (\\mathbf{1} - y)^T \\log(\\mathbf{1} - \\sigma(Xw))\\right)"
+        " = X^T(y - \\sigma(Xw)) \\]\n"
+        "% derivtex: g(z) := \\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}\n"
+        "\\[ g(Xw) = \\tanh(Xw) \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "ok"]
+
+
+def test_notation_of_worked_solutions(tmp_path):
+    # E_{\hat w} as a name (the pumpkin book's), \frac{\partial}{o_k} typed for ∂/∂o_k (chicm's
+    # softmax notes), {\displaystyle\sum} inside a fraction's argument: by hand, ∂/∂o_k log Σ_i e^{o_i}
+    # = e^{o_k}/Σ_i e^{o_i}, and ‖y − Xŵ‖² = yᵀy − 2ŵᵀXᵀy + ŵᵀXᵀXŵ
+    body = (
+        "% derivtex: o: n; X: m x n; \\hat{w}: n; y: m\n"
+        "% derivtex: E_{\\hat w} := (y - X\\hat{w})^T(y - X\\hat{w})\n"
+        "\\[ E_{\\hat{\\boldsymbol w}} = y^Ty - 2\\hat{w}^TX^Ty + \\hat{w}^TX^TX\\hat{w} \\]\n"
+        "\\[ \\dfrac{\\partial}{o_k}\\log \\sum_i e^{o_i} = \\frac{e^{o_k}}{\\displaystyle\\sum_{i} e^{o_i}} \\]\n"
+        "\\[ \\dfrac{\\partial}{o_k}\\log \\sum_i e^{o_i} = \\frac{1}{\\displaystyle\\sum_{i} e^{o_i}} \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "ok", "does not follow"]

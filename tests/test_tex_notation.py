@@ -228,7 +228,7 @@ def test_an_evaluation_bar_that_cannot_be_composed_says_why(tmp_path):
 \[ \frac{d}{dt}\operatorname{tr}(X + tV)\Big|_{t=0} = \operatorname{tr}(V) \]
 \[ \mathrm{d}(tX)\Big|_{t = 0} = 0 \]
 \[ \operatorname{tr}(X)\Big|_{0} = 0 \]
-\[ \operatorname{tr}(Y)\Big|_{Y = X^{\star}} = \operatorname{tr}(X) \]
+\[ \operatorname{tr}(Y)\Big|_{Y = X^{\dagger\dagger}} = \operatorname{tr}(X) \]
 """
     found = outcomes(tmp_path, body)
     assert [o.status for o in found] == ["cannot check"] * 4

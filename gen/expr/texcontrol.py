@@ -54,6 +54,8 @@ def as_size(node):
 
 def _frac(p, token: Tok):
     numerator, denominator = p.group_tokens(), p.group_tokens()
+    if bare_operator(numerator) and denominator and not denominator[0].is_cs("partial"):
+        denominator = [numerator[0], *denominator]  # \frac{\partial}{x_k}, as typed: \partial/\partial x_k
     if derivative(numerator, denominator):
         leibniz(p, numerator, denominator, token)
         if numerator[0].is_cs("partial") and (value := derivative_value(p, numerator, denominator, token)):
@@ -63,6 +65,11 @@ def _frac(p, token: Tok):
     top = p.sub_parse(numerator, where=token)
     bottom = p.sub_parse(denominator, where=token)
     return BinOp("/", top, bottom, token.pos)
+
+
+def bare_operator(tokens: list[Tok]) -> bool:
+    """Whether ``tokens`` are ``\\partial`` alone (the numerator of an operator ∂/∂x)."""
+    return [t.text for t in tokens if not t.is_char("{", "}")] == ["partial"]
 
 
 def derivative(numerator: list[Tok], denominator: list[Tok]) -> bool:

@@ -182,10 +182,19 @@ class Words:
 
     def subscript_text(self) -> str:
         """A subscript as the text of a name: ``1``, ``max``, ``ij``, ``alpha`` (``\\alpha``)."""
-        parts = []
+        parts, accent = [], None
         tokens = self.group_tokens()
         for at, token in enumerate(tokens):
-            if token.kind in ("letter", "digit") or token.is_char(",", "*"):
+            if (
+                accent and token.kind == "letter"
+            ):  # E_{\hat{\boldsymbol w}}: the hat of w, as \hat{w} names it
+                parts.append(token.text + ACCENTS[accent])
+                accent = None
+            elif token.kind == "cs" and token.text in ACCENTS:
+                accent = token.text
+            elif accent and (token.text in BOLD or token.is_char("{", "}")):
+                continue
+            elif token.kind in ("letter", "digit") or token.is_char(",", "*"):
                 parts.append(token.text)
             elif parts and signed_subscript(token):  # x_{k-1}: the step before, a symbol of its own
                 parts.append(signed_subscript(token))

@@ -19,7 +19,7 @@ from ..expr.texindex import as_entry_name
 from ..expr.texmatrix import MatrixLiteral
 from ..expr.texnames import as_written
 from ..spec.reader import Text
-from .abstract import abstracted
+from .abstract import abstracted, bare
 from .applied import DECLARATIONS
 from .conventions import on_link, represented, unstated
 from .densities import (
@@ -39,6 +39,7 @@ from .indexnodes import Derivative
 from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
+from .library import library_function
 from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
@@ -245,6 +246,8 @@ def partial(parse, source, side):
     if AT_A_POINT.search(side.text):
         raise Uncheckable("a derivative evaluated at a point (|_{…}) cannot be checked: write it out")
     bottom = re.match(r"\s*\{\s*" + OPERATOR + r"\s*", side.text[top_end:])
+    if not bottom and not side.text[match.end() : top_end - 1].strip() and match.group().endswith("partial"):
+        bottom = re.match(r"\s*\{\s*", side.text[top_end:])  # \frac{\partial}{o_k}(…) as typed: ∂/∂o_k
     if not bottom:
         return None
     bottom_end = closing(side.text, top_end + bottom.end())
@@ -600,6 +603,10 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]
         args = [substitute(a, scope, bound, depth) for a in tree.args]
+        if len(args) == 1 == len(definition.params) and (
+            same := library_function(bare(definition.tree), *definition.params)
+        ):
+            return Call(same, tuple(args), tree.pos)  # \sigma(z) := 1/(1 + e^{-z}): entry by entry
         return substitute(
             scope.parsed(tree.name), scope, {**kept, **dict(zip(definition.params, args))}, depth + 1
         )

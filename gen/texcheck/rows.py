@@ -28,7 +28,8 @@ INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 # Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column; ``\\boxed{A = B}`` frames
 # a chain whose relations are links), the argument stays.
 STRAY = re.compile(r"(?<=(?<!\\)\\\\)\\(?=\s)")
-STYLED = re.compile(r"(?<!\\)\{(?=\s*\\(?:textstyle|displaystyle|scriptstyle)\b)")
+# {\textstyle …} as a group of its own, not an argument (\frac{1}{\displaystyle \sum …}, x^{\textstyle …})
+STYLED = re.compile(r"(?<![\\}\w^_])\{(?=\s*\\(?:textstyle|displaystyle|scriptstyle)\b)")
 OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a = b}
     r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed)\s*\{|\\(?:textcolor|color)\s*\{[^{}]*\}\s*\{"
 )
@@ -134,7 +135,9 @@ def cleaned(body: str) -> tuple[str, list[str]]:
     for pattern in (INTERTEXT, REMARK):
         while match := pattern.search(body, at if pattern is REMARK else 0):
             end = closing(body, match.end())
-            scripted = body[: match.start()].rstrip().endswith(("_", "^"))  # \lambda_\textrm{max}: a name
+            before = body[: match.start()].rstrip()  # \lambda_\textrm{max}, L_{\text{NLL}}: a name
+            word = len(body[match.end() : end - 1].split()) == 1  # S^{\text{repeated row}}: a remark
+            scripted = before.removesuffix("{").rstrip().endswith(("_", "^")) and word
             if pattern is REMARK and (body[match.end() : end - 1].strip() in OPERATOR_NAMES or scripted):
                 at = end  # \textrm{tr}[…]: an operator's name, read by the front end
                 continue

@@ -269,3 +269,44 @@ def test_a_derivative_of_a_matrix_by_an_entry_cannot_be_checked(tmp_path):
         f"{SQUARE}\\begin{{equation}}\n\\frac{{\\partial X}}{{\\partial X_{{kl}}}} = A\n\\end{{equation}}\n",
     )
     assert [o.status for o in found] == ["cannot check"] and "write its entries" in found[0].message
+
+
+# --- a loss never written out, in index notation ------------------------------------------------
+
+# Batch normalisation's scale and shift (Ioffe and Szegedy 2015, §3; saikrishnaponnam's notes in
+# tests/tex_heldout_incoming): y_i = γ x̂_i + β, so for any loss L, ∂L/∂γ = Σ_i ∂L/∂y_i x̂_i and
+# ∂L/∂β = Σ_i ∂L/∂y_i, ∂L/∂x̂_i = γ ∂L/∂y_i, by the chain rule (by hand).
+SHIFT = "% derivtex: x, y: m; \\gamma, \\beta: scalar\n% derivtex: y_i := \\gamma x_i + \\beta\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (r"\frac{\partial L}{\partial \gamma} = \sum_{i=1}^m \frac{\partial L}{\partial y_i} x_i", ["ok"]),
+        (
+            r"\frac{\partial L}{\partial \gamma} = \sum_{i=1}^m \frac{\partial L}{\partial y_i}"
+            r"\frac{\partial y_i}{\partial \gamma}",
+            ["ok"],
+        ),
+        (r"\frac{\partial L}{\partial \beta} = \sum_{i=1}^m \frac{\partial L}{\partial y_i}", ["ok"]),
+        (r"\frac{\partial L}{\partial x_i} = \gamma \frac{\partial L}{\partial y_i}", ["ok"]),
+        (
+            r"\frac{\partial L}{\partial \beta} = \sum_{i=1}^m \frac{\partial L}{\partial y_i} x_i",
+            ["does not follow"],
+        ),
+        (r"\frac{\partial L}{\partial x_i} = \frac{\partial L}{\partial y_i}", ["does not follow"]),
+    ],
+)
+def test_a_loss_never_written_out_is_differentiated_through_entry_definitions(tmp_path, body, expected):
+    assert statuses(tmp_path, body, SHIFT) == expected
+
+
+def test_a_derivative_of_a_symbol_the_text_relates_only_in_words(tmp_path):
+    # z_k and h_j both declared, z never defined: ∂z_k/∂h_j = W_kj is true of z = Wh + b, which the
+    # text says in prose only; as written z does not depend on h, and the link is not a slip
+    preamble = "% derivtex: z: K; h: n; W: K x n\n"
+    body = r"\frac{\partial z_k}{\partial h_j} = W_{kj}"
+    assert statuses(tmp_path, body, preamble) == ["cannot check"]
+    assert "z as written does not contain h" in messages(tmp_path, body, preamble)[0]
+    defined = preamble + "% derivtex: b: K; z := W h + b\n"
+    assert statuses(tmp_path, body, defined) == ["ok"]

@@ -289,6 +289,9 @@ class _Parser(Words):
             return Postfix("-1", base, caret.pos)
         if texts in DECORATIONS and isinstance(base, Name) and (name := self.decorated(base, texts)):
             return Name(name, base.pos)  # x^*, \hat{x}_k^-, P_k^+: names of their own
+        if texts[:1] in DECORATIONS and texts[1:] in TRANSPOSES and isinstance(base, Name):  # X^{*T}
+            if name := self.decorated(base, texts[:1]):
+                return Postfix("T", Name(name, base.pos), caret.pos, caret=TRANSPOSES[texts[1:]])
         if texts == ("+",):
             raise self.error("A^{+}, the pseudo-inverse, is not supported: write (A^T A)^{-1} A^T", caret)
         if tokens[0].is_cs("circ"):

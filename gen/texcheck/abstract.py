@@ -20,9 +20,10 @@ from dataclasses import replace
 from ..errors import Span
 from ..expr.parser import BinOp, Call, Name, Postfix
 from ..expr.texgradient import GRADIENT
+from ..expr.texindex import Entry, IndexSum
 from ..spec.reader import Text
 from .expectations import SAMPLE, names
-from .indexnodes import mapped, nodes
+from .indexnodes import mapped, nodes, split
 from .symbols import Definition
 
 NOWHERE = Span("<derivtex>", 1, 1)  # where the first-order stand-in of a loss is written: nowhere
@@ -34,7 +35,7 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
     found: dict = {}
     for tree in trees:
         if isinstance(tree, gradient_class) and isinstance(tree.f, Name):
-            found.setdefault(tree.f.name, set()).add(tree.variable)
+            found.setdefault(tree.f.name, set()).add(whole(tree.variable, scope))
         for f, v in gradient_values(tree):
             found.setdefault(f, set()).add(v)
     through = set()
@@ -43,15 +44,42 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
         if base is None:
             continue
         opaque = Name(f"{base}{SAMPLE}∂{f}", 0)  # declared as the base is (`expectations.base`)
-        body = Call("tr", (BinOp("*", Postfix("T", opaque, 0), Name(base, 0), 0),), 0)
+        index = entry_index(base, scope)
+        if index is None:  # tr(G^T u)
+            body = Call("tr", (BinOp("*", Postfix("T", opaque, 0), Name(base, 0), 0),), 0)
+        else:  # u defined entry by entry (u_i := …): Σ_i G_i u_i
+            term = BinOp("*", Entry(opaque, (index,), 0), Name(f"{base}_{index}", 0), 0)
+            body = IndexSum("sum", (index,), term, 0)
         definition = Definition((), Text(f"\\operatorname{{tr}}(G^\\top {base})", NOWHERE), body)
         scope = replace(scope, defined={**scope.defined, f: definition})
-        trees = [opaque if by_variable(t, f, base, gradient_class) else t for t in trees]  # ∂L/∂u alone: G_u
+        trees = [by_variable(t, f, base, opaque, gradient_class) for t in trees]  # ∂L/∂u alone: G_u
         trees = [
             mapped(t, lambda n, f=f, b=base, g=opaque: g if is_gradient_value(n, f, b) else n) for t in trees
         ]
         through |= variables
     return trees, scope, frozenset(through)
+
+
+def whole(variable: str, scope) -> str:
+    """The symbol ``variable`` is an entry of (``y_i``: y), or ``variable`` itself."""
+    parts = split(variable)
+    return parts[0] if parts and len(parts[1]) == 1 and scope.lookup(variable) is None else variable
+
+
+def definition_of(u: str, scope):
+    """u's definition: of u itself, or of its entries (``y_i := \\gamma x_i + \\beta``)."""
+    if u in scope.defined:
+        return scope.defined[u]
+    index = entry_index(u, scope)
+    return scope.defined[f"{u}_{index}"] if index else None
+
+
+def entry_index(u: str, scope) -> str | None:
+    """The index of the definition of u's entries, if u is defined entry by entry only."""
+    if u in scope.defined:
+        return None
+    keys = [k for k, d in scope.defined.items() if not d.params and (split(k) or ("", ()))[0] == u]
+    return next((split(k)[1][0] for k in keys if len(split(k)[1]) == 1), None)
 
 
 def loss_base(f: str, variables: set, scope):
@@ -61,18 +89,20 @@ def loss_base(f: str, variables: set, scope):
     if f in scope.defined or len(variables) < 2 or declared is not None and declared.shape not in (None, ()):
         return None
     bases = [
-        u for u in variables if u in scope.defined and all(v == u or inside(v, u, scope) for v in variables)
+        u
+        for u in variables
+        if definition_of(u, scope) is not None and all(v == u or inside(v, u, scope) for v in variables)
     ]
     return bases[0] if len(bases) == 1 else None
 
 
 def inside(v: str, u: str, scope) -> bool:
-    """Whether u's definition is computed from v: uses the name v, or v's own definition whole
-    (``a := \\sigma(Wx + b)`` after ``z := Wx + b``, the body as read there)."""
-    body = scope.parsed(u)
+    """Whether u's definition is computed from v: uses the name v (or its entries), or v's own
+    definition whole (``a := \\sigma(Wx + b)`` after ``z := Wx + b``, the body as read there)."""
+    body = definition_of(u, scope).tree
     if isinstance(body, str):
         return False
-    if v in names(body):
+    if v in names(body) or v in {whole(n, scope) for n in names(body)}:
         return True
     if v not in scope.defined or isinstance(scope.parsed(v), str):
         return False
@@ -85,9 +115,14 @@ def bare(tree):
     return mapped(tree, lambda n: replace(n, pos=0) if hasattr(n, "pos") else n)
 
 
-def by_variable(tree, f: str, variable: str, gradient_class) -> bool:
-    """Whether ``tree`` is the side ∂f/∂variable alone."""
-    return isinstance(tree, gradient_class) and tree.f == Name(f, tree.f.pos) and tree.variable == variable
+def by_variable(tree, f: str, variable: str, opaque: Name, gradient_class):
+    """``tree`` with the side ∂f/∂variable alone as G (∂f/∂variable_i as its entry G_i)."""
+    if not (isinstance(tree, gradient_class) and tree.f == Name(f, tree.f.pos)):
+        return tree
+    if tree.variable == variable:
+        return opaque
+    parts = split(tree.variable)
+    return Entry(opaque, parts[1], 0) if parts and parts[0] == variable else tree
 
 
 def gradient_values(tree) -> list[tuple[str, str]]:

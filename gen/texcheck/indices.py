@@ -22,6 +22,7 @@ from ..errors import SpecError
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
+from ..expr.texnames import as_written
 from .indexfamilies import Member, member
 from .indexfunctions import applied, is_defined
 from .indexnodes import (
@@ -214,7 +215,7 @@ class Resolver:
             f = self.keeping((split(tree.variable) or (tree.variable,))[0], tree.f)
             if is_entry_name(tree.variable, self.symbols, self.scope):
                 base, indices = split(tree.variable)
-                return Entry(Derivative(base, f, tree.pos, at=self.value_of(base)), indices, tree.pos)
+                return Entry(self.derivative(base, f, tree.pos), indices, tree.pos)
             numerator = self.scope.layout == "numerator"
             return Derivative(tree.variable, f, tree.pos, numerator, self.value_of(tree.variable))
         if not isinstance(tree, (Name, Num, Neg, BinOp, Postfix, Call, Entry, IndexSum)):
@@ -252,6 +253,9 @@ class Resolver:
             return Postfix(tree.op, self.node(tree.operand), tree.pos, exponent, tree.caret)
         if is_defined(tree, self.scope):  # s(x)_i with s(x) := …: the entry of its value
             return self.node(applied(tree, self.scope))
+        if isinstance(tree, Call) and tree.name == GRADIENT_VALUE and isinstance(tree.args[1], Name):
+            f, variable = tree.args  # ∂y_i/∂γ inside a side: the derivative by the whole variable
+            return self.derivative(variable.name, self.keeping(variable.name, f), tree.pos)
         if isinstance(tree, Call):
             return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
         if isinstance(tree, Entry) and isinstance(tree.operand, Call) and tree.operand.name == GRADIENT_VALUE:
@@ -279,10 +283,20 @@ class Resolver:
             raise Uncheckable(
                 f"∂f/∂{written}: {written} is declared as a symbol, not an entry of {variable.name}"
             )
-        derivative = Derivative(
-            variable.name, self.keeping(variable.name, f), tree.pos, at=self.value_of(variable.name)
-        )
+        derivative = self.derivative(variable.name, self.keeping(variable.name, f), tree.pos)
         return Entry(derivative, tree.indices, tree.pos)
+
+    def derivative(self, variable: str, f, pos: int) -> Derivative:
+        """∂f/∂variable, f read; refused where f as written does not contain the variable (z_k and
+        h_j declared, ∂z_k/∂h_j: the text says in words how z depends on h)."""
+        used = {n.name for n in nodes(f) if isinstance(n, (Name, Member))}
+        if variable not in used and variable not in self.scope.defined:
+            named = f.operand if isinstance(f, Entry) else f
+            what = as_written(named.name) if isinstance(named, Name) else "f"
+            said = f"(a dependence said in words? define it: % derivtex: {what} := <LaTeX>)"
+            shown = as_written(variable)
+            raise Uncheckable(f"∂{what}/∂{shown}: {what} as written does not contain {shown} {said}")
+        return Derivative(variable, f, pos, at=self.value_of(variable))
 
     def value_of(self, variable: str):
         """A defined variable's body, read here: the point where a derivative by it is taken."""

@@ -92,10 +92,10 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     raw = [read(parse, chain.source, s, scope) for s in sides]
-    read_trees = marked(raw, scope)  # index notation
-    abstract = frozenset()
+    read_trees, abstract = raw, frozenset()
     if not any(isinstance(t, SecondOrder) for t in read_trees):  # first derivatives only: L ≈ tr(Gᵀa)
         read_trees, scope, abstract = abstracted(read_trees, scope, Gradient)  # an L never written out
+    read_trees = marked(read_trees, scope)  # index notation
     strict = without_equations(scope, read_trees, abstract)
     through = through_definitions(read_trees, strict)
     strict, loose = replace(strict, through=through), replace(scope, through=through)

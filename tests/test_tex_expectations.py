@@ -94,3 +94,22 @@ def test_a_model_equation_is_not_substituted_under_a_derivative(tmp_path):
         "$$\\nabla_\\beta (y - X\\beta)^T(y - X\\beta) = -2X^T(y - X\\beta)$$"
     )
     assert statuses(tmp_path, notes) == ["skipped", "ok"]
+
+
+def test_an_expectation_typed_with_parentheses_and_a_zero_mean(tmp_path):
+    # The correlated-noise Kalman filter (xushengyichn's notes): w* = w − Tv with w, v zero mean has
+    # E(w*) = E(w) − T E(v) = 0 (by hand: linearity), and E(w* w*ᵀ) = E[(w − Tv)(w − Tv)ᵀ]; E(x)
+    # typed with parentheses is the expectation where x holds a random symbol and E is no symbol
+    body = (
+        "% derivtex: w, v: n, random, zero mean; T: n x n\n"
+        "% derivtex: u := w - T v\n"
+        "\\begin{align}\n"
+        "E(u) &= E(w - Tv) \\\\\n &= E(w) - T E(v) \\\\\n &= 0 \\\\\n"
+        "E(u u^T) &= E[(w - Tv)(w - Tv)^T] \\\\\n"
+        "E(u u^T) &= E(w w^T) + T E(v v^T) T^T\n"
+        "\\end{align}\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok", "ok", "does not follow"]
+    # an error function E(w) of weights that are not random stays a product: w is no random symbol
+    error = "% derivtex: X: m x n; w: n; E: scalar\n$$ E(w) = E w $$"
+    assert statuses(tmp_path, error) == ["ok"]

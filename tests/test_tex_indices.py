@@ -310,3 +310,12 @@ def test_a_derivative_of_a_symbol_the_text_relates_only_in_words(tmp_path):
     assert "z as written does not contain h" in messages(tmp_path, body, preamble)[0]
     defined = preamble + "% derivtex: b: K; z := W h + b\n"
     assert statuses(tmp_path, body, defined) == ["ok"]
+
+
+def test_a_name_for_the_upstream_gradient_of_a_loss_never_written_out(tmp_path):
+    # δ_i := ∂L/∂y_i, the batch-norm notes' name for the upstream gradient: ∂L/∂γ = Σ_i δ_i x_i and
+    # ∂L/∂β = Σ_i δ_i (the chain rule, by hand); the definition of y_i is not read inside δ's
+    preamble = SHIFT + "% derivtex: \\delta: m; \\delta_i := \\frac{\\partial L}{\\partial y_i}\n"
+    body = r"\frac{\partial L}{\partial \gamma} = \sum_{i=1}^m \delta_i x_i"
+    assert statuses(tmp_path, body, preamble) == ["ok"]
+    assert statuses(tmp_path, body.replace("x_i", "y_i"), preamble) == ["does not follow"]

@@ -34,7 +34,29 @@ def base(name: str) -> str:
 def averaged(tree, scope):
     """``tree`` with each ``E[f]`` the average of f over the samples (innermost first)."""
     expectation = lambda t: isinstance(t, Call) and t.name == "expect"  # noqa: E731
+    tree = parenthesized(tree, scope)
     return mapped(tree, lambda t: mean(t.args[0], scope, t.pos) if expectation(t) else t)
+
+
+def parenthesized(tree, scope):
+    """``E(x)``, an expectation typed with parentheses, read as the product of a name E and (x): where
+    E is no symbol of the text and x holds a random symbol, it is ``E[x]`` (an error function E(w) of
+    weights that are not random stays a product, as the front end reads it)."""
+    if scope.lookup("E") is not None or "E" in scope.defined:
+        return tree
+    random = {n for n, d in scope.declared.items() if d.random}
+    is_e = lambda t: isinstance(t, Name) and t.name == "E"  # noqa: E731
+
+    def read(t):
+        if not (isinstance(t, BinOp) and t.op == "*" and random & set(names(t.right))):
+            return t
+        if is_e(t.left):  # E(x)
+            return Call("expect", (t.right,), t.left.pos)
+        if isinstance(t.left, BinOp) and t.left.op == "*" and is_e(t.left.right):  # E(x)E(y)^T
+            return BinOp("*", t.left.left, Call("expect", (t.right,), t.left.right.pos), t.pos)
+        return t
+
+    return mapped(tree, read)
 
 
 def mean(f, scope, pos: int):

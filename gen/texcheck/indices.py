@@ -228,7 +228,8 @@ class Resolver:
                 return family  # x_i: d, inside a sum over i
             if (body := self.defined_entry(tree.name)) is not None:
                 return body
-            if tree.name in self.scope.defined and tree.name not in self.kept:  # J := -\sum_k …: its body
+            kept = tree.name in self.kept or (split(tree.name) or ("",))[0] in self.kept  # y_i, y kept
+            if tree.name in self.scope.defined and not kept:  # J := -\sum_k …: its body
                 return self.expanded(tree.name, self.scope.parsed(tree.name))
             if is_delta(tree.name, self.symbols):
                 return Delta(split(tree.name)[1], tree.pos)

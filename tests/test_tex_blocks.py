@@ -327,9 +327,11 @@ def test_a_defined_logistic_function_applies_to_each_entry(tmp_path):
     assert np.allclose(central_gradient(loss, w), X.T @ (s(X @ w) - y), atol=1e-6)
     body = (
         "% derivtex: X: n x p; w: p; y: n; \\sigma(z) := \\frac{1}{1 + e^{-z}}\n"
-        "\\[ \\nabla_w \\left(-y^T \\log \\sigma(Xw) - (\\mathbf{1} - y)^T \\log(\\mathbf{1} - \\sigma(Xw))\\right)"
+        "\\[ \\nabla_w \\left(-y^T \\log \\sigma(Xw)"
+        " - (\\mathbf{1} - y)^T \\log(\\mathbf{1} - \\sigma(Xw))\\right)"
         " = X^T(\\sigma(Xw) - y) \\]\n"
-        "\\[ \\nabla_w \\left(-y^T \\log \\sigma(Xw) - (\\mathbf{1} - y)^T \\log(\\mathbf{1} - \\sigma(Xw))\\right)"
+        "\\[ \\nabla_w \\left(-y^T \\log \\sigma(Xw)"
+        " - (\\mathbf{1} - y)^T \\log(\\mathbf{1} - \\sigma(Xw))\\right)"
         " = X^T(y - \\sigma(Xw)) \\]\n"
         "% derivtex: g(z) := \\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}\n"
         "\\[ g(Xw) = \\tanh(Xw) \\]\n"
@@ -345,7 +347,8 @@ def test_notation_of_worked_solutions(tmp_path):
         "% derivtex: o: n; X: m x n; \\hat{w}: n; y: m\n"
         "% derivtex: E_{\\hat w} := (y - X\\hat{w})^T(y - X\\hat{w})\n"
         "\\[ E_{\\hat{\\boldsymbol w}} = y^Ty - 2\\hat{w}^TX^Ty + \\hat{w}^TX^TX\\hat{w} \\]\n"
-        "\\[ \\dfrac{\\partial}{o_k}\\log \\sum_i e^{o_i} = \\frac{e^{o_k}}{\\displaystyle\\sum_{i} e^{o_i}} \\]\n"
+        "\\[ \\dfrac{\\partial}{o_k}\\log \\sum_i e^{o_i}"
+        " = \\frac{e^{o_k}}{\\displaystyle\\sum_{i} e^{o_i}} \\]\n"
         "\\[ \\dfrac{\\partial}{o_k}\\log \\sum_i e^{o_i} = \\frac{1}{\\displaystyle\\sum_{i} e^{o_i}} \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "ok", "does not follow"]

@@ -33,7 +33,8 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
     """The trees with the opaque gradients in place, the scope defining each abstract loss, and
     the variables whose definitions the derivatives read through."""
     found: dict = {}
-    for tree in trees:
+    named = used_definitions(trees, scope, gradient_class)  # δ_i := ∂L/∂y_i, used: its gradient too
+    for tree in [*trees, *(scope.parsed(n) for n in named)]:
         if isinstance(tree, gradient_class) and isinstance(tree.f, Name):
             found.setdefault(tree.f.name, set()).add(whole(tree.variable, scope))
         for f, v in gradient_values(tree):
@@ -51,13 +52,24 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
             term = BinOp("*", Entry(opaque, (index,), 0), Name(f"{base}_{index}", 0), 0)
             body = IndexSum("sum", (index,), term, 0)
         definition = Definition((), Text(f"\\operatorname{{tr}}(G^\\top {base})", NOWHERE), body)
-        scope = replace(scope, defined={**scope.defined, f: definition})
-        trees = [by_variable(t, f, base, opaque, gradient_class) for t in trees]  # ∂L/∂u alone: G_u
-        trees = [
-            mapped(t, lambda n, f=f, b=base, g=opaque: g if is_gradient_value(n, f, b) else n) for t in trees
-        ]
+        opened = lambda t, f=f, b=base, g=opaque: mapped(  # noqa: E731 — ∂L/∂u, alone or inside: G_u
+            by_variable(t, f, b, g, gradient_class), lambda node: g if is_gradient_value(node, f, b) else node
+        )
+        derived = {name: replace(scope.defined[name], tree=opened(scope.parsed(name))) for name in named}
+        scope = replace(scope, defined={**scope.defined, **derived, f: definition})
+        trees = [opened(t) for t in trees]
         through |= variables
     return trees, scope, frozenset(through)
+
+
+def used_definitions(trees: list, scope, gradient_class) -> list[str]:
+    """The names the trees use (by name, or by an entry: δ_i) that the text defines as a gradient
+    (δ_i := ∂L/∂y_i, an upstream gradient under a name of its own)."""
+    used = {n for t in trees if not isinstance(t, str) for n in names(getattr(t, "f", t))}
+    used |= {whole(n, scope) for n in used}
+    alone = lambda t: is_gradient_value(t) or isinstance(t, gradient_class)  # noqa: E731 — ∂L/∂y
+    gradient = lambda t: alone(t.operand if isinstance(t, Entry) else t)  # noqa: E731 — or its entry
+    return [n for n, d in scope.defined.items() if {n, whole(n, scope)} & used and gradient(d.tree)]
 
 
 def whole(variable: str, scope) -> str:

@@ -113,3 +113,13 @@ def test_an_expectation_typed_with_parentheses_and_a_zero_mean(tmp_path):
     # an error function E(w) of weights that are not random stays a product: w is no random symbol
     error = "% derivtex: X: m x n; w: n; E: scalar\n$$ E(w) = E w $$"
     assert statuses(tmp_path, error) == ["ok"]
+
+
+def test_the_physicists_angle_brackets_are_the_mean(tmp_path):
+    # Fisher information as the mean of a second derivative, ⟨·⟩ (chen-sijin's problem set): the
+    # trace trick ⟨xᵀAx⟩ = tr(A⟨xxᵀ⟩) holds for any distribution (by hand: linearity of the trace)
+    body = "% derivtex: x: n, random; A: n x n\n"
+    body += "$$ \\left< x^T A x \\right> = \\mathrm{tr}(A \\langle x x^T \\rangle) $$\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("A \\langle x x^T", "\\langle A x x^T")) == ["ok"]
+    assert statuses(tmp_path, body.replace("\\langle x x^T \\rangle", "x x^T")) == ["does not follow"]

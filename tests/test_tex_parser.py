@@ -128,9 +128,9 @@ def parse(source: str, macros=None) -> str:
         ("(X)_{+}", 6, "the subscript '+' is not an index (an entry is written (AB)_{ij})"),
         ("\\|x", 4, "expected the norm's closing bars, found the end of the expression"),
         (
-            r"\langle A B\rangle",
+            r"\langle A B; C\rangle",  # ⟨AB⟩ alone is a mean (E[AB]); ⟨A, B⟩ is tr(AᵀB)
             12,
-            r"expected ',' between the two sides of \langle A, B\rangle, found '\rangle'",
+            r"expected ',' between the two sides of \langle A, B\rangle, found ';'",
         ),
     ],
 )

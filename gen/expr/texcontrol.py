@@ -186,7 +186,10 @@ def _unwrap_second(p, token: Tok):
 
 
 def _langle(p, token: Tok):
+    """``\\langle A, B \\rangle``: tr(AᵀB); ``\\langle x \\rangle``, the physicists' mean: E[x]."""
     a = p.nested(p.sum)
+    if p.accept("rangle"):
+        return Call("expect", (a,), token.pos)
     p.expect(",", "',' between the two sides of \\langle A, B\\rangle")
     b = p.nested(p.sum)
     p.expect("rangle", "\\rangle to close \\langle")

@@ -30,21 +30,25 @@ INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 STRAY = re.compile(r"(?<=(?<!\\)\\\\)\\(?=\s)")
 # {\textstyle …} as a group of its own, not an argument (\frac{1}{\displaystyle \sum …}, x^{\textstyle …})
 STYLED = re.compile(r"(?<![\\}\w^_])\{(?=\s*\\(?:textstyle|displaystyle|scriptstyle)\b)")
-OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a = b}
-    r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed)\s*\{|\\(?:textcolor|color)\s*\{[^{}]*\}\s*\{"
+OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a = b}, \colorbox{c}{$a = b$}
+    r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed|fbox)\s*\{"
+    r"|\\(?:textcolor|color|colorbox)\s*\{[^{}]*\}\s*\{"
 )
+MATH_SHIFT = re.compile(r"(?<!\\)\$")  # $…$ inside a display: a box's own mathematics, the same
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
-# The relations, longest first; those other than = only separate sides (their links are skipped).
+# The relations, longest first; those other than = only separate sides (their links are skipped);
+# < and > not after \left or \big (⟨x⟩ typed \left< x \right>).
 RELATIONS = re.compile(
     r"\\(?:stackrel|overset)\s*\{(?P<why>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*\{\s*=\s*\}"
     r"|(?P<other>:=|=:|\\coloneqq|\\eqqcolon|\\triangleq|\\equiv|\\(?:Long|long)?(?:right|left|leftright)arrow\b"
     r"|\\(?:Long|long)?(?:Right|Left|LeftRight|Leftright)arrow\b|\\implies\b|\\impliedby\b|\\iff\b"
     r"|\\approx\b|\\simeq\b|\\sim\b|\\cong\b|\\propto\b|\\leq?\b|\\geq?\b|\\leqslant\b|\\geqslant\b"
-    r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\preceq\b|\\succeq\b|\\prec\b|\\succ\b|<|>)"
+    r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\preceq\b|\\succeq\b|\\prec\b|\\succ\b"
+    r"|(?<!\\left)(?<!\\right)(?<!\\big)(?<!\\Big)(?<!\\bigl)(?<!\\bigr)(?<!\\Bigl)(?<!\\Bigr)[<>])"
     r"|(?P<eq>=)"
 )
 # Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space), or a wide space
@@ -148,6 +152,7 @@ def cleaned(body: str) -> tuple[str, list[str]]:
     while match := STYLED.search(body):  # {\textstyle \begin{aligned}…\end{aligned}}: the group only styles
         end = closing(body, match.start() + 1)
         body = blank(blank(body, end - 1, end), match.start(), match.start() + 1)
+    body = MATH_SHIFT.sub(" ", body)
     while match := OVERLAPS.search(body):
         end = closing(body, match.end())
         body = blank(blank(body, end - 1, end), match.start(), match.end())

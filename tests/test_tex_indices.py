@@ -319,3 +319,14 @@ def test_a_name_for_the_upstream_gradient_of_a_loss_never_written_out(tmp_path):
     body = r"\frac{\partial L}{\partial \gamma} = \sum_{i=1}^m \delta_i x_i"
     assert statuses(tmp_path, body, preamble) == ["ok"]
     assert statuses(tmp_path, body.replace("x_i", "y_i"), preamble) == ["does not follow"]
+
+
+def test_the_indices_of_a_derivatives_variable_are_fixed_in_what_it_differentiates(tmp_path):
+    # ∂(W_{ji} h_i)/∂W_{ji} = h_i (jordancoblin's backprop post): i and j name the entry
+    # differentiated by, so the repeated i is no sum (by hand: one term of W h depends on W_{ji})
+    preamble = "% derivtex: W: K x n; h: n\n"
+    assert statuses(tmp_path, r"\frac{\partial}{\partial W_{j,i}} W_{j,i} h_i = h_i", preamble) == ["ok"]
+    square = "% derivtex: W: n x n; h: n\n"  # h_j of the row index: another entry
+    assert statuses(tmp_path, r"\frac{\partial}{\partial W_{j,i}} W_{j,i} h_i = h_j", square) == [
+        "does not follow"
+    ]

@@ -108,7 +108,7 @@ def term(node, factors: list, bound: frozenset):
     consistent, repeated = True, set()
     for factor in factors:
         if isinstance(factor, Entry):
-            _, free, agree, more = inside(factor.operand, bound)
+            _, free, agree, more = inside(factor.operand, by_entry(factor, bound))
             counts.update(i for i in factor.indices if i.isalpha())
             counts.update(free)
         else:
@@ -130,14 +130,22 @@ def rebuilt(node, bound: frozenset):
     if isinstance(node, BinOp) and node.op in ("*", "/", ".*"):
         return BinOp(node.op, rebuilt(node.left, bound), rebuilt(node.right, bound), node.pos)
     if isinstance(node, Entry):
-        return Entry(inside(node.operand, bound)[0], node.indices, node.pos)
+        return Entry(inside(node.operand, by_entry(node, bound))[0], node.indices, node.pos)
     return convened(node, bound)[0]
+
+
+def by_entry(entry: Entry, bound: frozenset) -> frozenset:
+    """The indices bound inside an entry: a derivative by W_{ji} fixes j and i in what it
+    differentiates (∂(W_{ji} h_i)/∂W_{ji} = h_i: no sum over i)."""
+    if isinstance(entry.operand, Derivative):
+        return bound | {i for i in entry.indices if i.isalpha()}
+    return bound
 
 
 def inside(node, bound=frozenset()):
     """A node that is not a sum or a product: the convention applied to its parts."""
     if isinstance(node, Entry):
-        operand, free, agree, repeated = inside(node.operand, bound)
+        operand, free, agree, repeated = inside(node.operand, by_entry(node, bound))
         return (
             Entry(operand, node.indices, node.pos),
             free | {i for i in node.indices if i.isalpha()},

@@ -352,3 +352,19 @@ def test_notation_of_worked_solutions(tmp_path):
         "\\[ \\dfrac{\\partial}{o_k}\\log \\sum_i e^{o_i} = \\frac{1}{\\displaystyle\\sum_{i} e^{o_i}} \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "ok", "does not follow"]
+
+
+def test_a_wrong_restatement_of_a_solution_is_reported_while_the_text_solves(tmp_path):
+    # After ∂f/∂w = 2XᵀXw − 2Xᵀy = 0 \implies w^* = (XᵀX)⁻¹Xᵀy (least squares, by hand), the text
+    # restating w^* without the inverse is a slip about a known quantity, not one more equation being
+    # solved (uwctrl's LQR notes, as the mutation test broke them)
+    body = (
+        "% derivtex: X: n x n; y: n; w: n; f := \\|Xw - y\\|^2\n"
+        "We set the derivative to zero to solve for the optimum $w^*$:\n"
+        "\\[ \\frac{\\partial f}{\\partial w} = 2X^TXw - 2X^Ty = 0"
+        " \\implies w^* = (X^TX)^{-1} X^T y \\]\n"
+        "Here we notice that in the expression\n"
+        "\\[ w^* = FACTOR X^T y \\]\n"
+    )
+    assert statuses(tmp_path, body.replace("FACTOR", "(X^TX)^{-1}"))[-1] == "ok"
+    assert statuses(tmp_path, body.replace("FACTOR", "(X^TX)"))[-1] == "does not follow"

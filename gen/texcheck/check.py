@@ -133,7 +133,10 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
         here = replace(scope, defined=defined, solving=solving)
         outcomes, definitions, varied = continued(chain, here, applying(parse, defined), event, first=k == 0)
         scope = replace(scope, varied=scope.varied | varied)
-        outcomes = as_conditions(chain, explained(chain, outcomes, here), solving, unknowns)
+        defining = frozenset(
+            k for k, link in enumerate(chain.links) if names_defined(chain, link, here, name_of)
+        )
+        outcomes = as_conditions(chain, explained(chain, outcomes, here), solving, unknowns, defining)
         solving, before = solving_after(chain, outcomes, solving), solving
         unknowns = (unknowns_of(chain) or unknowns) if solving != before else unknowns if solving else ()
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
@@ -151,6 +154,18 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     return replace(
         scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier
     ), found
+
+
+def names_defined(chain, link, scope: Scope, name_of) -> bool:
+    """Whether a side of ``link`` is a name alone that the text has defined (``u_k^*`` after
+    ``… = 0 \\implies u_k^* = …``): a claim about a known quantity, never an equation to solve."""
+    for side in (link.left, link.right):
+        try:
+            if name_of(side.text, chain.source.span(side.offset)) in scope.defined:
+                return True
+        except SpecError:
+            continue
+    return False
 
 
 def continued(chain, scope: Scope, parse, event: Event, first: bool):

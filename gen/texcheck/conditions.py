@@ -83,11 +83,13 @@ def has_zero_side(link) -> bool:
     return written_zero(link.left.text) or written_zero(link.right.text)
 
 
-def as_conditions(chain, outcomes: list, solving: str, unknowns: tuple = ()) -> list:
+def as_conditions(
+    chain, outcomes: list, solving: str, unknowns: tuple = (), defining: frozenset = frozenset()
+) -> list:
     """The outcomes with the links that are conditions skipped: a derivative set to zero anywhere;
     in a text that is solving (``solving`` says why), any equation that did not check and that
     involves what is solved for (``unknowns``, the variables of the derivative set to zero, if
-    known)."""
+    known), unless it restates a name the text defined (the links ``defining``)."""
     found = []
     for k, o in enumerate(outcomes):
         explained = o.status == "cannot check" and not o.message.startswith(ZERO_BOTH)
@@ -96,7 +98,10 @@ def as_conditions(chain, outcomes: list, solving: str, unknowns: tuple = ()) -> 
         elif set_to_zero(chain, k):
             found.append(replace(o, status="skipped", message=f"{PREFIX}: a derivative set to zero"))
         elif (
-            solving and not claims_derivative(chain.links[k]) and condition_like(chain, outcomes, k, unknowns)
+            solving
+            and k not in defining
+            and not claims_derivative(chain.links[k])
+            and condition_like(chain, outcomes, k, unknowns)
         ):
             what = "an equation set to zero" if has_zero_side(chain.links[k]) else "an equation"
             found.append(replace(o, status="skipped", message=f"{PREFIX}: {what} where {solving}"))

@@ -279,6 +279,8 @@ class Resolver:
         complex step on X's entries; its free indices are f's and k, l. Refused where ``X_kl`` is a
         symbol of its own (a number, not an entry of X)."""
         f, variable = tree.operand.args
+        if not isinstance(variable, Name):
+            raise Uncheckable("a derivative by an expression cannot be checked: write it out")
         written = f"{variable.name}_{''.join(tree.indices)}"
         if self.scope.lookup(written) is not None:
             raise Uncheckable(

@@ -368,3 +368,20 @@ def test_a_wrong_restatement_of_a_solution_is_reported_while_the_text_solves(tmp
     )
     assert statuses(tmp_path, body.replace("FACTOR", "(X^TX)^{-1}"))[-1] == "ok"
     assert statuses(tmp_path, body.replace("FACTOR", "(X^TX)"))[-1] == "does not follow"
+
+
+def test_a_declared_dimension_as_a_number_and_as_a_size(tmp_path):
+    # The centering matrix H = I_N − (1/N) 1 1ᵀ (tirmisula's PCA notes) is symmetric and idempotent,
+    # by hand: (1/N)² 1 1ᵀ 1 1ᵀ = (1/N) 1 1ᵀ because 1ᵀ1 = N; with 2/N it is not. N is the size of X's
+    # rows, which no symbol of these links has: it is sampled all the same
+    N = 5
+    ones = np.ones((N, 1))
+    H = np.eye(N) - ones @ ones.T / N
+    assert np.allclose(H @ H, H) and not np.allclose((H - ones @ ones.T / N) @ (H - ones @ ones.T / N), H)
+    body = (
+        "% derivtex: X: N x p; H := I_N - \\frac{1}{N} 1_N 1_N^T\n"
+        "\\[ H^T = (I_N - \\frac{1}{N} 1_N 1_N^T)^T = H \\]\n"
+        "\\[ H H = H \\]\n"
+        "\\[ (I_N - \\frac{2}{N} 1_N 1_N^T)(I_N - \\frac{2}{N} 1_N 1_N^T) = I_N - \\frac{2}{N} 1_N 1_N^T \\]\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow"]

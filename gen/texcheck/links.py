@@ -34,7 +34,7 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
-from .expectations import averaged
+from .expectations import SAMPLE, averaged
 from .indexnodes import Derivative
 from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked
@@ -703,7 +703,17 @@ def typed(pairs: list, scope):
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
     names = set(inferred.shapes)  # what varies: the names whose differential is written, else those a
     varying = written & names or scope.through & names or names  # written one stands for, else all
-    return replace(inferred, varying=frozenset(varying))
+    return replace(
+        inferred, shapes={**inferred.shapes, **sized_by(trees, sizes, inferred)}, varying=frozenset(varying)
+    )
+
+
+def sized_by(trees: list, sizes: set, inferred) -> dict:
+    """A stand-in of each declared dimension the sides use as a number or a size (1/N, I_N) that no
+    symbol of theirs has: its own vector, so that N is sampled and the lowering knows it."""
+    had = {d for shape in inferred.shapes.values() for d in shape}
+    used = {n.name for t in trees for n in index_nodes(t) if isinstance(n, Name) and n.name in sizes}
+    return {f"{n}{SAMPLE}size": (n,) for n in sorted(used - had)}
 
 
 def is_differential(name: str, declared: dict) -> bool:

@@ -201,12 +201,19 @@ def of_postfix(u: Unifier, node: Postfix):
 def of_call(u: Unifier, node: Call):
     if is_ones(node):
         return u.occurrence(node)
+    if node.name == "I" and len(node.args) == 1 and isinstance(size := node.args[0], Name | Num):
+        n = int(size.text) if isinstance(size, Num) else size.name  # I_N of a declared dimension N
+        return (n, n) if isinstance(n, int) or n in u.sizes or n in declared_dimensions(u) else ANY
     shapes = [shape_of(u, a) for a in node.args]
     function = FUNCTIONS.get(node.name)
     rule = CALLS.get(node.name) or CALLS.get(function.lowering if function else "")
     if rule is None or not shapes:
         return ANY
     return rule(u, *shapes)
+
+
+def declared_dimensions(u: Unifier) -> set:
+    return {d for shape in u.declared.values() for d in shape if isinstance(d, str)}
 
 
 def squared_scalar(u: Unifier, s, *_):

@@ -382,6 +382,7 @@ def test_a_declared_dimension_as_a_number_and_as_a_size(tmp_path):
         "% derivtex: X: N x p; H := I_N - \\frac{1}{N} 1_N 1_N^T\n"
         "\\[ H^T = (I_N - \\frac{1}{N} 1_N 1_N^T)^T = H \\]\n"
         "\\[ H H = H \\]\n"
-        "\\[ (I_N - \\frac{2}{N} 1_N 1_N^T)(I_N - \\frac{2}{N} 1_N 1_N^T) = I_N - \\frac{2}{N} 1_N 1_N^T \\]\n"
+        "% derivtex: G := I_N - \\frac{2}{N} 1_N 1_N^T\n"
+        "\\[ (I_N - \\frac{2}{N} 1_N 1_N^T) G = I_N - \\frac{2}{N} 1_N 1_N^T \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow"]

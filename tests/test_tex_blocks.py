@@ -386,3 +386,27 @@ def test_a_declared_dimension_as_a_number_and_as_a_size(tmp_path):
         "\\[ (I_N - \\frac{2}{N} 1_N 1_N^T) G = I_N - \\frac{2}{N} 1_N 1_N^T \\]\n"
     )
     assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow"]
+
+
+def test_a_kalman_filter_as_its_notes_write_it(tmp_path):
+    # Joseph's form expanded (Simon, Optimal State Estimation, eq. 5.19; derrickmarcus's notes):
+    # P_{k|k} = (I − KH)P(I − KH)ᵀ + KRKᵀ = P − PHᵀKᵀ − KHP + K(HPHᵀ + R)Kᵀ for any K, and with the
+    # optimal gain K = PHᵀ(HPHᵀ + R)⁻¹ it is (I − KH)P; the gain solves −2(HP)ᵀ + 2KS = 0 with
+    # S = HPHᵀ + R (by hand). "I: p x p" sizes the identity; "p_{k,k-1}, r_k" lists two names.
+    body = (
+        "% derivtex: P_{k|k-1}: p x p, spd; R_k: q x q, spd; H: q x p; I: p x p; K_k: p x q\n"
+        "% derivtex: S_k := H P_{k|k-1} H^T + R_k; G := P_{k|k-1} H^T S_k^{-1}\n"
+        "% derivtex: f := \\operatorname{tr}((I - K_k H) P_{k|k-1} (I - K_k H)^T + K_k R_k K_k^T)\n"
+        "\\[ (I - G H) P_{k|k-1} (I - G H)^T + G R_k G^T = P_{k|k-1} - G H P_{k|k-1} \\]\n"
+        "\\[ \\frac{\\partial f}{\\partial K_k} = -2(H P_{k|k-1})^T + 2K_k S_k = 0"
+        " \\implies K_k S_k = P_{k|k-1} H^T \\]\n"
+        "\\[ \\frac{\\partial f}{\\partial K_k} = -2(H P_{k|k-1})^T + 2K_k S_k = 0"
+        " \\implies K_k S_k = -P_{k|k-1} H^T \\]\n"
+        "% derivtex: p_{k,k-1}, r_k: scalar; r_k: positive\n"
+        "\\[ \\mathbb{E}\\left\\{ p_{k,k-1} r_k \\right\\} = r_k\\, p_{k,k-1} \\]\n"
+    )
+    found = statuses(tmp_path, body)
+    assert found[0] == "ok"
+    assert found[1:5] == ["ok", "skipped", "skipped", "skipped"]  # ∇ checked, = 0, ⟹, the solution
+    assert found[5:9] == ["ok", "skipped", "skipped", "does not follow"]  # a sign lost after ⟹
+    assert found[9:] == ["cannot check"]  # E{…}: read, and nothing is declared random

@@ -191,7 +191,7 @@ def expectation(p, token: Tok):
         p.next()
         p.group_tokens()
     opening = p.peek()
-    if not (opening.is_char("[", "(") or opening.is_cs(*SIZED_OPENINGS)):
+    if not (opening.is_char("[", "(") or opening.is_cs("{", *SIZED_OPENINGS)):  # E\{…\} too
         raise p.error(f"expected '[' after the expectation {token.shown()}, found {opening.shown()}", opening)
     if conditioned(p.stream.stack):
         raise p.error(f"a conditional expectation {PROBABILITY}", token)

@@ -121,7 +121,7 @@ class Words:
             special = self.subscripted(bases[0], sub, token)
             if special is not None:
                 return special
-        if not sub.replace("_", "").replace(",", "").isalnum():
+        if not sub.replace("_", "").replace(",", "").replace("|", "").isalnum():
             raise self.error(f"the subscript '{sub}' of '{bases[0]}' is not understood", token)
         name = Name(self.resolve(spellings), token.pos)
         if any(t.text in BOLD for t in tokens) and self.peek().is_char("(") and name.name not in self.names:
@@ -196,6 +196,8 @@ class Words:
                 continue
             elif token.kind in ("letter", "digit") or token.is_char(",", "*"):
                 parts.append(token.text)
+            elif parts and (token.is_char("|") or token.is_cs("mid", "vert")):  # P_{k|k-1}: given k - 1
+                parts.append("|")
             elif parts and signed_subscript(token):  # x_{k-1}: the step before, a symbol of its own
                 parts.append(signed_subscript(token))
             elif token.kind == "cs" and token.text in GREEK_NAMES:

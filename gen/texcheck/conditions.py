@@ -30,6 +30,7 @@ CUES = re.compile(
 UNCHECKED = ("does not follow", "shape error", "cannot check")
 # of the links that cannot be checked, those a condition explains: the other reasons stay
 ZERO_BOTH = "both sides are 0"
+NOT_IMPLIED = "not implied by the derivative set to zero"  # gen.texcheck.links.implied
 PREFIX = "a condition to solve, not an identity"
 
 
@@ -110,7 +111,7 @@ def as_conditions(
     return found
 
 
-SLIPS = ("the sign differs", "the transpose of what", "minus the transpose", "off by a factor")
+SLIPS = ("the sign differs", "the transpose of what", "minus the transpose", "off by a factor", NOT_IMPLIED)
 
 
 def condition_like(chain, outcomes: list, k: int, unknowns: tuple = ()) -> bool:

@@ -21,6 +21,7 @@ from ..expr.texnames import as_written
 from ..spec.reader import Text
 from .abstract import abstracted, bare
 from .applied import DECLARATIONS
+from .conditions import NOT_IMPLIED
 from .conventions import on_link, represented, unstated
 from .densities import (
     KNOWN,
@@ -44,7 +45,7 @@ from .rows import CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .symmetry import symmetric_in
-from .values import Sides, compare
+from .values import Sides, compare, written_zero
 
 OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
     "ok",
@@ -119,12 +120,39 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     by_vector = lambda t, s: isinstance(t, Gradient) and is_vector(t.variable, s)  # noqa: E731
     outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
     outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
+    outcomes = implied(chain, outcomes, pairs, run)
     varied = varied_in(read_trees)
     return (
         outcomes,
         definitions(chain, pairs, raw, outcomes, replace(scope, varied=scope.varied | varied)),
         varied,
     )
+
+
+def implied(chain: Chain, outcomes: list, pairs: list, run) -> list:
+    """The equations a chain states after ``… = D = 0 \\implies``: each ``a = b`` that fails as an
+    identity is an equation being solved where a − b is D times a number (``2X^TXw - 2X^Ty = 0
+    \\implies X^TXw = X^Ty``); where it is not, it does not follow from D = 0 (a sign lost)."""
+    zero = next((j for j, (a, b) in enumerate(pairs) if written_zero(b) and not isinstance(a, str)), None)
+    if zero is None or not differentiates(pairs[0][0]) and not any(map(differentiates, pairs[zero])):
+        return outcomes
+    out = list(outcomes)
+    for k in range(zero + 1, len(pairs)):
+        a, b = pairs[k]
+        after = any(chain.links[j].relation in IMPLICATIONS for j in range(zero + 1, k + 1))
+        if not after or out[k].status != FALSE or isinstance(a, str) or isinstance(b, str):
+            continue
+        trial = [*pairs[:k], (BinOp("-", a, b, 0), pairs[zero][0]), *pairs[k + 1 :]]
+        versus = run(trial, k)
+        if versus.status == OK or "off by a factor" in versus.message:
+            out[k] = replace(out[k], status=SKIPPED, message=f"{EQUATION}, implied by the one set to zero")
+        else:
+            out[k] = replace(out[k], message="; ".join(m for m in (out[k].message, NOT_IMPLIED) if m))
+    return out
+
+
+IMPLICATIONS = ("\\implies", "\\Rightarrow", "\\Longrightarrow", "\\iff", "\\Leftrightarrow", "=>")
+EQUATION = "an equation to solve, not an identity"
 
 
 def unwritten(o: Outcome, names: frozenset) -> Outcome:

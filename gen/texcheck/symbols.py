@@ -117,11 +117,30 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
     if ":" in item:
         names, what = item.split(":", 1)
         declared = declaration(what, span, f"line {span.line}")
-        added = {name_of(n.strip(), span): declared for n in names.split(",")}
+        added = {name_of(n.strip(), span): declared for n in listed(names)}
+        if identity(added.get("I")):  # I: n x n, the identity's size: still the identity, sized so
+            added.pop("I")
         return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
     message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
     message += " 'gradient cookbook', 'summation convention' or 'skip'"
     raise SpecError(f"{message}, not {quoted_tex(item)}", span)
+
+
+def listed(names: str) -> list[str]:
+    """The names of a list, at its commas outside braces (``p_{n,n-1}, r_n``: two names)."""
+    out, depth, start = [], 0, 0
+    for k, char in enumerate(names):
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth == 0:
+            out.append(names[start:k])
+            start = k + 1
+    return [*out, names[start:]]
+
+
+def identity(declared: Declared | None) -> bool:
+    """Whether a declaration of ``I`` says only the identity's (square) size."""
+    shape = declared.shape if declared is not None else None
+    return bool(shape) and len(shape) == 2 and shape[0] == shape[1] and not declared.assume
 
 
 def merged(old: dict, added: dict) -> dict:
@@ -198,7 +217,7 @@ def harvested(text: str, name_of, where, span_at) -> dict:
         spd = symmetric and "++" in (match.group("sub") or "") + (match.group("sub2") or "")
         assume = ("spd",) if spd else ("symmetric",) if symmetric else ()
         shape = (shape[0], shape[0]) if symmetric else shape
-        for name in match.group("names").split(","):
+        for name in listed(match.group("names")):
             try:
                 found[name_of(name.strip(), span_at(match.start()))] = Declared(
                     shape, assume, where(match.start())
@@ -239,7 +258,7 @@ def assumed(text: str, found: dict, name_of, span_at) -> dict:
         inner = MEMBERSHIP.search(match.group(1))
         if assumption is None or inner is None:
             continue
-        for name in inner.group("names").split(","):
+        for name in listed(inner.group("names")):
             try:
                 key = name_of(name.strip(), span_at(match.start()))
             except SpecError:

@@ -410,3 +410,23 @@ def test_a_kalman_filter_as_its_notes_write_it(tmp_path):
     assert found[1:5] == ["ok", "skipped", "skipped", "skipped"]  # ∇ checked, = 0, ⟹, the solution
     assert found[5:9] == ["ok", "skipped", "skipped", "does not follow"]  # a sign lost after ⟹
     assert found[9:] == ["cannot check"]  # E{…}: read, and nothing is declared random
+
+
+def test_a_reason_row_between_the_steps_of_a_chain(tmp_path):
+    # xᵀAx = tr(xᵀAx) = tr(Axxᵀ) (the trace of a number, then the cyclic property), with the reason
+    # written as a row of its own (jackey8616's notes write "\because ln(1) = 0" so): the chain reads on
+    # over it, and the reason, a rule about any a, is no step
+    body = (
+        "% derivtex: x: n; A: n x n\n"
+        "\\begin{align*}\n x^T A x &= \\operatorname{tr}(x^T A x) \\\\\n"
+        " \\because \\operatorname{tr}(a) &= a \\\\\n &= \\operatorname{tr}(A x x^T) \\\\\n"
+        " &= \\operatorname{tr}(x^T x A) \\end{align*}\n"
+    )
+    found = outcomes_of(tmp_path, body)
+    assert [(o.line, o.status) for o in found] == [
+        (5, "ok"),
+        (7, "ok"),
+        (8, "does not follow"),
+        (6, "skipped"),
+    ]
+    assert "reason" in found[-1].message

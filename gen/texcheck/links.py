@@ -41,7 +41,7 @@ from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .library import library_function
-from .rows import CHECKED, Chain, closing
+from .rows import BECAUSE, CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .symmetry import symmetric_in
@@ -511,6 +511,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     """What is decided before any number: skipped, not understood, cannot check (or "pending")."""
     if scope.skip:
         return outcome(chain, k, SKIPPED, "annotated skip")
+    if link.relation == BECAUSE:
+        return outcome(chain, k, SKIPPED, "the reason for the step below (\\because), not a step")
     if link.relation != CHECKED:
         return outcome(chain, k, SKIPPED, f"not an equality ({link.relation})")
     if changed := next((c for c in CONVENTION_CHANGES if c in link.reason.lower()), None):

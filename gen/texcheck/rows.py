@@ -10,7 +10,7 @@ other relations separate sides whose links are skipped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .conditions import after_condition
 from .document import Event
@@ -54,6 +54,8 @@ RELATIONS = re.compile(
 # Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space), or a wide space
 # alone between two relations (``f = \|Y\|^2 \quad Y = XW``).
 SEPARATOR = re.compile(r"(?P<comma>,\s*(?:~|\\,|\\;|\\\s)*)?(?:\\q?quad\b\s*)+")
+BECAUSE = "\\because"  # the relation of a reason's links: skipped (gen.texcheck.links.first_look)
+ASIDE = re.compile(r"\s*\\(?:because|since)\b")  # a row giving the reason of the step below
 OPERATOR = re.compile(r"\s*(?:[-+]|\\cdot\b|\\times\b|\\odot\b|\\otimes\b|\\circ\b)")
 # A row that ends with an operator goes on below: ``V = \frac{1}{2} X^T C X + \\ X^T c`` is one side
 # (a long side broken with ``\\`` outside ``aligned``, as Markdown notes write it).
@@ -233,11 +235,15 @@ def last_side(block: Event) -> Side | None:
 def statements_of(block: Event) -> list[Chain]:
     """Every statement of one display block as a chain, a lone expression one without links."""
     body, _ = cleaned(block.text)
-    lines, rowed = [], []  # logical lines (start, end); each row (start, end, reason)
+    lines, rowed, asides = [], [], []  # logical lines (start, end); each row (start, end, reason)
     for start, end in rows(body):
         body, reason = columns(body, block.text, start, end, block.env)
         text = body[start:end]
         if not text.strip():
+            continue
+        if aside := ASIDE.match(text):  # \because tr(a) = a, between the rows of a chain: its own
+            asides.append((start + aside.end(), end))
+            rowed.append((start + aside.end(), end, reason))
             continue
         unclosed = lines and open_at_end(body[lines[-1][0] : lines[-1][1]])
         starts = RELATIONS.match(text.lstrip()) or OPERATOR.match(text)
@@ -246,8 +252,13 @@ def statements_of(block: Event) -> list[Chain]:
         continues = starts or unclosed or dangling or block.env.startswith("multline")
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))
-    pieces = [piece for start, end in lines for piece in statements(body, block.text, start, end)]
-    return [chain_of(block, body, start, end, rowed) for start, end in pieces]
+    main = body
+    for start, end in asides:  # the chain reads on over them
+        main = blank(main, start - len("\\because"), end)
+    pieces = [piece for start, end in lines for piece in statements(main, block.text, start, end)]
+    chains = [chain_of(block, main, start, end, rowed) for start, end in pieces]
+    reasons = [chain_of(block, body, start, end, rowed) for start, end in asides]
+    return chains + [replace(c, links=tuple(replace(k, relation=BECAUSE) for k in c.links)) for c in reasons]
 
 
 def statements(body: str, raw: str, start: int, end: int) -> list[tuple[int, int]]:

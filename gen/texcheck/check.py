@@ -172,14 +172,15 @@ def continued(chain, scope: Scope, parse, event: Event, first: bool):
     """``chain`` checked. A display's first chain that starts with ``=`` goes on from a side an
     earlier display of the section ended with: the running derivation's (a display that went on
     so, or a lone expression), or the last display's; where the two differ (a lemma displayed in
-    between), the one its first link follows from, else the display just above."""
+    between), the one its first link follows from, else the first that decides it."""
     file, *sides = scope.earlier or (None,)
     starts = [s for s in dict.fromkeys(sides) if s is not None] if file == event.source.path else []
     if not (first and chain.continues and starts):
         return check_chain(chain, scope, parse)
     tries = [replace(chain, links=(replace(chain.links[0], left=s), *chain.links[1:])) for s in starts]
     results = [check_chain(t, scope, parse) for t in tries]
-    return next((r for r in results if r[0][0].status == "ok"), results[-1])  # else the display above
+    rank = {"ok": 0, "does not follow": 1}  # the reading that checks, else one that decides
+    return min(results, key=lambda r: rank.get(r[0][0].status, 2))
 
 
 def going_on(earlier: tuple, event: Event) -> tuple:

@@ -134,7 +134,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
         outcomes, definitions, varied = continued(chain, here, applying(parse, defined), event, first=k == 0)
         scope = replace(scope, varied=scope.varied | varied)
         defining = frozenset(
-            k for k, link in enumerate(chain.links) if names_defined(chain, link, here, name_of)
+            j for j, link in enumerate(chain.links) if names_defined(chain, link, here, name_of)
         )
         outcomes = as_conditions(chain, explained(chain, outcomes, here), solving, unknowns, defining)
         solving, before = solving_after(chain, outcomes, solving), solving

@@ -643,9 +643,8 @@ def substitute(tree, scope, bound: dict, depth: int):
     fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call):  # the variable of ∂f/∂z written inside stays z, defined or not
-        by = tree.args[1:] if tree.name == GRADIENT_VALUE else ()
-        new["args"] = tuple(substitute(a, scope, bound, depth) for a in tree.args[: len(tree.args) - len(by)])
-        new["args"] += by
+        read = 1 if tree.name == GRADIENT_VALUE else len(tree.args)
+        new["args"] = (*(substitute(a, scope, bound, depth) for a in tree.args[:read]), *tree.args[read:])
     if isinstance(tree, MatrixLiteral):  # [C_xx, C_xu; C_ux, C_uu] with C_xu := C_ux^T: its cells too
         new["cells"] = tuple(substitute(c, scope, bound, depth) for c in tree.cells)
     return without_zero(replace(tree, **new) if new else tree)

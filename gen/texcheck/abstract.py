@@ -9,8 +9,10 @@ function only through its gradient. So where a chain takes derivatives of one un
 two variables or more, one of which (the base u) the text defines in terms of all the others,
 L is read as tr(G_uᵀu), ``\\frac{\\partial L}{\\partial u}`` written inside an expression as G_u
 (a symbol of u's shape, drawn as u is), and every derivative of L by an earlier variable
-through u's definition. A step about L alone (one variable) is left as it was: nothing relates
-∂L/∂W to what the author names δ.
+through u's definition. A quantity defined entry by entry (``y_i := \\gamma x_i + \\beta``) makes
+L = Σ_i G_i y_i; an upstream gradient the text names (``\\delta_i := ∂L/∂y_i``) and the chain uses
+counts as a derivative by y. A step about L alone (one variable, nothing named) is left as it was:
+nothing relates ∂L/∂W to a δ the text never defines.
 """
 
 from __future__ import annotations

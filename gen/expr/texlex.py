@@ -65,13 +65,13 @@ def lex(text: str, offset: int = 0) -> list[Tok]:
             kind = "digit"
         else:
             kind = "char"
-        if kind == "char" and value in "<>" and out and out[-1].kind == "cs" and out[-1].text in SIZED:
+        if kind == "char" and value in "<>" and out and out[-1].kind == "cs" and out[-1].text in SIZES:
             kind, value = "cs", {"<": "langle", ">": "rangle"}[value]  # \left< x \right>: ⟨x⟩
         out.append(Tok(kind, value, m.start() + offset))
     return out
 
 
-SIZED = frozenset("left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr".split())
+SIZES = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
 
 
 # --- the document's macros ---------------------------------------------------------------

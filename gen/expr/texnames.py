@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .functions import FUNCTIONS
 from .greek import GREEK
+from .texlex import SIZES as SIZES  # \left, \bigl, …: the sizes, known to the lexer too
 from .texlex import Tok
 
 # \alpha → alpha; \varepsilon → epsilon or eps (whichever the symbols have), \lambda → lambda or lam
@@ -54,7 +55,6 @@ TRANSPOSES |= {("textsf", "T"): False, ("textrm", "T"): False, ("mathbf", "T"): 
 TRANSPOSES |= {("dagger",): False}  # the conjugate transpose: of a real matrix, the transpose
 TIMES = {"*": "*", "cdot": "*", "times": "*", "ast": "*", "/": "/", "div": "/", "odot": ".*", "circ": ".*"}
 TIMES |= {"otimes": "kron", "bullet": "*", "oslash": "./"}  # ./: A ⊘ B, read A ∘ B^{∘-1}
-SIZES = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
 SWITCHES = frozenset("rm bf it sf tt boldmath mathversion".split())  # {\bf X}: the style of what follows
 SPACES = frozenset(", ; : ! \\  quad qquad enspace thinspace medspace thickspace negthinspace".split())
 SPACES |= {" ", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag", "pause", "limits"}

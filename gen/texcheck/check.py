@@ -133,9 +133,8 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
         here = replace(scope, defined=defined, solving=solving)
         outcomes, definitions, varied = continued(chain, here, applying(parse, defined), event, first=k == 0)
         scope = replace(scope, varied=scope.varied | varied)
-        defining = frozenset(
-            j for j, link in enumerate(chain.links) if names_defined(chain, link, here, name_of)
-        )
+        restating = (j for j, link in enumerate(chain.links) if names_defined(chain, link, here, name_of))
+        defining = frozenset(restating) if solving else frozenset()  # read only while the text solves
         outcomes = as_conditions(chain, explained(chain, outcomes, here), solving, unknowns, defining)
         solving, before = solving_after(chain, outcomes, solving), solving
         unknowns = (unknowns_of(chain) or unknowns) if solving != before else unknowns if solving else ()

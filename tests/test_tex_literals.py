@@ -1,6 +1,6 @@
 """Matrix literals and other notation of real documents in ``derivtex check``: pmatrix and its
-kin as block matrices, vmatrix as a determinant, elided cells refused. Every expected status is
-worked by hand (the products and determinants below are small enough to multiply out)."""
+kin as block matrices, vmatrix as a determinant, elided cells as the pattern they follow. Every
+expected status is worked by hand (the products and determinants below are small enough to multiply out)."""
 
 from __future__ import annotations
 
@@ -72,10 +72,51 @@ def test_blocks_that_do_not_fit_are_a_shape_error(tmp_path):
     assert only(tmp_path, r"\begin{pmatrix} A & x^T \end{pmatrix} &= A", notes) == "shape error"
 
 
-def test_elided_cells_cannot_be_checked(tmp_path):
-    ((status, message),) = statuses(tmp_path, r"\begin{pmatrix} x_1 & \cdots & x_n \end{pmatrix} &= x^T")
+def test_an_elided_row_is_the_pattern_of_its_cells(tmp_path):
+    # [x_1 ⋯ x_n] is xᵀ; twice it is not; [1 1 ⋯ 1] x sums the entries; [x_1; x_2; ⋮; x_n] is x
+    assert only(tmp_path, r"\begin{pmatrix} x_1 & \cdots & x_n \end{pmatrix} &= x^T") == "ok"
+    assert only(tmp_path, r"\begin{pmatrix} x_1 & \cdots & x_n \end{pmatrix} &= 2 x^T") == "does not follow"
+    ones = r"\begin{pmatrix} 1 & 1 & \cdots & 1 \end{pmatrix} x &= \sum_{i=1}^n x_i"
+    assert only(tmp_path, ones, "% derivtex: x: n\n") == "ok"
+    column = r"\begin{bmatrix} x_1 \\ x_2 \\ \vdots \\ x_n \end{bmatrix} &= x"
+    assert only(tmp_path, column, "% derivtex: x: n\n") == "ok"
+
+
+def test_the_rows_of_a_matrix_elided(tmp_path):
+    # X's rows x_iᵀ: XᵀX = Σ x_i x_iᵀ (the Gram identity), not twice that
+    rows = r"\begin{bmatrix} x_1 & x_2 & \cdots & x_N \end{bmatrix}^T"
+    notes = f"% derivtex: X: N x p; x_i: p\n% derivtex: X := {rows}\n"
+    assert only(tmp_path, r"X^T X &= \sum_{i=1}^N x_i x_i^T", notes) == "ok"
+    assert only(tmp_path, r"X^T X &= 2\sum_{i=1}^N x_i x_i^T", notes) == "does not follow"
+    rows = r"X - 1_N \mu^T &= \begin{bmatrix} (x_1 - \mu)^T \\ \vdots \\ (x_N - \mu)^T \end{bmatrix}"
+    assert only(tmp_path, rows, notes + "% derivtex: \\mu: p\n") == "ok"
+
+
+def test_an_elided_pattern_that_is_not_clear_cannot_be_checked(tmp_path):
+    ((status, message),) = statuses(
+        tmp_path, r"\begin{pmatrix} x_1 & x_1 & \cdots & x_n \end{pmatrix} &= x^T"
+    )
     assert status == "cannot check"
-    assert "elided cells" in message
+    assert "pattern is not clear: cell 2" in message
+    ((status, message),) = statuses(tmp_path, r"\begin{pmatrix} x_1 & \cdots & y_n \end{pmatrix} &= x^T")
+    assert status == "cannot check"
+    assert "pattern is not clear: x_1 and y_n differ by more than an index" in message
+
+
+def test_elided_cells_that_name_a_symbol_each_cannot_be_checked(tmp_path):
+    # x_1^{(i)} … x_M^{(i)}: read as symbols of their own, the cells would not vary with the index
+    body = r"\begin{bmatrix} x_1^{(i)} \\ \cdots \\ x_M^{(i)} \end{bmatrix} &= 2x^{(i)}"
+    ((status, message),) = statuses(tmp_path, body, "% derivtex: x^{(i)}: M\n")
+    assert status == "cannot check"
+    assert "name a symbol each" in message
+
+
+def test_a_family_against_the_matrix_it_may_make_is_said_in_words(tmp_path):
+    # the mean of the x_i is (1/N) Xᵀ1 only if X's rows are the x_i, which the text says in words
+    notes = "% derivtex: X: N x p; x_i: p\n"
+    ((status, message),) = statuses(tmp_path, r"\frac{1}{N}\sum_{i=1}^N x_i &= \frac{1}{N} X^T 1_N", notes)
+    assert status == "cannot check"
+    assert "if X's rows or columns are" in message
 
 
 def test_the_relations_inside_a_box_are_links(tmp_path):

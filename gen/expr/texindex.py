@@ -27,7 +27,9 @@ class Entry:
 
 @dataclass(frozen=True)
 class IndexSum:
-    """``\\sum_{i,j} body`` (``kind`` "sum") or ``\\prod_i body`` ("prod") over the full ranges."""
+    """``\\sum_{i,j} body`` (``kind`` "sum") or ``\\prod_i body`` ("prod") over the full ranges; or the
+    matrix whose i-th row (``kind`` "rows") or column ("columns") is the body: the pattern of an elided
+    matrix literal (`gen.expr.texelided`)."""
 
     kind: str
     indices: tuple[str, ...]

@@ -3,8 +3,9 @@
 
 Each cell is an expression: numbers, or matrices forming a block matrix when the shapes fit
 (``np.block``: the cells of a row share a height, those of a column a width). An empty cell is a
-zero block, sized by its row and column. A cell elided with ``\\cdots``, ``\\vdots``, ``\\ddots`` or
-``...`` leaves entries unwritten: the link cannot be checked (never a guess at the pattern).
+zero block, sized by its row and column. A row or a column with a cell elided with ``\\cdots``,
+``\\vdots`` or ``...`` is the pattern its written cells follow (`gen.expr.texelided`), or cannot be
+checked (never a guess at the pattern).
 
 The AST node is `MatrixLiteral` (its cells row by row); the lowering (`MatrixLowering`) builds the
 IR node `Block`, evaluated with ``np.block`` (`EVALUATORS`); the shape inference is `block_shape`.
@@ -18,7 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .parser import Call, Num
-from .texbars import ELISIONS, Uncheckable
+from .texelided import elisions, stacked
 from .texlex import Tok
 
 MATRICES = {"pmatrix": "", "bmatrix": "", "Bmatrix": "", "matrix": "", "smallmatrix": "", "array": ""}
@@ -85,17 +86,17 @@ def body_rows(p, name: str, begin: Tok) -> list[list[list[Tok]]]:
             cell.append(token)
 
 
-def from_rows(p, rows: list[list[list[Tok]]], begin: Tok) -> MatrixLiteral:
+def from_rows(p, rows: list[list[list[Tok]]], begin: Tok):
     """The literal of the rows read: the cells parsed, a trailing ``\\\\`` dropped, short rows padded
-    with empty (zero) cells."""
+    with empty (zero) cells; a literal with an elided cell is the pattern of its cells
+    (`gen.expr.texelided`)."""
     while len(rows) > 1 and rows[-1] == [[]]:
         rows = rows[:-1]
     columns = max(len(row) for row in rows)
     if len(rows) * columns > MAX_CELLS:
         raise p.error(f"a matrix of more than {MAX_CELLS} cells is not read", begin)
-    for row in rows:
-        for cell in row:
-            refuse_elision(p, cell)
+    if any(elisions(cell) for row in rows for cell in row):
+        return stacked(p, rows, begin)
     cells = []
     for row in rows:
         for cell in row + [[]] * (columns - len(row)):
@@ -103,18 +104,6 @@ def from_rows(p, rows: list[list[list[Tok]]], begin: Tok) -> MatrixLiteral:
     if columns == 1 and len(rows) == 1 and cells[0] == Num("0", begin.pos):
         raise p.error("an empty matrix is not understood", begin)
     return MatrixLiteral(tuple(cells), columns, begin.pos)
-
-
-def refuse_elision(p, cell: list[Tok]) -> None:
-    """A cell with ``\\cdots``, ``\\vdots``, ``\\ddots``, ``…`` or ``...``: entries left unwritten."""
-    dots = [t for t in cell if t.kind == "cs" and t.text in ELISIONS]
-    if not dots and any(a.is_char(".") and b.is_char(".") for a, b in zip(cell, cell[1:])):
-        dots = [next(t for t in cell if t.is_char("."))]
-    if dots:
-        where = p.stream.source.at(dots[0].pos)
-        raise Uncheckable(
-            "the matrix has elided cells (\\cdots, \\vdots, …): its entries are not all written", where
-        )
 
 
 # --- lowering ----------------------------------------------------------------------------------

@@ -149,6 +149,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
             where = replace(here, defined={**here.defined, **later})
             outcomes = continued(chain, where, applying(parse, where.defined), event, first=k == 0)[0]
             found[k] = (found[k][0], tuple(explained(chain, outcomes, where)))
+    found = [(line, tuple(o.decided() for o in outcomes)) for line, outcomes in found]
     earlier = going_on(scope.earlier, event)
     return replace(
         scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier

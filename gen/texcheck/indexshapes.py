@@ -15,6 +15,7 @@ from .indexfamilies import Member, bound_range
 from .indexfunctions import SOFTMAX, softmax_shape
 from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
+from .unsized import is_ones
 
 
 class Dims:
@@ -67,13 +68,22 @@ class Key:
     bound: int = 0  # 0: free
 
 
+def indexed_by(tree, index: str) -> bool:
+    """Whether an entry, a δ or a family's member in ``tree`` is written with ``index``."""
+    return any(
+        index in getattr(n, "indices", ()) or getattr(n, "index", None) == index
+        for n in nodes(tree)
+        if isinstance(n, (Entry, Delta, Member))
+    )
+
+
 class Shapes:
     """The shapes of a link's symbols and the ranges of its indices, unified over both sides."""
 
     def __init__(self, scope):
         self.scope, self.dims = scope, Dims()
         self.symbols: dict = {}  # name → (rows, columns)
-        self.identities: dict = {}  # id(the Name I) → its dimension
+        self.identities: dict = {}  # id(the Name I, or of \mathbf{1}) → its dimension
         self.order: tuple[str, ...] = ()  # how a matrix side's entries take free indices (`in_order`)
         self.keys: dict = {}  # Key → dimension variable
         self.bindings = itertools.count(1)
@@ -149,6 +159,18 @@ class Shapes:
             shape = self.of(node.body, inner)
             if node.kind == "prod":
                 self.scalar(shape, "a product over an index multiplies numbers")
+            index = self.keys[inner[node.indices[0]]]
+            if node.kind in ("rows", "columns") and node.upper and not indexed_by(node.body, node.indices[0]):
+                raise Uncheckable(
+                    f"the elided matrix's cells name a symbol each ({node.indices[0]} = 1 … {node.upper}), "
+                    "not entries of one: declare the family (% derivtex: x_i: d) or the vector they are of"
+                )
+            if node.kind == "rows":  # [x_1^T; …; x_N^T]: one row each
+                d.union(shape[0], ONE, "the cells of a column of rows are rows")
+                return (index, shape[1])
+            if node.kind == "columns":
+                d.union(shape[1], ONE, "the cells of a row of columns are columns")
+                return (shape[0], index)
             return shape
         if isinstance(node, Member):
             family = self.families.setdefault(node.name, d.new(index=True))
@@ -229,15 +251,20 @@ class Shapes:
     def call(self, node: Call, env: dict):
         if node.name == GRADIENT_VALUE:
             raise Uncheckable("a gradient inside index notation cannot be checked: write it out")
-        if node.name not in FUNCTIONS:
+        if node.name not in FUNCTIONS and not is_ones(node):
             name = as_written(node.name)
             raise Uncheckable(
                 f"{name}(...) is not defined: declare it, e.g. % derivtex: {name}(X) := <LaTeX>"
             )
         shapes = [self.of(a, env) for a in node.args]
+        if node.name == "norm" and len(shapes) == 1:  # the Frobenius norm, of any matrix
+            return (ONE, ONE)
         if node.name in ("tr", "det", "logdet") and len(shapes) == 1:
             self.dims.union(shapes[0][0], shapes[0][1], f"{node.name} needs a square matrix")
             return (ONE, ONE)
+        if is_ones(node):  # \mathbf{1}, 1_N: a column of ones, of the size it needs (as I)
+            self.identities[id(node)] = n = self.dims.new()
+            return (n, ONE)
         if node.name == SOFTMAX:
             return softmax_shape(node, shapes)
         if node.name == "hadamard" and len(shapes) == 2:  # σ'(z) = hadamard(σ(z), σ(-z))
@@ -289,6 +316,10 @@ class Shapes:
                 self.dims.union(var, bound_range(key.name, self.uppers.get(key)), "the sum's bound")
         if both := sorted(set(self.families) & self.symbols_written):
             raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
+        sized = {v for shape in self.symbols.values() for v in shape} | self.dims.of_index
+        for var in self.identities.values():
+            if not any(v in sized or not v.startswith("#") for v in self.dims.members(var)):
+                raise Uncheckable("cannot tell the size of I or \\mathbf{1} here: use it next to a matrix")
         for key, var in self.keys.items():
             if self.dims.one(var):  # x_k of a vector read as a number: a misreading, never meant
                 raise NotUnderstood(f"the index {key.name} would take one value only: declare the shapes")

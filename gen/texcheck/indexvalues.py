@@ -154,9 +154,13 @@ class Evaluator:
         return Value(np.linalg.matrix_power(base.data, int(exponent.data.real.flat[0])), base.keys)
 
     def call(self, node: Call, env: dict) -> Value:
+        if id(node) in self.shapes.identities:  # \mathbf{1}
+            return Value(np.ones((self.size(self.shapes.identities[id(node)]), 1)), ())
         v = self.of(node.args[0], env)
         if node.name == "tr":
             return Value(np.trace(v.data, axis1=-2, axis2=-1)[..., None, None], v.keys)
+        if node.name == "norm":  # squares, not |·|²: the complex step goes through
+            return Value(np.sqrt((v.data**2).sum(axis=(-2, -1)))[..., None, None], v.keys)
         if node.name in ("det", "logdet"):
             det = np.linalg.det(v.data)
             return Value((np.log(det) if node.name == "logdet" else det)[..., None, None], v.keys)
@@ -216,6 +220,8 @@ class Evaluator:
         for index in node.indices:
             key = inner[index]
             n = self.size(self.shapes.keys[key])
+            if node.kind in STACKS:
+                return stacked(data, keys, key, n, STACKS[node.kind])
             if key not in keys:  # a term that does not depend on the index: n times
                 data = data * n if node.kind == "sum" else data**n
                 continue
@@ -246,6 +252,18 @@ class Evaluator:
         if node.transposed:
             out = np.swapaxes(out, -1, -2)
         return Value(out, keys)
+
+
+STACKS = {"rows": -2, "columns": -1}  # the axis of the matrix an elided literal's index runs along
+
+
+def stacked(data: np.ndarray, keys: tuple, key, n: int, along: int) -> Value:
+    """The matrix whose rows (columns) are ``data``'s values along ``key``: its axis moved into the
+    matrix, in the place of the cells' 1 (a body that does not depend on the index: n copies)."""
+    if key not in keys:
+        return Value(np.repeat(data, n, axis=along), keys)
+    data = np.moveaxis(np.take(data, 0, axis=along), keys.index(key), along)
+    return Value(data, keys[: keys.index(key)] + keys[keys.index(key) + 1 :])
 
 
 def in_domain(x: np.ndarray, value: np.ndarray) -> np.ndarray:

@@ -392,6 +392,41 @@ def check_link(left, right, scope) -> tuple[str, str, float | None]:
     return FALSE, note, figure  # the report adds the relative error
 
 
+def one_sided_family(left, right, scope) -> str:
+    """Why a link that fails, with a family x_1 … x_N on one side only and on the other a declared
+    matrix that could hold its vectors as rows or columns (X: N × p, x_i: p), cannot be checked:
+    texts say X = [x_1 … x_N]^T in words the checker does not read; '' otherwise."""
+    sides = [t.tree if isinstance(t, Indexed) else t for t in (left, right)]
+    if any(isinstance(side, (Refused, str)) for side in sides):
+        return ""
+    families = [families_of(side, scope) for side in sides]
+    for k in (0, 1):
+        names = {n.name for n in nodes(sides[1 - k]) if isinstance(n, Name)}
+        for family, count, size in sorted(families[k] - families[1 - k]):
+            for name in sorted(names):
+                declared = scope.lookup(name)
+                if declared is not None and sorted(map(str, declared.shape or ())) == sorted((count, size)):
+                    return (
+                        f"the family {family} is on one side only: if {as_written(name)}'s rows or columns "
+                        f"are {as_written(family)} for each index, as the text may say in words, define it "
+                        f"(% derivtex: {as_written(name)} := <LaTeX>)"
+                    )
+    return ""
+
+
+def families_of(tree, scope) -> set:
+    """(name, count, size) of each family x_i: d a sum (or an elided matrix) of ``tree`` runs over."""
+    out = set()
+    for node in nodes(tree):
+        if isinstance(node, IndexSum) and node.upper is not None:
+            for member in nodes(node.body):
+                if isinstance(member, Member) and member.index in node.indices:
+                    shape = tuple(map(str, scope.lookup(member.name).shape or ()))
+                    if len(shape) == 1 or shape[1:] == ("1",):
+                        out.add((member.name, node.upper, shape[0]))
+    return out
+
+
 def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
     """The largest relative difference over two size assignments and two points each. A number
     added to a matrix (``1 - \\sigma(vu^T)``) is read both ways, to each entry and times I: a link

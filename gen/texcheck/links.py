@@ -38,7 +38,7 @@ from .densities import (
 from .expectations import SAMPLE, averaged
 from .indexnodes import Derivative
 from .indexnodes import nodes as index_nodes
-from .indices import Indexed, check_link, defined_in_index_notation, marked
+from .indices import Indexed, check_link, defined_in_index_notation, marked, one_sided_family
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .library import library_function
 from .rows import BECAUSE, CHECKED, Chain, closing
@@ -85,6 +85,14 @@ class Outcome:
     reason: str = ""
     figure: float | None = None  # the largest relative error over the samples
     conventions: tuple[str, ...] = ()
+    in_words: str = ""  # a failing link a relation the text states in words could make true: why
+
+    def decided(self) -> Outcome:
+        """The outcome as reported: a failure ``in_words`` explains cannot be checked (applied once
+        the text's equations and conditions have been read: it may be one of those)."""
+        if self.status != FALSE or not self.in_words:
+            return self
+        return replace(self, status=CANNOT, message=self.in_words, figure=None)
 
 
 def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
@@ -121,6 +129,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
     outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
     outcomes = implied(chain, outcomes, pairs, run)
+    outcomes = [in_words(o, *pairs[k], scope) for k, o in enumerate(outcomes)]
     varied = varied_in(read_trees)
     return (
         outcomes,
@@ -149,6 +158,13 @@ def implied(chain: Chain, outcomes: list, pairs: list, run) -> list:
         else:
             out[k] = replace(out[k], message="; ".join(m for m in (out[k].message, NOT_IMPLIED) if m))
     return out
+
+
+def in_words(o: Outcome, left, right, scope) -> Outcome:
+    """A failing link whose sides a relation said in words could make equal (`Outcome.decided`)."""
+    if o.status != FALSE or isinstance(left, str) or isinstance(right, str):
+        return o
+    return replace(o, in_words=one_sided_family(left, right, scope))
 
 
 IMPLICATIONS = ("\\implies", "\\Rightarrow", "\\Longrightarrow", "\\iff", "\\Leftrightarrow", "=>")

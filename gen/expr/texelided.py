@@ -1,0 +1,145 @@
+"""A matrix literal with an elided cell, read as the pattern its written cells follow.
+
+``\\begin{bmatrix} x_1 \\\\ x_2 \\\\ \\vdots \\\\ x_N \\end{bmatrix}`` is the column whose i-th entry is
+x_i for i = 1 … N; ``[\\delta_1 \\; \\delta_2 \\; \\cdots \\; \\delta_B]`` the matrix whose i-th column
+is δ_i; ``[(x_1 - \\mu)^T; \\vdots; (x_N - \\mu)^T]`` the one whose i-th row is (x_i - μ)^T. The
+pattern is read off the first and the last cell: they must be one expression but for the index,
+written 1 in the first and the bound (N, n, a number) in the last, in subscripts (``x_1``, ``x^{(1)}``,
+``A_{1j}``); every other written cell must be that expression at its position (the second at 2).
+Anything else (two elisions, cells after the elision but the last, a first cell at 0, differences
+that are not one index) is not read: the link cannot be checked, never a guess at the pattern.
+
+The node is an `IndexSum` of kind ``"rows"`` or ``"columns"``: the index is bound as a sum's is, and
+its range is the bound written, as ``\\sum_{i=1}^{N}``'s (`gen.texcheck.indices` checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass, replace
+
+from .texbars import ELISIONS, Uncheckable
+from .texindex import Entry, IndexSum
+from .texlex import Tok
+
+UNCLEAR = "the matrix has elided cells (\\cdots, \\vdots, …) whose pattern is not clear: "
+INDICES = "ijklmnpqrstuvwab"
+
+
+class NoPattern(Exception):
+    """The written cells do not follow one index."""
+
+
+def elisions(cell: list[Tok]) -> list[Tok]:
+    """The dots of a cell (``\\cdots``, ``\\vdots``, ``…``, ``...``), none if it has none."""
+    dots = [t for t in cell if t.kind == "cs" and t.text in ELISIONS]
+    if not dots and any(a.is_char(".") and b.is_char(".") for a, b in zip(cell, cell[1:])):
+        dots = [next(t for t in cell if t.is_char("."))]
+    return dots
+
+
+def only_dots(cell: list[Tok]) -> bool:
+    return bool(cell) and all(t.kind == "cs" and t.text in ELISIONS or t.is_char(".") for t in cell)
+
+
+def stacked(p, rows: list[list[list[Tok]]], begin: Tok):
+    """The `IndexSum` a literal with an elided cell stands for, or `Uncheckable` with the reason."""
+    dots = next(d for row in rows for cell in row for d in elisions(cell))
+    where = p.stream.source.at(dots.pos)
+    if len(rows) == 1:
+        cells, kind = rows[0], "columns"
+    elif all(len(row) == 1 for row in rows):
+        cells, kind = [row[0] for row in rows], "rows"
+    else:
+        raise Uncheckable(UNCLEAR + "only a row or a column of cells is read", where)
+    gaps = [k for k, cell in enumerate(cells) if elisions(cell)]
+    if len(gaps) != 1 or not only_dots(cells[gaps[0]]) or gaps[0] != len(cells) - 2 or gaps[0] == 0:
+        raise Uncheckable(UNCLEAR + "write the first cells, one elision and the last cell", where)
+    written = [p.sub_parse(cell, where=begin) for cell in cells[: gaps[0]]]
+    last = p.sub_parse(cells[-1], where=begin)
+    try:
+        return pattern(written, last, kind, begin.pos)
+    except NoPattern as error:
+        raise Uncheckable(UNCLEAR + str(error), where) from None
+
+
+def pattern(written: list, last, kind: str, pos: int) -> IndexSum:
+    bounds: set = set()
+    merged(written[0], last, None, bounds)
+    if len(bounds) > 1:
+        raise NoPattern(f"the last cell differs from the first in {' and '.join(sorted(bounds))}")
+    used = {c for cell in [*written, last] for text in texts(cell) for c in text}
+    index = next(i for i in INDICES if i not in used)
+    body = merged(written[0], last, index, set())
+    for position, cell in enumerate(written[1:], start=2):
+        if not same(merged(written[0], last, str(position), set()), cell):
+            raise NoPattern(f"cell {position} is not the first with the index {position}")
+    upper = bounds.pop() if bounds else None
+    return IndexSum(kind, (index,), body, pos, upper)
+
+
+def merged(first, last, value: str | None, bounds: set):
+    """``first`` with each place where ``last`` differs from it by the index (``1`` in ``first``)
+    written ``value`` (``first`` itself for None); what ``last`` has there is added to ``bounds``."""
+    if isinstance(first, str) and isinstance(last, str):
+        return hole(first, last, value, bounds)
+    if type(first) is not type(last):
+        raise NoPattern("the first and the last cell are different expressions")
+    if isinstance(first, tuple):
+        if len(first) != len(last):
+            raise NoPattern("the first and the last cell are different expressions")
+        return tuple(merged(a, b, value, bounds) for a, b in zip(first, last))
+    if not is_dataclass(first):
+        if first != last:
+            raise NoPattern("the first and the last cell are different expressions")
+        return first
+    new = {}
+    for f in fields(first):
+        a, b = getattr(first, f.name), getattr(last, f.name)
+        if f.name == "pos":
+            continue
+        if isinstance(first, Entry) and f.name == "indices" or f.name == "name" or is_dataclass(a):
+            new[f.name] = merged(a, b, value, bounds)
+        elif isinstance(a, tuple) and any(is_dataclass(x) for x in a):
+            new[f.name] = merged(a, b, value, bounds)
+        elif a != b:
+            raise NoPattern("the first and the last cell are different expressions")
+    return replace(first, **new)
+
+
+def hole(first: str, last: str, value: str | None, bounds: set) -> str:
+    """A name or an index of the first cell, with its ``1`` written ``value`` where the last cell's
+    has the bound instead (``x_1`` and ``x_N``: ``x_`` + value)."""
+    if first == last:
+        return first
+    start = 0
+    while start < min(len(first), len(last)) and first[start] == last[start]:
+        start += 1
+    end = 0
+    while end < min(len(first), len(last)) - start and first[-1 - end] == last[-1 - end]:
+        end += 1
+    a, b = first[start : len(first) - end], last[start : len(last) - end]
+    if a != "1" or not b.isalnum() or not (start and first[start - 1] in "_{(,[" or not start):
+        raise NoPattern(f"{first} and {last} differ by more than an index")
+    bounds.add(b)
+    return first if value is None else first[:start] + value + first[len(first) - end :]
+
+
+def texts(tree) -> list[str]:
+    """The names and indices written in ``tree``: the index chosen for the pattern is none of theirs."""
+    if isinstance(tree, str):
+        return [tree]
+    if isinstance(tree, tuple):
+        return [t for x in tree for t in texts(x)]
+    if not is_dataclass(tree):
+        return []
+    return [t for f in fields(tree) if f.name != "pos" for t in texts(getattr(tree, f.name))]
+
+
+def same(a, b) -> bool:
+    """Equal but for the positions."""
+    bounds: set = set()
+    try:
+        merged(a, b, None, bounds)
+    except NoPattern:
+        return False
+    return not bounds

@@ -211,6 +211,16 @@ and define $L(w) := \frac{1}{2}\|Xw - y\|^2$.
     assert statuses(tmp_path, body) == ["ok", "does not follow"]
 
 
+def test_a_gradient_of_a_defined_function_without_subscript_is_by_its_argument(tmp_path):
+    # f(x) = xᵀAx: ∇f = (A + Aᵀ)x, not Ax (A is not symmetric); by hand, d(xᵀAx) = xᵀ(A + Aᵀ)dx
+    body = r"""% derivtex: x: n; A: n x n
+\[ f(x) = x^T A x \]
+\[ \nabla f = (A + A^T) x \]
+\[ \nabla f = 2 A x \]
+"""
+    assert statuses(tmp_path, body) == ["skipped", "ok", "does not follow"]
+
+
 def test_ell_is_a_log_likelihood_s_name(tmp_path):
     body = r"""% derivtex: \Sigma: d x d spd
 Let $\mu, x \in \mathbb{R}^d$.

@@ -342,13 +342,20 @@ BARE_GRADIENT = re.compile(r"\\nabla(?![A-Za-z])\s*(?![_^\s])")
 
 
 def by_its_argument(parse, source, side, scope):
-    """``\nabla L(w)`` with no subscript: the gradient by the one name L is applied to."""
+    """``\nabla L(w)`` with no subscript: the gradient by the one name L is applied to; ``\nabla f``
+    of an f the text defines with one argument (f(x) = xᵀAx), by that argument."""
     if not (match := BARE_GRADIENT.match(side.text)):
         return None
     body = replace(side, text=side.text[match.end() :], offset=side.offset + match.end())
     call = application(parse, source, body, scope)
     if isinstance(call, Call) and len(call.args) == 1 and isinstance(call.args[0], Name):
         return Gradient(call.args[0].name, call, 0)
+    try:
+        f = parse(body.text.strip(), source.span(body.offset))
+    except SpecError:
+        return None
+    if isinstance(f, Name) and f.name in scope.defined and len(params := scope.defined[f.name].params) == 1:
+        return Gradient(params[0], Call(f.name, (Name(params[0], 0),), 0), 0)
     return None
 
 

@@ -330,3 +330,12 @@ def test_the_indices_of_a_derivatives_variable_are_fixed_in_what_it_differentiat
     assert statuses(tmp_path, r"\frac{\partial}{\partial W_{j,i}} W_{j,i} h_i = h_j", square) == [
         "does not follow"
     ]
+
+
+def test_an_entry_defined_as_its_bold_spelling_is_the_same_name(tmp_path):
+    # x_i := \mathbf{x}_i names one thing twice (derivtex reads \mathbf{x} as x): nothing to expand;
+    # Σ_i β_i x_i = βx (β a row); twice that is not
+    notes = "% derivtex: \\boldsymbol{\\beta}: 1 x n; \\mathbf{x}: n\n% derivtex: x_i := \\mathbf{x}_i\n"
+    assert statuses(tmp_path, r"\sum_{i=1}^{n} \beta_i x_i = \boldsymbol{\beta}\mathbf{x}", notes) == ["ok"]
+    body = r"\sum_{i=1}^{n} \beta_i x_i = 2\boldsymbol{\beta}\mathbf{x}"
+    assert statuses(tmp_path, body, notes) == ["does not follow"]

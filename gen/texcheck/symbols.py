@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Span, SpecError, quoted_tex
+from ..expr.parser import Name
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
@@ -113,6 +114,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
         name, params = defined_name(head.strip(), span, name_of)
         tree = parse(text.value, text.span, functions=applicable(scope.defined))  # f := x^T \diagm(x) x
+        if not params and isinstance(tree, Name) and tree.name == name:  # x_i := \mathbf{x}_i: one name
+            return scope
         return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})
     if ":" in item:
         names, what = item.split(":", 1)

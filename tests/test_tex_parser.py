@@ -436,3 +436,9 @@ def test_what_the_latex_printer_writes_of_each_function_reads_back(grammar):
     e = lower(Text(grammar, Span("grammar", 1, 1)))
     back = lower(tex(latex(e)))
     assert_same_value(back, e)
+
+
+def test_a_function_typed_as_letters_before_a_bracket():
+    # tr[X^T A] as typed in notes is the trace (not t·r·[…]); the same letters before a space are letters
+    assert written(parse_tex(tex(r"tr[X^T A]"))) == "tr(X^T * A)"
+    assert written(parse_tex(tex(r"det[A] + x"))) == "det(A) + x"

@@ -39,7 +39,8 @@ class Words:
     # --- names and letters ------------------------------------------------------------------
 
     def letters(self):
-        """A letter, or a function's name typed as letters before '(' (``tr(X)``), or ``dX``."""
+        """A letter, or a function's name typed as letters before '(' or '[' (``tr(X)``, ``tr[X]``),
+        or ``dX``."""
         first = self.peek()
         if density_ahead(self):  # p(x \mid \mu): a density (`gen.expr.texdensity`)
             return density(self, first)
@@ -78,7 +79,9 @@ class Words:
     def opens(self, skip: int) -> bool:
         stack = self.stream.stack
         after = stack[-skip - 1] if len(stack) > skip else None
-        return after is not None and (after.is_char("(") or after.is_cs("left", "bigl", "Bigl", "big", "Big"))
+        return after is not None and (
+            after.is_char("(", "[") or after.is_cs("left", "bigl", "Bigl", "big", "Big")
+        )
 
     def differentiable(self, token: Tok) -> bool:
         """What may follow a differential's d: a letter, a Greek letter, a name, a bracket or bar

@@ -267,3 +267,48 @@ def test_probability_notation_is_named_never_a_product_of_letters(tmp_path):
     assert [o.status for o in found] == ["ok", "not understood"]
     wrong = body.replace(r"\mu\mu^{\top} + \Sigma", r"\mu\mu^{\top}")
     assert outcomes(tmp_path, moments + "\n" + wrong)[0].status == "does not follow"
+
+
+# --- signal-processing notation: x(n) a time step's vector, sums from 0 to N-1, \textbf in math ------
+
+
+def test_a_declared_time_step_name_is_a_symbol(tmp_path):
+    # x(n) x(n)^T w = (w^T x(n)) x(n): x xᵀw = x (xᵀw) and xᵀw = wᵀx, a number; twice that is not
+    notes = "% derivtex: \\textbf{w}: M; \\textbf{x}(n): M\n"
+    right = r"\[\textbf{x}(n) \textbf{x}^T(n) \textbf{w} = (\textbf{w}^T \textbf{x}(n))\textbf{x}(n)\]"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("= (", "= 2(")) == ["does not follow"]
+
+
+def test_a_time_step_that_a_sum_moves_is_refused(tmp_path):
+    # x(n-i) declared as one number cannot stand for the sequence a sum over i runs through
+    notes = "% derivtex: w: M; x(n-i), x(n-j): scalar\n"
+    body = r"\[ \sum_{i=0}^{M-1} w_i x(n-i) = x(n-i) \sum_{i=0}^{M-1} w_i \]"
+    ((found,),) = [outcomes(tmp_path, notes + body)]
+    assert found.status == "cannot check"
+    assert "changes with the sum's index i" in found.message
+
+
+def test_a_sum_from_0_to_n_minus_1_runs_over_n_terms(tmp_path):
+    # a^T x = Σ_{n=0}^{N-1} a_n x_n (the full range, numbered from 0); with a 2 it does not hold
+    notes = "% derivtex: a, x: N\n"
+    body = r"\[ a^T x = \sum_{n=0}^{N-1} a_n x_n \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("= \\sum", "= 2\\sum")) == ["does not follow"]
+
+
+def test_an_acronym_in_text_is_a_quantity_s_name(tmp_path):
+    # \text{MSE} := E-free least squares here: ∇_w MSE = 2Xᵀ(Xw − y), by d‖r‖² = 2rᵀdr
+    notes = "% derivtex: X: n x d; w: d; y: n\n% derivtex: \\text{MSE} := \\|Xw - y\\|^2\n"
+    body = r"\[ \nabla_w \text{MSE} = 2X^T(Xw - y) \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("2X^T", "X^T")) == ["does not follow"]
+
+
+def test_an_operator_braced_in_a_macro_applies_to_what_follows(tmp_path):
+    # \newcommand{\tr}{{\mathrm {tr}}}: tr(AB) = tr(BA); tr(AB) = tr(A)tr(B) is false
+    preamble = "\\newcommand{\\tr}{{\\mathrm {tr}}}\n% derivtex: A, B: n x n\n"
+    body = r"\[ \tr \left( A B \right) = \tr \left( B A \right) \]"
+    assert statuses(tmp_path, preamble + body) == ["ok"]
+    wrong = r"\[ \tr \left( A B \right) = \tr \left( A \right) \tr \left( B \right) \]"
+    assert statuses(tmp_path, preamble + wrong) == ["does not follow"]

@@ -231,6 +231,8 @@ class _Parser(Words):
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)
+                if isinstance(node, Postfix) and (indexed := self.declared_with_argument(node.operand)):
+                    node = replace(node, operand=indexed)  # \mathbf{x}^T(n): x(n)'s transpose
             elif token.is_char("[") and linear_map(node):  # (A \otimes B)[X]: a linear map applied
                 node = applied_map(self, node)
             elif token.is_char("_") and isinstance(node, Num | Call) and scripted_number(node):

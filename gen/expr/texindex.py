@@ -72,7 +72,8 @@ def entry(p, node, underscore: Tok) -> Entry:
 def index_sum(p, token: Tok) -> IndexSum:
     """``\\sum_{i}``, ``\\sum_i``, ``\\sum_{i=1}^{n}``, ``\\sum_{i,j}``, ``\\prod_i``: the sum (product)
     of the terms that follow, up to the next ``+``/``-``; the range is the index's full range (where
-    it is used decides it), so a lower bound other than 0 or 1 or a numeric upper bound is refused."""
+    it is used decides it), so a lower bound other than 0 or 1 or a numeric upper bound is refused
+    (``\\sum_{n=0}^{N-1}``, N terms, is the full range of N)."""
     kind = "sum" if token.text == "sum" else "prod"
     while p.peek().kind == "cs" and p.peek().text in ("limits", "nolimits"):
         p.next()
@@ -113,6 +114,8 @@ def index_sum(p, token: Tok) -> IndexSum:
             for t in (upper_first if upper_first is not None else p.group_tokens())
             if not t.is_char("{", "}")
         ]
+        if lower == ["0"] and [t.text for t in upper[1:]] == ["-", "1"]:  # \sum_{n=0}^{N-1}: N terms
+            upper = upper[:1]
         if any(t.kind == "digit" for t in upper):
             raise p.error(
                 f"a {kind} up to a number is not over a full range: write \\{token.text}_{{i}}", token

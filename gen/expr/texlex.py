@@ -171,7 +171,20 @@ def _newcommand(tokens, i):
     if tokens[i].is_char("["):
         default, i = _group(tokens, i, "[", "]")
     body, i = _group(tokens, i)
-    return (name, Macro(params, body, default)), i
+    return (name, Macro(params, operator_unbraced(body), default)), i
+
+
+def operator_unbraced(body: tuple) -> tuple:
+    """``{\\mathrm{tr}}`` as ``\\mathrm{tr}``: an operator's name braced in a macro's body still
+    applies to what follows the macro (``\\tr \\left( … \\right)``)."""
+    inner = body[1:-1]
+    if not (len(body) > 4 and body[0].is_char("{") and body[-1].is_char("}")):
+        return body
+    if inner[0].is_cs("mathrm", "operatorname", "textrm", "text") and inner[1].is_char("{"):
+        word = [t for t in inner[2:] if t.kind not in ("space",)]
+        if word[-1].is_char("}") and all(t.kind == "letter" for t in word[:-1]):
+            return inner
+    return body
 
 
 def _def(tokens, i):

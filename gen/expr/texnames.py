@@ -66,7 +66,7 @@ UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".spli
 WORD_STYLES = frozenset("mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname".split())
 PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  # a reason in words
 # \bold: MathJax's \mathbf (Markdown notes write \bold{V_T}).
-BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec bold".split())
+BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec bold textbf".split())  # \textbf{w}: typed in math
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
 ACCENTS |= {"mathcal": "cal", "mathscr": "scr"}  # \mathcal{L}: a symbol of its own (Lcal), not L

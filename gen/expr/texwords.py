@@ -131,10 +131,30 @@ class Words:
             return Call(name.name, self.arguments(name.name, token), token.pos)  # R_{\mathbf A}(x): applied
         return self.applied(name, token)
 
+    def declared_with_argument(self, node: Name) -> Name | None:
+        """``x(n)``, ``x(k+1)`` where the text declares that name (% derivtex: x(n): M): a symbol, a
+        time step's vector, not x applied to n (the argument's tokens as written, spaces dropped)."""
+        stack = self.stream.stack
+        if not stack or not stack[-1].is_char("(") or not isinstance(node, Name):
+            return None
+        depth, texts = 0, []
+        for token in reversed(stack):
+            depth += token.is_char("(") - token.is_char(")")
+            if depth == 0:
+                break
+            texts.append(f"\\{token.text}" if token.kind == "cs" else token.text)
+        name = f"{node.name}({''.join(texts[1:])})"
+        if depth or name not in self.names:
+            return None
+        del stack[len(stack) - len(texts) - 1 :]
+        return Name(name, node.pos)
+
     def applied(self, node: Name, token: Tok):
         """``f(x)``, ``\\operatorname{diagm}(v)``, ``B(x)^{-1}``: a function the text defines, applied
         (a definition with parameters, ``g(v) := …``: to any arguments; one without, ``B := A
         \\diag(x) A^T``: to names its body uses, ``B(x)`` is B; anything else stays a product)."""
+        if (indexed := self.declared_with_argument(node)) is not None:  # x(n): M, a signal's vector
+            return indexed
         if known_density_ahead(self, node.name):  # \mathcal{N}(x \mid \mu, \Sigma)
             return Call(node.name, density_arguments(self, token), token.pos)
         accepted = self.functions.get(node.name, False)

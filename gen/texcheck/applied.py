@@ -23,7 +23,13 @@ def uses(tree) -> list[str]:
     return [] if isinstance(tree, str) else names_in(tree)
 
 
-def applying(parse, defined: dict):
-    """``parse(text, span)`` that reads the applications of the functions ``defined``."""
-    functions = applicable(defined)
-    return lambda text, span: parse(text, span, functions=functions)
+def applying(parse, scope):
+    """``parse(text, span)`` that reads the applications of the functions ``scope`` defines, and the
+    names declared with a time step (``x(n)``: a symbol, not x applied to n)."""
+    functions, names = applicable(scope.defined), stepped(scope)
+    return lambda text, span: parse(text, span, functions=functions, names=names)
+
+
+def stepped(scope) -> frozenset:
+    """The declared names with a time step in parentheses: ``x(n)``, ``x(k+1)``."""
+    return frozenset(n for n in (*scope.declared, *scope.prose) if n.endswith(")") and "(" in n)

@@ -45,7 +45,12 @@ def reader(macros):
     from ..expr.tex import parse_tex
     from ..spec.reader import Text
 
-    return lambda text, span, functions={}: parse_tex(Text(text, span), macros, functions=functions)
+    return lambda text, span, functions={}, names=(): parse_tex(
+        Text(text, span), macros, names=names, functions=functions
+    )
+
+
+ARGUMENT = re.compile(r"(.+?)\s*\(([^()]*)\)")  # a name with its time step, x(n)
 
 
 def name_reader(parse):
@@ -55,6 +60,8 @@ def name_reader(parse):
     def name_of(latex: str, span):
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", latex.strip()):  # a name as the grammar writes it
             return latex.strip()
+        if match := ARGUMENT.fullmatch(latex.strip()):  # x(n), x(k+1): a time step's symbol
+            return f"{name_of(match.group(1), span)}({''.join(match.group(2).split())})"
         tree = parse(latex, span)
         if not isinstance(tree, Name):
             raise SpecError(f"expected a symbol's name, not {quoted_tex(latex)}", span)
@@ -131,7 +138,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     made, failed = [], []  # each statement's definitions; (k, chain, scope) of those that failed
     for k, chain in enumerate(chains(event)):
         here = replace(scope, defined=defined, solving=solving)
-        outcomes, definitions, varied = continued(chain, here, applying(parse, defined), event, first=k == 0)
+        outcomes, definitions, varied = continued(chain, here, applying(parse, here), event, first=k == 0)
         scope = replace(scope, varied=scope.varied | varied)
         restating = (j for j, link in enumerate(chain.links) if names_defined(chain, link, here, name_of))
         defining = frozenset(restating) if solving else frozenset()  # read only while the text solves
@@ -147,7 +154,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
         beside = [d for (line, _), d in zip(found[k + 1 :], made[k + 1 :]) if line == found[k][0]]
         if later := {name: d for after in beside for name, d in after.items()}:
             where = replace(here, defined={**here.defined, **later})
-            outcomes = continued(chain, where, applying(parse, where.defined), event, first=k == 0)[0]
+            outcomes = continued(chain, where, applying(parse, where), event, first=k == 0)[0]
             found[k] = (found[k][0], tuple(explained(chain, outcomes, where)))
     found = [(line, tuple(o.decided() for o in outcomes)) for line, outcomes in found]
     earlier = going_on(scope.earlier, event)

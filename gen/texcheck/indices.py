@@ -201,6 +201,17 @@ def reindexed(tree, index: str, value: str):
     return mapped(tree, renamed, stop=lambda node: isinstance(node, IndexSum) and index in node.indices)
 
 
+def refuse_stepped(name: str, bound: set) -> None:
+    """A symbol with a time step that a sum's index changes (``x(n-i)`` inside ``\\sum_i``) is a
+    sequence of values, one per index, not the one symbol declared: refused, never read as one."""
+    step = name[name.find("(") + 1 : -1] if name.endswith(")") and "(" in name else ""
+    if moving := sorted(set(step) & bound):
+        raise Uncheckable(
+            f"{name} changes with the sum's index {moving[0]}: one value per index, not the one symbol "
+            f"declared; write it as a family's member (x_{moving[0]}, % derivtex: x_{moving[0]}: d)"
+        )
+
+
 class Resolver:
     """The parser's tree rewritten with `Entry`, `Delta` and `Derivative` nodes."""
 
@@ -224,6 +235,7 @@ class Resolver:
 
     def node(self, tree):
         if isinstance(tree, Name):
+            refuse_stepped(tree.name, self.bound)
             if (family := member(tree.name, tree.pos, self.scope, self.bound)) is not None:
                 return family  # x_i: d, inside a sum over i
             if (body := self.defined_entry(tree.name)) is not None:

@@ -35,6 +35,7 @@ OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a =
     r"|\\(?:textcolor|color|colorbox)\s*\{[^{}]*\}\s*\{"
 )
 MATH_SHIFT = re.compile(r"(?<!\\)\$")  # $…$ inside a display: a box's own mathematics, the same
+ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # MSE, RSS, ELBO: a name, not a remark
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
@@ -144,7 +145,9 @@ def cleaned(body: str) -> tuple[str, list[str]]:
             before = body[: match.start()].rstrip()  # \lambda_\textrm{max}, L_{\text{NLL}}: a name
             word = len(body[match.end() : end - 1].split()) == 1  # S^{\text{repeated row}}: a remark
             scripted = before.removesuffix("{").rstrip().endswith(("_", "^")) and word
-            if pattern is REMARK and (body[match.end() : end - 1].strip() in OPERATOR_NAMES or scripted):
+            inside = body[match.end() : end - 1].strip()
+            acronym = ACRONYM.fullmatch(inside)  # \text{MSE} = …, \nabla_w \text{MSE}: a quantity's name
+            if pattern is REMARK and (inside in OPERATOR_NAMES or scripted or acronym):
                 at = end  # \textrm{tr}[…]: an operator's name, read by the front end
                 continue
             remarks.append(body[match.end() : end - 1].strip())

@@ -15,7 +15,7 @@ from ..expr.parser import Name
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
-from .applied import applicable
+from .applied import applicable, stepped
 from .expectations import RANDOM, base
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
@@ -113,7 +113,9 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         offset = item.index(":=") + 2 + len(body) - len(body.lstrip())
         text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
         name, params = defined_name(head.strip(), span, name_of)
-        tree = parse(text.value, text.span, functions=applicable(scope.defined))  # f := x^T \diagm(x) x
+        tree = parse(
+            text.value, text.span, functions=applicable(scope.defined), names=stepped(scope)
+        )  # f := x^T \diagm(x) x
         if not params and isinstance(tree, Name) and tree.name == name:  # x_i := \mathbf{x}_i: one name
             return scope
         return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})

@@ -339,3 +339,16 @@ def test_an_entry_defined_as_its_bold_spelling_is_the_same_name(tmp_path):
     assert statuses(tmp_path, r"\sum_{i=1}^{n} \beta_i x_i = \boldsymbol{\beta}\mathbf{x}", notes) == ["ok"]
     body = r"\sum_{i=1}^{n} \beta_i x_i = 2\boldsymbol{\beta}\mathbf{x}"
     assert statuses(tmp_path, body, notes) == ["does not follow"]
+
+
+def test_a_bracket_sized_m_by_n_is_the_matrix_of_its_entries(tmp_path):
+    # ∇_X tr(XA) = [A_ji]_{m×n} = Aᵀ (d tr(XA) = tr(A dX)); [A_ij]_{n×m} is A, not the gradient
+    notes = "% derivtex: X: m x n; A: n x m\n"
+    assert statuses(tmp_path, r"\nabla_{X} \operatorname{tr}(XA) = [A_{ji}]_{m \times n}", notes) == ["ok"]
+    square = "% derivtex: X, A: n x n\n"
+    wrong = r"\nabla_{X} \operatorname{tr}(XA) = [A_{ij}]_{n \times n}"
+    assert statuses(tmp_path, wrong, square) == ["does not follow"]
+    # the entries by ∂/∂X_ij of the sum over \ell and k, the index \ell written as such
+    entries = r"\frac{\partial}{\partial X_{ij}} \sum_{\ell=1}^{m} \sum_{k=1}^{n} X_{\ell k} A_{k \ell}"
+    body = rf"\Big[{entries}\Big]_{{m \times n}} = A^T"
+    assert statuses(tmp_path, body, notes) == ["ok"]

@@ -29,7 +29,7 @@ class Entry:
 class IndexSum:
     """``\\sum_{i,j} body`` (``kind`` "sum") or ``\\prod_i body`` ("prod") over the full ranges; or the
     matrix whose i-th row (``kind`` "rows") or column ("columns") is the body: the pattern of an elided
-    matrix literal (`gen.expr.texelided`)."""
+    matrix literal (`gen.expr.texelided`); or ``[a_{ij}]_{m \\times n}`` ("sized", ``upper`` "m n")."""
 
     kind: str
     indices: tuple[str, ...]
@@ -45,6 +45,8 @@ def subscript_indices(p, tokens: list[Tok], where: Tok) -> tuple[str, ...]:
     for token in tokens:
         if token.kind in ("letter", "digit"):
             out.append(token.text)
+        elif token.is_cs("ell"):  # \sum_{\ell}, (AB)_{\ell k}: the index l
+            out.append("l")
         elif not (token.is_char(",", "{", "}") or token.kind == "cs" and token.text in SPACES):
             message = f"the subscript {token.shown()} is not an index (an entry is written (AB)_{{ij}})"
             raise p.error(message, token)
@@ -53,10 +55,14 @@ def subscript_indices(p, tokens: list[Tok], where: Tok) -> tuple[str, ...]:
     return tuple(out)
 
 
-def entry(p, node, underscore: Tok) -> Entry:
+def entry(p, node, underscore: Tok) -> Entry | IndexSum:
     """``(AB)_{ij}``; ``(BA)^T_{pq}`` and ``(BA)_{pq}^T`` alike mean the entry of the transpose (the
-    two scripts are set on the same base)."""
-    indices = subscript_indices(p, p.group_tokens(), underscore)
+    two scripts are set on the same base). ``[A_{ji}]_{m \\times n}``: the matrix of the entries
+    written, sized m × n (`sized`)."""
+    tokens = p.group_tokens()
+    if any(t.is_cs("times") for t in tokens):
+        return sized(p, node, tokens, underscore)
+    indices = subscript_indices(p, tokens, underscore)
     if p.peek().is_char("^"):
         saved = list(p.stream.stack)
         caret = p.next()
@@ -67,6 +73,17 @@ def entry(p, node, underscore: Tok) -> Entry:
             p.stream.stack = saved
     before = p.source.value[: underscore.pos].rstrip()
     return Entry(node, indices, underscore.pos, before.endswith((")", "]")))
+
+
+def sized(p, node, tokens: list[Tok], underscore: Tok) -> IndexSum:
+    """``[a_{ij}]_{m \\times n}``, ``[\\partial F / \\partial z_t]_{h \\times T}``: the matrix whose
+    entries (columns) the bracket writes for each value of the indices it leaves free, as an
+    `IndexSum` of kind "sized" whose indices `gen.texcheck.indices` finds (those of its body only)."""
+    at = next(k for k, t in enumerate(tokens) if t.is_cs("times"))
+    sizes = [[t for t in part if not t.is_char("{", "}")] for part in (tokens[:at], tokens[at + 1 :])]
+    if not all(len(part) == 1 and part[0].kind in ("letter", "digit") for part in sizes):
+        raise p.error("a matrix's size is written _{m \\times n}, a letter or a number each", underscore)
+    return IndexSum("sized", (), node, underscore.pos, f"{sizes[0][0].text} {sizes[1][0].text}")
 
 
 def index_sum(p, token: Tok) -> IndexSum:

@@ -219,6 +219,8 @@ class Words:
                 continue
             elif token.kind in ("letter", "digit") or token.is_char(",", "*"):
                 parts.append(token.text)
+            elif token.is_cs("ell"):  # X_{\ell k}: the index l, as written in a sum over \ell
+                parts.append("l")
             elif parts and (token.is_char("|") or token.is_cs("mid", "vert")):  # P_{k|k-1}: given k - 1
                 parts.append("|")
             elif parts and signed_subscript(token):  # x_{k-1}: the step before, a symbol of its own

@@ -169,6 +169,10 @@ def with_indices(side, root=None):
 
         outside = Counter(index_occurrences(root)) - Counter(index_occurrences(side.body))
         inside = sorted(literal_free(side.body) - {i for i, n in outside.items() if n > 0})
+        if not inside and side.kind == "sized":
+            raise NotUnderstood(
+                "a bracket sized m × n writes its entries with indices, [a_{ij}]_{m \\times n}"
+            )
         if not inside:
             raise NotUnderstood(f"write the index of the {side.kind}: \\{side.kind}_{{i}}")
         return replace(side, indices=tuple(inside), body=with_indices(side.body, root))
@@ -201,6 +205,21 @@ def reindexed(tree, index: str, value: str):
     return mapped(tree, renamed, stop=lambda node: isinstance(node, IndexSum) and index in node.indices)
 
 
+def stacked_sizes(node):
+    """``[a_{ij}]_{m \\times n}`` once its free indices are known: the rows i (1 … m) of the columns
+    j (1 … n) of the entries; with one index, ``[\\partial F / \\partial z_t]_{h \\times T}``, the
+    columns t (1 … T) the bracket writes."""
+    if not (isinstance(node, IndexSum) and node.kind == "sized"):
+        return node
+    rows, columns = node.upper.split()
+    if len(node.indices) == 1:
+        return IndexSum("columns", node.indices, node.body, node.pos, columns)
+    if len(node.indices) != 2:
+        raise NotUnderstood(f"a matrix sized {rows} × {columns} writes its entries with two free indices")
+    inner = IndexSum("columns", node.indices[1:], node.body, node.pos, columns)
+    return IndexSum("rows", node.indices[:1], inner, node.pos, rows)
+
+
 def refuse_stepped(name: str, bound: set) -> None:
     """A symbol with a time step that a sum's index changes (``x(n-i)`` inside ``\\sum_i``) is a
     sequence of values, one per index, not the one symbol declared: refused, never read as one."""
@@ -231,7 +250,7 @@ class Resolver:
             return Derivative(tree.variable, f, tree.pos, numerator, self.value_of(tree.variable))
         if not isinstance(tree, (Name, Num, Neg, BinOp, Postfix, Call, Entry, IndexSum)):
             raise NotUnderstood("this side cannot be read in index notation")
-        return with_indices(self.node(tree))
+        return mapped(with_indices(self.node(tree)), stacked_sizes)
 
     def node(self, tree):
         if isinstance(tree, Name):

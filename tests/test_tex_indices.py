@@ -352,3 +352,11 @@ def test_a_bracket_sized_m_by_n_is_the_matrix_of_its_entries(tmp_path):
     entries = r"\frac{\partial}{\partial X_{ij}} \sum_{\ell=1}^{m} \sum_{k=1}^{n} X_{\ell k} A_{k \ell}"
     body = rf"\Big[{entries}\Big]_{{m \times n}} = A^T"
     assert statuses(tmp_path, body, notes) == ["ok"]
+
+
+def test_a_family_member_the_text_also_defines_is_its_definition(tmp_path):
+    # c_k: scalar and c_k := vᵀ(x_k − μ): Σ c_k² = Σ (vᵀ(x_k − μ))² (c_k is not one number drawn per k)
+    notes = "% derivtex: x_k, \\mu, v: p; n: scalar; c_k: scalar\n% derivtex: c_k := v^T(x_k-\\mu)\n"
+    body = r"\sum_{k=1}^n c_k^2 = \sum_{k=1}^n \left(v^T(x_k-\mu)\right)^2"
+    assert statuses(tmp_path, body, notes) == ["ok"]
+    assert statuses(tmp_path, body.replace("= \\sum", "= 2\\sum"), notes) == ["does not follow"]

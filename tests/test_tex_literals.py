@@ -177,3 +177,11 @@ def test_mathop_is_its_argument_and_a_pseudo_inverse_is_refused(tmp_path):
     assert only(tmp_path, r"\mathop{\mathrm{tr}}(A^T) &= \operatorname{tr} A", notes) == "ok"
     ((status, message),) = statuses(tmp_path, r"A^{+} A &= I", notes)
     assert status == "not understood" and "pseudo-inverse" in message
+
+
+def test_a_one_cell_vmatrix_with_double_bars_is_a_norm(tmp_path):
+    # \begin{Vmatrix} x - y \end{Vmatrix}^2 = ‖x − y‖² = (x − y)ᵀ(x − y); not twice that
+    notes = "% derivtex: x, y: n\n"
+    body = r"\begin{Vmatrix} x - y \end{Vmatrix}^2 &= (x - y)^T (x - y)"
+    assert only(tmp_path, body, notes) == "ok"
+    assert only(tmp_path, body.replace("&= (", "&= 2("), notes) == "does not follow"

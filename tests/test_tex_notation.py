@@ -312,3 +312,19 @@ def test_an_operator_braced_in_a_macro_applies_to_what_follows(tmp_path):
     assert statuses(tmp_path, preamble + body) == ["ok"]
     wrong = r"\[ \tr \left( A B \right) = \tr \left( A \right) \tr \left( B \right) \]"
     assert statuses(tmp_path, preamble + wrong) == ["does not follow"]
+
+
+def test_accents_over_roman_letters_and_sign_subscripts_are_names(tmp_path):
+    # \tilde{\mathrm T} and \Sigma_- as the EP notes write them, declared "positive definite":
+    # (T̃⁻¹ + Σ₋)⁻¹ = T̃(T̃ + Σ₋⁻¹)⁻¹Σ₋⁻¹, checked with NumPy first
+    A, B = RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))
+    T, S = A @ A.T + 3 * np.eye(3), B @ B.T + 3 * np.eye(3)
+    inv = np.linalg.inv
+    assert np.allclose(inv(inv(T) + S), T @ inv(T + inv(S)) @ inv(S))
+    notes = "% derivtex: \\tilde{\\mathrm T}, \\Sigma_-: n x n positive definite\n"
+    T = r"\tilde{\mathrm T}"
+    body = rf"\[ ({T}^{{-1}} + \Sigma_-)^{{-1}} = {T}({T} + \Sigma_-^{{-1}})^{{-1}}\Sigma_-^{{-1}} \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace(r"\Sigma_-^{-1} \]", r"\Sigma_- \]")) == [
+        "does not follow"
+    ]

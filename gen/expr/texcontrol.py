@@ -160,15 +160,15 @@ def _bold(p, token: Tok):
 
 
 def _accent(p, token: Tok):
-    """``\\hat{y}``, ``\\hat{\\mathbf p}``: the symbol ``yhat`` (or ``y_hat``); ``\\hat{y_k}`` is
-    ``\\hat{y}_k``."""
+    """``\\hat{y}``, ``\\hat{\\mathbf p}``, ``\\tilde{\\mathrm T}``: the symbol ``yhat`` (or ``y_hat``);
+    ``\\hat{y_k}`` is ``\\hat{y}_k``."""
     group = p.group_tokens()
     script = next((k for k, t in enumerate(group) if t.is_char("_")), None)
     if script is not None:  # \hat{y_k}: the hat of y, with the subscript k (as \hat{y}_k)
         group, rest = group[:script], group[script:]
         p.stream.push(rest)
     bold = [t for t in group if not t.is_char("{", "}")]
-    tokens = [t for t in bold if not (t.kind == "cs" and t.text in BOLD)]
+    tokens = [t for t in bold if not (t.kind == "cs" and (t.text in BOLD or t.text in WORD_STYLES))]
     if len(tokens) != 1 or not (tokens[0].kind == "letter" or tokens[0].text in GREEK_NAMES):
         raise p.error(f"\\{token.text}{{…}} of more than a letter is not understood", token)
     base = tokens[0].text if tokens[0].kind == "letter" else GREEK_NAMES[tokens[0].text][0]

@@ -1,5 +1,6 @@
 """Matrix literals in LaTeX: ``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` (and ``bmatrix``,
-``Bmatrix``, ``matrix``, ``smallmatrix``, ``array``; ``vmatrix`` is the determinant of its matrix).
+``Bmatrix``, ``matrix``, ``smallmatrix``, ``array``; ``vmatrix`` is the determinant of its matrix,
+``Vmatrix`` its norm, Frobenius's: of a vector the Euclidean norm).
 
 Each cell is an expression: numbers, or matrices forming a block matrix when the shapes fit
 (``np.block``: the cells of a row share a height, those of a column a width). An empty cell is a
@@ -23,7 +24,7 @@ from .texelided import elisions, stacked
 from .texlex import Tok
 
 MATRICES = {"pmatrix": "", "bmatrix": "", "Bmatrix": "", "matrix": "", "smallmatrix": "", "array": ""}
-MATRICES |= {"vmatrix": "det", "Vmatrix": "det"}  # |A| written as a matrix: its determinant
+MATRICES |= {"vmatrix": "det", "Vmatrix": "norm"}  # |A|: the determinant; ‖x‖ (Frobenius, 2-norm of a vector)
 ROW_RULES = ("hline", "cline", "midrule", "toprule", "bottomrule")
 MAX_CELLS = 400
 
@@ -103,6 +104,8 @@ def from_rows(p, rows: list[list[list[Tok]]], begin: Tok):
             cells.append(p.sub_parse(cell, where=begin) if cell else Num("0", begin.pos))
     if columns == 1 and len(rows) == 1 and cells[0] == Num("0", begin.pos):
         raise p.error("an empty matrix is not understood", begin)
+    if len(cells) == 1:  # one block: the block itself (\begin{Vmatrix} x - \mu \end{Vmatrix}, ‖x − μ‖)
+        return cells[0]
     return MatrixLiteral(tuple(cells), columns, begin.pos)
 
 

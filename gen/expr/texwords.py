@@ -207,6 +207,9 @@ class Words:
         """A subscript as the text of a name: ``1``, ``max``, ``ij``, ``alpha`` (``\\alpha``)."""
         parts, accent = [], None
         tokens = self.group_tokens()
+        signs = [t.text for t in tokens if not t.is_char("{", "}")]
+        if signs in (["-"], ["+"]):  # \Sigma_-, \mu_+: a symbol of its own (a prior's, a posterior's)
+            return {"-": "minus", "+": "plus"}[signs[0]]
         for at, token in enumerate(tokens):
             if (
                 accent and token.kind == "letter"
@@ -217,7 +220,9 @@ class Words:
                 accent = token.text
             elif accent and (token.text in BOLD or token.is_char("{", "}")):
                 continue
-            elif token.kind in ("letter", "digit") or token.is_char(",", "*"):
+            elif token.is_char("*") or token.is_cs("ast", "star"):  # k_{*}, k_{*,*}: a test point's
+                parts.append("star")
+            elif token.kind in ("letter", "digit") or token.is_char(","):
                 parts.append(token.text)
             elif token.is_cs("ell"):  # X_{\ell k}: the index l, as written in a sum over \ell
                 parts.append("l")
@@ -348,7 +353,7 @@ class Words:
         kind = "norm"
         if self.accept("_"):
             sub = self.subscript_text()
-            kinds = {"2": "norm2", "F": "norm", "*": "nuclear", "": "norm", "fro": "norm"}
+            kinds = {"2": "norm2", "F": "norm", "star": "nuclear", "": "norm", "fro": "norm"}
             if sub not in kinds:
                 raise self.error(f"the norm ||·||_{sub} is not supported (2, F or *)", opening)
             kind = kinds[sub]

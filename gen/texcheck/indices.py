@@ -255,13 +255,13 @@ class Resolver:
     def node(self, tree):
         if isinstance(tree, Name):
             refuse_stepped(tree.name, self.bound)
-            if (family := member(tree.name, tree.pos, self.scope, self.bound)) is not None:
-                return family  # x_i: d, inside a sum over i
             if (body := self.defined_entry(tree.name)) is not None:
                 return body
             kept = tree.name in self.kept or (split(tree.name) or ("",))[0] in self.kept  # y_i, y kept
-            if tree.name in self.scope.defined and not kept:  # J := -\sum_k …: its body
+            if tree.name in self.scope.defined and not kept:  # J := -\sum_k …, c_k := vᵀx_k: its body
                 return self.expanded(tree.name, self.scope.parsed(tree.name))
+            if (family := member(tree.name, tree.pos, self.scope, self.bound)) is not None:
+                return family  # x_i: d, inside a sum over i
             if is_delta(tree.name, self.symbols):
                 return Delta(split(tree.name)[1], tree.pos)
             if is_entry_name(tree.name, self.symbols, self.scope):

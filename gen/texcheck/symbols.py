@@ -180,6 +180,7 @@ def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
 def declaration(what: str, span: Span, where: str) -> Declared:
     """``n x n invertible``, ``n``, ``scalar``, ``symmetric``: a shape and assumptions."""
     what = re.sub(r"\bzero[\s-]+mean\b", "zero-mean", what.replace(",", " ").replace("one-hot", "onehot"))
+    what = re.sub(r"\bpositive[\s-]+definite\b", "spd", what)  # as the prose says it
     words = what.replace("\\times", " x ").replace("×", " x ").split()
     assume = tuple(w for w in words if w in ASSUMPTIONS)
     random = tuple(w.replace("-", " ") for w in words if w.replace("-", " ") in RANDOM)

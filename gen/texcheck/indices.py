@@ -408,8 +408,8 @@ def check_link(left, right, scope) -> tuple[str, str, float | None]:
         try:
             shapes.infer(sides)
             figure, note = compared(shapes, sides)
-        except ShapeError as error:
-            error.symbols = tuple(shapes.symbols)
+        except ShapeError as error:  # the bound of a sum used as a number (1/N) is the count, declared so
+            error.symbols = tuple(n for n in shapes.symbols if n not in shapes.uppers.values())
             raise
     except NotUnderstood as error:
         return NOT_UNDERSTOOD, str(error), None

@@ -77,6 +77,20 @@ def test_a_gradient_set_to_zero_is_checked_then_skipped_as_a_condition(tmp_path)
     assert found[2].startswith("a condition to solve") and "line" in found[2]
 
 
+def test_an_equation_in_index_notation_after_a_derivative_set_to_zero(tmp_path):
+    # ∂/∂w_j Σ_i (w_i − y_i)² = 2(w_j − y_j) = 0 ⟹ w_j = y_j: w_j − y_j is the zeroed side over 2, an
+    # equation solved (it once crashed the checker); with the sign lost, w_j = −y_j is not implied
+    body = r"""% derivtex: w, y: n
+\begin{align*}
+\frac{\partial}{\partial w_j} \sum_{i=1}^n (w_i - y_i)^2 &= 2(w_j - y_j) = 0 \implies w_j = y_j
+\end{align*}
+"""
+    assert statuses(tmp_path, body) == ["ok", "skipped", "skipped", "skipped"]
+    assert statuses(tmp_path, body.replace("w_j = y_j", "w_j = -y_j"))[3] == "does not follow"
+    found = messages(tmp_path, body.replace("= 2(w_j", "= 3(w_j"))
+    assert "off by a factor of 3/2" in found[0]  # index notation names the factor, too
+
+
 def test_a_wrong_gradient_before_its_condition_is_still_caught(tmp_path):
     wrong = PCA.replace("= 2 \\Sigma u - 2 \\lambda u = 0", "= 2 \\Sigma u + 2 \\lambda u = 0")
     assert statuses(tmp_path, wrong)[0] == "does not follow"

@@ -408,8 +408,9 @@ def check_link(left, right, scope) -> tuple[str, str, float | None]:
         try:
             shapes.infer(sides)
             figure, note = compared(shapes, sides)
-        except ShapeError as error:  # the bound of a sum used as a number (1/N) is the count, declared so
-            error.symbols = tuple(n for n in shapes.symbols if n not in shapes.uppers.values())
+        except ShapeError as error:  # a sum's bound used as a number (1/N): the count, declared so,
+            counts = {n for n in shapes.uppers.values() if f"dim {n}" not in str(error)}  # unless at odds
+            error.symbols = tuple(n for n in shapes.symbols if n not in counts)
             raise
     except NotUnderstood as error:
         return NOT_UNDERSTOOD, str(error), None
@@ -477,8 +478,9 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
 
 def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, str]:
     from .indexvalues import Evaluator, draw, work
+    from .values import slip
 
-    worst, note, apart = 0.0, "", 0.0
+    worst, note, apart, points = 0.0, "", 0.0, []
     pairs = derivative_pairs(sides)
     rng = np.random.default_rng(SEED)
     for assignment in (0, 1):
@@ -490,20 +492,22 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
                 values = draw(shapes, sizes, rng, positive)
                 with np.errstate(all="ignore"):
                     left, right = (Evaluator(shapes, sizes, values, added).of(s, {}) for s in sides)
-                    figure, note, off = difference(shapes, sizes, left, right, pairs)
+                    figure, note, off, point = difference(shapes, sizes, left, right, pairs)
                 if np.isfinite(figure):
                     break
             else:
                 raise Uncheckable("the sides are not finite at random points (a logarithm of a negative?)")
             worst, apart = max(worst, figure), max(apart, off)
+            points.append(point)
     if worst >= TOLERANCE and apart < TOLERANCE:
         raise Uncheckable(only_apart(pairs))
-    return worst, note
+    named = slip(points) if worst >= TOLERANCE and not pairs else ""  # the sign, a factor
+    return worst, "; ".join(m for m in (note, named) if m)
 
 
-def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> tuple[float, str, float]:
-    """The relative difference of two values, entry by entry, with how they were lined up; and
-    the difference where no pair of ``pairs`` coincides (inf without pairs)."""
+def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> tuple:
+    """The relative difference of two values, entry by entry, with how they were lined up; the
+    difference where no pair of ``pairs`` coincides (inf without pairs); the two values' entries."""
     from .indexvalues import joined
 
     left, right, note = lined_up(shapes, sizes, left, right)
@@ -518,7 +522,8 @@ def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> t
     error = np.abs(x - y)
     mask = coinciding(keys, error.shape, pairs)
     apart = error[~mask] if mask.any() and not mask.all() else np.array([np.inf])
-    return float(error.max() / scale), note, float(apart.max() / scale)
+    point = (np.real(x).ravel(), np.real(y).ravel())
+    return float(error.max() / scale), note, float(apart.max() / scale), point
 
 
 def derivative_pairs(sides: list) -> frozenset:

@@ -123,7 +123,13 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
-    run = lambda trial, k: checked_run(chain, [k], trial, scope, outcomes)[k]  # noqa: E731
+
+    def run(trial: list, k: int) -> Outcome:  # link k of the pairs ``trial``, as the chain would read it
+        if any(isinstance(side, Indexed) for side in trial[k]):
+            status, message, figure = check_link(*trial[k], scope)
+            return outcome(chain, k, status, message, figure=figure)
+        return checked_run(chain, [k], trial, scope, outcomes)[k]
+
     outcomes = unstated(outcomes, trees, pairs, scope, linked, run)
     by_vector = lambda t, s: isinstance(t, Gradient) and is_vector(t.variable, s)  # noqa: E731
     outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
@@ -151,7 +157,7 @@ def implied(chain: Chain, outcomes: list, pairs: list, run) -> list:
         after = any(chain.links[j].relation in IMPLICATIONS for j in range(zero + 1, k + 1))
         if not after or out[k].status != FALSE or isinstance(a, str) or isinstance(b, str):
             continue
-        trial = [*pairs[:k], (BinOp("-", a, b, 0), pairs[zero][0]), *pairs[k + 1 :]]
+        trial = [*pairs[:k], (difference_of(a, b), pairs[zero][0]), *pairs[k + 1 :]]
         versus = run(trial, k)
         if versus.status == OK or "off by a factor" in versus.message:
             out[k] = replace(out[k], status=SKIPPED, message=f"{EQUATION}, implied by the one set to zero")
@@ -165,6 +171,16 @@ def in_words(o: Outcome, left, right, scope) -> Outcome:
     if o.status != FALSE or isinstance(left, str) or isinstance(right, str):
         return o
     return replace(o, in_words=one_sided_family(left, right, scope))
+
+
+def difference_of(a, b):
+    """``a - b``, in index notation where a side is (`Indexed`)."""
+    if not (isinstance(a, Indexed) or isinstance(b, Indexed)):
+        return BinOp("-", a, b, 0)
+    trees = [t.tree if isinstance(t, Indexed) else t for t in (a, b)]
+    names = tuple(n for t in (a, b) if isinstance(t, Indexed) for n in t.args)
+    order = next((t.order for t in (a, b) if isinstance(t, Indexed) and t.order), ())
+    return Indexed(BinOp("-", *trees, 0), names, order)
 
 
 IMPLICATIONS = ("\\implies", "\\Rightarrow", "\\Longrightarrow", "\\iff", "\\Leftrightarrow", "=>")

@@ -237,13 +237,18 @@ def written_zero(*trees) -> bool:
     return any(isinstance(t, Num) and float(t.text) == 0 for t in trees)
 
 
-def diagnosis(sides: Sides, a, b, points) -> str:
-    """Sign, transpose, factor, or the symmetry it needs (the square symbols made symmetric)."""
+def slip(points) -> str:
+    """The sign, the transpose or the constant factor that tells the sides at ``points`` apart."""
     found = diagnose("", [(x, y, None) for x, y in points], TOLERANCE).diagnosis
     if found in DIAGNOSES:
         return DIAGNOSES[found]
-    if found.startswith("factor"):
-        return f"off by a factor of {found.split()[1]}"
+    return f"off by a factor of {found.split()[1]}" if found.startswith("factor") else ""
+
+
+def diagnosis(sides: Sides, a, b, points) -> str:
+    """Sign, transpose, factor, or the symmetry it needs (the square symbols made symmetric)."""
+    if found := slip(points):
+        return found
     needed = symmetry(sides, a, b)
     if not needed:
         return ""

@@ -185,3 +185,12 @@ def test_a_one_cell_vmatrix_with_double_bars_is_a_norm(tmp_path):
     body = r"\begin{Vmatrix} x - y \end{Vmatrix}^2 &= (x - y)^T (x - y)"
     assert only(tmp_path, body, notes) == "ok"
     assert only(tmp_path, body.replace("&= (", "&= 2("), notes) == "does not follow"
+
+
+def test_a_value_by_cases_is_one_side_that_cannot_be_checked(tmp_path):
+    # the softmax derivative by cases: one link (its rows are cases, not links), cannot check
+    body = r"""\frac{\partial s_k}{\partial z_j} &= \begin{cases} s_k(1 - s_k) & \text{if } j = k \\
+-s_j s_k & \text{if } j \neq k \end{cases}"""
+    ((status, message),) = statuses(tmp_path, body, "% derivtex: s, z: n\n")
+    assert status == "cannot check"
+    assert "by cases" in message

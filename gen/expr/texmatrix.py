@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from .parser import Call, Num
+from .texbars import Uncheckable
 from .texelided import elisions, stacked
 from .texlex import Tok
 
@@ -56,6 +57,9 @@ class MatrixLiteral:
 def environment(p, token: Tok):
     """``\\begin{pmatrix} … \\end{pmatrix}`` inside an expression (a handler of `gen.expr.texcontrol`)."""
     name = "".join(t.text for t in p.group_tokens())
+    if name in ("cases", "dcases", "rcases"):
+        where = p.stream.source.at(token.pos)
+        raise Uncheckable("a value by cases cannot be checked: write each case as a link of its own", where)
     if name not in MATRICES:
         raise p.error(f"\\begin{{{name}}} inside an expression is not understood", token)
     if name == "array":

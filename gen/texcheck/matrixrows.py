@@ -12,7 +12,8 @@ import re
 
 from ..expr.texmatrix import MATRICES
 
-ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{(" + "|".join(MATRICES) + r")\}")
+PIECEWISE = ("cases", "dcases", "rcases")  # a value by cases: its rows are the cases, not the display's
+ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{(" + "|".join((*MATRICES, *PIECEWISE)) + r")\}")
 ARRAY_START = re.compile(r"\\begin\s*\{array\}\s*(?:\{[^{}]*\})?")
 ARRAY_END = re.compile(r"\\end\s*\{array\}")
 OPENED = re.compile(

@@ -19,7 +19,7 @@ from .matrixrows import inside_matrices, layout_arrays
 # Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
 DROPPED = re.compile(
     r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
-    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered|cases)\*?\}(?:\s*\{[^{}]*\})?"
+    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered)\*?\}(?:\s*\{[^{}]*\})?"
     r"|\\setcounter\s*\{[^{}]*\}\s*\{[^{}]*\}|\\(?:vspace|phantom)\*?\s*\{[^{}]*\}"
     r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
 )

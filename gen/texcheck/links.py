@@ -18,6 +18,7 @@ from ..expr.texgradient import entry
 from ..expr.texindex import as_entry_name
 from ..expr.texmatrix import MatrixLiteral
 from ..expr.texnames import as_written
+from ..spec.keys import ENTRIES
 from ..spec.reader import Text
 from .abstract import abstracted, bare
 from .applied import DECLARATIONS
@@ -766,7 +767,11 @@ def typed(pairs: list, scope):
     declared = {n: d.shape for n, d in looked_up.items() if d is not None and d.shape is not None}
     sizes = scope.dimensions() - set(declared)  # n in 2/n: a declared dimension, as a number
     differentials = frozenset(n for n in names if is_differential(n, declared))
-    squares = [n for n in names if (d := scope.lookup(n)) is not None and d.shape is None and d.assume]
+    squares = [  # a symmetric or invertible symbol of no declared shape is square; a binary one need not be
+        n
+        for n in names
+        if (d := scope.lookup(n)) is not None and d.shape is None and set(d.assume) - {"positive", *ENTRIES}
+    ]
     inferred = infer(pairs, declared, differentials, squares, frozenset(sizes))
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
     names = set(inferred.shapes)  # what varies: the names whose differential is written, else those a

@@ -328,3 +328,12 @@ def test_accents_over_roman_letters_and_sign_subscripts_are_names(tmp_path):
     assert statuses(tmp_path, notes + body.replace(r"\Sigma_-^{-1} \]", r"\Sigma_- \]")) == [
         "does not follow"
     ]
+
+
+def test_a_primed_name_declared_is_a_symbol_not_a_transpose(tmp_path):
+    # S' declared n × h beside S (n × n): tr(S'W) = tr(WS') by the trace's cycle; S' read as Sᵀ would
+    # not even multiply W (h × n)
+    notes = "% derivtex: S: n x n; S': n x h; W: h x n\n"
+    body = r"\[ \operatorname{tr}(S' W) = \operatorname{tr}(W S') \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("(W S')", "(2W S')")) == ["does not follow"]

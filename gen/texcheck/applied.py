@@ -31,5 +31,8 @@ def applying(parse, scope):
 
 
 def stepped(scope) -> frozenset:
-    """The declared names with a time step in parentheses: ``x(n)``, ``x(k+1)``."""
-    return frozenset(n for n in (*scope.declared, *scope.prose) if n.endswith(")") and "(" in n)
+    """The declared names the front end reads only when it knows them: with a time step in
+    parentheses (``x(n)``, ``x(k+1)``: not x applied to n) or primed (``S'``: not Sᵀ)."""
+    return frozenset(
+        n for n in (*scope.declared, *scope.prose) if n.endswith(")") and "(" in n or n.endswith("prime")
+    )

@@ -60,6 +60,8 @@ def name_reader(parse):
     def name_of(latex: str, span):
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", latex.strip()):  # a name as the grammar writes it
             return latex.strip()
+        if latex.strip().endswith("'") and not latex.strip().endswith("''"):  # S', \Sigma': a symbol
+            return f"{name_of(latex.strip()[:-1], span)}prime"
         if match := ARGUMENT.fullmatch(latex.strip()):  # x(n), x(k+1): a time step's symbol
             return f"{name_of(match.group(1), span)}({''.join(match.group(2).split())})"
         tree = parse(latex, span)

@@ -337,3 +337,4 @@ def test_a_primed_name_declared_is_a_symbol_not_a_transpose(tmp_path):
     body = r"\[ \operatorname{tr}(S' W) = \operatorname{tr}(W S') \]"
     assert statuses(tmp_path, notes + body) == ["ok"]
     assert statuses(tmp_path, notes + body.replace("(W S')", "(2W S')")) == ["does not follow"]
+

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from ..expr.functions import FUNCTIONS
+from ..expr.texnames import WORDS
 
 FAILED = ("shape error", "does not follow")
 # a lowercase word of three letters or more typed before a parenthesis (sigmoid(z), softmax(x),
@@ -33,7 +34,9 @@ KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr"
 
 
 def known(name: str, scope) -> bool:
-    return name in FUNCTIONS or name in KNOWN_WORDS or name in scope.defined or scope.lookup(name) is not None
+    """A function the front end reads (``\\text{Tr}`` too), or a name the text declares or defines."""
+    in_words = name in FUNCTIONS or name in KNOWN_WORDS or name in WORDS
+    return in_words or name in scope.defined or scope.lookup(name) is not None
 
 
 def undefined_word(text: str, scope) -> str | None:

@@ -338,3 +338,14 @@ def test_a_primed_name_declared_is_a_symbol_not_a_transpose(tmp_path):
     assert statuses(tmp_path, notes + body) == ["ok"]
     assert statuses(tmp_path, notes + body.replace("(W S')", "(2W S')")) == ["does not follow"]
 
+
+def test_a_name_with_a_plus_above_declared_is_the_next_iterate(tmp_path):
+    # x^+ := x + αd (a step): cᵀx⁺ = cᵀx + αcᵀd; with the sign flipped it is not; A^+ undeclared is still
+    # refused as a pseudo-inverse, and \varLambda is Λ
+    notes = "% derivtex: x, x^+, d, c: n; \\alpha: scalar\n% derivtex: x^+ := x + \\alpha d\n"
+    body = r"\[ c^T x^+ = c^T x + \alpha c^T d \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("+ \\alpha c", "- \\alpha c")) == ["does not follow"]
+    assert statuses(tmp_path, "% derivtex: A: m x n\n\\[ A^+ A = I \\]") == ["not understood"]
+    lam = "% derivtex: \\Lambda: n x n diagonal\n\\[ \\varLambda^T = \\Lambda \\]"
+    assert statuses(tmp_path, lam) == ["ok"]

@@ -16,6 +16,11 @@ for _name, _letter in GREEK.items():
 for _name in [n for n in GREEK if n not in GREEK_NAMES and n not in ("eps", "lam")]:
     GREEK_NAMES[_name] = GREEK_NAMES[GREEK[_name]]
 GREEK_NAMES |= {"vartheta": ("theta",), "varrho": ("rho",), "varsigma": ("sigma",), "varpi": ("pi",)}
+GREEK_NAMES |= {  # amsmath's italic capitals: \varLambda is Λ
+    f"var{n}": GREEK_NAMES[n]
+    for n in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega")
+    if n in GREEK_NAMES
+}
 GREEK_NAMES["ell"] = ("ell",)  # \ell: a log-likelihood's letter, a name as a Greek letter is
 
 # words that name a function: the grammar's names and aliases, and the words LaTeX sets them with

@@ -32,7 +32,10 @@ def applying(parse, scope):
 
 def stepped(scope) -> frozenset:
     """The declared names the front end reads only when it knows them: with a time step in
-    parentheses (``x(n)``, ``x(k+1)``: not x applied to n) or primed (``S'``: not Sᵀ)."""
+    parentheses (``x(n)``: not x applied to n), primed (``S'``: not Sᵀ) or with a + above (``x^+``,
+    the next iterate: not a pseudo-inverse)."""
     return frozenset(
-        n for n in (*scope.declared, *scope.prose) if n.endswith(")") and "(" in n or n.endswith("prime")
+        n
+        for n in (*scope.declared, *scope.prose)
+        if n.endswith(")") and "(" in n or n.endswith("prime") or "plus" in n.split("_")[0]
     )

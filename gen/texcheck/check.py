@@ -50,6 +50,7 @@ def reader(macros):
     )
 
 
+PLUS = re.compile(r"(.+?)\s*\^\s*(?:\+|\{\s*\+\s*\})")  # a name with a + above, declared
 ARGUMENT = re.compile(r"(.+?)\s*\(([^()]*)\)")  # a name with its time step, x(n)
 
 
@@ -62,6 +63,9 @@ def name_reader(parse):
             return latex.strip()
         if latex.strip().endswith("'") and not latex.strip().endswith("''"):  # S', \Sigma': a symbol
             return f"{name_of(latex.strip()[:-1], span)}prime"
+        if match := PLUS.fullmatch(latex.strip()):  # x^+, x_q^{+}: the next iterate, a symbol (not A⁺)
+            main, _, sub = name_of(match.group(1), span).partition("_")
+            return f"{main}plus_{sub}" if sub else f"{main}plus"
         if match := ARGUMENT.fullmatch(latex.strip()):  # x(n), x(k+1): a time step's symbol
             return f"{name_of(match.group(1), span)}({''.join(match.group(2).split())})"
         tree = parse(latex, span)

@@ -275,9 +275,9 @@ class _Parser(Words):
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
-        closing = {"(": ")", "[": "]"}.get(texts[0])
-        if closing in texts:  # W^{(1)}, W^{[1]}, \Delta^{(\ell)\top}: an index, part of the name
-            close = next(i for i, t in enumerate(tokens) if t.is_char(closing))
+        closing = {"(": ")", "[": "]", "<": ">", "langle": "rangle"}.get(texts[0])
+        if closing in texts:  # W^{(1)}, W^{[1]}, a^{<t>}, \Delta^{(\ell)\top}: an index, part of the name
+            close = next(i for i, t in enumerate(tokens) if t.text == closing and not t.is_char("{", "}"))
             base = self.indexed(base, tokens[: close + 1], caret)
             tokens = tokens[close + 1 :]
             texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Span, SpecError, quoted_tex
-from ..expr.parser import Name
+from ..expr.parser import Call, Name
+from ..expr.texelided import same
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
@@ -116,7 +117,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         tree = parse(
             text.value, text.span, functions=applicable(scope.defined), names=stepped(scope)
         )  # f := x^T \diagm(x) x
-        if not params and isinstance(tree, Name) and tree.name == name:  # x_i := \mathbf{x}_i: one name
+        itself = Call(name, tuple(Name(p, 0) for p in params), 0) if params else Name(name, 0)
+        if same(tree, itself):  # x_i := \mathbf{x}_i, tr(Z) := \operatorname{tr}(Z): one name, twice
             return scope
         return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})
     if ":" in item:

@@ -352,7 +352,8 @@ def test_a_name_with_a_plus_above_declared_is_the_next_iterate(tmp_path):
 
 
 def test_a_function_defined_as_itself_is_the_function(tmp_path):
-    # tr(Z) := \operatorname{tr}(Z) names the trace twice: tr(AB) = tr(BA), not 2 tr(BA); a^{<t>} is a step's name
+    # tr(Z) := \operatorname{tr}(Z) names the trace twice: tr(AB) = tr(BA), not 2 tr(BA);
+    # a^{<t>} is a step's name
     notes = "% derivtex: A, B: n x n; tr(Z) := \\operatorname{tr}(Z)\n"
     assert statuses(tmp_path, notes + r"\[ tr(AB) = tr(BA) \]") == ["ok"]
     assert statuses(tmp_path, notes + r"\[ tr(AB) = 2tr(BA) \]") == ["does not follow"]

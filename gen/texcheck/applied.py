@@ -31,11 +31,10 @@ def applying(parse, scope):
 
 
 def stepped(scope) -> frozenset:
-    """The declared names the front end reads only when it knows them: with a time step in
-    parentheses (``x(n)``: not x applied to n), primed (``S'``: not Sᵀ) or with a + above (``x^+``,
-    the next iterate: not a pseudo-inverse)."""
-    return frozenset(
-        n
-        for n in (*scope.declared, *scope.prose)
-        if n.endswith(")") and "(" in n or n.endswith("prime") or "plus" in n.split("_")[0]
-    )
+    """The names the front end reads only when it knows them: declared with a time step in
+    parentheses (``x(n)``: not x applied to n), or declared or defined primed (``S'``: not Sᵀ) or
+    with a + above (``x^+``, the next iterate: not a pseudo-inverse)."""
+    named = (*scope.declared, *scope.prose)
+    steps = {n for n in named if n.endswith(")") and "(" in n}
+    marks = {n for n in (*named, *scope.defined) if n.endswith("prime") or "plus" in n.split("_")[0]}
+    return frozenset(steps | marks)

@@ -193,8 +193,12 @@ def test_every_mutation_of_an_ok_link_is_caught(name, monkeypatch):
         if link.status == "ok" and keeps_value(path, target, raw[0], mutate, monkeypatch):
             continue  # equal where the chain reads it: its other names held fixed (only dz written)
         allowed = CAUGHT if name in SHAPES_MAY_CHANGE else {"does not follow"}
-        singular = name == "invert a matrix" and link.status == "cannot check" and "undefined" in link.message
-        assert link.status in allowed or singular, (name, path.name, target.line, link)  # S_b⁻¹ of rank 1
+        # a mutation that makes the side singular (S_b⁻¹ of rank 1, (X A Xᵀ)⁻¹ of X tall) is defined nowhere
+        singular = link.status == "cannot check" and "undefined" in link.message
+        # where the prose says the text solves ("such that"), an equation that fails is a condition the
+        # text imposes, not a claim: the mutated link is read so, never as ok
+        solving = link.status == "skipped" and link.message.startswith("a condition to solve")
+        assert link.status in allowed or singular or solving, (name, path.name, target.line, link)
         checked += 1
     assert checked >= 5
 

@@ -359,3 +359,17 @@ def test_a_function_defined_as_itself_is_the_function(tmp_path):
     assert statuses(tmp_path, notes + r"\[ tr(AB) = 2tr(BA) \]") == ["does not follow"]
     steps = "% derivtex: a^{<t>}, a^{<t-1>}: n; W: n x n\n"
     assert statuses(tmp_path, steps + r"\[ (W a^{<t-1>})^T a^{<t>} = a^{<t>T} W a^{<t-1>} \]") == ["ok"]
+
+
+def test_prime_as_a_superscript_and_an_expectation_without_brackets(tmp_path):
+    # w_k^\prime := G_k w_k (w_k zero-mean random), Q_k := E[w_k w_kᵀ]: E w' w'ᵀ = G_k Q_k G_kᵀ,
+    # \operatorname E taking the product that follows as \operatorname{tr} does; Q_k alone is not it
+    notes = (
+        "% derivtex: w_k: m, random, zero mean; G_k: n x m; Q_k := E[w_k w_k^T]; w_k^\\prime: n\n"
+        "% derivtex: w_k^\\prime := G_k w_k\n"
+    )
+    body = r"\[ \operatorname{E} w_k^\prime \left(w_k^\prime\right)^T = G_k Q_k G_k^T \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    wrong = "% derivtex: w_k: n, random, zero mean; G_k: n x n; Q_k := E[w_k w_k^T]; w_k^\\prime: n\n"
+    wrong += "% derivtex: w_k^\\prime := G_k w_k\n"
+    assert statuses(tmp_path, wrong + body.replace("G_k Q_k G_k^T", "Q_k")) == ["does not follow"]

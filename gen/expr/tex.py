@@ -275,6 +275,8 @@ class _Parser(Words):
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
+        if texts == ("prime",) and self.primed_name(base):  # \Sigma^{\prime} is \Sigma': a symbol here
+            return Name(self.resolve((f"{base.name}prime", f"{base.name}_prime")), base.pos)
         closing = {"(": ")", "[": "]", "<": ">", "langle": "rangle"}.get(texts[0])
         if closing in texts:  # W^{(1)}, W^{[1]}, a^{<t>}, \Delta^{(\ell)\top}: an index, part of the name
             close = next(i for i, t in enumerate(tokens) if t.text == closing and not t.is_char("{", "}"))

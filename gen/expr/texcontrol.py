@@ -142,6 +142,8 @@ def _word(p, token: Tok):
     opens = p.peek().is_char("[", "(", "_") or p.peek().is_cs(*SIZED_OPENINGS)
     if word == "E" and "E" not in p.names and opens:
         return expectation(p, token)  # \operatorname{E}[x], \mathrm{E}(x)
+    if word == "E" and "E" not in p.names and token.text == "operatorname":  # \operatorname E w w^T
+        return Call("expect", (p.nested(p.juxtaposed),), token.pos)  # the product that follows, as tr AB
     if len(word) > 1 or p.peek().is_char("["):  # \operatorname{Var}(x)
         refuse_probability_word(p, word, token)
     if word in WORDS and word not in p.names:

@@ -50,6 +50,7 @@ def reader(macros):
     )
 
 
+PRIME = re.compile(r"\s*\^\s*(?:\\prime|\{\s*\\prime\s*\})$")
 PLUS = re.compile(r"(.+?)\s*\^\s*(?:\+|\{\s*\+\s*\})")  # a name with a + above, declared
 ARGUMENT = re.compile(r"(.+?)\s*\(([^()]*)\)")  # a name with its time step, x(n)
 
@@ -61,8 +62,9 @@ def name_reader(parse):
     def name_of(latex: str, span):
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", latex.strip()):  # a name as the grammar writes it
             return latex.strip()
-        if latex.strip().endswith("'") and not latex.strip().endswith("''"):  # S', \Sigma': a symbol
-            return f"{name_of(latex.strip()[:-1], span)}prime"
+        latex = PRIME.sub("'", latex.strip())  # w_k^{\prime} is w_k'
+        if latex.endswith("'") and not latex.endswith("''"):  # S', \Sigma': a symbol
+            return f"{name_of(latex[:-1], span)}prime"
         if match := PLUS.fullmatch(latex.strip()):  # x^+, x_q^{+}: the next iterate, a symbol (not A⁺)
             main, _, sub = name_of(match.group(1), span).partition("_")
             return f"{main}plus_{sub}" if sub else f"{main}plus"

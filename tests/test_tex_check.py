@@ -138,9 +138,12 @@ def ok_links():
 def unchanged(original, mutated, scope) -> bool:
     """Whether the mutation left the side's value as it was (a scalar factor swapped, a symmetric
     matrix transposed): both trees evaluated at the same random points."""
+    from gen.expr.texelided import same
     from gen.texcheck.indices import Indexed, check_link, marked
     from gen.texcheck.values import Sides, compare
 
+    if same(symmetric_untransposed(original, scope), symmetric_untransposed(mutated, scope)):
+        return True  # Σ⁻¹ transposed, Σ declared symmetric: the same matrix, wherever a sum's range is set
     pair = marked([original, mutated], scope)
     if any(isinstance(t, Indexed) for t in pair):  # index notation: compared entry by entry
         return check_link(*pair, scope)[0] == "ok"
@@ -149,6 +152,20 @@ def unchanged(original, mutated, scope) -> bool:
     except links.Conflict:
         return False
     return compare(sides, original, mutated, lambda status, *_, **__: status) == "ok"
+
+
+def symmetric_untransposed(tree, scope):
+    """``tree`` with the transposes of declared symmetric matrices (and of their inverses) dropped."""
+    from gen.texcheck.indexnodes import mapped
+
+    def symmetric(node) -> bool:
+        node = node.operand if isinstance(node, Postfix) and node.op == "-1" else node
+        declared = isinstance(node, Name) and scope.lookup(node.name)
+        return bool(declared) and bool({"symmetric", "spd", "diagonal"} & set(declared.assume))
+
+    return mapped(
+        tree, lambda n: n.operand if isinstance(n, Postfix) and n.op == "T" and symmetric(n.operand) else n
+    )
 
 
 def keeps_value(path, target, tree, mutate, monkeypatch) -> bool:

@@ -101,6 +101,12 @@ def test_an_elided_pattern_that_is_not_clear_cannot_be_checked(tmp_path):
     ((status, message),) = statuses(tmp_path, r"\begin{pmatrix} x_1 & \cdots & y_n \end{pmatrix} &= x^T")
     assert status == "cannot check"
     assert "pattern is not clear: x_1 and y_n differ by more than an index" in message
+    # every letter an index could be is taken by the cells: no index to read, said so
+    letters = "ijklmnpqrstuvwab"
+    body = rf"\begin{{pmatrix}} {letters} x_1 & \cdots & {letters} x_n \end{{pmatrix}} &= x^T"
+    ((status, message),) = statuses(tmp_path, body)
+    assert status == "cannot check"
+    assert "every letter an index could be" in message
 
 
 def test_elided_cells_that_name_a_symbol_each_cannot_be_checked(tmp_path):

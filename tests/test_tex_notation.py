@@ -298,7 +298,7 @@ def test_a_sum_from_0_to_n_minus_1_runs_over_n_terms(tmp_path):
 
 
 def test_an_acronym_in_text_is_a_quantity_s_name(tmp_path):
-    # \text{MSE} := E-free least squares here: ∇_w MSE = 2Xᵀ(Xw − y), by d‖r‖² = 2rᵀdr
+    # \text{MSE} names the squared residual ‖Xw − y‖²: ∇_w MSE = 2Xᵀ(Xw − y), by d‖r‖² = 2rᵀdr
     notes = "% derivtex: X: n x d; w: d; y: n\n% derivtex: \\text{MSE} := \\|Xw - y\\|^2\n"
     body = r"\[ \nabla_w \text{MSE} = 2X^T(Xw - y) \]"
     assert statuses(tmp_path, notes + body) == ["ok"]

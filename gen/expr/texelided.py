@@ -68,7 +68,9 @@ def pattern(written: list, last, kind: str, pos: int) -> IndexSum:
     if len(bounds) > 1:
         raise NoPattern(f"the last cell differs from the first in {' and '.join(sorted(bounds))}")
     used = {c for cell in [*written, last] for text in texts(cell) for c in text}
-    index = next(i for i in INDICES if i not in used)
+    index = next((i for i in INDICES if i not in used), None)
+    if index is None:
+        raise NoPattern("the cells use every letter an index could be")
     body = merged(written[0], last, index, set())
     for position, cell in enumerate(written[1:], start=2):
         if not same(merged(written[0], last, str(position), set()), cell):

@@ -25,7 +25,7 @@ from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry, IndexSum
 from ..spec.reader import Text
 from .expectations import SAMPLE, names
-from .indexnodes import mapped, nodes, split
+from .indexnodes import bare, mapped, nodes, split
 from .symbols import Definition
 
 NOWHERE = Span("<derivtex>", 1, 1)  # where the first-order stand-in of a loss is written: nowhere
@@ -122,11 +122,6 @@ def inside(v: str, u: str, scope) -> bool:
         return False
     part = bare(scope.parsed(v))
     return any(n == part for n in nodes(bare(body)))
-
-
-def bare(tree):
-    """``tree`` with every position 0: two readings of one formula compare equal."""
-    return mapped(tree, lambda n: replace(n, pos=0) if hasattr(n, "pos") else n)
 
 
 def by_variable(tree, f: str, variable: str, opaque: Name, gradient_class):

@@ -97,6 +97,11 @@ def mapped(tree, rewrite, stop=lambda node: False):
     return rewrite(replace(tree, **new) if new else tree)
 
 
+def bare(tree):
+    """``tree`` with every position 0: two readings of one formula compare equal."""
+    return mapped(tree, lambda n: replace(n, pos=0) if hasattr(n, "pos") else n)
+
+
 def split(name: str) -> tuple[str, tuple[str, ...]] | None:
     """``A_ij`` → (A, (i, j)), ``x_i`` → (x, (i,)), ``A_i,j`` too; None when the subscript is not
     one or two index letters (``W_1``, ``lambda_max``). A layer's symbol keeps its own subscript:

@@ -20,7 +20,7 @@ from ..expr.texmatrix import MatrixLiteral
 from ..expr.texnames import as_written
 from ..spec.keys import ENTRIES
 from ..spec.reader import Text
-from .abstract import abstracted, bare
+from .abstract import abstracted
 from .applied import DECLARATIONS
 from .conditions import NOT_IMPLIED
 from .conventions import on_link, represented, unstated
@@ -37,7 +37,7 @@ from .densities import (
     undeclared_density,
 )
 from .expectations import SAMPLE, averaged
-from .indexnodes import Derivative
+from .indexnodes import Derivative, bare
 from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked, one_sided_family
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts

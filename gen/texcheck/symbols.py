@@ -12,12 +12,12 @@ from pathlib import Path
 
 from ..errors import Span, SpecError, quoted_tex
 from ..expr.parser import Call, Name
-from ..expr.texelided import same
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
-from .applied import applicable, stepped
+from .applied import applicable, known_forms
 from .expectations import RANDOM, base
+from .indexnodes import bare
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names, the set, and its exponent (braced or one token)
@@ -115,10 +115,10 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
         name, params = defined_name(head.strip(), span, name_of)
         tree = parse(
-            text.value, text.span, functions=applicable(scope.defined), names=stepped(scope)
+            text.value, text.span, functions=applicable(scope.defined), names=known_forms(scope)
         )  # f := x^T \diagm(x) x
         itself = Call(name, tuple(Name(p, 0) for p in params), 0) if params else Name(name, 0)
-        if same(tree, itself):  # x_i := \mathbf{x}_i, tr(Z) := \operatorname{tr}(Z): one name, twice
+        if bare(tree) == bare(itself):  # x_i := \mathbf{x}_i, tr(Z) := \operatorname{tr}(Z): one name, twice
             return scope
         return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})
     if ":" in item:

@@ -3,6 +3,8 @@ right and a wrong variant (the wrong one checked by hand: a sign, a transpose, a
 
 from helpers import checked_in_paper
 
+from gen.texcheck.check import check_file
+
 
 def statuses(tmp_path, body: str) -> list[str]:
     return [o.status for o in checked_in_paper(tmp_path, body + "\n")]
@@ -314,3 +316,70 @@ def test_the_values_derivtex_draws_itself_are_never_named_in_a_message(tmp_path)
     found = checked_in_paper(tmp_path, notes + "\n")
     assert [o.status for o in found][1:3] == ["ok", "does not follow"]
     assert not any("§" in o.message for o in found)
+
+
+# --- session 29: Leibniz fractions as values, entry chain rules, braces that name ---------------
+
+RULE = "% derivtex: X: n x n; W: n x n; G: n x n; f: scalar\n% derivtex: G := X\\cdot W\n"
+
+
+def test_a_leibniz_fraction_inside_an_expression_is_the_derivative_s_value(tmp_path):
+    # Pilex1 (tests/tex_corpus/pilex1_matrix_backprop_rules.tex): df/dX = df/dG W^T for G = XW, any f;
+    # by hand: df = tr(Gbarᵀ dX W) = tr((Gbar Wᵀ)ᵀ dX). W^T df/dG is the rule for G = WX, not this one
+    right = "$$\\frac{df}{dX} = \\frac{df}{dG} W^T$$"
+    assert statuses(tmp_path, RULE + right) == ["ok"]
+    assert statuses(tmp_path, RULE + right.replace("\\frac{df}{dG} W^T", "W^T\\frac{df}{dG}")) == [
+        "does not follow"
+    ]
+    # dy = (dy/dx) dx still introduces the notation: skipped, never a value
+    assert statuses(tmp_path, RULE + "$$df = \\frac{df}{dX} dX$$") == ["skipped"]
+
+
+def test_the_chain_rule_entry_by_entry_through_a_definition(tmp_path):
+    # ∂f/∂X_ij = Σ_l ∂f/∂G_il ∂G_il/∂X_ij = Σ_l ∂f/∂G_il W_jl (G_il = Σ_k X_ik W_kl): by hand;
+    # with W_lj (a transpose slipped) or G_li (the indices swapped) it does not follow
+    right = "$$\\frac{df}{dX_{i,j}} = \\sum_\\ell \\frac{df}{dG_{i,\\ell}}\\cdot W_{j,\\ell}$$"
+    assert statuses(tmp_path, RULE + right) == ["ok"]
+    assert statuses(tmp_path, RULE + right.replace("W_{j,\\ell}", "W_{\\ell,j}")) == ["does not follow"]
+    assert statuses(tmp_path, RULE + right.replace("dG_{i,\\ell}", "dG_{\\ell,i}")) == ["does not follow"]
+
+
+def test_a_named_gradient_of_a_loss_never_written_out_is_any_matrix_of_its_shape(tmp_path):
+    # kayween (tests/tex_corpus/kayween_reverse_mode_matrix_calculus.tex): with Ybar := ∂f/∂Y and
+    # Y = AXB, <Ybar, dY> = <Ybar, A dX B> = <A^T Ybar B^T, dX> for every Ybar (tr(Ybarᵀ A dX B)
+    # = tr(B Ybarᵀ A dX)); with B in place of B^T the shapes differ, with A for A^T too: square here
+    notes = (
+        "% derivtex: A, X, B: n x n; f: scalar\n% derivtex: Y := A X B\n"
+        "% derivtex: \\bar Y := \\frac{\\partial}{\\partial Y} f\n"
+    )
+    chain = "$$\\langle \\bar Y, A\\,dX\\,B \\rangle = \\langle A^\\top \\bar Y B^\\top, dX \\rangle_F$$"
+    assert statuses(tmp_path, notes + chain) == ["ok"]
+    assert statuses(tmp_path, notes + chain.replace("B^\\top,", "B,")) == ["does not follow"]
+
+
+def test_a_brace_that_names_its_expression_defines_the_name(tmp_path):
+    # theogf (tests/tex_corpus/theogf_gaussian_kl_gradients.tex): \underbrace{…}_{:=X} names X;
+    # ½[tr(K⁻¹J) − tr(K⁻¹JK⁻¹X)] = ½ tr(K⁻¹J(I − K⁻¹X)), by hand; with +K⁻¹X it does not follow
+    notes = "% derivtex: K, S: n x n positive definite; J: n x n symmetric\n"
+    chain = (
+        "\\begin{align} & \\tr(K^{-1}J) - \\tr(K^{-1}JK^{-1}\\underbrace{(S + I)}_{:=X}) \\\\\n"
+        "&= \\tr(K^{-1}J(I {sign} K^{-1}X)) \\end{align}"
+    )
+    macros = "\\newcommand{\\tr}{\\operatorname{tr}}\n"
+    assert statuses(tmp_path, macros + notes + chain.replace("{sign}", "-")) == ["ok"]
+    assert statuses(tmp_path, macros + notes + chain.replace("{sign}", "+")) == ["does not follow"]
+
+
+def test_a_derivative_of_a_declared_matrix_by_a_symbol_is_a_dependence_said_in_words(tmp_path):
+    # J_i := dK/dθ_i with K declared: no value computes it; the annotation says so and J_i stays the
+    # symmetric matrix declared (what the text's algebra uses)
+    notes = (
+        "% derivtex: K: n x n positive definite; J_i: n x n symmetric; \\theta_i: scalar\n"
+        "% derivtex: J_i := \\frac{dK}{d\\theta_i}\n"
+    )
+    found = checked_in_paper(
+        tmp_path, notes + "$$\\operatorname{tr}(K^{-1}J_i) = \\operatorname{tr}(J_iK^{-1})$$\n"
+    )
+    assert [o.status for o in found] == ["ok"]
+    problems = check_file(tmp_path / "paper.tex").problems
+    assert any("a dependence said in words" in p.message for p in problems)

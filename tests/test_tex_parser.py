@@ -322,15 +322,24 @@ def test_what_papers_write_reads_as_they_mean_it():
     assert written(parse_tex(tex(r"\sigma^2 I + \sigma^{\circ}(X)"))) == "sigma^2 * I + sigmoid(X)"
     assert parse(r"\mathrm{d}X^{\top} + \exp\left\{s\right\}") == "dX^T + exp(s)"
     assert parse(r"\vert s \vert + \lvert t\rvert + \left| s \right|") == "abs(s) + abs(t) + abs(s)"
+    # df/dX inside an expression is the derivative's value, as ∂f/∂X is (d as the partial derivative)
+    assert parse(r"\frac{df}{dX} W^T + \frac{d(x^{\top}x)}{dx}") == parse(
+        r"\frac{\partial f}{\partial X} W^T + \frac{\partial (x^{\top}x)}{\partial x}"
+    )
+    assert parse(r"\frac{df}{dX}") == "gradient_value(f, X)"
+    # ⟨A, B⟩_F is the Frobenius inner product ⟨A, B⟩ already is
+    assert parse(r"\langle A, B \rangle_F + \langle A, B \rangle_{\mathrm{F}}") == "tr(A^T * B) + tr(A^T * B)"
 
 
 @pytest.mark.parametrize(
     "source, message",
     [
         (r"dX^{-1}", r"is this the differential of a power or a power of dX? write \mathrm{d}(X^{-1})"),
-        # a Leibniz fraction of a name is notation (issue 18); its message no longer speaks of \partial
-        (r"\frac{\mathrm{d}f}{\mathrm{d}t}", r"\frac{dy}{dx} as a factor is Leibniz's notation"),
-        (r"\frac{d(x^{\top}x)}{dx}", r"a derivative \frac{d …}{d …} inside an expression cannot be checked"),
+        # a Leibniz fraction of a name followed by the differential introduces the notation (issue 18)
+        (r"\frac{\mathrm{d}f}{\mathrm{d}t}\,\mathrm{d}t", r"\frac{dy}{dx} as a factor is Leibniz's notation"),
+        (r"\frac{d^2 f}{dx^2}", r"a derivative \frac{d …}{d …} inside an expression cannot be checked"),
+        # a layer's activation primed is its derivative, not a transpose (Pilex1's {g^{[L]}}'(Z^{[L]}))
+        (r"{g^{[L]}}'(Z^{[L]})", "g_L'(…) is the derivative of the function g_L"),
         (
             r"\frac{\partial^2 f}{\partial X^2}",
             r"a derivative \frac{\partial …}{\partial …} cannot be checked",

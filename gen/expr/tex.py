@@ -263,8 +263,9 @@ class _Parser(Words):
 
     def function_prime(self, node) -> bool:
         """Whether ``node'`` is a function's derivative applied to an argument (``\\sigma'(z)``,
-        ``\\phi'\\!\\left(z\\right)``, ``f'(x)``), not a transpose (``X'(Y + Z)``, a matrix's)."""
-        function = node.name in PRIMED_FUNCTIONS if isinstance(node, Name) else False
+        ``\\phi'\\!\\left(z\\right)``, ``f'(x)``, a layer's ``{g^{[L]}}'(z)``), not a transpose
+        (``X'(Y + Z)``, a matrix's)."""
+        function = node.name.split("_")[0] in PRIMED_FUNCTIONS if isinstance(node, Name) else False
         return function and node.name not in self.names and self.peek().is_char("(")
 
     def superscript(self, base, caret: Tok):

@@ -57,8 +57,10 @@ def _frac(p, token: Tok):
     if bare_operator(numerator) and denominator and not denominator[0].is_cs("partial"):
         denominator = [numerator[0], *denominator]  # \frac{\partial}{x_k}, as typed: \partial/\partial x_k
     if derivative(numerator, denominator):
-        leibniz(p, numerator, denominator, token)
-        if numerator[0].is_cs("partial") and (value := derivative_value(p, numerator, denominator, token)):
+        if value := leibniz(p, numerator, denominator, token):
+            return value  # df/dX inside an expression: its value, as ∂f/∂X's
+        by_partial = numerator[0].is_cs("partial")
+        if by_partial and (value := derivative_value(p, numerator[1:], denominator[1:], token)):
             return value  # ∂f/∂X inside an expression: its value (gen.texcheck.gradients)
         message = "a derivative \\frac{\\partial …}{\\partial …} cannot be checked: write it out"
         raise p.error(message, token)
@@ -86,18 +88,39 @@ def derivative(numerator: list[Tok], denominator: list[Tok]) -> bool:
     )
 
 
-def leibniz(p, numerator: list[Tok], denominator: list[Tok], token: Tok) -> None:
-    """``\\frac{dy}{dx}`` inside an expression (Leibniz's notation, as in ``dy = \\frac{dy}{dx}\\,dx``):
-    notation for a derivative of the name y, not a value; of an expression, not understood."""
+def leibniz(p, numerator: list[Tok], denominator: list[Tok], token: Tok):
+    """``\\frac{dy}{dx}`` inside an expression: the value of the derivative, as ∂y/∂x's
+    (gen.expr.texgradient.derivative_value); None if the fraction is written with ∂. Where the
+    side goes on with the differential dx (``dy = \\frac{dy}{dx}\\,dx``) the fraction of a name is
+    Leibniz's notation being introduced, not a value."""
     top, bottom = after_d(numerator), after_d(denominator)
     if top is None or bottom is None:
-        return
+        return None
     where = p.stream.source.at(token.pos)
-    if top and isinstance(p.sub_parse(top, where=token), Name):
+    named = top and not top[0].is_char("^") and isinstance(p.sub_parse(top, where=token), Name)
+    if named and differential_follows(p, bottom):
         message = "\\frac{dy}{dx} as a factor is Leibniz's notation for a derivative, not a value"
         raise Notation(f"{message} (it introduces the notation, as in dy = \\frac{{dy}}{{dx}}\\,dx)", where)
+    if value := derivative_value(p, top, bottom, token):
+        return value
     message = "a derivative \\frac{d …}{d …} inside an expression cannot be checked: write it out"
     raise p.error(message, token)
+
+
+def differential_follows(p, variable: list[Tok]) -> bool:
+    """Whether the tokens still to read hold the differential of ``variable`` (d x, \\mathrm{d}x)."""
+    ahead = list(reversed(p.stream.stack))
+    written = words(variable)
+    return any(
+        (rest := after_d(ahead[k:])) is not None
+        and words(rest)[: len(written)] == written
+        and [t.text for t in ahead[max(k - 2, 0) : k]] not in (["frac", "{"], ["}", "{"])  # in dx/dt
+        for k in range(len(ahead))
+    )
+
+
+def words(tokens: list[Tok]) -> list[str]:
+    return [t.text for t in tokens if not t.is_char("{", "}")]
 
 
 def after_d(tokens: list[Tok]) -> list[Tok] | None:
@@ -195,7 +218,22 @@ def _langle(p, token: Tok):
     p.expect(",", "',' between the two sides of \\langle A, B\\rangle")
     b = p.nested(p.sum)
     p.expect("rangle", "\\rangle to close \\langle")
+    frobenius_mark(p)
     return inner(a, b, token.pos)
+
+
+FROBENIUS = (["F"], ["{", "F", "}"], ["{", "mathrm", "{", "F", "}", "}"], ["{", "text", "{", "F", "}", "}"])
+
+
+def frobenius_mark(p) -> None:
+    """Read the ``_F`` of ``\\langle A, B \\rangle_F`` (``_{F}``, ``_{\\mathrm{F}}``): the Frobenius
+    inner product, which ⟨A, B⟩ already is."""
+    if not p.peek().is_char("_"):
+        return
+    ahead = [t.text for t in reversed(p.stream.stack[-8:-1])]
+    if written := next((w for w in FROBENIUS if ahead[: len(w)] == w), None):
+        for _ in range(len(written) + 1):
+            p.stream.next()
 
 
 def _function(p, token: Tok):

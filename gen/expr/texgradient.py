@@ -38,23 +38,24 @@ def gradient_of(p, token):
     return Call(GRADIENT, (p.nested(p.juxtaposed), variable), token.pos)
 
 
-def derivative_value(p, numerator: list, denominator: list, token):
+def derivative_value(p, f: list, by: list, token):
     """``\\frac{\\partial f}{\\partial X}`` (or ``\\frac{\\partial}{\\partial X} f``) inside an expression
     as the value ``∇_X f``; ``∂f/∂Xᵀ`` as its transpose; ``∂f/∂X_{kl}`` as that value's (k, l) entry
-    (index notation). None where it is not one (a second derivative, a derivative by an expression
-    or by a transposed entry): refused as before."""
-    if len(numerator) > 1 and numerator[1].is_char("^") or len(denominator) < 2:
+    (index notation). ``f`` and ``by`` are the tokens after the differentials (f empty: the operator
+    applies to what follows). None where it is not one (a second derivative, a derivative by an
+    expression or by a transposed entry): refused as before."""
+    if f and f[0].is_char("^") or not by:
         return None
-    by = as_entry_name(p.sub_parse(denominator[1:], where=token))
+    by = as_entry_name(p.sub_parse(by, where=token))
     transposed = isinstance(by, Postfix) and by.op == "T"
     variable = by.operand if transposed else by
     if not isinstance(variable, Name) or transposed and entry(variable.name):
         return None
-    if entry(variable.name):  # ∂f/∂X_{kl}: an entry of the gradient, index notation
-        if (parts := entry_parts(variable.name)) is None:
-            return None
-        f = p.sub_parse(numerator[1:], where=token) if len(numerator) > 1 else p.nested(p.juxtaposed)
+    parts = entry_parts(variable.name) if entry(variable.name) else None
+    if entry(variable.name) and parts is None:
+        return None
+    f = p.sub_parse(f, where=token) if f else p.nested(p.juxtaposed)
+    if parts:  # ∂f/∂X_{kl}: an entry of the gradient, index notation
         return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)
-    f = p.sub_parse(numerator[1:], where=token) if len(numerator) > 1 else p.nested(p.juxtaposed)
     value = Call(GRADIENT, (f, variable), token.pos)
     return Postfix("T", value, token.pos) if transposed else value

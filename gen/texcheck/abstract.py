@@ -37,13 +37,15 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
     found: dict = {}
     named = used_definitions(trees, scope, gradient_class)  # δ_i := ∂L/∂y_i, used: its gradient too
     for tree in [*trees, *(scope.parsed(n) for n in named)]:
-        if isinstance(tree, gradient_class) and isinstance(tree.f, Name):
-            found.setdefault(tree.f.name, set()).add(whole(tree.variable, scope))
-        for f, v in gradient_values(tree):
+        for f, v in derivatives(tree, scope, gradient_class):
             found.setdefault(f, set()).add(v)
+    wholes = [n for n in named if whole(n, scope) == n]  # Ȳ := ∂f/∂Y, not G_ij := ∂f/∂Σ_ij beside G
+    by_name = {fv for n in wholes for fv in derivatives(scope.parsed(n), scope, gradient_class)}
     through = set()
     for f, variables in found.items():
         base = loss_base(f, variables, scope)
+        if base is None and len(variables) == 1 and {(f, *variables)} <= by_name and undefined(f, scope):
+            base = next(iter(variables))  # Ȳ := ∂f/∂Y alone: any matrix of Y's shape, G_Y
         if base is None:
             continue
         opaque = Name(f"{base}{SAMPLE}∂{f}", 0)  # declared as the base is (`expectations.base`)
@@ -55,13 +57,23 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
             body = IndexSum("sum", (index,), term, 0)
         definition = Definition((), Text(f"\\operatorname{{tr}}(G^\\top {base})", NOWHERE), body)
         opened = lambda t, f=f, b=base, g=opaque: mapped(  # noqa: E731 — ∂L/∂u, alone or inside: G_u
-            by_variable(t, f, b, g, gradient_class), lambda node: g if is_gradient_value(node, f, b) else node
+            by_variable(t, f, b, g, gradient_class), lambda node: inside_value(node, f, b, g)
         )
         derived = {name: replace(scope.defined[name], tree=opened(scope.parsed(name))) for name in named}
         scope = replace(scope, defined={**scope.defined, **derived, f: definition})
         trees = [opened(t) for t in trees]
         through |= variables
     return trees, scope, frozenset(through)
+
+
+def derivatives(tree, scope, gradient_class) -> list[tuple[str, str]]:
+    """(f, X) of each derivative of a named f in ``tree``, X the whole variable (X for ∂f/∂X_{ij})."""
+    found = (
+        [(tree.f.name, tree.variable)]
+        if isinstance(tree, gradient_class) and isinstance(tree.f, Name)
+        else []
+    )
+    return [(f, whole(v, scope)) for f, v in [*found, *gradient_values(tree)]]
 
 
 def used_definitions(trees: list, scope, gradient_class) -> list[str]:
@@ -75,9 +87,9 @@ def used_definitions(trees: list, scope, gradient_class) -> list[str]:
 
 
 def whole(variable: str, scope) -> str:
-    """The symbol ``variable`` is an entry of (``y_i``: y), or ``variable`` itself."""
+    """The symbol ``variable`` is an entry of (``y_i``: y; ``X_{ij}``: X), or ``variable`` itself."""
     parts = split(variable)
-    return parts[0] if parts and len(parts[1]) == 1 and scope.lookup(variable) is None else variable
+    return parts[0] if parts and len(parts[1]) <= 2 and scope.lookup(variable) is None else variable
 
 
 def definition_of(u: str, scope):
@@ -96,11 +108,16 @@ def entry_index(u: str, scope) -> str | None:
     return next((split(k)[1][0] for k in keys if len(split(k)[1]) == 1), None)
 
 
+def undefined(f: str, scope) -> bool:
+    """Whether L is a loss the text never writes out: undefined, a number if declared."""
+    declared = scope.lookup(f)
+    return f not in scope.defined and (declared is None or declared.shape in (None, ()))
+
+
 def loss_base(f: str, variables: set, scope):
     """The variable L is a function of, if one: L undefined (a number, if declared), two variables
     or more, exactly one of them defined in terms of all the others."""
-    declared = scope.lookup(f)
-    if f in scope.defined or len(variables) < 2 or declared is not None and declared.shape not in (None, ()):
+    if not undefined(f, scope) or len(variables) < 2:
         return None
     bases = [
         u
@@ -132,6 +149,20 @@ def by_variable(tree, f: str, variable: str, opaque: Name, gradient_class):
         return opaque
     parts = split(tree.variable)
     return Entry(opaque, parts[1], 0) if parts and parts[0] == variable else tree
+
+
+def inside_value(node, f: str, variable: str, opaque: Name):
+    """``node`` with ∂f/∂variable inside an expression as G, ∂f/∂variable_{ij} as its entry G_ij."""
+    if is_gradient_value(node, f, variable):
+        return opaque
+    if (
+        is_gradient_value(node)
+        and node.args[0].name == f
+        and (parts := split(node.args[1].name))
+        and parts[0] == variable
+    ):
+        return Entry(opaque, parts[1], 0)
+    return node
 
 
 def gradient_values(tree) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from .document import Event, Source, read_events
 from .jacobians import layout_stated
 from .links import FALSE, SKIPPED, Outcome, check_chain
 from .properties import with_shapes_kept
-from .prose import defined_in_prose
+from .prose import defined_in_braces, defined_in_prose
 from .rows import chains, last_side, mathematics, statements_of
 from .symbols import Scope, annotate, harvested, sidecar
 from .symmetry import stated
@@ -142,6 +142,8 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
 def on_block(scope: Scope, event: Event, base, parse, name_of):
     # X \\in \\mathbb{R}^{n} in a display too, outside its reason column
     scope = on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
+    span_at = lambda offset: event.source.span(event.offset + offset)  # noqa: E731
+    scope = defined_in_braces(scope, event.text, applying(parse, scope), name_of, span_at)
     found, defined, solving, unknowns = [], dict(scope.defined), scope.solving, scope.unknowns
     made, failed = [], []  # each statement's definitions; (k, chain, scope) of those that failed
     for k, chain in enumerate(chains(event)):

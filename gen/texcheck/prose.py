@@ -41,6 +41,9 @@ RELATIONS = (
     (re.compile(r"(?<![<>!\\])=(?!=)"), False, False),
 )
 CONSTANTS = frozenset({"I", "pi", "e"})
+BRACED = re.compile(r"\\(?:underbrace|overbrace|underbracket|overbracket)\s*\{")
+TEXT = re.compile(r"\\(?:text|textrm|mbox)\s*\{[^{}]*\}")  # a word of the note (\text{precomputable})
+NOTE = re.compile(r"\s*(?::=|\\coloneqq|\\triangleq|=:|\\eqqcolon|=)\s*(?P<name>.+?)\s*")
 OPEN, CLOSE = "({[", ")}]"
 TRIM = re.compile(r"^[\s,.;]+|[\s,.;]+$|\\[,;:!]\s*$|\\q?quad\s*$")
 CALL = re.compile(r"(?P<head>.+?)\s*(?:\\left\s*)?\(\s*(?P<params>[^()]*?)\s*(?:\\right\s*)?\)")
@@ -64,6 +67,45 @@ def defined_in_prose(scope: Scope, text: str, parse, name_of, span_at) -> Scope:
             if found:
                 scope = replace(scope, defined={**scope.defined, found[0]: found[1]})
     return replace(scope, defined={n: written_in(d, n, scope.defined) for n, d in scope.defined.items()})
+
+
+def defined_in_braces(scope: Scope, text: str, parse, name_of, span_at) -> Scope:
+    """``scope`` with the names a display's braces give their expressions: ``\\underbrace{\\Sigma + m
+    m^T}_{:= X}``, ``\\overbrace{…}^{=: A}``, ``\\underbrace{…}_{\\text{precomputable} := A}`` define X, A
+    (a new name only, as the prose's definitions; the note says how, := or =:, or = with a new name)."""
+    for match in BRACED.finditer(text):
+        body_end = closing_brace(text, match.end())
+        note = re.match(r"\s*[_^]\s*\{", text[body_end + 1 :]) if body_end is not None else None
+        if note is None:
+            continue
+        note_start = body_end + 1 + note.end()
+        note_end = closing_brace(text, note_start)
+        said = TEXT.sub("", text[note_start:note_end] if note_end is not None else "")
+        named = NOTE.fullmatch(said)
+        found = named and new_name(scope, named.group("name"), name_of, span_at(note_start))
+        if not found or found[1]:
+            continue
+        raw = text[match.end() : body_end]
+        where = span_at(match.end() + len(raw) - len(raw.lstrip()))
+        try:
+            tree = parse(raw.strip(), where)
+        except SpecError:
+            continue  # the chain that holds it says why it cannot be read
+        scope = replace(
+            scope, defined={**scope.defined, found[0]: Definition((), Text(raw.strip(), where), tree)}
+        )
+    return scope
+
+
+def closing_brace(text: str, start: int) -> int | None:
+    """The offset of the ``}`` that closes the group opened just before ``start``."""
+    depth = 1
+    for i in range(start, len(text)):
+        if text[i] in "{}" and text[i - 1 : i] != "\\":
+            depth += 1 if text[i] == "{" else -1
+            if depth == 0:
+                return i
+    return None
 
 
 def still_cued(cued: bool, words: str) -> bool:

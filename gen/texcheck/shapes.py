@@ -19,7 +19,7 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texmatrix import block_shape
-from .expectations import base
+from .expectations import SAMPLE, base
 from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
 
 GREEK = frozenset(
@@ -366,7 +366,7 @@ def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
             dims.append(d if not str(d).startswith("?") else free.setdefault(d, f"n{len(free) + 1}_"))
         is_vector = len(dims) == 2 and dims[1] == 1 and (name not in declared or len(declared[name]) == 1)
         shapes[name] = tuple(dims[:1]) if is_vector else tuple(dims)
-        if name not in declared:
+        if name not in declared and SAMPLE not in name:  # a name the check made: the text's base is noted
             why = convention(name)[1]
             notes.append(f"{name}: {why}")
     if any(is_ones(node) and column(u.find(terms[1])) for node, terms in u.occurrences.values()):

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from ..errors import Span, SpecError, quoted_tex
 from ..expr.parser import Call, Name
+from ..expr.texgradient import GRADIENT
+from ..expr.texindex import Entry
+from ..expr.texnames import as_written
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
@@ -120,6 +123,10 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         itself = Call(name, tuple(Name(p, 0) for p in params), 0) if params else Name(name, 0)
         if bare(tree) == bare(itself):  # x_i := \mathbf{x}_i, tr(Z) := \operatorname{tr}(Z): one name, twice
             return scope
+        if by := said_in_words(tree, scope):  # J_i := dK/d\theta_i, K declared: J_i stays as declared
+            said = f"{as_written(name)} := ∂{by[0]}/∂{by[1]}: {by[0]} is declared, not defined in terms"
+            said += f" of {by[1]} (a dependence said in words); {as_written(name)} stays as declared"
+            raise SpecError(said, span)
         return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})
     if ":" in item:
         names, what = item.split(":", 1)
@@ -131,6 +138,21 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
     message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
     message += " 'gradient cookbook', 'summation convention' or 'skip'"
     raise SpecError(f"{message}, not {quoted_tex(item)}", span)
+
+
+def said_in_words(tree, scope) -> tuple[str, str] | None:
+    """(f, x), as written, where ``tree`` is the derivative of a declared matrix or vector f by
+    another symbol x, or its entry (∂K/∂θ_i, K declared): a dependence the text states in words,
+    which no value computes."""
+    entry = isinstance(tree, Entry)
+    call = tree.operand if entry else tree
+    if not (isinstance(call, Call) and call.name == GRADIENT and all(isinstance(a, Name) for a in call.args)):
+        return None
+    f, variable = (a.name for a in call.args)
+    variable = f"{variable}_{''.join(tree.indices)}" if entry else variable
+    declared = scope.lookup(f) if f != variable and f not in scope.defined else None
+    matrix = declared is not None and declared.shape not in (None, ())  # a scalar L: a loss (abstract.py)
+    return (as_written(f), as_written(variable)) if matrix else None
 
 
 def listed(names: str) -> list[str]:

@@ -383,3 +383,55 @@ def test_a_derivative_of_a_declared_matrix_by_a_symbol_is_a_dependence_said_in_w
     assert [o.status for o in found] == ["ok"]
     problems = check_file(tmp_path / "paper.tex").problems
     assert any("a dependence said in words" in p.message for p in problems)
+
+
+NIELSEN = (
+    "% derivtex: a^{l-1}: m; W^l: n x m; b^l, z^l, a^l, \\delta^l: n; C: scalar\n"
+    "% derivtex: \\sigma(x) := \\frac{1}{1+e^{-x}}; z^l := W^l a^{l-1} + b^l; a^l := \\sigma(z^l)\n"
+    "% derivtex: \\delta^l := \\frac{\\partial C}{\\partial z^l}\n"
+)
+
+
+def test_a_layer_index_above_a_declared_symbol_is_its_name(tmp_path):
+    # Wayne82 (Nielsen's notation): ∂C/∂W^l = δ^l (a^{l-1})^T, ∂C/∂b^l = δ^l for any C, by
+    # dC = δᵀ dz and dz = dW a + db; W^l is never W to the power l. With a sign slipped: does not follow
+    right = "$$\\frac{\\partial C}{\\partial W^l} = \\delta^l (a^{l-1})^T$$\n"
+    right += "$$\\frac{\\partial C}{\\partial b^l} = \\delta^l$$"
+    assert statuses(tmp_path, NIELSEN + right) == ["ok", "ok"]
+    assert statuses(tmp_path, NIELSEN + right.replace("= \\delta^l$$", "= -\\delta^l$$")) == [
+        "ok",
+        "does not follow",
+    ]
+
+
+def test_the_derivative_of_an_activation_the_text_defines(tmp_path):
+    # σ := 1/(1 + e^{-x}) defined: σ'(z) = σ(z)(1 - σ(z)); ∂a^l/∂z^l is diag(σ'(z^l)), so for any C
+    # ∂C/∂z^l = ∂C/∂a^l ∘ σ'(z^l) (by hand); tanh' = 1 - tanh², not σ'
+    notes = (
+        "% derivtex: z: n\n% derivtex: \\sigma(x) := \\frac{1}{1+e^{-x}}; g(x) := \\tanh(x); h(x) := x^3\n"
+    )
+    links = [
+        "$$\\nabla_z \\mathbf{1}^T\\sigma(z) = \\sigma'(z)$$",
+        "$$\\nabla_z \\mathbf{1}^T g(z) = g'(z)$$",
+        "$$\\nabla_z \\mathbf{1}^T g(z) = \\sigma'(z)$$",
+        "$$\\nabla_z \\mathbf{1}^T h(z) = h'(z)$$",  # x³: no derivative derivtex knows, said so
+    ]
+    found = checked_in_paper(tmp_path, notes + "\n".join(links) + "\n")
+    assert [o.status for o in found] == ["ok", "ok", "does not follow", "cannot check"]
+    assert "h'(…): the derivative of the function the text defines" in found[-1].message
+
+
+def test_a_layer_s_dimension_may_carry_the_layer_index(tmp_path):
+    # jihwan-jeong: h^{l-1}: 1 x m_{l-1}, W^l: m_{l-1} x m_l, rows as examples; the gradient by the
+    # bias reaches it through h^l := φ(u^l) and u^{l+1} := h^l W^{l+1} + b^{l+1}: by hand
+    # ∂E/∂b^l = (δ^{l+1} (W^{l+1})^T) ∘ φ'(u^l); without φ' it does not follow
+    notes = (
+        "% derivtex: h^{l-1}: 1 x m_{l-1}; W^l: m_{l-1} x m_l; b^l, u^l, h^l: 1 x m_l\n"
+        "% derivtex: W^{l+1}: m_l x m_{l+1}; b^{l+1}, u^{l+1}, \\delta^{l+1}: 1 x m_{l+1}; E: scalar\n"
+        "% derivtex: \\phi(x) := \\frac{1}{1+\\exp(-x)}\n"
+        "% derivtex: u^l := h^{l-1}W^l+b^l; h^l := \\phi(u^l); u^{l+1} := h^lW^{l+1}+b^{l+1}\n"
+        "% derivtex: \\delta^{l+1} := \\frac{\\partial E}{\\partial u^{l+1}}\n"
+    )
+    right = "$$\\frac{\\partial E}{\\partial b^l}=\\delta^{l+1}(W^{l+1})^\\top \\odot \\phi'(u^l)$$"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace(" \\odot \\phi'(u^l)", "")) == ["does not follow"]

@@ -221,7 +221,9 @@ class _Parser(Words):
             elif token.is_char("'"):
                 refuse_undefined(self, node)  # f'(x)[v] of an f the text does not define
                 prime = self.next()
-                if self.function_prime(node) and node.name == "sigma" and "sigma" not in self.functions:
+                if self.defined_prime(node):  # σ'(z) of a σ the text defines: read where σ is known
+                    node = Call(f"{node.name}'", self.arguments(node.name, prime), prime.pos)
+                elif self.function_prime(node) and node.name == "sigma" and "sigma" not in self.functions:
                     node = self.sigmoid_prime(prime)
                 elif self.function_prime(node):
                     message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
@@ -261,6 +263,11 @@ class _Parser(Words):
         z, at = args[0], prime.pos
         return Call("hadamard", (Call("sigmoid", (z,), at), Call("sigmoid", (Neg(z, at),), at)), at)
 
+    def defined_prime(self, node) -> bool:
+        """Whether ``node'`` is the derivative of a function the text defines, applied (``g'(z)``)."""
+        defined = isinstance(node, Name) and node.name in self.functions and self.functions[node.name] is None
+        return defined and self.peek().is_char("(")
+
     def function_prime(self, node) -> bool:
         """Whether ``node'`` is a function's derivative applied to an argument (``\\sigma'(z)``,
         ``\\phi'\\!\\left(z\\right)``, ``f'(x)``, a layer's ``{g^{[L]}}'(z)``), not a transpose
@@ -286,6 +293,8 @@ class _Parser(Words):
             texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
             if not texts:
                 return base
+        if isinstance(base, Name) and (layered := self.layer_name(base, tokens)):
+            return layered  # W^l, a^{l-1}: a layer's symbol, declared so (never a power)
         if texts in TRANSPOSES and not (texts == ("t",) and base == Name("e", base.pos)):  # e^t: a power
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
@@ -307,6 +316,16 @@ class _Parser(Words):
                 raise self.error(message, caret)
             return Postfix(".^", base, caret.pos, self.sub_parse(tokens[1:], where=caret))
         return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
+
+    def layer_name(self, base: Name, tokens: list[Tok]) -> Name | None:
+        """``W^l``, ``a^{l-1}``, ``\\delta^L`` where the text declares the layer's symbol (W_l, a_lm1):
+        a layer index of l, L or \\ell, with a step ±1 at most; anything else is a power."""
+        parts = [layer_index(t) for t in tokens if not t.is_char("{", "}")]
+        index = "".join(p for p in parts if p is not None)
+        if None in parts or not re.fullmatch(r"(?:l|L|ell)(?:[mp]\d)?", index):
+            return None
+        name = self.resolve((f"{base.name}_{index}", f"{base.name}{index}"))
+        return Name(name, base.pos) if name in self.names else None
 
     def decorated(self, base: Name, texts: tuple) -> str | None:
         """The name of ``x^*`` (an optimum), ``\\hat{x}_k^-`` (a prior estimate), ``P_k^+``: the word

@@ -49,10 +49,11 @@ def derivative_value(p, f: list, by: list, token):
     by = as_entry_name(p.sub_parse(by, where=token))
     transposed = isinstance(by, Postfix) and by.op == "T"
     variable = by.operand if transposed else by
-    if not isinstance(variable, Name) or transposed and entry(variable.name):
+    if not isinstance(variable, Name) or transposed and entry(variable.name) and variable.name not in p.names:
         return None
-    parts = entry_parts(variable.name) if entry(variable.name) else None
-    if entry(variable.name) and parts is None:
+    is_entry = entry(variable.name) and variable.name not in p.names  # W_l declared a layer's: a symbol
+    parts = entry_parts(variable.name) if is_entry else None
+    if is_entry and parts is None:
         return None
     f = p.sub_parse(f, where=token) if f else p.nested(p.juxtaposed)
     if parts:  # ∂f/∂X_{kl}: an entry of the gradient, index notation

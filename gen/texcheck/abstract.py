@@ -127,18 +127,22 @@ def loss_base(f: str, variables: set, scope):
     return bases[0] if len(bases) == 1 else None
 
 
-def inside(v: str, u: str, scope) -> bool:
+def inside(v: str, u: str, scope, seen: frozenset = frozenset()) -> bool:
     """Whether u's definition is computed from v: uses the name v (or its entries), or v's own
-    definition whole (``a := \\sigma(Wx + b)`` after ``z := Wx + b``, the body as read there)."""
+    definition whole (``a := \\sigma(Wx + b)`` after ``z := Wx + b``, the body as read there), or a
+    quantity computed from v (``u^{l+1} := h^l W^{l+1}`` after ``h^l := \\phi(u^l)``, ``u^l := … b^l``)."""
     body = definition_of(u, scope).tree
     if isinstance(body, str):
         return False
-    if v in names(body) or v in {whole(n, scope) for n in names(body)}:
+    used = {*names(body), *(whole(n, scope) for n in names(body))}
+    if v in used:
         return True
-    if v not in scope.defined or isinstance(scope.parsed(v), str):
-        return False
-    part = bare(scope.parsed(v))
-    return any(n == part for n in nodes(bare(body)))
+    if v in scope.defined and not isinstance(scope.parsed(v), str):
+        part = bare(scope.parsed(v))
+        if any(n == part for n in nodes(bare(body))):
+            return True
+    later = [n for n in used if n not in seen | {u} and definition_of(n, scope) is not None]
+    return any(inside(v, n, scope, seen | {u}) for n in sorted(later))
 
 
 def by_variable(tree, f: str, variable: str, opaque: Name, gradient_class):

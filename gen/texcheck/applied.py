@@ -5,6 +5,8 @@ it which, for the chain at hand (`gen.texcheck.links.substitute` then substitute
 
 from __future__ import annotations
 
+import re
+
 from ..expr.texoperators import KRON_APPLIED
 from .shapes import names_in
 
@@ -33,8 +35,13 @@ def applying(parse, scope):
 def known_forms(scope) -> frozenset:
     """The names the front end reads only when it knows them: declared with a time step in
     parentheses (``x(n)``: not x applied to n), or declared or defined primed (``S'``: not Sᵀ) or
-    with a + above (``x^+``, the next iterate: not a pseudo-inverse)."""
+    with a + above (``x^+``, the next iterate: not a pseudo-inverse), or a layer's (``W^l``,
+    ``a^{l-1}``: not powers)."""
     named = (*scope.declared, *scope.prose)
     steps = {n for n in named if n.endswith(")") and "(" in n}
     marks = {n for n in (*named, *scope.defined) if n.endswith("prime") or "plus" in n.split("_")[0]}
-    return frozenset(steps | marks)
+    layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n)}  # W^l, a^{l-1}: W_l, a_lm1
+    return frozenset(steps | marks | layers)
+
+
+LAYER = re.compile(r"[A-Za-z]+_(?:l|L|ell)(?:[mp]\d)?")  # a layer's symbol, written W^l or W_l

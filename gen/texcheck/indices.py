@@ -42,6 +42,7 @@ from .indexnodes import (
     split,
 )
 from .indexshapes import Shapes
+from .library import primed_applied
 
 __all__ = ["Indexed", "check_link", "marked"]
 
@@ -283,6 +284,8 @@ class Resolver:
         if isinstance(tree, Postfix):
             exponent = self.node(tree.exponent) if tree.exponent is not None else None
             return Postfix(tree.op, self.node(tree.operand), tree.pos, exponent, tree.caret)
+        if isinstance(tree, Call) and tree.name[-1:] == "'" and tree.name[:-1] in self.scope.defined:
+            return self.node(primed_applied(tree, self.scope))  # σ'(z_j), σ the text's
         if is_defined(tree, self.scope):  # s(x)_i with s(x) := …: the entry of its value
             return self.node(applied(tree, self.scope))
         if isinstance(tree, Call) and tree.name == GRADIENT_VALUE and isinstance(tree.args[1], Name):

@@ -14,8 +14,10 @@ from functools import cache
 
 import numpy as np
 
+from ..errors import quoted_tex
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texbars import Uncheckable
 
 POINTS = np.array([-1.3, -0.4, 0.3, 0.9, 1.7])
 CANDIDATES = tuple(
@@ -61,3 +63,42 @@ def at(node, param: str, x: np.ndarray) -> np.ndarray:  # noqa: C901 — one cas
     if isinstance(node, Call) and len(node.args) == 1 and node.name in CANDIDATES:
         return np.asarray(FUNCTIONS[node.name].numpy_function(np)(at(node.args[0], param, x)), dtype=float)
     raise NotAFormula
+
+
+def _sigmoid_prime(z, at: int):
+    return Call("hadamard", (Call("sigmoid", (z,), at), Call("sigmoid", (Neg(z, at),), at)), at)
+
+
+def _tanh_prime(z, at: int):  # sech²(z) = 4 σ(2z) σ(-2z)
+    twice = BinOp("*", Num("2", at), z, at)
+    return BinOp("*", Num("4", at), _sigmoid_prime(twice, at), at)
+
+
+# f' of each entrywise function, in the grammar's functions (no 1 to size: σ(z)σ(-z), not σ(z)(1 - σ(z)))
+DERIVATIVES = {
+    "sigmoid": _sigmoid_prime,
+    "tanh": _tanh_prime,
+    "exp": lambda z, at: Call("exp", (z,), at),
+    "softplus": lambda z, at: Call("sigmoid", (z,), at),
+    "relu": lambda z, at: Call("step", (z,), at),
+    "sin": lambda z, at: Call("cos", (z,), at),
+    "cos": lambda z, at: Neg(Call("sin", (z,), at), at),
+    "abs": lambda z, at: Call("sign", (z,), at),
+}
+
+
+def primed_applied(call: Call, scope):
+    """``\\sigma'(z)`` (``sigma'`` applied) where the text defines σ: the derivative of the entrywise
+    function its definition is, applied to z entry by entry; else why it cannot be checked."""
+    from ..expr.texnames import as_written
+    from .indexnodes import bare
+
+    name = call.name[:-1]
+    definition = scope.defined[name]
+    one = len(definition.params) == 1 and not isinstance(definition.tree, str)
+    same = library_function(bare(definition.tree), definition.params[0]) if one else None
+    if same not in DERIVATIVES or len(call.args) != 1:
+        said = f"{as_written(name)}'(…): the derivative of the function the text defines as"
+        said += f" {quoted_tex(definition.body.value)} is not one derivtex knows: write it out"
+        raise Uncheckable(said)
+    return DERIVATIVES[same](call.args[0], call.pos)

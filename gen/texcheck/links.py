@@ -41,7 +41,7 @@ from .indexnodes import Derivative, bare
 from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked, one_sided_family
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
-from .library import library_function
+from .library import library_function, primed_applied
 from .rows import BECAUSE, CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
@@ -670,6 +670,8 @@ def substitute(tree, scope, bound: dict, depth: int):
         params, body, args = found
         args = [substitute(a, scope, bound, depth) for a in args]
         return substitute(body, scope, dict(zip(params, args)), depth + 1)
+    if isinstance(tree, Call) and tree.name[-1:] == "'" and tree.name[:-1] in scope.defined:  # σ'(z)
+        return substitute(primed_applied(tree, scope), scope, bound, depth + 1)
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]
         args = [substitute(a, scope, bound, depth) for a in tree.args]

@@ -227,6 +227,8 @@ def dimension(word: str, span: Span):
         return int(word)
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", word):
         return word
+    if match := re.fullmatch(r"([A-Za-z][A-Za-z0-9]*)_\{([A-Za-z0-9]+(?:[-+][0-9]+)?)\}", word):  # m_{l-1}
+        return f"{match.group(1)}_{match.group(2).replace('-', 'm').replace('+', 'p')}"
     message = f"a dimension must be a name such as n or a positive integer, not {quoted_tex(word)}"
     raise SpecError(message, span)
 

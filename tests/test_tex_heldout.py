@@ -435,3 +435,15 @@ def test_a_layer_s_dimension_may_carry_the_layer_index(tmp_path):
     right = "$$\\frac{\\partial E}{\\partial b^l}=\\delta^{l+1}(W^{l+1})^\\top \\odot \\phi'(u^l)$$"
     assert statuses(tmp_path, notes + right) == ["ok"]
     assert statuses(tmp_path, notes + right.replace(" \\odot \\phi'(u^l)", "")) == ["does not follow"]
+
+
+def test_a_signal_s_sample_in_brackets_is_the_symbol_declared(tmp_path):
+    # tayyarg (Wiener filter): e[n] = d[n] - w^T x[n], E{e²[n]} = E{d²[n]} + wᵀRw - 2wᵀp, expanded by
+    # hand; d[n] is never the differential of n. With +2wᵀp it does not follow
+    notes = "% derivtex: w: N; x[n]: N, random; d[n]: scalar, random\n% derivtex: e[n] := d[n] - w^Tx[n]\n"
+    chain = "$$E\\{e^2[n]\\}=E\\{d^2[n]\\}+w^TE\\{x[n]x^T[n]\\}w{sign}2w^TE\\{d[n]x[n]\\}$$"
+    assert statuses(tmp_path, notes + chain.replace("{sign}", "-")) == ["ok"]
+    assert statuses(tmp_path, notes + chain.replace("{sign}", "+")) == ["does not follow"]
+    # a step a sum's index moves is one value per index: never the symbol x[n-k] declared
+    sums = "% derivtex: w_k, x[n-k]: scalar\n$$\\sum_{k=0}^{N} w_k x[n-k] = 2$$"
+    assert statuses(tmp_path, sums) == ["cannot check"]

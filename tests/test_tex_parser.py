@@ -327,6 +327,10 @@ def test_what_papers_write_reads_as_they_mean_it():
         r"\frac{\partial f}{\partial X} W^T + \frac{\partial (x^{\top}x)}{\partial x}"
     )
     assert parse(r"\frac{df}{dX}") == "gradient_value(f, X)"
+    # Markdown's Unicode (ekamperi: x_i^⊤ v), MathType's braces ({\partial L}, {e}_{t}^{-}: a prior e_t^-)
+    assert parse("x^⊤ Σ^{−1} x + α") == parse(r"x^\top \Sigma^{-1} x + \alpha")
+    assert parse(r"\frac{ {\partial L} }{ {\partial {z} } }") == parse(r"\frac{\partial L}{\partial z}")
+    assert parse(r"{e}_{t}^{-} + {x}^2") == parse(r"e_t^- + x^2")
     # ⟨A, B⟩_F is the Frobenius inner product ⟨A, B⟩ already is
     assert parse(r"\langle A, B \rangle_F + \langle A, B \rangle_{\mathrm{F}}") == "tr(A^T * B) + tr(A^T * B)"
 

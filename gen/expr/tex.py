@@ -376,6 +376,15 @@ class _Parser(Words):
             return False
         return token.kind == "cs" and token.text not in TIMES and token.text not in CLOSERS
 
+    def braced_letter(self) -> bool:
+        """Whether ``{x}`` (a letter or a Greek letter alone in braces) comes next, followed by a
+        subscript or superscript: braces TeX draws nothing for, around a symbol's name."""
+        stack = self.stream.stack
+        if len(stack) < 4 or not stack[-3].is_char("}") or not stack[-4].is_char("_", "^"):
+            return False
+        letter = stack[-2]
+        return letter.kind == "letter" or letter.kind == "cs" and letter.text in GREEK_NAMES
+
     def atom(self):
         token = self.peek()
         if token.kind == "digit" or token.is_char("."):
@@ -384,6 +393,12 @@ class _Parser(Words):
             return self.letters()
         if token.is_char("{") and self.old_style_differential():
             return self.differential(token)
+        if token.is_char("{") and self.braced_letter():  # {e}_{t}^{-}: the letter e, scripted
+            stack = self.stream.stack
+            letter = stack[-2]
+            del stack[-3:]
+            self.stream.push([letter])
+            return self.atom()
         if token.kind == "char" and token.text in OPENINGS:
             return self.parenthesised()
         if token.is_char("|"):

@@ -53,7 +53,7 @@ def as_size(node):
 
 
 def _frac(p, token: Tok):
-    numerator, denominator = p.group_tokens(), p.group_tokens()
+    numerator, denominator = unbraced(p.group_tokens()), unbraced(p.group_tokens())
     if bare_operator(numerator) and denominator and not denominator[0].is_cs("partial"):
         denominator = [numerator[0], *denominator]  # \frac{\partial}{x_k}, as typed: \partial/\partial x_k
     if derivative(numerator, denominator):
@@ -67,6 +67,24 @@ def _frac(p, token: Tok):
     top = p.sub_parse(numerator, where=token)
     bottom = p.sub_parse(denominator, where=token)
     return BinOp("/", top, bottom, token.pos)
+
+
+def unbraced(tokens: list[Tok]) -> list[Tok]:
+    """``tokens`` without braces around all of them: ``{ {\\partial L} }`` (MathType's, Mathpix's) is
+    ``\\partial L``; ``{\\partial {z_{c,i} } }`` keeps the braces inside."""
+    while len(tokens) >= 2 and tokens[0].is_char("{") and closes_at(tokens) == len(tokens) - 1:
+        tokens = tokens[1:-1]
+    return tokens
+
+
+def closes_at(tokens: list[Tok]) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``tokens[0]``."""
+    depth = 0
+    for k, t in enumerate(tokens):
+        depth += t.is_char("{") - t.is_char("}")
+        if depth == 0:
+            return k
+    return -1
 
 
 def bare_operator(tokens: list[Tok]) -> bool:

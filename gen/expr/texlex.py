@@ -10,6 +10,7 @@ by the clock.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,12 +66,45 @@ def lex(text: str, offset: int = 0) -> list[Tok]:
             kind = "digit"
         else:
             kind = "char"
+        if kind == "char" and (typed := UNICODE.get(value)):  # ⊤, −, ∂, α typed as characters
+            out += [Tok(k, v, m.start() + offset) for k, v in typed]
+            continue
         if kind == "char" and value in "<>" and out and out[-1].kind == "cs" and out[-1].text in SIZES:
             kind, value = "cs", {"<": "langle", ">": "rangle"}[value]  # \left< x \right>: ⟨x⟩
         out.append(Tok(kind, value, m.start() + offset))
     return out
 
 
+def greek(char: str) -> tuple[tuple[str, str], ...] | None:
+    """α, Σ typed as characters: the control sequence LaTeX spells them with."""
+    name = unicodedata.name(char, "")
+    word = name.removeprefix("GREEK SMALL LETTER ").removeprefix("GREEK CAPITAL LETTER ").lower()
+    word = {"lamda": "lambda"}.get(word, word)
+    if word == name.lower() or " " in word or word in ("omicron", "final sigma"):
+        return None
+    capital = name.startswith("GREEK CAPITAL")
+    if capital and word.capitalize() not in CAPITALS:
+        return None
+    return (("cs", word.capitalize() if capital else word),)
+
+
+CAPITALS = frozenset("Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split())
+# mathematics typed as Unicode characters (Markdown sources): the tokens LaTeX spells it with
+UNICODE = {
+    "⊤": (("cs", "top"),),
+    "ᵀ": (("char", "^"), ("letter", "T")),
+    "−": (("char", "-"),),
+    "×": (("cs", "times"),),
+    "·": (("cs", "cdot"),),
+    "∘": (("cs", "circ"),),
+    "⊙": (("cs", "odot"),),
+    "⊗": (("cs", "otimes"),),
+    "∂": (("cs", "partial"),),
+    "∇": (("cs", "nabla"),),
+    "′": (("char", "'"),),
+    "∑": (("cs", "sum"),),
+    **{c: typed for c in map(chr, range(0x391, 0x3CA)) if (typed := greek(c))},
+}
 SIZES = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
 
 

@@ -50,6 +50,8 @@ class Words:
                     self.stream.next()
                 return self.function(WORDS[word], first)
         self.next()
+        if (stepped := self.declared_with_argument(Name(first.text, first.pos))) is not None:
+            return stepped  # d[n], E(k): a time step's symbol the text declares, not d(n) nor E[n]
         if first.text == "d" and "d" not in self.names and self.differentiable(self.peek()):
             return self.differential(first)
         if first.text == "E" and "E" not in self.names and self.bracket_ahead():  # E[(x - \hat{x})…]
@@ -132,18 +134,21 @@ class Words:
         return self.applied(name, token)
 
     def declared_with_argument(self, node: Name) -> Name | None:
-        """``x(n)``, ``x(k+1)`` where the text declares that name (% derivtex: x(n): M): a symbol, a
-        time step's vector, not x applied to n (the argument's tokens as written, spaces dropped)."""
+        """``x(n)``, ``x(k+1)``, ``x[n]`` where the text declares that name (% derivtex: x(n): M): a
+        symbol, a time step's vector, not x applied to n (the argument's tokens as written, spaces
+        dropped)."""
         stack = self.stream.stack
-        if not stack or not stack[-1].is_char("(") or not isinstance(node, Name):
+        if not stack or not stack[-1].is_char("(", "[") or not isinstance(node, Name):
             return None
+        opening = stack[-1].text
+        closing = {"(": ")", "[": "]"}[opening]
         depth, texts = 0, []
         for token in reversed(stack):
-            depth += token.is_char("(") - token.is_char(")")
+            depth += token.is_char(opening) - token.is_char(closing)
             if depth == 0:
                 break
             texts.append(f"\\{token.text}" if token.kind == "cs" else token.text)
-        name = f"{node.name}({''.join(texts[1:])})"
+        name = f"{node.name}{opening}{''.join(texts[1:])}{closing}"
         if depth or name not in self.names:
             return None
         del stack[len(stack) - len(texts) - 1 :]

@@ -38,7 +38,8 @@ def known_forms(scope) -> frozenset:
     with a + above (``x^+``, the next iterate: not a pseudo-inverse), or a layer's (``W^l``,
     ``a^{l-1}``: not powers)."""
     named = (*scope.declared, *scope.prose)
-    steps = {n for n in named if n.endswith(")") and "(" in n}
+    known = (*named, *scope.defined)
+    steps = {n for n in known if n.endswith(")") and "(" in n or n.endswith("]") and "[" in n}
     marks = {n for n in (*named, *scope.defined) if n.endswith("prime") or "plus" in n.split("_")[0]}
     layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n)}  # W^l, a^{l-1}: W_l, a_lm1
     return frozenset(steps | marks | layers)

@@ -54,7 +54,8 @@ PRIME = re.compile(r"\s*\^\s*(?:\\prime|\{\s*\\prime\s*\})$")
 PLUS = re.compile(r"(.+?)\s*\^\s*(?:\+|\{\s*\+\s*\})")  # a name with a + above, declared
 # a layer's symbol declared with its index above, W^l, a^{l-1}, \delta^L
 LAYER = re.compile(r"(.+?)\s*\^\s*(?:\{\s*((?:l|L|\\ell)\s*(?:[-+]\s*1)?)\s*\}|(l|L|\\ell\b))")
-ARGUMENT = re.compile(r"(.+?)\s*\(([^()]*)\)")  # a name with its time step, x(n)
+# a name with its time step, x(n), x[n] (in brackets a step only: P[r \vert x] is a density)
+ARGUMENT = re.compile(r"(.+?)\s*(?:\(([^()]*)\)|\[([A-Za-z0-9+\-\s]*)\])")
 
 
 def name_reader(parse):
@@ -73,7 +74,9 @@ def name_reader(parse):
         if match := LAYER.fullmatch(latex.strip()):  # W^l, a^{l-1}: a layer's symbol, as W^{(l)}
             return name_of(f"{match.group(1)}^{{({match.group(2) or match.group(3)})}}", span)
         if match := ARGUMENT.fullmatch(latex.strip()):  # x(n), x(k+1): a time step's symbol
-            return f"{name_of(match.group(1), span)}({''.join(match.group(2).split())})"
+            step = match.group(2) if match.group(2) is not None else match.group(3)
+            brackets = "()" if match.group(2) is not None else "[]"
+            return f"{name_of(match.group(1), span)}{brackets[0]}{''.join(step.split())}{brackets[1]}"
         tree = parse(latex, span)
         if not isinstance(tree, Name):
             raise SpecError(f"expected a symbol's name, not {quoted_tex(latex)}", span)

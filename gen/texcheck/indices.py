@@ -222,9 +222,10 @@ def stacked_sizes(node):
 
 
 def refuse_stepped(name: str, bound: set) -> None:
-    """A symbol with a time step that a sum's index changes (``x(n-i)`` inside ``\\sum_i``) is a
+    """A symbol with a time step that a sum's index changes (``x(n-i)``, ``x[n-k]`` inside ``\\sum_k``) is a
     sequence of values, one per index, not the one symbol declared: refused, never read as one."""
-    step = name[name.find("(") + 1 : -1] if name.endswith(")") and "(" in name else ""
+    stepped = name.endswith(")") and "(" in name or name.endswith("]") and "[" in name  # x(n), x[n]
+    step = name[min(i for i in (name.find("("), name.find("[")) if i >= 0) + 1 : -1] if stepped else ""
     if moving := sorted(set(step) & bound):
         raise Uncheckable(
             f"{name} changes with the sum's index {moving[0]}: one value per index, not the one symbol "

@@ -447,3 +447,50 @@ def test_a_signal_s_sample_in_brackets_is_the_symbol_declared(tmp_path):
     # a step a sum's index moves is one value per index: never the symbol x[n-k] declared
     sums = "% derivtex: w_k, x[n-k]: scalar\n$$\\sum_{k=0}^{N} w_k x[n-k] = 2$$"
     assert statuses(tmp_path, sums) == ["cannot check"]
+
+
+def test_a_function_s_name_in_text_is_not_a_remark(tmp_path):
+    # nirnirs: softmax(x + c)_i = e^{x_i + c} / Σ_j e^{x_j + c}, the definition (by hand); \text{softmax}
+    # was blanked as prose, leaving (x + c)_i, and the true line did not follow
+    notes = "% derivtex: x: n; c: scalar\n"
+    right = "$$\\text{softmax}(x+c)_i =\\frac{e^{x_i+c}}{\\sum _{j=1}^n{e^{x_j+c}}}$$"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("e^{x_i+c}}{", "e^{x_i}}{")) == ["does not follow"]
+
+
+def test_an_orthogonal_matrix_stays_orthogonal_in_index_notation(tmp_path):
+    # SimonEnsemble (Procrustes): with A := [a_1 ⋯ a_n] the link is read in index notation, where Ω
+    # was drawn as any matrix: tr(AᵀΩᵀΩA) = tr(AᵀA) for orthogonal Ω (ΩᵀΩ = I), not tr(AᵀΩA)
+    notes = "% derivtex: a_i: d; A: d x n; \\Omega: d x d; \\Omega: orthogonal\n"
+    notes += "% derivtex: A := \\begin{bmatrix} a_1 & \\cdots & a_n \\end{bmatrix}\n"
+    right = "$$\\operatorname{tr}(A^T \\Omega^T \\Omega A) = \\operatorname{tr}(A^TA)$$"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("^T \\Omega A", "^T \\Omega^T A")) == ["does not follow"]
+
+
+def test_a_prime_on_a_parenthesised_number_is_not_a_transpose(tmp_path):
+    # nirnirs: σ'(x) = (1/(1 + e^{-x}))' is the derivative written with a prime; read as a transpose
+    # (of a number: itself) the true line did not follow. Not read; σ' of the σ defined still is
+    notes = "% derivtex: x: scalar\n% derivtex: \\sigma(x) := \\frac{1}{1+e^{-x}}\n"
+    chain = "$$\\sigma'(x) =\\left(\\frac{1}{1+e^{-x}}\\right)' = \\frac{e^{-x}}{(1+e^{-x})^2}$$"
+    found = checked_in_paper(tmp_path, notes + chain + "\n")
+    assert [o.status for o in found] == ["cannot check", "cannot check"]
+    assert "written with a prime" in found[0].message
+    assert statuses(tmp_path, notes + "$$\\sigma'(x) = \\frac{e^{-x}}{(1+e^{-x})^2}$$") == ["ok"]
+
+
+def test_a_gradient_by_a_defined_quantity_is_taken_where_the_text_defines_it(tmp_path):
+    # Nielsen's (2): δ^l = ((W^{l+1})^T δ^{l+1}) ∘ σ'(z^l), with δ^l := ∂C/∂z^l and z^{l+1} computed from
+    # z^l through a^l := σ(z^l): ∂C/∂z^l is by z^l itself, at z^l = W^l a^{l-1} + b^l (by hand, the
+    # chain rule); with the sign flipped it does not follow
+    notes = (
+        "% derivtex: a^{l-1}: m; W^l: n x m; b^l, z^l, a^l, \\delta^l: n; W^{l+1}: p x n\n"
+        "% derivtex: b^{l+1}, z^{l+1}, \\delta^{l+1}: p; C: scalar\n"
+        "% derivtex: \\sigma(x) := \\frac{1}{1+e^{-x}}; z^l := W^l a^{l-1} + b^l; a^l := \\sigma(z^l)\n"
+        "% derivtex: z^{l+1} := W^{l+1} a^l + b^{l+1}\n"
+        "% derivtex: \\delta^l := \\frac{\\partial C}{\\partial z^l}\n"
+        "% derivtex: \\delta^{l+1} := \\frac{\\partial C}{\\partial z^{l+1}}\n"
+    )
+    right = "$$\\delta^l = ((W^{l+1})^T \\delta^{l+1}) \\odot \\sigma'(z^l)$$"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("= (", "= -(")) == ["does not follow"]

@@ -76,6 +76,7 @@ class Postfix:
     pos: int
     exponent: object = None
     caret: bool = False  # a transpose written ``^T`` (or ``^-T``), not ``'``: T may be a symbol too
+    primed: bool = False  # a transpose written ``'`` (X', (y - Xb)'): of a number, a derivative's prime
 
 
 def tokenize(source: Text) -> list[Token]:

@@ -229,7 +229,7 @@ class _Parser(Words):
                     message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
                     raise refused(self, f"{message} (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)))", prime)
                 else:
-                    node = Postfix("T", node, prime.pos)
+                    node = Postfix("T", node, prime.pos, primed=True)
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)

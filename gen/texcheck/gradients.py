@@ -25,13 +25,15 @@ from ..verify.evaluate import complex_step
 
 
 class GradientValue(MatrixExpr):
-    """``∇_X f`` at the point: args (f, X, rows, cols)."""
+    """``∇_X f`` at the point: args (f, X, rows, cols), and X's value there where X is a quantity
+    the text defines (``∂L/∂z`` with ``z := Wx + b``: taken at z = Wx + b, not at a z drawn apart)."""
 
     is_commutative = False
     analytic = False  # evaluated by complex steps of its own: an outer derivative takes differences
 
-    def __new__(cls, f, x, rows, cols):
-        return sp.Basic.__new__(cls, f, x, sp.sympify(rows), sp.sympify(cols))
+    def __new__(cls, f, x, rows, cols, at=None):
+        args = (f, x, sp.sympify(rows), sp.sympify(cols))
+        return sp.Basic.__new__(cls, *args, *(() if at is None else (at,)))
 
     @property
     def shape(self):
@@ -42,11 +44,12 @@ def evaluated(ev, e):
     """The gradient's entries, one complex step along each unit direction of X."""
     f, x = e.args[0], e.args[1]
     shape = tuple(ev.shape(x))
+    values = {**ev.values, x: np.asarray(ev(e.args[4]), dtype=float)} if len(e.args) > 4 else ev.values
     steps = []
     for index in np.ndindex(shape):
         unit = np.zeros(shape)
         unit[index] = 1.0
-        steps.append(np.asarray(complex_step(f, ev.values, ev.dims, {x: unit}), dtype=float))
+        steps.append(np.asarray(complex_step(f, values, ev.dims, {x: unit}), dtype=float))
     if all(s.size == 1 for s in steps):  # a number's gradient: the shape of X
         return np.array([s.reshape(()) for s in steps]).reshape(shape)
     return np.array([s.reshape(-1) for s in steps])  # a vector's by a vector: row j is df[e_j]ᵀ
@@ -62,12 +65,20 @@ class GradientLowering(_Lowering):
     layout = None
     symmetric: frozenset = frozenset()  # the symmetric variables: their gradient is a convention
 
+    def apply_postfix(self, node, value):
+        """A prime on a parenthesised number, ``(\\frac{1}{1+e^{-x}})'``, is its derivative, not a
+        transpose (which a number would not need): not read."""
+        primed = node.op == "T" and node.primed and not isinstance(node.operand, Name)
+        if primed and not ir.is_matrix(value):
+            raise Unsupported("(…)' of a number: its derivative, written with a prime? write it out")
+        return super().apply_postfix(node, value)
+
     def lower_Call(self, node):
         if node.name != GRADIENT:
             return super().lower_Call(node)
         if self.layout == "numerator":
             raise Unsupported("a gradient inside an expression in numerator layout cannot be checked yet")
-        f, variable = node.args
+        f, variable, *at = node.args
         if not isinstance(variable, Name):
             raise Unsupported("a derivative by an expression cannot be checked: write it out")
         if variable.name in self.symmetric:
@@ -79,8 +90,9 @@ class GradientLowering(_Lowering):
             raise Unsupported(f"∇_{variable.name} f: f as written does not contain {variable.name} {said}")
         if not ir.is_matrix(x):
             raise Unsupported("a derivative by a number inside an expression cannot be checked: write it out")
+        at = [self.lower(a) for a in at]  # the variable's value where the text defines it
         if not ir.is_matrix(f) or tuple(f.shape) == (1, 1):
-            return GradientValue(f, x, *x.shape)
+            return GradientValue(f, x, *x.shape, *at)
         if f.shape[1] == 1 and x.shape[1] == 1 and self.layout is None:
             message = (
                 "a Jacobian inside an expression: its orientation is the layout's, and the text states none"

@@ -10,7 +10,7 @@ import numpy as np
 from ..expr.functions import FUNCTIONS, POSITIVE
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
-from ..verify.domains import ENTRIES, entries_of
+from ..verify.domains import ENTRIES, draw_value, entries_of
 from .indexfamilies import Member, counts
 from .indexfunctions import SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
@@ -44,6 +44,9 @@ def joined(a: Value, b: Value):
     return lifted(a, keys), lifted(b, keys), keys
 
 
+SHAPED = {"orthogonal", "diagonal", "positive_det", "positive_eigenvalues"}  # of a square matrix's spectrum
+
+
 def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
     """A random value for every symbol, its declared symmetry kept."""
     values = {}
@@ -58,6 +61,9 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
             x = x @ xt + r * np.eye(r)
         elif r == c and "symmetric" in assume:
             x = (x + xt) / 2
+        elif r == c and SHAPED & set(assume.split()):  # Ω: orthogonal, D: diagonal, as the engine draws them
+            draws = [draw_value(rng, (r, c), tuple(assume.split())) for _ in range(max(members, default=1))]
+            x = np.stack(draws) if members else draws[0]
         elif entries := entries_of(assume.split()):  # y: onehot, p: probability, as the engine draws them
             x = (
                 np.stack([ENTRIES[entries](rng, r, c) for _ in range(members[0])])

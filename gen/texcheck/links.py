@@ -647,6 +647,17 @@ def expanded_side(tree, scope, kept: frozenset = frozenset()):
         return Reason(error.message)
 
 
+def defined_variable(tree, scope, bound: dict):
+    """The variable's definition where ``tree`` is ∂f/∂z inside an expression by a z the text defines
+    (without parameters, not kept): f is differentiated by z itself, z's value taken there."""
+    if not (isinstance(tree, Call) and tree.name == GRADIENT_VALUE and len(tree.args) == 2):
+        return None
+    variable = tree.args[1]
+    definition = scope.defined.get(variable.name) if isinstance(variable, Name) else None
+    usable = definition is not None and not definition.params and not isinstance(definition.tree, str)
+    return Name(variable.name, variable.pos) if usable and variable.name not in bound else None
+
+
 def expanded(tree, scope):
     """``tree`` with the defined names and functions replaced by their definitions (depth-bounded)."""
     return substitute(tree, scope, {}, 0)
@@ -684,6 +695,10 @@ def substitute(tree, scope, bound: dict, depth: int):
         )
     fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
+    if isinstance(tree, Call) and (at := defined_variable(tree, scope, bound)):  # ∂L/∂z, z := Wx + b
+        variable = tree.args[1]
+        f = substitute(tree.args[0], scope, {**bound, variable.name: variable}, depth)
+        return Call(GRADIENT_VALUE, (f, variable, substitute(at, scope, bound, depth + 1)), tree.pos)
     if isinstance(tree, Call):  # the variable of ∂f/∂z written inside stays z, defined or not
         read = 1 if tree.name == GRADIENT_VALUE else len(tree.args)
         new["args"] = (*(substitute(a, scope, bound, depth) for a in tree.args[:read]), *tree.args[read:])

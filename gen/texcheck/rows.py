@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ..expr.texnames import WORDS
 from .conditions import after_condition
 from .document import Event
 from .matrixrows import inside_matrices, layout_arrays
@@ -19,7 +20,8 @@ from .matrixrows import inside_matrices, layout_arrays
 # Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
 DROPPED = re.compile(
     r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
-    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered)\*?\}(?:\s*\{[^{}]*\})?"
+    r"|\\begin\s*\{alignedat\*?\}\s*\{[^{}]*\}"  # its column count; {e}_t after aligned is mathematics
+    r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered)\*?\}(?:\s*\[[a-z]\])?"
     r"|\\setcounter\s*\{[^{}]*\}\s*\{[^{}]*\}|\\(?:vspace|phantom)\*?\s*\{[^{}]*\}"
     r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
 )
@@ -38,7 +40,8 @@ MATH_SHIFT = re.compile(r"(?<!\\)\$")  # $…$ inside a display: a box's own mat
 ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # MSE, RSS, ELBO: a name, not a remark
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
-OPERATOR_NAMES = frozenset("tr Tr det diag vec logdet rank etr".split())  # \text{tr}: not a remark
+# \text{tr}, \text{softmax}(x): a function's name, not a remark (blanked, softmax(x) would read as x)
+OPERATOR_NAMES = frozenset({*"tr Tr det diag vec logdet rank etr".split(), *WORDS})
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
 # The relations, longest first; those other than = only separate sides (their links are skipped);

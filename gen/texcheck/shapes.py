@@ -270,8 +270,18 @@ CALLS = {
     "eigenvalue_min": squared_scalar,
     "singular_value": lambda u, s, *_: SCALAR,
     "nuclear": lambda u, s, *_: SCALAR,
-    GRADIENT: lambda u, f, x: gradient_shape(u, x, f),
+    GRADIENT: lambda u, f, x, *at: (
+        *(u.same(x, a, "a variable and its value") for a in at),
+        gradient_shape(u, x, f),
+    )[-1],
 }
+
+
+def gradient_at(u: Unifier, f, x, at: tuple):
+    """∇_x f's shape; x's value, where given (`gradients.GradientValue`), of x's shape."""
+    for value in at:
+        u.same(x, value, "a variable and its value")
+    return gradient_shape(u, x, f)
 
 
 def of_name(u: Unifier, node: Name):

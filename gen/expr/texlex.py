@@ -69,6 +69,9 @@ def lex(text: str, offset: int = 0) -> list[Tok]:
         if kind == "char" and (typed := UNICODE.get(value)):  # ⊤, −, ∂, α typed as characters
             out += [Tok(k, v, m.start() + offset) for k, v in typed]
             continue
+        if kind == "char" and value == "}" and len(out) > 1 and out[-2].is_char("{") and out[-1].text in "+-":
+            del out[-2]  # {-}, {+}: a binary operator braced to set its spacing
+            continue
         if kind == "char" and value in "<>" and out and out[-1].kind == "cs" and out[-1].text in SIZES:
             kind, value = "cs", {"<": "langle", ">": "rangle"}[value]  # \left< x \right>: ⟨x⟩
         out.append(Tok(kind, value, m.start() + offset))

@@ -524,3 +524,26 @@ def test_two_differentials_multiplied_are_compared_to_second_order(tmp_path):
     right += " {-} \\det(A)\\operatorname{tr}(A^{-1}dA' A^{-1}dA)"
     assert statuses(tmp_path, f"{notes}$${left} = {right}$$") == ["ok"]
     assert statuses(tmp_path, f"{notes}$${left} = {right.replace('{-}', '+')}$$") == ["does not follow"]
+
+
+def test_a_function_the_text_defines_is_applied_though_declared_with_its_argument(tmp_path):
+    # i05nagai (Gauss-Newton): r(x): M declared, and r(x) := y - f(x) with f(x): M declared as a
+    # symbol; S = ||r(x)||² = ||y - f(x)||² (by the definition); ||y + f(x)||² does not follow
+    notes = "% derivtex: x: N; y: M; f(x), r(x): M\n% derivtex: r(x) := y - f(x)\n"
+    right = "$$\\left\\| r(x) \\right\\|^{2} = \\left\\| y - f(x) \\right\\|^{2}$$"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("y - f(x)", "y + f(x)")) == ["does not follow"]
+
+
+def test_gradients_named_delta_in_an_aligned_table(tmp_path):
+    # uesina15-max (attention backward): &\delta V &&= \hat{A}^T \delta Y, a table whose relation is in
+    # the third column, with δV := ∂L/∂V, δY := ∂L/∂Y, Y := ÂV: for any L, δV = Âᵀ δY (by hand:
+    # dL = tr(δYᵀ Â dV)); δV read as δ times V, or the column as a remark, missed it. Âδ Y does not follow
+    notes = (
+        "% derivtex: A, V: T x T; \\mathcal{L}: scalar; Y := A V\n"
+        "% derivtex: \\delta Y := \\frac{\\partial \\mathcal{L}}{\\partial Y}; "
+        "\\delta V := \\frac{\\partial \\mathcal{L}}{\\partial V}\n"
+    )
+    table = "$$\\begin{aligned}\n&\\delta V &&= {side} \\\\\n\\end{aligned}$$"
+    assert statuses(tmp_path, notes + table.replace("{side}", "A^\\top \\delta Y")) == ["ok"]
+    assert statuses(tmp_path, notes + table.replace("{side}", "A \\delta Y")) == ["does not follow"]

@@ -252,6 +252,8 @@ class Words:
 
     def greek(self, token: Tok):
         names = GREEK_NAMES[token.text]
+        if names[0] == "delta" and (varied := self.variation()):
+            return varied
         call = LETTER_CALLS.get(names[0])
         after = self.peek()
         opens = after.is_char("(") or after.is_cs("left", "bigl", "Bigl") or self.entrywise_mark()
@@ -260,6 +262,22 @@ class Words:
         if names[0] == "Gamma" and "Gamma" not in self.names and opens:
             raise self.error(GAMMA_FUNCTION, token)
         return self.named(names, token)
+
+    def variation(self) -> Name | None:
+        """``\\delta Y``, ``\\delta \\hat{A}`` where the text declares or defines that name (the
+        gradient by Y, as backpropagation notes write it): one symbol, never δ times Y."""
+        stack, at = self.stream.stack, self.peek().pos
+        ahead = [t.text for t in reversed(stack[-4:])]
+        if ahead[:1] and stack[-1].kind == "letter":
+            spelled, length = ahead[0], 1
+        elif ahead[:2] == ["hat", "{"] and ahead[3:4] == ["}"]:
+            spelled, length = f"{ahead[2]}hat", 4
+        else:
+            return None
+        if f"delta{spelled}" not in self.names:
+            return None
+        del stack[len(stack) - length :]
+        return Name(f"delta{spelled}", at)
 
     # --- functions ----------------------------------------------------------------------------
 

@@ -40,9 +40,12 @@ def known_forms(scope) -> frozenset:
     named = (*scope.declared, *scope.prose)
     known = (*named, *scope.defined)
     steps = {n for n in known if n.endswith(")") and "(" in n or n.endswith("]") and "[" in n}
+    functions = {n for n, d in scope.defined.items() if d.params}  # r(x) := y - f(x): r applied to x
+    steps -= {n for n in steps if n.endswith(")") and n.split("(")[0] in functions}
     marks = {n for n in (*named, *scope.defined) if n.endswith("prime") or "plus" in n.split("_")[0]}
     layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n)}  # W^l, a^{l-1}: W_l, a_lm1
-    return frozenset(steps | marks | layers)
+    varied = {n for n in (*named, *scope.defined) if re.fullmatch(r"delta[A-Za-z]+", n)}  # \delta Y
+    return frozenset(steps | marks | layers | varied)
 
 
 LAYER = re.compile(r"[A-Za-z]+_(?:l|L|ell)(?:[mp]\d)?")  # a layer's symbol, written W^l or W_l

@@ -52,6 +52,7 @@ def reader(macros):
 
 PRIME = re.compile(r"\s*\^\s*(?:\\prime|\{\s*\\prime\s*\})$")
 PLUS = re.compile(r"(.+?)\s*\^\s*(?:\+|\{\s*\+\s*\})")  # a name with a + above, declared
+VARIATION = re.compile(r"\\delta\s*([A-Za-z]|\\hat\s*\{\s*[A-Za-z]\s*\})")
 # a layer's symbol declared with its index above, W^l, a^{l-1}, \delta^L
 LAYER = re.compile(r"(.+?)\s*\^\s*(?:\{\s*((?:l|L|\\ell)\s*(?:[-+]\s*1)?)\s*\}|(l|L|\\ell\b))")
 # a name with its time step, x(n), x[n] (in brackets a step only: P[r \vert x] is a density)
@@ -71,6 +72,8 @@ def name_reader(parse):
         if match := PLUS.fullmatch(latex.strip()):  # x^+, x_q^{+}: the next iterate, a symbol (not A⁺)
             main, _, sub = name_of(match.group(1), span).partition("_")
             return f"{main}plus_{sub}" if sub else f"{main}plus"
+        if match := VARIATION.fullmatch(latex.strip()):  # \delta Y, \delta \hat{A}: the gradient by Y's name
+            return f"delta{name_of(match.group(1), span)}"
         if match := LAYER.fullmatch(latex.strip()):  # W^l, a^{l-1}: a layer's symbol, as W^{(l)}
             return name_of(f"{match.group(1)}^{{({match.group(2) or match.group(3)})}}", span)
         if match := ARGUMENT.fullmatch(latex.strip()):  # x(n), x(k+1): a time step's symbol

@@ -177,6 +177,8 @@ def written_in(found: Definition, name: str, defined: dict) -> Definition:
         reached.add(n := todo.pop())
         if (d := defined.get(n)) is not None and n != name and not isinstance(d.tree, Unreadable):
             todo |= set(names_in(d.tree)) - reached
+        if n.endswith(")") and "(" in n:  # f(x), a symbol declared with its argument: written in x
+            todo |= set(re.findall(r"[A-Za-z_]\w*", n[n.index("(") :])) - reached
     if set(found.params) & reached:
         return found
     shown = f"{name}({', '.join(found.params)})"

@@ -195,12 +195,25 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and body[i - 1] != "\\"]
     kept = 3 if env.startswith("eqnarray") or relation_cell(body, cuts) else 2
     limit = kept
+    while len(cuts) >= limit and relation_after(body, start, cuts[limit - 1], end):
+        limit += 1  # &\delta V &&= \hat{A}^T \delta Y: a column that starts with '=' goes on the chain
     reason = remark(raw[cuts[limit - 1] + 1 : end]) if len(cuts) >= limit else ""
     if len(cuts) >= limit:
         body = blank(body, cuts[limit - 1], end)
     for cut in cuts[: limit - 1]:
         body = body[:cut] + " " + body[cut + 1 :]
     return body, reason
+
+
+def relation_after(body: str, start: int, cut: int, end: int) -> bool:
+    """Whether the row's columns after ``cut`` start with a relation that finishes a statement the
+    columns before begin (``&\\delta V &&= \\hat{A}^T \\delta Y``): a side there, and no relation yet."""
+    before = body[start:cut].replace("&", " ")
+    return (
+        bool(before.strip())
+        and not RELATIONS.search(before)
+        and bool(RELATIONS.match(body[cut + 1 : end].replace("&", " ").lstrip()))
+    )
 
 
 def relation_cell(body: str, cuts: list[int]) -> bool:

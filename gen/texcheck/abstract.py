@@ -43,9 +43,7 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
     by_name = {fv for n in wholes for fv in derivatives(scope.parsed(n), scope, gradient_class)}
     through = set()
     for f, variables in found.items():
-        base = loss_base(f, variables, scope)
-        if base is None and len(variables) == 1 and {(f, *variables)} <= by_name and undefined(f, scope):
-            base = next(iter(variables))  # Ȳ := ∂f/∂Y alone: any matrix of Y's shape, G_Y
+        base = loss_base(f, variables, scope, by_name)
         if base is None:
             continue
         opaque = Name(f"{base}{SAMPLE}∂{f}", 0)  # declared as the base is (`expectations.base`)
@@ -114,11 +112,15 @@ def undefined(f: str, scope) -> bool:
     return f not in scope.defined and (declared is None or declared.shape in (None, ()))
 
 
-def loss_base(f: str, variables: set, scope):
+def loss_base(f: str, variables: set, scope, by_name: set):
     """The variable L is a function of, if one: L undefined (a number, if declared), two variables
-    or more, exactly one of them defined in terms of all the others."""
-    if not undefined(f, scope) or len(variables) < 2:
+    or more, exactly one of them defined in terms of all the others; or the one variable of a
+    gradient the text names (``\\bar Y := ∂f/∂Y`` used alone: any matrix of Y's shape)."""
+    if not undefined(f, scope):
         return None
+    if len(variables) == 1:
+        (only,) = variables
+        return only if (f, only) in by_name else None
     bases = [
         u
         for u in variables

@@ -693,12 +693,12 @@ def substitute(tree, scope, bound: dict, depth: int):
         return substitute(
             scope.parsed(tree.name), scope, {**kept, **dict(zip(definition.params, args))}, depth + 1
         )
-    fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
-    new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call) and (at := defined_variable(tree, scope, bound)):  # ∂L/∂z, z := Wx + b
         variable = tree.args[1]
         f = substitute(tree.args[0], scope, {**bound, variable.name: variable}, depth)
         return Call(GRADIENT_VALUE, (f, variable, substitute(at, scope, bound, depth + 1)), tree.pos)
+    fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
+    new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call):  # the variable of ∂f/∂z written inside stays z, defined or not
         read = 1 if tree.name == GRADIENT_VALUE else len(tree.args)
         new["args"] = (*(substitute(a, scope, bound, depth) for a in tree.args[:read]), *tree.args[read:])

@@ -20,6 +20,7 @@ from dataclasses import replace
 from ..errors import Span, SpecError, quoted_tex
 from ..expr.functions import FUNCTIONS
 from ..spec.reader import Text
+from .rows import closing
 from .shapes import GREEK, names_in
 from .symbols import PARAMETERS, Definition, Scope
 
@@ -74,14 +75,12 @@ def defined_in_braces(scope: Scope, text: str, parse, name_of, span_at) -> Scope
     m^T}_{:= X}``, ``\\overbrace{…}^{=: A}``, ``\\underbrace{…}_{\\text{precomputable} := A}`` define X, A
     (a new name only, as the prose's definitions; the note says how, := or =:, or = with a new name)."""
     for match in BRACED.finditer(text):
-        body_end = closing_brace(text, match.end())
-        note = re.match(r"\s*[_^]\s*\{", text[body_end + 1 :]) if body_end is not None else None
+        body_end = closing(text, match.end()) - 1  # the body's closing brace
+        note = re.match(r"\s*[_^]\s*\{", text[body_end + 1 :])
         if note is None:
             continue
         note_start = body_end + 1 + note.end()
-        note_end = closing_brace(text, note_start)
-        said = TEXT.sub("", text[note_start:note_end] if note_end is not None else "")
-        named = NOTE.fullmatch(said)
+        named = NOTE.fullmatch(TEXT.sub("", text[note_start : closing(text, note_start) - 1]))
         found = named and new_name(scope, named.group("name"), name_of, span_at(note_start))
         if not found or found[1]:
             continue
@@ -95,17 +94,6 @@ def defined_in_braces(scope: Scope, text: str, parse, name_of, span_at) -> Scope
             scope, defined={**scope.defined, found[0]: Definition((), Text(raw.strip(), where), tree)}
         )
     return scope
-
-
-def closing_brace(text: str, start: int) -> int | None:
-    """The offset of the ``}`` that closes the group opened just before ``start``."""
-    depth = 1
-    for i in range(start, len(text)):
-        if text[i] in "{}" and text[i - 1 : i] != "\\":
-            depth += 1 if text[i] == "{" else -1
-            if depth == 0:
-                return i
-    return None
 
 
 def still_cued(cued: bool, words: str) -> bool:

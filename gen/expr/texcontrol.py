@@ -89,14 +89,14 @@ def closes_at(tokens: list[Tok]) -> int:
 
 def bare_operator(tokens: list[Tok]) -> bool:
     """Whether ``tokens`` are ``\\partial`` alone (the numerator of an operator ∂/∂x)."""
-    return [t.text for t in tokens if not t.is_char("{", "}")] == ["partial"]
+    return unbraced_texts(tokens) == ["partial"]
 
 
 def derivative(numerator: list[Tok], denominator: list[Tok]) -> bool:
     """Whether ``\\frac{…}{…}`` is a derivative: ``∂f/∂X``, ``\\mathrm{d}f/\\mathrm{d}t``, ``df/dt``."""
 
     def differential(tokens: list[Tok]) -> bool:
-        words = [t.text for t in tokens if not t.is_char("{", "}")][:2]
+        words = unbraced_texts(tokens)[:2]
         return words[:1] in (["partial"], ["nabla"]) or words == ["mathrm", "d"] or words[:1] == ["d"]
 
     return (
@@ -128,16 +128,17 @@ def leibniz(p, numerator: list[Tok], denominator: list[Tok], token: Tok):
 def differential_follows(p, variable: list[Tok]) -> bool:
     """Whether the tokens still to read hold the differential of ``variable`` (d x, \\mathrm{d}x)."""
     ahead = list(reversed(p.stream.stack))
-    written = words(variable)
+    written = unbraced_texts(variable)
     return any(
         (rest := after_d(ahead[k:])) is not None
-        and words(rest)[: len(written)] == written
+        and unbraced_texts(rest)[: len(written)] == written
         and [t.text for t in ahead[max(k - 2, 0) : k]] not in (["frac", "{"], ["}", "{"])  # in dx/dt
         for k in range(len(ahead))
     )
 
 
-def words(tokens: list[Tok]) -> list[str]:
+def unbraced_texts(tokens: list[Tok]) -> list[str]:
+    """The tokens' texts, braces left out."""
     return [t.text for t in tokens if not t.is_char("{", "}")]
 
 

@@ -260,8 +260,7 @@ class _Parser(Words):
         args = self.arguments("sigma", prime)
         if len(args) != 1:
             raise self.error("\\sigma'(…) takes one argument", prime)
-        z, at = args[0], prime.pos
-        return Call("hadamard", (Call("sigmoid", (z,), at), Call("sigmoid", (Neg(z, at),), at)), at)
+        return sigmoid_derivative(args[0], prime.pos)
 
     def defined_prime(self, node) -> bool:
         """Whether ``node'`` is the derivative of a function the text defines, applied (``g'(z)``)."""
@@ -507,3 +506,8 @@ def parse_tex(
     names the text defines as functions, applied before parentheses (`gen.expr.texwords.Words.applied`).
     """
     return _Parser(source, macros, names, functions).parse()
+
+
+def sigmoid_derivative(z, at: int) -> Call:
+    """σ'(z) = σ(z) ∘ (1 - σ(z)), written hadamard(σ(z), σ(-z)): the same, with no 1 to size."""
+    return Call("hadamard", (Call("sigmoid", (z,), at), Call("sigmoid", (Neg(z, at),), at)), at)

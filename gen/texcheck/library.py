@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import quoted_tex
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.tex import sigmoid_derivative
 from ..expr.texbars import Uncheckable
 
 POINTS = np.array([-1.3, -0.4, 0.3, 0.9, 1.7])
@@ -65,18 +66,14 @@ def at(node, param: str, x: np.ndarray) -> np.ndarray:  # noqa: C901 — one cas
     raise NotAFormula
 
 
-def _sigmoid_prime(z, at: int):
-    return Call("hadamard", (Call("sigmoid", (z,), at), Call("sigmoid", (Neg(z, at),), at)), at)
-
-
 def _tanh_prime(z, at: int):  # sech²(z) = 4 σ(2z) σ(-2z)
     twice = BinOp("*", Num("2", at), z, at)
-    return BinOp("*", Num("4", at), _sigmoid_prime(twice, at), at)
+    return BinOp("*", Num("4", at), sigmoid_derivative(twice, at), at)
 
 
 # f' of each entrywise function, in the grammar's functions (no 1 to size: σ(z)σ(-z), not σ(z)(1 - σ(z)))
 DERIVATIVES = {
-    "sigmoid": _sigmoid_prime,
+    "sigmoid": sigmoid_derivative,
     "tanh": _tanh_prime,
     "exp": lambda z, at: Call("exp", (z,), at),
     "softplus": lambda z, at: Call("sigmoid", (z,), at),

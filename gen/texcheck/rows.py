@@ -60,9 +60,8 @@ RELATIONS = re.compile(
 SEPARATOR = re.compile(r"(?P<comma>,\s*(?:~|\\,|\\;|\\\s)*)?(?:\\q?quad\b\s*)+")
 BECAUSE = "\\because"  # the relation of a reason's links: skipped (gen.texcheck.links.first_look)
 ASIDE = re.compile(r"\s*\\(?:because|since)\b")  # a row giving the reason of the step below
-OPERATOR = re.compile(
-    r"\s*(?:[-+]|\{\s*[-+]\s*\}|\\cdot\b|\\times\b|\\odot\b|\\otimes\b|\\circ\b)"
-)  # {-}: spaced
+# a row that starts with an operator goes on the side above (``{-}``: a minus braced for its spacing)
+OPERATOR = re.compile(r"\s*(?:[-+]|\{\s*[-+]\s*\}|\\cdot\b|\\times\b|\\odot\b|\\otimes\b|\\circ\b)")
 # A row that ends with an operator goes on below: ``V = \frac{1}{2} X^T C X + \\ X^T c`` is one side
 # (a long side broken with ``\\`` outside ``aligned``, as Markdown notes write it).
 TRAILING_OPERATOR = re.compile(r"(?:(?<![\^_{])[-+]|\\cdot|\\times)\s*$")

@@ -54,7 +54,8 @@ def undefined_letter(text: str, scope) -> str | None:
     for match in LETTER.finditer(text):
         letter = match.group("letter")
         alone = re.search(rf"(?<![\\A-Za-z]){letter}(?![A-Za-z(]|\s*(?:\\left\s*)?\()", text)
-        if not known(letter, scope) and not alone and letter != "I":
+        stepped = any(n.startswith(f"{letter}(") for n in (*scope.declared, *scope.prose))  # J(x): M x N
+        if not known(letter, scope) and not alone and not stepped and letter != "I":
             return letter
     return None
 

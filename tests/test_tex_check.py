@@ -137,7 +137,7 @@ def ok_links():
 
 def unchanged(original, mutated, scope) -> bool:
     """Whether the mutation left the side's value as it was (a scalar factor swapped, a symmetric
-    matrix transposed): both trees evaluated at the same random points."""
+    matrix transposed, a side that is 0 negated): both trees evaluated at the same random points."""
     from gen.expr.texelided import same
     from gen.texcheck.indices import Indexed, check_link, marked
     from gen.texcheck.values import Sides, compare
@@ -151,7 +151,8 @@ def unchanged(original, mutated, scope) -> bool:
         sides = Sides(links.typed([(original, mutated)], scope), scope)
     except links.Conflict:
         return False
-    return compare(sides, original, mutated, lambda status, *_, **__: status) == "ok"
+    status, message = compare(sides, original, mutated, lambda status, message, **__: (status, message))
+    return status == "ok" or message.startswith("both sides are 0")  # -d(AA⁻¹) is d(AA⁻¹): both 0
 
 
 def symmetric_untransposed(tree, scope):

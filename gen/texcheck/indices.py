@@ -290,7 +290,7 @@ class Resolver:
         if is_defined(tree, self.scope):  # s(x)_i with s(x) := …: the entry of its value
             return self.node(applied(tree, self.scope))
         if isinstance(tree, Call) and tree.name == GRADIENT_VALUE and isinstance(tree.args[1], Name):
-            f, variable = tree.args  # ∂y_i/∂γ inside a side: the derivative by the whole variable
+            f, variable, *_ = tree.args  # ∂y_i/∂γ inside a side: the derivative by the whole variable
             return self.derivative(variable.name, self.keeping(variable.name, f), tree.pos)
         if isinstance(tree, Call):
             return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
@@ -313,7 +313,7 @@ class Resolver:
         """``\\partial f / \\partial X_{kl}`` inside a side: the (k, l) entry of ∂f/∂X, evaluated by the
         complex step on X's entries; its free indices are f's and k, l. Refused where ``X_kl`` is a
         symbol of its own (a number, not an entry of X)."""
-        f, variable = tree.operand.args
+        f, variable, *_ = tree.operand.args  # (f, X) or, expanded, (f, X, its value there)
         if not isinstance(variable, Name):
             raise Uncheckable("a derivative by an expression cannot be checked: write it out")
         written = f"{variable.name}_{''.join(tree.indices)}"

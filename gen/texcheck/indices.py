@@ -494,13 +494,17 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
         for _ in range(2):
             for positive in (False, True):
                 values = draw(shapes, sizes, rng, positive)
-                with np.errstate(all="ignore"):
-                    left, right = (Evaluator(shapes, sizes, values, added).of(s, {}) for s in sides)
-                    figure, note, off, point = difference(shapes, sizes, left, right, pairs)
+                try:
+                    with np.errstate(all="ignore"):
+                        left, right = (Evaluator(shapes, sizes, values, added).of(s, {}) for s in sides)
+                        figure, note, off, point = difference(shapes, sizes, left, right, pairs)
+                except np.linalg.LinAlgError:  # a singular matrix inverted: undefined at this point
+                    continue
                 if np.isfinite(figure):
                     break
             else:
-                raise Uncheckable("the sides are not finite at random points (a logarithm of a negative?)")
+                message = "the sides are undefined or not finite at random points"
+                raise Uncheckable(f"{message} (a singular inverse, a log of a negative?)")
             worst, apart = max(worst, figure), max(apart, off)
             points.append(point)
     if worst >= TOLERANCE and apart < TOLERANCE:

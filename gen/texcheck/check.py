@@ -88,21 +88,45 @@ def name_reader(parse):
     return name_of
 
 
-def check_file(path: Path, shown: str | None = None) -> FileResult:
-    """Every chain of ``path`` (and of the files it inputs) checked."""
+@dataclass(frozen=True)
+class Reading:
+    """A file's events and the readers its displays are parsed with (its own macros, its sidecar)."""
+
+    events: list[Event]
+    parse: object
+    name_of: object
+    base: Scope
+
+    def step(self, scope: Scope, event: Event):
+        """(scope after ``event``, what it found: problems and (line, outcomes) of its chains)."""
+        return STEPS[event.kind](scope, event, self.base, self.parse, self.name_of)
+
+    def walk(self):
+        """(event, scope before it, what it found) for every event, in reading order."""
+        scope = self.base
+        for event in self.events:
+            after, done = self.step(scope, event)
+            yield event, scope, done
+            scope = after
+
+
+def reading(path: Path, shown: str | None = None) -> Reading:
     events = read_events(path, shown)
     parse = reader(macros_of(events))
     name_of = name_reader(parse)
-    base = sidecar(path, name_of, parse)
-    scope, outcomes, problems, found, sources = base, [], [], [], {}
-    for event in events:
-        sources[event.source.path] = event.source
-        scope, done = STEPS[event.kind](scope, event, base, parse, name_of)
+    return Reading(events, parse, name_of, sidecar(path, name_of, parse))
+
+
+def check_file(path: Path, shown: str | None = None) -> FileResult:
+    """Every chain of ``path`` (and of the files it inputs) checked."""
+    read = reading(path, shown)
+    problems, found = [], []
+    for *_, done in read.walk():
         for item in done:
             (problems if isinstance(item, Problem) else found).append(item)
-    for _, chain in found:
-        outcomes += chain
-    return FileResult(str(shown or path), tuple(outcomes), tuple(problems), tuple(found), sources)
+    outcomes = tuple(o for _, chain in found for o in chain)
+    sources = {e.source.path: e.source for e in read.events}
+    return FileResult(str(shown or path), outcomes, tuple(problems), tuple(found), sources)
 
 
 def macros_of(events: list[Event]):

@@ -483,12 +483,9 @@ def test_a_gradient_by_a_defined_quantity_is_taken_where_the_text_defines_it(tmp
     # Nielsen's (2): δ^l = ((W^{l+1})^T δ^{l+1}) ∘ σ'(z^l), with δ^l := ∂C/∂z^l and z^{l+1} computed from
     # z^l through a^l := σ(z^l): ∂C/∂z^l is by z^l itself, at z^l = W^l a^{l-1} + b^l (by hand, the
     # chain rule); with the sign flipped it does not follow
-    notes = (
-        "% derivtex: a^{l-1}: m; W^l: n x m; b^l, z^l, a^l, \\delta^l: n; W^{l+1}: p x n\n"
-        "% derivtex: b^{l+1}, z^{l+1}, \\delta^{l+1}: p; C: scalar\n"
-        "% derivtex: \\sigma(x) := \\frac{1}{1+e^{-x}}; z^l := W^l a^{l-1} + b^l; a^l := \\sigma(z^l)\n"
+    notes = NIELSEN + (
+        "% derivtex: W^{l+1}: p x n; b^{l+1}, z^{l+1}, \\delta^{l+1}: p\n"
         "% derivtex: z^{l+1} := W^{l+1} a^l + b^{l+1}\n"
-        "% derivtex: \\delta^l := \\frac{\\partial C}{\\partial z^l}\n"
         "% derivtex: \\delta^{l+1} := \\frac{\\partial C}{\\partial z^{l+1}}\n"
     )
     right = "$$\\delta^l = ((W^{l+1})^T \\delta^{l+1}) \\odot \\sigma'(z^l)$$"

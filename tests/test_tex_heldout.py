@@ -1,7 +1,8 @@
 """Held-out real chains (issue 18): the notations they use that the checker misread, each with a
 right and a wrong variant (the wrong one checked by hand: a sign, a transpose, a dropped term)."""
 
-from helpers import checked_in_paper
+import numpy as np
+from helpers import central_gradient, checked_in_paper
 
 from gen.texcheck.check import check_file
 
@@ -544,3 +545,96 @@ def test_gradients_named_delta_in_an_aligned_table(tmp_path):
     table = "$$\\begin{aligned}\n&\\delta V &&= {side} \\\\\n\\end{aligned}$$"
     assert statuses(tmp_path, notes + table.replace("{side}", "A^\\top \\delta Y")) == ["ok"]
     assert statuses(tmp_path, notes + table.replace("{side}", "A \\delta Y")) == ["does not follow"]
+
+
+def test_a_derivative_by_an_inverse_has_the_inverse_as_its_variable(tmp_path):
+    # Bourret Sicotte, Woody (Gaussian MLE): with Λ = Σ⁻¹ the variable, ℓ = m/2 log det Λ - ½ tr(ΛS)
+    # and ∂ℓ/∂Λ = m/2 Λ⁻¹ - ½ S = m/2 Σ - ½ S (checked by central differences below); ∂/∂X^{-1} tr(AX)
+    # = -(XAX)ᵀ for any invertible X (by hand: tr(A V⁻¹), d = -tr(A V⁻¹ dV V⁻¹)); Λ := Σ⁻¹ defined and
+    # the function written in Σ alone: the same; with a sign or a transpose slipped: does not follow
+    rng = np.random.default_rng(30)
+    B, A = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    S, Lam, m = B @ B.T + np.eye(3), np.linalg.inv(B @ B.T + 2 * np.eye(3)), 5.0
+    ell = lambda L: m / 2 * np.log(np.linalg.det(L)) - np.trace(L @ S) / 2  # noqa: E731
+    assert np.allclose(central_gradient(ell, Lam), m / 2 * np.linalg.inv(Lam) - S / 2, atol=1e-5)
+    X = rng.normal(size=(3, 3)) + 3 * np.eye(3)
+    of_inverse = lambda V: np.trace(A @ np.linalg.inv(V))  # noqa: E731
+    assert np.allclose(central_gradient(of_inverse, np.linalg.inv(X)), -(X @ A @ X).T, atol=1e-5)
+    notes = "% derivtex: \\Sigma, S: n x n positive definite; m: scalar; X: n x n invertible; A: n x n\n"
+    gaussian = "\\frac{\\partial}{\\partial \\Sigma^{-1}} \\left(\\frac{m}{2}\\log\\det \\Sigma^{-1}"
+    gaussian += " - \\frac12 \\operatorname{tr}(\\Sigma^{-1} S)\\right)"
+    right = [f"$${gaussian} = \\frac{{m}}{{2}}\\Sigma - \\frac12 S$$"]
+    right.append("$$\\nabla_{X^{-1}} \\operatorname{tr}(AX) = -(XAX)^T$$")
+    defined = "% derivtex: \\Lambda := \\Sigma^{-1}\n$$\\frac{\\partial}{\\partial \\Lambda} "
+    defined += "\\left(\\frac{m}{2}\\log\\det \\Sigma\\right) = -\\frac{m}{2}\\Sigma$$"
+    assert statuses(tmp_path, notes + "\n".join(right) + "\n" + defined) == ["ok"] * 3
+    wrong = [right[0].replace("= \\frac{m}{2}", "= -\\frac{m}{2}"), right[1].replace("(XAX)^T", "XAX")]
+    assert statuses(tmp_path, notes + "\n".join(wrong)) == ["does not follow"] * 2
+
+
+def test_a_derivative_by_an_inverse_beside_one_by_the_symbol_is_not_read(tmp_path):
+    # by Σ⁻¹ and by Σ in one chain: Σ cannot be a function of the variable in one link and the
+    # variable in the other; tr(X) does not depend on X⁻¹ as a variable of its own: never a 0 read ok
+    notes = "% derivtex: X: n x n invertible\n"
+    chain = (
+        "$$\\frac{\\partial}{\\partial X^{-1}} \\operatorname{tr}(X) = 0 = \\frac{\\partial}{\\partial X} 0$$"
+    )
+    found = checked_in_paper(tmp_path, notes + chain + "\n")
+    assert found[0].status == "cannot check" and "also differentiates by" in found[0].message
+
+
+def test_a_defined_function_written_with_its_names_and_a_bar(tmp_path):
+    # ℓ(μ, Σ | x), ℓ := Σ_i ℓ_i of the x_i: the names ℓ is written with, x for the family x_i; the μ
+    # gradient Σ_i Σ⁻¹(x_i - μ) (by hand); ℓ at other arguments (ℓ(\hat\mu)) stays unread
+    notes = "% derivtex: x_i, \\mu: p; \\Sigma: p x p positive definite\n"
+    notes += "% derivtex: \\ell := -\\frac{1}{2}\\sum_{i=1}^N (x_i - \\mu)^T \\Sigma^{-1} (x_i - \\mu)\n"
+    link = "$$\\nabla_\\mu \\ell(\\mu, \\Sigma | x) = \\sum_{i=1}^N \\Sigma^{-1}(x_i - \\mu)$$"
+    assert statuses(tmp_path, notes + link) == ["ok"]
+    assert statuses(tmp_path, notes + link.replace("= \\sum", "= -\\sum")) == ["does not follow"]
+    assert statuses(tmp_path, notes + link.replace("\\mu, \\Sigma | x", "\\hat{\\mu}; x")) != ["ok"]
+
+
+def test_the_gradient_by_a_symmetric_matrix_in_index_notation(tmp_path):
+    # Woody's Σ⁻¹ chain: a sum over i makes the side index notation; the gradient by a symmetric Λ
+    # of Σ_i (x_i - μ)ᵀ Λ (x_i - μ) is Σ_i (x_i - μ)(x_i - μ)ᵀ (symmetric already); under the
+    # Cookbook's convention G + Gᵀ - diag(G) it is twice that less its diagonal (by hand)
+    notes = "% derivtex: x_i, \\mu: p; \\Lambda: p x p symmetric\n"
+    f = "\\nabla_\\Lambda \\sum_{i=1}^N (x_i - \\mu)^T \\Lambda (x_i - \\mu)"
+    outer = "\\sum_{i=1}^N (x_i - \\mu)(x_i - \\mu)^T"
+    assert statuses(tmp_path, notes + f"$${f} = {outer}$$") == ["ok"]
+    assert statuses(tmp_path, notes + f"$${f} = 2{outer}$$") == ["does not follow"]
+    cookbook = notes + "% derivtex: gradient cookbook\n"
+    twice = f"$${f} = 2{outer} - I \\circ {outer}$$"
+    assert statuses(tmp_path, cookbook + twice) == ["ok"]
+    assert statuses(tmp_path, cookbook + f"$${f} = {outer}$$") == ["does not follow"]
+
+
+def test_a_claim_true_for_rotations_only_is_not_ok_for_any_orthogonal_matrix(tmp_path):
+    # Umeyama's Lagrangian (wzwan): ∂/∂R of g(det R - 1) is g det(R) R^{-T} = gR for a rotation, -gR
+    # for a reflection (by hand), so (7) holds for R orthogonal with det R = 1 only. Its first-order
+    # comparison was drawn at two points of its own, both rotations, and read ok: it now uses the
+    # comparison's points, reflections among them
+    notes = "% derivtex: A, B: m x n; U, V: m x m orthogonal; D: m x m diagonal positive; g: scalar\n"
+    notes += "% derivtex: L: m x m symmetric; A := U D V^T (B B^T)^{-1} B\n"
+    lagrangian = "\\|A-R B\\|^{2}+\\operatorname{tr}\\left(L\\left(R^{T} R-I\\right)\\right)"
+    lagrangian += "+g\\{\\operatorname{det}(R)-1\\}"
+    link = f"% derivtex: F := {lagrangian}\n"
+    link += "$$\\frac{\\partial F}{\\partial R}=-2 A B^{T}+2 R B B^{T}+2 R L+g R$$"
+    assert statuses(tmp_path, notes + "% derivtex: R: m x m orthogonal\n" + link) == ["does not follow"]
+    rotation = "% derivtex: R: m x m orthogonal, positive_det\n"
+    assert statuses(tmp_path, notes + rotation + link) == ["ok"]
+
+
+def test_a_block_matrix_of_numbers_and_an_identity_beside_a_vector_are_sized(tmp_path):
+    # Hiroaki-K4 (bundle adjustment): ∂P/∂f of P := K Rᵀ [I, -t], K with f on its diagonal, is
+    # [1 0 0; 0 1 0; 0 0 0] Rᵀ [I, -t] (by hand: K is linear in f); a row of zeros is one number high,
+    # and I beside the 3-vector t is 3×3. With the third 1 kept on the diagonal: does not follow
+    notes = "% derivtex: f, u, v, c: scalar; R: 3 x 3 orthogonal; t: 3\n"
+    notes += "% derivtex: K := \\begin{pmatrix} f & 0 & u \\\\ 0 & f & v \\\\ 0 & 0 & c \\end{pmatrix}\n"
+    notes += "% derivtex: P := K R^T \\begin{pmatrix} I & -t \\end{pmatrix}\n"
+    link = "$$\\frac{\\partial P}{\\partial f} = \\begin{pmatrix} 1 & 0 & 0 \\\\ 0 & 1 & 0 \\\\ 0 & 0 & 0 "
+    link += "\\end{pmatrix} R^T \\begin{pmatrix} I & -t \\end{pmatrix}$$"
+    assert statuses(tmp_path, notes + link) == ["ok"]
+    assert statuses(tmp_path, notes + link.replace("0 & 0 & 0 \\end", "0 & 0 & 1 \\end")) == [
+        "does not follow"
+    ]

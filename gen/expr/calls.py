@@ -124,13 +124,14 @@ class CallLowering:
     def call_d(self, node, x):
         if not self.differentials:
             raise self.error("differentials d(...) are only allowed in 'steps'", node.pos)
-        return self.differential(x, f"d({text(x)})", node.pos)
+        return self.differential(x, lambda: f"d({text(x)})", node.pos)
 
-    def differential(self, x, written: str, pos: int):
-        """``d(x)``, refused when ``x`` is constant: 0, and surely not what the author meant."""
+    def differential(self, x, written, pos: int):
+        """``d(x)``, refused when ``x`` is constant: 0, and surely not what the author meant
+        (``written()`` says how the message shows it: printed only then, a block matrix never)."""
         if self.variables and not ir.depends_on(x, self.variables):
             names = " or ".join(str(v) for v in self.variables)
-            message = f"{written} is 0: the differential of a constant (it does not depend on {names})"
+            message = f"{written()} is 0: the differential of a constant (it does not depend on {names})"
             raise self.error(message, pos)
         return ir.d(x)
 

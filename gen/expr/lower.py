@@ -126,7 +126,7 @@ class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering, MatrixLowerin
         if node.name.startswith("d") and node.name[1:] in self.symbols:
             if not self.differentials:
                 raise self.error(f"differentials such as '{node.name}' are only allowed in 'steps'", node.pos)
-            return self.differential(self.symbols[node.name[1:]], node.name, node.pos)
+            return self.differential(self.symbols[node.name[1:]], lambda: node.name, node.pos)
         if node.name in FUNCTIONS:
             raise self.error(f"'{node.name}' is a function: write {node.name}(...)", node.pos)
         hint = self.suggest(node.name, self.symbols)

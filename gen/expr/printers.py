@@ -321,6 +321,9 @@ class GrammarPrinter(SpectralGrammar, PlainPrinter):
     def _print_Inner(self, e):
         return f"<{self.print(e.args[0])}, {self.print(e.args[1])}>", ATOM
 
+    def _print_Block(self, e):  # a LaTeX matrix literal (`gen.expr.texmatrix`), in a message
+        return "[" + "; ".join(", ".join(self.print(c) for c in row) for row in e.grid) + "]", ATOM
+
 
 def text(e) -> str:
     """The expression in the spec grammar (a zero matrix alone is 0, as in a claim)."""

@@ -150,6 +150,17 @@ class MatrixLowering:
         widths = [
             known(self, [extent(r[j], 1) for r in rows if sized(r[j])], node) for j in range(node.columns)
         ]
+        blocks = [c for row in rows for c in row if sized(c)]
+        if blocks and not any(isinstance(c, sp.MatrixExpr) for c in blocks):  # numbers only
+            heights = [1 if h is None else h for h in heights]  # a row or column of zeros: 1 high, 1 wide
+            widths = [1 if w is None else w for w in widths]
+        eyes = [(i, j) for i, row in enumerate(rows) for j, cell in enumerate(row) if isinstance(cell, Eye)]
+        for _ in eyes:  # an I block is square: its row's height is its column's width ([I, -t])
+            for i, j in eyes:
+                heights[i], widths[j] = (
+                    heights[i] if heights[i] is not None else widths[j],
+                    widths[j] if widths[j] is not None else heights[i],
+                )
         cells = []
         for i, row in enumerate(rows):
             for j, cell in enumerate(row):

@@ -33,6 +33,12 @@ from .texscripts import signed_subscript
 JULIA_DOT = ("mathbin", "operatorname", "mathrm", "mathop")  # x \mathbin{.*} y: x ∘ y
 
 
+def uses(names: frozenset, name: str) -> bool:
+    """Whether a definition whose body uses ``names`` is written with ``name``: one of them, or a
+    family of them (x for the x_i of ℓ := \\sum_i (x_i - μ)ᵀ Σ⁻¹ (x_i - μ), written ℓ(μ, Σ | x))."""
+    return name in names or any(n.startswith(name + "_") for n in names)
+
+
 class Words:
     """Mixed into the parser: what it reads of names and functions (see `gen.expr.tex._Parser`)."""
 
@@ -175,11 +181,28 @@ class Words:
         except SpecError:
             if accepted is None:
                 raise
-            args = None
-        if accepted is None or args and all(isinstance(a, Name) and a.name in accepted for a in args):
+            self.stream.stack = list(saved)
+            args = self.label()
+        if accepted is None or args and all(isinstance(a, Name) and uses(accepted, a.name) for a in args):
             return Call(node.name, args, token.pos)
         self.stream.stack = saved
         return node
+
+    def label(self) -> tuple | None:
+        """``(\\mu, \\Sigma \\mid x)`` after a name the text defines without parameters (ℓ := …):
+        the names it is written with, a bar or a semicolon between them as a comma (None if not so)."""
+        opening = self.next()
+        bars, self.bars = self.bars, 1  # a bar ends a name, as the closing one of |…| would
+        try:
+            args = [self.nested(self.sum)]
+            while self.accept(",", ";", "|", "mid", "vert"):
+                args.append(self.nested(self.sum))
+            self.close(OPENINGS[opening.text], opening)
+        except SpecError:
+            return None
+        finally:
+            self.bars = bars
+        return tuple(args)
 
     def several_arguments_ahead(self) -> bool:
         """Whether the parenthesis that comes next holds a comma at its own level: ``Q(x, u)`` of a

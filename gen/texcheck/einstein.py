@@ -175,7 +175,7 @@ def inside(node, bound=frozenset()):
         return replace(node, body=body), free - set(node.indices), agree, repeated
     if isinstance(node, Derivative):
         f, free, agree, repeated = convened(node.f, bound)
-        return Derivative(node.variable, f, node.pos, node.transposed), free, agree, repeated
+        return replace(node, f=f), free, agree, repeated
     return node, frozenset(), True, set()
 
 

@@ -41,6 +41,7 @@ class Derivative:
     pos: int
     transposed: bool = False  # numerator layout
     at: object = None  # a defined variable's body (ŷ := softmax(z)): its value where f is differentiated
+    convention: str | None = None  # the whole gradient's (`conventions`); None: by an entry, ∂f/∂X_{pq}
 
 
 @dataclass(frozen=True)

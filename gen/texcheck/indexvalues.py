@@ -11,10 +11,12 @@ from ..expr.functions import FUNCTIONS, POSITIVE
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
 from ..verify.domains import ENTRIES, draw_value, entries_of
+from .conventions import COOKBOOK
 from .indexfamilies import Member, counts
 from .indexfunctions import SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
 from .indexshapes import Key, Shapes
+from .inverses import shown
 
 
 @dataclass(frozen=True)
@@ -240,10 +242,15 @@ class Evaluator:
         """∂f/∂X by the complex step, one entry of X at a time (f a number for each free index)."""
         x = self.values[node.variable] if node.at is None else self.of(node.at, env).data
         declared = self.shapes.scope.lookup(node.variable)
-        if declared is not None and {"symmetric", "spd", "diagonal"} & set(" ".join(declared.assume).split()):
-            raise Uncheckable(
-                f"a derivative by an entry of {node.variable}, which is structured: which entries vary?"
-            )
+        structure = {"symmetric", "spd", "diagonal"} & set(
+            " ".join(declared.assume if declared else ()).split()
+        )
+        if x.ndim != 2:  # a family's symbol stacked (x_i of a sum): which one varies?
+            family = f"{shown(node.variable)}, a family of symbols"
+            raise Uncheckable(f"a derivative by {family}, in index notation: which one varies?")
+        if structure and node.convention is None:
+            what = f"a derivative by an entry of {shown(node.variable)}, which is structured"
+            raise Uncheckable(f"{what}: which entries vary?")
         if np.iscomplexobj(x):
             raise Uncheckable("a second derivative in index notation cannot be checked")
         out, keys = None, ()
@@ -255,12 +262,25 @@ class Evaluator:
             if out is None:
                 out, keys = np.zeros(f.data.shape[:-2] + x.shape), f.keys
             out[..., a, b] = f.data[..., 0, 0].imag / STEP
+        if structure:
+            out = within(out, "diagonal" in structure, node.convention)
         if node.transposed:
             out = np.swapaxes(out, -1, -2)
         return Value(out, keys)
 
 
 STACKS = {"rows": -2, "columns": -1}  # the axis of the matrix an elided literal's index runs along
+
+
+def within(gradient, diagonal: bool, convention: str):
+    """The gradient by a symmetric (diagonal) X from the one by each entry alone: only the
+    symmetric (diagonal) part bears on df for the directions X can move in, sym(G) (Diag(G)); under
+    the Cookbook's convention 2 sym(G) - Diag(G), as `gen.texcheck.conventions` identifies it."""
+    diagonal_part = np.eye(gradient.shape[-1]) * gradient
+    if diagonal:
+        return diagonal_part
+    symmetric = (gradient + np.swapaxes(gradient, -1, -2)) / 2
+    return 2 * symmetric - diagonal_part if convention == COOKBOOK else symmetric
 
 
 def stacked(data: np.ndarray, keys: tuple, key, n: int, along: int) -> Value:

@@ -248,8 +248,8 @@ class Resolver:
             if is_entry_name(tree.variable, self.symbols, self.scope):
                 base, indices = split(tree.variable)
                 return Entry(self.derivative(base, f, tree.pos), indices, tree.pos)
-            numerator = self.scope.layout == "numerator"
-            return Derivative(tree.variable, f, tree.pos, numerator, self.value_of(tree.variable))
+            numerator, convention = self.scope.layout == "numerator", self.scope.gradient
+            return Derivative(tree.variable, f, tree.pos, numerator, self.value_of(tree.variable), convention)
         if not isinstance(tree, (Name, Num, Neg, BinOp, Postfix, Call, Entry, IndexSum)):
             raise NotUnderstood("this side cannot be read in index notation")
         return mapped(with_indices(self.node(tree)), stacked_sizes)

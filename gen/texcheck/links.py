@@ -40,6 +40,7 @@ from .expectations import SAMPLE, averaged
 from .indexnodes import Derivative, bare
 from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked, one_sided_family
+from .inverses import by_inverses, inverse_variable
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .library import library_function, primed_applied
 from .rows import BECAUSE, CHECKED, Chain, closing
@@ -102,6 +103,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     -> AST`` reads one side."""
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     raw = [read(parse, chain.source, s, scope) for s in sides]
+    raw, scope = by_inverses(raw, scope, chain.source.span(sides[0].offset))  # ∂/∂Σ^{-1}: Σ := (Σ^{-1})^{-1}
     read_trees, abstract = raw, frozenset()
     if not any(isinstance(t, SecondOrder) for t in read_trees):  # first derivatives only: L ≈ tr(Gᵀa)
         read_trees, scope, abstract = abstracted(read_trees, scope, Gradient)  # an L never written out
@@ -247,11 +249,12 @@ def read(parse, source, side, scope):
             braced = match.group(1) == "{"
             subscript = side.text[match.start(1) + braced : end - braced]
             variable = parse(subscript, source.span(side.offset + match.start(1) + braced))
-            if not isinstance(variable, Name):
+            name = inverse_variable(variable) or isinstance(variable, Name) and variable.name
+            if not name:
                 raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
             body = side.text[end:]
             start = side.offset + end + len(body) - len(body.lstrip())
-            return Gradient(variable.name, parse(body.strip(), source.span(start)), 0)
+            return Gradient(name, parse(body.strip(), source.span(start)), 0)
         if bare := by_its_argument(parse, source, side, scope):
             return bare
         if derivative := partial(parse, source, side):
@@ -323,12 +326,12 @@ def partial(parse, source, side):
         lead = len(side.text[top[0] : top[1]]) - len(side.text[top[0] : top[1]].lstrip())
         f = parse(side.text[top[0] : top[1]].strip(), source.span(side.offset + top[0] + lead))
         return Jacobian(vectorised(name), f, 0)
-    squared = squared_variable(name)
-    if not isinstance(name, Name) and not squared:
+    squared, inverse = squared_variable(name), inverse_variable(name)  # ∂/∂σ², ∂/∂Σ^{-1}
+    if not isinstance(name, Name) and not squared and not inverse:
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
     lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
     f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
-    return Gradient(squared or name.name, f, 0, squared=bool(squared))
+    return Gradient(squared or inverse or name.name, f, 0, squared=bool(squared))
 
 
 @dataclass(frozen=True)
@@ -390,6 +393,10 @@ def application(parse, source, side, scope):
     name = "ell" if name == "\\ell" else name
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
+    if name in scope.defined and not scope.defined[name].params:
+        return (
+            None  # \ell(\mu, \Sigma \mid x) of an \ell := …: the names it is written with (the front end's)
+        )
     if conditioned(name, side.text):  # p(x \mid \mu): the front end reads it (`gen.expr.texdensity`)
         return None
     inner, depth, cuts = match.end(), 1, [match.end() - 1]

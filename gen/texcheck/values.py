@@ -102,13 +102,21 @@ class Sides:
 
     def points(self, a, b):
         """(value of a, value of b) at each sample, or None where no defined point was found."""
+        return [found and found[0] for found in self.samples(a, b)]
+
+    def samples(self, a, b) -> list:
+        """((value of a, value of b), the sizes, the values drawn, the directions) at each sample:
+        the first draw at which both sides are defined, or None where none is."""
         rng = np.random.default_rng(SEED)
         out = []
         for sample in range(SAMPLES):
-            dims = self.assignments[sample % 2]
-            out.append(
-                next(filter(None, (self.point(a, b, dims, rng, sample + k) for k in range(REDRAWS))), None)
-            )
+            dims, found = self.assignments[sample % 2], None
+            for k in range(REDRAWS):
+                values, directions = self.drawn(dims, rng, sample + k)
+                if (pair := self.point(a, b, dims, values, directions)) is not None:
+                    found = (pair, dims, values, directions)
+                    break
+            out.append(found)
         return out
 
     def drawn(self, dims, rng, sample) -> tuple[dict, dict]:
@@ -124,17 +132,15 @@ class Sides:
                 directions[self.table[spec.name]] = direction
         return values, directions
 
-    def first_order(self, a, b) -> bool:
-        """Whether the sides agree where the differentials are infinitesimal: equal values and equal
-        parts up to the lowest order in them that is not 0 (``\\det(I + dA) - \\det(I) =
-        \\operatorname{tr}(dA)``, ``(A + dA)^{-1} = A^{-1} - A^{-1} dA A^{-1}``; second order where the
-        first is 0, as where two differentials dA, dA' multiply)."""
-        rng = np.random.default_rng(SEED + 1)
-        for sample in range(2):
-            values, directions = self.drawn(self.assignments[sample], rng, sample)
+    def first_order(self, a, b, samples: list) -> bool:
+        """Whether the sides agree where the differentials are infinitesimal, at the points
+        ``samples`` drew: equal values and equal parts up to the lowest order in them that is not 0
+        (``\\det(I + dA) - \\det(I) = \\operatorname{tr}(dA)``, ``(A + dA)^{-1} = A^{-1} - A^{-1} dA
+        A^{-1}``; second order where the first is 0, as where two differentials dA, dA' multiply)."""
+        for _, dims, values, directions in samples:
             try:
                 with np.errstate(all="ignore"):
-                    parts = [expansion(side, values, directions, self.assignments[sample]) for side in (a, b)]
+                    parts = [expansion(side, values, directions, dims) for side in (a, b)]
             except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError):
                 return False
             if np.shape(parts[0][0]) != np.shape(parts[1][0]):
@@ -148,8 +154,7 @@ class Sides:
                 return False
         return True
 
-    def point(self, a, b, dims, rng, sample):
-        values, directions = self.drawn(dims, rng, sample)
+    def point(self, a, b, dims, values, directions):
         ev = Evaluator(values, dims, directions)
         try:
             with np.errstate(all="ignore"):
@@ -179,9 +184,9 @@ def expansion(side, values: dict, directions: dict, dims: dict) -> tuple:
 
 def declarations(scope, assume: dict) -> tuple[str, ...]:
     """The assumptions the paper declares, as the report prints them (``Sigma: spd (the prose, line 9)``)."""
-    return tuple(
-        f"{n}: {', '.join(a)} ({scope.lookup(n).where})" for n, a in assume.items() if a and scope.lookup(n)
-    )
+    # a name the check made (Σ§⁻¹, x§2) is noted as its symbol is declared
+    found = [(base(n), a, scope.lookup(n)) for n, a in assume.items() if a]
+    return tuple(dict.fromkeys(f"{n}: {', '.join(a)} ({d.where})" for n, a, d in found if d))
 
 
 def moved(direction, assume):
@@ -239,16 +244,16 @@ def compare(sides: Sides, left, right, make):
         return make(status, error.message, conventions=conventions)
     if positive := in_domain(sides.table, sides.assume, a, b):  # log x: x drawn in log's domain
         sides = Sides(sides.inferred, sides.scope, positive)
-    points, first = sides.points(a, b), sides
-    for other in sides.reordered() if None in points else ():
-        if None not in (points := other.points(a, b)):
+    samples, first = sides.samples(a, b), sides
+    for other in sides.reordered() if None in samples else ():
+        if None not in (samples := other.samples(a, b)):
             sides = other
             conventions += (f"sizes {sides.sized_as()}: the sides are undefined at {first.sized_as()}",)
             break
-    if None in points:
+    if None in samples:
         message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"
         return make("cannot check", message, conventions=conventions)
-    points = [zeroed(p, left, right) for p in points]
+    points = [zeroed(found[0], left, right) for found in samples]
     if any(np.shape(x) != np.shape(y) for x, y in points) and (unsized := block_unsized(a, b)):
         return make("cannot check", unsized, conventions=conventions)
     if any(np.shape(x) != np.shape(y) for x, y in points):
@@ -261,7 +266,7 @@ def compare(sides: Sides, left, right, make):
     error = max(rel_error(x, y) for x, y in points)
     if error <= TOLERANCE:
         return make("ok", "", figure=error, conventions=conventions)
-    if sides.first_order(a, b):
+    if sides.first_order(a, b, samples):
         return make("ok", "equal to first order in the differentials", conventions=conventions)
     return make("does not follow", diagnosis(sides, a, b, points), figure=error, conventions=conventions)
 

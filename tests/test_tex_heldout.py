@@ -638,3 +638,16 @@ def test_a_block_matrix_of_numbers_and_an_identity_beside_a_vector_are_sized(tmp
     assert statuses(tmp_path, notes + link.replace("0 & 0 & 0 \\end", "0 & 0 & 1 \\end")) == [
         "does not follow"
     ]
+
+
+def test_an_iterate_declared_with_its_index_above_is_a_symbol(tmp_path):
+    # duyongquan (SR1): with v = s^k - H^k y^k, H^{k+1} := H^k + v vᵀ/(vᵀ y^k) satisfies the secant
+    # condition H^{k+1} y^k = s^k (by hand: H^k y^k + v (vᵀy^k)/(vᵀy^k) = s^k); s^k is the k-th
+    # iterate's step, never s to the power k nor s_k, an entry of s; the condition with s and y
+    # swapped does not follow
+    notes = "% derivtex: s^k, y^k, s: n; H^k: n x n symmetric\n"
+    notes += "% derivtex: H^{k+1} := H^k + \\frac{(s^k - H^k y^k)(s^k - H^k y^k)^T}{(s^k - H^k y^k)^T y^k}\n"
+    assert statuses(tmp_path, notes + "$$H^{k+1} y^k = s^k$$") == ["ok"]
+    assert statuses(tmp_path, notes + "$$H^{k+1} s^k = y^k$$") == ["does not follow"]
+    found = checked_in_paper(tmp_path, notes + "$$s^k = s_k$$\n")
+    assert found[0].status != "ok"

@@ -38,6 +38,7 @@ from .texnames import (
     TRANSPOSES,
     WORD_STYLES,
     layer_index,
+    raised,
 )
 from .texoperators import applied_map, linear_map, refuse_undefined
 from .texscripts import (
@@ -317,11 +318,16 @@ class _Parser(Words):
         return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
 
     def layer_name(self, base: Name, tokens: list[Tok]) -> Name | None:
-        """``W^l``, ``a^{l-1}``, ``\\delta^L`` where the text declares the layer's symbol (W_l, a_lm1):
-        a layer index of l, L or \\ell, with a step ±1 at most; anything else is a power."""
+        """``W^l``, ``a^{l-1}``, ``\\delta^L``, ``x^{k+1}`` where the text declares the layer's (the
+        iterate's) symbol (W_l, a_lm1, x_kp1): an index letter with a step ±1 at most; anything else is a
+        power."""
         parts = [layer_index(t) for t in tokens if not t.is_char("{", "}")]
         index = "".join(p for p in parts if p is not None)
-        if None in parts or not re.fullmatch(r"(?:l|L|ell)(?:[mp]\d)?", index):
+        if None in parts or not re.fullmatch(r"(?:[lLijkmnt]|ell|tau)(?:[mp]\d)?", index):
+            return None
+        if (name := raised(base.name, index)) in self.names:  # x^k, H^{k+1}: declared so
+            return Name(name, base.pos)
+        if not re.fullmatch(r"(?:l|L|ell)(?:[mp]\d)?", index):
             return None
         name = self.resolve((f"{base.name}_{index}", f"{base.name}{index}"))
         return Name(name, base.pos) if name in self.names else None

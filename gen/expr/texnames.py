@@ -4,6 +4,8 @@ needs one)."""
 
 from __future__ import annotations
 
+import re
+
 from .functions import FUNCTIONS
 from .greek import GREEK
 from .texlex import SIZES as SIZES  # \left, \bigl, …: the sizes, known to the lexer too
@@ -77,9 +79,22 @@ ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
 ACCENTS |= {"mathcal": "cal", "mathscr": "scr"}  # \mathcal{L}: a symbol of its own (Lcal), not L
 
 
+RAISED = "^"  # x^k, H^kp1: an iterate's symbol, declared with its index above (not x_k, an entry of x)
+
+
+def raised(base: str, index: str) -> str:
+    """The name of ``base`` with the index above (``x``, ``kp1``: ``x^{k+1}``)."""
+    return f"{base}{RAISED}{index}"
+
+
 def as_written(name: str) -> str:
     """A name as the text wrote it, for a message: ``Lcal`` → ``\\mathcal{L}``, ``sigma`` → ``\\sigma``."""
     from .latex import name_latex
+
+    if RAISED in name:
+        base, index = name.split(RAISED, 1)
+        index = re.sub(r"([mp])(\d)$", lambda m: {"m": "-", "p": "+"}[m.group(1)] + m.group(2), index)
+        return f"{as_written(base)}^{{{index}}}"
 
     for accent, suffix in (
         ("mathcal", "cal"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..expr.texnames import RAISED
 from ..expr.texoperators import KRON_APPLIED
 from .shapes import names_in
 
@@ -43,7 +44,7 @@ def known_forms(scope) -> frozenset:
     functions = {n for n, d in scope.defined.items() if d.params}  # r(x) := y - f(x): r applied to x
     steps -= {n for n in steps if n.endswith(")") and n.split("(")[0] in functions}
     marks = {n for n in (*named, *scope.defined) if n.endswith("prime") or "plus" in n.split("_")[0]}
-    layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n)}  # W^l, a^{l-1}: W_l, a_lm1
+    layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n) or RAISED in n}  # W_l, a_lm1; x^k
     varied = {n for n in (*named, *scope.defined) if re.fullmatch(r"delta[A-Za-z]+", n)}  # \delta Y
     return frozenset(steps | marks | layers | varied)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Name
+from ..expr.texnames import raised
 from .applied import applying
 from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
@@ -53,8 +54,9 @@ def reader(macros):
 PRIME = re.compile(r"\s*\^\s*(?:\\prime|\{\s*\\prime\s*\})$")
 PLUS = re.compile(r"(.+?)\s*\^\s*(?:\+|\{\s*\+\s*\})")  # a name with a + above, declared
 VARIATION = re.compile(r"\\delta\s*([A-Za-z]|\\hat\s*\{\s*[A-Za-z]\s*\})")
-# a layer's symbol declared with its index above, W^l, a^{l-1}, \delta^L
-LAYER = re.compile(r"(.+?)\s*\^\s*(?:\{\s*((?:l|L|\\ell)\s*(?:[-+]\s*1)?)\s*\}|(l|L|\\ell\b))")
+# a layer's (an iterate's) symbol declared with its index above, W^l, a^{l-1}, \delta^L, x^{k+1}
+INDEX = r"(?:[lLijkmnt]|\\ell\b|\\tau\b)"
+LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?)\s*\}}|({INDEX}))")
 # a name with its time step, x(n), x[n] (in brackets a step only: P[r \vert x] is a density)
 ARGUMENT = re.compile(r"(.+?)\s*(?:\(([^()]*)\)|\[([A-Za-z0-9+\-\s]*)\])")
 
@@ -74,8 +76,12 @@ def name_reader(parse):
             return f"{main}plus_{sub}" if sub else f"{main}plus"
         if match := VARIATION.fullmatch(latex.strip()):  # \delta Y, \delta \hat{A}: the gradient by Y's name
             return f"delta{name_of(match.group(1), span)}"
-        if match := LAYER.fullmatch(latex.strip()):  # W^l, a^{l-1}: a layer's symbol, as W^{(l)}
-            return name_of(f"{match.group(1)}^{{({match.group(2) or match.group(3)})}}", span)
+        if match := LAYER.fullmatch(latex.strip()):
+            index = match.group(2) or match.group(3)
+            if re.fullmatch(r"(?:[lL]|\\ell)\s*(?:[-+]\s*1)?", index):  # W^l, a^{l-1}: a layer's, as W^{(l)}
+                return name_of(f"{match.group(1)}^{{({index})}}", span)
+            spelled = "".join(index.split()).replace("\\", "").replace("+", "p").replace("-", "m")
+            return raised(name_of(match.group(1), span), spelled)  # x^k, H^{k+1}: an iterate's symbol
         if match := ARGUMENT.fullmatch(latex.strip()):  # x(n), x(k+1): a time step's symbol
             step = match.group(2) if match.group(2) is not None else match.group(3)
             brackets = "()" if match.group(2) is not None else "[]"

@@ -337,7 +337,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a shape")
     assert "1 verified" in bad.stdout
     # one bad item of an annotation is left out, its other items hold
-    path = document(tmp_path, "% derivtex: \\bold{1_n}: n; X: n x n, symmetric\n\\[ X^T = X \\]\n")
+    path = document(tmp_path, "% derivtex: \\frac{a}{b}: n; X: n x n, symmetric\n\\[ X^T = X \\]\n")
     bad = invoke("check", path)
     assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a symbol's name")
     assert "1 verified" in bad.stdout

@@ -651,3 +651,40 @@ def test_an_iterate_declared_with_its_index_above_is_a_symbol(tmp_path):
     assert statuses(tmp_path, notes + "$$H^{k+1} s^k = y^k$$") == ["does not follow"]
     found = checked_in_paper(tmp_path, notes + "$$s^k = s_k$$\n")
     assert found[0].status != "ok"
+
+
+def test_the_vector_of_ones_declared_with_its_size_stays_the_vector_of_ones(tmp_path):
+    # vSebas (portfolio KKT): w := Σ⁻¹(μ - ν1) with ν := (1ᵀΣ⁻¹μ - 1)/(1ᵀΣ⁻¹1) solves Σw + ν1 = μ and
+    # 1ᵀw = 1 (by hand: 1ᵀΣ⁻¹μ - ν 1ᵀΣ⁻¹1 = 1). "\mathbf{1}: n" in the list of the vectors declared was a
+    # bad annotation that left w and μ undeclared too; 1ᵀw = 2 does not follow
+    notes = "% derivtex: w, \\mu, \\mathbf{1}: n; \\nu: scalar; \\Sigma: n x n positive definite\n"
+    one = "\\mathbf{1}"
+    notes += (
+        f"% derivtex: \\nu := \\frac{{{one}^T \\Sigma^{{-1}} \\mu - 1}}{{{one}^T \\Sigma^{{-1}} {one}}}\n"
+    )
+    notes += "% derivtex: w := \\Sigma^{-1} (\\mu - \\nu \\mathbf{1})\n"
+    assert statuses(tmp_path, notes + "$$\\Sigma w + \\nu \\mathbf{1} = \\mu$$\n$$\\mathbf{1}^T w = 1$$") == [
+        "ok",
+        "ok",
+    ]
+    assert statuses(tmp_path, notes + "$$\\mathbf{1}^T w = 2$$") == ["does not follow"]
+
+
+def test_a_kernel_matrix_k_fu_the_text_declares_is_not_the_commutation_matrix(tmp_path):
+    # GPflow (SGPR): K_{uf} := K_{fu}ᵀ, K_{uu} := L Lᵀ, and the Woodbury step
+    # (σ²I + K_fu K_uu⁻¹ K_uf)⁻¹ = σ⁻²I - σ⁻⁴ K_fu (K_uu + K_uf K_fu σ⁻²)⁻¹ K_uf (by hand: Woodbury with
+    # U = K_fu, C = K_uu⁻¹); K_{fu} had been read as the commutation matrix K_{mn} and its annotation
+    # refused. Where the indices are sizes and K is square (K_{mn}: 6 x 6), K_{mn} is still that matrix
+    notes = "% derivtex: \\mathbf K_{fu}: N x M; \\mathbf L: M x M invertible; \\sigma: scalar, positive\n"
+    notes += "% derivtex: \\mathbf K_{uf} := \\mathbf K_{fu}^\\top\n"
+    notes += "% derivtex: \\mathbf K_{uu} := \\mathbf L\\mathbf L^\\top\n"
+    inverse = "[\\sigma^2 \\mathbf I + \\mathbf K_{fu}\\mathbf K_{uu}^{-1}\\mathbf K_{uf}]^{-1}"
+    woodbury = "\\sigma^{-2} \\mathbf I {sign} \\sigma^{-4} \\mathbf K_{fu}[\\mathbf K_{uu} + \\mathbf K_{uf}"
+    woodbury += "\\mathbf K_{fu}\\sigma^{-2}]^{-1}\\mathbf K_{uf}"
+    link = notes + "$$" + inverse + " = " + woodbury + "$$"
+    assert statuses(tmp_path, link.replace("{sign}", "-")) == ["ok"]
+    assert statuses(tmp_path, link.replace("{sign}", "+")) == ["does not follow"]
+    commutation = (
+        "% derivtex: A: 2 x 3; K_{mn}: 6 x 6\n$$K_{mn}\\operatorname{vec}(A) = \\operatorname{vec}(A^T)$$"
+    )
+    assert statuses(tmp_path, commutation) != ["does not follow"]

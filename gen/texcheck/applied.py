@@ -37,7 +37,7 @@ def known_forms(scope) -> frozenset:
     """The names the front end reads only when it knows them: declared with a time step in
     parentheses (``x(n)``: not x applied to n), or declared or defined primed (``S'``: not Sᵀ) or
     with a + above (``x^+``, the next iterate: not a pseudo-inverse), or a layer's (``W^l``,
-    ``a^{l-1}``: not powers)."""
+    ``a^{l-1}``: not powers), or a kernel matrix (``K_{fu}``: not the commutation matrix K_{mn})."""
     named = (*scope.declared, *scope.prose)
     known = (*named, *scope.defined)
     steps = {n for n in known if n.endswith(")") and "(" in n or n.endswith("]") and "[" in n}
@@ -46,7 +46,16 @@ def known_forms(scope) -> frozenset:
     marks = {n for n in (*named, *scope.defined) if n.endswith("prime") or "plus" in n.split("_")[0]}
     layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n) or RAISED in n}  # W_l, a_lm1; x^k
     varied = {n for n in (*named, *scope.defined) if re.fullmatch(r"delta[A-Za-z]+", n)}  # \delta Y
-    return frozenset(steps | marks | layers | varied)
+    kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
+    return frozenset(steps | marks | layers | varied | kernels)
+
+
+def kernel(name: str, scope) -> bool:
+    """Whether the text's K_{ab} is a matrix of its own (a kernel matrix K_{fu}, K_{uu}) rather than
+    the commutation matrix K_{mn}: so unless its indices are letters of sizes and it is square."""
+    declared = scope.lookup(name)
+    square = declared is None or declared.shape is None or len(set(declared.shape)) == 1
+    return not (square and set(name[2:]) <= set("mnpqrsdkt"))
 
 
 LAYER = re.compile(r"[A-Za-z]+_(?:l|L|ell)(?:[mp]\d)?")  # a layer's symbol, written W^l or W_l

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import SpecError, quoted_tex
-from ..expr.parser import Name
+from ..expr.parser import Call, Name
 from ..expr.texnames import raised
 from .applied import applying
 from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
@@ -87,11 +87,22 @@ def name_reader(parse):
             brackets = "()" if match.group(2) is not None else "[]"
             return f"{name_of(match.group(1), span)}{brackets[0]}{''.join(step.split())}{brackets[1]}"
         tree = parse(latex, span)
+        if commuting := commutation_named(tree):  # K_{fu}: a kernel matrix the text declares
+            return commuting
         if not isinstance(tree, Name):
             raise SpecError(f"expected a symbol's name, not {quoted_tex(latex)}", span)
         return tree.name
 
     return name_of
+
+
+def commutation_named(tree) -> str | None:
+    """The name of ``K_{fu}`` that the front end reads as the commutation matrix K_{mn} unless the
+    text declares it (`applied.known_forms`): a kernel matrix's, K_fu."""
+    pair = isinstance(tree, Call) and tree.name == "commutation" and len(tree.args) == 2
+    if pair and all(isinstance(a, Name) and len(a.name) == 1 for a in tree.args):
+        return f"K_{tree.args[0].name}{tree.args[1].name}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
     if ":" in item:
         names, what = item.split(":", 1)
         declared = declaration(what, span, f"line {span.line}")
-        added = {name_of(n.strip(), span): declared for n in listed(names)}
+        sized = [n for n in listed(names) if not ones_sized(n, declared, parse, span)]  # \mathbf{1}: n
+        added = {name_of(n.strip(), span): declared for n in sized}
         if identity(added.get("I")):  # I: n x n, the identity's size: still the identity, sized so
             added.pop("I")
         return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
@@ -164,6 +165,17 @@ def listed(names: str) -> list[str]:
             out.append(names[start:k])
             start = k + 1
     return [*out, names[start:]]
+
+
+def ones_sized(latex: str, declared: Declared, parse, span) -> bool:
+    """Whether ``latex`` is the vector of ones given a column's size (``\\mathbf{1}: n``): still the
+    vector of ones, sized where it is used as the identity is."""
+    try:
+        tree = parse(latex.strip(), span)
+    except SpecError:
+        return False
+    column = declared.shape is not None and len(declared.shape) == 1 and not declared.assume
+    return column and isinstance(tree, Call) and tree.name == "ones" and not tree.args
 
 
 def identity(declared: Declared | None) -> bool:

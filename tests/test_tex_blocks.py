@@ -282,6 +282,23 @@ def test_a_row_ending_in_a_wide_space_goes_on_below(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "ok"]
 
 
+def test_a_row_ending_in_an_equals_sign_goes_on_below(tmp_path):
+    # jose-ramirez (eqnarray* without columns): "A = \\\\ B = \\\\ C", each right-hand side on the
+    # row below; tr(S b bᵀ) = bᵀ S b = tr(bᵀ S b) by hand (the cyclic trace of a number); an arrow
+    # ending a row stays a step of its own (ricojia's Kalman proof in the corpus)
+    body = (
+        "% derivtex: b: n; S: n x n\n"
+        "\\begin{eqnarray*}\n \\operatorname{tr}(S b b^T) = \\\\\n"
+        " b^T S b = \\\\\n \\operatorname{tr}(b^T S b)\n"
+        "\\end{eqnarray*}\n"
+    )
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("b^T S b = ", "b^T S^T b + b^T S b = ")) == [
+        "does not follow",
+        "does not follow",
+    ]
+
+
 def test_a_function_of_several_arguments_the_text_has_not_defined(tmp_path):
     # Q(x, u) defined by its display, then differentiated (an LQR cost-to-go, davidbrown3's notes):
     # ∇_u (½xᵀAx + uᵀBx + ½uᵀCu) = Bx + Cu for a symmetric C, by hand; an f(m, C) never defined

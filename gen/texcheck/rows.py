@@ -67,6 +67,15 @@ OPERATOR = re.compile(r"\s*(?:[-+]|\{\s*[-+]\s*\}|\\cdot\b|\\times\b|\\odot\b|\\
 TRAILING_OPERATOR = re.compile(r"(?:(?<![\^_{])[-+]|\\cdot|\\times)\s*$")
 
 
+def trailing(text: str) -> bool:
+    """Whether a row ends with an operator or an equals sign: its side goes on in the row below
+    (``A = \\\\ B``: eqnarray*'s rows broken after the relation; an arrow ending a row is a step of
+    its own, ``… \\\\ \\rightarrow \\\\ e = …``)."""
+    end = len(text.rstrip())
+    equals = (m for m in RELATIONS.finditer(text) if m.group("eq") or m.group("why") is not None)
+    return bool(TRAILING_OPERATOR.search(text)) or any(m.end() == end for m in equals)
+
+
 @dataclass(frozen=True)
 class Side:
     text: str
@@ -268,7 +277,7 @@ def statements_of(block: Event) -> list[Chain]:
         unclosed = lines and open_at_end(body[lines[-1][0] : lines[-1][1]])
         starts = RELATIONS.match(text.lstrip()) or OPERATOR.match(text)
         starts = starts and not (lines and after_condition(body[lines[-1][0] : lines[-1][1]], text))
-        dangling = lines and TRAILING_OPERATOR.search(body[lines[-1][0] : lines[-1][1]])  # "… + \\"
+        dangling = lines and trailing(body[lines[-1][0] : lines[-1][1]])  # "… + \\", "… = \\"
         continues = starts or unclosed or dangling or block.env.startswith("multline")
         lines[-1:] = [(lines[-1][0], end)] if lines and continues else [*lines[-1:], (start, end)]
         rowed.append((start, end, reason))

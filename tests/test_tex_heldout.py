@@ -688,3 +688,16 @@ def test_a_kernel_matrix_k_fu_the_text_declares_is_not_the_commutation_matrix(tm
         "% derivtex: A: 2 x 3; K_{mn}: 6 x 6\n$$K_{mn}\\operatorname{vec}(A) = \\operatorname{vec}(A^T)$$"
     )
     assert statuses(tmp_path, commutation) != ["does not follow"]
+
+
+def test_the_gradient_and_the_hessian_at_an_iterate_declared_as_symbols(tmp_path):
+    # Stephen Becker's notes (Newton's method): with g = ∇f(x_k) and H = ∇²f(x_k) declared, the step
+    # x := x_k - H⁻¹g solves 0 = g + H(x - x_k) and Hx = Hx_k - g (by hand); an f never written
+    # out, so ∇ and ∇² are symbols here, not derivatives to take; Hx = Hx_k + g does not follow
+    notes = "% derivtex: x, x_k: n; \\nabla f(x_k): n; \\nabla^2 f(x_k): n x n symmetric invertible\n"
+    notes += "% derivtex: x := x_k - (\\nabla^2 f(x_k))^{-1} \\nabla f(x_k)\n"
+    right = ["$$0 = \\nabla f(x_k) + \\nabla^2 f(x_k) (x-x_k)$$"]
+    right.append("$$\\nabla^2 f(x_k) x = \\nabla^2 f(x_k) x_k - \\nabla f(x_k)$$")
+    assert statuses(tmp_path, notes + "\n".join(right)) == ["ok", "ok"]
+    assert statuses(tmp_path, notes + right[1].replace("- \\nabla", "+ \\nabla")) == ["does not follow"]
+    assert statuses(tmp_path, notes + "$$\\nabla f(x) = 0$$") == ["cannot check"]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from ..errors import SpecError
 from .parser import Call, Name, Postfix
 from .texindex import as_entry_name, entry_derivative, entry_parts
-from .texnames import REFUSED
+from .texnames import REFUSED, gradient_name
 
 GRADIENT = "gradient_value"  # not a name the front end gives a user's function
 ENTRY = re.compile(r"_[a-z]{1,3}$")  # X_ij, x_k: an entry (index notation), not a variable
@@ -28,6 +29,8 @@ def entry(name: str) -> bool:
 def gradient_of(p, token):
     """The handler of ``\\nabla`` in the parser's control table."""
     if not p.peek().is_char("_"):
+        if (declared := declared_gradient(p, token)) is not None:
+            return declared
         raise p.error(REFUSED["nabla"], token)
     p.next()
     variable = p.sub_parse(p.group_tokens(), where=token)
@@ -36,6 +39,32 @@ def gradient_of(p, token):
     if p.peek().is_char("^"):
         raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
     return Call(GRADIENT, (p.nested(p.juxtaposed), variable), token.pos)
+
+
+def declared_gradient(p, token) -> Name | None:
+    """``\\nabla f(x_k)``, ``\\nabla^2 f(x_k)`` where the text declares it as a symbol (the gradient,
+    the Hessian of an f it never writes out, at a point: Newton's step), else None."""
+    saved = list(p.stream.stack)
+    try:
+        order = "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}")) if p.accept("^") else ""
+        head = p.next()
+        if head.kind != "letter" or not p.peek().is_char("("):
+            raise p.error("not a declared gradient", token)
+        opening, depth, inner = p.next(), 1, []
+        while depth:
+            t = p.next()
+            if t.kind == "end":
+                raise p.error("expected ')'", opening)
+            depth += t.is_char("(") - t.is_char(")")
+            inner.append(t)
+        at = p.sub_parse(inner[:-1], where=opening)
+        name = gradient_name(head.text, order, at.name) if isinstance(at, Name) else None
+    except SpecError:
+        name = None
+    if name is not None and name in p.names:
+        return Name(name, token.pos)
+    p.stream.stack = saved
+    return None
 
 
 def derivative_value(p, f: list, by: list, token):

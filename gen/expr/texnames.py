@@ -87,6 +87,12 @@ def raised(base: str, index: str) -> str:
     return f"{base}{RAISED}{index}"
 
 
+def gradient_name(f: str, order: str, at: str) -> str:
+    """The symbol a text declares for ``\\nabla f(x_k)`` (``\\nabla^2 f(x_k)``): the gradient (the
+    Hessian) of an abstract f at a point, a vector (a matrix) of its own: ``nabla_f(x_k)``."""
+    return f"nabla{order}_{f}({at})"
+
+
 def as_written(name: str) -> str:
     """A name as the text wrote it, for a message: ``Lcal`` → ``\\mathcal{L}``, ``sigma`` → ``\\sigma``."""
     from .latex import name_latex

@@ -47,7 +47,8 @@ def known_forms(scope) -> frozenset:
     layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n) or RAISED in n}  # W_l, a_lm1; x^k
     varied = {n for n in (*named, *scope.defined) if re.fullmatch(r"delta[A-Za-z]+", n)}  # \delta Y
     kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
-    return frozenset(steps | marks | layers | varied | kernels)
+    gradients = {n for n in named if n.startswith("nabla") and n.endswith(")")}  # \nabla f(x_k): declared
+    return frozenset(steps | marks | layers | varied | kernels | gradients)
 
 
 def kernel(name: str, scope) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Call, Name
-from ..expr.texnames import raised
+from ..expr.texnames import gradient_name, raised
 from .applied import applying
 from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
@@ -57,6 +57,8 @@ VARIATION = re.compile(r"\\delta\s*([A-Za-z]|\\hat\s*\{\s*[A-Za-z]\s*\})")
 # a layer's (an iterate's) symbol declared with its index above, W^l, a^{l-1}, \delta^L, x^{k+1}
 INDEX = r"(?:[lLijkmnt]|\\ell\b|\\tau\b)"
 LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?)\s*\}}|({INDEX}))")
+# the gradient (the Hessian) of an abstract f at a point, declared as a symbol: \nabla f(x_k), \nabla^2 f(x)
+NABLA = re.compile(r"\\nabla\s*(?:\^\s*\{?\s*(\d)\s*\}?)?\s*([A-Za-z])\s*\((.+)\)")
 # a name with its time step, x(n), x[n] (in brackets a step only: P[r \vert x] is a density)
 ARGUMENT = re.compile(r"(.+?)\s*(?:\(([^()]*)\)|\[([A-Za-z0-9+\-\s]*)\])")
 
@@ -76,6 +78,8 @@ def name_reader(parse):
             return f"{main}plus_{sub}" if sub else f"{main}plus"
         if match := VARIATION.fullmatch(latex.strip()):  # \delta Y, \delta \hat{A}: the gradient by Y's name
             return f"delta{name_of(match.group(1), span)}"
+        if match := NABLA.fullmatch(latex.strip()):  # \nabla f(x_k): the gradient at the iterate, a symbol
+            return gradient_name(match.group(2), match.group(1) or "", name_of(match.group(3), span))
         if match := LAYER.fullmatch(latex.strip()):
             index = match.group(2) or match.group(3)
             if re.fullmatch(r"(?:[lL]|\\ell)\s*(?:[-+]\s*1)?", index):  # W^l, a^{l-1}: a layer's, as W^{(l)}

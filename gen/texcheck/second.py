@@ -46,7 +46,7 @@ def read_second(parse, source, side, scope) -> SecondOrder | None:
     """The side as second-order notation, or None if it is something else."""
     text = side.text
     at = lambda k: source.span(side.offset + k)  # noqa: E731
-    if match := HESSIAN.match(text):
+    if (match := HESSIAN.match(text)) and not declared_hessian(parse, text, at(0)):
         group = "a" if match.group("a") else "b"
         sub = match.group(group)
         variable = name(parse, sub.strip("{}"), at(match.start(group))) if sub else None
@@ -66,6 +66,16 @@ def read_second(parse, source, side, scope) -> SecondOrder | None:
     u = name(parse, bracket.group("u"), at(start))
     v = name(parse, bracket.group("v"), at(match.end() + bracket.start("v")))
     return SecondOrder(variable, f, (Name(u, 0), Name(v, 0)))
+
+
+def declared_hessian(parse, text: str, span) -> bool:
+    """Whether the side reads with ``\\nabla^2 f(x_k)`` a symbol the text declares (Newton's step with
+    an f never written out): a matrix, not a second derivative to take."""
+    try:
+        tree = parse(text.strip(), span)
+    except SpecError:
+        return False
+    return any(n.startswith("nabla") for n in names_in(tree))
 
 
 def name(parse, text: str, span) -> str:

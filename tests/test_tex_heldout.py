@@ -701,3 +701,17 @@ def test_the_gradient_and_the_hessian_at_an_iterate_declared_as_symbols(tmp_path
     assert statuses(tmp_path, notes + "\n".join(right)) == ["ok", "ok"]
     assert statuses(tmp_path, notes + right[1].replace("- \\nabla", "+ \\nabla")) == ["does not follow"]
     assert statuses(tmp_path, notes + "$$\\nabla f(x) = 0$$") == ["cannot check"]
+
+
+def test_an_increment_and_a_labelled_iterate_are_symbols_where_declared(tmp_path):
+    # nmayorov (RTS smoother): Δx_k^s := x_k^s - x_k and the like, with x_k^s := x_k^+ + C_k(x_{k+1}^s -
+    # x_{k+1}^-): Δx_k^s - Δx_k^+ = C_k(Δx_{k+1}^s - Δx_{k+1}^-) (by hand, the true states cancel);
+    # Δx is one symbol, never Δ times x, and x_k^s is the smoothed estimate, not a power
+    notes = "% derivtex: x_k, x_k^+, x_k^s, x_{k+1}^s, x_{k+1}^-, x_{k+1}: n; C_k: n x n\n"
+    notes += "% derivtex: x_k^s := x_k^+ + C_k \\left(x_{k + 1}^s - x_{k + 1}^-\\right)\n"
+    notes += "% derivtex: \\Delta x_k^s := x_k^s - x_k; \\Delta x_k^+ := x_k^+ - x_k\n"
+    notes += "% derivtex: \\Delta x_{k + 1}^s := x_{k + 1}^s - x_{k + 1}\n"
+    notes += "% derivtex: \\Delta x_{k + 1}^- := x_{k + 1}^- - x_{k + 1}\n"
+    link = "$$\\Delta x_k^s - \\Delta x_k^+= C_k \\left(\\Delta x_{k + 1}^s - \\Delta x_{k + 1}^-\\right)$$"
+    assert statuses(tmp_path, notes + link) == ["ok"]
+    assert statuses(tmp_path, notes + link.replace("= C_k", "= C_k^T")) == ["does not follow"]

@@ -323,7 +323,7 @@ class _Parser(Words):
         power."""
         parts = [layer_index(t) for t in tokens if not t.is_char("{", "}")]
         index = "".join(p for p in parts if p is not None)
-        if None in parts or not re.fullmatch(r"(?:[lLijkmnt]|ell|tau)(?:[mp]\d)?", index):
+        if None in parts or not re.fullmatch(r"(?:[A-SU-Za-z]|ell|tau)(?:[mp]\d)?", index):
             return None
         if (name := raised(base.name, index)) in self.names:  # x^k, H^{k+1}: declared so
             return Name(name, base.pos)

@@ -19,6 +19,7 @@ from .texnames import (
     LETTER_CALLS,
     LETTER_FUNCTIONS,
     OPENINGS,
+    RAISED,
     REFUSED,
     SIZES,
     SPACES,
@@ -275,7 +276,7 @@ class Words:
 
     def greek(self, token: Tok):
         names = GREEK_NAMES[token.text]
-        if names[0] == "delta" and (varied := self.variation()):
+        if names[0] in ("delta", "Delta") and (varied := self.variation(names[0])):
             return varied
         call = LETTER_CALLS.get(names[0])
         after = self.peek()
@@ -286,21 +287,22 @@ class Words:
             raise self.error(GAMMA_FUNCTION, token)
         return self.named(names, token)
 
-    def variation(self) -> Name | None:
-        """``\\delta Y``, ``\\delta \\hat{A}`` where the text declares or defines that name (the
-        gradient by Y, as backpropagation notes write it): one symbol, never δ times Y."""
-        stack, at = self.stream.stack, self.peek().pos
-        ahead = [t.text for t in reversed(stack[-4:])]
-        if ahead[:1] and stack[-1].kind == "letter":
-            spelled, length = ahead[0], 1
-        elif ahead[:2] == ["hat", "{"] and ahead[3:4] == ["}"]:
-            spelled, length = f"{ahead[2]}hat", 4
-        else:
+    def variation(self, word: str) -> Name | None:
+        """``\\delta Y``, ``\\delta \\hat{A}``, ``\\Delta x_k^s`` where the text declares or defines that
+        name (a variation, the gradient by Y as backpropagation notes write it; an increment): one
+        symbol, never δ times Y. The name is read here, its superscript (``^s``) after it."""
+        if not any(n.startswith(word) and n != word for n in self.names):
             return None
-        if f"delta{spelled}" not in self.names:
-            return None
-        del stack[len(stack) - length :]
-        return Name(f"delta{spelled}", at)
+        saved = list(self.stream.stack)
+        try:
+            operand = self.nested(self.atom) if self.starts_atom(self.peek()) else None
+        except SpecError:
+            operand = None
+        name = f"{word}{operand.name}" if isinstance(operand, Name) else None
+        if name and any(n == name or n.startswith(name + RAISED) for n in self.names):
+            return Name(name, operand.pos)
+        self.stream.stack = saved
+        return None
 
     # --- functions ----------------------------------------------------------------------------
 

@@ -45,7 +45,9 @@ def known_forms(scope) -> frozenset:
     steps -= {n for n in steps if n.endswith(")") and n.split("(")[0] in functions}
     marks = {n for n in (*named, *scope.defined) if n.endswith("prime") or "plus" in n.split("_")[0]}
     layers = {n for n in (*named, *scope.defined) if LAYER.fullmatch(n) or RAISED in n}  # W_l, a_lm1; x^k
-    varied = {n for n in (*named, *scope.defined) if re.fullmatch(r"delta[A-Za-z]+", n)}  # \delta Y
+    varied = {
+        n for n in (*named, *scope.defined) if re.match(r"(?:delta|Delta)[A-Za-z]", n)
+    }  # \delta Y, \Delta x
     kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
     gradients = {n for n in named if n.startswith("nabla") and n.endswith(")")}  # \nabla f(x_k): declared
     return frozenset(steps | marks | layers | varied | kernels | gradients)

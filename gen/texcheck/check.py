@@ -53,9 +53,9 @@ def reader(macros):
 
 PRIME = re.compile(r"\s*\^\s*(?:\\prime|\{\s*\\prime\s*\})$")
 PLUS = re.compile(r"(.+?)\s*\^\s*(?:\+|\{\s*\+\s*\})")  # a name with a + above, declared
-VARIATION = re.compile(r"\\delta\s*([A-Za-z]|\\hat\s*\{\s*[A-Za-z]\s*\})")
+VARIATION = re.compile(r"\\(delta|Delta)(?![A-Za-z])\s*([^\s^_].*)")  # \delta Y, \Delta x_k^s: one symbol
 # a layer's (an iterate's) symbol declared with its index above, W^l, a^{l-1}, \delta^L, x^{k+1}
-INDEX = r"(?:[lLijkmnt]|\\ell\b|\\tau\b)"
+INDEX = r"(?:[A-SU-Za-z]|\\ell\b|\\tau\b)"  # a letter, not T (a transpose)
 LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?)\s*\}}|({INDEX}))")
 # the gradient (the Hessian) of an abstract f at a point, declared as a symbol: \nabla f(x_k), \nabla^2 f(x)
 NABLA = re.compile(r"\\nabla\s*(?:\^\s*\{?\s*(\d)\s*\}?)?\s*([A-Za-z])\s*\((.+)\)")
@@ -77,7 +77,7 @@ def name_reader(parse):
             main, _, sub = name_of(match.group(1), span).partition("_")
             return f"{main}plus_{sub}" if sub else f"{main}plus"
         if match := VARIATION.fullmatch(latex.strip()):  # \delta Y, \delta \hat{A}: the gradient by Y's name
-            return f"delta{name_of(match.group(1), span)}"
+            return f"{match.group(1)}{name_of(match.group(2), span)}"
         if match := NABLA.fullmatch(latex.strip()):  # \nabla f(x_k): the gradient at the iterate, a symbol
             return gradient_name(match.group(2), match.group(1) or "", name_of(match.group(3), span))
         if match := LAYER.fullmatch(latex.strip()):
@@ -151,11 +151,39 @@ def check_file(path: Path, shown: str | None = None) -> FileResult:
 
 
 def macros_of(events: list[Event]):
-    """The document's own macros, from every file read."""
+    """The document's own macros, from every file read, after those of the packages it loads that
+    define notation (`PACKAGES`): its own definitions win."""
     from ..expr.tex import macros_from
 
     texts = {e.source.path: e.source.blank for e in events}
-    return macros_from("\n".join(texts.values()))
+    loaded = {
+        name for text in texts.values() for m in USEPACKAGE.finditer(text) for name in m.group(1).split(",")
+    }
+    packages = [PACKAGES[name.strip()] for name in sorted(loaded) if name.strip() in PACKAGES]
+    return macros_from("\n".join([*packages, *texts.values()]))
+
+
+USEPACKAGE = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
+# the notation of the physics package (its delimiters and derivatives), as a document would define it
+PACKAGES = {
+    "physics": "\n".join(
+        (
+            r"\newcommand{\pqty}[1]{\left(#1\right)}",
+            r"\newcommand{\bqty}[1]{\left[#1\right]}",
+            r"\newcommand{\vqty}[1]{\left|#1\right|}",
+            r"\newcommand{\qty}{}",
+            r"\newcommand{\abs}[1]{\left|#1\right|}",
+            r"\newcommand{\norm}[1]{\left\|#1\right\|}",
+            r"\newcommand{\grad}{\nabla}",
+            r"\newcommand{\vb}[1]{\mathbf{#1}}",
+            r"\newcommand{\va}[1]{\vec{#1}}",
+            r"\newcommand{\dv}[2]{\frac{\mathrm{d} #1}{\mathrm{d} #2}}",
+            r"\newcommand{\pdv}[2]{\frac{\partial #1}{\partial #2}}",
+            r"\newcommand{\mathopen}[1]{#1}",
+            r"\newcommand{\mathclose}[1]{#1}",
+        )
+    ),
+}
 
 
 def on_note(scope: Scope, event: Event, base, parse, name_of):

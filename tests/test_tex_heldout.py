@@ -715,3 +715,17 @@ def test_an_increment_and_a_labelled_iterate_are_symbols_where_declared(tmp_path
     link = "$$\\Delta x_k^s - \\Delta x_k^+= C_k \\left(\\Delta x_{k + 1}^s - \\Delta x_{k + 1}^-\\right)$$"
     assert statuses(tmp_path, notes + link) == ["ok"]
     assert statuses(tmp_path, notes + link.replace("= C_k", "= C_k^T")) == ["does not follow"]
+
+
+def test_the_physics_packages_notation_where_the_document_loads_it(tmp_path):
+    # agoose77's thesis loads physics: \grad is ∇, \pqty{…} parentheses, \dv a derivative;
+    # ∇_x (xᵀAx) = (A + Aᵀ)x (by hand); without the package the macros are the document's to define
+    body = "% derivtex: A: n x n; x: n\n$$\\grad_x \\pqty{x^T A x} = \\pqty{A + A^T} x$$\n"
+    preamble = "\\documentclass{article}\n\\usepackage{amsmath,physics}\n"
+    loaded = f"{preamble}\\begin{{document}}\n{body}\\end{{document}}\n"
+    path = tmp_path / "thesis.tex"
+    path.write_text(loaded)
+    assert [o.status for o in check_file(path).outcomes] == ["ok"]
+    path.write_text(loaded.replace("= \\pqty{A + A^T}", "= \\pqty{A - A^T}"))
+    assert [o.status for o in check_file(path).outcomes] == ["does not follow"]
+    assert statuses(tmp_path, body) == ["not understood"]

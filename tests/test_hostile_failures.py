@@ -24,7 +24,7 @@ from helpers import earlier_output, invoke, snapshot
 from gen import api, pipeline
 from gen.errors import SpecError
 from gen.render.json_view import figure_json
-from gen.verify.checks import Check
+from gen.verify.checks import Check, rel_error
 
 HOSTILE = sorted((Path(__file__).parent / "hostile").glob("failures_*.yaml"))
 GOOD = "symbols:\n  X: {shape: [n, n], assume: [invertible]}\nfunction: tr(X^-1)\nwrt: X\n"
@@ -103,6 +103,15 @@ def test_a_dropped_term_is_caught_though_the_whole_is_within_the_tolerance():
     assert expected(path) == (1, "8:8: the claim is false: relative discrepancy 1 at a random point")
     with_it = api.derive(**{**yaml.safe_load(path.read_text(encoding="utf-8")), "claim": "2*X + I/10000000"})
     assert with_it.check() is True
+
+
+def test_the_relative_error_of_huge_values_does_not_overflow():
+    # exp(+‖x‖²) of a kernel whose minus sign slipped reaches 1e160: the squares in a norm would
+    # overflow (a warning, then nan); the ratio is the same for the values scaled down (by hand)
+    a, b = np.array([3e160, 4e160]), np.array([3e160, 0.0])
+    assert rel_error(a, b) == pytest.approx(4 / 5)
+    assert rel_error(a, a) == 0.0
+    assert rel_error(np.array([1e-20]), np.array([0.0])) < 1e-6  # below the floor, absolute as before
 
 
 # --- the file system ---------------------------------------------------------------------

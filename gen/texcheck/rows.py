@@ -143,6 +143,16 @@ def depths(text: str) -> list[int]:
     return out
 
 
+def unbraced(body: str) -> str:
+    """A display written as one brace group (``{\\frac{\\partial F}{\\partial L} = R^T R - I = 0}``):
+    the group only wraps it, its relations are the chain's."""
+    start = len(body) - len(body.lstrip())
+    if body[start : start + 1] != "{":
+        return body
+    end = closing(body, start + 1)
+    return blank(blank(body, end - 1, end), start, start + 1) if not body[end:].strip() else body
+
+
 def open_at_end(text: str) -> bool:
     """Whether a bracket opened in ``text`` is still open at its end (the row goes on below)."""
     return (depths(text + " ")[-1]) > 0
@@ -170,7 +180,7 @@ def cleaned(body: str) -> tuple[str, list[str]]:
     while match := STYLED.search(body):  # {\textstyle \begin{aligned}…\end{aligned}}: the group only styles
         end = closing(body, match.start() + 1)
         body = blank(blank(body, end - 1, end), match.start(), match.start() + 1)
-    body = MATH_SHIFT.sub(" ", body)
+    body = MATH_SHIFT.sub(" ", unbraced(body))
     while match := OVERLAPS.search(body):
         end = closing(body, match.end())
         body = blank(blank(body, end - 1, end), match.start(), match.end())

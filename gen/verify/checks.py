@@ -169,10 +169,16 @@ def assignment_text(sizes) -> str:
     return ", ".join(f"{name} = {size}" for name, size in sizes)
 
 
+HUGE = 1e150  # beyond it, a norm's sum of squares may overflow
+
+
 def rel_error(a, b, term: float | None = None) -> float:
     """``‖a − b‖`` relative to the larger of the two (absolute below ``FLOOR``); with ``term``, the
     norm of the smallest term of a sum, relative to that if it is smaller (see ``term_scale``)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    big = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
+    if big > HUGE:  # the norms would overflow: the same ratio, of the values scaled down
+        a, b, term = a / big, b / big, None if term is None else term / big
     scale = max(np.linalg.norm(a), np.linalg.norm(b), FLOOR)
     error = np.linalg.norm(a - b) / (scale if term is None else min(scale, term))
     return float(error) if np.isfinite(error) else float("inf")

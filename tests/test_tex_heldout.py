@@ -729,3 +729,12 @@ def test_the_physics_packages_notation_where_the_document_loads_it(tmp_path):
     path.write_text(loaded.replace("= \\pqty{A + A^T}", "= \\pqty{A - A^T}"))
     assert [o.status for o in check_file(path).outcomes] == ["does not follow"]
     assert statuses(tmp_path, body) == ["not understood"]
+
+
+def test_a_word_typed_before_any_sized_bracket_is_its_function(tmp_path):
+    # andreacasalino: "Tr \bigg[ A xx^T \bigg]" is the trace (as "tr \big(" was); xᵀAx = tr(Axxᵀ)
+    # = tr(xxᵀAᵀ) for any A (by hand); tr(Ax) of a vector does not fit
+    notes = "% derivtex: x: n; A: n x n\n"
+    link = "$$x^T A x = Tr \\bigg[ A xx^T \\bigg] = Tr \\Bigg[ xx^T A^T \\Bigg]$$"
+    assert statuses(tmp_path, notes + link) == ["ok", "ok"]
+    assert statuses(tmp_path, notes + link.replace("A xx^T", "A^T A xx^T")) == ["does not follow"] * 2

@@ -153,9 +153,7 @@ def density_ahead(p) -> bool:
     if len(stack) < 2 or not (stack[-1].kind == "letter" and stack[-1].text in DENSITIES):
         return False
     at = len(stack) - 1 - subscript_length(stack[:-1])  # p_X(x \vert \mu): the density of X
-    while (
-        at > 1 and stack[at - 1].kind == "cs" and stack[at - 1].text in ("left", "bigl", "Bigl", "big", "Big")
-    ):
+    while at > 1 and stack[at - 1].kind == "cs" and stack[at - 1].text in SIZED_OPENINGS:
         at -= 1  # p\left(x \mid \mu\right)
     if stack[-1].text in p.names or at < 1 or not stack[at - 1].is_char("("):
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
+from .texbars import SIZED_OPENINGS as OPENING_SIZES
 from .texbars import density_ahead, expectation
 from .texcontrol import as_size
 from .texdensity import GAMMA_FUNCTION, density, density_arguments, known_density_ahead, logged_density_ahead
@@ -72,9 +73,7 @@ class Words:
         ahead = [t for t in stack[-2:][::-1]]
         if ahead and ahead[0].is_char("["):
             return True
-        return (
-            len(ahead) == 2 and ahead[0].is_cs("left", "big", "Big", "bigl", "Bigl") and ahead[1].is_char("[")
-        )
+        return len(ahead) == 2 and ahead[0].is_cs(*OPENING_SIZES) and ahead[1].is_char("[")
 
     def spelled(self, word: str) -> bool:
         """Whether the next raw tokens are the letters of ``word``, typed together."""
@@ -88,9 +87,7 @@ class Words:
     def opens(self, skip: int) -> bool:
         stack = self.stream.stack
         after = stack[-skip - 1] if len(stack) > skip else None
-        return after is not None and (
-            after.is_char("(", "[") or after.is_cs("left", "bigl", "Bigl", "big", "Big")
-        )
+        return after is not None and (after.is_char("(", "[") or after.is_cs(*OPENING_SIZES))
 
     def differentiable(self, token: Tok) -> bool:
         """What may follow a differential's d: a letter, a Greek letter, a name, a bracket or bar

@@ -738,3 +738,20 @@ def test_a_word_typed_before_any_sized_bracket_is_its_function(tmp_path):
     link = "$$x^T A x = Tr \\bigg[ A xx^T \\bigg] = Tr \\Bigg[ xx^T A^T \\Bigg]$$"
     assert statuses(tmp_path, notes + link) == ["ok", "ok"]
     assert statuses(tmp_path, notes + link.replace("A xx^T", "A^T A xx^T")) == ["does not follow"] * 2
+
+
+def test_the_value_of_the_sigmoid_written_as_sigma(tmp_path):
+    # john-philipp (logistic regression): "the logit $z = z(w, x, b) \in \mathbb{R}$" declares z a number
+    # (not a definition of z by itself), and σ(1 - σ) is σ's value times 1 - σ, never the sigmoid of
+    # 1 - σ: with σ := σ(z) declared, dσ/dz = σ(1 - σ) (by hand) and σ(1 + σ) does not follow; with
+    # nothing defining σ the links cannot be checked and say what would unlock them
+    prose = "The logit $z=z(w,x,b) \\in \\mathbb{R}$ is linear in $w$.\n"
+    chain = "\\begin{align}\n\\frac{d\\sigma}{dz} &= \\frac{d}{dz} \\left( \\frac{1}{1 + e^{-z}} \\right)"
+    chain += " \\\\\n"
+    chain += " &= \\sigma (1 - \\sigma)\n\\end{align}\n"
+    found = checked_in_paper(tmp_path, prose + chain)
+    assert [o.status for o in found] == ["cannot check", "cannot check"]
+    assert "define it, e.g. % derivtex: \\sigma := \\sigma(z)" in found[1].message
+    defined = prose + "% derivtex: \\sigma := \\sigma(z)\n" + chain
+    assert statuses(tmp_path, defined) == ["ok", "ok"]
+    assert statuses(tmp_path, defined.replace("(1 - \\sigma)", "(1 + \\sigma)")) == ["ok", "does not follow"]

@@ -277,12 +277,27 @@ class Words:
             return varied
         call = LETTER_CALLS.get(names[0])
         after = self.peek()
-        opens = after.is_char("(") or after.is_cs("left", "bigl", "Bigl") or self.entrywise_mark()
-        if call and names[0] not in self.names and names[0] not in self.functions and opens:
+        opens = after.is_char("(") or after.is_cs(*OPENING_SIZES) or self.entrywise_mark()
+        value = opens and self.bare_inside(token)  # σ(1 - σ): σ is a value here, times (1 - σ)
+        if call and names[0] not in self.names and names[0] not in self.functions and opens and not value:
             return self.function(call, token)  # \sigma(z): the sigmoid, unless σ is a symbol or defined
         if names[0] == "Gamma" and "Gamma" not in self.names and opens:
             raise self.error(GAMMA_FUNCTION, token)
         return self.named(names, token)
+
+    def bare_inside(self, token: Tok) -> bool:
+        """Whether the bracket that comes next holds ``token`` (a Greek letter) not applied: σ(1 - σ)
+        writes σ's value, σ = σ(z), so the bracket multiplies it."""
+        stack, depth = self.stream.stack, 0
+        for at in range(len(stack) - 1, -1, -1):
+            t = stack[at]
+            depth += t.is_char("(", "[", "{") - t.is_char(")", "]", "}")
+            if depth <= 0:
+                return False
+            applied = at > 0 and (stack[at - 1].is_char("(") or stack[at - 1].is_cs(*OPENING_SIZES))
+            if t.kind == "cs" and t.text == token.text and not applied:
+                return True
+        return False
 
     def variation(self, word: str) -> Name | None:
         """``\\delta Y``, ``\\delta \\hat{A}``, ``\\Delta x_k^s`` where the text declares or defines that

@@ -581,7 +581,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     others = elsewhere(pairs, k)
     for lone, other in ((left, right), (right, left)):
         name = lone_differential(lone)
-        if name and name not in scope.defined and not used(name, [other, *others]) and name not in CONSTANTS:
+        unknown = not used(name, [other, *others]) or scope.lookup(name) is None  # dσ/dz, σ only named
+        if name and name not in scope.defined and unknown and name not in CONSTANTS:
             message = f"d{name}: the text does not define {name} here; declare % derivtex: {name} := <LaTeX>"
             return outcome(chain, k, CANNOT, message)
     if (defined := definition(left, right, others)) and scope.lookup(defined[0]) is not None:

@@ -19,7 +19,9 @@ from dataclasses import replace
 
 from ..errors import Span, SpecError, quoted_tex
 from ..expr.functions import FUNCTIONS
+from ..expr.parser import Call
 from ..spec.reader import Text
+from .indexnodes import nodes
 from .rows import closing
 from .shapes import GREEK, names_in
 from .symbols import PARAMETERS, Definition, Scope
@@ -148,9 +150,9 @@ def definition(scope: Scope, piece: str, cued: bool, parse, name_of, span_at):
         said = f"{name} is defined in the prose (line {where.line}) as {quoted_tex(text.value)}"
         why = f"{said}, which cannot be read: {error.message}"
         return name, Definition(params, text, Unreadable(why))
-    used = set(names_in(tree))
+    used = set(names_in(tree)) | {n.name for n in nodes(tree) if isinstance(n, Call)}
     if not (used - CONSTANTS) or {name, f"d{name}"} & used:
-        return None  # a number (a case, x = 0) or a recursion, not a definition
+        return None  # a number (a case, x = 0) or a recursion (z = z(w, x, b)), not a definition
     return name, Definition(params, text, tree)
 
 

@@ -23,10 +23,12 @@ from .expectations import RANDOM, base
 from .indexnodes import bare
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
-# names \in R^{dims}: a list of LaTeX names, the set, and its exponent (braced or one token)
+# names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
+# the set, and its exponent (braced or one token)
 MEMBERSHIP = re.compile(
     r"(?P<names>(?:\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?\s*,\s*)*"
-    r"\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?)\s*\\in\s*(?P<set>" + REAL + r")"
+    r"\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?)(?:\s*\([^()$]*\))?"
+    r"\s*\\in\s*(?P<set>" + REAL + r")"
     r"(?P<sub>_\{?\s*\+\+?\s*\}?)?(?:\s*\^\s*(?P<dims>\{[^{}]*\}|[A-Za-z0-9]))?(?P<sub2>_\{?\s*\+\+?\s*\}?)?"
 )
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from ..expr.functions import FUNCTIONS
-from ..expr.texnames import WORDS
+from ..expr.texnames import LETTER_CALLS, WORDS
 
 FAILED = ("shape error", "does not follow")
 # a lowercase word of three letters or more typed before a parenthesis (sigmoid(z), softmax(x),
@@ -60,6 +60,17 @@ def undefined_letter(text: str, scope) -> str | None:
     return None
 
 
+def function_value(text: str, scope) -> str | None:
+    """A function's letter written as a value times a bracket that holds it again, σ(1 - σ) (σ = σ(z)
+    said in words), that nothing declares or defines."""
+    for name in LETTER_CALLS:
+        opening = r"\s*(?:\\left\s*)?\("
+        value = re.search(rf"\\{name}{opening}[^()]*\\{name}(?![A-Za-z])(?!{opening})", text)
+        if value and not known(name, scope):
+            return name
+    return None
+
+
 def undefined(chain, k: int, scope) -> str | None:
     """Why link k cannot be checked: a function it applies is not defined (None if none is)."""
     text = chain.links[k].left.text + "  " + chain.links[k].right.text
@@ -67,6 +78,9 @@ def undefined(chain, k: int, scope) -> str | None:
         return f"{word}(...) is not defined; declare % derivtex: {word}(X) := <LaTeX>"
     if letter := undefined_letter(text, scope):
         return f"{letter} is not defined, only applied; declare % derivtex: {letter}(X) := <LaTeX>"
+    if value := function_value(text, scope):
+        said = f"\\{value} is written as a value ({value} = {value}(z) said in words?) that nothing defines"
+        return f"{said}; define it, e.g. % derivtex: \\{value} := \\{value}(z)"
     return None
 
 

@@ -755,3 +755,24 @@ def test_the_value_of_the_sigmoid_written_as_sigma(tmp_path):
     defined = prose + "% derivtex: \\sigma := \\sigma(z)\n" + chain
     assert statuses(tmp_path, defined) == ["ok", "ok"]
     assert statuses(tmp_path, defined.replace("(1 - \\sigma)", "(1 + \\sigma)")) == ["ok", "does not follow"]
+
+
+def test_a_sums_bound_that_is_another_declared_size_does_not_fit(tmp_path):
+    # eric-Rstats (CS224n): with z := Wx, W: n x m, the sum of δ_k ∂z_k/∂W_ij over k = 1 … m runs over
+    # m of z's n entries: false unless m = n (by hand, m ≠ n: the terms k > m are left out, or z_k
+    # does not exist). The bound had been ignored for an index that also indexes z (ok was reported)
+    notes = "% derivtex: W: n x m; x: m; \\delta: n\n% derivtex: z := Wx\n"
+    link = "$$\\sum_{k=1}^{BOUND} \\delta_k \\frac{\\partial z_k}{\\partial W_{ij}} = \\delta_i x_j$$"
+    assert statuses(tmp_path, notes + link.replace("BOUND", "n")) == ["ok"]
+    assert statuses(tmp_path, notes + link.replace("BOUND", "m")) == ["shape error"]
+
+
+def test_an_entry_of_a_vector_the_text_defines(tmp_path):
+    # zingale: z := Ax (a vector the text defines): z_p is its p-th entry, as the z_i inside the sum
+    # are; Σ_i z_i δ_ip x_q = z_p x_q (by hand). z_p had been read as a number of its own, and the link
+    # did not follow
+    notes = "% derivtex: A: m x n; x: n\n% derivtex: z := A x\n"
+    link = "$$\\sum_{i=1}^{m} z_i (1 - z_i) \\delta_{ip} x_q = z_p (1 - z_p) x_q$$"
+    assert statuses(tmp_path, notes + link) == ["ok"]
+    wrong = link.replace("= z_p (1 - z_p)", "= z_p (1 + z_p)")
+    assert statuses(tmp_path, notes + wrong) == ["does not follow"]

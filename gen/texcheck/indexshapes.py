@@ -311,9 +311,12 @@ class Shapes:
             if name[:1].islower() and len(self.dims.members(columns)) == 1 and not self.dims.one(columns):
                 self.dims.union(columns, ONE, name)
         self.lined_up()
+        sizes = self.scope.dimensions()
         for key, var in self.keys.items():
-            if all(v in self.dims.of_index for v in self.dims.members(var)):
-                self.dims.union(var, bound_range(key.name, self.uppers.get(key)), "the sum's bound")
+            upper = self.uppers.get(key)
+            if all(v in self.dims.of_index for v in self.dims.members(var)) or upper in sizes:
+                # a bound the declarations size (\sum_{k=1}^{m} of z_k, z: n) is the index's range too
+                self.dims.union(var, bound_range(key.name, upper), "the sum's bound")
         if both := sorted(set(self.families) & self.symbols_written):
             raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
         sized = {v for shape in self.symbols.values() for v in shape} | self.dims.of_index

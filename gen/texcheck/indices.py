@@ -60,7 +60,9 @@ def is_entry_name(name: str, symbols: set, scope) -> bool:
     if parts is None or scope.lookup(name) is not None:
         return False
     base = parts[0]
-    return base in symbols or (scope.lookup(base) is not None and scope.lookup(base).shape is not None)
+    declared = scope.lookup(base) is not None and scope.lookup(base).shape is not None
+    defined = base in scope.defined and not scope.defined[base].params and name not in scope.defined
+    return base in symbols or declared or defined  # z_p of z := Ax, as of a declared z
 
 
 def through_definitions(tree, scope):

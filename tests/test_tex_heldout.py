@@ -776,3 +776,28 @@ def test_an_entry_of_a_vector_the_text_defines(tmp_path):
     assert statuses(tmp_path, notes + link) == ["ok"]
     wrong = link.replace("= z_p (1 - z_p)", "= z_p (1 + z_p)")
     assert statuses(tmp_path, notes + wrong) == ["does not follow"]
+
+
+def test_a_definition_read_before_the_function_it_applies_is_defined(tmp_path):
+    # zingale: z := g(A x) is annotated before the display g(ξ) = 1/(1 + e^{-ξ}) defines g; with g
+    # known, z is g applied to Ax (not g times Ax): ∂z_i/∂A_pq = g(b_i)(1 - g(b_i)) δ_ip x_q =
+    # z_i(1 - z_i) δ_ip x_q (by hand, the sigmoid's derivative); a sign slipped does not follow, and
+    # where both sides are 0 wherever i ≠ p the agreement there says nothing
+    notes = "% derivtex: A: m x n; x: n\n% derivtex: b := A x; z := g(A x)\n"
+    define = "$$g(\\xi) = \\frac{1}{1 + e^{-\\xi}}$$\n"
+    link = "$$\\frac{\\partial z_i}{\\partial A_{pq}} = g(b_i)(1 - g(b_i)) \\delta_{ip} x_q$$"
+    assert statuses(tmp_path, notes + define + link) == ["skipped", "ok"]
+    assert statuses(tmp_path, notes + define + link.replace("= g(b_i)", "= -g(b_i)")) == [
+        "skipped",
+        "does not follow",
+    ]
+
+
+def test_a_derivative_written_zero_apart_from_its_diagonal_is_still_not_decided(tmp_path):
+    # "∂x_i/∂x_j = 0" is the case j ≠ i written without saying so (cannot check, as before); a side
+    # written with the Kronecker δ addresses the case i = j too: 2δ_ij does not follow (it is δ_ij)
+    notes = "% derivtex: x: n\n"
+    assert statuses(tmp_path, notes + "$$\\frac{\\partial x_i}{\\partial x_j} = 0$$") == ["cannot check"]
+    assert statuses(tmp_path, notes + "$$\\frac{\\partial x_i}{\\partial x_j} = 2\\delta_{ij}$$") == [
+        "does not follow"
+    ]

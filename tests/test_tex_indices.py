@@ -187,9 +187,9 @@ def test_an_index_repeated_and_also_free_is_read_literally(tmp_path):
         (r"\sum_{i,j} \frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = A_{lk}", ["ok"]),
         (r"\sum_{i,j} \frac{\partial X_{ij}}{\partial X_{kl}} A_{ji} = A_{kl}", ["does not follow"]),
         (r"\frac{\partial X_{ij}}{\partial X_{kl}} = \delta_{ik} \delta_{jl}", ["ok"]),
-        # 2δ_ik δ_jl differs only where i = k and j = l; elsewhere both are 0 (main's rule: a
-        # derivative's sides that agree only where its index pairs differ are not decided)
-        (r"\frac{\partial X_{ij}}{\partial X_{kl}} = 2\delta_{ik} \delta_{jl}", ["cannot check"]),
+        # 2δ_ik δ_jl differs where i = k and j = l and both are 0 elsewhere: both sides are written
+        # for i = k (a δ), so their agreement apart says nothing; the factor 2 does not follow
+        (r"\frac{\partial X_{ij}}{\partial X_{kl}} = 2\delta_{ik} \delta_{jl}", ["does not follow"]),
         # ∂(X_ij X_ji)/∂X_pq summed over i, j (tr X²): X_qp + X_qp
         (
             r"\sum_{i,j} \left(\frac{\partial X_{ij}}{\partial X_{pq}} X_{ji}"

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Call, Name
 from ..expr.texnames import gradient_name, raised
-from .applied import applying
+from .applied import applicable, applying, known_forms
 from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
@@ -19,6 +19,7 @@ from .links import FALSE, SKIPPED, Outcome, check_chain
 from .properties import with_shapes_kept
 from .prose import defined_in_braces, defined_in_prose
 from .rows import chains, last_side, mathematics, statements_of
+from .shapes import names_in
 from .symbols import Scope, annotate, harvested, sidecar
 from .symmetry import stated
 from .undefined import explained
@@ -250,10 +251,28 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
             outcomes = continued(chain, where, applying(parse, where), event, first=k == 0)[0]
             found[k] = (found[k][0], tuple(explained(chain, outcomes, where)))
     found = [(line, tuple(o.decided() for o in outcomes)) for line, outcomes in found]
+    defined = reread(defined, {n for d in made for n, f in d.items() if f.params}, parse, scope)
     earlier = going_on(scope.earlier, event)
     return replace(
         scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier
     ), found
+
+
+def reread(defined: dict, functions: set, parse, scope: Scope) -> dict:
+    """``defined`` with the definitions that were read before a function they apply was defined
+    read again (``z := g(A x)`` annotated before the display ``g(\\xi) = …``: g applied, not g times Ax)."""
+    if not functions:
+        return defined
+    out = dict(defined)
+    for name, d in defined.items():
+        if name in functions or isinstance(d.tree, str) or not functions & set(names_in(d.tree)):
+            continue
+        try:
+            tree = parse(d.body.value, d.body.span, functions=applicable(defined), names=known_forms(scope))
+        except SpecError:
+            continue
+        out[name] = replace(d, tree=tree, written=None)
+    return out
 
 
 def names_defined(chain, link, scope: Scope, name_of) -> bool:

@@ -532,6 +532,10 @@ def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> t
     error = np.abs(x - y)
     mask = coinciding(keys, error.shape, pairs)
     apart = error[~mask] if mask.any() and not mask.all() else np.array([np.inf])
+    beside = max(np.abs(x[~mask]).max(initial=0.0), np.abs(y[~mask]).max(initial=0.0)) if mask.any() else 0.0
+    nowhere = min(np.abs(x).max(initial=0.0), np.abs(y).max(initial=0.0)) <= 1e-12 * scale  # "= 0" (i ≠ j)
+    if beside <= 1e-12 * scale and not nowhere:  # both 0 wherever i ≠ j, both written for i = j (δ_ip x_q):
+        apart = np.array([np.inf])  # their agreement apart says nothing
     point = (np.real(x).ravel(), np.real(y).ravel())
     return float(error.max() / scale), note, float(apart.max() / scale), point
 

@@ -801,3 +801,16 @@ def test_a_derivative_written_zero_apart_from_its_diagonal_is_still_not_decided(
     assert statuses(tmp_path, notes + "$$\\frac{\\partial x_i}{\\partial x_j} = 2\\delta_{ij}$$") == [
         "does not follow"
     ]
+
+
+def test_a_symbol_declared_with_a_bold_subscript(tmp_path):
+    # murundb, joacorapela (Gaussian blocks): Σ_{\mathbf{x}\mathbf{y}} declared is a symbol; with
+    # Σ_yx := Σ_xyᵀ, Σ_xy Σ_yy⁻¹ Σ_yx = (Σ_yy⁻¹ Σ_yx)ᵀ Σ_yx (by hand, Σ_yy symmetric); an undeclared
+    # J_{\mathbf x} stays refused (a Jacobian's subscript, not an index)
+    xy, yy, yx = (f"\\Sigma_{{\\mathbf{{{a}}}\\mathbf{{{b}}}}}" for a, b in ("xy", "yy", "yx"))
+    notes = f"% derivtex: {yy}: m x m positive definite; {xy}: n x m\n% derivtex: {yx} := {xy}^T\n"
+    link = f"$${xy} {yy}^{{-1}} {yx} = ({yy}^{{-1}} {yx})^T {yx}$$"
+    assert statuses(tmp_path, notes + link) == ["ok"]
+    assert statuses(tmp_path, notes + link.replace(")^T", ")")) != ["ok"]
+    found = checked_in_paper(tmp_path, "% derivtex: J: n x n\n$$J_{\\mathbf x} = J$$\n")
+    assert found[0].status == "not understood" and "Jacobian" in found[0].message

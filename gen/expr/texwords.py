@@ -123,8 +123,17 @@ class Words:
         tokens = self.group_tokens()
         if bases[0] == "I" and not any(n.startswith("I") and n != "I" for n in self.names):
             return Call("I", (as_size(self.sub_parse(tokens, where=token)),), token.pos)  # I_{n}, I_{n^2}
-        self.stream.push([Tok("char", "{", token.pos), *tokens, Tok("char", "}", token.pos)])
-        sub = self.subscript_text()
+        braced = [Tok("char", "{", token.pos), *tokens, Tok("char", "}", token.pos)]
+        self.stream.push(braced)
+        try:
+            sub = self.subscript_text()
+        except SpecError as error:  # \Sigma_{\mathbf{xy}}: a name only where the text declares it so
+            if not any(t.text in BOLD for t in tokens):
+                raise
+            self.stream.push(braced)
+            sub = self.subscript_text(bold=True)
+            if not any(f"{b}_{sub}" in self.names or f"{b}{sub}" in self.names for b in bases):
+                raise error
         spellings = tuple(s for b in bases for s in (f"{b}_{sub}", f"{b}{sub}"))
         if not any(s in self.names for s in spellings):
             special = self.subscripted(bases[0], sub, token)
@@ -229,8 +238,9 @@ class Words:
             return Call("commutation", pair, token.pos)
         return None
 
-    def subscript_text(self) -> str:
-        """A subscript as the text of a name: ``1``, ``max``, ``ij``, ``alpha`` (``\\alpha``)."""
+    def subscript_text(self, bold: bool = False) -> str:
+        """A subscript as the text of a name: ``1``, ``max``, ``ij``, ``alpha`` (``\\alpha``); with
+        ``bold``, a bold variable's letters too (``\\Sigma_{\\mathbf{xy}}``, a name the text declares)."""
         parts, accent = [], None
         tokens = self.group_tokens()
         signs = [t.text for t in tokens if not t.is_char("{", "}")]
@@ -263,6 +273,8 @@ class Words:
             elif token.text in WORD_STYLES or token.text in SPACES or token.is_char("{", "}"):
                 continue
             elif token.text in BOLD and bold_capitals(tokens[at + 1 :]):  # R_{\mathbf A}: a matrix's name
+                continue
+            elif token.text in BOLD and bold:
                 continue
             elif token.text in BOLD:  # J_{\mathbf x}: a vector as subscript names a variable (a Jacobian)
                 message = f"the subscript \\{token.text}{{…}} is a variable (a Jacobian's?) J_{{\\mathbf x}}"

@@ -50,7 +50,7 @@ def known_forms(scope) -> frozenset:
     }  # \delta Y, \Delta x
     kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
     gradients = {n for n in named if n.startswith("nabla") and n.endswith(")")}  # \nabla f(x_k): declared
-    return frozenset(steps | marks | layers | varied | kernels | gradients)
+    return frozenset(steps | marks | layers | varied | kernels | gradients | scope.bolded)
 
 
 def kernel(name: str, scope) -> bool:

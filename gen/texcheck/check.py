@@ -58,6 +58,8 @@ VARIATION = re.compile(r"\\(delta|Delta)(?![A-Za-z])\s*([^\s^_].*)")  # \delta Y
 # a layer's (an iterate's) symbol declared with its index above, W^l, a^{l-1}, \delta^L, x^{k+1}
 INDEX = r"(?:[A-SU-Za-z]|\\ell\b|\\tau\b)"  # a letter, not T (a transpose)
 LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?)\s*\}}|({INDEX}))")
+# a bold variable in a subscript (\Sigma_{\mathbf{x}\mathbf{y}}): the letters name the symbol where declared
+BOLD_SUBSCRIPT = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*([^{}]*?)\s*\}|(\\?[A-Za-z]+))")
 # the gradient (the Hessian) of an abstract f at a point, declared as a symbol: \nabla f(x_k), \nabla^2 f(x)
 NABLA = re.compile(r"\\nabla\s*(?:\^\s*\{?\s*(\d)\s*\}?)?\s*([A-Za-z])\s*\((.+)\)")
 # a name with its time step, x(n), x[n] (in brackets a step only: P[r \vert x] is a density)
@@ -91,7 +93,13 @@ def name_reader(parse):
             step = match.group(2) if match.group(2) is not None else match.group(3)
             brackets = "()" if match.group(2) is not None else "[]"
             return f"{name_of(match.group(1), span)}{brackets[0]}{''.join(step.split())}{brackets[1]}"
-        tree = parse(latex, span)
+        try:
+            tree = parse(latex, span)
+        except SpecError:
+            if not BOLD_SUBSCRIPT.search(latex):
+                raise
+            plain = BOLD_SUBSCRIPT.sub(lambda m: m.group(1) or m.group(2), latex)  # Σ_{\mathbf{xy}}: Σ_{xy}
+            tree = parse(plain, span)
         if commuting := commutation_named(tree):  # K_{fu}: a kernel matrix the text declares
             return commuting
         if not isinstance(tree, Name):
@@ -198,6 +206,7 @@ def on_note(scope: Scope, event: Event, base, parse, name_of):
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
     kept = dict(declared=base.declared, defined=base.defined, layout=base.layout, gradient=base.gradient)
+    kept |= dict(bolded=base.bolded)
     return replace(scope, **kept, skip=False, solving="", unknowns=(), earlier=(), varied=frozenset()), ()
 
 

@@ -69,6 +69,9 @@ class Scope:
     unknowns: tuple = ()  # what it solves for, where a derivative set to zero says (conditions.unknowns_of)
     earlier: tuple = ()  # (file, running side, last side): what a display starting with "=" goes on from
     varied: frozenset = frozenset()  # the names the section differentiates by (links.model_equation)
+    bolded: frozenset = (
+        frozenset()
+    )  # declared with a bold subscript, \Sigma_{\mathbf{xy}} (applied.known_forms)
 
     def lookup(self, name: str) -> Declared | None:
         name = base(name)  # a value drawn of a random symbol is declared as the symbol is
@@ -129,12 +132,15 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
             said = f"{as_written(name)} := ∂{by[0]}/∂{by[1]}: {by[0]} is declared, not defined in terms"
             said += f" of {by[1]} (a dependence said in words); {as_written(name)} stays as declared"
             raise SpecError(said, span)
+        scope = with_bolded(scope, {name: head.strip()})
         return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})
     if ":" in item:
         names, what = item.split(":", 1)
         declared = declaration(what, span, f"line {span.line}")
         sized = [n for n in listed(names) if not ones_sized(n, declared, parse, span)]  # \mathbf{1}: n
-        added = {name_of(n.strip(), span): declared for n in sized}
+        written = {name_of(n.strip(), span): n.strip() for n in sized}
+        added = dict.fromkeys(written, declared)
+        scope = with_bolded(scope, written)
         if identity(added.get("I")):  # I: n x n, the identity's size: still the identity, sized so
             added.pop("I")
         return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
@@ -167,6 +173,15 @@ def listed(names: str) -> list[str]:
             out.append(names[start:k])
             start = k + 1
     return [*out, names[start:]]
+
+
+BOLD_SUBSCRIPT = re.compile(r"_\s*\{[^{}]*\\(?:mathbf|boldsymbol|bm)\b")
+
+
+def with_bolded(scope: Scope, written: dict) -> Scope:
+    """``scope`` with the names of ``written`` (name → LaTeX) that were written with a bold subscript."""
+    found = {name for name, latex in written.items() if BOLD_SUBSCRIPT.search(latex)}
+    return replace(scope, bolded=scope.bolded | found) if found else scope
 
 
 def ones_sized(latex: str, declared: Declared, parse, span) -> bool:

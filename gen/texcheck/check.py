@@ -4,6 +4,7 @@ declarations kept up to date, each display block's chains checked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -123,8 +124,8 @@ class Reading:
     """A file's events and the readers its displays are parsed with (its own macros, its sidecar)."""
 
     events: list[Event]
-    parse: object
-    name_of: object
+    parse: Callable  # (text, span, functions=, names=) -> AST: the LaTeX front end with the document's macros
+    name_of: Callable[[str, object], str]  # a LaTeX name -> the name the front end gives it
     base: Scope
 
     def step(self, scope: Scope, event: Event):

@@ -151,6 +151,11 @@ def test_a_calligraphic_letter_is_a_function_or_symbol_of_its_own(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "shape error", "ok"]
     # \mathcal{L} is not L: the first link would not hold with L, a free scalar
     assert statuses(tmp_path, body.replace("\\nabla_{\\beta}\\mathcal{L}", "\\nabla_{\\beta}L"))[0] != "ok"
+    # plain TeX's {\cal L} (and \cal{L}, as an annotation writes it) is the same symbol
+    old_style = body.replace("\\mathcal{L} :=", "\\cal{L} :=").replace(
+        "\\nabla_{\\beta}\\mathcal{L}", "\\nabla_{\\beta}{\\cal L}"
+    )
+    assert statuses(tmp_path, old_style) == ["ok", "shape error", "ok"]
 
 
 # --- A^{-1/2}: the inverse of the principal square root ------------------------------------
@@ -447,3 +452,47 @@ def test_a_reason_row_between_the_steps_of_a_chain(tmp_path):
         (6, "skipped"),
     ]
     assert "reason" in found[-1].message
+
+
+# --- LaTeX as OCR sets it (Mathpix): \mathrm{~s}_{t}, \text { net }_{t} ----------------------------
+
+# A recurrent layer (Goodfellow, Bengio & Courville, Deep Learning, eq. 10.8; iDestro's notes, OCR'd):
+# net_t = U x_t + W s_{t-1}. A tie inside \mathrm and a spaced \text word with a subscript are names.
+
+
+def test_names_as_ocr_sets_them(tmp_path):
+    notes = "% derivtex: s_{t-1}, x_t: n; U, W: n x n; \\operatorname{net}_t := U x_t + W s_{t-1}\n"
+    right = "$$\\text { net }_{t} = U \\mathrm{~x}_{t}+W \\mathrm{~s}_{t-1}$$\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("W \\mathrm", "W^T \\mathrm")) == ["does not follow"]
+
+
+def test_a_function_defined_under_its_styled_name(tmp_path):
+    # a row-wise softmax (Vaswani et al., "Attention is all you need", eq. 1): each row sums to one;
+    # defined as \text{softmax}(X) := diag(exp(X) 1)^{-1} exp(X), it is the text's, not the built-in
+    notes = (
+        "% derivtex: X: n x n; \\text{softmax}(X) := \\operatorname{diag}(\\exp(X)\\mathbf{1})^{-1}\\exp(X)\n"
+    )
+    assert statuses(tmp_path, notes + "$$\\text{softmax}(X)\\mathbf{1} = \\mathbf{1}$$\n") == ["ok"]
+    assert statuses(tmp_path, notes + "$$\\mathbf{1}^T\\text{softmax}(X) = \\mathbf{1}^T$$\n") == [
+        "does not follow"
+    ]
+
+
+# --- a derivative of a derivative of an undefined function; a semidefinite ordering ----------------
+
+# Least squares for ARX models (m1gwings' system-identification notes): the Hessian of J(θ) written
+# ∂/∂θ ∇_θ J(θ) where the section never writes J out; ⪰ 0 (Boyd & Vandenberghe, Convex
+# Optimization, §A.5.2: the semidefinite ordering) is a relation, not an equality.
+
+
+def test_a_derivative_of_the_gradient_of_an_undefined_function_cannot_be_checked(tmp_path):
+    # (an internal error before: the inner gradient of J, never written out, reached the shapes)
+    body = (
+        "% derivtex: \\phi, \\theta: n; layout numerator\n"
+        "$$\\nabla^2_\\theta J(\\theta) = \\frac{\\partial}{\\partial \\theta} \\nabla_\\theta J(\\theta)"
+        " = 2 \\phi \\phi^T \\succcurlyeq 0$$\n"
+    )
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check", "cannot check", "skipped"]
+    assert "J(x) :=" in found[0].message and "succcurlyeq" in found[2].message

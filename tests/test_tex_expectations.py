@@ -123,3 +123,35 @@ def test_the_physicists_angle_brackets_are_the_mean(tmp_path):
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace("A \\langle x x^T", "\\langle A x x^T")) == ["ok"]
     assert statuses(tmp_path, body.replace("\\langle x x^T \\rangle", "x x^T")) == ["does not follow"]
+
+
+def test_covariances_and_variances_are_expectations(tmp_path):
+    # Kalman prediction (adonothing's and atulsingh-nikki's notes): Cov(Fe + w) = F Cov(e) F^T + Cov(w)
+    # for e and w independent (by hand: the cross terms E[(e - Ee)(w - Ew)^T] vanish); dropping the
+    # independence, the transpose or the noise term is a slip
+    notes = "% derivtex: e, w: n, random{independent}; F: n x n\n$${claim}$$"
+    right = "Cov(F e + w) = F \\operatorname{Cov}(e) F^T + \\text{Cov}[w]"
+    assert statuses(tmp_path, notes.format(independent=", independent", claim=right)) == ["ok"]
+    assert statuses(tmp_path, notes.format(independent="", claim=right)) == ["does not follow"]
+    for slip in (right.replace("F^T", "F"), right.replace(" + \\text{Cov}[w]", "")):
+        assert statuses(tmp_path, notes.format(independent=", independent", claim=slip)) == [
+            "does not follow"
+        ]
+    # Var(c^T y) = c^T Var(y) c for any distribution of y (ESL 3.3(a), briansmlee); Cov(x, y) with two
+    # arguments is E[(x - Ex)(y - Ey)^T], so Cov(x, Ax) = Cov(x) A^T, not A Cov(x)
+    fixed = "% derivtex: y: n, random; c: n; A: n x n\n$${claim}$$"
+    assert statuses(tmp_path, fixed.format(claim="\\mathrm{Var}(c^T y) = c^T Var(y) c")) == ["ok"]
+    assert statuses(tmp_path, fixed.format(claim="\\mathrm{Var}(c^T y) = c^T Var(y)")) != ["ok"]
+    assert statuses(tmp_path, fixed.format(claim="Cov(y, A y) = Cov(y) A^T")) == ["ok"]
+    assert statuses(tmp_path, fixed.format(claim="Cov(y, A y) = A Cov(y)")) == ["does not follow"]
+    # the second moment minus the mean squared, written with \{ \} (joacorapela's notes)
+    moment = "\\text{Cov}\\{y\\} = E[y y^T] - E[y] E[y]^T"
+    assert statuses(tmp_path, fixed.format(claim=moment)) == ["ok"]
+    assert statuses(tmp_path, fixed.format(claim=moment.replace("- E[y]", "+ E[y]"))) == ["does not follow"]
+
+
+def test_a_moment_with_nothing_declared_random_cannot_be_checked(tmp_path):
+    # Cov(y) = y yᵀ would hold with E dropped: never taken for true, and the message says what unlocks it
+    notes = "% derivtex: y: n\n$$Cov(y) = y y^T$$"
+    assert statuses(tmp_path, notes) == ["cannot check"]
+    assert "% derivtex: x, v: random" in messages(tmp_path, notes)[0]

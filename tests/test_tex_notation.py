@@ -253,20 +253,22 @@ def test_an_elided_product_or_sum_is_not_understood_and_says_why(tmp_path):
 
 def test_probability_notation_is_named_never_a_product_of_letters(tmp_path):
     # Bishop, Pattern Recognition and Machine Learning (2006), eq. (2.59) and a covariance; densities
-    # p(x \mid \mu) are read as functions (tests/test_tex_probability.py)
+    # p(x \mid \mu) are read as functions (tests/test_tex_probability.py); a correlation is refused
     body = r"""\[ \mathbb{E}[xx^{\top}] = \mu\mu^{\top} + \Sigma \]
 \[ \operatorname{Cov}(x) = \Sigma \]
+\[ \operatorname{Corr}(x) = \Sigma \]
 """
     found = outcomes(tmp_path, body)
-    assert [o.status for o in found] == ["cannot check", "not understood"]
-    assert "random" in found[0].message  # E[…]: which symbols are random is what it needs
-    assert "probability notation" in found[1].message and "'Cov'" in found[1].message
-    # with x declared random and the moments defined as the text defines them, (2.59) holds
+    assert [o.status for o in found] == ["cannot check", "cannot check", "not understood"]
+    assert "random" in found[0].message and "random" in found[1].message  # E[…], Cov(…): which are random
+    assert "probability notation" in found[2].message and "'Corr'" in found[2].message
+    # with x declared random and the moments defined as the text defines them, (2.59) holds, and Cov(x)
+    # is E[(x - E[x])(x - E[x])ᵀ], Σ
     moments = r"% derivtex: x: n, random; \mu := \mathbb{E}[x]; \Sigma := \mathbb{E}[(x-\mu)(x-\mu)^\top]"
     found = outcomes(tmp_path, moments + "\n" + body)
-    assert [o.status for o in found] == ["ok", "not understood"]
-    wrong = body.replace(r"\mu\mu^{\top} + \Sigma", r"\mu\mu^{\top}")
-    assert outcomes(tmp_path, moments + "\n" + wrong)[0].status == "does not follow"
+    assert [o.status for o in found] == ["ok", "ok", "not understood"]
+    wrong = body.replace(r"\mu\mu^{\top} + \Sigma", r"\mu\mu^{\top}").replace("Cov}(x) = ", "Cov}(x) = 2")
+    assert [o.status for o in outcomes(tmp_path, moments + "\n" + wrong)][:2] == ["does not follow"] * 2
 
 
 # --- signal-processing notation: x(n) a time step's vector, sums from 0 to N-1, \textbf in math ------
@@ -278,6 +280,23 @@ def test_a_declared_time_step_name_is_a_symbol(tmp_path):
     right = r"\[\textbf{x}(n) \textbf{x}^T(n) \textbf{w} = (\textbf{w}^T \textbf{x}(n))\textbf{x}(n)\]"
     assert statuses(tmp_path, notes + right) == ["ok"]
     assert statuses(tmp_path, notes + right.replace("= (", "= 2(")) == ["does not follow"]
+
+
+def test_an_end_value_of_a_declared_time_step_name_defines_no_function(tmp_path):
+    # LQ tracking by the HJB equation (n1c0d1ng's notes): the end values K(t_f) = S, s(t_f) = -S x_f of
+    # symbols declared with their time, then (Kx + s)^T(Kx + s) expanded at t (by hand: the cross
+    # terms are 2 s^T K x with K symmetric); K(t_f) = S is an equation for K(t_f), not K's definition
+    notes = "% derivtex: x, x_f: n; S: n x n symmetric; K(t), K(t_f): n x n symmetric; s(t), s(t_f): n\n"
+    body = (
+        "\\[ K(t_f) = S, \\quad s(t_f) = - S x_f \\]\n"
+        "\\[ (K(t)x + s(t))^T (K(t)x + s(t)) = x^T K(t)^T K(t) x + 2 s(t)^T K(t) x + s(t)^T s(t) \\]\n"
+    )
+    assert statuses(tmp_path, notes + body) == ["skipped", "skipped", "ok"]
+    assert statuses(tmp_path, notes + body.replace("+ 2 s(t)^T", "+ s(t)^T")) == [
+        "skipped",
+        "skipped",
+        "does not follow",
+    ]
 
 
 def test_a_time_step_that_a_sum_moves_is_refused(tmp_path):
@@ -373,3 +392,20 @@ def test_prime_as_a_superscript_and_an_expectation_without_brackets(tmp_path):
     wrong = "% derivtex: w_k: n, random, zero mean; G_k: n x n; Q_k := E[w_k w_k^T]; w_k^\\prime: n\n"
     wrong += "% derivtex: w_k^\\prime := G_k w_k\n"
     assert statuses(tmp_path, wrong + body.replace("G_k Q_k G_k^T", "Q_k")) == ["does not follow"]
+
+
+def test_blackboard_matrices_and_styled_unicode_letters(tmp_path):
+    # multivariate regression (Johnson & Wichern, Applied Multivariate Statistical Analysis, eq. 7.26;
+    # turgeonmaxime's slides write the data \mathbb{X}, \mathbb{Y}): Xᵀ(Y - XB) = XᵀY - XᵀXB, by hand;
+    # XXᵀB in its place is a shape error. 𝔼 typed as a character is the expectation (Quarto sources).
+    notes = "% derivtex: \\mathbb{X}: n x p; \\mathbb{Y}: n x q; B: p x q; x: n, random; A: q x n\n"
+    body = "\\[ \\mathbb{X}^T(\\mathbb{Y} - \\mathbb{X}B) = "
+    body += "\\mathbb{X}^T\\mathbb{Y} - \\mathbb{X}^T\\mathbb{X}B \\]\n"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(
+        tmp_path, notes + body.replace("- \\mathbb{X}^T\\mathbb{X}B", "- \\mathbb{X}\\mathbb{X}^TB")
+    ) == ["shape error"]
+    assert statuses(tmp_path, notes + "\\[ 𝔼[A x] = A 𝔼[x] \\]\n") == ["ok"]
+    assert statuses(tmp_path, notes + "\\[ 𝔼[A x] = 𝔼[x] \\]\n") != ["ok"]
+    # undeclared, \mathbb{X} stays refused: never a free symbol
+    assert statuses(tmp_path, "% derivtex: B: p x q\n\\[ \\mathbb{X} B = B \\]\n") == ["not understood"]

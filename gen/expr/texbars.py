@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import SpecError
-from .parser import Call, Name
+from .parser import BinOp, Call, Name, Postfix
 from .texlex import Tok
 
 BARS = ("vert", "rvert", "Vert")
@@ -128,6 +128,7 @@ def mentions(tree, name: str) -> bool:
 
 ELISIONS = ("cdots", "ldots", "dots", "dotsb", "dotsm", "dotsc", "vdots", "ddots")
 PROBABILITY_WORDS = frozenset("E P Pr Var Cov Corr KL".split())
+MOMENTS = ("Cov", "Var", "cov", "var")  # read as expectations (`moment`), where a bracket follows
 DENSITIES = ("p", "q")
 CONDITIONS = ("mid", "vert", "|", ",", ";")
 PROBABILITY = "is probability notation, not a matrix expression derivtex can check"
@@ -194,6 +195,28 @@ def expectation(p, token: Tok):
     if conditioned(p.stream.stack):
         raise p.error(f"a conditional expectation {PROBABILITY}", token)
     return Call("expect", (p.atom(),), token.pos)
+
+
+def moment_ahead(p, word: str) -> bool:
+    """Whether ``word`` (after ``\\operatorname``, ``\\text`` …) is a moment applied to a bracket, in a
+    text that has no symbol of that name."""
+    return word in MOMENTS and word not in p.names and (p.peek().is_char("(", "[") or p.peek().is_cs("{"))
+
+
+def moment(p, word: str, token: Tok):
+    """``Cov(x)``, ``\\operatorname{Var}[x]``, ``\\text{Cov}(x, y)``: E[x yᵀ] - E[x] E[y]ᵀ, that is
+    E[(x - E[x])(y - E[y])ᵀ] (y is x when one argument is written), checked as any E[…] over the
+    symbols the text declares random (a variance is the 1×1 case)."""
+    if conditioned(p.stream.stack):
+        raise p.error(f"a conditional moment {PROBABILITY}", token)
+    args = p.arguments(word, token)
+    if len(args) > 2:
+        raise p.error(f"{token.shown()} takes one or two arguments, found {len(args)}", token)
+    x, y = args[0], args[-1]
+    at = token.pos  # E[x yᵀ] - E[x] E[y]ᵀ: no mean inside a mean (nested, the samples multiply)
+    second = Call("expect", (BinOp("*", x, Postfix("T", y, at), at),), at)
+    means = BinOp("*", Call("expect", (x,), at), Postfix("T", Call("expect", (y,), at), at), at)
+    return BinOp("-", second, means, at)
 
 
 SIZED_OPENINGS = ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl", "biggl", "Biggl")

@@ -9,12 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .parser import BinOp, Call, Name, Num, Postfix
-from .texbars import ELISIONS, SIZED_OPENINGS, Notation, elided, expectation, refuse_probability_word
+from .texbars import (
+    ELISIONS,
+    SIZED_OPENINGS,
+    Notation,
+    elided,
+    expectation,
+    moment,
+    moment_ahead,
+    refuse_probability_word,
+)
 from .texgradient import derivative_value, gradient_of
 from .texlex import Tok
 from .texmatrix import environment
 from .texnames import (
     ACCENTS,
+    BLACKBOARD,
     BOLD,
     CLOSERS,
     CONVENIENCE,
@@ -173,7 +183,7 @@ def _sqrt(p, token: Tok):
 def _word(p, token: Tok):
     """``\\mathrm{tr}``, ``\\operatorname{diag}``: a function; ``\\mathrm{d}``: the differential;
     ``\\mathit{xy}``: a name of several letters."""
-    tokens = p.group_tokens()
+    tokens = [t for t in p.group_tokens() if not t.is_char("~")]  # \mathrm{~s}: a tie, as OCR sets it
     word = "".join(t.text for t in tokens if t.kind in ("letter", "digit") or t.is_char("_"))
     if not word or len(word) != len([t for t in tokens if not t.is_char("{", "}")]):
         if len(tokens) == 1 and tokens[0].kind == "cs" and tokens[0].text in GREEK_NAMES:
@@ -186,7 +196,9 @@ def _word(p, token: Tok):
         return expectation(p, token)  # \operatorname{E}[x], \mathrm{E}(x)
     if word == "E" and "E" not in p.names and token.text == "operatorname":  # \operatorname E w w^T
         return Call("expect", (p.nested(p.juxtaposed),), token.pos)  # the product that follows, as tr AB
-    if len(word) > 1 or p.peek().is_char("["):  # \operatorname{Var}(x)
+    if moment_ahead(p, word):
+        return moment(p, word, token)  # \operatorname{Var}(x), \text{Cov}[x, y]
+    if len(word) > 1 or p.peek().is_char("["):  # \operatorname{Pr}(A)
         refuse_probability_word(p, word, token)
     if word in WORDS and word not in p.names:
         return p.function(WORDS[word], token)
@@ -264,6 +276,10 @@ def _indicator(p, token: Tok):
     letter = "".join(t.text for t in p.group_tokens())
     if letter == "E" and "E" not in p.names:
         return expectation(p, token)
+    if moment_ahead(p, letter):  # \mathbb{Var}(x)
+        return moment(p, letter, token)
+    if f"{letter}{BLACKBOARD}" in p.names:  # \mathbb{X}, a data matrix the text declares so
+        return p.named((f"{letter}{BLACKBOARD}",), token)
     refuse_probability_word(p, letter, token)
     if letter != "I":
         raise p.error(f"\\mathbb{{{letter}}} is not understood here", token)

@@ -91,6 +91,20 @@ def greek(char: str) -> tuple[tuple[str, str], ...] | None:
     return (("cs", word.capitalize() if capital else word),)
 
 
+STYLED = re.compile(r"(?:MATHEMATICAL )?(DOUBLE-STRUCK|BOLD|ITALIC|BOLD ITALIC) (CAPITAL|SMALL) ([A-Z])")
+STYLES = {"DOUBLE-STRUCK": "mathbb", "BOLD": "mathbf", "BOLD ITALIC": "mathbf"}  # italic: the letter
+
+
+def styled(char: str) -> tuple[tuple[str, str], ...] | None:
+    """𝔼, ℝ, 𝐱, 𝑥 typed as characters: ``\\mathbb{E}``, ``\\mathbf{x}``, the letter x."""
+    if (match := STYLED.fullmatch(unicodedata.name(char, ""))) is None:
+        return None
+    letter = match.group(3) if match.group(2) == "CAPITAL" else match.group(3).lower()
+    if (style := STYLES.get(match.group(1))) is None:
+        return (("letter", letter),)
+    return (("cs", style), ("char", "{"), ("letter", letter), ("char", "}"))
+
+
 CAPITALS = frozenset("Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split())
 # mathematics typed as Unicode characters (Markdown sources): the tokens LaTeX spells it with
 UNICODE = {
@@ -106,7 +120,11 @@ UNICODE = {
     "∇": (("cs", "nabla"),),
     "′": (("char", "'"),),
     "∑": (("cs", "sum"),),
+    "ℓ": (("cs", "ell"),),
     **{c: typed for c in map(chr, range(0x391, 0x3CA)) if (typed := greek(c))},
+    **{
+        c: typed for c in map(chr, (*range(0x1D400, 0x1D56C), *range(0x2100, 0x2150))) if (typed := styled(c))
+    },
 }
 SIZES = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
 

@@ -25,6 +25,7 @@ GREEK_NAMES |= {  # amsmath's italic capitals: \varLambda is Λ
 }
 GREEK_NAMES["ell"] = ("ell",)  # \ell: a log-likelihood's letter, a name as a Greek letter is
 
+BLACKBOARD = "bb"  # \mathbb{X}: the name Xbb, where the text declares it (a matrix, never \mathbb{R})
 # words that name a function: the grammar's names and aliases, and the words LaTeX sets them with
 WORDS = {name: name for name in FUNCTIONS if name not in ("d", "I")}
 WORDS |= {alias: f.name for f in FUNCTIONS.values() for alias in f.aliases}
@@ -76,7 +77,7 @@ PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  #
 BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec bold textbf".split())  # \textbf{w}: typed in math
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
-ACCENTS |= {"mathcal": "cal", "mathscr": "scr"}  # \mathcal{L}: a symbol of its own (Lcal), not L
+ACCENTS |= {"mathcal": "cal", "cal": "cal", "mathscr": "scr"}  # \mathcal{L}, {\cal L}: Lcal, not L
 
 
 RAISED = "^"  # x^k, H^kp1: an iterate's symbol, declared with its index above (not x_k, an entry of x)
@@ -105,6 +106,7 @@ def as_written(name: str) -> str:
     for accent, suffix in (
         ("mathcal", "cal"),
         ("mathscr", "scr"),
+        ("mathbb", BLACKBOARD),
         ("hat", "hat"),
         ("tilde", "tilde"),
         ("bar", "bar"),

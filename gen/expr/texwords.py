@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
+from .texbars import MOMENTS, density_ahead, expectation, moment
 from .texbars import SIZED_OPENINGS as OPENING_SIZES
-from .texbars import density_ahead, expectation
 from .texcontrol import as_size
 from .texdensity import GAMMA_FUNCTION, density, density_arguments, known_density_ahead, logged_density_ahead
 from .texlex import Tok
@@ -57,6 +57,12 @@ class Words:
                 for _ in word:
                     self.stream.next()
                 return self.function(WORDS[word], first)
+        for word in (w for w in MOMENTS if w[0] == first.text):  # Cov(x), Var[x] typed as letters
+            if word not in self.names and self.spelled(word) and self.opens(len(word)):
+                for _ in word[1:]:
+                    self.stream.next()
+                self.next()
+                return moment(self, word, first)
         self.next()
         if (stepped := self.declared_with_argument(Name(first.text, first.pos))) is not None:
             return stepped  # d[n], E(k): a time step's symbol the text declares, not d(n) nor E[n]

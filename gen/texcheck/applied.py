@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..expr.texnames import RAISED
+from ..expr.texnames import BLACKBOARD, RAISED
 from ..expr.texoperators import KRON_APPLIED
 from .shapes import names_in
 
@@ -50,7 +50,8 @@ def known_forms(scope) -> frozenset:
     }  # \delta Y, \Delta x
     kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
     gradients = {n for n in named if n.startswith("nabla") and n.endswith(")")}  # \nabla f(x_k): declared
-    return frozenset(steps | marks | layers | varied | kernels | gradients | scope.bolded)
+    boards = {n for n in known if re.fullmatch(rf"[A-Za-z]{BLACKBOARD}(?:_.+)?", n)}  # \mathbb{X}: declared
+    return frozenset(steps | marks | layers | varied | kernels | gradients | boards | scope.bolded)
 
 
 def kernel(name: str, scope) -> bool:

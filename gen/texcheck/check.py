@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Call, Name
-from ..expr.texnames import gradient_name, raised
+from ..expr.texnames import BLACKBOARD, gradient_name, raised
 from .applied import applicable, applying, known_forms
 from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
@@ -63,6 +63,8 @@ LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?)\s*\}}|({IN
 BOLD_SUBSCRIPT = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*([^{}]*?)\s*\}|(\\?[A-Za-z]+))")
 # the gradient (the Hessian) of an abstract f at a point, declared as a symbol: \nabla f(x_k), \nabla^2 f(x)
 NABLA = re.compile(r"\\nabla\s*(?:\^\s*\{?\s*(\d)\s*\}?)?\s*([A-Za-z])\s*\((.+)\)")
+BLACKBOARD_LETTER = re.compile(r"\\mathbb\s*\{\s*([A-Za-z])\s*\}")
+STYLED_WORD = re.compile(r"\\(?:text|textrm|mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})\s*\}")
 # a name with its time step, x(n), x[n] (in brackets a step only: P[r \vert x] is a density)
 ARGUMENT = re.compile(r"(.+?)\s*(?:\(([^()]*)\)|\[([A-Za-z0-9+\-\s]*)\])")
 
@@ -74,6 +76,10 @@ def name_reader(parse):
     def name_of(latex: str, span):
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", latex.strip()):  # a name as the grammar writes it
             return latex.strip()
+        if match := STYLED_WORD.fullmatch(latex.strip()):  # \text{softmax}, \operatorname{net}: the word
+            return match.group(1)
+        if match := BLACKBOARD_LETTER.fullmatch(latex.strip()):  # \mathbb{X}: a symbol of its own
+            return match.group(1) + BLACKBOARD
         latex = PRIME.sub("'", latex.strip())  # w_k^{\prime} is w_k'
         if latex.endswith("'") and not latex.endswith("''"):  # S', \Sigma': a symbol
             return f"{name_of(latex[:-1], span)}prime"

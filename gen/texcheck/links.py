@@ -393,6 +393,8 @@ def application(parse, source, side, scope):
     name = "ell" if name == "\\ell" else name
     if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
         return None
+    if scope.lookup(re.sub(r"\s+", "", side.text)) is not None:  # K(t_f): a symbol declared with its step
+        return None
     if name in scope.defined and not scope.defined[name].params:
         return (
             None  # \ell(\mu, \Sigma \mid x) of an \ell := …: the names it is written with (the front end's)
@@ -589,6 +591,9 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
     if defined:
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
+    if any(isinstance(n, Gradient) for t in (left, right) for n in list(index_nodes(t))[1:]):
+        message = "a derivative of a derivative of a function the text does not define cannot be checked"
+        return outcome(chain, k, CANNOT, f"{message}: define it (% derivtex: J(x) := <LaTeX>)")
     if missing := undefined_call(left) or undefined_call(right):
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = DECLARATIONS.get(missing.name, f"% derivtex: {missing.name}({params}) := <LaTeX>")

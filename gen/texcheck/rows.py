@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ..expr.texbars import MOMENTS
 from ..expr.texnames import WORDS
 from .conditions import after_condition
 from .document import Event
@@ -41,7 +42,7 @@ ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # MSE, RSS, ELBO: a name, not a remark
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 # \text{tr}, \text{softmax}(x): a function's name, not a remark (blanked, softmax(x) would read as x)
-OPERATOR_NAMES = frozenset({*"tr Tr det diag vec logdet rank etr".split(), *WORDS})
+OPERATOR_NAMES = frozenset({*"tr Tr det diag vec logdet rank etr E".split(), *WORDS, *MOMENTS})
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
 # The relations, longest first; those other than = only separate sides (their links are skipped);
@@ -51,7 +52,7 @@ RELATIONS = re.compile(
     r"|(?P<other>:=|=:|\\coloneqq|\\eqqcolon|\\triangleq|\\equiv|\\(?:Long|long)?(?:right|left|leftright)arrow\b"
     r"|\\(?:Long|long)?(?:Right|Left|LeftRight|Leftright)arrow\b|\\implies\b|\\impliedby\b|\\iff\b"
     r"|\\approx\b|\\simeq\b|\\sim\b|\\cong\b|\\propto\b|\\leq?\b|\\geq?\b|\\leqslant\b|\\geqslant\b"
-    r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\preceq\b|\\succeq\b|\\prec\b|\\succ\b"
+    r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\(?:pre|suc)c(?:eq|curlyeq)?\b"
     r"|(?<!\\left)(?<!\\right)(?<!\\big)(?<!\\Big)(?<!\\bigl)(?<!\\bigr)(?<!\\Bigl)(?<!\\Bigr)[<>])"
     r"|(?P<eq>=)"
 )
@@ -167,7 +168,8 @@ def cleaned(body: str) -> tuple[str, list[str]]:
             end = closing(body, match.end())
             before = body[: match.start()].rstrip()  # \lambda_\textrm{max}, L_{\text{NLL}}: a name
             word = len(body[match.end() : end - 1].split()) == 1  # S^{\text{repeated row}}: a remark
-            scripted = before.removesuffix("{").rstrip().endswith(("_", "^")) and word
+            in_script = before.removesuffix("{").rstrip().endswith(("_", "^"))
+            scripted = word and (in_script or re.match(r"\s*[_^]", body[end:]))  # \text{ net }_{t}: a name
             inside = body[match.end() : end - 1].strip()
             acronym = ACRONYM.fullmatch(inside)  # \text{MSE} = …, \nabla_w \text{MSE}: a quantity's name
             if pattern is REMARK and (inside in OPERATOR_NAMES or scripted or acronym):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import Span, SpecError, quoted_tex
 from ..expr.parser import Call, Name
+from ..expr.texbars import MOMENTS
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry
 from ..expr.texnames import as_written
@@ -122,6 +123,9 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         offset = item.index(":=") + 2 + len(body) - len(body.lstrip())
         text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
         name, params = defined_name(head.strip(), span, name_of)
+        if name in MOMENTS and params:  # Cov(X) := E[…]: read so already, by the symbols declared random
+            message = f"{name}(…) is read as the covariance E[x y^T] - E[x] E[y]^T of the symbols declared"
+            raise SpecError(f"{message} random: it needs no definition (declare what is random)", span)
         tree = parse(
             text.value, text.span, functions=applicable(scope.defined), names=known_forms(scope)
         )  # f := x^T \diagm(x) x

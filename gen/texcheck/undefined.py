@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from ..expr.functions import FUNCTIONS
+from ..expr.texbars import MOMENTS
 from ..expr.texnames import LETTER_CALLS, WORDS
 
 FAILED = ("shape error", "does not follow")
@@ -30,7 +31,7 @@ NAME = rf"\s*(?:{BOLD}|\\[A-Za-z]+|[A-Za-z])(?:_\{{?\w+\}}?)?\s*"
 LETTER = re.compile(
     rf"(?<![\\A-Za-z_^{{(])(?P<letter>[A-Z])\s*(?:\\left\s*)?\((?:{NAME},)*{NAME}(?:\\right\s*)?\)(?!\s*\^)"
 )
-KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr", "logdet", "sqrt"})
+KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr", "logdet", "sqrt", *MOMENTS})
 
 
 def known(name: str, scope) -> bool:

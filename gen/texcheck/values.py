@@ -203,7 +203,7 @@ def well_posed(ev: Evaluator, e) -> bool:
     """Whether every matrix inverted (or whose determinant is taken) is well conditioned here and every
     log's argument positive, as the engine's sampler requires (``gen.verify.sample``): a singular
     L Lᵀ is no evidence either way."""
-    for node in sp.postorder_traversal(e):
+    for node in distinct_nodes(e):
         if node.has(ir.MatDiff, ir.Diff):
             continue
         if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
@@ -213,6 +213,20 @@ def well_posed(ev: Evaluator, e) -> bool:
         if restricted(node) and not np.all(np.asarray(ev(positive_part(node))) > MIN_POSITIVE):
             return False  # log det X where det X < 0: undefined (its complex step would be iπ/h)
     return True
+
+
+def distinct_nodes(e):
+    """Each distinct subexpression of ``e`` once, innermost first (definitions and the samples of an
+    expectation repeat whole subtrees: a traversal of every occurrence grows with their product)."""
+    seen, order, stack = set(), [], [(e, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack += [(node, True), *((arg, False) for arg in reversed(node.args))]
+    return order
 
 
 def value(v):

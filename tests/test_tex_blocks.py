@@ -496,3 +496,33 @@ def test_a_derivative_of_the_gradient_of_an_undefined_function_cannot_be_checked
     found = checked_in_paper(tmp_path, body)
     assert [o.status for o in found] == ["cannot check", "cannot check", "skipped"]
     assert "J(x) :=" in found[0].message and "succcurlyeq" in found[2].message
+
+
+# --- a row break written against the column mark (\\&=), \mathop\text{tr}{…} ----------------------
+
+# Least squares (Magnus & Neudecker, Matrix Differential Calculus, 3rd ed., §13.4; aresbit's notes
+# type the rows as "…\\&=…"): (b - Ax)ᵀ(b - Ax) = bᵀb - 2bᵀAx + xᵀAᵀAx, by hand; the trace of
+# UᵀQU is tr(QUUᵀ), cyclically (alecjacobson's notes write \mathop\text{tr}{…}).
+
+
+def test_a_row_break_against_the_column_mark_and_an_operator_set_with_mathop(tmp_path):
+    notes = "% derivtex: A: m x n; b: m; x: n; U: n x k; Q: n x n\n"
+    rows = "$$ \\begin{aligned}f&=(b-A x)^{\\prime}(b-A x)"
+    rows += "\\\\&=b^{\\prime}b-2b^{\\prime}Ax+x^{\\prime}A^{\\prime}Ax\\end{aligned} $$\n"
+    assert statuses(tmp_path, notes + rows) == ["skipped", "ok"]
+    assert statuses(tmp_path, notes + rows.replace("-2b^{\\prime}", "+2b^{\\prime}")) == [
+        "skipped",
+        "does not follow",
+    ]
+    trace = "$$\\mathop\\text{tr}{\\left(U^{\\mathsf T} Q U\\right)} = \\mathop{\\mathrm{tr}}(Q U U^T)$$\n"
+    assert statuses(tmp_path, notes + trace) == ["ok"]
+    assert statuses(tmp_path, notes + trace.replace("(Q U U^T)", "(Q U^T U)")) != ["ok"]
+
+
+def test_a_gradient_by_a_styled_variable_without_braces(tmp_path):
+    # ∇ₓ ½‖Ax − b‖² = Aᵀ(Ax − b) (Boyd & Vandenberghe, Convex Optimization, §A.4.1), written
+    # \nabla_\textbf{x} as imgeorgiev's notes do; with + b it does not follow
+    notes = "% derivtex: A: m x n; \\textbf{x}: n; b: m\n"
+    right = "$$\\nabla_\\textbf{x} \\frac{1}{2}\\|A\\textbf{x} - b\\|^2 = A^T(A\\textbf{x} - b)$$\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("- b)$$", "+ b)$$")) == ["does not follow"]

@@ -295,8 +295,10 @@ def _indicator(p, token: Tok):
 
 
 def _operator(p, token: Tok):
-    """``\\mathop{\\mathrm{tr}}(X)``: the operator's name read where it stands, before its argument."""
-    p.stream.push(p.group_tokens())
+    """``\\mathop{\\mathrm{tr}}(X)``: the operator's name read where it stands, before its argument
+    (``\\mathop\\text{tr}{…}``: the styled word, its group whole)."""
+    if not p.peek().is_cs(*WORD_STYLES):
+        p.stream.push(p.group_tokens())
     return p.atom()
 
 

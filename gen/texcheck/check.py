@@ -314,8 +314,8 @@ def continued(chain, scope: Scope, parse, event: Event, first: bool):
         return check_chain(chain, scope, parse)
     tries = [replace(chain, links=(replace(chain.links[0], left=s), *chain.links[1:])) for s in starts]
     results = [check_chain(t, scope, parse) for t in tries]
-    rank = {"ok": 0, "does not follow": 1}  # the reading that checks, else one that decides
-    return min(results, key=lambda r: rank.get(r[0][0].status, 2))
+    rank = {"ok": 0, "does not follow": 1, "shape error": 2}  # the reading that checks, else one that decides
+    return min(results, key=lambda r: rank.get(r[0][0].status, 3))
 
 
 def going_on(earlier: tuple, event: Event) -> tuple:

@@ -208,8 +208,8 @@ class Gradient:
 
 
 GRADIENT = re.compile(
-    r"\\nabla\s*_\s*(\{|\\(?:mathbf|boldsymbol|bm)\s*\{[^{}]*\}|\\?[A-Za-z]+)"
-)  # ∇_{X} (to its closing brace), ∇_\mathbf{w}
+    r"\\nabla\s*_\s*(\{|\\(?:mathbf|boldsymbol|bm|textbf|vec|hat|tilde|bar)\s*\{[^{}]*\}|\\?[A-Za-z]+)"
+)  # ∇_{X} (to its closing brace), ∇_\mathbf{w}, ∇_\textbf{x}, ∇_\hat{w}
 
 
 # \mathbf{\nabla_W} f: the bold only styles the operator

@@ -212,7 +212,7 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     """The row with its ``&`` blanked and the reason column (past the second column, as after
     ``&&``; past the third in eqnarray) blanked too; the reason as text."""
     outside = top_level(body)
-    cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and body[i - 1] != "\\"]
+    cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and not escaped(body, i)]
     kept = 3 if env.startswith("eqnarray") or relation_cell(body, cuts) else 2
     limit = kept
     while len(cuts) >= limit and relation_after(body, start, cuts[limit - 1], end):
@@ -223,6 +223,15 @@ def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, s
     for cut in cuts[: limit - 1]:
         body = body[:cut] + " " + body[cut + 1 :]
     return body, reason
+
+
+def escaped(body: str, i: int) -> bool:
+    """Whether the character at ``i`` is escaped (``\\&``): an odd number of backslashes before it
+    (``\\\\&``, a row break then a column, is not)."""
+    k = i
+    while k > 0 and body[k - 1] == "\\":
+        k -= 1
+    return (i - k) % 2 == 1
 
 
 def relation_after(body: str, start: int, cut: int, end: int) -> bool:

@@ -48,8 +48,18 @@ def test_nothing_declared_random_cannot_be_checked_and_says_how(tmp_path):
     assert "% derivtex: x, v: random" in messages(tmp_path, notes)[0]
 
 
-def test_a_conditional_expectation_is_not_understood(tmp_path):
-    assert statuses(tmp_path, RANDOM_X + "$$E[x \\mid b] = x$$") == ["not understood"]
+def test_a_conditional_expectation_given_what_does_not_vary_is_the_mean(tmp_path):
+    # OLS unbiasedness (jfrench's notes, a fixed design X): E(β̂ | X) = (XᵀX)⁻¹Xᵀ E(y | X) = β for
+    # y = Xβ + e, e zero mean (by hand: linearity, E[e] = 0); given a random symbol it cannot be checked
+    notes = "% derivtex: X: n x p; e: n, random, zero mean; \\beta: p; y := X\\beta + e\n"
+    chain = "$$E((X^TX)^{-1}X^Ty|X) = (X^TX)^{-1}X^TE(y|X) = \\beta$$"
+    assert statuses(tmp_path, notes + chain) == ["ok", "ok"]
+    assert statuses(tmp_path, notes + chain.replace("= \\beta$$", "= 2\\beta$$")) == ["ok", "does not follow"]
+    # Var(y | X) = E[e eᵀ]: the covariance given a fixed X; E[y \mid e] depends on e's value
+    assert statuses(tmp_path, notes + "$$\\operatorname{Var}(y \\mid X) = E[e e^T]$$") == ["ok"]
+    assert statuses(tmp_path, notes + "$$\\operatorname{Var}(y \\mid X) = E[y y^T]$$") == ["does not follow"]
+    assert statuses(tmp_path, notes + "$$E[y \\mid e] = X \\beta + e$$") == ["cannot check"]
+    assert statuses(tmp_path, RANDOM_X + "$$E[|x^T x|] = E[x^T x]$$") == ["ok"]  # two bars: no condition
 
 
 def test_a_zero_mean_is_used_only_where_declared(tmp_path):

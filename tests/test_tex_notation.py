@@ -409,3 +409,11 @@ def test_blackboard_matrices_and_styled_unicode_letters(tmp_path):
     assert statuses(tmp_path, notes + "\\[ 𝔼[A x] = 𝔼[x] \\]\n") != ["ok"]
     # undeclared, \mathbb{X} stays refused: never a free symbol
     assert statuses(tmp_path, "% derivtex: B: p x q\n\\[ \\mathbb{X} B = B \\]\n") == ["not understood"]
+
+
+def test_a_prime_in_braces_above_is_the_prime(tmp_path):
+    # word2vec's output matrix W' (Rong, "word2vec Parameter Learning Explained", 2014, eq. 2), typed
+    # W^{'} as anmingyu11's notes do: (W')ᵀh = (hᵀW')ᵀ by the transpose of a product; hᵀW' is a row
+    notes = "% derivtex: W': n x m; h: n\n"
+    assert statuses(tmp_path, notes + "\\[ (W^{'})^T h = (h^T W^{'})^T \\]\n") == ["ok"]
+    assert statuses(tmp_path, notes + "\\[ (W^{'})^T h = h^T W^{'} \\]\n") == ["shape error"]

@@ -281,6 +281,7 @@ class _Parser(Words):
         if bare_minus and self.peek().kind == "digit":  # X^-1 as typed: X^{-1} (P_k^-H^T: a prior P_k^-)
             tokens.append(self.next())
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
+        texts = ("prime",) if texts == ("'",) else texts  # w^{'}: w^{\prime}
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
         if texts == ("prime",) and self.primed_name(base):  # \Sigma^{\prime} is \Sigma': a symbol here

@@ -193,8 +193,37 @@ def expectation(p, token: Tok):
     if not (opening.is_char("[", "(") or opening.is_cs("{", *SIZED_OPENINGS)):  # E\{…\} too
         raise p.error(f"expected '[' after the expectation {token.shown()}, found {opening.shown()}", opening)
     if conditioned(p.stream.stack):
-        raise p.error(f"a conditional expectation {PROBABILITY}", token)
+        f, given = given_parts(p, token)
+        return Call("expect", (f, given), token.pos)
     return Call("expect", (p.atom(),), token.pos)
+
+
+def given_parts(p, token: Tok) -> tuple:
+    """``[f \\mid g]``, ``(f | g, h)``: f, and what it is conditioned on (several, as a product: only
+    their names matter, `gen.texcheck.expectations`)."""
+    opening = p.next()
+    depth, inside = 1, []
+    while depth:
+        t = p.stream.next()
+        if t.kind == "end":
+            raise p.error(f"expected the bracket of {token.shown()} to close", opening)
+        depth += (t.is_char("(", "[", "{") or t.is_cs("{")) - (t.is_char(")", "]", "}") or t.is_cs("}"))
+        inside.append(t)
+    inside.pop()  # the closing bracket
+    if (at := bar_at(inside)) is None:
+        raise p.error(f"a conditional expectation {PROBABILITY}", token)
+    given = [t if not t.is_char(",") else Tok("char", "+", t.pos) for t in inside[at + 1 :]]
+    return p.sub_parse(inside[:at], where=token), p.sub_parse(given, where=token)
+
+
+def bar_at(tokens: list[Tok]) -> int:
+    """Where the conditioning bar stands at the top level of ``tokens`` (the last one there)."""
+    depth, found = 0, None
+    for k, t in enumerate(tokens):
+        depth += t.is_char("(", "[", "{") - t.is_char(")", "]", "}")
+        if depth == 0 and (t.is_cs("mid", "vert") or t.is_char("|")):
+            found = k
+    return found
 
 
 def moment_ahead(p, word: str) -> bool:
@@ -207,31 +236,36 @@ def moment(p, word: str, token: Tok):
     """``Cov(x)``, ``\\operatorname{Var}[x]``, ``\\text{Cov}(x, y)``: E[x yᵀ] - E[x] E[y]ᵀ, that is
     E[(x - E[x])(y - E[y])ᵀ] (y is x when one argument is written), checked as any E[…] over the
     symbols the text declares random (a variance is the 1×1 case)."""
-    if conditioned(p.stream.stack):
-        raise p.error(f"a conditional moment {PROBABILITY}", token)
-    args = p.arguments(word, token)
+    given = ()
+    if conditioned(p.stream.stack):  # Var(y | X): given X
+        x, condition = given_parts(p, token)
+        args, given = (x,), (condition,)
+    else:
+        args = p.arguments(word, token)
     if len(args) > 2:
         raise p.error(f"{token.shown()} takes one or two arguments, found {len(args)}", token)
     x, y = args[0], args[-1]
     at = token.pos  # E[x yᵀ] - E[x] E[y]ᵀ: no mean inside a mean (nested, the samples multiply)
-    second = Call("expect", (BinOp("*", x, Postfix("T", y, at), at),), at)
-    means = BinOp("*", Call("expect", (x,), at), Postfix("T", Call("expect", (y,), at), at), at)
-    return BinOp("-", second, means, at)
+    mean = lambda v: Call("expect", (v, *given), at)  # noqa: E731
+    second = mean(BinOp("*", x, Postfix("T", y, at), at))
+    return BinOp("-", second, BinOp("*", mean(x), Postfix("T", mean(y), at), at), at)
 
 
 SIZED_OPENINGS = ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl", "biggl", "Biggl")
 
 
 def conditioned(stack: list[Tok]) -> bool:
-    """Whether a ``\\mid`` stands inside the bracket that opens next (the top of ``stack``)."""
-    depth = 0
+    """Whether a ``\\mid`` (or a lone ``|``) stands inside the bracket that opens next (the top of
+    ``stack``)."""
+    depth, bars = 0, 0
     for token in reversed(stack):
         depth += token.is_char("(", "[", "{") - token.is_char(")", "]", "}")
         if depth <= 0:
-            return False
+            return bars % 2 == 1
         if depth == 1 and token.is_cs("mid", "vert", "middle"):
             return True
-    return False
+        bars += depth == 1 and token.is_char("|")
+    return bars % 2 == 1  # E(y | X): a lone bar; E[|x|^2] holds two
 
 
 def refuse_probability_word(p, word: str, token: Tok):

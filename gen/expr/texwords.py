@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
-from .texbars import MOMENTS, density_ahead, expectation, moment
+from .texbars import MOMENTS, conditioned, density_ahead, expectation, moment
 from .texbars import SIZED_OPENINGS as OPENING_SIZES
 from .texcontrol import as_size
 from .texdensity import GAMMA_FUNCTION, density, density_arguments, known_density_ahead, logged_density_ahead
@@ -68,7 +68,10 @@ class Words:
             return stepped  # d[n], E(k): a time step's symbol the text declares, not d(n) nor E[n]
         if first.text == "d" and "d" not in self.names and self.differentiable(self.peek()):
             return self.differential(first)
-        if first.text == "E" and "E" not in self.names and self.bracket_ahead():  # E[(x - \hat{x})…]
+        given = self.peek().is_char("(") and conditioned(self.stream.stack)  # E(y | X): a mean, given X
+        if (
+            first.text == "E" and "E" not in self.names and (self.bracket_ahead() or given)
+        ):  # E[(x - \hat{x})…]
             return expectation(self, first)
         return self.named((first.text,), first)
 

@@ -35,7 +35,20 @@ def averaged(tree, scope):
     """``tree`` with each ``E[f]`` the average of f over the samples (innermost first)."""
     expectation = lambda t: isinstance(t, Call) and t.name == "expect"  # noqa: E731
     tree = parenthesized(tree, scope)
-    return mapped(tree, lambda t: mean(t.args[0], scope, t.pos) if expectation(t) else t)
+    return mapped(tree, lambda t: mean(unconditioned(t, scope), scope, t.pos) if expectation(t) else t)
+
+
+def unconditioned(expectation: Call, scope):
+    """What ``E[f \\mid g]`` averages: f, where g holds only symbols declared and not random
+    (conditioning on what does not vary changes nothing: E[y \\mid X] of a fixed design X is E[y]);
+    given a random symbol (or one nothing declares), the conditional mean is a function of it the
+    samples cannot give."""
+    f, *given = expectation.args
+    conditions = {base(n) for n in names(given[0])} if given else set()
+    varying = sorted(n for n in conditions if (d := scope.lookup(n)) is None or d.random)
+    if varying:  # random, or nothing says it is not (z_{1:k}, the measurements so far)
+        raise Uncheckable(f"E[… | {', '.join(varying)}]: a mean given what may vary cannot be checked")
+    return f
 
 
 def parenthesized(tree, scope):

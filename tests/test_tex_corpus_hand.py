@@ -78,6 +78,34 @@ T0, T1 = (lambda s: s + s.T)(RNG.normal(size=(3, 3))), (lambda s: s + s.T)(RNG.n
 DEXP = (expm(-0.7 * (T0 + H_STEP * T1)) - expm(-0.7 * (T0 - H_STEP * T1))) / (2 * H_STEP)
 SV = np.linalg.svd(V, compute_uv=False)
 
+# session 31's revisions to ok: a distribution of equally likely samples (any distribution will do:
+# the identities hold for every one), a fixed design, a rotation
+YS_SAMPLES = RNG.normal(size=(7, N))  # 7 equally likely values of a random N-vector y
+
+
+def mean_of(values):
+    return np.mean(values, axis=0)
+
+
+def cov_of(xs, ys):  # E[(x - E x)(y - E y)^T] over paired samples
+    return np.mean([np.outer(x - mean_of(xs), y - mean_of(ys)) for x, y in zip(xs, ys)], axis=0)
+
+
+XD = RNG.normal(size=(N, K))  # a fixed design
+PD = np.linalg.solve(XD.T @ XD, XD.T)  # beta-hat = PD y
+CD = RNG.normal(size=N)
+AD = XD.T @ CD  # a := X^T c (briansmlee's annotation)
+VS = RNG.normal(size=(4, N))
+VS = VS - mean_of(VS)  # 4 equally likely values of a zero-mean noise v
+PAIRS = [(y, v) for y in YS_SAMPLES for v in VS]  # y and v independent: every pair equally likely
+XK, ZK = np.array([y for y, _ in PAIRS]), np.array([A @ y + v for y, v in PAIRS])  # z = H x + v, H = A
+ROT, _ = np.linalg.qr(RNG.normal(size=(N, N)))
+ROT = ROT if np.linalg.det(ROT) > 0 else ROT @ np.diag([-1.0] + [1.0] * (N - 1))  # a rotation
+UQ, _ = np.linalg.qr(A)
+VQ, _ = np.linalg.qr(B)
+MDIAG, LSYM = np.diag(RNG.random(N) + 1), B + B.T  # the mass matrix, the (symmetric) Laplacian
+UNEXT = RNG.normal(size=N)
+
 CASES = {  # file: the link → (left, right, whether the hand wrote that they agree)
     "opensrdk_student_t: Diff x, (1 + d)^{-1} for (1 + d/nu)^{-1}": (
         grad(student_t, X),
@@ -206,6 +234,32 @@ CASES = {  # file: the link → (left, right, whether the hand wrote that they a
     "mitmath_pset2sol_2026 3(e): [A^-1 A, A^-1 dA - A^-1 dA A^-1 A; 0, A^-1 A] = I": (
         np.block([[AI @ A, AI @ C - AI @ C @ AI @ A], [Z, AI @ A]]),
         np.eye(2 * N),
+        True,
+    ),
+    # session 31
+    "briansmlee 3.3(a) row 1: Var(c^T y) - Var(a^T beta-hat) = c^T Var(y) c - a^T Var(beta-hat) a": (
+        np.var(YS_SAMPLES @ CD) - np.var(YS_SAMPLES @ PD.T @ AD),
+        CD @ cov_of(YS_SAMPLES, YS_SAMPLES) @ CD - AD @ PD @ cov_of(YS_SAMPLES, YS_SAMPLES) @ PD.T @ AD,
+        True,
+    ),
+    "antkillerfarm, wei2624: Cov(Y) = E[Y Y^T] - E[Y] E[Y]^T": (
+        cov_of(YS_SAMPLES, YS_SAMPLES),
+        mean_of([np.outer(y, y) for y in YS_SAMPLES]) - np.outer(mean_of(YS_SAMPLES), mean_of(YS_SAMPLES)),
+        True,
+    ),
+    "nrotella: cov(x_k, z_k) = E{[x_k - xbar_k][z_k - zbar_k]^T}, zbar_k = H xbar_k, xbar_k = E x_k": (
+        cov_of(XK, ZK),
+        mean_of([np.outer(x - mean_of(XK), z - A @ mean_of(XK)) for x, z in zip(XK, ZK)]),
+        True,
+    ),
+    "wzwan (29): det(U^T) det(R) det(V) = det(U) det(V), R a rotation": (
+        np.linalg.det(UQ.T) * np.linalg.det(ROT) * np.linalg.det(VQ),
+        np.linalg.det(UQ) * np.linalg.det(VQ),
+        True,
+    ),
+    "alecjacobson smoothing: M u^t = (M - lambda L) u^{t+1}, u^t = (I - lambda M^-1 L) u^{t+1}": (
+        MDIAG @ (np.eye(N) - LAM * np.linalg.solve(MDIAG, LSYM)) @ UNEXT,
+        (MDIAG - LAM * LSYM) @ UNEXT,
         True,
     ),
 }

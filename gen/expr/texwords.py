@@ -69,9 +69,7 @@ class Words:
         if first.text == "d" and "d" not in self.names and self.differentiable(self.peek()):
             return self.differential(first)
         given = self.peek().is_char("(") and conditioned(self.stream.stack)  # E(y | X): a mean, given X
-        if (
-            first.text == "E" and "E" not in self.names and (self.bracket_ahead() or given)
-        ):  # E[(x - \hat{x})…]
+        if first.text == "E" and "E" not in self.names and (self.bracket_ahead() or given):  # E[(x - a)…]
             return expectation(self, first)
         return self.named((first.text,), first)
 

@@ -367,6 +367,13 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     bad = invoke("check", path)
     assert bad.stdout.startswith(f"{path}:1:13: a bad annotation: expected a symbol's name")
     assert "1 verified" in bad.stdout
+    # a definition of Cov or Var: they are read as moments already, and the error says what to declare
+    path = document(
+        tmp_path, "% derivtex: x: n, random; \\text{Cov}(X) := E[X X^T]\n\\[ Cov(x) = Cov(x)^T \\]\n"
+    )
+    bad = invoke("check", path)
+    assert bad.stdout.startswith(f"{path}:1:27: a bad annotation: Cov(…) is read as the covariance")
+    assert "declare what is random" in bad.stdout and "1 verified" in bad.stdout
     assert invoke("check", "--json", DERIVATIONS / "det.yaml").exit_code == 2
 
 

@@ -446,7 +446,7 @@ def test_a_signal_s_sample_in_brackets_is_the_symbol_declared(tmp_path):
     assert statuses(tmp_path, notes + chain.replace("{sign}", "-")) == ["ok"]
     assert statuses(tmp_path, notes + chain.replace("{sign}", "+")) == ["does not follow"]
     # a step a sum's index moves is one value per index: never the symbol x[n-k] declared
-    sums = "% derivtex: w_k, x[n-k]: scalar\n$$\\sum_{k=0}^{N} w_k x[n-k] = 2$$"
+    sums = "% derivtex: w_k, x[n-k]: scalar\n$$\\sum_{k=0}^{N-1} w_k x[n-k] = 2$$"
     assert statuses(tmp_path, sums) == ["cannot check"]
 
 

@@ -417,3 +417,175 @@ def test_a_prime_in_braces_above_is_the_prime(tmp_path):
     notes = "% derivtex: W': n x m; h: n\n"
     assert statuses(tmp_path, notes + "\\[ (W^{'})^T h = (h^T W^{'})^T \\]\n") == ["ok"]
     assert statuses(tmp_path, notes + "\\[ (W^{'})^T h = h^T W^{'} \\]\n") == ["shape error"]
+
+
+def test_a_dot_between_two_vectors_is_their_inner_product(tmp_path):
+    # PCA as a constrained maximum (jeremy9959's UConn notes, "Critical values of the variance"):
+    # S(u, λ) = uᵀDu − λ(u·u − 1); by hand ∇_u S = 2Du − 2λu (D symmetric) and u·v = uᵀv
+    notes = "% derivtex: u, v: n; D: n x n symmetric; \\lambda: scalar\n"
+    body = r"\[ u^T D u - \lambda(u\cdot u - 1) = u^T D u - \lambda(u \cdot u) + \lambda \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("+ \\lambda \\]", "- \\lambda \\]")) == ["does not follow"]
+    grad = r"\[ \nabla_u \left(u^T D u - \lambda(u\cdot u - 1)\right) = 2Du - 2\lambda u \]"
+    assert statuses(tmp_path, notes + grad) == ["ok"]
+    assert statuses(tmp_path, notes + grad.replace("2\\lambda u", "\\lambda u")) == ["does not follow"]
+    # a number times a vector, or a row times a column, stays a product
+    assert statuses(tmp_path, notes + r"\[ 2 \cdot u = u + u \]") == ["ok"]
+    assert statuses(tmp_path, notes + r"\[ u^T \cdot v = v \cdot u \]") == ["ok"]
+
+
+def test_an_identity_sized_rows_by_columns(tmp_path):
+    # jfrench's linear-model notes write I_{p×p}: (XᵀX)⁻¹XᵀXβ = Iβ = β; I_{p×n} is no identity
+    notes = "% derivtex: X: n x p; \\beta: p\n"
+    body = r"\[ (X^TX)^{-1}X^TX\beta = \mathbf{I}_{p\times p}\beta = \beta \]"
+    assert statuses(tmp_path, notes + body) == ["ok", "ok"]
+    doubled = body.replace("= \\beta \\]", "= 2\\beta \\]")
+    assert statuses(tmp_path, notes + doubled) == ["ok", "does not follow"]
+    assert statuses(tmp_path, notes + r"\[ X \mathbf{I}_{p\times n}\beta = X\beta \]") == ["not understood"]
+
+
+def test_a_derivative_by_a_number_inside_an_expression(tmp_path):
+    # d/dt (A + tB)⁻¹ = −(A + tB)⁻¹ B (A + tB)⁻¹ (The Matrix Cookbook, eq. 59), checked here by central
+    # differences first; written inside a sum it is evaluated by the complex step along t
+    n, t = 4, 0.3
+    A, B = RNG.standard_normal((2, n, n)) + n * np.eye(n)
+    inv = lambda s: np.linalg.inv(A + s * B)  # noqa: E731
+    h = 1e-6
+    assert np.allclose((inv(t + h) - inv(t - h)) / (2 * h), -inv(t) @ B @ inv(t), atol=1e-6)
+    notes = "% derivtex: A, B: n x n; t: scalar\n"
+    body = r"\[ \frac{\partial (A + tB)^{-1}}{\partial t} + I = I - (A+tB)^{-1} B (A+tB)^{-1} \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("B (A+tB)", "B^T (A+tB)")) == ["does not follow"]
+    # of a number: ∂S/∂λ of S := uᵀDu − λ(uᵀu − 1) is 1 − uᵀu, twice that inside a product
+    notes = "% derivtex: D: n x n symmetric; u: n; \\lambda: scalar\n"
+    notes += "% derivtex: S := u^T D u - \\lambda (u^T u - 1)\n"
+    body = r"\[ 2\frac{\partial S}{\partial \lambda} = 2 - 2u^T u \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("2 - 2u", "2 + 2u")) == ["does not follow"]
+
+
+def test_digits_typed_after_a_letter_name_its_numbered_symbol(tmp_path):
+    # l0r3m1psum's backprop notes: ∂f/∂x_2 of log(x_1) + x_1x_2 − sin(x_2) typed "x_1 - \cos(x2)"
+    notes = "% derivtex: x_1, x_2: scalar; x_1: positive\n"
+    notes += "% derivtex: f := \\log(x_1) + x_1 x_2 - \\sin(x_2)\n"
+    body = r"\[ \frac{\partial f}{\partial x_2} = x_1-\cos(x2) \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("-\\cos", "+\\cos")) == ["does not follow"]
+    # undeclared, x2 stays x times 2
+    assert statuses(tmp_path, "% derivtex: x: scalar\n\\[ x2 = 2x \\]") == ["ok"]
+
+
+def test_a_variance_named_squared(tmp_path):
+    # σ²_B := (1/N) Σ (x_i − μ_B)² (Ioffe and Szegedy, "Batch Normalization", 2015, Algorithm 1) is
+    # the mean of squares minus the squared mean, by hand; \sigma^2_B is \sigma_B^2 as LaTeX sets it
+    x = RNG.standard_normal(6)
+    assert np.isclose(np.mean((x - x.mean()) ** 2), np.mean(x**2) - x.mean() ** 2)
+    notes = "% derivtex: x: N\n% derivtex: \\mu_B := \\frac{1}{N} \\sum_{i=1}^N x_i\n"
+    notes += "% derivtex: \\sigma^2_B := \\frac{1}{N} \\sum_{i=1}^N (x_i - \\mu_B)^2\n"
+    body = r"\[ \sigma^2_B = \frac{1}{N}\sum_{i=1}^N x_i^2 - \mu_B^2 \]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("- \\mu_B^2", "+ \\mu_B^2")) == ["does not follow"]
+    assert statuses(tmp_path, notes + body.replace("\\sigma^2_B =", "\\sigma_B^2 =")) == ["ok"]
+
+
+def batchnorm_backward(x, g, gamma, eps):
+    """∂l/∂x of l = gᵀy, y = γ x̂ + β (Ioffe and Szegedy's batch normalization of one feature), by
+    central differences: any loss with upstream gradient g has this input gradient."""
+
+    def loss(v):
+        xhat = (v - v.mean()) / np.sqrt(v.var() + eps)
+        return g @ (gamma * xhat)
+
+    h, out = 1e-6, np.zeros_like(x)
+    for i in range(len(x)):
+        e = np.zeros_like(x)
+        e[i] = h
+        out[i] = (loss(x + e) - loss(x - e)) / (2 * h)
+    return out
+
+
+def test_a_declared_upstream_gradient_reads_the_loss_to_first_order(tmp_path):
+    # the batch-norm backward pass (Ioffe and Szegedy 2015, §3; costapt's and cthorey's notes write
+    # it so): ∂l/∂x_i = γ/(N√(σ²+ε)) (N ∂l/∂y_i − Σ_j ∂l/∂y_j − x̂_i Σ_j ∂l/∂y_j x̂_j), checked here
+    # against central differences before derivtex reads it; the text never writes l, only ∂l/∂y
+    N, gamma, eps = 5, 1.7, 0.1
+    x, g = RNG.standard_normal((2, N))
+    xhat = (x - x.mean()) / np.sqrt(x.var() + eps)
+    formula = gamma / (N * np.sqrt(x.var() + eps)) * (N * g - g.sum() - xhat * (g @ xhat))
+    assert np.allclose(batchnorm_backward(x, g, gamma, eps), formula, atol=1e-6)
+    notes = (
+        "% derivtex: x: N; \\gamma, \\beta, \\epsilon: scalar; \\frac{\\partial l}{\\partial y}: N\n"
+        "% derivtex: \\mu_B := \\frac{1}{N} \\sum_{i=1}^N x_i\n"
+        "% derivtex: \\sigma^2_B := \\frac{1}{N} \\sum_{i=1}^N (x_i - \\mu_B)^2\n"
+        "% derivtex: \\hat{x} := \\frac{x - \\mu_B}{\\sqrt{\\sigma^2_B + \\epsilon}}\n"
+        "% derivtex: y := \\gamma \\hat{x} + \\beta\n"
+    )
+    body = (
+        r"\[ \frac{\partial l}{\partial x_i} = \frac{\gamma}{N\sqrt{\sigma_B^2+\epsilon}}"
+        r"\left(N\frac{\partial l}{\partial y_i} - \sum_{j=1}^N \frac{\partial l}{\partial y_j}"
+        r" - \hat{x}_i\sum_{j=1}^N\frac{\partial l}{\partial y_j}\hat{x}_j\right) \]"
+    )
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("- \\hat{x}_i", "+ \\hat{x}_i")) == ["does not follow"]
+    beta = r"\[ \frac{\partial l}{\partial \beta} = \sum_{i=1}^N \frac{\partial l}{\partial y_i} \]"
+    assert statuses(tmp_path, notes + beta) == ["ok"]
+    assert statuses(tmp_path, notes + beta.replace("= \\sum", "= 2\\sum")) == ["does not follow"]
+    # the gradient has the variable's shape: declared otherwise, the annotation is refused
+    clash = "% derivtex: y: N; \\frac{\\partial l}{\\partial y}: N x N\n\\[ y = y \\]"
+    assert "has the shape of y" in " ".join(p.message for p in check_file_in(tmp_path, clash).problems)
+
+
+def check_file_in(tmp_path: Path, body: str):
+    path = tmp_path / "paper.tex"
+    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
+    return check_file(path)
+
+
+def test_a_dimension_written_as_a_number_is_its_size(tmp_path):
+    # cthorey's batch-norm notes: h is N × H and μ_l = (1/N) Σ_p h_pl, so Σ_p (h_pl − μ_l) = 0 and
+    # Σ_p (h_pl − 1) = Σ_p h_pl − N (N the rows of h, not a number drawn at random)
+    h = RNG.standard_normal((4, 3))
+    assert np.allclose((h - h.mean(axis=0)).sum(axis=0), 0)
+    notes = "% derivtex: h: N x H\n% derivtex: \\mu_l := \\frac{1}{N}\\sum_p h_{pl}\n"
+    assert statuses(tmp_path, notes + r"\[ \sum_p (h_{pl}-\mu_l) = 0 \]") == ["ok"]
+    assert statuses(tmp_path, notes + r"\[ \sum_p (h_{pl}-2\mu_l) = 0 \]") == ["does not follow"]
+    assert statuses(tmp_path, notes + r"\[ \sum_p (h_{pl} - 1) = \sum_p h_{pl} - N \]") == ["ok"]
+    assert statuses(tmp_path, notes + r"\[ \sum_p (h_{pl} - 1) = \sum_p h_{pl} - N + 1 \]") == [
+        "does not follow"
+    ]
+
+
+def test_a_derivative_by_a_vector_defined_entry_by_entry(tmp_path):
+    # joshlk's layer-norm notes: σ_b = (v_b + ε)^{1/2} with v_b := (1/H) Σ_h x_bh²; ∂σ_b/∂v_p is
+    # ½(v_b + ε)^{-1/2} δ_bp, taken at v's value (not at a v drawn apart from its definition)
+    notes = "% derivtex: x: B x H; v: B; \\epsilon: scalar; \\epsilon: positive\n"
+    notes += "% derivtex: v_{b} := \\frac{1}{H} \\sum_h x_{b h}^{2}\n"
+    body = r"\[ \frac{\partial}{\partial v_{p}}\left[\left(v_{b}+\epsilon\right)^{0.5}\right] ="
+    right = r"\frac{1}{2}\left(v_{b}+\epsilon\right)^{-0.5} \delta_{b p} \]"
+    assert statuses(tmp_path, notes + body + right) == ["ok"]
+    assert statuses(tmp_path, notes + body + right.replace("\\delta_{b p}", "")) == ["does not follow"]
+
+
+def test_readings_that_would_misstate_the_text_are_refused(tmp_path):
+    # each of these once gave a "does not follow" about something the text never said:
+    # Σ(x)^{-1} (pssachdeva: the inverse of Σ as a function of x) is not Σ·x⁻¹ ...
+    sigma = "% derivtex: x: scalar; \\Sigma: N x N\n"
+    body = r"\[ \frac{d}{dx} \Sigma(x)^{-1} = -\Sigma(x)^{-1} \frac{d\Sigma(x)}{dx} \Sigma(x)^{-1} \]"
+    assert statuses(tmp_path, sigma + body) == ["cannot check"]
+    assert statuses(
+        tmp_path, "% derivtex: K: n x n spd; y: n\n\\[ K(K + I)^{-1} y = (K + I)^{-1} K y \\]"
+    ) == ["ok"]
+    # ... a sum from 0 to N has N + 1 terms, over no dimension (bor9: Σ_0^N x[n] = Σ_0^{N-1} x[n] + x[N])
+    steps = "% derivtex: x: m\n\\[ \\sum_{n=0}^{N} x_n = \\sum_{n=0}^{N-1} x_n + x_N \\]"
+    assert statuses(tmp_path, steps) == ["not understood"]
+    # ... an equation's number used as its value (gaow: "= \eqref{…} - (…)") is not dropped
+    ref = "% derivtex: a: scalar\n\\[ a = \\eqref{eq:one} - (a) \\]"
+    assert statuses(tmp_path, ref) == ["not understood"]
+    assert statuses(tmp_path, "% derivtex: a: scalar\n\\[ a + a = 2a \\quad \\eqref{eq:one} \\]") == ["ok"]
+    # ... and p(y | X) beside p(f | X) := N(f | 0, K) is the marginal, another density (aidanscannell)
+    gp = "% derivtex: f, y: n; K: n x n spd; X: n x d\n% derivtex: p(f|X) := \\mathcal{N}(f \\mid 0, K)\n"
+    log = r"\[ \log p(y|X) = -\frac{1}{2} y^T K^{-1} y - \frac{1}{2}\log|K| - \frac{n}{2}\log 2\pi \]"
+    assert statuses(tmp_path, gp + log) == ["cannot check"]
+    assert statuses(
+        tmp_path, gp + log.replace("p(y|X)", "p(f|X)").replace("y^T K^{-1} y", "f^T K^{-1} f")
+    ) == ["ok"]

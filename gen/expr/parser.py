@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from ..errors import SpecError, quote
 from ..spec.keys import Text
@@ -67,6 +67,7 @@ class BinOp:
     left: object
     right: object
     pos: int
+    dot: bool = field(default=False, compare=False)  # written a \\cdot b: of two vectors, aᵀb
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from .texnames import (
     TIMES,
     TRANSPOSES,
     WORD_STYLES,
+    as_written,
     layer_index,
     raised,
 )
@@ -195,15 +196,33 @@ class _Parser(Words):
             right = self.nested(self.juxtaposed)
             if op == "./":  # A \oslash B: A ∘ B^{∘-1}
                 op, right = ".*", Postfix(".^", right, token.pos, Num("-1", token.pos))
-            kron = op == "kron"
-            node = Call("kron", (node, right), token.pos) if kron else BinOp(op, node, right, token.pos)
+            if op == "kron":
+                node = Call("kron", (node, right), token.pos)
+            else:
+                node = BinOp(op, node, right, token.pos, dot=token.is_cs("cdot"))
         return node
 
     def juxtaposed(self):
         node = self.unary()
         while self.starts_atom(token := self.peek()):
+            if isinstance(node, Name) and self.raised_argument():  # \Sigma(x)^{-1}: of x, not Σ x⁻¹
+                name = as_written(node.name)
+                message = f"{name}(…) with a power or transpose after it: a function the text does not define"
+                raise refused(self, f"{message} (define {name}(…))", token)
             node = BinOp("*", node, self.nested(self.postfix), token.pos)
         return node
+
+    def raised_argument(self) -> bool:
+        """Whether ``(x)^`` comes next, one letter in parentheses then a superscript: after a name, an
+        argument (``\\Sigma(x)^{-1}``, ``A(\\theta)^T``), which a product would never be written as."""
+        ahead = self.stream.stack[-4:][::-1]
+        return (
+            len(ahead) == 4
+            and ahead[0].is_char("(")
+            and (ahead[1].kind == "letter" or ahead[1].kind == "cs" and ahead[1].text in GREEK_NAMES)
+            and ahead[2].is_char(")")
+            and ahead[3].is_char("^")
+        )
 
     def unary(self):
         if op := self.accept("-"):

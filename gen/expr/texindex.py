@@ -133,6 +133,9 @@ def index_sum(p, token: Tok) -> IndexSum:
         ]
         if lower == ["0"] and [t.text for t in upper[1:]] == ["-", "1"]:  # \sum_{n=0}^{N-1}: N terms
             upper = upper[:1]
+        elif lower == ["0"]:  # \sum_{n=0}^{N}: N + 1 terms, no dimension's range
+            written = "".join(t.text for t in upper)
+            raise p.error(f"a {kind} from 0 to {written} is not over a full range", token)
         if any(t.kind == "digit" for t in upper):
             raise p.error(
                 f"a {kind} up to a number is not over a full range: write \\{token.text}_{{i}}", token

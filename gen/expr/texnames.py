@@ -129,6 +129,8 @@ REFUSED = {
     "infty": "infinity is not a number derivtex can check",
     "pm": "'\\pm' is two expressions: write each",
     "mp": "'\\mp' is two expressions: write each",
+    "eqref": "a reference to an equation (\\eqref) stands for its value: write the expression",
+    "ref": "a reference to an equation (\\ref) stands for its value: write the expression",
 }
 
 CLOSER_NAMES = {")": ("rparen",), "]": ("rbrack",), "}": ("rbrace", "}"), "|": ("rvert", "vert")}

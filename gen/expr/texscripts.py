@@ -1,4 +1,5 @@
-"""Script order and signed subscripts: ``K^T_k`` is ``K_k^T``, ``x_{k-1}`` a symbol of its own,
+"""Script order and signed subscripts: ``K^T_k`` is ``K_k^T`` (``\\sigma^2_B`` is ``\\sigma_B^2``),
+``x_{k-1}`` a symbol of its own,
 ``1_n`` the vector of ones (never the number 1: ``A 1_n = A`` is no identity).
 
 LaTeX sets ``K^T_k`` and ``K_k^T`` alike, and notes on filters write both (``K_k H \\hat M_k +
@@ -44,8 +45,11 @@ def one_index_ahead(stack: list[Tok]) -> bool:
 
 
 def transposed_name(node) -> bool:
-    """``K^T``, ``K^{-1}``, ``K^{-T}`` of a bare name: a subscript after it belongs to the name."""
-    return isinstance(node, Postfix) and node.op in ("T", "-1", "-T") and isinstance(node.operand, Name)
+    """``K^T``, ``K^{-1}``, ``K^{-T}``, ``\\sigma^2`` (a number above) of a bare name: a subscript
+    after it belongs to the name (``\\sigma^2_B`` is ``\\sigma_B^2``)."""
+    if not (isinstance(node, Postfix) and isinstance(node.operand, Name)):
+        return False
+    return node.op in ("T", "-1", "-T") or node.op == "^" and isinstance(node.exponent, Num)  # not (e^{2x})_i
 
 
 def script_after_transpose(parser, node):

@@ -3,6 +3,8 @@ that read words (``W_{1}``, ``\\lambda_{\\max}(X)``, ``tr(``, ``\\log\\det X``, 
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from ..errors import SpecError
 from .parser import BinOp, Call, Name, Num, Postfix
 from .texbars import MOMENTS, conditioned, density_ahead, expectation, moment
@@ -122,14 +124,40 @@ class Words:
             raise self.error(message + "\\mathrm{d}(X^{-1}) or (\\mathrm{d}X)^{-1}", raised)
         return raised
 
+    def identity_size(self, tokens: list[Tok], token: Tok):
+        """The size in ``I_{n}``, ``I_{n^2}`` (n·n) or ``I_{p \\times p}`` (p: the rows times the
+        columns, which must agree)."""
+        sides = [list(g) for times, g in groupby(tokens, lambda t: t.is_cs("times")) if not times]
+        if len(sides) == 1 or len(tokens) != sum(map(len, sides)) + 1:
+            return as_size(self.sub_parse(tokens, where=token))
+        rows, cols = ([(t.kind, t.text) for t in side] for side in sides)
+        if rows != cols:
+            raise self.error("an identity matrix is square: I_{n \\times n}", token)
+        return self.sub_parse(sides[0], where=token)
+
+    def glued_index(self, bases: tuple[str, ...], token: Tok) -> str | None:
+        """``x2`` typed for the declared ``x_2`` (a letter, digits right after it): that name; the
+        digits are read."""
+        digits, end = "", token.pos + len(token.text)
+        while token.kind == "letter" and (glued := self.stream.peek()).kind == "digit":
+            if glued.pos != end + len(digits):  # x 2: a space between, a product
+                break
+            digits += self.stream.next().text
+        name = next((f"{base}_{digits}" for base in bases if f"{base}_{digits}" in self.names), None)
+        if digits and name is None:
+            self.stream.push([Tok("digit", d, end + i) for i, d in enumerate(digits)])
+        return name
+
     def named(self, bases: tuple[str, ...], token: Tok):
         """A name, with its subscript: ``W_{1}`` is ``W_1`` or ``W1`` (whichever is a symbol)."""
+        if (glued := self.glued_index(bases, token)) is not None:
+            return self.applied(Name(glued, token.pos), token)
         if not self.peek().is_char("_"):
             return self.applied(Name(self.resolve(bases), token.pos), token)
         self.next()
         tokens = self.group_tokens()
         if bases[0] == "I" and not any(n.startswith("I") and n != "I" for n in self.names):
-            return Call("I", (as_size(self.sub_parse(tokens, where=token)),), token.pos)  # I_{n}, I_{n^2}
+            return Call("I", (self.identity_size(tokens, token),), token.pos)
         braced = [Tok("char", "{", token.pos), *tokens, Tok("char", "}", token.pos)]
         self.stream.push(braced)
         try:

@@ -115,9 +115,14 @@ def undefined(f: str, scope) -> bool:
 def loss_base(f: str, variables: set, scope, by_name: set):
     """The variable L is a function of, if one: L undefined (a number, if declared), two variables
     or more, exactly one of them defined in terms of all the others; or the one variable of a
-    gradient the text names (``\\bar Y := ∂f/∂Y`` used alone: any matrix of Y's shape)."""
+    gradient the text names (``\\bar Y := ∂f/∂Y`` used alone: any matrix of Y's shape) or declares
+    (``\\frac{\\partial L}{\\partial y}: N x H``), the others inside it."""
     if not undefined(f, scope):
         return None
+    for declared in scope.upstream.get(f, ()):  # ∂L/∂y declared: y, if the others are inside it
+        defined = definition_of(declared, scope) is not None
+        if all(v == declared or defined and inside(v, declared, scope) for v in variables):
+            return declared
     if len(variables) == 1:
         (only,) = variables
         return only if (f, only) in by_name else None

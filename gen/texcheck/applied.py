@@ -37,7 +37,8 @@ def known_forms(scope) -> frozenset:
     """The names the front end reads only when it knows them: declared with a time step in
     parentheses (``x(n)``: not x applied to n), or declared or defined primed (``S'``: not Sᵀ) or
     with a + above (``x^+``, the next iterate: not a pseudo-inverse), or a layer's (``W^l``,
-    ``a^{l-1}``: not powers), or a kernel matrix (``K_{fu}``: not the commutation matrix K_{mn})."""
+    ``a^{l-1}``: not powers), or a kernel matrix (``K_{fu}``: not the commutation matrix K_{mn}), or
+    a letter numbered (``x_2``, which a text may type ``x2``: not x times 2)."""
     named = (*scope.declared, *scope.prose)
     known = (*named, *scope.defined)
     steps = {n for n in known if n.endswith(")") and "(" in n or n.endswith("]") and "[" in n}
@@ -51,7 +52,8 @@ def known_forms(scope) -> frozenset:
     kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
     gradients = {n for n in named if n.startswith("nabla") and n.endswith(")")}  # \nabla f(x_k): declared
     boards = {n for n in known if re.fullmatch(rf"[A-Za-z]{BLACKBOARD}(?:_.+)?", n)}  # \mathbb{X}: declared
-    return frozenset(steps | marks | layers | varied | kernels | gradients | boards | scope.bolded)
+    numbered = {n for n in known if re.fullmatch(r"[A-Za-z]_\d+", n)}  # x_2: also typed x2
+    return frozenset(steps | marks | layers | varied | kernels | gradients | boards | numbered | scope.bolded)
 
 
 def kernel(name: str, scope) -> bool:

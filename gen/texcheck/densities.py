@@ -74,13 +74,20 @@ def log_density(tree, scope):
 
 
 def same_density(tree, scope) -> None:
-    """Refuse ``p(\\mu)`` where ``p(x \\mid \\mu)`` is defined: a density's letter is reused for
-    another density (a prior, a marginal), told apart by its arguments, never the same function."""
+    """Refuse ``p(\\mu)`` or ``p(y \\mid X)`` where ``p(x \\mid \\mu)``, ``p(f \\mid X)`` is defined: a
+    density's letter is reused for another density (a prior, a marginal), told apart by its
+    arguments (the count, or the variable's name: x_i is a sample of x), never the same function."""
     inner = tree.args[0] if isinstance(tree, Call) and tree.name == "log" and len(tree.args) == 1 else tree
     if not (isinstance(inner, Call) and is_density(inner.name) and inner.name in scope.defined):
         return
     params = scope.defined[inner.name].params
-    if params and len(params) != len(inner.args):
+    variable = inner.args[0] if inner.args else None
+    other = (
+        isinstance(variable, Name)
+        and params
+        and not re.match(rf"{re.escape(params[0])}(?:$|_)", variable.name)
+    )
+    if params and (len(params) != len(inner.args) or other):  # p(y | X) beside p(f | X): a marginal
         shown = f"{inner.name}({', '.join(params)})"
         of = ", ".join(names_in_args(inner))
         message = f"{inner.name}(…) of {of} is another density than the defined {shown}"

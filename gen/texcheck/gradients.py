@@ -40,6 +40,39 @@ class GradientValue(MatrixExpr):
         return self.args[2], self.args[3]
 
 
+class NumberDerivative(sp.Expr):
+    """``∂f/∂t`` of a number f by a number t where it stands inside an expression: args (f, t)."""
+
+    analytic = False  # evaluated by a complex step of its own
+
+    def __new__(cls, f, t):
+        return sp.Expr.__new__(cls, f, t)
+
+
+class EntryDerivative(MatrixExpr):
+    """``∂F/∂t`` of a matrix or vector F by a number t: args (F, t); entry by entry, F's shape."""
+
+    is_commutative = False
+    analytic = False
+
+    def __new__(cls, f, t):
+        return sp.Basic.__new__(cls, f, t)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
+def by_number(ev, e):
+    """The derivative by a number t: one complex step along t."""
+    f, t = e.args
+    return np.asarray(complex_step(f, ev.values, ev.dims, {t: 1.0}), dtype=float)
+
+
+evaluate.EVALUATORS[NumberDerivative] = lambda ev, e: float(np.reshape(by_number(ev, e), ()))
+evaluate.EVALUATORS[EntryDerivative] = by_number
+
+
 def evaluated(ev, e):
     """The gradient's entries, one complex step along each unit direction of X."""
     f, x = e.args[0], e.args[1]
@@ -89,7 +122,9 @@ class GradientLowering(_Lowering):
             said = "(a dependence said in words?)"
             raise Unsupported(f"∇_{variable.name} f: f as written does not contain {variable.name} {said}")
         if not ir.is_matrix(x):
-            raise Unsupported("a derivative by a number inside an expression cannot be checked: write it out")
+            if not isinstance(x, sp.Symbol) or at:  # a number the text defines, at its value
+                raise Unsupported("a derivative by a number the text defines cannot be checked: write it out")
+            return EntryDerivative(f, x) if ir.is_matrix(f) else NumberDerivative(f, x)
         at = [self.lower(a) for a in at]  # the variable's value where the text defines it
         if not ir.is_matrix(f) or tuple(f.shape) == (1, 1):
             return GradientValue(f, x, *x.shape, *at)

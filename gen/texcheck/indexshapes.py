@@ -4,7 +4,7 @@ the dimension it indexes, two different ones are an error (`gen.texcheck.indices
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
@@ -213,12 +213,13 @@ class Shapes:
         raise NotUnderstood(f"the operator {node.op} is not understood in index notation")
 
     def number_added(self, node: BinOp, left, right):
-        """``x + c``, c a number or a symbol that is one and x of a declared size
-        (``s(\\mathbf x + c)_i``): c is added to each entry (the value checks x is a vector,
-        `gen.texcheck.indexvalues`); None otherwise (``w_t - \\eta g``: w_t an entry, not c)."""
+        """``x + c``, c a number, a symbol that is one, or a sum over all its indices (``x - \\mu`` with
+        ``\\mu := \\frac{1}{N}\\sum_i x_i``), and x of a declared size (``s(\\mathbf x + c)_i``): c is
+        added to each entry (the value checks x is a vector, `gen.texcheck.indexvalues`); None
+        otherwise (``w_t - \\eta g``: w_t an entry, not c)."""
         for term, number, other in ((node.left, left, right), (node.right, right, left)):
             if (
-                isinstance(term, (Num, Name))
+                closed(term)
                 and self.is_scalar(number)
                 and any(self.dims.find(d).startswith("dim ") for d in other)
             ):
@@ -327,7 +328,7 @@ class Shapes:
             if self.dims.one(var):  # x_k of a vector read as a number: a misreading, never meant
                 raise NotUnderstood(f"the index {key.name} would take one value only: declare the shapes")
         for name, shape in self.symbols.items():  # no dimension collapses to 1 unseen
-            counted = name in self.uppers.values()  # the bound of a sum: a number
+            counted = name in self.uppers.values() or name in self.dimensions_counted()  # a number
             if (
                 name[:1].isupper()
                 and self.scope.lookup(name) is None
@@ -363,6 +364,11 @@ class Shapes:
         d.union(columns, ONE, "a column vector")
         return rows
 
+    def dimensions_counted(self) -> set:
+        """The declared dimensions written as numbers (``\\frac{1}{N}`` beside h: N × H) whose size the
+        link fixes (a symbol of that dimension is in it): each is its size."""
+        return {n for n in self.symbols if n in self.scope.dimensions() and f"dim {n}" in self.dims.parent}
+
     def sizes(self, assignment: int) -> dict:
         """A size for every dimension: distinct, ≥ 2; the second assignment reversed."""
         roots = sorted({self.dims.find(v) for v in self.dims.parent} - {ONE}, key=str)
@@ -376,3 +382,18 @@ class Shapes:
         for root, size in zip(order, values):
             out[root] = int(root[4:]) if root[4:].isdigit() else size
         return out
+
+
+def closed(term) -> bool:
+    """Whether ``term`` is a number whatever the indices: a literal, a symbol, or an expression whose
+    every entry is under a sum (``\\frac{1}{N} \\sum_i x_i``)."""
+    if isinstance(term, (Num, Name, IndexSum)):
+        return True
+    if isinstance(term, (Entry, Member, Delta, Derivative)) or not is_dataclass(term):
+        return False
+    return all(closed(child) for f in fields(term) for child in children_of(getattr(term, f.name)))
+
+
+def children_of(value) -> tuple:
+    """The nodes a field holds (none for a name's text or a position)."""
+    return tuple(v for v in (value if isinstance(value, tuple) else (value,)) if is_dataclass(v))

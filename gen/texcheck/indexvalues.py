@@ -77,6 +77,8 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
         values[name] = x
     for name, var in counts(shapes).items():  # \frac{1}{N} \sum_{i=1}^{N}: N is the count
         values[name] = np.full((1, 1), float(sizes[shapes.dims.find(var)]))
+    for name in shapes.dimensions_counted():  # \frac{1}{N} beside h: N × H: N is h's row count
+        values[name] = np.full((1, 1), float(sizes[shapes.dims.find(f"dim {name}")]))
     return values
 
 

@@ -23,6 +23,7 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
+from ..verify.checks import FLOOR
 from .indexfamilies import Member, member
 from .indexfunctions import applied, is_defined
 from .indexnodes import (
@@ -339,9 +340,27 @@ class Resolver:
         return Derivative(variable, f, pos, at=self.value_of(variable))
 
     def value_of(self, variable: str):
-        """A defined variable's body, read here: the point where a derivative by it is taken."""
+        """A defined variable's body, read here: the point where a derivative by it is taken; of a
+        vector the text defines entry by entry (``v_b := …``), the column of those entries."""
         definition = self.scope.defined.get(variable)
-        return None if definition is None or definition.params else self.expanded(variable, definition.tree)
+        if definition is None:
+            return self.entries_of(variable)
+        return None if definition.params else self.expanded(variable, definition.tree)
+
+    def entries_of(self, variable: str):
+        """The column whose b-th entry is the body of ``v_b := …``, if the text defines v so only."""
+        entries = [(k, split(k)[1][0]) for k, d in self.scope.defined.items() if not d.params and split(k)]
+        index = next((i for k, i in entries if k == f"{variable}_{i}"), None)
+        if index is None:
+            return None
+        declared = self.scope.lookup(variable)
+        upper = declared.shape[0] if declared and declared.shape and len(declared.shape) == 1 else None
+        body = self.expanded(f"{variable}_{index}", self.scope.parsed(f"{variable}_{index}"))
+        if self.scope.summation:  # v_b := \frac{1}{H} \mathbf{1}_h x_{bh}: summed over h as written
+            from .einstein import convened
+
+            body = convened(body, frozenset())[0]
+        return IndexSum("rows", (index,), body, 0, upper if isinstance(upper, str) else None)
 
     def expanded(self, name: str, body):
         """A defined name's body, read here (never through itself: a := f(b), b := g(a))."""
@@ -484,10 +503,11 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
 
 def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, str]:
     from .indexvalues import Evaluator, draw, work
-    from .values import slip
+    from .values import slip, written_zero
 
     worst, note, apart, points = 0.0, "", 0.0, []
     pairs = derivative_pairs(sides)
+    zero = written_zero(*sides)  # a side written 0: a 0 on the other is what is claimed
     rng = np.random.default_rng(SEED)
     for assignment in (0, 1):
         sizes = shapes.sizes(assignment)
@@ -499,7 +519,7 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
                 try:
                     with np.errstate(all="ignore"):
                         left, right = (Evaluator(shapes, sizes, values, added).of(s, {}) for s in sides)
-                        figure, note, off, point = difference(shapes, sizes, left, right, pairs)
+                        figure, note, off, point = difference(shapes, sizes, left, right, pairs, zero)
                 except np.linalg.LinAlgError:  # a singular matrix inverted: undefined at this point
                     continue
                 if np.isfinite(figure):
@@ -515,9 +535,10 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
     return worst, "; ".join(m for m in (note, named) if m)
 
 
-def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> tuple:
+def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset(), zero: bool = False) -> tuple:
     """The relative difference of two values, entry by entry, with how they were lined up; the
-    difference where no pair of ``pairs`` coincides (inf without pairs); the two values' entries."""
+    difference where no pair of ``pairs`` coincides (inf without pairs); the two values' entries.
+    Both 0 proves nothing unless a side is written 0 (``zero``: then it is the claim)."""
     from .indexvalues import joined
 
     left, right, note = lined_up(shapes, sizes, left, right)
@@ -527,8 +548,9 @@ def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset()) -> t
     x, y, keys = joined(left, right)
     x, y = np.broadcast_arrays(x, y)
     scale = max(np.abs(x).max(initial=0.0), np.abs(y).max(initial=0.0))
-    if scale == 0:
+    if scale == 0 and not zero:
         raise Uncheckable("both sides are 0 at random points")
+    scale = max(scale, FLOOR) if zero else scale  # "= 0" claimed: a rounding error counts absolutely
     error = np.abs(x - y)
     mask = coinciding(keys, error.shape, pairs)
     apart = error[~mask] if mask.any() and not mask.all() else np.array([np.inf])

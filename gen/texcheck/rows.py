@@ -18,9 +18,12 @@ from .conditions import after_condition
 from .document import Event
 from .matrixrows import inside_matrices, layout_arrays
 
-# Dropped: they mark the equation, not the mathematics (an argument in braces goes with them).
+# Dropped: they mark the equation, not the mathematics (an argument in braces goes with them); a
+# reference only where it ends the row, as a remark (\eqref{3} - (…) uses the equation's value: kept,
+# and not understood).
 DROPPED = re.compile(
-    r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
+    r"\\(?:label|tag\*?)\s*\{[^{}]*\}|\\(?:nonumber|notag|pause|displaystyle|allowbreak|nobreak|qedhere|whybelow|whylast)\b"
+    r"|\\(?:eqref|ref)\s*\{[^{}]*\}(?=[\s).,;]*(?:$|\\\\|&|\\(?:quad|qquad|text|tag|label)\b))"  # a remark
     r"|\\begin\s*\{alignedat\*?\}\s*\{[^{}]*\}"  # its column count; {e}_t after aligned is mathematics
     r"|\\(?:begin|end)\s*\{(?:aligned|alignedat|split|gathered)\*?\}(?:\s*\[[a-z]\])?"
     r"|\\setcounter\s*\{[^{}]*\}\s*\{[^{}]*\}|\\(?:vspace|phantom)\*?\s*\{[^{}]*\}"

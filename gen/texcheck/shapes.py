@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
+from ..expr.texcontrol import inner
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texmatrix import block_shape
@@ -123,6 +124,10 @@ class Unifier:
         matrix)."""
         return self.number((s[1],))
 
+    def columns(self, *shapes) -> bool:
+        """Whether every shape is a column vector's (one column, rows other than 1)."""
+        return all(s not in (ANY, SCALAR) and self.resolved(s)[1] == 1 != self.resolved(s)[0] for s in shapes)
+
     def row_or_column(self, s) -> bool:
         """Whether ``s`` is known to be a vector: one of its dimensions 1, the other a declared one
         (a vector only by convention may be a number)."""
@@ -172,6 +177,10 @@ def of_binop(u: Unifier, node: BinOp):
     if node.op == "/":
         u.same(right, SCALAR, "a division by a matrix")
         return left
+    if node.dot and u.columns(left, right):  # u \cdot v of two vectors: the dot product uᵀv
+        u.unify(left[0], right[0], "a dot product")
+        u.occurrences[id(node)] = (node, None)
+        return SCALAR
     return product(u, left, right)
 
 
@@ -389,6 +398,9 @@ def sized(u: Unifier, free: dict) -> dict:
     sized; the others stay as written (the lowering cannot tell their size: ``cannot check``)."""
     found = {}
     for key, (node, terms) in u.occurrences.items():
+        if terms is None:  # a dot product
+            found[key] = (node, inner(node.left, node.right, node.pos))
+            continue
         dims = [settled(d, free) for d in u.resolved(terms)]
         if None not in dims and not isinstance(node, Num):  # a 0 is 0 whatever its shape
             found[key] = (node, sized_node(node, tuple(dims)))

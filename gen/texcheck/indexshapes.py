@@ -213,13 +213,13 @@ class Shapes:
         raise NotUnderstood(f"the operator {node.op} is not understood in index notation")
 
     def number_added(self, node: BinOp, left, right):
-        """``x + c``, c a number, a symbol that is one, or a sum over all its indices (``x - \\mu`` with
-        ``\\mu := \\frac{1}{N}\\sum_i x_i``), and x of a declared size (``s(\\mathbf x + c)_i``): c is
-        added to each entry (the value checks x is a vector, `gen.texcheck.indexvalues`); None
-        otherwise (``w_t - \\eta g``: w_t an entry, not c)."""
+        """``x + c``, c a number, a symbol that is one, or (x a vector) a sum over all its indices
+        (``x - \\mu`` with ``\\mu := \\frac{1}{N}\\sum_i x_i``), and x of a declared size
+        (``s(\\mathbf x + c)_i``): c is added to each entry (the value checks x is a vector,
+        `gen.texcheck.indexvalues`); None otherwise (``w_t - \\eta g``: w_t an entry, not c)."""
         for term, number, other in ((node.left, left, right), (node.right, right, left)):
             if (
-                closed(term)
+                (isinstance(term, (Num, Name)) or closed(term) and any(map(self.dims.one, other)))
                 and self.is_scalar(number)
                 and any(self.dims.find(d).startswith("dim ") for d in other)
             ):

@@ -211,21 +211,49 @@ def rows(body: str) -> list[tuple[int, int]]:
     return split
 
 
-def columns(body: str, raw: str, start: int, end: int, env: str) -> tuple[str, str]:
+def first_pair_continues(body: str, start: int, end: int) -> bool:
+    """Whether the row goes on with a chain in its first pair of columns (``&= …`` as its first
+    cells): the rows above keep their second pair as before (a reason, unchecked), since a chain
+    per pair of columns (P̃ &= … & q̃ &= … \\\\ &= … & &= …) is not read."""
+    cells = body[start:end].split("&")
+    filled = next((k for k, cell in enumerate(cells) if cell.strip()), None)
+    return filled is not None and filled <= 1 and bool(RELATIONS.match(cells[filled].lstrip()))
+
+
+def columns(
+    body: str, raw: str, start: int, end: int, env: str, pairing: bool = True
+) -> tuple[str, str, list[int]]:
     """The row with its ``&`` blanked and the reason column (past the second column, as after
-    ``&&``; past the third in eqnarray) blanked too; the reason as text."""
+    ``&&``; past the third in eqnarray) blanked too; the reason as text; the ``&`` that part a
+    second equation of the row from the first (``a &= b, & c &= d``, align's pairs of columns)."""
     outside = top_level(body)
     cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and not escaped(body, i)]
     kept = 3 if env.startswith("eqnarray") or relation_cell(body, cuts) else 2
-    limit = kept
+    limit, pairs = kept, []
     while len(cuts) >= limit and relation_after(body, start, cuts[limit - 1], end):
         limit += 1  # &\delta V &&= \hat{A}^T \delta Y: a column that starts with '=' goes on the chain
+    while (
+        pairing and kept == 2 and len(cuts) > limit and equation_at(body, cuts[limit - 1], cuts[limit], end)
+    ):
+        pairs.append(cuts[limit - 1])  # a &= b, & c &= d: the second pair of columns, an equation
+        limit += 2
     reason = remark(raw[cuts[limit - 1] + 1 : end]) if len(cuts) >= limit else ""
     if len(cuts) >= limit:
         body = blank(body, cuts[limit - 1], end)
     for cut in cuts[: limit - 1]:
         body = body[:cut] + " " + body[cut + 1 :]
-    return body, reason
+    return body, reason, pairs
+
+
+def equation_at(body: str, cut: int, then: int, end: int) -> bool:
+    """Whether the columns after ``cut`` hold an equation: a side up to ``then``, a relation after."""
+    side = body[cut + 1 : then]
+    return (
+        bool(side.strip())
+        and not RELATIONS.search(side)
+        and not REMARK.match(side.strip())
+        and bool(RELATIONS.match(body[then + 1 : end].replace("&", " ").lstrip()))
+    )
 
 
 def escaped(body: str, i: int) -> bool:
@@ -239,12 +267,11 @@ def escaped(body: str, i: int) -> bool:
 
 def relation_after(body: str, start: int, cut: int, end: int) -> bool:
     """Whether the row's columns after ``cut`` start with a relation that finishes a statement the
-    columns before begin (``&\\delta V &&= \\hat{A}^T \\delta Y``): a side there, and no relation yet."""
+    columns before begin (``&\\delta V &&= \\hat{A}^T \\delta Y``: a side there, and no relation yet) or
+    go on with the chain above (``& & &= x^T(A^T + A) dx``: nothing before, alignat's later columns)."""
     before = body[start:cut].replace("&", " ")
-    return (
-        bool(before.strip())
-        and not RELATIONS.search(before)
-        and bool(RELATIONS.match(body[cut + 1 : end].replace("&", " ").lstrip()))
+    return not RELATIONS.search(before) and bool(
+        RELATIONS.match(body[cut + 1 : end].replace("&", " ").lstrip())
     )
 
 
@@ -289,8 +316,12 @@ def statements_of(block: Event) -> list[Chain]:
     """Every statement of one display block as a chain, a lone expression one without links."""
     body, _ = cleaned(block.text)
     lines, rowed, asides = [], [], []  # logical lines (start, end); each row (start, end, reason)
-    for start, end in rows(body):
-        body, reason = columns(body, block.text, start, end, block.env)
+    pairs: list[int] = []  # the & between two equations of a row (a &= b, & c &= d)
+    bounds = rows(body)
+    for k, (start, end) in enumerate(bounds):
+        goes_on = k + 1 < len(bounds) and first_pair_continues(body, *bounds[k + 1])
+        body, reason, paired = columns(body, block.text, start, end, block.env, pairing=not goes_on)
+        pairs += paired
         text = body[start:end]
         if not text.strip():
             continue
@@ -308,26 +339,28 @@ def statements_of(block: Event) -> list[Chain]:
     main = body
     for start, end in asides:  # the chain reads on over them
         main = blank(main, start - len("\\because"), end)
-    pieces = [piece for start, end in lines for piece in statements(main, block.text, start, end)]
+    pieces = [piece for start, end in lines for piece in statements(main, block.text, start, end, pairs)]
     chains = [chain_of(block, main, start, end, rowed) for start, end in pieces]
     reasons = [chain_of(block, body, start, end, rowed) for start, end in asides]
     return chains + [replace(c, links=tuple(replace(k, relation=BECAUSE) for k in c.links)) for c in reasons]
 
 
-def statements(body: str, raw: str, start: int, end: int) -> list[tuple[int, int]]:
+def statements(body: str, raw: str, start: int, end: int, pairs=()) -> list[tuple[int, int]]:
     """A logical line split into its statements at the top-level separators: the results that a
-    document sets side by side, ``\\nabla_W f = G,\\quad \\nabla_b f = g``, are two chains. (The
+    document sets side by side, ``\\nabla_W f = G,\\quad \\nabla_b f = g``, are two chains, and so are
+    an align row's pairs of columns (``a &= b, & c &= d``: ``pairs``, the & between them). (The
     spacing is blanked in ``body``; ``raw``, the block as written, still has it at the same places.)"""
     outside, depth = top_level(body), depths(body[start:end])
     found = SEPARATOR.finditer(raw, start, end)
     cuts = [
-        m
+        (m.start(), m.end())
         for m in found
         if outside[m.start()]
         and depth[m.start() - start] <= 0
         and (m.group("comma") or between_relations(body, outside, m, start, end))
     ]
-    bounds = [start, *(x for m in cuts for x in (m.start(), m.end())), end]
+    cuts += [(at, at + 1) for at in pairs if start <= at < end and not any(a <= at < b for a, b in cuts)]
+    bounds = [start, *(x for cut in sorted(cuts) for x in cut), end]
     return list(zip(bounds[::2], bounds[1::2]))
 
 

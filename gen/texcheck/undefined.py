@@ -31,9 +31,6 @@ NAME = rf"\s*(?:{BOLD}|\\[A-Za-z]+|[A-Za-z])(?:_\{{?\w+\}}?)?\s*"
 LETTER = re.compile(
     rf"(?<![\\A-Za-z_^{{(])(?P<letter>[A-Z])\s*(?:\\left\s*)?\((?:{NAME},)*{NAME}(?:\\right\s*)?\)(?!\s*\^)"
 )
-# φ or ψ applied (\phi(x_i), \boldsymbol{\psi}\left(x\right)): a feature map, a basis function, unless
-# something declares or defines the letter (then a number times a bracket)
-GREEK_APPLIED = re.compile(r"\\(?P<greek>phi|varphi|psi)\s*\}?\s*(?:\\left\s*)?\(")
 KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr", "logdet", "sqrt", *MOMENTS})
 
 
@@ -48,8 +45,9 @@ def undefined_word(text: str, scope) -> str | None:
     for match in WORD.finditer(text):
         word = match.group("plain") or match.group("wrapped")
         letters_declared = all(known(c, scope) for c in word)  # xyz(...): a product of symbols
-        if not known(word, scope) and not (match.group("plain") and letters_declared):
-            return word
+        applied = any(word.endswith(f) and all(known(c, scope) for c in word[: -len(f)]) for f in KNOWN_WORDS)
+        if not known(word, scope) and not (match.group("plain") and (letters_declared or applied)):
+            return word  # (ylog(a) of a declared y: y times log(a), as the front end reads it)
     return None
 
 
@@ -61,15 +59,6 @@ def undefined_letter(text: str, scope) -> str | None:
         stepped = any(n.startswith(f"{letter}(") for n in (*scope.declared, *scope.prose))  # J(x): M x N
         if not known(letter, scope) and not alone and not stepped and letter != "I":
             return letter
-    return None
-
-
-def undefined_greek(text: str, scope) -> str | None:
-    """φ or ψ applied, ``\\phi(x_i)``, that nothing declares or defines (read as φ times x_i)."""
-    for match in GREEK_APPLIED.finditer(text):
-        name = match.group("greek")
-        if not known(name, scope) and not any(n.startswith(f"{name}(") for n in scope.declared):
-            return name
     return None
 
 
@@ -91,8 +80,6 @@ def undefined(chain, k: int, scope) -> str | None:
         return f"{word}(...) is not defined; declare % derivtex: {word}(X) := <LaTeX>"
     if letter := undefined_letter(text, scope):
         return f"{letter} is not defined, only applied; declare % derivtex: {letter}(X) := <LaTeX>"
-    if greek := undefined_greek(text, scope):
-        return f"\\{greek}(…) is not defined, only applied; declare % derivtex: \\{greek}(x) := <LaTeX>"
     if value := function_value(text, scope):
         said = f"\\{value} is written as a value ({value} = {value}(z) said in words?) that nothing defines"
         return f"{said}; define it, e.g. % derivtex: \\{value} := \\{value}(z)"

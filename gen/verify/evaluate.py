@@ -250,16 +250,26 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
     """``d/dt F(x + t·direction)`` at 0 as ``Im F(x + ih·direction)/h``: no cancellation, so exact
     to rounding even where the derivative is 0, for an analytic F (a 6-point central difference
     is the fallback)."""
-    if not analytic(F, values):
+    if not analytic(F, values) or differentiated_inside(F):
         return directional_derivative(F, values, dims, directions)
     shifted = {v: values[v] + 1j * COMPLEX_STEP * direction for v, direction in directions.items()}
     try:
-        value = Evaluator({**values, **shifted}, dims, {})(F)
+        value = Evaluator({**values, **shifted}, dims, directions)(F)
     except (TypeError, ValueError, np.linalg.LinAlgError):
         value = None
     if value is None or not np.all(np.isfinite(value)):
         return directional_derivative(F, values, dims, directions)
     return np.imag(value) / COMPLEX_STEP
+
+
+def differentiated_inside(F) -> bool:
+    """Whether ``F`` takes the differential of an expression (its own complex step would meet this
+    one's): a symbol's differential, dx, is its direction, a constant."""
+    symbols = (sp.Symbol, sp.MatrixSymbol)
+    return any(
+        isinstance(n, (ir.MatDiff, ir.Diff)) and not isinstance(n.arg, symbols)
+        for n in sp.preorder_traversal(F)
+    )
 
 
 def analytic(F, values: dict | None = None) -> bool:
@@ -284,9 +294,9 @@ def analytic(F, values: dict | None = None) -> bool:
 def directional_derivative(F, values: dict, dims: dict, directions: dict):
     """``d/dt F(x + t·direction)`` at 0, by a 6-point central difference."""
 
-    def at(t):
+    def at(t):  # a differential inside F stays its direction: d(dx) = 0, dx a constant increment
         shifted = {v: values[v] + t * direction for v, direction in directions.items()}
-        return Evaluator({**values, **shifted}, dims, {})(F)
+        return Evaluator({**values, **shifted}, dims, directions)(F)
 
     h = STEP
     return (at(3 * h) - 9 * at(2 * h) + 45 * at(h) - 45 * at(-h) + 9 * at(-2 * h) - at(-3 * h)) / (60 * h)

@@ -1,6 +1,6 @@
 """Script order and signed subscripts: ``K^T_k`` is ``K_k^T`` (``\\sigma^2_B`` is ``\\sigma_B^2``),
-``x_{k-1}`` a symbol of its own,
-``1_n`` the vector of ones (never the number 1: ``A 1_n = A`` is no identity).
+``x_{k-1}`` a symbol of its own, ``1_n`` the vector of ones (never the number 1: ``A 1_n = A`` is no
+identity).
 
 LaTeX sets ``K^T_k`` and ``K_k^T`` alike, and notes on filters write both (``K_k H \\hat M_k +
 \\hat M_k H^T K^T_k``). A time step ``x_{k-1}``, ``X_{T+1}`` names another symbol, its sign spelled

@@ -262,6 +262,7 @@ def complex_step(F, values: dict, dims: dict, directions: dict):
     return np.imag(value) / COMPLEX_STEP
 
 
+@functools.lru_cache(maxsize=4096)  # asked at every complex step, of the same few expressions
 def differentiated_inside(F) -> bool:
     """Whether ``F`` takes the differential of an expression (its own complex step would meet this
     one's): a symbol's differential, dx, is its direction, a constant."""

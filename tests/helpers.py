@@ -217,12 +217,17 @@ def tree(e) -> str:
     return f"{type(e).__name__}({', '.join(children)})" if children else sp.srepr(e)
 
 
-def checked_in_paper(tmp_path: Path, body: str) -> list:
-    """The outcomes of ``derivtex check`` on a small article whose document body is ``body``."""
+def paper(tmp_path: Path, body: str) -> Path:
+    """A small article whose document body is ``body``."""
     path = tmp_path / "paper.tex"
     path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
+    return path
+
+
+def checked_in_paper(tmp_path: Path, body: str) -> list:
+    """The outcomes of ``derivtex check`` on a small article whose document body is ``body``."""
     with np.errstate(all="ignore"):
-        return list(check_file(path).outcomes)
+        return list(check_file(paper(tmp_path, body)).outcomes)
 
 
 def central_gradient(f, x, h=1e-6):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import DERIVATIONS, checked_in_paper, invoke
+from helpers import DERIVATIONS, checked_in_paper, invoke, paper
 
 from gen.texcheck.check import check_file
 
@@ -532,13 +532,7 @@ def test_a_declared_upstream_gradient_reads_the_loss_to_first_order(tmp_path):
     assert statuses(tmp_path, notes + beta.replace("= \\sum", "= 2\\sum")) == ["does not follow"]
     # the gradient has the variable's shape: declared otherwise, the annotation is refused
     clash = "% derivtex: y: N; \\frac{\\partial l}{\\partial y}: N x N\n\\[ y = y \\]"
-    assert "has the shape of y" in " ".join(p.message for p in check_file_in(tmp_path, clash).problems)
-
-
-def check_file_in(tmp_path: Path, body: str):
-    path = tmp_path / "paper.tex"
-    path.write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\\end{{document}}\n")
-    return check_file(path)
+    assert "has the shape of y" in " ".join(p.message for p in check_file(paper(tmp_path, clash)).problems)
 
 
 def test_a_dimension_written_as_a_number_is_its_size(tmp_path):

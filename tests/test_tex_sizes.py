@@ -283,3 +283,22 @@ def test_the_sizes_go_where_the_sides_are_defined(tmp_path):
     # a side defined at no sizes at all (X Xᵀ and Xᵀ X both inverted) stays unchecked
     nowhere = LOGDET_XAXT.replace(r"\log\det(XAX^{\top})", r"\log\det(XAX^{\top}) + \log\det(X^{\top}X)")
     assert [o.status for o in checked_in_paper(tmp_path, nowhere)] == ["cannot check"]
+
+
+PARTITIONED = (
+    "% derivtex: X_1: n x p; X_2: n x q\n"
+    "$$(X_2^TX_2 - X_2^TX_1(X_1^TX_1)^{-1}X_1^TX_2)^{-1} = (X_2^T(I - X_1(X_1^TX_1)^{-1}X_1^T)X_2)^{-1}$$"
+)
+
+
+def test_one_dimension_larger_than_the_others_together_where_the_sides_need_it(tmp_path):
+    # X_2ᵀ M_1 X_2 (M_1 the annihilator of X_1) is invertible only when n ≥ p + q: at n = 5, p = 3, q = 7
+    # in any order it is singular, so the sizes give n more than p and q together, and say so
+    X1, X2 = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 3))
+    annihilator = np.eye(5) - X1 @ np.linalg.solve(X1.T @ X1, X1.T)
+    assert np.linalg.matrix_rank(X2.T @ annihilator @ X2) < 3
+    found = checked_in_paper(tmp_path, PARTITIONED)
+    assert [o.status for o in found] == ["ok"]
+    assert any(c.startswith("sizes ") and "undefined at" in c for c in found[0].conventions)
+    wrong = PARTITIONED.replace("(I - X_1", "(I + X_1")
+    assert [o.status for o in checked_in_paper(tmp_path, wrong)] == ["does not follow"]

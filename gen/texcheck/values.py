@@ -54,7 +54,7 @@ DIAGNOSES = {
 class Sides:
     """The symbols of a run of links: their shapes, assumptions, sizes and values."""
 
-    def __init__(self, inferred, scope, extra: dict | None = None, order: tuple | None = None):
+    def __init__(self, inferred, scope, extra: dict | None = None, order: tuple | None = None, wide=None):
         self.inferred, self.extra = inferred, extra
         assume = {n: (d.assume if (d := scope.lookup(n)) else ()) for n in inferred.shapes}
         assume = {n: tuple(dict.fromkeys(a + (extra or {}).get(n, ()))) for n, a in assume.items()}
@@ -73,13 +73,19 @@ class Sides:
             {dimension(n): size for n, size in zip(names, sizes(smallest, len(names)))}
             for smallest in SMALLEST
         ]
+        for sizes_ in self.assignments if wide else ():  # one dimension larger than the others together
+            sizes_[dimension(wide)] = sum(v for k, v in sizes_.items() if k != dimension(wide)) + 1
+        self.wide = wide
         self.scope = scope
 
     def reordered(self):
-        """The same symbols with the sizes given to the dimensions in other orders: X m×n in
-        log det(X A Xᵀ) is defined at m < n only."""
+        """The same symbols with the sizes given to the dimensions in other orders (X m×n in
+        log det(X A Xᵀ) is defined at m < n only), then with one dimension larger than all the others
+        together ([X₁ X₂] of n × (p + q) has full column rank at n > p + q only)."""
         for order in islice(permutations(self.names), 1, ORDERS):
             yield Sides(self.inferred, self.scope, self.extra, order)
+        for name in self.names if len(self.names) > 2 else ():
+            yield Sides(self.inferred, self.scope, self.extra, self.names, name)
 
     def sized_as(self) -> str:
         """The sizes of the first assignment, as the report prints them (``m = 2, n = 4``)."""
@@ -335,7 +341,8 @@ def symmetry(sides: Sides, a, b) -> list[str]:
 
 
 def holds(sides: Sides, a, b, symmetric: list[str]) -> bool:
-    trial = Sides(sides.inferred, sides.scope, {n: ("symmetric",) for n in symmetric}, sides.names)
+    extra = {n: ("symmetric",) for n in symmetric}
+    trial = Sides(sides.inferred, sides.scope, extra, sides.names, sides.wide)
     points = trial.points(a, b)
     return all(p is not None and np.shape(p[0]) == np.shape(p[1]) for p in points) and (
         max(rel_error(x, y) for x, y in points) <= TOLERANCE

@@ -465,6 +465,19 @@ def test_annotations_hold_to_the_end_of_their_section_and_a_sidecar_throughout(t
     assert [o.status for o in check_file(path).outcomes] == ["ok", "ok", "ok"]
 
 
+def test_annotations_before_the_first_section_hold_throughout(tmp_path):
+    # at the document's head, as an author annotates once: c a number and S symmetric in every section;
+    # what a section declares still ends with it
+    head = "% derivtex: c: scalar; S: n x n symmetric\n"
+    body = (
+        "\\section{A}\n% derivtex: B: symmetric\n\\[ c X = X c \\]\n\\section{B}\n\\[ S x = S^\\top x \\]\n"
+    )
+    statuses = [
+        o.status for o in check_file(document(tmp_path, head + body + "\\[ B x = B^\\top x \\]\n")).outcomes
+    ]
+    assert statuses == ["ok", "ok", "does not follow"]
+
+
 def test_eqnarray_skip_and_numerator_layout(tmp_path):
     body = (
         "\\begin{eqnarray}\n\\operatorname{tr}(AB) &=& \\operatorname{tr}(BA) \\\\\n"

@@ -4,6 +4,7 @@ convention. Each expected status is the identity's truth worked out by hand (not
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import checked_in_paper
 
@@ -360,3 +361,44 @@ def test_a_family_member_the_text_also_defines_is_its_definition(tmp_path):
     body = r"\sum_{k=1}^n c_k^2 = \sum_{k=1}^n \left(v^T(x_k-\mu)\right)^2"
     assert statuses(tmp_path, body, notes) == ["ok"]
     assert statuses(tmp_path, body.replace("= \\sum", "= 2\\sum"), notes) == ["does not follow"]
+
+
+def test_a_name_summed_over_its_subscript_is_an_entry_never_one_number(tmp_path):
+    # \sum_h x_{ih} w_h ∂x_{ih}/∂x_{ij} = x_{ij} w_j (the delta keeps h = j); read as one number for every
+    # h, w_h made the slip x_{ij} w_h (h free, an RMSNorm README's typo) pass
+    summed = "\\sum_{h=1}^{H} x_{ih} w_h \\frac{\\partial x_{ih}}{\\partial x_{ij}}"
+    assert statuses(tmp_path, f"{summed} = x_{{ij}} w_j", "") == ["ok"]
+    assert statuses(tmp_path, f"{summed} = x_{{ij}} w_h", "") == ["does not follow"]
+    assert statuses(tmp_path, f"{summed} = 2 x_{{ij}} w_j", "") == ["does not follow"]
+
+
+def test_lowercase_entries_of_a_declared_matrix(tmp_path):
+    # tr(AᵀB) = Σ_ij a_ij b_ij; Σ_ij a_ij b_ji is tr(AB), another number for A, B not symmetric
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal((2, 4, 4))
+    assert np.isclose(np.trace(a.T @ b), np.sum(a * b)) and not np.isclose(np.trace(a.T @ b), np.sum(a * b.T))
+    sums = "\\sum_{i=1}^{n}\\sum_{j=1}^{n}"
+    assert statuses(tmp_path, f"\\operatorname{{tr}}(A^T B) = {sums} a_{{ij}} b_{{ij}}") == ["ok"]
+    assert statuses(tmp_path, f"\\operatorname{{tr}}(A^T B) = {sums} a_{{ij}} b_{{ji}}") == [
+        "does not follow"
+    ]
+
+
+def test_a_vector_of_a_family_beside_its_matrix_asks_which(tmp_path):
+    # y_i beside Y: m × n is a row (or a column) of Y, as texts say in words: never Y's entries
+    found = messages(
+        tmp_path,
+        "\\sum_{i=1}^m y_i \\log s_i^\\top = \\operatorname{tr}(Y \\log S^\\top)",
+        "% derivtex: Y, S: m x n\n",
+    )
+    assert len(found) == 1 and "rows or columns" in found[0] and "Y := \\begin{bmatrix}" in found[0]
+
+
+def test_a_term_after_a_sum_that_uses_its_index_is_not_read_as_outside_it(tmp_path):
+    # Σ_ij A_ij (x_i + y_j) = Σ_ij (A_ij x_i + A_ij y_j); written without the brackets, the second term's
+    # i and j are free in no other side: the text means the sum to go on, which only brackets say
+    left = "\\sum_{i,j} A_{ij} (x_i + y_j)"
+    assert statuses(tmp_path, f"{left} = \\sum_{{i,j}} (A_{{ij}} x_i + A_{{ij}} y_j)") == ["ok"]
+    assert statuses(tmp_path, f"{left} = \\sum_{{i,j}} (A_{{ij}} x_i - A_{{ij}} y_j)") == ["does not follow"]
+    found = messages(tmp_path, f"{left} = \\sum_{{i,j}} A_{{ij}} x_i + A_{{ij}} y_j")
+    assert len(found) == 1 and "free in a term after a sum" in found[0]

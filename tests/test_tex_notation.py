@@ -619,3 +619,21 @@ def test_a_letter_typed_against_a_function_is_a_product(tmp_path):
     body = r"$$ J = -ylog(a) - (1-y)log(1 -a) $$"
     assert statuses(tmp_path, notes + body) == ["ok"]
     assert statuses(tmp_path, notes + body.replace("= -ylog", "= ylog")) == ["does not follow"]
+
+
+RNN = (
+    "% derivtex: \\mathbf{W^{xh}}: H x D; \\mathbf{W^{hh}}: H x H; \\mathbf{x_t}: D; \\mathbf{h_{t-1}}: H\n"
+    "% derivtex: \\mathbf{z_t} := \\mathbf{W^{xh}}\\mathbf{x_t} + \\mathbf{W^{hh}}\\mathbf{h_{t-1}}\n"
+)
+
+
+def test_a_bold_name_keeps_its_subscript_and_a_weight_its_label(tmp_path):
+    # \mathbf{h_{t-1}} is h_{t-1} (never h_t - 1) and W^{xh}, declared so, a weight of its own (never W^x h):
+    # zᵀz = x_tᵀW^{xh}ᵀz + h_{t-1}ᵀW^{hh}ᵀz by z's definition; without the second transpose it does not hold
+    right = (
+        "$$\\mathbf{z_t}^T\\mathbf{z_t} = \\mathbf{x_t}^T \\mathbf{W^{xh}}^T\\mathbf{z_t}"
+        " + \\mathbf{h_{t-1}}^T\\mathbf{W^{hh}}^T \\mathbf{z_t}$$"
+    )
+    assert [o.status for o in checked_in_paper(tmp_path, RNN + right)] == ["ok"]
+    wrong = right.replace("\\mathbf{W^{hh}}^T", "\\mathbf{W^{hh}}")
+    assert [o.status for o in checked_in_paper(tmp_path, RNN + wrong)] == ["does not follow"]

@@ -338,12 +338,12 @@ class _Parser(Words):
         return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
 
     def layer_name(self, base: Name, tokens: list[Tok]) -> Name | None:
-        """``W^l``, ``a^{l-1}``, ``\\delta^L``, ``x^{k+1}`` where the text declares the layer's (the
-        iterate's) symbol (W_l, a_lm1, x_kp1): an index letter with a step ±1 at most; anything else is a
-        power."""
+        """``W^l``, ``a^{l-1}``, ``\\delta^L``, ``x^{k+1}``, ``W^{xh}`` where the text declares the layer's
+        (the iterate's, the label's) symbol (W_l, a_lm1, x_kp1): an index letter with a step ±1 at most,
+        or a label of two or three letters; anything else is a power."""
         parts = [layer_index(t) for t in tokens if not t.is_char("{", "}")]
         index = "".join(p for p in parts if p is not None)
-        if None in parts or not re.fullmatch(r"(?:[A-SU-Za-z]|ell|tau)(?:[mp]\d)?", index):
+        if None in parts or not re.fullmatch(r"(?:[A-SU-Za-z]|[A-Za-z]{2,3}|ell|tau)(?:[mp]\d)?", index):
             return None
         if (name := raised(base.name, index)) in self.names:  # x^k, H^{k+1}: declared so
             return Name(name, base.pos)

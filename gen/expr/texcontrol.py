@@ -208,7 +208,7 @@ def _word(p, token: Tok):
 def _bold(p, token: Tok):
     """``\\mathbf{x}`` is x; ``\\mathbf{1}`` the vector of ones (``ones()``: the lowering sizes it by
     its neighbours, `gen.expr.ones`)."""
-    tokens = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    tokens = unbraced(p.group_tokens())  # \mathbf{h_{t-1}}: the braces inside are the subscript's
     if [t.text for t in tokens] == ["1"]:
         return Call("ones", (), token.pos)
     p.stream.push(tokens)

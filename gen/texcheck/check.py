@@ -58,7 +58,9 @@ PLUS = re.compile(r"(.+?)\s*\^\s*(?:\+|\{\s*\+\s*\})")  # a name with a + above,
 VARIATION = re.compile(r"\\(delta|Delta)(?![A-Za-z])\s*([^\s^_].*)")  # \delta Y, \Delta x_k^s: one symbol
 # a layer's (an iterate's) symbol declared with its index above, W^l, a^{l-1}, \delta^L, x^{k+1}
 INDEX = r"(?:[A-SU-Za-z]|\\ell\b|\\tau\b)"  # a letter, not T (a transpose)
-LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?)\s*\}}|({INDEX}))")
+LABEL = r"(?:[A-Za-z]{2,3})"  # W^{xh}, W^{hy}: a weight's label, braced
+LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?|{LABEL})\s*\}}|({INDEX}))")
+BOLD_WHOLE = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{(.*)\}")  # \mathbf{W^{xh}}: the name inside
 # a bold variable in a subscript (\Sigma_{\mathbf{x}\mathbf{y}}): the letters name the symbol where declared
 BOLD_SUBSCRIPT = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*([^{}]*?)\s*\}|(\\?[A-Za-z]+))")
 # the gradient (the Hessian) of an abstract f at a point, declared as a symbol: \nabla f(x_k), \nabla^2 f(x)
@@ -90,6 +92,8 @@ def name_reader(parse):
             return f"{match.group(1)}{name_of(match.group(2), span)}"
         if match := NABLA.fullmatch(latex.strip()):  # \nabla f(x_k): the gradient at the iterate, a symbol
             return gradient_name(match.group(2), match.group(1) or "", name_of(match.group(3), span))
+        if (match := BOLD_WHOLE.fullmatch(latex.strip())) and balanced(match.group(1)):
+            return name_of(match.group(1), span)
         if match := LAYER.fullmatch(latex.strip()):
             index = match.group(2) or match.group(3)
             if re.fullmatch(r"(?:[lL]|\\ell)\s*(?:[-+]\s*1)?", index):  # W^l, a^{l-1}: a layer's, as W^{(l)}
@@ -114,6 +118,16 @@ def name_reader(parse):
         return tree.name
 
     return name_of
+
+
+def balanced(latex: str) -> bool:
+    """Whether ``latex``'s braces pair up (``h_{t-1}`` does, ``x} + \\mathbf{y`` does not)."""
+    depth = 0
+    for c in latex:
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def unbolded(match: re.Match) -> str:
@@ -212,15 +226,26 @@ def on_note(scope: Scope, event: Event, base, parse, name_of):
     """The annotation's declarations added; a bad item is one problem at its place, and the rest
     of the file is checked without it (as a bad row is)."""
     scope, errors = annotate(scope, event.text, event.source.span(event.offset), name_of, parse)
+    scope = replace(scope, notes=scope.notes + (event,)) if scope.head is None else scope
     bad = [(e.span, e.message) for e in errors]
     return scope, tuple(Problem(s.path, s.line, f"a bad annotation: {m}", s.col) for s, m in bad)
 
 
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
-    """An annotation holds to the end of its section (the sidecar's and the prose's hold on)."""
-    kept = dict(declared=base.declared, defined=base.defined, layout=base.layout, gradient=base.gradient)
-    kept |= dict(bolded=base.bolded)
-    return replace(scope, **kept, skip=False, solving="", unknowns=(), earlier=(), varied=frozenset()), ()
+    """An annotation holds to the end of its section; one before the first section, to the end of the
+    document (the sidecar's and the prose's hold on)."""
+    kept = scope.head or head_of(scope.notes, base, parse, name_of)
+    fresh = dict(skip=False, solving="", unknowns=(), earlier=(), varied=frozenset())
+    return replace(scope, **kept, **fresh, head=kept), ()
+
+
+def head_of(notes: tuple, base: Scope, parse, name_of) -> dict:
+    """What the annotations before the first section hold for the rest of the document (their
+    declarations and definitions; the prose's own hold to the end of the first section, as before)."""
+    scope = base
+    for event in notes:
+        scope = annotate(scope, event.text, event.source.span(event.offset), name_of, parse)[0]
+    return {f: getattr(scope, f) for f in ("declared", "defined", "layout", "gradient", "bolded")}
 
 
 def on_prose(scope: Scope, event: Event, base, parse, name_of):

@@ -78,8 +78,18 @@ def through_definitions(tree, scope):
 
 
 def marked(trees: list, scope) -> list:
-    """``trees`` with each side that uses index notation wrapped as `Indexed`."""
-    from .einstein import summed
+    """``trees`` with each side that uses index notation wrapped as `Indexed`: the names summed over
+    their index as entries (`entry_bases`) where the chain reads so, else as written."""
+    if summed := entry_bases(trees, scope):
+        out = marked_with(trees, scope, summed)
+        if not any(
+            isinstance(t, Indexed) and isinstance(t.tree, Refused) and not t.tree.uncheckable for t in out
+        ):
+            return out
+    return marked_with(trees, scope, frozenset())  # x_i in σ(wᵀx_i): no entries fit, a family's vectors
+
+
+def marked_with(trees: list, scope, summed: frozenset) -> list:
     from .links import Gradient
 
     symbols = symbols_of(trees, scope)
@@ -96,18 +106,94 @@ def marked(trees: list, scope) -> list:
             out.append(tree)
             continue
         bases = sorted({(split(n) or (n,))[0] for n in names} - {"delta"})
-        try:
-            resolved = Resolver(symbols, scope, Gradient).side(tree)
-            resolved = summed(resolved) if scope.summation else resolved
-        except (NotUnderstood, Uncheckable) as error:
-            resolved = Refused(str(error), uncheckable=isinstance(error, Uncheckable))
+        resolved = resolve(Resolver(symbols, scope, Gradient, summed), tree)
         if not (written or by_entry or any(map(is_delta_name, names)) or readable(resolved, scope)):
             out.append(tree)  # w_t, x_i: a sequence's vectors, not entries (read as entries, no shapes fit)
             continue
         out.append(Indexed(resolved, tuple(Name(b, 0) for b in bases)))
+    out = sums_ended(out)
     order = derivative_order(out)
     out = out if scope.summation else convention_throughout(out)
     return [replace(t, order=order) if isinstance(t, Indexed) else t for t in out]
+
+
+def resolve(resolver, tree):
+    """``tree`` read in index notation by ``resolver``, or why it cannot be."""
+    from .einstein import summed
+
+    try:
+        resolved = resolver.side(tree)
+        return summed(resolved) if resolver.scope.summation else resolved
+    except (NotUnderstood, Uncheckable) as error:
+        return Refused(str(error), uncheckable=isinstance(error, Uncheckable))
+
+
+def sums_ended(sides: list) -> list:
+    """Each side where a term after a sum uses the sum's index free, free in no other side of the
+    chain (``\\sum_{i,j} a_{ij} x_i + a_{ij} y_j = …`` of free a, b only), refused: the text means
+    the sum to go on over that term, which only brackets say. Where the other sides have the index
+    free (∂s_i/∂x_j = (\\sum_j e^{x_j} \\cdot 0 - e^{x_i} e^{x_j}) / …), it is theirs, the sum closed."""
+    from .einstein import literal_free
+
+    free = [literal_free(s.tree) if isinstance(s, Indexed) else frozenset() for s in sides]
+    out = []
+    for k, side in enumerate(sides):
+        others = frozenset().union(*free[:k], *free[k + 1 :])
+        ended = after_sums(side.tree) - others if isinstance(side, Indexed) else set()
+        if ended:
+            message = (
+                f"the index {min(ended)} is free in a term after a sum over it: does the sum go on over "
+                "that term? bracket the terms it covers, \\sum_i (a_i + b_i)"
+            )
+            side = replace(side, tree=Refused(message))
+        out.append(side)
+    return out
+
+
+def after_sums(tree) -> set:
+    """The indices of the sums that a later term of the same sum of terms uses free."""
+    from .einstein import literal_free
+
+    found = set()
+    for node in nodes(tree):
+        if not (isinstance(node, BinOp) and node.op in "+-"):
+            continue
+        last = node.left
+        while isinstance(last, (BinOp, Neg)) and getattr(last, "op", "+") in "+-":
+            last = last.right if isinstance(last, BinOp) else last.operand
+        apart = {n.apart for n in nodes(node.right) if isinstance(n, IndexSum)}  # \\sum_{i \\neq j}: its j
+        if isinstance(last, IndexSum):
+            found |= set(last.indices) & (literal_free(node.right) - apart)
+    return found
+
+
+def entry_bases(trees: list, scope) -> frozenset:
+    """The bases of the names the chain writes inside a sum over one of their subscripts (``w`` of
+    ``w_h`` in ``\\sum_h``): entries wherever it writes them, as ``\\sum_h w_h`` can only mean; unless
+    the chain writes the base with another count of indices (``x_i`` beside ``x_{ij}``), transposes
+    a name of it (``k_i^T``) or a name of it is declared with a shape (``x_i: d``, then ``x_1`` its
+    first member): a family's, read as before."""
+    summed, counts, transposed = set(), {}, set()
+
+    def walk(tree, bound: frozenset):
+        if isinstance(tree, IndexSum):
+            walk(tree.body, bound | set(tree.indices))
+            return
+        if isinstance(tree, Name) and (parts := split(tree.name)):
+            counts.setdefault(parts[0], set()).add(-1 if sized(tree.name, scope) else len(parts[1]))
+            if set(parts[1]) & bound:
+                summed.add(parts[0])
+        if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Name):
+            transposed.add((split(tree.operand.name) or (tree.operand.name,))[0])
+        if is_dataclass(tree):
+            for f in fields(tree):
+                value = getattr(tree, f.name)
+                for child in value if isinstance(value, tuple) else (value,):
+                    walk(child, bound)
+
+    for tree in trees:
+        walk(tree, frozenset())
+    return frozenset(b for b in summed if len(counts[b]) == 1 and -1 not in counts[b] and b not in transposed)
 
 
 def derivative_order(trees: list) -> tuple[str, ...]:
@@ -224,6 +310,31 @@ def stacked_sizes(node):
     return IndexSum("rows", node.indices[:1], inner, node.pos, rows)
 
 
+def sized(name: str, scope) -> bool:
+    """Whether ``name`` is declared with a shape: a symbol of its own, whatever its subscript."""
+    return (declared := scope.lookup(name)) is not None and declared.shape is not None
+
+
+def entries_named(parts, scope, symbols: set) -> str:
+    """The symbol whose entries ``w_h`` (inside a sum over h) writes: w; or, where w is nowhere
+    else and A is declared with as many indices, A for ``a_{ji}`` (a matrix's entries in lowercase)."""
+    base, indices = parts
+    upper = scope.lookup(base.upper())
+    lowercase = base.islower() and base not in symbols and scope.lookup(base) is None
+    if lowercase and base not in scope.defined and base.upper() in scope.defined and len(indices) == 2:
+        return base.upper()  # e_{ji} of E := AX - B
+    if lowercase and base not in scope.defined and upper is not None and upper.shape is not None:
+        if len(upper.shape) == len(indices):
+            return base.upper()
+        if len(upper.shape) == 2:  # y_i beside Y: a row (a column) of Y, as texts say in words
+            raise Uncheckable(
+                f"{base}_{indices[0]} inside a sum, beside the matrix {base.upper()}: its rows or columns? "
+                f"say which: % derivtex: {base}_{indices[0]}: d; {base.upper()} := \\begin{{bmatrix}} "
+                f"{base}_1 & \\cdots & {base}_N \\end{{bmatrix}}^\\top"
+            )
+    return base
+
+
 def refuse_stepped(name: str, bound: set) -> None:
     """A symbol with a time step that a sum's index changes (``x(n-i)``, ``x[n-k]`` inside ``\\sum_k``) is a
     sequence of values, one per index, not the one symbol declared: refused, never read as one."""
@@ -239,8 +350,9 @@ def refuse_stepped(name: str, bound: set) -> None:
 class Resolver:
     """The parser's tree rewritten with `Entry`, `Delta` and `Derivative` nodes."""
 
-    def __init__(self, symbols: set, scope, gradient_class):
+    def __init__(self, symbols: set, scope, gradient_class, entry_bases: frozenset = frozenset()):
         self.symbols, self.scope, self.gradient = symbols, scope, gradient_class
+        self.entry_bases = entry_bases  # of the names the chain sums over their index (`entry_bases`)
         self.bound: set = set()  # the indices of the sums around the node being read
         self.kept: frozenset = frozenset()  # the variables of the derivatives around it: not expanded
         self.expanding: set = set()  # the defined names being read
@@ -272,6 +384,10 @@ class Resolver:
             if is_entry_name(tree.name, self.symbols, self.scope):
                 base, indices = split(tree.name)
                 return Entry(self.node(Name(base, tree.pos)), indices, tree.pos)  # \hat{y}_k, \hat{y} := …
+            parts = split(tree.name)  # w_h, summed over h somewhere in the chain: w's entry (a_{ji}: A's)
+            if parts and parts[0] in self.entry_bases and not sized(tree.name, self.scope):
+                base = entries_named(parts, self.scope, self.symbols)
+                return Entry(self.node(Name(base, tree.pos)), parts[1], tree.pos)
             return tree
         if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Name):
             inner = self.node(tree.operand)

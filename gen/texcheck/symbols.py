@@ -74,6 +74,8 @@ class Scope:
         frozenset()
     )  # declared with a bold subscript, \Sigma_{\mathbf{xy}} (applied.known_forms)
     upstream: dict = field(default_factory=dict)  # L → (y, …): ∂L/∂y declared, a loss's upstream gradients
+    head: dict | None = None  # what the annotations before the first section hold: the whole document
+    notes: tuple = ()  # those annotations (events), until the first section
 
     def lookup(self, name: str) -> Declared | None:
         name = base(name)  # a value drawn of a random symbol is declared as the symbol is

@@ -402,3 +402,18 @@ def test_a_term_after_a_sum_that_uses_its_index_is_not_read_as_outside_it(tmp_pa
     assert statuses(tmp_path, f"{left} = \\sum_{{i,j}} (A_{{ij}} x_i - A_{{ij}} y_j)") == ["does not follow"]
     found = messages(tmp_path, f"{left} = \\sum_{{i,j}} A_{{ij}} x_i + A_{{ij}} y_j")
     assert len(found) == 1 and "free in a term after a sum" in found[0]
+
+
+def test_a_family_of_row_vectors_declared_so_is_stacked_as_rows(tmp_path):
+    # y_i, s_i: 1 x n, the rows of Y and S (a batch of softmax outputs): Σ_i y_i log s_iᵀ = tr(Y log Sᵀ)
+    rng = np.random.default_rng(5)
+    y, s = rng.random((2, 3, 4))
+    assert np.isclose(sum(y[i] @ np.log(s[i]) for i in range(3)), np.trace(y @ np.log(s).T))
+    rows = (
+        "% derivtex: m, n: scalar; y_i, s_i: 1 x n\n"
+        "% derivtex: Y := \\begin{bmatrix} y_1 \\\\ \\vdots \\\\ y_m \\end{bmatrix}; "
+        "S := \\begin{bmatrix} s_1 \\\\ \\vdots \\\\ s_m \\end{bmatrix}\n"
+    )
+    link = "\\sum_{i=1}^m y_i \\log s_i^\\top = {k}\\operatorname{tr}(Y \\log S^\\top)"
+    assert statuses(tmp_path, link.replace("{k}", ""), rows) == ["ok"]
+    assert statuses(tmp_path, link.replace("{k}", "2"), rows) == ["does not follow"]

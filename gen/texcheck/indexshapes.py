@@ -308,8 +308,14 @@ class Shapes:
             self.dims.union(index, self.along(rows, columns), "the index of a vector's entry")
         for upper in sorted(set(self.uppers.values()) & set(self.symbols)):  # \frac{1}{N} \sum_{i=1}^{N}
             self.scalar(self.symbols[upper], f"{upper}, the bound of a sum, is a number")
-        for name, (_, columns) in self.symbols.items():  # Latin lowercase: a column vector
-            if name[:1].islower() and len(self.dims.members(columns)) == 1 and not self.dims.one(columns):
+        for name, (_, columns) in self.symbols.items():  # Latin lowercase: a column vector, if undeclared
+            declared = (found := self.scope.lookup(name)) is not None and found.shape is not None
+            if (
+                name[:1].islower()
+                and not declared
+                and len(self.dims.members(columns)) == 1
+                and not self.dims.one(columns)
+            ):
                 self.dims.union(columns, ONE, name)
         self.lined_up()
         sizes = self.scope.dimensions()

@@ -54,7 +54,9 @@ DIAGNOSES = {
 class Sides:
     """The symbols of a run of links: their shapes, assumptions, sizes and values."""
 
-    def __init__(self, inferred, scope, extra: dict | None = None, order: tuple | None = None, wide=None):
+    def __init__(
+        self, inferred, scope, extra: dict | None = None, order: tuple | None = None, wide: str | None = None
+    ):
         self.inferred, self.extra = inferred, extra
         assume = {n: (d.assume if (d := scope.lookup(n)) else ()) for n in inferred.shapes}
         assume = {n: tuple(dict.fromkeys(a + (extra or {}).get(n, ()))) for n, a in assume.items()}
@@ -73,8 +75,8 @@ class Sides:
             {dimension(n): size for n, size in zip(names, sizes(smallest, len(names)))}
             for smallest in SMALLEST
         ]
-        for sizes_ in self.assignments if wide else ():  # one dimension larger than the others together
-            sizes_[dimension(wide)] = sum(v for k, v in sizes_.items() if k != dimension(wide)) + 1
+        for assignment in self.assignments if wide else ():  # one dimension larger than the others together
+            assignment[dimension(wide)] = sum(v for k, v in assignment.items() if k != dimension(wide)) + 1
         self.wide = wide
         self.scope = scope
 

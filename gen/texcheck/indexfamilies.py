@@ -24,12 +24,15 @@ class Member:
     pos: int
 
 
+def sized(name: str, scope) -> bool:
+    """Whether ``name`` is declared with a shape: a symbol of its own, whatever its subscript."""
+    return (declared := scope.lookup(name)) is not None and declared.shape is not None
+
+
 def member(name: str, pos: int, scope, bound: set) -> Member | None:
     """``x_i`` as a member of a family, when it is declared and a sum binds its index."""
     parts = split(name)
-    if parts is None or len(parts[1]) != 1 or parts[1][0] not in bound or scope.lookup(name) is None:
-        return None
-    if scope.lookup(name).shape is None:
+    if parts is None or len(parts[1]) != 1 or parts[1][0] not in bound or not sized(name, scope):
         return None
     return Member(name, parts[1][0], pos)
 

@@ -12,6 +12,7 @@ from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
 from .indexfamilies import Member, bound_range
+from .indexfamilies import sized as declared_with_shape
 from .indexfunctions import SOFTMAX, softmax_shape
 from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
@@ -309,13 +310,8 @@ class Shapes:
         for upper in sorted(set(self.uppers.values()) & set(self.symbols)):  # \frac{1}{N} \sum_{i=1}^{N}
             self.scalar(self.symbols[upper], f"{upper}, the bound of a sum, is a number")
         for name, (_, columns) in self.symbols.items():  # Latin lowercase: a column vector, if undeclared
-            declared = (found := self.scope.lookup(name)) is not None and found.shape is not None
-            if (
-                name[:1].islower()
-                and not declared
-                and len(self.dims.members(columns)) == 1
-                and not self.dims.one(columns)
-            ):
+            single = len(self.dims.members(columns)) == 1 and not self.dims.one(columns)
+            if name[:1].islower() and single and not declared_with_shape(name, self.scope):
                 self.dims.union(columns, ONE, name)
         self.lined_up()
         sizes = self.scope.dimensions()

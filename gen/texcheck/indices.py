@@ -24,7 +24,7 @@ from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
 from ..verify.checks import FLOOR
-from .indexfamilies import Member, member
+from .indexfamilies import Member, member, sized
 from .indexfunctions import applied, is_defined
 from .indexnodes import (
     MAX_ENTRIES,
@@ -310,20 +310,17 @@ def stacked_sizes(node):
     return IndexSum("rows", node.indices[:1], inner, node.pos, rows)
 
 
-def sized(name: str, scope) -> bool:
-    """Whether ``name`` is declared with a shape: a symbol of its own, whatever its subscript."""
-    return (declared := scope.lookup(name)) is not None and declared.shape is not None
-
-
 def entries_named(parts, scope, symbols: set) -> str:
     """The symbol whose entries ``w_h`` (inside a sum over h) writes: w; or, where w is nowhere
     else and A is declared with as many indices, A for ``a_{ji}`` (a matrix's entries in lowercase)."""
     base, indices = parts
     upper = scope.lookup(base.upper())
-    lowercase = base.islower() and base not in symbols and scope.lookup(base) is None
-    if lowercase and base not in scope.defined and base.upper() in scope.defined and len(indices) == 2:
+    lowercase = (
+        base.islower() and base not in symbols and scope.lookup(base) is None and base not in scope.defined
+    )
+    if lowercase and base.upper() in scope.defined and len(indices) == 2:
         return base.upper()  # e_{ji} of E := AX - B
-    if lowercase and base not in scope.defined and upper is not None and upper.shape is not None:
+    if lowercase and sized(base.upper(), scope):
         if len(upper.shape) == len(indices):
             return base.upper()
         if len(upper.shape) == 2:  # y_i beside Y: a row (a column) of Y, as texts say in words

@@ -99,6 +99,35 @@ def test_a_layer_index_is_part_of_the_name_in_annotations_and_expressions(tmp_pa
     assert statuses(tmp_path, body)[1] != "ok"
 
 
+def test_a_table_of_formulas_with_labels_in_columns_of_their_own(tmp_path):
+    # jejjohnson's Gaussian identities set each formula after a label and two empty columns
+    # (\text{Mah Distance}: && && \Delta^2 &= …); the next row goes on after empty columns alone
+    def table(first: str, second: str) -> str:
+        rows = "\\text{Gradient}: && &&\n" + first + " \\\\\n&& &&\n" + second
+        return SIZES + "$$\n\\begin{aligned}\n" + rows + "\n\\end{aligned}\n$$\n"
+
+    assert statuses(tmp_path, table(FROBENIUS, FROBENIUS)) == ["ok", "ok"]
+    assert statuses(tmp_path, table(FROBENIUS_WRONG, FROBENIUS)) == ["does not follow", "ok"]
+    # a label ending with its colon inside \mathrm (DeltaNet's notes), then the equation
+    labelled = "\\mathrm{Parallel\\ training:} &&& " + FROBENIUS.replace("&=", "=")
+    assert statuses(tmp_path, SIZES + "$$\\begin{aligned}\n" + labelled + "\n\\end{aligned}$$\n") == ["ok"]
+    # a first cell of mathematics stays the chain's; & = … goes on with it
+    rows = FROBENIUS + " \\\\\n& = 2WHH^T + 2XH^T"
+    assert statuses(tmp_path, SIZES + "\\begin{align}\n" + rows + "\n\\end{align}\n") == [
+        "ok",
+        "does not follow",
+    ]
+
+
+def test_a_list_of_names_keeps_the_names_it_can_read(tmp_path):
+    # v^{\text{old}} is no name derivtex reads: one problem at the item, and X keeps its symmetry
+    path = tmp_path / "paper.tex"
+    path.write_text("% derivtex: X, v^{\\text{old}}: n x n symmetric\n\\[ X^T = X \\]\n")
+    result = check_file(path)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    assert len(result.problems) == 1 and "expected a symbol's name" in result.problems[0].message
+
+
 def test_a_bad_annotation_is_one_positioned_problem_and_the_file_is_still_checked(tmp_path):
     path = tmp_path / "paper.tex"
     path.write_text("% derivtex: X: n by n\n\\[ X^T = X^\\top \\]\n")

@@ -36,6 +36,7 @@ def test_the_spellings_of_the_expectation(tmp_path):
         "\\mathbb{E}_{x \\sim p}[x^T A^T A x] = \\mathrm{tr}(A^T A \\mathbb{E}[x x^T])",
         "\\operatorname{E}(x^T A^T A x) = \\mathrm{tr}(A^T A E\\left[x x^T\\right])",
         "\\mathrm{E}[E[x]] = E[x]",
+        "\\mathcal{E}\\left\\{x^T A^T A x\\right\\} = \\mathrm{tr}(A^T A \\mathcal{E}(x x^T))",  # Creel
     ]
     for formula in spelled:
         assert statuses(tmp_path, RANDOM_X + f"$${formula}$$") == ["ok"], formula
@@ -165,3 +166,51 @@ def test_a_moment_with_nothing_declared_random_cannot_be_checked(tmp_path):
     notes = "% derivtex: y: n\n$$Cov(y) = y y^T$$"
     assert statuses(tmp_path, notes) == ["cannot check"]
     assert "% derivtex: x, v: random" in messages(tmp_path, notes)[0]
+
+
+def test_a_covariance_inverted_at_any_size(tmp_path):
+    # the conditional Gaussian (joacorapela's notes): z = x - S_{xy} S_{yy}^{-1} (y - mu_y) has mean
+    # mu_x and covariance S_{xx} - S_{xy} S_{yy}^{-1} S_{xy}^T (by hand: expand, E[(y - mu_y)(x - mu_x)^T]
+    # = S_{xy}^T); S_{yy} is inverted, so the samples must give it full rank at every size drawn
+    notes = (
+        "% derivtex: x: n, random; y: m, random; \\mu_x := E[x]; \\mu_y := E[y]\n"
+        "% derivtex: S_{xx} := E[(x - \\mu_x)(x - \\mu_x)^T]; S_{xy} := E[(x - \\mu_x)(y - \\mu_y)^T]\n"
+        "% derivtex: S_{yy} := E[(y - \\mu_y)(y - \\mu_y)^T]; z := x - S_{xy} S_{yy}^{-1} (y - \\mu_y)\n"
+    )
+    right = "$$E[z] = \\mu_x, \\quad E[(z - \\mu_x)(z - \\mu_x)^T] = S_{xx} - S_{xy} S_{yy}^{-1} S_{xy}^T$$"
+    assert statuses(tmp_path, notes + right) == ["ok", "ok"]
+    wrong = right.replace("S_{xx} - S_{xy}", "S_{xx} + S_{xy}")
+    assert statuses(tmp_path, notes + wrong) == ["ok", "does not follow"]
+
+
+def test_an_equation_that_would_define_a_name_through_itself_is_not_a_definition(tmp_path):
+    # x* := A⁻¹b annotated, then the text's A x* = b: b = A x* would make x* = A⁻¹ A x*, a loop; the
+    # annotation holds, and x_k - x* - t(A x_k - b) = (I - tA)(x_k - x*) (by hand: b = A x*)
+    notes = "% derivtex: A: n x n spd; b, x_k: n; t: scalar; x^* := A^{-1} b\n"
+    notes += "$$\\nabla f(x^*) = 0 \\Rightarrow A x^* = b$$\n"  # an equation for b, declared
+    chain = "$$x_k - x^* - t(A x_k - b) = (I - tA)(x_k - x^*)$$"
+    assert statuses(tmp_path, notes + chain)[-1] == "ok"
+    assert statuses(tmp_path, notes + chain.replace("(I - tA)", "(I + tA)"))[-1] == "does not follow"
+
+
+def test_an_annotation_holds_over_the_equation_it_would_loop_with(tmp_path):
+    # the text's residual e = y - X theta, then the model y := X theta + e annotated: the annotation
+    # holds, e is the noise; (X^T X)^{-1} X^T y = theta + (X^T X)^{-1} X^T e (by hand: X^T X cancels)
+    notes = "% derivtex: X: n x p; \\theta: p; e: n\n$$e = y - X\\theta$$\n% derivtex: y := X\\theta + e\n"
+    chain = "$$(X^TX)^{-1}X^Ty = \\theta + (X^TX)^{-1}X^Te$$"
+    assert statuses(tmp_path, notes + chain) == ["skipped", "ok"]
+    wrong = chain.replace("\\theta +", "2\\theta +")
+    assert statuses(tmp_path, notes + wrong) == ["skipped", "does not follow"]
+
+
+def test_every_expectation_averages_the_same_samples(tmp_path):
+    # the Kalman posterior (adonothing's notes): e := x + w depends on two groups of random symbols,
+    # Cov[(I - KH)e - Kv] on three; Cov(e) inside the right side must average the same draws of x
+    # and w as the left side, or the identity (true for v independent of x and w) fails
+    notes = (
+        "% derivtex: x: n, random; v: m, random, independent, zero mean\n"
+        "% derivtex: w: n, random, independent, zero mean; K: n x m; H: m x n; e := x + w\n"
+    )
+    right = "$$Cov[(I - K H) e - K v] = (I - K H) Cov(e) (I - K H)^T + K Cov(v) K^T$$"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("(I - K H)^T", "(I - K H)")) == ["does not follow"]

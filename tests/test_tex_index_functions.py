@@ -94,6 +94,34 @@ def test_a_family_of_vectors_in_a_sum(tmp_path, body, expected):
     assert [o.status for o in outcomes(tmp_path, body, FAMILY)] == expected
 
 
+def test_a_family_is_one_whatever_letter_its_sum_runs_over(tmp_path):
+    # x_i, x_j: d declared alike are one family x (the SVM dual, iq-ai-lab's notes): the square of
+    # a sum is the double sum over i and j (by hand: expand (Σ_j a_j x_j)ᵀ(Σ_i a_i x_i)), not Σ a_j² |x_j|²
+    notes = "% derivtex: x_i, x_j: d; a: n\n"
+    right = r"\|\sum_{j} a_j x_j\|^2 = \sum_{i, j} a_i a_j x_i^\top x_j"
+    assert [o.status for o in outcomes(tmp_path, right, notes)] == ["ok"]
+    wrong = r"\|\sum_{j} a_j x_j\|^2 = \sum_{j} a_j^2 \|x_j\|^2"
+    assert [o.status for o in outcomes(tmp_path, wrong, notes)] == ["does not follow"]
+
+
+def test_a_number_declared_for_each_entry_of_a_vector_is_its_entry(tmp_path):
+    # α_i: scalar beside α: n (as annotators write): α_i is α's i-th entry, so Σ_i α_i y_i = αᵀy
+    notes = "% derivtex: \\alpha_i, y_i: scalar; \\alpha, y: n\n"
+    assert [o.status for o in outcomes(tmp_path, r"\sum_i \alpha_i y_i = \alpha^T y", notes)] == ["ok"]
+    assert [o.status for o in outcomes(tmp_path, r"\sum_i \alpha_i y_i = \alpha^T \alpha", notes)] == [
+        "does not follow"
+    ]
+
+
+def test_a_function_with_a_sum_in_its_body_is_applied_to_its_argument(tmp_path):
+    # f(w) := Σ_i (wᵀx_i)²; f(v) is Σ_i (vᵀx_i)², never the body as written with w (a false ok before)
+    notes = "% derivtex: w, v, x_i: d\n% derivtex: f(w) := \\sum_{i=1}^n (w^\\top x_i)^2\n"
+    assert [o.status for o in outcomes(tmp_path, r"f(v) = \sum_{i=1}^n (v^\top x_i)^2", notes)] == ["ok"]
+    assert [o.status for o in outcomes(tmp_path, r"f(v) = \sum_{i=1}^n (w^\top x_i)^2", notes)] == [
+        "does not follow"
+    ]
+
+
 def test_a_sum_over_a_family_without_its_bound_is_not_guessed(tmp_path):
     (found,) = outcomes(tmp_path, r"\sum_i (u^T x_i)^2 = u^T (\sum_i x_i x_i^T) u", FAMILY)
     assert found.status == "not understood"

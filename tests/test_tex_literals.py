@@ -145,6 +145,17 @@ def test_dagger_is_the_transpose_of_a_real_matrix(tmp_path):
     assert only(tmp_path, r"\operatorname{tr}(A^\dagger A) &= \|A\|_F^2", notes) == "ok"
 
 
+def test_the_hermitian_transpose_is_the_transpose_of_a_real_matrix(tmp_path):
+    # A^H, A^{\mathsf{H}}, A^{\mathrm{H}}: the conjugate transpose (signal processing), of a real
+    # matrix the transpose, never a power by H; e^H stays the exponential of H
+    notes = "% derivtex: A: m x n; B: n x p; H: n x n\n"
+    for h in ("H", "{\\mathsf{H}}", "\\mathrm{H}"):
+        assert only(tmp_path, rf"(A B)^{h} &= B^{h} A^{h}", notes) == "ok", h
+        assert only(tmp_path, rf"(A B)^{h} &= A^{h} B^{h}", notes) == "shape error", h  # n×m times p×n
+    assert only(tmp_path, r"\operatorname{tr}(A^H A) &= \|A\|_F^2", notes) == "ok"
+    assert only(tmp_path, r"\det(e^H) &= e^{\operatorname{tr}(H)}", notes) == "ok"  # det exp = exp tr
+
+
 def test_a_text_subscript_is_part_of_a_name(tmp_path):
     # \lambda_\textrm{max}(A^T A) = \sigma_\textrm{max}(A)^2: the largest eigenvalue of A^T A is
     # the square of the largest singular value; \textrm{max} is not a remark
@@ -200,3 +211,13 @@ def test_a_value_by_cases_is_one_side_that_cannot_be_checked(tmp_path):
     ((status, message),) = statuses(tmp_path, body, "% derivtex: s, z: n\n")
     assert status == "cannot check"
     assert "by cases" in message
+
+
+def test_a_root_the_chain_transposes_is_any_root(tmp_path):
+    # a square-root filter's root (efmkoene's notes): any Z with Z Z^T = R. With it, R^{-1/2} R R^{-T/2} = I
+    # holds for every root; R^{-1/2} R R^{-1/2} = I only for the symmetric one (by hand: Z = chol(R))
+    notes = "% derivtex: R: m x m spd\n"
+    chain = r"\sqrt{R}^{-1} R \sqrt{R}^{-T} &= I \\ &= \sqrt{R}^{-1} R \sqrt{R}^{-1}"
+    assert [s for s, _ in statuses(tmp_path, chain, notes)] == ["ok", "does not follow"]
+    # where no root is transposed, the root is the principal one, symmetric
+    assert only(tmp_path, r"\sqrt{R}^{-1} R \sqrt{R}^{-1} &= I", notes) == "ok"

@@ -27,6 +27,7 @@ from .texnames import (
     CLOSER_NAMES,
     CLOSERS,
     DROPPED_WITH_ARGUMENT,
+    EXPONENTIAL,
     GREEK_NAMES,
     OPENINGS,
     PRIMED_FUNCTIONS,
@@ -315,7 +316,7 @@ class _Parser(Words):
                 return base
         if isinstance(base, Name) and (layered := self.layer_name(base, tokens)):
             return layered  # W^l, a^{l-1}: a layer's symbol, declared so (never a power)
-        if texts in TRANSPOSES and not (texts == ("t",) and base == Name("e", base.pos)):  # e^t: a power
+        if texts in TRANSPOSES and not (texts in EXPONENTIAL and base == Name("e", base.pos)):
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
             return Postfix("-T", base, caret.pos, caret=TRANSPOSES[texts[1:]])

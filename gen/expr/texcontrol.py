@@ -229,6 +229,9 @@ def _accent(p, token: Tok):
         raise p.error(f"\\{token.text}{{…}} of more than a letter is not understood", token)
     base = tokens[0].text if tokens[0].kind == "letter" else GREEK_NAMES[tokens[0].text][0]
     accent = ACCENTS[token.text]
+    opens = p.peek().is_char("[", "(") or p.peek().is_cs("{", *SIZED_OPENINGS)
+    if f"{base}{accent}" == "Ecal" and not {"Ecal", "E_cal"} & {*p.names, *p.functions} and opens:
+        return expectation(p, token)  # \mathcal{E}(x), the expectation in econometrics notes
     return p.named((f"{base}{accent}", f"{base}_{accent}"), token)
 
 

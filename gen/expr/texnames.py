@@ -60,7 +60,10 @@ FRECHET = {
 TRANSPOSES = {("T",): True, ("top",): False, ("intercal",): False, ("prime",): False, ("mathsf", "T"): False}
 TRANSPOSES |= {("mathrm", "T"): False, ("sf", "T"): False, ("rm", "T"): False, ("text", "T"): False}
 TRANSPOSES |= {("textsf", "T"): False, ("textrm", "T"): False, ("mathbf", "T"): False, ("t",): False}
-TRANSPOSES |= {("dagger",): False}  # the conjugate transpose: of a real matrix, the transpose
+# the conjugate transpose (A^\dagger, A^{\mathsf{H}}, A^H): of a real matrix, the transpose
+HERMITIAN = ("mathsf", "mathrm", "text", "sf", "rm", "textsf", "textrm", "mathbf")
+TRANSPOSES |= {("dagger",): False, ("H",): False} | {(style, "H"): False for style in HERMITIAN}
+EXPONENTIAL = {("t",), ("H",)}  # e^t, e^H: powers of e, never its transpose
 TIMES = {"*": "*", "cdot": "*", "times": "*", "ast": "*", "/": "/", "div": "/", "odot": ".*", "circ": ".*"}
 TIMES |= {"otimes": "kron", "bullet": "*", "oslash": "./"}  # ./: A ⊘ B, read A ∘ B^{∘-1}
 SWITCHES = frozenset("rm bf it sf tt boldmath mathversion".split())  # {\bf X}: the style of what follows

@@ -2,14 +2,17 @@
 
 An identity between expectations that holds for every distribution holds for a distribution of a
 few equally likely samples; so each ``E[f]`` becomes the average of f over such samples, and the
-link is checked as any other. Every random symbol takes ``DRAWS`` values (``x`` is ``x§1``, ``x§2``,
-``x§3``, each drawn as x would be). The symbols declared ``independent`` vary on a grid, each
+link is checked as any other. Every random symbol takes a few values (``x`` is ``x§1``, ``x§2``,
+…, each drawn as x would be). The symbols declared ``independent`` vary on a grid, each
 sample of one with each of the others (a product distribution); the others are drawn together,
 sample k of each at once (any joint distribution). A ``zero mean`` symbol's last draw is minus
-the sum of the others: its mean is exactly zero. A step that needs what the annotations do not
-state (a mean, an independence, a covariance not defined as ``R := E[v v^T]``) fails at such
-samples; one that holds only where E is dropped is never taken for true: with no symbol declared
-random, ``E[…]`` cannot be checked.
+the sum of the others: its mean is exactly zero. k values of an n-vector have a covariance of rank
+k - 1 at most, singular where the text inverts it at n ≥ k: a link undefined at every point is
+checked again with as many values as a grid of all the symbols declared random allows, up to
+``MOST_DRAWS`` (`more_draws`). A step that needs what the
+annotations do not state (a mean, an independence, a covariance not defined as ``R := E[v v^T]``)
+fails at such samples; one that holds only where E is dropped is never taken for true: with no
+symbol declared random, ``E[…]`` cannot be checked.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from ..expr.parser import BinOp, Call, Name, Neg, Num
 from ..expr.texbars import Uncheckable
 from .indexnodes import mapped, nodes
 
-DRAWS = 3  # values per random symbol: two are not enough (x and -x make every odd moment vanish)
-MOST = 81  # copies of f in one expectation (four independent symbols)
+DRAWS = 3  # values per random symbol first: two are not enough (x and -x make every odd moment vanish)
+MOST_DRAWS = 9  # values per random symbol at most: a covariance of rank 8 (the sizes drawn are smaller)
+MOST = 81  # copies of f in one expectation (9 of one or two groups, 4 of three, 3 of four)
 SAMPLE = "§"  # x§2: the second value drawn of the random symbol x
 RANDOM = ("random", "independent", "zero mean")  # the words of an annotation (symbols.declaration)
 
@@ -82,11 +86,12 @@ def mean(f, scope, pos: int):
         return f  # the mean of a constant
     joint = [n for n in inside if "independent" not in random[n]]
     groups = [[n] for n in inside if n not in joint] + ([joint] if joint else [])
-    if DRAWS ** len(groups) > MOST:
+    draws = scope.draws
+    if draws ** len(groups) > MOST:
         raise Uncheckable(f"E[…] of {len(groups)} independent random symbols: too many samples to average")
     copies = [
-        renamed(f, {n: drawn(n, k, random[n]) for group, k in zip(groups, ks) for n in group})
-        for ks in product(range(1, DRAWS + 1), repeat=len(groups))
+        renamed(f, {n: drawn(n, k, draws, random[n]) for group, k in zip(groups, ks) for n in group})
+        for ks in product(range(1, draws + 1), repeat=len(groups))
     ]
     total = copies[0]
     for copy in copies[1:]:
@@ -94,13 +99,23 @@ def mean(f, scope, pos: int):
     return BinOp("/", total, Num(str(len(copies)), pos), pos)
 
 
-def drawn(name: str, k: int, words: tuple):
-    """The k-th value of ``name``: a name of its own, or, for the last of a zero-mean symbol, minus
-    the sum of the others."""
-    if k < DRAWS or "zero mean" not in words:
+def more_draws(scope) -> int:
+    """The values each random symbol takes on a second look: as many as a grid of all the symbols
+    declared random allows (the same in every expectation of the link: E[x] inside
+    E[(x - E[x])(x - E[x])^T] is the mean of the same samples); ``DRAWS`` where none is random."""
+    random = [d.random for d in scope.declared.values() if d.random]
+    independent = sum("independent" in words for words in random)
+    groups = independent + (len(random) > independent)
+    return next((d for d in range(MOST_DRAWS, DRAWS, -1) if d**groups <= MOST), DRAWS) if random else DRAWS
+
+
+def drawn(name: str, k: int, draws: int, words: tuple):
+    """The k-th of ``draws`` values of ``name``: a name of its own, or, for the last of a zero-mean
+    symbol, minus the sum of the others."""
+    if k < draws or "zero mean" not in words:
         return Name(f"{name}{SAMPLE}{k}", 0)
     total = Name(f"{name}{SAMPLE}1", 0)
-    for j in range(2, DRAWS):
+    for j in range(2, draws):
         total = BinOp("+", total, Name(f"{name}{SAMPLE}{j}", 0), 0)
     return Neg(total, 0)
 

@@ -25,16 +25,35 @@ class Member:
 
 
 def sized(name: str, scope) -> bool:
-    """Whether ``name`` is declared with a shape: a symbol of its own, whatever its subscript."""
-    return (declared := scope.lookup(name)) is not None and declared.shape is not None
+    """Whether ``name`` is declared with a shape: a symbol of its own, whatever its subscript; but
+    ``\\alpha_i`` declared a number beside ``\\alpha: n`` is the vector's entry, as a reader takes it."""
+    if (declared := scope.lookup(name)) is None or declared.shape is None:
+        return False
+    parts = split(name)
+    vector = scope.lookup(parts[0]) if parts and len(parts[1]) == 1 and declared.shape == () else None
+    return vector is None or vector.shape is None or len(vector.shape) != 1
 
 
-def member(name: str, pos: int, scope, bound: set) -> Member | None:
+def member(name: str, pos: int, scope, bound: set, members=frozenset()) -> Member | None:
     """``x_i`` as a member of a family, when it is declared and a sum binds its index."""
     parts = split(name)
     if parts is None or len(parts[1]) != 1 or parts[1][0] not in bound or not sized(name, scope):
         return None
-    return Member(name, parts[1][0], pos)
+    return Member(family(name, scope, members), parts[1][0], pos)
+
+
+def family(name: str, scope, members) -> str:
+    """The name a family's values go by: ``x_i`` for ``x_j`` too where both are declared alike and
+    written inside sums over their index (``x_i, x_j: d``: one family x, whatever letter a sum runs
+    over; ``Q_f`` beside ``\\sum_i Q_i``, written alone, stays a matrix of its own)."""
+    return min((n for n in members if alike(n, name, scope)), default=name)
+
+
+def alike(a: str, b: str, scope) -> bool:
+    """Whether ``a`` and ``b`` name members of one family: ``x_i`` and ``x_j``, both declared so."""
+    parts = [split(n) for n in (a, b)]
+    one = all(p is not None and len(p[1]) == 1 for p in parts) and parts[0][0] == parts[1][0]
+    return one and sized(a, scope) and sized(b, scope) and scope.lookup(a).shape == scope.lookup(b).shape
 
 
 def bound_range(index: str, upper: str | None) -> str:

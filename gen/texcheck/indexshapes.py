@@ -99,6 +99,8 @@ class Shapes:
             if shape is not None:
                 dims = [f"{d}" for d in shape] + [ONE] * (2 - len(shape))
                 self.symbols[name] = tuple(ONE if d == "1" else f"dim {d}" for d in dims[:2])
+                for dim in self.symbols[name]:  # sized, whatever else the link says of it (‖x_j‖ alone)
+                    self.dims.find(dim)
             elif name.rstrip("0123456789_") in GREEK:
                 self.symbols[name] = (ONE, ONE)
             else:

@@ -93,6 +93,7 @@ def marked_with(trees: list, scope, summed: frozenset) -> list:
     from .links import Gradient
 
     symbols = symbols_of(trees, scope)
+    members = in_sums([through_definitions(t, scope) for t in trees if not isinstance(t, str)])
     out = []
     for tree in trees:
         if isinstance(tree, str):
@@ -106,7 +107,7 @@ def marked_with(trees: list, scope, summed: frozenset) -> list:
             out.append(tree)
             continue
         bases = sorted({(split(n) or (n,))[0] for n in names} - {"delta"})
-        resolved = resolve(Resolver(symbols, scope, Gradient, summed), tree)
+        resolved = resolve(Resolver(symbols, scope, Gradient, summed, members), tree)
         if not (written or by_entry or any(map(is_delta_name, names)) or readable(resolved, scope)):
             out.append(tree)  # w_t, x_i: a sequence's vectors, not entries (read as entries, no shapes fit)
             continue
@@ -184,7 +185,8 @@ def entry_bases(trees: list, scope) -> frozenset:
             if set(parts[1]) & bound:
                 summed.add(parts[0])
         if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Name):
-            transposed.add((split(tree.operand.name) or (tree.operand.name,))[0])
+            if parts := split(tree.operand.name):  # k_i^T: a vector of a family (α^T y: α, whose α_i)
+                transposed.add(parts[0])
         if is_dataclass(tree):
             for f in fields(tree):
                 value = getattr(tree, f.name)
@@ -194,6 +196,27 @@ def entry_bases(trees: list, scope) -> frozenset:
     for tree in trees:
         walk(tree, frozenset())
     return frozenset(b for b in summed if len(counts[b]) == 1 and -1 not in counts[b] and b not in transposed)
+
+
+def in_sums(trees: list) -> frozenset:
+    """The names written inside a sum over their subscript (``x_i`` in ``\\sum_i``), the chain's
+    definitions read through: the members of families (``x_j`` of the other side is x's too)."""
+    found = set()
+
+    def walk(tree, bound: frozenset):
+        if isinstance(tree, IndexSum):
+            bound = bound | set(tree.indices)
+        if isinstance(tree, Name) and (parts := split(tree.name)) and set(parts[1]) & bound:
+            found.add(tree.name)
+        if is_dataclass(tree):
+            for f in fields(tree):
+                value = getattr(tree, f.name)
+                for child in value if isinstance(value, tuple) else (value,):
+                    walk(child, bound)
+
+    for tree in trees:
+        walk(tree, frozenset())
+    return frozenset(found)
 
 
 def derivative_order(trees: list) -> tuple[str, ...]:
@@ -347,9 +370,10 @@ def refuse_stepped(name: str, bound: set) -> None:
 class Resolver:
     """The parser's tree rewritten with `Entry`, `Delta` and `Derivative` nodes."""
 
-    def __init__(self, symbols: set, scope, gradient_class, entry_bases: frozenset = frozenset()):
+    def __init__(self, symbols: set, scope, gradient_class, entry_bases=frozenset(), members=frozenset()):
         self.symbols, self.scope, self.gradient = symbols, scope, gradient_class
         self.entry_bases = entry_bases  # of the names the chain sums over their index (`entry_bases`)
+        self.members = members  # the names the chain writes inside a sum over their index (`in_sums`)
         self.bound: set = set()  # the indices of the sums around the node being read
         self.kept: frozenset = frozenset()  # the variables of the derivatives around it: not expanded
         self.expanding: set = set()  # the defined names being read
@@ -374,7 +398,7 @@ class Resolver:
             kept = tree.name in self.kept or (split(tree.name) or ("",))[0] in self.kept  # y_i, y kept
             if tree.name in self.scope.defined and not kept:  # J := -\sum_k …, c_k := vᵀx_k: its body
                 return self.expanded(tree.name, self.scope.parsed(tree.name))
-            if (family := member(tree.name, tree.pos, self.scope, self.bound)) is not None:
+            if (family := member(tree.name, tree.pos, self.scope, self.bound, self.members)) is not None:
                 return family  # x_i: d, inside a sum over i
             if is_delta(tree.name, self.symbols):
                 return Delta(split(tree.name)[1], tree.pos)

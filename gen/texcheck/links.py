@@ -36,18 +36,19 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
-from .expectations import SAMPLE, averaged
+from .expectations import SAMPLE, averaged, more_draws
 from .indexnodes import Derivative, bare
 from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked, one_sided_family
 from .inverses import by_inverses, inverse_variable
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .library import library_function, primed_applied
+from .roots import factored
 from .rows import BECAUSE, CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, names_in
 from .symmetry import symmetric_in
-from .values import Sides, compare, written_zero
+from .values import UNDEFINED, Sides, compare, written_zero
 
 OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
     "ok",
@@ -97,10 +98,20 @@ class Outcome:
         return replace(self, status=CANNOT, message=self.in_words, figure=None)
 
 
-def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
+def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozenset]:
     """The outcome of every link of ``chain`` under ``scope`` (what the paper declared so far), and
     the definitions it makes (``\\Sigma = L L^T``: a name alone on one side); ``parse(text, span)
-    -> AST`` reads one side."""
+    -> AST`` reads one side. A link undefined at every point is read again with more values of the
+    random symbols (a covariance of three samples is singular past 2 × 2: `expectations`)."""
+    outcomes, defined, varied = read_chain(chain, scope, parse)
+    undefined = [o.message.startswith(UNDEFINED) for o in outcomes]
+    if any(undefined) and (draws := more_draws(scope)) > scope.draws:
+        again, *_ = read_chain(chain, replace(scope, draws=draws), parse)
+        outcomes = [a if u else o for o, a, u in zip(outcomes, again, undefined)]
+    return outcomes, defined, varied
+
+
+def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozenset]:
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     raw = [read(parse, chain.source, s, scope) for s in sides]
     raw, scope = by_inverses(raw, scope, chain.source.span(sides[0].offset))  # ∂/∂Σ^{-1}: Σ := (Σ^{-1})^{-1}
@@ -116,6 +127,7 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict]:
     # a link that differentiates nothing reads through the text's equations, in any chain
     plain = [not (differentiates(a) or differentiates(b)) for a, b in zip(read_trees, read_trees[1:])]
     through_equations = [expanded_side(t, loose, kept) for t in read_trees] if any(plain) else trees
+    trees, through_equations = factored([trees, through_equations])  # √R^{-T}: any root of R
     scopes = [loose if p else strict for p in plain]
     pairs = [
         linked(*(through_equations if plain[k] else trees)[k : k + 2], on_link(scopes[k], c.reason))
@@ -478,7 +490,7 @@ def gradient_value(tree):
 def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> dict:
     """The definitions the chain makes, as annotations would: name → Definition; and the model's
     equations for declared symbols (`random_model`)."""
-    from .symbols import Definition
+    from .symbols import Definition, refers_to
 
     found = {}
     for k, o in enumerate(outcomes):
@@ -487,6 +499,8 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
         if defines and (d := definition(*pairs[k], elsewhere(pairs, k))):
             name, params, body = d
             if equation and not model_equation(name, pairs[k], scope):
+                continue
+            if refers_to(body, name, {**scope.defined, **found}):  # Ax* = b after x* := A⁻¹b: not one
                 continue
             right = body is pairs[k][1]
             side = chain.links[k].right if right else chain.links[k].left
@@ -710,7 +724,8 @@ def substitute(tree, scope, bound: dict, depth: int):
         variable = tree.args[1]
         f = substitute(tree.args[0], scope, {**bound, variable.name: variable}, depth)
         return Call(GRADIENT_VALUE, (f, variable, substitute(at, scope, bound, depth + 1)), tree.pos)
-    fields = {f: getattr(tree, f) for f in ("operand", "left", "right", "exponent") if getattr(tree, f, None)}
+    parts = ("operand", "left", "right", "exponent", "body")  # body: a sum's (f(w) := \sum_i (w^T x_i)^2)
+    fields = {f: getattr(tree, f) for f in parts if getattr(tree, f, None)}
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
     if isinstance(tree, Call):  # the variable of ∂f/∂z written inside stays z, defined or not
         read = 1 if tree.name == GRADIENT_VALUE else len(tree.args)

@@ -43,6 +43,8 @@ OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a =
 MATH_SHIFT = re.compile(r"(?<!\\)\$")  # $…$ inside a display: a box's own mathematics, the same
 ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # MSE, RSS, ELBO: a name, not a remark
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
+# a row's label in a cell of its own: \text{Mah Distance}:, \mathrm{Parallel\ training:}
+LABEL = re.compile(r"\\(?:text|mbox|textrm|textit|textbf|textnormal|mathrm|hbox)\s*\{[^{}]*\}\s*[:：]?")
 WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 # \text{tr}, \text{softmax}(x): a function's name, not a remark (blanked, softmax(x) would read as x)
 OPERATOR_NAMES = frozenset({*"tr Tr det diag vec logdet rank etr E".split(), *WORDS, *MOMENTS})
@@ -228,6 +230,8 @@ def columns(
     second equation of the row from the first (``a &= b, & c &= d``, align's pairs of columns)."""
     outside = top_level(body)
     cuts = [i for i in range(start, end) if body[i] == "&" and outside[i] and not escaped(body, i)]
+    if lead := labelled(body, start, cuts, end):  # \text{Mahalanobis}: && && \Delta^2 &= …: a label
+        body, start, cuts = blank(body, start, cuts[lead - 1] + 1), cuts[lead - 1] + 1, cuts[lead:]
     kept = 3 if env.startswith("eqnarray") or relation_cell(body, cuts) else 2
     limit, pairs = kept, []
     while len(cuts) >= limit and relation_after(body, start, cuts[limit - 1], end):
@@ -243,6 +247,20 @@ def columns(
     for cut in cuts[: limit - 1]:
         body = body[:cut] + " " + body[cut + 1 :]
     return body, reason, pairs
+
+
+def labelled(body: str, start: int, cuts: list[int], end: int) -> int:
+    """How many of the row's first cells are a label (``\\text{Product}:``, its words blanked) or
+    empty before the equation the cells after hold: a table of formulas (``\\text{Sum}: && && C &=
+    A + B``, and its next row ``&& && D &= …``). None where the row goes on a chain (``& &= x``) or
+    its first cell is mathematics."""
+    cells = [body[a:b] for a, b in zip([start, *(cut + 1 for cut in cuts)], cuts)]
+    label = lambda cell: not cell.strip(" \t\n:：") or LABEL.fullmatch(cell.strip())  # noqa: E731
+    k = next((j for j, cell in enumerate(cells) if not label(cell)), len(cells))
+    rest = body[cuts[k - 1] + 1 if k else start : end].replace("&", " ").strip()
+    equation = bool(rest) and not RELATIONS.match(rest) and bool(RELATIONS.search(rest))
+    named = any(cell.strip() for cell in cells[:k])
+    return k if equation and (k >= 2 or named) else 0
 
 
 def equation_at(body: str, cut: int, then: int, end: int) -> bool:

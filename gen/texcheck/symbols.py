@@ -20,8 +20,8 @@ from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
 from .applied import applicable, known_forms
-from .expectations import RANDOM, base
-from .indexnodes import bare
+from .expectations import DRAWS, RANDOM, base
+from .indexnodes import bare, nodes
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
@@ -68,6 +68,7 @@ class Scope:
     through: frozenset = frozenset()  # a chain's names that vary as a defined name does (dΛ, Λ := Σ⁻¹: Σ)
     solving: str = ""  # why the text is solving equations here, not stating identities (conditions.py)
     unknowns: tuple = ()  # what it solves for, where a derivative set to zero says (conditions.unknowns_of)
+    draws: int = DRAWS  # the values each random symbol takes in an expectation (expectations.more_draws)
     earlier: tuple = ()  # (file, running side, last side): what a display starting with "=" goes on from
     varied: frozenset = frozenset()  # the names the section differentiates by (links.model_equation)
     bolded: frozenset = (
@@ -90,6 +91,24 @@ class Scope:
         return self.defined[name].tree
 
 
+def refers_to(tree, name: str, defined: dict) -> bool:
+    """Whether ``tree`` uses ``name`` (or its differential), itself or through the definitions it
+    uses: recorded as the definition of ``name``, it would define name through itself."""
+    todo, seen = [tree], set()
+    while todo:
+        tree = todo.pop()
+        used = (
+            set() if isinstance(tree, str) else {n.name for n in nodes(tree) if isinstance(n, (Name, Call))}
+        )
+        for n in used - seen:
+            spelled = (n, n[1:]) if n[:1] == "d" else (n,)  # dX: X varies
+            if name in spelled:
+                return True
+            seen.add(n)
+            todo += [defined[m].tree for m in spelled if m in defined]
+    return False
+
+
 def split_items(body: str) -> list[tuple[int, str]]:
     """The ``;``-separated items of an annotation with their offsets (``\\;`` is not a separator)."""
     items, start = [], 0
@@ -101,7 +120,8 @@ def split_items(body: str) -> list[tuple[int, str]]:
 
 def annotate(scope: Scope, body: str, span: Span, name_of, parse) -> tuple[Scope, list[SpecError]]:
     """``scope`` with one ``% derivtex:`` line's items added (``name_of`` reads a LaTeX name), and
-    the errors of the items that could not be read: each is left out, the others hold."""
+    the errors of the items that could not be read: each is left out, the others hold (of a list
+    of names, ``a, v^{\\text{old}}: d``, the names that can be read)."""
     errors = []
     for at, item in split_items(body):
         here = Span(span.path, span.line, span.col + at)
@@ -109,7 +129,20 @@ def annotate(scope: Scope, body: str, span: Span, name_of, parse) -> tuple[Scope
             scope = annotated_item(scope, item, here, name_of, parse)
         except SpecError as error:
             errors.append(error.at(here))
+            for name in one_by_one(item):
+                try:
+                    scope = annotated_item(scope, name, here, name_of, parse)
+                except SpecError:
+                    continue
     return scope, errors
+
+
+def one_by_one(item: str) -> list[str]:
+    """``a, b: d`` as ``a: d`` and ``b: d`` (nothing for a definition or a single name)."""
+    if ":=" in item or ":" not in item:
+        return []
+    names, what = item.split(":", 1)
+    return [f"{name}:{what}" for name in listed(names)] if len(listed(names)) > 1 else []
 
 
 def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope:
@@ -143,7 +176,12 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
             said += f" of {by[1]} (a dependence said in words); {as_written(name)} stays as declared"
             raise SpecError(said, span)
         scope = with_bolded(scope, {name: head.strip()})
-        return replace(scope, defined={**scope.defined, name: Definition(params, text, tree)})
+        defined = scope.defined  # y := Xθ + ε after the text's ε = y - Xθ: the annotation holds, not a loop
+        loop = {
+            k for k, d in defined.items() if refers_to(tree, k, defined) and refers_to(d.tree, name, defined)
+        }
+        kept = {k: d for k, d in defined.items() if k not in loop}
+        return replace(scope, defined={**kept, name: Definition(params, text, tree)})
     if ":" in item:
         names, what = item.split(":", 1)
         declared = declaration(what, span, f"line {span.line}")

@@ -43,6 +43,7 @@ ZERO = 1e-12
 SEED = 20240601
 ORDERS = 6  # the orders of the sizes over the dimensions tried where the sides are undefined at the first
 SYMMETRIC = ("symmetric", "spd", "diagonal")
+UNDEFINED = "undefined at the random points drawn"
 UNSIZED = ("cannot tell the size", "unknown symbol", "unknown function")  # not an inconsistency
 DIAGNOSES = {
     "sign": "the sign differs",
@@ -273,7 +274,7 @@ def compare(sides: Sides, left, right, make):
             conventions += (f"sizes {sides.sized_as()}: the sides are undefined at {first.sized_as()}",)
             break
     if None in samples:
-        message = "undefined at the random points drawn: declare the domain (e.g. % derivtex: X: spd)"
+        message = f"{UNDEFINED}: declare the domain (e.g. % derivtex: X: spd)"
         return make("cannot check", message, conventions=conventions)
     points = [zeroed(found[0], left, right) for found in samples]
     if any(np.shape(x) != np.shape(y) for x, y in points) and (unsized := block_unsized(a, b)):

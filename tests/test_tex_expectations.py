@@ -214,3 +214,10 @@ def test_every_expectation_averages_the_same_samples(tmp_path):
     right = "$$Cov[(I - K H) e - K v] = (I - K H) Cov(e) (I - K H)^T + K Cov(v) K^T$$"
     assert statuses(tmp_path, notes + right) == ["ok"]
     assert statuses(tmp_path, notes + right.replace("(I - K H)^T", "(I - K H)")) == ["does not follow"]
+
+
+def test_an_expectation_in_parentheses_that_fails_does_not_follow(tmp_path):
+    # E(θ) with θ declared random is the mean (bor9's LMMSE notes): a wrong step with it does not
+    # follow; it is never "E is not defined, only applied"
+    assert statuses(tmp_path, RANDOM_X + "$$E(Ax + b) = A E(x) + b$$") == ["ok"]
+    assert statuses(tmp_path, RANDOM_X + "$$E(Ax + b) = A E(x)$$") == ["does not follow"]

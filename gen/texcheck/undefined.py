@@ -35,9 +35,11 @@ KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr"
 
 
 def known(name: str, scope) -> bool:
-    """A function the front end reads (``\\text{Tr}`` too), or a name the text declares or defines."""
+    """A function the front end reads (``\\text{Tr}`` too), or a name the text declares or defines;
+    E where a symbol is declared random (``E(\\theta)``, the mean, `expectations.parenthesized`)."""
     in_words = name in FUNCTIONS or name in KNOWN_WORDS or name in WORDS
-    return in_words or name in scope.defined or scope.lookup(name) is not None
+    mean = name == "E" and any(d.random for d in scope.declared.values())
+    return in_words or mean or name in scope.defined or scope.lookup(name) is not None
 
 
 def undefined_word(text: str, scope) -> str | None:

@@ -1,6 +1,6 @@
 """A matrix's square root as the text uses it.
 
-``\\sqrt{M}`` (and ``M^{1/2}``) is read as the principal root, symmetric, as most texts mean it:
+``\\sqrt{M}`` of a matrix is read as the principal root, symmetric, as most texts mean it:
 ``\\sqrt{\\Sigma}^{-1} \\Sigma \\sqrt{\\Sigma}^{-1} = I``. A text that writes the transpose of a root
 (``\\sqrt{R}^{-T}``: square-root filters, whitening by a Cholesky factor) means any factor Z with
 Z Zᵀ = M, symmetric or not: in a chain that transposes a root, that root is read as the Cholesky

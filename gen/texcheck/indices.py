@@ -175,48 +175,38 @@ def entry_bases(trees: list, scope) -> frozenset:
     a name of it (``k_i^T``) or a name of it is declared with a shape (``x_i: d``, then ``x_1`` its
     first member): a family's, read as before."""
     summed, counts, transposed = set(), {}, set()
-
-    def walk(tree, bound: frozenset):
-        if isinstance(tree, IndexSum):
-            walk(tree.body, bound | set(tree.indices))
-            return
-        if isinstance(tree, Name) and (parts := split(tree.name)):
-            counts.setdefault(parts[0], set()).add(-1 if sized(tree.name, scope) else len(parts[1]))
+    for node, bound in (pair for tree in trees for pair in with_bounds(tree)):
+        if isinstance(node, Name) and (parts := split(node.name)):
+            counts.setdefault(parts[0], set()).add(-1 if sized(node.name, scope) else len(parts[1]))
             if set(parts[1]) & bound:
                 summed.add(parts[0])
-        if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Name):
-            if parts := split(tree.operand.name):  # k_i^T: a vector of a family (α^T y: α, whose α_i)
+        if isinstance(node, Postfix) and node.op == "T" and isinstance(node.operand, Name):
+            if parts := split(node.operand.name):  # k_i^T: a vector of a family (α^T y: α, whose α_i)
                 transposed.add(parts[0])
-        if is_dataclass(tree):
-            for f in fields(tree):
-                value = getattr(tree, f.name)
-                for child in value if isinstance(value, tuple) else (value,):
-                    walk(child, bound)
-
-    for tree in trees:
-        walk(tree, frozenset())
     return frozenset(b for b in summed if len(counts[b]) == 1 and -1 not in counts[b] and b not in transposed)
 
 
 def in_sums(trees: list) -> frozenset:
     """The names written inside a sum over their subscript (``x_i`` in ``\\sum_i``), the chain's
     definitions read through: the members of families (``x_j`` of the other side is x's too)."""
-    found = set()
+    pairs = (pair for tree in trees for pair in with_bounds(tree))
+    return frozenset(
+        n.name
+        for n, bound in pairs
+        if isinstance(n, Name) and (parts := split(n.name)) and set(parts[1]) & bound
+    )
 
-    def walk(tree, bound: frozenset):
-        if isinstance(tree, IndexSum):
-            bound = bound | set(tree.indices)
-        if isinstance(tree, Name) and (parts := split(tree.name)) and set(parts[1]) & bound:
-            found.add(tree.name)
-        if is_dataclass(tree):
-            for f in fields(tree):
-                value = getattr(tree, f.name)
-                for child in value if isinstance(value, tuple) else (value,):
-                    walk(child, bound)
 
-    for tree in trees:
-        walk(tree, frozenset())
-    return frozenset(found)
+def with_bounds(tree, bound: frozenset = frozenset()):
+    """Each node of ``tree`` with the indices of the sums around it (a sum's own among them)."""
+    if isinstance(tree, IndexSum):
+        bound = bound | set(tree.indices)
+    yield tree, bound
+    if is_dataclass(tree) and not isinstance(tree, type):
+        for f in fields(tree):
+            value = getattr(tree, f.name)
+            for child in value if isinstance(value, tuple) else (value,):
+                yield from with_bounds(child, bound)
 
 
 def derivative_order(trees: list) -> tuple[str, ...]:

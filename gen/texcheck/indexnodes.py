@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields, is_dataclass, replace
 
 MAX_ENTRIES = 10**6  # numbers computed for one side at one size assignment
@@ -72,29 +73,42 @@ class Refused:
 
 
 def nodes(tree):
-    """Every node of ``tree`` (our dataclasses, whatever their fields)."""
-    yield tree
-    if not is_dataclass(tree):
-        return
-    for f in fields(tree):
-        value = getattr(tree, f.name)
+    """Every node of ``tree`` (our dataclasses, whatever their fields), parents before their parts."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(parts(node))))
+
+
+def parts(node):
+    """The dataclass nodes in ``node``'s fields, in order."""
+    for name in field_names(type(node)) or ():
+        value = getattr(node, name)
         for child in value if isinstance(value, tuple) else (value,):
-            if is_dataclass(child):
-                yield from nodes(child)
+            if field_names(type(child)) is not None:
+                yield child
+
+
+@functools.cache
+def field_names(cls) -> tuple[str, ...] | None:
+    """The fields of a dataclass (of its instances); None for any other class."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
 
 
 def mapped(tree, rewrite, stop=lambda node: False):
     """``tree`` rebuilt bottom-up, ``rewrite`` applied to each node once its parts are; a node
     ``stop`` holds of is kept whole."""
-    if not is_dataclass(tree) or isinstance(tree, type) or stop(tree):
+    names = field_names(type(tree))
+    if names is None or stop(tree):
         return tree
     new = {}
-    for f in fields(tree):
-        value = getattr(tree, f.name)
-        if isinstance(value, tuple) and any(is_dataclass(v) for v in value):
-            new[f.name] = tuple(mapped(v, rewrite, stop) for v in value)
-        elif is_dataclass(value):
-            new[f.name] = mapped(value, rewrite, stop)
+    for name in names:
+        value = getattr(tree, name)
+        if isinstance(value, tuple) and any(field_names(type(v)) is not None for v in value):
+            new[name] = tuple(mapped(v, rewrite, stop) for v in value)
+        elif field_names(type(value)) is not None:
+            new[name] = mapped(value, rewrite, stop)
     return rewrite(replace(tree, **new) if new else tree)
 
 

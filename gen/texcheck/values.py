@@ -3,6 +3,7 @@ points drawn by its sampler (``gen.verify``): the numbers behind a link's status
 
 from __future__ import annotations
 
+import functools
 from itertools import islice, permutations
 
 import numpy as np
@@ -115,7 +116,8 @@ class Sides:
 
     def samples(self, a, b) -> list:
         """((value of a, value of b), the sizes, the values drawn, the directions) at each sample:
-        the first draw at which both sides are defined, or None where none is."""
+        the first draw at which both sides are defined, or None where none is. A sample with none
+        decides the comparison (the sides are undefined there): the samples after it are not drawn."""
         rng = np.random.default_rng(SEED)
         out = []
         for sample in range(SAMPLES):
@@ -125,6 +127,8 @@ class Sides:
                 if (pair := self.point(a, b, dims, values, directions)) is not None:
                     found = (pair, dims, values, directions)
                     break
+            if found is None:
+                return out + [None] * (SAMPLES - sample)
             out.append(found)
         return out
 
@@ -212,16 +216,33 @@ def well_posed(ev: Evaluator, e) -> bool:
     """Whether every matrix inverted (or whose determinant is taken) is well conditioned here and every
     log's argument positive, as the engine's sampler requires (``gen.verify.sample``): a singular
     L Lᵀ is no evidence either way."""
+    for kind, node in posed(e):
+        if kind == INVERTED and not well_conditioned_value(ev(node.arg)):
+            return False
+        if kind == PRINCIPAL and not off_negative_axis(ev(node.arg)):
+            return False  # log X, X^{1/2}: the principal branch, off the closed negative real axis
+        if kind == RESTRICTED and not np.all(np.asarray(ev(node)) > MIN_POSITIVE):
+            return False  # log det X where det X < 0: undefined (its complex step would be iπ/h)
+    return True
+
+
+INVERTED, PRINCIPAL, RESTRICTED = "inverted", "principal", "restricted"
+
+
+@functools.lru_cache(maxsize=4096)
+def posed(e) -> tuple:
+    """(what is required, of which node) for `well_posed`, once per side: the same at every point."""
+    found = []
     for node in distinct_nodes(e):
         if node.has(ir.MatDiff, ir.Diff):
             continue
-        if isinstance(node, (sp.Inverse, sp.Determinant)) and not well_conditioned_value(ev(node.arg)):
-            return False
-        if needs_principal(node) and not off_negative_axis(ev(node.arg)):
-            return False  # log X, X^{1/2}: the principal branch, off the closed negative real axis
-        if restricted(node) and not np.all(np.asarray(ev(positive_part(node))) > MIN_POSITIVE):
-            return False  # log det X where det X < 0: undefined (its complex step would be iπ/h)
-    return True
+        if isinstance(node, (sp.Inverse, sp.Determinant)):
+            found.append((INVERTED, node))
+        if needs_principal(node):
+            found.append((PRINCIPAL, node))
+        if restricted(node):
+            found.append((RESTRICTED, positive_part(node)))
+    return tuple(found)
 
 
 def distinct_nodes(e):

@@ -814,3 +814,63 @@ def test_a_symbol_declared_with_a_bold_subscript(tmp_path):
     assert statuses(tmp_path, notes + link.replace(")^T", ")")) != ["ok"]
     found = checked_in_paper(tmp_path, "% derivtex: J: n x n\n$$J_{\\mathbf x} = J$$\n")
     assert found[0].status == "not understood" and "Jacobian" in found[0].message
+
+
+def test_a_differential_declared_beside_its_symbol_is_that_symbols_differential(tmp_path):
+    # O, dO: N x d declared together (zhaochenyang20's attention notes): dO is O's differential, sized;
+    # d tr(A) = tr(dA) holds, d tr(A) = tr(dA^T) too (A square), d tr(A) = 2 tr(dA) does not
+    notes = "% derivtex: A, dA: p x p\n$$d(\\operatorname{tr}(A)) = \\operatorname{tr}(dA)$$"
+    assert statuses(tmp_path, notes) == ["ok"]
+    assert statuses(tmp_path, notes.replace("= \\operatorname{tr}(dA)", "= 2\\operatorname{tr}(dA)")) == [
+        "does not follow"
+    ]
+    # declared with a shape of its own, dW is a symbol (a step, a direction), not W's differential
+    other = "% derivtex: W: n x n; dW: n x m\n$$d(\\operatorname{tr}(W)) = \\operatorname{tr}(dW)$$"
+    assert statuses(tmp_path, other) != ["ok"]
+
+
+def test_arguments_after_a_semicolon_are_the_functions_parameters(tmp_path):
+    # p(X; θ) := σ(θᵀX) (Fernando-Urbano's propensity score): applied to its two arguments
+    define = "% derivtex: X, \\theta: d\n% derivtex: p(X; \\theta) := \\frac{1}{1 + \\exp(-\\theta^T X)}\n"
+    right = "$$p(X; \\theta) (1 + \\exp(-\\theta^T X)) = 1$$"
+    assert statuses(tmp_path, define + right) == ["ok"]
+    assert statuses(tmp_path, define + right.replace("(-\\theta^T X)) = 1", "(\\theta^T X)) = 1")) == [
+        "does not follow"
+    ]
+
+
+def test_a_unit_vector_and_orthonormal_columns_are_drawn_so(tmp_path):
+    # bllguo's PCA: ‖x − (uᵀx)u‖² = xᵀx − (uᵀx)² needs uᵀu = 1; WᵀW = I makes tr(WᵀW) = k
+    unit = "% derivtex: x, u: n; u: n unit\n$$\\|x - (u^T x) u\\|^2 = x^T x - (u^T x)^2$$"
+    assert statuses(tmp_path, unit) == ["ok"]
+    assert statuses(tmp_path, unit.replace("; u: n unit", "")) == ["does not follow"]
+    assert statuses(tmp_path, unit.replace("- (u^T x)^2$$", "- 2(u^T x)^2$$")) == ["does not follow"]
+    columns = "% derivtex: W: n x k orthonormal; A: k x k\n$$\\operatorname{tr}(W^T W A) = \\operatorname{tr}(A)$$"
+    assert statuses(tmp_path, columns) == ["ok"]
+    assert statuses(tmp_path, columns.replace(" orthonormal", "")) == ["does not follow"]
+
+
+def test_a_unit_norm_the_prose_states_is_the_symbols_assumption(tmp_path):
+    # "Keeping in mind $u_1^Tu_1=1$": the annotation's u_1: D keeps its shape and takes the assumption
+    link = "$$||x_i-(u_1^Tx_i)u_1||^2 = x_i^Tx_i - (u_1^Tx_i)^2$$"
+    notes = "% derivtex: x_i, u_1: D\nKeeping in mind $u_1^Tu_1=1$, the distance is\n" + link
+    assert statuses(tmp_path, notes) == ["ok"]
+    assert statuses(tmp_path, notes.replace("$u_1^Tu_1=1$", "$u_1$")) == ["does not follow"]
+    normed = "% derivtex: x_i, u_1: D\nwith $\\|u_1\\|_2 = 1$:\n" + link
+    assert statuses(tmp_path, normed) == ["ok"]
+
+
+def test_rows_of_displaylines_are_the_displays_rows(tmp_path):
+    # chris-kelly's GLS notes (Quarto): \[\displaylines{… \\ …}\], each row a chain of its own
+    notes = "% derivtex: P: n x n invertible\n\\[\n\\displaylines{\n(P^TP)^{-1} = P^{-1}(P^T)^{-1} \\\\\nP P^{-1} = I\n}\n\\]"
+    assert statuses(tmp_path, notes) == ["ok", "ok"]
+    assert statuses(tmp_path, notes.replace("P^{-1}(P^T)^{-1}", "(P^T)^{-1}P^{-1}")) == ["does not follow", "ok"]
+
+
+def test_a_cancelled_row_starting_with_an_operator_goes_on_the_side_above(tmp_path):
+    # the crossed-out terms are part of what is written: a k x k side plus k x n terms does not fit,
+    # crossed-out k x k terms that cancel do
+    row = "% derivtex: X: n x k; A: k x k\n\\begin{align}\nA &= A + (X^TX)^{-1} \\\\\n& \\cancel{TERMS}\n\\end{align}"
+    assert statuses(tmp_path, row.replace("TERMS", "- (X^TX)^{-1}X^T + (X^TX)^{-1}X^T")) != ["ok"]
+    assert statuses(tmp_path, row.replace("TERMS", "- (X^TX)^{-1}")) == ["ok"]
+    assert statuses(tmp_path, row.replace("TERMS", "+ (X^TX)^{-1}")) == ["does not follow"]

@@ -492,7 +492,7 @@ class _Parser(Words):
         closing = OPENINGS[opening.text]
         bars, self.bars = self.bars, 0
         args = [self.nested(self.sum)]
-        while self.accept(","):
+        while self.accept(",", ";"):  # f(x; \theta): the parameters after a semicolon
             args.append(self.nested(self.sum))
         self.bars = bars
         self.close(closing, opening)

@@ -836,9 +836,11 @@ def sized_by(trees: list, sizes: set, inferred) -> dict:
 
 def is_differential(name: str, declared: dict) -> bool:
     """``dX``, ``dx``: the front end's name of a differential (``\\mathrm{d}X``), unless declared
-    as a symbol or a Greek letter (``delta``)."""
+    as a symbol or a Greek letter (``delta``). Declared with X's own shape beside X (``X, dX: m x n``),
+    dX is X's differential, sized."""
     greek = name.split("_")[0] in GREEK  # \delta_{z} is delta_z, not d(elta_z)
-    return name[:1] == "d" and name[1:2].isalpha() and name not in declared and not greek
+    symbol = name in declared and declared.get(name[1:]) != declared[name]
+    return name[:1] == "d" and name[1:2].isalpha() and not symbol and not greek
 
 
 def through_definitions(trees: list, scope) -> frozenset:

@@ -16,11 +16,19 @@ from dataclasses import replace
 
 from ..errors import SpecError
 
+NAME = r"\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?"
 SAID = re.compile(
-    r"\$\s*(?P<name>\\?[A-Za-z]+(?:\s*\{[^{}$]*\})?(?:_\{?[A-Za-z0-9]+\}?)?)\s*\$\s*,?\s*"
+    rf"\$\s*(?P<name>{NAME})\s*\$\s*,?\s*"
     r"(?:(?:is|be|being)\s+)?(?:(?:a|an)\s+)?"
     r"(?P<words>symmetric\s+positive[- ]definite|symmetric\s+positive[- ]semi-?definite"
     r"|positive[- ]definite|symmetric)\b"
+)
+TRANSPOSE = r"\^\s*(?:T|\{T\}|\\top|\{\\top\}|\\intercal|\{\\intercal\}|\\mathsf\{T\}|\{\\mathsf\{T\}\})"
+OPEN, CLOSE = r"(?:\\\||\|\||\\lVert|\\left\\\|)", r"(?:\\\||\|\||\\rVert|\\right\\\|)"  # \| or || or \lVert
+# u^T u = 1, \|u\| = 1, \|u\|_2^2 = 1, W^T W = I: a unit vector, orthonormal columns (u: unit)
+UNIT = re.compile(
+    rf"\$\s*(?:(?P<name>{NAME})\s*{TRANSPOSE}\s*(?P=name)\s*=\s*(?:1|I(?:_\{{?\w+\}}?)?)"
+    rf"|{OPEN}\s*(?P<normed>{NAME})\s*{CLOSE}(?:_\{{?2\}}?)?(?:\^\{{?2\}}?)?\s*=\s*1)\s*\$"
 )
 
 
@@ -32,12 +40,13 @@ def assumption(words: str) -> str:
 def properties_stated(text: str, found: dict, name_of, span_at, where, declared_type) -> dict:
     """``found`` with the symmetry the prose says of lone symbols (name → Declared)."""
     found = dict(found)
-    for match in SAID.finditer(text):
+    stated = [(m, assumption(m.group("words"))) for m in SAID.finditer(text)]
+    unit = [(m, "orthogonal") for m in UNIT.finditer(text)]  # u^T u = 1: read as the declaration u: unit
+    for match, said in sorted(stated + unit, key=lambda found: found[0].start()):
         try:
-            name = name_of(match.group("name").strip(), span_at(match.start()))
+            name = name_of((match.group("name") or match.group("normed")).strip(), span_at(match.start()))
         except SpecError:
             continue
-        said = assumption(match.group("words"))
         old = found.get(name)
         if old is None:
             found[name] = declared_type(None, (said,), where(match.start()))

@@ -36,8 +36,8 @@ INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 STRAY = re.compile(r"(?<=(?<!\\)\\\\)\\(?=\s)")
 # {\textstyle …} as a group of its own, not an argument (\frac{1}{\displaystyle \sum …}, x^{\textstyle …})
 STYLED = re.compile(r"(?<![\\}\w^_])\{(?=\s*\\(?:textstyle|displaystyle|scriptstyle)\b)")
-OVERLAPS = re.compile(  # wrappers of a relation: \boxed{a = b}, \color{red}{a = b}, \colorbox{c}{$a = b$}
-    r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed|fbox)\s*\{"
+OVERLAPS = re.compile(  # wrappers: \boxed{a = b}, \color{red}{a = b}, \displaylines{a = b \\ c = d}, \cancel{- x}
+    r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed|fbox|displaylines|cancel|bcancel|xcancel)\s*\{"
     r"|\\(?:textcolor|color|colorbox)\s*\{[^{}]*\}\s*\{"
 )
 MATH_SHIFT = re.compile(r"(?<!\\)\$")  # $…$ inside a display: a box's own mathematics, the same

@@ -80,7 +80,10 @@ class Scope:
 
     def lookup(self, name: str) -> Declared | None:
         name = base(name)  # a value drawn of a random symbol is declared as the symbol is
-        return self.declared.get(name) or self.prose.get(name)
+        declared, said = self.declared.get(name), self.prose.get(name)
+        if declared and said and said.shape is None:  # "$u^T u = 1$" of a u annotated u: D
+            return replace(declared, assume=tuple(dict.fromkeys((*declared.assume, *said.assume))))
+        return declared or said
 
     def dimensions(self) -> set:
         """The dimensions named in the declarations (``n`` of ``X: n x n``)."""
@@ -110,11 +113,14 @@ def refers_to(tree, name: str, defined: dict) -> bool:
 
 
 def split_items(body: str) -> list[tuple[int, str]]:
-    """The ``;``-separated items of an annotation with their offsets (``\\;`` is not a separator)."""
-    items, start = [], 0
-    for match in re.finditer(r"(?<!\\);", body + ";"):
-        items.append((start, body[start : match.start()]))
-        start = match.end()
+    """The ``;``-separated items of an annotation with their offsets (``\\;`` is not a separator,
+    nor a ``;`` inside brackets: ``p(x; \\theta) := …``)."""
+    items, start, depth = [], 0, 0
+    for at, char in enumerate(body + ";"):
+        depth += (char in "([{") - (char in ")]}") if body[at - 1 : at] != "\\" else 0
+        if char == ";" and depth <= 0 and body[at - 1 : at] != "\\":
+            items.append((start, body[start:at]))
+            start = at + 1
     return [(at + len(text) - len(text.lstrip()), text.strip()) for at, text in items if text.strip()]
 
 
@@ -192,7 +198,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         scope = with_bolded(scope, written)
         if identity(added.get("I")):  # I: n x n, the identity's size: still the identity, sized so
             added.pop("I")
-        return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
+        said = {n: d for n, d in scope.prose.items() if n not in added or d.shape is not None}  # said before
+        return replace(scope, declared={**scope.declared, **merged(scope.declared, added)}, prose=said)
     message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
     message += " 'gradient cookbook', 'summation convention' or 'skip'"
     raise SpecError(f"{message}, not {quoted_tex(item)}", span)
@@ -307,6 +314,7 @@ def declaration(what: str, span: Span, where: str) -> Declared:
     """``n x n invertible``, ``n``, ``scalar``, ``symmetric``: a shape and assumptions."""
     what = re.sub(r"\bzero[\s-]+mean\b", "zero-mean", what.replace(",", " ").replace("one-hot", "onehot"))
     what = re.sub(r"\bpositive[\s-]+definite\b", "spd", what)  # as the prose says it
+    what = re.sub(r"\b(?:unit|orthonormal)\b", "orthogonal", what)  # u: n unit, W: n x k orthonormal
     words = what.replace("\\times", " x ").replace("×", " x ").split()
     assume = tuple(w for w in words if w in ASSUMPTIONS)
     random = tuple(w.replace("-", " ") for w in words if w.replace("-", " ") in RANDOM)

@@ -94,6 +94,9 @@ def draw_value(rng, shape, assume, sign: int = 1) -> np.ndarray | float:
     if entries:
         return ENTRIES[entries](rng, *shape)
     rows, cols = shape
+    if rows != cols and form.unit:  # orthonormal columns (a tall matrix, a unit vector) or rows (a wide one)
+        q = orthogonal(rng, max(rows, cols))[:, : min(rows, cols)]
+        return q if rows > cols else q.T
     if rows != cols:
         return rng.uniform(0.1, 1.0, shape) if form.positive else rng.standard_normal(shape)
     return square(rng, rows, form, sign)

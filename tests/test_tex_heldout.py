@@ -845,7 +845,7 @@ def test_a_unit_vector_and_orthonormal_columns_are_drawn_so(tmp_path):
     assert statuses(tmp_path, unit) == ["ok"]
     assert statuses(tmp_path, unit.replace("; u: n unit", "")) == ["does not follow"]
     assert statuses(tmp_path, unit.replace("- (u^T x)^2$$", "- 2(u^T x)^2$$")) == ["does not follow"]
-    columns = "% derivtex: W: n x k orthonormal; A: k x k\n$$\\operatorname{tr}(W^T W A) = \\operatorname{tr}(A)$$"
+    columns = "% derivtex: W: n x k orthonormal; A: k x k\n$$\\mathrm{tr}(W^T W A) = \\mathrm{tr}(A)$$"
     assert statuses(tmp_path, columns) == ["ok"]
     assert statuses(tmp_path, columns.replace(" orthonormal", "")) == ["does not follow"]
 
@@ -862,15 +862,18 @@ def test_a_unit_norm_the_prose_states_is_the_symbols_assumption(tmp_path):
 
 def test_rows_of_displaylines_are_the_displays_rows(tmp_path):
     # chris-kelly's GLS notes (Quarto): \[\displaylines{… \\ …}\], each row a chain of its own
-    notes = "% derivtex: P: n x n invertible\n\\[\n\\displaylines{\n(P^TP)^{-1} = P^{-1}(P^T)^{-1} \\\\\nP P^{-1} = I\n}\n\\]"
+    rows = "(P^TP)^{-1} = P^{-1}(P^T)^{-1} \\\\\nP P^{-1} = I"
+    notes = "% derivtex: P: n x n invertible\n\\[\n\\displaylines{\n" + rows + "\n}\n\\]"
     assert statuses(tmp_path, notes) == ["ok", "ok"]
-    assert statuses(tmp_path, notes.replace("P^{-1}(P^T)^{-1}", "(P^T)^{-1}P^{-1}")) == ["does not follow", "ok"]
+    wrong = notes.replace("P^{-1}(P^T)^{-1}", "(P^T)^{-1}P^{-1}")
+    assert statuses(tmp_path, wrong) == ["does not follow", "ok"]
 
 
 def test_a_cancelled_row_starting_with_an_operator_goes_on_the_side_above(tmp_path):
     # the crossed-out terms are part of what is written: a k x k side plus k x n terms does not fit,
     # crossed-out k x k terms that cancel do
-    row = "% derivtex: X: n x k; A: k x k\n\\begin{align}\nA &= A + (X^TX)^{-1} \\\\\n& \\cancel{TERMS}\n\\end{align}"
+    row = "A &= A + (X^TX)^{-1} \\\\\n& \\cancel{TERMS}"
+    row = "% derivtex: X: n x k; A: k x k\n\\begin{align}\n" + row + "\n\\end{align}"
     assert statuses(tmp_path, row.replace("TERMS", "- (X^TX)^{-1}X^T + (X^TX)^{-1}X^T")) != ["ok"]
     assert statuses(tmp_path, row.replace("TERMS", "- (X^TX)^{-1}")) == ["ok"]
     assert statuses(tmp_path, row.replace("TERMS", "+ (X^TX)^{-1}")) == ["does not follow"]

@@ -236,7 +236,7 @@ def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     document (the sidecar's and the prose's hold on)."""
     kept = scope.head or head_of(scope.notes, base, parse, name_of)
     fresh = dict(skip=False, solving="", unknowns=(), earlier=(), varied=frozenset())
-    said = {n: d for n, d in scope.prose.items() if d.shape is not None}  # "$S$ symmetric": to its section's end
+    said = {n: d for n, d in scope.prose.items() if d.shape is not None}  # "$S$ symmetric": to its end
     return replace(scope, **kept, **fresh, head=kept, prose=said), ()
 
 

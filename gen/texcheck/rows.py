@@ -36,7 +36,8 @@ INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 STRAY = re.compile(r"(?<=(?<!\\)\\\\)\\(?=\s)")
 # {\textstyle …} as a group of its own, not an argument (\frac{1}{\displaystyle \sum …}, x^{\textstyle …})
 STYLED = re.compile(r"(?<![\\}\w^_])\{(?=\s*\\(?:textstyle|displaystyle|scriptstyle)\b)")
-OVERLAPS = re.compile(  # wrappers: \boxed{a = b}, \color{red}{a = b}, \displaylines{a = b \\ c = d}, \cancel{- x}
+# wrappers: \boxed{a = b}, \color{red}{a = b}, \displaylines{a = b \\ c = d}, \cancel{- x}
+OVERLAPS = re.compile(
     r"\\(?:mathrlap|mathllap|mathclap|rlap|llap|clap|boxed|fbox|displaylines|cancel|bcancel|xcancel)\s*\{"
     r"|\\(?:textcolor|color|colorbox)\s*\{[^{}]*\}\s*\{"
 )

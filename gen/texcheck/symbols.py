@@ -82,7 +82,10 @@ class Scope:
         name = base(name)  # a value drawn of a random symbol is declared as the symbol is
         declared, said = self.declared.get(name), self.prose.get(name)
         if declared and said and said.shape is None:  # "$u^T u = 1$" of a u annotated u: D
-            return replace(declared, assume=tuple(dict.fromkeys((*declared.assume, *said.assume))))
+            shape = declared.shape
+            square = shape is None or len(shape) == 2 and shape[0] == shape[1]
+            fits = [a for a in said.assume if square or a == "orthogonal"]  # orthonormal columns: any shape
+            return replace(declared, assume=tuple(dict.fromkeys((*declared.assume, *fits))))
         return declared or said
 
     def dimensions(self) -> set:
@@ -198,8 +201,7 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         scope = with_bolded(scope, written)
         if identity(added.get("I")):  # I: n x n, the identity's size: still the identity, sized so
             added.pop("I")
-        said = {n: d for n, d in scope.prose.items() if n not in added or d.shape is not None}  # said before
-        return replace(scope, declared={**scope.declared, **merged(scope.declared, added)}, prose=said)
+        return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})
     message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
     message += " 'gradient cookbook', 'summation convention' or 'skip'"
     raise SpecError(f"{message}, not {quoted_tex(item)}", span)

@@ -221,3 +221,45 @@ def test_a_root_the_chain_transposes_is_any_root(tmp_path):
     assert [s for s, _ in statuses(tmp_path, chain, notes)] == ["ok", "does not follow"]
     # where no root is transposed, the root is the principal one, symmetric
     assert only(tmp_path, r"\sqrt{R}^{-1} R \sqrt{R}^{-1} &= I", notes) == "ok"
+
+
+def test_a_row_of_zero_blocks_takes_its_size_from_the_link(tmp_path):
+    # [I 0; C I][x; y] = [x; Cx + y]: the 0 is k×m, the Is k×k and m×m, from x (k) and y (m) through the
+    # product; [A B; 0 I][0; y] = [By; y]: the 0 on the right is k high, as A's rows are
+    notes = "% derivtex: x: k; y: m; C: m x k; A: k x k; B: k x m\n"
+    lower = r"\begin{bmatrix} I & 0 \\ C & I \end{bmatrix} \begin{bmatrix} x \\ y \end{bmatrix} &= "
+    assert only(tmp_path, lower + r"\begin{bmatrix} x \\ C x + y \end{bmatrix}", notes) == "ok"
+    assert only(tmp_path, lower + r"\begin{bmatrix} x \\ C x - y \end{bmatrix}", notes) == "does not follow"
+    upper = r"\begin{bmatrix} A & B \\ 0 & I \end{bmatrix} \begin{bmatrix} 0 \\ y \end{bmatrix} &= "
+    assert only(tmp_path, upper + r"\begin{bmatrix} B y \\ y \end{bmatrix}", notes) == "ok"
+    assert only(tmp_path, upper + r"\begin{bmatrix} A y \\ y \end{bmatrix}", notes) == "shape error"
+
+
+def test_a_column_typed_empty_for_spacing_is_not_a_block(tmp_path):
+    # [I && -I] is printed [I  -I]: [I, -I][x; y] = x - y
+    notes = "% derivtex: x, y: n\n"
+    product = r"\begin{bmatrix} I && -I \end{bmatrix} \begin{bmatrix} x \\ y \end{bmatrix} &= "
+    assert only(tmp_path, product + "x - y", notes) == "ok"
+    assert only(tmp_path, product + "x + y", notes) == "does not follow"
+
+
+def test_a_matrix_of_zeros_is_a_matrix_of_numbers(tmp_path):
+    # [0; 0] + [1; 2] = [1; 2]
+    zeros = r"\begin{bmatrix} 0 \\ 0 \end{bmatrix} + \begin{bmatrix} 1 \\ 2 \end{bmatrix} &= "
+    assert only(tmp_path, zeros + r"\begin{bmatrix} 1 \\ 2 \end{bmatrix}") == "ok"
+    assert only(tmp_path, zeros + r"\begin{bmatrix} 2 \\ 1 \end{bmatrix}") == "does not follow"
+
+
+def test_a_grid_of_elided_cells_is_the_matrix_of_its_entries(tmp_path):
+    # the cell in row i, column j is A_{ji}: the grid is A^T (m x n A, so n x m), not A
+    notes = "% derivtex: A: m x n; B: n x n\n"
+    grid = r"\begin{bmatrix} A_{11} & \cdots & A_{m1} \\ \vdots & \ddots & \vdots \\ "
+    grid += r"A_{1n} & \cdots & A_{mn} \end{bmatrix}"
+    assert only(tmp_path, "A^T &= " + grid, notes) == "ok"
+    assert only(tmp_path, "A &= " + grid, notes) == "shape error"
+    written = r"\begin{bmatrix} B_{11} & B_{12} & \cdots & B_{1n} \\ B_{21} & B_{22} & \cdots & B_{2n} \\ "
+    written += r"\vdots & & \ddots & \vdots \\ B_{n1} & B_{n2} & \cdots & B_{nn} \end{bmatrix}"
+    assert only(tmp_path, "B &= " + written, notes) == "ok"
+    assert only(tmp_path, "B^T &= " + written, notes) == "does not follow"
+    skewed = written.replace(r"B_{21} & B_{22}", r"B_{12} & B_{22}")  # the second row is not the pattern's
+    assert only(tmp_path, "B &= " + skewed, notes) == "cannot check"

@@ -84,15 +84,18 @@ class CallLowering:
         return ir.Commutation(m, n)
 
     def size(self, arg):
-        """A size: a dimension of a declared symbol, a positive integer, or a product of them."""
-        if isinstance(arg, BinOp) and arg.op == "*":
-            return self.size(arg.left) * self.size(arg.right)
+        """A size: a dimension of a declared symbol, a positive integer, or a sum or product of them."""
+        if isinstance(arg, BinOp) and arg.op in ("*", "+"):
+            left, right = self.size(arg.left), self.size(arg.right)
+            return left * right if arg.op == "*" else left + right
         dims = self.dimensions()
         if isinstance(arg, Name) and arg.name in dims:
             return dims[arg.name]
         if isinstance(arg, Num) and arg.text.isdigit() and int(arg.text) > 0:
             return sp.Integer(int(arg.text))
-        message = "a size is a dimension of a declared symbol, a positive integer, or a product of them"
+        message = (
+            "a size is a dimension of a declared symbol, a positive integer, or a sum or product of them"
+        )
         raise self.error(message, arg.pos)
 
     def dimensions(self) -> dict:

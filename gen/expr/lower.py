@@ -35,6 +35,10 @@ CONSTANTS = {"pi": sp.pi, "e": sp.E}
 
 
 def dimension(value):
+    """A dimension as SymPy has it: a number, a named dimension, or an expression of them (the sum of
+    blocks' dimensions)."""
+    if isinstance(value, sp.Basic):
+        return value
     return sp.Integer(value) if isinstance(value, int) else sp.Symbol(value, integer=True, positive=True)
 
 

@@ -396,7 +396,7 @@ class _Parser(Words):
             return True
         if token.kind == "char":
             return token.text in "([{" or token.text == "|" and not self.bars
-        if token.text in ("|", "Vert", "vert"):
+        if token.text in ("|", "Vert", "vert", "mid"):
             return not self.bars
         if token.kind == "cs" and token.text in PROSE and self.prose_ahead():
             return False
@@ -490,13 +490,26 @@ class _Parser(Words):
         """``(a, b)`` after a function's name."""
         opening = self.next()
         closing = OPENINGS[opening.text]
-        bars, self.bars = self.bars, 0
+        given = lone_bar(self.stream.stack)  # \pi(a | s, \theta): a bar conditions, as a comma separates
+        bars, self.bars = self.bars, int(given)  # then a bar ends an argument, as |…|'s closing one would
         args = [self.nested(self.sum)]
-        while self.accept(",", ";"):  # f(x; \theta): the parameters after a semicolon
+        while self.accept(",", ";", *(("|", "mid", "vert") if given else ())):  # f(x; \theta): parameters
             args.append(self.nested(self.sum))
         self.bars = bars
         self.close(closing, opening)
         return tuple(args)
+
+
+def lone_bar(stack: list[Tok]) -> bool:
+    """Whether the parenthesis that opened last holds one bar at its own level (``a | s``, ``a \\mid
+    s``), not two (``|x|``): the tokens ahead are ``stack``, the next last."""
+    depth, bars = 0, 0
+    for token in reversed(stack):
+        depth += token.is_char("(", "[", "{") - token.is_char(")", "]", "}")
+        if depth < 0:
+            break
+        bars += depth == 0 and (token.is_char("|") or token.is_cs("mid", "vert"))
+    return bars == 1
 
 
 DECORATIONS = {("*",): "star", ("ast",): "star", ("star",): "star", ("-",): "minus", ("+",): "plus"}

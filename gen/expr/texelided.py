@@ -9,18 +9,24 @@ written 1 in the first and the bound (N, n, a number) in the last, in subscripts
 Anything else (two elisions, cells after the elision but the last, a first cell at 0, differences
 that are not one index) is not read: the link cannot be checked, never a guess at the pattern.
 
-The node is an `IndexSum` of kind ``"rows"`` or ``"columns"``: the index is bound as a sum's is, and
-its range is the bound written, as ``\\sum_{i=1}^{N}``'s (`gen.texcheck.indices` checks it).
+A grid (``[a_{11} \\cdots a_{1n}; \\vdots \\ddots \\vdots; a_{m1} \\cdots a_{mn}]``, a Jacobian written
+out) is its rows, each such a row of cells, following an index of their own.
+
+The node is an `IndexSum` of kind ``"rows"`` or ``"columns"`` (a grid's, rows of columns): the index
+is bound as a sum's is, and its range is the bound written, as ``\\sum_{i=1}^{N}``'s
+(`gen.texcheck.indices` checks it).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, is_dataclass, replace
 
 from .texbars import ELISIONS, Uncheckable
 from .texindex import Entry, IndexSum
 from .texlex import Tok
 
+PAIR = re.compile(r"[^_]+_[0-9A-Za-z]{2}")  # a name with two one-character indices: A_11, A_mn
 UNCLEAR = "the matrix has elided cells (\\cdots, \\vdots, …) whose pattern is not clear: "
 INDICES = "ijklmnpqrstuvwab"
 
@@ -45,21 +51,33 @@ def stacked(p, rows: list[list[list[Tok]]], begin: Tok):
     """The `IndexSum` a literal with an elided cell stands for, or `Uncheckable` with the reason."""
     dots = next(d for row in rows for cell in row for d in elisions(cell))
     where = p.stream.source.at(dots.pos)
-    if len(rows) == 1:
-        cells, kind = rows[0], "columns"
-    elif all(len(row) == 1 for row in rows):
-        cells, kind = [row[0] for row in rows], "rows"
-    else:
-        raise Uncheckable(UNCLEAR + "only a row or a column of cells is read", where)
+    try:
+        if len(rows) == 1:
+            return line(p, rows[0], "columns", begin, where)
+        if all(len(row) == 1 for row in rows):
+            return line(p, [row[0] for row in rows], "rows", begin, where)
+        return grid(p, rows, begin, where)
+    except NoPattern as error:
+        raise Uncheckable(UNCLEAR + str(error), where) from None
+
+
+def line(p, cells: list[list[Tok]], kind: str, begin: Tok, where) -> IndexSum:
+    """A row (``"columns"``) or a column (``"rows"``) of cells, one of them elided."""
     gaps = [k for k, cell in enumerate(cells) if elisions(cell)]
     if len(gaps) != 1 or not only_dots(cells[gaps[0]]) or gaps[0] != len(cells) - 2 or gaps[0] == 0:
         raise Uncheckable(UNCLEAR + "write the first cells, one elision and the last cell", where)
     written = [p.sub_parse(cell, where=begin) for cell in cells[: gaps[0]]]
-    last = p.sub_parse(cells[-1], where=begin)
-    try:
-        return pattern(written, last, kind, begin.pos)
-    except NoPattern as error:
-        raise Uncheckable(UNCLEAR + str(error), where) from None
+    return pattern(written, p.sub_parse(cells[-1], where=begin), kind, begin.pos)
+
+
+def grid(p, rows: list[list[list[Tok]]], begin: Tok, where) -> IndexSum:
+    """``[a_{11} \\cdots a_{1n}; \\vdots \\ddots \\vdots; a_{m1} \\cdots a_{mn}]``: the rows, each a row of
+    cells elided, and the row of dots before the last; the rows follow one index as cells do."""
+    dotted = [k for k, row in enumerate(rows) if all(only_dots(cell) or not cell for cell in row)]
+    if len(rows) < 3 or dotted != [len(rows) - 2]:
+        raise Uncheckable(UNCLEAR + "write the first rows, a row of dots and the last row", where)
+    written = [line(p, row, "columns", begin, where) for row in rows[:-2] + rows[-1:]]
+    return pattern(written[:-1], written[-1], "rows", begin.pos)
 
 
 def pattern(written: list, last, kind: str, pos: int) -> IndexSum:
@@ -120,7 +138,9 @@ def hole(first: str, last: str, value: str | None, bounds: set) -> str:
     while end < min(len(first), len(last)) - start and first[-1 - end] == last[-1 - end]:
         end += 1
     a, b = first[start : len(first) - end], last[start : len(last) - end]
-    if a != "1" or not b.isalnum() or not (start and first[start - 1] in "_{(,[" or not start):
+    after = start and first[start - 1] in "_{(,[" or not start
+    paired = len(b) == 1 and PAIR.fullmatch(first) and PAIR.fullmatch(last)  # A_{11} … A_{1n}: two indices
+    if a != "1" or not b.isalnum() or not (after or paired):
         raise NoPattern(f"{first} and {last} differ by more than an index")
     bounds.add(b)
     return first if value is None else first[:start] + value + first[len(first) - end :]

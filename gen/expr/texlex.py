@@ -75,7 +75,72 @@ def lex(text: str, offset: int = 0) -> list[Tok]:
         if kind == "char" and value in "<>" and out and out[-1].kind == "cs" and out[-1].text in SIZES:
             kind, value = "cs", {"<": "langle", ">": "rangle"}[value]  # \left< x \right>: ⟨x⟩
         out.append(Tok(kind, value, m.start() + offset))
+    return variational(over_fractions(out))
+
+
+def variational(tokens: list[Tok]) -> list[Tok]:
+    """``\\frac{\\delta L}{\\delta a}``, ``\\frac{\\delta}{\\delta \\theta}``: the derivative written with δ
+    (the physicist's, a functional derivative's) as ``\\partial``; a δ with a script (δ_j, δ^{(l)}, the
+    error terms of backpropagation) stays a symbol."""
+    out = list(tokens)
+    for k, token in enumerate(out):
+        if token.is_cs("frac") and k + 1 < len(out) and out[k + 1].is_char("{"):
+            bottom = closing_brace(out, k + 1) + 1
+            deltas = (bare_delta(out, k + 2), bare_delta(out, bottom + 1) if bottom < len(out) else None)
+            if out[bottom : bottom + 1] and out[bottom].is_char("{") and None not in deltas:
+                for at in deltas:
+                    out[at] = Tok("cs", "partial", out[at].pos)
     return out
+
+
+def bare_delta(tokens: list[Tok], at: int) -> int | None:
+    """Where the δ a group starts with stands (after its braces), if it stands with no script."""
+    while at < len(tokens) and tokens[at].is_char("{"):
+        at += 1
+    after = tokens[at + 1] if at + 1 < len(tokens) else None
+    if at < len(tokens) and tokens[at].is_cs("delta") and not (after and after.is_char("_", "^")):
+        return at
+    return None
+
+
+def closing_brace(tokens: list[Tok], at: int) -> int:
+    depth = 0
+    for k in range(at, len(tokens)):
+        depth += tokens[k].is_char("{") - tokens[k].is_char("}")
+        if depth == 0:
+            return k
+    return len(tokens)
+
+
+def over_fractions(tokens: list[Tok]) -> list[Tok]:
+    """``{a \\over b}``, plain TeX's fraction, as ``{\\frac{a}{b}}``: the group that holds the
+    ``\\over`` (or the whole text) is its numerator up to it and its denominator after."""
+    if not any(t.is_cs("over") for t in tokens):
+        return tokens
+    out, groups = [], [[0, None]]  # each open group: where its tokens start in out, where its \over is
+    for token in tokens:
+        if token.is_char("{"):
+            out.append(token)
+            groups.append([len(out), None])
+        elif token.is_char("}") and len(groups) > 1:
+            start, over = groups.pop()
+            if over is None:
+                out.append(token)
+            else:  # the braces only delimit the fraction: {\partial \over \partial x} f is ∂f/∂x
+                out[start - 1 :] = fraction(out[start:], over - start)
+        elif token.is_cs("over") and groups[-1][1] is None:
+            groups[-1][1] = len(out)
+        else:
+            out.append(token)
+    return out if groups[0][1] is None else fraction(out, groups[0][1])
+
+
+def fraction(tokens: list[Tok], over: int) -> list[Tok]:
+    """``\\frac{…}{…}`` of the tokens before and after position ``over``."""
+    at = tokens[max(over - 1, 0)].pos if tokens else 0
+    numerator, denominator = [Tok("char", c, at) for c in "{}"], [Tok("char", c, at) for c in "{}"]
+    numerator[1:1], denominator[1:1] = tokens[:over], tokens[over:]
+    return [Tok("cs", "frac", at), *numerator, *denominator]
 
 
 def greek(char: str) -> tuple[tuple[str, str], ...] | None:

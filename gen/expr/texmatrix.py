@@ -14,7 +14,7 @@ IR node `Block`, evaluated with ``np.block`` (`EVALUATORS`); the shape inference
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
@@ -38,6 +38,7 @@ class MatrixLiteral:
     cells: tuple
     columns: int
     pos: int
+    sizes: tuple = field(default=(), compare=False)  # heights then widths the shape inference found (or None)
 
     @property
     def args(self) -> tuple:  # the tree walkers that read a Call's arguments read the cells
@@ -92,19 +93,22 @@ def body_rows(p, name: str, begin: Tok) -> list[list[list[Tok]]]:
 
 
 def from_rows(p, rows: list[list[list[Tok]]], begin: Tok):
-    """The literal of the rows read: the cells parsed, a trailing ``\\\\`` dropped, short rows padded
-    with empty (zero) cells; a literal with an elided cell is the pattern of its cells
+    """The literal of the rows read: the cells parsed, short rows padded with empty (zero) cells; a
+    row or a column with no cell written is dropped, as a reader sees it (a trailing ``\\\\``,
+    ``[I && -I]`` typed for spacing); a literal with an elided cell is the pattern of its cells
     (`gen.expr.texelided`)."""
-    while len(rows) > 1 and rows[-1] == [[]]:
-        rows = rows[:-1]
+    rows = [row for row in rows if any(row)] or rows[:1]
     columns = max(len(row) for row in rows)
+    rows = [row + [[]] * (columns - len(row)) for row in rows]
+    kept = [j for j in range(columns) if any(row[j] for row in rows)] or [0]
+    rows, columns = [[row[j] for j in kept] for row in rows], len(kept)
     if len(rows) * columns > MAX_CELLS:
         raise p.error(f"a matrix of more than {MAX_CELLS} cells is not read", begin)
     if any(elisions(cell) for row in rows for cell in row):
         return stacked(p, rows, begin)
     cells = []
     for row in rows:
-        for cell in row + [[]] * (columns - len(row)):
+        for cell in row:
             cells.append(p.sub_parse(cell, where=begin) if cell else Num("0", begin.pos))
     if columns == 1 and len(rows) == 1 and cells[0] == Num("0", begin.pos):
         raise p.error("an empty matrix is not understood", begin)
@@ -150,8 +154,10 @@ class MatrixLowering:
         widths = [
             known(self, [extent(r[j], 1) for r in rows if sized(r[j])], node) for j in range(node.columns)
         ]
-        blocks = [c for row in rows for c in row if sized(c)]
-        if blocks and not any(isinstance(c, sp.MatrixExpr) for c in blocks):  # numbers only
+        inferred = [None if d is None else self.size(d) for d in node.sizes]  # rows of zero blocks
+        for extents, found in ((heights, inferred[: len(rows)]), (widths, inferred[len(rows) :])):
+            extents[:] = [e if e is not None or not found else found[k] for k, e in enumerate(extents)]
+        if not any(isinstance(c, (sp.MatrixExpr, Eye)) for row in rows for c in row):  # numbers (0s) only
             heights = [1 if h is None else h for h in heights]  # a row or column of zeros: 1 high, 1 wide
             widths = [1 if w is None else w for w in widths]
         eyes = [(i, j) for i, row in enumerate(rows) for j, cell in enumerate(row) if isinstance(cell, Eye)]
@@ -219,23 +225,31 @@ def block_unsized(*sides) -> str:
 
 def block_shape(u, node: MatrixLiteral, shape_of, scalar, anything):
     """The literal's shape for `gen.texcheck.shapes`: the blocks of a row share a height, those of a
-    column a width; the total is known when it is a sum of numbers or has one block along an axis
-    (a sum of dimension variables has no term in the inference: then anything)."""
+    column a width, and the literal's dimensions are their sums. A row or column of zero blocks
+    only has a dimension of its own, which the rest of the link may tie ([0; I] = M [x; y]); the
+    extents found are the literal's occurrence, which the lowering sizes its zero blocks by."""
     heights, widths = [None] * (len(node.cells) // node.columns), [None] * node.columns
+    numbers = True
     for k, cell in enumerate(node.cells):
         if blank(cell):
             continue
         s = shape_of(u, cell)
         if s is anything:
             return anything
+        numbers = numbers and s == scalar
         h, w = (1, 1) if s == scalar else s
         i, j = divmod(k, node.columns)
         heights[i] = fit(u, heights[i], h, "a row of blocks")
         widths[j] = fit(u, widths[j], w, "a column of blocks")
-    if None in heights or None in widths:
-        return anything
-    rows, columns = total(u, heights), total(u, widths)
-    return anything if rows is None or columns is None else (rows, columns)
+    if numbers:  # a matrix of numbers: a 0 is a number too
+        heights, widths = [1 if h is None else h for h in heights], [1 if w is None else w for w in widths]
+    heights = [h if h is not None else u.var(ZERO) for h in heights]  # zero blocks only: the rest of
+    widths = [w if w is not None else u.var(ZERO) for w in widths]  # the link sizes them, if anything
+    u.occurrences[id(node)] = (node, (*heights, *widths))
+    return (u.plus(heights), u.plus(widths))
+
+
+ZERO = "z"  # the extent of a row or column of zero blocks: 1 if the link says so, else unknown
 
 
 def fit(u, have, new, what: str):
@@ -243,12 +257,3 @@ def fit(u, have, new, what: str):
         return new
     u.unify(have, new, what)
     return have
-
-
-def total(u, extents: list):
-    extents = [u.find(e) for e in extents]
-    if len(extents) == 1:
-        return extents[0]
-    if all(isinstance(e, int) for e in extents):
-        return sum(extents)
-    return None  # a sum of dimension variables

@@ -77,9 +77,18 @@ UNWRAPPED_SECOND = frozenset("textcolor colorbox underset overset stackrel".spli
 WORD_STYLES = frozenset("mathrm mathit text textrm textit mathsf textsf mathtt texttt operatorname".split())
 PROSE = frozenset("text textrm textit mbox intertext shortintertext".split())  # a reason in words
 # \bold: MathJax's \mathbf (Markdown notes write \bold{V_T}).
-BOLD = frozenset("mathbf boldsymbol bm mathbfit pmb vec bold textbf".split())  # \textbf{w}: typed in math
+BOLD = frozenset(
+    "mathbf boldsymbol bm mathbfit pmb vec Vec overrightarrow bold textbf".split()
+)  # \textbf{w}: typed
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar"}
 ACCENTS |= {"overline": "bar", "dot": "dot", "check": "check"}
+ACCENTS |= {
+    "Hat": "hat",
+    "Tilde": "tilde",
+    "Bar": "bar",
+    "Dot": "dot",
+    "Check": "check",
+}  # amsmath's capitals
 ACCENTS |= {"mathcal": "cal", "cal": "cal", "mathscr": "scr"}  # \mathcal{L}, {\cal L}: Lcal, not L
 
 

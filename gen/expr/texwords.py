@@ -299,8 +299,10 @@ class Words:
                 parts.append("l")
             elif parts and (token.is_char("|") or token.is_cs("mid", "vert")):  # P_{k|k-1}: given k - 1
                 parts.append("|")
-            elif parts and signed_subscript(token):  # x_{k-1}: the step before, a symbol of its own
-                parts.append(signed_subscript(token))
+            elif signed_subscript(token) and (
+                parts or tokens[at + 1 : at + 2] and tokens[at + 1].kind == "digit"
+            ):
+                parts.append(signed_subscript(token))  # x_{k-1}, the step before; \mu_{-1}, a class's
             elif token.kind == "cs" and token.text in GREEK_NAMES:
                 parts.append(GREEK_NAMES[token.text][0])
             elif token.kind == "cs" and token.text in FUNCTION_CS + ("max", "min"):

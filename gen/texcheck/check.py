@@ -280,13 +280,15 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     made, failed = [], []  # each statement's definitions; (k, chain, scope) of those that failed
     for k, chain in enumerate(chains(event)):
         here = replace(scope, defined=dict(defined), solving=solving)  # as it stands here: a copy
-        outcomes, definitions, varied = continued(chain, here, applying(parse, here), event, first=k == 0)
+        outcomes, definitions, varied, checked = continued(
+            chain, here, applying(parse, here), event, first=k == 0
+        )
         scope = replace(scope, varied=scope.varied | varied)
         restating = (j for j, link in enumerate(chain.links) if names_defined(chain, link, here, name_of))
         defining = frozenset(restating) if solving else frozenset()  # read only while the text solves
-        outcomes = as_conditions(chain, explained(chain, outcomes, here), solving, unknowns, defining)
+        outcomes = as_conditions(checked, explained(chain, outcomes, here), solving, unknowns, defining)
         solving, before = solving_after(chain, outcomes, solving), solving
-        unknowns = (unknowns_of(chain) or unknowns) if solving != before else unknowns if solving else ()
+        unknowns = (unknowns_of(checked) or unknowns) if solving != before else unknowns if solving else ()
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)
         made.append(definitions)
@@ -336,31 +338,37 @@ def names_defined(chain, link, scope: Scope, name_of) -> bool:
 
 
 def continued(chain, scope: Scope, parse, event: Event, first: bool):
-    """``chain`` checked. A display's first chain that starts with ``=`` goes on from a side an
-    earlier display of the section ended with: the running derivation's (a display that went on
-    so, or a lone expression), or the last display's; where the two differ (a lemma displayed in
-    between), the one its first link follows from, else the first that decides it."""
-    file, *sides = scope.earlier or (None,)
-    starts = [s for s in dict.fromkeys(sides) if s is not None] if file == event.source.path else []
+    """``chain`` checked: its outcomes, definitions and varied names, and the chain as read (going on
+    from the head of the derivation it continues, for what the head says: a derivative set to 0). A
+    display's first chain that starts with ``=`` goes on from a side an earlier display of the
+    section ended with: the running derivation's (a display that went on so, or a lone expression),
+    or the last display's; where the two differ (a lemma displayed in between), the one its first
+    link follows from, else the first that decides it."""
+    file, running, last, head = scope.earlier or (None, None, None, None)
+    starts = [s for s in dict.fromkeys((running, last)) if s is not None] if file == event.source.path else []
     if not (first and chain.continues and starts):
-        return check_chain(chain, scope, parse)
+        return (*check_chain(chain, scope, parse), chain)
     tries = [replace(chain, links=(replace(chain.links[0], left=s), *chain.links[1:])) for s in starts]
     results = [check_chain(t, scope, parse) for t in tries]
     rank = {"ok": 0, "does not follow": 1, "shape error": 2}  # the reading that checks, else one that decides
-    return min(results, key=lambda r: rank.get(r[0][0].status, 3))
+    headed = replace(chain, links=(replace(chain.links[0], left=head), *chain.links[1:])) if head else chain
+    return (*min(results, key=lambda r: rank.get(r[0][0].status, 3)), headed)
 
 
 def going_on(earlier: tuple, event: Event) -> tuple:
-    """(file, running side, last side) after ``event``: a display that went on from another, or a
-    lone expression, is the running derivation."""
+    """(file, running side, last side, the head of the chain it ends) after ``event``: a display that
+    went on from another, or a lone expression, is the running derivation."""
     side = last_side(event)
     if side is None:
         return earlier
     statements = statements_of(event)
     running = statements[0].continues or (len(statements) == 1 and not statements[0].links)
-    file, before = (earlier[0], earlier[1]) if earlier else (None, None)
-    kept = before if file == event.source.path else None
-    return (event.source.path, side if running else kept, side)
+    file, before, _, head = earlier or (None, None, None, None)
+    same = file == event.source.path
+    last = statements[-1]
+    if not (last.continues and len(statements) == 1):  # "= 0" alone goes on: the derivation's head stays
+        head = last.links[0].left if last.links else None
+    return (event.source.path, side if running else before if same else None, side, head if same else None)
 
 
 def on_problem(scope: Scope, event: Event, base, parse, name_of):

@@ -17,7 +17,8 @@ from dataclasses import replace
 
 ZERO = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|vec|mathbb)\s*\{\s*0\s*\}|0)\s*[.,;]?\s*")
 DERIVATIVE = re.compile(
-    r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d)(?![a-z])"  # not d(tX): a differential
+    r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d|\\delta)(?![a-zA-Z_^])"  # not d(tX)
+    r"|\\over\s*\{*\s*(?:\\mathrm\s*\{\s*d\s*\}|d|\\delta)(?![a-zA-Z_^])"  # {dL \over dx}, plain TeX's
     r"|(?<![A-Za-z\\])d\s*/\s*d(?![a-z]{2})"  # d/dH typed as text
 )
 # what the prose says before equations it solves (not "minimize": the chain after it expands a loss)
@@ -30,6 +31,7 @@ CUES = re.compile(
 UNCHECKED = ("does not follow", "shape error", "cannot check")
 # of the links that cannot be checked, those a condition explains: the other reasons stay
 ZERO_BOTH = "both sides are 0"
+APART = "the sides share no symbol"  # gen.texcheck.values.apart: a constraint a^T a = b^T b = 1 too
 NOT_IMPLIED = "not implied by the derivative set to zero"  # gen.texcheck.links.implied
 PREFIX = "a condition to solve, not an identity"
 
@@ -93,7 +95,7 @@ def as_conditions(
     known), unless it restates a name the text defined (the links ``defining``)."""
     found = []
     for k, o in enumerate(outcomes):
-        explained = o.status == "cannot check" and not o.message.startswith(ZERO_BOTH)
+        explained = o.status == "cannot check" and not o.message.startswith((ZERO_BOTH, APART))
         if o.status not in UNCHECKED or explained:
             found.append(o)
         elif set_to_zero(chain, k):

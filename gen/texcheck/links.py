@@ -507,7 +507,7 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
             written = (raw[k + 1] if right else raw[k]) if any(body is t for t in pairs[k]) else None
             body = written if isinstance(body, Indexed) else body  # read in index notation where used
             text = Text(side.text, chain.source.span(side.offset))
-            found[name] = Definition(params, text, body, equation, written)
+            found[name] = Definition(params, text, body, equation, written, displayed=True)
     return found
 
 
@@ -698,7 +698,9 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, Name) and tree.name in bound:
         return bound[tree.name]
     kept = {n: b for n, b in bound.items() if b == Name(n, b.pos)}  # the variables kept, all the way down
-    if isinstance(tree, Name) and tree.name in scope.defined:  # f alone: f of its own parameters
+    if (
+        isinstance(tree, Name) and tree.name in scope.defined and not constant(tree, scope)
+    ):  # f alone: f(params)
         return substitute(body_keeping(scope.defined[tree.name], kept), scope, kept, depth + 1)
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
     if base in scope.defined and tree.name not in scope.defined and base not in bound:
@@ -733,6 +735,13 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, MatrixLiteral):  # [C_xx, C_xu; C_ux, C_uu] with C_xu := C_ux^T: its cells too
         new["cells"] = tuple(substitute(c, scope, bound, depth) for c in tree.cells)
     return without_zero(replace(tree, **new) if new else tree)
+
+
+def constant(name: Name, scope) -> bool:
+    """Whether ``name`` alone is the number π or e (or I, the identity) though the text defines a
+    function of that letter (a policy π(a | s, θ) := … \\sqrt{2\\pi}): applied, the function; alone,
+    the number."""
+    return name.name in CONSTANTS and bool(scope.defined[name.name].params)
 
 
 def body_keeping(definition, kept: dict):

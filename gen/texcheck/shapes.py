@@ -14,14 +14,17 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import sympy as sp
+
 from ..expr.functions import FUNCTIONS
+from ..expr.lower import dimension
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texcontrol import inner
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry, IndexSum
-from ..expr.texmatrix import block_shape
+from ..expr.texmatrix import MatrixLiteral, block_shape
 from .expectations import SAMPLE, base
-from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, resized, settled, sized_node
+from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, loose, resized, settled, sized_node
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
@@ -33,6 +36,13 @@ ANY = None  # a shape nothing is known of (an opaque function's value)
 
 
 FLIPPED = {"vector": "scalar", "scalar": "vector"}  # the other reading of a lowercase name
+
+
+PLUS = "+"  # a sum of dimensions: ("+", k, m), the height of blocks stacked
+
+
+def is_sum(d) -> bool:
+    return isinstance(d, tuple)
 
 
 class Conflict(Exception):
@@ -75,21 +85,33 @@ class Unifier:
         self.occurrences: dict = {}  # id of a \\mathbf{1} or I → (it, its shape terms)
         self.declared, self.kinds = declared, kinds
 
-    def var(self) -> str:
-        return f"?{next(self.fresh)}"
+    def var(self, kind: str = "") -> str:
+        return f"?{kind}{next(self.fresh)}"
 
     def find(self, d):
         while self.parent.get(d, d) != d:
             d = self.parent[d]
-        return d
+        return self.plus(d[1:]) if is_sum(d) else d
+
+    def plus(self, terms) -> object:
+        """The dimension of blocks side by side: a sum term ``("+", k, m)``, its numbers added
+        (``2 + 3`` is 5, ``k + 1`` keeps both)."""
+        found, number = [], 0
+        for term in map(self.find, terms):
+            for d in term[1:] if is_sum(term) else (term,):
+                found, number = (found, number + d) if isinstance(d, int) else ([*found, d], number)
+        found += [number] if number else []
+        return found[0] if len(found) == 1 else (PLUS, *found)
 
     def unify(self, a, b, what: str):
         a, b = self.find(a), self.find(b)
         if a == b:
             return
-        if column(a):  # the column count of a \\mathbf{1}: 1 (a vector) or a matrix's
+        if is_sum(a) or is_sum(b):
+            self.unify_sum(*((a, b) if is_sum(a) else (b, a)), what)
+        elif loose(a):  # the column count of a \\mathbf{1}: 1 (a vector) or a matrix's
             self.parent[a] = b
-        elif column(b):
+        elif loose(b):
             self.parent[b] = a
         elif str(a).startswith("?") and b != 1:
             self.parent[a] = b
@@ -99,6 +121,19 @@ class Unifier:
             raise Conflict(f"{what} would need a dimension of 1 (a matrix used as a number?)")
         else:
             raise Conflict(f"{what}: the dimensions {a} and {b} differ")
+
+    def unify_sum(self, total, other, what: str):
+        """A sum of blocks' dimensions against another: blocks against as many blocks are
+        partitioned alike (a block product, a block equation); a variable takes the sum; a sum is
+        never 1. A sum against a declared dimension or blocks partitioned otherwise is left to the
+        sizes drawn (`gen.expr.texmatrix.block_unsized`)."""
+        if is_sum(other) and len(other) == len(total):
+            for d, e in zip(total[1:], other[1:]):
+                self.unify(d, e, what)
+        elif str(other).startswith("?") and other not in total:
+            self.parent[other] = total
+        elif other == 1:
+            raise Conflict(f"{what} would need a dimension of 1 (a matrix used as a number?)")
 
     def same(self, s, t, what: str):
         if s is ANY or t is ANY:
@@ -379,10 +414,14 @@ DECLARED = {"scalar": "scalar", "vector": "n"}
 def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
     free = {}
     shapes, notes = {}, []
+
+    def named(d):  # a free dimension gets a name; blocks' dimensions, their sum
+        if is_sum(d):
+            return sp.Add(*(dimension(named(e)) for e in d[1:]))
+        return d if not str(d).startswith("?") else free.setdefault(d, f"n{len(free) + 1}_")
+
     for name, terms in u.names.items():
-        dims = []
-        for d in u.resolved(terms):
-            dims.append(d if not str(d).startswith("?") else free.setdefault(d, f"n{len(free) + 1}_"))
+        dims = [named(d) for d in u.resolved(terms)]
         is_vector = len(dims) == 2 and dims[1] == 1 and (name not in declared or len(declared[name]) == 1)
         shapes[name] = tuple(dims[:1]) if is_vector else tuple(dims)
         if name not in declared and SAMPLE not in name:  # a name the check made: the text's base is noted
@@ -402,6 +441,8 @@ def sized(u: Unifier, free: dict) -> dict:
             found[key] = (node, inner(node.left, node.right, node.pos))
             continue
         dims = [settled(d, free) for d in u.resolved(terms)]
-        if None not in dims and not isinstance(node, Num):  # a 0 is 0 whatever its shape
+        if isinstance(node, MatrixLiteral) and any(d is not None for d in dims):  # its zero blocks
+            found[key] = (node, sized_node(node, tuple(dims)))
+        elif None not in dims and not isinstance(node, Num | MatrixLiteral):  # a 0 is 0 whatever its shape
             found[key] = (node, sized_node(node, tuple(dims)))
     return found

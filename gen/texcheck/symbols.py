@@ -51,6 +51,7 @@ class Definition:
     tree: object  # the body's AST
     equation: bool = False  # the text's equation for a declared symbol: used where nothing is differentiated
     written: object = None  # a display's body as written, before the definitions it uses (links.body_keeping)
+    displayed: bool = False  # made by a display (X = [...]): a later declaration of X declares X anew
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Scope:
     solving: str = ""  # why the text is solving equations here, not stating identities (conditions.py)
     unknowns: tuple = ()  # what it solves for, where a derivative set to zero says (conditions.unknowns_of)
     draws: int = DRAWS  # the values each random symbol takes in an expectation (expectations.more_draws)
-    earlier: tuple = ()  # (file, running side, last side): what a display starting with "=" goes on from
+    earlier: tuple = ()  # (file, running side, last side, its chain's head): what "= …" goes on from
     varied: frozenset = frozenset()  # the names the section differentiates by (links.model_equation)
     bolded: frozenset = (
         frozenset()
@@ -198,7 +199,10 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         scope, sized = upstream_declared(scope, sized, declared, name_of, span)
         written = {name_of(n.strip(), span): n.strip() for n in sized}
         added = dict.fromkeys(written, declared)
-        scope = with_bolded(scope, written)
+        kept = {k: d for k, d in scope.defined.items() if k not in written or not d.displayed}
+        scope = with_bolded(
+            replace(scope, defined=kept), written
+        )  # X: m x n after the text's X = [...]: anew
         if identity(added.get("I")):  # I: n x n, the identity's size: still the identity, sized so
             added.pop("I")
         return replace(scope, declared={**scope.declared, **merged(scope.declared, added)})

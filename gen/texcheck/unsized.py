@@ -14,9 +14,11 @@ never rewritten, being 0 whatever its shape (`gen.texcheck.values.zeroed`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
-from ..expr.parser import Call, Name, Num
+from ..expr.parser import BinOp, Call, Name, Num
+from ..expr.texmatrix import ZERO
 
 
 def is_ones(node) -> bool:
@@ -47,21 +49,35 @@ def column(d) -> bool:
     return str(d).startswith(COLUMN)
 
 
+def loose(d) -> bool:
+    """A dimension variable that may be 1: a 1's column count, a row or column of zero blocks'
+    extent (`gen.expr.texmatrix.block_shape`)."""
+    return str(d).startswith((COLUMN, "?" + ZERO))
+
+
 def settled(d, free: dict):
     """A resolved dimension as the sampled shapes name it: a number, a declared dimension, a free
     dimension of a symbol (``free``: variable → name), 1 for a 1's column count nothing made more,
-    or None (tied to no symbol: the size is not known)."""
+    a sum of those (blocks'), or None (tied to no symbol: the size is not known)."""
+    if isinstance(d, tuple):
+        terms = [settled(e, free) for e in d[1:]]
+        return None if None in terms else (d[0], *terms)
     if column(d):
         return 1
     return free.get(d) if str(d).startswith("?") else d
 
 
 def dimension(d):
+    if isinstance(d, tuple):  # blocks' dimensions: their sum
+        return functools.reduce(lambda a, b: BinOp("+", a, b, 0), map(dimension, d[1:]))
     return Num(str(d), 0) if isinstance(d, int) else Name(d, 0)
 
 
 def sized_node(node, dims: tuple):
-    """``ones(k, 1)`` or ``I(k)`` in the grammar, which the lowering sizes as written."""
+    """``ones(k, 1)`` or ``I(k)`` in the grammar, which the lowering sizes as written; a matrix
+    literal with the extents of its rows and columns (None where unknown), which size its zero blocks."""
+    if hasattr(node, "cells"):
+        return replace(node, sizes=tuple(None if d is None else dimension(d) for d in dims))
     if is_ones(node):
         return replace(node, args=tuple(map(dimension, dims)))
     return Call("I", (dimension(dims[0]),), node.pos)

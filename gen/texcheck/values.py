@@ -31,6 +31,7 @@ from ..verify.sample import (
     sizes,
     well_conditioned_value,
 )
+from .conditions import APART
 from .domain import in_domain
 from .expectations import SAMPLE, base
 from .gradients import GradientLowering
@@ -53,6 +54,20 @@ DIAGNOSES = {
 }
 
 
+def dimension_names(d) -> list[str]:
+    """The named dimensions in a dimension: itself, or those of a sum of blocks' dimensions."""
+    if isinstance(d, sp.Basic):
+        return sorted(str(n) for n in d.free_symbols)
+    return [d] if isinstance(d, str) else []
+
+
+def size_of(d, sizes: dict) -> int:
+    """A dimension's size in an assignment of sizes."""
+    if isinstance(d, int):
+        return d
+    return sizes[dimension(d)] if isinstance(d, str) else int(d.subs(sizes))
+
+
 class Sides:
     """The symbols of a run of links: their shapes, assumptions, sizes and values."""
 
@@ -71,7 +86,7 @@ class Sides:
         self.conventions = inferred.conventions + declarations(scope, assume) + tuple(derivations.values())
         self.specs = [SymbolSpec(n, s, self.assume[n], Span("")) for n, s in inferred.shapes.items()]
         self.table = symbol_table(tuple(self.specs))
-        dims = (d for s in inferred.shapes.values() for d in s if isinstance(d, str))
+        dims = (n for s in inferred.shapes.values() for d in s for n in dimension_names(d))
         self.names = names = order or tuple(dict.fromkeys(dims))
         self.assignments = [
             {dimension(n): size for n, size in zip(names, sizes(smallest, len(names)))}
@@ -136,7 +151,7 @@ class Sides:
         """A value for every symbol and a direction for every one that varies."""
         values, directions = {}, {}
         for k, spec in enumerate(self.specs):
-            shape = tuple(d if isinstance(d, int) else dims[dimension(d)] for d in spec.shape)
+            shape = tuple(size_of(d, dims) for d in spec.shape)
             shape = shape if len(shape) != 1 else (shape[0], 1)
             values[self.table[spec.name]] = draw_value(rng, shape, spec.assume, sign(sample, k))
             direction = rng.standard_normal(shape) if shape else float(rng.standard_normal())
@@ -286,6 +301,9 @@ def compare(sides: Sides, left, right, make):
     except SpecError as error:  # the sides do not fit, or the lowering cannot size or name a piece
         status = "cannot check" if error.message.startswith(UNSIZED) else "shape error"
         return make(status, error.message, conventions=conventions)
+    if apart(sides, a, b):
+        message = f"{APART}: a relation between them said in words? declare it (% derivtex: X := …)"
+        return make("cannot check", message, conventions=conventions)
     if positive := in_domain(sides.table, sides.assume, a, b):  # log x: x drawn in log's domain
         sides = Sides(sides.inferred, sides.scope, positive)
     samples, first = sides.samples(a, b), sides
@@ -313,6 +331,28 @@ def compare(sides: Sides, left, right, make):
     if sides.first_order(a, b, samples):
         return make("ok", "equal to first order in the differentials", conventions=conventions)
     return make("does not follow", diagnosis(sides, a, b, points), figure=error, conventions=conventions)
+
+
+def apart(sides: Sides, a, b) -> bool:
+    """Whether each side holds symbols and the two none in common: then only a relation between
+    them makes the link true (a function of U equal to one of U₁, U₂ for all values is constant),
+    a relation the text says in words (U = [U₁ U₂]); the values drawn would ignore it."""
+    symbols = set(sides.table.values())
+    held = [{str(s) for s in getattr(side, "free_symbols", set()) & symbols} for side in (a, b)]
+    held = [through(names, sides.scope) for names in held]  # u kept by ∂d/∂u, u := (m_x - x)^2: u's too
+    return all(held) and not held[0] & held[1]
+
+
+def through(names: set, scope) -> set:
+    """``names`` and those the definitions of their defined names are written with, all the way."""
+    found, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            definition = scope.defined.get(name)
+            todo += names_in(definition.tree) if definition and not isinstance(definition.tree, str) else []
+    return found
 
 
 def zero_means(scope, *trees) -> bool:

@@ -216,8 +216,9 @@ def symmetric_untransposed(tree, scope):
 
 def unfitting(message: str) -> bool:
     """Whether ``message`` says a link's sizes conflict (a shape conflict the checker would not call
-    the author's, because a size in it was inferred)."""
-    return "would have to agree" in message or "the size of a block matrix" in message
+    the author's, because a size in it was inferred: in index notation, of undeclared symbols)."""
+    conflicts = ("would have to agree", "the size of a block matrix", "the sides have the shapes")
+    return any(c in message for c in conflicts)
 
 
 def keeps_value(display, target, tree, mutate, monkeypatch) -> bool:

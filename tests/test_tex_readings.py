@@ -107,3 +107,10 @@ def test_pi_alone_is_the_number_where_a_policy_pi_is_defined(tmp_path):
     claim = "\\[ \\ln \\pi(a|\\mu) = -\\ln(\\sigma\\sqrt{ROOT}) - \\frac{(a-\\mu)^2}{2\\sigma^2} \\]\n"
     assert statuses(tmp_path, notes + claim.replace("ROOT", "2\\pi")) == ["ok"]
     assert statuses(tmp_path, notes + claim.replace("ROOT", "\\pi")) == ["does not follow"]
+
+
+def test_a_random_symbol_and_its_draws_are_one_symbol(tmp_path):
+    # R := E[x xᵀ] averages draws of x; R = x xᵀ drops the expectation (a slip, not a relation in words)
+    notes = "% derivtex: x: n, random; R := E[x x^T]\n"
+    (found,) = checked_in_paper(tmp_path, notes + "\\[ R = x x^T \\]\n")
+    assert found.status == "does not follow"

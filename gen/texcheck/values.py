@@ -336,9 +336,10 @@ def compare(sides: Sides, left, right, make):
 def apart(sides: Sides, a, b) -> bool:
     """Whether each side holds symbols and the two none in common: then only a relation between
     them makes the link true (a function of U equal to one of U₁, U₂ for all values is constant),
-    a relation the text says in words (U = [U₁ U₂]); the values drawn would ignore it."""
+    a relation the text says in words (U = [U₁ U₂]); the values drawn would ignore it. A random
+    symbol's draws (x's, averaged in E[x xᵀ]) are x."""
     symbols = set(sides.table.values())
-    held = [{str(s) for s in getattr(side, "free_symbols", set()) & symbols} for side in (a, b)]
+    held = [{base(str(s)) for s in getattr(side, "free_symbols", set()) & symbols} for side in (a, b)]
     held = [through(names, sides.scope) for names in held]  # u kept by ∂d/∂u, u := (m_x - x)^2: u's too
     return all(held) and not held[0] & held[1]
 

@@ -113,8 +113,9 @@ def closing_brace(tokens: list[Tok], at: int) -> int:
 
 
 def over_fractions(tokens: list[Tok]) -> list[Tok]:
-    """``{a \\over b}``, plain TeX's fraction, as ``{\\frac{a}{b}}``: the group that holds the
-    ``\\over`` (or the whole text) is its numerator up to it and its denominator after."""
+    """``{a \\over b}``, plain TeX's fraction, as ``\\frac{a}{b}``: the group that holds the
+    ``\\over`` (or the whole text) is its numerator up to it and its denominator after, and its
+    braces, which only delimit the fraction, go."""
     if not any(t.is_cs("over") for t in tokens):
         return tokens
     out, groups = [], [[0, None]]  # each open group: where its tokens start in out, where its \over is

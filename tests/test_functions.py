@@ -104,7 +104,7 @@ VECTOR_LATEX = {
     "step": r"\mathbb{I}[x > 0]",
     "sign": r"\operatorname{sign}(x)",
     "relu": r"\operatorname{relu}(x)",
-    "abs": r"\lvert x\rvert",
+    "abs": r"\lvert x\rvert^{\circ}",  # marked: |x| of a vector, bare, is its length
     "max": r"\max(x, 0)",
     "min": r"\min(x, 0)",
     "clip": r"\operatorname{clip}(x, -1, 1)",

@@ -1,7 +1,10 @@
 """Readings of real notation in ``derivtex check`` (issue 18): a conditional bar among a function's
 arguments (a policy π(a | s, θ)), plain TeX's ``{a \\over b}``, a class label as a signed subscript
-(μ_{-1}), a display's definition declared anew by a later annotation, and the sides of a link that
-share no symbol. Every expected status is worked by hand; the wrong variants differ by a sign, a
+(μ_{-1}), a display's definition declared anew by a later annotation, the sides of a link that
+share no symbol, a derivative by a number the text defines, bars around a vector, ``\\nabla f(x)``
+inside an expression, a derivative by a declared subscripted symbol, Newton's dot, a symbol set
+over a letter, deep-learning notes' dz for ∂L/∂z, Lagrange's condition after "FOC" and a subscript
+with its own subscript. Every expected status is worked by hand; the wrong variants differ by a sign, a
 factor or a transpose the hand can see."""
 
 from __future__ import annotations
@@ -114,3 +117,136 @@ def test_a_random_symbol_and_its_draws_are_one_symbol(tmp_path):
     notes = "% derivtex: x: n, random; R := E[x x^T]\n"
     (found,) = checked_in_paper(tmp_path, notes + "\\[ R = x x^T \\]\n")
     assert found.status == "does not follow"
+
+
+def test_a_derivative_by_a_defined_number_is_taken_at_its_value(tmp_path):
+    # v₄ := v₁ + v₂ is a number though Latin lowercase; ∂v₃/∂v₄ of v₃ := v₄² is 2v₄, at v₄'s value:
+    # 2(log x₁ + x₁x₂); ∂v₄/∂v₂ = 1, ∂v₂/∂x₁ = x₂, ∂v₁/∂x₁ = 1/x₁
+    def d(f, x):
+        return f"\\frac{{\\partial {f}}}{{\\partial {x}}}"
+
+    notes = "% derivtex: x_1, x_2: scalar; x_1: positive\n"
+    notes += "% derivtex: v_1 := \\log(x_1); v_2 := x_1 x_2; v_4 := v_1 + v_2; v_3 := v_4^2\n"
+    chain = f"\\[ {d('v_3', 'v_4')}{d('v_4', 'v_2')} = 2(\\log x_1 + x_1 x_2) \\]\n"
+    by_x = f"{d('v_4', 'v_1')}{d('v_1', 'x_1')} + {d('v_4', 'v_2')}{d('v_2', 'x_1')}"
+    chain += f"\\[ {by_x} = \\frac{{1}}{{x_1}} + x_2 \\]\n"
+    assert statuses(tmp_path, notes + chain) == ["ok", "ok"]
+    wrong = chain.replace("+ x_1 x_2", "- x_1 x_2").replace("+ x_2 \\]", "- x_2 \\]")
+    assert statuses(tmp_path, notes + wrong) == ["does not follow", "does not follow"]
+
+
+def test_bars_around_a_vector_are_its_length(tmp_path):
+    # |x - y|² = xᵀx - 2xᵀy + yᵀy; ∇_x |Ax|² = 2AᵀAx (AAᵀ only for a normal A); |x| = √(xᵀx)
+    notes = "% derivtex: x, y: n; A: n x n\n"
+    body = notes + "\\[ |x - y|^2 = x^T x - 2 x^T y + y^T y \\]\n"
+    body += "\\[ \\frac{\\partial}{\\partial x} |A x|^2 = 2 A^T A x \\]\n\\[ |x| = \\sqrt{x^T x} \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    wrong = body.replace("- 2 x^T y", "+ 2 x^T y").replace("2 A^T A x", "2 A A^T x")
+    assert statuses(tmp_path, wrong.replace("{x^T x}", "{x^T y}")) == ["does not follow"] * 3
+
+
+def test_nabla_of_a_function_of_one_symbol_is_by_that_symbol(tmp_path):
+    # f(x) = ½xᵀAx - bᵀx: ∇f(x) = ½(A + Aᵀ)x - b, so ∇f(x)ᵀp = ½xᵀ(A + Aᵀ)p - bᵀp; ∇ log det A = A^{-T}
+    notes = "% derivtex: x, p, b: n; A: n x n; f(x) := \\frac12 x^T A x - b^T x\n"
+    body = notes + "\\[ \\nabla f(x)^T p + 1 = \\frac12 x^T (A + A^T) p - b^T p + 1 \\]\n"
+    body += "\\[ 2\\nabla \\log\\det(A) = 2A^{-T} \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("- b^T p", "+ b^T p").replace("2A^{-T}", "2A^{-1}")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]
+
+
+def test_a_derivative_by_a_declared_subscripted_symbol_is_by_it(tmp_path):
+    # ∂tr(K_k H P)/∂K_k = (HP)ᵀ = PᵀHᵀ (the Kalman gain at step k, declared); \mathrm d unbraced as ∂
+    notes = "% derivtex: K_k: n x m; H: m x n; P: n x n\n"
+    body = (
+        notes + "\\[ \\frac{\\partial \\operatorname{tr}(K_k H P)}{\\partial K_k} + K_k = P^T H^T + K_k \\]\n"
+    )
+    body += "\\[ \\frac{\\mathrm d\\operatorname{tr}(K_k H P)}{\\mathrm dK_k} + K_k = P^T H^T + K_k \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("P^T H^T", "P H^T")) == ["does not follow"] * 2
+
+
+def test_a_dot_is_the_time_derivative(tmp_path):
+    # J := det F: J̇ = J tr(F⁻¹Ḟ) (Jacobi); with ẋ = Ax + Bu and V := xᵀPx (P symmetric, constant),
+    # V̇ = ẋᵀPx + xᵀPẋ = xᵀ(AᵀP + PA)x + 2uᵀBᵀPx
+    notes = "% derivtex: F: n x n\n% derivtex: J := \\det(F)\n"
+    body = notes + "\\[ \\dot{J} = J \\operatorname{tr}(F^{-1} \\dot{F}) \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("F^{-1} \\dot{F}", "F^{-1} \\dot{F}^T F")) == ["does not follow"]
+    notes = "% derivtex: x: n; u: m; A, P: n x n; B: n x m; P: symmetric\n% derivtex: V := x^T P x\n"
+    body = notes + "\\[ \\dot{x} = A x + B u \\]\n"
+    body += "\\[ \\dot{V} = \\dot{x}^T P x + x^T P \\dot{x} = x^T (A^T P + P A) x + 2 u^T B^T P x \\]\n"
+    assert statuses(tmp_path, body) == ["skipped", "ok", "ok"]
+    assert statuses(tmp_path, body.replace("+ 2 u^T", "- 2 u^T")) == ["skipped", "ok", "does not follow"]
+    # the rate of a quantity the text defines, given where no rate of its parts is: its dynamics
+    notes = "% derivtex: x, x_d: n; A, A_d: n x n\n"
+    notes += "% derivtex: x_a := \\begin{bmatrix} x \\\\ x_d \\end{bmatrix}\n"
+    body = notes + "\\[ \\dot{x}_a = \\begin{bmatrix} A & 0 \\\\ 0 & A_d \\end{bmatrix} x_a \\]\n"
+    assert [o.message for o in checked_in_paper(tmp_path, body)] == [
+        "the rate of a quantity the text defines: its dynamics, not an identity"
+    ]
+
+
+def test_a_symbol_set_over_a_letter_names_a_symbol(tmp_path):
+    # the Truesdell rate σ° := J⁻¹FṠFᵀ is not σ; over '=', a label is left out
+    notes = "% derivtex: F, S, \\sigma: n x n\n"
+    rate = "\\overset{\\circ}{\\sigma}"
+    body = notes + f"\\[ {rate} = F S F^T \\]\n"
+    body += f"\\[ {rate} + \\sigma \\overset{{(a)}}{{=}} F S F^T + \\sigma \\]\n"
+    assert statuses(tmp_path, body) == ["skipped", "ok"]
+    assert "a definition of sigmacirc" in checked_in_paper(tmp_path, body)[0].message
+    wrong = body.replace("+ \\sigma \\]", "+ \\sigma^T \\]")
+    assert statuses(tmp_path, wrong) == ["skipped", "does not follow"]
+
+
+def test_dz_equal_to_a_gradient_by_z_names_the_gradient(tmp_path):
+    # Ng's notation: dz := ∂L/∂z = (a - y) for a := σ(z), cross-entropy L; then dw = dz x
+    notes = "% derivtex: x, w: n; b, y, z: scalar; z := w^T x + b; a := \\sigma(z)\n"
+    notes += "% derivtex: L(a) := -y\\log a - (1 - y)\\log(1 - a)\n"
+    body = notes + "\\begin{align}\ndz &= \\frac{\\partial L}{\\partial z} \\\\\n&= a - y\n\\end{align}\n"
+    body += "\\[ dw = \\frac{\\partial L}{\\partial w} = dz\\, x \\]\n"
+    assert statuses(tmp_path, body) == ["skipped", "ok", "skipped", "ok"]
+    assert statuses(tmp_path, body.replace("&= a - y", "&= y - a")) == [
+        "skipped",
+        "does not follow",
+        "skipped",
+        "ok",
+    ]
+    # a derivative by a defined number scales a vector: -∂L/∂z ∂z/∂w = (y - a)x
+    minus = notes + "\\[ -\\frac{\\partial L}{\\partial z} \\frac{\\partial z}{\\partial w} = (y - a) x \\]\n"
+    assert statuses(tmp_path, minus) == ["ok"]
+    assert statuses(tmp_path, minus.replace("(y - a)", "(a - y)")) == ["does not follow"]
+
+
+def test_lagrange_s_condition_after_foc_is_a_condition(tmp_path):
+    # ∇f(h) = λ∇g(h) holds at the optimum only (2Vh = λa): a condition to solve where the prose says
+    # FOC; read as an identity it fails at the values drawn
+    notes = "% derivtex: V: N x N spd; h, a: N; \\lambda: scalar; f(h) := h^T V h; g(h) := a^T h\n"
+    body = "\\[ \\nabla f(h) = \\lambda \\nabla g(h) \\]\n"
+    assert statuses(tmp_path, notes + "FOC:\n" + body) == ["skipped"]
+    assert statuses(tmp_path, notes + "Then\n" + body) == ["does not follow"]
+
+
+def test_a_subscript_with_its_own_subscript_names_a_symbol(tmp_path):
+    # μ_{x_1}, x₁'s mean, is a symbol: A(x₁ - μ_{x₁}) + Aμ_{x₁} = Ax₁, and not Aᵀx₁
+    notes = "% derivtex: \\mu_{x_1}, x_1: n; A: n x n\n"
+    body = notes + "\\[ A(x_1 - \\mu_{x_1}) + A\\mathbf{\\mu_{x_1}} = A x_1 \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("= A x_1", "= A^T x_1")) == ["does not follow"]
+
+
+def test_nabla_by_a_declared_iterate(tmp_path):
+    # L(w) = wᵀAw: ∇L(w_k) = (A + Aᵀ)w_k, so a gradient step is w_k - α(A + Aᵀ)w_k; 2Aw_k needs A = Aᵀ
+    notes = "% derivtex: w_k: n; A: n x n; \\alpha: scalar; L(w) := w^T A w\n"
+    body = notes + "\\[ w_k - \\alpha\\nabla_{w_k}L(w_k) = w_k - \\alpha (A + A^T) w_k \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("(A + A^T)", "2A")) == ["does not follow"]
+
+
+def test_spaces_typed_one_by_one_and_a_word_separate_statements(tmp_path):
+    # PY = PXβ + Pε for Y := Xβ + ε, then "where" and a definition of Z: not w·h·e·r·e·Z
+    notes = "% derivtex: X: n x k; \\epsilon: n; \\beta: k; P: n x n; Y := X\\beta + \\epsilon\n"
+    body = notes + "$$ P Y = P X \\beta + P \\epsilon \\ \\ \\ where \\ Z = P X $$\n"
+    assert statuses(tmp_path, body) == ["ok", "skipped"]
+    wrong = body.replace("+ P \\epsilon", "- P \\epsilon")
+    assert statuses(tmp_path, wrong) == ["does not follow", "skipped"]

@@ -346,12 +346,15 @@ def exponent(e) -> str:
 
 
 HADAMARD_POWERS = {"sqrt": "1/2"}  # entrywise functions written as a Hadamard power of a matrix
+OF_A_VECTOR = {"abs"}  # functions whose bare LaTeX of a vector reads otherwise: |x| is its length
 
 
 def entrywise_template(e) -> str:
     """The LaTeX template of ``φ(F)``, marked ``φ^{\\circ}`` when it applies to a matrix's entries
-    (where the row's ``{circ}`` says, else before the parenthesised argument)."""
-    return marked(FUNCTIONS[e.name].latex, of_matrix(e))
+    (where the row's ``{circ}`` says, else before the parenthesised argument), or to a vector's where
+    the bare form reads otherwise (``\\lvert x\\rvert^{\\circ}``, as ``\\lvert x\\rvert`` is x's length)."""
+    vector = e.name in OF_A_VECTOR and ir.is_matrix(e.arg) and not ir.is_one_by_one(e.arg)
+    return marked(FUNCTIONS[e.name].latex, of_matrix(e) or vector)
 
 
 def marked(template: str, entrywise: bool) -> str:

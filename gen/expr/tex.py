@@ -518,7 +518,7 @@ DECORATIONS = {("*",): "star", ("ast",): "star", ("star",): "star", ("-",): "min
 def latex_reading(name: str, entrywise: bool, args: list) -> str:
     """What a function written in LaTeX is, given its arguments: ``\\exp(X)``, ``\\log(X)`` of a
     square matrix the matrix function (Higham; ``\\exp^{\\circ}(X)`` is entry by entry), ``|X|`` its
-    determinant, ``\\|x\\|_2`` of a vector the Euclidean norm, of a number its absolute value."""
+    determinant, ``|x|`` and ``\\|x\\|_2`` of a vector the Euclidean norm, of a number its absolute value."""
     from . import ir
 
     x = args[0] if args else None
@@ -528,7 +528,7 @@ def latex_reading(name: str, entrywise: bool, args: list) -> str:
         return "det"
     if square and not entrywise and name in FUNCTIONS and FUNCTIONS[name].matrix_function in FUNCTIONS:
         return FUNCTIONS[name].matrix_function
-    if name == "norm2" and matrix and x.shape[1] == 1:
+    if (name == "norm2" or name == "abs" and not entrywise) and matrix and x.shape[1] == 1:  # |x|: a length
         return "norm"
     if name == "norm2" and not matrix:  # ‖w^T μ₀ - w^T μ₁‖₂: a 1×1 quantity, a number
         return "abs"

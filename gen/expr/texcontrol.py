@@ -159,6 +159,8 @@ def after_d(tokens: list[Tok]) -> list[Tok] | None:
         return tokens[1:]
     if words[:1] in (["mathrm"], ["operatorname"], ["text"]) and words[1:4] == ["{", "d", "}"]:
         return tokens[4:]
+    if words[:1] == ["mathrm"] and tokens[1:2] and tokens[1].is_char("d"):  # \mathrm d\tr(P): unbraced
+        return tokens[2:]
     if words[:1] == ["{"] and words[1:2] in (["rm"], ["mathrm"]) and words[2:4] == ["d", "}"]:
         return tokens[4:]
     return None
@@ -217,7 +219,8 @@ def _bold(p, token: Tok):
 
 def _accent(p, token: Tok):
     """``\\hat{y}``, ``\\hat{\\mathbf p}``, ``\\tilde{\\mathrm T}``: the symbol ``yhat`` (or ``y_hat``);
-    ``\\hat{y_k}`` is ``\\hat{y}_k``."""
+    ``\\hat{y_k}`` is ``\\hat{y}_k``. ``\\dot{x}``, Newton's time derivative, is the differential
+    ``dx`` (x's change along t: ``\\dot{J} = J \\operatorname{tr}(F^{-1}\\dot{F})`` is Jacobi's formula)."""
     group = p.group_tokens()
     script = next((k for k, t in enumerate(group) if t.is_char("_")), None)
     if script is not None:  # \hat{y_k}: the hat of y, with the subscript k (as \hat{y}_k)
@@ -232,6 +235,8 @@ def _accent(p, token: Tok):
     opens = p.peek().is_char("[", "(") or p.peek().is_cs("{", *SIZED_OPENINGS)
     if f"{base}{accent}" == "Ecal" and not {"Ecal", "E_cal"} & {*p.names, *p.functions} and opens:
         return expectation(p, token)  # \mathcal{E}(x), the expectation in econometrics notes
+    if accent == "dot":
+        return p.named((f"d{base}",), token)
     return p.named((f"{base}{accent}", f"{base}_{accent}"), token)
 
 
@@ -240,8 +245,13 @@ def _unwrap(p, token: Tok):
 
 
 def _unwrap_second(p, token: Tok):
-    p.group_tokens()
-    return _unwrap(p, token)
+    """``\\textcolor{red}{x}`` is x, and so is ``\\overset{(a)}{=}`` (a relation's label). A symbol set
+    over a letter names a symbol of its own: ``\\overset{\\circ}{\\sigma}`` (a stress rate) is
+    ``sigmacirc``, not σ."""
+    over = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    marks = token.is_cs("overset", "stackrel") and len(over) == 1 and over[0].kind in ("cs", "char")
+    inner = p.sub_parse(p.group_tokens(), where=token)
+    return p.named((f"{inner.name}{over[0].text}",), token) if marks and isinstance(inner, Name) else inner
 
 
 def _langle(p, token: Tok):

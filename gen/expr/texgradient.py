@@ -4,7 +4,8 @@
 
 The operator takes what follows it up to the next ``+``, ``-`` or explicit product sign, as
 ``\\sum`` does: ``\\nabla_w \\frac{1}{n}\\|Xw - y\\|^2`` is the gradient of the whole product. Without
-a subscript (``\\nabla f``) the variable is not written, and the expression is refused as before.
+a subscript the variable is the argument of a function of one symbol (``\\nabla f(x)`` is ``\\nabla_x f(x)``),
+else it is not written, and the expression is refused as before.
 """
 
 from __future__ import annotations
@@ -31,14 +32,37 @@ def gradient_of(p, token):
     if not p.peek().is_char("_"):
         if (declared := declared_gradient(p, token)) is not None:
             return declared
+        if (at_argument := argument_gradient(p)) is not None:
+            return at_argument
         raise p.error(REFUSED["nabla"], token)
     p.next()
-    variable = p.sub_parse(p.group_tokens(), where=token)
-    if not isinstance(variable, Name) or entry(variable.name):
+    variable = as_entry_name(p.sub_parse(p.group_tokens(), where=token))
+    parts = entry_parts(variable.name) if isinstance(variable, Name) and entry(variable.name) else None
+    if not isinstance(variable, Name) or entry(variable.name) and parts is None:
         raise p.error("\\nabla_X f: the subscript must be a symbol", token)
     if p.peek().is_char("^"):
         raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
-    return Call(GRADIENT, (p.nested(p.juxtaposed), variable), token.pos)
+    f = p.nested(p.juxtaposed)
+    if parts and variable.name not in p.names:  # \nabla_{w_k} L(w_k): of w's entry k, or of w_k declared
+        return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)
+    return Call(GRADIENT, (f, variable), token.pos)
+
+
+def argument_gradient(p) -> Call | None:
+    """``\\nabla f(x)``: the gradient of a function of one symbol by that symbol, at it (the text's
+    f(x) := …, or f undefined: then ``cannot check``); the transpose or product after it applies to
+    the gradient (``\\nabla f(x)^{\\top} p``). None (refused as before) where the argument is not one
+    symbol (``\\nabla f(x, y)``, ``\\nabla \\operatorname{tr}(AX)``: which variable?)."""
+    saved = list(p.stream.stack)
+    try:
+        f = p.nested(p.atom)
+    except SpecError:
+        f = None
+    if isinstance(f, Call) and len(f.args) == 1 and isinstance(x := f.args[0], Name):
+        if not entry(x.name) or x.name in p.names:
+            return Call(GRADIENT, (f, x), f.pos)
+    p.stream.stack = saved
+    return None
 
 
 def declared_gradient(p, token) -> Name | None:

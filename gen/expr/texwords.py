@@ -299,6 +299,8 @@ class Words:
                 parts.append("l")
             elif parts and (token.is_char("|") or token.is_cs("mid", "vert")):  # P_{k|k-1}: given k - 1
                 parts.append("|")
+            elif parts and token.is_char("_") and tokens[at + 1 : at + 2]:  # \mu_{x_1}: x_1's mean
+                parts.append("_")
             elif signed_subscript(token) and (
                 parts or tokens[at + 1 : at + 2] and tokens[at + 1].kind == "digit"
             ):

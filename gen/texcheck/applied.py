@@ -26,13 +26,6 @@ def uses(tree) -> list[str]:
     return [] if isinstance(tree, str) else names_in(tree)
 
 
-def applying(parse, scope):
-    """``parse(text, span)`` that reads the applications of the functions ``scope`` defines, and the
-    names declared with a time step (``x(n)``: a symbol, not x applied to n)."""
-    functions, names = applicable(scope.defined), known_forms(scope)
-    return lambda text, span: parse(text, span, functions=functions, names=names)
-
-
 def known_forms(scope) -> frozenset:
     """The names the front end reads only when it knows them: declared with a time step in
     parentheses (``x(n)``: not x applied to n), or declared or defined primed (``S'``: not Sᵀ) or

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Call, Name
 from ..expr.texnames import BLACKBOARD, gradient_name, raised
-from .applied import applicable, applying, known_forms
+from .applied import applicable, known_forms
 from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
@@ -21,7 +21,7 @@ from .properties import with_shapes_kept
 from .prose import defined_in_braces, defined_in_prose
 from .rows import chains, last_side, mathematics, statements_of
 from .shapes import names_in
-from .symbols import Scope, annotate, harvested, sidecar
+from .symbols import Scope, annotate, applying, harvested, sidecar
 from .symmetry import stated
 from .undefined import explained
 

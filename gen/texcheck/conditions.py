@@ -25,7 +25,8 @@ DERIVATIVE = re.compile(
 CUES = re.compile(
     r"\bset(?:s|ting)?\b[^.$]{0,80}?\b(?:to\s+)?(?:zero|0)\b|\bequal(?:s|ing)?\s+(?:to\s+)?zero\b"
     r"|\bsolv(?:e|es|ing)\b|\bsuch\s+that\b|\bsatisf(?:y|ies|ying)\b|\bstationary\s+points?\b"
-    r"|\bfirst[- ]order\s+condition|\boptimality\s+condition|\bnormal\s+equations?\b",
+    r"|\bfirst[- ]order\s+condition|\boptimality\s+condition|\bnormal\s+equations?\b"
+    r"|\b(?-i:FOCs?|KKT)\b",  # the economists' first-order conditions, Karush–Kuhn–Tucker's
     re.IGNORECASE,
 )
 UNCHECKED = ("does not follow", "shape error", "cannot check")
@@ -77,9 +78,10 @@ def set_to_zero(chain, k: int) -> bool:
 
 
 def claims_derivative(link) -> bool:
-    """``\nabla f = G`` with no side 0: a derivative worked out, an identity even while solving."""
+    """``\\nabla f = G`` with no side 0: a derivative worked out, an identity even while solving; not
+    a derivative against another (``\\nabla f(h) = \\lambda \\nabla g(h)``, Lagrange's condition)."""
     sides = (link.left.text, link.right.text)
-    return not has_zero_side(link) and any(DERIVATIVE.search(t) for t in sides)
+    return not has_zero_side(link) and sum(bool(DERIVATIVE.search(t)) for t in sides) == 1
 
 
 def has_zero_side(link) -> bool:

@@ -41,22 +41,24 @@ class GradientValue(MatrixExpr):
 
 
 class NumberDerivative(sp.Expr):
-    """``∂f/∂t`` of a number f by a number t where it stands inside an expression: args (f, t)."""
+    """``∂f/∂t`` of a number f by a number t where it stands inside an expression: args (f, t), and
+    t's value there where t is a number the text defines (``∂v_5/∂v_4``, ``v_4 := v_1 + v_2``)."""
 
     analytic = False  # evaluated by a complex step of its own
+    is_commutative = True  # a number: it scales a matrix (-∂L/∂z ∂z/∂w)
 
-    def __new__(cls, f, t):
-        return sp.Expr.__new__(cls, f, t)
+    def __new__(cls, f, t, *at):
+        return sp.Expr.__new__(cls, f, t, *at)
 
 
 class EntryDerivative(MatrixExpr):
-    """``∂F/∂t`` of a matrix or vector F by a number t: args (F, t); entry by entry, F's shape."""
+    """``∂F/∂t`` of a matrix or vector F by a number t: args (F, t[, t's value]); F's shape."""
 
     is_commutative = False
     analytic = False
 
-    def __new__(cls, f, t):
-        return sp.Basic.__new__(cls, f, t)
+    def __new__(cls, f, t, *at):
+        return sp.Basic.__new__(cls, f, t, *at)
 
     @property
     def shape(self):
@@ -64,9 +66,10 @@ class EntryDerivative(MatrixExpr):
 
 
 def by_number(ev, e):
-    """The derivative by a number t: one complex step along t."""
-    f, t = e.args
-    return np.asarray(complex_step(f, ev.values, ev.dims, {t: 1.0}), dtype=float)
+    """The derivative by a number t: one complex step along t (from t's value, where given)."""
+    f, t, *at = e.args
+    values = {**ev.values, t: complex(np.reshape(ev(at[0]), ()))} if at else ev.values
+    return np.asarray(complex_step(f, values, ev.dims, {t: 1.0}), dtype=float)
 
 
 evaluate.EVALUATORS[NumberDerivative] = lambda ev, e: float(np.reshape(by_number(ev, e), ()))
@@ -121,11 +124,11 @@ class GradientLowering(_Lowering):
         if not f.has(x):  # δ = ∇_a f with f(W) defined: a dependence said in words
             said = "(a dependence said in words?)"
             raise Unsupported(f"∇_{variable.name} f: f as written does not contain {variable.name} {said}")
-        if not ir.is_matrix(x):
-            if not isinstance(x, sp.Symbol) or at:  # a number the text defines, at its value
-                raise Unsupported("a derivative by a number the text defines cannot be checked: write it out")
-            return EntryDerivative(f, x) if ir.is_matrix(f) else NumberDerivative(f, x)
         at = [self.lower(a) for a in at]  # the variable's value where the text defines it
+        if not ir.is_matrix(x):
+            if not isinstance(x, sp.Symbol) or any(ir.is_matrix(a) for a in at):
+                raise Unsupported("a derivative by an expression cannot be checked: write it out")
+            return EntryDerivative(f, x, *at) if ir.is_matrix(f) else NumberDerivative(f, x, *at)
         if not ir.is_matrix(f) or tuple(f.shape) == (1, 1):
             return GradientValue(f, x, *x.shape, *at)
         if f.shape[1] == 1 and x.shape[1] == 1 and self.layout is None:

@@ -46,7 +46,7 @@ from .library import library_function, primed_applied
 from .roots import factored
 from .rows import BECAUSE, CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
-from .shapes import GREEK, Conflict, children, convention, infer, names_in
+from .shapes import GREEK, Conflict, children, convention, infer, kind_of, names_in
 from .symmetry import symmetric_in
 from .values import UNDEFINED, Sides, compare, written_zero
 
@@ -135,6 +135,7 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
     ]
     scope = strict
     outcomes = [first_look(chain, k, link, pairs, scopes[k]) for k, link in enumerate(chain.links)]
+    outcomes = [named_gradient(chain, k, raw, o) for k, o in enumerate(outcomes)]
     pending = [k for k, o in enumerate(outcomes) if o.status == "pending"]
     for group in runs(pending):
         outcomes = checked_run(chain, group, pairs, scope, outcomes)
@@ -496,7 +497,9 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
     for k, o in enumerate(outcomes):
         equation = o.message.startswith("an equation for")
         defines = o.status == SKIPPED and (o.message.startswith("a definition") or equation)
-        if defines and (d := definition(*pairs[k], elsewhere(pairs, k))):
+        named = named_gradients(*raw[k : k + 2])  # dz = ∂L/∂z: dz := ∂L/∂z, z's definition or not
+        d = next(((name, (), as_value(raw[k + at])) for name, at in named.items()), None)  # as read
+        if defines and (d := d or definition(*pairs[k], elsewhere(pairs, k))):
             name, params, body = d
             if equation and not model_equation(name, pairs[k], scope):
                 continue
@@ -570,6 +573,34 @@ def elsewhere(pairs: list, k: int) -> list:
     return [t for at, t in sides if at not in (k, k + 1) and not isinstance(t, str)]
 
 
+def named_gradients(left, right) -> dict:
+    """{dz: the index of the side that is its gradient} where one side is ``dz`` and the other a
+    derivative by z (``dz = \\frac{\\partial L}{\\partial z}``): the name deep-learning notes give the
+    gradient, not z's differential."""
+    for at, (lone, other) in enumerate(((left, right), (right, left))):
+        name = lone_differential(lone) if isinstance(lone, Name) else None
+        by = other.args[1] if isinstance(other, Call) and other.name == GRADIENT_VALUE else None
+        by = Name(other.variable, 0) if isinstance(other, Gradient) else by
+        if name and isinstance(by, Name) and by.name == name:
+            return {lone.name: 1 - at}
+    return {}
+
+
+def as_value(tree):
+    """A side ``\\nabla_X f`` as the value it stands for inside an expression (`gen.expr.texgradient`)."""
+    if isinstance(tree, Gradient) and not tree.squared:
+        return Call(GRADIENT_VALUE, (tree.f, Name(tree.variable, tree.pos)), tree.pos)
+    return tree
+
+
+def named_gradient(chain: Chain, k: int, raw: list, found: Outcome) -> Outcome:
+    """Link k skipped where it names a gradient (`named_gradients`): a definition, used after it."""
+    if found.status == SKIPPED or not (name := next(iter(named_gradients(*raw[k : k + 2])), None)):
+        return found
+    message = f"a definition of {name}: the gradient, as deep-learning notes name it (not a differential)"
+    return outcome(chain, k, SKIPPED, message)
+
+
 def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
     """What is decided before any number: skipped, not understood, cannot check (or "pending")."""
     if scope.skip:
@@ -595,16 +626,24 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         status, message, figure = check_link(left, right, scope)
         return outcome(chain, k, status, message, figure=figure)
     others = elsewhere(pairs, k)
-    for lone, other in ((left, right), (right, left)):
+    rates = [rate_given(side, other) for side, other in ((link.left, right), (link.right, left))]
+    for lone, other, rate in ((left, right, rates[0]), (right, left, rates[1])):
         name = lone_differential(lone)
         unknown = not used(name, [other, *others]) or scope.lookup(name) is None  # dσ/dz, σ only named
-        if name and name not in scope.defined and unknown and name not in CONSTANTS:
+        if name and name not in scope.defined and unknown and name not in CONSTANTS and not rate:
             message = f"d{name}: the text does not define {name} here; declare % derivtex: {name} := <LaTeX>"
             return outcome(chain, k, CANNOT, message)
     if (defined := definition(left, right, others)) and scope.lookup(defined[0]) is not None:
         return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
     if defined:
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
+    defined_rate = any(  # d(x_a) of x_a's definition; not dx, nor an equation the text gave for it
+        rate and not isinstance(side, Name) and differentiates(side)
+        for rate, side in zip(rates, (left, right))
+    )
+    if defined_rate and not moving(pairs[k], scope):  # ẋ_a = A_a x_a, x_a := [x; x_d]: read through
+        message = "the rate of a quantity the text defines: its dynamics, not an identity"
+        return outcome(chain, k, SKIPPED, message)
     if any(isinstance(n, Gradient) for t in (left, right) for n in list(index_nodes(t))[1:]):
         message = "a derivative of a derivative of a function the text does not define cannot be checked"
         return outcome(chain, k, CANNOT, f"{message}: define it (% derivtex: J(x) := <LaTeX>)")
@@ -638,6 +677,34 @@ def definition(left, right, others: list):
         ):
             return lone.name, tuple(a.name for a in lone.args), body
     return None
+
+
+DOTTED = re.compile(  # \dot{x}, \dot\lambda, \dot{\mathbf{x}}_a, \dot{x}(t): one dotted symbol
+    r"\\[dD]ot\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\?\w+)\s*(?:_\s*(?:\{[^{}]*\}|\w))?\s*(?:\(t\))?"
+)
+
+
+def rate_given(side, other) -> bool:
+    """Whether ``side`` is one dotted symbol alone and ``other`` holds no differential: the text
+    gives a rate (``\\dot{x} = Ax + Bu``, ``\\dot{\\Theta} = R_z^T\\omega``), a definition of the
+    dynamics, not a claim about a differential."""
+    lone = DOTTED.fullmatch(side.text.strip().rstrip(",.;"))
+    return bool(lone) and not isinstance(other, str) and not differentiates(other)
+
+
+def moving(pair, scope) -> bool:
+    """Whether some symbol of ``pair`` moves at a rate the text gives: the rate of a defined quantity
+    is then worked out, not given."""
+    return any(rate_of(n, scope) is not None for t in pair if not isinstance(t, str) for n in names_in(t))
+
+
+def rate_of(name: str, scope):
+    """The rate the text gives a symbol it does not define (``\\dot{x} = Ax + Bu``, a definition of
+    dx), or None; not where dx names a gradient (``dw = \\frac{\\partial L}{\\partial w}``)."""
+    rate = scope.defined.get(f"d{name}")
+    if rate is None or rate.params or name in scope.defined or isinstance(rate.tree, str):
+        return None
+    return None if differentiates(rate.tree) else rate
 
 
 def lone_differential(tree) -> str | None:
@@ -826,13 +893,40 @@ def typed(pairs: list, scope):
         for n in names
         if (d := scope.lookup(n)) is not None and d.shape is None and set(d.assume) - {"positive", *ENTRIES}
     ]
-    inferred = infer(pairs, declared, differentials, squares, frozenset(sizes))
+    inferred = None
+    if kinds := defined_kinds(names - set(declared), declared, scope):  # ∂L/∂z, z := wᵀx + b: a number
+        try:
+            inferred = infer(pairs, declared, differentials, squares, frozenset(sizes), kinds)
+        except Conflict:
+            pass  # the definition and the sides disagree: the sides' own reading stands
+    inferred = inferred or infer(pairs, declared, differentials, squares, frozenset(sizes))
     written = {n[1:] for n in differentials} | {n for t in trees for n in differentiated(t)}
     names = set(inferred.shapes)  # what varies: the names whose differential is written, else those a
     varying = written & names or scope.through & names or names  # written one stands for, else all
+    if moving := {n for n in names if rate_of(n, scope) is not None}:
+        varying = moving | {n[1:] for n in differentials} & names  # ẋ = Ax + Bu given: x moves, and
+        # what the sides write the rate of (Ṗ); the rest stays (values.Sides.rates)
     return replace(
         inferred, shapes={**inferred.shapes, **sized_by(trees, sizes, inferred)}, varying=frozenset(varying)
     )
+
+
+def defined_kinds(names: set, declared: dict, scope) -> dict:
+    """{name: scalar, vector or matrix} for each name the sides keep though the text defines it (the
+    variable of a derivative): its definition's kind, not the printed convention's."""
+    found = {}
+    for name in sorted(names):
+        definition = scope.defined.get(name)
+        if definition is None or definition.params or isinstance(definition.tree, str):
+            continue
+        body = expanded_side(definition.tree, scope)
+        if isinstance(body, str):
+            continue
+        looked_up = {n: scope.lookup(n) for n in names_in(body)}
+        shapes = {n: d.shape for n, d in looked_up.items() if d is not None and d.shape is not None}
+        if (kind := kind_of(body, {**shapes, **declared})) is not None:
+            found[name] = kind
+    return found
 
 
 def sized_by(trees: list, sizes: set, inferred) -> dict:

@@ -63,8 +63,12 @@ RELATIONS = re.compile(
     r"|(?P<eq>=)"
 )
 # Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space), or a wide space
-# alone between two relations (``f = \|Y\|^2 \quad Y = XW``).
-SEPARATOR = re.compile(r"(?P<comma>,\s*(?:~|\\,|\\;|\\\s)*)?(?:\\q?quad\b\s*)+")
+# alone between two relations (``f = \|Y\|^2 \quad Y = XW``); spaces typed one by one, ``\ \ \ ``, too,
+# and a word typed after them (``\ \ where \ E[\epsilon] = 0``: not w·h·e·r·e times E[ε]).
+SEPARATOR = re.compile(
+    r"(?P<comma>,\s*(?:~|\\,|\\;|\\\s)*)?(?=\\q?quad\b|\\ \s*\\ )(?:(?:\\q?quad\b|\\ )\s*)+"
+    r"(?:(?:where|for|with|and|if|since)(?![A-Za-z])(?:\s|\\ |\\,|\\;|~)*)?"
+)
 BECAUSE = "\\because"  # the relation of a reason's links: skipped (gen.texcheck.links.first_look)
 ASIDE = re.compile(r"\s*\\(?:because|since)\b")  # a row giving the reason of the step below
 # a row that starts with an operator goes on the side above (``{-}``: a minus braced for its spacing)

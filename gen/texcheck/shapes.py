@@ -280,11 +280,11 @@ def diagonal(u: Unifier, s, *_):
 
 
 def absolute(u: Unifier, s, *_):
-    """``|x|`` of a number or a vector entry by entry; ``|X|`` of a matrix its determinant (as
-    `gen.expr.tex.latex_reading` reads it)."""
-    if s in (ANY, SCALAR) or u.vector(s):
+    """``|x|`` of a number its absolute value, of a column vector its length (``|x - y|^2``),
+    ``|X|`` of a matrix its determinant (as `gen.expr.tex.latex_reading` reads them)."""
+    if s in (ANY, SCALAR):
         return s
-    return squared_scalar(u, s)
+    return SCALAR if u.vector(s) else squared_scalar(u, s)
 
 
 def gradient_shape(u: Unifier, x, f):
@@ -386,20 +386,24 @@ def children(node) -> tuple:
     return (node.f,) if hasattr(node, "f") else ()  # a gradient, a Jacobian: its function
 
 
-def infer(pairs: list, declared: dict, differentials=frozenset(), squares=(), sizes=frozenset()) -> Inferred:
-    """The shapes of the names in ``pairs`` (the two ASTs of each link), or a Conflict. A convention
+def infer(
+    pairs: list, declared: dict, differentials=frozenset(), squares=(), sizes=frozenset(), kinds=None
+) -> Inferred:
+    """The shapes of the names in ``pairs`` (the two ASTs of each link), or a Conflict; ``kinds``
+    the kind of a name known otherwise than by convention (its definition's). A convention
     is never bent to make a link fit (a vector read as a number commutes, and a wrong step would
     pass): where reading one lowercase name the other way would fit, the message says which
     declaration would make it so."""
+    kinds = kinds or {}
     try:
-        return finished(unified(pairs, declared, {}, differentials, squares, sizes), declared, {})
+        return finished(unified(pairs, declared, kinds, differentials, squares, sizes), declared, kinds)
     except Conflict as first:
         for name in dict.fromkeys(n for pair in pairs for s in pair for n in names_in(s)):
-            other = FLIPPED.get(convention(name)[0])
+            other = FLIPPED.get(kinds.get(name) or convention(name)[0])
             if name in declared or other is None:
                 continue
             try:
-                unified(pairs, declared, {name: other}, differentials, squares, sizes)
+                unified(pairs, declared, {**kinds, name: other}, differentials, squares, sizes)
             except Conflict:
                 continue
             hint = f"if {name} is {FITS[other]}, declare % derivtex: {name}: {DECLARED[other]}"
@@ -409,6 +413,22 @@ def infer(pairs: list, declared: dict, differentials=frozenset(), squares=(), si
 
 FITS = {"scalar": "a number", "vector": "a column vector"}
 DECLARED = {"scalar": "scalar", "vector": "n"}
+
+
+def kind_of(tree, declared: dict) -> str | None:
+    """What ``tree`` is (scalar, vector, matrix), its names taken by their declarations and
+    conventions; None where that is not settled (a free dimension that could be 1)."""
+    try:
+        u = unified([(tree, tree)], declared, {}, frozenset(), ())
+        shape = shape_of(u, tree)
+    except Conflict:
+        return None
+    if shape is ANY:
+        return None
+    if shape == SCALAR or u.number(shape, bind=False):
+        return "scalar"
+    rows, cols = u.resolved(shape)
+    return "vector" if cols == 1 and rows != 1 else "matrix" if 1 not in (rows, cols) else None
 
 
 def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:

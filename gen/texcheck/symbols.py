@@ -21,7 +21,7 @@ from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
 from .applied import applicable, known_forms
 from .expectations import DRAWS, RANDOM, base
-from .indexnodes import bare, nodes
+from .indexnodes import bare, mapped, nodes
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
@@ -114,6 +114,34 @@ def refers_to(tree, name: str, defined: dict) -> bool:
             seen.add(n)
             todo += [defined[m].tree for m in spelled if m in defined]
     return False
+
+
+def applying(parse, scope):
+    """``parse(text, span)`` that reads the applications of the functions ``scope`` defines, the
+    names declared with a time step (``x(n)``: a symbol, not x applied to n), and a derivative by a
+    declared subscripted symbol as one by it (`by_declared`)."""
+    functions, names = applicable(scope.defined), known_forms(scope)
+    return lambda text, span: by_declared(parse(text, span, functions=functions, names=names), scope)
+
+
+def by_declared(tree, scope):
+    """``tree`` with each derivative by what reads as an entry (``∂f/∂K_k``, the front end's (k)
+    entry of ∂f/∂K) taken by the symbol where the text declares ``K_k`` (a Kalman gain at step k)
+    and f uses it, itself or through definitions (``\\operatorname{tr}(P_k)``, P_k := … K_k …). An
+    f that does not (a loss L, y_i one of a family) keeps the index reading."""
+
+    def declared(node):
+        if not (isinstance(node, Entry) and isinstance(f := node.operand, Call) and f.name == GRADIENT):
+            return node
+        variable = f.args[1]
+        written = f"{variable.name}_{''.join(node.indices)}" if isinstance(variable, Name) else None
+        if written is None or scope.lookup(written) is None:
+            return node
+        if not refers_to(f.args[0], written, scope.defined):
+            return node
+        return replace(f, args=(f.args[0], Name(written, variable.pos), *f.args[2:]))
+
+    return mapped(tree, declared)
 
 
 def split_items(body: str) -> list[tuple[int, str]]:

@@ -35,6 +35,7 @@ from .conditions import APART
 from .domain import in_domain
 from .expectations import SAMPLE, base
 from .gradients import GradientLowering
+from .indexnodes import Uncheckable
 from .shapes import names_in
 from .symmetry import derived
 
@@ -158,7 +159,29 @@ class Sides:
             direction = moved(direction, spec.assume) if shape else direction
             if spec.name in self.inferred.varying:  # the others are constants: d(A) = 0
                 directions[self.table[spec.name]] = direction
+        for name, rate in self.rates.items():  # ẋ = Ax + Bu: x moves along Ax + Bu
+            try:
+                moving = value(Evaluator(values, dims, directions)(self.lower(rate)))
+            except (Unsupported, SpecError, KeyError, ArithmeticError, ValueError, TypeError):
+                continue  # a rate of symbols these sides do not have: x moves as drawn
+            if np.shape(moving) == np.shape(directions[self.table[name]]):
+                directions[self.table[name]] = moving
         return values, directions
+
+    @functools.cached_property
+    def rates(self) -> dict:
+        """Each varying symbol X whose differential the text defines (``\\dot{x} = Ax + Bu``, a
+        definition of dx), and that definition: the direction X moves in, not one drawn."""
+        from .links import expanded, rate_of  # links reads the sides through this module
+
+        found = {}
+        for name in self.inferred.varying & set(self.inferred.shapes):
+            if (rate := rate_of(name, self.scope)) is not None:
+                try:
+                    found[name] = expanded(rate.tree, self.scope)
+                except (Uncheckable, SpecError):
+                    continue
+        return found
 
     def first_order(self, a, b, samples: list) -> bool:
         """Whether the sides agree where the differentials are infinitesimal, at the points

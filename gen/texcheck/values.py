@@ -35,7 +35,6 @@ from .conditions import APART
 from .domain import in_domain
 from .expectations import SAMPLE, base
 from .gradients import GradientLowering
-from .indexnodes import Uncheckable
 from .shapes import names_in
 from .symmetry import derived
 
@@ -179,7 +178,7 @@ class Sides:
             if (rate := rate_of(name, self.scope)) is not None:
                 try:
                     found[name] = expanded(rate.tree, self.scope)
-                except (Uncheckable, SpecError):
+                except SpecError:  # a definition read through one the front end could not read
                     continue
         return found
 

@@ -3,9 +3,11 @@ arguments (a policy π(a | s, θ)), plain TeX's ``{a \\over b}``, a class label 
 (μ_{-1}), a display's definition declared anew by a later annotation, the sides of a link that
 share no symbol, a derivative by a number the text defines, bars around a vector, ``\\nabla f(x)``
 inside an expression, a derivative by a declared subscripted symbol, Newton's dot, a symbol set
-over a letter, deep-learning notes' dz for ∂L/∂z, Lagrange's condition after "FOC" and a subscript
-with its own subscript. Every expected status is worked by hand; the wrong variants differ by a sign, a
-factor or a transpose the hand can see."""
+over a letter, deep-learning notes' dz for ∂L/∂z, Lagrange's condition after "FOC", a subscript
+with its own subscript, \\therefore and \\because, a bracketed row, a dimension n+1, sums whose
+index a name's subscript or another letter carries, a Hessian as a second-partial fraction. Every
+expected status is worked by hand; the wrong variants differ by a sign, a factor or a transpose the
+hand can see."""
 
 from __future__ import annotations
 
@@ -250,3 +252,151 @@ def test_spaces_typed_one_by_one_and_a_word_separate_statements(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "skipped"]
     wrong = body.replace("+ P \\epsilon", "- P \\epsilon")
     assert statuses(tmp_path, wrong) == ["does not follow", "skipped"]
+
+
+def test_therefore_starts_a_statement_and_because_gives_a_reason(tmp_path):
+    # Aᵀ = (XB)ᵀ = BᵀXᵀ; "∴ Bᵀ Xᵀ = Aᵀ" its own statement (not "… Xᵀ ∴ Bᵀ" one product); the reason
+    # after \because is an aside, skipped, not multiplied into the step
+    notes = "% derivtex: X, B: n x n; A := XB\n"
+    body = notes + "\\begin{align} A^T &= B^T X^T ~\\because (XB)^T = B^TX^T \\\\\n"
+    body += "\\therefore X^T B^T &= A^T \\end{align}\n"
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "skipped"]  # the reason's link last
+    assert statuses(tmp_path, body.replace("X^T B^T &", "B^T X^T &")) == ["ok", "ok", "skipped"]
+
+
+def test_a_derivative_of_what_the_text_defines_without_the_variable(tmp_path):
+    # E := Σ_q E^q with each E^q declared: E as written does not move with W (the text says in words how
+    # it does): ∂E/∂W = Hᵀδ cannot be checked; it is not "does not follow"
+    notes = "% derivtex: H: n x m; W: m x k; \\delta: n x k; E, E^q: scalar; E := \\sum_{q=1}^{n} E^q\n"
+    body = notes + "$$\\frac{\\partial E}{\\partial W}=H^\\top \\delta$$\n"
+    assert statuses(tmp_path, body) == ["cannot check"]
+
+
+def test_a_bracketed_list_is_a_row(tmp_path):
+    # [X₁, X₂]ᵀ[X₁, X₂] is the 2 × 2 block matrix of the products XᵢᵀXⱼ; [a, b][a, b]ᵀ = a² + b²
+    notes = "% derivtex: X_1: n x p; X_2: n x q; a, b: scalar\n"
+    block = "\\begin{bmatrix} X_1^T X_1 & X_1^T X_2 \\\\ X_2^T X_1 & X_2^T X_2 \\end{bmatrix}"
+    body = notes + f"$$[X_1, X_2]^T [X_1, X_2] = {block}$$\n$$[a, b] [a, b]^T = a^2 + b^2$$\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("X_2^T X_1 &", "X_1^T X_2 &").replace("a^2 + b^2", "a^2 - b^2")
+    assert statuses(tmp_path, wrong) == ["shape error", "does not follow"]
+
+
+def test_a_dimension_one_more_than_a_name(tmp_path):
+    # θ, x ∈ R^{n+1} (an intercept x₀ = 1), summed from 0 to n: θᵀx; X ∈ R^{m×(n+1)}:
+    # ∇ ½‖Xθ − y‖² = Xᵀ(Xθ − y)
+    prose = "Let $\\theta, x \\in \\mathbb{R}^{n + 1}$, $X \\in \\mathbb{R}^{m \\times (n+1)}$, "
+    prose += "$y \\in \\mathbb{R}^m$.\n"
+    body = prose + "$$ \\sum_{i=0}^{n}\\theta_{i}x_{i} = \\theta^{T}x $$\n"
+    body += "$$ \\nabla_\\theta \\frac{1}{2}\\|X\\theta - y\\|^2 = X^T(X\\theta - y) $$\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("= \\theta^{T}x", "= x^T x")) == ["does not follow", "ok"]
+    notes = "% derivtex: \\theta: n+1; X: m x (n+1); y: m\n"
+    body = notes + "$$ \\nabla_\\theta \\frac{1}{2}\\|X\\theta - y\\|^2 = X(X\\theta - y) $$\n"
+    assert statuses(tmp_path, body) == ["shape error"]
+
+
+def test_a_sum_of_a_name_that_its_index_does_not_reach(tmp_path):
+    # φᵢ := e^{ηᵢ} / Σⱼ e^{ηⱼ}; the slip Σ_{i=1}^k e^{ηⱼ} (k e^{ηⱼ}, j free) must never read as the
+    # normaliser: undeclared θⱼ inside Σⱼ is one value per j, not one symbol summed k times
+    notes = "% derivtex: \\eta_i := \\theta_i^Tx; \\eta_j := \\theta_j^Tx; "
+    notes += "\\phi_i := \\frac{e^{\\eta_i}}{\\sum_{j=1}^ke^{\\eta_j}}\n"
+    body = notes + "$$ \\phi_i = \\frac{e^{\\eta_i}}{\\sum_{i=1}^ke^{\\eta_j}} $$\n"
+    assert statuses(tmp_path, body) != ["ok"]
+    assert statuses(tmp_path, body) == ["cannot check"]
+
+
+def test_entries_declared_as_numbers_beside_the_vector_they_define(tmp_path):
+    # y := [y₁ ⋯ y_m]ᵀ, X := [x₁ ⋯ x_m]ᵀ: ½(Xθ − y)ᵀ(Xθ − y) = ½ Σᵢ (xᵢᵀθ − yᵢ)², not with + yᵢ
+    notes = "% derivtex: X: m x n; \\theta, x_1, x_2, x_m, x_i: n; y: m; y_1, y_2, y_m, y_i: scalar\n"
+    notes += "% derivtex: X := \\begin{bmatrix}x_1 & x_2 & \\cdots & x_m\\end{bmatrix}^T; "
+    notes += "y := \\begin{bmatrix}y_1 & y_2 & \\cdots & y_m\\end{bmatrix}^T\n"
+    body = (
+        notes
+        + "$$\\frac{1}{2}(X\\theta-y)^T(X\\theta-y) = \\frac{1}{2}\\sum_{i=1}^m (x_i^T\\theta - y_i)^2$$\n"
+    )
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("\\theta - y_i", "\\theta + y_i")) == ["does not follow"]
+
+
+def test_a_function_written_in_its_parameter_through_another(tmp_path):
+    # J(θ) := ½(h_θ(x) − y)², h_θ(x) := θᵀx: J is written in θ through h_θ; ∇J = (θᵀx − y)x
+    notes = "% derivtex: \\theta, x: n; y: scalar; h_\\theta(x) := \\theta^T x; "
+    notes += "J(\\theta) := \\frac{1}{2}(h_\\theta(x)-y)^2\n"
+    body = notes + "$$ \\nabla_\\theta J(\\theta) = (\\theta^T x - y) x $$\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("- y) x", "+ y) x")) == ["does not follow"]
+
+
+def test_a_gradient_by_a_transpose(tmp_path):
+    # ∇_{Aᵀ} f = (∇_A f)ᵀ: ∇_{Aᵀ} tr(AB) = B, as ∇_A tr(AB) = Bᵀ
+    notes = "% derivtex: A, B: n x n\n"
+    body = notes + "$$\\nabla_{A^T}\\ \\mathrm{tr}AB = B$$\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("= B$", "= B^T$")) == ["does not follow"]
+
+
+def test_log_typed_as_letters_before_its_argument(tmp_path):
+    # log typed without a backslash before φ or a fraction: e^{log φ} = φ, not e^{l·o·g·φ}
+    notes = "% derivtex: \\phi, y: scalar; \\phi: positive\n"
+    body = notes + "$$ e^{log\\phi} = \\phi $$\n$$ log{\\frac{\\phi}{2}} = log\\phi - log 2 $$\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("- log 2", "+ log 2")) == ["ok", "does not follow"]
+
+
+def test_sums_one_apart_and_an_index_free_on_one_side_summed_on_the_other(tmp_path):
+    # Σ_{n=0}^{N} x_n = Σ_{n=0}^{N-1} x_n + x_N holds, but x: m cannot be both N + 1 and N long;
+    # Σ_{i=1}^{n} θ_i x_i over θ ∈ R^{n+1} leaves an entry out: never read as θᵀx
+    body = "% derivtex: x: m\n\\[ \\sum_{n=0}^{N} x_n = \\sum_{n=0}^{N-1} x_n + x_N \\]\n"
+    assert statuses(tmp_path, body) == ["not understood"]
+    body = "% derivtex: \\theta, x: n+1\n\\[ \\sum_{i=1}^{n}\\theta_i x_i = \\theta^T x \\]\n"
+    assert statuses(tmp_path, body) == ["not understood"]
+    # ∂ℓ/∂θ_i, a number, against Σ_i (T_i − p_i) X_i, a vector: the i of the left is summed on the right
+    notes = "% derivtex: \\theta, X_i: d; T_i: scalar; \\ell(\\theta) := \\sum_{i=1}^n T_i \\theta^T X_i\n"
+    body = notes + "\\[ \\frac{\\partial \\ell(\\theta)}{\\partial \\theta_i} = \\sum_{i=1}^n T_i X_i \\]\n"
+    assert statuses(tmp_path, body) == ["shape error"]
+
+
+def test_a_sum_apart_from_an_index_runs_over_the_other_letter(tmp_path):
+    # with Σ_j y_j = 1 (one-hot y): −y_i + y_i p_i + Σ_{j≠i} y_j p_i = p_i − y_i, written Σ_{i≠j}
+    notes = "% derivtex: a: n; y: n onehot; y_i, y_j: scalar; p_i := \\frac{e^{a_i}}{\\sum_k e^{a_k}}\n"
+    body = notes + "\\[ -y_i + y_i p_i + \\sum_{i \\neq j} y_j p_i = -y_i + \\sum_j y_j p_i = p_i - y_i \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("= p_i - y_i", "= p_i + y_i")) == ["ok", "does not follow"]
+
+
+def test_a_defined_function_written_with_another_count_of_arguments(tmp_path):
+    # k(x) := Ax defined of one argument; k(x, y) written with two is not k(x)
+    notes = "% derivtex: x, y: n; A: n x n; k(x) := A x\n"
+    assert statuses(tmp_path, notes + "\\[ k(x, y) = A x \\]\n") == ["cannot check"]
+    assert statuses(tmp_path, notes + "\\[ k(y) = A y \\]\n") == ["ok"]
+
+
+def test_a_hessian_written_as_a_second_partial_fraction(tmp_path):
+    # C(β) = ‖y − Xβ‖²/n: ∂²C/∂β∂βᵀ = 2XᵀX/n (not XᵀX/n); ∂²(sμ³)/∂μ² = 6sμ; βᵀAβ: A + Aᵀ, 2A only if A = Aᵀ
+    notes = "% derivtex: X: n x p; y: n; \\beta: p; \\mu, s: scalar; A: p x p; "
+    notes += "C(\\beta) := \\frac{1}{n}\\|y - X\\beta\\|^2\n"
+    body = (
+        notes + "$$\\frac{\\partial^2 C(\\beta)}{\\partial \\beta\\partial \\beta^T} = \\frac{2}{n}X^TX$$\n"
+    )
+    body += "$$\\frac{\\partial^{2}}{\\partial \\mu^2} (s\\mu^3) = 6 s \\mu$$\n"
+    body += "$$\\frac{\\partial^2 (\\beta^T A \\beta)}{\\partial \\beta \\partial \\beta^\\top} = A + A^T$$\n"
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    wrong = (
+        body.replace("\\frac{2}{n}X^TX", "\\frac{1}{n}X^TX").replace("6 s", "3 s").replace("A + A^T", "2A")
+    )
+    assert statuses(tmp_path, wrong) == ["does not follow"] * 3
+    # by two variables, the layout of the cross-derivative is not settled: refused
+    body = (
+        notes
+        + "$$\\frac{\\partial^2 (\\mu\\beta^T A \\beta)}{\\partial \\beta \\partial \\mu} = 2A\\beta$$\n"
+    )
+    assert statuses(tmp_path, body) == ["cannot check"]
+
+
+def test_a_label_below_after_a_transpose_names_the_symbol(tmp_path):
+    # β^T_\text{sep} is (β_sep)ᵀ, as LaTeX sets the two scripts on one base
+    notes = "% derivtex: \\beta_{\\text{sep}}, z: n\n"
+    body = notes + "$$\\beta^T_\\text{sep} z = z^T \\beta_\\mathrm{sep}$$\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("= z^T", "= 2 z^T")) == ["does not follow"]

@@ -22,6 +22,7 @@ from .texbars import bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, inner
 from .texindex import INDEX_CONTROL, entry
 from .texlex import Macros, Stream, Tok, macros_from
+from .texmatrix import MatrixLiteral
 from .texnames import (
     BOLD,
     CLOSER_NAMES,
@@ -475,10 +476,12 @@ class _Parser(Words):
         opening = self.next()
         closing = OPENINGS[opening.text]
         bars, self.bars = self.bars, 0
-        node = self.nested(self.sum)
+        cells = [self.nested(self.sum)]
+        while closing == "]" and self.accept(","):  # [a, b, c]: a row, its blocks side by side
+            cells.append(self.nested(self.sum))
         self.bars = bars
         self.close(closing, opening)
-        return node
+        return cells[0] if len(cells) == 1 else MatrixLiteral(tuple(cells), len(cells), opening.pos)
 
     def close(self, closing: str, opening: Tok) -> None:
         if not self.accept(closing, *CLOSER_NAMES.get(closing, ())):

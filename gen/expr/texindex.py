@@ -131,16 +131,18 @@ def index_sum(p, token: Tok) -> IndexSum:
             for t in (upper_first if upper_first is not None else p.group_tokens())
             if not t.is_char("{", "}")
         ]
-        if lower == ["0"] and [t.text for t in upper[1:]] == ["-", "1"]:  # \sum_{n=0}^{N-1}: N terms
-            upper = upper[:1]
-        elif lower == ["0"]:  # \sum_{n=0}^{N}: N + 1 terms, no dimension's range
+        less_one = lower == ["0"] and [t.text for t in upper[1:]] == ["-", "1"]  # \sum_{n=0}^{N-1}: N terms
+        upper = upper[:1] if less_one else upper
+        letter = len(upper) == 1 and upper[0].kind == "letter"
+        terms = "+1" if lower == ["0"] and not less_one else ""  # \sum_{j=0}^{n}: θ ∈ R^{n+1}'s range
+        if lower == ["0"] and not letter:
             written = "".join(t.text for t in upper)
             raise p.error(f"a {kind} from 0 to {written} is not over a full range", token)
         if any(t.kind == "digit" for t in upper):
             raise p.error(
                 f"a {kind} up to a number is not over a full range: write \\{token.text}_{{i}}", token
             )
-        bound = upper[0].text if len(upper) == 1 and upper[0].kind == "letter" else None
+        bound = upper[0].text + terms if letter else None
     body = p.nested(p.product)
     if apart is not None and kind != "sum":
         raise p.error(

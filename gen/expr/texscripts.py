@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from .parser import Call, Name, Num, Postfix
 from .texlex import Tok
+from .texnames import WORD_STYLES
 
 SIGNS = {"-": "m", "+": "p"}
 
@@ -23,7 +24,8 @@ def signed_subscript(token: Tok) -> str | None:
 
 
 def one_index_ahead(stack: list[Tok]) -> bool:
-    """Whether ``_`` then a single index comes next: ``_k``, ``_{k}``, ``_{k-1}``, ``_{T+1}``.
+    """Whether ``_`` then a single index or a label comes next: ``_k``, ``_{k}``, ``_{k-1}``, ``_{T+1}``,
+    ``_\\text{sep}``.
     With one index, ``K^T_k`` can only be ``(K_k)^T``: one index is no entry of a matrix, and for a
     vector ``(x^T)_i`` and ``(x_i)^T`` are the same number. Two (``A^T_{ij}``) stay an entry."""
     if len(stack) < 2 or not stack[-1].is_char("_"):
@@ -31,6 +33,9 @@ def one_index_ahead(stack: list[Tok]) -> bool:
     first = stack[-2]
     if first.kind in ("letter", "digit"):
         return True
+    worded = lambda token: token.kind == "cs" and token.text in WORD_STYLES  # noqa: E731
+    if worded(first) or first.is_char("{") and len(stack) > 2 and worded(stack[-3]):
+        return True  # \beta^T_\text{sep}: a label, the name's
     if not first.is_char("{"):
         return False
     inside = []

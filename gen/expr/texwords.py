@@ -55,7 +55,7 @@ class Words:
         if density_ahead(self):  # p(x \mid \mu): a density (`gen.expr.texdensity`)
             return density(self, first)
         for word in LETTER_FUNCTIONS.get(first.text, ()):
-            if word not in self.names and self.spelled(word) and self.opens(len(word)):
+            if word not in self.names and self.spelled(word) and self.opens(len(word), word):
                 for _ in word:
                     self.stream.next()
                 return self.function(WORDS[word], first)
@@ -93,9 +93,19 @@ class Words:
         spelled = zip(tokens, word, range(len(word)))
         return all(t.kind == "letter" and t.text == c and t.pos == start + i for t, c, i in spelled)
 
-    def opens(self, skip: int) -> bool:
+    def opens(self, skip: int, word: str = "") -> bool:
+        """Whether an argument opens after the ``skip`` letters: a bracket; after log or exp typed as
+        letters none of which is a symbol, also a brace, a digit, a fraction or a Greek letter (``log\\phi``,
+        ``log{\\frac{\\phi}{1-\\phi}}``: no product l·o·g)."""
         stack = self.stream.stack
         after = stack[-skip - 1] if len(stack) > skip else None
+        if after is not None and word in ("log", "exp") and not set(word) & set(self.names):
+            if (
+                after.is_char("{")
+                or after.kind == "digit"
+                or after.is_cs("frac", "dfrac", "tfrac", *GREEK_NAMES)
+            ):
+                return True
         return after is not None and (after.is_char("(", "[") or after.is_cs(*OPENING_SIZES))
 
     def differentiable(self, token: Tok) -> bool:

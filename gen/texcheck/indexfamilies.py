@@ -26,20 +26,34 @@ class Member:
 
 def sized(name: str, scope) -> bool:
     """Whether ``name`` is declared with a shape: a symbol of its own, whatever its subscript; but
-    ``\\alpha_i`` declared a number beside ``\\alpha: n`` is the vector's entry, as a reader takes it."""
+    ``\\alpha_i`` declared a number beside ``\\alpha: n`` is the vector's entry, as a reader takes it
+    (unless the text defines α from them: y := [y_1 ⋯ y_m]ᵀ)."""
     if (declared := scope.lookup(name)) is None or declared.shape is None:
         return False
     parts = split(name)
-    vector = scope.lookup(parts[0]) if parts and len(parts[1]) == 1 and declared.shape == () else None
+    entry = parts and len(parts[1]) == 1 and declared.shape == () and parts[0] not in scope.defined
+    vector = scope.lookup(parts[0]) if entry else None
     return vector is None or vector.shape is None or len(vector.shape) != 1
 
 
 def member(name: str, pos: int, scope, bound: set, members=frozenset()) -> Member | None:
     """``x_i`` as a member of a family, when it is declared and a sum binds its index."""
     parts = split(name)
-    if parts is None or len(parts[1]) != 1 or parts[1][0] not in bound or not sized(name, scope):
+    if parts is None or len(parts[1]) != 1 or parts[1][0] not in bound:
         return None
-    return Member(family(name, scope, members), parts[1][0], pos)
+    named = name if sized(name, scope) else sibling(name, scope)
+    return None if named is None else Member(family(named, scope, members), parts[1][0], pos)
+
+
+def sibling(name: str, scope) -> str | None:
+    """For an ``x_j`` nothing declares, the declared ``x_i`` whose family it is a member of
+    (``\\alpha_i, y_i: scalar`` declares α_j inside ``\\sum_j`` too), if any."""
+    parts = split(name)
+    if parts is None or len(parts[1]) != 1 or scope.lookup(name) is not None:
+        return None
+    declared = sorted({*scope.declared, *scope.prose})
+    found = (n for n in declared if (own := split(n)) and own[0] == parts[0] and len(own[1]) == 1)
+    return next((n for n in found if sized(n, scope)), None)
 
 
 def family(name: str, scope, members) -> str:

@@ -4,6 +4,7 @@ the dimension it indexes, two different ones are an error (`gen.texcheck.indices
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, fields, is_dataclass
 
 from ..expr.functions import FUNCTIONS
@@ -322,6 +323,7 @@ class Shapes:
             if all(v in self.dims.of_index for v in self.dims.members(var)) or upper in sizes:
                 # a bound the declarations size (\sum_{k=1}^{m} of z_k, z: n) is the index's range too
                 self.dims.union(var, bound_range(key.name, upper), "the sum's bound")
+        self.one_apart()
         if both := sorted(set(self.families) & self.symbols_written):
             raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
         sized = {v for shape in self.symbols.values() for v in shape} | self.dims.of_index
@@ -385,7 +387,40 @@ class Shapes:
         out = {ONE: 1}
         for root, size in zip(order, values):
             out[root] = int(root[4:]) if root[4:].isdigit() else size
+        for more, name, step in self.one_apart():  # n+1 beside n: one more, whatever was drawn
+            out[self.dims.find(more)] = out[self.dims.find(name)] + step
         return out
+
+    def one_apart(self) -> list[tuple[str, str, int]]:
+        """(``dim n+1``, ``dim n``, 1) for each range written as another's plus or minus a number,
+        whose size follows the other's. Refused: a sum up to n over an index of n + 1 values, a sum
+        from 0 to n where no size is n + 1, sums to N and to N + 1 in one link, ranges made one."""
+        for key, upper in self.uppers.items():  # \sum_{i=1}^{n} over θ ∈ R^{n+1}: not all of θ
+            ranges = {
+                m[4:]
+                for m in self.dims.members(self.keys[key])
+                if isinstance(m, str) and m.startswith("dim ")
+            }
+            if apart := sorted(r for r in ranges if re.fullmatch(rf"{re.escape(upper)}[-+][0-9]+", r)):
+                raise NotUnderstood(f"a sum up to {upper} over an index that runs to {apart[0]}")
+        uppers = set(self.uppers.values())
+        sizes = self.scope.dimensions()
+        for upper in sorted(u for u in uppers if u.endswith("+1") and u not in sizes):  # \sum_{j=0}^{n}
+            raise NotUnderstood(f"a sum from 0 to {upper[:-2]} is not over a full range (no size is {upper})")
+        for upper in uppers:  # \sum_{n=0}^{N} beside \sum_{n=0}^{N-1}: not one full range each
+            if (match := re.fullmatch(r"([A-Za-z])[-+][0-9]+", upper)) and match[1] in uppers:
+                raise NotUnderstood(f"sums to {match[1]} and to {upper} are not each over a full range")
+        found = []
+        for key in self.dims.parent:
+            if (
+                match := re.fullmatch(r"dim ([A-Za-z])([-+])([0-9]+)", key)
+            ) and f"dim {match[1]}" in self.dims.parent:
+                if self.dims.find(key) == self.dims.find(f"dim {match[1]}"):
+                    raise NotUnderstood(
+                        f"the ranges {key[4:]} and {match[1]} would be one: they are {match[3]} apart"
+                    )
+                found.append((key, f"dim {match[1]}", int(match[3]) * (1 if match[2] == "+" else -1)))
+        return found
 
 
 def closed(term) -> bool:

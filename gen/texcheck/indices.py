@@ -297,15 +297,27 @@ def index_occurrences(node) -> list[str]:
 
 
 def reindexed(tree, index: str, value: str):
-    """``tree`` (read in index notation) with the free index ``index`` written ``value`` (f_k → f_j);
-    a sum over another k inside is left alone."""
+    """``tree`` (read in index notation) with the free index ``index`` written ``value`` (f_k → f_j)."""
+    return renumbered(tree, {index: value})
+
+
+def renumbered(tree, written: dict):
+    """``tree`` with its free indices written anew, all at once (``written``: old → new), in entries,
+    deltas, members and the subscripts of names (θ_k of η_k := θ_kᵀx read for η_j); a sum over an
+    old index inside is left alone."""
 
     def renamed(node):
         if isinstance(node, (Entry, Delta)):
-            return replace(node, indices=tuple(value if i == index else i for i in node.indices))
-        return replace(node, index=value) if isinstance(node, Member) and node.index == index else node
+            return replace(node, indices=tuple(written.get(i, i) for i in node.indices))
+        if isinstance(node, Member) and node.index in written:
+            return replace(node, index=written[node.index])
+        if isinstance(node, Name) and (parts := split(node.name)) and written.keys() & set(parts[1]):
+            return replace(node, name=f"{parts[0]}_{''.join(written.get(i, i) for i in parts[1])}")
+        return node
 
-    return mapped(tree, renamed, stop=lambda node: isinstance(node, IndexSum) and index in node.indices)
+    return mapped(
+        tree, renamed, stop=lambda node: isinstance(node, IndexSum) and written.keys() & set(node.indices)
+    )
 
 
 def stacked_sizes(node):
@@ -357,6 +369,42 @@ def refuse_stepped(name: str, bound: set) -> None:
         )
 
 
+def running(side):
+    """``side`` with each ``\\sum_{i \\neq j}`` summed over the letter not written outside it: in
+    ``-y_i(1 - p_i) - \\sum_{i \\neq j} y_j p_i`` the i is the term's, the sum runs over j ≠ i."""
+
+    def swapped(node):
+        if not (isinstance(node, IndexSum) and node.apart is not None):
+            return node
+        outside = subscripts(side) - subscripts(node)  # written outside this sum
+        inside = +subscripts(node.body)
+        if outside[node.indices[0]] and not outside[node.apart] and inside[node.apart]:
+            return replace(node, indices=(node.apart,), apart=node.indices[0])
+        return node
+
+    return mapped(side, swapped)
+
+
+def subscripts(tree) -> Counter:
+    """The index letters ``tree`` writes, on names (``y_j``) and entries (``(AB)_{ij}``), counted."""
+    named = (split(n.name) for n in nodes(tree) if isinstance(n, Name))
+    return Counter([i for parts in named if parts for i in parts[1]] + index_occurrences(tree))
+
+
+def refuse_constant_member(name: str, parts, bound: set, scope) -> None:
+    """A name whose subscript is a sum's index (``\\theta_j`` inside ``\\sum_j``, reached through a
+    definition η_j := θ_jᵀx), that nothing declares, nor a name of its base, and that is no entry:
+    one value per index, never the one symbol that would make the sum k times a constant."""
+    names = (*scope.declared, *scope.prose)
+    if parts is None or any((split(n) or (n,))[0] == parts[0] for n in names):
+        return
+    if moving := sorted(set(parts[1]) & bound):
+        raise Uncheckable(
+            f"{as_written(name)} changes with the sum's index {moving[0]}: declare its family "
+            f"(% derivtex: {as_written(name)}: d) or the vector it is an entry of"
+        )
+
+
 class Resolver:
     """The parser's tree rewritten with `Entry`, `Delta` and `Derivative` nodes."""
 
@@ -378,7 +426,7 @@ class Resolver:
             return Derivative(tree.variable, f, tree.pos, numerator, self.value_of(tree.variable), convention)
         if not isinstance(tree, (Name, Num, Neg, BinOp, Postfix, Call, Entry, IndexSum)):
             raise NotUnderstood("this side cannot be read in index notation")
-        return mapped(with_indices(self.node(tree)), stacked_sizes)
+        return mapped(with_indices(self.node(running(tree))), stacked_sizes)
 
     def node(self, tree):
         if isinstance(tree, Name):
@@ -399,6 +447,7 @@ class Resolver:
             if parts and parts[0] in self.entry_bases and not sized(tree.name, self.scope):
                 base = entries_named(parts, self.scope, self.symbols)
                 return Entry(self.node(Name(base, tree.pos)), parts[1], tree.pos)
+            refuse_constant_member(tree.name, parts, self.bound, self.scope)
             return tree
         if isinstance(tree, Postfix) and tree.op == "T" and isinstance(tree.operand, Name):
             inner = self.node(tree.operand)
@@ -505,14 +554,12 @@ class Resolver:
         if parts is None or parts[0] in self.kept:
             return None
         base, indices = parts
+        if name in self.scope.defined:  # η_j := θ_jᵀx beside η_i := θ_iᵀx: its own
+            return None
         for defined in self.scope.defined:
-            if (own := split(defined)) and own[0] == base and len(own[1]) == len(indices) and defined != name:
+            if (own := split(defined)) and own[0] == base and len(own[1]) == len(indices):
                 body = self.expanded(defined, self.scope.parsed(defined))
-                for k, old in enumerate(own[1]):  # through placeholders: X_ij := … read as X_ji
-                    body = reindexed(body, old, f"#{k}")
-                for k, new in enumerate(indices):
-                    body = reindexed(body, f"#{k}", new)
-                return body
+                return renumbered(body, dict(zip(own[1], indices)))  # X_ij := … read as X_ji
         return None
 
     def keeping(self, variable: str, f):
@@ -632,6 +679,10 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
     from .indexvalues import Evaluator, draw, work
     from .values import slip, written_zero
 
+    for k in (0, 1):  # ∂ℓ/∂θ_i = Σ_i (…) X_i: the i free on one side is summed on the other
+        summed = {i for n in nodes(sides[1 - k]) if isinstance(n, IndexSum) for i in n.indices}
+        if not shapes.free[1 - k] and (clash := {key.name for key in shapes.free[k]} & summed):
+            raise ShapeError(f"the index {min(clash)} is free on one side and summed on the other")
     worst, note, apart, points = 0.0, "", 0.0, []
     pairs = derivative_pairs(sides)
     zero = written_zero(*sides)  # a side written 0: a 0 on the other is what is claimed

@@ -37,7 +37,8 @@ from .densities import (
     undeclared_density,
 )
 from .expectations import SAMPLE, averaged, more_draws
-from .indexnodes import Derivative, bare
+from .indexfamilies import Member
+from .indexnodes import Derivative, bare, split
 from .indexnodes import nodes as index_nodes
 from .indices import Indexed, check_link, defined_in_index_notation, marked, one_sided_family
 from .inverses import by_inverses, inverse_variable
@@ -151,7 +152,7 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
     outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
     outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
     outcomes = implied(chain, outcomes, pairs, run)
-    outcomes = [in_words(o, *pairs[k], scope) for k, o in enumerate(outcomes)]
+    outcomes = [in_words(o, pairs[k], trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
     varied = varied_in(read_trees)
     return (
         outcomes,
@@ -182,11 +183,30 @@ def implied(chain: Chain, outcomes: list, pairs: list, run) -> list:
     return out
 
 
-def in_words(o: Outcome, left, right, scope) -> Outcome:
+def in_words(o: Outcome, pair: tuple, sides: list, scope) -> Outcome:
     """A failing link whose sides a relation said in words could make equal (`Outcome.decided`)."""
-    if o.status != FALSE or isinstance(left, str) or isinstance(right, str):
+    if o.status != FALSE or any(isinstance(t, str) for t in pair):
         return o
-    return replace(o, in_words=one_sided_family(left, right, scope))
+    return replace(o, in_words=constant_in(sides, scope) or one_sided_family(*pair, scope))
+
+
+def constant_in(sides: list, scope) -> str:
+    """Why ``∂E/∂W = G`` fails where E, its definitions replaced, does not contain W and moves
+    along no rate (``E := \\sum_q E^q``, each E^q declared): the text says in words how E
+    depends on W; as written, the derivative is 0."""
+    derivatives = [s for s in sides if isinstance(s, Gradient)]
+    derivatives += [
+        n for s in sides if isinstance(s, Indexed) for n in index_nodes(s) if isinstance(n, Derivative)
+    ]
+    for d in derivatives:
+        names = {n.name for n in index_nodes(d.f) if isinstance(n, (Name, Member))}
+        whole = (split(d.variable) or (d.variable,))[0]  # ∂p_i/∂a_i: by an entry of a
+        if names & {d.variable, f"d{d.variable}", whole, f"d{whole}"} or moving((d.f,), scope):
+            continue
+        shown, symbols = as_written(d.variable), sorted(map(as_written, names - {"pi", "e"}))
+        said = f"define it: % derivtex: {symbols[0]} := <LaTeX>" if symbols else "f is a constant"
+        return f"∂f/∂{shown}: f as the text defines it does not contain {shown} (said in words? {said})"
+    return ""
 
 
 def difference_of(a, b):
@@ -263,11 +283,12 @@ def read(parse, source, side, scope):
             subscript = side.text[match.start(1) + braced : end - braced]
             variable = parse(subscript, source.span(side.offset + match.start(1) + braced))
             name = inverse_variable(variable) or isinstance(variable, Name) and variable.name
-            if not name:
+            if not name and not vectorised(variable):
                 raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
             body = side.text[end:]
             start = side.offset + end + len(body) - len(body.lstrip())
-            return Gradient(name, parse(body.strip(), source.span(start)), 0)
+            f = parse(body.strip(), source.span(start))
+            return Gradient(name, f, 0) if name else Jacobian(vectorised(variable), f, 0)  # ∇_{A^T} f
         if bare := by_its_argument(parse, source, side, scope):
             return bare
         if derivative := partial(parse, source, side):
@@ -781,6 +802,12 @@ def substitute(tree, scope, bound: dict, depth: int):
         return substitute(primed_applied(tree, scope), scope, bound, depth + 1)
     if isinstance(tree, Call) and tree.name in scope.defined:
         definition = scope.defined[tree.name]
+        if definition.params and len(tree.args) != len(definition.params):  # k(x_i, x^*) of k(x) := …
+            shown = as_written(tree.name)
+            raise Uncheckable(
+                f"{shown} is defined with {len(definition.params)} argument(s) "
+                f"and written with {len(tree.args)}"
+            )
         args = [substitute(a, scope, bound, depth) for a in tree.args]
         if len(args) == 1 == len(definition.params) and (
             same := library_function(bare(definition.tree), *definition.params)

@@ -150,10 +150,15 @@ def definition(scope: Scope, piece: str, cued: bool, parse, name_of, span_at):
         said = f"{name} is defined in the prose (line {where.line}) as {quoted_tex(text.value)}"
         why = f"{said}, which cannot be read: {error.message}"
         return name, Definition(params, text, Unreadable(why))
-    used = set(names_in(tree)) | {n.name for n in nodes(tree) if isinstance(n, Call)}
+    used = written(tree)
     if not (used - CONSTANTS) or {name, f"d{name}"} & used:
         return None  # a number (a case, x = 0) or a recursion (z = z(w, x, b)), not a definition
     return name, Definition(params, text, tree)
+
+
+def written(tree) -> set:
+    """The names and the functions ``tree`` writes."""
+    return set(names_in(tree)) | {n.name for n in nodes(tree) if isinstance(n, Call)}
 
 
 def written_in(found: Definition, name: str, defined: dict) -> Definition:
@@ -162,11 +167,11 @@ def written_in(found: Definition, name: str, defined: dict) -> Definition:
     Σ, where ``Λ = Σ⁻¹``, is not: that is a relation the other way round)."""
     if not found.params or isinstance(found.tree, Unreadable):
         return found
-    reached, todo = set(), set(names_in(found.tree))
+    reached, todo = set(), written(found.tree)
     while todo:
         reached.add(n := todo.pop())
         if (d := defined.get(n)) is not None and n != name and not isinstance(d.tree, Unreadable):
-            todo |= set(names_in(d.tree)) - reached
+            todo |= written(d.tree) - reached  # J(θ) := ½ Σ (h_θ(x_i) − y_i)², h_θ(x) := θᵀx: in θ
         if n.endswith(")") and "(" in n:  # f(x), a symbol declared with its argument: written in x
             todo |= set(re.findall(r"[A-Za-z_]\w*", n[n.index("(") :])) - reached
     if set(found.params) & reached:

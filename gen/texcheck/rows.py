@@ -30,6 +30,10 @@ DROPPED = re.compile(
     r"|(?<!\\)\\(?:hfill|qquad|quad|[,;:! ]|hspace\*?\s*\{[^{}]*\})"
 )
 ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\(?:newline|cr)\b")
+# A statement's start in the middle of a row: ``\\therefore`` (the line after it is its own statement,
+# ``a = b \\therefore c = d``) and, outside brackets, a ``\\because`` that gives the step's reason
+# (``&= b ~\\because \\text{Woodbury}``: it starts a row of its own, an aside).
+STATEMENT = re.compile(r"\\therefore\b|(?=\\because\b)")
 INTERTEXT = re.compile(r"\\(?:intertext|shortintertext)\s*\{")
 # Unwrapped: they place their argument (``\\mathrlap{…}`` overlaps the column; ``\\boxed{A = B}`` frames
 # a chain whose relations are links), the argument stays.
@@ -204,12 +208,14 @@ def cleaned(body: str) -> tuple[str, list[str]]:
 
 
 def rows(body: str) -> list[tuple[int, int]]:
-    """The (start, end) of each row, split at top-level ``\\\\`` (and at an ``\\intertext``)."""
-    outside, bounds, at = top_level(body), [], 0
-    for match in ROW_BREAK.finditer(body):
-        if outside[match.start()]:
-            bounds.append((at, match.start()))
-            at = match.end()
+    """The (start, end) of each row, split at top-level ``\\\\`` (and at an ``\\intertext``, a
+    ``\\therefore`` and a ``\\because`` outside brackets)."""
+    outside, depth, bounds, at = top_level(body), depths(body), [], 0
+    breaks = [m for m in ROW_BREAK.finditer(body) if outside[m.start()]]
+    breaks += [m for m in STATEMENT.finditer(body) if outside[m.start()] and depth[m.start()] <= 0]
+    for match in sorted(breaks, key=lambda m: m.start()):
+        bounds.append((at, match.start()))
+        at = match.end()
     bounds.append((at, len(body)))
     split = []
     for start, end in bounds:

@@ -52,6 +52,8 @@ def read_second(parse, source, side, scope) -> SecondOrder | None:
         variable = name(parse, sub.strip("{}"), at(match.start(group))) if sub else None
         f = parse(text[match.end() :].strip(), at(match.end()))
         return SecondOrder(variable or parameter(f, scope), f, None)
+    if hessian := fraction(parse, text, at, scope):
+        return hessian
     if scope.lookup("d") is not None or not (match := SECOND.match(text)):
         return None  # d^2 f, unless d is a symbol (a dimension d: d^2 is its square)
     rest = text[match.end() :]
@@ -66,6 +68,45 @@ def read_second(parse, source, side, scope) -> SecondOrder | None:
     u = name(parse, bracket.group("u"), at(start))
     v = name(parse, bracket.group("v"), at(match.end() + bracket.start("v")))
     return SecondOrder(variable, f, (Name(u, 0), Name(v, 0)))
+
+
+FRACTION = re.compile(r"\\[dt]?frac\s*\{\s*\\partial" + TWO)
+TWICE = re.compile(r"\s*\\partial\s*(?P<a>.+?)\s*\\partial\s*(?P<b>.+?)\s*|\s*\\partial\s*(?P<s>.+?)" + TWO)
+
+
+def fraction(parse, text: str, at, scope) -> SecondOrder | None:
+    """``\\frac{\\partial^2 f}{\\partial x \\partial x^\\top}`` (or ``\\frac{\\partial^2}{…} f``) of a vector
+    or a number x, and ``\\frac{\\partial^2 f}{\\partial x^2}`` of a number: the Hessian ∇²_x f; by two
+    different variables, or a matrix, None (refused as a second derivative)."""
+    from .rows import closing
+
+    if not (match := FRACTION.match(text)):
+        return None
+    top = closing(text, text.index("{") + 1)
+    if not (opening := re.match(r"\s*\{", text[top:])):
+        return None
+    bottom = closing(text, top + opening.end())
+    numerator, rest = text[match.end() : top - 1], text[bottom:]
+    twice = TWICE.fullmatch(text[top + opening.end() : bottom - 1])
+    if not twice or bool(numerator.strip()) == bool(rest.strip()):
+        return None
+    span = at(top + opening.end())
+    if not isinstance(tree := parse((twice["s"] or twice["a"]).strip(), span), Name):
+        return None  # ∂σ² ∂μ: by σ²
+    variable = tree.name
+    declared = scope.lookup(variable)
+    shape = declared.shape if declared is not None and declared.shape is not None else None
+    if twice["s"] and shape != () or shape is not None and len(shape) > 1:
+        return None  # ∂x² of a vector: x's square; a matrix's Hessian by ∂X ∂Xᵀ: its layout is vec's
+    other = parse(twice["b"].strip(), span) if twice["b"] is not None else Name(variable, 0)
+    other = other.operand if isinstance(other, Postfix) and other.op == "T" else other
+    if not (isinstance(other, Name) and other.name == variable):
+        return None  # ∂x ∂y: by two variables
+    written = numerator if numerator.strip() else rest
+    start = match.end() if numerator.strip() else bottom
+    return SecondOrder(
+        variable, parse(written.strip(), at(start + len(written) - len(written.lstrip()))), None
+    )
 
 
 def declared_hessian(parse, text: str, span) -> bool:

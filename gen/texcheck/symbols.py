@@ -373,6 +373,8 @@ def dimension(word: str, span: Span):
         return word
     if match := re.fullmatch(r"([A-Za-z][A-Za-z0-9]*)_\{([A-Za-z0-9]+(?:[-+][0-9]+)?)\}", word):  # m_{l-1}
         return f"{match.group(1)}_{match.group(2).replace('-', 'm').replace('+', 'p')}"
+    if match := re.fullmatch(r"[{(]?([A-Za-z])\s*([-+])\s*([0-9]+)[})]?", word):  # n+1: a size of its own
+        return "".join(match.groups())
     message = f"a dimension must be a name such as n or a positive integer, not {quoted_tex(word)}"
     raise SpecError(message, span)
 
@@ -448,9 +450,9 @@ def prose_shape(dims: str | None) -> tuple | None:
     """``{m\\times n}`` → ("m", "n"); ``n`` → ("n",); none → () (a number); None if unreadable."""
     if dims is None:
         return ()
-    words = [w for w in re.split(r"\\times|\\cdot|×|\s+|[{}]", dims) if w]
+    words = [w for w in re.split(r"\\times|\\cdot|×|\s+|[{}()]", re.sub(r"\s*([-+])\s*", r"\1", dims)) if w]
     if (
-        not all(re.fullmatch(r"[A-Za-z]|[A-Za-z]_?\{?\w\}?|\d+", w) for w in words)
+        not all(re.fullmatch(r"[A-Za-z]|[A-Za-z]_?\{?\w\}?|\d+|[A-Za-z][-+]\d+", w) for w in words)
         or not 1 <= len(words) <= 2
     ):
         return None

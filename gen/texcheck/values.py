@@ -4,6 +4,7 @@ points drawn by its sampler (``gen.verify``): the numbers behind a link's status
 from __future__ import annotations
 
 import functools
+import re
 from itertools import islice, permutations
 
 import numpy as np
@@ -54,6 +55,10 @@ DIAGNOSES = {
 }
 
 
+# a dimension written n+1 (gen.texcheck.symbols.dimension): one more than n, whatever n's size
+ONE_APART = re.compile(r"([A-Za-z])([-+])([0-9]+)")
+
+
 def dimension_names(d) -> list[str]:
     """The named dimensions in a dimension: itself, or those of a sum of blocks' dimensions."""
     if isinstance(d, sp.Basic):
@@ -92,6 +97,11 @@ class Sides:
             {dimension(n): size for n, size in zip(names, sizes(smallest, len(names)))}
             for smallest in SMALLEST
         ]
+        for assignment in self.assignments:  # n+1 beside n
+            by_name = {str(k): k for k in assignment}
+            for key in list(assignment):
+                if (match := ONE_APART.fullmatch(str(key))) and match[1] in by_name:
+                    assignment[key] = assignment[by_name[match[1]]] + int(match[2] + match[3])
         for assignment in self.assignments if wide else ():  # one dimension larger than the others together
             assignment[dimension(wide)] = sum(v for k, v in assignment.items() if k != dimension(wide)) + 1
         self.wide = wide

@@ -5,7 +5,9 @@ share no symbol, a derivative by a number the text defines, bars around a vector
 inside an expression, a derivative by a declared subscripted symbol, Newton's dot, a symbol set
 over a letter, deep-learning notes' dz for ∂L/∂z, Lagrange's condition after "FOC", a subscript
 with its own subscript, \\therefore and \\because, a bracketed row, a dimension n+1, sums whose
-index a name's subscript or another letter carries, a Hessian as a second-partial fraction. Every
+index a name's subscript or another letter carries, a Hessian as a second-partial fraction, an
+inverse singular at some sizes, a bold letter defined from its plain self, a power by a declared time,
+a display's := of a declared name. Every
 expected status is worked by hand; the wrong variants differ by a sign, a factor or a transpose the
 hand can see."""
 
@@ -13,7 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
 from helpers import checked_in_paper
+
+from gen.texcheck.indexvalues import inverted
 
 
 def statuses(tmp_path: Path, body: str) -> list[str]:
@@ -320,12 +326,14 @@ def test_entries_declared_as_numbers_beside_the_vector_they_define(tmp_path):
 
 
 def test_a_function_written_in_its_parameter_through_another(tmp_path):
-    # J(θ) := ½(h_θ(x) − y)², h_θ(x) := θᵀx: J is written in θ through h_θ; ∇J = (θᵀx − y)x
-    notes = "% derivtex: \\theta, x: n; y: scalar; h_\\theta(x) := \\theta^T x; "
-    notes += "J(\\theta) := \\frac{1}{2}(h_\\theta(x)-y)^2\n"
-    body = notes + "$$ \\nabla_\\theta J(\\theta) = (\\theta^T x - y) x $$\n"
-    assert statuses(tmp_path, body) == ["ok"]
-    assert statuses(tmp_path, body.replace("- y) x", "+ y) x")) == ["does not follow"]
+    # J(θ) := ½(h_θ(x) − y)², h_θ(x) := θᵀx: J is written in θ through h_θ, a function it applies,
+    # also once the text has stated J(θ) = ½(θᵀx − y)²; then ∇J = (θᵀx − y)x
+    notes = "% derivtex: \\theta, x: n; y: scalar\n% derivtex: h_\\theta(x) := \\theta^T x\n"
+    notes += "% derivtex: J(\\theta) := \\frac{1}{2}\\left(h_\\theta(x)-y\\right)^2\n"
+    body = notes + "$$ \\frac{1}{2}(\\theta^T x - y)^2 = J(\\theta) $$\n"
+    body += "$$ \\nabla_\\theta J(\\theta) = x x^T \\theta - y x $$\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("- y x", "+ y x")) == ["ok", "does not follow"]
 
 
 def test_a_gradient_by_a_transpose(tmp_path):
@@ -400,3 +408,65 @@ def test_a_label_below_after_a_transpose_names_the_symbol(tmp_path):
     body = notes + "$$\\beta^T_\\text{sep} z = z^T \\beta_\\mathrm{sep}$$\n"
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace("= z^T", "= 2 z^T")) == ["does not follow"]
+
+
+def test_an_inverse_singular_at_some_sizes_is_checked_at_others(tmp_path):
+    # tr(X(XᵀX)⁻¹Xᵀ) = k for X: n × k of full column rank, n > k; at n < k, XᵀX is singular whatever
+    # the rounding (an exact 0 pivot or not depends on the BLAS): those sizes are left for others
+    notes = "% derivtex: X: n x k\n"
+    body = notes + "$$ \\sum_{i=1}^n (X(X^TX)^{-1}X^T)_{ii} = k $$\n"
+    outcomes = checked_in_paper(tmp_path, body)
+    assert [o.status for o in outcomes] == ["ok"]
+    assert "the sides are undefined at k = 4, n = 3" in outcomes[0].message
+    assert statuses(tmp_path, body.replace("= k", "= n")) == ["does not follow"]
+
+
+def test_a_matrix_inverted_is_singular_by_its_singular_values():
+    # rank 2 of 3: singular, however the machine rounds XᵀX; a well-conditioned one is inverted
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(np.linalg.LinAlgError):
+        inverted(x.T @ x)
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    assert np.allclose(inverted(a) @ a, np.eye(2))
+
+
+def test_sides_in_index_notation_that_share_no_symbol(tmp_path):
+    # Σ_i h_ii = tr(X(XᵀX)⁻¹Xᵀ): h is never defined (the leverages, said in words): not a false
+    # "does not follow" from a random h
+    notes = "% derivtex: X: n x k\n"
+    body = notes + "$$ \\sum_{i}^n h_{ii} = tr(X(X^TX)^{-1}X^T) $$\n"
+    outcomes = checked_in_paper(tmp_path, body)
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert outcomes[0].message.startswith("the sides share no symbol")
+
+
+def test_a_bold_letter_defined_from_the_plain_one_is_a_symbol_of_its_own(tmp_path):
+    # recursive least squares: y_{m+1} ∈ R^{m+1} stacks y_m over the new scalar y_{m+1}, so
+    # X_{m+1}ᵀ y_{m+1} = X_mᵀ y_m + x_{m+1} y_{m+1} (blocks multiplied out by hand)
+    notes = "% derivtex: y_{m+1}: scalar; \\mathbf{y}_m: m; \\mathbf{X}_m: m x n; \\mathbf{x}_{m+1}: n\n"
+    notes += "% derivtex: \\mathbf{X}_{m+1} := \\begin{bmatrix} \\mathbf{X}_m \\\\ \\mathbf{x}_{m+1}^\\top"
+    notes += (
+        " \\end{bmatrix}; \\mathbf{y}_{m+1} := \\begin{bmatrix} \\mathbf{y}_m \\\\ y_{m+1} \\end{bmatrix}\n"
+    )
+    body = notes + "$$ \\mathbf{X}_{m+1}^\\top \\mathbf{y}_{m+1} = \\mathbf{X}_m^\\top \\mathbf{y}_m"
+    body += " + \\mathbf{x}_{m+1} y_{m+1} $$\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("+ \\mathbf{x}_{m+1} y", "- \\mathbf{x}_{m+1} y")) == [
+        "does not follow"
+    ]
+
+
+def test_a_power_by_a_declared_time(tmp_path):
+    # λ^t λ = λ^{t+1} where t is declared (a forgetting factor's power), not λᵀλ
+    notes = "% derivtex: t, \\lambda: scalar\n"
+    body = notes + "$$ \\lambda^t \\lambda = \\lambda^{t+1} $$\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("{t+1}", "{t+2}")) == ["does not follow"]
+
+
+def test_a_display_defines_a_declared_name(tmp_path):
+    # $$k := Pz / (λ + zᵀPz)$$ after k: n is k's definition (a Kalman gain), not an equation ignored
+    notes = "% derivtex: z, k: n; P: n x n; \\lambda: scalar; \\lambda: positive; P: spd\n"
+    body = notes + "$$ k := \\frac{P z}{\\lambda + z^T P z} $$\n$$ k (\\lambda + z^T P z) = P z $$\n"
+    assert statuses(tmp_path, body) == ["skipped", "ok"]
+    assert statuses(tmp_path, body.replace("= P z $$", "= P^T P z $$")) == ["skipped", "does not follow"]

@@ -317,7 +317,9 @@ class _Parser(Words):
                 return base
         if isinstance(base, Name) and (layered := self.layer_name(base, tokens)):
             return layered  # W^l, a^{l-1}: a layer's symbol, declared so (never a power)
-        if texts in TRANSPOSES and not (texts in EXPONENTIAL and base == Name("e", base.pos)):
+        # e^t, e^H: powers of e; \lambda^t where the text declares t (a time): a power, never a transpose
+        power = texts in EXPONENTIAL and base == Name("e", base.pos) or texts == ("t",) and "t" in self.names
+        if texts in TRANSPOSES and not power:
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
             return Postfix("-T", base, caret.pos, caret=TRANSPOSES[texts[1:]])

@@ -7,6 +7,7 @@ called with the parser and the control sequence's token, returning the AST of wh
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from .parser import BinOp, Call, Name, Num, Postfix
 from .texbars import (
@@ -26,6 +27,7 @@ from .texnames import (
     ACCENTS,
     BLACKBOARD,
     BOLD,
+    BOLD_OWN,
     CLOSERS,
     CONVENIENCE,
     DROPPED_WITH_ARGUMENT,
@@ -213,6 +215,12 @@ def _bold(p, token: Tok):
     tokens = unbraced(p.group_tokens())  # \mathbf{h_{t-1}}: the braces inside are the subscript's
     if [t.text for t in tokens] == ["1"]:
         return Call("ones", (), token.pos)
+    own = f"{tokens[0].text}{BOLD_OWN}" if len(tokens) == 1 and tokens[0].kind == "letter" else None
+    if own and any(n == own or n.startswith(f"{own}_") for n in p.names):  # \mathbf{y}_{m+1}, its own
+        node = p.named((own, tokens[0].text), token)
+        if isinstance(node, Name) and node.name.startswith(own) and node.name not in p.names:
+            return replace(node, name=tokens[0].text + node.name[len(own) :])  # \mathbf{y}_m: y_m
+        return node
     p.stream.push(tokens)
     return p.atom()
 

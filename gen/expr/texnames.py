@@ -26,6 +26,9 @@ GREEK_NAMES |= {  # amsmath's italic capitals: \varLambda is Λ
 GREEK_NAMES["ell"] = ("ell",)  # \ell: a log-likelihood's letter, a name as a Greek letter is
 
 BLACKBOARD = "bb"  # \mathbb{X}: the name Xbb, where the text declares it (a matrix, never \mathbb{R})
+# \mathbf{y}_{m+1} := [\mathbf{y}_m; y_{m+1}], \vec z_t := [\vec z_{t-1}; z_t^T]: the bold letter a symbol of
+# its own, ybf_mp1, where the text defines it from the plain one (elsewhere \mathbf{x} is x)
+BOLD_OWN = "bf"
 # words that name a function: the grammar's names and aliases, and the words LaTeX sets them with
 WORDS = {name: name for name in FUNCTIONS if name not in ("d", "I")}
 WORDS |= {alias: f.name for f in FUNCTIONS.values() for alias in f.aliases}
@@ -119,6 +122,7 @@ def as_written(name: str) -> str:
         ("mathcal", "cal"),
         ("mathscr", "scr"),
         ("mathbb", BLACKBOARD),
+        ("mathbf", BOLD_OWN),
         ("hat", "hat"),
         ("tilde", "tilde"),
         ("bar", "bar"),

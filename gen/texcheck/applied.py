@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..expr.texnames import BLACKBOARD, RAISED
+from ..expr.texnames import BLACKBOARD, BOLD_OWN, RAISED
 from ..expr.texoperators import KRON_APPLIED
 from .shapes import names_in
 
@@ -44,9 +44,15 @@ def known_forms(scope) -> frozenset:
     }  # \delta Y, \Delta x
     kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
     gradients = {n for n in named if n.startswith("nabla") and n.endswith(")")}  # \nabla f(x_k): declared
-    boards = {n for n in known if re.fullmatch(rf"[A-Za-z]{BLACKBOARD}(?:_.+)?", n)}  # \mathbb{X}: declared
+    own = (
+        rf"[A-Za-z](?:{BLACKBOARD}|{BOLD_OWN})(?:_.+)?"  # \mathbb{X}, \mathbf{y}_{m+1}: declared, defined so
+    )
+    boards = {n for n in known if re.fullmatch(own, n)}
     numbered = {n for n in known if re.fullmatch(r"[A-Za-z]_\d+", n)}  # x_2: also typed x2
-    return frozenset(steps | marks | layers | varied | kernels | gradients | boards | numbered | scope.bolded)
+    powers = {"t"} & set(named)  # \lambda^t where t is declared (a time): a power, not a transpose
+    return frozenset(
+        steps | marks | layers | varied | kernels | gradients | boards | numbered | powers | scope.bolded
+    )
 
 
 def kernel(name: str, scope) -> bool:

@@ -33,6 +33,7 @@ UNCHECKED = ("does not follow", "shape error", "cannot check")
 # of the links that cannot be checked, those a condition explains: the other reasons stay
 ZERO_BOTH = "both sides are 0"
 APART = "the sides share no symbol"  # gen.texcheck.values.apart: a constraint a^T a = b^T b = 1 too
+SHARE_NONE = f"{APART}: a relation between them said in words? declare it (% derivtex: X := …)"
 NOT_IMPLIED = "not implied by the derivative set to zero"  # gen.texcheck.links.implied
 PREFIX = "a condition to solve, not an identity"
 

@@ -4,7 +4,6 @@ the dimension it indexes, two different ones are an error (`gen.texcheck.indices
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, fields, is_dataclass
 
 from ..expr.functions import FUNCTIONS
@@ -17,7 +16,9 @@ from .indexfamilies import sized as declared_with_shape
 from .indexfunctions import SOFTMAX, softmax_shape
 from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
+from .symbols import one_apart
 from .unsized import is_ones
+from .values import ORDERS
 
 
 class Dims:
@@ -323,7 +324,7 @@ class Shapes:
             if all(v in self.dims.of_index for v in self.dims.members(var)) or upper in sizes:
                 # a bound the declarations size (\sum_{k=1}^{m} of z_k, z: n) is the index's range too
                 self.dims.union(var, bound_range(key.name, upper), "the sum's bound")
-        self.one_apart()
+        self.refuse_apart()
         if both := sorted(set(self.families) & self.symbols_written):
             raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
         sized = {v for shape in self.symbols.values() for v in shape} | self.dims.of_index
@@ -375,15 +376,18 @@ class Shapes:
         link fixes (a symbol of that dimension is in it): each is its size."""
         return {n for n in self.symbols if n in self.scope.dimensions() and f"dim {n}" in self.dims.parent}
 
-    def sizes(self, assignment: int) -> dict:
-        """A size for every dimension: distinct, ≥ 2; the second assignment reversed."""
+    def assignments(self):
+        """Sizes for every dimension, distinct and ≥ 2, the second assignment the first reversed; then,
+        for a link undefined at one of them ((XᵀX)⁻¹ of X: m × n at m < n), the same sizes given to the
+        dimensions in other orders."""
         roots = sorted({self.dims.find(v) for v in self.dims.parent} - {ONE}, key=str)
         free = [r for r in roots if r.startswith("#")]
         declared = [r for r in roots if not r.startswith("#")]
-        order = free + declared
-        values = [2 + k for k in range(len(order))]
-        if assignment:
-            values = [3 + k for k in reversed(range(len(order)))]
+        for order in itertools.islice(itertools.permutations(free + declared), ORDERS):
+            yield self.sized(order, [2 + k for k in range(len(order))])
+            yield self.sized(order, [3 + k for k in reversed(range(len(order)))])
+
+    def sized(self, order: tuple, values: list) -> dict:
         out = {ONE: 1}
         for root, size in zip(order, values):
             out[root] = int(root[4:]) if root[4:].isdigit() else size
@@ -391,36 +395,39 @@ class Shapes:
             out[self.dims.find(more)] = out[self.dims.find(name)] + step
         return out
 
-    def one_apart(self) -> list[tuple[str, str, int]]:
-        """(``dim n+1``, ``dim n``, 1) for each range written as another's plus or minus a number,
-        whose size follows the other's. Refused: a sum up to n over an index of n + 1 values, a sum
-        from 0 to n where no size is n + 1, sums to N and to N + 1 in one link, ranges made one."""
+    def refuse_apart(self) -> None:
+        """Refuse the readings a range written as another's plus or minus a number makes wrong: a sum up
+        to n over an index of n + 1 values, a sum from 0 to n where no size is n + 1, sums to N and to
+        N + 1 in one link, ranges made one."""
         for key, upper in self.uppers.items():  # \sum_{i=1}^{n} over θ ∈ R^{n+1}: not all of θ
             ranges = {
                 m[4:]
                 for m in self.dims.members(self.keys[key])
                 if isinstance(m, str) and m.startswith("dim ")
             }
-            if apart := sorted(r for r in ranges if re.fullmatch(rf"{re.escape(upper)}[-+][0-9]+", r)):
+            if apart := sorted(r for r in ranges if (a := one_apart(r)) and a[0] == upper):
                 raise NotUnderstood(f"a sum up to {upper} over an index that runs to {apart[0]}")
         uppers = set(self.uppers.values())
         sizes = self.scope.dimensions()
-        for upper in sorted(u for u in uppers if u.endswith("+1") and u not in sizes):  # \sum_{j=0}^{n}
-            raise NotUnderstood(f"a sum from 0 to {upper[:-2]} is not over a full range (no size is {upper})")
+        for upper in sorted(uppers - set(sizes)):  # \sum_{j=0}^{n}, read as over n + 1 values
+            if (apart := one_apart(upper)) and apart[1] == 1:
+                raise NotUnderstood(
+                    f"a sum from 0 to {apart[0]} is not over a full range (no size is {upper})"
+                )
         for upper in uppers:  # \sum_{n=0}^{N} beside \sum_{n=0}^{N-1}: not one full range each
-            if (match := re.fullmatch(r"([A-Za-z])[-+][0-9]+", upper)) and match[1] in uppers:
-                raise NotUnderstood(f"sums to {match[1]} and to {upper} are not each over a full range")
-        found = []
-        for key in self.dims.parent:
-            if (
-                match := re.fullmatch(r"dim ([A-Za-z])([-+])([0-9]+)", key)
-            ) and f"dim {match[1]}" in self.dims.parent:
-                if self.dims.find(key) == self.dims.find(f"dim {match[1]}"):
-                    raise NotUnderstood(
-                        f"the ranges {key[4:]} and {match[1]} would be one: they are {match[3]} apart"
-                    )
-                found.append((key, f"dim {match[1]}", int(match[3]) * (1 if match[2] == "+" else -1)))
-        return found
+            if (apart := one_apart(upper)) and apart[0] in uppers:
+                raise NotUnderstood(f"sums to {apart[0]} and to {upper} are not each over a full range")
+        for more, name, step in self.one_apart():
+            if self.dims.find(more) == self.dims.find(name):
+                raise NotUnderstood(
+                    f"the ranges {more[4:]} and {name[4:]} would be one: they are {abs(step)} apart"
+                )
+
+    def one_apart(self) -> list[tuple[str, str, int]]:
+        """(``dim n+1``, ``dim n``, 1) for each range written as another's plus or minus a number,
+        whose size follows the other's."""
+        pairs = ((key, one_apart(key[4:])) for key in self.dims.parent if key.startswith("dim "))
+        return [(key, f"dim {a[0]}", a[1]) for key, a in pairs if a and f"dim {a[0]}" in self.dims.parent]
 
 
 def closed(term) -> bool:

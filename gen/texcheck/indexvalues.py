@@ -148,7 +148,7 @@ class Evaluator:
         if node.op == "T":
             return Value(np.swapaxes(base.data, -1, -2), base.keys)
         if node.op in ("-1", "-T"):
-            inverse = np.linalg.inv(base.data)
+            inverse = inverted(base.data)
             return Value(np.swapaxes(inverse, -1, -2) if node.op == "-T" else inverse, base.keys)
         exponent = self.of(node.exponent, env)
         x, y, keys = joined(base, exponent)
@@ -161,7 +161,9 @@ class Evaluator:
             return Value(x**y if integral else in_domain(x, x**y), keys)
         if exponent.keys or not float(exponent.data.real.flat[0]).is_integer():
             raise Uncheckable("a matrix to a power that is not an integer")
-        return Value(np.linalg.matrix_power(base.data, int(exponent.data.real.flat[0])), base.keys)
+        power = int(exponent.data.real.flat[0])
+        data = inverted(base.data) if power < 0 else base.data
+        return Value(np.linalg.matrix_power(data, abs(power)), base.keys)
 
     def call(self, node: Call, env: dict) -> Value:
         if id(node) in self.shapes.identities:  # \mathbf{1}
@@ -292,6 +294,19 @@ def stacked(data: np.ndarray, keys: tuple, key, n: int, along: int) -> Value:
         return Value(np.repeat(data, n, axis=along), keys)
     data = np.moveaxis(np.take(data, 0, axis=along), keys.index(key), along)
     return Value(data, keys[: keys.index(key)] + keys[keys.index(key) + 1 :])
+
+
+SINGULAR = 1e-10  # smallest singular value under this times the largest: rank-deficient, however rounded
+
+
+def inverted(data: np.ndarray) -> np.ndarray:
+    """The inverse of each matrix of ``data``; LinAlgError (undefined here) where one is singular. Judged
+    by the singular values, not by whether rounding left a pivot exactly 0: that depends on the machine's
+    BLAS, and a rank-deficient XᵀX would be undefined on one machine and a wall of rounding on another."""
+    singular = np.linalg.svd(data, compute_uv=False)
+    if np.any(singular[..., -1] <= SINGULAR * singular[..., 0]):
+        raise np.linalg.LinAlgError("a singular matrix")
+    return np.linalg.inv(data)
 
 
 def in_domain(x: np.ndarray, value: np.ndarray) -> np.ndarray:

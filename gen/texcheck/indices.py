@@ -24,6 +24,7 @@ from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
 from ..verify.checks import FLOOR
+from .conditions import SHARE_NONE
 from .indexfamilies import Member, member, sized
 from .indexfunctions import applied, is_defined
 from .indexnodes import (
@@ -620,6 +621,10 @@ def check_link(left, right, scope) -> tuple[str, str, float | None]:
         return (SHAPE if declared else NOT_UNDERSTOOD), str(error), None
     if figure < TOLERANCE:
         return OK, note, figure
+    numbers = shapes.dimensions_counted() | set(shapes.uppers.values())  # = n: a size, no symbol
+    held = [{n.name for n in nodes(side) if isinstance(n, (Name, Member))} - numbers for side in sides]
+    if all(held) and not held[0] & held[1]:  # Σ_i h_ii = tr(X(XᵀX)⁻¹Xᵀ), h never defined: said in words?
+        return CANNOT, SHARE_NONE, None
     return FALSE, note, figure  # the report adds the relative error
 
 
@@ -676,7 +681,7 @@ def compared(shapes: Shapes, sides: list) -> tuple[float, str]:
 
 
 def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, str]:
-    from .indexvalues import Evaluator, draw, work
+    from .indexvalues import work
     from .values import slip, written_zero
 
     for k in (0, 1):  # ∂ℓ/∂θ_i = Σ_i (…) X_i: the i free on one side is summed on the other
@@ -687,30 +692,56 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
     pairs = derivative_pairs(sides)
     zero = written_zero(*sides)  # a side written 0: a 0 on the other is what is claimed
     rng = np.random.default_rng(SEED)
-    for assignment in (0, 1):
-        sizes = shapes.sizes(assignment)
+    defined, undefined = 0, []
+    for sizes in shapes.assignments():
         if (needed := work(shapes, sizes, sides)) > MAX_ENTRIES:
             raise Uncheckable(f"too many entries to evaluate ({needed} > {MAX_ENTRIES})")
-        for _ in range(2):
-            for positive in (False, True):
-                values = draw(shapes, sizes, rng, positive)
-                try:
-                    with np.errstate(all="ignore"):
-                        left, right = (Evaluator(shapes, sizes, values, added).of(s, {}) for s in sides)
-                        figure, note, off, point = difference(shapes, sizes, left, right, pairs, zero)
-                except np.linalg.LinAlgError:  # a singular matrix inverted: undefined at this point
-                    continue
-                if np.isfinite(figure):
-                    break
-            else:
-                message = "the sides are undefined or not finite at random points"
-                raise Uncheckable(f"{message} (a singular inverse, a log of a negative?)")
-            worst, apart = max(worst, figure), max(apart, off)
+        found = [point_at(shapes, sizes, sides, rng, added, pairs, zero) for _ in range(2)]
+        if None in found:
+            break
+        if SINGULAR in found:  # a singular inverse at every draw: undefined at these sizes, try others
+            undefined.append(sizes)
+            continue
+        for figure, point_note, off, point in found:
+            worst, apart, note = max(worst, figure), max(apart, off), note or point_note
             points.append(point)
+        if (defined := defined + 1) == 2:
+            break
+    if defined < 2:
+        message = "the sides are undefined or not finite at random points"
+        raise Uncheckable(f"{message} (a singular inverse, a log of a negative?)")
     if worst >= TOLERANCE and apart < TOLERANCE:
         raise Uncheckable(only_apart(pairs))
     named = slip(points) if worst >= TOLERANCE and not pairs else ""  # the sign, a factor
-    return worst, "; ".join(m for m in (note, named) if m)
+    sized = [
+        ", ".join(f"{k[4:]} = {v}" for k, v in sorted(s.items()) if k.startswith("dim ")) for s in undefined
+    ]
+    skipped = f"the sides are undefined at {'; '.join(dict.fromkeys(sized))}" if any(sized) else ""
+    return worst, "; ".join(m for m in (note, named, skipped) if m)
+
+
+def point_at(shapes: Shapes, sizes: dict, sides: list, rng, added, pairs, zero):
+    """`difference` at a random point where both sides are defined and finite (a draw, then a draw of
+    positive values); else SINGULAR if a matrix inverted was singular at both (at these sizes: (XᵀX)⁻¹
+    of X: m × n at m < n), None if not."""
+    from .indexvalues import Evaluator, draw
+
+    singular = True
+    for positive in (False, True):
+        values = draw(shapes, sizes, rng, positive)
+        try:
+            with np.errstate(all="ignore"):
+                left, right = (Evaluator(shapes, sizes, values, added).of(s, {}) for s in sides)
+                found = difference(shapes, sizes, left, right, pairs, zero)
+        except np.linalg.LinAlgError:  # a singular matrix inverted: undefined at this point
+            continue
+        if np.isfinite(found[0]):
+            return found
+        singular = False
+    return SINGULAR if singular else None
+
+
+SINGULAR = "singular"
 
 
 def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset(), zero: bool = False) -> tuple:

@@ -22,7 +22,7 @@ from ..spec.keys import ENTRIES
 from ..spec.reader import Text
 from .abstract import abstracted
 from .applied import DECLARATIONS
-from .conditions import NOT_IMPLIED
+from .conditions import APART, NOT_IMPLIED
 from .conventions import on_link, represented, unstated
 from .densities import (
     KNOWN,
@@ -172,14 +172,16 @@ def implied(chain: Chain, outcomes: list, pairs: list, run) -> list:
     for k in range(zero + 1, len(pairs)):
         a, b = pairs[k]
         after = any(chain.links[j].relation in IMPLICATIONS for j in range(zero + 1, k + 1))
-        if not after or out[k].status != FALSE or isinstance(a, str) or isinstance(b, str):
+        apart = out[k].status == CANNOT and out[k].message.startswith(APART)  # w_j = y_j: no symbol shared
+        if not after or out[k].status != FALSE and not apart or isinstance(a, str) or isinstance(b, str):
             continue
         trial = [*pairs[:k], (difference_of(a, b), pairs[zero][0]), *pairs[k + 1 :]]
         versus = run(trial, k)
         if versus.status == OK or "off by a factor" in versus.message:
             out[k] = replace(out[k], status=SKIPPED, message=f"{EQUATION}, implied by the one set to zero")
         else:
-            out[k] = replace(out[k], message="; ".join(m for m in (out[k].message, NOT_IMPLIED) if m))
+            said = "" if apart else out[k].message  # w_j = -y_j: a sign lost, whatever the symbols
+            out[k] = replace(out[k], status=FALSE, message="; ".join(m for m in (said, NOT_IMPLIED) if m))
     return out
 
 
@@ -509,6 +511,9 @@ def gradient_value(tree):
     return Postfix("T", Call(GRADIENT_VALUE, (tree.f, Name(name[1:], tree.pos)), tree.pos), tree.pos)
 
 
+DEFINING = (":=", "\\coloneqq", "\\triangleq", "=:", "\\eqqcolon")  # what a display says defines
+
+
 def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> dict:
     """The definitions the chain makes, as annotations would: name → Definition; and the model's
     equations for declared symbols (`random_model`)."""
@@ -517,7 +522,8 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
     found = {}
     for k, o in enumerate(outcomes):
         equation = o.message.startswith("an equation for")
-        defines = o.status == SKIPPED and (o.message.startswith("a definition") or equation)
+        said = chain.links[k].relation in DEFINING  # $$k := …$$: a definition, of a declared k too
+        defines = said or o.status == SKIPPED and (o.message.startswith("a definition") or equation)
         named = named_gradients(*raw[k : k + 2])  # dz = ∂L/∂z: dz := ∂L/∂z, z's definition or not
         d = next(((name, (), as_value(raw[k + at])) for name, at in named.items()), None)  # as read
         if defines and (d := d or definition(*pairs[k], elsewhere(pairs, k))):

@@ -234,6 +234,10 @@ def of_postfix(u: Unifier, node: Postfix):
     if node.op == "^" and node.operand == Name("e", node.operand.pos) and "e" not in u.declared:
         return shape_of(u, node.exponent)  # e^{X} is exp(X): the matrix exponential, or entry by entry
     s = shape_of(u, node.operand)
+    if node.exponent is not None and (s == SCALAR or s != ANY and u.number(s, bind=False)):
+        for name in names_in(node.exponent):  # \lambda^{t+1}, t declared a number: a symbol of the link
+            if u.declared.get(name) == SCALAR and name not in declared_dimensions(u):  # (2π)^n: n's size
+                u.name(name)
     if s in (ANY, SCALAR) or node.op == ".^":
         return s
     if node.op == "T":

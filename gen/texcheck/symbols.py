@@ -15,7 +15,7 @@ from ..expr.parser import Call, Name
 from ..expr.texbars import MOMENTS
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry
-from ..expr.texnames import as_written
+from ..expr.texnames import BOLD_OWN, as_written
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
@@ -206,6 +206,9 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         tree = parse(
             text.value, text.span, functions=applicable(scope.defined), names=known_forms(scope)
         )  # f := x^T \diagm(x) x
+        if BOLD_LETTER.match(head.strip()) and not params and refers_to(tree, name, {}):
+            base, _, sub = name.partition("_")  # \vec z_t := [\vec z_{t-1}; z_t^T]: not z_t
+            name = f"{base}{BOLD_OWN}_{sub}" if sub else f"{base}{BOLD_OWN}"
         itself = Call(name, tuple(Name(p, 0) for p in params), 0) if params else Name(name, 0)
         if bare(tree) == bare(itself):  # x_i := \mathbf{x}_i, tr(Z) := \operatorname{tr}(Z): one name, twice
             return scope
@@ -286,6 +289,7 @@ def listed(names: str) -> list[str]:
     return [*out, names[start:]]
 
 
+BOLD_LETTER = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*[A-Za-z]\s*\}|[A-Za-z])(?![A-Za-z])")
 BOLD_SUBSCRIPT = re.compile(r"_\s*(?:\{[^{}]*)?\\(?:mathbf|boldsymbol|bm)\b")  # Σ_{\mathbf{xy}}, K_\mathbf{u}
 
 
@@ -366,6 +370,17 @@ def declaration(what: str, span: Span, where: str) -> Declared:
     raise SpecError(message, span)
 
 
+ONE_APART = re.compile(r"([A-Za-z])([-+])([0-9]+)")
+
+
+def one_apart(name: str) -> tuple[str, int] | None:
+    """A dimension written as another's plus or minus a number (``n+1``, ``n-1``): (``n``, ±1); its size
+    follows the other's (one more than n, whatever n's size). None for any other dimension."""
+    if match := ONE_APART.fullmatch(name):
+        return match[1], int(match[2] + match[3])
+    return None
+
+
 def dimension(word: str, span: Span):
     if word.isdigit() and int(word) > 0:
         return int(word)
@@ -373,8 +388,8 @@ def dimension(word: str, span: Span):
         return word
     if match := re.fullmatch(r"([A-Za-z][A-Za-z0-9]*)_\{([A-Za-z0-9]+(?:[-+][0-9]+)?)\}", word):  # m_{l-1}
         return f"{match.group(1)}_{match.group(2).replace('-', 'm').replace('+', 'p')}"
-    if match := re.fullmatch(r"[{(]?([A-Za-z])\s*([-+])\s*([0-9]+)[})]?", word):  # n+1: a size of its own
-        return "".join(match.groups())
+    if one_apart(bare := re.sub(r"^[{(]|[})]$|\s+", "", word)):  # n+1: a size of its own
+        return bare
     message = f"a dimension must be a name such as n or a positive integer, not {quoted_tex(word)}"
     raise SpecError(message, span)
 
@@ -452,7 +467,7 @@ def prose_shape(dims: str | None) -> tuple | None:
         return ()
     words = [w for w in re.split(r"\\times|\\cdot|×|\s+|[{}()]", re.sub(r"\s*([-+])\s*", r"\1", dims)) if w]
     if (
-        not all(re.fullmatch(r"[A-Za-z]|[A-Za-z]_?\{?\w\}?|\d+|[A-Za-z][-+]\d+", w) for w in words)
+        not all(re.fullmatch(r"[A-Za-z]|[A-Za-z]_?\{?\w\}?|\d+", w) or one_apart(w) for w in words)
         or not 1 <= len(words) <= 2
     ):
         return None

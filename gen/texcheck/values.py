@@ -4,7 +4,6 @@ points drawn by its sampler (``gen.verify``): the numbers behind a link's status
 from __future__ import annotations
 
 import functools
-import re
 from itertools import islice, permutations
 
 import numpy as np
@@ -32,11 +31,12 @@ from ..verify.sample import (
     sizes,
     well_conditioned_value,
 )
-from .conditions import APART
+from .conditions import SHARE_NONE
 from .domain import in_domain
 from .expectations import SAMPLE, base
 from .gradients import GradientLowering
 from .shapes import names_in
+from .symbols import one_apart
 from .symmetry import derived
 
 SAMPLES = 6  # alternating between the two assignments of sizes
@@ -47,16 +47,13 @@ SEED = 20240601
 ORDERS = 6  # the orders of the sizes over the dimensions tried where the sides are undefined at the first
 SYMMETRIC = ("symmetric", "spd", "diagonal")
 UNDEFINED = "undefined at the random points drawn"
-UNSIZED = ("cannot tell the size", "unknown symbol", "unknown function")  # not an inconsistency
+# not an inconsistency: A^k by a symbol k is a power the numbers cannot take (an integer never drawn)
+UNSIZED = ("cannot tell the size", "unknown symbol", "unknown function", "a matrix power must be an integer")
 DIAGNOSES = {
     "sign": "the sign differs",
     "transpose": "the transpose of what it should be",
     "sign and transpose": "minus the transpose of what it should be",
 }
-
-
-# a dimension written n+1 (gen.texcheck.symbols.dimension): one more than n, whatever n's size
-ONE_APART = re.compile(r"([A-Za-z])([-+])([0-9]+)")
 
 
 def dimension_names(d) -> list[str]:
@@ -100,8 +97,8 @@ class Sides:
         for assignment in self.assignments:  # n+1 beside n
             by_name = {str(k): k for k in assignment}
             for key in list(assignment):
-                if (match := ONE_APART.fullmatch(str(key))) and match[1] in by_name:
-                    assignment[key] = assignment[by_name[match[1]]] + int(match[2] + match[3])
+                if (apart := one_apart(str(key))) and apart[0] in by_name:
+                    assignment[key] = assignment[by_name[apart[0]]] + apart[1]
         for assignment in self.assignments if wide else ():  # one dimension larger than the others together
             assignment[dimension(wide)] = sum(v for k, v in assignment.items() if k != dimension(wide)) + 1
         self.wide = wide
@@ -334,8 +331,7 @@ def compare(sides: Sides, left, right, make):
         status = "cannot check" if error.message.startswith(UNSIZED) else "shape error"
         return make(status, error.message, conventions=conventions)
     if apart(sides, a, b):
-        message = f"{APART}: a relation between them said in words? declare it (% derivtex: X := …)"
-        return make("cannot check", message, conventions=conventions)
+        return make("cannot check", SHARE_NONE, conventions=conventions)
     if positive := in_domain(sides.table, sides.assume, a, b):  # log x: x drawn in log's domain
         sides = Sides(sides.inferred, sides.scope, positive)
     samples, first = sides.samples(a, b), sides

@@ -623,7 +623,8 @@ def check_link(left, right, scope) -> tuple[str, str, float | None]:
         return OK, note, figure
     numbers = shapes.dimensions_counted() | set(shapes.uppers.values())  # = n: a size, no symbol
     held = [{n.name for n in nodes(side) if isinstance(n, (Name, Member))} - numbers for side in sides]
-    if all(held) and not held[0] & held[1]:  # Σ_i h_ii = tr(X(XᵀX)⁻¹Xᵀ), h never defined: said in words?
+    apart = all(held) and not held[0] & held[1]  # Σ_i h_ii = tr(X(XᵀX)⁻¹Xᵀ), h never defined: in words?
+    if apart and not one_sided_family(left, right, scope):  # x_i against X: that relation, named
         return CANNOT, SHARE_NONE, None
     return FALSE, note, figure  # the report adds the relative error
 

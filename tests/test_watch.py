@@ -168,7 +168,10 @@ def test_the_command_rebuilds_on_an_edit_and_ends_on_ctrl_c(tmp_path):
     specs.mkdir()
     spec = specs / "a.yaml"
     spec.write_text(GOOD)
-    program = "from gen.cli import main; main()"
+    # Ctrl-C as at a terminal: a runner started in the background (`cmd &` in a script) ignores SIGINT,
+    # and its children inherit that
+    program = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    program += "from gen.cli import main; main()"
     command = [sys.executable, "-c", program, "watch", "specs", "--to", "tex", "-o", "out"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(

@@ -7,7 +7,9 @@ over a letter, deep-learning notes' dz for ∂L/∂z, Lagrange's condition after
 with its own subscript, \\therefore and \\because, a bracketed row, a dimension n+1, sums whose
 index a name's subscript or another letter carries, a Hessian as a second-partial fraction, an
 inverse singular at some sizes, a bold letter defined from its plain self, a power by a declared time,
-a display's := of a declared name. Every
+a display's := of a declared name, the gradient and Hessian of an f never written out, a matrix
+written at a point (H(x^{(i)})), a positive semidefinite matrix, a trace typed Tr or with braces, a
+starred matrix (U^*). Every
 expected status is worked by hand; the wrong variants differ by a sign, a factor or a transpose the
 hand can see."""
 
@@ -470,3 +472,78 @@ def test_a_display_defines_a_declared_name(tmp_path):
     body = notes + "$$ k := \\frac{P z}{\\lambda + z^T P z} $$\n$$ k (\\lambda + z^T P z) = P z $$\n"
     assert statuses(tmp_path, body) == ["skipped", "ok"]
     assert statuses(tmp_path, body.replace("= P z $$", "= P^T P z $$")) == ["skipped", "does not follow"]
+
+
+def test_the_gradient_of_an_f_never_written_out_is_a_value_of_its_own(tmp_path):
+    # Newton and quasi-Newton notes: d_k := -H_k ∇f(x_k) gives ∇f(x_k)ᵀd_k = -∇f(x_k)ᵀH_k∇f(x_k) for
+    # any value of ∇f(x_k) (so for f's); the sign dropped is wrong for every nonzero one. The Hessian
+    # is symmetric: ∇f(x)ᵀ∇²f(x)p = pᵀ∇²f(x)∇f(x), which needs it
+    notes = "% derivtex: x_k, d_k, x, p: n; H_k: n x n symmetric; d_k := -H_k \\nabla f(x_k)\n"
+    body = notes + "\\[ \\nabla f(x_k)^T d_k = -\\nabla f(x_k)^T H_k \\nabla f(x_k) \\]\n"
+    body += "\\[ \\nabla f(x)^T \\nabla^2 f(x) p = p^T \\nabla^2 f(x) \\nabla f(x) \\]\n"
+    outcomes = checked_in_paper(tmp_path, body)
+    assert [o.status for o in outcomes] == ["ok", "ok"]
+    assert any("\\nabla^2 f(x): symmetric" in c for c in outcomes[1].conventions)
+    assert statuses(tmp_path, body.replace("= -\\nabla", "= \\nabla")) == ["does not follow", "ok"]
+
+
+def test_a_link_that_says_what_an_unwritten_gradient_is_cannot_be_checked(tmp_path):
+    # f(x) = ½xᵀQx is said in words only: ∇f(x_k) = Qx_k and (Qx_k)ᵀp = ∇f(x_k)ᵀp hold for that f,
+    # not for any f; "α pᵀQp = -∇f(x_k)ᵀp", exact line search's condition on the step α, holds at one α
+    notes = "% derivtex: x_k, p: n; Q: n x n spd; \\alpha: scalar\n"
+    body = notes + "\\[ \\nabla f(x_k) = Q x_k \\]\n\\[ (Q x_k)^T p = \\nabla f(x_k)^T p \\]\n"
+    outcomes = checked_in_paper(tmp_path, body)
+    assert [o.status for o in outcomes] == ["cannot check", "cannot check"]
+    assert all("% derivtex: f(" in o.message for o in outcomes)
+    # f written out: the link that uses ∇f(x_k)'s value is a condition where the prose solves, not a
+    # derivative worked out (which is checked even there)
+    notes += "% derivtex: f(x) := \\frac{1}{2} x^T Q x\n"
+    condition = "\\[ \\alpha p^T Q p = -\\nabla f(x_k)^T p \\]\n"
+    assert statuses(tmp_path, notes + "Setting the derivative to zero gives\n" + condition) == ["skipped"]
+    assert statuses(tmp_path, notes + "Then\n" + condition) == ["does not follow"]
+
+
+def test_a_matrix_written_at_a_point(tmp_path):
+    # H(x^{(i)}), the Hessian at the iterate, is not H times x^{(i)}: declared so, x - H(x)∇f(x) is
+    # a Newton step's value (z^{(i+1)} = A⁻¹x^{(i+1)} for x^{(i)} := Az^{(i)}); undeclared, the
+    # product does not fit and the declaration is named
+    notes = "% derivtex: A: n x n invertible; H: n x n; x^{(i)}, z^{(i)}: n; x^{(i)} := Az^{(i)}\n"
+    body = "\\[ A z^{(i)} - H(x^{(i)}) \\nabla f(x^{(i)}) = x^{(i)} - H(x^{(i)}) \\nabla f(x^{(i)}) \\]\n"
+    outcomes = checked_in_paper(tmp_path, notes + body)
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert outcomes[0].message.endswith("% derivtex: H(x^{(i)}): n x n")
+    declared = notes + "% derivtex: H(x^{(i)}): n x n symmetric\n"
+    assert statuses(tmp_path, declared + body) == ["ok"]
+    assert statuses(tmp_path, declared + body.replace("x^{(i)} - H", "x^{(i)} + H")) == ["does not follow"]
+
+
+def test_a_positive_semidefinite_matrix_is_checked_at_positive_definite_values(tmp_path):
+    # PCA: for S = Cov(x), symmetric positive semidefinite, (wᵀSw)' = 2Sw; "sym psd" as notes write it
+    notes = "% derivtex: S: d x d sym psd; w: d\n"
+    body = notes + "\\[ \\frac{\\partial}{\\partial w} w^T S w = 2 S w \\]\n"
+    outcomes = checked_in_paper(tmp_path, body)
+    assert [o.status for o in outcomes] == ["ok"]
+    assert statuses(tmp_path, body.replace("= 2 S w", "= 2 S^T S w")) == ["does not follow"]
+
+
+def test_a_trace_written_tr_with_a_capital_or_braces(tmp_path):
+    # ‖V - WH‖²_F = Tr{(V - WH)ᵀ(V - WH)} (NMF notes type Tr and braces); Tr(AB) = Tr(BA), not twice it
+    notes = "% derivtex: V: n x p; W: n x k; H: k x p; A: n x m; B: m x n\n"
+    body = notes + "\\[ \\|V - WH\\|_F^2 = Tr{(V - WH)^T (V - WH)} \\]\n"
+    body += "\\[ \\operatorname{Tr}(AB) = \\mathrm{Tr}(BA) \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("Tr{(V - WH)^T", "Tr{(V + WH)^T").replace("\\mathrm{Tr}(BA)", "2\\mathrm{Tr}(BA)")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]
+
+
+def test_a_starred_matrix_is_an_adjoint_only_where_declared(tmp_path):
+    # ‖A‖ = ‖U^*AV‖ (Frobenius) for orthogonal U, V needs U^* = Uᵀ, the adjoint; read as a symbol of its
+    # own (an optimum x^*) it is any matrix: not a false "does not follow", the declaration named
+    notes = "% derivtex: A, U, V: n x n; U, V: orthogonal\n"
+    body = "\\[ \\|A\\|_F = \\|U^* A V\\|_F \\]\n"
+    outcomes = checked_in_paper(tmp_path, notes + body)
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert "% derivtex: U^* := U^T" in outcomes[0].message
+    adjoint = notes + "% derivtex: U^* := U^T\n"
+    assert statuses(tmp_path, adjoint + body) == ["ok"]
+    assert statuses(tmp_path, adjoint + body.replace("= \\|U", "= 2\\|U")) == ["does not follow"]

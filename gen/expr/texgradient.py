@@ -18,6 +18,7 @@ from .texindex import as_entry_name, entry_derivative, entry_parts
 from .texnames import REFUSED, gradient_name
 
 GRADIENT = "gradient_value"  # not a name the front end gives a user's function
+ORDERS = ("", "2")  # \nabla f(x), \nabla^2 f(x): the gradient, the Hessian
 ENTRY = re.compile(r"_[a-z]{1,3}$")  # X_ij, x_k: an entry (index notation), not a variable
 
 
@@ -61,13 +62,17 @@ def argument_gradient(p) -> Call | None:
     if isinstance(f, Call) and len(f.args) == 1 and isinstance(x := f.args[0], Name):
         if not entry(x.name) or x.name in p.names:
             return Call(GRADIENT, (f, x), f.pos)
+        if parts := entry_parts(x.name):  # \nabla f(x_k): at x_k declared, or by x's entry k
+            return entry_derivative(f, Name(parts[0], x.pos), parts[1], GRADIENT, f.pos)
     p.stream.stack = saved
     return None
 
 
 def declared_gradient(p, token) -> Name | None:
-    """``\\nabla f(x_k)``, ``\\nabla^2 f(x_k)`` where the text declares it as a symbol (the gradient,
-    the Hessian of an f it never writes out, at a point: Newton's step), else None."""
+    """``\\nabla f(x_k)``, ``\\nabla^2 f(x_k)`` where the text declares it as a symbol or never writes
+    f out: the gradient (the Hessian) of an abstract f at a point, a vector (a matrix) of its own
+    (Newton's step; `gen.texcheck.symbols.Scope.lookup` sizes it as the point). None where f is a
+    function the text defines (`argument_gradient` differentiates it)."""
     saved = list(p.stream.stack)
     try:
         order = "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}")) if p.accept("^") else ""
@@ -82,11 +87,11 @@ def declared_gradient(p, token) -> Name | None:
             depth += t.is_char("(") - t.is_char(")")
             inner.append(t)
         at = p.sub_parse(inner[:-1], where=opening)
-        name = gradient_name(head.text, order, at.name) if isinstance(at, Name) else None
+        name = gradient_name(head.text, order, at.name) if isinstance(at, Name) and order in ORDERS else None
     except SpecError:
         name = None
-    if name is not None and name in p.names:
-        return Name(name, token.pos)
+    if name is not None and (name in p.names or head.text not in p.functions):
+        return Name(name, token.pos)  # of an f the text never writes out: a value of its own
     p.stream.stack = saved
     return None
 

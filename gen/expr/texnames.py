@@ -109,10 +109,20 @@ def gradient_name(f: str, order: str, at: str) -> str:
     return f"nabla{order}_{f}({at})"
 
 
+GRADIENT_NAME = re.compile(r"nabla(?P<order>2?)_(?P<f>[A-Za-z])\((?P<at>.+)\)")  # gradient_name's
+# how a text writes one: \nabla f(x_k), \nabla^{2} f\left(x^{k}\right) (a value at a point, not ∇_x f)
+GRADIENT_AT = re.compile(
+    r"\\nabla\s*(?:\^\s*\{?\s*(?P<order>2)\s*\}?)?\s*(?P<f>[A-Za-z])\s*(?:\\left\s*)?\((?P<at>(?:[^()]|\([^()]*\))*)\)"
+)
+
+
 def as_written(name: str) -> str:
     """A name as the text wrote it, for a message: ``Lcal`` → ``\\mathcal{L}``, ``sigma`` → ``\\sigma``."""
     from .latex import name_latex
 
+    if gradient := GRADIENT_NAME.fullmatch(name):
+        order = "^2" if gradient["order"] else ""
+        return f"\\nabla{order} {gradient['f']}({as_written(gradient['at'])})"
     if RAISED in name:
         base, index = name.split(RAISED, 1)
         index = re.sub(r"([mp])(\d)$", lambda m: {"m": "-", "p": "+"}[m.group(1)] + m.group(2), index)
@@ -130,6 +140,11 @@ def as_written(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix) and name[: -len(suffix)].isalpha():
             return f"\\{accent}{{{name_latex(name[: -len(suffix)])}}}"
     return name_latex(name)
+
+
+def noted(name: str) -> str:
+    """A name as a report's notes print it: itself, but an abstract gradient as written."""
+    return as_written(name) if GRADIENT_NAME.fullmatch(name) else name
 
 
 OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}

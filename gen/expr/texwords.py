@@ -94,16 +94,17 @@ class Words:
         return all(t.kind == "letter" and t.text == c and t.pos == start + i for t, c, i in spelled)
 
     def opens(self, skip: int, word: str = "") -> bool:
-        """Whether an argument opens after the ``skip`` letters: a bracket; after log or exp typed as
-        letters none of which is a symbol, also a brace, a digit, a fraction or a Greek letter (``log\\phi``,
-        ``log{\\frac{\\phi}{1-\\phi}}``: no product l·o·g)."""
+        """Whether an argument opens after the ``skip`` letters: a bracket; after log, exp or tr typed as
+        letters none of which is a symbol, also a brace (``Tr{(V - WH)^T (V - WH)}``), and after log or
+        exp a digit, a fraction or a Greek letter (``log\\phi``, ``log{\\frac{\\phi}{1-\\phi}}``: no
+        product l·o·g)."""
         stack = self.stream.stack
         after = stack[-skip - 1] if len(stack) > skip else None
-        if after is not None and word in ("log", "exp") and not set(word) & set(self.names):
+        if after is not None and word in ("log", "exp", "tr", "Tr") and not set(word) & set(self.names):
             if (
                 after.is_char("{")
-                or after.kind == "digit"
-                or after.is_cs("frac", "dfrac", "tfrac", *GREEK_NAMES)
+                or word in ("log", "exp")
+                and (after.kind == "digit" or after.is_cs("frac", "dfrac", "tfrac", *GREEK_NAMES))
             ):
                 return True
         return after is not None and (after.is_char("(", "[") or after.is_cs(*OPENING_SIZES))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import Call, Name
-from ..expr.texnames import BLACKBOARD, gradient_name, raised
+from ..expr.texnames import BLACKBOARD, GRADIENT_AT, gradient_name, raised
 from .applied import applicable, known_forms
 from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
@@ -64,11 +64,10 @@ BOLD_WHOLE = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{(.*)\}")  # \mathbf{W^{
 # a bold variable in a subscript (\Sigma_{\mathbf{x}\mathbf{y}}): the letters name the symbol where declared
 BOLD_SUBSCRIPT = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*([^{}]*?)\s*\}|(\\?[A-Za-z]+))")
 # the gradient (the Hessian) of an abstract f at a point, declared as a symbol: \nabla f(x_k), \nabla^2 f(x)
-NABLA = re.compile(r"\\nabla\s*(?:\^\s*\{?\s*(\d)\s*\}?)?\s*([A-Za-z])\s*\((.+)\)")
 BLACKBOARD_LETTER = re.compile(r"\\mathbb\s*\{\s*([A-Za-z])\s*\}")
 STYLED_WORD = re.compile(r"\\(?:text|textrm|mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})\s*\}")
 # a name with its time step, x(n), x[n] (in brackets a step only: P[r \vert x] is a density)
-ARGUMENT = re.compile(r"(.+?)\s*(?:\(([^()]*)\)|\[([A-Za-z0-9+\-\s]*)\])")
+ARGUMENT = re.compile(r"(.+?)\s*(?:\(((?:[^()]|\([^()]*\))*)\)|\[([A-Za-z0-9+\-\s]*)\])")  # H(x^{(i)}) too
 
 
 def name_reader(parse):
@@ -90,8 +89,10 @@ def name_reader(parse):
             return f"{main}plus_{sub}" if sub else f"{main}plus"
         if match := VARIATION.fullmatch(latex.strip()):  # \delta Y, \delta \hat{A}: the gradient by Y's name
             return f"{match.group(1)}{name_of(match.group(2), span)}"
-        if match := NABLA.fullmatch(latex.strip()):  # \nabla f(x_k): the gradient at the iterate, a symbol
-            return gradient_name(match.group(2), match.group(1) or "", name_of(match.group(3), span))
+        if match := GRADIENT_AT.fullmatch(
+            latex.strip()
+        ):  # \nabla f(x_k): the gradient at the iterate, a symbol
+            return gradient_name(match["f"], match["order"] or "", name_of(match["at"], span))
         if (match := BOLD_WHOLE.fullmatch(latex.strip())) and balanced(match.group(1)):
             return name_of(match.group(1), span)
         if match := LAYER.fullmatch(latex.strip()):

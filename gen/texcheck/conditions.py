@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..expr.texnames import GRADIENT_AT
+
 ZERO = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|vec|mathbb)\s*\{\s*0\s*\}|0)\s*[.,;]?\s*")
 DERIVATIVE = re.compile(
     r"\\nabla|\\partial|\\frac\s*\{\s*(?:\\mathrm\s*\{\s*d\s*\}|d|\\delta)(?![a-zA-Z_^])"  # not d(tX)
@@ -81,8 +83,15 @@ def set_to_zero(chain, k: int) -> bool:
 def claims_derivative(link) -> bool:
     """``\\nabla f = G`` with no side 0: a derivative worked out, an identity even while solving; not
     a derivative against another (``\\nabla f(h) = \\lambda \\nabla g(h)``, Lagrange's condition)."""
-    sides = (link.left.text, link.right.text)
-    return not has_zero_side(link) and sum(bool(DERIVATIVE.search(t)) for t in sides) == 1
+    with_one = [t for t in (link.left.text, link.right.text) if DERIVATIVE.search(t)]
+    return not has_zero_side(link) and len(with_one) == 1 and worked_out(with_one[0])
+
+
+def worked_out(text: str) -> bool:
+    """Whether a side with a derivative works it out: not one that only uses a gradient's value at a
+    point (``-\\nabla f(x_k)^T p``), unless it is that value alone (``\\nabla f(x_k) = Q x_k - b``)."""
+    rest = GRADIENT_AT.sub(" ", text)
+    return bool(DERIVATIVE.search(rest)) or not rest.strip(" ,.;")
 
 
 def has_zero_side(link) -> bool:

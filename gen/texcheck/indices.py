@@ -700,7 +700,7 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
         found = [point_at(shapes, sizes, sides, rng, added, pairs, zero) for _ in range(2)]
         if None in found:
             break
-        if SINGULAR in found:  # a singular inverse at every draw: undefined at these sizes, try others
+        if UNDEFINED_HERE in found:  # a singular inverse at every draw: undefined at these sizes, try others
             undefined.append(sizes)
             continue
         for figure, point_note, off, point in found:
@@ -723,7 +723,7 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
 
 def point_at(shapes: Shapes, sizes: dict, sides: list, rng, added, pairs, zero):
     """`difference` at a random point where both sides are defined and finite (a draw, then a draw of
-    positive values); else SINGULAR if a matrix inverted was singular at both (at these sizes: (XᵀX)⁻¹
+    positive values); else UNDEFINED_HERE if a matrix inverted was singular at both (at these sizes: (XᵀX)⁻¹
     of X: m × n at m < n), None if not."""
     from .indexvalues import Evaluator, draw
 
@@ -739,10 +739,10 @@ def point_at(shapes: Shapes, sizes: dict, sides: list, rng, added, pairs, zero):
         if np.isfinite(found[0]):
             return found
         singular = False
-    return SINGULAR if singular else None
+    return UNDEFINED_HERE if singular else None
 
 
-SINGULAR = "singular"
+UNDEFINED_HERE = "undefined at these sizes"  # point_at: every draw inverted a singular matrix
 
 
 def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset(), zero: bool = False) -> tuple:

@@ -17,7 +17,7 @@ from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
 from ..expr.texindex import as_entry_name
 from ..expr.texmatrix import MatrixLiteral
-from ..expr.texnames import as_written
+from ..expr.texnames import GRADIENT_NAME, WORDS, as_written
 from ..spec.keys import ENTRIES
 from ..spec.reader import Text
 from .abstract import abstracted
@@ -153,6 +153,7 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
     outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
     outcomes = implied(chain, outcomes, pairs, run)
     outcomes = [in_words(o, pairs[k], trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
+    outcomes = [one_sided_gradient(o, trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
     varied = varied_in(read_trees)
     return (
         outcomes,
@@ -190,6 +191,25 @@ def in_words(o: Outcome, pair: tuple, sides: list, scope) -> Outcome:
     if o.status != FALSE or any(isinstance(t, str) for t in pair):
         return o
     return replace(o, in_words=constant_in(sides, scope) or one_sided_family(*pair, scope))
+
+
+def one_sided_gradient(o: Outcome, sides: list, scope) -> Outcome:
+    """A failing link with the gradient of an f the text never writes out (``\\nabla f(x_k)``, not
+    declared) on one side only, its definitions read: whether it holds depends on what f is."""
+    if o.status != FALSE or any(isinstance(t, str) for t in sides):  # a shape error stands: f's gradient
+        return o  # has its point's shape
+    left, right = ({n.name for n in index_nodes(t) if abstract_gradient(n, scope)} for t in sides)
+    if not (apart := left ^ right):
+        return o
+    f = GRADIENT_NAME.fullmatch(name := min(apart))["f"]
+    said = f"{as_written(name)} is on one side only, of {f}, which the text does not write out"
+    return replace(o, status=CANNOT, message=f"{said}; define % derivtex: {f}(x) := <LaTeX>")
+
+
+def abstract_gradient(node, scope) -> bool:
+    """Whether ``node`` is ``\\nabla f(x_k)`` of an f never written out, not declared as a symbol."""
+    named = isinstance(node, Name) and GRADIENT_NAME.fullmatch(node.name)
+    return bool(named) and not (scope.declared.get(node.name) or scope.prose.get(node.name))
 
 
 def constant_in(sides: list, scope) -> str:
@@ -427,7 +447,8 @@ def application(parse, source, side, scope):
     match = APPLIED.match(side.text)
     name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
     name = "ell" if name == "\\ell" else name
-    if not name or name in FUNCTIONS or name in PROBABILITY_WORDS or name == "d" or scope.lookup(name):
+    read = name in FUNCTIONS or name in WORDS or name in PROBABILITY_WORDS or name == "d"  # \mathrm{Tr}(X)
+    if not name or read or scope.lookup(name):
         return None
     if scope.lookup(re.sub(r"\s+", "", side.text)) is not None:  # K(t_f): a symbol declared with its step
         return None
@@ -660,6 +681,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         if name and name not in scope.defined and unknown and name not in CONSTANTS and not rate:
             message = f"d{name}: the text does not define {name} here; declare % derivtex: {name} := <LaTeX>"
             return outcome(chain, k, CANNOT, message)
+    if claimed := next(filter(None, (claimed_gradient(side, scope) for side in (left, right))), None):
+        return outcome(chain, k, CANNOT, claimed)
     if (defined := definition(left, right, others)) and scope.lookup(defined[0]) is not None:
         return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
     if defined:
@@ -682,6 +705,17 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             chain, k, CANNOT, f"{as_written(missing.name)}(...) is not defined: declare it, e.g. {declare}"
         )
     return outcome(chain, k, "pending", "")
+
+
+def claimed_gradient(side, scope) -> str | None:
+    """Why a side that is ``\\nabla f(x_k)`` alone, of an f the text neither writes out nor declares
+    the gradient of, cannot be checked: the link claims what that gradient is (None if it is not)."""
+    if not abstract_gradient(side, scope):
+        return None
+    match = GRADIENT_NAME.fullmatch(side.name)
+    what = "Hessian" if match["order"] else "gradient"
+    said = f"{as_written(side.name)}: the {what} of {match['f']}, which the text does not write out"
+    return f"{said}; define % derivtex: {match['f']}(x) := <LaTeX>"
 
 
 def definition(left, right, others: list):

@@ -23,6 +23,7 @@ from ..expr.texcontrol import inner
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry, IndexSum
 from ..expr.texmatrix import MatrixLiteral, block_shape
+from ..expr.texnames import GRADIENT_NAME, noted
 from .expectations import SAMPLE, base
 from .unsized import VECTOR_OF_ONES, column, fresh, is_identity, is_ones, loose, resized, settled, sized_node
 
@@ -64,7 +65,12 @@ class Inferred:
 
 
 def convention(name: str) -> tuple[str, str]:
-    """The shape kind a name takes by convention, and why."""
+    """The shape kind a name takes by convention, and why: an abstract gradient's, its point's."""
+    if gradient := GRADIENT_NAME.fullmatch(name):
+        if gradient["order"]:
+            return "matrix", "a matrix (a Hessian)"
+        kind, why = convention(gradient["at"])
+        return kind, f"as its point, {why}"
     first = base(name).rstrip("0123456789_")
     if first in GREEK:
         return "scalar", "a number (Greek lowercase)"
@@ -450,7 +456,7 @@ def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
         shapes[name] = tuple(dims[:1]) if is_vector else tuple(dims)
         if name not in declared and SAMPLE not in name:  # a name the check made: the text's base is noted
             why = convention(name)[1]
-            notes.append(f"{name}: {why}")
+            notes.append(f"{noted(name)}: {why}")
     if any(is_ones(node) and column(u.find(terms[1])) for node, terms in u.occurrences.values()):
         notes.append(VECTOR_OF_ONES)
     return Inferred(shapes, tuple(notes), sized=sized(u, free))

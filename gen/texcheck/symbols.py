@@ -15,7 +15,7 @@ from ..expr.parser import Call, Name
 from ..expr.texbars import MOMENTS
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry
-from ..expr.texnames import BOLD_OWN, as_written
+from ..expr.texnames import BOLD_OWN, GRADIENT_NAME, as_written
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
@@ -87,7 +87,7 @@ class Scope:
             square = shape is None or len(shape) == 2 and shape[0] == shape[1]
             fits = [a for a in said.assume if square or a == "orthogonal"]  # orthonormal columns: any shape
             return replace(declared, assume=tuple(dict.fromkeys((*declared.assume, *fits))))
-        return declared or said
+        return declared or said or abstract_gradient(name, self)
 
     def dimensions(self) -> set:
         """The dimensions named in the declarations (``n`` of ``X: n x n``)."""
@@ -96,6 +96,22 @@ class Scope:
 
     def parsed(self, name: str):
         return self.defined[name].tree
+
+
+def abstract_gradient(name: str, scope: Scope) -> Declared | None:
+    """``\\nabla f(x_k)`` of an f the text never writes out (`gen.expr.texgradient.declared_gradient`),
+    undeclared: shaped as its point (the Hessian n × n, symmetric: f twice differentiable). Any value
+    of that shape may be the gradient, so a link that holds for every one holds for it."""
+    if (match := GRADIENT_NAME.fullmatch(name)) is None:
+        return None
+    point = scope.lookup(match["at"])
+    shape = point.shape if point is not None else None
+    what = "Hessian" if match["order"] else "gradient"
+    where = f"the {what} of {match['f']}, which the text does not write out"
+    if not match["order"]:
+        return Declared(shape, (), where) if shape is not None else None
+    rows = shape[0] if shape is not None and len(shape) == 1 else None
+    return Declared((rows, rows) if rows is not None else None, ("symmetric",), where)
 
 
 def refers_to(tree, name: str, defined: dict) -> bool:
@@ -352,6 +368,10 @@ def declaration(what: str, span: Span, where: str) -> Declared:
     """``n x n invertible``, ``n``, ``scalar``, ``symmetric``: a shape and assumptions."""
     what = re.sub(r"\bzero[\s-]+mean\b", "zero-mean", what.replace(",", " ").replace("one-hot", "onehot"))
     what = re.sub(r"\bpositive[\s-]+definite\b", "spd", what)  # as the prose says it
+    # positive semidefinite: drawn positive definite, an open set of symmetric matrices, where an identity
+    # that holds holds wherever its sides are defined (they are analytic in the entries)
+    what = re.sub(r"\b(?:positive[\s-]+semi[\s-]?definite|psd)\b", "spd", what)
+    what = re.sub(r"\bsym\b", "symmetric", what)
     what = re.sub(r"\b(?:unit|orthonormal)\b", "orthogonal", what)  # u: n unit, W: n x k orthonormal
     words = what.replace("\\times", " x ").replace("×", " x ").split()
     assume = tuple(w for w in words if w in ASSUMPTIONS)

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..expr.functions import FUNCTIONS
 from ..expr.texbars import MOMENTS
-from ..expr.texnames import LETTER_CALLS, WORDS
+from ..expr.texnames import GRADIENT_AT, LETTER_CALLS, WORDS, as_written
 
 FAILED = ("shape error", "does not follow")
 # a lowercase word of three letters or more typed before a parenthesis (sigmoid(z), softmax(x),
@@ -30,6 +30,12 @@ BOLD = r"\\(?:mathbf|bm|boldsymbol)\s*(?:\{\s*\\?[A-Za-z]+\s*\}|\\[A-Za-z]+|[A-Z
 NAME = rf"\s*(?:{BOLD}|\\[A-Za-z]+|[A-Za-z])(?:_\{{?\w+\}}?)?\s*"
 LETTER = re.compile(
     rf"(?<![\\A-Za-z_^{{(])(?P<letter>[A-Z])\s*(?:\\left\s*)?\((?:{NAME},)*{NAME}(?:\\right\s*)?\)(?!\s*\^)"
+)
+# a capital letter before a point in parentheses, H(x^{(i)}), H(x_k): H at the point, or H times it
+POINT = rf"{NAME}(?:\^\s*\{{\s*\(?\s*\w+(?:\s*[+-]\s*\d)?\s*\)?\s*\}})?\s*"
+SCRIPT = r"\^\s*(?:\{\s*-\s*1\s*\}|-1)"  # H^{-1}(x_k): its inverse there
+AT_POINT = re.compile(
+    rf"(?<![\\A-Za-z_^{{(])(?P<letter>[A-Z])\s*(?P<script>{SCRIPT})?\s*(?:\\left\s*)?\((?P<at>(?!\s*[A-Z]\s*\)){POINT})(?:\\right\s*)?\)"
 )
 KNOWN_WORDS = frozenset({"tr", "det", "diag", "log", "exp", "vec", "rank", "etr", "logdet", "sqrt", *MOMENTS})
 
@@ -57,11 +63,17 @@ def undefined_letter(text: str, scope) -> str | None:
     """A capital letter only ever written applied, ``L(w)``, that nothing declares or defines."""
     for match in LETTER.finditer(text):
         letter = match.group("letter")
-        alone = re.search(rf"(?<![\\A-Za-z]){letter}(?![A-Za-z(]|\s*(?:\\left\s*)?\()", text)
-        stepped = any(n.startswith(f"{letter}(") for n in (*scope.declared, *scope.prose))  # J(x): M x N
-        if not known(letter, scope) and not alone and not stepped and letter != "I":
+        if only_applied(letter, text, scope) and letter != "I":
             return letter
     return None
+
+
+def only_applied(letter: str, text: str, scope) -> bool:
+    """Whether ``letter`` is never written alone in ``text`` and nothing declares or defines it, nor
+    declares it at a point (``J(x): M x N``, ``x[n]: M``)."""
+    alone = re.search(rf"(?<![\\A-Za-z]){letter}(?![A-Za-z(]|\s*(?:\\left\s*)?\()", text)
+    stepped = any(n.startswith((f"{letter}(", f"{letter}[")) for n in (*scope.declared, *scope.prose))
+    return not alone and not stepped and not known(letter, scope)
 
 
 def function_value(text: str, scope) -> str | None:
@@ -88,10 +100,68 @@ def undefined(chain, k: int, scope) -> str | None:
     return None
 
 
+def matrix_at_point(text: str, scope) -> str | None:
+    """A declared matrix written before a point, ``H(x^{(i)})``: read as H times the point; where that
+    does not fit, the text more likely means H at the point (a Hessian along the iterates)."""
+    for match in AT_POINT.finditer(text):
+        letter, at = match["letter"], match["at"].strip()
+        declared, written = scope.lookup(letter), f"{letter}({at})"
+        stepped = scope.lookup("".join(written.split())) is not None  # declared at that point: read so
+        if declared is not None and declared.shape is not None and len(declared.shape) == 2 and not stepped:
+            scripted = f"{letter}{(match['script'] or '').replace(' ', '')}"
+            said = f"{scripted}({at}) is read as {scripted} times {at}, which does not fit"
+            shape = " x ".join(map(str, declared.shape))
+            return f"{said}; if it is {letter} at that point, declare % derivtex: {written}: {shape}"
+    return None
+
+
+APPLIED = re.compile(r"(?<![\\A-Za-z_^{}])(?P<letter>[A-Za-z])\s*(?:\\left\s*)?\(")
+
+
+def applied_in_definition(text: str, scope) -> str | None:
+    """A function the link applies whose definition applies a letter nothing declares or defines
+    (``g(y) := f(Ay)``, f never written out): the body reads f times Ay, which need not fit."""
+    for name, definition in scope.defined.items():
+        if not definition.params or not re.search(
+            rf"(?<![\\A-Za-z]){re.escape(name)}\s*(?:\\left\s*)?\(", text
+        ):
+            continue
+        body = GRADIENT_AT.sub(" ", definition.body.value)  # \nabla f(x_k): a value of its own
+        for match in APPLIED.finditer(body):
+            letter = match["letter"]
+            if letter not in definition.params and only_applied(letter, body, scope):
+                said = f"{as_written(name)}'s definition applies {letter}, which nothing defines (a product?)"
+                return f"{said}; define % derivtex: {letter}(x) := <LaTeX>"
+    return None
+
+
+STARRED = re.compile(r"(?<![\\A-Za-z])(?P<letter>[A-Za-z])\s*\^\s*(?:\{\s*(?:\*|\\ast)\s*\}|\*|\\ast\b)")
+
+
+def starred_matrix(text: str, scope) -> str | None:
+    """``U^*`` of a declared matrix U, read as a symbol of its own (an optimum, ``x^*``) that nothing
+    declares: in linear algebra it is U's adjoint, its (conjugate) transpose; which, the text knows."""
+    for match in STARRED.finditer(text):
+        letter = match["letter"]
+        declared = scope.lookup(letter)
+        matrix = declared is not None and declared.shape is not None and len(declared.shape) == 2
+        if matrix and not known(f"{letter}star", scope):
+            said = f"{letter}^* is read as a symbol of its own (an optimum), which nothing declares"
+            adjoint = f"{letter}^* := {letter}^T (the adjoint of a real {letter}; its conjugate: {letter})"
+            return f"{said}; declare what it is, e.g. % derivtex: {adjoint}"
+    return None
+
+
 def explained(chain, outcomes: list, scope) -> list:
-    """The failed links that apply an undefined function: ``cannot check``, saying which."""
+    """The failed links that apply an undefined function: ``cannot check``, saying which; a shape
+    error where a matrix is written applied to a point, the same."""
     found = []
     for k, o in enumerate(outcomes):
         why = undefined(chain, k, scope) if o.status in FAILED else None
+        if not why and o.status in FAILED:
+            why = starred_matrix(chain.links[k].left.text + "  " + chain.links[k].right.text, scope)
+        if not why and o.status == "shape error":
+            text = chain.links[k].left.text + "  " + chain.links[k].right.text
+            why = matrix_at_point(text, scope) or applied_in_definition(text, scope)
         found.append(replace(o, status="cannot check", message=why) if why else o)
     return found

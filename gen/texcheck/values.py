@@ -15,6 +15,7 @@ from ..expr.lower import dimension, symbol_table
 from ..expr.parser import Num
 from ..expr.shapes import Eye
 from ..expr.texmatrix import block_unsized
+from ..expr.texnames import noted
 from ..spec.model import SymbolSpec
 from ..spec.reader import Text
 from ..verify.checks import diagnose, rel_error
@@ -243,7 +244,7 @@ def declarations(scope, assume: dict) -> tuple[str, ...]:
     """The assumptions the paper declares, as the report prints them (``Sigma: spd (the prose, line 9)``)."""
     # a name the check made (Σ§⁻¹, x§2) is noted as its symbol is declared
     found = [(base(n), a, scope.lookup(n)) for n, a in assume.items() if a]
-    return tuple(dict.fromkeys(f"{n}: {', '.join(a)} ({d.where})" for n, a, d in found if d))
+    return tuple(dict.fromkeys(f"{noted(n)}: {', '.join(a)} ({d.where})" for n, a, d in found if d))
 
 
 def moved(direction, assume):

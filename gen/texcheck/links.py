@@ -198,7 +198,7 @@ def one_sided_gradient(o: Outcome, sides: list, scope) -> Outcome:
     declared) on one side only, its definitions read: whether it holds depends on what f is."""
     if o.status != FALSE or any(isinstance(t, str) for t in sides):  # a shape error stands: f's gradient
         return o  # has its point's shape
-    left, right = ({n.name for n in index_nodes(t) if abstract_gradient(n, scope)} for t in sides)
+    left, right = ({n.name for n in index_nodes(t) if unwritten_f_gradient(n, scope)} for t in sides)
     if not (apart := left ^ right):
         return o
     f = GRADIENT_NAME.fullmatch(name := min(apart))["f"]
@@ -206,7 +206,7 @@ def one_sided_gradient(o: Outcome, sides: list, scope) -> Outcome:
     return replace(o, status=CANNOT, message=f"{said}; define % derivtex: {f}(x) := <LaTeX>")
 
 
-def abstract_gradient(node, scope) -> bool:
+def unwritten_f_gradient(node, scope) -> bool:
     """Whether ``node`` is ``\\nabla f(x_k)`` of an f never written out, not declared as a symbol."""
     named = isinstance(node, Name) and GRADIENT_NAME.fullmatch(node.name)
     return bool(named) and not (scope.declared.get(node.name) or scope.prose.get(node.name))
@@ -710,7 +710,7 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
 def claimed_gradient(side, scope) -> str | None:
     """Why a side that is ``\\nabla f(x_k)`` alone, of an f the text neither writes out nor declares
     the gradient of, cannot be checked: the link claims what that gradient is (None if it is not)."""
-    if not abstract_gradient(side, scope):
+    if not unwritten_f_gradient(side, scope):
         return None
     match = GRADIENT_NAME.fullmatch(side.name)
     what = "Hessian" if match["order"] else "gradient"

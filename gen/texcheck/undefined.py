@@ -105,14 +105,20 @@ def matrix_at_point(text: str, scope) -> str | None:
     does not fit, the text more likely means H at the point (a Hessian along the iterates)."""
     for match in AT_POINT.finditer(text):
         letter, at = match["letter"], match["at"].strip()
-        declared, written = scope.lookup(letter), f"{letter}({at})"
+        written = f"{letter}({at})"
         stepped = scope.lookup("".join(written.split())) is not None  # declared at that point: read so
-        if declared is not None and declared.shape is not None and len(declared.shape) == 2 and not stepped:
+        if (shape := matrix_shape(letter, scope)) and not stepped:
             scripted = f"{letter}{(match['script'] or '').replace(' ', '')}"
             said = f"{scripted}({at}) is read as {scripted} times {at}, which does not fit"
-            shape = " x ".join(map(str, declared.shape))
             return f"{said}; if it is {letter} at that point, declare % derivtex: {written}: {shape}"
     return None
+
+
+def matrix_shape(letter: str, scope) -> str | None:
+    """A declared matrix's shape as an annotation writes it (``n x n``); None if not a matrix."""
+    declared = scope.lookup(letter)
+    shape = declared.shape if declared is not None else None
+    return " x ".join(map(str, shape)) if shape is not None and len(shape) == 2 else None
 
 
 APPLIED = re.compile(r"(?<![\\A-Za-z_^{}])(?P<letter>[A-Za-z])\s*(?:\\left\s*)?\(")
@@ -122,9 +128,8 @@ def applied_in_definition(text: str, scope) -> str | None:
     """A function the link applies whose definition applies a letter nothing declares or defines
     (``g(y) := f(Ay)``, f never written out): the body reads f times Ay, which need not fit."""
     for name, definition in scope.defined.items():
-        if not definition.params or not re.search(
-            rf"(?<![\\A-Za-z]){re.escape(name)}\s*(?:\\left\s*)?\(", text
-        ):
+        applying = rf"(?<![\\A-Za-z]){re.escape(name)}\s*(?:\\left\s*)?\("
+        if not definition.params or not re.search(applying, text):
             continue
         body = GRADIENT_AT.sub(" ", definition.body.value)  # \nabla f(x_k): a value of its own
         for match in APPLIED.finditer(body):
@@ -143,9 +148,7 @@ def starred_matrix(text: str, scope) -> str | None:
     declares: in linear algebra it is U's adjoint, its (conjugate) transpose; which, the text knows."""
     for match in STARRED.finditer(text):
         letter = match["letter"]
-        declared = scope.lookup(letter)
-        matrix = declared is not None and declared.shape is not None and len(declared.shape) == 2
-        if matrix and not known(f"{letter}star", scope):
+        if matrix_shape(letter, scope) and not known(f"{letter}star", scope):
             said = f"{letter}^* is read as a symbol of its own (an optimum), which nothing declares"
             adjoint = f"{letter}^* := {letter}^T (the adjoint of a real {letter}; its conjugate: {letter})"
             return f"{said}; declare what it is, e.g. % derivtex: {adjoint}"
@@ -153,15 +156,14 @@ def starred_matrix(text: str, scope) -> str | None:
 
 
 def explained(chain, outcomes: list, scope) -> list:
-    """The failed links that apply an undefined function: ``cannot check``, saying which; a shape
-    error where a matrix is written applied to a point, the same."""
+    """The failed links that apply an undefined function or write a starred matrix nothing declares:
+    ``cannot check``, saying which; a shape error where a matrix is written at a point, or a function
+    whose definition applies a letter nothing defines, the same."""
     found = []
     for k, o in enumerate(outcomes):
-        why = undefined(chain, k, scope) if o.status in FAILED else None
-        if not why and o.status in FAILED:
-            why = starred_matrix(chain.links[k].left.text + "  " + chain.links[k].right.text, scope)
+        text = chain.links[k].left.text + "  " + chain.links[k].right.text
+        why = undefined(chain, k, scope) or starred_matrix(text, scope) if o.status in FAILED else None
         if not why and o.status == "shape error":
-            text = chain.links[k].left.text + "  " + chain.links[k].right.text
             why = matrix_at_point(text, scope) or applied_in_definition(text, scope)
         found.append(replace(o, status="cannot check", message=why) if why else o)
     return found

@@ -9,7 +9,11 @@ index a name's subscript or another letter carries, a Hessian as a second-partia
 inverse singular at some sizes, a bold letter defined from its plain self, a power by a declared time,
 a display's := of a declared name, the gradient and Hessian of an f never written out, a matrix
 written at a point (H(x^{(i)})), a positive semidefinite matrix, a trace typed Tr or with braces, a
-starred matrix (U^*). Every
+starred matrix (U^*), one letter defined under two argument lists (P(X|θ) := ∏ P(x_i|θ)), a
+transposed function applied (x^H(t)), e^H of a vector e, a number above a declared name (w^1) and
+a declared variance (σ²: scalar), a norm squared before its subscript, optima (\\min_x, \\arg\\min_x)
+compared by their objectives, a display's name equal to a derivative or a squared name (σ² = …)
+defined. Every
 expected status is worked by hand; the wrong variants differ by a sign, a factor or a transpose the
 hand can see."""
 
@@ -547,3 +551,93 @@ def test_a_starred_matrix_is_an_adjoint_only_where_declared(tmp_path):
     adjoint = notes + "% derivtex: U^* := U^T\n"
     assert statuses(tmp_path, adjoint + body) == ["ok"]
     assert statuses(tmp_path, adjoint + body.replace("= \\|U", "= 2\\|U")) == ["does not follow"]
+
+
+def test_one_letter_defined_under_two_argument_lists(tmp_path):
+    # a data set's likelihood P(X|θ) := ∏_i P(x_i|θ) of a sample's density P(x_i|θ) (PRML notes): two
+    # functions, not one defined through itself; log of the Gaussian -½log 2π - log σ - (x_i - μ)²/(2σ²)
+    notes = "% derivtex: x_i, \\mu: scalar; \\sigma: scalar positive; N: scalar\n"
+    density = "\\frac{1}{\\sqrt{2\\pi}\\sigma}\\exp(-\\frac{(x_i-\\mu)^2}{2\\sigma^2})"
+    notes += f"% derivtex: P(x_i|\\theta) := {density}\n"
+    notes += "% derivtex: P(X|\\theta) := \\prod_{i=1}^{N} P(x_i|\\theta)\n"
+    right = "\\sum_{i=1}^N [-\\frac12 \\log(2\\pi) - \\log\\sigma - \\frac{(x_i-\\mu)^2}{2\\sigma^2}]"
+    body = notes + f"\\[ \\log P(X|\\theta) = \\sum_{{i=1}}^N \\log P(x_i|\\theta) = {right} \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("{2\\sigma^2}]", "{\\sigma^2}]")
+    assert statuses(tmp_path, wrong) == ["ok", "does not follow"]
+
+
+def test_a_transposed_function_applied(tmp_path):
+    # x^H(t), e^H(t): the conjugate transpose of x(t) (a function the text defines) and of e(t) (a
+    # symbol declared with its argument), not x^H times t nor e to the power H; ‖As + e‖² expanded
+    notes = "% derivtex: A: m x k; s: k; \\mathbf{e}(t): m; \\mathbf{x}(t) := A s + \\mathbf{e}(t)\n"
+    left = "\\mathbf{x}^H(t) \\mathbf{x}(t)"
+    right = "s^T A^T A s + 2 \\mathbf{e}^H(t) A s + \\mathbf{e}^H(t)\\mathbf{e}(t)"
+    assert statuses(tmp_path, f"{notes}\\[ {left} = {right} \\]\n") == ["ok"]
+    assert statuses(tmp_path, f"{notes}\\[ {left} = {right.replace('2', '')} \\]\n") == ["does not follow"]
+
+
+def test_e_to_the_h_of_a_vector_e_is_its_conjugate_transpose(tmp_path):
+    # a steering vector e := [1; e^{jφ}]-like, here real: eᴴe/(eᴴe) = 1, and e^H e = ‖e‖²; e^H of the
+    # number e would be a power
+    notes = "% derivtex: a, b: scalar; \\mathbf{e} := \\begin{bmatrix} a \\\\ b \\end{bmatrix}\n"
+    body = notes + "\\[ \\mathbf{e}^H \\mathbf{e} = a^2 + b^2 \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("a^2 + b^2", "a^2 + 2 b^2")) == ["does not follow"]
+
+
+def test_a_number_above_a_declared_name_is_a_label(tmp_path):
+    # W^1, W^2: two layers' weights (declared so, never powers): (W²W¹x)ᵀ = xᵀ(W¹)ᵀ(W²)ᵀ, not in the
+    # other order; a variance declared σ²: scalar declares σ, whose square is written
+    notes = "% derivtex: W^1, W^{2}: n x n; x: n; \\sigma^2: scalar positive\n"
+    body = notes + "\\[ (W^2 W^1 x)^T = x^T (W^1)^T (W^{2})^T \\]\n"
+    body += "\\[ \\frac{x^T x}{\\sigma^2} = \\frac{\\|x\\|^2}{\\sigma \\sigma} \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("(W^1)^T (W^{2})^T", "(W^{2})^T (W^1)^T").replace("{\\sigma \\sigma}", "{\\sigma}")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]
+
+
+def test_a_norm_squared_before_its_subscript(tmp_path):
+    # ‖Ax - b‖²₂ typed \|…\|^2_2 (the power first), and \vert\vert X \vert\vert^2_F: ‖X‖²_F = tr(XᵀX)
+    notes = "% derivtex: A: m x n; x: n; b: m; X: m x n\n"
+    body = notes + "\\[ \\|Ax - b\\|^2_2 = (Ax - b)^T (Ax - b) \\]\n"
+    body += "\\[ \\vert\\vert X \\vert\\vert^2_F = \\operatorname{tr}(X^T X) \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("= (Ax - b)^T", "= (Ax + b)^T").replace("(X^T X)", "(X^T X X^T X)")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]
+
+
+def test_optima_are_compared_by_their_objectives(tmp_path):
+    # min_x ‖Ax - b‖² = min_x xᵀAᵀAx - 2bᵀAx + bᵀb (the objective expanded: equal objectives, equal
+    # minima); the ridge minimiser written three ways; objectives that differ by the constant bᵀb have
+    # the same minimiser but not the same minimum, and a lone optimum has no value: not checked
+    notes = "% derivtex: A: m x n; x: n; b: m; \\lambda: scalar\n"
+    body = notes + "\\[ \\min_x \\|Ax - b\\|_2^2 = \\min_x x^T A^T A x - 2 b^T A x + b^T b \\]\n"
+    ridge = "\\|Ax - b\\|^2 + \\lambda \\|x\\|^2"
+    under = "\\underset{x}{\\operatorname{argmin}}"
+    body += f"\\[ \\arg\\min_x {ridge} = {under} (Ax-b)^T(Ax-b) + \\lambda x^T x"
+    body += " = argmin_x x^T (A^T A + \\lambda I) x - 2 b^T A x + b^T b \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    dropped = notes + "\\[ \\min_x \\|Ax - b\\|_2^2 = \\min_x x^T A^T A x - 2 b^T A x \\]\n"
+    outcomes = checked_in_paper(tmp_path, dropped)
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert "the objectives differ" in outcomes[0].message
+    least = "\\[ \\min_x \\|Ax - b\\|^2 = b^T b - b^T A (A^T A)^{-1} A^T b \\]\n"
+    assert statuses(tmp_path, notes + least) == ["cannot check"]
+    # max(a, b) of two values is still the larger: max(x, 0) = max{0, x}
+    assert statuses(tmp_path, "% derivtex: y: scalar\n\\[ \\max(y, 0) = \\max\\{0, y\\} \\]\n") == ["ok"]
+
+
+def test_a_name_written_first_equal_to_a_derivative_is_defined(tmp_path):
+    # g = ∂(xᵀAx)/∂x = (A + Aᵀ)x: g is named, not compared with the gradient as a free vector; H =
+    # ∂(Qx - c)/∂xᵀ = Q, the Jacobian of the operator form (rows by the entries of Qx - c); a variance
+    # written σ² = … defines σ (its root), and a later step uses it
+    notes = "% derivtex: A, Q: n x n; x, c: n; y: m; X: m x n; m: scalar\n"
+    body = notes + "\\[ g = \\frac{\\partial}{\\partial x} x^T A x = (A + A^T) x \\]\n"
+    body += "\\[ H = \\frac{\\partial}{\\partial x^T}(Qx - c) = Q \\]\n"
+    body += "\\[ \\sigma^2 = \\frac{1}{m} (y - Xx)^T (y - Xx) \\]\n\\[ m \\sigma^2 = \\|y - Xx\\|^2 \\]\n"
+    assert statuses(tmp_path, body) == ["skipped", "ok", "skipped", "ok", "skipped", "ok"]
+    wrong = body.replace("= (A + A^T) x", "= 2 A x").replace("= Q \\]", "= Q^T \\]")
+    wrong = wrong.replace("m \\sigma^2 =", "\\sigma^2 =")
+    dnf = "does not follow"
+    assert statuses(tmp_path, wrong) == ["skipped", dnf, "skipped", dnf, "skipped", dnf]

@@ -255,8 +255,9 @@ class _Parser(Words):
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)
-                if isinstance(node, Postfix) and (indexed := self.declared_with_argument(node.operand)):
-                    node = replace(node, operand=indexed)  # \mathbf{x}^T(n): x(n)'s transpose
+                named = isinstance(node, Postfix) and isinstance(node.operand, Name)
+                if named and self.peek().is_char("(", "["):  # x^T(n), f^T(x): x(n)ᵀ, f(x)ᵀ
+                    node = replace(node, operand=self.applied(node.operand, token))
             elif token.is_char("[") and linear_map(node):  # (A \otimes B)[X]: a linear map applied
                 node = applied_map(self, node)
             elif token.is_char("_") and isinstance(node, Num | Call) and scripted_number(node):
@@ -317,8 +318,10 @@ class _Parser(Words):
                 return base
         if isinstance(base, Name) and (layered := self.layer_name(base, tokens)):
             return layered  # W^l, a^{l-1}: a layer's symbol, declared so (never a power)
-        # e^t, e^H: powers of e; \lambda^t where the text declares t (a time): a power, never a transpose
-        power = texts in EXPONENTIAL and base == Name("e", base.pos) or texts == ("t",) and "t" in self.names
+        # e^t, e^H: powers of e, unless the text has a symbol e (e(t)^H); \lambda^t where the text
+        # declares t (a time): a power, never a transpose
+        exponential = base == Name("e", base.pos) and "e" not in self.names and not self.argument_ahead(base)
+        power = texts in EXPONENTIAL and exponential or texts == ("t",) and "t" in self.names
         if texts in TRANSPOSES and not power:
             return Postfix("T", base, caret.pos, caret=TRANSPOSES[texts])
         if texts[:1] == ("-",) and texts[1:] in TRANSPOSES:
@@ -342,12 +345,12 @@ class _Parser(Words):
         return Postfix("^", base, caret.pos, self.sub_parse(tokens, where=caret))
 
     def layer_name(self, base: Name, tokens: list[Tok]) -> Name | None:
-        """``W^l``, ``a^{l-1}``, ``\\delta^L``, ``x^{k+1}``, ``W^{xh}`` where the text declares the layer's
-        (the iterate's, the label's) symbol (W_l, a_lm1, x_kp1): an index letter with a step ±1 at most,
-        or a label of two or three letters; anything else is a power."""
+        """``W^l``, ``a^{l-1}``, ``\\delta^L``, ``x^{k+1}``, ``W^{xh}``, ``w^1`` where the text declares the
+        layer's (the iterate's, the label's) symbol (W_l, a_lm1, x_kp1): an index letter with a step ±1
+        at most, a label of two or three letters, or a number (declared: else a power)."""
         parts = [layer_index(t) for t in tokens if not t.is_char("{", "}")]
         index = "".join(p for p in parts if p is not None)
-        if None in parts or not re.fullmatch(r"(?:[A-SU-Za-z]|[A-Za-z]{2,3}|ell|tau)(?:[mp]\d)?", index):
+        if None in parts or not re.fullmatch(r"(?:[A-SU-Za-z]|[A-Za-z]{2,3}|ell|tau)(?:[mp]\d)?|\d+", index):
             return None
         if (name := raised(base.name, index)) in self.names:  # x^k, H^{k+1}: declared so
             return Name(name, base.pos)

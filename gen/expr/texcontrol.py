@@ -33,6 +33,7 @@ from .texnames import (
     DROPPED_WITH_ARGUMENT,
     FUNCTION_CS,
     GREEK_NAMES,
+    OPTIMA,
     REFUSED,
     SIZES,
     SPACES,
@@ -41,6 +42,7 @@ from .texnames import (
     UNWRAPPED_SECOND,
     WORD_STYLES,
     WORDS,
+    optimum_kind,
 )
 
 
@@ -187,7 +189,8 @@ def _sqrt(p, token: Tok):
 def _word(p, token: Tok):
     """``\\mathrm{tr}``, ``\\operatorname{diag}``: a function; ``\\mathrm{d}``: the differential;
     ``\\mathit{xy}``: a name of several letters."""
-    tokens = [t for t in p.group_tokens() if not t.is_char("~")]  # \mathrm{~s}: a tie, as OCR sets it
+    p.accept("*")  # \operatorname*{argmin}
+    tokens = [t for t in p.group_tokens() if not (t.is_char("~") or t.is_cs(*SPACES))]  # \mathrm{~s}: a tie
     word = "".join(t.text for t in tokens if t.kind in ("letter", "digit") or t.is_char("_"))
     if not word or len(word) != len([t for t in tokens if not t.is_char("{", "}")]):
         if len(tokens) == 1 and tokens[0].kind == "cs" and tokens[0].text in GREEK_NAMES:
@@ -204,6 +207,8 @@ def _word(p, token: Tok):
         return moment(p, word, token)  # \operatorname{Var}(x), \text{Cov}[x, y]
     if len(word) > 1 or p.peek().is_char("["):  # \operatorname{Pr}(A)
         refuse_probability_word(p, word, token)
+    if word in OPTIMA[2:] and word not in p.names:  # \operatorname{argmin}_x f
+        return p.optimum(word, token)
     if word in WORDS and word not in p.names:
         return p.function(WORDS[word], token)
     return p.named((word,), token)
@@ -255,11 +260,40 @@ def _unwrap(p, token: Tok):
 def _unwrap_second(p, token: Tok):
     """``\\textcolor{red}{x}`` is x, and so is ``\\overset{(a)}{=}`` (a relation's label). A symbol set
     over a letter names a symbol of its own: ``\\overset{\\circ}{\\sigma}`` (a stress rate) is
-    ``sigmacirc``, not σ."""
+    ``sigmacirc``, not σ. ``\\underset{x}{\\arg\\min}`` is ``\\arg\\min_{x}``."""
     over = [t for t in p.group_tokens() if not t.is_char("{", "}")]
+    if token.is_cs("underset") and optimum_word(base := p.group_tokens()):
+        below = [Tok("char", c, token.pos) for c in "_{"]
+        p.stream.push([*base, *below, *over, Tok("char", "}", token.pos)])  # \arg\min_{x}
+        return p.atom()
+    if token.is_cs("underset"):  # not an optimum: the group read as before
+        p.stream.push([Tok("char", "{", token.pos), *base, Tok("char", "}", token.pos)])
     marks = token.is_cs("overset", "stackrel") and len(over) == 1 and over[0].kind in ("cs", "char")
     inner = p.sub_parse(p.group_tokens(), where=token)
     return p.named((f"{inner.name}{over[0].text}",), token) if marks and isinstance(inner, Name) else inner
+
+
+def optimum_word(tokens: list[Tok]) -> bool:
+    """Whether ``tokens`` are an optimum's operator: ``\\min``, ``\\arg\\max``, ``\\operatorname{argmin}``."""
+    styles = ("operatorname", "mathop", *WORD_STYLES)
+    word = "".join(t.text for t in tokens if t.kind in ("letter", "cs") and t.text not in (*SPACES, *styles))
+    return word in OPTIMA
+
+
+def _arg(p, token: Tok):
+    """``\\arg\\min_x f``, ``\\arg \\max``, ``\\arg\\underset{x}{\\max}``: the minimiser (maximiser)
+    over x, the optimum that follows read as its argument's."""
+    while p.accept(*SPACES):  # \arg\,\min
+        pass
+    if typed := next((w for w in ("min", "max") if p.spelled(w)), None):  # argmin typed as letters
+        for _ in typed:
+            p.stream.next()
+        p.stream.push([Tok("cs", typed, token.pos)])
+    found = p.atom() if p.peek().is_cs("min", "max", "underset") else None
+    kind = optimum_kind(found.name) if isinstance(found, Call) else None
+    if kind not in ("min", "max"):
+        raise p.error("expected \\min or \\max after \\arg", token)
+    return replace(found, name=f"arg{found.name}")
 
 
 def _langle(p, token: Tok):
@@ -327,6 +361,15 @@ def _transpose_alone(p, token: Tok):
     raise p.error("'\\top' goes in a superscript: X^{\\top}", token)
 
 
+def _vert(p, opening: Tok):
+    """``\\vert x \\vert``, the absolute value; ``\\vert\\vert X \\vert\\vert``, two bars typed so: the
+    norm."""
+    if p.peek().is_cs("vert"):
+        p.next()
+        return p.norm(opening, double=True)
+    return Call("abs", (_closed_bar(p, opening),), opening.pos)
+
+
 CONTROL: dict[str, Callable] = {
     **dict.fromkeys(("frac", "tfrac", "dfrac", "cfrac"), _frac),
     "sqrt": _sqrt,
@@ -337,11 +380,13 @@ CONTROL: dict[str, Callable] = {
     **dict.fromkeys(UNWRAPPED_SECOND, _unwrap_second),
     **dict.fromkeys(FUNCTION_CS, _function),
     "langle": _langle,
+    "arg": _arg,
     **dict.fromkeys(ELISIONS, elided),
     "partial": _partial,
     "nabla": gradient_of,  # \nabla_X f inside an expression: its value
     **dict.fromkeys(("lVert", "Vert", "|"), lambda p, t: p.norm(t)),
-    **dict.fromkeys(("lvert", "vert"), lambda p, t: Call("abs", (_closed_bar(p, t),), t.pos)),
+    "lvert": lambda p, t: Call("abs", (_closed_bar(p, t),), t.pos),
+    "vert": _vert,
     "mathbb": _indicator,
     **dict.fromkeys(("top", "intercal"), _transpose_alone),
     "lbrace": lambda p, t: _group(p, t, "}"),

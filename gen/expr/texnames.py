@@ -147,6 +147,21 @@ def noted(name: str) -> str:
     return as_written(name) if GRADIENT_NAME.fullmatch(name) else name
 
 
+# \min_x f, \max_\theta f: an optimum over a variable, not min(a, b), the smaller: the call
+# optimum_name(kind, variable) of the objective alone (the variable as written, compared as text)
+OPTIMA = ("min", "max", "argmin", "argmax")
+
+
+def optimum_name(kind: str, variable: str) -> str:
+    return f"{kind}_over|{variable}"
+
+
+def optimum_kind(name: str) -> str | None:
+    """The kind (``min``, ``max``, ``argmin``, ``argmax``) if ``name`` is an optimum's (`optimum_name`)."""
+    kind, over, _ = name.partition("_over|")
+    return kind if over and kind in OPTIMA else None
+
+
 OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}
 REFUSED = {
     "partial": "a partial derivative cannot be checked: write the derivative out",

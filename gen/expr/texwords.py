@@ -30,6 +30,7 @@ from .texnames import (
     SUBSCRIPTED,
     WORD_STYLES,
     WORDS,
+    optimum_name,
 )
 from .texoperators import applied_derivative, primed_ahead
 from .texscripts import signed_subscript
@@ -54,6 +55,11 @@ class Words:
         first = self.peek()
         if density_ahead(self):  # p(x \mid \mu): a density (`gen.expr.texdensity`)
             return density(self, first)
+        if first.text == "a" and self.spelled("arg") and "arg" not in self.names and self.optimum_after_arg():
+            for _ in "arg":
+                self.stream.next()
+            self.stream.push([Tok("cs", "arg", first.pos)])  # argmin_x f, arg\max typed: \arg\min
+            return self.atom()
         for word in LETTER_FUNCTIONS.get(first.text, ()):
             if word not in self.names and self.spelled(word) and self.opens(len(word), word):
                 for _ in word:
@@ -196,6 +202,16 @@ class Words:
         """``x(n)``, ``x(k+1)``, ``x[n]`` where the text declares that name (% derivtex: x(n): M): a
         symbol, a time step's vector, not x applied to n (the argument's tokens as written, spaces
         dropped)."""
+        found = self.argument_ahead(node)
+        if found is None:
+            return None
+        name, length = found
+        del self.stream.stack[len(self.stream.stack) - length :]
+        return Name(name, node.pos)
+
+    def argument_ahead(self, node) -> tuple[str, int] | None:
+        """(the declared name, its argument's token count) where the tokens ahead make ``node`` a
+        name declared with an argument (`declared_with_argument`), without reading them."""
         stack = self.stream.stack
         if not stack or not stack[-1].is_char("(", "[") or not isinstance(node, Name):
             return None
@@ -208,10 +224,7 @@ class Words:
                 break
             texts.append(f"\\{token.text}" if token.kind == "cs" else token.text)
         name = f"{node.name}{opening}{''.join(texts[1:])}{closing}"
-        if depth or name not in self.names:
-            return None
-        del stack[len(stack) - len(texts) - 1 :]
-        return Name(name, node.pos)
+        return None if depth or name not in self.names else (name, len(texts) + 1)
 
     def applied(self, node: Name, token: Tok):
         """``f(x)``, ``\\operatorname{diagm}(v)``, ``B(x)^{-1}``: a function the text defines, applied
@@ -410,6 +423,8 @@ class Words:
         if not entrywise and primed_ahead(self):  # \exp'(A)[dA]
             return applied_derivative(self, name, word)
         params = ()
+        if name in ("min", "max") and self.optimum_ahead():  # \min_x f, \max f(x): not min(a, b)
+            return self.optimum(name, word)
         if self.peek().is_char("_"):  # \operatorname{huber}_{\delta}(x): a parameter
             self.next()
             params = (self.sub_parse(self.group_tokens(), self.postfix),)
@@ -428,6 +443,37 @@ class Words:
         else:
             raise self.error(f"expected the argument of {word.shown()}, found {token.shown()}")
         return Call(name, args + params, word.pos, entrywise=entrywise)
+
+    def optimum_after_arg(self) -> bool:
+        """Whether ``arg`` typed as letters is followed by min, max (letters or ``\\min``, ``\\max``,
+        ``\\underset{x}{\\max}``): the minimiser (maximiser) written so."""
+        after = self.stream.stack[-4::-1][:3]  # the tokens after "arg"
+        typed = "".join(t.text for t in after if t.kind == "letter") in ("min", "max")
+        return typed or bool(after) and after[0].is_cs("min", "max", "underset", *SPACES)
+
+    def optimum_ahead(self) -> bool:
+        """Whether ``\\min`` or ``\\max`` comes before a variable below (``\\min_x``) or before one
+        argument, not a pair: an optimum, not the smaller of two values."""
+        ahead = self.peek()
+        pair = ahead.text in OPENINGS and not (ahead.is_char("(") and not self.several_arguments_ahead())
+        return ahead.is_char("_") or not pair
+
+    def optimum(self, name: str, word: Tok) -> Call:
+        """``\\min_x f``, ``\\arg\\max_{\\theta} f``: the call `optimum_name` of f, the objective the rest
+        of the side (``\\min_x \\|Ax - b\\|^2 + \\lambda\\|x\\|^2``: the whole sum). Its value is not
+        computed: two optima over one variable are equal where their objectives are
+        (`gen.texcheck.links.linked`)."""
+        while self.accept(*SPACES):  # \min\limits_x
+            pass
+        variable = ""
+        if self.accept("_"):
+            kept = [
+                t
+                for t in self.group_tokens()
+                if not (t.is_char("{", "}") or t.kind == "cs" and t.text in BOLD)
+            ]
+            variable = "".join(t.text for t in kept)  # \min_{\mathbf{x}}: as \min_x
+        return Call(optimum_name(name, variable), (self.nested(self.sum),), word.pos)
 
     def word_follows(self, word: str) -> bool:
         if self.spelled(word):
@@ -470,8 +516,10 @@ class Words:
         self.bars += 1
         node = self.nested(self.sum)
         self.bars -= 1
-        if not self.accept("|", "rVert", "Vert") or (double and not self.accept("|")):
+        closing = ("vert",) if opening.is_cs("vert") else ("|", "rVert", "Vert")  # \vert\vert X \vert\vert
+        if not self.accept(*closing) or (double and not self.accept("|", *closing)):
             raise self.error(f"expected the norm's closing bars, found {self.peek().shown()}")
+        power = self.power_before_script()
         kind = "norm"
         if self.accept("_"):
             sub = self.subscript_text()
@@ -479,7 +527,24 @@ class Words:
             if sub not in kinds:
                 raise self.error(f"the norm ||·||_{sub} is not supported (2, F or *)", opening)
             kind = kinds[sub]
+        self.stream.push(power)  # \|X\|^2_F: squared after all
         return Call(kind, (node,), opening.pos)
+
+    def power_before_script(self) -> list[Tok]:
+        """``^{2}`` where a subscript follows it (``\\|X\\|^2_F``, ``\\|x\\|^{2}_{2}``: the power written
+        first): its tokens, read off to be put back after the subscript; none otherwise."""
+        if not self.peek().is_char("^"):
+            return []
+        saved = list(self.stream.stack)
+        self.next()
+        try:
+            self.group_tokens()
+        except SpecError:
+            pass
+        if self.peek().is_char("_"):
+            return saved[len(self.stream.stack) :][::-1]  # as read
+        self.stream.stack = saved
+        return []
 
 
 def bold_capitals(after: list) -> bool:

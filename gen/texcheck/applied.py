@@ -50,6 +50,8 @@ def known_forms(scope) -> frozenset:
     boards = {n for n in known if re.fullmatch(own, n)}
     numbered = {n for n in known if re.fullmatch(r"[A-Za-z]_\d+", n)}  # x_2: also typed x2
     powers = {"t"} & set(named)  # \lambda^t where t is declared (a time): a power, not a transpose
+    scalar = (d := scope.lookup("e")) is not None and d.shape == ()
+    powers |= set() if scalar else {"e"} & set(known)  # \mathbf{e}^H of a declared e: not exp(H)
     return frozenset(
         steps | marks | layers | varied | kernels | gradients | boards | numbered | powers | scope.bolded
     )

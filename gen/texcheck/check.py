@@ -59,7 +59,8 @@ VARIATION = re.compile(r"\\(delta|Delta)(?![A-Za-z])\s*([^\s^_].*)")  # \delta Y
 # a layer's (an iterate's) symbol declared with its index above, W^l, a^{l-1}, \delta^L, x^{k+1}
 INDEX = r"(?:[A-SU-Za-z]|\\ell\b|\\tau\b)"  # a letter, not T (a transpose)
 LABEL = r"(?:[A-Za-z]{2,3})"  # W^{xh}, W^{hy}: a weight's label, braced
-LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?|{LABEL})\s*\}}|({INDEX}))")
+NUMBER = r"\d+"  # w^1, W^{2}: a label numbered above (a layer's weights, a component), declared so
+LAYER = re.compile(rf"(.+?)\s*\^\s*(?:\{{\s*({INDEX}\s*(?:[-+]\s*1)?|{LABEL}|{NUMBER})\s*\}}|({INDEX}|\d))")
 BOLD_WHOLE = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{(.*)\}")  # \mathbf{W^{xh}}: the name inside
 # a bold variable in a subscript (\Sigma_{\mathbf{x}\mathbf{y}}): the letters name the symbol where declared
 BOLD_SUBSCRIPT = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*([^{}]*?)\s*\}|(\\?[A-Za-z]+))")

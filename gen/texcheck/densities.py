@@ -62,7 +62,7 @@ def log_density(tree, scope):
         return params, body, isotropic(inner.args, scope)
     if not (isinstance(inner, Call) and inner.name in scope.defined):
         return None
-    definition = scope.defined[inner.name]
+    definition = scope.applied(inner)
     body = definition.tree
     if isinstance(body, str):
         return None
@@ -80,7 +80,7 @@ def same_density(tree, scope) -> None:
     inner = tree.args[0] if isinstance(tree, Call) and tree.name == "log" and len(tree.args) == 1 else tree
     if not (isinstance(inner, Call) and is_density(inner.name) and inner.name in scope.defined):
         return
-    params = scope.defined[inner.name].params
+    params = scope.applied(inner).params
     variable = inner.args[0] if inner.args else None
     other = (
         isinstance(variable, Name)

@@ -17,7 +17,7 @@ from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
 from ..expr.texindex import as_entry_name
 from ..expr.texmatrix import MatrixLiteral
-from ..expr.texnames import GRADIENT_NAME, WORDS, as_written
+from ..expr.texnames import GRADIENT_NAME, WORDS, as_written, optimum_kind
 from ..spec.keys import ENTRIES
 from ..spec.reader import Text
 from .abstract import abstracted
@@ -154,6 +154,7 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
     outcomes = implied(chain, outcomes, pairs, run)
     outcomes = [in_words(o, pairs[k], trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
     outcomes = [one_sided_gradient(o, trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
+    outcomes = [other_optima(o, trees[k : k + 2]) for k, o in enumerate(outcomes)]
     varied = varied_in(read_trees)
     return (
         outcomes,
@@ -378,14 +379,14 @@ def partial(parse, source, side):
         return None  # \frac{\partial f}{\partial X} g: a product, not a gradient
     start, end = top if side.text[top[0] : top[1]].strip() else rest
     name = as_entry_name(parse(variable, source.span(side.offset + top_end + bottom.end())))
-    if vectorised(name) and not side.text[rest[0] : rest[1]].strip():
-        lead = len(side.text[top[0] : top[1]]) - len(side.text[top[0] : top[1]].lstrip())
-        f = parse(side.text[top[0] : top[1]].strip(), source.span(side.offset + top[0] + lead))
-        return Jacobian(vectorised(name), f, 0)
+    lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
+    if vectorised(name):  # ∂f/∂xᵀ, ∂/∂xᵀ (Qx - c): the Jacobian, rows by f's entries
+        return Jacobian(
+            vectorised(name), parse(side.text[start:end].strip(), source.span(side.offset + start + lead)), 0
+        )
     squared, inverse = squared_variable(name), inverse_variable(name)  # ∂/∂σ², ∂/∂Σ^{-1}
     if not isinstance(name, Name) and not squared and not inverse:
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
-    lead = len(side.text[start:end]) - len(side.text[start:end].lstrip())
     f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
     return Gradient(squared or inverse or name.name, f, 0, squared=bool(squared))
 
@@ -479,8 +480,12 @@ def application(parse, source, side, scope):
 def linked(left, right, scope) -> tuple:
     """The two trees a link compares: as written, or for ``\\nabla_X f = G`` the identification
     ``d f = tr(Gᵀ dX)``; for a Jacobian ``d vec F = J d vec X``; for a Hessian, `gen.texcheck.second`."""
+    if objectives := optimised(left, right):  # \min_x F = \min_x G: equal where F = G
+        return objectives
     if {type(left), type(right)} == {Indexed, SecondOrder}:
         return (Reason("a second derivative compared with index notation: write one of them out"),) * 2
+    if {type(left), type(right)} == {Jacobian, SecondOrder}:  # ∂²f/∂x∂xᵀ = ∂/∂xᵀ (∇f): both derivatives
+        return (Reason("a second derivative compared with a Jacobian: write one of them out"),) * 2
     if isinstance(left, Indexed) or isinstance(right, Indexed):
         return left, right  # compared entry by entry (gen.texcheck.indices)
     if isinstance(left, SecondOrder) or isinstance(right, SecondOrder):
@@ -489,6 +494,10 @@ def linked(left, right, scope) -> tuple:
         values = tuple(gradient_value(t) for t in (left, right))
         return values if None not in values else ("a gradient compared with a Jacobian",) * 2
     for gradient, other, flipped in ((left, right, False), (right, left, True)):
+        named = flipped and isinstance(other, Name) and isinstance(gradient, (Gradient, Jacobian))
+        named = named and scope.lookup(other.name) is None and other.name not in scope.defined
+        if named and not used(other.name, [gradient.f]) and (value := gradient_value(gradient)):
+            return other, value  # g = ∂f/∂x, g written first and nowhere declared: its definition
         if isinstance(gradient, Jacobian) and not isinstance(other, (str, Gradient, Jacobian)):
             product = by_transpose(other, gradient.direction, scope, gradient.pos)
             pair = (Call("d", (gradient.f,), gradient.pos), product)
@@ -521,6 +530,22 @@ def linked(left, right, scope) -> tuple:
     return left, right
 
 
+def optimised(left, right) -> tuple | None:
+    """The objectives of two optima of one kind over one variable (``\\min_x F = \\min_x G``): equal
+    objectives have equal optima. None for anything else."""
+    optima = [t for t in (left, right) if isinstance(t, Call) and optimum_kind(t.name)]
+    return (left.args[0], right.args[0]) if len(optima) == 2 and left.name == right.name else None
+
+
+def other_optima(o: Outcome, sides: list) -> Outcome:
+    """Two optima whose objectives differ may still be equal (a constant dropped changes the minimum
+    but not where it is; a factor, both): not a ``does not follow``."""
+    if o.status != FALSE or optimised(*sides) is None:
+        return o
+    message = "the objectives differ; the optima may still agree (a constant or a factor dropped?)"
+    return replace(o, status="cannot check", message=f"{message}: compare the objectives")
+
+
 def gradient_value(tree):
     """``∇_X f`` as the value `gen.texcheck.gradients` evaluates; ``∂f/∂Xᵀ`` as its transpose
     (None for a Jacobian of vec's)."""
@@ -547,7 +572,7 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
         defines = said or o.status == SKIPPED and (o.message.startswith("a definition") or equation)
         named = named_gradients(*raw[k : k + 2])  # dz = ∂L/∂z: dz := ∂L/∂z, z's definition or not
         d = next(((name, (), as_value(raw[k + at])) for name, at in named.items()), None)  # as read
-        if defines and (d := d or definition(*pairs[k], elsewhere(pairs, k))):
+        if defines and (d := d or definition(*pairs[k], elsewhere(pairs, k), scope)):
             name, params, body = d
             if equation and not model_equation(name, pairs[k], scope):
                 continue
@@ -557,6 +582,8 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
             side = chain.links[k].right if right else chain.links[k].left
             written = (raw[k + 1] if right else raw[k]) if any(body is t for t in pairs[k]) else None
             body = written if isinstance(body, Indexed) else body  # read in index notation where used
+            if squared_variable(pairs[k][0] if right else pairs[k][1]):  # σ² = …: σ := √…
+                body = Call("sqrt", (body,), 0)
             text = Text(side.text, chain.source.span(side.offset))
             found[name] = Definition(params, text, body, equation, written, displayed=True)
     return found
@@ -683,7 +710,7 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             return outcome(chain, k, CANNOT, message)
     if claimed := next(filter(None, (claimed_gradient(side, scope) for side in (left, right))), None):
         return outcome(chain, k, CANNOT, claimed)
-    if (defined := definition(left, right, others)) and scope.lookup(defined[0]) is not None:
+    if (defined := definition(left, right, others, scope)) and scope.lookup(defined[0]) is not None:
         return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
     if defined:
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
@@ -718,15 +745,19 @@ def claimed_gradient(side, scope) -> str | None:
     return f"{said}; define % derivtex: {match['f']}(x) := <LaTeX>"
 
 
-def definition(left, right, others: list):
+def definition(left, right, others: list, scope):
     """(name, parameters, body) if one side is a name, or an undefined function of names, that
-    occurs nowhere else in the chain: ``\\Sigma = L L^T``, ``f(X) = \\operatorname{tr}(X)``."""
+    occurs nowhere else in the chain: ``\\Sigma = L L^T``, ``f(X) = \\operatorname{tr}(X)``; or, on the
+    left, the square of a name nothing declares (``\\sigma_B^2 = \\frac{1}{m}\\sum_i …``: σ_B its root)."""
     others = [t for t in others if not isinstance(t, str)]
     for lone, body in ((left, right), (right, left)):
         if found := log_density_definition(lone, [body, *others], undefined_call):  # \log p(x \mid \mu) = …
             return found
         if isinstance(lone, Name) and lone.name not in UNDEFINABLE and not used(lone.name, [body, *others]):
             return lone.name, (), body
+        root = squared_variable(lone) if lone is left else None
+        if root and scope.lookup(root) is None and not used(root, [body, *others]):
+            return root, (), body
         if (
             isinstance(lone, Call)
             and lone.name not in FUNCTIONS
@@ -778,7 +809,9 @@ def lone_differential(tree) -> str | None:
 
 
 def undefined_call(tree):
-    if isinstance(tree, Call) and tree.name not in {*FUNCTIONS, *KNOWN, GRADIENT_VALUE}:
+    if isinstance(tree, Call) and not (
+        tree.name in {*FUNCTIONS, *KNOWN, GRADIENT_VALUE} or optimum_kind(tree.name)
+    ):
         return tree
     return next((c for c in map(undefined_call, children(tree)) if c is not None), None)
 
@@ -829,7 +862,7 @@ def substitute(tree, scope, bound: dict, depth: int):
     if (
         isinstance(tree, Name) and tree.name in scope.defined and not constant(tree, scope)
     ):  # f alone: f(params)
-        return substitute(body_keeping(scope.defined[tree.name], kept), scope, kept, depth + 1)
+        return substitute(body_keeping(scope.applied(tree), kept), scope, kept, depth + 1)
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
     if base in scope.defined and tree.name not in scope.defined and base not in bound:
         return Call("d", (substitute(scope.parsed(base), scope, kept, depth + 1),), tree.pos)  # dY, Y := …
@@ -841,7 +874,7 @@ def substitute(tree, scope, bound: dict, depth: int):
     if isinstance(tree, Call) and tree.name[-1:] == "'" and tree.name[:-1] in scope.defined:  # σ'(z)
         return substitute(primed_applied(tree, scope), scope, bound, depth + 1)
     if isinstance(tree, Call) and tree.name in scope.defined:
-        definition = scope.defined[tree.name]
+        definition = scope.applied(tree)
         if definition.params and len(tree.args) != len(definition.params):  # k(x_i, x^*) of k(x) := …
             shown = as_written(tree.name)
             raise Uncheckable(
@@ -853,9 +886,7 @@ def substitute(tree, scope, bound: dict, depth: int):
             same := library_function(bare(definition.tree), *definition.params)
         ):
             return Call(same, tuple(args), tree.pos)  # \sigma(z) := 1/(1 + e^{-z}): entry by entry
-        return substitute(
-            scope.parsed(tree.name), scope, {**kept, **dict(zip(definition.params, args))}, depth + 1
-        )
+        return substitute(definition.tree, scope, {**kept, **dict(zip(definition.params, args))}, depth + 1)
     if isinstance(tree, Call) and (at := defined_variable(tree, scope, bound)):  # ∂L/∂z, z := Wx + b
         variable = tree.args[1]
         f = substitute(tree.args[0], scope, {**bound, variable.name: variable}, depth)

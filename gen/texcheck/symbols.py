@@ -52,6 +52,7 @@ class Definition:
     equation: bool = False  # the text's equation for a declared symbol: used where nothing is differentiated
     written: object = None  # a display's body as written, before the definitions it uses (links.body_keeping)
     displayed: bool = False  # made by a display (X = [...]): a later declaration of X declares X anew
+    earlier: tuple = ()  # the letter's definitions under other arguments (P(x_i|θ), then P(X|θ)): applied
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,17 @@ class Scope:
 
     def parsed(self, name: str):
         return self.defined[name].tree
+
+    def applied(self, tree) -> Definition:
+        """The definition ``tree``, a defined name alone or applied, uses. A letter the text defines
+        under several argument lists is several functions (a data set's likelihood ``P(X|θ) := ∏_i
+        P(x_i|θ)`` of a sample's density ``P(x_i|θ) := …``): the one written with these arguments, else
+        the last with as many (none for the name alone)."""
+        last = self.defined[tree.name]
+        args = tuple(a.name if isinstance(a, Name) else None for a in getattr(tree, "args", ()))
+        every = (last, *last.earlier)
+        exact = next((d for d in every if d.params == args), None)
+        return exact or next((d for d in every if len(d.params) == len(args)), last)
 
 
 def abstract_gradient(name: str, scope: Scope) -> Declared | None:
@@ -238,11 +250,13 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
             k for k, d in defined.items() if refers_to(tree, k, defined) and refers_to(d.tree, name, defined)
         }
         kept = {k: d for k, d in defined.items() if k not in loop}
-        return replace(scope, defined={**kept, name: Definition(params, text, tree)})
+        before = (kept[name], *kept[name].earlier) if name in kept else ()
+        earlier = tuple(d for d in before if d.params != params)  # P(X|θ) after P(x_i|θ): both hold
+        return replace(scope, defined={**kept, name: Definition(params, text, tree, earlier=earlier)})
     if ":" in item:
         names, what = item.split(":", 1)
         declared = declaration(what, span, f"line {span.line}")
-        sized = [n for n in listed(names) if not ones_sized(n, declared, parse, span)]  # \mathbf{1}: n
+        sized = [root(n, declared) for n in listed(names) if not ones_sized(n, declared, parse, span)]  # 1: n
         scope, sized = upstream_declared(scope, sized, declared, name_of, span)
         written = {name_of(n.strip(), span): n.strip() for n in sized}
         added = dict.fromkeys(written, declared)
@@ -313,6 +327,13 @@ def with_bolded(scope: Scope, written: dict) -> Scope:
     """``scope`` with the names of ``written`` (name → LaTeX) that were written with a bold subscript."""
     found = {name for name, latex in written.items() if BOLD_SUBSCRIPT.search(latex)}
     return replace(scope, bolded=scope.bolded | found) if found else scope
+
+
+def root(latex: str, declared: Declared) -> str:
+    """The name a declaration of ``latex`` declares: ``\\sigma^2: scalar`` (a variance) declares σ, a
+    number whose square is written; ``w^2: d`` is a symbol labelled 2 (never a vector squared)."""
+    squared = SQUARED.fullmatch(latex.strip())
+    return squared.group(1) + (squared.group(2) or "") if squared and declared.shape == () else latex
 
 
 def ones_sized(latex: str, declared: Declared, parse, span) -> bool:

@@ -13,7 +13,7 @@ starred matrix (U^*), one letter defined under two argument lists (P(X|θ) := �
 transposed function applied (x^H(t)), e^H of a vector e, a number above a declared name (w^1) and
 a declared variance (σ²: scalar), a norm squared before its subscript, optima (\\min_x, \\arg\\min_x)
 compared by their objectives, a display's name equal to a derivative or a squared name (σ² = …)
-defined. Every
+defined, a trace typed tr AB. Every
 expected status is worked by hand; the wrong variants differ by a sign, a factor or a transpose the
 hand can see."""
 
@@ -641,3 +641,14 @@ def test_a_name_written_first_equal_to_a_derivative_is_defined(tmp_path):
     wrong = wrong.replace("m \\sigma^2 =", "\\sigma^2 =")
     dnf = "does not follow"
     assert statuses(tmp_path, wrong) == ["skipped", dnf, "skipped", dnf, "skipped", dnf]
+
+
+def test_a_trace_typed_as_letters_before_a_matrix(tmp_path):
+    # CS229's notes type tr AB, trABA^TC: the trace of the product that follows. ∇_A tr AB = Bᵀ;
+    # ∇_{Aᵀ} tr ABAᵀC = (CAB + CᵀABᵀ)ᵀ = BᵀAᵀCᵀ + BAᵀC; tr θᵀXᵀXθ = ‖Xθ‖²
+    notes = "% derivtex: A, B, C: n x n; X: m x n; \\theta: n\n"
+    body = notes + "\\[ \\nabla_A tr AB = B^T \\]\n\\[ \\nabla_{A^T} trABA^TC = B^TA^TC^T+BA^TC \\]\n"
+    body += "\\[ tr\\theta^T X^T X \\theta = \\|X\\theta\\|^2 \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    wrong = body.replace("= B^T \\]", "= B \\]").replace("+BA^TC", "+BA^TC^T").replace("\\|X", "2\\|X")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow", "does not follow"]

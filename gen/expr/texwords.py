@@ -101,9 +101,9 @@ class Words:
 
     def opens(self, skip: int, word: str = "") -> bool:
         """Whether an argument opens after the ``skip`` letters: a bracket; after log, exp or tr typed as
-        letters none of which is a symbol, also a brace (``Tr{(V - WH)^T (V - WH)}``), and after log or
+        letters none of which is a symbol, also a brace (``Tr{(V - WH)^T (V - WH)}``), after log or
         exp a digit, a fraction or a Greek letter (``log\\phi``, ``log{\\frac{\\phi}{1-\\phi}}``: no
-        product l·o·g)."""
+        product l·o·g), and after tr a matrix's letter (``tr AB``: the product that follows)."""
         stack = self.stream.stack
         after = stack[-skip - 1] if len(stack) > skip else None
         if after is not None and word in ("log", "exp", "tr", "Tr") and not set(word) & set(self.names):
@@ -112,6 +112,11 @@ class Words:
                 or word in ("log", "exp")
                 and (after.kind == "digit" or after.is_cs("frac", "dfrac", "tfrac", *GREEK_NAMES))
             ):
+                return True
+            matrix = (
+                after.kind == "letter" and after.text.isupper() or after.is_cs(*GREEK_NAMES, *BOLD, *ACCENTS)
+            )
+            if word in ("tr", "Tr") and matrix:  # tr AB, trABA^TC, tr\theta^T X^T X\theta (CS229's notes)
                 return True
         return after is not None and (after.is_char("(", "[") or after.is_cs(*OPENING_SIZES))
 

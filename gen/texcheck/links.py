@@ -310,7 +310,7 @@ def read(parse, source, side, scope):
                 raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
             body = side.text[end:]
             start = side.offset + end + len(body) - len(body.lstrip())
-            f = applied_body(parse, source, replace(side, text=body.strip(), offset=start), scope)
+            f = parse(body.strip(), source.span(start))
             return Gradient(name, f, 0) if name else Jacobian(vectorised(variable), f, 0)  # ∇_{A^T} f
         if bare := by_its_argument(parse, source, side, scope):
             return bare
@@ -440,16 +440,6 @@ def by_its_argument(parse, source, side, scope):
 APPLIED = re.compile(
     r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z]|\\ell\b)|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
 )
-
-
-def applied_body(parse, source, body, scope):
-    """What ``\\nabla_A`` differentiates: ``f(A)`` of an f the text never writes out is f applied (not f
-    times A, a false shape error; the link then names the definition it needs); anything else as read."""
-    try:
-        applied = application(parse, source, body, scope)
-    except SpecError:  # \ell(x | \mu, \Sigma): the front end reads the bar
-        applied = None
-    return applied or parse(body.text, source.span(body.offset))
 
 
 def application(parse, source, side, scope):

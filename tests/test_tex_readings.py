@@ -13,7 +13,7 @@ starred matrix (U^*), one letter defined under two argument lists (P(X|θ) := �
 transposed function applied (x^H(t)), e^H of a vector e, a number above a declared name (w^1) and
 a declared variance (σ²: scalar), a norm squared before its subscript, optima (\\min_x, \\arg\\min_x)
 compared by their objectives, a display's name equal to a derivative or a squared name (σ² = …)
-defined, a trace typed tr AB. Every
+defined, a trace typed tr AB, the gradient of an f never written out applied (∇_{A^T} f(A)). Every
 expected status is worked by hand; the wrong variants differ by a sign, a factor or a transpose the
 hand can see."""
 
@@ -652,3 +652,16 @@ def test_a_trace_typed_as_letters_before_a_matrix(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
     wrong = body.replace("= B^T \\]", "= B \\]").replace("+BA^TC", "+BA^TC^T").replace("\\|X", "2\\|X")
     assert statuses(tmp_path, wrong) == ["does not follow", "does not follow", "does not follow"]
+
+
+def test_the_gradient_of_an_f_never_written_out_applied_to_the_variable(tmp_path):
+    # CS229's ∇_{Aᵀ} f(A) = (∇_A f(A))ᵀ holds for every f: with f never written out, f(A) is f applied,
+    # not f times A (a false shape error), and the link names the definition it needs; defined, checked
+    notes = "% derivtex: A, B: n x n\n"
+    body = "\\[ \\nabla_{A^T} f(A) = (\\nabla_{A} f(A))^T \\]\n"
+    outcomes = checked_in_paper(tmp_path, notes + body)
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert "% derivtex: f(X) := " in outcomes[0].message
+    defined = notes + "% derivtex: f(A) := \\operatorname{tr}(AB)\n"
+    assert statuses(tmp_path, defined + body) == ["ok"]
+    assert statuses(tmp_path, defined + body.replace("f(A))^T", "f(A))")) == ["does not follow"]

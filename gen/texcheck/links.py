@@ -49,6 +49,7 @@ from .rows import BECAUSE, CHECKED, Chain, closing
 from .second import SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, kind_of, names_in
 from .symmetry import symmetric_in
+from .undefined import undefined_letter
 from .values import UNDEFINED, Sides, compare, written_zero
 
 OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED = (
@@ -310,7 +311,7 @@ def read(parse, source, side, scope):
                 raise SpecError("\\nabla_X f: the subscript must be a symbol", source.span(side.offset))
             body = side.text[end:]
             start = side.offset + end + len(body) - len(body.lstrip())
-            f = parse(body.strip(), source.span(start))
+            f = applied_body(parse, source, replace(side, text=body.strip(), offset=start), scope)
             return Gradient(name, f, 0) if name else Jacobian(vectorised(variable), f, 0)  # ∇_{A^T} f
         if bare := by_its_argument(parse, source, side, scope):
             return bare
@@ -440,6 +441,16 @@ def by_its_argument(parse, source, side, scope):
 APPLIED = re.compile(
     r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z]|\\ell\b)|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
 )
+
+
+def applied_body(parse, source, body, scope):
+    """What ``\\nabla_A`` differentiates: ``f(A)`` of an f the text never writes out is f applied (not f
+    times A, a false shape error; the link then names the definition it needs); anything else as read."""
+    try:
+        applied = application(parse, source, body, scope)
+    except SpecError:  # \ell(x | \mu, \Sigma): the front end reads the bar
+        applied = None
+    return applied or parse(body.text, source.span(body.offset))
 
 
 def application(parse, source, side, scope):
@@ -728,9 +739,10 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = DECLARATIONS.get(missing.name, f"% derivtex: {missing.name}({params}) := <LaTeX>")
         declare = undeclared_density(missing.name, len(missing.args)) if is_density(missing.name) else declare
-        return outcome(
-            chain, k, CANNOT, f"{as_written(missing.name)}(...) is not defined: declare it, e.g. {declare}"
-        )
+        name, text = as_written(missing.name), f"{link.left.text}  {link.right.text}"
+        only = undefined_letter(text, scope) == missing.name  # L(w), never L alone: not a product by L
+        said = f"{name} is not defined, only applied" if only else f"{name}(...) is not defined"
+        return outcome(chain, k, CANNOT, f"{said}: declare it, e.g. {declare}")
     return outcome(chain, k, "pending", "")
 
 

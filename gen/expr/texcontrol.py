@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .parser import BinOp, Call, Name, Num, Postfix
+from .parser import BinOp, Call, Name, Neg, Num, Postfix
 from .texbars import (
     ELISIONS,
     SIZED_OPENINGS,
@@ -29,6 +29,7 @@ from .texnames import (
     BOLD,
     BOLD_OWN,
     CLOSERS,
+    COMPARED,
     CONVENIENCE,
     DROPPED_WITH_ARGUMENT,
     FUNCTION_CS,
@@ -219,7 +220,7 @@ def _bold(p, token: Tok):
     its neighbours, `gen.expr.ones`)."""
     tokens = unbraced(p.group_tokens())  # \mathbf{h_{t-1}}: the braces inside are the subscript's
     if [t.text for t in tokens] == ["1"]:
-        return Call("ones", (), token.pos)
+        return indicator(p, token) if indicator_ahead(p.stream.stack) else Call("ones", (), token.pos)
     own = f"{tokens[0].text}{BOLD_OWN}" if len(tokens) == 1 and tokens[0].kind == "letter" else None
     if own and any(n == own or n.startswith(f"{own}_") for n in p.names):  # \mathbf{y}_{m+1}, its own
         node = p.named((own, tokens[0].text), token)
@@ -336,17 +337,56 @@ def _indicator(p, token: Tok):
     if f"{letter}{BLACKBOARD}" in p.names:  # \mathbb{X}, a data matrix the text declares so
         return p.named((f"{letter}{BLACKBOARD}",), token)
     refuse_probability_word(p, letter, token)
-    if letter != "I":
+    if letter == "1" and not indicator_ahead(p.stream.stack):  # \mathbb{1}^T x: the vector of ones
+        return Call("ones", (), token.pos)
+    if letter not in ("I", "1"):
         raise p.error(f"\\mathbb{{{letter}}} is not understood here", token)
+    return indicator(p, token)
+
+
+BRACKETS = {"[": "]", "(": ")", "{": "}", "lbrace": "rbrace", "lbrack": "rbrack"}
+
+
+def indicator(p, token: Tok):
+    r"""``\mathbb{I}[x > c]``, ``\mathbf{1}[z < 0]``, ``\mathbb{1}\{x \geq c\}``, ``\mathbb{1}_{x > c}``
+    (``\mathbb{I}^{\circ}[…]`` too): the step, 1 where x is above c (below: where -x is above -c)."""
     if p.peek().is_char("^"):
         p.next()
         p.group_tokens()
-    p.expect("[", "'[' after the indicator \\mathbb{I}")
+    if p.accept("_"):  # the subscript's group, read to its end
+        group = p.group_tokens()
+        closing = Tok("stop", "", group[-1].pos + len(group[-1].text) if group else token.pos)
+        p.stream.push([*group, closing])
+    elif (opening := p.next()).text in BRACKETS and opening.kind in ("char", "cs"):
+        closing = Tok(opening.kind, BRACKETS[opening.text], opening.pos)
+    else:
+        raise p.error(f"expected '[' after the indicator {token.shown()}, found {opening.shown()}", opening)
     x = p.nested(p.sum)
-    p.expect(">", "'>' in the indicator \\mathbb{I}[x > c]")
+    compared = p.next()
+    if compared.kind not in ("char", "cs") or compared.text not in COMPARED:
+        raise p.error(f"expected '>' or '<' in the indicator {token.shown()}, found {compared.shown()}")
     c = p.nested(p.sum)
-    p.expect("]", "']' to close the indicator")
-    return Call("step", (x, c), token.pos)
+    if (shut := p.next()).kind != closing.kind or shut.text != closing.text:
+        raise p.error(f"expected {closing.shown()} to close the indicator, found {shut.shown()}", shut)
+    above = COMPARED[compared.text] == ">"
+    return Call("step", (x, c) if above else (Neg(x, x.pos), Neg(c, c.pos)), token.pos)
+
+
+def indicator_ahead(stack: list[Tok]) -> bool:
+    r"""Whether the bracket or subscript that opens next (the top of ``stack``) compares two sides at
+    its own level: ``\mathbf{1}[z > 0]`` is an indicator; ``\mathbf{1}_n``, ``\mathbf{1}(x - y)`` not."""
+    tokens = [t for t in reversed(stack) if not (t.kind == "cs" and t.text in SIZES)]
+    if tokens[:1] and tokens[0].is_char("_"):
+        tokens = tokens[1:]
+    depth = 0
+    for token in tokens:
+        opens = token.kind in ("char", "cs") and token.text in BRACKETS
+        depth += opens - (token.kind in ("char", "cs") and token.text in BRACKETS.values())
+        if depth <= 0:
+            return False
+        if depth == 1 and token.kind in ("char", "cs") and token.text in COMPARED:
+            return True
+    return False
 
 
 def _operator(p, token: Tok):

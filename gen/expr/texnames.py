@@ -180,7 +180,15 @@ REFUSED = {
 }
 
 CLOSER_NAMES = {")": ("rparen",), "]": ("rbrack",), "}": ("rbrace", "}"), "|": ("rvert", "vert")}
-CLOSERS = frozenset({"rVert", "rvert", "rangle", "rbrace", "rbrack", "rparen", "}", "right"})
+# an indicator's comparisons (``\mathbb{1}[x \geq c]``): ≥ and ≤ read as > and <, which differ only
+# where the sides are equal; as control sequences they end the side before them, as closers do
+COMPARED = {
+    **dict.fromkeys((">", "gt", "geq", "ge", "geqslant"), ">"),
+    **dict.fromkeys(("<", "lt", "leq", "le", "leqslant"), "<"),
+}
+CLOSERS = frozenset({"rVert", "rvert", "rangle", "rbrace", "rbrack", "rparen", "}", "right"}) | {
+    c for c in COMPARED if c.isalpha()
+}
 
 
 # The letters papers name an activation or a scalar function with: f'(x) is its derivative

@@ -57,11 +57,18 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
         opened = lambda t, f=f, b=base, g=opaque: mapped(  # noqa: E731 — ∂L/∂u, alone or inside: G_u
             by_variable(t, f, b, g, gradient_class), lambda node: inside_value(node, f, b, g)
         )
-        derived = {name: replace(scope.defined[name], tree=opened(scope.parsed(name))) for name in named}
+        derived = {name: opened_definition(scope.defined[name], opened) for name in named}
         scope = replace(scope, defined={**scope.defined, **derived, f: definition})
         trees = [opened(t) for t in trees]
         through |= variables
     return trees, scope, frozenset(through)
+
+
+def opened_definition(definition, opened):
+    """A definition with the loss's gradients in it opened, as expanded and as written."""
+    written = definition.written
+    readable = written is not None and not isinstance(written, str)
+    return replace(definition, tree=opened(definition.tree), written=opened(written) if readable else written)
 
 
 def derivatives(tree, scope, gradient_class) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from .conditions import as_conditions, prose_cue, solving_after, unknowns_of
 from .conventions import stated as convention_stated
 from .document import Event, Source, read_events
 from .jacobians import layout_stated
-from .links import FALSE, SKIPPED, Outcome, check_chain
+from .links import FALSE, NOT_UNDERSTOOD, SHAPE, SKIPPED, Outcome, check_chain
 from .properties import with_shapes_kept
 from .prose import defined_in_braces, defined_in_prose
 from .rows import chains, last_side, mathematics, statements_of
@@ -275,12 +275,14 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):
     # X \\in \\mathbb{R}^{n} in a display too, outside its reason column
-    scope = on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
+    before, scope = scope, on_prose(scope, replace(event, text=mathematics(event)), base, parse, name_of)[0]
+    scope = replace(scope, remarked=frozenset(n for n in scope.prose if before.lookup(n) is None))
     span_at = lambda offset: event.source.span(event.offset + offset)  # noqa: E731
     scope = defined_in_braces(scope, event.text, applying(parse, scope), name_of, span_at)
     found, defined, solving, unknowns = [], dict(scope.defined), scope.solving, scope.unknowns
     made, failed = [], []  # each statement's definitions; (k, chain, scope) of those that failed
-    for k, chain in enumerate(chains(event)):
+    every = chains(event)
+    for k, chain in enumerate(every):
         here = replace(scope, defined=dict(defined), solving=solving)  # as it stands here: a copy
         outcomes, definitions, varied, checked = continued(
             chain, here, applying(parse, here), event, first=k == 0
@@ -294,11 +296,11 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
         defined.update(definitions)
         made.append(definitions)
-        if any(o.status == FALSE for o in outcomes) and not solving:
+        if any(o.status in (FALSE, NOT_UNDERSTOOD, SHAPE) for o in outcomes) and not solving:
             failed.append((k, chain, here))
     for k, chain, here in failed:  # f = \\|Y\\|^2 \\quad Y = XW: the statements beside say where Y is from
-        beside = [d for (line, _), d in zip(found[k + 1 :], made[k + 1 :]) if line == found[k][0]]
-        if later := {name: d for after in beside for name, d in after.items()}:
+        beside = [made[j] for j in besides(k, every, [line for line, _ in found])]
+        if later := {name: d for after in beside for name, d in after.items() if name not in here.defined}:
             where = replace(here, defined={**here.defined, **later})
             outcomes = continued(chain, where, applying(parse, where), event, first=k == 0)[0]
             found[k] = (found[k][0], tuple(explained(chain, outcomes, where)))
@@ -308,6 +310,28 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     return replace(
         scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier
     ), found
+
+
+def besides(k: int, every: list, lines: list) -> list[int]:
+    """The statements after chain k on its line, or joined to it by a comma or a ``\\quad`` (``…],
+    \\quad \\delta_j = …`` on the next line): where the symbols chain k uses are from."""
+    out = []
+    for j in range(k + 1, len(every)):
+        if not (lines[j] == lines[k] or joined(every[j - 1], every[j])):
+            break
+        out.append(j)
+    return out
+
+
+# what joins a statement to the one before it as a "where" clause: a comma, \quad, \text{where}
+WHERE = re.compile(r"(?:[\s,;]|\\q?quad\b|\\[,;:!]|\\text\s*\{\s*(?:where|with)\s*\}|%[^\n]*)*")
+
+
+def joined(before, after) -> bool:
+    last = before.links[-1].right
+    between = before.source.text[last.offset + len(last.text) : after.links[0].left.offset]
+    separated = "," in between or "quad" in between or "text" in between
+    return separated and WHERE.fullmatch(between) is not None
 
 
 def reread(defined: dict, functions: set, parse, scope: Scope) -> dict:

@@ -16,19 +16,32 @@ from .indexnodes import Uncheckable
 
 SOFTMAX = "softmax"
 
+# the piecewise functions, each piece analytic: the piece chosen by the real part, so that the complex
+# step differentiates the piece the point is on (a random point never falls on a kink); max(Z, 0) and
+# the step 1[Z > c] compare each entry with a number
+PIECES = {
+    "max": lambda x, c: np.where(x.real > c.real, x, c),
+    "min": lambda x, c: np.where(x.real < c.real, x, c),
+    "step": lambda x, c: np.where(x.real > c.real, 1.0, 0.0),
+    "relu": lambda x: np.where(x.real > 0, x, 0.0),
+    "abs": lambda x: np.where(x.real < 0, -x, x),
+    "sign": lambda x: np.sign(x.real),
+}
+
 
 def is_defined(tree, scope) -> bool:
     """Whether ``tree`` applies a function the text defines (with parameters, or a name it defines)."""
     return isinstance(tree, Call) and tree.name in scope.defined
 
 
-def applied(tree: Call, scope):
-    """The definition's body with its parameters replaced by ``tree``'s arguments."""
+def applied(tree: Call, scope, kept=frozenset()):
+    """The definition's body with its parameters replaced by ``tree``'s arguments (the ``kept`` names,
+    the variable of a derivative, as they are)."""
     from ..errors import SpecError
     from .links import expanded
 
     try:
-        return expanded(tree, scope)
+        return expanded(tree, scope, kept)
     except SpecError as error:  # a definition the front end could not read, or nested too deep
         raise Uncheckable(getattr(error, "message", str(error))) from error
 

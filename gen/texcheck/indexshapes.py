@@ -13,7 +13,7 @@ from ..expr.texindex import Entry, IndexSum
 from ..expr.texnames import as_written
 from .indexfamilies import Member, bound_range
 from .indexfamilies import sized as declared_with_shape
-from .indexfunctions import SOFTMAX, softmax_shape
+from .indexfunctions import PIECES, SOFTMAX, softmax_shape
 from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
 from .shapes import GREEK
 from .symbols import one_apart
@@ -276,6 +276,9 @@ class Shapes:
         if node.name == "hadamard" and len(shapes) == 2:  # σ'(z) = hadamard(σ(z), σ(-z))
             for a, b in zip(*shapes):
                 self.dims.union(a, b, "an entrywise product needs two matrices of one shape")
+            return shapes[0]
+        if node.name in PIECES and len(shapes) == 2:  # max(Z, 0): each entry against a number
+            self.scalar(shapes[1], f"{node.name}(X, c) compares each entry of X with a number c")
             return shapes[0]
         function = FUNCTIONS[node.name]
         if function.entrywise and len(shapes) == 1 and not function.parameters:

@@ -13,7 +13,7 @@ from ..expr.texindex import Entry, IndexSum
 from ..verify.domains import ENTRIES, draw_value, entries_of
 from .conventions import COOKBOOK
 from .indexfamilies import Member, counts
-from .indexfunctions import SOFTMAX, softmax_of
+from .indexfunctions import PIECES, SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
 from .indexshapes import Key, Shapes
 from .inverses import shown
@@ -132,7 +132,8 @@ class Evaluator:
         a, b = self.of(node.left, env), self.of(node.right, env)
         x, y, keys = joined(a, b)
         if node.op in ("+", "-", ".*"):
-            if a.matrix != b.matrix and node.op != ".*" and self.added == "identity":
+            square = all(m[0] == m[1] for m in (a.matrix, b.matrix))  # c + X times I: only of a square X
+            if a.matrix != b.matrix and node.op != ".*" and self.added == "identity" and square:
                 x, y = (v * np.eye(max(a.matrix + b.matrix)) if v.shape[-2:] == (1, 1) else v for v in (x, y))
             elif a.matrix != b.matrix and self.added is None:
                 number_added(a.matrix, b.matrix)
@@ -181,6 +182,11 @@ class Evaluator:
         if node.name == "hadamard":
             x, y, keys = joined(v, self.of(node.args[1], env))
             return Value(x * y, keys)
+        if pieces := PIECES.get(node.name):  # max(Z, 0), |x|: on the piece the point is on
+            if len(node.args) == 1:
+                return Value(pieces(v.data), v.keys)
+            x, c, keys = joined(v, self.of(node.args[1], env))
+            return Value(pieces(x, c), keys)
         function = FUNCTIONS[node.name]
         if (
             function.matrix_function

@@ -436,7 +436,8 @@ class Resolver:
                 return body
             kept = tree.name in self.kept or (split(tree.name) or ("",))[0] in self.kept  # y_i, y kept
             if tree.name in self.scope.defined and not kept:  # J := -\sum_k …, c_k := vᵀx_k: its body
-                return self.expanded(tree.name, self.scope.parsed(tree.name))
+                body = self.scope.body(self.scope.defined[tree.name], self.kept)
+                return self.expanded(tree.name, body)
             if (family := member(tree.name, tree.pos, self.scope, self.bound, self.members)) is not None:
                 return family  # x_i: d, inside a sum over i
             if is_delta(tree.name, self.symbols):
@@ -468,7 +469,7 @@ class Resolver:
         if isinstance(tree, Call) and tree.name[-1:] == "'" and tree.name[:-1] in self.scope.defined:
             return self.node(primed_applied(tree, self.scope))  # σ'(z_j), σ the text's
         if is_defined(tree, self.scope):  # s(x)_i with s(x) := …: the entry of its value
-            return self.node(applied(tree, self.scope))
+            return self.node(applied(tree, self.scope, self.kept))
         if isinstance(tree, Call) and tree.name == GRADIENT_VALUE and isinstance(tree.args[1], Name):
             f, variable, *_ = tree.args  # ∂y_i/∂γ inside a side: the derivative by the whole variable
             return self.derivative(variable.name, self.keeping(variable.name, f), tree.pos)
@@ -543,6 +544,8 @@ class Resolver:
         """A defined name's body, read here (never through itself: a := f(b), b := g(a))."""
         if name in self.expanding:
             raise NotUnderstood(f"{name} is defined through itself")
+        if isinstance(body, str):  # a definition that cannot be read (links.definitions)
+            raise Uncheckable(body)
         self.expanding.add(name)
         try:
             return self.node(body)
@@ -580,11 +583,22 @@ def defined_in_index_notation(left, right, others: list, undefinable) -> str | N
     left, where a definition writes it: a name alone on the right is a result claimed."""
     from .shapes import names_in
 
-    if not (isinstance(left, Name) and isinstance(right, Indexed)) or left.name in undefinable:
+    name = left.name if isinstance(left, Name) else entry_defined(left)  # Σ; y_j, of y
+    if not (name and isinstance(right, Indexed)) or name in undefinable:
         return None
+    whole = left.name if isinstance(left, Name) else left.tree.operand.name
     written = {n.name for n in nodes(right.tree) if isinstance(n, Name)}
-    if left.name not in written and not any(left.name in names_in(t) for t in others):
-        return left.name
+    if not {name, whole} & written and not any({name, whole} & set(names_in(t)) for t in others):
+        return name
+    return None
+
+
+def entry_defined(side) -> str | None:
+    r"""``y_j`` where a side is the entry y_j of a vector alone (``y_j = \gamma_j \hat{x}_j + \beta_j``, y
+    known as a vector from its gradient's declaration): the name its entries are defined under."""
+    tree = side.tree if isinstance(side, Indexed) else None
+    if isinstance(tree, Entry) and isinstance(tree.operand, Name) and all(i.isalpha() for i in tree.indices):
+        return f"{tree.operand.name}_{''.join(tree.indices)}"
     return None
 
 

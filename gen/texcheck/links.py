@@ -36,11 +36,19 @@ from .densities import (
     squared_variable,
     undeclared_density,
 )
+from .einstein import literal_free
 from .expectations import SAMPLE, averaged, more_draws
 from .indexfamilies import Member
 from .indexnodes import Derivative, bare, split
 from .indexnodes import nodes as index_nodes
-from .indices import Indexed, check_link, defined_in_index_notation, marked, one_sided_family
+from .indices import (
+    Indexed,
+    check_link,
+    defined_in_index_notation,
+    entry_defined,
+    marked,
+    one_sided_family,
+)
 from .inverses import by_inverses, inverse_variable
 from .jacobians import by_transpose, identified, is_vector, negated, negation, undecided_layouts
 from .library import library_function, primed_applied
@@ -116,6 +124,9 @@ def check_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozen
 def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozenset]:
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     raw = [read(parse, chain.source, s, scope) for s in sides]
+    if sized_d(raw, scope):  # \frac{1}{d\sigma} beside ∂L/∂x_j, x ∈ R^d: d times σ
+        sized = lambda text, span: parse(text, span, frozenset("d"))  # noqa: E731
+        raw = [read(sized, chain.source, s, scope) for s in sides]
     raw, scope = by_inverses(raw, scope, chain.source.span(sides[0].offset))  # ∂/∂Σ^{-1}: Σ := (Σ^{-1})^{-1}
     read_trees, abstract = raw, frozenset()
     if not any(isinstance(t, SecondOrder) for t in read_trees):  # first derivatives only: L ≈ tr(Gᵀa)
@@ -592,12 +603,21 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
             right = body is pairs[k][1]
             side = chain.links[k].right if right else chain.links[k].left
             written = (raw[k + 1] if right else raw[k]) if any(body is t for t in pairs[k]) else None
+            stray = literal_free(body.tree) - set(indices_of(name)) if isinstance(body, Indexed) else ()
             body = written if isinstance(body, Indexed) else body  # read in index notation where used
             if squared_variable(pairs[k][0] if right else pairs[k][1]):  # σ² = …: σ := √…
                 body = Call("sqrt", (body,), 0)
+            if stray:  # μ_l := \frac1N \sum_p h_{pj}: read with j free, it would fail a right step
+                said = f"{as_written(name)} is defined with the index {min(stray)} free"
+                body = written = f"{said}, which it does not carry (a typo in its definition?)"
             text = Text(side.text, chain.source.span(side.offset))
             found[name] = Definition(params, text, body, equation, written, displayed=True)
     return found
+
+
+def indices_of(name: str) -> tuple:
+    """The indices a defined name carries (``mu_l``: l), none for a name alone."""
+    return (split(name) or ("", ()))[1]
 
 
 def model_equation(name: str, pair: tuple, scope) -> bool:
@@ -705,8 +725,14 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             status = next((s for kind, s in SIDE_STATUS if isinstance(tree, kind)), NOT_UNDERSTOOD)
             return outcome(chain, k, status, str(tree))
     if isinstance(left, Indexed) or isinstance(right, Indexed):
+        root = squared_variable(left) if isinstance(right, Indexed) else None
+        if root and scope.lookup(root) is None and not used(root, [right, *elsewhere(pairs, k)]):
+            message = f"a definition of {root}, its square, not an identity (in index notation)"
+            return outcome(chain, k, SKIPPED, message)
         if name := defined_in_index_notation(left, right, elsewhere(pairs, k), UNDEFINABLE):
-            declared = scope.lookup(name) is not None
+            whole = (split(name) or (name,))[0]  # x̂_i of a declared x̂; y_j of ∂L/∂y declared: forward
+            forward = any(whole in variables for variables in scope.upstream.values())
+            declared = scope.lookup(name) or scope.lookup(whole) and not forward
             what = f"an equation for {name}, a declared symbol," if declared else f"a definition of {name},"
             return outcome(chain, k, SKIPPED, f"{what} not an identity (in index notation)")
         status, message, figure = check_link(left, right, scope)
@@ -721,7 +747,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             return outcome(chain, k, CANNOT, message)
     if claimed := next(filter(None, (claimed_gradient(side, scope) for side in (left, right))), None):
         return outcome(chain, k, CANNOT, claimed)
-    if (defined := definition(left, right, others, scope)) and scope.lookup(defined[0]) is not None:
+    declared = (defined := definition(left, right, others, scope)) and scope.lookup(defined[0]) is not None
+    if declared and defined[0] not in scope.remarked:  # P = softmax(Z), P ∈ R^{B×C}: a shape remarked
         return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
     if defined:
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
@@ -767,6 +794,9 @@ def definition(left, right, others: list, scope):
             return found
         if isinstance(lone, Name) and lone.name not in UNDEFINABLE and not used(lone.name, [body, *others]):
             return lone.name, (), body
+        if lone is left and entry_defined(lone):  # y_j = γ_j x̂_j + β_j
+            if entry := defined_in_index_notation(lone, body, others, UNDEFINABLE):
+                return entry, (), body
         root = squared_variable(lone) if lone is left else None
         if root and scope.lookup(root) is None and not used(root, [body, *others]):
             return root, (), body
@@ -858,9 +888,10 @@ def defined_variable(tree, scope, bound: dict):
     return Name(variable.name, variable.pos) if usable and variable.name not in bound else None
 
 
-def expanded(tree, scope):
-    """``tree`` with the defined names and functions replaced by their definitions (depth-bounded)."""
-    return substitute(tree, scope, {}, 0)
+def expanded(tree, scope, kept=frozenset()):
+    """``tree`` with the defined names and functions replaced by their definitions (depth-bounded), but
+    the ``kept`` names."""
+    return substitute(tree, scope, {name: Name(name, 0) for name in kept}, 0)
 
 
 def substitute(tree, scope, bound: dict, depth: int):
@@ -874,7 +905,7 @@ def substitute(tree, scope, bound: dict, depth: int):
     if (
         isinstance(tree, Name) and tree.name in scope.defined and not constant(tree, scope)
     ):  # f alone: f(params)
-        return substitute(body_keeping(scope.applied(tree), kept), scope, kept, depth + 1)
+        return substitute(scope.body(scope.applied(tree), kept), scope, kept, depth + 1)
     base = tree.name[1:] if isinstance(tree, Name) and tree.name[:1] == "d" else None
     if base in scope.defined and tree.name not in scope.defined and base not in bound:
         return Call("d", (substitute(scope.parsed(base), scope, kept, depth + 1),), tree.pos)  # dY, Y := …
@@ -919,15 +950,6 @@ def constant(name: Name, scope) -> bool:
     function of that letter (a policy π(a | s, θ) := … \\sqrt{2\\pi}): applied, the function; alone,
     the number."""
     return name.name in CONSTANTS and bool(scope.defined[name.name].params)
-
-
-def body_keeping(definition, kept: dict):
-    """A definition's body as expanded where it was made (later definitions do not change it), or,
-    where a name it was written with is kept (∂L/∂z, with a := σ(z) and z := Wx + b), as written."""
-    written = definition.written
-    if written is None or isinstance(written, str) or not any(k in names_in(written) for k in kept):
-        return definition.tree
-    return written
 
 
 def without_zero(tree):
@@ -1045,6 +1067,20 @@ def sized_by(trees: list, sizes: set, inferred) -> dict:
     had = {d for shape in inferred.shapes.values() for d in shape}
     used = {n.name for t in trees for n in index_nodes(t) if isinstance(n, Name) and n.name in sizes}
     return {f"{n}{SAMPLE}size": (n,) for n in sorted(used - had)}
+
+
+def sized_d(trees: list, scope) -> bool:
+    r"""Whether the d the sides read as differentials (``\frac{1}{d\sigma}``, ``d\,\delta_j``) is the
+    size d the text declares (``x: d``): the chain differentiates with ∂ or ∇, and none of the
+    differentials is of what it differentiates by (dx beside ∂f/∂x: the identification, a differential)."""
+    if "d" not in scope.dimensions() or scope.lookup("d") is not None or "d" in scope.defined:
+        return False
+    read = [t for t in trees if not isinstance(t, str)]
+    variables = {(split(v) or (v,))[0] for v in varied_in([t for t in read if isinstance(t, Gradient)])}
+    written = {n[1:] for t in read for n in names_in(t) if is_differential(n, {})}
+    applied = any(isinstance(n, Call) and n.name == "d" for t in read for n in index_nodes(t))
+    differentials = {(split(n) or (n,))[0] for n in written}
+    return bool(variables) and bool(differentials or applied) and not differentials & variables
 
 
 def is_differential(name: str, declared: dict) -> bool:

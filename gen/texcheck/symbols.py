@@ -22,6 +22,7 @@ from ..spec.reader import Text
 from .applied import applicable, known_forms
 from .expectations import DRAWS, RANDOM, base
 from .indexnodes import bare, mapped, nodes
+from .undefined import unknown_applied
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
@@ -50,7 +51,7 @@ class Definition:
     body: Text
     tree: object  # the body's AST
     equation: bool = False  # the text's equation for a declared symbol: used where nothing is differentiated
-    written: object = None  # a display's body as written, before the definitions it uses (links.body_keeping)
+    written: object = None  # a display's body as written, before the definitions it uses (Scope.body)
     displayed: bool = False  # made by a display (X = [...]): a later declaration of X declares X anew
     earlier: tuple = ()  # the letter's definitions under other arguments (P(x_i|θ), then P(X|θ)): applied
 
@@ -73,6 +74,7 @@ class Scope:
     draws: int = DRAWS  # the values each random symbol takes in an expectation (expectations.more_draws)
     earlier: tuple = ()  # (file, running side, last side, its chain's head): what "= …" goes on from
     varied: frozenset = frozenset()  # the names the section differentiates by (links.model_equation)
+    remarked: frozenset = frozenset()  # declared first by the display being read (links.first_look)
     bolded: frozenset = (
         frozenset()
     )  # declared with a bold subscript, \Sigma_{\mathbf{xy}} (applied.known_forms)
@@ -97,6 +99,24 @@ class Scope:
 
     def parsed(self, name: str):
         return self.defined[name].tree
+
+    def body(self, definition: Definition, kept) -> object:
+        """A definition's body as expanded where it was made (later definitions do not change it), or,
+        where it was written with a name kept, itself or through the definitions it names (∂L/∂z with
+        L := ℓ(a), a := σ(z) and z := Wx + b: L by z), as written."""
+        return definition.written if self.reaches(definition, kept, 0) else definition.tree
+
+    def reaches(self, definition: Definition, kept, depth: int) -> bool:
+        """Whether a definition as written names a kept name, itself or through the definitions it
+        names; not through one that applies a letter nothing defines (a := g^{[l]}(z), g times z?)."""
+        written = definition.written
+        if written is None or isinstance(written, str) or depth > 20:  # 20: as deep as definitions expand
+            return False
+        if unknown_applied(definition.body.value, self):
+            return False
+        names = {n.name for n in nodes(written) if isinstance(n, Name)}
+        through = (self.defined[n] for n in names if n in self.defined)
+        return not names.isdisjoint(kept) or any(self.reaches(d, kept, depth + 1) for d in through)
 
     def applied(self, tree) -> Definition:
         """The definition ``tree``, a defined name alone or applied, uses. A letter the text defines
@@ -149,7 +169,9 @@ def applying(parse, scope):
     names declared with a time step (``x(n)``: a symbol, not x applied to n), and a derivative by a
     declared subscripted symbol as one by it (`by_declared`)."""
     functions, names = applicable(scope.defined), known_forms(scope)
-    return lambda text, span: by_declared(parse(text, span, functions=functions, names=names), scope)
+    return lambda text, span, more=frozenset(): by_declared(
+        parse(text, span, functions=functions, names=names | more), scope
+    )
 
 
 def by_declared(tree, scope):

@@ -124,6 +124,22 @@ def matrix_shape(letter: str, scope) -> str | None:
 APPLIED = re.compile(r"(?<![\\A-Za-z_^{}])(?P<letter>[A-Za-z])\s*(?:\\left\s*)?\(")
 
 
+SCRIPTS_BEFORE_BRACKET = re.compile(  # g^{[l]}(: the letter g, its label dropped
+    r"(?<![\\A-Za-z])([A-Za-z])(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))+(?=\s*(?:\\left\s*)?\()"
+)
+
+
+def unknown_applied(text: str, scope) -> str | None:
+    """A letter ``text`` applies (``g^{[l]}(z^{[l]})``, its scripts a label) that it only ever writes
+    applied and nothing declares or defines: a function the text names, read as a product (g times z)."""
+    unscripted = SCRIPTS_BEFORE_BRACKET.sub(r"\1", text)
+    for match in APPLIED.finditer(unscripted):
+        letter = match["letter"]
+        if letter not in "ed" and only_applied(letter, unscripted, scope):  # e(…), d(…): a number, a change
+            return letter
+    return None
+
+
 def applied_in_definition(text: str, scope) -> str | None:
     """A function the link applies whose definition applies a letter nothing declares or defines
     (``g(y) := f(Ay)``, f never written out): the body reads f times Ay, which need not fit."""

@@ -778,3 +778,19 @@ def test_a_size_named_d_leaves_differentials_alone(tmp_path):
 \[ d\operatorname{tr}(X^{-1}) = \operatorname{tr}(X^{-2} dX) \]
 """
     assert statuses(tmp_path, body) == ["ok", "ok", "does not follow"]
+
+
+def test_a_word_in_text_differentiated_or_multiplied_is_a_name(tmp_path):
+    # fumishiki/zenn's attention notes (held out) name matrices \text{attn}, \text{out}: a word the
+    # display differentiates by or multiplies is a name wherever it is written there, not a remark
+    # (blanked, ∂L/∂\text{attn} was an empty expression); out := attn·V, so ∂L/∂attn = ∂L/∂out Vᵀ
+    # and ∂L/∂V = attnᵀ ∂L/∂out (the product rule of a matrix product, any upstream gradient)
+    body = r"""% derivtex: \text{attn}: n x n; V: n x d
+% derivtex: \text{out} := \text{attn} \cdot V
+% derivtex: \frac{\partial L}{\partial \text{out}}: n x d
+$$ \frac{\partial L}{\partial \text{attn}} = \frac{\partial L}{\partial \text{out}} \cdot V^\top $$
+$$ \frac{\partial L}{\partial V} = \text{attn}^\top \cdot \frac{\partial L}{\partial \text{out}} $$
+$$ \frac{\partial L}{\partial V} = \text{attn} \cdot \frac{\partial L}{\partial \text{out}} $$
+$$ \text{attn} V = \text{attn} \cdot V \quad \text{as written} $$
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok", "does not follow", "ok"]

@@ -47,6 +47,9 @@ OVERLAPS = re.compile(
 )
 MATH_SHIFT = re.compile(r"(?<!\\)\$")  # $…$ inside a display: a box's own mathematics, the same
 ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # MSE, RSS, ELBO: a name, not a remark
+# a word differentiated by or multiplied (\partial \text{attn}, \text{attn} \cdot V): a name, not a remark
+OPERAND_BEFORE = re.compile(r"\\partial\s*$")
+OPERAND_AFTER = re.compile(r"\s*(?:\\(?:cdot|odot|times|circ|oslash)(?![A-Za-z])|[*/])")
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 # a row's label in a cell of its own: \text{Mah Distance}:, \mathrm{Parallel\ training:}
 LABEL = re.compile(r"\\(?:text|mbox|textrm|textit|textbf|textnormal|mathrm|hbox)\s*\{[^{}]*\}\s*[:：]?")
@@ -168,6 +171,19 @@ def unbraced(body: str) -> str:
     return blank(blank(body, end - 1, end), start, start + 1) if not body[end:].strip() else body
 
 
+def operand_words(body: str) -> set[str]:
+    """The words ``\\text{…}`` writes as a quantity somewhere in ``body`` (`OPERAND_BEFORE`,
+    `OPERAND_AFTER`): names wherever written, not remarks."""
+    found = set()
+    for match in REMARK.finditer(body):
+        end = closing(body, match.end())
+        inside = body[match.end() : end - 1].strip()
+        operand = OPERAND_BEFORE.search(body[: match.start()]) or OPERAND_AFTER.match(body[end:])
+        if inside.isalpha() and operand:
+            found.add(inside)
+    return found
+
+
 def open_at_end(text: str) -> bool:
     """Whether a bracket opened in ``text`` is still open at its end (the row goes on below)."""
     return (depths(text + " ")[-1]) > 0
@@ -177,6 +193,7 @@ def cleaned(body: str) -> tuple[str, list[str]]:
     """``body`` with what is not mathematics blanked, and the remarks taken out (in order)."""
     remarks, at = [], 0
     body = STRAY.sub(" ", body)  # kramdown's "\\\ " row break: the third backslash is a space
+    operands = operand_words(body)
     for pattern in (INTERTEXT, REMARK):
         while match := pattern.search(body, at if pattern is REMARK else 0):
             end = closing(body, match.end())
@@ -186,7 +203,7 @@ def cleaned(body: str) -> tuple[str, list[str]]:
             scripted = word and (in_script or re.match(r"\s*[_^]", body[end:]))  # \text{ net }_{t}: a name
             inside = body[match.end() : end - 1].strip()
             acronym = ACRONYM.fullmatch(inside)  # \text{MSE} = …, \nabla_w \text{MSE}: a quantity's name
-            if pattern is REMARK and (inside in OPERATOR_NAMES or scripted or acronym):
+            if pattern is REMARK and (inside in OPERATOR_NAMES or scripted or acronym or inside in operands):
                 at = end  # \textrm{tr}[…]: an operator's name, read by the front end
                 continue
             remarks.append(body[match.end() : end - 1].strip())

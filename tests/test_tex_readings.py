@@ -794,3 +794,18 @@ $$ \frac{\partial L}{\partial V} = \text{attn} \cdot \frac{\partial L}{\partial 
 $$ \text{attn} V = \text{attn} \cdot V \quad \text{as written} $$
 """
     assert statuses(tmp_path, body) == ["ok", "ok", "does not follow", "ok"]
+
+
+def test_a_function_of_several_letters_the_text_defines_typed_as_letters(tmp_path):
+    # adiazescobar's OLS notes define SRC(β̃) := (y - Xβ̃)'(y - Xβ̃) and expand it: y'y - 2β̃'X'y +
+    # β̃'X'Xβ̃ (β̃'X'y = y'Xβ̃, a number); the RMSNorm notes divide by RMS(x). Typed as letters, the
+    # name the text defines is applied (it was S·R·C times a bracket: a false shape error)
+    body = r"""% derivtex: X: n x k; y: n; \tilde{\beta}: k; \mathbf{x}: N; \epsilon: scalar positive
+% derivtex: SRC(\tilde{\beta}) := (y - X\tilde{\beta})'(y - X\tilde{\beta})
+% derivtex: RMS(\mathbf{x}) := \sqrt{\frac{1}{N} \sum_{i=1}^{N} x_i^2 + \epsilon}
+\[ SRC(\tilde{\beta}) = y'y - 2\tilde{\beta}'X'y + \tilde{\beta}'X'X\tilde{\beta} \]
+\[ \frac{\mathbf{x}}{RMS(\mathbf{x})} = \mathbf{x} / \sqrt{\mathbf{x}^T\mathbf{x} / N + \epsilon} \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("- 2\\tilde", "+ 2\\tilde").replace("/ N +", "/ N^2 +")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]

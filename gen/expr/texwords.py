@@ -60,6 +60,11 @@ class Words:
                 self.stream.next()
             self.stream.push([Tok("cs", "arg", first.pos)])  # argmin_x f, arg\max typed: \arg\min
             return self.atom()
+        for word in self.defined_words(first.text):  # RMS(x) of RMS(x) := …, typed as letters
+            if word not in self.names and self.spelled(word) and self.opens(len(word)):
+                for _ in word:
+                    self.stream.next()
+                return self.named((word,), first)
         for word in LETTER_FUNCTIONS.get(first.text, ()):
             if word not in self.names and self.spelled(word) and self.opens(len(word), word):
                 for _ in word:
@@ -80,6 +85,11 @@ class Words:
         if first.text == "E" and "E" not in self.names and (self.bracket_ahead() or given):  # E[(x - a)…]
             return expectation(self, first)
         return self.named((first.text,), first)
+
+    def defined_words(self, letter: str) -> list[str]:
+        """The functions of several letters the text defines that start with ``letter``, longest first."""
+        words = [f for f, body in self.functions.items() if body is None and len(f) > 1 and f.isalpha()]
+        return sorted((w for w in words if w[0] == letter), key=len, reverse=True)
 
     def bracket_ahead(self) -> bool:
         """Whether ``[`` (or ``\\left[``, ``\\big[``) comes next: after a bare ``E``, an expectation,

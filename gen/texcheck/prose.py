@@ -21,7 +21,7 @@ from ..errors import Span, SpecError, quoted_tex
 from ..expr.functions import FUNCTIONS
 from ..expr.parser import Call
 from ..spec.reader import Text
-from .indexnodes import nodes
+from .indexnodes import nodes, split
 from .rows import closing
 from .shapes import GREEK, names_in
 from .symbols import PARAMETERS, Definition, Scope
@@ -174,7 +174,7 @@ def written_in(found: Definition, name: str, defined: dict) -> Definition:
             todo |= written(d.tree) - reached  # J(θ) := ½ Σ (h_θ(x_i) − y_i)², h_θ(x) := θᵀx: in θ
         if n.endswith(")") and "(" in n:  # f(x), a symbol declared with its argument: written in x
             todo |= set(re.findall(r"[A-Za-z_]\w*", n[n.index("(") :])) - reached
-    if set(found.params) & reached:
+    if set(found.params) & (reached | {(split(n) or (n,))[0] for n in reached}):  # x_i, x's entries: in x
         return found
     shown = f"{name}({', '.join(found.params)})"
     why = f"{shown} is written without {', '.join(found.params)}: declare % derivtex: {shown} := <LaTeX>"

@@ -809,3 +809,40 @@ def test_a_function_of_several_letters_the_text_defines_typed_as_letters(tmp_pat
     assert statuses(tmp_path, body) == ["ok", "ok"]
     wrong = body.replace("- 2\\tilde", "+ 2\\tilde").replace("/ N +", "/ N^2 +")
     assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]
+
+
+def test_a_matrix_s_entries_written_in_lowercase(tmp_path):
+    # wangluchen567/CANNDY's layer notes (held out) differentiate Y = XW entry by entry in lowercase,
+    # w_{ab} of W, y_{ib} of Y, x_{ia} of X: ∂L/∂w_{ab} = Σ_i ∂L/∂y_{ib} x_{ia} = (XᵀG)_{ab}, G the
+    # upstream gradient (any N × C matrix); with the indices of x and y swapped it is G's column a
+    # (a C-index, not a D-index: a shape error). u_{ki} beside the eigenvectors u_k: N is not U's
+    # entry (the text means u_k's i-th entry): not read so, never a false "does not follow"
+    body = r"""% derivtex: X: N x D; W: D x C; \frac{\partial L}{\partial Y}: N x C
+% derivtex: Y := X W
+\[ \frac{\partial L}{\partial w_{ab}} = \sum_{i=1}^N \frac{\partial L}{\partial y_{ib}} x_{ia} \]
+\[ \frac{\partial L}{\partial w_{ab}} = \sum_{i=1}^N \frac{\partial L}{\partial y_{ia}} x_{ib} \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "shape error"]
+    family = r"""% derivtex: U: N x N orthogonal; u_k: N; x: N
+\[ \tilde{x}_k = \sum_i u_{ki} x_i = u_k^T x \]
+"""
+    assert "does not follow" not in statuses(tmp_path, family)
+
+
+def test_a_derivative_by_an_entry_written_for_equal_indices(tmp_path):
+    # CANNDY's layer notes (held out): "only when i equals a does y_{ij} depend on x_{ab}", so
+    # ∂y_{ij}/∂x_{ab} = ∂/∂x_{ab} Σ_k x_{ak} w_{kj} (x_{ak}: a written for i) = w_{bj}. The first
+    # link holds only where i = a: cannot check, naming it (it was a false "does not follow"); the
+    # second holds (k = b; the a of x_{ak} is the derivative's own, not summed by convention: it was
+    # "not understood"). With neither i nor a on the right the link drops δ_{ia}: does not follow.
+    body = r"""% derivtex: X: N x D; W: D x C
+% derivtex: Y := X W
+\[ \frac{\partial y_{ij}}{\partial x_{ab}}
+   = \frac{\partial}{\partial x_{ab}} \sum_{k=1}^D x_{ak}w_{kj}=w_{bj} \]
+\[ \frac{\partial y_{ij}}{\partial x_{ab}} = \delta_{ia} w_{bj} \]
+\[ \frac{\partial y_{ij}}{\partial x_{ab}} = w_{bj} \]
+"""
+    found = statuses(tmp_path, body)
+    assert found == ["cannot check", "ok", "ok", "does not follow"]
+    message = checked_in_paper(tmp_path, body)[0].message
+    assert "only where i = a" in message

@@ -110,7 +110,7 @@ def term(node, factors: list, bound: frozenset):
         if isinstance(factor, Entry):
             _, free, agree, more = inside(factor.operand, by_entry(factor, bound))
             counts.update(i for i in factor.indices if i.isalpha())
-            counts.update(free)
+            counts.update(free - by_entry(factor, frozenset()))  # ∂(X_{ak} W_{kj})/∂X_{ab}: a once
         else:
             _, free, agree, more = convened(factor, bound)
             counts.update(free)

@@ -67,6 +67,49 @@ def is_entry_name(name: str, symbols: set, scope) -> bool:
     return base in symbols or declared or defined  # z_p of z := Ax, as of a declared z
 
 
+def capitalised(trees: list, scope) -> list:
+    r"""The trees with a matrix's entries written in lowercase as its entries: ``w_{ab}`` of a
+    declared W, ``y_{ij}`` of a defined Y, ``\frac{\partial L}{\partial w_{ab}}`` (`matrix_named`)."""
+
+    def named(name: str) -> str:
+        parts = split(name)
+        upper = parts and matrix_named(parts, scope)
+        return f"{upper}_{''.join(parts[1])}" if upper else name
+
+    def rewrite(node):
+        if isinstance(node, Name):
+            return replace(node, name=named(node.name))
+        if isinstance(node, Entry) and isinstance(node.operand, Call) and node.operand.name == GRADIENT_VALUE:
+            f, variable, *rest = node.operand.args  # ∂L/∂y_{ij}: the entry (i, j) of ∂L/∂y
+            if isinstance(variable, Name) and (upper := matrix_named((variable.name, node.indices), scope)):
+                args = (f, replace(variable, name=upper), *rest)
+                return replace(node, operand=replace(node.operand, args=args))
+        if isinstance(getattr(node, "variable", None), str):  # ∂L/∂w_{ab} alone on a side
+            return replace(node, variable=named(node.variable))
+        return node
+
+    return [t if isinstance(t, str) else mapped(t, rewrite) for t in trees]
+
+
+def matrix_named(parts, scope) -> str | None:
+    """W for ``w_{ab}`` where W is a declared matrix, or a defined one, neither w nor a name subscripted
+    from it (w_{ab}, w_k) is declared or defined, and no W_k is declared (a family): its entries in
+    lowercase, as texts write them."""
+    base, indices = parts
+    upper = base.upper()
+    if not (len(base) == 1 and base.islower() and len(indices) == 2):
+        return None
+    declared = (*scope.declared, *scope.prose)
+    family = any(split(n) and split(n)[0] == base for n in (*declared, *scope.defined))
+    family = family or any(split(n) and split(n)[0] == upper for n in declared)  # not W_b := [W; b]
+    if scope.lookup(base) is not None or base in scope.defined or family:
+        return None  # w a symbol of its own; m_{ij} := M_{ij} as said; u_{ki} beside u_k: N; X_i: T x K
+    matrix = scope.lookup(upper)
+    if matrix is not None and matrix.shape is not None:
+        return upper if len(matrix.shape) == 2 and sized(upper, scope) else None
+    return upper if upper in scope.defined and not scope.defined[upper].params else None
+
+
 def through_definitions(tree, scope):
     """``tree`` with the defined names replaced (a sum an annotation defines is index notation where
     it is used: J := -\\sum_k \\log \\sigma(-u_k^T v), then ∂J/∂v); as written where that fails."""
@@ -344,8 +387,6 @@ def entries_named(parts, scope, symbols: set) -> str:
     lowercase = (
         base.islower() and base not in symbols and scope.lookup(base) is None and base not in scope.defined
     )
-    if lowercase and base.upper() in scope.defined and len(indices) == 2:
-        return base.upper()  # e_{ji} of E := AX - B
     if lowercase and sized(base.upper(), scope):
         if len(upper.shape) == len(indices):
             return base.upper()
@@ -703,22 +744,23 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
         summed = {i for n in nodes(sides[1 - k]) if isinstance(n, IndexSum) for i in n.indices}
         if not shapes.free[1 - k] and (clash := {key.name for key in shapes.free[k]} & summed):
             raise ShapeError(f"the index {min(clash)} is free on one side and summed on the other")
-    worst, note, apart, points = 0.0, "", 0.0, []
-    pairs = derivative_pairs(sides)
+    worst, note, apart, points, agreed = 0.0, "", 0.0, [], None
+    pairs, substituted = derivative_pairs(sides), substitutions(sides)
     zero = written_zero(*sides)  # a side written 0: a 0 on the other is what is claimed
     rng = np.random.default_rng(SEED)
     defined, undefined = 0, []
     for sizes in shapes.assignments():
         if (needed := work(shapes, sizes, sides)) > MAX_ENTRIES:
             raise Uncheckable(f"too many entries to evaluate ({needed} > {MAX_ENTRIES})")
-        found = [point_at(shapes, sizes, sides, rng, added, pairs, zero) for _ in range(2)]
+        found = [point_at(shapes, sizes, sides, rng, added, (pairs, substituted), zero) for _ in range(2)]
         if None in found:
             break
         if UNDEFINED_HERE in found:  # a singular inverse at every draw: undefined at these sizes, try others
             undefined.append(sizes)
             continue
-        for figure, point_note, off, point in found:
+        for figure, point_note, off, point, on in found:
             worst, apart, note = max(worst, figure), max(apart, off), note or point_note
+            agreed = on if agreed is None else agreed & on
             points.append(point)
         if (defined := defined + 1) == 2:
             break
@@ -727,6 +769,8 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
         raise Uncheckable(f"{message} (a singular inverse, a log of a negative?)")
     if worst >= TOLERANCE and apart < TOLERANCE:
         raise Uncheckable(only_apart(pairs))
+    if worst >= TOLERANCE and agreed:
+        raise Uncheckable(only_where(*min(agreed)))
     named = slip(points) if worst >= TOLERANCE and not pairs else ""  # the sign, a factor
     sized = [
         ", ".join(f"{k[4:]} = {v}" for k, v in sorted(s.items()) if k.startswith("dim ")) for s in undefined
@@ -735,7 +779,7 @@ def compared_as(shapes: Shapes, sides: list, added: str | None) -> tuple[float, 
     return worst, "; ".join(m for m in (note, named, skipped) if m)
 
 
-def point_at(shapes: Shapes, sizes: dict, sides: list, rng, added, pairs, zero):
+def point_at(shapes: Shapes, sizes: dict, sides: list, rng, added, indices: tuple, zero):
     """`difference` at a random point where both sides are defined and finite (a draw, then a draw of
     positive values); else UNDEFINED_HERE if a matrix inverted was singular at both (at these sizes: (XᵀX)⁻¹
     of X: m × n at m < n), None if not."""
@@ -747,7 +791,7 @@ def point_at(shapes: Shapes, sizes: dict, sides: list, rng, added, pairs, zero):
         try:
             with np.errstate(all="ignore"):
                 left, right = (Evaluator(shapes, sizes, values, added).of(s, {}) for s in sides)
-                found = difference(shapes, sizes, left, right, pairs, zero)
+                found = difference(shapes, sizes, left, right, indices, zero)
         except np.linalg.LinAlgError:  # a singular matrix inverted: undefined at this point
             continue
         if np.isfinite(found[0]):
@@ -759,11 +803,14 @@ def point_at(shapes: Shapes, sizes: dict, sides: list, rng, added, pairs, zero):
 UNDEFINED_HERE = "undefined at these sizes"  # point_at: every draw inverted a singular matrix
 
 
-def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset(), zero: bool = False) -> tuple:
+def difference(shapes: Shapes, sizes: dict, left, right, indices: tuple, zero: bool = False) -> tuple:
     """The relative difference of two values, entry by entry, with how they were lined up; the
-    difference where no pair of ``pairs`` coincides (inf without pairs); the two values' entries.
+    difference where no pair of ``indices`` (`derivative_pairs`, `substitutions`) coincides (inf
+    without pairs); the two values' entries; the substitutions on whose diagonal the sides agree.
     Both 0 proves nothing unless a side is written 0 (``zero``: then it is the claim)."""
     from .indexvalues import joined
+
+    pairs, substituted = indices
 
     left, right, note = lined_up(shapes, sizes, left, right)
     if left.matrix != right.matrix:
@@ -783,7 +830,9 @@ def difference(shapes: Shapes, sizes: dict, left, right, pairs=frozenset(), zero
     if beside <= 1e-12 * scale and not nowhere:  # both 0 wherever i ≠ j, both written for i = j (δ_ip x_q):
         apart = np.array([np.inf])  # their agreement apart says nothing
     point = (np.real(x).ravel(), np.real(y).ravel())
-    return float(error.max() / scale), note, float(apart.max() / scale), point
+    on = [(s, coinciding(keys, error.shape, frozenset({frozenset(s)}))) for s in substituted]
+    agreed = frozenset(s for s, m in on if m.any() and error[m].max() / scale < TOLERANCE)
+    return float(error.max() / scale), note, float(apart.max() / scale), point, agreed
 
 
 def derivative_pairs(sides: list) -> frozenset:
@@ -819,6 +868,31 @@ def only_apart(pairs: frozenset) -> str:
     return (
         f"the sides agree only where {i} ≠ {j}: does the text assume it (∂f_{i}/∂x_{j} for "
         f"{j} ≠ {i})? say so, or write the case {i} = {j} apart"
+    )
+
+
+def substitutions(sides: list) -> frozenset:
+    """(i, a) where a side takes the derivative of an entry by an entry, ∂y_{ij}/∂x_{ab}, with i and a
+    free, and the other side writes a but not i (∂/∂x_{ab} Σ_k x_{ak} w_{kj}): the text may have set
+    i = a (`only_where`). Never an index of the variable's entry dropped (∂W_{ji}h_i/∂W_{ji} = h_j)."""
+    from .einstein import literal_free
+
+    free = [literal_free(side) for side in sides]
+    found = set()
+    for k, side in enumerate(sides):
+        for node in (n for n in nodes(side) if isinstance(n, Entry) and isinstance(n.operand, Derivative)):
+            own = {i for i in node.indices if i.isalpha()}
+            for gone, kept in itertools.product(literal_free(node.operand.f) - own, own):
+                if {gone, kept} <= free[k] and kept in free[1 - k] and gone not in free[1 - k]:
+                    found.add((gone, kept))
+    return frozenset(found)
+
+
+def only_where(gone: str, kept: str) -> str:
+    """Why sides that agree only where i = a, the one side writing a for i, are not decided."""
+    return (
+        f"the sides agree only where {gone} = {kept}, and one side writes {kept} for {gone}: does the "
+        f"text set {gone} = {kept}? write the link for that case ({kept} in place of {gone})"
     )
 
 

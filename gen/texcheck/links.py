@@ -43,6 +43,7 @@ from .indexnodes import Derivative, bare, split
 from .indexnodes import nodes as index_nodes
 from .indices import (
     Indexed,
+    capitalised,
     check_link,
     defined_in_index_notation,
     entry_defined,
@@ -128,6 +129,7 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
         sized = lambda text, span: parse(text, span, frozenset("d"))  # noqa: E731
         raw = [read(sized, chain.source, s, scope) for s in sides]
     raw, scope = by_inverses(raw, scope, chain.source.span(sides[0].offset))  # ∂/∂Σ^{-1}: Σ := (Σ^{-1})^{-1}
+    raw = capitalised(raw, scope)  # w_{ab} of W
     read_trees, abstract = raw, frozenset()
     if not any(isinstance(t, SecondOrder) for t in read_trees):  # first derivatives only: L ≈ tr(Gᵀa)
         read_trees, scope, abstract = abstracted(read_trees, scope, Gradient)  # an L never written out

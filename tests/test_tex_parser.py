@@ -211,6 +211,9 @@ def test_spellings_are_resolved_by_the_symbols():
 def test_letters_before_a_parenthesis_read_as_a_function_only_typed_together():
     assert parse("tr(X) + t r(X)") == "tr(X) + t * r * X"
     assert parse("dX + d(X^{-1})") == "dX + d(X^-1)"
+    # no differential is inverted: dΣ^{-1} is d(Σ⁻¹) (boathit's Gaussian likelihood, held out); d⟨a, b⟩
+    assert parse(r"dX^{-1} + dX^{-T}") == "d(X^-1) + d(X^-T)"
+    assert parse(r"d \langle A, X \rangle") == parse(r"d(\langle A, X \rangle)")
     assert written(parse_tex(tex("dX"), names={"d"})) == "d * X"
 
 
@@ -338,7 +341,7 @@ def test_what_papers_write_reads_as_they_mean_it():
 @pytest.mark.parametrize(
     "source, message",
     [
-        (r"dX^{-1}", r"is this the differential of a power or a power of dX? write \mathrm{d}(X^{-1})"),
+        (r"dX^{2}", r"is this the differential of a power or a power of dX? write \mathrm{d}(X^{2})"),
         # a Leibniz fraction of a name followed by the differential introduces the notation (issue 18)
         (r"\frac{\mathrm{d}f}{\mathrm{d}t}\,\mathrm{d}t", r"\frac{dy}{dx} as a factor is Leibniz's notation"),
         (r"\frac{d^2 f}{dx^2}", r"a derivative \frac{d …}{d …} inside an expression cannot be checked"),

@@ -846,3 +846,23 @@ def test_a_derivative_by_an_entry_written_for_equal_indices(tmp_path):
     assert found == ["cannot check", "ok", "ok", "does not follow"]
     message = checked_in_paper(tmp_path, body)[0].message
     assert "only where i = a" in message
+
+
+def test_differentials_of_an_inner_product_and_of_an_inverse(tmp_path):
+    # boathit's matrix-calculus post (held out): the softmax cross-entropy by differentials writes
+    # d⟨1, exp(Xw)⟩ (was d times the inner product), and the Gaussian likelihood dΣ^{-1}, d(Σ⁻¹)
+    # (no differential is inverted; was refused); y annotated "C probability vector" (the noun was
+    # a bad annotation), so ⟨y, 1⟩ = 1. dx defined as a name (dx := m_x - x) keeps dx^{-1} its inverse.
+    body = r"""% derivtex: X: C x d; \mathbf{w}: d; \mathbf{y}: C probability vector; \Sigma: n x n spd
+% derivtex: m_x, x: scalar; dx := m_x - x
+\[ \log \langle\mathbf{1}, \exp (X \mathbf{w}) \rangle \left\langle \mathbf{y}, \mathbf{1}\right\rangle
+   = \log \langle\mathbf{1}, \exp (X \mathbf{w}) \rangle \]
+\[ d \log \langle\mathbf{1}, \exp (X \mathbf{w}) \rangle
+   = \frac{d \langle\mathbf{1}, \exp (X \mathbf{w}) \rangle}
+          {\langle\mathbf{1}, \exp (X \mathbf{w}) \rangle} \]
+\[ d\Sigma^{-1} = -\Sigma^{-1} d\Sigma \Sigma^{-1} \]
+\[ \frac{1}{m_x - x} = dx^{-1} \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok", "ok"]
+    wrong = body.replace(r"= \frac{d \langle", r"= \frac{2 d \langle").replace("= -\\Sigma", "= \\Sigma")
+    assert statuses(tmp_path, wrong) == ["ok", "does not follow", "does not follow", "ok"]

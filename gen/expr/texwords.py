@@ -3,6 +3,7 @@ that read words (``W_{1}``, ``\\lambda_{\\max}(X)``, ``tr(``, ``\\log\\det X``, 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import groupby
 
 from ..errors import SpecError
@@ -135,7 +136,7 @@ class Words:
         (``d(F)``, ``d[\\operatorname{tr} F]``, ``d|X|``, ``d\\|x\\|^2``)."""
         if token.kind == "letter" or token.is_char("(", "[", "|"):
             return True
-        if token.is_cs("|", "lvert", "lVert", "Vert"):
+        if token.is_cs("|", "lvert", "lVert", "Vert", "langle"):  # d\langle 1, e^x \rangle
             return True
         tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS, BOLD, ACCENTS)  # d\\mathbf{x}, d\\hat{y}
         return token.kind == "cs" and any(token.text in t for t in tables)
@@ -151,10 +152,12 @@ class Words:
         if not self.peek().is_char("^"):
             return differential
         raised = self.superscript(differential, self.next())  # dX^T is (dX)^T, as d(X^T) is
-        if isinstance(raised, Postfix) and raised.op != "T":
-            message = f"is this the differential of a power or a power of d{operand.name}? write "
-            raise self.error(message + "\\mathrm{d}(X^{-1}) or (\\mathrm{d}X)^{-1}", raised)
-        return raised
+        if differential.name in self.names or not isinstance(raised, Postfix) or raised.op == "T":
+            return raised  # dx := m_x - x, a name of the text's: its power
+        if raised.op in ("-1", "-T"):  # no differential is inverted: d\Sigma^{-1} is d(Σ⁻¹)
+            return Call("d", (replace(raised, operand=operand),), d.pos)
+        message = f"is this the differential of a power or a power of d{operand.name}? write "
+        raise self.error(message + "\\mathrm{d}(X^{2}) or (\\mathrm{d}X)^{2}", raised)
 
     def identity_size(self, tokens: list[Tok], token: Tok):
         """The size in ``I_{n}``, ``I_{n^2}`` (n·n) or ``I_{p \\times p}`` (p: the rows times the

@@ -407,6 +407,9 @@ def defined_name(head: str, span: Span, name_of) -> tuple[str, tuple[str, ...]]:
     return name_of(head, span), ()
 
 
+NOUNS = ("vector", "matrix")  # y: C probability vector, W: n x n orthogonal matrix: the words a reader adds
+
+
 def declaration(what: str, span: Span, where: str) -> Declared:
     """``n x n invertible``, ``n``, ``scalar``, ``symmetric``: a shape and assumptions."""
     what = re.sub(r"\bzero[\s-]+mean\b", "zero-mean", what.replace(",", " ").replace("one-hot", "onehot"))
@@ -416,7 +419,7 @@ def declaration(what: str, span: Span, where: str) -> Declared:
     what = re.sub(r"\b(?:positive[\s-]+semi[\s-]?definite|psd)\b", "spd", what)
     what = re.sub(r"\bsym\b", "symmetric", what)
     what = re.sub(r"\b(?:unit|orthonormal)\b", "orthogonal", what)  # u: n unit, W: n x k orthonormal
-    words = what.replace("\\times", " x ").replace("×", " x ").split()
+    words = [w for w in what.replace("\\times", " x ").replace("×", " x ").split() if w not in NOUNS]
     assume = tuple(w for w in words if w in ASSUMPTIONS)
     random = tuple(w.replace("-", " ") for w in words if w.replace("-", " ") in RANDOM)
     rest = [w for w in words if w not in ASSUMPTIONS and w.replace("-", " ") not in RANDOM]

@@ -866,3 +866,21 @@ def test_differentials_of_an_inner_product_and_of_an_inverse(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "ok", "ok", "ok"]
     wrong = body.replace(r"= \frac{d \langle", r"= \frac{2 d \langle").replace("= -\\Sigma", "= \\Sigma")
     assert statuses(tmp_path, wrong) == ["ok", "does not follow", "does not follow", "ok"]
+
+
+def test_a_nabla_without_subscript_is_by_the_chain_s_variable(tmp_path):
+    # silencial's matrix-derivative notes (held out): PRML's weight gradient written ∇f = ∇(…) =
+    # -β/2 ∇‖…‖² of f(W): each bare ∇ is by W, the one variable the chain's gradients are by (was
+    # "not understood" on every side: the text's sign slip went unseen). ∇ alone where nothing fixes
+    # the variable stays refused.
+    body = r"""% derivtex: W: M x K; \Phi: N x M; T: N x K; \beta: scalar
+% derivtex: f(W) := -\frac{\beta}{2}\|\Phi W - T\|_F^2
+\begin{align}
+\nabla f &= \nabla \left( -\frac{\beta}{2}\|\Phi W - T\|_F^2 \right) \\
+ &= -\frac{\beta}{2} \nabla \|\Phi W - T\|_F^2 \\
+ &= -\beta \Phi^T(\Phi W - T)
+\end{align}
+\[ \nabla f = \frac{\beta}{2} \nabla \|\Phi W - T\|_F^2 \]
+\[ \nabla \|\Phi W - T\|_F^2 = 2 \Phi^T(\Phi W - T) \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow", "not understood"]

@@ -63,8 +63,11 @@ MAX_DEPTH = 50  # levels of nesting (a level is a dozen Python frames: well insi
 class _Parser(Words):
     """Precedence climbing: sum < A : B < product (juxtaposition too) < unary minus < scripts < atom."""
 
-    def __init__(self, source: Text, macros: Macros | None, names: Collection[str], functions: Mapping):
+    def __init__(
+        self, source: Text, macros: Macros | None, names: Collection[str], functions: Mapping, by: str | None
+    ):
         self.source, self.names, self.functions = source, names, functions
+        self.by = by  # the variable of a \nabla written without one (`gen.expr.texgradient.gradient_of`)
         self.stream = Stream(source, macros)
         self.depth = 0
         self.bars = 0  # inside |…|: a '|' closes, never opens
@@ -544,16 +547,21 @@ def latex_reading(name: str, entrywise: bool, args: list) -> str:
 
 
 def parse_tex(
-    source: Text, macros: Macros | None = None, names: Collection[str] = (), functions: Mapping = NONE
+    source: Text,
+    macros: Macros | None = None,
+    names: Collection[str] = (),
+    functions: Mapping = NONE,
+    by: str | None = None,
 ):
     """Parse the LaTeX of one side of an equation into the spec grammar's AST.
 
     ``macros``: the document's definitions (`macros_from`); ``names``: the symbols, which decide
     between spellings the LaTeX does not (``W_{1}`` is ``W_1`` or ``W1``, ``\\varepsilon`` is
     ``epsilon`` or ``eps``) and keep ``\\sigma(x)`` a product when σ is a symbol; ``functions``: the
-    names the text defines as functions, applied before parentheses (`gen.expr.texwords.Words.applied`).
+    names the text defines as functions, applied before parentheses (`gen.expr.texwords.Words.applied`);
+    ``by``: the variable of a ``\\nabla`` written without one, where the chain says it (``\\nabla f = …``).
     """
-    return _Parser(source, macros, names, functions).parse()
+    return _Parser(source, macros, names, functions, by).parse()
 
 
 def sigmoid_derivative(z, at: int) -> Call:

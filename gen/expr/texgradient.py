@@ -5,7 +5,8 @@
 The operator takes what follows it up to the next ``+``, ``-`` or explicit product sign, as
 ``\\sum`` does: ``\\nabla_w \\frac{1}{n}\\|Xw - y\\|^2`` is the gradient of the whole product. Without
 a subscript the variable is the argument of a function of one symbol (``\\nabla f(x)`` is ``\\nabla_x f(x)``),
-else it is not written, and the expression is refused as before.
+else the one the chain's gradients are by (``\\nabla f = -\\frac{\\beta}{2} \\nabla \\|\\Phi W - T\\|^2`` of
+f(W)), else it is not written, and the expression is refused as before.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ def gradient_of(p, token):
             return declared
         if (at_argument := argument_gradient(p)) is not None:
             return at_argument
-        raise p.error(REFUSED["nabla"], token)
+        f = p.nested(p.juxtaposed) if p.by is not None else None
+        if f is None or isinstance(f, Name):  # \nabla W, \nabla \beta_j: the gradient by it, named so
+            raise p.error(REFUSED["nabla"], token)
+        return Call(GRADIENT, (f, Name(p.by, token.pos)), token.pos)
     p.next()
     variable = as_entry_name(p.sub_parse(p.group_tokens(), where=token))
     parts = entry_parts(variable.name) if isinstance(variable, Name) and entry(variable.name) else None

@@ -48,8 +48,8 @@ def reader(macros):
     from ..expr.tex import parse_tex
     from ..spec.reader import Text
 
-    return lambda text, span, functions={}, names=(): parse_tex(
-        Text(text, span), macros, names=names, functions=functions
+    return lambda text, span, functions={}, names=(), by=None: parse_tex(
+        Text(text, span), macros, names=names, functions=functions, by=by
     )
 
 

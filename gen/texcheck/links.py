@@ -17,7 +17,7 @@ from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
 from ..expr.texindex import as_entry_name
 from ..expr.texmatrix import MatrixLiteral
-from ..expr.texnames import GRADIENT_NAME, WORDS, as_written, optimum_kind
+from ..expr.texnames import GRADIENT_NAME, REFUSED, WORDS, as_written, optimum_kind
 from ..spec.keys import ENTRIES
 from ..spec.reader import Text
 from .abstract import abstracted
@@ -126,8 +126,12 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
     sides = [chain.links[0].left, *(link.right for link in chain.links)]
     raw = [read(parse, chain.source, s, scope) for s in sides]
     if sized_d(raw, scope):  # \frac{1}{d\sigma} beside ∂L/∂x_j, x ∈ R^d: d times σ
-        sized = lambda text, span: parse(text, span, frozenset("d"))  # noqa: E731
-        raw = [read(sized, chain.source, s, scope) for s in sides]
+        unsized = parse
+        parse = lambda text, span, more=frozenset(), by=None: unsized(text, span, more | {"d"}, by=by)  # noqa: E731
+        raw = [read(parse, chain.source, s, scope) for s in sides]
+    if by := chain_variable(raw):  # \nabla f = -\frac{\beta}{2} \nabla \|\Phi W - T\|^2, f(W): both by W
+        by_it = lambda text, span, more=frozenset(): parse(text, span, more, by=by)  # noqa: E731
+        raw = [read(by_it, chain.source, s, scope) if unsubscripted(t) else t for s, t in zip(sides, raw)]
     raw, scope = by_inverses(raw, scope, chain.source.span(sides[0].offset))  # ∂/∂Σ^{-1}: Σ := (Σ^{-1})^{-1}
     raw = capitalised(raw, scope)  # w_{ab} of W
     read_trees, abstract = raw, frozenset()
@@ -298,6 +302,17 @@ def unbolded(side):
         text=text[lead:].lstrip(),
         offset=side.offset + lead + len(text[lead:]) - len(text[lead:].lstrip()),
     )
+
+
+def chain_variable(trees: list) -> str | None:
+    """The one variable a chain's gradients are by, where a side writes ``\\nabla`` without one."""
+    variables = {t.variable for t in trees if isinstance(t, Gradient)}
+    return next(iter(variables)) if len(variables) == 1 and any(map(unsubscripted, trees)) else None
+
+
+def unsubscripted(tree) -> bool:
+    """Whether a side was refused for a ``\\nabla`` that does not say its variable."""
+    return type(tree) is str and REFUSED["nabla"] in tree
 
 
 def read(parse, source, side, scope):

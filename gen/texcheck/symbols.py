@@ -169,8 +169,8 @@ def applying(parse, scope):
     names declared with a time step (``x(n)``: a symbol, not x applied to n), and a derivative by a
     declared subscripted symbol as one by it (`by_declared`)."""
     functions, names = applicable(scope.defined), known_forms(scope)
-    return lambda text, span, more=frozenset(): by_declared(
-        parse(text, span, functions=functions, names=names | more), scope
+    return lambda text, span, more=frozenset(), by=None: by_declared(
+        parse(text, span, functions=functions, names=names | more, by=by), scope
     )
 
 

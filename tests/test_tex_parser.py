@@ -214,6 +214,7 @@ def test_letters_before_a_parenthesis_read_as_a_function_only_typed_together():
     # no differential is inverted: dΣ^{-1} is d(Σ⁻¹) (boathit's Gaussian likelihood, held out); d⟨a, b⟩
     assert parse(r"dX^{-1} + dX^{-T}") == "d(X^-1) + d(X^-T)"
     assert parse(r"d \langle A, X \rangle") == parse(r"d(\langle A, X \rangle)")
+    assert parse(r"d \vert X \vert") == parse(r"d|X|")  # boathit's d \log \vert\Sigma\vert (held out)
     assert written(parse_tex(tex("dX"), names={"d"})) == "d * X"
 
 

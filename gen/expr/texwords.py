@@ -133,10 +133,10 @@ class Words:
 
     def differentiable(self, token: Tok) -> bool:
         """What may follow a differential's d: a letter, a Greek letter, a name, a bracket or bar
-        (``d(F)``, ``d[\\operatorname{tr} F]``, ``d|X|``, ``d\\|x\\|^2``)."""
+        (``d(F)``, ``d[\\operatorname{tr} F]``, ``d|X|``, ``d\\|x\\|^2``, ``d\\langle a, b\\rangle``)."""
         if token.kind == "letter" or token.is_char("(", "[", "|"):
             return True
-        if token.is_cs("|", "lvert", "lVert", "Vert", "langle"):  # d\langle 1, e^x \rangle
+        if token.is_cs("|", "vert", "lvert", "lVert", "Vert", "langle"):
             return True
         tables = (GREEK_NAMES, WORD_STYLES, SIZES, FUNCTION_CS, BOLD, ACCENTS)  # d\\mathbf{x}, d\\hat{y}
         return token.kind == "cs" and any(token.text in t for t in tables)

@@ -884,3 +884,21 @@ def test_a_nabla_without_subscript_is_by_the_chain_s_variable(tmp_path):
 \[ \nabla \|\Phi W - T\|_F^2 = 2 \Phi^T(\Phi W - T) \]
 """
     assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow", "not understood"]
+
+
+def test_a_message_never_names_the_stand_in_of_a_loss_s_gradient(tmp_path):
+    # silencial's RNN notes (held out): ∂l_t/∂W through h_t of a loss l_t never written out; the check's
+    # stand-in of ∂l_t/∂h (h§∂l_t) was read as a family member with index t, and named so in the
+    # message; daoran's ∂θ_b/∂u beside a shape error was named in the hint "if u§∂theta_b is a number"
+    body = r"""% derivtex: \mathbf{h}_t: n; W: n x n; U: n x q; \mathbf{x}_t: q; \mathbf{b}: n
+\[ \mathbf{h}_t = W f(\mathbf{h}_{t-1}) + U \mathbf{x}_t + \mathbf{b} \]
+\[ \frac{\partial l_t}{\partial W}
+   = \sum_{k=1}^t \frac{\partial l_t}{\partial \mathbf{h}_k} (f(\mathbf{h}_{k-1}))^T \]
+% derivtex: m_x, m_y, x, y: scalar
+% derivtex: u := \dfrac{m_y - y}{m_x - x}
+\[ \dfrac{\partial \theta_b}{\partial x}
+   = \dfrac{\partial \theta_b}{\partial u} \dfrac{\partial u}{\partial x}
+   = \left( \dfrac{1}{1 + u^2} \right) \dfrac{(m_y - y)}{(m_x - x)^2} \]
+"""
+    messages = [o.message for o in checked_in_paper(tmp_path, body)]
+    assert messages and not any("§" in m for m in messages)

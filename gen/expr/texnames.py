@@ -116,6 +116,9 @@ GRADIENT_AT = re.compile(
 )
 
 
+STAND_IN = "§∂"  # the gradient of a loss never written out, as the check names it (`gen.texcheck.abstract`)
+
+
 def as_written(name: str) -> str:
     """A name as the text wrote it, for a message: ``Lcal`` → ``\\mathcal{L}``, ``sigma`` → ``\\sigma``."""
     from .latex import name_latex
@@ -123,6 +126,9 @@ def as_written(name: str) -> str:
     if gradient := GRADIENT_NAME.fullmatch(name):
         order = "^2" if gradient["order"] else ""
         return f"\\nabla{order} {gradient['f']}({as_written(gradient['at'])})"
+    if STAND_IN in name:  # h§∂l_t, the check's stand-in of an undefined loss's gradient: ∂l_t/∂h
+        base, f = name.split(STAND_IN, 1)
+        return f"\\frac{{\\partial {as_written(f)}}}{{\\partial {as_written(base)}}}"
     if RAISED in name:
         base, index = name.split(RAISED, 1)
         index = re.sub(r"([mp])(\d)$", lambda m: {"m": "-", "p": "+"}[m.group(1)] + m.group(2), index)

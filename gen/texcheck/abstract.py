@@ -23,8 +23,9 @@ from ..errors import Span
 from ..expr.parser import BinOp, Call, Name, Postfix
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry, IndexSum
+from ..expr.texnames import STAND_IN
 from ..spec.reader import Text
-from .expectations import SAMPLE, names
+from .expectations import names
 from .indexnodes import bare, mapped, nodes, split
 from .symbols import Definition
 
@@ -46,7 +47,7 @@ def abstracted(trees: list, scope, gradient_class) -> tuple[list, object, frozen
         base = loss_base(f, variables, scope, by_name)
         if base is None:
             continue
-        opaque = Name(f"{base}{SAMPLE}∂{f}", 0)  # declared as the base is (`expectations.base`)
+        opaque = Name(f"{base}{STAND_IN}{f}", 0)  # declared as the base is (`expectations.base`: § on)
         index = entry_index(base, scope)
         if index is None:  # tr(G^T u)
             body = Call("tr", (BinOp("*", Postfix("T", opaque, 0), Name(base, 0), 0),), 0)

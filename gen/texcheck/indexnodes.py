@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, fields, is_dataclass, replace
 
+from ..expr.texnames import STAND_IN
+
 MAX_ENTRIES = 10**6  # numbers computed for one side at one size assignment
 TOLERANCE = 1e-7  # relative, after a complex-step derivative (exact to rounding)
 STEP = 1e-20  # the complex step
@@ -124,5 +126,7 @@ def split(name: str) -> tuple[str, tuple[str, ...]] | None:
     base, underscore, sub = name.rpartition("_")
     letters = tuple(sub.replace(",", ""))
     if not underscore or not base or not 1 <= len(letters) <= 2 or "," in sub and len(sub) != 3:
+        return None
+    if STAND_IN in base:  # h§∂l_t: the gradient of l_t (`gen.texcheck.abstract`), no entry of it
         return None
     return (base, letters) if all(c.isalpha() and c.islower() and c.isascii() for c in letters) else None

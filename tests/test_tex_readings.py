@@ -902,3 +902,20 @@ def test_a_message_never_names_the_stand_in_of_a_loss_s_gradient(tmp_path):
 """
     messages = [o.message for o in checked_in_paper(tmp_path, body)]
     assert messages and not any("§" in m for m in messages)
+
+
+def test_a_nabla_without_subscript_is_by_what_the_prose_says(tmp_path):
+    # silencial's notes (held out): "the gradient is by $X$", then ∇‖XAᵀ - B‖²_F = ∇ tr(…) = 2XAᵀA - 2BA
+    # with no subscript anywhere: by X, which the sides written out use; without the sentence, refused,
+    # and so is ∇ before X itself (∇X, a name for the gradient by X)
+    said = "The gradient is taken with respect to $X$.\n"
+    body = r"""% derivtex: X: p x n; A: m x n; B: p x m
+\[ \nabla \|X A^T - B\|_F^2 = \nabla \operatorname{tr}((XA^T - B)^T(XA^T - B)) = 2XA^TA - 2BA \]
+\[ \nabla \|X A^T - B\|_F^2 = 2XA^TA - BA \]
+"""
+    assert statuses(tmp_path, said + body) == ["ok", "ok", "does not follow"]
+    assert statuses(tmp_path, body) == ["not understood"] * 3
+    named = said + body.replace(r"\nabla \|X A^T - B\|_F^2 = 2", r"\nabla X = 2")  # ∇X: the gradient so named
+    assert statuses(tmp_path, named) == ["ok", "ok", "not understood"]
+    ended = said + "\\section{Next}\n" + body  # the sentence holds to its section's end
+    assert statuses(tmp_path, ended) == ["not understood"] * 3

@@ -37,7 +37,8 @@ def gradient_of(p, token):
         if (at_argument := argument_gradient(p)) is not None:
             return at_argument
         f = p.nested(p.juxtaposed) if p.by is not None else None
-        if f is None or isinstance(f, Name):  # \nabla W, \nabla \beta_j: the gradient by it, named so
+        named = isinstance(f, Name) and f.name.split("_")[0] == p.by.split("_")[0]
+        if f is None or named:  # \nabla W, \nabla \beta_{c,j}: the gradient by W (by β), so named
             raise p.error(REFUSED["nabla"], token)
         return Call(GRADIENT, (f, Name(p.by, token.pos)), token.pos)
     p.next()

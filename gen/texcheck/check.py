@@ -237,7 +237,7 @@ def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section; one before the first section, to the end of the
     document (the sidecar's and the prose's hold on)."""
     kept = scope.head or head_of(scope.notes, base, parse, name_of)
-    fresh = dict(skip=False, solving="", unknowns=(), earlier=(), varied=frozenset())
+    fresh = dict(skip=False, solving="", unknowns=(), earlier=(), varied=frozenset(), respect=None)
     said = {n: d for n, d in scope.prose.items() if d.shape is not None}  # "$S$ symmetric": to its end
     return replace(scope, **kept, **fresh, head=kept, prose=said), ()
 
@@ -268,9 +268,26 @@ def on_prose(scope: Scope, event: Event, base, parse, name_of):
     said = {**kept, **stated(event.text, parse, span_at)}
     solving = prose_cue(event.text) or scope.solving
     layout = layout_stated(event.text) or scope.layout
+    respect = respect_stated(event.text, name_of, span_at) or scope.respect
     scope = replace(scope, prose={**scope.prose, **fresh}, stated=said, gradient=gradient)
-    scope = replace(scope, solving=solving, layout=layout)
+    scope = replace(scope, solving=solving, layout=layout, respect=respect)
     return defined_in_prose(scope, event.text, parse, name_of, span_at), ()
+
+
+# "the gradient with respect to $X$", "w.r.t. $X$", "the gradient is by $X$": the variable of a bare \nabla
+RESPECT = re.compile(r"(?:with respect to|w\.r\.t\.?|gradient is (?:taken )?by)\s*\$([^$]+)\$", re.I)
+
+
+def respect_stated(text: str, name_of, span_at) -> str | None:
+    """The one variable the prose says gradients are with respect to (None if none, or several, or
+    not a name: "with respect to $\\Sigma_k^{-1}$")."""
+    found = set()
+    for match in RESPECT.finditer(text):
+        try:
+            found.add(name_of(match.group(1), span_at(match.start(1))))
+        except SpecError:
+            return None
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def on_block(scope: Scope, event: Event, base, parse, name_of):

@@ -129,7 +129,7 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
         unsized = parse
         parse = lambda text, span, more=frozenset(), by=None: unsized(text, span, more | {"d"}, by=by)  # noqa: E731
         raw = [read(parse, chain.source, s, scope) for s in sides]
-    if by := chain_variable(raw):  # \nabla f = -\frac{\beta}{2} \nabla \|\Phi W - T\|^2, f(W): both by W
+    if by := chain_variable(raw, scope):  # \nabla f = -\frac{\beta}{2} \nabla \|\Phi W - T\|^2: by W
         by_it = lambda text, span, more=frozenset(): parse(text, span, more, by=by)  # noqa: E731
         raw = [read(by_it, chain.source, s, scope) if unsubscripted(t) else t for s, t in zip(sides, raw)]
     raw, scope = by_inverses(raw, scope, chain.source.span(sides[0].offset))  # ∂/∂Σ^{-1}: Σ := (Σ^{-1})^{-1}
@@ -304,10 +304,16 @@ def unbolded(side):
     )
 
 
-def chain_variable(trees: list) -> str | None:
-    """The one variable a chain's gradients are by, where a side writes ``\\nabla`` without one."""
+def chain_variable(trees: list, scope) -> str | None:
+    """The one variable a chain's gradients are by, where a side writes ``\\nabla`` without one; with
+    none, the one the prose says, where a side written out uses it ("with respect to $X$")."""
+    if not any(map(unsubscripted, trees)):
+        return None
     variables = {t.variable for t in trees if isinstance(t, Gradient)}
-    return next(iter(variables)) if len(variables) == 1 and any(map(unsubscripted, trees)) else None
+    if not variables and scope.respect is not None:
+        used = {n for t in trees if not isinstance(t, (str, Gradient)) for n in names_in(t)}
+        variables = {scope.respect} & used
+    return next(iter(variables)) if len(variables) == 1 else None
 
 
 def unsubscripted(tree) -> bool:

@@ -919,20 +919,3 @@ def test_a_nabla_without_subscript_is_by_what_the_prose_says(tmp_path):
     assert statuses(tmp_path, named) == ["ok", "ok", "not understood"]
     ended = said + "\\section{Next}\n" + body  # the sentence holds to its section's end
     assert statuses(tmp_path, ended) == ["not understood"] * 3
-
-
-def test_a_name_defined_by_what_was_not_understood_is_not_free(tmp_path):
-    # Eluctra's LDA notes (held out) define the scatter matrices by sums over a class's samples
-    # (Σ_{x ∈ X_i}), which derivtex does not read; S_t = S_w + S_b then read S_w and S_b as free matrices
-    # drawn apart: a false "does not follow". A link that fails with such a name is cannot check, naming
-    # the line; one that holds whatever the name is stays ok
-    body = r"""% derivtex: X: m x n; B: m x n
-% derivtex: S_t := X X^T; S_b := X B^T
-\[ S_w = \sum_{i=1}^{c} \sum_{\boldsymbol{x} \in \mathcal{X}_i}
-   (\boldsymbol{x} - \mu_i)(\boldsymbol{x} - \mu_i)^T \]
-\[ S_t = S_w + S_b \]
-\[ S_w + S_t = S_t + S_w \]
-"""
-    found = checked_in_paper(tmp_path, body)
-    assert [o.status for o in found] == ["not understood", "cannot check", "ok"]
-    assert "S_{w} is defined on line" in found[1].message

@@ -237,7 +237,7 @@ def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
     """An annotation holds to the end of its section; one before the first section, to the end of the
     document (the sidecar's and the prose's hold on)."""
     kept = scope.head or head_of(scope.notes, base, parse, name_of)
-    fresh = dict(skip=False, solving="", unknowns=(), earlier=(), varied=frozenset(), respect=None, unread={})
+    fresh = dict(skip=False, solving="", unknowns=(), earlier=(), varied=frozenset(), respect=None)
     said = {n: d for n, d in scope.prose.items() if d.shape is not None}  # "$S$ symmetric": to its end
     return replace(scope, **kept, **fresh, head=kept, prose=said), ()
 
@@ -297,11 +297,10 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     span_at = lambda offset: event.source.span(event.offset + offset)  # noqa: E731
     scope = defined_in_braces(scope, event.text, applying(parse, scope), name_of, span_at)
     found, defined, solving, unknowns = [], dict(scope.defined), scope.solving, scope.unknowns
-    unread = dict(scope.unread)
     made, failed = [], []  # each statement's definitions; (k, chain, scope) of those that failed
     every = chains(event)
     for k, chain in enumerate(every):
-        here = replace(scope, defined=dict(defined), solving=solving, unread=dict(unread))  # here: a copy
+        here = replace(scope, defined=dict(defined), solving=solving)  # as it stands here: a copy
         outcomes, definitions, varied, checked = continued(
             chain, here, applying(parse, here), event, first=k == 0
         )
@@ -312,8 +311,6 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
         solving, before = solving_after(chain, outcomes, solving), solving
         unknowns = (unknowns_of(checked) or unknowns) if solving != before else unknowns if solving else ()
         found.append((event.source.line(chain.links[0].left.offset), tuple(outcomes)))
-        unread.update({n: d for n, d in definitions.items() if isinstance(d, str)})  # S = <not understood>
-        definitions = {n: d for n, d in definitions.items() if not isinstance(d, str)}
         defined.update(definitions)
         made.append(definitions)
         if any(o.status in (FALSE, NOT_UNDERSTOOD, SHAPE) for o in outcomes) and not solving:
@@ -328,7 +325,7 @@ def on_block(scope: Scope, event: Event, base, parse, name_of):
     defined = reread(defined, {n for d in made for n, f in d.items() if f.params}, parse, scope)
     earlier = going_on(scope.earlier, event)
     return replace(
-        scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier, unread=unread
+        scope, skip=False, defined=defined, solving=solving, unknowns=unknowns, earlier=earlier
     ), found
 
 

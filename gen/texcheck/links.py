@@ -173,7 +173,6 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
     outcomes = [in_words(o, pairs[k], trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
     outcomes = [one_sided_gradient(o, trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
     outcomes = [other_optima(o, trees[k : k + 2]) for k, o in enumerate(outcomes)]
-    outcomes = [unread_use(o, raw[k : k + 2], scope) for k, o in enumerate(outcomes)]
     varied = varied_in(read_trees)
     return (
         outcomes,
@@ -636,34 +635,7 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
                 body = written = f"{said}, which it does not carry (a typo in its definition?)"
             text = Text(side.text, chain.source.span(side.offset))
             found[name] = Definition(params, text, body, equation, written, displayed=True)
-    return {**unread_definition(chain, raw, outcomes, scope), **found}
-
-
-def unread_definition(chain: Chain, raw: list, outcomes: list, scope) -> dict:
-    """A name alone, neither declared nor defined, that a display sets equal to what the front end
-    cannot read: name → why (a str, kept apart from the definitions: `gen.texcheck.check.on_block`)."""
-    name = raw[0].name if isinstance(raw[0], Name) else None
-    if name is None or scope.lookup(name) is not None or name in scope.defined:
-        return {}
-    if outcomes[0].status != NOT_UNDERSTOOD or type(raw[1]) is not str:
-        return {}
-    if is_differential(name, scope.declared):  # dX = …: X's differential, never a name defined
-        return {}
-    line = chain.source.line(chain.links[0].left.offset)
-    return {name: f"{as_written(name)} is defined on line {line} by what derivtex did not understand"}
-
-
-def unread_use(o: Outcome, sides: list, scope) -> Outcome:
-    """A failing link that uses a name the text defined by what was not understood (S_w = Σ_{x ∈ X_i} …,
-    then S_t = S_w + S_b): cannot check, naming it, not a claim about a free S_w (where such a link
-    holds, it holds whatever S_w is)."""
-    if o.status not in (FALSE, SHAPE) or not scope.unread:
-        return o
-    used = {n for side in sides if not isinstance(side, str) for n in names_in(getattr(side, "f", side))}
-    known = {n for n in used if n in scope.defined or scope.lookup(n) is not None}  # defined anew since
-    if named := sorted(used & scope.unread.keys() - known):
-        return replace(o, status=CANNOT, message=scope.unread[named[0]], figure=None)
-    return o
+    return found
 
 
 def indices_of(name: str) -> tuple:

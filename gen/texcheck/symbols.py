@@ -80,7 +80,6 @@ class Scope:
     )  # declared with a bold subscript, \Sigma_{\mathbf{xy}} (applied.known_forms)
     upstream: dict = field(default_factory=dict)  # L → (y, …): ∂L/∂y declared, a loss's upstream gradients
     respect: str | None = None  # "the gradient with respect to $X$": a \nabla without subscript is by X
-    unread: dict = field(default_factory=dict)  # name → why: S = <not understood> (links.unread_definition)
     head: dict | None = None  # what the annotations before the first section hold: the whole document
     notes: tuple = ()  # those annotations (events), until the first section
 

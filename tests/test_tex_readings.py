@@ -919,3 +919,83 @@ def test_a_nabla_without_subscript_is_by_what_the_prose_says(tmp_path):
     assert statuses(tmp_path, named) == ["ok", "ok", "not understood"]
     ended = said + "\\section{Next}\n" + body  # the sentence holds to its section's end
     assert statuses(tmp_path, ended) == ["not understood"] * 3
+
+
+def test_differentials_inside_index_notation(tmp_path):
+    # boathit's matrix-calculus post (held out): the Gaussian likelihood's second term by differentials,
+    # d (1/N) Σ_i ⟨x_i - μ, Σ⁻¹(x_i - μ)⟩ = (1/N) Σ_i ⟨x_i - μ, dΣ⁻¹ (x_i - μ)⟩, then d(Σ⁻¹) = -Σ⁻¹ dΣ Σ⁻¹
+    # (the post drops the minus: its slip), then df of f(Σ) := log|Σ| + … (|Σ| its determinant) against
+    # ⟨Σ⁻¹ - Σ⁻¹ S Σ⁻¹, dΣ⟩ with S the sample covariance about μ. Each was "not understood" (a
+    # differential in index notation); d before \frac read as d times 1/N. (The post's bold x_i, μ
+    # written plain here.)
+    notes = r"""% derivtex: x_i, \mu: n; \Sigma: n x n spd
+% derivtex: f(\Sigma) := \log \vert\Sigma\vert + \frac{1}{N} \sum_{i=1}^N\langle x_i - \mu, \Sigma^{-1} (x_i - \mu) \rangle
+% derivtex: S := \frac{1}{N}\sum_{i=1}^N (x_i - \mu) (x_i - \mu)^\top
+"""  # noqa: E501
+    chain = r"""\begin{align}
+d\frac{1}{N} \sum_{i=1}^N\left\langle x_i - \mu, \Sigma^{-1} (x_i - \mu) \right\rangle
+ &= \frac{1}{N}\sum_{i=1}^N \left\langle x_i - \mu, d\Sigma^{-1} (x_i - \mu) \right\rangle \\
+ &= -\frac{1}{N} \sum_{i=1}^N\left\langle x_i - \mu, \Sigma^{-1} (d\Sigma) \Sigma^{-1} (x_i - \mu) \right\rangle \\
+ &= -\frac{1}{N} \sum_{i=1}^N \left\langle \Sigma^{-1} (x_i - \mu)(x_i - \mu)^\top\Sigma^{-1}, d\Sigma \right\rangle
+\end{align}
+\[ d f = \left\langle\Sigma^{-1} - \Sigma^{-1} S \Sigma^{-1}, d \Sigma \right\rangle \]
+"""  # noqa: E501
+    assert statuses(tmp_path, notes + chain) == ["ok", "ok", "ok", "ok"]
+    minus = r" &= -\frac{1}{N} \sum_{i=1}^N\left\langle x"
+    slip = chain.replace(minus, minus.replace("-", ""))
+    assert statuses(tmp_path, notes + slip) == ["ok", "does not follow", "does not follow", "ok"]
+    transposed = chain.replace(r"\Sigma^{-1} S \Sigma^{-1}, d", r"S \Sigma^{-1} S, d")
+    assert statuses(tmp_path, notes + transposed)[-1] == "does not follow"
+
+
+def test_a_differential_beside_the_size_d_is_not_guessed(tmp_path):
+    # doraemonzzz's normalisation backward pass (corpus): with x: d, "1/d (\sum_i q_i)" is d times the
+    # sum's reciprocal, not a differential; nothing written dX beside it: refused, never evaluated as
+    # d(\sum_i q_i). With dΣ written (tohhongxiang's GDA notes), d(…) is a differential though Σ: d × d.
+    body = r"""% derivtex: q: d
+\[ \sum_{i=1}^d q_i (\mathbf 1_{i=k}-1/d) = q_k-1/d \left( \sum_{i=1}^d q_i \right) \]
+% derivtex: \Sigma: d x d spd; S_i: d x d symmetric
+\[ d \left( - \frac{1}{2} \sum_{i=1}^n \operatorname{tr}(\Sigma^{-1} S_i) \right)
+   = \frac{1}{2} \sum_{i=1}^n \operatorname{tr}(\Sigma^{-1} (d\Sigma) \Sigma^{-1} S_i) \]
+\[ \frac{1}{2} \operatorname{tr} (-n\Sigma^{-1} d\Sigma)
+   = -\frac{n}{2} \operatorname{tr} (\Sigma^{-1} d\Sigma) + 0 \sum_{i=1}^n \operatorname{tr}(S_i) \]
+"""
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check", "ok", "ok"]
+    assert "d is also the text's size" in found[0].message
+
+
+def test_an_index_range_after_a_chain_is_no_link(tmp_path):
+    # lee-jaejoon's logistic-regression notes (held out): "∂l/∂β_j = Σ_i … \enspace , \enspace
+    # j=0,1,...,p": the range is no identity (was "not understood"), and \enspace sets it apart as
+    # \quad does (was one side with it: "unexpected j")
+    body = r"""% derivtex: x_i: d; \beta: d; y_i: scalar
+\[ \frac{\partial}{\partial \beta} \sum_{i=1}^{N} y_i \beta^T x_i
+   = \sum_{i=1}^{N} y_i x_i \enspace , \enspace i=1,2,...,N \]
+\[ \frac{\partial}{\partial \beta} \sum_{i=1}^{N} y_i \beta^T x_i
+   = \sum_{i=1}^{N} y_i \beta , \quad i=1,\dots,N \]
+"""
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["ok", "skipped", "does not follow", "skipped"]
+    assert "the values an index takes" in found[1].message
+
+
+def test_a_second_partial_by_two_entries_is_the_hessian_s_entry(tmp_path):
+    # lee-jaejoon's logistic-regression notes (held out) and CS229's problem set 0 (doraemonzzz, corpus):
+    # ∂²l/∂β_j∂β_k = -Σ_i x_ij x_ik p_i(1 - p_i) of l(β) = Σ_i (y_i βᵀx_i - log(1 + e^{βᵀx_i})), x_ij the
+    # entry j of the sample x_i; ∂²f/∂x_l∂x_k = A_lk of f = ½xᵀAx + bᵀx, A symmetric (was "a second
+    # derivative cannot be checked"). Worked by hand: ∂l/∂β_k = Σ_i (y_i - p_i) x_ik, and
+    # ∂p_i/∂β_j = p_i(1 - p_i) x_ij.
+    body = r"""% derivtex: x_i: d; \beta: d; y_i: scalar
+% derivtex: l(\beta) := \sum_{i=1}^{N} \{ y_i \beta^T x_i -\log(1+e^{\beta^T x_i}) \}
+% derivtex: p(x_i;\beta) := \frac{e^{\beta^T x_i}}{1+e^{\beta^T x_i}}
+\[ \frac{\partial^2 l(\beta)}{\partial \beta_j \partial \beta_k}
+   = - \sum_{i=1}^{N} x_{ij} x_{ik} p(x_i;\beta) (1-p(x_i;\beta)) \]
+\[ \frac{\partial^2 l(\beta)}{\partial \beta_j \partial \beta_k}
+   = - \sum_{i=1}^{N} x_{ij} x_{ik} p(x_i;\beta)^2 \]
+\section{Quadratic}
+% derivtex: x, b: n; A: n x n symmetric; f(x) := \frac 1 2 x^T Ax +b^Tx
+\[ \frac{\partial^2 f(x)}{\partial x_l \partial x_k} = A_{lk} \]
+\[ \frac{\partial^{2}}{\partial x_l \partial x_k} f(x) = 2 A_{lk} \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "does not follow", "ok", "does not follow"]

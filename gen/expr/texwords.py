@@ -37,6 +37,7 @@ from .texoperators import applied_derivative, primed_ahead
 from .texscripts import signed_subscript
 
 JULIA_DOT = ("mathbin", "operatorname", "mathrm", "mathop")  # x \mathbin{.*} y: x ∘ y
+TERM_OPENINGS = ("frac", "dfrac", "tfrac", "sum", "prod")  # d\frac{1}{N}\sum_i …: d of the whole term
 
 
 def uses(names: frozenset, name: str) -> bool:
@@ -133,8 +134,9 @@ class Words:
 
     def differentiable(self, token: Tok) -> bool:
         """What may follow a differential's d: a letter, a Greek letter, a name, a bracket or bar
-        (``d(F)``, ``d[\\operatorname{tr} F]``, ``d|X|``, ``d\\|x\\|^2``, ``d\\langle a, b\\rangle``)."""
-        if token.kind == "letter" or token.is_char("(", "[", "|"):
+        (``d(F)``, ``d[\\operatorname{tr} F]``, ``d|X|``, ``d\\|x\\|^2``, ``d\\langle a, b\\rangle``), a
+        coefficient or a sum (``d\\frac{1}{N} \\sum_i``: of the whole term)."""
+        if token.kind == "letter" or token.is_char("(", "[", "|") or token.is_cs(*TERM_OPENINGS):
             return True
         if token.is_cs("|", "vert", "lvert", "lVert", "Vert", "langle"):
             return True
@@ -142,7 +144,10 @@ class Words:
         return token.kind == "cs" and any(token.text in t for t in tables)
 
     def differential(self, d: Tok):
-        """``dX`` (the grammar's name of X's differential) or ``d(F)``."""
+        """``dX`` (the grammar's name of X's differential) or ``d(F)``; before a coefficient or a sum, d
+        of the term it opens (``d\\frac{1}{N}\\sum_i f_i``, as a reader takes it)."""
+        if self.peek().is_cs(*TERM_OPENINGS):
+            return Call("d", (self.nested(self.product),), d.pos)
         operand = self.nested(self.atom)
         if isinstance(operand, Call) and operand.name in ("norm", "abs") and self.peek().is_char("^"):
             operand = self.superscript(operand, self.next())  # d\|x\|^2: of the square, never (d\|x\|)^2

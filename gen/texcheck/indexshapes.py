@@ -93,6 +93,9 @@ class Shapes:
         self.bound: dict = {}  # id(IndexSum node), index name → Key
         self.uppers: dict = {}  # Key of a sum's index → its upper bound as written (\sum_{i=1}^{N}: N)
         self.families: dict = {}  # x_i read as a family (`Member`) → the range of its index
+        self.directions: dict = {}  # dX written beside X → X: the direction X moves in
+        self.varying: frozenset = frozenset()  # what d(…) moves (`moved`)
+        self.readings: dict = {}  # id(a Call |X|) → det or norm, as `gen.expr.tex.latex_reading` reads it
 
     def symbol(self, name: str):
         if name not in self.symbols:
@@ -123,6 +126,10 @@ class Shapes:
         self.dims.union(shape[0], ONE, what)
         self.dims.union(shape[1], ONE, what)
 
+    def declared_size(self, shape) -> bool:
+        """Whether ``shape`` is known here not to be 1×1: a dimension of it is a declared size."""
+        return any(self.dims.find(d).startswith("dim ") for d in shape)
+
     def is_scalar(self, shape) -> bool:
         return self.dims.one(shape[0]) and self.dims.one(shape[1])
 
@@ -136,8 +143,9 @@ class Shapes:
             if node.name == "I" and self.scope.lookup("I") is None:  # the identity, of the size it needs
                 self.identities[id(node)] = n = d.new()
                 return (n, n)
-            if node.name.startswith("d") and node.name[1:] in self.symbols_written:
-                raise NotUnderstood("a differential in index notation is not understood: write ∂f/∂X_{ij}")
+            if node.name.startswith("d") and node.name[1:] in self.symbols_written:  # dX beside X: its shape
+                self.directions[node.name] = node.name[1:]
+                return self.symbol(node.name[1:])
             return self.symbol(node.name)
         if isinstance(node, Neg):
             return self.of(node.operand, env)
@@ -257,12 +265,20 @@ class Shapes:
     def call(self, node: Call, env: dict):
         if node.name == GRADIENT_VALUE:
             raise Uncheckable("a gradient inside index notation cannot be checked: write it out")
-        if node.name not in FUNCTIONS and not is_ones(node):
+        if node.name not in FUNCTIONS and node.name != "d" and not is_ones(node):
             name = as_written(node.name)
             raise Uncheckable(
                 f"{name}(...) is not defined: declare it, e.g. % derivtex: {name}(X) := <LaTeX>"
             )
         shapes = [self.of(a, env) for a in node.args]
+        if node.name == "d" and len(shapes) == 1:  # a differential: of the shape of what it is of
+            return shapes[0]
+        if node.name == "abs" and len(shapes) == 1 and not node.entrywise and self.declared_size(shapes[0]):
+            rows, columns = shapes[0]  # |X| of a matrix its determinant, |x| of a vector its length
+            self.readings[id(node)] = "norm" if self.dims.one(columns) or self.dims.one(rows) else "det"
+            if self.readings[id(node)] == "det":
+                self.dims.union(rows, columns, "a determinant |X| needs a square matrix")
+            return (ONE, ONE)
         if node.name == "norm" and len(shapes) == 1:  # the Frobenius norm, of any matrix
             return (ONE, ONE)
         if node.name in ("tr", "det", "logdet") and len(shapes) == 1:
@@ -308,6 +324,9 @@ class Shapes:
         self.free: list = []  # the free indices of each side
         self.shapes = []
         self.used: list = []  # every index of each side
+        uppers = {n.upper for t in trees for n in nodes(t) if isinstance(n, IndexSum) and n.upper}
+        for upper in sorted(uppers & self.symbols_written):  # -n\Sigma^{-1} beside \sum_{i=1}^{n}: a number
+            self.scalar(self.symbol(upper), f"{upper}, the bound of a sum, is a number")
         for tree in trees:
             self.free.append(set())
             self.used.append(set())
@@ -328,6 +347,7 @@ class Shapes:
                 # a bound the declarations size (\sum_{k=1}^{m} of z_k, z: n) is the index's range too
                 self.dims.union(var, bound_range(key.name, upper), "the sum's bound")
         self.refuse_apart()
+        self.varying = self.moved(trees)
         if both := sorted(set(self.families) & self.symbols_written):
             raise NotUnderstood(f"{both[0]} is written both inside a sum over its index and alone")
         sized = {v for shape in self.symbols.values() for v in shape} | self.dims.of_index
@@ -346,6 +366,20 @@ class Shapes:
                 and not counted
             ):
                 raise NotUnderstood(f"{name} would be a vector or a number here: declare its shape")
+
+    def moved(self, trees: list) -> frozenset:
+        """What a differential d(…) moves: the symbols whose differential is written (dΣ, or d(Σ⁻¹) of Σ
+        alone), else those the text's definitions say vary (`scope.through`), else every symbol."""
+        applied = [n.args[0] for t in trees for n in nodes(t) if isinstance(n, Call) and n.name == "d"]
+        if not applied and not self.directions:
+            return frozenset()
+        if applied and not self.directions and "d" in self.scope.dimensions():  # 1/d (\sum_i x_i), x: d
+            raise Uncheckable("d(…) where d is also the text's size: a differential, or d times (…)?")
+        counted = set(self.uppers.values()) | self.dimensions_counted()
+        symbols = {n for n in self.symbols if n not in counted}
+        alone = [{n.name for n in nodes(a) if isinstance(n, (Name, Member))} & symbols for a in applied]
+        written = set(self.directions.values()) | {n for names in alone if len(names) == 1 for n in names}
+        return frozenset(written & symbols or set(self.scope.through) & symbols or symbols)
 
     def lined_up(self) -> None:
         """A matrix side compared with a side of free indices: the indices, in alphabetical order,

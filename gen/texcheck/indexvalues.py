@@ -3,7 +3,7 @@ index the value depends on, then the two axes of its matrix shape (1×1 for a nu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 import numpy as np
 
@@ -11,12 +11,15 @@ from ..expr.functions import FUNCTIONS, POSITIVE
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texindex import Entry, IndexSum
 from ..verify.domains import ENTRIES, draw_value, entries_of
+from ..verify.evaluate import STEP as DIFFERENCE
 from .conventions import COOKBOOK
 from .indexfamilies import Member, counts
 from .indexfunctions import PIECES, SOFTMAX, softmax_of
 from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
+from .indexnodes import nodes as index_nodes
 from .indexshapes import Key, Shapes
 from .inverses import shown
+from .second import STENCIL
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,13 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
         elif "positive" in assume.split():
             x = np.abs(x) + 0.1
         values[name] = x
+    for name in sorted(shapes.varying | set(shapes.directions.values())):  # dX: X's shape and symmetry
+        declared = shapes.scope.lookup(name)
+        assume = set(" ".join(declared.assume if declared is not None else ()).split())
+        direction = rng.standard_normal(values[name].shape)
+        if assume & {"symmetric", "spd", "definite"}:
+            direction = direction + np.swapaxes(direction, -1, -2)
+        values["d" + name] = direction * np.eye(direction.shape[-1]) if "diagonal" in assume else direction
     for name, var in counts(shapes).items():  # \frac{1}{N} \sum_{i=1}^{N}: N is the count
         values[name] = np.full((1, 1), float(sizes[shapes.dims.find(var)]))
     for name in shapes.dimensions_counted():  # \frac{1}{N} beside h: N × H: N is h's row count
@@ -169,7 +179,10 @@ class Evaluator:
     def call(self, node: Call, env: dict) -> Value:
         if id(node) in self.shapes.identities:  # \mathbf{1}
             return Value(np.ones((self.size(self.shapes.identities[id(node)]), 1)), ())
+        if node.name == "d":
+            return self.differential(node.args[0], env)
         v = self.of(node.args[0], env)
+        node = replace(node, name=self.shapes.readings.get(id(node), node.name))  # |X|: det(X)
         if node.name == "tr":
             return Value(np.trace(v.data, axis1=-2, axis2=-1)[..., None, None], v.keys)
         if node.name == "norm":  # squares, not |·|²: the complex step goes through
@@ -248,6 +261,15 @@ class Evaluator:
             keys = keys[:axis] + keys[axis + 1 :]
         return Value(data, keys)
 
+    def differential(self, node, env: dict) -> Value:
+        """d(f): f's derivative in the direction dX of each X that varies (`Shapes.moved`), by the
+        complex step; dX is the value drawn for the name written dX."""
+        if any(np.iscomplexobj(self.values[n]) for n in self.shapes.varying):
+            raise Uncheckable("a second differential in index notation cannot be checked")
+        moved = {n: self.values[n] + 1j * STEP * self.values["d" + n] for n in self.shapes.varying}
+        f = Evaluator(self.shapes, self.sizes, {**self.values, **moved}, self.added).of(node, env)
+        return Value(f.data.imag / STEP, f.keys)
+
     def derivative(self, node: Derivative, env: dict) -> Value:
         """∂f/∂X by the complex step, one entry of X at a time (f a number for each free index)."""
         x = self.values[node.variable] if node.at is None else self.of(node.at, env).data
@@ -262,21 +284,34 @@ class Evaluator:
             what = f"a derivative by an entry of {shown(node.variable)}, which is structured"
             raise Uncheckable(f"{what}: which entries vary?")
         if np.iscomplexobj(x):
-            raise Uncheckable("a second derivative in index notation cannot be checked")
+            raise Uncheckable("a third derivative in index notation cannot be checked")
         out, keys = None, ()
         for a, b in np.ndindex(*x.shape):
-            moved = x.astype(complex)
-            moved[a, b] += 1j * STEP
-            moved_values = {**self.values, node.variable: moved}
-            f = Evaluator(self.shapes, self.sizes, moved_values, self.added).of(node.f, env)
+            f = self.by_entry(node, env, a, b, x)
             if out is None:
                 out, keys = np.zeros(f.data.shape[:-2] + x.shape), f.keys
-            out[..., a, b] = f.data[..., 0, 0].imag / STEP
+            out[..., a, b] = f.data[..., 0, 0]
         if structure:
             out = within(out, "diagonal" in structure, node.convention)
         if node.transposed:
             out = np.swapaxes(out, -1, -2)
         return Value(out, keys)
+
+    def by_entry(self, node: Derivative, env: dict, a: int, b: int, x: np.ndarray) -> Value:
+        """∂f/∂x_ab: by the complex step; of an f that is itself a derivative (∂²f/∂x_j∂x_k, whose inner
+        derivative takes the complex step), by the 6-point central difference (error O(h⁶))."""
+
+        def f_at(step) -> Value:
+            moved = x.astype(type(step))
+            moved[a, b] += step
+            values = {**self.values, node.variable: moved}
+            return Evaluator(self.shapes, self.sizes, values, self.added).of(node.f, env)
+
+        if not any(isinstance(n, Derivative) for n in index_nodes(node.f)):
+            f = f_at(1j * STEP)
+            return Value(f.data.imag / STEP, f.keys)
+        points = [(weight, f_at(float(k * DIFFERENCE))) for k, weight in STENCIL]
+        return Value(sum(w * v.data for w, v in points) / (60 * DIFFERENCE), points[0][1].keys)
 
 
 STACKS = {"rows": -2, "columns": -1}  # the axis of the matrix an elided literal's index runs along

@@ -399,6 +399,16 @@ def entries_named(parts, scope, symbols: set) -> str:
     return base
 
 
+def member_entry(tree: Name, scope, bound: set, members) -> Entry | None:
+    """``x_{ij}`` inside a sum over i, the family x_i: d declared (not x_{ij} itself, nor a matrix x):
+    the entry j of the member x_i, as texts write a sample's features."""
+    parts = split(tree.name)
+    if parts is None or len(parts[1]) != 2 or scope.lookup(tree.name) is not None or sized(parts[0], scope):
+        return None
+    whole = member(f"{parts[0]}_{parts[1][0]}", tree.pos, scope, bound, members)
+    return None if whole is None else Entry(whole, parts[1][1:], tree.pos)
+
+
 def refuse_stepped(name: str, bound: set) -> None:
     """A symbol with a time step that a sum's index changes (``x(n-i)``, ``x[n-k]`` inside ``\\sum_k``) is a
     sequence of values, one per index, not the one symbol declared: refused, never read as one."""
@@ -479,8 +489,14 @@ class Resolver:
             if tree.name in self.scope.defined and not kept:  # J := -\sum_k …, c_k := vᵀx_k: its body
                 body = self.scope.body(self.scope.defined[tree.name], self.kept)
                 return self.expanded(tree.name, body)
+            base = tree.name[1:] if tree.name[:1] == "d" and tree.name not in self.scope.defined else ""
+            if base in self.scope.defined and base not in self.kept:  # df, f(Σ) := …: d of its body
+                body = self.scope.body(self.scope.defined[base], self.kept)
+                return Call("d", (self.expanded(base, body),), tree.pos)
             if (family := member(tree.name, tree.pos, self.scope, self.bound, self.members)) is not None:
                 return family  # x_i: d, inside a sum over i
+            if (of_member := member_entry(tree, self.scope, self.bound, self.members)) is not None:
+                return of_member  # x_{ij}: the entry j of x_i
             if is_delta(tree.name, self.symbols):
                 return Delta(split(tree.name)[1], tree.pos)
             if is_entry_name(tree.name, self.symbols, self.scope):

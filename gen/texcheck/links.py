@@ -15,7 +15,7 @@ from ..expr.parser import BinOp, Call, Name, Num, Postfix
 from ..expr.texbars import PROBABILITY_WORDS, Notation, Uncheckable
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texgradient import entry
-from ..expr.texindex import as_entry_name
+from ..expr.texindex import Entry, as_entry_name
 from ..expr.texmatrix import MatrixLiteral
 from ..expr.texnames import GRADIENT_NAME, REFUSED, WORDS, as_written, optimum_kind
 from ..spec.keys import ENTRIES
@@ -55,7 +55,7 @@ from .jacobians import by_transpose, identified, is_vector, negated, negation, u
 from .library import library_function, primed_applied
 from .roots import factored
 from .rows import BECAUSE, CHECKED, Chain, closing
-from .second import SecondOrder, introduced, paired, read_second
+from .second import TWICE, TWO, SecondOrder, introduced, paired, read_second
 from .shapes import GREEK, Conflict, children, convention, infer, kind_of, names_in
 from .symmetry import symmetric_in
 from .undefined import undefined_letter
@@ -83,6 +83,8 @@ CONVENTION_CHANGES = (
     "change of variable",
 )
 STATUSES = (OK, FALSE, CANNOT, NOT_UNDERSTOOD, SHAPE, SKIPPED)
+# the values an index takes, written after the chain (``, \quad i = 1, 2, \ldots, N``, ``j=0,1,...,p``)
+RANGE = re.compile(r"\s*-?[0-9]+\s*,[^=]*(?:\\[lc]?dots|\\cdots|\.\.\.)")
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,8 @@ def partial(parse, source, side):
         return None
     top_end = closing(side.text, side.text.index("{", match.start()) + 1)
     if SECOND.match(side.text, match.end()):
+        if (by_entries := second_by_entries(parse, source, side)) is not None:
+            return by_entries
         raise Uncheckable("a second derivative cannot be checked: write its differential out")
     if AT_A_POINT.search(side.text):
         raise Uncheckable("a derivative evaluated at a point (|_{…}) cannot be checked: write it out")
@@ -424,6 +428,31 @@ def partial(parse, source, side):
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
     f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
     return Gradient(squared or inverse or name.name, f, 0, squared=bool(squared))
+
+
+def second_by_entries(parse, source, side):
+    """``\\frac{\\partial^2 f}{\\partial x_j \\partial x_k}`` (or ``\\frac{\\partial^2}{…} f``): the (j, k)
+    entry of the Hessian, ∂/∂x_j of the entry k of ∂f/∂x, checked in index notation; None unless both
+    are entries of one name by one letter each (a Hessian by x written ∂x ∂xᵀ is `second.fraction`'s)."""
+    text = side.text
+    top = closing(text, text.index("{") + 1)
+    if not (opening := re.match(r"\s*\{", text[top:])):
+        return None
+    bottom = closing(text, top + opening.end())
+    numerator = re.sub(r"^" + TWO, "", text[PARTIAL.match(text).end() : top - 1])
+    rest = text[bottom:]
+    twice = TWICE.fullmatch(text[top + opening.end() : bottom - 1])
+    if not twice or twice["a"] is None or bool(numerator.strip()) == bool(rest.strip()):
+        return None
+    at = source.span(side.offset + top + opening.end())
+    outer, inner = (as_entry_name(parse(twice[k].strip(), at)) for k in "ab")
+    parts = [split(n.name) if isinstance(n, Name) else None for n in (outer, inner)]
+    if None in parts or parts[0][0] != parts[1][0] or {len(p[1]) for p in parts} != {1}:
+        return None
+    written = numerator if numerator.strip() else rest
+    f = parse(written.strip(), source.span(side.offset + text.index(written)))
+    derivative = Entry(Call(GRADIENT_VALUE, (f, Name(parts[1][0], 0)), 0), parts[1][1], 0)
+    return Gradient(outer.name, derivative, 0)
 
 
 @dataclass(frozen=True)
@@ -738,6 +767,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         return outcome(chain, k, SKIPPED, "the reason for the step below (\\because), not a step")
     if link.relation != CHECKED:
         return outcome(chain, k, SKIPPED, f"not an equality ({link.relation})")
+    if RANGE.match(link.right.text):
+        return outcome(chain, k, SKIPPED, "the values an index takes (i = 1, …, N), not an identity")
     if changed := next((c for c in CONVENTION_CHANGES if c in link.reason.lower()), None):
         return outcome(chain, k, SKIPPED, f"the reason says the step changes convention ({changed})")
     left, right = pairs[k]

@@ -71,9 +71,11 @@ RELATIONS = re.compile(
 )
 # Two statements on one line: ``A = B,\quad C = D`` (a comma, then a wide space), or a wide space
 # alone between two relations (``f = \|Y\|^2 \quad Y = XW``); spaces typed one by one, ``\ \ \ ``, too,
-# and a word typed after them (``\ \ where \ E[\epsilon] = 0``: not w·h·e·r·e times E[ε]).
+# and a word typed after them (``\ \ where \ E[\epsilon] = 0``: not w·h·e·r·e times E[ε]); \enspace
+# is one too (``x_i \enspace , \enspace i=1,2,...,N``).
 SEPARATOR = re.compile(
-    r"(?P<comma>,\s*(?:~|\\,|\\;|\\\s)*)?(?=\\q?quad\b|\\ \s*\\ )(?:(?:\\q?quad\b|\\ )\s*)+"
+    r"(?:\\enspace\b\s*)*(?P<comma>,\s*(?:~|\\,|\\;|\\\s)*)?(?=\\q?quad\b|\\enspace\b|\\ \s*\\ )"
+    r"(?:(?:\\q?quad\b|\\enspace\b|\\ )\s*)+"
     r"(?:(?:where|for|with|and|if|since)(?![A-Za-z])(?:\s|\\ |\\,|\\;|~)*)?"
 )
 BECAUSE = "\\because"  # the relation of a reason's links: skipped (gen.texcheck.links.first_look)

@@ -999,3 +999,62 @@ def test_a_second_partial_by_two_entries_is_the_hessian_s_entry(tmp_path):
 \[ \frac{\partial^{2}}{\partial x_l \partial x_k} f(x) = 2 A_{lk} \]
 """
     assert statuses(tmp_path, body) == ["ok", "does not follow", "ok", "does not follow"]
+
+
+def test_a_prime_as_a_superscript_is_a_prime(tmp_path):
+    # CS229 problem set 0 (doraemonzzz, corpus) writes g^{'}(a^Tx) for g'(aᵀx): it read g^T times aᵀx (a
+    # false "does not follow"); the prime typeset as a superscript is the prime: g' of an undefined g is
+    # refused, σ^{\prime}(z) is the sigmoid's derivative, X^{'} of a matrix still its transpose
+    body = r"""% derivtex: x, a: n; f(x) := g(a^Tx)
+\[ \frac{\partial f(x)}{\partial x_k} = g^{'}(a^Tx)a_k \]
+% derivtex: z: scalar
+\[ \sigma^{\prime}(z) = \sigma(z) (1 - \sigma(z)) \]
+\[ \sigma^{\prime}(z) = \sigma(z) \sigma(z) \]
+% derivtex: X: n x n; Y, Z: n x m
+\[ X^{'}(Y + Z) = X^T Y + X^T Z \]
+"""
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check", "ok", "does not follow", "ok"]
+    assert "the derivative of the function g" in found[0].message
+
+
+def test_a_number_added_to_a_vector_is_added_to_each_entry(tmp_path):
+    # the sigmoid's derivative σ'(z) = σ(z) ⊙ (1 - σ(z)) of a vector z, as every ML text writes it (zingale's
+    # single-layer notes, pumpkinbook's logistic regression, corpus): 1 - σ(z) is 1 - σ(z_i) for each i (was a
+    # shape error: "a matrix added to a number"); of a matrix Z still refused (each entry, or times I?);
+    # a link that fails says the number was added to each entry: tidy-finance's μ - c for μ - cι (corpus)
+    body = r"""% derivtex: z, w, \mu, \iota: n; Z: n x m; c: scalar
+\[ \sigma'(z) = \sigma(z) \odot (1 - \sigma(z)) \]
+\[ \sigma'(z) = \sigma(z) \odot (2 - \sigma(z)) \]
+\[ \sigma'(Z) = \sigma(Z) \odot (1 - \sigma(Z)) \]
+\[ w^T (z + 1) = w^T z + w^T \mathbf{1} \]
+\[ \mu - c\iota = \mu - c \]
+"""
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["ok", "does not follow", "shape error", "ok", "does not follow"]
+    assert "a number is added to each entry of a vector" in found[-1].message
+
+
+def test_a_dimension_declared_a_number_is_that_size(tmp_path):
+    # lee-jaejoon's smoothing-spline notes (held out) declare p a number and X n × p: tr(I_p) = p is the
+    # column count (was a free number p: "does not follow"); tr(X(XᵀX)⁻¹Xᵀ) = p, the hat matrix's trace
+    body = r"""% derivtex: p: scalar positive; X: n x p
+\[ \operatorname{tr}(X(X^T X)^{-1} X^T) = \operatorname{tr}(X^T X (X^T X)^{-1})
+   = \operatorname{tr}(I_p) = p \]
+\[ \operatorname{tr}(I_p) = p + 1 \]
+"""
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok", "does not follow"]
+
+
+def test_a_matrix_s_two_norm_in_a_squared_error(tmp_path):
+    # ‖Ŷ - X‖₂² of matrices in an MSE (uesina15's attention notes, corpus): the spectral norm as written,
+    # but a squared error means the Frobenius norm: a link that holds only so is cannot check, saying it;
+    # d2l's sign slip d/dV ‖X - UV‖₂² = 2Uᵀ(X - UV) fails under both (-2Uᵀ(X - UV) under Frobenius's)
+    body = r"""% derivtex: Y, X: T x d; U: T x r; V: r x d
+\[ \frac{\partial}{\partial Y} \|Y - X\|_2^2 = 2(Y - X) \]
+\[ \frac{\partial}{\partial V} \|X - UV\|_2^{2} = 2U^\top(X - UV) \]
+\[ \frac{\partial}{\partial V} \|X - UV\|_F^{2} = -2U^\top(X - UV) \]
+"""
+    found = checked_in_paper(tmp_path, body)
+    assert [o.status for o in found] == ["cannot check", "does not follow", "ok"]
+    assert "Frobenius" in found[0].message

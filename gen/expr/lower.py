@@ -19,7 +19,7 @@ from . import ir
 from .calls import CallLowering, ambiguous
 from .forms import record_terms
 from .functions import FUNCTIONS
-from .ones import Ones, sized
+from .ones import Ones, each_entry, number_beside, sized
 from .parser import PRODUCTS, BinOp, Name, Neg, Num, Postfix, grouped, parse_ast, pieces, start, written
 from .piecewise import PiecewiseLowering
 from .printers import brief, size_text, text
@@ -197,6 +197,8 @@ class _Lowering(CallLowering, SpectralLowering, PiecewiseLowering, MatrixLowerin
                 raise self.error(f"cannot add I to {describe_shape(other)}", pos)
             sized = eye.sized(other.shape[0])
             left, right = (sized, other) if isinstance(left, Eye) else (other, sized)
+        if self.source.latex and ir.is_vector(left) != ir.is_vector(right) and number_beside(left, right):
+            left, right = each_entry(left, right)  # 1 - σ(z) of a vector z: 1 - σ(z_i) for each i
         if not ir.shape(left) or not ir.shape(right):  # a 1×1 product added to a number is a number
             left, right = ir.scalar(left), ir.scalar(right)
         if ir.shape(left) != ir.shape(right):

@@ -52,3 +52,18 @@ def sized(left, right, op: str):
     else:
         return None
     return (shaped, other) if ones is left else (other, shaped)
+
+
+def number_beside(left, right) -> bool:
+    """Whether one of two terms is a number (no shape, or 1×1) and the other a vector."""
+    return any(
+        not matrix(a) and not isinstance(a, Ones) and ir.is_vector(b)
+        for a, b in ((left, right), (right, left))
+    )
+
+
+def each_entry(left, right):
+    """A number added to a vector, to each entry: the number times the vector of ones of its shape."""
+    number, vector = (left, right) if ir.is_vector(right) else (right, left)
+    spread = ir.mul(ir.scalar(number), ir.ones(*vector.shape))
+    return (spread, vector) if number is left else (vector, spread)

@@ -245,16 +245,7 @@ class _Parser(Words):
                 node = Name(self.resolve((f"{node.name}prime", f"{node.name}_prime")), node.pos)
             elif token.is_char("'"):
                 refuse_undefined(self, node)  # f'(x)[v] of an f the text does not define
-                prime = self.next()
-                if self.defined_prime(node):  # σ'(z) of a σ the text defines: read where σ is known
-                    node = Call(f"{node.name}'", self.arguments(node.name, prime), prime.pos)
-                elif self.function_prime(node) and node.name == "sigma" and "sigma" not in self.functions:
-                    node = self.sigmoid_prime(prime)
-                elif self.function_prime(node):
-                    message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
-                    raise refused(self, f"{message} (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)))", prime)
-                else:
-                    node = Postfix("T", node, prime.pos, primed=True)
+                node = self.primed(node, self.next())
             elif token.is_char("^"):
                 self.next()
                 node = self.superscript(node, token)
@@ -271,6 +262,18 @@ class _Parser(Words):
                 node = entry(self, node, self.next())
             else:
                 return node
+
+    def primed(self, node, prime: Tok):
+        """``node'``: a function's derivative applied (σ'(z) of the text's σ, the sigmoid's; refused for
+        another function the text does not define), else a transpose (X', a matrix's)."""
+        if self.defined_prime(node):  # σ'(z) of a σ the text defines: read where σ is known
+            return Call(f"{node.name}'", self.arguments(node.name, prime), prime.pos)
+        if self.function_prime(node) and node.name == "sigma" and "sigma" not in self.functions:
+            return self.sigmoid_prime(prime)
+        if self.function_prime(node):
+            message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
+            raise refused(self, f"{message} (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)))", prime)
+        return Postfix("T", node, prime.pos, primed=True)
 
     def primed_name(self, node) -> bool:
         """Whether the ``'`` after a name marks another symbol, not the transpose: a transpose follows
@@ -311,6 +314,8 @@ class _Parser(Words):
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
         if texts == ("prime",) and self.primed_name(base):  # \Sigma^{\prime} is \Sigma': a symbol here
             return Name(self.resolve((f"{base.name}prime", f"{base.name}_prime")), base.pos)
+        if texts == ("prime",) and (self.defined_prime(base) or self.function_prime(base)):
+            return self.primed(base, caret)  # g^{'}(a^Tx), g^{\prime}(z): g'(z), as LaTeX typesets it
         closing = {"(": ")", "[": "]", "<": ">", "langle": "rangle"}.get(texts[0])
         if closing in texts:  # W^{(1)}, W^{[1]}, a^{<t>}, \Delta^{(\ell)\top}: an index, part of the name
             close = next(i for i, t in enumerate(tokens) if t.text == closing and not t.is_char("{", "}"))

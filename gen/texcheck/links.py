@@ -1071,8 +1071,13 @@ def typed(pairs: list, scope):
     names = {n for t in trees for n in names_in(t)}
     bases = {n[1:] for n in names if n[:1] == "d"}  # dβ of a declared β the sides do not contain
     looked_up = {n: scope.lookup(n) for n in names | bases}
-    declared = {n: d.shape for n, d in looked_up.items() if d is not None and d.shape is not None}
-    sizes = scope.dimensions() - set(declared)  # n in 2/n: a declared dimension, as a number
+    dimensions = scope.dimensions()  # n in 2/n: a declared dimension, as a number (declared one too)
+    declared = {
+        n: d.shape
+        for n, d in looked_up.items()
+        if d is not None and d.shape is not None and not (d.shape == () and n in dimensions)
+    }
+    sizes = dimensions - set(declared)
     differentials = frozenset(n for n in names if is_differential(n, declared))
     squares = [  # a symmetric or invertible symbol of no declared shape is square; a binary one need not be
         n

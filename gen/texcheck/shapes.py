@@ -208,6 +208,8 @@ def shape_of(u: Unifier, node):
 
 def of_binop(u: Unifier, node: BinOp):
     left, right = shape_of(u, node.left), shape_of(u, node.right)
+    if node.op in ("+", "-") and number_beside_vector(u, left, right):  # 1 - σ(z) of a vector: each entry
+        return left if u.row_or_column(left) else right
     if node.op in ("+", "-", ".*"):
         u.same(left, right, "a sum" if node.op != ".*" else "an entrywise product")
         return left if left not in (ANY, SCALAR) else right
@@ -223,6 +225,15 @@ def of_binop(u: Unifier, node: BinOp):
         u.occurrences[id(node)] = (node, None)
         return SCALAR
     return product(u, left, right)
+
+
+def number_beside_vector(u: Unifier, left, right) -> bool:
+    """Whether one term is a number and the other a vector (by declared sizes): the number is added
+    to each entry, as texts write ``1 - \\sigma(z)``; to a matrix it stays refused (each entry or I?)."""
+    return any(
+        a is not ANY and (a == SCALAR or u.number(a, bind=False)) and u.row_or_column(b)
+        for a, b in ((left, right), (right, left))
+    )
 
 
 def product(u: Unifier, left, right):

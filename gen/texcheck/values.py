@@ -4,6 +4,7 @@ points drawn by its sampler (``gen.verify``): the numbers behind a link's status
 from __future__ import annotations
 
 import functools
+from dataclasses import fields, is_dataclass, replace
 from itertools import islice, permutations
 
 import numpy as np
@@ -12,7 +13,7 @@ import sympy as sp
 from ..errors import Span, SpecError, Unsupported
 from ..expr import ir
 from ..expr.lower import dimension, symbol_table
-from ..expr.parser import Num
+from ..expr.parser import BinOp, Call, Num
 from ..expr.shapes import Eye
 from ..expr.texmatrix import block_unsized
 from ..expr.texnames import noted
@@ -36,7 +37,7 @@ from .conditions import SHARE_NONE
 from .domain import in_domain
 from .expectations import SAMPLE, base
 from .gradients import GradientLowering
-from .shapes import names_in
+from .shapes import children, kind_of, names_in
 from .symbols import one_apart
 from .symmetry import derived
 
@@ -359,7 +360,51 @@ def compare(sides: Sides, left, right, make):
         return make("ok", "", figure=error, conventions=conventions)
     if sides.first_order(a, b, samples):
         return make("ok", "equal to first order in the differentials", conventions=conventions)
-    return make("does not follow", diagnosis(sides, a, b, points), figure=error, conventions=conventions)
+    if frobenius := as_frobenius(left, right):  # ‖X‖₂ of a matrix, a squared error's Frobenius norm?
+        if compare(sides, *frobenius, make).status == "ok":
+            return make("cannot check", SPECTRAL, conventions=conventions)
+    message = "; ".join(m for m in (diagnosis(sides, a, b, points), spread(left, right, sides)) if m)
+    return make("does not follow", message, figure=error, conventions=conventions)
+
+
+SPECTRAL = (
+    "holds if \\|X\\|_2 of a matrix is its Frobenius norm (as a squared error means), not the spectral "
+    "norm: write \\|X\\|_F for that"
+)
+
+
+def as_frobenius(left, right) -> tuple | None:
+    """The two sides with each ‖·‖₂ (the spectral norm, of a matrix) read as the Frobenius norm, if
+    they have one (of a vector the two are one norm: the link fails again, as it should)."""
+
+    def read(node):
+        if isinstance(node, Call) and node.name == "norm2":
+            return replace(node, name="norm", args=tuple(map(read, node.args)))
+        if is_dataclass(node) and not isinstance(node, type):
+            changed = {
+                f.name: tuple(map(read, v)) if isinstance(v, tuple) else read(v)
+                for f in fields(node)
+                if is_dataclass(v := getattr(node, f.name)) or isinstance(v, tuple)
+            }
+            return replace(node, **changed)
+        return node
+
+    read_left, read_right = read(left), read(right)
+    return None if (read_left, read_right) == (left, right) else (read_left, read_right)
+
+
+def spread(left, right, sides: Sides) -> str:
+    """Where a link that fails adds a number to a vector (read to each entry, `shapes.number_beside_vector`):
+    said, as it may be the slip (μ - c for μ - cι)."""
+    pending = [left, right]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, BinOp) and node.op in ("+", "-"):
+            kinds = {kind_of(t, sides.inferred.shapes) for t in (node.left, node.right)}
+            if kinds == {"scalar", "vector"}:
+                return "a number is added to each entry of a vector (or was a vector meant?)"
+        pending.extend(children(node) if not isinstance(node, str) else ())
+    return ""
 
 
 def apart(sides: Sides, a, b) -> bool:

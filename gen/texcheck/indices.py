@@ -381,16 +381,17 @@ def stacked_sizes(node):
 
 def entries_named(parts, scope, symbols: set) -> str:
     """The symbol whose entries ``w_h`` (inside a sum over h) writes: w; or, where w is nowhere
-    else and A is declared with as many indices, A for ``a_{ji}`` (a matrix's entries in lowercase)."""
+    else and X is a declared vector, X for ``x_h`` (a matrix's entries in lowercase, ``a_{ji}`` of A,
+    are `matrix_named`'s, read before index notation)."""
     base, indices = parts
     upper = scope.lookup(base.upper())
     lowercase = (
         base.islower() and base not in symbols and scope.lookup(base) is None and base not in scope.defined
     )
     if lowercase and sized(base.upper(), scope):
-        if len(upper.shape) == len(indices):
+        if len(upper.shape) == len(indices) == 1:
             return base.upper()
-        if len(upper.shape) == 2:  # y_i beside Y: a row (a column) of Y, as texts say in words
+        if len(upper.shape) == 2 == len(indices) + 1:  # y_i beside Y: a row (a column), said in words
             raise Uncheckable(
                 f"{base}_{indices[0]} inside a sum, beside the matrix {base.upper()}: its rows or columns? "
                 f"say which: % derivtex: {base}_{indices[0]}: d; {base.upper()} := \\begin{{bmatrix}} "

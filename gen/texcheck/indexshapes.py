@@ -127,8 +127,9 @@ class Shapes:
         self.dims.union(shape[1], ONE, what)
 
     def declared_size(self, shape) -> bool:
-        """Whether ``shape`` is known here not to be 1×1: a dimension of it is a declared size."""
-        return any(self.dims.find(d).startswith("dim ") for d in shape)
+        """Whether ``shape`` is known here, and not 1×1: each dimension 1 or a declared size, one a size."""
+        sized = [self.dims.find(d).startswith("dim ") for d in shape]
+        return any(sized) and all(s or self.dims.one(d) for s, d in zip(sized, shape))
 
     def is_scalar(self, shape) -> bool:
         return self.dims.one(shape[0]) and self.dims.one(shape[1])

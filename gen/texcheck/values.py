@@ -4,7 +4,7 @@ points drawn by its sampler (``gen.verify``): the numbers behind a link's status
 from __future__ import annotations
 
 import functools
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 from itertools import islice, permutations
 
 import numpy as np
@@ -37,6 +37,7 @@ from .conditions import SHARE_NONE
 from .domain import in_domain
 from .expectations import SAMPLE, base
 from .gradients import GradientLowering
+from .indexnodes import mapped
 from .shapes import children, kind_of, names_in
 from .symbols import one_apart
 from .symmetry import derived
@@ -376,21 +377,9 @@ SPECTRAL = (
 def as_frobenius(left, right) -> tuple | None:
     """The two sides with each ‖·‖₂ (the spectral norm, of a matrix) read as the Frobenius norm, if
     they have one (of a vector the two are one norm: the link fails again, as it should)."""
-
-    def read(node):
-        if isinstance(node, Call) and node.name == "norm2":
-            return replace(node, name="norm", args=tuple(map(read, node.args)))
-        if is_dataclass(node) and not isinstance(node, type):
-            changed = {
-                f.name: tuple(map(read, v)) if isinstance(v, tuple) else read(v)
-                for f in fields(node)
-                if is_dataclass(v := getattr(node, f.name)) or isinstance(v, tuple)
-            }
-            return replace(node, **changed)
-        return node
-
-    read_left, read_right = read(left), read(right)
-    return None if (read_left, read_right) == (left, right) else (read_left, read_right)
+    frobenius = lambda n: replace(n, name="norm") if isinstance(n, Call) and n.name == "norm2" else n  # noqa: E731
+    read = (mapped(left, frobenius), mapped(right, frobenius))
+    return None if read == (left, right) else read
 
 
 def spread(left, right, sides: Sides) -> str:

@@ -1033,6 +1033,7 @@ def test_a_number_added_to_a_vector_is_added_to_each_entry(tmp_path):
     found = checked_in_paper(tmp_path, body)
     assert [o.status for o in found] == ["ok", "does not follow", "shape error", "ok", "does not follow"]
     assert "a number is added to each entry of a vector" in found[-1].message
+    assert "added to each entry" not in found[1].message  # inside ⊙, as the text means it: no hint
 
 
 def test_a_dimension_declared_a_number_is_that_size(tmp_path):

@@ -383,8 +383,8 @@ def as_frobenius(left, right) -> tuple | None:
 
 
 def spread(left, right, sides: Sides) -> str:
-    """Where a link that fails adds a number to a vector (read to each entry, `shapes.number_beside_vector`):
-    said, as it may be the slip (μ - c for μ - cι)."""
+    """Where a link that fails adds a number to a vector (read to each entry, `shapes.number_beside_vector`)
+    outside an entrywise product: said, as it may be the slip (μ - c for μ - cι)."""
     pending = [left, right]
     while pending:
         node = pending.pop()
@@ -392,7 +392,9 @@ def spread(left, right, sides: Sides) -> str:
             kinds = {kind_of(t, sides.inferred.shapes) for t in (node.left, node.right)}
             if kinds == {"scalar", "vector"}:
                 return "a number is added to each entry of a vector (or was a vector meant?)"
-        pending.extend(children(node) if not isinstance(node, str) else ())
+        entrywise = getattr(node, "name", None) == "hadamard" or getattr(node, "op", None) == ".*"
+        if not isinstance(node, str) and not entrywise:  # σ ⊙ (1 - σ): the number meant for each entry
+            pending.extend(children(node))
     return ""
 
 

@@ -334,8 +334,6 @@ class Shapes:
             self.shapes.append(self.of(tree, {}))
         for rows, columns, index in self.pending:
             self.dims.union(index, self.along(rows, columns), "the index of a vector's entry")
-        for upper in sorted(set(self.uppers.values()) & set(self.symbols)):  # \frac{1}{N} \sum_{i=1}^{N}
-            self.scalar(self.symbols[upper], f"{upper}, the bound of a sum, is a number")
         for name, (_, columns) in self.symbols.items():  # Latin lowercase: a column vector, if undeclared
             single = len(self.dims.members(columns)) == 1 and not self.dims.one(columns)
             if name[:1].islower() and single and not declared_with_shape(name, self.scope):

@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 from helpers import checked_in_paper
 
+from gen.texcheck.document import unprimed
 from gen.texcheck.indexvalues import inverted
 
 
@@ -1059,3 +1060,22 @@ def test_a_matrix_s_two_norm_in_a_squared_error(tmp_path):
     found = checked_in_paper(tmp_path, body)
     assert [o.status for o in found] == ["cannot check", "does not follow", "ok"]
     assert "Frobenius" in found[0].message
+
+
+def test_a_primed_or_starred_index_is_an_index_of_its_own(tmp_path):
+    # vᵀKv = Σ_n Σ_{n'} v_n K_{nn'} v_{n'}; ∂/∂u_k log Σ_{j'} e^{u_{j'}} = e^{u_k} / Σ_{j'} e^{u_{j'}} (softmax)
+    notes = "% derivtex: v, u: n; K: n x n\n"
+    body = notes + "\\[ v^T K v = \\sum_{n=1}^{N} \\sum_{n'=1}^{N} v_n K_{nn'} v_{n'} \\]\n"
+    body += "\\[ \\frac{\\partial}{\\partial u_k} \\log \\sum_{j'} \\exp(u_{j'}) = "
+    body += "\\frac{\\exp(u_k)}{\\sum_{j^{\\prime}} \\exp(u_{j^{\\prime}})} \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    body = notes + "\\[ v^T K v = \\sum_{n=1}^{N} \\sum_{n'=1}^{N} v_n K_{nn'} v_n \\]\n"
+    body += "\\[ \\log \\sum_{j'} \\exp(u_{j'}) - u_{j^*} = \\log \\sum_{j'} \\exp(u_{j'} + u_{j^*}) \\]\n"
+    assert statuses(tmp_path, body) == ["does not follow", "does not follow"]
+
+
+def test_a_starred_variable_is_not_renamed():
+    # w* written outside a subscript (L(w^*)) is the optimum, a variable: only indices are renamed
+    text = "w_{k+1} = w_k - \\alpha \\nabla_{w^*} L(w^*) + \\sum_{a'} \\phi(s, a')"
+    assert unprimed(text) == "w_{k+1} = w_k - \\alpha \\nabla_{w^*} L(w^*) + \\sum_{q } \\phi(s, q )"
+    assert unprimed("x_{i'}^{\\prime} = f'(x)") == "x_{q }^{\\prime} = f'(x)"

@@ -305,7 +305,7 @@ class Words:
 
     def subscripted(self, base: str, sub: str, token: Tok):
         """``\\lambda_{\\max}(X)``, ``I_{n}``, ``K_{mn}``, ``L_{\\exp}(X, E)``: functions the printer sets
-        with a subscript."""
+        with a subscript (K_{mn} the commutation matrix unless the text declares a K: then its entry)."""
         call = self.peek().is_char("(") or self.peek().is_cs("left", "bigl", "Bigl")
         if call and (base, sub) in SUBSCRIPTED:
             return Call(SUBSCRIPTED[(base, sub)], self.arguments(base, token), token.pos)
@@ -315,7 +315,7 @@ class Words:
             suffix = "_frechet" if base == "L" else "_kronecker"
             return Call(FRECHET[sub] + suffix, self.arguments(base, token), token.pos)
         sizes = tuple(Name(c, token.pos) if c.isalpha() else Num(c, token.pos) for c in sub.split(",") if c)
-        if base == "K" and (len(sub) == 2 or sub.count(",") == 1):
+        if base == "K" and base not in self.names and (len(sub) == 2 or sub.count(",") == 1):
             pair = sizes if "," in sub else (Name(sub[0], token.pos), Name(sub[1], token.pos))
             return Call("commutation", pair, token.pos)
         return None

@@ -30,7 +30,8 @@ def known_forms(scope) -> frozenset:
     """The names the front end reads only when it knows them: declared with a time step in
     parentheses (``x(n)``: not x applied to n), or declared or defined primed (``S'``: not Sᵀ) or
     with a + above (``x^+``, the next iterate: not a pseudo-inverse), or a layer's (``W^l``,
-    ``a^{l-1}``: not powers), or a kernel matrix (``K_{fu}``: not the commutation matrix K_{mn}), or
+    ``a^{l-1}``: not powers), or a kernel matrix (``K_{fu}``, or K itself, whose K_{mn} is an entry: not
+    the commutation matrix K_{mn}), or
     a letter numbered (``x_2``, which a text may type ``x2``: not x times 2); an increment the text
     names (``\\delta Y``, ``\\Delta x``, or defines as ``dx := m_x - x``: dx^{-1} its inverse, not d(x⁻¹))."""
     named = (*scope.declared, *scope.prose)
@@ -45,6 +46,7 @@ def known_forms(scope) -> frozenset:
     }  # \delta Y, \Delta x
     varied |= {n for n in scope.defined if re.fullmatch(r"d[A-Za-z]", n)}  # dx := m_x - x, a difference
     kernels = {n for n in (*named, *scope.defined) if re.fullmatch(r"K_[A-Za-z]{2}", n) and kernel(n, scope)}
+    kernels |= {"K"} & set(known)  # K_{nn'} of a declared K: its entry
     gradients = {n for n in named if n.startswith("nabla") and n.endswith(")")}  # \nabla f(x_k): declared
     own = (
         rf"[A-Za-z](?:{BLACKBOARD}|{BOLD_OWN})(?:_.+)?"  # \mathbb{X}, \mathbf{y}_{m+1}: declared, defined so

@@ -32,6 +32,14 @@ VERBATIM_NAMES = "|".join(re.escape(v) for v in VERBATIM)
 VERBATIM_BLOCK = re.compile(r"\\begin\{(" + VERBATIM_NAMES + r")\}.*?\\end\{\1\}", re.S)
 INLINE_VERB = re.compile(r"\\verb\*?([^A-Za-z\s])[^\n]*?\1")
 INPUT = re.compile(r"\\(?:input|include|subfile)\s*\{([^{}\n]+)\}")
+PRIME = r"(?:'|\^\s*\\prime|\^\s*\{\s*\\prime\s*\})"  # j', j^\prime, j^{\prime}
+STAR = r"(?:\^\s*(?:\*|\\ast|\\star)|\^\s*\{\s*(?:\*|\\ast|\\star)\s*\})"  # j^*: a target's index
+PRIMED = re.compile(rf"([a-z])\s*(?:({PRIME})|{STAR})")
+INDICES = re.compile(
+    rf"_\{{(?:[a-z0-9,\s]|{PRIME}|{STAR})+(?:=\s*[0-9a-z]\s*)?\}}"
+)  # \sum_{j'=1}, u_{j'}, K_{nn'}
+COMMAND = re.compile(r"\\(?!(?:prime|ast|star)\b)[A-Za-z]+")  # masked: its letters are not symbols
+FRESH = "qrstuvwhgoepmcdfab"  # the letters a primed index may be renamed to, the least used first
 SECTION = re.compile(r"\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\s*[\[{]")
 BEGIN_END = re.compile(r"\\(begin|end)\s*\{([^{}]+)\}")
 ESCAPED = re.compile(r"\\[$%]")
@@ -173,7 +181,7 @@ def blocks_in(source: Source, blank: str, nodes):
         elif isinstance(node, LatexMathNode) and node.displaytype == "display":
             start = node.pos + len(node.delimiters[0])
             end = node.pos + node.len - len(node.delimiters[1])
-            yield Event("block", source, start, blank[start:end], node.delimiters[0])
+            yield Event("block", source, start, unprimed(blank[start:end]), node.delimiters[0])
         else:
             yield from blocks_in(source, blank, children(node))
 
@@ -200,7 +208,28 @@ def environment_body(source: Source, blank: str, node) -> Event:
     begin = ENVIRONMENT_START.match(blank, node.pos)
     end = blank.rfind("\\end", node.pos, node.pos + node.len)
     start = begin.end() if begin else node.pos
-    return Event("block", source, start, blank[start:end], node.environmentname)
+    return Event("block", source, start, unprimed(blank[start:end]), node.environmentname)
+
+
+def unprimed(text: str) -> str:
+    """``text`` with each primed (or starred) index renamed to a letter the display does not use, every
+    prime of it: ``\\sum_{j'=1}^{V} \\exp(u_{j'})`` reads ``\\sum_{q =1}^{V} \\exp(u_{q })``, index notation
+    whose indices are letters. The renaming keeps the text's length: every offset stays the file's."""
+    masked = COMMAND.sub(lambda m: "\\" + "#" * (len(m.group()) - 1), text)
+    mark = lambda m: (m.group(1), m.group(2) is not None)  # noqa: E731  (j' and j^* are two indices)
+    marked = list(PRIMED.finditer(masked))
+    groups = [
+        (g.start(), g.end(), text[: g.start()].endswith(("\\sum", "\\prod")))
+        for g in INDICES.finditer(masked)
+    ]
+    where = {m.start(): [summed for a, b, summed in groups if a < m.start() < b] for m in marked}
+    summed = {mark(m) for m in marked if any(where[m.start()])}  # \sum_{a'} … \phi(s, a'): all of a'
+    alone = {mark(m) for m in marked if not where[m.start()]}  # \nabla_{w^*} L(w^*): w* a variable
+    indices = sorted(summed | {mark(m) for m in marked if where[m.start()]} - alone)
+    fresh = dict(zip(indices, (c for c in FRESH if c not in masked)))
+    for m in reversed([m for m in marked if mark(m) in fresh]):
+        text = text[: m.start()] + fresh[mark(m)].ljust(len(m.group())) + text[m.end() :]
+    return text
 
 
 def prose(source: Source, blank: str, blocks: list[Event], sections: list[Event] = ()) -> list[Event]:

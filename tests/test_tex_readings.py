@@ -1079,3 +1079,15 @@ def test_a_starred_variable_is_not_renamed():
     text = "w_{k+1} = w_k - \\alpha \\nabla_{w^*} L(w^*) + \\sum_{a'} \\phi(s, a')"
     assert unprimed(text) == "w_{k+1} = w_k - \\alpha \\nabla_{w^*} L(w^*) + \\sum_{q } \\phi(s, q )"
     assert unprimed("x_{i'}^{\\prime} = f'(x)") == "x_{q }^{\\prime} = f'(x)"
+
+
+def test_a_gradient_by_a_transpose_inside_an_expression(tmp_path):
+    # ∇_X ‖AXᵀ - Bᵀ‖²_F = (∇_{Xᵀ} ‖AXᵀ - Bᵀ‖²_F)ᵀ = (2Aᵀ(AXᵀ - Bᵀ))ᵀ; ∇_{tᵀ}(tᵀt) = 2tᵀ, a row
+    notes = "% derivtex: A: m x n; B: p x m; X: p x n; t: m\n"
+    norm = "\\|A X^T - B^T\\|_F^2"
+    body = notes + f"\\[ \\nabla_X {norm} = \\left(\\nabla_{{X^T}} {norm}\\right)^T = (2 A^T (A X^T - B^T))^T \\]\n"
+    body += "\\[ 3 \\nabla_{t^T} (t^T t) = 6 t^T \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    wrong = body.replace("\\right)^T", "\\right)").replace("6 t^T", "6 t")
+    assert statuses(tmp_path, wrong) == ["shape error", "shape error", "shape error"]
+    assert statuses(tmp_path, body.replace("= (2 A^T", "= (A^T")) == ["ok", "does not follow", "ok"]

@@ -42,16 +42,20 @@ def gradient_of(p, token):
             raise p.error(REFUSED["nabla"], token)
         return Call(GRADIENT, (f, Name(p.by, token.pos)), token.pos)
     p.next()
-    variable = as_entry_name(p.sub_parse(p.group_tokens(), where=token))
+    written = as_entry_name(p.sub_parse(p.group_tokens(), where=token))
+    transposed = isinstance(written, Postfix) and written.op == "T"  # \nabla_{X^T} f = (\nabla_X f)^T
+    variable = written.operand if transposed else written
     parts = entry_parts(variable.name) if isinstance(variable, Name) and entry(variable.name) else None
-    if not isinstance(variable, Name) or entry(variable.name) and parts is None:
+    unread = parts is None or transposed and variable.name not in p.names  # (x_k)ᵀ: an entry, transposed
+    if not isinstance(variable, Name) or entry(variable.name) and unread:
         raise p.error("\\nabla_X f: the subscript must be a symbol", token)
     if p.peek().is_char("^"):
         raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
     f = p.nested(p.juxtaposed)
     if parts and variable.name not in p.names:  # \nabla_{w_k} L(w_k): of w's entry k, or of w_k declared
         return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)
-    return Call(GRADIENT, (f, variable), token.pos)
+    value = Call(GRADIENT, (f, variable), token.pos)
+    return Postfix("T", value, token.pos) if transposed else value  # as ∂f/∂Xᵀ (`derivative_value`)
 
 
 def argument_gradient(p) -> Call | None:

@@ -1063,7 +1063,7 @@ def test_a_matrix_s_two_norm_in_a_squared_error(tmp_path):
 
 
 def test_a_primed_or_starred_index_is_an_index_of_its_own(tmp_path):
-    # vᵀKv = Σ_n Σ_{n'} v_n K_{nn'} v_{n'}; ∂/∂u_k log Σ_{j'} e^{u_{j'}} = e^{u_k} / Σ_{j'} e^{u_{j'}} (softmax)
+    # vᵀKv = Σ_n Σ_{n'} v_n K_{nn'} v_{n'}; ∂/∂u_k log Σ_{j'} e^{u_{j'}} = e^{u_k} / Σ_{j'} e^{u_{j'}}
     notes = "% derivtex: v, u: n; K: n x n\n"
     body = notes + "\\[ v^T K v = \\sum_{n=1}^{N} \\sum_{n'=1}^{N} v_n K_{nn'} v_{n'} \\]\n"
     body += "\\[ \\frac{\\partial}{\\partial u_k} \\log \\sum_{j'} \\exp(u_{j'}) = "
@@ -1085,7 +1085,8 @@ def test_a_gradient_by_a_transpose_inside_an_expression(tmp_path):
     # ∇_X ‖AXᵀ - Bᵀ‖²_F = (∇_{Xᵀ} ‖AXᵀ - Bᵀ‖²_F)ᵀ = (2Aᵀ(AXᵀ - Bᵀ))ᵀ; ∇_{tᵀ}(tᵀt) = 2tᵀ, a row
     notes = "% derivtex: A: m x n; B: p x m; X: p x n; t: m\n"
     norm = "\\|A X^T - B^T\\|_F^2"
-    body = notes + f"\\[ \\nabla_X {norm} = \\left(\\nabla_{{X^T}} {norm}\\right)^T = (2 A^T (A X^T - B^T))^T \\]\n"
+    chain = f"\\nabla_X {norm} = \\left(\\nabla_{{X^T}} {norm}\\right)^T = (2 A^T (A X^T - B^T))^T"
+    body = notes + f"\\[ {chain} \\]\n"
     body += "\\[ 3 \\nabla_{t^T} (t^T t) = 6 t^T \\]\n"
     assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
     wrong = body.replace("\\right)^T", "\\right)").replace("6 t^T", "6 t")

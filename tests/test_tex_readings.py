@@ -1092,3 +1092,17 @@ def test_a_gradient_by_a_transpose_inside_an_expression(tmp_path):
     wrong = body.replace("\\right)^T", "\\right)").replace("6 t^T", "6 t")
     assert statuses(tmp_path, wrong) == ["shape error", "shape error", "shape error"]
     assert statuses(tmp_path, body.replace("= (2 A^T", "= (A^T")) == ["ok", "does not follow", "ok"]
+
+
+def test_a_subscripted_gradient_of_an_f_never_written_out_is_a_value(tmp_path):
+    # ∇_w f(w) of an f the text never writes out is the gradient at w, a vector, as ∇f(w) is:
+    # -∇f(w)ᵀSSᵀ∇f(w) = -(Sᵀ∇f(w))ᵀ(Sᵀ∇f(w)); the transpose dropped is a shape error
+    notes = "% derivtex: w: d; S: d x d\n"
+    body = (
+        notes
+        + "\\[ -\\nabla_w f(w)^T S S^T \\nabla_w f(w) = -(S^T \\nabla_w f(w))^T (S^T \\nabla f(w)) \\]\n"
+    )
+    body += "\\[ (\\nabla_{w^T} f(w)) S = (S^T \\nabla_w f(w))^T \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("\\nabla_w f(w)^T", "\\nabla_w f(w)").replace("(\\nabla_{w^T}", "(\\nabla_{w}")
+    assert statuses(tmp_path, wrong) == ["shape error", "shape error"]

@@ -51,6 +51,10 @@ def gradient_of(p, token):
         raise p.error("\\nabla_X f: the subscript must be a symbol", token)
     if p.peek().is_char("^"):
         raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
+    if not parts and (declared := declared_gradient(p, token, by=variable.name)) is not None:
+        return (
+            Postfix("T", declared, token.pos) if transposed else declared
+        )  # \nabla_x f(x) of an f not written
     f = p.nested(p.juxtaposed)
     if parts and variable.name not in p.names:  # \nabla_{w_k} L(w_k): of w's entry k, or of w_k declared
         return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)
@@ -77,11 +81,12 @@ def argument_gradient(p) -> Call | None:
     return None
 
 
-def declared_gradient(p, token) -> Name | None:
+def declared_gradient(p, token, by: str | None = None) -> Name | None:
     """``\\nabla f(x_k)``, ``\\nabla^2 f(x_k)`` where the text declares it as a symbol or never writes
     f out: the gradient (the Hessian) of an abstract f at a point, a vector (a matrix) of its own
     (Newton's step; `gen.texcheck.symbols.Scope.lookup` sizes it as the point). None where f is a
-    function the text defines (`argument_gradient` differentiates it)."""
+    function the text defines (`argument_gradient` differentiates it); with ``by`` (``\\nabla_x f(x)``,
+    ``\\nabla_{\\beta} l(\\beta_t)``), None unless the point is that variable or one of its iterates."""
     saved = list(p.stream.stack)
     try:
         order = "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}")) if p.accept("^") else ""
@@ -96,7 +101,8 @@ def declared_gradient(p, token) -> Name | None:
             depth += t.is_char("(") - t.is_char(")")
             inner.append(t)
         at = p.sub_parse(inner[:-1], where=opening)
-        name = gradient_name(head.text, order, at.name) if isinstance(at, Name) and order in ORDERS else None
+        point = isinstance(at, Name) and (by is None or at.name.split("_")[0] == by.split("_")[0])
+        name = gradient_name(head.text, order, at.name) if point and order in ORDERS else None
     except SpecError:
         name = None
     if name is not None and (name in p.names or head.text not in p.functions):

@@ -1106,3 +1106,14 @@ def test_a_subscripted_gradient_of_an_f_never_written_out_is_a_value(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "ok"]
     wrong = body.replace("\\nabla_w f(w)^T", "\\nabla_w f(w)").replace("(\\nabla_{w^T}", "(\\nabla_{w}")
     assert statuses(tmp_path, wrong) == ["shape error", "shape error"]
+
+
+def test_size_switches_and_unicode_relations(tmp_path):
+    # \large, \normalsize set the size of what follows, nothing else; ≥ typed as a character is a
+    # relation (its link skipped), … an elision: ½ xᵀx = ‖x‖²/2 ≥ 0, (x_1 … x_n) a row of x's entries
+    notes = "% derivtex: x: n\n"
+    body = notes + "\\[ \\large \\tfrac{1}{2} x^T x = \\normalsize \\frac{\\|x\\|^2}{2} ≥ 0 \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "skipped"]
+    assert statuses(tmp_path, body.replace("{2} ≥", "{4} ≥")) == ["does not follow", "skipped"]
+    elided = notes + "\\[ x^T x = \\begin{bmatrix} x_1 & … & x_n \\end{bmatrix} x \\]\n"
+    assert statuses(tmp_path, elided) == ["ok"]

@@ -187,6 +187,14 @@ UNICODE = {
     "′": (("char", "'"),),
     "∑": (("cs", "sum"),),
     "ℓ": (("cs", "ell"),),
+    "…": (("cs", "ldots"),),
+    "⋯": (("cs", "cdots"),),
+    "⋮": (("cs", "vdots"),),
+    "⋱": (("cs", "ddots"),),
+    "≤": (("cs", "leq"),),
+    "≥": (("cs", "geq"),),
+    "≠": (("cs", "neq"),),
+    "∈": (("cs", "in"),),
     **{c: typed for c in map(chr, range(0x391, 0x3CA)) if (typed := greek(c))},
     **{
         c: typed for c in map(chr, (*range(0x1D400, 0x1D56C), *range(0x2100, 0x2150))) if (typed := styled(c))

@@ -70,6 +70,7 @@ EXPONENTIAL = {("t",), ("H",)}  # e^t, e^H: powers of e, never its transpose
 TIMES = {"*": "*", "cdot": "*", "times": "*", "ast": "*", "/": "/", "div": "/", "odot": ".*", "circ": ".*"}
 TIMES |= {"otimes": "kron", "bullet": "*", "oslash": "./"}  # ./: A ⊘ B, read A ∘ B^{∘-1}
 SWITCHES = frozenset("rm bf it sf tt boldmath mathversion".split())  # {\bf X}: the style of what follows
+SWITCHES |= frozenset("tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge".split())
 SPACES = frozenset(", ; : ! \\  quad qquad enspace thinspace medspace thickspace negthinspace".split())
 SPACES |= {" ", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag", "pause", "limits"}
 SPACES |= {"nolimits", "relax", "allowbreak", "nobreak", "space"} | SWITCHES

@@ -58,14 +58,15 @@ WHY = re.compile(r"\\why\s*\{")  # derivtex's reason column
 OPERATOR_NAMES = frozenset({*"tr Tr det diag vec logdet rank etr E".split(), *WORDS, *MOMENTS})
 PUNCTUATION = re.compile(r"[.,;]\s*$")
 CHECKED = "="
-# The relations, longest first; those other than = only separate sides (their links are skipped);
+# The relations, longest first (typed as Unicode characters too, ≤ ≥ ≠ …); those other than = only
+# separate sides (their links are skipped);
 # < and > not after \left or \big (⟨x⟩ typed \left< x \right>).
 RELATIONS = re.compile(
     r"\\(?:stackrel|overset)\s*\{(?P<why>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*\{\s*=\s*\}"
     r"|(?P<other>:=|=:|\\coloneqq|\\eqqcolon|\\triangleq|\\equiv|\\(?:Long|long)?(?:right|left|leftright)arrow\b"
     r"|\\(?:Long|long)?(?:Right|Left|LeftRight|Leftright)arrow\b|\\implies\b|\\impliedby\b|\\iff\b"
     r"|\\approx\b|\\simeq\b|\\sim\b|\\cong\b|\\propto\b|\\leq?\b|\\geq?\b|\\leqslant\b|\\geqslant\b"
-    r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\(?:pre|suc)c(?:eq|curlyeq)?\b"
+    r"|\\neq?\b|\\to\b|\\mapsto\b|\\in\b|\\ll\b|\\gg\b|\\(?:pre|suc)c(?:eq|curlyeq)?\b|[≤≥≠≈∈→⇒⟹∝≡]"
     r"|(?<!\\left)(?<!\\right)(?<!\\big)(?<!\\Big)(?<!\\bigl)(?<!\\bigr)(?<!\\Bigl)(?<!\\Bigr)[<>])"
     r"|(?P<eq>=)"
 )

@@ -1117,3 +1117,14 @@ def test_size_switches_and_unicode_relations(tmp_path):
     assert statuses(tmp_path, body.replace("{2} ≥", "{4} ≥")) == ["does not follow", "skipped"]
     elided = notes + "\\[ x^T x = \\begin{bmatrix} x_1 & … & x_n \\end{bmatrix} x \\]\n"
     assert statuses(tmp_path, elided) == ["ok"]
+
+
+def test_a_number_declared_a_probability_lies_in_the_unit_interval(tmp_path):
+    # a Bernoulli log-likelihood, Σ_i log(θ^{x_i}(1-θ)^{1-x_i}) = (Σ_i x_i) log θ + (N - Σ_i x_i) log(1-θ),
+    # evaluated entry by entry (real logs): defined for θ in (0, 1), not for a θ drawn above 1
+    notes = "% derivtex: \\theta: scalar probability; x_i: scalar; N: scalar\n"
+    left = "\\sum_{i=1}^N \\log(\\theta^{x_i} (1-\\theta)^{1-x_i})"
+    right = "(\\sum_{i=1}^N x_i) \\log\\theta + (N - \\sum_{i=1}^N x_i) \\log(1-\\theta)"
+    body = notes + f"\\[ {left} = {right} \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("(N - ", "(N + ")) == ["does not follow"]

@@ -70,11 +70,14 @@ def draw(shapes: Shapes, sizes: dict, rng, positive: bool) -> dict:
             draws = [draw_value(rng, (r, c), tuple(assume.split())) for _ in range(max(members, default=1))]
             x = np.stack(draws) if members else draws[0]
         elif entries := entries_of(assume.split()):  # y: onehot, p: probability, as the engine draws them
-            x = (
-                np.stack([ENTRIES[entries](rng, r, c) for _ in range(members[0])])
-                if members
+            number = declared.shape == () and entries == "probability"  # θ: scalar probability, in (0, 1)
+            draws = [
+                np.full((1, 1), draw_value(rng, (), declared.assume))
+                if number
                 else ENTRIES[entries](rng, r, c)
-            )
+                for _ in range(max(members, default=1))
+            ]
+            x = np.stack(draws) if members else draws[0]
         elif "positive" in assume.split():
             x = np.abs(x) + 0.1
         values[name] = x

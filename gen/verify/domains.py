@@ -90,6 +90,8 @@ def draw_value(rng, shape, assume, sign: int = 1) -> np.ndarray | float:
     if not shape:
         if entries == "nonnegative":  # the boundary, and a point inside
             return 0.0 if sign < 0 else rng.uniform(0.5, 2.0)
+        if entries == "probability":  # a number that is a probability: inside (0, 1)
+            return rng.uniform(0.05, 0.95)
         return rng.uniform(0.5, 2.0) if form.positive else sign * abs(float(rng.standard_normal()))
     if entries:
         return ENTRIES[entries](rng, *shape)

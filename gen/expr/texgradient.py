@@ -51,10 +51,9 @@ def gradient_of(p, token):
         raise p.error("\\nabla_X f: the subscript must be a symbol", token)
     if p.peek().is_char("^"):
         raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
+    # \nabla_x f(x) of an f the text never writes out: the gradient at x, a value, as \nabla f(x) is
     if not parts and (declared := declared_gradient(p, token, by=variable.name)) is not None:
-        return (
-            Postfix("T", declared, token.pos) if transposed else declared
-        )  # \nabla_x f(x) of an f not written
+        return Postfix("T", declared, token.pos) if transposed else declared
     f = p.nested(p.juxtaposed)
     if parts and variable.name not in p.names:  # \nabla_{w_k} L(w_k): of w's entry k, or of w_k declared
         return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)

@@ -225,7 +225,7 @@ def unprimed(text: str) -> str:
     where = {m.start(): [summed for a, b, summed in groups if a < m.start() < b] for m in marked}
     summed = {mark(m) for m in marked if any(where[m.start()])}  # \sum_{a'} … \phi(s, a'): all of a'
     alone = {mark(m) for m in marked if not where[m.start()]}  # \nabla_{w^*} L(w^*): w* a variable
-    indices = sorted(summed | {mark(m) for m in marked if where[m.start()]} - alone)
+    indices = sorted(summed | ({mark(m) for m in marked if where[m.start()]} - alone))
     fresh = dict(zip(indices, (c for c in FRESH if c not in masked)))
     for m in reversed([m for m in marked if mark(m) in fresh]):
         text = text[: m.start()] + fresh[mark(m)].ljust(len(m.group())) + text[m.end() :]

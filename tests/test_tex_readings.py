@@ -1128,3 +1128,13 @@ def test_a_number_declared_a_probability_lies_in_the_unit_interval(tmp_path):
     body = notes + f"\\[ {left} = {right} \\]\n"
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace("(N - ", "(N + ")) == ["does not follow"]
+
+
+def test_arithmetic_that_comes_to_zero_is_checked(tmp_path):
+    # [-1, -1] [1; -1] = -1 + 1: numbers only, both 0, an arithmetic fact (no dependence left out);
+    # with symbols, both sides 0 everywhere still proves nothing (x - x = 2(x - x))
+    product = "\\begin{bmatrix} -1 & -1 \\end{bmatrix} \\begin{bmatrix} 1 \\\\ -1 \\end{bmatrix}"
+    body = f"\\[ {product} = -1 + 1 \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("-1 + 1", "-1 + 2")) == ["does not follow"]
+    assert statuses(tmp_path, "% derivtex: x: n\n\\[ x - x = 2(x - x) \\]\n") == ["cannot check"]

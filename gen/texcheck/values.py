@@ -353,7 +353,8 @@ def compare(sides: Sides, left, right, make):
         shapes = " and ".join("×".join(map(str, np.shape(v))) or "1" for v in points[0])
         return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)
     zero = all(max(np.max(np.abs(x)), np.max(np.abs(y))) < ZERO for x, y in points)
-    if zero and not written_zero(left, right) and not zero_means(sides.scope, left, right):
+    arithmetic = not names_in(left) and not names_in(right)  # [-1, -1] [1; -1] = -1 + 1: numbers only
+    if zero and not (arithmetic or written_zero(left, right) or zero_means(sides.scope, left, right)):
         message = "both sides are 0 at every point drawn: that proves nothing (a dependence said in words?)"
         return make("cannot check", message, conventions=conventions)
     error = max(rel_error(x, y) for x, y in points)

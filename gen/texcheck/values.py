@@ -37,7 +37,7 @@ from .conditions import SHARE_NONE
 from .domain import in_domain
 from .expectations import SAMPLE, base
 from .gradients import GradientLowering
-from .indexnodes import mapped
+from .indexnodes import mapped, nodes
 from .shapes import children, kind_of, names_in
 from .symbols import one_apart
 from .symmetry import derived
@@ -353,8 +353,9 @@ def compare(sides: Sides, left, right, make):
         shapes = " and ".join("×".join(map(str, np.shape(v))) or "1" for v in points[0])
         return make("shape error", f"the sides have the shapes {shapes}", conventions=conventions)
     zero = all(max(np.max(np.abs(x)), np.max(np.abs(y))) < ZERO for x, y in points)
-    arithmetic = not names_in(left) and not names_in(right)  # [-1, -1] [1; -1] = -1 + 1: numbers only
-    if zero and not (arithmetic or written_zero(left, right) or zero_means(sides.scope, left, right)):
+    if zero and not (
+        arithmetic(left, right) or written_zero(left, right) or zero_means(sides.scope, left, right)
+    ):
         message = "both sides are 0 at every point drawn: that proves nothing (a dependence said in words?)"
         return make("cannot check", message, conventions=conventions)
     error = max(rel_error(x, y) for x, y in points)
@@ -420,6 +421,13 @@ def through(names: set, scope) -> set:
             definition = scope.defined.get(name)
             todo += names_in(definition.tree) if definition and not isinstance(definition.tree, str) else []
     return found
+
+
+def arithmetic(*trees) -> bool:
+    """Whether the sides are numbers only (``[-1, -1] [1; -1] = -1 + 1``): no symbol, and no differential
+    (dW = dZ Aᵀ of constants the text defines is 0 = 0 too, and says nothing)."""
+    differential = lambda n: isinstance(n, Call) and n.name == "d"  # noqa: E731
+    return not any(names_in(t) or any(map(differential, nodes(t))) for t in trees)
 
 
 def zero_means(scope, *trees) -> bool:

@@ -1138,3 +1138,79 @@ def test_arithmetic_that_comes_to_zero_is_checked(tmp_path):
     assert statuses(tmp_path, body) == ["ok"]
     assert statuses(tmp_path, body.replace("-1 + 1", "-1 + 2")) == ["does not follow"]
     assert statuses(tmp_path, "% derivtex: x: n\n\\[ x - x = 2(x - x) \\]\n") == ["cannot check"]
+
+
+def test_a_bracketed_subscript_is_a_label(tmp_path):
+    # leave-one-out (rbind's LOOCV notes): X stacks X_{[i]} (X without row i) over x_iᵀ, so by blocks
+    # XᵀX = X_{[i]}ᵀX_{[i]} + x_i x_iᵀ and XᵀY = X_{[i]}ᵀY_{[i]} + x_i y_i; a label inside a sum over its
+    # letter would change with it: not the one symbol declared
+    notes = "% derivtex: X_{[i]}: M x p; Y_{[i]}: M; x_i: p; y_i: scalar; n: scalar\n"
+    notes += "% derivtex: X := \\begin{bmatrix} X_{[i]} \\\\ x_i^T \\end{bmatrix}; "
+    notes += "Y := \\begin{bmatrix} Y_{[i]} \\\\ y_i \\end{bmatrix}\n"
+    body = notes + "\\[ X_{[i]}^TX_{[i]} = X^TX - x_ix_i^T \\]\n\\[ X_{[i]}^T Y_{[i]} = X^TY - x_i y_i \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    assert statuses(tmp_path, body.replace("X^TY - x_i", "X^TY + x_i")) == ["ok", "does not follow"]
+    summed = notes + "% derivtex: z_{[i]}: scalar\n\\[ \\sum_{i=1}^n z_{[i]} = n z_{[i]} \\]\n"
+    assert statuses(tmp_path, summed) == ["cannot check"]
+
+
+def test_numbers_above_a_scalar_beside_another_number_are_layers(tmp_path):
+    # one neuron per layer (paulkoerbitz's backprop post): z^1 = w^1 x, z^2 = w^2 z^1, all numbers, so
+    # ∂z²/∂w¹ = w² x; z^2 beside z^1 is the second layer's z, not z squared (σ^2 alone stays a variance)
+    notes = "% derivtex: w^1, w^2, z^1, z^2, x: scalar\n% derivtex: z^1 := w^1 x; z^2 := w^2 z^1\n"
+    body = notes + "\\[ \\frac{\\partial z^2}{\\partial w^1} = w^2 x \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("= w^2 x", "= w^1 x")) == ["does not follow"]
+
+
+def test_a_function_declared_any_is_a_generic_one(tmp_path):
+    # g: function, an activation the text leaves open (sudeepraja's and paulkoerbitz's backprop notes):
+    # a = g(z), z = wx + b gives ∂C/∂w = ∂C/∂a g'(z) x for every g and C (the chain rule, by hand);
+    # entry by entry for y = g(Wv): ∂C/∂W = (∂C/∂y ⊙ g'(Wv)) vᵀ. Dropping g'(z), or the logistic
+    # function's own identity g' = g(1 - g), holds for no generic g
+    notes = "% derivtex: g: function; w, x, b, z, a: scalar; W: n x m; v: m; y, u: n\n"
+    notes += "% derivtex: z := wx+b; a := g(z); u := Wv; y := g(u)\n"
+    by = {v: f"\\frac{{\\partial {v[0]}}}{{\\partial {v[1]}}}" for v in ("Cw", "Ca", "az", "zw", "CW", "Cy")}
+    body = notes + f"\\[ {by['Cw']} = {by['Ca']} {by['az']} {by['zw']} = {by['Ca']} g'(z) x \\]\n"
+    body += f"\\[ {by['CW']} = \\left({by['Cy']} \\odot g'(u)\\right) v^T \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    dropped = body.replace("g'(z) x", "x").replace("\\odot g'(u)", "")
+    assert statuses(tmp_path, dropped) == ["ok", "does not follow", "does not follow"]
+    logistic = notes + "\\[ g'(u) = g(u) \\odot (1 - g(u)) \\]\n"
+    assert statuses(tmp_path, logistic) == ["does not follow"]
+    # a layer's function written g^{[L]} (pilex1's notes), applied as A^{[L]} := g^{[L]}(Z^{[L]})
+    layer = "% derivtex: Z^{[L]}, A^{[L]}, Y: m x 1; f: scalar; g^{[L]}: function\n"
+    layer += "% derivtex: A^{[L]} := g^{[L]}(Z^{[L]}); f := \\frac 1m\\Vert A^{[L]}-Y\\Vert_F^2\n"
+    layer += "\\[ \\frac{df}{dZ^{[L]}} = \\frac 2m (A^{[L]}-Y)\\odot {g^{[L]}}'(Z^{[L]}) \\]\n"
+    assert statuses(tmp_path, layer) == ["ok"]
+    assert statuses(tmp_path, layer.replace("\\frac 2m (", "\\frac 1m (")) == ["does not follow"]
+
+
+def test_a_row_saying_let_defines_a_declared_symbol(tmp_path):
+    # sudeepraja's backprop: "Let δ₃ = (x₃ - t) ∘ f₃'(W₃x₂)", δ₃ declared for its shape; then
+    # ∂E/∂W₃ = δ₃x₂ᵀ of E = ½‖x₃ - t‖² (by hand: ∂E/∂x₃ = x₃ - t, through f₃ entry by entry)
+    notes = "% derivtex: x_3, t, \\delta_3: 2; W_3: 2 x 3; x_2: 3; E: scalar; f_3: function\n"
+    notes += "% derivtex: x_3 := f_3(W_3x_2); E := \\frac{1}{2}\\|x_3-t\\|_2^2\n"
+    let = "\\[ \\mbox{Let }\\delta_3 = (x_3-t)\\circ f_3'(W_3x_2) \\]\n"
+    claim = "\\[ \\frac{\\partial E}{\\partial W_3} = \\delta_3x_2^T \\]\n"
+    assert statuses(tmp_path, notes + let + claim) == ["skipped", "ok"]
+    wrong = let.replace("(x_3-t)", "(x_3+t)")
+    assert statuses(tmp_path, notes + wrong + claim) == ["skipped", "does not follow"]
+    # without "Let" the equation for a declared δ₃ is not substituted where the text differentiates
+    equation = let.replace("\\mbox{Let }", "")
+    assert statuses(tmp_path, notes + equation + claim) == ["skipped", "does not follow"]
+
+
+def test_an_annotation_applying_an_unknown_letter_is_not_a_product(tmp_path):
+    # u := g(a + b), v := g(a) + g(b) with g never defined: read as g times (a + b), u = v held (a false
+    # ok: no function is linear in general); now it cannot be checked, saying how to declare g, and
+    # with g declared any it does not follow. A g the text defines later (a display g(ξ) = …, as
+    # zingale's sigmoid) is applied where it is known
+    notes = "% derivtex: a, b, u, v: scalar; u := g(a + b); v := g(a) + g(b)\n"
+    outcomes = checked_in_paper(tmp_path, notes + "\\[ u = v \\]\n")
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert "g: function" in outcomes[0].message
+    declared = notes.replace("v: scalar;", "v: scalar; g: function;")
+    assert statuses(tmp_path, declared + "\\[ u = v \\]\n") == ["does not follow"]
+    later = notes + "\\[ g(\\xi) = \\frac{1}{1 + e^{-\\xi}} \\]\n\\[ u = \\frac{1}{1 + e^{-a-b}} \\]\n"
+    assert statuses(tmp_path, later) == ["skipped", "ok"]

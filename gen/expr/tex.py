@@ -252,6 +252,8 @@ class _Parser(Words):
                 named = isinstance(node, Postfix) and isinstance(node.operand, Name)
                 if named and self.peek().is_char("(", "["):  # x^T(n), f^T(x): x(n)ᵀ, f(x)ᵀ
                     node = replace(node, operand=self.applied(node.operand, token))
+                elif isinstance(node, Name) and node.name in self.functions and self.peek().is_char("("):
+                    node = self.applied(node, token)  # g^{[L]}(Z): the layer's function g_L, applied
             elif token.is_char("[") and linear_map(node):  # (A \otimes B)[X]: a linear map applied
                 node = applied_map(self, node)
             elif token.is_char("_") and isinstance(node, Num | Call) and scripted_number(node):
@@ -272,7 +274,8 @@ class _Parser(Words):
             return self.sigmoid_prime(prime)
         if self.function_prime(node):
             message = f"{node.name}'(…) is the derivative of the function {node.name}: write it out"
-            raise refused(self, f"{message} (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)))", prime)
+            message += " (\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))), or declare it any smooth function"
+            raise refused(self, f"{message} (% derivtex: {as_written(node.name)}: function)", prime)
         return Postfix("T", node, prime.pos, primed=True)
 
     def primed_name(self, node) -> bool:

@@ -3,6 +3,7 @@ that read words (``W_{1}``, ``\\lambda_{\\max}(X)``, ``tr(``, ``\\log\\det X``, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from itertools import groupby
 
@@ -214,7 +215,7 @@ class Words:
             special = self.subscripted(bases[0], sub, token)
             if special is not None:
                 return special
-        if not sub.replace("_", "").replace(",", "").replace("|", "").isalnum():
+        if not re.sub(r"[_,|\[\]]", "", sub).isalnum():
             raise self.error(f"the subscript '{sub}' of '{bases[0]}' is not understood", token)
         name = Name(self.resolve(spellings), token.pos)
         if any(t.text in BOLD for t in tokens) and self.peek().is_char("(") and name.name not in self.names:
@@ -328,6 +329,10 @@ class Words:
         signs = [t.text for t in tokens if not t.is_char("{", "}")]
         if signs in (["-"], ["+"]):  # \Sigma_-, \mu_+: a symbol of its own (a prior's, a posterior's)
             return {"-": "minus", "+": "plus"}[signs[0]]
+        if len(signs) > 2 and signs[0] == "[" and signs[-1] == "]":  # X_{[i]}, u_{[N-1]}: a label in brackets
+            inner = [t for t in tokens if not t.is_char("{", "}")][1:-1]
+            self.stream.push([Tok("char", "{", tokens[0].pos), *inner, Tok("char", "}", tokens[-1].pos)])
+            return f"[{self.subscript_text(bold)}]"
         for at, token in enumerate(tokens):
             if (
                 accent and token.kind == "letter"

@@ -358,7 +358,7 @@ def reread(defined: dict, functions: set, parse, scope: Scope) -> dict:
         return defined
     out = dict(defined)
     for name, d in defined.items():
-        if name in functions or isinstance(d.tree, str) or not functions & set(names_in(d.tree)):
+        if name in functions or not applies(d, functions):
             continue
         try:
             tree = parse(d.body.value, d.body.span, functions=applicable(defined), names=known_forms(scope))
@@ -366,6 +366,15 @@ def reread(defined: dict, functions: set, parse, scope: Scope) -> dict:
             continue
         out[name] = replace(d, tree=tree, written=None)
     return out
+
+
+def applies(definition, functions: set) -> bool:
+    """Whether a definition's body applies one of ``functions``: as read, or by its text where it was
+    left unread for a letter nothing defined then (``a := g(z)`` before the display defining g)."""
+    if isinstance(definition.tree, str):
+        letters = [f for f in functions if len(f) == 1]
+        return any(re.search(rf"(?<![\\A-Za-z]){f}\s*\(", definition.body.value) for f in letters)
+    return bool(functions & set(names_in(definition.tree)))
 
 
 def names_defined(chain, link, scope: Scope, name_of) -> bool:

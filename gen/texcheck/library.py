@@ -88,10 +88,13 @@ def primed_applied(call: Call, scope):
     """``\\sigma'(z)`` (``sigma'`` applied) where the text defines σ: the derivative of the entrywise
     function its definition is, applied to z entry by entry; else why it cannot be checked."""
     from ..expr.texnames import as_written
-    from .indexnodes import bare
+    from .indexnodes import bare, mapped
 
     name = call.name[:-1]
     definition = scope.defined[name]
+    if definition.derivative is not None and len(call.args) == 1:  # g: function, its stand-in's g'
+        (param,), (arg,) = definition.params, call.args
+        return mapped(definition.derivative, lambda n: arg if isinstance(n, Name) and n.name == param else n)
     one = len(definition.params) == 1 and not isinstance(definition.tree, str)
     same = library_function(bare(definition.tree), definition.params[0]) if one else None
     if same not in DERIVATIVES or len(call.args) != 1:

@@ -632,6 +632,8 @@ def gradient_value(tree):
 
 
 DEFINING = (":=", "\\coloneqq", "\\triangleq", "=:", "\\eqqcolon")  # what a display says defines
+# a row the text opens with "Let" (\mbox{Let }\delta_3 = …): a definition, of a declared symbol too
+LET = re.compile(r"\\(?:mbox|text|textrm|textnormal)\s*\{\s*(?:let|define|denote)\s*\}\s*$", re.IGNORECASE)
 
 
 def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> dict:
@@ -641,8 +643,9 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
 
     found = {}
     for k, o in enumerate(outcomes):
-        equation = o.message.startswith("an equation for")
         said = chain.links[k].relation in DEFINING  # $$k := …$$: a definition, of a declared k too
+        said = said or k == 0 and let(chain.source.text, chain.links[k].left.offset)
+        equation = o.message.startswith("an equation for") and not said
         defines = said or o.status == SKIPPED and (o.message.startswith("a definition") or equation)
         named = named_gradients(*raw[k : k + 2])  # dz = ∂L/∂z: dz := ∂L/∂z, z's definition or not
         d = next(((name, (), as_value(raw[k + at])) for name, at in named.items()), None)  # as read
@@ -665,6 +668,11 @@ def definitions(chain: Chain, pairs: list, raw: list, outcomes: list, scope) -> 
             text = Text(side.text, chain.source.span(side.offset))
             found[name] = Definition(params, text, body, equation, written, displayed=True)
     return found
+
+
+def let(text: str, offset: int) -> bool:
+    """Whether the row says "Let" (``\\mbox{Let }``) before the side at ``offset``."""
+    return bool(LET.search(text, text.rfind("\n", 0, offset) + 1, offset))
 
 
 def indices_of(name: str) -> tuple:
@@ -820,6 +828,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         params = ", ".join(n for n in ("X", "Y", "Z")[: len(missing.args)])
         declare = DECLARATIONS.get(missing.name, f"% derivtex: {missing.name}({params}) := <LaTeX>")
         declare = undeclared_density(missing.name, len(missing.args)) if is_density(missing.name) else declare
+        if len(missing.args) == 1 and not is_density(missing.name) and missing.name not in DECLARATIONS:
+            declare += f", or % derivtex: {as_written(missing.name)}: function (any smooth one)"
         name, text = as_written(missing.name), f"{link.left.text}  {link.right.text}"
         only = undefined_letter(text, scope) == missing.name  # L(w), never L alone: not a product by L
         said = f"{name} is not defined, only applied" if only else f"{name}(...) is not defined"

@@ -15,14 +15,14 @@ from ..expr.parser import Call, Name
 from ..expr.texbars import MOMENTS
 from ..expr.texgradient import GRADIENT
 from ..expr.texindex import Entry
-from ..expr.texnames import BOLD_OWN, GRADIENT_NAME, as_written
+from ..expr.texnames import BOLD_OWN, GRADIENT_NAME, RAISED, as_written
 from ..expr.texoperators import KRON_APPLIED
 from ..spec.keys import ASSUMPTIONS
 from ..spec.reader import Text
 from .applied import applicable, known_forms
 from .expectations import DRAWS, RANDOM, base
 from .indexnodes import bare, mapped, nodes
-from .undefined import unknown_applied
+from .undefined import applied_unknown, unknown_applied
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
@@ -54,6 +54,7 @@ class Definition:
     written: object = None  # a display's body as written, before the definitions it uses (Scope.body)
     displayed: bool = False  # made by a display (X = [...]): a later declaration of X declares X anew
     earlier: tuple = ()  # the letter's definitions under other arguments (P(x_i|θ), then P(X|θ)): applied
+    derivative: object = None  # g' of a function declared any (g: function): its stand-in's derivative
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,8 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         head, body = item.split(":=", 1)
         offset = item.index(":=") + 2 + len(body) - len(body.lstrip())
         text = Text(body.strip(), Span(span.path, span.line, span.col + offset))
-        if squared := SQUARED.fullmatch(head.strip()):  # \sigma_B^2 := …, a variance: σ_B is its root
+        squared = SQUARED.fullmatch(head.strip())
+        if squared and square(squared, numbered([head], scope, name_of, span)):  # \sigma_B^2 := …: σ_B
             head = squared.group(1) + (squared.group(2) or "")  # \sigma^2_B: σ_B too
             text = Text(f"\\sqrt{{{text.value}}}", replace(text.span, col=text.span.col - len("\\sqrt{")))
         name, params = defined_name(head.strip(), span, name_of)
@@ -275,11 +277,18 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         kept = {k: d for k, d in defined.items() if k not in loop}
         before = (kept[name], *kept[name].earlier) if name in kept else ()
         earlier = tuple(d for d in before if d.params != params)  # P(X|θ) after P(x_i|θ): both hold
+        if letter := applied_unknown(text.value, scope, params):  # a := g(z), g never defined: not g times z
+            tree = f"{as_written(name)}'s definition applies {letter}, which nothing defines: declare it,"
+            tree += f" e.g. % derivtex: {letter}: function (any smooth one) or {letter}(x) := <LaTeX>"
         return replace(scope, defined={**kept, name: Definition(params, text, tree, earlier=earlier)})
     if ":" in item:
         names, what = item.split(":", 1)
+        if ANY_FUNCTION.fullmatch(what.strip()):  # g: function, an activation the text leaves open
+            functions = {name_of(n.strip(), span): any_function(span, parse) for n in listed(names)}
+            return replace(scope, defined={**scope.defined, **functions})
         declared = declaration(what, span, f"line {span.line}")
-        sized = [root(n, declared) for n in listed(names) if not ones_sized(n, declared, parse, span)]  # 1: n
+        names = [n for n in listed(names) if not ones_sized(n, declared, parse, span)]  # 1: n
+        sized = [root(n, declared, numbered(names, scope, name_of, span)) for n in names]
         scope, sized = upstream_declared(scope, sized, declared, name_of, span)
         written = {name_of(n.strip(), span): n.strip() for n in sized}
         added = dict.fromkeys(written, declared)
@@ -293,6 +302,20 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
     message = "expected 'NAME: shape and assumptions', 'NAME := LaTeX', 'layout numerator',"
     message += " 'gradient cookbook', 'summation convention' or 'skip'"
     raise SpecError(f"{message}, not {quoted_tex(item)}", span)
+
+
+ANY_FUNCTION = re.compile(r"(?:any\s+)?(?:smooth\s+|differentiable\s+)?function")
+# the stand-in of a function of a number the text leaves open (an activation g, a cost's φ), applied
+# entry by entry: sin and exp, so no identity of its own (g' = g(1 - g) of σ, g' = 1 - g² of tanh) holds
+STAND_IN_BODY = ("\\sin(1.3 t) + \\exp(0.4 t)", "1.3 \\cos(1.3 t) + 0.4 \\exp(0.4 t)")
+
+
+def any_function(span: Span, parse) -> Definition:
+    """The definition of a function declared any (``g: function``): a step holding for every smooth
+    function of a number holds for this one, a generic one, and a slip (g'(z) dropped, g(z)
+    for g'(z)) fails for it as for almost every other; g'(z) is its derivative."""
+    body, derivative = (parse(latex, span) for latex in STAND_IN_BODY)
+    return Definition(("t",), Text(STAND_IN_BODY[0], span), body, derivative=derivative)
 
 
 def said_in_words(tree, scope) -> tuple[str, str] | None:
@@ -352,11 +375,31 @@ def with_bolded(scope: Scope, written: dict) -> Scope:
     return replace(scope, bolded=scope.bolded | found) if found else scope
 
 
-def root(latex: str, declared: Declared) -> str:
+def root(latex: str, declared: Declared, labelled: frozenset = frozenset()) -> str:
     """The name a declaration of ``latex`` declares: ``\\sigma^2: scalar`` (a variance) declares σ, a
-    number whose square is written; ``w^2: d`` is a symbol labelled 2 (never a vector squared)."""
+    number whose square is written; ``w^2: d`` is a symbol labelled 2 (never a vector squared), and so
+    is ``z^2`` beside ``z^1`` (the bases of ``labelled``: numbered above, layer by layer)."""
     squared = SQUARED.fullmatch(latex.strip())
-    return squared.group(1) + (squared.group(2) or "") if squared and declared.shape == () else latex
+    if not squared or declared.shape != () or not square(squared, labelled):
+        return latex
+    return squared.group(1) + (squared.group(2) or "")
+
+
+def square(squared: re.Match, labelled: frozenset) -> bool:
+    """Whether a name written squared (`SQUARED`) is a square, a variance's: not where its base is
+    numbered above otherwise too (``z^2`` beside ``z^1``: the second layer's z)."""
+    return squared.group(2) is not None or squared.group(1).strip() not in labelled
+
+
+def numbered(names: list[str], scope: Scope, name_of, span) -> frozenset:
+    """The bases (as written) of the names numbered above in ``names`` that are labels: beside another
+    number than 2 in ``names``, or declared numbered above in the scope: ``z^1, z^2`` number z's
+    layers, so z^2 is the second layer's z, not z squared."""
+    matches = [m for n in names if (m := NUMBERED.fullmatch(n.strip()))]
+    found = [(m.group(1).strip(), m.group(2) or m.group(3)) for m in matches]
+    bases = {base for base, number in found if number != "2"}
+    declared = {n.split(RAISED)[0] for n in scope.declared if re.fullmatch(rf".+\{RAISED}\d+", n)}
+    return frozenset(bases | {b for b, _ in found if name_of(b, span) in declared})
 
 
 def ones_sized(latex: str, declared: Declared, parse, span) -> bool:
@@ -391,6 +434,7 @@ def merged(old: dict, added: dict) -> dict:
 
 # an upstream gradient declared: \frac{\partial L}{\partial y}, \frac{dL}{dy}, \frac{d\mathcal{L}}{dy}
 UPSTREAM = re.compile(r"\\frac\s*\{\s*(?:\\partial|d)\s*(.+?)\s*\}\s*\{\s*(?:\\partial|d)\s*(.+?)\s*\}")
+NUMBERED = re.compile(r"(.+?)\s*\^\s*(?:\{\s*(\d+)\s*\}|(\d))")  # w^1, W^{2}: numbered above
 SQUARED = re.compile(r"(.+?)\s*\^\s*(?:2|\{\s*2\s*\})\s*(_.+)?")  # a name squared: σ², σ_B^{2}, σ^2_B
 # between a function's parameters: a comma, or a density's bar or semicolon (p(x \mid \mu, \Sigma))
 PARAMETERS = re.compile(r",|;|\\mid\b|\\vert\b|\|")
@@ -433,7 +477,7 @@ def declaration(what: str, span: Span, where: str) -> Declared:
     known = ", ".join(ASSUMPTIONS)
     written = quoted_tex(what.strip())
     message = f"expected a shape ('scalar', 'n' or 'm x n') and assumptions ({known}, random,"
-    message += f" independent, zero mean), not {written}"
+    message += f" independent, zero mean), or 'function', not {written}"
     raise SpecError(message, span)
 
 

@@ -140,6 +140,18 @@ def unknown_applied(text: str, scope) -> str | None:
     return None
 
 
+def applied_unknown(body: str, scope, params: tuple) -> str | None:
+    """A letter a definition's body applies as written (``a := g(z)``, not ``B_k(I - …)``), not one of
+    its parameters (``h(x) := x(1 - x)``), that the body only ever writes applied and nothing declares
+    or defines: a function the text leaves open, never g times z."""
+    body = GRADIENT_AT.sub(" ", body)  # \nabla f(x_k): a value of its own
+    for match in APPLIED.finditer(body):
+        letter = match["letter"]
+        if letter not in "ed" and letter not in params and only_applied(letter, body, scope):
+            return letter
+    return None
+
+
 def applied_in_definition(text: str, scope) -> str | None:
     """A function the link applies whose definition applies a letter nothing declares or defines
     (``g(y) := f(Ay)``, f never written out): the body reads f times Ay, which need not fit."""

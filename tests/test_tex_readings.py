@@ -1152,6 +1152,12 @@ def test_a_bracketed_subscript_is_a_label(tmp_path):
     assert statuses(tmp_path, body.replace("X^TY - x_i", "X^TY + x_i")) == ["ok", "does not follow"]
     summed = notes + "% derivtex: z_{[i]}: scalar\n\\[ \\sum_{i=1}^n z_{[i]} = n z_{[i]} \\]\n"
     assert statuses(tmp_path, summed) == ["cannot check"]
+    # undeclared, y_{[i,j]} may be a label or y's entry (RishabhSood's post writes entries so): unread
+    outcomes = checked_in_paper(
+        tmp_path, "% derivtex: y: N x C\n\\[ y_{[i,j]} + y_{[i,j]} = 2 y_{[i,j]} \\]\n"
+    )
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert "% derivtex: y_{[i,j]}: n" in outcomes[0].message
 
 
 def test_numbers_above_a_scalar_beside_another_number_are_layers(tmp_path):
@@ -1184,6 +1190,11 @@ def test_a_function_declared_any_is_a_generic_one(tmp_path):
     layer += "\\[ \\frac{df}{dZ^{[L]}} = \\frac 2m (A^{[L]}-Y)\\odot {g^{[L]}}'(Z^{[L]}) \\]\n"
     assert statuses(tmp_path, layer) == ["ok"]
     assert statuses(tmp_path, layer.replace("\\frac 2m (", "\\frac 1m (")) == ["does not follow"]
+    # of a square matrix too, g is applied entry by entry (never the matrix function): ∂f/∂X = ∂f/∂G ⊙ g'(X)
+    square = "% derivtex: X, G: n x n; f: scalar; g: function; G := g(X)\n"
+    square += "\\[ \\frac{df}{dX} = \\frac{df}{dG} \\odot g'(X) \\]\n"
+    assert statuses(tmp_path, square) == ["ok"]
+    assert statuses(tmp_path, square.replace("\\odot g'(X)", "g'(X)")) == ["does not follow"]
 
 
 def test_a_row_saying_let_defines_a_declared_symbol(tmp_path):
@@ -1214,3 +1225,14 @@ def test_an_annotation_applying_an_unknown_letter_is_not_a_product(tmp_path):
     assert statuses(tmp_path, declared + "\\[ u = v \\]\n") == ["does not follow"]
     later = notes + "\\[ g(\\xi) = \\frac{1}{1 + e^{-\\xi}} \\]\n\\[ u = \\frac{1}{1 + e^{-a-b}} \\]\n"
     assert statuses(tmp_path, later) == ["skipped", "ok"]
+
+
+def test_a_one_before_braces_comparing_is_the_indicator(tmp_path):
+    # 1{x > 0}, as Ng's CS229 notes and Seita's post on local gradients write it: ReLU's derivative
+    # (by hand: d max(0, x)/dx is 1 where x > 0, 0 where x < 0); 1{x > 0} + 1{x < 0} = 1 off 0
+    notes = "% derivtex: x_1, x_2: scalar\n"
+    body = notes + "\\[ \\frac{\\partial}{\\partial x_1}\\max\\{0,x_1\\} = 1\\{x_1>0\\} \\]\n"
+    body += "\\[ 1\\{x_2>0\\} + 1\\{x_2 < 0\\} = 1 \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    wrong = body.replace("= 1\\{x_1>0\\}", "= 1\\{x_1<0\\}").replace("1\\{x_2 < 0\\}", "1\\{x_2 > 0\\}")
+    assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]

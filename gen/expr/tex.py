@@ -19,7 +19,7 @@ from ..spec.reader import Text
 from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
 from .texbars import bar_ahead, evaluated, refused
-from .texcontrol import CONTROL, CORE, inner
+from .texcontrol import CONTROL, CORE, indicator, indicator_ahead, inner
 from .texindex import INDEX_CONTROL, entry
 from .texlex import Macros, Stream, Tok, macros_from
 from .texmatrix import MatrixLiteral
@@ -430,6 +430,8 @@ class _Parser(Words):
 
     def atom(self):
         token = self.peek()
+        if token.text == "1" and self.indicator_braced():  # 1\{x > 0\}: CS229's indicator
+            return indicator(self, self.next())
         if token.kind == "digit" or token.is_char("."):
             return self.number()
         if token.kind == "letter":
@@ -461,6 +463,11 @@ class _Parser(Words):
                 raise self.error(REFUSED[token.text], token)
             raise self.error(f"'\\{token.text}' is not understood (define it with \\newcommand)", token)
         raise self.error(f"expected a symbol, a number or '(', found {token.shown()}")
+
+    def indicator_braced(self) -> bool:
+        """Whether ``1\\{…\\}`` comparing two sides comes next (the indicator as Ng's notes write it)."""
+        stack = self.stream.stack
+        return len(stack) > 2 and stack[-2].is_cs("{", "lbrace") and indicator_ahead(stack[:-1])
 
     def number(self) -> Num:
         first, digits = self.peek(), ""

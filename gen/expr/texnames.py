@@ -134,6 +134,10 @@ def as_written(name: str) -> str:
         base, index = name.split(RAISED, 1)
         index = re.sub(r"([mp])(\d)$", lambda m: {"m": "-", "p": "+"}[m.group(1)] + m.group(2), index)
         return f"{as_written(base)}^{{{index}}}"
+    if "_[" in name:  # X_{[i]}, u_{[N-1]}: a label in brackets, as written
+        base, label = name.split("_[", 1)
+        label = re.sub(r"([mp])(\d)\]", lambda m: {"m": "-", "p": "+"}[m.group(1)] + m.group(2) + "]", label)
+        return f"{as_written(base)}_{{[{label}}}"
 
     for accent, suffix in (
         ("mathcal", "cal"),

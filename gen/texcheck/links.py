@@ -797,6 +797,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             declared = scope.lookup(name) or scope.lookup(whole) and not forward
             what = f"an equation for {name}, a declared symbol," if declared else f"a definition of {name},"
             return outcome(chain, k, SKIPPED, f"{what} not an identity (in index notation)")
+        if label := unknown_label((left, right), scope):
+            return outcome(chain, k, CANNOT, label)
         status, message, figure = check_link(left, right, scope)
         return outcome(chain, k, status, message, figure=figure)
     others = elsewhere(pairs, k)
@@ -814,6 +816,8 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         return outcome(chain, k, SKIPPED, f"an equation for {defined[0]}, a declared symbol, not an identity")
     if defined:
         return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
+    if label := unknown_label((left, right), scope):
+        return outcome(chain, k, CANNOT, label)
     defined_rate = any(  # d(x_a) of x_a's definition; not dx, nor an equation the text gave for it
         rate and not isinstance(side, Name) and differentiates(side)
         for rate, side in zip(rates, (left, right))
@@ -835,6 +839,18 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
         said = f"{name} is not defined, only applied" if only else f"{name}(...) is not defined"
         return outcome(chain, k, CANNOT, f"{said}: declare it, e.g. {declare}")
     return outcome(chain, k, "pending", "")
+
+
+def unknown_label(trees, scope) -> str | None:
+    """Why a link cannot be checked where a name with a bracketed subscript (``X_{[i]}``, a label)
+    is one nothing declares or defines (``y_{[ij]}``: a label, or y's entry?); None if none is."""
+    known = lambda n: scope.lookup(n) is not None or n in scope.defined  # noqa: E731
+    names = (n for t in trees for n in names_in(t) if "_[" in n)
+    label = next((n for n in names if not known(n) and not (n[:1] == "d" and known(n[1:]))), None)
+    if label is None:
+        return None
+    said = f"{as_written(label)}: a subscript in brackets the text does not declare: a label (declare it,"
+    return f"{said} e.g. % derivtex: {as_written(label)}: n), or an entry (write it y_{{ij}})"
 
 
 def claimed_gradient(side, scope) -> str | None:

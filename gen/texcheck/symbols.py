@@ -314,7 +314,8 @@ def any_function(span: Span, parse) -> Definition:
     """The definition of a function declared any (``g: function``): a step holding for every smooth
     function of a number holds for this one, a generic one, and a slip (g'(z) dropped, g(z)
     for g'(z)) fails for it as for almost every other; g'(z) is its derivative."""
-    body, derivative = (parse(latex, span) for latex in STAND_IN_BODY)
+    each = lambda n: replace(n, entrywise=True) if isinstance(n, Call) else n  # noqa: E731 — g(X): g of each entry
+    body, derivative = (mapped(parse(latex, span), each) for latex in STAND_IN_BODY)
     return Definition(("t",), Text(STAND_IN_BODY[0], span), body, derivative=derivative)
 
 

@@ -849,8 +849,10 @@ def unknown_label(trees, scope) -> str | None:
     label = next((n for n in names if not known(n) and not (n[:1] == "d" and known(n[1:]))), None)
     if label is None:
         return None
-    said = f"{as_written(label)}: a subscript in brackets the text does not declare: a label (declare it,"
-    return f"{said} e.g. % derivtex: {as_written(label)}: n), or an entry (write it y_{{ij}})"
+    shown = as_written(label)
+    entry = shown.replace("{[", "{").replace("]}", "}")  # y_{i,j}
+    said = f"{shown}: a subscript in brackets the text does not declare: a label (declare it,"
+    return f"{said} e.g. % derivtex: {shown}: n), or an entry (write it {entry})"
 
 
 def claimed_gradient(side, scope) -> str | None:

@@ -22,7 +22,7 @@ from ..spec.reader import Text
 from .applied import applicable, known_forms
 from .expectations import DRAWS, RANDOM, base
 from .indexnodes import bare, mapped, nodes
-from .undefined import applied_unknown, unknown_applied
+from .undefined import undefined_applied_in, unknown_applied
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
@@ -277,7 +277,7 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         kept = {k: d for k, d in defined.items() if k not in loop}
         before = (kept[name], *kept[name].earlier) if name in kept else ()
         earlier = tuple(d for d in before if d.params != params)  # P(X|θ) after P(x_i|θ): both hold
-        if letter := applied_unknown(text.value, scope, params):  # a := g(z), g never defined: not g times z
+        if letter := undefined_applied_in(text.value, scope, params):  # a := g(z), g undefined: not g times z
             tree = f"{as_written(name)}'s definition applies {letter}, which nothing defines: declare it,"
             tree += f" e.g. % derivtex: {letter}: function (any smooth one) or {letter}(x) := <LaTeX>"
         return replace(scope, defined={**kept, name: Definition(params, text, tree, earlier=earlier)})
@@ -393,8 +393,8 @@ def square(squared: re.Match, labelled: frozenset) -> bool:
 
 
 def numbered(names: list[str], scope: Scope, name_of, span) -> frozenset:
-    """The bases (as written) of the names numbered above in ``names`` that are labels: beside another
-    number than 2 in ``names``, or declared numbered above in the scope: ``z^1, z^2`` number z's
+    """The bases (as written) of the names numbered above in ``names`` that are labels: beside a number
+    other than 2 in ``names``, or declared numbered above in the scope: ``z^1, z^2`` number z's
     layers, so z^2 is the second layer's z, not z squared."""
     matches = [m for n in names if (m := NUMBERED.fullmatch(n.strip()))]
     found = [(m.group(1).strip(), m.group(2) or m.group(3)) for m in matches]

@@ -140,7 +140,7 @@ def unknown_applied(text: str, scope) -> str | None:
     return None
 
 
-def applied_unknown(body: str, scope, params: tuple) -> str | None:
+def undefined_applied_in(body: str, scope, params: tuple) -> str | None:
     """A letter a definition's body applies as written (``a := g(z)``, not ``B_k(I - …)``), not one of
     its parameters (``h(x) := x(1 - x)``), that the body only ever writes applied and nothing declares
     or defines: a function the text leaves open, never g times z."""

@@ -159,12 +159,9 @@ def applied_in_definition(text: str, scope) -> str | None:
         applying = rf"(?<![\\A-Za-z]){re.escape(name)}\s*(?:\\left\s*)?\("
         if not definition.params or not re.search(applying, text):
             continue
-        body = GRADIENT_AT.sub(" ", definition.body.value)  # \nabla f(x_k): a value of its own
-        for match in APPLIED.finditer(body):
-            letter = match["letter"]
-            if letter not in definition.params and only_applied(letter, body, scope):
-                said = f"{as_written(name)}'s definition applies {letter}, which nothing defines (a product?)"
-                return f"{said}; define % derivtex: {letter}(x) := <LaTeX>"
+        if letter := undefined_applied_in(definition.body.value, scope, definition.params):
+            said = f"{as_written(name)}'s definition applies {letter}, which nothing defines (a product?)"
+            return f"{said}; define % derivtex: {letter}(x) := <LaTeX>"
     return None
 
 

@@ -241,14 +241,17 @@ def test_an_evaluation_bar_that_cannot_be_composed_says_why(tmp_path):
 
 
 def test_an_elided_product_or_sum_is_not_understood_and_says_why(tmp_path):
-    # LynnHo/Matrix-Calculus-Tutorial eq. (11): d(X_1 X_2 ⋯ X_n) = (dX_1)X_2 ⋯ X_n + ⋯
+    # LynnHo/Matrix-Calculus-Tutorial eq. (11): d(X_1 X_2 ⋯ X_n) = (dX_1)X_2 ⋯ X_n + ⋯; a sum whose
+    # terms follow no one index (a_1 + ⋯ + a_n is Σ a_i: tests/test_tex_readings.py)
     body = r"""\[ \mathrm{d}(X_1X_2\cdots X_n) = (\mathrm{d}X_1)X_2 \cdots X_n \]
-\[ a_1 + \dots + a_n = s \]
+\[ a + \dots + b = s \]
 """
     found = outcomes(tmp_path, body)
     assert [o.status for o in found] == ["not understood"] * 2
     assert found[0].message.startswith("an elided product (\\cdots) cannot be checked")
-    assert found[1].message.startswith("an elided sum (\\dots) cannot be checked")
+    assert found[1].message.startswith(
+        "an elided sum (\\dots) whose terms follow no one index cannot be checked"
+    )
 
 
 def test_probability_notation_is_named_never_a_product_of_letters(tmp_path):

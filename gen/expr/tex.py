@@ -18,8 +18,9 @@ from ..errors import SpecError
 from ..spec.reader import Text
 from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
-from .texbars import bar_ahead, evaluated, refused
+from .texbars import ELISIONS, bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, indicator, indicator_ahead, inner
+from .texelided import summed_out
 from .texindex import INDEX_CONTROL, entry
 from .texlex import Macros, Stream, Tok, macros_from
 from .texmatrix import MatrixLiteral
@@ -177,13 +178,32 @@ class _Parser(Words):
 
     def sum(self):
         node = self.colon()
+        terms = [(None, node)]  # (the sum before, the term) of each term added since a minus sign
         while True:
             if bar_ahead(self):  # F\Big|_{y = g}: the sum so far, composed with y = g
-                node = evaluated(self, node)
-            elif op := self.accept("+", "-"):
-                node = BinOp(op.text, node, self.colon(), op.pos)
+                node, terms = evaluated(self, node), []
+            elif (op := self.accept("+", "-")) and op.text == "+" and (dots := self.elision_ahead()):
+                node, terms = summed_out(self, terms, dots), []
+            elif op:
+                term = self.colon()
+                terms = [*terms, (node, term)] if op.text == "+" else []
+                node = BinOp(op.text, node, term, op.pos)
             else:
                 return node
+
+    def elision_ahead(self) -> Tok | None:
+        """The dots of ``a_1 + a_2 + \\dots + a_n`` where they come next, between two plus signs."""
+        stack = self.stream.stack
+        typed = len(stack) > 3 and all(t.is_char(".") for t in stack[-3:])  # ... typed as three periods
+        width = 3 if typed else 1
+        dots = stack[-1] if stack else None
+        if dots is None or not (typed or dots.kind == "cs" and dots.text in ELISIONS) or len(stack) <= width:
+            return None
+        if not stack[-1 - width].is_char("+"):
+            return None
+        for _ in range(width - 1):
+            self.next()
+        return self.next()
 
     def colon(self):
         """``A : B``, the Frobenius inner product ``tr(AᵀB)``."""

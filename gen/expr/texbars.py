@@ -126,7 +126,7 @@ def mentions(tree, name: str) -> bool:
 
 # --- elisions and probability notation: refused with the reason --------------------------------------
 
-ELISIONS = ("cdots", "ldots", "dots", "dotsb", "dotsm", "dotsc", "vdots", "ddots")
+ELISIONS = ("cdots", "ldots", "hdots", "dots", "dotsb", "dotsm", "dotsc", "vdots", "ddots")
 PROBABILITY_WORDS = frozenset("E P Pr Var Cov Corr KL".split())
 MOMENTS = ("Cov", "Var", "cov", "var")  # read as expectations (`moment`), where a bracket follows
 DENSITIES = ("p", "q")

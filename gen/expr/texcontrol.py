@@ -172,10 +172,30 @@ def after_d(tokens: list[Tok]) -> list[Tok] | None:
 
 
 def _partial(p, token: Tok):
-    """``\\partial X``, ``\\partial(X^{-1})``: the differential, as the Matrix Cookbook writes it (§2.2)."""
+    """``\\partial X``, ``\\partial(X^{-1})``: the differential, as the Matrix Cookbook writes it (§2.2);
+    ``\\partial L / \\partial x_i``, written on one line, the derivative, as ``\\frac{\\partial L}{\\partial
+    x_i}`` (never a ratio of two differentials)."""
     if not p.differentiable(p.peek()):
         raise p.error(REFUSED["partial"], token)
-    return p.differential(token)
+    f, differential = read_off(p, lambda: p.differential(token))
+    stack = p.stream.stack
+    if not (p.peek().is_char("/") and len(stack) > 1 and stack[-2].is_cs("partial")):
+        return differential
+    p.next()
+    below = p.next()
+    if not p.differentiable(p.peek()):
+        raise p.error(REFUSED["partial"], below)
+    by, _ = read_off(p, lambda: p.differential(below))
+    if value := derivative_value(p, f, by, token):
+        return value
+    raise p.error("a derivative \\partial f / \\partial x cannot be checked: write it out", token)
+
+
+def read_off(p, parse) -> tuple[list[Tok], object]:
+    """The tokens ``parse()`` reads from the stream, and what it makes of them."""
+    before = list(p.stream.stack)
+    node = parse()
+    return list(reversed(before[len(p.stream.stack) :])), node
 
 
 def _sqrt(p, token: Tok):

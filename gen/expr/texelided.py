@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import fields, is_dataclass, replace
 
+from .parser import BinOp, Call, Name
 from .texbars import ELISIONS, Uncheckable
+from .texgradient import GRADIENT
 from .texindex import Entry, IndexSum
 from .texlex import Tok
 
@@ -80,7 +82,24 @@ def grid(p, rows: list[list[list[Tok]]], begin: Tok, where) -> IndexSum:
     return pattern(written[:-1], written[-1], "rows", begin.pos)
 
 
+def summed_out(p, terms: list, dots: Tok):
+    """``… + \\dots + last`` after ``terms`` (each the sum before it and the term added):
+    ``a_1 + a_2 + \\dots + a_n`` is the sum of a_i for i = 1 … n, read as an elided cell is, from the
+    last terms that begin the pattern (``c + x_1 + \\dots + x_n``: c and the sum); else not understood."""
+    p.next()  # the + after the dots
+    last = p.colon()
+    for k, (before, _) in enumerate(terms):
+        try:
+            summed = pattern([term for _, term in terms[k:]], last, "sum", dots.pos)
+        except NoPattern:
+            continue
+        return summed if before is None else BinOp("+", before, summed, dots.pos)
+    message = f"an elided sum (\\{dots.text}) whose terms follow no one index cannot be checked"
+    raise p.error(f"{message}: write it as \\sum_{{i=1}}^{{n}}", dots)
+
+
 def pattern(written: list, last, kind: str, pos: int) -> IndexSum:
+    written, last = [by_entry(cell) for cell in written], by_entry(last)
     bounds: set = set()
     merged(written[0], last, None, bounds)
     if len(bounds) > 1:
@@ -95,6 +114,24 @@ def pattern(written: list, last, kind: str, pos: int) -> IndexSum:
             raise NoPattern(f"cell {position} is not the first with the index {position}")
     upper = bounds.pop() if bounds else None
     return IndexSum(kind, (index,), body, pos, upper)
+
+
+def by_entry(tree):
+    """``tree`` with each derivative by a numbered name (∂L/∂x_1, a symbol x_1 elsewhere) written as
+    the derivative by that entry (∂L/∂x_n's form): in a pattern, x_1 is the first of x's entries."""
+    if isinstance(tree, Call) and tree.name == GRADIENT and len(tree.args) == 2:
+        f, by = tree.args
+        if isinstance(by, Name) and (numbered := re.fullmatch(r"(.+)_(\d)", by.name)):
+            derivative = replace(tree, args=(by_entry(f), replace(by, name=numbered[1])))
+            return Entry(derivative, (numbered[2],), tree.pos)
+    if not is_dataclass(tree) or isinstance(tree, type):
+        return tree
+    changed = {
+        f.name: tuple(by_entry(x) for x in value) if isinstance(value, tuple) else by_entry(value)
+        for f in fields(tree)
+        if is_dataclass(value := getattr(tree, f.name)) or isinstance(value, tuple)
+    }
+    return replace(tree, **changed)
 
 
 def merged(first, last, value: str | None, bounds: set):

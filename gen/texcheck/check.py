@@ -161,12 +161,24 @@ class Reading:
         return STEPS[event.kind](scope, event, self.base, self.parse, self.name_of)
 
     def walk(self):
-        """(event, scope before it, what it found) for every event, in reading order."""
+        """(event, scope before it, what it found) for every event, in reading order; a display
+        followed by prose that explains it ("where $S = (A - BD^{-1}C)^{-1}$", "where $W \\in
+        \\mathbb{R}^{m \\times n}$") is read with what that prose says."""
         scope = self.base
-        for event in self.events:
+        for event, ahead in zip(self.events, [*self.events[1:], None]):
+            if event.kind == "block" and explains(ahead):
+                scope, _ = self.step(scope, ahead)
             after, done = self.step(scope, event)
             yield event, scope, done
             scope = after
+
+
+# the prose just after a display that explains its symbols (after the display's closing)
+def explains(event: Event | None) -> bool:
+    return event is not None and event.kind == "prose" and bool(EXPLAINING.match(event.text))
+
+
+EXPLAINING = re.compile(r"(?:\s|\$\$|\\\]|\\end\s*\{[^}]*\})*[,.;]?\s*where\b", re.I)
 
 
 def reading(path: Path, shown: str | None = None) -> Reading:

@@ -131,7 +131,7 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
         unsized = parse
         parse = lambda text, span, more=frozenset(), by=None: unsized(text, span, more | {"d"}, by=by)  # noqa: E731
         raw = [read(parse, chain.source, s, scope) for s in sides]
-    if by := chain_variable(raw, scope):  # \nabla f = -\frac{\beta}{2} \nabla \|\Phi W - T\|^2: by W
+    if by := chain_variable(raw, scope, [applied_under_nabla(parse, chain.source, s) for s in sides]):
         by_it = lambda text, span, more=frozenset(): parse(text, span, more, by=by)  # noqa: E731
         raw = [read(by_it, chain.source, s, scope) if unsubscripted(t) else t for s, t in zip(sides, raw)]
     raw, scope = by_inverses(raw, scope, chain.source.span(sides[0].offset))  # ∂/∂Σ^{-1}: Σ := (Σ^{-1})^{-1}
@@ -306,16 +306,41 @@ def unbolded(side):
     )
 
 
-def chain_variable(trees: list, scope) -> str | None:
-    """The one variable a chain's gradients are by, where a side writes ``\\nabla`` without one; with
-    none, the one the prose says, where a side written out uses it ("with respect to $X$")."""
+def chain_variable(trees: list, scope, applied: list) -> str | None:
+    """The one variable a chain's gradients are by, where a side writes ``\\nabla`` without one
+    (``\\nabla f = -\\frac{\\beta}{2} \\nabla \\|\\Phi W - T\\|^2``: by W); with none, the one the
+    prose says, where a side written out uses it ("with respect to $X$"); else the one vector or
+    matrix the text declares among the arguments of the functions a ``\\nabla`` applies to (``\\nabla
+    \\ln \\pi(a | s, \\theta)``, ``\\nabla \\hat v(S_t, w_t)``: the others are labels or numbers).
+    ``applied``: for each side, the arguments of the functions it applies (`applied_under_nabla`)."""
     if not any(map(unsubscripted, trees)):
         return None
     variables = {t.variable for t in trees if isinstance(t, Gradient)}
     if not variables and scope.respect is not None:
         used = {n for t in trees if not isinstance(t, (str, Gradient)) for n in names_in(t)}
         variables = {scope.respect} & used
+    if not variables:
+        arguments = {n for t, names in zip(trees, applied) if unsubscripted(t) for n in names}
+        variables = {n for n in arguments if (d := scope.lookup(n)) is not None and d.shape not in ((), None)}
     return next(iter(variables)) if len(variables) == 1 else None
+
+
+def applied_under_nabla(parse, source, side) -> set[str]:
+    """The names a side that writes ``\\nabla`` passes as arguments to a function (``\\pi(a | s,
+    \\theta)``: a, s, θ), read with the operators taken out; none where it does not parse."""
+    if "\\nabla" not in side.text:
+        return set()
+    try:
+        tree = parse(BARE_GRADIENT.sub(" ", side.text), source.span(side.offset))
+    except SpecError:
+        return set()
+    return set(applied_arguments(tree))
+
+
+def applied_arguments(tree) -> list[str]:
+    calls = [tree] if isinstance(tree, Call) and tree.name not in FUNCTIONS else []
+    found = [a.name for call in calls for a in call.args if isinstance(a, Name)]
+    return found + [n for child in children(tree) for n in applied_arguments(child)]
 
 
 def unsubscripted(tree) -> bool:

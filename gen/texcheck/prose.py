@@ -25,6 +25,7 @@ from .indexnodes import nodes, split
 from .rows import closing
 from .shapes import GREEK, names_in
 from .symbols import PARAMETERS, Definition, Scope
+from .undefined import applying_undefined, undefined_applied_in
 
 # $…$ (not $$, a display) and \( … \), as they stand in the blanked prose
 INLINE = re.compile(r"(?<![$\\])\$(?!\$)(?P<dollar>[^$]+?)\$|\\\((?P<paren>.*?)\\\)", re.S)
@@ -153,6 +154,8 @@ def definition(scope: Scope, piece: str, cued: bool, parse, name_of, span_at):
     used = written(tree)
     if not (used - CONSTANTS) or {name, f"d{name}"} & used:
         return None  # a number (a case, x = 0) or a recursion (z = z(w, x, b)), not a definition
+    if letter := undefined_applied_in(text.value, scope, params):  # y = f(x), f never written out
+        return name, Definition(params, text, applying_undefined(name, letter))
     return name, Definition(params, text, tree)
 
 

@@ -22,7 +22,7 @@ from ..spec.reader import Text
 from .applied import applicable, known_forms
 from .expectations import DRAWS, RANDOM, base
 from .indexnodes import bare, mapped, nodes
-from .undefined import undefined_applied_in, unknown_applied
+from .undefined import applying_undefined, undefined_applied_in, unknown_applied
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
@@ -278,8 +278,7 @@ def annotated_item(scope: Scope, item: str, span: Span, name_of, parse) -> Scope
         before = (kept[name], *kept[name].earlier) if name in kept else ()
         earlier = tuple(d for d in before if d.params != params)  # P(X|θ) after P(x_i|θ): both hold
         if letter := undefined_applied_in(text.value, scope, params):  # a := g(z), g undefined: not g times z
-            tree = f"{as_written(name)}'s definition applies {letter}, which nothing defines: declare it,"
-            tree += f" e.g. % derivtex: {letter}: function (any smooth one) or {letter}(x) := <LaTeX>"
+            tree = applying_undefined(name, letter)
         return replace(scope, defined={**kept, name: Definition(params, text, tree, earlier=earlier)})
     if ":" in item:
         names, what = item.split(":", 1)
@@ -356,10 +355,11 @@ def upstream_declared(scope: Scope, names: list[str], declared: Declared, name_o
 
 
 def listed(names: str) -> list[str]:
-    """The names of a list, at its commas outside braces (``p_{n,n-1}, r_n``: two names)."""
+    """The names of a list, at its commas outside brackets (``p_{n,n-1}, r_n``, ``x(s,a), x(s,b)``:
+    two names each)."""
     out, depth, start = [], 0, 0
     for k, char in enumerate(names):
-        depth += (char == "{") - (char == "}")
+        depth += (char in "{([") - (char in "})]")
         if char == "," and depth == 0:
             out.append(names[start:k])
             start = k + 1

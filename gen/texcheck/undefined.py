@@ -121,6 +121,7 @@ def matrix_shape(letter: str, scope) -> str | None:
     return " x ".join(map(str, shape)) if shape is not None and len(shape) == 2 else None
 
 
+BOLD_LETTER = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{\s*([A-Za-z])\s*\}")  # a bold letter, as its letter
 APPLIED = re.compile(r"(?<![\\A-Za-z_^{}])(?P<letter>[A-Za-z])\s*(?:\\left\s*)?\(")
 
 
@@ -145,11 +146,18 @@ def undefined_applied_in(body: str, scope, params: tuple) -> str | None:
     its parameters (``h(x) := x(1 - x)``), that the body only ever writes applied and nothing declares
     or defines: a function the text leaves open, never g times z."""
     body = GRADIENT_AT.sub(" ", body)  # \nabla f(x_k): a value of its own
+    body = BOLD_LETTER.sub(r"\1", body)  # \mathbf{f}(\mathbf{x}): f applied
     for match in APPLIED.finditer(body):
         letter = match["letter"]
         if letter not in "ed" and letter not in params and only_applied(letter, body, scope):
             return letter
     return None
+
+
+def applying_undefined(name: str, letter: str) -> str:
+    """Why a definition of ``name`` that applies ``letter``, which nothing defines, is not read."""
+    said = f"{as_written(name)}'s definition applies {letter}, which nothing defines: declare it,"
+    return f"{said} e.g. % derivtex: {letter}: function (any smooth one) or {letter}(x) := <LaTeX>"
 
 
 def applied_in_definition(text: str, scope) -> str | None:

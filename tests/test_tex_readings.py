@@ -1236,3 +1236,75 @@ def test_a_one_before_braces_comparing_is_the_indicator(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "ok"]
     wrong = body.replace("= 1\\{x_1>0\\}", "= 1\\{x_1<0\\}").replace("1\\{x_2 < 0\\}", "1\\{x_2 > 0\\}")
     assert statuses(tmp_path, wrong) == ["does not follow", "does not follow"]
+
+
+def test_a_bare_gradient_is_by_the_one_declared_vector_among_the_arguments(tmp_path):
+    # Sutton and Barto's ∇ v̂(S_t, w): the state a label, w the weights; v̂ = σ(wᵀx), so by hand
+    # ∇_w v̂ = σ(1 - σ) x (σ' = σ(1 - σ)), and σ(1 + σ) x is wrong. With two declared vectors among
+    # the arguments the variable is not said: refused, never guessed
+    notes = "% derivtex: w, x: d; \\hat{v}(s, w) := \\frac{1}{1 + e^{-w^T x}}\n"
+    right = "$$ \\nabla \\hat{v}(S_t, w) = \\hat{v}(S_t, w)(1 - \\hat{v}(S_t, w)) x $$\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("(1 - ", "(1 + ")) == ["does not follow"]
+    both = notes.replace("w, x: d", "w, x, u: d") + right.replace("S_t", "u")
+    assert statuses(tmp_path, both) == ["not understood"]
+
+
+def test_names_declared_with_their_arguments_may_be_listed(tmp_path):
+    # "% derivtex: \theta, x(s,a): d": the comma inside x(s,a) does not split the list (it did: a bad
+    # annotation, x(s,a) undeclared); θᵀx = xᵀθ holds, with a sign flipped it does not
+    notes = "% derivtex: \\theta, x(s,a), x(s,b): d\n"
+    right = "$$ \\theta^T x(s,a) - \\theta^T x(s,b) = (x(s,a) - x(s,b))^T \\theta $$\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("(x(s,a) - x(s,b))", "(x(s,a) + x(s,b))")) == [
+        "does not follow"
+    ]
+
+
+def test_a_derivative_written_with_a_slash_is_the_derivative(tmp_path):
+    # ∂L/∂x_i typed on one line: L = ½ xᵀx, so ∂L/∂x_i = x_i by hand (it was read dL divided by dx_i,
+    # a ratio of two random differentials: a false "does not follow"); 2 x_i is wrong
+    notes = "% derivtex: x: n; L := \\frac{1}{2} x^T x\n"
+    assert statuses(tmp_path, notes + "$$ \\partial L / \\partial x_i = x_i $$\n") == ["ok"]
+    assert statuses(tmp_path, notes + "$$ \\partial L / \\partial x_i = 2 x_i $$\n") == ["does not follow"]
+
+
+def test_an_elided_sum_is_the_sum_its_terms_follow(tmp_path):
+    # w_1 x_1 + w_2 x_2 + ⋯ + w_n x_n + b = wᵀx + b; the partials of L = ½ xᵀx summed, x_1 + ⋯ + x_n,
+    # are 1ᵀx (∂L/∂x_1 written like a derivative by a symbol x_1, the first of x's entries); terms
+    # that follow no one index are still refused
+    notes = "% derivtex: w, x: n; b: scalar; L := \\frac{1}{2} x^T x\n"
+    neuron = "$$ w_1 x_1 + w_2 x_2 + \\cdots + w_n x_n + b = w^T x + b $$\n"
+    partials = (
+        "$$ \\frac{\\partial L}{\\partial x_1} + \\frac{\\partial L}{\\partial x_2} + \\dots"
+        " + \\frac{\\partial L}{\\partial x_n} = \\mathbf{1}^T x $$\n"
+    )
+    assert statuses(tmp_path, notes + neuron + partials) == ["ok", "ok"]
+    wrong = neuron.replace("w^T x + b", "w^T x - b") + partials.replace("\\mathbf{1}^T x", "2\\mathbf{1}^T x")
+    assert statuses(tmp_path, notes + wrong) == ["does not follow", "does not follow"]
+    assert statuses(tmp_path, notes + "$$ w_1 + x_2 + \\dots + w_n = w^T x $$\n") == ["not understood"]
+    typed = "$$ w_1 x_1 + w_2 x_2 + ... + w_n x_n = {} $$\n"  # the dots typed as periods, as posts do
+    assert statuses(tmp_path, notes + typed.format("x^T w")) == ["ok"]
+    assert statuses(tmp_path, notes + typed.format("x^T w + b")) == ["does not follow"]
+
+
+def test_prose_after_a_display_saying_where_explains_it(tmp_path):
+    # "x = S(m - BD⁻¹n) … where S = (A - BD⁻¹C)⁻¹": the Schur complement, read for the display above
+    # (it was a random S: a false "does not follow"); with m := Ax + By, n := Cx + Dy, by hand
+    # x = (A - BD⁻¹C)⁻¹(m - BD⁻¹n), and the sign of BD⁻¹n flipped is wrong
+    notes = "% derivtex: A: p x p; B: p x q; C: q x p; D: q x q invertible; x: p; y: q\n"
+    notes += "% derivtex: m := Ax + By; n := Cx + Dy\n"
+    right = "$$ x = S(m - BD^{-1}n) $$\nwhere $S = (A - BD^{-1}C)^{-1}$.\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("(m - BD", "(m + BD")) == ["does not follow"]
+
+
+def test_prose_defining_a_name_with_a_function_it_never_writes_out(tmp_path):
+    # "where y = f(x)" (f in bold), f the text's own: not f times x (a false shape error); the
+    # declaration that unlocks it is named
+    chain = "\\frac{\\partial z}{\\partial x} = "
+    chain += "\\frac{\\partial z}{\\partial y} \\frac{\\partial y}{\\partial x}"
+    body = f"% derivtex: x: n\n$${chain}$$\nwhere $y = \\mathbf{{f}}(x)$.\n"
+    outcomes = checked_in_paper(tmp_path, body)
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert "f: function" in outcomes[0].message

@@ -195,15 +195,11 @@ class _Parser(Words):
         """The dots of ``a_1 + a_2 + \\dots + a_n`` where they come next, between two plus signs."""
         stack = self.stream.stack
         typed = len(stack) > 3 and all(t.is_char(".") for t in stack[-3:])  # ... typed as three periods
+        named = len(stack) > 1 and stack[-1].kind == "cs" and stack[-1].text in ELISIONS
         width = 3 if typed else 1
-        dots = stack[-1] if stack else None
-        if dots is None or not (typed or dots.kind == "cs" and dots.text in ELISIONS) or len(stack) <= width:
+        if not (typed or named) or not stack[-1 - width].is_char("+"):
             return None
-        if not stack[-1 - width].is_char("+"):
-            return None
-        for _ in range(width - 1):
-            self.next()
-        return self.next()
+        return [self.next() for _ in range(width)][-1]
 
     def colon(self):
         """``A : B``, the Frobenius inner product ``tr(AᵀB)``."""

@@ -173,12 +173,12 @@ class Reading:
             scope = after
 
 
-# the prose just after a display that explains its symbols (after the display's closing)
-def explains(event: Event | None) -> bool:
-    return event is not None and event.kind == "prose" and bool(EXPLAINING.match(event.text))
-
-
 EXPLAINING = re.compile(r"(?:\s|\$\$|\\\]|\\end\s*\{[^}]*\})*[,.;]?\s*where\b", re.I)
+
+
+def explains(event: Event | None) -> bool:
+    """Whether ``event`` is prose that, just after a display (its closing first), explains its symbols."""
+    return event is not None and event.kind == "prose" and bool(EXPLAINING.match(event.text))
 
 
 def reading(path: Path, shown: str | None = None) -> Reading:

@@ -1308,3 +1308,14 @@ def test_prose_defining_a_name_with_a_function_it_never_writes_out(tmp_path):
     outcomes = checked_in_paper(tmp_path, body)
     assert [o.status for o in outcomes] == ["cannot check"]
     assert "f: function" in outcomes[0].message
+
+
+def test_sums_written_without_their_index_each_run_over_their_own(tmp_path):
+    # a straight-line fit's normal equation (jkillingsworth's post): Σ(y_i - a_0 - a_1 x_i) = Σ y_i
+    # - n a_0 - a_1 Σ x_i, each bare Σ over i (the other's i is bound, not free); + a_1 Σ x_i is wrong
+    notes = "% derivtex: x, y: n; a_0, a_1: scalar\n"
+    right = "$$ \\sum{(y_i - a_0 - a_1 x_i)} = \\sum{y_i} - n a_0 - a_1 \\sum{x_i} $$\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("- a_1 \\sum", "+ a_1 \\sum")) == ["does not follow"]
+    free = "$$ \\sum{x_i} + x_i = \\sum_j x_j + x_i $$\n"  # an i free beside the bare sum: which index?
+    assert statuses(tmp_path, notes + free) == ["not understood"]

@@ -163,6 +163,8 @@ class Shapes:
             d.union(self.keys[a], self.keys[b], "δ_{ij} makes i and j range together")
             return (ONE, ONE)
         if isinstance(node, IndexSum):
+            if not node.indices:  # a sum written without its index that `with_indices` did not reach
+                raise NotUnderstood(f"write the index of the {node.kind}: \\{node.kind}_{{i}}")
             inner = dict(env)
             binding = next(self.bindings)
             for index in node.indices:

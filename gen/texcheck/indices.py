@@ -309,12 +309,16 @@ def refuse_applied(left) -> None:
 
 def with_indices(side, root=None):
     """``side`` with each ``\\sum body`` written without its index (``\\sum e^{x_j}``) given the
-    indices that its body uses and the rest of the side does not; none such is refused."""
+    indices that its body uses and the rest of the side does not, outside such sums (``\\sum y_i - a
+    \\sum x_i``: each over i); none such is refused."""
     root = side if root is None else root
     if isinstance(side, IndexSum) and not side.indices:
         from .einstein import literal_free
 
-        outside = Counter(index_occurrences(root)) - Counter(index_occurrences(side.body))
+        bodies = [n.body for n in nodes(root) if isinstance(n, IndexSum) and not n.indices]
+        outside = Counter(index_occurrences(root)) - sum(
+            map(Counter, map(index_occurrences, bodies)), Counter()
+        )
         inside = sorted(literal_free(side.body) - {i for i, n in outside.items() if n > 0})
         if not inside and side.kind == "sized":
             raise NotUnderstood(

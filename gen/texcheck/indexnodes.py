@@ -18,6 +18,11 @@ class NotUnderstood(Exception):
     """The link cannot be read in index notation (status not understood)."""
 
 
+def unindexed(kind: str) -> NotUnderstood:
+    """A sum (a product) written without its index whose body names none of its own."""
+    return NotUnderstood(f"write the index of the {kind}: \\{kind}_{{i}}")
+
+
 class Uncheckable(Exception):
     """Read, but cannot be evaluated (status cannot check)."""
 

@@ -14,7 +14,17 @@ from ..expr.texnames import as_written
 from .indexfamilies import Member, bound_range
 from .indexfamilies import sized as declared_with_shape
 from .indexfunctions import PIECES, SOFTMAX, softmax_shape
-from .indexnodes import ONE, Delta, Derivative, NotUnderstood, ShapeError, Uncheckable, in_order, nodes
+from .indexnodes import (
+    ONE,
+    Delta,
+    Derivative,
+    NotUnderstood,
+    ShapeError,
+    Uncheckable,
+    in_order,
+    nodes,
+    unindexed,
+)
 from .shapes import GREEK
 from .symbols import one_apart
 from .unsized import is_ones
@@ -164,7 +174,7 @@ class Shapes:
             return (ONE, ONE)
         if isinstance(node, IndexSum):
             if not node.indices:  # a sum written without its index that `with_indices` did not reach
-                raise NotUnderstood(f"write the index of the {node.kind}: \\{node.kind}_{{i}}")
+                raise unindexed(node.kind)
             inner = dict(env)
             binding = next(self.bindings)
             for index in node.indices:

@@ -42,6 +42,7 @@ from .indexnodes import (
     mapped,
     nodes,
     split,
+    unindexed,
 )
 from .indexshapes import Shapes
 from .library import primed_applied
@@ -325,7 +326,7 @@ def with_indices(side, root=None):
                 "a bracket sized m × n writes its entries with indices, [a_{ij}]_{m \\times n}"
             )
         if not inside:
-            raise NotUnderstood(f"write the index of the {side.kind}: \\{side.kind}_{{i}}")
+            raise unindexed(side.kind)
         return replace(side, indices=tuple(inside), body=with_indices(side.body, root))
     if not is_dataclass(side):
         return side

@@ -22,7 +22,7 @@ from ..spec.reader import Text
 from .applied import applicable, known_forms
 from .expectations import DRAWS, RANDOM, base
 from .indexnodes import bare, mapped, nodes
-from .undefined import applying_undefined, undefined_applied_in, unknown_applied
+from .undefined import BOLD_LETTER, applying_undefined, undefined_applied_in, unknown_applied
 
 REAL = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|\\RR\b|\\Real\b|\\reals\b|\\mathbb\s*\{?\s*S\s*\}?)"
 # names \in R^{dims}: a list of LaTeX names (the last may be written with its arguments, z(w, x, b)),
@@ -366,7 +366,6 @@ def listed(names: str) -> list[str]:
     return [*out, names[start:]]
 
 
-BOLD_LETTER = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*[A-Za-z]\s*\}|[A-Za-z])(?![A-Za-z])")
 BOLD_SUBSCRIPT = re.compile(r"_\s*(?:\{[^{}]*)?\\(?:mathbf|boldsymbol|bm)\b")  # Σ_{\mathbf{xy}}, K_\mathbf{u}
 
 

@@ -121,7 +121,9 @@ def matrix_shape(letter: str, scope) -> str | None:
     return " x ".join(map(str, shape)) if shape is not None and len(shape) == 2 else None
 
 
-BOLD_LETTER = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{\s*([A-Za-z])\s*\}")  # a bold letter, as its letter
+BOLD_LETTER = re.compile(  # a bold letter, \mathbf{x} or \vec x, its letter captured
+    r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*(?P<braced>[A-Za-z])\s*\}|(?P<bare>[A-Za-z])(?![A-Za-z]))"
+)
 APPLIED = re.compile(r"(?<![\\A-Za-z_^{}])(?P<letter>[A-Za-z])\s*(?:\\left\s*)?\(")
 
 
@@ -146,7 +148,7 @@ def undefined_applied_in(body: str, scope, params: tuple) -> str | None:
     its parameters (``h(x) := x(1 - x)``), that the body only ever writes applied and nothing declares
     or defines: a function the text leaves open, never g times z."""
     body = GRADIENT_AT.sub(" ", body)  # \nabla f(x_k): a value of its own
-    body = BOLD_LETTER.sub(r"\1", body)  # \mathbf{f}(\mathbf{x}): f applied
+    body = BOLD_LETTER.sub(lambda m: m["braced"] or m["bare"], body)  # \mathbf{f}(\mathbf{x}): f applied
     for match in APPLIED.finditer(body):
         letter = match["letter"]
         if letter not in "ed" and letter not in params and only_applied(letter, body, scope):
@@ -168,8 +170,7 @@ def applied_in_definition(text: str, scope) -> str | None:
         if not definition.params or not re.search(applying, text):
             continue
         if letter := undefined_applied_in(definition.body.value, scope, definition.params):
-            said = f"{as_written(name)}'s definition applies {letter}, which nothing defines (a product?)"
-            return f"{said}; define % derivtex: {letter}(x) := <LaTeX>"
+            return applying_undefined(name, letter)
     return None
 
 

@@ -100,19 +100,23 @@ def summed_out(p, terms: list, dots: Tok):
 
 def pattern(written: list, last, kind: str, pos: int) -> IndexSum:
     written, last = [by_entry(cell) for cell in written], by_entry(last)
-    bounds: set = set()
+    bounds: set = set()  # (first, last): ("1", "n"), or ("0", "n") for cells counted from 0
     merged(written[0], last, None, bounds)
     if len(bounds) > 1:
-        raise NoPattern(f"the last cell differs from the first in {' and '.join(sorted(bounds))}")
+        ends = sorted(f"{a}..{b}" for a, b in bounds)
+        raise NoPattern(f"the last cell differs from the first in {' and '.join(ends)}")
     used = {c for cell in [*written, last] for text in texts(cell) for c in text}
     index = next((i for i in INDICES if i not in used), None)
     if index is None:
         raise NoPattern("the cells use every letter an index could be")
     body = merged(written[0], last, index, set())
-    for position, cell in enumerate(written[1:], start=2):
+    first, upper = bounds.pop() if bounds else ("1", None)
+    for position, cell in enumerate(written[1:], start=int(first) + 1):
         if not same(merged(written[0], last, str(position), set()), cell):
             raise NoPattern(f"cell {position} is not the first with the index {position}")
-    upper = bounds.pop() if bounds else None
+    if first == "0" and upper is not None:  # x_0 + x_1 + \dots + x_n: n + 1 terms, as \sum_{i=0}^{n}
+        less_one = re.fullmatch(r"([A-Za-z]\w*)m1", upper)  # … + x_{N-1} (the name x_Nm1): N terms
+        upper = str(int(upper) + 1) if upper.isdigit() else less_one[1] if less_one else f"{upper}+1"
     return IndexSum(kind, (index,), body, pos, upper)
 
 
@@ -164,8 +168,8 @@ def merged(first, last, value: str | None, bounds: set):
 
 
 def hole(first: str, last: str, value: str | None, bounds: set) -> str:
-    """A name or an index of the first cell, with its ``1`` written ``value`` where the last cell's
-    has the bound instead (``x_1`` and ``x_N``: ``x_`` + value)."""
+    """A name or an index of the first cell, with its ``1`` (or ``0``) written ``value`` where the last
+    cell's has the bound instead (``x_1`` and ``x_N``: ``x_`` + value); the two added to ``bounds``."""
     if first == last:
         return first
     start = 0
@@ -177,9 +181,9 @@ def hole(first: str, last: str, value: str | None, bounds: set) -> str:
     a, b = first[start : len(first) - end], last[start : len(last) - end]
     after = start and first[start - 1] in "_{(,[" or not start
     paired = len(b) == 1 and PAIR.fullmatch(first) and PAIR.fullmatch(last)  # A_{11} … A_{1n}: two indices
-    if a != "1" or not b.isalnum() or not (after or paired):
+    if a not in ("0", "1") or not b.isalnum() or not (after or paired):
         raise NoPattern(f"{first} and {last} differ by more than an index")
-    bounds.add(b)
+    bounds.add((a, b))
     return first if value is None else first[:start] + value + first[len(first) - end :]
 
 

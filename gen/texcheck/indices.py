@@ -55,7 +55,14 @@ __all__ = ["Indexed", "check_link", "marked"]
 def symbols_of(trees: list, scope) -> set:
     """The chain's symbols: the names written alone (not subscripted) and the declared ones."""
     names = {n.name for t in trees if not isinstance(t, str) for n in nodes(t) if isinstance(n, Name)}
-    return {n for n in names if split(n) is None or scope.lookup(n) is not None}
+    alone = {n for n in names if split(n) is None and by_number(n, scope) is None}
+    return alone | {n for n in names if scope.lookup(n) is not None}
+
+
+def entry_parts(name: str, symbols: set, scope, origin: int = 1) -> tuple[str, tuple[str, ...]] | None:
+    """The base and indices of ``name`` read as an entry (``x_i`` of a symbol x, ``v_1`` of a declared
+    vector v), or None: a symbol of its own."""
+    return split(name) if is_entry_name(name, symbols, scope) else by_number(name, scope, origin)
 
 
 def is_entry_name(name: str, symbols: set, scope) -> bool:
@@ -66,6 +73,36 @@ def is_entry_name(name: str, symbols: set, scope) -> bool:
     declared = scope.lookup(base) is not None and scope.lookup(base).shape is not None
     defined = base in scope.defined and not scope.defined[base].params and name not in scope.defined
     return base in symbols or declared or defined  # z_p of z := Ax, as of a declared z
+
+
+def by_number(name: str, scope, origin: int = 1) -> tuple[str, tuple[str, ...]] | None:
+    """``v_1`` → (v, ("1",)), ``A_{1j}`` → (A, ("1", "j")): an entry by its number of a declared vector
+    or matrix, counted from ``origin`` (0 where the chain writes an entry 0: θ_0 + θ_1 x_1), as the
+    1-based number `Entry` takes; where nothing declares or defines that name, the base, or a family of
+    the base (``v_i: d``: v_1 is its first member). None for any other name (``W_1`` of a matrix W)."""
+    base, _, sub = name.rpartition("_")
+    digits = tuple(sub.replace(",", ""))
+    index = all(c.isdigit() or c.isascii() and c.islower() for c in digits)
+    declared = scope.lookup(base) if base and index and any(map(str.isdigit, digits)) else None
+    if declared is None or declared.shape is None:
+        return None
+    function = base in scope.defined and scope.defined[base].params  # f_1 of f(x) := …: a symbol
+    if function or scope.lookup(name) is not None or name in scope.defined:
+        return None
+    if any(split(n) and split(n)[0] == base for n in (*scope.declared, *scope.prose, *scope.defined)):
+        return None
+    if sub.isdigit() and (len(declared.shape) == 1 or 1 in declared.shape):  # a column or a row
+        digits = (sub,)
+    elif len(declared.shape) != 2 or len(digits) != 2:
+        return None
+    return base, tuple(str(int(d) + 1 - origin) if d.isdigit() else d for d in digits)
+
+
+def origin_of(trees: list, scope) -> int:
+    """Where the chain counts entries by number from: 0 if it writes an entry 0 (``\\theta_0``), else 1."""
+    names = {n.name for t in trees if not isinstance(t, str) for n in nodes(t) if isinstance(n, Name)}
+    names |= {t.variable for t in trees if isinstance(getattr(t, "variable", None), str)}
+    return 0 if any("0" in parts[1] for n in names if (parts := by_number(n, scope))) else 1
 
 
 def capitalised(trees: list, scope) -> list:
@@ -137,7 +174,7 @@ def marked(trees: list, scope) -> list:
 def marked_with(trees: list, scope, summed: frozenset) -> list:
     from .links import Gradient
 
-    symbols = symbols_of(trees, scope)
+    symbols, origin = symbols_of(trees, scope), origin_of(trees, scope)
     members = in_sums([through_definitions(t, scope) for t in trees if not isinstance(t, str)])
     out = []
     for tree in trees:
@@ -145,14 +182,16 @@ def marked_with(trees: list, scope, summed: frozenset) -> list:
             out.append(tree)
             continue
         names = [n.name for n in nodes(tree) if isinstance(n, Name)]
-        entries = [n for n in names if is_entry_name(n, symbols, scope) or is_delta(n, symbols)]
+        entries = [n for n in names if entry_parts(n, symbols, scope, origin) or is_delta(n, symbols)]
         written = any(isinstance(n, (Entry, IndexSum)) for n in nodes(through_definitions(tree, scope)))
-        by_entry = isinstance(tree, Gradient) and is_entry_name(tree.variable, symbols, scope)
+        by_entry = (
+            isinstance(tree, Gradient) and entry_parts(tree.variable, symbols, scope, origin) is not None
+        )
         if not (entries or written or by_entry):
             out.append(tree)
             continue
-        bases = sorted({(split(n) or (n,))[0] for n in names} - {"delta"})
-        resolved = resolve(Resolver(symbols, scope, Gradient, summed, members), tree)
+        bases = sorted({(split(n) or by_number(n, scope) or (n,))[0] for n in names} - {"delta"})
+        resolved = resolve(Resolver(symbols, scope, Gradient, summed, members, origin), tree)
         if not (written or by_entry or any(map(is_delta_name, names)) or readable(resolved, scope)):
             out.append(tree)  # w_t, x_i: a sequence's vectors, not entries (read as entries, no shapes fit)
             continue
@@ -466,8 +505,11 @@ def refuse_constant_member(name: str, parts, bound: set, scope) -> None:
 class Resolver:
     """The parser's tree rewritten with `Entry`, `Delta` and `Derivative` nodes."""
 
-    def __init__(self, symbols: set, scope, gradient_class, entry_bases=frozenset(), members=frozenset()):
+    def __init__(
+        self, symbols: set, scope, gradient_class, entry_bases=frozenset(), members=frozenset(), origin=1
+    ):
         self.symbols, self.scope, self.gradient = symbols, scope, gradient_class
+        self.origin = origin  # where the chain counts entries by number from (`origin_of`)
         self.entry_bases = entry_bases  # of the names the chain sums over their index (`entry_bases`)
         self.members = members  # the names the chain writes inside a sum over their index (`in_sums`)
         self.bound: set = set()  # the indices of the sums around the node being read
@@ -476,9 +518,10 @@ class Resolver:
 
     def side(self, tree):
         if isinstance(tree, self.gradient):
-            f = self.keeping((split(tree.variable) or (tree.variable,))[0], tree.f)
-            if is_entry_name(tree.variable, self.symbols, self.scope):
-                base, indices = split(tree.variable)
+            parts = entry_parts(tree.variable, self.symbols, self.scope, self.origin)
+            f = self.keeping((parts or split(tree.variable) or (tree.variable,))[0], tree.f)
+            if parts:
+                base, indices = parts
                 return Entry(self.derivative(base, f, tree.pos), indices, tree.pos)
             numerator, convention = self.scope.layout == "numerator", self.scope.gradient
             return Derivative(tree.variable, f, tree.pos, numerator, self.value_of(tree.variable), convention)
@@ -505,8 +548,8 @@ class Resolver:
                 return of_member  # x_{ij}: the entry j of x_i
             if is_delta(tree.name, self.symbols):
                 return Delta(split(tree.name)[1], tree.pos)
-            if is_entry_name(tree.name, self.symbols, self.scope):
-                base, indices = split(tree.name)
+            if parts := entry_parts(tree.name, self.symbols, self.scope, self.origin):
+                base, indices = parts
                 return Entry(self.node(Name(base, tree.pos)), indices, tree.pos)  # \hat{y}_k, \hat{y} := …
             parts = split(tree.name)  # w_h, summed over h somewhere in the chain: w's entry (a_{ji}: A's)
             if parts and parts[0] in self.entry_bases and not sized(tree.name, self.scope):
@@ -534,8 +577,12 @@ class Resolver:
         if is_defined(tree, self.scope):  # s(x)_i with s(x) := …: the entry of its value
             return self.node(applied(tree, self.scope, self.kept))
         if isinstance(tree, Call) and tree.name == GRADIENT_VALUE and isinstance(tree.args[1], Name):
-            f, variable, *_ = tree.args  # ∂y_i/∂γ inside a side: the derivative by the whole variable
-            return self.derivative(variable.name, self.keeping(variable.name, f), tree.pos)
+            f, variable, *at = tree.args  # ∂y_i/∂γ inside a side: the derivative by the whole variable
+            if parts := by_number(variable.name, self.scope, self.origin):  # ∂f/∂v_1: ∂f/∂v's first entry
+                derivative = self.derivative(parts[0], self.keeping(parts[0], f), tree.pos)
+                return Entry(derivative, parts[1], tree.pos)
+            derivative = self.derivative(variable.name, self.keeping(variable.name, f), tree.pos)
+            return replace(derivative, at=self.node(at[0])) if at else derivative  # ∂g/∂(1 - P): at u
         if isinstance(tree, Call):
             return Call(tree.name, tuple(self.node(a) for a in tree.args), tree.pos, tree.entrywise)
         if isinstance(tree, Entry) and isinstance(tree.operand, Call) and tree.operand.name == GRADIENT_VALUE:

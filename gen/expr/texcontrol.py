@@ -69,6 +69,15 @@ def as_size(node):
 
 def _frac(p, token: Tok):
     numerator, denominator = unbraced(p.group_tokens()), unbraced(p.group_tokens())
+    if len(numerator) > 2 and numerator[0].is_char("-") and numerator[1].is_cs("partial"):
+        return Neg(  # \frac{-\partial f}{\partial x}: -∂f/∂x
+            fraction(p, numerator[1:], denominator, token), token.pos
+        )
+    return fraction(p, numerator, denominator, token)
+
+
+def fraction(p, numerator: list[Tok], denominator: list[Tok], token: Tok):
+    """``\frac{numerator}{denominator}``: a derivative's value, or a quotient."""
     if bare_operator(numerator) and denominator and not denominator[0].is_cs("partial"):
         denominator = [numerator[0], *denominator]  # \frac{\partial}{x_k}, as typed: \partial/\partial x_k
     if derivative(numerator, denominator):

@@ -12,6 +12,7 @@ f(W)), else it is not written, and the expression is refused as before.
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass, replace
 
 from ..errors import SpecError
 from .parser import Call, Name, Postfix
@@ -114,13 +115,16 @@ def derivative_value(p, f: list, by: list, token):
     """``\\frac{\\partial f}{\\partial X}`` (or ``\\frac{\\partial}{\\partial X} f``) inside an expression
     as the value ``∇_X f``; ``∂f/∂Xᵀ`` as its transpose; ``∂f/∂X_{kl}`` as that value's (k, l) entry
     (index notation). ``f`` and ``by`` are the tokens after the differentials (f empty: the operator
-    applies to what follows). None where it is not one (a second derivative, a derivative by an
-    expression or by a transposed entry): refused as before."""
+    applies to what follows); by an expression f is written in, `by_expression`'s. None where it is
+    not one (a second derivative, a derivative by another expression or by a transposed entry):
+    refused as before."""
     if f and f[0].is_char("^") or not by:
         return None
     by = as_entry_name(p.sub_parse(by, where=token))
     transposed = isinstance(by, Postfix) and by.op == "T"
     variable = by.operand if transposed else by
+    if not isinstance(variable, Name) and not transposed and f:  # ∂ ln(1 - P)/∂(1 - P)
+        return by_expression(p.sub_parse(f, where=token), by, token.pos)
     if not isinstance(variable, Name) or transposed and entry(variable.name) and variable.name not in p.names:
         return None
     is_entry = entry(variable.name) and variable.name not in p.names  # W_l declared a layer's: a symbol
@@ -132,3 +136,47 @@ def derivative_value(p, f: list, by: list, token):
         return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)
     value = Call(GRADIENT, (f, variable), token.pos)
     return Postfix("T", value, token.pos) if transposed else value
+
+
+BY_EXPRESSION = "§u"  # the stand-in variable of a derivative by an expression, with its position
+
+
+def by_expression(f, u, pos: int) -> Call | None:
+    """``∂f/∂u`` by an expression u (``∂ \\ln(1 - P) / ∂(1 - P)``, ``∂ e^{θᵀx} / ∂(θᵀx)``) where f is
+    written as a function g of u alone: g' at u, the derivative by a stand-in t written where f
+    writes u, taken at t = u (the value of a derivative by a variable the text defines). None where
+    f does not write u, or writes a name of u elsewhere (``∂(P + P^2)/∂(1 - P)``): which dependence?"""
+    t = Name(f"{BY_EXPRESSION}{pos}", pos)  # one stand-in per derivative: each has its own u
+    g = written_as(f, unplaced(u), t)
+    if g == f or names_in(u) & names_in(g):
+        return None
+    return Call(GRADIENT, (g, t, u), pos)
+
+
+def written_as(tree, u, t):
+    """``tree`` with each part equal to ``u`` but for positions written ``t``."""
+    if isinstance(tree, tuple):
+        return tuple(written_as(x, u, t) for x in tree)
+    if unplaced(tree) == u:
+        return t
+    if not is_dataclass(tree) or isinstance(tree, type):
+        return tree
+    return replace(tree, **{f.name: written_as(getattr(tree, f.name), u, t) for f in fields(tree)})
+
+
+def unplaced(tree):
+    """``tree`` with every position 0: one formula written twice compares equal."""
+    if not is_dataclass(tree) or isinstance(tree, type):
+        return tuple(map(unplaced, tree)) if isinstance(tree, tuple) else tree
+    changed = {f.name: unplaced(getattr(tree, f.name)) for f in fields(tree)}
+    return replace(tree, **{**changed, "pos": 0} if "pos" in changed else changed)
+
+
+def names_in(tree) -> set:
+    if isinstance(tree, Name):
+        return {tree.name}
+    if isinstance(tree, tuple):
+        return set().union(*map(names_in, tree)) if tree else set()
+    if not is_dataclass(tree) or isinstance(tree, type):
+        return set()
+    return set().union(*(names_in(getattr(tree, f.name)) for f in fields(tree)))

@@ -70,7 +70,21 @@ def by_number(ev, e):
     """The derivative by a number t: one complex step along t (from t's value, where given)."""
     f, t, *at = e.args
     values = {**ev.values, t: complex(np.reshape(ev(at[0]), ()))} if at else ev.values
-    return np.asarray(complex_step(f, values, ev.dims, {t: 1.0}), dtype=float)
+    derivative = np.asarray(complex_step(f, values, ev.dims, {t: 1.0}), dtype=float)
+    return derivative if not at or defined_at(f, values, ev.dims) else derivative * np.nan
+
+
+def defined_at(f, values: dict, dims: dict) -> bool:
+    """Whether ``f`` is defined at the real point ``values``: a derivative taken at a variable's value
+    (∂ ln(1 - P)/∂(1 - P) at 1 - P < 0) is undefined where f is, never a complex step's log of a
+    negative number."""
+    real = {k: np.real(v) for k, v in values.items()}
+    try:
+        with np.errstate(all="ignore"):
+            value = evaluate.Evaluator(real, dims, {})(f)
+    except (TypeError, ValueError, np.linalg.LinAlgError):
+        return False
+    return bool(np.all(np.isfinite(value)))
 
 
 evaluate.EVALUATORS[NumberDerivative] = lambda ev, e: float(np.reshape(by_number(ev, e), ()))
@@ -88,8 +102,10 @@ def evaluated(ev, e):
         unit[index] = 1.0
         steps.append(np.asarray(complex_step(f, values, ev.dims, {x: unit}), dtype=float))
     if all(s.size == 1 for s in steps):  # a number's gradient: the shape of X
-        return np.array([s.reshape(()) for s in steps]).reshape(shape)
-    return np.array([s.reshape(-1) for s in steps])  # a vector's by a vector: row j is df[e_j]ᵀ
+        gradient = np.array([s.reshape(()) for s in steps]).reshape(shape)
+    else:
+        gradient = np.array([s.reshape(-1) for s in steps])  # a vector's by a vector: row j is df[e_j]ᵀ
+    return gradient if len(e.args) <= 4 or defined_at(f, values, ev.dims) else gradient * np.nan
 
 
 evaluate.EVALUATORS[GradientValue] = evaluated
@@ -142,6 +158,6 @@ class GradientLowering(_Lowering):
             )
             raise Unsupported(f"{message}: % derivtex: layout denominator")
         if f.shape[1] == 1 and x.shape[1] == 1:
-            return GradientValue(f, x, x.shape[0], f.shape[0])
+            return GradientValue(f, x, x.shape[0], f.shape[0], *at)
         message = "a derivative of a matrix, or by one of a vector (more than two indices), cannot be checked"
         raise Unsupported(f"{message}: write it out")

@@ -449,6 +449,8 @@ def partial(parse, source, side):
             vectorised(name), parse(side.text[start:end].strip(), source.span(side.offset + start + lead)), 0
         )
     squared, inverse = squared_variable(name), inverse_variable(name)  # ∂/∂σ², ∂/∂Σ^{-1}
+    if not isinstance(name, Name) and not squared and not inverse and side.text[top[0] : top[1]].strip():
+        return None  # ∂ ln(1 - P)/∂(1 - P): by an expression, the front end's (`texgradient.by_expression`)
     if not isinstance(name, Name) and not squared and not inverse:
         raise SpecError("\\frac{\\partial f}{\\partial X}: X must be a symbol", source.span(side.offset))
     f = parse(side.text[start:end].strip(), source.span(side.offset + start + lead))
@@ -1044,9 +1046,10 @@ def substitute(tree, scope, bound: dict, depth: int):
     parts = ("operand", "left", "right", "exponent", "body")  # body: a sum's (f(w) := \sum_i (w^T x_i)^2)
     fields = {f: getattr(tree, f) for f in parts if getattr(tree, f, None)}
     new = {f: substitute(v, scope, bound, depth) for f, v in fields.items()}
-    if isinstance(tree, Call):  # the variable of ∂f/∂z written inside stays z, defined or not
-        read = 1 if tree.name == GRADIENT_VALUE else len(tree.args)
-        new["args"] = (*(substitute(a, scope, bound, depth) for a in tree.args[:read]), *tree.args[read:])
+    if isinstance(tree, Call):  # ∂f/∂z written inside: z stays, defined or not; its value read
+        variable = 1 if tree.name == GRADIENT_VALUE else None
+        args = enumerate(tree.args)
+        new["args"] = tuple(a if k == variable else substitute(a, scope, bound, depth) for k, a in args)
     if isinstance(tree, MatrixLiteral):  # [C_xx, C_xu; C_ux, C_uu] with C_xu := C_ux^T: its cells too
         new["cells"] = tuple(substitute(c, scope, bound, depth) for c in tree.cells)
     return without_zero(replace(tree, **new) if new else tree)

@@ -269,6 +269,10 @@ def of_call(u: Unifier, node: Call):
     if node.name == "I" and len(node.args) == 1 and isinstance(size := node.args[0], Name | Num):
         n = int(size.text) if isinstance(size, Num) else size.name  # I_N of a declared dimension N
         return (n, n) if isinstance(n, int) or n in u.sizes or n in declared_dimensions(u) else ANY
+    if node.name == GRADIENT and len(node.args) == 3 and (at := shape_of(u, node.args[2])) is not ANY:
+        variable = node.args[1]  # ∂g/∂u by an expression u: its stand-in shaped as u (`texgradient`)
+        if isinstance(variable, Name) and variable.name not in u.names and variable.name not in u.declared:
+            u.names[variable.name] = at
     shapes = [shape_of(u, a) for a in node.args]
     function = FUNCTIONS.get(node.name)
     rule = CALLS.get(node.name) or CALLS.get(function.lowering if function else "")
@@ -465,7 +469,7 @@ def finished(u: Unifier, declared: dict, kinds: dict) -> Inferred:
         dims = [named(d) for d in u.resolved(terms)]
         is_vector = len(dims) == 2 and dims[1] == 1 and (name not in declared or len(declared[name]) == 1)
         shapes[name] = tuple(dims[:1]) if is_vector else tuple(dims)
-        if name not in declared and SAMPLE not in name:  # a name the check made: the text's base is noted
+        if name not in declared and name not in kinds and SAMPLE not in name:  # by a convention only
             why = convention(name)[1]
             notes.append(f"{noted(name)}: {why}")
     if any(is_ones(node) and column(u.find(terms[1])) for node, terms in u.occurrences.values()):

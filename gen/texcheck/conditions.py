@@ -165,7 +165,14 @@ def plain(latex: str) -> str:
 
 
 def mentions(text: str, unknown: str) -> bool:
-    return bool(re.search(rf"(?<![A-Za-z\\]){re.escape(unknown)}(?![A-Za-z])", plain(text)))
+    """Whether ``text`` writes ``unknown``: ``X\\theta`` mentions θ, ``X^Tw`` and ``wX`` mention w (letters
+    side by side are a product), ``\\exp`` no x."""
+    if unknown.startswith("\\"):
+        return bool(re.search(rf"{re.escape(unknown)}(?![A-Za-z])", plain(text)))
+    return unknown in COMMAND.sub(" ", plain(text))
+
+
+COMMAND = re.compile(r"\\[A-Za-z]+")
 
 
 def solving_after(chain, outcomes: list, solving: str) -> str:

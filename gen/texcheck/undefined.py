@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..expr.functions import FUNCTIONS
 from ..expr.texbars import MOMENTS
-from ..expr.texnames import GRADIENT_AT, LETTER_CALLS, WORDS, as_written
+from ..expr.texnames import GRADIENT_AT, LETTER_CALLS, SPACES, WORDS, as_written
 
 FAILED = ("shape error", "does not follow")
 # a lowercase word of three letters or more typed before a parenthesis (sigmoid(z), softmax(x),
@@ -143,6 +143,35 @@ def unknown_applied(text: str, scope) -> str | None:
     return None
 
 
+def differentiated_undefined(text: str, scope) -> str | None:
+    """Why a link that differentiates a letter it applies and nothing defines, or by it (``\\frac{\\partial
+    h(x)}{\\partial x_k}``, ``\\frac{\\partial g(h(x))}{\\partial h(x)}``), cannot be checked: read as h
+    times x, h(x) would be linear, and a step true of a linear h alone would pass."""
+    if (letter := unknown_applied(text, scope)) is None:
+        return None
+    if not re.search(rf"\\partial\s*(?:\\left\s*)?\(?\s*{letter}\s*(?:\\left\s*)?\(", text):
+        return None
+    said = f"{letter} is not defined, only applied, and a derivative is taken of it or by it"
+    return f"{said}: declare % derivtex: {letter}: function (any smooth one) or {letter}(x) := <LaTeX>"
+
+
+def gradient_of_any(text: str, scope) -> str | None:
+    """Why a link writing ``\\nabla f(\\mu)`` of an f declared any function (``f: function``), at a point
+    not declared a number, cannot be checked: such an f is a function of a number, applied entry by
+    entry, so its ∇ at a vector would be a diagonal Jacobian; a text writing ∇f means an f of the
+    vector to a number, which only a definition says."""
+    spaced = re.sub(r"\\([A-Za-z]+|[,;:!])", lambda m: " " if m[1] in SPACES else m[0], text)  # \nabla\, f(x)
+    for match in GRADIENT_AT.finditer(spaced):
+        f, at = match["f"], re.sub(r"\\(?:mathbf|boldsymbol|bm|vec)\b|[{}\\\s]", "", match["at"])
+        declared = scope.lookup(at)
+        if match["order"] or getattr(scope.defined.get(f), "derivative", None) is None:
+            continue
+        if declared is None or declared.shape != ():
+            said = f"\\nabla {f}({match['at'].strip()}): {f} is declared any function of a number"
+            return f"{said}, applied entry by entry; if it maps a vector to a number, define it: {f}(x) := …"
+    return None
+
+
 def undefined_applied_in(body: str, scope, params: tuple) -> str | None:
     """A letter a definition's body applies as written (``a := g(z)``, not ``B_k(I - …)``), not one of
     its parameters (``h(x) := x(1 - x)``), that the body only ever writes applied and nothing declares
@@ -197,6 +226,7 @@ def explained(chain, outcomes: list, scope) -> list:
     for k, o in enumerate(outcomes):
         text = chain.links[k].left.text + "  " + chain.links[k].right.text
         why = undefined(chain, k, scope) or starred_matrix(text, scope) if o.status in FAILED else None
+        why = why or differentiated_undefined(text, scope) or gradient_of_any(text, scope)
         if not why and o.status == "shape error":
             why = matrix_at_point(text, scope) or applied_in_definition(text, scope)
         found.append(replace(o, status="cannot check", message=why) if why else o)

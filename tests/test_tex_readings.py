@@ -1319,3 +1319,119 @@ def test_sums_written_without_their_index_each_run_over_their_own(tmp_path):
     assert statuses(tmp_path, notes + right.replace("- a_1 \\sum", "+ a_1 \\sum")) == ["does not follow"]
     free = "$$ \\sum{x_i} + x_i = \\sum_j x_j + x_i $$\n"  # an i free beside the bare sum: which index?
     assert statuses(tmp_path, notes + free) == ["not understood"]
+
+
+def test_a_numbered_name_of_a_declared_vector_is_its_entry(tmp_path):
+    # ∂(aᵀv)/∂v_1 = a_1 by hand (mt-caret's post; v_1 was a vector of its own: "the sides share no
+    # symbol"); a_2 is wrong; (Av)_1 = Σ_j A_{1j} v_j, and A_{j1} in its place is wrong
+    notes = "% derivtex: a, v: n; A: n x n\n"
+    first = "$$ \\frac{\\partial (a^T v)}{\\partial v_1} = a_1 $$\n"
+    assert statuses(tmp_path, notes + first) == ["ok"]
+    assert statuses(tmp_path, notes + first.replace("= a_1", "= a_2")) == ["does not follow"]
+    row = "$$ (Av)_1 = \\sum_j A_{1j} v_j $$\n"
+    assert statuses(tmp_path, notes + row) == ["ok"]
+    assert statuses(tmp_path, notes + row.replace("A_{1j}", "A_{j1}")) == ["does not follow"]
+    layer = "% derivtex: W: n x n; W_1: n x n\n$$ W_1 W_1 = W_1^2 $$\n"  # W_1 declared: a symbol
+    assert statuses(tmp_path, notes + layer) == ["ok"]
+
+
+def test_entries_numbered_from_0_where_the_chain_writes_an_entry_0(tmp_path):
+    # θ ∈ R^{n+1}, x_0 = 1 (Ng's notes): θᵀx = θ_0 x_0 + θ_1 x_1 + ⋯ + θ_n x_n, n + 1 terms; zlotus's
+    # θᵀx = θ_0 + Σ_{j=0}^n θ_j x_j counts θ_0 twice (does not follow, by hand at x_0 = 1 too)
+    notes = "% derivtex: \\theta, x: n+1\n"
+    elided = "$$ \\theta^T x = \\theta_0 x_0 + \\theta_1 x_1 + \\dots + \\theta_n x_n $$\n"
+    assert statuses(tmp_path, notes + elided) == ["ok"]
+    assert statuses(tmp_path, notes + elided.replace("\\theta_1 x_1", "\\theta_1 x_0")) == ["not understood"]
+    twice = "$$ \\theta^T x = \\theta_0 + \\sum_{j=0}^n \\theta_j x_j $$\n"
+    assert statuses(tmp_path, notes + twice) == ["does not follow"]
+    by_first = "$$ \\frac{\\partial (\\theta^T x)}{\\partial \\theta_0} = x_0 $$\n"
+    assert statuses(tmp_path, notes + by_first) == ["ok"]
+    assert statuses(tmp_path, notes + by_first.replace("= x_0", "= x_1")) == ["does not follow"]
+    last = "% derivtex: a: N\n$$ \\mathbf{1}^T a = a_0 + a_1 + \\dots + a_{N-1} $$\n"  # N terms
+    assert statuses(tmp_path, last) == ["ok"]
+
+
+def test_an_equation_after_a_derivative_set_to_zero_is_a_condition(tmp_path):
+    # ∂J/∂θ = 2XᵀXθ - 2Xᵀy = 0, then XᵀXθ = Xᵀy: the normal equation, a condition on θ (it was a false
+    # "does not follow": X\theta was not seen to mention θ)
+    notes = "% derivtex: X: m x n; y: m; \\theta: n; J(\\theta) := (X\\theta - y)^T(X\\theta - y)\n"
+    body = "$$ \\frac{\\partial J}{\\partial \\theta} = 2X^TX\\theta - 2X^Ty = 0 \\\\ X^TX\\theta = X^Ty $$\n"
+    outcomes = checked_in_paper(tmp_path, notes + body)
+    assert [o.status for o in outcomes] == ["ok", "skipped", "skipped"]
+    assert "condition" in outcomes[2].message
+
+
+def test_a_minus_sign_inside_a_derivative_s_numerator(tmp_path):
+    # \frac{-\partial f}{\partial x} is -∂f/∂x (abangfarhan's softmax post): ∂(xᵀx)/∂x = 2x by hand
+    notes = "% derivtex: x: n\n"
+    right = "$$ \\frac{-\\partial (x^T x)}{\\partial x} = -2x $$\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("-2x", "2x")) == ["does not follow"]
+
+
+def test_a_numbered_entry_of_a_defined_vector(tmp_path):
+    # p := softmax(x), declared an n-vector: ∂ log p_1/∂p_1 = 1/p_1 by hand, 1/p_2 is wrong; and the
+    # derivative of its first entry by x_2 is -p_1 p_2 (the softmax Jacobian's off-diagonal entry)
+    notes = "% derivtex: x, p: n; p := \\mathrm{softmax}(x)\n"
+    right = "$$ \\frac{\\partial \\log p_1}{\\partial p_1} = \\frac{1}{p_1} $$\n"
+    assert statuses(tmp_path, notes + right) == ["ok"]
+    assert statuses(tmp_path, notes + right.replace("{1}{p_1} $", "{1}{p_2} $")) == ["does not follow"]
+    jacobian = "$$ \\frac{\\partial p_1}{\\partial x_2} = -p_1 p_2 $$\n"
+    assert statuses(tmp_path, notes + jacobian) == ["ok"]
+    assert statuses(tmp_path, notes + jacobian.replace("-p_1", "p_1")) == ["does not follow"]
+
+
+def test_a_defined_symbol_is_reported_by_no_convention(tmp_path):
+    # μ := 2x is a vector by its definition, the point of ∇f(μ) too (f any function, entry by entry):
+    # the report said "mu: a number (Greek lowercase)", a convention the check never applied
+    notes = "% derivtex: x: n; \\mu := 2x; f: function; layout denominator\n"
+    body = notes + "$$ \\nabla f(\\mu)^T x = \\nabla f(\\mu)^T x + 0 $$\n"
+    [outcome] = checked_in_paper(tmp_path, body)
+    assert outcome.status == "ok" and not any("mu" in c for c in outcome.conventions)
+
+
+def test_a_derivative_by_an_expression_it_is_written_in(tmp_path):
+    # the chain rule through an expression (CarlFredriksson's eligibility vectors): ∂ ln(1 - P)/∂(1 - P)
+    # = 1/(1 - P), ∂e^{θᵀx}/∂(θᵀx) = e^{θᵀx}, by hand; where 1 - P < 0 the derivative is undefined,
+    # never a complex step's log of a negative number. A numerator that writes P outside 1 - P is refused.
+    notes = "% derivtex: P: scalar; \\theta, x: n\n"
+    log = "$$ \\frac{\\partial \\ln (1-P)}{\\partial P} = \\frac{\\partial \\ln(1-P)}{\\partial (1-P)}"
+    log += " \\frac{\\partial (1-P)}{\\partial P} = \\frac{-1}{1-P} $$\n"
+    assert statuses(tmp_path, notes + log) == ["ok", "ok"]
+    assert statuses(tmp_path, notes + log.replace("{-1}{1-P}", "{1}{1-P}")) == ["ok", "does not follow"]
+    exp = "$$ \\frac{\\partial e^{\\theta^T x}}{\\partial \\theta} = "
+    exp += "\\frac{\\partial e^{\\theta^T x}}{\\partial \\theta^T x} x = e^{\\theta^T x} x $$\n"
+    assert statuses(tmp_path, notes + exp) == ["ok", "ok"]
+    assert statuses(tmp_path, notes + exp.replace("} x $$", "} \\theta $$")) == ["ok", "does not follow"]
+    mixed = "$$ \\frac{\\partial (P + P^2)}{\\partial (1-P)} = -1 - 2P $$\n"  # which dependence on P?
+    assert statuses(tmp_path, notes + mixed) == ["not understood"]
+
+
+def test_a_derivative_of_or_by_a_letter_nothing_defines(tmp_path):
+    # h(x) with h never defined, read as h times x, is linear: ∂h(x)/∂x = h(x)/x would pass for it alone
+    # (false for a general h); the chain rule through it (doraemonzzz's CS229 PS0) cannot be checked
+    notes = "% derivtex: x: scalar; g: function\n"
+    linear = "$$ \\frac{\\partial h(x)}{\\partial x} = \\frac{h(x)}{x} $$\n"
+    outcomes = checked_in_paper(tmp_path, notes + linear)
+    assert [o.status for o in outcomes] == ["cannot check"] and "h: function" in outcomes[0].message
+    chain = "$$ \\frac{\\partial g(h(x))}{\\partial x} = \\frac{\\partial g(h(x))}{\\partial h(x)} "
+    chain += "\\frac{\\partial h(x)}{\\partial x} $$\n"
+    assert statuses(tmp_path, notes + chain) == ["cannot check"]
+    defined = "% derivtex: h(x) := \\sin(x)\n" + chain  # h defined: the chain rule, checked
+    assert statuses(tmp_path, notes + defined) == ["ok"]
+
+
+def test_the_gradient_of_a_function_declared_any_at_a_vector(tmp_path):
+    # f: function is a function of a number, entry by entry: ∇f(μ) at a vector would be its diagonal
+    # Jacobian, never the gradient of an f of the vector to a number that a text writing ∇f(μ) means
+    # (timvieira's delta method: read so, E[f(μ) + ∇f(μ)(x - μ)] = f(μ) held, the transpose missing)
+    notes = "% derivtex: x: n, random; \\mu := E[x]; f: function; layout denominator\n"
+    body = "$$ E[f(\\mu) + \\nabla f(\\mu) (x - \\mu)] = f(\\mu) $$\n"
+    outcomes = checked_in_paper(tmp_path, notes + body)
+    assert [o.status for o in outcomes] == ["cannot check"] and "f(x) :=" in outcomes[0].message
+    scalar = "% derivtex: t: scalar; f: function\n$$ \\nabla f(t) = f'(t) $$\n"  # of a number: f'
+    assert statuses(tmp_path, scalar) == ["ok"]
+    defined = notes.replace("f: function", "f(y) := \\mathbf{1}^T \\exp(y)") + body
+    assert statuses(tmp_path, defined) == ["shape error"]  # ∇f(μ)(x - μ): a column times a column
+    right = defined.replace("\\nabla f(\\mu) (x", "\\nabla f(\\mu)^T (x")
+    assert statuses(tmp_path, right) == ["ok"]

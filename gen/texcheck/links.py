@@ -529,7 +529,8 @@ def by_its_argument(parse, source, side, scope):
 
 # f(X, Y) alone on a side: a function the text defines (or not), not f times (X, Y)
 APPLIED = re.compile(
-    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z]|\\ell\b)|\\mathcal\s*\{\s*([A-Za-z])\s*\})\s*(?:\\left\s*)?\("
+    r"(?:\\(?:operatorname|mathrm|mathit)\s*\{([A-Za-z]+)\}|([A-Za-z]|\\ell\b)|\\mathcal\s*\{\s*([A-Za-z])\s*\})"
+    r"(?P<script>\s*_\s*(?:\{[^{}]*\}|\\[A-Za-z]+|\w))?\s*(?:\\left\s*)?\("  # h_\theta(x): subscripted
 )
 
 
@@ -549,6 +550,9 @@ def application(parse, source, side, scope):
     match = APPLIED.match(side.text)
     name = match and (match.group(1) or match.group(2) or match.group(3) and f"{match.group(3)}cal")
     name = "ell" if name == "\\ell" else name
+    if name and match["script"]:  # h_\theta(x), Ng's hypothesis: the name as the front end reads it
+        head = parse(side.text[: match.start("script")] + match["script"], source.span(side.offset))
+        name = head.name if isinstance(head, Name) and not match.group(1) else None
     read = name in FUNCTIONS or name in WORDS or name in PROBABILITY_WORDS or name == "d"  # \mathrm{Tr}(X)
     if not name or read or scope.lookup(name):
         return None
@@ -573,8 +577,8 @@ def application(parse, source, side, scope):
     cuts.append(inner + len(rest))
     pieces = zip(cuts, cuts[1:])
     args = tuple(parse(side.text[a + 1 : b], source.span(side.offset + a + 1)) for a, b in pieces)
-    if match.group(2) and name.isupper() and not all(isinstance(a, Name) for a in args):
-        return None  # A(x + y): a matrix times a sum; L(w), J(\theta): a function of names
+    if (match.group(2) and name.isupper() or match["script"]) and not all(isinstance(a, Name) for a in args):
+        return None  # A(x + y), z_i(1 - z_i): a product; L(w), J(\theta), h_\theta(x): a function of names
     return Call(name, args, 0)
 
 
@@ -824,6 +828,10 @@ def first_look(chain: Chain, k: int, link, pairs: list, scope) -> Outcome:
             declared = scope.lookup(name) or scope.lookup(whole) and not forward
             what = f"an equation for {name}, a declared symbol," if declared else f"a definition of {name},"
             return outcome(chain, k, SKIPPED, f"{what} not an identity (in index notation)")
+        defined = definition(left, right, elsewhere(pairs, k), scope)  # k(x) = \sum_j θ_j x_j
+        fresh = defined and defined[1] and defined[0] not in scope.defined  # a definition, not a restatement
+        if fresh and known_body(getattr(defined[2], "tree", defined[2]), defined[1], scope):
+            return outcome(chain, k, SKIPPED, f"a definition of {defined[0]}, used to the end of the section")
         if label := unknown_label((left, right), scope):
             return outcome(chain, k, CANNOT, label)
         status, message, figure = check_link(left, right, scope)
@@ -957,6 +965,15 @@ def lone_differential(tree) -> str | None:
     if isinstance(tree, Name) and is_differential(tree.name, {}):
         return tree.name[1:]
     return None
+
+
+def known_body(tree, params: tuple, scope) -> bool:
+    """Whether a function's body in index notation applies no function nothing defines and writes no
+    name but its parameters and what the text declares or defines (``\\ell(\\beta) = lnL(\\beta)``, ln
+    typed as letters, is l times n: no definition)."""
+    known = {*params, *CONSTANTS, *scope.defined}
+    unknown = {n for n in names_in(tree) if n not in known and scope.lookup(n) is None}
+    return not undefined_call(tree) and not unknown
 
 
 def undefined_call(tree):

@@ -1382,10 +1382,11 @@ def test_a_numbered_entry_of_a_defined_vector(tmp_path):
 
 
 def test_a_defined_symbol_is_reported_by_no_convention(tmp_path):
-    # μ := 2x is a vector by its definition, the point of ∇f(μ) too (f any function, entry by entry):
-    # the report said "mu: a number (Greek lowercase)", a convention the check never applied
-    notes = "% derivtex: x: n; \\mu := 2x; f: function; layout denominator\n"
-    body = notes + "$$ \\nabla f(\\mu)^T x = \\nabla f(\\mu)^T x + 0 $$\n"
+    # μ := 2x is a vector by its definition, the variable of ∂L/∂μ inside an expression too: the report
+    # said "mu: a number (Greek lowercase)", a convention the check never applied (3 ∂L/∂μ = 6μ by hand)
+    body = (
+        "% derivtex: x: n; \\mu := 2x; L := \\mu^T \\mu\n$$ 3\\frac{\\partial L}{\\partial \\mu} = 6\\mu $$\n"
+    )
     [outcome] = checked_in_paper(tmp_path, body)
     assert outcome.status == "ok" and not any("mu" in c for c in outcome.conventions)
 
@@ -1435,3 +1436,17 @@ def test_the_gradient_of_a_function_declared_any_at_a_vector(tmp_path):
     assert statuses(tmp_path, defined) == ["shape error"]  # ∇f(μ)(x - μ): a column times a column
     right = defined.replace("\\nabla f(\\mu) (x", "\\nabla f(\\mu)^T (x")
     assert statuses(tmp_path, right) == ["ok"]
+
+
+def test_a_display_defines_a_function_by_a_sum_or_with_a_subscript(tmp_path):
+    # Ng's hypothesis h_θ(x) = θ_0 x_0 + ⋯ + θ_n x_n (mt-caret's post), then h_θ(x) = θᵀx: a definition,
+    # then a true restatement (it was h_θ times x, a false shape error); k(x) = Σ_j θ_j x_j too
+    notes = "% derivtex: \\theta, x: n+1\n"
+    hypothesis = "$$ h_\\theta(x) = \\theta_0x_0 + \\theta_1x_1 + \\dots + \\theta_nx_n $$\n"
+    assert statuses(tmp_path, notes + hypothesis + "$$ h_\\theta(x) = \\theta^T x $$\n") == ["skipped", "ok"]
+    assert statuses(tmp_path, notes + hypothesis + "$$ h_\\theta(x) = 2\\theta^T x $$\n") == [
+        "skipped",
+        "does not follow",
+    ]
+    summed = "$$ k(x) = \\sum_{j=0}^{n} \\theta_j x_j $$\n$$ k(x) = x^T \\theta + 1 $$\n"
+    assert statuses(tmp_path, notes + summed) == ["skipped", "does not follow"]

@@ -167,8 +167,8 @@ def gradient_of_any(text: str, scope) -> str | None:
         if match["order"] or getattr(scope.defined.get(f), "derivative", None) is None:
             continue
         if declared is None or declared.shape != ():
-            said = f"\\nabla {f}({match['at'].strip()}): {f} is declared any function of a number"
-            return f"{said}, applied entry by entry; if it maps a vector to a number, define it: {f}(x) := …"
+            said = f"\\nabla {f}({match['at'].strip()}): {f} is declared any function of a number, entry by"
+            return f"{said} entry; if it maps a vector to a number, define it: % derivtex: {f}(x) := <LaTeX>"
     return None
 
 
@@ -221,12 +221,14 @@ def starred_matrix(text: str, scope) -> str | None:
 def explained(chain, outcomes: list, scope) -> list:
     """The failed links that apply an undefined function or write a starred matrix nothing declares:
     ``cannot check``, saying which; a shape error where a matrix is written at a point, or a function
-    whose definition applies a letter nothing defines, the same."""
+    whose definition applies a letter nothing defines, the same; and any link not skipped that
+    differentiates a letter nothing defines, or takes ∇ of a function declared any at a vector."""
     found = []
     for k, o in enumerate(outcomes):
         text = chain.links[k].left.text + "  " + chain.links[k].right.text
         why = undefined(chain, k, scope) or starred_matrix(text, scope) if o.status in FAILED else None
-        why = why or differentiated_undefined(text, scope) or gradient_of_any(text, scope)
+        if not why and o.status != "skipped":  # read as h times x, a step true of a linear h would pass
+            why = differentiated_undefined(text, scope) or gradient_of_any(text, scope)
         if not why and o.status == "shape error":
             why = matrix_at_point(text, scope) or applied_in_definition(text, scope)
         found.append(replace(o, status="cannot check", message=why) if why else o)

@@ -445,8 +445,15 @@ class Words:
         if self.peek().is_char("^"):
             caret = self.next()
             tokens = self.group_tokens()
+            if tokens and all(t.kind == "digit" for t in tokens) and tokens[0].text != "0":
+                exponent = self.sub_parse(tokens, where=caret)  # \tanh^2(x): (\tanh x)^2
+                return Postfix("^", self.function(name, word), caret.pos, exponent)
             if not (len(tokens) == 1 and tokens[0].is_cs("circ")):
-                raise self.error(f"a power of {word.shown()} before its argument is not supported", caret)
+                raise self.error(
+                    f"a power of {word.shown()} before its argument must be a whole number "
+                    "(\\sin^2 x is (\\sin x)^2): write an inverse function or another power out",
+                    caret,
+                )
             entrywise = True
         if not entrywise and primed_ahead(self):  # \exp'(A)[dA]
             return applied_derivative(self, name, word)

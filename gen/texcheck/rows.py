@@ -50,6 +50,7 @@ ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # MSE, RSS, ELBO: a name, not a remark
 # a word differentiated by or multiplied (\partial \text{attn}, \text{attn} \cdot V): a name, not a remark
 OPERAND_BEFORE = re.compile(r"\\partial\s*$")
 OPERAND_AFTER = re.compile(r"\s*(?:\\(?:cdot|odot|times|circ|oslash)(?![A-Za-z])|[*/])")
+BREAK = "\x00"  # where an \intertext was: the row ends there
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 # a row's label in a cell of its own: \text{Mah Distance}:, \mathrm{Parallel\ training:}
 LABEL = re.compile(r"\\(?:text|mbox|textrm|textit|textbf|textnormal|mathrm|hbox)\s*\{[^{}]*\}\s*[:：]?")
@@ -210,7 +211,7 @@ def cleaned(body: str) -> tuple[str, list[str]]:
                 at = end  # \textrm{tr}[…]: an operator's name, read by the front end
                 continue
             remarks.append(body[match.end() : end - 1].strip())
-            marker = "\x00" if pattern is INTERTEXT else " "  # an \intertext breaks the chain
+            marker = BREAK if pattern is INTERTEXT else " "  # an \intertext breaks the chain
             body = blank(body, match.start(), end)
             body = body[: match.start()] + marker + body[match.start() + 1 :] if marker != " " else body
     while match := STYLED.search(body):  # {\textstyle \begin{aligned}…\end{aligned}}: the group only styles
@@ -239,7 +240,7 @@ def rows(body: str) -> list[tuple[int, int]]:
     bounds.append((at, len(body)))
     split = []
     for start, end in bounds:
-        pieces = [start, *(i + 1 for i in range(start, end) if body[i] == "\x00"), end]
+        pieces = [start, *(i + 1 for i in range(start, end) if body[i] == BREAK), end]
         split += list(zip(pieces, pieces[1:]))
     return split
 
@@ -367,6 +368,7 @@ def statements_of(block: Event) -> list[Chain]:
     lines, rowed, asides = [], [], []  # logical lines (start, end); each row (start, end, reason)
     pairs: list[int] = []  # the & between two equations of a row (a &= b, & c &= d)
     bounds = rows(body)
+    body = body.replace(BREAK, " ")  # the rows are split: an \intertext's mark is a space again
     for k, (start, end) in enumerate(bounds):
         goes_on = k + 1 < len(bounds) and first_pair_continues(body, *bounds[k + 1])
         body, reason, paired = columns(body, block.text, start, end, block.env, pairing=not goes_on)

@@ -177,7 +177,7 @@ class Unifier:
 
     def square(self, s, what: str):
         if s:
-            self.unify(s[0], s[1], f"{what} needs a square matrix")
+            self.unify(s[0], s[1], f"{what} (of a square matrix)")
 
     def name(self, name: str):
         if name not in self.names:

@@ -15,7 +15,8 @@ a declared variance (σ²: scalar), a norm squared before its subscript, optima 
 compared by their objectives, a display's name equal to a derivative or a squared name (σ² = …)
 defined, a trace typed tr AB, the gradient of an f never written out applied (∇_{A^T} f(A)), an
 indicator (\\mathbf{1}[z > 0], \\mathbb{1}_{x < 0}), a loss differentiated by a quantity two definitions
-back, ReLU in index notation, a display's shape remark on what it defines. Every
+back, ReLU in index notation, a display's shape remark on what it defines, a whole power of a function
+before its argument (\\tanh^2 x), an \\intertext without a row break, annotations in subsections. Every
 expected status is worked by hand; the wrong variants differ by a sign, a factor or a transpose the
 hand can see."""
 
@@ -1450,3 +1451,41 @@ def test_a_display_defines_a_function_by_a_sum_or_with_a_subscript(tmp_path):
     ]
     summed = "$$ k(x) = \\sum_{j=0}^{n} \\theta_j x_j $$\n$$ k(x) = x^T \\theta + 1 $$\n"
     assert statuses(tmp_path, notes + summed) == ["skipped", "does not follow"]
+
+
+def test_a_whole_power_of_a_function_before_its_argument(tmp_path):
+    # d tanh(x)/dx = 1 - tanh(x)², written \tanh^2(x) (and \tanh^{2} x); 1 + tanh² is a sign slip
+    notes = "% derivtex: x: scalar\n"
+    body = notes + "\\[ \\frac{d}{dx} \\tanh(x) = 1 - \\tanh^2(x) = 1 - \\tanh^{2} x \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    body = notes + "\\[ \\frac{d}{dx} \\tanh(x) = 1 + \\tanh^2(x) \\]\n"
+    assert statuses(tmp_path, body) == ["does not follow"]
+    body = notes + "\\[ \\frac{d}{dx} \\sin^{-1} x = \\frac{1}{\\sqrt{1 - x^2}} \\]\n"  # arcsin or 1/sin?
+    outcomes = checked_in_paper(tmp_path, body)
+    assert [o.status for o in outcomes] == ["not understood"]
+    assert "must be a whole number" in outcomes[0].message
+
+
+def test_an_intertext_without_a_row_break_ends_the_row(tmp_path):
+    # C := A + B, then "so" C = B + A (A + B = B + A); C = A - B after it is a slip
+    notes = "% derivtex: A, B: n x n; C := A + B\n"
+    body = notes + "\\begin{align*} C &= B + A \\intertext{so} C &= A + B \\end{align*}\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    body = notes + "\\begin{align*} C &= B + A \\intertext{so} C &= A - B \\end{align*}\n"
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_an_annotation_holds_in_its_subsections_not_after_its_section(tmp_path):
+    # σ(z) := 1/(1 + e^{-z}), a := σ(z): da/dz = a(1 - a) in the subsection of the annotation's section;
+    # in the next section a is a symbol nothing defines (its derivative by z cannot be checked)
+    notes = "% derivtex: z, a: scalar; a := \\frac{1}{1 + e^{-z}}\n"
+    link = "\\[ \\frac{da}{dz} = a(1 - a) \\]\n"
+    section = f"\\section{{A}}\n{notes}\\subsection{{A.1}}\n{link}\\subsection{{A.2}}\n{link}"
+    body = f"{section}\\section{{B}}\n{link}"
+    assert statuses(tmp_path, body) == ["ok", "ok", "cannot check"]
+    slip = "\\[ \\frac{da}{dz} = a(1 + a) \\]\n"
+    body = f"\\section{{A}}\n{notes}\\subsection{{A.1}}\n{slip}"
+    assert statuses(tmp_path, body) == ["does not follow"]
+    # one made in a subsection holds to its end: not in the next subsection
+    body = f"\\section{{A}}\n\\subsection{{A.1}}\n{notes}{link}\\subsection{{A.2}}\n{link}"
+    assert statuses(tmp_path, body) == ["ok", "cannot check"]

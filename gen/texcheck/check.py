@@ -245,13 +245,26 @@ def on_note(scope: Scope, event: Event, base, parse, name_of):
     return scope, tuple(Problem(s.path, s.line, f"a bad annotation: {m}", s.col) for s, m in bad)
 
 
+LEVELS = {"part": 0, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
+HEAD = ("declared", "defined", "layout", "gradient", "bolded")  # what the annotations hold
+HELD = (*HEAD, "prose")  # what a section's start restores
+
+
 def on_section(scope: Scope, event: Event, base: Scope, parse, name_of):
-    """An annotation holds to the end of its section; one before the first section, to the end of the
-    document (the sidecar's and the prose's hold on)."""
+    """An annotation holds to the end of its section, its subsections included; one before the first
+    section, to the end of the document (the sidecar's and the prose's hold on). ``scope.sections``:
+    each open section's level and what held where it began."""
+    level = LEVELS[event.text]
     kept = scope.head or head_of(scope.notes, base, parse, name_of)
     fresh = dict(skip=False, solving="", unknowns=(), earlier=(), varied=frozenset(), respect=None)
-    said = {n: d for n, d in scope.prose.items() if d.shape is not None}  # "$S$ symmetric": to its end
-    return replace(scope, **kept, **fresh, head=kept, prose=said), ()
+    outer = tuple(s for s in scope.sections if s[0] < level)
+    ended = [held for at, held in scope.sections if at >= level]
+    if not outer:  # a section of the document's top level
+        said = {n: d for n, d in scope.prose.items() if d.shape is not None}  # "$S$ symmetric": to its end
+        held = {**kept, "prose": said}
+    else:  # a subsection: what held where the first section it ends began, or what holds now
+        held = ended[0] if ended else {f: getattr(scope, f) for f in HELD}
+    return replace(scope, **held, **fresh, head=kept, sections=(*outer, (level, held))), ()
 
 
 def head_of(notes: tuple, base: Scope, parse, name_of) -> dict:
@@ -260,7 +273,7 @@ def head_of(notes: tuple, base: Scope, parse, name_of) -> dict:
     scope = base
     for event in notes:
         scope = annotate(scope, event.text, event.source.span(event.offset), name_of, parse)[0]
-    return {f: getattr(scope, f) for f in ("declared", "defined", "layout", "gradient", "bolded")}
+    return {f: getattr(scope, f) for f in HEAD}
 
 
 def on_prose(scope: Scope, event: Event, base, parse, name_of):

@@ -40,7 +40,7 @@ INDICES = re.compile(
 )  # \sum_{j'=1}, u_{j'}, K_{nn'}
 COMMAND = re.compile(r"\\(?!(?:prime|ast|star)\b)[A-Za-z]+")  # masked: its letters are not symbols
 FRESH = "qrstuvwhgoepmcdfab"  # the letters a primed index may be renamed to, the least used first
-SECTION = re.compile(r"\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\s*[\[{]")
+SECTION = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*[\[{]")
 BEGIN_END = re.compile(r"\\(begin|end)\s*\{([^{}]+)\}")
 ESCAPED = re.compile(r"\\[$%]")
 
@@ -106,7 +106,7 @@ def read_events(path: Path, shown: str | None = None, chain: tuple = ()) -> list
         body = match.group("body")  # positioned at its first item, so its items' columns are right
         at = match.start("body") + len(body) - len(body.lstrip())
         events.append(Event("note", source, at, body.strip()))
-    sections = [Event("section", source, m.start(), "") for m in SECTION.finditer(blank)]
+    sections = [Event("section", source, m.start(), m.group(1)) for m in SECTION.finditer(blank)]
     blocks = display_blocks(source, blank)
     events += sections + blocks + prose(source, blank, blocks, sections)
     inputs = [(m.start(), included(source, path, m, (*chain, path.resolve()))) for m in INPUT.finditer(blank)]

@@ -83,6 +83,7 @@ class Scope:
     respect: str | None = None  # "the gradient with respect to $X$": a \nabla without subscript is by X
     head: dict | None = None  # what the annotations before the first section hold: the whole document
     notes: tuple = ()  # those annotations (events), until the first section
+    sections: tuple = ()  # (level, what held where it began) of each section open here (check.on_section)
 
     def lookup(self, name: str) -> Declared | None:
         name = base(name)  # a value drawn of a random symbol is declared as the symbol is

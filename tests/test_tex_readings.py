@@ -1489,3 +1489,20 @@ def test_an_annotation_holds_in_its_subsections_not_after_its_section(tmp_path):
     # one made in a subsection holds to its end: not in the next subsection
     body = f"\\section{{A}}\n\\subsection{{A.1}}\n{notes}{link}\\subsection{{A.2}}\n{link}"
     assert statuses(tmp_path, body) == ["ok", "cannot check"]
+
+
+def test_a_hessian_inside_an_expression(tmp_path):
+    # ∇²(½xᵀAx + bᵀx) = ½(A + Aᵀ) = A for a symmetric A (CS229's problem set 0); ∇²(yᵀBy) = B + Bᵀ;
+    # ∇² log(1 + e^{bᵀy}) = s(1 - s) bbᵀ with s = σ(bᵀy), written e^{bᵀy}/(1 + e^{bᵀy})² bbᵀ
+    notes = "% derivtex: x, b: n; A: n x n symmetric\n"
+    chain = "\\nabla^2_x(\\frac{1}{2}x^TAx) + \\nabla^2_x(b^Tx) &= \\frac{1}{2}2A + 0 \\\\ &= A"
+    body = notes + f"\\begin{{align*}} {chain} \\end{{align*}}\n"
+    body += "\\[ \\nabla_x^2 \\log(1 + e^{b^T x}) = \\frac{e^{b^T x}}{(1 + e^{b^T x})^2} b b^T \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok", "ok"]
+    body = notes + "\\[ \\nabla^2_x(\\frac{1}{2}x^TAx) = \\frac{1}{2}A \\]\n"  # the ½ kept: a factor 2 off
+    body += "\\[ \\nabla_x^2 \\log(1 + e^{b^T x}) = \\frac{e^{b^T x}}{1 + e^{b^T x}} b b^T \\]\n"
+    assert statuses(tmp_path, body) == ["does not follow", "does not follow"]
+    # of a general B the Hessian of yᵀBy is B + Bᵀ, not 2B; the Hessian of F at y applies to what follows
+    notes = "% derivtex: y: n; B: n x n; F(y) := y^T B y\n"
+    body = notes + "\\[ \\nabla_y^2 F(y) y = (B + B^T) y \\]\n\\[ \\nabla_y^2 F(y) = 2B \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "does not follow"]

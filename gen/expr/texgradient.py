@@ -6,7 +6,8 @@ The operator takes what follows it up to the next ``+``, ``-`` or explicit produ
 ``\\sum`` does: ``\\nabla_w \\frac{1}{n}\\|Xw - y\\|^2`` is the gradient of the whole product. Without
 a subscript the variable is the argument of a function of one symbol (``\\nabla f(x)`` is ``\\nabla_x f(x)``),
 else the one the chain's gradients are by (``\\nabla f = -\\frac{\\beta}{2} \\nabla \\|\\Phi W - T\\|^2`` of
-f(W)), else it is not written, and the expression is refused as before.
+f(W)), else it is not written, and the expression is refused as before. ``\\nabla^2_x f`` (``\\nabla_x^2 f``)
+is the Hessian ``∇_x(∇_x f)``, the gradient's Jacobian: symmetric, so its orientation is no layout's.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def entry(name: str) -> bool:
 
 def gradient_of(p, token):
     """The handler of ``\\nabla`` in the parser's control table."""
+    hessian = squared(p, before="_")  # \nabla^2_x f: the Hessian by x
     if not p.peek().is_char("_"):
         if (declared := declared_gradient(p, token)) is not None:
             return declared
@@ -50,8 +52,14 @@ def gradient_of(p, token):
     unread = parts is None or transposed and variable.name not in p.names  # (x_k)ᵀ: an entry, transposed
     if not isinstance(variable, Name) or entry(variable.name) and unread:
         raise p.error("\\nabla_X f: the subscript must be a symbol", token)
-    if p.peek().is_char("^"):
+    hessian = squared(p) or hessian  # \nabla_x^2 f
+    if p.peek().is_char("^") or hessian and (parts or transposed):
         raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
+    if hessian and (declared := declared_gradient(p, token, by=variable.name, order="2")) is not None:
+        return declared  # \nabla_x^2 f(x_k) of an f the text never writes out, as \nabla^2 f(x_k)
+    if hessian:  # ∇²_x f = ∇_x(∇_x f), symmetric: the Jacobian of the gradient in either orientation
+        f = applied(p) or p.nested(p.juxtaposed)  # ∇²_x f(x) v: the Hessian at x, times v
+        return Call(GRADIENT, (Call(GRADIENT, (f, variable), token.pos), variable), token.pos)
     # \nabla_x f(x) of an f the text never writes out: the gradient at x, a value, as \nabla f(x) is
     if not parts and (declared := declared_gradient(p, token, by=variable.name)) is not None:
         return Postfix("T", declared, token.pos) if transposed else declared
@@ -60,6 +68,30 @@ def gradient_of(p, token):
         return entry_derivative(f, Name(parts[0], variable.pos), parts[1], GRADIENT, token.pos)
     value = Call(GRADIENT, (f, variable), token.pos)
     return Postfix("T", value, token.pos) if transposed else value  # as ∂f/∂Xᵀ (`derivative_value`)
+
+
+def squared(p, before: str | None = None) -> bool:
+    """Whether ``^2`` (``^{2}``) comes next, followed by ``before`` where given (consumed if so)."""
+    saved = list(p.stream.stack)
+    if p.accept("^"):
+        order = "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}"))
+        if order == "2" and (before is None or p.peek().is_char(before)):
+            return True
+    p.stream.stack = saved
+    return False
+
+
+def applied(p) -> Call | None:
+    """The function applied that comes next (``f(x)``, ``F(y)``), else None (nothing read)."""
+    saved = list(p.stream.stack)
+    try:
+        f = p.nested(p.atom)
+    except SpecError:
+        f = None
+    if isinstance(f, Call) and f.name in p.functions:
+        return f
+    p.stream.stack = saved
+    return None
 
 
 def argument_gradient(p) -> Call | None:
@@ -81,7 +113,7 @@ def argument_gradient(p) -> Call | None:
     return None
 
 
-def declared_gradient(p, token, by: str | None = None) -> Name | None:
+def declared_gradient(p, token, by: str | None = None, order: str | None = None) -> Name | None:
     """``\\nabla f(x_k)``, ``\\nabla^2 f(x_k)`` where the text declares it as a symbol or never writes
     f out: the gradient (the Hessian) of an abstract f at a point, a vector (a matrix) of its own
     (Newton's step; `gen.texcheck.symbols.Scope.lookup` sizes it as the point). None where f is a
@@ -89,7 +121,10 @@ def declared_gradient(p, token, by: str | None = None) -> Name | None:
     ``\\nabla_{\\beta} l(\\beta_t)``), None unless the point is that variable or one of its iterates."""
     saved = list(p.stream.stack)
     try:
-        order = "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}")) if p.accept("^") else ""
+        if order is None:  # read here, unless the caller read it (\nabla_x^2 f(x_k))
+            order = (
+                "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}")) if p.accept("^") else ""
+            )
         head = p.next()
         if head.kind != "letter" or not p.peek().is_char("("):
             raise p.error("not a declared gradient", token)

@@ -18,7 +18,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..errors import Unsupported
 from ..expr import ir
 from ..expr.lower import _Lowering
-from ..expr.parser import Name
+from ..expr.parser import Call, Name
 from ..expr.texgradient import GRADIENT
 from ..expr.texnames import optimum_kind
 from ..verify import evaluate
@@ -144,7 +144,9 @@ class GradientLowering(_Lowering):
         x, f = self.lower(variable), self.lower(f)
         if not f.has(x):  # δ = ∇_a f with f(W) defined: a dependence said in words
             said = "(a dependence said in words?)"
-            raise Unsupported(f"∇_{variable.name} f: f as written does not contain {variable.name} {said}")
+            raise Unsupported(
+                f"∇_{variable.name}: what it differentiates does not contain {variable.name} {said}"
+            )
         at = [self.lower(a) for a in at]  # the variable's value where the text defines it
         if not ir.is_matrix(x):
             if not isinstance(x, sp.Symbol) or any(ir.is_matrix(a) for a in at):
@@ -152,7 +154,12 @@ class GradientLowering(_Lowering):
             return EntryDerivative(f, x, *at) if ir.is_matrix(f) else NumberDerivative(f, x, *at)
         if not ir.is_matrix(f) or tuple(f.shape) == (1, 1):
             return GradientValue(f, x, *x.shape, *at)
-        if f.shape[1] == 1 and x.shape[1] == 1 and self.layout is None:
+        hessian = (
+            isinstance(node.args[0], Call)
+            and node.args[0].name == GRADIENT
+            and node.args[0].args[1:2] == (variable,)
+        )
+        if f.shape[1] == 1 and x.shape[1] == 1 and self.layout is None and not hessian:  # ∇²f: symmetric
             message = (
                 "a Jacobian inside an expression: its orientation is the layout's, and the text states none"
             )

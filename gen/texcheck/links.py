@@ -170,7 +170,8 @@ def read_chain(chain: Chain, scope, parse) -> tuple[list[Outcome], dict, frozens
     outcomes = unstated(outcomes, trees, pairs, scope, linked, run)
     by_vector = lambda t, s: isinstance(t, Gradient) and is_vector(t.variable, s)  # noqa: E731
     outcomes = undecided_layouts(outcomes, trees, pairs, scope, linked, run, by_vector)
-    outcomes = [unwritten(o, introduced(trees[k], trees[k + 1], pairs[k])) for k, o in enumerate(outcomes)]
+    brought = frozenset().union(*(introduced(trees[k], trees[k + 1], pairs[k]) for k in range(len(pairs))))
+    outcomes = [unwritten(o, brought) for o in outcomes]  # a run's conventions are inferred over its links
     outcomes = implied(chain, outcomes, pairs, run)
     outcomes = [in_words(o, pairs[k], trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
     outcomes = [one_sided_gradient(o, trees[k : k + 2], scope) for k, o in enumerate(outcomes)]
@@ -288,6 +289,13 @@ GRADIENT = re.compile(
 )  # ∇_{X} (to its closing brace), ∇_\mathbf{w}, ∇_\textbf{x}, ∇_\hat{w}
 
 
+def whole_gradient(text: str) -> re.Match | None:
+    """``\\nabla_X`` opening the side, not ``\\nabla_X^2`` (a Hessian: a value, `gen.expr.texgradient`)."""
+    match = GRADIENT.match(text)
+    end = (closing(text, match.end()) if match.group(1) == "{" else match.end()) if match else 0
+    return match if match and not text[end:].lstrip().startswith("^") else None
+
+
 # \mathbf{\nabla_W} f: the bold only styles the operator
 BOLD_NABLA = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{(?=\s*\\nabla)")
 
@@ -362,7 +370,7 @@ def read(parse, source, side, scope):
         derivatives = (Gradient, Jacobian)
         if (rest := negation(side)) and (minus := negated(read(parse, source, rest, scope), derivatives)):
             return minus  # -\frac{\partial f}{\partial x}: the derivative of -f
-        if (match := GRADIENT.match(side.text)) and side.text.count("\\nabla") == 1:
+        if (match := whole_gradient(side.text)) and side.text.count("\\nabla") == 1:
             end = closing(side.text, match.end()) if match.group(1) == "{" else match.end()
             braced = match.group(1) == "{"
             subscript = side.text[match.start(1) + braced : end - braced]

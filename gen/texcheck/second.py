@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texbars import Uncheckable
+from ..expr.texgradient import GRADIENT
 from ..verify.evaluate import STEP
 from .shapes import convention, names_in
 
@@ -42,11 +43,25 @@ class SecondOrder:
     directions: tuple | None
 
 
+def inside(parse, text: str, span) -> bool:
+    """Whether the side reads as an expression whose Hessian ``\\nabla^2_x f`` is one term or factor of
+    it (``\\nabla^2_x f + \\nabla^2_x g``): a value (`gen.expr.texgradient`), not the whole side's."""
+    try:
+        tree = parse(text, span)
+    except SpecError:
+        return False
+    return not (isinstance(tree, Call) and tree.name == GRADIENT)
+
+
 def read_second(parse, source, side, scope) -> SecondOrder | None:
     """The side as second-order notation, or None if it is something else."""
     text = side.text
     at = lambda k: source.span(side.offset + k)  # noqa: E731
-    if (match := HESSIAN.match(text)) and not declared_hessian(parse, text, at(0)):
+    if (
+        (match := HESSIAN.match(text))
+        and not declared_hessian(parse, text, at(0))
+        and not inside(parse, text, at(0))
+    ):
         group = "a" if match.group("a") else "b"
         sub = match.group(group)
         variable = name(parse, sub.strip("{}"), at(match.start(group))) if sub else None

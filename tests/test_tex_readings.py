@@ -1506,3 +1506,22 @@ def test_a_hessian_inside_an_expression(tmp_path):
     notes = "% derivtex: y: n; B: n x n; F(y) := y^T B y\n"
     body = notes + "\\[ \\nabla_y^2 F(y) y = (B + B^T) y \\]\n\\[ \\nabla_y^2 F(y) = 2B \\]\n"
     assert statuses(tmp_path, body) == ["ok", "does not follow"]
+
+
+def test_a_bracketed_row_with_elided_columns_is_a_matrix(tmp_path):
+    # X = [x_1, …, x_n]ᵀ (rows x_iᵀ): Σ(wᵀx_i - y_i)² = ‖Xw - y‖², Σ x_i x_iᵀ = XᵀX (not XXᵀ, n×n);
+    # [a_1 ⋯ a_n] c = Σ c_j a_j, the columns weighted
+    notes = "% derivtex: x_i, w: d; y: n\n"
+    prose = "Let $X = [x_1, \\dots, x_n]^T \\in \\mathbb{R}^{n \\times d}$.\n"
+    body = notes + prose + "\\[ \\sum_{i=1}^n (w^T x_i - y_i)^2 = \\|Xw - y\\|^2 \\]\n"
+    body += "\\[ \\sum_{i=1}^n x_i x_i^T = X^T X \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    body = notes + prose + "\\[ \\sum_{i=1}^n (w^T x_i + y_i)^2 = \\|Xw - y\\|^2 \\]\n"
+    body += "\\[ \\sum_{i=1}^n x_i x_i^T = X X^T \\]\n"
+    assert statuses(tmp_path, body) == ["does not follow", "shape error"]
+    notes = "% derivtex: a_j: m; c: n\n"
+    body = notes + "\\[ [a_1 \\cdots a_n] c = \\sum_{j=1}^n c_j a_j \\]\n"
+    body += "\\[ \\left[a_1, a_2, \\ldots, a_n\\right] c = \\sum_{j=1}^n c_j a_j \\]\n"
+    assert statuses(tmp_path, body) == ["ok", "ok"]
+    body = notes + "\\[ [a_1 \\cdots a_n] c = \\sum_{j=1}^n c_j a_j + c_1 a_1 \\]\n"  # one column twice
+    assert statuses(tmp_path, body) == ["does not follow"]

@@ -20,10 +20,10 @@ from .functions import FUNCTIONS
 from .parser import BinOp, Call, Name, Neg, Num, Postfix
 from .texbars import ELISIONS, bar_ahead, evaluated, refused
 from .texcontrol import CONTROL, CORE, indicator, indicator_ahead, inner
-from .texelided import summed_out
+from .texelided import only_dots, summed_out
 from .texindex import INDEX_CONTROL, entry
 from .texlex import Macros, Stream, Tok, macros_from
-from .texmatrix import MatrixLiteral
+from .texmatrix import MatrixLiteral, from_rows
 from .texnames import (
     BOLD,
     CLOSER_NAMES,
@@ -514,6 +514,8 @@ class _Parser(Words):
     def parenthesised(self):
         opening = self.next()
         closing = OPENINGS[opening.text]
+        if closing == "]" and (cells := self.elided_row()):  # [x_1, \dots, x_n], [x_1 \cdots x_n]
+            return from_rows(self, [cells], opening)
         bars, self.bars = self.bars, 0
         cells = [self.nested(self.sum)]
         while closing == "]" and self.accept(","):  # [a, b, c]: a row, its blocks side by side
@@ -521,6 +523,47 @@ class _Parser(Words):
         self.bars = bars
         self.close(closing, opening)
         return cells[0] if len(cells) == 1 else MatrixLiteral(tuple(cells), len(cells), opening.pos)
+
+    def elided_row(self) -> list[list[Tok]] | None:
+        """The cells of a bracketed row with an elided cell (consumed up to its ``]``): ``[x_1, \\dots,
+        x_n]`` (cells between commas) or ``[x_1 \\hdots x_n]`` (one symbol on each side of the dots),
+        the columns of a matrix as ``\\begin{bmatrix} x_1 & \\cdots & x_n \\end{bmatrix}`` writes them.
+        None (nothing consumed) for anything else."""
+        ahead, depth = [], 0
+        for token in reversed(self.stream.stack):
+            if token.kind == "end" or depth == 0 and token.is_char("]"):
+                break
+            depth += token.is_char("(", "[", "{") - token.is_char(")", "]", "}")
+            ahead.append(token)
+        else:
+            return None
+        if token.kind == "end" or not any(t.kind == "cs" and t.text in ELISIONS for t in ahead):
+            return None
+        cells, cell, depth = [], [], 0
+        for token in ahead:
+            depth += token.is_char("(", "[", "{") - token.is_char(")", "]", "}")
+            if depth == 0 and token.is_char(","):
+                cells, cell = [*cells, cell], []
+            else:
+                cell.append(token)
+        cells.append(cell)
+        if len(cells) == 1:  # [x_1 \hdots x_n]: a symbol, the dots, a symbol
+            dots = [k for k, t in enumerate(ahead) if t.kind == "cs" and t.text in ELISIONS]
+            cells = [ahead[: dots[0]], ahead[dots[0] : dots[0] + 1], ahead[dots[0] + 1 :]]
+            if len(dots) != 1 or not all(self.one_symbol(c) for c in cells[::2]):
+                return None
+        if not all(cells) or not any(only_dots(c) for c in cells):
+            return None
+        del self.stream.stack[len(self.stream.stack) - len(ahead) - 1 :]  # the row and its ], as written
+        return cells
+
+    def one_symbol(self, tokens: list[Tok]) -> bool:
+        saved = list(self.stream.stack)
+        try:
+            return bool(tokens) and isinstance(self.sub_parse(tokens, where=tokens[0]), Name)
+        except SpecError:
+            self.stream.stack = saved
+            return False
 
     def close(self, closing: str, opening: Tok) -> None:
         if not self.accept(closing, *CLOSER_NAMES.get(closing, ())):

@@ -173,6 +173,13 @@ def optimum_kind(name: str) -> str | None:
     return kind if over and kind in OPTIMA else None
 
 
+def optimum_unvalued(kind: str) -> str:
+    """Why an optimum (``\\min_x f``, ``\\arg\\max_x f``) has no value to evaluate."""
+    shown = kind.replace("arg", "arg\\")  # argmin: \arg\min
+    message = f"\\{shown}_x f, an optimum over a variable, has no value here: it is compared only"
+    return f"{message} with another over the same variable (equal objectives)"
+
+
 OPENINGS = {"(": ")", "[": "]", "lbrack": "]", "{": "}", "lparen": ")", "lbrace": "}"}
 REFUSED = {
     "partial": "a partial derivative cannot be checked: write the derivative out",

@@ -20,7 +20,7 @@ from ..expr import ir
 from ..expr.lower import _Lowering
 from ..expr.parser import Call, Name
 from ..expr.texgradient import GRADIENT
-from ..expr.texnames import optimum_kind
+from ..expr.texnames import optimum_kind, optimum_unvalued
 from ..verify import evaluate
 from ..verify.evaluate import complex_step
 
@@ -128,9 +128,7 @@ class GradientLowering(_Lowering):
 
     def lower_Call(self, node):
         if kind := optimum_kind(node.name):
-            shown = kind.replace("arg", "\\arg\\")
-            message = f"\\{shown}_x f, an optimum over a variable, has no value here: it is compared only"
-            raise Unsupported(f"{message} with another over the same variable (equal objectives)")
+            raise Unsupported(optimum_unvalued(kind))
         if node.name != GRADIENT:
             return super().lower_Call(node)
         if self.layout == "numerator":

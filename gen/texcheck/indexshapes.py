@@ -10,7 +10,7 @@ from ..expr.functions import FUNCTIONS
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texgradient import GRADIENT as GRADIENT_VALUE
 from ..expr.texindex import Entry, IndexSum
-from ..expr.texnames import as_written
+from ..expr.texnames import as_written, optimum_kind, optimum_unvalued
 from .indexfamilies import Member, bound_range
 from .indexfamilies import sized as declared_with_shape
 from .indexfunctions import PIECES, SOFTMAX, softmax_shape
@@ -278,6 +278,8 @@ class Shapes:
     def call(self, node: Call, env: dict):
         if node.name == GRADIENT_VALUE:
             raise Uncheckable("a gradient inside index notation cannot be checked: write it out")
+        if kind := optimum_kind(node.name):
+            raise Uncheckable(optimum_unvalued(kind))
         if node.name not in FUNCTIONS and node.name != "d" and not is_ones(node):
             name = as_written(node.name)
             raise Uncheckable(

@@ -1525,3 +1525,15 @@ def test_a_bracketed_row_with_elided_columns_is_a_matrix(tmp_path):
     assert statuses(tmp_path, body) == ["ok", "ok"]
     body = notes + "\\[ [a_1 \\cdots a_n] c = \\sum_{j=1}^n c_j a_j + c_1 a_1 \\]\n"  # one column twice
     assert statuses(tmp_path, body) == ["does not follow"]
+
+
+def test_an_empty_script_typesets_nothing(tmp_path):
+    # x_i^{ } and x_i^{\phantom{1}} (typed to align columns) are x_i: Σ(x_i - m)² = Σx_i² - 2mΣx_i + nm²
+    # with Σ written without its index, over the n entries of x; a sign slip in the middle term fails
+    notes = "% derivtex: x: n; m: scalar\n"
+    left = "\\sum{(x_i^{ } - m)^2}"
+    right = "\\sum{x_i^{2}} - 2m\\sum{x_i^{\\phantom{1}}} + n m^2"
+    body = notes + f"\\[ {left} = {right} \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    body = notes + f"\\[ {left} = {right.replace('- 2m', '+ 2m')} \\]\n"
+    assert statuses(tmp_path, body) == ["does not follow"]

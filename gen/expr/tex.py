@@ -324,11 +324,14 @@ class _Parser(Words):
 
     def superscript(self, base, caret: Tok):
         bare_minus = self.peek().is_char("-")
-        tokens = [t for t in self.group_tokens() if not (t.kind == "cs" and t.text in SPACES)]
+        written = self.group_tokens()
+        tokens = [t for t in undropped(written) if not (t.kind == "cs" and t.text in SPACES)]
         if bare_minus and self.peek().kind == "digit":  # X^-1 as typed: X^{-1} (P_k^-H^T: a prior P_k^-)
             tokens.append(self.next())
         texts = tuple(t.text for t in tokens if not t.is_char("{", "}"))
         texts = ("prime",) if texts == ("'",) else texts  # w^{'}: w^{\prime}
+        if not texts and written:  # x_i^{\phantom{1}}: nothing typeset
+            return base
         if not texts:
             raise self.error("expected an exponent after '^' (\\top, -1, a number), found nothing", caret)
         if texts == ("prime",) and self.primed_name(base):  # \Sigma^{\prime} is \Sigma': a symbol here
@@ -583,6 +586,21 @@ class _Parser(Words):
         self.bars = bars
         self.close(closing, opening)
         return tuple(args)
+
+
+def undropped(tokens: list[Tok]) -> list[Tok]:
+    """``tokens`` without what typesets nothing: ``\\phantom{1}``, ``\\label{…}`` and their arguments."""
+    kept, skipping, depth = [], False, 0
+    for token in tokens:
+        if not skipping and token.kind == "cs" and token.text in DROPPED_WITH_ARGUMENT:
+            skipping, depth = True, 0
+            continue
+        if skipping:
+            depth += token.is_char("{") - token.is_char("}")
+            skipping = depth > 0
+            continue
+        kept.append(token)
+    return kept
 
 
 def lone_bar(stack: list[Tok]) -> bool:

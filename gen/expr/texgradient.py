@@ -55,8 +55,6 @@ def gradient_of(p, token):
     hessian = squared(p) or hessian  # \nabla_x^2 f
     if p.peek().is_char("^") or hessian and (parts or transposed):
         raise p.error("a second derivative inside an expression cannot be checked: write it out", token)
-    if hessian and (declared := declared_gradient(p, token, by=variable.name, order="2")) is not None:
-        return declared  # \nabla_x^2 f(x_k) of an f the text never writes out, as \nabla^2 f(x_k)
     if hessian:  # ∇²_x f = ∇_x(∇_x f), symmetric: the Jacobian of the gradient in either orientation
         f = applied(p) or p.nested(p.juxtaposed)  # ∇²_x f(x) v: the Hessian at x, times v
         return Call(GRADIENT, (Call(GRADIENT, (f, variable), token.pos), variable), token.pos)
@@ -113,7 +111,7 @@ def argument_gradient(p) -> Call | None:
     return None
 
 
-def declared_gradient(p, token, by: str | None = None, order: str | None = None) -> Name | None:
+def declared_gradient(p, token, by: str | None = None) -> Name | None:
     """``\\nabla f(x_k)``, ``\\nabla^2 f(x_k)`` where the text declares it as a symbol or never writes
     f out: the gradient (the Hessian) of an abstract f at a point, a vector (a matrix) of its own
     (Newton's step; `gen.texcheck.symbols.Scope.lookup` sizes it as the point). None where f is a
@@ -121,10 +119,7 @@ def declared_gradient(p, token, by: str | None = None, order: str | None = None)
     ``\\nabla_{\\beta} l(\\beta_t)``), None unless the point is that variable or one of its iterates."""
     saved = list(p.stream.stack)
     try:
-        if order is None:  # read here, unless the caller read it (\nabla_x^2 f(x_k))
-            order = (
-                "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}")) if p.accept("^") else ""
-            )
+        order = "".join(t.text for t in p.group_tokens() if not t.is_char("{", "}")) if p.accept("^") else ""
         head = p.next()
         if head.kind != "letter" or not p.peek().is_char("("):
             raise p.error("not a declared gradient", token)

@@ -23,6 +23,15 @@ def unindexed(kind: str) -> NotUnderstood:
     return NotUnderstood(f"write the index of the {kind}: \\{kind}_{{i}}")
 
 
+UNREAD = {"MatrixLiteral": "a matrix written cell by cell"}  # what index notation does not read, as said
+
+
+def unread(node) -> NotUnderstood:
+    """``node``, a kind of expression index notation does not read."""
+    kind = UNREAD.get(type(node).__name__, f"the notation {type(node).__name__}")
+    return NotUnderstood(f"{kind} is not understood in index notation")
+
+
 class Uncheckable(Exception):
     """Read, but cannot be evaluated (status cannot check)."""
 

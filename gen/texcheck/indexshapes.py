@@ -24,6 +24,7 @@ from .indexnodes import (
     in_order,
     nodes,
     unindexed,
+    unread,
 )
 from .shapes import GREEK
 from .symbols import one_apart
@@ -207,7 +208,7 @@ class Shapes:
             for a, b in zip(self.of(node.at, env) if node.at is not None else (), self.symbol(node.variable)):
                 self.dims.union(a, b, "a defined variable and its body must have the same shape")
             return self.symbol(node.variable)[:: -1 if node.transposed else 1]
-        raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
+        raise unread(node)
 
     def refuse_sized(self, shape):
         """∂F/∂X_{kl} of a declared matrix or vector F is a matrix (the Matrix Cookbook's J^{kl}),

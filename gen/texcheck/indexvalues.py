@@ -15,7 +15,7 @@ from ..verify.evaluate import STEP as DIFFERENCE
 from .conventions import COOKBOOK
 from .indexfamilies import Member, counts
 from .indexfunctions import PIECES, SOFTMAX, softmax_of
-from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable
+from .indexnodes import MAX_ENTRIES, ONE, STEP, Delta, Derivative, NotUnderstood, Uncheckable, unread
 from .indexnodes import nodes as index_nodes
 from .indexshapes import Key, Shapes
 from .inverses import shown
@@ -132,7 +132,7 @@ class Evaluator:
             return self.derivative(node, env)
         if isinstance(node, Member):  # x_i of a family: one vector per value of i
             return Value(self.values[node.name], (self.key(node.index, env),))
-        raise NotUnderstood(f"{type(node).__name__} is not understood in index notation")
+        raise unread(node)
 
     def name(self, node: Name) -> Value:
         if self.shapes.constant(node):

@@ -43,6 +43,7 @@ from .indexnodes import (
     nodes,
     split,
     unindexed,
+    unread,
 )
 from .indexshapes import Shapes
 from .library import primed_applied
@@ -598,7 +599,7 @@ class Resolver:
                 return replace(tree, body=self.node(tree.body))
             finally:
                 self.bound = outside
-        raise NotUnderstood(f"{type(tree).__name__} is not understood in index notation")
+        raise unread(tree)
 
     def entry_derivative(self, tree: Entry) -> Entry:
         """``\\partial f / \\partial X_{kl}`` inside a side: the (k, l) entry of ∂f/∂X, evaluated by the

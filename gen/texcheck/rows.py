@@ -50,6 +50,7 @@ ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # MSE, RSS, ELBO: a name, not a remark
 # a word differentiated by or multiplied (\partial \text{attn}, \text{attn} \cdot V): a name, not a remark
 OPERAND_BEFORE = re.compile(r"\\partial\s*$")
 OPERAND_AFTER = re.compile(r"\s*(?:\\(?:cdot|odot|times|circ|oslash)(?![A-Za-z])|[*/])")
+EMPTY_SCRIPT = re.compile(r"[_^]\s*\{\s*(?:\\[hv]?phantom\s*\{[^{}]*\}\s*)?\}")  # x_i^{ }, x^{\phantom{1}}
 BREAK = "\x00"  # where an \intertext was: the row ends there
 REMARK = re.compile(r"\\(?:text|mbox|textrm|textit|textnormal|hbox)\s*\{")
 # a row's label in a cell of its own: \text{Mah Distance}:, \mathrm{Parallel\ training:}
@@ -196,6 +197,7 @@ def open_at_end(text: str) -> bool:
 def cleaned(body: str) -> tuple[str, list[str]]:
     """``body`` with what is not mathematics blanked, and the remarks taken out (in order)."""
     remarks, at = [], 0
+    body = EMPTY_SCRIPT.sub(lambda m: " " * len(m.group()), body)  # before a remark leaves S^{ } too
     body = STRAY.sub(" ", body)  # kramdown's "\\\ " row break: the third backslash is a space
     operands = operand_words(body)
     for pattern in (INTERTEXT, REMARK):

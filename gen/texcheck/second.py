@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from ..errors import SpecError, quoted_tex
 from ..expr.parser import BinOp, Call, Name, Neg, Num, Postfix
 from ..expr.texbars import Uncheckable
-from ..expr.texgradient import GRADIENT
 from ..verify.evaluate import STEP
 from .shapes import convention, names_in
 
@@ -50,7 +49,7 @@ def inside(parse, text: str, span) -> bool:
         tree = parse(text, span)
     except SpecError:
         return False
-    return not (isinstance(tree, Call) and tree.name == GRADIENT)
+    return isinstance(tree, BinOp | Neg)
 
 
 def read_second(parse, source, side, scope) -> SecondOrder | None:

@@ -1537,3 +1537,27 @@ def test_an_empty_script_typesets_nothing(tmp_path):
     assert statuses(tmp_path, body) == ["ok"]
     body = notes + f"\\[ {left} = {right.replace('- 2m', '+ 2m')} \\]\n"
     assert statuses(tmp_path, body) == ["does not follow"]
+
+
+def test_a_name_of_several_letters_annotated_is_typed_as_letters(tmp_path):
+    # cost := (1/m) Σ(a_i - y_i)²: ∂cost/∂a_i = (2/m)(a_i - y_i), cost typed in math mode as letters;
+    # without the annotation cost is c·o·s·t, and the message says so
+    link = "\\[ \\frac{\\partial cost}{\\partial a_{i}} = \\frac{2}{m}(a_i - y_i) \\]\n"
+    notes = "% derivtex: a, y: m; cost := \\frac{1}{m} \\sum_{i = 1}^{m}(a_i - y_i)^2\n"
+    assert statuses(tmp_path, notes + link) == ["ok"]
+    assert statuses(tmp_path, notes + link.replace("{2}{m}", "{1}{m}")) == ["does not follow"]
+    outcomes = checked_in_paper(tmp_path, "% derivtex: a, y: m\n" + link)
+    assert [o.status for o in outcomes] == ["cannot check"]
+    assert "cost typed as letters is the product c·o·s·t" in outcomes[0].message
+    # a name the prose sizes (z = Ax ∈ R^r) stays a product where typed: A times x
+    notes = "% derivtex: A: r x k; x: k; z := Ax\nLet $z = Ax \\in \\mathbb{R}^r$.\n"
+    assert statuses(tmp_path, notes + "\\[ z = A x \\]\n\\[ 2z = Ax + Ax \\]\n") == ["ok", "ok"]
+
+
+def test_an_underbrace_note_in_a_word_command_is_dropped(tmp_path):
+    # ‖V - WH‖²_F = tr(VᵀV) - 2tr(VᵀWH) + tr(HᵀWᵀWH), the first term labelled \underbrace{…}_\text{const}
+    notes = "% derivtex: V: n x p; W: n x k; H: k x p\n"
+    right = "\\underbrace{Tr (V^T V)}_\\text{const} - 2 Tr (V^T WH) + \\underbrace{Tr(H^T W^T W H)}_{const}"
+    body = notes + f"\\[ Tr((V - WH)^T (V - WH)) = {right} \\]\n"
+    assert statuses(tmp_path, body) == ["ok"]
+    assert statuses(tmp_path, body.replace("- 2 Tr", "- Tr")) == ["does not follow"]

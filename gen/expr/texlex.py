@@ -348,6 +348,7 @@ DEFINERS = {
 }
 
 
+NOTE_WORDS = ("text", "mathrm", "textrm", "textit", "textbf", "mbox", "mathit", "mathbf", "operatorname")
 BRACES = {"underbrace": "_", "overbrace": "^", "underbracket": "_", "overbracket": "^"}  # and the note's side
 
 
@@ -424,7 +425,9 @@ class Stream:
         body = self.raw_argument(token)
         if self.stack and self.stack[-1].is_char(BRACES[token.text]):
             self.stack.pop()
-            self.raw_argument(token)
+            note = self.raw_argument(token)
+            if note and note[0].is_cs(*NOTE_WORDS) and self.stack and self.stack[-1].is_char("{"):
+                self.raw_argument(token)  # _\text{const}: the word's own argument is the note's
         self.push(body)
 
     def skip_size(self) -> None:

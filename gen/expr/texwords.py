@@ -68,6 +68,11 @@ class Words:
                 for _ in word:
                     self.stream.next()
                 return self.named((word,), first)
+        for word in self.typed_names(first.text):  # cost := … declared, typed as letters: one name
+            if self.spelled(word) and not self.letter_after(len(word)):
+                for _ in word:
+                    self.stream.next()
+                return self.named((word,), first)
         for word in LETTER_FUNCTIONS.get(first.text, ()):
             if word not in self.names and self.spelled(word) and self.opens(len(word), word):
                 for _ in word:
@@ -92,6 +97,20 @@ class Words:
     def defined_words(self, letter: str) -> list[str]:
         """The functions of several letters the text defines that start with ``letter``, longest first."""
         words = [f for f, body in self.functions.items() if body is None and len(f) > 1 and f.isalpha()]
+        return sorted((w for w in words if w[0] == letter), key=len, reverse=True)
+
+    def letter_after(self, skip: int) -> bool:
+        """Whether a letter typed right after the next ``skip`` letters goes on the word (``costs``)."""
+        stack = self.stream.stack
+        if len(stack) <= skip:
+            return False
+        after, last = stack[-skip - 1], stack[-skip]
+        return after.kind == "letter" and after.pos == last.pos + 1
+
+    def typed_names(self, letter: str) -> list[str]:
+        """The symbols of several letters the text declares or defines that start with ``letter``
+        (``cost``, ``RSS``; not a Greek letter's name), longest first."""
+        words = [n for n in self.names if len(n) > 1 and n.isalpha() and n not in GREEK_NAMES]
         return sorted((w for w in words if w[0] == letter), key=len, reverse=True)
 
     def bracket_ahead(self) -> bool:

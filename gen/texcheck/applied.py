@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..expr.texnames import BLACKBOARD, BOLD_OWN, RAISED
+from ..expr.texnames import BLACKBOARD, BOLD_OWN, GREEK_NAMES, RAISED
 from ..expr.texoperators import KRON_APPLIED
 from .shapes import names_in
 
@@ -53,11 +53,24 @@ def known_forms(scope) -> frozenset:
     )
     boards = {n for n in known if re.fullmatch(own, n)}
     numbered = {n for n in known if re.fullmatch(r"[A-Za-z]_\d+", n)}  # x_2: also typed x2
+    greek = {n for spelled in GREEK_NAMES.values() for n in spelled}
+    annotated = (*scope.declared, *scope.defined)  # not the prose's: "$z = Ax \in \mathbb{R}^r$" sizes z
+    words = {n for n in annotated if len(n) > 1 and n.isalpha() and n not in greek}  # cost, RSS as letters
     powers = {"t"} & set(named)  # \lambda^t where t is declared (a time): a power, not a transpose
     scalar = (d := scope.lookup("e")) is not None and d.shape == ()
     powers |= set() if scalar else {"e"} & set(known)  # \mathbf{e}^H of a declared e: not exp(H)
     return frozenset(
-        steps | marks | layers | varied | kernels | gradients | boards | numbered | powers | scope.bolded
+        steps
+        | marks
+        | layers
+        | varied
+        | kernels
+        | gradients
+        | boards
+        | numbered
+        | powers
+        | words
+        | scope.bolded
     )
 
 

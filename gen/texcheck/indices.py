@@ -623,8 +623,13 @@ class Resolver:
         if variable not in used and variable not in self.scope.defined:
             named = f.operand if isinstance(f, Entry) else f
             what = as_written(named.name) if isinstance(named, Name) else "f"
-            said = f"(a dependence said in words? define it: % derivtex: {what} := <LaTeX>)"
             shown = as_written(variable)
+            if len(letters := typed_word(named)) > 1:  # cost typed as letters: c·o·s·t
+                word = "".join(letters)
+                product = f"{word} typed as letters is the product {'·'.join(letters)}"
+                said = f"define it as one name (% derivtex: {word} := <LaTeX>)"
+                raise Uncheckable(f"∂{word}/∂{shown}: {product}, which does not contain {shown}: {said}")
+            said = f"(a dependence said in words? define it: % derivtex: {what} := <LaTeX>)"
             raise Uncheckable(f"∂{what}/∂{shown}: {what} as written does not contain {shown} {said}")
         return Derivative(variable, f, pos, at=self.value_of(variable))
 
@@ -993,3 +998,11 @@ def lined_up(shapes: Shapes, sizes: dict, left, right):
         what = "different shapes" if left.matrix != right.matrix else "matrix values"
         raise NotUnderstood(f"the sides have the free indices {listed} and {what}: they cannot be compared")
     return left, right, ""
+
+
+def typed_word(tree) -> list[str]:
+    """The letters of a product of one-letter names (``cost`` typed in math mode), else []."""
+    if isinstance(tree, BinOp) and tree.op == "*":
+        left, right = typed_word(tree.left), typed_word(tree.right)
+        return [*left, *right] if left and right else []
+    return [tree.name] if isinstance(tree, Name) and len(tree.name) == 1 and tree.name.isalpha() else []

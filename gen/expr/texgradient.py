@@ -79,14 +79,19 @@ def squared(p, before: str | None = None) -> bool:
     return False
 
 
+def atom_ahead(p):
+    """The atom that comes next, read (None if it cannot be): the caller puts the tokens back with
+    ``p.stream.stack = saved`` where it does not take it."""
+    try:
+        return p.nested(p.atom)
+    except SpecError:
+        return None
+
+
 def applied(p) -> Call | None:
     """The function applied that comes next (``f(x)``, ``F(y)``), else None (nothing read)."""
     saved = list(p.stream.stack)
-    try:
-        f = p.nested(p.atom)
-    except SpecError:
-        f = None
-    if isinstance(f, Call) and f.name in p.functions:
+    if isinstance(f := atom_ahead(p), Call) and f.name in p.functions:
         return f
     p.stream.stack = saved
     return None
@@ -98,10 +103,7 @@ def argument_gradient(p) -> Call | None:
     the gradient (``\\nabla f(x)^{\\top} p``). None (refused as before) where the argument is not one
     symbol (``\\nabla f(x, y)``, ``\\nabla \\operatorname{tr}(AX)``: which variable?)."""
     saved = list(p.stream.stack)
-    try:
-        f = p.nested(p.atom)
-    except SpecError:
-        f = None
+    f = atom_ahead(p)
     if isinstance(f, Call) and len(f.args) == 1 and isinstance(x := f.args[0], Name):
         if not entry(x.name) or x.name in p.names:
             return Call(GRADIENT, (f, x), f.pos)
